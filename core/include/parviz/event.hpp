@@ -1,0 +1,80 @@
+#pragma once
+// The one event record every part of parviz writes and reads.
+//
+// Workers (and the parent) write Events into per-process shared-memory rings
+// (tracer.hpp); the parent's Collector merges them into the Trace (trace.hpp).
+// Every panel, statistic and export is a pure function of the Trace.
+#include <cstdint>
+
+namespace parviz {
+
+// Index of a process inside one run: 0 is the parent, workers count from 1.
+using ProcId = std::uint16_t;
+inline constexpr ProcId kParentProc = 0;
+// Marks "no string" in an Event field that holds a string id.
+inline constexpr std::uint64_t kNoString = ~std::uint64_t{0};
+
+// What a worker lane shows between two events (EventKind::State, field obj).
+enum class WorkerState : std::int32_t {
+    Idle = 0,      // alive, between tasks, in our own code
+    Running,       // executing a task's CPU work or its own code
+    Sleeping,      // sleep work (time.sleep in the tutorial)
+    WaitQueue,     // blocked in Queue::get / put
+    WaitLock,      // blocked in Lock::acquire
+};
+
+enum class EventKind : std::uint8_t {
+    // --- processes (written by the parent's Process / Run code) -------------
+    ProcStart = 1,  // a = OS pid. proc = the new process.
+    ProcExit,       // a = exit code (>= 0) or -signal (as int64). proc = the process.
+    ProcStopped,    // SIGSTOP delivered (pause or test). proc = the process.
+    ProcContinued,  // SIGCONT delivered.
+    // --- work -----------------------------------------------------------------
+    TaskStart,      // obj = task index (in its scenario / pool call), a = string id of the task name
+    TaskEnd,        // obj = task index, a = string id of the name, flags = 1 when the task failed
+    State,          // obj = WorkerState (as int32)
+    // --- queue ----------------------------------------------------------------
+    QueuePut,       // obj = queue id, a = item id (unique per run), b = string id of value preview
+    QueueGet,       // obj = queue id, a = item id, b = string id of value preview
+    QueueEmpty,     // obj = queue id: a get_nowait / timed get found the queue empty
+    QueueFull,      // obj = queue id: a put_nowait / timed put found the queue full
+    QueueClose,     // obj = queue id
+    // --- lock -----------------------------------------------------------------
+    LockWait,       // obj = lock id: the process starts waiting
+    LockAcquire,    // obj = lock id, flags = 1 when the previous owner died holding it
+    LockRelease,    // obj = lock id
+    LockTimeout,    // obj = lock id: a timed/non-blocking acquire gave up
+    LockOwnerDied,  // obj = lock id, a = ProcId of the dead owner (written by the recovering acquirer)
+    // --- output ---------------------------------------------------------------
+    Print,          // a = string id of one printed line (no trailing newline)
+    // --- OS core data (written by the Collector from perf records or /proc) ----
+    CoreIn,         // obj = core number: proc was switched onto that core
+    CoreOut,        // obj = core number: proc was switched off it; flags = 1 when still runnable (preempted)
+    CoreLoad,       // proc = 0, obj = core: a = ns that core was busy (any process) in the b ns before t
+    // --- run control (parent) -------------------------------------------------
+    RunStart,       // the run's zero; a = usable cores, b = total cores
+    RunPause,
+    RunResume,
+    RunEnd,
+    KillRequest,    // obj = ProcId to be killed, a = signal
+    // --- diagnostics ------------------------------------------------------------
+    Lost,           // obj = ProcId whose ring overflowed, a = number of events lost
+    Note,           // a = string id of a free-form diagnostic the parent recorded
+};
+
+// Fixed-size, trivially copyable: written with no allocation, lock or formatting.
+struct Event {
+    std::int64_t t;        // CLOCK_MONOTONIC nanoseconds (absolute); the run's zero is RunStart's t
+    ProcId proc;           // who did it (see ProcId)
+    EventKind kind;
+    std::uint8_t flags;
+    std::int32_t obj;      // object id: task index, queue id, lock id, core, state (see EventKind)
+    std::uint64_t a;       // per kind (see EventKind)
+    std::uint64_t b;       // per kind (see EventKind)
+};
+static_assert(sizeof(Event) == 32, "Event must stay 32 bytes");
+
+const char* toString(EventKind k) noexcept;
+const char* toString(WorkerState s) noexcept;
+
+} // namespace parviz

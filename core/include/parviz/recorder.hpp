@@ -1,0 +1,76 @@
+#pragma once
+// The parent's side of tracing for one run: owns the Trace, the run clock, one
+// TraceRing per process, the OS core monitor and the Collector thread that
+// merges rings and core data into the Trace while the run goes on.
+//
+// Watermark rule: the Collector appends an event only once no source can still
+// produce an earlier one (every ring seen idle, OS data read up to that time,
+// minus a small slack), so readers always see a time-sorted prefix.
+#include "parviz/clock.hpp"
+#include "parviz/trace.hpp"
+#include "parviz/tracer.hpp"
+
+#include <memory>
+#include <string>
+#include <sys/types.h>
+
+namespace parviz {
+
+enum class CorePref : std::uint8_t { Auto, Perf, Sampling, Off };
+
+struct RecorderOptions {
+    CorePref cores = CorePref::Auto;    // Auto: perf switch records, else /proc sampling
+    double timeScale = 1.0;             // applied by the run clock to all work
+    int collectIntervalMs = 2;          // how often the Collector wakes
+    std::size_t ringEvents = 1u << 16;  // per-process ring capacity
+};
+
+class Recorder {
+public:
+    // Starts the run clock, writes RunStart, installs the parent's ring and
+    // clock as currentRing()/currentClock() of this process, starts the Collector.
+    explicit Recorder(RecorderOptions opts = {});
+    // finish() if not done; uninstalls the parent's ring and clock.
+    ~Recorder();
+    Recorder(const Recorder&) = delete;
+    Recorder& operator=(const Recorder&) = delete;
+
+    Trace& trace() noexcept;
+    std::shared_ptr<Trace> sharedTrace() const noexcept;   // outlives the Recorder
+    RunClock& clock() noexcept;                            // lives in the arena
+    TraceRing& parentRing() noexcept;
+
+    // Registers a process about to be started: makes its ring, adds it to the
+    // trace's process table. Name "" picks the next "Process-N" /
+    // "ForkPoolWorker-N" for the role (numbering is per Recorder, from 1).
+    ProcId addProcess(std::string name, ProcRole role);
+    TraceRing* ring(ProcId p) noexcept;
+    std::string processName(ProcId p) const;
+
+    // The process now exists: writes ProcStart and starts watching its cores.
+    void started(ProcId p, pid_t pid);
+    // The process was reaped: reads its last core data, drains its ring,
+    // writes ProcExit (code >= 0, or -signal).
+    void exited(ProcId p, int codeOrNegSignal);
+
+    // Run control bookkeeping (the caller sends the signals): clock + events.
+    void pause();
+    void resume();
+
+    // Writes RunEnd, collects everything, marks the trace finished, stops the Collector.
+    void finish();
+    // Collects everything published so far, now (tests use it to avoid sleeping).
+    void flush();
+
+    CoreSource coreSource() const noexcept;
+
+    // The Recorder currently installed in this process (nullptr when none):
+    // Queue and Lock register their names with it.
+    static Recorder* active() noexcept;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
+
+} // namespace parviz

@@ -1,0 +1,30 @@
+#pragma once
+// Program start-up. Call parviz::init() first thing in main(), before any
+// thread, window or GL context exists: it creates the shared arena and starts
+// the fork server, a small single-threaded child that forks every worker on
+// request. Workers are created with CLONE_PARENT, so they are children of the
+// main process (waitid/pidfd/perf work on them directly) although the GUI
+// process itself never forks once it has threads.
+//
+// Consequences every author of a worker function must know:
+// - a worker's private memory is a copy of the program *as it was at init()*,
+//   plus the shared arena. Globals set later in the parent are not visible:
+//   pass everything a worker needs as byte-string arguments or in the arena;
+// - a worker ends with _exit(): no atexit handler, no static destructor runs.
+#include <cstddef>
+
+namespace parviz {
+
+struct InitOptions {
+    std::size_t arenaBytes = std::size_t{1} << 30;   // virtual size of the shared arena (sparse)
+};
+
+// Idempotent. Throws std::system_error when the arena or the fork server
+// cannot be created.
+void init(const InitOptions& opts = {});
+bool initialized() noexcept;
+
+// True in a worker process (false in the parent and the fork server).
+bool inWorker() noexcept;
+
+} // namespace parviz

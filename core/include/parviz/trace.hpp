@@ -1,0 +1,137 @@
+#pragma once
+// The Trace: the single source of truth of a run.
+//
+// Append-only and time-sorted. One writer (the Collector thread, or a loader)
+// appends; any number of readers on other threads read concurrently without
+// locks: appends never move existing elements (fixed-size chunks), and size()
+// is published with release semantics, so a reader that takes n = size() sees
+// a consistent, time-sorted prefix [0, n) that never changes afterwards.
+//
+// Small metadata (process names, queue/lock names, core source) changes
+// rarely; it is copied out under a mutex with meta().
+#include "parviz/event.hpp"
+
+#include <atomic>
+#include <climits>
+#include <functional>
+#include <stdexcept>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace parviz {
+
+// A growable array whose elements never move. One writer, many readers.
+template <class T, std::size_t ChunkBits = 16>
+class AppendOnlyArray {
+public:
+    static constexpr std::size_t kChunk = std::size_t{1} << ChunkBits;
+    static constexpr std::size_t kMaxChunks = 1u << 15;   // 2^31 elements at ChunkBits 16
+
+    AppendOnlyArray() : m_chunks(new std::atomic<T*>[kMaxChunks]) {
+        for (std::size_t i = 0; i < kMaxChunks; ++i) m_chunks[i].store(nullptr, std::memory_order_relaxed);
+    }
+    ~AppendOnlyArray() {
+        for (std::size_t i = 0; i < kMaxChunks; ++i) delete[] m_chunks[i].load(std::memory_order_relaxed);
+    }
+    AppendOnlyArray(const AppendOnlyArray&) = delete;
+    AppendOnlyArray& operator=(const AppendOnlyArray&) = delete;
+
+    // Writer only. Returns the new element's index.
+    std::size_t push(T v) {
+        std::size_t n = m_size.load(std::memory_order_relaxed);
+        std::size_t c = n >> ChunkBits;
+        if (c >= kMaxChunks) throw std::length_error("parviz: trace is full");
+        T* chunk = m_chunks[c].load(std::memory_order_relaxed);
+        if (!chunk) { chunk = new T[kChunk]; m_chunks[c].store(chunk, std::memory_order_release); }
+        chunk[n & (kChunk - 1)] = std::move(v);
+        m_size.store(n + 1, std::memory_order_release);
+        return n;
+    }
+    // Any thread: elements [0, size()) are complete and immutable.
+    std::size_t size() const noexcept { return m_size.load(std::memory_order_acquire); }
+    const T& operator[](std::size_t i) const noexcept {
+        return m_chunks[i >> ChunkBits].load(std::memory_order_acquire)[i & (kChunk - 1)];
+    }
+
+private:
+    std::unique_ptr<std::atomic<T*>[]> m_chunks;
+    std::atomic<std::size_t> m_size{0};
+};
+
+enum class ProcRole : std::uint8_t { Parent, Process, PoolWorker, ForkServer };
+enum class CoreSource : std::uint8_t { None, PerfSwitch, Sampling, Loaded };
+const char* toString(CoreSource s) noexcept;
+const char* toString(ProcRole r) noexcept;
+
+struct ProcInfo {
+    std::string name;     // "MainProcess", "Process-1", "ForkPoolWorker-2"
+    ProcRole role = ProcRole::Process;
+};
+
+struct ObjectInfo {       // a queue or a lock
+    std::int32_t id = 0;
+    std::string name;     // "tasks_to_accomplish", "pool tasks", "lock"
+};
+
+struct TraceMeta {
+    std::string scenario;            // scenario name or file
+    std::string title;
+    std::string work;                // "sleep", "cpu" or "mixed"
+    int workers = 0;                 // pool size or process count
+    double timeScale = 1.0;
+    int totalCores = 0;              // cpu_count()
+    int usableCores = 0;             // len(sched_getaffinity(0))
+    CoreSource coreSource = CoreSource::None;
+    std::vector<ProcInfo> procs;     // indexed by ProcId
+    std::vector<ObjectInfo> queues;  // queue ids need not be dense: search by id
+    std::vector<ObjectInfo> locks;
+    bool finished = false;           // the run ended and everything was collected
+};
+
+class Trace {
+public:
+    Trace() = default;
+    Trace(const Trace&) = delete;
+    Trace& operator=(const Trace&) = delete;
+
+    // ---- writer (one thread: append and addString) ----------------------------
+    // Events must come in non-decreasing t; an out-of-order event is clamped to
+    // the last time and counted in clampedEvents() (misuse is data, not a crash).
+    void append(const Event& e);
+    std::uint64_t addString(std::string_view s);     // returns a string id
+    // Metadata: any thread (mutex inside).
+    ProcId addProcess(ProcInfo p);
+    void addQueue(ObjectInfo q);
+    void addLock(ObjectInfo l);
+    void updateMeta(const std::function<void(TraceMeta&)>& f);
+
+    // ---- readers (any thread) -------------------------------------------------
+    std::size_t size() const noexcept { return m_events.size(); }
+    const Event& operator[](std::size_t i) const noexcept { return m_events[i]; }
+    std::string_view string(std::uint64_t id) const noexcept;   // "" for kNoString / unknown
+    TraceMeta meta() const;
+    std::uint64_t clampedEvents() const noexcept { return m_clamped.load(std::memory_order_relaxed); }
+
+    // Time of RunStart (the run's zero), or of the first event, or 0.
+    std::int64_t zero() const noexcept;
+    // First index in [0, n) whose t >= t (binary search).
+    std::size_t lowerBound(std::int64_t t, std::size_t n) const noexcept;
+    std::size_t lowerBound(std::int64_t t) const noexcept { return lowerBound(t, size()); }
+
+private:
+    AppendOnlyArray<Event> m_events;
+    AppendOnlyArray<std::string, 12> m_strings;
+    mutable std::mutex m_metaMutex;
+    TraceMeta m_meta;
+    std::int64_t m_lastT = INT64_MIN;
+    std::atomic<std::int64_t> m_zero{0};
+    std::atomic<bool> m_hasZero{false};
+    std::atomic<std::uint64_t> m_clamped{0};
+};
+
+} // namespace parviz
