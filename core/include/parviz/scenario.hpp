@@ -1,0 +1,71 @@
+#pragma once
+// Scenarios: what a run re-enacts. Built-ins live in assets/scenarios/*.json;
+// users write their own in the same format (README documents every field).
+// Loading validates everything and throws ScenarioError naming the file, the
+// field and the reason (the CLI turns it into exit code 2).
+#include "parviz/work.hpp"
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace parviz {
+
+enum class ScenarioKind : std::uint8_t { CpuCount, Process, Queue, Lock, JobQueue, Pool };
+const char* toString(ScenarioKind k) noexcept;
+
+struct TaskSpec {
+    std::string name;
+    double seconds = 0;     // scenario seconds (before the time scale)
+    WorkKind work = WorkKind::Sleep;
+};
+
+struct Scenario {
+    std::string name;            // "pool" or the file's stem
+    std::string source;          // the file it came from
+    ScenarioKind kind = ScenarioKind::Pool;
+    std::string title;
+    std::string description;     // one line for `parviz list`
+    double timeScale = 1.0;
+    // process
+    std::vector<std::string> args;          // one process per entry; "" = no argument (target default)
+    std::string defaultArg = "Asia";
+    // queue
+    std::vector<std::string> items;
+    // lock
+    int processes = 4;                      // lock and job-queue
+    int rounds = 3;
+    double holdSeconds = 0.2;
+    // job-queue and pool
+    int poolSize = 2;
+    std::optional<std::size_t> chunksize;   // nullopt = CPython's default
+    std::vector<TaskSpec> tasks;
+    double jobSeconds = 0.5;                // job-queue: work per task when tasks are generated
+    // the code panel: a Python-style listing with per-line anchors
+    struct CodeLine { std::string text; std::string anchor; };  // anchor: "" or an event kind name
+    std::vector<CodeLine> code;
+
+    int workers() const noexcept;           // poolSize or processes, whichever the kind has
+};
+
+struct ScenarioError : std::runtime_error {
+    using std::runtime_error::runtime_error;   // message: "<file>: <field>: <reason>"
+};
+
+Scenario loadScenarioFile(const std::string& path);                       // throws ScenarioError
+Scenario parseScenario(const std::string& jsonText, const std::string& sourceName);  // throws ScenarioError
+std::string scenarioToJson(const Scenario& s);                            // round-trips through parseScenario
+// Built-ins: NAME -> assets/scenarios/NAME.json (searched in PARVIZ_ASSETS_DIR,
+// then next to the executable's ../share/parviz/assets).
+std::vector<std::string> builtinScenarioNames();
+Scenario loadScenario(const std::string& nameOrPath);                     // built-in name or file path
+
+// Limits, enforced by the loader and the command line.
+inline constexpr int kMaxWorkers = 1024;
+inline constexpr std::size_t kMaxTasks = 1'000'000;
+inline constexpr double kMaxTaskSeconds = 3600;
+inline constexpr std::size_t kMaxNameBytes = 256;
+inline constexpr double kMinTimeScale = 0.001, kMaxTimeScale = 100;
+
+} // namespace parviz
