@@ -56,6 +56,11 @@ public:
     // Run control bookkeeping (the caller sends the signals): clock + events.
     void pause();
     void resume();
+    // Writes an event about process p from the parent (ProcStopped,
+    // ProcContinued, ...): it goes through the parent's ring with proc = p, so a
+    // stopped or dead worker's own ring is never touched.
+    void emitFor(ProcId p, EventKind k, std::int32_t obj = 0, std::uint64_t a = 0,
+                 std::uint64_t b = 0, std::uint8_t flags = 0) noexcept;
 
     // Writes RunEnd, collects everything, marks the trace finished, stops the Collector.
     void finish();

@@ -34,6 +34,10 @@ public:
     // --- writer (the owning process) -------------------------------------
     void emit(EventKind k, std::int32_t obj = 0, std::uint64_t a = 0, std::uint64_t b = 0,
               std::uint8_t flags = 0) noexcept;
+    // Same, recorded as done by process `who` (the parent writing ProcStart,
+    // ProcExit, ProcStopped about a worker).
+    void emitAs(ProcId who, EventKind k, std::int32_t obj = 0, std::uint64_t a = 0,
+                std::uint64_t b = 0, std::uint8_t flags = 0) noexcept;
     // Same with a caller-supplied time (e.g. the parent recording OS data).
     void emitAt(std::int64_t t, EventKind k, std::int32_t obj = 0, std::uint64_t a = 0,
                 std::uint64_t b = 0, std::uint8_t flags = 0) noexcept;
@@ -50,6 +54,32 @@ public:
     // True while the writer is between its clock read and publishing the event;
     // the Collector must not move its watermark past this ring then.
     bool writing() const noexcept;
+
+    std::size_t capacity() const noexcept { return m_mask + 1; }
+    std::size_t textCapacity() const noexcept { return m_textMask + 1; }
+
+private:
+    TraceRing() = default;
+    void lockWriter() noexcept;
+    void unlockWriter() noexcept;
+
+    // Read-mostly, set once by create(). The pointers are arena addresses,
+    // valid in every process of the program.
+    ProcId m_proc = 0;
+    bool m_multiWriter = false;
+    std::uint64_t m_mask = 0;
+    std::uint64_t m_textMask = 0;
+    Event* m_events = nullptr;
+    char* m_text = nullptr;
+    // Writer's cache line: the reader only loads from it.
+    alignas(64) std::atomic<std::uint64_t> m_head{0};
+    std::atomic<std::uint32_t> m_writing{0};
+    std::atomic<std::uint32_t> m_spin{0};
+    std::atomic<std::uint64_t> m_lost{0};
+    std::atomic<std::uint64_t> m_textHead{0};
+    std::uint64_t m_cachedTail = 0;            // writer's last view of m_tail
+    // Reader's cache line.
+    alignas(64) std::atomic<std::uint64_t> m_tail{0};
 };
 
 // The ring this process writes to (nullptr: tracing off, emit is a no-op).

@@ -1,0 +1,346 @@
+// Recorder and its Collector thread: merges every process's TraceRing and the
+// CoreMonitor's OS data into the Trace while the run goes on.
+//
+// [SECTION] Sources and staging
+// [SECTION] The Collector pass (watermark)
+// [SECTION] Recorder API
+//
+// Single-writer rule: only a Collector pass appends to the Trace, and every pass
+// runs under Impl::mutex (the Collector thread, flush(), exited() and finish()
+// all take it), so there is one writer at a time.
+#include "parviz/recorder.hpp"
+
+#include "parviz/arena.hpp"
+#include "parviz/core_monitor.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <climits>
+#include <condition_variable>
+#include <mutex>
+#include <sched.h>
+#include <thread>
+#include <unistd.h>
+
+namespace parviz {
+
+namespace {
+
+std::atomic<Recorder*> g_active{nullptr};
+
+// Events closer than this to "now" wait one more pass: it absorbs the few
+// nanoseconds a writer's flag store or a perf record can lag behind its clock.
+constexpr std::int64_t kSlackNs = 1'000'000;
+constexpr std::size_t kTextBytes = std::size_t{1} << 20;
+
+std::int64_t monoNs() noexcept {
+    timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return std::int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
+}
+
+int usableCores() noexcept {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof(set), &set) != 0) return 1;
+    return CPU_COUNT(&set);
+}
+
+int totalCores() noexcept {
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? static_cast<int>(n) : 1;
+}
+
+} // namespace
+
+// =============================================================================
+// [SECTION] Sources and staging
+// =============================================================================
+
+struct Source {
+    TraceRing* ring = nullptr;
+    ProcId proc = 0;
+    pid_t pid = 0;
+    bool started = false;
+    bool exited = false;          // reaped: its final drain happened, it no longer holds the watermark
+    std::int64_t idleSeenAt = INT64_MIN;  // last pass time at which the ring was not writing
+    std::uint64_t lostReported = 0;
+};
+
+struct Recorder::Impl {
+    RecorderOptions opts;
+    std::shared_ptr<Trace> trace = std::make_shared<Trace>();
+    RunClock* clock = nullptr;
+    TraceRing* parentRing = nullptr;
+
+    std::mutex mutex;                       // guards everything below
+    std::vector<Source> sources;            // indexed by ProcId
+    std::unique_ptr<CoreMonitor> monitor;
+    std::vector<Event> staging;             // collected, not yet behind the watermark
+    std::vector<Event> scratch;
+    int processCount = 0;
+    int poolWorkerCount = 0;
+    std::int64_t lastWatermark = INT64_MIN;
+    std::atomic<CoreSource> coreSource{CoreSource::None};
+    bool finished = false;
+
+    std::condition_variable wake;
+    bool stop = false;
+    std::thread collector;
+
+    void drainSource(Source& s, std::int64_t now);
+    std::int64_t passLocked(bool everything);
+    void noteCoreSourceLocked();
+    void run();
+};
+
+// Moves a ring's published events to staging, turning its text refs into Trace
+// string ids (the text lives in that ring, whoever the event is about).
+void Recorder::Impl::drainSource(Source& s, std::int64_t now) {
+    scratch.clear();
+    s.ring->drain(scratch);
+    for (Event& e : scratch) {
+        auto toId = [&](std::uint64_t& field) {
+            if (field != kNoString) field = trace->addString(s.ring->readText(field));
+        };
+        switch (e.kind) {
+        case EventKind::Print: case EventKind::TaskStart: case EventKind::TaskEnd:
+        case EventKind::Note:
+            toId(e.a);
+            break;
+        case EventKind::QueuePut: case EventKind::QueueGet:
+            toId(e.b);
+            break;
+        default: break;
+        }
+        staging.push_back(e);
+    }
+    std::uint64_t lost = s.ring->lost();
+    if (lost > s.lostReported) {
+        staging.push_back(Event{now, s.proc, EventKind::Lost, 0, static_cast<std::int32_t>(s.proc),
+                                lost - s.lostReported, 0});
+        s.lostReported = lost;
+    }
+}
+
+// =============================================================================
+// [SECTION] The Collector pass (watermark)
+// =============================================================================
+
+// One pass: drain every live ring and the core monitor, then append to the
+// Trace the staged events no source can precede any more. Returns the watermark.
+std::int64_t Recorder::Impl::passLocked(bool everything) {
+    std::int64_t now = monoNs();
+    std::int64_t wm = INT64_MAX;
+    for (Source& s : sources) {
+        if (s.exited) continue;
+        // Clock first, flag second (see tracer.cpp): an idle ring can only
+        // publish events timed after `now`.
+        if (!s.ring->writing()) s.idleSeenAt = now;
+        drainSource(s, now);
+        wm = std::min(wm, s.idleSeenAt);
+    }
+    if (monitor) wm = std::min(wm, monitor->poll(staging));
+    wm = everything ? INT64_MAX : wm - kSlackNs;
+    wm = std::max(wm, lastWatermark);
+    lastWatermark = wm;
+
+    std::stable_sort(staging.begin(), staging.end(),
+                     [](const Event& x, const Event& y) { return x.t < y.t; });
+    std::size_t n = 0;
+    while (n < staging.size() && (everything || staging[n].t < wm)) trace->append(staging[n++]);
+    staging.erase(staging.begin(), staging.begin() + static_cast<std::ptrdiff_t>(n));
+    return wm;
+}
+
+void Recorder::Impl::noteCoreSourceLocked() {
+    CoreSource src = monitor ? monitor->source() : CoreSource::None;
+    if (src != coreSource.load(std::memory_order_relaxed)) {
+        coreSource.store(src, std::memory_order_relaxed);
+        trace->updateMeta([src](TraceMeta& m) { m.coreSource = src; });
+    }
+}
+
+void Recorder::Impl::run() {
+    std::unique_lock lk(mutex);
+    auto interval = std::chrono::milliseconds(std::max(1, opts.collectIntervalMs));
+    while (!stop) {
+        wake.wait_for(lk, interval);
+        if (stop) break;
+        passLocked(false);
+    }
+}
+
+// =============================================================================
+// [SECTION] Recorder API
+// =============================================================================
+
+Recorder::Recorder(RecorderOptions opts) : m_impl(std::make_unique<Impl>()) {
+    Impl& im = *m_impl;
+    im.opts = opts;
+    im.clock = arena().make<RunClock>();
+    im.clock->begin(opts.timeScale);
+    im.parentRing = TraceRing::create(kParentProc, opts.ringEvents, kTextBytes, true);
+    im.trace->addProcess(ProcInfo{"MainProcess", ProcRole::Parent});
+    Source parent;
+    parent.ring = im.parentRing;
+    parent.proc = kParentProc;
+    parent.pid = getpid();
+    parent.started = true;
+    im.sources.push_back(parent);
+    im.monitor = CoreMonitor::create(opts.cores);
+
+    int usable = usableCores(), total = totalCores();
+    im.trace->updateMeta([&](TraceMeta& m) {
+        m.timeScale = opts.timeScale;
+        m.usableCores = usable;
+        m.totalCores = total;
+    });
+    im.noteCoreSourceLocked();
+
+    im.parentRing->emitAt(im.clock->start.load(), EventKind::RunStart, 0,
+                          static_cast<std::uint64_t>(usable), static_cast<std::uint64_t>(total));
+    setCurrentRing(im.parentRing);
+    setCurrentClock(im.clock);
+    g_active.store(this, std::memory_order_release);
+    im.collector = std::thread([&im] { im.run(); });
+}
+
+Recorder::~Recorder() {
+    finish();
+    Impl& im = *m_impl;
+    Recorder* self = this;
+    g_active.compare_exchange_strong(self, nullptr);
+    if (currentRing() == im.parentRing) setCurrentRing(nullptr);
+    if (currentClock() == im.clock) setCurrentClock(nullptr);
+    // A ring or clock still used by a live worker is left in the arena rather
+    // than freed under its feet.
+    bool anyAlive = false;
+    for (Source& s : im.sources) {
+        if (s.proc != kParentProc && s.started && !s.exited) { anyAlive = true; continue; }
+        TraceRing::destroy(s.ring);
+        s.ring = nullptr;
+    }
+    if (!anyAlive) arena().destroy(im.clock);
+}
+
+Trace& Recorder::trace() noexcept { return *m_impl->trace; }
+std::shared_ptr<Trace> Recorder::sharedTrace() const noexcept { return m_impl->trace; }
+RunClock& Recorder::clock() noexcept { return *m_impl->clock; }
+TraceRing& Recorder::parentRing() noexcept { return *m_impl->parentRing; }
+
+ProcId Recorder::addProcess(std::string name, ProcRole role) {
+    Impl& im = *m_impl;
+    std::lock_guard lk(im.mutex);
+    if (name.empty()) {
+        switch (role) {
+        case ProcRole::PoolWorker: name = "ForkPoolWorker-" + std::to_string(++im.poolWorkerCount); break;
+        case ProcRole::ForkServer: name = "ForkServer"; break;
+        case ProcRole::Parent: name = "MainProcess"; break;
+        case ProcRole::Process: name = "Process-" + std::to_string(++im.processCount); break;
+        }
+    }
+    ProcId id = static_cast<ProcId>(im.sources.size());
+    Source s;
+    s.ring = TraceRing::create(id, im.opts.ringEvents, kTextBytes, false);
+    s.proc = id;
+    ProcId got = im.trace->addProcess(ProcInfo{std::move(name), role});
+    (void)got;   // the Trace's process table is only filled here, so got == id
+    im.sources.push_back(s);
+    return id;
+}
+
+TraceRing* Recorder::ring(ProcId p) noexcept {
+    std::lock_guard lk(m_impl->mutex);
+    return p < m_impl->sources.size() ? m_impl->sources[p].ring : nullptr;
+}
+
+std::string Recorder::processName(ProcId p) const {
+    TraceMeta m = m_impl->trace->meta();
+    return p < m.procs.size() ? m.procs[p].name : std::string();
+}
+
+void Recorder::started(ProcId p, pid_t pid) {
+    Impl& im = *m_impl;
+    std::lock_guard lk(im.mutex);
+    if (p >= im.sources.size() || p == kParentProc) return;
+    im.sources[p].pid = pid;
+    im.sources[p].started = true;
+    im.parentRing->emitAs(p, EventKind::ProcStart, 0, static_cast<std::uint64_t>(pid));
+    if (im.monitor) {
+        im.monitor->watch(p, pid);
+        im.noteCoreSourceLocked();
+    }
+}
+
+void Recorder::exited(ProcId p, int codeOrNegSignal) {
+    Impl& im = *m_impl;
+    std::lock_guard lk(im.mutex);
+    if (p >= im.sources.size() || p == kParentProc) return;
+    Source& s = im.sources[p];
+    if (s.exited) return;
+    if (im.monitor && s.started) im.monitor->unwatch(p);
+    // The process is reaped: nothing can write its ring any more.
+    im.drainSource(s, monoNs());
+    s.exited = true;
+    im.parentRing->emitAs(p, EventKind::ProcExit, 0,
+                          static_cast<std::uint64_t>(static_cast<std::int64_t>(codeOrNegSignal)));
+}
+
+void Recorder::pause() {
+    m_impl->clock->pause();
+    m_impl->parentRing->emit(EventKind::RunPause);
+}
+
+void Recorder::resume() {
+    m_impl->clock->resume();
+    m_impl->parentRing->emit(EventKind::RunResume);
+}
+
+void Recorder::emitFor(ProcId p, EventKind k, std::int32_t obj, std::uint64_t a, std::uint64_t b,
+                       std::uint8_t flags) noexcept {
+    m_impl->parentRing->emitAs(p, k, obj, a, b, flags);
+}
+
+void Recorder::finish() {
+    Impl& im = *m_impl;
+    {
+        std::lock_guard lk(im.mutex);
+        if (im.finished) return;
+        im.finished = true;
+        im.stop = true;
+    }
+    im.wake.notify_all();
+    if (im.collector.joinable()) im.collector.join();
+    std::lock_guard lk(im.mutex);
+    im.parentRing->emit(EventKind::RunEnd);
+    if (im.monitor)
+        for (Source& s : im.sources)
+            if (s.proc != kParentProc && s.started && !s.exited) im.monitor->unwatch(s.proc);
+    im.passLocked(true);
+    im.trace->updateMeta([](TraceMeta& m) { m.finished = true; });
+}
+
+void Recorder::flush() {
+    Impl& im = *m_impl;
+    // Everything published before this call must be in the Trace when it
+    // returns, and in time order: pass until the watermark passes our start.
+    std::int64_t start = monoNs();
+    for (int i = 0; i < 100; ++i) {
+        {
+            std::lock_guard lk(im.mutex);
+            if (im.finished) return;
+            if (im.passLocked(false) > start) return;
+        }
+        std::this_thread::sleep_for(std::chrono::microseconds(250));
+    }
+}
+
+CoreSource Recorder::coreSource() const noexcept {
+    return m_impl->coreSource.load(std::memory_order_relaxed);
+}
+
+Recorder* Recorder::active() noexcept { return g_active.load(std::memory_order_acquire); }
+
+} // namespace parviz

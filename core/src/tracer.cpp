@@ -1,0 +1,197 @@
+// TraceRing: a single-producer single-consumer ring of Events in the shared
+// arena, plus a byte ring for text. See tracer.hpp for the contract.
+//
+// Watermark protocol (why m_writing exists): the Collector reads its clock,
+// *then* checks writing(). If the flag is clear, any event this ring publishes
+// later reads its clock after the Collector did, so its time is not earlier
+// than the Collector's reading. The flag is set with a sequentially consistent
+// store (one locked instruction on x86) so it cannot sit in the store buffer
+// while the writer reads the clock.
+#include "parviz/tracer.hpp"
+
+#include "parviz/arena.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <ctime>
+#include <new>
+
+namespace parviz {
+
+namespace {
+
+TraceRing* g_currentRing = nullptr;
+
+inline std::int64_t readMono() noexcept {
+    timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return std::int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
+}
+
+std::uint64_t roundUpPow2(std::uint64_t v) noexcept {
+    std::uint64_t p = 1;
+    while (p < v) p <<= 1;
+    return p;
+}
+
+// Each text record: a 4-byte length, then the bytes (no terminator).
+constexpr std::uint64_t kTextHeader = 4;
+
+} // namespace
+
+TraceRing* currentRing() noexcept { return g_currentRing; }
+void setCurrentRing(TraceRing* r) noexcept { g_currentRing = r; }
+
+TraceRing* TraceRing::create(ProcId proc, std::size_t eventCapacity, std::size_t textBytes,
+                             bool multiWriter) {
+    Arena& ar = arena();
+    std::uint64_t cap = roundUpPow2(std::max<std::size_t>(eventCapacity, 2));
+    std::uint64_t textCap = roundUpPow2(std::max<std::size_t>(textBytes, 2 * (kMaxPrintLine + kTextHeader)));
+    void* mem = ar.allocate(sizeof(TraceRing));
+    auto* r = new (mem) TraceRing();
+    try {
+        r->m_events = static_cast<Event*>(ar.allocate(cap * sizeof(Event)));
+        r->m_text = static_cast<char*>(ar.allocate(textCap));
+    } catch (...) {
+        destroy(r);
+        throw;
+    }
+    r->m_proc = proc;
+    r->m_multiWriter = multiWriter;
+    r->m_mask = cap - 1;
+    r->m_textMask = textCap - 1;
+    return r;
+}
+
+void TraceRing::destroy(TraceRing* r) noexcept {
+    if (!r) return;
+    if (g_currentRing == r) g_currentRing = nullptr;
+    Arena& ar = arena();
+    ar.deallocate(r->m_events);
+    ar.deallocate(r->m_text);
+    r->~TraceRing();
+    ar.deallocate(r);
+}
+
+ProcId TraceRing::proc() const noexcept { return m_proc; }
+
+void TraceRing::lockWriter() noexcept {
+    // Tiny spinlock: the parent's threads emit rarely and briefly.
+    while (m_spin.exchange(1, std::memory_order_acquire) != 0) {
+        while (m_spin.load(std::memory_order_relaxed) != 0) __builtin_ia32_pause();
+    }
+}
+
+void TraceRing::unlockWriter() noexcept { m_spin.store(0, std::memory_order_release); }
+
+void TraceRing::emit(EventKind k, std::int32_t obj, std::uint64_t a, std::uint64_t b,
+                     std::uint8_t flags) noexcept {
+    emitAs(m_proc, k, obj, a, b, flags);
+}
+
+void TraceRing::emitAs(ProcId who, EventKind k, std::int32_t obj, std::uint64_t a,
+                       std::uint64_t b, std::uint8_t flags) noexcept {
+    if (m_multiWriter) lockWriter();
+    m_writing.store(1, std::memory_order_seq_cst);
+    std::uint64_t h = m_head.load(std::memory_order_relaxed);
+    if (h - m_cachedTail > m_mask) m_cachedTail = m_tail.load(std::memory_order_acquire);
+    if (h - m_cachedTail > m_mask) {
+        m_lost.fetch_add(1, std::memory_order_relaxed);
+    } else {
+        Event& e = m_events[h & m_mask];
+        e.t = readMono();
+        e.proc = who;
+        e.kind = k;
+        e.flags = flags;
+        e.obj = obj;
+        e.a = a;
+        e.b = b;
+        m_head.store(h + 1, std::memory_order_release);
+    }
+    m_writing.store(0, std::memory_order_release);
+    if (m_multiWriter) unlockWriter();
+}
+
+void TraceRing::emitAt(std::int64_t t, EventKind k, std::int32_t obj, std::uint64_t a,
+                       std::uint64_t b, std::uint8_t flags) noexcept {
+    // The caller chose the time, so no watermark hold is needed: callers that
+    // pass a past time (the Collector itself) are already behind the watermark.
+    if (m_multiWriter) lockWriter();
+    std::uint64_t h = m_head.load(std::memory_order_relaxed);
+    if (h - m_cachedTail > m_mask) m_cachedTail = m_tail.load(std::memory_order_acquire);
+    if (h - m_cachedTail > m_mask) {
+        m_lost.fetch_add(1, std::memory_order_relaxed);
+    } else {
+        m_events[h & m_mask] = Event{t, m_proc, k, flags, obj, a, b};
+        m_head.store(h + 1, std::memory_order_release);
+    }
+    if (m_multiWriter) unlockWriter();
+}
+
+std::uint64_t TraceRing::text(std::string_view s, std::size_t limit) noexcept {
+    std::size_t n = std::min({s.size(), limit, static_cast<std::size_t>(m_textMask / 2)});
+    // Cut on a UTF-8 boundary: never keep half a code point.
+    if (n < s.size())
+        while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+    if (m_multiWriter) lockWriter();
+    std::uint64_t pos = m_textHead.load(std::memory_order_relaxed);
+    auto put = [this](std::uint64_t at, const char* src, std::size_t len) {
+        std::uint64_t off = at & m_textMask;
+        std::size_t first = std::min<std::size_t>(len, m_textMask + 1 - off);
+        std::memcpy(m_text + off, src, first);
+        if (first < len) std::memcpy(m_text, src + first, len - first);
+    };
+    std::uint32_t len32 = static_cast<std::uint32_t>(n);
+    put(pos, reinterpret_cast<const char*>(&len32), kTextHeader);
+    put(pos + kTextHeader, s.data(), n);
+    m_textHead.store(pos + kTextHeader + n, std::memory_order_release);
+    if (m_multiWriter) unlockWriter();
+    return pos;
+}
+
+std::size_t TraceRing::drain(std::vector<Event>& out) noexcept {
+    std::uint64_t t = m_tail.load(std::memory_order_relaxed);
+    std::uint64_t h = m_head.load(std::memory_order_acquire);
+    std::size_t n = static_cast<std::size_t>(h - t);
+    if (n == 0) return 0;
+    try {
+        out.reserve(out.size() + n);
+    } catch (...) {
+        return 0;   // leave them in the ring; the next pass tries again
+    }
+    for (std::uint64_t i = t; i != h; ++i) out.push_back(m_events[i & m_mask]);
+    m_tail.store(h, std::memory_order_release);
+    return n;
+}
+
+std::string TraceRing::readText(std::uint64_t ref) const {
+    static constexpr const char* kLost = "<lost text>";
+    std::uint64_t cap = m_textMask + 1;
+    std::uint64_t head = m_textHead.load(std::memory_order_acquire);
+    if (ref == kNoString || ref + kTextHeader > head || head - ref > cap) return kLost;
+    auto get = [this](std::uint64_t at, char* dst, std::size_t len) {
+        std::uint64_t off = at & m_textMask;
+        std::size_t first = std::min<std::size_t>(len, m_textMask + 1 - off);
+        std::memcpy(dst, m_text + off, first);
+        if (first < len) std::memcpy(dst + first, m_text, len - first);
+    };
+    std::uint32_t len = 0;
+    get(ref, reinterpret_cast<char*>(&len), kTextHeader);
+    if (len > cap / 2 || ref + kTextHeader + len > head) return kLost;
+    std::string s(len, '\0');
+    get(ref + kTextHeader, s.data(), len);
+    // The writer may have lapped us while we copied: check after the copy.
+    std::atomic_thread_fence(std::memory_order_acquire);
+    std::uint64_t after = m_textHead.load(std::memory_order_acquire);
+    if (after - ref > cap) return kLost;
+    return s;
+}
+
+std::uint64_t TraceRing::lost() const noexcept { return m_lost.load(std::memory_order_relaxed); }
+
+bool TraceRing::writing() const noexcept {
+    return m_writing.load(std::memory_order_seq_cst) != 0 ||
+           (m_multiWriter && m_spin.load(std::memory_order_seq_cst) != 0);
+}
+
+} // namespace parviz
