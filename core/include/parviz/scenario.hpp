@@ -39,6 +39,9 @@ struct Scenario {
     double holdSeconds = 0.2;
     // job-queue and pool
     int poolSize = 2;
+    // > 0: the file asked for "<N>x_cores" (pool-cpu); poolSize was resolved at
+    // load time to N x usable cores and scenarioToJson writes the string back.
+    int poolSizePerCore = 0;
     std::optional<std::size_t> chunksize;   // nullopt = CPython's default
     std::vector<TaskSpec> tasks;
     double jobSeconds = 0.5;                // job-queue: work per task when tasks are generated
