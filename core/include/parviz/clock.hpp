@@ -18,6 +18,9 @@ struct RunClock {
     std::atomic<std::int64_t> pausedTotal{0};  // ns of completed pauses
     std::atomic<std::int64_t> pauseStart{0};   // monotonic ns when the current pause began, 0 = running
     double timeScale{1.0};                     // 0.1 runs ten times faster; set before workers start
+    // Odd while the parent is between the stores of pause()/resume(): readers
+    // retry, so they never combine an old pausedTotal with a new pauseStart.
+    std::atomic<std::uint32_t> seq{0};
 
     void begin(double scale) noexcept;         // start = monoNow(), no pause
     // Unpaused ns since start. While paused it stands still.

@@ -15,6 +15,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <sys/types.h>
 #include <vector>
 
@@ -70,6 +71,10 @@ const std::string& currentProcessName() noexcept;
 // Prints one line "as the process": a Print event in the trace when tracing,
 // and straight to stdout otherwise.
 void print(std::string_view line);
+
+// sys.exit(code): in a worker ends it now with that exit code (stdio flushed,
+// no atexit handlers, as every worker ends); in the parent, std::exit(code).
+[[noreturn]] void exitProcess(int code);
 
 // cpu_count(): every CPU of the system, and those this process may use.
 int cpuCountTotal() noexcept;

@@ -12,6 +12,7 @@
 //   pass everything a worker needs as byte-string arguments or in the arena;
 // - a worker ends with _exit(): no atexit handler, no static destructor runs.
 #include <cstddef>
+#include <sys/types.h>
 
 namespace parviz {
 
@@ -26,5 +27,9 @@ bool initialized() noexcept;
 
 // True in a worker process (false in the parent and the fork server).
 bool inWorker() noexcept;
+
+// Pid of the fork server, a child of the main process for its whole life
+// (0 before init()); the tests' leak check does not count it.
+pid_t forkServerPid() noexcept;
 
 } // namespace parviz
