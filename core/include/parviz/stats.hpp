@@ -1,0 +1,90 @@
+#pragma once
+// Run statistics: the measures of a run, defined once and used by the CLI
+// summary, --summary-json, the Stats panel and the sweep table. Every function
+// here is a pure function of the Trace (and an optional time cursor), so the
+// terminal, the window and a saved run can never disagree.
+//
+// Definitions (docs/summary-json.md repeats them for users):
+// - unpaused time: wall time minus the RunPause -> RunResume intervals;
+// - makespan: first TaskStart to last TaskEnd, unpaused;
+// - sequential: the sum of the tasks' nominal durations (TaskStart.b, run ns);
+// - speedup = sequential / makespan; efficiency = speedup / workers;
+// - a worker's in-task time: TaskStart -> TaskEnd, unpaused; its on-CPU time:
+//   the sum of its CoreIn -> CoreOut spans (measured by the OS); its idle time:
+//   alive (ProcStart -> ProcExit, unpaused) but not in a task;
+// - a core's utilisation: the workers' on-CPU time on it / the run span
+//   (RunStart to RunEnd or the cursor, unpaused); its other-process share: the
+//   busy fraction from CoreLoad samples minus what the workers used in the
+//   same windows.
+#include "parviz/trace.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace parviz {
+
+struct WorkerStats {
+    ProcId proc = 0;
+    std::string name;                 // "ForkPoolWorker-1"
+    ProcRole role = ProcRole::Process;
+    std::int64_t pid = 0;             // 0 when its ProcStart is not in the prefix
+    int tasksDone = 0;                // TaskEnd without the failed flag
+    int tasksFailed = 0;              // TaskEnd with it, or a task open when the worker died
+    std::int64_t inTaskNs = 0;        // unpaused
+    std::int64_t onCpuNs = 0;         // measured (CoreIn -> CoreOut); 0 without core data
+    std::int64_t idleNs = 0;          // alive and not in a task, unpaused
+    std::int64_t aliveNs = 0;         // ProcStart -> ProcExit (or the cursor), unpaused
+    bool exited = false;
+    std::int64_t exitCode = 0;        // valid when exited: >= 0 exit status, < 0 -signal
+    bool killed = false;              // exited by a signal
+    bool killRequested = false;       // a KillRequest (--kill-worker, window) named it
+    std::string replacedBy;           // pool worker started to replace it ("" when none)
+};
+
+struct CoreStats {
+    int core = 0;
+    std::int64_t workersOnCpuNs = 0;
+    double utilisation = 0;                  // workersOnCpuNs / run span, 0..1
+    std::optional<double> otherShare;        // 0..1; nullopt without CoreLoad samples
+};
+
+struct RunStats {
+    std::string scenario, title, work;
+    bool finished = false;            // the trace is complete and no cursor cut it
+    std::optional<std::int64_t> atNs; // the cursor (absolute, the Event::t clock) when given
+    double timeScale = 1.0;
+    int totalCores = 0, usableCores = 0;
+    CoreSource coreSource = CoreSource::None;
+
+    std::int64_t runSpanNs = 0;       // RunStart -> RunEnd or the cursor, unpaused
+    std::int64_t pausedNs = 0;        // paused time inside the run span
+    bool hasMakespan = false;         // at least one task started
+    std::int64_t makespanNs = 0;      // unpaused; open tasks count up to the cursor
+    std::int64_t sequentialNs = 0;    // sum of nominal task durations
+    double speedup = 0;               // 0 without makespan
+    double efficiency = 0;            // speedup / workers
+    int workerCount = 0;              // meta.workers, or the workers seen
+    int tasksStarted = 0, tasksDone = 0, tasksFailed = 0;
+
+    std::vector<WorkerStats> workers;   // in ProcId order
+    std::vector<CoreStats> cores;       // one per core, 0..n-1
+    std::uint64_t lostEvents = 0;       // sum of Lost events
+    std::uint64_t clampedEvents = 0;    // out-of-order events the trace clamped
+    std::vector<std::string> failures;  // one line each: a failed task, a killed worker
+};
+
+// Wall time in [t0, t1] (absolute, the Event::t clock) minus the paused
+// intervals the trace records up to t1. 0 when t1 <= t0.
+double unpausedNs(const Trace& trace, std::int64_t t0, std::int64_t t1);
+
+// Stats over the events with t <= atNs (absolute); all of them without atNs.
+RunStats computeStats(const Trace& trace, std::optional<std::int64_t> atNs = {});
+
+// The --summary-json document (schema "parviz-summary/1", docs/summary-json.md).
+std::string statsToJson(const RunStats& s);
+// The summary `parviz run` prints: an aligned table, several lines, ending in '\n'.
+std::string formatSummary(const RunStats& s);
+
+} // namespace parviz
