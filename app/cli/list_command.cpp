@@ -1,0 +1,42 @@
+// `parviz list`: the built-in scenarios, one line each.
+#include "cli/commands.hpp"
+
+#include "parviz/scenario.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace parviz::cli {
+
+int listCommand(const std::vector<std::string>& args) {
+    for (const auto& a : args) {
+        if (a == "--help" || a == "-h") {
+            std::printf("usage: parviz list\n\nLists the built-in scenarios (the tutorial's demos), one line each.\n"
+                        "Run one with: parviz run NAME\n");
+            return 0;
+        }
+        std::fprintf(stderr, "parviz list: %s: unknown argument (see parviz list --help)\n", a.c_str());
+        return 2;
+    }
+    auto names = builtinScenarioNames();
+    std::size_t width = 0;
+    for (const auto& n : names) width = std::max(width, n.size());
+    int status = 0;
+    for (const auto& n : names) {
+        try {
+            Scenario s = loadScenario(n);
+            std::printf("%-*s  %s\n", static_cast<int>(width), n.c_str(), s.description.c_str());
+        } catch (const ScenarioError& e) {
+            // A broken asset is an installation problem: say which, keep listing.
+            std::fprintf(stderr, "parviz list: %s\n", e.what());
+            status = 2;
+        }
+    }
+    if (names.empty()) {
+        std::fprintf(stderr, "parviz list: no built-in scenarios found (is assets/scenarios installed?)\n");
+        return 2;
+    }
+    return status;
+}
+
+} // namespace parviz::cli

@@ -1,0 +1,69 @@
+// parviz: Python's multiprocessing tutorial re-enacted with real processes.
+//
+// main() starts the runtime first (the fork server must exist before any
+// thread or window), then hands the arguments to one command:
+//   parviz              -> the window
+//   parviz gui ...      -> the window
+//   parviz list         -> the built-in scenarios
+//   parviz run ...      -> a headless run with the tutorial's output and a summary
+#include "cli/commands.hpp"
+
+#include "parviz/runtime.hpp"
+
+#include <cstdio>
+#include <exception>
+#include <string>
+#include <vector>
+
+#ifdef PARVIZ_HAVE_GUI
+#include "gui/gui.hpp"
+#endif
+
+namespace {
+
+int guiCommand(const std::vector<std::string>& args) {
+#ifdef PARVIZ_HAVE_GUI
+    return parviz::gui::guiMain(args);
+#else
+    (void)args;
+    std::fprintf(stderr, "parviz: this build has no window (built without PARVIZ_BUILD_GUI); "
+                         "try parviz list or parviz run NAME\n");
+    return 2;
+#endif
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    // First, before any thread: workers are forked from the state of the program now.
+    try {
+        parviz::init();
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "parviz: cannot start the process runtime: %s\n", e.what());
+        return 1;
+    }
+    std::vector<std::string> args(argv + 1, argv + argc);
+    if (args.empty()) return guiCommand(args);
+
+    const std::string cmd = args.front();
+    std::vector<std::string> rest(args.begin() + 1, args.end());
+    try {
+        if (cmd == "gui") return guiCommand(rest);
+        if (cmd == "list") return parviz::cli::listCommand(rest);
+        if (cmd == "run") return parviz::cli::runCommand(rest);
+        if (cmd == "--help" || cmd == "-h" || cmd == "help") {
+            std::fputs(parviz::cli::mainUsage(), stdout);
+            return 0;
+        }
+        if (cmd == "--version" || cmd == "-V") {
+            std::printf("parviz %s\n", PARVIZ_VERSION);
+            return 0;
+        }
+    } catch (const std::exception& e) {
+        // Commands report their own errors; this is the last line of defence.
+        std::fprintf(stderr, "parviz %s: %s\n", cmd.c_str(), e.what());
+        return 1;
+    }
+    std::fprintf(stderr, "parviz: %s: unknown command\n\n%s", cmd.c_str(), parviz::cli::mainUsage());
+    return 2;
+}

@@ -1,0 +1,643 @@
+// Run: re-enacts one scenario of the tutorial with real processes.
+//
+// [SECTION] Task specs as byte strings
+// [SECTION] Worker targets (plain functions: they run in forked workers)
+// [SECTION] Impl: live workers, control, failures
+// [SECTION] The scenario's main program, per kind (controller thread)
+// [SECTION] Run API
+//
+// Threads in the parent: the caller's (start/pause/resume/stop/wait), the
+// controller (the tutorial's __main__, traced as MainProcess) and the kill
+// watcher. Impl::mutex guards the live-worker registry; the controller never
+// holds it while blocking (it waits on pidfds unlocked), so pause and resume
+// can never be stuck behind a join of a stopped worker.
+#include "parviz/run.hpp"
+
+#include "parviz/lock.hpp"
+#include "parviz/pool.hpp"
+#include "parviz/process.hpp"
+#include "parviz/queue.hpp"
+#include "parviz/work.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <chrono>
+#include <condition_variable>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <mutex>
+#include <poll.h>
+#include <thread>
+#include <unordered_map>
+
+namespace parviz {
+
+const char* toString(RunStatus s) noexcept {
+    switch (s) {
+    case RunStatus::NotStarted: return "not started";
+    case RunStatus::Running: return "running";
+    case RunStatus::Paused: return "paused";
+    case RunStatus::Finished: return "finished";
+    case RunStatus::Failed: return "failed";
+    case RunStatus::Stopped: return "stopped";
+    }
+    return "?";
+}
+
+namespace {
+
+// =============================================================================
+// [SECTION] Task specs as byte strings
+// =============================================================================
+// Workers get everything as byte strings (runtime.hpp): a task travels as
+// "index \x1f name \x1f work \x1f seconds". Names are validated UTF-8 without
+// control characters by the scenario loader, so the separator cannot clash.
+constexpr char kSep = '\x1f';
+
+std::string formatSeconds(double s) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", s);   // 5 -> "5", 0.5 -> "0.5", as Python's %s prints them
+    return buf;
+}
+
+std::string encodeTask(std::size_t index, const TaskSpec& t) {
+    char secs[40];
+    std::snprintf(secs, sizeof secs, "%.17g", t.seconds);
+    std::string s = std::to_string(index);
+    s += kSep;
+    s += t.name;
+    s += kSep;
+    s += toString(t.work);
+    s += kSep;
+    s += secs;
+    return s;
+}
+
+struct DecodedTask {
+    std::int32_t index = 0;
+    std::string name;
+    WorkKind work = WorkKind::Sleep;
+    double seconds = 0;
+};
+
+DecodedTask decodeTask(std::string_view s) {
+    DecodedTask d;
+    std::string_view parts[4];
+    for (int i = 0; i < 3; ++i) {
+        auto p = s.find(kSep);
+        if (p == std::string_view::npos) throw std::invalid_argument("parviz: malformed task spec");
+        parts[i] = s.substr(0, p);
+        s.remove_prefix(p + 1);
+    }
+    parts[3] = s;
+    std::from_chars(parts[0].data(), parts[0].data() + parts[0].size(), d.index);
+    d.name = std::string(parts[1]);
+    d.work = parseWorkKind(parts[2]).value_or(WorkKind::Sleep);
+    d.seconds = std::stod(std::string(parts[3]));
+    return d;
+}
+
+// =============================================================================
+// [SECTION] Worker targets (plain functions: they run in forked workers)
+// =============================================================================
+
+// def print_func(continent='Asia'): print('The name of continent is : ', continent)
+// args: [continent or "" for the default, the default]
+int continentTarget(std::span<const std::string> args) {
+    std::string continent = !args.empty() && !args[0].empty() ? args[0] : (args.size() > 1 ? args[1] : "Asia");
+    print("The name of continent is :  " + continent);
+    return 0;
+}
+
+// The job-queue tutorial's do_job: get_nowait until Empty; print, report, work.
+// args: [tasks queue, done queue, task spec...]
+int jobTarget(std::span<const std::string> args) {
+    Queue tasks = Queue::fromArg(args[0]);
+    Queue done = Queue::fromArg(args[1]);
+    std::unordered_map<std::string, DecodedTask> specs;
+    for (std::size_t i = 2; i < args.size(); ++i) {
+        DecodedTask d = decodeTask(args[i]);
+        specs.emplace(d.name, std::move(d));
+    }
+    for (;;) {
+        std::string task;
+        try {
+            task = tasks.get_nowait();
+        } catch (const QueueEmpty&) {
+            break;
+        }
+        // As in the tutorial's listing: print, report done, then the work
+        // (the task span still covers the work, so the timeline reads right).
+        print(task);
+        done.put(task + " is done by " + currentProcessName());
+        if (auto it = specs.find(task); it != specs.end())
+            runTask(it->second.index, it->second.name, it->second.work, it->second.seconds);
+    }
+    return 0;
+}
+
+// Several processes take turns in one critical section.
+// args: [lock, rounds, hold seconds, work, first task index]
+int lockTarget(std::span<const std::string> args) {
+    Lock lock = Lock::fromArg(args[0]);
+    int rounds = std::stoi(args[1]);
+    double hold = std::stod(args[2]);
+    WorkKind work = parseWorkKind(args[3]).value_or(WorkKind::Sleep);
+    int base = std::stoi(args[4]);
+    const std::string& me = currentProcessName();
+    for (int r = 0; r < rounds; ++r) {
+        lock.acquire();
+        // print(current_process().name, 'holds the lock, round', i), as the listing says
+        print(me + " holds the lock, round " + std::to_string(r));
+        runTask(base + r, me + " round " + std::to_string(r), work, hold);
+        lock.release();
+    }
+    return 0;
+}
+
+// def work_log(work_data): the pool tutorial's task. The pool itself writes
+// TaskStart/TaskEnd around it (MapOptions::names), so this only prints and works.
+std::string poolTask(std::string_view item) {
+    DecodedTask d = decodeTask(item);
+    print(" Process " + d.name + " waiting " + formatSeconds(d.seconds) + " seconds");
+    doWork(d.work, d.seconds);
+    print(" Process " + d.name + " Finished.");
+    return d.name;
+}
+
+std::string describeExit(const std::string& name, pid_t pid, int code) {
+    if (code < 0) {
+        const char* sig = sigabbrev_np(-code);
+        return name + " (pid " + std::to_string(pid) + ") was killed by SIG" + (sig ? sig : "?") + " (signal " +
+               std::to_string(-code) + ")";
+    }
+    return name + " (pid " + std::to_string(pid) + ") exited with code " + std::to_string(code);
+}
+
+} // namespace
+
+// =============================================================================
+// [SECTION] Impl: live workers, control, failures
+// =============================================================================
+
+struct Run::Impl {
+    Scenario sc;
+    RunOptions opts;
+    double timeScale = 1.0;
+    std::unique_ptr<Recorder> rec;
+    std::shared_ptr<Trace> trace;
+
+    std::thread controller;
+    std::thread watcher;
+
+    mutable std::mutex mutex;              // guards everything below
+    std::condition_variable doneCv;
+    RunStatus status = RunStatus::NotStarted;
+    bool done = false;
+    bool stopping = false;
+    bool controllerEnding = false;         // the watcher's cue to leave
+    std::vector<Process>* procs = nullptr; // the controller's processes while they live
+    Pool* pool = nullptr;                  // the controller's pool while it lives
+    std::vector<std::string> failures;
+
+    void fail(std::string line) {
+        std::lock_guard lk(mutex);
+        failures.push_back(std::move(line));
+    }
+    bool isStopping() const {
+        std::lock_guard lk(mutex);
+        return stopping;
+    }
+    ProcId procIdOf(const std::string& name) const {
+        auto meta = trace->meta();
+        for (std::size_t i = 0; i < meta.procs.size(); ++i)
+            if (meta.procs[i].name == name) return static_cast<ProcId>(i);
+        return kParentProc;
+    }
+
+    // Signals every live worker. Caller holds mutex.
+    void signalAllLocked(int sig) {
+        if (procs)
+            for (auto& p : *procs) {
+                if (p.pid() <= 0 || !p.isAlive()) continue;
+                if (sig == SIGSTOP) p.stop();
+                else if (sig == SIGCONT) p.cont();
+                else p.kill();
+            }
+        if (pool)
+            for (pid_t pid : pool->workerPids()) ::kill(pid, sig);
+    }
+
+    // Killing pool workers one by one would only make the pool replace them:
+    // the pool is terminated instead. Caller holds mutex.
+    void killAllLocked() {
+        if (procs)
+            for (auto& p : *procs)
+                if (p.pid() > 0 && p.isAlive()) p.kill();
+        if (pool) pool->terminate();
+    }
+
+    bool killWorkerLocked(const std::string& name) {
+        if (procs) {
+            for (auto& p : *procs) {
+                if (p.name() != name || p.pid() <= 0 || !p.isAlive()) continue;
+                rec->parentRing().emit(EventKind::KillRequest, p.proc(), SIGKILL);
+                p.kill();
+                return true;
+            }
+        }
+        if (pool) {
+            auto names = pool->workerNames();
+            auto pids = pool->workerPids();
+            for (std::size_t i = 0; i < names.size() && i < pids.size(); ++i) {
+                if (names[i] != name) continue;
+                rec->parentRing().emit(EventKind::KillRequest, procIdOf(name), SIGKILL);
+                ::kill(pids[i], SIGKILL);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // Joins every process without holding the mutex while blocked: waits on
+    // the pidfd (readable at exit, never while merely stopped), then reaps.
+    void joinAll(std::vector<Process>& ps) {
+        for (auto& p : ps) {
+            for (;;) {
+                int fd;
+                {
+                    std::lock_guard lk(mutex);
+                    if (p.join(std::chrono::nanoseconds(0))) break;
+                    fd = p.pidfd();
+                }
+                if (fd >= 0) {
+                    pollfd pfd{fd, POLLIN, 0};
+                    ::poll(&pfd, 1, 50);
+                } else {
+                    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+                }
+            }
+            int code = 0;
+            {
+                std::lock_guard lk(mutex);
+                code = p.exitcode().value_or(0);
+            }
+            if (code != 0) fail(describeExit(p.name(), p.pid(), code));
+        }
+    }
+
+    // Registers the controller's processes so pause/stop/kill reach them.
+    // A stop() that came before they started kills them right away.
+    void publish(std::vector<Process>* ps, Pool* pl) {
+        std::lock_guard lk(mutex);
+        procs = ps;
+        pool = pl;
+        if (stopping) killAllLocked();
+    }
+
+    void startAll(std::vector<Process>& ps) {
+        for (auto& p : ps) {
+            std::lock_guard lk(mutex);
+            if (stopping) break;
+            p.start();
+            if (status == RunStatus::Paused) p.stop();   // a pause that came mid-start covers it too
+        }
+    }
+
+    WorkKind workOf(const TaskSpec& t) const { return opts.work.value_or(t.work); }
+    int workerCount() const { return opts.workers.value_or(sc.workers()); }
+
+    std::vector<TaskSpec> tasks() const {
+        if (!sc.tasks.empty() || sc.kind != ScenarioKind::JobQueue) return sc.tasks;
+        // A job-queue without a task list: the tutorial's ten tasks.
+        std::vector<TaskSpec> ts;
+        for (int i = 0; i < 10; ++i) ts.push_back({"Task no " + std::to_string(i), sc.jobSeconds, WorkKind::Sleep});
+        return ts;
+    }
+
+    void runCpuCount();
+    void runProcess();
+    void runQueue();
+    void runLock();
+    void runJobQueue();
+    void runPool();
+    void controllerMain();
+    void watcherMain();
+};
+
+// =============================================================================
+// [SECTION] The scenario's main program, per kind (controller thread)
+// =============================================================================
+
+void Run::Impl::runCpuCount() {
+    int total = cpuCountTotal(), usable = cpuCountUsable();
+    print("Number of cpu :  " + std::to_string(total));
+    if (usable != total) print("Number of usable cpu :  " + std::to_string(usable));
+}
+
+void Run::Impl::runProcess() {
+    std::vector<Process> ps;
+    ps.reserve(sc.args.size());
+    for (const auto& a : sc.args)
+        ps.emplace_back(&continentTarget, std::vector<std::string>{a, sc.defaultArg},
+                        ProcessOptions{.recorder = rec.get()});
+    publish(&ps, nullptr);
+    startAll(ps);
+    joinAll(ps);
+    publish(nullptr, nullptr);
+}
+
+void Run::Impl::runQueue() {
+    Queue q(QueueOptions{.name = "queue"});
+    print("pushing items to queue:");
+    int cnt = 1;
+    for (const auto& item : sc.items) {
+        if (isStopping()) return;
+        print("item no:  " + std::to_string(cnt) + "   " + item);
+        q.put(item);
+        ++cnt;
+    }
+    print("");
+    print("popping items from queue:");
+    cnt = 0;
+    while (!q.empty() && !isStopping()) {
+        print("item no:  " + std::to_string(cnt) + "   " + q.get());
+        ++cnt;
+    }
+}
+
+void Run::Impl::runLock() {
+    Lock lock("lock");
+    int n = workerCount();
+    std::vector<Process> ps;
+    ps.reserve(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) {
+        WorkKind w = opts.work.value_or(WorkKind::Sleep);
+        ps.emplace_back(&lockTarget,
+                        std::vector<std::string>{lock.toArg(), std::to_string(sc.rounds),
+                                                 formatSeconds(sc.holdSeconds), toString(w),
+                                                 std::to_string(i * sc.rounds)},
+                        ProcessOptions{.recorder = rec.get()});
+    }
+    publish(&ps, nullptr);
+    startAll(ps);
+    joinAll(ps);
+    publish(nullptr, nullptr);
+}
+
+void Run::Impl::runJobQueue() {
+    Queue toDo(QueueOptions{.name = "tasks_to_accomplish"});
+    Queue doneQ(QueueOptions{.name = "tasks_that_are_done"});
+    auto ts = tasks();
+    std::vector<std::string> args{toDo.toArg(), doneQ.toArg()};
+    for (std::size_t i = 0; i < ts.size(); ++i) {
+        TaskSpec t = ts[i];
+        t.work = workOf(t);
+        args.push_back(encodeTask(i, t));
+    }
+    for (const auto& t : ts) {
+        if (isStopping()) return;
+        toDo.put(t.name);
+    }
+    int n = workerCount();
+    std::vector<Process> ps;
+    ps.reserve(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) ps.emplace_back(&jobTarget, args, ProcessOptions{.recorder = rec.get()});
+    publish(&ps, nullptr);
+    startAll(ps);
+    joinAll(ps);
+    publish(nullptr, nullptr);
+    if (isStopping()) return;
+    for (;;) {
+        try {
+            print(doneQ.get_nowait());
+        } catch (const QueueEmpty&) {
+            break;
+        }
+    }
+}
+
+void Run::Impl::runPool() {
+    auto ts = tasks();
+    std::vector<std::string> items;
+    MapOptions mo;
+    mo.chunksize = sc.chunksize;
+    for (std::size_t i = 0; i < ts.size(); ++i) {
+        TaskSpec t = ts[i];
+        t.work = workOf(t);
+        items.push_back(encodeTask(i, t));
+        mo.names.push_back(t.name);
+        mo.nominalNs.push_back(rec->clock().scaled(t.seconds));
+    }
+    Pool pl(workerCount(), PoolOptions{.recorder = rec.get()});
+    publish(nullptr, &pl);
+    // imap_unordered, not map: a task that fails is reported while the others
+    // finish (map would only tell us about the first failure).
+    try {
+        pl.imap_unordered(&poolTask, items, [](std::size_t, std::string) { return true; }, mo);
+    } catch (const TaskError& e) {
+        if (!isStopping()) fail(std::string("task ") + e.task + ": " + e.what());
+    }
+    if (!isStopping()) pl.close();   // whatever is still queued after a failure runs to its end
+    // else: stop() already terminated it
+    pl.join();
+    publish(nullptr, nullptr);
+}
+
+void Run::Impl::controllerMain() {
+    try {
+        switch (sc.kind) {
+        case ScenarioKind::CpuCount: runCpuCount(); break;
+        case ScenarioKind::Process: runProcess(); break;
+        case ScenarioKind::Queue: runQueue(); break;
+        case ScenarioKind::Lock: runLock(); break;
+        case ScenarioKind::JobQueue: runJobQueue(); break;
+        case ScenarioKind::Pool: runPool(); break;
+        }
+    } catch (const std::exception& e) {
+        publish(nullptr, nullptr);
+        if (!isStopping()) fail(std::string("the run failed: ") + e.what());
+    }
+    {
+        std::lock_guard lk(mutex);
+        controllerEnding = true;
+        doneCv.notify_all();
+    }
+    if (watcher.joinable()) watcher.join();   // its notes must be in the trace before finish()
+    rec->finish();
+    std::lock_guard lk(mutex);
+    if (stopping) status = RunStatus::Stopped;
+    else status = failures.empty() ? RunStatus::Finished : RunStatus::Failed;
+    done = true;
+    doneCv.notify_all();
+}
+
+// Kill orders fire on the run clock (unpaused, scaled), so "2.5 s into the
+// run" means the same moment of the schedule at any time scale.
+void Run::Impl::watcherMain() {
+    std::vector<KillOrder> pending = opts.kills;
+    std::unique_lock lk(mutex);
+    while (!controllerEnding && !pending.empty()) {
+        std::int64_t now = rec->clock().now();
+        for (auto it = pending.begin(); it != pending.end();) {
+            if (now >= rec->clock().scaled(it->atSeconds) && !stopping && killWorkerLocked(it->worker))
+                it = pending.erase(it);
+            else
+                ++it;
+        }
+        doneCv.wait_for(lk, std::chrono::milliseconds(2));
+    }
+    // Misuse is data: an order that never found its worker is noted in the trace.
+    for (const auto& k : pending) {
+        std::string note = "kill order " + k.worker + "@" + formatSeconds(k.atSeconds) +
+                           ": no live worker of that name at that time";
+        auto& ring = rec->parentRing();
+        ring.emit(EventKind::Note, 0, ring.text(note, kMaxPrintLine));
+    }
+}
+
+// =============================================================================
+// [SECTION] Run API
+// =============================================================================
+
+Run::Run(Scenario scenario, RunOptions opts) : m_impl(std::make_unique<Impl>()) {
+    auto& im = *m_impl;
+    im.sc = std::move(scenario);
+    im.opts = std::move(opts);
+    const std::string& src = im.sc.source.empty() ? im.sc.name : im.sc.source;
+    if (im.opts.workers) {
+        int w = *im.opts.workers;
+        if (w < 1 || w > kMaxWorkers)
+            throw ScenarioError(src + ": workers: " + std::to_string(w) + " is not between 1 and 1024");
+        if (im.sc.kind != ScenarioKind::Pool && im.sc.kind != ScenarioKind::JobQueue &&
+            im.sc.kind != ScenarioKind::Lock)
+            throw ScenarioError(src + ": workers: the " + std::string(toString(im.sc.kind)) +
+                                " scenario has no pool size or process count to override");
+    }
+    im.timeScale = im.opts.timeScale.value_or(im.sc.timeScale);
+    if (!(im.timeScale >= kMinTimeScale && im.timeScale <= kMaxTimeScale))
+        throw ScenarioError(src + ": time scale: must be between 0.001 and 100");
+    for (const auto& k : im.opts.kills) {
+        if (k.worker.empty()) throw ScenarioError(src + ": kill-worker: the worker name is empty");
+        if (!(k.atSeconds >= 0) || !std::isfinite(k.atSeconds))
+            throw ScenarioError(src + ": kill-worker: " + k.worker + ": the time must be >= 0 seconds");
+    }
+}
+
+Run::~Run() {
+    if (!m_impl) return;
+    stop();
+    if (m_impl->controller.joinable()) m_impl->controller.join();
+    if (m_impl->watcher.joinable()) m_impl->watcher.join();
+    m_impl->rec.reset();
+}
+
+void Run::start() {
+    auto& im = *m_impl;
+    {
+        std::lock_guard lk(im.mutex);
+        if (im.status != RunStatus::NotStarted) throw std::logic_error("parviz: Run::start() called twice");
+        RecorderOptions ro;
+        ro.cores = im.opts.cores;
+        ro.timeScale = im.timeScale;
+        im.rec = std::make_unique<Recorder>(ro);
+        im.trace = im.rec->sharedTrace();
+        bool mixed = false;
+        auto ts = im.tasks();
+        for (const auto& t : ts) mixed = mixed || im.workOf(t) != im.workOf(ts.front());
+        std::string work = ts.empty() ? toString(im.opts.work.value_or(WorkKind::Sleep))
+                                      : (mixed ? "mixed" : toString(im.workOf(ts.front())));
+        im.trace->updateMeta([&](TraceMeta& m) {
+            m.scenario = im.sc.name;
+            m.title = im.sc.title;
+            m.work = work;
+            m.workers = im.sc.kind == ScenarioKind::Process ? static_cast<int>(im.sc.args.size())
+                                                            : (im.sc.kind == ScenarioKind::Queue ||
+                                                               im.sc.kind == ScenarioKind::CpuCount)
+                                                                  ? 0
+                                                                  : im.workerCount();
+            m.timeScale = im.timeScale;
+        });
+        im.status = RunStatus::Running;
+    }
+    // The watcher first: the controller joins it when it ends.
+    if (!im.opts.kills.empty()) im.watcher = std::thread([&im] { im.watcherMain(); });
+    im.controller = std::thread([&im] { im.controllerMain(); });
+}
+
+void Run::pause() {
+    auto& im = *m_impl;
+    std::lock_guard lk(im.mutex);
+    if (im.status != RunStatus::Running || im.done) return;
+    im.signalAllLocked(SIGSTOP);
+    im.rec->pause();
+    im.status = RunStatus::Paused;
+}
+
+void Run::resume() {
+    auto& im = *m_impl;
+    std::lock_guard lk(im.mutex);
+    if (im.status != RunStatus::Paused) return;
+    im.rec->resume();
+    im.signalAllLocked(SIGCONT);
+    im.status = im.done ? im.status : RunStatus::Running;
+}
+
+void Run::stop() {
+    auto& im = *m_impl;
+    std::lock_guard lk(im.mutex);
+    if (im.status == RunStatus::NotStarted || im.done) return;
+    im.stopping = true;
+    if (im.status == RunStatus::Paused) {
+        im.rec->resume();
+        im.signalAllLocked(SIGCONT);
+        im.status = RunStatus::Running;
+    }
+    im.killAllLocked();
+    im.doneCv.notify_all();
+}
+
+bool Run::killWorker(const std::string& name) {
+    auto& im = *m_impl;
+    std::lock_guard lk(im.mutex);
+    if (im.done || !im.rec) return false;
+    return im.killWorkerLocked(name);
+}
+
+bool Run::wait(std::optional<double> timeoutSeconds) {
+    auto& im = *m_impl;
+    std::unique_lock lk(im.mutex);
+    if (im.status == RunStatus::NotStarted) return false;
+    if (timeoutSeconds)
+        im.doneCv.wait_for(lk, std::chrono::duration<double>(std::max(0.0, *timeoutSeconds)), [&] { return im.done; });
+    else
+        im.doneCv.wait(lk, [&] { return im.done; });
+    bool finished = im.done;
+    lk.unlock();
+    if (finished && im.controller.joinable() && im.controller.get_id() != std::this_thread::get_id())
+        im.controller.join();
+    return finished;
+}
+
+RunStatus Run::status() const noexcept {
+    std::lock_guard lk(m_impl->mutex);
+    return m_impl->status;
+}
+
+std::shared_ptr<Trace> Run::trace() const {
+    std::lock_guard lk(m_impl->mutex);
+    return m_impl->trace;
+}
+
+const Scenario& Run::scenario() const noexcept { return m_impl->sc; }
+
+std::vector<std::string> Run::failures() const {
+    std::lock_guard lk(m_impl->mutex);
+    return m_impl->failures;
+}
+
+} // namespace parviz
