@@ -10,7 +10,20 @@
 // of the task queue; the worker is replaced; the pool never hangs (CPython's
 // Pool hangs forever here: REFERENCE.md).
 //
+// Errors: map() and starmap() complete every other item, then throw the
+// error of the lowest failing index (TaskError, or PoolWorkerDied when the
+// worker died), so the caller sees the failure and nothing hangs. imap and
+// imap_unordered throw when they reach a failed item. map_async() gives the
+// partial picture through AsyncResult::outcomes().
+//
+// Threads: a result-handler thread in the parent collects results and watches
+// every worker's pidfd; callers only wait on condition variables, so the
+// parent may run a GUI meanwhile. Tasks are put on the task queue by the
+// calling thread: map_async() blocks only while the task queue (4 MiB) is full.
+//
 // Lifetime: close() then join(), or terminate(). The destructor terminates.
+// After close(), workers stay until join(), which waits for the outstanding
+// results, then sends each worker a sentinel.
 #include "parviz/process.hpp"
 #include "parviz/queue.hpp"
 
@@ -35,12 +48,18 @@ using PoolFn = std::string (*)(std::string_view item);
 // starmap's function: several byte-string arguments.
 using PoolStarFn = std::string (*)(std::span<const std::string> args);
 
+// what() is the whole message: "task 'B' (item 1) raised: boom", or for
+// PoolWorkerDied "ForkPoolWorker-2 (pid 1234) was killed by signal 9 (SIGKILL)
+// while running task 'B'".
 struct TaskError : std::runtime_error {       // a task raised
     TaskError(std::size_t index, std::string task, std::string what);
     std::size_t index;      // the item's index in the call
     std::string task;       // the task's name (see MapOptions::names)
 };
 struct PoolWorkerDied : TaskError {            // the worker running the task died
+    using TaskError::TaskError;
+};
+struct PoolTerminated : TaskError {            // terminate() ran before the item finished
     using TaskError::TaskError;
 };
 struct TimeoutError : std::runtime_error { using std::runtime_error::runtime_error; };
@@ -65,6 +84,17 @@ public:
     void wait(std::optional<std::chrono::nanoseconds> timeout = std::nullopt);
     bool ready() const;
     bool successful() const;   // std::logic_error if not ready (as CPython's ValueError)
+    // map_async: every result in input order (throws like map()). get() is for
+    // one-item results (apply_async) and throws std::logic_error otherwise.
+    std::vector<std::string> getAll(std::optional<std::chrono::nanoseconds> timeout = std::nullopt);
+    // The partial picture while it runs (for the Run's report).
+    struct Outcome {
+        enum class Status : std::uint8_t { Pending, Ok, Failed } status = Status::Pending;
+        std::string value;   // the result, or the error message
+    };
+    std::vector<Outcome> outcomes() const;
+    std::size_t size() const;        // number of items
+    std::size_t completed() const;   // finished items (ok or failed)
     struct State;
     explicit AsyncResult(std::shared_ptr<State> s) : m_s(std::move(s)) {}
 private:
@@ -100,6 +130,8 @@ public:
     const Queue& taskQueue() const noexcept;
     std::vector<pid_t> workerPids() const;   // live workers
     std::vector<std::string> workerNames() const;
+    // Workers started to replace dead ones so far.
+    std::size_t replacements() const;
 
 private:
     struct Impl;

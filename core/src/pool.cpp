@@ -1,0 +1,880 @@
+// Pool: CPython's multiprocessing.Pool on parviz processes and queues.
+//
+// [SECTION] wire format    chunk, sentinel and result messages
+// [SECTION] worker         the loop every ForkPoolWorker-N runs
+// [SECTION] jobs           AsyncResult::State: one map/apply call's results
+// [SECTION] pool           start, result handler, worker watcher, death recovery
+// [SECTION] calls          map, imap, apply_async, ...
+// [SECTION] lifetime       close, join, terminate
+//
+// Threads in the parent: the caller puts chunks; the result handler takes
+// results (and "worker died" notes) off the result queue in FIFO order; the
+// watcher blocks in poll() on the workers' pidfds and posts a death note onto
+// the result queue. Because the note is put after the worker died, it comes
+// after every result that worker put: the handler never fails an item whose
+// result is already on its way.
+#include "parviz/pool.hpp"
+
+#include "parviz/arena.hpp"
+#include "parviz/clock.hpp"
+#include "parviz/recorder.hpp"
+#include "parviz/tracer.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <condition_variable>
+#include <csignal>
+#include <cstring>
+#include <deque>
+#include <mutex>
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <thread>
+#include <time.h>
+#include <unistd.h>
+#include <unordered_map>
+
+namespace parviz {
+
+TaskError::TaskError(std::size_t i, std::string t, std::string what)
+    : std::runtime_error(std::move(what)), index(i), task(std::move(t)) {}
+
+std::size_t defaultChunksize(std::size_t items, int processes) noexcept {
+    const std::size_t div = 4 * static_cast<std::size_t>(std::max(processes, 1));
+    std::size_t c = items / div;
+    if (items % div) ++c;
+    return std::max<std::size_t>(c, 1);
+}
+
+namespace {
+
+// ============================================================================
+// [SECTION] wire format
+// ============================================================================
+// Every message starts with readable text up to a NUL, so the trace's preview
+// of the "pool tasks" queue shows task names, not binary. Then a fixed header.
+//   chunk:    names\0 ChunkHeader { per item: u64 nominal, u32 nameLen, name, u32 len, item }
+//   sentinel: "None"\0 ChunkHeader{type = Sentinel}
+//   result:   ResultHeader payload            (job 0: a note for the handler)
+enum class MsgType : std::uint8_t { Chunk = 1, Sentinel = 2 };
+
+struct ChunkHeader {
+    MsgType type;
+    std::uint8_t star;     // items are encoded argument lists (starmap)
+    std::uint8_t pad[2];
+    std::uint32_t count;
+    std::uint32_t begin;   // index of the first item in the call
+    std::uint32_t pad2;
+    std::uint64_t fn;      // PoolFn or PoolStarFn: the same address in every process
+    std::uint64_t job;
+};
+
+enum class Note : std::uint32_t { Stop = 1, WorkerDied = 2 };
+struct ResultHeader {
+    std::uint64_t job;     // 0: a note (index = Note, ok = slot, aux = generation)
+    std::uint32_t index;
+    std::uint32_t ok;
+    std::uint64_t aux;
+};
+
+template <class T> void appendPod(std::string& s, const T& v) {
+    s.append(reinterpret_cast<const char*>(&v), sizeof(T));
+}
+template <class T> bool readPod(std::string_view& s, T& v) {
+    if (s.size() < sizeof(T)) return false;
+    std::memcpy(&v, s.data(), sizeof(T));
+    s.remove_prefix(sizeof(T));
+    return true;
+}
+bool readBytes(std::string_view& s, std::string_view& out) {
+    std::uint32_t n = 0;
+    if (!readPod(s, n) || s.size() < n) return false;
+    out = s.substr(0, n);
+    s.remove_prefix(n);
+    return true;
+}
+
+// starmap's item: u32 count, then u32 length + bytes per argument.
+std::string encodeArgs(const std::vector<std::string>& args) {
+    std::string s;
+    appendPod(s, static_cast<std::uint32_t>(args.size()));
+    for (const auto& a : args) {
+        appendPod(s, static_cast<std::uint32_t>(a.size()));
+        s += a;
+    }
+    return s;
+}
+std::vector<std::string> decodeArgs(std::string_view s) {
+    std::vector<std::string> out;
+    std::uint32_t n = 0;
+    if (!readPod(s, n)) return out;
+    out.reserve(n);
+    for (std::uint32_t i = 0; i < n; ++i) {
+        std::string_view a;
+        if (!readBytes(s, a)) break;
+        out.emplace_back(a);
+    }
+    return out;
+}
+
+// The name of an item when the caller gave none: its preview (CPython shows
+// the repr of the item); starmap's arguments joined by ", ".
+std::string defaultName(bool star, std::string_view item) {
+    std::string n;
+    if (!star) {
+        n.assign(item.substr(0, kMaxPreview));
+    } else {
+        for (const auto& a : decodeArgs(item)) {
+            if (!n.empty()) n += ", ";
+            n += a;
+            if (n.size() >= kMaxPreview) break;
+        }
+        n = "(" + n.substr(0, kMaxPreview) + ")";
+    }
+    return n;
+}
+
+// Readable prefix up to the first NUL (the prefix itself never holds one).
+void appendPreview(std::string& s, std::string_view text) {
+    constexpr std::size_t kMax = 48;
+    for (char c : text.substr(0, kMax)) {
+        if (c == '\0') break;
+        s += c;
+    }
+}
+
+// ============================================================================
+// [SECTION] worker
+// ============================================================================
+// Each worker owns one slot in the arena; the parent reads it when the worker
+// dies, to know which item failed and which items of the chunk to requeue.
+enum class SlotState : std::uint32_t {
+    Idle = 0,      // no chunk
+    Taken,         // chunk taken, items [cur, end) not started
+    Running,       // item cur runs; [cur + 1, end) not started
+    Done,          // item cur's result was put; [cur + 1, end) not started
+    Exiting,       // took a sentinel
+};
+struct alignas(64) WorkerSlot {
+    std::atomic<std::uint64_t> job{0};
+    std::atomic<std::uint32_t> begin{0};
+    std::atomic<std::uint32_t> end{0};
+    std::atomic<std::uint32_t> cur{0};
+    std::atomic<SlotState> state{SlotState::Idle};
+};
+
+void putResult(Queue& results, std::uint64_t job, std::uint32_t index, bool ok, std::string_view payload) {
+    std::string msg;
+    msg.reserve(sizeof(ResultHeader) + payload.size());
+    appendPod(msg, ResultHeader{job, index, ok ? 1u : 0u, 0});
+    msg.append(payload);
+    try {
+        results.put(msg);
+    } catch (const std::length_error& e) {
+        // A result too big for the queue fails its task instead of the worker.
+        std::string err;
+        appendPod(err, ResultHeader{job, index, 0u, 0});
+        err += "result too large for the pool's result queue: ";
+        err += e.what();
+        results.put(err);
+    }
+}
+
+int poolWorkerMain(std::span<const std::string> args) {
+    Queue tasks = Queue::fromArg(args[0]);
+    Queue results = Queue::fromArg(args[1]);
+    auto* slot = reinterpret_cast<WorkerSlot*>(std::stoull(args[2], nullptr, 16));
+    const bool tracing = currentRing() != nullptr;
+    for (;;) {
+        std::string msg;
+        try {
+            msg = tasks.get();
+        } catch (const QueueClosed&) {
+            return 0;
+        }
+        std::string_view s = msg;
+        const auto nul = s.find('\0');
+        if (nul == std::string_view::npos) return 3;   // not ours: cannot happen
+        s.remove_prefix(nul + 1);
+        ChunkHeader h{};
+        if (!readPod(s, h)) return 3;
+        if (h.type == MsgType::Sentinel) {
+            slot->state.store(SlotState::Exiting, std::memory_order_release);
+            return 0;
+        }
+        slot->job.store(h.job, std::memory_order_relaxed);
+        slot->begin.store(h.begin, std::memory_order_relaxed);
+        slot->end.store(h.begin + h.count, std::memory_order_relaxed);
+        slot->cur.store(h.begin, std::memory_order_relaxed);
+        slot->state.store(SlotState::Taken, std::memory_order_release);
+        for (std::uint32_t k = 0; k < h.count; ++k) {
+            const std::uint32_t index = h.begin + k;
+            std::uint64_t nominal = 0;
+            std::string_view name, item;
+            if (!readPod(s, nominal) || !readBytes(s, name) || !readBytes(s, item)) return 3;
+            slot->cur.store(index, std::memory_order_relaxed);
+            slot->state.store(SlotState::Running, std::memory_order_release);
+            std::uint64_t nameRef = kNoString;
+            if (tracing) {
+                nameRef = name.empty() ? traceText(defaultName(h.star, item)) : traceText(name);
+                traceEmit(EventKind::TaskStart, static_cast<std::int32_t>(index), nameRef, nominal);
+                traceState(WorkerState::Running);
+            }
+            std::string out;
+            bool ok = true;
+            try {
+                if (h.star) out = reinterpret_cast<PoolStarFn>(h.fn)(decodeArgs(item));
+                else out = reinterpret_cast<PoolFn>(h.fn)(item);
+            } catch (const std::exception& e) {
+                ok = false;
+                out = e.what();
+            } catch (...) {
+                ok = false;
+                out = "unknown exception";
+            }
+            if (tracing) traceEmit(EventKind::TaskEnd, static_cast<std::int32_t>(index), nameRef, 0, ok ? 0 : 1);
+            putResult(results, h.job, index, ok, out);
+            slot->state.store(SlotState::Done, std::memory_order_release);
+        }
+        slot->state.store(SlotState::Idle, std::memory_order_release);
+        if (tracing) traceState(WorkerState::Idle);
+    }
+}
+
+std::string signalName(int sig) {
+    if (const char* abbrev = sigabbrev_np(sig)) return std::string("SIG") + abbrev;
+    return "signal " + std::to_string(sig);
+}
+
+} // namespace
+
+// ============================================================================
+// [SECTION] jobs
+// ============================================================================
+enum class ItemStatus : std::uint8_t { Pending, Ok, Failed };
+enum class ErrorKind : std::uint8_t { Task, Died, Terminated };
+
+struct AsyncResult::State {
+    std::uint64_t id = 0;
+    bool star = false;
+    bool perItem = false;          // imap/imap_unordered: notify on every batch
+    std::uintptr_t fn = 0;
+    std::size_t chunksize = 1;
+    std::vector<std::string> items;   // kept to requeue the rest of a dead worker's chunk
+    std::vector<std::string> names;   // empty: defaultName()
+    std::vector<std::int64_t> nominal;
+
+    mutable std::mutex m;
+    std::condition_variable cv;
+    std::vector<std::string> values;  // result, or the error message
+    std::vector<ItemStatus> status;
+    std::vector<ErrorKind> errKind;
+    std::size_t remaining = 0;
+    std::deque<std::size_t> finished; // finish order (perItem only)
+
+    std::string name(std::size_t i) const {
+        if (i < names.size() && !names[i].empty()) return names[i];
+        return defaultName(star, items[i]);
+    }
+    // Records an item's outcome once; later reports of the same item are
+    // ignored (a result racing with its worker's death). Caller holds m.
+    bool finish(std::size_t i, ItemStatus st, std::string value, ErrorKind k = ErrorKind::Task) {
+        if (i >= status.size() || status[i] != ItemStatus::Pending) return false;
+        status[i] = st;
+        values[i] = std::move(value);
+        errKind[i] = k;
+        --remaining;
+        if (perItem) finished.push_back(i);
+        return true;
+    }
+    [[noreturn]] void raise(std::size_t i) const {
+        switch (errKind[i]) {
+        case ErrorKind::Died: throw PoolWorkerDied(i, name(i), values[i]);
+        case ErrorKind::Terminated: throw PoolTerminated(i, name(i), values[i]);
+        case ErrorKind::Task: break;
+        }
+        throw TaskError(i, name(i), values[i]);
+    }
+    void raiseFirstError() const {
+        for (std::size_t i = 0; i < status.size(); ++i)
+            if (status[i] == ItemStatus::Failed) raise(i);
+    }
+    // Waits until pred() holds or the timeout (unpaused run time) passes.
+    template <class Pred> bool waitFor(std::unique_lock<std::mutex>& lk, std::optional<std::chrono::nanoseconds> timeout, Pred pred) {
+        if (!timeout) { cv.wait(lk, pred); return true; }
+        const std::int64_t deadline = runNow() + timeout->count();
+        while (!pred()) {
+            const std::int64_t left = deadline - runNow();
+            if (left <= 0) return false;
+            // Capped so a paused run clock (which stands still) is re-read.
+            cv.wait_for(lk, std::chrono::nanoseconds(std::min<std::int64_t>(left, 20'000'000)));
+        }
+        return true;
+    }
+};
+
+void AsyncResult::wait(std::optional<std::chrono::nanoseconds> timeout) {
+    std::unique_lock lk(m_s->m);
+    m_s->waitFor(lk, timeout, [&] { return m_s->remaining == 0; });
+}
+
+std::string AsyncResult::get(std::optional<std::chrono::nanoseconds> timeout) {
+    if (m_s->status.size() != 1) throw std::logic_error("AsyncResult::get: this result has several items; use getAll()");
+    std::unique_lock lk(m_s->m);
+    if (!m_s->waitFor(lk, timeout, [&] { return m_s->remaining == 0; })) throw TimeoutError("AsyncResult::get timed out");
+    if (m_s->status[0] == ItemStatus::Failed) m_s->raise(0);
+    return m_s->values[0];
+}
+
+std::vector<std::string> AsyncResult::getAll(std::optional<std::chrono::nanoseconds> timeout) {
+    std::unique_lock lk(m_s->m);
+    if (!m_s->waitFor(lk, timeout, [&] { return m_s->remaining == 0; })) throw TimeoutError("AsyncResult::getAll timed out");
+    m_s->raiseFirstError();
+    return m_s->values;
+}
+
+bool AsyncResult::ready() const {
+    std::lock_guard lk(m_s->m);
+    return m_s->remaining == 0;
+}
+
+bool AsyncResult::successful() const {
+    std::lock_guard lk(m_s->m);
+    if (m_s->remaining != 0) throw std::logic_error("AsyncResult::successful: result is not ready");
+    return std::none_of(m_s->status.begin(), m_s->status.end(), [](ItemStatus s) { return s == ItemStatus::Failed; });
+}
+
+std::vector<AsyncResult::Outcome> AsyncResult::outcomes() const {
+    std::lock_guard lk(m_s->m);
+    std::vector<Outcome> out(m_s->status.size());
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        out[i].status = static_cast<Outcome::Status>(m_s->status[i]);
+        out[i].value = m_s->values[i];
+    }
+    return out;
+}
+
+std::size_t AsyncResult::size() const { return m_s->status.size(); }
+
+std::size_t AsyncResult::completed() const {
+    std::lock_guard lk(m_s->m);
+    return m_s->status.size() - m_s->remaining;
+}
+
+// ============================================================================
+// [SECTION] pool
+// ============================================================================
+namespace {
+using JobPtr = std::shared_ptr<AsyncResult::State>;
+enum class PoolState { Run, Close, Terminate, Joined };
+
+std::string hexAddress(const void* p) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%llx", static_cast<unsigned long long>(reinterpret_cast<std::uintptr_t>(p)));
+    return buf;
+}
+} // namespace
+
+struct Pool::Impl {
+    int n = 0;
+    PoolOptions opts;
+    Queue tasks;
+    Queue results;
+    WorkerSlot* slots = nullptr;          // n slots in the arena
+
+    mutable std::mutex workersMutex;      // workers, generation
+    std::vector<Process> workers;         // slot i's current worker
+    std::vector<std::uint64_t> generation;
+    std::size_t replaced = 0;
+
+    std::mutex stateMutex;                // state, jobs
+    std::condition_variable jobsCv;       // a job completed (join waits)
+    PoolState state = PoolState::Run;
+    std::unordered_map<std::uint64_t, JobPtr> jobs;
+    std::uint64_t nextJob = 1;
+
+    std::thread handler;
+    std::thread watcher;
+    int wakeFd = -1;                      // eventfd: the watcher re-reads the workers
+    std::atomic<bool> stopWatcher{false};
+
+    Impl(int processes, PoolOptions o)
+        : n(processes), opts(o),
+          tasks(QueueOptions{"pool tasks", std::size_t{4} << 20, 0}),
+          results(QueueOptions{"pool results", std::size_t{4} << 20, 0}) {
+        slots = static_cast<WorkerSlot*>(arena().allocate(sizeof(WorkerSlot) * static_cast<std::size_t>(n)));
+        for (int i = 0; i < n; ++i) new (&slots[i]) WorkerSlot{};
+        wakeFd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+        if (wakeFd < 0) throw std::system_error(errno, std::generic_category(), "Pool: eventfd");
+        workers.reserve(static_cast<std::size_t>(n));
+        generation.assign(static_cast<std::size_t>(n), 0);
+    }
+    ~Impl() {
+        if (wakeFd >= 0) ::close(wakeFd);
+        for (int i = 0; i < n; ++i) slots[i].~WorkerSlot();
+        arena().deallocate(slots);
+    }
+
+    Process makeWorker(int i) {
+        new (&slots[i]) WorkerSlot{};
+        ProcessOptions po;
+        po.recorder = opts.recorder;
+        po.poolWorker = true;
+        Process p(poolWorkerMain, {tasks.toArg(), results.toArg(), hexAddress(&slots[i])}, po);
+        p.start();
+        return p;
+    }
+    void wakeWatcher() {
+        const std::uint64_t one = 1;
+        [[maybe_unused]] auto r = ::write(wakeFd, &one, sizeof one);
+    }
+
+    // ---- chunks --------------------------------------------------------------
+    std::string chunkMessage(const AsyncResult::State& j, std::size_t b, std::size_t e) const {
+        std::string s;
+        std::size_t bytes = 64 + sizeof(ChunkHeader);
+        for (std::size_t i = b; i < e; ++i) bytes += 16 + j.items[i].size() + (i < j.names.size() ? j.names[i].size() : 0);
+        s.reserve(bytes);
+        for (std::size_t i = b; i < e && s.size() < 48; ++i) {
+            if (i > b) s += ", ";
+            appendPreview(s, i < j.names.size() && !j.names[i].empty() ? std::string_view(j.names[i])
+                             : j.star ? std::string_view("(args)") : std::string_view(j.items[i]));
+        }
+        s += '\0';
+        ChunkHeader h{};
+        h.type = MsgType::Chunk;
+        h.star = j.star;
+        h.count = static_cast<std::uint32_t>(e - b);
+        h.begin = static_cast<std::uint32_t>(b);
+        h.fn = j.fn;
+        h.job = j.id;
+        appendPod(s, h);
+        for (std::size_t i = b; i < e; ++i) {
+            const std::uint64_t nominal = i < j.nominal.size() ? static_cast<std::uint64_t>(j.nominal[i]) : 0;
+            appendPod(s, nominal);
+            const std::string_view name = i < j.names.size() ? std::string_view(j.names[i]) : std::string_view();
+            appendPod(s, static_cast<std::uint32_t>(name.size()));
+            s += name;
+            appendPod(s, static_cast<std::uint32_t>(j.items[i].size()));
+            s += j.items[i];
+        }
+        return s;
+    }
+
+    // Registers a job and puts its chunks, in input order, on the task queue.
+    JobPtr submit(std::uintptr_t fn, bool star, std::vector<std::string> items, MapOptions o, bool perItem) {
+        auto j = std::make_shared<AsyncResult::State>();
+        j->star = star;
+        j->perItem = perItem;
+        j->fn = fn;
+        j->items = std::move(items);
+        j->names = std::move(o.names);
+        j->nominal = std::move(o.nominalNs);
+        const std::size_t count = j->items.size();
+        j->chunksize = o.chunksize ? std::max<std::size_t>(*o.chunksize, 1) : defaultChunksize(count, n);
+        j->values.resize(count);
+        j->status.assign(count, ItemStatus::Pending);
+        j->errKind.assign(count, ErrorKind::Task);
+        j->remaining = count;
+        if (count > 0xffffffffu) throw std::length_error("Pool: too many items in one call");
+        {
+            std::lock_guard lk(stateMutex);
+            if (state != PoolState::Run) throw std::logic_error("Pool not running");
+            j->id = nextJob++;
+            if (count) jobs.emplace(j->id, j);
+        }
+        for (std::size_t b = 0; b < count; b += j->chunksize) {
+            try {
+                tasks.put(chunkMessage(*j, b, std::min(count, b + j->chunksize)));
+            } catch (const QueueClosed&) {
+                break;   // terminate() ran meanwhile; it fails the job's pending items
+            }
+        }
+        return j;
+    }
+
+    // ---- result handler ------------------------------------------------------
+    void complete(std::uint64_t jobId, std::size_t index, ItemStatus st, std::string value, ErrorKind k,
+                  JobPtr& cache) {
+        if (!cache || cache->id != jobId) {
+            std::lock_guard lk(stateMutex);
+            auto it = jobs.find(jobId);
+            if (it == jobs.end()) return;   // finished (e.g. already failed by a death note)
+            cache = it->second;
+        }
+        bool done = false;
+        {
+            std::lock_guard lk(cache->m);
+            if (st == ItemStatus::Failed && k == ErrorKind::Task)
+                value = "task '" + cache->name(index) + "' (item " + std::to_string(index) + ") raised: " + value;
+            if (!cache->finish(index, st, std::move(value), k)) return;
+            done = cache->remaining == 0;
+        }
+        if (done) {
+            cache->cv.notify_all();
+            std::lock_guard lk(stateMutex);
+            jobs.erase(jobId);
+            jobsCv.notify_all();
+            cache.reset();
+        } else if (cache->perItem) {
+            cache->cv.notify_all();
+        }
+    }
+
+    void handlerLoop() {
+        JobPtr cache;
+        std::int64_t lastResult = 0;
+        int backoff = 0;
+        for (;;) {
+            std::string msg;
+            if (!results.empty()) {
+                msg = results.get();
+            } else if (monoNow() - lastResult < 2'000'000) {
+                // Results are flowing: poll with short sleeps instead of
+                // blocking, so workers' puts find no sleeper to wake (no
+                // syscall per task) and results are taken in batches.
+                timespec ts{0, std::min(20'000L << std::min(backoff, 5), 500'000L)};
+                ++backoff;
+                nanosleep(&ts, nullptr);
+                continue;
+            } else {
+                msg = results.get();   // quiet: block until the next result or note
+            }
+            backoff = 0;
+            ResultHeader h{};
+            std::string_view s = msg;
+            if (!readPod(s, h)) continue;
+            if (h.job == 0) {
+                if (static_cast<Note>(h.index) == Note::Stop) return;
+                if (static_cast<Note>(h.index) == Note::WorkerDied) workerDied(static_cast<int>(h.ok), h.aux);
+                continue;
+            }
+            lastResult = monoNow();
+            complete(h.job, h.index, h.ok ? ItemStatus::Ok : ItemStatus::Failed, std::string(s), ErrorKind::Task,
+                     cache);
+        }
+    }
+
+    // The worker in slot i (generation gen) is dead and every result it put
+    // has been handled: fail its task, requeue the rest of its chunk, replace it.
+    void workerDied(int i, std::uint64_t gen) {
+        std::string who;
+        pid_t pid = 0;
+        std::optional<int> code;
+        {
+            std::lock_guard lk(workersMutex);
+            if (generation[static_cast<std::size_t>(i)] != gen) return;
+            Process& p = workers[static_cast<std::size_t>(i)];
+            p.join();
+            code = p.exitcode();
+            who = p.name();
+            pid = p.pid();
+        }
+        WorkerSlot& sl = slots[i];
+        const SlotState st = sl.state.load(std::memory_order_acquire);
+        const std::uint64_t jobId = sl.job.load(std::memory_order_relaxed);
+        const std::size_t cur = sl.cur.load(std::memory_order_relaxed);
+        const std::size_t end = sl.end.load(std::memory_order_relaxed);
+        JobPtr j;
+        if (st == SlotState::Taken || st == SlotState::Running || st == SlotState::Done) {
+            std::lock_guard lk(stateMutex);
+            auto it = jobs.find(jobId);
+            if (it != jobs.end()) j = it->second;
+        }
+        if (j) {
+            std::size_t from = st == SlotState::Taken ? cur : cur + 1;
+            if (st == SlotState::Running) {
+                std::string how = code && *code < 0
+                    ? "was killed by signal " + std::to_string(-*code) + " (" + signalName(-*code) + ")"
+                    : "exited with code " + std::to_string(code.value_or(-1));
+                JobPtr cache = j;
+                complete(jobId, cur,
+                         ItemStatus::Failed, who + " (pid " + std::to_string(pid) + ") " + how +
+                             " while running task '" + j->name(cur) + "'",
+                         ErrorKind::Died, cache);
+            }
+            if (from < end) {
+                // Back to the front: CPython's order is kept for what is left.
+                bool closed = false;
+                try {
+                    tasks.putFront(chunkMessage(*j, from, end));
+                } catch (const QueueClosed&) {
+                    closed = true;
+                }
+                (void)closed;
+            }
+        }
+        bool replace;
+        {
+            std::lock_guard lk(stateMutex);
+            replace = (state == PoolState::Run || state == PoolState::Close) && st != SlotState::Exiting;
+        }
+        if (!replace) return;
+        try {
+            Process fresh = makeWorker(i);
+            std::lock_guard lk(workersMutex);
+            workers[static_cast<std::size_t>(i)] = std::move(fresh);
+            ++generation[static_cast<std::size_t>(i)];
+            ++replaced;
+        } catch (const std::exception&) {
+            // The pool goes on with fewer workers; nothing else to do here.
+            return;
+        }
+        wakeWatcher();
+    }
+
+    // ---- watcher -------------------------------------------------------------
+    void watcherLoop() {
+        std::vector<std::uint64_t> reported(static_cast<std::size_t>(n), ~std::uint64_t{0});
+        while (!stopWatcher.load()) {
+            std::vector<pollfd> fds{{wakeFd, POLLIN, 0}};
+            std::vector<std::pair<int, std::uint64_t>> who;
+            {
+                std::lock_guard lk(workersMutex);
+                for (int i = 0; i < n; ++i) {
+                    auto& p = workers[static_cast<std::size_t>(i)];
+                    const auto gen = generation[static_cast<std::size_t>(i)];
+                    if (p.pidfd() < 0 || reported[static_cast<std::size_t>(i)] == gen) continue;
+                    fds.push_back({p.pidfd(), POLLIN, 0});
+                    who.emplace_back(i, gen);
+                }
+            }
+            const int r = ::poll(fds.data(), fds.size(), -1);
+            if (r < 0) continue;
+            if (fds[0].revents) {
+                std::uint64_t v;
+                [[maybe_unused]] auto rr = ::read(wakeFd, &v, sizeof v);
+            }
+            if (stopWatcher.load()) return;
+            for (std::size_t k = 1; k < fds.size(); ++k) {
+                if (!(fds[k].revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL))) continue;
+                const auto [i, gen] = who[k - 1];
+                reported[static_cast<std::size_t>(i)] = gen;
+                std::string note;
+                appendPod(note, ResultHeader{0, static_cast<std::uint32_t>(Note::WorkerDied),
+                                             static_cast<std::uint32_t>(i), gen});
+                try { results.put(note); } catch (const std::exception&) { return; }
+            }
+        }
+    }
+
+    void stopThreads() {
+        if (watcher.joinable()) {
+            stopWatcher = true;
+            wakeWatcher();
+            watcher.join();
+        }
+        if (handler.joinable()) {
+            std::string note;
+            appendPod(note, ResultHeader{0, static_cast<std::uint32_t>(Note::Stop), 0, 0});
+            results.put(note);
+            handler.join();
+        }
+    }
+
+    // Fails every item still pending (terminate()).
+    void failPending() {
+        std::unordered_map<std::uint64_t, JobPtr> left;
+        {
+            std::lock_guard lk(stateMutex);
+            left.swap(jobs);
+        }
+        for (auto& [id, j] : left) {
+            {
+                std::lock_guard lk(j->m);
+                for (std::size_t i = 0; i < j->status.size(); ++i)
+                    if (j->status[i] == ItemStatus::Pending)
+                        j->finish(i, ItemStatus::Failed,
+                                  "the pool was terminated before task '" + j->name(i) + "' finished",
+                                  ErrorKind::Terminated);
+            }
+            j->cv.notify_all();
+        }
+        jobsCv.notify_all();
+    }
+};
+
+Pool::Pool(int processes, PoolOptions opts) {
+    if (processes < 1) throw std::invalid_argument("Number of processes must be at least 1");
+    m_impl = std::make_unique<Impl>(processes, opts);
+    try {
+        for (int i = 0; i < processes; ++i) m_impl->workers.push_back(m_impl->makeWorker(i));
+        m_impl->handler = std::thread([this] { m_impl->handlerLoop(); });
+        m_impl->watcher = std::thread([this] { m_impl->watcherLoop(); });
+    } catch (...) {
+        terminate();
+        throw;
+    }
+}
+
+Pool::~Pool() {
+    try {
+        terminate();
+    } catch (...) {
+        // A destructor must not throw; the workers' destructors still kill and reap them.
+    }
+}
+
+// ============================================================================
+// [SECTION] calls
+// ============================================================================
+std::vector<std::string> Pool::map(PoolFn fn, const std::vector<std::string>& items, MapOptions o) {
+    if (items.empty()) return {};
+    auto j = m_impl->submit(reinterpret_cast<std::uintptr_t>(fn), false, items, std::move(o), false);
+    std::unique_lock lk(j->m);
+    j->cv.wait(lk, [&] { return j->remaining == 0; });
+    j->raiseFirstError();
+    return std::move(j->values);
+}
+
+std::vector<std::string> Pool::starmap(PoolStarFn fn, const std::vector<std::vector<std::string>>& items,
+                                       MapOptions o) {
+    if (items.empty()) return {};
+    std::vector<std::string> enc;
+    enc.reserve(items.size());
+    for (const auto& a : items) enc.push_back(encodeArgs(a));
+    auto j = m_impl->submit(reinterpret_cast<std::uintptr_t>(fn), true, std::move(enc), std::move(o), false);
+    std::unique_lock lk(j->m);
+    j->cv.wait(lk, [&] { return j->remaining == 0; });
+    j->raiseFirstError();
+    return std::move(j->values);
+}
+
+void Pool::imap(PoolFn fn, const std::vector<std::string>& items,
+                const std::function<bool(std::size_t, std::string)>& onResult, MapOptions o) {
+    if (items.empty()) return;
+    auto j = m_impl->submit(reinterpret_cast<std::uintptr_t>(fn), false, items, std::move(o), true);
+    std::vector<std::pair<std::size_t, std::string>> batch;
+    for (std::size_t next = 0; next < items.size();) {
+        {
+            std::unique_lock lk(j->m);
+            j->cv.wait(lk, [&] { return j->status[next] != ItemStatus::Pending; });
+            // Everything ready in input order, up to the first failure.
+            while (next < items.size() && j->status[next] == ItemStatus::Ok)
+                batch.emplace_back(next, std::move(j->values[next])), ++next;
+            if (batch.empty() && next < items.size() && j->status[next] == ItemStatus::Failed) j->raise(next);
+        }
+        for (auto& [i, v] : batch)
+            if (!onResult(i, std::move(v))) return;
+        batch.clear();
+    }
+}
+
+void Pool::imap_unordered(PoolFn fn, const std::vector<std::string>& items,
+                          const std::function<bool(std::size_t, std::string)>& onResult, MapOptions o) {
+    if (items.empty()) return;
+    auto j = m_impl->submit(reinterpret_cast<std::uintptr_t>(fn), false, items, std::move(o), true);
+    std::vector<std::size_t> batch;
+    for (std::size_t got = 0; got < items.size();) {
+        {
+            std::unique_lock lk(j->m);
+            j->cv.wait(lk, [&] { return !j->finished.empty(); });
+            batch.assign(j->finished.begin(), j->finished.end());
+            j->finished.clear();
+        }
+        for (std::size_t i : batch) {
+            ++got;
+            std::string v;
+            {
+                std::lock_guard lk(j->m);
+                if (j->status[i] == ItemStatus::Failed) j->raise(i);
+                v = std::move(j->values[i]);
+            }
+            if (!onResult(i, std::move(v))) return;
+        }
+    }
+}
+
+AsyncResult Pool::apply_async(PoolFn fn, std::string item, std::string name) {
+    MapOptions o;
+    o.chunksize = 1;
+    if (!name.empty()) o.names.push_back(std::move(name));
+    std::vector<std::string> items;
+    items.push_back(std::move(item));
+    return AsyncResult(m_impl->submit(reinterpret_cast<std::uintptr_t>(fn), false, std::move(items), std::move(o), false));
+}
+
+AsyncResult Pool::map_async(PoolFn fn, std::vector<std::string> items, MapOptions o) {
+    return AsyncResult(m_impl->submit(reinterpret_cast<std::uintptr_t>(fn), false, std::move(items), std::move(o), false));
+}
+
+// ============================================================================
+// [SECTION] lifetime
+// ============================================================================
+void Pool::close() {
+    std::lock_guard lk(m_impl->stateMutex);
+    if (m_impl->state == PoolState::Run) m_impl->state = PoolState::Close;
+}
+
+void Pool::join() {
+    Impl& im = *m_impl;
+    {
+        std::unique_lock lk(im.stateMutex);
+        if (im.state == PoolState::Run) throw std::logic_error("Pool is still running (call close() or terminate() first)");
+        if (im.state == PoolState::Joined) return;
+        // Every outstanding result first; dead workers are still replaced meanwhile.
+        im.jobsCv.wait(lk, [&] { return im.jobs.empty() || im.state == PoolState::Terminate; });
+        if (im.state == PoolState::Close) im.state = PoolState::Joined;
+    }
+    im.stopThreads();
+    std::lock_guard lk(im.workersMutex);
+    for (auto& p : im.workers) {
+        if (p.pid() == 0 || !p.isAlive()) continue;
+        std::string s = "None";
+        s += '\0';
+        ChunkHeader h{};
+        h.type = MsgType::Sentinel;
+        appendPod(s, h);
+        try { im.tasks.put(s); } catch (const QueueClosed&) { break; }
+    }
+    for (auto& p : im.workers)
+        if (p.pid() != 0) p.join();
+}
+
+void Pool::terminate() {
+    Impl& im = *m_impl;
+    {
+        std::lock_guard lk(im.stateMutex);
+        if (im.state == PoolState::Joined && !im.handler.joinable()) return;
+        im.state = PoolState::Terminate;
+    }
+    im.jobsCv.notify_all();
+    im.tasks.close();   // a caller blocked putting chunks gives up
+    im.stopThreads();
+    {
+        std::lock_guard lk(im.workersMutex);
+        for (auto& p : im.workers)
+            if (p.pid() != 0 && p.isAlive()) p.kill();
+        for (auto& p : im.workers)
+            if (p.pid() != 0) p.join();
+    }
+    im.failPending();
+    std::lock_guard lk(im.stateMutex);
+    im.state = PoolState::Joined;
+}
+
+int Pool::processes() const noexcept { return m_impl->n; }
+const Queue& Pool::taskQueue() const noexcept { return m_impl->tasks; }
+
+std::vector<pid_t> Pool::workerPids() const {
+    std::lock_guard lk(m_impl->workersMutex);
+    std::vector<pid_t> out;
+    for (auto& p : m_impl->workers)
+        if (p.pid() != 0 && p.pidfd() >= 0) out.push_back(p.pid());
+    return out;
+}
+
+std::vector<std::string> Pool::workerNames() const {
+    std::lock_guard lk(m_impl->workersMutex);
+    std::vector<std::string> out;
+    for (auto& p : m_impl->workers) out.push_back(p.name());
+    return out;
+}
+
+std::size_t Pool::replacements() const {
+    std::lock_guard lk(m_impl->workersMutex);
+    return m_impl->replaced;
+}
+
+} // namespace parviz
