@@ -91,6 +91,7 @@ struct TraceMeta {
     std::vector<ObjectInfo> queues;  // queue ids need not be dense: search by id
     std::vector<ObjectInfo> locks;
     bool finished = false;           // the run ended and everything was collected
+    bool loaded = false;             // read back from a saved run (trace_io.hpp), not recorded now
 };
 
 class Trace {
