@@ -1,0 +1,41 @@
+#pragma once
+// Saved runs: a Trace written to a file and read back for replay.
+//
+// Format (version 1, all integers little-endian):
+//   "PARVIZRUN" (9 bytes)  u32 version
+//   u64 n, n bytes of meta JSON (TraceMeta: scenario, title, work, workers,
+//       time_scale, total_cores, usable_cores, core_source, procs, queues, locks)
+//   u64 n, then n strings, each u32 length + bytes (the events' string ids are
+//       indexes into this table; only referenced strings are kept)
+//   u64 n, then n events of 32 bytes: i64 t, u16 proc, u8 kind, u8 flags,
+//       i32 obj, u64 a, u64 b
+//   u64 FNV-1a 64 of every byte before it
+// Loading checks the magic, the version, every length against the file size,
+// event kinds, non-decreasing times, string ids and ProcIds in range, and the
+// checksum: a damaged file gets a TraceFileError, never a crash.
+#include "parviz/trace.hpp"
+
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+namespace parviz {
+
+inline constexpr std::uint32_t kTraceFileVersion = 1;
+
+struct TraceFileError : std::runtime_error {
+    using std::runtime_error::runtime_error;   // message: "<file>: <reason>"
+};
+
+// Saves the events present now (a consistent prefix if the run goes on).
+// Throws TraceFileError when the file cannot be written.
+void saveTrace(const Trace& trace, const std::string& path);
+// The loaded trace has meta.finished = true, meta.loaded = true and the core
+// source that was recorded.
+std::shared_ptr<Trace> loadTrace(const std::string& path);
+
+// The same, on bytes in memory (the file functions use these; tests too).
+std::string serializeTrace(const Trace& trace);
+std::shared_ptr<Trace> deserializeTrace(const std::string& bytes, const std::string& sourceName);
+
+} // namespace parviz

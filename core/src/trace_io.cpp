@@ -1,0 +1,276 @@
+// Saved runs (trace_io.hpp describes the format).
+//
+// Reading never trusts a length: every read is checked against the bytes
+// left, so a truncated or hostile file ends in TraceFileError, not a crash or
+// a huge allocation.
+#include "parviz/trace_io.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <unordered_map>
+
+namespace parviz {
+
+namespace {
+
+using nlohmann::json;
+
+constexpr char kMagic[] = "PARVIZRUN";
+constexpr std::size_t kMagicLen = 9;
+constexpr std::size_t kEventBytes = 32;
+constexpr std::size_t kMaxStringBytes = std::size_t{1} << 20;
+constexpr int kMaxMetaDepth = 16;
+
+std::uint64_t fnv1a(const char* p, std::size_t n) {
+    std::uint64_t h = 0xcbf29ce484222325ull;
+    for (std::size_t i = 0; i < n; ++i) {
+        h ^= static_cast<unsigned char>(p[i]);
+        h *= 0x100000001b3ull;
+    }
+    return h;
+}
+
+// Which field of an event kind holds a string id (nullptr: none).
+std::uint64_t* stringField(Event& e) {
+    switch (e.kind) {
+    case EventKind::Print: case EventKind::TaskStart: case EventKind::TaskEnd: case EventKind::Note: return &e.a;
+    case EventKind::QueuePut: case EventKind::QueueGet: return &e.b;
+    default: return nullptr;
+    }
+}
+
+class Writer {
+public:
+    template <class T> void put(T v) {
+        for (std::size_t i = 0; i < sizeof(T); ++i)
+            m_out.push_back(static_cast<char>((static_cast<std::uint64_t>(v) >> (8 * i)) & 0xff));
+    }
+    void bytes(const std::string& s) { m_out += s; }
+    std::string& str() { return m_out; }
+private:
+    std::string m_out;
+};
+
+class Reader {
+public:
+    Reader(const std::string& data, std::size_t end, const std::string& file) : m_d(data), m_end(end), m_file(file) {}
+    [[noreturn]] void fail(const std::string& why) const { throw TraceFileError(m_file + ": " + why); }
+    void need(std::size_t n, const char* what) const {
+        if (n > m_end - m_pos)
+            fail(std::string("truncated or corrupt: ") + what + " needs " + std::to_string(n) + " bytes at offset " +
+                 std::to_string(m_pos) + ", only " + std::to_string(m_end - m_pos) + " left");
+    }
+    template <class T> T get(const char* what) {
+        need(sizeof(T), what);
+        std::uint64_t v = 0;
+        for (std::size_t i = 0; i < sizeof(T); ++i)
+            v |= static_cast<std::uint64_t>(static_cast<unsigned char>(m_d[m_pos + i])) << (8 * i);
+        m_pos += sizeof(T);
+        return static_cast<T>(v);
+    }
+    std::string bytes(std::size_t n, const char* what) {
+        need(n, what);
+        std::string s = m_d.substr(m_pos, n);
+        m_pos += n;
+        return s;
+    }
+    std::size_t pos() const { return m_pos; }
+    std::size_t left() const { return m_end - m_pos; }
+private:
+    const std::string& m_d;
+    std::size_t m_end;
+    const std::string& m_file;
+    std::size_t m_pos = 0;
+};
+
+json metaToJson(const TraceMeta& m) {
+    json procs = json::array(), queues = json::array(), locks = json::array();
+    for (const auto& p : m.procs) procs.push_back({{"name", p.name}, {"role", static_cast<int>(p.role)}});
+    for (const auto& q : m.queues) queues.push_back({{"id", q.id}, {"name", q.name}});
+    for (const auto& l : m.locks) locks.push_back({{"id", l.id}, {"name", l.name}});
+    return {{"scenario", m.scenario}, {"title", m.title}, {"work", m.work}, {"workers", m.workers},
+            {"time_scale", m.timeScale}, {"total_cores", m.totalCores}, {"usable_cores", m.usableCores},
+            {"core_source", static_cast<int>(m.coreSource)}, {"procs", procs}, {"queues", queues}, {"locks", locks}};
+}
+
+TraceMeta metaFromJson(const std::string& text, const Reader& r) {
+    // The meta is length-bounded but still hostile input: nlohmann recurses per level.
+    int depth = 0;
+    bool inStr = false, esc = false;
+    for (char c : text) {
+        if (inStr) { if (esc) esc = false; else if (c == '\\') esc = true; else if (c == '"') inStr = false; continue; }
+        if (c == '"') inStr = true;
+        else if ((c == '[' || c == '{') && ++depth > kMaxMetaDepth) r.fail("corrupt metadata: nested too deeply");
+        else if (c == ']' || c == '}') --depth;
+    }
+    TraceMeta m;
+    try {
+        json j = json::parse(text);
+        if (!j.is_object()) r.fail("corrupt metadata: not a JSON object");
+        m.scenario = j.at("scenario").get<std::string>();
+        m.title = j.at("title").get<std::string>();
+        m.work = j.at("work").get<std::string>();
+        m.workers = j.at("workers").get<int>();
+        m.timeScale = j.at("time_scale").get<double>();
+        m.totalCores = j.at("total_cores").get<int>();
+        m.usableCores = j.at("usable_cores").get<int>();
+        int cs = j.at("core_source").get<int>();
+        if (cs < 0 || cs > static_cast<int>(CoreSource::Loaded)) r.fail("corrupt metadata: core_source out of range");
+        m.coreSource = static_cast<CoreSource>(cs);
+        for (const auto& p : j.at("procs")) {
+            int role = p.at("role").get<int>();
+            if (role < 0 || role > static_cast<int>(ProcRole::ForkServer)) r.fail("corrupt metadata: process role out of range");
+            m.procs.push_back({p.at("name").get<std::string>(), static_cast<ProcRole>(role)});
+        }
+        if (m.procs.size() > 0x10000) r.fail("corrupt metadata: too many processes");
+        for (const auto& q : j.at("queues")) m.queues.push_back({q.at("id").get<std::int32_t>(), q.at("name").get<std::string>()});
+        for (const auto& l : j.at("locks")) m.locks.push_back({l.at("id").get<std::int32_t>(), l.at("name").get<std::string>()});
+    } catch (const json::exception& e) {
+        r.fail(std::string("corrupt metadata: ") + e.what());
+    }
+    return m;
+}
+
+} // namespace
+
+std::string serializeTrace(const Trace& tr) {
+    const std::size_t n = tr.size();
+    // Keep only the strings events refer to, renumbered densely.
+    std::unordered_map<std::uint64_t, std::uint32_t> remap;
+    std::vector<std::string_view> strings;
+    std::vector<Event> events(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        events[i] = tr[i];
+        if (std::uint64_t* f = stringField(events[i]); f && *f != kNoString) {
+            auto [it, fresh] = remap.emplace(*f, static_cast<std::uint32_t>(strings.size()));
+            if (fresh) strings.push_back(tr.string(*f));
+            *f = it->second;
+        }
+    }
+    Writer w;
+    w.bytes(std::string(kMagic, kMagicLen));
+    w.put<std::uint32_t>(kTraceFileVersion);
+    std::string meta = metaToJson(tr.meta()).dump(-1, ' ', false, json::error_handler_t::replace);
+    w.put<std::uint64_t>(meta.size());
+    w.bytes(meta);
+    w.put<std::uint64_t>(strings.size());
+    for (auto s : strings) {
+        if (s.size() > kMaxStringBytes) s = s.substr(0, kMaxStringBytes);
+        w.put<std::uint32_t>(static_cast<std::uint32_t>(s.size()));
+        w.bytes(std::string(s));
+    }
+    w.put<std::uint64_t>(n);
+    for (const Event& e : events) {
+        w.put<std::uint64_t>(static_cast<std::uint64_t>(e.t));
+        w.put<std::uint16_t>(e.proc);
+        w.put<std::uint8_t>(static_cast<std::uint8_t>(e.kind));
+        w.put<std::uint8_t>(e.flags);
+        w.put<std::uint32_t>(static_cast<std::uint32_t>(e.obj));
+        w.put<std::uint64_t>(e.a);
+        w.put<std::uint64_t>(e.b);
+    }
+    w.put<std::uint64_t>(fnv1a(w.str().data(), w.str().size()));
+    return std::move(w.str());
+}
+
+std::shared_ptr<Trace> deserializeTrace(const std::string& d, const std::string& file) {
+    auto fail = [&](const std::string& why) { throw TraceFileError(file + ": " + why); };
+    if (d.size() < kMagicLen || std::memcmp(d.data(), kMagic, kMagicLen) != 0)
+        fail("not a parviz saved run (the file does not start with PARVIZRUN)");
+    if (d.size() < kMagicLen + 4 + 8) fail("truncated: " + std::to_string(d.size()) + " bytes is too short for a saved run");
+    Reader r(d, d.size() - 8, file);   // the last 8 bytes are the checksum
+    r.bytes(kMagicLen, "magic");
+    auto version = r.get<std::uint32_t>("version");
+    if (version != kTraceFileVersion)
+        fail("unsupported version " + std::to_string(version) + " (this parviz reads version " +
+             std::to_string(kTraceFileVersion) + ")");
+
+    auto metaLen = r.get<std::uint64_t>("metadata length");
+    if (metaLen > r.left())
+        fail("truncated or corrupt: the metadata claims " + std::to_string(metaLen) + " bytes, only " +
+             std::to_string(r.left()) + " left");
+    std::string metaText = r.bytes(static_cast<std::size_t>(metaLen), "metadata");
+    TraceMeta meta = metaFromJson(metaText, r);
+
+    auto nStrings = r.get<std::uint64_t>("string count");
+    if (nStrings > r.left() / 4) fail("truncated or corrupt: " + std::to_string(nStrings) + " strings cannot fit in the file");
+    std::vector<std::string> strings;
+    strings.reserve(static_cast<std::size_t>(nStrings));
+    for (std::uint64_t i = 0; i < nStrings; ++i) {
+        auto len = r.get<std::uint32_t>("string length");
+        if (len > kMaxStringBytes) fail("corrupt: string " + std::to_string(i) + " claims " + std::to_string(len) + " bytes");
+        strings.push_back(r.bytes(len, "string"));
+    }
+
+    auto nEvents = r.get<std::uint64_t>("event count");
+    if (nEvents != r.left() / kEventBytes || r.left() % kEventBytes != 0)
+        fail("truncated or corrupt: " + std::to_string(nEvents) + " events declared, " + std::to_string(r.left()) +
+             " bytes of events present (32 each)");
+
+    // Check the checksum before trusting event contents: a flipped bit is
+    // reported as damage, not as a strange but valid event.
+    std::uint64_t stored = 0;
+    for (std::size_t i = 0; i < 8; ++i)
+        stored |= static_cast<std::uint64_t>(static_cast<unsigned char>(d[d.size() - 8 + i])) << (8 * i);
+    if (stored != fnv1a(d.data(), d.size() - 8)) fail("checksum mismatch: the file is damaged");
+
+    const std::size_t nProcs = std::max<std::size_t>(meta.procs.size(), 1);
+    std::vector<Event> events;
+    events.reserve(static_cast<std::size_t>(nEvents));
+    std::int64_t lastT = INT64_MIN;
+    for (std::uint64_t i = 0; i < nEvents; ++i) {
+        Event e{};
+        e.t = static_cast<std::int64_t>(r.get<std::uint64_t>("event"));
+        e.proc = r.get<std::uint16_t>("event");
+        auto kind = r.get<std::uint8_t>("event");
+        e.flags = r.get<std::uint8_t>("event");
+        e.obj = static_cast<std::int32_t>(r.get<std::uint32_t>("event"));
+        e.a = r.get<std::uint64_t>("event");
+        e.b = r.get<std::uint64_t>("event");
+        std::string at = "event " + std::to_string(i) + ": ";
+        if (kind < static_cast<std::uint8_t>(EventKind::ProcStart) || kind > static_cast<std::uint8_t>(EventKind::Note))
+            fail(at + "unknown event kind " + std::to_string(kind));
+        e.kind = static_cast<EventKind>(kind);
+        if (e.t < lastT) fail(at + "time goes backwards");
+        lastT = e.t;
+        if (e.proc >= nProcs) fail(at + "process " + std::to_string(e.proc) + " is not in the process table");
+        if (std::uint64_t* f = stringField(e); f && *f != kNoString && *f >= strings.size())
+            fail(at + "string id " + std::to_string(*f) + " out of range");
+        if (e.kind == EventKind::KillRequest && (e.obj < 0 || static_cast<std::size_t>(e.obj) >= nProcs))
+            fail(at + "kill request names process " + std::to_string(e.obj) + ", not in the process table");
+        if (e.kind == EventKind::LockOwnerDied && e.a >= nProcs)
+            fail(at + "dead lock owner " + std::to_string(e.a) + " is not in the process table");
+        events.push_back(e);
+    }
+
+    auto tr = std::make_shared<Trace>();
+    for (const auto& s : strings) tr->addString(s);
+    for (const auto& e : events) tr->append(e);
+    meta.finished = true;
+    meta.loaded = true;
+    tr->updateMeta([&](TraceMeta& m) { m = std::move(meta); });
+    return tr;
+}
+
+void saveTrace(const Trace& trace, const std::string& path) {
+    std::string bytes = serializeTrace(trace);
+    std::ofstream f(path, std::ios::binary | std::ios::trunc);
+    if (!f) throw TraceFileError(path + ": cannot open for writing");
+    f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    f.flush();
+    if (!f) throw TraceFileError(path + ": write failed");
+}
+
+std::shared_ptr<Trace> loadTrace(const std::string& path) {
+    std::ifstream f(path, std::ios::binary);
+    if (!f) throw TraceFileError(path + ": cannot open the file");
+    std::ostringstream ss;
+    ss << f.rdbuf();
+    if (f.bad()) throw TraceFileError(path + ": cannot read the file");
+    return deserializeTrace(ss.str(), path);
+}
+
+} // namespace parviz
