@@ -1,0 +1,89 @@
+// bench_pool: per-task overhead of Pool(2).map over N trivial tasks at
+// chunksize 1, against CPython's Pool(2).map over the same, measured in the
+// same run (bench/pool_cpython.py). Medians of several repetitions; prints
+// both and the ratio. Target (issue 2): parviz >= 20x faster per task.
+//
+// usage: bench_pool [N=20000] [REPS=7]
+#include "parviz/pool.hpp"
+#include "parviz/recorder.hpp"
+#include "parviz/runtime.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+namespace {
+
+std::string identity(std::string_view item) { return std::string(item); }
+
+double medianOf(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+}
+
+// Median ns per task of pool.map over `items` at chunksize 1.
+double measure(parviz::Pool& pool, const std::vector<std::string>& items, int reps) {
+    parviz::MapOptions o;
+    o.chunksize = 1;
+    std::vector<std::string> warm(items.begin(), items.begin() + std::min<std::size_t>(items.size(), 1000));
+    pool.map(identity, warm, o);
+    std::vector<double> perTask;
+    for (int r = 0; r < reps; ++r) {
+        const auto t0 = std::chrono::steady_clock::now();
+        auto out = pool.map(identity, items, o);
+        const double ns = std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - t0).count();
+        if (out != items) { std::fprintf(stderr, "bench_pool: wrong results\n"); std::exit(1); }
+        perTask.push_back(ns / static_cast<double>(items.size()));
+    }
+    return medianOf(perTask);
+}
+
+double cpython(int n, int reps) {
+    const std::string cmd = "/usr/bin/python3 " PARVIZ_SOURCE_DIR "/bench/pool_cpython.py " + std::to_string(n) + " " +
+                            std::to_string(reps);
+    FILE* f = popen(cmd.c_str(), "r");
+    if (!f) return -1;
+    double ns = -1;
+    if (std::fscanf(f, "%lf", &ns) != 1) ns = -1;
+    pclose(f);
+    return ns;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    parviz::init();
+    const int n = argc > 1 ? std::atoi(argv[1]) : 20000;
+    const int reps = argc > 2 ? std::atoi(argv[2]) : 7;
+    std::vector<std::string> items;
+    for (int i = 0; i < n; ++i) items.push_back(std::to_string(i));
+
+    double plain, traced;
+    {
+        parviz::Pool pool(2);
+        plain = measure(pool, items, reps);
+    }
+    {
+        parviz::RecorderOptions ro;
+        ro.cores = parviz::CorePref::Off;
+        ro.ringEvents = 1u << 18;
+        parviz::Recorder rec(ro);
+        parviz::Pool pool(2, parviz::PoolOptions{&rec});
+        traced = measure(pool, items, reps);
+    }
+    const double py = cpython(n, 5);
+
+    std::printf("Pool(2).map, %d trivial tasks, chunksize 1, median of %d\n", n, reps);
+    std::printf("  parviz           %8.0f ns/task\n", plain);
+    std::printf("  parviz (traced)  %8.0f ns/task\n", traced);
+    if (py > 0) {
+        std::printf("  CPython 3        %8.0f ns/task\n", py);
+        std::printf("  ratio            %8.1fx (traced %.1fx; target >= 20x)\n", py / plain, py / traced);
+    } else {
+        std::printf("  CPython: could not run /usr/bin/python3 bench/pool_cpython.py\n");
+    }
+    return 0;
+}
