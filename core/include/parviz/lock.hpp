@@ -47,6 +47,8 @@ public:
 
 private:
     struct Shared;
+    struct Adopt {};
+    Lock(Adopt, Shared* s) noexcept : m_s(s), m_owner(false) {}
     Shared* m_s = nullptr;
     bool m_owner = false;
 };

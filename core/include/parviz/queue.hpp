@@ -7,8 +7,10 @@
 // - a process killed inside put()/get() never corrupts it or leaves it locked.
 //
 // Capacity is in bytes of item storage (default 1 MiB): put blocks while the
-// item does not fit. An item larger than maxItemBytes() is rejected with
-// std::length_error naming the sizes. Timeouts count unpaused run time.
+// item does not fit. Each item takes its size rounded up to 8 plus 16 bytes.
+// The largest item is a quarter of the capacity (maxItemBytes(), 256 KiB by
+// default); a bigger one is rejected with std::length_error naming the sizes.
+// Timeouts count unpaused run time; a negative one is std::invalid_argument.
 //
 // Handles are cheap copies; the state lives until the creating Queue (owner)
 // is destroyed. Pass a queue to a worker as a string with toArg()/fromArg().
@@ -43,6 +45,8 @@ public:
 
     void put(std::string_view item, bool block = true, Timeout timeout = std::nullopt);
     std::string get(bool block = true, Timeout timeout = std::nullopt);
+    // get() into the caller's string, reusing its capacity (no allocation on a hot loop).
+    void getInto(std::string& out, bool block = true, Timeout timeout = std::nullopt);
     void put_nowait(std::string_view item) { put(item, false); }
     std::string get_nowait() { return get(false); }
     // Puts at the head (used by Pool to requeue the rest of a dead worker's chunk).
@@ -61,6 +65,9 @@ public:
 
 private:
     struct Shared;
+    struct Adopt {};
+    Queue(Adopt, Shared* s) noexcept : m_s(s), m_owner(false) {}
+    void putImpl(std::string_view item, bool block, Timeout timeout, bool front);
     Shared* m_s = nullptr;
     bool m_owner = false;
 };

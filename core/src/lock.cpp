@@ -1,0 +1,218 @@
+// Lock: a robust, process-shared, error-checking pthread mutex in the shared
+// arena plus an owner record, so the lane of whoever holds it, waits for it or
+// inherits it from a dead owner is always known.
+#include "parviz/lock.hpp"
+
+#include "parviz/arena.hpp"
+#include "parviz/clock.hpp"
+#include "parviz/recorder.hpp"
+#include "parviz/trace.hpp"
+#include "parviz/tracer.hpp"
+#include "worker_state.hpp"
+
+#include <atomic>
+#include <cerrno>
+#include <charconv>
+#include <ctime>
+#include <pthread.h>
+#include <stdexcept>
+#include <system_error>
+
+namespace parviz {
+
+namespace detail {
+
+struct LockState {
+    pthread_mutex_t mutex;
+    // Owner record, written right after acquiring and cleared right before
+    // releasing. ownerPid != 0 means held; it is written last and cleared first.
+    std::atomic<pid_t> ownerPid{0};
+    std::atomic<ProcId> ownerProc{0};
+    std::atomic<std::int64_t> since{0};
+    alignas(64) std::uint64_t magic = 0;
+    std::int32_t id = 0;
+};
+
+} // namespace detail
+
+struct Lock::Shared : detail::LockState {};
+
+namespace {
+
+constexpr std::uint64_t kMagic = 0x70617276697a4c4bull;   // "parvizLK"
+// Critical sections are usually short: spinning this long (a few µs) before
+// sleeping keeps the releaser from paying a wake syscall for every release.
+constexpr int kSpin = 1000;
+
+inline void cpuRelax() noexcept {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+}
+
+void emitAt(std::int64_t t, EventKind k, std::int32_t obj, std::uint64_t a = 0, std::uint8_t flags = 0) noexcept {
+    if (auto* r = currentRing()) r->emitAt(t, k, obj, a, 0, flags);
+}
+
+int spinTryLock(pthread_mutex_t* m) noexcept {
+    int r = pthread_mutex_trylock(m);
+    for (int i = 0; r == EBUSY && i < kSpin; ++i) {
+        cpuRelax();
+        // Read-only until glibc's lock word looks free, then one CAS attempt.
+        if (__atomic_load_n(&m->__data.__lock, __ATOMIC_RELAXED) == 0) r = pthread_mutex_trylock(m);
+    }
+    return r;
+}
+
+} // namespace
+
+Lock::Lock(std::string name) {
+    auto* s = arena().make<Shared>();
+    pthread_mutexattr_t attr;
+    pthread_mutexattr_init(&attr);
+    pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
+    pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST);
+    pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_ERRORCHECK);
+    const int r = pthread_mutex_init(&s->mutex, &attr);
+    pthread_mutexattr_destroy(&attr);
+    if (r != 0) {
+        arena().destroy(s);
+        throw std::system_error(r, std::generic_category(), "lock mutex init");
+    }
+    s->magic = kMagic;
+    s->id = detail::nextObjectId();
+    m_s = s;
+    m_owner = true;
+    if (auto* rec = Recorder::active()) rec->trace().addLock(ObjectInfo{s->id, std::move(name)});
+}
+
+Lock::~Lock() {
+    if (m_owner && m_s) {
+        m_s->magic = 0;
+        pthread_mutex_destroy(&m_s->mutex);
+        arena().destroy(m_s);
+    }
+}
+
+Lock::Lock(const Lock& o) : m_s(o.m_s), m_owner(false) {}
+Lock& Lock::operator=(const Lock& o) {
+    if (this != &o) {
+        Lock tmp(std::move(*this));
+        m_s = o.m_s;
+        m_owner = false;
+    }
+    return *this;
+}
+Lock::Lock(Lock&& o) noexcept : m_s(o.m_s), m_owner(o.m_owner) { o.m_s = nullptr; o.m_owner = false; }
+Lock& Lock::operator=(Lock&& o) noexcept {
+    if (this != &o) {
+        Lock tmp(std::move(*this));
+        m_s = o.m_s;
+        m_owner = o.m_owner;
+        o.m_s = nullptr;
+        o.m_owner = false;
+    }
+    return *this;
+}
+
+std::int32_t Lock::id() const noexcept { return m_s->id; }
+
+AcquireResult Lock::acquire(bool block, Timeout timeout) {
+    Shared* s = m_s;
+    std::optional<std::int64_t> runDeadline;
+    if (block && timeout) {
+        if (timeout->count() < 0) throw std::invalid_argument("'timeout' must be a non-negative number");
+        runDeadline = runNow() + timeout->count();
+    }
+    int r = block ? spinTryLock(&s->mutex) : pthread_mutex_trylock(&s->mutex);
+    if (r == EBUSY && block) {
+        traceEmit(EventKind::LockWait, s->id);
+        detail::ScopedWorkerState st(WorkerState::WaitLock);
+        if (!runDeadline) {
+            r = pthread_mutex_lock(&s->mutex);
+        } else {
+            // The monotonic deadline moves later with every pause: wake, re-check.
+            for (;;) {
+                const std::int64_t mono = detail::monoDeadlineFor(*runDeadline);
+                const timespec ts{static_cast<time_t>(mono / 1'000'000'000), static_cast<long>(mono % 1'000'000'000)};
+                r = pthread_mutex_clocklock(&s->mutex, CLOCK_MONOTONIC, &ts);
+                if (r != ETIMEDOUT || runNow() >= *runDeadline) break;
+            }
+        }
+    }
+    // This thread already holds it: CPython's Lock would block forever (or
+    // until the timeout); we refuse the endless case and fail the others at once.
+    if (r == EDEADLK && block && !runDeadline)
+        throw std::logic_error("acquire of a lock this process already holds would deadlock");
+    if (r == EBUSY || r == ETIMEDOUT || r == EDEADLK) {
+        traceEmit(EventKind::LockTimeout, s->id);
+        return AcquireResult::TimedOut;
+    }
+    AcquireResult result = AcquireResult::Acquired;
+    if (r == EOWNERDEAD) {
+        // The record still names the owner that died holding the lock.
+        const ProcId dead = s->ownerProc.load(std::memory_order_relaxed);
+        pthread_mutex_consistent(&s->mutex);
+        traceEmit(EventKind::LockOwnerDied, s->id, dead);
+        result = AcquireResult::OwnerDied;
+    } else if (r != 0) {
+        throw std::system_error(r, std::generic_category(), "lock acquire");
+    }
+    const std::int64_t t = monoNow();
+    s->since.store(t, std::memory_order_relaxed);
+    s->ownerProc.store(currentProc(), std::memory_order_relaxed);
+    s->ownerPid.store(detail::selfPid(), std::memory_order_release);
+    emitAt(t, EventKind::LockAcquire, s->id, 0, result == AcquireResult::OwnerDied ? 1 : 0);
+    return result;
+}
+
+void Lock::release() {
+    Shared* s = m_s;
+    const pid_t pid = s->ownerPid.load(std::memory_order_acquire);
+    if (pid == 0) throw std::logic_error("release unlocked lock");
+    if (pid != detail::selfPid()) throw std::logic_error("lock held by another process");
+    const ProcId proc = s->ownerProc.load(std::memory_order_relaxed);
+    const std::int64_t since = s->since.load(std::memory_order_relaxed);
+    // Taken while still holding it, so this release is earlier in the trace
+    // than the next owner's acquire.
+    const std::int64_t t = monoNow();
+    s->ownerPid.store(0, std::memory_order_relaxed);
+    const int r = pthread_mutex_unlock(&s->mutex);
+    if (r != 0) {
+        // EPERM: another thread of this process holds it; give its record back.
+        s->ownerPid.store(pid, std::memory_order_relaxed);
+        s->ownerProc.store(proc, std::memory_order_relaxed);
+        s->since.store(since, std::memory_order_relaxed);
+        throw std::logic_error("lock held by another thread");
+    }
+    emitAt(t, EventKind::LockRelease, s->id);
+}
+
+std::optional<LockOwner> Lock::owner() const {
+    const pid_t pid = m_s->ownerPid.load(std::memory_order_acquire);
+    if (pid == 0) return std::nullopt;
+    return LockOwner{m_s->ownerProc.load(std::memory_order_relaxed), pid, m_s->since.load(std::memory_order_relaxed)};
+}
+
+std::string Lock::toArg() const {
+    char buf[32];
+    auto r = std::to_chars(buf, buf + sizeof buf, reinterpret_cast<std::uintptr_t>(m_s), 16);
+    return "lock:" + std::string(buf, r.ptr);
+}
+
+Lock Lock::fromArg(std::string_view arg) {
+    constexpr std::string_view prefix = "lock:";
+    std::uintptr_t v = 0;
+    if (arg.substr(0, prefix.size()) == prefix) {
+        auto body = arg.substr(prefix.size());
+        auto r = std::from_chars(body.data(), body.data() + body.size(), v, 16);
+        if (r.ec != std::errc{} || r.ptr != body.data() + body.size()) v = 0;
+    }
+    auto* s = reinterpret_cast<Shared*>(v);
+    if (!s || !arena().contains(s) || s->magic != kMagic)
+        throw std::invalid_argument("not a live lock handle: '" + std::string(arg) + "'");
+    Lock l(Adopt{}, s);
+    return l;
+}
+
+} // namespace parviz
