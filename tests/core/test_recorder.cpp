@@ -1,0 +1,250 @@
+// The Recorder with real worker processes: names, conservation, live reading,
+// the watermark, losses.
+#include "parviz/process.hpp"
+#include "parviz/recorder.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <string>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+using namespace parviz;
+using namespace std::chrono_literals;
+
+namespace {
+
+// args: task count, ms of sleep per task. Emits TaskStart/TaskEnd with names
+// and a printed line per task, as the work module does.
+int taskWorker(std::span<const std::string> args) {
+    int n = std::stoi(args[0]);
+    int ms = std::stoi(args[1]);
+    for (int i = 0; i < n; ++i) {
+        std::string name = "task-" + std::to_string(i);
+        traceEmit(EventKind::TaskStart, i, traceText(name));
+        if (ms > 0) usleep(static_cast<useconds_t>(ms) * 1000);
+        traceEmit(EventKind::Print, 0, traceText("done " + name, kMaxPrintLine));
+        traceEmit(EventKind::TaskEnd, i, traceText(name));
+    }
+    return 0;
+}
+
+std::vector<Event> eventsOf(const Trace& tr, std::size_t n) {
+    std::vector<Event> v;
+    for (std::size_t i = 0; i < n; ++i) v.push_back(tr[i]);
+    return v;
+}
+
+} // namespace
+
+TEST_CASE("a recorder names processes per role, counting from 1", "[trace]") {
+    Recorder rec;
+    CHECK(rec.processName(0) == "MainProcess");
+    ProcId a = rec.addProcess("", ProcRole::Process);
+    ProcId b = rec.addProcess("", ProcRole::PoolWorker);
+    ProcId c = rec.addProcess("", ProcRole::Process);
+    ProcId d = rec.addProcess("custom", ProcRole::Process);
+    CHECK(rec.processName(a) == "Process-1");
+    CHECK(rec.processName(b) == "ForkPoolWorker-1");
+    CHECK(rec.processName(c) == "Process-2");
+    CHECK(rec.processName(d) == "custom");
+    CHECK(rec.ring(a) != nullptr);
+    CHECK(rec.ring(a)->proc() == a);
+    CHECK(Recorder::active() == &rec);
+    CHECK(currentRing() == &rec.parentRing());
+    rec.finish();
+    TraceMeta m = rec.trace().meta();
+    REQUIRE(m.procs.size() == 5);
+    CHECK(m.finished);
+    CHECK(m.usableCores >= 1);
+    CHECK(m.totalCores >= m.usableCores);
+}
+
+TEST_CASE("a run's trace starts with RunStart, ends with RunEnd, and the recorder uninstalls itself", "[trace]") {
+    {
+        Recorder rec;
+        traceEmit(EventKind::Note, 0, traceText("from the parent"));
+        rec.finish();
+        const Trace& tr = rec.trace();
+        REQUIRE(tr.size() >= 3);
+        CHECK(tr[0].kind == EventKind::RunStart);
+        CHECK(tr[0].a == static_cast<std::uint64_t>(tr.meta().usableCores));
+        CHECK(tr.zero() == tr[0].t);
+        CHECK(tr[tr.size() - 1].kind == EventKind::RunEnd);
+        bool sawNote = false;
+        for (std::size_t i = 0; i < tr.size(); ++i)
+            if (tr[i].kind == EventKind::Note) sawNote = tr.string(tr[i].a) == "from the parent";
+        CHECK(sawNote);
+    }
+    CHECK(Recorder::active() == nullptr);
+    CHECK(currentRing() == nullptr);
+}
+
+TEST_CASE("events are conserved: every task starts and ends once, each process's times never go back", "[trace]") {
+    Recorder rec;
+    std::vector<Process> ps;
+    for (int i = 0; i < 2; ++i) {
+        ProcessOptions o;
+        o.recorder = &rec;
+        ps.emplace_back(taskWorker, std::vector<std::string>{"40", "1"}, o);
+    }
+    for (auto& p : ps) p.start();
+    for (auto& p : ps) p.join();
+    rec.finish();
+    const Trace& tr = rec.trace();
+    auto ev = eventsOf(tr, tr.size());
+    CHECK(tr.clampedEvents() == 0);
+    std::map<ProcId, std::int64_t> lastT;
+    std::map<std::pair<ProcId, int>, int> starts, ends;
+    std::map<ProcId, int> prints, procStarts, procExits;
+    for (const Event& e : ev) {
+        if (lastT.count(e.proc)) CHECK(e.t >= lastT[e.proc]);
+        lastT[e.proc] = e.t;
+        if (e.kind == EventKind::TaskStart) {
+            ++starts[{e.proc, e.obj}];
+            CHECK(tr.string(e.a) == "task-" + std::to_string(e.obj));
+        }
+        if (e.kind == EventKind::TaskEnd) {
+            CHECK(starts[{e.proc, e.obj}] == 1);   // the end comes after its start
+            ++ends[{e.proc, e.obj}];
+        }
+        if (e.kind == EventKind::Print) {
+            ++prints[e.proc];
+            CHECK(tr.string(e.a).substr(0, 5) == "done ");
+        }
+        if (e.kind == EventKind::ProcStart) ++procStarts[e.proc];
+        if (e.kind == EventKind::ProcExit) {
+            ++procExits[e.proc];
+            CHECK(e.a == 0);
+        }
+    }
+    for (auto& p : ps) {
+        ProcId id = p.proc();
+        CHECK(procStarts[id] == 1);
+        CHECK(procExits[id] == 1);
+        CHECK(prints[id] == 40);
+        for (int i = 0; i < 40; ++i) {
+            CHECK(starts[{id, i}] == 1);
+            CHECK(ends[{id, i}] == 1);
+        }
+    }
+}
+
+TEST_CASE("a reader sees a running task's start in the trace within 50 ms, without flushing", "[trace]") {
+    Recorder rec;
+    ProcessOptions o;
+    o.recorder = &rec;
+    Process p(taskWorker, {"1", "400"}, o);
+    p.start();
+    const Trace& tr = rec.trace();
+    std::int64_t seenLag = -1;
+    auto deadline = std::chrono::steady_clock::now() + 2s;
+    std::size_t scanned = 0;
+    while (seenLag < 0 && std::chrono::steady_clock::now() < deadline) {
+        std::size_t n = tr.size();
+        for (; scanned < n; ++scanned) {
+            const Event& e = tr[scanned];
+            if (e.kind == EventKind::TaskStart && e.proc == p.proc()) {
+                timespec ts;
+                clock_gettime(CLOCK_MONOTONIC, &ts);
+                seenLag = std::int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec - e.t;
+            }
+        }
+        std::this_thread::sleep_for(200us);
+    }
+    CHECK(p.isAlive());   // the task (400 ms) was still running when we saw it
+    REQUIRE(seenLag >= 0);
+    CHECK(seenLag < 50'000'000);
+    p.join();
+}
+
+TEST_CASE("a reader thread only ever sees a time-sorted prefix while the collector appends", "[trace]") {
+    Recorder rec;
+    const Trace& tr = rec.trace();
+    std::atomic<bool> stop{false};
+    std::atomic<std::uint64_t> backwards{0}, reads{0};
+    std::thread reader([&] {
+        std::size_t seen = 0;
+        std::int64_t last = INT64_MIN;
+        while (!stop) {
+            std::size_t n = tr.size();
+            for (; seen < n; ++seen) {
+                if (tr[seen].t < last) ++backwards;
+                last = tr[seen].t;
+                ++reads;
+            }
+        }
+    });
+    struct JoinAtExit {
+        std::atomic<bool>& stop;
+        std::thread& t;
+        ~JoinAtExit() { stop = true; t.join(); }
+    };
+    {
+        JoinAtExit guard{stop, reader};
+        std::vector<Process> ps;
+        for (int i = 0; i < 3; ++i) {
+            ProcessOptions o;
+            o.recorder = &rec;
+            ps.emplace_back(taskWorker, std::vector<std::string>{"200", "0"}, o);
+        }
+        for (auto& p : ps) p.start();
+        // The parent writes too, from this thread, while the workers do.
+        for (int i = 0; i < 2000; ++i) traceEmit(EventKind::State, 1);
+        for (auto& p : ps) p.join();
+        rec.finish();
+    }
+    CHECK(backwards == 0);
+    CHECK(reads == tr.size());
+    // The Trace clamps out-of-order appends; the watermark must have made none.
+    CHECK(tr.clampedEvents() == 0);
+}
+
+TEST_CASE("flush makes everything published so far visible", "[trace]") {
+    Recorder rec;
+    traceEmit(EventKind::Note, 0, traceText("before flush"));
+    rec.flush();
+    const Trace& tr = rec.trace();
+    bool found = false;
+    for (std::size_t i = 0; i < tr.size(); ++i) found = found || tr[i].kind == EventKind::Note;
+    CHECK(found);
+}
+
+TEST_CASE("an overflowing ring is reported as a Lost event with the number dropped", "[trace]") {
+    RecorderOptions opts;
+    opts.ringEvents = 16;
+    opts.collectIntervalMs = 50;
+    Recorder rec(opts);
+    constexpr int kEmitted = 5000;
+    for (int i = 0; i < kEmitted; ++i) traceEmit(EventKind::State, 3);
+    rec.finish();
+    const Trace& tr = rec.trace();
+    std::uint64_t kept = 0, lost = 0;
+    for (std::size_t i = 0; i < tr.size(); ++i) {
+        if (tr[i].kind == EventKind::State && tr[i].obj == 3) ++kept;
+        if (tr[i].kind == EventKind::Lost && tr[i].obj == kParentProc) lost += tr[i].a;
+    }
+    CHECK(lost > 0);
+    CHECK(kept + lost == kEmitted);
+}
+
+TEST_CASE("pause and resume are recorded and stop the run clock", "[trace]") {
+    Recorder rec;
+    rec.pause();
+    CHECK(rec.clock().paused());
+    std::int64_t a = rec.clock().now();
+    std::this_thread::sleep_for(20ms);
+    CHECK(rec.clock().now() == a);
+    rec.resume();
+    rec.finish();
+    const Trace& tr = rec.trace();
+    std::vector<EventKind> kinds;
+    for (std::size_t i = 0; i < tr.size(); ++i)
+        if (tr[i].kind != EventKind::CoreLoad) kinds.push_back(tr[i].kind);
+    CHECK(kinds == std::vector<EventKind>{EventKind::RunStart, EventKind::RunPause, EventKind::RunResume,
+                                          EventKind::RunEnd});
+}
