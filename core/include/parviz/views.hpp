@@ -116,6 +116,8 @@ public:
     // Writer side (TimelineIndex, tests). push() closes an open last span at s.t0.
     void push(const Span& s, std::int64_t busyNs = 0);
     void closeOpen(std::int64_t t) noexcept;   // no-op if nothing is open
+    // Changes the last span's state (a task turns out to have failed). O(log n).
+    void setLastState(LaneState s) noexcept;
 
 private:
     std::vector<Span> m_spans;
@@ -225,7 +227,11 @@ private:
     QueueIndex& queueAt(std::int32_t id);
     LockIndex& lockAt(std::int32_t id);
 
+    void applyProgram(ProcId p, std::int64_t t);
+    void restoreAfterLockWait(ProcId p);
+
     const Trace* m_trace = nullptr;
+    std::int64_t m_firstT = 0;             // detects a different Trace at the same address
     std::size_t m_consumed = 0;
     std::int64_t m_now = 0;
     bool m_paused = false;

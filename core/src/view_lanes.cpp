@@ -1,0 +1,260 @@
+// buildLanes: the visible time window -> pixel records (views.hpp).
+//
+// Cost per row is O(records x log n): the first visible span is found by binary
+// search, and a run of spans narrower than minSpanPx is skipped by another
+// binary search, its worst state taken from the row's O(1) range-max table.
+#include "parviz/views.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace parviz {
+
+float timeToPx(const Viewport& vp, std::int64_t t) noexcept {
+    double span = static_cast<double>(std::max<std::int64_t>(vp.tEnd - vp.tBegin, 1));
+    return static_cast<float>(static_cast<double>(t - vp.tBegin) * vp.widthPx / span);
+}
+
+std::int64_t pxToTime(const Viewport& vp, float x) noexcept {
+    double span = static_cast<double>(std::max<std::int64_t>(vp.tEnd - vp.tBegin, 1));
+    double w = vp.widthPx > 0 ? vp.widthPx : 1.0;
+    return vp.tBegin + static_cast<std::int64_t>(std::floor(static_cast<double>(x) * span / w));
+}
+
+void buildRow(const SpanRow& row, const Viewport& vp, std::int64_t now, std::vector<SpanRecord>& out,
+              LaneStats& stats) {
+    const std::size_t n = row.size();
+    if (n == 0 || vp.tEnd <= vp.tBegin) return;
+    const float minPx = std::max(vp.minSpanPx, 0.01f);
+    auto endOf = [now](const Span& s) { return s.t1 == kOpenEnd ? std::max(now, s.t0) : s.t1; };
+
+    std::size_t i = row.firstEndingAfter(vp.tBegin, 0, &stats.searchProbes);
+    float cursor = 0;   // records never overlap: each starts where the previous ended
+    while (i < n && cursor < vp.widthPx) {
+        const Span& s = row[i];
+        ++stats.spansVisited;
+        if (s.t0 >= vp.tEnd) break;
+        const std::int64_t end = endOf(s);
+        if (end <= vp.tBegin) { ++i; continue; }   // an open span whose "now" is left of the view
+        const float x0 = std::max(timeToPx(vp, s.t0), cursor);
+        float x1 = std::min(timeToPx(vp, end), vp.widthPx);
+
+        SpanRecord r;
+        r.x0 = x0;
+        r.proc = s.proc;
+        r.value = s.value;
+        std::size_t j = i + 1;
+        if (x1 - x0 >= minPx) {
+            r.state = s.state;
+            r.label = s.label;
+            r.fraction = static_cast<float>(s.value) / 1000.0f;
+        } else {
+            // Merge every following span that ends within minPx of x0; a span that
+            // ends later stays its own record so a long span never takes a short
+            // span's state.
+            const std::int64_t cut = pxToTime(vp, x0 + minPx);
+            j = std::max(row.firstEndingAfter(cut, i + 1, &stats.searchProbes), i + 1);
+            const Span& last = row[j - 1];
+            if (j - 1 != i) ++stats.spansVisited;
+            x1 = std::min(std::max(timeToPx(vp, endOf(last)), x0 + minPx), std::max(vp.widthPx, x0));
+            r.state = row.worstState(i, j);
+            r.mergedCount = static_cast<std::uint32_t>(j - i);
+            if (j - i == 1) {
+                r.label = s.label;
+                r.fraction = static_cast<float>(s.value) / 1000.0f;
+            } else {
+                std::int64_t covered = row.coveredNs(i, j);
+                r.fraction = covered > 0 ? static_cast<float>(static_cast<double>(row.busyNs(i, j)) /
+                                                              static_cast<double>(covered))
+                                         : 0.0f;
+            }
+        }
+        r.x1 = x1;
+        out.push_back(r);
+        ++stats.records;
+        cursor = x1;
+        i = j;
+    }
+}
+
+std::vector<AxisTick> buildAxis(const Viewport& vp, std::int64_t zero) {
+    std::vector<AxisTick> ticks;
+    if (vp.tEnd <= vp.tBegin || vp.widthPx <= 0) return ticks;
+    const double rangeS = static_cast<double>(vp.tEnd - vp.tBegin) / 1e9;
+    const double minStep = rangeS * std::max(vp.minTickPx, 1.0f) / vp.widthPx;
+    double base = std::pow(10.0, std::floor(std::log10(minStep)));
+    double step = base;
+    for (double m : {1.0, 2.0, 5.0, 10.0}) {
+        if (base * m >= minStep) { step = base * m; break; }
+    }
+    const int decimals = std::max(0, static_cast<int>(-std::floor(std::log10(step) + 1e-9)));
+    const double beginS = static_cast<double>(vp.tBegin - zero) / 1e9;
+    const double endS = static_cast<double>(vp.tEnd - zero) / 1e9;
+    for (double k = std::ceil(beginS / step); k * step <= endS && ticks.size() < 1000; k += 1) {
+        AxisTick tk;
+        tk.seconds = k * step;
+        if (std::fabs(tk.seconds) < step * 1e-6) tk.seconds = 0;   // no "-0.0 s"
+        tk.x = timeToPx(vp, zero + static_cast<std::int64_t>(std::llround(tk.seconds * 1e9)));
+        char buf[48];
+        std::snprintf(buf, sizeof buf, "%.*f s", decimals, tk.seconds);
+        tk.label = buf;
+        ticks.push_back(std::move(tk));
+    }
+    return ticks;
+}
+
+std::size_t LaneRecords::laneOf(LaneKind k, std::int32_t id) const noexcept {
+    for (std::size_t i = 0; i < lanes.size(); ++i)
+        if (lanes[i].kind == k && lanes[i].id == id) return i;
+    return lanes.size();
+}
+
+namespace {
+
+Lane& laneSlot(LaneRecords& out, std::size_t& used, LaneKind kind, std::int32_t id, std::string title,
+               std::initializer_list<RowKind> rows) {
+    if (out.lanes.size() <= used) out.lanes.emplace_back();
+    Lane& l = out.lanes[used++];
+    l.kind = kind;
+    l.id = id;
+    l.title = std::move(title);
+    l.pid = 0;
+    l.rows.resize(rows.size());
+    std::size_t r = 0;
+    for (RowKind k : rows) {
+        l.rows[r].kind = k;
+        l.rows[r].spans.clear();
+        ++r;
+    }
+    return l;
+}
+
+// First element of a time-sorted range whose key >= t.
+template <class V, class Key>
+std::size_t lowerByTime(const V& v, std::int64_t t, Key key, std::uint64_t& probes) {
+    std::size_t lo = 0, hi = v.size();
+    while (lo < hi) {
+        std::size_t mid = lo + (hi - lo) / 2;
+        ++probes;
+        if (key(v[mid]) < t) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
+} // namespace
+
+void buildLanes(const TimelineIndex& index, const Trace& trace, const Viewport& vp, LaneRecords& out) {
+    const TraceMeta meta = trace.meta();
+    const std::int64_t now = vp.now != 0 ? vp.now : index.now();
+    out.stats = {};
+    out.arrows.clear();
+    out.lockMarks.clear();
+    out.pauses.clear();
+    out.arrowsThinned = out.marksThinned = false;
+    out.coreSource = toString(meta.coreSource);
+    std::size_t used = 0;
+
+    // Core lanes: every core the machine reports, plus any core the data names.
+    const std::size_t cores = std::max(index.cores().size(), static_cast<std::size_t>(std::max(meta.totalCores, 0)));
+    for (std::size_t c = 0; c < cores; ++c) {
+        Lane& l = laneSlot(out, used, LaneKind::Core, static_cast<std::int32_t>(c), "CPU " + std::to_string(c),
+                           {RowKind::CoreProcs, RowKind::CoreLoad});
+        if (c < index.cores().size()) {
+            buildRow(index.cores()[c].procs, vp, now, l.rows[0].spans, out.stats);
+            buildRow(index.cores()[c].load, vp, now, l.rows[1].spans, out.stats);
+        }
+    }
+
+    // Process lanes, parent first; the fork server is machinery, not the tutorial.
+    const std::size_t procs = std::max(index.procs().size(), meta.procs.size());
+    std::vector<std::size_t> laneOfProc(procs, SIZE_MAX);
+    for (std::size_t p = 0; p < procs; ++p) {
+        if (p < meta.procs.size() && meta.procs[p].role == ProcRole::ForkServer) continue;
+        const ProcLaneIndex* pl = p < index.procs().size() ? &index.procs()[p] : nullptr;
+        if (p >= meta.procs.size() && !(pl && pl->seen)) continue;
+        laneOfProc[p] = used;
+        Lane& l = laneSlot(out, used, LaneKind::Proc, static_cast<std::int32_t>(p),
+                           procName(meta, static_cast<ProcId>(p)),
+                           {RowKind::Program, RowKind::Os, RowKind::Tasks, RowKind::Locks});
+        if (!pl) continue;
+        l.pid = pl->pid;
+        buildRow(pl->program, vp, now, l.rows[0].spans, out.stats);
+        buildRow(pl->os, vp, now, l.rows[1].spans, out.stats);
+        buildRow(pl->tasks, vp, now, l.rows[2].spans, out.stats);
+        buildRow(pl->locks, vp, now, l.rows[3].spans, out.stats);
+    }
+    out.lanes.resize(used);
+    auto laneFor = [&](ProcId p) { return p < laneOfProc.size() ? laneOfProc[p] : SIZE_MAX; };
+
+    // Queue arrows: items put or taken inside the view (thinned evenly past the cap).
+    for (const QueueIndex& q : index.queues()) {
+        auto putKey = [](const QueueItemRecord& r) { return r.putT; };
+        std::size_t p0 = lowerByTime(q.items, vp.tBegin, putKey, out.stats.searchProbes);
+        std::size_t p1 = lowerByTime(q.items, vp.tEnd + 1, putKey, out.stats.searchProbes);
+        struct GetView {
+            const QueueIndex& q;
+            std::size_t size() const { return q.getsByTime.size(); }
+            const QueueItemRecord& operator[](std::size_t k) const { return q.items[q.getsByTime[k]]; }
+        } gets{q};
+        auto getKey = [](const QueueItemRecord& r) { return r.getT; };
+        std::size_t g0 = lowerByTime(gets, vp.tBegin, getKey, out.stats.searchProbes);
+        std::size_t g1 = lowerByTime(gets, vp.tEnd + 1, getKey, out.stats.searchProbes);
+        const std::size_t total = (p1 - p0) + (g1 - g0);
+        const std::size_t cap = std::max<std::size_t>(vp.maxArrows, 1);
+        const std::size_t stride = total > cap ? (total + cap - 1) / cap : 1;
+        if (stride > 1) out.arrowsThinned = true;
+        auto add = [&](const QueueItemRecord& r) {
+            if (r.getT == kNever || r.putProc == kNoProc || r.getProc == kNoProc) return;
+            std::size_t from = laneFor(r.putProc), to = laneFor(r.getProc);
+            if (from == SIZE_MAX || to == SIZE_MAX) return;
+            out.arrows.push_back({timeToPx(vp, r.putT), timeToPx(vp, r.getT), from, to, q.id, r.item, r.preview});
+        };
+        for (std::size_t k = p0; k < p1; k += stride) add(q.items[k]);
+        for (std::size_t k = g0; k < g1; k += stride)
+            if (gets[k].putT < vp.tBegin) add(gets[k]);   // put inside the view: added above
+    }
+
+    // Lock marks: acquisitions and releases inside the view.
+    for (const LockIndex& l : index.locks()) {
+        auto acqKey = [](const LockHold& h) { return h.acquireT; };
+        std::size_t h0 = lowerByTime(l.holds, vp.tBegin, acqKey, out.stats.searchProbes);
+        if (h0 > 0) --h0;   // the hold before may be released inside the view
+        std::size_t h1 = lowerByTime(l.holds, vp.tEnd + 1, acqKey, out.stats.searchProbes);
+        const std::size_t total = 2 * (h1 - h0);
+        const std::size_t cap = std::max<std::size_t>(vp.maxMarks, 2);
+        const std::size_t stride = total > cap ? (total + cap - 1) / cap : 1;
+        if (stride > 1) out.marksThinned = true;
+        for (std::size_t k = h0; k < h1; k += stride) {
+            const LockHold& h = l.holds[k];
+            std::size_t lane = laneFor(h.proc);
+            if (lane == SIZE_MAX) continue;
+            if (h.acquireT >= vp.tBegin && h.acquireT <= vp.tEnd)
+                out.lockMarks.push_back({timeToPx(vp, h.acquireT), lane, l.id,
+                                         h.ownerDied ? LockMarkKind::OwnerDied : LockMarkKind::Acquire});
+            if (h.releaseT != kOpenEnd && h.releaseT >= vp.tBegin && h.releaseT <= vp.tEnd)
+                out.lockMarks.push_back({timeToPx(vp, h.releaseT), lane, l.id, LockMarkKind::Release});
+        }
+    }
+
+    // Pause shading.
+    const auto& pauses = index.pauses();
+    auto pauseEnd = [](const PauseInterval& p) { return p.t1; };
+    for (std::size_t k = lowerByTime(pauses, vp.tBegin + 1, pauseEnd, out.stats.searchProbes);
+         k < pauses.size() && pauses[k].t0 < vp.tEnd; ++k) {
+        std::int64_t t1 = pauses[k].t1 == kOpenEnd ? std::max(now, pauses[k].t0) : pauses[k].t1;
+        float x0 = std::max(timeToPx(vp, pauses[k].t0), 0.0f), x1 = std::min(timeToPx(vp, t1), vp.widthPx);
+        if (x1 > x0) out.pauses.push_back({x0, x1});
+    }
+
+    out.ticks = buildAxis(vp, trace.zero());
+}
+
+LaneRecords buildLanes(const TimelineIndex& index, const Trace& trace, const Viewport& vp) {
+    LaneRecords out;
+    buildLanes(index, trace, vp, out);
+    return out;
+}
+
+} // namespace parviz

@@ -1,0 +1,303 @@
+// Panels at time t: queue, lock, output, code, caption (views.hpp).
+//
+// Every builder binary-searches the TimelineIndex's time-sorted arrays, so the
+// cost depends on what the panel shows, not on how long the run was.
+#include "parviz/views.hpp"
+
+#include <algorithm>
+#include <csignal>
+#include <cstring>
+
+namespace parviz {
+
+std::string procName(const TraceMeta& meta, ProcId p) {
+    if (p < meta.procs.size() && !meta.procs[p].name.empty()) return meta.procs[p].name;
+    if (p == kParentProc) return "MainProcess";
+    if (p == kNoProc) return "?";
+    return "Process-" + std::to_string(p);
+}
+
+namespace {
+
+// Number of elements of a time-sorted vector whose key <= t.
+template <class V, class Key>
+std::size_t countUpTo(const V& v, std::int64_t t, Key key) {
+    std::size_t lo = 0, hi = v.size();
+    while (lo < hi) {
+        std::size_t mid = lo + (hi - lo) / 2;
+        if (key(v[mid]) <= t) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
+std::string objectName(const std::vector<ObjectInfo>& objs, std::int32_t id, const char* fallback) {
+    for (const auto& o : objs)
+        if (o.id == id && !o.name.empty()) return o.name;
+    return std::string(fallback) + " " + std::to_string(id);
+}
+
+std::string preview(const Trace& trace, std::uint64_t id, std::uint64_t item) {
+    std::string_view s = trace.string(id);
+    if (!s.empty()) return std::string(s);
+    return "#" + std::to_string(item);
+}
+
+} // namespace
+
+// ---------------------------------------------------------------------------
+QueueView buildQueueView(const TimelineIndex& index, const Trace& trace, std::int32_t queueId, std::int64_t t,
+                         std::size_t maxItems) {
+    QueueView v;
+    v.queueId = queueId;
+    v.name = objectName(trace.meta().queues, queueId, "queue");
+    const QueueIndex* q = index.queue(queueId);
+    if (!q) return v;
+
+    v.putCount = countUpTo(q->items, t, [](const QueueItemRecord& r) { return r.putT; });
+    v.takenCount = countUpTo(q->getsByTime, t, [q](std::size_t k) { return q->items[k].getT; });
+    v.inQueue = v.putCount >= v.takenCount ? v.putCount - v.takenCount : 0;
+
+    // Items leave roughly in put order, so the queue's front is near index
+    // takenCount; the slack covers consumers whose gets were recorded out of order.
+    constexpr std::size_t kSlack = 256;
+    std::size_t k = v.takenCount > kSlack ? v.takenCount - kSlack : 0;
+    for (; k < v.putCount && v.items.size() < maxItems; ++k) {
+        const QueueItemRecord& r = q->items[k];
+        if (r.getT <= t) continue;
+        v.items.push_back({r.item, preview(trace, r.preview, r.item), r.putProc, r.putT});
+    }
+
+    // Recent Empty / Full: the last few of each, merged by time.
+    constexpr std::size_t kRecent = 8;
+    std::size_t ne = countUpTo(q->emptyT, t, [](std::int64_t x) { return x; });
+    std::size_t nf = countUpTo(q->fullT, t, [](std::int64_t x) { return x; });
+    for (std::size_t i = ne > kRecent ? ne - kRecent : 0; i < ne; ++i)
+        v.recentEmptyFull.push_back({q->emptyT[i], q->emptyProc[i], EventKind::QueueEmpty});
+    for (std::size_t i = nf > kRecent ? nf - kRecent : 0; i < nf; ++i)
+        v.recentEmptyFull.push_back({q->fullT[i], q->fullProc[i], EventKind::QueueFull});
+    std::stable_sort(v.recentEmptyFull.begin(), v.recentEmptyFull.end(),
+                     [](const QueueViewEvent& a, const QueueViewEvent& b) { return a.t < b.t; });
+    if (v.recentEmptyFull.size() > kRecent)
+        v.recentEmptyFull.erase(v.recentEmptyFull.begin(),
+                                v.recentEmptyFull.end() - static_cast<std::ptrdiff_t>(kRecent));
+
+    // What the queue looked like at t: a later get has not happened yet.
+    if (v.putCount > 0) {
+        v.hasLastPut = true;
+        v.lastPut = q->items[v.putCount - 1];
+        if (v.lastPut.getT > t) { v.lastPut.getT = kNever; v.lastPut.getProc = kNoProc; }
+    }
+    if (v.takenCount > 0) {
+        v.hasLastGet = true;
+        v.lastGet = q->items[q->getsByTime[v.takenCount - 1]];
+    }
+    return v;
+}
+
+// ---------------------------------------------------------------------------
+LockView buildLockView(const TimelineIndex& index, const Trace& trace, std::int32_t lockId, std::int64_t t) {
+    LockView v;
+    v.lockId = lockId;
+    const TraceMeta meta = trace.meta();
+    v.name = objectName(meta.locks, lockId, "lock");
+    const LockIndex* l = index.lock(lockId);
+    if (!l) return v;
+
+    v.acquisitions = countUpTo(l->holds, t, [](const LockHold& h) { return h.acquireT; });
+    if (v.acquisitions > 0) {
+        const LockHold& h = l->holds[v.acquisitions - 1];
+        if (h.releaseT > t) {
+            v.held = true;
+            v.owner = h.proc;
+            v.ownerName = procName(meta, h.proc);
+            v.ownerSince = h.acquireT;
+            if (h.proc < index.procs().size()) v.ownerPid = index.procs()[h.proc].pid;
+        }
+    }
+
+    // Each process waits at most once at a time, so its waits are sequential:
+    // one binary search per process gives both "waiting now" and its total.
+    for (std::size_t p = 0; p < l->waitsByProc.size(); ++p) {
+        const auto& waits = l->waitsByProc[p];
+        std::size_t k = countUpTo(waits, t, [](const LockWaitRecord& w) { return w.waitT; });
+        if (k == 0) continue;
+        const LockWaitRecord& last = waits[k - 1];
+        const auto& pre = l->waitPrefixByProc[p];
+        std::int64_t total = pre[std::min(k - 1, pre.size() - 1)];
+        std::int64_t lastNs = std::min(last.endT, t) - last.waitT;
+        total += lastNs;
+        auto proc = static_cast<ProcId>(p);
+        if (last.endT > t) v.waiters.push_back({proc, procName(meta, proc), last.waitT, lastNs});
+        v.totals.push_back({proc, procName(meta, proc), total, k});
+    }
+    std::stable_sort(v.waiters.begin(), v.waiters.end(),
+                     [](const LockWaiter& a, const LockWaiter& b) { return a.since < b.since; });
+
+    std::size_t nd = countUpTo(l->ownerDied, t, [](const LockOwnerDiedRecord& r) { return r.t; });
+    v.ownerDied.assign(l->ownerDied.begin(), l->ownerDied.begin() + static_cast<std::ptrdiff_t>(nd));
+    return v;
+}
+
+// ---------------------------------------------------------------------------
+OutputView buildOutputView(const TimelineIndex& index, const Trace& trace, std::int64_t t, std::size_t maxLines) {
+    OutputView v;
+    const auto& prints = index.prints();
+    v.total = countUpTo(prints, t, [](const TimedEventRef& r) { return r.t; });
+    for (std::size_t i = v.total > maxLines ? v.total - maxLines : 0; i < v.total; ++i) {
+        const Event& e = trace[prints[i].index];
+        v.lines.push_back({e.t, e.proc, trace.string(e.a)});
+    }
+    return v;
+}
+
+// ---------------------------------------------------------------------------
+namespace {
+
+const char* stateAnchorName(std::int32_t s) {
+    switch (static_cast<WorkerState>(s)) {
+    case WorkerState::Idle: return "Idle";
+    case WorkerState::Running: return "Running";
+    case WorkerState::Sleeping: return "Sleeping";
+    case WorkerState::WaitQueue: return "WaitQueue";
+    case WorkerState::WaitLock: return "WaitLock";
+    }
+    return "?";
+}
+
+bool anchorMatches(const std::string& anchor, const Event& e) {
+    if (anchor.empty()) return false;
+    const char* kind = toString(e.kind);
+    if (anchor == kind) return true;
+    if (e.kind != EventKind::State) return false;
+    constexpr std::string_view prefix = "State:";
+    return anchor.size() > prefix.size() && anchor.compare(0, prefix.size(), prefix) == 0 &&
+           anchor.compare(prefix.size(), std::string::npos, stateAnchorName(e.obj)) == 0;
+}
+
+// The first line after `after` (wrapping) whose anchor names e; -1 if none.
+int lineFor(const std::vector<Scenario::CodeLine>& code, const Event& e, int after) {
+    const int n = static_cast<int>(code.size());
+    for (int step = 1; step <= n; ++step) {
+        int i = ((after < 0 ? -1 : after) + step) % n;
+        if (anchorMatches(code[static_cast<std::size_t>(i)].anchor, e)) return i;
+    }
+    return -1;
+}
+
+} // namespace
+
+CodeView buildCodeView(const TimelineIndex& index, const Trace& trace, const std::vector<Scenario::CodeLine>& code,
+                       std::int64_t t) {
+    CodeView v;
+    if (code.empty()) return v;
+    const TraceMeta meta = trace.meta();
+    // How far back to look: for the latest event with a line, and for a few
+    // earlier ones that disambiguate lines sharing an anchor.
+    constexpr std::size_t kLookBack = 64, kContext = 8;
+    const auto& anchors = index.anchorEvents();
+    for (std::size_t p = 0; p < anchors.size(); ++p) {
+        const auto& evs = anchors[p];
+        std::size_t k = countUpTo(evs, t, [](const TimedEventRef& r) { return r.t; });
+        if (k == 0) continue;
+        // A process that exited has no current line unless the listing anchors its exit.
+        if (trace[evs[k - 1].index].kind == EventKind::ProcExit && lineFor(code, trace[evs[k - 1].index], -1) < 0)
+            continue;
+        std::vector<std::size_t> matched;   // newest first
+        for (std::size_t i = k, looked = 0; i > 0 && looked < kLookBack && matched.size() < kContext; --i, ++looked)
+            if (lineFor(code, trace[evs[i - 1].index], -1) >= 0) matched.push_back(i - 1);
+        if (matched.empty()) continue;
+        int line = -1;
+        for (auto it = matched.rbegin(); it != matched.rend(); ++it) line = lineFor(code, trace[evs[*it].index], line);
+        CodeMarker m;
+        m.proc = static_cast<ProcId>(p);
+        m.name = procName(meta, m.proc);
+        m.line = line;
+        m.since = evs[matched.front()].t;
+        v.markers.push_back(std::move(m));
+    }
+    return v;
+}
+
+// ---------------------------------------------------------------------------
+namespace {
+
+std::string signalName(std::int64_t sig) {
+    switch (sig) {
+    case SIGKILL: return "SIGKILL";
+    case SIGTERM: return "SIGTERM";
+    case SIGSEGV: return "SIGSEGV";
+    case SIGABRT: return "SIGABRT";
+    case SIGINT: return "SIGINT";
+    default: return "signal " + std::to_string(sig);
+    }
+}
+
+} // namespace
+
+Caption buildCaption(const TimelineIndex& index, const Trace& trace, std::int64_t t) {
+    Caption c;
+    const auto& evs = index.captionEvents();
+    std::size_t k = countUpTo(evs, t, [](const TimedEventRef& r) { return r.t; });
+    if (k == 0) return c;
+    const Event& e = trace[evs[k - 1].index];
+    const TraceMeta meta = trace.meta();
+    const std::string who = procName(meta, e.proc);
+    auto queueName = [&](std::int32_t id) {
+        if (meta.queues.size() <= 1) return std::string("the queue");
+        return objectName(meta.queues, id, "queue");
+    };
+    auto lockName = [&](std::int32_t id) {
+        if (meta.locks.size() <= 1) return std::string("the lock");
+        return objectName(meta.locks, id, "lock");
+    };
+    auto str = [&](std::uint64_t id, const char* fallback) {
+        std::string_view s = trace.string(id);
+        return s.empty() ? std::string(fallback) : std::string(s);
+    };
+    std::string text;
+    switch (e.kind) {
+    case EventKind::ProcStart: text = who + " started (pid " + std::to_string(e.a) + ")"; break;
+    case EventKind::ProcExit: {
+        auto code = static_cast<std::int64_t>(e.a);
+        text = code < 0 ? who + " was killed by " + signalName(-code) : who + " exited with code " + std::to_string(code);
+        break;
+    }
+    case EventKind::TaskStart: text = who + " started " + str(e.a, "a task"); break;
+    case EventKind::TaskEnd:
+        text = who + ((e.flags & 1) ? " failed " : " finished ") + str(e.a, "a task");
+        break;
+    case EventKind::QueuePut: text = who + " put " + preview(trace, e.b, e.a) + " into " + queueName(e.obj); break;
+    case EventKind::QueueGet: text = who + " took " + preview(trace, e.b, e.a) + " from " + queueName(e.obj); break;
+    case EventKind::QueueEmpty: text = who + " found " + queueName(e.obj) + " empty"; break;
+    case EventKind::QueueFull: text = who + " found " + queueName(e.obj) + " full"; break;
+    case EventKind::LockWait: text = who + " waits for " + lockName(e.obj); break;
+    case EventKind::LockAcquire:
+        text = who + " acquired " + lockName(e.obj);
+        if (e.flags & 1) text += " (its previous owner died holding it)";
+        break;
+    case EventKind::LockRelease: text = who + " released " + lockName(e.obj); break;
+    case EventKind::LockTimeout: text = who + " gave up waiting for " + lockName(e.obj); break;
+    case EventKind::LockOwnerDied:
+        text = who + " found that " + procName(meta, static_cast<ProcId>(e.a)) + " died holding " + lockName(e.obj);
+        break;
+    case EventKind::Print: text = who + " printed \"" + str(e.a, "") + "\""; break;
+    case EventKind::RunStart: text = "The run started"; break;
+    case EventKind::RunPause: text = "The run is paused (processes stopped)"; break;
+    case EventKind::RunResume: text = "The run resumed"; break;
+    case EventKind::RunEnd: text = "The run ended"; break;
+    case EventKind::KillRequest:
+        text = who + " asked to kill " + procName(meta, static_cast<ProcId>(e.obj)) + " with " +
+               signalName(static_cast<std::int64_t>(e.a));
+        break;
+    default: text = who + " " + toString(e.kind); break;
+    }
+    c.valid = true;
+    c.t = e.t;
+    c.proc = e.proc;
+    c.kind = e.kind;
+    c.text = std::move(text);
+    return c;
+}
+
+} // namespace parviz
