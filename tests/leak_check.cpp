@@ -3,6 +3,8 @@
 
 #include "parviz/runtime.hpp"
 
+// Listener base classes are only declared with external interfaces on.
+#define CATCH_CONFIG_EXTERNAL_INTERFACES
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -129,4 +131,6 @@ struct LeakListener : Catch::TestEventListenerBase {
 } // namespace
 } // namespace parviz::test
 
-CATCH_REGISTER_LISTENER(parviz::test::LeakListener)
+// The macro pastes the name into an identifier: it needs an unqualified one.
+using ParvizLeakListener = parviz::test::LeakListener;
+CATCH_REGISTER_LISTENER(ParvizLeakListener)

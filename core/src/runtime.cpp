@@ -196,7 +196,9 @@ long cloneWorker() {
 #ifdef SYS_clone3
     clone_args ca{};
     ca.flags = flags;
-    ca.exit_signal = SIGCHLD;
+    // clone3 rejects an exit signal with CLONE_PARENT: the child inherits ours
+    // (the server's, SIGCHLD, set by fork()), so the main process gets SIGCHLD.
+    ca.exit_signal = 0;
     ca.child_tid = reinterpret_cast<std::uint64_t>(g_tidSlot);
     long r = syscall(SYS_clone3, &ca, sizeof ca);
     if (r >= 0 || errno != ENOSYS) return r;
