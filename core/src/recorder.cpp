@@ -314,6 +314,7 @@ void Recorder::finish() {
     im.wake.notify_all();
     if (im.collector.joinable()) im.collector.join();
     std::lock_guard lk(im.mutex);
+    im.passLocked(false);   // make room: RunEnd must not be the event a full ring drops
     im.parentRing->emit(EventKind::RunEnd);
     if (im.monitor)
         for (Source& s : im.sources)
