@@ -8,14 +8,8 @@
 #include "parviz/scenario.hpp"
 #include "parviz/stats.hpp"
 
-#if __has_include("parviz/export.hpp")
 #include "parviz/export.hpp"
-#define PARVIZ_CLI_HAVE_EXPORT 1
-#endif
-#if __has_include("parviz/trace_io.hpp")
 #include "parviz/trace_io.hpp"
-#define PARVIZ_CLI_HAVE_TRACE_IO 1
-#endif
 
 #include <cstdio>
 #include <fstream>
@@ -159,12 +153,6 @@ int runCommand(const std::vector<std::string>& args) {
             std::fputs(runOutputHelp(), stdout);
             return 0;
         }
-#ifndef PARVIZ_CLI_HAVE_EXPORT
-        if (ra.tracePath) throw UsageError("--trace: this build cannot write Chrome traces yet");
-#endif
-#ifndef PARVIZ_CLI_HAVE_TRACE_IO
-        if (ra.savePath) throw UsageError("--save-run: this build cannot save runs yet");
-#endif
         sc = loadScenario(ra.scenario);
         checkWritable(ra.tracePath, "--trace");
         checkWritable(ra.summaryPath, "--summary-json");
@@ -209,17 +197,14 @@ int runCommand(const std::vector<std::string>& args) {
         std::fprintf(stderr, "parviz run: --summary-json: %s: write failed\n", ra.summaryPath->c_str());
         code = code ? code : 1;
     }
-#ifdef PARVIZ_CLI_HAVE_EXPORT
     if (ra.tracePath) {
         try {
-            writeChromeTrace(*trace, *ra.tracePath);
+            writeChromeTraceFile(*trace, *ra.tracePath);
         } catch (const std::exception& e) {
             std::fprintf(stderr, "parviz run: --trace: %s: %s\n", ra.tracePath->c_str(), e.what());
             code = code ? code : 1;
         }
     }
-#endif
-#ifdef PARVIZ_CLI_HAVE_TRACE_IO
     if (ra.savePath) {
         try {
             saveTrace(*trace, *ra.savePath);
@@ -228,7 +213,6 @@ int runCommand(const std::vector<std::string>& args) {
             code = code ? code : 1;
         }
     }
-#endif
     if (code == 1 && !failures.empty())
         std::fprintf(stderr, "parviz run: the run failed: %s\n", failures.front().c_str());
     return code;

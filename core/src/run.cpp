@@ -251,14 +251,21 @@ struct Run::Impl {
             }
         }
         if (pool) {
-            auto names = pool->workerNames();
-            auto pids = pool->workerPids();
-            for (std::size_t i = 0; i < names.size() && i < pids.size(); ++i) {
-                if (names[i] != name) continue;
-                rec->parentRing().emit(EventKind::KillRequest, procIdOf(name), SIGKILL);
-                ::kill(pids[i], SIGKILL);
-                return true;
+            // The pool's lists are not aligned by index (workerNames() includes
+            // dead workers): take the pid from the trace's ProcStart and check
+            // that it is still one of the pool's live workers.
+            ProcId id = procIdOf(name);
+            if (id == kParentProc) return false;
+            pid_t pid = 0;
+            for (std::size_t i = 0, n = trace->size(); i < n; ++i) {
+                const Event& e = (*trace)[i];
+                if (e.proc == id && e.kind == EventKind::ProcStart) pid = static_cast<pid_t>(e.a);
             }
+            auto live = pool->workerPids();
+            if (pid <= 0 || std::find(live.begin(), live.end(), pid) == live.end()) return false;
+            rec->parentRing().emit(EventKind::KillRequest, id, SIGKILL);
+            ::kill(pid, SIGKILL);
+            return true;
         }
         return false;
     }
