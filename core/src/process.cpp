@@ -204,10 +204,14 @@ void Process::kill() {
     if (m_s && m_s->running()) syscall(SYS_pidfd_send_signal, m_s->pidfd, SIGKILL, nullptr, 0);
 }
 void Process::stop() {
-    if (m_s && m_s->running()) syscall(SYS_pidfd_send_signal, m_s->pidfd, SIGSTOP, nullptr, 0);
+    if (!m_s || !m_s->running()) return;
+    if (syscall(SYS_pidfd_send_signal, m_s->pidfd, SIGSTOP, nullptr, 0) == 0 && m_s->opts.recorder)
+        m_s->opts.recorder->emitFor(m_s->proc, EventKind::ProcStopped);
 }
 void Process::cont() {
-    if (m_s && m_s->running()) syscall(SYS_pidfd_send_signal, m_s->pidfd, SIGCONT, nullptr, 0);
+    if (!m_s || !m_s->running()) return;
+    if (syscall(SYS_pidfd_send_signal, m_s->pidfd, SIGCONT, nullptr, 0) == 0 && m_s->opts.recorder)
+        m_s->opts.recorder->emitFor(m_s->proc, EventKind::ProcContinued);
 }
 
 pid_t Process::pid() const noexcept { return m_s ? m_s->pid : 0; }

@@ -4,6 +4,8 @@
 #include "leak_check.hpp"
 #include "parviz/arena.hpp"
 #include "parviz/process.hpp"
+#include "parviz/recorder.hpp"
+#include "parviz/trace.hpp"
 #include "parviz/runtime.hpp"
 
 #include <catch2/catch.hpp>
@@ -85,6 +87,11 @@ int printToFile(std::span<const std::string> args) {
     if (args[1] == "throw") throw std::runtime_error("boom in the worker");
     parviz::print("hello from " + parviz::currentProcessName());
     return 0;
+}
+
+int printAndReturn3(std::span<const std::string>) {
+    parviz::print("traced line from " + parviz::currentProcessName());
+    return 3;
 }
 
 int execHelper(std::span<const std::string> args) {
@@ -380,4 +387,42 @@ TEST_CASE("the leak check names a leaked child, descriptor and /dev/shm file, an
     close(shm);
     shm_unlink(shmName.c_str());
     CHECK(parviz::test::leakReport().empty());
+}
+
+TEST_CASE("a traced process is named by its recorder and its start, print, stop, continue and exit are in the trace",
+          "[process][trace]") {
+    parviz::Recorder rec(parviz::RecorderOptions{.cores = parviz::CorePref::Off});
+    Process a(printAndReturn3, {}, ProcessOptions{.recorder = &rec});
+    Process b(sleepMs, {"100"}, ProcessOptions{.recorder = &rec});
+    CHECK(a.name() == "Process-1");   // numbering is per recorder
+    CHECK(b.name() == "Process-2");
+    CHECK(a.proc() != b.proc());
+    a.start();
+    b.start();
+    b.stop();
+    b.cont();
+    a.join();
+    b.join();
+    CHECK(a.exitcode() == 3);
+    CHECK(b.exitcode() == 0);
+    rec.finish();
+
+    const parviz::Trace& t = rec.trace();
+    std::vector<parviz::EventKind> ofA, ofB;
+    bool printed = false;
+    for (std::size_t i = 0; i < t.size(); ++i) {
+        const parviz::Event& e = t[i];
+        if (e.proc == a.proc()) {
+            ofA.push_back(e.kind);
+            if (e.kind == parviz::EventKind::ProcStart) CHECK(e.a == static_cast<std::uint64_t>(a.pid()));
+            if (e.kind == parviz::EventKind::ProcExit) CHECK(static_cast<std::int64_t>(e.a) == 3);
+            if (e.kind == parviz::EventKind::Print) printed = t.string(e.a) == "traced line from Process-1";
+        }
+        if (e.proc == b.proc()) ofB.push_back(e.kind);
+    }
+    using K = parviz::EventKind;
+    // The start gate: the worker's own events come after its ProcStart.
+    CHECK(ofA == std::vector<K>{K::ProcStart, K::Print, K::ProcExit});
+    CHECK(printed);
+    CHECK(ofB == std::vector<K>{K::ProcStart, K::ProcStopped, K::ProcContinued, K::ProcExit});
 }
