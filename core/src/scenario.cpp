@@ -111,7 +111,8 @@ public:
         auto range = "must be between " + std::to_string(lo) + " and " + std::to_string(hi);
         if (v.is_number_unsigned()) {
             auto u = v.get<std::uint64_t>();
-            if (u > static_cast<std::uint64_t>(hi)) fail(file, f, range + ", got " + shortDump(v));
+            if (u > static_cast<std::uint64_t>(hi) || static_cast<std::int64_t>(u) < lo)
+                fail(file, f, range + ", got " + shortDump(v));
             return static_cast<std::int64_t>(u);
         }
         if (v.is_number_integer()) {
@@ -423,6 +424,11 @@ Scenario parseScenario(const std::string& jsonText, const std::string& sourceNam
             fail(file, kTop, "invalid UTF-8 at byte " + std::to_string(e.byte));
         auto p = what.find("parse error");
         fail(file, kTop, "not JSON: " + (p == std::string::npos ? what : what.substr(p)));
+    } catch (const json::exception& e) {
+        // e.g. out_of_range 406: a number too large for a double (1e999)
+        std::string what = e.what();
+        auto p = what.find("] ");
+        fail(file, kTop, "not usable JSON: " + (p == std::string::npos ? what : what.substr(p + 2)));
     }
     if (!root.is_object()) fail(file, kTop, "must be an object {\"kind\": ...}, got " + typeName(root));
     if (!root.contains("kind")) {
