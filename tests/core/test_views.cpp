@@ -1,0 +1,479 @@
+// View-model builders against synthetic traces: no processes, no window.
+#include "parviz/views.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <string>
+
+using namespace parviz;
+
+namespace {
+
+constexpr std::int64_t kBase = 1'000'000'000'000;   // an arbitrary monotonic origin
+constexpr std::int64_t ms(double x) { return kBase + static_cast<std::int64_t>(x * 1e6); }
+
+// Builds a trace in time order with readable calls.
+struct TraceBuilder {
+    Trace trace;
+    TraceBuilder& ev(double tMs, ProcId p, EventKind k, std::int32_t obj = 0, std::uint64_t a = 0,
+                     std::uint64_t b = 0, std::uint8_t flags = 0) {
+        Event e{};
+        e.t = ms(tMs);
+        e.proc = p;
+        e.kind = k;
+        e.flags = flags;
+        e.obj = obj;
+        e.a = a;
+        e.b = b;
+        trace.append(e);
+        return *this;
+    }
+    std::uint64_t str(const char* s) { return trace.addString(s); }
+    TraceBuilder& state(double tMs, ProcId p, WorkerState s) {
+        return ev(tMs, p, EventKind::State, static_cast<std::int32_t>(s));
+    }
+};
+
+} // namespace
+
+TEST_CASE("a narrow wait merged into a zoomed-out row keeps the worst state", "[view]") {
+    SpanRow row;
+    // 1000 idle spans of 1 ms, with one 0.1 ms lock wait hidden in the middle.
+    std::int64_t t = ms(0);
+    for (int i = 0; i < 1000; ++i) {
+        Span s;
+        s.t0 = t;
+        s.t1 = t + (i == 500 ? 100'000 : 1'000'000);
+        s.state = i == 500 ? LaneState::WaitLock : LaneState::Idle;
+        row.push(s);
+        t = s.t1;
+    }
+    Viewport vp{ms(0), t, 100};
+    std::vector<SpanRecord> out;
+    LaneStats stats;
+    buildRow(row, vp, t, out, stats);
+
+    REQUIRE(!out.empty());
+    std::size_t waits = std::count_if(out.begin(), out.end(), [](const SpanRecord& r) { return r.state == LaneState::WaitLock; });
+    CHECK(waits == 1);
+    std::uint64_t covered = 0;
+    for (const auto& r : out) {
+        covered += r.mergedCount;
+        CHECK(r.x1 - r.x0 >= vp.minSpanPx - 1e-3f);
+    }
+    CHECK(covered == 1000);
+    for (std::size_t i = 1; i < out.size(); ++i) CHECK(out[i].x0 >= out[i - 1].x1 - 1e-3f);
+
+    SECTION("a long span next to a short wait does not take the wait's state") {
+        SpanRow r2;
+        Span a; a.t0 = ms(0); a.t1 = ms(1000); a.state = LaneState::Sleeping; r2.push(a);
+        Span w; w.t0 = ms(1000); w.t1 = ms(1000.01); w.state = LaneState::WaitLock; r2.push(w);
+        Span c; c.t0 = ms(1000.01); c.t1 = ms(2000); c.state = LaneState::Sleeping; r2.push(c);
+        std::vector<SpanRecord> o2;
+        buildRow(r2, Viewport{ms(0), ms(2000), 200}, ms(2000), o2, stats);
+        float waitWidth = 0;
+        for (const auto& r : o2)
+            if (r.state == LaneState::WaitLock) waitWidth += r.x1 - r.x0;
+        CHECK(waitWidth > 0);
+        CHECK(waitWidth <= 2.5f);
+    }
+}
+
+TEST_CASE("worst state over any range comes from the range-max table", "[view]") {
+    SpanRow row;
+    const LaneState pattern[] = {LaneState::Idle, LaneState::Sleeping, LaneState::OnCore, LaneState::WaitQueue,
+                                 LaneState::Idle, LaneState::Runnable, LaneState::Idle};
+    for (int i = 0; i < 300; ++i) {
+        Span s;
+        s.t0 = i;
+        s.t1 = i + 1;
+        s.state = pattern[(i * 7 + i / 5) % 7];
+        row.push(s);
+    }
+    for (std::size_t i = 0; i < 300; i += 7)
+        for (std::size_t j = i + 1; j <= 300; j += 13) {
+            LaneState want = LaneState::None;
+            for (std::size_t k = i; k < j; ++k) want = std::max(want, row[k].state);
+            REQUIRE(row.worstState(i, j) == want);
+        }
+}
+
+TEST_CASE("zoomed out over a million spans, the lane builder visits only a few thousand", "[view]") {
+    SpanRow row;
+    const std::size_t n = 1'000'000;
+    for (std::size_t i = 0; i < n; ++i) {
+        Span s;
+        s.t0 = static_cast<std::int64_t>(i) * 1000;
+        s.t1 = s.t0 + 900;
+        s.state = i % 3 == 0 ? LaneState::OnCore : LaneState::Runnable;
+        row.push(s);
+    }
+    std::vector<SpanRecord> out;
+    LaneStats stats;
+    buildRow(row, Viewport{0, static_cast<std::int64_t>(n) * 1000, 1280}, 0, out, stats);
+    CHECK(out.size() <= 1280 / 2 + 2);
+    CHECK(stats.spansVisited <= 3000);
+    CHECK(stats.searchProbes <= out.size() * 2 * 21);
+    std::uint64_t covered = 0;
+    for (const auto& r : out) covered += r.mergedCount;
+    CHECK(covered == n);
+    // Every record merges a Runnable span: none may be drawn as merely on a core.
+    CHECK(std::all_of(out.begin(), out.end(), [](const SpanRecord& r) { return r.state == LaneState::Runnable; }));
+
+    SECTION("zoomed in, only the visible spans become records") {
+        out.clear();
+        stats = {};
+        buildRow(row, Viewport{500'000'000, 500'010'000, 1280}, 0, out, stats);
+        CHECK(out.size() == 10);
+        CHECK(stats.spansVisited <= 12);
+        CHECK(out.front().mergedCount == 1);
+    }
+}
+
+namespace {
+
+// The pool demo, events appended in time order.
+void poolDemo(TraceBuilder& b) {
+    b.trace.addProcess({"MainProcess", ProcRole::Parent});
+    b.trace.addProcess({"ForkPoolWorker-1", ProcRole::PoolWorker});
+    b.trace.addProcess({"ForkPoolWorker-2", ProcRole::PoolWorker});
+    b.trace.addQueue({0, "pool tasks"});
+    const char* names[] = {"A", "B", "C", "D"};
+    std::uint64_t id[4];
+    for (int i = 0; i < 4; ++i) id[i] = b.str(names[i]);
+    b.ev(0, 0, EventKind::RunStart, 0, 2, 2);
+    b.ev(0, 1, EventKind::ProcStart, 0, 101).ev(0, 2, EventKind::ProcStart, 0, 102);
+    for (int i = 0; i < 4; ++i) b.ev(0, 0, EventKind::QueuePut, 0, static_cast<std::uint64_t>(i), id[i]);
+    auto start = [&](ProcId w, int i, double t) {
+        b.ev(t, w, EventKind::QueueGet, 0, static_cast<std::uint64_t>(i), id[i]);
+        b.ev(t, w, EventKind::TaskStart, i, id[i]);
+        b.ev(t, w, EventKind::Print, 0, b.str((std::string(" Process ") + names[i] + " waiting").c_str()));
+        b.state(t, w, WorkerState::Sleeping);
+    };
+    auto end = [&](ProcId w, int i, double t) {
+        b.ev(t, w, EventKind::Print, 0, b.str((std::string(" Process ") + names[i] + " Finished.").c_str()));
+        b.ev(t, w, EventKind::TaskEnd, i, id[i]);
+        b.state(t, w, WorkerState::Idle);
+    };
+    start(1, 0, 1);       // A 1 .. 5001
+    start(2, 1, 2);       // B 2 .. 2002
+    end(2, 1, 2002);
+    start(2, 2, 2003);    // C 2003 .. 3003
+    end(2, 2, 3003);
+    start(2, 3, 3004);    // D 3004 .. 6004
+    end(1, 0, 5001);
+    end(2, 3, 6004);
+    b.ev(6010, 1, EventKind::ProcExit, 0, 0).ev(6010, 2, EventKind::ProcExit, 0, 0);
+    b.ev(6020, 0, EventKind::RunEnd);
+}
+
+std::vector<std::string> labels(const Trace& trace, const RowRecords& row) {
+    std::vector<std::string> out;
+    for (const auto& r : row.spans)
+        if (r.label != kNoString) out.emplace_back(trace.string(r.label));
+    return out;
+}
+
+const std::vector<Scenario::CodeLine> kPoolCode = {
+    {"from multiprocessing import Pool", ""},
+    {"def work_log(work_data):", "TaskStart"},
+    {"    print(\" Process %s waiting %s seconds\")", "Print"},
+    {"    time.sleep(int(work_data[1]))", "State:Sleeping"},
+    {"    print(\" Process %s Finished.\")", "TaskEnd"},
+    {"def pool_handler():", ""},
+    {"    p.map(work_log, work)", "QueueGet"},
+};
+
+} // namespace
+
+TEST_CASE("lanes of the pool demo show A on worker 1 and B, C, D on worker 2", "[view]") {
+    TraceBuilder b;
+    poolDemo(b);
+    TimelineIndex index;
+    index.update(b.trace);
+    Viewport vp{ms(0), ms(7000), 700};
+    LaneRecords lanes = buildLanes(index, b.trace, vp);
+
+    std::size_t w1 = lanes.laneOf(LaneKind::Proc, 1), w2 = lanes.laneOf(LaneKind::Proc, 2);
+    REQUIRE(w1 < lanes.lanes.size());
+    REQUIRE(w2 < lanes.lanes.size());
+    CHECK(lanes.lanes[w1].title == "ForkPoolWorker-1");
+    CHECK(lanes.lanes[w1].pid == 101);
+    const RowRecords& tasks1 = lanes.lanes[w1].rows[2];
+    const RowRecords& tasks2 = lanes.lanes[w2].rows[2];
+    REQUIRE(tasks1.kind == RowKind::Tasks);
+    CHECK(labels(b.trace, tasks1) == std::vector<std::string>{"A"});
+    CHECK(labels(b.trace, tasks2) == std::vector<std::string>{"B", "C", "D"});
+    // A spans 1 .. 5001 ms: 0.1 .. 500.1 px at 0.1 px per ms.
+    CHECK(tasks1.spans[0].x0 == Approx(0.1f).margin(0.01));
+    CHECK(tasks1.spans[0].x1 == Approx(500.1f).margin(0.01));
+    CHECK(tasks2.spans[2].x0 == Approx(300.4f).margin(0.01));
+
+    // The program row says sleeping during the task, idle after it, exited at the end.
+    const RowRecords& prog1 = lanes.lanes[w1].rows[0];
+    REQUIRE(!prog1.spans.empty());
+    CHECK(prog1.spans.front().state == LaneState::Idle);
+    CHECK(std::any_of(prog1.spans.begin(), prog1.spans.end(), [](const SpanRecord& r) {
+        return r.state == LaneState::Sleeping && r.x1 - r.x0 > 490;
+    }));
+    CHECK(prog1.spans.back().state == LaneState::Exited);
+
+    // Four put -> get arrows, all from the parent's lane.
+    std::size_t parent = lanes.laneOf(LaneKind::Proc, 0);
+    REQUIRE(lanes.arrows.size() == 4);
+    for (const auto& a : lanes.arrows) CHECK(a.fromLane == parent);
+    CHECK(std::count_if(lanes.arrows.begin(), lanes.arrows.end(), [&](const QueueArrow& a) { return a.toLane == w2; }) == 3);
+
+    // The axis is in seconds of the run.
+    REQUIRE(!lanes.ticks.empty());
+    CHECK(lanes.ticks.front().label == "0 s");
+    CHECK(lanes.ticks.front().x == Approx(0.0f));
+}
+
+TEST_CASE("updating the index event by event gives the same lanes as one update", "[view]") {
+    TraceBuilder full;
+    poolDemo(full);
+    TimelineIndex once;
+    once.update(full.trace);
+
+    TraceBuilder live;
+    poolDemo(live);   // same strings and metadata; events replayed into a fresh trace below
+    Trace growing;
+    for (const auto& p : live.trace.meta().procs) growing.addProcess(p);
+    for (std::size_t i = 0; i < live.trace.meta().queues.size(); ++i) growing.addQueue(live.trace.meta().queues[i]);
+    TimelineIndex inc;
+    for (std::size_t i = 0; i < live.trace.size(); ++i) {
+        growing.append(live.trace[i]);
+        if (i % 3 == 0) inc.update(growing);
+    }
+    inc.update(growing);
+    REQUIRE(inc.consumed() == full.trace.size());
+
+    Viewport vp{ms(0), ms(7000), 700};
+    LaneRecords a = buildLanes(once, full.trace, vp), c = buildLanes(inc, growing, vp);
+    REQUIRE(a.lanes.size() == c.lanes.size());
+    for (std::size_t l = 0; l < a.lanes.size(); ++l)
+        for (std::size_t r = 0; r < a.lanes[l].rows.size(); ++r) {
+            const auto& x = a.lanes[l].rows[r].spans;
+            const auto& y = c.lanes[l].rows[r].spans;
+            REQUIRE(x.size() == y.size());
+            for (std::size_t k = 0; k < x.size(); ++k) {
+                CHECK(x[k].state == y[k].state);
+                CHECK(x[k].x0 == y[k].x0);
+                CHECK(x[k].x1 == y[k].x1);
+            }
+        }
+}
+
+TEST_CASE("the queue at time t holds the items not yet taken, in FIFO order", "[view]") {
+    TraceBuilder b;
+    poolDemo(b);
+    TimelineIndex index;
+    index.update(b.trace);
+
+    QueueView before = buildQueueView(index, b.trace, 0, ms(0.5));
+    CHECK(before.name == "pool tasks");
+    CHECK(before.putCount == 4);
+    CHECK(before.takenCount == 0);
+    REQUIRE(before.items.size() == 4);
+    CHECK(before.items[0].value == "A");
+    CHECK(before.items[3].value == "D");
+    CHECK(before.items[0].putProc == 0);
+
+    QueueView mid = buildQueueView(index, b.trace, 0, ms(2500));
+    CHECK(mid.takenCount == 3);
+    CHECK(mid.inQueue == 1);
+    REQUIRE(mid.items.size() == 1);
+    CHECK(mid.items[0].value == "D");
+    REQUIRE(mid.hasLastGet);
+    CHECK(mid.lastGet.getProc == 2);
+    CHECK(b.trace.string(mid.lastGet.preview) == "C");
+
+    QueueView after = buildQueueView(index, b.trace, 0, ms(7000));
+    CHECK(after.items.empty());
+    CHECK(after.takenCount == 4);
+}
+
+TEST_CASE("the lock at time t has its owner and its waiters in order with running wait times", "[view]") {
+    TraceBuilder b;
+    b.trace.addProcess({"MainProcess", ProcRole::Parent});
+    for (int i = 1; i <= 3; ++i) b.trace.addProcess({"Process-" + std::to_string(i), ProcRole::Process});
+    b.trace.addLock({0, "lock"});
+    b.ev(0, 0, EventKind::RunStart);
+    b.ev(0, 1, EventKind::ProcStart, 0, 201).ev(0, 2, EventKind::ProcStart, 0, 202).ev(0, 3, EventKind::ProcStart, 0, 203);
+    b.ev(0, 1, EventKind::LockWait, 0).ev(0, 1, EventKind::LockAcquire, 0);
+    b.ev(10, 2, EventKind::LockWait, 0);
+    b.ev(20, 3, EventKind::LockWait, 0);
+    b.ev(100, 1, EventKind::LockRelease, 0).ev(100, 2, EventKind::LockAcquire, 0);
+    b.ev(200, 2, EventKind::ProcExit, 0, static_cast<std::uint64_t>(-9));   // killed holding it
+    b.ev(250, 3, EventKind::LockAcquire, 0, 0, 0, 1).ev(250, 3, EventKind::LockOwnerDied, 0, 2);
+    TimelineIndex index;
+    index.update(b.trace);
+
+    LockView at50 = buildLockView(index, b.trace, 0, ms(50));
+    CHECK(at50.held);
+    CHECK(at50.ownerName == "Process-1");
+    CHECK(at50.ownerPid == 201);
+    CHECK(at50.ownerSince == ms(0));
+    REQUIRE(at50.waiters.size() == 2);
+    CHECK(at50.waiters[0].name == "Process-2");
+    CHECK(at50.waiters[0].waitedNs == 40'000'000);
+    CHECK(at50.waiters[1].name == "Process-3");
+    CHECK(at50.waiters[1].waitedNs == 30'000'000);
+
+    LockView at150 = buildLockView(index, b.trace, 0, ms(150));
+    CHECK(at150.owner == 2);
+    REQUIRE(at150.waiters.size() == 1);
+    CHECK(at150.waiters[0].proc == 3);
+    CHECK(at150.waiters[0].waitedNs == 130'000'000);
+    auto total = [&](const LockView& v, ProcId p) {
+        for (const auto& t : v.totals)
+            if (t.proc == p) return t.totalNs;
+        return std::int64_t{-1};
+    };
+    CHECK(total(at150, 2) == 90'000'000);
+    CHECK(at150.ownerDied.empty());
+
+    LockView at300 = buildLockView(index, b.trace, 0, ms(300));
+    CHECK(at300.owner == 3);
+    CHECK(at300.waiters.empty());
+    CHECK(total(at300, 3) == 230'000'000);
+    REQUIRE(at300.ownerDied.size() == 1);
+    CHECK(at300.ownerDied[0].deadOwner == 2);
+    CHECK(at300.acquisitions == 3);
+
+    // The lane of the killed owner ends Killed; the waiters' program rows show the wait.
+    LaneRecords lanes = buildLanes(index, b.trace, Viewport{ms(0), ms(300), 300});
+    const Lane& p2 = lanes.lanes[lanes.laneOf(LaneKind::Proc, 2)];
+    CHECK(p2.rows[0].spans.back().state == LaneState::Killed);
+    CHECK(std::any_of(p2.rows[0].spans.begin(), p2.rows[0].spans.end(),
+                      [](const SpanRecord& r) { return r.state == LaneState::WaitLock; }));
+    CHECK(std::any_of(p2.rows[3].spans.begin(), p2.rows[3].spans.end(),
+                      [](const SpanRecord& r) { return r.state == LaneState::HoldLock; }));
+    CHECK(std::count_if(lanes.lockMarks.begin(), lanes.lockMarks.end(),
+                        [](const LockMark& m) { return m.kind == LockMarkKind::OwnerDied; }) == 1);
+
+    Caption c = buildCaption(index, b.trace, ms(100));
+    CHECK(c.text == "Process-2 acquired the lock");
+}
+
+TEST_CASE("each worker's code line at time t follows its latest anchored event", "[view]") {
+    TraceBuilder b;
+    poolDemo(b);
+    TimelineIndex index;
+    index.update(b.trace);
+    auto lineOf = [&](std::int64_t t, ProcId p) {
+        for (const auto& m : buildCodeView(index, b.trace, kPoolCode, t).markers)
+            if (m.proc == p) return m.line;
+        return -2;
+    };
+    CHECK(lineOf(ms(1000), 1) == 3);   // sleeping in A
+    CHECK(lineOf(ms(1000), 2) == 3);   // sleeping in B
+    CHECK(lineOf(ms(2002), 2) == 4);   // B finished (its Idle state has no line)
+    CHECK(lineOf(ms(2003), 2) == 3);   // took C, started it, printed, sleeping
+    CHECK(lineOf(ms(0.5), 1) == -2);   // nothing anchored yet
+    CHECK(lineOf(ms(7000), 1) == -2);  // exited: no line (the listing does not anchor ProcExit)
+}
+
+TEST_CASE("the caption tells the latest meaningful event at time t", "[view]") {
+    TraceBuilder b;
+    poolDemo(b);
+    TimelineIndex index;
+    index.update(b.trace);
+    CHECK(!buildCaption(index, b.trace, ms(-1)).valid);
+    Caption c = buildCaption(index, b.trace, ms(2002.5));
+    CHECK(c.text == "ForkPoolWorker-2 finished B");
+    CHECK(c.proc == 2);
+    // At 2003 ms the last event is the print; the take comes first.
+    CHECK(buildCaption(index, b.trace, ms(2003)).text == "ForkPoolWorker-2 printed \" Process C waiting\"");
+    CHECK(buildCaption(index, b.trace, ms(0)).text == "MainProcess put D into the queue");
+
+    OutputView out = buildOutputView(index, b.trace, ms(2002.5));
+    CHECK(out.total == 3);
+    REQUIRE(out.lines.size() == 3);
+    CHECK(out.lines[2].text == " Process B Finished.");
+    CHECK(out.lines[2].proc == 2);
+}
+
+TEST_CASE("open spans extend to now", "[view]") {
+    TraceBuilder b;
+    b.trace.addProcess({"MainProcess", ProcRole::Parent});
+    b.trace.addProcess({"Process-1", ProcRole::Process});
+    b.ev(0, 0, EventKind::RunStart);
+    b.state(100, 1, WorkerState::Running);
+    b.ev(100, 1, EventKind::CoreIn, 0);
+    b.ev(500, 0, EventKind::Print, 0, b.str("tick"));
+    TimelineIndex index;
+    index.update(b.trace);
+    CHECK(index.now() == ms(500));
+
+    LaneRecords lanes = buildLanes(index, b.trace, Viewport{ms(0), ms(1000), 1000});
+    const Lane& p1 = lanes.lanes[lanes.laneOf(LaneKind::Proc, 1)];
+    REQUIRE(p1.rows[0].spans.size() == 1);
+    CHECK(p1.rows[0].spans[0].state == LaneState::Running);
+    CHECK(p1.rows[0].spans[0].x0 == Approx(100));
+    CHECK(p1.rows[0].spans[0].x1 == Approx(500));
+    const Lane& cpu0 = lanes.lanes[lanes.laneOf(LaneKind::Core, 0)];
+    REQUIRE(cpu0.rows[0].spans.size() == 1);
+    CHECK(cpu0.rows[0].spans[0].proc == 1);
+    CHECK(cpu0.rows[0].spans[0].x1 == Approx(500));
+
+    SECTION("a later 'now' from the window stretches them further") {
+        Viewport vp{ms(0), ms(1000), 1000};
+        vp.now = ms(800);
+        LaneRecords l2 = buildLanes(index, b.trace, vp);
+        CHECK(l2.lanes[l2.laneOf(LaneKind::Proc, 1)].rows[1].spans[0].x1 == Approx(800));
+    }
+}
+
+TEST_CASE("preempted processes are runnable until their next core, and pauses show as stopped", "[view]") {
+    TraceBuilder b;
+    b.trace.addProcess({"MainProcess", ProcRole::Parent});
+    b.trace.addProcess({"Process-1", ProcRole::Process});
+    b.ev(0, 0, EventKind::RunStart);
+    b.state(0, 1, WorkerState::Running);
+    b.ev(0, 1, EventKind::CoreIn, 1);
+    b.ev(100, 1, EventKind::CoreOut, 1, 0, 0, 1);   // preempted
+    b.ev(150, 0, EventKind::CoreLoad, 1, 50'000'000, 100'000'000);
+    b.ev(200, 1, EventKind::CoreIn, 0);
+    b.ev(300, 0, EventKind::RunPause);
+    b.ev(300, 1, EventKind::CoreOut, 0);
+    b.ev(600, 0, EventKind::RunResume);
+    b.ev(1000, 0, EventKind::RunEnd);
+    TimelineIndex index;
+    index.update(b.trace);
+    LaneRecords lanes = buildLanes(index, b.trace, Viewport{ms(0), ms(1000), 1000});
+
+    const Lane& p1 = lanes.lanes[lanes.laneOf(LaneKind::Proc, 1)];
+    const auto& os = p1.rows[1].spans;
+    REQUIRE(os.size() == 3);
+    CHECK(os[0].state == LaneState::OnCore);
+    CHECK(os[1].state == LaneState::Runnable);
+    CHECK(os[1].x0 == Approx(100));
+    CHECK(os[1].x1 == Approx(200));
+    CHECK(os[2].state == LaneState::OnCore);
+
+    const auto& prog = p1.rows[0].spans;
+    REQUIRE(prog.size() == 3);
+    CHECK(prog[1].state == LaneState::Stopped);
+    CHECK(prog[1].x0 == Approx(300));
+    CHECK(prog[1].x1 == Approx(600));
+    CHECK(prog[2].state == LaneState::Running);
+
+    REQUIRE(lanes.pauses.size() == 1);
+    CHECK(lanes.pauses[0].x0 == Approx(300));
+    CHECK(lanes.pauses[0].x1 == Approx(600));
+
+    const Lane& cpu1 = lanes.lanes[lanes.laneOf(LaneKind::Core, 1)];
+    REQUIRE(cpu1.rows[1].spans.size() == 1);
+    CHECK(cpu1.rows[1].spans[0].fraction == Approx(0.5f));
+    CHECK(cpu1.rows[1].spans[0].x0 == Approx(50));
+}
+
+TEST_CASE("worker colours follow the Okabe-Ito order and the parent is grey", "[view]") {
+    CHECK(procColourIndex(kParentProc) == -1);
+    CHECK(procColour(1).r == 230);   // orange
+    CHECK(procColour(2).b == 233);   // sky blue
+    CHECK(procColour(8).r == procColour(1).r);
+}
