@@ -170,7 +170,8 @@ TEST_CASE("a reader thread only ever sees a time-sorted prefix while the collect
     std::thread reader([&] {
         std::size_t seen = 0;
         std::int64_t last = INT64_MIN;
-        while (!stop) {
+        for (bool ended = false; !ended;) {
+            ended = stop.load();   // one more read after the run ended
             std::size_t n = tr.size();
             for (; seen < n; ++seen) {
                 if (tr[seen].t < last) ++backwards;
