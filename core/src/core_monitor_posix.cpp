@@ -60,6 +60,8 @@ struct PerfWatch {
     void* base = nullptr;
     std::size_t mapBytes = 0;
     int onCore = -1;   // core of the last CoreIn without its CoreOut
+    bool seenAny = false;
+    std::int64_t attachedAt = 0;
 };
 
 perf_event_attr switchAttr() {
@@ -92,6 +94,7 @@ bool perfAllowed() {
 }
 
 bool perfAttach(PerfWatch& w, pid_t pid) {
+    w.attachedAt = monoNs();
     w.fd = perfOpen(pid);
     if (w.fd < 0) return false;
     std::size_t page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
@@ -149,6 +152,11 @@ void perfRead(PerfWatch& w, ProcId proc, std::vector<Event>& out, std::uint64_t&
         int core = static_cast<int>(sid.cpu);
         switch (hdr.type) {
         case PERF_RECORD_SWITCH:
+            if (!w.seenAny && (hdr.misc & PERF_RECORD_MISC_SWITCH_OUT)) {
+                // It was already on that core when the watch began.
+                out.push_back(coreEvent(w.attachedAt, proc, EventKind::CoreIn, core));
+            }
+            w.seenAny = true;
             if (hdr.misc & PERF_RECORD_MISC_SWITCH_OUT) {
                 std::uint8_t preempted = (hdr.misc & PERF_RECORD_MISC_SWITCH_OUT_PREEMPT) ? 1 : 0;
                 out.push_back(coreEvent(t, proc, EventKind::CoreOut, core, preempted));
