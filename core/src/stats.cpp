@@ -137,11 +137,11 @@ RunStats computeStats(const Trace& tr, std::optional<std::int64_t> atNs) {
             coreSpans[st.cpuCore].emplace_back(st.cpuT, t);
         }
     };
-    auto failTask = [&](ProcId p, std::int32_t idx, std::uint64_t nameId, const std::string& how) {
+    auto failTask = [&](std::int32_t idx, std::uint64_t nameId, const std::string& why) {
         if (!failedTasks.insert(idx).second) return false;
         ++s.tasksFailed;
         std::string name(tr.string(nameId));
-        s.failures.push_back("task " + (name.empty() ? "#" + std::to_string(idx) : name) + " " + how + " " + procName(p));
+        s.failures.push_back("task " + (name.empty() ? "#" + std::to_string(idx) : name) + " failed: " + why);
         return true;
     };
 
@@ -165,7 +165,7 @@ RunStats computeStats(const Trace& tr, std::optional<std::int64_t> atNs) {
                 st.inTask = false;
                 w.inTaskNs += unpaused(pauses, st.taskT, e.t);
                 ++w.tasksFailed;
-                failTask(e.proc, st.taskIdx, st.taskName, "was running on, and died with,");
+                failTask(st.taskIdx, st.taskName, procName(e.proc) + " died while running it");
             }
             closeCpu(st, w, e.t);
             if (w.killed)
@@ -189,14 +189,14 @@ RunStats computeStats(const Trace& tr, std::optional<std::int64_t> atNs) {
                 lastEnd = std::max(lastEnd, e.t);
                 if (e.flags & 1) {
                     ++w.tasksFailed;
-                    failTask(e.proc, e.obj, e.a, "failed on");
+                    failTask(e.obj, e.a, "it raised on " + procName(e.proc));
                 } else {
                     ++w.tasksDone;
                     ++s.tasksDone;
                 }
             } else if (e.flags & 1) {
                 // Written on behalf of a worker that already died: count the task once.
-                failTask(e.proc, e.obj, e.a, "failed, reported by");
+                failTask(e.obj, e.a, "reported by " + procName(e.proc));
             }
             break;
         case EventKind::CoreIn:

@@ -1,0 +1,168 @@
+// Run statistics on synthetic traces whose answers are known by hand.
+#include "parviz/stats.hpp"
+
+#include "synthetic_traces.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+using namespace parviz;
+using parviz::test::kZero;
+using parviz::test::sec;
+
+TEST_CASE("the tutorial's Pool(2).map schedule has makespan 6 s, sequential 11 s and speedup 11/6", "[stats]") {
+    auto tr = test::tutorialPoolTrace();
+    RunStats s = computeStats(*tr);
+    CHECK(s.finished);
+    CHECK(s.hasMakespan);
+    CHECK(s.makespanNs == sec(6));
+    CHECK(s.sequentialNs == sec(11));
+    CHECK(s.speedup == Approx(11.0 / 6.0));
+    CHECK(s.workerCount == 2);
+    CHECK(s.efficiency == Approx(11.0 / 12.0));
+    CHECK(s.tasksStarted == 4);
+    CHECK(s.tasksDone == 4);
+    CHECK(s.tasksFailed == 0);
+    CHECK(s.failures.empty());
+    CHECK(s.runSpanNs == sec(6.2));
+
+    REQUIRE(s.workers.size() == 2);
+    const auto& w1 = s.workers[0];
+    const auto& w2 = s.workers[1];
+    CHECK(w1.name == "ForkPoolWorker-1");
+    CHECK(w1.pid == 1001);
+    CHECK(w1.tasksDone == 1);
+    CHECK(w1.inTaskNs == sec(5));
+    CHECK(w1.aliveNs == sec(6.1));
+    CHECK(w1.idleNs == sec(1.1));
+    CHECK(w1.onCpuNs == sec(1));
+    CHECK(w1.exited);
+    CHECK(w1.exitCode == 0);
+    CHECK_FALSE(w1.killed);
+    CHECK(w2.name == "ForkPoolWorker-2");
+    CHECK(w2.tasksDone == 3);
+    CHECK(w2.inTaskNs == sec(6));
+    CHECK(w2.idleNs == sec(0.1));
+    CHECK(w2.onCpuNs == sec(2));
+}
+
+TEST_CASE("core utilisation counts the workers' on-CPU time, and other processes get what CoreLoad shows beyond it", "[stats]") {
+    auto tr = test::tutorialPoolTrace();
+    RunStats s = computeStats(*tr);
+    REQUIRE(s.cores.size() == 2);
+    CHECK(s.cores[0].workersOnCpuNs == sec(1));
+    CHECK(s.cores[0].utilisation == Approx(1.0 / 6.2));
+    REQUIRE(s.cores[0].otherShare.has_value());
+    // the window [0, 2 s] was 1.5 s busy, 1 s of it ForkPoolWorker-1
+    CHECK(*s.cores[0].otherShare == Approx(0.25));
+    CHECK(s.cores[1].utilisation == Approx(2.0 / 6.2));
+    CHECK_FALSE(s.cores[1].otherShare.has_value());
+    CHECK(s.coreSource == CoreSource::PerfSwitch);
+}
+
+TEST_CASE("paused time counts neither in the makespan nor in a task's time", "[stats]") {
+    auto tr = test::tutorialPoolTrace({.pauseFrom = 1.0, .pauseTo = 2.0});
+    RunStats s = computeStats(*tr);
+    CHECK(s.makespanNs == sec(5));
+    CHECK(s.pausedNs == sec(1));
+    CHECK(s.workers[0].inTaskNs == sec(4));
+    CHECK(unpausedNs(*tr, kZero, kZero + sec(3)) == Approx(static_cast<double>(sec(2))));
+    CHECK(unpausedNs(*tr, kZero + sec(3), kZero + sec(4)) == Approx(static_cast<double>(sec(1))));
+    CHECK(unpausedNs(*tr, kZero + sec(4), kZero + sec(3)) == 0);
+    CHECK(s.speedup == Approx(11.0 / 5.0));
+}
+
+TEST_CASE("stats at a time cursor see only the prefix and count open tasks up to it", "[stats]") {
+    auto tr = test::tutorialPoolTrace();
+    RunStats s = computeStats(*tr, kZero + sec(2.5));
+    CHECK_FALSE(s.finished);
+    CHECK(s.tasksStarted == 3);     // A, B, C
+    CHECK(s.tasksDone == 1);        // B
+    CHECK(s.makespanNs == sec(2.5));
+    CHECK(s.workers[0].inTaskNs == sec(2.5));
+    CHECK(s.workers[1].inTaskNs == sec(2.5));
+    CHECK(s.workers[1].tasksDone == 1);
+    CHECK_FALSE(s.workers[0].exited);
+
+    RunStats before = computeStats(*tr, kZero - 1);
+    CHECK_FALSE(before.hasMakespan);
+    CHECK(before.workers.empty());
+    CHECK(before.speedup == 0);
+}
+
+TEST_CASE("a killed pool worker fails its task once, is reported with its signal and its replacement", "[stats]") {
+    auto tr = test::tutorialPoolTrace({.killWorker1At = 2.5});
+    RunStats s = computeStats(*tr);
+    REQUIRE(s.workers.size() == 3);
+    const auto& w1 = s.workers[0];
+    CHECK(w1.killed);
+    CHECK(w1.exitCode == -9);
+    CHECK(w1.killRequested);
+    CHECK(w1.tasksFailed == 1);
+    CHECK(w1.tasksDone == 0);
+    CHECK(w1.inTaskNs == sec(2.5));
+    CHECK(w1.replacedBy == "ForkPoolWorker-3");
+    CHECK(s.tasksFailed == 1);      // the parent's TaskEnd for A is not counted again
+    CHECK(s.tasksDone == 3);
+    bool taskLine = false, killLine = false;
+    for (const auto& f : s.failures) {
+        if (f.find("task A") != std::string::npos && f.find("ForkPoolWorker-1") != std::string::npos) taskLine = true;
+        if (f.find("SIGKILL") != std::string::npos && f.find("pid 1001") != std::string::npos) killLine = true;
+    }
+    CHECK(taskLine);
+    CHECK(killLine);
+}
+
+TEST_CASE("lost events are counted and reported as a failure line", "[stats]") {
+    auto tr = test::tutorialPoolTrace({.lost = 17});
+    RunStats s = computeStats(*tr);
+    CHECK(s.lostEvents == 17);
+    REQUIRE_FALSE(s.failures.empty());
+    CHECK(s.failures.back().find("17 events were lost") != std::string::npos);
+}
+
+TEST_CASE("the summary JSON holds the documented fields with the same numbers", "[stats]") {
+    auto tr = test::tutorialPoolTrace({.killWorker1At = 2.5});
+    RunStats s = computeStats(*tr);
+    auto j = nlohmann::json::parse(statsToJson(s));
+    CHECK(j["schema"] == "parviz-summary/1");
+    CHECK(j["scenario"] == "pool");
+    CHECK(j["makespan_s"].get<double>() == Approx(6.0));
+    CHECK(j["sequential_s"].get<double>() == Approx(11.0));
+    CHECK(j["speedup"].get<double>() == Approx(11.0 / 6.0));
+    CHECK(j["tasks"]["failed"] == 1);
+    CHECK(j["core_source"] == "perf context-switch records");
+    REQUIRE(j["workers"].size() == 3);
+    CHECK(j["workers"][0]["name"] == "ForkPoolWorker-1");
+    CHECK(j["workers"][0]["signal"] == 9);
+    CHECK(j["workers"][0]["exit_code"].is_null());
+    CHECK(j["workers"][0]["replaced_by"] == "ForkPoolWorker-3");
+    CHECK(j["workers"][1]["exit_code"] == 0);
+    CHECK(j["workers"][1]["in_task_s"].get<double>() == Approx(6.0));
+    REQUIRE(j["cores"].size() == 2);
+    CHECK(j["cores"][0]["other_share"].get<double>() == Approx(0.25));
+    CHECK(j["cores"][1]["other_share"].is_null());
+    CHECK(j["failures"].size() == 2);
+}
+
+TEST_CASE("the human summary shows makespan, speedup, every worker and every core in aligned columns", "[stats]") {
+    auto tr = test::tutorialPoolTrace();
+    std::string out = formatSummary(computeStats(*tr));
+    CHECK(out.find("makespan") != std::string::npos);
+    CHECK(out.find("6.000 s") != std::string::npos);
+    CHECK(out.find("11.000 s") != std::string::npos);
+    CHECK(out.find("1.83x") != std::string::npos);
+    CHECK(out.find("ForkPoolWorker-1") != std::string::npos);
+    CHECK(out.find("ForkPoolWorker-2") != std::string::npos);
+    CHECK(out.find("core data: perf context-switch records") != std::string::npos);
+    CHECK(out.find("25.0%") != std::string::npos);   // core 0's other processes
+    // aligned: the "pid" column starts at the same offset on the header and worker rows
+    auto lineWith = [&](const std::string& key) {
+        auto p = out.find(key);
+        auto b = out.rfind('\n', p) + 1;
+        return out.substr(b, out.find('\n', p) - b);
+    };
+    std::string head = lineWith("worker  "), row1 = lineWith("ForkPoolWorker-1"), row2 = lineWith("ForkPoolWorker-2");
+    CHECK(head.find("pid") == row1.find("1001"));
+    CHECK(row1.find("1001") == row2.find("1002"));
+}
