@@ -182,7 +182,9 @@ int runCommand(const std::vector<std::string>& args) {
     RunStats stats = computeStats(*trace);
     std::printf("\n%s", formatSummary(stats).c_str());
     auto failures = run->failures();
-    if (!failures.empty()) {
+    // The summary lists failures it can see in the trace; the run's own list
+    // covers the rest (a task that raised before tracing, a start that failed).
+    if (!failures.empty() && stats.failures.empty()) {
         std::printf("\nfailures:\n");
         for (const auto& f : failures) std::printf("  %s\n", f.c_str());
     }

@@ -525,6 +525,17 @@ Run::Run(Scenario scenario, RunOptions opts) : m_impl(std::make_unique<Impl>()) 
             throw ScenarioError(src + ": workers: the " + std::string(toString(im.sc.kind)) +
                                 " scenario has no pool size or process count to override");
     }
+    // The loader validates too; a Scenario built in code (the window's editor)
+    // must not reach the OS with an absurd worker count either.
+    if (im.sc.kind == ScenarioKind::Pool || im.sc.kind == ScenarioKind::JobQueue ||
+        im.sc.kind == ScenarioKind::Lock) {
+        int w = im.sc.workers();
+        const char* field = im.sc.kind == ScenarioKind::Pool ? "pool_size" : "processes";
+        if (w < 1 || w > kMaxWorkers)
+            throw ScenarioError(src + ": " + field + ": " + std::to_string(w) + " is not between 1 and 1024");
+    }
+    if (im.sc.kind == ScenarioKind::Process && im.sc.args.size() > static_cast<std::size_t>(kMaxWorkers))
+        throw ScenarioError(src + ": args: more than 1024 processes");
     im.timeScale = im.opts.timeScale.value_or(im.sc.timeScale);
     if (!(im.timeScale >= kMinTimeScale && im.timeScale <= kMaxTimeScale))
         throw ScenarioError(src + ": time scale: must be between 0.001 and 100");

@@ -1,0 +1,125 @@
+// Bad scenario files and bad flags: every one ends with exit 2 and a message
+// naming the problem; never a crash, a hang or a silently different run.
+#include "cli_support.hpp"
+
+#include <catch2/catch.hpp>
+
+using parviz::test::ExeResult;
+using parviz::test::runParviz;
+using parviz::test::TempDir;
+
+namespace {
+
+std::string describe(const ExeResult& r) {
+    return "exit " + std::to_string(r.exitCode) + (r.signaled ? " signal " + std::to_string(r.signal) : "") +
+           (r.timedOut ? " TIMED OUT" : "") + "\n--- stdout\n" + r.out.substr(0, 2000) + "\n--- stderr\n" +
+           r.err.substr(0, 2000);
+}
+
+const std::string kTasks = R"("tasks": [{"name": "A", "seconds": 0.1}])";
+
+struct BadFile {
+    const char* what;
+    std::string content;
+    std::string mentions;   // the field (or "" when the file name is enough)
+};
+
+} // namespace
+
+TEST_CASE("a bad scenario file exits 2 with a message naming the file and the problem", "[cli][run]") {
+    const std::string hugeName(10 * 1024 * 1024, 'x');
+    std::string nested(100000, '[');
+    const std::vector<BadFile> cases{
+        {"missing kind", R"({"title": "no kind", )" + kTasks + "}", "kind"},
+        {"pool without tasks", R"({"kind": "pool", "pool_size": 2})", "tasks"},
+        {"wrong type", R"({"kind": "pool", "pool_size": "two", )" + kTasks + "}", "pool_size"},
+        {"negative duration", R"({"kind": "pool", "tasks": [{"name": "A", "seconds": -1}]})", "seconds"},
+        {"absurd duration", R"({"kind": "pool", "tasks": [{"name": "A", "seconds": 1e9}]})", "seconds"},
+        {"NaN-like duration", R"({"kind": "pool", "tasks": [{"name": "A", "seconds": "5"}]})", "seconds"},
+        {"0 workers", R"({"kind": "pool", "pool_size": 0, )" + kTasks + "}", "pool_size"},
+        {"100000 workers", R"({"kind": "pool", "pool_size": 100000, )" + kTasks + "}", "pool_size"},
+        {"100000 processes", R"({"kind": "job-queue", "processes": 100000})", "processes"},
+        {"unknown kind", R"({"kind": "banana"})", "kind"},
+        {"unknown work", R"({"kind": "pool", "work": "dance", )" + kTasks + "}", "work"},
+        {"unknown task work", R"({"kind": "pool", "tasks": [{"name": "A", "seconds": 1, "work": "dance"}]})",
+         "work"},
+        {"not JSON", "this is not json", ""},
+        {"empty file", "", ""},
+        {"deeply nested arrays", nested, ""},
+        {"huge string", R"({"kind": "pool", "tasks": [{"name": ")" + hugeName + R"(", "seconds": 1}]})", "name"},
+        {"bad UTF-8", "{\"kind\": \"pool\", \"title\": \"\xff\xfe\", " + kTasks + "}", ""},
+        {"a top-level array", "[1, 2, 3]", ""},
+        {"time scale out of range", R"({"kind": "pool", "time_scale": 0, )" + kTasks + "}", "time_scale"},
+    };
+    TempDir dir;
+    for (std::size_t i = 0; i < cases.size(); ++i) {
+        const auto& c = cases[i];
+        DYNAMIC_SECTION(c.what) {
+            auto file = dir.write("bad" + std::to_string(i) + ".json", c.content);
+            auto r = runParviz({"run", file, "--time-scale", "0.05"}, 30);
+            INFO(describe(r));
+            REQUIRE(!r.timedOut);
+            REQUIRE(!r.signaled);
+            CHECK(r.exitCode == 2);
+            CHECK(r.err.find("bad" + std::to_string(i) + ".json") != std::string::npos);
+            if (!c.mentions.empty()) CHECK(r.err.find(c.mentions) != std::string::npos);
+            CHECK(r.err.size() < 4096);   // names the problem, does not echo a 10 MB value
+            CHECK(r.out.find("Process") == std::string::npos);   // nothing ran
+        }
+    }
+}
+
+TEST_CASE("a missing scenario file or unknown scenario name exits 2 naming it", "[cli][run]") {
+    for (std::string name : {"no-such-scenario", "/nonexistent/dir/x.json"}) {
+        auto r = runParviz({"run", name}, 30);
+        INFO(describe(r));
+        CHECK(r.exitCode == 2);
+        CHECK(r.err.find(name) != std::string::npos);
+    }
+}
+
+TEST_CASE("bad flags exit 2 with a message naming the flag", "[cli][run]") {
+    struct BadFlags {
+        std::vector<std::string> args;
+        std::string mentions;
+    };
+    const std::vector<BadFlags> cases{
+        {{"run", "pool", "--workers", "0"}, "--workers"},
+        {{"run", "pool", "--workers", "100000"}, "--workers"},
+        {{"run", "pool", "--workers", "two"}, "--workers"},
+        {{"run", "pool", "--workers", "1.5"}, "--workers"},
+        {{"run", "pool", "--workers"}, "--workers"},
+        {{"run", "pool", "--time-scale", "0"}, "--time-scale"},
+        {{"run", "pool", "--time-scale", "1000"}, "--time-scale"},
+        {{"run", "pool", "--time-scale", "nan"}, "--time-scale"},
+        {{"run", "pool", "--time-scale", "-1"}, "--time-scale"},
+        {{"run", "pool", "--work", "dance"}, "--work"},
+        {{"run", "pool", "--work"}, "--work"},
+        {{"run", "pool", "--kill-worker", "ForkPoolWorker-1"}, "--kill-worker"},
+        {{"run", "pool", "--kill-worker", "ForkPoolWorker-1@-1"}, "--kill-worker"},
+        {{"run", "pool", "--kill-worker", "@2"}, "--kill-worker"},
+        {{"run", "pool", "--kill-worker", "ForkPoolWorker-1@soon"}, "--kill-worker"},
+        {{"run", "pool", "--cores", "many"}, "--cores"},
+        {{"run", "pool", "--bogus"}, "--bogus"},
+        {{"run", "pool", "--trace"}, "--trace"},
+        {{"run", "pool", "--summary-json"}, "--summary-json"},
+        {{"run", "pool", "--trace", "/nonexistent/dir/t.json"}, "/nonexistent/dir/t.json"},
+        {{"run"}, "scenario"},
+        {{"run", "pool", "queue"}, "queue"},
+        {{"run", "queue", "--workers", "3"}, "workers"},
+        {{"list", "--bogus"}, "--bogus"},
+        {{"frobnicate"}, "frobnicate"},
+    };
+    for (const auto& c : cases) {
+        std::string label;
+        for (const auto& a : c.args) label += a + " ";
+        DYNAMIC_SECTION(label) {
+            auto r = runParviz(c.args, 30);
+            INFO(describe(r));
+            REQUIRE(!r.timedOut);
+            REQUIRE(!r.signaled);
+            CHECK(r.exitCode == 2);
+            CHECK(r.err.find(c.mentions) != std::string::npos);
+        }
+    }
+}
