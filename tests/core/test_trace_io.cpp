@@ -1,0 +1,165 @@
+// Saved runs: round trips keep every measure; damaged files are refused with
+// a clear message, never a crash.
+#include "parviz/trace_io.hpp"
+#include "parviz/stats.hpp"
+
+#include "synthetic_traces.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <random>
+#include <unistd.h>
+
+using namespace parviz;
+
+namespace {
+
+std::uint64_t fnv1a(const std::string& d, std::size_t n) {
+    std::uint64_t h = 0xcbf29ce484222325ull;
+    for (std::size_t i = 0; i < n; ++i) { h ^= static_cast<unsigned char>(d[i]); h *= 0x100000001b3ull; }
+    return h;
+}
+// Rewrites the trailing checksum so a deliberately wrong field is what the loader sees.
+void reseal(std::string& d) {
+    std::uint64_t h = fnv1a(d, d.size() - 8);
+    for (int i = 0; i < 8; ++i) d[d.size() - 8 + i] = static_cast<char>((h >> (8 * i)) & 0xff);
+}
+std::string loadError(const std::string& bytes) {
+    try {
+        deserializeTrace(bytes, "run.pvz");
+    } catch (const TraceFileError& e) {
+        return e.what();
+    }
+    return "(no error)";
+}
+// Offset of event i's byte `field` (0 t, 8 proc, 10 kind, 11 flags, 12 obj, 16 a, 24 b).
+std::size_t eventOffset(const std::string& d, std::size_t nEvents, std::size_t i, std::size_t field) {
+    return d.size() - 8 - nEvents * 32 + i * 32 + field;
+}
+
+} // namespace
+
+TEST_CASE("saving then loading a run gives identical stats, strings and metadata", "[traceio]") {
+    for (auto opts : {test::SyntheticOptions{}, test::SyntheticOptions{.killWorker1At = 2.5, .withLock = true},
+                      test::SyntheticOptions{.pauseFrom = 1, .pauseTo = 2, .lost = 3}}) {
+        auto tr = test::tutorialPoolTrace(opts);
+        std::string path = "/tmp/parviz_test_run_" + std::to_string(::getpid()) + ".pvz";
+        saveTrace(*tr, path);
+        auto back = loadTrace(path);
+        std::remove(path.c_str());
+
+        REQUIRE(back->size() == tr->size());
+        for (std::size_t i = 0; i < tr->size(); ++i) {
+            CHECK((*back)[i].t == (*tr)[i].t);
+            CHECK((*back)[i].kind == (*tr)[i].kind);
+            CHECK((*back)[i].proc == (*tr)[i].proc);
+        }
+        CHECK(back->zero() == tr->zero());
+        CHECK(statsToJson(computeStats(*back)) == statsToJson(computeStats(*tr)));
+        CHECK(statsToJson(computeStats(*back, test::kZero + test::sec(2.7))) ==
+              statsToJson(computeStats(*tr, test::kZero + test::sec(2.7))));
+        TraceMeta m = back->meta();
+        CHECK(m.loaded);
+        CHECK(m.finished);
+        CHECK(m.coreSource == CoreSource::PerfSwitch);   // what was recorded, not "loaded"
+        CHECK(m.scenario == "pool");
+        CHECK(m.procs.size() == tr->meta().procs.size());
+        CHECK(m.procs[1].name == "ForkPoolWorker-1");
+        CHECK(m.procs[1].role == ProcRole::PoolWorker);
+        CHECK(m.queues.at(0).name == "pool tasks");
+        // task names come back through the string table
+        for (std::size_t i = 0; i < back->size(); ++i)
+            if ((*back)[i].kind == EventKind::TaskStart) CHECK_FALSE(back->string((*back)[i].a).empty());
+    }
+}
+
+TEST_CASE("a saved run truncated at any offset is refused with a clear message", "[traceio]") {
+    std::string full = serializeTrace(*test::tutorialPoolTrace());
+    REQUIRE_NOTHROW(deserializeTrace(full, "run.pvz"));
+    for (std::size_t len = 0; len < full.size(); ++len) {
+        INFO("truncated to " << len << " of " << full.size());
+        std::string msg = loadError(full.substr(0, len));
+        CHECK(msg.rfind("run.pvz: ", 0) == 0);
+    }
+    CHECK(loadError(full.substr(0, full.size() - 40)).find("truncated") != std::string::npos);
+    CHECK(loadError("").find("not a parviz saved run") != std::string::npos);
+}
+
+TEST_CASE("random byte flips are always detected", "[traceio]") {
+    std::string full = serializeTrace(*test::tutorialPoolTrace({.withLock = true}));
+    std::mt19937 rng(12345);
+    std::uniform_int_distribution<std::size_t> pos(0, full.size() - 1);
+    std::uniform_int_distribution<int> bit(0, 7);
+    for (int i = 0; i < 2000; ++i) {
+        std::string d = full;
+        std::size_t p = pos(rng);
+        d[p] = static_cast<char>(d[p] ^ (1 << bit(rng)));
+        INFO("flip at " << p);
+        CHECK(loadError(d).rfind("run.pvz: ", 0) == 0);
+    }
+    std::string d = full;
+    d[full.size() - 100] ^= 1;
+    CHECK(loadError(d) == "run.pvz: checksum mismatch: the file is damaged");
+}
+
+TEST_CASE("a well-sealed file with impossible contents is refused field by field", "[traceio]") {
+    auto tr = test::tutorialPoolTrace();
+    const std::string full = serializeTrace(*tr);
+    const std::size_t n = tr->size();
+    SECTION("a newer version") {
+        std::string d = full;
+        d[9] = 2;
+        reseal(d);
+        CHECK(loadError(d).find("unsupported version 2") != std::string::npos);
+    }
+    SECTION("an unknown event kind") {
+        std::string d = full;
+        d[eventOffset(d, n, 3, 10)] = static_cast<char>(200);
+        reseal(d);
+        CHECK(loadError(d) == "run.pvz: event 3: unknown event kind 200");
+    }
+    SECTION("time going backwards") {
+        std::string d = full;
+        d[eventOffset(d, n, 5, 4)] = 0;   // clears bits 32-39 of t: earlier than event 4
+        reseal(d);
+        CHECK(loadError(d).find("event 5: time goes backwards") != std::string::npos);
+    }
+    SECTION("a process outside the process table") {
+        std::string d = full;
+        d[eventOffset(d, n, 4, 8)] = 77;
+        reseal(d);
+        CHECK(loadError(d).find("process 77 is not in the process table") != std::string::npos);
+    }
+    SECTION("a string id outside the string table") {
+        std::size_t i = 0;
+        while ((*tr)[i].kind != EventKind::TaskStart) ++i;
+        std::string d = full;
+        d[eventOffset(d, n, i, 16)] = 99;
+        reseal(d);
+        CHECK(loadError(d).find("string id 99 out of range") != std::string::npos);
+    }
+    SECTION("an event count that does not match the bytes") {
+        std::string d = full;
+        d[d.size() - 8 - n * 32 - 8] = static_cast<char>(n + 1);
+        reseal(d);
+        CHECK(loadError(d).find("events declared") != std::string::npos);
+    }
+    SECTION("metadata length larger than the file") {
+        std::string d = full;
+        d[13 + 7] = 0x7f;
+        reseal(d);
+        CHECK(loadError(d).find("metadata claims") != std::string::npos);
+    }
+}
+
+TEST_CASE("missing and unwritable files are TraceFileErrors naming the file", "[traceio]") {
+    try {
+        loadTrace("/nonexistent/run.pvz");
+        FAIL("loaded a missing file");
+    } catch (const TraceFileError& e) {
+        CHECK(std::string(e.what()).rfind("/nonexistent/run.pvz: ", 0) == 0);
+    }
+    auto tr = test::tutorialPoolTrace();
+    CHECK_THROWS_AS(saveTrace(*tr, "/nonexistent/dir/run.pvz"), TraceFileError);
+}
