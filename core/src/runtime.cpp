@@ -15,6 +15,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <dirent.h>
 #include <exception>
 #include <linux/futex.h>
 #include <linux/sched.h>
@@ -252,6 +253,20 @@ long cloneWorker() {
     }
 }
 
+// fork() copies only the calling thread: a lock held by another thread at that
+// moment stays locked forever in the server. Tell the author loudly.
+void warnIfThreaded() {
+    int tasks = 0;
+    if (DIR* d = opendir("/proc/self/task")) {
+        while (dirent* e = readdir(d))
+            if (e->d_name[0] != '.') ++tasks;
+        closedir(d);
+    }
+    if (tasks > 1)
+        std::fprintf(stderr, "parviz: warning: parviz::init() called with %d threads running; "
+                             "call it first thing in main()\n", tasks);
+}
+
 } // namespace
 
 // ---------------------------------------------------------------------------
@@ -260,6 +275,7 @@ long cloneWorker() {
 void init(const InitOptions& opts) {
     if (g_initialized) return;
     g_mainPid = getpid();
+    warnIfThreaded();
     createArena(opts.arenaBytes);
     int sv[2];
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)

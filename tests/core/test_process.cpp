@@ -1,7 +1,7 @@
 // Process: ports of CPython's Lib/test/_test_multiprocessing.py _TestProcess
 // (test_process, test_args_argument, test_terminate, test_kill,
 // test_many_processes, test_sys_exit) plus what the fork server adds.
-#include "leak_check.hpp"
+#include "../leak_check.hpp"
 #include "parviz/arena.hpp"
 #include "parviz/process.hpp"
 #include "parviz/recorder.hpp"

@@ -9,6 +9,9 @@
 // the fork server (runtime.hpp), receives the byte-string arguments, and its
 // return value is the exit code. An exception escaping it prints
 // "Process <name>: <what>" and exits with code 1 (as CPython does).
+// A Process with a recorder must be joined or destroyed before that Recorder.
+// Names are given at construction (as in CPython): with a recorder, the
+// constructor registers the process in the recorder's trace.
 #include "parviz/event.hpp"
 
 #include <chrono>

@@ -10,7 +10,15 @@
 // - a worker's private memory is a copy of the program *as it was at init()*,
 //   plus the shared arena. Globals set later in the parent are not visible:
 //   pass everything a worker needs as byte-string arguments or in the arena;
-// - a worker ends with _exit(): no atexit handler, no static destructor runs.
+// - the same goes for file descriptors, the working directory and the
+//   environment: a worker has the fork server's (those of init() time, minus
+//   the arena's memfd), never the descriptors the parent opened later. Its
+//   stdout is the program's stdout at init(); redirect inside the worker;
+// - a worker ends with _exit(): no atexit handler, no static destructor runs
+//   (stdio buffers are flushed);
+// - workers are raw clones; each still gets its own glibc thread id and
+//   robust-mutex list, so robust mutexes it holds are recovered if it dies.
+//   Do not use pthread_atfork handlers: they do not run.
 #include <cstddef>
 #include <sys/types.h>
 
@@ -20,7 +28,8 @@ struct InitOptions {
     std::size_t arenaBytes = std::size_t{1} << 30;   // virtual size of the shared arena (sparse)
 };
 
-// Idempotent. Throws std::system_error when the arena or the fork server
+// Idempotent; call it from the main thread (the fork server dies with the
+// thread that started it). Throws std::system_error when the arena or the fork server
 // cannot be created.
 void init(const InitOptions& opts = {});
 bool initialized() noexcept;
