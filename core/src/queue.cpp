@@ -409,8 +409,19 @@ std::string Queue::get(bool block, Timeout timeout) {
     return out;
 }
 
-bool Queue::empty() const { return m_s->count.load(std::memory_order_relaxed) == 0; }
-std::size_t Queue::qsize() const { return m_s->count.load(std::memory_order_relaxed); }
+// Snapshots read the count without the lock, unless a process died holding it:
+// then the count may be off by one until someone locks and repairs it, so we do.
+static void repairIfOwnerDied(detail::QueueState* s) {
+    if (__atomic_load_n(&s->mutex.__data.__lock, __ATOMIC_RELAXED) & FUTEX_OWNER_DIED) QueueGuard g(s);
+}
+bool Queue::empty() const {
+    repairIfOwnerDied(m_s);
+    return m_s->count.load(std::memory_order_relaxed) == 0;
+}
+std::size_t Queue::qsize() const {
+    repairIfOwnerDied(m_s);
+    return m_s->count.load(std::memory_order_relaxed);
+}
 bool Queue::closed() const { return m_s->closed.load(std::memory_order_relaxed); }
 
 void Queue::close() {
