@@ -185,6 +185,29 @@ int lineFor(const std::vector<Scenario::CodeLine>& code, const Event& e, int aft
     return -1;
 }
 
+// Which events any line anchors, so the look-back below tests each event in O(1).
+struct AnchorTable {
+    bool kind[256] = {};
+    bool state[5] = {};
+    explicit AnchorTable(const std::vector<Scenario::CodeLine>& code) {
+        for (int k = 0; k < 256; ++k) {
+            Event e{};
+            e.kind = static_cast<EventKind>(k);
+            for (const auto& l : code) kind[k] = kind[k] || (k != static_cast<int>(EventKind::State) && anchorMatches(l.anchor, e));
+        }
+        for (int s = 0; s < 5; ++s) {
+            Event e{};
+            e.kind = EventKind::State;
+            e.obj = s;
+            for (const auto& l : code) state[s] = state[s] || anchorMatches(l.anchor, e);
+        }
+    }
+    bool has(const Event& e) const {
+        if (e.kind != EventKind::State) return kind[static_cast<std::uint8_t>(e.kind)];
+        return e.obj >= 0 && e.obj < 5 && state[e.obj];
+    }
+};
+
 } // namespace
 
 CodeView buildCodeView(const TimelineIndex& index, const Trace& trace, const std::vector<Scenario::CodeLine>& code,
@@ -192,6 +215,7 @@ CodeView buildCodeView(const TimelineIndex& index, const Trace& trace, const std
     CodeView v;
     if (code.empty()) return v;
     const TraceMeta meta = trace.meta();
+    const AnchorTable table(code);
     // How far back to look: for the latest event with a line, and for a few
     // earlier ones that disambiguate lines sharing an anchor.
     constexpr std::size_t kLookBack = 64, kContext = 8;
@@ -201,11 +225,10 @@ CodeView buildCodeView(const TimelineIndex& index, const Trace& trace, const std
         std::size_t k = countUpTo(evs, t, [](const TimedEventRef& r) { return r.t; });
         if (k == 0) continue;
         // A process that exited has no current line unless the listing anchors its exit.
-        if (trace[evs[k - 1].index].kind == EventKind::ProcExit && lineFor(code, trace[evs[k - 1].index], -1) < 0)
-            continue;
+        if (trace[evs[k - 1].index].kind == EventKind::ProcExit && !table.has(trace[evs[k - 1].index])) continue;
         std::vector<std::size_t> matched;   // newest first
         for (std::size_t i = k, looked = 0; i > 0 && looked < kLookBack && matched.size() < kContext; --i, ++looked)
-            if (lineFor(code, trace[evs[i - 1].index], -1) >= 0) matched.push_back(i - 1);
+            if (table.has(trace[evs[i - 1].index])) matched.push_back(i - 1);
         if (matched.empty()) continue;
         int line = -1;
         for (auto it = matched.rbegin(); it != matched.rend(); ++it) line = lineFor(code, trace[evs[*it].index], line);

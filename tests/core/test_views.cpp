@@ -477,3 +477,32 @@ TEST_CASE("worker colours follow the Okabe-Ito order and the parent is grey", "[
     CHECK(procColour(2).b == 233);   // sky blue
     CHECK(procColour(8).r == procColour(1).r);
 }
+
+TEST_CASE("lines sharing an anchor are taken in listing order, and an exit marks the join line", "[view]") {
+    const std::vector<Scenario::CodeLine> code = {
+        {"def worker():", "ProcStart"},
+        {"    print('start')", "Print"},
+        {"    time.sleep(1)", "State:Sleeping"},
+        {"    print('end')", "Print"},
+        {"p.join()", "ProcExit"},
+    };
+    TraceBuilder b;
+    b.trace.addProcess({"MainProcess", ProcRole::Parent});
+    b.trace.addProcess({"Process-1", ProcRole::Process});
+    b.ev(0, 1, EventKind::ProcStart, 0, 7);
+    b.ev(1, 1, EventKind::Print, 0, b.str("start"));
+    b.state(2, 1, WorkerState::Sleeping);
+    b.ev(3, 1, EventKind::Print, 0, b.str("end"));
+    b.ev(4, 1, EventKind::ProcExit, 0, 0);
+    TimelineIndex index;
+    index.update(b.trace);
+    auto line = [&](double t) {
+        CodeView v = buildCodeView(index, b.trace, code, ms(t));
+        return v.markers.empty() ? -1 : v.markers[0].line;
+    };
+    CHECK(line(0) == 0);
+    CHECK(line(1) == 1);
+    CHECK(line(2) == 2);
+    CHECK(line(3) == 3);
+    CHECK(line(4) == 4);
+}
