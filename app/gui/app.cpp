@@ -1,0 +1,341 @@
+#include "gui/app.hpp"
+
+#include "gui/panels.hpp"
+#include "gui/window.hpp"
+#include "parviz/trace_io.hpp"
+
+#include <GLFW/glfw3.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+
+namespace parviz::gui {
+
+GuiApp::GuiApp(Window& window, GuiOptions opts, std::shared_ptr<Trace> preloaded)
+    : m_window(window), m_opts(std::move(opts)) {
+    try {
+        m_scenarioNames = builtinScenarioNames();
+    } catch (const std::exception&) {
+        // No assets: the picker only offers Open file…
+    }
+    if (!m_spans.init(PARVIZ_SHADERS_DIR)) setMessage(m_spans.error(), true);
+    m_window.setTheme(m_opts.theme);
+    if (m_opts.presentation) m_window.setTypeSize(TypeSize::Large);
+    if (!m_window.fontWarning().empty()) setMessage(m_window.fontWarning(), true);
+    if (preloaded) {
+        showTrace(std::move(preloaded));
+        loadListingFor(m_meta.scenario);
+        setMessage("replaying " + m_opts.openRun + " (no process started)");
+    } else {
+        selectScenario(m_opts.scenario);
+    }
+}
+
+GuiApp::~GuiApp() = default;
+
+Theme GuiApp::theme() const noexcept { return m_window.theme(); }
+
+RunStatus GuiApp::status() const noexcept {
+    if (m_run) return m_run->status();
+    return m_trace ? RunStatus::Finished : RunStatus::NotStarted;
+}
+
+bool GuiApp::live() const noexcept {
+    RunStatus s = status();
+    return m_run && (s == RunStatus::Running || s == RunStatus::Paused);
+}
+
+std::int64_t GuiApp::zero() const noexcept { return m_trace ? m_trace->zero() : 0; }
+std::int64_t GuiApp::now() const noexcept { return m_trace && m_index.now() ? m_index.now() : zero(); }
+std::int64_t GuiApp::cursor() const noexcept { return m_cursor ? *m_cursor : now(); }
+
+void GuiApp::setCursor(std::optional<std::int64_t> absNs) {
+    if (absNs) absNs = std::clamp(*absNs, zero(), std::max(zero(), now()));
+    m_cursor = absNs;
+}
+
+void GuiApp::setMessage(std::string m, bool error) {
+    m_message = std::move(m);
+    m_messageIsError = error;
+}
+
+// ---------------------------------------------------------------------------
+// Actions
+// ---------------------------------------------------------------------------
+void GuiApp::selectScenario(const std::string& nameOrPath) {
+    try {
+        m_scenario = loadScenario(nameOrPath);
+        m_opts.scenario = nameOrPath;
+        setMessage("");
+        startRun();
+    } catch (const std::exception& e) {
+        setMessage(e.what(), true);
+    }
+}
+
+void GuiApp::startRun() {
+    recordSessionRunIfDone();
+    m_run.reset();   // stops and reaps the previous run's processes
+    try {
+        m_run = std::make_unique<Run>(m_scenario, m_opts.run);
+        m_trace = m_run->trace();
+        m_loadedFromFile = false;
+        m_index.reset();
+        m_cursor.reset();
+        m_view = TimelineView{};
+        m_sessionRecorded = false;
+        m_run->start();
+        m_trace = m_run->trace();
+        ++m_runCounter;
+        setMessage("");
+    } catch (const std::exception& e) {
+        m_run.reset();
+        setMessage(std::string("cannot start the run: ") + e.what(), true);
+    }
+}
+
+void GuiApp::togglePause() {
+    if (!m_run) return;
+    try {
+        if (m_run->status() == RunStatus::Running) m_run->pause();
+        else if (m_run->status() == RunStatus::Paused) m_run->resume();
+        else startRun();
+    } catch (const std::exception& e) {
+        setMessage(e.what(), true);
+    }
+}
+
+void GuiApp::stopRun() {
+    if (m_run && live()) m_run->stop();
+}
+
+bool GuiApp::killWorker(const std::string& name) {
+    if (!m_run || !live()) return false;
+    bool ok = m_run->killWorker(name);
+    setMessage(ok ? "killed " + name + " (SIGKILL)" : name + " is not a live worker", !ok);
+    return ok;
+}
+
+bool GuiApp::saveRun(const std::string& path) {
+    if (!m_trace) {
+        setMessage("nothing to save: no run yet", true);
+        return false;
+    }
+    try {
+        saveTrace(*m_trace, path);
+        setMessage("saved the run to " + path);
+        return true;
+    } catch (const std::exception& e) {
+        setMessage(e.what(), true);
+        return false;
+    }
+}
+
+bool GuiApp::openRun(const std::string& path) {
+    try {
+        showTrace(loadTrace(path));
+        loadListingFor(m_meta.scenario);
+        setMessage("replaying " + path + " (no process started)");
+        return true;
+    } catch (const std::exception& e) {
+        setMessage(e.what(), true);
+        return false;
+    }
+}
+
+void GuiApp::loadListingFor(const std::string& scenario) {
+    // The code listing lives with the scenario; found when it is a built-in or the file still exists.
+    try {
+        m_scenario = loadScenario(scenario);
+    } catch (const std::exception&) {
+        m_scenario = Scenario{};
+        m_scenario.name = scenario;
+    }
+}
+
+void GuiApp::showTrace(std::shared_ptr<Trace> trace) {
+    recordSessionRunIfDone();
+    m_run.reset();
+    m_trace = std::move(trace);
+    m_loadedFromFile = true;
+    m_index.reset();
+    m_cursor.reset();
+    m_view = TimelineView{};
+    m_view.follow = false;
+    m_sessionRecorded = true;   // not a run of this session: not in the comparison table
+    updateFromTrace();
+    fitWholeRun();
+}
+
+bool GuiApp::saveScenario(const std::string& path) {
+    try {
+        std::string json = scenarioToJson(m_scenario);
+        parseScenario(json, path);   // refuse to write what we could not read back
+        std::ofstream out(path, std::ios::binary);
+        if (!(out << json)) throw std::runtime_error(path + ": cannot write");
+        setMessage("saved the scenario to " + path);
+        return true;
+    } catch (const std::exception& e) {
+        setMessage(e.what(), true);
+        return false;
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Frame
+// ---------------------------------------------------------------------------
+double GuiApp::frameWaitSeconds() const {
+    if (live() || !m_opts.screenshot.empty() || m_opts.benchFrames > 0) return 1.0 / 30.0;
+    return 0.25;
+}
+
+void GuiApp::updateFromTrace() {
+    if (!m_trace) return;
+    m_index.update(*m_trace);
+    m_meta = m_trace->meta();
+    if (m_view.follow && !m_cursor) {
+        const std::int64_t rel = now() - zero();
+        const std::int64_t width = std::max<std::int64_t>(m_view.end - m_view.begin, 1'000'000);
+        if (rel > m_view.end - width / 20) {
+            m_view.end = rel + width / 20;
+            m_view.begin = m_view.end - width;
+        }
+        if (m_view.begin < 0) {
+            m_view.end -= m_view.begin;
+            m_view.begin = 0;
+        }
+    }
+}
+
+void GuiApp::fitWholeRun() {
+    const std::int64_t rel = std::max<std::int64_t>(now() - zero(), 100'000'000);
+    m_view.begin = 0;
+    m_view.end = rel + rel / 50;
+}
+
+void GuiApp::zoom(float factor, std::optional<std::int64_t> anchorRel) {
+    const double b = static_cast<double>(m_view.begin), e = static_cast<double>(m_view.end);
+    const double a = anchorRel ? static_cast<double>(*anchorRel) : (b + e) / 2;
+    double nb = a - (a - b) / factor, ne = a + (e - a) / factor;
+    if (ne - nb < 10'000) return;              // 10 µs is as close as anyone needs
+    if (ne - nb > 1e13) return;
+    m_view.begin = static_cast<std::int64_t>(nb);
+    m_view.end = static_cast<std::int64_t>(ne);
+}
+
+void GuiApp::handleKeys() {
+    ImGuiIO& io = ImGui::GetIO();
+    if (io.WantTextInput) return;
+    auto pressed = [](int glfwKey) { return ImGui::IsKeyPressed(glfwKey, false); };
+    if (pressed(GLFW_KEY_SPACE)) togglePause();
+    if (pressed(GLFW_KEY_R) && !m_loadedFromFile) startRun();
+    if (pressed(GLFW_KEY_F)) {
+        m_view.follow = !m_view.follow;
+        if (m_view.follow) setCursor(std::nullopt);
+    }
+    if (ImGui::IsKeyPressed(GLFW_KEY_EQUAL) || ImGui::IsKeyPressed(GLFW_KEY_KP_ADD)) zoom(1.5f);
+    if (ImGui::IsKeyPressed(GLFW_KEY_MINUS) || ImGui::IsKeyPressed(GLFW_KEY_KP_SUBTRACT)) zoom(1 / 1.5f);
+}
+
+const RunStats& GuiApp::statsAtCursor() {
+    // computeStats reads the trace prefix: recompute when the cursor moves, and
+    // during a live run a few times a second, not every frame.
+    const std::size_t n = m_trace ? m_trace->size() : 0;
+    const std::int64_t c = m_cursor ? *m_cursor : -1;
+    const auto t = std::chrono::steady_clock::now();
+    const bool stale = n != m_statsTraceSize || c != m_statsCursor;
+    if (m_trace && stale && (c != m_statsCursor || t - m_statsAt > std::chrono::milliseconds(250) || !live())) {
+        m_stats = m_cursor ? computeStats(*m_trace, *m_cursor) : computeStats(*m_trace);
+        m_statsTraceSize = n;
+        m_statsCursor = c;
+        m_statsAt = t;
+    }
+    return m_stats;
+}
+
+void GuiApp::recordSessionRunIfDone() {
+    if (m_sessionRecorded || !m_trace || m_loadedFromFile) return;
+    const RunStatus s = status();
+    if (s == RunStatus::Running || s == RunStatus::Paused || s == RunStatus::NotStarted) {
+        // Restarted mid-run: still worth a row, marked as stopped.
+    }
+    RunStats st = computeStats(*m_trace);
+    SessionRun r;
+    r.number = static_cast<int>(m_session.size()) + 1;
+    r.scenario = m_meta.scenario.empty() ? m_scenario.name : m_meta.scenario;
+    r.work = m_meta.work;
+    r.workers = st.workerCount;
+    r.status = toString(s);
+    r.hasMakespan = st.hasMakespan;
+    r.makespanS = static_cast<double>(st.makespanNs) / 1e9;
+    r.speedup = st.speedup;
+    r.efficiency = st.efficiency;
+    m_session.push_back(std::move(r));
+    m_sessionRecorded = true;
+}
+
+void GuiApp::frame() {
+    m_spans.beginFrame();
+    m_rowRects.clear();
+    updateFromTrace();
+    if (!live() && m_run) recordSessionRunIfDone();
+    handleKeys();
+    layoutAndDraw();
+    updateScreenshotState();
+}
+
+void GuiApp::layoutAndDraw() {
+    const ImVec2 ds = ImGui::GetIO().DisplaySize;
+    const float fh = ImGui::GetFontSize();
+    // Controls: two rows of widgets plus the caption line.
+    const float controlsH = std::round(fh * 3 + 26);
+    const float rightW = std::round(std::max(300.0f, ds.x * 0.32f));
+    const float leftW = ds.x - rightW;
+    const float bodyH = ds.y - controlsH;
+    const float timelineH = std::round(bodyH * 0.60f);
+    const float bottomH = bodyH - timelineH;
+    drawControlsPanel(*this, Rect{0, 0, ds.x, controlsH});
+    drawTimelinePanel(*this, Rect{0, controlsH, leftW, timelineH});
+    drawOutputPanel(*this, Rect{0, controlsH + timelineH, std::round(leftW * 0.5f), bottomH});
+    drawStatsPanel(*this, Rect{std::round(leftW * 0.5f), controlsH + timelineH, leftW - std::round(leftW * 0.5f), bottomH});
+    const float queueH = std::round(bodyH * 0.27f), lockH = std::round(bodyH * 0.25f);
+    m_queueRect = Rect{leftW, controlsH, rightW, queueH};
+    drawQueuePanel(*this, m_queueRect);
+    drawLockPanel(*this, Rect{leftW, controlsH + queueH, rightW, lockH});
+    drawCodePanel(*this, Rect{leftW, controlsH + queueH + lockH, rightW, bodyH - queueH - lockH});
+    drawTaskEditor(*this);
+}
+
+void GuiApp::updateScreenshotState() {
+    m_captureThisFrame = false;
+    if (m_opts.screenshot.empty()) return;
+    bool ready = false;
+    if (m_opts.screenshotAt) {
+        const auto at = static_cast<std::int64_t>(*m_opts.screenshotAt * 1e9);
+        const bool reached = m_trace && now() - zero() >= at;
+        const bool over = !live() && m_trace && (m_meta.finished || m_loadedFromFile);
+        if (reached || over) {
+            if (!m_cursor) {
+                setCursor(zero() + at);
+                m_view.follow = false;
+                m_view.begin = 0;
+                m_view.end = std::max<std::int64_t>(at + at / 10, 500'000'000);
+            }
+            ready = true;
+        }
+    } else {
+        const bool over = !live() && (m_trace == nullptr || m_meta.finished || m_loadedFromFile);
+        if (over) {
+            if (m_framesAfterDone == 0) {
+                m_view.follow = false;
+                fitWholeRun();
+            }
+            ready = true;
+        }
+    }
+    // A couple of settled frames first: ImGui sizes some widgets one frame late.
+    if (ready && ++m_framesAfterDone >= 3) m_captureThisFrame = true;
+}
+
+} // namespace parviz::gui

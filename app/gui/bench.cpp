@@ -1,0 +1,123 @@
+// Frame benchmark: a synthetic trace of 1 000 000 task spans, drawn zoomed
+// out (everything merged into pixel records) and zoomed in, against a trace of
+// 1 000 spans. Frame time must not grow with the trace: the builders binary-
+// search and merge, the shader draws one instanced batch.
+#include "gui/bench.hpp"
+
+#include "gui/app.hpp"
+#include "gui/options.hpp"
+#include "gui/window.hpp"
+
+#include <glad/gl.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+
+namespace parviz::gui {
+namespace {
+
+constexpr int kWorkers = 8;
+constexpr std::int64_t kSpanNs = 1'000'000, kGapNs = 200'000;
+
+std::shared_ptr<Trace> syntheticTrace(std::size_t spans) {
+    auto t = std::make_shared<Trace>();
+    t->addProcess(ProcInfo{"MainProcess", ProcRole::Parent});
+    for (int w = 1; w <= kWorkers; ++w) t->addProcess(ProcInfo{"ForkPoolWorker-" + std::to_string(w), ProcRole::PoolWorker});
+    t->updateMeta([&](TraceMeta& m) {
+        m.scenario = "bench";
+        m.title = "synthetic trace: " + std::to_string(spans) + " spans";
+        m.work = "sleep";
+        m.workers = kWorkers;
+        m.finished = true;
+    });
+    std::uint64_t names[26];
+    for (int i = 0; i < 26; ++i) names[i] = t->addString(std::string(1, static_cast<char>('A' + i)));
+    const std::int64_t t0 = 1'000'000'000;
+    t->append(Event{t0, kParentProc, EventKind::RunStart, 0, 0, 2, 2});
+    for (int w = 1; w <= kWorkers; ++w)
+        t->append(Event{t0, static_cast<ProcId>(w), EventKind::ProcStart, 0, 0, 1000u + static_cast<unsigned>(w), 0});
+    // Workers take turns in lock-step; each one's spans are back to back.
+    const std::size_t perWorker = spans / kWorkers;
+    std::int32_t task = 0;
+    for (std::size_t k = 0; k < perWorker; ++k) {
+        const std::int64_t s = t0 + 1'000 + static_cast<std::int64_t>(k) * (kSpanNs + kGapNs);
+        for (int w = 1; w <= kWorkers; ++w, ++task)
+            t->append(Event{s + w, static_cast<ProcId>(w), EventKind::TaskStart, 0, task, names[task % 26], 0});
+        for (int w = 1; w <= kWorkers; ++w)
+            t->append(Event{s + kSpanNs + w, static_cast<ProcId>(w), EventKind::TaskEnd, 0, task - kWorkers + w - 1,
+                            names[(task - kWorkers + w - 1) % 26], 0});
+    }
+    const std::int64_t end = t0 + 2'000 + static_cast<std::int64_t>(perWorker) * (kSpanNs + kGapNs);
+    t->append(Event{end, kParentProc, EventKind::RunEnd, 0, 0, 0, 0});
+    return t;
+}
+
+double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v.empty() ? 0 : v[v.size() / 2];
+}
+
+// Median ms per frame: build the panels, render, wait for the GPU (llvmpipe), present.
+double measure(Window& window, GuiApp& app, int frames, bool zoomIn) {
+    const std::int64_t total = app.now() - app.zero();
+    TimelineView& v = app.timelineView();
+    v.follow = false;
+    if (zoomIn) {
+        v.begin = total / 2;
+        v.end = total / 2 + 20'000'000;   // 20 ms: a dozen spans per worker, labels drawn
+    } else {
+        v.begin = 0;
+        v.end = total;
+    }
+    std::vector<double> ms;
+    for (int i = 0; i < frames + 3; ++i) {
+        const auto a = std::chrono::steady_clock::now();
+        window.beginFrame(0);
+        app.frame();
+        window.render();
+        glFinish();
+        window.present();
+        const auto b = std::chrono::steady_clock::now();
+        if (i >= 3) ms.push_back(std::chrono::duration<double, std::milli>(b - a).count());   // warm-up skipped
+    }
+    return median(ms);
+}
+
+} // namespace
+
+int runFrameBench(Window& window, const GuiOptions& opts) {
+    const int frames = opts.benchFrames;
+    GuiOptions o = opts;
+    o.benchFrames = 0;
+
+    const auto b0 = std::chrono::steady_clock::now();
+    auto big = syntheticTrace(1'000'000);
+    GuiApp bigApp(window, o, big);
+    const auto b1 = std::chrono::steady_clock::now();
+    const double outBig = measure(window, bigApp, frames, false);
+    const double inBig = measure(window, bigApp, frames, true);
+    const std::size_t records = bigApp.spans().instancesThisFrame();
+    (void)records;
+
+    GuiApp smallApp(window, o, syntheticTrace(1'000));
+    const double outSmall = measure(window, smallApp, frames, false);
+    const double inSmall = measure(window, smallApp, frames, true);
+
+    const double worst = std::max(outBig, inBig);
+    const double ratio = worst / std::max(outSmall, 1e-3);
+    std::printf("parviz gui frame benchmark: %dx%d, %d frames per case (median ms per frame)\n", window.framebufferWidth(),
+                window.framebufferHeight(), frames);
+    std::printf("  trace+index build (1 000 000 spans): %.0f ms (once, not per frame)\n",
+                std::chrono::duration<double, std::milli>(b1 - b0).count());
+    std::printf("  1 000 000 spans, zoomed out: %7.2f ms\n", outBig);
+    std::printf("  1 000 000 spans, zoomed in:  %7.2f ms\n", inBig);
+    std::printf("      1 000 spans, zoomed out: %7.2f ms\n", outSmall);
+    std::printf("      1 000 spans, zoomed in:  %7.2f ms\n", inSmall);
+    std::printf("  ratio (worst 1M / 1k zoomed out): %.2fx  (target <= 1.5x, and <= 16 ms)\n", ratio);
+    const bool ok = worst <= 16.0 && ratio <= 1.5;
+    std::printf("  %s\n", ok ? "PASS" : "FAIL");
+    return ok ? 0 : 1;
+}
+
+} // namespace parviz::gui

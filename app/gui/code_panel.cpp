@@ -1,0 +1,51 @@
+// Code panel: the scenario's Python-style listing, each worker's current line
+// (at the cursor) marked in the worker's colour.
+#include "gui/colours.hpp"
+#include "gui/panels.hpp"
+
+#include <algorithm>
+
+namespace parviz::gui {
+
+void drawCodePanel(GuiApp& app, const Rect& r) {
+    if (beginPanel("Code", r, ImGuiWindowFlags_HorizontalScrollbar)) {
+        const Scenario& sc = app.scenario();
+        const Trace* trace = app.trace();
+        if (sc.code.empty()) {
+            ImGui::TextDisabled("No listing for this scenario.");
+        } else {
+            CodeView cv;
+            if (trace) cv = buildCodeView(app.index(), *trace, sc.code, app.cursor());
+            ImDrawList* dl = ImGui::GetWindowDrawList();
+            const float fs = ImGui::GetFontSize();
+            const float gutter = fs * 2.2f;
+            const float mark = std::max(4.0f, fs * 0.35f);
+            for (std::size_t i = 0; i < sc.code.size(); ++i) {
+                const ImVec2 p = ImGui::GetCursorScreenPos();
+                const float lh = ImGui::GetTextLineHeightWithSpacing();
+                // Markers of every process on this line, side by side in the gutter.
+                float mx = p.x;
+                bool any = false;
+                ProcId first = 0;
+                std::string who;
+                for (const CodeMarker& m : cv.markers) {
+                    if (m.line != static_cast<int>(i)) continue;
+                    if (!any) first = m.proc;
+                    any = true;
+                    dl->AddRectFilled(ImVec2(mx, p.y + 1), ImVec2(mx + mark, p.y + lh - 1), procU32(m.proc));
+                    mx += mark + 1;
+                    who += (who.empty() ? "" : ", ") + m.name;
+                }
+                if (any)
+                    dl->AddRectFilled(ImVec2(p.x + gutter - 2, p.y), ImVec2(p.x + ImGui::GetContentRegionAvail().x, p.y + lh),
+                                      procU32(first, 0.22f));
+                ImGui::SetCursorScreenPos(ImVec2(p.x + gutter, p.y));
+                ImGui::TextUnformatted(sc.code[i].text.c_str());
+                if (any && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", who.c_str());
+            }
+        }
+    }
+    endPanel();
+}
+
+} // namespace parviz::gui

@@ -1,0 +1,81 @@
+// Lock panel: who holds each lock at the cursor (since when), who waits and
+// for how long, total wait per process, and owners that died holding it.
+#include "gui/colours.hpp"
+#include "gui/panels.hpp"
+
+namespace parviz::gui {
+namespace {
+
+void swatch(ProcId p) {
+    const float s = ImGui::GetFontSize() * 0.7f;
+    ImVec2 c = ImGui::GetCursorScreenPos();
+    c.y += (ImGui::GetTextLineHeight() - s) / 2;
+    ImGui::GetWindowDrawList()->AddRectFilled(c, ImVec2(c.x + s, c.y + s), procU32(p));
+    ImGui::Dummy(ImVec2(s, s));
+    ImGui::SameLine();
+}
+
+void drawLock(GuiApp& app, const Trace& trace, std::int32_t id) {
+    const std::int64_t t = app.cursor();
+    const LockView v = buildLockView(app.index(), trace, id, t);
+    ImGui::Text("%s", v.name.c_str());
+    ImGui::SameLine();
+    ImGui::TextDisabled("acquired %zu times", v.acquisitions);
+    if (v.held) {
+        swatch(v.owner);
+        ImGui::Text("held by %s (pid %llu) for %s", v.ownerName.c_str(), static_cast<unsigned long long>(v.ownerPid),
+                    formatDuration(t - v.ownerSince).c_str());
+    } else {
+        ImGui::TextDisabled("free");
+    }
+    if (!v.waiters.empty()) {
+        ImGui::Text("waiting:");
+        for (const LockWaiter& w : v.waiters) {
+            ImGui::SameLine();
+            swatch(w.proc);
+            ImGui::Text("%s %s", w.name.c_str(), formatDuration(w.waitedNs).c_str());
+        }
+    }
+    if (!v.totals.empty() && ImGui::BeginTable("waits", 3, ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_RowBg)) {
+        ImGui::TableSetupColumn("process");
+        ImGui::TableSetupColumn("total wait");
+        ImGui::TableSetupColumn("waits");
+        ImGui::TableHeadersRow();
+        for (const LockWaitTotal& w : v.totals) {
+            ImGui::TableNextRow();
+            ImGui::TableNextColumn();
+            swatch(w.proc);
+            ImGui::TextUnformatted(w.name.c_str());
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(formatDuration(w.totalNs).c_str());
+            ImGui::TableNextColumn();
+            ImGui::Text("%zu", w.waits);
+        }
+        ImGui::EndTable();
+    }
+    const TraceMeta meta = app.meta();
+    for (const LockOwnerDiedRecord& d : v.ownerDied) {
+        ImGui::TextColored(ImVec4(0.84f, 0.37f, 0.0f, 1.0f), "owner died: %s held it and died; %s recovered it at %s",
+                           procName(meta, d.deadOwner).c_str(), procName(meta, d.acquirer).c_str(),
+                           formatDuration(d.t - app.zero()).c_str());
+    }
+}
+
+} // namespace
+
+void drawLockPanel(GuiApp& app, const Rect& r) {
+    if (beginPanel("Lock", r)) {
+        const Trace* trace = app.trace();
+        const TraceMeta meta = app.meta();
+        if (!trace || meta.locks.empty()) ImGui::TextDisabled(trace ? "This scenario uses no lock." : "No run yet.");
+        else
+            for (const ObjectInfo& l : meta.locks) {
+                ImGui::PushID(l.id);
+                drawLock(app, *trace, l.id);
+                ImGui::PopID();
+            }
+    }
+    endPanel();
+}
+
+} // namespace parviz::gui

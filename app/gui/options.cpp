@@ -1,0 +1,113 @@
+#include "gui/options.hpp"
+
+#include "cli/run_flags.hpp"
+
+#include <cstdlib>
+
+namespace parviz::gui {
+namespace {
+
+using cli::UsageError;
+
+const std::string& value(const std::vector<std::string>& args, std::size_t& i, const std::string& flag) {
+    if (i + 1 >= args.size()) throw UsageError("parviz gui: " + flag + " needs a value");
+    return args[++i];
+}
+
+double parseNumber(const std::string& flag, const std::string& v, double lo, double hi) {
+    char* end = nullptr;
+    double d = std::strtod(v.c_str(), &end);
+    if (v.empty() || *end != '\0' || !(d >= lo && d <= hi))
+        throw UsageError("parviz gui: " + flag + " '" + v + "': expected a number from " + std::to_string(lo) +
+                         " to " + std::to_string(hi));
+    return d;
+}
+
+int parseInt(const std::string& flag, const std::string& v, int lo, int hi) {
+    char* end = nullptr;
+    long n = std::strtol(v.c_str(), &end, 10);
+    if (v.empty() || *end != '\0' || n < lo || n > hi)
+        throw UsageError("parviz gui: " + flag + " '" + v + "': expected an integer from " + std::to_string(lo) +
+                         " to " + std::to_string(hi));
+    return static_cast<int>(n);
+}
+
+} // namespace
+
+GuiOptions parseGuiOptions(const std::vector<std::string>& rawArgs) {
+    // Accept --flag=value everywhere, like the shared run flags do.
+    std::vector<std::string> args;
+    for (const std::string& r : rawArgs) {
+        auto eq = r.find('=');
+        if (r.rfind("--", 0) == 0 && eq != std::string::npos) {
+            args.push_back(r.substr(0, eq));
+            args.push_back(r.substr(eq + 1));
+        } else {
+            args.push_back(r);
+        }
+    }
+    GuiOptions o;
+    bool haveScenario = false;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        if (cli::parseRunFlag(args, i, o.run)) continue;
+        const std::string& a = args[i];
+        if (a == "--help" || a == "-h") {
+            o.help = true;
+        } else if (a == "--size") {
+            const std::string& v = value(args, i, a);
+            auto x = v.find('x');
+            if (x == std::string::npos) throw UsageError("parviz gui: --size '" + v + "': expected WxH, e.g. 1280x720");
+            o.width = parseInt("--size", v.substr(0, x), 320, 8192);
+            o.height = parseInt("--size", v.substr(x + 1), 240, 8192);
+        } else if (a == "--screenshot") {
+            o.screenshot = value(args, i, a);
+        } else if (a == "--screenshot-at") {
+            o.screenshotAt = parseNumber(a, value(args, i, a), 0, 1e6);
+        } else if (a == "--open") {
+            o.openRun = value(args, i, a);
+        } else if (a == "--layout-json") {
+            o.layoutJson = value(args, i, a);
+        } else if (a == "--presentation") {
+            o.presentation = true;
+        } else if (a == "--theme") {
+            const std::string& v = value(args, i, a);
+            if (v == "dark") o.theme = Theme::Dark;
+            else if (v == "light") o.theme = Theme::Light;
+            else throw UsageError("parviz gui: --theme '" + v + "': expected dark or light");
+        } else if (a == "--bench-frames") {
+            o.benchFrames = parseInt(a, value(args, i, a), 1, 100000);
+        } else if (a.rfind("-", 0) == 0) {
+            throw UsageError("parviz gui: unknown option '" + a + "' (see parviz gui --help)");
+        } else if (!haveScenario) {
+            o.scenario = a;
+            haveScenario = true;
+        } else {
+            throw UsageError("parviz gui: more than one scenario given ('" + o.scenario + "' and '" + a + "')");
+        }
+    }
+    if (o.screenshotAt && o.screenshot.empty())
+        throw UsageError("parviz gui: --screenshot-at needs --screenshot FILE.png");
+    if (!o.layoutJson.empty() && o.screenshot.empty())
+        throw UsageError("parviz gui: --layout-json needs --screenshot FILE.png");
+    return o;
+}
+
+const char* guiHelp() noexcept {
+    return "usage: parviz gui [NAME|FILE] [run flags] [--size WxH] [--screenshot FILE.png]\n"
+           "                  [--screenshot-at SECONDS] [--layout-json FILE] [--open RUNFILE]\n"
+           "                  [--presentation] [--theme dark|light] [--bench-frames N]\n"
+           "\n"
+           "Opens the window on a scenario (default: pool).\n"
+           "  --size WxH             window size in pixels (default 1280x720)\n"
+           "  --screenshot FILE.png  run the scenario, write a PNG of the window when it has finished, exit\n"
+           "  --screenshot-at S      capture S seconds into the run (run clock) instead\n"
+           "  --layout-json FILE     with --screenshot: also write the timeline's lane rectangles\n"
+           "  --open RUNFILE         replay a saved run; no process is started\n"
+           "  --presentation         large type for a projector\n"
+           "  --theme dark|light     colour theme (default dark)\n"
+           "  --bench-frames N       draw N frames of a synthetic 1 000 000-span trace, print frame times\n"
+           "\n"
+           "No display? Run headless: xvfb-run -a parviz gui pool --screenshot out.png\n";
+}
+
+} // namespace parviz::gui

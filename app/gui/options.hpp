@@ -1,0 +1,33 @@
+#pragma once
+// `parviz gui` command line. The run flags (--workers, --work, --time-scale,
+// --kill-worker, --cores) are parsed by cli::parseRunFlag, shared with
+// `parviz run`, so both commands spell and limit them the same way.
+#include "parviz/run.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace parviz::gui {
+
+enum class Theme : std::uint8_t { Dark, Light };
+
+struct GuiOptions {
+    std::string scenario = "pool";          // built-in name or scenario file
+    RunOptions run;
+    int width = 1280, height = 720;
+    std::string screenshot;                 // write a PNG and exit
+    std::optional<double> screenshotAt;     // run-clock seconds; default: when the run has finished
+    std::string openRun;                    // --open: replay a saved run, start no process
+    std::string layoutJson;                 // write the lane rectangles (for tests) with the screenshot
+    bool presentation = false;
+    Theme theme = Theme::Dark;
+    int benchFrames = 0;                    // > 0: frame benchmark instead of the window's normal life
+    bool help = false;
+};
+
+// Throws cli::UsageError naming the flag and the reason.
+GuiOptions parseGuiOptions(const std::vector<std::string>& args);
+const char* guiHelp() noexcept;
+
+} // namespace parviz::gui

@@ -1,0 +1,96 @@
+#include "gui/span_renderer.hpp"
+
+#include "gui/shader.hpp"
+
+#include <glad/gl.h>
+#include <imgui.h>
+
+#include <cstddef>
+
+namespace parviz::gui {
+
+SpanRenderer::~SpanRenderer() {
+    if (m_vbo) glDeleteBuffers(1, &m_vbo);
+    if (m_vao) glDeleteVertexArrays(1, &m_vao);
+    if (m_program) glDeleteProgram(m_program);
+}
+
+bool SpanRenderer::init(const std::string& shadersDir) {
+    ShaderProgram p = loadShaderProgram(shadersDir, "span");
+    if (!p.id) {
+        m_error = p.error;
+        return false;
+    }
+    m_program = p.id;
+    m_uDisplaySize = glGetUniformLocation(m_program, "uDisplaySize");
+    glGenVertexArrays(1, &m_vao);
+    glGenBuffers(1, &m_vbo);
+    glBindVertexArray(m_vao);
+    glBindBuffer(GL_ARRAY_BUFFER, m_vbo);
+    glEnableVertexAttribArray(0);
+    glVertexAttribPointer(0, 4, GL_FLOAT, GL_FALSE, sizeof(SpanInstance),
+                          reinterpret_cast<void*>(offsetof(SpanInstance, x0)));
+    glVertexAttribDivisor(0, 1);
+    glEnableVertexAttribArray(1);
+    glVertexAttribPointer(1, 4, GL_UNSIGNED_BYTE, GL_TRUE, sizeof(SpanInstance),
+                          reinterpret_cast<void*>(offsetof(SpanInstance, rgba)));
+    glVertexAttribDivisor(1, 1);
+    glBindVertexArray(0);
+    glBindBuffer(GL_ARRAY_BUFFER, 0);
+    return true;
+}
+
+void SpanRenderer::beginFrame() {
+    m_instances.clear();
+    m_batches.clear();
+    // Callback data points into m_batches: reserve so it never reallocates
+    // within a frame (a frame has a handful of batches, one per lane group).
+    m_batches.reserve(256);
+    m_uploaded = false;
+}
+
+void SpanRenderer::draw(ImDrawList* drawList, const SpanInstance* spans, std::size_t count) {
+    if (!m_program || count == 0 || m_batches.size() == m_batches.capacity()) return;
+    m_batches.push_back(Batch{this, m_instances.size(), count});
+    m_instances.insert(m_instances.end(), spans, spans + count);
+    drawList->AddCallback(&SpanRenderer::callback, &m_batches.back());
+    // ImGui's backend does not restore its own state after a user callback.
+    drawList->AddCallback(ImDrawCallback_ResetRenderState, nullptr);
+}
+
+void SpanRenderer::callback(const ImDrawList*, const ImDrawCmd* cmd) {
+    const auto* b = static_cast<const Batch*>(cmd->UserCallbackData);
+    // The backend set the scissor for the previous command, not for this one.
+    const ImDrawData* dd = ImGui::GetDrawData();
+    const ImVec2 scale = dd->FramebufferScale;
+    const ImVec2 off = dd->DisplayPos;
+    const float fbH = dd->DisplaySize.y * scale.y;
+    const ImVec4 c = cmd->ClipRect;
+    glEnable(GL_SCISSOR_TEST);
+    glScissor(static_cast<GLint>((c.x - off.x) * scale.x), static_cast<GLint>(fbH - (c.w - off.y) * scale.y),
+              static_cast<GLsizei>((c.z - c.x) * scale.x), static_cast<GLsizei>((c.w - c.y) * scale.y));
+    b->self->render(*b);
+}
+
+void SpanRenderer::render(const Batch& b) {
+    glUseProgram(m_program);
+    const ImVec2 ds = ImGui::GetIO().DisplaySize;
+    glUniform2f(m_uDisplaySize, ds.x, ds.y);
+    glBindVertexArray(m_vao);
+    glBindBuffer(GL_ARRAY_BUFFER, m_vbo);
+    if (!m_uploaded) {
+        // One upload per frame for every batch; orphan the old storage so the
+        // driver need not wait for last frame's draw.
+        const auto bytes = static_cast<GLsizeiptr>(m_instances.size() * sizeof(SpanInstance));
+        glBufferData(GL_ARRAY_BUFFER, bytes, nullptr, GL_STREAM_DRAW);
+        glBufferSubData(GL_ARRAY_BUFFER, 0, bytes, m_instances.data());
+        m_uploaded = true;
+    }
+    glVertexAttribPointer(0, 4, GL_FLOAT, GL_FALSE, sizeof(SpanInstance),
+                          reinterpret_cast<void*>(b.first * sizeof(SpanInstance) + offsetof(SpanInstance, x0)));
+    glVertexAttribPointer(1, 4, GL_UNSIGNED_BYTE, GL_TRUE, sizeof(SpanInstance),
+                          reinterpret_cast<void*>(b.first * sizeof(SpanInstance) + offsetof(SpanInstance, rgba)));
+    glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, static_cast<GLsizei>(b.count));
+}
+
+} // namespace parviz::gui

@@ -1,0 +1,60 @@
+#pragma once
+// Draws timeline spans with our own shaders (shaders/span.vert/.frag) as
+// instanced quads. Panels add instances while they build their ImGui windows;
+// the renderer draws them inside ImGui's pass through an ImDrawList callback,
+// so spans sit in the right window, under its text, clipped to its rect.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+struct ImDrawList;
+struct ImDrawCmd;
+
+namespace parviz::gui {
+
+// One quad in window pixels (y down) and a colour packed like ImU32 (ABGR in
+// memory order R, G, B, A), so ImGui colours can be passed unchanged.
+struct SpanInstance {
+    float x0, x1, y0, y1;
+    std::uint32_t rgba;
+};
+static_assert(sizeof(SpanInstance) == 20, "the vertex layout in span.vert expects 20 bytes");
+
+class SpanRenderer {
+public:
+    SpanRenderer() = default;
+    ~SpanRenderer();
+    SpanRenderer(const SpanRenderer&) = delete;
+    SpanRenderer& operator=(const SpanRenderer&) = delete;
+
+    // Needs a current GL 3.3 context. Returns false with error() naming the file.
+    bool init(const std::string& shadersDir);
+    const std::string& error() const noexcept { return m_error; }
+
+    // Start of frame: forget last frame's batches.
+    void beginFrame();
+    // Queues `spans` to be drawn at this point of drawList's command stream
+    // (clipped to its current clip rect). The spans are copied.
+    void draw(ImDrawList* drawList, const SpanInstance* spans, std::size_t count);
+    void draw(ImDrawList* drawList, const std::vector<SpanInstance>& spans) {
+        draw(drawList, spans.data(), spans.size());
+    }
+    std::size_t instancesThisFrame() const noexcept { return m_instances.size(); }
+
+private:
+    struct Batch {
+        SpanRenderer* self;
+        std::size_t first, count;
+    };
+    static void callback(const ImDrawList* list, const ImDrawCmd* cmd);
+    void render(const Batch& b);
+
+    unsigned m_program = 0, m_vao = 0, m_vbo = 0;
+    int m_uDisplaySize = -1;
+    std::string m_error;
+    std::vector<SpanInstance> m_instances;   // all batches of the frame, uploaded once
+    std::vector<Batch> m_batches;            // stable storage for callback data
+    bool m_uploaded = false;
+};
+
+} // namespace parviz::gui

@@ -1,0 +1,123 @@
+// Stats: the run's measures at the cursor (core computeStats, the same numbers
+// `parviz run` prints), per-core utilisation, per-worker times, and a table of
+// every run of this session so 1, 2 and 4 workers can be compared.
+#include "gui/colours.hpp"
+#include "gui/panels.hpp"
+
+#include <algorithm>
+
+namespace parviz::gui {
+namespace {
+
+void summary(GuiApp& app, const RunStats& s) {
+    if (s.hasMakespan)
+        ImGui::Text("makespan %s   sequential %s   speedup %.2fx   efficiency %.0f%%",
+                    formatDuration(s.makespanNs).c_str(), formatDuration(s.sequentialNs).c_str(), s.speedup,
+                    s.efficiency * 100);
+    else
+        ImGui::TextDisabled("no task has started yet");
+    ImGui::Text("tasks %d started, %d done, %d failed   workers %d   cores %d usable of %d", s.tasksStarted,
+                s.tasksDone, s.tasksFailed, s.workerCount, s.usableCores, s.totalCores);
+    // Per-core utilisation as bars: workers' share, then other processes'.
+    const float fs = ImGui::GetFontSize();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    for (const CoreStats& c : s.cores) {
+        ImGui::Text("CPU %d", c.core);
+        ImGui::SameLine(fs * 3.5f);
+        const ImVec2 p = ImGui::GetCursorScreenPos();
+        const float w = std::max(40.0f, ImGui::GetContentRegionAvail().x - fs * 9), h = fs * 0.8f;
+        dl->AddRectFilled(p, ImVec2(p.x + w, p.y + h), laneBackground(app.theme(), true));
+        const float uw = w * static_cast<float>(std::clamp(c.utilisation, 0.0, 1.0));
+        dl->AddRectFilled(p, ImVec2(p.x + uw, p.y + h), stateColour(LaneState::Running, app.theme()));
+        if (c.otherShare) {
+            const float ow = w * static_cast<float>(std::clamp(*c.otherShare, 0.0, 1.0));
+            dl->AddRectFilled(ImVec2(p.x + uw, p.y), ImVec2(std::min(p.x + w, p.x + uw + ow), p.y + h),
+                              stateColour(LaneState::Busy, app.theme()));
+        }
+        ImGui::Dummy(ImVec2(w, h));
+        ImGui::SameLine();
+        if (c.otherShare) ImGui::Text("%.0f%% workers, %.0f%% other", c.utilisation * 100, *c.otherShare * 100);
+        else ImGui::Text("%.0f%% workers", c.utilisation * 100);
+    }
+}
+
+void workers(const RunStats& s) {
+    if (!ImGui::BeginTable("workers", 6, ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_RowBg))
+        return;
+    for (const char* h : {"worker", "tasks", "in task", "on CPU", "idle", "state"}) ImGui::TableSetupColumn(h);
+    ImGui::TableHeadersRow();
+    for (const WorkerStats& w : s.workers) {
+        if (w.role == ProcRole::Parent || w.role == ProcRole::ForkServer) continue;
+        ImGui::TableNextRow();
+        ImGui::TableNextColumn();
+        ImGui::TextColored(procVec4(w.proc), "%s", w.name.c_str());
+        ImGui::TableNextColumn();
+        if (w.tasksFailed) ImGui::Text("%d (+%d failed)", w.tasksDone, w.tasksFailed);
+        else ImGui::Text("%d", w.tasksDone);
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(formatDuration(w.inTaskNs).c_str());
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(formatDuration(w.onCpuNs).c_str());
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(formatDuration(w.idleNs).c_str());
+        ImGui::TableNextColumn();
+        if (!w.exited) ImGui::TextUnformatted("alive");
+        else if (w.killed) ImGui::Text("killed (signal %lld)", static_cast<long long>(-w.exitCode));
+        else ImGui::Text("exit %lld", static_cast<long long>(w.exitCode));
+    }
+    ImGui::EndTable();
+}
+
+void session(GuiApp& app) {
+    const auto& runs = app.sessionRuns();
+    if (runs.empty()) {
+        ImGui::TextDisabled("Finished runs of this session appear here: try 1, 2 and 4 workers.");
+        return;
+    }
+    if (!ImGui::BeginTable("session", 6, ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_RowBg)) return;
+    for (const char* h : {"#", "scenario", "workers", "work", "makespan", "speedup"}) ImGui::TableSetupColumn(h);
+    ImGui::TableHeadersRow();
+    for (const SessionRun& r : runs) {
+        ImGui::TableNextRow();
+        ImGui::TableNextColumn();
+        ImGui::Text("%d", r.number);
+        ImGui::TableNextColumn();
+        ImGui::Text("%s%s", r.scenario.c_str(), r.status == "Finished" ? "" : (" (" + r.status + ")").c_str());
+        ImGui::TableNextColumn();
+        ImGui::Text("%d", r.workers);
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(r.work.c_str());
+        ImGui::TableNextColumn();
+        if (r.hasMakespan) ImGui::Text("%.2f s", r.makespanS);
+        else ImGui::TextDisabled("-");
+        ImGui::TableNextColumn();
+        if (r.hasMakespan) ImGui::Text("%.2fx", r.speedup);
+        else ImGui::TextDisabled("-");
+    }
+    ImGui::EndTable();
+}
+
+} // namespace
+
+void drawStatsPanel(GuiApp& app, const Rect& r) {
+    if (beginPanel("Stats", r)) {
+        if (!app.trace()) {
+            ImGui::TextDisabled("No run yet.");
+        } else if (ImGui::BeginTabBar("stats-tabs")) {
+            if (ImGui::BeginTabItem("This run")) {
+                const RunStats& s = app.statsAtCursor();
+                summary(app, s);
+                workers(s);
+                ImGui::EndTabItem();
+            }
+            if (ImGui::BeginTabItem("Session")) {
+                session(app);
+                ImGui::EndTabItem();
+            }
+            ImGui::EndTabBar();
+        }
+    }
+    endPanel();
+}
+
+} // namespace parviz::gui

@@ -1,0 +1,72 @@
+// Task editor: the scenario's task table (name, seconds, work), editable,
+// runnable at once and savable as a scenario file.
+#include "gui/panels.hpp"
+
+#include <imgui_stdlib.h>
+
+namespace parviz::gui {
+namespace {
+std::string g_savePath = "my-scenario.json";
+}
+
+void drawTaskEditor(GuiApp& app) {
+    if (!app.taskEditorShown()) return;
+    const ImVec2 ds = ImGui::GetIO().DisplaySize;
+    ImGui::SetNextWindowSize(ImVec2(ds.x * 0.45f, ds.y * 0.6f), ImGuiCond_Appearing);
+    ImGui::SetNextWindowPos(ImVec2(ds.x * 0.5f, ds.y * 0.5f), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
+    bool open = true;
+    if (ImGui::Begin("Tasks", &open, ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoCollapse)) {
+        Scenario& sc = app.editableScenario();
+        if (sc.kind != ScenarioKind::Pool && sc.kind != ScenarioKind::JobQueue) {
+            ImGui::TextWrapped("The %s scenario has no task table; pick pool, pool-cpu or job-queue.", toString(sc.kind));
+        } else {
+            int remove = -1;
+            if (ImGui::BeginTable("tasks", 4, ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY,
+                                  ImVec2(0, ImGui::GetContentRegionAvail().y - ImGui::GetFrameHeightWithSpacing() * 2.5f))) {
+                ImGui::TableSetupColumn("name");
+                ImGui::TableSetupColumn("seconds");
+                ImGui::TableSetupColumn("work");
+                ImGui::TableSetupColumn("");
+                ImGui::TableHeadersRow();
+                for (std::size_t i = 0; i < sc.tasks.size(); ++i) {
+                    TaskSpec& t = sc.tasks[i];
+                    ImGui::PushID(static_cast<int>(i));
+                    ImGui::TableNextRow();
+                    ImGui::TableNextColumn();
+                    ImGui::SetNextItemWidth(-1);
+                    ImGui::InputText("##name", &t.name);
+                    ImGui::TableNextColumn();
+                    ImGui::SetNextItemWidth(-1);
+                    if (ImGui::InputDouble("##s", &t.seconds, 0.5, 1.0, "%.2f"))
+                        t.seconds = std::clamp(t.seconds, 0.0, kMaxTaskSeconds);
+                    ImGui::TableNextColumn();
+                    int k = t.work == WorkKind::Sleep ? 0 : 1;
+                    const char* kinds[] = {"sleep", "cpu"};
+                    ImGui::SetNextItemWidth(-1);
+                    if (ImGui::Combo("##w", &k, kinds, 2)) t.work = k == 0 ? WorkKind::Sleep : WorkKind::Cpu;
+                    ImGui::TableNextColumn();
+                    if (ImGui::SmallButton("remove")) remove = static_cast<int>(i);
+                    ImGui::PopID();
+                }
+                ImGui::EndTable();
+            }
+            if (remove >= 0) sc.tasks.erase(sc.tasks.begin() + remove);
+            if (ImGui::Button("Add task")) {
+                TaskSpec t;
+                t.name = std::string(1, static_cast<char>('A' + sc.tasks.size() % 26));
+                t.seconds = 1;
+                sc.tasks.push_back(t);
+            }
+            ImGui::SameLine();
+            if (ImGui::Button("Run with these tasks")) app.startRun();
+            ImGui::SetNextItemWidth(ImGui::GetFontSize() * 14);
+            ImGui::InputText("##path", &g_savePath);
+            ImGui::SameLine();
+            if (ImGui::Button("Save as scenario")) app.saveScenario(g_savePath);
+        }
+    }
+    ImGui::End();
+    if (!open) app.showTaskEditor(false);
+}
+
+} // namespace parviz::gui

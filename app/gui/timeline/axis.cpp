@@ -1,0 +1,42 @@
+// The time axis: ticks in seconds of the run, paused stretches shaded, and the
+// replay cursor; dragging anywhere on the axis moves the cursor.
+#include "gui/colours.hpp"
+#include "gui/panels.hpp"
+#include "gui/timeline/timeline.hpp"
+
+namespace parviz::gui::timeline {
+
+void drawAxis(GuiApp& app, const Geometry& g, const LaneRecords& recs, float height) {
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const Theme th = app.theme();
+    const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text);
+    const ImU32 muted = textMuted(th);
+    const float y0 = g.plotMin.y, y1 = g.plotMin.y + height;
+    dl->AddRectFilled(ImVec2(g.plotMin.x, y0), ImVec2(g.plotMax.x, y1), laneBackground(th, true));
+    dl->AddText(ImVec2(g.labelX + 2, y0 + 3), muted, app.cursorIsLive() ? "time (live)" : "time (replay)");
+    dl->PushClipRect(ImVec2(g.plotMin.x, y0), g.plotMax, true);
+    for (const AxisTick& t : recs.ticks) {
+        const float x = g.plotMin.x + t.x;
+        dl->AddLine(ImVec2(x, y1 - 5), ImVec2(x, y1), text);
+        dl->AddLine(ImVec2(x, y1), ImVec2(x, g.plotMax.y), IM_COL32(128, 128, 128, 40));
+        dl->AddText(ImVec2(x + 3, y0 + 2), text, t.label.c_str());
+    }
+    // Paused stretches over the whole height: the run clock stood still there.
+    for (const PauseRect& p : recs.pauses) {
+        dl->AddRectFilled(ImVec2(g.plotMin.x + p.x0, y0), ImVec2(g.plotMin.x + std::max(p.x1, p.x0 + 1), g.plotMax.y),
+                          stateColour(LaneState::Stopped, th) & 0x40FFFFFFu);
+    }
+    dl->PopClipRect();
+
+    // Scrub: press and drag on the axis to move the cursor (replay).
+    ImGui::SetCursorScreenPos(ImVec2(g.plotMin.x, y0));
+    ImGui::InvisibleButton("##axis", ImVec2(std::max(1.0f, g.plotMax.x - g.plotMin.x), height));
+    if (ImGui::IsItemActive() && app.trace()) {
+        const float x = ImGui::GetIO().MousePos.x - g.plotMin.x;
+        app.setCursor(pxToTime(g.vp, x));
+        app.timelineView().follow = false;
+    }
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Drag to replay: every panel shows the state at the cursor");
+}
+
+} // namespace parviz::gui::timeline

@@ -1,0 +1,115 @@
+// Timeline interaction: wheel zooms around the mouse, left-drag pans, a click
+// moves the replay cursor, right-click on a worker lane offers Kill worker,
+// hovering a span tells what it is.
+#include "gui/panels.hpp"
+#include "gui/timeline/timeline.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace parviz::gui::timeline {
+namespace {
+
+std::string g_menuWorker;   // the lane the context menu was opened on
+
+const Lane* laneAt(const LaneRecords& recs, float lanesTop, float scrollY, float mouseY, float fs, float& laneTop) {
+    float y = lanesTop - scrollY;
+    for (const Lane& lane : recs.lanes) {
+        const float h = laneHeight(lane, fs);
+        if (mouseY >= y && mouseY < y + h) {
+            laneTop = y;
+            return &lane;
+        }
+        y += h + kLaneGap;
+    }
+    return nullptr;
+}
+
+void spanTooltip(GuiApp& app, const Lane& lane, float laneTop, const ImVec2& mouse, const Geometry& g, float fs) {
+    float ry = laneTop;
+    const float x = mouse.x - g.plotMin.x;
+    for (const RowRecords& row : lane.rows) {
+        const float rh = rowHeight(row.kind, fs);
+        if (mouse.y >= ry && mouse.y < ry + rh + 1) {
+            auto it = std::find_if(row.spans.begin(), row.spans.end(),
+                                   [&](const SpanRecord& s) { return x >= s.x0 && x < std::max(s.x1, s.x0 + 1); });
+            ImGui::BeginTooltip();
+            ImGui::Text("%s  [%s]", lane.title.c_str(), toString(row.kind));
+            if (it != row.spans.end()) {
+                ImGui::Text("%s", toString(it->state));
+                if (it->label != kNoString && app.trace()) {
+                    const std::string_view name = app.trace()->string(it->label);
+                    ImGui::Text("task %.*s", static_cast<int>(name.size()), name.data());
+                }
+                if (row.kind == RowKind::CoreProcs) ImGui::Text("%s", procName(app.meta(), it->proc).c_str());
+                if (row.kind == RowKind::CoreLoad) ImGui::Text("other processes: %.0f%% busy", it->fraction * 100);
+                if (it->mergedCount > 1) ImGui::TextDisabled("%u spans merged (zoom in)", it->mergedCount);
+            }
+            const std::int64_t t = pxToTime(g.vp, x) - app.zero();
+            ImGui::TextDisabled("at %s", formatDuration(t).c_str());
+            ImGui::EndTooltip();
+            return;
+        }
+        ry += rh + 1;
+    }
+}
+
+} // namespace
+
+void handleInteraction(GuiApp& app, const Geometry& g, const LaneRecords& recs, float lanesTop) {
+    const float fs = ImGui::GetFontSize();
+    TimelineView& view = app.timelineView();
+    const ImVec2 size(std::max(1.0f, g.plotMax.x - g.labelX), std::max(1.0f, g.plotMax.y - lanesTop));
+    ImGui::SetCursorScreenPos(ImVec2(g.labelX, lanesTop));
+    ImGui::InvisibleButton("##lanes", size, ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);
+    const bool hovered = ImGui::IsItemHovered();
+    ImGuiIO& io = ImGui::GetIO();
+    const float mx = io.MousePos.x - g.plotMin.x;
+
+    // Total lane height, for vertical scrolling when lanes do not fit.
+    float total = 0;
+    for (const Lane& lane : recs.lanes) total += laneHeight(lane, fs) + kLaneGap;
+    const float maxScroll = std::max(0.0f, total - size.y);
+
+    if (hovered && io.MouseWheel != 0) {
+        if (io.KeyShift) {
+            view.scrollY = std::clamp(view.scrollY - io.MouseWheel * fs * 3, 0.0f, maxScroll);
+        } else {
+            const std::int64_t anchor = pxToTime(g.vp, mx) - app.zero();
+            app.zoom(std::pow(1.25f, io.MouseWheel), anchor);
+            view.follow = false;
+        }
+    }
+    view.scrollY = std::clamp(view.scrollY, 0.0f, maxScroll);
+    if (ImGui::IsItemActive() && ImGui::IsMouseDragging(ImGuiMouseButton_Left, 2.0f)) {
+        // Pan: the time under the mouse stays under the mouse.
+        const double nsPerPx = static_cast<double>(view.end - view.begin) / g.vp.widthPx;
+        const auto dt = static_cast<std::int64_t>(io.MouseDelta.x * nsPerPx);
+        view.begin -= dt;
+        view.end -= dt;
+        view.scrollY = std::clamp(view.scrollY - io.MouseDelta.y, 0.0f, maxScroll);
+        view.follow = false;
+    } else if (ImGui::IsItemDeactivated() && io.MouseDragMaxDistanceSqr[0] < 4.0f &&
+               mx >= 0 && app.trace()) {
+        // A click (no drag) puts the replay cursor there.
+        app.setCursor(pxToTime(g.vp, mx));
+        view.follow = false;
+    }
+
+    float laneTop = 0;
+    const Lane* lane = hovered ? laneAt(recs, lanesTop, view.scrollY, io.MousePos.y, fs, laneTop) : nullptr;
+    if (lane && !ImGui::IsMouseDragging(ImGuiMouseButton_Left)) spanTooltip(app, *lane, laneTop, io.MousePos, g, fs);
+    if (lane && lane->kind == LaneKind::Proc && lane->id != kParentProc && ImGui::IsMouseClicked(ImGuiMouseButton_Right)) {
+        g_menuWorker = lane->title;
+        ImGui::OpenPopup("lane-menu");
+    }
+    if (ImGui::BeginPopup("lane-menu")) {
+        ImGui::TextDisabled("%s", g_menuWorker.c_str());
+        ImGui::BeginDisabled(!app.live());
+        if (ImGui::MenuItem("Kill worker (SIGKILL)")) app.killWorker(g_menuWorker);
+        ImGui::EndDisabled();
+        ImGui::EndPopup();
+    }
+}
+
+} // namespace parviz::gui::timeline

@@ -1,0 +1,32 @@
+#pragma once
+// The timeline panel's parts: geometry shared by all of them, the axis (with
+// the replay cursor), the lanes (spans through our shaders, labels, arrows,
+// marks) and the interaction (zoom, pan, scrub, context menus).
+#include "gui/app.hpp"
+
+#include <imgui.h>
+
+namespace parviz::gui::timeline {
+
+// Row heights in pixels for the current font; the order of rows in a lane is
+// the order buildLanes gives.
+float rowHeight(RowKind k, float fontSize) noexcept;
+float laneHeight(const Lane& lane, float fontSize) noexcept;
+inline constexpr float kLaneGap = 3.0f;
+
+struct Geometry {
+    ImVec2 plotMin, plotMax;      // the lanes' drawing area (right of the labels)
+    float labelX = 0;             // left edge of the label column
+    Viewport vp;                  // time <-> pixel (x relative to plotMin.x)
+};
+
+// Axis strip with ticks, pause shading and the cursor handle; dragging in it
+// moves the replay cursor.
+void drawAxis(GuiApp& app, const Geometry& g, const LaneRecords& recs, float height);
+// Every lane; fills app.rowRects(). y0: top of the first lane (screen px).
+// Returns the total height used.
+float drawLanes(GuiApp& app, const Geometry& g, const LaneRecords& recs, float y0);
+// Wheel zoom, drag pan, click-to-cursor, lane context menu (Kill worker).
+void handleInteraction(GuiApp& app, const Geometry& g, const LaneRecords& recs, float lanesTop);
+
+} // namespace parviz::gui::timeline
