@@ -165,15 +165,18 @@ void TimelineIndex::reset() {
     *this = TimelineIndex{};
 }
 
-void TimelineIndex::update(const Trace& trace) {
-    std::size_t n = trace.size();
+bool TimelineIndex::update(const Trace& trace, std::size_t maxEvents) {
+    const std::size_t size = trace.size();
+    std::size_t n = size;
     if (m_trace != &trace || n < m_consumed || (m_consumed > 0 && trace[0].t != m_firstT)) {
         reset();
         m_trace = &trace;
     }
     if (m_consumed == 0 && n > 0) m_firstT = trace[0].t;
+    if (n - m_consumed > maxEvents) n = m_consumed + maxEvents;
     for (std::size_t i = m_consumed; i < n; ++i) consume(trace, i);
     m_consumed = n;
+    return n == size;
 }
 
 const QueueIndex* TimelineIndex::queue(std::int32_t id) const noexcept {

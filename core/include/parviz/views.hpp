@@ -196,9 +196,11 @@ struct TimedEventRef { std::int64_t t; std::uint32_t index; };   // index into t
 
 class TimelineIndex {
 public:
-    // Consumes events [consumed(), trace.size()). A different Trace (or a shorter
-    // one) resets the index first. O(new events).
-    void update(const Trace& trace);
+    // Consumes events [consumed(), trace.size()), at most maxEvents of them (a
+    // window opening a long saved run can spread the work over frames). A
+    // different Trace (or a shorter one) resets the index first; a new Trace at
+    // the same address needs reset(). O(new events). Returns true when caught up.
+    bool update(const Trace& trace, std::size_t maxEvents = SIZE_MAX);
     void reset();
 
     std::size_t consumed() const noexcept { return m_consumed; }
