@@ -27,14 +27,6 @@ bool contains(const std::vector<std::string>& lines, const std::string& line) {
     return std::find(lines.begin(), lines.end(), line) != lines.end();
 }
 
-// The lines of `lines` that are in `wanted`, in output order.
-std::vector<std::string> filter(const std::vector<std::string>& lines, const std::set<std::string>& wanted) {
-    std::vector<std::string> out;
-    for (const auto& l : lines)
-        if (wanted.count(l)) out.push_back(l);
-    return out;
-}
-
 struct TaskSpan {
     std::string name, worker;
     long long pid = 0;
