@@ -373,12 +373,10 @@ TEST_CASE("a killed pool worker fails its task and the pool finishes the rest", 
     MapOptions o;
     o.names = {"A", "B", "C", "D", "E", "F"};
     const std::vector<std::string> items{"5", "2", "1", "3", "1", "1"};
-    SECTION("chunksize 1") {
-        o.chunksize = 1;
-    }
-    SECTION("chunksize 3: the rest of B's chunk goes back to the queue") {
-        o.chunksize = 3;
-    }
+    // With chunksize 3, B runs after A in the chunk [A, B, C]: C, the rest of
+    // the dead worker's chunk, must go back to the queue and still run.
+    o.chunksize = GENERATE(std::size_t{1}, std::size_t{3});
+    CAPTURE(*o.chunksize);
     AsyncResult r = pool.map_async(sleepFor, items, o);
     const TaskRun b = waitForStart(rec, "B");
     const pid_t pid = pidOf(rec, b.proc);
