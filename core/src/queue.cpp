@@ -72,7 +72,7 @@ void futexWake(std::atomic<std::uint32_t>* w, int n) noexcept {
 
 namespace detail {
 
-struct QueueState {
+struct alignas(64) QueueState {
     // Hot: touched by every put and get (under the mutex unless noted).
     pthread_mutex_t mutex;
     std::atomic<std::uint64_t> head{0};
@@ -88,9 +88,11 @@ struct QueueState {
     std::uint64_t capacity = 0;
     std::uint64_t maxItems = 0;
     std::int32_t id = 0;
-    alignas(64) unsigned char data[8];        // `capacity` bytes follow (allocated past the struct)
+    // `capacity` bytes right after the struct, in the same arena block (the
+    // arena has one address in every process, so a pointer is fine here).
+    unsigned char* ring = nullptr;
 
-    unsigned char* at(std::uint64_t pos) noexcept { return data + pos % capacity; }
+    unsigned char* at(std::uint64_t pos) noexcept { return ring + pos % capacity; }
 
     // Recounts the items after a process died holding the mutex.
     void repair() noexcept {
@@ -240,7 +242,7 @@ std::string_view preview(std::string_view v) noexcept { return v.substr(0, std::
 // [SECTION] Queue ---------------------------------------------------------------------
 Queue::Queue(QueueOptions opts) {
     const std::uint64_t cap = std::max<std::uint64_t>(256, round8(opts.capacityBytes));
-    void* mem = arena().allocate(sizeof(Shared) - sizeof(QueueState::data) + cap);
+    void* mem = arena().allocate(sizeof(QueueState) + cap);
     auto* s = new (mem) Shared();
     pthread_mutexattr_t attr;
     pthread_mutexattr_init(&attr);
@@ -253,6 +255,7 @@ Queue::Queue(QueueOptions opts) {
         throw std::system_error(r, std::generic_category(), "queue mutex init");
     }
     s->capacity = cap;
+    s->ring = static_cast<unsigned char*>(mem) + sizeof(QueueState);
     s->maxItems = opts.maxItems;
     s->id = detail::nextObjectId();
     // Positions start far from zero so putFront can move head backwards.

@@ -1,0 +1,117 @@
+// Queue throughput, 1 producer process -> 1 consumer process, small messages,
+// with tracing on (a Recorder is live, so every put and get writes an event and
+// a value preview), against CPython's multiprocessing.Queue measured in the
+// same run (bench/queue_cpython.py). Also one trace event's cost.
+// usage: bench_queue [MESSAGES=1000000] [REPS=5] [--no-cpython]
+#include "parviz/clock.hpp"
+#include "parviz/process.hpp"
+#include "parviz/queue.hpp"
+#include "parviz/recorder.hpp"
+#include "parviz/runtime.hpp"
+#include "parviz/tracer.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+using namespace parviz;
+
+namespace {
+
+double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+}
+
+// Puts "m<number>" items: small, distinct, built in a stack buffer (no allocation).
+int producer(std::span<const std::string> args) {
+    Queue q = Queue::fromArg(args[0]);
+    const long n = std::atol(args[1].c_str());
+    char buf[24] = "m";
+    for (long i = 0; i < n; ++i) {
+        const int len = 1 + std::snprintf(buf + 1, sizeof buf - 1, "%ld", i);
+        q.put(std::string_view(buf, static_cast<std::size_t>(len)));
+    }
+    return 0;
+}
+
+int consumer(std::span<const std::string> args) {
+    Queue q = Queue::fromArg(args[0]);
+    const long n = std::atol(args[1].c_str());
+    std::string item;
+    item.reserve(64);
+    for (long i = 0; i < n; ++i) q.getInto(item);
+    return item == "m" + std::to_string(n - 1) ? 0 : 3;
+}
+
+double parvizQueue(long n) {
+    RecorderOptions ro;
+    ro.cores = CorePref::Off;                            // measure the queue, not the core monitor
+    ro.ringEvents = std::size_t{1} << 21;                // rings hold the whole run: no event is lost
+    Recorder rec(ro);
+    Queue q(QueueOptions{"bench"});
+    const bool pin = cpuCountUsable() >= 2;
+    Process prod(producer, {q.toArg(), std::to_string(n)}, ProcessOptions{"producer", &rec, pin ? 0 : -1});
+    Process cons(consumer, {q.toArg(), std::to_string(n)}, ProcessOptions{"consumer", &rec, pin ? 1 : -1});
+    const std::int64_t t0 = monoNow();
+    cons.start();
+    prod.start();
+    prod.join();
+    cons.join();
+    const double s = static_cast<double>(monoNow() - t0) / 1e9;
+    if (cons.exitcode() != 0) std::fprintf(stderr, "consumer failed: %d\n", cons.exitcode().value_or(-99));
+    rec.finish();
+    if (rec.ring(prod.proc())->lost() || rec.ring(cons.proc())->lost()) std::fprintf(stderr, "events lost!\n");
+    return static_cast<double>(n) / s;
+}
+
+double traceEventNs() {
+    Recorder rec(RecorderOptions{CorePref::Off});
+    constexpr int kN = 50'000;   // fits the parent's ring
+    const std::int64_t t0 = monoNow();
+    for (int i = 0; i < kN; ++i) traceEmit(EventKind::QueuePut, 1, static_cast<std::uint64_t>(i), kNoString);
+    return static_cast<double>(monoNow() - t0) / kN;
+}
+
+double cpython(long n, int reps) {
+    const std::string cmd = "/usr/bin/python3 " PARVIZ_SOURCE_DIR "/bench/queue_cpython.py " + std::to_string(n) + " " +
+                            std::to_string(reps);
+    FILE* f = popen(cmd.c_str(), "r");
+    if (!f) return 0;
+    char line[256] = {};
+    double v = 0;
+    while (std::fgets(line, sizeof line, f))
+        if (std::strncmp(line, "msgs_per_s ", 11) == 0) v = std::atof(line + 11);
+    pclose(f);
+    return v;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    init();
+    const long n = argc > 1 ? std::atol(argv[1]) : 1'000'000;
+    const int reps = argc > 2 ? std::atoi(argv[2]) : 5;
+    const bool withPython = !(argc > 3 && std::strcmp(argv[3], "--no-cpython") == 0);
+
+    std::vector<double> ours, events;
+    for (int r = 0; r < reps; ++r) {
+        ours.push_back(parvizQueue(n));
+        events.push_back(traceEventNs());
+    }
+    const double py = withPython ? cpython(std::min(n, 100'000L), 3) : 0;
+    const double m = median(ours);
+    std::printf("queue 1->1, small messages, tracing on (%ld msgs, median of %d)\n", n, reps);
+    std::printf("  parviz Queue           %12.0f msgs/s   (runs:", m);
+    for (double v : ours) std::printf(" %.2fM", v / 1e6);
+    std::printf(")\n");
+    if (withPython) {
+        std::printf("  CPython mp.Queue       %12.0f msgs/s\n", py);
+        std::printf("  ratio                  %12.1fx   (target >= 30x)\n", py > 0 ? m / py : 0.0);
+    }
+    std::printf("one trace event (parent ring, clock read included): %.1f ns (median of %d)\n", median(events), reps);
+    return 0;
+}
