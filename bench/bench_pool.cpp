@@ -3,7 +3,7 @@
 // same run (bench/pool_cpython.py). Medians of several repetitions; prints
 // both and the ratio. Target (issue 2): parviz >= 20x faster per task.
 //
-// usage: bench_pool [N=20000] [REPS=7]
+// usage: bench_pool [N=20000] [REPS=7] [--no-cpython]
 #include "parviz/pool.hpp"
 #include "parviz/recorder.hpp"
 #include "parviz/runtime.hpp"
@@ -74,7 +74,8 @@ int main(int argc, char** argv) {
         parviz::Pool pool(2, parviz::PoolOptions{&rec});
         traced = measure(pool, items, reps);
     }
-    const double py = cpython(n, 5);
+    const bool skipPy = argc > 3 && std::string(argv[3]) == "--no-cpython";
+    const double py = skipPy ? -1 : cpython(n, 5);
 
     std::printf("Pool(2).map, %d trivial tasks, chunksize 1, median of %d\n", n, reps);
     std::printf("  parviz           %8.0f ns/task\n", plain);

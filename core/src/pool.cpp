@@ -56,7 +56,8 @@ namespace {
 // of the "pool tasks" queue shows task names, not binary. Then a fixed header.
 //   chunk:    names\0 ChunkHeader { per item: u64 nominal, u32 nameLen, name, u32 len, item }
 //   sentinel: "None"\0 ChunkHeader{type = Sentinel}
-//   result:   ResultHeader payload            (job 0: a note for the handler)
+//   result:   payload ResultHeader            (a trailer, so the preview shows the
+//                                              value; job 0: a note for the handler)
 enum class MsgType : std::uint8_t { Chunk = 1, Sentinel = 2 };
 
 struct ChunkHeader {
@@ -164,19 +165,17 @@ struct alignas(64) WorkerSlot {
     std::atomic<SlotState> state{SlotState::Idle};
 };
 
-void putResult(Queue& results, std::uint64_t job, std::uint32_t index, bool ok, std::string_view payload) {
-    std::string msg;
-    msg.reserve(sizeof(ResultHeader) + payload.size());
+void putResult(Queue& results, std::string& msg, std::uint64_t job, std::uint32_t index, bool ok,
+               std::string_view payload) {
+    msg.assign(payload);
     appendPod(msg, ResultHeader{job, index, ok ? 1u : 0u, 0});
-    msg.append(payload);
     try {
         results.put(msg);
     } catch (const std::length_error& e) {
         // A result too big for the queue fails its task instead of the worker.
-        std::string err;
-        appendPod(err, ResultHeader{job, index, 0u, 0});
-        err += "result too large for the pool's result queue: ";
+        std::string err = "result too large for the pool's result queue: ";
         err += e.what();
+        appendPod(err, ResultHeader{job, index, 0u, 0});
         results.put(err);
     }
 }
@@ -186,10 +185,11 @@ int poolWorkerMain(std::span<const std::string> args) {
     Queue results = Queue::fromArg(args[1]);
     auto* slot = reinterpret_cast<WorkerSlot*>(std::stoull(args[2], nullptr, 16));
     const bool tracing = currentRing() != nullptr;
+    std::string msg;        // reused: no allocation per chunk once it has grown
+    std::string resultMsg;  // same for results
     for (;;) {
-        std::string msg;
         try {
-            msg = tasks.get();
+            tasks.getInto(msg);
         } catch (const QueueClosed&) {
             return 0;
         }
@@ -217,9 +217,9 @@ int poolWorkerMain(std::span<const std::string> args) {
             slot->state.store(SlotState::Running, std::memory_order_release);
             std::uint64_t nameRef = kNoString;
             if (tracing) {
-                nameRef = name.empty() ? traceText(defaultName(h.star, item)) : traceText(name);
+                nameRef = !name.empty() ? traceText(name)
+                          : h.star ? traceText(defaultName(true, item)) : traceText(item.substr(0, kMaxPreview));
                 traceEmit(EventKind::TaskStart, static_cast<std::int32_t>(index), nameRef, nominal);
-                traceState(WorkerState::Running);
             }
             std::string out;
             bool ok = true;
@@ -234,11 +234,10 @@ int poolWorkerMain(std::span<const std::string> args) {
                 out = "unknown exception";
             }
             if (tracing) traceEmit(EventKind::TaskEnd, static_cast<std::int32_t>(index), nameRef, 0, ok ? 0 : 1);
-            putResult(results, h.job, index, ok, out);
+            putResult(results, resultMsg, h.job, index, ok, out);
             slot->state.store(SlotState::Done, std::memory_order_release);
         }
         slot->state.store(SlotState::Idle, std::memory_order_release);
-        if (tracing) traceState(WorkerState::Idle);
     }
 }
 
@@ -433,6 +432,11 @@ struct Pool::Impl {
     // ---- chunks --------------------------------------------------------------
     std::string chunkMessage(const AsyncResult::State& j, std::size_t b, std::size_t e) const {
         std::string s;
+        chunkMessageInto(s, j, b, e);
+        return s;
+    }
+    void chunkMessageInto(std::string& s, const AsyncResult::State& j, std::size_t b, std::size_t e) const {
+        s.clear();
         std::size_t bytes = 64 + sizeof(ChunkHeader);
         for (std::size_t i = b; i < e; ++i) bytes += 16 + j.items[i].size() + (i < j.names.size() ? j.names[i].size() : 0);
         s.reserve(bytes);
@@ -459,7 +463,6 @@ struct Pool::Impl {
             appendPod(s, static_cast<std::uint32_t>(j.items[i].size()));
             s += j.items[i];
         }
-        return s;
     }
 
     // Registers a job and puts its chunks, in input order, on the task queue.
@@ -484,9 +487,11 @@ struct Pool::Impl {
             j->id = nextJob++;
             if (count) jobs.emplace(j->id, j);
         }
+        std::string msg;
         for (std::size_t b = 0; b < count; b += j->chunksize) {
             try {
-                tasks.put(chunkMessage(*j, b, std::min(count, b + j->chunksize)));
+                chunkMessageInto(msg, *j, b, std::min(count, b + j->chunksize));
+                tasks.put(msg);
             } catch (const QueueClosed&) {
                 break;   // terminate() ran meanwhile; it fails the job's pending items
             }
@@ -526,10 +531,10 @@ struct Pool::Impl {
         JobPtr cache;
         std::int64_t lastResult = 0;
         int backoff = 0;
+        std::string msg;   // reused across results
         for (;;) {
-            std::string msg;
             if (!results.empty()) {
-                msg = results.get();
+                results.getInto(msg);
             } else if (monoNow() - lastResult < 2'000'000) {
                 // Results are flowing: poll with short sleeps instead of
                 // blocking, so workers' puts find no sleeper to wake (no
@@ -539,12 +544,13 @@ struct Pool::Impl {
                 nanosleep(&ts, nullptr);
                 continue;
             } else {
-                msg = results.get();   // quiet: block until the next result or note
+                results.getInto(msg);   // quiet: block until the next result or note
             }
             backoff = 0;
             ResultHeader h{};
-            std::string_view s = msg;
-            if (!readPod(s, h)) continue;
+            if (msg.size() < sizeof h) continue;
+            std::memcpy(&h, msg.data() + msg.size() - sizeof h, sizeof h);
+            const std::string_view s(msg.data(), msg.size() - sizeof h);
             if (h.job == 0) {
                 if (static_cast<Note>(h.index) == Note::Stop) return;
                 if (static_cast<Note>(h.index) == Note::WorkerDied) workerDied(static_cast<int>(h.ok), h.aux);
