@@ -426,3 +426,12 @@ TEST_CASE("a traced process is named by its recorder and its start, print, stop,
     CHECK(printed);
     CHECK(ofB == std::vector<K>{K::ProcStart, K::ProcStopped, K::ProcContinued, K::ProcExit});
 }
+
+// Hidden: run it alone to see the listener fail the run (exit code 1) and
+// print what leaked: parviz_core_tests "[.leakdemo]"
+TEST_CASE("a test that leaks a descriptor and a child makes the test binary fail", "[.leakdemo]") {
+    Process* leaked = new Process(hangForever);   // never destroyed: its child stays
+    leaked->start();
+    int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    CHECK(fd >= 0);
+}
