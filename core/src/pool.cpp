@@ -151,7 +151,7 @@ void appendPreview(std::string& s, std::string_view text) {
 // Each worker owns one slot in the arena; the parent reads it when the worker
 // dies, to know which item failed and which items of the chunk to requeue.
 enum class SlotState : std::uint32_t {
-    Idle = 0,      // no chunk
+    Idle = 0,      // no chunk: waiting for one, or taking one off the queue
     Taken,         // chunk taken, items [cur, end) not started
     Running,       // item cur runs; [cur + 1, end) not started
     Done,          // item cur's result was put; [cur + 1, end) not started
@@ -258,6 +258,7 @@ struct AsyncResult::State {
     std::uint64_t id = 0;
     bool star = false;
     bool perItem = false;          // imap/imap_unordered: notify on every batch
+    std::atomic<bool> submitted{false};   // every chunk is on the task queue
     std::uintptr_t fn = 0;
     std::size_t chunksize = 1;
     std::vector<std::string> items;   // kept to requeue the rest of a dead worker's chunk
@@ -398,6 +399,14 @@ struct Pool::Impl {
     int wakeFd = -1;                      // eventfd: the watcher re-reads the workers
     std::atomic<bool> stopWatcher{false};
 
+    // A worker killed between taking a chunk off the queue and recording it in
+    // its slot (a window of a few instructions) takes the chunk with it. After
+    // a death in the Idle state the handler watches for the one sign of that:
+    // nothing queued, no worker busy, yet items still pending.
+    bool suspectLoss = false;
+    int quietChecks = 0;
+    std::string lossWho;           // "ForkPoolWorker-2 (pid 1234) was killed by signal 9 (SIGKILL)"
+
     Impl(int processes, PoolOptions o)
         : n(processes), opts(o),
           tasks(QueueOptions{"pool tasks", std::size_t{4} << 20, 0}),
@@ -496,6 +505,7 @@ struct Pool::Impl {
                 break;   // terminate() ran meanwhile; it fails the job's pending items
             }
         }
+        j->submitted.store(true);
         return j;
     }
 
@@ -543,9 +553,17 @@ struct Pool::Impl {
                 ++backoff;
                 nanosleep(&ts, nullptr);
                 continue;
+            } else if (suspectLoss) {
+                try {
+                    results.getInto(msg, true, std::chrono::milliseconds(100));
+                } catch (const QueueEmpty&) {
+                    checkLost();
+                    continue;
+                }
             } else {
                 results.getInto(msg);   // quiet: block until the next result or note
             }
+            quietChecks = 0;
             backoff = 0;
             ResultHeader h{};
             if (msg.size() < sizeof h) continue;
@@ -591,9 +609,7 @@ struct Pool::Impl {
         if (j) {
             std::size_t from = st == SlotState::Taken ? cur : cur + 1;
             if (st == SlotState::Running) {
-                std::string how = code && *code < 0
-                    ? "was killed by signal " + std::to_string(-*code) + " (" + signalName(-*code) + ")"
-                    : "exited with code " + std::to_string(code.value_or(-1));
+                const std::string how = howDied(code);
                 JobPtr cache = j;
                 complete(jobId, cur,
                          ItemStatus::Failed, who + " (pid " + std::to_string(pid) + ") " + how +
@@ -610,6 +626,11 @@ struct Pool::Impl {
                 }
                 (void)closed;
             }
+        }
+        if (st == SlotState::Idle) {
+            suspectLoss = true;
+            quietChecks = 0;
+            lossWho = who + " (pid " + std::to_string(pid) + ") " + howDied(code);
         }
         bool replace;
         {
@@ -628,6 +649,43 @@ struct Pool::Impl {
             return;
         }
         wakeWatcher();
+    }
+
+    static std::string howDied(const std::optional<int>& code) {
+        return code && *code < 0
+            ? "was killed by signal " + std::to_string(-*code) + " (" + signalName(-*code) + ")"
+            : "exited with code " + std::to_string(code.value_or(-1));
+    }
+
+    // See suspectLoss. Two quiet checks 100 ms apart, so a worker merely
+    // passing through the window is not mistaken for a lost chunk.
+    void checkLost() {
+        if (!tasks.empty()) { quietChecks = 0; return; }
+        for (int i = 0; i < n; ++i) {
+            const SlotState st = slots[i].state.load(std::memory_order_acquire);
+            if (st == SlotState::Taken || st == SlotState::Running || st == SlotState::Done) { quietChecks = 0; return; }
+        }
+        if (++quietChecks < 2) return;
+        std::vector<JobPtr> pending;
+        {
+            std::lock_guard lk(stateMutex);
+            for (auto& [id, j] : jobs)
+                if (j->submitted.load()) pending.push_back(j);
+        }
+        for (auto& j : pending) {
+            std::vector<std::size_t> lost;
+            {
+                std::lock_guard lk(j->m);
+                for (std::size_t i = 0; i < j->status.size(); ++i)
+                    if (j->status[i] == ItemStatus::Pending) lost.push_back(i);
+            }
+            JobPtr cache = j;
+            for (std::size_t i : lost)
+                complete(j->id, i, ItemStatus::Failed,
+                         lossWho + " while taking a chunk off the task queue; task '" + j->name(i) + "' was lost with it",
+                         ErrorKind::Died, cache);
+        }
+        suspectLoss = false;
     }
 
     // ---- watcher -------------------------------------------------------------

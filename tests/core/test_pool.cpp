@@ -409,3 +409,18 @@ TEST_CASE("a killed pool worker fails its task and the pool finishes the rest", 
     // The replacement works.
     CHECK(pool.map(sqr, numbers(8)) == squares(8));
 }
+
+TEST_CASE("a pool worker killed while idle is replaced and no task is lost", "[pool]") {
+    Pool pool(2);
+    CHECK(pool.map(sqr, numbers(4)) == squares(4));   // both workers now wait on the empty queue
+    const pid_t victim = pool.workerPids().at(0);
+    ::kill(victim, SIGKILL);
+    const auto t0 = std::chrono::steady_clock::now();
+    while (pool.replacements() < 1 && secondsSince(t0) < 5) std::this_thread::sleep_for(1ms);
+    REQUIRE(pool.replacements() == 1);
+    const auto pids = pool.workerPids();
+    CHECK(std::find(pids.begin(), pids.end(), victim) == pids.end());
+    // Slow enough to span the handler's checks for a lost chunk: none may fire.
+    CHECK(pool.map(sleepFor, std::vector<std::string>(8, "0.06"), MapOptions{1, {}, {}}) ==
+          std::vector<std::string>(8, "0.06"));
+}
