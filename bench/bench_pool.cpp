@@ -3,7 +3,7 @@
 // same run (bench/pool_cpython.py). Medians of several repetitions; prints
 // both and the ratio. Target (issue 2): parviz >= 20x faster per task.
 //
-// usage: bench_pool [N=20000] [REPS=7] [--no-cpython]
+// usage: bench_pool [N=50000] [REPS=7] [--no-cpython]
 #include "parviz/pool.hpp"
 #include "parviz/recorder.hpp"
 #include "parviz/runtime.hpp"
@@ -56,7 +56,7 @@ double cpython(int n, int reps) {
 
 int main(int argc, char** argv) {
     parviz::init();
-    const int n = argc > 1 ? std::atoi(argv[1]) : 20000;
+    const int n = argc > 1 ? std::atoi(argv[1]) : 50000;
     const int reps = argc > 2 ? std::atoi(argv[2]) : 7;
     std::vector<std::string> items;
     for (int i = 0; i < n; ++i) items.push_back(std::to_string(i));

@@ -29,6 +29,7 @@
 #include <deque>
 #include <mutex>
 #include <poll.h>
+#include <sched.h>
 #include <sys/eventfd.h>
 #include <thread>
 #include <time.h>
@@ -188,6 +189,15 @@ int poolWorkerMain(std::span<const std::string> args) {
     std::string msg;        // reused: no allocation per chunk once it has grown
     std::string resultMsg;  // same for results
     for (;;) {
+        // While the parent is still putting chunks, a worker that finds the
+        // queue empty yields its core to it for a moment instead of going to
+        // sleep in get(): a sleeping worker turns every later put into a wake
+        // syscall, and on a machine with as many workers as cores the
+        // producer is the bottleneck. Bounded, then get() waits as usual.
+        if (tasks.empty()) {
+            const std::int64_t until = monoNow() + 200'000;
+            while (tasks.empty() && monoNow() < until) sched_yield();
+        }
         try {
             tasks.getInto(msg);
         } catch (const QueueClosed&) {
@@ -496,14 +506,25 @@ struct Pool::Impl {
             j->id = nextJob++;
             if (count) jobs.emplace(j->id, j);
         }
-        std::string msg;
+        // Every chunk is encoded first, then put in a tight loop: the faster
+        // the producer, the less often a worker drains the queue and sleeps,
+        // which would make each following put a wake syscall.
+        std::string all, msg;
+        std::vector<std::size_t> ends;
+        ends.reserve(count / j->chunksize + 1);
         for (std::size_t b = 0; b < count; b += j->chunksize) {
+            chunkMessageInto(msg, *j, b, std::min(count, b + j->chunksize));
+            all += msg;
+            ends.push_back(all.size());
+        }
+        std::size_t from = 0;
+        for (std::size_t e : ends) {
             try {
-                chunkMessageInto(msg, *j, b, std::min(count, b + j->chunksize));
-                tasks.put(msg);
+                tasks.put(std::string_view(all).substr(from, e - from));
             } catch (const QueueClosed&) {
                 break;   // terminate() ran meanwhile; it fails the job's pending items
             }
+            from = e;
         }
         j->submitted.store(true);
         return j;
