@@ -604,18 +604,7 @@ struct Pool::Impl {
     // The worker in slot i (generation gen) is dead and every result it put
     // has been handled: fail its task, requeue the rest of its chunk, replace it.
     void workerDied(int i, std::uint64_t gen) {
-        std::string who;
-        pid_t pid = 0;
-        std::optional<int> code;
-        {
-            std::lock_guard lk(workersMutex);
-            if (generation[static_cast<std::size_t>(i)] != gen) return;
-            Process& p = workers[static_cast<std::size_t>(i)];
-            p.join();
-            code = p.exitcode();
-            who = p.name();
-            pid = p.pid();
-        }
+        // The worker is dead (its pidfd said so): its slot no longer changes.
         WorkerSlot& sl = slots[i];
         const SlotState st = sl.state.load(std::memory_order_acquire);
         const std::uint64_t jobId = sl.job.load(std::memory_order_relaxed);
@@ -627,25 +616,44 @@ struct Pool::Impl {
             auto it = jobs.find(jobId);
             if (it != jobs.end()) j = it->second;
         }
+        std::string who;
+        pid_t pid = 0;
+        std::optional<int> code;
+        {
+            std::lock_guard lk(workersMutex);
+            if (generation[static_cast<std::size_t>(i)] != gen) return;
+            Process& p = workers[static_cast<std::size_t>(i)];
+            // The task the worker could not end: its TaskEnd (failed), written
+            // for it before join() records its exit, keeps the trace's
+            // one-start-one-end rule.
+            if (j && st == SlotState::Running && opts.recorder && p.proc() != 0) {
+                TraceRing& r = opts.recorder->parentRing();
+                r.emitAs(p.proc(), EventKind::TaskEnd, static_cast<std::int32_t>(cur), r.text(j->name(cur)), 0, 1);
+            }
+            p.join();
+            code = p.exitcode();
+            who = p.name();
+            pid = p.pid();
+        }
         if (j) {
             std::size_t from = st == SlotState::Taken ? cur : cur + 1;
             if (st == SlotState::Running) {
-                const std::string how = howDied(code);
+                const std::string msg = who + " (pid " + std::to_string(pid) + ") " + howDied(code) +
+                                        " while running task '" + j->name(cur) + "'";
+                if (opts.recorder) {
+                    TraceRing& r = opts.recorder->parentRing();
+                    r.emit(EventKind::Note, 0, r.text(msg, kMaxPrintLine));
+                }
                 JobPtr cache = j;
-                complete(jobId, cur,
-                         ItemStatus::Failed, who + " (pid " + std::to_string(pid) + ") " + how +
-                             " while running task '" + j->name(cur) + "'",
-                         ErrorKind::Died, cache);
+                complete(jobId, cur, ItemStatus::Failed, msg, ErrorKind::Died, cache);
             }
             if (from < end) {
                 // Back to the front: CPython's order is kept for what is left.
-                bool closed = false;
                 try {
                     tasks.putFront(chunkMessage(*j, from, end));
                 } catch (const QueueClosed&) {
-                    closed = true;
+                    // terminate() is running: it fails these items.
                 }
-                (void)closed;
             }
         }
         if (st == SlotState::Idle) {

@@ -408,6 +408,17 @@ TEST_CASE("a killed pool worker fails its task and the pool finishes the rest", 
     CHECK(std::find(names.begin(), names.end(), "ForkPoolWorker-3") != names.end());
     // The replacement works.
     CHECK(pool.map(sqr, numbers(8)) == squares(8));
+    // The trace stays conserved: B's start has a failed end, written for the dead worker.
+    rec.flush();
+    const Trace& tr = rec.trace();
+    int bEnds = 0, failedEnds = 0;
+    for (std::size_t i = 0, n = tr.size(); i < n; ++i) {
+        if (tr[i].kind != EventKind::TaskEnd || tr[i].obj != 1 || tr.string(tr[i].a) != "B") continue;
+        ++bEnds;
+        if (tr[i].flags == 1 && tr[i].proc == b.proc) ++failedEnds;
+    }
+    CHECK(bEnds == 1);
+    CHECK(failedEnds == 1);
 }
 
 TEST_CASE("a pool worker killed while idle is replaced and no task is lost", "[pool]") {
