@@ -103,9 +103,25 @@ pid_t* g_tidSlot = nullptr;
 // ---------------------------------------------------------------------------
 // [SECTION] worker
 // ---------------------------------------------------------------------------
+// A worker's private memory is the server's, copy-on-write; every page it
+// writes and every lazily bound symbol it calls is a page fault (1-2 us each
+// here), and a bare fork's child pays none of them. So the server prepares
+// everything the worker needs in its own memory before it clones (name, args,
+// ring, clock, inWorker), and the worker only reads it: between clone and the
+// target it makes a few syscalls and writes nothing but its stack.
+struct WorkerStart {
+    std::vector<std::string> args;
+    char comm[16] = {};             // PR_SET_NAME: the name cut to 15 bytes
+    std::atomic<std::uint32_t>* gate = nullptr;
+    ProcessTarget target = nullptr;
+    int pinCore = -1;
+};
+WorkerStart g_start;   // server: the request being served; worker: its own
+
 [[noreturn]] void workerExit(int code) {
     std::fflush(nullptr);
-    _exit(code);
+    // _exit() would be bound lazily in every worker; syscall() is bound in the server.
+    for (;;) syscall(SYS_exit_group, code);
 }
 
 // Waits until the parent opens the gate; a parent that never does (it died
@@ -114,57 +130,79 @@ void waitGate(std::atomic<std::uint32_t>* gate) {
     const std::int64_t deadline = monoNow() + 5'000'000'000;
     while (gate->load(std::memory_order_acquire) == 0) {
         std::int64_t left = deadline - monoNow();
-        if (left <= 0) _exit(127);
+        if (left <= 0) workerExit(127);
         timespec ts{static_cast<time_t>(left / 1'000'000'000), static_cast<long>(left % 1'000'000'000)};
         // Not FUTEX_PRIVATE: the word is shared with the parent through the arena.
         syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(gate), FUTEX_WAIT, 0u, &ts, nullptr, 0);
     }
 }
 
-[[noreturn]] void runWorker(const WireHeader& h, const char* payload) {
+[[noreturn]] void runWorker() {
+    const WorkerStart& w = g_start;
     if (g_robustHead) syscall(SYS_set_robust_list, g_robustHead, g_robustLen);
     // Die with the main process; if it already died before the prctl, our
     // parent is no longer it.
     prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != g_mainPid) _exit(127);
-    close(g_sock);
-    g_sock = -1;
-    g_inWorker = true;
+    if (getppid() != g_mainPid) syscall(SYS_exit_group, 127);
+    close(g_sock);   // the server's end: only the server may hold it
+    prctl(PR_SET_NAME, w.comm);
+    if (w.pinCore >= 0) {
+        cpu_set_t set;
+        CPU_ZERO(&set);
+        CPU_SET(w.pinCore, &set);
+        if (sched_setaffinity(0, sizeof set, &set) != 0)
+            std::fprintf(stderr, "parviz: %s: cannot pin to core %d: %s\n", currentProcessName().c_str(),
+                         w.pinCore, std::strerror(errno));
+    }
+    if (w.gate) waitGate(w.gate);
 
-    std::string name(payload, h.nameBytes);
-    std::vector<std::string> args;
-    args.reserve(h.argCount);
+    int code = 1;
+    try {
+        code = w.target(std::span<const std::string>(w.args));
+    } catch (const std::exception& e) {
+        print("Process " + currentProcessName() + ": " + e.what());
+    } catch (...) {
+        print("Process " + currentProcessName() + ": unknown exception");
+    }
+    workerExit(code);
+}
+
+// Server side: turns a request into g_start and the per-process globals the
+// worker will inherit. Reuses the strings' capacity from request to request.
+void stageWorker(const WireHeader& h, const char* payload) {
+    WorkerStart& w = g_start;
+    w.target = h.target;
+    w.gate = h.gate;
+    w.pinCore = h.pinCore;
+    std::string_view name(payload, h.nameBytes);
+    const std::size_t comm = name.size() < sizeof w.comm ? name.size() : sizeof w.comm - 1;
+    std::memcpy(w.comm, name.data(), comm);
+    w.comm[comm] = '\0';
+    w.args.resize(h.argCount);
     const char* p = payload + h.nameBytes;
     for (std::uint32_t i = 0; i < h.argCount; ++i) {
         std::uint64_t len;
         std::memcpy(&len, p, sizeof len);
         p += sizeof len;
-        args.emplace_back(p, len);
+        w.args[i].assign(p, len);
         p += len;
     }
-    prctl(PR_SET_NAME, name.substr(0, 15).c_str());
-    setCurrentProcessName(name);
+    // Huge arguments should not stay resident in the server.
+    for (auto& a : w.args)
+        if (a.capacity() > (std::size_t{1} << 20)) std::string().swap(a);
+    setCurrentProcessName(std::string(name));
     setCurrentRing(h.ring);
     setCurrentClock(h.clock);
-    if (h.pinCore >= 0) {
-        cpu_set_t set;
-        CPU_ZERO(&set);
-        CPU_SET(h.pinCore, &set);
-        if (sched_setaffinity(0, sizeof set, &set) != 0)
-            std::fprintf(stderr, "parviz: %s: cannot pin to core %d: %s\n", name.c_str(), h.pinCore,
-                         std::strerror(errno));
-    }
-    if (h.gate) waitGate(h.gate);
+}
 
-    int code = 1;
-    try {
-        code = h.target(std::span<const std::string>(args));
-    } catch (const std::exception& e) {
-        print("Process " + name + ": " + e.what());
-    } catch (...) {
-        print("Process " + name + ": unknown exception");
-    }
-    workerExit(code);
+// Binds, in the server, the symbols the worker path calls, so that no worker
+// resolves them again (lazy binding writes the GOT: a fault per worker).
+void bindWorkerSymbols() {
+    std::fflush(nullptr);
+    (void)monoNow();
+    (void)currentProcessName();
+    close(-1);
+    errno = 0;
 }
 
 // ---------------------------------------------------------------------------
@@ -218,8 +256,11 @@ long cloneWorker() {
     resetSignals();   // workers inherit clean dispositions from us
     findGlibcThreadSlots();
 
+    bindWorkerSymbols();
+    // Only workers read it; nobody can ask the server, which runs no user code.
+    g_inWorker = true;
+
     static char buf[sizeof(WireHeader) + kInlinePayload];
-    std::vector<char> big;
     for (;;) {
         ssize_t n = recv(g_sock, buf, sizeof buf, 0);
         if (n == 0) _exit(0);  // the parent closed its end or died
@@ -237,14 +278,13 @@ long cloneWorker() {
             if (h.magic != kWireMagic) {
                 reply.pidOrNegErrno = -EPROTO;
             } else {
-                if (h.arenaPayload) {
-                    big.assign(h.arenaPayload, h.arenaPayload + h.payloadBytes);
-                    payload = big.data();
-                }
+                // The parent frees an arena payload once it has our reply:
+                // stageWorker copies it into our memory first.
+                if (h.arenaPayload) payload = h.arenaPayload;
+                stageWorker(h, payload);
                 long pid = cloneWorker();
-                if (pid == 0) runWorker(h, payload);
+                if (pid == 0) runWorker();
                 reply.pidOrNegErrno = pid > 0 ? pid : -errno;
-                if (big.capacity() > (std::size_t{1} << 20)) std::vector<char>().swap(big);
             }
         }
         while (send(g_sock, &reply, sizeof reply, MSG_NOSIGNAL) < 0) {
