@@ -67,8 +67,17 @@ void GuiApp::selectScenario(const std::string& nameOrPath) {
     try {
         m_scenario = loadScenario(nameOrPath);
         m_opts.scenario = nameOrPath;
+        // A new scenario clears the stage; a capture starts at once, a person presses Run.
+        recordSessionRunIfDone();
+        m_run.reset();
+        m_trace.reset();
+        m_meta = TraceMeta{};
+        m_index.reset();
+        m_cursor.reset();
+        m_view = TimelineView{};
+        m_loadedFromFile = false;
         setMessage("");
-        startRun();
+        if (!m_opts.screenshot.empty()) startRun();
     } catch (const std::exception& e) {
         setMessage(e.what(), true);
     }
@@ -96,7 +105,11 @@ void GuiApp::startRun() {
 }
 
 void GuiApp::togglePause() {
-    if (!m_run) return;
+    if (m_loadedFromFile) return;
+    if (!m_run) {
+        startRun();
+        return;
+    }
     try {
         if (m_run->status() == RunStatus::Running) m_run->pause();
         else if (m_run->status() == RunStatus::Paused) m_run->resume();

@@ -6,6 +6,9 @@
 #include <algorithm>
 
 namespace parviz::gui {
+namespace {
+int g_lastFirstMarked = -2;   // scroll only when the marked line changes, so the reader can scroll too
+}
 
 void drawCodePanel(GuiApp& app, const Rect& r) {
     if (beginPanel("Code", r, ImGuiWindowFlags_HorizontalScrollbar)) {
@@ -20,6 +23,7 @@ void drawCodePanel(GuiApp& app, const Rect& r) {
             const float fs = ImGui::GetFontSize();
             const float gutter = fs * 2.2f;
             const float mark = std::max(4.0f, fs * 0.35f);
+            int firstMarked = -1;
             for (std::size_t i = 0; i < sc.code.size(); ++i) {
                 const ImVec2 p = ImGui::GetCursorScreenPos();
                 const float lh = ImGui::GetTextLineHeightWithSpacing();
@@ -41,8 +45,13 @@ void drawCodePanel(GuiApp& app, const Rect& r) {
                                       procU32(first, 0.22f));
                 ImGui::SetCursorScreenPos(ImVec2(p.x + gutter, p.y));
                 ImGui::TextUnformatted(sc.code[i].text.c_str());
+                if (any && (firstMarked < 0)) {
+                    firstMarked = static_cast<int>(i);
+                    if (firstMarked != g_lastFirstMarked) ImGui::SetScrollHereY(0.3f);
+                }
                 if (any && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", who.c_str());
             }
+            g_lastFirstMarked = firstMarked;
         }
     }
     endPanel();

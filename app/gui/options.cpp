@@ -49,7 +49,11 @@ GuiOptions parseGuiOptions(const std::vector<std::string>& rawArgs) {
     GuiOptions o;
     bool haveScenario = false;
     for (std::size_t i = 0; i < args.size(); ++i) {
-        if (cli::parseRunFlag(args, i, o.run)) continue;
+        // parseRunFlag leaves i on the first argument it did not consume.
+        if (std::size_t j = i; cli::parseRunFlag(args, j, o.run)) {
+            i = j - 1;
+            continue;
+        }
         const std::string& a = args[i];
         if (a == "--help" || a == "-h") {
             o.help = true;

@@ -10,7 +10,8 @@ bool beginPanel(const char* title, const Rect& r, int extraFlags) {
     ImGui::SetNextWindowSize(ImVec2(r.w, r.h));
     const ImGuiWindowFlags flags = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
                                    ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings |
-                                   ImGuiWindowFlags_NoBringToFrontOnFocus | extraFlags;
+                                   ImGuiWindowFlags_NoBringToFrontOnFocus |
+                                   ImGuiWindowFlags_NoFocusOnAppearing | extraFlags;
     return ImGui::Begin(title, nullptr, flags);
 }
 

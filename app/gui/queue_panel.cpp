@@ -51,7 +51,6 @@ void drawQueue(GuiApp& app, const Trace& trace, std::int32_t id) {
         const float a = 1.0f - static_cast<float>(t - v.lastGet.getT) / static_cast<float>(kAnimNs);
         const std::string val = v.lastGet.preview != kNoString ? std::string(trace.string(v.lastGet.preview)) : "";
         drawBox(dl, p, box, val, procU32(v.lastGet.getProc), 0.25f + 0.5f * a, th);
-        dl->AddText(ImVec2(p.x + 2, p.y + box.y), procU32(v.lastGet.getProc), "taken");
         p.x += box.x + gap;
     }
     if (v.items.empty()) {

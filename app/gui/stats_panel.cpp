@@ -10,22 +10,32 @@ namespace parviz::gui {
 namespace {
 
 void summary(GuiApp& app, const RunStats& s) {
-    if (s.hasMakespan)
-        ImGui::Text("makespan %s   sequential %s   speedup %.2fx   efficiency %.0f%%",
-                    formatDuration(s.makespanNs).c_str(), formatDuration(s.sequentialNs).c_str(), s.speedup,
-                    s.efficiency * 100);
-    else
+    if (s.hasMakespan) {
+        ImGui::Text("makespan %s   speedup %.2fx", formatDuration(s.makespanNs).c_str(), s.speedup);
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip("sequential (sum of task times) %s / makespan; efficiency %.0f%% = speedup / workers",
+                              formatDuration(s.sequentialNs).c_str(), s.efficiency * 100);
+        ImGui::SameLine();
+        ImGui::TextDisabled("(sequential %s, efficiency %.0f%%)", formatDuration(s.sequentialNs).c_str(),
+                            s.efficiency * 100);
+    } else {
         ImGui::TextDisabled("no task has started yet");
-    ImGui::Text("tasks %d started, %d done, %d failed   workers %d   cores %d usable of %d", s.tasksStarted,
-                s.tasksDone, s.tasksFailed, s.workerCount, s.usableCores, s.totalCores);
+    }
+    ImGui::Text("tasks %d/%d done", s.tasksDone, s.tasksStarted);
+    if (s.tasksFailed) {
+        ImGui::SameLine();
+        ImGui::TextColored(ImVec4(0.84f, 0.37f, 0.0f, 1.0f), "%d failed", s.tasksFailed);
+    }
+    ImGui::SameLine();
+    ImGui::TextDisabled("  %d workers on %d cores", s.workerCount, s.usableCores);
     // Per-core utilisation as bars: workers' share, then other processes'.
     const float fs = ImGui::GetFontSize();
     ImDrawList* dl = ImGui::GetWindowDrawList();
     for (const CoreStats& c : s.cores) {
         ImGui::Text("CPU %d", c.core);
-        ImGui::SameLine(fs * 3.5f);
+        ImGui::SameLine(fs * 3.2f);
         const ImVec2 p = ImGui::GetCursorScreenPos();
-        const float w = std::max(40.0f, ImGui::GetContentRegionAvail().x - fs * 9), h = fs * 0.8f;
+        const float w = std::max(40.0f, ImGui::GetContentRegionAvail().x - fs * 11), h = fs * 0.8f;
         dl->AddRectFilled(p, ImVec2(p.x + w, p.y + h), laneBackground(app.theme(), true));
         const float uw = w * static_cast<float>(std::clamp(c.utilisation, 0.0, 1.0));
         dl->AddRectFilled(p, ImVec2(p.x + uw, p.y + h), stateColour(LaneState::Running, app.theme()));
@@ -36,7 +46,7 @@ void summary(GuiApp& app, const RunStats& s) {
         }
         ImGui::Dummy(ImVec2(w, h));
         ImGui::SameLine();
-        if (c.otherShare) ImGui::Text("%.0f%% workers, %.0f%% other", c.utilisation * 100, *c.otherShare * 100);
+        if (c.otherShare) ImGui::Text("%.0f%% workers %.0f%% other", c.utilisation * 100, *c.otherShare * 100);
         else ImGui::Text("%.0f%% workers", c.utilisation * 100);
     }
 }

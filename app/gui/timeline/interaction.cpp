@@ -57,7 +57,7 @@ void spanTooltip(GuiApp& app, const Lane& lane, float laneTop, const ImVec2& mou
 } // namespace
 
 void handleInteraction(GuiApp& app, const Geometry& g, const LaneRecords& recs, float lanesTop) {
-    const float fs = ImGui::GetFontSize();
+    const float fs = g.rowFont;
     TimelineView& view = app.timelineView();
     const ImVec2 size(std::max(1.0f, g.plotMax.x - g.labelX), std::max(1.0f, g.plotMax.y - lanesTop));
     ImGui::SetCursorScreenPos(ImVec2(g.labelX, lanesTop));

@@ -43,7 +43,7 @@ std::vector<LaneY> g_laneY;
 float drawLanes(GuiApp& app, const Geometry& g, const LaneRecords& recs, float y0) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const Theme th = app.theme();
-    const float fs = ImGui::GetFontSize();
+    const float fs = g.rowFont;
     const float px0 = g.plotMin.x;
     const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text);
     const ImU32 muted = textMuted(th);

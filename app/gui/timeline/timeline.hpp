@@ -18,6 +18,7 @@ struct Geometry {
     ImVec2 plotMin, plotMax;      // the lanes' drawing area (right of the labels)
     float labelX = 0;             // left edge of the label column
     Viewport vp;                  // time <-> pixel (x relative to plotMin.x)
+    float rowFont = 16;           // row heights scale with this (>= the font: lanes grow to fill the panel)
 };
 
 // Axis strip with ticks, pause shading and the cursor handle; dragging in it

@@ -18,16 +18,20 @@ namespace {
 
 void legend(GuiApp& app) {
     const Theme th = app.theme();
-    const LaneState states[] = {LaneState::Running, LaneState::Sleeping, LaneState::Idle, LaneState::WaitQueue,
-                                LaneState::WaitLock, LaneState::Runnable, LaneState::Stopped, LaneState::Killed};
+    struct Entry { LaneState state; const char* label; };
+    const Entry states[] = {{LaneState::Running, "running"},      {LaneState::Sleeping, "sleeping"},
+                            {LaneState::Idle, "idle"},            {LaneState::WaitQueue, "wait queue"},
+                            {LaneState::WaitLock, "wait lock"},   {LaneState::Runnable, "runnable"},
+                            {LaneState::Stopped, "stopped"},      {LaneState::Killed, "killed"}};
     const float s = ImGui::GetFontSize() * 0.7f;
-    for (LaneState st : states) {
+    for (const Entry& e : states) {
+        const LaneState st = e.state;
         ImVec2 p = ImGui::GetCursorScreenPos();
         p.y += (ImGui::GetTextLineHeight() - s) / 2;
         ImGui::GetWindowDrawList()->AddRectFilled(p, ImVec2(p.x + s, p.y + s), stateColour(st, th));
         ImGui::Dummy(ImVec2(s, s));
         ImGui::SameLine(0, 3);
-        ImGui::TextUnformatted(toString(st));
+        ImGui::TextUnformatted(e.label);
         ImGui::SameLine(0, 10);
     }
 }
@@ -73,12 +77,22 @@ void drawTimelinePanel(GuiApp& app, const Rect& r) {
             recs = LaneRecords{};
         }
         const float axisH = std::round(fs + 8);
+        // Few lanes: make them taller (up to 1.8x) so a projector shows them well.
+        float total = 0;
+        for (const Lane& lane : recs.lanes) total += laneHeight(lane, fs) + kLaneGap;
+        const float room = g.plotMax.y - (origin.y + axisH + 2);
+        g.rowFont = fs;
+        if (total > 0 && total < room) g.rowFont = std::floor(fs * std::min(1.8f, room / total * 0.95f));
         drawAxis(app, g, recs, axisH);
         const float lanesTop = origin.y + axisH + 2;
         ImGui::PushClipRect(ImVec2(origin.x, lanesTop), g.plotMax, true);
         drawLanes(app, g, recs, lanesTop - app.timelineView().scrollY);
         ImGui::PopClipRect();
         handleInteraction(app, g, recs, lanesTop);
+        if (!trace) {
+            ImGui::SetCursorScreenPos(ImVec2(g.plotMin.x + 10, lanesTop + 10));
+            ImGui::TextDisabled("Press Run (Space) to start %s with real processes.", app.scenario().name.c_str());
+        }
         // Where the core data comes from (perf records or sampling): it is measured, say how.
         if (!recs.coreSource.empty()) {
             const std::string src = "cores: " + recs.coreSource;
