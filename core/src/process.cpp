@@ -1,4 +1,9 @@
-// Process: start through the fork server, reap through a pidfd (process.hpp).
+// Process: start through the fork server, reap with waitid (process.hpp).
+//
+// The pid of an unreaped child cannot be reused: until we reap it, the pid is
+// exactly this process, so join, signals and exitcode work on the pid and the
+// pidfd is opened only when someone asks for it (pidfd(), join with a timeout).
+// That keeps start+join at the fork server round trip plus one waitid.
 #include "fork_server.hpp"
 #include "parviz/arena.hpp"
 #include "parviz/process.hpp"
@@ -18,10 +23,6 @@
 #include <sys/wait.h>
 #include <system_error>
 #include <unistd.h>
-
-#ifndef P_PIDFD
-#define P_PIDFD 3
-#endif
 
 namespace parviz {
 namespace {
@@ -67,12 +68,21 @@ struct Process::State {
         if (opts.recorder) opts.recorder->exited(proc, code);
     }
 
-    // waitid on the pidfd; false when nothing to reap (WNOHANG) or not ours.
+    // The pidfd, opened on first use while the child is unreaped; -1 otherwise
+    // (or when the kernel refuses: errno tells why).
+    int fd() noexcept {
+        if (pidfd < 0 && started && !reaped) pidfd = pidfdOpen(pid);
+        return pidfd;
+    }
+
+    // Sends a signal while the child is unreaped (its pid is still its own).
+    bool signal(int sig) noexcept { return running() && ::kill(pid, sig) == 0; }
+
+    // waitid on the pid; false when nothing to reap (WNOHANG) or not ours.
     bool wait(int flags) {
         siginfo_t si{};
         int rc;
-        while ((rc = waitid(static_cast<idtype_t>(P_PIDFD), static_cast<id_t>(pidfd), &si, WEXITED | flags)) < 0 &&
-               errno == EINTR) {}
+        while ((rc = waitid(P_PID, static_cast<id_t>(pid), &si, WEXITED | flags)) < 0 && errno == EINTR) {}
         if (rc < 0) throw std::system_error(errno, std::generic_category(), "parviz: waitid(" + name + ")");
         if (si.si_pid == 0) return false;
         reapedWith(si);
@@ -156,15 +166,6 @@ void Process::start() {
     }
     m_s->pid = pid;
     m_s->started = true;
-    m_s->pidfd = pidfdOpen(pid);
-    if (m_s->pidfd < 0) {
-        int e = errno;
-        ::kill(pid, SIGKILL);
-        siginfo_t si{};
-        waitid(P_PID, static_cast<id_t>(pid), &si, WEXITED);
-        m_s->reapedWith(si);
-        throw std::system_error(e, std::generic_category(), "parviz: pidfd_open(" + m_s->name + ")");
-    }
     if (rec) {
         rec->started(m_s->proc, pid);
         openGate(m_s->gate);
@@ -181,7 +182,9 @@ bool Process::join(std::optional<std::chrono::nanoseconds> timeout) {
         if (left < std::chrono::nanoseconds::zero()) left = std::chrono::nanoseconds::zero();
         auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(left).count();
         timespec ts{static_cast<time_t>(ns / 1'000'000'000), static_cast<long>(ns % 1'000'000'000)};
-        pollfd pfd{m_s->pidfd, POLLIN, 0};
+        const int fd = m_s->fd();
+        if (fd < 0) throw std::system_error(errno, std::generic_category(), "parviz: pidfd_open(" + m_s->name + ")");
+        pollfd pfd{fd, POLLIN, 0};
         int rc = ppoll(&pfd, 1, &ts, nullptr);
         if (rc < 0 && errno != EINTR) throw std::system_error(errno, std::generic_category(), "parviz: ppoll(pidfd)");
         if (rc > 0) return m_s->wait(0);
@@ -198,24 +201,22 @@ std::optional<int> Process::exitcode() {
 }
 
 void Process::terminate() {
-    if (m_s && m_s->running()) syscall(SYS_pidfd_send_signal, m_s->pidfd, SIGTERM, nullptr, 0);
+    if (m_s) m_s->signal(SIGTERM);
 }
 void Process::kill() {
-    if (m_s && m_s->running()) syscall(SYS_pidfd_send_signal, m_s->pidfd, SIGKILL, nullptr, 0);
+    if (m_s) m_s->signal(SIGKILL);
 }
 void Process::stop() {
-    if (!m_s || !m_s->running()) return;
-    if (syscall(SYS_pidfd_send_signal, m_s->pidfd, SIGSTOP, nullptr, 0) == 0 && m_s->opts.recorder)
+    if (m_s && m_s->signal(SIGSTOP) && m_s->opts.recorder)
         m_s->opts.recorder->emitFor(m_s->proc, EventKind::ProcStopped);
 }
 void Process::cont() {
-    if (!m_s || !m_s->running()) return;
-    if (syscall(SYS_pidfd_send_signal, m_s->pidfd, SIGCONT, nullptr, 0) == 0 && m_s->opts.recorder)
+    if (m_s && m_s->signal(SIGCONT) && m_s->opts.recorder)
         m_s->opts.recorder->emitFor(m_s->proc, EventKind::ProcContinued);
 }
 
 pid_t Process::pid() const noexcept { return m_s ? m_s->pid : 0; }
-int Process::pidfd() const noexcept { return m_s ? m_s->pidfd : -1; }
+int Process::pidfd() const noexcept { return m_s ? m_s->fd() : -1; }
 const std::string& Process::name() const noexcept {
     static const std::string empty;
     return m_s ? m_s->name : empty;
