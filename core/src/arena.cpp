@@ -6,6 +6,11 @@
 // a list sorted by address, which makes coalescing with both neighbours a
 // single walk. Memory past `brk` has never been handed out (or was returned to
 // the tail), so allocation is first-fit over the list, then a bump of `brk`.
+//
+// Zeroing: memory past `clean` (>= brk) is known to be zero (never touched, or
+// given back to the kernel), so a block bumped from the tail is zeroed only
+// below `clean`. A traced process's 2 MB ring then costs nothing until its
+// pages are written; zeroing it all faulted in 512 shared pages per process.
 #include "arena_internal.hpp"
 #include "parviz/arena.hpp"
 
@@ -47,6 +52,7 @@ struct alignas(kAlign) ArenaHeader {
     std::uint64_t brk;        // offset: everything at and past it is free tail
     std::uint64_t freeHead;   // offset of the lowest free block, kNil when none
     std::uint64_t used;       // user bytes allocated
+    std::uint64_t clean;      // offset: everything at and past it reads as zero
 };
 
 ArenaHeader* g_header = nullptr;
@@ -98,6 +104,7 @@ void* Arena::allocate(std::size_t bytes) {
     const std::size_t user = roundUp(bytes, kAlign);
     const std::size_t need = user + sizeof(BlockHeader);
     BlockHeader* found = nullptr;
+    std::uint64_t dirtyEnd = 0;   // offset: the block's bytes before it may be non-zero
     {
         ArenaLock lock;
         // First fit over the address-sorted free list.
@@ -121,6 +128,7 @@ void* Arena::allocate(std::size_t bytes) {
                 if (prev == kNil) g_header->freeHead = next;
                 else blockAt(prev)->nextFree = next;
                 found = b;
+                dirtyEnd = cur + b->size;
                 break;
             }
             prev = cur;
@@ -128,9 +136,12 @@ void* Arena::allocate(std::size_t bytes) {
         }
         if (!found) {
             if (g_header->brk + need > g_header->mapBytes) throw std::bad_alloc();
-            found = blockAt(g_header->brk);
+            const std::uint64_t off = g_header->brk;
+            found = blockAt(off);
             found->size = need;
             g_header->brk += need;
+            dirtyEnd = g_header->clean < off + need ? g_header->clean : off + need;
+            if (g_header->clean < off + need) g_header->clean = off + need;
         }
         found->free = 0;
         found->magic = kBlockMagic;
@@ -139,8 +150,9 @@ void* Arena::allocate(std::size_t bytes) {
         g_header->used += user;
     }
     // Zeroing outside the lock: the block is ours now.
-    void* p = reinterpret_cast<char*>(found) + sizeof(BlockHeader);
-    std::memset(p, 0, found->size - sizeof(BlockHeader));
+    char* p = reinterpret_cast<char*>(found) + sizeof(BlockHeader);
+    const std::uint64_t userOff = offsetOf(p);
+    if (dirtyEnd > userOff) std::memset(p, 0, dirtyEnd - userOff);
     return p;
 }
 
@@ -199,7 +211,17 @@ void Arena::deallocate(void* p) noexcept {
             blockAt(prev)->nextFree = kNil;
         }
         merged->magic = 0;
-        if (merged->size >= kPunchBytes) punch(start, merged->size);
+        if (merged->size >= kPunchBytes) {
+            // Give back everything up to `clean` (the tail may hold smaller
+            // blocks returned unpunched) and clear the part of the first page
+            // below the punch, so the whole tail from `start` is zero again.
+            const auto page = static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
+            const std::uint64_t lo = roundUp(start, page);
+            const std::uint64_t hi = g_header->clean;
+            std::memset(base() + start, 0, (lo < hi ? lo : hi) - start);
+            if (hi > lo) madvise(base() + lo, roundUp(hi, page) - lo, MADV_REMOVE);
+            g_header->clean = start;
+        }
         return;
     }
     if (merged->size >= kPunchBytes) punch(start + sizeof(BlockHeader), merged->size - sizeof(BlockHeader));
@@ -260,6 +282,7 @@ void createArena(std::size_t bytes) {
     h->brk = h->firstBlock;
     h->freeHead = kNil;
     h->used = 0;
+    h->clean = h->firstBlock;
     h->magic = kMagic;
     g_header = h;
 }
