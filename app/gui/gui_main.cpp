@@ -35,7 +35,12 @@ bool writeLayoutJson(GuiApp& app, const std::string& path) {
     }
     const Rect& q = app.queueRect();
     out << "  ],\n  \"queue\": {\"x0\": " << q.x << ", \"y0\": " << q.y << ", \"x1\": " << q.x + q.w
-        << ", \"y1\": " << q.y + q.h << "}\n}\n";
+        << ", \"y1\": " << q.y + q.h << "},\n";
+    // The numbers the Stats panel shows, so a test can compare a reopened run with the original.
+    const RunStats& st = app.statsAtCursor();
+    out << "  \"stats\": {\"has_makespan\": " << (st.hasMakespan ? "true" : "false")
+        << ", \"makespan_ns\": " << st.makespanNs << ", \"speedup\": " << st.speedup
+        << ", \"tasks_done\": " << st.tasksDone << ", \"workers\": " << st.workerCount << "}\n}\n";
     return static_cast<bool>(out);
 }
 

@@ -62,10 +62,14 @@ void drawQueue(GuiApp& app, const Trace& trace, std::int32_t id) {
             p.x = start.x;
             p.y += box.y + gap + fs * 0.6f;
         }
-        const bool fresh = t - it.putT < kAnimNs;
-        const float a = fresh ? 0.35f + 0.65f * static_cast<float>(t - it.putT) / static_cast<float>(kAnimNs) : 1.0f;
         const ImU32 border = it.putProc == kNoProc ? textMuted(th) : procU32(it.putProc);
-        drawBox(dl, p, box, it.value, border, a, th);
+        drawBox(dl, p, box, it.value, border, 1.0f, th);
+        // Just put: a glow that fades, so arrivals catch the eye (the box itself stays solid).
+        if (t - it.putT < kAnimNs) {
+            const float a = 1.0f - static_cast<float>(t - it.putT) / static_cast<float>(kAnimNs);
+            dl->AddRect(ImVec2(p.x - 2, p.y - 2), ImVec2(p.x + box.x + 2, p.y + box.y + 2),
+                        (border & 0x00FFFFFFu) | (static_cast<ImU32>(200 * a) << 24), 4, 0, 2.0f);
+        }
         if (ImGui::IsMouseHoveringRect(p, ImVec2(p.x + box.x, p.y + box.y)))
             ImGui::SetTooltip("%s\nput by %s at %s", it.value.c_str(), procName(app.meta(), it.putProc).c_str(),
                               formatDuration(it.putT - app.zero()).c_str());

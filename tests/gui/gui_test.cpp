@@ -1,0 +1,251 @@
+// Window tests: run the real parviz window under Xvfb (scripts/test provides
+// the display), let it write screenshots and its lane layout, and check the
+// pixels where content must be.
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+#include <stb_image.h>
+
+#include "parviz/views.hpp"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+struct Result {
+    int exitCode = -1;
+    std::string err;
+};
+
+std::string shellQuote(const std::string& s) {
+    std::string q = "'";
+    for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return q + "'";
+}
+
+std::string slurp(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+// Runs parviz with a timeout (a hang fails the test instead of stalling ctest).
+Result runParviz(const std::vector<std::string>& args, const std::string& dir, int timeoutS = 120,
+                 const std::string& envPrefix = "") {
+    std::string cmd = envPrefix + "timeout -k 5 " + std::to_string(timeoutS) + " " + shellQuote(PARVIZ_EXE);
+    for (const auto& a : args) cmd += " " + shellQuote(a);
+    const std::string errPath = dir + "/stderr.txt";
+    cmd += " >" + shellQuote(dir + "/stdout.txt") + " 2>" + shellQuote(errPath);
+    const int st = std::system(cmd.c_str());
+    Result r;
+    r.exitCode = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    r.err = slurp(errPath);
+    return r;
+}
+
+bool haveDisplay() {
+    const char* d = std::getenv("DISPLAY");
+    return d && *d;
+}
+
+struct TempDir {
+    std::string path;
+    TempDir() {
+        std::string tmpl = (fs::temp_directory_path() / "parviz-gui-XXXXXX").string();
+        path = mkdtemp(tmpl.data());
+    }
+    ~TempDir() {
+        std::error_code ec;
+        fs::remove_all(path, ec);
+    }
+    std::string file(const std::string& n) const { return path + "/" + n; }
+};
+
+struct Image {
+    int w = 0, h = 0;
+    std::vector<unsigned char> px;   // RGB
+    std::array<int, 3> at(int x, int y) const {
+        const std::size_t i = (static_cast<std::size_t>(y) * static_cast<std::size_t>(w) + static_cast<std::size_t>(x)) * 3;
+        return {px[i], px[i + 1], px[i + 2]};
+    }
+};
+
+Image loadPng(const std::string& path) {
+    Image img;
+    int n = 0;
+    unsigned char* data = stbi_load(path.c_str(), &img.w, &img.h, &n, 3);
+    REQUIRE(data != nullptr);
+    img.px.assign(data, data + static_cast<std::size_t>(img.w) * static_cast<std::size_t>(img.h) * 3);
+    stbi_image_free(data);
+    return img;
+}
+
+bool near(const std::array<int, 3>& c, int r, int g, int b, int tol) {
+    return std::abs(c[0] - r) <= tol && std::abs(c[1] - g) <= tol && std::abs(c[2] - b) <= tol;
+}
+
+// A worker colour, full or with the span edge darkened (0.6).
+bool isWorkerColour(const std::array<int, 3>& c) {
+    for (const parviz::Rgb& p : parviz::kProcPalette) {
+        if (near(c, p.r, p.g, p.b, 30)) return true;
+        if (near(c, p.r * 6 / 10, p.g * 6 / 10, p.b * 6 / 10, 20)) return true;
+    }
+    return false;
+}
+
+// Fraction of pixels in the core lanes' CoreProcs rows (the run's part of the
+// axis) that are worker colours.
+double coreWorkerFraction(const Image& img, const json& layout) {
+    long total = 0, worker = 0;
+    for (const json& r : layout["rows"]) {
+        if (r["lane"] != "core" || r["row"] != parviz::toString(parviz::RowKind::CoreProcs)) continue;
+        const int x0 = static_cast<int>(r["x0"].get<double>()) + 2;
+        // The view spans the run plus a 2 % margin: look at the first 95 %.
+        const int x1 = x0 + static_cast<int>((r["x1"].get<double>() - x0) * 0.95);
+        const int y = static_cast<int>((r["y0"].get<double>() + r["y1"].get<double>()) / 2);
+        for (int x = x0; x < x1 && x < img.w; ++x, ++total)
+            if (isWorkerColour(img.at(x, y))) ++worker;
+    }
+    REQUIRE(total > 0);
+    return static_cast<double>(worker) / static_cast<double>(total);
+}
+
+std::vector<std::string> builtins() {
+    std::vector<std::string> names;
+    for (const auto& e : fs::directory_iterator(fs::path(PARVIZ_ASSETS_DIR) / "scenarios"))
+        if (e.path().extension() == ".json") names.push_back(e.path().stem().string());
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+} // namespace
+
+TEST_CASE("every built-in scenario runs to completion in the window and its screenshot is written", "[gui]") {
+    if (!haveDisplay()) {
+        WARN("no DISPLAY: run under xvfb-run (scripts/test does)");
+        return;
+    }
+    const auto names = builtins();
+    REQUIRE(!names.empty());
+    for (const std::string& name : names) {
+        DYNAMIC_SECTION(name) {
+            TempDir dir;
+            const Result r = runParviz({"gui", name, "--time-scale", "0.05", "--screenshot", dir.file("shot.png")},
+                                       dir.path);
+            INFO(r.err);
+            REQUIRE(r.exitCode == 0);
+            const Image img = loadPng(dir.file("shot.png"));
+            CHECK(img.w == 1280);
+            CHECK(img.h == 720);
+        }
+    }
+}
+
+TEST_CASE("with CPU work the core lanes are mostly worker colours; with sleep work mostly empty", "[gui]") {
+    if (!haveDisplay()) {
+        WARN("no DISPLAY: run under xvfb-run (scripts/test does)");
+        return;
+    }
+    TempDir dir;
+    SECTION("pool-cpu") {
+        const Result r = runParviz({"gui", "pool-cpu", "--time-scale", "0.2", "--screenshot", dir.file("cpu.png"),
+                                    "--layout-json", dir.file("cpu.json")},
+                                   dir.path);
+        INFO(r.err);
+        REQUIRE(r.exitCode == 0);
+        const double f = coreWorkerFraction(loadPng(dir.file("cpu.png")), json::parse(slurp(dir.file("cpu.json"))));
+        INFO("worker-coloured fraction of the core lanes: " << f);
+        // Other programs on the machine take their share of the cores too.
+        CHECK(f > 0.4);
+    }
+    SECTION("pool (sleep)") {
+        const Result r = runParviz({"gui", "pool", "--time-scale", "0.2", "--screenshot", dir.file("sleep.png"),
+                                    "--layout-json", dir.file("sleep.json")},
+                                   dir.path);
+        INFO(r.err);
+        REQUIRE(r.exitCode == 0);
+        const double f = coreWorkerFraction(loadPng(dir.file("sleep.png")), json::parse(slurp(dir.file("sleep.json"))));
+        INFO("worker-coloured fraction of the core lanes: " << f);
+        CHECK(f < 0.15);
+    }
+}
+
+TEST_CASE("mid-run the queue panel shows the waiting items as boxes", "[gui]") {
+    if (!haveDisplay()) {
+        WARN("no DISPLAY: run under xvfb-run (scripts/test does)");
+        return;
+    }
+    TempDir dir;
+    // Pool(2) over A..D with time scale 0.2: B ends at 0.4 s, so at 0.2 s C and D wait.
+    const Result r = runParviz({"gui", "pool", "--time-scale", "0.2", "--screenshot", dir.file("mid.png"),
+                                "--screenshot-at", "0.2", "--layout-json", dir.file("mid.json")},
+                               dir.path);
+    INFO(r.err);
+    REQUIRE(r.exitCode == 0);
+    const Image img = loadPng(dir.file("mid.png"));
+    const json q = json::parse(slurp(dir.file("mid.json")))["queue"];
+    long boxFill = 0;
+    for (int y = static_cast<int>(q["y0"].get<double>()); y < static_cast<int>(q["y1"].get<double>()); ++y)
+        for (int x = static_cast<int>(q["x0"].get<double>()); x < static_cast<int>(q["x1"].get<double>()); ++x)
+            if (near(img.at(x, y), 45, 48, 54, 2)) ++boxFill;   // the dark theme's box fill
+    INFO("box-fill pixels in the queue panel: " << boxFill);
+    // One box is about 50 x 27 px at the default type size: at least two boxes.
+    CHECK(boxFill > 1500);
+}
+
+TEST_CASE("a saved run reopens with the same stats, and a truncated one is refused", "[gui]") {
+    if (!haveDisplay()) {
+        WARN("no DISPLAY: run under xvfb-run (scripts/test does)");
+        return;
+    }
+    TempDir dir;
+    const std::string run = dir.file("pool.pvz");
+    const Result saved = runParviz({"run", "pool", "--time-scale", "0.05", "--save-run", run, "--summary-json",
+                                    dir.file("summary.json")},
+                                   dir.path);
+    INFO(saved.err);
+    REQUIRE(saved.exitCode == 0);
+    const json summary = json::parse(slurp(dir.file("summary.json")));
+
+    SECTION("reopened: no process, same makespan") {
+        const Result r = runParviz({"gui", "--open", run, "--screenshot", dir.file("open.png"), "--layout-json",
+                                    dir.file("open.json")},
+                                   dir.path);
+        INFO(r.err);
+        REQUIRE(r.exitCode == 0);
+        const json st = json::parse(slurp(dir.file("open.json")))["stats"];
+        REQUIRE(st["has_makespan"].get<bool>());
+        CHECK(st["makespan_ns"].get<double>() / 1e9 == Approx(summary["makespan_s"].get<double>()).margin(1e-6));
+        CHECK(st["tasks_done"].get<int>() == 4);
+    }
+    SECTION("truncated: a message naming the file, exit 2") {
+        const std::string bytes = slurp(run);
+        REQUIRE(bytes.size() > 100);
+        const std::string cut = dir.file("cut.pvz");
+        std::ofstream(cut, std::ios::binary) << bytes.substr(0, bytes.size() / 2);
+        const Result r = runParviz({"gui", "--open", cut, "--screenshot", dir.file("cut.png")}, dir.path);
+        CHECK(r.exitCode == 2);
+        CHECK(r.err.find("cut.pvz") != std::string::npos);
+        CHECK(!fs::exists(dir.file("cut.png")));
+    }
+}
+
+TEST_CASE("without a display the window says how to run headless and exits 2", "[gui]") {
+    TempDir dir;
+    const Result r = runParviz({"gui", "pool"}, dir.path, 30, "env -u DISPLAY -u WAYLAND_DISPLAY ");
+    CHECK(r.exitCode == 2);
+    CHECK(r.err.find("xvfb-run") != std::string::npos);
+}
