@@ -3,6 +3,9 @@
 // a value preview), against CPython's multiprocessing.Queue measured in the
 // same run (bench/queue_cpython.py). Also one trace event's cost.
 // usage: bench_queue [MESSAGES=1000000] [REPS=5] [--no-cpython]
+// Also prints the untraced rate (no Recorder) for reference. Diagnostic knob:
+// PARVIZ_BENCH_COLLECT_MS=N sets the Collector interval (default 2 ms), to see
+// how much of the traced cost is the parent merging events on the same cores.
 #include "parviz/clock.hpp"
 #include "parviz/process.hpp"
 #include "parviz/queue.hpp"
@@ -14,6 +17,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -47,15 +51,18 @@ int consumer(std::span<const std::string> args) {
     return item == "m" + std::to_string(n - 1) ? 0 : 3;
 }
 
-double parvizQueue(long n) {
+double parvizQueue(long n, bool traced = true) {
     RecorderOptions ro;
     ro.cores = CorePref::Off;                            // measure the queue, not the core monitor
     ro.ringEvents = std::size_t{1} << 21;                // rings hold the whole run: no event is lost
-    Recorder rec(ro);
+    if (const char* ci = std::getenv("PARVIZ_BENCH_COLLECT_MS")) ro.collectIntervalMs = std::atoi(ci);
+    std::optional<Recorder> rec;
+    if (traced) rec.emplace(ro);
+    Recorder* r = traced ? &*rec : nullptr;
     Queue q(QueueOptions{"bench"});
     const bool pin = cpuCountUsable() >= 2;
-    Process prod(producer, {q.toArg(), std::to_string(n)}, ProcessOptions{"producer", &rec, pin ? 0 : -1});
-    Process cons(consumer, {q.toArg(), std::to_string(n)}, ProcessOptions{"consumer", &rec, pin ? 1 : -1});
+    Process prod(producer, {q.toArg(), std::to_string(n)}, ProcessOptions{"producer", r, pin ? 0 : -1});
+    Process cons(consumer, {q.toArg(), std::to_string(n)}, ProcessOptions{"consumer", r, pin ? 1 : -1});
     const std::int64_t t0 = monoNow();
     cons.start();
     prod.start();
@@ -63,8 +70,10 @@ double parvizQueue(long n) {
     cons.join();
     const double s = static_cast<double>(monoNow() - t0) / 1e9;
     if (cons.exitcode() != 0) std::fprintf(stderr, "consumer failed: %d\n", cons.exitcode().value_or(-99));
-    rec.finish();
-    if (rec.ring(prod.proc())->lost() || rec.ring(cons.proc())->lost()) std::fprintf(stderr, "events lost!\n");
+    if (r) {
+        r->finish();
+        if (r->ring(prod.proc())->lost() || r->ring(cons.proc())->lost()) std::fprintf(stderr, "events lost!\n");
+    }
     return static_cast<double>(n) / s;
 }
 
@@ -97,9 +106,10 @@ int main(int argc, char** argv) {
     const int reps = argc > 2 ? std::atoi(argv[2]) : 5;
     const bool withPython = !(argc > 3 && std::strcmp(argv[3], "--no-cpython") == 0);
 
-    std::vector<double> ours, events;
+    std::vector<double> ours, untraced, events;
     for (int r = 0; r < reps; ++r) {
         ours.push_back(parvizQueue(n));
+        untraced.push_back(parvizQueue(n, false));
         events.push_back(traceEventNs());
     }
     const double py = withPython ? cpython(std::min(n, 100'000L), 3) : 0;
@@ -108,6 +118,7 @@ int main(int argc, char** argv) {
     std::printf("  parviz Queue           %12.0f msgs/s   (runs:", m);
     for (double v : ours) std::printf(" %.2fM", v / 1e6);
     std::printf(")\n");
+    std::printf("  (tracing off: %.2fM msgs/s, for reference only)\n", median(untraced) / 1e6);
     if (withPython) {
         std::printf("  CPython mp.Queue       %12.0f msgs/s\n", py);
         std::printf("  ratio                  %12.1fx   (target >= 30x)\n", py > 0 ? m / py : 0.0);

@@ -1,7 +1,11 @@
-// Queue: a byte ring in the shared arena behind a robust process-shared mutex.
+// Queue: a byte ring in the shared arena with two robust process-shared
+// mutexes, one for the putting end and one for the getting end (a two-lock
+// queue): producers serialise among themselves and consumers among
+// themselves, but a put and a get never wait for each other, and with one
+// producer and one consumer neither lock ever leaves its core.
 //
-// [SECTION] layout      records, wrap markers, the state kept consistent
-// [SECTION] locking     robust mutex with a short spin, repair after a death
+// [SECTION] layout      records, wrap markers, who owns which cache line
+// [SECTION] locking     robust mutexes with a short spin, repair after a death
 // [SECTION] waiting     futex sequence words, woken only when someone sleeps
 // [SECTION] Queue       the public API
 #include "parviz/queue.hpp"
@@ -13,6 +17,7 @@
 #include "parviz/tracer.hpp"
 #include "worker_state.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <charconv>
@@ -21,6 +26,7 @@
 #include <ctime>
 #include <linux/futex.h>
 #include <optional>
+#include <sched.h>
 #include <system_error>
 #include <pthread.h>
 #include <sys/syscall.h>
@@ -36,16 +42,33 @@ namespace parviz {
 // old head. `head` and `tail` are byte positions that only grow (putFront makes
 // head shrink, never below tail - capacity), reduced modulo the capacity.
 //
-// Every mutation writes its bytes first and commits with a single store of
-// head or tail, so a process killed at any instant leaves a valid ring; only
-// `count` can then be off by one, and the next locker recounts it.
+// Ownership. Puts hold putMutex and move `tail`; gets hold getMutex and move
+// `head`; putFront and close hold both (put first, then get: the only order
+// anybody takes two). Each end keeps a cached copy of the other end's position
+// and only reloads it when the ring looks full (producer) or empty (consumer),
+// so with items flowing a put and a get share nothing but the item bytes and
+// one published word each.
+//
+// Invariant: head <= consumer's cached tail <= tail, and after every get the
+// head is moved past skip markers, so head == tail exactly when no record is
+// left. The item count is nPut - nGot (mod 2^64; putFront counts as -1 got).
+//
+// Death. Every mutation writes its bytes first and commits with a single store
+// of tail (put) or head (get, putFront). The counter that goes with it is
+// stored right after, with a two-word redo log written before the commit, so a
+// process killed at any instant leaves a valid ring, and the next locker (who
+// gets EOWNERDEAD) finishes or forgets the half-done update from the log.
 namespace {
 
 constexpr std::uint32_t kSkip = 0xFFFFFFFFu;
 constexpr std::uint64_t kMagic = 0x70617276697a5155ull;   // "parvizQU"
 constexpr std::size_t kHeader = 16;
-constexpr int kSpinLock = 2000;        // ~ a few µs of spinning before sleeping on the mutex
-constexpr int kSpinWait = 4000;        // ~ 10-40 µs before sleeping on an empty/full queue
+constexpr int kSpinLock = 2000;        // ~ a few µs of spinning before sleeping on a mutex
+constexpr int kSpinWait = 2000;        // pause-spins (with backoff) before yielding on an empty/full queue
+constexpr int kYieldWait = 20;         // sched_yield rounds before sleeping (an oversubscribed machine)
+// A sleeper re-checks at least this often: a waiter SIGKILLed right after a
+// wake-up was meant for it cannot strand an item behind another sleeper.
+constexpr std::int64_t kMaxSleepNs = 100'000'000;
 
 std::size_t round8(std::size_t n) noexcept { return (n + 7) & ~std::size_t{7}; }
 
@@ -55,35 +78,50 @@ inline void cpuRelax() noexcept {
 #endif
 }
 
-long futexWait(std::atomic<std::uint32_t>* w, std::uint32_t seen, std::optional<std::int64_t> monoDeadline) noexcept {
-    timespec ts{};
-    if (monoDeadline) ts = timespec{static_cast<time_t>(*monoDeadline / 1'000'000'000),
-                                    static_cast<long>(*monoDeadline % 1'000'000'000)};
+long futexWait(std::atomic<std::uint32_t>* w, std::uint32_t seen, std::int64_t monoDeadline) noexcept {
+    const timespec ts{static_cast<time_t>(monoDeadline / 1'000'000'000),
+                      static_cast<long>(monoDeadline % 1'000'000'000)};
     // Not FUTEX_PRIVATE: the word is in memory shared by processes.
-    return syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(w), FUTEX_WAIT_BITSET, seen,
-                   monoDeadline ? &ts : nullptr, nullptr, FUTEX_BITSET_MATCH_ANY);
+    return syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(w), FUTEX_WAIT_BITSET, seen, &ts, nullptr,
+                   FUTEX_BITSET_MATCH_ANY);
 }
 
 void futexWake(std::atomic<std::uint32_t>* w, int n) noexcept {
     syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(w), FUTEX_WAKE, n, nullptr, nullptr, 0);
 }
 
+void writeU32(unsigned char* p, std::uint32_t v) noexcept { std::memcpy(p, &v, 4); }
+std::uint32_t readU32(const unsigned char* p) noexcept { std::uint32_t v; std::memcpy(&v, p, 4); return v; }
+
 } // namespace
 
 namespace detail {
 
-struct alignas(64) QueueState {
-    // Hot: touched by every put and get (under the mutex unless noted).
-    pthread_mutex_t mutex;
-    std::atomic<std::uint64_t> head{0};
-    std::atomic<std::uint64_t> tail{0};
-    std::atomic<std::uint64_t> count{0};      // read without the lock by empty()/qsize() and spinners
-    std::atomic<std::uint32_t> notEmptySeq{0};  // futex words: bumped when a waiter must look again
+struct QueueState {
+    // --- producers' line(s): only touched under putMutex ------------------------
+    alignas(64) pthread_mutex_t putMutex;
+    std::uint64_t pHead = 0;       // a copy of head, never above the real one
+    std::uint64_t pGot = 0;        // a copy of nGot (for maxItems)
+    std::uint64_t pLogTail = 0;    // redo log: != 0 while a put commits
+    std::uint64_t pLogPut = 0;
+    // --- published by producers ---------------------------------------------------
+    alignas(64) std::atomic<std::uint64_t> tail{0};
+    std::atomic<std::uint64_t> nPut{0};
+    // --- consumers' line: only touched under getMutex ----------------------------
+    alignas(64) pthread_mutex_t getMutex;
+    std::uint64_t cTail = 0;       // a copy of tail, never above the real one
+    std::uint64_t cLogHead = 0;    // redo log: != 0 while a get or putFront commits
+    std::uint64_t cLogGot = 0;
+    // --- published by consumers ---------------------------------------------------
+    alignas(64) std::atomic<std::uint64_t> head{0};
+    std::atomic<std::uint64_t> nGot{0};
+    // --- waiting: read on every operation, written only around a sleep -----------
+    alignas(64) std::atomic<std::uint32_t> notEmptySeq{0};   // futex words: bumped when a sleeper must look again
     std::atomic<std::uint32_t> notFullSeq{0};
-    std::atomic<std::uint32_t> notEmptyWaiters{0};  // sleepers (a killed sleeper leaves it too high:
-    std::atomic<std::uint32_t> notFullWaiters{0};   // that only costs wake syscalls, never a lost wake)
+    std::atomic<std::uint32_t> notEmptyWaiters{0};   // sleepers (a killed sleeper leaves it too high:
+    std::atomic<std::uint32_t> notFullWaiters{0};    // that only costs wake syscalls, never a lost wake)
     std::atomic<bool> closed{false};
-    // Cold.
+    // --- cold -------------------------------------------------------------------
     alignas(64) std::uint64_t magic = kMagic;
     std::uint64_t capacity = 0;
     std::uint64_t maxItems = 0;
@@ -93,23 +131,29 @@ struct alignas(64) QueueState {
     unsigned char* ring = nullptr;
 
     unsigned char* at(std::uint64_t pos) noexcept { return ring + pos % capacity; }
+    const unsigned char* at(std::uint64_t pos) const noexcept { return ring + pos % capacity; }
 
-    // Recounts the items after a process died holding the mutex.
-    void repair() noexcept {
-        std::uint64_t n = 0;
-        for (std::uint64_t p = head.load(std::memory_order_relaxed), t = tail.load(std::memory_order_relaxed); p < t;) {
-            std::uint32_t len;
-            std::memcpy(&len, at(p), 4);
-            if (len == kSkip) {
-                std::uint32_t skip;
-                std::memcpy(&skip, at(p) + 4, 4);
-                p += skip;
-            } else {
-                p += kHeader + round8(len);
-                ++n;
-            }
-        }
-        count.store(n, std::memory_order_relaxed);
+    std::uint64_t count() const noexcept {
+        const std::uint64_t got = nGot.load(std::memory_order_acquire);
+        const std::uint64_t put = nPut.load(std::memory_order_acquire);
+        const auto n = static_cast<std::int64_t>(put - got);
+        return n > 0 ? static_cast<std::uint64_t>(n) : 0;
+    }
+
+    // A producer locked putMutex from a process that died holding it.
+    void repairPut() noexcept {
+        if (pLogTail != 0 && tail.load(std::memory_order_relaxed) == pLogTail)
+            nPut.store(pLogPut, std::memory_order_release);   // committed: finish
+        pLogTail = 0;                                          // not committed: forget
+        pHead = head.load(std::memory_order_acquire);          // putFront may have died before fixing it
+        pGot = nGot.load(std::memory_order_acquire);
+    }
+    // Same for getMutex (a get or a putFront died).
+    void repairGet() noexcept {
+        if (cLogHead != 0 && head.load(std::memory_order_relaxed) == cLogHead)
+            nGot.store(cLogGot, std::memory_order_release);
+        cLogHead = 0;
+        cTail = tail.load(std::memory_order_acquire);
     }
 };
 
@@ -120,38 +164,43 @@ struct Queue::Shared : detail::QueueState {};
 // [SECTION] locking -------------------------------------------------------------------
 namespace {
 
-// Holds the queue's mutex for a scope. Spins briefly first: put and get hold
-// it for tens of ns, and sleeping in the kernel would make every unlock a
-// wake syscall.
-class QueueGuard {
-public:
-    explicit QueueGuard(detail::QueueState* s) : m_s(s) { lock(); }
-    ~QueueGuard() { if (m_locked) pthread_mutex_unlock(&m_s->mutex); }
-    QueueGuard(const QueueGuard&) = delete;
-    QueueGuard& operator=(const QueueGuard&) = delete;
-    void unlock() noexcept { pthread_mutex_unlock(&m_s->mutex); m_locked = false; }
-    void lock() {
-        int r = EBUSY;
-        for (int i = 0; i < kSpinLock; ++i) {
-            // Read-only spin on glibc's lock word, then one CAS attempt.
-            if (__atomic_load_n(&m_s->mutex.__data.__lock, __ATOMIC_RELAXED) == 0) {
-                r = pthread_mutex_trylock(&m_s->mutex);
-                if (r != EBUSY) break;
-            }
-            cpuRelax();
+using detail::QueueState;
+
+void lockRepairing(QueueState* s, pthread_mutex_t* m) {
+    int r = EBUSY;
+    for (int i = 0; i < kSpinLock; ++i) {
+        // Read-only spin on glibc's lock word, then one CAS attempt.
+        if (__atomic_load_n(&m->__data.__lock, __ATOMIC_RELAXED) == 0) {
+            r = pthread_mutex_trylock(m);
+            if (r != EBUSY) break;
         }
-        if (r == EBUSY) r = pthread_mutex_lock(&m_s->mutex);
-        if (r == EOWNERDEAD) {
-            m_s->repair();
-            pthread_mutex_consistent(&m_s->mutex);
-        } else if (r != 0) {
-            throw std::system_error(r, std::generic_category(), "queue mutex");
-        }
-        m_locked = true;
+        cpuRelax();
     }
+    if (r == EBUSY) r = pthread_mutex_lock(m);
+    if (r == EOWNERDEAD) {
+        if (m == &s->putMutex) s->repairPut();
+        else s->repairGet();
+        pthread_mutex_consistent(m);
+    } else if (r != 0) {
+        throw std::system_error(r, std::generic_category(), "queue mutex");
+    }
+}
+
+// Holds one of the queue's mutexes for a scope. Spins briefly first: put and
+// get hold it for tens of ns, and sleeping in the kernel would make every
+// unlock a wake syscall.
+class Guard {
+public:
+    Guard(QueueState* s, pthread_mutex_t* m) : m_s(s), m_m(m) { lock(); }
+    ~Guard() { if (m_locked) pthread_mutex_unlock(m_m); }
+    Guard(const Guard&) = delete;
+    Guard& operator=(const Guard&) = delete;
+    void unlock() noexcept { if (m_locked) { pthread_mutex_unlock(m_m); m_locked = false; } }
+    void lock() { lockRepairing(m_s, m_m); m_locked = true; }
 
 private:
-    detail::QueueState* m_s;
+    QueueState* m_s;
+    pthread_mutex_t* m_m;
     bool m_locked = false;
 };
 
@@ -159,8 +208,6 @@ private:
 
 // [SECTION] waiting -------------------------------------------------------------------
 namespace {
-
-using detail::QueueState;
 
 std::optional<std::int64_t> runDeadlineOf(bool block, const Queue::Timeout& timeout) {
     if (!block || !timeout) return std::nullopt;
@@ -172,64 +219,95 @@ bool expired(const std::optional<std::int64_t>& runDeadline) noexcept {
     return runDeadline && runNow() >= *runDeadline;
 }
 
-// Waits (guard released meanwhile) until `ready()` may have become true, the
-// queue was closed, or the deadline passed; returns with the guard held. First
-// spins without the lock, because the other side usually answers within
-// microseconds and a sleeping waiter would make its every call a wake syscall;
-// only then sleeps on the futex, showing WaitQueue on the lane.
+// Waits, holding no lock, until `ready()` may have become true, the queue was
+// closed, or the deadline passed. `ready` is a lock-free hint; the caller
+// re-checks under its lock. First spins (the other side usually answers
+// within microseconds, and a sleeper would make its every call a wake
+// syscall), then yields the core a few times (on an oversubscribed machine the
+// other side may need this very core), then sleeps on the futex, showing
+// WaitQueue on the lane.
+//
+// The sleep is the waiter half of a Dekker handshake, seq_cst on both sides:
+// the waiter registers (waiters++), reads the sequence, re-checks ready() and
+// sleeps on the value it read; the waker commits, then reads waiters and, if
+// anyone is registered, bumps the sequence and wakes. Either the waker sees
+// the registration, or the re-check sees the commit.
 template <class Ready>
-void waitFor(QueueState* s, QueueGuard& g, std::atomic<std::uint32_t>& seq, std::atomic<std::uint32_t>& waiters,
+void waitFor(QueueState* s, std::atomic<std::uint32_t>& seq, std::atomic<std::uint32_t>& waiters,
              const std::optional<std::int64_t>& runDeadline, std::optional<detail::ScopedWorkerState>& st,
              Ready ready) {
-    g.unlock();
-    for (int i = 0; i < kSpinWait; ++i) {
-        if (ready() || s->closed.load(std::memory_order_relaxed)) break;
-        if ((i & 63) == 63 && expired(runDeadline)) break;
-        cpuRelax();
+    auto done = [&] { return ready() || s->closed.load(std::memory_order_acquire); };
+    int backoff = 16;
+    for (int i = 0; i < kSpinWait; i += backoff) {
+        if (done()) return;
+        if ((i & 255) < backoff && expired(runDeadline)) return;
+        for (int k = 0; k < backoff; ++k) cpuRelax();
+        backoff = std::min(backoff * 2, 64);
     }
-    g.lock();
-    if (ready() || s->closed.load(std::memory_order_relaxed) || expired(runDeadline)) return;
-    const std::uint32_t seen = seq.load(std::memory_order_relaxed);
-    waiters.fetch_add(1, std::memory_order_relaxed);
-    g.unlock();
-    if (!st) st.emplace(WorkerState::WaitQueue);
-    futexWait(&seq, seen, runDeadline ? std::optional(detail::monoDeadlineFor(*runDeadline)) : std::nullopt);
-    g.lock();
-    waiters.fetch_sub(1, std::memory_order_relaxed);
+    for (int i = 0; i < kYieldWait; ++i) {
+        if (done() || expired(runDeadline)) return;
+        sched_yield();
+    }
+    waiters.fetch_add(1, std::memory_order_seq_cst);
+    const std::uint32_t seen = seq.load(std::memory_order_seq_cst);
+    if (!done() && !expired(runDeadline)) {
+        if (!st) st.emplace(WorkerState::WaitQueue);
+        std::int64_t mono = monoNow() + kMaxSleepNs;
+        if (runDeadline) mono = std::min(mono, detail::monoDeadlineFor(*runDeadline));
+        futexWait(&seq, seen, mono);
+    }
+    waiters.fetch_sub(1, std::memory_order_seq_cst);
 }
 
-// Called with the lock held after a change the other side waits for: bumps the
-// sequence only when somebody sleeps, so the common case costs no syscall.
-bool markWake(std::atomic<std::uint32_t>& seq, std::atomic<std::uint32_t>& waiters) noexcept {
-    if (waiters.load(std::memory_order_relaxed) == 0) return false;
-    seq.fetch_add(1, std::memory_order_relaxed);
-    return true;
+// After a commit (a seq_cst store): wakes sleepers on `seq` if any registered.
+void wakeIfWaiting(std::atomic<std::uint32_t>& seq, std::atomic<std::uint32_t>& waiters, int n) noexcept {
+    if (waiters.load(std::memory_order_seq_cst) == 0) return;
+    seq.fetch_add(1, std::memory_order_seq_cst);
+    futexWake(&seq, n);
 }
 
-// Whether a record of `rec` bytes fits now at the back (or the front), counting
-// the skip marker it needs when it cannot be contiguous. Exact: waiters use it
-// too, so an approximation could leave a putter asleep with room available.
+// Bytes a record of `rec` bytes takes when put at the back with the tail at
+// `tail`, counting the skip marker it needs when it cannot be contiguous; or
+// at the front with the head at `head`. Exact: waiters use it too, so an
+// approximation could leave a putter asleep with room available.
 bool splitAtFront(std::uint64_t head, std::uint64_t rec, std::uint64_t cap) noexcept {
     const std::uint64_t hpos = head % cap;
     return hpos != 0 && hpos < rec;
 }
-std::uint64_t need(const QueueState* s, std::uint64_t rec, bool front) noexcept {
-    const std::uint64_t cap = s->capacity;
-    if (front) {
-        const std::uint64_t head = s->head.load(std::memory_order_relaxed);
-        return splitAtFront(head, rec, cap) ? head % cap + rec : rec;
-    }
-    const std::uint64_t contiguous = cap - s->tail.load(std::memory_order_relaxed) % cap;
+std::uint64_t needBack(std::uint64_t tail, std::uint64_t rec, std::uint64_t cap) noexcept {
+    const std::uint64_t contiguous = cap - tail % cap;
     return rec <= contiguous ? rec : contiguous + rec;
 }
-bool fits(const QueueState* s, std::uint64_t rec, bool front) noexcept {
-    if (s->maxItems != 0 && s->count.load(std::memory_order_relaxed) >= s->maxItems) return false;
-    const std::uint64_t used = s->tail.load(std::memory_order_relaxed) - s->head.load(std::memory_order_relaxed);
-    return used + need(s, rec, front) <= s->capacity;
+std::uint64_t needFront(std::uint64_t head, std::uint64_t rec, std::uint64_t cap) noexcept {
+    return splitAtFront(head, rec, cap) ? head % cap + rec : rec;
 }
 
-void writeU32(unsigned char* p, std::uint32_t v) noexcept { std::memcpy(p, &v, 4); }
-std::uint32_t readU32(const unsigned char* p) noexcept { std::uint32_t v; std::memcpy(&v, p, 4); return v; }
+// Lock-free hint for a sleeping putter: would the record fit now?
+bool mayFit(const QueueState* s, std::uint64_t rec, bool front) noexcept {
+    if (s->maxItems != 0 && s->count() >= s->maxItems) return false;
+    const std::uint64_t head = s->head.load(std::memory_order_seq_cst);
+    const std::uint64_t tail = s->tail.load(std::memory_order_seq_cst);
+    const std::uint64_t need = front ? needFront(head, rec, s->capacity) : needBack(tail, rec, s->capacity);
+    return tail - head + need <= s->capacity;
+}
+
+// Lock-free hint for a sleeping getter.
+bool mayHaveItem(const QueueState* s) noexcept {
+    return s->tail.load(std::memory_order_seq_cst) != s->head.load(std::memory_order_seq_cst);
+}
+
+// Under getMutex: moves `h` past skip markers up to the tail; false when it
+// reaches the tail (nothing to get).
+bool findRecord(QueueState* s, std::uint64_t& h) noexcept {
+    for (;;) {
+        if (h == s->cTail) {
+            s->cTail = s->tail.load(std::memory_order_acquire);
+            if (h == s->cTail) return false;
+        }
+        if (readU32(s->at(h)) != kSkip) return true;
+        h += readU32(s->at(h) + 4);
+    }
+}
 
 void emitAt(std::int64_t t, EventKind k, std::int32_t obj, std::uint64_t a, std::uint64_t b) noexcept {
     if (auto* r = currentRing()) r->emitAt(t, k, obj, a, b);
@@ -248,7 +326,11 @@ Queue::Queue(QueueOptions opts) {
     pthread_mutexattr_init(&attr);
     pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
     pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST);
-    const int r = pthread_mutex_init(&s->mutex, &attr);
+    int r = pthread_mutex_init(&s->putMutex, &attr);
+    if (r == 0) {
+        r = pthread_mutex_init(&s->getMutex, &attr);
+        if (r != 0) pthread_mutex_destroy(&s->putMutex);
+    }
     pthread_mutexattr_destroy(&attr);
     if (r != 0) {
         arena().deallocate(mem);
@@ -259,8 +341,11 @@ Queue::Queue(QueueOptions opts) {
     s->maxItems = opts.maxItems;
     s->id = detail::nextObjectId();
     // Positions start far from zero so putFront can move head backwards.
-    s->head.store(cap << 20, std::memory_order_relaxed);
-    s->tail.store(cap << 20, std::memory_order_relaxed);
+    const std::uint64_t start = cap << 20;
+    s->head.store(start, std::memory_order_relaxed);
+    s->tail.store(start, std::memory_order_relaxed);
+    s->pHead = start;
+    s->cTail = start;
     m_s = s;
     m_owner = true;
     if (auto* rec = Recorder::active()) rec->trace().addQueue(ObjectInfo{s->id, std::move(opts.name)});
@@ -269,7 +354,8 @@ Queue::Queue(QueueOptions opts) {
 Queue::~Queue() {
     if (m_owner && m_s) {
         m_s->magic = 0;
-        pthread_mutex_destroy(&m_s->mutex);
+        pthread_mutex_destroy(&m_s->putMutex);
+        pthread_mutex_destroy(&m_s->getMutex);
         m_s->~Shared();
         arena().deallocate(m_s);
     }
@@ -313,30 +399,32 @@ void Queue::putImpl(std::string_view item, bool block, Timeout timeout, bool fro
     std::int64_t t = monoNow();
     std::optional<detail::ScopedWorkerState> st;
     std::uint64_t itemId = 0;
-    bool wake = false;
-    {
-        QueueGuard g(s);
-        for (;;) {
-            if (s->closed.load(std::memory_order_relaxed)) throw QueueClosed();
-            if (fits(s, rec, front)) {
-                std::uint64_t at;
-                if (!front) {
-                    at = s->tail.load(std::memory_order_relaxed);
-                    const std::uint64_t contiguous = cap - at % cap;
-                    if (rec > contiguous) {
-                        writeU32(s->at(at), kSkip);
-                        writeU32(s->at(at) + 4, static_cast<std::uint32_t>(contiguous));
-                        at += contiguous;
-                    }
-                } else {
-                    at = s->head.load(std::memory_order_relaxed);
-                    if (splitAtFront(at, rec, cap)) {
-                        const std::uint64_t hpos = at % cap;
-                        at -= hpos;   // the start of the lap: a marker there skips to the old head
-                        writeU32(s->at(at), kSkip);
-                        writeU32(s->at(at) + 4, static_cast<std::uint32_t>(hpos));
-                    }
-                    at -= rec;
+    for (;;) {
+        Guard gp(s, &s->putMutex);
+        std::optional<Guard> gg;
+        if (front) gg.emplace(s, &s->getMutex);   // putFront moves the consumers' end
+        if (s->closed.load(std::memory_order_relaxed)) throw QueueClosed();
+        bool fits;
+        if (!front) {
+            const std::uint64_t tail = s->tail.load(std::memory_order_relaxed);
+            const std::uint64_t need = needBack(tail, rec, cap);
+            auto roomy = [&] {
+                return (s->maxItems == 0 || s->nPut.load(std::memory_order_relaxed) - s->pGot < s->maxItems) &&
+                       tail - s->pHead + need <= cap;
+            };
+            fits = roomy();
+            if (!fits) {   // the cached consumer end looks full: look at the real one
+                s->pHead = s->head.load(std::memory_order_acquire);
+                s->pGot = s->nGot.load(std::memory_order_acquire);
+                fits = roomy();
+            }
+            if (fits) {
+                std::uint64_t at = tail;
+                const std::uint64_t contiguous = cap - at % cap;
+                if (rec > contiguous) {
+                    writeU32(s->at(at), kSkip);
+                    writeU32(s->at(at) + 4, static_cast<std::uint32_t>(contiguous));
+                    at += contiguous;
                 }
                 itemId = detail::nextItemId();
                 unsigned char* p = s->at(at);
@@ -344,23 +432,53 @@ void Queue::putImpl(std::string_view item, bool block, Timeout timeout, bool fro
                 writeU32(p + 4, 0);
                 std::memcpy(p + 8, &itemId, 8);
                 std::memcpy(p + kHeader, item.data(), item.size());
-                if (!front) s->tail.store(at + rec, std::memory_order_release);   // the commit
-                else s->head.store(at, std::memory_order_release);               // the commit
-                break;
+                const std::uint64_t n = s->nPut.load(std::memory_order_relaxed) + 1;
+                s->pLogPut = n;
+                s->pLogTail = at + rec;
+                s->tail.store(at + rec, std::memory_order_seq_cst);   // the commit
+                s->nPut.store(n, std::memory_order_release);
+                s->pLogTail = 0;
             }
-            if (!block || expired(runDeadline)) {
-                g.unlock();
-                traceEmit(EventKind::QueueFull, s->id);
-                throw QueueFull();
+        } else {
+            std::uint64_t head = s->head.load(std::memory_order_relaxed);
+            const std::uint64_t tail = s->tail.load(std::memory_order_relaxed);
+            fits = (s->maxItems == 0 || s->count() < s->maxItems) && tail - head + needFront(head, rec, cap) <= cap;
+            if (fits) {
+                std::uint64_t at = head;
+                if (splitAtFront(at, rec, cap)) {
+                    const std::uint64_t hpos = at % cap;
+                    at -= hpos;   // the start of the lap: a marker there skips to the old head
+                    writeU32(s->at(at), kSkip);
+                    writeU32(s->at(at) + 4, static_cast<std::uint32_t>(hpos));
+                }
+                at -= rec;
+                itemId = detail::nextItemId();
+                unsigned char* p = s->at(at);
+                writeU32(p, static_cast<std::uint32_t>(item.size()));
+                writeU32(p + 4, 0);
+                std::memcpy(p + 8, &itemId, 8);
+                std::memcpy(p + kHeader, item.data(), item.size());
+                const std::uint64_t n = s->nGot.load(std::memory_order_relaxed) - 1;
+                s->cLogGot = n;
+                s->cLogHead = at;
+                s->head.store(at, std::memory_order_seq_cst);   // the commit
+                s->nGot.store(n, std::memory_order_release);
+                s->cLogHead = 0;
+                s->pHead = at;   // the producers' copies must never be above the real ones
+                s->pGot = n;
             }
-            waitFor(s, g, s->notFullSeq, s->notFullWaiters, runDeadline, st,
-                    [s, rec, front] { return fits(s, rec, front); });
-            t = monoNow();
         }
-        s->count.store(s->count.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
-        wake = markWake(s->notEmptySeq, s->notEmptyWaiters);
+        if (fits) break;
+        gg.reset();
+        gp.unlock();
+        if (!block || expired(runDeadline)) {
+            traceEmit(EventKind::QueueFull, s->id);
+            throw QueueFull();
+        }
+        waitFor(s, s->notFullSeq, s->notFullWaiters, runDeadline, st, [s, rec, front] { return mayFit(s, rec, front); });
+        t = monoNow();
     }
-    if (wake) futexWake(&s->notEmptySeq, 1);
+    wakeIfWaiting(s->notEmptySeq, s->notEmptyWaiters, 1);
     st.reset();
     emitAt(t, EventKind::QueuePut, s->id, itemId, traceText(preview(item)));
 }
@@ -373,35 +491,42 @@ void Queue::getInto(std::string& out, bool block, Timeout timeout) {
     const auto runDeadline = runDeadlineOf(block, timeout);
     std::optional<detail::ScopedWorkerState> st;
     std::uint64_t itemId = 0;
-    bool wake = false;
-    {
-        QueueGuard g(s);
-        for (;;) {
-            if (s->count.load(std::memory_order_relaxed) > 0) {
-                std::uint64_t h = s->head.load(std::memory_order_relaxed);
-                std::uint32_t len;
-                while ((len = readU32(s->at(h))) == kSkip) h += readU32(s->at(h) + 4);
+    for (;;) {
+        {
+            Guard g(s, &s->getMutex);
+            std::uint64_t h = s->head.load(std::memory_order_relaxed);
+            bool have = findRecord(s, h);
+            // Closed and empty: look once more, since the close may have
+            // come right after a put this process has not seen yet.
+            if (!have && s->closed.load(std::memory_order_acquire)) {
+                have = findRecord(s, h);   // h == cTail here: reloads the tail
+                if (!have) throw QueueClosed();
+            }
+            if (have) {
                 const unsigned char* p = s->at(h);
+                const std::uint32_t len = readU32(p);
                 std::memcpy(&itemId, p + 8, 8);
                 out.assign(reinterpret_cast<const char*>(p + kHeader), len);
-                s->head.store(h + kHeader + round8(len), std::memory_order_release);   // the commit
-                s->count.store(s->count.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
-                wake = markWake(s->notFullSeq, s->notFullWaiters);
+                std::uint64_t nh = h + kHeader + round8(len);
+                findRecord(s, nh);   // past any markers, so head == tail means empty
+                const std::uint64_t n = s->nGot.load(std::memory_order_relaxed) + 1;
+                s->cLogGot = n;
+                s->cLogHead = nh;
+                s->head.store(nh, std::memory_order_seq_cst);   // the commit
+                s->nGot.store(n, std::memory_order_release);
+                s->cLogHead = 0;
                 break;
             }
-            if (s->closed.load(std::memory_order_relaxed)) throw QueueClosed();
-            if (!block || expired(runDeadline)) {
-                g.unlock();
-                traceEmit(EventKind::QueueEmpty, s->id);
-                throw QueueEmpty();
-            }
-            waitFor(s, g, s->notEmptySeq, s->notEmptyWaiters, runDeadline, st,
-                    [s] { return s->count.load(std::memory_order_relaxed) > 0; });
         }
+        if (!block || expired(runDeadline)) {
+            traceEmit(EventKind::QueueEmpty, s->id);
+            throw QueueEmpty();
+        }
+        waitFor(s, s->notEmptySeq, s->notEmptyWaiters, runDeadline, st, [s] { return mayHaveItem(s); });
     }
     // Every sleeping putter looks again: items differ in size, so freeing room
     // for one says nothing about which of them now fits.
-    if (wake) futexWake(&s->notFullSeq, INT_MAX);
+    wakeIfWaiting(s->notFullSeq, s->notFullWaiters, INT_MAX);
     st.reset();
     traceEmit(EventKind::QueueGet, s->id, itemId, traceText(preview(out)));
 }
@@ -412,28 +537,31 @@ std::string Queue::get(bool block, Timeout timeout) {
     return out;
 }
 
-// Snapshots read the count without the lock, unless a process died holding it:
-// then the count may be off by one until someone locks and repairs it, so we do.
+// Snapshots read the counters without a lock, unless a process died holding
+// one: then a counter may be off by one until someone locks and repairs it, so
+// we do.
 static void repairIfOwnerDied(detail::QueueState* s) {
-    if (__atomic_load_n(&s->mutex.__data.__lock, __ATOMIC_RELAXED) & FUTEX_OWNER_DIED) QueueGuard g(s);
+    if (__atomic_load_n(&s->putMutex.__data.__lock, __ATOMIC_RELAXED) & FUTEX_OWNER_DIED) Guard g(s, &s->putMutex);
+    if (__atomic_load_n(&s->getMutex.__data.__lock, __ATOMIC_RELAXED) & FUTEX_OWNER_DIED) Guard g(s, &s->getMutex);
 }
 bool Queue::empty() const {
     repairIfOwnerDied(m_s);
-    return m_s->count.load(std::memory_order_relaxed) == 0;
+    return m_s->count() == 0;
 }
 std::size_t Queue::qsize() const {
     repairIfOwnerDied(m_s);
-    return m_s->count.load(std::memory_order_relaxed);
+    return m_s->count();
 }
-bool Queue::closed() const { return m_s->closed.load(std::memory_order_relaxed); }
+bool Queue::closed() const { return m_s->closed.load(std::memory_order_acquire); }
 
 void Queue::close() {
     {
-        QueueGuard g(m_s);
+        Guard gp(m_s, &m_s->putMutex);
+        Guard gg(m_s, &m_s->getMutex);
         if (m_s->closed.load(std::memory_order_relaxed)) return;
-        m_s->closed.store(true, std::memory_order_relaxed);
-        m_s->notEmptySeq.fetch_add(1, std::memory_order_relaxed);
-        m_s->notFullSeq.fetch_add(1, std::memory_order_relaxed);
+        m_s->closed.store(true, std::memory_order_seq_cst);
+        m_s->notEmptySeq.fetch_add(1, std::memory_order_seq_cst);
+        m_s->notFullSeq.fetch_add(1, std::memory_order_seq_cst);
     }
     futexWake(&m_s->notEmptySeq, INT_MAX);
     futexWake(&m_s->notFullSeq, INT_MAX);

@@ -75,6 +75,41 @@ int getUntilClosed(std::span<const std::string> args) {
     return 1;
 }
 
+// Stress: `n` blocking puts (or gets) of tiny items; every blocking call has a
+// 10 s timeout, so a lost wake-up shows as exit code 4 instead of a hang.
+int stressPut(std::span<const std::string> args) {
+    Queue q = Queue::fromArg(args[0]);
+    const int first = std::stoi(args[1]), n = std::stoi(args[2]);
+    try {
+        for (int i = first; i < first + n; ++i) q.put(std::to_string(i), true, 10s);
+    } catch (const parviz::QueueFull&) {
+        return 4;
+    }
+    return 0;
+}
+int stressGet(std::span<const std::string> args) {
+    Queue q = Queue::fromArg(args[0]);
+    Queue out = Queue::fromArg(args[1]);
+    const int n = std::stoi(args[2]);
+    long sum = 0;
+    try {
+        for (int i = 0; i < n; ++i) sum += std::stol(q.get(true, 10s));
+    } catch (const parviz::QueueEmpty&) {
+        return 4;
+    }
+    out.put(std::to_string(sum));
+    return 0;
+}
+// Waits for one item (a sentinel, as a pool worker does) with a deadline.
+int getOneSentinel(std::span<const std::string> args) {
+    Queue q = Queue::fromArg(args[0]);
+    try {
+        return q.get(true, 10s) == "None" ? 0 : 5;
+    } catch (const parviz::QueueEmpty&) {
+        return 4;
+    }
+}
+
 // Puts and gets as fast as it can, forever.
 int churn(std::span<const std::string> args) {
     Queue q = Queue::fromArg(args[0]);
@@ -235,6 +270,55 @@ TEST_CASE("many producers and consumers: every item is got exactly once", "[queu
     CHECK(dup == 0);
     CHECK(seen.begin()->first == 0);
     CHECK(seen.rbegin()->first == producers * perProducer - 1);
+}
+
+TEST_CASE("stress: many short blocking puts and gets through a tiny queue never lose a wake-up", "[queue][stress]") {
+    // 256 bytes hold ~10 items and maxItems 2 keeps both ends blocking all the
+    // time: every put and get goes through the sleep/wake handshake often.
+    const std::size_t maxItems = GENERATE(0u, 2u);
+    Queue q(QueueOptions{"tiny", 256, maxItems});
+    Queue sums(QueueOptions{"sums"});
+    constexpr int kProducers = 3, kConsumers = 3, kPerProducer = 20000;
+    constexpr int kPerConsumer = kProducers * kPerProducer / kConsumers;
+    std::vector<Process> ps;
+    for (int i = 0; i < kProducers; ++i)
+        ps.emplace_back(stressPut, std::vector<std::string>{q.toArg(), std::to_string(i * kPerProducer),
+                                                            std::to_string(kPerProducer)});
+    for (int i = 0; i < kConsumers; ++i)
+        ps.emplace_back(stressGet, std::vector<std::string>{q.toArg(), sums.toArg(), std::to_string(kPerConsumer)});
+    const std::int64_t t0 = parviz::monoNow();
+    for (auto& p : ps) p.start();
+    bool allDone = true;
+    for (auto& p : ps) allDone = p.join(30s) && allDone;
+    INFO("seconds: " << secondsSince(t0));
+    REQUIRE(allDone);
+    for (auto& p : ps) CHECK(p.exitcode() == 0);
+    long total = 0;
+    for (int i = 0; i < kConsumers; ++i) total += std::stol(sums.get(false));
+    const long n = kProducers * kPerProducer;
+    CHECK(total == n * (n - 1) / 2);
+    CHECK(q.empty());
+}
+
+TEST_CASE("stress: sentinels put one by one reach every blocked getter (the pool's join at Queue level)",
+          "[queue][stress]") {
+    // Pool::join puts one sentinel per worker while the workers sleep in get.
+    // Each round: N getters block, then N sentinels; all must finish.
+    for (int round = 0; round < 60; ++round) {
+        const int n = 2 + round % 4;
+        Queue q(QueueOptions{"pool tasks", 4096});
+        std::vector<Process> ps;
+        for (int i = 0; i < n; ++i) ps.emplace_back(getOneSentinel, std::vector<std::string>{q.toArg()});
+        for (auto& p : ps) p.start();
+        if (round % 2) std::this_thread::sleep_for(std::chrono::microseconds(200 * (round % 7)));
+        for (int i = 0; i < n; ++i) q.put("None");
+        bool allDone = true;
+        for (auto& p : ps) allDone = p.join(20s) && allDone;
+        INFO("round " << round << ", getters " << n);
+        REQUIRE(allDone);
+        for (auto& p : ps) CHECK(p.exitcode() == 0);
+        CHECK(q.empty());
+    }
 }
 
 TEST_CASE("an item bigger than maxItemBytes is rejected with a length_error naming the sizes", "[queue]") {
