@@ -302,7 +302,8 @@ void GuiApp::layoutAndDraw() {
     const ImVec2 ds = ImGui::GetIO().DisplaySize;
     const float fh = ImGui::GetFontSize();
     // Controls: two rows of widgets plus the caption line.
-    const float controlsH = std::round(fh * 3 + 26);
+    const float rows = static_cast<float>(controlsRows(ds.x, fh));
+    const float controlsH = std::round(rows * (fh + 8) + 4);
     const float rightW = std::round(std::max(300.0f, ds.x * 0.32f));
     const float leftW = ds.x - rightW;
     const float bodyH = ds.y - controlsH;

@@ -158,17 +158,29 @@ void statusLine(GuiApp& app) {
 
 } // namespace
 
+int controlsRows(float displayWidth, float fontSize) { return displayWidth / fontSize < 62 ? 4 : 3; }
+
 void drawControlsPanel(GuiApp& app, const Rect& r) {
     if (beginPanel("Controls", r, ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar)) {
+        // Large type (presentation) does not fit three groups on one row at
+        // 1280 px: the file buttons and toggles then get a row of their own.
+        const bool compact = controlsRows(ImGui::GetIO().DisplaySize.x, ImGui::GetFontSize()) == 4;
         scenarioPicker(app);
         ImGui::SameLine();
         runButtons(app);
-        ImGui::SameLine();
-        fileButtons(app);
-        ImGui::SameLine();
-        classroomToggles(app);
+        if (!compact) {
+            ImGui::SameLine();
+            fileButtons(app);
+            ImGui::SameLine();
+            classroomToggles(app);
+        }
 
         runOptions(app);
+        if (compact) {
+            fileButtons(app);
+            ImGui::SameLine();
+            classroomToggles(app);
+        }
         ImGui::SameLine();
         ImGui::TextDisabled("|");
         ImGui::SameLine();

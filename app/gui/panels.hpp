@@ -7,6 +7,7 @@
 namespace parviz::gui {
 
 void drawControlsPanel(GuiApp& app, const Rect& r);    // controls_panel.cpp (+ caption line)
+int controlsRows(float displayWidth, float fontSize);   // rows the controls need (caption included)
 void drawTimelinePanel(GuiApp& app, const Rect& r);    // timeline/timeline_panel.cpp
 void drawQueuePanel(GuiApp& app, const Rect& r);       // queue_panel.cpp
 void drawLockPanel(GuiApp& app, const Rect& r);        // lock_panel.cpp

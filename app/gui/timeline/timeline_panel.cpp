@@ -24,8 +24,14 @@ void legend(GuiApp& app) {
                             {LaneState::WaitLock, "wait lock"},   {LaneState::Runnable, "runnable"},
                             {LaneState::Stopped, "stopped"},      {LaneState::Killed, "killed"}};
     const float s = ImGui::GetFontSize() * 0.7f;
+    bool cut = false;
     for (const Entry& e : states) {
         const LaneState st = e.state;
+        // Stop before an entry would overflow; the rest go into a tooltip.
+        if (ImGui::GetContentRegionAvail().x < s + 3 + ImGui::CalcTextSize(e.label).x + ImGui::GetFontSize() * 1.5f) {
+            cut = true;
+            break;
+        }
         ImVec2 p = ImGui::GetCursorScreenPos();
         p.y += (ImGui::GetTextLineHeight() - s) / 2;
         ImGui::GetWindowDrawList()->AddRectFilled(p, ImVec2(p.x + s, p.y + s), stateColour(st, th));
@@ -33,6 +39,15 @@ void legend(GuiApp& app) {
         ImGui::SameLine(0, 3);
         ImGui::TextUnformatted(e.label);
         ImGui::SameLine(0, 10);
+    }
+    if (cut) {
+        ImGui::TextDisabled("...");
+        if (ImGui::IsItemHovered()) {
+            ImGui::BeginTooltip();
+            for (const Entry& e : states) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(stateColour(e.state, th)), "%s", e.label);
+            ImGui::EndTooltip();
+        }
+        ImGui::SameLine();
     }
 }
 
