@@ -1,15 +1,23 @@
 """CPython counterpart of bench_lock: multiprocessing.Lock contended by two
-processes, each doing acquire+release in a loop. Prints the median ops/s
-(one op = one acquire+release pair).
+processes, each doing acquire+release in a loop. Both processes start, meet
+at a barrier, and only then loop, so they really contend for the whole
+measured time (the clock starts when the barrier releases them). Pinned to
+two different cores when there are two, as bench_lock pins its processes, so
+the two loops really run at the same instant instead of taking turns. Prints the
+median ops/s (one op = one acquire+release pair).
 Usage: lock_cpython.py [ops per process] [runs]"""
 import multiprocessing as mp
+import os
 import statistics
 import sys
 import time
 
 
-def hammer(lock, n):
+def hammer(lock, barrier, n, core):
+    if core is not None:
+        os.sched_setaffinity(0, {core})   # as bench_lock pins its two processes
     acquire, release = lock.acquire, lock.release
+    barrier.wait()
     for _ in range(n):
         acquire()
         release()
@@ -22,10 +30,14 @@ def main():
     rates = []
     for _ in range(runs):
         lock = mp.Lock()
-        ps = [mp.Process(target=hammer, args=(lock, n)) for _ in range(2)]
-        t0 = time.perf_counter()
+        barrier = mp.Barrier(3)   # the two hammers and this process
+        cores = sorted(os.sched_getaffinity(0))
+        pin = [cores[0], cores[1]] if len(cores) >= 2 else [None, None]
+        ps = [mp.Process(target=hammer, args=(lock, barrier, n, pin[i])) for i in range(2)]
         for p in ps:
             p.start()
+        barrier.wait()
+        t0 = time.perf_counter()
         for p in ps:
             p.join()
         rates.append(2 * n / (time.perf_counter() - t0))

@@ -10,11 +10,13 @@
 #include "parviz/tracer.hpp"
 #include "worker_state.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <charconv>
 #include <ctime>
 #include <pthread.h>
+#include <sched.h>
 #include <stdexcept>
 #include <system_error>
 
@@ -29,6 +31,10 @@ struct LockState {
     std::atomic<pid_t> ownerPid{0};
     std::atomic<ProcId> ownerProc{0};
     std::atomic<std::int64_t> since{0};
+    // Time of the last release, written before the unlock: an acquirer whose
+    // clock read came earlier reads the clock again, so in the trace every
+    // acquire follows the release it waited for.
+    std::atomic<std::int64_t> lastRelease{0};
     alignas(64) std::uint64_t magic = 0;
     std::int32_t id = 0;
 };
@@ -40,9 +46,14 @@ struct Lock::Shared : detail::LockState {};
 namespace {
 
 constexpr std::uint64_t kMagic = 0x70617276697a4c4bull;   // "parvizLK"
-// Critical sections are usually short: spinning this long (a few µs) before
+// Critical sections are usually short: spinning a while (tens of µs) before
 // sleeping keeps the releaser from paying a wake syscall for every release.
-constexpr int kSpin = 1000;
+// The spinner backs off exponentially: every look at the lock word pulls its
+// cache line away from the owner (30-300 ns a trip here), so looking at it
+// every few ns would make the owner's own acquire and release slow.
+constexpr int kSpinPauses = 2000;   // ~70 µs of pause instructions in all
+constexpr int kMaxBackoff = 128;    // pauses between two looks, at most
+constexpr int kYields = 8;          // then give the core away a few times (oversubscribed machine)
 
 inline void cpuRelax() noexcept {
 #if defined(__x86_64__) || defined(__i386__)
@@ -54,12 +65,20 @@ void emitAt(std::int64_t t, EventKind k, std::int32_t obj, std::uint64_t a = 0, 
     if (auto* r = currentRing()) r->emitAt(t, k, obj, a, 0, flags);
 }
 
+bool looksFree(pthread_mutex_t* m) noexcept { return __atomic_load_n(&m->__data.__lock, __ATOMIC_RELAXED) == 0; }
+
+// Read-only until glibc's lock word looks free, then one CAS attempt.
 int spinTryLock(pthread_mutex_t* m) noexcept {
     int r = pthread_mutex_trylock(m);
-    for (int i = 0; r == EBUSY && i < kSpin; ++i) {
-        cpuRelax();
-        // Read-only until glibc's lock word looks free, then one CAS attempt.
-        if (__atomic_load_n(&m->__data.__lock, __ATOMIC_RELAXED) == 0) r = pthread_mutex_trylock(m);
+    int backoff = 4;
+    for (int spent = 0; r == EBUSY && spent < kSpinPauses; spent += backoff) {
+        for (int k = 0; k < backoff; ++k) cpuRelax();
+        backoff = std::min(backoff * 2, kMaxBackoff);
+        if (looksFree(m)) r = pthread_mutex_trylock(m);
+    }
+    for (int i = 0; r == EBUSY && i < kYields; ++i) {
+        sched_yield();
+        if (looksFree(m)) r = pthread_mutex_trylock(m);
     }
     return r;
 }
@@ -124,7 +143,12 @@ AcquireResult Lock::acquire(bool block, Timeout timeout) {
         if (timeout->count() < 0) throw std::invalid_argument("'timeout' must be a non-negative number");
         runDeadline = runNow() + timeout->count();
     }
-    int r = block ? spinTryLock(&s->mutex) : pthread_mutex_trylock(&s->mutex);
+    // Read before the CAS, so a free lock costs no clock read inside the
+    // critical section (re-read below if a release came after it).
+    std::int64_t t = monoNow();
+    int r = pthread_mutex_trylock(&s->mutex);
+    const bool atOnce = r == 0;
+    if (r == EBUSY && block) r = spinTryLock(&s->mutex);
     if (r == EBUSY && block) {
         traceEmit(EventKind::LockWait, s->id);
         detail::ScopedWorkerState st(WorkerState::WaitLock);
@@ -158,7 +182,7 @@ AcquireResult Lock::acquire(bool block, Timeout timeout) {
     } else if (r != 0) {
         throw std::system_error(r, std::generic_category(), "lock acquire");
     }
-    const std::int64_t t = monoNow();
+    if (!atOnce || t <= s->lastRelease.load(std::memory_order_relaxed)) t = monoNow();
     s->since.store(t, std::memory_order_relaxed);
     s->ownerProc.store(currentProc(), std::memory_order_relaxed);
     s->ownerPid.store(detail::selfPid(), std::memory_order_release);
@@ -176,6 +200,7 @@ void Lock::release() {
     // Taken while still holding it, so this release is earlier in the trace
     // than the next owner's acquire.
     const std::int64_t t = monoNow();
+    s->lastRelease.store(t, std::memory_order_relaxed);
     s->ownerPid.store(0, std::memory_order_relaxed);
     const int r = pthread_mutex_unlock(&s->mutex);
     if (r != 0) {

@@ -166,3 +166,54 @@ TEST_CASE("two processes incrementing under the lock lose no update", "[lock]") 
     CHECK(b.exitcode() == 0);
     CHECK(counter.get(false) == "10000");
 }
+
+namespace {
+int hammerBare(std::span<const std::string> args) {
+    Lock l = Lock::fromArg(args[0]);
+    const int n = std::stoi(args[1]);
+    for (int i = 0; i < n; ++i) {
+        l.acquire();
+        l.release();
+    }
+    return 0;
+}
+} // namespace
+
+TEST_CASE("in the trace of a contended lock, holds never overlap: each acquire comes after the previous release",
+          "[lock]") {
+    // The acquire's clock is read before the CAS when the lock is free at
+    // once; this checks it is re-read whenever a release came in between.
+    parviz::RecorderOptions ro;
+    ro.cores = parviz::CorePref::Off;
+    ro.ringEvents = std::size_t{1} << 18;
+    parviz::Recorder rec(ro);
+    Lock l("hammered");
+    constexpr int kOps = 20000;
+    Process a(hammerBare, {l.toArg(), std::to_string(kOps)}, parviz::ProcessOptions{"", &rec});
+    Process b(hammerBare, {l.toArg(), std::to_string(kOps)}, parviz::ProcessOptions{"", &rec});
+    a.start();
+    b.start();
+    REQUIRE(a.join(30s));
+    REQUIRE(b.join(30s));
+    rec.finish();
+    REQUIRE(rec.ring(a.proc())->lost() == 0);
+    REQUIRE(rec.ring(b.proc())->lost() == 0);
+    const auto& tr = rec.trace();
+    parviz::ProcId holder = 0;
+    int acquires = 0, overlaps = 0, strayReleases = 0;
+    for (std::size_t i = 0; i < tr.size(); ++i) {
+        const auto& e = tr[i];
+        if (e.obj != l.id()) continue;
+        if (e.kind == parviz::EventKind::LockAcquire) {
+            ++acquires;
+            if (holder != 0) ++overlaps;
+            holder = e.proc;
+        } else if (e.kind == parviz::EventKind::LockRelease) {
+            if (holder != e.proc) ++strayReleases;
+            holder = 0;
+        }
+    }
+    CHECK(acquires == 2 * kOps);
+    CHECK(overlaps == 0);
+    CHECK(strayReleases == 0);
+}
