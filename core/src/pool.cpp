@@ -628,7 +628,7 @@ struct Pool::Impl {
             // one-start-one-end rule.
             if (j && st == SlotState::Running && opts.recorder && p.proc() != 0) {
                 TraceRing& r = opts.recorder->parentRing();
-                r.emitAs(p.proc(), EventKind::TaskEnd, static_cast<std::int32_t>(cur), r.text(j->name(cur)), 0, 1);
+                r.emitAs(p.proc(), EventKind::TaskEnd, static_cast<std::int32_t>(cur), r.text(j->name(cur)), 0, 1 | 2);
             }
             p.join();
             code = p.exitcode();

@@ -189,7 +189,8 @@ RunStats computeStats(const Trace& tr, std::optional<std::int64_t> atNs) {
                 lastEnd = std::max(lastEnd, e.t);
                 if (e.flags & 1) {
                     ++w.tasksFailed;
-                    failTask(e.obj, e.a, "it raised on " + procName(e.proc));
+                    failTask(e.obj, e.a, (e.flags & 2) ? procName(e.proc) + " died while running it"
+                                                     : "it raised on " + procName(e.proc));
                 } else {
                     ++w.tasksDone;
                     ++s.tasksDone;

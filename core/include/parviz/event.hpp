@@ -31,7 +31,8 @@ enum class EventKind : std::uint8_t {
     ProcContinued,  // SIGCONT delivered.
     // --- work -----------------------------------------------------------------
     TaskStart,      // obj = task index (in its scenario / pool call), a = string id of the task name
-    TaskEnd,        // obj = task index, a = string id of the name, flags = 1 when the task failed
+    TaskEnd,        // obj = task index, a = string id of the name, flags: 1 = the task failed,
+                    // 2 = (with 1) because its worker died under it (written by the parent)
     State,          // obj = WorkerState (as int32)
     // --- queue ----------------------------------------------------------------
     QueuePut,       // obj = queue id, a = item id (unique per run), b = string id of value preview
