@@ -24,15 +24,28 @@ namespace {
 
 thread_local WorkerState t_state = WorkerState::Idle;
 
+// Item ids are taken on every put, object ids rarely: separate cache lines.
 struct IdCounters {
-    std::atomic<std::int32_t> nextObject{1};
-    std::atomic<std::uint64_t> nextItem{1};
+    alignas(64) std::atomic<std::uint64_t> nextItem{1};
+    alignas(64) std::atomic<std::int32_t> nextObject{1};
 };
 
+// Cached by the first selfPid() call in a process. The fork server is made by
+// fork(), whose atfork handler below clears it; workers are raw clones of the
+// server (no atfork handlers), so this relies on the server never calling
+// selfPid() itself: it holds no Lock, and must not, or its clones would
+// inherit its pid.
 pid_t g_pid = 0;
 
 // Mapped during static initialisation, i.e. before main() and so before
 // parviz::init() forks the fork server: every worker shares these counters.
+// Why a static and not an arena block: the arena only exists after init(),
+// while this mapping exists before any parviz code runs, and it is just as
+// shared (every process of the program descends from the one that ran the
+// static initialisers, and the server forks/clones after it). Ids cannot be
+// asked for before init() anyway: Queue and Lock allocate in the arena
+// first, which aborts before init(). One page, no descriptor, nothing in
+// /dev/shm.
 IdCounters* mapCounters() {
     void* p = mmap(nullptr, sizeof(IdCounters), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED) {
