@@ -1,16 +1,41 @@
-// Fills a span; spans wide enough to tell apart get a darker one-pixel edge so
-// two adjacent tasks of the same worker read as two tasks, not one.
+// Fills a span with one of a few patterns, so a state never has to be told
+// apart from a worker by hue alone (worker colours are always solid):
+//   0 solid      a darker one-pixel edge on spans wide enough to tell apart,
+//                so two adjacent tasks of the same worker read as two tasks
+//   1 stripes    diagonal stripes, rising (waiting for the queue)
+//   2 backstripes diagonal stripes, falling (waiting for the lock)
+//   3 bars       vertical bars, like a pause sign (stopped)
+//   4 outline    a 2-px frame over a faint fill (runnable; a failed task)
+//   5 checker    a checkerboard (killed)
+// Patterns use window pixels (gl_FragCoord), so stripes of adjacent spans
+// line up. Off-pattern pixels keep the colour at a quarter of its alpha, so
+// the pattern reads on both the dark and the light theme.
 in vec4 vColor;
 in vec2 vLocal;
 flat in vec2 vSize;
+flat in uint vStyle;
 
 out vec4 fragColor;
 
 void main() {
     vec4 c = vColor;
-    if (vSize.x >= 4.0) {
+    vec2 p = floor(gl_FragCoord.xy);
+    bool ink = true;
+    if (vStyle == 1u) {
+        ink = mod(p.x + p.y, 8.0) < 4.0;
+    } else if (vStyle == 2u) {
+        ink = mod(p.x - p.y + 8000.0, 8.0) < 4.0;
+    } else if (vStyle == 3u) {
+        ink = mod(p.x, 6.0) < 3.0;
+    } else if (vStyle == 4u) {
+        float edge = min(min(vLocal.x, vSize.x - vLocal.x), min(vLocal.y, vSize.y - vLocal.y));
+        ink = edge < 2.0 || vSize.x < 5.0;
+    } else if (vStyle == 5u) {
+        ink = mod(floor(p.x / 3.0) + floor(p.y / 3.0), 2.0) < 1.0;
+    } else if (vSize.x >= 4.0) {
         float edge = min(min(vLocal.x, vSize.x - vLocal.x), min(vLocal.y, vSize.y - vLocal.y));
         if (edge < 1.0) c.rgb *= 0.6;
     }
+    if (!ink) c.a *= 0.25;
     fragColor = c;
 }

@@ -15,43 +15,50 @@ ImVec4 procVec4(ProcId p) noexcept {
     return ImVec4(c.r / 255.0f, c.g / 255.0f, c.b / 255.0f, 1.0f);
 }
 
-ImU32 stateColour(LaneState s, Theme theme) noexcept {
+Paint statePaint(LaneState s, Theme theme) noexcept {
     const bool dark = theme == Theme::Dark;
+    // Ink: the strongest neutral of the theme (white on dark, near-black on light).
+    const ImU32 ink = dark ? IM_COL32(245, 245, 245, 255) : IM_COL32(25, 25, 25, 255);
     switch (s) {
-    case LaneState::Running: return IM_COL32(0, 158, 115, 255);     // bluish green
-    case LaneState::Sleeping: return IM_COL32(86, 180, 233, 150);   // sky blue, softer: nothing runs
-    case LaneState::Idle: return dark ? IM_COL32(90, 90, 90, 160) : IM_COL32(190, 190, 190, 200);
-    case LaneState::WaitQueue: return IM_COL32(230, 159, 0, 255);   // orange
-    case LaneState::WaitLock: return IM_COL32(213, 94, 0, 255);     // vermillion
-    case LaneState::Stopped: return IM_COL32(204, 121, 167, 255);   // reddish purple
-    case LaneState::Killed: return dark ? IM_COL32(255, 255, 255, 230) : IM_COL32(0, 0, 0, 230);
-    case LaneState::Exited: return dark ? IM_COL32(60, 60, 60, 140) : IM_COL32(215, 215, 215, 200);
-    case LaneState::OnCore: return dark ? IM_COL32(235, 235, 235, 255) : IM_COL32(40, 40, 40, 255);
-    case LaneState::Runnable: return IM_COL32(240, 228, 66, 255);   // yellow: wants a core, has none
-    case LaneState::HoldLock: return IM_COL32(213, 94, 0, 200);
-    case LaneState::TaskFailed: return IM_COL32(213, 94, 0, 255);
-    case LaneState::Busy: return toU32(kOtherLoadColour, 0.8f);
-    default: return dark ? IM_COL32(128, 128, 128, 255) : IM_COL32(128, 128, 128, 255);
+    // The program's own state: neutral greys, brighter = more going on.
+    case LaneState::Running: return {dark ? IM_COL32(200, 200, 200, 255) : IM_COL32(80, 80, 80, 255)};
+    case LaneState::Sleeping: return {dark ? IM_COL32(120, 120, 120, 255) : IM_COL32(150, 150, 150, 255)};
+    case LaneState::Idle: return {dark ? IM_COL32(68, 68, 68, 255) : IM_COL32(205, 205, 205, 255)};
+    case LaneState::Exited: return {dark ? IM_COL32(45, 45, 45, 160) : IM_COL32(225, 225, 225, 200)};
+    // Waits: patterns no worker colour ever has.
+    case LaneState::WaitQueue:
+        return {dark ? IM_COL32(240, 228, 66, 255) : IM_COL32(140, 120, 0, 255), SpanStyle::Stripes};
+    case LaneState::WaitLock: return {ink, SpanStyle::BackStripes};
+    case LaneState::Stopped: return {dark ? IM_COL32(210, 210, 210, 255) : IM_COL32(60, 60, 60, 255), SpanStyle::Bars};
+    case LaneState::Killed: return {ink, SpanStyle::Checker};
+    // The OS row: on a core solid, runnable (wants a core, has none) hollow.
+    case LaneState::OnCore: return {dark ? IM_COL32(220, 220, 220, 255) : IM_COL32(60, 60, 60, 255)};
+    case LaneState::Runnable: return {ink, SpanStyle::Outline};
+    case LaneState::HoldLock: return {ink};
+    // A failed task keeps its worker's colour but is hollow (spanPaint); the legend shows it in ink.
+    case LaneState::TaskFailed: return {ink, SpanStyle::Outline};
+    case LaneState::Busy: return {toU32(kOtherLoadColour, 0.8f)};
+    default: return {IM_COL32(128, 128, 128, 255)};
     }
 }
 
-ImU32 spanColour(RowKind row, const SpanRecord& r, Theme theme) noexcept {
+Paint spanPaint(RowKind row, const SpanRecord& r, Theme theme) noexcept {
     switch (row) {
-    case RowKind::CoreProcs: return procU32(r.proc);
+    case RowKind::CoreProcs: return {procU32(r.proc)};
     case RowKind::CoreLoad: {
         // Other processes' share: the busier, the more opaque.
         float a = 0.25f + 0.75f * std::min(1.0f, std::max(0.0f, r.fraction));
-        return toU32(kOtherLoadColour, a);
+        return {toU32(kOtherLoadColour, a)};
     }
     case RowKind::Tasks:
-        if (r.state == LaneState::TaskFailed) return stateColour(LaneState::TaskFailed, theme);
-        if (r.mergedCount > 1 && r.state > LaneState::TaskFailed) return stateColour(r.state, theme);
-        return procU32(r.proc);
-    case RowKind::Locks: return stateColour(LaneState::HoldLock, theme);
+        if (r.state == LaneState::TaskFailed) return {procU32(r.proc), SpanStyle::Outline};
+        if (r.mergedCount > 1 && r.state > LaneState::TaskFailed) return statePaint(r.state, theme);
+        return {procU32(r.proc)};
+    case RowKind::Locks: return statePaint(LaneState::HoldLock, theme);
     case RowKind::Program:
-    case RowKind::Os: return stateColour(r.state, theme);
+    case RowKind::Os: return statePaint(r.state, theme);
     }
-    return IM_COL32(128, 128, 128, 255);
+    return {IM_COL32(128, 128, 128, 255)};
 }
 
 ImU32 laneBackground(Theme theme, bool odd) noexcept {

@@ -1,8 +1,15 @@
 #pragma once
 // Colours of the window, per theme. Worker colours come from the core's
-// Okabe-Ito palette (views.hpp) so tests and the window agree; states use a
-// fixed colour-blind-safe set shown in the timeline's legend.
+// Okabe-Ito palette (views.hpp) so tests and the window agree, and they are
+// only ever used SOLID: task spans, core lanes, swatches. States never reuse a
+// worker hue on its own: idle / sleeping / running are neutral greys, waits
+// are patterned (stripes rising for the queue, falling for the lock), runnable
+// is an outline, stopped is a pause-sign of bars, killed a checkerboard
+// (span.frag draws the patterns).
+// So "ForkPoolWorker-1's task" and "waiting for the queue" cannot be confused,
+// with or without colour vision.
 #include "gui/options.hpp"
+#include "gui/span_renderer.hpp"
 #include "parviz/views.hpp"
 
 #include <imgui.h>
@@ -12,10 +19,17 @@ namespace parviz::gui {
 ImU32 toU32(Rgb c, float alpha = 1.0f) noexcept;
 ImU32 procU32(ProcId p, float alpha = 1.0f) noexcept;
 ImVec4 procVec4(ProcId p) noexcept;
-// Colour of a span record of a given row kind (theme-dependent for greys).
-ImU32 spanColour(RowKind row, const SpanRecord& r, Theme theme) noexcept;
-// The state palette alone (legend, lock panel).
-ImU32 stateColour(LaneState s, Theme theme) noexcept;
+
+// How a state is painted: a colour and a fill pattern.
+struct Paint {
+    ImU32 colour;
+    SpanStyle style = SpanStyle::Solid;
+};
+// A span record of a given row kind (theme-dependent).
+Paint spanPaint(RowKind row, const SpanRecord& r, Theme theme) noexcept;
+// The state palette alone (legend, lock panel, pause shading).
+Paint statePaint(LaneState s, Theme theme) noexcept;
+inline ImU32 stateColour(LaneState s, Theme theme) noexcept { return statePaint(s, theme).colour; }
 ImU32 laneBackground(Theme theme, bool odd) noexcept;
 ImU32 textMuted(Theme theme) noexcept;
 

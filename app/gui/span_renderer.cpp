@@ -35,6 +35,10 @@ bool SpanRenderer::init(const std::string& shadersDir) {
     glVertexAttribPointer(1, 4, GL_UNSIGNED_BYTE, GL_TRUE, sizeof(SpanInstance),
                           reinterpret_cast<void*>(offsetof(SpanInstance, rgba)));
     glVertexAttribDivisor(1, 1);
+    glEnableVertexAttribArray(2);
+    glVertexAttribIPointer(2, 1, GL_UNSIGNED_INT, sizeof(SpanInstance),
+                           reinterpret_cast<void*>(offsetof(SpanInstance, style)));
+    glVertexAttribDivisor(2, 1);
     glBindVertexArray(0);
     glBindBuffer(GL_ARRAY_BUFFER, 0);
     return true;
@@ -90,6 +94,8 @@ void SpanRenderer::render(const Batch& b) {
                           reinterpret_cast<void*>(b.first * sizeof(SpanInstance) + offsetof(SpanInstance, x0)));
     glVertexAttribPointer(1, 4, GL_UNSIGNED_BYTE, GL_TRUE, sizeof(SpanInstance),
                           reinterpret_cast<void*>(b.first * sizeof(SpanInstance) + offsetof(SpanInstance, rgba)));
+    glVertexAttribIPointer(2, 1, GL_UNSIGNED_INT, sizeof(SpanInstance),
+                           reinterpret_cast<void*>(b.first * sizeof(SpanInstance) + offsetof(SpanInstance, style)));
     glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, static_cast<GLsizei>(b.count));
 }
 

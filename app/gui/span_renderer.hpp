@@ -12,13 +12,19 @@ struct ImDrawCmd;
 
 namespace parviz::gui {
 
-// One quad in window pixels (y down) and a colour packed like ImU32 (ABGR in
-// memory order R, G, B, A), so ImGui colours can be passed unchanged.
+// Fill patterns of span.frag. Worker colours are always Solid; states that
+// must never be mistaken for a worker get a pattern (see colours.cpp).
+enum class SpanStyle : std::uint32_t { Solid = 0, Stripes = 1, BackStripes = 2, Bars = 3, Outline = 4, Checker = 5 };
+
+// One quad in window pixels (y down), a colour packed like ImU32 (ABGR in
+// memory order R, G, B, A), so ImGui colours can be passed unchanged, and a
+// fill pattern.
 struct SpanInstance {
     float x0, x1, y0, y1;
     std::uint32_t rgba;
+    SpanStyle style = SpanStyle::Solid;
 };
-static_assert(sizeof(SpanInstance) == 20, "the vertex layout in span.vert expects 20 bytes");
+static_assert(sizeof(SpanInstance) == 24, "the vertex layout in span.vert expects 24 bytes");
 
 class SpanRenderer {
 public:

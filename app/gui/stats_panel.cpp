@@ -38,7 +38,7 @@ void summary(GuiApp& app, const RunStats& s) {
         const float w = std::max(40.0f, ImGui::GetContentRegionAvail().x - fs * 11), h = fs * 0.8f;
         dl->AddRectFilled(p, ImVec2(p.x + w, p.y + h), laneBackground(app.theme(), true));
         const float uw = w * static_cast<float>(std::clamp(c.utilisation, 0.0, 1.0));
-        dl->AddRectFilled(p, ImVec2(p.x + uw, p.y + h), stateColour(LaneState::Running, app.theme()));
+        dl->AddRectFilled(p, ImVec2(p.x + uw, p.y + h), stateColour(LaneState::OnCore, app.theme()));
         if (c.otherShare) {
             const float ow = w * static_cast<float>(std::clamp(*c.otherShare, 0.0, 1.0));
             dl->AddRectFilled(ImVec2(p.x + uw, p.y), ImVec2(std::min(p.x + w, p.x + uw + ow), p.y + h),

@@ -15,9 +15,9 @@ float rowHeight(RowKind k, float fs) noexcept {
     case RowKind::CoreProcs: return std::round(fs * 1.0f);
     case RowKind::CoreLoad: return 4;
     case RowKind::Tasks: return std::round(fs + 4);
-    case RowKind::Program: return std::round(fs * 0.55f);
-    case RowKind::Os: return 4;
-    case RowKind::Locks: return 4;
+    case RowKind::Program: return std::round(fs * 0.6f);   // tall enough for its stripes to read
+    case RowKind::Os: return 6;                              // a runnable outline must still look hollow
+    case RowKind::Locks: return 5;
     }
     return 4;
 }
@@ -73,7 +73,8 @@ float drawLanes(GuiApp& app, const Geometry& g, const LaneRecords& recs, float y
             if (row.kind == RowKind::Tasks) ly.tasksMid = ry + rh / 2;
             if (row.kind == RowKind::Locks) ly.locksMid = ry + rh / 2;
             for (const SpanRecord& s : row.spans) {
-                g_instances.push_back(SpanInstance{px0 + s.x0, px0 + s.x1, ry, ry + rh, spanColour(row.kind, s, th)});
+                const Paint paint = spanPaint(row.kind, s, th);
+                g_instances.push_back(SpanInstance{px0 + s.x0, px0 + s.x1, ry, ry + rh, paint.colour, paint.style});
             }
             ry += rh + 1;
         }
@@ -99,8 +100,17 @@ float drawLanes(GuiApp& app, const Geometry& g, const LaneRecords& recs, float y
                     if (ts.x + 4 > s.x1 - s.x0) continue;
                     // Centred, dark on the bright worker colours in both themes.
                     const float cx = px0 + std::max(s.x0, 0.0f) + (std::min(s.x1, g.vp.widthPx) - std::max(s.x0, 0.0f) - ts.x) / 2;
-                    dl->AddText(ImVec2(cx, ry + (rh - ts.y) / 2), IM_COL32(15, 15, 15, 255), name.data(),
-                                name.data() + name.size());
+                    // A failed task is hollow: its name in the worker's colour instead.
+                    const ImU32 tc = s.state == LaneState::TaskFailed ? procU32(s.proc) : IM_COL32(15, 15, 15, 255);
+                    dl->AddText(ImVec2(cx, ry + (rh - ts.y) / 2), tc, name.data(), name.data() + name.size());
+                }
+            }
+            // Killed: say so in words where the task row is empty from then on.
+            if (row.kind == RowKind::Program) {
+                for (const SpanRecord& s : row.spans) {
+                    if (s.state != LaneState::Killed || s.x1 - s.x0 < fs * 3) continue;
+                    const float x = px0 + std::max(s.x0, 0.0f) + 4;
+                    dl->AddText(ImVec2(x, g_laneY[li].tasksMid - ImGui::GetFontSize() / 2), text, "killed (SIGKILL)");
                 }
             }
             ry += rh + 1;
@@ -120,7 +130,7 @@ float drawLanes(GuiApp& app, const Geometry& g, const LaneRecords& recs, float y
     for (const LockMark& m : recs.lockMarks) {
         if (m.lane >= g_laneY.size()) continue;
         const float x = px0 + m.x, my = g_laneY[m.lane].locksMid;
-        const ImU32 c = stateColour(LaneState::WaitLock, th);
+        const ImU32 c = text;
         switch (m.kind) {
         case LockMarkKind::Acquire: dl->AddTriangleFilled(ImVec2(x - 4, my - 6), ImVec2(x + 4, my - 6), ImVec2(x, my), c); break;
         case LockMarkKind::Release: dl->AddTriangle(ImVec2(x - 4, my + 6), ImVec2(x + 4, my + 6), ImVec2(x, my), c); break;

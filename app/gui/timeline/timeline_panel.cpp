@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 namespace parviz::gui {
 
@@ -16,39 +17,52 @@ using namespace timeline;
 
 namespace {
 
+// Swatches drawn by the span shader itself, so the legend shows exactly the
+// patterns of the lanes. Entries flow left to right and wrap to a new line
+// rather than hide: at 1280x720 everything stays on screen.
 void legend(GuiApp& app) {
     const Theme th = app.theme();
-    struct Entry { LaneState state; const char* label; };
-    const Entry states[] = {{LaneState::Running, "running"},      {LaneState::Sleeping, "sleeping"},
-                            {LaneState::Idle, "idle"},            {LaneState::WaitQueue, "wait queue"},
-                            {LaneState::WaitLock, "wait lock"},   {LaneState::Runnable, "runnable"},
-                            {LaneState::Stopped, "stopped"},      {LaneState::Killed, "killed"}};
-    const float s = ImGui::GetFontSize() * 0.7f;
-    bool cut = false;
-    for (const Entry& e : states) {
-        const LaneState st = e.state;
-        // Stop before an entry would overflow; the rest go into a tooltip.
-        if (ImGui::GetContentRegionAvail().x < s + 3 + ImGui::CalcTextSize(e.label).x + ImGui::GetFontSize() * 1.5f) {
-            cut = true;
-            break;
+    struct Entry { const char* label; Paint paint; const char* tip; };
+    auto st = [th](LaneState s) { return statePaint(s, th); };
+    const Entry entries[] = {
+        {"task", Paint{procU32(1)}, "A task, in its worker's colour (the worker's name is the lane's title)."},
+        {"failed task", Paint{procU32(1), SpanStyle::Outline}, "A task that did not finish (its worker died): hollow."},
+        {"running", st(LaneState::Running), "Top row: the worker runs its task's code."},
+        {"sleeping", st(LaneState::Sleeping), "Top row: the worker sleeps (time.sleep): no core needed."},
+        {"idle", st(LaneState::Idle), "Top row: the worker has nothing to do."},
+        {"wait queue", st(LaneState::WaitQueue), "Top row: blocked in Queue.get / put."},
+        {"wait lock", st(LaneState::WaitLock), "Top row: blocked in Lock.acquire."},
+        {"stopped", st(LaneState::Stopped), "Top row: stopped by Pause (SIGSTOP)."},
+        {"killed", st(LaneState::Killed), "Top row: killed (SIGKILL)."},
+        {"on core", st(LaneState::OnCore), "Thin row under it: on a CPU core (measured)."},
+        {"runnable", st(LaneState::Runnable), "Thin row: ready to run, waiting for a free core."},
+        {"holds lock", st(LaneState::HoldLock), "Thinnest row: holds the lock."},
+    };
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const float fs = ImGui::GetFontSize();
+    const float sw = std::round(fs * 1.3f), sh = std::round(fs * 0.75f);
+    const float lineH = ImGui::GetTextLineHeightWithSpacing();
+    const float left = ImGui::GetWindowPos().x + ImGui::GetStyle().WindowPadding.x;
+    const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+    std::vector<SpanInstance> swatches;
+    ImVec2 p = ImGui::GetCursorScreenPos();
+    const float top = p.y;
+    p.y += ImGui::GetStyle().FramePadding.y;   // on the baseline of the checkbox before it
+    for (const Entry& e : entries) {
+        const float w = sw + 4 + ImGui::CalcTextSize(e.label).x;
+        if (p.x + w > right && p.x > left) {
+            p.x = left;
+            p.y += lineH;
         }
-        ImVec2 p = ImGui::GetCursorScreenPos();
-        p.y += (ImGui::GetTextLineHeight() - s) / 2;
-        ImGui::GetWindowDrawList()->AddRectFilled(p, ImVec2(p.x + s, p.y + s), stateColour(st, th));
-        ImGui::Dummy(ImVec2(s, s));
-        ImGui::SameLine(0, 3);
-        ImGui::TextUnformatted(e.label);
-        ImGui::SameLine(0, 10);
+        const float sy = p.y + std::round((ImGui::GetTextLineHeight() - sh) / 2);
+        swatches.push_back(SpanInstance{p.x, p.x + sw, sy, sy + sh, e.paint.colour, e.paint.style});
+        dl->AddText(ImVec2(p.x + sw + 4, p.y), ImGui::GetColorU32(ImGuiCol_Text), e.label);
+        if (ImGui::IsMouseHoveringRect(p, ImVec2(p.x + w, p.y + lineH))) ImGui::SetTooltip("%s", e.tip);
+        p.x += w + std::round(fs * 0.8f);
     }
-    if (cut) {
-        ImGui::TextDisabled("...");
-        if (ImGui::IsItemHovered()) {
-            ImGui::BeginTooltip();
-            for (const Entry& e : states) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(stateColour(e.state, th)), "%s", e.label);
-            ImGui::EndTooltip();
-        }
-        ImGui::SameLine();
-    }
+    app.spans().draw(dl, swatches);
+    ImGui::SetCursorScreenPos(ImVec2(left, top));
+    ImGui::Dummy(ImVec2(1, p.y + lineH - top - ImGui::GetStyle().ItemSpacing.y));
 }
 
 } // namespace
@@ -70,7 +84,6 @@ void drawTimelinePanel(GuiApp& app, const Rect& r) {
             ImGui::SameLine();
         }
         legend(app);
-        ImGui::NewLine();
 
         const float fs = ImGui::GetFontSize();
         const ImVec2 avail = ImGui::GetContentRegionAvail();
