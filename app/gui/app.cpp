@@ -313,7 +313,18 @@ void GuiApp::layoutAndDraw() {
     drawTimelinePanel(*this, Rect{0, controlsH, leftW, timelineH});
     drawOutputPanel(*this, Rect{0, controlsH + timelineH, std::round(leftW * 0.5f), bottomH});
     drawStatsPanel(*this, Rect{std::round(leftW * 0.5f), controlsH + timelineH, leftW - std::round(leftW * 0.5f), bottomH});
-    const float queueH = std::round(bodyH * 0.27f), lockH = std::round(bodyH * 0.25f);
+    // Queue and lock panels share the column's top half; a scenario without a
+    // queue (or lock) leaves that panel just its one-line note and gives the room
+    // to the other, so long queues wrap instead of being cut.
+    const ScenarioKind kind = m_scenario.kind;
+    const bool hasQueue = m_trace ? !m_meta.queues.empty()
+                                  : kind == ScenarioKind::Queue || kind == ScenarioKind::JobQueue || kind == ScenarioKind::Pool;
+    const bool hasLock = m_trace ? !m_meta.locks.empty() : kind == ScenarioKind::Lock;
+    const float shared = std::round(bodyH * 0.52f), note = std::round(fh * 3.2f);
+    float queueH = std::round(bodyH * 0.27f);
+    if (hasQueue && !hasLock) queueH = shared - note;
+    else if (!hasQueue && hasLock) queueH = note;
+    const float lockH = shared - queueH;
     m_queueRect = Rect{leftW, controlsH, rightW, queueH};
     drawQueuePanel(*this, m_queueRect);
     drawLockPanel(*this, Rect{leftW, controlsH + queueH, rightW, lockH});

@@ -1,31 +1,87 @@
 // Queue panel: the items in each queue at the cursor, as boxes in FIFO order
-// (front on the left) with their values; counts; Empty/Full events. The item
+// (front on the left) with their values; counts; Empty/Full events. Boxes are
+// as wide as their value (elided with an ellipsis past a maximum), wrap to as
+// many rows as the queue's share of the panel holds, and the rest is counted. The item
 // just put fades in, the one just taken fades out, so playback reads as motion.
 #include "gui/colours.hpp"
 #include "gui/panels.hpp"
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <string_view>
+#include <utility>
 
 namespace parviz::gui {
 namespace {
 
 constexpr std::int64_t kAnimNs = 400'000'000;   // run-time length of the put/get animation
 
-void drawBox(ImDrawList* dl, ImVec2 p, ImVec2 size, const std::string& value, ImU32 border, float alpha, Theme th) {
+// What a box shows of a value preview: the text before the first NUL (a pool
+// task-queue item is a chunk message: the task names, a NUL, then pickled
+// bytes), other control bytes as spaces.
+std::string displayValue(std::string_view v) {
+    std::string out(v.substr(0, std::min(v.find('\0'), v.size())));
+    for (char& c : out)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
+    return out;
+}
+
+// s cut (on a UTF-8 boundary) so that it plus an ellipsis fits maxW pixels.
+std::string elide(const std::string& s, float maxW) {
+    if (ImGui::CalcTextSize(s.c_str()).x <= maxW) return s;
+    static const char* kEllipsis = "\xE2\x80\xA6";   // U+2026
+    std::size_t lo = 0, hi = s.size();
+    while (lo < hi) {   // the longest prefix that fits
+        std::size_t mid = (lo + hi + 1) / 2;
+        while (mid > 0 && mid < s.size() && (static_cast<unsigned char>(s[mid]) & 0xC0) == 0x80) --mid;
+        if (mid <= lo) break;
+        if (ImGui::CalcTextSize((s.substr(0, mid) + kEllipsis).c_str()).x <= maxW) lo = mid;
+        else hi = mid - 1;
+    }
+    while (lo > 0 && lo < s.size() && (static_cast<unsigned char>(s[lo]) & 0xC0) == 0x80) --lo;
+    return s.substr(0, lo) + kEllipsis;
+}
+
+struct BoxMetrics {
+    float pad, minW, maxW, h, gap;
+};
+
+BoxMetrics boxMetrics(float avail) {
+    const float fs = ImGui::GetFontSize();
+    BoxMetrics m;
+    m.pad = std::round(fs * 0.45f);
+    m.minW = std::round(fs * 2.0f);
+    m.maxW = std::max(m.minW, std::min(std::round(fs * 15.0f), avail));
+    m.h = std::round(fs * 1.7f);
+    m.gap = 6;
+    return m;
+}
+
+// The label a box shows and the box's width for it.
+std::pair<std::string, float> fitLabel(const std::string& value, const BoxMetrics& m) {
+    std::string label = elide(value, m.maxW - 2 * m.pad);
+    const float w = std::clamp(ImGui::CalcTextSize(label.c_str()).x + 2 * m.pad, m.minW, m.maxW);
+    return {std::move(label), std::round(w)};
+}
+
+void drawBox(ImDrawList* dl, ImVec2 p, ImVec2 size, const std::string& label, ImU32 border, float alpha, Theme th) {
     const ImU32 fill = th == Theme::Dark ? IM_COL32(45, 48, 54, static_cast<int>(255 * alpha))
                                          : IM_COL32(255, 255, 255, static_cast<int>(255 * alpha));
     dl->AddRectFilled(p, ImVec2(p.x + size.x, p.y + size.y), fill, 3);
     dl->AddRect(p, ImVec2(p.x + size.x, p.y + size.y), (border & 0x00FFFFFFu) | (static_cast<ImU32>(255 * alpha) << 24), 3,
                 0, 2.0f);
-    const ImVec2 ts = ImGui::CalcTextSize(value.c_str());
+    const ImVec2 ts = ImGui::CalcTextSize(label.c_str());
     dl->PushClipRect(p, ImVec2(p.x + size.x, p.y + size.y), true);
     const ImU32 tc = (ImGui::GetColorU32(ImGuiCol_Text) & 0x00FFFFFFu) | (static_cast<ImU32>(255 * alpha) << 24);
-    dl->AddText(ImVec2(p.x + std::max(3.0f, (size.x - ts.x) / 2), p.y + (size.y - ts.y) / 2), tc, value.c_str());
+    dl->AddText(ImVec2(p.x + std::max(3.0f, std::round((size.x - ts.x) / 2)), p.y + std::round((size.y - ts.y) / 2)), tc,
+                label.c_str());
     dl->PopClipRect();
 }
 
-void drawQueue(GuiApp& app, const Trace& trace, std::int32_t id) {
+// maxHeight: pixels this queue may use (header line included); rows of boxes
+// wrap up to what fits, the rest is counted ("+37 more").
+void drawQueue(GuiApp& app, const Trace& trace, std::int32_t id, float maxHeight) {
     const std::int64_t t = app.cursor();
     const QueueView v = buildQueueView(app.index(), trace, id, t);
     const Theme th = app.theme();
@@ -41,42 +97,59 @@ void drawQueue(GuiApp& app, const Trace& trace, std::int32_t id) {
 
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const float fs = ImGui::GetFontSize();
-    const ImVec2 box(std::round(fs * 3.2f), std::round(fs * 1.7f));
-    const float gap = 6;
     const ImVec2 start = ImGui::GetCursorScreenPos();
-    const float maxX = start.x + ImGui::GetContentRegionAvail().x;
+    const float avail = ImGui::GetContentRegionAvail().x;
+    const float maxX = start.x + avail;
+    const BoxMetrics m = boxMetrics(avail);
+    const float rowStep = m.h + m.gap;
+    const int maxRows = std::max(1, static_cast<int>((maxHeight - ImGui::GetTextLineHeightWithSpacing() - fs * 0.5f + m.gap) / rowStep));
     ImVec2 p = start;
+    int row = 0;
     // The item taken last leaves from the front: a fading ghost.
     if (v.hasLastGet && t - v.lastGet.getT < kAnimNs && v.lastGet.getProc != kNoProc) {
         const float a = 1.0f - static_cast<float>(t - v.lastGet.getT) / static_cast<float>(kAnimNs);
-        const std::string val = v.lastGet.preview != kNoString ? std::string(trace.string(v.lastGet.preview)) : "";
-        drawBox(dl, p, box, val, procU32(v.lastGet.getProc), 0.25f + 0.5f * a, th);
-        p.x += box.x + gap;
+        const std::string val = v.lastGet.preview != kNoString ? displayValue(trace.string(v.lastGet.preview)) : "";
+        auto [label, w] = fitLabel(val, m);
+        drawBox(dl, p, ImVec2(w, m.h), label, procU32(v.lastGet.getProc), 0.25f + 0.5f * a, th);
+        p.x += w + m.gap;
     }
     if (v.items.empty()) {
-        dl->AddText(ImVec2(p.x + 4, p.y + (box.y - fs) / 2), textMuted(th), "(empty)");
+        dl->AddText(ImVec2(p.x + 4, p.y + (m.h - fs) / 2), textMuted(th), "(empty)");
     }
-    for (std::size_t i = 0; i < v.items.size(); ++i) {
-        const QueueViewItem& it = v.items[i];
-        if (p.x + box.x > maxX) {
-            p.x = start.x;
-            p.y += box.y + gap + fs * 0.6f;
+    char more[48];
+    std::size_t shown = 0;
+    for (; shown < v.items.size(); ++shown) {
+        const QueueViewItem& it = v.items[shown];
+        const std::string value = displayValue(it.value);
+        auto [label, w] = fitLabel(value, m);
+        const std::size_t after = v.inQueue > shown + 1 ? v.inQueue - shown - 1 : 0;
+        std::snprintf(more, sizeof more, "+%zu more", after);
+        const float moreW = after ? m.gap + ImGui::CalcTextSize(more).x : 0;
+        if (p.x + w > maxX && p.x > start.x) {
+            if (row + 1 >= maxRows) break;
+            ++row;
+            p = ImVec2(start.x, p.y + rowStep);
         }
+        // The last row keeps room for the count of what does not fit.
+        if (row + 1 >= maxRows && p.x + w + moreW > maxX && p.x > start.x) break;
         const ImU32 border = it.putProc == kNoProc ? textMuted(th) : procU32(it.putProc);
-        drawBox(dl, p, box, it.value, border, 1.0f, th);
+        drawBox(dl, p, ImVec2(w, m.h), label, border, 1.0f, th);
         // Just put: a glow that fades, so arrivals catch the eye (the box itself stays solid).
         if (t - it.putT < kAnimNs) {
             const float a = 1.0f - static_cast<float>(t - it.putT) / static_cast<float>(kAnimNs);
-            dl->AddRect(ImVec2(p.x - 2, p.y - 2), ImVec2(p.x + box.x + 2, p.y + box.y + 2),
+            dl->AddRect(ImVec2(p.x - 2, p.y - 2), ImVec2(p.x + w + 2, p.y + m.h + 2),
                         (border & 0x00FFFFFFu) | (static_cast<ImU32>(200 * a) << 24), 4, 0, 2.0f);
         }
-        if (ImGui::IsMouseHoveringRect(p, ImVec2(p.x + box.x, p.y + box.y)))
-            ImGui::SetTooltip("%s\nput by %s at %s", it.value.c_str(), procName(app.meta(), it.putProc).c_str(),
+        if (ImGui::IsMouseHoveringRect(p, ImVec2(p.x + w, p.y + m.h)))
+            ImGui::SetTooltip("%s\nput by %s at %s", value.c_str(), procName(app.meta(), it.putProc).c_str(),
                               formatDuration(it.putT - app.zero()).c_str());
-        p.x += box.x + gap;
+        p.x += w + m.gap;
     }
-    if (v.inQueue > v.items.size()) dl->AddText(ImVec2(p.x, p.y + (box.y - fs) / 2), textMuted(th), "...");
-    ImGui::SetCursorScreenPos(ImVec2(start.x, p.y + box.y + fs * 0.7f));
+    if (v.inQueue > shown) {
+        std::snprintf(more, sizeof more, "+%zu more", v.inQueue - shown);
+        dl->AddText(ImVec2(p.x, p.y + (m.h - fs) / 2), ImGui::GetColorU32(ImGuiCol_Text), more);
+    }
+    ImGui::SetCursorScreenPos(ImVec2(start.x, p.y + m.h + fs * 0.5f));
     ImGui::Dummy(ImVec2(1, 1));
 }
 
@@ -90,7 +163,11 @@ void drawQueuePanel(GuiApp& app, const Rect& r) {
             ImGui::TextDisabled(trace ? "This scenario uses no queue." : "No run yet.");
         } else {
             ImGui::TextDisabled("front (next to be taken) on the left");
-            for (const ObjectInfo& q : meta.queues) drawQueue(app, *trace, q.id);
+            // Share the panel's height between the queues; each wraps its boxes within its share.
+            for (std::size_t i = 0; i < meta.queues.size(); ++i) {
+                const float share = ImGui::GetContentRegionAvail().y / static_cast<float>(meta.queues.size() - i);
+                drawQueue(app, *trace, meta.queues[i].id, share);
+            }
         }
     }
     endPanel();

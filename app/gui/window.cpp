@@ -92,9 +92,12 @@ Window::~Window() {
 
 void Window::loadFonts() {
     ImGuiIO& io = ImGui::GetIO();
+    // Latin-1 plus general punctuation (the ellipsis of elided queue values,
+    // dashes) and arrows; static: ImGui keeps the pointer until the atlas is built.
+    static const ImWchar kRanges[] = {0x0020, 0x00FF, 0x2010, 0x205E, 0x2190, 0x21FF, 0};
     if (std::filesystem::exists(kFontPath)) {
-        m_fontNormal = io.Fonts->AddFontFromFileTTF(kFontPath, kNormalPx);
-        m_fontLarge = io.Fonts->AddFontFromFileTTF(kFontPath, kLargePx);
+        m_fontNormal = io.Fonts->AddFontFromFileTTF(kFontPath, kNormalPx, nullptr, kRanges);
+        m_fontLarge = io.Fonts->AddFontFromFileTTF(kFontPath, kLargePx, nullptr, kRanges);
     }
     if (!m_fontNormal || !m_fontLarge) {
         m_fontWarning = std::string("font ") + kFontPath +
