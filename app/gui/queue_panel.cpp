@@ -1,8 +1,9 @@
 // Queue panel: the items in each queue at the cursor, as boxes in FIFO order
 // (front on the left) with their values; counts; Empty/Full events. Boxes are
 // as wide as their value (elided with an ellipsis past a maximum), wrap to as
-// many rows as the queue's share of the panel holds, and the rest is counted. The item
-// just put fades in, the one just taken fades out, so playback reads as motion.
+// many rows as the queue's share of the panel holds, and the rest is counted.
+// The item just put fades in, the one just taken fades out, so playback reads
+// as motion.
 #include "gui/colours.hpp"
 #include "gui/panels.hpp"
 

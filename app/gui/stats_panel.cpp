@@ -5,19 +5,34 @@
 #include "gui/panels.hpp"
 
 #include <algorithm>
+#include <cstdio>
+#include <string>
 
 namespace parviz::gui {
 namespace {
 
 void summary(GuiApp& app, const RunStats& s) {
+    // Makespan, speedup and efficiency side by side in three columns, so all
+    // three stay readable at 1280 px; the sequential time goes on the line below.
     if (s.hasMakespan) {
-        ImGui::Text("makespan %s   speedup %.2fx", formatDuration(s.makespanNs).c_str(), s.speedup);
-        if (ImGui::IsItemHovered())
-            ImGui::SetTooltip("sequential (sum of task times) %s / makespan; efficiency %.0f%% = speedup / workers",
-                              formatDuration(s.sequentialNs).c_str(), s.efficiency * 100);
-        ImGui::SameLine();
-        ImGui::TextDisabled("(sequential %s, efficiency %.0f%%)", formatDuration(s.sequentialNs).c_str(),
-                            s.efficiency * 100);
+        if (ImGui::BeginTable("summary", 3, ImGuiTableFlags_SizingStretchSame)) {
+            ImGui::TableNextRow();
+            auto cell = [](const char* label, const std::string& value, const char* tip) {
+                ImGui::TableNextColumn();
+                ImGui::TextDisabled("%s", label);
+                ImGui::SameLine();
+                ImGui::TextUnformatted(value.c_str());
+                if (ImGui::IsItemHovered())
+                    ImGui::SetTooltip("%s", tip);
+            };
+            char buf[32];
+            cell("makespan", formatDuration(s.makespanNs), "first task start to last task end, pauses excluded");
+            std::snprintf(buf, sizeof buf, "%.2fx", s.speedup);
+            cell("speedup", buf, "sequential time (sum of task times) / makespan");
+            std::snprintf(buf, sizeof buf, "%.0f%%", s.efficiency * 100);
+            cell("efficiency", buf, "speedup / workers: 100% = every worker busy all the time");
+            ImGui::EndTable();
+        }
     } else {
         ImGui::TextDisabled("no task has started yet");
     }
@@ -26,8 +41,12 @@ void summary(GuiApp& app, const RunStats& s) {
         ImGui::SameLine();
         ImGui::TextColored(ImVec4(0.84f, 0.37f, 0.0f, 1.0f), "%d failed", s.tasksFailed);
     }
+    if (s.hasMakespan) {
+        ImGui::SameLine();
+        ImGui::TextDisabled(" sequential %s ", formatDuration(s.sequentialNs).c_str());
+    }
     ImGui::SameLine();
-    ImGui::TextDisabled("  %d workers on %d cores", s.workerCount, s.usableCores);
+    ImGui::TextDisabled(" %d workers on %d cores", s.workerCount, s.usableCores);
     // Per-core utilisation as bars: workers' share, then other processes'.
     const float fs = ImGui::GetFontSize();
     ImDrawList* dl = ImGui::GetWindowDrawList();
