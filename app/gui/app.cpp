@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 
 namespace parviz::gui {
@@ -95,6 +96,8 @@ void GuiApp::startRun() {
         m_view = TimelineView{};
         m_sessionRecorded = false;
         m_run->start();
+        m_runStartedAt = std::chrono::steady_clock::now();
+        m_testPause = TestPauseRecord{};
         m_trace = m_run->trace();
         ++m_runCounter;
         setMessage("");
@@ -294,6 +297,7 @@ void GuiApp::frame() {
     updateFromTrace();
     if (!live() && m_run) recordSessionRunIfDone();
     handleKeys();
+    driveTestPause();
     layoutAndDraw();
     updateScreenshotState();
 }
@@ -330,6 +334,45 @@ void GuiApp::layoutAndDraw() {
     drawLockPanel(*this, Rect{leftW, controlsH + queueH, rightW, lockH});
     drawCodePanel(*this, Rect{leftW, controlsH + queueH + lockH, rightW, bodyH - queueH - lockH});
     drawTaskEditor(*this);
+}
+
+// --test-pause-at: the same togglePause() the button and Space call, at a set
+// time, so a test can look at the processes from outside while they are paused.
+void GuiApp::driveTestPause() {
+    if (!m_opts.testPauseAt || !m_run || m_testPause.resumed) return;
+    using Clock = std::chrono::steady_clock;
+    const auto t = Clock::now();
+    const double sinceStart = std::chrono::duration<double>(t - m_runStartedAt).count();
+    if (!m_testPause.paused) {
+        if (status() != RunStatus::Running || sinceStart < *m_opts.testPauseAt) return;
+        togglePause();
+        if (status() != RunStatus::Paused) return;
+        m_testPause.paused = true;
+        m_testPause.pausedAtS = sinceStart;
+        m_testPausedAt = t;
+        m_index.update(*m_trace);
+        const TraceMeta meta = m_trace->meta();
+        const auto& procs = m_index.procs();
+        for (std::size_t p = 1; p < meta.procs.size() && p < procs.size(); ++p) {
+            const ProcRole role = meta.procs[p].role;
+            if (role != ProcRole::PoolWorker && role != ProcRole::Process) continue;
+            if (procs[p].seen && procs[p].exitT == kNever && procs[p].pid)
+                m_testPause.workers.emplace_back(meta.procs[p].name, procs[p].pid);
+        }
+        if (!m_opts.layoutJson.empty()) {
+            // Written while paused (renamed into place whole): the test polls for it.
+            const std::string path = m_opts.layoutJson + ".paused", tmp = path + ".tmp";
+            {
+                std::ofstream out(tmp);
+                for (const auto& [name, pid] : m_testPause.workers) out << pid << ' ' << name << '\n';
+            }
+            std::rename(tmp.c_str(), path.c_str());
+        }
+    } else if (std::chrono::duration<double>(t - m_testPausedAt).count() >= m_opts.testPauseFor) {
+        togglePause();
+        m_testPause.resumed = true;
+        m_testPause.wallPausedS = std::chrono::duration<double>(t - m_testPausedAt).count();
+    }
 }
 
 void GuiApp::updateScreenshotState() {

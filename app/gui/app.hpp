@@ -17,6 +17,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace parviz::gui {
@@ -50,6 +51,13 @@ struct RowRect {
 
 struct Rect {
     float x = 0, y = 0, w = 0, h = 0;
+};
+
+// What the hidden --test-pause-at hook did (for --layout-json).
+struct TestPauseRecord {
+    bool paused = false, resumed = false;
+    double pausedAtS = 0, wallPausedS = 0;            // wall seconds since the run started; length of the pause
+    std::vector<std::pair<std::string, std::uint64_t>> workers;   // live workers' names and pids when paused
 };
 
 class GuiApp {
@@ -116,6 +124,8 @@ public:
     const std::string& message() const noexcept { return m_message; }
     bool messageIsError() const noexcept { return m_messageIsError; }
 
+    const TestPauseRecord& testPause() const noexcept { return m_testPause; }
+
     // Screenshot driver: true once the frame just built is the one to capture.
     bool wantsScreenshotNow() const noexcept { return m_captureThisFrame; }
 
@@ -126,6 +136,7 @@ private:
     void recordSessionRunIfDone();
     void layoutAndDraw();
     void updateScreenshotState();
+    void driveTestPause();
 
     Window& m_window;
     GuiOptions m_opts;
@@ -156,6 +167,8 @@ private:
     bool m_showTaskEditor = false;
     bool m_captureThisFrame = false;
     int m_framesAfterDone = 0;
+    std::chrono::steady_clock::time_point m_runStartedAt{}, m_testPausedAt{};
+    TestPauseRecord m_testPause;
 };
 
 } // namespace parviz::gui

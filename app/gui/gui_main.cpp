@@ -40,7 +40,24 @@ bool writeLayoutJson(GuiApp& app, const std::string& path) {
     const RunStats& st = app.statsAtCursor();
     out << "  \"stats\": {\"has_makespan\": " << (st.hasMakespan ? "true" : "false")
         << ", \"makespan_ns\": " << st.makespanNs << ", \"speedup\": " << st.speedup
-        << ", \"tasks_done\": " << st.tasksDone << ", \"workers\": " << st.workerCount << "}\n}\n";
+        << ", \"tasks_done\": " << st.tasksDone << ", \"tasks_failed\": " << st.tasksFailed
+        << ", \"workers\": " << st.workerCount << ", \"killed\": [";
+    bool first = true;
+    for (const WorkerStats& w : st.workers) {
+        if (!w.killed) continue;
+        out << (first ? "" : ", ") << "\"" << w.name << "\"";
+        first = false;
+    }
+    out << "]}";
+    // The hidden --test-pause-at hook: who was paused, and for how long (wall clock).
+    const TestPauseRecord& tp = app.testPause();
+    if (tp.paused) {
+        out << ",\n  \"test_pause\": {\"paused_at_s\": " << tp.pausedAtS << ", \"wall_paused_s\": " << tp.wallPausedS
+            << ", \"resumed\": " << (tp.resumed ? "true" : "false") << ", \"pids\": [";
+        for (std::size_t i = 0; i < tp.workers.size(); ++i) out << (i ? ", " : "") << tp.workers[i].second;
+        out << "]}";
+    }
+    out << "\n}\n";
     return static_cast<bool>(out);
 }
 

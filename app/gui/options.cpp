@@ -80,6 +80,10 @@ GuiOptions parseGuiOptions(const std::vector<std::string>& rawArgs) {
             else throw UsageError("parviz gui: --theme '" + v + "': expected dark or light");
         } else if (a == "--bench-frames") {
             o.benchFrames = parseInt(a, value(args, i, a), 1, 100000);
+        } else if (a == "--test-pause-at") {
+            o.testPauseAt = parseNumber(a, value(args, i, a), 0, 600);
+        } else if (a == "--test-pause-for") {
+            o.testPauseFor = parseNumber(a, value(args, i, a), 0, 600);
         } else if (a.rfind("-", 0) == 0) {
             throw UsageError("parviz gui: unknown option '" + a + "' (see parviz gui --help)");
         } else if (!haveScenario) {
@@ -91,6 +95,8 @@ GuiOptions parseGuiOptions(const std::vector<std::string>& rawArgs) {
     }
     if (o.screenshotAt && o.screenshot.empty())
         throw UsageError("parviz gui: --screenshot-at needs --screenshot FILE.png");
+    if (o.testPauseAt && o.screenshot.empty())
+        throw UsageError("parviz gui: --test-pause-at needs --screenshot FILE.png");
     if (!o.layoutJson.empty() && o.screenshot.empty())
         throw UsageError("parviz gui: --layout-json needs --screenshot FILE.png");
     return o;
@@ -110,6 +116,13 @@ const char* guiHelp() noexcept {
            "  --presentation         large type for a projector\n"
            "  --theme dark|light     colour theme (default dark)\n"
            "  --bench-frames N       draw N frames of a synthetic 1 000 000-span trace, print frame times\n"
+           "\n"
+           "Run flags (below) apply to the window's runs too. With --kill-worker NAME@S and\n"
+           "--screenshot, the worker is SIGKILLed S scenario seconds in, the pool carries on,\n"
+           "the screenshot (taken once the run has finished) shows the killed lane and the\n"
+           "failed task, and parviz gui exits 0: a killed worker is part of the demo, not an error.\n"
+           "Exit codes: 0 done (screenshot written), 1 the window or the capture failed,\n"
+           "2 bad usage, no display, or a file that cannot be read.\n"
            "\n"
            "No display? Run headless: xvfb-run -a parviz gui pool --screenshot out.png\n";
 }

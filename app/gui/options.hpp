@@ -23,6 +23,11 @@ struct GuiOptions {
     bool presentation = false;
     Theme theme = Theme::Dark;
     int benchFrames = 0;                    // > 0: frame benchmark instead of the window's normal life
+    // Hidden test hooks (not in --help): press Pause S seconds (wall clock) after
+    // the run starts and Resume after another S; the worker pids and the pause
+    // go to the --layout-json output, and to FILE.paused while paused.
+    std::optional<double> testPauseAt;
+    double testPauseFor = 1.0;
     bool help = false;
 };
 

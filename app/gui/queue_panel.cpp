@@ -52,7 +52,7 @@ BoxMetrics boxMetrics(float avail) {
     const float fs = ImGui::GetFontSize();
     BoxMetrics m;
     m.pad = std::round(fs * 0.45f);
-    m.minW = std::round(fs * 2.0f);
+    m.minW = std::round(fs * 2.6f);   // a one-letter value still makes a box a projector shows
     m.maxW = std::max(m.minW, std::min(std::round(fs * 15.0f), avail));
     m.h = std::round(fs * 1.7f);
     m.gap = 6;
