@@ -9,7 +9,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
+#include <string>
 
 namespace parviz::gui {
 namespace {
@@ -197,7 +199,22 @@ void drawControlsPanel(GuiApp& app, const Rect& r) {
                 ImGui::TextDisabled("%s", formatDuration(c.t - app.zero()).c_str());
                 ImGui::SameLine();
                 if (c.proc != kNoProc) ImGui::PushStyleColor(ImGuiCol_Text, procVec4(c.proc));
-                ImGui::TextUnformatted(c.text.c_str());
+                std::string text = c.text;
+                if (c.kind == EventKind::RunEnd) {
+                    // "The run ended" alone tells a class nothing: say how it went.
+                    const RunStats& st = app.statsAtCursor();
+                    char buf[160];
+                    std::snprintf(buf, sizeof buf, ": %d of %d tasks done", st.tasksDone, st.tasksStarted);
+                    text += buf;
+                    if (st.hasMakespan) {
+                        std::snprintf(buf, sizeof buf, " in %s, %.2fx faster than one process",
+                                      formatDuration(st.makespanNs).c_str(), st.speedup);
+                        text += buf;
+                    }
+                    for (const WorkerStats& w : st.workers)
+                        if (w.killed) text += "; " + w.name + " was killed and the pool carried on";
+                }
+                ImGui::TextUnformatted(text.c_str());
                 if (c.proc != kNoProc) ImGui::PopStyleColor();
             } else if (!app.message().empty()) {
                 ImGui::TextUnformatted(app.message().c_str());

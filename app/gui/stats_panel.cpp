@@ -45,8 +45,11 @@ void summary(GuiApp& app, const RunStats& s) {
         ImGui::SameLine();
         ImGui::TextDisabled(" sequential %s ", formatDuration(s.sequentialNs).c_str());
     }
+    char cores[64];
+    std::snprintf(cores, sizeof cores, " %d workers on %d cores", s.workerCount, s.usableCores);
     ImGui::SameLine();
-    ImGui::TextDisabled(" %d workers on %d cores", s.workerCount, s.usableCores);
+    if (ImGui::GetContentRegionAvail().x < ImGui::CalcTextSize(cores).x) ImGui::NewLine();   // wrap, never cut
+    ImGui::TextDisabled("%s", cores);
     // Per-core utilisation as bars: workers' share, then other processes'.
     const float fs = ImGui::GetFontSize();
     ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -81,7 +84,7 @@ void workers(const RunStats& s) {
         ImGui::TableNextColumn();
         ImGui::TextColored(procVec4(w.proc), "%s", w.name.c_str());
         ImGui::TableNextColumn();
-        if (w.tasksFailed) ImGui::Text("%d (+%d failed)", w.tasksDone, w.tasksFailed);
+        if (w.tasksFailed) ImGui::Text("%d +%d failed", w.tasksDone, w.tasksFailed);
         else ImGui::Text("%d", w.tasksDone);
         ImGui::TableNextColumn();
         ImGui::TextUnformatted(formatDuration(w.inTaskNs).c_str());
@@ -91,7 +94,10 @@ void workers(const RunStats& s) {
         ImGui::TextUnformatted(formatDuration(w.idleNs).c_str());
         ImGui::TableNextColumn();
         if (!w.exited) ImGui::TextUnformatted("alive");
-        else if (w.killed) ImGui::Text("killed (signal %lld)", static_cast<long long>(-w.exitCode));
+        else if (w.killed) {
+            ImGui::TextColored(ImVec4(0.84f, 0.37f, 0.0f, 1.0f), "killed");
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("by signal %lld", static_cast<long long>(-w.exitCode));
+        }
         else ImGui::Text("exit %lld", static_cast<long long>(w.exitCode));
     }
     ImGui::EndTable();
