@@ -207,7 +207,7 @@ void drawControlsPanel(GuiApp& app, const Rect& r) {
                     std::snprintf(buf, sizeof buf, ": %d of %d tasks done", st.tasksDone, st.tasksStarted);
                     text += buf;
                     if (st.hasMakespan) {
-                        std::snprintf(buf, sizeof buf, " in %s, %.2fx faster than one process",
+                        std::snprintf(buf, sizeof buf, " in %s, speedup %.2fx",
                                       formatDuration(st.makespanNs).c_str(), st.speedup);
                         text += buf;
                     }
