@@ -134,8 +134,8 @@ struct QueueState {
     const unsigned char* at(std::uint64_t pos) const noexcept { return ring + pos % capacity; }
 
     std::uint64_t count() const noexcept {
-        const std::uint64_t got = nGot.load(std::memory_order_acquire);
-        const std::uint64_t put = nPut.load(std::memory_order_acquire);
+        const std::uint64_t got = nGot.load(std::memory_order_seq_cst);
+        const std::uint64_t put = nPut.load(std::memory_order_seq_cst);
         const auto n = static_cast<std::int64_t>(put - got);
         return n > 0 ? static_cast<std::uint64_t>(n) : 0;
     }
@@ -231,7 +231,10 @@ bool expired(const std::optional<std::int64_t>& runDeadline) noexcept {
 // the waiter registers (waiters++), reads the sequence, re-checks ready() and
 // sleeps on the value it read; the waker commits, then reads waiters and, if
 // anyone is registered, bumps the sequence and wakes. Either the waker sees
-// the registration, or the re-check sees the commit.
+// the registration, or the re-check sees the commit. Every store a ready()
+// reads (tail, head, nPut, nGot) is seq_cst for that reason: a release store
+// of nGot alone once let a putter waiting on maxItems sleep through the get
+// that made room (the stress test caught it as a 100 ms stall).
 template <class Ready>
 void waitFor(QueueState* s, std::atomic<std::uint32_t>& seq, std::atomic<std::uint32_t>& waiters,
              const std::optional<std::int64_t>& runDeadline, std::optional<detail::ScopedWorkerState>& st,
@@ -436,7 +439,7 @@ void Queue::putImpl(std::string_view item, bool block, Timeout timeout, bool fro
                 s->pLogPut = n;
                 s->pLogTail = at + rec;
                 s->tail.store(at + rec, std::memory_order_seq_cst);   // the commit
-                s->nPut.store(n, std::memory_order_release);
+                s->nPut.store(n, std::memory_order_seq_cst);
                 s->pLogTail = 0;
             }
         } else {
@@ -462,7 +465,7 @@ void Queue::putImpl(std::string_view item, bool block, Timeout timeout, bool fro
                 s->cLogGot = n;
                 s->cLogHead = at;
                 s->head.store(at, std::memory_order_seq_cst);   // the commit
-                s->nGot.store(n, std::memory_order_release);
+                s->nGot.store(n, std::memory_order_seq_cst);   // seq_cst: sleeping putters' maxItems check reads it
                 s->cLogHead = 0;
                 s->pHead = at;   // the producers' copies must never be above the real ones
                 s->pGot = n;
@@ -513,7 +516,7 @@ void Queue::getInto(std::string& out, bool block, Timeout timeout) {
                 s->cLogGot = n;
                 s->cLogHead = nh;
                 s->head.store(nh, std::memory_order_seq_cst);   // the commit
-                s->nGot.store(n, std::memory_order_release);
+                s->nGot.store(n, std::memory_order_seq_cst);   // seq_cst: sleeping putters' maxItems check reads it
                 s->cLogHead = 0;
                 break;
             }
