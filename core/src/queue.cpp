@@ -232,9 +232,10 @@ bool expired(const std::optional<std::int64_t>& runDeadline) noexcept {
 // sleeps on the value it read; the waker commits, then reads waiters and, if
 // anyone is registered, bumps the sequence and wakes. Either the waker sees
 // the registration, or the re-check sees the commit. Every store a ready()
-// reads (tail, head, nPut, nGot) is seq_cst for that reason: a release store
-// of nGot alone once let a putter waiting on maxItems sleep through the get
-// that made room (the stress test caught it as a 100 ms stall).
+// reads (tail, head, nPut, nGot) is seq_cst for that reason: with a release
+// store of nGot, the waker's read of the waiter count could pass it, and a
+// putter waiting on maxItems could sleep through the get that made room
+// (until the 100 ms re-check).
 template <class Ready>
 void waitFor(QueueState* s, std::atomic<std::uint32_t>& seq, std::atomic<std::uint32_t>& waiters,
              const std::optional<std::int64_t>& runDeadline, std::optional<detail::ScopedWorkerState>& st,
