@@ -71,6 +71,7 @@ struct ProcState {
     std::int64_t taskT = 0;
     std::int32_t taskIdx = 0;
     std::uint64_t taskName = kNoString;
+    std::int64_t taskNominal = 0;
     bool onCpu = false;
     std::int32_t cpuCore = 0;
     std::int64_t cpuT = 0;
@@ -163,6 +164,7 @@ RunStats computeStats(const Trace& tr, std::optional<std::int64_t> atNs) {
             w.killed = w.exitCode < 0;
             if (st.inTask) {   // died mid-task: the task failed with it
                 st.inTask = false;
+                s.sequentialNs += st.taskNominal;
                 w.inTaskNs += unpaused(pauses, st.taskT, e.t);
                 ++w.tasksFailed;
                 failTask(st.taskIdx, st.taskName, procName(e.proc) + " died while running it");
@@ -179,12 +181,13 @@ RunStats computeStats(const Trace& tr, std::optional<std::int64_t> atNs) {
             st.taskIdx = e.obj;
             st.taskName = e.a;
             ++s.tasksStarted;
-            s.sequentialNs += static_cast<std::int64_t>(e.b);
+            st.taskNominal = static_cast<std::int64_t>(e.b);
             if (!haveStart) { haveStart = true; firstStart = e.t; }
             break;
         case EventKind::TaskEnd:
             if (st.inTask) {
                 st.inTask = false;
+                s.sequentialNs += st.taskNominal;
                 w.inTaskNs += unpaused(pauses, st.taskT, e.t);
                 lastEnd = std::max(lastEnd, e.t);
                 if (e.flags & 1) {
@@ -230,7 +233,14 @@ RunStats computeStats(const Trace& tr, std::optional<std::int64_t> atNs) {
     for (std::size_t p = 0; p < ps.size(); ++p) {
         auto& st = ps[p];
         auto& w = ws[p];
-        if (st.inTask) { w.inTaskNs += unpaused(pauses, st.taskT, cut); openTask = true; }
+        if (st.inTask) {
+            // A task still running at the cursor counts for the part of its
+            // nominal duration already elapsed, so a mid-run speedup is honest.
+            const std::int64_t elapsed = unpaused(pauses, st.taskT, cut);
+            w.inTaskNs += elapsed;
+            s.sequentialNs += std::min(st.taskNominal, elapsed);
+            openTask = true;
+        }
         closeCpu(st, w, cut);
         if (st.started) w.aliveNs = unpaused(pauses, st.startT, st.exited ? st.exitT : cut);
         w.idleNs = std::max<std::int64_t>(0, w.aliveNs - w.inTaskNs);

@@ -83,6 +83,10 @@ TEST_CASE("stats at a time cursor see only the prefix and count open tasks up to
     CHECK(s.workers[1].inTaskNs == sec(2.5));
     CHECK(s.workers[1].tasksDone == 1);
     CHECK_FALSE(s.workers[0].exited);
+    // Sequential work so far: B (2 s) done, plus the elapsed parts of A (2.5 s)
+    // and C (0.5 s) — not their whole nominal lengths, so speedup stays <= 2.
+    CHECK(s.sequentialNs == sec(5.0));
+    CHECK(s.speedup == Approx(2.0));
 
     RunStats before = computeStats(*tr, kZero - 1);
     CHECK_FALSE(before.hasMakespan);
