@@ -912,14 +912,19 @@ void Pool::join() {
     }
     im.stopThreads();
     std::lock_guard lk(im.workersMutex);
-    for (auto& p : im.workers) {
-        if (p.pid() == 0 || !p.isAlive()) continue;
-        std::string s = "None";
-        s += '\0';
-        ChunkHeader h{};
-        h.type = MsgType::Sentinel;
-        appendPod(s, h);
-        try { im.tasks.put(s); } catch (const QueueClosed&) { break; }
+    // Count the live workers *before* putting any sentinel: a worker that takes
+    // an early sentinel exits, and checking liveness inside the loop would then
+    // skip it and leave another worker without one, blocked in get forever.
+    std::size_t live = 0;
+    for (auto& p : im.workers)
+        if (p.pid() != 0 && p.isAlive()) ++live;
+    std::string sentinel = "None";
+    sentinel += '\0';
+    ChunkHeader h{};
+    h.type = MsgType::Sentinel;
+    appendPod(sentinel, h);
+    for (std::size_t i = 0; i < live; ++i) {
+        try { im.tasks.put(sentinel); } catch (const QueueClosed&) { break; }
     }
     for (auto& p : im.workers)
         if (p.pid() != 0) p.join();
