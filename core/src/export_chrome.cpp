@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <fstream>
 #include <map>
+#include <unordered_map>
 #include <stdexcept>
 
 namespace parviz {
@@ -136,6 +137,11 @@ void writeChromeTrace(const Trace& tr, std::ostream& out) {
     struct Instant { std::int64_t t; ProcId proc; std::string name; json args; };
     std::vector<Instant> failures;
     std::uint64_t lost = 0;
+    // A QueueGet carries no preview (event.hpp): its value is its put's. One
+    // pass first, so a get recorded at the same instant as its put still finds it.
+    std::unordered_map<std::uint64_t, std::uint64_t> putPreview;   // item id -> string id
+    for (std::size_t i = 0; i < n; ++i)
+        if (tr[i].kind == EventKind::QueuePut && tr[i].b != kNoString) putPreview.emplace(tr[i].a, tr[i].b);
 
     auto closeCpu = [&](ProcId p, std::int64_t t, bool preempted) {
         auto it = onCore.find(p);
@@ -227,7 +233,12 @@ void writeChromeTrace(const Trace& tr, std::ostream& out) {
         case EventKind::QueuePut:
         case EventKind::QueueGet: {
             bool put = e.kind == EventKind::QueuePut;
-            l.ops.push_back({e.t, put, e.obj, e.a, std::string(tr.string(e.b))});
+            std::uint64_t pv = e.b;
+            if (!put) {
+                auto it = putPreview.find(e.a);
+                if (it != putPreview.end()) pv = it->second;
+            }
+            l.ops.push_back({e.t, put, e.obj, e.a, std::string(tr.string(pv))});
             auto& len = qlen[e.obj];
             len = std::max<std::int64_t>(0, len + (put ? 1 : -1));
             counters.push_back({e.t, e.obj, len});

@@ -490,6 +490,13 @@ void Queue::putImpl(std::string_view item, bool block, Timeout timeout, bool fro
 void Queue::put(std::string_view item, bool block, Timeout timeout) { putImpl(item, block, timeout, false); }
 void Queue::putFront(std::string_view item) { putImpl(item, true, std::nullopt, true); }
 
+// GCC 12 reports the optional<ScopedWorkerState>'s member as maybe used
+// uninitialized on an exception path here (a known false positive of
+// std::optional under inlining: the destructor only runs when engaged).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 void Queue::getInto(std::string& out, bool block, Timeout timeout) {
     Shared* s = m_s;
     const auto runDeadline = runDeadlineOf(block, timeout);
@@ -532,8 +539,12 @@ void Queue::getInto(std::string& out, bool block, Timeout timeout) {
     // for one says nothing about which of them now fits.
     wakeIfWaiting(s->notFullSeq, s->notFullWaiters, INT_MAX);
     st.reset();
-    traceEmit(EventKind::QueueGet, s->id, itemId, traceText(preview(out)));
+    // No preview: the item's QueuePut (same item id) already carries it.
+    traceEmit(EventKind::QueueGet, s->id, itemId, kNoString);
 }
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 
 std::string Queue::get(bool block, Timeout timeout) {
     std::string out;

@@ -291,7 +291,16 @@ Caption buildCaption(const TimelineIndex& index, const Trace& trace, std::int64_
         text = who + ((e.flags & 1) ? " failed " : " finished ") + str(e.a, "a task");
         break;
     case EventKind::QueuePut: text = who + " put " + preview(trace, e.b, e.a) + " into " + queueName(e.obj); break;
-    case EventKind::QueueGet: text = who + " took " + preview(trace, e.b, e.a) + " from " + queueName(e.obj); break;
+    case EventKind::QueueGet: {
+        // The get carries no preview: the value is the one its put recorded.
+        std::uint64_t pv = e.b;
+        if (const QueueIndex* q = index.queue(e.obj)) {
+            auto it = q->byItem.find(e.a);
+            if (it != q->byItem.end() && q->items[it->second].preview != kNoString) pv = q->items[it->second].preview;
+        }
+        text = who + " took " + preview(trace, pv, e.a) + " from " + queueName(e.obj);
+        break;
+    }
     case EventKind::QueueEmpty: text = who + " found " + queueName(e.obj) + " empty"; break;
     case EventKind::QueueFull: text = who + " found " + queueName(e.obj) + " full"; break;
     case EventKind::LockWait: text = who + " waits for " + lockName(e.obj); break;

@@ -135,6 +135,24 @@ TEST_CASE("queue puts and gets are instants joined by flows that start at the pu
     CHECK(f102["ts"].get<double>() == Approx(2e6));
 }
 
+TEST_CASE("a get's instant shows the value its put recorded, since the get event carries no preview", "[export]") {
+    Trace tr;
+    tr.addProcess({"MainProcess", ProcRole::Parent});
+    tr.addProcess({"Process-1", ProcRole::Process});
+    tr.addQueue({3, "tasks"});
+    const std::int64_t t0 = 1'000'000'000;
+    tr.append(Event{t0, 0, EventKind::RunStart, 0, 0, 2, 2});
+    tr.append(Event{t0 + 10, 0, EventKind::QueuePut, 0, 3, 42, tr.addString("hello")});
+    tr.append(Event{t0 + 20, 1, EventKind::QueueGet, 0, 3, 42, kNoString});
+    tr.append(Event{t0 + 30, 0, EventKind::RunEnd, 0, 0, 0, 0});
+    auto instants = select(exportJson(tr), "i", "queue");
+    REQUIRE(instants.size() == 2);
+    for (const auto& i : instants) {
+        CHECK(i["args"]["item"] == 42);
+        CHECK(i["args"]["value"] == "hello");
+    }
+}
+
 TEST_CASE("every flow point lies inside a slice on its own lane, so it binds to the enclosing slice", "[export]") {
     auto doc = exportJson(*test::tutorialPoolTrace());
     auto slices = select(doc, "X");

@@ -451,6 +451,7 @@ TEST_CASE("the trace pairs each put with its get by item id, put first; a blocke
         if (e.kind == parviz::EventKind::QueueGet && e.obj == q.id()) {
             tGet = e.t; idGet = e.a;
             CHECK(e.proc == p.proc());
+            CHECK(e.b == parviz::kNoString);   // the value preview is the put's (event.hpp)
         }
         if (e.kind == parviz::EventKind::State && e.proc == p.proc() &&
             e.obj == static_cast<std::int32_t>(parviz::WorkerState::WaitQueue))

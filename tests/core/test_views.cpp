@@ -146,7 +146,7 @@ void poolDemo(TraceBuilder& b) {
     b.ev(0, 1, EventKind::ProcStart, 0, 101).ev(0, 2, EventKind::ProcStart, 0, 102);
     for (int i = 0; i < 4; ++i) b.ev(0, 0, EventKind::QueuePut, 0, static_cast<std::uint64_t>(i), id[i]);
     auto start = [&](ProcId w, int i, double t) {
-        b.ev(t, w, EventKind::QueueGet, 0, static_cast<std::uint64_t>(i), id[i]);
+        b.ev(t, w, EventKind::QueueGet, 0, static_cast<std::uint64_t>(i), kNoString);   // the put carries the value
         b.ev(t, w, EventKind::TaskStart, i, id[i]);
         b.ev(t, w, EventKind::Print, 0, b.str((std::string(" Process ") + names[i] + " waiting").c_str()));
         b.state(t, w, WorkerState::Sleeping);
@@ -390,6 +390,19 @@ TEST_CASE("the caption tells the latest meaningful event at time t", "[view]") {
     // At 2003 ms the last event is the print; the take comes first.
     CHECK(buildCaption(index, b.trace, ms(2003)).text == "ForkPoolWorker-2 printed \" Process C waiting\"");
     CHECK(buildCaption(index, b.trace, ms(0)).text == "MainProcess put D into the queue");
+
+    // A get carries no preview: the caption names the value its put recorded.
+    TraceBuilder q;
+    q.trace.addProcess({"MainProcess", ProcRole::Parent});
+    q.trace.addProcess({"Process-1", ProcRole::Process});
+    q.trace.addQueue({0, "tasks"});
+    q.ev(0, 0, EventKind::QueuePut, 0, 7, q.str("hello"));
+    q.ev(5, 1, EventKind::QueueGet, 0, 7, kNoString);
+    q.ev(6, 1, EventKind::QueueGet, 0, 8, kNoString);   // a get whose put was never seen
+    TimelineIndex qi;
+    qi.update(q.trace);
+    CHECK(buildCaption(qi, q.trace, ms(5)).text == "Process-1 took hello from the queue");
+    CHECK(buildCaption(qi, q.trace, ms(6)).text == "Process-1 took #8 from the queue");
 
     OutputView out = buildOutputView(index, b.trace, ms(2002.5));
     CHECK(out.total == 3);

@@ -36,7 +36,9 @@ enum class EventKind : std::uint8_t {
     State,          // obj = WorkerState (as int32)
     // --- queue ----------------------------------------------------------------
     QueuePut,       // obj = queue id, a = item id (unique per run), b = string id of value preview
-    QueueGet,       // obj = queue id, a = item id, b = string id of value preview
+    QueueGet,       // obj = queue id, a = item id, b = kNoString: the value preview is the one
+                    // of the QueuePut with the same item id (readers look it up by a).
+                    // Traces saved before this may carry a preview here; readers prefer the put's.
     QueueEmpty,     // obj = queue id: a get_nowait / timed get found the queue empty
     QueueFull,      // obj = queue id: a put_nowait / timed put found the queue full
     QueueClose,     // obj = queue id
