@@ -335,7 +335,7 @@ TEST_CASE("Pause from the window really stops the worker processes, and the make
     CHECK(makespan == Approx(1.2).margin(0.25));   // would be 2.7 s with the pause counted
 }
 
-TEST_CASE("--kill-worker in the window: the run finishes, the failure is shown, exit 0", "[gui]") {
+TEST_CASE("killing a worker from the command line in the window: the run finishes, the failure is shown, exit 0", "[gui]") {
     if (!haveDisplay()) {
         WARN("no DISPLAY: run under xvfb-run (scripts/test does)");
         return;
@@ -356,7 +356,7 @@ TEST_CASE("--kill-worker in the window: the run finishes, the failure is shown, 
     CHECK(st["tasks_done"].get<int>() >= 3);
 }
 
-TEST_CASE("--help documents --kill-worker and the exit codes", "[gui]") {
+TEST_CASE("gui help documents --kill-worker and the exit codes", "[gui]") {
     TempDir dir;
     const Result r = runParviz({"gui", "--help"}, dir.path, 30);
     CHECK(r.exitCode == 0);
