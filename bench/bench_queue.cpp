@@ -1,11 +1,13 @@
 // Queue throughput, 1 producer process -> 1 consumer process, small messages,
-// with tracing on (a Recorder is live, so every put and get writes an event and
-// a value preview), against CPython's multiprocessing.Queue measured in the
+// with tracing on (a Recorder is live, so every put and get writes an event;
+// a put also its value preview), against CPython's multiprocessing.Queue measured in the
 // same run (bench/queue_cpython.py). Also one trace event's cost.
 // usage: bench_queue [MESSAGES=1000000] [REPS=5] [--no-cpython]
 // Also prints the untraced rate (no Recorder) for reference. Diagnostic knob:
 // PARVIZ_BENCH_COLLECT_MS=N sets the Collector interval (default 2 ms), to see
 // how much of the traced cost is the parent merging events on the same cores.
+// It also prints the parent's CPU per trace event during a traced run (the
+// parent only waits in join, so that is the Collector's cost).
 #include "parviz/clock.hpp"
 #include "parviz/process.hpp"
 #include "parviz/queue.hpp"
@@ -18,12 +20,22 @@
 #include <cstdlib>
 #include <cstring>
 #include <optional>
+#include <sys/resource.h>
 #include <string>
 #include <vector>
 
 using namespace parviz;
 
 namespace {
+
+// CPU time of this process (all its threads: the traced run's parent does
+// little but wait in join, so its CPU is mostly the Collector's).
+double selfCpuSeconds() {
+    rusage ru{};
+    getrusage(RUSAGE_SELF, &ru);
+    return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+           static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
 
 double median(std::vector<double> v) {
     std::sort(v.begin(), v.end());
@@ -51,6 +63,9 @@ int consumer(std::span<const std::string> args) {
     return item == "m" + std::to_string(n - 1) ? 0 : 3;
 }
 
+// Parent CPU ns per trace event of the last traced run (Collector's cost).
+double g_parentNsPerEvent = 0;
+
 double parvizQueue(long n, bool traced = true) {
     RecorderOptions ro;
     ro.cores = CorePref::Off;                            // measure the queue, not the core monitor
@@ -64,6 +79,7 @@ double parvizQueue(long n, bool traced = true) {
     Process prod(producer, {q.toArg(), std::to_string(n)}, ProcessOptions{"producer", r, pin ? 0 : -1});
     Process cons(consumer, {q.toArg(), std::to_string(n)}, ProcessOptions{"consumer", r, pin ? 1 : -1});
     const std::int64_t t0 = monoNow();
+    const double cpu0 = selfCpuSeconds();
     cons.start();
     prod.start();
     prod.join();
@@ -72,6 +88,7 @@ double parvizQueue(long n, bool traced = true) {
     if (cons.exitcode() != 0) std::fprintf(stderr, "consumer failed: %d\n", cons.exitcode().value_or(-99));
     if (r) {
         r->finish();
+        g_parentNsPerEvent = (selfCpuSeconds() - cpu0) * 1e9 / static_cast<double>(std::max<std::size_t>(1, r->trace().size()));
         if (r->ring(prod.proc())->lost() || r->ring(cons.proc())->lost()) std::fprintf(stderr, "events lost!\n");
     }
     return static_cast<double>(n) / s;
@@ -106,9 +123,10 @@ int main(int argc, char** argv) {
     const int reps = argc > 2 ? std::atoi(argv[2]) : 5;
     const bool withPython = !(argc > 3 && std::strcmp(argv[3], "--no-cpython") == 0);
 
-    std::vector<double> ours, untraced, events;
+    std::vector<double> ours, untraced, events, parentNs;
     for (int r = 0; r < reps; ++r) {
         ours.push_back(parvizQueue(n));
+        parentNs.push_back(g_parentNsPerEvent);
         untraced.push_back(parvizQueue(n, false));
         events.push_back(traceEventNs());
     }
@@ -119,6 +137,7 @@ int main(int argc, char** argv) {
     for (double v : ours) std::printf(" %.2fM", v / 1e6);
     std::printf(")\n");
     std::printf("  (tracing off: %.2fM msgs/s, for reference only)\n", median(untraced) / 1e6);
+    std::printf("  parent CPU per trace event (the Collector, incl. finish): %.1f ns (median)\n", median(parentNs));
     if (withPython) {
         std::printf("  CPython mp.Queue       %12.0f msgs/s\n", py);
         std::printf("  ratio                  %12.1fx   (target >= 30x)\n", py > 0 ? m / py : 0.0);
