@@ -1,7 +1,7 @@
 // Recorder and its Collector thread: merges every process's TraceRing and the
 // CoreMonitor's OS data into the Trace while the run goes on.
 //
-// [SECTION] Sources and staging
+// [SECTION] Sources and pending events
 // [SECTION] The Collector pass (watermark)
 // [SECTION] Recorder API
 //
@@ -18,6 +18,7 @@
 #include <chrono>
 #include <climits>
 #include <condition_variable>
+#include <cstdint>
 #include <mutex>
 #include <sched.h>
 #include <thread>
@@ -55,7 +56,7 @@ int totalCores() noexcept {
 } // namespace
 
 // =============================================================================
-// [SECTION] Sources and staging
+// [SECTION] Sources and pending events
 // =============================================================================
 
 struct Source {
@@ -68,6 +69,40 @@ struct Source {
     std::uint64_t lostReported = 0;
 };
 
+// Collected events of one source (a ring, or the core monitor) not yet in the
+// Trace, kept time-sorted from `head` on: each ring is nearly sorted already
+// (a Queue put is stamped before it commits, so a State event can slip in
+// front of it), so a late event is moved back by insertion, stably, a few
+// places at most. The Collector then k-way merges the sources' sorted runs
+// instead of sorting everything it staged.
+struct Pending {
+    std::vector<Event> ev;
+    std::size_t head = 0;         // [0, head) already appended to the Trace
+
+    bool empty() const noexcept { return head == ev.size(); }
+    std::int64_t frontT() const noexcept { return ev[head].t; }
+    // Restores order for the events appended from index `from` on. Stable:
+    // an event moves only in front of strictly later ones. Never moves into
+    // [0, head): the Trace clamps such a late event, as it always did.
+    void sortTail(std::size_t from) noexcept {
+        for (std::size_t i = std::max(from, head + 1); i < ev.size(); ++i) {
+            if (ev[i - 1].t <= ev[i].t) continue;
+            Event e = ev[i];
+            std::size_t j = i;
+            while (j > head && ev[j - 1].t > e.t) { ev[j] = ev[j - 1]; --j; }
+            ev[j] = e;
+        }
+    }
+    // Drops the appended prefix, without giving back capacity.
+    void compact() {
+        if (head == 0) return;
+        if (head == ev.size()) { ev.clear(); head = 0; return; }
+        if (head < 4096 && head * 2 < ev.size()) return;   // not worth moving yet
+        ev.erase(ev.begin(), ev.begin() + static_cast<std::ptrdiff_t>(head));
+        head = 0;
+    }
+};
+
 struct Recorder::Impl {
     RecorderOptions opts;
     std::shared_ptr<Trace> trace = std::make_shared<Trace>();
@@ -77,8 +112,12 @@ struct Recorder::Impl {
     std::mutex mutex;                       // guards everything below
     std::vector<Source> sources;            // indexed by ProcId
     std::unique_ptr<CoreMonitor> monitor;
-    std::vector<Event> staging;             // collected, not yet behind the watermark
+    // Collected, not yet behind the watermark: one per source (indexed by
+    // ProcId), plus the core monitor's last.
+    std::vector<Pending> pending;
+    Pending monitorPending;
     std::vector<Event> scratch;
+    std::vector<Pending*> live;             // merge scratch: sources with events left
     int processCount = 0;
     int poolWorkerCount = 0;
     std::int64_t lastWatermark = INT64_MIN;
@@ -95,12 +134,17 @@ struct Recorder::Impl {
     void run();
 };
 
-// Moves a ring's published events to staging, turning its text refs into Trace
-// string ids (the text lives in that ring, whoever the event is about).
+// Moves a ring's published events to its Pending, turning its text refs into
+// Trace string ids (the text lives in that ring, whoever the event is about).
 void Recorder::Impl::drainSource(Source& s, std::int64_t now) {
-    scratch.clear();
+    if (pending.size() <= s.proc) pending.resize(s.proc + 1u);
+    Pending& pd = pending[s.proc];
+    scratch.clear();   // keeps its capacity: drain's exact reserve stops reallocating after warm-up
     s.ring->drain(scratch);
-    for (Event& e : scratch) {
+    const std::size_t from = pd.ev.size();
+    pd.ev.insert(pd.ev.end(), scratch.begin(), scratch.end());   // grows geometrically
+    for (std::size_t i = from; i < pd.ev.size(); ++i) {
+        Event& e = pd.ev[i];
         auto toId = [&](std::uint64_t& field) {
             if (field != kNoString) field = trace->addString(s.ring->readText(field));
         };
@@ -109,19 +153,19 @@ void Recorder::Impl::drainSource(Source& s, std::int64_t now) {
         case EventKind::Note:
             toId(e.a);
             break;
-        case EventKind::QueuePut: case EventKind::QueueGet:
+        case EventKind::QueuePut: case EventKind::QueueGet:   // a QueueGet from an old writer may still carry one
             toId(e.b);
             break;
         default: break;
         }
-        staging.push_back(e);
     }
     std::uint64_t lost = s.ring->lost();
     if (lost > s.lostReported) {
-        staging.push_back(Event{now, s.proc, EventKind::Lost, 0, static_cast<std::int32_t>(s.proc),
-                                lost - s.lostReported, 0});
+        pd.ev.push_back(Event{now, s.proc, EventKind::Lost, 0, static_cast<std::int32_t>(s.proc),
+                              lost - s.lostReported, 0});
         s.lostReported = lost;
     }
+    pd.sortTail(from);
 }
 
 // =============================================================================
@@ -141,16 +185,41 @@ std::int64_t Recorder::Impl::passLocked(bool everything) {
         drainSource(s, now);
         wm = std::min(wm, s.idleSeenAt);
     }
-    if (monitor) wm = std::min(wm, monitor->poll(staging));
+    if (monitor) {
+        const std::size_t from = monitorPending.ev.size();
+        wm = std::min(wm, monitor->poll(monitorPending.ev));
+        monitorPending.sortTail(from);
+    }
     wm = everything ? INT64_MAX : wm - kSlackNs;
     wm = std::max(wm, lastWatermark);
     lastWatermark = wm;
 
-    std::stable_sort(staging.begin(), staging.end(),
-                     [](const Event& x, const Event& y) { return x.t < y.t; });
-    std::size_t n = 0;
-    while (n < staging.size() && (everything || staging[n].t < wm)) trace->append(staging[n++]);
-    staging.erase(staging.begin(), staging.begin() + static_cast<std::ptrdiff_t>(n));
+    // k-way merge of the sorted Pendings, up to the watermark. Ties go to the
+    // lower ProcId, then the monitor. k is small (the parent, the workers, the
+    // monitor), so a linear scan for the two earliest fronts beats a heap; the
+    // earliest source then appends its whole run up to the second's front.
+    live.clear();
+    for (Pending& pd : pending)
+        if (!pd.empty()) live.push_back(&pd);
+    if (!monitorPending.empty()) live.push_back(&monitorPending);
+    while (!live.empty()) {
+        std::size_t best = 0, secondIdx = SIZE_MAX;
+        std::int64_t bestT = live[0]->frontT(), second = INT64_MAX;
+        for (std::size_t i = 1; i < live.size(); ++i) {
+            const std::int64_t t = live[i]->frontT();
+            if (t < bestT) { second = bestT; secondIdx = best; best = i; bestT = t; }
+            else if (t < second) { second = t; secondIdx = i; }
+        }
+        if (!everything && bestT >= wm) break;   // nothing left behind the watermark
+        Pending& pd = *live[best];
+        do {
+            trace->append(pd.ev[pd.head++]);
+        } while (!pd.empty() && (everything || pd.frontT() < wm) &&
+                 (pd.frontT() < second || (pd.frontT() == second && best < secondIdx)));
+        if (pd.empty()) live.erase(live.begin() + static_cast<std::ptrdiff_t>(best));
+    }
+    for (Pending& pd : pending) pd.compact();
+    monitorPending.compact();
     return wm;
 }
 
