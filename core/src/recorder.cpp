@@ -116,7 +116,6 @@ struct Recorder::Impl {
     // ProcId), plus the core monitor's last.
     std::vector<Pending> pending;
     Pending monitorPending;
-    std::vector<Event> scratch;
     std::vector<Pending*> live;             // merge scratch: sources with events left
     int processCount = 0;
     int poolWorkerCount = 0;
@@ -139,10 +138,12 @@ struct Recorder::Impl {
 void Recorder::Impl::drainSource(Source& s, std::int64_t now) {
     if (pending.size() <= s.proc) pending.resize(s.proc + 1u);
     Pending& pd = pending[s.proc];
-    scratch.clear();   // keeps its capacity: drain's exact reserve stops reallocating after warm-up
-    s.ring->drain(scratch);
+    // Drain straight into the pending run. drain() reserves exactly what it
+    // needs, which would reallocate on every pass: keep headroom, doubling.
+    constexpr std::size_t kHeadroom = 16384;
+    if (pd.ev.capacity() < pd.ev.size() + kHeadroom) pd.ev.reserve(std::max(2 * pd.ev.capacity(), pd.ev.size() + kHeadroom));
     const std::size_t from = pd.ev.size();
-    pd.ev.insert(pd.ev.end(), scratch.begin(), scratch.end());   // grows geometrically
+    s.ring->drain(pd.ev);
     for (std::size_t i = from; i < pd.ev.size(); ++i) {
         Event& e = pd.ev[i];
         auto toId = [&](std::uint64_t& field) {
