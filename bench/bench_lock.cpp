@@ -46,6 +46,7 @@ double parvizLock(long n, bool contended = true) {
     RecorderOptions ro;
     ro.cores = CorePref::Off;
     ro.ringEvents = std::size_t{1} << 22;   // 2 events per op: the rings hold the whole run
+    ro.prefaultRings = true;                // no page faults while measuring
     Recorder rec(ro);
     Lock l("bench");
     Queue ready(QueueOptions{"ready"}), go(QueueOptions{"go"});

@@ -73,6 +73,8 @@ double parvizQueue(long n, bool traced = true) {
     RecorderOptions ro;
     ro.cores = CorePref::Off;                            // measure the queue, not the core monitor
     ro.ringEvents = std::size_t{1} << 21;                // rings hold the whole run: no event is lost
+    ro.ringTextBytes = std::size_t{1} << 20;
+    ro.prefaultRings = true;                             // no page faults while measuring
     if (const char* ci = std::getenv("PARVIZ_BENCH_COLLECT_MS")) ro.collectIntervalMs = std::atoi(ci);
     std::optional<Recorder> rec;
     if (traced) rec.emplace(ro);

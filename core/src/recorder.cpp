@@ -33,7 +33,6 @@ std::atomic<Recorder*> g_active{nullptr};
 // Events closer than this to "now" wait one more pass: it absorbs the few
 // nanoseconds a writer's flag store or a perf record can lag behind its clock.
 constexpr std::int64_t kSlackNs = 1'000'000;
-constexpr std::size_t kTextBytes = std::size_t{1} << 20;
 
 std::int64_t monoNs() noexcept {
     timespec ts;
@@ -251,7 +250,7 @@ Recorder::Recorder(RecorderOptions opts) : m_impl(std::make_unique<Impl>()) {
     im.opts = opts;
     im.clock = arena().make<RunClock>();
     im.clock->begin(opts.timeScale);
-    im.parentRing = TraceRing::create(kParentProc, opts.ringEvents, kTextBytes, true);
+    im.parentRing = TraceRing::create(kParentProc, opts.ringEvents, opts.ringTextBytes, true, opts.prefaultRings);
     im.trace->addProcess(ProcInfo{"MainProcess", ProcRole::Parent});
     Source parent;
     parent.ring = im.parentRing;
@@ -313,7 +312,7 @@ ProcId Recorder::addProcess(std::string name, ProcRole role) {
     }
     ProcId id = static_cast<ProcId>(im.sources.size());
     Source s;
-    s.ring = TraceRing::create(id, im.opts.ringEvents, kTextBytes, false);
+    s.ring = TraceRing::create(id, im.opts.ringEvents, im.opts.ringTextBytes, false, im.opts.prefaultRings);
     s.proc = id;
     ProcId got = im.trace->addProcess(ProcInfo{std::move(name), role});
     (void)got;   // the Trace's process table is only filled here, so got == id

@@ -69,7 +69,7 @@ TraceRing* currentRing() noexcept { return g_currentRing; }
 void setCurrentRing(TraceRing* r) noexcept { g_currentRing = r; }
 
 TraceRing* TraceRing::create(ProcId proc, std::size_t eventCapacity, std::size_t textBytes,
-                             bool multiWriter) {
+                             bool multiWriter, bool prefaultPages) {
     Arena& ar = arena();
     std::uint64_t cap = roundUpPow2(std::max<std::size_t>(eventCapacity, 2));
     std::uint64_t textCap = roundUpPow2(std::max<std::size_t>(textBytes, 2 * (kMaxPrintLine + kTextHeader)));
@@ -82,8 +82,10 @@ TraceRing* TraceRing::create(ProcId proc, std::size_t eventCapacity, std::size_t
         destroy(r);
         throw;
     }
-    prefault(r->m_events, cap * sizeof(Event));
-    prefault(r->m_text, textCap);
+    if (prefaultPages) {
+        prefault(r->m_events, cap * sizeof(Event));
+        prefault(r->m_text, textCap);
+    }
     r->m_proc = proc;
     r->m_multiWriter = multiWriter;
     r->m_mask = cap - 1;

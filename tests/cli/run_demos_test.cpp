@@ -280,3 +280,17 @@ TEST_CASE("every command answers --help and the program its --version", "[cli]")
     }
     CHECK(runParviz({"run", "--help"}).out.find("--kill-worker") != std::string::npos);
 }
+
+TEST_CASE("the largest pool the limits allow (1024 workers) runs every task and exits 0", "[cli][run]") {
+    // Each traced process gets its own trace ring in the shared arena: the ring
+    // and arena sizes must leave room for the documented maximum.
+    TempDir dir;
+    ExeResult r = runParviz({"run", "pool", "--workers", "1024", "--time-scale", "0.01", "--summary-json",
+                             dir.file("s.json")},
+                            120);
+    INFO(describe(r));
+    REQUIRE(r.exitCode == 0);
+    auto s = nlohmann::json::parse(parviz::test::readFile(dir.file("s.json")));
+    CHECK(s.at("tasks").at("done") == 4);
+    CHECK(s.at("workers").size() == 1024);
+}

@@ -22,7 +22,12 @@ struct RecorderOptions {
     CorePref cores = CorePref::Auto;    // Auto: perf switch records, else /proc sampling
     double timeScale = 1.0;             // applied by the run clock to all work
     int collectIntervalMs = 2;          // how often the Collector wakes
-    std::size_t ringEvents = 1u << 16;  // per-process ring capacity
+    // Per-process ring capacity (events) and text buffer. The defaults (1 MiB
+    // + 256 KiB a process) let 1024 workers fit the arena; the Collector
+    // drains every few ms, and an overflow is counted, never silent.
+    std::size_t ringEvents = 1u << 15;
+    std::size_t ringTextBytes = 1u << 18;
+    bool prefaultRings = false;         // touch ring pages at creation (benchmarks: no faults while measuring)
 };
 
 class Recorder {

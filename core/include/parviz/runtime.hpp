@@ -25,7 +25,9 @@
 namespace parviz {
 
 struct InitOptions {
-    std::size_t arenaBytes = std::size_t{1} << 30;   // virtual size of the shared arena (sparse)
+    // Virtual size of the shared arena. Sparse: only touched pages cost memory;
+    // 8 GiB leaves room for 1024 traced workers' rings and large queues.
+    std::size_t arenaBytes = std::size_t{8} << 30;
 };
 
 // Idempotent; call it from the main thread (the fork server dies with the

@@ -25,8 +25,11 @@ class TraceRing {
 public:
     // Allocates a ring in the arena. `multiWriter` makes emit() take a tiny
     // spinlock: only the parent, which has several threads, needs it.
-    static TraceRing* create(ProcId proc, std::size_t eventCapacity = 1u << 16,
-                             std::size_t textBytes = 1u << 20, bool multiWriter = false);
+    // `prefault` touches every page now, so the writer never faults on its
+    // hot path (benchmarks); it costs ~1 ms per MiB at creation.
+    static TraceRing* create(ProcId proc, std::size_t eventCapacity = 1u << 15,
+                             std::size_t textBytes = 1u << 18, bool multiWriter = false,
+                             bool prefault = false);
     static void destroy(TraceRing* r) noexcept;
 
     ProcId proc() const noexcept;
