@@ -263,6 +263,8 @@ int cpuCountTotal() noexcept {
     return n > 0 ? static_cast<int>(n) : 1;
 }
 
+int currentCore() noexcept { return sched_getcpu(); }
+
 int cpuCountUsable() noexcept {
     cpu_set_t set;
     if (sched_getaffinity(0, sizeof set, &set) != 0) return cpuCountTotal();

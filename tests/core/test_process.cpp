@@ -103,7 +103,8 @@ int checkPinned(std::span<const std::string> args) {
     cpu_set_t set;
     if (sched_getaffinity(0, sizeof set, &set) != 0) return 2;
     int core = std::atoi(args[0].c_str());
-    return CPU_COUNT(&set) == 1 && CPU_ISSET(core, &set) ? 0 : 1;
+    if (CPU_COUNT(&set) != 1 || !CPU_ISSET(core, &set)) return 1;
+    return parviz::currentCore() == core ? 0 : 3;   // a worker knows its core
 }
 
 std::string helper(const char* name) { return std::string(PARVIZ_HELPERS_DIR) + "/helper_" + name; }

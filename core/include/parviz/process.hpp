@@ -82,5 +82,8 @@ void print(std::string_view line);
 // cpu_count(): every CPU of the system, and those this process may use.
 int cpuCountTotal() noexcept;
 int cpuCountUsable() noexcept;
+// The core this process is running on right now (sched_getcpu), -1 if unknown.
+// The trace's core lanes come from the OS, not from this: it is a snapshot.
+int currentCore() noexcept;
 
 } // namespace parviz
