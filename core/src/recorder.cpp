@@ -116,6 +116,7 @@ struct Recorder::Impl {
     std::vector<Pending> pending;
     Pending monitorPending;
     std::vector<Pending*> live;             // merge scratch: sources with events left
+    std::string text;                       // drain scratch: one ring text at a time
     int processCount = 0;
     int poolWorkerCount = 0;
     std::int64_t lastWatermark = INT64_MIN;
@@ -146,7 +147,9 @@ void Recorder::Impl::drainSource(Source& s, std::int64_t now) {
     for (std::size_t i = from; i < pd.ev.size(); ++i) {
         Event& e = pd.ev[i];
         auto toId = [&](std::uint64_t& field) {
-            if (field != kNoString) field = trace->addString(s.ring->readText(field));
+            if (field == kNoString) return;
+            s.ring->readTextInto(field, text);
+            field = trace->addString(text);
         };
         switch (e.kind) {
         case EventKind::Print: case EventKind::TaskStart: case EventKind::TaskEnd:

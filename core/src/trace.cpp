@@ -1,6 +1,9 @@
 #include "parviz/trace.hpp"
 
 #include <algorithm>
+#include <cstring>
+#include <new>
+#include <sys/mman.h>
 
 namespace parviz {
 
@@ -83,7 +86,59 @@ void Trace::append(const Event& e) {
     m_events.push(c);
 }
 
-std::uint64_t Trace::addString(std::string_view s) { return m_strings.push(std::string(s)); }
+namespace detail {
+
+namespace {
+constexpr std::size_t kHuge = std::size_t{2} << 20;
+}
+
+void* allocChunk(std::size_t bytes) {
+    if (bytes < kHuge) return ::operator new(bytes);
+    // Over-map by 2 MiB, then unmap the ends so the chunk is 2 MiB aligned.
+    const std::size_t len = (bytes + kHuge - 1) & ~(kHuge - 1);
+    void* m = mmap(nullptr, len + kHuge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED) throw std::bad_alloc();
+    const auto base = reinterpret_cast<std::uintptr_t>(m);
+    const std::uintptr_t aligned = (base + kHuge - 1) & ~(kHuge - 1);
+    if (aligned > base) munmap(m, aligned - base);
+    if (const std::uintptr_t tail = base + len + kHuge - (aligned + len); tail > 0)
+        munmap(reinterpret_cast<void*>(aligned + len), tail);
+    madvise(reinterpret_cast<void*>(aligned), len, MADV_HUGEPAGE);   // a hint: fine if refused
+    return reinterpret_cast<void*>(aligned);
+}
+
+void freeChunk(void* p, std::size_t bytes) noexcept {
+    if (bytes < kHuge) { ::operator delete(p); return; }
+    munmap(p, (bytes + kHuge - 1) & ~(kHuge - 1));
+}
+
+} // namespace detail
+
+std::uint64_t Trace::addString(std::string_view s) {
+    // Bytes go into 1 MiB chunks (a string never spans two); a big string gets
+    // a chunk of its own. No allocation per string.
+    constexpr std::size_t kTextChunk = std::size_t{1} << 20;
+    const std::size_t n = s.size();
+    if (n == 0) return m_strings.push(std::string_view{});
+    char* dst;
+    if (n > kTextChunk / 4) {
+        m_textChunks.reserve(m_textChunks.size() + 1);
+        m_textChunks.emplace_back(new char[n]);
+        dst = m_textChunks.back().get();
+    } else {
+        if (n > m_textLeft) {
+            m_textChunks.reserve(m_textChunks.size() + 1);
+            m_textChunks.emplace_back(new char[kTextChunk]);
+            m_textPos = m_textChunks.back().get();
+            m_textLeft = kTextChunk;
+        }
+        dst = m_textPos;
+        m_textPos += n;
+        m_textLeft -= n;
+    }
+    std::memcpy(dst, s.data(), n);
+    return m_strings.push(std::string_view(dst, n));
+}
 
 std::string_view Trace::string(std::uint64_t id) const noexcept {
     if (id == kNoString || id >= m_strings.size()) return {};

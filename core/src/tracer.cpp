@@ -195,10 +195,16 @@ std::size_t TraceRing::drain(std::vector<Event>& out) noexcept {
 }
 
 std::string TraceRing::readText(std::uint64_t ref) const {
+    std::string s;
+    readTextInto(ref, s);
+    return s;
+}
+
+void TraceRing::readTextInto(std::uint64_t ref, std::string& out) const {
     static constexpr const char* kLost = "<lost text>";
     std::uint64_t cap = m_textMask + 1;
     std::uint64_t head = m_textHead.load(std::memory_order_acquire);
-    if (ref == kNoString || ref + kTextHeader > head || head - ref > cap) return kLost;
+    if (ref == kNoString || ref + kTextHeader > head || head - ref > cap) { out = kLost; return; }
     auto get = [this](std::uint64_t at, char* dst, std::size_t len) {
         std::uint64_t off = at & m_textMask;
         std::size_t first = std::min<std::size_t>(len, m_textMask + 1 - off);
@@ -207,14 +213,13 @@ std::string TraceRing::readText(std::uint64_t ref) const {
     };
     std::uint32_t len = 0;
     get(ref, reinterpret_cast<char*>(&len), kTextHeader);
-    if (len > cap / 2 || ref + kTextHeader + len > head) return kLost;
-    std::string s(len, '\0');
-    get(ref + kTextHeader, s.data(), len);
+    if (len > cap / 2 || ref + kTextHeader + len > head) { out = kLost; return; }
+    out.resize(len);
+    get(ref + kTextHeader, out.data(), len);
     // The writer may have lapped us while we copied: check after the copy.
     std::atomic_thread_fence(std::memory_order_acquire);
     std::uint64_t after = m_textHead.load(std::memory_order_acquire);
-    if (after - ref > cap) return kLost;
-    return s;
+    if (after - ref > cap) out = kLost;
 }
 
 std::uint64_t TraceRing::lost() const noexcept { return m_lost.load(std::memory_order_relaxed); }

@@ -18,12 +18,21 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <new>
 #include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace parviz {
+
+namespace detail {
+// Storage for AppendOnlyArray chunks. Chunks of 2 MiB or more are mapped 2 MiB
+// aligned and asked to be backed by transparent huge pages: the Collector then
+// takes one page fault per chunk instead of one per 4 KiB (~130 events).
+void* allocChunk(std::size_t bytes);
+void freeChunk(void* p, std::size_t bytes) noexcept;
+} // namespace detail
 
 // A growable array whose elements never move. One writer, many readers.
 template <class T, std::size_t ChunkBits = 16>
@@ -36,7 +45,12 @@ public:
         for (std::size_t i = 0; i < kMaxChunks; ++i) m_chunks[i].store(nullptr, std::memory_order_relaxed);
     }
     ~AppendOnlyArray() {
-        for (std::size_t i = 0; i < kMaxChunks; ++i) delete[] m_chunks[i].load(std::memory_order_relaxed);
+        for (std::size_t i = 0; i < kMaxChunks; ++i) {
+            T* c = m_chunks[i].load(std::memory_order_relaxed);
+            if (!c) continue;
+            std::destroy_n(c, kChunk);
+            detail::freeChunk(c, kChunk * sizeof(T));
+        }
     }
     AppendOnlyArray(const AppendOnlyArray&) = delete;
     AppendOnlyArray& operator=(const AppendOnlyArray&) = delete;
@@ -47,7 +61,11 @@ public:
         std::size_t c = n >> ChunkBits;
         if (c >= kMaxChunks) throw std::length_error("parviz: trace is full");
         T* chunk = m_chunks[c].load(std::memory_order_relaxed);
-        if (!chunk) { chunk = new T[kChunk]; m_chunks[c].store(chunk, std::memory_order_release); }
+        if (!chunk) {
+            chunk = static_cast<T*>(detail::allocChunk(kChunk * sizeof(T)));
+            std::uninitialized_default_construct_n(chunk, kChunk);   // no writes for trivial T
+            m_chunks[c].store(chunk, std::memory_order_release);
+        }
         chunk[n & (kChunk - 1)] = std::move(v);
         m_size.store(n + 1, std::memory_order_release);
         return n;
@@ -126,7 +144,13 @@ public:
 
 private:
     AppendOnlyArray<Event> m_events;
-    AppendOnlyArray<std::string, 12> m_strings;
+    // Strings: their bytes are copied once into append-only byte chunks that
+    // never move or change (writer-only bookkeeping below); m_strings holds a
+    // view per id (dense ids 0, 1, 2, ...), published like the events.
+    AppendOnlyArray<std::string_view, 12> m_strings;
+    std::vector<std::unique_ptr<char[]>> m_textChunks;
+    char* m_textPos = nullptr;
+    std::size_t m_textLeft = 0;
     mutable std::mutex m_metaMutex;
     TraceMeta m_meta;
     std::int64_t m_lastT = INT64_MIN;

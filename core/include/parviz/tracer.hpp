@@ -53,6 +53,8 @@ public:
     std::size_t drain(std::vector<Event>& out) noexcept;
     // The text behind a ref, or "<lost text>" when it was overwritten.
     std::string readText(std::uint64_t ref) const;
+    // Same into `out` (reusing its capacity: no allocation once it is big enough).
+    void readTextInto(std::uint64_t ref, std::string& out) const;
     std::uint64_t lost() const noexcept;     // events dropped because the ring was full
     // True while the writer is between its clock read and publishing the event;
     // the Collector must not move its watermark past this ring then.
