@@ -253,6 +253,7 @@ void print(std::string_view line) {
 [[noreturn]] void exitProcess(int code) {
     if (inWorker()) {
         std::fflush(nullptr);
+        traceEmit(EventKind::ProcExit, 0, static_cast<std::uint64_t>(static_cast<std::int64_t>(code)));
         _exit(code);
     }
     std::exit(code);

@@ -64,6 +64,8 @@ struct Source {
     pid_t pid = 0;
     bool started = false;
     bool exited = false;          // reaped: its final drain happened, it no longer holds the watermark
+    bool selfExit = false;        // the worker wrote its own ProcExit (a normal exit) before it ended
+    std::int64_t selfExitCode = 0;
     std::int64_t idleSeenAt = INT64_MIN;  // last pass time at which the ring was not writing
     std::uint64_t lostReported = 0;
 };
@@ -151,6 +153,10 @@ void Recorder::Impl::drainSource(Source& s, std::int64_t now) {
             s.ring->readTextInto(field, text);
             field = trace->addString(text);
         };
+        if (e.kind == EventKind::ProcExit && e.proc == s.proc) {
+            s.selfExit = true;
+            s.selfExitCode = static_cast<std::int64_t>(e.a);
+        }
         switch (e.kind) {
         case EventKind::Print: case EventKind::TaskStart: case EventKind::TaskEnd:
         case EventKind::Note:
@@ -356,8 +362,12 @@ void Recorder::exited(ProcId p, int codeOrNegSignal) {
     // The process is reaped: nothing can write its ring any more.
     im.drainSource(s, monoNs());
     s.exited = true;
-    im.parentRing->emitAs(p, EventKind::ProcExit, 0,
-                          static_cast<std::uint64_t>(static_cast<std::int64_t>(codeOrNegSignal)));
+    // A normal exit was recorded by the worker itself when it happened; write
+    // the reaped status only when the worker could not (a signal, a crash) or
+    // when it differs from what the worker said.
+    if (!s.selfExit || s.selfExitCode != codeOrNegSignal)
+        im.parentRing->emitAs(p, EventKind::ProcExit, 0,
+                              static_cast<std::uint64_t>(static_cast<std::int64_t>(codeOrNegSignal)));
 }
 
 void Recorder::pause() {

@@ -164,6 +164,11 @@ void waitGate(std::atomic<std::uint32_t>* gate) {
     } catch (...) {
         print("Process " + currentProcessName() + ": unknown exception");
     }
+    // The worker records its own exit at the moment it happens: the parent
+    // may reap it much later (join order), and the lanes must not show a
+    // finished process as alive until then. Deaths by signal are recorded by
+    // the parent when it reaps (Recorder::exited).
+    traceEmit(EventKind::ProcExit, 0, static_cast<std::uint64_t>(static_cast<std::int64_t>(code)));
     workerExit(code);
 }
 

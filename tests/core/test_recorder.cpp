@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <csignal>
 #include <chrono>
 #include <map>
 #include <string>
@@ -248,4 +249,45 @@ TEST_CASE("pause and resume are recorded and stop the run clock", "[trace]") {
         if (tr[i].kind != EventKind::CoreLoad) kinds.push_back(tr[i].kind);
     CHECK(kinds == std::vector<EventKind>{EventKind::RunStart, EventKind::RunPause, EventKind::RunResume,
                                           EventKind::RunEnd});
+}
+
+TEST_CASE("a process's exit is recorded when it exits, not when the parent gets round to joining it", "[trace]") {
+    Recorder rec(RecorderOptions{CorePref::Off});
+    Process slow(taskWorker, {"1", "300"}, ProcessOptions{.recorder = &rec});
+    Process quick(taskWorker, {"1", "0"}, ProcessOptions{.recorder = &rec});
+    slow.start();
+    quick.start();
+    slow.join();    // the tutorial's join order: quick has long exited by now
+    quick.join();
+    rec.finish();
+    const Trace& tr = rec.trace();
+    std::int64_t slowExit = 0, quickExit = 0;
+    int quickExits = 0;
+    for (std::size_t i = 0; i < tr.size(); ++i) {
+        if (tr[i].kind != EventKind::ProcExit) continue;
+        if (tr[i].proc == slow.proc()) slowExit = tr[i].t;
+        if (tr[i].proc == quick.proc()) { quickExit = tr[i].t; ++quickExits; }
+        CHECK(tr[i].a == 0);
+    }
+    CHECK(quickExits == 1);   // once: the worker's own record, no second one at reap time
+    REQUIRE(slowExit > 0);
+    REQUIRE(quickExit > 0);
+    CHECK(slowExit - quickExit > 200'000'000);   // ~300 ms apart, not both at join time
+}
+
+TEST_CASE("a process killed by a signal gets its exit recorded by the parent with the signal", "[trace]") {
+    Recorder rec(RecorderOptions{CorePref::Off});
+    Process p(taskWorker, {"1", "5000"}, ProcessOptions{.recorder = &rec});
+    p.start();
+    p.kill();
+    p.join();
+    rec.finish();
+    const Trace& tr = rec.trace();
+    int exits = 0;
+    for (std::size_t i = 0; i < tr.size(); ++i)
+        if (tr[i].kind == EventKind::ProcExit && tr[i].proc == p.proc()) {
+            ++exits;
+            CHECK(static_cast<std::int64_t>(tr[i].a) == -SIGKILL);
+        }
+    CHECK(exits == 1);
 }
