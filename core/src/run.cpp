@@ -153,7 +153,7 @@ int lockTarget(std::span<const std::string> args) {
         lock.acquire();
         // print(current_process().name, 'holds the lock, round', i), as the listing says
         print(me + " holds the lock, round " + std::to_string(r));
-        runTask(base + r, me + " round " + std::to_string(r), work, hold);
+        runTask(base + r, "round " + std::to_string(r), work, hold);   // the lane names the process
         lock.release();
     }
     return 0;
