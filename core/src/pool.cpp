@@ -1,7 +1,7 @@
 // Pool: CPython's multiprocessing.Pool on parviz processes and queues.
+// This file is the parent side; the wire format and the worker slot are in
+// pool_wire.hpp, the loop the workers run in pool_worker.cpp.
 //
-// [SECTION] wire format    chunk, sentinel and result messages
-// [SECTION] worker         the loop every ForkPoolWorker-N runs
 // [SECTION] jobs           AsyncResult::State: one map/apply call's results
 // [SECTION] pool           start, result handler, worker watcher, death recovery
 // [SECTION] calls          map, imap, apply_async, ...
@@ -14,6 +14,8 @@
 // after every result that worker put: the handler never fails an item whose
 // result is already on its way.
 #include "parviz/pool.hpp"
+
+#include "pool_wire.hpp"
 
 #include "parviz/arena.hpp"
 #include "parviz/clock.hpp"
@@ -29,7 +31,6 @@
 #include <deque>
 #include <mutex>
 #include <poll.h>
-#include <sched.h>
 #include <sys/eventfd.h>
 #include <thread>
 #include <time.h>
@@ -48,208 +49,19 @@ std::size_t defaultChunksize(std::size_t items, int processes) noexcept {
     return std::max<std::size_t>(c, 1);
 }
 
+using detail::appendPod;
+using detail::appendPreview;
+using detail::ChunkHeader;
+using detail::defaultName;
+using detail::encodeArgs;
+using detail::MsgType;
+using detail::Note;
+using detail::poolWorkerMain;
+using detail::ResultHeader;
+using detail::SlotState;
+using detail::WorkerSlot;
+
 namespace {
-
-// ============================================================================
-// [SECTION] wire format
-// ============================================================================
-// Every message starts with readable text up to a NUL, so the trace's preview
-// of the "pool tasks" queue shows task names, not binary. Then a fixed header.
-//   chunk:    names\0 ChunkHeader { per item: u64 nominal, u32 nameLen, name, u32 len, item }
-//   sentinel: "None"\0 ChunkHeader{type = Sentinel}
-//   result:   payload ResultHeader            (a trailer, so the preview shows the
-//                                              value; job 0: a note for the handler)
-enum class MsgType : std::uint8_t { Chunk = 1, Sentinel = 2 };
-
-struct ChunkHeader {
-    MsgType type;
-    std::uint8_t star;     // items are encoded argument lists (starmap)
-    std::uint8_t pad[2];
-    std::uint32_t count;
-    std::uint32_t begin;   // index of the first item in the call
-    std::uint32_t pad2;
-    std::uint64_t fn;      // PoolFn or PoolStarFn: the same address in every process
-    std::uint64_t job;
-};
-
-enum class Note : std::uint32_t { Stop = 1, WorkerDied = 2 };
-struct ResultHeader {
-    std::uint64_t job;     // 0: a note (index = Note, ok = slot, aux = generation)
-    std::uint32_t index;
-    std::uint32_t ok;
-    std::uint64_t aux;
-};
-
-template <class T> void appendPod(std::string& s, const T& v) {
-    s.append(reinterpret_cast<const char*>(&v), sizeof(T));
-}
-template <class T> bool readPod(std::string_view& s, T& v) {
-    if (s.size() < sizeof(T)) return false;
-    std::memcpy(&v, s.data(), sizeof(T));
-    s.remove_prefix(sizeof(T));
-    return true;
-}
-bool readBytes(std::string_view& s, std::string_view& out) {
-    std::uint32_t n = 0;
-    if (!readPod(s, n) || s.size() < n) return false;
-    out = s.substr(0, n);
-    s.remove_prefix(n);
-    return true;
-}
-
-// starmap's item: u32 count, then u32 length + bytes per argument.
-std::string encodeArgs(const std::vector<std::string>& args) {
-    std::string s;
-    appendPod(s, static_cast<std::uint32_t>(args.size()));
-    for (const auto& a : args) {
-        appendPod(s, static_cast<std::uint32_t>(a.size()));
-        s += a;
-    }
-    return s;
-}
-std::vector<std::string> decodeArgs(std::string_view s) {
-    std::vector<std::string> out;
-    std::uint32_t n = 0;
-    if (!readPod(s, n)) return out;
-    out.reserve(n);
-    for (std::uint32_t i = 0; i < n; ++i) {
-        std::string_view a;
-        if (!readBytes(s, a)) break;
-        out.emplace_back(a);
-    }
-    return out;
-}
-
-// The name of an item when the caller gave none: its preview (CPython shows
-// the repr of the item); starmap's arguments joined by ", ".
-std::string defaultName(bool star, std::string_view item) {
-    std::string n;
-    if (!star) {
-        n.assign(item.substr(0, kMaxPreview));
-    } else {
-        for (const auto& a : decodeArgs(item)) {
-            if (!n.empty()) n += ", ";
-            n += a;
-            if (n.size() >= kMaxPreview) break;
-        }
-        n = "(" + n.substr(0, kMaxPreview) + ")";
-    }
-    return n;
-}
-
-// Readable prefix up to the first NUL (the prefix itself never holds one).
-void appendPreview(std::string& s, std::string_view text) {
-    constexpr std::size_t kMax = 48;
-    for (char c : text.substr(0, kMax)) {
-        if (c == '\0') break;
-        s += c;
-    }
-}
-
-// ============================================================================
-// [SECTION] worker
-// ============================================================================
-// Each worker owns one slot in the arena; the parent reads it when the worker
-// dies, to know which item failed and which items of the chunk to requeue.
-enum class SlotState : std::uint32_t {
-    Idle = 0,      // no chunk: waiting for one, or taking one off the queue
-    Taken,         // chunk taken, items [cur, end) not started
-    Running,       // item cur runs; [cur + 1, end) not started
-    Done,          // item cur's result was put; [cur + 1, end) not started
-    Exiting,       // took a sentinel
-};
-struct alignas(64) WorkerSlot {
-    std::atomic<std::uint64_t> job{0};
-    std::atomic<std::uint32_t> begin{0};
-    std::atomic<std::uint32_t> end{0};
-    std::atomic<std::uint32_t> cur{0};
-    std::atomic<SlotState> state{SlotState::Idle};
-};
-
-void putResult(Queue& results, std::string& msg, std::uint64_t job, std::uint32_t index, bool ok,
-               std::string_view payload) {
-    msg.assign(payload);
-    appendPod(msg, ResultHeader{job, index, ok ? 1u : 0u, 0});
-    try {
-        results.put(msg);
-    } catch (const std::length_error& e) {
-        // A result too big for the queue fails its task instead of the worker.
-        std::string err = "result too large for the pool's result queue: ";
-        err += e.what();
-        appendPod(err, ResultHeader{job, index, 0u, 0});
-        results.put(err);
-    }
-}
-
-int poolWorkerMain(std::span<const std::string> args) {
-    Queue tasks = Queue::fromArg(args[0]);
-    Queue results = Queue::fromArg(args[1]);
-    auto* slot = reinterpret_cast<WorkerSlot*>(std::stoull(args[2], nullptr, 16));
-    const bool tracing = currentRing() != nullptr;
-    std::string msg;        // reused: no allocation per chunk once it has grown
-    std::string resultMsg;  // same for results
-    for (;;) {
-        // While the parent is still putting chunks, a worker that finds the
-        // queue empty yields its core to it for a moment instead of going to
-        // sleep in get(): a sleeping worker turns every later put into a wake
-        // syscall, and on a machine with as many workers as cores the
-        // producer is the bottleneck. Bounded, then get() waits as usual.
-        if (tasks.empty()) {
-            const std::int64_t until = monoNow() + 200'000;
-            while (tasks.empty() && monoNow() < until) sched_yield();
-        }
-        try {
-            tasks.getInto(msg);
-        } catch (const QueueClosed&) {
-            return 0;
-        }
-        std::string_view s = msg;
-        const auto nul = s.find('\0');
-        if (nul == std::string_view::npos) return 3;   // not ours: cannot happen
-        s.remove_prefix(nul + 1);
-        ChunkHeader h{};
-        if (!readPod(s, h)) return 3;
-        if (h.type == MsgType::Sentinel) {
-            slot->state.store(SlotState::Exiting, std::memory_order_release);
-            return 0;
-        }
-        slot->job.store(h.job, std::memory_order_relaxed);
-        slot->begin.store(h.begin, std::memory_order_relaxed);
-        slot->end.store(h.begin + h.count, std::memory_order_relaxed);
-        slot->cur.store(h.begin, std::memory_order_relaxed);
-        slot->state.store(SlotState::Taken, std::memory_order_release);
-        for (std::uint32_t k = 0; k < h.count; ++k) {
-            const std::uint32_t index = h.begin + k;
-            std::uint64_t nominal = 0;
-            std::string_view name, item;
-            if (!readPod(s, nominal) || !readBytes(s, name) || !readBytes(s, item)) return 3;
-            slot->cur.store(index, std::memory_order_relaxed);
-            slot->state.store(SlotState::Running, std::memory_order_release);
-            std::uint64_t nameRef = kNoString;
-            if (tracing) {
-                nameRef = !name.empty() ? traceText(name)
-                          : h.star ? traceText(defaultName(true, item)) : traceText(item.substr(0, kMaxPreview));
-                traceEmit(EventKind::TaskStart, static_cast<std::int32_t>(index), nameRef, nominal);
-            }
-            std::string out;
-            bool ok = true;
-            try {
-                if (h.star) out = reinterpret_cast<PoolStarFn>(h.fn)(decodeArgs(item));
-                else out = reinterpret_cast<PoolFn>(h.fn)(item);
-            } catch (const std::exception& e) {
-                ok = false;
-                out = e.what();
-            } catch (...) {
-                ok = false;
-                out = "unknown exception";
-            }
-            if (tracing) traceEmit(EventKind::TaskEnd, static_cast<std::int32_t>(index), nameRef, 0, ok ? 0 : 1);
-            putResult(results, resultMsg, h.job, index, ok, out);
-            slot->state.store(SlotState::Done, std::memory_order_release);
-        }
-        slot->state.store(SlotState::Idle, std::memory_order_release);
-    }
-}
 
 std::string signalName(int sig) {
     if (const char* abbrev = sigabbrev_np(sig)) return std::string("SIG") + abbrev;

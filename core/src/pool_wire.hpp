@@ -1,0 +1,144 @@
+#pragma once
+// Pool internals shared by the parent (pool.cpp) and the worker loop
+// (pool_worker.cpp); not installed.
+//
+// [SECTION] wire format    chunk, sentinel and result messages
+// [SECTION] worker slot    what a worker publishes in the arena for the parent
+// [SECTION] worker entry   the function every ForkPoolWorker-N runs
+#include "parviz/tracer.hpp"
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace parviz::detail {
+
+// ============================================================================
+// [SECTION] wire format
+// ============================================================================
+// Every message starts with readable text up to a NUL, so the trace's preview
+// of the "pool tasks" queue shows task names, not binary. Then a fixed header.
+//   chunk:    names\0 ChunkHeader { per item: u64 nominal, u32 nameLen, name, u32 len, item }
+//   sentinel: "None"\0 ChunkHeader{type = Sentinel}
+//   result:   payload ResultHeader            (a trailer, so the preview shows the
+//                                              value; job 0: a note for the handler)
+enum class MsgType : std::uint8_t { Chunk = 1, Sentinel = 2 };
+
+struct ChunkHeader {
+    MsgType type;
+    std::uint8_t star;     // items are encoded argument lists (starmap)
+    std::uint8_t pad[2];
+    std::uint32_t count;
+    std::uint32_t begin;   // index of the first item in the call
+    std::uint32_t pad2;
+    std::uint64_t fn;      // PoolFn or PoolStarFn: the same address in every process
+    std::uint64_t job;
+};
+
+enum class Note : std::uint32_t { Stop = 1, WorkerDied = 2 };
+struct ResultHeader {
+    std::uint64_t job;     // 0: a note (index = Note, ok = slot, aux = generation)
+    std::uint32_t index;
+    std::uint32_t ok;
+    std::uint64_t aux;
+};
+
+template <class T> void appendPod(std::string& s, const T& v) {
+    s.append(reinterpret_cast<const char*>(&v), sizeof(T));
+}
+template <class T> bool readPod(std::string_view& s, T& v) {
+    if (s.size() < sizeof(T)) return false;
+    std::memcpy(&v, s.data(), sizeof(T));
+    s.remove_prefix(sizeof(T));
+    return true;
+}
+inline bool readBytes(std::string_view& s, std::string_view& out) {
+    std::uint32_t n = 0;
+    if (!readPod(s, n) || s.size() < n) return false;
+    out = s.substr(0, n);
+    s.remove_prefix(n);
+    return true;
+}
+
+// starmap's item: u32 count, then u32 length + bytes per argument.
+inline std::string encodeArgs(const std::vector<std::string>& args) {
+    std::string s;
+    appendPod(s, static_cast<std::uint32_t>(args.size()));
+    for (const auto& a : args) {
+        appendPod(s, static_cast<std::uint32_t>(a.size()));
+        s += a;
+    }
+    return s;
+}
+inline std::vector<std::string> decodeArgs(std::string_view s) {
+    std::vector<std::string> out;
+    std::uint32_t n = 0;
+    if (!readPod(s, n)) return out;
+    out.reserve(n);
+    for (std::uint32_t i = 0; i < n; ++i) {
+        std::string_view a;
+        if (!readBytes(s, a)) break;
+        out.emplace_back(a);
+    }
+    return out;
+}
+
+// The name of an item when the caller gave none: its preview (CPython shows
+// the repr of the item); starmap's arguments joined by ", ".
+inline std::string defaultName(bool star, std::string_view item) {
+    std::string n;
+    if (!star) {
+        n.assign(item.substr(0, kMaxPreview));
+    } else {
+        for (const auto& a : decodeArgs(item)) {
+            if (!n.empty()) n += ", ";
+            n += a;
+            if (n.size() >= kMaxPreview) break;
+        }
+        n = "(" + n.substr(0, kMaxPreview) + ")";
+    }
+    return n;
+}
+
+// Readable prefix up to the first NUL (the prefix itself never holds one).
+inline void appendPreview(std::string& s, std::string_view text) {
+    constexpr std::size_t kMax = 48;
+    for (char c : text.substr(0, kMax)) {
+        if (c == '\0') break;
+        s += c;
+    }
+}
+
+// ============================================================================
+// [SECTION] worker slot
+// ============================================================================
+// Each worker owns one slot in the arena; the parent reads it when the worker
+// dies, to know which item failed and which items of the chunk to requeue.
+enum class SlotState : std::uint32_t {
+    Idle = 0,      // no chunk: waiting for one, or taking one off the queue
+    Taken,         // chunk taken, items [cur, end) not started
+    Running,       // item cur runs; [cur + 1, end) not started
+    Done,          // item cur's result was put; [cur + 1, end) not started
+    Exiting,       // took a sentinel
+};
+struct alignas(64) WorkerSlot {
+    std::atomic<std::uint64_t> job{0};
+    std::atomic<std::uint32_t> begin{0};
+    std::atomic<std::uint32_t> end{0};
+    std::atomic<std::uint32_t> cur{0};
+    std::atomic<SlotState> state{SlotState::Idle};
+};
+
+// ============================================================================
+// [SECTION] worker entry
+// ============================================================================
+// args: the task queue, the result queue (Queue::toArg()) and the hex address
+// of the worker's WorkerSlot. Defined in pool_worker.cpp.
+int poolWorkerMain(std::span<const std::string> args);
+
+} // namespace parviz::detail
