@@ -114,25 +114,7 @@ Lock::~Lock() {
 }
 
 Lock::Lock(const Lock& o) : m_s(o.m_s), m_owner(false) {}
-Lock& Lock::operator=(const Lock& o) {
-    if (this != &o) {
-        Lock tmp(std::move(*this));
-        m_s = o.m_s;
-        m_owner = false;
-    }
-    return *this;
-}
 Lock::Lock(Lock&& o) noexcept : m_s(o.m_s), m_owner(o.m_owner) { o.m_s = nullptr; o.m_owner = false; }
-Lock& Lock::operator=(Lock&& o) noexcept {
-    if (this != &o) {
-        Lock tmp(std::move(*this));
-        m_s = o.m_s;
-        m_owner = o.m_owner;
-        o.m_s = nullptr;
-        o.m_owner = false;
-    }
-    return *this;
-}
 
 std::int32_t Lock::id() const noexcept { return m_s->id; }
 

@@ -91,6 +91,14 @@ void futexWake(std::atomic<std::uint32_t>* w, int n) noexcept {
 }
 
 void writeU32(unsigned char* p, std::uint32_t v) noexcept { std::memcpy(p, &v, 4); }
+
+// One item record: [u32 length][u32 0][u64 item id][bytes].
+void writeRecord(unsigned char* p, std::string_view item, std::uint64_t itemId) noexcept {
+    writeU32(p, static_cast<std::uint32_t>(item.size()));
+    writeU32(p + 4, 0);
+    std::memcpy(p + 8, &itemId, 8);
+    std::memcpy(p + kHeader, item.data(), item.size());
+}
 std::uint32_t readU32(const unsigned char* p) noexcept { std::uint32_t v; std::memcpy(&v, p, 4); return v; }
 
 } // namespace
@@ -366,25 +374,7 @@ Queue::~Queue() {
 }
 
 Queue::Queue(const Queue& o) : m_s(o.m_s), m_owner(false) {}
-Queue& Queue::operator=(const Queue& o) {
-    if (this != &o) {
-        Queue tmp(std::move(*this));
-        m_s = o.m_s;
-        m_owner = false;
-    }
-    return *this;
-}
 Queue::Queue(Queue&& o) noexcept : m_s(o.m_s), m_owner(o.m_owner) { o.m_s = nullptr; o.m_owner = false; }
-Queue& Queue::operator=(Queue&& o) noexcept {
-    if (this != &o) {
-        Queue tmp(std::move(*this));
-        m_s = o.m_s;
-        m_owner = o.m_owner;
-        o.m_s = nullptr;
-        o.m_owner = false;
-    }
-    return *this;
-}
 
 std::size_t Queue::maxItemBytes() const noexcept { return m_s->capacity / 4; }
 std::int32_t Queue::id() const noexcept { return m_s->id; }
@@ -431,11 +421,7 @@ void Queue::putImpl(std::string_view item, bool block, Timeout timeout, bool fro
                     at += contiguous;
                 }
                 itemId = detail::nextItemId();
-                unsigned char* p = s->at(at);
-                writeU32(p, static_cast<std::uint32_t>(item.size()));
-                writeU32(p + 4, 0);
-                std::memcpy(p + 8, &itemId, 8);
-                std::memcpy(p + kHeader, item.data(), item.size());
+                writeRecord(s->at(at), item, itemId);
                 const std::uint64_t n = s->nPut.load(std::memory_order_relaxed) + 1;
                 s->pLogPut = n;
                 s->pLogTail = at + rec;
@@ -457,11 +443,7 @@ void Queue::putImpl(std::string_view item, bool block, Timeout timeout, bool fro
                 }
                 at -= rec;
                 itemId = detail::nextItemId();
-                unsigned char* p = s->at(at);
-                writeU32(p, static_cast<std::uint32_t>(item.size()));
-                writeU32(p + 4, 0);
-                std::memcpy(p + 8, &itemId, 8);
-                std::memcpy(p + kHeader, item.data(), item.size());
+                writeRecord(s->at(at), item, itemId);
                 const std::uint64_t n = s->nGot.load(std::memory_order_relaxed) - 1;
                 s->cLogGot = n;
                 s->cLogHead = at;

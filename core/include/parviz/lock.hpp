@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <sys/types.h>
 
 namespace parviz {
@@ -33,9 +34,14 @@ public:
     explicit Lock(std::string name = "lock");   // owner of the shared state
     ~Lock();
     Lock(const Lock& o);                        // non-owning handle
-    Lock& operator=(const Lock& o);
     Lock(Lock&& o) noexcept;
-    Lock& operator=(Lock&& o) noexcept;
+    // Copy-and-swap: assigning a copy gives a non-owning handle, assigning a
+    // moved-from owner takes over the state; what this handle had is released.
+    Lock& operator=(Lock o) noexcept {
+        std::swap(m_s, o.m_s);
+        std::swap(m_owner, o.m_owner);
+        return *this;
+    }
 
     AcquireResult acquire(bool block = true, Timeout timeout = std::nullopt);
     void release();                              // std::logic_error if this process does not hold it

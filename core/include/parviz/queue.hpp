@@ -20,6 +20,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace parviz {
 
@@ -39,9 +40,14 @@ public:
     explicit Queue(QueueOptions opts = {});   // creates the shared state (owner); registers with the active Recorder
     ~Queue();                                 // owner frees the state
     Queue(const Queue& o);                    // non-owning handle to the same queue
-    Queue& operator=(const Queue& o);
     Queue(Queue&& o) noexcept;
-    Queue& operator=(Queue&& o) noexcept;
+    // Copy-and-swap: assigning a copy gives a non-owning handle, assigning a
+    // moved-from owner takes over the state; what this handle had is released.
+    Queue& operator=(Queue o) noexcept {
+        std::swap(m_s, o.m_s);
+        std::swap(m_owner, o.m_owner);
+        return *this;
+    }
 
     void put(std::string_view item, bool block = true, Timeout timeout = std::nullopt);
     std::string get(bool block = true, Timeout timeout = std::nullopt);
