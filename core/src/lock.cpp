@@ -2,6 +2,7 @@
 // arena plus an owner record, so the lane of whoever holds it, waits for it or
 // inherits it from a dead owner is always known.
 #include "parviz/lock.hpp"
+#include "handle_arg.hpp"
 
 #include "parviz/arena.hpp"
 #include "parviz/clock.hpp"
@@ -201,25 +202,13 @@ std::optional<LockOwner> Lock::owner() const {
     return LockOwner{m_s->ownerProc.load(std::memory_order_relaxed), pid, m_s->since.load(std::memory_order_relaxed)};
 }
 
-std::string Lock::toArg() const {
-    char buf[32];
-    auto r = std::to_chars(buf, buf + sizeof buf, reinterpret_cast<std::uintptr_t>(m_s), 16);
-    return "lock:" + std::string(buf, r.ptr);
-}
+std::string Lock::toArg() const { return detail::encodeHandle("lock:", m_s); }
 
 Lock Lock::fromArg(std::string_view arg) {
-    constexpr std::string_view prefix = "lock:";
-    std::uintptr_t v = 0;
-    if (arg.substr(0, prefix.size()) == prefix) {
-        auto body = arg.substr(prefix.size());
-        auto r = std::from_chars(body.data(), body.data() + body.size(), v, 16);
-        if (r.ec != std::errc{} || r.ptr != body.data() + body.size()) v = 0;
-    }
-    auto* s = reinterpret_cast<Shared*>(v);
-    if (!s || !arena().contains(s) || s->magic != kMagic)
+    auto* s = static_cast<Shared*>(detail::decodeHandle("lock:", arg));
+    if (!s || s->magic != kMagic)
         throw std::invalid_argument("not a live lock handle: '" + std::string(arg) + "'");
-    Lock l(Adopt{}, s);
-    return l;
+    return Lock(Adopt{}, s);
 }
 
 } // namespace parviz

@@ -9,6 +9,7 @@
 // [SECTION] waiting     futex sequence words, woken only when someone sleeps
 // [SECTION] Queue       the public API
 #include "parviz/queue.hpp"
+#include "handle_arg.hpp"
 
 #include "parviz/arena.hpp"
 #include "parviz/clock.hpp"
@@ -565,25 +566,13 @@ void Queue::close() {
     traceEmit(EventKind::QueueClose, m_s->id);
 }
 
-std::string Queue::toArg() const {
-    char buf[32];
-    auto r = std::to_chars(buf, buf + sizeof buf, reinterpret_cast<std::uintptr_t>(m_s), 16);
-    return "queue:" + std::string(buf, r.ptr);
-}
+std::string Queue::toArg() const { return detail::encodeHandle("queue:", m_s); }
 
 Queue Queue::fromArg(std::string_view arg) {
-    constexpr std::string_view prefix = "queue:";
-    std::uintptr_t v = 0;
-    if (arg.substr(0, prefix.size()) == prefix) {
-        auto body = arg.substr(prefix.size());
-        auto r = std::from_chars(body.data(), body.data() + body.size(), v, 16);
-        if (r.ec != std::errc{} || r.ptr != body.data() + body.size()) v = 0;
-    }
-    auto* s = reinterpret_cast<Shared*>(v);
-    if (!s || !arena().contains(s) || s->magic != kMagic)
+    auto* s = static_cast<Shared*>(detail::decodeHandle("queue:", arg));
+    if (!s || s->magic != kMagic)
         throw std::invalid_argument("not a live queue handle: '" + std::string(arg) + "'");
-    Queue q(Adopt{}, s);
-    return q;
+    return Queue(Adopt{}, s);
 }
 
 } // namespace parviz
