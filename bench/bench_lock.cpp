@@ -19,6 +19,8 @@
 #include "parviz/runtime.hpp"
 #include "parviz/tracer.hpp"
 
+#include "cpython_runner.hpp"
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -83,16 +85,8 @@ double parvizLock(long n, bool contended = true, bool pinned = true, bool traced
 }
 
 double cpython(long n, int reps, bool pinned) {
-    const std::string cmd = "/usr/bin/python3 " PARVIZ_SOURCE_DIR "/bench/lock_cpython.py " + std::to_string(n) + " " +
-                            std::to_string(reps) + (pinned ? " pin" : " nopin");
-    FILE* f = popen(cmd.c_str(), "r");
-    if (!f) return 0;
-    char line[256] = {};
-    double v = 0;
-    while (std::fgets(line, sizeof line, f))
-        if (std::strncmp(line, "ops_per_s ", 10) == 0) v = std::atof(line + 10);
-    pclose(f);
-    return v;
+    return runCpythonBench("lock_cpython.py " + std::to_string(n) + " " + std::to_string(reps) +
+                               (pinned ? " pin" : " nopin"), "ops_per_s");
 }
 
 } // namespace

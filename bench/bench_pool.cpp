@@ -8,6 +8,8 @@
 #include "parviz/recorder.hpp"
 #include "parviz/runtime.hpp"
 
+#include "cpython_runner.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -42,14 +44,7 @@ double measure(parviz::Pool& pool, const std::vector<std::string>& items, int re
 }
 
 double cpython(int n, int reps) {
-    const std::string cmd = "/usr/bin/python3 " PARVIZ_SOURCE_DIR "/bench/pool_cpython.py " + std::to_string(n) + " " +
-                            std::to_string(reps);
-    FILE* f = popen(cmd.c_str(), "r");
-    if (!f) return -1;
-    double ns = -1;
-    if (std::fscanf(f, "%lf", &ns) != 1) ns = -1;
-    pclose(f);
-    return ns;
+    return runCpythonBench("pool_cpython.py " + std::to_string(n) + " " + std::to_string(reps), "");
 }
 
 } // namespace

@@ -15,6 +15,8 @@
 #include "parviz/runtime.hpp"
 #include "parviz/tracer.hpp"
 
+#include "cpython_runner.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
@@ -108,16 +110,7 @@ double traceEventNs() {
 }
 
 double cpython(long n, int reps) {
-    const std::string cmd = "/usr/bin/python3 " PARVIZ_SOURCE_DIR "/bench/queue_cpython.py " + std::to_string(n) + " " +
-                            std::to_string(reps);
-    FILE* f = popen(cmd.c_str(), "r");
-    if (!f) return 0;
-    char line[256] = {};
-    double v = 0;
-    while (std::fgets(line, sizeof line, f))
-        if (std::strncmp(line, "msgs_per_s ", 11) == 0) v = std::atof(line + 11);
-    pclose(f);
-    return v;
+    return runCpythonBench("queue_cpython.py " + std::to_string(n) + " " + std::to_string(reps), "msgs_per_s");
 }
 
 } // namespace

@@ -11,6 +11,20 @@
 
 namespace parviz {
 
+namespace {
+// An open span (t1 = kOpenEnd) starting at t: the shape every row push takes.
+Span openSpan(std::int64_t t, ProcId p, LaneState state, std::int32_t value = 0,
+              std::uint64_t label = kNoString) {
+    Span s;
+    s.t0 = t;
+    s.proc = p;
+    s.state = state;
+    s.value = value;
+    s.label = label;
+    return s;
+}
+} // namespace
+
 // =============================================================================
 // [SECTION] Colours and names
 // =============================================================================
@@ -239,11 +253,7 @@ void TimelineIndex::applyProgram(ProcId p, std::int64_t t) {
     LaneState have = row.hasOpen() ? row[row.size() - 1].state : LaneState::None;
     if (want == have) return;
     if (want == LaneState::None) { row.closeOpen(t); return; }
-    Span s;
-    s.t0 = t;
-    s.proc = p;
-    s.state = want;
-    row.push(s);
+    row.push(openSpan(t, p, want));
 }
 
 void TimelineIndex::restoreAfterLockWait(ProcId p) {
@@ -322,11 +332,7 @@ void TimelineIndex::consume(const Trace& trace, std::size_t idx) {
         lane.tasks.closeOpen(e.t);
         lane.locks.closeOpen(e.t);
         cur.heldLocks.clear();
-        Span s;
-        s.t0 = e.t;
-        s.proc = p;
-        s.state = lane.exitCode < 0 ? LaneState::Killed : LaneState::Exited;
-        lane.program.push(s);
+        lane.program.push(openSpan(e.t, p, lane.exitCode < 0 ? LaneState::Killed : LaneState::Exited));
         cur.alive = false;
         break;
     }
@@ -346,13 +352,7 @@ void TimelineIndex::consume(const Trace& trace, std::size_t idx) {
         break;
     }
     case EventKind::TaskStart: {
-        Span s;
-        s.t0 = e.t;
-        s.proc = p;
-        s.state = LaneState::Task;
-        s.label = e.a;
-        s.value = e.obj;
-        lane.tasks.push(s);
+        lane.tasks.push(openSpan(e.t, p, LaneState::Task, e.obj, e.a));
         break;
     }
     case EventKind::TaskEnd:
@@ -452,12 +452,7 @@ void TimelineIndex::consume(const Trace& trace, std::size_t idx) {
         if (!l.holds.empty() && l.holds.back().releaseT == kOpenEnd) l.holds.back().releaseT = e.t;
         l.holds.push_back({e.t, kOpenEnd, p, (e.flags & 1) != 0});
         cur.heldLocks.push_back(e.obj);
-        Span s;
-        s.t0 = e.t;
-        s.proc = p;
-        s.state = LaneState::HoldLock;
-        s.value = e.obj;
-        lane.locks.push(s);
+        lane.locks.push(openSpan(e.t, p, LaneState::HoldLock, e.obj));
         break;
     }
     case EventKind::LockRelease: {
@@ -469,12 +464,7 @@ void TimelineIndex::consume(const Trace& trace, std::size_t idx) {
         cur.heldLocks.erase(std::next(it).base());
         lane.locks.closeOpen(e.t);
         if (!cur.heldLocks.empty()) {   // still holding an outer lock
-            Span s;
-            s.t0 = e.t;
-            s.proc = p;
-            s.state = LaneState::HoldLock;
-            s.value = cur.heldLocks.back();
-            lane.locks.push(s);
+            lane.locks.push(openSpan(e.t, p, LaneState::HoldLock, cur.heldLocks.back()));
         }
         break;
     }
@@ -492,11 +482,7 @@ void TimelineIndex::consume(const Trace& trace, std::size_t idx) {
             m_cores[static_cast<std::size_t>(cur.core)].procs.closeOpen(e.t);
             m_coreOwner[static_cast<std::size_t>(cur.core)] = kNoProc;
         }
-        Span s;
-        s.t0 = e.t;
-        s.proc = p;
-        s.state = LaneState::OnCore;
-        s.value = c.core;
+        const Span s = openSpan(e.t, p, LaneState::OnCore, c.core);
         c.procs.push(s);   // closes whoever was there (its CoreOut was lost)
         m_coreOwner[ci] = p;
         cur.core = c.core;
@@ -513,12 +499,7 @@ void TimelineIndex::consume(const Trace& trace, std::size_t idx) {
         if (cur.core == c.core) cur.core = -1;
         lane.os.closeOpen(e.t);
         if ((e.flags & 1) && !exited) {
-            Span s;
-            s.t0 = e.t;
-            s.proc = p;
-            s.state = LaneState::Runnable;
-            s.value = c.core;
-            lane.os.push(s);
+            lane.os.push(openSpan(e.t, p, LaneState::Runnable, c.core));
         }
         break;
     }
