@@ -124,7 +124,10 @@ struct SampleId {
 };
 
 // Reads every record published so far (data_head/data_tail protocol).
-void perfRead(PerfWatch& w, ProcId proc, std::vector<Event>& out, std::uint64_t& lostRecords) {
+// `promised`: the time up to which poll() already told the Collector its data
+// was complete; nothing read now may be stamped earlier.
+void perfRead(PerfWatch& w, ProcId proc, std::vector<Event>& out, std::uint64_t& lostRecords,
+              std::int64_t promised) {
     if (!w.base) return;
     auto* meta = static_cast<perf_event_mmap_page*>(w.base);
     const char* data = static_cast<const char*>(w.base) + meta->data_offset;
@@ -153,8 +156,13 @@ void perfRead(PerfWatch& w, ProcId proc, std::vector<Event>& out, std::uint64_t&
         switch (hdr.type) {
         case PERF_RECORD_SWITCH:
             if (!w.seenAny && (hdr.misc & PERF_RECORD_MISC_SWITCH_OUT)) {
-                // It was already on that core when the watch began.
-                out.push_back(coreEvent(w.attachedAt, proc, EventKind::CoreIn, core));
+                // It was already on that core when the watch began. Its first
+                // record may come long after the watch, once poll() has promised
+                // completeness past attachedAt: stamp it no earlier than that
+                // promise (and no later than this switch-out) so the trace stays
+                // sorted instead of taking a back-dated event.
+                const std::int64_t in = std::min(t, std::max(w.attachedAt, promised));
+                out.push_back(coreEvent(in, proc, EventKind::CoreIn, core));
             }
             w.seenAny = true;
             if (hdr.misc & PERF_RECORD_MISC_SWITCH_OUT) {
@@ -297,7 +305,7 @@ public:
         if (it == m_watches.end()) return;
         Watch& w = it->second;
         if (w.usePerf) {
-            perfRead(w.perf, proc, m_pending, m_perfLost);
+            perfRead(w.perf, proc, m_pending, m_perfLost, m_promised);
             // No EXIT record (e.g. the watch was dropped early): close the span now.
             if (w.perf.onCore >= 0) m_pending.push_back(coreEvent(monoNs(), proc, EventKind::CoreOut, w.perf.onCore));
             perfDetach(w.perf);
@@ -314,17 +322,19 @@ public:
         out.insert(out.end(), m_pending.begin(), m_pending.end());
         m_pending.clear();
         for (auto& [proc, w] : m_watches)
-            if (w.usePerf) perfRead(w.perf, proc, out, m_perfLost);
+            if (w.usePerf) perfRead(w.perf, proc, out, m_perfLost, m_promised);
         bool anySampled = false;
         for (auto& [proc, w] : m_watches)
             if (!w.usePerf) anySampled = true;
         if (anySampled) sampleAll(now, out);
         m_lastSampleAt = now;
         if (now - m_loadAt >= kLoadPeriodNs) pollLoad(now, out);
+        m_promised = now;
         return now;
     }
 
 private:
+    std::int64_t m_promised = 0;   // what the last poll() returned
     struct Watch {
         bool usePerf = false;
         PerfWatch perf;
