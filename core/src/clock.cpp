@@ -1,7 +1,11 @@
 // Monotonic time and the run clock (clock.hpp).
 #include "parviz/clock.hpp"
 
+#include <climits>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <ctime>
 
 namespace parviz {
@@ -19,6 +23,119 @@ std::int64_t monoNow() noexcept {
     timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return toNs(ts);
+}
+
+// --- the trace clock ---------------------------------------------------------
+
+namespace {
+
+bool detectTsc() noexcept {
+#if defined(__x86_64__)
+    if (const char* e = std::getenv("PARVIZ_TRACE_CLOCK"); e && std::strcmp(e, "mono") == 0) return false;
+    // The kernel picks "tsc" only when the TSC is invariant and in step on
+    // every core; otherwise (kvm-clock, hpet, ...) stay with clock_gettime.
+    std::FILE* f = std::fopen("/sys/devices/system/clocksource/clocksource0/current_clocksource", "re");
+    if (!f) return false;
+    char buf[32] = {};
+    const bool ok = std::fgets(buf, sizeof buf, f) && std::strcmp(buf, "tsc\n") == 0;
+    std::fclose(f);
+    return ok;
+#else
+    return false;
+#endif
+}
+
+struct TickPoint { std::int64_t tick, ns; };
+
+// A tick reading and a clock_gettime taken together: the tightest of three
+// brackets, the tick taken as the bracket's middle.
+TickPoint samplePoint() noexcept {
+    TickPoint best{0, 0};
+    std::int64_t bestSpan = INT64_MAX;
+    for (int i = 0; i < 3; ++i) {
+        const std::int64_t a = traceNow();
+        const std::int64_t ns = monoNow();
+        const std::int64_t b = traceNow();
+        if (b - a < bestSpan) {
+            bestSpan = b - a;
+            best = TickPoint{a + (b - a) / 2, ns};
+        }
+    }
+    return best;
+}
+
+} // namespace
+
+namespace detail {
+const bool g_traceTicksAreTsc = detectTsc();
+}
+
+namespace {
+// Taken before main: the far end of every conversion outside the Collector.
+const TickPoint g_programStart = samplePoint();
+
+double slopeFrom(const TickPoint& a, const TickPoint& b) noexcept {
+    return b.tick > a.tick ? static_cast<double>(b.ns - a.ns) / static_cast<double>(b.tick - a.tick) : 1.0;
+}
+
+// A point at least 200 µs of ticks after `from`, so a slope measured between
+// them is good to a few parts in 10^5 (waits once, only right after start).
+TickPoint pointAfter(const TickPoint& from) noexcept {
+    TickPoint p = samplePoint();
+    while (p.ns - from.ns < 200'000) p = samplePoint();
+    return p;
+}
+} // namespace
+
+TickConverter::TickConverter() {
+    m_identity = !traceTicksAreTsc();
+    if (m_identity) return;
+    const TickPoint p = pointAfter(g_programStart);
+    m_nsPerTick = slopeFrom(g_programStart, p);
+    m_pts[0] = Point{p.tick, p.ns};
+    m_count = 1;
+    m_last = 0;
+}
+
+const TickConverter::Point& TickConverter::at(int age) const noexcept {
+    return m_pts[(m_last - age + kPoints) % kPoints];
+}
+
+void TickConverter::calibrate() noexcept {
+    if (m_identity) return;
+    const TickPoint p = samplePoint();
+    const Point& newest = at(0);
+    // Too close to the last point for a good slope: skip it.
+    if (p.ns - newest.ns < 100'000 || p.tick <= newest.tick) return;
+    m_nsPerTick = slopeFrom(TickPoint{newest.tick, newest.ns}, p);
+    m_last = (m_last + 1) % kPoints;
+    m_pts[m_last] = Point{p.tick, p.ns};
+    if (m_count < kPoints) ++m_count;
+}
+
+std::int64_t TickConverter::toNs(std::int64_t x) const noexcept {
+    if (m_identity) return x;
+    // Newest segment first: nearly every event is there.
+    const Point& n = at(0);
+    if (x >= n.tick || m_count == 1) {
+        return n.ns + static_cast<std::int64_t>(std::llround(static_cast<double>(x - n.tick) * m_nsPerTick));
+    }
+    for (int age = 1; age < m_count; ++age) {
+        const Point& lo = at(age);
+        const Point& hi = at(age - 1);
+        if (x >= lo.tick || age == m_count - 1) {
+            const double k = static_cast<double>(hi.ns - lo.ns) / static_cast<double>(hi.tick - lo.tick);
+            return lo.ns + static_cast<std::int64_t>(std::llround(static_cast<double>(x - lo.tick) * k));
+        }
+    }
+    return n.ns;   // not reached
+}
+
+std::int64_t traceTicksToMonoNow(std::int64_t ticks) noexcept {
+    if (!traceTicksAreTsc()) return ticks;
+    const TickPoint now = pointAfter(g_programStart);
+    return now.ns + static_cast<std::int64_t>(std::llround(static_cast<double>(ticks - now.tick) *
+                                                           slopeFrom(g_programStart, now)));
 }
 
 std::int64_t cpuTimeNow() noexcept {

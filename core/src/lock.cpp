@@ -31,8 +31,8 @@ struct LockState {
     // releasing. ownerPid != 0 means held; it is written last and cleared first.
     std::atomic<pid_t> ownerPid{0};
     std::atomic<ProcId> ownerProc{0};
-    std::atomic<std::int64_t> since{0};
-    // Time of the last release, written before the unlock: an acquirer whose
+    std::atomic<std::int64_t> since{0};            // trace ticks (clock.hpp)
+    // Time of the last release (trace ticks), written before the unlock: an acquirer whose
     // clock read came earlier reads the clock again, so in the trace every
     // acquire follows the release it waited for.
     std::atomic<std::int64_t> lastRelease{0};
@@ -128,7 +128,7 @@ AcquireResult Lock::acquire(bool block, Timeout timeout) {
     }
     // Read before the CAS, so a free lock costs no clock read inside the
     // critical section (re-read below if a release came after it).
-    std::int64_t t = monoNow();
+    std::int64_t t = traceNow();
     int r = pthread_mutex_trylock(&s->mutex);
     const bool atOnce = r == 0;
     if (r == EBUSY && block) r = spinTryLock(&s->mutex);
@@ -165,7 +165,7 @@ AcquireResult Lock::acquire(bool block, Timeout timeout) {
     } else if (r != 0) {
         throw std::system_error(r, std::generic_category(), "lock acquire");
     }
-    if (!atOnce || t <= s->lastRelease.load(std::memory_order_relaxed)) t = monoNow();
+    if (!atOnce || t <= s->lastRelease.load(std::memory_order_relaxed)) t = traceNow();
     s->since.store(t, std::memory_order_relaxed);
     s->ownerProc.store(currentProc(), std::memory_order_relaxed);
     s->ownerPid.store(detail::selfPid(), std::memory_order_release);
@@ -182,7 +182,7 @@ void Lock::release() {
     const std::int64_t since = s->since.load(std::memory_order_relaxed);
     // Taken while still holding it, so this release is earlier in the trace
     // than the next owner's acquire.
-    const std::int64_t t = monoNow();
+    const std::int64_t t = traceNow();
     s->lastRelease.store(t, std::memory_order_relaxed);
     s->ownerPid.store(0, std::memory_order_relaxed);
     const int r = pthread_mutex_unlock(&s->mutex);
@@ -199,7 +199,8 @@ void Lock::release() {
 std::optional<LockOwner> Lock::owner() const {
     const pid_t pid = m_s->ownerPid.load(std::memory_order_acquire);
     if (pid == 0) return std::nullopt;
-    return LockOwner{m_s->ownerProc.load(std::memory_order_relaxed), pid, m_s->since.load(std::memory_order_relaxed)};
+    return LockOwner{m_s->ownerProc.load(std::memory_order_relaxed), pid,
+                     traceTicksToMonoNow(m_s->since.load(std::memory_order_relaxed))};
 }
 
 std::string Lock::toArg() const { return detail::encodeHandle("lock:", m_s); }

@@ -119,6 +119,8 @@ struct Recorder::Impl {
     Pending monitorPending;
     std::vector<Pending*> live;             // merge scratch: sources with events left
     std::string text;                       // drain scratch: one ring text at a time
+    TickConverter ticks;                    // ring times (trace ticks) -> CLOCK_MONOTONIC ns
+    std::vector<std::pair<ProcId, std::size_t>> drained;   // pass scratch: (source, first new event)
     int processCount = 0;
     int poolWorkerCount = 0;
     std::int64_t lastWatermark = INT64_MIN;
@@ -129,15 +131,23 @@ struct Recorder::Impl {
     bool stop = false;
     std::thread collector;
 
-    void drainSource(Source& s, std::int64_t now);
+    std::size_t drainRaw(Source& s);
+    void finishDrain(Source& s, std::size_t from, std::int64_t now);
+    void drainSource(Source& s, std::int64_t now) {
+        const std::size_t from = drainRaw(s);
+        ticks.calibrate();
+        finishDrain(s, from, now);
+    }
     std::int64_t passLocked(bool everything);
     void noteCoreSourceLocked();
     void run();
 };
 
-// Moves a ring's published events to its Pending, turning its text refs into
-// Trace string ids (the text lives in that ring, whoever the event is about).
-void Recorder::Impl::drainSource(Source& s, std::int64_t now) {
+// Moves a ring's published events to its Pending, still in trace ticks, and
+// returns where the new ones start. finishDrain() then converts them; the
+// converter must be calibrated in between, so that every event drained lies
+// before its newest point (see TickConverter).
+std::size_t Recorder::Impl::drainRaw(Source& s) {
     if (pending.size() <= s.proc) pending.resize(s.proc + 1u);
     Pending& pd = pending[s.proc];
     // Drain straight into the pending run. drain() reserves exactly what it
@@ -146,8 +156,17 @@ void Recorder::Impl::drainSource(Source& s, std::int64_t now) {
     if (pd.ev.capacity() < pd.ev.size() + kHeadroom) pd.ev.reserve(std::max(2 * pd.ev.capacity(), pd.ev.size() + kHeadroom));
     const std::size_t from = pd.ev.size();
     s.ring->drain(pd.ev);
+    return from;
+}
+
+// Converts the events drained from `from` on to ns, turns their text refs into
+// Trace string ids (the text lives in that ring, whoever the event is about),
+// and records any loss.
+void Recorder::Impl::finishDrain(Source& s, std::size_t from, std::int64_t now) {
+    Pending& pd = pending[s.proc];
     for (std::size_t i = from; i < pd.ev.size(); ++i) {
         Event& e = pd.ev[i];
+        e.t = ticks.toNs(e.t);
         auto toId = [&](std::uint64_t& field) {
             if (field == kNoString) return;
             s.ring->readTextInto(field, text);
@@ -186,14 +205,17 @@ void Recorder::Impl::drainSource(Source& s, std::int64_t now) {
 std::int64_t Recorder::Impl::passLocked(bool everything) {
     std::int64_t now = monoNs();
     std::int64_t wm = INT64_MAX;
+    drained.clear();
     for (Source& s : sources) {
         if (s.exited) continue;
         // Clock first, flag second (see tracer.cpp): an idle ring can only
         // publish events timed after `now`.
         if (!s.ring->writing()) s.idleSeenAt = now;
-        drainSource(s, now);
+        drained.emplace_back(s.proc, drainRaw(s));
         wm = std::min(wm, s.idleSeenAt);
     }
+    ticks.calibrate();   // after the drains: every drained event lies before this point
+    for (auto [proc, from] : drained) finishDrain(sources[proc], from, now);
     if (monitor) {
         const std::size_t from = monitorPending.ev.size();
         wm = std::min(wm, monitor->poll(monitorPending.ev));
@@ -221,10 +243,12 @@ std::int64_t Recorder::Impl::passLocked(bool everything) {
         }
         if (!everything && bestT >= wm) break;   // nothing left behind the watermark
         Pending& pd = *live[best];
+        const std::size_t from = pd.head;
         do {
-            trace->append(pd.ev[pd.head++]);
+            ++pd.head;
         } while (!pd.empty() && (everything || pd.frontT() < wm) &&
                  (pd.frontT() < second || (pd.frontT() == second && best < secondIdx)));
+        trace->appendRun(pd.ev.data() + from, pd.head - from);
         if (pd.empty()) live.erase(live.begin() + static_cast<std::ptrdiff_t>(best));
     }
     for (Pending& pd : pending) pd.compact();
@@ -277,7 +301,7 @@ Recorder::Recorder(RecorderOptions opts) : m_impl(std::make_unique<Impl>()) {
     });
     im.noteCoreSourceLocked();
 
-    im.parentRing->emitAt(im.clock->start.load(), EventKind::RunStart, 0,
+    im.parentRing->emitAt(traceNow(), EventKind::RunStart, 0,
                           static_cast<std::uint64_t>(usable), static_cast<std::uint64_t>(total));
     setCurrentRing(im.parentRing);
     setCurrentClock(im.clock);

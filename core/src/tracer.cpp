@@ -10,6 +10,7 @@
 #include "parviz/tracer.hpp"
 
 #include "parviz/arena.hpp"
+#include "parviz/clock.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -27,12 +28,6 @@ namespace parviz {
 namespace {
 
 TraceRing* g_currentRing = nullptr;
-
-inline std::int64_t readMono() noexcept {
-    timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return std::int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
-}
 
 std::uint64_t roundUpPow2(std::uint64_t v) noexcept {
     std::uint64_t p = 1;
@@ -129,7 +124,7 @@ void TraceRing::emitAs(ProcId who, EventKind k, std::int32_t obj, std::uint64_t 
         m_lost.fetch_add(1, std::memory_order_relaxed);
     } else {
         Event& e = m_events[h & m_mask];
-        e.t = readMono();
+        e.t = traceNow();   // ticks: the Collector converts them to ns
         e.proc = who;
         e.kind = k;
         e.flags = flags;
@@ -189,7 +184,11 @@ std::size_t TraceRing::drain(std::vector<Event>& out) noexcept {
     } catch (...) {
         return 0;   // leave them in the ring; the next pass tries again
     }
-    for (std::uint64_t i = t; i != h; ++i) out.push_back(m_events[i & m_mask]);
+    // At most two contiguous pieces: up to the ring's end, then from its start.
+    const std::uint64_t at = t & m_mask;
+    const std::size_t first = std::min<std::size_t>(n, static_cast<std::size_t>(m_mask + 1 - at));
+    out.insert(out.end(), m_events + at, m_events + at + first);
+    out.insert(out.end(), m_events, m_events + (n - first));
     m_tail.store(h, std::memory_order_release);
     return n;
 }

@@ -11,6 +11,55 @@ namespace parviz {
 std::int64_t monoNow() noexcept;          // CLOCK_MONOTONIC in ns
 std::int64_t cpuTimeNow() noexcept;       // this process's CPU time in ns (CLOCK_PROCESS_CPUTIME_ID)
 
+// The trace clock: what trace writers stamp events with, in *ticks*.
+// Where the kernel itself keeps time with the TSC (clocksource "tsc", which it
+// only uses when the TSC is invariant and synchronised across cores), a tick
+// is one raw TSC count: reading it costs ~10 ns here against ~24 ns for
+// clock_gettime (which reads the same counter, then fences and scales it).
+// Elsewhere, or with PARVIZ_TRACE_CLOCK=mono in the environment, a tick is a
+// CLOCK_MONOTONIC nanosecond. Ticks never reach the Trace: the Collector
+// converts them to CLOCK_MONOTONIC ns as it drains the rings (TickConverter),
+// so every reader, export and statistic sees nanoseconds. Decided once per
+// program, before main; every process of the program uses the same clock.
+namespace detail {
+extern const bool g_traceTicksAreTsc;
+}
+inline bool traceTicksAreTsc() noexcept { return detail::g_traceTicksAreTsc; }
+inline std::int64_t traceNow() noexcept {
+#if defined(__x86_64__)
+    if (detail::g_traceTicksAreTsc) return static_cast<std::int64_t>(__builtin_ia32_rdtsc());
+#endif
+    return monoNow();
+}
+
+// Converts trace ticks to CLOCK_MONOTONIC ns, piecewise linearly between
+// calibration points (a tick reading and a clock_gettime taken together).
+// The Collector calibrates once per pass, *after* draining the rings, so every
+// event it converts lies before the newest point: interpolated, never
+// extrapolated far. The map is continuous and increasing, so it keeps each
+// ring's order. With ticks in ns it is the identity.
+class TickConverter {
+public:
+    TickConverter();              // takes the first calibration point
+    void calibrate() noexcept;    // adds a point (keeps the last kPoints)
+    std::int64_t toNs(std::int64_t ticks) const noexcept;
+
+private:
+    struct Point { std::int64_t tick, ns; };
+    static constexpr int kPoints = 64;
+    Point m_pts[kPoints];
+    int m_count = 0;              // points held (<= kPoints)
+    int m_last = -1;              // index of the newest
+    double m_nsPerTick = 1.0;     // slope of the newest segment (or an estimate)
+    bool m_identity = true;
+    const Point& at(int age) const noexcept;   // 0 = newest
+};
+
+// One trace tick reading converted to CLOCK_MONOTONIC ns outside the Collector
+// (e.g. Lock::owner()): interpolates between a point taken at program start
+// and one taken now. Costs two clock reads; not for hot paths.
+std::int64_t traceTicksToMonoNow(std::int64_t ticks) noexcept;
+
 // Lives in the shared arena; one per run. All members are lock-free atomics so
 // a process stopped by SIGSTOP at any point leaves it consistent.
 struct RunClock {
