@@ -128,7 +128,7 @@ AcquireResult Lock::acquire(bool block, Timeout timeout) {
     }
     // Read before the CAS, so a free lock costs no clock read inside the
     // critical section (re-read below if a release came after it).
-    std::int64_t t = traceNow();
+    std::int64_t t = traceNowBeforePublish();
     int r = pthread_mutex_trylock(&s->mutex);
     const bool atOnce = r == 0;
     if (r == EBUSY && block) r = spinTryLock(&s->mutex);
@@ -182,7 +182,9 @@ void Lock::release() {
     const std::int64_t since = s->since.load(std::memory_order_relaxed);
     // Taken while still holding it, so this release is earlier in the trace
     // than the next owner's acquire.
-    const std::int64_t t = traceNow();
+    // Stamped before the unlock publishes it; a plain TSC read may run a
+    // little early, so never before this hold's own acquire.
+    const std::int64_t t = std::max(traceNowBeforePublish(), since);
     s->lastRelease.store(t, std::memory_order_relaxed);
     s->ownerPid.store(0, std::memory_order_relaxed);
     const int r = pthread_mutex_unlock(&s->mutex);

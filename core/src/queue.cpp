@@ -391,7 +391,7 @@ void Queue::putImpl(std::string_view item, bool block, Timeout timeout, bool fro
     const std::uint64_t cap = s->capacity;
     // Taken before the item becomes visible, so its QueuePut is always earlier
     // than the QueueGet of whoever takes it.
-    std::int64_t t = traceNow();
+    std::int64_t t = traceNowBeforePublish();
     std::optional<detail::ScopedWorkerState> st;
     std::uint64_t itemId = 0;
     for (;;) {
@@ -463,7 +463,7 @@ void Queue::putImpl(std::string_view item, bool block, Timeout timeout, bool fro
             throw QueueFull();
         }
         waitFor(s, s->notFullSeq, s->notFullWaiters, runDeadline, st, [s, rec, front] { return mayFit(s, rec, front); });
-        t = traceNow();
+        t = traceNowBeforePublish();
     }
     wakeIfWaiting(s->notEmptySeq, s->notEmptyWaiters, 1);
     st.reset();

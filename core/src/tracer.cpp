@@ -83,6 +83,7 @@ TraceRing* TraceRing::create(ProcId proc, std::size_t eventCapacity, std::size_t
     }
     r->m_proc = proc;
     r->m_multiWriter = multiWriter;
+    r->m_mapOnFirstWrite = prefaultPages;
     r->m_mask = cap - 1;
     r->m_textMask = textCap - 1;
     return r;
@@ -109,6 +110,16 @@ void TraceRing::lockWriter() noexcept {
 
 void TraceRing::unlockWriter() noexcept { m_spin.store(0, std::memory_order_release); }
 
+// The pages exist (create() populated them) but a worker's page tables do not
+// have them yet: without this every 4 KiB of events (~128) would cost the
+// writer a fault. Only the ring's writer ever writes it, so the flag needs no
+// atomics; with several writer threads (the parent) it runs under the writer lock.
+void TraceRing::mapHere() noexcept {
+    m_mapOnFirstWrite = false;
+    prefault(m_events, static_cast<std::size_t>(m_mask + 1) * sizeof(Event));
+    prefault(m_text, static_cast<std::size_t>(m_textMask + 1));
+}
+
 void TraceRing::emit(EventKind k, std::int32_t obj, std::uint64_t a, std::uint64_t b,
                      std::uint8_t flags) noexcept {
     emitAs(m_proc, k, obj, a, b, flags);
@@ -117,6 +128,7 @@ void TraceRing::emit(EventKind k, std::int32_t obj, std::uint64_t a, std::uint64
 void TraceRing::emitAs(ProcId who, EventKind k, std::int32_t obj, std::uint64_t a,
                        std::uint64_t b, std::uint8_t flags) noexcept {
     if (m_multiWriter) lockWriter();
+    if (m_mapOnFirstWrite) [[unlikely]] mapHere();
     m_writing.store(1, std::memory_order_seq_cst);
     std::uint64_t h = m_head.load(std::memory_order_relaxed);
     if (h - m_cachedTail > m_mask) m_cachedTail = m_tail.load(std::memory_order_acquire);
@@ -142,6 +154,7 @@ void TraceRing::emitAt(std::int64_t t, EventKind k, std::int32_t obj, std::uint6
     // The caller chose the time, so no watermark hold is needed: callers that
     // pass a past time (the Collector itself) are already behind the watermark.
     if (m_multiWriter) lockWriter();
+    if (m_mapOnFirstWrite) [[unlikely]] mapHere();
     std::uint64_t h = m_head.load(std::memory_order_relaxed);
     if (h - m_cachedTail > m_mask) m_cachedTail = m_tail.load(std::memory_order_acquire);
     if (h - m_cachedTail > m_mask) {
@@ -159,6 +172,7 @@ std::uint64_t TraceRing::text(std::string_view s, std::size_t limit) noexcept {
     if (n < s.size())
         while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
     if (m_multiWriter) lockWriter();
+    if (m_mapOnFirstWrite) [[unlikely]] mapHere();
     std::uint64_t pos = m_textHead.load(std::memory_order_relaxed);
     auto put = [this](std::uint64_t at, const char* src, std::size_t len) {
         std::uint64_t off = at & m_textMask;

@@ -25,8 +25,10 @@ class TraceRing {
 public:
     // Allocates a ring in the arena. `multiWriter` makes emit() take a tiny
     // spinlock: only the parent, which has several threads, needs it.
-    // `prefault` touches every page now, so the writer never faults on its
-    // hot path (benchmarks); it costs ~1 ms per MiB at creation.
+    // `prefault` gives every page its memory now and has the writing process
+    // map them all into its own page tables at its first write (a worker's
+    // page tables start empty), so the writer never faults on its hot path
+    // (benchmarks); it costs ~1 ms per MiB at creation.
     static TraceRing* create(ProcId proc, std::size_t eventCapacity = 1u << 15,
                              std::size_t textBytes = 1u << 18, bool multiWriter = false,
                              bool prefault = false);
@@ -67,11 +69,14 @@ private:
     TraceRing() = default;
     void lockWriter() noexcept;
     void unlockWriter() noexcept;
+    void mapHere() noexcept;   // first write of a prefaulted ring, in the writing process
+
 
     // Read-mostly, set once by create(). The pointers are arena addresses,
     // valid in every process of the program.
     ProcId m_proc = 0;
     bool m_multiWriter = false;
+    bool m_mapOnFirstWrite = false;   // prefaulted: the writer maps every page at its first write
     std::uint64_t m_mask = 0;
     std::uint64_t m_textMask = 0;
     Event* m_events = nullptr;
