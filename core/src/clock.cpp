@@ -91,10 +91,16 @@ TickConverter::TickConverter() {
     m_identity = !traceTicksAreTsc();
     if (m_identity) return;
     const TickPoint p = pointAfter(g_programStart);
-    m_nsPerTick = slopeFrom(g_programStart, p);
+    setSlope(slopeFrom(g_programStart, p));
     m_pts[0] = Point{p.tick, p.ns};
+    m_newest = m_pts[0];
     m_count = 1;
     m_last = 0;
+}
+
+void TickConverter::setSlope(double nsPerTick) noexcept {
+    m_nsPerTick = nsPerTick;
+    m_mult = static_cast<std::uint64_t>(std::llround(nsPerTick * 4294967296.0));
 }
 
 const TickConverter::Point& TickConverter::at(int age) const noexcept {
@@ -107,18 +113,24 @@ void TickConverter::calibrate() noexcept {
     const Point& newest = at(0);
     // Too close to the last point for a good slope: skip it.
     if (p.ns - newest.ns < 100'000 || p.tick <= newest.tick) return;
-    m_nsPerTick = slopeFrom(TickPoint{newest.tick, newest.ns}, p);
+    setSlope(slopeFrom(TickPoint{newest.tick, newest.ns}, p));
     m_last = (m_last + 1) % kPoints;
     m_pts[m_last] = Point{p.tick, p.ns};
+    m_newest = m_pts[m_last];
     if (m_count < kPoints) ++m_count;
 }
 
 std::int64_t TickConverter::toNs(std::int64_t x) const noexcept {
     if (m_identity) return x;
-    // Newest segment first: nearly every event is there.
-    const Point& n = at(0);
-    if (x >= n.tick || m_count == 1) {
-        return n.ns + static_cast<std::int64_t>(std::llround(static_cast<double>(x - n.tick) * m_nsPerTick));
+    // Nearly every event lies just before the newest point (drained, then
+    // calibrated): interpolate back from it along the newest segment, in
+    // 32.32 fixed point (no floating point, no libm call per event).
+    const Point& n = m_newest;
+    const Point& prev = m_count > 1 ? at(1) : n;
+    if (x >= prev.tick || m_count == 1) {
+        __extension__ typedef __int128 I128;
+        const I128 d = static_cast<I128>(x - n.tick) * static_cast<I128>(m_mult);
+        return n.ns + static_cast<std::int64_t>(d >> 32);
     }
     for (int age = 1; age < m_count; ++age) {
         const Point& lo = at(age);

@@ -69,7 +69,10 @@ private:
     int m_count = 0;              // points held (<= kPoints)
     int m_last = -1;              // index of the newest
     double m_nsPerTick = 1.0;     // slope of the newest segment (or an estimate)
+    std::uint64_t m_mult = 0;     // the same slope in ns per tick * 2^32 (fast path)
+    Point m_newest{0, 0};         // a copy of the newest point (fast path)
     bool m_identity = true;
+    void setSlope(double nsPerTick) noexcept;
     const Point& at(int age) const noexcept;   // 0 = newest
 };
 
