@@ -49,6 +49,8 @@ Event coreEvent(std::int64_t t, ProcId p, EventKind k, int core, std::uint8_t fl
     return Event{t, p, k, flags, core, 0, 0};
 }
 
+bool earlier(const Event& a, const Event& b) noexcept { return a.t < b.t; }
+
 // =============================================================================
 // [SECTION] Perf: one dummy software event per watched process
 // =============================================================================
@@ -319,6 +321,7 @@ public:
     std::int64_t poll(std::vector<Event>& out) override {
         // Time first: whatever the reads below miss happened after it.
         std::int64_t now = monoNs();
+        const std::size_t from = out.size();
         out.insert(out.end(), m_pending.begin(), m_pending.end());
         m_pending.clear();
         for (auto& [proc, w] : m_watches)
@@ -329,6 +332,18 @@ public:
         if (anySampled) sampleAll(now, out);
         m_lastSampleAt = now;
         if (now - m_loadAt >= kLoadPeriodNs) pollLoad(now, out);
+        // Each watch's records are in time order, but the watches come one
+        // after another: hand them over merged. The Collector keeps its
+        // staged events sorted by insertion, which costs one step per event
+        // only if what it gets is nearly sorted; the concatenation of a
+        // thousand workers' switch records made it quadratic (~10^5 records
+        // per pass with 1024 workers yielding), the pass outgrew the interval,
+        // every perf buffer filled meanwhile, and the next pass was larger
+        // still. It held the recorder's lock throughout, so the pool's next
+        // Process::start() (Recorder::started) never got it: a hung run.
+        // Stable: a watch's own same-time records keep their order.
+        if (!std::is_sorted(out.begin() + static_cast<std::ptrdiff_t>(from), out.end(), earlier))
+            std::stable_sort(out.begin() + static_cast<std::ptrdiff_t>(from), out.end(), earlier);
         m_promised = now;
         return now;
     }
