@@ -124,14 +124,17 @@ WorkerStart g_start;   // server: the request being served; worker: its own
     for (;;) syscall(SYS_exit_group, code);
 }
 
-// Waits until the parent opens the gate; a parent that never does (it died
-// between reply and gate) is not waited for forever.
+// Waits until the parent opens the gate. Not against a deadline: a parent that
+// is only slow (a loaded machine, a 1024-worker pool starting) must not turn
+// into a worker that exits 127 before its target ran, which a run reports as
+// a failed process and a pool as a dead worker to replace. The ways out are
+// the parent's: it opens the gate right after Recorder::started(), kills us
+// if that throws (Process's destructor), or dies (PDEATHSIG, armed before we
+// got here; the parent check below covers a death we could have missed).
 void waitGate(std::atomic<std::uint32_t>* gate) {
-    const std::int64_t deadline = monoNow() + 5'000'000'000;
     while (gate->load(std::memory_order_acquire) == 0) {
-        std::int64_t left = deadline - monoNow();
-        if (left <= 0) workerExit(127);
-        timespec ts{static_cast<time_t>(left / 1'000'000'000), static_cast<long>(left % 1'000'000'000)};
+        if (getppid() != g_mainPid) workerExit(127);
+        timespec ts{1, 0};
         // Not FUTEX_PRIVATE: the word is shared with the parent through the arena.
         syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(gate), FUTEX_WAIT, 0u, &ts, nullptr, 0);
     }
