@@ -32,6 +32,7 @@
 #include <mutex>
 #include <poll.h>
 #include <sys/eventfd.h>
+#include <sys/wait.h>
 #include <thread>
 #include <time.h>
 #include <unistd.h>
@@ -530,31 +531,60 @@ struct Pool::Impl {
     }
 
     // ---- watcher -------------------------------------------------------------
+    // Every worker's death must reach the handler, or the items it held are
+    // waited for forever. A pidfd says so at once; a worker that got none
+    // (pidfd_open failed: EMFILE near RLIMIT_NOFILE with ~1000 workers, each
+    // also holding a perf descriptor) is checked by waitid(WNOWAIT), which
+    // sees an exit without reaping it, every kBlindCheckMs.
+    static constexpr int kBlindCheckMs = 50;
+
+    // The worker has exited (unreaped: its pid is still its own). Caller holds workersMutex.
+    static bool exitedNoReap(pid_t pid) {
+        siginfo_t si{};
+        int rc;
+        while ((rc = waitid(P_PID, static_cast<id_t>(pid), &si, WEXITED | WNOHANG | WNOWAIT)) < 0 && errno == EINTR) {}
+        return rc < 0 ? errno == ECHILD : si.si_pid != 0;
+    }
+
     void watcherLoop() {
         std::vector<std::uint64_t> reported(static_cast<std::size_t>(n), ~std::uint64_t{0});
+        std::vector<std::pair<int, std::uint64_t>> dead;
         while (!stopWatcher.load()) {
             std::vector<pollfd> fds{{wakeFd, POLLIN, 0}};
             std::vector<std::pair<int, std::uint64_t>> who;
+            bool blind = false;
+            dead.clear();
             {
                 std::lock_guard lk(workersMutex);
                 for (int i = 0; i < n; ++i) {
                     auto& p = workers[static_cast<std::size_t>(i)];
                     const auto gen = generation[static_cast<std::size_t>(i)];
-                    if (p.pidfd() < 0 || reported[static_cast<std::size_t>(i)] == gen) continue;
-                    fds.push_back({p.pidfd(), POLLIN, 0});
-                    who.emplace_back(i, gen);
+                    if (p.pid() == 0 || reported[static_cast<std::size_t>(i)] == gen) continue;
+                    if (const int fd = p.pidfd(); fd >= 0) {
+                        fds.push_back({fd, POLLIN, 0});
+                        who.emplace_back(i, gen);
+                    } else if (exitedNoReap(p.pid())) {
+                        dead.emplace_back(i, gen);
+                    } else {
+                        blind = true;
+                    }
                 }
             }
-            const int r = ::poll(fds.data(), fds.size(), -1);
-            if (r < 0) continue;
-            if (fds[0].revents) {
-                std::uint64_t v;
-                [[maybe_unused]] auto rr = ::read(wakeFd, &v, sizeof v);
+            if (dead.empty()) {
+                const int r = ::poll(fds.data(), fds.size(), blind ? kBlindCheckMs : -1);
+                if (r < 0) {
+                    if (errno != EINTR) ::poll(nullptr, 0, kBlindCheckMs);   // no busy loop on a persistent error
+                    continue;
+                }
+                if (fds[0].revents) {
+                    std::uint64_t v;
+                    [[maybe_unused]] auto rr = ::read(wakeFd, &v, sizeof v);
+                }
+                for (std::size_t k = 1; k < fds.size(); ++k)
+                    if (fds[k].revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL)) dead.push_back(who[k - 1]);
             }
             if (stopWatcher.load()) return;
-            for (std::size_t k = 1; k < fds.size(); ++k) {
-                if (!(fds[k].revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL))) continue;
-                const auto [i, gen] = who[k - 1];
+            for (const auto& [i, gen] : dead) {
                 reported[static_cast<std::size_t>(i)] = gen;
                 std::string note;
                 appendPod(note, ResultHeader{0, static_cast<std::uint32_t>(Note::WorkerDied),
@@ -770,8 +800,10 @@ const Queue& Pool::taskQueue() const noexcept { return m_impl->tasks; }
 std::vector<pid_t> Pool::workerPids() const {
     std::lock_guard lk(m_impl->workersMutex);
     std::vector<pid_t> out;
+    // Unreaped ones only (a reaped pid may be someone else's by now); a
+    // worker that got no pidfd (descriptors exhausted) is still listed.
     for (auto& p : m_impl->workers)
-        if (p.pid() != 0 && p.pidfd() >= 0) out.push_back(p.pid());
+        if (p.pid() != 0 && (p.pidfd() >= 0 || !Impl::exitedNoReap(p.pid()))) out.push_back(p.pid());
     return out;
 }
 

@@ -10,6 +10,7 @@
 #include "parviz/runtime.hpp"
 #include "parviz/tracer.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <csignal>
@@ -23,6 +24,7 @@
 #include <sched.h>
 #include <stdexcept>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <system_error>
@@ -315,6 +317,18 @@ void warnIfThreaded() {
                              "call it first thing in main()\n", tasks);
 }
 
+// The parent holds a pidfd and a perf event descriptor per live worker: 1024
+// workers need over 2048 descriptors, beyond the common soft limit of 1024
+// (the hard limit is usually far higher). Only the parent's limit is raised,
+// after the fork server exists: workers keep the limit the program was given.
+void raiseDescriptorLimit() {
+    constexpr rlim_t kWant = 1u << 16;
+    rlimit rl{};
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= kWant || rl.rlim_cur >= rl.rlim_max) return;
+    rl.rlim_cur = std::min<rlim_t>(kWant, rl.rlim_max);
+    setrlimit(RLIMIT_NOFILE, &rl);   // best effort: short of descriptors the monitor samples, the pool uses waitid
+}
+
 } // namespace
 
 // ---------------------------------------------------------------------------
@@ -345,6 +359,7 @@ void init(const InitOptions& opts) {
     close(sv[1]);
     g_sock = sv[0];
     g_serverPid = pid;
+    raiseDescriptorLimit();
     g_initialized = true;
 }
 

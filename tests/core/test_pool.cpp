@@ -11,9 +11,13 @@
 #include <algorithm>
 #include <chrono>
 #include <csignal>
+#include <fcntl.h>
 #include <map>
+#include <optional>
 #include <string>
+#include <sys/resource.h>
 #include <thread>
+#include <unistd.h>
 #include <vector>
 
 using namespace parviz;
@@ -97,6 +101,36 @@ TaskRun waitForStart(Recorder& rec, const std::string& name) {
     FAIL("task " << name << " never started");
     return {};
 }
+
+// Kills its own worker on item "x".
+std::string dieOnX(std::string_view item) {
+    if (item == "x") ::kill(::getpid(), SIGKILL);
+    return std::string(item);
+}
+
+// Fills this process's descriptor table but for `spare` slots (under a soft
+// limit lowered to at most 4096, so it stays quick), and gives it all back.
+struct DescriptorsExhausted {
+    rlimit saved{};
+    std::vector<int> fds;
+    explicit DescriptorsExhausted(int spare) {
+        getrlimit(RLIMIT_NOFILE, &saved);
+        rlimit low = saved;
+        low.rlim_cur = std::min<rlim_t>(saved.rlim_cur, 4096);
+        setrlimit(RLIMIT_NOFILE, &low);
+        for (int fd; (fd = ::fcntl(2, F_DUPFD_CLOEXEC, 0)) >= 0;) fds.push_back(fd);
+        for (int i = 0; i < spare && !fds.empty(); ++i) {
+            ::close(fds.back());
+            fds.pop_back();
+        }
+    }
+    ~DescriptorsExhausted() {
+        for (int fd : fds) ::close(fd);
+        setrlimit(RLIMIT_NOFILE, &saved);
+    }
+    DescriptorsExhausted(const DescriptorsExhausted&) = delete;
+    DescriptorsExhausted& operator=(const DescriptorsExhausted&) = delete;
+};
 
 const std::vector<std::string> kTutorialNames{"A", "B", "C", "D"};
 const std::vector<std::string> kTutorialSeconds{"5", "2", "1", "3"};
@@ -419,6 +453,32 @@ TEST_CASE("a killed pool worker fails its task and the pool finishes the rest", 
     }
     CHECK(bEnds == 1);
     CHECK(failedEnds == 1);
+}
+
+TEST_CASE("a worker that dies is noticed even when no pidfd could be opened for it", "[pool]") {
+    // Near RLIMIT_NOFILE (a 1024-worker traced pool holds a perf descriptor
+    // per worker) pidfd_open fails. The watcher used to skip such a worker:
+    // its death never reached the handler and map waited for its task forever.
+    std::optional<DescriptorsExhausted> full(std::in_place, 1);   // the one left: the pool's eventfd
+    Pool pool(2);
+    REQUIRE(::fcntl(2, F_DUPFD_CLOEXEC, 0) < 0);   // no pidfd for any worker now
+    AsyncResult r = pool.map_async(dieOnX, {"a", "x", "b", "c", "d"}, MapOptions{1, {}, {}});
+    r.wait(20s);
+    REQUIRE(r.ready());
+    const auto out = r.outcomes();
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        CAPTURE(i);
+        CHECK(out[i].status == (i == 1 ? AsyncResult::Outcome::Status::Failed : AsyncResult::Outcome::Status::Ok));
+    }
+    CHECK_THAT(out[1].value, Catch::Contains("was killed by signal 9 (SIGKILL) while running task 'x'"));
+    // The handler fails the task first, then starts the replacement.
+    const auto t0 = std::chrono::steady_clock::now();
+    while (pool.replacements() < 1 && secondsSince(t0) < 5) std::this_thread::sleep_for(1ms);
+    CHECK(pool.replacements() == 1);
+    CHECK(pool.map(sqr, numbers(6)) == squares(6));   // the replacement works
+    pool.close();
+    pool.join();
+    full.reset();
 }
 
 TEST_CASE("a pool worker killed while idle is replaced and no task is lost", "[pool]") {
