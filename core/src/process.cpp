@@ -11,6 +11,7 @@
 #include "parviz/runtime.hpp"
 #include "parviz/tracer.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <csignal>
@@ -22,6 +23,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <system_error>
+#include <time.h>
 #include <unistd.h>
 
 namespace parviz {
@@ -183,7 +185,15 @@ bool Process::join(std::optional<std::chrono::nanoseconds> timeout) {
         auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(left).count();
         timespec ts{static_cast<time_t>(ns / 1'000'000'000), static_cast<long>(ns % 1'000'000'000)};
         const int fd = m_s->fd();
-        if (fd < 0) throw std::system_error(errno, std::generic_category(), "parviz: pidfd_open(" + m_s->name + ")");
+        if (fd < 0) {
+            // No pidfd (EMFILE: a parent with ~1000 workers may be at its
+            // descriptor limit): look with waitid every millisecond or so.
+            if (m_s->wait(WNOHANG)) return true;
+            if (ns == 0) return false;
+            const timespec nap{0, static_cast<long>(std::min<std::int64_t>(ns, 1'000'000))};
+            nanosleep(&nap, nullptr);
+            continue;
+        }
         pollfd pfd{fd, POLLIN, 0};
         int rc = ppoll(&pfd, 1, &ts, nullptr);
         if (rc < 0 && errno != EINTR) throw std::system_error(errno, std::generic_category(), "parviz: ppoll(pidfd)");

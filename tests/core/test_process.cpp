@@ -10,6 +10,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -23,6 +24,7 @@
 #include <sstream>
 #include <string>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -238,6 +240,43 @@ TEST_CASE("terminate gives exit code -SIGTERM and join with a timeout returns fa
     CHECK(p.join(5s));
     CHECK(p.exitcode() == -SIGTERM);
     CHECK_FALSE(p.isAlive());
+}
+
+TEST_CASE("join with a timeout works when no pidfd can be opened (descriptor table full)", "[process]") {
+    // Regression: join(timeout) threw "pidfd_open: Too many open files", and
+    // a run of 1024 processes under a hard limit of 1024 descriptors failed.
+    Process slow(sleepMs, {"150"});
+    Process stuck(hangForever);
+    slow.start();
+    stuck.start();
+    rlimit saved{};
+    REQUIRE(getrlimit(RLIMIT_NOFILE, &saved) == 0);
+    rlimit low = saved;
+    low.rlim_cur = std::min<rlim_t>(saved.rlim_cur, 4096);
+    REQUIRE(setrlimit(RLIMIT_NOFILE, &low) == 0);
+    std::vector<int> hog;
+    for (int fd; (fd = ::fcntl(2, F_DUPFD_CLOEXEC, 0)) >= 0;) hog.push_back(fd);
+    bool slowJoined = false, stuckJoined = true;
+    std::chrono::steady_clock::duration waited{};
+    try {
+        slowJoined = slow.join(10s);
+        const auto t0 = std::chrono::steady_clock::now();
+        stuckJoined = stuck.join(100ms);
+        waited = std::chrono::steady_clock::now() - t0;
+    } catch (...) {
+        for (int fd : hog) ::close(fd);
+        setrlimit(RLIMIT_NOFILE, &saved);
+        throw;
+    }
+    for (int fd : hog) ::close(fd);
+    setrlimit(RLIMIT_NOFILE, &saved);
+    CHECK(slowJoined);
+    CHECK(slow.exitcode() == 0);
+    CHECK_FALSE(stuckJoined);
+    CHECK(waited >= 100ms);
+    CHECK(waited < 2s);
+    stuck.kill();
+    CHECK(stuck.join(5s));
 }
 
 TEST_CASE("kill gives exit code -SIGKILL (test_kill)", "[process]") {
