@@ -250,16 +250,22 @@ void waitFor(QueueState* s, std::atomic<std::uint32_t>& seq, std::atomic<std::ui
              const std::optional<std::int64_t>& runDeadline, std::optional<detail::ScopedWorkerState>& st,
              Ready ready) {
     auto done = [&] { return ready() || s->closed.load(std::memory_order_acquire); };
-    int backoff = 16;
-    for (int i = 0; i < kSpinWait; i += backoff) {
-        if (done()) return;
-        if ((i & 255) < backoff && expired(runDeadline)) return;
-        for (int k = 0; k < backoff; ++k) cpuRelax();
-        backoff = std::min(backoff * 2, 64);
-    }
-    for (int i = 0; i < kYieldWait; ++i) {
-        if (done() || expired(runDeadline)) return;
-        sched_yield();
+    // Spin and yield only before the first sleep of this wait (`st` is set
+    // then): a waiter whose 100 ms re-check found nothing goes straight back
+    // to sleep. 1000 idle pool workers re-spinning and yielding 20 times every
+    // 100 ms made hundreds of thousands of context switches a second.
+    if (!st) {
+        int backoff = 16;
+        for (int i = 0; i < kSpinWait; i += backoff) {
+            if (done()) return;
+            if ((i & 255) < backoff && expired(runDeadline)) return;
+            for (int k = 0; k < backoff; ++k) cpuRelax();
+            backoff = std::min(backoff * 2, 64);
+        }
+        for (int i = 0; i < kYieldWait; ++i) {
+            if (done() || expired(runDeadline)) return;
+            sched_yield();
+        }
     }
     waiters.fetch_add(1, std::memory_order_seq_cst);
     const std::uint32_t seen = seq.load(std::memory_order_seq_cst);

@@ -37,8 +37,8 @@ public:
     // forgets it. Call it after the process was reaped.
     virtual void unwatch(ProcId proc) = 0;
     // Appends CoreIn/CoreOut for watched processes and periodic CoreLoad (proc 0,
-    // obj = core, a = busy ns over the b ns before t, from /proc/stat), in any
-    // order. Returns the monotonic time up to which its data is complete: no
+    // obj = core, a = busy ns over the b ns before t, from /proc/stat), in
+    // time order (stable). Returns the monotonic time up to which its data is complete: no
     // later poll() will append an event earlier than that.
     virtual std::int64_t poll(std::vector<Event>& out) = 0;
 };

@@ -32,7 +32,9 @@ struct InitOptions {
 
 // Idempotent; call it from the main thread (the fork server dies with the
 // thread that started it). Throws std::system_error when the arena or the fork server
-// cannot be created.
+// cannot be created. Once the fork server exists it raises this process's soft
+// RLIMIT_NOFILE towards 65536 (never above the hard limit): the parent holds a
+// pidfd and a perf descriptor per worker. Workers keep the original limit.
 void init(const InitOptions& opts = {});
 bool initialized() noexcept;
 
