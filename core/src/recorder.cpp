@@ -74,9 +74,9 @@ struct Source {
 // Collected events of one source (a ring, or the core monitor) not yet in the
 // Trace, kept time-sorted from `head` on: each ring is nearly sorted already
 // (a Queue put is stamped before it commits, so a State event can slip in
-// front of it), so the new events are sorted stably and merged behind the
-// earlier ones, both linear when already in order. The Collector then k-way
-// merges the sources' sorted runs instead of sorting everything it staged.
+// front of it), so a late event is moved back by insertion, stably, a few
+// places at most (sortTail bounds the work). The Collector then k-way merges
+// the sources' sorted runs instead of sorting everything it staged.
 struct Pending {
     std::vector<Event> ev;
     std::size_t head = 0;         // [0, head) already appended to the Trace
@@ -88,16 +88,29 @@ struct Pending {
     // [0, head): the Trace clamps such a late event, as it always did.
     void sortTail(std::size_t from) {
         from = std::max(from, head);
-        if (from >= ev.size()) return;
-        const auto byT = [](const Event& a, const Event& b) { return a.t < b.t; };
-        const auto first = ev.begin() + static_cast<std::ptrdiff_t>(head);
-        const auto mid = ev.begin() + static_cast<std::ptrdiff_t>(from);
-        // O(n log n) whatever comes in (the core monitor once handed over
-        // ~10^6 records in per-worker runs and an insertion sort never ended),
-        // linear when it is already in order, as it nearly always is.
-        if (!std::is_sorted(mid, ev.end(), byT)) std::stable_sort(mid, ev.end(), byT);
-        if (mid != first && (mid - 1)->t > mid->t)
-            std::inplace_merge(std::upper_bound(first, mid, *mid, byT), mid, ev.end(), byT);
+        // Insertion sort from `from` on: linear for what rings hand over
+        // (nearly in order: a few events a few places late). It gives up when
+        // it has shifted more than a few places per new event and finishes
+        // with a stable sort and merge, so a source that hands over long
+        // interleaved runs (the core monitor once passed ~10^6 perf records
+        // in per-worker runs, and the insertion sort never ended) costs
+        // O(n log n), not O(n^2).
+        std::size_t budget = 8 * (ev.size() - from) + 64;
+        std::size_t i = std::max(from, head + 1);
+        for (; i < ev.size(); ++i) {
+            if (ev[i - 1].t <= ev[i].t) continue;
+            Event e = ev[i];
+            std::size_t j = i;
+            while (j > head && ev[j - 1].t > e.t && budget > 0) { ev[j] = ev[j - 1]; --j; --budget; }
+            ev[j] = e;
+            if (budget == 0) break;
+        }
+        if (i >= ev.size()) return;
+        // Out of budget. Every shift so far moved an event only in front of
+        // strictly later ones, so a stable sort of the whole staged range
+        // still gives the stable order of what came in.
+        std::stable_sort(ev.begin() + static_cast<std::ptrdiff_t>(head), ev.end(),
+                         [](const Event& a, const Event& b) { return a.t < b.t; });
     }
     // Drops the appended prefix, without giving back capacity.
     void compact() {
@@ -123,8 +136,8 @@ struct Recorder::Impl {
     std::vector<Pending> pending;
     Pending monitorPending;
     std::vector<Pending*> live;             // merge scratch: sources with events left
-    std::unique_ptr<Event[]> merged;        // merge scratch: this pass's events in order
-    std::size_t mergedCap = 0;
+    static constexpr std::size_t kMergeBatch = 8192;   // 256 KiB
+    std::unique_ptr<Event[]> merged;        // merge scratch: the next events for the Trace, in order
     std::string text;                       // drain scratch: one ring text at a time
     TickConverter ticks;                    // ring times (trace ticks) -> CLOCK_MONOTONIC ns
     std::vector<std::pair<ProcId, std::size_t>> drained;   // pass scratch: (source, first new event)
@@ -237,18 +250,15 @@ std::int64_t Recorder::Impl::passLocked(bool everything) {
     // monitor), so a linear scan for the two earliest fronts beats a heap; the
     // earliest source then appends its whole run up to the second's front.
     live.clear();
-    std::size_t total = 0;
     for (Pending& pd : pending)
-        if (!pd.empty()) { live.push_back(&pd); total += pd.ev.size() - pd.head; }
-    if (!monitorPending.empty()) { live.push_back(&monitorPending); total += monitorPending.ev.size() - monitorPending.head; }
+        if (!pd.empty()) live.push_back(&pd);
+    if (!monitorPending.empty()) live.push_back(&monitorPending);
     // Runs are often a single event (a put and its get alternate between two
-    // rings): copy them into one scratch batch and append that to the Trace
-    // once, rather than paying an append per run.
-    if (mergedCap < total) {
-        mergedCap = std::max(total, 2 * mergedCap);
-        merged.reset(new Event[mergedCap]);
-    }
+    // rings): copy them into a small scratch batch (it stays in cache) and
+    // append that to the Trace when full, rather than paying an append per run.
+    if (!merged) merged.reset(new Event[kMergeBatch]);
     Event* out = merged.get();
+    Event* const outEnd = out + kMergeBatch;
     while (!live.empty()) {
         std::size_t best = 0, secondIdx = SIZE_MAX;
         std::int64_t bestT = live[0]->frontT(), second = INT64_MAX;
@@ -265,6 +275,10 @@ std::int64_t Recorder::Impl::passLocked(bool everything) {
         const bool winsTies = best < secondIdx;
         do {
             *out++ = ev[i++];
+            if (out == outEnd) {
+                trace->appendRun(merged.get(), kMergeBatch);
+                out = merged.get();
+            }
         } while (i < end && (everything || ev[i].t < wm) && (ev[i].t < second || (ev[i].t == second && winsTies)));
         pd.head = i;
         if (pd.empty()) live.erase(live.begin() + static_cast<std::ptrdiff_t>(best));
