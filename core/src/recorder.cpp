@@ -20,7 +20,6 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
-#include <pthread.h>
 #include <sched.h>
 #include <thread>
 #include <unistd.h>
@@ -298,14 +297,6 @@ void Recorder::Impl::noteCoreSourceLocked() {
 }
 
 void Recorder::Impl::run() {
-    // The observer must not push the observed off their cores: as SCHED_BATCH
-    // (same share of the CPU, nice 0) the Collector's wake-up every few ms
-    // does not preempt a running worker; it runs when a core frees or at the
-    // next time slice, and drains more per pass. Otherwise, on two cores with
-    // two busy workers, every pass is a context switch and a cold cache for a
-    // worker, and the core lanes show the Collector's own preemptions.
-    sched_param sp{};
-    (void)pthread_setschedparam(pthread_self(), SCHED_BATCH, &sp);   // best effort
     std::unique_lock lk(mutex);
     auto interval = std::chrono::milliseconds(std::max(1, opts.collectIntervalMs));
     while (!stop) {
