@@ -11,6 +11,8 @@
 // two CPython processes reach nearly twice the one-process rate, its two loops
 // hardly contend (the interpreter spends most of each op outside the lock).
 // usage: bench_lock [OPS_PER_PROCESS=1000000] [ROUNDS=5] [--no-cpython]
+// Diagnostic knob, as in bench_queue: PARVIZ_BENCH_COLLECT_MS=N sets the
+// Collector interval.
 // Rounds interleave parviz and CPython; each variant's result is the median
 // of the rounds' ratios.
 #include "parviz/arena.hpp"
@@ -76,6 +78,7 @@ double parvizLock(long n, Config c) {
     ro.cores = CorePref::Off;
     ro.ringEvents = std::size_t{1} << 22;   // 2 events per op: the rings hold the whole run
     ro.prefaultRings = true;                // no page faults while measuring
+    if (const char* ci = std::getenv("PARVIZ_BENCH_COLLECT_MS")) ro.collectIntervalMs = std::atoi(ci);
     std::optional<Recorder> recHolder;
     if (c.traced) recHolder.emplace(ro);
     Recorder* rec = c.traced ? &*recHolder : nullptr;
