@@ -135,8 +135,6 @@ struct Recorder::Impl {
     std::vector<Pending> pending;
     Pending monitorPending;
     std::vector<Pending*> live;             // merge scratch: sources with events left
-    static constexpr std::size_t kMergeBatch = 8192;   // 256 KiB
-    std::unique_ptr<Event[]> merged;        // merge scratch: the next events for the Trace, in order
     std::string text;                       // drain scratch: one ring text at a time
     TickConverter ticks;                    // ring times (trace ticks) -> CLOCK_MONOTONIC ns
     std::vector<std::pair<ProcId, std::size_t>> drained;   // pass scratch: (source, first new event)
@@ -253,11 +251,14 @@ std::int64_t Recorder::Impl::passLocked(bool everything) {
         if (!pd.empty()) live.push_back(&pd);
     if (!monitorPending.empty()) live.push_back(&monitorPending);
     // Runs are often a single event (a put and its get alternate between two
-    // rings): copy them into a small scratch batch (it stays in cache) and
-    // append that to the Trace when full, rather than paying an append per run.
-    if (!merged) merged.reset(new Event[kMergeBatch]);
-    Event* out = merged.get();
-    Event* const outEnd = out + kMergeBatch;
+    // rings): the merge writes straight into the Trace's free space and
+    // publishes what it wrote once per pass (or per filled chunk), rather than
+    // paying an append per run.
+    std::size_t room = 0;
+    Event* const space = trace->appendSpace(room);
+    Event* out = space;
+    Event* outEnd = space + room;
+    Event* outStart = space;
     while (!live.empty()) {
         std::size_t best = 0, secondIdx = SIZE_MAX;
         std::int64_t bestT = live[0]->frontT(), second = INT64_MAX;
@@ -274,15 +275,16 @@ std::int64_t Recorder::Impl::passLocked(bool everything) {
         const bool winsTies = best < secondIdx;
         do {
             *out++ = ev[i++];
-            if (out == outEnd) {
-                trace->appendRun(merged.get(), kMergeBatch);
-                out = merged.get();
+            if (out == outEnd) {   // this Trace chunk is full: publish it, go on in the next
+                trace->commitAppend(static_cast<std::size_t>(out - outStart));
+                outStart = out = trace->appendSpace(room);
+                outEnd = out + room;
             }
         } while (i < end && (everything || ev[i].t < wm) && (ev[i].t < second || (ev[i].t == second && winsTies)));
         pd.head = i;
         if (pd.empty()) live.erase(live.begin() + static_cast<std::ptrdiff_t>(best));
     }
-    if (out != merged.get()) trace->appendRun(merged.get(), static_cast<std::size_t>(out - merged.get()));
+    trace->commitAppend(static_cast<std::size_t>(out - outStart));
     for (Pending& pd : pending) pd.compact();
     monitorPending.compact();
     return wm;

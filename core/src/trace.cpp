@@ -98,6 +98,24 @@ void Trace::appendRun(const Event* e, std::size_t n) {
     m_lastT = e[n - 1].t;
 }
 
+void Trace::commitAppend(std::size_t k) noexcept {
+    if (k == 0) return;
+    std::size_t room = 0;
+    Event* e = m_events.freeSpace(room);   // the same slots appendSpace() gave: nothing published since
+    for (std::size_t i = 0; i < k; ++i) {
+        if (e[i].t < m_lastT) {
+            e[i].t = m_lastT;
+            m_clamped.fetch_add(1, std::memory_order_relaxed);
+        }
+        m_lastT = e[i].t;
+        if (e[i].kind == EventKind::RunStart && !m_hasZero.load(std::memory_order_relaxed)) {
+            m_zero.store(e[i].t, std::memory_order_relaxed);
+            m_hasZero.store(true, std::memory_order_release);
+        }
+    }
+    m_events.publish(k);
+}
+
 namespace detail {
 
 namespace {

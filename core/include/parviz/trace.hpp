@@ -96,6 +96,27 @@ public:
         }
         m_size.store(at, std::memory_order_release);
     }
+    // Writer only: room to write elements in place, past size(): returns the
+    // first free slot and sets `room` to how many follow contiguously (>= 1).
+    // Nothing is visible to readers until publish(k).
+    T* freeSpace(std::size_t& room) {
+        const std::size_t at = m_size.load(std::memory_order_relaxed);
+        const std::size_t c = at >> ChunkBits;
+        if (c >= kMaxChunks) throw std::length_error("parviz: trace is full");
+        T* chunk = m_chunks[c].load(std::memory_order_relaxed);
+        if (!chunk) {
+            chunk = static_cast<T*>(detail::allocChunk(kChunk * sizeof(T)));
+            std::uninitialized_default_construct_n(chunk, kChunk);
+            m_chunks[c].store(chunk, std::memory_order_release);
+        }
+        const std::size_t off = at & (kChunk - 1);
+        room = kChunk - off;
+        return chunk + off;
+    }
+    // Writer only: the next k elements written through freeSpace() are done.
+    void publish(std::size_t k) noexcept {
+        m_size.store(m_size.load(std::memory_order_relaxed) + k, std::memory_order_release);
+    }
     // Any thread: elements [0, size()) are complete and immutable.
     std::size_t size() const noexcept { return m_size.load(std::memory_order_acquire); }
     const T& operator[](std::size_t i) const noexcept {
@@ -151,6 +172,12 @@ public:
     // Same for n events already in non-decreasing t (the Collector's runs):
     // one copy and one publish for the whole run.
     void appendRun(const Event* e, std::size_t n);
+    // In place (the Collector's merge writes straight into the Trace): space
+    // for up to `room` events in non-decreasing t, then commitAppend(k) for the
+    // first k written — they get the same clamping as append() and become
+    // visible together.
+    Event* appendSpace(std::size_t& room) { return m_events.freeSpace(room); }
+    void commitAppend(std::size_t k) noexcept;
     std::uint64_t addString(std::string_view s);     // returns a string id
     // Metadata: any thread (mutex inside).
     ProcId addProcess(ProcInfo p);
