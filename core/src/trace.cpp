@@ -86,18 +86,6 @@ void Trace::append(const Event& e) {
     m_events.push(c);
 }
 
-void Trace::appendRun(const Event* e, std::size_t n) {
-    // Until the run's zero is known, or while the run starts before the last
-    // time (clamped), go one by one; the rest is one copy.
-    while (n > 0 && (!m_hasZero.load(std::memory_order_relaxed) || e->t < m_lastT)) {
-        append(*e++);
-        --n;
-    }
-    if (n == 0) return;
-    m_events.pushRun(e, n);
-    m_lastT = e[n - 1].t;
-}
-
 void Trace::commitAppend(std::size_t k) noexcept {
     if (k == 0) return;
     std::size_t room = 0;

@@ -1,4 +1,5 @@
 // TraceRing on its own: round trips, overflow, text, several writers.
+#include "parviz/trace.hpp"
 #include "parviz/tracer.hpp"
 
 #include <catch2/catch.hpp>
@@ -139,4 +140,34 @@ TEST_CASE("tracing is off without a current ring", "[trace]") {
     std::vector<Event> out;
     CHECK(g.r->drain(out) == 1);
     setCurrentRing(saved);
+}
+
+TEST_CASE("events written in place into the Trace appear together at commit, clamped like append()", "[trace]") {
+    Trace tr;
+    tr.append(Event{100, 0, EventKind::Note, 0, 1, kNoString, 0});
+    std::size_t room = 0;
+    Event* w = tr.appendSpace(room);
+    REQUIRE(room >= 3);
+    w[0] = Event{200, 0, EventKind::RunStart, 0, 0, 2, 2};
+    w[1] = Event{150, 1, EventKind::State, 0, 0, 0, 0};   // earlier than the one before: clamped to 200
+    w[2] = Event{300, 1, EventKind::State, 0, 1, 0, 0};
+    CHECK(tr.size() == 1);                                 // nothing visible before the commit
+    tr.commitAppend(3);
+    REQUIRE(tr.size() == 4);
+    CHECK(tr[1].t == 200);
+    CHECK(tr[2].t == 200);
+    CHECK(tr[3].t == 300);
+    CHECK(tr.clampedEvents() == 1);
+    CHECK(tr.zero() == 200);                               // the RunStart written in place
+    // Across a chunk boundary: fill the rest of the chunk, then go on.
+    std::size_t total = tr.size();
+    for (int round = 0; round < 3; ++round) {
+        w = tr.appendSpace(room);
+        for (std::size_t i = 0; i < room; ++i)
+            w[i] = Event{400 + static_cast<std::int64_t>(total + i), 2, EventKind::State, 0, 0, 0, 0};
+        tr.commitAppend(room);
+        total += room;
+        REQUIRE(tr.size() == total);
+    }
+    for (std::size_t i = 1; i < tr.size(); ++i) REQUIRE(tr[i].t >= tr[i - 1].t);
 }

@@ -73,29 +73,6 @@ public:
         m_size.store(n + 1, std::memory_order_release);
         return n;
     }
-    // Writer only: appends n elements and publishes them at once (one store
-    // of the size for the whole run, a copy per chunk touched).
-    void pushRun(const T* v, std::size_t n) {
-        static_assert(std::is_trivially_copyable_v<T>);
-        std::size_t at = m_size.load(std::memory_order_relaxed);
-        while (n > 0) {
-            const std::size_t c = at >> ChunkBits;
-            if (c >= kMaxChunks) throw std::length_error("parviz: trace is full");
-            T* chunk = m_chunks[c].load(std::memory_order_relaxed);
-            if (!chunk) {
-                chunk = static_cast<T*>(detail::allocChunk(kChunk * sizeof(T)));
-                std::uninitialized_default_construct_n(chunk, kChunk);
-                m_chunks[c].store(chunk, std::memory_order_release);
-            }
-            const std::size_t off = at & (kChunk - 1);
-            const std::size_t k = std::min(n, kChunk - off);
-            std::memcpy(static_cast<void*>(chunk + off), v, k * sizeof(T));
-            v += k;
-            n -= k;
-            at += k;
-        }
-        m_size.store(at, std::memory_order_release);
-    }
     // Writer only: room to write elements in place, past size(): returns the
     // first free slot and sets `room` to how many follow contiguously (>= 1).
     // Nothing is visible to readers until publish(k).
@@ -169,9 +146,6 @@ public:
     // Events must come in non-decreasing t; an out-of-order event is clamped to
     // the last time and counted in clampedEvents() (misuse is data, not a crash).
     void append(const Event& e);
-    // Same for n events already in non-decreasing t (the Collector's runs):
-    // one copy and one publish for the whole run.
-    void appendRun(const Event* e, std::size_t n);
     // In place (the Collector's merge writes straight into the Trace): space
     // for up to `room` events in non-decreasing t, then commitAppend(k) for the
     // first k written — they get the same clamping as append() and become
