@@ -71,7 +71,8 @@ const bool g_traceTicksAreTsc = detectTsc();
 }
 
 namespace {
-// Taken before main: the far end of every conversion outside the Collector.
+// Taken before main: the far end of every conversion outside the Collector,
+// and of the Collector's conversion of ticks older than its kept points.
 const TickPoint g_programStart = samplePoint();
 
 double slopeFrom(const TickPoint& a, const TickPoint& b) noexcept {
@@ -85,22 +86,33 @@ TickPoint pointAfter(const TickPoint& from) noexcept {
     while (p.ns - from.ns < 200'000) p = samplePoint();
     return p;
 }
+
+__extension__ typedef __int128 I128;
+
+// The slope from (aTick, aNs) to (bTick, bNs) in ns per tick * 2^32, rounded
+// down (so a segment's line never reaches its newer end's ns before that end).
+std::uint64_t multBetween(std::int64_t aTick, std::int64_t aNs, std::int64_t bTick, std::int64_t bNs) noexcept {
+    if (bTick <= aTick || bNs <= aNs) return 0;
+    return static_cast<std::uint64_t>((static_cast<I128>(bNs - aNs) << 32) / (bTick - aTick));
+}
+
+// ns at tick x on the line through (tick, ns) with slope mult / 2^32, rounded
+// down (an arithmetic shift: floor also for x before the anchor).
+inline std::int64_t along(std::int64_t tick, std::int64_t ns, std::uint64_t mult, std::int64_t x) noexcept {
+    return ns + static_cast<std::int64_t>((static_cast<I128>(x - tick) * static_cast<I128>(mult)) >> 32);
+}
 } // namespace
 
 TickConverter::TickConverter() {
     m_identity = !traceTicksAreTsc();
     if (m_identity) return;
     const TickPoint p = pointAfter(g_programStart);
-    setSlope(slopeFrom(g_programStart, p));
-    m_pts[0] = Point{p.tick, p.ns};
-    m_newest = m_pts[0];
+    const std::uint64_t mult = multBetween(g_programStart.tick, g_programStart.ns, p.tick, p.ns);
+    m_origin = Point{g_programStart.tick, g_programStart.ns, mult};
+    m_pts[0] = Point{p.tick, p.ns, mult};
     m_count = 1;
     m_last = 0;
-}
-
-void TickConverter::setSlope(double nsPerTick) noexcept {
-    m_nsPerTick = nsPerTick;
-    m_mult = static_cast<std::uint64_t>(std::llround(nsPerTick * 4294967296.0));
+    m_fast = m_origin;   // one point: the line from the program start through it
 }
 
 const TickConverter::Point& TickConverter::at(int age) const noexcept {
@@ -110,37 +122,37 @@ const TickConverter::Point& TickConverter::at(int age) const noexcept {
 void TickConverter::calibrate() noexcept {
     if (m_identity) return;
     const TickPoint p = samplePoint();
-    const Point& newest = at(0);
-    // Too close to the last point for a good slope: skip it.
-    if (p.ns - newest.ns < 100'000 || p.tick <= newest.tick) return;
-    setSlope(slopeFrom(TickPoint{newest.tick, newest.ns}, p));
+    Point& newest = m_pts[m_last];
+    // Both only move forward; a point that does not (impossible with an
+    // invariant TSC) would make the map decrease: skip it. Every other point
+    // is taken however close to the last one: interpolation between two
+    // points is as good as the points, and a skipped one would leave the next
+    // pass's events extrapolated along a slope the point after would change.
+    if (p.tick <= newest.tick || p.ns < newest.ns) return;
+    const std::uint64_t mult = multBetween(newest.tick, newest.ns, p.tick, p.ns);
+    newest.mult = mult;   // now the slope of the segment it starts
+    m_fast = newest;
     m_last = (m_last + 1) % kPoints;
-    m_pts[m_last] = Point{p.tick, p.ns};
-    m_newest = m_pts[m_last];
-    if (m_count < kPoints) ++m_count;
+    m_pts[m_last] = Point{p.tick, p.ns, mult};
+    if (m_count < kPoints) {
+        ++m_count;
+    } else {   // the oldest was just overwritten: the line from the start reaches the new oldest
+        const Point& oldest = at(m_count - 1);
+        m_origin.mult = multBetween(m_origin.tick, m_origin.ns, oldest.tick, oldest.ns);
+    }
 }
 
 std::int64_t TickConverter::toNs(std::int64_t x) const noexcept {
     if (m_identity) return x;
-    // Nearly every event lies just before the newest point (drained, then
-    // calibrated): interpolate back from it along the newest segment, in
-    // 32.32 fixed point (no floating point, no libm call per event).
-    const Point& n = m_newest;
-    const Point& prev = m_count > 1 ? at(1) : n;
-    if (x >= prev.tick || m_count == 1) {
-        __extension__ typedef __int128 I128;
-        const I128 d = static_cast<I128>(x - n.tick) * static_cast<I128>(m_mult);
-        return n.ns + static_cast<std::int64_t>(d >> 32);
-    }
-    for (int age = 1; age < m_count; ++age) {
+    // Nearly every event lies in the newest segment (drained, then
+    // calibrated): 32.32 fixed point, no floating point, no libm call.
+    if (x >= m_fast.tick) return along(m_fast.tick, m_fast.ns, m_fast.mult, x);
+    // Older: the segment from at(age) to at(age - 1), newest first.
+    for (int age = 2; age < m_count; ++age) {
         const Point& lo = at(age);
-        const Point& hi = at(age - 1);
-        if (x >= lo.tick || age == m_count - 1) {
-            const double k = static_cast<double>(hi.ns - lo.ns) / static_cast<double>(hi.tick - lo.tick);
-            return lo.ns + static_cast<std::int64_t>(std::llround(static_cast<double>(x - lo.tick) * k));
-        }
+        if (x >= lo.tick) return along(lo.tick, lo.ns, lo.mult, x);
     }
-    return n.ns;   // not reached
+    return along(m_origin.tick, m_origin.ns, m_origin.mult, x);
 }
 
 std::int64_t traceTicksToMonoNow(std::int64_t ticks) noexcept {

@@ -54,8 +54,15 @@ inline std::int64_t traceNowBeforePublish() noexcept {
 // calibration points (a tick reading and a clock_gettime taken together).
 // The Collector calibrates once per pass, *after* draining the rings, so every
 // event it converts lies before the newest point: interpolated, never
-// extrapolated far. The map is continuous and increasing, so it keeps each
-// ring's order. With ticks in ns it is the identity.
+// extrapolated. Each segment is one fixed-point line anchored at its older
+// point, so a tick converts to the same ns in every pass that converts it
+// (an event published just after a drain is converted one pass later than its
+// neighbours; the merge compares the two). The map is non-decreasing and
+// strictly increasing across every point, so it keeps each ring's order and
+// the tick order of events in different rings. Ticks older than every kept
+// point lie on the line from the program's start to the oldest kept point
+// (never on one short segment extended over seconds). With ticks in ns it is
+// the identity.
 class TickConverter {
 public:
     TickConverter();              // takes the first calibration point
@@ -63,16 +70,16 @@ public:
     std::int64_t toNs(std::int64_t ticks) const noexcept;
 
 private:
-    struct Point { std::int64_t tick, ns; };
-    static constexpr int kPoints = 64;
+    // A point, and the slope (ns per tick * 2^32) of the segment from it to
+    // the next newer point (for the newest: of the segment that ends there).
+    struct Point { std::int64_t tick, ns; std::uint64_t mult; };
+    static constexpr int kPoints = 1024;   // 24 KiB; ~2 s of history at one pass per 2 ms
     Point m_pts[kPoints];
     int m_count = 0;              // points held (<= kPoints)
     int m_last = -1;              // index of the newest
-    double m_nsPerTick = 1.0;     // slope of the newest segment (or an estimate)
-    std::uint64_t m_mult = 0;     // the same slope in ns per tick * 2^32 (fast path)
-    Point m_newest{0, 0};         // a copy of the newest point (fast path)
+    Point m_origin{0, 0, 0};      // program start, with the slope to the oldest kept point
+    Point m_fast{0, 0, 0};        // the newest segment's start (a copy: the fast path)
     bool m_identity = true;
-    void setSlope(double nsPerTick) noexcept;
     const Point& at(int age) const noexcept;   // 0 = newest
 };
 
