@@ -31,6 +31,7 @@ struct LockState {
     // releasing. ownerPid != 0 means held; it is written last and cleared first.
     std::atomic<pid_t> ownerPid{0};
     std::atomic<ProcId> ownerProc{0};
+    std::atomic<std::uint16_t> ownerThread{0};   // which thread of ownerPid (threadToken())
     std::atomic<std::int64_t> since{0};            // trace ticks (clock.hpp)
     // Time of the last release (trace ticks), written before the unlock: an acquirer whose
     // clock read came earlier reads the clock again, so in the trace every
@@ -55,6 +56,15 @@ constexpr std::uint64_t kMagic = 0x70617276697a4c4bull;   // "parvizLK"
 constexpr int kSpinPauses = 2000;   // ~70 µs of pause instructions in all
 constexpr int kMaxBackoff = 128;    // pauses between two looks, at most
 constexpr int kYields = 8;          // then give the core away a few times (oversubscribed machine)
+
+// A number for the calling thread, distinct among the threads of one process
+// (a worker has one): with the pid it names the owner thread, so release()
+// knows before unlocking that the unlock will succeed.
+std::uint16_t threadToken() noexcept {
+    static std::atomic<std::uint16_t> next{0};
+    thread_local const std::uint16_t token = static_cast<std::uint16_t>(next.fetch_add(1, std::memory_order_relaxed) + 1);
+    return token;
+}
 
 inline void cpuRelax() noexcept {
 #if defined(__x86_64__) || defined(__i386__)
@@ -168,6 +178,7 @@ AcquireResult Lock::acquire(bool block, Timeout timeout) {
     if (!atOnce || t <= s->lastRelease.load(std::memory_order_relaxed)) t = traceNow();
     s->since.store(t, std::memory_order_relaxed);
     s->ownerProc.store(currentProc(), std::memory_order_relaxed);
+    s->ownerThread.store(threadToken(), std::memory_order_relaxed);
     s->ownerPid.store(detail::selfPid(), std::memory_order_release);
     emitAt(t, EventKind::LockAcquire, s->id, 0, result == AcquireResult::OwnerDied ? 1 : 0);
     return result;
@@ -178,24 +189,20 @@ void Lock::release() {
     const pid_t pid = s->ownerPid.load(std::memory_order_acquire);
     if (pid == 0) throw std::logic_error("release unlocked lock");
     if (pid != detail::selfPid()) throw std::logic_error("lock held by another process");
-    const ProcId proc = s->ownerProc.load(std::memory_order_relaxed);
+    if (s->ownerThread.load(std::memory_order_relaxed) != threadToken())
+        throw std::logic_error("lock held by another thread");
     const std::int64_t since = s->since.load(std::memory_order_relaxed);
-    // Taken while still holding it, so this release is earlier in the trace
-    // than the next owner's acquire.
-    // Stamped before the unlock publishes it; a plain TSC read may run a
-    // little early, so never before this hold's own acquire.
+    // Stamped and written to the ring while still holding the lock (no wake
+    // syscall or preemption point between stamp and publish), so this release
+    // is earlier in the trace than the next owner's acquire and never reaches
+    // the Collector late. A plain TSC read may run a little early: never
+    // before this hold's own acquire.
     const std::int64_t t = std::max(traceNowBeforePublish(), since);
     s->lastRelease.store(t, std::memory_order_relaxed);
     s->ownerPid.store(0, std::memory_order_relaxed);
-    const int r = pthread_mutex_unlock(&s->mutex);
-    if (r != 0) {
-        // EPERM: another thread of this process holds it; give its record back.
-        s->ownerPid.store(pid, std::memory_order_relaxed);
-        s->ownerProc.store(proc, std::memory_order_relaxed);
-        s->since.store(since, std::memory_order_relaxed);
-        throw std::logic_error("lock held by another thread");
-    }
     emitAt(t, EventKind::LockRelease, s->id);
+    const int r = pthread_mutex_unlock(&s->mutex);
+    if (r != 0) throw std::system_error(r, std::generic_category(), "lock release");   // not reached: we hold it
 }
 
 std::optional<LockOwner> Lock::owner() const {

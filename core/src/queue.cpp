@@ -395,8 +395,11 @@ void Queue::putImpl(std::string_view item, bool block, Timeout timeout, bool fro
     const auto runDeadline = runDeadlineOf(block, timeout);
     const std::uint64_t rec = kHeader + round8(item.size());
     const std::uint64_t cap = s->capacity;
-    // Taken before the item becomes visible, so its QueuePut is always earlier
-    // than the QueueGet of whoever takes it.
+    // Stamped before the item becomes visible, and written to the ring before
+    // the commit too (inside the put lock: no wake syscall or preemption point
+    // between stamp and publish), so its QueuePut is always earlier than the
+    // QueueGet of whoever takes it, and never reaches the Collector late.
+    const std::uint64_t text = traceText(preview(item));
     std::int64_t t = traceNowBeforePublish();
     std::optional<detail::ScopedWorkerState> st;
     std::uint64_t itemId = 0;
@@ -432,6 +435,8 @@ void Queue::putImpl(std::string_view item, bool block, Timeout timeout, bool fro
                 const std::uint64_t n = s->nPut.load(std::memory_order_relaxed) + 1;
                 s->pLogPut = n;
                 s->pLogTail = at + rec;
+                // After the redo log (a death from here on still lands the item), before the commit.
+                emitAt(t, EventKind::QueuePut, s->id, itemId, text);
                 s->tail.store(at + rec, std::memory_order_seq_cst);   // the commit
                 s->nPut.store(n, std::memory_order_seq_cst);
                 s->pLogTail = 0;
@@ -454,6 +459,7 @@ void Queue::putImpl(std::string_view item, bool block, Timeout timeout, bool fro
                 const std::uint64_t n = s->nGot.load(std::memory_order_relaxed) - 1;
                 s->cLogGot = n;
                 s->cLogHead = at;
+                emitAt(t, EventKind::QueuePut, s->id, itemId, text);
                 s->head.store(at, std::memory_order_seq_cst);   // the commit
                 s->nGot.store(n, std::memory_order_seq_cst);   // seq_cst: sleeping putters' maxItems check reads it
                 s->cLogHead = 0;
@@ -473,7 +479,6 @@ void Queue::putImpl(std::string_view item, bool block, Timeout timeout, bool fro
     }
     wakeIfWaiting(s->notEmptySeq, s->notEmptyWaiters, 1);
     st.reset();
-    emitAt(t, EventKind::QueuePut, s->id, itemId, traceText(preview(item)));
 }
 
 void Queue::put(std::string_view item, bool block, Timeout timeout) { putImpl(item, block, timeout, false); }

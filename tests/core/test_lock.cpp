@@ -217,3 +217,31 @@ TEST_CASE("in the trace of a contended lock, holds never overlap: each acquire c
     CHECK(overlaps == 0);
     CHECK(strayReleases == 0);
 }
+
+TEST_CASE("releasing a lock another thread of this process holds is an error and leaves it held", "[lock]") {
+    parviz::Lock l("threads");
+    REQUIRE(l.acquire() == parviz::AcquireResult::Acquired);
+    bool threw = false;
+    std::thread other([&] {
+        try {
+            l.release();
+        } catch (const std::logic_error&) {
+            threw = true;
+        }
+    });
+    other.join();
+    CHECK(threw);
+    auto o = l.owner();
+    REQUIRE(o.has_value());
+    CHECK(o->pid == getpid());
+    CHECK(l.acquire(false) == parviz::AcquireResult::TimedOut);   // still held (by this thread)
+    l.release();
+    CHECK_FALSE(l.owner().has_value());
+    // The other thread can now take and release it itself.
+    std::thread again([&] {
+        REQUIRE(l.acquire() == parviz::AcquireResult::Acquired);
+        l.release();
+    });
+    again.join();
+    CHECK_FALSE(l.owner().has_value());
+}
