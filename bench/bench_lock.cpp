@@ -142,6 +142,8 @@ int main(int argc, char** argv) {
         {"shared counter under the lock, unpinned", Config{true, false, true, true}, {}, {}, {}},
     };
     std::vector<double> solo, soloOff, pairOff, pySolo, pySoloCounter;
+    // One untimed warm-up first (see bench_queue).
+    (void)parvizLock(std::min(n, 200'000L), Config{});
     // Rounds interleave parviz and CPython (see bench_queue): each round gives
     // a ratio per variant; the median of those ratios is the result.
     for (int r = 0; r < rounds; ++r) {
