@@ -20,7 +20,9 @@ std::int64_t cpuTimeNow() noexcept;       // this process's CPU time in ns (CLOC
 // CLOCK_MONOTONIC nanosecond. Ticks never reach the Trace: the Collector
 // converts them to CLOCK_MONOTONIC ns as it drains the rings (TickConverter),
 // so every reader, export and statistic sees nanoseconds. Decided once per
-// program, before main; every process of the program uses the same clock.
+// program, before main (a static initialiser of clock.cpp: do not construct a
+// Recorder or TickConverter from another static initialiser, which may run
+// first); every process of the program uses the same clock.
 namespace detail {
 extern const bool g_traceTicksAreTsc;
 }
