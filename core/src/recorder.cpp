@@ -255,10 +255,9 @@ std::int64_t Recorder::Impl::passLocked(bool everything) {
     // publishes what it wrote once per pass (or per filled chunk), rather than
     // paying an append per run.
     std::size_t room = 0;
-    Event* const space = trace->appendSpace(room);
-    Event* out = space;
-    Event* outEnd = space + room;
-    Event* outStart = space;
+    Event* out = trace->appendSpace(room);
+    Event* outStart = out;
+    Event* outEnd = out + room;
     while (!live.empty()) {
         std::size_t best = 0, secondIdx = SIZE_MAX;
         std::int64_t bestT = live[0]->frontT(), second = INT64_MAX;
