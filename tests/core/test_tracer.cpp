@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <thread>
 #include <vector>
@@ -170,4 +171,32 @@ TEST_CASE("events written in place into the Trace appear together at commit, cla
         REQUIRE(tr.size() == total);
     }
     for (std::size_t i = 1; i < tr.size(); ++i) REQUIRE(tr[i].t >= tr[i - 1].t);
+}
+
+TEST_CASE("Trace chunks a finished Trace gives back are reused by the next, within a bound", "[trace]") {
+    constexpr std::size_t kChunk = std::size_t{2} << 20;
+    void* a = detail::allocChunk(kChunk);
+    detail::freeChunk(a, kChunk);
+    void* b = detail::allocChunk(kChunk);
+    CHECK(b == a);                              // kept, handed out again (no fresh memory)
+    static_cast<char*>(b)[kChunk - 1] = 1;      // and usable to its end
+    detail::freeChunk(b, kChunk);
+    const std::size_t kept = detail::spareChunkBytes();
+    CHECK(kept >= kChunk);
+    // A big string's odd-sized chunk is not kept.
+    constexpr std::size_t kOdd = (std::size_t{1} << 20) + 12345;
+    detail::freeChunk(detail::allocChunk(kOdd), kOdd);
+    CHECK(detail::spareChunkBytes() == kept);
+    // The bound: giving back far more than 256 MiB keeps 256 MiB.
+    std::vector<void*> many;
+    for (int i = 0; i < 200; ++i) many.push_back(detail::allocChunk(kChunk));
+    for (void* p : many) detail::freeChunk(p, kChunk);
+    // (other tests' Traces may have left chunks of other sizes in the pool)
+    const std::size_t full = detail::spareChunkBytes();
+    CHECK(full <= (std::size_t{256} << 20));
+    CHECK(full > (std::size_t{256} << 20) - kChunk);
+    std::vector<void*> again;
+    for (int i = 0; i < 200; ++i) again.push_back(detail::allocChunk(kChunk));
+    CHECK(full - detail::spareChunkBytes() >= 100 * kChunk);   // kept ones are handed out first
+    for (void* p : again) detail::freeChunk(p, kChunk);
 }

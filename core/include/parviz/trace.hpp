@@ -35,6 +35,8 @@ namespace detail {
 // takes one page fault per chunk instead of one per 4 KiB (~130 events).
 void* allocChunk(std::size_t bytes);
 void freeChunk(void* p, std::size_t bytes) noexcept;
+// Bytes of given-back chunks kept for reuse (at most 256 MiB).
+std::size_t spareChunkBytes() noexcept;
 } // namespace detail
 
 // A growable array whose elements never move. One writer, many readers.
@@ -178,7 +180,11 @@ private:
     // never move or change (writer-only bookkeeping below); m_strings holds a
     // view per id (dense ids 0, 1, 2, ...), published like the events.
     AppendOnlyArray<std::string_view, 12> m_strings;
-    std::vector<std::unique_ptr<char[]>> m_textChunks;
+    struct ChunkFree {
+        std::size_t bytes;
+        void operator()(char* p) const noexcept { detail::freeChunk(p, bytes); }
+    };
+    std::vector<std::unique_ptr<char[], ChunkFree>> m_textChunks;
     char* m_textPos = nullptr;
     std::size_t m_textLeft = 0;
     mutable std::mutex m_metaMutex;
