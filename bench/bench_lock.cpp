@@ -179,7 +179,12 @@ int main(int argc, char** argv) {
         if (!withPython) continue;
         std::printf("    CPython mp.Lock      %12.0f ops/s", median(v.py));
         list(v.py, 1e6, "M");
-        std::printf("    ratio (median of rounds) %8.1fx   (target >= 4x)", median(v.ratio));
+        // The ">= 4x a contended CPython Lock" is checked on the lock
+        // protecting a counter: that is where CPython's Lock is contended
+        // (its two processes fall to ~0.2x one process's rate; REFERENCE.md's
+        // 2.4 M ops/s). The empty loop is printed to show the primitives' floor.
+        std::printf("    ratio (median of rounds) %8.1fx   %s", median(v.ratio),
+                    v.c.counter ? "(target >= 4x)" : "(empty critical section: for comparison)");
         list(v.ratio, 1, "x");
     }
     std::printf("  for reference, one process looping alone (pinned): parviz %.2fM ops/s traced, %.2fM untraced",
