@@ -154,6 +154,19 @@ TEST_CASE("every built-in scenario runs to completion in the window and its scre
     }
 }
 
+namespace {
+// Runs a scenario in the window to its end and returns the worker-coloured
+// fraction of its core lanes in the screenshot.
+double coreWorkerFractionOf(const std::string& scenario, const TempDir& dir) {
+    const Result r = runParviz({"gui", scenario, "--time-scale", "0.2", "--screenshot", dir.file(scenario + ".png"),
+                                "--layout-json", dir.file(scenario + ".json")},
+                               dir.path);
+    INFO(r.err);
+    REQUIRE(r.exitCode == 0);
+    return coreWorkerFraction(loadPng(dir.file(scenario + ".png")), json::parse(slurp(dir.file(scenario + ".json"))));
+}
+} // namespace
+
 TEST_CASE("with CPU work the core lanes are mostly worker colours; with sleep work mostly empty", "[gui]") {
     if (!haveDisplay()) {
         WARN("no DISPLAY: run under xvfb-run (scripts/test does)");
@@ -161,23 +174,13 @@ TEST_CASE("with CPU work the core lanes are mostly worker colours; with sleep wo
     }
     TempDir dir;
     SECTION("pool-cpu") {
-        const Result r = runParviz({"gui", "pool-cpu", "--time-scale", "0.2", "--screenshot", dir.file("cpu.png"),
-                                    "--layout-json", dir.file("cpu.json")},
-                                   dir.path);
-        INFO(r.err);
-        REQUIRE(r.exitCode == 0);
-        const double f = coreWorkerFraction(loadPng(dir.file("cpu.png")), json::parse(slurp(dir.file("cpu.json"))));
+        const double f = coreWorkerFractionOf("pool-cpu", dir);
         INFO("worker-coloured fraction of the core lanes: " << f);
         // Other programs on the machine take their share of the cores too.
         CHECK(f > 0.4);
     }
     SECTION("pool (sleep)") {
-        const Result r = runParviz({"gui", "pool", "--time-scale", "0.2", "--screenshot", dir.file("sleep.png"),
-                                    "--layout-json", dir.file("sleep.json")},
-                                   dir.path);
-        INFO(r.err);
-        REQUIRE(r.exitCode == 0);
-        const double f = coreWorkerFraction(loadPng(dir.file("sleep.png")), json::parse(slurp(dir.file("sleep.json"))));
+        const double f = coreWorkerFractionOf("pool", dir);
         INFO("worker-coloured fraction of the core lanes: " << f);
         CHECK(f < 0.15);
     }
