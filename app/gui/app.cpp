@@ -2,6 +2,7 @@
 
 #include "gui/panels.hpp"
 #include "gui/window.hpp"
+#include "parviz/listing.hpp"
 #include "parviz/trace_io.hpp"
 
 #include <GLFW/glfw3.h>
@@ -67,6 +68,7 @@ void GuiApp::setMessage(std::string m, bool error) {
 void GuiApp::selectScenario(const std::string& nameOrPath) {
     try {
         m_scenario = loadScenario(nameOrPath);
+        m_haveScenario = true;
         m_opts.scenario = nameOrPath;
         // A new scenario clears the stage; a capture starts at once, a person presses Run.
         recordSessionRunIfDone();
@@ -164,10 +166,55 @@ void GuiApp::loadListingFor(const std::string& scenario) {
     // The code listing lives with the scenario; found when it is a built-in or the file still exists.
     try {
         m_scenario = loadScenario(scenario);
+        m_haveScenario = true;
     } catch (const std::exception&) {
         m_scenario = Scenario{};
         m_scenario.name = scenario;
+        m_haveScenario = false;
     }
+}
+
+namespace {
+// What a generated listing depends on, cheaply (every frame): the kind's
+// parameters and the tasks (all of them up to a few thousand, which is what
+// the task editor edits; past that the first ones and the count).
+std::string listingKey(const Scenario& s) {
+    std::string k = std::string(toString(s.kind)) + '|' + std::to_string(s.poolSize) + '|' +
+                    std::to_string(s.poolSizePerCore) + '|' + std::to_string(s.chunksize.value_or(0)) + '|' +
+                    std::to_string(s.processes) + '|' + std::to_string(s.rounds) + '|' + std::to_string(s.holdSeconds) +
+                    '|' + std::to_string(s.code.size()) + '|' + s.defaultArg + '|' + std::to_string(s.items.size());
+    for (std::size_t i = 0; i < s.items.size() && i < 16; ++i) k += '|' + s.items[i];
+    for (const std::string& a : s.args) k += '|' + a;
+    k += '|' + std::to_string(s.tasks.size());
+    const std::size_t n = s.tasks.size() <= 4000 ? s.tasks.size() : 16;
+    for (std::size_t i = 0; i < n; ++i)
+        k += '|' + s.tasks[i].name + ':' + std::to_string(s.tasks[i].seconds) + toString(s.tasks[i].work);
+    return k;
+}
+} // namespace
+
+const std::vector<Scenario::CodeLine>& GuiApp::listing() {
+    ListingParams p;
+    if (m_loadedFromFile) {
+        // A replay shows the run as it was recorded, not what the toolbar says now.
+        if (m_meta.workers > 0 && m_scenario.kind != ScenarioKind::Process) p.workers = m_meta.workers;
+        if (auto w = parseWorkKind(m_meta.work)) p.work = *w;
+    } else {
+        p.workers = m_opts.run.workers;
+        p.work = m_opts.run.work;
+        // The process kind has no worker count to override (Run refuses it).
+        if (m_scenario.kind == ScenarioKind::Process || m_scenario.kind == ScenarioKind::Queue ||
+            m_scenario.kind == ScenarioKind::CpuCount)
+            p.workers.reset();
+    }
+    // Regenerated only when something it depends on changed (the task editor edits m_scenario).
+    std::string key = m_haveScenario ? listingKey(m_scenario) : std::string();
+    key += '|' + std::to_string(p.workers.value_or(0)) + '|' + (p.work ? toString(*p.work) : "-");
+    if (key != m_listingKey) {
+        m_listingKey = std::move(key);
+        m_listing = m_haveScenario ? generateListing(m_scenario, p) : std::vector<Scenario::CodeLine>{};
+    }
+    return m_listing;
 }
 
 void GuiApp::showTrace(std::shared_ptr<Trace> trace) {

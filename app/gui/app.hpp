@@ -85,6 +85,10 @@ public:
     bool live() const noexcept;          // a run is going on (running or paused)
     bool replayOnly() const noexcept { return m_loadedFromFile; }
     const Scenario& scenario() const noexcept { return m_scenario; }
+    // The Code panel's listing, generated from the scenario and the parameters
+    // the run uses (a replay: the recorded ones; otherwise the toolbar's, live
+    // as they change). Empty when a replayed run's scenario cannot be found.
+    const std::vector<Scenario::CodeLine>& listing();
     Scenario& editableScenario() noexcept { return m_scenario; }
     RunOptions& runOptions() noexcept { return m_opts.run; }
 
@@ -142,6 +146,9 @@ private:
     GuiOptions m_opts;
     SpanRenderer m_spans;
     Scenario m_scenario;
+    bool m_haveScenario = false;                 // m_scenario is the real one (not a replay's stand-in)
+    std::vector<Scenario::CodeLine> m_listing;
+    std::string m_listingKey;                    // what m_listing was generated for
     std::vector<std::string> m_scenarioNames;
     std::unique_ptr<Run> m_run;
     std::shared_ptr<Trace> m_trace;

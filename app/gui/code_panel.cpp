@@ -12,19 +12,19 @@ int g_lastFirstMarked = -2;   // scroll only when the marked line changes, so th
 
 void drawCodePanel(GuiApp& app, const Rect& r) {
     if (beginPanel("Code", r, ImGuiWindowFlags_HorizontalScrollbar)) {
-        const Scenario& sc = app.scenario();
+        const std::vector<Scenario::CodeLine>& code = app.listing();
         const Trace* trace = app.trace();
-        if (sc.code.empty()) {
-            ImGui::TextDisabled("No listing for this scenario.");
+        if (code.empty()) {
+            ImGui::TextDisabled("No listing: the run's scenario file %s is not here.", app.scenario().name.c_str());
         } else {
             CodeView cv;
-            if (trace) cv = buildCodeView(app.index(), *trace, sc.code, app.cursor());
+            if (trace) cv = buildCodeView(app.index(), *trace, code, app.cursor());
             ImDrawList* dl = ImGui::GetWindowDrawList();
             const float fs = ImGui::GetFontSize();
             const float gutter = fs * 2.2f;
             const float mark = std::max(4.0f, fs * 0.35f);
             int firstMarked = -1;
-            for (std::size_t i = 0; i < sc.code.size(); ++i) {
+            for (std::size_t i = 0; i < code.size(); ++i) {
                 const ImVec2 p = ImGui::GetCursorScreenPos();
                 const float lh = ImGui::GetTextLineHeightWithSpacing();
                 // Markers of every process on this line, side by side in the gutter.
@@ -44,7 +44,7 @@ void drawCodePanel(GuiApp& app, const Rect& r) {
                     dl->AddRectFilled(ImVec2(p.x + gutter - 2, p.y), ImVec2(p.x + ImGui::GetContentRegionAvail().x, p.y + lh),
                                       procU32(first, 0.22f));
                 ImGui::SetCursorScreenPos(ImVec2(p.x + gutter, p.y));
-                ImGui::TextUnformatted(sc.code[i].text.c_str());
+                ImGui::TextUnformatted(code[i].text.c_str());
                 if (any && (firstMarked < 0)) {
                     firstMarked = static_cast<int>(i);
                     if (firstMarked != g_lastFirstMarked) ImGui::SetScrollHereY(0.3f);

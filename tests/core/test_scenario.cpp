@@ -1,6 +1,7 @@
 // Scenario files: every built-in loads as the tutorial describes it, a file
 // survives scenarioToJson -> parseScenario, and every bad input ends in a
 // ScenarioError naming the file, the field and the reason.
+#include "parviz/listing.hpp"
 #include "parviz/scenario.hpp"
 
 #include <catch2/catch.hpp>
@@ -61,8 +62,9 @@ TEST_CASE("the seven built-in scenarios are found and each loads with a title, a
         CHECK_FALSE(s.title.empty());
         CHECK_FALSE(s.description.empty());
         CHECK(s.description.find('\n') == std::string::npos);
-        CHECK(s.code.size() >= 3);
-        bool anchored = std::any_of(s.code.begin(), s.code.end(), [](const auto& l) { return !l.anchor.empty(); });
+        const auto code = generateListing(s);
+        CHECK(code.size() >= 3);
+        bool anchored = std::any_of(code.begin(), code.end(), [](const auto& l) { return !l.anchor.empty(); });
         CHECK(anchored);
     }
 }

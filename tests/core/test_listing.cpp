@@ -1,0 +1,182 @@
+// The Code panel's listing is generated from the scenario and the run's
+// parameters (listing.hpp): it follows --workers, --work and chunksize, every
+// kind gets one, and its anchors are ones the loader accepts.
+#include "parviz/listing.hpp"
+#include "parviz/scenario.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+using namespace parviz;
+
+namespace {
+
+std::string text(const std::vector<Scenario::CodeLine>& code) {
+    std::string out;
+    for (const auto& l : code) out += l.text + "\n";
+    return out;
+}
+
+bool has(const std::vector<Scenario::CodeLine>& code, const std::string& s) {
+    return text(code).find(s) != std::string::npos;
+}
+
+// The anchor of the first line holding `s` ("" if none, "?" if no such line).
+std::string anchorOf(const std::vector<Scenario::CodeLine>& code, const std::string& s) {
+    for (const auto& l : code)
+        if (l.text.find(s) != std::string::npos) return l.anchor;
+    return "?";
+}
+
+} // namespace
+
+TEST_CASE("pool with --workers 4 --work cpu lists Pool(4) and the CPU work call", "[listing]") {
+    const Scenario s = loadScenario("pool");
+    ListingParams p;
+    p.workers = 4;
+    p.work = WorkKind::Cpu;
+    const auto code = generateListing(s, p);
+    INFO(text(code));
+    CHECK(has(code, "p = Pool(4)"));
+    CHECK_FALSE(has(code, "Pool(2)"));
+    CHECK(has(code, "def spin_cpu(seconds):"));
+    CHECK(anchorOf(code, "    spin_cpu(work_data[1])") == "State:Running");
+    CHECK_FALSE(has(code, "time.sleep("));
+}
+
+TEST_CASE("the pool's listing says what the scenario says: pool size, tasks, sleep, chunksize", "[listing]") {
+    Scenario s = loadScenario("pool");
+    SECTION("as the tutorial") {
+        const auto code = generateListing(s);
+        INFO(text(code));
+        CHECK(has(code, "work = ([\"A\", 5], [\"B\", 2], [\"C\", 1], [\"D\", 3])"));
+        CHECK(has(code, "p = Pool(2)"));
+        CHECK(anchorOf(code, "time.sleep(work_data[1])") == "State:Sleeping");
+        CHECK(anchorOf(code, "p.map(work_log, work)") == "QueueGet");
+        CHECK_FALSE(has(code, "spin_cpu"));
+    }
+    SECTION("a chunksize from the file or the parameters") {
+        s.chunksize = 3;
+        CHECK(has(generateListing(s), "p.map(work_log, work, chunksize=3)"));
+        ListingParams p;
+        p.chunksize = 2;
+        CHECK(has(generateListing(s, p), "p.map(work_log, work, chunksize=2)"));
+    }
+    SECTION("mixed work branches on each task's kind") {
+        s.tasks[1].work = WorkKind::Cpu;
+        const auto code = generateListing(s);
+        INFO(text(code));
+        CHECK(has(code, "[\"B\", 2, \"cpu\"]"));
+        CHECK(anchorOf(code, "spin_cpu(work_data[1])") == "State:Running");
+        CHECK(anchorOf(code, "time.sleep(work_data[1])") == "State:Sleeping");
+        // --work cpu makes every task CPU work: no branch any more.
+        ListingParams p;
+        p.work = WorkKind::Cpu;
+        CHECK_FALSE(has(generateListing(s, p), "time.sleep("));
+    }
+}
+
+TEST_CASE("pool-cpu's listing sizes the pool from the cores unless --workers says otherwise", "[listing]") {
+    const Scenario s = loadScenario("pool-cpu");
+    CHECK(has(generateListing(s), "p = Pool(2 * len(os.sched_getaffinity(0)))"));
+    CHECK(has(generateListing(s), "import os"));
+    ListingParams p;
+    p.workers = 3;
+    CHECK(has(generateListing(s, p), "p = Pool(3)"));
+}
+
+TEST_CASE("every built-in kind gets a listing whose anchors the loader accepts", "[listing]") {
+    for (const std::string& name : builtinScenarioNames()) {
+        INFO(name);
+        Scenario s = loadScenario(name);
+        CHECK(s.code.empty());   // the built-ins carry no hand-written listing any more
+        s.code = generateListing(s);
+        REQUIRE(s.code.size() >= 5);
+        CHECK(std::any_of(s.code.begin(), s.code.end(), [](const auto& l) { return !l.anchor.empty(); }));
+        // The loader checks every anchor against the vocabulary.
+        CHECK_NOTHROW(parseScenario(scenarioToJson(s), name + ".json"));
+    }
+}
+
+TEST_CASE("cpu-count's listing prints the usable cores only when they differ, as the run does", "[listing]") {
+    const auto code = generateListing(loadScenario("cpu-count"));
+    INFO(text(code));
+    CHECK(has(code, "if usable != n:"));
+    CHECK(anchorOf(code, "print(\"Number of usable cpu : \", usable)") == "Print");
+    CHECK(anchorOf(code, "print(\"Number of cpu : \", n)") == "Print");
+}
+
+TEST_CASE("lock and job-queue listings follow --workers and --work", "[listing]") {
+    ListingParams p;
+    p.workers = 6;
+    p.work = WorkKind::Cpu;
+    SECTION("lock") {
+        const auto code = generateListing(loadScenario("lock"), p);
+        INFO(text(code));
+        CHECK(has(code, "args=(lock, 3, 0.2)) for _ in range(6)]"));
+        CHECK(anchorOf(code, "spin_cpu(hold)") == "State:Running");
+        CHECK(has(generateListing(loadScenario("lock")), "for _ in range(4)]"));
+    }
+    SECTION("job-queue") {
+        const auto tutorial = generateListing(loadScenario("job-queue"));
+        INFO(text(tutorial));
+        CHECK(has(tutorial, "number_of_task = 10"));
+        CHECK(has(tutorial, "number_of_processes = 4"));
+        CHECK(anchorOf(tutorial, "time.sleep(0.5)") == "State:Sleeping");
+        const auto code = generateListing(loadScenario("job-queue"), p);
+        CHECK(has(code, "number_of_processes = 6"));
+        CHECK(anchorOf(code, "spin_cpu(0.5)") == "State:Running");
+    }
+}
+
+TEST_CASE("a user's scenario file gets a listing; one with its own code keeps it", "[listing]") {
+    SECTION("no code: generated from its fields") {
+        const Scenario s = parseScenario(R"js({"kind": "pool", "pool_size": 3, "chunksize": 2, "work": "cpu",
+            "tasks": [{"name": "x", "seconds": 1}, {"name": "y", "seconds": 2.5}]})js",
+                                         "mine.json");
+        const auto code = generateListing(s);
+        INFO(text(code));
+        CHECK(has(code, "work = ([\"x\", 1], [\"y\", 2.5])"));
+        CHECK(has(code, "p = Pool(3)"));
+        CHECK(has(code, "chunksize=2"));
+        CHECK(has(code, "spin_cpu(work_data[1])"));
+    }
+    SECTION("process and queue files") {
+        const Scenario pr = parseScenario(R"js({"kind": "process", "args": ["Oceania", "", "Antarctica"]})js", "p.json");
+        const auto pc = generateListing(pr);
+        INFO(text(pc));
+        CHECK(has(pc, "names = [None, 'Oceania', 'Antarctica']") == false);
+        CHECK(has(pc, "names = ['Oceania', None, 'Antarctica']"));
+        const Scenario q = parseScenario(R"js({"kind": "queue", "items": ["it's", "b"]})js", "q.json");
+        CHECK(has(generateListing(q), "colors = ['it\\'s', 'b']"));
+    }
+    SECTION("its own code, as written") {
+        const Scenario s = parseScenario(R"js({"kind": "pool", "tasks": [{"name": "a", "seconds": 1}],
+            "code": ["print(1)", {"text": "go()", "anchor": "TaskStart"}]})js",
+                                         "own.json");
+        ListingParams p;
+        p.workers = 9;
+        const auto code = generateListing(s, p);
+        REQUIRE(code.size() == 2);
+        CHECK(code[1].anchor == "TaskStart");
+    }
+}
+
+TEST_CASE("a million generated tasks give a listing of a few dozen lines", "[listing]") {
+    const Scenario s = parseScenario(R"js({"kind": "pool", "task_count": 1000000, "task_seconds": 0.001})js", "big.json");
+    const auto code = generateListing(s);
+    INFO(text(code));
+    CHECK(code.size() < 40);
+    CHECK(has(code, "for i in range(1000000)"));
+    // Many named tasks: the first few, then a count.
+    Scenario named = loadScenario("pool");
+    named.tasks.clear();
+    for (int i = 0; i < 50; ++i) named.tasks.push_back({"job" + std::to_string(i), 1.0 + i, WorkKind::Sleep});
+    const auto nc = generateListing(named);
+    INFO(text(nc));
+    CHECK(nc.size() < 40);
+    CHECK(has(nc, "42 more, 50 tasks in all"));
+}
