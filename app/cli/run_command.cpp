@@ -9,10 +9,10 @@
 #include "parviz/stats.hpp"
 
 #include "parviz/export.hpp"
+#include "parviz/file_io.hpp"
 #include "parviz/trace_io.hpp"
 
 #include <cstdio>
-#include <fstream>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -98,18 +98,16 @@ RunArgs parseRunArgs(const std::vector<std::string>& args) {
     return r;
 }
 
-// Opens an output file before the run starts, so a typo in a path fails in a
-// second rather than after a long run.
+// Checks an output path before the run starts, so a typo in a path fails in a
+// second rather than after a long run. Creates nothing: the files are written
+// whole at the end (file_io.hpp), so no empty file is left behind.
 void checkWritable(const std::optional<std::string>& path, const char* flag) {
     if (!path) return;
-    std::ofstream f(*path, std::ios::app);
-    if (!f) throw UsageError(std::string(flag) + ": " + *path + ": cannot open for writing");
-}
-
-bool writeText(const std::string& path, const std::string& text) {
-    std::ofstream f(path, std::ios::trunc);
-    f << text;
-    return static_cast<bool>(f);
+    try {
+        checkWritableOutput(*path);
+    } catch (const FileError& e) {
+        throw UsageError(std::string(flag) + ": " + e.what());
+    }
 }
 
 // Prints the Print events of [from, n) and returns n: the processes' output,
@@ -195,15 +193,19 @@ int runCommand(const std::vector<std::string>& args) {
     printNotes(*trace);
 
     int code = run->status() == RunStatus::Finished ? 0 : 1;
-    if (ra.summaryPath && !writeText(*ra.summaryPath, statsToJson(stats))) {
-        std::fprintf(stderr, "parviz run: --summary-json: %s: write failed\n", ra.summaryPath->c_str());
-        code = code ? code : 1;
+    if (ra.summaryPath) {
+        try {
+            writeFileAtomic(*ra.summaryPath, statsToJson(stats));
+        } catch (const FileError& e) {
+            std::fprintf(stderr, "parviz run: --summary-json: %s\n", e.what());
+            code = code ? code : 1;
+        }
     }
     if (ra.tracePath) {
         try {
             writeChromeTraceFile(*trace, *ra.tracePath);
         } catch (const std::exception& e) {
-            std::fprintf(stderr, "parviz run: --trace: %s: %s\n", ra.tracePath->c_str(), e.what());
+            std::fprintf(stderr, "parviz run: --trace: %s\n", e.what());
             code = code ? code : 1;
         }
     }
@@ -211,7 +213,7 @@ int runCommand(const std::vector<std::string>& args) {
         try {
             saveTrace(*trace, *ra.savePath);
         } catch (const std::exception& e) {
-            std::fprintf(stderr, "parviz run: --save-run: %s: %s\n", ra.savePath->c_str(), e.what());
+            std::fprintf(stderr, "parviz run: --save-run: %s\n", e.what());
             code = code ? code : 1;
         }
     }

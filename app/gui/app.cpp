@@ -2,6 +2,7 @@
 
 #include "gui/panels.hpp"
 #include "gui/window.hpp"
+#include "parviz/file_io.hpp"
 #include "parviz/listing.hpp"
 #include "parviz/trace_io.hpp"
 
@@ -235,8 +236,7 @@ bool GuiApp::saveScenario(const std::string& path) {
     try {
         std::string json = scenarioToJson(m_scenario);
         parseScenario(json, path);   // refuse to write what we could not read back
-        std::ofstream out(path, std::ios::binary);
-        if (!(out << json)) throw std::runtime_error(path + ": cannot write");
+        writeFileAtomic(path, json);   // never a torn file over the old one
         setMessage("saved the scenario to " + path);
         return true;
     } catch (const std::exception& e) {

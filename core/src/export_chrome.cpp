@@ -5,6 +5,8 @@
 // [SECTION] write: metadata, spans, ops and flows, counters, cores, failures
 #include "parviz/export.hpp"
 
+#include "parviz/file_io.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -333,11 +335,10 @@ void writeChromeTrace(const Trace& tr, std::ostream& out) {
 }
 
 void writeChromeTraceFile(const Trace& trace, const std::string& path) {
-    std::ofstream f(path, std::ios::binary | std::ios::trunc);
-    if (!f) throw std::runtime_error(path + ": cannot open for writing");
-    writeChromeTrace(trace, f);
-    f.flush();
-    if (!f) throw std::runtime_error(path + ": write failed");
+    // Written to a temporary file and renamed: the target is never torn.
+    AtomicFile f(path);
+    writeChromeTrace(trace, f.stream());
+    f.commit();
 }
 
 } // namespace parviz

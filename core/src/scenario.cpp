@@ -10,6 +10,8 @@
 // documented field by field in docs/scenario-format.md; keep the two in step.
 #include "parviz/scenario.hpp"
 
+#include "parviz/file_io.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -456,18 +458,14 @@ Scenario parseScenario(const std::string& jsonText, const std::string& sourceNam
 }
 
 Scenario loadScenarioFile(const std::string& path) {
-    std::error_code ec;
-    if (fs::is_directory(path, ec)) fail(path, kTop, "is a directory, not a scenario file");
-    std::ifstream in(path, std::ios::binary);
-    if (!in) fail(path, kTop, "cannot open the file");
-    in.seekg(0, std::ios::end);
-    auto size = in.tellg();
-    if (size > static_cast<std::streamoff>(kMaxFileBytes))
-        fail(path, kTop, "file too large: " + std::to_string(size) + " bytes, at most " + std::to_string(kMaxFileBytes));
-    in.seekg(0);
-    std::string text(static_cast<std::size_t>(std::max<std::streamoff>(size, 0)), '\0');
-    in.read(text.data(), static_cast<std::streamsize>(text.size()));
-    if (!in) fail(path, kTop, "cannot read the file");
+    std::string text;
+    try {
+        // Only a regular file, and at most kMaxFileBytes of it: a FIFO would
+        // block for ever, /dev/zero would never end.
+        text = readRegularFile(path, kMaxFileBytes);
+    } catch (const FileError& e) {
+        fail(path, kTop, e.reason());
+    }
     Scenario s = parseScenario(text, path);
     s.source = path;
     return s;

@@ -5,11 +5,11 @@
 // a huge allocation.
 #include "parviz/trace_io.hpp"
 
+#include "parviz/file_io.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <cstring>
-#include <fstream>
-#include <sstream>
 #include <unordered_map>
 
 namespace parviz {
@@ -256,21 +256,22 @@ std::shared_ptr<Trace> deserializeTrace(const std::string& d, const std::string&
 }
 
 void saveTrace(const Trace& trace, const std::string& path) {
-    std::string bytes = serializeTrace(trace);
-    std::ofstream f(path, std::ios::binary | std::ios::trunc);
-    if (!f) throw TraceFileError(path + ": cannot open for writing");
-    f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    f.flush();
-    if (!f) throw TraceFileError(path + ": write failed");
+    // Written whole to a temporary file and renamed: the target never holds a torn run.
+    try {
+        writeFileAtomic(path, serializeTrace(trace));
+    } catch (const FileError& e) {
+        throw TraceFileError(e.what());
+    }
 }
 
 std::shared_ptr<Trace> loadTrace(const std::string& path) {
-    std::ifstream f(path, std::ios::binary);
-    if (!f) throw TraceFileError(path + ": cannot open the file");
-    std::ostringstream ss;
-    ss << f.rdbuf();
-    if (f.bad()) throw TraceFileError(path + ": cannot read the file");
-    return deserializeTrace(ss.str(), path);
+    std::string bytes;
+    try {
+        bytes = readRegularFile(path, kMaxTraceFileBytes);
+    } catch (const FileError& e) {
+        throw TraceFileError(e.what());
+    }
+    return deserializeTrace(bytes, path);
 }
 
 } // namespace parviz

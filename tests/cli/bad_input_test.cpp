@@ -4,6 +4,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <chrono>
+#include <filesystem>
+#include <sys/stat.h>
+
 using parviz::test::ExeResult;
 using parviz::test::runParviz;
 using parviz::test::TempDir;
@@ -122,4 +126,54 @@ TEST_CASE("bad flags exit 2 with a message naming the flag", "[cli][run]") {
             CHECK(r.err.find(c.mentions) != std::string::npos);
         }
     }
+}
+
+TEST_CASE("a FIFO or a device as the scenario or the saved run exits 2 at once naming what it is", "[cli][run]") {
+    TempDir dir;
+    const std::string fifo = dir.file("scenario.json");
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    struct Case {
+        std::vector<std::string> args;
+        std::string mentions;
+    };
+    // No writer ever opens the FIFO: before the fix each of these blocked for
+    // ever or (on /dev/zero) read gigabytes; "run /dev/zero" said "empty".
+    const std::vector<Case> cases{
+        {{"run", fifo}, fifo + ": (top level): is a FIFO (named pipe), not a regular file"},
+        {{"run", "/dev/zero"}, "/dev/zero: (top level): is a character device, not a regular file"},
+        {{"gui", "--open", fifo}, fifo + ": is a FIFO (named pipe), not a regular file"},
+        {{"gui", "--open", "/dev/zero"}, "/dev/zero: is a character device, not a regular file"},
+        {{"gui", "--open", dir.path()}, "is a directory, not a regular file"},
+    };
+    for (std::size_t i = 0; i < cases.size(); ++i) {
+        const Case& c = cases[i];
+        // The temporary directory differs on every pass: name sections by index.
+        DYNAMIC_SECTION("case " << i) {
+            auto t0 = std::chrono::steady_clock::now();
+            auto r = runParviz(c.args, 20);
+            INFO(describe(r));
+            REQUIRE(!r.timedOut);
+            CHECK(r.exitCode == 2);
+            CHECK_THAT(r.err, Catch::Contains(c.mentions));
+            CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(5));
+        }
+    }
+}
+
+TEST_CASE("an output path is checked before the run without leaving an empty file", "[cli][run]") {
+    TempDir dir;
+    // The scenario is bad, so the run never starts: the checked outputs must not exist.
+    auto bad = dir.write("bad.json", R"({"kind": "pool"})");
+    auto r = runParviz({"run", bad, "--trace", dir.file("t.json"), "--summary-json", dir.file("s.json"),
+                        "--save-run", dir.file("r.pvz")},
+                       20);
+    INFO(describe(r));
+    CHECK(r.exitCode == 2);
+    auto r2 = runParviz({"run", "pool", "--trace", dir.path()}, 20);
+    INFO(describe(r2));
+    CHECK(r2.exitCode == 2);
+    CHECK_THAT(r2.err, Catch::Contains("is a directory"));
+    CHECK_FALSE(std::filesystem::exists(dir.file("t.json")));
+    CHECK_FALSE(std::filesystem::exists(dir.file("s.json")));
+    CHECK_FALSE(std::filesystem::exists(dir.file("r.pvz")));
 }

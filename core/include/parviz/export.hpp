@@ -36,7 +36,8 @@ inline constexpr std::int64_t kCoresPid = 0x7ffffff0;
 inline constexpr std::int64_t kUnknownPidBase = 0x7fff0000;
 
 void writeChromeTrace(const Trace& trace, std::ostream& out);
-// Writes to a file; throws std::runtime_error naming the file when it cannot.
+// Writes to a file atomically (file_io.hpp: a temporary file renamed over the
+// target); throws std::runtime_error (FileError) naming the file when it cannot.
 void writeChromeTraceFile(const Trace& trace, const std::string& path);
 
 } // namespace parviz

@@ -22,15 +22,19 @@
 namespace parviz {
 
 inline constexpr std::uint32_t kTraceFileVersion = 1;
+// loadTrace reads only regular files of at most this size (1 GiB).
+inline constexpr std::size_t kMaxTraceFileBytes = std::size_t{1} << 30;
 
 struct TraceFileError : std::runtime_error {
     using std::runtime_error::runtime_error;   // message: "<file>: <reason>"
 };
 
-// Saves the events present now (a consistent prefix if the run goes on).
+// Saves the events present now (a consistent prefix if the run goes on),
+// atomically (file_io.hpp: a temporary file renamed over the target).
 // Throws TraceFileError when the file cannot be written.
 void saveTrace(const Trace& trace, const std::string& path);
-// The loaded trace has meta.finished = true, meta.loaded = true and the core
+// Reads only a regular file of at most kMaxTraceFileBytes (a FIFO or a device
+// is refused with the reason). The loaded trace has meta.finished = true, meta.loaded = true and the core
 // source that was recorded.
 std::shared_ptr<Trace> loadTrace(const std::string& path);
 
