@@ -5,6 +5,7 @@
 #include "cli/run_flags.hpp"
 
 #include "parviz/run.hpp"
+#include "parviz/run_model.hpp"
 #include "parviz/scenario.hpp"
 #include "parviz/stats.hpp"
 
@@ -44,11 +45,12 @@ const char* runUsage() noexcept {
 
 const char* runOutputHelp() noexcept {
     return "  --trace FILE.json        write a Chrome trace (Perfetto, chrome://tracing)\n"
-           "  --summary-json FILE      write the summary as JSON (schema parviz-summary/1)\n"
+           "  --summary-json FILE      write the summary as JSON (schema parviz-summary/2)\n"
            "  --save-run FILE          save the whole run, to replay in the window\n"
            "  --help                   this text\n"
            "\n"
-           "exit status: 0 success, 1 the run failed (a task raised, a worker was killed),\n"
+           "exit status: 0 success, 1 the run failed (the summary lists why: a task failed,\n"
+           "a process exited non-zero, events were lost) or was stopped,\n"
            "2 bad usage or a bad scenario file\n";
 }
 
@@ -110,32 +112,25 @@ void checkWritable(const std::optional<std::string>& path, const char* flag) {
     }
 }
 
-// Prints the Print events of [from, n) and returns n: the processes' output,
-// in trace order, just the lines (as Python would show them).
-std::size_t printLines(const Trace& trace, std::size_t from) {
-    std::size_t n = trace.size();
-    for (std::size_t i = from; i < n; ++i) {
-        const Event& e = trace[i];
-        if (e.kind != EventKind::Print) continue;
-        std::string_view line = trace.string(e.a);
-        std::fwrite(line.data(), 1, line.size(), stdout);
+// Prints the lines printed since `from` (an index into model.prints()) and
+// returns the new count: the processes' output, in trace order, just the
+// lines (as Python would show them).
+std::size_t printLines(const RunModel& model, const Trace& trace, std::size_t from) {
+    const auto& prints = model.prints();
+    for (std::size_t i = from; i < prints.size(); ++i) {
+        std::string_view line = trace.string(trace[prints[i].index].a);
+        if (!line.empty()) std::fwrite(line.data(), 1, line.size(), stdout);
         std::fputc('\n', stdout);
     }
-    if (n > from) std::fflush(stdout);
-    return n;
+    if (prints.size() > from) std::fflush(stdout);
+    return prints.size();
 }
 
-bool hasKillRequest(const Trace& trace) {
-    for (std::size_t i = 0, n = trace.size(); i < n; ++i)
-        if (trace[i].kind == EventKind::KillRequest) return true;
-    return false;
-}
-
-void printNotes(const Trace& trace) {
-    for (std::size_t i = 0, n = trace.size(); i < n; ++i)
-        if (trace[i].kind == EventKind::Note)
-            std::fprintf(stderr, "parviz run: note: %.*s\n", static_cast<int>(trace.string(trace[i].a).size()),
-                         trace.string(trace[i].a).data());
+void printNotes(const RunModel& model, const Trace& trace) {
+    for (const TimedEventRef& n : model.notes()) {
+        std::string_view text = trace.string(trace[n.index].a);
+        std::fprintf(stderr, "parviz run: note: %.*s\n", static_cast<int>(text.size()), text.data());
+    }
 }
 
 } // namespace
@@ -173,26 +168,31 @@ int runCommand(const std::vector<std::string>& args) {
     }
     run->start();
     auto trace = run->trace();
+    // The run model follows the trace as it grows; the output, the summary,
+    // the failures and the exit status are all read from it.
+    RunModel model;
     std::size_t printed = 0;
-    while (!run->wait(0.01)) printed = printLines(*trace, printed);
-    printLines(*trace, printed);
-
-    RunStats stats = computeStats(*trace);
-    std::printf("\n%s", formatSummary(stats).c_str());
-    auto failures = run->failures();
-    // The summary lists failures it can see in the trace; the run's own list
-    // covers the rest (a task that raised before tracing, a start that failed).
-    if (!failures.empty() && stats.failures.empty()) {
-        std::printf("\nfailures:\n");
-        for (const auto& f : failures) std::printf("  %s\n", f.c_str());
+    while (!run->wait(0.01)) {
+        model.update(*trace);
+        printed = printLines(model, *trace, printed);
     }
-    if (isPool && hasKillRequest(*trace))
+    model.update(*trace);
+    printLines(model, *trace, printed);
+
+    RunStats stats = computeStats(model, *trace);
+    // What the trace cannot show (the run itself broke) joins the same list,
+    // so every failure is printed once, in the summary.
+    for (const auto& f : run->failures()) stats.failures.push_back(f);
+    std::printf("\n%s", formatSummary(stats).c_str());
+    if (isPool && poolTaskLostWithWorker(model, *trace))
         std::printf("\nCPython's multiprocessing.Pool would have hung here: a worker killed mid-task makes "
                     "Pool.map wait forever.\n");
     std::fflush(stdout);
-    printNotes(*trace);
+    printNotes(model, *trace);
 
-    int code = run->status() == RunStatus::Finished ? 0 : 1;
+    // The exit status follows the summary: 1 when it lists a failure (or the
+    // run was stopped), 0 otherwise.
+    int code = run->status() == RunStatus::Stopped || !stats.failures.empty() ? 1 : 0;
     if (ra.summaryPath) {
         try {
             writeFileAtomic(*ra.summaryPath, statsToJson(stats));
@@ -217,8 +217,9 @@ int runCommand(const std::vector<std::string>& args) {
             code = code ? code : 1;
         }
     }
-    if (code == 1 && !failures.empty())
-        std::fprintf(stderr, "parviz run: the run failed: %s\n", failures.front().c_str());
+    if (!stats.failures.empty())
+        std::fprintf(stderr, "parviz run: the run failed (%zu failure%s, listed in the summary)\n",
+                     stats.failures.size(), stats.failures.size() == 1 ? "" : "s");
     return code;
 }
 

@@ -302,14 +302,15 @@ void GuiApp::handleKeys() {
 }
 
 const RunStats& GuiApp::statsAtCursor() {
-    // computeStats reads the trace prefix: recompute when the cursor moves, and
-    // during a live run a few times a second, not every frame.
+    // computeStats reads the run model's records (O(records), not O(events)):
+    // recompute when the cursor moves, and during a live run a few times a
+    // second, not every frame.
     const std::size_t n = m_trace ? m_trace->size() : 0;
     const std::int64_t c = m_cursor ? *m_cursor : -1;
     const auto t = std::chrono::steady_clock::now();
     const bool stale = n != m_statsTraceSize || c != m_statsCursor;
     if (m_trace && stale && (c != m_statsCursor || t - m_statsAt > std::chrono::milliseconds(250) || !live())) {
-        m_stats = m_cursor ? computeStats(*m_trace, *m_cursor) : computeStats(*m_trace);
+        m_stats = computeStats(m_index, *m_trace, m_cursor);
         m_statsTraceSize = n;
         m_statsCursor = c;
         m_statsAt = t;

@@ -48,6 +48,16 @@ bool writeLayoutJson(GuiApp& app, const std::string& path) {
         out << (first ? "" : ", ") << "\"" << w.name << "\"";
         first = false;
     }
+    out << "], \"failures\": [";
+    for (std::size_t i = 0; i < st.failures.size(); ++i) {
+        out << (i ? ", " : "") << '"';
+        for (char ch : st.failures[i]) {
+            if (ch == '"' || ch == '\\') out << '\\' << ch;
+            else if (static_cast<unsigned char>(ch) < 0x20) out << ' ';
+            else out << ch;
+        }
+        out << '"';
+    }
     out << "]}";
     // The hidden --test-pause-at hook: who was paused, and for how long (wall clock).
     const TestPauseRecord& tp = app.testPause();

@@ -103,6 +103,12 @@ void workers(const RunStats& s) {
     ImGui::EndTable();
 }
 
+// The run model's failure lines (describeFailures), the same the terminal
+// summary and the Chrome export carry: each failure named once.
+void failures(const RunStats& s) {
+    for (const std::string& f : s.failures) ImGui::TextColored(ImVec4(0.84f, 0.37f, 0.0f, 1.0f), "%s", f.c_str());
+}
+
 void session(GuiApp& app) {
     const auto& runs = app.sessionRuns();
     if (runs.empty()) {
@@ -142,6 +148,7 @@ void drawStatsPanel(GuiApp& app, const Rect& r) {
             if (ImGui::BeginTabItem("This run")) {
                 const RunStats& s = app.statsAtCursor();
                 summary(app, s);
+                failures(s);
                 workers(s);
                 ImGui::EndTabItem();
             }

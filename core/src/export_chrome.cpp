@@ -1,8 +1,11 @@
 // Chrome Trace Event export (export.hpp states the rules).
 //
-// [SECTION] collect: one pass over the trace into per-lane spans and ops
 // [SECTION] nest: clip spans so each lane is a proper tree, give lone queue ops a slice
+// [SECTION] collect: the run model's records become per-lane spans and ops
 // [SECTION] write: metadata, spans, ops and flows, counters, cores, failures
+//
+// Nothing here pairs events: tasks, CPU intervals, lock waits and holds, queue
+// items, kills and failures all come from the run model (run_model.hpp).
 #include "parviz/export.hpp"
 
 #include "parviz/file_io.hpp"
@@ -11,8 +14,6 @@
 
 #include <algorithm>
 #include <fstream>
-#include <map>
-#include <unordered_map>
 #include <stdexcept>
 
 namespace parviz {
@@ -41,25 +42,12 @@ struct Lane {
     bool hasPid = false;
     std::vector<Span> spans;
     std::vector<QueueOp> ops;
-    // open intervals while collecting
-    bool inTask = false; std::int64_t taskT = 0; std::int32_t taskIdx = 0; std::string taskName;
-    std::map<std::int32_t, std::int64_t> waitingLock, holdingLock;
-    std::map<std::int32_t, bool> holdOwnerDied;
 };
-
-struct CpuSpan { std::int64_t t0, t1; ProcId proc; std::int32_t core; bool preempted; };
 
 std::string objectName(const std::vector<ObjectInfo>& v, std::int32_t id, const char* what) {
     for (const auto& o : v)
         if (o.id == id) return o.name;
     return std::string(what) + " " + std::to_string(id);
-}
-
-const char* signalName(std::int64_t sig) {
-    switch (sig) {
-    case 9: return "SIGKILL"; case 15: return "SIGTERM"; case 11: return "SIGSEGV"; case 6: return "SIGABRT";
-    case 2: return "SIGINT";  case 7: return "SIGBUS";   case 8: return "SIGFPE";   default: return "signal";
-    }
 }
 
 // [SECTION] nest ---------------------------------------------------------------
@@ -114,173 +102,133 @@ double us(std::int64_t ns) { return static_cast<double>(ns) / 1000.0; }
 
 } // namespace
 
-// [SECTION] collect + write ------------------------------------------------------
+// [SECTION] collect: records of the run model become spans and ops ----------
 
-void writeChromeTrace(const Trace& tr, std::ostream& out) {
-    const TraceMeta meta = tr.meta();
-    const std::size_t n = tr.size();
-    const std::int64_t zero = tr.zero();
-    const std::int64_t last = n ? tr[n - 1].t : zero;
+namespace {
 
-    std::size_t nProcs = meta.procs.size();
-    for (std::size_t i = 0; i < n; ++i) nProcs = std::max<std::size_t>(nProcs, tr[i].proc + 1u);
-    std::vector<Lane> lanes(std::max<std::size_t>(nProcs, 1));
-    auto procName = [&](std::size_t p) {
-        if (p < meta.procs.size()) return meta.procs[p].name;
-        return p == kParentProc ? std::string("MainProcess") : "process " + std::to_string(p);
-    };
-
-    std::vector<CpuSpan> cpu;
-    std::map<ProcId, std::pair<std::int32_t, std::int64_t>> onCore;   // proc -> (core, since)
-    int maxCore = meta.totalCores - 1;
-    struct Counter { std::int64_t t; std::int32_t queue; std::int64_t length; };
-    std::vector<Counter> counters;
-    std::map<std::int32_t, std::int64_t> qlen;
+struct Collected {
+    std::vector<Lane> lanes;
     struct Instant { std::int64_t t; ProcId proc; std::string name; json args; };
     std::vector<Instant> failures;
-    std::uint64_t lost = 0;
-    // A QueueGet carries no preview (event.hpp): its value is its put's. One
-    // pass first, so a get recorded at the same instant as its put still finds it.
-    std::unordered_map<std::uint64_t, std::uint64_t> putPreview;   // item id -> string id
-    for (std::size_t i = 0; i < n; ++i)
-        if (tr[i].kind == EventKind::QueuePut && tr[i].b != kNoString) putPreview.emplace(tr[i].a, tr[i].b);
+};
 
-    auto closeCpu = [&](ProcId p, std::int64_t t, bool preempted) {
-        auto it = onCore.find(p);
-        if (it == onCore.end()) return;
-        if (t > it->second.second) cpu.push_back({it->second.second, t, p, it->second.first, preempted});
-        onCore.erase(it);
-    };
-    auto closeLane = [&](Lane& l, ProcId p, std::int64_t t, bool died) {
-        if (l.inTask) {
-            json a{{"worker", procName(p)}};
-            if (died) a["failed"] = true;
-            l.spans.push_back({l.taskT, t, l.taskName, "task", a});
-            l.inTask = false;
-        }
-        for (auto& [lock, t0] : l.waitingLock)
-            l.spans.push_back({t0, t, "wait " + objectName(meta.locks, lock, "lock"), "lock", json{{"worker", procName(p)}}});
-        for (auto& [lock, t0] : l.holdingLock)
-            l.spans.push_back({t0, t, "hold " + objectName(meta.locks, lock, "lock"), "lock",
-                               json{{"worker", procName(p)}, {"owner_died_before", l.holdOwnerDied[lock]}, {"died_holding", died}}});
-        l.waitingLock.clear();
-        l.holdingLock.clear();
-    };
+// When a process's intervals must end at the latest: its exit, or the trace's end.
+std::int64_t endFor(const RunModel& m, ProcId p, std::int64_t last) {
+    if (p < m.procs().size() && m.procs()[p].exitT != kNever) return m.procs()[p].exitT;
+    return last;
+}
 
-    // [SECTION] collect
-    for (std::size_t i = 0; i < n; ++i) {
-        const Event& e = tr[i];
-        Lane& l = lanes[e.proc];
-        switch (e.kind) {
-        case EventKind::ProcStart: l.pid = static_cast<std::int64_t>(e.a); l.hasPid = true; break;
-        case EventKind::ProcExit: {
-            closeLane(l, e.proc, e.t, static_cast<std::int64_t>(e.a) < 0);
-            closeCpu(e.proc, e.t, false);
-            auto code = static_cast<std::int64_t>(e.a);
-            if (code < 0)
-                failures.push_back({e.t, e.proc, std::string("killed by ") + signalName(-code),
-                                    json{{"worker", procName(e.proc)}, {"signal", -code}}});
-            break;
-        }
-        case EventKind::TaskStart:
-            if (l.inTask) l.spans.push_back({l.taskT, e.t, l.taskName, "task", json{{"worker", procName(e.proc)}}});
-            l.inTask = true; l.taskT = e.t; l.taskIdx = e.obj; l.taskName = std::string(tr.string(e.a));
-            if (l.taskName.empty()) l.taskName = "task " + std::to_string(e.obj);
-            break;
-        case EventKind::TaskEnd:
-            if (l.inTask) {
-                json a{{"worker", procName(e.proc)}, {"index", l.taskIdx}};
-                if (e.flags & 1) a["failed"] = true;
-                l.spans.push_back({l.taskT, e.t, l.taskName, "task", a});
-                l.inTask = false;
-            }
-            break;
-        case EventKind::LockWait: l.waitingLock[e.obj] = e.t; break;
-        case EventKind::LockAcquire: {
-            auto w = l.waitingLock.find(e.obj);
-            if (w != l.waitingLock.end()) {
-                if (e.t > w->second)
-                    l.spans.push_back({w->second, e.t, "wait " + objectName(meta.locks, e.obj, "lock"), "lock",
-                                       json{{"worker", procName(e.proc)}}});
-                l.waitingLock.erase(w);
-            }
-            l.holdingLock[e.obj] = e.t;
-            l.holdOwnerDied[e.obj] = (e.flags & 1) != 0;
-            break;
-        }
-        case EventKind::LockTimeout: {
-            auto w = l.waitingLock.find(e.obj);
-            if (w != l.waitingLock.end()) {
-                l.spans.push_back({w->second, e.t, "wait " + objectName(meta.locks, e.obj, "lock"), "lock",
-                                   json{{"worker", procName(e.proc)}, {"timed_out", true}}});
-                l.waitingLock.erase(w);
-            }
-            break;
-        }
-        case EventKind::LockRelease: {
-            auto h = l.holdingLock.find(e.obj);
-            if (h != l.holdingLock.end()) {
-                l.spans.push_back({h->second, e.t, "hold " + objectName(meta.locks, e.obj, "lock"), "lock",
-                                   json{{"worker", procName(e.proc)}, {"owner_died_before", l.holdOwnerDied[e.obj]}}});
-                l.holdingLock.erase(h);
-            }
-            break;
-        }
-        case EventKind::LockOwnerDied:
-            failures.push_back({e.t, e.proc, "lock owner died: " + objectName(meta.locks, e.obj, "lock"),
-                                json{{"lock", objectName(meta.locks, e.obj, "lock")},
-                                     {"dead_owner", e.a <= 0xffff ? procName(static_cast<std::size_t>(e.a)) : "?"},
-                                     {"recovered_by", procName(e.proc)}}});
-            break;
-        case EventKind::QueuePut:
-        case EventKind::QueueGet: {
-            bool put = e.kind == EventKind::QueuePut;
-            std::uint64_t pv = e.b;
-            if (!put) {
-                auto it = putPreview.find(e.a);
-                if (it != putPreview.end()) pv = it->second;
-            }
-            l.ops.push_back({e.t, put, e.obj, e.a, std::string(tr.string(pv))});
-            auto& len = qlen[e.obj];
-            len = std::max<std::int64_t>(0, len + (put ? 1 : -1));
-            counters.push_back({e.t, e.obj, len});
-            break;
-        }
-        case EventKind::CoreIn:
-            closeCpu(e.proc, e.t, false);
-            onCore[e.proc] = {e.obj, e.t};
-            maxCore = std::max(maxCore, e.obj);
-            break;
-        case EventKind::CoreOut:
-            closeCpu(e.proc, e.t, (e.flags & 1) != 0);
-            maxCore = std::max(maxCore, e.obj);
-            break;
-        case EventKind::Lost: lost += e.a; break;
-        default: break;
-        }
+void collectTasks(const RunModel& m, const Trace& tr, const TraceMeta& meta, std::int64_t last, Collected& c) {
+    for (const TaskRecord& r : m.tasks()) {
+        if (r.t0 == kNever) continue;   // only its (failed) end was seen: no slice to draw
+        std::string name(tr.string(r.name));
+        if (name.empty()) name = "task " + std::to_string(r.index);
+        json a{{"worker", procName(meta, r.proc)}, {"index", r.index}};
+        if (isFailure(r.outcome)) a["failed"] = true;
+        if (r.outcome != TaskOutcome::Done) a["outcome"] = toString(r.outcome);
+        c.lanes[r.proc].spans.push_back({r.t0, r.t1 == kOpenEnd ? std::max(last, r.t0) : r.t1, name, "task", a});
     }
-    for (std::size_t p = 0; p < lanes.size(); ++p) closeLane(lanes[p], static_cast<ProcId>(p), last, false);
-    while (!onCore.empty()) closeCpu(onCore.begin()->first, last, false);
+}
 
-    for (std::size_t p = 0; p < lanes.size(); ++p) {
-        if (!lanes[p].hasPid) lanes[p].pid = kUnknownPidBase + static_cast<std::int64_t>(p);
-        nest(lanes[p].spans);
-        sliceLoneOps(lanes[p], meta.queues);
+void collectLocks(const RunModel& m, const TraceMeta& meta, std::int64_t last, Collected& c) {
+    for (const LockIndex& l : m.locks()) {
+        const std::string lockName = objectName(meta.locks, l.id, "lock");
+        for (std::size_t p = 0; p < l.waitsByProc.size(); ++p) {
+            const auto proc = static_cast<ProcId>(p);
+            const std::int64_t end = endFor(m, proc, last);
+            for (const LockWaitRecord& w : l.waitsByProc[p]) {
+                const std::int64_t t1 = std::min(w.endT, std::max(end, w.waitT));
+                if (t1 <= w.waitT && !w.timedOut) continue;   // acquired at once: no wait to show
+                json a{{"worker", procName(meta, proc)}};
+                if (w.timedOut) a["timed_out"] = true;
+                c.lanes[p].spans.push_back({w.waitT, t1, "wait " + lockName, "lock", a});
+            }
+        }
+        for (const LockHold& h : l.holds) {
+            const std::int64_t exitT = endFor(m, h.proc, last);
+            const bool cutByExit = h.releaseT == kOpenEnd || exitT < h.releaseT;
+            json a{{"worker", procName(meta, h.proc)}, {"owner_died_before", h.ownerDied}};
+            if (cutByExit) {
+                const auto& lane = m.procs()[h.proc];
+                a["died_holding"] = lane.exitT != kNever && lane.exitCode < 0;
+            }
+            const std::int64_t t1 = cutByExit ? std::max(exitT, h.acquireT) : h.releaseT;
+            c.lanes[h.proc].spans.push_back({h.acquireT, t1, "hold " + lockName, "lock", a});
+        }
+        for (const LockOwnerDiedRecord& d : l.ownerDied)
+            c.failures.push_back({d.t, d.acquirer, "lock owner died: " + lockName,
+                                  json{{"lock", lockName}, {"dead_owner", procName(meta, d.deadOwner)},
+                                       {"recovered_by", procName(meta, d.acquirer)}}});
     }
+}
 
-    // [SECTION] write: one event per line, streamed (no DOM for the whole file).
+void collectQueueOps(const RunModel& m, const Trace& tr, Collected& c) {
+    for (const QueueIndex& q : m.queues())
+        for (const QueueItemRecord& r : q.items) {
+            const std::string value = readableValue(tr.string(r.preview));
+            if (r.putProc != kNoProc) c.lanes[r.putProc].ops.push_back({r.putT, true, q.id, r.item, value});
+            if (r.getT != kNever && r.getProc != kNoProc)
+                c.lanes[r.getProc].ops.push_back({r.getT, false, q.id, r.item, value});
+        }
+    for (Lane& l : c.lanes)
+        std::stable_sort(l.ops.begin(), l.ops.end(), [](const QueueOp& a, const QueueOp& b) { return a.t < b.t; });
+}
+
+Collected collect(const RunModel& m, const Trace& tr, const TraceMeta& meta, std::int64_t last) {
+    Collected c;
+    c.lanes.resize(std::max<std::size_t>({meta.procs.size(), m.procs().size(), 1}));
+    for (std::size_t p = 0; p < m.procs().size(); ++p) {
+        const ProcLaneIndex& l = m.procs()[p];
+        c.lanes[p].hasPid = l.startT != kNever;
+        c.lanes[p].pid = static_cast<std::int64_t>(l.pid);
+        if (l.exitT != kNever && l.exitCode < 0)
+            c.failures.push_back({l.exitT, l.proc, std::string("killed by ") + signalName(static_cast<int>(-l.exitCode)),
+                                  json{{"worker", procName(meta, l.proc)}, {"signal", -l.exitCode}}});
+    }
+    collectTasks(m, tr, meta, last, c);
+    collectLocks(m, meta, last, c);
+    collectQueueOps(m, tr, c);
+    std::stable_sort(c.failures.begin(), c.failures.end(),
+                     [](const Collected::Instant& a, const Collected::Instant& b) { return a.t < b.t; });
+    for (std::size_t p = 0; p < c.lanes.size(); ++p) {
+        if (!c.lanes[p].hasPid) c.lanes[p].pid = kUnknownPidBase + static_cast<std::int64_t>(p);
+        nest(c.lanes[p].spans);
+        sliceLoneOps(c.lanes[p], meta.queues);
+    }
+    return c;
+}
+
+} // namespace
+
+// [SECTION] write ------------------------------------------------------------------
+
+void writeChromeTrace(const Trace& tr, std::ostream& out) {
+    RunModel m;
+    m.update(tr);
+    writeChromeTrace(m, tr, out);
+}
+
+void writeChromeTrace(const RunModel& m, const Trace& tr, std::ostream& out) {
+    const TraceMeta meta = tr.meta();
+    const std::int64_t zero = tr.zero();
+    const std::int64_t last = m.consumed() ? m.now() : zero;
+    Collected c = collect(m, tr, meta, last);
+    const auto& lanes = c.lanes;
+    auto name = [&](std::size_t p) { return procName(meta, static_cast<ProcId>(p)); };
+
+    // One event per line, streamed (no DOM for the whole file).
     out << "{\"traceEvents\":[\n";
     bool first = true;
     auto emit = [&](const json& j) {
         out << (first ? "" : ",\n") << j.dump(-1, ' ', false, json::error_handler_t::replace);
         first = false;
     };
-    auto meta4 = [&](std::int64_t pid, std::int64_t tid, const std::string& name, int sort) {
-        emit({{"ph", "M"}, {"name", "process_name"}, {"pid", pid}, {"tid", tid}, {"args", {{"name", name}}}});
+    auto meta4 = [&](std::int64_t pid, std::int64_t tid, const std::string& n, int sort) {
+        emit({{"ph", "M"}, {"name", "process_name"}, {"pid", pid}, {"tid", tid}, {"args", {{"name", n}}}});
         emit({{"ph", "M"}, {"name", "process_sort_index"}, {"pid", pid}, {"tid", tid}, {"args", {{"sort_index", sort}}}});
     };
-    auto threadMeta = [&](std::int64_t pid, std::int64_t tid, const std::string& name, int sort) {
-        emit({{"ph", "M"}, {"name", "thread_name"}, {"pid", pid}, {"tid", tid}, {"args", {{"name", name}}}});
+    auto threadMeta = [&](std::int64_t pid, std::int64_t tid, const std::string& n, int sort) {
+        emit({{"ph", "M"}, {"name", "thread_name"}, {"pid", pid}, {"tid", tid}, {"args", {{"name", n}}}});
         emit({{"ph", "M"}, {"name", "thread_sort_index"}, {"pid", pid}, {"tid", tid}, {"args", {{"sort_index", sort}}}});
     };
 
@@ -288,8 +236,8 @@ void writeChromeTrace(const Trace& tr, std::ostream& out) {
         const Lane& l = lanes[p];
         bool used = l.hasPid || !l.spans.empty() || !l.ops.empty() || p == kParentProc;
         if (!used) continue;
-        meta4(l.pid, l.pid, procName(p), static_cast<int>(p));
-        threadMeta(l.pid, l.pid, procName(p), static_cast<int>(p));
+        meta4(l.pid, l.pid, name(p), static_cast<int>(p));
+        threadMeta(l.pid, l.pid, name(p), static_cast<int>(p));
     }
     for (const auto& l : lanes)
         for (const auto& s : l.spans)
@@ -301,7 +249,7 @@ void writeChromeTrace(const Trace& tr, std::ostream& out) {
             std::string q = objectName(meta.queues, op.queue, "queue");
             emit({{"ph", "i"}, {"s", "t"}, {"cat", "queue"}, {"name", (op.put ? "put " : "get ") + q},
                   {"pid", l.pid}, {"tid", l.pid}, {"ts", us(op.t - zero)},
-                  {"args", {{"queue", q}, {"item", op.item}, {"value", op.value}, {"worker", procName(p)}}}});
+                  {"args", {{"queue", q}, {"item", op.item}, {"value", op.value}, {"worker", name(p)}}}});
             json flow{{"cat", "queue"}, {"name", "item"}, {"id", op.item}, {"pid", l.pid}, {"tid", l.pid}, {"ts", us(op.t - zero)}};
             if (op.put) flow["ph"] = "s";
             else { flow["ph"] = "f"; flow["bp"] = "e"; }
@@ -309,27 +257,36 @@ void writeChromeTrace(const Trace& tr, std::ostream& out) {
         }
     }
     const std::int64_t parentPid = lanes[kParentProc].pid;
-    for (const auto& c : counters)
-        emit({{"ph", "C"}, {"name", objectName(meta.queues, c.queue, "queue") + " length"}, {"pid", parentPid},
-              {"tid", parentPid}, {"ts", us(c.t - zero)}, {"args", {{"length", c.length}}}});
+    for (const QueueIndex& q : m.queues())
+        for (const auto& sample : q.lengths)
+            emit({{"ph", "C"}, {"name", objectName(meta.queues, q.id, "queue") + " length"}, {"pid", parentPid},
+                  {"tid", parentPid}, {"ts", us(sample.t - zero)}, {"args", {{"length", sample.length}}}});
 
-    if (maxCore >= 0 || !cpu.empty()) {
+    const int nCores = std::max(meta.totalCores, static_cast<int>(m.cores().size()));
+    if (nCores > 0 || !m.cpu().empty()) {
         meta4(kCoresPid, 0, "CPU cores", static_cast<int>(lanes.size()) + 1);
-        for (int c = 0; c <= maxCore; ++c) threadMeta(kCoresPid, c + 1, "core " + std::to_string(c), c);
-        for (const auto& s : cpu) {
-            emit({{"ph", "X"}, {"cat", "cpu"}, {"name", procName(s.proc)}, {"pid", kCoresPid},
-                  {"tid", s.core + 1}, {"ts", us(s.t0 - zero)}, {"dur", us(s.t1 - s.t0)},
-                  {"args", {{"worker", procName(s.proc)}, {"pid", lanes[s.proc].pid}, {"preempted", s.preempted}}}});
+        for (int k = 0; k < nCores; ++k) threadMeta(kCoresPid, k + 1, "core " + std::to_string(k), k);
+        for (const CpuInterval& s : m.cpu()) {
+            const std::int64_t t1 = s.t1 == kOpenEnd ? last : s.t1;
+            if (t1 <= s.t0) continue;
+            emit({{"ph", "X"}, {"cat", "cpu"}, {"name", name(s.proc)}, {"pid", kCoresPid},
+                  {"tid", s.core + 1}, {"ts", us(s.t0 - zero)}, {"dur", us(t1 - s.t0)},
+                  {"args", {{"worker", name(s.proc)}, {"pid", lanes[s.proc].pid}, {"preempted", s.preempted}}}});
         }
     }
-    for (const auto& f : failures) {
+    for (const auto& f : c.failures) {
         const Lane& l = lanes[f.proc];
         emit({{"ph", "i"}, {"s", "t"}, {"cat", "failure"}, {"name", f.name}, {"pid", l.pid}, {"tid", l.pid},
               {"ts", us(f.t - zero)}, {"args", f.args}});
     }
+    std::uint64_t lost = 0;
+    for (const LossRecord& l : m.losses()) lost += l.count;
+    json failures = json::array();
+    for (const Failure& f : describeFailures(m, tr)) failures.push_back(f.text);
     json other{{"scenario", meta.scenario}, {"title", meta.title}, {"work", meta.work}, {"time_scale", meta.timeScale},
                {"core_source", toString(meta.coreSource)}, {"total_cores", meta.totalCores},
-               {"usable_cores", meta.usableCores}, {"lost_events", lost}, {"generator", "parviz " PARVIZ_VERSION}};
+               {"usable_cores", meta.usableCores}, {"lost_events", lost}, {"failures", failures},
+               {"generator", "parviz " PARVIZ_VERSION}};
     out << "\n],\"displayTimeUnit\":\"ms\",\"otherData\":"
         << other.dump(-1, ' ', false, json::error_handler_t::replace) << "}\n";
 }

@@ -87,6 +87,7 @@ struct AsyncResult::State {
     std::vector<std::string> items;   // kept to requeue the rest of a dead worker's chunk
     std::vector<std::string> names;   // empty: defaultName()
     std::vector<std::int64_t> nominal;
+    std::vector<std::string> labels;  // readable queue values (MapOptions::labels); empty: names
 
     mutable std::mutex m;
     std::condition_variable cv;
@@ -274,7 +275,8 @@ struct Pool::Impl {
         s.reserve(bytes);
         for (std::size_t i = b; i < e && s.size() < 48; ++i) {
             if (i > b) s += ", ";
-            appendPreview(s, i < j.names.size() && !j.names[i].empty() ? std::string_view(j.names[i])
+            appendPreview(s, i < j.labels.size() && !j.labels[i].empty() ? std::string_view(j.labels[i])
+                             : i < j.names.size() && !j.names[i].empty() ? std::string_view(j.names[i])
                              : j.star ? std::string_view("(args)") : std::string_view(j.items[i]));
         }
         s += '\0';
@@ -306,6 +308,7 @@ struct Pool::Impl {
         j->items = std::move(items);
         j->names = std::move(o.names);
         j->nominal = std::move(o.nominalNs);
+        j->labels = std::move(o.labels);
         const std::size_t count = j->items.size();
         j->chunksize = o.chunksize ? std::max<std::size_t>(*o.chunksize, 1) : defaultChunksize(count, n);
         j->values.resize(count);
@@ -400,9 +403,9 @@ struct Pool::Impl {
             quietChecks = 0;
             backoff = 0;
             ResultHeader h{};
-            if (msg.size() < sizeof h) continue;
+            if (msg.size() < sizeof h + 1) continue;   // payload, NUL, header (pool_wire.hpp)
             std::memcpy(&h, msg.data() + msg.size() - sizeof h, sizeof h);
-            const std::string_view s(msg.data(), msg.size() - sizeof h);
+            const std::string_view s(msg.data(), msg.size() - sizeof h - 1);
             if (h.job == 0) {
                 if (static_cast<Note>(h.index) == Note::Stop) return;
                 if (static_cast<Note>(h.index) == Note::WorkerDied) workerDied(static_cast<int>(h.ok), h.aux);
@@ -451,12 +454,10 @@ struct Pool::Impl {
         if (j) {
             std::size_t from = st == SlotState::Taken ? cur : cur + 1;
             if (st == SlotState::Running) {
+                // The trace already says it (the failed TaskEnd above, then the
+                // ProcExit): the run model turns that into the one failure line.
                 const std::string msg = who + " (pid " + std::to_string(pid) + ") " + howDied(code) +
                                         " while running task '" + j->name(cur) + "'";
-                if (opts.recorder) {
-                    TraceRing& r = opts.recorder->parentRing();
-                    r.emit(EventKind::Note, 0, r.text(msg, kMaxPrintLine));
-                }
                 JobPtr cache = j;
                 complete(jobId, cur, ItemStatus::Failed, msg, ErrorKind::Died, cache);
             }
@@ -586,7 +587,7 @@ struct Pool::Impl {
             if (stopWatcher.load()) return;
             for (const auto& [i, gen] : dead) {
                 reported[static_cast<std::size_t>(i)] = gen;
-                std::string note;
+                std::string note("worker died", 12);   // the text, its NUL, the header
                 appendPod(note, ResultHeader{0, static_cast<std::uint32_t>(Note::WorkerDied),
                                              static_cast<std::uint32_t>(i), gen});
                 try { results.put(note); } catch (const std::exception&) { return; }
@@ -601,7 +602,7 @@ struct Pool::Impl {
             watcher.join();
         }
         if (handler.joinable()) {
-            std::string note;
+            std::string note("stop", 5);   // the text, its NUL, the header
             appendPod(note, ResultHeader{0, static_cast<std::uint32_t>(Note::Stop), 0, 0});
             results.put(note);
             handler.join();
@@ -760,7 +761,8 @@ void Pool::join() {
     std::size_t live = 0;
     for (auto& p : im.workers)
         if (p.pid() != 0 && p.isAlive()) ++live;
-    std::string sentinel = "None";
+    // CPython puts None; the trace shows it as what it means.
+    std::string sentinel = "sentinel";
     sentinel += '\0';
     ChunkHeader h{};
     h.type = MsgType::Sentinel;

@@ -22,11 +22,13 @@ namespace parviz::detail {
 // [SECTION] wire format
 // ============================================================================
 // Every message starts with readable text up to a NUL, so the trace's preview
-// of the "pool tasks" queue shows task names, not binary. Then a fixed header.
-//   chunk:    names\0 ChunkHeader { per item: u64 nominal, u32 nameLen, name, u32 len, item }
-//   sentinel: "None"\0 ChunkHeader{type = Sentinel}
-//   result:   payload ResultHeader            (a trailer, so the preview shows the
-//                                              value; job 0: a note for the handler)
+// (readableValue() stops at the NUL) shows what the message means — task
+// names and arguments, the result, "sentinel" — not binary. Then a fixed header.
+//   chunk:    labels\0 ChunkHeader { per item: u64 nominal, u32 nameLen, name, u32 len, item }
+//   sentinel: "sentinel"\0 ChunkHeader{type = Sentinel}
+//   result:   payload\0 ResultHeader          (a trailer: the payload is everything
+//                                              before the NUL that precedes it)
+//   note:     "worker died"|"stop"\0 ResultHeader{job = 0}   (for the result handler)
 enum class MsgType : std::uint8_t { Chunk = 1, Sentinel = 2 };
 
 struct ChunkHeader {

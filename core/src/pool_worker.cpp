@@ -23,6 +23,7 @@ namespace {
 void putResult(Queue& results, std::string& msg, std::uint64_t job, std::uint32_t index, bool ok,
                std::string_view payload) {
     msg.assign(payload);
+    msg += '\0';   // the trace's preview of the result stops here (pool_wire.hpp)
     appendPod(msg, ResultHeader{job, index, ok ? 1u : 0u, 0});
     try {
         results.put(msg);
@@ -30,6 +31,7 @@ void putResult(Queue& results, std::string& msg, std::uint64_t job, std::uint32_
         // A result too big for the queue fails its task instead of the worker.
         std::string err = "result too large for the pool's result queue: ";
         err += e.what();
+        err += '\0';
         appendPod(err, ResultHeader{job, index, 0u, 0});
         results.put(err);
     }

@@ -17,6 +17,7 @@
 #include "parviz/pool.hpp"
 #include "parviz/process.hpp"
 #include "parviz/queue.hpp"
+#include "parviz/run_model.hpp"
 #include "parviz/work.hpp"
 
 #include <algorithm>
@@ -169,15 +170,6 @@ std::string poolTask(std::string_view item) {
     return d.name;
 }
 
-std::string describeExit(const std::string& name, pid_t pid, int code) {
-    if (code < 0) {
-        const char* sig = sigabbrev_np(-code);
-        return name + " (pid " + std::to_string(pid) + ") was killed by SIG" + (sig ? sig : "?") + " (signal " +
-               std::to_string(-code) + ")";
-    }
-    return name + " (pid " + std::to_string(pid) + ") exited with code " + std::to_string(code);
-}
-
 } // namespace
 
 // =============================================================================
@@ -202,7 +194,17 @@ struct Run::Impl {
     bool controllerEnding = false;         // the watcher's cue to leave
     std::vector<Process>* procs = nullptr; // the controller's processes while they live
     Pool* pool = nullptr;                  // the controller's pool while it lives
+    // What went wrong that the trace cannot show (an exception of the run
+    // itself). A process's exit, a task's failure and a loss are in the trace:
+    // the run model describes them (describeFailures), so they are not kept here.
     std::vector<std::string> failures;
+
+    // The failures the complete trace shows (the same list the summary prints).
+    std::vector<Failure> traceFailures() const {
+        RunModel model;
+        model.update(*trace);
+        return describeFailures(model, *trace);
+    }
 
     void fail(std::string line) {
         std::lock_guard lk(mutex);
@@ -288,12 +290,7 @@ struct Run::Impl {
                     std::this_thread::sleep_for(std::chrono::milliseconds(5));
                 }
             }
-            int code = 0;
-            {
-                std::lock_guard lk(mutex);
-                code = p.exitcode().value_or(0);
-            }
-            if (code != 0) fail(describeExit(p.name(), p.pid(), code));
+            // Its exit is in the trace (ProcExit): the run model reports a non-zero one.
         }
     }
 
@@ -439,6 +436,8 @@ void Run::Impl::runPool() {
         items.push_back(encodeTask(i, t));
         mo.names.push_back(t.name);
         mo.nominalNs.push_back(rec->clock().scaled(t.seconds));
+        // The tutorial's work_data, as the task queue shows it: ['A', 5].
+        mo.labels.push_back("['" + t.name + "', " + formatSeconds(t.seconds) + "]");
     }
     Pool pl(workerCount(), PoolOptions{.recorder = rec.get()});
     publish(nullptr, &pl);
@@ -446,8 +445,8 @@ void Run::Impl::runPool() {
     // finish (map would only tell us about the first failure).
     try {
         pl.imap_unordered(&poolTask, items, [](std::size_t, std::string) { return true; }, mo);
-    } catch (const TaskError& e) {
-        if (!isStopping()) fail(std::string("task ") + e.task + ": " + e.what());
+    } catch (const TaskError&) {
+        // The failed task's TaskEnd is in the trace: the run model reports it.
     }
     if (!isStopping()) pl.close();   // whatever is still queued after a failure runs to its end
     // else: stop() already terminated it
@@ -478,7 +477,7 @@ void Run::Impl::controllerMain() {
     rec->finish();
     std::lock_guard lk(mutex);
     if (stopping) status = RunStatus::Stopped;
-    else status = failures.empty() ? RunStatus::Finished : RunStatus::Failed;
+    else status = failures.empty() && traceFailures().empty() ? RunStatus::Finished : RunStatus::Failed;
     done = true;
     doneCv.notify_all();
 }

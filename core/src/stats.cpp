@@ -1,5 +1,5 @@
-// Run statistics: one pass over a prefix of the Trace (stats.hpp has the
-// definitions).
+// Run statistics: functions of the run model up to a cursor (stats.hpp has
+// the definitions). Nothing here pairs events: the model did.
 //
 // [SECTION] pauses and unpaused time
 // [SECTION] computeStats
@@ -10,51 +10,25 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <map>
-#include <set>
 #include <sstream>
 
 namespace parviz {
 
 namespace {
 
-using Interval = std::pair<std::int64_t, std::int64_t>;
-
 // [SECTION] pauses and unpaused time -------------------------------------------
-
-// Paused intervals among events [0, n); a pause still open ends at `cut`.
-std::vector<Interval> pauseIntervals(const Trace& tr, std::size_t n, std::int64_t cut) {
-    std::vector<Interval> out;
-    bool paused = false;
-    std::int64_t from = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-        const Event& e = tr[i];
-        if (e.kind == EventKind::RunPause && !paused) { paused = true; from = e.t; }
-        else if (e.kind == EventKind::RunResume && paused) { paused = false; out.emplace_back(from, e.t); }
-    }
-    if (paused && cut > from) out.emplace_back(from, cut);
-    return out;
-}
 
 std::int64_t overlap(std::int64_t a0, std::int64_t a1, std::int64_t b0, std::int64_t b1) {
     std::int64_t lo = std::max(a0, b0), hi = std::min(a1, b1);
     return hi > lo ? hi - lo : 0;
 }
 
-std::int64_t unpaused(const std::vector<Interval>& pauses, std::int64_t t0, std::int64_t t1) {
+// Wall time in [t0, t1] minus the model's pauses (a pause still open ends at t1).
+std::int64_t unpaused(const std::vector<PauseInterval>& pauses, std::int64_t t0, std::int64_t t1) {
     if (t1 <= t0) return 0;
     std::int64_t d = t1 - t0;
-    for (const auto& [p0, p1] : pauses) d -= overlap(t0, t1, p0, p1);
+    for (const auto& p : pauses) d -= overlap(t0, t1, p.t0, std::min(p.t1, t1));
     return std::max<std::int64_t>(d, 0);
-}
-
-const char* signalName(int sig) {
-    switch (sig) {
-    case 1: return "SIGHUP";   case 2: return "SIGINT";  case 3: return "SIGQUIT"; case 4: return "SIGILL";
-    case 6: return "SIGABRT";  case 7: return "SIGBUS";  case 8: return "SIGFPE";  case 9: return "SIGKILL";
-    case 11: return "SIGSEGV"; case 13: return "SIGPIPE"; case 14: return "SIGALRM"; case 15: return "SIGTERM";
-    default: return "signal";
-    }
 }
 
 std::string exitText(const WorkerStats& w) {
@@ -64,41 +38,164 @@ std::string exitText(const WorkerStats& w) {
     return std::to_string(w.exitCode);
 }
 
-struct ProcState {
-    bool seen = false, started = false, exited = false;
-    std::int64_t startT = 0, exitT = 0;
-    bool inTask = false;
-    std::int64_t taskT = 0;
-    std::int32_t taskIdx = 0;
-    std::uint64_t taskName = kNoString;
-    std::int64_t taskNominal = 0;
-    bool onCpu = false;
-    std::int32_t cpuCore = 0;
-    std::int64_t cpuT = 0;
-};
+bool isWorkerRole(const TraceMeta& meta, std::size_t p) {
+    ProcRole role = p < meta.procs.size() ? meta.procs[p].role : ProcRole::Process;
+    return p != kParentProc && role != ProcRole::Parent && role != ProcRole::ForkServer;
+}
+
+// Tasks: counts, the sequential sum of completed tasks, the makespan, each
+// worker's in-task time and task counts, and the failed tasks listed apart.
+void taskStats(const RunModel& m, const Trace& tr, std::int64_t cut, RunStats& s, std::vector<WorkerStats>& ws) {
+    std::int64_t firstStart = kNever, lastEnd = kNever;
+    bool running = false;
+    for (const TaskRecord& r : m.tasks()) {
+        const bool started = r.t0 != kNever && r.t0 <= cut;
+        const bool ended = r.t1 <= cut;
+        if (!started && !ended) continue;
+        WorkerStats& w = ws[r.proc];
+        if (started) {
+            ++s.tasksStarted;
+            firstStart = std::min(firstStart, r.t0);
+            w.inTaskNs += unpaused(m.pauses(), r.t0, std::min(r.t1, cut));
+        }
+        if (!ended) { running = true; ++s.tasksRunning; continue; }
+        if (started) lastEnd = lastEnd == kNever ? r.t1 : std::max(lastEnd, r.t1);
+        switch (r.outcome) {
+        case TaskOutcome::Done:
+            ++s.tasksDone;
+            ++w.tasksDone;
+            s.sequentialNs += r.nominalNs;
+            break;
+        case TaskOutcome::Raised:
+        case TaskOutcome::WorkerDied: {
+            ++s.tasksFailed;
+            if (r.outcome == TaskOutcome::WorkerDied) ++s.tasksKilled;
+            if (r.t0 != kNever) ++w.tasksFailed;   // written for it by another process: counted once, above
+            std::string_view n = tr.string(r.name);
+            s.failedTasks.push_back({n.empty() ? "#" + std::to_string(r.index) : std::string(n), r.index,
+                                     procName(tr.meta(), r.proc), toString(r.outcome), r.nominalNs});
+            break;
+        }
+        case TaskOutcome::EndLost: ++s.tasksEndLost; break;
+        case TaskOutcome::Running: break;
+        }
+    }
+    if (firstStart != kNever) {
+        s.hasMakespan = true;
+        std::int64_t end = running ? cut : (lastEnd == kNever ? firstStart : lastEnd);
+        s.makespanNs = unpaused(m.pauses(), firstStart, std::max(end, firstStart));
+    }
+}
+
+// CPU: each worker's measured on-CPU time and each core's, up to the cursor.
+void cpuStats(const RunModel& m, std::int64_t cut, int nCores, RunStats& s, std::vector<WorkerStats>& ws) {
+    std::vector<std::int64_t> coreNs(static_cast<std::size_t>(nCores), 0);
+    for (const CpuInterval& c : m.cpu()) {
+        if (c.t0 > cut) continue;
+        const std::int64_t d = std::max<std::int64_t>(0, std::min(c.t1, cut) - c.t0);
+        ws[c.proc].onCpuNs += d;
+        if (c.core >= 0 && c.core < nCores) coreNs[static_cast<std::size_t>(c.core)] += d;
+    }
+    for (int c = 0; c < nCores; ++c) {
+        CoreStats cs;
+        cs.core = c;
+        cs.workersOnCpuNs = coreNs[static_cast<std::size_t>(c)];
+        if (s.runSpanNs > 0)
+            cs.utilisation = std::min(1.0, static_cast<double>(cs.workersOnCpuNs) / static_cast<double>(s.runSpanNs));
+        s.cores.push_back(cs);
+    }
+    // Other processes' share: the CoreLoad windows' busy time minus what the
+    // workers used inside the same windows.
+    for (int c = 0; c < nCores && static_cast<std::size_t>(c) < m.cores().size(); ++c) {
+        const SpanRow& load = m.cores()[static_cast<std::size_t>(c)].load;
+        const SpanRow& procs = m.cores()[static_cast<std::size_t>(c)].procs;
+        std::int64_t busy = 0, interval = 0, mine = 0;
+        for (std::size_t i = 0; i < load.size() && load[i].t1 <= cut; ++i) {
+            busy += load.busyNs(i, i + 1);
+            interval += load[i].t1 - load[i].t0;
+            for (std::size_t k = procs.firstEndingAfter(load[i].t0, 0); k < procs.size() && procs[k].t0 < load[i].t1; ++k)
+                mine += overlap(procs[k].t0, std::min(procs[k].t1, cut), load[i].t0, load[i].t1);
+        }
+        if (interval > 0)
+            s.cores[static_cast<std::size_t>(c)].otherShare =
+                std::clamp(static_cast<double>(busy - mine) / static_cast<double>(interval), 0.0, 1.0);
+    }
+}
+
+// Workers: every non-parent process seen up to the cursor, in ProcId order,
+// with a killed pool worker's replacement (the next pool worker started after it died).
+void workerStats(const RunModel& m, const TraceMeta& meta, std::int64_t cut, RunStats& s, std::vector<WorkerStats>& ws) {
+    const auto& lanes = m.procs();
+    for (std::size_t p = 0; p < lanes.size(); ++p) {
+        const ProcLaneIndex& l = lanes[p];
+        WorkerStats& w = ws[p];
+        const bool started = l.startT != kNever && l.startT <= cut;
+        if (started) w.pid = static_cast<std::int64_t>(l.pid);
+        w.exited = l.exitT != kNever && l.exitT <= cut;
+        if (w.exited) {
+            w.exitCode = l.exitCode;
+            w.killed = l.exitCode < 0;
+        }
+        w.killRequested = l.killRequestT <= cut;
+        if (started) w.aliveNs = unpaused(m.pauses(), l.startT, w.exited ? l.exitT : cut);
+        w.idleNs = std::max<std::int64_t>(0, w.aliveNs - w.inTaskNs);
+        if (!isWorkerRole(meta, p) || l.firstT > cut) continue;   // no event from it up to the cursor
+        w.proc = static_cast<ProcId>(p);
+        w.name = procName(meta, static_cast<ProcId>(p));
+        w.role = p < meta.procs.size() ? meta.procs[p].role : ProcRole::Process;
+        s.workers.push_back(w);
+    }
+    std::vector<bool> used(lanes.size(), false);
+    for (auto& w : s.workers) {
+        if (!w.killed || w.role != ProcRole::PoolWorker) continue;
+        const std::int64_t died = lanes[w.proc].exitT;
+        ProcId best = 0;
+        std::int64_t bt = kNever;
+        for (const auto& o : s.workers) {
+            const std::int64_t st = lanes[o.proc].startT;
+            if (o.role == ProcRole::PoolWorker && st != kNever && st <= cut && st >= died && !used[o.proc] && st < bt) {
+                best = o.proc;
+                bt = st;
+            }
+        }
+        if (best) {
+            used[best] = true;
+            w.replacedBy = procName(meta, best);
+        }
+    }
+}
 
 } // namespace
 
+double unpausedNs(const RunModel& model, std::int64_t t0, std::int64_t t1) {
+    return static_cast<double>(unpaused(model.pauses(), t0, t1));
+}
+
 double unpausedNs(const Trace& trace, std::int64_t t0, std::int64_t t1) {
-    if (t1 <= t0) return 0;
-    std::size_t n = trace.lowerBound(t1 == INT64_MAX ? t1 : t1 + 1);
-    return static_cast<double>(unpaused(pauseIntervals(trace, n, t1), t0, t1));
+    RunModel m;
+    m.update(trace);
+    return unpausedNs(m, t0, t1);
 }
 
 // [SECTION] computeStats ---------------------------------------------------------
 
 RunStats computeStats(const Trace& tr, std::optional<std::int64_t> atNs) {
+    RunModel m;
+    m.update(tr);
+    return computeStats(m, tr, atNs);
+}
+
+RunStats computeStats(const RunModel& m, const Trace& tr, std::optional<std::int64_t> atNs) {
     RunStats s;
     const TraceMeta meta = tr.meta();
-    const std::size_t total = tr.size();
-    const std::size_t n = atNs ? tr.lowerBound(*atNs == INT64_MAX ? *atNs : *atNs + 1, total) : total;
     const std::int64_t zero = tr.zero();
-    const std::int64_t cut = atNs ? *atNs : (n ? tr[n - 1].t : zero);
+    // Without a cursor: everything the model has consumed, up to its last event.
+    const std::int64_t cut = atNs ? *atNs : (m.consumed() ? m.now() : zero);
 
     s.scenario = meta.scenario;
     s.title = meta.title;
     s.work = meta.work;
-    s.finished = meta.finished && n == total;
+    s.finished = meta.finished && m.consumed() == tr.size() && (!atNs || *atNs >= m.now());
     s.atNs = atNs;
     s.timeScale = meta.timeScale;
     s.totalCores = meta.totalCores;
@@ -106,215 +203,23 @@ RunStats computeStats(const Trace& tr, std::optional<std::int64_t> atNs) {
     s.coreSource = meta.coreSource;
     s.clampedEvents = tr.clampedEvents();
 
-    const auto pauses = pauseIntervals(tr, n, cut);
-    // Sized up front so references into them stay valid during the pass.
-    std::size_t nProcs = meta.procs.size();
-    for (std::size_t i = 0; i < n; ++i) {
-        nProcs = std::max<std::size_t>(nProcs, tr[i].proc + 1u);
-        if (tr[i].kind == EventKind::KillRequest && tr[i].obj >= 0 && tr[i].obj <= 0xffff)
-            nProcs = std::max<std::size_t>(nProcs, static_cast<std::size_t>(tr[i].obj) + 1u);
-    }
-    std::vector<ProcState> ps(nProcs);
-    std::vector<WorkerStats> ws(nProcs);
-    auto proc = [&](ProcId p) -> std::pair<ProcState&, WorkerStats&> { return {ps[p], ws[p]}; };
-    auto procName = [&](ProcId p) {
-        return p < meta.procs.size() ? meta.procs[p].name : "process " + std::to_string(p);
-    };
-
-    std::map<int, std::vector<Interval>> coreSpans;                       // worker on-CPU spans per core
-    struct Load { std::int64_t t0, t1, busy; };
-    std::map<int, std::vector<Load>> coreLoads;
-    std::set<std::int32_t> failedTasks;
-    std::int64_t runEnd = cut;
-    bool haveStart = false;
-    std::int64_t firstStart = 0, lastEnd = 0;
-    int maxCore = -1;
-
-    auto closeCpu = [&](ProcState& st, WorkerStats& w, std::int64_t t) {
-        if (!st.onCpu) return;
-        st.onCpu = false;
-        if (t > st.cpuT) {
-            w.onCpuNs += t - st.cpuT;
-            coreSpans[st.cpuCore].emplace_back(st.cpuT, t);
-        }
-    };
-    auto failTask = [&](std::int32_t idx, std::uint64_t nameId, const std::string& why) {
-        if (!failedTasks.insert(idx).second) return false;
-        ++s.tasksFailed;
-        std::string name(tr.string(nameId));
-        s.failures.push_back("task " + (name.empty() ? "#" + std::to_string(idx) : name) + " failed: " + why);
-        return true;
-    };
-
-    for (std::size_t i = 0; i < n; ++i) {
-        const Event& e = tr[i];
-        auto [st, w] = proc(e.proc);
-        st.seen = true;
-        switch (e.kind) {
-        case EventKind::ProcStart:
-            st.started = true;
-            st.startT = e.t;
-            w.pid = static_cast<std::int64_t>(e.a);
-            break;
-        case EventKind::ProcExit:
-            st.exited = true;
-            st.exitT = e.t;
-            w.exited = true;
-            w.exitCode = static_cast<std::int64_t>(e.a);
-            w.killed = w.exitCode < 0;
-            if (st.inTask) {   // died mid-task: the task failed with it
-                st.inTask = false;
-                s.sequentialNs += st.taskNominal;
-                w.inTaskNs += unpaused(pauses, st.taskT, e.t);
-                ++w.tasksFailed;
-                failTask(st.taskIdx, st.taskName, procName(e.proc) + " died while running it");
-            }
-            closeCpu(st, w, e.t);
-            if (w.killed)
-                s.failures.push_back(procName(e.proc) + " (pid " + std::to_string(w.pid) + ") was killed by " +
-                                     signalName(static_cast<int>(-w.exitCode)) + " (signal " +
-                                     std::to_string(-w.exitCode) + ")");
-            break;
-        case EventKind::TaskStart:
-            st.inTask = true;
-            st.taskT = e.t;
-            st.taskIdx = e.obj;
-            st.taskName = e.a;
-            ++s.tasksStarted;
-            st.taskNominal = static_cast<std::int64_t>(e.b);
-            if (!haveStart) { haveStart = true; firstStart = e.t; }
-            break;
-        case EventKind::TaskEnd:
-            if (st.inTask) {
-                st.inTask = false;
-                s.sequentialNs += st.taskNominal;
-                w.inTaskNs += unpaused(pauses, st.taskT, e.t);
-                lastEnd = std::max(lastEnd, e.t);
-                if (e.flags & 1) {
-                    ++w.tasksFailed;
-                    failTask(e.obj, e.a, (e.flags & 2) ? procName(e.proc) + " died while running it"
-                                                     : "it raised on " + procName(e.proc));
-                } else {
-                    ++w.tasksDone;
-                    ++s.tasksDone;
-                }
-            } else if (e.flags & 1) {
-                // Written on behalf of a worker that already died: count the task once.
-                failTask(e.obj, e.a, "reported by " + procName(e.proc));
-            }
-            break;
-        case EventKind::CoreIn:
-            closeCpu(st, w, e.t);
-            st.onCpu = true;
-            st.cpuCore = e.obj;
-            st.cpuT = e.t;
-            maxCore = std::max(maxCore, e.obj);
-            break;
-        case EventKind::CoreOut:
-            if (st.onCpu) closeCpu(st, w, e.t);
-            maxCore = std::max(maxCore, e.obj);
-            break;
-        case EventKind::CoreLoad:
-            coreLoads[e.obj].push_back({e.t - static_cast<std::int64_t>(e.b), e.t, static_cast<std::int64_t>(e.a)});
-            maxCore = std::max(maxCore, e.obj);
-            break;
-        case EventKind::RunEnd: runEnd = e.t; break;
-        case EventKind::KillRequest: {
-            if (e.obj >= 0 && e.obj <= 0xffff) proc(static_cast<ProcId>(e.obj)).second.killRequested = true;
-            break;
-        }
-        case EventKind::Lost: s.lostEvents += e.a; break;
-        default: break;
-        }
-    }
-
-    // Close what is still open at the cursor.
-    bool openTask = false;
-    for (std::size_t p = 0; p < ps.size(); ++p) {
-        auto& st = ps[p];
-        auto& w = ws[p];
-        if (st.inTask) {
-            // A task still running at the cursor counts for the part of its
-            // nominal duration already elapsed, so a mid-run speedup is honest.
-            const std::int64_t elapsed = unpaused(pauses, st.taskT, cut);
-            w.inTaskNs += elapsed;
-            s.sequentialNs += std::min(st.taskNominal, elapsed);
-            openTask = true;
-        }
-        closeCpu(st, w, cut);
-        if (st.started) w.aliveNs = unpaused(pauses, st.startT, st.exited ? st.exitT : cut);
-        w.idleNs = std::max<std::int64_t>(0, w.aliveNs - w.inTaskNs);
-    }
-
-    s.runSpanNs = unpaused(pauses, zero, runEnd);
+    const std::int64_t runEnd = m.runEndT() != kNever && m.runEndT() <= cut ? m.runEndT() : cut;
+    s.runSpanNs = unpaused(m.pauses(), zero, runEnd);
     s.pausedNs = std::max<std::int64_t>(0, (runEnd - zero) - s.runSpanNs);
-    if (haveStart) {
-        s.hasMakespan = true;
-        std::int64_t end = openTask ? std::max(lastEnd, cut) : lastEnd;
-        s.makespanNs = unpaused(pauses, firstStart, std::max(end, firstStart));
-    }
 
-    // Workers: every non-parent process the prefix mentions, in ProcId order.
-    for (std::size_t p = 0; p < ws.size(); ++p) {
-        ProcRole role = p < meta.procs.size() ? meta.procs[p].role : ProcRole::Process;
-        if (role == ProcRole::Parent || role == ProcRole::ForkServer || p == kParentProc || !ps[p].seen) continue;
-        ws[p].proc = static_cast<ProcId>(p);
-        ws[p].name = procName(static_cast<ProcId>(p));
-        ws[p].role = role;
-        s.workers.push_back(ws[p]);
-    }
-    // A killed pool worker's replacement: the next pool worker started after it died.
-    std::set<ProcId> used;
-    for (auto& w : s.workers) {
-        if (!w.killed || w.role != ProcRole::PoolWorker) continue;
-        const ProcId best = [&] {
-            ProcId b = 0;
-            std::int64_t bt = INT64_MAX;
-            for (const auto& o : s.workers) {
-                const auto& os = ps[o.proc];
-                if (o.role == ProcRole::PoolWorker && os.started && os.startT >= ps[w.proc].exitT && !used.count(o.proc) &&
-                    os.startT < bt) { b = o.proc; bt = os.startT; }
-            }
-            return b;
-        }();
-        if (best) { used.insert(best); w.replacedBy = procName(best); }
-    }
+    std::vector<WorkerStats> ws(std::max<std::size_t>(m.procs().size(), 1));
+    taskStats(m, tr, cut, s, ws);
+    cpuStats(m, cut, std::max(meta.totalCores, static_cast<int>(m.cores().size())), s, ws);
+    workerStats(m, meta, cut, s, ws);
 
     s.workerCount = meta.workers > 0 ? meta.workers : static_cast<int>(s.workers.size());
     if (s.hasMakespan && s.makespanNs > 0) {
         s.speedup = static_cast<double>(s.sequentialNs) / static_cast<double>(s.makespanNs);
         if (s.workerCount > 0) s.efficiency = s.speedup / s.workerCount;
     }
-
-    // Cores.
-    int nCores = std::max(meta.totalCores, maxCore + 1);
-    for (int c = 0; c < nCores; ++c) {
-        CoreStats cs;
-        cs.core = c;
-        auto& spans = coreSpans[c];
-        std::sort(spans.begin(), spans.end());
-        for (const auto& [a, b] : spans) cs.workersOnCpuNs += b - a;
-        if (s.runSpanNs > 0) cs.utilisation = std::min(1.0, static_cast<double>(cs.workersOnCpuNs) / static_cast<double>(s.runSpanNs));
-        auto it = coreLoads.find(c);
-        if (it != coreLoads.end()) {
-            std::int64_t busy = 0, interval = 0, mine = 0;
-            for (const auto& l : it->second) {
-                busy += l.busy;
-                interval += l.t1 - l.t0;
-                // spans are sorted and do not overlap on one core: start at the
-                // first span that could reach into the window.
-                auto first = std::lower_bound(spans.begin(), spans.end(), Interval{l.t0, INT64_MIN},
-                                              [](const Interval& x, const Interval& y) { return x.first < y.first; });
-                if (first != spans.begin()) --first;
-                for (auto sp = first; sp != spans.end() && sp->first < l.t1; ++sp) mine += overlap(sp->first, sp->second, l.t0, l.t1);
-            }
-            if (interval > 0)
-                cs.otherShare = std::clamp(static_cast<double>(busy - mine) / static_cast<double>(interval), 0.0, 1.0);
-        }
-        s.cores.push_back(cs);
-    }
-    if (s.lostEvents)
-        s.failures.push_back(std::to_string(s.lostEvents) + " events were lost (a trace ring overflowed)");
+    for (const LossRecord& l : m.losses())
+        if (l.t <= cut) s.lostEvents += l.count;
+    for (Failure& f : describeFailures(m, tr, cut)) s.failures.push_back(std::move(f.text));
     return s;
 }
 
@@ -356,7 +261,7 @@ std::string table(const std::vector<std::vector<std::string>>& rows, const std::
 std::string statsToJson(const RunStats& s) {
     using nlohmann::json;
     json j;
-    j["schema"] = "parviz-summary/1";
+    j["schema"] = "parviz-summary/2";
     j["scenario"] = s.scenario;
     j["title"] = s.title;
     j["work"] = s.work;
@@ -373,7 +278,13 @@ std::string statsToJson(const RunStats& s) {
     j["speedup"] = s.hasMakespan ? json(s.speedup) : json(nullptr);
     j["efficiency"] = s.hasMakespan ? json(s.efficiency) : json(nullptr);
     j["worker_count"] = s.workerCount;
-    j["tasks"] = {{"started", s.tasksStarted}, {"done", s.tasksDone}, {"failed", s.tasksFailed}};
+    j["tasks"] = {{"started", s.tasksStarted}, {"done", s.tasksDone}, {"failed", s.tasksFailed},
+                  {"killed", s.tasksKilled}, {"running", s.tasksRunning}, {"end_lost", s.tasksEndLost}};
+    json failedTasks = json::array();
+    for (const auto& f : s.failedTasks)
+        failedTasks.push_back({{"name", f.name}, {"index", f.index}, {"worker", f.worker}, {"outcome", f.outcome},
+                               {"nominal_s", sec(f.nominalNs)}});
+    j["failed_tasks"] = failedTasks;
     json workers = json::array();
     for (const auto& w : s.workers) {
         workers.push_back({
@@ -406,14 +317,18 @@ std::string formatSummary(const RunStats& s) {
     std::vector<std::vector<std::string>> head;
     if (s.hasMakespan) {
         head.push_back({"makespan", secs(s.makespanNs), "first task start to last task end, pauses excluded"});
-        head.push_back({"sequential", secs(s.sequentialNs), "the tasks' nominal durations, one after another"});
+        head.push_back({"sequential", secs(s.sequentialNs), "the completed tasks' nominal durations, one after another"});
         head.push_back({"speedup", fmt("%.2fx", s.speedup), "sequential / makespan"});
         head.push_back({"efficiency", pct(s.efficiency), "speedup / " + std::to_string(s.workerCount) + " workers"});
     } else {
         head.push_back({"makespan", "-", "no task ran"});
     }
-    head.push_back({"tasks", std::to_string(s.tasksStarted) + " started, " + std::to_string(s.tasksDone) + " done, " +
-                                 std::to_string(s.tasksFailed) + " failed", ""});
+    std::string tasks = std::to_string(s.tasksStarted) + " started, " + std::to_string(s.tasksDone) + " done, " +
+                        std::to_string(s.tasksFailed) + " failed";
+    if (s.tasksKilled) tasks += " (" + std::to_string(s.tasksKilled) + " with their worker)";
+    if (s.tasksRunning) tasks += ", " + std::to_string(s.tasksRunning) + " running";
+    if (s.tasksEndLost) tasks += ", " + std::to_string(s.tasksEndLost) + " whose end was lost";
+    head.push_back({"tasks", tasks, s.tasksFailed ? "failed tasks are not in the sequential time" : ""});
     if (s.pausedNs > 0) head.push_back({"paused", secs(s.pausedNs), ""});
     if (s.timeScale != 1.0) head.push_back({"time scale", fmt("%g", s.timeScale), "times below are real seconds"});
     o << table(head, "  ");

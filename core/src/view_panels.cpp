@@ -10,13 +10,6 @@
 
 namespace parviz {
 
-std::string procName(const TraceMeta& meta, ProcId p) {
-    if (p < meta.procs.size() && !meta.procs[p].name.empty()) return meta.procs[p].name;
-    if (p == kParentProc) return "MainProcess";
-    if (p == kNoProc) return "?";
-    return "Process-" + std::to_string(p);
-}
-
 namespace {
 
 // Number of elements of a time-sorted vector whose key <= t.
@@ -38,8 +31,8 @@ std::string objectName(const std::vector<ObjectInfo>& objs, std::int32_t id, con
 }
 
 std::string preview(const Trace& trace, std::uint64_t id, std::uint64_t item) {
-    std::string_view s = trace.string(id);
-    if (!s.empty()) return std::string(s);
+    std::string s = readableValue(trace.string(id));   // wire bytes never reach the screen
+    if (!s.empty()) return s;
     return "#" + std::to_string(item);
 }
 
@@ -242,21 +235,6 @@ CodeView buildCodeView(const TimelineIndex& index, const Trace& trace, const std
     return v;
 }
 
-// ---------------------------------------------------------------------------
-namespace {
-
-std::string signalName(std::int64_t sig) {
-    switch (sig) {
-    case SIGKILL: return "SIGKILL";
-    case SIGTERM: return "SIGTERM";
-    case SIGSEGV: return "SIGSEGV";
-    case SIGABRT: return "SIGABRT";
-    case SIGINT: return "SIGINT";
-    default: return "signal " + std::to_string(sig);
-    }
-}
-
-} // namespace
 
 Caption buildCaption(const TimelineIndex& index, const Trace& trace, std::int64_t t) {
     Caption c;
@@ -282,8 +260,7 @@ Caption buildCaption(const TimelineIndex& index, const Trace& trace, std::int64_
     switch (e.kind) {
     case EventKind::ProcStart: text = who + " started (pid " + std::to_string(e.a) + ")"; break;
     case EventKind::ProcExit: {
-        auto code = static_cast<std::int64_t>(e.a);
-        text = code < 0 ? who + " was killed by " + signalName(-code) : who + " exited with code " + std::to_string(code);
+        text = who + " " + describeExitCode(static_cast<std::int64_t>(e.a));
         break;
     }
     case EventKind::TaskStart: text = who + " started " + str(e.a, "a task"); break;
@@ -320,7 +297,7 @@ Caption buildCaption(const TimelineIndex& index, const Trace& trace, std::int64_
     case EventKind::RunEnd: text = "The run ended"; break;
     case EventKind::KillRequest:
         text = who + " asked to kill " + procName(meta, static_cast<ProcId>(e.obj)) + " with " +
-               signalName(static_cast<std::int64_t>(e.a));
+               signalName(static_cast<int>(e.a));
         break;
     default: text = who + " " + toString(e.kind); break;
     }

@@ -83,10 +83,12 @@ TEST_CASE("stats at a time cursor see only the prefix and count open tasks up to
     CHECK(s.workers[1].inTaskNs == sec(2.5));
     CHECK(s.workers[1].tasksDone == 1);
     CHECK_FALSE(s.workers[0].exited);
-    // Sequential work so far: B (2 s) done, plus the elapsed parts of A (2.5 s)
-    // and C (0.5 s) — not their whole nominal lengths, so speedup stays <= 2.
-    CHECK(s.sequentialNs == sec(5.0));
-    CHECK(s.speedup == Approx(2.0));
+    // parviz-summary/2: mid-run, sequential counts only the tasks finished by
+    // the cursor (B, 2 s); the elapsed parts of A and C count nothing yet.
+    CHECK(s.tasksRunning == 2);
+    CHECK(s.sequentialNs == sec(2.0));
+    CHECK(s.speedup == 2.0 / 2.5);
+    CHECK(s.efficiency == 2.0 / 2.5 / 2);
 
     RunStats before = computeStats(*tr, kZero - 1);
     CHECK_FALSE(before.hasMakespan);
@@ -129,12 +131,20 @@ TEST_CASE("the summary JSON holds the documented fields with the same numbers", 
     auto tr = test::tutorialPoolTrace({.killWorker1At = 2.5});
     RunStats s = computeStats(*tr);
     auto j = nlohmann::json::parse(statsToJson(s));
-    CHECK(j["schema"] == "parviz-summary/1");
+    CHECK(j["schema"] == "parviz-summary/2");
     CHECK(j["scenario"] == "pool");
     CHECK(j["makespan_s"].get<double>() == Approx(6.0));
-    CHECK(j["sequential_s"].get<double>() == Approx(11.0));
-    CHECK(j["speedup"].get<double>() == Approx(11.0 / 6.0));
+    // parviz-summary/2: the killed task A (5 s nominal) is not in sequential: B + C + D.
+    CHECK(j["sequential_s"].get<double>() == 6.0);
+    CHECK(j["speedup"].get<double>() == 1.0);
+    CHECK(j["efficiency"].get<double>() == 0.5);
     CHECK(j["tasks"]["failed"] == 1);
+    CHECK(j["tasks"]["killed"] == 1);
+    REQUIRE(j["failed_tasks"].size() == 1);
+    CHECK(j["failed_tasks"][0]["name"] == "A");
+    CHECK(j["failed_tasks"][0]["worker"] == "ForkPoolWorker-1");
+    CHECK(j["failed_tasks"][0]["outcome"] == "worker died");
+    CHECK(j["failed_tasks"][0]["nominal_s"].get<double>() == 5.0);
     CHECK(j["core_source"] == "perf context-switch records");
     REQUIRE(j["workers"].size() == 3);
     CHECK(j["workers"][0]["name"] == "ForkPoolWorker-1");
@@ -146,7 +156,9 @@ TEST_CASE("the summary JSON holds the documented fields with the same numbers", 
     REQUIRE(j["cores"].size() == 2);
     CHECK(j["cores"][0]["other_share"].get<double>() == Approx(0.25));
     CHECK(j["cores"][1]["other_share"].is_null());
-    CHECK(j["failures"].size() == 2);
+    // The killed task is named once: one line says the task, the worker and the signal.
+    REQUIRE(j["failures"].size() == 1);
+    CHECK(j["failures"][0] == "task A failed: ForkPoolWorker-1 (pid 1001) was killed by SIGKILL (signal 9) while running it");
 }
 
 TEST_CASE("the human summary shows makespan, speedup, every worker and every core in aligned columns", "[stats]") {

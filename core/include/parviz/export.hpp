@@ -1,6 +1,6 @@
 #pragma once
 // Export a run as Chrome Trace Event JSON, which Perfetto (ui.perfetto.dev)
-// and chrome://tracing open. A pure function of the Trace.
+// and chrome://tracing open. A pure function of the run model (run_model.hpp).
 //
 // What the file holds (tests/core/test_export.cpp checks each rule):
 // - one lane per process: pid = tid = the OS pid (ProcStart.a), named by
@@ -21,7 +21,12 @@
 // - a synthetic process "CPU cores" (pid kCoresPid), one thread per core
 //   (tid = core + 1), holding each worker's measured on-CPU spans, named by worker;
 // - instant events for a lock whose owner died and for a worker that ended by
-//   a signal ("cat":"failure").
+//   a signal ("cat":"failure");
+// - queue values as readable text (readableValue(): the pool's task names,
+//   results and "sentinel", never wire bytes);
+// - otherData.failures: the same lines as the summary's failures
+//   (describeFailures()), each failure once.
+#include "parviz/run_model.hpp"
 #include "parviz/trace.hpp"
 
 #include <cstdint>
@@ -35,6 +40,8 @@ inline constexpr std::int64_t kCoresPid = 0x7ffffff0;
 // Used for a process whose ProcStart (and so its OS pid) is not in the trace.
 inline constexpr std::int64_t kUnknownPidBase = 0x7fff0000;
 
+void writeChromeTrace(const RunModel& model, const Trace& trace, std::ostream& out);
+// Convenience: builds a model over the whole trace first.
 void writeChromeTrace(const Trace& trace, std::ostream& out);
 // Writes to a file atomically (file_io.hpp: a temporary file renamed over the
 // target); throws std::runtime_error (FileError) naming the file when it cannot.

@@ -72,6 +72,9 @@ struct MapOptions {
     std::optional<std::size_t> chunksize;   // nullopt = CPython's default: ceil(len / (4 * processes))
     std::vector<std::string> names;         // task names for the trace (default: item preview)
     std::vector<std::int64_t> nominalNs;    // nominal durations for speedup (default 0)
+    // How each item reads in the trace's view of the task queue, e.g. the
+    // tutorial's work_data ['A', 5] (default: its name). Text only; never sent to workers.
+    std::vector<std::string> labels;
 };
 
 // chunksize, extra = divmod(n, 4 * processes); if extra: chunksize += 1 (at least 1)

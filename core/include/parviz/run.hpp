@@ -47,7 +47,10 @@ public:
     RunStatus status() const noexcept;
     std::shared_ptr<Trace> trace() const;       // readable while the run goes on
     const Scenario& scenario() const noexcept;
-    // Failures seen (a task raised, a worker was killed), one line each.
+    // Failures the trace cannot show (the run itself broke: an exception), one
+    // line each. Everything the trace shows — a task that failed, a process
+    // that exited non-zero, lost events — comes from describeFailures() of the
+    // run model (run_model.hpp); status() is Failed when either list is non-empty.
     std::vector<std::string> failures() const;
 
 private:

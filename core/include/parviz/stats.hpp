@@ -1,13 +1,18 @@
 #pragma once
 // Run statistics: the measures of a run, defined once and used by the CLI
 // summary, --summary-json, the Stats panel and the sweep table. Every function
-// here is a pure function of the Trace (and an optional time cursor), so the
-// terminal, the window and a saved run can never disagree.
+// here is a pure function of the run model (run_model.hpp) and an optional
+// time cursor, so the terminal, the window and a saved run can never disagree.
 //
-// Definitions (docs/summary-json.md repeats them for users):
+// Definitions (docs/summary-json.md repeats them for users, schema
+// parviz-summary/2):
 // - unpaused time: wall time minus the RunPause -> RunResume intervals;
-// - makespan: first TaskStart to last TaskEnd, unpaused;
-// - sequential: the sum of the tasks' nominal durations (TaskStart.b, run ns);
+// - makespan: first task start to the last task end (any outcome), unpaused;
+//   while a task is still running at the cursor, to the cursor;
+// - sequential: the sum of the nominal durations (TaskStart.b, run ns) of the
+//   tasks that COMPLETED by the cursor. Failed and killed tasks are counted
+//   and listed apart (failedTasks) and add nothing; a running task adds
+//   nothing until it completes. No clamping anywhere;
 // - speedup = sequential / makespan; efficiency = speedup / workers;
 // - a worker's in-task time: TaskStart -> TaskEnd, unpaused; its on-CPU time:
 //   the sum of its CoreIn -> CoreOut spans (measured by the OS); its idle time:
@@ -16,6 +21,7 @@
 //   (RunStart to RunEnd or the cursor, unpaused); its other-process share: the
 //   busy fraction from CoreLoad samples minus what the workers used in the
 //   same windows.
+#include "parviz/run_model.hpp"
 #include "parviz/trace.hpp"
 
 #include <cstdint>
@@ -50,6 +56,15 @@ struct CoreStats {
     std::optional<double> otherShare;        // 0..1; nullopt without CoreLoad samples
 };
 
+// A task that failed, listed apart from the sequential sum.
+struct FailedTask {
+    std::string name;                 // task name, "#<index>" when it has none
+    std::int32_t index = 0;
+    std::string worker;               // the worker it ran on
+    std::string outcome;              // "raised" or "worker died" (toString(TaskOutcome))
+    std::int64_t nominalNs = 0;       // its nominal duration, not counted in sequential
+};
+
 struct RunStats {
     std::string scenario, title, work;
     bool finished = false;            // the trace is complete and no cursor cut it
@@ -62,27 +77,35 @@ struct RunStats {
     std::int64_t pausedNs = 0;        // paused time inside the run span
     bool hasMakespan = false;         // at least one task started
     std::int64_t makespanNs = 0;      // unpaused; open tasks count up to the cursor
-    std::int64_t sequentialNs = 0;    // sum of nominal task durations
+    std::int64_t sequentialNs = 0;    // sum of the COMPLETED tasks' nominal durations
     double speedup = 0;               // 0 without makespan
     double efficiency = 0;            // speedup / workers
     int workerCount = 0;              // meta.workers, or the workers seen
     int tasksStarted = 0, tasksDone = 0, tasksFailed = 0;
+    int tasksKilled = 0;              // of tasksFailed: lost with their worker
+    int tasksRunning = 0;             // started, not ended at the cursor
+    int tasksEndLost = 0;             // ended by a lost TaskEnd (neither done nor failed)
+    std::vector<FailedTask> failedTasks;   // each failed task once, in start order
 
     std::vector<WorkerStats> workers;   // in ProcId order
     std::vector<CoreStats> cores;       // one per core, 0..n-1
     std::uint64_t lostEvents = 0;       // sum of Lost events
     std::uint64_t clampedEvents = 0;    // out-of-order events the trace clamped
-    std::vector<std::string> failures;  // one line each: a failed task, a killed worker
+    std::vector<std::string> failures;  // describeFailures(): one line per failure, losses last
 };
 
 // Wall time in [t0, t1] (absolute, the Event::t clock) minus the paused
-// intervals the trace records up to t1. 0 when t1 <= t0.
-double unpausedNs(const Trace& trace, std::int64_t t0, std::int64_t t1);
+// intervals the model records up to t1. 0 when t1 <= t0.
+double unpausedNs(const RunModel& model, std::int64_t t0, std::int64_t t1);
+double unpausedNs(const Trace& trace, std::int64_t t0, std::int64_t t1);   // builds a model: O(trace)
 
-// Stats over the events with t <= atNs (absolute); all of them without atNs.
+// Stats over what happened at times <= atNs (absolute); everything the model
+// has consumed without atNs. O(records), never a pass over the events.
+RunStats computeStats(const RunModel& model, const Trace& trace, std::optional<std::int64_t> atNs = {});
+// Convenience: builds a model over the whole trace first.
 RunStats computeStats(const Trace& trace, std::optional<std::int64_t> atNs = {});
 
-// The --summary-json document (schema "parviz-summary/1", docs/summary-json.md).
+// The --summary-json document (schema "parviz-summary/2", docs/summary-json.md).
 std::string statsToJson(const RunStats& s);
 // The summary `parviz run` prints: an aligned table, several lines, ending in '\n'.
 std::string formatSummary(const RunStats& s);

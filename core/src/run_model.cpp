@@ -1,13 +1,22 @@
-// TimelineIndex: turns the event stream into per-lane span rows, once per
-// event, so that per-frame builders only binary-search (views.hpp).
+// RunModel: the one interpreter of the event stream (run_model.hpp). Each
+// event is consumed once; per-frame builders, stats and the export read the
+// records it keeps.
 //
 // [SECTION] Colours and names
 // [SECTION] SpanRow
-// [SECTION] TimelineIndex
+// [SECTION] RunModel: update and lookups
+// [SECTION] RunModel: processes, pauses, tasks
+// [SECTION] RunModel: queues and locks
+// [SECTION] RunModel: cores
+// [SECTION] Failures and exit texts
+#include "parviz/run_model.hpp"
 #include "parviz/views.hpp"
 
 #include <algorithm>
 #include <bit>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
 
 namespace parviz {
 
@@ -158,9 +167,9 @@ void SpanRow::setLastState(LaneState st) noexcept {
 }
 
 // =============================================================================
-// [SECTION] TimelineIndex
+// [SECTION] RunModel: update and lookups
 // =============================================================================
-struct TimelineIndex::ProcCursor {
+struct RunModel::ProcCursor {
     bool alive = false;                 // seen and not exited
     bool stoppedBySignal = false;       // ProcStopped..ProcContinued
     LaneState programState = LaneState::None;   // from State events (None: never told)
@@ -168,18 +177,19 @@ struct TimelineIndex::ProcCursor {
     LaneState beforeLockWait = LaneState::None;
     std::int32_t core = -1;             // the core it is on, -1 if none
     std::vector<std::int32_t> heldLocks;  // innermost last
+    std::size_t openTask = SIZE_MAX;    // index into m_tasks of its running task
 };
 
-TimelineIndex::TimelineIndex() = default;
-TimelineIndex::~TimelineIndex() = default;
-TimelineIndex::TimelineIndex(TimelineIndex&&) noexcept = default;
-TimelineIndex& TimelineIndex::operator=(TimelineIndex&&) noexcept = default;
+RunModel::RunModel() = default;
+RunModel::~RunModel() = default;
+RunModel::RunModel(RunModel&&) noexcept = default;
+RunModel& RunModel::operator=(RunModel&&) noexcept = default;
 
-void TimelineIndex::reset() {
-    *this = TimelineIndex{};
+void RunModel::reset() {
+    *this = RunModel{};
 }
 
-bool TimelineIndex::update(const Trace& trace, std::size_t maxEvents) {
+bool RunModel::update(const Trace& trace, std::size_t maxEvents) {
     const std::size_t size = trace.size();
     std::size_t n = size;
     if (m_trace != &trace || n < m_consumed || (m_consumed > 0 && trace[0].t != m_firstT)) {
@@ -193,19 +203,19 @@ bool TimelineIndex::update(const Trace& trace, std::size_t maxEvents) {
     return n == size;
 }
 
-const QueueIndex* TimelineIndex::queue(std::int32_t id) const noexcept {
+const QueueIndex* RunModel::queue(std::int32_t id) const noexcept {
     for (const auto& q : m_queues)
         if (q.id == id) return &q;
     return nullptr;
 }
 
-const LockIndex* TimelineIndex::lock(std::int32_t id) const noexcept {
+const LockIndex* RunModel::lock(std::int32_t id) const noexcept {
     for (const auto& l : m_locks)
         if (l.id == id) return &l;
     return nullptr;
 }
 
-ProcLaneIndex& TimelineIndex::procLane(ProcId p) {
+ProcLaneIndex& RunModel::procLane(ProcId p) {
     if (p >= m_procs.size()) {
         std::size_t old = m_procs.size();
         m_procs.resize(std::size_t{p} + 1);
@@ -216,18 +226,18 @@ ProcLaneIndex& TimelineIndex::procLane(ProcId p) {
     return m_procs[p];
 }
 
-CoreLaneIndex& TimelineIndex::coreLane(std::int32_t c) {
+CoreLaneIndex& RunModel::coreLane(std::int32_t c) {
     auto i = static_cast<std::size_t>(std::max(c, 0));
     if (i >= m_cores.size()) {
         std::size_t old = m_cores.size();
         m_cores.resize(i + 1);
-        m_coreOwner.resize(i + 1, kNoProc);
+        m_coreCpu.resize(i + 1, SIZE_MAX);
         for (std::size_t k = old; k < m_cores.size(); ++k) m_cores[k].core = static_cast<std::int32_t>(k);
     }
     return m_cores[i];
 }
 
-QueueIndex& TimelineIndex::queueAt(std::int32_t id) {
+QueueIndex& RunModel::queueAt(std::int32_t id) {
     for (auto& q : m_queues)
         if (q.id == id) return q;
     m_queues.emplace_back();
@@ -235,7 +245,7 @@ QueueIndex& TimelineIndex::queueAt(std::int32_t id) {
     return m_queues.back();
 }
 
-LockIndex& TimelineIndex::lockAt(std::int32_t id) {
+LockIndex& RunModel::lockAt(std::int32_t id) {
     for (auto& l : m_locks)
         if (l.id == id) return l;
     m_locks.emplace_back();
@@ -244,7 +254,7 @@ LockIndex& TimelineIndex::lockAt(std::int32_t id) {
 }
 
 // The program row shows Stopped over whatever the program said, while stopped.
-void TimelineIndex::applyProgram(ProcId p, std::int64_t t) {
+void RunModel::applyProgram(ProcId p, std::int64_t t) {
     ProcCursor& c = m_cursors[p];
     if (!c.alive) return;
     bool stopped = c.stoppedBySignal || (m_paused && p != kParentProc);
@@ -256,7 +266,7 @@ void TimelineIndex::applyProgram(ProcId p, std::int64_t t) {
     row.push(openSpan(t, p, want));
 }
 
-void TimelineIndex::restoreAfterLockWait(ProcId p) {
+void RunModel::restoreAfterLockWait(ProcId p) {
     ProcCursor& c = m_cursors[p];
     if (c.lockImplied && c.programState == LaneState::WaitLock) c.programState = c.beforeLockWait;
     c.lockImplied = false;
@@ -297,21 +307,59 @@ static bool isCaptionWorthy(EventKind k) {
     }
 }
 
-void TimelineIndex::consume(const Trace& trace, std::size_t idx) {
+// The one switch that gives each event kind its meaning; each family's
+// pairing lives in its own consume* function below.
+void RunModel::consume(const Trace& trace, std::size_t idx) {
     const Event& e = trace[idx];
     m_now = e.t;
     const ProcId p = e.proc;
     ProcLaneIndex& lane = procLane(p);
     ProcCursor& cur = m_cursors[p];
-    const bool exited = lane.exitT != kNever;
     if (!lane.seen) {
         lane.seen = true;
+        lane.firstT = e.t;
         cur.alive = true;
     }
     const TimedEventRef ref{e.t, static_cast<std::uint32_t>(idx)};
     if (isAnchorable(e.kind)) m_anchors[p].push_back(ref);
     if (isCaptionWorthy(e.kind)) m_captions.push_back(ref);
 
+    switch (e.kind) {
+    case EventKind::ProcStart: case EventKind::ProcExit: case EventKind::ProcStopped: case EventKind::ProcContinued:
+    case EventKind::RunPause: case EventKind::RunResume: case EventKind::State: case EventKind::KillRequest:
+        consumeProc(e, lane, cur);
+        break;
+    case EventKind::TaskStart: case EventKind::TaskEnd:
+        consumeTask(e, lane, cur);
+        break;
+    case EventKind::QueuePut: case EventKind::QueueGet: case EventKind::QueueEmpty: case EventKind::QueueFull:
+        consumeQueue(e);
+        break;
+    case EventKind::LockWait: case EventKind::LockAcquire: case EventKind::LockTimeout: case EventKind::LockRelease:
+    case EventKind::LockOwnerDied:
+        consumeLock(e, lane, cur);
+        break;
+    case EventKind::CoreIn: case EventKind::CoreOut: case EventKind::CoreLoad:
+        consumeCore(e, lane, cur);
+        break;
+    case EventKind::Print: m_prints.push_back(ref); break;
+    case EventKind::Note: m_notes.push_back(ref); break;
+    case EventKind::RunStart: if (m_runStartT == kNever) m_runStartT = e.t; break;
+    case EventKind::RunEnd: m_runEndT = e.t; break;
+    case EventKind::Lost:
+        m_losses.push_back({e.t, static_cast<ProcId>(std::clamp<std::int32_t>(e.obj, 0, kNoProc - 1)), e.a});
+        if (e.obj >= 0 && e.obj < kNoProc) procLane(static_cast<ProcId>(e.obj)).lostEvents += e.a;
+        break;
+    case EventKind::QueueClose: break;   // nothing to pair: kept for captions and anchors
+    }
+}
+
+// =============================================================================
+// [SECTION] RunModel: processes, pauses, tasks
+// =============================================================================
+void RunModel::consumeProc(const Event& e, ProcLaneIndex& lane, ProcCursor& cur) {
+    const ProcId p = e.proc;
+    const bool exited = lane.exitT != kNever;
     switch (e.kind) {
     case EventKind::ProcStart:
         lane.pid = e.a;
@@ -323,10 +371,9 @@ void TimelineIndex::consume(const Trace& trace, std::size_t idx) {
         if (exited) break;
         lane.exitT = e.t;
         lane.exitCode = static_cast<std::int64_t>(e.a);
-        if (cur.core >= 0 && m_coreOwner[static_cast<std::size_t>(cur.core)] == p) {
-            m_cores[static_cast<std::size_t>(cur.core)].procs.closeOpen(e.t);
-            m_coreOwner[static_cast<std::size_t>(cur.core)] = kNoProc;
-        }
+        // A task still open at a clean exit lost its end; at a death it died with the worker.
+        if (cur.openTask != SIZE_MAX) endTask(cur, e.t, lane.exitCode < 0 ? TaskOutcome::WorkerDied : TaskOutcome::EndLost);
+        if (cur.core >= 0) cpuOut(p, cur.core, e.t, false);
         cur.core = -1;
         lane.os.closeOpen(e.t);
         lane.tasks.closeOpen(e.t);
@@ -351,29 +398,93 @@ void TimelineIndex::consume(const Trace& trace, std::size_t idx) {
         for (std::size_t q = 1; q < m_procs.size(); ++q) applyProgram(static_cast<ProcId>(q), e.t);
         break;
     }
-    case EventKind::TaskStart: {
-        lane.tasks.push(openSpan(e.t, p, LaneState::Task, e.obj, e.a));
-        break;
-    }
-    case EventKind::TaskEnd:
-        if (lane.tasks.hasOpen()) {
-            if (e.flags & 1) lane.tasks.setLastState(LaneState::TaskFailed);
-            lane.tasks.closeOpen(e.t);
-        }
-        break;
     case EventKind::State:
         if (exited) break;
         cur.programState = fromWorkerState(e.obj);
         cur.lockImplied = false;
         applyProgram(p, e.t);
         break;
+    case EventKind::KillRequest: {
+        if (e.obj < 0 || e.obj >= kNoProc) break;
+        ProcLaneIndex& target = procLane(static_cast<ProcId>(e.obj));
+        if (target.killRequestT == kNever) {
+            target.killRequestT = e.t;
+            target.killSignal = static_cast<std::int32_t>(e.a);
+        }
+        break;
+    }
+    default: break;
+    }
+}
+
+void RunModel::endTask(ProcCursor& cur, std::int64_t t, TaskOutcome o) {
+    TaskRecord& r = m_tasks[cur.openTask];
+    r.t1 = std::max(t, r.t0);
+    r.outcome = o;
+    if (isFailure(o)) m_failedByIndex.emplace(r.index, cur.openTask);
+    cur.openTask = SIZE_MAX;
+}
+
+void RunModel::consumeTask(const Event& e, ProcLaneIndex& lane, ProcCursor& cur) {
+    const ProcId p = e.proc;
+    if (e.kind == EventKind::TaskStart) {
+        // A start while a task is open: the open one's TaskEnd was lost.
+        if (cur.openTask != SIZE_MAX) endTask(cur, e.t, TaskOutcome::EndLost);
+        TaskRecord r;
+        r.index = e.obj;
+        r.name = e.a;
+        r.proc = p;
+        r.t0 = e.t;
+        r.nominalNs = static_cast<std::int64_t>(e.b);
+        cur.openTask = m_tasks.size();
+        lane.taskIds.push_back(m_tasks.size());
+        m_tasks.push_back(r);
+        lane.tasks.push(openSpan(e.t, p, LaneState::Task, e.obj, e.a));
+        return;
+    }
+    // TaskEnd
+    const bool failed = (e.flags & 1) != 0;
+    if (cur.openTask != SIZE_MAX) {
+        endTask(cur, e.t, !failed ? TaskOutcome::Done : (e.flags & 2) ? TaskOutcome::WorkerDied : TaskOutcome::Raised);
+        if (lane.tasks.hasOpen()) {
+            if (failed) lane.tasks.setLastState(LaneState::TaskFailed);
+            lane.tasks.closeOpen(e.t);
+        }
+        return;
+    }
+    // No open task: a failure written on behalf of a worker that already died
+    // (or whose start was lost). Count it once per task index.
+    if (!failed || m_failedByIndex.count(e.obj)) return;
+    TaskRecord r;
+    r.index = e.obj;
+    r.name = e.a;
+    r.proc = p;
+    r.t1 = e.t;
+    r.outcome = (e.flags & 2) ? TaskOutcome::WorkerDied : TaskOutcome::Raised;
+    r.reportedBy = p;
+    m_failedByIndex.emplace(r.index, m_tasks.size());
+    lane.taskIds.push_back(m_tasks.size());
+    m_tasks.push_back(r);
+}
+
+// =============================================================================
+// [SECTION] RunModel: queues and locks
+// =============================================================================
+void RunModel::consumeQueue(const Event& e) {
+    const ProcId p = e.proc;
+    QueueIndex& q = queueAt(e.obj);
+    auto sample = [&](int delta) {
+        std::int64_t len = q.lengths.empty() ? 0 : q.lengths.back().length;
+        q.lengths.push_back({e.t, std::max<std::int64_t>(0, len + delta)});
+    };
+    switch (e.kind) {
     case EventKind::QueuePut: {
-        QueueIndex& q = queueAt(e.obj);
         auto it = q.byItem.find(e.a);
         if (it != q.byItem.end()) {   // its get came first (equal times): fill in the put
             QueueItemRecord& r = q.items[it->second];
             r.putProc = p;
             if (r.preview == kNoString) r.preview = e.b;
+            sample(+1);
             break;
         }
         QueueItemRecord r;
@@ -383,10 +494,10 @@ void TimelineIndex::consume(const Trace& trace, std::size_t idx) {
         r.putProc = p;
         q.byItem.emplace(e.a, q.items.size());
         q.items.push_back(r);
+        sample(+1);
         break;
     }
     case EventKind::QueueGet: {
-        QueueIndex& q = queueAt(e.obj);
         auto it = q.byItem.find(e.a);
         std::size_t k;
         if (it == q.byItem.end()) {   // a get with no put seen: pretend it was put now
@@ -406,18 +517,23 @@ void TimelineIndex::consume(const Trace& trace, std::size_t idx) {
         r.getProc = p;
         if (r.preview == kNoString) r.preview = e.b;
         q.getsByTime.push_back(k);
+        sample(-1);
         break;
     }
-    case EventKind::QueueEmpty:
-    case EventKind::QueueFull: {
-        QueueIndex& q = queueAt(e.obj);
+    default: {   // QueueEmpty / QueueFull
         bool empty = e.kind == EventKind::QueueEmpty;
         (empty ? q.emptyT : q.fullT).push_back(e.t);
         (empty ? q.emptyProc : q.fullProc).push_back(p);
         break;
     }
+    }
+}
+
+void RunModel::consumeLock(const Event& e, ProcLaneIndex& lane, ProcCursor& cur) {
+    const ProcId p = e.proc;
+    LockIndex& l = lockAt(e.obj);
+    switch (e.kind) {
     case EventKind::LockWait: {
-        LockIndex& l = lockAt(e.obj);
         if (l.waitsByProc.size() <= p) {
             l.waitsByProc.resize(std::size_t{p} + 1);
             l.waitPrefixByProc.resize(std::size_t{p} + 1);
@@ -437,7 +553,6 @@ void TimelineIndex::consume(const Trace& trace, std::size_t idx) {
     }
     case EventKind::LockAcquire:
     case EventKind::LockTimeout: {
-        LockIndex& l = lockAt(e.obj);
         bool acquired = e.kind == EventKind::LockAcquire;
         if (p < l.waitsByProc.size() && !l.waitsByProc[p].empty() && l.waitsByProc[p].back().endT == kOpenEnd) {
             auto& w = l.waitsByProc[p].back();
@@ -456,7 +571,6 @@ void TimelineIndex::consume(const Trace& trace, std::size_t idx) {
         break;
     }
     case EventKind::LockRelease: {
-        LockIndex& l = lockAt(e.obj);
         if (!l.holds.empty() && l.holds.back().releaseT == kOpenEnd && l.holds.back().proc == p)
             l.holds.back().releaseT = e.t;
         auto it = std::find(cur.heldLocks.rbegin(), cur.heldLocks.rend(), e.obj);
@@ -468,43 +582,61 @@ void TimelineIndex::consume(const Trace& trace, std::size_t idx) {
         }
         break;
     }
-    case EventKind::LockOwnerDied:
-        lockAt(e.obj).ownerDied.push_back({e.t, p, static_cast<ProcId>(e.a)});
-        break;
-    case EventKind::Print:
-        m_prints.push_back(ref);
-        break;
-    case EventKind::CoreIn: {
-        CoreLaneIndex& c = coreLane(e.obj);
-        auto ci = static_cast<std::size_t>(c.core);
-        if (cur.core >= 0 && cur.core != c.core && m_coreOwner[static_cast<std::size_t>(cur.core)] == p) {
-            // Its CoreOut from the previous core was lost.
-            m_cores[static_cast<std::size_t>(cur.core)].procs.closeOpen(e.t);
-            m_coreOwner[static_cast<std::size_t>(cur.core)] = kNoProc;
-        }
-        const Span s = openSpan(e.t, p, LaneState::OnCore, c.core);
-        c.procs.push(s);   // closes whoever was there (its CoreOut was lost)
-        m_coreOwner[ci] = p;
-        cur.core = c.core;
-        if (!exited) lane.os.push(s);
+    default:   // LockOwnerDied
+        l.ownerDied.push_back({e.t, p, static_cast<ProcId>(e.a)});
         break;
     }
-    case EventKind::CoreOut: {
-        CoreLaneIndex& c = coreLane(e.obj);
-        auto ci = static_cast<std::size_t>(c.core);
-        if (m_coreOwner[ci] == p) {
-            c.procs.closeOpen(e.t);
-            m_coreOwner[ci] = kNoProc;
-        }
-        if (cur.core == c.core) cur.core = -1;
+}
+
+// =============================================================================
+// [SECTION] RunModel: cores
+// =============================================================================
+// Ends whatever interval is open on `core` at t (its CoreOut may have been lost).
+void RunModel::closeCore(std::int32_t core, std::int64_t t, bool preempted) {
+    auto ci = static_cast<std::size_t>(core);
+    if (ci >= m_coreCpu.size() || m_coreCpu[ci] == SIZE_MAX) return;
+    CpuInterval& iv = m_cpu[m_coreCpu[ci]];
+    iv.t1 = std::max(t, iv.t0);
+    iv.preempted = preempted;
+    m_cores[ci].procs.closeOpen(t);
+    if (iv.proc < m_cursors.size() && m_cursors[iv.proc].core == core) m_cursors[iv.proc].core = -1;
+    m_coreCpu[ci] = SIZE_MAX;
+}
+
+void RunModel::cpuIn(ProcId p, std::int32_t core, std::int64_t t) {
+    CoreLaneIndex& c = coreLane(core);
+    ProcCursor& cur = m_cursors[p];
+    if (cur.core >= 0) closeCore(cur.core, t, false);   // its CoreOut from the previous core was lost
+    closeCore(c.core, t, false);                        // whoever was there: its CoreOut was lost
+    m_coreCpu[static_cast<std::size_t>(c.core)] = m_cpu.size();
+    m_procs[p].cpuIds.push_back(m_cpu.size());
+    m_cpu.push_back({t, kOpenEnd, p, c.core, false});
+    c.procs.push(openSpan(t, p, LaneState::OnCore, c.core));
+    cur.core = c.core;
+}
+
+void RunModel::cpuOut(ProcId p, std::int32_t core, std::int64_t t, bool preempted) {
+    coreLane(core);
+    auto ci = static_cast<std::size_t>(std::max(core, 0));
+    if (m_coreCpu[ci] != SIZE_MAX && m_cpu[m_coreCpu[ci]].proc == p) closeCore(core, t, preempted);
+    if (m_cursors[p].core == core) m_cursors[p].core = -1;
+}
+
+void RunModel::consumeCore(const Event& e, ProcLaneIndex& lane, ProcCursor& cur) {
+    const ProcId p = e.proc;
+    const bool exited = lane.exitT != kNever;
+    switch (e.kind) {
+    case EventKind::CoreIn:
+        cpuIn(p, std::max(e.obj, 0), e.t);
+        if (!exited) lane.os.push(openSpan(e.t, p, LaneState::OnCore, cur.core));
+        break;
+    case EventKind::CoreOut:
+        cpuOut(p, std::max(e.obj, 0), e.t, (e.flags & 1) != 0);
         lane.os.closeOpen(e.t);
-        if ((e.flags & 1) && !exited) {
-            lane.os.push(openSpan(e.t, p, LaneState::Runnable, c.core));
-        }
+        if ((e.flags & 1) && !exited) lane.os.push(openSpan(e.t, p, LaneState::Runnable, std::max(e.obj, 0)));
         break;
-    }
-    case EventKind::CoreLoad: {
-        CoreLaneIndex& c = coreLane(e.obj);
+    default: {   // CoreLoad
+        CoreLaneIndex& c = coreLane(std::max(e.obj, 0));
         auto window = static_cast<std::int64_t>(e.b);
         auto busy = static_cast<std::int64_t>(e.a);
         if (window <= 0) break;
@@ -517,9 +649,134 @@ void TimelineIndex::consume(const Trace& trace, std::size_t idx) {
         c.load.push(s, busy);
         break;
     }
-    default:
-        break;
     }
+}
+
+// =============================================================================
+// [SECTION] Failures and exit texts
+// =============================================================================
+const char* toString(TaskOutcome o) noexcept {
+    switch (o) {
+    case TaskOutcome::Running: return "running";
+    case TaskOutcome::Done: return "done";
+    case TaskOutcome::Raised: return "raised";
+    case TaskOutcome::WorkerDied: return "worker died";
+    case TaskOutcome::EndLost: return "end lost";
+    }
+    return "?";
+}
+
+std::string procName(const TraceMeta& meta, ProcId p) {
+    if (p < meta.procs.size() && !meta.procs[p].name.empty()) return meta.procs[p].name;
+    if (p == kParentProc) return "MainProcess";
+    if (p == kNoProc) return "?";
+    return "Process-" + std::to_string(p);
+}
+
+const char* signalName(int sig) noexcept {
+    switch (sig) {
+    case SIGHUP: return "SIGHUP";   case SIGINT: return "SIGINT";   case SIGQUIT: return "SIGQUIT";
+    case SIGILL: return "SIGILL";   case SIGABRT: return "SIGABRT"; case SIGBUS: return "SIGBUS";
+    case SIGFPE: return "SIGFPE";   case SIGKILL: return "SIGKILL"; case SIGSEGV: return "SIGSEGV";
+    case SIGPIPE: return "SIGPIPE"; case SIGALRM: return "SIGALRM"; case SIGTERM: return "SIGTERM";
+    case SIGSTOP: return "SIGSTOP"; case SIGCONT: return "SIGCONT";
+    default: return "signal";
+    }
+}
+
+std::string describeExitCode(std::int64_t code) {
+    if (code < 0)
+        return std::string("was killed by ") + signalName(static_cast<int>(-code)) + " (signal " +
+               std::to_string(-code) + ")";
+    return "exited with code " + std::to_string(code);
+}
+
+std::string describeExit(const std::string& name, std::int64_t pid, std::int64_t code) {
+    return name + " (pid " + std::to_string(pid) + ") " + describeExitCode(code);
+}
+
+std::string readableValue(std::string_view preview) {
+    std::string out;
+    out.reserve(preview.size());
+    for (char ch : preview) {
+        const auto u = static_cast<unsigned char>(ch);
+        if (u == 0) break;
+        if (u < 0x20 || u == 0x7f) {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\x%02x", u);
+            out += buf;
+        } else {
+            out += ch;
+        }
+    }
+    return out;
+}
+
+namespace {
+
+std::string taskLabel(const Trace& trace, const TaskRecord& r) {
+    std::string_view n = trace.string(r.name);
+    return n.empty() ? "#" + std::to_string(r.index) : std::string(n);
+}
+
+std::string taskFailureText(const RunModel& m, const Trace& trace, const TraceMeta& meta, const TaskRecord& r,
+                            std::int64_t cut) {
+    const std::string who = procName(meta, r.proc);
+    std::string why;
+    if (r.outcome == TaskOutcome::Raised) {
+        why = r.reportedBy != kNoProc && r.t0 == kNever ? "reported by " + who : "it raised on " + who;
+    } else {
+        const ProcLaneIndex* lane = r.proc < m.procs().size() ? &m.procs()[r.proc] : nullptr;
+        if (lane && lane->exitT != kNever && lane->exitT <= cut && lane->exitCode != 0)
+            why = describeExit(who, static_cast<std::int64_t>(lane->pid), lane->exitCode) + " while running it";
+        else
+            why = who + " died while running it";
+    }
+    return "task " + taskLabel(trace, r) + " failed: " + why;
+}
+
+ProcRole roleOf(const TraceMeta& meta, ProcId p) {
+    if (p == kParentProc) return ProcRole::Parent;
+    return p < meta.procs.size() ? meta.procs[p].role : ProcRole::Process;
+}
+
+} // namespace
+
+std::vector<Failure> describeFailures(const RunModel& m, const Trace& trace, std::int64_t cut) {
+    const TraceMeta meta = trace.meta();
+    std::vector<Failure> out;
+    const auto& tasks = m.tasks();
+    for (std::size_t i = 0; i < tasks.size(); ++i) {
+        const TaskRecord& r = tasks[i];
+        if (!isFailure(r.outcome) || r.t1 > cut) continue;
+        out.push_back({r.outcome == TaskOutcome::Raised ? FailureKind::TaskRaised : FailureKind::TaskWorkerDied, r.t1,
+                       r.proc, static_cast<std::int32_t>(i), taskFailureText(m, trace, meta, r, cut)});
+    }
+    // Plain processes that failed. A pool worker's death is a failure only
+    // through the task it took with it (CPython replaces an idle dead worker).
+    for (const ProcLaneIndex& lane : m.procs()) {
+        const ProcRole role = roleOf(meta, lane.proc);
+        if (role != ProcRole::Process || lane.exitT == kNever || lane.exitT > cut || lane.exitCode == 0) continue;
+        out.push_back({FailureKind::ProcessFailed, lane.exitT, lane.proc, -1,
+                       describeExit(procName(meta, lane.proc), static_cast<std::int64_t>(lane.pid), lane.exitCode)});
+    }
+    std::stable_sort(out.begin(), out.end(), [](const Failure& a, const Failure& b) { return a.t < b.t; });
+    std::uint64_t lost = 0;
+    std::int64_t lastLoss = 0;
+    for (const LossRecord& l : m.losses())
+        if (l.t <= cut) { lost += l.count; lastLoss = l.t; }
+    if (lost)
+        out.push_back({FailureKind::EventsLost, lastLoss, kNoProc, -1,
+                       std::to_string(lost) + " events were lost (a trace ring overflowed)"});
+    return out;
+}
+
+bool poolTaskLostWithWorker(const RunModel& m, const Trace& trace, std::int64_t cut) {
+    const TraceMeta meta = trace.meta();
+    for (const TaskRecord& r : m.tasks())
+        if (r.outcome == TaskOutcome::WorkerDied && r.t1 <= cut && roleOf(meta, r.proc) == ProcRole::PoolWorker)
+            return true;
+    return false;
 }
 
 } // namespace parviz
