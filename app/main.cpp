@@ -6,6 +6,7 @@
 //   parviz gui ...      -> the window
 //   parviz list         -> the built-in scenarios
 //   parviz run ...      -> a headless run with the tutorial's output and a summary
+//   parviz export-python ... -> the scenario as a runnable Python program
 #include "cli/commands.hpp"
 
 #include "parviz/runtime.hpp"
@@ -51,6 +52,7 @@ int main(int argc, char** argv) {
         if (cmd == "gui") return guiCommand(rest);
         if (cmd == "list") return parviz::cli::listCommand(rest);
         if (cmd == "run") return parviz::cli::runCommand(rest);
+        if (cmd == "export-python") return parviz::cli::exportPythonCommand(rest);
         if (cmd == "--help" || cmd == "-h" || cmd == "help") {
             std::fputs(parviz::cli::mainUsage(), stdout);
             return 0;

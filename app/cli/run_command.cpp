@@ -29,6 +29,8 @@ const char* mainUsage() noexcept {
            "  (none), gui [FILE]   open the window\n"
            "  list                 the built-in scenarios\n"
            "  run NAME|FILE        run a scenario in the terminal (parviz run --help)\n"
+           "  export-python NAME|FILE\n"
+           "                       print the scenario as a runnable Python program\n"
            "  --help, --version\n";
 }
 

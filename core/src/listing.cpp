@@ -2,7 +2,14 @@
 //
 // [SECTION] Formatting   Python literals: strings, numbers, shortened lists
 // [SECTION] Work         the work call (time.sleep / spin_cpu) and its anchor
+// [SECTION] Program      what export-python adds: header, TIME_SCALE, main guard, parviz's Queue
 // [SECTION] Kinds        one function per scenario kind, mirroring run.cpp's run bodies
+// [SECTION] API
+//
+// One generator for both uses: the Code panel's listing and export-python's
+// runnable program come from the same kind functions; Style says which one
+// is being written (the program never shortens data, scales the work by
+// TIME_SCALE and adds the few lines CPython needs to behave as parviz does).
 #include "parviz/listing.hpp"
 
 #include <algorithm>
@@ -14,11 +21,16 @@ namespace {
 
 using Lines = std::vector<Scenario::CodeLine>;
 
+// How the kind functions write: a listing to read, or a program to run.
+struct Style {
+    bool runnable = false;            // export-python's program
+    std::size_t shown = 8;            // data lists longer than this are shortened (never in a program)
+    std::string scale;                // "" or " * TIME_SCALE", appended to every work duration
+};
+
 // =============================================================================
 // [SECTION] Formatting
 // =============================================================================
-constexpr std::size_t kShownItems = 8;   // data lists longer than this are shortened
-
 void add(Lines& out, std::string text, std::string anchor = "") {
     out.push_back({std::move(text), std::move(anchor)});
 }
@@ -46,9 +58,9 @@ std::string pyNum(double v) {
 
 // "[a, b, c]" of already-formatted literals, shortened to the first few plus
 // Python's Ellipsis and a comment with the full count.
-std::string pyList(const std::vector<std::string>& lits, const char* noun, std::string& comment) {
+std::string pyList(const Style& st, const std::vector<std::string>& lits, const char* noun, std::string& comment) {
     std::string out = "[";
-    const std::size_t shown = std::min(lits.size(), kShownItems);
+    const std::size_t shown = std::min(lits.size(), st.shown);
     for (std::size_t i = 0; i < shown; ++i) out += (i ? ", " : "") + lits[i];
     if (shown < lits.size()) {
         out += ", ...";
@@ -89,9 +101,9 @@ void addSpinCpu(Lines& out) {
 
 // The work call for `seconds` (a Python expression), indented; with mixed
 // work it branches on `kindExpr`.
-void addWorkCall(Lines& out, const WorkPlan& w, const std::string& indent, const std::string& seconds,
-                 const std::string& kindExpr) {
-    const std::string sleep = "time.sleep(" + seconds + ")", spin = "spin_cpu(" + seconds + ")";
+void addWorkCall(Lines& out, const Style& st, const WorkPlan& w, const std::string& indent,
+                 const std::string& seconds, const std::string& kindExpr) {
+    const std::string sleep = "time.sleep(" + seconds + st.scale + ")", spin = "spin_cpu(" + seconds + st.scale + ")";
     if (!w.mixed()) {
         if (w.anyCpu) add(out, indent + spin + "  # CPU-bound", "State:Running");
         else add(out, indent + sleep, "State:Sleeping");
@@ -118,22 +130,104 @@ bool generatedTasks(const std::vector<TaskSpec>& ts, const std::string& prefix) 
 }
 
 // =============================================================================
+// [SECTION] Program
+// =============================================================================
+
+// Module-level code from `from` on goes under a main guard: a program must
+// not run it again in a process that imports the module (spawn, forkserver).
+void guardMain(Lines& out, std::size_t from) {
+    for (std::size_t i = from; i < out.size(); ++i)
+        if (!out[i].text.empty()) out[i].text = "    " + out[i].text;
+    out.insert(out.begin() + static_cast<long>(from), {"if __name__ == \"__main__\":", ""});
+}
+
+// CPython's Queue differs from parviz's in two races (REFERENCE.md): put()
+// hands the item to a feeder thread that writes it into the pipe later, and
+// get_nowait() raises Empty when another process is in the middle of a get.
+// The program must do what the scenario does, so it defines a Queue with
+// parviz's semantics on CPython's own (same pipe, same locks, same pickling):
+// put() has written the item when it returns, get_nowait() waits for the
+// read lock. The pipe is grown to 1 MiB, parviz's default capacity, where the
+// kernel allows it (a put blocks while the pipe is full, as parviz's does).
+void addQueueClass(Lines& out) {
+    for (const char* line : {
+             "import fcntl",
+             "import multiprocessing",
+             "import multiprocessing.queues",
+             "from multiprocessing.reduction import ForkingPickler",
+             "",
+             "class Queue(multiprocessing.queues.Queue):",
+             "    \"\"\"multiprocessing.Queue with parviz's semantics: put() has written the item",
+             "    into the pipe when it returns (CPython's feeder thread writes it later, so a",
+             "    get_nowait() right after may raise Empty), and get_nowait() raises Empty only",
+             "    when the queue is empty (CPython's also does while another process reads).\"\"\"",
+             "",
+             "    def __init__(self, maxsize=0):",
+             "        super().__init__(maxsize, ctx=multiprocessing.get_context())",
+             "        try:  # parviz's queue holds 1 MiB of items",
+             "            fcntl.fcntl(self._writer.fileno(), getattr(fcntl, 'F_SETPIPE_SZ', 1031), 1 << 20)",
+             "        except OSError:",
+             "            pass",
+             "",
+             "    def put(self, obj, block=True, timeout=None):",
+             "        if not self._sem.acquire(block, timeout):",
+             "            raise multiprocessing.queues.Full",
+             "        data = ForkingPickler.dumps(obj)",
+             "        with self._wlock:",
+             "            self._send_bytes(data)",
+             "",
+             "    def get(self, block=True, timeout=None):",
+             "        if block:",
+             "            return super().get(block, timeout)",
+             "        with self._rlock:",
+             "            if not self._poll():",
+             "                raise multiprocessing.queues.Empty",
+             "            data = self._recv_bytes()",
+             "        self._sem.release()",
+             "        return ForkingPickler.loads(data)",
+             "",
+         })
+        add(out, line);
+}
+
+// The program's opening lines: where it came from, and the time scale.
+Lines programHeader(const Scenario& s, double timeScale) {
+    Lines out;
+    add(out, "#!/usr/bin/env python3");
+    std::string title = s.title.empty() ? s.name : s.title;
+    for (char& c : title)
+        if (c == '\n' || c == '\r') c = ' ';
+    add(out, "# " + title);
+    const std::string from = s.source.empty() ? s.name : s.source.substr(s.source.find_last_of('/') + 1);
+    add(out, "# Generated by `parviz export-python` from the scenario " + from + " (standard library only).");
+    add(out, "# It runs what `parviz run` runs, with CPython's multiprocessing.");
+    if (timeScale != 1.0) {
+        add(out, "");
+        add(out, "TIME_SCALE = " + pyNum(timeScale) + "  # every task's seconds are multiplied by this");
+    }
+    add(out, "");
+    return out;
+}
+
+// =============================================================================
 // [SECTION] Kinds
 // =============================================================================
-Lines cpuCountListing() {
+Lines cpuCountListing(const Style& st) {
     Lines out;
     add(out, "import multiprocessing");
     add(out, "import os");
     add(out, "");
+    const std::size_t body = out.size();
     add(out, "n = multiprocessing.cpu_count()");
     add(out, "print(\"Number of cpu : \", n)", "Print");
     add(out, "usable = len(os.sched_getaffinity(0))  # the cores this process may use");
     add(out, "if usable != n:");
     add(out, "    print(\"Number of usable cpu : \", usable)", "Print");
+    if (st.runnable) guardMain(out, body);
     return out;
 }
 
-Lines processListing(const Scenario& s) {
+Lines processListing(const Scenario& s, const Style& st) {
     Lines out;
     add(out, "from multiprocessing import Process");
     add(out, "");
@@ -150,7 +244,7 @@ Lines processListing(const Scenario& s) {
     std::string comment;
     if (tidy) {
         for (std::size_t i = bare; i < s.args.size(); ++i) lits.push_back(pyStr(s.args[i]));
-        add(out, "    names = " + pyList(lits, "names", comment) + comment);
+        add(out, "    names = " + pyList(st, lits, "names", comment) + comment);
         add(out, "    procs = []");
         if (bare > 0) {
             const std::string ind = bare == 1 ? "    " : "        ";
@@ -163,7 +257,7 @@ Lines processListing(const Scenario& s) {
         add(out, "        proc = Process(target=print_func, args=(name,))");
     } else {
         for (const std::string& a : s.args) lits.push_back(a.empty() ? "None" : pyStr(a));
-        add(out, "    names = " + pyList(lits, "processes", comment) + comment);
+        add(out, "    names = " + pyList(st, lits, "processes", comment) + comment);
         add(out, "    procs = []");
         add(out, "    for name in names:");
         add(out, "        proc = Process(target=print_func, args=() if name is None else (name,))");
@@ -175,14 +269,18 @@ Lines processListing(const Scenario& s) {
     return out;
 }
 
-Lines queueListing(const Scenario& s) {
+Lines queueListing(const Scenario& s, const Style& st) {
     Lines out;
     std::vector<std::string> lits;
     for (const std::string& i : s.items) lits.push_back(pyStr(i));
     std::string comment;
-    const std::string list = pyList(lits, "items", comment);
-    add(out, "from multiprocessing import Queue");
-    add(out, "");
+    const std::string list = pyList(st, lits, "items", comment);
+    if (st.runnable) addQueueClass(out);
+    else {
+        add(out, "from multiprocessing import Queue");
+        add(out, "");
+    }
+    const std::size_t body = out.size();
     add(out, "colors = " + list + comment);
     add(out, "cnt = 1");
     add(out, "queue = Queue()");
@@ -197,10 +295,11 @@ Lines queueListing(const Scenario& s) {
     add(out, "while not queue.empty():");
     add(out, "    print('item no: ', cnt, ' ', queue.get())", "QueueGet");
     add(out, "    cnt += 1");
+    if (st.runnable) guardMain(out, body);
     return out;
 }
 
-Lines lockListing(const Scenario& s, const ListingParams& p) {
+Lines lockListing(const Scenario& s, const ListingParams& p, const Style& st) {
     Lines out;
     const WorkPlan w = planWork({}, p.work);   // the lock's hold is sleep unless --work cpu
     add(out, "from multiprocessing import Lock, Process, current_process");
@@ -212,7 +311,7 @@ Lines lockListing(const Scenario& s, const ListingParams& p) {
     add(out, "        lock.acquire()", "LockWait");
     add(out, "        try:", "LockAcquire");
     add(out, "            print(current_process().name, 'holds the lock, round', i)", "Print");
-    addWorkCall(out, w, "            ", "hold", "");
+    addWorkCall(out, st, w, "            ", "hold", "");
     add(out, "        finally:");
     add(out, "            lock.release()", "LockRelease");
     add(out, "");
@@ -229,7 +328,7 @@ Lines lockListing(const Scenario& s, const ListingParams& p) {
 
 // The tasks as Python data: `name = [...]` of [name, seconds(, work)] entries,
 // or a comprehension for generated tasks. Returns the lines (no anchors).
-void addTaskData(Lines& out, const std::string& var, const std::vector<TaskSpec>& ts, const std::string& prefix,
+void addTaskData(Lines& out, const Style& st, const std::string& var, const std::vector<TaskSpec>& ts, const std::string& prefix,
                  const WorkPlan& w, const std::optional<WorkKind>& override, bool asDict) {
     auto entry = [&](const TaskSpec& t) {
         std::string e = asDict ? pyStr(t.name, '"') + ": " : "[" + pyStr(t.name, '"') + ", ";
@@ -248,29 +347,31 @@ void addTaskData(Lines& out, const std::string& var, const std::vector<TaskSpec>
     std::string one = var + " = " + open;
     for (std::size_t i = 0; i < ts.size(); ++i) one += (i ? ", " : "") + entry(ts[i]);
     one += close;
-    if (ts.size() <= kShownItems && one.size() <= 72) {
+    if (ts.size() <= st.shown && one.size() <= 72) {
         add(out, one);
         return;
     }
     add(out, var + " = " + open);
-    const std::size_t shown = std::min(ts.size(), kShownItems);
+    const std::size_t shown = std::min(ts.size(), st.shown);
     for (std::size_t i = 0; i < shown; ++i) add(out, "    " + entry(ts[i]) + ",");
     if (shown < ts.size()) add(out, "    # ... " + std::to_string(ts.size() - shown) + " more, " + std::to_string(ts.size()) + " tasks in all");
     add(out, std::string(1, close));
 }
 
-Lines jobQueueListing(const Scenario& s, const ListingParams& p) {
+Lines jobQueueListing(const Scenario& s, const ListingParams& p, const Style& st) {
     Lines out;
     const std::vector<TaskSpec>& ts = s.tasks;
     const WorkPlan w = planWork(ts, p.work);
     // The tutorial's own shape: "Task no i", all as long as each other.
     const bool tutorial = generatedTasks(ts, "Task no ") && !w.mixed();
-    add(out, "from multiprocessing import Process, Queue, current_process");
+    add(out, st.runnable ? "from multiprocessing import Process, current_process"
+                         : "from multiprocessing import Process, Queue, current_process");
     add(out, "import time");
     add(out, "import queue  # imported for using queue.Empty exception");
-    add(out, "");
+    if (st.runnable) addQueueClass(out);
+    else add(out, "");
     if (!tutorial) {
-        addTaskData(out, "jobs", ts, "Task no ", w, p.work, true);
+        addTaskData(out, st, "jobs", ts, "Task no ", w, p.work, true);
         add(out, "");
     }
     if (w.anyCpu) addSpinCpu(out);
@@ -283,11 +384,11 @@ Lines jobQueueListing(const Scenario& s, const ListingParams& p) {
     add(out, "        else:");
     add(out, "            print(task)", "TaskStart");
     add(out, "            tasks_that_are_done.put(task + ' is done by ' + current_process().name)", "QueuePut");
-    if (tutorial) addWorkCall(out, w, "            ", pyNum(ts.front().seconds), "");
+    if (tutorial) addWorkCall(out, st, w, "            ", pyNum(ts.front().seconds), "");
     else if (w.mixed()) {
         add(out, "            seconds, work = jobs[task]");
-        addWorkCall(out, w, "            ", "seconds", "work");
-    } else addWorkCall(out, w, "            ", "jobs[task]", "");
+        addWorkCall(out, st, w, "            ", "seconds", "work");
+    } else addWorkCall(out, st, w, "            ", "jobs[task]", "");
     add(out, "    return True");
     add(out, "");
     add(out, "def main():");
@@ -318,7 +419,7 @@ Lines jobQueueListing(const Scenario& s, const ListingParams& p) {
     return out;
 }
 
-Lines poolListing(const Scenario& s, const ListingParams& p) {
+Lines poolListing(const Scenario& s, const ListingParams& p, const Style& st) {
     Lines out;
     const WorkPlan w = planWork(s.tasks, p.work);
     const bool perCore = !p.workers && s.poolSizePerCore > 0;
@@ -326,12 +427,12 @@ Lines poolListing(const Scenario& s, const ListingParams& p) {
     if (perCore) add(out, "import os");
     add(out, "import time");
     add(out, "");
-    addTaskData(out, "work", s.tasks, "Task ", w, p.work, false);
+    addTaskData(out, st, "work", s.tasks, "Task ", w, p.work, false);
     add(out, "");
     if (w.anyCpu) addSpinCpu(out);
     add(out, "def work_log(work_data):", "TaskStart");
     add(out, "    print(\" Process %s waiting %s seconds\" % (work_data[0], work_data[1]))", "Print");
-    addWorkCall(out, w, "    ", "work_data[1]", "work_data[2]");
+    addWorkCall(out, st, w, "    ", "work_data[1]", "work_data[2]");
     add(out, "    print(\" Process %s Finished.\" % work_data[0])", "TaskEnd");
     add(out, "");
     add(out, "def pool_handler():");
@@ -343,6 +444,12 @@ Lines poolListing(const Scenario& s, const ListingParams& p) {
     const std::optional<std::size_t> chunk = p.chunksize ? p.chunksize : s.chunksize;
     add(out, "    p.map(work_log, work" + (chunk ? ", chunksize=" + std::to_string(*chunk) : std::string()) + ")",
         "QueueGet");
+    if (st.runnable) {
+        // A pool left to the interpreter's exit is terminated: a worker still
+        // running then loses what it printed but had not flushed.
+        add(out, "    p.close()  # the workers exit on their own, their output flushed");
+        add(out, "    p.join()");
+    }
     add(out, "");
     add(out, "if __name__ == '__main__':");
     add(out, "    pool_handler()");
@@ -351,17 +458,52 @@ Lines poolListing(const Scenario& s, const ListingParams& p) {
 
 } // namespace
 
-std::vector<Scenario::CodeLine> generateListing(const Scenario& s, const ListingParams& p) {
-    if (!s.code.empty()) return s.code;   // the file wrote its own listing
+// =============================================================================
+// [SECTION] API
+// =============================================================================
+
+namespace {
+
+Lines kindLines(const Scenario& s, const ListingParams& p, const Style& st) {
     switch (s.kind) {
-    case ScenarioKind::CpuCount: return cpuCountListing();
-    case ScenarioKind::Process: return processListing(s);
-    case ScenarioKind::Queue: return queueListing(s);
-    case ScenarioKind::Lock: return lockListing(s, p);
-    case ScenarioKind::JobQueue: return jobQueueListing(s, p);
-    case ScenarioKind::Pool: return poolListing(s, p);
+    case ScenarioKind::CpuCount: return cpuCountListing(st);
+    case ScenarioKind::Process: return processListing(s, st);
+    case ScenarioKind::Queue: return queueListing(s, st);
+    case ScenarioKind::Lock: return lockListing(s, p, st);
+    case ScenarioKind::JobQueue: return jobQueueListing(s, p, st);
+    case ScenarioKind::Pool: return poolListing(s, p, st);
     }
     return {};
+}
+
+} // namespace
+
+std::vector<Scenario::CodeLine> generateListing(const Scenario& s, const ListingParams& p) {
+    if (!s.code.empty()) return s.code;   // the file wrote its own listing
+    Style st;
+    Lines out;
+    if (p.timeScale && *p.timeScale != 1.0) {   // only when the caller asks: the tutorial's shape otherwise
+        st.scale = " * TIME_SCALE";
+        add(out, "TIME_SCALE = " + pyNum(*p.timeScale));
+        add(out, "");
+    }
+    Lines body = kindLines(s, p, st);
+    out.insert(out.end(), body.begin(), body.end());
+    return out;
+}
+
+std::string generatePythonProgram(const Scenario& s, const ListingParams& p) {
+    Style st;
+    st.runnable = true;
+    st.shown = static_cast<std::size_t>(-1);
+    const double scale = p.timeScale.value_or(s.timeScale);
+    if (scale != 1.0) st.scale = " * TIME_SCALE";
+    Lines lines = programHeader(s, scale);
+    Lines body = kindLines(s, p, st);   // never the file's own `code`: that one may not run
+    lines.insert(lines.end(), body.begin(), body.end());
+    std::string text;
+    for (const auto& l : lines) text += l.text + "\n";
+    return text;
 }
 
 } // namespace parviz

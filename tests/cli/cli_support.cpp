@@ -16,6 +16,12 @@
 namespace parviz::test {
 
 ExeResult runParviz(const std::vector<std::string>& args, double timeoutSeconds) {
+    std::vector<std::string> argv{PARVIZ_EXE};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return runProgram(argv, timeoutSeconds);
+}
+
+ExeResult runProgram(const std::vector<std::string>& argvIn, double timeoutSeconds) {
     int outPipe[2], errPipe[2];
     if (pipe2(outPipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
     if (pipe2(errPipe, O_CLOEXEC) != 0) {
@@ -23,8 +29,7 @@ ExeResult runParviz(const std::vector<std::string>& args, double timeoutSeconds)
         close(outPipe[1]);
         throw std::runtime_error("pipe2 failed");
     }
-    std::vector<std::string> argvStore{PARVIZ_EXE};
-    argvStore.insert(argvStore.end(), args.begin(), args.end());
+    std::vector<std::string> argvStore = argvIn;
     std::vector<char*> argv;
     for (auto& a : argvStore) argv.push_back(a.data());
     argv.push_back(nullptr);

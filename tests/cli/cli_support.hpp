@@ -17,6 +17,8 @@ struct ExeResult {
 
 // Runs PARVIZ_EXE with args; kills it after timeoutSeconds.
 ExeResult runParviz(const std::vector<std::string>& args, double timeoutSeconds = 60);
+// Runs argv[0] (a path) with argv[1..]; the same capture and timeout.
+ExeResult runProgram(const std::vector<std::string>& argv, double timeoutSeconds = 60);
 
 // Lines of text, trailing '\r' and spaces trimmed and runs of spaces collapsed
 // ("whitespace aside", as Python's double spaces are not the point).

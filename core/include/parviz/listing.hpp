@@ -18,6 +18,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace parviz {
@@ -27,11 +28,27 @@ struct ListingParams {
     std::optional<int> workers;              // --workers: pool size / process count
     std::optional<WorkKind> work;            // --work: every task's work
     std::optional<std::size_t> chunksize;    // the pool's chunksize
+    // Work durations are multiplied by TIME_SCALE = this. The listing shows it
+    // only when set (and not 1); the program uses it, else the scenario's own.
+    std::optional<double> timeScale;
 };
 
 // The listing, one CodeLine per line. Long data (more than a few tasks or
 // items) is shortened with "..." and a comment giving the full count, so a
 // million-task file still gives a listing of a few dozen lines.
 std::vector<Scenario::CodeLine> generateListing(const Scenario& s, const ListingParams& p = {});
+
+// `parviz export-python`: the same listing as a complete, runnable Python 3
+// program (standard library only), one string ending in a newline. The same
+// kind functions write it, so it cannot diverge from the listing; it differs
+// in what running needs: a header naming the scenario, TIME_SCALE when the
+// scale is not 1 (each work call multiplies by it; sleep keeps fractions, CPU
+// work spins until time.process_time() has advanced that much), every task and
+// item written out (never shortened), module-level code under a main guard,
+// `p.close(); p.join()` after a pool's map (so workers flush what they print),
+// and for queue kinds a Queue class with parviz's semantics (see listing.cpp,
+// addQueueClass) instead of CPython's racy feeder thread. A file's own `code`
+// is ignored: it is text to show, not a program. Pure, like generateListing.
+std::string generatePythonProgram(const Scenario& s, const ListingParams& p = {});
 
 } // namespace parviz
