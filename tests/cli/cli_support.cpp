@@ -16,7 +16,10 @@
 namespace parviz::test {
 
 ExeResult runParviz(const std::vector<std::string>& args, double timeoutSeconds) {
-    std::vector<std::string> argv{PARVIZ_EXE};
+    // PARVIZ_TEST_EXE runs the suite against another build (e.g. the parent
+    // commit's binary, to see a new test fail there).
+    const char* exe = std::getenv("PARVIZ_TEST_EXE");
+    std::vector<std::string> argv{exe && *exe ? exe : PARVIZ_EXE};
     argv.insert(argv.end(), args.begin(), args.end());
     return runProgram(argv, timeoutSeconds);
 }

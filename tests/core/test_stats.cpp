@@ -182,3 +182,65 @@ TEST_CASE("the human summary shows makespan, speedup, every worker and every cor
     CHECK(head.find("pid") == row1.find("1001"));
     CHECK(row1.find("1001") == row2.find("1002"));
 }
+
+namespace {
+// ForkPoolWorker-1 runs T0 (done) then T1, whose TaskEnd is lost with 40 other
+// events (its ring overflowed); then it exits with `exitCode`.
+std::shared_ptr<Trace> lostEndTrace(std::int64_t exitCode) {
+    auto tr = std::make_shared<Trace>();
+    tr->addProcess({"MainProcess", ProcRole::Parent});
+    tr->addProcess({"ForkPoolWorker-1", ProcRole::PoolWorker});
+    tr->updateMeta([](TraceMeta& m) { m.workers = 1; m.finished = true; });
+    const std::uint64_t t0 = tr->addString("T0"), t1 = tr->addString("T1");
+    auto at = [&](double s, ProcId p, EventKind k, std::int32_t obj = 0, std::uint64_t a = 0, std::uint64_t b = 0,
+                  std::uint8_t flags = 0) { tr->append(Event{kZero + sec(s), p, k, flags, obj, a, b}); };
+    at(0, 0, EventKind::RunStart, 0, 2, 2);
+    at(0, 1, EventKind::ProcStart, 0, 1001);
+    at(0, 1, EventKind::TaskStart, 0, t0, static_cast<std::uint64_t>(sec(1)));
+    at(1, 1, EventKind::TaskEnd, 0, t0);
+    at(1, 1, EventKind::TaskStart, 1, t1, static_cast<std::uint64_t>(sec(1)));
+    at(2, 0, EventKind::Lost, 1, 40);
+    at(2.5, 1, EventKind::ProcExit, 0, static_cast<std::uint64_t>(exitCode));
+    at(2.6, 0, EventKind::RunEnd);
+    return tr;
+}
+} // namespace
+
+TEST_CASE("a loss of events never invents a failure: a task whose end was lost on a worker that exited 0 is not failed",
+          "[stats]") {
+    RunStats s = computeStats(*lostEndTrace(0));
+    CHECK(s.tasksDone == 1);
+    CHECK(s.tasksFailed == 0);
+    CHECK(s.tasksEndLost == 1);
+    CHECK(s.sequentialNs == sec(1));
+    CHECK(s.lostEvents == 40);
+    // The loss itself is reported; no "died while running it" for a worker that exited 0.
+    REQUIRE(s.failures.size() == 1);
+    CHECK(s.failures[0] == "40 events were lost (a trace ring overflowed)");
+}
+
+TEST_CASE("a real kill during a loss is still reported as the task's failure", "[stats]") {
+    RunStats s = computeStats(*lostEndTrace(-9));
+    CHECK(s.tasksFailed == 1);
+    CHECK(s.tasksKilled == 1);
+    CHECK(s.tasksEndLost == 0);
+    REQUIRE(s.failures.size() == 2);
+    CHECK(s.failures[0] == "task T1 failed: ForkPoolWorker-1 (pid 1001) was killed by SIGKILL (signal 9) while running it");
+    CHECK(s.failures[1] == "40 events were lost (a trace ring overflowed)");
+}
+
+TEST_CASE("a pool worker killed while idle is not a failure; a plain process killed is", "[stats]") {
+    auto tr = test::tutorialPoolTrace();
+    // ForkPoolWorker-3 starts, takes nothing, and is killed: CPython's Pool replaces it and finishes.
+    tr->addProcess({"ForkPoolWorker-3", ProcRole::PoolWorker});
+    tr->addProcess({"Process-4", ProcRole::Process});
+    tr->append(Event{kZero + sec(6.2), 3, EventKind::ProcStart, 0, 0, 1003, 0});
+    tr->append(Event{kZero + sec(6.2), 4, EventKind::ProcStart, 0, 0, 1004, 0});
+    tr->append(Event{kZero + sec(6.3), 0, EventKind::KillRequest, 0, 3, 9, 0});
+    tr->append(Event{kZero + sec(6.3), 3, EventKind::ProcExit, 0, 0, static_cast<std::uint64_t>(std::int64_t{-9}), 0});
+    tr->append(Event{kZero + sec(6.4), 4, EventKind::ProcExit, 0, 0, static_cast<std::uint64_t>(std::int64_t{-9}), 0});
+    RunStats s = computeStats(*tr);
+    CHECK(s.tasksFailed == 0);
+    REQUIRE(s.failures.size() == 1);
+    CHECK(s.failures[0] == "Process-4 (pid 1004) was killed by SIGKILL (signal 9)");
+}
