@@ -217,6 +217,59 @@ void prescan(const std::string& text, const std::string& file) {
     }
 }
 
+// JSON allows an object to repeat a key and nlohmann keeps the last one, so
+// {"kind":"pool","kind":"lock"} would silently run the lock demo. This parser
+// callback sees every key as it is read and refuses a repeat, naming its path
+// (tasks[1].name). It tracks where the parser is: one frame per open object
+// or list, with the keys seen so far or the index of the current element.
+class DuplicateKeyGuard {
+public:
+    explicit DuplicateKeyGuard(const std::string& file) : m_file(file) {}
+
+    bool operator()(int /*depth*/, json::parse_event_t event, json& parsed) {
+        using E = json::parse_event_t;
+        switch (event) {
+        case E::object_start: m_frames.push_back({true, {}, {}, 0}); break;
+        case E::array_start: m_frames.push_back({false, {}, {}, 0}); break;
+        case E::key: {
+            Frame& f = m_frames.back();
+            f.key = parsed.get<std::string>();
+            if (!f.keys.insert(f.key).second)
+                fail(m_file, path(), "duplicate key: given twice in the same object (JSON would keep only the last)");
+            break;
+        }
+        case E::object_end:
+        case E::array_end:
+            m_frames.pop_back();
+            nextElement();
+            break;
+        case E::value: nextElement(); break;
+        }
+        return true;
+    }
+
+private:
+    struct Frame {
+        bool object;
+        std::set<std::string> keys;
+        std::string key;      // object: the key being read
+        std::size_t index;    // list: the element being read
+    };
+    void nextElement() {
+        if (!m_frames.empty() && !m_frames.back().object) ++m_frames.back().index;
+    }
+    std::string path() const {
+        std::string p;
+        for (const Frame& f : m_frames) {
+            if (f.object) p += (p.empty() ? "" : ".") + f.key;
+            else p += "[" + std::to_string(f.index) + "]";
+        }
+        return p;
+    }
+    const std::string& m_file;
+    std::vector<Frame> m_frames;
+};
+
 // [SECTION] per-kind fields ----------------------------------------------------
 
 void readTasks(const std::string& file, const Fields& f, Scenario& s, const char* generatedPrefix) {
@@ -418,7 +471,7 @@ Scenario parseScenario(const std::string& jsonText, const std::string& sourceNam
     prescan(jsonText, file);
     json root;
     try {
-        root = json::parse(jsonText);
+        root = json::parse(jsonText, DuplicateKeyGuard(file));
     } catch (const json::parse_error& e) {
         std::string what = e.what();
         // nlohmann reports bad UTF-8 as a parse error; say it plainly.

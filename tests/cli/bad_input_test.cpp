@@ -53,6 +53,9 @@ TEST_CASE("a bad scenario file exits 2 with a message naming the file and the pr
         {"huge string", R"({"kind": "pool", "tasks": [{"name": ")" + hugeName + R"(", "seconds": 1}]})", "name"},
         {"bad UTF-8", "{\"kind\": \"pool\", \"title\": \"\xff\xfe\", " + kTasks + "}", ""},
         {"a top-level array", "[1, 2, 3]", ""},
+        {"a key given twice", R"({"kind": "pool", "kind": "lock", )" + kTasks + "}", "kind: duplicate key"},
+        {"a task's name given twice", R"({"kind": "pool", "tasks": [{"name": "A", "name": "B", "seconds": 0.1}]})",
+         "tasks[0].name: duplicate key"},
         {"time scale out of range", R"({"kind": "pool", "time_scale": 0, )" + kTasks + "}", "time_scale"},
     };
     TempDir dir;

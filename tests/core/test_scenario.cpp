@@ -276,3 +276,23 @@ TEST_CASE("loading by name or path: unknown names and unreadable files are Scena
     }
     std::remove(path.c_str());
 }
+
+TEST_CASE("a key given twice in one object is refused with its path, at any depth", "[scenario]") {
+    struct Case {
+        std::string text, message;
+    };
+    const std::string dup = ": duplicate key: given twice in the same object (JSON would keep only the last)";
+    const std::vector<Case> cases{
+        // Before: the last "kind" won and the lock demo ran.
+        {R"({"kind": "pool", "kind": "lock"})", "bad.json: kind" + dup},
+        {R"({"kind": "pool", "tasks": [{"name": "A", "seconds": 1}, {"name": "B", "name": "C", "seconds": 1}]})",
+         "bad.json: tasks[1].name" + dup},
+        {R"({"kind": "pool", "pool_size": 2, "tasks": [{"name": "A", "seconds": 1}], "pool_size": 3})",
+         "bad.json: pool_size" + dup},
+        {R"({"kind": "pool", "code": [["x"], {"text": "a", "text": "b"}], "tasks": []})", "bad.json: code[1].text" + dup},
+    };
+    for (const auto& c : cases) CHECK(errorOf(c.text) == c.message);
+    // The same key in two different objects is fine.
+    CHECK_NOTHROW(parseScenario(
+        R"({"kind": "pool", "tasks": [{"name": "A", "seconds": 1}, {"name": "B", "seconds": 2}]})", "ok.json"));
+}
