@@ -23,6 +23,13 @@ constexpr std::size_t kMagicLen = 9;
 constexpr std::size_t kEventBytes = 32;
 constexpr std::size_t kMaxStringBytes = std::size_t{1} << 20;
 constexpr int kMaxMetaDepth = 16;
+// Limits of a plausible run; Linux's CONFIG_NR_CPUS is at most 8192.
+constexpr int kMaxCores = 8192;
+constexpr int kMaxProcs = 0x10000;           // ProcId is 16 bits
+constexpr std::size_t kMaxObjects = 0x10000;  // queues, locks
+// About 146 years of nanoseconds: times, durations and counts stay far from
+// int64 overflow when stats add or subtract them.
+constexpr std::uint64_t kMaxTimeNs = std::uint64_t{1} << 62;
 
 std::uint64_t fnv1a(const char* p, std::size_t n) {
     std::uint64_t h = 0xcbf29ce484222325ull;
@@ -93,7 +100,30 @@ json metaToJson(const TraceMeta& m) {
     for (const auto& l : m.locks) locks.push_back({{"id", l.id}, {"name", l.name}});
     return {{"scenario", m.scenario}, {"title", m.title}, {"work", m.work}, {"workers", m.workers},
             {"time_scale", m.timeScale}, {"total_cores", m.totalCores}, {"usable_cores", m.usableCores},
-            {"core_source", static_cast<int>(m.coreSource)}, {"procs", procs}, {"queues", queues}, {"locks", locks}};
+            {"core_source", static_cast<int>(m.coreSource)}, {"procs", procs}, {"queues", queues}, {"locks", locks},
+            {"incomplete", m.incomplete}};
+}
+
+// A number from the metadata, checked against its limits (the loader trusts
+// nothing: 2 000 000 000 cores would make the stats loop that often).
+template <class T> T boundedField(const json& j, const char* key, T lo, T hi, const Reader& r) {
+    T v = j.at(key).get<T>();
+    if (!(v >= lo && v <= hi))
+        r.fail(std::string("corrupt metadata: ") + key + " is " + std::to_string(v) + ", must be between " +
+               std::to_string(lo) + " and " + std::to_string(hi));
+    return v;
+}
+
+std::vector<ObjectInfo> objectsFromJson(const json& arr, const char* what, const Reader& r) {
+    std::vector<ObjectInfo> out;
+    if (arr.size() > kMaxObjects) r.fail(std::string("corrupt metadata: too many ") + what);
+    for (const auto& o : arr) {
+        ObjectInfo info{o.at("id").get<std::int32_t>(), o.at("name").get<std::string>()};
+        for (const auto& seen : out)
+            if (seen.id == info.id) r.fail(std::string("corrupt metadata: two ") + what + " with id " + std::to_string(info.id));
+        out.push_back(std::move(info));
+    }
+    return out;
 }
 
 TraceMeta metaFromJson(const std::string& text, const Reader& r) {
@@ -113,25 +143,86 @@ TraceMeta metaFromJson(const std::string& text, const Reader& r) {
         m.scenario = j.at("scenario").get<std::string>();
         m.title = j.at("title").get<std::string>();
         m.work = j.at("work").get<std::string>();
-        m.workers = j.at("workers").get<int>();
-        m.timeScale = j.at("time_scale").get<double>();
-        m.totalCores = j.at("total_cores").get<int>();
-        m.usableCores = j.at("usable_cores").get<int>();
+        m.workers = boundedField<int>(j, "workers", 0, kMaxProcs, r);
+        m.timeScale = boundedField<double>(j, "time_scale", 1e-9, 1e9, r);
+        m.totalCores = boundedField<int>(j, "total_cores", 1, kMaxCores, r);
+        m.usableCores = boundedField<int>(j, "usable_cores", 0, kMaxCores, r);
         int cs = j.at("core_source").get<int>();
         if (cs < 0 || cs > static_cast<int>(CoreSource::Loaded)) r.fail("corrupt metadata: core_source out of range");
         m.coreSource = static_cast<CoreSource>(cs);
+        if (j.at("procs").size() > kMaxProcs) r.fail("corrupt metadata: too many processes");
         for (const auto& p : j.at("procs")) {
             int role = p.at("role").get<int>();
             if (role < 0 || role > static_cast<int>(ProcRole::ForkServer)) r.fail("corrupt metadata: process role out of range");
             m.procs.push_back({p.at("name").get<std::string>(), static_cast<ProcRole>(role)});
         }
-        if (m.procs.size() > 0x10000) r.fail("corrupt metadata: too many processes");
-        for (const auto& q : j.at("queues")) m.queues.push_back({q.at("id").get<std::int32_t>(), q.at("name").get<std::string>()});
-        for (const auto& l : j.at("locks")) m.locks.push_back({l.at("id").get<std::int32_t>(), l.at("name").get<std::string>()});
+        m.queues = objectsFromJson(j.at("queues"), "queues", r);
+        m.locks = objectsFromJson(j.at("locks"), "locks", r);
+        // Format 2: a run interrupted by Ctrl-C, SIGTERM or SIGHUP (format 1 had none).
+        if (j.contains("incomplete")) m.incomplete = j.at("incomplete").get<bool>();
     } catch (const json::exception& e) {
         r.fail(std::string("corrupt metadata: ") + e.what());
     }
     return m;
+}
+
+bool knownId(const std::vector<ObjectInfo>& objs, std::int32_t id) {
+    for (const auto& o : objs)
+        if (o.id == id) return true;
+    return false;
+}
+
+// Checks one event against the file's own metadata and string table, so that
+// nothing downstream (stats, the index, the export) indexes, allocates or
+// loops by an unchecked number. Returns the reason, or "" when it is valid.
+std::string checkEvent(const Event& e, const TraceMeta& meta, std::size_t nStrings) {
+    const std::size_t nProcs = std::max<std::size_t>(meta.procs.size(), 1);
+    const auto inProcs = [&](std::int64_t p) { return p >= 0 && static_cast<std::uint64_t>(p) < nProcs; };
+    if (e.t < 0 || static_cast<std::uint64_t>(e.t) > kMaxTimeNs) return "time " + std::to_string(e.t) + " ns is out of range";
+    if (e.proc >= nProcs) return "process " + std::to_string(e.proc) + " is not in the process table";
+    Event copy = e;
+    if (const std::uint64_t* f = stringField(copy); f && *f != kNoString && *f >= nStrings)
+        return "string id " + std::to_string(*f) + " out of range";
+    switch (e.kind) {
+    case EventKind::ProcExit:
+        if (auto c = static_cast<std::int64_t>(e.a); c < -128 || c > 255) return "exit status " + std::to_string(c) + " out of range";
+        break;
+    case EventKind::TaskStart: case EventKind::TaskEnd:
+        if (e.obj < 0) return "task index " + std::to_string(e.obj) + " is negative";
+        if (e.kind == EventKind::TaskStart && e.b > kMaxTimeNs) return "task duration out of range";
+        break;
+    case EventKind::State:
+        if (e.obj < 0 || e.obj > static_cast<std::int32_t>(WorkerState::WaitLock)) return "unknown worker state " + std::to_string(e.obj);
+        break;
+    case EventKind::QueuePut: case EventKind::QueueGet: case EventKind::QueueEmpty: case EventKind::QueueFull:
+    case EventKind::QueueClose:
+        if (!knownId(meta.queues, e.obj)) return "queue " + std::to_string(e.obj) + " is not in the queue table";
+        break;
+    case EventKind::LockWait: case EventKind::LockAcquire: case EventKind::LockRelease: case EventKind::LockTimeout:
+    case EventKind::LockOwnerDied:
+        if (!knownId(meta.locks, e.obj)) return "lock " + std::to_string(e.obj) + " is not in the lock table";
+        if (e.kind == EventKind::LockOwnerDied && e.a >= nProcs)
+            return "dead lock owner " + std::to_string(e.a) + " is not in the process table";
+        break;
+    case EventKind::CoreIn: case EventKind::CoreOut: case EventKind::CoreLoad:
+        if (e.obj < 0 || e.obj >= std::max(meta.totalCores, meta.usableCores))
+            return "core " + std::to_string(e.obj) + " out of range: the run had " + std::to_string(meta.totalCores) + " cores";
+        if (e.kind == EventKind::CoreLoad && (e.b > kMaxTimeNs || e.a > e.b)) return "core load out of range";
+        break;
+    case EventKind::RunStart:
+        if (e.a > static_cast<std::uint64_t>(kMaxCores) || e.b > static_cast<std::uint64_t>(kMaxCores)) return "core count out of range";
+        break;
+    case EventKind::KillRequest:
+        if (!inProcs(e.obj)) return "kill request names process " + std::to_string(e.obj) + ", not in the process table";
+        if (e.a > 64) return "signal " + std::to_string(e.a) + " out of range";
+        break;
+    case EventKind::Lost:
+        if (!inProcs(e.obj)) return "lost events of process " + std::to_string(e.obj) + ", not in the process table";
+        if (e.a > kMaxTimeNs) return "lost event count out of range";
+        break;
+    default: break;
+    }
+    return {};
 }
 
 } // namespace
@@ -184,9 +275,12 @@ std::shared_ptr<Trace> deserializeTrace(const std::string& d, const std::string&
     Reader r(d, d.size() - 8, file);   // the last 8 bytes are the checksum
     r.bytes(kMagicLen, "magic");
     auto version = r.get<std::uint32_t>("version");
-    if (version != kTraceFileVersion)
-        fail("unsupported version " + std::to_string(version) + " (this parviz reads version " +
-             std::to_string(kTraceFileVersion) + ")");
+    const std::string readable = "this parviz reads formats " + std::to_string(kOldestTraceFileVersion) + " to " +
+                                 std::to_string(kTraceFileVersion);
+    if (version > kTraceFileVersion)
+        fail("written by a newer parviz (format " + std::to_string(version) + "); " + readable);
+    if (version < kOldestTraceFileVersion)
+        fail("written by an older parviz (format " + std::to_string(version) + "); " + readable);
 
     auto metaLen = r.get<std::uint64_t>("metadata length");
     if (metaLen > r.left())
@@ -217,9 +311,8 @@ std::shared_ptr<Trace> deserializeTrace(const std::string& d, const std::string&
         stored |= static_cast<std::uint64_t>(static_cast<unsigned char>(d[d.size() - 8 + i])) << (8 * i);
     if (stored != fnv1a(d.data(), d.size() - 8)) fail("checksum mismatch: the file is damaged");
 
-    const std::size_t nProcs = std::max<std::size_t>(meta.procs.size(), 1);
     std::vector<Event> events;
-    events.reserve(static_cast<std::size_t>(nEvents));
+    events.reserve(static_cast<std::size_t>(nEvents));   // nEvents * 32 bytes are in the file
     std::int64_t lastT = INT64_MIN;
     for (std::uint64_t i = 0; i < nEvents; ++i) {
         Event e{};
@@ -236,13 +329,7 @@ std::shared_ptr<Trace> deserializeTrace(const std::string& d, const std::string&
         e.kind = static_cast<EventKind>(kind);
         if (e.t < lastT) fail(at + "time goes backwards");
         lastT = e.t;
-        if (e.proc >= nProcs) fail(at + "process " + std::to_string(e.proc) + " is not in the process table");
-        if (std::uint64_t* f = stringField(e); f && *f != kNoString && *f >= strings.size())
-            fail(at + "string id " + std::to_string(*f) + " out of range");
-        if (e.kind == EventKind::KillRequest && (e.obj < 0 || static_cast<std::size_t>(e.obj) >= nProcs))
-            fail(at + "kill request names process " + std::to_string(e.obj) + ", not in the process table");
-        if (e.kind == EventKind::LockOwnerDied && e.a >= nProcs)
-            fail(at + "dead lock owner " + std::to_string(e.a) + " is not in the process table");
+        if (std::string why = checkEvent(e, meta, strings.size()); !why.empty()) fail(at + why);
         events.push_back(e);
     }
 

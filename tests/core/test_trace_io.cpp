@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstdio>
+#include <functional>
 #include <random>
 #include <unistd.h>
 
@@ -107,11 +108,14 @@ TEST_CASE("a well-sealed file with impossible contents is refused field by field
     auto tr = test::tutorialPoolTrace();
     const std::string full = serializeTrace(*tr);
     const std::size_t n = tr->size();
-    SECTION("a newer version") {
+    SECTION("a newer or an older format") {
         std::string d = full;
-        d[9] = 2;
+        d[9] = 3;
         reseal(d);
-        CHECK(loadError(d).find("unsupported version 2") != std::string::npos);
+        CHECK(loadError(d) == "run.pvz: written by a newer parviz (format 3); this parviz reads formats 1 to 2");
+        d[9] = 0;
+        reseal(d);
+        CHECK(loadError(d) == "run.pvz: written by an older parviz (format 0); this parviz reads formats 1 to 2");
     }
     SECTION("an unknown event kind") {
         std::string d = full;
@@ -151,6 +155,83 @@ TEST_CASE("a well-sealed file with impossible contents is refused field by field
         reseal(d);
         CHECK(loadError(d).find("metadata claims") != std::string::npos);
     }
+}
+
+namespace {
+
+// The same file with its metadata JSON edited (the length and checksum fixed).
+std::string withMeta(const std::string& d, const std::function<void(std::string&)>& edit) {
+    std::uint64_t len = 0;
+    for (int i = 0; i < 8; ++i) len |= static_cast<std::uint64_t>(static_cast<unsigned char>(d[13 + i])) << (8 * i);
+    std::string meta = d.substr(21, len);
+    edit(meta);
+    std::string out = d.substr(0, 13);
+    for (int i = 0; i < 8; ++i) out += static_cast<char>((meta.size() >> (8 * i)) & 0xff);
+    out += meta + d.substr(21 + len);
+    reseal(out);
+    return out;
+}
+
+void replaceOnce(std::string& s, const std::string& from, const std::string& to) {
+    auto p = s.find(from);
+    REQUIRE(p != std::string::npos);
+    s.replace(p, from.size(), to);
+}
+
+std::size_t firstOf(const Trace& tr, EventKind k) {
+    std::size_t i = 0;
+    while (tr[i].kind != k) ++i;
+    return i;
+}
+
+void put32(std::string& d, std::size_t at, std::uint32_t v) {
+    for (int i = 0; i < 4; ++i) d[at + i] = static_cast<char>((v >> (8 * i)) & 0xff);
+}
+
+} // namespace
+
+TEST_CASE("every event field is checked against the file's own metadata", "[traceio]") {
+    auto tr = test::tutorialPoolTrace({.withLock = true});
+    const std::string full = serializeTrace(*tr);
+    const std::size_t n = tr->size();
+    auto withObj = [&](EventKind k, std::uint32_t obj) {
+        std::string d = full;
+        put32(d, eventOffset(d, n, firstOf(*tr, k), 12), obj);
+        reseal(d);
+        return d;
+    };
+    const std::string at = "run.pvz: event " + std::to_string(firstOf(*tr, EventKind::CoreIn)) + ": ";
+    // Before: 5 308 416 made computeStats spin through GBs, 0x7fffffff ended in std::bad_alloc.
+    CHECK(loadError(withObj(EventKind::CoreIn, 5308416)) == at + "core 5308416 out of range: the run had 2 cores");
+    CHECK(loadError(withObj(EventKind::CoreIn, 0x7fffffff)) == at + "core 2147483647 out of range: the run had 2 cores");
+    CHECK(loadError(withObj(EventKind::CoreIn, 0xffffffff)).find("core -1 out of range") != std::string::npos);
+    CHECK(loadError(withObj(EventKind::CoreOut, 2)).find("core 2 out of range") != std::string::npos);
+    CHECK(loadError(withObj(EventKind::QueuePut, 9)).find("queue 9 is not in the queue table") != std::string::npos);
+    CHECK(loadError(withObj(EventKind::LockAcquire, 77)).find("lock 77 is not in the lock table") != std::string::npos);
+    CHECK(loadError(withObj(EventKind::TaskStart, 0x80000000)).find("task index -2147483648 is negative") !=
+          std::string::npos);
+    auto meta = [&](const std::string& from, const std::string& to) {
+        return loadError(withMeta(full, [&](std::string& m) { replaceOnce(m, from, to); }));
+    };
+    CHECK(meta("\"total_cores\":2", "\"total_cores\":2000000000") ==
+          "run.pvz: corrupt metadata: total_cores is 2000000000, must be between 1 and 8192");
+    CHECK(meta("\"time_scale\":1.0", "\"time_scale\":-1.0").find("time_scale is -") != std::string::npos);
+    CHECK(meta("\"workers\":2", "\"workers\":-5").find("workers is -5") != std::string::npos);
+    CHECK(meta("\"locks\":[", "\"locks\":[{\"id\":1,\"name\":\"x\"},").find("two locks with id 1") !=
+          std::string::npos);
+}
+
+TEST_CASE("a format 1 file (no incomplete flag) still opens; an interrupted run comes back marked", "[traceio]") {
+    auto tr = test::tutorialPoolTrace();
+    const std::string v2 = serializeTrace(*tr);
+    std::string v1 = withMeta(v2, [](std::string& m) { replaceOnce(m, ",\"incomplete\":false", ""); });
+    v1[9] = 1;
+    reseal(v1);
+    auto back = deserializeTrace(v1, "old.pvz");
+    CHECK(back->size() == tr->size());
+    CHECK_FALSE(back->meta().incomplete);
+    tr->updateMeta([](TraceMeta& m) { m.incomplete = true; });
+    CHECK(deserializeTrace(serializeTrace(*tr), "cut.pvz")->meta().incomplete);
 }
 
 TEST_CASE("missing and unwritable files are TraceFileErrors naming the file", "[traceio]") {

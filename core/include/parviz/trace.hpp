@@ -136,6 +136,8 @@ struct TraceMeta {
     std::vector<ObjectInfo> locks;
     bool finished = false;           // the run ended and everything was collected
     bool loaded = false;             // read back from a saved run (trace_io.hpp), not recorded now
+    bool incomplete = false;         // the run was interrupted (Ctrl-C, SIGTERM, SIGHUP): the trace
+                                     // holds what was recorded until then
 };
 
 class Trace {

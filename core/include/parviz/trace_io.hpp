@@ -1,18 +1,32 @@
 #pragma once
 // Saved runs: a Trace written to a file and read back for replay.
 //
-// Format (version 1, all integers little-endian):
+// Format (version 2, all integers little-endian):
 //   "PARVIZRUN" (9 bytes)  u32 version
 //   u64 n, n bytes of meta JSON (TraceMeta: scenario, title, work, workers,
-//       time_scale, total_cores, usable_cores, core_source, procs, queues, locks)
+//       time_scale, total_cores, usable_cores, core_source, procs, queues, locks,
+//       incomplete)
 //   u64 n, then n strings, each u32 length + bytes (the events' string ids are
 //       indexes into this table; only referenced strings are kept)
 //   u64 n, then n events of 32 bytes: i64 t, u16 proc, u8 kind, u8 flags,
 //       i32 obj, u64 a, u64 b
 //   u64 FNV-1a 64 of every byte before it
 // Loading checks the magic, the version, every length against the file size,
-// event kinds, non-decreasing times, string ids and ProcIds in range, and the
-// checksum: a damaged file gets a TraceFileError, never a crash.
+// and the checksum; then every metadata number against its limits (cores,
+// processes, time scale) and every event field against the file's own
+// metadata: its kind, non-decreasing times, ProcIds, string ids, core numbers
+// (< the run's cores), queue and lock ids (in the file's tables), worker
+// states, exit statuses, signals. Every allocation is bounded by the file's
+// size. A damaged or hostile file gets a TraceFileError naming the event and
+// the field, never a crash, a hang or a huge allocation.
+//
+// Versions (the "version" word; bump it when the format or the meaning of an
+// event changes, and keep reading older ones where possible):
+//   1  the first saved runs
+//   2  meta gains "incomplete" (an interrupted run); format 1 files still open
+// A file of an older format that cannot be read any more is refused with
+// "written by an older parviz (format N)"; a newer one with "written by a
+// newer parviz (format N)".
 #include "parviz/trace.hpp"
 
 #include <memory>
@@ -21,7 +35,9 @@
 
 namespace parviz {
 
-inline constexpr std::uint32_t kTraceFileVersion = 1;
+inline constexpr std::uint32_t kTraceFileVersion = 2;
+// The oldest format this parviz still reads.
+inline constexpr std::uint32_t kOldestTraceFileVersion = 1;
 // loadTrace reads only regular files of at most this size (1 GiB).
 inline constexpr std::size_t kMaxTraceFileBytes = std::size_t{1} << 30;
 
