@@ -145,7 +145,7 @@ std::size_t lowerByTime(const V& v, std::int64_t t, Key key, std::uint64_t& prob
 
 } // namespace
 
-void buildLanes(const TimelineIndex& index, const Trace& trace, const Viewport& vp, LaneRecords& out) {
+void buildLanes(const RunModel& index, const Trace& trace, const Viewport& vp, LaneRecords& out) {
     const TraceMeta meta = trace.meta();
     const std::int64_t now = vp.now != 0 ? vp.now : index.now();
     out.stats = {};
@@ -251,7 +251,7 @@ void buildLanes(const TimelineIndex& index, const Trace& trace, const Viewport& 
     out.ticks = buildAxis(vp, trace.zero());
 }
 
-LaneRecords buildLanes(const TimelineIndex& index, const Trace& trace, const Viewport& vp) {
+LaneRecords buildLanes(const RunModel& index, const Trace& trace, const Viewport& vp) {
     LaneRecords out;
     buildLanes(index, trace, vp, out);
     return out;

@@ -1,6 +1,6 @@
 // Panels at time t: queue, lock, output, code, caption (views.hpp).
 //
-// Every builder binary-searches the TimelineIndex's time-sorted arrays, so the
+// Every builder binary-searches the run model's time-sorted arrays, so the
 // cost depends on what the panel shows, not on how long the run was.
 #include "parviz/views.hpp"
 
@@ -39,7 +39,7 @@ std::string preview(const Trace& trace, std::uint64_t id, std::uint64_t item) {
 } // namespace
 
 // ---------------------------------------------------------------------------
-QueueView buildQueueView(const TimelineIndex& index, const Trace& trace, std::int32_t queueId, std::int64_t t,
+QueueView buildQueueView(const RunModel& index, const Trace& trace, std::int32_t queueId, std::int64_t t,
                          std::size_t maxItems) {
     QueueView v;
     v.queueId = queueId;
@@ -89,7 +89,7 @@ QueueView buildQueueView(const TimelineIndex& index, const Trace& trace, std::in
 }
 
 // ---------------------------------------------------------------------------
-LockView buildLockView(const TimelineIndex& index, const Trace& trace, std::int32_t lockId, std::int64_t t) {
+LockView buildLockView(const RunModel& index, const Trace& trace, std::int32_t lockId, std::int64_t t) {
     LockView v;
     v.lockId = lockId;
     const TraceMeta meta = trace.meta();
@@ -133,7 +133,7 @@ LockView buildLockView(const TimelineIndex& index, const Trace& trace, std::int3
 }
 
 // ---------------------------------------------------------------------------
-OutputView buildOutputView(const TimelineIndex& index, const Trace& trace, std::int64_t t, std::size_t maxLines) {
+OutputView buildOutputView(const RunModel& index, const Trace& trace, std::int64_t t, std::size_t maxLines) {
     OutputView v;
     const auto& prints = index.prints();
     v.total = countUpTo(prints, t, [](const TimedEventRef& r) { return r.t; });
@@ -203,7 +203,7 @@ struct AnchorTable {
 
 } // namespace
 
-CodeView buildCodeView(const TimelineIndex& index, const Trace& trace, const std::vector<Scenario::CodeLine>& code,
+CodeView buildCodeView(const RunModel& index, const Trace& trace, const std::vector<Scenario::CodeLine>& code,
                        std::int64_t t) {
     CodeView v;
     if (code.empty()) return v;
@@ -236,7 +236,7 @@ CodeView buildCodeView(const TimelineIndex& index, const Trace& trace, const std
 }
 
 
-Caption buildCaption(const TimelineIndex& index, const Trace& trace, std::int64_t t) {
+Caption buildCaption(const RunModel& index, const Trace& trace, std::int64_t t) {
     Caption c;
     const auto& evs = index.captionEvents();
     std::size_t k = countUpTo(evs, t, [](const TimedEventRef& r) { return r.t; });

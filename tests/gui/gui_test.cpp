@@ -359,6 +359,27 @@ TEST_CASE("killing a worker from the command line in the window: the run finishe
     CHECK(st["tasks_done"].get<int>() >= 3);
 }
 
+TEST_CASE("the Stats panel names a task killed with its worker once, in the summary's words", "[gui]") {
+    if (!haveDisplay()) {
+        WARN("no DISPLAY: run under xvfb-run (scripts/test does)");
+        return;
+    }
+    TempDir dir;
+    const Result r = runParviz({"gui", "pool", "--time-scale", "0.1", "--kill-worker", "ForkPoolWorker-1@2.5",
+                                "--screenshot", dir.file("kill.png"), "--layout-json", dir.file("kill.json")},
+                               dir.path);
+    INFO(r.err);
+    REQUIRE(r.exitCode == 0);
+    const json st = json::parse(slurp(dir.file("kill.json")))["stats"];
+    // The panel's failure lines are the run model's (describeFailures), as in `parviz run`'s summary.
+    REQUIRE(st["failures"].size() == 1);
+    const std::string line = st["failures"][0];
+    CHECK(line.rfind("task ", 0) == 0);
+    CHECK(line.find(" failed: ForkPoolWorker-1 (pid ") != std::string::npos);
+    CHECK(line.find("was killed by SIGKILL (signal 9) while running it") != std::string::npos);
+    CHECK(st["tasks_failed"] == 1);
+}
+
 TEST_CASE("gui help documents --kill-worker and the exit codes", "[gui]") {
     TempDir dir;
     const Result r = runParviz({"gui", "--help"}, dir.path, 30);

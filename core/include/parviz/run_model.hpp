@@ -257,7 +257,7 @@ public:
     std::int64_t runEndT() const noexcept { return m_runEndT; }       // kNever if unseen
 
 private:
-    struct ProcCursor;   // per-process incremental state (defined in timeline_index.cpp)
+    struct ProcCursor;   // per-process incremental state (defined in run_model.cpp)
     void consume(const Trace& trace, std::size_t i);
     ProcLaneIndex& procLane(ProcId p);
     CoreLaneIndex& coreLane(std::int32_t c);

@@ -152,8 +152,8 @@ float timeToPx(const Viewport& vp, std::int64_t t) noexcept;
 std::int64_t pxToTime(const Viewport& vp, float x) noexcept;
 
 // Fills `out` (reusing its capacity). Work: O(visible records x log n).
-void buildLanes(const TimelineIndex& index, const Trace& trace, const Viewport& vp, LaneRecords& out);
-LaneRecords buildLanes(const TimelineIndex& index, const Trace& trace, const Viewport& vp);
+void buildLanes(const RunModel& index, const Trace& trace, const Viewport& vp, LaneRecords& out);
+LaneRecords buildLanes(const RunModel& index, const Trace& trace, const Viewport& vp);
 // One row alone (what buildLanes does per row); exposed for tests and custom lanes.
 void buildRow(const SpanRow& row, const Viewport& vp, std::int64_t now, std::vector<SpanRecord>& out,
               LaneStats& stats);
@@ -181,7 +181,7 @@ struct QueueView {
     bool hasLastPut = false, hasLastGet = false;
     QueueItemRecord lastPut, lastGet;    // the latest put / get at or before t (for animation)
 };
-QueueView buildQueueView(const TimelineIndex& index, const Trace& trace, std::int32_t queueId, std::int64_t t,
+QueueView buildQueueView(const RunModel& index, const Trace& trace, std::int32_t queueId, std::int64_t t,
                          std::size_t maxItems = 64);
 
 struct LockWaiter { ProcId proc = 0; std::string name; std::int64_t since = 0; std::int64_t waitedNs = 0; };
@@ -199,14 +199,14 @@ struct LockView {
     std::vector<LockOwnerDiedRecord> ownerDied;   // up to t
     std::size_t acquisitions = 0;        // up to t
 };
-LockView buildLockView(const TimelineIndex& index, const Trace& trace, std::int32_t lockId, std::int64_t t);
+LockView buildLockView(const RunModel& index, const Trace& trace, std::int32_t lockId, std::int64_t t);
 
 struct OutputLine { std::int64_t t = 0; ProcId proc = 0; std::string_view text; };   // text: into the Trace
 struct OutputView {
     std::size_t total = 0;               // lines printed up to t
     std::vector<OutputLine> lines;       // the last maxLines of them, oldest first
 };
-OutputView buildOutputView(const TimelineIndex& index, const Trace& trace, std::int64_t t,
+OutputView buildOutputView(const RunModel& index, const Trace& trace, std::int64_t t,
                            std::size_t maxLines = 500);
 
 struct CodeMarker {
@@ -221,7 +221,7 @@ struct CodeView { std::vector<CodeMarker> markers; };   // one per process that 
 // WaitLock. A process is on the line whose anchor names its latest anchorable
 // event at or before t; when several lines share that anchor, the first one
 // after the process's previous line (wrapping) wins.
-CodeView buildCodeView(const TimelineIndex& index, const Trace& trace,
+CodeView buildCodeView(const RunModel& index, const Trace& trace,
                        const std::vector<Scenario::CodeLine>& code, std::int64_t t);
 
 struct Caption {
@@ -231,6 +231,6 @@ struct Caption {
     EventKind kind = EventKind::Note;
     std::string text;                    // "ForkPoolWorker-2 took C from the queue"
 };
-Caption buildCaption(const TimelineIndex& index, const Trace& trace, std::int64_t t);
+Caption buildCaption(const RunModel& index, const Trace& trace, std::int64_t t);
 
 } // namespace parviz
