@@ -355,8 +355,26 @@ void Run::Impl::runProcess() {
     publish(nullptr, nullptr);
 }
 
+// The queue and job-queue demos put everything before anything is taken (as
+// the tutorial's __main__ does; CPython's queue is unbounded), so their queue
+// must hold every item at once: the default capacity, or what the items need.
+// The loader bounds the items (100 000 of at most 256 bytes: 27 MB), and the
+// arena is sparse, so every input the format allows fits.
+static std::size_t capacityFor(const std::vector<std::string>& items) {
+    std::size_t bytes = 0, largest = 0;
+    for (const auto& it : items) {
+        const std::size_t rec = queueRecordBytes(it.size());
+        bytes += rec;
+        largest = std::max(largest, rec);
+    }
+    // One record that does not fit before the ring's end skips the rest (at
+    // most one record's worth per lap), and the largest item must stay within
+    // a quarter of the capacity.
+    return std::max({QueueOptions{}.capacityBytes, bytes + largest, 4 * largest});
+}
+
 void Run::Impl::runQueue() {
-    Queue q(QueueOptions{.name = "queue"});
+    Queue q(QueueOptions{.name = "queue", .capacityBytes = capacityFor(sc.items)});
     print("pushing items to queue:");
     int cnt = 1;
     for (const auto& item : sc.items) {
@@ -394,18 +412,24 @@ void Run::Impl::runLock() {
 }
 
 void Run::Impl::runJobQueue() {
-    Queue toDo(QueueOptions{.name = "tasks_to_accomplish"});
-    Queue doneQ(QueueOptions{.name = "tasks_that_are_done"});
     auto ts = tasks();
+    std::vector<std::string> names;
+    names.reserve(ts.size());
+    for (const auto& t : ts) names.push_back(t.name);
+    Queue toDo(QueueOptions{.name = "tasks_to_accomplish", .capacityBytes = capacityFor(names)});
+    // The done queue keeps the default capacity: the workers put on it while
+    // the parent waits in join(), which deadlocks in CPython when it fills
+    // (REFERENCE.md); parviz's wait-graph check names it and ends the run.
+    Queue doneQ(QueueOptions{.name = "tasks_that_are_done"});
     std::vector<std::string> args{toDo.toArg(), doneQ.toArg()};
     for (std::size_t i = 0; i < ts.size(); ++i) {
         TaskSpec t = ts[i];
         t.work = workOf(t);
         args.push_back(encodeTask(i, t));
     }
-    for (const auto& t : ts) {
+    for (const auto& name : names) {
         if (isStopping()) return;
-        toDo.put(t.name);
+        toDo.put(name);
     }
     int n = workerCount();
     std::vector<Process> ps;
@@ -506,6 +530,51 @@ void Run::Impl::watcherMain() {
     }
 }
 
+namespace {
+
+// The worker names a run of `sc` can ever have: Process-1..N, or
+// ForkPoolWorker-1..N plus one replacement per kill order (a pool replaces a
+// killed worker, and the next kill order may name the replacement).
+struct WorkerNames {
+    std::string prefix;   // "" when the scenario starts no worker process
+    int count = 0;
+};
+
+WorkerNames workerNamesOf(const Scenario& sc, int workers, std::size_t kills) {
+    switch (sc.kind) {
+    case ScenarioKind::CpuCount:
+    case ScenarioKind::Queue: return {};
+    case ScenarioKind::Process: return {"Process-", static_cast<int>(sc.args.size())};
+    case ScenarioKind::Lock:
+    case ScenarioKind::JobQueue: return {"Process-", workers};
+    case ScenarioKind::Pool: return {"ForkPoolWorker-", workers + static_cast<int>(kills)};
+    }
+    return {};
+}
+
+// A kill order naming a worker the scenario never has would run the whole
+// scenario for nothing: refuse it before anything starts, naming the valid names.
+void checkKillTarget(const Scenario& sc, int workers, std::size_t kills, const std::string& name,
+                     const std::string& src) {
+    WorkerNames wn = workerNamesOf(sc, workers, kills);
+    if (wn.count > 0 && name.starts_with(wn.prefix)) {
+        std::string_view digits = std::string_view(name).substr(wn.prefix.size());
+        int n = 0;
+        auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+        if (ec == std::errc{} && p == digits.data() + digits.size() && !digits.empty() && digits[0] != '0' &&
+            n >= 1 && n <= wn.count)
+            return;
+    }
+    std::string msg = src + ": --kill-worker: " + name + ": the " + toString(sc.kind) + " scenario never has a worker of that name";
+    if (wn.count == 0) throw ScenarioError(msg + " (it starts no worker process)");
+    std::string valid = wn.prefix + "1";
+    if (wn.count == 2) valid += ", " + wn.prefix + "2";
+    else if (wn.count > 2) valid += " to " + wn.prefix + std::to_string(wn.count);
+    throw ScenarioError(msg + " (valid: " + valid + ")");
+}
+
+} // namespace
+
 // =============================================================================
 // [SECTION] Run API
 // =============================================================================
@@ -539,9 +608,10 @@ Run::Run(Scenario scenario, RunOptions opts) : m_impl(std::make_unique<Impl>()) 
     if (!(im.timeScale >= kMinTimeScale && im.timeScale <= kMaxTimeScale))
         throw ScenarioError(src + ": time scale: must be between 0.001 and 100");
     for (const auto& k : im.opts.kills) {
-        if (k.worker.empty()) throw ScenarioError(src + ": kill-worker: the worker name is empty");
+        if (k.worker.empty()) throw ScenarioError(src + ": --kill-worker: the worker name is empty");
         if (!(k.atSeconds >= 0) || !std::isfinite(k.atSeconds))
-            throw ScenarioError(src + ": kill-worker: " + k.worker + ": the time must be >= 0 seconds");
+            throw ScenarioError(src + ": --kill-worker: " + k.worker + ": the time must be >= 0 seconds");
+        checkKillTarget(im.sc, im.workerCount(), im.opts.kills.size(), k.worker, src);
     }
 }
 

@@ -34,6 +34,10 @@ struct QueueOptions {
     std::size_t maxItems = 0;                          // 0 = bounded by bytes only (Python maxsize)
 };
 
+// Bytes of capacity one item of `itemBytes` takes (its size rounded up to 8,
+// plus a 16-byte header).
+constexpr std::size_t queueRecordBytes(std::size_t itemBytes) noexcept { return 16 + ((itemBytes + 7) & ~std::size_t{7}); }
+
 class Queue {
 public:
     using Timeout = std::optional<std::chrono::nanoseconds>;
