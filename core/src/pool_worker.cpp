@@ -104,7 +104,13 @@ int poolWorkerMain(std::span<const std::string> args) {
                 ok = false;
                 out = "unknown exception";
             }
-            if (tracing) traceEmit(EventKind::TaskEnd, static_cast<std::int32_t>(index), nameRef, 0, ok ? 0 : 1);
+            // The name again, not nameRef: the Collector may have let the
+            // text buffer reuse TaskStart's copy once it read it.
+            if (tracing) {
+                nameRef = !name.empty() ? traceText(name)
+                          : h.star ? traceText(defaultName(true, item)) : traceText(item.substr(0, kMaxPreview));
+                traceEmit(EventKind::TaskEnd, static_cast<std::int32_t>(index), nameRef, 0, ok ? 0 : 1);
+            }
             putResult(results, resultMsg, h.job, index, ok, out);
             slot->state.store(SlotState::Done, std::memory_order_release);
         }

@@ -398,8 +398,9 @@ void Queue::putImpl(std::string_view item, bool block, Timeout timeout, bool fro
     // Stamped before the item becomes visible, and written to the ring before
     // the commit too (inside the put lock: no wake syscall or preemption point
     // between stamp and publish), so its QueuePut is always earlier than the
-    // QueueGet of whoever takes it, and never reaches the Collector late.
-    const std::uint64_t text = traceText(preview(item));
+    // QueueGet of whoever takes it, and never reaches the Collector late. The
+    // preview text is written right before its event, never before a wait:
+    // the Collector frees text space in the order it reads events.
     std::int64_t t = traceNowBeforePublish();
     std::optional<detail::ScopedWorkerState> st;
     std::uint64_t itemId = 0;
@@ -436,7 +437,7 @@ void Queue::putImpl(std::string_view item, bool block, Timeout timeout, bool fro
                 s->pLogPut = n;
                 s->pLogTail = at + rec;
                 // After the redo log (a death from here on still lands the item), before the commit.
-                emitAt(t, EventKind::QueuePut, s->id, itemId, text);
+                emitAt(t, EventKind::QueuePut, s->id, itemId, traceText(preview(item)));
                 s->tail.store(at + rec, std::memory_order_seq_cst);   // the commit
                 s->nPut.store(n, std::memory_order_seq_cst);
                 s->pLogTail = 0;
@@ -459,7 +460,7 @@ void Queue::putImpl(std::string_view item, bool block, Timeout timeout, bool fro
                 const std::uint64_t n = s->nGot.load(std::memory_order_relaxed) - 1;
                 s->cLogGot = n;
                 s->cLogHead = at;
-                emitAt(t, EventKind::QueuePut, s->id, itemId, text);
+                emitAt(t, EventKind::QueuePut, s->id, itemId, traceText(preview(item)));
                 s->head.store(at, std::memory_order_seq_cst);   // the commit
                 s->nGot.store(n, std::memory_order_seq_cst);   // seq_cst: sleeping putters' maxItems check reads it
                 s->cLogHead = 0;

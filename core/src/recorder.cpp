@@ -68,6 +68,8 @@ struct Source {
     std::int64_t selfExitCode = 0;
     std::int64_t idleSeenAt = INT64_MIN;  // last pass time at which the ring was not writing
     std::uint64_t lostReported = 0;
+    std::uint64_t waitedReported = 0;     // ns of writer waits already written as WriterWait
+    std::uint64_t waitsReported = 0;
 };
 
 // Collected events of one source (a ring, or the core monitor) not yet in the
@@ -181,12 +183,14 @@ std::size_t Recorder::Impl::drainRaw(Source& s) {
 // and records any loss.
 void Recorder::Impl::finishDrain(Source& s, std::size_t from, std::int64_t now) {
     Pending& pd = pending[s.proc];
+    std::uint64_t lostText = 0, textEnd = 0;
     for (std::size_t i = from; i < pd.ev.size(); ++i) {
         Event& e = pd.ev[i];
         e.t = ticks.toNs(e.t);
         auto toId = [&](std::uint64_t& field) {
             if (field == kNoString) return;
-            s.ring->readTextInto(field, text);
+            if (s.ring->readTextInto(field, text)) textEnd = std::max(textEnd, field + 4 + text.size());
+            else ++lostText;
             field = trace->addString(text);
         };
         if (e.kind == EventKind::ProcExit && e.proc == s.proc) {
@@ -204,11 +208,24 @@ void Recorder::Impl::finishDrain(Source& s, std::size_t from, std::int64_t now) 
         default: break;
         }
     }
+    // Read text may be reused by the writer (see TraceRing::text). A record
+    // is 4 bytes of length, then the bytes.
+    if (textEnd) s.ring->consumedText(textEnd);
     std::uint64_t lost = s.ring->lost();
     if (lost > s.lostReported) {
         pd.ev.push_back(Event{now, s.proc, EventKind::Lost, 0, static_cast<std::int32_t>(s.proc),
                               lost - s.lostReported, 0});
         s.lostReported = lost;
+    }
+    if (lostText)   // flags 1: texts (printed lines, names, previews) read back as "<lost text>"
+        pd.ev.push_back(Event{now, s.proc, EventKind::Lost, 1, static_cast<std::int32_t>(s.proc), lostText, 0});
+    // Writers that waited for room: the wait is tracing overhead, recorded.
+    const std::uint64_t waited = s.ring->waitedNs(), waits = s.ring->waits();
+    if (waits > s.waitsReported) {
+        pd.ev.push_back(Event{now, s.proc, EventKind::WriterWait, 0, static_cast<std::int32_t>(s.proc),
+                              waited - s.waitedReported, waits - s.waitsReported});
+        s.waitedReported = waited;
+        s.waitsReported = waits;
     }
     pd.sortTail(from);
 }
@@ -317,6 +334,7 @@ Recorder::Recorder(RecorderOptions opts) : m_impl(std::make_unique<Impl>()) {
     im.clock = arena().make<RunClock>();
     im.clock->begin(opts.timeScale);
     im.parentRing = TraceRing::create(kParentProc, opts.ringEvents, opts.ringTextBytes, true, opts.prefaultRings);
+    im.parentRing->setReader(true);
     im.trace->addProcess(ProcInfo{"MainProcess", ProcRole::Parent});
     Source parent;
     parent.ring = im.parentRing;
@@ -379,6 +397,7 @@ ProcId Recorder::addProcess(std::string name, ProcRole role) {
     ProcId id = static_cast<ProcId>(im.sources.size());
     Source s;
     s.ring = TraceRing::create(id, im.opts.ringEvents, im.opts.ringTextBytes, false, im.opts.prefaultRings);
+    s.ring->setReader(true);
     s.proc = id;
     ProcId got = im.trace->addProcess(ProcInfo{std::move(name), role});
     (void)got;   // the Trace's process table is only filled here, so got == id
@@ -402,6 +421,7 @@ void Recorder::started(ProcId p, pid_t pid) {
     if (p >= im.sources.size() || p == kParentProc) return;
     im.sources[p].pid = pid;
     im.sources[p].started = true;
+    NoWriterWait noWait;   // the Collector needs im.mutex to make room
     im.parentRing->emitAs(p, EventKind::ProcStart, 0, static_cast<std::uint64_t>(pid));
     if (im.monitor) {
         im.monitor->watch(p, pid);
@@ -422,6 +442,7 @@ void Recorder::exited(ProcId p, int codeOrNegSignal) {
     // A normal exit was recorded by the worker itself when it happened; write
     // the reaped status only when the worker could not (a signal, a crash) or
     // when it differs from what the worker said.
+    NoWriterWait noWait;   // the Collector needs im.mutex to make room
     if (!s.selfExit || s.selfExitCode != codeOrNegSignal)
         im.parentRing->emitAs(p, EventKind::ProcExit, 0,
                               static_cast<std::uint64_t>(static_cast<std::int64_t>(codeOrNegSignal)));
@@ -454,11 +475,18 @@ void Recorder::finish() {
     if (im.collector.joinable()) im.collector.join();
     std::lock_guard lk(im.mutex);
     im.passLocked(false);   // make room: RunEnd must not be the event a full ring drops
-    im.parentRing->emit(EventKind::RunEnd);
+    {
+        NoWriterWait noWait;   // no Collector runs any more: a pass is the only way to make room
+        im.parentRing->emit(EventKind::RunEnd);
+    }
     if (im.monitor)
         for (Source& s : im.sources)
             if (s.proc != kParentProc && s.started && !s.exited) im.monitor->unwatch(s.proc);
     im.passLocked(true);
+    // Nobody drains the rings any more: a writer still running (a worker that
+    // outlives the run) drops and counts instead of waiting.
+    for (Source& s : im.sources)
+        if (s.ring) s.ring->setReader(false);
     im.trace->updateMeta([](TraceMeta& m) { m.finished = true; });
 }
 

@@ -40,6 +40,7 @@ const char* toString(EventKind k) noexcept {
     case EventKind::KillRequest: return "KillRequest";
     case EventKind::Lost: return "Lost";
     case EventKind::Note: return "Note";
+    case EventKind::WriterWait: return "WriterWait";
     }
     return "?";
 }

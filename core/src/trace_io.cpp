@@ -324,7 +324,7 @@ std::shared_ptr<Trace> deserializeTrace(const std::string& d, const std::string&
         e.a = r.get<std::uint64_t>("event");
         e.b = r.get<std::uint64_t>("event");
         std::string at = "event " + std::to_string(i) + ": ";
-        if (kind < static_cast<std::uint8_t>(EventKind::ProcStart) || kind > static_cast<std::uint8_t>(EventKind::Note))
+        if (kind < static_cast<std::uint8_t>(EventKind::ProcStart) || kind > static_cast<std::uint8_t>(EventKind::WriterWait))
             fail(at + "unknown event kind " + std::to_string(kind));
         e.kind = static_cast<EventKind>(kind);
         if (e.t < lastT) fail(at + "time goes backwards");

@@ -16,6 +16,7 @@
 #include <cstring>
 #include <ctime>
 #include <new>
+#include <sched.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -28,6 +29,7 @@ namespace parviz {
 namespace {
 
 TraceRing* g_currentRing = nullptr;
+thread_local bool t_noWriterWait = false;
 
 std::uint64_t roundUpPow2(std::uint64_t v) noexcept {
     std::uint64_t p = 1;
@@ -59,6 +61,9 @@ void prefault(void* p, std::size_t n) noexcept {
 }
 
 } // namespace
+
+NoWriterWait::NoWriterWait() noexcept : m_prev(t_noWriterWait) { t_noWriterWait = true; }
+NoWriterWait::~NoWriterWait() { t_noWriterWait = m_prev; }
 
 TraceRing* currentRing() noexcept { return g_currentRing; }
 void setCurrentRing(TraceRing* r) noexcept { g_currentRing = r; }
@@ -125,16 +130,58 @@ void TraceRing::emit(EventKind k, std::int32_t obj, std::uint64_t a, std::uint64
     emitAs(m_proc, k, obj, a, b, flags);
 }
 
+// Back-pressure (see tracer.hpp): yields a few times (the Collector may be
+// on this very core), then sleeps in 100 µs steps; the Collector drains every
+// few ms. The writer holds no lock here, and m_writing is clear unless the
+// caller stamped an event already (emitAt after traceNowBeforePublish): then
+// the watermark waits with it, but the drain that makes room does not.
+template <class Room>
+void TraceRing::waitForRoom(Room room) noexcept {
+    const std::int64_t start = monoNow();
+    std::int64_t now = start;
+    for (int i = 0; !room() && m_hasReader.load(std::memory_order_acquire); ++i) {
+        if (i < 8) {
+            sched_yield();
+        } else {
+            timespec ts{0, 100'000};
+            nanosleep(&ts, nullptr);
+        }
+        now = monoNow();
+        if (now - start > kMaxWriterWaitNs) break;
+    }
+    m_waits.fetch_add(1, std::memory_order_relaxed);
+    m_waitedNs.fetch_add(static_cast<std::uint64_t>(now - start), std::memory_order_relaxed);
+}
+
+// Makes room for one event: waits for the Collector when the ring is full and
+// waiting is allowed. Called with the writer lock held (multi-writer); it is
+// released while waiting. Returns false when the ring is still full (drop).
+bool TraceRing::roomForEvent() noexcept {
+    std::uint64_t h = m_head.load(std::memory_order_relaxed);
+    if (h - m_cachedTail <= m_mask) return true;
+    m_cachedTail = m_tail.load(std::memory_order_acquire);
+    if (h - m_cachedTail <= m_mask) return true;
+    if (t_noWriterWait || !m_hasReader.load(std::memory_order_acquire)) return false;
+    if (m_multiWriter) unlockWriter();
+    waitForRoom([this] {
+        return m_head.load(std::memory_order_acquire) - m_tail.load(std::memory_order_acquire) <= m_mask;
+    });
+    if (m_multiWriter) lockWriter();
+    h = m_head.load(std::memory_order_relaxed);
+    m_cachedTail = m_tail.load(std::memory_order_acquire);
+    return h - m_cachedTail <= m_mask;
+}
+
 void TraceRing::emitAs(ProcId who, EventKind k, std::int32_t obj, std::uint64_t a,
                        std::uint64_t b, std::uint8_t flags) noexcept {
     if (m_multiWriter) lockWriter();
     if (m_mapOnFirstWrite) [[unlikely]] mapHere();
-    m_writing.store(1, std::memory_order_seq_cst);
-    std::uint64_t h = m_head.load(std::memory_order_relaxed);
-    if (h - m_cachedTail > m_mask) m_cachedTail = m_tail.load(std::memory_order_acquire);
-    if (h - m_cachedTail > m_mask) {
+    // Room first, flag second: the flag covers only the clock read to publish.
+    if (!roomForEvent()) [[unlikely]] {
         m_lost.fetch_add(1, std::memory_order_relaxed);
     } else {
+        m_writing.store(1, std::memory_order_seq_cst);
+        const std::uint64_t h = m_head.load(std::memory_order_relaxed);
         Event& e = m_events[h & m_mask];
         e.t = traceNow();   // ticks: the Collector converts them to ns
         e.proc = who;
@@ -144,8 +191,8 @@ void TraceRing::emitAs(ProcId who, EventKind k, std::int32_t obj, std::uint64_t 
         e.a = a;
         e.b = b;
         m_head.store(h + 1, std::memory_order_release);
+        m_writing.store(0, std::memory_order_release);
     }
-    m_writing.store(0, std::memory_order_release);
     if (m_multiWriter) unlockWriter();
 }
 
@@ -155,11 +202,10 @@ void TraceRing::emitAt(std::int64_t t, EventKind k, std::int32_t obj, std::uint6
     // pass a past time (the Collector itself) are already behind the watermark.
     if (m_multiWriter) lockWriter();
     if (m_mapOnFirstWrite) [[unlikely]] mapHere();
-    std::uint64_t h = m_head.load(std::memory_order_relaxed);
-    if (h - m_cachedTail > m_mask) m_cachedTail = m_tail.load(std::memory_order_acquire);
-    if (h - m_cachedTail > m_mask) {
+    if (!roomForEvent()) [[unlikely]] {
         m_lost.fetch_add(1, std::memory_order_relaxed);
     } else {
+        const std::uint64_t h = m_head.load(std::memory_order_relaxed);
         m_events[h & m_mask] = Event{t, m_proc, k, flags, obj, a, b};
         m_head.store(h + 1, std::memory_order_release);
     }
@@ -173,6 +219,19 @@ std::uint64_t TraceRing::text(std::string_view s, std::size_t limit) noexcept {
         while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
     if (m_multiWriter) lockWriter();
     if (m_mapOnFirstWrite) [[unlikely]] mapHere();
+    // Room: the text must not overwrite what the Collector has not read yet.
+    const std::uint64_t need = kTextHeader + n;
+    auto textRoom = [this, need] {
+        return m_textHead.load(std::memory_order_relaxed) + need - m_textTail.load(std::memory_order_acquire) <=
+               m_textMask + 1;
+    };
+    if (!textRoom() && !t_noWriterWait && m_hasReader.load(std::memory_order_acquire)) [[unlikely]] {
+        if (m_multiWriter) unlockWriter();
+        waitForRoom(textRoom);
+        if (m_multiWriter) lockWriter();
+        // Still full after the longest wait: overwrite; the Collector finds
+        // the overwritten text and counts it as lost.
+    }
     std::uint64_t pos = m_textHead.load(std::memory_order_relaxed);
     auto put = [this](std::uint64_t at, const char* src, std::size_t len) {
         std::uint64_t off = at & m_textMask;
@@ -213,11 +272,11 @@ std::string TraceRing::readText(std::uint64_t ref) const {
     return s;
 }
 
-void TraceRing::readTextInto(std::uint64_t ref, std::string& out) const {
+bool TraceRing::readTextInto(std::uint64_t ref, std::string& out) const {
     static constexpr const char* kLost = "<lost text>";
     std::uint64_t cap = m_textMask + 1;
     std::uint64_t head = m_textHead.load(std::memory_order_acquire);
-    if (ref == kNoString || ref + kTextHeader > head || head - ref > cap) { out = kLost; return; }
+    if (ref == kNoString || ref + kTextHeader > head || head - ref > cap) { out = kLost; return false; }
     auto get = [this](std::uint64_t at, char* dst, std::size_t len) {
         std::uint64_t off = at & m_textMask;
         std::size_t first = std::min<std::size_t>(len, m_textMask + 1 - off);
@@ -226,14 +285,26 @@ void TraceRing::readTextInto(std::uint64_t ref, std::string& out) const {
     };
     std::uint32_t len = 0;
     get(ref, reinterpret_cast<char*>(&len), kTextHeader);
-    if (len > cap / 2 || ref + kTextHeader + len > head) { out = kLost; return; }
+    if (len > cap / 2 || ref + kTextHeader + len > head) { out = kLost; return false; }
     out.resize(len);
     get(ref + kTextHeader, out.data(), len);
     // The writer may have lapped us while we copied: check after the copy.
     std::atomic_thread_fence(std::memory_order_acquire);
     std::uint64_t after = m_textHead.load(std::memory_order_acquire);
-    if (after - ref > cap) out = kLost;
+    if (after - ref > cap) { out = kLost; return false; }
+    return true;
 }
+
+void TraceRing::consumedText(std::uint64_t end) noexcept {
+    std::uint64_t cur = m_textTail.load(std::memory_order_relaxed);
+    // Only the Collector stores it (under its mutex): a plain max will do.
+    if (end > cur) m_textTail.store(end, std::memory_order_release);
+}
+
+void TraceRing::setReader(bool present) noexcept { m_hasReader.store(present, std::memory_order_release); }
+bool TraceRing::hasReader() const noexcept { return m_hasReader.load(std::memory_order_acquire); }
+std::uint64_t TraceRing::waitedNs() const noexcept { return m_waitedNs.load(std::memory_order_relaxed); }
+std::uint64_t TraceRing::waits() const noexcept { return m_waits.load(std::memory_order_relaxed); }
 
 std::uint64_t TraceRing::lost() const noexcept { return m_lost.load(std::memory_order_relaxed); }
 

@@ -216,13 +216,40 @@ TEST_CASE("flush makes everything published so far visible", "[trace]") {
     CHECK(found);
 }
 
-TEST_CASE("an overflowing ring is reported as a Lost event with the number dropped", "[trace]") {
+TEST_CASE("a writer of a full ring waits for the Collector, loses nothing and the wait is recorded", "[trace]") {
+    RecorderOptions opts;
+    opts.ringEvents = 16;
+    opts.collectIntervalMs = 5;
+    Recorder rec(opts);
+    constexpr int kEmitted = 5000;
+    for (int i = 0; i < kEmitted; ++i) traceEmit(EventKind::State, 3);
+    rec.finish();
+    const Trace& tr = rec.trace();
+    std::uint64_t kept = 0, lost = 0, waits = 0, waitedNs = 0;
+    for (std::size_t i = 0; i < tr.size(); ++i) {
+        if (tr[i].kind == EventKind::State && tr[i].obj == 3) ++kept;
+        if (tr[i].kind == EventKind::Lost) lost += tr[i].a;
+        if (tr[i].kind == EventKind::WriterWait && tr[i].obj == kParentProc) {
+            waitedNs += tr[i].a;
+            waits += tr[i].b;
+        }
+    }
+    CHECK(lost == 0);
+    CHECK(kept == kEmitted);
+    CHECK(waits > 0);
+    CHECK(waitedNs > 0);
+}
+
+TEST_CASE("an overflowing ring that may not wait is reported as a Lost event with the number dropped", "[trace]") {
     RecorderOptions opts;
     opts.ringEvents = 16;
     opts.collectIntervalMs = 50;
     Recorder rec(opts);
     constexpr int kEmitted = 5000;
-    for (int i = 0; i < kEmitted; ++i) traceEmit(EventKind::State, 3);
+    {
+        NoWriterWait noWait;
+        for (int i = 0; i < kEmitted; ++i) traceEmit(EventKind::State, 3);
+    }
     rec.finish();
     const Trace& tr = rec.trace();
     std::uint64_t kept = 0, lost = 0;

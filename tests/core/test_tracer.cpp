@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -199,4 +201,57 @@ TEST_CASE("Trace chunks a finished Trace gives back are reused by the next, with
     for (int i = 0; i < 200; ++i) again.push_back(detail::allocChunk(kChunk));
     CHECK(full - detail::spareChunkBytes() >= 100 * kChunk);   // kept ones are handed out first
     for (void* p : again) detail::freeChunk(p, kChunk);
+}
+
+TEST_CASE("a writer waits for the reader instead of dropping when a read ring is full", "[trace]") {
+    // A ring with a reader (as the Recorder makes them): 64 events and 4 KiB
+    // of text, written far beyond both while a slow reader drains.
+    RingGuard g{TraceRing::create(1, 64, 4096)};
+    g.r->setReader(true);
+    constexpr int kEvents = 5000;
+    std::atomic<bool> done{false};
+    std::vector<Event> out;
+    std::vector<std::string> texts;
+    int lostTexts = 0;
+    std::thread reader([&] {
+        std::string text;
+        for (;;) {
+            const bool last = done.load();
+            const std::size_t from = out.size();
+            g.r->drain(out);
+            std::uint64_t end = 0;
+            for (std::size_t i = from; i < out.size(); ++i) {
+                if (!g.r->readTextInto(out[i].a, text)) ++lostTexts;   // Catch asserts only on this thread
+                texts.push_back(text);
+                end = std::max<std::uint64_t>(end, out[i].a + 4 + text.size());
+            }
+            if (end) g.r->consumedText(end);
+            if (last) break;
+            std::this_thread::sleep_for(std::chrono::microseconds(300));
+        }
+    });
+    for (int i = 0; i < kEvents; ++i) {
+        std::string line = "line " + std::to_string(i) + std::string(200, 'x');
+        g.r->emit(EventKind::Print, i, g.r->text(line, kMaxPrintLine));
+    }
+    done = true;
+    reader.join();
+    CHECK(g.r->lost() == 0);
+    CHECK(lostTexts == 0);
+    REQUIRE(out.size() == kEvents);
+    for (int i = 0; i < kEvents; ++i) {
+        CHECK(out[i].obj == i);
+        CHECK(texts[i] == "line " + std::to_string(i) + std::string(200, 'x'));
+    }
+    CHECK(g.r->waits() > 0);       // it had to wait, and the wait was counted
+    CHECK(g.r->waitedNs() > 0);
+}
+
+TEST_CASE("a ring whose reader is gone drops and counts rather than waiting", "[trace]") {
+    RingGuard g{TraceRing::create(1, 8)};
+    g.r->setReader(true);
+    g.r->setReader(false);
+    for (int i = 0; i < 20; ++i) g.r->emit(EventKind::State, i);
+    CHECK(g.r->lost() == 12);
+    CHECK(g.r->waits() == 0);
 }

@@ -61,8 +61,11 @@ enum class EventKind : std::uint8_t {
     RunEnd,
     KillRequest,    // obj = ProcId to be killed, a = signal
     // --- diagnostics ------------------------------------------------------------
-    Lost,           // obj = ProcId whose ring overflowed, a = number of events lost
+    Lost,           // obj = ProcId whose ring overflowed, a = number of events lost; flags = 1:
+                    // a = number of texts (printed lines, names, previews) lost instead
     Note,           // a = string id of a free-form diagnostic the parent recorded
+    WriterWait,     // obj = ProcId whose writers waited for ring room (back-pressure, tracer.hpp):
+                    // a = ns waited, b = number of waits, since the previous WriterWait of obj
 };
 
 // Fixed-size, trivially copyable: written with no allocation, lock or formatting.

@@ -3,10 +3,20 @@
 //
 // The owning process writes Events with emit(): one clock read, a few stores,
 // no allocation, lock (except the parent's multi-writer flag), or formatting.
-// A full ring drops the event and counts it (lost()); it never blocks.
 // Text (printed lines, item previews) goes into the ring's text side buffer and
 // is referenced from the Event by a text ref; the Collector turns refs into
 // Trace string ids.
+//
+// Back-pressure policy: a writer never drops silently. When the event ring or
+// the text buffer is full, the writer waits for the Collector to drain it
+// (yielding, then sleeping in short steps), and the time it waited is counted
+// as tracing overhead (waitedNs(), waits()), which the Collector records in
+// the Trace (EventKind::WriterWait) and the summary shows. Only when no
+// Collector reads the ring (setReader(false): before a Recorder adopts it,
+// after it finished), the thread may not wait (the Recorder's own locked
+// emits: NoWriterWait), or a wait passes kMaxWriterWaitNs, the
+// event is dropped and counted (lost()) or the text overwritten, which the
+// Collector sees and counts as lost text: every loss is counted and reported.
 #include "parviz/event.hpp"
 
 #include <atomic>
@@ -20,6 +30,9 @@ namespace parviz {
 
 inline constexpr std::size_t kMaxPreview = 64;      // bytes of an item value kept in the trace
 inline constexpr std::size_t kMaxPrintLine = 1024;  // bytes of a printed line kept in the trace
+// The longest a writer waits for room before it drops (a Collector that
+// stalls this long is itself the fault; the loss is then counted).
+inline constexpr std::int64_t kMaxWriterWaitNs = 10'000'000'000;
 
 class TraceRing {
 public:
@@ -55,9 +68,19 @@ public:
     std::size_t drain(std::vector<Event>& out) noexcept;
     // The text behind a ref, or "<lost text>" when it was overwritten.
     std::string readText(std::uint64_t ref) const;
-    // Same into `out` (reusing its capacity: no allocation once it is big enough).
-    void readTextInto(std::uint64_t ref, std::string& out) const;
-    std::uint64_t lost() const noexcept;     // events dropped because the ring was full
+    // Same into `out` (reusing its capacity: no allocation once it is big
+    // enough); false when the text was lost (out is then "<lost text>").
+    bool readTextInto(std::uint64_t ref, std::string& out) const;
+    std::uint64_t lost() const noexcept;     // events dropped because the ring stayed full
+    // The reader has consumed every text record that ends at or before `end`:
+    // writers may reuse that space (the Collector calls it after a drain).
+    void consumedText(std::uint64_t end) noexcept;
+    // Whether a Collector drains this ring (set by the Recorder; false for a
+    // new ring): only then do writers wait for room instead of dropping.
+    void setReader(bool present) noexcept;
+    bool hasReader() const noexcept;
+    std::uint64_t waitedNs() const noexcept;  // total time writers waited for room
+    std::uint64_t waits() const noexcept;     // how many times a writer waited
     // True while the writer is between its clock read and publishing the event;
     // the Collector must not move its watermark past this ring then.
     bool writing() const noexcept;
@@ -70,6 +93,10 @@ private:
     void lockWriter() noexcept;
     void unlockWriter() noexcept;
     void mapHere() noexcept;   // first write of a prefaulted ring, in the writing process
+    // Waits (holding no lock) until `room()` or the wait must end; counts the wait.
+    template <class Room>
+    void waitForRoom(Room room) noexcept;
+    bool roomForEvent() noexcept;
 
 
     // Read-mostly, set once by create(). The pointers are arena addresses,
@@ -90,6 +117,24 @@ private:
     std::uint64_t m_cachedTail = 0;            // writer's last view of m_tail
     // Reader's cache line.
     alignas(64) std::atomic<std::uint64_t> m_tail{0};
+    std::atomic<std::uint64_t> m_textTail{0};  // text before it is consumed (writers may reuse it)
+    std::atomic<bool> m_hasReader{false};
+    // Back-pressure accounting (written only when a writer waits).
+    alignas(64) std::atomic<std::uint64_t> m_waitedNs{0};
+    std::atomic<std::uint64_t> m_waits{0};
+};
+
+// While alive, this thread's emits never wait for the Collector (a full ring
+// drops and counts instead): for code that holds a lock the Collector needs.
+class NoWriterWait {
+public:
+    NoWriterWait() noexcept;
+    ~NoWriterWait();
+    NoWriterWait(const NoWriterWait&) = delete;
+    NoWriterWait& operator=(const NoWriterWait&) = delete;
+
+private:
+    bool m_prev;
 };
 
 // The ring this process writes to (nullptr: tracing off, emit is a no-op).
