@@ -351,6 +351,7 @@ void RunModel::consume(const Trace& trace, std::size_t idx) {
         if (e.obj >= 0 && e.obj < kNoProc) procLane(static_cast<ProcId>(e.obj)).lostEvents += e.a;
         break;
     case EventKind::QueueClose: break;   // nothing to pair: kept for captions and anchors
+    case EventKind::WriterWait: break;   // tracing overhead (tracer.hpp): the CLI sums it under the summary
     }
 }
 
