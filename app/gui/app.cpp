@@ -1,5 +1,6 @@
 #include "gui/app.hpp"
 
+#include "gui/layout_probe.hpp"
 #include "gui/panels.hpp"
 #include "gui/window.hpp"
 #include "parviz/file_io.hpp"
@@ -25,6 +26,7 @@ GuiApp::GuiApp(Window& window, GuiOptions opts, std::shared_ptr<Trace> preloaded
     if (!m_spans.init(PARVIZ_SHADERS_DIR)) setMessage(m_spans.error(), true);
     m_window.setTheme(m_opts.theme);
     if (m_opts.presentation) m_window.setTypeSize(TypeSize::Large);
+    else m_window.setTypeSize(TypeSize::Normal);
     if (!m_window.fontWarning().empty()) setMessage(m_window.fontWarning(), true);
     if (preloaded) {
         showTrace(std::move(preloaded));
@@ -342,45 +344,77 @@ void GuiApp::recordSessionRunIfDone() {
 void GuiApp::frame() {
     m_spans.beginFrame();
     m_rowRects.clear();
+    m_laneRects.clear();
+    probe::beginFrame();
     updateFromTrace();
     if (!live() && m_run) recordSessionRunIfDone();
     handleKeys();
     driveTestPause();
+    // Type (and with it every size in the layout) follows the window's size.
+    const ImVec2 ds = ImGui::GetIO().DisplaySize;
+    ImFont* font = m_window.fontFor(typePx(m_window.typeSize(), ds.x, ds.y));
+    ImGui::PushFont(font);
+    m_fontPx = font->FontSize;
+    m_window.scaleStyle(font->FontSize);
     layoutAndDraw();
+    ImGui::PopFont();
     updateScreenshotState();
 }
 
 void GuiApp::layoutAndDraw() {
     const ImVec2 ds = ImGui::GetIO().DisplaySize;
     const float fh = ImGui::GetFontSize();
-    // Controls: two rows of widgets plus the caption line.
-    const float rows = static_cast<float>(controlsRows(ds.x, fh));
-    const float controlsH = std::round(rows * (fh + 8) + 4);
-    const float rightW = std::round(std::max(300.0f, ds.x * 0.32f));
-    const float leftW = ds.x - rightW;
+    // The controls wrap with the window; they get the height they needed last
+    // frame (the first frame: an estimate of two rows and the caption).
+    if (m_controlsH <= 0) m_controlsH = std::round(3 * (fh + 10) + 8);
+    const float controlsH = std::min(m_controlsH, std::round(ds.y * 0.4f));
+    m_controlsH = drawControlsPanel(*this, Rect{0, 0, ds.x, controlsH});
     const float bodyH = ds.y - controlsH;
-    const float timelineH = std::round(bodyH * 0.60f);
-    const float bottomH = bodyH - timelineH;
-    drawControlsPanel(*this, Rect{0, 0, ds.x, controlsH});
-    drawTimelinePanel(*this, Rect{0, controlsH, leftW, timelineH});
-    drawOutputPanel(*this, Rect{0, controlsH + timelineH, std::round(leftW * 0.5f), bottomH});
-    drawStatsPanel(*this, Rect{std::round(leftW * 0.5f), controlsH + timelineH, leftW - std::round(leftW * 0.5f), bottomH});
-    // Queue and lock panels share the column's top half; a scenario without a
-    // queue (or lock) leaves that panel just its one-line note and gives the room
-    // to the other, so long queues wrap instead of being cut.
+    // Queue and lock panels share a column; a scenario without a queue (or
+    // lock) leaves that panel just its one-line note and gives the room to the other.
     const ScenarioKind kind = m_scenario.kind;
     const bool hasQueue = m_trace ? !m_meta.queues.empty()
                                   : kind == ScenarioKind::Queue || kind == ScenarioKind::JobQueue || kind == ScenarioKind::Pool;
     const bool hasLock = m_trace ? !m_meta.locks.empty() : kind == ScenarioKind::Lock;
-    const float shared = std::round(bodyH * 0.52f), note = std::round(fh * 3.2f);
-    float queueH = std::round(bodyH * 0.27f);
-    if (hasQueue && !hasLock) queueH = shared - note;
-    else if (!hasQueue && hasLock) queueH = note;
-    const float lockH = shared - queueH;
-    m_queueRect = Rect{leftW, controlsH, rightW, queueH};
-    drawQueuePanel(*this, m_queueRect);
-    drawLockPanel(*this, Rect{leftW, controlsH + queueH, rightW, lockH});
-    drawCodePanel(*this, Rect{leftW, controlsH + queueH + lockH, rightW, bodyH - queueH - lockH});
+    const float note = std::round(fh * 3.4f);
+    auto queueAndLock = [&](float x, float y, float w, float h) {
+        float queueH = std::round(h * 0.5f);
+        if (hasQueue && !hasLock) queueH = h - note;
+        else if (!hasQueue && hasLock) queueH = note;
+        m_queueRect = Rect{x, y, w, queueH};
+        drawQueuePanel(*this, m_queueRect);
+        drawLockPanel(*this, Rect{x, y + queueH, w, h - queueH});
+    };
+    if (m_window.typeSize() == TypeSize::Large) {
+        // Presentation: the timeline across the whole width (its lanes are
+        // the lesson), the panels side by side under it; Output is a tab of
+        // Stats so each panel keeps room for its type.
+        const float timelineH = std::round(bodyH * 0.66f);
+        const float y = controlsH + timelineH, h = bodyH - timelineH;
+        const float w0 = std::round(ds.x * 0.28f), w1 = std::round(ds.x * 0.38f), w2 = ds.x - w0 - w1;
+        drawTimelinePanel(*this, Rect{0, controlsH, ds.x, timelineH});
+        // Only the panels the scenario uses (one of them says so when it uses neither).
+        if (hasQueue && hasLock) queueAndLock(0, y, w0, h);
+        else if (hasLock) drawLockPanel(*this, Rect{0, y, w0, h});
+        else {
+            m_queueRect = Rect{0, y, w0, h};
+            drawQueuePanel(*this, m_queueRect);
+        }
+        drawCodePanel(*this, Rect{w0, y, w1, h});
+        drawStatsPanel(*this, Rect{w0 + w1, y, w2, h}, true);
+    } else {
+        const float rightW = std::round(std::max(300.0f, ds.x * 0.32f));
+        const float leftW = ds.x - rightW;
+        const float timelineH = std::round(bodyH * 0.60f);
+        const float bottomH = bodyH - timelineH;
+        drawTimelinePanel(*this, Rect{0, controlsH, leftW, timelineH});
+        drawOutputPanel(*this, Rect{0, controlsH + timelineH, std::round(leftW * 0.5f), bottomH});
+        drawStatsPanel(*this, Rect{std::round(leftW * 0.5f), controlsH + timelineH, leftW - std::round(leftW * 0.5f), bottomH},
+                       false);
+        const float shared = std::round(bodyH * 0.52f);
+        queueAndLock(leftW, controlsH, rightW, shared);
+        drawCodePanel(*this, Rect{leftW, controlsH + shared, rightW, bodyH - shared});
+    }
     drawTaskEditor(*this);
 }
 

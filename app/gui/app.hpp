@@ -49,6 +49,14 @@ struct RowRect {
     float x0, y0, x1, y1;
 };
 
+// One lane's rectangle and whether all of it was in view (--layout-json).
+struct LaneRect {
+    std::string title;
+    bool worker = false;      // a worker process (pool worker or Process-N), not MainProcess or a core
+    float y0 = 0, y1 = 0;
+    bool visible = false;     // entirely inside the timeline's visible lane area
+};
+
 struct Rect {
     float x = 0, y = 0, w = 0, h = 0;
 };
@@ -76,6 +84,7 @@ public:
     Window& window() noexcept { return m_window; }
     Theme theme() const noexcept;
     const GuiOptions& options() const noexcept { return m_opts; }
+    float fontPx() const noexcept { return m_fontPx; }   // the type size of the last frame
     SpanRenderer& spans() noexcept { return m_spans; }
     const Trace* trace() const noexcept { return m_trace.get(); }
     TraceMeta meta() const { return m_meta; }
@@ -108,6 +117,7 @@ public:
 
     // Row rectangles the timeline drew this frame (for --layout-json).
     std::vector<RowRect>& rowRects() noexcept { return m_rowRects; }
+    std::vector<LaneRect>& laneRects() noexcept { return m_laneRects; }
     Rect& queueRect() noexcept { return m_queueRect; }
     LaneRecords& laneScratch() noexcept { return m_lanes; }   // reused every frame (no allocation)
 
@@ -163,6 +173,7 @@ private:
     std::string m_message;
     bool m_messageIsError = false;
     std::vector<RowRect> m_rowRects;
+    std::vector<LaneRect> m_laneRects;
     Rect m_queueRect;
     LaneRecords m_lanes;
 
@@ -171,6 +182,8 @@ private:
     std::int64_t m_statsCursor = -1;
     std::chrono::steady_clock::time_point m_statsAt{};
 
+    float m_controlsH = 0;
+    float m_fontPx = 0;                       // what the controls needed last frame
     bool m_showTaskEditor = false;
     bool m_captureThisFrame = false;
     int m_framesAfterDone = 0;

@@ -11,22 +11,25 @@ int g_lastFirstMarked = -2;   // scroll only when the marked line changes, so th
 }
 
 void drawCodePanel(GuiApp& app, const Rect& r) {
-    if (beginPanel("Code", r, ImGuiWindowFlags_HorizontalScrollbar)) {
+    if (beginPanel("Code", r)) {
         const std::vector<Scenario::CodeLine>& code = app.listing();
         const Trace* trace = app.trace();
         if (code.empty()) {
-            ImGui::TextDisabled("No listing: the run's scenario file %s is not here.", app.scenario().name.c_str());
+            ui::textDisabled("No listing: the run's scenario file %s is not here.", app.scenario().name.c_str());
         } else {
             CodeView cv;
             if (trace) cv = buildCodeView(app.index(), *trace, code, app.cursor());
             ImDrawList* dl = ImGui::GetWindowDrawList();
             const float fs = ImGui::GetFontSize();
-            const float gutter = fs * 2.2f;
-            const float mark = std::max(4.0f, fs * 0.35f);
+            const float gutter = fs * 1.6f;
+            const float mark = std::max(4.0f, fs * 0.3f);
             int firstMarked = -1;
             for (std::size_t i = 0; i < code.size(); ++i) {
                 const ImVec2 p = ImGui::GetCursorScreenPos();
-                const float lh = ImGui::GetTextLineHeightWithSpacing();
+                // Long lines wrap inside the panel rather than run off its edge.
+                const float wrapW = std::max(fs * 4, ImGui::GetContentRegionAvail().x - gutter);
+                const char* line = code[i].text.empty() ? " " : code[i].text.c_str();
+                const float lh = ImGui::CalcTextSize(line, nullptr, false, wrapW).y;
                 // Markers of every process on this line, side by side in the gutter.
                 float mx = p.x;
                 bool any = false;
@@ -36,15 +39,16 @@ void drawCodePanel(GuiApp& app, const Rect& r) {
                     if (m.line != static_cast<int>(i)) continue;
                     if (!any) first = m.proc;
                     any = true;
-                    dl->AddRectFilled(ImVec2(mx, p.y + 1), ImVec2(mx + mark, p.y + lh - 1), procU32(m.proc));
+                    if (mx + mark <= p.x + gutter - 2)
+                        dl->AddRectFilled(ImVec2(mx, p.y + 1), ImVec2(mx + mark, p.y + lh - 1), procU32(m.proc));
                     mx += mark + 1;
                     who += (who.empty() ? "" : ", ") + m.name;
                 }
                 if (any)
-                    dl->AddRectFilled(ImVec2(p.x + gutter - 2, p.y), ImVec2(p.x + ImGui::GetContentRegionAvail().x, p.y + lh),
+                    dl->AddRectFilled(ImVec2(p.x + gutter - 2, p.y), ImVec2(p.x + gutter + wrapW, p.y + lh),
                                       procU32(first, 0.22f));
                 ImGui::SetCursorScreenPos(ImVec2(p.x + gutter, p.y));
-                ImGui::TextUnformatted(code[i].text.c_str());
+                ui::textUnformatted(line);   // wraps at the panel's edge
                 if (any && (firstMarked < 0)) {
                     firstMarked = static_cast<int>(i);
                     if (firstMarked != g_lastFirstMarked) ImGui::SetScrollHereY(0.3f);

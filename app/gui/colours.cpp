@@ -1,5 +1,7 @@
 #include "gui/colours.hpp"
 
+#include "gui/palette.hpp"
+
 #include <algorithm>
 
 namespace parviz::gui {
@@ -62,12 +64,20 @@ Paint spanPaint(RowKind row, const SpanRecord& r, Theme theme) noexcept {
 }
 
 ImU32 laneBackground(Theme theme, bool odd) noexcept {
-    if (theme == Theme::Dark) return odd ? IM_COL32(32, 34, 38, 255) : IM_COL32(26, 28, 31, 255);
-    return odd ? IM_COL32(240, 240, 238, 255) : IM_COL32(250, 250, 248, 255);
+    const ThemeColours& k = themeColours(theme);
+    return toU32(odd ? k.laneBg1 : k.laneBg0);
 }
 
-ImU32 textMuted(Theme theme) noexcept {
-    return theme == Theme::Dark ? IM_COL32(160, 160, 160, 255) : IM_COL32(100, 100, 100, 255);
-}
+ImU32 textMuted(Theme theme) noexcept { return toU32(themeColours(theme).textMuted); }
+
+namespace {
+ImVec4 v4(Rgb c) { return ImVec4(c.r / 255.0f, c.g / 255.0f, c.b / 255.0f, 1.0f); }
+} // namespace
+
+ImVec4 procTextVec4(ProcId p, Theme theme) noexcept { return v4(procTextColour(p, theme)); }
+ImU32 procTextU32(ProcId p, Theme theme) noexcept { return toU32(procTextColour(p, theme)); }
+ImVec4 errorColour(Theme theme) noexcept { return v4(themeColours(theme).error); }
+ImVec4 warningColour(Theme theme) noexcept { return v4(themeColours(theme).warning); }
+ImU32 taskLabelU32(ProcId p) noexcept { return toU32(labelOn(procColour(p))); }
 
 } // namespace parviz::gui

@@ -32,5 +32,13 @@ Paint statePaint(LaneState s, Theme theme) noexcept;
 inline ImU32 stateColour(LaneState s, Theme theme) noexcept { return statePaint(s, theme).colour; }
 ImU32 laneBackground(Theme theme, bool odd) noexcept;
 ImU32 textMuted(Theme theme) noexcept;
+// A process's colour as text (palette.hpp: shifted until it reads on the theme).
+ImVec4 procTextVec4(ProcId p, Theme theme) noexcept;
+ImU32 procTextU32(ProcId p, Theme theme) noexcept;
+// Error and warning text (messages, "killed", "failed").
+ImVec4 errorColour(Theme theme) noexcept;
+ImVec4 warningColour(Theme theme) noexcept;
+// A task's name on its worker's colour: black or white, whichever reads.
+ImU32 taskLabelU32(ProcId p) noexcept;
 
 } // namespace parviz::gui

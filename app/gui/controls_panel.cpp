@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cctype>
 #include <cstring>
 #include <string>
 
@@ -25,7 +26,7 @@ std::string g_killChoice;
 bool pathPopup(const char* id, const char* prompt, char* buf, std::size_t size, const char* action) {
     bool accepted = false;
     if (ImGui::BeginPopup(id)) {
-        ImGui::TextUnformatted(prompt);
+        ui::textUnformatted(prompt);
         ImGui::SetNextItemWidth(ImGui::GetFontSize() * 24);
         if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
         bool enter = ImGui::InputText("##path", buf, size, ImGuiInputTextFlags_EnterReturnsTrue);
@@ -39,6 +40,25 @@ bool pathPopup(const char* id, const char* prompt, char* buf, std::size_t size, 
         ImGui::EndPopup();
     }
     return accepted;
+}
+
+// Flow layout: the next item goes on this line when w pixels still fit, else
+// on the next one, so the controls wrap at any window and type size instead
+// of being cut off.
+void flow(float w) {
+    const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+    ImGui::SameLine();
+    if (ImGui::GetCursorScreenPos().x + w > right) ImGui::NewLine();
+}
+float buttonW(const char* label) {
+    return ImGui::CalcTextSize(label, nullptr, true).x + ImGui::GetStyle().FramePadding.x * 2;
+}
+// A combo, input or slider of width w with its label on the right.
+float labelledW(float w, const char* label) {
+    return w + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize(label, nullptr, true).x;
+}
+float checkboxW(const char* label) {
+    return ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize(label, nullptr, true).x;
 }
 
 std::vector<std::string> liveWorkers(GuiApp& app) {
@@ -56,7 +76,7 @@ std::vector<std::string> liveWorkers(GuiApp& app) {
 
 void scenarioPicker(GuiApp& app) {
     const std::string current = app.scenario().name.empty() ? app.options().scenario : app.scenario().name;
-    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
     bool openFile = false;
     if (ImGui::BeginCombo("##scenario", current.c_str())) {
         for (const std::string& n : app.scenarioNames())
@@ -65,6 +85,7 @@ void scenarioPicker(GuiApp& app) {
         if (ImGui::Selectable("Open file...")) openFile = true;
         ImGui::EndCombo();
     }
+    ui::probeItem(current.c_str());
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", app.scenario().title.c_str());
     if (openFile) ImGui::OpenPopup("open-scenario");
     if (pathPopup("open-scenario", "Scenario file (JSON):", g_openScenarioPath, sizeof g_openScenarioPath, "Open"))
@@ -76,38 +97,51 @@ void runButtons(GuiApp& app) {
     const bool replay = app.replayOnly();
     ImGui::BeginDisabled(replay);
     const char* main = s == RunStatus::Running ? "Pause" : s == RunStatus::Paused ? "Resume" : "Run";
+    flow(buttonW(main));
     if (ImGui::Button(main)) app.togglePause();
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Space. Pause sends SIGSTOP to the workers: they really stop.");
-    ImGui::SameLine();
+    ui::probeItem(main);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Space. Pause stops the worker processes (SIGSTOP): they really stop.");
+    flow(buttonW("Stop"));
     ImGui::BeginDisabled(!app.live());
     if (ImGui::Button("Stop")) app.stopRun();
+    ui::probeItem("Stop");
     ImGui::EndDisabled();
-    ImGui::SameLine();
+    flow(buttonW("Restart"));
     if (ImGui::Button("Restart")) app.startRun();
+    ui::probeItem("Restart");
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("R. A new run with the options below.");
     ImGui::EndDisabled();
+}
 
-    // Kill worker: pick a live worker, kill it, watch the pool recover.
-    ImGui::SameLine();
+// Kill worker: pick a live worker, kill it, watch the pool recover.
+void killButtons(GuiApp& app) {
     const std::vector<std::string> workers = liveWorkers(app);
     if (std::find(workers.begin(), workers.end(), g_killChoice) == workers.end())
         g_killChoice = workers.empty() ? "" : workers.front();
+    const float cw = ImGui::GetFontSize() * 8.5f;
+    flow(cw + ImGui::GetStyle().ItemSpacing.x + buttonW("Kill worker"));
     ImGui::BeginDisabled(workers.empty());
-    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 9.5f);
-    if (ImGui::BeginCombo("##kill", g_killChoice.empty() ? "(no live worker)" : g_killChoice.c_str())) {
+    ImGui::SetNextItemWidth(cw);
+    const char* shown = g_killChoice.empty() ? "(no live worker)" : g_killChoice.c_str();
+    if (ImGui::BeginCombo("##kill", shown)) {
         for (const std::string& w : workers)
             if (ImGui::Selectable(w.c_str(), w == g_killChoice)) g_killChoice = w;
         ImGui::EndCombo();
     }
+    ui::probeItem(shown);
     ImGui::SameLine();
     if (ImGui::Button("Kill worker")) app.killWorker(g_killChoice);
+    ui::probeItem("Kill worker");
     ImGui::EndDisabled();
 }
 
 void fileButtons(GuiApp& app) {
+    flow(buttonW("Save run...") + ImGui::GetStyle().ItemSpacing.x + buttonW("Open run..."));
     if (ImGui::Button("Save run...")) ImGui::OpenPopup("save-run");
+    ui::probeItem("Save run...");
     ImGui::SameLine();
     if (ImGui::Button("Open run...")) ImGui::OpenPopup("open-run");
+    ui::probeItem("Open run...");
     if (pathPopup("save-run", "Save the run's trace to:", g_saveRunPath, sizeof g_saveRunPath, "Save"))
         app.saveRun(g_saveRunPath);
     if (pathPopup("open-run", "Replay a saved run (no process is started):", g_openRunPath, sizeof g_openRunPath,
@@ -118,11 +152,14 @@ void fileButtons(GuiApp& app) {
 void classroomToggles(GuiApp& app) {
     Window& w = app.window();
     bool dark = w.theme() == Theme::Dark;
+    flow(checkboxW("Dark"));
     if (ImGui::Checkbox("Dark", &dark)) w.setTheme(dark ? Theme::Dark : Theme::Light);
-    ImGui::SameLine();
+    ui::probeItem("Dark");
     bool large = w.typeSize() == TypeSize::Large;
     // The font switch takes effect next frame (ImGui fonts are fixed per frame).
+    flow(checkboxW("Presentation"));
     if (ImGui::Checkbox("Presentation", &large)) w.setTypeSize(large ? TypeSize::Large : TypeSize::Normal);
+    ui::probeItem("Presentation");
 }
 
 void runOptions(GuiApp& app) {
@@ -130,104 +167,119 @@ void runOptions(GuiApp& app) {
     const Scenario& sc = app.scenario();
     const float fw = ImGui::GetFontSize();
     int workers = o.workers.value_or(sc.workers());
-    ImGui::SetNextItemWidth(fw * 6);
-    if (ImGui::InputInt("workers", &workers, 1, 1)) o.workers = std::clamp(workers, 1, 64);
+    flow(labelledW(fw * 5.5f, "workers"));
+    ImGui::SetNextItemWidth(fw * 5.5f);
+    if (ImGui::InputInt("workers", &workers, 1, 1)) o.workers = std::clamp(workers, 1, kMaxWorkers);
+    ui::probeItem("workers");
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Pool size or process count; applies to the next Run/Restart");
-    ImGui::SameLine();
     const char* kinds[] = {"as scenario", "sleep", "cpu"};
     int k = !o.work ? 0 : *o.work == WorkKind::Sleep ? 1 : 2;
-    ImGui::SetNextItemWidth(fw * 7);
+    flow(labelledW(fw * 6.5f, "work"));
+    ImGui::SetNextItemWidth(fw * 6.5f);
     if (ImGui::Combo("work", &k, kinds, 3)) {
         if (k == 0) o.work.reset();
         else o.work = k == 1 ? WorkKind::Sleep : WorkKind::Cpu;
     }
-    ImGui::SameLine();
+    ui::probeItem("work");
     float scale = static_cast<float>(o.timeScale.value_or(sc.timeScale));
-    ImGui::SetNextItemWidth(fw * 8);
+    flow(labelledW(fw * 6, "time scale"));
+    ImGui::SetNextItemWidth(fw * 6);
     if (ImGui::SliderFloat("time scale", &scale, 0.02f, 5.0f, "%.2fx", ImGuiSliderFlags_Logarithmic))
         o.timeScale = scale;
+    ui::probeItem("time scale");
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Below 1: faster than the scenario says; above 1: slow motion");
-    ImGui::SameLine();
+    flow(buttonW("Tasks..."));
     if (ImGui::Button("Tasks...")) app.showTaskEditor(true);
+    ui::probeItem("Tasks...");
 }
 
 void statusLine(GuiApp& app) {
+    // One length per run on screen: the caption and Stats give the makespan
+    // (pauses excluded); here only the state, and while live the time so far.
     const RunStatus s = app.status();
-    const double t = static_cast<double>(app.now() - app.zero()) / 1e9;
-    if (app.replayOnly()) ImGui::Text("Replay  %.2f s", t);
-    else ImGui::Text("%s  %.2f s", toString(s), t);
+    std::string text;
+    if (app.replayOnly()) text = "replay";
+    else if (s == RunStatus::Running || s == RunStatus::Paused) {
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "%s %.1f s", s == RunStatus::Running ? "running" : "paused",
+                      static_cast<double>(app.now() - app.zero()) / 1e9);
+        text = buf;
+    } else {
+        text = s == RunStatus::NotStarted ? "ready" : toString(s);
+        for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    flow(ImGui::CalcTextSize(text.c_str()).x);
+    ui::textDisabled("%s", text.c_str());
+}
+
+// What the run-end caption adds: how it went, in the scenario's own words.
+std::string runEndSummary(GuiApp& app) {
+    const RunStats& st = app.statsAtCursor();
+    std::string text;
+    char buf[160];
+    if (st.tasksStarted > 0) {
+        std::snprintf(buf, sizeof buf, ": %d of %d tasks done", st.tasksDone, st.tasksStarted);
+        text += buf;
+        if (st.hasMakespan) {
+            std::snprintf(buf, sizeof buf, " in %s, speedup %.2fx", formatDuration(st.makespanNs).c_str(), st.speedup);
+            text += buf;
+        }
+    }
+    const bool pool = app.meta().scenario.empty() ? app.scenario().kind == ScenarioKind::Pool
+                                                   : std::any_of(app.meta().procs.begin(), app.meta().procs.end(),
+                                                                 [](const ProcInfo& p) { return p.role == ProcRole::PoolWorker; });
+    for (const WorkerStats& w : st.workers)
+        if (w.killed) text += "; " + w.name + (pool ? " was killed and the pool carried on" : " was killed, the others carried on");
+    return text;
+}
+
+// The line under the controls: what just happened at the cursor (so it
+// follows replay too), or an error. Wraps rather than runs off the edge.
+void captionLine(GuiApp& app) {
+    ImGui::PushTextWrapPos(0.0f);
+    if (!app.message().empty() && app.messageIsError()) {
+        ImGui::PushStyleColor(ImGuiCol_Text, errorColour(app.theme()));
+        ui::textUnformatted(app.message().c_str());
+        ImGui::PopStyleColor();
+    } else if (const Trace* tr = app.trace()) {
+        const Caption c = buildCaption(app.index(), *tr, app.cursor());
+        if (c.valid) {
+            std::string text = formatDuration(c.t - app.zero()) + "  " + c.text;
+            if (c.kind == EventKind::RunEnd) text += runEndSummary(app);
+            if (!app.message().empty()) text += "  (" + app.message() + ")";
+            if (c.proc != kNoProc) ImGui::PushStyleColor(ImGuiCol_Text, procTextVec4(c.proc, app.theme()));
+            ui::textUnformatted(text.c_str());
+            if (c.proc != kNoProc) ImGui::PopStyleColor();
+        } else if (!app.message().empty()) {
+            ui::textUnformatted(app.message().c_str());
+        } else {
+            ui::textDisabled("Press Run (Space) to start.");
+        }
+    } else {
+        ui::textDisabled("%s", app.message().empty() ? "Press Run (Space) to start." : app.message().c_str());
+    }
+    ImGui::PopTextWrapPos();
 }
 
 } // namespace
 
-int controlsRows(float displayWidth, float fontSize) { return displayWidth / fontSize < 62 ? 4 : 3; }
-
-void drawControlsPanel(GuiApp& app, const Rect& r) {
+float drawControlsPanel(GuiApp& app, const Rect& r) {
+    float needed = r.h;
     if (beginPanel("Controls", r, ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar)) {
-        // Large type (presentation) does not fit three groups on one row at
-        // 1280 px: the file buttons and toggles then get a row of their own.
-        const bool compact = controlsRows(ImGui::GetIO().DisplaySize.x, ImGui::GetFontSize()) == 4;
+        // Groups flow left to right and wrap (flow()), so every size of window
+        // and type shows them all; the panel's height follows what they needed.
         scenarioPicker(app);
-        ImGui::SameLine();
         runButtons(app);
-        if (!compact) {
-            ImGui::SameLine();
-            fileButtons(app);
-            ImGui::SameLine();
-            classroomToggles(app);
-        }
-
         runOptions(app);
-        if (compact) {
-            fileButtons(app);
-            ImGui::SameLine();
-            classroomToggles(app);
-        }
-        ImGui::SameLine();
-        ImGui::TextDisabled("|");
-        ImGui::SameLine();
+        killButtons(app);
+        fileButtons(app);
+        classroomToggles(app);
         statusLine(app);
-
-        // What just happened, at the cursor (so it follows replay too).
-        if (!app.message().empty() && app.messageIsError()) {
-            ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(230, 80, 60, 255));
-            ImGui::TextUnformatted(app.message().c_str());
-            ImGui::PopStyleColor();
-        } else if (const Trace* tr = app.trace()) {
-            const Caption c = buildCaption(app.index(), *tr, app.cursor());
-            if (c.valid) {
-                ImGui::TextDisabled("%s", formatDuration(c.t - app.zero()).c_str());
-                ImGui::SameLine();
-                if (c.proc != kNoProc) ImGui::PushStyleColor(ImGuiCol_Text, procVec4(c.proc));
-                std::string text = c.text;
-                if (c.kind == EventKind::RunEnd) {
-                    // "The run ended" alone tells a class nothing: say how it went.
-                    const RunStats& st = app.statsAtCursor();
-                    char buf[160];
-                    std::snprintf(buf, sizeof buf, ": %d of %d tasks done", st.tasksDone, st.tasksStarted);
-                    text += buf;
-                    if (st.hasMakespan) {
-                        std::snprintf(buf, sizeof buf, " in %s, speedup %.2fx",
-                                      formatDuration(st.makespanNs).c_str(), st.speedup);
-                        text += buf;
-                    }
-                    for (const WorkerStats& w : st.workers)
-                        if (w.killed) text += "; " + w.name + " was killed and the pool carried on";
-                }
-                ImGui::TextUnformatted(text.c_str());
-                if (c.proc != kNoProc) ImGui::PopStyleColor();
-            } else if (!app.message().empty()) {
-                ImGui::TextUnformatted(app.message().c_str());
-            } else {
-                ImGui::TextDisabled("Press Run (Space) to start.");
-            }
-            if (c.valid && !app.message().empty()) {
-                ImGui::SameLine();
-                ImGui::TextDisabled("  (%s)", app.message().c_str());
-            }
-        }
+        captionLine(app);
+        needed = ImGui::GetCursorPosY() - ImGui::GetStyle().ItemSpacing.y + ImGui::GetStyle().WindowPadding.y;
     }
     endPanel();
+    return std::ceil(needed);
 }
 
 } // namespace parviz::gui

@@ -4,9 +4,13 @@
 #include "cli/run_flags.hpp"
 #include "gui/app.hpp"
 #include "gui/bench.hpp"
+#include "gui/layout_probe.hpp"
 #include "gui/options.hpp"
 #include "gui/window.hpp"
 #include "parviz/trace_io.hpp"
+
+#include <imgui.h>
+#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <cstdio>
@@ -16,58 +20,50 @@
 namespace parviz::gui {
 namespace {
 
-// Lane rectangles for tests: they look for worker colours exactly there.
+// Where things are, for tests (documented in docs/layout-json.md): the lane
+// rows (tests look for worker colours exactly there), the panels with their
+// visible text lines and whether any text was cut (layout_probe.hpp), the
+// worker lanes fully visible, and the Stats panel's numbers.
 bool writeLayoutJson(GuiApp& app, const std::string& path) {
-    std::ofstream out(path);
-    out << "{\n  \"rows\": [\n";
-    const auto& rows = app.rowRects();
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-        const RowRect& r = rows[i];
-        std::string title;
-        for (char c : r.title) {
-            if (c == '"' || c == '\\') title += '\\';
-            title += c;
-        }
-        out << "    {\"lane\": \"" << (r.lane == LaneKind::Core ? "core" : "proc") << "\", \"id\": " << r.id
-            << ", \"title\": \"" << title << "\", \"row\": \"" << toString(r.row) << "\", \"x0\": " << r.x0
-            << ", \"y0\": " << r.y0 << ", \"x1\": " << r.x1 << ", \"y1\": " << r.y1 << "}"
-            << (i + 1 < rows.size() ? "," : "") << "\n";
+    using nlohmann::json;
+    json j;
+    j["font_px"] = app.fontPx();
+    j["rows"] = json::array();
+    for (const RowRect& r : app.rowRects())
+        j["rows"].push_back({{"lane", r.lane == LaneKind::Core ? "core" : "proc"}, {"id", r.id}, {"title", r.title},
+                             {"row", toString(r.row)}, {"x0", r.x0}, {"y0", r.y0}, {"x1", r.x1}, {"y1", r.y1}});
+    int visibleWorkers = 0;
+    json lanes = json::array();
+    for (const LaneRect& l : app.laneRects()) {
+        lanes.push_back({{"title", l.title}, {"worker", l.worker}, {"y0", l.y0}, {"y1", l.y1}, {"visible", l.visible}});
+        if (l.worker && l.visible) ++visibleWorkers;
     }
+    j["lanes"] = lanes;
+    j["visible_worker_lanes"] = visibleWorkers;
     const Rect& q = app.queueRect();
-    out << "  ],\n  \"queue\": {\"x0\": " << q.x << ", \"y0\": " << q.y << ", \"x1\": " << q.x + q.w
-        << ", \"y1\": " << q.y + q.h << "},\n";
+    j["queue"] = {{"x0", q.x}, {"y0", q.y}, {"x1", q.x + q.w}, {"y1", q.y + q.h}};
+    j["panels"] = json::array();
+    for (const probe::PanelRecord& p : probe::panels())
+        j["panels"].push_back({{"name", p.name}, {"rect", {p.x, p.y, p.w, p.h}}, {"lines", p.lines},
+                               {"clipped", p.clipped}, {"clipped_texts", p.clippedTexts}});
     // The numbers the Stats panel shows, so a test can compare a reopened run with the original.
     const RunStats& st = app.statsAtCursor();
-    out << "  \"stats\": {\"has_makespan\": " << (st.hasMakespan ? "true" : "false")
-        << ", \"makespan_ns\": " << st.makespanNs << ", \"speedup\": " << st.speedup
-        << ", \"tasks_done\": " << st.tasksDone << ", \"tasks_failed\": " << st.tasksFailed
-        << ", \"workers\": " << st.workerCount << ", \"killed\": [";
-    bool first = true;
-    for (const WorkerStats& w : st.workers) {
-        if (!w.killed) continue;
-        out << (first ? "" : ", ") << "\"" << w.name << "\"";
-        first = false;
-    }
-    out << "], \"failures\": [";
-    for (std::size_t i = 0; i < st.failures.size(); ++i) {
-        out << (i ? ", " : "") << '"';
-        for (char ch : st.failures[i]) {
-            if (ch == '"' || ch == '\\') out << '\\' << ch;
-            else if (static_cast<unsigned char>(ch) < 0x20) out << ' ';
-            else out << ch;
-        }
-        out << '"';
-    }
-    out << "]}";
+    json killed = json::array();
+    for (const WorkerStats& w : st.workers)
+        if (w.killed) killed.push_back(w.name);
+    j["stats"] = {{"has_makespan", st.hasMakespan}, {"makespan_ns", st.makespanNs}, {"speedup", st.speedup},
+                  {"tasks_done", st.tasksDone},     {"tasks_failed", st.tasksFailed}, {"workers", st.workerCount},
+                  {"killed", killed}, {"failures", st.failures}};
     // The hidden --test-pause-at hook: who was paused, and for how long (wall clock).
     const TestPauseRecord& tp = app.testPause();
     if (tp.paused) {
-        out << ",\n  \"test_pause\": {\"paused_at_s\": " << tp.pausedAtS << ", \"wall_paused_s\": " << tp.wallPausedS
-            << ", \"resumed\": " << (tp.resumed ? "true" : "false") << ", \"pids\": [";
-        for (std::size_t i = 0; i < tp.workers.size(); ++i) out << (i ? ", " : "") << tp.workers[i].second;
-        out << "]}";
+        json pids = json::array();
+        for (const auto& w : tp.workers) pids.push_back(w.second);
+        j["test_pause"] = {{"paused_at_s", tp.pausedAtS}, {"wall_paused_s", tp.wallPausedS}, {"resumed", tp.resumed},
+                           {"pids", pids}};
     }
-    out << "\n}\n";
+    std::ofstream out(path);
+    out << j.dump(2) << "\n";
     return static_cast<bool>(out);
 }
 

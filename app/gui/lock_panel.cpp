@@ -18,22 +18,22 @@ void swatch(ProcId p) {
 void drawLock(GuiApp& app, const Trace& trace, std::int32_t id) {
     const std::int64_t t = app.cursor();
     const LockView v = buildLockView(app.index(), trace, id, t);
-    ImGui::Text("%s", v.name.c_str());
+    ui::text("%s", v.name.c_str());
     ImGui::SameLine();
-    ImGui::TextDisabled("acquired %zu times", v.acquisitions);
+    ui::textDisabled("acquired %zu times", v.acquisitions);
     if (v.held) {
         swatch(v.owner);
-        ImGui::Text("held by %s (pid %llu) for %s", v.ownerName.c_str(), static_cast<unsigned long long>(v.ownerPid),
+        ui::text("held by %s (pid %llu) for %s", v.ownerName.c_str(), static_cast<unsigned long long>(v.ownerPid),
                     formatDuration(t - v.ownerSince).c_str());
     } else {
-        ImGui::TextDisabled("free");
+        ui::textDisabled("free");
     }
     if (!v.waiters.empty()) {
-        ImGui::Text("waiting:");
+        ui::text("waiting:");
         for (const LockWaiter& w : v.waiters) {
             ImGui::SameLine();
             swatch(w.proc);
-            ImGui::Text("%s %s", w.name.c_str(), formatDuration(w.waitedNs).c_str());
+            ui::text("%s %s", w.name.c_str(), formatDuration(w.waitedNs).c_str());
         }
     }
     if (!v.totals.empty() && ImGui::BeginTable("waits", 3, ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_RowBg)) {
@@ -45,17 +45,17 @@ void drawLock(GuiApp& app, const Trace& trace, std::int32_t id) {
             ImGui::TableNextRow();
             ImGui::TableNextColumn();
             swatch(w.proc);
-            ImGui::TextUnformatted(w.name.c_str());
+            ui::textUnformatted(w.name.c_str());
             ImGui::TableNextColumn();
-            ImGui::TextUnformatted(formatDuration(w.totalNs).c_str());
+            ui::textUnformatted(formatDuration(w.totalNs).c_str());
             ImGui::TableNextColumn();
-            ImGui::Text("%zu", w.waits);
+            ui::text("%zu", w.waits);
         }
         ImGui::EndTable();
     }
     const TraceMeta meta = app.meta();
     for (const LockOwnerDiedRecord& d : v.ownerDied) {
-        ImGui::TextColored(ImVec4(0.84f, 0.37f, 0.0f, 1.0f), "owner died: %s held it and died; %s recovered it at %s",
+        ui::textColored(warningColour(app.theme()), "owner died: %s held it and died; %s recovered it at %s",
                            procName(meta, d.deadOwner).c_str(), procName(meta, d.acquirer).c_str(),
                            formatDuration(d.t - app.zero()).c_str());
     }
@@ -67,7 +67,7 @@ void drawLockPanel(GuiApp& app, const Rect& r) {
     if (beginPanel("Lock", r)) {
         const Trace* trace = app.trace();
         const TraceMeta meta = app.meta();
-        if (!trace || meta.locks.empty()) ImGui::TextDisabled(trace ? "This scenario uses no lock." : "No run yet.");
+        if (!trace || meta.locks.empty()) ui::textDisabled(trace ? "This scenario uses no lock." : "No run yet.");
         else
             for (const ObjectInfo& l : meta.locks) {
                 ImGui::PushID(l.id);

@@ -6,17 +6,22 @@
 namespace parviz::gui {
 
 void drawOutputPanel(GuiApp& app, const Rect& r) {
-    if (beginPanel("Output", r)) {
+    if (beginPanel("Output", r)) drawOutputLines(app);
+    endPanel();
+}
+
+void drawOutputLines(GuiApp& app) {
+    {
         const Trace* trace = app.trace();
         if (!trace) {
-            ImGui::TextDisabled("No run yet.");
+            ui::textDisabled("No run yet.");
         } else {
             const OutputView v = buildOutputView(app.index(), *trace, app.cursor());
             const TraceMeta meta = app.meta();
-            if (v.total > v.lines.size()) ImGui::TextDisabled("(%zu earlier lines)", v.total - v.lines.size());
+            if (v.total > v.lines.size()) ui::textDisabled("(%zu earlier lines)", v.total - v.lines.size());
             for (const OutputLine& l : v.lines) {
-                ImGui::PushStyleColor(ImGuiCol_Text, procVec4(l.proc));
-                ImGui::TextUnformatted(l.text.data(), l.text.data() + l.text.size());
+                ImGui::PushStyleColor(ImGuiCol_Text, procTextVec4(l.proc, app.theme()));
+                ui::textUnformatted(l.text.data(), l.text.data() + l.text.size());
                 ImGui::PopStyleColor();
                 if (ImGui::IsItemHovered())
                     ImGui::SetTooltip("%s at %s", procName(meta, l.proc).c_str(), formatDuration(l.t - app.zero()).c_str());
@@ -25,7 +30,6 @@ void drawOutputPanel(GuiApp& app, const Rect& r) {
             ImGui::SetScrollHereY(1.0f);
         }
     }
-    endPanel();
 }
 
 } // namespace parviz::gui

@@ -1,6 +1,11 @@
 #include "gui/panels.hpp"
 
+#include "gui/layout_probe.hpp"
+
+#include <cstdarg>
+
 #include <cstdio>
+#include <algorithm>
 #include <cstdlib>
 
 namespace parviz::gui {
@@ -12,10 +17,80 @@ bool beginPanel(const char* title, const Rect& r, int extraFlags) {
                                    ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings |
                                    ImGuiWindowFlags_NoBringToFrontOnFocus |
                                    ImGuiWindowFlags_NoFocusOnAppearing | extraFlags;
-    return ImGui::Begin(title, nullptr, flags);
+    const bool open = ImGui::Begin(title, nullptr, flags);
+    probe::beginPanel(title, r.x, r.y, r.w, r.h);
+    return open;
 }
 
-void endPanel() { ImGui::End(); }
+void endPanel() {
+    probe::endPanel();
+    ImGui::End();
+}
+
+namespace ui {
+namespace {
+// Formats into a per-thread buffer (ImGui does the same for Text()).
+const char* vformat(const char* fmt, va_list args, const char** end) {
+    static thread_local char buf[4096];
+    int n = std::vsnprintf(buf, sizeof buf, fmt, args);
+    if (n < 0) n = 0;
+    *end = buf + std::min<std::size_t>(static_cast<std::size_t>(n), sizeof buf - 1);
+    return buf;
+}
+} // namespace
+
+void text(const char* fmt, ...) {
+    va_list args;
+    va_start(args, fmt);
+    const char* end = nullptr;
+    const char* s = vformat(fmt, args, &end);
+    va_end(args);
+    textUnformatted(s, end);
+}
+
+void textDisabled(const char* fmt, ...) {
+    va_list args;
+    va_start(args, fmt);
+    const char* end = nullptr;
+    const char* s = vformat(fmt, args, &end);
+    va_end(args);
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
+    textUnformatted(s, end);
+    ImGui::PopStyleColor();
+}
+
+void textColored(const ImVec4& colour, const char* fmt, ...) {
+    va_list args;
+    va_start(args, fmt);
+    const char* end = nullptr;
+    const char* s = vformat(fmt, args, &end);
+    va_end(args);
+    ImGui::PushStyleColor(ImGuiCol_Text, colour);
+    textUnformatted(s, end);
+    ImGui::PopStyleColor();
+}
+
+void textUnformatted(const char* begin, const char* end) {
+    // Wrap at the panel's (or table cell's) right edge: text is never cut there.
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextUnformatted(begin, end);
+    ImGui::PopTextWrapPos();
+    probe::lastItem(end ? std::string_view(begin, static_cast<std::size_t>(end - begin)) : std::string_view(begin));
+}
+
+void sameLineIfFits(float w) {
+    const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+    ImGui::SameLine();
+    if (ImGui::GetCursorScreenPos().x + w > right) ImGui::NewLine();
+}
+
+void probeItem(const char* label) {
+    // "Run##id": only what is shown.
+    std::string_view s(label);
+    if (auto k = s.find("##"); k != std::string_view::npos) s = s.substr(0, k);
+    probe::lastItem(s);
+}
+} // namespace ui
 
 std::string formatDuration(std::int64_t ns) {
     char buf[64];

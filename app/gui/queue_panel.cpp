@@ -5,6 +5,7 @@
 // The item just put fades in, the one just taken fades out, so playback reads
 // as motion.
 #include "gui/colours.hpp"
+#include "gui/layout_probe.hpp"
 #include "gui/panels.hpp"
 
 #include <algorithm>
@@ -75,9 +76,26 @@ void drawBox(ImDrawList* dl, ImVec2 p, ImVec2 size, const std::string& label, Im
     const ImVec2 ts = ImGui::CalcTextSize(label.c_str());
     dl->PushClipRect(p, ImVec2(p.x + size.x, p.y + size.y), true);
     const ImU32 tc = (ImGui::GetColorU32(ImGuiCol_Text) & 0x00FFFFFFu) | (static_cast<ImU32>(255 * alpha) << 24);
-    dl->AddText(ImVec2(p.x + std::max(3.0f, std::round((size.x - ts.x) / 2)), p.y + std::round((size.y - ts.y) / 2)), tc,
-                label.c_str());
+    const ImVec2 tp(p.x + std::max(3.0f, std::round((size.x - ts.x) / 2)), p.y + std::round((size.y - ts.y) / 2));
+    dl->AddText(tp, tc, label.c_str());
+    probe::drawnText(label, tp, ImVec2(tp.x + ts.x, tp.y + ts.y), dl);
     dl->PopClipRect();
+}
+
+// How many of the first `putCount` items of queue id are the pool's stop
+// signals: the None previews it ends with (0 for any other queue).
+std::size_t stopSignals(GuiApp& app, std::int32_t id, std::size_t putCount) {
+    const QueueIndex* q = app.index().queue(id);
+    const Trace* trace = app.trace();
+    if (!q || !trace) return 0;
+    bool poolQueue = false;
+    for (const ObjectInfo& o : app.meta().queues)
+        if (o.id == id) poolQueue = o.name == "pool tasks";
+    if (!poolQueue) return 0;
+    std::size_t n = 0;
+    for (std::size_t k = std::min(putCount, q->items.size()); k > 0; --k, ++n)
+        if (displayValue(trace->string(q->items[k - 1].preview)) != "None") break;
+    return n;
 }
 
 // maxHeight: pixels this queue may use (header line included); rows of boxes
@@ -86,14 +104,32 @@ void drawQueue(GuiApp& app, const Trace& trace, std::int32_t id, float maxHeight
     const std::int64_t t = app.cursor();
     const QueueView v = buildQueueView(app.index(), trace, id, t);
     const Theme th = app.theme();
-    ImGui::Text("%s", v.name.c_str());
-    ImGui::SameLine();
-    ImGui::TextDisabled("in queue %zu   put %zu   taken %zu", v.inQueue, v.putCount, v.takenCount);
+    ui::text("%s", v.name.c_str());
+    // The counts flow and wrap. A pool's task queue ends with one None per
+    // worker (CPython's stop signals, put by Pool.close()): counted apart and
+    // explained, so "put 6" for 4 tasks is not a mystery.
+    const std::size_t stops = stopSignals(app, id, v.putCount);
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "in queue %zu", v.inQueue);
+    ui::sameLineIfFits(ImGui::CalcTextSize(buf).x);
+    ui::textDisabled("%s", buf);
+    if (stops) std::snprintf(buf, sizeof buf, "put %zu (%zu tasks + %zu stop signals)", v.putCount, v.putCount - stops, stops);
+    else std::snprintf(buf, sizeof buf, "put %zu", v.putCount);
+    ui::sameLineIfFits(ImGui::CalcTextSize(buf).x);
+    ui::textDisabled("%s", buf);
+    if (stops && ImGui::IsItemHovered())
+        ImGui::SetTooltip("When the pool closes, it puts one None per worker on its task queue:\n"
+                          "a worker that takes a None stops. CPython does the same.");
+    std::snprintf(buf, sizeof buf, "taken %zu", v.takenCount);
+    ui::sameLineIfFits(ImGui::CalcTextSize(buf).x);
+    ui::textDisabled("%s", buf);
     for (const QueueViewEvent& e : v.recentEmptyFull) {
-        ImGui::SameLine();
-        ImGui::TextColored(ImVec4(0.9f, 0.62f, 0.0f, 1.0f), "%s", e.kind == EventKind::QueueEmpty ? "Empty" : "Full");
+        const char* what = e.kind == EventKind::QueueEmpty ? "Empty" : "Full";
+        ui::sameLineIfFits(ImGui::CalcTextSize(what).x);
+        ui::textColored(warningColour(th), "%s", what);
         if (ImGui::IsItemHovered())
-            ImGui::SetTooltip("%s at %s", procName(app.meta(), e.proc).c_str(), formatDuration(e.t - app.zero()).c_str());
+            ImGui::SetTooltip("%s found the queue %s at %s", procName(app.meta(), e.proc).c_str(),
+                              e.kind == EventKind::QueueEmpty ? "empty" : "full", formatDuration(e.t - app.zero()).c_str());
     }
 
     ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -106,8 +142,10 @@ void drawQueue(GuiApp& app, const Trace& trace, std::int32_t id, float maxHeight
     const int maxRows = std::max(1, static_cast<int>((maxHeight - ImGui::GetTextLineHeightWithSpacing() - fs * 0.5f + m.gap) / rowStep));
     ImVec2 p = start;
     int row = 0;
-    // The item taken last leaves from the front: a fading ghost.
-    if (v.hasLastGet && t - v.lastGet.getT < kAnimNs && v.lastGet.getProc != kNoProc) {
+    // The item taken last leaves from the front: a fading ghost, only while
+    // time runs (a still picture would show it as a leftover item).
+    const bool moving = app.live() && app.cursorIsLive();
+    if (moving && v.hasLastGet && t - v.lastGet.getT < kAnimNs && v.lastGet.getProc != kNoProc) {
         const float a = 1.0f - static_cast<float>(t - v.lastGet.getT) / static_cast<float>(kAnimNs);
         const std::string val = v.lastGet.preview != kNoString ? displayValue(trace.string(v.lastGet.preview)) : "";
         auto [label, w] = fitLabel(val, m);
@@ -115,7 +153,10 @@ void drawQueue(GuiApp& app, const Trace& trace, std::int32_t id, float maxHeight
         p.x += w + m.gap;
     }
     if (v.items.empty()) {
-        dl->AddText(ImVec2(p.x + 4, p.y + (m.h - fs) / 2), textMuted(th), "(empty)");
+        const ImVec2 tp(p.x + 4, p.y + (m.h - fs) / 2);
+        dl->AddText(tp, textMuted(th), "(empty)");
+        const ImVec2 ts = ImGui::CalcTextSize("(empty)");
+        probe::drawnText("(empty)", tp, ImVec2(tp.x + ts.x, tp.y + ts.y), dl);
     }
     char more[48];
     std::size_t shown = 0;
@@ -148,7 +189,10 @@ void drawQueue(GuiApp& app, const Trace& trace, std::int32_t id, float maxHeight
     }
     if (v.inQueue > shown) {
         std::snprintf(more, sizeof more, "+%zu more", v.inQueue - shown);
-        dl->AddText(ImVec2(p.x, p.y + (m.h - fs) / 2), ImGui::GetColorU32(ImGuiCol_Text), more);
+        const ImVec2 tp(p.x, p.y + (m.h - fs) / 2);
+        dl->AddText(tp, ImGui::GetColorU32(ImGuiCol_Text), more);
+        const ImVec2 ts = ImGui::CalcTextSize(more);
+        probe::drawnText(more, tp, ImVec2(tp.x + ts.x, tp.y + ts.y), dl);
     }
     ImGui::SetCursorScreenPos(ImVec2(start.x, p.y + m.h + fs * 0.5f));
     ImGui::Dummy(ImVec2(1, 1));
@@ -161,9 +205,9 @@ void drawQueuePanel(GuiApp& app, const Rect& r) {
         const Trace* trace = app.trace();
         const TraceMeta meta = app.meta();
         if (!trace || meta.queues.empty()) {
-            ImGui::TextDisabled(trace ? "This scenario uses no queue." : "No run yet.");
+            ui::textDisabled(trace ? "This scenario uses no queue." : "No run yet.");
         } else {
-            ImGui::TextDisabled("front (next to be taken) on the left");
+            ui::textDisabled("front (next to be taken) on the left");
             // Share the panel's height between the queues; each wraps its boxes within its share.
             for (std::size_t i = 0; i < meta.queues.size(); ++i) {
                 const float share = ImGui::GetContentRegionAvail().y / static_cast<float>(meta.queues.size() - i);

@@ -5,114 +5,128 @@
 #include "gui/panels.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <string>
 
 namespace parviz::gui {
 namespace {
 
-void summary(GuiApp& app, const RunStats& s) {
-    // Makespan, speedup and efficiency side by side in three columns, so all
-    // three stay readable at 1280 px; the sequential time goes on the line below.
-    if (s.hasMakespan) {
-        if (ImGui::BeginTable("summary", 3, ImGuiTableFlags_SizingStretchSame)) {
-            ImGui::TableNextRow();
-            auto cell = [](const char* label, const std::string& value, const char* tip) {
-                ImGui::TableNextColumn();
-                ImGui::TextDisabled("%s", label);
-                ImGui::SameLine();
-                ImGui::TextUnformatted(value.c_str());
-                if (ImGui::IsItemHovered())
-                    ImGui::SetTooltip("%s", tip);
-            };
-            char buf[32];
-            cell("makespan", formatDuration(s.makespanNs), "first task start to last task end, pauses excluded");
-            std::snprintf(buf, sizeof buf, "%.2fx", s.speedup);
-            cell("speedup", buf, "sequential time (sum of task times) / makespan");
-            std::snprintf(buf, sizeof buf, "%.0f%%", s.efficiency * 100);
-            cell("efficiency", buf, "speedup / workers: 100% = every worker busy all the time");
-            ImGui::EndTable();
-        }
-    } else {
-        ImGui::TextDisabled("no task has started yet");
-    }
-    ImGui::Text("tasks %d/%d done", s.tasksDone, s.tasksStarted);
-    if (s.tasksFailed) {
-        ImGui::SameLine();
-        ImGui::TextColored(ImVec4(0.84f, 0.37f, 0.0f, 1.0f), "%d failed", s.tasksFailed);
-    }
-    if (s.hasMakespan) {
-        ImGui::SameLine();
-        ImGui::TextDisabled(" sequential %s ", formatDuration(s.sequentialNs).c_str());
-    }
-    char cores[64];
-    std::snprintf(cores, sizeof cores, " %d workers on %d cores", s.workerCount, s.usableCores);
+// "label value" pairs flow left to right and wrap, never cut (ui::fits).
+void pair(const char* label, const std::string& value, const char* tip, bool first = false) {
+    const float w = ImGui::CalcTextSize(label).x + ImGui::GetStyle().ItemSpacing.x * 2 + ImGui::CalcTextSize(value.c_str()).x;
+    if (!first) ui::sameLineIfFits(w);
+    ImGui::BeginGroup();
+    ui::textDisabled("%s", label);
     ImGui::SameLine();
-    if (ImGui::GetContentRegionAvail().x < ImGui::CalcTextSize(cores).x) ImGui::NewLine();   // wrap, never cut
-    ImGui::TextDisabled("%s", cores);
+    ui::textUnformatted(value.c_str());
+    ImGui::EndGroup();
+    if (tip && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tip);
+}
+
+void summary(GuiApp& app, const RunStats& s) {
+    char buf[64];
+    if (s.hasMakespan) {
+        pair("makespan", formatDuration(s.makespanNs), "First task start to last task end, pauses left out.", true);
+        std::snprintf(buf, sizeof buf, "%.2fx", s.speedup);
+        pair("speedup", buf, "The tasks one after another, divided by the makespan.");
+        std::snprintf(buf, sizeof buf, "%.0f%%", s.efficiency * 100);
+        pair("efficiency", buf, "Speedup per worker: 100% means every worker was busy all the time.");
+        pair("sequential", formatDuration(s.sequentialNs), "The tasks' times added up: one worker, one after another.");
+        std::snprintf(buf, sizeof buf, "%d/%d done", s.tasksDone, s.tasksStarted);
+        pair("tasks", buf, nullptr);
+        if (s.tasksFailed) {
+            std::snprintf(buf, sizeof buf, "%d failed", s.tasksFailed);
+            ui::sameLineIfFits(ImGui::CalcTextSize(buf).x);
+            ui::textColored(warningColour(app.theme()), "%s", buf);
+        }
+    } else if (app.status() == RunStatus::Running || app.status() == RunStatus::Paused || s.tasksStarted > 0) {
+        ui::textDisabled("no task has started yet");
+    } else {
+        // process, queue, cpu-count: nothing to time as tasks, so no makespan or speedup.
+        ui::textDisabled("this scenario runs no tasks: no makespan or speedup");
+    }
+    std::snprintf(buf, sizeof buf, "%d worker%s on %d core%s", s.workerCount, s.workerCount == 1 ? "" : "s", s.usableCores,
+                  s.usableCores == 1 ? "" : "s");
+    ui::textDisabled("%s", buf);
     // Per-core utilisation as bars: workers' share, then other processes'.
     const float fs = ImGui::GetFontSize();
     ImDrawList* dl = ImGui::GetWindowDrawList();
     for (const CoreStats& c : s.cores) {
-        ImGui::Text("CPU %d", c.core);
-        ImGui::SameLine(fs * 3.2f);
+        ui::text("CPU %d", c.core);
+        ImGui::SameLine(fs * 3.4f);
+        if (c.otherShare) std::snprintf(buf, sizeof buf, "%.0f%% workers, %.0f%% other", c.utilisation * 100, *c.otherShare * 100);
+        else std::snprintf(buf, sizeof buf, "%.0f%% workers", c.utilisation * 100);
         const ImVec2 p = ImGui::GetCursorScreenPos();
-        const float w = std::max(40.0f, ImGui::GetContentRegionAvail().x - fs * 11), h = fs * 0.8f;
-        dl->AddRectFilled(p, ImVec2(p.x + w, p.y + h), laneBackground(app.theme(), true));
+        const float w = std::max(fs * 2, ImGui::GetContentRegionAvail().x - ImGui::CalcTextSize(buf).x - fs * 0.6f);
+        const float h = std::round(fs * 0.8f), y = p.y + std::round((ImGui::GetTextLineHeight() - h) / 2);
+        dl->AddRectFilled(ImVec2(p.x, y), ImVec2(p.x + w, y + h), laneBackground(app.theme(), true));
+        dl->AddRect(ImVec2(p.x, y), ImVec2(p.x + w, y + h), textMuted(app.theme()));
         const float uw = w * static_cast<float>(std::clamp(c.utilisation, 0.0, 1.0));
-        dl->AddRectFilled(p, ImVec2(p.x + uw, p.y + h), stateColour(LaneState::OnCore, app.theme()));
+        dl->AddRectFilled(ImVec2(p.x, y), ImVec2(p.x + uw, y + h), stateColour(LaneState::OnCore, app.theme()));
         if (c.otherShare) {
             const float ow = w * static_cast<float>(std::clamp(*c.otherShare, 0.0, 1.0));
-            dl->AddRectFilled(ImVec2(p.x + uw, p.y), ImVec2(std::min(p.x + w, p.x + uw + ow), p.y + h),
+            dl->AddRectFilled(ImVec2(p.x + uw, y), ImVec2(std::min(p.x + w, p.x + uw + ow), y + h),
                               stateColour(LaneState::Busy, app.theme()));
         }
-        ImGui::Dummy(ImVec2(w, h));
+        ImGui::Dummy(ImVec2(w, ImGui::GetTextLineHeight()));
         ImGui::SameLine();
-        if (c.otherShare) ImGui::Text("%.0f%% workers %.0f%% other", c.utilisation * 100, *c.otherShare * 100);
-        else ImGui::Text("%.0f%% workers", c.utilisation * 100);
+        ui::textUnformatted(buf);
     }
 }
 
-void workers(const RunStats& s) {
-    if (!ImGui::BeginTable("workers", 6, ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_RowBg))
-        return;
-    for (const char* h : {"worker", "tasks", "in task", "on CPU", "idle", "state"}) ImGui::TableSetupColumn(h);
+// The per-worker table keeps the columns that fit the panel (right ones go
+// first), so no cell is ever cut; the panel scrolls down for many workers.
+void workers(GuiApp& app, const RunStats& s) {
+    struct Col { const char* name; const char* widest; };
+    static const Col cols[] = {{"worker", "ForkPoolWorker-1024"}, {"tasks", "9 +9 failed"}, {"in task", "10.00 s"},
+                               {"idle", "10.00 s"}, {"on CPU", "10.00 s"}, {"state", "killed"}};
+    const float pad = ImGui::GetStyle().CellPadding.x * 2 + ImGui::GetStyle().ItemSpacing.x;
+    float avail = ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ScrollbarSize;
+    int n = 0;
+    float widths[6] = {};
+    for (const Col& c : cols) {
+        const float w = std::max(ImGui::CalcTextSize(c.name).x, ImGui::CalcTextSize(c.widest).x) + pad;
+        if (w > avail && n >= 2) break;
+        avail -= w;
+        widths[n++] = w - pad + ImGui::GetStyle().ItemSpacing.x;
+    }
+    if (!ImGui::BeginTable("workers", n, ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_RowBg)) return;
+    for (int i = 0; i < n; ++i) ImGui::TableSetupColumn(cols[i].name, ImGuiTableColumnFlags_WidthFixed, widths[i]);
     ImGui::TableHeadersRow();
     for (const WorkerStats& w : s.workers) {
         if (w.role == ProcRole::Parent || w.role == ProcRole::ForkServer) continue;
         ImGui::TableNextRow();
-        ImGui::TableNextColumn();
-        ImGui::TextColored(procVec4(w.proc), "%s", w.name.c_str());
-        ImGui::TableNextColumn();
-        if (w.tasksFailed) ImGui::Text("%d +%d failed", w.tasksDone, w.tasksFailed);
-        else ImGui::Text("%d", w.tasksDone);
-        ImGui::TableNextColumn();
-        ImGui::TextUnformatted(formatDuration(w.inTaskNs).c_str());
-        ImGui::TableNextColumn();
-        ImGui::TextUnformatted(formatDuration(w.onCpuNs).c_str());
-        ImGui::TableNextColumn();
-        ImGui::TextUnformatted(formatDuration(w.idleNs).c_str());
-        ImGui::TableNextColumn();
-        if (!w.exited) ImGui::TextUnformatted("alive");
-        else if (w.killed) {
-            ImGui::TextColored(ImVec4(0.84f, 0.37f, 0.0f, 1.0f), "killed");
-            if (ImGui::IsItemHovered()) ImGui::SetTooltip("by signal %lld", static_cast<long long>(-w.exitCode));
+        for (int i = 0; i < n; ++i) {
+            ImGui::TableNextColumn();
+            const std::string col = cols[i].name;
+            if (col == "worker") ui::textColored(procTextVec4(w.proc, app.theme()), "%s", w.name.c_str());
+            else if (col == "tasks") {
+                if (w.tasksFailed) ui::text("%d +%d failed", w.tasksDone, w.tasksFailed);
+                else ui::text("%d", w.tasksDone);
+            } else if (col == "in task") ui::textUnformatted(formatDuration(w.inTaskNs).c_str());
+            else if (col == "idle") ui::textUnformatted(formatDuration(w.idleNs).c_str());
+            else if (col == "on CPU") ui::textUnformatted(formatDuration(w.onCpuNs).c_str());
+            else if (!w.exited) ui::textUnformatted("alive");
+            else if (w.killed) {
+                ui::textColored(warningColour(app.theme()), "killed");
+                if (ImGui::IsItemHovered()) ImGui::SetTooltip("by signal %lld", static_cast<long long>(-w.exitCode));
+            } else ui::text("exit %lld", static_cast<long long>(w.exitCode));
         }
-        else ImGui::Text("exit %lld", static_cast<long long>(w.exitCode));
     }
     ImGui::EndTable();
 }
 
 // The run model's failure lines (describeFailures), the same the terminal
 // summary and the Chrome export carry: each failure named once.
-void failures(const RunStats& s) {
-    for (const std::string& f : s.failures) ImGui::TextColored(ImVec4(0.84f, 0.37f, 0.0f, 1.0f), "%s", f.c_str());
+void failures(GuiApp& app, const RunStats& s) {
+    for (const std::string& f : s.failures) ui::textColored(warningColour(app.theme()), "%s", f.c_str());
 }
 
 void session(GuiApp& app) {
     const auto& runs = app.sessionRuns();
     if (runs.empty()) {
-        ImGui::TextDisabled("Finished runs of this session appear here: try 1, 2 and 4 workers.");
+        ui::textDisabled("Finished runs of this session appear here: try 1, 2 and 4 workers.");
         return;
     }
     if (!ImGui::BeginTable("session", 6, ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_RowBg)) return;
@@ -121,35 +135,39 @@ void session(GuiApp& app) {
     for (const SessionRun& r : runs) {
         ImGui::TableNextRow();
         ImGui::TableNextColumn();
-        ImGui::Text("%d", r.number);
+        ui::text("%d", r.number);
         ImGui::TableNextColumn();
-        ImGui::Text("%s%s", r.scenario.c_str(), r.status == "Finished" ? "" : (" (" + r.status + ")").c_str());
+        ui::text("%s%s", r.scenario.c_str(), r.status == "Finished" ? "" : (" (" + r.status + ")").c_str());
         ImGui::TableNextColumn();
-        ImGui::Text("%d", r.workers);
+        ui::text("%d", r.workers);
         ImGui::TableNextColumn();
-        ImGui::TextUnformatted(r.work.c_str());
+        ui::textUnformatted(r.work.c_str());
         ImGui::TableNextColumn();
-        if (r.hasMakespan) ImGui::Text("%.2f s", r.makespanS);
-        else ImGui::TextDisabled("-");
+        if (r.hasMakespan) ui::text("%.2f s", r.makespanS);
+        else ui::textDisabled("-");
         ImGui::TableNextColumn();
-        if (r.hasMakespan) ImGui::Text("%.2fx", r.speedup);
-        else ImGui::TextDisabled("-");
+        if (r.hasMakespan) ui::text("%.2fx", r.speedup);
+        else ui::textDisabled("-");
     }
     ImGui::EndTable();
 }
 
 } // namespace
 
-void drawStatsPanel(GuiApp& app, const Rect& r) {
+void drawStatsPanel(GuiApp& app, const Rect& r, bool withOutput) {
     if (beginPanel("Stats", r)) {
         if (!app.trace()) {
-            ImGui::TextDisabled("No run yet.");
+            ui::textDisabled("No run yet.");
         } else if (ImGui::BeginTabBar("stats-tabs")) {
             if (ImGui::BeginTabItem("This run")) {
                 const RunStats& s = app.statsAtCursor();
                 summary(app, s);
-                failures(s);
-                workers(s);
+                failures(app, s);
+                workers(app, s);
+                ImGui::EndTabItem();
+            }
+            if (withOutput && ImGui::BeginTabItem("Output")) {
+                drawOutputLines(app);
                 ImGui::EndTabItem();
             }
             if (ImGui::BeginTabItem("Session")) {

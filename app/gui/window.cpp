@@ -1,5 +1,7 @@
 #include "gui/window.hpp"
 
+#include "gui/palette.hpp"
+
 #include <glad/gl.h>
 // glad first, then GLFW (GLFW_INCLUDE_NONE is defined by CMake).
 #include <GLFW/glfw3.h>
@@ -8,6 +10,8 @@
 #include <imgui.h>
 #include <stb_image_write.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <vector>
@@ -16,8 +20,8 @@ namespace parviz::gui {
 namespace {
 
 constexpr const char* kFontPath = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
-constexpr float kNormalPx = 16.0f;
-constexpr float kLargePx = 26.0f;
+// The ladder of rasterised sizes (typePx picks from it).
+constexpr float kFontPx[] = {13, 14, 16, 18, 20, 22, 24, 26, 28, 32, 36, 40, 48};
 
 void glfwErrorToStderr(int code, const char* msg) {
     // Printed only when start-up fails; a working window stays quiet.
@@ -25,20 +29,54 @@ void glfwErrorToStderr(int code, const char* msg) {
     (void)msg;
 }
 
+ImVec4 v4(Rgb c, float a = 1.0f) { return ImVec4(c.r / 255.0f, c.g / 255.0f, c.b / 255.0f, a); }
+
+// ImGui's own themes, with every colour text sits on (and the text itself)
+// replaced by palette.hpp's, which a unit test holds to WCAG contrast.
 void applyStyle(Theme t) {
     ImGuiStyle& s = ImGui::GetStyle();
     if (t == Theme::Dark) ImGui::StyleColorsDark(&s);
     else ImGui::StyleColorsLight(&s);
+    const ThemeColours& k = themeColours(t);
     s.WindowRounding = 0.0f;
     s.WindowBorderSize = 1.0f;
-    s.FrameRounding = 3.0f;
-    s.WindowPadding = ImVec2(6, 4);
-    s.ItemSpacing = ImVec2(6, 4);
-    s.ScrollbarSize = 12.0f;
-    if (t == Theme::Light) {
-        s.Colors[ImGuiCol_WindowBg] = ImVec4(0.97f, 0.97f, 0.96f, 1.0f);
-        s.Colors[ImGuiCol_ChildBg] = ImVec4(1.0f, 1.0f, 1.0f, 1.0f);
-    }
+    s.FrameBorderSize = 1.0f;   // light theme: white boxes on a white panel need their outline
+    s.PopupBorderSize = 1.0f;
+    ImVec4* c = s.Colors;
+    c[ImGuiCol_Text] = v4(k.text);
+    c[ImGuiCol_TextDisabled] = v4(k.textDisabled);
+    c[ImGuiCol_WindowBg] = v4(k.windowBg);
+    c[ImGuiCol_ChildBg] = v4(k.windowBg);
+    c[ImGuiCol_PopupBg] = v4(k.popupBg);   // opaque: a tooltip or the Tasks window is never see-through
+    c[ImGuiCol_Border] = v4(k.frameBorder, 0.6f);
+    c[ImGuiCol_FrameBg] = v4(k.frameBg);
+    c[ImGuiCol_FrameBgHovered] = v4(k.frameBg);
+    c[ImGuiCol_FrameBgActive] = v4(k.frameBg);
+    c[ImGuiCol_TitleBg] = v4(k.titleBg);
+    c[ImGuiCol_TitleBgActive] = v4(k.titleBgActive);
+    c[ImGuiCol_TitleBgCollapsed] = v4(k.titleBg);
+    c[ImGuiCol_MenuBarBg] = v4(k.titleBg);
+    c[ImGuiCol_CheckMark] = v4(k.checkMark);
+    c[ImGuiCol_SliderGrab] = v4(k.sliderGrab);
+    c[ImGuiCol_SliderGrabActive] = v4(k.sliderGrab);
+    c[ImGuiCol_Button] = v4(k.button);
+    c[ImGuiCol_ButtonHovered] = v4(k.buttonHovered);
+    c[ImGuiCol_ButtonActive] = v4(k.buttonActive);
+    c[ImGuiCol_Header] = v4(k.header);
+    c[ImGuiCol_HeaderHovered] = v4(k.buttonHovered);
+    c[ImGuiCol_HeaderActive] = v4(k.buttonActive);
+    c[ImGuiCol_Tab] = v4(k.tab);
+    c[ImGuiCol_TabHovered] = v4(k.buttonHovered);
+    c[ImGuiCol_TabActive] = v4(k.tabActive);
+    c[ImGuiCol_TabUnfocused] = v4(k.tab);
+    c[ImGuiCol_TabUnfocusedActive] = v4(k.tabActive);
+    c[ImGuiCol_TableHeaderBg] = v4(k.tableHeader);
+    c[ImGuiCol_TableRowBg] = v4(k.windowBg, 0.0f);
+    c[ImGuiCol_TableRowBgAlt] = v4(k.tableRowAlt);
+    c[ImGuiCol_ScrollbarBg] = v4(k.windowBg);
+    c[ImGuiCol_ScrollbarGrab] = v4(k.frameBorder);
+    c[ImGuiCol_ScrollbarGrabHovered] = v4(k.textDisabled);
+    c[ImGuiCol_ScrollbarGrabActive] = v4(k.text);
 }
 
 } // namespace
@@ -96,18 +134,17 @@ void Window::loadFonts() {
     // dashes) and arrows; static: ImGui keeps the pointer until the atlas is built.
     static const ImWchar kRanges[] = {0x0020, 0x00FF, 0x2010, 0x205E, 0x2190, 0x21FF, 0};
     if (std::filesystem::exists(kFontPath)) {
-        m_fontNormal = io.Fonts->AddFontFromFileTTF(kFontPath, kNormalPx, nullptr, kRanges);
-        m_fontLarge = io.Fonts->AddFontFromFileTTF(kFontPath, kLargePx, nullptr, kRanges);
+        for (float px : kFontPx)
+            if (ImFont* f = io.Fonts->AddFontFromFileTTF(kFontPath, px, nullptr, kRanges)) m_fonts.emplace_back(px, f);
     }
-    if (!m_fontNormal || !m_fontLarge) {
+    if (m_fonts.empty()) {
         m_fontWarning = std::string("font ") + kFontPath +
                         " not found (install fonts-dejavu-core); using ImGui's small built-in font";
         ImFontConfig cfg;
         cfg.SizePixels = 13.0f;
-        m_fontNormal = io.Fonts->AddFontDefault(&cfg);
-        m_fontLarge = m_fontNormal;
+        m_fonts.emplace_back(13.0f, io.Fonts->AddFontDefault(&cfg));
     }
-    io.FontDefault = m_fontNormal;
+    io.FontDefault = m_fonts.front().second;
 }
 
 bool Window::shouldClose() const { return glfwWindowShouldClose(m_window); }
@@ -160,9 +197,33 @@ void Window::setTheme(Theme t) {
     applyStyle(t);
 }
 
-void Window::setTypeSize(TypeSize s) {
-    m_typeSize = s;
-    ImGui::GetIO().FontDefault = font(s);
+void Window::setTypeSize(TypeSize s) { m_typeSize = s; }
+
+void Window::scaleStyle(float fs) {
+    ImGuiStyle& s = ImGui::GetStyle();
+    s.WindowPadding = ImVec2(std::round(fs * 0.4f), std::round(fs * 0.25f));
+    s.FramePadding = ImVec2(std::round(fs * 0.3f), std::round(fs * 0.18f));
+    s.ItemSpacing = ImVec2(std::round(fs * 0.4f), std::round(fs * 0.25f));
+    s.ItemInnerSpacing = ImVec2(std::round(fs * 0.25f), std::round(fs * 0.25f));
+    s.CellPadding = ImVec2(std::round(fs * 0.25f), std::round(fs * 0.12f));
+    // A scrollbar a projector shows, and a grab a hand can take.
+    s.ScrollbarSize = std::round(fs * 0.8f);
+    s.GrabMinSize = std::round(fs * 0.8f);
+    s.FrameRounding = std::round(fs * 0.18f);
+}
+
+ImFont* Window::fontFor(float px) const noexcept {
+    ImFont* best = m_fonts.front().second;
+    for (const auto& [size, f] : m_fonts)
+        if (size <= px + 0.01f) best = f;
+    return best;
+}
+
+float typePx(TypeSize s, float w, float h) noexcept {
+    // Normal: 16 px per 1280x720 (80 columns of em across, 45 rows down);
+    // presentation: 24 px per 1280x720, so the back row of a classroom reads it.
+    const float px = s == TypeSize::Large ? std::min(w / 52.0f, h / 30.0f) : std::min(w / 80.0f, h / 45.0f);
+    return std::clamp(std::round(px), 13.0f, 48.0f);
 }
 
 int Window::framebufferWidth() const {

@@ -9,6 +9,8 @@
 
 #include <stdexcept>
 #include <string>
+#include <utility>
+#include <vector>
 
 struct GLFWwindow;
 struct ImFont;
@@ -20,9 +22,15 @@ struct NoDisplay : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
-// Type sizes offered; each is rasterised at start-up (imgui 1.86 cannot
-// resize a font on the fly).
+// Normal type, or presentation (large type for a projector). Either way the
+// pixel size follows the window's size (typePx); imgui 1.86 cannot resize a
+// font on the fly, so a ladder of sizes is rasterised at start-up.
 enum class TypeSize : std::uint8_t { Normal, Large };
+
+// The type size in pixels for a window of w x h: normal type is 16 px at
+// 1280x720 and grows with the window (24 px at 1920x1080); presentation type
+// is 24 px at 1280x720 (36 px at 1920x1080). Never below 13 px.
+float typePx(TypeSize s, float w, float h) noexcept;
 
 class Window {
 public:
@@ -46,7 +54,11 @@ public:
     Theme theme() const noexcept { return m_theme; }
     void setTypeSize(TypeSize s);
     TypeSize typeSize() const noexcept { return m_typeSize; }
-    ImFont* font(TypeSize s) const noexcept { return s == TypeSize::Large ? m_fontLarge : m_fontNormal; }
+    // Paddings, spacings and the scrollbar in proportion to the type (fs px),
+    // so the layout scales with the window as the type does. Once per frame.
+    void scaleStyle(float fs);
+    // The largest rasterised font not above px (the smallest if none is).
+    ImFont* fontFor(float px) const noexcept;
     const std::string& fontWarning() const noexcept { return m_fontWarning; }
 
     GLFWwindow* handle() const noexcept { return m_window; }
@@ -60,8 +72,7 @@ private:
     bool m_imguiReady = false;
     Theme m_theme = Theme::Dark;
     TypeSize m_typeSize = TypeSize::Normal;
-    ImFont* m_fontNormal = nullptr;
-    ImFont* m_fontLarge = nullptr;
+    std::vector<std::pair<float, ImFont*>> m_fonts;   // ascending size
     std::string m_fontWarning;
 };
 

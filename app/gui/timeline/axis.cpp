@@ -1,8 +1,12 @@
 // The time axis: ticks in seconds of the run, paused stretches shaded, and the
 // replay cursor; dragging anywhere on the axis moves the cursor.
 #include "gui/colours.hpp"
+#include "gui/layout_probe.hpp"
 #include "gui/panels.hpp"
 #include "gui/timeline/timeline.hpp"
+
+#include <cstdio>
+#include <string>
 
 namespace parviz::gui::timeline {
 
@@ -13,13 +17,33 @@ void drawAxis(GuiApp& app, const Geometry& g, const LaneRecords& recs, float hei
     const ImU32 muted = textMuted(th);
     const float y0 = g.plotMin.y, y1 = g.plotMin.y + height;
     dl->AddRectFilled(ImVec2(g.plotMin.x, y0), ImVec2(g.plotMax.x, y1), laneBackground(th, true));
-    dl->AddText(ImVec2(g.labelX + 2, y0 + 3), muted, app.cursorIsLive() ? "time (live)" : "time (replay)");
+    // What the axis shows: a saved run reopened, the cursor moved back, or
+    // the live edge; and that its seconds are scaled when they are.
+    std::string label = app.replayOnly() ? "recorded run" : app.cursorIsLive() ? "time (live)" : "time (replay)";
+    const double scale = app.meta().timeScale;
+    if (app.trace() && scale != 1.0) {
+        char buf[48];
+        std::snprintf(buf, sizeof buf, ", %gx", scale);
+        label += buf;
+    }
+    const ImVec2 lp(g.labelX + 2, y0 + 3);
+    dl->PushClipRect(ImVec2(g.labelX, y0), ImVec2(g.plotMin.x - 2, y1), true);
+    dl->AddText(lp, muted, label.c_str());
+    const ImVec2 ls = ImGui::CalcTextSize(label.c_str());
+    probe::drawnText(label, lp, ImVec2(lp.x + ls.x, lp.y + ls.y), dl);
+    dl->PopClipRect();
+    if (ImGui::IsMouseHoveringRect(ImVec2(g.labelX, y0), ImVec2(g.plotMin.x, y1)) && scale != 1.0)
+        ImGui::SetTooltip("Seconds of this run: the scenario's durations times %g.", scale);
     dl->PushClipRect(ImVec2(g.plotMin.x, y0), g.plotMax, true);
     for (const AxisTick& t : recs.ticks) {
         const float x = g.plotMin.x + t.x;
         dl->AddLine(ImVec2(x, y1 - 5), ImVec2(x, y1), text);
         dl->AddLine(ImVec2(x, y1), ImVec2(x, g.plotMax.y), IM_COL32(128, 128, 128, 40));
+        // A label that would run past the right edge is left out, not cut.
+        const ImVec2 ts = ImGui::CalcTextSize(t.label.c_str());
+        if (x + 3 + ts.x > g.plotMax.x || x < g.plotMin.x) continue;
         dl->AddText(ImVec2(x + 3, y0 + 2), text, t.label.c_str());
+        probe::drawnText(t.label, ImVec2(x + 3, y0 + 2), ImVec2(x + 3 + ts.x, y0 + 2 + ts.y), dl);
     }
     // Paused stretches over the whole height: the run clock stood still there.
     for (const PauseRect& p : recs.pauses) {

@@ -2,6 +2,7 @@
 // batch per frame), then task names, queue arrows, lock marks and the cursor
 // on top. Only loops over the records buildLanes made.
 #include "gui/colours.hpp"
+#include "gui/layout_probe.hpp"
 #include "gui/panels.hpp"
 #include "gui/timeline/timeline.hpp"
 
@@ -10,14 +11,25 @@
 
 namespace parviz::gui::timeline {
 
+namespace {
+bool g_lockRows = true;
+bool g_compact = false;
+}
+
+void setLockRows(bool shown) noexcept { g_lockRows = shown; }
+void setCompactRows(bool compact) noexcept { g_compact = compact; }
+
+// Every row grows with the type, so what reads on a laptop reads on a
+// projector: the state strip and the on-core row stay thick enough for their
+// stripes and the runnable outline to show (never under 6 px).
 float rowHeight(RowKind k, float fs) noexcept {
     switch (k) {
-    case RowKind::CoreProcs: return std::round(fs * 1.0f);
-    case RowKind::CoreLoad: return 4;
-    case RowKind::Tasks: return std::round(fs + 4);
-    case RowKind::Program: return std::round(fs * 0.6f);   // tall enough for its stripes to read
-    case RowKind::Os: return 6;                              // a runnable outline must still look hollow
-    case RowKind::Locks: return 5;
+    case RowKind::CoreProcs: return std::round(fs * (g_compact ? 0.6f : 0.8f));
+    case RowKind::CoreLoad: return std::max(4.0f, std::round(fs * 0.2f));
+    case RowKind::Tasks: return std::round(g_compact ? fs : fs + 2);
+    case RowKind::Program: return std::max(8.0f, std::round(fs * (g_compact ? 0.35f : 0.5f)));
+    case RowKind::Os: return std::max(6.0f, std::round(fs * 0.3f));
+    case RowKind::Locks: return g_lockRows ? std::max(5.0f, std::round(fs * 0.25f)) : 0.0f;
     }
     return 4;
 }
@@ -52,6 +64,7 @@ float drawLanes(GuiApp& app, const Geometry& g, const LaneRecords& recs, float y
     g_laneY.clear();
 
     // 1. backgrounds, labels, span instances; remember the rows' rects.
+    const ImVec2 clipMin = dl->GetClipRectMin(), clipMax = dl->GetClipRectMax();
     float y = y0;
     for (std::size_t li = 0; li < recs.lanes.size(); ++li) {
         const Lane& lane = recs.lanes[li];
@@ -62,9 +75,16 @@ float drawLanes(GuiApp& app, const Geometry& g, const LaneRecords& recs, float y
         ImU32 swatch = lane.kind == LaneKind::Proc ? procU32(static_cast<ProcId>(lane.id)) : muted;
         dl->AddRectFilled(ImVec2(g.labelX + 1, y + 1), ImVec2(g.labelX + 5, y + h - 1), swatch);
         dl->PushClipRect(ImVec2(g.labelX, y), ImVec2(px0 - 4, y + h), true);
-        dl->AddText(ImVec2(g.labelX + 8, y + std::max(0.0f, (std::min(h, fs * 1.2f) - fs) / 2)),
-                    lane.kind == LaneKind::Core ? muted : text, lane.title.c_str());
+        const ImVec2 tp(g.labelX + 8, y + std::max(0.0f, (std::min(h, fs * 1.2f) - fs) / 2));
+        dl->AddText(tp, lane.kind == LaneKind::Core ? muted : text, lane.title.c_str());
+        const ImVec2 tsz = ImGui::CalcTextSize(lane.title.c_str());
+        probe::drawnText(lane.title, tp, ImVec2(tp.x + tsz.x, tp.y + tsz.y), dl);
         dl->PopClipRect();
+        const auto lid = static_cast<std::size_t>(lane.id);
+        const bool worker = lane.kind == LaneKind::Proc && lid < meta.procs.size() &&
+                            (meta.procs[lid].role == ProcRole::PoolWorker || meta.procs[lid].role == ProcRole::Process);
+        app.laneRects().push_back(
+            LaneRect{lane.title, worker, y, y + h, y >= clipMin.y - 0.5f && y + h <= clipMax.y + 0.5f});
 
         float ry = y;
         for (const RowRecords& row : lane.rows) {
@@ -87,6 +107,15 @@ float drawLanes(GuiApp& app, const Geometry& g, const LaneRecords& recs, float y
     app.spans().draw(dl, g_instances);
 
     // 3. on top: task names where they fit, arrows, lock marks, the cursor.
+    // Past seven workers the palette repeats: spans then carry their worker's number.
+    int procLanes = 0;
+    for (const Lane& lane : recs.lanes) procLanes += lane.kind == LaneKind::Proc;
+    const bool numbered = procLanes - 1 > static_cast<int>(kProcPalette.size());
+    auto number = [&](ProcId p) {
+        const std::string n = procName(meta, p);
+        const std::size_t k = n.find_last_not_of("0123456789");
+        return k == std::string::npos || k + 1 >= n.size() ? std::string() : n.substr(k + 1);
+    };
     for (std::size_t li = 0; li < recs.lanes.size(); ++li) {
         const Lane& lane = recs.lanes[li];
         float ry = g_laneY[li].top;
@@ -95,14 +124,27 @@ float drawLanes(GuiApp& app, const Geometry& g, const LaneRecords& recs, float y
             if (row.kind == RowKind::Tasks && app.trace()) {
                 for (const SpanRecord& s : row.spans) {
                     if (s.label == kNoString || s.x1 - s.x0 < fs) continue;
-                    const std::string_view name = app.trace()->string(s.label);
+                    std::string name(app.trace()->string(s.label));
+                    if (numbered) name += " (" + number(s.proc) + ")";
                     const ImVec2 ts = ImGui::CalcTextSize(name.data(), name.data() + name.size());
                     if (ts.x + 4 > s.x1 - s.x0) continue;
                     // Centred, dark on the bright worker colours in both themes.
-                    const float cx = px0 + std::max(s.x0, 0.0f) + (std::min(s.x1, g.vp.widthPx) - std::max(s.x0, 0.0f) - ts.x) / 2;
+                    const float cx = std::round(px0 + std::max(s.x0, 0.0f) +
+                                                (std::min(s.x1, g.vp.widthPx) - std::max(s.x0, 0.0f) - ts.x) / 2);
                     // A failed task is hollow: its name in the worker's colour instead.
-                    const ImU32 tc = s.state == LaneState::TaskFailed ? procU32(s.proc) : IM_COL32(15, 15, 15, 255);
+                    const ImU32 tc = s.state == LaneState::TaskFailed ? procTextU32(s.proc, th) : taskLabelU32(s.proc);
                     dl->AddText(ImVec2(cx, ry + (rh - ts.y) / 2), tc, name.data(), name.data() + name.size());
+                }
+            }
+            // Numbered workers on the CPU lanes too, where a span is wide enough.
+            if (row.kind == RowKind::CoreProcs && numbered) {
+                for (const SpanRecord& s : row.spans) {
+                    if (s.mergedCount > 1 || s.proc == kParentProc) continue;
+                    const std::string n = number(s.proc);
+                    const ImVec2 ts = ImGui::CalcTextSize(n.c_str());
+                    if (n.empty() || ts.x + 4 > s.x1 - s.x0 || ts.y > rh + 2) continue;
+                    const float cx = std::round(px0 + (s.x0 + s.x1 - ts.x) / 2);
+                    dl->AddText(ImVec2(cx, ry + (rh - ts.y) / 2), taskLabelU32(s.proc), n.c_str());
                 }
             }
             // Killed: say so in words where the task row is empty from then on.
@@ -116,15 +158,20 @@ float drawLanes(GuiApp& app, const Geometry& g, const LaneRecords& recs, float y
             ry += rh + 1;
         }
     }
-    // Queue items: put -> get arrows between lanes.
-    const ImU32 arrowCol = th == Theme::Dark ? IM_COL32(255, 255, 255, 140) : IM_COL32(0, 0, 0, 140);
+    // Queue items: put -> get arrows between lanes, as thick as the type asks.
+    // Crowded (more than one arrow per ~1.5 em of width): only the heads at
+    // the gets, so many workers do not turn the arrows into a blob.
+    const ImU32 arrowCol = th == Theme::Dark ? IM_COL32(255, 255, 255, 170) : IM_COL32(0, 0, 0, 170);
+    const float aw = std::max(1.5f, fs / 10), ah = std::max(6.0f, fs * 0.35f);
+    const bool crowded = static_cast<float>(recs.arrows.size()) * fs * 1.5f > g.vp.widthPx;
     for (const QueueArrow& a : recs.arrows) {
         if (a.fromLane >= g_laneY.size() || a.toLane >= g_laneY.size()) continue;
         const ImVec2 p0(px0 + a.x0, g_laneY[a.fromLane].tasksMid);
         const ImVec2 p1(px0 + a.x1, g_laneY[a.toLane].tasksMid);
-        dl->AddLine(p0, p1, arrowCol, 1.2f);
         const float dir = p1.y >= p0.y ? 1.0f : -1.0f;
-        dl->AddTriangleFilled(p1, ImVec2(p1.x - 4, p1.y - 6 * dir), ImVec2(p1.x + 4, p1.y - 6 * dir), arrowCol);
+        if (!crowded) dl->AddLine(p0, p1, arrowCol, aw);
+        dl->AddTriangleFilled(p1, ImVec2(p1.x - ah * 0.6f, p1.y - ah * dir), ImVec2(p1.x + ah * 0.6f, p1.y - ah * dir),
+                              arrowCol);
     }
     // Lock marks: acquire ▼, release ▲, owner died ✕ on the lane's lock row.
     for (const LockMark& m : recs.lockMarks) {

@@ -11,6 +11,11 @@ namespace parviz::gui::timeline {
 // Row heights in pixels for the current font; the order of rows in a lane is
 // the order buildLanes gives.
 float rowHeight(RowKind k, float fontSize) noexcept;
+// Lock rows take room only in runs that have a lock (set once per frame).
+void setLockRows(bool shown) noexcept;
+// Thinner CPU lanes and state strips (never under 6 px), when the full ones
+// would leave fewer than four worker lanes in view.
+void setCompactRows(bool compact) noexcept;
 float laneHeight(const Lane& lane, float fontSize) noexcept;
 inline constexpr float kLaneGap = 3.0f;
 

@@ -2,8 +2,10 @@
 // the core for pixel records of the visible window (buildLanes: binary search
 // + merging of narrow spans) and only draws them.
 #include "gui/colours.hpp"
+#include "gui/layout_probe.hpp"
 #include "gui/panels.hpp"
 #include "gui/timeline/timeline.hpp"
+#include "gui/window.hpp"
 
 #include <imgui.h>
 
@@ -17,26 +19,57 @@ using namespace timeline;
 
 namespace {
 
-// Swatches drawn by the span shader itself, so the legend shows exactly the
-// patterns of the lanes. Entries flow left to right and wrap to a new line
-// rather than hide: at 1280x720 everything stays on screen.
-void legend(GuiApp& app) {
+// Which legend entries the lanes show now: states seen in the records, and
+// whether workers beyond the palette's seven share colours.
+struct Present {
+    bool state[static_cast<int>(LaneState::Count)] = {};
+    bool task = false, failed = false, otherLoad = false, repeatsColours = false;
+};
+
+Present presentIn(const LaneRecords& recs) {
+    Present p;
+    int procLanes = 0;
+    for (const Lane& lane : recs.lanes) {
+        if (lane.kind == LaneKind::Proc) ++procLanes;
+        for (const RowRecords& row : lane.rows)
+            for (const SpanRecord& s : row.spans) {
+                if (row.kind == RowKind::Tasks) (s.state == LaneState::TaskFailed ? p.failed : p.task) = true;
+                else if (row.kind == RowKind::CoreLoad) p.otherLoad = true;
+                else if (row.kind == RowKind::Locks) p.state[static_cast<int>(LaneState::HoldLock)] = true;
+                else if (row.kind != RowKind::CoreProcs) p.state[static_cast<int>(s.state)] = true;
+            }
+    }
+    p.repeatsColours = procLanes - 1 > static_cast<int>(kProcPalette.size());
+    return p;
+}
+
+// One legend for every pattern on screen, drawn by the span shader itself so
+// the swatches are exactly the lanes' patterns. Only what the lanes show now
+// (a full legend before the first run); entries flow and wrap, never hide.
+void legend(GuiApp& app, const LaneRecords& recs) {
     const Theme th = app.theme();
-    struct Entry { const char* label; Paint paint; const char* tip; };
+    struct Entry { const char* label; Paint paint; const char* tip; bool shown; };
     auto st = [th](LaneState s) { return statePaint(s, th); };
+    const Present pr = presentIn(recs);
+    const bool all = !app.trace();
+    auto has = [&](LaneState s) { return all || pr.state[static_cast<int>(s)]; };
     const Entry entries[] = {
-        {"task", Paint{procU32(1)}, "A task, in its worker's colour (the worker's name is the lane's title)."},
-        {"failed task", Paint{procU32(1), SpanStyle::Outline}, "A task that did not finish (its worker died): hollow."},
-        {"running", st(LaneState::Running), "Top row: the worker runs its task's code."},
-        {"sleeping", st(LaneState::Sleeping), "Top row: the worker sleeps (time.sleep): no core needed."},
-        {"idle", st(LaneState::Idle), "Top row: the worker has nothing to do."},
-        {"wait queue", st(LaneState::WaitQueue), "Top row: blocked in Queue.get / put."},
-        {"wait lock", st(LaneState::WaitLock), "Top row: blocked in Lock.acquire."},
-        {"stopped", st(LaneState::Stopped), "Top row: stopped by Pause (SIGSTOP)."},
-        {"killed", st(LaneState::Killed), "Top row: killed (SIGKILL)."},
-        {"on core", st(LaneState::OnCore), "Thin row under it: on a CPU core (measured)."},
-        {"runnable", st(LaneState::Runnable), "Thin row: ready to run, waiting for a free core."},
-        {"holds lock", st(LaneState::HoldLock), "Thinnest row: holds the lock."},
+        {"task", Paint{procU32(1)}, "A task, in its worker's colour.", all || pr.task},
+        {"failed task", Paint{procU32(1), SpanStyle::Outline}, "A task that did not finish (its worker died): hollow.",
+         all || pr.failed},
+        {"running", st(LaneState::Running), "The worker runs its own code.", has(LaneState::Running)},
+        {"sleeping", st(LaneState::Sleeping), "The worker sleeps (time.sleep): it needs no core.", has(LaneState::Sleeping)},
+        {"idle", st(LaneState::Idle), "The worker has nothing to do.", has(LaneState::Idle)},
+        {"waits for queue", st(LaneState::WaitQueue), "Blocked in Queue.get or Queue.put.", has(LaneState::WaitQueue)},
+        {"waits for lock", st(LaneState::WaitLock), "Blocked in Lock.acquire.", has(LaneState::WaitLock)},
+        {"paused", st(LaneState::Stopped), "Stopped by Pause (SIGSTOP).", has(LaneState::Stopped)},
+        {"killed", st(LaneState::Killed), "Killed (SIGKILL).", has(LaneState::Killed)},
+        {"on a core", st(LaneState::OnCore), "Thin row: on a CPU core (measured from the OS).", has(LaneState::OnCore)},
+        {"runnable, no free core", st(LaneState::Runnable), "Thin row: ready to run, waiting for a free core.",
+         has(LaneState::Runnable)},
+        {"holds lock", st(LaneState::HoldLock), "Thinnest row: holds the lock.", has(LaneState::HoldLock)},
+        {"other programs", statePaint(LaneState::Busy, th), "CPU lanes, thin row: how busy other programs kept the core.",
+         all || pr.otherLoad},
     };
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const float fs = ImGui::GetFontSize();
@@ -48,88 +81,157 @@ void legend(GuiApp& app) {
     ImVec2 p = ImGui::GetCursorScreenPos();
     const float top = p.y;
     p.y += ImGui::GetStyle().FramePadding.y;   // on the baseline of the checkbox before it
-    for (const Entry& e : entries) {
-        const float w = sw + 4 + ImGui::CalcTextSize(e.label).x;
+    auto place = [&](float w) {
         if (p.x + w > right && p.x > left) {
             p.x = left;
             p.y += lineH;
         }
+    };
+    for (const Entry& e : entries) {
+        if (!e.shown) continue;
+        const float w = sw + 4 + ImGui::CalcTextSize(e.label).x;
+        place(w);
         const float sy = p.y + std::round((ImGui::GetTextLineHeight() - sh) / 2);
         swatches.push_back(SpanInstance{p.x, p.x + sw, sy, sy + sh, e.paint.colour, e.paint.style});
-        dl->AddText(ImVec2(p.x + sw + 4, p.y), ImGui::GetColorU32(ImGuiCol_Text), e.label);
+        const ImVec2 tp(p.x + sw + 4, p.y);
+        dl->AddText(tp, ImGui::GetColorU32(ImGuiCol_Text), e.label);
+        probe::drawnText(e.label, tp, ImVec2(tp.x + w - sw - 4, tp.y + ImGui::GetTextLineHeight()), dl);
         if (ImGui::IsMouseHoveringRect(p, ImVec2(p.x + w, p.y + lineH))) ImGui::SetTooltip("%s", e.tip);
         p.x += w + std::round(fs * 0.8f);
+    }
+    if (pr.repeatsColours) {
+        // Seven colours, more workers: the number on each span tells them apart.
+        const char* note = "A (3): task A on worker 3";
+        const float w = ImGui::CalcTextSize(note).x;
+        place(w);
+        dl->AddText(p, textMuted(th), note);
+        probe::drawnText(note, p, ImVec2(p.x + w, p.y + ImGui::GetTextLineHeight()), dl);
+        p.x += w;
     }
     app.spans().draw(dl, swatches);
     ImGui::SetCursorScreenPos(ImVec2(left, top));
     ImGui::Dummy(ImVec2(1, p.y + lineH - top - ImGui::GetStyle().ItemSpacing.y));
 }
 
+// A vertical scrollbar for the lanes when they do not all fit: a track and a
+// grab a projector shows; dragging the grab scrolls. ImGui's own needs a
+// child window, which would clip the span shader's pass.
+void lanesScrollbar(GuiApp& app, float x0, float y0, float x1, float y1, float total) {
+    TimelineView& view = app.timelineView();
+    const float room = y1 - y0;
+    if (total <= room || room <= 0) return;
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const ImGuiStyle& st = ImGui::GetStyle();
+    dl->AddRectFilled(ImVec2(x0, y0), ImVec2(x1, y1), ImGui::GetColorU32(ImGuiCol_ScrollbarBg));
+    const float grabH = std::max(st.GrabMinSize, room * room / total);
+    const float maxScroll = total - room;
+    const float gy = y0 + (room - grabH) * std::clamp(view.scrollY / maxScroll, 0.0f, 1.0f);
+    ImGui::SetCursorScreenPos(ImVec2(x0, y0));
+    ImGui::InvisibleButton("##lanes-scroll", ImVec2(x1 - x0, room));
+    if (ImGui::IsItemActive()) {
+        const float mouse = ImGui::GetIO().MousePos.y - y0 - grabH / 2;
+        view.scrollY = std::clamp(mouse / std::max(1.0f, room - grabH) * maxScroll, 0.0f, maxScroll);
+    }
+    const ImU32 grab = ImGui::GetColorU32(ImGui::IsItemActive()    ? ImGuiCol_ScrollbarGrabActive
+                                          : ImGui::IsItemHovered() ? ImGuiCol_ScrollbarGrabHovered
+                                                                   : ImGuiCol_ScrollbarGrab);
+    dl->AddRectFilled(ImVec2(x0 + 2, gy), ImVec2(x1 - 2, gy + grabH), grab, st.ScrollbarRounding);
+}
+
 } // namespace
 
 void drawTimelinePanel(GuiApp& app, const Rect& r) {
-    if (beginPanel("Timeline", r, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse)) {
+    // Presentation: no title bar (the header row says what this is); every pixel goes to lanes.
+    const bool large = app.window().typeSize() == TypeSize::Large;
+    const int flags = ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse |
+                      (large ? ImGuiWindowFlags_NoTitleBar : 0);
+    if (beginPanel("Timeline", r, flags)) {
         const Trace* trace = app.trace();
         TimelineView& view = app.timelineView();
-        // Header: follow, fit, legend.
+        const float fs = ImGui::GetFontSize();
+        const float labelW = std::round(fs * 8.5f);
+        const float scrollW = ImGui::GetStyle().ScrollbarSize;
+        const float left = ImGui::GetCursorScreenPos().x;
+        const float right = left + ImGui::GetContentRegionAvail().x;
+        Geometry g;
+        g.labelX = left;
+        g.vp.tBegin = app.zero() + view.begin;
+        g.vp.tEnd = app.zero() + std::max(view.end, view.begin + 1);
+        g.vp.widthPx = std::max(1.0f, right - scrollW - 4 - (left + labelW));
+        g.vp.now = app.now();
+        LaneRecords& recs = app.laneScratch();
+        if (trace) buildLanes(app.index(), *trace, g.vp, recs);
+        else recs = LaneRecords{};
+        setLockRows(trace && !app.meta().locks.empty());
+
+        // Header: follow, fit, live, the legend; where the core data comes from.
         if (ImGui::Checkbox("Follow (F)", &view.follow) && view.follow) app.setCursor(std::nullopt);
+        ui::probeItem("Follow (F)");
         ImGui::SameLine();
         if (ImGui::SmallButton("Fit")) {
             view.follow = false;
             app.fitWholeRun();
         }
+        ui::probeItem("Fit");
         ImGui::SameLine();
         if (!app.cursorIsLive()) {
             if (ImGui::SmallButton("Live")) app.setCursor(std::nullopt);
+            ui::probeItem("Live");
             ImGui::SameLine();
         }
-        legend(app);
+        legend(app, recs);
+        if (!recs.coreSource.empty()) {
+            // It is measured: say how. Right-aligned in the title bar, or in presentation on the axis row.
+            const std::string src = "cores: " + recs.coreSource;
+            const ImVec2 ts = ImGui::CalcTextSize(src.c_str());
+            ImDrawList* dl = ImGui::GetWindowDrawList();
+            dl->PushClipRect(ImVec2(r.x, r.y), ImVec2(r.x + r.w, r.y + r.h), false);
+            const ImVec2 tp = large ? ImVec2(left + 2, ImGui::GetCursorScreenPos().y + fs + 6)
+                                    : ImVec2(r.x + r.w - ts.x - 8, r.y + 2);
+            if (!large) {
+                dl->AddText(tp, textMuted(app.theme()), src.c_str());
+                probe::drawnText(src, tp, ImVec2(tp.x + ts.x, tp.y + ts.y), dl);
+            }
+            dl->PopClipRect();
+        }
 
-        const float fs = ImGui::GetFontSize();
         const ImVec2 avail = ImGui::GetContentRegionAvail();
         const ImVec2 origin = ImGui::GetCursorScreenPos();
-        Geometry g;
-        g.labelX = origin.x;
-        const float labelW = std::round(fs * 8.5f);
         g.plotMin = ImVec2(origin.x + labelW, origin.y);
-        g.plotMax = ImVec2(origin.x + avail.x - 4, origin.y + avail.y);
-        g.vp.tBegin = app.zero() + view.begin;
-        g.vp.tEnd = app.zero() + std::max(view.end, view.begin + 1);
-        g.vp.widthPx = std::max(1.0f, g.plotMax.x - g.plotMin.x);
-        g.vp.now = app.now();
-
-        LaneRecords& recs = app.laneScratch();
-        if (trace) {
-            buildLanes(app.index(), *trace, g.vp, recs);
-        } else {
-            recs = LaneRecords{};
-        }
-        const float axisH = std::round(fs + 8);
+        g.plotMax = ImVec2(origin.x + avail.x - scrollW - 4, origin.y + avail.y);
+        const float axisH = std::round(fs + 6);
+        const float lanesTop = origin.y + axisH + 2;
+        const float room = g.plotMax.y - lanesTop;
+        // The core lanes, MainProcess and four workers must be in view: if
+        // they are not at full size, the thin rows get thinner.
+        auto lanesHeight = [&](std::size_t maxProcLanes) {
+            float h = 0;
+            std::size_t procs = 0;
+            for (const Lane& lane : recs.lanes) {
+                if (lane.kind == LaneKind::Proc && ++procs > maxProcLanes) break;
+                h += laneHeight(lane, fs) + kLaneGap;
+            }
+            return h;
+        };
+        setCompactRows(false);
+        if (lanesHeight(5) > room) setCompactRows(true);
         // Few lanes: make them taller (up to 1.8x) so a projector shows them well.
-        float total = 0;
-        for (const Lane& lane : recs.lanes) total += laneHeight(lane, fs) + kLaneGap;
-        const float room = g.plotMax.y - (origin.y + axisH + 2);
+        const float total = lanesHeight(SIZE_MAX);
         g.rowFont = fs;
         if (total > 0 && total < room) g.rowFont = std::floor(fs * std::min(1.8f, room / total * 0.95f));
+        float scaledTotal = 0;
+        for (const Lane& lane : recs.lanes) scaledTotal += laneHeight(lane, g.rowFont) + kLaneGap;
         drawAxis(app, g, recs, axisH);
-        const float lanesTop = origin.y + axisH + 2;
+        // Lanes scrolled out of view are behind a visible scrollbar, not cut.
+        probe::setScrollsY(scaledTotal > room);
         ImGui::PushClipRect(ImVec2(origin.x, lanesTop), g.plotMax, true);
         drawLanes(app, g, recs, lanesTop - app.timelineView().scrollY);
         ImGui::PopClipRect();
         handleInteraction(app, g, recs, lanesTop);
+        lanesScrollbar(app, g.plotMax.x + 4, lanesTop, g.plotMax.x + 4 + scrollW, g.plotMax.y, scaledTotal);
         if (!trace) {
             ImGui::SetCursorScreenPos(ImVec2(g.plotMin.x + 10, lanesTop + 10));
-            ImGui::TextDisabled("Press Run (Space) to start %s with real processes.", app.scenario().name.c_str());
-        }
-        // Where the core data comes from (perf records or sampling): it is measured, say how.
-        if (!recs.coreSource.empty()) {
-            const std::string src = "cores: " + recs.coreSource;
-            const ImVec2 ts = ImGui::CalcTextSize(src.c_str());
-            // In the title bar, which the content clip rect excludes.
-            ImDrawList* dl = ImGui::GetWindowDrawList();
-            dl->PushClipRect(ImVec2(r.x, r.y), ImVec2(r.x + r.w, r.y + r.h), false);
-            dl->AddText(ImVec2(r.x + r.w - ts.x - 8, r.y + 2), textMuted(app.theme()), src.c_str());
-            dl->PopClipRect();
+            ui::textDisabled("Press Run (Space) to start %s with real processes.", app.scenario().name.c_str());
         }
     }
     endPanel();

@@ -1,0 +1,45 @@
+#pragma once
+// What the window really showed, measured from ImGui's own item rectangles
+// against the clip rectangle they were drawn under (not from what the code
+// meant to draw), for --layout-json and the window tests: per panel its
+// rectangle, its visible text lines, and whether any text was cut.
+//
+// A text is *visible* when its rectangle meets the clip rectangle. It is
+// *clipped* when it is cut at the left or right edge (a reader cannot see
+// its end), or when it is cut or hidden at the top or bottom of a panel that
+// has no vertical scrollbar (nothing tells the reader there is more). Text a
+// visible scrollbar scrolled away is neither listed nor clipped.
+//
+// Threading: the window's thread only; reset every frame by the app.
+#include <imgui.h>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace parviz::gui::probe {
+
+struct PanelRecord {
+    std::string name;
+    float x = 0, y = 0, w = 0, h = 0;
+    std::vector<std::string> lines;      // visible texts, in drawing order
+    bool clipped = false;
+    std::vector<std::string> clippedTexts;   // which ones (to say so in a failing test)
+};
+
+void beginFrame();
+// Called by beginPanel / endPanel (panels.hpp).
+void beginPanel(const char* name, float x, float y, float w, float h);
+void endPanel();
+// The last ImGui item (Text, Button, Checkbox, ...) showed `text`; its rect is
+// ImGui's item rect, its clip the current window's clip rect.
+void lastItem(std::string_view text);
+// Text drawn straight into a draw list at [min, max] under the draw list's
+// current clip rect.
+void drawnText(std::string_view text, ImVec2 min, ImVec2 max, ImDrawList* dl);
+// The current panel scrolls its content vertically with a visible scrollbar
+// of its own drawing (the timeline's lanes), like ImGui's.
+void setScrollsY(bool scrolls) noexcept;
+const std::vector<PanelRecord>& panels() noexcept;
+
+} // namespace parviz::gui::probe

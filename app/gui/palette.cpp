@@ -1,0 +1,104 @@
+#include "gui/palette.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace parviz::gui {
+namespace {
+
+// Dark: near-black panels, light grey ink. Light: near-white panels, near-black
+// ink; controls get a visible frame (ImGui's light frames vanish on white).
+constexpr ThemeColours kDark = {
+    /*windowBg*/ {22, 23, 26}, /*popupBg*/ {30, 32, 36}, /*titleBg*/ {34, 38, 46}, /*titleBgActive*/ {40, 48, 66},
+    /*frameBg*/ {44, 50, 62}, /*frameBorder*/ {120, 128, 142}, /*button*/ {38, 70, 118}, /*buttonHovered*/ {50, 90, 150},
+    /*buttonActive*/ {30, 58, 100}, /*header*/ {40, 70, 112}, /*tab*/ {36, 48, 70}, /*tabActive*/ {48, 84, 140},
+    /*tableRowAlt*/ {32, 34, 38}, /*tableHeader*/ {40, 44, 52},
+    /*text*/ {235, 235, 235}, /*textDisabled*/ {165, 165, 165}, /*textMuted*/ {165, 165, 165},
+    /*checkMark*/ {120, 200, 255}, /*sliderGrab*/ {110, 170, 240},
+    /*laneBg0*/ {26, 28, 31}, /*laneBg1*/ {32, 34, 38}, /*queueBox*/ {45, 48, 54},
+    /*error*/ {255, 120, 100}, /*warning*/ {240, 170, 60},
+};
+constexpr ThemeColours kLight = {
+    /*windowBg*/ {247, 247, 245}, /*popupBg*/ {255, 255, 255}, /*titleBg*/ {222, 226, 232}, /*titleBgActive*/ {200, 212, 232},
+    /*frameBg*/ {255, 255, 255}, /*frameBorder*/ {110, 110, 118}, /*button*/ {205, 220, 242}, /*buttonHovered*/ {180, 204, 240},
+    /*buttonActive*/ {160, 190, 235}, /*header*/ {200, 216, 240}, /*tab*/ {222, 228, 238}, /*tabActive*/ {190, 208, 238},
+    /*tableRowAlt*/ {236, 236, 234}, /*tableHeader*/ {224, 226, 230},
+    /*text*/ {20, 20, 20}, /*textDisabled*/ {88, 88, 88}, /*textMuted*/ {88, 88, 88},
+    /*checkMark*/ {0, 90, 170}, /*sliderGrab*/ {0, 100, 190},
+    /*laneBg0*/ {250, 250, 248}, /*laneBg1*/ {240, 240, 238}, /*queueBox*/ {255, 255, 255},
+    /*error*/ {180, 30, 20}, /*warning*/ {150, 80, 0},
+};
+
+double channel(std::uint8_t v) noexcept {
+    const double c = v / 255.0;
+    return c <= 0.04045 ? c / 12.92 : std::pow((c + 0.055) / 1.055, 2.4);
+}
+double luminance(Rgb c) noexcept { return 0.2126 * channel(c.r) + 0.7152 * channel(c.g) + 0.0722 * channel(c.b); }
+
+} // namespace
+
+const ThemeColours& themeColours(Theme t) noexcept { return t == Theme::Dark ? kDark : kLight; }
+
+double contrastRatio(Rgb a, Rgb b) noexcept {
+    const double la = luminance(a), lb = luminance(b);
+    return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
+}
+
+Rgb readableOn(Rgb c, Rgb bg, double minRatio) noexcept {
+    const bool towardsWhite = luminance(bg) < 0.18;
+    for (int step = 0; step <= 20 && contrastRatio(c, bg) < minRatio; ++step) {
+        auto mix = [&](std::uint8_t v) {
+            const double target = towardsWhite ? 255.0 : 0.0;
+            return static_cast<std::uint8_t>(std::lround(v + (target - v) * 0.1));
+        };
+        c = {mix(c.r), mix(c.g), mix(c.b)};
+    }
+    return c;
+}
+
+Rgb labelOn(Rgb bg) noexcept {
+    constexpr Rgb ink = {15, 15, 15}, white = {255, 255, 255};
+    return contrastRatio(ink, bg) >= contrastRatio(white, bg) ? ink : white;
+}
+
+Rgb procTextColour(ProcId p, Theme t) noexcept {
+    const ThemeColours& k = themeColours(t);
+    // Readable on the lightest (light theme: darkest) background it sits on.
+    Rgb c = procColour(p);
+    for (Rgb bg : {k.windowBg, k.tableRowAlt, k.laneBg0, k.laneBg1, k.popupBg}) c = readableOn(c, bg);
+    return c;
+}
+
+std::vector<ColourPair> colourPairs(Theme t, int workers) {
+    const ThemeColours& k = themeColours(t);
+    std::vector<ColourPair> out;
+    const std::pair<const char*, Rgb> textBgs[] = {
+        {"window", k.windowBg}, {"popup", k.popupBg}, {"title bar", k.titleBg}, {"active title bar", k.titleBgActive},
+        {"input frame", k.frameBg}, {"button", k.button}, {"hovered button", k.buttonHovered},
+        {"pressed button", k.buttonActive}, {"selected row", k.header}, {"tab", k.tab}, {"active tab", k.tabActive},
+        {"table row", k.tableRowAlt}, {"table header", k.tableHeader}, {"lane", k.laneBg0}, {"odd lane", k.laneBg1},
+        {"queue box", k.queueBox}};
+    for (const auto& [name, bg] : textBgs) out.push_back({std::string("text on ") + name, k.text, bg, 4.5});
+    for (const char* name : {"window", "table row", "input frame"}) {
+        const Rgb bg = std::string(name) == "window" ? k.windowBg : std::string(name) == "table row" ? k.tableRowAlt : k.frameBg;
+        out.push_back({std::string("disabled text on ") + name, k.textDisabled, bg, 4.5});
+        out.push_back({std::string("error text on ") + name, k.error, bg, 4.5});
+        out.push_back({std::string("warning text on ") + name, k.warning, bg, 4.5});
+    }
+    for (Rgb bg : {k.laneBg0, k.laneBg1, k.windowBg}) out.push_back({"muted text on a lane", k.textMuted, bg, 4.5});
+    for (int w = 0; w <= workers; ++w) {
+        const auto p = static_cast<ProcId>(w);
+        const std::string who = w == 0 ? "MainProcess" : "worker " + std::to_string(w);
+        for (const auto& [name, bg] : {std::pair{"window", k.windowBg}, std::pair{"table row", k.tableRowAlt},
+                                       std::pair{"lane", k.laneBg0}, std::pair{"odd lane", k.laneBg1}})
+            out.push_back({who + " text on " + name, procTextColour(p, t), bg, 4.5});
+        out.push_back({"task name on " + who + "'s colour", labelOn(procColour(p)), procColour(p), 4.5});
+    }
+    // Non-text: a control must be findable (WCAG 1.4.11, 3:1).
+    out.push_back({"checkbox/input frame border on window", k.frameBorder, k.windowBg, 3.0});
+    out.push_back({"check mark in its box", k.checkMark, k.frameBg, 3.0});
+    out.push_back({"slider grab in its frame", k.sliderGrab, k.frameBg, 3.0});
+    return out;
+}
+
+} // namespace parviz::gui

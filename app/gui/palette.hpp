@@ -1,0 +1,49 @@
+#pragma once
+// The window's colours as data, per theme, with no ImGui in sight so a unit
+// test can check them: every text/background pair the window draws must have
+// a WCAG 2.x contrast ratio of at least 4.5:1 (textPairs), and the outlines a
+// control is found by (a checkbox's box) at least 3:1 against the panel.
+// window.cpp turns these into ImGui's style; colours.cpp uses them for lanes.
+//
+// Worker colours (Okabe-Ito, views.hpp) are bright: as *text* they are shifted
+// towards the theme's ink until they read (readableOn), keeping their hue, so
+// a worker's lines are still told apart by colour and by their name.
+#include "gui/options.hpp"
+#include "parviz/views.hpp"
+
+#include <string>
+#include <vector>
+
+namespace parviz::gui {
+
+struct ThemeColours {
+    Rgb windowBg, popupBg, titleBg, titleBgActive;
+    Rgb frameBg, frameBorder, button, buttonHovered, buttonActive, header, tab, tabActive, tableRowAlt, tableHeader;
+    Rgb text, textDisabled, textMuted, checkMark, sliderGrab;
+    Rgb laneBg0, laneBg1, queueBox;
+    Rgb error, warning;
+};
+const ThemeColours& themeColours(Theme t) noexcept;
+
+// WCAG 2.x: (L1 + 0.05) / (L2 + 0.05) of the relative luminances
+// (https://www.w3.org/TR/WCAG21/#dfn-contrast-ratio), 1 to 21.
+double contrastRatio(Rgb a, Rgb b) noexcept;
+// c moved towards black or white (whichever bg is farther from) in small
+// steps until its contrast with bg is at least minRatio.
+Rgb readableOn(Rgb c, Rgb bg, double minRatio = 4.5) noexcept;
+// Near-black or white, whichever reads better on bg (a task's name on its worker's colour).
+Rgb labelOn(Rgb bg) noexcept;
+// A process's colour as text on the theme's panels (readable on every
+// background a worker's name appears on: window, table rows, lanes).
+Rgb procTextColour(ProcId p, Theme t) noexcept;
+
+struct ColourPair {
+    std::string what;     // "text on button", "ForkPoolWorker-3 text on table row", ...
+    Rgb fg, bg;
+    double minRatio;      // 4.5 for text, 3.0 for a control's outline
+};
+// Every pair the window draws text (or a control's outline) with, for the
+// contrast test; `workers` worker colours are included.
+std::vector<ColourPair> colourPairs(Theme t, int workers = 16);
+
+} // namespace parviz::gui
