@@ -82,6 +82,7 @@ void GuiApp::selectScenario(const std::string& nameOrPath) {
         m_cursor.reset();
         m_view = TimelineView{};
         m_loadedFromFile = false;
+        m_fittedAtEnd = false;
         setMessage("");
         if (!m_opts.screenshot.empty()) startRun();
     } catch (const std::exception& e) {
@@ -90,6 +91,7 @@ void GuiApp::selectScenario(const std::string& nameOrPath) {
 }
 
 void GuiApp::startRun() {
+    m_fittedAtEnd = false;
     recordSessionRunIfDone();
     m_run.reset();   // stops and reaps the previous run's processes
     try {
@@ -221,6 +223,7 @@ const std::vector<Scenario::CodeLine>& GuiApp::listing() {
 }
 
 void GuiApp::showTrace(std::shared_ptr<Trace> trace) {
+    m_fittedAtEnd = false;
     recordSessionRunIfDone();
     m_run.reset();
     m_trace = std::move(trace);
@@ -259,7 +262,13 @@ void GuiApp::updateFromTrace() {
     if (!m_trace) return;
     m_index.update(*m_trace);
     m_meta = m_trace->meta();
-    if (m_view.follow && !m_cursor) {
+    const bool over = m_meta.finished && !live();
+    if (over && m_view.follow && !m_cursor && !m_fittedAtEnd) {
+        // A followed run that has ended: show all of it, its start included.
+        fitWholeRun();
+        m_fittedAtEnd = true;
+    }
+    if (m_view.follow && !m_cursor && !over) {
         const std::int64_t rel = now() - zero();
         const std::int64_t width = std::max<std::int64_t>(m_view.end - m_view.begin, 1'000'000);
         if (rel > m_view.end - width / 20) {
@@ -274,7 +283,9 @@ void GuiApp::updateFromTrace() {
 }
 
 void GuiApp::fitWholeRun() {
-    const std::int64_t rel = std::max<std::int64_t>(now() - zero(), 100'000'000);
+    // The run's real length, however short (the queue demo takes ~50 us):
+    // zoom() stops at 10 us, so does this.
+    const std::int64_t rel = std::max<std::int64_t>(now() - zero(), 10'000);
     m_view.begin = 0;
     m_view.end = rel + rel / 50;
 }
@@ -389,7 +400,7 @@ void GuiApp::layoutAndDraw() {
         // Presentation: the timeline across the whole width (its lanes are
         // the lesson), the panels side by side under it; Output is a tab of
         // Stats so each panel keeps room for its type.
-        const float timelineH = std::round(bodyH * 0.66f);
+        const float timelineH = std::round(bodyH * 0.70f);
         const float y = controlsH + timelineH, h = bodyH - timelineH;
         const float w0 = std::round(ds.x * 0.28f), w1 = std::round(ds.x * 0.38f), w2 = ds.x - w0 - w1;
         drawTimelinePanel(*this, Rect{0, controlsH, ds.x, timelineH});
@@ -476,13 +487,9 @@ void GuiApp::updateScreenshotState() {
         }
     } else {
         const bool over = !live() && (m_trace == nullptr || m_meta.finished || m_loadedFromFile);
-        if (over) {
-            if (m_framesAfterDone == 0) {
-                m_view.follow = false;
-                fitWholeRun();
-            }
-            ready = true;
-        }
+        // The whole run is in view by then: a followed run fits itself when
+        // it ends (updateFromTrace), which is what a person sees too.
+        if (over) ready = true;
     }
     // A couple of settled frames first: ImGui sizes some widgets one frame late.
     if (ready && ++m_framesAfterDone >= 3) m_captureThisFrame = true;

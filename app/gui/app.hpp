@@ -113,6 +113,7 @@ public:
 
     const RunStats& statsAtCursor();            // cached per cursor / trace length
     const std::vector<SessionRun>& sessionRuns() const noexcept { return m_session; }
+    int runsStarted() const noexcept { return m_runCounter; }
     const std::vector<std::string>& scenarioNames() const noexcept { return m_scenarioNames; }
 
     // Row rectangles the timeline drew this frame (for --layout-json).
@@ -183,6 +184,7 @@ private:
     std::chrono::steady_clock::time_point m_statsAt{};
 
     float m_controlsH = 0;
+    bool m_fittedAtEnd = false;                  // the ended run was fitted once (follow mode)
     float m_fontPx = 0;                       // what the controls needed last frame
     bool m_showTaskEditor = false;
     bool m_captureThisFrame = false;

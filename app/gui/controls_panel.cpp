@@ -86,7 +86,7 @@ void scenarioPicker(GuiApp& app) {
         ImGui::EndCombo();
     }
     ui::probeItem(current.c_str());
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", app.scenario().title.c_str());
+    ui::tooltipBelow(app.scenario().title.c_str());
     if (openFile) ImGui::OpenPopup("open-scenario");
     if (pathPopup("open-scenario", "Scenario file (JSON):", g_openScenarioPath, sizeof g_openScenarioPath, "Open"))
         app.selectScenario(g_openScenarioPath);
@@ -100,7 +100,7 @@ void runButtons(GuiApp& app) {
     flow(buttonW(main));
     if (ImGui::Button(main)) app.togglePause();
     ui::probeItem(main);
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Space. Pause stops the worker processes (SIGSTOP): they really stop.");
+    ui::tooltipBelow("Key: Space. Pause really stops the worker processes (SIGSTOP).");
     flow(buttonW("Stop"));
     ImGui::BeginDisabled(!app.live());
     if (ImGui::Button("Stop")) app.stopRun();
@@ -109,7 +109,7 @@ void runButtons(GuiApp& app) {
     flow(buttonW("Restart"));
     if (ImGui::Button("Restart")) app.startRun();
     ui::probeItem("Restart");
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("R. A new run with the options below.");
+    ui::tooltipBelow("Key: R. A new run with the workers, work and time scale shown here.");
     ImGui::EndDisabled();
 }
 
@@ -171,7 +171,7 @@ void runOptions(GuiApp& app) {
     ImGui::SetNextItemWidth(fw * 5.5f);
     if (ImGui::InputInt("workers", &workers, 1, 1)) o.workers = std::clamp(workers, 1, kMaxWorkers);
     ui::probeItem("workers");
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Pool size or process count; applies to the next Run/Restart");
+    ui::tooltipBelow("The pool's size, or how many processes: for the next Run or Restart.");
     const char* kinds[] = {"as scenario", "sleep", "cpu"};
     int k = !o.work ? 0 : *o.work == WorkKind::Sleep ? 1 : 2;
     flow(labelledW(fw * 6.5f, "work"));
@@ -181,13 +181,16 @@ void runOptions(GuiApp& app) {
         else o.work = k == 1 ? WorkKind::Sleep : WorkKind::Cpu;
     }
     ui::probeItem("work");
-    float scale = static_cast<float>(o.timeScale.value_or(sc.timeScale));
+    // A replay shows the scale it was recorded at (and cannot change it).
+    float scale = static_cast<float>(app.replayOnly() ? app.meta().timeScale : o.timeScale.value_or(sc.timeScale));
+    ImGui::BeginDisabled(app.replayOnly());
     flow(labelledW(fw * 6, "time scale"));
     ImGui::SetNextItemWidth(fw * 6);
     if (ImGui::SliderFloat("time scale", &scale, 0.02f, 5.0f, "%.2fx", ImGuiSliderFlags_Logarithmic))
         o.timeScale = scale;
     ui::probeItem("time scale");
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Below 1: faster than the scenario says; above 1: slow motion");
+    ImGui::EndDisabled();
+    ui::tooltipBelow("Every duration times this: below 1 faster than the scenario says, above 1 slow motion.");
     flow(buttonW("Tasks..."));
     if (ImGui::Button("Tasks...")) app.showTaskEditor(true);
     ui::probeItem("Tasks...");
@@ -225,9 +228,9 @@ std::string runEndSummary(GuiApp& app) {
             text += buf;
         }
     }
-    const bool pool = app.meta().scenario.empty() ? app.scenario().kind == ScenarioKind::Pool
-                                                   : std::any_of(app.meta().procs.begin(), app.meta().procs.end(),
-                                                                 [](const ProcInfo& p) { return p.role == ProcRole::PoolWorker; });
+    const TraceMeta meta = app.meta();   // a copy: begin() and end() must be of the same vector
+    const bool pool = std::any_of(meta.procs.begin(), meta.procs.end(),
+                                  [](const ProcInfo& p) { return p.role == ProcRole::PoolWorker; });
     for (const WorkerStats& w : st.workers)
         if (w.killed) text += "; " + w.name + (pool ? " was killed and the pool carried on" : " was killed, the others carried on");
     return text;

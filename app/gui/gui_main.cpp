@@ -43,9 +43,25 @@ bool writeLayoutJson(GuiApp& app, const std::string& path) {
     const Rect& q = app.queueRect();
     j["queue"] = {{"x0", q.x}, {"y0", q.y}, {"x1", q.x + q.w}, {"y1", q.y + q.h}};
     j["panels"] = json::array();
-    for (const probe::PanelRecord& p : probe::panels())
+    for (const probe::PanelRecord& p : probe::panels()) {
+        json items = json::array();
+        for (const auto& it : p.items) items.push_back({{"text", it.text}, {"rect", {it.x, it.y, it.w, it.h}}});
         j["panels"].push_back({{"name", p.name}, {"rect", {p.x, p.y, p.w, p.h}}, {"lines", p.lines},
-                               {"clipped", p.clipped}, {"clipped_texts", p.clippedTexts}});
+                               {"clipped", p.clipped}, {"clipped_texts", p.clippedTexts}, {"items", items}});
+    }
+    // The Code panel's whole listing (the panel shows part of it at a time).
+    json listing = json::array();
+    for (const Scenario::CodeLine& l : app.listing()) listing.push_back(l.text);
+    j["listing"] = listing;
+    j["status"] = toString(app.status());
+    j["cursor_s"] = static_cast<double>(app.cursor() - app.zero()) / 1e9;
+    j["cursor_live"] = app.cursorIsLive();
+    j["now_s"] = static_cast<double>(app.now() - app.zero()) / 1e9;
+    j["view"] = {{"begin_s", static_cast<double>(app.timelineView().begin) / 1e9},
+                 {"end_s", static_cast<double>(app.timelineView().end) / 1e9},
+                 {"follow", app.timelineView().follow}};
+    j["workers_option"] = app.runOptions().workers.value_or(app.scenario().workers());
+    j["runs_started"] = app.runsStarted();
     // The numbers the Stats panel shows, so a test can compare a reopened run with the original.
     const RunStats& st = app.statsAtCursor();
     json killed = json::array();
@@ -92,6 +108,10 @@ int runWindow(const GuiOptions& opts, std::shared_ptr<Trace> preloaded) {
         }
         app.frame();
         window.render();
+        if (!opts.testDump.empty()) {
+            const std::string tmp = opts.testDump + ".tmp";
+            if (writeLayoutJson(app, tmp)) std::rename(tmp.c_str(), opts.testDump.c_str());
+        }
         if (app.wantsScreenshotNow()) {
             std::string err;
             if (!window.writePng(opts.screenshot, err)) {

@@ -25,6 +25,10 @@ struct PanelRecord {
     std::vector<std::string> lines;      // visible texts, in drawing order
     bool clipped = false;
     std::vector<std::string> clippedTexts;   // which ones (to say so in a failing test)
+    // Widgets (buttons, combos, checkboxes) with their screen rects, so a test
+    // can click them with real mouse events.
+    struct Item { std::string text; float x, y, w, h; };
+    std::vector<Item> items;
 };
 
 void beginFrame();
@@ -34,6 +38,8 @@ void endPanel();
 // The last ImGui item (Text, Button, Checkbox, ...) showed `text`; its rect is
 // ImGui's item rect, its clip the current window's clip rect.
 void lastItem(std::string_view text);
+// As lastItem, for a widget: also kept with its rect in PanelRecord::items.
+void lastWidget(std::string_view text);
 // Text drawn straight into a draw list at [min, max] under the draw list's
 // current clip rect.
 void drawnText(std::string_view text, ImVec2 min, ImVec2 max, ImDrawList* dl);

@@ -27,6 +27,10 @@ struct GuiOptions {
     // the run starts and Resume after another S; the worker pids and the pause
     // go to the --layout-json output, and to FILE.paused while paused.
     std::optional<double> testPauseAt;
+    // Hidden: write the --layout-json content to FILE after every frame
+    // (renamed into place whole), for tests that drive the window with real
+    // mouse and key events (xdotool) and watch what it shows.
+    std::string testDump;
     double testPauseFor = 1.0;
     bool help = false;
 };

@@ -71,6 +71,7 @@ void textColored(const ImVec4& colour, const char* fmt, ...) {
 }
 
 void textUnformatted(const char* begin, const char* end) {
+    if (!begin) begin = end = "";   // an empty string_view's data() may be null
     // Wrap at the panel's (or table cell's) right edge: text is never cut there.
     ImGui::PushTextWrapPos(0.0f);
     ImGui::TextUnformatted(begin, end);
@@ -84,11 +85,21 @@ void sameLineIfFits(float w) {
     if (ImGui::GetCursorScreenPos().x + w > right) ImGui::NewLine();
 }
 
+void tooltipBelow(const char* text) {
+    if (!ImGui::IsItemHovered()) return;
+    ImGui::SetNextWindowPos(ImVec2(ImGui::GetItemRectMin().x, ImGui::GetItemRectMax().y + 4));
+    ImGui::BeginTooltip();
+    ImGui::PushTextWrapPos(ImGui::GetFontSize() * 30);
+    ImGui::TextUnformatted(text);
+    ImGui::PopTextWrapPos();
+    ImGui::EndTooltip();
+}
+
 void probeItem(const char* label) {
     // "Run##id": only what is shown.
     std::string_view s(label);
     if (auto k = s.find("##"); k != std::string_view::npos) s = s.substr(0, k);
-    probe::lastItem(s);
+    probe::lastWidget(s);
 }
 } // namespace ui
 

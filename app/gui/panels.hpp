@@ -38,6 +38,9 @@ void probeItem(const char* label);
 // SameLine() when w more pixels fit on this line, else stay on a new line:
 // text flows and wraps instead of running off the panel's edge.
 void sameLineIfFits(float w);
+// The hovered item's tooltip, placed under the item so it never covers the
+// controls beside it.
+void tooltipBelow(const char* text);
 } // namespace ui
 
 } // namespace parviz::gui

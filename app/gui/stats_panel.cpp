@@ -21,7 +21,7 @@ void pair(const char* label, const std::string& value, const char* tip, bool fir
     ImGui::SameLine();
     ui::textUnformatted(value.c_str());
     ImGui::EndGroup();
-    if (tip && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tip);
+    if (tip) ui::tooltipBelow(tip);
 }
 
 void summary(GuiApp& app, const RunStats& s) {

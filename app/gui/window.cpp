@@ -110,7 +110,11 @@ Window::Window(int width, int height, bool visible, const char* title) {
     ImGui::CreateContext();
     ImGuiIO& io = ImGui::GetIO();
     io.IniFilename = nullptr;   // the layout is computed from the window size
-    io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
+    // No keyboard navigation: the window's keys are the app's (Space runs,
+    // R restarts, F follows). With ImGui's navigation on, Space activated
+    // whichever widget last had focus — the combo just used, or the timeline
+    // clicked before the run (which then moved the cursor to the click).
+    io.ConfigFlags &= ~ImGuiConfigFlags_NavEnableKeyboard;
     ImGui_ImplGlfw_InitForOpenGL(m_window, true);
     ImGui_ImplOpenGL3_Init("#version 330 core");
     m_imguiReady = true;

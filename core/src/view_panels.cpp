@@ -118,10 +118,13 @@ LockView buildLockView(const RunModel& index, const Trace& trace, std::int32_t l
         const LockWaitRecord& last = waits[k - 1];
         const auto& pre = l->waitPrefixByProc[p];
         std::int64_t total = pre[std::min(k - 1, pre.size() - 1)];
-        std::int64_t lastNs = std::min(last.endT, t) - last.waitT;
+        // A process that died while waiting waits no more (killed waiters).
+        const std::int64_t exitT = p < index.procs().size() ? index.procs()[p].exitT : kNever;
+        const std::int64_t endT = std::min(last.endT, exitT);
+        std::int64_t lastNs = std::max<std::int64_t>(0, std::min(endT, t) - last.waitT);
         total += lastNs;
         auto proc = static_cast<ProcId>(p);
-        if (last.endT > t) v.waiters.push_back({proc, procName(meta, proc), last.waitT, lastNs});
+        if (endT > t) v.waiters.push_back({proc, procName(meta, proc), last.waitT, lastNs});
         v.totals.push_back({proc, procName(meta, proc), total, k});
     }
     std::stable_sort(v.waiters.begin(), v.waiters.end(),

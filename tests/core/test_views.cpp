@@ -521,3 +521,56 @@ TEST_CASE("lines sharing an anchor are taken in listing order, and an exit marks
     CHECK(line(3) == 3);
     CHECK(line(4) == 4);
 }
+
+TEST_CASE("a waiter killed while it waits for the lock stops waiting: not listed, not drawn waiting", "[view]") {
+    // issue 11 finding 5: parviz gui lock --kill-worker Process-2@0.15
+    TraceBuilder b;
+    b.trace.addProcess({"MainProcess", ProcRole::Parent});
+    for (int i = 1; i <= 2; ++i) b.trace.addProcess({"Process-" + std::to_string(i), ProcRole::Process});
+    b.trace.addLock({0, "lock"});
+    b.ev(0, 0, EventKind::RunStart);
+    b.ev(0, 1, EventKind::ProcStart, 0, 201).ev(0, 2, EventKind::ProcStart, 0, 202);
+    b.ev(0, 1, EventKind::LockWait, 0).ev(0, 1, EventKind::LockAcquire, 0);
+    b.ev(10, 2, EventKind::LockWait, 0).state(10, 2, WorkerState::WaitLock);
+    b.ev(50, 2, EventKind::ProcExit, 0, static_cast<std::uint64_t>(-9));   // killed while waiting
+    b.ev(100, 1, EventKind::LockRelease, 0);
+    b.ev(120, 1, EventKind::ProcExit, 0, 0);
+    b.ev(130, 0, EventKind::RunEnd);
+    TimelineIndex index;
+    index.update(b.trace);
+
+    const LockView at30 = buildLockView(index, b.trace, 0, ms(30));
+    REQUIRE(at30.waiters.size() == 1);
+    CHECK(at30.waiters[0].waitedNs == 20'000'000);
+    const LockView at110 = buildLockView(index, b.trace, 0, ms(110));
+    CHECK(at110.waiters.empty());
+    // Its total wait ends when it died.
+    const auto p2total = std::find_if(at110.totals.begin(), at110.totals.end(), [](const LockWaitTotal& w) { return w.proc == 2; });
+    REQUIRE(p2total != at110.totals.end());
+    CHECK(p2total->totalNs == 40'000'000);
+
+    LaneRecords lanes = buildLanes(index, b.trace, Viewport{ms(0), ms(130), 130});
+    const Lane& p2 = lanes.lanes[lanes.laneOf(LaneKind::Proc, 2)];
+    const SpanRecord& last = p2.rows[0].spans.back();
+    CHECK(last.state == LaneState::Killed);
+    for (const SpanRecord& r : p2.rows[0].spans)
+        if (r.state == LaneState::WaitLock) CHECK(r.x1 <= 51);   // the wait ends at 50 ms (1 px per ms)
+}
+
+TEST_CASE("a caption names a value by its text, without the bytes after it", "[view]") {
+    // issue 11 finding 6: "MainProcess took C?" — a pool result's preview is
+    // the task's name, a NUL, then pickled bytes.
+    TraceBuilder q;
+    q.trace.addProcess({"MainProcess", ProcRole::Parent});
+    q.trace.addProcess({"ForkPoolWorker-1", ProcRole::PoolWorker});
+    q.trace.addQueue({0, "pool results"});
+    const std::string preview("C\0\x80\x04\x95", 5);
+    q.ev(0, 1, EventKind::QueuePut, 0, 7, q.trace.addString(preview));
+    q.ev(5, 0, EventKind::QueueGet, 0, 7, kNoString);
+    q.ev(6, 1, EventKind::QueuePut, 0, 8, q.str("tab\there"));
+    TimelineIndex qi;
+    qi.update(q.trace);
+    CHECK(buildCaption(qi, q.trace, ms(0)).text == "ForkPoolWorker-1 put C into the queue");
+    CHECK(buildCaption(qi, q.trace, ms(5)).text == "MainProcess took C from the queue");
+    CHECK(buildCaption(qi, q.trace, ms(6)).text == "ForkPoolWorker-1 put tab here into the queue");
+}

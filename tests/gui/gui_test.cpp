@@ -1,6 +1,8 @@
 // Window tests: run the real parviz window under Xvfb (scripts/test provides
 // the display), let it write screenshots and its lane layout, and check the
 // pixels where content must be.
+#include "gui_support.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <nlohmann/json.hpp>
@@ -22,106 +24,9 @@
 namespace fs = std::filesystem;
 using nlohmann::json;
 
+using namespace guitest;
+
 namespace {
-
-struct Result {
-    int exitCode = -1;
-    std::string err;
-};
-
-std::string shellQuote(const std::string& s) {
-    std::string q = "'";
-    for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return q + "'";
-}
-
-std::string slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
-// Runs parviz with a timeout (a hang fails the test instead of stalling ctest).
-Result runParviz(const std::vector<std::string>& args, const std::string& dir, int timeoutS = 120,
-                 const std::string& envPrefix = "") {
-    std::string cmd = envPrefix + "timeout -k 5 " + std::to_string(timeoutS) + " " + shellQuote(PARVIZ_EXE);
-    for (const auto& a : args) cmd += " " + shellQuote(a);
-    const std::string errPath = dir + "/stderr.txt";
-    cmd += " >" + shellQuote(dir + "/stdout.txt") + " 2>" + shellQuote(errPath);
-    const int st = std::system(cmd.c_str());
-    Result r;
-    r.exitCode = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    r.err = slurp(errPath);
-    return r;
-}
-
-bool haveDisplay() {
-    const char* d = std::getenv("DISPLAY");
-    return d && *d;
-}
-
-struct TempDir {
-    std::string path;
-    TempDir() {
-        std::string tmpl = (fs::temp_directory_path() / "parviz-gui-XXXXXX").string();
-        path = mkdtemp(tmpl.data());
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-    std::string file(const std::string& n) const { return path + "/" + n; }
-};
-
-struct Image {
-    int w = 0, h = 0;
-    std::vector<unsigned char> px;   // RGB
-    std::array<int, 3> at(int x, int y) const {
-        const std::size_t i = (static_cast<std::size_t>(y) * static_cast<std::size_t>(w) + static_cast<std::size_t>(x)) * 3;
-        return {px[i], px[i + 1], px[i + 2]};
-    }
-};
-
-Image loadPng(const std::string& path) {
-    Image img;
-    int n = 0;
-    unsigned char* data = stbi_load(path.c_str(), &img.w, &img.h, &n, 3);
-    REQUIRE(data != nullptr);
-    img.px.assign(data, data + static_cast<std::size_t>(img.w) * static_cast<std::size_t>(img.h) * 3);
-    stbi_image_free(data);
-    return img;
-}
-
-bool near(const std::array<int, 3>& c, int r, int g, int b, int tol) {
-    return std::abs(c[0] - r) <= tol && std::abs(c[1] - g) <= tol && std::abs(c[2] - b) <= tol;
-}
-
-// A worker colour, full or with the span edge darkened (0.6).
-bool isWorkerColour(const std::array<int, 3>& c) {
-    for (const parviz::Rgb& p : parviz::kProcPalette) {
-        if (near(c, p.r, p.g, p.b, 30)) return true;
-        if (near(c, p.r * 6 / 10, p.g * 6 / 10, p.b * 6 / 10, 20)) return true;
-    }
-    return false;
-}
-
-// Fraction of pixels in the core lanes' CoreProcs rows (the run's part of the
-// axis) that are worker colours.
-double coreWorkerFraction(const Image& img, const json& layout) {
-    long total = 0, worker = 0;
-    for (const json& r : layout["rows"]) {
-        if (r["lane"] != "core" || r["row"] != parviz::toString(parviz::RowKind::CoreProcs)) continue;
-        const int x0 = static_cast<int>(r["x0"].get<double>()) + 2;
-        // The view spans the run plus a 2 % margin: look at the first 95 %.
-        const int x1 = x0 + static_cast<int>((r["x1"].get<double>() - x0) * 0.95);
-        const int y = static_cast<int>((r["y0"].get<double>() + r["y1"].get<double>()) / 2);
-        for (int x = x0; x < x1 && x < img.w; ++x, ++total)
-            if (isWorkerColour(img.at(x, y))) ++worker;
-    }
-    REQUIRE(total > 0);
-    return static_cast<double>(worker) / static_cast<double>(total);
-}
 
 std::vector<std::string> builtins() {
     std::vector<std::string> names;
@@ -254,37 +159,6 @@ TEST_CASE("without a display the window says how to run headless and exits 2", "
     CHECK(r.err.find("xvfb-run") != std::string::npos);
 }
 
-namespace {
-
-// Like runParviz, but returns at once; waitParviz collects the exit code.
-pid_t spawnParviz(const std::vector<std::string>& args, const std::string& dir, int timeoutS = 120) {
-    std::string cmd = "exec timeout -k 5 " + std::to_string(timeoutS) + " " + shellQuote(PARVIZ_EXE);
-    for (const auto& a : args) cmd += " " + shellQuote(a);
-    cmd += " >" + shellQuote(dir + "/stdout.txt") + " 2>" + shellQuote(dir + "/stderr.txt");
-    const pid_t pid = fork();
-    if (pid == 0) {
-        execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
-        _exit(127);
-    }
-    return pid;
-}
-
-Result waitParviz(pid_t pid, const std::string& dir) {
-    int st = 0;
-    Result r;
-    if (waitpid(pid, &st, 0) == pid) r.exitCode = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    r.err = slurp(dir + "/stderr.txt");
-    return r;
-}
-
-// The state letter of /proc/PID/stat ('R', 'S', 'T', ...), '?' if gone.
-char procState(long pid) {
-    const std::string stat = slurp("/proc/" + std::to_string(pid) + "/stat");
-    const auto close = stat.rfind(')');   // the command name may hold spaces
-    return close == std::string::npos || close + 2 >= stat.size() ? '?' : stat[close + 2];
-}
-
-} // namespace
 
 TEST_CASE("Pause from the window really stops the worker processes, and the makespan leaves the pause out", "[gui]") {
     if (!haveDisplay()) {

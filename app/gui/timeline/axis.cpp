@@ -35,13 +35,15 @@ void drawAxis(GuiApp& app, const Geometry& g, const LaneRecords& recs, float hei
     if (ImGui::IsMouseHoveringRect(ImVec2(g.labelX, y0), ImVec2(g.plotMin.x, y1)) && scale != 1.0)
         ImGui::SetTooltip("Seconds of this run: the scenario's durations times %g.", scale);
     dl->PushClipRect(ImVec2(g.plotMin.x, y0), g.plotMax, true);
+    float lastRight = -1e9f;
     for (const AxisTick& t : recs.ticks) {
         const float x = g.plotMin.x + t.x;
         dl->AddLine(ImVec2(x, y1 - 5), ImVec2(x, y1), text);
         dl->AddLine(ImVec2(x, y1), ImVec2(x, g.plotMax.y), IM_COL32(128, 128, 128, 40));
         // A label that would run past the right edge is left out, not cut.
         const ImVec2 ts = ImGui::CalcTextSize(t.label.c_str());
-        if (x + 3 + ts.x > g.plotMax.x || x < g.plotMin.x) continue;
+        if (x + 3 + ts.x > g.plotMax.x || x < g.plotMin.x || x < lastRight) continue;
+        lastRight = x + 3 + ts.x + ImGui::GetFontSize() * 0.5f;   // and never over the one before
         dl->AddText(ImVec2(x + 3, y0 + 2), text, t.label.c_str());
         probe::drawnText(t.label, ImVec2(x + 3, y0 + 2), ImVec2(x + 3 + ts.x, y0 + 2 + ts.y), dl);
     }

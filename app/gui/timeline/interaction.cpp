@@ -25,6 +25,39 @@ const Lane* laneAt(const LaneRecords& recs, float lanesTop, float scrollY, float
     return nullptr;
 }
 
+// Rows and states in a class's words, not the code's.
+const char* rowWords(RowKind k) {
+    switch (k) {
+    case RowKind::CoreProcs: return "which worker this core ran";
+    case RowKind::CoreLoad: return "other programs on this core";
+    case RowKind::Program: return "what the worker is doing";
+    case RowKind::Os: return "on a core, or waiting for one";
+    case RowKind::Tasks: return "its tasks";
+    case RowKind::Locks: return "holding the lock";
+    }
+    return "";
+}
+
+const char* stateWords(LaneState s) {
+    switch (s) {
+    case LaneState::Busy: return "busy with other programs";
+    case LaneState::Exited: return "exited";
+    case LaneState::Idle: return "idle: nothing to do";
+    case LaneState::Sleeping: return "sleeping (needs no core)";
+    case LaneState::Running: return "running its code";
+    case LaneState::Task: return "a task";
+    case LaneState::OnCore: return "on a core";
+    case LaneState::HoldLock: return "holds the lock";
+    case LaneState::Runnable: return "runnable: waiting for a free core";
+    case LaneState::TaskFailed: return "a task that did not finish";
+    case LaneState::Killed: return "killed";
+    case LaneState::Stopped: return "paused (stopped)";
+    case LaneState::WaitQueue: return "waiting for the queue";
+    case LaneState::WaitLock: return "waiting for the lock";
+    default: return "";
+    }
+}
+
 void spanTooltip(GuiApp& app, const Lane& lane, float laneTop, const ImVec2& mouse, const Geometry& g, float fs) {
     float ry = laneTop;
     const float x = mouse.x - g.plotMin.x;
@@ -33,10 +66,12 @@ void spanTooltip(GuiApp& app, const Lane& lane, float laneTop, const ImVec2& mou
         if (mouse.y >= ry && mouse.y < ry + rh + 1) {
             auto it = std::find_if(row.spans.begin(), row.spans.end(),
                                    [&](const SpanRecord& s) { return x >= s.x0 && x < std::max(s.x1, s.x0 + 1); });
+            // Below the pointer, clear of the lane under it.
+            ImGui::SetNextWindowPos(ImVec2(mouse.x + fs * 0.5f, mouse.y + fs * 1.2f));
             ImGui::BeginTooltip();
-            ImGui::Text("%s  [%s]", lane.title.c_str(), toString(row.kind));
+            ImGui::Text("%s: %s", lane.title.c_str(), rowWords(row.kind));
             if (it != row.spans.end()) {
-                ImGui::Text("%s", toString(it->state));
+                ImGui::Text("%s", stateWords(it->state));
                 if (it->label != kNoString && app.trace()) {
                     const std::string_view name = app.trace()->string(it->label);
                     ImGui::Text("task %.*s", static_cast<int>(name.size()), name.data());

@@ -28,8 +28,8 @@ float rowHeight(RowKind k, float fs) noexcept {
     case RowKind::CoreLoad: return std::max(4.0f, std::round(fs * 0.2f));
     case RowKind::Tasks: return std::round(g_compact ? fs : fs + 2);
     case RowKind::Program: return std::max(8.0f, std::round(fs * (g_compact ? 0.35f : 0.5f)));
-    case RowKind::Os: return std::max(6.0f, std::round(fs * 0.3f));
-    case RowKind::Locks: return g_lockRows ? std::max(5.0f, std::round(fs * 0.25f)) : 0.0f;
+    case RowKind::Os: return std::max(6.0f, std::round(fs * (g_compact ? 0.25f : 0.3f)));
+    case RowKind::Locks: return g_lockRows ? std::max(5.0f, std::round(fs * (g_compact ? 0.2f : 0.25f))) : 0.0f;
     }
     return 4;
 }

@@ -159,6 +159,7 @@ void drawTimelinePanel(GuiApp& app, const Rect& r) {
         g.vp.tEnd = app.zero() + std::max(view.end, view.begin + 1);
         g.vp.widthPx = std::max(1.0f, right - scrollW - 4 - (left + labelW));
         g.vp.now = app.now();
+        g.vp.minTickPx = fs * 5.5f;   // labels like "0.25 s" never touch
         LaneRecords& recs = app.laneScratch();
         if (trace) buildLanes(app.index(), *trace, g.vp, recs);
         else recs = LaneRecords{};

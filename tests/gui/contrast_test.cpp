@@ -1,0 +1,43 @@
+// Both themes keep every text/background pair the window draws at a WCAG
+// contrast of at least 4.5:1, and a control's outline at 3:1 (issue 11,
+// finding 12: light-theme checkboxes invisible, sky-blue and orange text
+// faint on white). The pairs come from palette.hpp, which window.cpp and
+// colours.cpp draw with, so a new colour is tested when it is added there.
+#include "gui/palette.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace parviz;
+using namespace parviz::gui;
+
+TEST_CASE("the WCAG contrast ratio: black on white is 21, a colour on itself 1", "[contrast]") {
+    CHECK(contrastRatio({0, 0, 0}, {255, 255, 255}) == Approx(21.0));
+    CHECK(contrastRatio({86, 180, 233}, {86, 180, 233}) == Approx(1.0));
+    // Okabe-Ito sky blue on white: the faint text of finding 12.
+    CHECK(contrastRatio({86, 180, 233}, {255, 255, 255}) < 3.0);
+    // #767676 on white is the classic 4.54:1.
+    CHECK(contrastRatio({0x76, 0x76, 0x76}, {255, 255, 255}) == Approx(4.54).margin(0.01));
+}
+
+TEST_CASE("every text/background pair of both themes has a contrast of at least 4.5:1", "[contrast]") {
+    for (Theme t : {Theme::Dark, Theme::Light}) {
+        const auto pairs = colourPairs(t, 32);
+        REQUIRE(pairs.size() > 40);
+        for (const ColourPair& p : pairs) {
+            const double r = contrastRatio(p.fg, p.bg);
+            INFO((t == Theme::Dark ? "dark: " : "light: ") << p.what << ": " << r << ":1, needs " << p.minRatio);
+            CHECK(r >= p.minRatio);
+        }
+    }
+}
+
+TEST_CASE("worker text colours keep their hue apart: no two of the seven are the same", "[contrast]") {
+    for (Theme t : {Theme::Dark, Theme::Light}) {
+        for (ProcId a = 1; a <= 7; ++a)
+            for (ProcId b = a + 1; b <= 7; ++b) {
+                const Rgb x = procTextColour(a, t), y = procTextColour(b, t);
+                INFO("workers " << a << " and " << b);
+                CHECK((std::abs(x.r - y.r) + std::abs(x.g - y.g) + std::abs(x.b - y.b)) > 40);
+            }
+    }
+}

@@ -1,0 +1,215 @@
+// The window fits the room (issue 11): what --layout-json says the window
+// really showed — panels' visible lines and whether any text was cut
+// (measured from ImGui's item rects), the worker lanes in view, the type
+// size, the generated listing — for the findings a teacher tripped over.
+#include "gui_support.hpp"
+
+#include <algorithm>
+#include <regex>
+
+using namespace guitest;
+
+namespace {
+
+// Runs the window to the end of the scenario and returns its layout.
+json shot(const std::vector<std::string>& args, const TempDir& dir, const std::string& name = "shot") {
+    std::vector<std::string> all = {"gui"};
+    all.insert(all.end(), args.begin(), args.end());
+    for (const char* a : {"--screenshot", "", "--layout-json", ""}) all.emplace_back(a);
+    all[all.size() - 3] = dir.file(name + ".png");
+    all[all.size() - 1] = dir.file(name + ".json");
+    const Result r = runParviz(all, dir.path);
+    INFO(r.err);
+    REQUIRE(r.exitCode == 0);
+    return json::parse(slurp(dir.file(name + ".json")));
+}
+
+const json& panel(const json& layout, const std::string& name) {
+    static const json none = json::object();
+    for (const json& p : layout["panels"])
+        if (p["name"] == name) return p;
+    FAIL("no panel " << name);
+    return none;
+}
+
+bool anyLine(const json& p, const std::string& needle) {
+    for (const json& l : p["lines"])
+        if (l.get<std::string>().find(needle) != std::string::npos) return true;
+    return false;
+}
+
+std::string allLines(const json& layout) {
+    std::string out;
+    for (const json& p : layout["panels"]) {
+        out += "[" + p["name"].get<std::string>() + "]";
+        for (const json& l : p["lines"]) out += " | " + l.get<std::string>();
+        out += "\n";
+    }
+    return out;
+}
+
+// Every panel: which texts were cut.
+void checkNothingClipped(const json& layout) {
+    for (const json& p : layout["panels"]) {
+        INFO(p["name"].get<std::string>() << " cut: " << p["clipped_texts"].dump());
+        CHECK_FALSE(p["clipped"].get<bool>());
+    }
+}
+
+#define NEED_DISPLAY()                                                 \
+    if (!haveDisplay()) {                                              \
+        WARN("no DISPLAY: run under xvfb-run (scripts/test does)");    \
+        return;                                                        \
+    }
+
+} // namespace
+
+TEST_CASE("presentation at 1280x720: type of 24 px, four worker lanes of 1.5 x the type in view, nothing cut", "[gui][room]") {
+    NEED_DISPLAY();
+    const auto [scenario, workers] = GENERATE(table<std::string, std::string>(
+        {{"pool", "4"}, {"pool-cpu", "8"}, {"pool", "64"}, {"lock", "4"}, {"job-queue", "6"}}));
+    INFO(scenario << " with " << workers << " workers");
+    TempDir dir;
+    const json l = shot({scenario, "--workers", workers, "--time-scale", "0.05", "--presentation"}, dir);
+    const double font = l["font_px"].get<double>();
+    CHECK(font >= 24);
+    CHECK(l["visible_worker_lanes"].get<int>() >= 4);
+    for (const json& lane : l["lanes"]) {
+        if (!lane["worker"].get<bool>() || !lane["visible"].get<bool>()) continue;
+        INFO(lane.dump());
+        CHECK(lane["y1"].get<double>() - lane["y0"].get<double>() >= 1.5 * font);
+    }
+    checkNothingClipped(l);
+}
+
+TEST_CASE("at 1280x720 in normal type no text of any built-in scenario is cut", "[gui][room]") {
+    NEED_DISPLAY();
+    const std::string scenario = GENERATE(as<std::string>{}, "cpu-count", "process", "queue", "lock", "job-queue", "pool",
+                                          "pool-cpu");
+    for (const char* theme : {"dark", "light"}) {
+        INFO(scenario << ", " << theme);
+        TempDir dir;
+        const json l = shot({scenario, "--time-scale", "0.05", "--theme", theme}, dir);
+        CHECK(l["font_px"].get<double>() >= 16);
+        checkNothingClipped(l);
+    }
+}
+
+TEST_CASE("type grows with the window: 1920x1080 gets larger type than 1280x720", "[gui][room]") {
+    NEED_DISPLAY();
+    TempDir dir;
+    const json small = shot({"pool", "--time-scale", "0.05"}, dir, "small");
+    const json big = shot({"pool", "--time-scale", "0.05", "--size", "1920x1080"}, dir, "big");
+    CHECK(small["font_px"].get<double>() == 16);
+    CHECK(big["font_px"].get<double>() == 24);
+    const json bigPres = shot({"pool", "--time-scale", "0.05", "--size", "1920x1080", "--presentation"}, dir, "bigp");
+    CHECK(bigPres["font_px"].get<double>() == 36);
+}
+
+TEST_CASE("--workers 4 --work cpu gives a listing with Pool(4) and the CPU work call", "[gui][room][listing]") {
+    NEED_DISPLAY();
+    TempDir dir;
+    const json l = shot({"pool", "--workers", "4", "--work", "cpu", "--time-scale", "0.05"}, dir);
+    std::string listing;
+    for (const json& line : l["listing"]) listing += line.get<std::string>() + "\n";
+    INFO(listing);
+    CHECK(listing.find("p = Pool(4)") != std::string::npos);
+    CHECK(listing.find("spin_cpu(work_data[1])") != std::string::npos);
+    CHECK(listing.find("time.sleep") == std::string::npos);
+    // And the Code panel shows it (the marked p.map line and the Pool above it).
+    CHECK(anyLine(panel(l, "Code"), "p = Pool(4)"));
+}
+
+TEST_CASE("a user's scenario file gets a listing", "[gui][room][listing]") {
+    NEED_DISPLAY();
+    TempDir dir;
+    const std::string file = dir.file("mine.json");
+    std::ofstream(file) << R"({"kind": "pool", "pool_size": 3, "tasks": [{"name": "x", "seconds": 0.2},
+                                {"name": "y", "seconds": 0.1}]})";
+    const json l = shot({file, "--time-scale", "0.1"}, dir);
+    std::string listing;
+    for (const json& line : l["listing"]) listing += line.get<std::string>() + "\n";
+    INFO(listing << allLines(l));
+    CHECK(listing.find("work = ([\"x\", 0.2], [\"y\", 0.1])") != std::string::npos);
+    CHECK(listing.find("p = Pool(3)") != std::string::npos);
+    CHECK_FALSE(anyLine(panel(l, "Code"), "No listing"));
+}
+
+TEST_CASE("a finished queue shows no leftover box, and the pool's stop signals are counted apart", "[gui][room]") {
+    NEED_DISPLAY();
+    TempDir dir;
+    SECTION("queue demo: (empty), not the last value") {
+        const json l = shot({"queue"}, dir);
+        const json& q = panel(l, "Queue");
+        INFO(allLines(l));
+        CHECK(anyLine(q, "(empty)"));
+        for (const json& line : q["lines"]) CHECK(line != "black");
+    }
+    SECTION("pool: put 6 is 4 tasks and 2 stop signals, and no None box is left") {
+        const json l = shot({"pool", "--time-scale", "0.05"}, dir);
+        const json& q = panel(l, "Queue");
+        INFO(allLines(l));
+        CHECK(anyLine(q, "put 6 (4 tasks + 2 stop signals)"));
+        for (const json& line : q["lines"]) CHECK(line != "None");
+    }
+}
+
+TEST_CASE("scenarios without tasks say so, and counts agree in number", "[gui][room]") {
+    NEED_DISPLAY();
+    TempDir dir;
+    SECTION("cpu-count: no '0 of 0 tasks', no 'no task has started yet'") {
+        const json l = shot({"cpu-count"}, dir);
+        INFO(allLines(l));
+        CHECK_FALSE(anyLine(panel(l, "Controls"), "0 of 0 tasks"));
+        CHECK_FALSE(anyLine(panel(l, "Stats"), "no task has started yet"));
+        CHECK(anyLine(panel(l, "Stats"), "this scenario runs no tasks"));
+    }
+    SECTION("one worker is '1 worker', and the header gives one run length") {
+        const json l = shot({"pool", "--workers", "1", "--time-scale", "0.05"}, dir);
+        INFO(allLines(l));
+        CHECK(anyLine(panel(l, "Stats"), "1 worker on"));
+        CHECK_FALSE(anyLine(panel(l, "Stats"), "1 workers"));
+        // The status says "finished"; the only length is the caption's makespan.
+        const std::regex twoLengths(R"(finished\s+[0-9])");
+        for (const json& line : panel(l, "Controls")["lines"]) CHECK_FALSE(std::regex_search(line.get<std::string>(), twoLengths));
+    }
+}
+
+TEST_CASE("a reopened run says it is recorded and at which time scale", "[gui][room]") {
+    NEED_DISPLAY();
+    TempDir dir;
+    const std::string run = dir.file("pool.pvz");
+    REQUIRE(runParviz({"run", "pool", "--time-scale", "0.2", "--save-run", run}, dir.path).exitCode == 0);
+    const json l = shot({"--open", run}, dir);
+    INFO(allLines(l));
+    CHECK(anyLine(panel(l, "Timeline"), "recorded run, 0.2x"));
+    CHECK_FALSE(anyLine(panel(l, "Timeline"), "time (live)"));
+}
+
+TEST_CASE("a followed run shows all of itself when it ends, however long or short", "[gui][room]") {
+    NEED_DISPLAY();
+    TempDir dir;
+    SECTION("pool at 0.5: 3 s, longer than the first view") {
+        const json l = shot({"pool", "--time-scale", "0.5"}, dir);
+        CHECK(l["view"]["begin_s"].get<double>() <= 0.0);
+        CHECK(l["view"]["end_s"].get<double>() >= l["now_s"].get<double>());
+    }
+    SECTION("queue: over in well under a millisecond, and the view is that short") {
+        const json l = shot({"queue"}, dir);
+        const double now = l["now_s"].get<double>();
+        INFO("run length " << now << " s, view to " << l["view"]["end_s"].get<double>() << " s");
+        CHECK(l["view"]["end_s"].get<double>() >= now);
+        CHECK(l["view"]["end_s"].get<double>() <= std::max(2 * now, 0.0001));
+    }
+}
+
+TEST_CASE("a lock waiter killed mid-wait is not listed as waiting, and no pool is said to carry on", "[gui][room]") {
+    NEED_DISPLAY();
+    TempDir dir;
+    const json l = shot({"lock", "--kill-worker", "Process-2@0.15", "--time-scale", "1"}, dir);
+    INFO(allLines(l));
+    CHECK(l["stats"]["killed"] == json::array({"Process-2"}));
+    CHECK_FALSE(anyLine(panel(l, "Controls"), "pool carried on"));
+    CHECK(anyLine(panel(l, "Controls"), "Process-2 was killed"));
+    CHECK_FALSE(anyLine(panel(l, "Lock"), "waiting:"));
+}
