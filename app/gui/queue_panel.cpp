@@ -83,7 +83,7 @@ void drawBox(ImDrawList* dl, ImVec2 p, ImVec2 size, const std::string& label, Im
 }
 
 // How many of the first `putCount` items of queue id are the pool's stop
-// signals: the None previews it ends with (0 for any other queue).
+// signals: the sentinels (CPython's None) it ends with (0 for any other queue).
 std::size_t stopSignals(GuiApp& app, std::int32_t id, std::size_t putCount) {
     const QueueIndex* q = app.index().queue(id);
     const Trace* trace = app.trace();
@@ -94,7 +94,8 @@ std::size_t stopSignals(GuiApp& app, std::int32_t id, std::size_t putCount) {
     if (!poolQueue) return 0;
     std::size_t n = 0;
     for (std::size_t k = std::min(putCount, q->items.size()); k > 0; --k, ++n)
-        if (displayValue(trace->string(q->items[k - 1].preview)) != "None") break;
+        if (const std::string v = displayValue(trace->string(q->items[k - 1].preview)); v != "sentinel" && v != "None")
+            break;
     return n;
 }
 
