@@ -245,10 +245,33 @@ bool expired(const std::optional<std::int64_t>& runDeadline) noexcept {
 // store of nGot, the waker's read of the waiter count could pass it, and a
 // putter waiting on maxItems could sleep through the get that made room
 // (until the 100 ms re-check).
+// The deadlock check's view (WaitRecord, tracer.hpp): an untimed blocking
+// put or get is marked when it first sleeps, and unmarked inside the queue's
+// lock right before it commits (or when it leaves by an exception), so a
+// marked process has not changed the queue since it was marked.
+struct WaitMark {
+    WaitRecord::Kind kind;
+    std::uint64_t need = 0;     // a put's record bytes
+    bool marked = false;
+    void mark(const QueueState* s) noexcept {
+        if (marked) return;
+        if (auto* w = currentWaitRecord()) {
+            w->mark(kind, s, need);
+            marked = true;
+        }
+    }
+    void clear() noexcept {
+        if (!marked) return;
+        if (auto* w = currentWaitRecord()) w->clear();
+        marked = false;
+    }
+    ~WaitMark() { clear(); }
+};
+
 template <class Ready>
 void waitFor(QueueState* s, std::atomic<std::uint32_t>& seq, std::atomic<std::uint32_t>& waiters,
              const std::optional<std::int64_t>& runDeadline, std::optional<detail::ScopedWorkerState>& st,
-             Ready ready) {
+             WaitMark& wm, Ready ready) {
     auto done = [&] { return ready() || s->closed.load(std::memory_order_acquire); };
     // Spin and yield only before the first sleep of this wait (`st` is set
     // then): a waiter whose 100 ms re-check found nothing goes straight back
@@ -271,6 +294,7 @@ void waitFor(QueueState* s, std::atomic<std::uint32_t>& seq, std::atomic<std::ui
     const std::uint32_t seen = seq.load(std::memory_order_seq_cst);
     if (!done() && !expired(runDeadline)) {
         if (!st) st.emplace(WorkerState::WaitQueue);
+        if (!runDeadline) wm.mark(s);   // untimed: only a deadlock could keep it here for ever
         std::int64_t mono = monoNow() + kMaxSleepNs;
         if (runDeadline) mono = std::min(mono, detail::monoDeadlineFor(*runDeadline));
         futexWait(&seq, seen, mono);
@@ -386,6 +410,11 @@ Queue::Queue(Queue&& o) noexcept : m_s(o.m_s), m_owner(o.m_owner) { o.m_s = null
 std::size_t Queue::maxItemBytes() const noexcept { return m_s->capacity / 4; }
 std::int32_t Queue::id() const noexcept { return m_s->id; }
 
+// The same GCC 12 false positive as getInto's below (std::optional<ScopedWorkerState>).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 void Queue::putImpl(std::string_view item, bool block, Timeout timeout, bool front) {
     Shared* s = m_s;
     if (item.size() > maxItemBytes())
@@ -403,6 +432,7 @@ void Queue::putImpl(std::string_view item, bool block, Timeout timeout, bool fro
     // the Collector frees text space in the order it reads events.
     std::int64_t t = traceNowBeforePublish();
     std::optional<detail::ScopedWorkerState> st;
+    WaitMark wm{WaitRecord::QueuePut, rec};
     std::uint64_t itemId = 0;
     for (;;) {
         Guard gp(s, &s->putMutex);
@@ -424,6 +454,7 @@ void Queue::putImpl(std::string_view item, bool block, Timeout timeout, bool fro
                 fits = roomy();
             }
             if (fits) {
+                wm.clear();   // before the commit (see WaitMark)
                 std::uint64_t at = tail;
                 const std::uint64_t contiguous = cap - at % cap;
                 if (rec > contiguous) {
@@ -447,6 +478,7 @@ void Queue::putImpl(std::string_view item, bool block, Timeout timeout, bool fro
             const std::uint64_t tail = s->tail.load(std::memory_order_relaxed);
             fits = (s->maxItems == 0 || s->count() < s->maxItems) && tail - head + needFront(head, rec, cap) <= cap;
             if (fits) {
+                wm.clear();
                 std::uint64_t at = head;
                 if (splitAtFront(at, rec, cap)) {
                     const std::uint64_t hpos = at % cap;
@@ -475,12 +507,17 @@ void Queue::putImpl(std::string_view item, bool block, Timeout timeout, bool fro
             traceEmit(EventKind::QueueFull, s->id);
             throw QueueFull();
         }
-        waitFor(s, s->notFullSeq, s->notFullWaiters, runDeadline, st, [s, rec, front] { return mayFit(s, rec, front); });
+        waitFor(s, s->notFullSeq, s->notFullWaiters, runDeadline, st, wm,
+                [s, rec, front] { return mayFit(s, rec, front); });
         t = traceNowBeforePublish();
     }
     wakeIfWaiting(s->notEmptySeq, s->notEmptyWaiters, 1);
     st.reset();
 }
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 
 void Queue::put(std::string_view item, bool block, Timeout timeout) { putImpl(item, block, timeout, false); }
 void Queue::putFront(std::string_view item) { putImpl(item, true, std::nullopt, true); }
@@ -496,6 +533,7 @@ void Queue::getInto(std::string& out, bool block, Timeout timeout) {
     Shared* s = m_s;
     const auto runDeadline = runDeadlineOf(block, timeout);
     std::optional<detail::ScopedWorkerState> st;
+    WaitMark wm{WaitRecord::QueueGet};
     std::uint64_t itemId = 0;
     for (;;) {
         {
@@ -509,6 +547,7 @@ void Queue::getInto(std::string& out, bool block, Timeout timeout) {
                 if (!have) throw QueueClosed();
             }
             if (have) {
+                wm.clear();   // before the commit (see WaitMark)
                 const unsigned char* p = s->at(h);
                 const std::uint32_t len = readU32(p);
                 std::memcpy(&itemId, p + 8, 8);
@@ -528,7 +567,7 @@ void Queue::getInto(std::string& out, bool block, Timeout timeout) {
             traceEmit(EventKind::QueueEmpty, s->id);
             throw QueueEmpty();
         }
-        waitFor(s, s->notEmptySeq, s->notEmptyWaiters, runDeadline, st, [s] { return mayHaveItem(s); });
+        waitFor(s, s->notEmptySeq, s->notEmptyWaiters, runDeadline, st, wm, [s] { return mayHaveItem(s); });
     }
     // Every sleeping putter looks again: items differ in size, so freeing room
     // for one says nothing about which of them now fits.
@@ -577,6 +616,28 @@ void Queue::close() {
     futexWake(&m_s->notFullSeq, INT_MAX);
     traceEmit(EventKind::QueueClose, m_s->id);
 }
+
+namespace detail {
+
+QueueWaitView queueWaitView(const void* state, WaitRecord::Kind kind, std::uint64_t need) noexcept {
+    const auto* s = static_cast<const QueueState*>(state);
+    QueueWaitView v;
+    if (!s || s->magic != kMagic) return v;   // gone: not a wait anybody is stuck in
+    v.id = s->id;
+    v.valid = true;
+    if (s->closed.load(std::memory_order_acquire)) v.canProceed = true;
+    else if (kind == WaitRecord::QueuePut) v.canProceed = mayFit(s, need, false);
+    else if (kind == WaitRecord::QueueGet) v.canProceed = mayHaveItem(s);
+    return v;
+}
+
+void closeWaitedQueue(const void* state) {
+    auto* s = static_cast<QueueState*>(const_cast<void*>(state));
+    if (!s || s->magic != kMagic) return;
+    Queue::fromArg(encodeHandle("queue:", s)).close();
+}
+
+} // namespace detail
 
 std::string Queue::toArg() const { return detail::encodeHandle("queue:", m_s); }
 

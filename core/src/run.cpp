@@ -19,6 +19,7 @@
 #include "parviz/queue.hpp"
 #include "parviz/run_model.hpp"
 #include "parviz/work.hpp"
+#include "worker_state.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -134,7 +135,11 @@ int jobTarget(std::span<const std::string> args) {
         // As in the tutorial's listing: print, report done, then the work
         // (the task span still covers the work, so the timeline reads right).
         print(task);
-        done.put(task + " is done by " + currentProcessName());
+        try {
+            done.put(task + " is done by " + currentProcessName());
+        } catch (const QueueClosed&) {
+            return 0;   // parviz's deadlock check closed it: the run's failure says why
+        }
         if (auto it = specs.find(task); it != specs.end())
             runTask(it->second.index, it->second.name, it->second.work, it->second.seconds);
     }
@@ -192,6 +197,7 @@ struct Run::Impl {
     bool done = false;
     bool stopping = false;
     bool controllerEnding = false;         // the watcher's cue to leave
+    bool deadlocked = false;               // the deadlock check ended the run
     std::vector<Process>* procs = nullptr; // the controller's processes while they live
     Pool* pool = nullptr;                  // the controller's pool while it lives
     // What went wrong that the trace cannot show (an exception of the run
@@ -210,9 +216,10 @@ struct Run::Impl {
         std::lock_guard lk(mutex);
         failures.push_back(std::move(line));
     }
+    // Stopped, or ended by the deadlock check: the main program goes no further.
     bool isStopping() const {
         std::lock_guard lk(mutex);
-        return stopping;
+        return stopping || deadlocked;
     }
     ProcId procIdOf(const std::string& name) const {
         auto meta = trace->meta();
@@ -275,7 +282,10 @@ struct Run::Impl {
     // Joins every process without holding the mutex while blocked: waits on
     // the pidfd (readable at exit, never while merely stopped), then reaps.
     void joinAll(std::vector<Process>& ps) {
-        for (auto& p : ps) {
+        WaitRecord* w = currentWaitRecord();   // the controller's: join() is a wait the deadlock check sees
+        for (std::size_t i = 0; i < ps.size(); ++i) {
+            Process& p = ps[i];
+            if (w) w->mark(WaitRecord::Join, nullptr, 0, static_cast<std::int32_t>(i));
             for (;;) {
                 int fd;
                 {
@@ -292,6 +302,7 @@ struct Run::Impl {
             }
             // Its exit is in the trace (ProcExit): the run model reports a non-zero one.
         }
+        if (w) w->clear();
     }
 
     // Registers the controller's processes so pause/stop/kill reach them.
@@ -331,6 +342,9 @@ struct Run::Impl {
     void runPool();
     void controllerMain();
     void watcherMain();
+    std::optional<std::string> findDeadlockLocked();
+    void endDeadlockLocked(const std::string& why);
+    void killLeftoversLocked();
 };
 
 // =============================================================================
@@ -479,6 +493,9 @@ void Run::Impl::runPool() {
 }
 
 void Run::Impl::controllerMain() {
+    // The controller is MainProcess for the deadlock check; the pool's helper
+    // threads in this process are not (and pool runs are not checked).
+    setCurrentWaitRecord(&rec->parentRing().waitRecord());
     try {
         switch (sc.kind) {
         case ScenarioKind::CpuCount: runCpuCount(); break;
@@ -492,6 +509,8 @@ void Run::Impl::controllerMain() {
         publish(nullptr, nullptr);
         if (!isStopping()) fail(std::string("the run failed: ") + e.what());
     }
+    rec->parentRing().waitRecord().clear();
+    setCurrentWaitRecord(nullptr);
     {
         std::lock_guard lk(mutex);
         controllerEnding = true;
@@ -508,16 +527,28 @@ void Run::Impl::controllerMain() {
 
 // Kill orders fire on the run clock (unpaused, scaled), so "2.5 s into the
 // run" means the same moment of the schedule at any time scale.
+// It also looks for a deadlock every 20 ms (findDeadlockLocked).
 void Run::Impl::watcherMain() {
     std::vector<KillOrder> pending = opts.kills;
     std::unique_lock lk(mutex);
-    while (!controllerEnding && !pending.empty()) {
+    std::optional<unsigned> deadlockedAt;
+    for (unsigned tick = 0; !controllerEnding; ++tick) {
         std::int64_t now = rec->clock().now();
         for (auto it = pending.begin(); it != pending.end();) {
             if (now >= rec->clock().scaled(it->atSeconds) && !stopping && killWorkerLocked(it->worker))
                 it = pending.erase(it);
             else
                 ++it;
+        }
+        if (tick % 10 == 9) {
+            if (deadlockedAt && tick - *deadlockedAt >= 100) {   // ~200 ms after: what the close did not end
+                killLeftoversLocked();
+                deadlockedAt = tick;
+            }
+            if (auto why = findDeadlockLocked()) {
+                endDeadlockLocked(*why);
+                deadlockedAt = tick;
+            }
         }
         doneCv.wait_for(lk, std::chrono::milliseconds(2));
     }
@@ -527,6 +558,149 @@ void Run::Impl::watcherMain() {
                            ": no live worker of that name at that time";
         auto& ring = rec->parentRing();
         ring.emit(EventKind::Note, 0, ring.text(note, kMaxPrintLine));
+    }
+}
+
+// =============================================================================
+// [SECTION] Deadlock check (from the wait graph, not a timeout)
+// =============================================================================
+// Every process that can still act is a party: MainProcess (the controller)
+// and each live worker. Each reports what it is blocked on in its WaitRecord
+// (an untimed queue put or get, a join). The run is deadlocked when every party
+// is marked, no marked wait can go on now (the queue is still full / empty,
+// the joined process still lives), and no record changed while we looked: a
+// process clears its mark before it changes anything, so nobody changed a
+// queue or exited in between, and nobody ever will. Lock waits and timed waits
+// are not marked: a run with one in it is never called deadlocked.
+namespace {
+
+struct Party {
+    std::string name;
+    WaitRecord* w = nullptr;
+    std::uint64_t seq = 0;
+    WaitRecord::Kind kind = WaitRecord::None;
+    const void* object = nullptr;
+    std::uint64_t need = 0;
+    std::int32_t target = 0;
+    std::int32_t queueId = 0;
+};
+
+// Reads a record: seq first, so a mark that lands in between changes it.
+Party readParty(std::string name, WaitRecord& w) {
+    Party p;
+    p.name = std::move(name);
+    p.w = &w;
+    p.seq = w.seq.load(std::memory_order_seq_cst);
+    p.kind = static_cast<WaitRecord::Kind>(w.kind.load(std::memory_order_acquire));
+    p.object = w.object.load(std::memory_order_acquire);
+    p.need = w.bytes.load(std::memory_order_acquire);
+    p.target = w.target.load(std::memory_order_acquire);
+    return p;
+}
+
+std::string queueName(const TraceMeta& meta, std::int32_t id) {
+    for (const auto& q : meta.queues)
+        if (q.id == id) return q.name;
+    return "queue " + std::to_string(id);
+}
+
+// "Process-2 waits to put on tasks_that_are_done, which is full; MainProcess
+// waits in join() for Process-2: joining a process that still has queued data".
+std::string describeDeadlock(const std::vector<Party>& parties, const std::vector<std::string>& procNames,
+                             const TraceMeta& meta) {
+    auto line = [&](const Party& p) {
+        switch (p.kind) {
+        case WaitRecord::QueuePut: return p.name + " waits to put on " + queueName(meta, p.queueId) + ", which is full";
+        case WaitRecord::QueueGet:
+            return p.name + " waits to get from " + queueName(meta, p.queueId) + ", which is empty";
+        case WaitRecord::Join: {
+            const std::string& t = procNames[static_cast<std::size_t>(p.target)];
+            std::string s = p.name + " waits in join() for " + t;
+            for (const Party& q : parties)
+                if (q.name == t && q.kind == WaitRecord::QueuePut) s += ": joining a process that still has queued data";
+            return s;
+        }
+        case WaitRecord::None: break;
+        }
+        return p.name + " waits";
+    };
+    std::vector<const Party*> order;
+    const Party& main = parties.front();
+    if (main.kind == WaitRecord::Join)   // the joined process first, then who joins it
+        for (const Party& q : parties)
+            if (q.name == procNames[static_cast<std::size_t>(main.target)]) order.push_back(&q);
+    order.push_back(&main);
+    for (const Party& q : parties)
+        if (std::find(order.begin(), order.end(), &q) == order.end()) order.push_back(&q);
+    std::string out = "deadlock: ";
+    for (std::size_t i = 0; i < order.size(); ++i) out += (i ? "; " : "") + line(*order[i]);
+    return out + ". Nobody can go on, so parviz ended the run (CPython would wait here for ever).";
+}
+
+} // namespace
+
+std::optional<std::string> Run::Impl::findDeadlockLocked() {
+    if (sc.kind == ScenarioKind::Pool || stopping || deadlocked || status != RunStatus::Running) return std::nullopt;
+    std::vector<Party> parties;
+    parties.push_back(readParty("MainProcess", rec->parentRing().waitRecord()));
+    if (parties.back().kind == WaitRecord::None) return std::nullopt;
+    std::vector<std::string> names;
+    if (procs) {
+        for (auto& p : *procs) {
+            names.push_back(p.name());
+            if (p.pid() <= 0) return std::nullopt;   // not started yet: the main program is still going
+            if (!p.isAlive()) continue;
+            TraceRing* r = rec->ring(p.proc());
+            if (!r) return std::nullopt;
+            parties.push_back(readParty(p.name(), r->waitRecord()));
+            if (parties.back().kind == WaitRecord::None) return std::nullopt;
+        }
+    }
+    for (Party& p : parties) {
+        if (p.kind == WaitRecord::Join) {
+            if (!procs || p.target < 0 || static_cast<std::size_t>(p.target) >= procs->size() ||
+                !(*procs)[static_cast<std::size_t>(p.target)].isAlive())
+                return std::nullopt;
+            continue;
+        }
+        auto v = detail::queueWaitView(p.object, p.kind, p.need);
+        if (!v.valid || v.canProceed) return std::nullopt;
+        p.queueId = v.id;
+    }
+    for (const Party& p : parties)
+        if (p.w->seq.load(std::memory_order_seq_cst) != p.seq) return std::nullopt;
+    return describeDeadlock(parties, names, trace->meta());
+}
+
+// Ends a deadlocked run: says why (a failure, and a Note in the trace for the
+// window) and closes the queues waited on, so every blocked put and get throws
+// QueueClosed: the workers end (the job-queue's catch it and exit 0) and so
+// does the main program. Workers that still live when the watcher looks again
+// are killed (killLeftoversLocked).
+void Run::Impl::endDeadlockLocked(const std::string& why) {
+    deadlocked = true;
+    failures.push_back(why);
+    auto& ring = rec->parentRing();
+    ring.emit(EventKind::Note, 0, ring.text(why, kMaxPrintLine));
+    std::vector<const void*> queues;
+    auto collect = [&](WaitRecord& w) {
+        const auto k = w.kind.load(std::memory_order_acquire);
+        if (k == WaitRecord::QueuePut || k == WaitRecord::QueueGet) queues.push_back(w.object.load());
+    };
+    collect(ring.waitRecord());
+    if (procs)
+        for (auto& p : *procs)
+            if (p.pid() > 0 && p.isAlive())
+                if (TraceRing* r = rec->ring(p.proc())) collect(r->waitRecord());
+    for (const void* q : queues) detail::closeWaitedQueue(q);
+}
+
+void Run::Impl::killLeftoversLocked() {
+    if (!procs) return;
+    for (auto& p : *procs) {
+        if (p.pid() <= 0 || !p.isAlive()) continue;
+        rec->parentRing().emit(EventKind::KillRequest, p.proc(), SIGKILL);
+        p.kill();
     }
 }
 
@@ -652,7 +826,7 @@ void Run::start() {
         im.status = RunStatus::Running;
     }
     // The watcher first: the controller joins it when it ends.
-    if (!im.opts.kills.empty()) im.watcher = std::thread([&im] { im.watcherMain(); });
+    im.watcher = std::thread([&im] { im.watcherMain(); });
     im.controller = std::thread([&im] { im.controllerMain(); });
 }
 

@@ -202,6 +202,7 @@ void stageWorker(const WireHeader& h, const char* payload) {
         if (a.capacity() > (std::size_t{1} << 20)) std::string().swap(a);
     setCurrentProcessName(std::string(name));
     setCurrentRing(h.ring);
+    setCurrentWaitRecord(h.ring ? &h.ring->waitRecord() : nullptr);
     setCurrentClock(h.clock);
 }
 

@@ -30,6 +30,7 @@ namespace {
 
 TraceRing* g_currentRing = nullptr;
 thread_local bool t_noWriterWait = false;
+thread_local WaitRecord* t_waitRecord = nullptr;
 
 std::uint64_t roundUpPow2(std::uint64_t v) noexcept {
     std::uint64_t p = 1;
@@ -64,6 +65,9 @@ void prefault(void* p, std::size_t n) noexcept {
 
 NoWriterWait::NoWriterWait() noexcept : m_prev(t_noWriterWait) { t_noWriterWait = true; }
 NoWriterWait::~NoWriterWait() { t_noWriterWait = m_prev; }
+
+WaitRecord* currentWaitRecord() noexcept { return t_waitRecord; }
+void setCurrentWaitRecord(WaitRecord* w) noexcept { t_waitRecord = w; }
 
 TraceRing* currentRing() noexcept { return g_currentRing; }
 void setCurrentRing(TraceRing* r) noexcept { g_currentRing = r; }

@@ -39,6 +39,18 @@ std::int64_t monoDeadlineFor(std::int64_t runDeadline) noexcept;
 std::int32_t nextObjectId() noexcept;
 std::uint64_t nextItemId() noexcept;
 
+// The deadlock check's view of a queue a WaitRecord names (queue.cpp): its
+// trace id, and whether the marked put (of `need` bytes) or get could go on
+// now (room, an item, or the queue closed). valid = false: no live queue there.
+struct QueueWaitView {
+    bool valid = false;
+    bool canProceed = false;
+    std::int32_t id = 0;
+};
+QueueWaitView queueWaitView(const void* state, WaitRecord::Kind kind, std::uint64_t need) noexcept;
+// Closes that queue, waking whoever waits on it (ending a deadlock).
+void closeWaitedQueue(const void* state);
+
 // This process's pid, cached (refreshed in fork children by pthread_atfork).
 pid_t selfPid() noexcept;
 

@@ -130,3 +130,35 @@ TEST_CASE("no printed line is lost, at the queue format's largest item count and
     auto j = nlohmann::json::parse(parviz::test::readFile(summary));
     CHECK(j.at("lost_events").get<long long>() == 0);
 }
+
+TEST_CASE("a job-queue whose done-queue fills while the parent joins ends with exit 1, saying who waits for what",
+          "[cli][run][queue]") {
+    TempDir dir;
+    // CPython deadlocks here too (joining a process that still has queued
+    // data); parviz sees it in the wait graph and ends the run.
+    auto file = dir.write("jq.json", R"({"kind":"job-queue","processes":4,"task_count":20000,"task_seconds":0})");
+    auto r = runParviz({"run", file, "--cores", "off"}, 120);
+    INFO(describe(r));
+    REQUIRE_FALSE(r.timedOut);
+    CHECK(r.exitCode == 1);
+    const std::string all = r.out + r.err;
+    CHECK(all.find("deadlock: Process-") != std::string::npos);
+    CHECK(all.find("waits to put on tasks_that_are_done, which is full; MainProcess waits in join() for Process-") !=
+          std::string::npos);
+    CHECK(all.find("joining a process that still has queued data") != std::string::npos);
+    CHECK(all.find("was killed") == std::string::npos);   // the workers ended when their queue was closed
+}
+
+TEST_CASE("a job-queue whose done-queue holds every result is not called a deadlock", "[cli][run][queue]") {
+    TempDir dir;
+    auto file = dir.write("jq.json", R"({"kind":"job-queue","processes":4,"task_count":3000,"task_seconds":0})");
+    auto r = runParviz({"run", file, "--cores", "off"}, 120);
+    INFO(describe(r));
+    REQUIRE_FALSE(r.timedOut);
+    CHECK(r.exitCode == 0);
+    CHECK((r.out + r.err).find("deadlock") == std::string::npos);
+    std::size_t doneLines = 0;
+    for (const auto& l : normalizedLines(r.out))
+        if (l.find(" is done by Process-") != std::string::npos) ++doneLines;
+    CHECK(doneLines == 3000);
+}

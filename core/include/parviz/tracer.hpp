@@ -34,6 +34,40 @@ inline constexpr std::size_t kMaxPrintLine = 1024;  // bytes of a printed line k
 // stalls this long is itself the fault; the loss is then counted).
 inline constexpr std::int64_t kMaxWriterWaitNs = 10'000'000'000;
 
+// What a process's traced thread is blocked on, for the Run's deadlock check
+// (run.cpp). Lives in the process's TraceRing (shared memory), written only by
+// that thread: Queue marks an untimed blocking put/get when it first sleeps and
+// clears the mark inside its lock before it commits, the Run marks its joins.
+// `seq` changes at every mark and clear, so a reader that sees the same seq
+// twice knows the process did not complete the operation in between.
+struct WaitRecord {
+    enum Kind : std::uint32_t { None = 0, QueuePut, QueueGet, Join };
+    std::atomic<std::uint64_t> seq{0};
+    std::atomic<std::uint32_t> kind{None};
+    std::atomic<std::int32_t> target{0};        // Join: the index of the joined process (Run's own)
+    std::atomic<const void*> object{nullptr};   // QueuePut/QueueGet: the queue's shared state
+    std::atomic<std::uint64_t> bytes{0};        // QueuePut: bytes the record needs
+
+    void mark(Kind k, const void* obj, std::uint64_t need, std::int32_t tgt = 0) noexcept {
+        object.store(obj, std::memory_order_relaxed);
+        bytes.store(need, std::memory_order_relaxed);
+        target.store(tgt, std::memory_order_relaxed);
+        kind.store(k, std::memory_order_relaxed);
+        seq.fetch_add(1, std::memory_order_seq_cst);
+    }
+    void clear() noexcept {
+        if (kind.load(std::memory_order_relaxed) == None) return;
+        kind.store(None, std::memory_order_relaxed);
+        seq.fetch_add(1, std::memory_order_seq_cst);
+    }
+};
+
+// The WaitRecord this thread reports into (nullptr: none). A worker's main
+// thread reports into its ring's; in the parent only the Run's controller
+// (MainProcess) does, not the pool's helper threads.
+WaitRecord* currentWaitRecord() noexcept;
+void setCurrentWaitRecord(WaitRecord* w) noexcept;
+
 class TraceRing {
 public:
     // Allocates a ring in the arena. `multiWriter` makes emit() take a tiny
@@ -85,6 +119,8 @@ public:
     // the Collector must not move its watermark past this ring then.
     bool writing() const noexcept;
 
+    WaitRecord& waitRecord() noexcept { return m_wait; }
+
     std::size_t capacity() const noexcept { return m_mask + 1; }
     std::size_t textCapacity() const noexcept { return m_textMask + 1; }
 
@@ -122,6 +158,7 @@ private:
     // Back-pressure accounting (written only when a writer waits).
     alignas(64) std::atomic<std::uint64_t> m_waitedNs{0};
     std::atomic<std::uint64_t> m_waits{0};
+    alignas(64) WaitRecord m_wait;
 };
 
 // While alive, this thread's emits never wait for the Collector (a full ring
