@@ -150,11 +150,15 @@ void printTracingCost(const Trace& trace) {
                     static_cast<unsigned long long>(lostText));
 }
 
-void printNotes(const RunModel& model, const Trace& trace) {
-    for (const TimedEventRef& n : model.notes()) {
-        std::string_view text = trace.string(trace[n.index].a);
+// Prints the notes from `from` on and returns how many there are: as the run
+// goes (a worker stopped from outside, a deadlock), not only at its end.
+std::size_t printNotes(const RunModel& model, const Trace& trace, std::size_t from) {
+    const auto& notes = model.notes();
+    for (std::size_t i = from; i < notes.size(); ++i) {
+        std::string_view text = trace.string(trace[notes[i].index].a);
         std::fprintf(stderr, "parviz run: note: %.*s\n", static_cast<int>(text.size()), text.data());
     }
+    return notes.size();
 }
 
 } // namespace
@@ -195,10 +199,11 @@ int runCommand(const std::vector<std::string>& args) {
     // The run model follows the trace as it grows; the output, the summary,
     // the failures and the exit status are all read from it.
     RunModel model;
-    std::size_t printed = 0;
+    std::size_t printed = 0, noted = 0;
     while (!run->wait(0.01)) {
         model.update(*trace);
         printed = printLines(model, *trace, printed);
+        noted = printNotes(model, *trace, noted);
     }
     model.update(*trace);
     printLines(model, *trace, printed);
@@ -213,7 +218,7 @@ int runCommand(const std::vector<std::string>& args) {
         std::printf("\nCPython's multiprocessing.Pool would have hung here: a worker killed mid-task makes "
                     "Pool.map wait forever.\n");
     std::fflush(stdout);
-    printNotes(model, *trace);
+    printNotes(model, *trace, noted);
 
     // The exit status follows the summary: 1 when it lists a failure (or the
     // run was stopped), 0 otherwise.

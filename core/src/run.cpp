@@ -13,6 +13,7 @@
 // can never be stuck behind a join of a stopped worker.
 #include "parviz/run.hpp"
 
+#include "parviz/clock.hpp"
 #include "parviz/lock.hpp"
 #include "parviz/pool.hpp"
 #include "parviz/process.hpp"
@@ -345,6 +346,15 @@ struct Run::Impl {
     std::optional<std::string> findDeadlockLocked();
     void endDeadlockLocked(const std::string& why);
     void killLeftoversLocked();
+    void watchStoppedLocked();
+
+    // Workers stopped from outside (kill -STOP), by pid: seen in state T on
+    // one check (1) or two in a row (2: reported as stopped).
+    struct OutsideStop { int seen = 0; ProcId proc = 0; };
+    std::unordered_map<pid_t, OutsideStop> outsideStop;
+    std::int64_t resumedAt = 0;            // monotonic ns of the last resume (SIGCONT takes a moment)
+    std::unordered_map<pid_t, ProcId> poolPidToProc;   // from the trace's ProcStart events
+    std::size_t poolPidScan = 0;
 };
 
 // =============================================================================
@@ -549,6 +559,7 @@ void Run::Impl::watcherMain() {
                 endDeadlockLocked(*why);
                 deadlockedAt = tick;
             }
+            watchStoppedLocked();
         }
         doneCv.wait_for(lk, std::chrono::milliseconds(2));
     }
@@ -704,6 +715,75 @@ void Run::Impl::killLeftoversLocked() {
     }
 }
 
+// =============================================================================
+// [SECTION] Workers stopped from outside
+// =============================================================================
+// A worker stopped with kill -STOP (or a debugger) makes the run wait without
+// a word: the watcher reads each live worker's state from /proc, and one seen
+// stopped twice in a row (20 ms apart) while the run is not paused is written
+// to the trace as ProcStopped with flags 1 (its lane shows it stopped) plus a
+// Note saying what to do; ProcContinued (flags 1) when it runs again. Stop
+// kills it like any other worker (SIGKILL ends a stopped process too).
+namespace {
+
+// Field 3 of /proc/<pid>/stat: 'T' stopped, 't' stopped by a tracer, ...
+char procStateOf(pid_t pid) {
+    char path[64];
+    std::snprintf(path, sizeof path, "/proc/%d/stat", static_cast<int>(pid));
+    std::FILE* f = std::fopen(path, "re");
+    if (!f) return '?';
+    char buf[512];
+    const std::size_t n = std::fread(buf, 1, sizeof buf - 1, f);
+    std::fclose(f);
+    buf[n] = 0;
+    const char* close = std::strrchr(buf, ')');   // the name may hold spaces and parentheses
+    return close && close[1] == ' ' ? close[2] : '?';
+}
+
+} // namespace
+
+void Run::Impl::watchStoppedLocked() {
+    if (status != RunStatus::Running || stopping || done) return;
+    if (monoNow() - resumedAt < 200'000'000) return;   // our own SIGCONT may not have landed yet
+    struct Live { ProcId proc; pid_t pid; };
+    std::vector<Live> live;
+    if (procs)
+        for (auto& p : *procs)
+            if (p.pid() > 0 && p.isAlive()) live.push_back({p.proc(), p.pid()});
+    if (pool) {
+        for (std::size_t n = trace->size(); poolPidScan < n; ++poolPidScan) {
+            const Event& e = (*trace)[poolPidScan];
+            if (e.kind == EventKind::ProcStart) poolPidToProc[static_cast<pid_t>(e.a)] = e.proc;
+        }
+        for (pid_t pid : pool->workerPids())
+            if (auto it = poolPidToProc.find(pid); it != poolPidToProc.end()) live.push_back({it->second, pid});
+    }
+    const auto meta = trace->meta();
+    auto& ring = rec->parentRing();
+    for (const Live& w : live) {
+        const char st = procStateOf(w.pid);
+        OutsideStop& os = outsideStop[w.pid];
+        os.proc = w.proc;
+        int& seen = os.seen;
+        const std::string name = w.proc < meta.procs.size() ? meta.procs[w.proc].name : "a worker";
+        const std::string pid = std::to_string(w.pid);
+        if (st == 'T' || st == 't') {
+            if (++seen != 2) continue;
+            rec->emitFor(w.proc, EventKind::ProcStopped, 0, 0, 0, 1);
+            const std::string note = name + " (pid " + pid + ") was stopped from outside (SIGSTOP): the run waits for it. `kill -CONT " + pid +
+                                     "` lets it go on; Stop (or Ctrl-C) ends the run.";
+            ring.emit(EventKind::Note, 0, ring.text(note, kMaxPrintLine));
+        } else if (seen > 0) {
+            if (seen >= 2) {
+                rec->emitFor(w.proc, EventKind::ProcContinued, 0, 0, 0, 1);
+                const std::string note = name + " (pid " + pid + ") runs again (continued from outside)";
+                ring.emit(EventKind::Note, 0, ring.text(note, kMaxPrintLine));
+            }
+            seen = 0;
+        }
+    }
+}
+
 namespace {
 
 // The worker names a run of `sc` can ever have: Process-1..N, or
@@ -845,6 +925,11 @@ void Run::resume() {
     if (im.status != RunStatus::Paused) return;
     im.rec->resume();
     im.signalAllLocked(SIGCONT);
+    im.resumedAt = monoNow();
+    // Our SIGCONT continued every worker, stopped from outside or not.
+    for (const auto& [pid, os] : im.outsideStop)
+        if (os.seen >= 2) im.rec->emitFor(os.proc, EventKind::ProcContinued, 0, 0, 0, 1);
+    im.outsideStop.clear();
     im.status = im.done ? im.status : RunStatus::Running;
 }
 

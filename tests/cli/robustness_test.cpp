@@ -3,10 +3,20 @@
 // with a timeout, so a hang fails the test instead of hanging the suite.
 #include "cli_support.hpp"
 
+#include "parviz/run.hpp"
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <fcntl.h>
+#include <fstream>
 #include <string>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
 
 using parviz::test::ExeResult;
 using parviz::test::normalizedLines;
@@ -161,4 +171,134 @@ TEST_CASE("a job-queue whose done-queue holds every result is not called a deadl
     for (const auto& l : normalizedLines(r.out))
         if (l.find(" is done by Process-") != std::string::npos) ++doneLines;
     CHECK(doneLines == 3000);
+}
+
+namespace {
+
+// The children of `pid` (the parviz process's workers and its fork server).
+std::vector<pid_t> childrenOf(pid_t pid) {
+    std::vector<pid_t> out;
+    std::ifstream f("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children");
+    long long c;
+    while (f >> c) out.push_back(static_cast<pid_t>(c));
+    return out;
+}
+
+std::string commOf(pid_t pid) {
+    std::ifstream f("/proc/" + std::to_string(pid) + "/comm");
+    std::string s;
+    std::getline(f, s);
+    return s;
+}
+
+bool gone(pid_t pid) {
+    std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
+    if (!f) return true;
+    std::string all((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    auto p = all.rfind(')');
+    return p != std::string::npos && p + 2 < all.size() && all[p + 2] == 'Z';   // a zombie is dead
+}
+
+} // namespace
+
+TEST_CASE("a worker stopped from outside is shown stopped and said so, and Stop still ends the run", "[run]") {
+    auto sc = parviz::parseScenario(R"({"kind": "lock", "processes": 3, "rounds": 20, "hold_seconds": 0.05})",
+                                    "stopped.json");
+    parviz::RunOptions opts;
+    opts.cores = parviz::CorePref::Off;
+    parviz::Run run(sc, opts);
+    run.start();
+    auto trace = run.trace();
+    // Find Process-2's pid in the trace.
+    pid_t pid = 0;
+    parviz::ProcId proc = 0;
+    for (int i = 0; i < 200 && !pid; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        auto meta = trace->meta();
+        for (std::size_t k = 0, n = trace->size(); k < n; ++k) {
+            const auto& e = (*trace)[k];
+            if (e.kind == parviz::EventKind::ProcStart && e.proc < meta.procs.size() &&
+                meta.procs[e.proc].name == "Process-2") {
+                pid = static_cast<pid_t>(e.a);
+                proc = e.proc;
+            }
+        }
+    }
+    REQUIRE(pid > 0);
+    REQUIRE(::kill(pid, SIGSTOP) == 0);
+    bool stopped = false, noted = false;
+    for (int i = 0; i < 300 && !(stopped && noted); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        for (std::size_t k = 0, n = trace->size(); k < n; ++k) {
+            const auto& e = (*trace)[k];
+            if (e.kind == parviz::EventKind::ProcStopped && e.proc == proc && e.flags == 1) stopped = true;
+            if (e.kind == parviz::EventKind::Note &&
+                trace->string(e.a).find("Process-2 (pid " + std::to_string(pid) + ") was stopped from outside") !=
+                    std::string::npos)
+                noted = true;
+        }
+    }
+    CHECK(stopped);   // the lane shows it stopped
+    CHECK(noted);     // the terminal and the window say so
+    run.stop();
+    REQUIRE(run.wait(10.0));
+    CHECK(run.status() == parviz::RunStatus::Stopped);
+    bool allGone = false;
+    for (int i = 0; i < 100 && !allGone; ++i) {
+        allGone = gone(pid);
+        if (!allGone) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    CHECK(allGone);
+}
+
+TEST_CASE("parviz run says in the terminal that a worker was stopped from outside, and Ctrl-C still ends everything",
+          "[cli][run]") {
+    TempDir dir;
+    auto file = dir.write("lock.json", R"({"kind": "lock", "processes": 3, "rounds": 50, "hold_seconds": 0.05})");
+    const std::string errPath = dir.file("err.txt");
+    pid_t parviz = fork();
+    if (parviz == 0) {
+        int out = open("/dev/null", O_WRONLY);
+        int err = open(errPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        dup2(out, 1);
+        dup2(err, 2);
+        const char* exe = std::getenv("PARVIZ_TEST_EXE");
+        execl(exe && *exe ? exe : PARVIZ_EXE, "parviz", "run", file.c_str(), "--cores", "off", static_cast<char*>(nullptr));
+        _exit(127);
+    }
+    REQUIRE(parviz > 0);
+    pid_t worker = 0;
+    for (int i = 0; i < 300 && !worker; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        for (pid_t c : childrenOf(parviz))
+            if (commOf(c) == "Process-2") worker = c;
+    }
+    REQUIRE(worker > 0);
+    REQUIRE(::kill(worker, SIGSTOP) == 0);
+    std::string err;
+    for (int i = 0; i < 300 && err.find("stopped from outside") == std::string::npos; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        err = parviz::test::readFile(errPath);
+    }
+    INFO("stderr: " << err);
+    CHECK(err.find("Process-2 (pid " + std::to_string(worker) + ") was stopped from outside") != std::string::npos);
+    ::kill(parviz, SIGINT);
+    int status = 0;
+    bool ended = false;
+    for (int i = 0; i < 500 && !ended; ++i) {
+        ended = waitpid(parviz, &status, WNOHANG) == parviz;
+        if (!ended) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    if (!ended) {
+        ::kill(parviz, SIGKILL);
+        waitpid(parviz, &status, 0);
+    }
+    CHECK(ended);
+    bool workerGone = false;
+    for (int i = 0; i < 200 && !workerGone; ++i) {
+        workerGone = gone(worker);
+        if (!workerGone) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    CHECK(workerGone);
+    if (!workerGone) ::kill(worker, SIGKILL);
 }
