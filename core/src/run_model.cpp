@@ -301,7 +301,7 @@ static bool isCaptionWorthy(EventKind k) {
     case EventKind::LockWait: case EventKind::LockAcquire: case EventKind::LockRelease:
     case EventKind::LockTimeout: case EventKind::LockOwnerDied: case EventKind::Print:
     case EventKind::RunStart: case EventKind::RunPause: case EventKind::RunResume: case EventKind::RunEnd:
-    case EventKind::KillRequest:
+    case EventKind::KillRequest: case EventKind::Note:
         return true;
     default: return false;
     }
@@ -322,7 +322,10 @@ void RunModel::consume(const Trace& trace, std::size_t idx) {
     }
     const TimedEventRef ref{e.t, static_cast<std::uint32_t>(idx)};
     if (isAnchorable(e.kind)) m_anchors[p].push_back(ref);
-    if (isCaptionWorthy(e.kind)) m_captions.push_back(ref);
+    // A process stopped or continued from outside (flags 1) is news; a pause's
+    // own ProcStopped events are not (RunPause says it once).
+    const bool outside = (e.kind == EventKind::ProcStopped || e.kind == EventKind::ProcContinued) && (e.flags & 1);
+    if (isCaptionWorthy(e.kind) || outside) m_captions.push_back(ref);
 
     switch (e.kind) {
     case EventKind::ProcStart: case EventKind::ProcExit: case EventKind::ProcStopped: case EventKind::ProcContinued:

@@ -298,6 +298,11 @@ Caption buildCaption(const RunModel& index, const Trace& trace, std::int64_t t) 
     case EventKind::RunPause: text = "The run is paused (processes stopped)"; break;
     case EventKind::RunResume: text = "The run resumed"; break;
     case EventKind::RunEnd: text = "The run ended"; break;
+    case EventKind::ProcStopped:   // captioned only when stopped from outside (flags 1)
+        text = who + " was stopped from outside (SIGSTOP): the run waits for it";
+        break;
+    case EventKind::ProcContinued: text = who + " runs again (continued from outside)"; break;
+    case EventKind::Note: text = str(e.a, "a note"); break;   // a deadlock, a worker stopped from outside, ...
     case EventKind::KillRequest:
         text = who + " asked to kill " + procName(meta, static_cast<ProcId>(e.obj)) + " with " +
                signalName(static_cast<int>(e.a));

@@ -572,3 +572,23 @@ TEST_CASE("a caption names a value by its text, without the bytes after it", "[v
     CHECK(buildCaption(qi, q.trace, ms(0)).text == "ForkPoolWorker-1 put C into the queue");
     CHECK(buildCaption(qi, q.trace, ms(5)).text == "MainProcess took C from the queue");
 }
+
+TEST_CASE("the caption says when a worker was stopped from outside, and shows the run's notes", "[view]") {
+    Trace tr;
+    tr.addProcess({"MainProcess", ProcRole::Parent});
+    tr.addProcess({"Process-1", ProcRole::Process});
+    const std::int64_t z = 1'000'000'000'000;
+    const auto note = tr.addString("Process-1 (pid 42) was stopped from outside (SIGSTOP): the run waits for it.");
+    tr.append(Event{z, 0, EventKind::RunStart, 0, 0, 2, 2});
+    tr.append(Event{z + 10, 1, EventKind::ProcStart, 0, 0, 42, 0});
+    tr.append(Event{z + 20, 1, EventKind::ProcStopped, 0, 0, 0, 0});   // a pause's: no caption
+    tr.append(Event{z + 30, 1, EventKind::ProcStopped, 1, 0, 0, 0});   // from outside
+    tr.append(Event{z + 40, 0, EventKind::Note, 0, 0, note, 0});
+    tr.append(Event{z + 50, 1, EventKind::ProcContinued, 1, 0, 0, 0});
+    TimelineIndex index;
+    index.update(tr);
+    CHECK(buildCaption(index, tr, z + 25).text == "Process-1 started (pid 42)");
+    CHECK(buildCaption(index, tr, z + 35).text == "Process-1 was stopped from outside (SIGSTOP): the run waits for it");
+    CHECK(buildCaption(index, tr, z + 45).text == "Process-1 (pid 42) was stopped from outside (SIGSTOP): the run waits for it.");
+    CHECK(buildCaption(index, tr, z + 55).text == "Process-1 runs again (continued from outside)");
+}
