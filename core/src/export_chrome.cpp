@@ -126,6 +126,7 @@ void collectTasks(const RunModel& m, const Trace& tr, const TraceMeta& meta, std
         json a{{"worker", procName(meta, r.proc)}, {"index", r.index}};
         if (isFailure(r.outcome)) a["failed"] = true;
         if (r.outcome != TaskOutcome::Done) a["outcome"] = toString(r.outcome);
+        if (r.chunk >= 0) a["chunk"] = r.chunk;
         c.lanes[r.proc].spans.push_back({r.t0, r.t1 == kOpenEnd ? std::max(last, r.t0) : r.t1, name, "task", a});
     }
 }

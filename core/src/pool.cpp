@@ -285,6 +285,7 @@ struct Pool::Impl {
         h.star = j.star;
         h.count = static_cast<std::uint32_t>(e - b);
         h.begin = static_cast<std::uint32_t>(b);
+        h.chunk = static_cast<std::uint32_t>(b / std::max<std::size_t>(j.chunksize, 1));
         h.fn = j.fn;
         h.job = j.id;
         appendPod(s, h);

@@ -37,7 +37,7 @@ struct ChunkHeader {
     std::uint8_t pad[2];
     std::uint32_t count;
     std::uint32_t begin;   // index of the first item in the call
-    std::uint32_t pad2;
+    std::uint32_t chunk;   // chunk number in the call (a requeued tail keeps its chunk's number)
     std::uint64_t fn;      // PoolFn or PoolStarFn: the same address in every process
     std::uint64_t job;
 };

@@ -79,6 +79,7 @@ int poolWorkerMain(std::span<const std::string> args) {
         slot->end.store(h.begin + h.count, std::memory_order_relaxed);
         slot->cur.store(h.begin, std::memory_order_relaxed);
         slot->state.store(SlotState::Taken, std::memory_order_release);
+        if (tracing) traceEmit(EventKind::TaskChunk, static_cast<std::int32_t>(h.chunk), h.begin, h.count);
         for (std::uint32_t k = 0; k < h.count; ++k) {
             const std::uint32_t index = h.begin + k;
             std::uint64_t nominal = 0;

@@ -178,6 +178,7 @@ struct RunModel::ProcCursor {
     std::int32_t core = -1;             // the core it is on, -1 if none
     std::vector<std::int32_t> heldLocks;  // innermost last
     std::size_t openTask = SIZE_MAX;    // index into m_tasks of its running task
+    std::size_t chunk = SIZE_MAX;       // index into m_chunks of the chunk it took last
 };
 
 RunModel::RunModel() = default;
@@ -332,7 +333,7 @@ void RunModel::consume(const Trace& trace, std::size_t idx) {
     case EventKind::RunPause: case EventKind::RunResume: case EventKind::State: case EventKind::KillRequest:
         consumeProc(e, lane, cur);
         break;
-    case EventKind::TaskStart: case EventKind::TaskEnd:
+    case EventKind::TaskStart: case EventKind::TaskEnd: case EventKind::TaskChunk:
         consumeTask(e, lane, cur);
         break;
     case EventKind::QueuePut: case EventKind::QueueGet: case EventKind::QueueEmpty: case EventKind::QueueFull:
@@ -431,6 +432,11 @@ void RunModel::endTask(ProcCursor& cur, std::int64_t t, TaskOutcome o) {
 
 void RunModel::consumeTask(const Event& e, ProcLaneIndex& lane, ProcCursor& cur) {
     const ProcId p = e.proc;
+    if (e.kind == EventKind::TaskChunk) {
+        cur.chunk = m_chunks.size();
+        m_chunks.push_back({e.t, p, e.obj, static_cast<std::uint32_t>(e.a), static_cast<std::uint32_t>(e.b)});
+        return;
+    }
     if (e.kind == EventKind::TaskStart) {
         // A start while a task is open: the open one's TaskEnd was lost.
         if (cur.openTask != SIZE_MAX) endTask(cur, e.t, TaskOutcome::EndLost);
@@ -440,6 +446,11 @@ void RunModel::consumeTask(const Event& e, ProcLaneIndex& lane, ProcCursor& cur)
         r.proc = p;
         r.t0 = e.t;
         r.nominalNs = static_cast<std::int64_t>(e.b);
+        if (cur.chunk != SIZE_MAX) {
+            const ChunkRecord& c = m_chunks[cur.chunk];
+            const auto i = static_cast<std::uint64_t>(std::max(e.obj, 0));
+            if (e.obj >= 0 && i >= c.begin && i < std::uint64_t{c.begin} + c.count) r.chunk = c.chunk;
+        }
         cur.openTask = m_tasks.size();
         lane.taskIds.push_back(m_tasks.size());
         m_tasks.push_back(r);

@@ -36,6 +36,7 @@ const char* toString(EventKind k) noexcept {
     case EventKind::RunStart: return "RunStart";
     case EventKind::RunPause: return "RunPause";
     case EventKind::RunResume: return "RunResume";
+    case EventKind::TaskChunk: return "TaskChunk";
     case EventKind::RunEnd: return "RunEnd";
     case EventKind::KillRequest: return "KillRequest";
     case EventKind::Lost: return "Lost";

@@ -187,6 +187,9 @@ std::string checkEvent(const Event& e, const TraceMeta& meta, std::size_t nStrin
     case EventKind::ProcExit:
         if (auto c = static_cast<std::int64_t>(e.a); c < -128 || c > 255) return "exit status " + std::to_string(c) + " out of range";
         break;
+    case EventKind::TaskChunk:
+        if (e.obj < 0) return "chunk number " + std::to_string(e.obj) + " is negative";
+        break;
     case EventKind::TaskStart: case EventKind::TaskEnd:
         if (e.obj < 0) return "task index " + std::to_string(e.obj) + " is negative";
         if (e.kind == EventKind::TaskStart && e.b > kMaxTimeNs) return "task duration out of range";
@@ -324,7 +327,9 @@ std::shared_ptr<Trace> deserializeTrace(const std::string& d, const std::string&
         e.a = r.get<std::uint64_t>("event");
         e.b = r.get<std::uint64_t>("event");
         std::string at = "event " + std::to_string(i) + ": ";
-        if (kind < static_cast<std::uint8_t>(EventKind::ProcStart) || kind > static_cast<std::uint8_t>(EventKind::WriterWait))
+        // Each format knows the kinds up to its last one (event.hpp adds kinds at the end).
+        const EventKind lastKind = version >= 3 ? EventKind::TaskChunk : EventKind::WriterWait;
+        if (kind < static_cast<std::uint8_t>(EventKind::ProcStart) || kind > static_cast<std::uint8_t>(lastKind))
             fail(at + "unknown event kind " + std::to_string(kind));
         e.kind = static_cast<EventKind>(kind);
         if (e.t < lastT) fail(at + "time goes backwards");

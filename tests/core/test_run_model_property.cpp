@@ -6,6 +6,7 @@
 #include "parviz/export.hpp"
 #include "parviz/run_model.hpp"
 #include "parviz/stats.hpp"
+#include "parviz/trace_io.hpp"
 
 #include "reference_model.hpp"
 
@@ -16,6 +17,8 @@
 #include <memory>
 #include <random>
 #include <sstream>
+#include <cstdio>
+#include <unistd.h>
 
 using namespace parviz;
 
@@ -212,4 +215,42 @@ TEST_CASE("the model built incrementally, a few events at a time, equals the mod
         writeChromeTrace(inc, *s.trace, b);
         CHECK(a.str() == b.str());
     }
+}
+
+TEST_CASE("a TaskChunk gives the tasks that follow on its worker their chunk, and survives a saved run",
+          "[model][chunk]") {
+    auto tr = std::make_shared<Trace>();
+    tr->addProcess({"MainProcess", ProcRole::Parent});
+    tr->addProcess({"ForkPoolWorker-1", ProcRole::PoolWorker});
+    tr->updateMeta([](TraceMeta& m) { m.workers = 1; m.totalCores = 1; });
+    auto at = [&](std::int64_t ms, ProcId p, EventKind k, std::int32_t obj = 0, std::uint64_t a = 0, std::uint64_t b = 0) {
+        tr->append(Event{kZero + ms * kMs, p, k, 0, obj, a, b});
+    };
+    at(0, 1, EventKind::ProcStart, 0, 1001);
+    at(1, 1, EventKind::TaskChunk, 1, 2, 2);   // chunk 1: tasks 2 and 3
+    at(1, 1, EventKind::TaskStart, 2);
+    at(2, 1, EventKind::TaskEnd, 2);
+    at(2, 1, EventKind::TaskStart, 3);
+    at(3, 1, EventKind::TaskEnd, 3);
+    at(3, 1, EventKind::TaskStart, 7);          // not in the chunk: no chunk
+    at(4, 1, EventKind::TaskEnd, 7);
+    at(5, 1, EventKind::ProcExit, 0, 0);
+    auto check = [](const Trace& t) {
+        RunModel m;
+        m.update(t);
+        REQUIRE(m.chunks().size() == 1);
+        CHECK(m.chunks()[0].chunk == 1);
+        CHECK(m.chunks()[0].begin == 2);
+        CHECK(m.chunks()[0].count == 2);
+        REQUIRE(m.tasks().size() == 3);
+        CHECK(m.tasks()[0].chunk == 1);
+        CHECK(m.tasks()[1].chunk == 1);
+        CHECK(m.tasks()[2].chunk == -1);
+    };
+    check(*tr);
+    const std::string path = "/tmp/parviz-chunk-test-" + std::to_string(::getpid()) + ".pvz";
+    saveTrace(*tr, path);
+    auto back = loadTrace(path);
+    std::remove(path.c_str());
+    check(*back);
 }

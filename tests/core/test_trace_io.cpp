@@ -110,12 +110,22 @@ TEST_CASE("a well-sealed file with impossible contents is refused field by field
     const std::size_t n = tr->size();
     SECTION("a newer or an older format") {
         std::string d = full;
-        d[9] = 3;
+        // Format 3 added the TaskChunk event kind: the next one is the newer format.
+        static_assert(kTraceFileVersion == 3);
+        d[9] = 4;
         reseal(d);
-        CHECK(loadError(d) == "run.pvz: written by a newer parviz (format 3); this parviz reads formats 1 to 2");
+        CHECK(loadError(d) == "run.pvz: written by a newer parviz (format 4); this parviz reads formats 1 to 3");
         d[9] = 0;
         reseal(d);
-        CHECK(loadError(d) == "run.pvz: written by an older parviz (format 0); this parviz reads formats 1 to 2");
+        CHECK(loadError(d) == "run.pvz: written by an older parviz (format 0); this parviz reads formats 1 to 3");
+    }
+    SECTION("an event kind newer than the file's format") {
+        std::string d = full;
+        d[9] = 2;   // format 2 knew the kinds up to WriterWait
+        d[eventOffset(d, n, 3, 10)] = static_cast<char>(EventKind::TaskChunk);
+        reseal(d);
+        CHECK(loadError(d) == "run.pvz: event 3: unknown event kind " +
+                                  std::to_string(static_cast<int>(EventKind::TaskChunk)));
     }
     SECTION("an unknown event kind") {
         std::string d = full;

@@ -66,6 +66,11 @@ enum class EventKind : std::uint8_t {
     Note,           // a = string id of a free-form diagnostic the parent recorded
     WriterWait,     // obj = ProcId whose writers waited for ring room (back-pressure, tracer.hpp):
                     // a = ns waited, b = number of waits, since the previous WriterWait of obj
+    // --- added later: new kinds go at the end (saved runs store the number) ----
+    TaskChunk,      // a pool worker took a chunk of the task queue: obj = chunk number in its
+                    // map call (input order, from 0), a = index of its first task, b = task count.
+                    // The TaskStarts that follow on that process with an index in [a, a + b) came
+                    // from it. Saved-run format 3.
 };
 
 // Fixed-size, trivially copyable: written with no allocation, lock or formatting.

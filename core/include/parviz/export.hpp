@@ -7,7 +7,8 @@
 //   process_name / thread_name metadata ("ForkPoolWorker-1") and ordered by
 //   sort indexes (ProcId order). The parent is "MainProcess";
 // - each task execution: "ph":"X", "cat":"task", "name" = task name,
-//   "ts"/"dur" in microseconds from the run's zero, "args":{"worker":...};
+//   "ts"/"dur" in microseconds from the run's zero, "args":{"worker":...,
+//   "index":..., and for a pool task "chunk": the task-queue chunk it came from};
 // - lock waits and holds: X spans with "cat":"lock" on the worker's lane.
 //   X spans on one lane always nest (a span that would straddle its parent's
 //   end is clipped there and marked "clipped": true);

@@ -205,6 +205,15 @@ struct TaskRecord {
     std::int64_t nominalNs = 0;           // TaskStart.b: the task's nominal duration (run ns)
     TaskOutcome outcome = TaskOutcome::Running;
     ProcId reportedBy = kNoProc;          // a failed TaskEnd written by another process (pool parent)
+    std::int32_t chunk = -1;              // the pool task-queue chunk it came from (TaskChunk), -1: none
+};
+
+// A chunk of a pool's task queue taken by a worker (TaskChunk).
+struct ChunkRecord {
+    std::int64_t t = 0;                   // when the worker took it
+    ProcId proc = 0;
+    std::int32_t chunk = 0;               // number in its map call, input order from 0
+    std::uint32_t begin = 0, count = 0;   // its tasks: indices [begin, begin + count)
 };
 
 // A process on a core: CoreIn .. CoreOut (or the next CoreIn on that core, or its exit).
@@ -253,6 +262,7 @@ public:
     // CPU intervals in start order; at most one open per core.
     const std::vector<CpuInterval>& cpu() const noexcept { return m_cpu; }
     const std::vector<LossRecord>& losses() const noexcept { return m_losses; }
+    const std::vector<ChunkRecord>& chunks() const noexcept { return m_chunks; }   // in time order
     std::int64_t runStartT() const noexcept { return m_runStartT; }   // kNever if unseen
     std::int64_t runEndT() const noexcept { return m_runEndT; }       // kNever if unseen
 
@@ -295,6 +305,7 @@ private:
     std::vector<CpuInterval> m_cpu;
     std::vector<std::size_t> m_coreCpu;               // by core: its open interval in m_cpu, or SIZE_MAX
     std::vector<LossRecord> m_losses;
+    std::vector<ChunkRecord> m_chunks;
     std::int64_t m_runStartT = kNever, m_runEndT = kNever;
 
 public:
