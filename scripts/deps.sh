@@ -3,7 +3,7 @@
 # needs, only those that are missing, and runs `apt-get update` only then.
 parviz_packages=(cmake make g++ pkg-config libimgui-dev libglfw3-dev catch2
   python3-glad libstb-dev nlohmann-json3-dev xvfb xauth libgl1-mesa-dri
-  fonts-dejavu-core python3 procps)
+  fonts-dejavu-core python3 procps xdotool)
 
 parviz_install_deps() {
   local missing=()

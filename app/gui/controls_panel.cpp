@@ -6,6 +6,7 @@
 #include "gui/window.hpp"
 
 #include <imgui.h>
+#include <imgui_internal.h>   // ButtonEx: step buttons that act on press
 
 #include <algorithm>
 #include <cmath>
@@ -168,8 +169,20 @@ void runOptions(GuiApp& app) {
     const float fw = ImGui::GetFontSize();
     int workers = o.workers.value_or(sc.workers());
     flow(labelledW(fw * 5.5f, "workers"));
-    ImGui::SetNextItemWidth(fw * 5.5f);
-    if (ImGui::InputInt("workers", &workers, 1, 1)) o.workers = std::clamp(workers, 1, kMaxWorkers);
+    ImGui::BeginGroup();
+    const float frameH = ImGui::GetFrameHeight(), inner = ImGui::GetStyle().ItemInnerSpacing.x;
+    ImGui::SetNextItemWidth(fw * 5.5f - 2 * (frameH + inner));
+    if (ImGui::InputInt("##workers", &workers, 0, 0)) o.workers = std::clamp(workers, 1, kMaxWorkers);
+    // Our own - and +: ImGui's step buttons act on release and drop the second
+    // click of a quick double click; these act on each press (and repeat when held).
+    const ImGuiButtonFlags stepFlags = ImGuiButtonFlags_PressedOnClick | ImGuiButtonFlags_Repeat;
+    ImGui::SameLine(0, inner);
+    if (ImGui::ButtonEx("-", ImVec2(frameH, frameH), stepFlags)) o.workers = std::clamp(workers - 1, 1, kMaxWorkers);
+    ImGui::SameLine(0, inner);
+    if (ImGui::ButtonEx("+", ImVec2(frameH, frameH), stepFlags)) o.workers = std::clamp(workers + 1, 1, kMaxWorkers);
+    ImGui::SameLine(0, inner);
+    ImGui::TextUnformatted("workers");
+    ImGui::EndGroup();
     ui::probeItem("workers");
     ui::tooltipBelow("The pool's size, or how many processes: for the next Run or Restart.");
     const char* kinds[] = {"as scenario", "sleep", "cpu"};

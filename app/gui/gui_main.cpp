@@ -61,6 +61,7 @@ bool writeLayoutJson(GuiApp& app, const std::string& path) {
                  {"end_s", static_cast<double>(app.timelineView().end) / 1e9},
                  {"follow", app.timelineView().follow}};
     j["workers_option"] = app.runOptions().workers.value_or(app.scenario().workers());
+    j["work_option"] = app.runOptions().work ? toString(*app.runOptions().work) : "as scenario";
     j["runs_started"] = app.runsStarted();
     // The numbers the Stats panel shows, so a test can compare a reopened run with the original.
     const RunStats& st = app.statsAtCursor();
