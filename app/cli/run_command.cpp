@@ -131,17 +131,8 @@ std::size_t printLines(const RunModel& model, const Trace& trace, std::size_t fr
 // Tracing's own cost and losses, which the numbers above do not show: the
 // time writers waited for the Collector (back-pressure, tracer.hpp) and any
 // text that still could not be kept.
-void printTracingCost(const Trace& trace) {
-    std::uint64_t waitedNs = 0, waits = 0, lostText = 0;
-    for (std::size_t i = 0, n = trace.size(); i < n; ++i) {
-        const Event& e = trace[i];
-        if (e.kind == EventKind::WriterWait) {
-            waitedNs += e.a;
-            waits += e.b;
-        } else if (e.kind == EventKind::Lost && e.flags == 1) {
-            lostText += e.a;
-        }
-    }
+void printTracingCost(const RunModel& model) {
+    const std::uint64_t waitedNs = model.writerWaitNs(), waits = model.writerWaits(), lostText = model.lostTexts();
     if (waits)
         std::printf("  tracing overhead: writers waited %.1f ms for the Collector to make room (%llu waits)\n",
                     static_cast<double>(waitedNs) / 1e6, static_cast<unsigned long long>(waits));
@@ -213,7 +204,7 @@ int runCommand(const std::vector<std::string>& args) {
     // so every failure is printed once, in the summary.
     for (const auto& f : run->failures()) stats.failures.push_back(f);
     std::printf("\n%s", formatSummary(stats).c_str());
-    printTracingCost(*trace);
+    printTracingCost(model);
     if (isPool && poolTaskLostWithWorker(model, *trace))
         std::printf("\nCPython's multiprocessing.Pool would have hung here: a worker killed mid-task makes "
                     "Pool.map wait forever.\n");

@@ -280,8 +280,7 @@ void writeChromeTrace(const RunModel& m, const Trace& tr, std::ostream& out) {
         emit({{"ph", "i"}, {"s", "t"}, {"cat", "failure"}, {"name", f.name}, {"pid", l.pid}, {"tid", l.pid},
               {"ts", us(f.t - zero)}, {"args", f.args}});
     }
-    std::uint64_t lost = 0;
-    for (const LossRecord& l : m.losses()) lost += l.count;
+    const std::uint64_t lost = m.lostEvents();
     json failures = json::array();
     for (const Failure& f : describeFailures(m, tr)) failures.push_back(f.text);
     json other{{"scenario", meta.scenario}, {"title", meta.title}, {"work", meta.work}, {"time_scale", meta.timeScale},

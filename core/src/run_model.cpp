@@ -190,6 +190,20 @@ void RunModel::reset() {
     *this = RunModel{};
 }
 
+std::uint64_t RunModel::lostEvents(std::int64_t cut) const noexcept {
+    std::uint64_t n = 0;
+    for (const LossRecord& l : m_losses)
+        if (l.t <= cut && !l.texts) n += l.count;
+    return n;
+}
+
+std::uint64_t RunModel::lostTexts(std::int64_t cut) const noexcept {
+    std::uint64_t n = 0;
+    for (const LossRecord& l : m_losses)
+        if (l.t <= cut && l.texts) n += l.count;
+    return n;
+}
+
 bool RunModel::update(const Trace& trace, std::size_t maxEvents) {
     const std::size_t size = trace.size();
     std::size_t n = size;
@@ -351,11 +365,15 @@ void RunModel::consume(const Trace& trace, std::size_t idx) {
     case EventKind::RunStart: if (m_runStartT == kNever) m_runStartT = e.t; break;
     case EventKind::RunEnd: m_runEndT = e.t; break;
     case EventKind::Lost:
-        m_losses.push_back({e.t, static_cast<ProcId>(std::clamp<std::int32_t>(e.obj, 0, kNoProc - 1)), e.a});
-        if (e.obj >= 0 && e.obj < kNoProc) procLane(static_cast<ProcId>(e.obj)).lostEvents += e.a;
+        m_losses.push_back({e.t, static_cast<ProcId>(std::clamp<std::int32_t>(e.obj, 0, kNoProc - 1)), e.a,
+                            e.flags == 1});
+        if (e.flags != 1 && e.obj >= 0 && e.obj < kNoProc) procLane(static_cast<ProcId>(e.obj)).lostEvents += e.a;
         break;
     case EventKind::QueueClose: break;   // nothing to pair: kept for captions and anchors
-    case EventKind::WriterWait: break;   // tracing overhead (tracer.hpp): the CLI sums it under the summary
+    case EventKind::WriterWait:
+        m_writerWaitNs += e.a;
+        m_writerWaits += e.b;
+        break;   // tracing overhead (tracer.hpp): the CLI sums it under the summary
     }
 }
 
@@ -779,7 +797,7 @@ std::vector<Failure> describeFailures(const RunModel& m, const Trace& trace, std
     std::uint64_t lost = 0;
     std::int64_t lastLoss = 0;
     for (const LossRecord& l : m.losses())
-        if (l.t <= cut) { lost += l.count; lastLoss = l.t; }
+        if (l.t <= cut && !l.texts) { lost += l.count; lastLoss = l.t; }
     if (lost)
         out.push_back({FailureKind::EventsLost, lastLoss, kNoProc, -1,
                        std::to_string(lost) + " events were lost (a trace ring overflowed)"});

@@ -217,8 +217,7 @@ RunStats computeStats(const RunModel& m, const Trace& tr, std::optional<std::int
         s.speedup = static_cast<double>(s.sequentialNs) / static_cast<double>(s.makespanNs);
         if (s.workerCount > 0) s.efficiency = s.speedup / s.workerCount;
     }
-    for (const LossRecord& l : m.losses())
-        if (l.t <= cut) s.lostEvents += l.count;
+    s.lostEvents = m.lostEvents(cut);
     for (Failure& f : describeFailures(m, tr, cut)) s.failures.push_back(std::move(f.text));
     return s;
 }

@@ -244,3 +244,16 @@ TEST_CASE("a pool worker killed while idle is not a failure; a plain process kil
     REQUIRE(s.failures.size() == 1);
     CHECK(s.failures[0] == "Process-4 (pid 1004) was killed by SIGKILL (signal 9)");
 }
+
+TEST_CASE("lost texts (Lost with flags 1) are counted apart from lost events and do not pose as lost events",
+          "[stats]") {
+    auto tr = test::tutorialPoolTrace();
+    tr->append(Event{kZero + sec(6.3), 0, EventKind::Lost, 1, 2, 5, 0});   // 5 texts of ForkPoolWorker-2
+    RunModel m;
+    m.update(*tr);
+    CHECK(m.lostTexts() == 5);
+    CHECK(m.lostEvents() == 0);
+    RunStats s = computeStats(m, *tr);
+    CHECK(s.lostEvents == 0);
+    CHECK(s.failures.empty());
+}
