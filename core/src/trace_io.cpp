@@ -328,7 +328,9 @@ std::shared_ptr<Trace> deserializeTrace(const std::string& d, const std::string&
         e.b = r.get<std::uint64_t>("event");
         std::string at = "event " + std::to_string(i) + ": ";
         // Each format knows the kinds up to its last one (event.hpp adds kinds at the end).
-        const EventKind lastKind = version >= 3 ? EventKind::TaskChunk : EventKind::WriterWait;
+        const EventKind lastKind = version >= 4   ? EventKind::MachineLoad
+                                   : version >= 3 ? EventKind::TaskChunk
+                                                  : EventKind::WriterWait;
         if (kind < static_cast<std::uint8_t>(EventKind::ProcStart) || kind > static_cast<std::uint8_t>(lastKind))
             fail(at + "unknown event kind " + std::to_string(kind));
         e.kind = static_cast<EventKind>(kind);

@@ -265,6 +265,9 @@ public:
     const std::vector<ChunkRecord>& chunks() const noexcept { return m_chunks; }   // in time order
     std::int64_t runStartT() const noexcept { return m_runStartT; }   // kNever if unseen
     std::int64_t runEndT() const noexcept { return m_runEndT; }       // kNever if unseen
+    // The run's MachineLoad event (other processes' share of the cores,
+    // machine_load.hpp), written just before RunEnd; index UINT32_MAX if unseen.
+    TimedEventRef machineLoad() const noexcept { return m_machineLoad; }
 
 private:
     struct ProcCursor;   // per-process incremental state (defined in run_model.cpp)
@@ -307,6 +310,7 @@ private:
     std::vector<LossRecord> m_losses;
     std::vector<ChunkRecord> m_chunks;
     std::int64_t m_runStartT = kNever, m_runEndT = kNever;
+    TimedEventRef m_machineLoad{kNever, UINT32_MAX};
 
 public:
     RunModel();
