@@ -4,23 +4,27 @@
 #include "cli/commands.hpp"
 #include "cli/sweep_flags.hpp"
 
+#include "parviz/file_io.hpp"
 #include "parviz/scenario.hpp"
 #include "parviz/sweep.hpp"
 
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <sys/stat.h>
 #include <unistd.h>
 
 namespace parviz::cli {
 namespace {
 
+// Before the sweep, so a typo in a path fails in a second, not after minutes.
 void checkWritable(const std::optional<std::string>& path, const char* flag) {
     if (!path) return;
-    std::ofstream f(*path, std::ios::app);
-    if (!f) throw UsageError(std::string(flag) + ": " + *path + ": cannot open for writing");
+    try {
+        checkWritableOutput(*path);
+    } catch (const FileError& e) {
+        throw UsageError(std::string(flag) + ": " + e.what());
+    }
 }
 
 // Creates the directory when missing (one level), so a typo fails at once.
@@ -34,10 +38,15 @@ void prepareDir(const std::string& dir) {
     if (access(dir.c_str(), W_OK) != 0) throw UsageError("--save-runs: " + dir + ": not writable");
 }
 
-bool writeText(const std::string& path, const std::string& text) {
-    std::ofstream f(path, std::ios::trunc);
-    f << text;
-    return static_cast<bool>(f);
+// Atomically (temp file + rename): a failed write leaves the old file whole.
+bool writeText(const char* flag, const std::string& path, const std::string& text) {
+    try {
+        writeFileAtomic(path, text);
+        return true;
+    } catch (const FileError& e) {
+        std::fprintf(stderr, "parviz sweep: %s: %s\n", flag, e.what());
+        return false;
+    }
 }
 
 std::string describe(const SweepProgress& p) {
@@ -106,14 +115,8 @@ int sweepCommand(const std::vector<std::string>& args) {
     std::fflush(stdout);
 
     int code = 0;
-    if (sa.jsonPath && !writeText(*sa.jsonPath, sweepToJson(result))) {
-        std::fprintf(stderr, "parviz sweep: --json: %s: write failed\n", sa.jsonPath->c_str());
-        code = 1;
-    }
-    if (sa.csvPath && !writeText(*sa.csvPath, sweepToCsv(result))) {
-        std::fprintf(stderr, "parviz sweep: --csv: %s: write failed\n", sa.csvPath->c_str());
-        code = 1;
-    }
+    if (sa.jsonPath && !writeText("--json", *sa.jsonPath, sweepToJson(result))) code = 1;
+    if (sa.csvPath && !writeText("--csv", *sa.csvPath, sweepToCsv(result))) code = 1;
     return code;
 }
 

@@ -212,13 +212,24 @@ void deriveSweep(SweepResult& r) {
     r.fits.clear();
     std::map<std::optional<std::size_t>, std::vector<SpeedupPoint>> cpu;
     std::vector<std::optional<std::size_t>> order;
+    // Timings flagged busy (the point's or its 1-worker reference's) are not
+    // comparable: they stay out of the fit, and the fit says how many.
+    std::map<std::optional<std::size_t>, int> busyLeftOut;
     for (const SweepRow& row : r.rows) {
         if (row.work != WorkKind::Cpu) continue;
         if (!cpu.count(row.chunksize)) order.push_back(row.chunksize);
         auto& pts = cpu[row.chunksize];
-        if (row.speedupVs1) pts.push_back({row.workers, *row.speedupVs1});
+        if (!row.speedupVs1) continue;
+        const bool baseBusy = std::any_of(r.rows.begin(), r.rows.end(), [&](const SweepRow& b) {
+            return b.workers == 1 && b.work == row.work && b.chunksize == row.chunksize && b.busy == true;
+        });
+        if (row.busy == true || baseBusy) {
+            if (row.workers >= 2 && row.workers <= r.usableCores) ++busyLeftOut[row.chunksize];
+            continue;
+        }
+        pts.push_back({row.workers, *row.speedupVs1});
     }
-    for (const auto& c : order) r.fits.push_back({WorkKind::Cpu, c, fitAmdahl(cpu[c], r.usableCores)});
+    for (const auto& c : order) r.fits.push_back({WorkKind::Cpu, c, fitAmdahl(cpu[c], r.usableCores), busyLeftOut[c]});
 }
 
 } // namespace parviz

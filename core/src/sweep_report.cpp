@@ -107,14 +107,18 @@ std::string workTable(const SweepResult& r, WorkKind w) {
 
 std::string fitLine(const SweepResult& r, const SweepFit& f) {
     std::string out = "Amdahl fit, cpu work, chunksize " + chunksizeLabel(f.chunksize) + ": ";
+    const std::string leftOut = f.busyLeftOut ? "; " + std::to_string(f.busyLeftOut) +
+                                                    (f.busyLeftOut == 1 ? " busy point" : " busy points") + " left out"
+                                              : "";
     if (!f.fit.serialFraction)
         return out + "none (it needs a 1-worker run and one with 2 to " + std::to_string(r.usableCores) +
-               " workers; more workers than cores is oversubscription, not a serial fraction)\n";
+               " workers, not flagged busy; more workers than cores is oversubscription, not a serial fraction" +
+               leftOut + ")\n";
     out += "serial fraction " + fmt("%.3f", *f.fit.serialFraction) + ", from " + std::to_string(f.fit.points) +
            (f.fit.points == 1 ? " point" : " points") + " (only 2 to " + std::to_string(r.usableCores) +
            " workers count: " + std::to_string(r.usableCores) + " usable cores)";
     if (f.fit.points == 1) out += "; one point fixes it exactly, it does not test the law";
-    return out + "\n";
+    return out + leftOut + "\n";
 }
 
 } // namespace
@@ -168,7 +172,8 @@ std::string sweepToJson(const SweepResult& r) {
     json fits = json::array();
     for (const SweepFit& f : r.fits)
         fits.push_back({{"work", toString(f.work)}, {"chunksize", opt(f.chunksize)},
-                        {"serial_fraction", opt(f.fit.serialFraction)}, {"points", f.fit.points}});
+                        {"serial_fraction", opt(f.fit.serialFraction)}, {"points", f.fit.points},
+                        {"busy_points_left_out", f.busyLeftOut}});
     json j = {{"schema", "parviz-sweep/1"}, {"scenario", r.scenario}, {"title", r.title}, {"tasks", r.tasks},
               {"time_scale", r.timeScale}, {"usable_cores", r.usableCores}, {"total_cores", r.totalCores},
               {"repeat", r.repeat}, {"retries", r.retries}, {"busy_threshold", kBusyThreshold},

@@ -3,7 +3,8 @@
 // holds: 2 CPU workers halve the time, 4 do not; 8 sleeping workers beat 4.
 // The lesson's tests refuse to judge a sweep in which other processes took
 // the cores (flagged busy): they try again, up to three times, printing each
-// skipped attempt's share, and fail if every attempt was busy.
+// skipped attempt's share; if every attempt was busy they fail with
+// PARVIZ_TEST_STRICT_BUSY=1 (CI) and otherwise tell ctest they were skipped.
 #include "cli_support.hpp"
 
 #include "parviz/machine_load.hpp"
@@ -15,6 +16,7 @@
 #include <chrono>
 #include <thread>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 
@@ -61,7 +63,7 @@ double waitForQuietMachine(double maxSeconds) {
 // returns its JSON; prints every skipped attempt's shares; fails if all were busy.
 json quietSweep(const std::vector<std::string>& flags) {
     for (int attempt = 1; attempt <= 3; ++attempt) {
-        const double waited = waitForQuietMachine(20);
+        const double waited = waitForQuietMachine(5);
         if (waited > 1) std::printf("sweep attempt %d: waited %.1f s for a quiet machine\n", attempt, waited);
         TempDir dir;
         std::vector<std::string> args = {"sweep", "pool-sizes", "--retries", "0", "--json", dir.file("s.json")};
@@ -80,8 +82,18 @@ json quietSweep(const std::vector<std::string>& flags) {
                     busy.c_str());
         std::fflush(stdout);
     }
-    FAIL("every attempt of the sweep was flagged busy: other processes took more than 10 % of the cores");
-    return {};
+    // Inconclusive: the lesson cannot be checked on a machine that is never
+    // ours. Strict (CI, a quiet machine): that is a failure. Otherwise the
+    // test reports itself skipped to ctest (exit 77, SKIP_RETURN_CODE in
+    // tests/CMakeLists.txt), visibly, so developers sharing a loaded machine
+    // are not blocked by other people's builds.
+    const char* strict = std::getenv("PARVIZ_TEST_STRICT_BUSY");
+    if (strict && std::string(strict) == "1")
+        FAIL("every attempt of the sweep was flagged busy: other processes took more than 10 % of the cores");
+    std::printf("SKIPPED: every attempt of the sweep was flagged busy (other processes took more than 10 %% of the "
+                "cores); set PARVIZ_TEST_STRICT_BUSY=1 to make this a failure\n");
+    std::fflush(stdout);
+    std::_Exit(77);
 }
 
 } // namespace

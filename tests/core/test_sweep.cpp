@@ -257,8 +257,19 @@ TEST_CASE("the sweep table divides by the 1-worker run, keeps non-busy attempts 
     CHECK(j["runs"][5]["other_share"].is_null());
     CHECK(j["fits"][0]["points"] == 1);
     CHECK(j["fits"][0]["work"] == "cpu");
+    CHECK(j["fits"][0]["busy_points_left_out"] == 0);
     const std::string csv = sweepToCsv(r);
     CHECK(std::count(csv.begin(), csv.end(), '\n') == 7);   // the header and one line per row
+
+    SECTION("a busy point within the cores stays out of the Amdahl fit, and the fit says so") {
+        r.rows[3].attempts[0].machine = {0.25, true};
+        deriveSweep(r);
+        REQUIRE(r.fits.size() == 1);
+        CHECK_FALSE(r.fits[0].fit.serialFraction);
+        CHECK(r.fits[0].fit.points == 0);
+        CHECK(r.fits[0].busyLeftOut == 1);
+        CHECK(formatSweep(r).find("1 busy point left out") != std::string::npos);
+    }
 }
 
 TEST_CASE("a sweep refuses a scenario that is not a pool and plans out of their limits", "[sweep]") {

@@ -67,7 +67,8 @@ struct SweepRow {
 struct SweepFit {
     WorkKind work = WorkKind::Cpu;
     std::optional<std::size_t> chunksize;
-    AmdahlFit fit;
+    AmdahlFit fit;             // over the points not flagged busy
+    int busyLeftOut = 0;       // points within the cores left out because they (or the 1-worker run) were busy
 };
 
 struct SweepResult {
