@@ -219,6 +219,10 @@ std::string checkEvent(const Event& e, const TraceMeta& meta, std::size_t nStrin
         if (!inProcs(e.obj)) return "kill request names process " + std::to_string(e.obj) + ", not in the process table";
         if (e.a > 64) return "signal " + std::to_string(e.a) + " out of range";
         break;
+    case EventKind::MachineLoad:
+        if (e.obj < 0 || e.obj > kMaxCores) return "machine load over " + std::to_string(e.obj) + " cores: out of range";
+        if (e.a > e.b || e.b > static_cast<std::uint64_t>(INT64_MAX)) return "machine load out of range";
+        break;
     case EventKind::Lost:
         if (!inProcs(e.obj)) return "lost events of process " + std::to_string(e.obj) + ", not in the process table";
         if (e.a > kMaxTimeNs) return "lost event count out of range";

@@ -4,6 +4,7 @@
 #include "parviz/machine_load.hpp"
 #include "parviz/recorder.hpp"
 #include "parviz/stats.hpp"
+#include "parviz/trace_io.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -109,6 +110,11 @@ TEST_CASE("a finished run records the machine's load in its trace and its stats 
     CHECK(m->cores == affinityCount());
     CHECK(m->spanNs >= 140'000'000);
     CHECK(m->spanNs < 5'000'000'000);
+    // A saved run keeps it.
+    auto back = machineLoadOf(*deserializeTrace(serializeTrace(*trace), "saved"));
+    REQUIRE(back);
+    CHECK(back->otherNs == m->otherNs);
+    CHECK(back->coreNs == m->coreNs);
     const RunStats st = computeStats(*trace);
     if (m->preciseIdle) {
         REQUIRE(st.machine.otherShare);
