@@ -7,6 +7,7 @@
 //   parviz list         -> the built-in scenarios
 //   parviz run ...      -> a headless run with the tutorial's output and a summary
 //   parviz export-python ... -> the scenario as a runnable Python program
+//   parviz sweep ...    -> one pool scenario over several pool sizes, compared
 #include "cli/commands.hpp"
 
 #include "parviz/runtime.hpp"
@@ -53,6 +54,7 @@ int main(int argc, char** argv) {
         if (cmd == "list") return parviz::cli::listCommand(rest);
         if (cmd == "run") return parviz::cli::runCommand(rest);
         if (cmd == "export-python") return parviz::cli::exportPythonCommand(rest);
+        if (cmd == "sweep") return parviz::cli::sweepCommand(rest);
         if (cmd == "--help" || cmd == "-h" || cmd == "help") {
             std::fputs(parviz::cli::mainUsage(), stdout);
             return 0;

@@ -10,6 +10,7 @@ namespace parviz::cli {
 int listCommand(const std::vector<std::string>& args);
 int runCommand(const std::vector<std::string>& args);
 int exportPythonCommand(const std::vector<std::string>& args);   // export_python_command.cpp
+int sweepCommand(const std::vector<std::string>& args);
 
 // The top-level usage text (`parviz --help`).
 const char* mainUsage() noexcept;

@@ -31,6 +31,8 @@ const char* mainUsage() noexcept {
            "  run NAME|FILE        run a scenario in the terminal (parviz run --help)\n"
            "  export-python NAME|FILE\n"
            "                       print the scenario as a runnable Python program\n"
+           "  sweep NAME|FILE      run a pool scenario over several pool sizes and compare\n"
+           "                       (parviz sweep --help)\n"
            "  --help, --version\n";
 }
 

@@ -12,6 +12,7 @@
 
 #include "parviz/arena.hpp"
 #include "parviz/core_monitor.hpp"
+#include "parviz/machine_load.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -20,6 +21,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <sched.h>
 #include <thread>
 #include <unistd.h>
@@ -132,6 +134,8 @@ struct Recorder::Impl {
     std::mutex mutex;                       // guards everything below
     std::vector<Source> sources;            // indexed by ProcId
     std::unique_ptr<CoreMonitor> monitor;
+    // Other processes' share of the cores over the run (RunStart -> RunEnd).
+    std::optional<MachineLoadMeter> machine;
     // Collected, not yet behind the watermark: one per source (indexed by
     // ProcId), plus the core monitor's last.
     std::vector<Pending> pending;
@@ -352,6 +356,7 @@ Recorder::Recorder(RecorderOptions opts) : m_impl(std::make_unique<Impl>()) {
     });
     im.noteCoreSourceLocked();
 
+    im.machine.emplace();
     im.parentRing->emitAt(traceNow(), EventKind::RunStart, 0,
                           static_cast<std::uint64_t>(usable), static_cast<std::uint64_t>(total));
     setCurrentRing(im.parentRing);
@@ -477,6 +482,12 @@ void Recorder::finish() {
     im.passLocked(false);   // make room: RunEnd must not be the event a full ring drops
     {
         NoWriterWait noWait;   // no Collector runs any more: a pass is the only way to make room
+        // The run's processes are reaped by now (Run joins them first), so their
+        // CPU time is in the meter's own-time reading.
+        if (auto load = im.machine ? im.machine->finish() : std::nullopt) {
+            const Event e = machineLoadEvent(0, *load);
+            im.parentRing->emit(e.kind, e.obj, e.a, e.b, e.flags);
+        }
         im.parentRing->emit(EventKind::RunEnd);
     }
     if (im.monitor)

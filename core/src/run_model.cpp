@@ -364,6 +364,7 @@ void RunModel::consume(const Trace& trace, std::size_t idx) {
     case EventKind::Note: m_notes.push_back(ref); break;
     case EventKind::RunStart: if (m_runStartT == kNever) m_runStartT = e.t; break;
     case EventKind::RunEnd: m_runEndT = e.t; break;
+    case EventKind::MachineLoad: m_machineLoad = ref; break;
     case EventKind::Lost:
         m_losses.push_back({e.t, static_cast<ProcId>(std::clamp<std::int32_t>(e.obj, 0, kNoProc - 1)), e.a,
                             e.flags == 1});

@@ -219,6 +219,8 @@ RunStats computeStats(const RunModel& m, const Trace& tr, std::optional<std::int
     }
     s.lostEvents = m.lostEvents(cut);
     for (Failure& f : describeFailures(m, tr, cut)) s.failures.push_back(std::move(f.text));
+    if (const TimedEventRef ml = m.machineLoad(); ml.index != UINT32_MAX && ml.t <= cut)
+        s.machine = judgeMachineLoad(machineLoadFromEvent(tr[ml.index]));
     return s;
 }
 
@@ -303,6 +305,8 @@ std::string statsToJson(const RunStats& s) {
         cores.push_back({{"core", c.core}, {"workers_on_cpu_s", sec(c.workersOnCpuNs)}, {"utilisation", c.utilisation},
                          {"other_share", c.otherShare ? json(*c.otherShare) : json(nullptr)}});
     j["cores"] = cores;
+    j["machine"] = {{"other_share", s.machine.otherShare ? json(*s.machine.otherShare) : json(nullptr)},
+                    {"busy", s.machine.busy ? json(*s.machine.busy) : json(nullptr)}};
     j["lost_events"] = s.lostEvents;
     j["clamped_events"] = s.clampedEvents;
     j["failures"] = s.failures;
@@ -352,6 +356,7 @@ std::string formatSummary(const RunStats& s) {
     if (s.usableCores && s.totalCores && s.usableCores != s.totalCores)
         o << " (" << s.usableCores << " of " << s.totalCores << " cores usable)";
     o << "\n";
+    if (s.finished) o << "  " << describeBusy(s.machine) << "\n";
     if (s.lostEvents) o << "  lost events: " << s.lostEvents << "\n";
     if (!s.failures.empty()) {
         o << "\nFailures:\n";

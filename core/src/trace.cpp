@@ -42,6 +42,7 @@ const char* toString(EventKind k) noexcept {
     case EventKind::Lost: return "Lost";
     case EventKind::Note: return "Note";
     case EventKind::WriterWait: return "WriterWait";
+    case EventKind::MachineLoad: return "MachineLoad";
     }
     return "?";
 }

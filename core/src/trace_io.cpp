@@ -219,6 +219,10 @@ std::string checkEvent(const Event& e, const TraceMeta& meta, std::size_t nStrin
         if (!inProcs(e.obj)) return "kill request names process " + std::to_string(e.obj) + ", not in the process table";
         if (e.a > 64) return "signal " + std::to_string(e.a) + " out of range";
         break;
+    case EventKind::MachineLoad:
+        if (e.obj < 0 || e.obj > kMaxCores) return "machine load over " + std::to_string(e.obj) + " cores: out of range";
+        if (e.a > e.b || e.b > static_cast<std::uint64_t>(INT64_MAX)) return "machine load out of range";
+        break;
     case EventKind::Lost:
         if (!inProcs(e.obj)) return "lost events of process " + std::to_string(e.obj) + ", not in the process table";
         if (e.a > kMaxTimeNs) return "lost event count out of range";
@@ -328,7 +332,9 @@ std::shared_ptr<Trace> deserializeTrace(const std::string& d, const std::string&
         e.b = r.get<std::uint64_t>("event");
         std::string at = "event " + std::to_string(i) + ": ";
         // Each format knows the kinds up to its last one (event.hpp adds kinds at the end).
-        const EventKind lastKind = version >= 3 ? EventKind::TaskChunk : EventKind::WriterWait;
+        const EventKind lastKind = version >= 4   ? EventKind::MachineLoad
+                                   : version >= 3 ? EventKind::TaskChunk
+                                                  : EventKind::WriterWait;
         if (kind < static_cast<std::uint8_t>(EventKind::ProcStart) || kind > static_cast<std::uint8_t>(lastKind))
             fail(at + "unknown event kind " + std::to_string(kind));
         e.kind = static_cast<EventKind>(kind);

@@ -141,6 +141,10 @@ TEST_CASE("every built-in scenario exported to Python prints, per process, what 
     SECTION("job-queue") { compareBothWays("job-queue", flags, false); }
     SECTION("pool") { compareBothWays("pool", flags, true); }
     SECTION("pool-cpu") { compareBothWays("pool-cpu", flags, true); }
+    // Equal (pool-sizes) and repeated (pool-uneven) durations: which worker
+    // takes which chunk at a tie is a race, so compare all workers' lines.
+    SECTION("pool-sizes") { compareBothWays("pool-sizes", flags, false); }
+    SECTION("pool-uneven") { compareBothWays("pool-uneven", flags, false); }
 }
 
 TEST_CASE("the list of built-ins the export test covers is parviz list's", "[cli][export-python]") {
@@ -151,7 +155,8 @@ TEST_CASE("the list of built-ins the export test covers is parviz list's", "[cli
     std::string line;
     while (std::getline(in, line))
         if (!line.empty()) names.push_back(line.substr(0, line.find(' ')));
-    CHECK(names == std::vector<std::string>{"cpu-count", "job-queue", "lock", "pool", "pool-cpu", "process", "queue"});
+    CHECK(names == std::vector<std::string>{"cpu-count", "job-queue", "lock", "pool", "pool-cpu", "pool-sizes",
+                                            "pool-uneven", "process", "queue"});
 }
 
 TEST_CASE("a user's scenario files and the run flags export to programs that print what parviz run prints",

@@ -262,7 +262,7 @@ TEST_CASE("parviz list names every built-in scenario with a description", "[cli]
     INFO(describe(r));
     REQUIRE(r.exitCode == 0);
     auto lines = normalizedLines(r.out);
-    for (std::string n : {"cpu-count", "process", "queue", "lock", "job-queue", "pool", "pool-cpu"}) {
+    for (std::string n : {"cpu-count", "process", "queue", "lock", "job-queue", "pool", "pool-cpu", "pool-sizes", "pool-uneven"}) {
         INFO(n);
         bool found = false;
         for (const auto& l : lines) found = found || (l.starts_with(n + " ") && l.size() > n.size() + 3);
@@ -272,7 +272,7 @@ TEST_CASE("parviz list names every built-in scenario with a description", "[cli]
 
 TEST_CASE("every command answers --help and the program its --version", "[cli]") {
     for (auto args : std::vector<std::vector<std::string>>{{"--help"}, {"list", "--help"}, {"run", "--help"},
-                                                           {"--version"}}) {
+                                                           {"sweep", "--help"}, {"--version"}}) {
         auto r = runParviz(args);
         INFO(describe(r));
         CHECK(r.exitCode == 0);

@@ -51,9 +51,9 @@ bool sameScenario(const Scenario& a, const Scenario& b) {
 
 } // namespace
 
-TEST_CASE("the seven built-in scenarios are found and each loads with a title, a description and a listing", "[scenario]") {
+TEST_CASE("the nine built-in scenarios are found and each loads with a title, a description and a listing", "[scenario]") {
     auto names = builtinScenarioNames();
-    std::vector<std::string> expected = {"cpu-count", "job-queue", "lock", "pool", "pool-cpu", "process", "queue"};
+    std::vector<std::string> expected = {"cpu-count", "job-queue", "lock", "pool", "pool-cpu", "pool-sizes", "pool-uneven", "process", "queue"};
     for (const auto& e : expected) CHECK(std::find(names.begin(), names.end(), e) != names.end());
     for (const auto& n : names) {
         INFO(n);

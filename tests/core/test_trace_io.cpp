@@ -110,14 +110,14 @@ TEST_CASE("a well-sealed file with impossible contents is refused field by field
     const std::size_t n = tr->size();
     SECTION("a newer or an older format") {
         std::string d = full;
-        // Format 3 added the TaskChunk event kind: the next one is the newer format.
-        static_assert(kTraceFileVersion == 3);
-        d[9] = 4;
+        // Format 4 added the MachineLoad event kind: the next one is the newer format.
+        static_assert(kTraceFileVersion == 4);
+        d[9] = 5;
         reseal(d);
-        CHECK(loadError(d) == "run.pvz: written by a newer parviz (format 4); this parviz reads formats 1 to 3");
+        CHECK(loadError(d) == "run.pvz: written by a newer parviz (format 5); this parviz reads formats 1 to 4");
         d[9] = 0;
         reseal(d);
-        CHECK(loadError(d) == "run.pvz: written by an older parviz (format 0); this parviz reads formats 1 to 3");
+        CHECK(loadError(d) == "run.pvz: written by an older parviz (format 0); this parviz reads formats 1 to 4");
     }
     SECTION("an event kind newer than the file's format") {
         std::string d = full;

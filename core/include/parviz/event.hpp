@@ -71,6 +71,10 @@ enum class EventKind : std::uint8_t {
                     // map call (input order, from 0), a = index of its first task, b = task count.
                     // The TaskStarts that follow on that process with an index in [a, a + b) came
                     // from it. Saved-run format 3.
+    MachineLoad,    // once, just before RunEnd (the Recorder, machine_load.hpp): obj = usable cores
+                    // measured, a = ns of their time other processes (not parviz's own) took during
+                    // the run, b = ns of their time in all (cores x span); flags bit 0 = idle
+                    // measured exactly (cpuidle). Saved-run format 4.
 };
 
 // Fixed-size, trivially copyable: written with no allocation, lock or formatting.

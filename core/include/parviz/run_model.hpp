@@ -273,6 +273,9 @@ public:
     std::uint64_t lostTexts(std::int64_t cut = kOpenEnd) const noexcept;
     std::int64_t runStartT() const noexcept { return m_runStartT; }   // kNever if unseen
     std::int64_t runEndT() const noexcept { return m_runEndT; }       // kNever if unseen
+    // The run's MachineLoad event (other processes' share of the cores,
+    // machine_load.hpp), written just before RunEnd; index UINT32_MAX if unseen.
+    TimedEventRef machineLoad() const noexcept { return m_machineLoad; }
 
 private:
     struct ProcCursor;   // per-process incremental state (defined in run_model.cpp)
@@ -316,6 +319,7 @@ private:
     std::vector<ChunkRecord> m_chunks;
     std::uint64_t m_writerWaitNs = 0, m_writerWaits = 0;
     std::int64_t m_runStartT = kNever, m_runEndT = kNever;
+    TimedEventRef m_machineLoad{kNever, UINT32_MAX};
 
 public:
     RunModel();

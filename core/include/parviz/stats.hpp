@@ -21,6 +21,7 @@
 //   (RunStart to RunEnd or the cursor, unpaused); its other-process share: the
 //   busy fraction from CoreLoad samples minus what the workers used in the
 //   same windows.
+#include "parviz/machine_load.hpp"
 #include "parviz/run_model.hpp"
 #include "parviz/trace.hpp"
 
@@ -92,6 +93,9 @@ struct RunStats {
     std::uint64_t lostEvents = 0;       // sum of Lost events
     std::uint64_t clampedEvents = 0;    // out-of-order events the trace clamped
     std::vector<std::string> failures;  // describeFailures(): one line per failure, losses last
+    // Other processes' share of the usable cores over the whole run and the
+    // busy flag (machine_load.hpp); unknown until the run's MachineLoad event.
+    BusyVerdict machine;
 };
 
 // Wall time in [t0, t1] (absolute, the Event::t clock) minus the paused

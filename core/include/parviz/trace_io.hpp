@@ -25,6 +25,7 @@
 //   1  the first saved runs
 //   2  meta gains "incomplete" (an interrupted run); format 1 files still open
 //   3  the TaskChunk event kind; format 1 and 2 files still open
+//   4  the MachineLoad event kind (other processes' share of the cores); 1-3 still open
 // A file of an older format that cannot be read any more is refused with
 // "written by an older parviz (format N)"; a newer one with "written by a
 // newer parviz (format N)".
@@ -36,7 +37,7 @@
 
 namespace parviz {
 
-inline constexpr std::uint32_t kTraceFileVersion = 3;
+inline constexpr std::uint32_t kTraceFileVersion = 4;
 // The oldest format this parviz still reads.
 inline constexpr std::uint32_t kOldestTraceFileVersion = 1;
 // loadTrace reads only regular files of at most this size (1 GiB).

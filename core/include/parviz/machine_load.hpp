@@ -1,0 +1,98 @@
+#pragma once
+// Other processes' share of the cores during a run: was the machine ours?
+//
+// A timing only teaches something if the run had the cores to itself. The
+// MachineLoadMeter takes two readings, one when a run starts and one when it
+// ends, and measures how much of the usable cores' time went to processes that
+// are not parviz's own:
+//
+//   busy  = sum over the usable cores of (wall span - idle time of the core)
+//   own   = CPU time of this process (every thread: controller, Collector,
+//           window) + CPU time of the children reaped in the window (the
+//           workers) + CPU time of the fork server
+//   other = max(0, busy - own);  other share = other / (cores x span)
+//
+// Idle time comes from the kernel's cpuidle counters (microseconds, per core)
+// when they exist and agree with /proc/stat, else from /proc/stat's idle +
+// iowait (USER_HZ ticks, 10 ms). Own time comes from CLOCK_PROCESS_CPUTIME_ID,
+// getrusage(RUSAGE_CHILDREN) and /proc/<fork server>/schedstat, all in
+// nanoseconds of the scheduler's own accounting: exact, unlike the /proc
+// sampling of the core lanes. Time the hypervisor stole from our virtual
+// cores counts as "other" (another tenant took it): it slows a run as much.
+//
+// The Recorder writes the result into the trace as one MachineLoad event just
+// before RunEnd (event.hpp), so saved runs keep it and every reader (summary,
+// sweep, window) judges it the same way with judgeMachineLoad().
+#include "parviz/event.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace parviz {
+
+class Trace;
+
+struct MachineLoad {
+    int cores = 0;                 // usable cores measured (this process's affinity)
+    std::int64_t spanNs = 0;       // wall time between the two readings
+    std::int64_t coreNs = 0;       // cores x spanNs: the cores' time available
+    std::int64_t busyNs = 0;       // the cores' non-idle time, any process (0 when only read back)
+    std::int64_t ownNs = 0;        // parviz's own CPU time in the window (0 when only read back)
+    std::int64_t otherNs = 0;      // max(0, busyNs - ownNs)
+    bool preciseIdle = false;      // idle from cpuidle (us), not /proc/stat ticks (10 ms)
+};
+
+// Above this share of the cores' time taken by other processes, a run's
+// timings are not comparable (issue 9: 10 %).
+inline constexpr double kBusyThreshold = 0.10;
+// Shortest run span that can be judged: the two readings must be fine enough
+// that their rounding stays well under the threshold (cpuidle: microseconds;
+// /proc/stat: 10 ms ticks per core and reading, so 1 s keeps it under 2 %).
+inline constexpr std::int64_t kMinJudgedSpanPreciseNs = 100'000'000;
+inline constexpr std::int64_t kMinJudgedSpanTicksNs = 1'000'000'000;
+
+struct BusyVerdict {
+    std::optional<double> otherShare;   // 0..1; nullopt: not measured or too short to judge
+    std::optional<bool> busy;           // nullopt: unknown
+};
+
+// Pure: the verdict for one measurement (unknown when cores or span are 0, or
+// the span is shorter than the minimum for its idle source).
+BusyVerdict judgeMachineLoad(const MachineLoad& m) noexcept;
+// "machine busy: other processes took 34 % of the cores; timings not comparable",
+// "busy: unknown (too short to judge)" or "machine quiet: other processes took 2 % of the cores".
+std::string describeBusy(const BusyVerdict& v);
+
+// Event encoding (EventKind::MachineLoad): obj = cores, a = otherNs, b = coreNs,
+// flags bit 0 = preciseIdle. spanNs is coreNs / cores.
+Event machineLoadEvent(std::int64_t t, const MachineLoad& m) noexcept;
+MachineLoad machineLoadFromEvent(const Event& e) noexcept;
+// The run's measurement: its last MachineLoad event, nullopt when it has none
+// (an unfinished run, or one saved before parviz measured it).
+std::optional<MachineLoad> machineLoadOf(const Trace& trace);
+
+// Two readings of the OS counters. Not thread-safe; construct it on the
+// thread that will call finish() or anywhere, the readings are process-wide.
+class MachineLoadMeter {
+public:
+    MachineLoadMeter();                 // the first reading, now
+    // The second reading: the load over [construction, now]. nullopt when the
+    // counters cannot be read (no /proc/stat). Can be called more than once.
+    std::optional<MachineLoad> finish() const;
+
+private:
+    struct Reading {
+        std::int64_t t = 0;
+        std::int64_t ownNs = 0;
+        std::int64_t statIdleNs = 0;      // summed over the measured cores
+        std::int64_t cpuidleNs = -1;      // -1: not available on every measured core
+        bool ok = false;
+    };
+    static Reading read(const std::vector<int>& cores);
+    std::vector<int> m_cores;             // the usable cores at construction
+    Reading m_start;
+};
+
+} // namespace parviz

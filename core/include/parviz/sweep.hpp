@@ -1,0 +1,125 @@
+#pragma once
+// Sweeps: one pool scenario run for real over several pool sizes, work kinds
+// and chunksizes, one run after another (each has the machine to itself), and
+// the table that compares them: measured against predicted makespan, speedup
+// over the 1-worker run and over the sequential sum, efficiency, the Amdahl
+// fit, and other processes' share of the cores with the busy flag.
+//
+// Used by `parviz sweep` (docs/sweep-json.md for the JSON, docs/sweep-model.md
+// for the model). The derived numbers are a pure function of the attempts
+// (deriveSweep), so they are tested without running anything.
+#include "parviz/machine_load.hpp"
+#include "parviz/predict.hpp"
+#include "parviz/recorder.hpp"
+#include "parviz/scenario.hpp"
+
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace parviz {
+
+struct SweepPlan {
+    std::vector<int> workers = {1, 2, 4, 8};               // each 1..kMaxWorkers, no duplicates
+    std::vector<WorkKind> works = {WorkKind::Sleep, WorkKind::Cpu};
+    std::vector<std::optional<std::size_t>> chunksizes = {std::nullopt};   // nullopt: CPython's default
+    int repeat = 1;                                        // runs kept per configuration, 1..kMaxSweepRepeat
+    int retries = 2;                                       // extra attempts of a busy run, 0..kMaxSweepRetries
+    std::optional<double> timeScale;                       // overrides the scenario's
+    CorePref cores = CorePref::Auto;
+    std::string saveRunsDir;                               // "" = do not save the runs
+};
+
+inline constexpr int kMaxSweepRepeat = 100;
+inline constexpr int kMaxSweepRetries = 10;
+
+// One real run of one configuration.
+struct SweepAttempt {
+    int repeat = 1;                 // 1-based
+    int attempt = 1;                // 1-based, within its repeat
+    double makespanS = 0;           // real seconds
+    double sequentialS = 0;         // the tasks' nominal durations, real seconds
+    BusyVerdict machine;
+    bool kept = false;              // its makespan is one of the row's
+    std::string savedAs;            // the saved run's path, "" when not saved
+};
+
+// One configuration: workers x work x chunksize.
+struct SweepRow {
+    int workers = 1;
+    WorkKind work = WorkKind::Sleep;
+    std::optional<std::size_t> chunksize;   // as asked (nullopt: CPython's default)
+    std::size_t chunksizeUsed = 0;          // the chunksize the pool really used
+    std::vector<SweepAttempt> attempts;     // in run order
+    // Derived (deriveSweep): over the kept attempts.
+    double makespanS = 0, makespanMinS = 0, makespanMaxS = 0;   // median, min, max
+    double predictedS = 0;                  // predictPoolMakespan x time scale
+    double sequentialS = 0;
+    std::optional<double> speedupVs1;       // the 1-worker row's median / this median
+    double speedupVsSequential = 0;         // sequential / median
+    std::optional<double> efficiency;       // speedupVs1 / workers
+    std::optional<double> otherShare;       // the largest among the kept attempts'
+    std::optional<bool> busy;               // true if a kept attempt is busy; null if one is unknown
+};
+
+struct SweepFit {
+    WorkKind work = WorkKind::Cpu;
+    std::optional<std::size_t> chunksize;
+    AmdahlFit fit;             // over the points not flagged busy
+    int busyLeftOut = 0;       // points within the cores left out because they (or the 1-worker run) were busy
+};
+
+struct SweepResult {
+    std::string scenario, title;
+    std::size_t tasks = 0;
+    double timeScale = 1;
+    int usableCores = 1, totalCores = 1;
+    int repeat = 1, retries = 2;
+    std::vector<SweepRow> rows;        // work, then chunksize, then workers, in the plan's order
+    std::vector<SweepFit> fits;        // one per cpu (work, chunksize)
+    double wallS = 0;                  // the whole sweep, real seconds
+};
+
+struct SweepError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+// Throws ScenarioError (exit 2) when the scenario is not a pool or the plan
+// is out of its limits (the message names the field).
+void validateSweep(const Scenario& s, const SweepPlan& plan);
+
+// What the progress callback is told: before each attempt (done = false) and
+// after it (done = true, with its verdict).
+struct SweepProgress {
+    int index = 0, total = 0;   // 1-based configuration number, configurations in all
+    const SweepRow* row = nullptr;
+    int repeat = 1, attempt = 1;
+    bool done = false;
+    const SweepAttempt* result = nullptr;   // when done
+};
+
+// Runs every configuration for real, one after another. Each repeat is tried
+// up to 1 + retries times while the machine is busy (judgeMachineLoad): the
+// first attempt that is not flagged busy is kept, else the least busy one.
+// Throws SweepError when a run fails (a task raised, a worker died) or a run
+// cannot be saved; ScenarioError for a bad scenario or plan.
+SweepResult runSweep(const Scenario& s, const SweepPlan& plan,
+                     const std::function<void(const SweepProgress&)>& progress = {});
+
+// Fills every row's derived fields and the fits from the rows' attempts and
+// predictions. Pure; runSweep calls it.
+void deriveSweep(SweepResult& r);
+
+// ---- reports (sweep_report.cpp) -------------------------------------------------
+// The terminal tables: one per work kind, then the fits and the busy notes.
+std::string formatSweep(const SweepResult& r);
+// The --json document, schema "parviz-sweep/1" (docs/sweep-json.md).
+std::string sweepToJson(const SweepResult& r);
+// The --csv file: a header line, then one line per row.
+std::string sweepToCsv(const SweepResult& r);
+// "auto" or the number.
+std::string chunksizeLabel(std::optional<std::size_t> c);
+
+} // namespace parviz

@@ -1,0 +1,62 @@
+// The pure half of machine_load.hpp: judging a measurement, its words, and
+// its encoding as a trace event. The OS readings are in machine_load_posix.cpp.
+#include "parviz/machine_load.hpp"
+#include "parviz/trace.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace parviz {
+
+BusyVerdict judgeMachineLoad(const MachineLoad& m) noexcept {
+    BusyVerdict v;
+    if (m.cores <= 0 || m.coreNs <= 0) return v;
+    const std::int64_t minSpan = m.preciseIdle ? kMinJudgedSpanPreciseNs : kMinJudgedSpanTicksNs;
+    if (m.spanNs < minSpan) return v;
+    const double share = std::clamp(static_cast<double>(m.otherNs) / static_cast<double>(m.coreNs), 0.0, 1.0);
+    v.otherShare = share;
+    v.busy = share > kBusyThreshold;
+    return v;
+}
+
+std::string describeBusy(const BusyVerdict& v) {
+    if (!v.busy || !v.otherShare) return "busy: unknown (too short to judge)";
+    char buf[160];
+    const int pct = static_cast<int>(std::lround(*v.otherShare * 100));
+    if (*v.busy)
+        std::snprintf(buf, sizeof buf,
+                      "machine busy: other processes took %d %% of the cores; timings not comparable", pct);
+    else
+        std::snprintf(buf, sizeof buf, "machine quiet: other processes took %d %% of the cores", pct);
+    return buf;
+}
+
+Event machineLoadEvent(std::int64_t t, const MachineLoad& m) noexcept {
+    return Event{t,
+                 kParentProc,
+                 EventKind::MachineLoad,
+                 static_cast<std::uint8_t>(m.preciseIdle ? 1 : 0),
+                 m.cores,
+                 static_cast<std::uint64_t>(std::max<std::int64_t>(0, m.otherNs)),
+                 static_cast<std::uint64_t>(std::max<std::int64_t>(0, m.coreNs))};
+}
+
+MachineLoad machineLoadFromEvent(const Event& e) noexcept {
+    MachineLoad m;
+    m.cores = std::max(0, e.obj);
+    m.otherNs = static_cast<std::int64_t>(std::min<std::uint64_t>(e.a, INT64_MAX));
+    m.coreNs = static_cast<std::int64_t>(std::min<std::uint64_t>(e.b, INT64_MAX));
+    m.spanNs = m.cores > 0 ? m.coreNs / m.cores : 0;
+    m.preciseIdle = (e.flags & 1) != 0;
+    return m;
+}
+
+std::optional<MachineLoad> machineLoadOf(const Trace& trace) {
+    // It is written just before RunEnd: search from the end.
+    for (std::size_t i = trace.size(); i-- > 0;)
+        if (trace[i].kind == EventKind::MachineLoad) return machineLoadFromEvent(trace[i]);
+    return std::nullopt;
+}
+
+} // namespace parviz

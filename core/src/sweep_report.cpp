@@ -1,0 +1,214 @@
+// The sweep's reports (sweep.hpp): terminal tables, --json, --csv.
+#include "parviz/sweep.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+namespace parviz {
+
+std::string chunksizeLabel(std::optional<std::size_t> c) { return c ? std::to_string(*c) : "auto"; }
+
+namespace {
+
+std::string fmt(const char* f, double v) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, f, v);
+    return buf;
+}
+std::string secs(double s) { return fmt(s < 10 ? "%.3f s" : "%.2f s", s); }
+std::string pct(double x) { return std::to_string(static_cast<int>(std::lround(x * 100))) + " %"; }
+std::string times(std::optional<double> x) { return x ? fmt("%.2fx", *x) : "-"; }
+
+// Columns left-aligned, except those marked in `right`.
+std::string table(const std::vector<std::vector<std::string>>& rows, const std::vector<bool>& right) {
+    std::vector<std::size_t> width;
+    for (const auto& r : rows)
+        for (std::size_t c = 0; c < r.size(); ++c) {
+            if (width.size() <= c) width.push_back(0);
+            width[c] = std::max(width[c], r[c].size());
+        }
+    std::string out;
+    for (const auto& r : rows) {
+        std::string line = "  ";
+        for (std::size_t c = 0; c < r.size(); ++c) {
+            const std::string pad(width[c] - r[c].size(), ' ');
+            const bool rt = c < right.size() && right[c];
+            line += rt ? pad + r[c] : r[c] + pad;
+            if (c + 1 < r.size()) line += "  ";
+        }
+        while (!line.empty() && line.back() == ' ') line.pop_back();
+        out += line + "\n";
+    }
+    return out;
+}
+
+// "1", or "2 of 2 (discarded: 34 %)" when a busy attempt was run again;
+// with repeats, one entry per repeat that needed more than one attempt.
+std::string attemptsText(const SweepRow& row) {
+    std::string out;
+    for (int rep = 1;; ++rep) {
+        std::vector<const SweepAttempt*> as;
+        for (const auto& a : row.attempts)
+            if (a.repeat == rep) as.push_back(&a);
+        if (as.empty()) break;
+        if (as.size() == 1) continue;
+        std::string part;
+        int kept = 0;
+        std::string discarded;
+        for (const SweepAttempt* a : as) {
+            if (a->kept) kept = a->attempt;
+            else discarded += (discarded.empty() ? "" : ", ") + (a->machine.otherShare ? pct(*a->machine.otherShare) : "?");
+        }
+        part = (row.attempts.back().repeat > 1 ? "repeat " + std::to_string(rep) + ": " : "") + "kept " +
+               std::to_string(kept) + " of " + std::to_string(as.size()) + " (discarded: " + discarded + ")";
+        out += (out.empty() ? "" : "; ") + part;
+    }
+    return out.empty() ? "1" : out;
+}
+
+std::string busyMark(const SweepRow& row) {
+    if (row.busy == true) return "BUSY";
+    if (!row.busy) return "unknown";
+    return "";
+}
+
+std::string workTable(const SweepResult& r, WorkKind w) {
+    const bool spread = r.repeat > 1;
+    std::vector<std::string> head = {"workers", "chunksize", "makespan"};
+    if (spread) head.push_back("min-max");
+    for (const char* h : {"predicted", "speedup vs 1", "vs sequential", "efficiency", "other procs", "busy", "attempts"})
+        head.push_back(h);
+    std::vector<std::vector<std::string>> rows = {head};
+    for (const SweepRow& row : r.rows) {
+        if (row.work != w) continue;
+        std::vector<std::string> line = {std::to_string(row.workers),
+                                         row.chunksize ? std::to_string(*row.chunksize)
+                                                       : "auto (" + std::to_string(row.chunksizeUsed) + ")",
+                                         secs(row.makespanS)};
+        if (spread) line.push_back(fmt("%.3f", row.makespanMinS) + "-" + fmt("%.3f", row.makespanMaxS));
+        line.push_back(secs(row.predictedS));
+        line.push_back(times(row.speedupVs1));
+        line.push_back(times(row.speedupVsSequential));
+        line.push_back(row.efficiency ? pct(*row.efficiency) : "-");
+        line.push_back(row.otherShare ? pct(*row.otherShare) : "-");
+        line.push_back(busyMark(row));
+        line.push_back(attemptsText(row));
+        rows.push_back(line);
+    }
+    std::vector<bool> right = {true, false, true};
+    if (spread) right.push_back(true);
+    for (bool b : {true, true, true, true, true}) right.push_back(b);
+    return table(rows, right);
+}
+
+std::string fitLine(const SweepResult& r, const SweepFit& f) {
+    std::string out = "Amdahl fit, cpu work, chunksize " + chunksizeLabel(f.chunksize) + ": ";
+    const std::string leftOut = f.busyLeftOut ? "; " + std::to_string(f.busyLeftOut) +
+                                                    (f.busyLeftOut == 1 ? " busy point" : " busy points") + " left out"
+                                              : "";
+    if (!f.fit.serialFraction)
+        return out + "none (it needs a 1-worker run and one with 2 to " + std::to_string(r.usableCores) +
+               " workers, not flagged busy; more workers than cores is oversubscription, not a serial fraction" +
+               leftOut + ")\n";
+    out += "serial fraction " + fmt("%.3f", *f.fit.serialFraction) + ", from " + std::to_string(f.fit.points) +
+           (f.fit.points == 1 ? " point" : " points") + " (only 2 to " + std::to_string(r.usableCores) +
+           " workers count: " + std::to_string(r.usableCores) + " usable cores)";
+    if (f.fit.points == 1) out += "; one point fixes it exactly, it does not test the law";
+    return out + leftOut + "\n";
+}
+
+} // namespace
+
+std::string formatSweep(const SweepResult& r) {
+    std::ostringstream o;
+    o << "Sweep of " << r.scenario << " (" << r.tasks << " tasks, time scale " << fmt("%g", r.timeScale) << ", "
+      << r.usableCores << " usable cores";
+    if (r.totalCores != r.usableCores) o << " of " << r.totalCores;
+    o << ", " << r.repeat << (r.repeat == 1 ? " run" : " runs") << " kept per configuration)\n";
+    for (WorkKind w : {WorkKind::Sleep, WorkKind::Cpu}) {
+        if (std::none_of(r.rows.begin(), r.rows.end(), [&](const SweepRow& x) { return x.work == w; })) continue;
+        o << "\n" << toString(w) << " work\n" << workTable(r, w);
+    }
+    o << "\n";
+    for (const SweepFit& f : r.fits) o << fitLine(r, f);
+    o << "predicted: CPython's chunking, chunks to the first free worker; cpu work at least its total CPU time / "
+      << r.usableCores << " cores (docs/sweep-model.md)\n";
+    o << "efficiency = speedup vs 1 worker / workers; other procs: the share of the cores other processes took\n";
+    for (const SweepRow& row : r.rows)
+        if (row.busy == true)
+            o << toString(row.work) << ", " << row.workers << (row.workers == 1 ? " worker" : " workers")
+              << ", chunksize " << chunksizeLabel(row.chunksize)
+              << ": " << describeBusy({row.otherShare, true}) << "\n";
+    if (std::any_of(r.rows.begin(), r.rows.end(), [](const SweepRow& x) { return !x.busy; }))
+        o << "busy: unknown = the run was too short to judge (under "
+          << kMinJudgedSpanPreciseNs / 1'000'000 << " ms with exact idle counters, under "
+          << kMinJudgedSpanTicksNs / 1'000'000 << " ms with /proc/stat)\n";
+    o << "sweep took " << fmt("%.1f", r.wallS) << " s\n";
+    return o.str();
+}
+
+std::string sweepToJson(const SweepResult& r) {
+    using nlohmann::json;
+    auto opt = [](const auto& v) { return v ? json(*v) : json(nullptr); };
+    json runs = json::array();
+    for (const SweepRow& row : r.rows) {
+        json attempts = json::array();
+        for (const SweepAttempt& a : row.attempts)
+            attempts.push_back({{"repeat", a.repeat}, {"attempt", a.attempt}, {"makespan_s", a.makespanS},
+                                {"other_share", opt(a.machine.otherShare)}, {"busy", opt(a.machine.busy)},
+                                {"kept", a.kept}, {"saved_as", a.savedAs.empty() ? json(nullptr) : json(a.savedAs)}});
+        runs.push_back({{"workers", row.workers}, {"work", toString(row.work)}, {"chunksize", opt(row.chunksize)},
+                        {"chunksize_used", row.chunksizeUsed}, {"makespan_s", row.makespanS},
+                        {"makespan_min_s", row.makespanMinS}, {"makespan_max_s", row.makespanMaxS},
+                        {"predicted_makespan_s", row.predictedS}, {"sequential_s", row.sequentialS},
+                        {"speedup_vs_1_worker", opt(row.speedupVs1)},
+                        {"speedup_vs_sequential", row.speedupVsSequential}, {"efficiency", opt(row.efficiency)},
+                        {"other_share", opt(row.otherShare)}, {"busy", opt(row.busy)}, {"attempts", attempts}});
+    }
+    json fits = json::array();
+    for (const SweepFit& f : r.fits)
+        fits.push_back({{"work", toString(f.work)}, {"chunksize", opt(f.chunksize)},
+                        {"serial_fraction", opt(f.fit.serialFraction)}, {"points", f.fit.points},
+                        {"busy_points_left_out", f.busyLeftOut}});
+    json j = {{"schema", "parviz-sweep/1"}, {"scenario", r.scenario}, {"title", r.title}, {"tasks", r.tasks},
+              {"time_scale", r.timeScale}, {"usable_cores", r.usableCores}, {"total_cores", r.totalCores},
+              {"repeat", r.repeat}, {"retries", r.retries}, {"busy_threshold", kBusyThreshold},
+              {"wall_s", r.wallS}, {"runs", runs}, {"fits", fits}};
+    return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+namespace {
+std::string csvField(const std::string& s) {
+    if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+    std::string out = "\"";
+    for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return out + "\"";
+}
+std::string num(double v) { return fmt("%.9g", v); }
+std::string num(std::optional<double> v) { return v ? num(*v) : ""; }
+} // namespace
+
+std::string sweepToCsv(const SweepResult& r) {
+    std::string out = "scenario,work,workers,chunksize,chunksize_used,makespan_s,makespan_min_s,makespan_max_s,"
+                      "predicted_makespan_s,sequential_s,speedup_vs_1_worker,speedup_vs_sequential,efficiency,"
+                      "other_share,busy,attempts,discarded_other_shares\n";
+    for (const SweepRow& row : r.rows) {
+        std::string discarded;
+        for (const SweepAttempt& a : row.attempts)
+            if (!a.kept) discarded += (discarded.empty() ? "" : " ") + num(a.machine.otherShare);
+        out += csvField(r.scenario) + "," + toString(row.work) + "," + std::to_string(row.workers) + "," +
+               chunksizeLabel(row.chunksize) + "," + std::to_string(row.chunksizeUsed) + "," + num(row.makespanS) +
+               "," + num(row.makespanMinS) + "," + num(row.makespanMaxS) + "," + num(row.predictedS) + "," +
+               num(row.sequentialS) + "," + num(row.speedupVs1) + "," + num(row.speedupVsSequential) + "," +
+               num(row.efficiency) + "," + num(row.otherShare) + "," +
+               (row.busy ? (*row.busy ? "true" : "false") : "") + "," + std::to_string(row.attempts.size()) + "," +
+               discarded + "\n";
+    }
+    return out;
+}
+
+} // namespace parviz

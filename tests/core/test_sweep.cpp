@@ -1,0 +1,291 @@
+// Sweeps without running anything: CPython's chunking and the greedy schedule
+// against schedules written out by hand, the Amdahl fit against synthetic
+// speedups, the busy verdict, and the table derived from attempts (speedups,
+// efficiency, kept attempts, busy aggregation, JSON fields).
+#include "parviz/predict.hpp"
+#include "parviz/sweep.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+
+using namespace parviz;
+
+namespace {
+
+// (first, count, worker, start, end) of every chunk, for literal comparisons.
+struct C {
+    std::size_t first, count;
+    int worker;
+    double start, end;
+};
+
+void requireSchedule(const PoolSchedule& s, const std::vector<C>& expected, double makespan) {
+    REQUIRE(s.chunks.size() == expected.size());
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+        INFO("chunk " << i);
+        CHECK(s.chunks[i].first == expected[i].first);
+        CHECK(s.chunks[i].count == expected[i].count);
+        CHECK(s.chunks[i].worker == expected[i].worker);
+        CHECK(s.chunks[i].start == Approx(expected[i].start));
+        CHECK(s.chunks[i].end == Approx(expected[i].end));
+    }
+    CHECK(s.makespan == Approx(makespan));
+}
+
+Scenario poolOf(std::vector<double> secs, std::optional<std::size_t> chunksize = {}) {
+    Scenario s;
+    s.name = "synthetic";
+    s.kind = ScenarioKind::Pool;
+    s.chunksize = chunksize;
+    for (std::size_t i = 0; i < secs.size(); ++i) s.tasks.push_back({"T" + std::to_string(i), secs[i], WorkKind::Sleep});
+    return s;
+}
+
+SweepAttempt attempt(double makespan, std::optional<double> share, int repeat = 1, int number = 1) {
+    SweepAttempt a;
+    a.repeat = repeat;
+    a.attempt = number;
+    a.makespanS = makespan;
+    a.sequentialS = 4.0;
+    a.machine.otherShare = share;
+    if (share) a.machine.busy = *share > kBusyThreshold;
+    return a;
+}
+
+SweepRow row(int workers, WorkKind w, std::vector<SweepAttempt> as) {
+    SweepRow r;
+    r.workers = workers;
+    r.work = w;
+    r.attempts = std::move(as);
+    return r;
+}
+
+} // namespace
+
+TEST_CASE("CPython's default chunksize is divmod(n, 4 x processes) rounded up", "[predict]") {
+    CHECK(cpythonChunksize(4, 2) == 1);    // REFERENCE.md: 4 items on 2 workers
+    CHECK(cpythonChunksize(40, 2) == 5);   // REFERENCE.md: 40 items on 2 workers
+    CHECK(cpythonChunksize(16, 1) == 4);
+    CHECK(cpythonChunksize(16, 2) == 2);
+    CHECK(cpythonChunksize(16, 8) == 1);
+    CHECK(cpythonChunksize(28, 2) == 4);   // 28 = 3 x 8 + 4: rounded up
+    CHECK(cpythonChunksize(0, 4) == 0);
+}
+
+TEST_CASE("the tutorial's Pool(2).map is predicted as REFERENCE.md describes it: A on one worker, B C D on the other",
+          "[predict]") {
+    auto s = schedulePoolMap({5, 2, 1, 3}, 2, std::nullopt);
+    CHECK(s.chunksize == 1);
+    requireSchedule(s, {{0, 1, 0, 0, 5}, {1, 1, 1, 0, 2}, {2, 1, 1, 2, 3}, {3, 1, 1, 3, 6}}, 6);
+}
+
+TEST_CASE("workers free at the same time take the next chunks lowest worker first", "[predict]") {
+    auto s = schedulePoolMap({1, 1, 1, 1, 1}, 2, 1);
+    requireSchedule(s, {{0, 1, 0, 0, 1}, {1, 1, 1, 0, 1}, {2, 1, 0, 1, 2}, {3, 1, 1, 1, 2}, {4, 1, 0, 2, 3}}, 3);
+}
+
+TEST_CASE("an explicit chunksize cuts the tasks into chunks run back to back by one worker", "[predict]") {
+    auto s = schedulePoolMap({1, 2, 3, 1, 1, 1, 4}, 2, 3);
+    CHECK(s.chunksize == 3);
+    // Chunk 0 = 1+2+3 on worker 0; chunk 1 = 1+1+1 on worker 1, which is free
+    // first (at 3) and takes the last chunk, the single 4 s task.
+    requireSchedule(s, {{0, 3, 0, 0, 6}, {3, 3, 1, 0, 3}, {6, 1, 1, 3, 7}}, 7);
+}
+
+TEST_CASE("with more workers than chunks the extra workers get nothing and the longest chunk sets the makespan",
+          "[predict]") {
+    auto s = schedulePoolMap({1, 1, 2, 2, 0.5}, 8, 2);
+    requireSchedule(s, {{0, 2, 0, 0, 2}, {2, 2, 1, 0, 4}, {4, 1, 2, 0, 0.5}}, 4);
+}
+
+TEST_CASE("cpu work is predicted no faster than its total CPU time over the usable cores", "[predict]") {
+    Scenario s = poolOf(std::vector<double>(16, 0.25));
+    // 4 workers, chunksize 1: four rounds of 0.25 s = 1 s if each had a core.
+    auto sleep = predictPoolMakespan(s, 4, WorkKind::Sleep, 2);
+    CHECK(sleep.scheduleSeconds == Approx(1.0));
+    CHECK(sleep.cpuBoundSeconds == 0);
+    CHECK(sleep.makespanSeconds == Approx(1.0));
+    // On 2 cores 4 s of CPU take at least 2 s.
+    auto cpu = predictPoolMakespan(s, 4, WorkKind::Cpu, 2);
+    CHECK(cpu.cpuBoundSeconds == Approx(2.0));
+    CHECK(cpu.makespanSeconds == Approx(2.0));
+    // With no more workers than cores the schedule is the bound.
+    CHECK(predictPoolMakespan(s, 2, WorkKind::Cpu, 2).makespanSeconds == Approx(2.0));
+    CHECK(predictPoolMakespan(s, 1, WorkKind::Cpu, 2).makespanSeconds == Approx(4.0));
+}
+
+TEST_CASE("pool-uneven: CPython's default chunksize gives one worker all the long jobs, chunksize 1 closes the tail",
+          "[predict]") {
+    const Scenario s = loadScenario("pool-uneven");
+    Scenario byDefault = s, one = s;
+    byDefault.chunksize.reset();
+    one.chunksize = 1;
+    const auto d = predictPoolMakespan(byDefault, 2, WorkKind::Sleep, 2);
+    const auto c1 = predictPoolMakespan(one, 2, WorkKind::Sleep, 2);
+    CHECK(d.chunksize == 4);
+    CHECK(d.makespanSeconds == Approx(4.0));    // the first chunk: the four 1 s jobs
+    CHECK(c1.makespanSeconds == Approx(3.2));   // 6.4 s of work split evenly
+}
+
+TEST_CASE("the Amdahl fit recovers the serial fraction from exact points and resists one outlier", "[predict]") {
+    for (double s : {0.0, 0.05, 0.1, 0.3, 0.6}) {
+        INFO("s = " << s);
+        std::vector<SpeedupPoint> pts;
+        for (int n = 1; n <= 8; ++n) pts.push_back({n, amdahlSpeedup(s, n)});
+        auto fit = fitAmdahl(pts, 8);
+        REQUIRE(fit.serialFraction);
+        CHECK(std::abs(*fit.serialFraction - s) < 0.01);
+        CHECK(fit.points == 7);   // N = 1 carries no information
+        pts[5].speedup *= 0.75;   // N = 6 came out 25 % slow
+        auto noisy = fitAmdahl(pts, 8);
+        REQUIRE(noisy.serialFraction);
+        CHECK(std::abs(*noisy.serialFraction - s) < 0.05);
+        CHECK(std::abs(*noisy.serialFraction - s) > 0.001);   // the outlier did move it: it was used
+    }
+}
+
+TEST_CASE("the Amdahl fit ignores points beyond the usable cores and says when it has none", "[predict]") {
+    // On 2 cores: 4 and 8 workers show oversubscription, not a serial fraction.
+    std::vector<SpeedupPoint> pts = {{1, 1.0}, {2, amdahlSpeedup(0.2, 2)}, {4, 1.0}, {8, 0.9}};
+    auto fit = fitAmdahl(pts, 2);
+    REQUIRE(fit.serialFraction);
+    CHECK(fit.points == 1);
+    CHECK(*fit.serialFraction == Approx(0.2));
+    CHECK_FALSE(fitAmdahl({{1, 1.0}, {4, 1.0}}, 2).serialFraction);
+    CHECK(fitAmdahl({{1, 1.0}, {4, 1.0}}, 2).points == 0);
+}
+
+TEST_CASE("a run is busy above 10 % of the cores taken by others, and unknown when too short to judge", "[machine]") {
+    MachineLoad m;
+    m.cores = 2;
+    m.spanNs = 1'000'000'000;
+    m.coreNs = 2'000'000'000;
+    m.preciseIdle = true;
+    m.otherNs = 680'000'000;
+    auto v = judgeMachineLoad(m);
+    REQUIRE(v.busy);
+    CHECK(*v.busy);
+    CHECK(*v.otherShare == Approx(0.34));
+    CHECK(describeBusy(v) == "machine busy: other processes took 34 % of the cores; timings not comparable");
+    m.otherNs = 150'000'000;   // 7.5 %
+    CHECK(judgeMachineLoad(m).busy == false);
+    m.spanNs = 50'000'000;     // too short for even the exact counters
+    m.coreNs = 100'000'000;
+    CHECK_FALSE(judgeMachineLoad(m).busy);
+    CHECK_FALSE(judgeMachineLoad(m).otherShare);
+    CHECK(describeBusy(judgeMachineLoad(m)).starts_with("busy: unknown"));
+    m.spanNs = 500'000'000;    // long enough with cpuidle, not with /proc/stat ticks
+    m.coreNs = 1'000'000'000;
+    CHECK(judgeMachineLoad(m).busy.has_value());
+    m.preciseIdle = false;
+    CHECK_FALSE(judgeMachineLoad(m).busy.has_value());
+    // The trace event keeps what the verdict needs.
+    m.preciseIdle = true;
+    const MachineLoad back = machineLoadFromEvent(machineLoadEvent(42, m));
+    CHECK(back.cores == 2);
+    CHECK(back.otherNs == m.otherNs);
+    CHECK(back.coreNs == m.coreNs);
+    CHECK(back.spanNs == m.spanNs);
+    CHECK(back.preciseIdle);
+}
+
+TEST_CASE("the sweep table divides by the 1-worker run, keeps non-busy attempts and flags what stayed busy",
+          "[sweep]") {
+    SweepResult r;
+    r.usableCores = 2;
+    // sleep: 1 worker quiet; 2 workers busy then quiet (the second kept).
+    r.rows.push_back(row(1, WorkKind::Sleep, {attempt(4.0, 0.02)}));
+    r.rows.push_back(row(2, WorkKind::Sleep, {attempt(2.5, 0.34, 1, 1), attempt(2.0, 0.03, 1, 2)}));
+    // cpu: 1 quiet, 2 quiet, 4 busy on every attempt (the least busy kept), 8 unknown.
+    r.rows.push_back(row(1, WorkKind::Cpu, {attempt(4.0, 0.01)}));
+    r.rows.push_back(row(2, WorkKind::Cpu, {attempt(2.2, 0.05)}));
+    r.rows.push_back(row(4, WorkKind::Cpu, {attempt(3.0, 0.40, 1, 1), attempt(2.9, 0.30, 1, 2), attempt(3.5, 0.5, 1, 3)}));
+    r.rows.push_back(row(8, WorkKind::Cpu, {attempt(2.3, std::nullopt)}));
+    // runSweep marks the kept attempts; here by hand as it would.
+    r.rows[0].attempts[0].kept = true;
+    r.rows[1].attempts[1].kept = true;
+    r.rows[2].attempts[0].kept = true;
+    r.rows[3].attempts[0].kept = true;
+    r.rows[4].attempts[1].kept = true;
+    r.rows[5].attempts[0].kept = true;
+    deriveSweep(r);
+
+    CHECK(r.rows[1].makespanS == Approx(2.0));
+    CHECK(*r.rows[1].speedupVs1 == Approx(2.0));
+    CHECK(*r.rows[1].efficiency == Approx(1.0));
+    CHECK(r.rows[1].busy == false);
+    CHECK(*r.rows[1].otherShare == Approx(0.03));
+    CHECK(*r.rows[3].speedupVs1 == Approx(4.0 / 2.2));
+    CHECK(*r.rows[3].efficiency == Approx(4.0 / 2.2 / 2));
+    CHECK(r.rows[3].speedupVsSequential == Approx(4.0 / 2.2));
+    CHECK(r.rows[4].busy == true);
+    CHECK(*r.rows[4].otherShare == Approx(0.30));
+    CHECK(r.rows[4].makespanS == Approx(2.9));
+    CHECK_FALSE(r.rows[5].busy.has_value());
+    // One fit, for cpu work, resting on the 2-worker point only.
+    REQUIRE(r.fits.size() == 1);
+    CHECK(r.fits[0].work == WorkKind::Cpu);
+    CHECK(r.fits[0].fit.points == 1);
+    CHECK(*r.fits[0].fit.serialFraction == Approx(2 * 2.2 / 4.0 - 1));   // 1/S = s + (1-s)/2
+
+    const std::string table = formatSweep(r);
+    CHECK(table.find("kept 2 of 2 (discarded: 34 %)") != std::string::npos);
+    CHECK(table.find("kept 2 of 3 (discarded: 40 %, 50 %)") != std::string::npos);
+    CHECK(table.find("machine busy: other processes took 30 % of the cores; timings not comparable") !=
+          std::string::npos);
+    CHECK(table.find("from 1 point") != std::string::npos);
+
+    auto j = nlohmann::json::parse(sweepToJson(r));
+    CHECK(j["schema"] == "parviz-sweep/1");
+    CHECK(j["usable_cores"] == 2);
+    REQUIRE(j["runs"].size() == 6);
+    const auto& four = j["runs"][4];
+    for (const char* k : {"workers", "work", "chunksize", "makespan_s", "makespan_min_s", "makespan_max_s",
+                          "predicted_makespan_s", "speedup_vs_1_worker", "speedup_vs_sequential", "efficiency",
+                          "other_share", "busy", "attempts"})
+        CHECK(four.contains(k));
+    CHECK(four["chunksize"].is_null());
+    CHECK(four["busy"] == true);
+    CHECK(four["attempts"].size() == 3);
+    CHECK(four["attempts"][1]["kept"] == true);
+    CHECK(four["attempts"][0]["kept"] == false);
+    CHECK(four["attempts"][0]["other_share"].get<double>() == Approx(0.40));
+    CHECK(j["runs"][5]["busy"].is_null());
+    CHECK(j["runs"][5]["other_share"].is_null());
+    CHECK(j["fits"][0]["points"] == 1);
+    CHECK(j["fits"][0]["work"] == "cpu");
+    CHECK(j["fits"][0]["busy_points_left_out"] == 0);
+    const std::string csv = sweepToCsv(r);
+    CHECK(std::count(csv.begin(), csv.end(), '\n') == 7);   // the header and one line per row
+
+    SECTION("a busy point within the cores stays out of the Amdahl fit, and the fit says so") {
+        r.rows[3].attempts[0].machine = {0.25, true};
+        deriveSweep(r);
+        REQUIRE(r.fits.size() == 1);
+        CHECK_FALSE(r.fits[0].fit.serialFraction);
+        CHECK(r.fits[0].fit.points == 0);
+        CHECK(r.fits[0].busyLeftOut == 1);
+        CHECK(formatSweep(r).find("1 busy point left out") != std::string::npos);
+    }
+}
+
+TEST_CASE("a sweep refuses a scenario that is not a pool and plans out of their limits", "[sweep]") {
+    Scenario pool = poolOf({1, 1});
+    SweepPlan plan;
+    CHECK_NOTHROW(validateSweep(pool, plan));
+    Scenario lock = pool;
+    lock.kind = ScenarioKind::Lock;
+    CHECK_THROWS_WITH(validateSweep(lock, plan), Catch::Contains("kind: a sweep needs a pool scenario"));
+    SweepPlan dup = plan;
+    dup.workers = {1, 2, 2};
+    CHECK_THROWS_WITH(validateSweep(pool, dup), Catch::Contains("workers: 2 is listed twice"));
+    SweepPlan zero = plan;
+    zero.workers = {0};
+    CHECK_THROWS_WITH(validateSweep(pool, zero), Catch::Contains("workers: 0 is not between 1 and 1024"));
+    SweepPlan none = plan;
+    none.works.clear();
+    CHECK_THROWS_WITH(validateSweep(pool, none), Catch::Contains("work: the list is empty"));
+}
