@@ -3,6 +3,8 @@
 #include "gui/colours.hpp"
 #include "gui/panels.hpp"
 
+#include <string>
+
 namespace parviz::gui {
 namespace {
 
@@ -31,9 +33,11 @@ void drawLock(GuiApp& app, const Trace& trace, std::int32_t id) {
     if (!v.waiters.empty()) {
         ui::text("waiting:");
         for (const LockWaiter& w : v.waiters) {
-            ImGui::SameLine();
+            // Each waiter (swatch, name, time) flows as one piece and wraps whole.
+            const std::string label = w.name + " " + formatDuration(w.waitedNs);
+            ui::sameLineIfFits(ImGui::GetFontSize() * 0.7f + ImGui::GetStyle().ItemSpacing.x + ImGui::CalcTextSize(label.c_str()).x);
             swatch(w.proc);
-            ui::text("%s %s", w.name.c_str(), formatDuration(w.waitedNs).c_str());
+            ui::textUnformatted(label.c_str());
         }
     }
     if (!v.totals.empty() && ImGui::BeginTable("waits", 3, ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_RowBg)) {

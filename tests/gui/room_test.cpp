@@ -79,6 +79,16 @@ TEST_CASE("presentation at 1280x720: type of 24 px, four worker lanes of 1.5 x t
         INFO(lane.dump());
         CHECK(lane["y1"].get<double>() - lane["y0"].get<double>() >= 1.5 * font);
     }
+    // Finding 11: the state strip and the on-core/runnable row stay thick
+    // enough for a projector (stripes and an outline need room), even
+    // when the rows are thinned to keep four workers in view.
+    for (const json& row : l["rows"]) {
+        const double h = row["y1"].get<double>() - row["y0"].get<double>();
+        INFO(row.dump());
+        if (row["row"] == "program") CHECK(h >= 8);
+        if (row["row"] == "os") CHECK(h >= 6);
+        if (row["row"] == "tasks") CHECK(h >= font);
+    }
     checkNothingClipped(l);
 }
 

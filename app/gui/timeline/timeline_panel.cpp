@@ -219,7 +219,7 @@ void drawTimelinePanel(GuiApp& app, const Rect& r) {
         // Few lanes: make them taller (up to 1.8x) so a projector shows them well.
         const float total = lanesHeight(SIZE_MAX);
         g.rowFont = fs;
-        if (total > 0 && total < room) g.rowFont = std::floor(fs * std::min(1.8f, room / total * 0.95f));
+        if (total > 0 && total < room) g.rowFont = std::max(fs, std::floor(fs * std::min(1.8f, room / total * 0.95f)));
         float scaledTotal = 0;
         for (const Lane& lane : recs.lanes) scaledTotal += laneHeight(lane, g.rowFont) + kLaneGap;
         drawAxis(app, g, recs, axisH);
