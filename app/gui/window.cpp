@@ -116,6 +116,9 @@ Window::Window(int width, int height, bool visible, const char* title) {
     // clicked before the run (which then moved the cursor to the click).
     io.ConfigFlags &= ~ImGuiConfigFlags_NavEnableKeyboard;
     ImGui_ImplGlfw_InitForOpenGL(m_window, true);
+    // Ours in front of the backend's: presses are queued (see m_presses).
+    glfwSetWindowUserPointer(m_window, this);
+    glfwSetMouseButtonCallback(m_window, &Window::onMouseButton);
     ImGui_ImplOpenGL3_Init("#version 330 core");
     m_imguiReady = true;
     loadFonts();
@@ -154,9 +157,32 @@ void Window::loadFonts() {
 bool Window::shouldClose() const { return glfwWindowShouldClose(m_window); }
 void Window::requestClose() { glfwSetWindowShouldClose(m_window, GLFW_TRUE); }
 
+void Window::onMouseButton(GLFWwindow* w, int button, int action, int mods) {
+    auto* self = static_cast<Window*>(glfwGetWindowUserPointer(w));
+    if (self && action == GLFW_PRESS) {
+        self->m_presses.push_back({button, mods});
+        return;
+    }
+    ImGui_ImplGlfw_MouseButtonCallback(w, button, action, mods);
+}
+
+void Window::deliverOnePress() {
+    if (m_gapFrame) {   // the frame after a press: the button reads up (unless still held)
+        m_gapFrame = false;
+        return;
+    }
+    if (m_presses.empty()) return;
+    const Press p = m_presses.front();
+    m_presses.pop_front();
+    ImGui_ImplGlfw_MouseButtonCallback(m_window, p.button, GLFW_PRESS, p.mods);
+    m_gapFrame = true;
+}
+
 void Window::beginFrame(double waitSeconds) {
-    if (waitSeconds > 0) glfwWaitEventsTimeout(waitSeconds);
+    // Presses still queued: no waiting, they are due in the next frames.
+    if (waitSeconds > 0 && m_presses.empty() && !m_gapFrame) glfwWaitEventsTimeout(waitSeconds);
     else glfwPollEvents();
+    deliverOnePress();
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
     ImGui::NewFrame();

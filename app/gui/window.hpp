@@ -8,6 +8,7 @@
 #include "gui/options.hpp"
 
 #include <stdexcept>
+#include <deque>
 #include <string>
 #include <utility>
 #include <vector>
@@ -67,6 +68,8 @@ public:
 
 private:
     void loadFonts();
+    static void onMouseButton(GLFWwindow* w, int button, int action, int mods);
+    void deliverOnePress();
 
     GLFWwindow* m_window = nullptr;
     bool m_imguiReady = false;
@@ -74,6 +77,13 @@ private:
     TypeSize m_typeSize = TypeSize::Normal;
     std::vector<std::pair<float, ImFont*>> m_fonts;   // ascending size
     std::string m_fontWarning;
+    // Mouse presses waiting for ImGui: imgui 1.86 sees the buttons once per
+    // frame, so two presses within one frame (a quick double click on "+"
+    // while the machine is busy) would count once. They are handed over one
+    // per frame with a frame between them in which the button is up.
+    struct Press { int button, mods; };
+    std::deque<Press> m_presses;
+    bool m_gapFrame = false;
 };
 
 } // namespace parviz::gui
