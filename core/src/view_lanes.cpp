@@ -143,20 +143,12 @@ std::size_t lowerByTime(const V& v, std::int64_t t, Key key, std::uint64_t& prob
     return lo;
 }
 
-} // namespace
-
-void buildLanes(const RunModel& index, const Trace& trace, const Viewport& vp, LaneRecords& out) {
-    const TraceMeta meta = trace.meta();
-    const std::int64_t now = vp.now != 0 ? vp.now : index.now();
-    out.stats = {};
-    out.arrows.clear();
-    out.lockMarks.clear();
-    out.pauses.clear();
-    out.arrowsThinned = out.marksThinned = false;
-    out.coreSource = toString(meta.coreSource);
+// Core lanes (every core the machine reports, plus any the data names), then
+// process lanes, parent first; the fork server is machinery, not the tutorial.
+// Returns the lane index of each ProcId (SIZE_MAX: no lane).
+std::vector<std::size_t> buildLaneRows(const RunModel& index, const TraceMeta& meta, const Viewport& vp,
+                                       std::int64_t now, LaneRecords& out) {
     std::size_t used = 0;
-
-    // Core lanes: every core the machine reports, plus any core the data names.
     const std::size_t cores = std::max(index.cores().size(), static_cast<std::size_t>(std::max(meta.totalCores, 0)));
     for (std::size_t c = 0; c < cores; ++c) {
         Lane& l = laneSlot(out, used, LaneKind::Core, static_cast<std::int32_t>(c), "CPU " + std::to_string(c),
@@ -166,8 +158,6 @@ void buildLanes(const RunModel& index, const Trace& trace, const Viewport& vp, L
             buildRow(index.cores()[c].load, vp, now, l.rows[1].spans, out.stats);
         }
     }
-
-    // Process lanes, parent first; the fork server is machinery, not the tutorial.
     const std::size_t procs = std::max(index.procs().size(), meta.procs.size());
     std::vector<std::size_t> laneOfProc(procs, SIZE_MAX);
     for (std::size_t p = 0; p < procs; ++p) {
@@ -186,9 +176,13 @@ void buildLanes(const RunModel& index, const Trace& trace, const Viewport& vp, L
         buildRow(pl->locks, vp, now, l.rows[3].spans, out.stats);
     }
     out.lanes.resize(used);
-    auto laneFor = [&](ProcId p) { return p < laneOfProc.size() ? laneOfProc[p] : SIZE_MAX; };
+    return laneOfProc;
+}
 
-    // Queue arrows: items put or taken inside the view (thinned evenly past the cap).
+// Queue arrows: items put or taken inside the view (thinned evenly past the cap).
+void buildArrows(const RunModel& index, const Viewport& vp, const std::vector<std::size_t>& laneOfProc,
+                 LaneRecords& out) {
+    auto laneFor = [&](ProcId p) { return p < laneOfProc.size() ? laneOfProc[p] : SIZE_MAX; };
     for (const QueueIndex& q : index.queues()) {
         auto putKey = [](const QueueItemRecord& r) { return r.putT; };
         std::size_t p0 = lowerByTime(q.items, vp.tBegin, putKey, out.stats.searchProbes);
@@ -215,8 +209,12 @@ void buildLanes(const RunModel& index, const Trace& trace, const Viewport& vp, L
         for (std::size_t k = g0; k < g1; k += stride)
             if (gets[k].putT < vp.tBegin) add(gets[k]);   // put inside the view: added above
     }
+}
 
-    // Lock marks: acquisitions and releases inside the view.
+// Lock marks: acquisitions and releases inside the view.
+void buildLockMarks(const RunModel& index, const Viewport& vp, const std::vector<std::size_t>& laneOfProc,
+                    LaneRecords& out) {
+    auto laneFor = [&](ProcId p) { return p < laneOfProc.size() ? laneOfProc[p] : SIZE_MAX; };
     for (const LockIndex& l : index.locks()) {
         auto acqKey = [](const LockHold& h) { return h.acquireT; };
         std::size_t h0 = lowerByTime(l.holds, vp.tBegin, acqKey, out.stats.searchProbes);
@@ -237,8 +235,10 @@ void buildLanes(const RunModel& index, const Trace& trace, const Viewport& vp, L
                 out.lockMarks.push_back({timeToPx(vp, h.releaseT), lane, l.id, LockMarkKind::Release});
         }
     }
+}
 
-    // Pause shading.
+// Pause shading.
+void buildPauses(const RunModel& index, const Viewport& vp, std::int64_t now, LaneRecords& out) {
     const auto& pauses = index.pauses();
     auto pauseEnd = [](const PauseInterval& p) { return p.t1; };
     for (std::size_t k = lowerByTime(pauses, vp.tBegin + 1, pauseEnd, out.stats.searchProbes);
@@ -247,7 +247,23 @@ void buildLanes(const RunModel& index, const Trace& trace, const Viewport& vp, L
         float x0 = std::max(timeToPx(vp, pauses[k].t0), 0.0f), x1 = std::min(timeToPx(vp, t1), vp.widthPx);
         if (x1 > x0) out.pauses.push_back({x0, x1});
     }
+}
 
+} // namespace
+
+void buildLanes(const RunModel& index, const Trace& trace, const Viewport& vp, LaneRecords& out) {
+    const TraceMeta meta = trace.meta();
+    const std::int64_t now = vp.now != 0 ? vp.now : index.now();
+    out.stats = {};
+    out.arrows.clear();
+    out.lockMarks.clear();
+    out.pauses.clear();
+    out.arrowsThinned = out.marksThinned = false;
+    out.coreSource = toString(meta.coreSource);
+    const std::vector<std::size_t> laneOfProc = buildLaneRows(index, meta, vp, now, out);
+    buildArrows(index, vp, laneOfProc, out);
+    buildLockMarks(index, vp, laneOfProc, out);
+    buildPauses(index, vp, now, out);
     out.ticks = buildAxis(vp, trace.zero());
 }
 
