@@ -1,0 +1,87 @@
+"""parviz_trace: shows parviz what a Python program's processes do.
+
+Standard library only, Python >= 3.8. `parviz trace -- python3 prog.py` loads
+it through sitecustomize (see ../sitecustomize.py); install() then patches
+multiprocessing in this process, and forked children inherit the patches.
+Each process writes its events into its own shared-memory ring (_ring.py),
+stamped with time.monotonic_ns(); docs/python-trace-wire.md has the format.
+
+What is recorded (milestone 1, the fork start method):
+  processes  start requested (in the parent, before the fork), running (the
+             child, with current_process().name), exit code (the child's own,
+             or the code/-signal the parent's Popen.poll saw)
+  Queue      put (with a bounded repr preview), the moment the item went into
+             the pipe, get, Empty, Full; a get is paired with its put by pipe
+             order in parviz (nothing extra is pickled)
+  Lock       wait (only when it must wait), acquire, release, timeouts: the
+             owner is the process that acquired it
+  Pool.map   the job's chunksize, each task's start and end in the worker that
+             ran it (failed when it raised)
+  print      each complete line a process writes to stdout or stderr
+  and the file:line of the program's code each event came from.
+
+The tracer never changes what the program does: it adds no pickled data, the
+original methods do the work, and an error inside the tracer is swallowed
+rather than raised into the program.
+"""
+import os
+import sys
+
+if sys.version_info < (3, 8):
+    raise ImportError("parviz_trace needs Python 3.8 or newer (this is %d.%d)" % sys.version_info[:2])
+
+from . import _ring
+from ._ring import Ring
+
+_dir = None
+_ring_obj = None
+_installed = False
+
+
+def ring():
+    """This process's ring, created at its first event (after a fork, anew)."""
+    global _ring_obj
+    r = _ring_obj
+    if r is None:
+        r = _ring_obj = Ring(_dir)
+    return r
+
+
+def emit(kind, obj=0, a=0, b=0, src=0, flags=0):
+    """An event into this process's ring; never raises into the program."""
+    try:
+        r = _ring_obj
+        if r is None:
+            r = ring()
+        r.emit(kind, obj, a, b, src, flags)
+    except Exception:
+        pass
+
+
+def emit_text(kind, text, limit=64, obj=0, a=0, src=0, flags=0):
+    try:
+        r = _ring_obj
+        if r is None:
+            r = ring()
+        r.emit_text(kind, text, limit, obj, a, src, flags)
+    except Exception:
+        pass
+
+
+def _after_fork_in_child():
+    global _ring_obj
+    _ring_obj = None
+    from . import _hooks
+    _hooks.after_fork_in_child()
+
+
+def install(directory=None):
+    """Starts tracing this process (idempotent)."""
+    global _dir, _installed
+    if _installed:
+        return
+    _dir = directory or os.environ["PARVIZ_TRACE_DIR"]
+    _installed = True
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+    from . import _hooks
+    _hooks.install()

@@ -1,0 +1,412 @@
+"""The patches parviz_trace puts on multiprocessing, print and time.sleep.
+
+Each wrapper calls the original and adds events around it; it never changes
+arguments, results, exceptions or what is pickled. Source lines are the
+program's: the first frame outside multiprocessing, threading and this
+package.
+"""
+import collections
+import itertools
+import os
+import sys
+import threading
+import reprlib
+
+import multiprocessing
+import multiprocessing.pool
+import multiprocessing.process
+import multiprocessing.queues
+import multiprocessing.synchronize
+import multiprocessing.popen_fork
+
+from . import _ring as W
+import parviz_trace as _pt
+
+_MP_DIR = os.path.dirname(multiprocessing.__file__) + os.sep
+_OWN_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+_THREADING = threading.__file__
+_getframe = sys._getframe
+_key_counter = itertools.count(1)
+_repr = reprlib.Repr()
+_repr.maxstring = 60
+_repr.maxother = 60
+
+
+def _key():
+    """A queue or lock key unique in the whole program: pid and a counter."""
+    return (os.getpid() << 24) | (next(_key_counter) & 0xFFFFFF)
+
+
+_skip_code = {}      # code object -> True when it is not the program's (multiprocessing, threading, us)
+_line_ids = {}       # (code object, line) -> interned id of "file:line" (reset after a fork)
+
+
+def _src(depth=2):
+    """Interned id of the program's file:line that led here (0 if none)."""
+    try:
+        f = _getframe(depth)
+        while f is not None:
+            co = f.f_code
+            skip = _skip_code.get(co)
+            if skip is None:
+                fn = co.co_filename
+                skip = _skip_code[co] = fn.startswith(_MP_DIR) or fn.startswith(_OWN_DIR) or fn == _THREADING
+            if not skip:
+                key = (co, f.f_lineno)
+                sid = _line_ids.get(key)
+                if sid is None:
+                    sid = _line_ids[key] = _pt.ring().intern("%s:%d" % (co.co_filename, key[1]))
+                return sid
+            f = f.f_back
+    except Exception:
+        pass
+    return 0
+
+
+def _preview(obj):
+    t = type(obj)
+    if t is str:
+        return repr(obj[:64]) if len(obj) > 64 else repr(obj)
+    if t is int or t is float or t is bool or obj is None:
+        return repr(obj)
+    return _repr.repr(obj)
+
+
+_emit = _pt.emit            # (kind, obj, a, b, src, flags), positional: the fast path
+_emit_text = _pt.emit_text  # (kind, text, limit, obj, a, src, flags)
+
+
+def _role_of(proc):
+    name = proc.name or ""
+    if "PoolWorker" in name:
+        return W.ROLE_POOL_WORKER
+    return W.ROLE_PROCESS
+
+
+# =============================================================================
+# Processes
+# =============================================================================
+_orig_start = multiprocessing.process.BaseProcess.start
+_orig_bootstrap = multiprocessing.process.BaseProcess._bootstrap
+_orig_poll = multiprocessing.popen_fork.Popen.poll
+
+
+def _start(self):
+    r = _pt.ring()
+    src = _src(2)
+    name_id = r.intern(self.name or "")
+    t = r.begin()       # start requested: now, written once the pid is known
+    try:
+        _orig_start(self)
+    except BaseException:
+        r.finish(None, 0)
+        raise
+    try:
+        r.finish(t, W.K_PROC_START, _role_of(self), self.pid or 0, name_id, src)
+    except Exception:
+        pass
+
+
+def _bootstrap(self, *args, **kwargs):
+    # In the child: announce the name and role before the target runs.
+    try:
+        _emit(W.K_PROC_NAME, _role_of(self), _pt.ring().intern(self.name or ""))
+    except Exception:
+        pass
+    code = _orig_bootstrap(self, *args, **kwargs)
+    _emit(W.K_PROC_EXIT, 0, code if isinstance(code, int) else 1)
+    return code
+
+
+def _poll(self, *args, **kwargs):
+    code = _orig_poll(self, *args, **kwargs)
+    if code is not None and not getattr(self, "_parviz_reported", False):
+        self._parviz_reported = True
+        _emit(W.K_PROC_REAPED, 0, self.pid or 0, code)
+    return code
+
+
+# =============================================================================
+# Queue
+# =============================================================================
+_Queue = multiprocessing.queues.Queue
+_orig_q_init = _Queue.__init__
+_orig_q_put = _Queue.put
+_orig_q_get = _Queue.get
+_q_reset_name = "_reset" if hasattr(_Queue, "_reset") else "_after_fork"
+_orig_q_reset = getattr(_Queue, _q_reset_name)
+_Empty = multiprocessing.queues.Empty
+_Full = multiprocessing.queues.Full
+_queue_numbers = itertools.count(1)
+
+
+def _q_wrap_pipe(q):
+    """Wraps the instance's pipe ends (rebound by every _reset)."""
+    send, recv = q._send_bytes, q._recv_bytes
+    key = q.__dict__.get("_parviz_key")
+    if key is None:
+        return
+    pending = q.__dict__["_parviz_pending"] = collections.deque()   # put numbers not yet written, in order
+
+    def send_bytes(data, *a):
+        # Called by the feeder thread (or a synchronous put) inside _wlock:
+        # the stamp order is the pipe order.
+        n = pending.popleft() if pending else 0
+        _emit(W.K_QUEUE_WRITE, n, key)
+        return send(data, *a)
+
+    def recv_bytes(*a):
+        data = recv(*a)
+        _emit(W.K_QUEUE_GET, 0, key, 0, _src(2))   # inside _rlock: get order = pipe order
+        return data
+
+    q._send_bytes, q._recv_bytes = send_bytes, recv_bytes
+
+
+def _q_init(self, *args, **kwargs):
+    self._parviz_key = _key()
+    _orig_q_init(self, *args, **kwargs)
+    r = _pt.ring()
+    src = _src(2)
+    name = "%s-%d" % (type(self).__name__, next(_queue_numbers))
+    _emit(W.K_QUEUE_NEW, 0, self._parviz_key, r.intern(name), src)
+
+
+def _q_reset(self, *args, **kwargs):
+    _orig_q_reset(self, *args, **kwargs)
+    _q_wrap_pipe(self)
+
+
+_put_numbers = itertools.count(1)
+
+
+def _q_put(self, obj, block=True, timeout=None):
+    key = self.__dict__.get("_parviz_key")
+    if key is None:
+        return _orig_q_put(self, obj, block, timeout)
+    n = next(_put_numbers) & 0x7FFFFFFF
+    src = _src(2)
+    try:
+        text = _preview(obj)
+    except Exception:
+        text = "<unprintable>"
+    pending = self.__dict__.get("_parviz_pending")
+    # The put event goes first (its time is before the item can be read),
+    # then its number waits for the feeder's write.
+    _emit_text(W.K_QUEUE_PUT, text, 64, n, key, src)
+    if pending is not None:
+        pending.append(n)
+    try:
+        return _orig_q_put(self, obj, block, timeout)
+    except _Full:
+        if pending is not None and pending and pending[-1] == n:
+            pending.pop()
+        _emit(W.K_QUEUE_FULL, 0, key, 0, src)
+        raise
+    except BaseException:
+        if pending is not None and pending and pending[-1] == n:
+            pending.pop()
+        raise
+
+
+def _q_get(self, block=True, timeout=None):
+    try:
+        return _orig_q_get(self, block, timeout)
+    except _Empty:
+        key = self.__dict__.get("_parviz_key")
+        if key is not None:
+            _emit(W.K_QUEUE_EMPTY, 0, key, 0, _src(2))
+        raise
+
+
+# =============================================================================
+# Lock
+# =============================================================================
+_Lock = multiprocessing.synchronize.Lock
+_orig_lock_init = _Lock.__init__
+_lock_numbers = itertools.count(1)
+
+
+def _made_by_program(depth):
+    """True when the Lock being built was asked for by the program, not by
+    multiprocessing itself (a Queue's read and write locks are not shown)."""
+    f = _getframe(depth)
+    while f is not None:
+        fn = f.f_code.co_filename
+        if fn.startswith(_OWN_DIR) or fn.endswith(os.sep + "context.py") and fn.startswith(_MP_DIR):
+            f = f.f_back
+            continue
+        return not fn.startswith(_MP_DIR)
+    return False
+
+
+def _traced_lock_methods(lock, key):
+    sem_acquire, sem_release = lock._semlock.acquire, lock._semlock.release
+
+    def acquire(block=True, timeout=None):
+        if sem_acquire(False):
+            _emit(W.K_LOCK_ACQUIRE, 0, key, 0, _src(2))
+            return True
+        src = _src(2)
+        if not block:
+            _emit(W.K_LOCK_TIMEOUT, 0, key, 0, src)
+            return False
+        _emit(W.K_LOCK_WAIT, 0, key, 0, src)
+        ok = sem_acquire(True, timeout)
+        _emit(W.K_LOCK_ACQUIRE if ok else W.K_LOCK_TIMEOUT, 0, key, 0, src)
+        return ok
+
+    def release():
+        # Before the release: the next owner's acquire is stamped after it.
+        _emit(W.K_LOCK_RELEASE, 0, key, 0, _src(2))
+        return sem_release()
+
+    lock.acquire, lock.release = acquire, release
+
+
+def _lock_init(self, *args, **kwargs):
+    _orig_lock_init(self, *args, **kwargs)
+    if not _made_by_program(2):
+        return
+    key = self._parviz_key = _key()
+    _traced_lock_methods(self, key)
+    r = _pt.ring()
+    _emit(W.K_LOCK_NEW, 0, key, r.intern("Lock-%d" % next(_lock_numbers)), _src(2))
+
+
+def _lock_enter(self):
+    return self.acquire()
+
+
+def _lock_exit(self, *args):
+    return self.release()
+
+
+# =============================================================================
+# Pool
+# =============================================================================
+_orig_mapresult_init = multiprocessing.pool.MapResult.__init__
+_orig_worker = multiprocessing.pool.worker
+_mapstar = multiprocessing.pool.mapstar
+_starmapstar = multiprocessing.pool.starmapstar
+
+
+def _mapresult_init(self, pool, chunksize, length, *args, **kwargs):
+    _orig_mapresult_init(self, pool, chunksize, length, *args, **kwargs)
+    _emit(W.K_POOL_JOB, length, self._job, chunksize, _src(2))
+
+
+def _traced_chunk(job, chunk, star):
+    where = (job << 32) | (chunk & 0xFFFFFFFF)
+
+    def run(args):
+        fn, items = args
+        out = []
+        for k, item in enumerate(items):
+            try:
+                text = _preview(item)
+            except Exception:
+                text = "<unprintable>"
+            _emit_text(W.K_TASK_START, text, 64, k, where)
+            try:
+                out.append(fn(*item) if star else fn(item))
+            except BaseException:
+                _emit(W.K_TASK_END, k, where, 0, 0, 1)
+                raise
+            _emit(W.K_TASK_END, k, where)
+        return out
+    return run
+
+
+class _TracedInqueue:
+    """The pool worker's task queue, seen through: each map chunk it hands
+    out runs through _traced_chunk (after unpickling, in the worker)."""
+
+    def __init__(self, q):
+        self._q = q
+        for name in ("_writer", "_reader"):
+            if hasattr(q, name):
+                setattr(self, name, getattr(q, name))
+
+    def get(self):
+        task = self._q.get()
+        try:
+            job, i, func, args, kwds = task
+        except (TypeError, ValueError):
+            return task
+        if func is _mapstar or func is _starmapstar:
+            return (job, i, _traced_chunk(job, i, func is _starmapstar), args, kwds)
+        return task
+
+    def __getattr__(self, name):
+        return getattr(self._q, name)
+
+
+def _worker(inqueue, *args, **kwargs):
+    return _orig_worker(_TracedInqueue(inqueue), *args, **kwargs)
+
+
+# =============================================================================
+# Printed lines
+# =============================================================================
+class _TracedStream:
+    """sys.stdout / sys.stderr, seen through: writes go to the real stream
+    unchanged (same buffering); each complete line is also an event."""
+
+    def __init__(self, stream, which):
+        self.__dict__["_parviz_stream"] = stream
+        self.__dict__["_parviz_which"] = which
+        self.__dict__["_parviz_partial"] = ""
+
+    def write(self, s):
+        n = self._parviz_stream.write(s)
+        try:
+            if "\n" not in s:
+                self.__dict__["_parviz_partial"] += s
+            else:
+                lines = (self._parviz_partial + s).split("\n")
+                self.__dict__["_parviz_partial"] = lines.pop()
+                src = _src(2)
+                for line in lines:
+                    _emit_text(W.K_PRINT, line, 1024, self._parviz_which, 0, src)
+        except Exception:
+            pass
+        return n
+
+    def __getattr__(self, name):
+        return getattr(self._parviz_stream, name)
+
+    def __setattr__(self, name, value):
+        setattr(self._parviz_stream, name, value)
+
+
+def after_fork_in_child():
+    _line_ids.clear()   # the child's ring interns its own strings
+    for s in (sys.stdout, sys.stderr):
+        if isinstance(s, _TracedStream):
+            s.__dict__["_parviz_partial"] = ""
+
+
+# =============================================================================
+# install
+# =============================================================================
+def install():
+    mp = multiprocessing
+    mp.process.BaseProcess.start = _start
+    mp.process.BaseProcess._bootstrap = _bootstrap
+    mp.popen_fork.Popen.poll = _poll
+    _Queue.__init__ = _q_init
+    setattr(_Queue, _q_reset_name, _q_reset)
+    _Queue.put = _q_put
+    _Queue.get = _q_get
+    _Lock.__init__ = _lock_init
+    _Lock.__enter__ = _lock_enter
+    _Lock.__exit__ = _lock_exit
+    mp.pool.MapResult.__init__ = _mapresult_init
+    mp.pool.worker = _worker
+    if sys.stdout is not None:
+        sys.stdout = _TracedStream(sys.stdout, 0)
+    if sys.stderr is not None:
+        sys.stderr = _TracedStream(sys.stderr, 1)
+    r = _pt.ring()
+    r.emit(W.K_PROC_NAME, W.ROLE_MAIN, r.intern(mp.current_process().name))

@@ -1,0 +1,186 @@
+"""The writer side of parviz's Python trace ring (docs/python-trace-wire.md).
+
+One ring per process: a file in PARVIZ_TRACE_DIR, mapped shared, holding a
+256-byte header, fixed 48-byte event slots and a text area. Every thread of
+the process writes through Ring.emit under one threading.Lock (CPython's
+bytecodes interleave between threads, so the slot index needs it); the
+reader (parviz) only ever advances `tail`. A full ring drops the event and
+counts it in `lost`; it never blocks the program.
+
+Publication: a slot is one struct.pack_into whose last field is its sequence
+number (head + 1); x86-64 keeps stores in order, so a reader that sees the
+sequence number sees the whole slot. There is no separate head store.
+
+The reader's promise (how late a record can still come): an emit reads the
+clock and publishes within the same locked call, so the reader allows a
+slack (docs); a begin() that must stamp a time long before it publishes
+(Process.start: before the fork, published after it) raises `writing` until
+its finish(), and the reader then waits for it.
+"""
+import mmap
+import os
+import struct
+import threading
+import time
+
+MAGIC = b"PVZRING1"
+VERSION = 1
+HEADER = 256
+SLOT = 48
+OFF_WRITING, OFF_LOST, OFF_TEXT_HEAD, OFF_TAIL = 56, 64, 72, 128
+TEXT_LEN_BITS = 12                        # a text ref is offset << 12 | length
+MAX_TEXT = (1 << TEXT_LEN_BITS) - 1
+
+_header = struct.Struct("<8sIIQQQii")
+_slot = struct.Struct("<qBBHiQQQQ")       # t, kind, flags, -, obj, a, b, src, seq (last)
+_u64 = struct.Struct("<Q")
+assert _slot.size == SLOT
+
+_monotonic_ns = time.monotonic_ns
+_U64_MASK = (1 << 64) - 1
+
+
+class Ring:
+    """A process's ring. Create it in the process that writes it."""
+
+    def __init__(self, directory, slots=1 << 14, text_bytes=1 << 18):
+        pid, ppid = os.getpid(), os.getppid()
+        size = HEADER + slots * SLOT + text_bytes
+        stamp = time.monotonic_ns()
+        tmp = os.path.join(directory, ".%d-%d.tmp" % (pid, stamp))
+        fd = os.open(tmp, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+        try:
+            os.ftruncate(fd, size)
+            self.mm = mmap.mmap(fd, size)
+        finally:
+            os.close(fd)
+        _header.pack_into(self.mm, 0, MAGIC, VERSION, HEADER, slots, SLOT, text_bytes, pid, ppid)
+        # Renamed into place only when complete: a ring the reader sees is ready.
+        os.rename(tmp, os.path.join(directory, "%d-%d.ring" % (pid, stamp)))
+        self.pid = pid
+        self.slots = slots
+        self.mask = slots - 1
+        self.text_base = HEADER + slots * SLOT
+        self.text_size = text_bytes
+        self.head = 0
+        self.tail_seen = 0
+        self.lost = 0
+        self.text_head = 0
+        self.open_begins = 0
+        self.lock = threading.Lock()
+        self.strings = {}                 # interned text -> id (ids from 1)
+
+    # -- under self.lock -------------------------------------------------------
+    def _full(self):
+        self.tail_seen = _u64.unpack_from(self.mm, OFF_TAIL)[0]
+        if self.head - self.tail_seen < self.slots:
+            return False
+        self.lost += 1
+        _u64.pack_into(self.mm, OFF_LOST, self.lost)
+        return True
+
+    def _text(self, s, limit):
+        data = s.encode("utf-8", "replace")
+        if len(data) > limit:
+            data = data[:limit].decode("utf-8", "ignore").encode("utf-8")
+        n = len(data)
+        off = self.text_head
+        pos = off % self.text_size
+        if pos + n > self.text_size:      # never split a text across the end
+            off += self.text_size - pos
+            pos = 0
+        base = self.text_base + pos
+        self.mm[base:base + n] = data
+        self.text_head = off + n
+        _u64.pack_into(self.mm, OFF_TEXT_HEAD, self.text_head)
+        return (off << TEXT_LEN_BITS) | n
+
+    # -- any thread ------------------------------------------------------------
+    def emit(self, kind, obj=0, a=0, b=0, src=0, flags=0):
+        """One event (positional arguments are the fast path)."""
+        with self.lock:
+            head = self.head
+            if head - self.tail_seen >= self.slots and self._full():
+                return
+            self.head = head + 1
+            _slot.pack_into(self.mm, HEADER + (head & self.mask) * SLOT, _monotonic_ns(), kind, flags, 0,
+                            obj, a & _U64_MASK, b & _U64_MASK, src, head + 1)
+
+    def emit_text(self, kind, text, limit=64, obj=0, a=0, src=0, flags=0):
+        """One event whose b is a text (a printed line, a value preview)."""
+        with self.lock:
+            head = self.head
+            if head - self.tail_seen >= self.slots and self._full():
+                return
+            t = _monotonic_ns()
+            b = self._text(text, limit)
+            self.head = head + 1
+            _slot.pack_into(self.mm, HEADER + (head & self.mask) * SLOT, t, kind, flags, 0,
+                            obj, a & _U64_MASK, b, src, head + 1)
+
+    def intern(self, s):
+        """A small id for a string that recurs (names, source lines)."""
+        sid = self.strings.get(s)
+        if sid is not None:
+            return sid
+        with self.lock:
+            sid = self.strings.get(s)
+            if sid is None:
+                sid = len(self.strings) + 1
+                self.strings[s] = sid
+                head = self.head
+                if not (head - self.tail_seen >= self.slots and self._full()):
+                    t = _monotonic_ns()
+                    b = self._text(s, MAX_TEXT)
+                    self.head = head + 1
+                    _slot.pack_into(self.mm, HEADER + (head & self.mask) * SLOT, t, K_STRING, 0, 0,
+                                    0, sid, b, 0, head + 1)
+        return sid
+
+    def begin(self):
+        """Stamps a time now for an event published later by finish(): holds
+        `writing` up meanwhile, so the reader waits for it."""
+        with self.lock:
+            self.open_begins += 1
+            _u64.pack_into(self.mm, OFF_WRITING, self.open_begins)
+            return _monotonic_ns()
+
+    def finish(self, t, kind, obj=0, a=0, b=0, src=0, flags=0):
+        """Publishes begin()'s event (t = what begin() returned); t=None: none."""
+        with self.lock:
+            try:
+                head = self.head
+                if t is not None and not (head - self.tail_seen >= self.slots and self._full()):
+                    self.head = head + 1
+                    _slot.pack_into(self.mm, HEADER + (head & self.mask) * SLOT, t, kind, flags, 0,
+                                    obj, a & _U64_MASK, b & _U64_MASK, src, head + 1)
+            finally:
+                self.open_begins -= 1
+                _u64.pack_into(self.mm, OFF_WRITING, self.open_begins)
+
+
+# Wire kinds (docs/python-trace-wire.md). obj is i32, a and b are u64, src is
+# the interned id of "file:line" (0: none).
+K_STRING = 1          # a = string id, b = text ref: defines an interned string
+K_PROC_NAME = 2       # a = string id of current_process().name, obj = role
+K_PROC_START = 3      # (the parent) a = child pid, b = string id of its name, obj = role: start requested
+K_PROC_EXIT = 4       # (the process itself) a = exit code (as i64)
+K_PROC_REAPED = 5     # (the parent) a = child pid, b = exit code or -signal (as i64)
+K_PRINT = 6           # b = text ref of one printed line, obj = 1 for stderr
+K_QUEUE_NEW = 7       # a = queue key, b = string id of its name
+K_QUEUE_PUT = 8       # a = queue key, obj = put number in this process, b = text ref of the preview
+K_QUEUE_WRITE = 9     # a = queue key, obj = put number (0: unknown) — the item went into the pipe
+K_QUEUE_GET = 10      # a = queue key — an item came out of the pipe
+K_QUEUE_EMPTY = 11    # a = queue key
+K_QUEUE_FULL = 12     # a = queue key
+K_LOCK_NEW = 13       # a = lock key, b = string id of its name
+K_LOCK_WAIT = 14      # a = lock key
+K_LOCK_ACQUIRE = 15   # a = lock key
+K_LOCK_RELEASE = 16   # a = lock key
+K_LOCK_TIMEOUT = 17   # a = lock key (a non-blocking or timed acquire gave up)
+K_POOL_JOB = 18       # a = job, b = chunksize, obj = number of tasks
+K_TASK_START = 19     # a = job << 32 | chunk, obj = index in the chunk, b = text ref of the argument
+K_TASK_END = 20       # as TASK_START; flags = 1 when it raised
+K_STATE = 21          # obj = state (0 idle, 1 running, 2 sleeping, 3 queue wait, 4 lock wait)
+
+ROLE_MAIN, ROLE_PROCESS, ROLE_POOL_WORKER, ROLE_HELPER = 0, 1, 2, 3
