@@ -61,7 +61,7 @@ int totalCores() noexcept {
 // =============================================================================
 
 struct Source {
-    TraceRing* ring = nullptr;
+    TraceRing* ring = nullptr;    // nullptr: a process another EventSource reports (no ring of ours)
     ProcId proc = 0;
     pid_t pid = 0;
     bool started = false;
@@ -144,6 +144,14 @@ struct Recorder::Impl {
     std::string text;                       // drain scratch: one ring text at a time
     TickConverter ticks;                    // ring times (trace ticks) -> CLOCK_MONOTONIC ns
     std::vector<std::pair<ProcId, std::size_t>> drained;   // pass scratch: (source, first new event)
+    // Other event sources (addSource), each with its staged events.
+    struct External {
+        std::unique_ptr<EventSource> source;
+        Pending pending;
+        std::int64_t promise = INT64_MIN;
+    };
+    std::vector<std::unique_ptr<External>> externals;
+    struct Sink;
     int processCount = 0;
     int poolWorkerCount = 0;
     std::int64_t lastWatermark = INT64_MIN;
@@ -162,6 +170,8 @@ struct Recorder::Impl {
         finishDrain(s, from, now);
     }
     std::int64_t passLocked(bool everything);
+    std::int64_t drainExternalsLocked(bool everything);
+    ProcId addSourceLocked(std::string name, ProcRole role, TraceRing* ring);
     void noteCoreSourceLocked();
     void run();
 };
@@ -245,7 +255,7 @@ std::int64_t Recorder::Impl::passLocked(bool everything) {
     std::int64_t wm = INT64_MAX;
     drained.clear();
     for (Source& s : sources) {
-        if (s.exited) continue;
+        if (s.exited || !s.ring) continue;
         // Clock first, flag second (see tracer.cpp): an idle ring can only
         // publish events timed after `now`.
         if (!s.ring->writing()) s.idleSeenAt = now;
@@ -254,6 +264,7 @@ std::int64_t Recorder::Impl::passLocked(bool everything) {
     }
     ticks.calibrate();   // after the drains: every drained event lies before this point
     for (auto [proc, from] : drained) finishDrain(sources[proc], from, now);
+    wm = std::min(wm, drainExternalsLocked(everything));
     if (monitor) {
         const std::size_t from = monitorPending.ev.size();
         wm = std::min(wm, monitor->poll(monitorPending.ev));
@@ -270,6 +281,8 @@ std::int64_t Recorder::Impl::passLocked(bool everything) {
     live.clear();
     for (Pending& pd : pending)
         if (!pd.empty()) live.push_back(&pd);
+    for (auto& x : externals)
+        if (!x->pending.empty()) live.push_back(&x->pending);
     if (!monitorPending.empty()) live.push_back(&monitorPending);
     // Runs are often a single event (a put and its get alternate between two
     // rings): the merge writes straight into the Trace's free space and
@@ -306,7 +319,48 @@ std::int64_t Recorder::Impl::passLocked(bool everything) {
     }
     trace->commitAppend(static_cast<std::size_t>(out - outStart));
     for (Pending& pd : pending) pd.compact();
+    for (auto& x : externals) x->pending.compact();
     monitorPending.compact();
+    return wm;
+}
+
+// The Collector's side of SourceSink: called only from a source's drain(),
+// inside a pass, so the Impl's lock is held.
+struct Recorder::Impl::Sink final : SourceSink {
+    Impl& im;
+    explicit Sink(Impl& i) : im(i) {}
+    std::uint64_t addString(std::string_view s) override { return im.trace->addString(s); }
+    ProcId addProcess(std::string name, ProcRole role, pid_t pid) override {
+        ProcId id = im.addSourceLocked(std::move(name), role, nullptr);
+        Source& s = im.sources[id];
+        s.pid = pid;
+        s.started = true;
+        if (im.monitor && pid > 0) {
+            im.monitor->watch(id, pid);
+            im.noteCoreSourceLocked();
+        }
+        return id;
+    }
+    void processEnded(ProcId p) override {
+        if (p >= im.sources.size() || p == kParentProc || im.sources[p].ring) return;
+        Source& s = im.sources[p];
+        if (s.exited) return;
+        if (im.monitor && s.pid > 0) im.monitor->unwatch(p);
+        s.exited = true;
+    }
+    void addQueue(ObjectInfo q) override { im.trace->addQueue(std::move(q)); }
+    void addLock(ObjectInfo l) override { im.trace->addLock(std::move(l)); }
+};
+
+std::int64_t Recorder::Impl::drainExternalsLocked(bool everything) {
+    std::int64_t wm = INT64_MAX;
+    Sink sink(*this);
+    for (auto& x : externals) {
+        const std::size_t from = x->pending.ev.size();
+        x->promise = std::max(x->promise, x->source->drain(x->pending.ev, sink, everything));
+        x->pending.sortTail(from);
+        wm = std::min(wm, x->promise);
+    }
     return wm;
 }
 
@@ -376,8 +430,8 @@ Recorder::~Recorder() {
     // than freed under its feet.
     bool anyAlive = false;
     for (Source& s : im.sources) {
-        if (s.proc != kParentProc && s.started && !s.exited) { anyAlive = true; continue; }
-        TraceRing::destroy(s.ring);
+        if (s.proc != kParentProc && s.ring && s.started && !s.exited) { anyAlive = true; continue; }
+        if (s.ring) TraceRing::destroy(s.ring);
         s.ring = nullptr;
     }
     if (!anyAlive) arena().destroy(im.clock);
@@ -400,14 +454,29 @@ ProcId Recorder::addProcess(std::string name, ProcRole role) {
         }
     }
     ProcId id = static_cast<ProcId>(im.sources.size());
+    return im.addSourceLocked(std::move(name), role,
+                              TraceRing::create(id, im.opts.ringEvents, im.opts.ringTextBytes, false,
+                                                im.opts.prefaultRings));
+}
+
+ProcId Recorder::Impl::addSourceLocked(std::string name, ProcRole role, TraceRing* ring) {
+    ProcId id = static_cast<ProcId>(sources.size());
     Source s;
-    s.ring = TraceRing::create(id, im.opts.ringEvents, im.opts.ringTextBytes, false, im.opts.prefaultRings);
-    s.ring->setReader(true);
+    s.ring = ring;
+    if (s.ring) s.ring->setReader(true);
     s.proc = id;
-    ProcId got = im.trace->addProcess(ProcInfo{std::move(name), role});
+    ProcId got = trace->addProcess(ProcInfo{std::move(name), role});
     (void)got;   // the Trace's process table is only filled here, so got == id
-    im.sources.push_back(s);
+    sources.push_back(s);
     return id;
+}
+
+void Recorder::addSource(std::unique_ptr<EventSource> source) {
+    if (!source) return;
+    std::lock_guard lk(m_impl->mutex);
+    auto x = std::make_unique<Impl::External>();
+    x->source = std::move(source);
+    m_impl->externals.push_back(std::move(x));
 }
 
 TraceRing* Recorder::ring(ProcId p) noexcept {
@@ -439,7 +508,7 @@ void Recorder::exited(ProcId p, int codeOrNegSignal) {
     std::lock_guard lk(im.mutex);
     if (p >= im.sources.size() || p == kParentProc) return;
     Source& s = im.sources[p];
-    if (s.exited) return;
+    if (s.exited || !s.ring) return;
     if (im.monitor && s.started) im.monitor->unwatch(p);
     // The process is reaped: nothing can write its ring any more.
     im.drainSource(s, monoNs());

@@ -375,6 +375,7 @@ void RunModel::consume(const Trace& trace, std::size_t idx) {
         m_writerWaitNs += e.a;
         m_writerWaits += e.b;
         break;   // tracing overhead (tracer.hpp): the CLI sums it under the summary
+    case EventKind::SourceLine: break;   // where a traced program's next event came from: nothing to pair
     }
 }
 

@@ -43,6 +43,7 @@ const char* toString(EventKind k) noexcept {
     case EventKind::Note: return "Note";
     case EventKind::WriterWait: return "WriterWait";
     case EventKind::MachineLoad: return "MachineLoad";
+    case EventKind::SourceLine: return "SourceLine";
     }
     return "?";
 }

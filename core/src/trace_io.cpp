@@ -43,7 +43,8 @@ std::uint64_t fnv1a(const char* p, std::size_t n) {
 // Which field of an event kind holds a string id (nullptr: none).
 std::uint64_t* stringField(Event& e) {
     switch (e.kind) {
-    case EventKind::Print: case EventKind::TaskStart: case EventKind::TaskEnd: case EventKind::Note: return &e.a;
+    case EventKind::Print: case EventKind::TaskStart: case EventKind::TaskEnd: case EventKind::Note:
+    case EventKind::SourceLine: return &e.a;
     case EventKind::QueuePut: case EventKind::QueueGet: return &e.b;
     default: return nullptr;
     }
@@ -332,7 +333,8 @@ std::shared_ptr<Trace> deserializeTrace(const std::string& d, const std::string&
         e.b = r.get<std::uint64_t>("event");
         std::string at = "event " + std::to_string(i) + ": ";
         // Each format knows the kinds up to its last one (event.hpp adds kinds at the end).
-        const EventKind lastKind = version >= 4   ? EventKind::MachineLoad
+        const EventKind lastKind = version >= 5   ? EventKind::SourceLine
+                                   : version >= 4 ? EventKind::MachineLoad
                                    : version >= 3 ? EventKind::TaskChunk
                                                   : EventKind::WriterWait;
         if (kind < static_cast<std::uint8_t>(EventKind::ProcStart) || kind > static_cast<std::uint8_t>(lastKind))

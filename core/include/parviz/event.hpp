@@ -75,6 +75,10 @@ enum class EventKind : std::uint8_t {
                     // measured, a = ns of their time other processes (not parviz's own) took during
                     // the run, b = ns of their time in all (cores x span); flags bit 0 = idle
                     // measured exactly (cpuidle). Saved-run format 4.
+    // --- traced programs (python_trace_source.hpp) ------------------------------
+    SourceLine,     // a = string id of "file:line": where in the program the process's next
+                    // event (same t, same proc, right after this one) came from.
+                    // Saved-run format 5.
 };
 
 // Fixed-size, trivially copyable: written with no allocation, lock or formatting.

@@ -7,6 +7,7 @@
 // produce an earlier one (every ring seen idle, OS data read up to that time,
 // minus a small slack), so readers always see a time-sorted prefix.
 #include "parviz/clock.hpp"
+#include "parviz/event_source.hpp"
 #include "parviz/trace.hpp"
 #include "parviz/tracer.hpp"
 
@@ -66,6 +67,10 @@ public:
     // stopped or dead worker's own ring is never touched.
     void emitFor(ProcId p, EventKind k, std::int32_t obj = 0, std::uint64_t a = 0,
                  std::uint64_t b = 0, std::uint8_t flags = 0) noexcept;
+
+    // Merges another source's events from the next pass on (event_source.hpp);
+    // the Recorder owns it and drains it for the last time in finish().
+    void addSource(std::unique_ptr<EventSource> source);
 
     // Writes RunEnd, collects everything, marks the trace finished, stops the Collector.
     void finish();

@@ -1,7 +1,7 @@
 #pragma once
 // Saved runs: a Trace written to a file and read back for replay.
 //
-// Format (version 2, all integers little-endian):
+// Format (version 5, all integers little-endian):
 //   "PARVIZRUN" (9 bytes)  u32 version
 //   u64 n, n bytes of meta JSON (TraceMeta: scenario, title, work, workers,
 //       time_scale, total_cores, usable_cores, core_source, procs, queues, locks,
@@ -26,6 +26,7 @@
 //   2  meta gains "incomplete" (an interrupted run); format 1 files still open
 //   3  the TaskChunk event kind; format 1 and 2 files still open
 //   4  the MachineLoad event kind (other processes' share of the cores); 1-3 still open
+//   5  SourceLine events (a traced Python program's file:line); 1-4 still open
 // A file of an older format that cannot be read any more is refused with
 // "written by an older parviz (format N)"; a newer one with "written by a
 // newer parviz (format N)".
@@ -37,7 +38,7 @@
 
 namespace parviz {
 
-inline constexpr std::uint32_t kTraceFileVersion = 4;
+inline constexpr std::uint32_t kTraceFileVersion = 5;
 // The oldest format this parviz still reads.
 inline constexpr std::uint32_t kOldestTraceFileVersion = 1;
 // loadTrace reads only regular files of at most this size (1 GiB).

@@ -1,0 +1,55 @@
+#pragma once
+// Event sources: anything besides our own per-process rings and the core
+// monitor that hands events to the Collector (recorder.hpp). The first one is
+// a traced Python program (python_trace_source.hpp); a test source fed from a
+// vector, or a file, are the same shape.
+//
+// Contract (the Collector's watermark rule, recorder.hpp): each pass the
+// Collector calls drain() on its own thread, under its lock; the source
+// appends what it has and promises a time before which it will deliver
+// nothing more. The Collector appends an event to the Trace only once every
+// source's promise has passed it, so the Trace stays time-sorted. An event a
+// source still delivers earlier than it promised is clamped to the Trace's
+// last time and counted (Trace::clampedEvents()): misuse is data, not a crash.
+#include "parviz/event.hpp"
+#include "parviz/trace.hpp"
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <sys/types.h>
+#include <vector>
+
+namespace parviz {
+
+// What a source may ask of the Collector while it drains: only from inside
+// EventSource::drain (the Collector's thread, its lock held).
+class SourceSink {
+public:
+    // A Trace string id for Event fields documented as "string id".
+    virtual std::uint64_t addString(std::string_view s) = 0;
+    // A process of the run the Collector did not start: its ProcId (its lane
+    // and name in the Trace). With pid > 0 the core monitor watches it.
+    virtual ProcId addProcess(std::string name, ProcRole role, pid_t pid) = 0;
+    // The process ended: the core monitor reads what is left and forgets it.
+    virtual void processEnded(ProcId p) = 0;
+    // Queue and lock names (TraceMeta::queues / locks).
+    virtual void addQueue(ObjectInfo q) = 0;
+    virtual void addLock(ObjectInfo l) = 0;
+
+protected:
+    ~SourceSink() = default;
+};
+
+class EventSource {
+public:
+    virtual ~EventSource() = default;
+    // Appends the events available now to `out`: t in CLOCK_MONOTONIC ns,
+    // string fields already Trace string ids (sink.addString), in any order.
+    // Returns the promise: every event appended by a later drain() has
+    // t >= the returned time (INT64_MAX: nothing more will come). With
+    // `everything` the run is over: hand over all that is held back.
+    virtual std::int64_t drain(std::vector<Event>& out, SourceSink& sink, bool everything) = 0;
+};
+
+} // namespace parviz

@@ -1,0 +1,471 @@
+// PythonTraceSource (python_trace_source.hpp): reads parviz_trace's rings.
+//
+// [SECTION] Wire format   the constants of docs/python-trace-wire.md
+// [SECTION] Ring files    finding, mapping and draining one process's ring
+// [SECTION] Interpreter   wire records -> parviz Events, in time order
+// [SECTION] API
+#include "parviz/python_trace_source.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <climits>
+#include <cstring>
+#include <deque>
+#include <dirent.h>
+#include <fcntl.h>
+#include <map>
+#include <mutex>
+#include <set>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <unordered_map>
+
+namespace parviz {
+
+namespace {
+
+// =============================================================================
+// [SECTION] Wire format
+// =============================================================================
+constexpr char kMagic[8] = {'P', 'V', 'Z', 'R', 'I', 'N', 'G', '1'};
+constexpr std::uint32_t kVersion = 1;
+constexpr std::size_t kHeader = 256, kSlot = 48, kSlotSeq = 40;
+constexpr std::size_t kOffWriting = 56, kOffLost = 64, kOffTextHead = 72, kOffTail = 128;
+// A Python emit reads the clock and publishes its slot in one locked call
+// (microseconds); only a thread descheduled right there publishes later.
+// Records are held this long before the source promises their time away; a
+// later one is clamped and counted by the Trace (Trace::clampedEvents).
+constexpr std::int64_t kWriteSlackNs = 20'000'000;
+constexpr unsigned kTextLenBits = 12;
+
+enum Wire : std::uint8_t {
+    String = 1, ProcName, ProcStartReq, ProcExitSelf, ProcReaped, PrintLine, QueueNew, QueuePutW,
+    QueueWrite, QueueGetW, QueueEmptyW, QueueFullW, LockNew, LockWaitW, LockAcquireW, LockReleaseW,
+    LockTimeoutW, PoolJob, TaskStartW, TaskEndW, StateW,
+    ReapedByParviz = 200,   // not on the wire: reaped() notes
+};
+enum Role : std::int32_t { RoleMain = 0, RoleProcess, RolePoolWorker, RoleHelper };
+
+std::int64_t monoNs() noexcept {
+    timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return std::int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
+}
+
+std::uint64_t load64(const char* base, std::size_t off) noexcept {
+    return __atomic_load_n(reinterpret_cast<const std::uint64_t*>(base + off), __ATOMIC_ACQUIRE);
+}
+
+// A wire record, with its text copied out of the ring when it has one (the
+// ring may overwrite it before the record is interpreted).
+struct Record {
+    std::int64_t t = 0;
+    std::uint8_t kind = 0, flags = 0;
+    std::int32_t obj = 0;
+    std::uint64_t a = 0, b = 0, src = 0;
+    std::uint32_t ring = 0;      // index into Impl::rings (ReapedByParviz: unused)
+    std::uint64_t seq = 0;       // drain order, to keep equal times stable
+    std::string text;
+};
+
+bool hasText(std::uint8_t kind) {
+    return kind == String || kind == PrintLine || kind == QueuePutW || kind == TaskStartW;
+}
+
+// =============================================================================
+// [SECTION] Ring files
+// =============================================================================
+struct RingFile {
+    std::string name;
+    char* base = nullptr;
+    std::size_t size = 0;
+    std::uint64_t slots = 0, textBytes = 0, tail = 0, lostReported = 0;
+    pid_t pid = 0, ppid = 0;
+    std::int64_t idleSeenAt = INT64_MIN;
+    std::unordered_map<std::uint64_t, std::uint64_t> strings;   // interned id -> Trace string id
+    std::unordered_map<std::uint64_t, std::string> texts;       // interned id -> its text
+
+    ~RingFile() {
+        if (base) munmap(base, size);
+    }
+
+    // The text behind a ref, or "<lost text>" when the writer has gone round since.
+    std::string text(std::uint64_t ref) const {
+        const std::uint64_t off = ref >> kTextLenBits, n = ref & ((1u << kTextLenBits) - 1);
+        const char* area = base + kHeader + slots * kSlot;
+        auto overwritten = [&] { return load64(base, kOffTextHead) - off > textBytes; };
+        if (n > textBytes || overwritten()) return "<lost text>";
+        std::string s(area + (off % textBytes), n);
+        if (overwritten()) return "<lost text>";
+        return s;
+    }
+};
+
+// Maps `path` if it is a complete ring; nullptr (and counts) otherwise.
+std::unique_ptr<RingFile> openRing(const std::string& path, const std::string& name) {
+    int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) return nullptr;
+    struct stat st {};
+    std::unique_ptr<RingFile> r;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && static_cast<std::size_t>(st.st_size) >= kHeader) {
+        void* p = mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+        if (p != MAP_FAILED) {
+            r = std::make_unique<RingFile>();
+            r->name = name;
+            r->base = static_cast<char*>(p);
+            r->size = static_cast<std::size_t>(st.st_size);
+        }
+    }
+    ::close(fd);
+    if (!r) return nullptr;
+    std::uint32_t version = 0, header = 0;
+    std::uint64_t slots = 0, slotSize = 0, text = 0;
+    std::int32_t pid = 0, ppid = 0;
+    std::memcpy(&version, r->base + 8, 4);
+    std::memcpy(&header, r->base + 12, 4);
+    std::memcpy(&slots, r->base + 16, 8);
+    std::memcpy(&slotSize, r->base + 24, 8);
+    std::memcpy(&text, r->base + 32, 8);
+    std::memcpy(&pid, r->base + 40, 4);
+    std::memcpy(&ppid, r->base + 44, 4);
+    const bool pow2 = slots && !(slots & (slots - 1)) && text && !(text & (text - 1));
+    if (std::memcmp(r->base, kMagic, 8) != 0 || version != kVersion || header != kHeader || slotSize != kSlot ||
+        !pow2 || slots > (1u << 24) || text > (1u << 28) || kHeader + slots * kSlot + text > r->size)
+        return nullptr;
+    r->slots = slots;
+    r->textBytes = text;
+    r->pid = pid;
+    r->ppid = ppid;
+    return r;
+}
+
+} // namespace
+
+// =============================================================================
+// [SECTION] Interpreter
+// =============================================================================
+struct PythonTraceSource::Impl {
+    std::string dir;
+    std::atomic<pid_t> root{0};
+    std::atomic<bool> rootSeen{false};
+    std::atomic<std::uint64_t> lost{0}, bad{0};
+
+    std::mutex notesMutex;                  // guards notes (reaped() from other threads)
+    std::vector<Record> notes;
+
+    // Collector thread only:
+    std::vector<std::unique_ptr<RingFile>> rings;
+    std::set<std::string> seenFiles;
+    std::vector<Record> held;               // drained, not yet interpreted (t >= the safe time)
+    std::uint64_t seq = 0;
+    std::int64_t lastScan = INT64_MIN;
+
+    struct Proc { ProcId id = 0; bool started = false, exited = false; };
+    std::unordered_map<pid_t, Proc> procs;
+    struct Object { std::int32_t id = 0; std::deque<std::uint64_t> written; };
+    std::unordered_map<std::uint64_t, Object> queues, locks;
+    std::map<std::pair<pid_t, std::int32_t>, std::uint64_t> putItems;   // (pid, put number) -> item
+    std::uint64_t nextItem = 1;
+    struct Job { std::int32_t base = 0; std::uint64_t chunksize = 1; };
+    std::map<std::pair<pid_t, std::uint64_t>, Job> jobs;                 // (pool owner pid, job) -> ...
+    std::int32_t nextTaskBase = 0;
+    std::map<std::pair<ProcId, std::int32_t>, std::uint64_t> taskNames; // open task -> name id
+
+    void scan();
+    std::int64_t drainRings(std::int64_t now);
+    void drainRing(std::uint32_t index, RingFile& r, std::int64_t now);
+    void interpret(Record& r, std::vector<Event>& out, SourceSink& sink);
+    Proc& procFor(pid_t pid, SourceSink& sink, const std::string& name = {}, std::int32_t role = RoleProcess);
+    std::uint64_t stringFor(const Record& r, std::uint64_t id, SourceSink& sink);
+    Object& object(std::unordered_map<std::uint64_t, Object>& m, std::uint64_t key, bool queue, SourceSink& sink,
+                   const std::string& name = {});
+    void interpretProcess(Record& r, RingFile* ring, std::vector<Event>& out, SourceSink& sink);
+    void interpretQueue(Record& r, RingFile& ring, ProcId p, std::vector<Event>& out, SourceSink& sink);
+    void interpretTask(Record& r, RingFile& ring, ProcId p, std::vector<Event>& out, SourceSink& sink);
+};
+
+void PythonTraceSource::Impl::scan() {
+    DIR* d = opendir(dir.c_str());
+    if (!d) return;
+    while (dirent* e = readdir(d)) {
+        std::string name = e->d_name;
+        if (name.size() < 6 || name.compare(name.size() - 5, 5, ".ring") != 0 || seenFiles.count(name)) continue;
+        seenFiles.insert(name);
+        auto r = openRing(dir + "/" + name, name);
+        if (!r) {
+            bad.fetch_add(1, std::memory_order_relaxed);
+            continue;
+        }
+        if (r->pid == root.load(std::memory_order_acquire)) rootSeen.store(true, std::memory_order_release);
+        rings.push_back(std::move(r));
+    }
+    closedir(d);
+}
+
+void PythonTraceSource::Impl::drainRing(std::uint32_t index, RingFile& r, std::int64_t now) {
+    // No open begin() (a time stamped before a fork, published after it):
+    // every later record is stamped after `now`, up to the write slack.
+    if (load64(r.base, kOffWriting) == 0) r.idleSeenAt = now;
+    for (;; ++r.tail) {
+        const char* s = r.base + kHeader + (r.tail & (r.slots - 1)) * kSlot;
+        // The sequence number is the slot's last field: once it reads tail + 1
+        // the whole slot is there (x86-64 store order; see the wire doc).
+        if (load64(s, kSlotSeq) != r.tail + 1) break;
+        Record rec;
+        std::memcpy(&rec.t, s, 8);
+        rec.kind = static_cast<std::uint8_t>(s[8]);
+        rec.flags = static_cast<std::uint8_t>(s[9]);
+        std::memcpy(&rec.obj, s + 12, 4);
+        std::memcpy(&rec.a, s + 16, 8);
+        std::memcpy(&rec.b, s + 24, 8);
+        std::memcpy(&rec.src, s + 32, 8);
+        rec.ring = index;
+        rec.seq = seq++;
+        if (hasText(rec.kind)) rec.text = r.text(rec.b);
+        held.push_back(std::move(rec));
+    }
+    __atomic_store_n(reinterpret_cast<std::uint64_t*>(r.base + kOffTail), r.tail, __ATOMIC_RELEASE);
+    const std::uint64_t lostNow = load64(r.base, kOffLost);
+    if (lostNow > r.lostReported) {
+        lost.fetch_add(lostNow - r.lostReported, std::memory_order_relaxed);
+        Record rec;
+        rec.t = now;
+        rec.kind = 255;   // a loss, reported below as EventKind::Lost
+        rec.a = lostNow - r.lostReported;
+        rec.ring = index;
+        rec.seq = seq++;
+        held.push_back(std::move(rec));
+        r.lostReported = lostNow;
+    }
+}
+
+std::int64_t PythonTraceSource::Impl::drainRings(std::int64_t now) {
+    std::int64_t safe = now;
+    scan();
+    for (std::uint32_t i = 0; i < rings.size(); ++i) {
+        drainRing(i, *rings[i], now);
+        safe = std::min(safe, std::min(rings[i]->idleSeenAt, now - kWriteSlackNs));
+    }
+    return safe;
+}
+
+PythonTraceSource::Impl::Proc& PythonTraceSource::Impl::procFor(pid_t pid, SourceSink& sink, const std::string& name,
+                                                               std::int32_t role) {
+    auto it = procs.find(pid);
+    if (it != procs.end()) return it->second;
+    Proc p;
+    if (pid == root.load(std::memory_order_acquire)) {
+        p.id = kParentProc;   // the Trace's MainProcess
+    } else {
+        const ProcRole r = role == RolePoolWorker ? ProcRole::PoolWorker : ProcRole::Process;
+        p.id = sink.addProcess(name.empty() ? "pid " + std::to_string(pid) : name, r, pid);
+    }
+    return procs.emplace(pid, p).first->second;
+}
+
+std::uint64_t PythonTraceSource::Impl::stringFor(const Record& r, std::uint64_t id, SourceSink& sink) {
+    if (r.kind == ReapedByParviz || id == 0) return kNoString;
+    auto& m = rings[r.ring]->strings;
+    auto it = m.find(id);
+    return it == m.end() ? sink.addString("?") : it->second;
+}
+
+PythonTraceSource::Impl::Object& PythonTraceSource::Impl::object(std::unordered_map<std::uint64_t, Object>& m,
+                                                                 std::uint64_t key, bool queue, SourceSink& sink,
+                                                                 const std::string& name) {
+    auto it = m.find(key);
+    if (it != m.end()) return it->second;
+    Object o;
+    o.id = static_cast<std::int32_t>(m.size() + 1);
+    ObjectInfo info{o.id, name.empty() ? std::string(queue ? "Queue" : "Lock") + "@" + std::to_string(key >> 24) : name};
+    if (queue) sink.addQueue(info);
+    else sink.addLock(info);
+    return m.emplace(key, std::move(o)).first->second;
+}
+
+void PythonTraceSource::Impl::interpretProcess(Record& r, RingFile* ring, std::vector<Event>& out, SourceSink& sink) {
+    auto exitOf = [&](pid_t pid, std::int64_t code) {
+        Proc& p = procFor(pid, sink);
+        if (p.exited) return;
+        p.exited = true;
+        out.push_back(Event{r.t, p.id, EventKind::ProcExit, 0, 0, static_cast<std::uint64_t>(code), 0});
+        if (p.id != kParentProc) sink.processEnded(p.id);
+    };
+    auto startOf = [&](Proc& p, pid_t pid) {
+        if (p.started) return;
+        p.started = true;
+        out.push_back(Event{r.t, p.id, EventKind::ProcStart, 0, 0, static_cast<std::uint64_t>(pid), 0});
+    };
+    switch (r.kind) {
+    case ProcName: {
+        Proc& p = procFor(ring->pid, sink, r.text, r.obj);
+        startOf(p, ring->pid);
+        break;
+    }
+    case ProcStartReq: {
+        const pid_t child = static_cast<pid_t>(r.a);
+        Proc& p = procFor(child, sink, r.text, r.obj);
+        startOf(p, child);
+        break;
+    }
+    case ProcExitSelf: exitOf(ring->pid, static_cast<std::int64_t>(r.a)); break;
+    case ProcReaped: exitOf(static_cast<pid_t>(r.a), static_cast<std::int64_t>(r.b)); break;
+    case ReapedByParviz: exitOf(static_cast<pid_t>(r.a), static_cast<std::int64_t>(r.b)); break;
+    default: break;
+    }
+}
+
+void PythonTraceSource::Impl::interpretQueue(Record& r, RingFile& ring, ProcId p, std::vector<Event>& out,
+                                             SourceSink& sink) {
+    Object& q = object(queues, r.a, true, sink, r.kind == QueueNew ? r.text : std::string());
+    switch (r.kind) {
+    case QueuePutW: {
+        const std::uint64_t item = nextItem++;
+        putItems[{ring.pid, r.obj}] = item;
+        out.push_back(Event{r.t, p, EventKind::QueuePut, 0, q.id, item, sink.addString(r.text)});
+        break;
+    }
+    case QueueWrite: {
+        std::uint64_t item = 0;
+        if (auto it = putItems.find({ring.pid, r.obj}); r.obj != 0 && it != putItems.end()) {
+            item = it->second;
+            putItems.erase(it);
+        } else {   // a put the hook did not see (a subclass's own put): it starts here
+            item = nextItem++;
+            out.push_back(Event{r.t, p, EventKind::QueuePut, 0, q.id, item, kNoString});
+        }
+        q.written.push_back(item);
+        break;
+    }
+    case QueueGetW: {
+        std::uint64_t item = 0;
+        if (!q.written.empty()) {
+            item = q.written.front();
+            q.written.pop_front();
+        } else {
+            item = nextItem++;   // its write was never seen: a get of an unknown item
+        }
+        out.push_back(Event{r.t, p, EventKind::QueueGet, 0, q.id, item, kNoString});
+        break;
+    }
+    case QueueEmptyW: out.push_back(Event{r.t, p, EventKind::QueueEmpty, 0, q.id, 0, 0}); break;
+    case QueueFullW: out.push_back(Event{r.t, p, EventKind::QueueFull, 0, q.id, 0, 0}); break;
+    default: break;   // QueueNew: registered above
+    }
+}
+
+void PythonTraceSource::Impl::interpretTask(Record& r, RingFile& ring, ProcId p, std::vector<Event>& out,
+                                            SourceSink& sink) {
+    if (r.kind == PoolJob) {
+        jobs[{ring.pid, r.a}] = Job{nextTaskBase, std::max<std::uint64_t>(1, r.b)};
+        nextTaskBase += std::max(0, r.obj);
+        return;
+    }
+    const std::uint64_t job = r.a >> 32, chunk = r.a & 0xFFFFFFFFu;
+    std::int64_t index = static_cast<std::int64_t>(chunk) * 1000 + r.obj;   // job unknown: still distinct
+    if (auto it = jobs.find({ring.ppid, job}); it != jobs.end())
+        index = it->second.base + static_cast<std::int64_t>(chunk * it->second.chunksize) + r.obj;
+    const auto idx = static_cast<std::int32_t>(std::clamp<std::int64_t>(index, 0, INT32_MAX));
+    if (r.kind == TaskStartW) {
+        const std::uint64_t name = sink.addString(r.text);
+        taskNames[{p, idx}] = name;
+        out.push_back(Event{r.t, p, EventKind::TaskStart, 0, idx, name, 0});
+    } else {
+        std::uint64_t name = kNoString;
+        if (auto it = taskNames.find({p, idx}); it != taskNames.end()) {
+            name = it->second;
+            taskNames.erase(it);
+        }
+        out.push_back(Event{r.t, p, EventKind::TaskEnd, static_cast<std::uint8_t>(r.flags ? 1 : 0), idx, name, 0});
+    }
+}
+
+void PythonTraceSource::Impl::interpret(Record& r, std::vector<Event>& out, SourceSink& sink) {
+    if (r.kind == ReapedByParviz) {
+        interpretProcess(r, nullptr, out, sink);
+        return;
+    }
+    RingFile& ring = *rings[r.ring];
+    if (r.kind == String) {
+        ring.strings[r.a] = sink.addString(r.text);
+        ring.texts[r.a] = std::move(r.text);
+        return;
+    }
+    // Names are interned strings of the writing ring: r.text carries them on.
+    if (r.kind == ProcName || r.kind == ProcStartReq || r.kind == QueueNew || r.kind == LockNew) {
+        auto it = ring.texts.find(r.kind == ProcName ? r.a : r.b);
+        r.text = it != ring.texts.end() ? it->second : std::string();
+    }
+    // A process's own records name it before anything else it says; a child
+    // that speaks before its parent's start request arrives is named then.
+    const ProcId p = r.kind == ProcName ? procFor(ring.pid, sink, r.text, r.obj).id : procFor(ring.pid, sink).id;
+    if (r.src != 0) out.push_back(Event{r.t, p, EventKind::SourceLine, 0, 0, stringFor(r, r.src, sink), 0});
+    switch (r.kind) {
+    case ProcName: case ProcStartReq: case ProcExitSelf: case ProcReaped:
+        interpretProcess(r, &ring, out, sink);
+        break;
+    case PrintLine: out.push_back(Event{r.t, p, EventKind::Print, 0, 0, sink.addString(r.text), 0}); break;
+    case QueueNew: case QueuePutW: case QueueWrite: case QueueGetW: case QueueEmptyW: case QueueFullW:
+        interpretQueue(r, ring, p, out, sink);
+        break;
+    case LockNew: object(locks, r.a, false, sink, r.text); break;
+    case LockWaitW: case LockAcquireW: case LockReleaseW: case LockTimeoutW: {
+        static constexpr EventKind kinds[] = {EventKind::LockWait, EventKind::LockAcquire, EventKind::LockRelease,
+                                              EventKind::LockTimeout};
+        out.push_back(Event{r.t, p, kinds[r.kind - LockWaitW], 0, object(locks, r.a, false, sink).id, 0, 0});
+        break;
+    }
+    case PoolJob: case TaskStartW: case TaskEndW: interpretTask(r, ring, p, out, sink); break;
+    case StateW: out.push_back(Event{r.t, p, EventKind::State, 0, r.obj, 0, 0}); break;
+    case 255: out.push_back(Event{r.t, p, EventKind::Lost, 0, static_cast<std::int32_t>(p), r.a, 0}); break;
+    default: break;   // a kind from a newer writer: skipped
+    }
+}
+
+// =============================================================================
+// [SECTION] API
+// =============================================================================
+PythonTraceSource::PythonTraceSource(std::string directory) : m_impl(std::make_unique<Impl>()) {
+    m_impl->dir = std::move(directory);
+}
+PythonTraceSource::~PythonTraceSource() = default;
+
+void PythonTraceSource::setRoot(pid_t pid) noexcept { m_impl->root.store(pid, std::memory_order_release); }
+bool PythonTraceSource::rootAnnounced() const noexcept { return m_impl->rootSeen.load(std::memory_order_acquire); }
+std::uint64_t PythonTraceSource::lostEvents() const noexcept { return m_impl->lost.load(std::memory_order_relaxed); }
+std::uint64_t PythonTraceSource::badRings() const noexcept { return m_impl->bad.load(std::memory_order_relaxed); }
+
+void PythonTraceSource::reaped(pid_t pid, int codeOrNegSignal) {
+    std::lock_guard lk(m_impl->notesMutex);
+    Record r;
+    r.t = monoNs();   // under the lock: a drain that missed this note read its clock after it (see drain)
+    r.kind = ReapedByParviz;
+    r.a = static_cast<std::uint64_t>(pid);
+    r.b = static_cast<std::uint64_t>(static_cast<std::int64_t>(codeOrNegSignal));
+    m_impl->notes.push_back(std::move(r));
+}
+
+std::int64_t PythonTraceSource::drain(std::vector<Event>& out, SourceSink& sink, bool everything) {
+    Impl& im = *m_impl;
+    const std::int64_t now = monoNs();
+    std::int64_t safe = im.drainRings(now);
+    {
+        std::lock_guard lk(im.notesMutex);
+        for (Record& r : im.notes) {
+            r.seq = im.seq++;
+            im.held.push_back(std::move(r));
+        }
+        im.notes.clear();
+    }
+    if (everything) safe = INT64_MAX;
+    // Interpret, in time order, what no ring can precede any more.
+    std::stable_sort(im.held.begin(), im.held.end(),
+                     [](const Record& a, const Record& b) { return a.t != b.t ? a.t < b.t : a.seq < b.seq; });
+    std::size_t n = 0;
+    while (n < im.held.size() && im.held[n].t < safe) im.interpret(im.held[n++], out, sink);
+    im.held.erase(im.held.begin(), im.held.begin() + static_cast<std::ptrdiff_t>(n));
+    return safe;
+}
+
+} // namespace parviz
