@@ -8,6 +8,7 @@
 //   parviz run ...      -> a headless run with the tutorial's output and a summary
 //   parviz export-python ... -> the scenario as a runnable Python program
 //   parviz sweep ...    -> one pool scenario over several pool sizes, compared
+//   parviz trace -- PROGRAM  -> a Python program traced with python/parviz_trace
 #include "cli/commands.hpp"
 
 #include "parviz/runtime.hpp"
@@ -55,6 +56,7 @@ int main(int argc, char** argv) {
         if (cmd == "run") return parviz::cli::runCommand(rest);
         if (cmd == "export-python") return parviz::cli::exportPythonCommand(rest);
         if (cmd == "sweep") return parviz::cli::sweepCommand(rest);
+        if (cmd == "trace") return parviz::cli::traceCommand(rest);
         if (cmd == "--help" || cmd == "-h" || cmd == "help") {
             std::fputs(parviz::cli::mainUsage(), stdout);
             return 0;

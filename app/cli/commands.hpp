@@ -11,6 +11,7 @@ int listCommand(const std::vector<std::string>& args);
 int runCommand(const std::vector<std::string>& args);
 int exportPythonCommand(const std::vector<std::string>& args);   // export_python_command.cpp
 int sweepCommand(const std::vector<std::string>& args);
+int traceCommand(const std::vector<std::string>& args);          // trace_command.cpp
 
 // The top-level usage text (`parviz --help`).
 const char* mainUsage() noexcept;

@@ -33,6 +33,7 @@ const char* mainUsage() noexcept {
            "                       print the scenario as a runnable Python program\n"
            "  sweep NAME|FILE      run a pool scenario over several pool sizes and compare\n"
            "                       (parviz sweep --help)\n"
+           "  trace [--] PROGRAM   trace a Python program: python3 script.py (parviz trace --help)\n"
            "  --help, --version\n";
 }
 

@@ -1,0 +1,268 @@
+// `parviz trace -- python3 examples/*.py`: our example programs traced under
+// CPython (fork start method), read back from the saved run: the pool's task
+// shapes are CPython's greedy schedule, queue items are conserved and paired,
+// lock holds never overlap, every printed line is in the trace; and the
+// command's exit status, bad input and stopping.
+#include "cli_support.hpp"
+
+#include "parviz/trace_io.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <csignal>
+#include <fcntl.h>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+using parviz::Event;
+using parviz::EventKind;
+using parviz::test::ExeResult;
+using parviz::test::runParviz;
+using parviz::test::TempDir;
+
+namespace {
+
+const std::string kExamples = std::string(PARVIZ_SOURCE_DIR) + "/examples/";
+
+std::string describe(const ExeResult& r) {
+    return "exit " + std::to_string(r.exitCode) + (r.signaled ? " signal " + std::to_string(r.signal) : "") +
+           (r.timedOut ? " TIMED OUT" : "") + "\n--- stdout\n" + r.out + "\n--- stderr\n" + r.err;
+}
+
+struct Traced {
+    ExeResult result;
+    std::shared_ptr<parviz::Trace> trace;
+    std::vector<std::string> programLines;   // stdout up to the summary
+};
+
+Traced traceExample(const std::string& example, const TempDir& dir) {
+    Traced t;
+    const std::string saved = dir.file(example + ".pvz");
+    // Block-buffered stdout, as a pipe normally is (the test environment may
+    // set PYTHONUNBUFFERED, and then the processes' print pieces interleave).
+    t.result = runParviz({"trace", "--save-run", saved, "--", "/usr/bin/env", "-u", "PYTHONUNBUFFERED",
+                          "/usr/bin/python3", kExamples + example},
+                         120);
+    if (t.result.exitCode == 0) t.trace = parviz::loadTrace(saved);
+    std::istringstream in(t.result.out);
+    std::string line;
+    while (std::getline(in, line) && line.rfind("Summary of ", 0) != 0) t.programLines.push_back(line);
+    while (!t.programLines.empty() && t.programLines.back().empty()) t.programLines.pop_back();
+    return t;
+}
+
+std::string procName(const parviz::Trace& tr, parviz::ProcId p) { return tr.meta().procs.at(p).name; }
+
+std::vector<std::string> printed(const parviz::Trace& tr) {
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < tr.size(); ++i)
+        if (tr[i].kind == EventKind::Print) out.emplace_back(tr.string(tr[i].a));
+    return out;
+}
+
+// Greedy list scheduling in input order (REFERENCE.md): each task goes to the
+// worker that becomes free first. The result: each worker's tasks, in order.
+std::multiset<std::vector<std::string>> greedy(const std::vector<std::pair<std::string, double>>& tasks, int workers) {
+    std::vector<double> freeAt(static_cast<std::size_t>(workers), 0);
+    std::vector<std::vector<std::string>> got(static_cast<std::size_t>(workers));
+    for (const auto& [name, secs] : tasks) {
+        auto w = static_cast<std::size_t>(std::min_element(freeAt.begin(), freeAt.end()) - freeAt.begin());
+        freeAt[w] += secs;
+        got[w].push_back(name);
+    }
+    return {got.begin(), got.end()};
+}
+
+} // namespace
+
+TEST_CASE("a traced Pool.map gives each worker the tasks of CPython's greedy schedule", "[cli][trace][python]") {
+    TempDir dir;
+    Traced t = traceExample("pool.py", dir);
+    INFO(describe(t.result));
+    REQUIRE(t.result.exitCode == 0);
+    std::map<parviz::ProcId, std::vector<std::string>> byWorker;
+    std::map<std::int32_t, int> ends;
+    for (std::size_t i = 0; i < t.trace->size(); ++i) {
+        const Event& e = (*t.trace)[i];
+        if (e.kind == EventKind::TaskStart) byWorker[e.proc].emplace_back(t.trace->string(e.a));
+        if (e.kind == EventKind::TaskEnd && !(e.flags & 1)) ++ends[e.obj];
+    }
+    std::multiset<std::vector<std::string>> shapes;
+    for (const auto& [proc, names] : byWorker) {
+        CHECK(procName(*t.trace, proc).rfind("ForkPoolWorker-", 0) == 0);
+        shapes.insert(names);
+    }
+    CHECK(shapes == greedy({{"('A', 5)", 5}, {"('B', 2)", 2}, {"('C', 1)", 1}, {"('D', 3)", 3}}, 2));
+    CHECK(ends == std::map<std::int32_t, int>{{0, 1}, {1, 1}, {2, 1}, {3, 1}});   // indices in input order, each done once
+}
+
+TEST_CASE("a traced job queue conserves its items and shows the feeder race's Empty", "[cli][trace][python]") {
+    TempDir dir;
+    Traced t = traceExample("job_queue.py", dir);
+    INFO(describe(t.result));
+    REQUIRE(t.result.exitCode == 0);
+    const parviz::Trace& tr = *t.trace;
+    std::map<std::uint64_t, int> puts, gets;
+    std::map<std::uint64_t, std::int64_t> putT;
+    std::map<std::int32_t, std::vector<const Event*>> byQueue;
+    for (std::size_t i = 0; i < tr.size(); ++i) {
+        const Event& e = tr[i];
+        if (e.kind == EventKind::QueuePut) ++puts[e.a], putT[e.a] = e.t;
+        if (e.kind == EventKind::QueueGet) {
+            ++gets[e.a];
+            CHECK(puts.count(e.a) == 1);   // every get is paired with a put seen before it
+        }
+        if (e.kind == EventKind::QueuePut || e.kind == EventKind::QueueGet || e.kind == EventKind::QueueEmpty)
+            byQueue[e.obj].push_back(&e);
+    }
+    // The race's pings (one per attempt until Empty showed), ten jobs, ten done lines.
+    CHECK(puts.size() >= 1 + 10 + 10);
+    CHECK(puts.size() <= 5 + 10 + 10);
+    for (const auto& [item, n] : puts) CHECK(n == 1);
+    for (const auto& [item, n] : gets) CHECK(n == 1);   // each put taken at most once
+    CHECK(gets.size() == puts.size());   // and here, every one taken
+    // Each task was started (printed as taken) exactly once.
+    std::map<std::string, int> taken;
+    for (const auto& line : printed(tr))
+        if (auto at = line.find(" taken by "); at != std::string::npos) ++taken[line.substr(0, at)];
+    CHECK(taken.size() == 10);
+    for (const auto& [task, n] : taken) CHECK(n == 1);
+    // The feeder race: on the first queue, Empty is raised right after a put
+    // whose item has not been taken yet; that item's get comes after.
+    REQUIRE(!byQueue.empty());
+    const auto& first = byQueue.begin()->second;
+    REQUIRE(first.size() >= 3);
+    const auto empty = std::find_if(first.begin(), first.end(), [](const Event* e) { return e->kind == EventKind::QueueEmpty; });
+    REQUIRE(empty != first.end());
+    REQUIRE(empty != first.begin());
+    const Event* put = *(empty - 1);
+    CHECK(put->kind == EventKind::QueuePut);
+    REQUIRE(empty + 1 != first.end());
+    CHECK((*(empty + 1))->kind == EventKind::QueueGet);
+    CHECK((*(empty + 1))->a == put->a);   // the get that finally took the item put before Empty
+}
+
+TEST_CASE("a traced Lock is held by one process at a time", "[cli][trace][python]") {
+    TempDir dir;
+    Traced t = traceExample("lock.py", dir);
+    INFO(describe(t.result));
+    REQUIRE(t.result.exitCode == 0);
+    const parviz::Trace& tr = *t.trace;
+    std::map<std::int32_t, parviz::ProcId> owner;   // lock -> holder
+    int holds = 0, waits = 0;
+    for (std::size_t i = 0; i < tr.size(); ++i) {
+        const Event& e = tr[i];
+        if (e.kind == EventKind::LockWait) ++waits;
+        if (e.kind == EventKind::LockAcquire) {
+            CHECK(owner.count(e.obj) == 0);   // nobody holds it: intervals never overlap
+            owner[e.obj] = e.proc;
+            ++holds;
+        }
+        if (e.kind == EventKind::LockRelease) {
+            REQUIRE(owner.count(e.obj) == 1);
+            CHECK(owner[e.obj] == e.proc);
+            owner.erase(e.obj);
+        }
+    }
+    CHECK(holds == 12);
+    CHECK(waits > 0);   // four processes, one lock: someone waited
+    CHECK(owner.empty());
+    CHECK(tr.meta().locks.size() == 1);   // the Queue-less program's one Lock; no internal locks shown
+}
+
+TEST_CASE("every line a traced program prints is in the trace with the process that printed it", "[cli][trace][python]") {
+    TempDir dir;
+    for (const std::string example : {"pool.py", "job_queue.py", "lock.py"}) {
+        Traced t = traceExample(example, dir);
+        INFO(example + "\n" + describe(t.result));
+        REQUIRE(t.result.exitCode == 0);
+        auto fromTrace = printed(*t.trace);
+        auto fromProgram = t.programLines;
+        std::sort(fromTrace.begin(), fromTrace.end());
+        std::sort(fromProgram.begin(), fromProgram.end());
+        CHECK(fromTrace == fromProgram);
+        CHECK(!fromProgram.empty());
+        // A line naming its process was printed by that process.
+        for (std::size_t i = 0; i < t.trace->size(); ++i) {
+            const Event& e = (*t.trace)[i];
+            if (e.kind != EventKind::Print) continue;
+            std::string line(t.trace->string(e.a));
+            std::string who = procName(*t.trace, e.proc);
+            if (line.rfind("Process-", 0) == 0 || line.rfind("ForkPoolWorker-", 0) == 0)
+                CHECK(line.substr(0, line.find(' ')) == who);
+        }
+    }
+}
+
+TEST_CASE("parviz trace exits with the program's status and names a bad program", "[cli][trace]") {
+    TempDir dir;
+    const std::string script = dir.write("exit3.py", "import sys\nprint('bye')\nsys.exit(3)\n");
+    ExeResult r = runParviz({"trace", "--", "/usr/bin/python3", script});
+    INFO(describe(r));
+    CHECK(r.exitCode == 3);
+    CHECK(r.out.find("bye") != std::string::npos);
+    const std::string killed = dir.write("killed.py", "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)\n");
+    CHECK(runParviz({"trace", "--", "/usr/bin/python3", killed}).exitCode == 128 + 9);
+
+    ExeResult missing = runParviz({"trace", "--", dir.file("no-such-program")});
+    CHECK(missing.exitCode == 2);
+    CHECK(missing.err.find("no-such-program") != std::string::npos);
+    const std::string notExec = dir.write("plain.txt", "hello\n");
+    ExeResult ne = runParviz({"trace", notExec});
+    CHECK(ne.exitCode == 2);
+    CHECK(ne.err.find("plain.txt: not an executable file") != std::string::npos);
+    CHECK(runParviz({"trace", "no-such-command-anywhere-xyz"}).exitCode == 2);
+    CHECK(runParviz({"trace"}).exitCode == 2);
+    CHECK(runParviz({"trace", "--bogus", "python3"}).exitCode == 2);
+}
+
+TEST_CASE("a program that cannot load the hook runs untraced, with a message", "[cli][trace]") {
+    TempDir dir;
+    const std::string script = dir.write("slow.py", "import time\ntime.sleep(3.5)\nprint('still here')\n");
+    ExeResult r = runParviz({"trace", "--", "/usr/bin/python3", "-I", script});
+    INFO(describe(r));
+    CHECK(r.exitCode == 0);
+    CHECK(r.out.find("still here") != std::string::npos);
+    CHECK(r.err.find("has not loaded the tracer") != std::string::npos);
+}
+
+TEST_CASE("Ctrl-C ends the traced program's whole process group and parviz exits 130", "[cli][trace]") {
+    TempDir dir;
+    // The program and a child both write their pids, then sleep.
+    const std::string pids = dir.file("pids");
+    const std::string script = dir.write("sleepers.py",
+        "import os, time\nfrom multiprocessing import Process\n"
+        "def child():\n    open(" + std::string("'") + pids + "', 'a').write('%d\\n' % os.getpid())\n    time.sleep(60)\n"
+        "if __name__ == '__main__':\n    p = Process(target=child)\n    p.start()\n"
+        "    open('" + pids + "', 'a').write('%d\\n' % os.getpid())\n    time.sleep(60)\n");
+    pid_t pid = fork();
+    if (pid == 0) {
+        int devnull = open("/dev/null", O_WRONLY);
+        dup2(devnull, 1);
+        execl(PARVIZ_EXE, PARVIZ_EXE, "trace", "--", "/usr/bin/python3", script.c_str(), static_cast<char*>(nullptr));
+        _exit(127);
+    }
+    std::vector<pid_t> started;
+    for (int i = 0; i < 200 && started.size() < 2; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        started.clear();
+        std::ifstream in(pids);
+        for (pid_t p; in >> p;) started.push_back(p);
+    }
+    REQUIRE(started.size() == 2);
+    const auto t0 = std::chrono::steady_clock::now();
+    kill(pid, SIGINT);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 130);
+    CHECK(took < 1.5);
+    for (pid_t p : started) CHECK((kill(p, 0) != 0 && errno == ESRCH));   // nothing left running
+}
