@@ -1,0 +1,170 @@
+#!/usr/bin/env python3
+"""The Python tracer's overhead, traced against untraced in one run.
+
+usage: bench_python_trace.py PARVIZ_EXE [--rounds N]
+
+1. Per event on the Python side: a ring write (Ring.emit), the same event
+   as a Unix datagram (the transport the ring was chosen over), and a traced
+   Lock acquire+release (two events) against an untraced one.
+2. Pool(2).map over 10 000 trivial tasks at chunksize 1: the map's own time
+   (measured inside the program) under `parviz trace` against plain python3,
+   rounds interleaved, medians reported.
+The machine may be shared: every number is a median of rounds, and the
+untraced side is measured in the same rounds.
+"""
+import os
+import socket
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PYDIR = os.path.join(os.path.dirname(HERE), "python")
+sys.path.insert(0, PYDIR)
+
+POOL_PROGRAM = r'''
+import sys, time
+from multiprocessing import Pool
+def f(x):
+    return x
+if __name__ == "__main__":
+    with Pool(2) as p:
+        p.map(f, range(200), chunksize=1)          # warm the workers up
+        t = time.perf_counter()
+        p.map(f, range(10000), chunksize=1)
+        print("MAP_SECONDS %.6f" % (time.perf_counter() - t))
+'''
+
+
+def per_call(fn, n):
+    t = time.perf_counter_ns()
+    fn(n)
+    return (time.perf_counter_ns() - t) / n
+
+
+def ring_emit_ns(n=100000):
+    from parviz_trace._ring import Ring, K_STATE
+    with tempfile.TemporaryDirectory(dir="/dev/shm" if os.path.isdir("/dev/shm") else None) as d:
+        r = Ring(d, slots=1 << 20)
+        emit = r.emit
+
+        def run(k):
+            for i in range(k):
+                if (i & 0xFFFF) == 0:   # play the reader: keep room, as parviz does
+                    struct.pack_into("<Q", r.mm, 128, r.head)
+                emit(K_STATE, 1, i)
+        return per_call(run, n)
+
+
+def datagram_ns(n=100000):
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "s")
+        rx = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        rx.bind(path)
+        rx.setblocking(False)
+        tx = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        tx.connect(path)
+        pack = struct.Struct("<qBBHiQQQ").pack
+        mono = time.monotonic_ns
+
+        tx.setblocking(False)
+
+        def drain():
+            try:
+                while True:
+                    rx.recv(64)
+            except BlockingIOError:
+                pass
+
+        def run(k):
+            send = tx.send
+            for i in range(k):
+                data = pack(mono(), 21, 0, 0, 1, i, 0, 0)
+                try:
+                    send(data)
+                except BlockingIOError:   # the receive queue is full: play the reader
+                    drain()
+                    send(data)
+        v = per_call(run, n)
+        rx.close()
+        tx.close()
+        return v
+
+
+def lock_pair_ns(traced, n=100000):
+    import multiprocessing
+    lock = multiprocessing.Lock()
+
+    def run(k):
+        acq, rel = lock.acquire, lock.release
+        for _ in range(k):
+            acq()
+            rel()
+    return per_call(run, n)
+
+
+def median_rounds(fn, rounds):
+    return statistics.median(fn() for _ in range(rounds))
+
+
+def pool_ratio(parviz, rounds):
+    with tempfile.TemporaryDirectory() as d:
+        prog = os.path.join(d, "pool_bench.py")
+        with open(prog, "w") as f:
+            f.write(POOL_PROGRAM)
+        env = dict(os.environ)
+        env.pop("PYTHONPATH", None)
+        untraced, traced = [], []
+        for _ in range(rounds):
+            for side, cmd in (("untraced", [sys.executable, prog]),
+                              ("traced", [parviz, "trace", "--", sys.executable, prog])):
+                out = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300).stdout
+                secs = float(next(l.split()[1] for l in out.splitlines() if l.startswith("MAP_SECONDS")))
+                (untraced if side == "untraced" else traced).append(secs)
+        return untraced, traced
+
+
+def main():
+    if len(sys.argv) < 2:
+        print(__doc__)
+        return 2
+    parviz = sys.argv[1]
+    rounds = int(sys.argv[sys.argv.index("--rounds") + 1]) if "--rounds" in sys.argv else 5
+    print("python %s, %d rounds, medians (the machine may be shared)" % (sys.version.split()[0], rounds))
+    ring = median_rounds(ring_emit_ns, rounds)
+    dgram = median_rounds(datagram_ns, rounds)
+    print("one event, ring write (Ring.emit):         %7.0f ns" % ring)
+    print("one event, Unix datagram (send):           %7.0f ns   (%.1fx the ring)" % (dgram, dgram / ring))
+    plain = median_rounds(lambda: lock_pair_ns(False), rounds)
+    os.environ.setdefault("PARVIZ_TRACE_DIR", tempfile.mkdtemp(dir="/dev/shm" if os.path.isdir("/dev/shm") else None))
+    import parviz_trace
+    parviz_trace.install()
+    # No reader drains this process's ring here: keep it from filling (a full
+    # ring drops events, which is cheaper and would flatter the tracer).
+    import threading
+    stop = threading.Event()
+    r = parviz_trace.ring()
+    def drain():
+        while not stop.is_set():
+            struct.pack_into("<Q", r.mm, 128, r.head)
+            time.sleep(0.001)
+    threading.Thread(target=drain, daemon=True).start()
+    traced = median_rounds(lambda: lock_pair_ns(True), rounds)
+    stop.set()
+    print("Lock acquire+release, untraced:            %7.0f ns" % plain)
+    print("Lock acquire+release, traced (2 events):   %7.0f ns   -> %.2f us per event (target <= 2 us)"
+          % (traced, (traced - plain) / 2 / 1000))
+    untraced, tr = pool_ratio(parviz, rounds)
+    mu, mt = statistics.median(untraced), statistics.median(tr)
+    print("Pool(2).map, 10 000 tasks, chunksize 1:   untraced %.3f s, traced %.3f s (medians)" % (mu, mt))
+    print("  per round untraced: %s" % " ".join("%.3f" % x for x in untraced))
+    print("  per round traced:   %s" % " ".join("%.3f" % x for x in tr))
+    print("  traced / untraced:  %.2fx (target <= 1.25x)" % (mt / mu))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
