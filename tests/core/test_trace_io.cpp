@@ -110,14 +110,14 @@ TEST_CASE("a well-sealed file with impossible contents is refused field by field
     const std::size_t n = tr->size();
     SECTION("a newer or an older format") {
         std::string d = full;
-        // Format 4 added the MachineLoad event kind: the next one is the newer format.
-        static_assert(kTraceFileVersion == 4);
-        d[9] = 5;
+        // Format 5 added the SourceLine event kind: the next one is the newer format.
+        static_assert(kTraceFileVersion == 5);
+        d[9] = 6;
         reseal(d);
-        CHECK(loadError(d) == "run.pvz: written by a newer parviz (format 5); this parviz reads formats 1 to 4");
+        CHECK(loadError(d) == "run.pvz: written by a newer parviz (format 6); this parviz reads formats 1 to 5");
         d[9] = 0;
         reseal(d);
-        CHECK(loadError(d) == "run.pvz: written by an older parviz (format 0); this parviz reads formats 1 to 4");
+        CHECK(loadError(d) == "run.pvz: written by an older parviz (format 0); this parviz reads formats 1 to 5");
     }
     SECTION("an event kind newer than the file's format") {
         std::string d = full;
@@ -126,6 +126,11 @@ TEST_CASE("a well-sealed file with impossible contents is refused field by field
         reseal(d);
         CHECK(loadError(d) == "run.pvz: event 3: unknown event kind " +
                                   std::to_string(static_cast<int>(EventKind::TaskChunk)));
+        d[9] = 4;   // format 4 knew the kinds up to MachineLoad
+        d[eventOffset(d, n, 3, 10)] = static_cast<char>(EventKind::SourceLine);
+        reseal(d);
+        CHECK(loadError(d) == "run.pvz: event 3: unknown event kind " +
+                                  std::to_string(static_cast<int>(EventKind::SourceLine)));
     }
     SECTION("an unknown event kind") {
         std::string d = full;
