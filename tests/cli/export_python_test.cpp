@@ -167,7 +167,9 @@ TEST_CASE("a user's scenario files and the run flags export to programs that pri
             "tasks": [{"name": "quick", "seconds": 0.5}, {"name": "spin", "seconds": 1, "work": "cpu"},
                       {"name": "nap", "seconds": 2}, {"name": "x'y \"z\"", "seconds": 0.25}]})js");
         compareBothWays(f, {"--time-scale", "0.1"}, true);
-        compareBothWays("pool", {"--workers", "3", "--work", "cpu", "--time-scale", "0.05"}, true);
+        // CPU work on 3 workers and 2 cores: whether B or C ends first (and so
+        // who takes D) depends on the machine's load, so only the lines together.
+        compareBothWays("pool", {"--workers", "3", "--work", "cpu", "--time-scale", "0.05"}, false);
     }
     SECTION("processes with the bare argument in the middle") {
         const std::string f = files.write("procs.json", R"js({"kind": "process", "args": ["Oceania", "", "Antarctica"],
