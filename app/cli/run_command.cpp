@@ -2,6 +2,7 @@
 // what the processes print as they print it (read from the live trace), then
 // the summary, and writes the files asked for.
 #include "cli/commands.hpp"
+#include "cli/interrupt.hpp"
 #include "cli/run_flags.hpp"
 
 #include "parviz/run.hpp"
@@ -12,6 +13,8 @@
 #include "parviz/export.hpp"
 #include "parviz/file_io.hpp"
 #include "parviz/trace_io.hpp"
+
+#include <nlohmann/json.hpp>
 
 #include <cstdio>
 #include <optional>
@@ -56,7 +59,9 @@ const char* runOutputHelp() noexcept {
            "\n"
            "exit status: 0 success, 1 the run failed (the summary lists why: a task failed,\n"
            "a process exited non-zero, events were lost) or was stopped,\n"
-           "2 bad usage or a bad scenario file\n";
+           "2 bad usage or a bad scenario file; after Ctrl-C, SIGTERM or SIGHUP the run is\n"
+           "stopped, the output files get what was recorded (marked incomplete) and the\n"
+           "status is 128 + the signal: 130 (Ctrl-C), 143 (SIGTERM), 129 (SIGHUP)\n";
 }
 
 struct RunArgs {
@@ -155,32 +160,101 @@ std::size_t printNotes(const RunModel& model, const Trace& trace, std::size_t fr
     return notes.size();
 }
 
+// The summary as JSON; an interrupted run's says so ("incomplete": true,
+// "interrupted_by": "SIGINT"), see docs/summary-json.md.
+std::string summaryJson(const RunStats& stats, int interruptedBy) {
+    std::string text = statsToJson(stats);
+    if (interruptedBy == 0) return text;
+    auto j = nlohmann::json::parse(text);
+    j["incomplete"] = true;
+    j["interrupted_by"] = interruptName(interruptedBy);
+    return j.dump(2) + "\n";
+}
+
+// Writes the files asked for, each whole or not at all (file_io.hpp).
+// Returns false when one could not be written (the reason is printed).
+bool writeOutputs(const RunArgs& ra, const Trace& trace, const RunStats& stats, int interruptedBy) {
+    bool ok = true;
+    auto attempt = [&](const std::optional<std::string>& path, const char* flag, auto&& write) {
+        if (!path) return;
+        try {
+            write(*path);
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "parviz run: %s: %s\n", flag, e.what());
+            ok = false;
+        }
+    };
+    attempt(ra.summaryPath, "--summary-json",
+            [&](const std::string& p) { writeFileAtomic(p, summaryJson(stats, interruptedBy)); });
+    attempt(ra.tracePath, "--trace", [&](const std::string& p) { writeChromeTraceFile(trace, p); });
+    attempt(ra.savePath, "--save-run", [&](const std::string& p) { saveTrace(trace, p); });
+    return ok;
+}
+
+// Runs until the run ends or an interrupt arrives, printing the workers'
+// output and notes as they come (noted: how many notes were printed).
+// Returns the interrupting signal (0: none); after one the run is stopped and
+// its trace marked incomplete.
+int followRun(Run& run, RunModel& model, InterruptSignals& interrupts, std::size_t& noted) {
+    auto trace = run.trace();
+    std::size_t printed = 0;
+    int sig = 0;
+    while (!run.wait(0.01)) {
+        model.update(*trace);
+        printed = printLines(model, *trace, printed);
+        noted = printNotes(model, *trace, noted);
+        if ((sig = interrupts.take()) != 0) break;
+    }
+    if (sig != 0) {
+        std::fflush(stdout);
+        std::fprintf(stderr, "\nparviz run: interrupted by %s: stopping the run; the output files get what was "
+                             "recorded, marked incomplete\n", interruptName(sig));
+        run.stop();
+        run.wait();
+        trace->updateMeta([](TraceMeta& m) { m.incomplete = true; });
+    }
+    interrupts.release();   // from now on a second Ctrl-C ends parviz at once
+    model.update(*trace);
+    printLines(model, *trace, printed);
+    return sig;
+}
+
+std::optional<Scenario> loadChecked(const RunArgs& ra) {
+    try {
+        Scenario sc = loadScenario(ra.scenario);
+        checkWritable(ra.tracePath, "--trace");
+        checkWritable(ra.summaryPath, "--summary-json");
+        checkWritable(ra.savePath, "--save-run");
+        return sc;
+    } catch (const UsageError& e) {
+        std::fprintf(stderr, "parviz run: %s\n", e.what());
+    } catch (const ScenarioError& e) {
+        std::fprintf(stderr, "parviz run: %s\n", e.what());
+    }
+    return std::nullopt;
+}
+
 } // namespace
 
 int runCommand(const std::vector<std::string>& args) {
     RunArgs ra;
-    std::optional<Scenario> sc;
     try {
         ra = parseRunArgs(args);
-        if (ra.help) {
-            std::fputs(runUsage(), stdout);
-            std::fputs(runFlagsHelp(), stdout);
-            std::fputs(runOutputHelp(), stdout);
-            return 0;
-        }
-        sc = loadScenario(ra.scenario);
-        checkWritable(ra.tracePath, "--trace");
-        checkWritable(ra.summaryPath, "--summary-json");
-        checkWritable(ra.savePath, "--save-run");
     } catch (const UsageError& e) {
         std::fprintf(stderr, "parviz run: %s\n", e.what());
         return 2;
-    } catch (const ScenarioError& e) {
-        std::fprintf(stderr, "parviz run: %s\n", e.what());
-        return 2;
     }
+    if (ra.help) {
+        std::fputs(runUsage(), stdout);
+        std::fputs(runFlagsHelp(), stdout);
+        std::fputs(runOutputHelp(), stdout);
+        return 0;
+    }
+    std::optional<Scenario> sc = loadChecked(ra);
+    if (!sc) return 2;
 
     const bool isPool = sc->kind == ScenarioKind::Pool;
+    InterruptSignals interrupts;   // before the Run: the threads it starts inherit the blocked mask
     std::optional<Run> run;
     try {
         run.emplace(std::move(*sc), ra.opts);
@@ -193,14 +267,8 @@ int runCommand(const std::vector<std::string>& args) {
     // The run model follows the trace as it grows; the output, the summary,
     // the failures and the exit status are all read from it.
     RunModel model;
-    std::size_t printed = 0, noted = 0;
-    while (!run->wait(0.01)) {
-        model.update(*trace);
-        printed = printLines(model, *trace, printed);
-        noted = printNotes(model, *trace, noted);
-    }
-    model.update(*trace);
-    printLines(model, *trace, printed);
+    std::size_t noted = 0;
+    const int interruptedBy = followRun(*run, model, interrupts, noted);
 
     RunStats stats = computeStats(model, *trace);
     // What the trace cannot show (the run itself broke) joins the same list,
@@ -208,6 +276,9 @@ int runCommand(const std::vector<std::string>& args) {
     for (const auto& f : run->failures()) stats.failures.push_back(f);
     std::printf("\n%s", formatSummary(stats).c_str());
     printTracingCost(model);
+    if (interruptedBy != 0)
+        std::printf("(incomplete: interrupted by %s; the numbers cover what was recorded until then)\n",
+                    interruptName(interruptedBy));
     if (isPool && poolTaskLostWithWorker(model, *trace))
         std::printf("\nCPython's multiprocessing.Pool would have hung here: a worker killed mid-task makes "
                     "Pool.map wait forever.\n");
@@ -215,32 +286,10 @@ int runCommand(const std::vector<std::string>& args) {
     printNotes(model, *trace, noted);
 
     // The exit status follows the summary: 1 when it lists a failure (or the
-    // run was stopped), 0 otherwise.
+    // run was stopped), 0 otherwise; 128 + the signal after an interrupt.
     int code = run->status() == RunStatus::Stopped || !stats.failures.empty() ? 1 : 0;
-    if (ra.summaryPath) {
-        try {
-            writeFileAtomic(*ra.summaryPath, statsToJson(stats));
-        } catch (const FileError& e) {
-            std::fprintf(stderr, "parviz run: --summary-json: %s\n", e.what());
-            code = code ? code : 1;
-        }
-    }
-    if (ra.tracePath) {
-        try {
-            writeChromeTraceFile(*trace, *ra.tracePath);
-        } catch (const std::exception& e) {
-            std::fprintf(stderr, "parviz run: --trace: %s\n", e.what());
-            code = code ? code : 1;
-        }
-    }
-    if (ra.savePath) {
-        try {
-            saveTrace(*trace, *ra.savePath);
-        } catch (const std::exception& e) {
-            std::fprintf(stderr, "parviz run: --save-run: %s\n", e.what());
-            code = code ? code : 1;
-        }
-    }
+    if (!writeOutputs(ra, *trace, stats, interruptedBy)) code = code ? code : 1;
+    if (interruptedBy != 0) return 128 + interruptedBy;
     if (!stats.failures.empty())
         std::fprintf(stderr, "parviz run: the run failed (%zu failure%s, listed in the summary)\n",
                      stats.failures.size(), stats.failures.size() == 1 ? "" : "s");

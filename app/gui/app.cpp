@@ -16,6 +16,13 @@
 
 namespace parviz::gui {
 
+namespace {
+// The caption after "replaying FILE": a run saved after Ctrl-C says so.
+std::string replayNote(const TraceMeta& meta) {
+    return meta.incomplete ? " (no process started; incomplete: the run was interrupted)" : " (no process started)";
+}
+} // namespace
+
 GuiApp::GuiApp(Window& window, GuiOptions opts, std::shared_ptr<Trace> preloaded)
     : m_window(window), m_opts(std::move(opts)) {
     try {
@@ -31,7 +38,7 @@ GuiApp::GuiApp(Window& window, GuiOptions opts, std::shared_ptr<Trace> preloaded
     if (preloaded) {
         showTrace(std::move(preloaded));
         loadListingFor(m_meta.scenario);
-        setMessage("replaying " + m_opts.openRun + " (no process started)");
+        setMessage("replaying " + m_opts.openRun + replayNote(m_meta));
     } else {
         selectScenario(m_opts.scenario);
     }
@@ -159,7 +166,7 @@ bool GuiApp::openRun(const std::string& path) {
     try {
         showTrace(loadTrace(path));
         loadListingFor(m_meta.scenario);
-        setMessage("replaying " + path + " (no process started)");
+        setMessage("replaying " + path + replayNote(m_meta));
         return true;
     } catch (const std::exception& e) {
         setMessage(e.what(), true);

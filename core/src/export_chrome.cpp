@@ -286,7 +286,7 @@ void writeChromeTrace(const RunModel& m, const Trace& tr, std::ostream& out) {
     json other{{"scenario", meta.scenario}, {"title", meta.title}, {"work", meta.work}, {"time_scale", meta.timeScale},
                {"core_source", toString(meta.coreSource)}, {"total_cores", meta.totalCores},
                {"usable_cores", meta.usableCores}, {"lost_events", lost}, {"failures", failures},
-               {"generator", "parviz " PARVIZ_VERSION}};
+               {"incomplete", meta.incomplete}, {"generator", "parviz " PARVIZ_VERSION}};
     out << "\n],\"displayTimeUnit\":\"ms\",\"otherData\":"
         << other.dump(-1, ' ', false, json::error_handler_t::replace) << "}\n";
 }
