@@ -10,6 +10,7 @@
 //   parviz sweep ...    -> one pool scenario over several pool sizes, compared
 //   parviz trace -- PROGRAM  -> a Python program traced with python/parviz_trace
 #include "cli/commands.hpp"
+#include "cli/terminal_out.hpp"
 
 #include "parviz/runtime.hpp"
 
@@ -67,9 +68,10 @@ int main(int argc, char** argv) {
         }
     } catch (const std::exception& e) {
         // Commands report their own errors; this is the last line of defence.
-        std::fprintf(stderr, "parviz %s: %s\n", cmd.c_str(), e.what());
+        parviz::cli::errorLine("parviz " + parviz::escapeForTerminal(cmd) + ": ", e.what());
         return 1;
     }
-    std::fprintf(stderr, "parviz: %s: unknown command\n\n%s", cmd.c_str(), parviz::cli::mainUsage());
+    parviz::cli::errorLine("parviz: ", cmd + ": unknown command\n");
+    std::fputs(parviz::cli::mainUsage(), stderr);
     return 2;
 }

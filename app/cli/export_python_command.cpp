@@ -3,6 +3,7 @@
 // can be run under CPython: `parviz export-python pool > pool.py && python3 pool.py`.
 #include "cli/commands.hpp"
 #include "cli/run_flags.hpp"
+#include "cli/terminal_out.hpp"
 
 #include "parviz/listing.hpp"
 #include "parviz/scenario.hpp"
@@ -112,10 +113,10 @@ int exportPythonCommand(const std::vector<std::string>& args) {
         }
         return 0;
     } catch (const UsageError& e) {
-        std::fprintf(stderr, "parviz export-python: %s\n", e.what());
+        errorLine("parviz export-python: ", e.what());
         return 2;
     } catch (const ScenarioError& e) {
-        std::fprintf(stderr, "parviz export-python: %s\n", e.what());
+        errorLine("parviz export-python: ", e.what());
         return 2;
     }
 }

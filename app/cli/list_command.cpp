@@ -1,5 +1,6 @@
 // `parviz list`: the built-in scenarios, one line each.
 #include "cli/commands.hpp"
+#include "cli/terminal_out.hpp"
 
 #include "parviz/scenario.hpp"
 
@@ -15,7 +16,7 @@ int listCommand(const std::vector<std::string>& args) {
                         "Run one with: parviz run NAME\n");
             return 0;
         }
-        std::fprintf(stderr, "parviz list: %s: unknown argument (see parviz list --help)\n", a.c_str());
+        errorLine("parviz list: ", a + ": unknown argument (see parviz list --help)");
         return 2;
     }
     auto names = builtinScenarioNames();
@@ -25,10 +26,11 @@ int listCommand(const std::vector<std::string>& args) {
     for (const auto& n : names) {
         try {
             Scenario s = loadScenario(n);
-            std::printf("%-*s  %s\n", static_cast<int>(width), n.c_str(), s.description.c_str());
+            std::printf("%-*s  ", static_cast<int>(width), escapeForTerminal(n).c_str());
+            writeSafe(stdout, s.description + "\n");
         } catch (const ScenarioError& e) {
             // A broken asset is an installation problem: say which, keep listing.
-            std::fprintf(stderr, "parviz list: %s\n", e.what());
+            errorLine("parviz list: ", e.what());
             status = 2;
         }
     }

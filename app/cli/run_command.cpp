@@ -3,6 +3,7 @@
 // the summary, and writes the files asked for.
 #include "cli/commands.hpp"
 #include "cli/interrupt.hpp"
+#include "cli/terminal_out.hpp"
 #include "cli/run_flags.hpp"
 
 #include "parviz/run.hpp"
@@ -129,7 +130,7 @@ std::size_t printLines(const RunModel& model, const Trace& trace, std::size_t fr
     const auto& prints = model.prints();
     for (std::size_t i = from; i < prints.size(); ++i) {
         std::string_view line = trace.string(trace[prints[i].index].a);
-        if (!line.empty()) std::fwrite(line.data(), 1, line.size(), stdout);
+        writeSafe(stdout, line);
         std::fputc('\n', stdout);
     }
     if (prints.size() > from) std::fflush(stdout);
@@ -155,7 +156,7 @@ std::size_t printNotes(const RunModel& model, const Trace& trace, std::size_t fr
     const auto& notes = model.notes();
     for (std::size_t i = from; i < notes.size(); ++i) {
         std::string_view text = trace.string(trace[notes[i].index].a);
-        std::fprintf(stderr, "parviz run: note: %.*s\n", static_cast<int>(text.size()), text.data());
+        errorLine("parviz run: note: ", text);
     }
     return notes.size();
 }
@@ -180,7 +181,7 @@ bool writeOutputs(const RunArgs& ra, const Trace& trace, const RunStats& stats, 
         try {
             write(*path);
         } catch (const std::exception& e) {
-            std::fprintf(stderr, "parviz run: %s: %s\n", flag, e.what());
+            errorLine(std::string("parviz run: ") + flag + ": ", e.what());
             ok = false;
         }
     };
@@ -227,9 +228,9 @@ std::optional<Scenario> loadChecked(const RunArgs& ra) {
         checkWritable(ra.savePath, "--save-run");
         return sc;
     } catch (const UsageError& e) {
-        std::fprintf(stderr, "parviz run: %s\n", e.what());
+        errorLine("parviz run: ", e.what());
     } catch (const ScenarioError& e) {
-        std::fprintf(stderr, "parviz run: %s\n", e.what());
+        errorLine("parviz run: ", e.what());
     }
     return std::nullopt;
 }
@@ -241,7 +242,7 @@ int runCommand(const std::vector<std::string>& args) {
     try {
         ra = parseRunArgs(args);
     } catch (const UsageError& e) {
-        std::fprintf(stderr, "parviz run: %s\n", e.what());
+        errorLine("parviz run: ", e.what());
         return 2;
     }
     if (ra.help) {
@@ -259,7 +260,7 @@ int runCommand(const std::vector<std::string>& args) {
     try {
         run.emplace(std::move(*sc), ra.opts);
     } catch (const ScenarioError& e) {
-        std::fprintf(stderr, "parviz run: %s\n", e.what());
+        errorLine("parviz run: ", e.what());
         return 2;
     }
     run->start();
@@ -274,7 +275,8 @@ int runCommand(const std::vector<std::string>& args) {
     // What the trace cannot show (the run itself broke) joins the same list,
     // so every failure is printed once, in the summary.
     for (const auto& f : run->failures()) stats.failures.push_back(f);
-    std::printf("\n%s", formatSummary(stats).c_str());
+    std::fputc('\n', stdout);
+    writeSafe(stdout, formatSummary(stats));
     printTracingCost(model);
     if (interruptedBy != 0)
         std::printf("(incomplete: interrupted by %s; the numbers cover what was recorded until then)\n",

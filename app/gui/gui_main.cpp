@@ -2,6 +2,7 @@
 #include "gui/gui.hpp"
 
 #include "cli/run_flags.hpp"
+#include "cli/terminal_out.hpp"
 #include "gui/app.hpp"
 #include "gui/bench.hpp"
 #include "gui/layout_probe.hpp"
@@ -92,7 +93,7 @@ int runWindow(const GuiOptions& opts, std::shared_ptr<Trace> preloaded) {
 
     GuiApp app(window, opts, std::move(preloaded));
     if (capture && app.messageIsError() && !app.trace()) {
-        std::fprintf(stderr, "parviz gui: %s\n", app.message().c_str());
+        cli::errorLine("parviz gui: ", app.message());
         return 2;
     }
     using Clock = std::chrono::steady_clock;
@@ -116,7 +117,7 @@ int runWindow(const GuiOptions& opts, std::shared_ptr<Trace> preloaded) {
         if (app.wantsScreenshotNow()) {
             std::string err;
             if (!window.writePng(opts.screenshot, err)) {
-                std::fprintf(stderr, "parviz gui: %s\n", err.c_str());
+                cli::errorLine("parviz gui: ", err);
                 return 1;
             }
             if (!opts.layoutJson.empty() && !writeLayoutJson(app, opts.layoutJson)) {
@@ -147,7 +148,7 @@ int guiMain(const std::vector<std::string>& args) {
     try {
         opts = parseGuiOptions(args);
     } catch (const cli::UsageError& e) {
-        std::fprintf(stderr, "%s\n", e.what());
+        cli::errorLine("", e.what());
         return 2;
     }
     if (opts.help) {
@@ -162,7 +163,7 @@ int guiMain(const std::vector<std::string>& args) {
         if (!opts.openRun.empty()) preloaded = loadTrace(opts.openRun);
         else if (opts.benchFrames == 0) (void)loadScenario(opts.scenario);
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "parviz gui: %s\n", e.what());
+        cli::errorLine("parviz gui: ", e.what());
         return 2;
     }
     try {
@@ -176,7 +177,7 @@ int guiMain(const std::vector<std::string>& args) {
                      e.what());
         return 2;
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "parviz gui: %s\n", e.what());
+        cli::errorLine("parviz gui: ", e.what());
         return 1;
     }
 }

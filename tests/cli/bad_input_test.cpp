@@ -180,3 +180,32 @@ TEST_CASE("an output path is checked before the run without leaving an empty fil
     CHECK_FALSE(std::filesystem::exists(dir.file("s.json")));
     CHECK_FALSE(std::filesystem::exists(dir.file("r.pvz")));
 }
+
+TEST_CASE("escape sequences, BEL and NUL in task names reach the terminal escaped", "[cli][run]") {
+    TempDir dir;
+    // Before: written raw (the ESC recoloured the terminal, NUL cut the summary line short).
+    auto file = dir.write("evil.json", R"({"kind": "pool", "pool_size": 2, "tasks": [)"
+                                       R"({"name": "A\u001b[31mRED\u0007\u0000Z", "seconds": 1},)"
+                                       R"({"name": "B\u009b2J", "seconds": 1}]})");
+    // Both workers are killed mid-task, so both names are in the summary's failures.
+    auto r = runParviz({"run", file, "--time-scale", "0.2", "--kill-worker", "ForkPoolWorker-1@0.5", "--kill-worker",
+                        "ForkPoolWorker-2@0.5"},
+                       60);
+    INFO(describe(r));
+    CHECK(r.exitCode == 1);   // the killed task is a failure
+    for (const std::string* text : {&r.out, &r.err}) {
+        for (char ch : *text) {
+            auto c = static_cast<unsigned char>(ch);
+            CHECK_FALSE(((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f));
+        }
+        CHECK(text->find("\xc2\x9b") == std::string::npos);
+    }
+    CHECK_THAT(r.out, Catch::Contains("Process A\\x1b[31mRED\\x07\\x00Z waiting"));   // the worker's print
+    CHECK_THAT(r.out, Catch::Contains("task A\\x1b[31mRED\\x07\\x00Z failed"));        // the summary
+    CHECK_THAT(r.out, Catch::Contains("task B\\xc2\\x9b2J failed"));
+    auto bad = dir.write("kind.json", R"({"kind": "\u001b]0;owned\u0007"})");
+    auto r2 = runParviz({"run", bad}, 30);
+    INFO(describe(r2));
+    CHECK(r2.exitCode == 2);
+    CHECK_THAT(r2.err, Catch::Contains("unknown kind \"\\x1b]0;owned\\x07\""));
+}
