@@ -127,8 +127,12 @@ namespace {
 // queue from ~9 to ~6-8 M msgs/s. Bounded: an idle program keeps at most
 // kKeepBytes.
 constexpr std::size_t kKeepBytes = std::size_t{256} << 20;
+// Never destroyed: a static vector's destructor would free only its own
+// buffer at exit, and LeakSanitizer would then report every kept chunk as
+// leaked on every run. Reachable from this pointer, they are not leaks; and a
+// Trace destroyed during exit can still give its chunks back.
 std::mutex g_spareMutex;
-std::vector<std::pair<std::size_t, void*>> g_spare;   // (bytes, chunk)
+auto& g_spare = *new std::vector<std::pair<std::size_t, void*>>();   // (bytes, chunk)
 std::size_t g_spareBytes = 0;
 
 void* takeSpare(std::size_t bytes) noexcept {
