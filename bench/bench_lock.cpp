@@ -24,6 +24,7 @@
 #include "parviz/runtime.hpp"
 #include "parviz/tracer.hpp"
 
+#include "bench_host.hpp"
 #include "cpython_runner.hpp"
 
 #include <algorithm>
@@ -73,6 +74,9 @@ struct Config {
     bool counter = false;
 };
 
+// The Collector's cost of the last traced run (printed with the results).
+Recorder::CollectorCost g_collector;
+
 double parvizLock(long n, Config c) {
     RecorderOptions ro;
     ro.cores = CorePref::Off;
@@ -112,6 +116,7 @@ double parvizLock(long n, Config c) {
     }
     if (rec) {
         rec->finish();
+        g_collector = rec->collectorCost();
         if (rec->ring(a.proc())->lost() || rec->ring(b.proc())->lost()) std::fprintf(stderr, "events lost!\n");
     }
     return static_cast<double>(ops) / s;
@@ -170,6 +175,9 @@ int main(int argc, char** argv) {
         for (double x : v) std::printf(" %.2f%s", x / scale, unit);
         std::printf(")\n");
     };
+    bench::printHost();
+    std::printf("  Collector (last traced run): %.1f ns CPU per event (%llu events merged)\n", g_collector.nsPerEvent(),
+                static_cast<unsigned long long>(g_collector.events));
     std::printf("lock, 2 processes, tracing on (%ld ops each; CPython %ld bare, %ld with the counter; %d rounds)\n",
                 n, pyBareN, pyN, rounds);
     for (const Variant& v : vs) {

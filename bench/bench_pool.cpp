@@ -8,6 +8,7 @@
 #include "parviz/recorder.hpp"
 #include "parviz/runtime.hpp"
 
+#include "bench_host.hpp"
 #include "cpython_runner.hpp"
 
 #include <algorithm>
@@ -57,6 +58,7 @@ int main(int argc, char** argv) {
     for (int i = 0; i < n; ++i) items.push_back(std::to_string(i));
 
     double plain, traced;
+    parviz::Recorder::CollectorCost collector;
     {
         parviz::Pool pool(2);
         plain = measure(pool, items, reps);
@@ -66,13 +68,20 @@ int main(int argc, char** argv) {
         ro.cores = parviz::CorePref::Off;
         ro.ringEvents = 1u << 18;
         parviz::Recorder rec(ro);
-        parviz::Pool pool(2, parviz::PoolOptions{&rec});
-        traced = measure(pool, items, reps);
+        {
+            parviz::Pool pool(2, parviz::PoolOptions{&rec});
+            traced = measure(pool, items, reps);
+        }
+        rec.finish();
+        collector = rec.collectorCost();
     }
     const bool skipPy = argc > 3 && std::string(argv[3]) == "--no-cpython";
     const double py = skipPy ? -1 : cpython(n, 5);
 
+    parviz::bench::printHost();
     std::printf("Pool(2).map, %d trivial tasks, chunksize 1, median of %d\n", n, reps);
+    std::printf("  Collector (traced runs): %.1f ns CPU per event (%llu events merged)\n", collector.nsPerEvent(),
+                static_cast<unsigned long long>(collector.events));
     std::printf("  parviz           %8.0f ns/task\n", plain);
     std::printf("  parviz (traced)  %8.0f ns/task\n", traced);
     if (py > 0) {

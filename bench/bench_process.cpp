@@ -14,6 +14,7 @@
 // A second part measures start+join with a Recorder (trace ring, run clock,
 // core monitoring and the start gate), informational: the target covers the
 // bare start path.
+#include "bench_host.hpp"
 #include "parviz/process.hpp"
 #include "parviz/recorder.hpp"
 #include "parviz/runtime.hpp"
@@ -98,6 +99,7 @@ int main(int argc, char** argv) {
     measure(20, 1, noRec);   // warm-up: page in both paths
 
     const Result bare = measure(n, rounds, noRec);
+    parviz::bench::printHost();
     std::printf("process start+join (%d x %d rounds, alternating per iteration, medians)\n", n, rounds);
     std::printf("  parviz Process (fork server, CLONE_PARENT): %8.1f us\n", bare.parviz);
     std::printf("  bare fork + _exit + waitpid:                %8.1f us\n", bare.fork);

@@ -17,6 +17,7 @@
 #include "parviz/runtime.hpp"
 #include "parviz/tracer.hpp"
 
+#include "bench_host.hpp"
 #include "cpython_runner.hpp"
 
 #include <algorithm>
@@ -72,6 +73,7 @@ int consumer(std::span<const std::string> args) {
 
 // Parent CPU ns per trace event of the last traced run (Collector's cost).
 double g_parentNsPerEvent = 0;
+Recorder::CollectorCost g_collector;   // the Collector's passes alone, same run
 
 double parvizQueue(long n, bool traced = true) {
     RecorderOptions ro;
@@ -97,6 +99,7 @@ double parvizQueue(long n, bool traced = true) {
     if (cons.exitcode() != 0) std::fprintf(stderr, "consumer failed: %d\n", cons.exitcode().value_or(-99));
     if (r) {
         r->finish();
+        g_collector = r->collectorCost();
         g_parentNsPerEvent = (selfCpuSeconds() - cpu0) * 1e9 / static_cast<double>(std::max<std::size_t>(1, r->trace().size()));
         if (r->ring(prod.proc())->lost() || r->ring(cons.proc())->lost()) std::fprintf(stderr, "events lost!\n");
     }
@@ -152,6 +155,9 @@ int main(int argc, char** argv) {
     list(ours, 1e6, "M");
     std::printf("  (tracing off: %.2fM msgs/s, for reference only)\n", median(untraced) / 1e6);
     std::printf("  parent CPU per trace event (the Collector, incl. finish): %.1f ns (median)\n", median(parentNs));
+    std::printf("  Collector passes alone (last traced run): %.1f ns CPU per event (%llu events merged)\n",
+                g_collector.nsPerEvent(), static_cast<unsigned long long>(g_collector.events));
+    bench::printHost();
     if (withPython) {
         std::printf("  CPython mp.Queue       %12.0f msgs/s", median(py));
         list(py, 1e6, "M");

@@ -3,6 +3,7 @@
 // runs and the ratio to one bare clock_gettime.
 //
 //   build/<dir>/bench/bench_trace_event
+#include "bench_host.hpp"
 #include "parviz/runtime.hpp"
 #include "parviz/tracer.hpp"
 
@@ -62,6 +63,7 @@ int main() {
     double clk = median(clockRuns);
     double single = measure(false);
     double multi = measure(true);
+    parviz::bench::printHost();
     std::printf("trace event (clock read included), median of %d runs of %d events\n", kRuns, kPerRun);
     std::printf("  clock_gettime(CLOCK_MONOTONIC)   %6.1f ns\n", clk);
     std::printf("  emit, single writer              %6.1f ns  (target <= 40 ns: %s)  %.2fx one clock read\n",

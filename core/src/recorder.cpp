@@ -161,6 +161,7 @@ struct Recorder::Impl {
     std::condition_variable wake;
     bool stop = false;
     std::thread collector;
+    std::atomic<std::uint64_t> passCpuNs{0};   // collectorCost()
 
     std::size_t drainRaw(Source& s);
     void finishDrain(Source& s, std::size_t from, std::int64_t now);
@@ -169,7 +170,8 @@ struct Recorder::Impl {
         ticks.calibrate();
         finishDrain(s, from, now);
     }
-    std::int64_t passLocked(bool everything);
+    std::int64_t passLocked(bool everything);   // passBody, its CPU time counted
+    std::int64_t passBody(bool everything);
     std::int64_t drainExternalsLocked(bool everything);
     ProcId addSourceLocked(std::string name, ProcRole role, TraceRing* ring);
     void noteCoreSourceLocked();
@@ -250,7 +252,23 @@ void Recorder::Impl::finishDrain(Source& s, std::size_t from, std::int64_t now) 
 
 // One pass: drain every live ring and the core monitor, then append to the
 // Trace the staged events no source can precede any more. Returns the watermark.
+namespace {
+std::int64_t threadCpuNs() noexcept {
+    timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return std::int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
+}
+} // namespace
+
 std::int64_t Recorder::Impl::passLocked(bool everything) {
+    const std::int64_t cpu0 = threadCpuNs();
+    const std::int64_t wm = passBody(everything);
+    passCpuNs.fetch_add(static_cast<std::uint64_t>(std::max<std::int64_t>(0, threadCpuNs() - cpu0)),
+                        std::memory_order_relaxed);
+    return wm;
+}
+
+std::int64_t Recorder::Impl::passBody(bool everything) {
     std::int64_t now = monoNs();
     std::int64_t wm = INT64_MAX;
     drained.clear();
@@ -583,6 +601,10 @@ void Recorder::flush() {
         }
         std::this_thread::sleep_for(std::chrono::microseconds(250));
     }
+}
+
+Recorder::CollectorCost Recorder::collectorCost() const noexcept {
+    return {m_impl->passCpuNs.load(std::memory_order_relaxed), m_impl->trace->size()};
 }
 
 CoreSource Recorder::coreSource() const noexcept {

@@ -79,6 +79,16 @@ public:
 
     CoreSource coreSource() const noexcept;
 
+    // What collecting cost so far: the CPU time of the Collector's passes
+    // (CLOCK_THREAD_CPUTIME_ID around each pass, whichever thread ran it) and
+    // the events they appended. Benchmarks print cpuNs / events.
+    struct CollectorCost {
+        std::uint64_t cpuNs = 0;
+        std::uint64_t events = 0;
+        double nsPerEvent() const noexcept { return events ? static_cast<double>(cpuNs) / static_cast<double>(events) : 0; }
+    };
+    CollectorCost collectorCost() const noexcept;
+
     // The Recorder currently installed in this process (nullptr when none):
     // Queue and Lock register their names with it.
     static Recorder* active() noexcept;
