@@ -8,17 +8,12 @@
 #include <filesystem>
 #include <sys/stat.h>
 
+using parviz::test::describe;
 using parviz::test::ExeResult;
 using parviz::test::runParviz;
 using parviz::test::TempDir;
 
 namespace {
-
-std::string describe(const ExeResult& r) {
-    return "exit " + std::to_string(r.exitCode) + (r.signaled ? " signal " + std::to_string(r.signal) : "") +
-           (r.timedOut ? " TIMED OUT" : "") + "\n--- stdout\n" + r.out.substr(0, 2000) + "\n--- stderr\n" +
-           r.err.substr(0, 2000);
-}
 
 const std::string kTasks = R"("tasks": [{"name": "A", "seconds": 0.1}])";
 

@@ -143,4 +143,18 @@ std::string readFile(const std::string& path) {
     return ss.str();
 }
 
+namespace {
+std::string headAndTail(const std::string& s, std::size_t keep) {
+    if (s.size() <= 2 * keep) return s;
+    return s.substr(0, keep) + "\n[... " + std::to_string(s.size() - 2 * keep) + " bytes left out ...]\n" +
+           s.substr(s.size() - keep);
+}
+} // namespace
+
+std::string describe(const ExeResult& r) {
+    return "exit " + std::to_string(r.exitCode) + (r.signaled ? " signal " + std::to_string(r.signal) : "") +
+           (r.timedOut ? " TIMED OUT" : "") + "\n--- stdout\n" + headAndTail(r.out, 2000) + "\n--- stderr\n" +
+           headAndTail(r.err, 2000);
+}
+
 } // namespace parviz::test

@@ -41,4 +41,8 @@ private:
 
 std::string readFile(const std::string& path);
 
+// A failed check's context: exit status, signal, time-out, and the head and
+// tail of stdout and stderr (long output is cut in the middle).
+std::string describe(const ExeResult& r);
+
 } // namespace parviz::test

@@ -18,17 +18,13 @@
 #include <regex>
 #include <sstream>
 
+using parviz::test::describe;
 using parviz::test::ExeResult;
 using parviz::test::runParviz;
 using parviz::test::runProgram;
 using parviz::test::TempDir;
 
 namespace {
-
-std::string describe(const ExeResult& r) {
-    return "exit " + std::to_string(r.exitCode) + (r.signaled ? " signal " + std::to_string(r.signal) : "") +
-           (r.timedOut ? " TIMED OUT" : "") + "\n--- stdout\n" + r.out + "\n--- stderr\n" + r.err;
-}
 
 std::string normaliseNames(const std::string& line) {
     static const std::regex names("(Process|ForkPoolWorker|SpawnPoolWorker)-[0-9]+");

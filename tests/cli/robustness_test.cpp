@@ -18,19 +18,13 @@
 #include <thread>
 #include <unistd.h>
 
+using parviz::test::describe;
 using parviz::test::ExeResult;
 using parviz::test::normalizedLines;
 using parviz::test::runParviz;
 using parviz::test::TempDir;
 
 namespace {
-
-std::string describe(const ExeResult& r) {
-    return "exit " + std::to_string(r.exitCode) + (r.signaled ? " signal " + std::to_string(r.signal) : "") +
-           (r.timedOut ? " TIMED OUT" : "") + "\n--- stdout (head)\n" + r.out.substr(0, 1500) +
-           "\n--- stdout (tail)\n" + (r.out.size() > 1500 ? r.out.substr(r.out.size() - 1500) : "") +
-           "\n--- stderr\n" + r.err.substr(0, 3000);
-}
 
 // A queue scenario of `n` items of `bytes` bytes each (item i is a distinct
 // string, so a line printed in the wrong place would show).

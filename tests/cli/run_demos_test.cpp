@@ -11,17 +11,13 @@
 #include <set>
 #include <unistd.h>
 
+using parviz::test::describe;
 using parviz::test::ExeResult;
 using parviz::test::normalizedLines;
 using parviz::test::runParviz;
 using parviz::test::TempDir;
 
 namespace {
-
-std::string describe(const ExeResult& r) {
-    return "exit " + std::to_string(r.exitCode) + (r.signaled ? " signal " + std::to_string(r.signal) : "") +
-           (r.timedOut ? " TIMED OUT" : "") + "\n--- stdout\n" + r.out + "\n--- stderr\n" + r.err;
-}
 
 bool contains(const std::vector<std::string>& lines, const std::string& line) {
     return std::find(lines.begin(), lines.end(), line) != lines.end();

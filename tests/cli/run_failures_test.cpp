@@ -12,17 +12,13 @@
 #include <map>
 
 using nlohmann::json;
+using parviz::test::describe;
 using parviz::test::ExeResult;
 using parviz::test::readFile;
 using parviz::test::runParviz;
 using parviz::test::TempDir;
 
 namespace {
-
-std::string describe(const ExeResult& r) {
-    return "exit " + std::to_string(r.exitCode) + (r.signaled ? " signal " + std::to_string(r.signal) : "") +
-           (r.timedOut ? " TIMED OUT" : "") + "\n--- stdout\n" + r.out + "\n--- stderr\n" + r.err;
-}
 
 std::size_t countLines(const std::string& text, const std::string& a, const std::string& b) {
     std::size_t n = 0, from = 0;

@@ -21,18 +21,13 @@
 #include <map>
 
 using nlohmann::json;
+using parviz::test::describe;
 using parviz::test::ExeResult;
 using parviz::test::readFile;
 using parviz::test::runParviz;
 using parviz::test::TempDir;
 
 namespace {
-
-std::string describe(const ExeResult& r) {
-    return "exit " + std::to_string(r.exitCode) + (r.signaled ? " signal " + std::to_string(r.signal) : "") +
-           (r.timedOut ? " TIMED OUT" : "") + "\n--- stdout\n" + r.out.substr(0, 4000) + "\n--- stderr\n" +
-           r.err.substr(0, 4000);
-}
 
 // workers -> speedup over the 1-worker run, for one work kind.
 std::map<int, double> speedups(const json& j, const std::string& work) {

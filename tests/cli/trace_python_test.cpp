@@ -22,6 +22,7 @@
 
 using parviz::Event;
 using parviz::EventKind;
+using parviz::test::describe;
 using parviz::test::ExeResult;
 using parviz::test::runParviz;
 using parviz::test::TempDir;
@@ -29,11 +30,6 @@ using parviz::test::TempDir;
 namespace {
 
 const std::string kExamples = std::string(PARVIZ_SOURCE_DIR) + "/examples/";
-
-std::string describe(const ExeResult& r) {
-    return "exit " + std::to_string(r.exitCode) + (r.signaled ? " signal " + std::to_string(r.signal) : "") +
-           (r.timedOut ? " TIMED OUT" : "") + "\n--- stdout\n" + r.out + "\n--- stderr\n" + r.err;
-}
 
 struct Traced {
     ExeResult result;
