@@ -111,18 +111,6 @@ RunArgs parseRunArgs(const std::vector<std::string>& args) {
     return r;
 }
 
-// Checks an output path before the run starts, so a typo in a path fails in a
-// second rather than after a long run. Creates nothing: the files are written
-// whole at the end (file_io.hpp), so no empty file is left behind.
-void checkWritable(const std::optional<std::string>& path, const char* flag) {
-    if (!path) return;
-    try {
-        checkWritableOutput(*path);
-    } catch (const FileError& e) {
-        throw UsageError(std::string(flag) + ": " + e.what());
-    }
-}
-
 // Prints the lines printed since `from` (an index into model.prints()) and
 // returns the new count: the processes' output, in trace order, just the
 // lines (as Python would show them).

@@ -1,5 +1,7 @@
 #include "cli/run_flags.hpp"
 
+#include "parviz/file_io.hpp"
+
 #include <charconv>
 #include <cmath>
 #include <string_view>
@@ -107,6 +109,15 @@ const char* runFlagsHelp() noexcept {
            "                           (before the time scale, pauses excluded); repeatable\n"
            "  --cores auto|perf|sampling|off\n"
            "                           where per-core data comes from (auto: perf, else /proc)\n";
+}
+
+void checkWritable(const std::optional<std::string>& path, const char* flag) {
+    if (!path) return;
+    try {
+        checkWritableOutput(*path);
+    } catch (const FileError& e) {
+        throw UsageError(std::string(flag) + ": " + e.what());
+    }
 }
 
 } // namespace parviz::cli

@@ -1,4 +1,6 @@
 #pragma once
+#include <optional>
+#include <string>
 // The run flags shared by `parviz run` and `parviz gui`: --workers, --work,
 // --time-scale, --kill-worker (repeatable) and --cores. Both commands parse
 // them with parseRunFlag() so that their spelling, limits and error messages
@@ -35,5 +37,11 @@ const char* runFlagsHelp() noexcept;
 
 // Splits "NAME@SECONDS" (throws UsageError naming the flag and the reason).
 KillOrder parseKillOrder(const std::string& value);
+
+// Checks an output path given with `flag` before a run starts, so a typo in a
+// path fails in a second rather than after a long run. Creates nothing (the
+// files are written whole at the end, file_io.hpp). Throws UsageError naming
+// the flag and the reason; does nothing for nullopt.
+void checkWritable(const std::optional<std::string>& path, const char* flag);
 
 } // namespace parviz::cli

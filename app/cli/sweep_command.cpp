@@ -1,6 +1,7 @@
 // `parviz sweep NAME|FILE [flags]`: runs a pool scenario for every pool size,
 // work kind and chunksize asked for, one run after another, with a progress
 // line on stderr, then prints the comparison tables and writes the files.
+#include "cli/run_flags.hpp"
 #include "cli/commands.hpp"
 #include "cli/sweep_flags.hpp"
 
@@ -16,16 +17,6 @@
 
 namespace parviz::cli {
 namespace {
-
-// Before the sweep, so a typo in a path fails in a second, not after minutes.
-void checkWritable(const std::optional<std::string>& path, const char* flag) {
-    if (!path) return;
-    try {
-        checkWritableOutput(*path);
-    } catch (const FileError& e) {
-        throw UsageError(std::string(flag) + ": " + e.what());
-    }
-}
 
 // Creates the directory when missing (one level), so a typo fails at once.
 void prepareDir(const std::string& dir) {

@@ -5,6 +5,7 @@
 // [SECTION] computeStats
 // [SECTION] JSON and the human summary
 #include "parviz/stats.hpp"
+#include "text_table.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -237,25 +238,8 @@ std::string fmt(const char* f, double v) {
 std::string secs(std::int64_t ns) { return fmt("%.3f s", sec(ns)); }
 std::string pct(double v) { return fmt("%.1f%%", v * 100); }
 
-// Left-aligned columns, widths from the content.
 std::string table(const std::vector<std::vector<std::string>>& rows, const std::string& indent) {
-    std::vector<std::size_t> width;
-    for (const auto& r : rows)
-        for (std::size_t c = 0; c < r.size(); ++c) {
-            if (width.size() <= c) width.push_back(0);
-            width[c] = std::max(width[c], r[c].size());
-        }
-    std::string out;
-    for (const auto& r : rows) {
-        std::string line = indent;
-        for (std::size_t c = 0; c < r.size(); ++c) {
-            line += r[c];
-            if (c + 1 < r.size()) line += std::string(width[c] - r[c].size() + 2, ' ');
-        }
-        while (!line.empty() && line.back() == ' ') line.pop_back();
-        out += line + "\n";
-    }
-    return out;
+    return detail::formatTable(rows, {}, indent);
 }
 } // namespace
 

@@ -1,5 +1,6 @@
 // The sweep's reports (sweep.hpp): terminal tables, --json, --csv.
 #include "parviz/sweep.hpp"
+#include "text_table.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -23,27 +24,8 @@ std::string secs(double s) { return fmt(s < 10 ? "%.3f s" : "%.2f s", s); }
 std::string pct(double x) { return std::to_string(static_cast<int>(std::lround(x * 100))) + " %"; }
 std::string times(std::optional<double> x) { return x ? fmt("%.2fx", *x) : "-"; }
 
-// Columns left-aligned, except those marked in `right`.
 std::string table(const std::vector<std::vector<std::string>>& rows, const std::vector<bool>& right) {
-    std::vector<std::size_t> width;
-    for (const auto& r : rows)
-        for (std::size_t c = 0; c < r.size(); ++c) {
-            if (width.size() <= c) width.push_back(0);
-            width[c] = std::max(width[c], r[c].size());
-        }
-    std::string out;
-    for (const auto& r : rows) {
-        std::string line = "  ";
-        for (std::size_t c = 0; c < r.size(); ++c) {
-            const std::string pad(width[c] - r[c].size(), ' ');
-            const bool rt = c < right.size() && right[c];
-            line += rt ? pad + r[c] : r[c] + pad;
-            if (c + 1 < r.size()) line += "  ";
-        }
-        while (!line.empty() && line.back() == ' ') line.pop_back();
-        out += line + "\n";
-    }
-    return out;
+    return detail::formatTable(rows, right);
 }
 
 // "1", or "2 of 2 (discarded: 34 %)" when a busy attempt was run again;
