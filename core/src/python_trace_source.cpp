@@ -161,7 +161,9 @@ struct PythonTraceSource::Impl {
     std::uint64_t seq = 0;
     std::int64_t lastScan = INT64_MIN;
 
-    struct Proc { ProcId id = 0; bool started = false, exited = false; };
+    // starter: the pid whose Process.start() asked for it (0: unknown). Under
+    // forkserver a process's parent is the fork server, not its starter.
+    struct Proc { ProcId id = 0; bool started = false, exited = false; pid_t starter = 0; };
     std::unordered_map<pid_t, Proc> procs;
     struct Object { std::int32_t id = 0; std::deque<std::uint64_t> written; };
     std::unordered_map<std::uint64_t, Object> queues, locks;
@@ -258,7 +260,9 @@ PythonTraceSource::Impl::Proc& PythonTraceSource::Impl::procFor(pid_t pid, Sourc
     if (pid == root.load(std::memory_order_acquire)) {
         p.id = kParentProc;   // the Trace's MainProcess
     } else {
-        const ProcRole r = role == RolePoolWorker ? ProcRole::PoolWorker : ProcRole::Process;
+        const ProcRole r = role == RolePoolWorker ? ProcRole::PoolWorker
+                           : role == RoleHelper   ? ProcRole::ForkServer   // forkserver, resource_tracker
+                                                  : ProcRole::Process;
         p.id = sink.addProcess(name.empty() ? "pid " + std::to_string(pid) : name, r, pid);
     }
     return procs.emplace(pid, p).first->second;
@@ -306,6 +310,7 @@ void PythonTraceSource::Impl::interpretProcess(Record& r, RingFile* ring, std::v
     case ProcStartReq: {
         const pid_t child = static_cast<pid_t>(r.a);
         Proc& p = procFor(child, sink, r.text, r.obj);
+        p.starter = ring->pid;
         startOf(p, child);
         break;
     }
@@ -364,7 +369,9 @@ void PythonTraceSource::Impl::interpretTask(Record& r, RingFile& ring, ProcId p,
     }
     const std::uint64_t job = r.a >> 32, chunk = r.a & 0xFFFFFFFFu;
     std::int64_t index = static_cast<std::int64_t>(chunk) * 1000 + r.obj;   // job unknown: still distinct
-    if (auto it = jobs.find({ring.ppid, job}); it != jobs.end())
+    const auto self = procs.find(ring.pid);
+    const pid_t owner = self != procs.end() && self->second.starter ? self->second.starter : ring.ppid;
+    if (auto it = jobs.find({owner, job}); it != jobs.end())
         index = it->second.base + static_cast<std::int64_t>(chunk * it->second.chunksize) + r.obj;
     const auto idx = static_cast<std::int32_t>(std::clamp<std::int64_t>(index, 0, INT32_MAX));
     if (r.kind == TaskStartW) {

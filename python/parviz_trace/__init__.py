@@ -2,11 +2,13 @@
 
 Standard library only, Python >= 3.8. `parviz trace -- python3 prog.py` loads
 it through sitecustomize (see ../sitecustomize.py); install() then patches
-multiprocessing in this process, and forked children inherit the patches.
+multiprocessing in this process. Forked children inherit the patches; a child
+started by spawn or by the fork server is a new interpreter that inherits
+PYTHONPATH and PARVIZ_TRACE_DIR, so it installs them itself.
 Each process writes its events into its own shared-memory ring (_ring.py),
 stamped with time.monotonic_ns(); docs/python-trace-wire.md has the format.
 
-What is recorded (milestone 1, the fork start method):
+What is recorded (fork, spawn and forkserver start methods):
   processes  start requested (in the parent, before the fork), running (the
              child, with current_process().name), exit code (the child's own,
              or the code/-signal the parent's Popen.poll saw)

@@ -6,6 +6,7 @@ program's: the first frame outside multiprocessing, threading and this
 package.
 """
 import collections
+import hashlib
 import itertools
 import os
 import sys
@@ -18,6 +19,10 @@ import multiprocessing.process
 import multiprocessing.queues
 import multiprocessing.synchronize
 import multiprocessing.popen_fork
+try:
+    import multiprocessing.popen_forkserver as _popen_forkserver
+except ImportError:   # a platform without forkserver
+    _popen_forkserver = None
 
 from . import _ring as W
 import parviz_trace as _pt
@@ -35,6 +40,33 @@ _repr.maxother = 60
 def _key():
     """A queue or lock key unique in the whole program: pid and a counter."""
     return (os.getpid() << 24) | (next(_key_counter) & 0xFFFFFF)
+
+
+def _name_key(semlock):
+    """The key of an object built on a named semaphore (spawn and forkserver
+    contexts): the same in every process, because a spawned child rebuilds the
+    object from a pickle that carries the name (never our key). 0: no name
+    (the fork context unlinks it at once; fork children inherit the key)."""
+    name = getattr(semlock, "name", None)
+    if not name:
+        return 0
+    return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=7).digest(), "little") | (1 << 62)
+
+
+# A semaphore the program made itself gets a name carrying this mark, so that
+# a spawned child rebuilding it from a pickle knows to trace it (a Queue's
+# internal locks are not marked). The name is CPython's own random one with
+# the mark inserted: nothing else about the semaphore changes.
+_MARK = "-pvz"
+
+
+def _marked_name():
+    return multiprocessing.synchronize.SemLock._make_name().replace("-", _MARK + "-", 1)
+
+
+def _is_marked(semlock):
+    name = getattr(semlock, "name", None)
+    return bool(name) and _MARK + "-" in name
 
 
 _skip_code = {}      # code object -> True when it is not the program's (multiprocessing, threading, us)
@@ -83,12 +115,36 @@ def _role_of(proc):
     return W.ROLE_PROCESS
 
 
+def _command_line():
+    """This interpreter's command line (sys.argv is not set yet when
+    sitecustomize runs, and sys.orig_argv is 3.10+)."""
+    try:
+        with open("/proc/self/cmdline", "rb") as f:
+            return f.read().decode("utf-8", "replace").split("\0")
+    except OSError:
+        return list(getattr(sys, "orig_argv", []))
+
+
+def startup_role():
+    """(role, name) this interpreter announces at start-up, or None for a
+    child started by spawn or forkserver (its _bootstrap announces it, with
+    its real name). multiprocessing starts its helpers with `python -c`."""
+    cmd = _command_line()
+    if "--multiprocessing-fork" in cmd:
+        return None                                     # spawn: a Process, named in _bootstrap
+    code = cmd[cmd.index("-c") + 1] if "-c" in cmd[:-1] else ""
+    if "multiprocessing.forkserver import main" in code:
+        return W.ROLE_HELPER, "forkserver"
+    if "multiprocessing.resource_tracker import main" in code:
+        return W.ROLE_HELPER, "resource_tracker"
+    return W.ROLE_MAIN, multiprocessing.current_process().name
+
+
 # =============================================================================
 # Processes
 # =============================================================================
 _orig_start = multiprocessing.process.BaseProcess.start
 _orig_bootstrap = multiprocessing.process.BaseProcess._bootstrap
-_orig_poll = multiprocessing.popen_fork.Popen.poll
 
 
 def _start(self):
@@ -118,12 +174,14 @@ def _bootstrap(self, *args, **kwargs):
     return code
 
 
-def _poll(self, *args, **kwargs):
-    code = _orig_poll(self, *args, **kwargs)
-    if code is not None and not getattr(self, "_parviz_reported", False):
-        self._parviz_reported = True
-        _emit(W.K_PROC_REAPED, 0, self.pid or 0, code)
-    return code
+def _traced_poll(orig):
+    def poll(self, *args, **kwargs):
+        code = orig(self, *args, **kwargs)
+        if code is not None and not getattr(self, "_parviz_reported", False):
+            self._parviz_reported = True
+            _emit(W.K_PROC_REAPED, 0, self.pid or 0, code)
+        return code
+    return poll
 
 
 # =============================================================================
@@ -140,11 +198,24 @@ _Full = multiprocessing.queues.Full
 _queue_numbers = itertools.count(1)
 
 
+def _q_key(q):
+    """The queue's key; a queue rebuilt from a pickle (spawn) takes it from
+    its read lock's semaphore name, which the pickle carries."""
+    key = q.__dict__.get("_parviz_key")
+    if key is None:
+        try:
+            key = _name_key(q._rlock._semlock)
+        except Exception:
+            key = 0
+        q.__dict__["_parviz_key"] = key
+    return key
+
+
 def _q_wrap_pipe(q):
     """Wraps the instance's pipe ends (rebound by every _reset)."""
     send, recv = q._send_bytes, q._recv_bytes
-    key = q.__dict__.get("_parviz_key")
-    if key is None:
+    key = _q_key(q)
+    if not key:
         return
     pending = q.__dict__["_parviz_pending"] = collections.deque()   # put numbers not yet written, in order
 
@@ -164,8 +235,13 @@ def _q_wrap_pipe(q):
 
 
 def _q_init(self, *args, **kwargs):
-    self._parviz_key = _key()
-    _orig_q_init(self, *args, **kwargs)
+    self.__dict__["_parviz_building"] = True      # _reset inside __init__ wraps nothing yet
+    try:
+        _orig_q_init(self, *args, **kwargs)
+    finally:
+        self.__dict__.pop("_parviz_building", None)
+    self._parviz_key = _name_key(self._rlock._semlock) or _key()
+    _q_wrap_pipe(self)
     r = _pt.ring()
     src = _src(2)
     name = "%s-%d" % (type(self).__name__, next(_queue_numbers))
@@ -174,15 +250,16 @@ def _q_init(self, *args, **kwargs):
 
 def _q_reset(self, *args, **kwargs):
     _orig_q_reset(self, *args, **kwargs)
-    _q_wrap_pipe(self)
+    if not self.__dict__.get("_parviz_building"):
+        _q_wrap_pipe(self)
 
 
 _put_numbers = itertools.count(1)
 
 
 def _q_put(self, obj, block=True, timeout=None):
-    key = self.__dict__.get("_parviz_key")
-    if key is None:
+    key = _q_key(self)
+    if not key:
         return _orig_q_put(self, obj, block, timeout)
     n = next(_put_numbers) & 0x7FFFFFFF
     src = _src(2)
@@ -213,8 +290,8 @@ def _q_get(self, block=True, timeout=None):
     try:
         return _orig_q_get(self, block, timeout)
     except _Empty:
-        key = self.__dict__.get("_parviz_key")
-        if key is not None:
+        key = _q_key(self)
+        if key:
             _emit(W.K_QUEUE_EMPTY, 0, key, 0, _src(2))
         raise
 
@@ -265,13 +342,31 @@ def _traced_lock_methods(lock, key):
 
 
 def _lock_init(self, *args, **kwargs):
-    _orig_lock_init(self, *args, **kwargs)
     if not _made_by_program(2):
-        return
-    key = self._parviz_key = _key()
+        return _orig_lock_init(self, *args, **kwargs)
+    self._make_name = _marked_name      # shadows SemLock._make_name for this one call
+    try:
+        _orig_lock_init(self, *args, **kwargs)
+    finally:
+        self.__dict__.pop("_make_name", None)
+    key = self._parviz_key = _name_key(self._semlock) or _key()
     _traced_lock_methods(self, key)
     r = _pt.ring()
     _emit(W.K_LOCK_NEW, 0, key, r.intern("Lock-%d" % next(_lock_numbers)), _src(2))
+
+
+_orig_semlock_setstate = multiprocessing.synchronize.SemLock.__setstate__
+
+
+def _semlock_setstate(self, state):
+    """A lock rebuilt in a spawned child: traced again when the program made it."""
+    _orig_semlock_setstate(self, state)
+    try:
+        if type(self) is _Lock and _is_marked(self._semlock):
+            key = self._parviz_key = _name_key(self._semlock)
+            _traced_lock_methods(self, key)
+    except Exception:
+        pass
 
 
 def _lock_enter(self):
@@ -346,6 +441,12 @@ def _worker(inqueue, *args, **kwargs):
     return _orig_worker(_TracedInqueue(inqueue), *args, **kwargs)
 
 
+# Pool pickles its worker function by name under spawn and forkserver: this
+# one goes as multiprocessing.pool.worker (which it replaces), so a child
+# that has no tracer unpickles CPython's own.
+_worker.__module__, _worker.__qualname__ = "multiprocessing.pool", "worker"
+
+
 # =============================================================================
 # Printed lines
 # =============================================================================
@@ -394,7 +495,9 @@ def install():
     mp = multiprocessing
     mp.process.BaseProcess.start = _start
     mp.process.BaseProcess._bootstrap = _bootstrap
-    mp.popen_fork.Popen.poll = _poll
+    mp.popen_fork.Popen.poll = _traced_poll(mp.popen_fork.Popen.poll)   # popen_spawn_posix inherits it
+    if _popen_forkserver is not None:
+        _popen_forkserver.Popen.poll = _traced_poll(_popen_forkserver.Popen.poll)
     _Queue.__init__ = _q_init
     setattr(_Queue, _q_reset_name, _q_reset)
     _Queue.put = _q_put
@@ -402,11 +505,14 @@ def install():
     _Lock.__init__ = _lock_init
     _Lock.__enter__ = _lock_enter
     _Lock.__exit__ = _lock_exit
+    mp.synchronize.SemLock.__setstate__ = _semlock_setstate
     mp.pool.MapResult.__init__ = _mapresult_init
     mp.pool.worker = _worker
     if sys.stdout is not None:
         sys.stdout = _TracedStream(sys.stdout, 0)
     if sys.stderr is not None:
         sys.stderr = _TracedStream(sys.stderr, 1)
-    r = _pt.ring()
-    r.emit(W.K_PROC_NAME, W.ROLE_MAIN, r.intern(mp.current_process().name))
+    announce = startup_role()
+    if announce is not None:
+        r = _pt.ring()
+        r.emit(W.K_PROC_NAME, announce[0], r.intern(announce[1]))

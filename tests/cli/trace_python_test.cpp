@@ -30,6 +30,7 @@ using parviz::test::TempDir;
 namespace {
 
 const std::string kExamples = std::string(PARVIZ_SOURCE_DIR) + "/examples/";
+const std::string kTestPrograms = std::string(PARVIZ_SOURCE_DIR) + "/tests/cli/python/";
 
 struct Traced {
     ExeResult result;
@@ -37,20 +38,27 @@ struct Traced {
     std::vector<std::string> programLines;   // stdout up to the summary
 };
 
-Traced traceExample(const std::string& example, const TempDir& dir) {
+// Runs `parviz trace --save-run` on python3 SCRIPT ARGS and loads the saved run.
+Traced traceScript(const std::string& script, const std::vector<std::string>& args, const TempDir& dir,
+                   const std::string& savedName) {
     Traced t;
-    const std::string saved = dir.file(example + ".pvz");
+    const std::string saved = dir.file(savedName + ".pvz");
     // Block-buffered stdout, as a pipe normally is (the test environment may
     // set PYTHONUNBUFFERED, and then the processes' print pieces interleave).
-    t.result = runParviz({"trace", "--save-run", saved, "--", "/usr/bin/env", "-u", "PYTHONUNBUFFERED",
-                          "/usr/bin/python3", kExamples + example},
-                         120);
+    std::vector<std::string> argv{"trace", "--save-run", saved, "--", "/usr/bin/env", "-u", "PYTHONUNBUFFERED",
+                                  "/usr/bin/python3", script};
+    argv.insert(argv.end(), args.begin(), args.end());
+    t.result = runParviz(argv, 120);
     if (t.result.exitCode == 0) t.trace = parviz::loadTrace(saved);
     std::istringstream in(t.result.out);
     std::string line;
     while (std::getline(in, line) && line.rfind("Summary of ", 0) != 0) t.programLines.push_back(line);
     while (!t.programLines.empty() && t.programLines.back().empty()) t.programLines.pop_back();
     return t;
+}
+
+Traced traceExample(const std::string& example, const TempDir& dir) {
+    return traceScript(kExamples + example, {}, dir, example);
 }
 
 std::string procName(const parviz::Trace& tr, parviz::ProcId p) { return tr.meta().procs.at(p).name; }
@@ -261,4 +269,64 @@ TEST_CASE("Ctrl-C ends the traced program's whole process group and parviz exits
     CHECK(WEXITSTATUS(status) == 130);
     CHECK(took < 1.5);
     for (pid_t p : started) CHECK((kill(p, 0) != 0 && errno == ESRCH));   // nothing left running
+}
+
+TEST_CASE("every process of a program is traced whichever start method it uses (fork or spawn or forkserver)",
+          "[cli][trace][python]") {
+    const std::string method = GENERATE(as<std::string>{}, "fork", "spawn", "forkserver");
+    TempDir dir;
+    Traced t = traceScript(kTestPrograms + "start_methods.py", {method}, dir, method);
+    INFO(method + "\n" + describe(t.result));
+    REQUIRE(t.result.exitCode == 0);
+    const parviz::Trace& tr = *t.trace;
+    const parviz::TraceMeta meta = tr.meta();
+    const std::string poolPrefix = method == "fork" ? "ForkPoolWorker-" : method == "spawn" ? "SpawnPoolWorker-"
+                                                                                            : "ForkServerPoolWorker-";
+    // Processes: the two children and the two pool workers, each started and
+    // exited; helpers (resource tracker, fork server) labelled as such.
+    std::set<std::string> children, workers, helpers;
+    for (std::size_t p = 1; p < meta.procs.size(); ++p) {
+        const auto& info = meta.procs[p];
+        if (info.role == parviz::ProcRole::PoolWorker) workers.insert(info.name);
+        else if (info.role == parviz::ProcRole::ForkServer) helpers.insert(info.name);
+        else children.insert(info.name);
+    }
+    CHECK(children == std::set<std::string>{"Process-1", "Process-2"});
+    REQUIRE(workers.size() == 2);
+    for (const auto& w : workers) CHECK(w.rfind(poolPrefix, 0) == 0);
+    if (method == "fork") CHECK(helpers.empty());
+    if (method == "spawn") CHECK(helpers == std::set<std::string>{"resource_tracker"});
+    if (method == "forkserver") CHECK(helpers == std::set<std::string>{"forkserver", "resource_tracker"});
+    // The Lock, made by the parent, acquired and released in each child; the
+    // Queue's items put by the children and taken by the parent, paired.
+    std::map<parviz::ProcId, int> holds;
+    std::map<std::uint64_t, parviz::ProcId> putBy;
+    int gets = 0;
+    std::set<std::int32_t> tasks;
+    for (std::size_t i = 0; i < tr.size(); ++i) {
+        const Event& e = tr[i];
+        if (e.kind == EventKind::LockAcquire) ++holds[e.proc];
+        if (e.kind == EventKind::QueuePut) putBy[e.a] = e.proc;
+        if (e.kind == EventKind::QueueGet) {
+            ++gets;
+            REQUIRE(putBy.count(e.a) == 1);
+            CHECK(procName(tr, putBy[e.a]).rfind("Process-", 0) == 0);
+            CHECK(e.proc == parviz::kParentProc);
+        }
+        if (e.kind == EventKind::TaskEnd && !(e.flags & 1)) {
+            CHECK(procName(tr, e.proc).rfind(poolPrefix, 0) == 0);
+            tasks.insert(e.obj);
+        }
+    }
+    CHECK(holds.size() == 2);
+    for (const auto& [proc, n] : holds) CHECK((procName(tr, proc).rfind("Process-", 0) == 0 && n == 1));
+    CHECK(meta.locks.size() == 1);
+    CHECK(putBy.size() == 2);
+    CHECK(gets == 2);
+    CHECK(tasks == std::set<std::int32_t>{0, 1, 2, 3});   // each of map's tasks once, in input order
+    auto fromTrace = printed(tr);
+    auto fromProgram = t.programLines;
+    std::sort(fromTrace.begin(), fromTrace.end());
+    std::sort(fromProgram.begin(), fromProgram.end());
+    CHECK(fromTrace == fromProgram);
 }
