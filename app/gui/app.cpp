@@ -1,6 +1,7 @@
 #include "gui/app.hpp"
 
 #include "gui/layout_probe.hpp"
+#include "gui/test_hooks.hpp"
 #include "gui/panels.hpp"
 #include "gui/window.hpp"
 #include "parviz/file_io.hpp"
@@ -24,7 +25,8 @@ std::string replayNote(const TraceMeta& meta) {
 } // namespace
 
 GuiApp::GuiApp(Window& window, GuiOptions opts, std::shared_ptr<Trace> preloaded)
-    : m_window(window), m_opts(std::move(opts)) {
+    : m_window(window), m_opts(std::move(opts)), m_stage(std::make_unique<RunView>(Scenario{})),
+      m_hooks(std::make_unique<TestHooks>(m_opts)) {
     try {
         m_scenarioNames = builtinScenarioNames();
     } catch (const std::exception&) {
@@ -36,9 +38,10 @@ GuiApp::GuiApp(Window& window, GuiOptions opts, std::shared_ptr<Trace> preloaded
     else m_window.setTypeSize(TypeSize::Normal);
     if (!m_window.fontWarning().empty()) setMessage(m_window.fontWarning(), true);
     if (preloaded) {
-        showTrace(std::move(preloaded));
-        loadListingFor(m_meta.scenario);
-        setMessage("replaying " + m_opts.openRun + replayNote(m_meta));
+        showTrace(std::move(preloaded), m_opts.openRun);
+        // The toolbar starts from the replayed run's scenario when it is here.
+        if (current().haveScenario()) m_scenario = current().scenario();
+        setMessage("replaying " + m_opts.openRun + replayNote(current().meta()));
     } else {
         selectScenario(m_opts.scenario);
     }
@@ -48,28 +51,47 @@ GuiApp::~GuiApp() = default;
 
 Theme GuiApp::theme() const noexcept { return m_window.theme(); }
 
-RunStatus GuiApp::status() const noexcept {
-    if (m_run) return m_run->status();
-    return m_trace ? RunStatus::Finished : RunStatus::NotStarted;
+PanelEnv GuiApp::env() noexcept { return PanelEnv{theme(), m_window, m_spans, m_drawn, m_message}; }
+
+RunView& GuiApp::current() noexcept { return m_current < 0 ? *m_stage : *m_runs[static_cast<std::size_t>(m_current)]; }
+const RunView& GuiApp::current() const noexcept {
+    return m_current < 0 ? *m_stage : *m_runs[static_cast<std::size_t>(m_current)];
 }
 
-bool GuiApp::live() const noexcept {
-    RunStatus s = status();
-    return m_run && (s == RunStatus::Running || s == RunStatus::Paused);
+bool GuiApp::anyLive() const noexcept {
+    return std::any_of(m_runs.begin(), m_runs.end(), [](const auto& r) { return r->live(); });
 }
 
-std::int64_t GuiApp::zero() const noexcept { return m_trace ? m_trace->zero() : 0; }
-std::int64_t GuiApp::now() const noexcept { return m_trace && m_index.now() ? m_index.now() : zero(); }
-std::int64_t GuiApp::cursor() const noexcept { return m_cursor ? *m_cursor : now(); }
-
-void GuiApp::setCursor(std::optional<std::int64_t> absNs) {
-    if (absNs) absNs = std::clamp(*absNs, zero(), std::max(zero(), now()));
-    m_cursor = absNs;
+void GuiApp::showRunAt(int i) {
+    if (i < -1 || i >= static_cast<int>(m_runs.size())) return;
+    m_current = i;
 }
 
-void GuiApp::setMessage(std::string m, bool error) {
-    m_message = std::move(m);
-    m_messageIsError = error;
+void GuiApp::closeRunAt(std::size_t i) {
+    if (i >= m_runs.size()) return;
+    RunView& r = *m_runs[i];
+    r.stop();
+    recordSessionRun(r);
+    m_runs.erase(m_runs.begin() + static_cast<std::ptrdiff_t>(i));
+    m_recorded.erase(m_recorded.begin() + static_cast<std::ptrdiff_t>(i));
+    if (m_current == static_cast<int>(i)) m_current = m_runs.empty() ? -1 : std::min<int>(m_current, static_cast<int>(m_runs.size()) - 1);
+    else if (m_current > static_cast<int>(i)) --m_current;
+}
+
+void GuiApp::addRun(std::unique_ptr<RunView> run) {
+    if (m_runs.size() >= kMaxRuns) {
+        // The oldest that is neither live nor on screen makes room.
+        for (std::size_t i = 0; i < m_runs.size(); ++i) {
+            if (m_runs[i]->live() || static_cast<int>(i) == m_current) continue;
+            const std::string closed = m_runs[i]->label();
+            closeRunAt(i);
+            setMessage("closed run " + closed + " (" + std::to_string(kMaxRuns) + " runs are kept)");
+            break;
+        }
+    }
+    m_runs.push_back(std::move(run));
+    m_recorded.push_back(m_runs.back()->fromFile());   // loaded runs are not this session's runs
+    m_current = static_cast<int>(m_runs.size()) - 1;
 }
 
 // ---------------------------------------------------------------------------
@@ -78,18 +100,10 @@ void GuiApp::setMessage(std::string m, bool error) {
 void GuiApp::selectScenario(const std::string& nameOrPath) {
     try {
         m_scenario = loadScenario(nameOrPath);
-        m_haveScenario = true;
         m_opts.scenario = nameOrPath;
-        // A new scenario clears the stage; a capture starts at once, a person presses Run.
-        recordSessionRunIfDone();
-        m_run.reset();
-        m_trace.reset();
-        m_meta = TraceMeta{};
-        m_index.reset();
-        m_cursor.reset();
-        m_view = TimelineView{};
-        m_loadedFromFile = false;
-        m_fittedAtEnd = false;
+        // A new scenario shows the stage; the session's runs stay in the list.
+        m_stage = std::make_unique<RunView>(m_scenario);
+        m_current = -1;
         setMessage("");
         if (!m_opts.screenshot.empty()) startRun();
     } catch (const std::exception& e) {
@@ -98,62 +112,51 @@ void GuiApp::selectScenario(const std::string& nameOrPath) {
 }
 
 void GuiApp::startRun() {
-    m_fittedAtEnd = false;
-    recordSessionRunIfDone();
-    m_run.reset();   // stops and reaps the previous run's processes
+    // One live run at a time: runs side by side on the same cores would
+    // measure each other. The one going on is stopped and stays in the list.
+    for (auto& r : m_runs)
+        if (r->live()) r->stop();
+    for (auto& r : m_runs) r->update();   // reaps the stopped run's processes before new ones start
     try {
-        m_run = std::make_unique<Run>(m_scenario, m_opts.run);
-        m_trace = m_run->trace();
-        m_loadedFromFile = false;
-        m_index.reset();
-        m_cursor.reset();
-        m_view = TimelineView{};
-        m_sessionRecorded = false;
-        m_run->start();
-        m_runStartedAt = std::chrono::steady_clock::now();
-        m_testPause = TestPauseRecord{};
-        m_trace = m_run->trace();
+        addRun(RunView::startLive(m_viewCounter + 1, m_scenario, m_opts.run));
+        ++m_viewCounter;
         ++m_runCounter;
         setMessage("");
     } catch (const std::exception& e) {
-        m_run.reset();
         setMessage(std::string("cannot start the run: ") + e.what(), true);
     }
 }
 
 void GuiApp::togglePause() {
-    if (m_loadedFromFile) return;
-    if (!m_run) {
+    RunView& r = current();
+    if (r.fromFile()) return;
+    if (r.live()) {
+        try {
+            r.togglePause();
+        } catch (const std::exception& e) {
+            setMessage(e.what(), true);
+        }
+    } else {
         startRun();
-        return;
-    }
-    try {
-        if (m_run->status() == RunStatus::Running) m_run->pause();
-        else if (m_run->status() == RunStatus::Paused) m_run->resume();
-        else startRun();
-    } catch (const std::exception& e) {
-        setMessage(e.what(), true);
     }
 }
 
-void GuiApp::stopRun() {
-    if (m_run && live()) m_run->stop();
-}
+void GuiApp::stopRun() { current().stop(); }
 
 bool GuiApp::killWorker(const std::string& name) {
-    if (!m_run || !live()) return false;
-    bool ok = m_run->killWorker(name);
+    const bool ok = current().killWorker(name);
     setMessage(ok ? "killed " + name + " (SIGKILL)" : name + " is not a live worker", !ok);
     return ok;
 }
 
 bool GuiApp::saveRun(const std::string& path) {
-    if (!m_trace) {
+    const Trace* trace = current().trace();
+    if (!trace) {
         setMessage("nothing to save: no run yet", true);
         return false;
     }
     try {
-        saveTrace(*m_trace, path);
+        saveTrace(*trace, path);
         setMessage("saved the run to " + path);
         return true;
     } catch (const std::exception& e) {
@@ -164,9 +167,8 @@ bool GuiApp::saveRun(const std::string& path) {
 
 bool GuiApp::openRun(const std::string& path) {
     try {
-        showTrace(loadTrace(path));
-        loadListingFor(m_meta.scenario);
-        setMessage("replaying " + path + replayNote(m_meta));
+        showTrace(loadTrace(path), path);
+        setMessage("replaying " + path + replayNote(current().meta()));
         return true;
     } catch (const std::exception& e) {
         setMessage(e.what(), true);
@@ -174,16 +176,8 @@ bool GuiApp::openRun(const std::string& path) {
     }
 }
 
-void GuiApp::loadListingFor(const std::string& scenario) {
-    // The code listing lives with the scenario; found when it is a built-in or the file still exists.
-    try {
-        m_scenario = loadScenario(scenario);
-        m_haveScenario = true;
-    } catch (const std::exception&) {
-        m_scenario = Scenario{};
-        m_scenario.name = scenario;
-        m_haveScenario = false;
-    }
+void GuiApp::showTrace(std::shared_ptr<Trace> trace, std::string source) {
+    addRun(RunView::fromTrace(++m_viewCounter, std::move(trace), source.empty() ? std::string("(no file)") : std::move(source)));
 }
 
 namespace {
@@ -206,42 +200,30 @@ std::string listingKey(const Scenario& s) {
 } // namespace
 
 const std::vector<Scenario::CodeLine>& GuiApp::listing() {
+    const RunView& run = current();
+    const Scenario& sc = run.isStage() ? m_scenario : run.scenario();
+    const bool have = run.isStage() || run.haveScenario();
     ListingParams p;
-    if (m_loadedFromFile) {
-        // A replay shows the run as it was recorded, not what the toolbar says now.
-        if (m_meta.workers > 0 && m_scenario.kind != ScenarioKind::Process) p.workers = m_meta.workers;
-        if (auto w = parseWorkKind(m_meta.work)) p.work = *w;
+    if (!run.isStage()) {
+        // A run shows its listing as it was recorded, not what the toolbar says now.
+        const TraceMeta& meta = run.meta();
+        if (meta.workers > 0 && sc.kind != ScenarioKind::Process) p.workers = meta.workers;
+        if (auto w = parseWorkKind(meta.work)) p.work = *w;
     } else {
         p.workers = m_opts.run.workers;
         p.work = m_opts.run.work;
         // The process kind has no worker count to override (Run refuses it).
-        if (m_scenario.kind == ScenarioKind::Process || m_scenario.kind == ScenarioKind::Queue ||
-            m_scenario.kind == ScenarioKind::CpuCount)
+        if (sc.kind == ScenarioKind::Process || sc.kind == ScenarioKind::Queue || sc.kind == ScenarioKind::CpuCount)
             p.workers.reset();
     }
     // Regenerated only when something it depends on changed (the task editor edits m_scenario).
-    std::string key = m_haveScenario ? listingKey(m_scenario) : std::string();
+    std::string key = have ? listingKey(sc) : std::string();
     key += '|' + std::to_string(p.workers.value_or(0)) + '|' + (p.work ? toString(*p.work) : "-");
     if (key != m_listingKey) {
         m_listingKey = std::move(key);
-        m_listing = m_haveScenario ? generateListing(m_scenario, p) : std::vector<Scenario::CodeLine>{};
+        m_listing = have ? generateListing(sc, p) : std::vector<Scenario::CodeLine>{};
     }
     return m_listing;
-}
-
-void GuiApp::showTrace(std::shared_ptr<Trace> trace) {
-    m_fittedAtEnd = false;
-    recordSessionRunIfDone();
-    m_run.reset();
-    m_trace = std::move(trace);
-    m_loadedFromFile = true;
-    m_index.reset();
-    m_cursor.reset();
-    m_view = TimelineView{};
-    m_view.follow = false;
-    m_sessionRecorded = true;   // not a run of this session: not in the comparison table
-    updateFromTrace();
-    fitWholeRun();
 }
 
 bool GuiApp::saveScenario(const std::string& path) {
@@ -261,113 +243,64 @@ bool GuiApp::saveScenario(const std::string& path) {
 // Frame
 // ---------------------------------------------------------------------------
 double GuiApp::frameWaitSeconds() const {
-    if (live() || !m_opts.screenshot.empty() || m_opts.benchFrames > 0) return 1.0 / 30.0;
+    if (anyLive() || !m_opts.screenshot.empty() || m_opts.benchFrames > 0) return 1.0 / 30.0;
     return 0.25;
-}
-
-void GuiApp::updateFromTrace() {
-    if (!m_trace) return;
-    m_index.update(*m_trace);
-    m_meta = m_trace->meta();
-    const bool over = m_meta.finished && !live();
-    if (over && m_view.follow && !m_cursor && !m_fittedAtEnd) {
-        // A followed run that has ended: show all of it, its start included.
-        fitWholeRun();
-        m_fittedAtEnd = true;
-    }
-    if (m_view.follow && !m_cursor && !over) {
-        const std::int64_t rel = now() - zero();
-        const std::int64_t width = std::max<std::int64_t>(m_view.end - m_view.begin, 1'000'000);
-        if (rel > m_view.end - width / 20) {
-            m_view.end = rel + width / 20;
-            m_view.begin = m_view.end - width;
-        }
-        if (m_view.begin < 0) {
-            m_view.end -= m_view.begin;
-            m_view.begin = 0;
-        }
-    }
-}
-
-void GuiApp::fitWholeRun() {
-    // The run's real length, however short (the queue demo takes ~50 us):
-    // zoom() stops at 10 us, so does this.
-    const std::int64_t rel = std::max<std::int64_t>(now() - zero(), 10'000);
-    m_view.begin = 0;
-    m_view.end = rel + rel / 50;
-}
-
-void GuiApp::zoom(float factor, std::optional<std::int64_t> anchorRel) {
-    const double b = static_cast<double>(m_view.begin), e = static_cast<double>(m_view.end);
-    const double a = anchorRel ? static_cast<double>(*anchorRel) : (b + e) / 2;
-    double nb = a - (a - b) / factor, ne = a + (e - a) / factor;
-    if (ne - nb < 10'000) return;              // 10 µs is as close as anyone needs
-    if (ne - nb > 1e13) return;
-    m_view.begin = static_cast<std::int64_t>(nb);
-    m_view.end = static_cast<std::int64_t>(ne);
 }
 
 void GuiApp::handleKeys() {
     ImGuiIO& io = ImGui::GetIO();
     if (io.WantTextInput) return;
     auto pressed = [](int glfwKey) { return ImGui::IsKeyPressed(glfwKey, false); };
+    RunView& run = current();
     if (pressed(GLFW_KEY_SPACE)) togglePause();
-    if (pressed(GLFW_KEY_R) && !m_loadedFromFile) startRun();
+    if (pressed(GLFW_KEY_R) && !run.fromFile()) startRun();
     if (pressed(GLFW_KEY_F)) {
-        m_view.follow = !m_view.follow;
-        if (m_view.follow) setCursor(std::nullopt);
+        TimelineView& v = run.timeline();
+        v.follow = !v.follow;
+        if (v.follow) run.setCursor(std::nullopt);
     }
-    if (ImGui::IsKeyPressed(GLFW_KEY_EQUAL) || ImGui::IsKeyPressed(GLFW_KEY_KP_ADD)) zoom(1.5f);
-    if (ImGui::IsKeyPressed(GLFW_KEY_MINUS) || ImGui::IsKeyPressed(GLFW_KEY_KP_SUBTRACT)) zoom(1 / 1.5f);
+    if (ImGui::IsKeyPressed(GLFW_KEY_EQUAL) || ImGui::IsKeyPressed(GLFW_KEY_KP_ADD)) run.zoom(1.5f);
+    if (ImGui::IsKeyPressed(GLFW_KEY_MINUS) || ImGui::IsKeyPressed(GLFW_KEY_KP_SUBTRACT)) run.zoom(1 / 1.5f);
+    // [ and ]: the previous and next run of the session (each keeps its cursor and zoom).
+    if (!m_runs.empty() && pressed(GLFW_KEY_LEFT_BRACKET))
+        showRunAt(m_current <= 0 ? static_cast<int>(m_runs.size()) - 1 : m_current - 1);
+    if (!m_runs.empty() && pressed(GLFW_KEY_RIGHT_BRACKET))
+        showRunAt(m_current + 1 >= static_cast<int>(m_runs.size()) ? 0 : m_current + 1);
 }
 
-const RunStats& GuiApp::statsAtCursor() {
-    // computeStats reads the run model's records (O(records), not O(events)):
-    // recompute when the cursor moves, and during a live run a few times a
-    // second, not every frame.
-    const std::size_t n = m_trace ? m_trace->size() : 0;
-    const std::int64_t c = m_cursor ? *m_cursor : -1;
-    const auto t = std::chrono::steady_clock::now();
-    const bool stale = n != m_statsTraceSize || c != m_statsCursor;
-    if (m_trace && stale && (c != m_statsCursor || t - m_statsAt > std::chrono::milliseconds(250) || !live())) {
-        m_stats = computeStats(m_index, *m_trace, m_cursor);
-        m_statsTraceSize = n;
-        m_statsCursor = c;
-        m_statsAt = t;
-    }
-    return m_stats;
-}
-
-void GuiApp::recordSessionRunIfDone() {
-    if (m_sessionRecorded || !m_trace || m_loadedFromFile) return;
-    const RunStatus s = status();
-    if (s == RunStatus::Running || s == RunStatus::Paused || s == RunStatus::NotStarted) {
-        // Restarted mid-run: still worth a row, marked as stopped.
-    }
-    RunStats st = computeStats(*m_trace);
+// A session run's row in the Stats panel's table, once it has ended.
+void GuiApp::recordSessionRun(RunView& run) {
+    auto it = std::find_if(m_runs.begin(), m_runs.end(), [&](const auto& r) { return r.get() == &run; });
+    if (it == m_runs.end() || !run.trace()) return;
+    const std::size_t i = static_cast<std::size_t>(it - m_runs.begin());
+    if (m_recorded[i]) return;
+    m_recorded[i] = true;
+    RunStats st = computeStats(run.model(), *run.trace());
     SessionRun r;
-    r.number = static_cast<int>(m_session.size()) + 1;
-    r.scenario = m_meta.scenario.empty() ? m_scenario.name : m_meta.scenario;
-    r.work = m_meta.work;
+    r.number = run.number();
+    r.scenario = run.meta().scenario.empty() ? run.scenario().name : run.meta().scenario;
+    r.work = run.meta().work;
     r.workers = st.workerCount;
-    r.status = toString(s);
+    r.status = toString(run.status());
     r.hasMakespan = st.hasMakespan;
     r.makespanS = static_cast<double>(st.makespanNs) / 1e9;
     r.speedup = st.speedup;
     r.efficiency = st.efficiency;
     m_session.push_back(std::move(r));
-    m_sessionRecorded = true;
 }
 
 void GuiApp::frame() {
     m_spans.beginFrame();
-    m_rowRects.clear();
-    m_laneRects.clear();
+    m_drawn.clear();
     probe::beginFrame();
-    updateFromTrace();
-    if (!live() && m_run) recordSessionRunIfDone();
+    // Every run reads its new events, not only the one on screen: a live run
+    // in the background keeps its model current (O(new events) each).
+    for (auto& r : m_runs) {
+        r->update();
+        if (!r->live() && !r->fromFile()) recordSessionRun(*r);
+    }
     handleKeys();
-    driveTestPause();
+    m_hooks->beforeDraw(*this);
     // Type (and with it every size in the layout) follows the window's size.
     const ImVec2 ds = ImGui::GetIO().DisplaySize;
     ImFont* font = m_window.fontFor(typePx(m_window.typeSize(), ds.x, ds.y));
@@ -376,7 +309,7 @@ void GuiApp::frame() {
     m_window.scaleStyle(font->FontSize);
     layoutAndDraw();
     ImGui::PopFont();
-    updateScreenshotState();
+    m_hooks->afterDraw(*this);
 }
 
 void GuiApp::layoutAndDraw() {
@@ -387,21 +320,24 @@ void GuiApp::layoutAndDraw() {
     if (m_controlsH <= 0) m_controlsH = std::round(3 * (fh + 10) + 8);
     const float controlsH = std::min(m_controlsH, std::round(ds.y * 0.4f));
     m_controlsH = drawControlsPanel(*this, Rect{0, 0, ds.x, controlsH});
+    RunView& run = current();
+    const std::int64_t cursor = run.cursor();
+    const PanelEnv e = env();
     const float bodyH = ds.y - controlsH;
     // Queue and lock panels share a column; a scenario without a queue (or
     // lock) leaves that panel just its one-line note and gives the room to the other.
-    const ScenarioKind kind = m_scenario.kind;
-    const bool hasQueue = m_trace ? !m_meta.queues.empty()
-                                  : kind == ScenarioKind::Queue || kind == ScenarioKind::JobQueue || kind == ScenarioKind::Pool;
-    const bool hasLock = m_trace ? !m_meta.locks.empty() : kind == ScenarioKind::Lock;
+    const ScenarioKind kind = run.isStage() ? m_scenario.kind : run.scenario().kind;
+    const bool hasQueue = run.trace() ? !run.meta().queues.empty()
+                                      : kind == ScenarioKind::Queue || kind == ScenarioKind::JobQueue || kind == ScenarioKind::Pool;
+    const bool hasLock = run.trace() ? !run.meta().locks.empty() : kind == ScenarioKind::Lock;
     const float note = std::round(fh * 3.4f);
     auto queueAndLock = [&](float x, float y, float w, float h) {
         float queueH = std::round(h * 0.5f);
         if (hasQueue && !hasLock) queueH = h - note;
         else if (!hasQueue && hasLock) queueH = note;
-        m_queueRect = Rect{x, y, w, queueH};
-        drawQueuePanel(*this, m_queueRect);
-        drawLockPanel(*this, Rect{x, y + queueH, w, h - queueH});
+        m_drawn.queue = Rect{x, y, w, queueH};
+        drawQueuePanel(run, cursor, m_drawn.queue, e);
+        drawLockPanel(run, cursor, Rect{x, y + queueH, w, h - queueH}, e);
     };
     if (m_window.typeSize() == TypeSize::Large) {
         // Presentation: the timeline across the whole width (its lanes are
@@ -410,96 +346,31 @@ void GuiApp::layoutAndDraw() {
         const float timelineH = std::round(bodyH * 0.70f);
         const float y = controlsH + timelineH, h = bodyH - timelineH;
         const float w0 = std::round(ds.x * 0.28f), w1 = std::round(ds.x * 0.38f), w2 = ds.x - w0 - w1;
-        drawTimelinePanel(*this, Rect{0, controlsH, ds.x, timelineH});
+        drawTimelinePanel(run, cursor, Rect{0, controlsH, ds.x, timelineH}, e);
         // Only the panels the scenario uses (one of them says so when it uses neither).
         if (hasQueue && hasLock) queueAndLock(0, y, w0, h);
-        else if (hasLock) drawLockPanel(*this, Rect{0, y, w0, h});
+        else if (hasLock) drawLockPanel(run, cursor, Rect{0, y, w0, h}, e);
         else {
-            m_queueRect = Rect{0, y, w0, h};
-            drawQueuePanel(*this, m_queueRect);
+            m_drawn.queue = Rect{0, y, w0, h};
+            drawQueuePanel(run, cursor, m_drawn.queue, e);
         }
-        drawCodePanel(*this, Rect{w0, y, w1, h});
-        drawStatsPanel(*this, Rect{w0 + w1, y, w2, h}, true);
+        drawCodePanel(run, cursor, listing(), Rect{w0, y, w1, h}, e);
+        drawStatsPanel(run, m_session, Rect{w0 + w1, y, w2, h}, true, e);
     } else {
         const float rightW = std::round(std::max(300.0f, ds.x * 0.32f));
         const float leftW = ds.x - rightW;
         const float timelineH = std::round(bodyH * 0.60f);
         const float bottomH = bodyH - timelineH;
-        drawTimelinePanel(*this, Rect{0, controlsH, leftW, timelineH});
-        drawOutputPanel(*this, Rect{0, controlsH + timelineH, std::round(leftW * 0.5f), bottomH});
-        drawStatsPanel(*this, Rect{std::round(leftW * 0.5f), controlsH + timelineH, leftW - std::round(leftW * 0.5f), bottomH},
-                       false);
+        drawTimelinePanel(run, cursor, Rect{0, controlsH, leftW, timelineH}, e);
+        drawOutputPanel(run, cursor, Rect{0, controlsH + timelineH, std::round(leftW * 0.5f), bottomH}, e);
+        drawStatsPanel(run, m_session,
+                       Rect{std::round(leftW * 0.5f), controlsH + timelineH, leftW - std::round(leftW * 0.5f), bottomH},
+                       false, e);
         const float shared = std::round(bodyH * 0.52f);
         queueAndLock(leftW, controlsH, rightW, shared);
-        drawCodePanel(*this, Rect{leftW, controlsH + shared, rightW, bodyH - shared});
+        drawCodePanel(run, cursor, listing(), Rect{leftW, controlsH + shared, rightW, bodyH - shared}, e);
     }
     drawTaskEditor(*this);
-}
-
-// --test-pause-at: the same togglePause() the button and Space call, at a set
-// time, so a test can look at the processes from outside while they are paused.
-void GuiApp::driveTestPause() {
-    if (!m_opts.testPauseAt || !m_run || m_testPause.resumed) return;
-    using Clock = std::chrono::steady_clock;
-    const auto t = Clock::now();
-    const double sinceStart = std::chrono::duration<double>(t - m_runStartedAt).count();
-    if (!m_testPause.paused) {
-        if (status() != RunStatus::Running || sinceStart < *m_opts.testPauseAt) return;
-        togglePause();
-        if (status() != RunStatus::Paused) return;
-        m_testPause.paused = true;
-        m_testPause.pausedAtS = sinceStart;
-        m_testPausedAt = t;
-        m_index.update(*m_trace);
-        const TraceMeta meta = m_trace->meta();
-        const auto& procs = m_index.procs();
-        for (std::size_t p = 1; p < meta.procs.size() && p < procs.size(); ++p) {
-            const ProcRole role = meta.procs[p].role;
-            if (role != ProcRole::PoolWorker && role != ProcRole::Process) continue;
-            if (procs[p].seen && procs[p].exitT == kNever && procs[p].pid)
-                m_testPause.workers.emplace_back(meta.procs[p].name, procs[p].pid);
-        }
-        if (!m_opts.layoutJson.empty()) {
-            // Written while paused (renamed into place whole): the test polls for it.
-            const std::string path = m_opts.layoutJson + ".paused", tmp = path + ".tmp";
-            {
-                std::ofstream out(tmp);
-                for (const auto& [name, pid] : m_testPause.workers) out << pid << ' ' << name << '\n';
-            }
-            std::rename(tmp.c_str(), path.c_str());
-        }
-    } else if (std::chrono::duration<double>(t - m_testPausedAt).count() >= m_opts.testPauseFor) {
-        togglePause();
-        m_testPause.resumed = true;
-        m_testPause.wallPausedS = std::chrono::duration<double>(t - m_testPausedAt).count();
-    }
-}
-
-void GuiApp::updateScreenshotState() {
-    m_captureThisFrame = false;
-    if (m_opts.screenshot.empty()) return;
-    bool ready = false;
-    if (m_opts.screenshotAt) {
-        const auto at = static_cast<std::int64_t>(*m_opts.screenshotAt * 1e9);
-        const bool reached = m_trace && now() - zero() >= at;
-        const bool over = !live() && m_trace && (m_meta.finished || m_loadedFromFile);
-        if (reached || over) {
-            if (!m_cursor) {
-                setCursor(zero() + at);
-                m_view.follow = false;
-                m_view.begin = 0;
-                m_view.end = std::max<std::int64_t>(at + at / 10, 500'000'000);
-            }
-            ready = true;
-        }
-    } else {
-        const bool over = !live() && (m_trace == nullptr || m_meta.finished || m_loadedFromFile);
-        // The whole run is in view by then: a followed run fits itself when
-        // it ends (updateFromTrace), which is what a person sees too.
-        if (over) ready = true;
-    }
-    // A couple of settled frames first: ImGui sizes some widgets one frame late.
-    if (ready && ++m_framesAfterDone >= 3) m_captureThisFrame = true;
 }
 
 } // namespace parviz::gui

@@ -60,8 +60,8 @@ double median(std::vector<double> v) {
 
 // Median ms per frame: build the panels, render, wait for the GPU (llvmpipe), present.
 double measure(Window& window, GuiApp& app, int frames, bool zoomIn) {
-    const std::int64_t total = app.now() - app.zero();
-    TimelineView& v = app.timelineView();
+    const std::int64_t total = app.current().now() - app.current().zero();
+    TimelineView& v = app.current().timeline();
     v.follow = false;
     if (zoomIn) {
         v.begin = total / 2;
@@ -97,20 +97,20 @@ int runFrameBench(Window& window, const GuiOptions& opts) {
     const auto b1 = std::chrono::steady_clock::now();
     const double outBig = measure(window, bigApp, frames, false);
     const double inBig = measure(window, bigApp, frames, true);
-    const std::size_t instances = bigApp.spans().instancesThisFrame();
+    const std::size_t instances = bigApp.env().spans.instancesThisFrame();
     // The builder alone, zoomed out: what the core's merge costs per frame.
     double buildMs = 0;
     LaneStats ls;
     {
         Viewport vp;
-        vp.tBegin = bigApp.zero();
-        vp.tEnd = bigApp.now();
+        vp.tBegin = bigApp.current().zero();
+        vp.tEnd = bigApp.current().now();
         vp.widthPx = 850;
         LaneRecords recs;
         std::vector<double> ms;
         for (int i = 0; i < 10; ++i) {
             const auto a = std::chrono::steady_clock::now();
-            buildLanes(bigApp.index(), *bigApp.trace(), vp, recs);
+            buildLanes(bigApp.current().model(), *bigApp.current().trace(), vp, recs);
             ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - a).count());
         }
         buildMs = median(ms);

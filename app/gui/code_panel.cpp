@@ -10,15 +10,16 @@ namespace {
 int g_lastFirstMarked = -2;   // scroll only when the marked line changes, so the reader can scroll too
 }
 
-void drawCodePanel(GuiApp& app, const Rect& r) {
+void drawCodePanel(const RunView& run, std::int64_t cursor, const std::vector<Scenario::CodeLine>& listing,
+                   const Rect& r, const PanelEnv& env) {
     if (beginPanel("Code", r)) {
-        const std::vector<Scenario::CodeLine>& code = app.listing();
-        const Trace* trace = app.trace();
+        const std::vector<Scenario::CodeLine>& code = listing;
+        const Trace* trace = run.trace();
         if (code.empty()) {
-            ui::textDisabled("No listing: the run's scenario file %s is not here.", app.scenario().name.c_str());
+            ui::textDisabled("No listing: the run's scenario file %s is not here.", run.scenario().name.c_str());
         } else {
             CodeView cv;
-            if (trace) cv = buildCodeView(app.index(), *trace, code, app.cursor());
+            if (trace) cv = buildCodeView(run.model(), *trace, code, cursor);
             ImDrawList* dl = ImGui::GetWindowDrawList();
             const float fs = ImGui::GetFontSize();
             const float gutter = fs * 1.6f;

@@ -1,6 +1,7 @@
 // Controls: scenario picker, run control through the Run API, run options,
 // the task table, kill worker, saved runs, classroom toggles; and under them
 // the one-line caption of what just happened (at the cursor).
+#include "gui/app.hpp"
 #include "gui/colours.hpp"
 #include "gui/panels.hpp"
 #include "gui/window.hpp"
@@ -64,9 +65,9 @@ float checkboxW(const char* label) {
 
 std::vector<std::string> liveWorkers(GuiApp& app) {
     std::vector<std::string> out;
-    if (!app.live()) return out;
-    const TraceMeta meta = app.meta();
-    const auto& procs = app.index().procs();
+    if (!app.current().live()) return out;
+    const TraceMeta meta = app.current().meta();
+    const auto& procs = app.current().model().procs();
     for (std::size_t p = 1; p < meta.procs.size(); ++p) {
         const ProcRole role = meta.procs[p].role;
         if (role != ProcRole::PoolWorker && role != ProcRole::Process) continue;
@@ -94,8 +95,8 @@ void scenarioPicker(GuiApp& app) {
 }
 
 void runButtons(GuiApp& app) {
-    const RunStatus s = app.status();
-    const bool replay = app.replayOnly();
+    const RunStatus s = app.current().status();
+    const bool replay = app.current().fromFile();
     ImGui::BeginDisabled(replay);
     const char* main = s == RunStatus::Running ? "Pause" : s == RunStatus::Paused ? "Resume" : "Run";
     flow(buttonW(main));
@@ -103,7 +104,7 @@ void runButtons(GuiApp& app) {
     ui::probeItem(main);
     ui::tooltipBelow("Key: Space. Pause really stops the worker processes (SIGSTOP).");
     flow(buttonW("Stop"));
-    ImGui::BeginDisabled(!app.live());
+    ImGui::BeginDisabled(!app.current().live());
     if (ImGui::Button("Stop")) app.stopRun();
     ui::probeItem("Stop");
     ImGui::EndDisabled();
@@ -195,8 +196,8 @@ void runOptions(GuiApp& app) {
     }
     ui::probeItem("work");
     // A replay shows the scale it was recorded at (and cannot change it).
-    float scale = static_cast<float>(app.replayOnly() ? app.meta().timeScale : o.timeScale.value_or(sc.timeScale));
-    ImGui::BeginDisabled(app.replayOnly());
+    float scale = static_cast<float>(app.current().fromFile() ? app.current().meta().timeScale : o.timeScale.value_or(sc.timeScale));
+    ImGui::BeginDisabled(app.current().fromFile());
     flow(labelledW(fw * 6, "time scale"));
     ImGui::SetNextItemWidth(fw * 6);
     if (ImGui::SliderFloat("time scale", &scale, 0.02f, 5.0f, "%.2fx", ImGuiSliderFlags_Logarithmic))
@@ -209,28 +210,60 @@ void runOptions(GuiApp& app) {
     ui::probeItem("Tasks...");
 }
 
+// The run on screen and its state ("run 2: running 3.1 s"), which is also
+// the picker of the session's runs: each keeps its own cursor and zoom, and a
+// live run goes on in the background while another is shown. Before the
+// first run, just "ready".
+std::string runState(RunView& run) {
+    const RunStatus s = run.status();
+    if (run.fromFile()) return "replay";
+    if (s == RunStatus::Running || s == RunStatus::Paused) {
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "%s %.1f s", s == RunStatus::Running ? "running" : "paused",
+                      static_cast<double>(run.now() - run.zero()) / 1e9);
+        return buf;
+    }
+    std::string text = s == RunStatus::NotStarted ? "ready" : toString(s);
+    for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return text;
+}
+
 void statusLine(GuiApp& app) {
     // One length per run on screen: the caption and Stats give the makespan
     // (pauses excluded); here only the state, and while live the time so far.
-    const RunStatus s = app.status();
-    std::string text;
-    if (app.replayOnly()) text = "replay";
-    else if (s == RunStatus::Running || s == RunStatus::Paused) {
-        char buf[64];
-        std::snprintf(buf, sizeof buf, "%s %.1f s", s == RunStatus::Running ? "running" : "paused",
-                      static_cast<double>(app.now() - app.zero()) / 1e9);
-        text = buf;
-    } else {
-        text = s == RunStatus::NotStarted ? "ready" : toString(s);
-        for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    RunView& cur = app.current();
+    if (app.runCount() == 0) {
+        const std::string text = runState(cur);
+        flow(ImGui::CalcTextSize(text.c_str()).x);
+        ui::textDisabled("%s", text.c_str());
+        return;
     }
-    flow(ImGui::CalcTextSize(text.c_str()).x);
-    ui::textDisabled("%s", text.c_str());
+    const std::string shown = app.currentIndex() < 0 ? "new: " + app.scenario().name + ", ready"
+                                                     : "run " + std::to_string(cur.number()) + ": " + runState(cur);
+    const float w = ImGui::CalcTextSize(shown.c_str()).x + ImGui::GetFrameHeight() + ImGui::GetStyle().FramePadding.x * 2;
+    flow(w);
+    ImGui::SetNextItemWidth(w);
+    int close = -1;
+    if (ImGui::BeginCombo("##runs", shown.c_str())) {
+        for (std::size_t i = 0; i < app.runCount(); ++i) {
+            RunView& r = app.runAt(i);
+            const std::string item = r.label() + (r.live() ? "  (live)" : "") + "##run" + std::to_string(i);
+            if (ImGui::Selectable(item.c_str(), static_cast<int>(i) == app.currentIndex())) app.showRunAt(static_cast<int>(i));
+        }
+        if (app.currentIndex() >= 0) {
+            ImGui::Separator();
+            if (ImGui::Selectable("Close this run")) close = app.currentIndex();
+        }
+        ImGui::EndCombo();
+    }
+    ui::probeItem(shown.c_str());
+    ui::tooltipBelow("The runs of this session and the saved runs opened. Keys: [ and ] step through them.");
+    if (close >= 0) app.closeRunAt(static_cast<std::size_t>(close));
 }
 
 // What the run-end caption adds: how it went, in the scenario's own words.
 std::string runEndSummary(GuiApp& app) {
-    const RunStats& st = app.statsAtCursor();
+    const RunStats& st = app.current().statsAtCursor();
     std::string text;
     char buf[160];
     if (st.tasksStarted > 0) {
@@ -241,7 +274,7 @@ std::string runEndSummary(GuiApp& app) {
             text += buf;
         }
     }
-    const TraceMeta meta = app.meta();   // a copy: begin() and end() must be of the same vector
+    const TraceMeta meta = app.current().meta();   // a copy: begin() and end() must be of the same vector
     const bool pool = std::any_of(meta.procs.begin(), meta.procs.end(),
                                   [](const ProcInfo& p) { return p.role == ProcRole::PoolWorker; });
     for (const WorkerStats& w : st.workers)
@@ -257,10 +290,10 @@ void captionLine(GuiApp& app) {
         ImGui::PushStyleColor(ImGuiCol_Text, errorColour(app.theme()));
         ui::textUnformatted(app.message().c_str());
         ImGui::PopStyleColor();
-    } else if (const Trace* tr = app.trace()) {
-        const Caption c = buildCaption(app.index(), *tr, app.cursor());
+    } else if (const Trace* tr = app.current().trace()) {
+        const Caption c = buildCaption(app.current().model(), *tr, app.current().cursor());
         if (c.valid) {
-            std::string text = formatDuration(c.t - app.zero()) + "  " + c.text;
+            std::string text = formatDuration(c.t - app.current().zero()) + "  " + c.text;
             if (c.kind == EventKind::RunEnd) text += runEndSummary(app);
             if (!app.message().empty()) text += "  (" + app.message() + ")";
             if (c.proc != kNoProc) ImGui::PushStyleColor(ImGuiCol_Text, procTextVec4(c.proc, app.theme()));

@@ -17,9 +17,9 @@ void swatch(ProcId p) {
     ImGui::SameLine();
 }
 
-void drawLock(GuiApp& app, const Trace& trace, std::int32_t id) {
-    const std::int64_t t = app.cursor();
-    const LockView v = buildLockView(app.index(), trace, id, t);
+void drawLock(const RunView& run, std::int64_t cursor, const PanelEnv& env, const Trace& trace, std::int32_t id) {
+    const std::int64_t t = cursor;
+    const LockView v = buildLockView(run.model(), trace, id, t);
     ui::text("%s", v.name.c_str());
     ImGui::SameLine();
     ui::textDisabled("acquired %zu times", v.acquisitions);
@@ -57,25 +57,25 @@ void drawLock(GuiApp& app, const Trace& trace, std::int32_t id) {
         }
         ImGui::EndTable();
     }
-    const TraceMeta meta = app.meta();
+    const TraceMeta meta = run.meta();
     for (const LockOwnerDiedRecord& d : v.ownerDied) {
-        ui::textColored(warningColour(app.theme()), "owner died: %s held it and died; %s recovered it at %s",
+        ui::textColored(warningColour(env.theme), "owner died: %s held it and died; %s recovered it at %s",
                            procName(meta, d.deadOwner).c_str(), procName(meta, d.acquirer).c_str(),
-                           formatDuration(d.t - app.zero()).c_str());
+                           formatDuration(d.t - run.zero()).c_str());
     }
 }
 
 } // namespace
 
-void drawLockPanel(GuiApp& app, const Rect& r) {
+void drawLockPanel(const RunView& run, std::int64_t cursor, const Rect& r, const PanelEnv& env) {
     if (beginPanel("Lock", r)) {
-        const Trace* trace = app.trace();
-        const TraceMeta meta = app.meta();
+        const Trace* trace = run.trace();
+        const TraceMeta meta = run.meta();
         if (!trace || meta.locks.empty()) ui::textDisabled(trace ? "This scenario uses no lock." : "No run yet.");
         else
             for (const ObjectInfo& l : meta.locks) {
                 ImGui::PushID(l.id);
-                drawLock(app, *trace, l.id);
+                drawLock(run, cursor, env, *trace, l.id);
                 ImGui::PopID();
             }
     }

@@ -1,22 +1,37 @@
 #pragma once
-// One function per panel, each in its own file. A panel draws inside the
-// rectangle it is given, from records the core's builders make for the
-// cursor's time; none keeps state the trace could give it.
-#include "gui/app.hpp"
+// One function per panel, each in its own file. A panel draws one run (a
+// RunView) at a cursor (absolute ns) inside the rectangle it is given, from
+// records the core's builders make for the cursor's time, with the drawing
+// resources of PanelEnv; none keeps state the trace could give it, and none
+// sees the app. Only the controls and the task editor, which act on the
+// session (start a run, open a file, edit the scenario), take GuiApp.
+#include "gui/panel_env.hpp"
+#include "gui/run_view.hpp"
+
+#include <imgui.h>
 
 namespace parviz::gui {
 
 // controls_panel.cpp (+ caption line); returns the height its content needed,
 // which the next frame's layout gives it (the controls wrap with the window).
+class GuiApp;
+
 float drawControlsPanel(GuiApp& app, const Rect& r);
-void drawTimelinePanel(GuiApp& app, const Rect& r);    // timeline/timeline_panel.cpp
-void drawQueuePanel(GuiApp& app, const Rect& r);       // queue_panel.cpp
-void drawLockPanel(GuiApp& app, const Rect& r);        // lock_panel.cpp
-void drawOutputPanel(GuiApp& app, const Rect& r);      // output_panel.cpp
-void drawCodePanel(GuiApp& app, const Rect& r);        // code_panel.cpp
-// stats_panel.cpp; withOutput: Output is a tab of it (presentation layout).
-void drawStatsPanel(GuiApp& app, const Rect& r, bool withOutput);
-void drawOutputLines(GuiApp& app);                     // output_panel.cpp: the panel's content
+// timeline/timeline_panel.cpp; moves the run's cursor and zoom (its own view state).
+void drawTimelinePanel(RunView& run, std::int64_t cursor, const Rect& r, const PanelEnv& env);
+void drawQueuePanel(const RunView& run, std::int64_t cursor, const Rect& r, const PanelEnv& env);   // queue_panel.cpp
+void drawLockPanel(const RunView& run, std::int64_t cursor, const Rect& r, const PanelEnv& env);    // lock_panel.cpp
+void drawOutputPanel(const RunView& run, std::int64_t cursor, const Rect& r, const PanelEnv& env);  // output_panel.cpp
+// code_panel.cpp: listing is the run's generated listing (GuiApp::listing).
+void drawCodePanel(const RunView& run, std::int64_t cursor, const std::vector<Scenario::CodeLine>& listing,
+                   const Rect& r, const PanelEnv& env);
+// stats_panel.cpp: the run's stats at its cursor; session: this session's
+// ended runs (the comparison table); withOutput: Output is a tab of it
+// (presentation layout).
+void drawStatsPanel(RunView& run, const std::vector<SessionRun>& session, const Rect& r, bool withOutput,
+                    const PanelEnv& env);
+// output_panel.cpp: the panel's content.
+void drawOutputLines(const RunView& run, std::int64_t cursor, const PanelEnv& env);
 void drawTaskEditor(GuiApp& app);                      // task_editor.cpp (a popup window)
 
 // Shared by panels: a fixed, undecorated-but-titled window at r.

@@ -84,12 +84,12 @@ void drawBox(ImDrawList* dl, ImVec2 p, ImVec2 size, const std::string& label, Im
 
 // How many of the first `putCount` items of queue id are the pool's stop
 // signals: the sentinels (CPython's None) it ends with (0 for any other queue).
-std::size_t stopSignals(GuiApp& app, std::int32_t id, std::size_t putCount) {
-    const QueueIndex* q = app.index().queue(id);
-    const Trace* trace = app.trace();
+std::size_t stopSignals(const RunView& run, std::int32_t id, std::size_t putCount) {
+    const QueueIndex* q = run.model().queue(id);
+    const Trace* trace = run.trace();
     if (!q || !trace) return 0;
     bool poolQueue = false;
-    for (const ObjectInfo& o : app.meta().queues)
+    for (const ObjectInfo& o : run.meta().queues)
         if (o.id == id) poolQueue = o.name == "pool tasks";
     if (!poolQueue) return 0;
     std::size_t n = 0;
@@ -101,15 +101,16 @@ std::size_t stopSignals(GuiApp& app, std::int32_t id, std::size_t putCount) {
 
 // maxHeight: pixels this queue may use (header line included); rows of boxes
 // wrap up to what fits, the rest is counted ("+37 more").
-void drawQueue(GuiApp& app, const Trace& trace, std::int32_t id, float maxHeight) {
-    const std::int64_t t = app.cursor();
-    const QueueView v = buildQueueView(app.index(), trace, id, t);
-    const Theme th = app.theme();
+void drawQueue(const RunView& run, std::int64_t cursor, const PanelEnv& env, const Trace& trace, std::int32_t id,
+               float maxHeight) {
+    const std::int64_t t = cursor;
+    const QueueView v = buildQueueView(run.model(), trace, id, t);
+    const Theme th = env.theme;
     ui::text("%s", v.name.c_str());
     // The counts flow and wrap. A pool's task queue ends with one None per
     // worker (CPython's stop signals, put by Pool.close()): counted apart and
     // explained, so "put 6" for 4 tasks is not a mystery.
-    const std::size_t stops = stopSignals(app, id, v.putCount);
+    const std::size_t stops = stopSignals(run, id, v.putCount);
     char buf[160];
     std::snprintf(buf, sizeof buf, "in queue %zu", v.inQueue);
     ui::sameLineIfFits(ImGui::CalcTextSize(buf).x);
@@ -129,8 +130,8 @@ void drawQueue(GuiApp& app, const Trace& trace, std::int32_t id, float maxHeight
         ui::sameLineIfFits(ImGui::CalcTextSize(what).x);
         ui::textColored(warningColour(th), "%s", what);
         if (ImGui::IsItemHovered())
-            ImGui::SetTooltip("%s found the queue %s at %s", procName(app.meta(), e.proc).c_str(),
-                              e.kind == EventKind::QueueEmpty ? "empty" : "full", formatDuration(e.t - app.zero()).c_str());
+            ImGui::SetTooltip("%s found the queue %s at %s", procName(run.meta(), e.proc).c_str(),
+                              e.kind == EventKind::QueueEmpty ? "empty" : "full", formatDuration(e.t - run.zero()).c_str());
     }
 
     ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -145,7 +146,7 @@ void drawQueue(GuiApp& app, const Trace& trace, std::int32_t id, float maxHeight
     int row = 0;
     // The item taken last leaves from the front: a fading ghost, only while
     // time runs (a still picture would show it as a leftover item).
-    const bool moving = app.live() && app.cursorIsLive();
+    const bool moving = run.live() && run.cursorIsLive();
     if (moving && v.hasLastGet && t - v.lastGet.getT < kAnimNs && v.lastGet.getProc != kNoProc) {
         const float a = 1.0f - static_cast<float>(t - v.lastGet.getT) / static_cast<float>(kAnimNs);
         const std::string val = v.lastGet.preview != kNoString ? displayValue(trace.string(v.lastGet.preview)) : "";
@@ -184,8 +185,8 @@ void drawQueue(GuiApp& app, const Trace& trace, std::int32_t id, float maxHeight
                         (border & 0x00FFFFFFu) | (static_cast<ImU32>(200 * a) << 24), 4, 0, 2.0f);
         }
         if (ImGui::IsMouseHoveringRect(p, ImVec2(p.x + w, p.y + m.h)))
-            ImGui::SetTooltip("%s\nput by %s at %s", value.c_str(), procName(app.meta(), it.putProc).c_str(),
-                              formatDuration(it.putT - app.zero()).c_str());
+            ImGui::SetTooltip("%s\nput by %s at %s", value.c_str(), procName(run.meta(), it.putProc).c_str(),
+                              formatDuration(it.putT - run.zero()).c_str());
         p.x += w + m.gap;
     }
     if (v.inQueue > shown) {
@@ -201,10 +202,10 @@ void drawQueue(GuiApp& app, const Trace& trace, std::int32_t id, float maxHeight
 
 } // namespace
 
-void drawQueuePanel(GuiApp& app, const Rect& r) {
+void drawQueuePanel(const RunView& run, std::int64_t cursor, const Rect& r, const PanelEnv& env) {
     if (beginPanel("Queue", r)) {
-        const Trace* trace = app.trace();
-        const TraceMeta meta = app.meta();
+        const Trace* trace = run.trace();
+        const TraceMeta meta = run.meta();
         if (!trace || meta.queues.empty()) {
             ui::textDisabled(trace ? "This scenario uses no queue." : "No run yet.");
         } else {
@@ -212,7 +213,7 @@ void drawQueuePanel(GuiApp& app, const Rect& r) {
             // Share the panel's height between the queues; each wraps its boxes within its share.
             for (std::size_t i = 0; i < meta.queues.size(); ++i) {
                 const float share = ImGui::GetContentRegionAvail().y / static_cast<float>(meta.queues.size() - i);
-                drawQueue(app, *trace, meta.queues[i].id, share);
+                drawQueue(run, cursor, env, *trace, meta.queues[i].id, share);
             }
         }
     }

@@ -24,7 +24,7 @@ void pair(const char* label, const std::string& value, const char* tip, bool fir
     if (tip) ui::tooltipBelow(tip);
 }
 
-void summary(GuiApp& app, const RunStats& s) {
+void summary(const RunView& run, const PanelEnv& env, const RunStats& s) {
     char buf[64];
     if (s.hasMakespan) {
         pair("makespan", formatDuration(s.makespanNs), "First task start to last task end, pauses left out.", true);
@@ -38,9 +38,9 @@ void summary(GuiApp& app, const RunStats& s) {
         if (s.tasksFailed) {
             std::snprintf(buf, sizeof buf, "%d failed", s.tasksFailed);
             ui::sameLineIfFits(ImGui::CalcTextSize(buf).x);
-            ui::textColored(warningColour(app.theme()), "%s", buf);
+            ui::textColored(warningColour(env.theme), "%s", buf);
         }
-    } else if (app.status() == RunStatus::Running || app.status() == RunStatus::Paused || s.tasksStarted > 0) {
+    } else if (run.status() == RunStatus::Running || run.status() == RunStatus::Paused || s.tasksStarted > 0) {
         ui::textDisabled("no task has started yet");
     } else {
         // process, queue, cpu-count: nothing to time as tasks, so no makespan or speedup.
@@ -60,14 +60,14 @@ void summary(GuiApp& app, const RunStats& s) {
         const ImVec2 p = ImGui::GetCursorScreenPos();
         const float w = std::max(fs * 2, ImGui::GetContentRegionAvail().x - ImGui::CalcTextSize(buf).x - fs * 0.6f);
         const float h = std::round(fs * 0.8f), y = p.y + std::round((ImGui::GetTextLineHeight() - h) / 2);
-        dl->AddRectFilled(ImVec2(p.x, y), ImVec2(p.x + w, y + h), laneBackground(app.theme(), true));
-        dl->AddRect(ImVec2(p.x, y), ImVec2(p.x + w, y + h), textMuted(app.theme()));
+        dl->AddRectFilled(ImVec2(p.x, y), ImVec2(p.x + w, y + h), laneBackground(env.theme, true));
+        dl->AddRect(ImVec2(p.x, y), ImVec2(p.x + w, y + h), textMuted(env.theme));
         const float uw = w * static_cast<float>(std::clamp(c.utilisation, 0.0, 1.0));
-        dl->AddRectFilled(ImVec2(p.x, y), ImVec2(p.x + uw, y + h), stateColour(LaneState::OnCore, app.theme()));
+        dl->AddRectFilled(ImVec2(p.x, y), ImVec2(p.x + uw, y + h), stateColour(LaneState::OnCore, env.theme));
         if (c.otherShare) {
             const float ow = w * static_cast<float>(std::clamp(*c.otherShare, 0.0, 1.0));
             dl->AddRectFilled(ImVec2(p.x + uw, y), ImVec2(std::min(p.x + w, p.x + uw + ow), y + h),
-                              stateColour(LaneState::Busy, app.theme()));
+                              stateColour(LaneState::Busy, env.theme));
         }
         ImGui::Dummy(ImVec2(w, ImGui::GetTextLineHeight()));
         ImGui::SameLine();
@@ -77,7 +77,7 @@ void summary(GuiApp& app, const RunStats& s) {
 
 // The per-worker table keeps the columns that fit the panel (right ones go
 // first), so no cell is ever cut; the panel scrolls down for many workers.
-void workers(GuiApp& app, const RunStats& s) {
+void workers(const PanelEnv& env, const RunStats& s) {
     struct Col { const char* name; const char* widest; };
     static const Col cols[] = {{"worker", "ForkPoolWorker-1024"}, {"tasks", "9 +9 failed"}, {"in task", "10.00 s"},
                                {"idle", "10.00 s"}, {"on CPU", "10.00 s"}, {"state", "killed"}};
@@ -100,7 +100,7 @@ void workers(GuiApp& app, const RunStats& s) {
         for (int i = 0; i < n; ++i) {
             ImGui::TableNextColumn();
             const std::string col = cols[i].name;
-            if (col == "worker") ui::textColored(procTextVec4(w.proc, app.theme()), "%s", w.name.c_str());
+            if (col == "worker") ui::textColored(procTextVec4(w.proc, env.theme), "%s", w.name.c_str());
             else if (col == "tasks") {
                 if (w.tasksFailed) ui::text("%d +%d failed", w.tasksDone, w.tasksFailed);
                 else ui::text("%d", w.tasksDone);
@@ -109,7 +109,7 @@ void workers(GuiApp& app, const RunStats& s) {
             else if (col == "on CPU") ui::textUnformatted(formatDuration(w.onCpuNs).c_str());
             else if (!w.exited) ui::textUnformatted("alive");
             else if (w.killed) {
-                ui::textColored(warningColour(app.theme()), "killed");
+                ui::textColored(warningColour(env.theme), "killed");
                 if (ImGui::IsItemHovered()) ImGui::SetTooltip("by signal %lld", static_cast<long long>(-w.exitCode));
             } else ui::text("exit %lld", static_cast<long long>(w.exitCode));
         }
@@ -119,12 +119,11 @@ void workers(GuiApp& app, const RunStats& s) {
 
 // The run model's failure lines (describeFailures), the same the terminal
 // summary and the Chrome export carry: each failure named once.
-void failures(GuiApp& app, const RunStats& s) {
-    for (const std::string& f : s.failures) ui::textColored(warningColour(app.theme()), "%s", f.c_str());
+void failures(const PanelEnv& env, const RunStats& s) {
+    for (const std::string& f : s.failures) ui::textColored(warningColour(env.theme), "%s", f.c_str());
 }
 
-void session(GuiApp& app) {
-    const auto& runs = app.sessionRuns();
+void showSession(const std::vector<SessionRun>& runs) {
     if (runs.empty()) {
         ui::textDisabled("Finished runs of this session appear here: try 1, 2 and 4 workers.");
         return;
@@ -137,7 +136,7 @@ void session(GuiApp& app) {
         ImGui::TableNextColumn();
         ui::text("%d", r.number);
         ImGui::TableNextColumn();
-        ui::text("%s%s", r.scenario.c_str(), r.status == "Finished" ? "" : (" (" + r.status + ")").c_str());
+        ui::text("%s%s", r.scenario.c_str(), r.status == toString(RunStatus::Finished) ? "" : (" (" + r.status + ")").c_str());
         ImGui::TableNextColumn();
         ui::text("%d", r.workers);
         ImGui::TableNextColumn();
@@ -154,24 +153,25 @@ void session(GuiApp& app) {
 
 } // namespace
 
-void drawStatsPanel(GuiApp& app, const Rect& r, bool withOutput) {
+void drawStatsPanel(RunView& run, const std::vector<SessionRun>& session, const Rect& r, bool withOutput,
+                    const PanelEnv& env) {
     if (beginPanel("Stats", r)) {
-        if (!app.trace()) {
+        if (!run.trace()) {
             ui::textDisabled("No run yet.");
         } else if (ImGui::BeginTabBar("stats-tabs")) {
             if (ImGui::BeginTabItem("This run")) {
-                const RunStats& s = app.statsAtCursor();
-                summary(app, s);
-                failures(app, s);
-                workers(app, s);
+                const RunStats& s = run.statsAtCursor();
+                summary(run, env, s);
+                failures(env, s);
+                workers(env, s);
                 ImGui::EndTabItem();
             }
             if (withOutput && ImGui::BeginTabItem("Output")) {
-                drawOutputLines(app);
+                drawOutputLines(run, run.cursor(), env);
                 ImGui::EndTabItem();
             }
             if (ImGui::BeginTabItem("Session")) {
-                session(app);
+                showSession(session);
                 ImGui::EndTabItem();
             }
             ImGui::EndTabBar();

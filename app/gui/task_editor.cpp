@@ -1,5 +1,6 @@
 // Task editor: the scenario's task table (name, seconds, work), editable,
 // runnable at once and savable as a scenario file.
+#include "gui/app.hpp"
 #include "gui/panels.hpp"
 
 #include <imgui_stdlib.h>

@@ -196,6 +196,16 @@ TEST_CASE("a reopened run says it is recorded and at which time scale", "[gui][r
     CHECK_FALSE(anyLine(panel(l, "Timeline"), "time (live)"));
 }
 
+TEST_CASE("a run that has ended is not called live on the time axis", "[gui][room]") {
+    NEED_DISPLAY();
+    TempDir dir;
+    const json l = shot({"pool", "--time-scale", "0.05"}, dir);
+    INFO(allLines(l));
+    REQUIRE(l["status"] == "finished");
+    CHECK_FALSE(anyLine(panel(l, "Timeline"), "time (live)"));
+    CHECK(anyLine(panel(l, "Timeline"), "time, 0.05x"));
+}
+
 TEST_CASE("a followed run shows all of itself when it ends, however long or short", "[gui][room]") {
     NEED_DISPLAY();
     TempDir dir;

@@ -10,18 +10,21 @@
 
 namespace parviz::gui::timeline {
 
-void drawAxis(GuiApp& app, const Geometry& g, const LaneRecords& recs, float height) {
+void drawAxis(RunView& run, const PanelEnv& env, const Geometry& g, const LaneRecords& recs, float height) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
-    const Theme th = app.theme();
+    const Theme th = env.theme;
     const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text);
     const ImU32 muted = textMuted(th);
     const float y0 = g.plotMin.y, y1 = g.plotMin.y + height;
     dl->AddRectFilled(ImVec2(g.plotMin.x, y0), ImVec2(g.plotMax.x, y1), laneBackground(th, true));
     // What the axis shows: a saved run reopened, the cursor moved back, or
     // the live edge; and that its seconds are scaled when they are.
-    std::string label = app.replayOnly() ? "recorded run" : app.cursorIsLive() ? "time (live)" : "time (replay)";
-    const double scale = app.meta().timeScale;
-    if (app.trace() && scale != 1.0) {
+    std::string label = run.fromFile()                      ? "recorded run"
+                        : !run.cursorIsLive()                 ? "time (replay)"
+                        : run.live()                          ? "time (live)"
+                                                              : "time";
+    const double scale = run.meta().timeScale;
+    if (run.trace() && scale != 1.0) {
         char buf[48];
         std::snprintf(buf, sizeof buf, ", %gx", scale);
         label += buf;
@@ -57,10 +60,10 @@ void drawAxis(GuiApp& app, const Geometry& g, const LaneRecords& recs, float hei
     // Scrub: press and drag on the axis to move the cursor (replay).
     ImGui::SetCursorScreenPos(ImVec2(g.plotMin.x, y0));
     ImGui::InvisibleButton("##axis", ImVec2(std::max(1.0f, g.plotMax.x - g.plotMin.x), height));
-    if (ImGui::IsItemActive() && app.trace()) {
+    if (ImGui::IsItemActive() && run.trace()) {
         const float x = ImGui::GetIO().MousePos.x - g.plotMin.x;
-        app.setCursor(pxToTime(g.vp, x));
-        app.timelineView().follow = false;
+        run.setCursor(pxToTime(g.vp, x));
+        run.timeline().follow = false;
     }
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Drag to replay: every panel shows the state at the cursor");
 }

@@ -58,7 +58,7 @@ const char* stateWords(LaneState s) {
     }
 }
 
-void spanTooltip(GuiApp& app, const Lane& lane, float laneTop, const ImVec2& mouse, const Geometry& g, float fs) {
+void spanTooltip(const RunView& run, const Lane& lane, float laneTop, const ImVec2& mouse, const Geometry& g, float fs) {
     float ry = laneTop;
     const float x = mouse.x - g.plotMin.x;
     for (const RowRecords& row : lane.rows) {
@@ -72,15 +72,15 @@ void spanTooltip(GuiApp& app, const Lane& lane, float laneTop, const ImVec2& mou
             ImGui::Text("%s: %s", lane.title.c_str(), rowWords(row.kind));
             if (it != row.spans.end()) {
                 ImGui::Text("%s", stateWords(it->state));
-                if (it->label != kNoString && app.trace()) {
-                    const std::string_view name = app.trace()->string(it->label);
+                if (it->label != kNoString && run.trace()) {
+                    const std::string_view name = run.trace()->string(it->label);
                     ImGui::Text("task %.*s", static_cast<int>(name.size()), name.data());
                 }
-                if (row.kind == RowKind::CoreProcs) ImGui::Text("%s", procName(app.meta(), it->proc).c_str());
+                if (row.kind == RowKind::CoreProcs) ImGui::Text("%s", procName(run.meta(), it->proc).c_str());
                 if (row.kind == RowKind::CoreLoad) ImGui::Text("other processes: %.0f%% busy", it->fraction * 100);
                 if (it->mergedCount > 1) ImGui::TextDisabled("%u spans merged (zoom in)", it->mergedCount);
             }
-            const std::int64_t t = pxToTime(g.vp, x) - app.zero();
+            const std::int64_t t = pxToTime(g.vp, x) - run.zero();
             ImGui::TextDisabled("at %s", formatDuration(t).c_str());
             ImGui::EndTooltip();
             return;
@@ -91,9 +91,9 @@ void spanTooltip(GuiApp& app, const Lane& lane, float laneTop, const ImVec2& mou
 
 } // namespace
 
-void handleInteraction(GuiApp& app, const Geometry& g, const LaneRecords& recs, float lanesTop) {
+void handleInteraction(RunView& run, const PanelEnv& env, const Geometry& g, const LaneRecords& recs, float lanesTop) {
     const float fs = g.rowFont;
-    TimelineView& view = app.timelineView();
+    TimelineView& view = run.timeline();
     const ImVec2 size(std::max(1.0f, g.plotMax.x - g.labelX), std::max(1.0f, g.plotMax.y - lanesTop));
     ImGui::SetCursorScreenPos(ImVec2(g.labelX, lanesTop));
     ImGui::InvisibleButton("##lanes", size, ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);
@@ -110,8 +110,8 @@ void handleInteraction(GuiApp& app, const Geometry& g, const LaneRecords& recs, 
         if (io.KeyShift) {
             view.scrollY = std::clamp(view.scrollY - io.MouseWheel * fs * 3, 0.0f, maxScroll);
         } else {
-            const std::int64_t anchor = pxToTime(g.vp, mx) - app.zero();
-            app.zoom(std::pow(1.25f, io.MouseWheel), anchor);
+            const std::int64_t anchor = pxToTime(g.vp, mx) - run.zero();
+            run.zoom(std::pow(1.25f, io.MouseWheel), anchor);
             view.follow = false;
         }
     }
@@ -125,23 +125,26 @@ void handleInteraction(GuiApp& app, const Geometry& g, const LaneRecords& recs, 
         view.scrollY = std::clamp(view.scrollY - io.MouseDelta.y, 0.0f, maxScroll);
         view.follow = false;
     } else if (ImGui::IsItemDeactivated() && io.MouseDragMaxDistanceSqr[0] < 4.0f &&
-               mx >= 0 && app.trace()) {
+               mx >= 0 && run.trace()) {
         // A click (no drag) puts the replay cursor there.
-        app.setCursor(pxToTime(g.vp, mx));
+        run.setCursor(pxToTime(g.vp, mx));
         view.follow = false;
     }
 
     float laneTop = 0;
     const Lane* lane = hovered ? laneAt(recs, lanesTop, view.scrollY, io.MousePos.y, fs, laneTop) : nullptr;
-    if (lane && !ImGui::IsMouseDragging(ImGuiMouseButton_Left)) spanTooltip(app, *lane, laneTop, io.MousePos, g, fs);
+    if (lane && !ImGui::IsMouseDragging(ImGuiMouseButton_Left)) spanTooltip(run, *lane, laneTop, io.MousePos, g, fs);
     if (lane && lane->kind == LaneKind::Proc && lane->id != kParentProc && ImGui::IsMouseClicked(ImGuiMouseButton_Right)) {
         g_menuWorker = lane->title;
         ImGui::OpenPopup("lane-menu");
     }
     if (ImGui::BeginPopup("lane-menu")) {
         ImGui::TextDisabled("%s", g_menuWorker.c_str());
-        ImGui::BeginDisabled(!app.live());
-        if (ImGui::MenuItem("Kill worker (SIGKILL)")) app.killWorker(g_menuWorker);
+        ImGui::BeginDisabled(!run.live());
+        if (ImGui::MenuItem("Kill worker (SIGKILL)")) {
+            const bool ok = run.killWorker(g_menuWorker);
+            env.message.set(ok ? "killed " + g_menuWorker + " (SIGKILL)" : g_menuWorker + " is not a live worker", !ok);
+        }
         ImGui::EndDisabled();
         ImGui::EndPopup();
     }

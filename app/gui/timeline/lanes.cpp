@@ -52,14 +52,14 @@ std::vector<LaneY> g_laneY;
 
 } // namespace
 
-float drawLanes(GuiApp& app, const Geometry& g, const LaneRecords& recs, float y0) {
+float drawLanes(const RunView& run, const PanelEnv& env, const Geometry& g, const LaneRecords& recs, float y0) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
-    const Theme th = app.theme();
+    const Theme th = env.theme;
     const float fs = g.rowFont;
     const float px0 = g.plotMin.x;
     const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text);
     const ImU32 muted = textMuted(th);
-    const TraceMeta meta = app.meta();
+    const TraceMeta meta = run.meta();
     g_instances.clear();
     g_laneY.clear();
 
@@ -83,13 +83,13 @@ float drawLanes(GuiApp& app, const Geometry& g, const LaneRecords& recs, float y
         const auto lid = static_cast<std::size_t>(lane.id);
         const bool worker = lane.kind == LaneKind::Proc && lid < meta.procs.size() &&
                             (meta.procs[lid].role == ProcRole::PoolWorker || meta.procs[lid].role == ProcRole::Process);
-        app.laneRects().push_back(
+        env.drawn.lanes.push_back(
             LaneRect{lane.title, worker, y, y + h, y >= clipMin.y - 0.5f && y + h <= clipMax.y + 0.5f});
 
         float ry = y;
         for (const RowRecords& row : lane.rows) {
             const float rh = rowHeight(row.kind, fs);
-            app.rowRects().push_back(RowRect{lane.kind, lane.id, lane.title, row.kind, px0, ry, g.plotMax.x, ry + rh});
+            env.drawn.rows.push_back(RowRect{lane.kind, lane.id, lane.title, row.kind, px0, ry, g.plotMax.x, ry + rh});
             if (row.kind == RowKind::Tasks) ly.tasksMid = ry + rh / 2;
             if (row.kind == RowKind::Locks) ly.locksMid = ry + rh / 2;
             for (const SpanRecord& s : row.spans) {
@@ -104,7 +104,7 @@ float drawLanes(GuiApp& app, const Geometry& g, const LaneRecords& recs, float y
 
     // 2. spans: our shader pass, inside this window's draw list and clip rect.
     dl->PushClipRect(ImVec2(px0, y0), g.plotMax, true);
-    app.spans().draw(dl, g_instances);
+    env.spans.draw(dl, g_instances);
 
     // 3. on top: task names where they fit, arrows, lock marks, the cursor.
     // Past seven workers the palette repeats: spans then carry their worker's number.
@@ -121,10 +121,10 @@ float drawLanes(GuiApp& app, const Geometry& g, const LaneRecords& recs, float y
         float ry = g_laneY[li].top;
         for (const RowRecords& row : lane.rows) {
             const float rh = rowHeight(row.kind, fs);
-            if (row.kind == RowKind::Tasks && app.trace()) {
+            if (row.kind == RowKind::Tasks && run.trace()) {
                 for (const SpanRecord& s : row.spans) {
                     if (s.label == kNoString || s.x1 - s.x0 < fs) continue;
-                    std::string name(app.trace()->string(s.label));
+                    std::string name(run.trace()->string(s.label));
                     if (numbered) name += " (" + number(s.proc) + ")";
                     const ImVec2 ts = ImGui::CalcTextSize(name.data(), name.data() + name.size());
                     if (ts.x + 4 > s.x1 - s.x0) continue;
@@ -188,9 +188,9 @@ float drawLanes(GuiApp& app, const Geometry& g, const LaneRecords& recs, float y
         }
     }
     // The cursor: what every other panel shows.
-    if (app.trace()) {
-        const float cx = px0 + timeToPx(g.vp, app.cursor());
-        const ImU32 cc = app.cursorIsLive() ? IM_COL32(0, 158, 115, 200) : IM_COL32(230, 60, 60, 230);
+    if (run.trace()) {
+        const float cx = px0 + timeToPx(g.vp, g.cursor);
+        const ImU32 cc = run.cursorIsLive() ? IM_COL32(0, 158, 115, 200) : IM_COL32(230, 60, 60, 230);
         dl->AddLine(ImVec2(cx, g.plotMin.y), ImVec2(cx, g.plotMax.y), cc, 2);
     }
     dl->PopClipRect();

@@ -2,7 +2,8 @@
 // The timeline panel's parts: geometry shared by all of them, the axis (with
 // the replay cursor), the lanes (spans through our shaders, labels, arrows,
 // marks) and the interaction (zoom, pan, scrub, context menus).
-#include "gui/app.hpp"
+#include "gui/panel_env.hpp"
+#include "gui/run_view.hpp"
 
 #include <imgui.h>
 
@@ -24,15 +25,16 @@ struct Geometry {
     float labelX = 0;             // left edge of the label column
     Viewport vp;                  // time <-> pixel (x relative to plotMin.x)
     float rowFont = 16;           // row heights scale with this (>= the font: lanes grow to fill the panel)
+    std::int64_t cursor = 0;      // absolute ns the cursor line marks
 };
 
 // Axis strip with ticks, pause shading and the cursor handle; dragging in it
 // moves the replay cursor.
-void drawAxis(GuiApp& app, const Geometry& g, const LaneRecords& recs, float height);
-// Every lane; fills app.rowRects(). y0: top of the first lane (screen px).
+void drawAxis(RunView& run, const PanelEnv& env, const Geometry& g, const LaneRecords& recs, float height);
+// Every lane; fills env.drawn. y0: top of the first lane (screen px).
 // Returns the total height used.
-float drawLanes(GuiApp& app, const Geometry& g, const LaneRecords& recs, float y0);
+float drawLanes(const RunView& run, const PanelEnv& env, const Geometry& g, const LaneRecords& recs, float y0);
 // Wheel zoom, drag pan, click-to-cursor, lane context menu (Kill worker).
-void handleInteraction(GuiApp& app, const Geometry& g, const LaneRecords& recs, float lanesTop);
+void handleInteraction(RunView& run, const PanelEnv& env, const Geometry& g, const LaneRecords& recs, float lanesTop);
 
 } // namespace parviz::gui::timeline

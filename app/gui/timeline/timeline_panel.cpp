@@ -46,12 +46,12 @@ Present presentIn(const LaneRecords& recs) {
 // One legend for every pattern on screen, drawn by the span shader itself so
 // the swatches are exactly the lanes' patterns. Only what the lanes show now
 // (a full legend before the first run); entries flow and wrap, never hide.
-void legend(GuiApp& app, const LaneRecords& recs) {
-    const Theme th = app.theme();
+void legend(const RunView& run, const PanelEnv& env, const LaneRecords& recs) {
+    const Theme th = env.theme;
     struct Entry { const char* label; Paint paint; const char* tip; bool shown; };
     auto st = [th](LaneState s) { return statePaint(s, th); };
     const Present pr = presentIn(recs);
-    const bool all = !app.trace();
+    const bool all = !run.trace();
     auto has = [&](LaneState s) { return all || pr.state[static_cast<int>(s)]; };
     const Entry entries[] = {
         {"task", Paint{procU32(1)}, "A task, in its worker's colour.", all || pr.task},
@@ -108,7 +108,7 @@ void legend(GuiApp& app, const LaneRecords& recs) {
         probe::drawnText(note, p, ImVec2(p.x + w, p.y + ImGui::GetTextLineHeight()), dl);
         p.x += w;
     }
-    app.spans().draw(dl, swatches);
+    env.spans.draw(dl, swatches);
     ImGui::SetCursorScreenPos(ImVec2(left, top));
     ImGui::Dummy(ImVec2(1, p.y + lineH - top - ImGui::GetStyle().ItemSpacing.y));
 }
@@ -116,8 +116,8 @@ void legend(GuiApp& app, const LaneRecords& recs) {
 // A vertical scrollbar for the lanes when they do not all fit: a track and a
 // grab a projector shows; dragging the grab scrolls. ImGui's own needs a
 // child window, which would clip the span shader's pass.
-void lanesScrollbar(GuiApp& app, float x0, float y0, float x1, float y1, float total) {
-    TimelineView& view = app.timelineView();
+void lanesScrollbar(RunView& run, float x0, float y0, float x1, float y1, float total) {
+    TimelineView& view = run.timeline();
     const float room = y1 - y0;
     if (total <= room || room <= 0) return;
     ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -140,14 +140,14 @@ void lanesScrollbar(GuiApp& app, float x0, float y0, float x1, float y1, float t
 
 } // namespace
 
-void drawTimelinePanel(GuiApp& app, const Rect& r) {
+void drawTimelinePanel(RunView& run, std::int64_t cursor, const Rect& r, const PanelEnv& env) {
     // Presentation: no title bar (the header row says what this is); every pixel goes to lanes.
-    const bool large = app.window().typeSize() == TypeSize::Large;
+    const bool large = env.window.typeSize() == TypeSize::Large;
     const int flags = ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse |
                       (large ? ImGuiWindowFlags_NoTitleBar : 0);
     if (beginPanel("Timeline", r, flags)) {
-        const Trace* trace = app.trace();
-        TimelineView& view = app.timelineView();
+        const Trace* trace = run.trace();
+        TimelineView& view = run.timeline();
         const float fs = ImGui::GetFontSize();
         const float labelW = std::round(fs * 8.5f);
         const float scrollW = ImGui::GetStyle().ScrollbarSize;
@@ -155,32 +155,32 @@ void drawTimelinePanel(GuiApp& app, const Rect& r) {
         const float right = left + ImGui::GetContentRegionAvail().x;
         Geometry g;
         g.labelX = left;
-        g.vp.tBegin = app.zero() + view.begin;
-        g.vp.tEnd = app.zero() + std::max(view.end, view.begin + 1);
+        g.vp.tBegin = run.zero() + view.begin;
+        g.vp.tEnd = run.zero() + std::max(view.end, view.begin + 1);
         g.vp.widthPx = std::max(1.0f, right - scrollW - 4 - (left + labelW));
-        g.vp.now = app.now();
+        g.vp.now = run.now();
         g.vp.minTickPx = fs * 5.5f;   // labels like "0.25 s" never touch
-        LaneRecords& recs = app.laneScratch();
-        if (trace) buildLanes(app.index(), *trace, g.vp, recs);
+        LaneRecords& recs = run.laneScratch();
+        if (trace) buildLanes(run.model(), *trace, g.vp, recs);
         else recs = LaneRecords{};
-        setLockRows(trace && !app.meta().locks.empty());
+        setLockRows(trace && !run.meta().locks.empty());
 
         // Header: follow, fit, live, the legend; where the core data comes from.
-        if (ImGui::Checkbox("Follow (F)", &view.follow) && view.follow) app.setCursor(std::nullopt);
+        if (ImGui::Checkbox("Follow (F)", &view.follow) && view.follow) run.setCursor(std::nullopt);
         ui::probeItem("Follow (F)");
         ImGui::SameLine();
         if (ImGui::SmallButton("Fit")) {
             view.follow = false;
-            app.fitWholeRun();
+            run.fitWholeRun();
         }
         ui::probeItem("Fit");
         ImGui::SameLine();
-        if (!app.cursorIsLive()) {
-            if (ImGui::SmallButton("Live")) app.setCursor(std::nullopt);
+        if (!run.cursorIsLive()) {
+            if (ImGui::SmallButton("Live")) run.setCursor(std::nullopt);
             ui::probeItem("Live");
             ImGui::SameLine();
         }
-        legend(app, recs);
+        legend(run, env, recs);
         if (!recs.coreSource.empty()) {
             // It is measured: say how. Right-aligned in the title bar, or in presentation on the axis row.
             const std::string src = "cores: " + recs.coreSource;
@@ -190,7 +190,7 @@ void drawTimelinePanel(GuiApp& app, const Rect& r) {
             const ImVec2 tp = large ? ImVec2(left + 2, ImGui::GetCursorScreenPos().y + fs + 6)
                                     : ImVec2(r.x + r.w - ts.x - 8, r.y + 2);
             if (!large) {
-                dl->AddText(tp, textMuted(app.theme()), src.c_str());
+                dl->AddText(tp, textMuted(env.theme), src.c_str());
                 probe::drawnText(src, tp, ImVec2(tp.x + ts.x, tp.y + ts.y), dl);
             }
             dl->PopClipRect();
@@ -219,20 +219,21 @@ void drawTimelinePanel(GuiApp& app, const Rect& r) {
         // Few lanes: make them taller (up to 1.8x) so a projector shows them well.
         const float total = lanesHeight(SIZE_MAX);
         g.rowFont = fs;
+        g.cursor = cursor;
         if (total > 0 && total < room) g.rowFont = std::max(fs, std::floor(fs * std::min(1.8f, room / total * 0.95f)));
         float scaledTotal = 0;
         for (const Lane& lane : recs.lanes) scaledTotal += laneHeight(lane, g.rowFont) + kLaneGap;
-        drawAxis(app, g, recs, axisH);
+        drawAxis(run, env, g, recs, axisH);
         // Lanes scrolled out of view are behind a visible scrollbar, not cut.
         probe::setScrollsY(scaledTotal > room);
         ImGui::PushClipRect(ImVec2(origin.x, lanesTop), g.plotMax, true);
-        drawLanes(app, g, recs, lanesTop - app.timelineView().scrollY);
+        drawLanes(run, env, g, recs, lanesTop - run.timeline().scrollY);
         ImGui::PopClipRect();
-        handleInteraction(app, g, recs, lanesTop);
-        lanesScrollbar(app, g.plotMax.x + 4, lanesTop, g.plotMax.x + 4 + scrollW, g.plotMax.y, scaledTotal);
+        handleInteraction(run, env, g, recs, lanesTop);
+        lanesScrollbar(run, g.plotMax.x + 4, lanesTop, g.plotMax.x + 4 + scrollW, g.plotMax.y, scaledTotal);
         if (!trace) {
             ImGui::SetCursorScreenPos(ImVec2(g.plotMin.x + 10, lanesTop + 10));
-            ui::textDisabled("Press Run (Space) to start %s with real processes.", app.scenario().name.c_str());
+            ui::textDisabled("Press Run (Space) to start %s with real processes.", run.scenario().name.c_str());
         }
     }
     endPanel();

@@ -1,0 +1,158 @@
+#include "gui/run_view.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace parviz::gui {
+
+RunView::RunView(Scenario scenario) : m_scenario(std::move(scenario)) {}
+
+RunView::~RunView() = default;
+
+std::unique_ptr<RunView> RunView::startLive(int number, const Scenario& scenario, const RunOptions& opts) {
+    std::unique_ptr<RunView> v(new RunView());
+    v->m_number = number;
+    v->m_scenario = scenario;
+    v->m_run = std::make_unique<Run>(scenario, opts);
+    v->m_run->start();
+    v->m_startedAt = std::chrono::steady_clock::now();
+    v->m_trace = v->m_run->trace();
+    v->m_meta = v->m_trace->meta();
+    return v;
+}
+
+std::unique_ptr<RunView> RunView::fromTrace(int number, std::shared_ptr<Trace> trace, std::string source) {
+    std::unique_ptr<RunView> v(new RunView());
+    v->m_number = number;
+    v->m_source = std::move(source);
+    v->m_trace = std::move(trace);
+    v->m_endStatus = RunStatus::Finished;
+    v->m_meta = v->m_trace->meta();
+    // The listing lives with the scenario: found when it is a built-in or its file is still here.
+    try {
+        v->m_scenario = loadScenario(v->m_meta.scenario);
+    } catch (const std::exception&) {
+        v->m_scenario = Scenario{};
+        v->m_scenario.name = v->m_meta.scenario;
+        v->m_haveScenario = false;
+    }
+    v->m_view.follow = false;
+    v->update();
+    v->fitWholeRun();
+    return v;
+}
+
+std::string RunView::label() const {
+    if (isStage()) return m_scenario.name;
+    std::string s = std::to_string(m_number) + " · " + (m_meta.scenario.empty() ? m_scenario.name : m_meta.scenario);
+    if (m_meta.workers > 0) s += " · " + std::to_string(m_meta.workers) + (m_meta.workers == 1 ? " worker" : " workers");
+    if (!m_meta.work.empty()) s += " · " + m_meta.work;
+    if (!live()) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, " · %.2f s", static_cast<double>(now() - zero()) / 1e9);
+        s += buf;
+    }
+    if (fromFile()) s += " (file)";
+    else if (status() == RunStatus::Stopped) s += " (stopped)";
+    else if (status() == RunStatus::Failed) s += " (failed)";
+    return s;
+}
+
+RunStatus RunView::status() const noexcept {
+    if (m_run) return m_run->status();
+    return m_trace ? m_endStatus : RunStatus::NotStarted;
+}
+
+bool RunView::live() const noexcept {
+    const RunStatus s = status();
+    return m_run && (s == RunStatus::Running || s == RunStatus::Paused);
+}
+
+std::int64_t RunView::zero() const noexcept { return m_trace ? m_trace->zero() : 0; }
+std::int64_t RunView::now() const noexcept { return m_trace && m_model.now() ? m_model.now() : zero(); }
+std::int64_t RunView::cursor() const noexcept { return m_cursor ? *m_cursor : now(); }
+
+void RunView::setCursor(std::optional<std::int64_t> absNs) {
+    if (absNs) absNs = std::clamp(*absNs, zero(), std::max(zero(), now()));
+    m_cursor = absNs;
+}
+
+void RunView::update() {
+    if (!m_trace) return;
+    m_model.update(*m_trace);
+    m_meta = m_trace->meta();
+    if (m_run && m_run->wait(0.0)) {
+        // Ended: its processes are reaped; the trace is all that is kept.
+        m_endStatus = m_run->status();
+        m_run.reset();
+        m_model.update(*m_trace);
+        m_meta = m_trace->meta();
+    }
+    const bool over = m_meta.finished && !live();
+    if (over && m_view.follow && !m_cursor && !m_fittedAtEnd) {
+        // A followed run that has ended: show all of it, its start included.
+        fitWholeRun();
+        m_fittedAtEnd = true;
+    }
+    if (m_view.follow && !m_cursor && !over) {
+        const std::int64_t rel = now() - zero();
+        const std::int64_t width = std::max<std::int64_t>(m_view.end - m_view.begin, 1'000'000);
+        if (rel > m_view.end - width / 20) {
+            m_view.end = rel + width / 20;
+            m_view.begin = m_view.end - width;
+        }
+        if (m_view.begin < 0) {
+            m_view.end -= m_view.begin;
+            m_view.begin = 0;
+        }
+    }
+}
+
+void RunView::fitWholeRun() {
+    // The run's real length, however short (the queue demo takes ~50 us):
+    // zoom() stops at 10 us, so does this.
+    const std::int64_t rel = std::max<std::int64_t>(now() - zero(), 10'000);
+    m_view.begin = 0;
+    m_view.end = rel + rel / 50;
+}
+
+void RunView::zoom(float factor, std::optional<std::int64_t> anchorRel) {
+    const double b = static_cast<double>(m_view.begin), e = static_cast<double>(m_view.end);
+    const double a = anchorRel ? static_cast<double>(*anchorRel) : (b + e) / 2;
+    const double nb = a - (a - b) / factor, ne = a + (e - a) / factor;
+    if (ne - nb < 10'000) return;              // 10 µs is as close as anyone needs
+    if (ne - nb > 1e13) return;
+    m_view.begin = static_cast<std::int64_t>(nb);
+    m_view.end = static_cast<std::int64_t>(ne);
+}
+
+const RunStats& RunView::statsAtCursor() {
+    // computeStats reads the run model's records (O(records), not O(events)):
+    // recompute when the cursor moves, and during a live run a few times a
+    // second, not every frame.
+    const std::size_t n = m_trace ? m_trace->size() : 0;
+    const std::int64_t c = m_cursor ? *m_cursor : -1;
+    const auto t = std::chrono::steady_clock::now();
+    const bool stale = n != m_statsTraceSize || c != m_statsCursor;
+    if (m_trace && stale && (c != m_statsCursor || t - m_statsAt > std::chrono::milliseconds(250) || !live())) {
+        m_stats = computeStats(m_model, *m_trace, m_cursor);
+        m_statsTraceSize = n;
+        m_statsCursor = c;
+        m_statsAt = t;
+    }
+    return m_stats;
+}
+
+void RunView::togglePause() {
+    if (!m_run) return;
+    if (m_run->status() == RunStatus::Running) m_run->pause();
+    else if (m_run->status() == RunStatus::Paused) m_run->resume();
+}
+
+void RunView::stop() {
+    if (live()) m_run->stop();
+}
+
+bool RunView::killWorker(const std::string& name) { return live() && m_run->killWorker(name); }
+
+} // namespace parviz::gui

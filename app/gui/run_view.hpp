@@ -1,0 +1,120 @@
+#pragma once
+// RunView: one run as the window shows it — a live run of this session or a
+// saved run opened from a file — with its run model and its own view state
+// (time cursor, zoom, scroll, stats cache). The window keeps a list of them
+// (GuiApp), and every panel is drawn from one RunView, a cursor and a
+// rectangle, never from the whole app. Switching runs therefore keeps each
+// run's cursor and zoom exactly where its user left them.
+//
+// Life of a live view: created with a Run that is started at once; update()
+// (once per frame) reads the new events into the model and, once the run has
+// ended, releases its processes (the Run object) and keeps the trace, so an
+// ended run costs only its trace. A loaded view never has a Run.
+//
+// Threading: the GUI thread only (the Run's own threads write the Trace,
+// which the model reads as trace.hpp allows).
+#include "parviz/run.hpp"
+#include "parviz/run_model.hpp"
+#include "parviz/scenario.hpp"
+#include "parviz/stats.hpp"
+#include "parviz/views.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace parviz::gui {
+
+// Where the timeline looks, in ns relative to the run's zero.
+struct TimelineView {
+    std::int64_t begin = 0, end = 2'000'000'000;
+    bool follow = true;          // keep "now" in view while the run goes on
+    float scrollY = 0;
+};
+
+class RunView {
+public:
+    // The stage: no run yet, only the scenario a Run would use.
+    explicit RunView(Scenario scenario);
+    // A new live run, started at once. number: this session's run number.
+    // Throws what Run's constructor and start() throw (ScenarioError, ...).
+    static std::unique_ptr<RunView> startLive(int number, const Scenario& scenario, const RunOptions& opts);
+    // A saved run (no process is started). source: the file it was read
+    // from. Its scenario is looked up by the recorded name (built-in or file)
+    // for the Code panel; when it cannot be found, haveScenario() is false.
+    static std::unique_ptr<RunView> fromTrace(int number, std::shared_ptr<Trace> trace, std::string source);
+    ~RunView();
+    RunView(const RunView&) = delete;
+    RunView& operator=(const RunView&) = delete;
+
+    // ---- identity ------------------------------------------------------------
+    int number() const noexcept { return m_number; }        // 0 for the stage
+    bool isStage() const noexcept { return !m_trace; }
+    bool fromFile() const noexcept { return !m_source.empty(); }
+    const std::string& source() const noexcept { return m_source; }   // the file, for a loaded run
+    // "3 · pool · 4 workers · cpu · 1.53 s" (length once ended; "(file)" for a loaded run).
+    std::string label() const;
+    const Scenario& scenario() const noexcept { return m_scenario; }
+    bool haveScenario() const noexcept { return m_haveScenario; }
+
+    // ---- what panels read ----------------------------------------------------
+    const Trace* trace() const noexcept { return m_trace.get(); }
+    const std::shared_ptr<Trace>& sharedTrace() const noexcept { return m_trace; }
+    const TraceMeta& meta() const noexcept { return m_meta; }
+    const RunModel& model() const noexcept { return m_model; }
+    RunStatus status() const noexcept;
+    bool live() const noexcept;                   // running or paused
+    std::int64_t zero() const noexcept;           // absolute ns of the run's zero
+    std::int64_t now() const noexcept;            // absolute ns of the latest event
+    std::int64_t cursor() const noexcept;         // absolute ns the panels show
+    bool cursorIsLive() const noexcept { return !m_cursor.has_value(); }
+    void setCursor(std::optional<std::int64_t> absNs);   // nullopt: follow "now"; clamped to the run
+    TimelineView& timeline() noexcept { return m_view; }
+    const TimelineView& timeline() const noexcept { return m_view; }
+    void zoom(float factor, std::optional<std::int64_t> anchorRel = std::nullopt);
+    void fitWholeRun();
+    // Stats at the cursor, recomputed when the cursor moves and, while live,
+    // at most four times a second (computeStats is O(model records)).
+    const RunStats& statsAtCursor();
+    LaneRecords& laneScratch() noexcept { return m_lanes; }   // reused every frame (no allocation)
+
+    // ---- per frame and actions -------------------------------------------------
+    // Reads the new events into the model (O(new events)), keeps "now" in
+    // view while following, fits the whole run once when it ends, and
+    // releases the processes of an ended run.
+    void update();
+    void togglePause();                           // a live run only
+    void stop();                                  // kill every worker; status Stopped
+    bool killWorker(const std::string& name);     // SIGKILL; false if no such live worker
+    Run* run() noexcept { return m_run.get(); }   // nullptr once ended or for a loaded run
+    // When the live run was started (steady clock); the epoch for a loaded run.
+    std::chrono::steady_clock::time_point startedAt() const noexcept { return m_startedAt; }
+
+private:
+    RunView() = default;
+
+    int m_number = 0;
+    std::string m_source;
+    Scenario m_scenario;
+    bool m_haveScenario = true;
+    std::unique_ptr<Run> m_run;
+    std::chrono::steady_clock::time_point m_startedAt{};
+    RunStatus m_endStatus = RunStatus::NotStarted;   // status once m_run is released
+    std::shared_ptr<Trace> m_trace;
+    TraceMeta m_meta;
+    RunModel m_model;
+    TimelineView m_view;
+    std::optional<std::int64_t> m_cursor;
+    bool m_fittedAtEnd = false;
+    LaneRecords m_lanes;
+
+    RunStats m_stats;
+    std::size_t m_statsTraceSize = ~std::size_t{0};
+    std::int64_t m_statsCursor = -1;
+    std::chrono::steady_clock::time_point m_statsAt{};
+};
+
+} // namespace parviz::gui

@@ -1,0 +1,172 @@
+#include "gui/test_hooks.hpp"
+
+#include "gui/app.hpp"
+#include "gui/layout_probe.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <fstream>
+
+namespace parviz::gui {
+
+void TestHooks::beforeDraw(GuiApp& app) { drivePause(app); }
+
+// --test-pause-at: the same togglePause() the button and Space call, at a set
+// time, so a test can look at the processes from outside while they are
+// paused. It acts on the first live run it sees on screen.
+void TestHooks::drivePause(GuiApp& app) {
+    if (!m_opts.testPauseAt || m_pause.resumed) return;
+    RunView& run = app.current();
+    if (!run.run() && !m_pause.paused) return;
+    if (m_pauseRun != 0 && m_pauseRun != run.number()) return;
+    using Clock = std::chrono::steady_clock;
+    const auto t = Clock::now();
+    const double sinceStart = std::chrono::duration<double>(t - run.startedAt()).count();
+    if (!m_pause.paused) {
+        if (run.status() != RunStatus::Running || sinceStart < *m_opts.testPauseAt) return;
+        app.togglePause();
+        if (run.status() != RunStatus::Paused) return;
+        m_pauseRun = run.number();
+        m_pause.paused = true;
+        m_pause.pausedAtS = sinceStart;
+        m_pausedAt = t;
+        run.update();
+        const TraceMeta& meta = run.meta();
+        const auto& procs = run.model().procs();
+        for (std::size_t p = 1; p < meta.procs.size() && p < procs.size(); ++p) {
+            const ProcRole role = meta.procs[p].role;
+            if (role != ProcRole::PoolWorker && role != ProcRole::Process) continue;
+            if (procs[p].seen && procs[p].exitT == kNever && procs[p].pid)
+                m_pause.workers.emplace_back(meta.procs[p].name, procs[p].pid);
+        }
+        if (!m_opts.layoutJson.empty()) {
+            // Written while paused (renamed into place whole): the test polls for it.
+            const std::string path = m_opts.layoutJson + ".paused", tmp = path + ".tmp";
+            {
+                std::ofstream out(tmp);
+                for (const auto& [name, pid] : m_pause.workers) out << pid << ' ' << name << '\n';
+            }
+            std::rename(tmp.c_str(), path.c_str());
+        }
+    } else if (std::chrono::duration<double>(t - m_pausedAt).count() >= m_opts.testPauseFor) {
+        app.togglePause();
+        m_pause.resumed = true;
+        m_pause.wallPausedS = std::chrono::duration<double>(t - m_pausedAt).count();
+    }
+}
+
+void TestHooks::afterDraw(GuiApp& app) {
+    m_captureThisFrame = false;
+    if (m_opts.screenshot.empty()) return;
+    RunView& run = app.current();
+    const bool hasTrace = run.trace() != nullptr;
+    bool ready = false;
+    if (m_opts.screenshotAt) {
+        const auto at = static_cast<std::int64_t>(*m_opts.screenshotAt * 1e9);
+        const bool reached = hasTrace && run.now() - run.zero() >= at;
+        const bool over = !run.live() && hasTrace && (run.meta().finished || run.fromFile());
+        if (reached || over) {
+            if (run.cursorIsLive()) {
+                run.setCursor(run.zero() + at);
+                TimelineView& v = run.timeline();
+                v.follow = false;
+                v.begin = 0;
+                v.end = std::max<std::int64_t>(at + at / 10, 500'000'000);
+            }
+            ready = true;
+        }
+    } else {
+        // The whole run is in view by then: a followed run fits itself when
+        // it ends (RunView::update), which is what a person sees too.
+        const bool over = !run.live() && (!hasTrace || run.meta().finished || run.fromFile());
+        if (over) ready = true;
+    }
+    // A couple of settled frames first: ImGui sizes some widgets one frame late.
+    if (ready && ++m_framesAfterDone >= 3) m_captureThisFrame = true;
+}
+
+// Where things are, for tests (documented in docs/layout-json.md): the lane
+// rows (tests look for worker colours exactly there), the panels with their
+// visible text lines and whether any text was cut (layout_probe.hpp), the
+// worker lanes fully visible, the session's runs, and the Stats numbers.
+bool TestHooks::writeLayoutJson(GuiApp& app, const std::string& path) {
+    using nlohmann::json;
+    RunView& run = app.current();
+    const DrawnLayout& drawn = app.drawn();
+    json j;
+    j["font_px"] = app.fontPx();
+    j["rows"] = json::array();
+    for (const RowRect& r : drawn.rows)
+        j["rows"].push_back({{"lane", r.lane == LaneKind::Core ? "core" : "proc"}, {"id", r.id}, {"title", r.title},
+                             {"row", toString(r.row)}, {"x0", r.x0}, {"y0", r.y0}, {"x1", r.x1}, {"y1", r.y1}});
+    int visibleWorkers = 0;
+    json lanes = json::array();
+    for (const LaneRect& l : drawn.lanes) {
+        lanes.push_back({{"title", l.title}, {"worker", l.worker}, {"y0", l.y0}, {"y1", l.y1}, {"visible", l.visible}});
+        if (l.worker && l.visible) ++visibleWorkers;
+    }
+    j["lanes"] = lanes;
+    j["visible_worker_lanes"] = visibleWorkers;
+    const Rect& q = drawn.queue;
+    j["queue"] = {{"x0", q.x}, {"y0", q.y}, {"x1", q.x + q.w}, {"y1", q.y + q.h}};
+    j["panels"] = json::array();
+    for (const probe::PanelRecord& p : probe::panels()) {
+        json items = json::array();
+        for (const auto& it : p.items) items.push_back({{"text", it.text}, {"rect", {it.x, it.y, it.w, it.h}}});
+        j["panels"].push_back({{"name", p.name}, {"rect", {p.x, p.y, p.w, p.h}}, {"lines", p.lines},
+                               {"clipped", p.clipped}, {"clipped_texts", p.clippedTexts}, {"items", items}});
+    }
+    // The Code panel's whole listing (the panel shows part of it at a time).
+    json listing = json::array();
+    for (const Scenario::CodeLine& l : app.listing()) listing.push_back(l.text);
+    j["listing"] = listing;
+    j["status"] = toString(run.status());
+    j["cursor_s"] = static_cast<double>(run.cursor() - run.zero()) / 1e9;
+    j["cursor_live"] = run.cursorIsLive();
+    j["now_s"] = static_cast<double>(run.now() - run.zero()) / 1e9;
+    j["view"] = {{"begin_s", static_cast<double>(run.timeline().begin) / 1e9},
+                 {"end_s", static_cast<double>(run.timeline().end) / 1e9},
+                 {"follow", run.timeline().follow}};
+    j["workers_option"] = app.runOptions().workers.value_or(app.scenario().workers());
+    j["work_option"] = app.runOptions().work ? toString(*app.runOptions().work) : "as scenario";
+    j["runs_started"] = app.runsStarted();
+    // The session's runs, each with its own cursor and zoom (switching keeps them).
+    json runs = json::array();
+    for (std::size_t i = 0; i < app.runCount(); ++i) {
+        RunView& r = app.runAt(i);
+        runs.push_back({{"number", r.number()},
+                        {"label", r.label()},
+                        {"source", r.source()},
+                        {"status", toString(r.status())},
+                        {"live", r.live()},
+                        {"current", static_cast<int>(i) == app.currentIndex()},
+                        {"cursor_live", r.cursorIsLive()},
+                        {"cursor_s", static_cast<double>(r.cursor() - r.zero()) / 1e9},
+                        {"view", {{"begin_s", static_cast<double>(r.timeline().begin) / 1e9},
+                                  {"end_s", static_cast<double>(r.timeline().end) / 1e9},
+                                  {"follow", r.timeline().follow}}}});
+    }
+    j["runs"] = runs;
+    j["current_run"] = run.number();
+    // The numbers the Stats panel shows, so a test can compare a reopened run with the original.
+    const RunStats& st = run.statsAtCursor();
+    json killed = json::array();
+    for (const WorkerStats& w : st.workers)
+        if (w.killed) killed.push_back(w.name);
+    j["stats"] = {{"has_makespan", st.hasMakespan}, {"makespan_ns", st.makespanNs}, {"speedup", st.speedup},
+                  {"tasks_done", st.tasksDone},     {"tasks_failed", st.tasksFailed}, {"workers", st.workerCount},
+                  {"killed", killed}, {"failures", st.failures}};
+    // The hidden --test-pause-at hook: who was paused, and for how long (wall clock).
+    if (m_pause.paused) {
+        json pids = json::array();
+        for (const auto& w : m_pause.workers) pids.push_back(w.second);
+        j["test_pause"] = {{"paused_at_s", m_pause.pausedAtS}, {"wall_paused_s", m_pause.wallPausedS},
+                           {"resumed", m_pause.resumed}, {"pids", pids}};
+    }
+    std::ofstream out(path);
+    out << j.dump(2) << "\n";
+    return static_cast<bool>(out);
+}
+
+} // namespace parviz::gui

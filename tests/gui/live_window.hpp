@@ -1,0 +1,123 @@
+#pragma once
+// The real window driven with real mouse and key events (xdotool, under the
+// test's Xvfb). The window writes what it shows after every frame (hidden
+// --test-dump, the --layout-json format, docs/layout-json.md), and a test
+// reads where to click from there.
+#include "gui_support.hpp"
+
+#include <array>
+#include <chrono>
+#include <thread>
+
+namespace guitest {
+
+inline std::string runCommand(const std::string& cmd) {
+    std::string out;
+    if (FILE* p = popen(cmd.c_str(), "r")) {
+        char buf[256];
+        while (fgets(buf, sizeof buf, p)) out += buf;
+        pclose(p);
+    }
+    while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+    return out;
+}
+
+inline bool haveXdotool() { return std::system("command -v xdotool >/dev/null 2>&1") == 0; }
+
+// The window under test: started visible, found by xdotool, stopped at the end.
+struct LiveWindow {
+    TempDir dir;
+    pid_t pid = -1;
+    std::string window;   // X window id
+    std::string dump;
+
+    explicit LiveWindow(const std::vector<std::string>& args) {
+        dump = dir.file("dump.json");
+        std::vector<std::string> all = {"gui"};
+        all.insert(all.end(), args.begin(), args.end());
+        all.push_back("--test-dump");
+        all.push_back(dump);
+        pid = spawnParviz(all, dir.path, 120);
+        for (int i = 0; i < 300 && !fs::exists(dump); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        // pid is `timeout`; the window's _NET_WM_PID is parviz's, its child. Never waits forever.
+        const std::string child = runCommand("pgrep -P " + std::to_string(pid) + " | head -n 1");
+        if (!child.empty())
+            window = runCommand("timeout 10 xdotool search --sync --onlyvisible --pid " + child + " 2>/dev/null | tail -n 1");
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));   // a few frames with the window mapped
+    }
+    ~LiveWindow() {
+        if (pid <= 0) return;
+        // pid is `timeout`; stop the window under it, and timeout ends with it.
+        const std::string child = runCommand("pgrep -P " + std::to_string(pid) + " | head -n 1");
+        if (!child.empty()) kill(static_cast<pid_t>(std::stol(child)), SIGTERM);
+        (void)waitParviz(pid, dir.path);
+    }
+    json state() const {
+        for (int i = 0; i < 50; ++i) {
+            try {
+                return json::parse(slurp(dump));
+            } catch (const std::exception&) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(20));
+            }
+        }
+        FAIL("cannot read " << dump);
+        return {};
+    }
+    // Waits up to `seconds` for pred(state()).
+    template <class Pred>
+    bool waitFor(Pred pred, double seconds) const {
+        const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+        while (std::chrono::steady_clock::now() < until) {
+            if (pred(state())) return true;
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+        return false;
+    }
+    void click(float x, float y, int times = 1) const {
+        // Move first and let a frame see the pointer there, as a hand would.
+        runCommand("xdotool mousemove --window " + window + " " + std::to_string(static_cast<int>(x)) + " " +
+            std::to_string(static_cast<int>(y)));
+        std::this_thread::sleep_for(std::chrono::milliseconds(150));
+        runCommand("xdotool click --repeat " + std::to_string(times) + " --delay 90 1");
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    }
+    void typeText(const std::string& text) const {
+        runCommand("xdotool type --window " + window + " --delay 15 " + shellQuote(text));
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    // Held for 100 ms as a hand does: ImGui 1.86 reads keys as "down" once
+    // per frame, so a press and release inside one frame (xdotool's default)
+    // can go unseen by a window drawing at 30 fps.
+    void key(const std::string& k) const {
+        runCommand("xdotool keydown --window " + window + " " + k);
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        runCommand("xdotool keyup --window " + window + " " + k);
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+};
+
+// A widget's rect [x, y, w, h] from the dump (first match in any panel).
+inline std::array<float, 4> itemRect(const json& s, const std::string& text) {
+    for (const json& p : s["panels"])
+        for (const json& it : p["items"])
+            if (it["text"] == text) return {it["rect"][0].get<float>(), it["rect"][1].get<float>(), it["rect"][2].get<float>(),
+                                            it["rect"][3].get<float>()};
+    FAIL("no item " << text);
+    return {};
+}
+
+inline std::array<float, 4> panelRect(const json& s, const std::string& name) {
+    for (const json& p : s["panels"])
+        if (p["name"] == name) return {p["rect"][0].get<float>(), p["rect"][1].get<float>(), p["rect"][2].get<float>(),
+                                       p["rect"][3].get<float>()};
+    FAIL("no panel " << name);
+    return {};
+}
+
+#define NEED_X()                                                                  \
+    if (!haveDisplay() || !haveXdotool()) {                                       \
+        WARN("needs a display and xdotool (scripts/test provides both)");         \
+        return;                                                                   \
+    }
+
+} // namespace guitest
