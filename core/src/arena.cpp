@@ -13,13 +13,13 @@
 // pages are written; zeroing it all faulted in 512 shared pages per process.
 #include "arena_internal.hpp"
 #include "parviz/arena.hpp"
+#include "parviz/robust_mutex.hpp"
 
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <pthread.h>
 #include <sys/mman.h>
 #include <system_error>
 #include <unistd.h>
@@ -46,7 +46,7 @@ constexpr std::uint32_t kBlockMagic = 0xB10CB10Cu;
 
 struct alignas(kAlign) ArenaHeader {
     std::uint64_t magic;
-    pthread_mutex_t mutex;
+    RobustMutex mutex;
     std::uint64_t mapBytes;   // whole mapping
     std::uint64_t firstBlock; // offset of the first block (after this header)
     std::uint64_t brk;        // offset: everything at and past it is free tail
@@ -67,19 +67,21 @@ inline std::uint64_t offsetOf(const void* p) noexcept {
 }
 
 // Locks the arena's robust mutex. A process killed while holding it (a worker
-// SIGKILLed mid-allocation) hands it over with EOWNERDEAD: the allocator's
-// updates are a few stores, so we mark it consistent and carry on.
+// SIGKILLed mid-allocation) leaves at most a few stores of the allocator
+// undone, so there is nothing to repair: the next taker carries on. Failing
+// to lock it at all is fatal (callers cannot handle an allocator that throws
+// anything but bad_alloc).
 class ArenaLock {
 public:
     ArenaLock() noexcept {
-        int rc = pthread_mutex_lock(&g_header->mutex);
-        if (rc == EOWNERDEAD) pthread_mutex_consistent(&g_header->mutex);
-        else if (rc != 0) {
-            std::fprintf(stderr, "parviz: arena mutex lock failed: %s\n", std::strerror(rc));
+        try {
+            g_header->mutex.lock("arena mutex");
+        } catch (const std::system_error& e) {
+            std::fprintf(stderr, "parviz: %s\n", e.what());
             std::abort();
         }
     }
-    ~ArenaLock() { pthread_mutex_unlock(&g_header->mutex); }
+    ~ArenaLock() { g_header->mutex.unlock(); }
     ArenaLock(const ArenaLock&) = delete;
     ArenaLock& operator=(const ArenaLock&) = delete;
 };
@@ -271,12 +273,10 @@ void createArena(std::size_t bytes) {
     close(fd);
     if (m == MAP_FAILED) throw std::system_error(e, std::generic_category(), "mmap(parviz-arena)");
     auto* h = static_cast<ArenaHeader*>(m);
-    pthread_mutexattr_t attr;
-    pthread_mutexattr_init(&attr);
-    pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
-    pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST);
-    pthread_mutex_init(&h->mutex, &attr);
-    pthread_mutexattr_destroy(&attr);
+    if (int rc = h->mutex.init(); rc != 0) {
+        munmap(m, bytes);
+        throw std::system_error(rc, std::generic_category(), "arena mutex init");
+    }
     h->mapBytes = bytes;
     h->firstBlock = roundUp(sizeof(ArenaHeader), kAlign);
     h->brk = h->firstBlock;

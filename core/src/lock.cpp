@@ -7,6 +7,7 @@
 #include "parviz/arena.hpp"
 #include "parviz/clock.hpp"
 #include "parviz/recorder.hpp"
+#include "parviz/robust_mutex.hpp"
 #include "parviz/trace.hpp"
 #include "parviz/tracer.hpp"
 #include "worker_state.hpp"
@@ -16,8 +17,6 @@
 #include <cerrno>
 #include <charconv>
 #include <ctime>
-#include <pthread.h>
-#include <sched.h>
 #include <stdexcept>
 #include <system_error>
 
@@ -26,7 +25,7 @@ namespace parviz {
 namespace detail {
 
 struct LockState {
-    pthread_mutex_t mutex;
+    RobustMutex mutex;   // ErrorCheck: a second acquire from the owner is EDEADLK
     // Owner record, written right after acquiring and cleared right before
     // releasing. ownerPid != 0 means held; it is written last and cleared first.
     std::atomic<pid_t> ownerPid{0};
@@ -50,12 +49,11 @@ namespace {
 constexpr std::uint64_t kMagic = 0x70617276697a4c4bull;   // "parvizLK"
 // Critical sections are usually short: spinning a while (tens of µs) before
 // sleeping keeps the releaser from paying a wake syscall for every release.
-// The spinner backs off exponentially: every look at the lock word pulls its
-// cache line away from the owner (30-300 ns a trip here), so looking at it
-// every few ns would make the owner's own acquire and release slow.
-constexpr int kSpinPauses = 2000;   // ~70 µs of pause instructions in all
-constexpr int kMaxBackoff = 128;    // pauses between two looks, at most
-constexpr int kYields = 8;          // then give the core away a few times (oversubscribed machine)
+// The spinner backs off exponentially (robust_mutex.hpp): every look at the
+// lock word pulls its cache line away from the owner (30-300 ns a trip here),
+// so looking at it every few ns would make the owner's own acquire and release
+// slow. Then it gives the core away a few times (an oversubscribed machine).
+constexpr SpinPolicy kSpin{2000, 4, 128, 8};   // ~70 µs of pause instructions in all
 
 // A number for the calling thread, distinct among the threads of one process
 // (a worker has one): with the pid it names the owner thread, so release()
@@ -66,46 +64,15 @@ std::uint16_t threadToken() noexcept {
     return token;
 }
 
-inline void cpuRelax() noexcept {
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#endif
-}
-
 void emitAt(std::int64_t t, EventKind k, std::int32_t obj, std::uint64_t a = 0, std::uint8_t flags = 0) noexcept {
     if (auto* r = currentRing()) r->emitAt(t, k, obj, a, 0, flags);
-}
-
-bool looksFree(pthread_mutex_t* m) noexcept { return __atomic_load_n(&m->__data.__lock, __ATOMIC_RELAXED) == 0; }
-
-// Read-only until glibc's lock word looks free, then one CAS attempt.
-int spinTryLock(pthread_mutex_t* m) noexcept {
-    int r = pthread_mutex_trylock(m);
-    int backoff = 4;
-    for (int spent = 0; r == EBUSY && spent < kSpinPauses; spent += backoff) {
-        for (int k = 0; k < backoff; ++k) cpuRelax();
-        backoff = std::min(backoff * 2, kMaxBackoff);
-        if (looksFree(m)) r = pthread_mutex_trylock(m);
-    }
-    for (int i = 0; r == EBUSY && i < kYields; ++i) {
-        sched_yield();
-        if (looksFree(m)) r = pthread_mutex_trylock(m);
-    }
-    return r;
 }
 
 } // namespace
 
 Lock::Lock(std::string name) {
     auto* s = arena().make<Shared>();
-    pthread_mutexattr_t attr;
-    pthread_mutexattr_init(&attr);
-    pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
-    pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST);
-    pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_ERRORCHECK);
-    const int r = pthread_mutex_init(&s->mutex, &attr);
-    pthread_mutexattr_destroy(&attr);
-    if (r != 0) {
+    if (const int r = s->mutex.init(RobustMutex::Type::ErrorCheck); r != 0) {
         arena().destroy(s);
         throw std::system_error(r, std::generic_category(), "lock mutex init");
     }
@@ -119,7 +86,7 @@ Lock::Lock(std::string name) {
 Lock::~Lock() {
     if (m_owner && m_s) {
         m_s->magic = 0;
-        pthread_mutex_destroy(&m_s->mutex);
+        m_s->mutex.destroy();
         arena().destroy(m_s);
     }
 }
@@ -139,20 +106,20 @@ AcquireResult Lock::acquire(bool block, Timeout timeout) {
     // Read before the CAS, so a free lock costs no clock read inside the
     // critical section (re-read below if a release came after it).
     std::int64_t t = traceNowBeforePublish();
-    int r = pthread_mutex_trylock(&s->mutex);
+    int r = s->mutex.tryLock();
     const bool atOnce = r == 0;
-    if (r == EBUSY && block) r = spinTryLock(&s->mutex);
+    if (r == EBUSY && block) r = s->mutex.spinTryLock(kSpin);
     if (r == EBUSY && block) {
         traceEmit(EventKind::LockWait, s->id);
         detail::ScopedWorkerState st(WorkerState::WaitLock);
         if (!runDeadline) {
-            r = pthread_mutex_lock(&s->mutex);
+            r = s->mutex.lockWaiting();
         } else {
             // The monotonic deadline moves later with every pause: wake, re-check.
             for (;;) {
                 const std::int64_t mono = detail::monoDeadlineFor(*runDeadline);
                 const timespec ts{static_cast<time_t>(mono / 1'000'000'000), static_cast<long>(mono % 1'000'000'000)};
-                r = pthread_mutex_clocklock(&s->mutex, CLOCK_MONOTONIC, &ts);
+                r = s->mutex.lockUntil(ts);
                 if (r != ETIMEDOUT || runNow() >= *runDeadline) break;
             }
         }
@@ -167,9 +134,10 @@ AcquireResult Lock::acquire(bool block, Timeout timeout) {
     }
     AcquireResult result = AcquireResult::Acquired;
     if (r == EOWNERDEAD) {
-        // The record still names the owner that died holding the lock.
-        const ProcId dead = s->ownerProc.load(std::memory_order_relaxed);
-        pthread_mutex_consistent(&s->mutex);
+        // The record still names the owner that died holding the lock; the
+        // rest of the record is rewritten below.
+        ProcId dead = 0;
+        s->mutex.recover([&]() noexcept { dead = s->ownerProc.load(std::memory_order_relaxed); });
         traceEmit(EventKind::LockOwnerDied, s->id, dead);
         result = AcquireResult::OwnerDied;
     } else if (r != 0) {
@@ -201,7 +169,7 @@ void Lock::release() {
     s->lastRelease.store(t, std::memory_order_relaxed);
     s->ownerPid.store(0, std::memory_order_relaxed);
     emitAt(t, EventKind::LockRelease, s->id);
-    const int r = pthread_mutex_unlock(&s->mutex);
+    const int r = s->mutex.unlock();
     if (r != 0) throw std::system_error(r, std::generic_category(), "lock release");   // not reached: we hold it
 }
 

@@ -5,7 +5,7 @@
 // producer and one consumer neither lock ever leaves its core.
 //
 // [SECTION] layout      records, wrap markers, who owns which cache line
-// [SECTION] locking     robust mutexes with a short spin, repair after a death
+// [SECTION] locking     robust mutexes (robust_mutex.hpp) with a short spin, repair after a death
 // [SECTION] waiting     futex sequence words, woken only when someone sleeps
 // [SECTION] Queue       the public API
 #include "parviz/queue.hpp"
@@ -14,6 +14,7 @@
 #include "parviz/arena.hpp"
 #include "parviz/clock.hpp"
 #include "parviz/recorder.hpp"
+#include "parviz/robust_mutex.hpp"
 #include "parviz/trace.hpp"
 #include "parviz/tracer.hpp"
 #include "worker_state.hpp"
@@ -29,7 +30,6 @@
 #include <optional>
 #include <sched.h>
 #include <system_error>
-#include <pthread.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -64,7 +64,9 @@ namespace {
 constexpr std::uint32_t kSkip = 0xFFFFFFFFu;
 constexpr std::uint64_t kMagic = 0x70617276697a5155ull;   // "parvizQU"
 constexpr std::size_t kHeader = 16;
-constexpr int kSpinLock = 2000;        // ~ a few µs of spinning before sleeping on a mutex
+// A few µs of spinning before sleeping on a mutex, looking at the lock word
+// after every pause: put and get hold it for tens of ns.
+constexpr SpinPolicy kSpinLock{2000, 1, 1, 0};
 constexpr int kSpinWait = 2000;        // pause-spins (with backoff) before yielding on an empty/full queue
 constexpr int kYieldWait = 20;         // sched_yield rounds before sleeping (an oversubscribed machine)
 // A sleeper re-checks at least this often: a waiter SIGKILLed right after a
@@ -72,12 +74,6 @@ constexpr int kYieldWait = 20;         // sched_yield rounds before sleeping (an
 constexpr std::int64_t kMaxSleepNs = 100'000'000;
 
 std::size_t round8(std::size_t n) noexcept { return (n + 7) & ~std::size_t{7}; }
-
-inline void cpuRelax() noexcept {
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#endif
-}
 
 long futexWait(std::atomic<std::uint32_t>* w, std::uint32_t seen, std::int64_t monoDeadline) noexcept {
     const timespec ts{static_cast<time_t>(monoDeadline / 1'000'000'000),
@@ -108,7 +104,7 @@ namespace detail {
 
 struct QueueState {
     // --- producers' line(s): only touched under putMutex ------------------------
-    alignas(64) pthread_mutex_t putMutex;
+    alignas(64) RobustMutex putMutex;
     std::uint64_t pHead = 0;       // a copy of head, never above the real one
     std::uint64_t pGot = 0;        // a copy of nGot (for maxItems)
     std::uint64_t pLogTail = 0;    // redo log: != 0 while a put commits
@@ -117,7 +113,7 @@ struct QueueState {
     alignas(64) std::atomic<std::uint64_t> tail{0};
     std::atomic<std::uint64_t> nPut{0};
     // --- consumers' line: only touched under getMutex ----------------------------
-    alignas(64) pthread_mutex_t getMutex;
+    alignas(64) RobustMutex getMutex;
     std::uint64_t cTail = 0;       // a copy of tail, never above the real one
     std::uint64_t cLogHead = 0;    // redo log: != 0 while a get or putFront commits
     std::uint64_t cLogGot = 0;
@@ -175,42 +171,23 @@ namespace {
 
 using detail::QueueState;
 
-void lockRepairing(QueueState* s, pthread_mutex_t* m) {
-    int r = EBUSY;
-    for (int i = 0; i < kSpinLock; ++i) {
-        // Read-only spin on glibc's lock word, then one CAS attempt.
-        if (__atomic_load_n(&m->__data.__lock, __ATOMIC_RELAXED) == 0) {
-            r = pthread_mutex_trylock(m);
-            if (r != EBUSY) break;
-        }
-        cpuRelax();
-    }
-    if (r == EBUSY) r = pthread_mutex_lock(m);
-    if (r == EOWNERDEAD) {
-        if (m == &s->putMutex) s->repairPut();
+// Repairs an end whose last owner died mid-operation (the redo log, above).
+struct Repair {
+    QueueState* s;
+    bool putEnd;
+    void operator()() const noexcept {
+        if (putEnd) s->repairPut();
         else s->repairGet();
-        pthread_mutex_consistent(m);
-    } else if (r != 0) {
-        throw std::system_error(r, std::generic_category(), "queue mutex");
     }
-}
+};
 
 // Holds one of the queue's mutexes for a scope. Spins briefly first: put and
 // get hold it for tens of ns, and sleeping in the kernel would make every
 // unlock a wake syscall.
-class Guard {
+class Guard : public RobustGuard<Repair> {
 public:
-    Guard(QueueState* s, pthread_mutex_t* m) : m_s(s), m_m(m) { lock(); }
-    ~Guard() { if (m_locked) pthread_mutex_unlock(m_m); }
-    Guard(const Guard&) = delete;
-    Guard& operator=(const Guard&) = delete;
-    void unlock() noexcept { if (m_locked) { pthread_mutex_unlock(m_m); m_locked = false; } }
-    void lock() { lockRepairing(m_s, m_m); m_locked = true; }
-
-private:
-    QueueState* m_s;
-    pthread_mutex_t* m_m;
-    bool m_locked = false;
+    Guard(QueueState* s, RobustMutex* m)
+        : RobustGuard<Repair>(*m, kSpinLock, Repair{s, m == &s->putMutex}, "queue mutex") {}
 };
 
 } // namespace
@@ -282,7 +259,7 @@ void waitFor(QueueState* s, std::atomic<std::uint32_t>& seq, std::atomic<std::ui
         for (int i = 0; i < kSpinWait; i += backoff) {
             if (done()) return;
             if ((i & 255) < backoff && expired(runDeadline)) return;
-            for (int k = 0; k < backoff; ++k) cpuRelax();
+            for (int k = 0; k < backoff; ++k) RobustMutex::cpuRelax();
             backoff = std::min(backoff * 2, 64);
         }
         for (int i = 0; i < kYieldWait; ++i) {
@@ -365,16 +342,11 @@ Queue::Queue(QueueOptions opts) {
     const std::uint64_t cap = std::max<std::uint64_t>(256, round8(opts.capacityBytes));
     void* mem = arena().allocate(sizeof(QueueState) + cap);
     auto* s = new (mem) Shared();
-    pthread_mutexattr_t attr;
-    pthread_mutexattr_init(&attr);
-    pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
-    pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST);
-    int r = pthread_mutex_init(&s->putMutex, &attr);
+    int r = s->putMutex.init();
     if (r == 0) {
-        r = pthread_mutex_init(&s->getMutex, &attr);
-        if (r != 0) pthread_mutex_destroy(&s->putMutex);
+        r = s->getMutex.init();
+        if (r != 0) s->putMutex.destroy();
     }
-    pthread_mutexattr_destroy(&attr);
     if (r != 0) {
         arena().deallocate(mem);
         throw std::system_error(r, std::generic_category(), "queue mutex init");
@@ -397,8 +369,8 @@ Queue::Queue(QueueOptions opts) {
 Queue::~Queue() {
     if (m_owner && m_s) {
         m_s->magic = 0;
-        pthread_mutex_destroy(&m_s->putMutex);
-        pthread_mutex_destroy(&m_s->getMutex);
+        m_s->putMutex.destroy();
+        m_s->getMutex.destroy();
         m_s->~Shared();
         arena().deallocate(m_s);
     }
@@ -590,8 +562,8 @@ std::string Queue::get(bool block, Timeout timeout) {
 // one: then a counter may be off by one until someone locks and repairs it, so
 // we do.
 static void repairIfOwnerDied(detail::QueueState* s) {
-    if (__atomic_load_n(&s->putMutex.__data.__lock, __ATOMIC_RELAXED) & FUTEX_OWNER_DIED) Guard g(s, &s->putMutex);
-    if (__atomic_load_n(&s->getMutex.__data.__lock, __ATOMIC_RELAXED) & FUTEX_OWNER_DIED) Guard g(s, &s->getMutex);
+    if (s->putMutex.ownerDiedUnrecovered()) Guard g(s, &s->putMutex);
+    if (s->getMutex.ownerDiedUnrecovered()) Guard g(s, &s->getMutex);
 }
 bool Queue::empty() const {
     repairIfOwnerDied(m_s);

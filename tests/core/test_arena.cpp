@@ -9,7 +9,6 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
-#include <pthread.h>
 #include <string>
 #include <ctime>
 #include <thread>
@@ -28,15 +27,6 @@ template <class T> T* fromArg(const std::string& s) {
 int writeGreeting(std::span<const std::string> args) {
     std::strcpy(fromArg<char>(args[0]), "hello from the worker");
     return 0;
-}
-
-// Takes the robust mutex, says so, and waits to be killed holding it.
-int lockAndHang(std::span<const std::string> args) {
-    auto* m = fromArg<pthread_mutex_t>(args[0]);
-    auto* flag = fromArg<std::atomic<int>>(args[1]);
-    if (pthread_mutex_lock(m) != 0) return 2;
-    flag->store(1);
-    for (;;) pause();
 }
 
 int allocateInWorker(std::span<const std::string> args) {
@@ -141,37 +131,4 @@ TEST_CASE("a worker allocates from the same arena and the parent frees its block
     a.deallocate(block);
     a.destroy(slot);
     CHECK(a.used() == before);
-}
-
-TEST_CASE("a robust mutex held by a killed worker is handed to the next locker with EOWNERDEAD", "[arena][process]") {
-    // Workers are raw clones: this proves they carry their own tid and robust
-    // list, which the Lock primitive relies on.
-    auto& a = parviz::arena();
-    auto* m = static_cast<pthread_mutex_t*>(a.allocate(sizeof(pthread_mutex_t)));
-    pthread_mutexattr_t attr;
-    pthread_mutexattr_init(&attr);
-    pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
-    pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST);
-    pthread_mutex_init(m, &attr);
-    pthread_mutexattr_destroy(&attr);
-    auto* flag = a.make<std::atomic<int>>(0);
-
-    Process p(lockAndHang, {toArg(m), toArg(flag)});
-    p.start();
-    for (int i = 0; i < 5000 && flag->load() == 0 && p.isAlive(); ++i) std::this_thread::sleep_for(1ms);
-    REQUIRE(flag->load() == 1);
-    CHECK(pthread_mutex_trylock(m) == EBUSY);
-    p.kill();
-    p.join();
-    // Timed, so a broken robust list fails the test instead of hanging it.
-    timespec deadline{};
-    clock_gettime(CLOCK_REALTIME, &deadline);
-    deadline.tv_sec += 5;
-    int rc = pthread_mutex_timedlock(m, &deadline);
-    CHECK(rc == EOWNERDEAD);
-    if (rc == EOWNERDEAD) pthread_mutex_consistent(m);
-    pthread_mutex_unlock(m);
-    pthread_mutex_destroy(m);
-    a.deallocate(m);
-    a.destroy(flag);
 }
