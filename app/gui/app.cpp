@@ -327,9 +327,9 @@ void GuiApp::layoutAndDraw() {
     // Queue and lock panels share a column; a scenario without a queue (or
     // lock) leaves that panel just its one-line note and gives the room to the other.
     const ScenarioKind kind = run.isStage() ? m_scenario.kind : run.scenario().kind;
-    const bool hasQueue = run.trace() ? !run.meta().queues.empty()
+    const bool hasQueue = run.trace() ? run.meta().countOf(ObjectKind::Queue) > 0
                                       : kind == ScenarioKind::Queue || kind == ScenarioKind::JobQueue || kind == ScenarioKind::Pool;
-    const bool hasLock = run.trace() ? !run.meta().locks.empty() : kind == ScenarioKind::Lock;
+    const bool hasLock = run.trace() ? run.meta().countOf(ObjectKind::Lock) > 0 : kind == ScenarioKind::Lock;
     const float note = std::round(fh * 3.4f);
     auto queueAndLock = [&](float x, float y, float w, float h) {
         float queueH = std::round(h * 0.5f);

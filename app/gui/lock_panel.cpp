@@ -71,9 +71,10 @@ void drawLockPanel(const RunView& run, std::int64_t cursor, const Rect& r, const
     if (beginPanel("Lock", r)) {
         const Trace* trace = run.trace();
         const TraceMeta meta = run.meta();
-        if (!trace || meta.locks.empty()) ui::textDisabled(trace ? "This scenario uses no lock." : "No run yet.");
+        const std::vector<ObjectInfo> locks = meta.objectsOf(ObjectKind::Lock);
+        if (!trace || locks.empty()) ui::textDisabled(trace ? "This scenario uses no lock." : "No run yet.");
         else
-            for (const ObjectInfo& l : meta.locks) {
+            for (const ObjectInfo& l : locks) {
                 ImGui::PushID(l.id);
                 drawLock(run, cursor, env, *trace, l.id);
                 ImGui::PopID();

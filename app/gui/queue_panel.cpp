@@ -88,10 +88,9 @@ std::size_t stopSignals(const RunView& run, std::int32_t id, std::size_t putCoun
     const QueueIndex* q = run.model().queue(id);
     const Trace* trace = run.trace();
     if (!q || !trace) return 0;
-    bool poolQueue = false;
-    for (const ObjectInfo& o : run.meta().queues)
-        if (o.id == id) poolQueue = o.name == "pool tasks";
-    if (!poolQueue) return 0;
+    const TraceMeta meta = run.meta();
+    const ObjectInfo* o = meta.findObject(ObjectKind::Queue, id);
+    if (!o || o->name != "pool tasks") return 0;
     std::size_t n = 0;
     for (std::size_t k = std::min(putCount, q->items.size()); k > 0; --k, ++n)
         if (const std::string v = displayValue(trace->string(q->items[k - 1].preview)); v != "sentinel" && v != "None")
@@ -206,14 +205,15 @@ void drawQueuePanel(const RunView& run, std::int64_t cursor, const Rect& r, cons
     if (beginPanel("Queue", r)) {
         const Trace* trace = run.trace();
         const TraceMeta meta = run.meta();
-        if (!trace || meta.queues.empty()) {
+        const std::vector<ObjectInfo> queues = meta.objectsOf(ObjectKind::Queue);
+        if (!trace || queues.empty()) {
             ui::textDisabled(trace ? "This scenario uses no queue." : "No run yet.");
         } else {
             ui::textDisabled("front (next to be taken) on the left");
             // Share the panel's height between the queues; each wraps its boxes within its share.
-            for (std::size_t i = 0; i < meta.queues.size(); ++i) {
-                const float share = ImGui::GetContentRegionAvail().y / static_cast<float>(meta.queues.size() - i);
-                drawQueue(run, cursor, env, *trace, meta.queues[i].id, share);
+            for (std::size_t i = 0; i < queues.size(); ++i) {
+                const float share = ImGui::GetContentRegionAvail().y / static_cast<float>(queues.size() - i);
+                drawQueue(run, cursor, env, *trace, queues[i].id, share);
             }
         }
     }

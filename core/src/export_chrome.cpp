@@ -44,12 +44,6 @@ struct Lane {
     std::vector<QueueOp> ops;
 };
 
-std::string objectName(const std::vector<ObjectInfo>& v, std::int32_t id, const char* what) {
-    for (const auto& o : v)
-        if (o.id == id) return o.name;
-    return std::string(what) + " " + std::to_string(id);
-}
-
 // [SECTION] nest ---------------------------------------------------------------
 
 // Sort parents before children and clip any span that would end after its
@@ -71,7 +65,7 @@ void nest(std::vector<Span>& spans) {
 
 // Queue ops outside every slice get a short slice of their own, ending before
 // the lane's next slice or op so the tree stays proper.
-void sliceLoneOps(Lane& lane, const std::vector<ObjectInfo>& queues) {
+void sliceLoneOps(Lane& lane, const TraceMeta& meta) {
     const auto& spans = lane.spans;   // sorted by nest()
     std::vector<Span> extra;
     std::vector<std::int64_t> stack;
@@ -92,7 +86,7 @@ void sliceLoneOps(Lane& lane, const std::vector<ObjectInfo>& queues) {
             if (lane.ops[j].t > op.t) { limit = std::min(limit, lane.ops[j].t - 1); break; }
         limit = std::max(limit, op.t);
         extra.push_back({op.t, limit, op.put ? "queue.put" : "queue.get", "queue",
-                         json{{"queue", objectName(queues, op.queue, "queue")}}});
+                         json{{"queue", meta.objectName(ObjectKind::Queue, op.queue)}}});
     }
     lane.spans.insert(lane.spans.end(), extra.begin(), extra.end());
     nest(lane.spans);
@@ -133,7 +127,7 @@ void collectTasks(const RunModel& m, const Trace& tr, const TraceMeta& meta, std
 
 void collectLocks(const RunModel& m, const TraceMeta& meta, std::int64_t last, Collected& c) {
     for (const LockIndex& l : m.locks()) {
-        const std::string lockName = objectName(meta.locks, l.id, "lock");
+        const std::string lockName = meta.objectName(ObjectKind::Lock, l.id);
         for (std::size_t p = 0; p < l.waitsByProc.size(); ++p) {
             const auto proc = static_cast<ProcId>(p);
             const std::int64_t end = endFor(m, proc, last);
@@ -194,7 +188,7 @@ Collected collect(const RunModel& m, const Trace& tr, const TraceMeta& meta, std
     for (std::size_t p = 0; p < c.lanes.size(); ++p) {
         if (!c.lanes[p].hasPid) c.lanes[p].pid = kUnknownPidBase + static_cast<std::int64_t>(p);
         nest(c.lanes[p].spans);
-        sliceLoneOps(c.lanes[p], meta.queues);
+        sliceLoneOps(c.lanes[p], meta);
     }
     return c;
 }
@@ -247,7 +241,7 @@ void writeChromeTrace(const RunModel& m, const Trace& tr, std::ostream& out) {
     for (std::size_t p = 0; p < lanes.size(); ++p) {
         const Lane& l = lanes[p];
         for (const auto& op : l.ops) {
-            std::string q = objectName(meta.queues, op.queue, "queue");
+            std::string q = meta.objectName(ObjectKind::Queue, op.queue);
             emit({{"ph", "i"}, {"s", "t"}, {"cat", "queue"}, {"name", (op.put ? "put " : "get ") + q},
                   {"pid", l.pid}, {"tid", l.pid}, {"ts", us(op.t - zero)},
                   {"args", {{"queue", q}, {"item", op.item}, {"value", op.value}, {"worker", name(p)}}}});
@@ -260,7 +254,7 @@ void writeChromeTrace(const RunModel& m, const Trace& tr, std::ostream& out) {
     const std::int64_t parentPid = lanes[kParentProc].pid;
     for (const QueueIndex& q : m.queues())
         for (const auto& sample : q.lengths)
-            emit({{"ph", "C"}, {"name", objectName(meta.queues, q.id, "queue") + " length"}, {"pid", parentPid},
+            emit({{"ph", "C"}, {"name", meta.objectName(ObjectKind::Queue, q.id) + " length"}, {"pid", parentPid},
                   {"tid", parentPid}, {"ts", us(sample.t - zero)}, {"args", {{"length", sample.length}}}});
 
     const int nCores = std::max(meta.totalCores, static_cast<int>(m.cores().size()));

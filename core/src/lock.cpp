@@ -80,7 +80,7 @@ Lock::Lock(std::string name) {
     s->id = detail::nextObjectId();
     m_s = s;
     m_owner = true;
-    if (auto* rec = Recorder::active()) rec->trace().addLock(ObjectInfo{s->id, std::move(name)});
+    if (auto* rec = Recorder::active()) rec->trace().addObject(ObjectInfo{ObjectKind::Lock, s->id, std::move(name)});
 }
 
 Lock::~Lock() {

@@ -282,9 +282,8 @@ PythonTraceSource::Impl::Object& PythonTraceSource::Impl::object(std::unordered_
     if (it != m.end()) return it->second;
     Object o;
     o.id = static_cast<std::int32_t>(m.size() + 1);
-    ObjectInfo info{o.id, name.empty() ? std::string(queue ? "Queue" : "Lock") + "@" + std::to_string(key >> 24) : name};
-    if (queue) sink.addQueue(info);
-    else sink.addLock(info);
+    sink.addObject({queue ? ObjectKind::Queue : ObjectKind::Lock, o.id,
+                    name.empty() ? std::string(queue ? "Queue" : "Lock") + "@" + std::to_string(key >> 24) : name});
     return m.emplace(key, std::move(o)).first->second;
 }
 

@@ -363,7 +363,7 @@ Queue::Queue(QueueOptions opts) {
     s->cTail = start;
     m_s = s;
     m_owner = true;
-    if (auto* rec = Recorder::active()) rec->trace().addQueue(ObjectInfo{s->id, std::move(opts.name)});
+    if (auto* rec = Recorder::active()) rec->trace().addObject(ObjectInfo{ObjectKind::Queue, s->id, std::move(opts.name)});
 }
 
 Queue::~Queue() {

@@ -366,8 +366,7 @@ struct Recorder::Impl::Sink final : SourceSink {
         if (im.monitor && s.pid > 0) im.monitor->unwatch(p);
         s.exited = true;
     }
-    void addQueue(ObjectInfo q) override { im.trace->addQueue(std::move(q)); }
-    void addLock(ObjectInfo l) override { im.trace->addLock(std::move(l)); }
+    void addObject(ObjectInfo o) override { im.trace->addObject(std::move(o)); }
 };
 
 std::int64_t Recorder::Impl::drainExternalsLocked(bool everything) {

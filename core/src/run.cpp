@@ -609,11 +609,7 @@ Party readParty(std::string name, WaitRecord& w) {
     return p;
 }
 
-std::string queueName(const TraceMeta& meta, std::int32_t id) {
-    for (const auto& q : meta.queues)
-        if (q.id == id) return q.name;
-    return "queue " + std::to_string(id);
-}
+std::string queueName(const TraceMeta& meta, std::int32_t id) { return meta.objectName(ObjectKind::Queue, id); }
 
 // "Process-2 waits to put on tasks_that_are_done, which is full; MainProcess
 // waits in join() for Process-2: joining a process that still has queued data".

@@ -230,14 +230,63 @@ ProcId Trace::addProcess(ProcInfo p) {
     return static_cast<ProcId>(m_meta.procs.size() - 1);
 }
 
-void Trace::addQueue(ObjectInfo q) {
+void Trace::addObject(ObjectInfo o) {
     std::lock_guard lk(m_metaMutex);
-    m_meta.queues.push_back(std::move(q));
+    m_meta.objects.push_back(std::move(o));
 }
 
-void Trace::addLock(ObjectInfo l) {
-    std::lock_guard lk(m_metaMutex);
-    m_meta.locks.push_back(std::move(l));
+const char* toString(ObjectKind k) noexcept {
+    switch (k) {
+    case ObjectKind::Queue: return "queue";
+    case ObjectKind::Lock: return "lock";
+    }
+    return "object";
+}
+
+bool objectKindFrom(std::string_view word, ObjectKind& out) noexcept {
+    for (std::size_t i = 0; i < kObjectKinds; ++i)
+        if (word == toString(static_cast<ObjectKind>(i))) {
+            out = static_cast<ObjectKind>(i);
+            return true;
+        }
+    return false;
+}
+
+bool objectKindOf(EventKind e, ObjectKind& out) noexcept {
+    switch (e) {
+    case EventKind::QueuePut: case EventKind::QueueGet: case EventKind::QueueEmpty: case EventKind::QueueFull:
+    case EventKind::QueueClose:
+        out = ObjectKind::Queue;
+        return true;
+    case EventKind::LockWait: case EventKind::LockAcquire: case EventKind::LockRelease: case EventKind::LockTimeout:
+    case EventKind::LockOwnerDied:
+        out = ObjectKind::Lock;
+        return true;
+    default: return false;
+    }
+}
+
+std::vector<ObjectInfo> TraceMeta::objectsOf(ObjectKind k) const {
+    std::vector<ObjectInfo> out;
+    for (const auto& o : objects)
+        if (o.kind == k) out.push_back(o);
+    return out;
+}
+
+std::size_t TraceMeta::countOf(ObjectKind k) const noexcept {
+    return static_cast<std::size_t>(std::count_if(objects.begin(), objects.end(), [k](const ObjectInfo& o) { return o.kind == k; }));
+}
+
+const ObjectInfo* TraceMeta::findObject(ObjectKind k, std::int32_t id) const noexcept {
+    for (const auto& o : objects)
+        if (o.kind == k && o.id == id) return &o;
+    return nullptr;
+}
+
+std::string TraceMeta::objectName(ObjectKind k, std::int32_t id) const {
+    const ObjectInfo* o = findObject(k, id);
+    if (o && !o->name.empty()) return o->name;
+    return std::string(toString(k)) + " " + std::to_string(id);
 }
 
 void Trace::updateMeta(const std::function<void(TraceMeta&)>& f) {

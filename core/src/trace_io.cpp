@@ -26,7 +26,7 @@ constexpr int kMaxMetaDepth = 16;
 // Limits of a plausible run; Linux's CONFIG_NR_CPUS is at most 8192.
 constexpr int kMaxCores = 8192;
 constexpr int kMaxProcs = 0x10000;           // ProcId is 16 bits
-constexpr std::size_t kMaxObjects = 0x10000;  // queues, locks
+constexpr std::size_t kMaxObjects = 0x10000;  // of each kind (queues, locks, ...)
 // About 146 years of nanoseconds: times, durations and counts stay far from
 // int64 overflow when stats add or subtract them.
 constexpr std::uint64_t kMaxTimeNs = std::uint64_t{1} << 62;
@@ -95,13 +95,12 @@ private:
 };
 
 json metaToJson(const TraceMeta& m) {
-    json procs = json::array(), queues = json::array(), locks = json::array();
+    json procs = json::array(), objects = json::array();
     for (const auto& p : m.procs) procs.push_back({{"name", p.name}, {"role", static_cast<int>(p.role)}});
-    for (const auto& q : m.queues) queues.push_back({{"id", q.id}, {"name", q.name}});
-    for (const auto& l : m.locks) locks.push_back({{"id", l.id}, {"name", l.name}});
+    for (const auto& o : m.objects) objects.push_back({{"kind", toString(o.kind)}, {"id", o.id}, {"name", o.name}});
     return {{"scenario", m.scenario}, {"title", m.title}, {"work", m.work}, {"workers", m.workers},
             {"time_scale", m.timeScale}, {"total_cores", m.totalCores}, {"usable_cores", m.usableCores},
-            {"core_source", static_cast<int>(m.coreSource)}, {"procs", procs}, {"queues", queues}, {"locks", locks},
+            {"core_source", static_cast<int>(m.coreSource)}, {"procs", procs}, {"objects", objects},
             {"incomplete", m.incomplete}};
 }
 
@@ -115,19 +114,35 @@ template <class T> T boundedField(const json& j, const char* key, T lo, T hi, co
     return v;
 }
 
-std::vector<ObjectInfo> objectsFromJson(const json& arr, const char* what, const Reader& r) {
-    std::vector<ObjectInfo> out;
-    if (arr.size() > kMaxObjects) r.fail(std::string("corrupt metadata: too many ") + what);
-    for (const auto& o : arr) {
-        ObjectInfo info{o.at("id").get<std::int32_t>(), o.at("name").get<std::string>()};
-        for (const auto& seen : out)
-            if (seen.id == info.id) r.fail(std::string("corrupt metadata: two ") + what + " with id " + std::to_string(info.id));
-        out.push_back(std::move(info));
-    }
-    return out;
+// Adds one shared object to `m`, refusing a second one of its kind and id.
+void addObject(TraceMeta& m, ObjectInfo info, const Reader& r) {
+    if (m.countOf(info.kind) >= kMaxObjects) r.fail(std::string("corrupt metadata: too many ") + toString(info.kind) + "s");
+    if (m.findObject(info.kind, info.id))
+        r.fail(std::string("corrupt metadata: two ") + toString(info.kind) + "s with id " + std::to_string(info.id));
+    m.objects.push_back(std::move(info));
 }
 
-TraceMeta metaFromJson(const std::string& text, const Reader& r) {
+// Format 6: one "objects" table, each with its kind's word.
+void objectsFromJson(const json& arr, TraceMeta& m, const Reader& r) {
+    if (arr.size() > kMaxObjects * kObjectKinds) r.fail("corrupt metadata: too many objects");
+    for (const auto& o : arr) {
+        const auto word = o.at("kind").get<std::string>();
+        ObjectKind kind;
+        if (!objectKindFrom(word, kind)) r.fail("corrupt metadata: unknown object kind '" + word + "'");
+        addObject(m, {kind, o.at("id").get<std::int32_t>(), o.at("name").get<std::string>()}, r);
+    }
+}
+
+// Formats 1-5: a "queues" and a "locks" table.
+void objectsFromOldJson(const json& j, TraceMeta& m, const Reader& r) {
+    for (const auto& [key, kind] : {std::pair{"queues", ObjectKind::Queue}, std::pair{"locks", ObjectKind::Lock}}) {
+        const json& arr = j.at(key);
+        if (arr.size() > kMaxObjects) r.fail(std::string("corrupt metadata: too many ") + key);
+        for (const auto& o : arr) addObject(m, {kind, o.at("id").get<std::int32_t>(), o.at("name").get<std::string>()}, r);
+    }
+}
+
+TraceMeta metaFromJson(const std::string& text, std::uint32_t version, const Reader& r) {
     // The meta is length-bounded but still hostile input: nlohmann recurses per level.
     int depth = 0;
     bool inStr = false, esc = false;
@@ -157,20 +172,14 @@ TraceMeta metaFromJson(const std::string& text, const Reader& r) {
             if (role < 0 || role > static_cast<int>(ProcRole::ForkServer)) r.fail("corrupt metadata: process role out of range");
             m.procs.push_back({p.at("name").get<std::string>(), static_cast<ProcRole>(role)});
         }
-        m.queues = objectsFromJson(j.at("queues"), "queues", r);
-        m.locks = objectsFromJson(j.at("locks"), "locks", r);
+        if (version >= 6) objectsFromJson(j.at("objects"), m, r);
+        else objectsFromOldJson(j, m, r);
         // Format 2: a run interrupted by Ctrl-C, SIGTERM or SIGHUP (format 1 had none).
         if (j.contains("incomplete")) m.incomplete = j.at("incomplete").get<bool>();
     } catch (const json::exception& e) {
         r.fail(std::string("corrupt metadata: ") + e.what());
     }
     return m;
-}
-
-bool knownId(const std::vector<ObjectInfo>& objs, std::int32_t id) {
-    for (const auto& o : objs)
-        if (o.id == id) return true;
-    return false;
 }
 
 // Checks one event against the file's own metadata and string table, so that
@@ -184,6 +193,8 @@ std::string checkEvent(const Event& e, const TraceMeta& meta, std::size_t nStrin
     Event copy = e;
     if (const std::uint64_t* f = stringField(copy); f && *f != kNoString && *f >= nStrings)
         return "string id " + std::to_string(*f) + " out of range";
+    if (ObjectKind k; objectKindOf(e.kind, k) && !meta.findObject(k, e.obj))
+        return std::string(toString(k)) + " " + std::to_string(e.obj) + " is not in the " + toString(k) + " table";
     switch (e.kind) {
     case EventKind::ProcExit:
         if (auto c = static_cast<std::int64_t>(e.a); c < -128 || c > 255) return "exit status " + std::to_string(c) + " out of range";
@@ -198,15 +209,8 @@ std::string checkEvent(const Event& e, const TraceMeta& meta, std::size_t nStrin
     case EventKind::State:
         if (e.obj < 0 || e.obj > static_cast<std::int32_t>(WorkerState::WaitLock)) return "unknown worker state " + std::to_string(e.obj);
         break;
-    case EventKind::QueuePut: case EventKind::QueueGet: case EventKind::QueueEmpty: case EventKind::QueueFull:
-    case EventKind::QueueClose:
-        if (!knownId(meta.queues, e.obj)) return "queue " + std::to_string(e.obj) + " is not in the queue table";
-        break;
-    case EventKind::LockWait: case EventKind::LockAcquire: case EventKind::LockRelease: case EventKind::LockTimeout:
     case EventKind::LockOwnerDied:
-        if (!knownId(meta.locks, e.obj)) return "lock " + std::to_string(e.obj) + " is not in the lock table";
-        if (e.kind == EventKind::LockOwnerDied && e.a >= nProcs)
-            return "dead lock owner " + std::to_string(e.a) + " is not in the process table";
+        if (e.a >= nProcs) return "dead lock owner " + std::to_string(e.a) + " is not in the process table";
         break;
     case EventKind::CoreIn: case EventKind::CoreOut: case EventKind::CoreLoad:
         if (e.obj < 0 || e.obj >= std::max(meta.totalCores, meta.usableCores))
@@ -295,7 +299,7 @@ std::shared_ptr<Trace> deserializeTrace(const std::string& d, const std::string&
         fail("truncated or corrupt: the metadata claims " + std::to_string(metaLen) + " bytes, only " +
              std::to_string(r.left()) + " left");
     std::string metaText = r.bytes(static_cast<std::size_t>(metaLen), "metadata");
-    TraceMeta meta = metaFromJson(metaText, r);
+    TraceMeta meta = metaFromJson(metaText, version, r);
 
     auto nStrings = r.get<std::uint64_t>("string count");
     if (nStrings > r.left() / 4) fail("truncated or corrupt: " + std::to_string(nStrings) + " strings cannot fit in the file");

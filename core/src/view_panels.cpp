@@ -24,12 +24,6 @@ std::size_t countUpTo(const V& v, std::int64_t t, Key key) {
     return lo;
 }
 
-std::string objectName(const std::vector<ObjectInfo>& objs, std::int32_t id, const char* fallback) {
-    for (const auto& o : objs)
-        if (o.id == id && !o.name.empty()) return o.name;
-    return std::string(fallback) + " " + std::to_string(id);
-}
-
 std::string preview(const Trace& trace, std::uint64_t id, std::uint64_t item) {
     std::string s = readableValue(trace.string(id));   // wire bytes never reach the screen
     if (!s.empty()) return s;
@@ -43,7 +37,7 @@ QueueView buildQueueView(const RunModel& index, const Trace& trace, std::int32_t
                          std::size_t maxItems) {
     QueueView v;
     v.queueId = queueId;
-    v.name = objectName(trace.meta().queues, queueId, "queue");
+    v.name = trace.meta().objectName(ObjectKind::Queue, queueId);
     const QueueIndex* q = index.queue(queueId);
     if (!q) return v;
 
@@ -93,7 +87,7 @@ LockView buildLockView(const RunModel& index, const Trace& trace, std::int32_t l
     LockView v;
     v.lockId = lockId;
     const TraceMeta meta = trace.meta();
-    v.name = objectName(meta.locks, lockId, "lock");
+    v.name = meta.objectName(ObjectKind::Lock, lockId);
     const LockIndex* l = index.lock(lockId);
     if (!l) return v;
 
@@ -247,14 +241,13 @@ Caption buildCaption(const RunModel& index, const Trace& trace, std::int64_t t) 
     const Event& e = trace[evs[k - 1].index];
     const TraceMeta meta = trace.meta();
     const std::string who = procName(meta, e.proc);
-    auto queueName = [&](std::int32_t id) {
-        if (meta.queues.size() <= 1) return std::string("the queue");
-        return objectName(meta.queues, id, "queue");
+    // "the queue" when the run has one of that kind, its name otherwise.
+    auto objectName = [&](ObjectKind kind, std::int32_t id) {
+        if (meta.countOf(kind) <= 1) return std::string("the ") + toString(kind);
+        return meta.objectName(kind, id);
     };
-    auto lockName = [&](std::int32_t id) {
-        if (meta.locks.size() <= 1) return std::string("the lock");
-        return objectName(meta.locks, id, "lock");
-    };
+    auto queueName = [&](std::int32_t id) { return objectName(ObjectKind::Queue, id); };
+    auto lockName = [&](std::int32_t id) { return objectName(ObjectKind::Lock, id); };
     auto str = [&](std::uint64_t id, const char* fallback) {
         std::string_view s = trace.string(id);
         return s.empty() ? std::string(fallback) : std::string(s);

@@ -177,7 +177,7 @@ TEST_CASE("a traced Lock is held by one process at a time", "[cli][trace][python
     CHECK(holds == 12);
     CHECK(waits > 0);   // four processes, one lock: someone waited
     CHECK(owner.empty());
-    CHECK(tr.meta().locks.size() == 1);   // the Queue-less program's one Lock; no internal locks shown
+    CHECK(tr.meta().countOf(parviz::ObjectKind::Lock) == 1);   // the Queue-less program's one Lock; no internal locks shown
 }
 
 TEST_CASE("every line a traced program prints is in the trace with the process that printed it", "[cli][trace][python]") {
@@ -320,7 +320,7 @@ TEST_CASE("every process of a program is traced whichever start method it uses (
     }
     CHECK(holds.size() == 2);
     for (const auto& [proc, n] : holds) CHECK((procName(tr, proc).rfind("Process-", 0) == 0 && n == 1));
-    CHECK(meta.locks.size() == 1);
+    CHECK(meta.countOf(parviz::ObjectKind::Lock) == 1);
     CHECK(putBy.size() == 2);
     CHECK(gets == 2);
     CHECK(tasks == std::set<std::int32_t>{0, 1, 2, 3});   // each of map's tasks once, in input order

@@ -39,8 +39,8 @@ inline std::shared_ptr<Trace> tutorialPoolTrace(SyntheticOptions o = {}) {
     tr->addProcess({"ForkPoolWorker-1", ProcRole::PoolWorker});
     tr->addProcess({"ForkPoolWorker-2", ProcRole::PoolWorker});
     if (o.killWorker1At) tr->addProcess({"ForkPoolWorker-3", ProcRole::PoolWorker});
-    tr->addQueue({1, "pool tasks"});
-    if (o.withLock) tr->addLock({1, "lock"});
+    tr->addObject({parviz::ObjectKind::Queue, 1, "pool tasks"});
+    if (o.withLock) tr->addObject({parviz::ObjectKind::Lock, 1, "lock"});
     tr->updateMeta([&](TraceMeta& m) {
         m.scenario = "pool";
         m.title = "Pool(2).map over four jobs";

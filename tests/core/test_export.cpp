@@ -139,7 +139,7 @@ TEST_CASE("a get's instant shows the value its put recorded, since the get event
     Trace tr;
     tr.addProcess({"MainProcess", ProcRole::Parent});
     tr.addProcess({"Process-1", ProcRole::Process});
-    tr.addQueue({3, "tasks"});
+    tr.addObject({parviz::ObjectKind::Queue, 3, "tasks"});
     const std::int64_t t0 = 1'000'000'000;
     tr.append(Event{t0, 0, EventKind::RunStart, 0, 0, 2, 2});
     tr.append(Event{t0 + 10, 0, EventKind::QueuePut, 0, 3, 42, tr.addString("hello")});
@@ -232,7 +232,7 @@ TEST_CASE("a worker killed by a signal appears as a failure instant on its lane"
 
 TEST_CASE("a lock recovered from a dead owner appears as a failure instant naming the dead owner", "[export]") {
     auto tr = test::tutorialPoolTrace({.killWorker1At = 2.5});
-    tr->addLock({1, "lock"});
+    tr->addObject({parviz::ObjectKind::Lock, 1, "lock"});
     tr->append(Event{test::kZero + test::sec(6.15), 2, EventKind::LockOwnerDied, 0, 1, 1, 0});
     auto doc = exportJson(*tr);
     auto fails = select(doc, "i", "failure");

@@ -437,7 +437,7 @@ TEST_CASE("the trace pairs each put with its get by item id, put first; a blocke
     const parviz::Trace& tr = rec.trace();
     const auto meta = tr.meta();
     bool named = false;
-    for (auto& o : meta.queues) named = named || (o.id == q.id() && o.name == "traced");
+    for (auto& o : meta.objectsOf(parviz::ObjectKind::Queue)) named = named || (o.id == q.id() && o.name == "traced");
     CHECK(named);
     std::int64_t tPut = -1, tGet = -1;
     std::uint64_t idPut = 0, idGet = 1;

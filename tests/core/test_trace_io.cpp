@@ -6,6 +6,7 @@
 #include "synthetic_traces.hpp"
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include <cstdio>
 #include <functional>
@@ -41,6 +42,56 @@ std::size_t eventOffset(const std::string& d, std::size_t nEvents, std::size_t i
 
 } // namespace
 
+namespace {
+
+// The same file with its metadata JSON edited (the length and checksum fixed).
+std::string withMeta(const std::string& d, const std::function<void(std::string&)>& edit) {
+    std::uint64_t len = 0;
+    for (int i = 0; i < 8; ++i) len |= static_cast<std::uint64_t>(static_cast<unsigned char>(d[13 + i])) << (8 * i);
+    std::string meta = d.substr(21, len);
+    edit(meta);
+    std::string out = d.substr(0, 13);
+    for (int i = 0; i < 8; ++i) out += static_cast<char>((meta.size() >> (8 * i)) & 0xff);
+    out += meta + d.substr(21 + len);
+    reseal(out);
+    return out;
+}
+
+void replaceOnce(std::string& s, const std::string& from, const std::string& to) {
+    auto p = s.find(from);
+    REQUIRE(p != std::string::npos);
+    s.replace(p, from.size(), to);
+}
+
+// The same run as format 5 wrote it: "queues" and "locks" tables, no "objects".
+std::string asFormat5(const std::string& d) {
+    std::string out = withMeta(d, [](std::string& text) {
+        nlohmann::json j = nlohmann::json::parse(text);
+        nlohmann::json queues = nlohmann::json::array(), locks = nlohmann::json::array();
+        for (const auto& o : j.at("objects"))
+            (o.at("kind") == "queue" ? queues : locks).push_back({{"id", o.at("id")}, {"name", o.at("name")}});
+        j.erase("objects");
+        j["queues"] = queues;
+        j["locks"] = locks;
+        text = j.dump();
+    });
+    out[9] = 5;
+    reseal(out);
+    return out;
+}
+
+std::size_t firstOf(const Trace& tr, EventKind k) {
+    std::size_t i = 0;
+    while (tr[i].kind != k) ++i;
+    return i;
+}
+
+void put32(std::string& d, std::size_t at, std::uint32_t v) {
+    for (int i = 0; i < 4; ++i) d[at + i] = static_cast<char>((v >> (8 * i)) & 0xff);
+}
+
+} // namespace
+
 TEST_CASE("saving then loading a run gives identical stats, strings and metadata", "[traceio]") {
     for (auto opts : {test::SyntheticOptions{}, test::SyntheticOptions{.killWorker1At = 2.5, .withLock = true},
                       test::SyntheticOptions{.pauseFrom = 1, .pauseTo = 2, .lost = 3}}) {
@@ -68,7 +119,7 @@ TEST_CASE("saving then loading a run gives identical stats, strings and metadata
         CHECK(m.procs.size() == tr->meta().procs.size());
         CHECK(m.procs[1].name == "ForkPoolWorker-1");
         CHECK(m.procs[1].role == ProcRole::PoolWorker);
-        CHECK(m.queues.at(0).name == "pool tasks");
+        CHECK(m.objectsOf(ObjectKind::Queue).at(0).name == "pool tasks");
         // task names come back through the string table
         for (std::size_t i = 0; i < back->size(); ++i)
             if ((*back)[i].kind == EventKind::TaskStart) CHECK_FALSE(back->string((*back)[i].a).empty());
@@ -110,17 +161,17 @@ TEST_CASE("a well-sealed file with impossible contents is refused field by field
     const std::size_t n = tr->size();
     SECTION("a newer or an older format") {
         std::string d = full;
-        // Format 5 added the SourceLine event kind: the next one is the newer format.
-        static_assert(kTraceFileVersion == 5);
-        d[9] = 6;
+        // Format 6 made one table of shared objects: the next one is the newer format.
+        static_assert(kTraceFileVersion == 6);
+        d[9] = 7;
         reseal(d);
-        CHECK(loadError(d) == "run.pvz: written by a newer parviz (format 6); this parviz reads formats 1 to 5");
+        CHECK(loadError(d) == "run.pvz: written by a newer parviz (format 7); this parviz reads formats 1 to 6");
         d[9] = 0;
         reseal(d);
-        CHECK(loadError(d) == "run.pvz: written by an older parviz (format 0); this parviz reads formats 1 to 5");
+        CHECK(loadError(d) == "run.pvz: written by an older parviz (format 0); this parviz reads formats 1 to 6");
     }
     SECTION("an event kind newer than the file's format") {
-        std::string d = full;
+        std::string d = asFormat5(full);
         d[9] = 2;   // format 2 knew the kinds up to WriterWait
         d[eventOffset(d, n, 3, 10)] = static_cast<char>(EventKind::TaskChunk);
         reseal(d);
@@ -172,38 +223,6 @@ TEST_CASE("a well-sealed file with impossible contents is refused field by field
     }
 }
 
-namespace {
-
-// The same file with its metadata JSON edited (the length and checksum fixed).
-std::string withMeta(const std::string& d, const std::function<void(std::string&)>& edit) {
-    std::uint64_t len = 0;
-    for (int i = 0; i < 8; ++i) len |= static_cast<std::uint64_t>(static_cast<unsigned char>(d[13 + i])) << (8 * i);
-    std::string meta = d.substr(21, len);
-    edit(meta);
-    std::string out = d.substr(0, 13);
-    for (int i = 0; i < 8; ++i) out += static_cast<char>((meta.size() >> (8 * i)) & 0xff);
-    out += meta + d.substr(21 + len);
-    reseal(out);
-    return out;
-}
-
-void replaceOnce(std::string& s, const std::string& from, const std::string& to) {
-    auto p = s.find(from);
-    REQUIRE(p != std::string::npos);
-    s.replace(p, from.size(), to);
-}
-
-std::size_t firstOf(const Trace& tr, EventKind k) {
-    std::size_t i = 0;
-    while (tr[i].kind != k) ++i;
-    return i;
-}
-
-void put32(std::string& d, std::size_t at, std::uint32_t v) {
-    for (int i = 0; i < 4; ++i) d[at + i] = static_cast<char>((v >> (8 * i)) & 0xff);
-}
-
-} // namespace
 
 TEST_CASE("every event field is checked against the file's own metadata", "[traceio]") {
     auto tr = test::tutorialPoolTrace({.withLock = true});
@@ -232,13 +251,32 @@ TEST_CASE("every event field is checked against the file's own metadata", "[trac
           "run.pvz: corrupt metadata: total_cores is 2000000000, must be between 1 and 8192");
     CHECK(meta("\"time_scale\":1.0", "\"time_scale\":-1.0").find("time_scale is -") != std::string::npos);
     CHECK(meta("\"workers\":2", "\"workers\":-5").find("workers is -5") != std::string::npos);
-    CHECK(meta("\"locks\":[", "\"locks\":[{\"id\":1,\"name\":\"x\"},").find("two locks with id 1") !=
+    CHECK(meta("\"objects\":[", "\"objects\":[{\"id\":1,\"kind\":\"lock\",\"name\":\"x\"},").find("two locks with id 1") !=
           std::string::npos);
+    CHECK(meta("\"kind\":\"lock\"", "\"kind\":\"semaphore\"") == "run.pvz: corrupt metadata: unknown object kind 'semaphore'");
+}
+
+TEST_CASE("a format 5 file (separate queue and lock tables) opens with the same shared objects", "[traceio]") {
+    auto tr = test::tutorialPoolTrace({.withLock = true});
+    const std::string v5 = asFormat5(serializeTrace(*tr));
+    REQUIRE(v5.find("\"queues\":[{") != std::string::npos);
+    REQUIRE(v5.find("\"objects\"") == std::string::npos);
+    auto back = deserializeTrace(v5, "old.pvz");
+    CHECK(back->size() == tr->size());
+    const TraceMeta m = back->meta();
+    REQUIRE(m.objects.size() == 2);
+    CHECK(m.objectName(ObjectKind::Queue, 1) == "pool tasks");
+    CHECK(m.objectName(ObjectKind::Lock, 1) == "lock");
+    CHECK(m.countOf(ObjectKind::Queue) == 1);
+    CHECK(m.countOf(ObjectKind::Lock) == 1);
+    // Its events are still checked against its own tables.
+    const std::string noLocks = withMeta(v5, [](std::string& s) { replaceOnce(s, "\"locks\":[{\"id\":1,\"name\":\"lock\"}]", "\"locks\":[]"); });
+    CHECK(loadError(noLocks).find("lock 1 is not in the lock table") != std::string::npos);
 }
 
 TEST_CASE("a format 1 file (no incomplete flag) still opens; an interrupted run comes back marked", "[traceio]") {
     auto tr = test::tutorialPoolTrace();
-    const std::string v2 = serializeTrace(*tr);
+    const std::string v2 = asFormat5(serializeTrace(*tr));
     std::string v1 = withMeta(v2, [](std::string& m) { replaceOnce(m, ",\"incomplete\":false", ""); });
     v1[9] = 1;
     reseal(v1);

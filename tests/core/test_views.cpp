@@ -138,7 +138,7 @@ void poolDemo(TraceBuilder& b) {
     b.trace.addProcess({"MainProcess", ProcRole::Parent});
     b.trace.addProcess({"ForkPoolWorker-1", ProcRole::PoolWorker});
     b.trace.addProcess({"ForkPoolWorker-2", ProcRole::PoolWorker});
-    b.trace.addQueue({0, "pool tasks"});
+    b.trace.addObject({parviz::ObjectKind::Queue, 0, "pool tasks"});
     const char* names[] = {"A", "B", "C", "D"};
     std::uint64_t id[4];
     for (int i = 0; i < 4; ++i) id[i] = b.str(names[i]);
@@ -241,7 +241,7 @@ TEST_CASE("updating the index event by event gives the same lanes as one update"
     poolDemo(live);   // same strings and metadata; events replayed into a fresh trace below
     Trace growing;
     for (const auto& p : live.trace.meta().procs) growing.addProcess(p);
-    for (std::size_t i = 0; i < live.trace.meta().queues.size(); ++i) growing.addQueue(live.trace.meta().queues[i]);
+    for (const auto& o : live.trace.meta().objects) growing.addObject(o);
     TimelineIndex inc;
     for (std::size_t i = 0; i < live.trace.size(); ++i) {
         growing.append(live.trace[i]);
@@ -301,7 +301,7 @@ TEST_CASE("the lock at time t has its owner and its waiters in order with runnin
     TraceBuilder b;
     b.trace.addProcess({"MainProcess", ProcRole::Parent});
     for (int i = 1; i <= 3; ++i) b.trace.addProcess({"Process-" + std::to_string(i), ProcRole::Process});
-    b.trace.addLock({0, "lock"});
+    b.trace.addObject({parviz::ObjectKind::Lock, 0, "lock"});
     b.ev(0, 0, EventKind::RunStart);
     b.ev(0, 1, EventKind::ProcStart, 0, 201).ev(0, 2, EventKind::ProcStart, 0, 202).ev(0, 3, EventKind::ProcStart, 0, 203);
     b.ev(0, 1, EventKind::LockWait, 0).ev(0, 1, EventKind::LockAcquire, 0);
@@ -395,7 +395,7 @@ TEST_CASE("the caption tells the latest meaningful event at time t", "[view]") {
     TraceBuilder q;
     q.trace.addProcess({"MainProcess", ProcRole::Parent});
     q.trace.addProcess({"Process-1", ProcRole::Process});
-    q.trace.addQueue({0, "tasks"});
+    q.trace.addObject({parviz::ObjectKind::Queue, 0, "tasks"});
     q.ev(0, 0, EventKind::QueuePut, 0, 7, q.str("hello"));
     q.ev(5, 1, EventKind::QueueGet, 0, 7, kNoString);
     q.ev(6, 1, EventKind::QueueGet, 0, 8, kNoString);   // a get whose put was never seen
@@ -527,7 +527,7 @@ TEST_CASE("a waiter killed while it waits for the lock stops waiting: not listed
     TraceBuilder b;
     b.trace.addProcess({"MainProcess", ProcRole::Parent});
     for (int i = 1; i <= 2; ++i) b.trace.addProcess({"Process-" + std::to_string(i), ProcRole::Process});
-    b.trace.addLock({0, "lock"});
+    b.trace.addObject({parviz::ObjectKind::Lock, 0, "lock"});
     b.ev(0, 0, EventKind::RunStart);
     b.ev(0, 1, EventKind::ProcStart, 0, 201).ev(0, 2, EventKind::ProcStart, 0, 202);
     b.ev(0, 1, EventKind::LockWait, 0).ev(0, 1, EventKind::LockAcquire, 0);
@@ -563,7 +563,7 @@ TEST_CASE("a caption names a value by its text, without the bytes after it", "[v
     TraceBuilder q;
     q.trace.addProcess({"MainProcess", ProcRole::Parent});
     q.trace.addProcess({"ForkPoolWorker-1", ProcRole::PoolWorker});
-    q.trace.addQueue({0, "pool results"});
+    q.trace.addObject({parviz::ObjectKind::Queue, 0, "pool results"});
     const std::string preview("C\0\x80\x04\x95", 5);
     q.ev(0, 1, EventKind::QueuePut, 0, 7, q.trace.addString(preview));
     q.ev(5, 0, EventKind::QueueGet, 0, 7, kNoString);

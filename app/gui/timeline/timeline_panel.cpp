@@ -163,7 +163,7 @@ void drawTimelinePanel(RunView& run, std::int64_t cursor, const Rect& r, const P
         LaneRecords& recs = run.laneScratch();
         if (trace) buildLanes(run.model(), *trace, g.vp, recs);
         else recs = LaneRecords{};
-        setLockRows(trace && !run.meta().locks.empty());
+        setLockRows(trace && run.meta().countOf(ObjectKind::Lock) > 0);
 
         // Header: follow, fit, live, the legend; where the core data comes from.
         if (ImGui::Checkbox("Follow (F)", &view.follow) && view.follow) run.setCursor(std::nullopt);

@@ -33,9 +33,8 @@ public:
     virtual ProcId addProcess(std::string name, ProcRole role, pid_t pid) = 0;
     // The process ended: the core monitor reads what is left and forgets it.
     virtual void processEnded(ProcId p) = 0;
-    // Queue and lock names (TraceMeta::queues / locks).
-    virtual void addQueue(ObjectInfo q) = 0;
-    virtual void addLock(ObjectInfo l) = 0;
+    // A shared object (queue, lock, ...) and its name (TraceMeta::objects).
+    virtual void addObject(ObjectInfo o) = 0;
 
 protected:
     ~SourceSink() = default;

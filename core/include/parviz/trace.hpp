@@ -7,7 +7,7 @@
 // is published with release semantics, so a reader that takes n = size() sees
 // a consistent, time-sorted prefix [0, n) that never changes afterwards.
 //
-// Small metadata (process names, queue/lock names, core source) changes
+// Small metadata (process names, shared objects' names, core source) changes
 // rarely; it is copied out under a mutex with meta().
 #include "parviz/event.hpp"
 
@@ -117,8 +117,20 @@ struct ProcInfo {
     ProcRole role = ProcRole::Process;
 };
 
-struct ObjectInfo {       // a queue or a lock
-    std::int32_t id = 0;
+// The kinds of shared object a run names. A new primitive adds its kind at
+// the end, its word in toString(ObjectKind) and objectKindFrom() (saved runs
+// store the word), and the event kinds that refer to it in
+// objectKindOf(EventKind).
+enum class ObjectKind : std::uint8_t { Queue, Lock };
+inline constexpr std::size_t kObjectKinds = 2;
+const char* toString(ObjectKind k) noexcept;                  // "queue", "lock"
+bool objectKindFrom(std::string_view word, ObjectKind& out) noexcept;   // false: not a kind's word
+// Which kind of object an event's `obj` field names; false when it names none.
+bool objectKindOf(EventKind e, ObjectKind& out) noexcept;
+
+struct ObjectInfo {       // one shared object of the run: a queue, a lock, ...
+    ObjectKind kind = ObjectKind::Queue;
+    std::int32_t id = 0;  // unique among the objects of its kind, not across kinds; need not be dense
     std::string name;     // "tasks_to_accomplish", "pool tasks", "lock"
 };
 
@@ -132,12 +144,18 @@ struct TraceMeta {
     int usableCores = 0;             // len(sched_getaffinity(0))
     CoreSource coreSource = CoreSource::None;
     std::vector<ProcInfo> procs;     // indexed by ProcId
-    std::vector<ObjectInfo> queues;  // queue ids need not be dense: search by id
-    std::vector<ObjectInfo> locks;
+    std::vector<ObjectInfo> objects; // the shared objects of every kind, in creation order
     bool finished = false;           // the run ended and everything was collected
     bool loaded = false;             // read back from a saved run (trace_io.hpp), not recorded now
     bool incomplete = false;         // the run was interrupted (Ctrl-C, SIGTERM, SIGHUP): the trace
                                      // holds what was recorded until then
+
+    // The shared objects of one kind, in creation order.
+    std::vector<ObjectInfo> objectsOf(ObjectKind k) const;
+    std::size_t countOf(ObjectKind k) const noexcept;
+    const ObjectInfo* findObject(ObjectKind k, std::int32_t id) const noexcept;   // nullptr: unknown
+    // Its name; "queue 3" when it is unknown or unnamed.
+    std::string objectName(ObjectKind k, std::int32_t id) const;
 };
 
 class Trace {
@@ -159,8 +177,7 @@ public:
     std::uint64_t addString(std::string_view s);     // returns a string id
     // Metadata: any thread (mutex inside).
     ProcId addProcess(ProcInfo p);
-    void addQueue(ObjectInfo q);
-    void addLock(ObjectInfo l);
+    void addObject(ObjectInfo o);     // a queue, a lock, ... (TraceMeta::objects)
     void updateMeta(const std::function<void(TraceMeta&)>& f);
 
     // ---- readers (any thread) -------------------------------------------------

@@ -1,11 +1,11 @@
 #pragma once
 // Saved runs: a Trace written to a file and read back for replay.
 //
-// Format (version 5, all integers little-endian):
+// Format (version 6, all integers little-endian):
 //   "PARVIZRUN" (9 bytes)  u32 version
 //   u64 n, n bytes of meta JSON (TraceMeta: scenario, title, work, workers,
-//       time_scale, total_cores, usable_cores, core_source, procs, queues, locks,
-//       incomplete)
+//       time_scale, total_cores, usable_cores, core_source, procs, objects
+//       ([{"kind": "queue"|"lock", "id", "name"}]), incomplete)
 //   u64 n, then n strings, each u32 length + bytes (the events' string ids are
 //       indexes into this table; only referenced strings are kept)
 //   u64 n, then n events of 32 bytes: i64 t, u16 proc, u8 kind, u8 flags,
@@ -15,7 +15,7 @@
 // and the checksum; then every metadata number against its limits (cores,
 // processes, time scale) and every event field against the file's own
 // metadata: its kind, non-decreasing times, ProcIds, string ids, core numbers
-// (< the run's cores), queue and lock ids (in the file's tables), worker
+// (< the run's cores), queue and lock ids (in the file's object table), worker
 // states, exit statuses, signals. Every allocation is bounded by the file's
 // size. A damaged or hostile file gets a TraceFileError naming the event and
 // the field, never a crash, a hang or a huge allocation.
@@ -27,6 +27,8 @@
 //   3  the TaskChunk event kind; format 1 and 2 files still open
 //   4  the MachineLoad event kind (other processes' share of the cores); 1-3 still open
 //   5  SourceLine events (a traced Python program's file:line); 1-4 still open
+//   6  one "objects" table with a kind per object instead of "queues" and
+//      "locks" (TraceMeta::objects); 1-5 still open
 // A file of an older format that cannot be read any more is refused with
 // "written by an older parviz (format N)"; a newer one with "written by a
 // newer parviz (format N)".
@@ -38,7 +40,7 @@
 
 namespace parviz {
 
-inline constexpr std::uint32_t kTraceFileVersion = 5;
+inline constexpr std::uint32_t kTraceFileVersion = 6;
 // The oldest format this parviz still reads.
 inline constexpr std::uint32_t kOldestTraceFileVersion = 1;
 // loadTrace reads only regular files of at most this size (1 GiB).
