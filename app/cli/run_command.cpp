@@ -149,17 +149,6 @@ std::size_t printNotes(const RunModel& model, const Trace& trace, std::size_t fr
     return notes.size();
 }
 
-// The summary as JSON; an interrupted run's says so ("incomplete": true,
-// "interrupted_by": "SIGINT"), see docs/summary-json.md.
-std::string summaryJson(const RunStats& stats, int interruptedBy) {
-    std::string text = statsToJson(stats);
-    if (interruptedBy == 0) return text;
-    auto j = nlohmann::json::parse(text);
-    j["incomplete"] = true;
-    j["interrupted_by"] = interruptName(interruptedBy);
-    return j.dump(2) + "\n";
-}
-
 // Writes the files asked for, each whole or not at all (file_io.hpp).
 // Returns false when one could not be written (the reason is printed).
 bool writeOutputs(const RunArgs& ra, const Trace& trace, const RunStats& stats, int interruptedBy) {
@@ -174,7 +163,7 @@ bool writeOutputs(const RunArgs& ra, const Trace& trace, const RunStats& stats, 
         }
     };
     attempt(ra.summaryPath, "--summary-json",
-            [&](const std::string& p) { writeFileAtomic(p, summaryJson(stats, interruptedBy)); });
+            [&](const std::string& p) { writeFileAtomic(p, summaryJson(stats, interruptedBy ? interruptName(interruptedBy) : nullptr)); });
     attempt(ra.tracePath, "--trace", [&](const std::string& p) { writeChromeTraceFile(trace, p); });
     attempt(ra.savePath, "--save-run", [&](const std::string& p) { saveTrace(trace, p); });
     return ok;

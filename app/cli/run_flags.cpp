@@ -2,6 +2,8 @@
 
 #include "parviz/file_io.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <charconv>
 #include <cmath>
 #include <string_view>
@@ -118,6 +120,15 @@ void checkWritable(const std::optional<std::string>& path, const char* flag) {
     } catch (const FileError& e) {
         throw UsageError(std::string(flag) + ": " + e.what());
     }
+}
+
+std::string summaryJson(const RunStats& stats, const char* interruptedBy) {
+    std::string text = statsToJson(stats);
+    if (!interruptedBy) return text;
+    auto j = nlohmann::json::parse(text);
+    j["incomplete"] = true;
+    j["interrupted_by"] = interruptedBy;
+    return j.dump(2) + "\n";
 }
 
 } // namespace parviz::cli

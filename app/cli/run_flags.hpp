@@ -6,6 +6,7 @@
 // them with parseRunFlag() so that their spelling, limits and error messages
 // can never drift apart.
 #include "parviz/run.hpp"
+#include "parviz/stats.hpp"
 
 #include <cstddef>
 #include <stdexcept>
@@ -43,5 +44,11 @@ KillOrder parseKillOrder(const std::string& value);
 // files are written whole at the end, file_io.hpp). Throws UsageError naming
 // the flag and the reason; does nothing for nullopt.
 void checkWritable(const std::optional<std::string>& path, const char* flag);
+
+// The summary as JSON (statsToJson); an interrupted run's says so
+// ("incomplete": true, "interrupted_by": "SIGINT"), see docs/summary-json.md.
+// interruptedBy: the signal's name (interruptName), nullptr when not
+// interrupted. For `parviz run` and `parviz trace`.
+std::string summaryJson(const RunStats& stats, const char* interruptedBy);
 
 } // namespace parviz::cli

@@ -13,6 +13,7 @@
 // program runs in a background process group, where reading the terminal
 // would stop it).
 #include "cli/commands.hpp"
+#include "cli/interrupt.hpp"
 #include "cli/run_flags.hpp"
 
 #include "parviz/export.hpp"
@@ -302,7 +303,7 @@ std::string makeTraceDir() {
     throw std::runtime_error(std::string("cannot create a directory for the trace rings: ") + std::strerror(errno));
 }
 
-int writeOutputs(const TraceArgs& ta, const Trace& trace, const RunModel& model, const RunStats& stats) {
+int writeOutputs(const TraceArgs& ta, const Trace& trace, const RunStats& stats, int interruptedBy) {
     int code = 0;
     auto attempt = [&](const std::optional<std::string>& path, const char* flag, auto&& write) {
         if (!path) return;
@@ -313,10 +314,10 @@ int writeOutputs(const TraceArgs& ta, const Trace& trace, const RunModel& model,
             code = 1;
         }
     };
-    attempt(ta.summaryPath, "--summary-json", [&](const std::string& p) { writeFileAtomic(p, statsToJson(stats)); });
+    attempt(ta.summaryPath, "--summary-json",
+            [&](const std::string& p) { writeFileAtomic(p, summaryJson(stats, interruptedBy ? interruptName(interruptedBy) : nullptr)); });
     attempt(ta.tracePath, "--trace", [&](const std::string& p) { writeChromeTraceFile(trace, p); });
     attempt(ta.savePath, "--save-run", [&](const std::string& p) { saveTrace(trace, p); });
-    (void)model;
     return code;
 }
 
@@ -336,7 +337,7 @@ int traceAndSummarise(const TraceArgs& ta, const std::string& path) {
     rec.trace().updateMeta([&](TraceMeta& m) {
         m.scenario = name;
         m.title = cmdline;
-        m.work = "python";
+        m.work = kTracedProgramWork;
     });
 
     struct sigaction sa {};
@@ -361,6 +362,7 @@ int traceAndSummarise(const TraceArgs& ta, const std::string& path) {
     }
     sigaction(SIGINT, &oldInt, nullptr);
     sigaction(SIGTERM, &oldTerm, nullptr);
+    if (sig != 0) rec.trace().updateMeta([](TraceMeta& m) { m.incomplete = true; });
     rec.finish();
     std::error_code ec;
     fs::remove_all(dir, ec);
@@ -374,8 +376,11 @@ int traceAndSummarise(const TraceArgs& ta, const std::string& path) {
     if (src.lostEvents() > 0)
         std::printf("\nthe program's processes dropped %llu events (their rings were full)\n",
                     static_cast<unsigned long long>(src.lostEvents()));
+    if (sig != 0)
+        std::printf("(incomplete: interrupted by %s; the numbers cover what was recorded until then)\n",
+                    interruptName(sig));
     std::fflush(stdout);
-    const int outputs = writeOutputs(ta, trace, model, stats);
+    const int outputs = writeOutputs(ta, trace, stats, sig);
     if (sig == SIGINT) return 130;
     if (sig != 0) return 128 + sig;
     if (!child.exited) return outputs ? outputs : 1;

@@ -176,7 +176,7 @@ Collected collect(const RunModel& m, const Trace& tr, const TraceMeta& meta, std
         const ProcLaneIndex& l = m.procs()[p];
         c.lanes[p].hasPid = l.startT != kNever;
         c.lanes[p].pid = static_cast<std::int64_t>(l.pid);
-        if (l.exitT != kNever && l.exitCode < 0)
+        if (l.exitT != kNever && l.exitCode < 0 && !l.terminatedByProgram())
             c.failures.push_back({l.exitT, l.proc, std::string("killed by ") + signalName(static_cast<int>(-l.exitCode)),
                                   json{{"worker", procName(meta, l.proc)}, {"signal", -l.exitCode}}});
     }

@@ -42,7 +42,7 @@ constexpr unsigned kTextLenBits = 12;
 enum Wire : std::uint8_t {
     String = 1, ProcName, ProcStartReq, ProcExitSelf, ProcReaped, PrintLine, QueueNew, QueuePutW,
     QueueWrite, QueueGetW, QueueEmptyW, QueueFullW, LockNew, LockWaitW, LockAcquireW, LockReleaseW,
-    LockTimeoutW, PoolJob, TaskStartW, TaskEndW, StateW,
+    LockTimeoutW, PoolJob, TaskStartW, TaskEndW, StateW, ProcKill,
     ReapedByParviz = 200,   // not on the wire: reaped() notes
 };
 enum Role : std::int32_t { RoleMain = 0, RoleProcess, RolePoolWorker, RoleHelper };
@@ -313,6 +313,11 @@ void PythonTraceSource::Impl::interpretProcess(Record& r, RingFile* ring, std::v
         startOf(p, child);
         break;
     }
+    case ProcKill: {   // the program asked (Process.terminate / kill): KillRequest flagged as the program's own
+        const ProcId target = procFor(static_cast<pid_t>(r.a), sink).id;
+        out.push_back(Event{r.t, procFor(ring->pid, sink).id, EventKind::KillRequest, 1, target, r.b, 0});
+        break;
+    }
     case ProcExitSelf: exitOf(ring->pid, static_cast<std::int64_t>(r.a)); break;
     case ProcReaped: exitOf(static_cast<pid_t>(r.a), static_cast<std::int64_t>(r.b)); break;
     case ReapedByParviz: exitOf(static_cast<pid_t>(r.a), static_cast<std::int64_t>(r.b)); break;
@@ -408,7 +413,7 @@ void PythonTraceSource::Impl::interpret(Record& r, std::vector<Event>& out, Sour
     const ProcId p = r.kind == ProcName ? procFor(ring.pid, sink, r.text, r.obj).id : procFor(ring.pid, sink).id;
     if (r.src != 0) out.push_back(Event{r.t, p, EventKind::SourceLine, 0, 0, stringFor(r, r.src, sink), 0});
     switch (r.kind) {
-    case ProcName: case ProcStartReq: case ProcExitSelf: case ProcReaped:
+    case ProcName: case ProcStartReq: case ProcExitSelf: case ProcReaped: case ProcKill:
         interpretProcess(r, &ring, out, sink);
         break;
     case PrintLine: out.push_back(Event{r.t, p, EventKind::Print, 0, 0, sink.addString(r.text), 0}); break;

@@ -435,6 +435,7 @@ void RunModel::consumeProc(const Event& e, ProcLaneIndex& lane, ProcCursor& cur)
         if (target.killRequestT == kNever) {
             target.killRequestT = e.t;
             target.killSignal = static_cast<std::int32_t>(e.a);
+            target.killByProgram = (e.flags & 1) != 0;
         }
         break;
     }
@@ -792,6 +793,7 @@ std::vector<Failure> describeFailures(const RunModel& m, const Trace& trace, std
     for (const ProcLaneIndex& lane : m.procs()) {
         const ProcRole role = roleOf(meta, lane.proc);
         if (role != ProcRole::Process || lane.exitT == kNever || lane.exitT > cut || lane.exitCode == 0) continue;
+        if (lane.terminatedByProgram()) continue;   // its program ended it on purpose
         out.push_back({FailureKind::ProcessFailed, lane.exitT, lane.proc, -1,
                        describeExit(procName(meta, lane.proc), static_cast<std::int64_t>(lane.pid), lane.exitCode)});
     }

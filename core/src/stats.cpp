@@ -34,6 +34,9 @@ std::int64_t unpaused(const std::vector<PauseInterval>& pauses, std::int64_t t0,
 
 std::string exitText(const WorkerStats& w) {
     if (!w.exited) return "running";
+    if (w.terminatedByProgram)
+        return std::string(signalName(static_cast<int>(-w.exitCode))) + " (" + std::to_string(-w.exitCode) +
+               ") by terminate()";
     if (w.exitCode < 0) return std::string(signalName(static_cast<int>(-w.exitCode))) + " (" +
                                std::to_string(-w.exitCode) + ")";
     return std::to_string(w.exitCode);
@@ -65,7 +68,7 @@ void taskStats(const RunModel& m, const Trace& tr, std::int64_t cut, RunStats& s
         case TaskOutcome::Done:
             ++s.tasksDone;
             ++w.tasksDone;
-            s.sequentialNs += r.nominalNs;
+            s.sequentialNs += s.sequentialMeasured ? unpaused(m.pauses(), r.t0, r.t1) : r.nominalNs;
             break;
         case TaskOutcome::Raised:
         case TaskOutcome::WorkerDied: {
@@ -135,7 +138,8 @@ void workerStats(const RunModel& m, const TraceMeta& meta, std::int64_t cut, Run
         w.exited = l.exitT != kNever && l.exitT <= cut;
         if (w.exited) {
             w.exitCode = l.exitCode;
-            w.killed = l.exitCode < 0;
+            w.terminatedByProgram = l.terminatedByProgram();
+            w.killed = l.exitCode < 0 && !w.terminatedByProgram;
         }
         w.killRequested = l.killRequestT <= cut;
         if (started) w.aliveNs = unpaused(m.pauses(), l.startT, w.exited ? l.exitT : cut);
@@ -208,12 +212,18 @@ RunStats computeStats(const RunModel& m, const Trace& tr, std::optional<std::int
     s.runSpanNs = unpaused(m.pauses(), zero, runEnd);
     s.pausedNs = std::max<std::int64_t>(0, (runEnd - zero) - s.runSpanNs);
 
+    // A traced program's tasks have no nominal length: sequential is measured.
+    s.sequentialMeasured = meta.work == kTracedProgramWork;
     std::vector<WorkerStats> ws(std::max<std::size_t>(m.procs().size(), 1));
     taskStats(m, tr, cut, s, ws);
     cpuStats(m, cut, std::max(meta.totalCores, static_cast<int>(m.cores().size())), s, ws);
     workerStats(m, meta, cut, s, ws);
 
     s.workerCount = meta.workers > 0 ? meta.workers : static_cast<int>(s.workers.size());
+    if (s.sequentialMeasured)   // a traced program's helpers and task-less processes are no pool
+        s.workerCount = static_cast<int>(std::count_if(s.workers.begin(), s.workers.end(), [](const WorkerStats& w) {
+            return w.tasksDone + w.tasksFailed > 0 || w.inTaskNs > 0;
+        }));
     if (s.hasMakespan && s.makespanNs > 0) {
         s.speedup = static_cast<double>(s.sequentialNs) / static_cast<double>(s.makespanNs);
         if (s.workerCount > 0) s.efficiency = s.speedup / s.workerCount;
@@ -260,6 +270,7 @@ std::string statsToJson(const RunStats& s) {
     j["paused_s"] = sec(s.pausedNs);
     j["makespan_s"] = s.hasMakespan ? json(sec(s.makespanNs)) : json(nullptr);
     j["sequential_s"] = sec(s.sequentialNs);
+    j["sequential_measured"] = s.sequentialMeasured;
     j["speedup"] = s.hasMakespan ? json(s.speedup) : json(nullptr);
     j["efficiency"] = s.hasMakespan ? json(s.efficiency) : json(nullptr);
     j["worker_count"] = s.workerCount;
@@ -280,6 +291,7 @@ std::string statsToJson(const RunStats& s) {
             {"exit_code", w.exited && w.exitCode >= 0 ? json(w.exitCode) : json(nullptr)},
             {"signal", w.exited && w.exitCode < 0 ? json(-w.exitCode) : json(nullptr)},
             {"killed", w.killed}, {"kill_requested", w.killRequested},
+            {"terminated_by_program", w.terminatedByProgram},
             {"replaced_by", w.replacedBy.empty() ? json(nullptr) : json(w.replacedBy)},
         });
     }
@@ -304,9 +316,14 @@ std::string formatSummary(const RunStats& s) {
     std::vector<std::vector<std::string>> head;
     if (s.hasMakespan) {
         head.push_back({"makespan", secs(s.makespanNs), "first task start to last task end, pauses excluded"});
-        head.push_back({"sequential", secs(s.sequentialNs), "the completed tasks' nominal durations, one after another"});
+        head.push_back({"sequential", secs(s.sequentialNs),
+                        s.sequentialMeasured
+                            ? "the completed tasks' measured in-task times, one after another (no nominal length)"
+                            : "the completed tasks' nominal durations, one after another"});
         head.push_back({"speedup", fmt("%.2fx", s.speedup), "sequential / makespan"});
-        head.push_back({"efficiency", pct(s.efficiency), "speedup / " + std::to_string(s.workerCount) + " workers"});
+        head.push_back({"efficiency", pct(s.efficiency),
+                        "speedup / " + std::to_string(s.workerCount) +
+                            (s.sequentialMeasured ? " workers that ran tasks" : " workers")});
     } else {
         head.push_back({"makespan", "-", "no task ran"});
     }

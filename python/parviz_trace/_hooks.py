@@ -9,6 +9,7 @@ import collections
 import hashlib
 import itertools
 import os
+import signal
 import sys
 import threading
 import reprlib
@@ -161,6 +162,17 @@ def _start(self):
         r.finish(t, W.K_PROC_START, _role_of(self), self.pid or 0, name_id, src)
     except Exception:
         pass
+
+
+def _traced_kill(orig, signum):
+    """Process.terminate() / kill(): the program asks for the signal (Pool's
+    terminate, a `with Pool()` block's exit), stamped before it is sent."""
+    def ask(self):
+        pid = self.pid
+        if pid and getattr(self, "_popen", None) is not None and self._popen.returncode is None:
+            _emit(W.K_PROC_KILL, 0, pid, signum, _src(2))
+        return orig(self)
+    return ask
 
 
 def _bootstrap(self, *args, **kwargs):
@@ -495,6 +507,8 @@ def install():
     mp = multiprocessing
     mp.process.BaseProcess.start = _start
     mp.process.BaseProcess._bootstrap = _bootstrap
+    mp.process.BaseProcess.terminate = _traced_kill(mp.process.BaseProcess.terminate, signal.SIGTERM)
+    mp.process.BaseProcess.kill = _traced_kill(mp.process.BaseProcess.kill, signal.SIGKILL)
     mp.popen_fork.Popen.poll = _traced_poll(mp.popen_fork.Popen.poll)   # popen_spawn_posix inherits it
     if _popen_forkserver is not None:
         _popen_forkserver.Popen.poll = _traced_poll(_popen_forkserver.Popen.poll)

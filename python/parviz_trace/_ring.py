@@ -182,5 +182,6 @@ K_POOL_JOB = 18       # a = job, b = chunksize, obj = number of tasks
 K_TASK_START = 19     # a = job << 32 | chunk, obj = index in the chunk, b = text ref of the argument
 K_TASK_END = 20       # as TASK_START; flags = 1 when it raised
 K_STATE = 21          # obj = state (0 idle, 1 running, 2 sleeping, 3 queue wait, 4 lock wait)
+K_PROC_KILL = 22      # (the asking process) a = target pid, b = signal: Process.terminate() / kill()
 
 ROLE_MAIN, ROLE_PROCESS, ROLE_POOL_WORKER, ROLE_HELPER = 0, 1, 2, 3

@@ -7,6 +7,8 @@
 
 #include "parviz/trace_io.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -329,4 +331,53 @@ TEST_CASE("every process of a program is traced whichever start method it uses (
     std::sort(fromTrace.begin(), fromTrace.end());
     std::sort(fromProgram.begin(), fromProgram.end());
     CHECK(fromTrace == fromProgram);
+}
+
+TEST_CASE("a traced with-Pool block whose exit terminates the workers is not a failure and its sequential time is "
+          "the measured in-task time",
+          "[cli][trace][python]") {
+    TempDir dir;
+    // Pool.__exit__ calls terminate(): each worker still alive gets SIGTERM
+    // (whether a worker already left on its own sentinel is a race in
+    // CPython); the plain Process is terminated for certain.
+    const std::string script = dir.write("with_pool.py",
+        "import time\nfrom multiprocessing import Pool, Process\n"
+        "def nap(s):\n    time.sleep(s)\n    return s\n"
+        "if __name__ == '__main__':\n"
+        "    with Pool(2) as p:\n        print(p.map(nap, [0.05] * 4, chunksize=1))\n"
+        "    sleeper = Process(target=time.sleep, args=(30,))\n"
+        "    sleeper.start()\n    time.sleep(0.05)\n    sleeper.terminate()\n    sleeper.join()\n"
+        "    print('sleeper exit code', sleeper.exitcode)\n");
+    const std::string summary = dir.file("summary.json");
+    const std::string chrome = dir.file("trace.json");
+    ExeResult r = runParviz({"trace", "--summary-json", summary, "--trace", chrome, "--", "/usr/bin/python3", script});
+    INFO(describe(r));
+    REQUIRE(r.exitCode == 0);
+    CHECK(r.out.find("sleeper exit code -15") != std::string::npos);
+    const auto j = nlohmann::json::parse(parviz::test::readFile(summary));
+    INFO(j.dump(2));
+    CHECK(j["failures"].empty());
+    double inTask = 0;
+    int workers = 0;
+    bool sleeperSeen = false;
+    for (const auto& w : j["workers"]) {
+        CHECK(w["killed"] == false);   // terminate() is CPython's normal way out, not a kill
+        inTask += w["in_task_s"].get<double>();
+        if (w["signal"] == 15) CHECK(w["terminated_by_program"] == true);
+        if (w["role"] == "pool worker") ++workers;
+        if (w["name"] == "Process-3") {
+            sleeperSeen = true;
+            CHECK(w["signal"] == 15);
+            CHECK(w["terminated_by_program"] == true);
+        }
+    }
+    CHECK(workers == 2);
+    CHECK(sleeperSeen);
+    CHECK(j["worker_count"] == 2);   // the processes that ran tasks
+    CHECK(j["sequential_measured"] == true);
+    CHECK(j["sequential_s"].get<double>() >= 0.2);
+    CHECK(j["sequential_s"].get<double>() == Approx(inTask).epsilon(1e-6));
+    CHECK(r.out.find("measured in-task times") != std::string::npos);
+    CHECK(r.out.find("SIGTERM (15) by terminate()") != std::string::npos);
+    CHECK(parviz::test::readFile(chrome).find("\"failure\"") == std::string::npos);
 }

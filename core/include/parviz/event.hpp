@@ -59,7 +59,9 @@ enum class EventKind : std::uint8_t {
     RunPause,
     RunResume,
     RunEnd,
-    KillRequest,    // obj = ProcId to be killed, a = signal
+    KillRequest,    // obj = ProcId to be killed, a = signal; flags = 1: the program itself asked
+                    // (a traced Python program's Process.terminate() / kill(), e.g. Pool.terminate
+                    // at the end of a `with Pool()` block): its death by that signal is no failure
     // --- diagnostics ------------------------------------------------------------
     Lost,           // obj = ProcId whose ring overflowed, a = number of events lost; flags = 1:
                     // a = number of texts (printed lines, names, previews) lost instead

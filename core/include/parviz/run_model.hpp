@@ -129,8 +129,14 @@ struct ProcLaneIndex {
     std::uint64_t pid = 0;    // OS pid from ProcStart, 0 if unknown
     std::int64_t startT = kNever, exitT = kNever;
     std::int64_t exitCode = 0;
+    // Died by the very signal its own program asked for (Process.terminate(),
+    // Pool's terminate): CPython's normal way to end a worker, not a kill.
+    bool terminatedByProgram() const noexcept {
+        return killByProgram && exitT != kNever && exitCode < 0 && -exitCode == killSignal;
+    }
     std::int64_t killRequestT = kNever;   // first KillRequest naming it (--kill-worker, the window)
     std::int32_t killSignal = 0;          // the signal that request asked for
+    bool killByProgram = false;           // that request came from the program itself (KillRequest flags 1)
     std::uint64_t lostEvents = 0;         // events its ring lost (Lost, obj = this process)
     std::vector<std::size_t> taskIds;     // indices into RunModel::tasks(), in start order
     std::vector<std::size_t> cpuIds;      // indices into RunModel::cpu(), in start order

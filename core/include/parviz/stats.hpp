@@ -10,10 +10,13 @@
 // - makespan: first task start to the last task end (any outcome), unpaused;
 //   while a task is still running at the cursor, to the cursor;
 // - sequential: the sum of the nominal durations (TaskStart.b, run ns) of the
-//   tasks that COMPLETED by the cursor. Failed and killed tasks are counted
+//   tasks that COMPLETED by the cursor; for a traced program (meta.work
+//   "python": a Python task has no nominal length) the sum of their measured
+//   in-task times instead (sequentialMeasured). Failed and killed tasks are counted
 //   and listed apart (failedTasks) and add nothing; a running task adds
 //   nothing until it completes. No clamping anywhere;
-// - speedup = sequential / makespan; efficiency = speedup / workers;
+// - speedup = sequential / makespan; efficiency = speedup / workers (for a
+//   traced program: the workers that ran a task);
 // - a worker's in-task time: TaskStart -> TaskEnd, unpaused; its on-CPU time:
 //   the sum of its CoreIn -> CoreOut spans (measured by the OS); its idle time:
 //   alive (ProcStart -> ProcExit, unpaused) but not in a task;
@@ -45,7 +48,8 @@ struct WorkerStats {
     std::int64_t aliveNs = 0;         // ProcStart -> ProcExit (or the cursor), unpaused
     bool exited = false;
     std::int64_t exitCode = 0;        // valid when exited: >= 0 exit status, < 0 -signal
-    bool killed = false;              // exited by a signal
+    bool killed = false;              // exited by a signal its own program did not ask for
+    bool terminatedByProgram = false; // exited by the signal its program asked for (terminate())
     bool killRequested = false;       // a KillRequest (--kill-worker, window) named it
     std::string replacedBy;           // pool worker started to replace it ("" when none)
 };
@@ -79,6 +83,7 @@ struct RunStats {
     bool hasMakespan = false;         // at least one task started
     std::int64_t makespanNs = 0;      // unpaused; open tasks count up to the cursor
     std::int64_t sequentialNs = 0;    // sum of the COMPLETED tasks' nominal durations
+    bool sequentialMeasured = false;  // ... their measured in-task times (a traced program)
     double speedup = 0;               // 0 without makespan
     double efficiency = 0;            // speedup / workers
     int workerCount = 0;              // meta.workers, or the workers seen

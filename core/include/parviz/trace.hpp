@@ -112,6 +112,9 @@ enum class CoreSource : std::uint8_t { None, PerfSwitch, Sampling, Loaded };
 const char* toString(CoreSource s) noexcept;
 const char* toString(ProcRole r) noexcept;
 
+// TraceMeta::work of a traced Python program (`parviz trace`).
+inline constexpr const char* kTracedProgramWork = "python";
+
 struct ProcInfo {
     std::string name;     // "MainProcess", "Process-1", "ForkPoolWorker-2"
     ProcRole role = ProcRole::Process;
@@ -137,7 +140,8 @@ struct ObjectInfo {       // one shared object of the run: a queue, a lock, ...
 struct TraceMeta {
     std::string scenario;            // scenario name or file
     std::string title;
-    std::string work;                // "sleep", "cpu" or "mixed"
+    std::string work;                // "sleep", "cpu" or "mixed"; kTracedProgramWork for a traced
+                                     // Python program (parviz trace), whose tasks have no nominal length
     int workers = 0;                 // pool size or process count
     double timeScale = 1.0;
     int totalCores = 0;              // cpu_count()
