@@ -16,6 +16,7 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <tuple>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -38,6 +39,8 @@ constexpr std::size_t kOffWriting = 56, kOffLost = 64, kOffTextHead = 72, kOffTa
 // later one is clamped and counted by the Trace (Trace::clampedEvents).
 constexpr std::int64_t kWriteSlackNs = 20'000'000;
 constexpr unsigned kTextLenBits = 12;
+constexpr std::uint8_t kTaskRaised = 1, kTaskAdHoc = 2;   // TASK_START / TASK_END flags
+constexpr std::int64_t kOpenJobTasks = 1 << 20;           // indices reserved for a job of unknown length
 
 enum Wire : std::uint8_t {
     String = 1, ProcName, ProcStartReq, ProcExitSelf, ProcReaped, PrintLine, QueueNew, QueuePutW,
@@ -172,6 +175,8 @@ struct PythonTraceSource::Impl {
     struct Job { std::int32_t base = 0; std::uint64_t chunksize = 1; };
     std::map<std::pair<pid_t, std::uint64_t>, Job> jobs;                 // (pool owner pid, job) -> ...
     std::int32_t nextTaskBase = 0;
+    using AdHocKey = std::tuple<pid_t, std::uint64_t, std::int32_t>;   // (worker pid, a, obj) of a TASK_START
+    std::map<AdHocKey, std::int32_t> adHocTasks;                       // its index, until its TASK_END
     std::map<std::pair<ProcId, std::int32_t>, std::uint64_t> taskNames; // open task -> name id
 
     void scan();
@@ -366,17 +371,30 @@ void PythonTraceSource::Impl::interpretQueue(Record& r, RingFile& ring, ProcId p
 
 void PythonTraceSource::Impl::interpretTask(Record& r, RingFile& ring, ProcId p, std::vector<Event>& out,
                                             SourceSink& sink) {
-    if (r.kind == PoolJob) {
+    if (r.kind == PoolJob) {   // obj = its tasks; < 0: not known yet (imap over an iterator), a block is reserved
         jobs[{ring.pid, r.a}] = Job{nextTaskBase, std::max<std::uint64_t>(1, r.b)};
-        nextTaskBase += std::max(0, r.obj);
+        nextTaskBase = static_cast<std::int32_t>(
+            std::min<std::int64_t>(INT32_MAX, std::int64_t{nextTaskBase} + (r.obj < 0 ? kOpenJobTasks : r.obj)));
         return;
     }
+    // The index: from the job's announcement (input order), or, for executor
+    // work (flags 2) and a job never announced, in the order tasks start.
     const std::uint64_t job = r.a >> 32, chunk = r.a & 0xFFFFFFFFu;
-    std::int64_t index = static_cast<std::int64_t>(chunk) * 1000 + r.obj;   // job unknown: still distinct
     const auto self = procs.find(ring.pid);
     const pid_t owner = self != procs.end() && self->second.starter ? self->second.starter : ring.ppid;
-    if (auto it = jobs.find({owner, job}); it != jobs.end())
-        index = it->second.base + static_cast<std::int64_t>(chunk * it->second.chunksize) + r.obj;
+    const auto jobIt = (r.flags & kTaskAdHoc) ? jobs.end() : jobs.find({owner, job});
+    const AdHocKey key{ring.pid, r.a, r.obj};
+    std::int64_t index = 0;
+    if (jobIt != jobs.end()) {
+        index = jobIt->second.base + static_cast<std::int64_t>(chunk * jobIt->second.chunksize) + r.obj;
+    } else if (auto it = adHocTasks.find(key); r.kind == TaskEndW && it != adHocTasks.end()) {
+        index = it->second;
+        adHocTasks.erase(it);
+    } else {
+        index = nextTaskBase;
+        nextTaskBase = nextTaskBase == INT32_MAX ? INT32_MAX : nextTaskBase + 1;
+        if (r.kind == TaskStartW) adHocTasks[key] = static_cast<std::int32_t>(index);
+    }
     const auto idx = static_cast<std::int32_t>(std::clamp<std::int64_t>(index, 0, INT32_MAX));
     if (r.kind == TaskStartW) {
         const std::uint64_t name = sink.addString(r.text);
@@ -388,7 +406,7 @@ void PythonTraceSource::Impl::interpretTask(Record& r, RingFile& ring, ProcId p,
             name = it->second;
             taskNames.erase(it);
         }
-        out.push_back(Event{r.t, p, EventKind::TaskEnd, static_cast<std::uint8_t>(r.flags ? 1 : 0), idx, name, 0});
+        out.push_back(Event{r.t, p, EventKind::TaskEnd, static_cast<std::uint8_t>(r.flags & kTaskRaised), idx, name, 0});
     }
 }
 

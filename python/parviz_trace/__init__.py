@@ -17,8 +17,10 @@ What is recorded (fork, spawn and forkserver start methods):
              order in parviz (nothing extra is pickled)
   Lock       wait (only when it must wait), acquire, release, timeouts: the
              owner is the process that acquired it
-  Pool.map   the job's chunksize, each task's start and end in the worker that
-             ran it (failed when it raised)
+  Pool       every form (map, imap, imap_unordered, starmap, apply and their
+             _async forms) and ProcessPoolExecutor (submit, map): each job's
+             length and chunksize, each task's start and end in the worker
+             that ran it (failed when it raised); see _pool.py
   print      each complete line a process writes to stdout or stderr
   and the file:line of the program's code each event came from.
 
@@ -58,6 +60,18 @@ def emit(kind, obj=0, a=0, b=0, src=0, flags=0):
         r.emit(kind, obj, a, b, src, flags)
     except Exception:
         pass
+
+
+def intern(text):
+    """The interned id of a string in this process's ring; 0 (none) when the
+    ring cannot be made (never raises into the program)."""
+    try:
+        r = _ring_obj
+        if r is None:
+            r = ring()
+        return r.intern(text)
+    except Exception:
+        return 0
 
 
 def emit_text(kind, text, limit=64, obj=0, a=0, src=0, flags=0):

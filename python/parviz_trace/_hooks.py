@@ -16,6 +16,7 @@ import reprlib
 
 import multiprocessing
 import multiprocessing.pool
+from ._pool import executor_item as _executor_item
 import multiprocessing.process
 import multiprocessing.queues
 import multiprocessing.synchronize
@@ -88,7 +89,7 @@ def _src(depth=2):
                 key = (co, f.f_lineno)
                 sid = _line_ids.get(key)
                 if sid is None:
-                    sid = _line_ids[key] = _pt.ring().intern("%s:%d" % (co.co_filename, key[1]))
+                    sid = _line_ids[key] = _pt.intern("%s:%d" % (co.co_filename, key[1]))
                 return sid
             f = f.f_back
     except Exception:
@@ -112,6 +113,10 @@ _emit_text = _pt.emit_text  # (kind, text, limit, obj, a, src, flags)
 def _role_of(proc):
     name = proc.name or ""
     if "PoolWorker" in name:
+        return W.ROLE_POOL_WORKER
+    target = getattr(proc, "_target", None)    # ProcessPoolExecutor's workers run _process_worker
+    if getattr(target, "__name__", "") == "_process_worker" and \
+            getattr(target, "__module__", "") == "concurrent.futures.process":
         return W.ROLE_POOL_WORKER
     return W.ROLE_PROCESS
 
@@ -149,17 +154,21 @@ _orig_bootstrap = multiprocessing.process.BaseProcess._bootstrap
 
 
 def _start(self):
-    r = _pt.ring()
-    src = _src(2)
-    name_id = r.intern(self.name or "")
-    t = r.begin()       # start requested: now, written once the pid is known
+    try:
+        r = _pt.ring()
+        src = _src(2)
+        name_id = r.intern(self.name or "")
+        role = _role_of(self)    # now: start() deletes _target
+        t = r.begin()            # start requested: now, written once the pid is known
+    except Exception:            # no ring (its directory is gone): untraced
+        return _orig_start(self)
     try:
         _orig_start(self)
     except BaseException:
         r.finish(None, 0)
         raise
     try:
-        r.finish(t, W.K_PROC_START, _role_of(self), self.pid or 0, name_id, src)
+        r.finish(t, W.K_PROC_START, role, self.pid or 0, name_id, src)
     except Exception:
         pass
 
@@ -178,7 +187,7 @@ def _traced_kill(orig, signum):
 def _bootstrap(self, *args, **kwargs):
     # In the child: announce the name and role before the target runs.
     try:
-        _emit(W.K_PROC_NAME, _role_of(self), _pt.ring().intern(self.name or ""))
+        _emit(W.K_PROC_NAME, _role_of(self), _pt.intern(self.name or ""))
     except Exception:
         pass
     code = _orig_bootstrap(self, *args, **kwargs)
@@ -254,10 +263,9 @@ def _q_init(self, *args, **kwargs):
         self.__dict__.pop("_parviz_building", None)
     self._parviz_key = _name_key(self._rlock._semlock) or _key()
     _q_wrap_pipe(self)
-    r = _pt.ring()
     src = _src(2)
     name = "%s-%d" % (type(self).__name__, next(_queue_numbers))
-    _emit(W.K_QUEUE_NEW, 0, self._parviz_key, r.intern(name), src)
+    _emit(W.K_QUEUE_NEW, 0, self._parviz_key, _pt.intern(name), src)
 
 
 def _q_reset(self, *args, **kwargs):
@@ -300,7 +308,7 @@ def _q_put(self, obj, block=True, timeout=None):
 
 def _q_get(self, block=True, timeout=None):
     try:
-        return _orig_q_get(self, block, timeout)
+        return _executor_item(_orig_q_get(self, block, timeout))
     except _Empty:
         key = _q_key(self)
         if key:
@@ -363,8 +371,7 @@ def _lock_init(self, *args, **kwargs):
         self.__dict__.pop("_make_name", None)
     key = self._parviz_key = _name_key(self._semlock) or _key()
     _traced_lock_methods(self, key)
-    r = _pt.ring()
-    _emit(W.K_LOCK_NEW, 0, key, r.intern("Lock-%d" % next(_lock_numbers)), _src(2))
+    _emit(W.K_LOCK_NEW, 0, key, _pt.intern("Lock-%d" % next(_lock_numbers)), _src(2))
 
 
 _orig_semlock_setstate = multiprocessing.synchronize.SemLock.__setstate__
@@ -387,76 +394,6 @@ def _lock_enter(self):
 
 def _lock_exit(self, *args):
     return self.release()
-
-
-# =============================================================================
-# Pool
-# =============================================================================
-_orig_mapresult_init = multiprocessing.pool.MapResult.__init__
-_orig_worker = multiprocessing.pool.worker
-_mapstar = multiprocessing.pool.mapstar
-_starmapstar = multiprocessing.pool.starmapstar
-
-
-def _mapresult_init(self, pool, chunksize, length, *args, **kwargs):
-    _orig_mapresult_init(self, pool, chunksize, length, *args, **kwargs)
-    _emit(W.K_POOL_JOB, length, self._job, chunksize, _src(2))
-
-
-def _traced_chunk(job, chunk, star):
-    where = (job << 32) | (chunk & 0xFFFFFFFF)
-
-    def run(args):
-        fn, items = args
-        out = []
-        for k, item in enumerate(items):
-            try:
-                text = _preview(item)
-            except Exception:
-                text = "<unprintable>"
-            _emit_text(W.K_TASK_START, text, 64, k, where)
-            try:
-                out.append(fn(*item) if star else fn(item))
-            except BaseException:
-                _emit(W.K_TASK_END, k, where, 0, 0, 1)
-                raise
-            _emit(W.K_TASK_END, k, where)
-        return out
-    return run
-
-
-class _TracedInqueue:
-    """The pool worker's task queue, seen through: each map chunk it hands
-    out runs through _traced_chunk (after unpickling, in the worker)."""
-
-    def __init__(self, q):
-        self._q = q
-        for name in ("_writer", "_reader"):
-            if hasattr(q, name):
-                setattr(self, name, getattr(q, name))
-
-    def get(self):
-        task = self._q.get()
-        try:
-            job, i, func, args, kwds = task
-        except (TypeError, ValueError):
-            return task
-        if func is _mapstar or func is _starmapstar:
-            return (job, i, _traced_chunk(job, i, func is _starmapstar), args, kwds)
-        return task
-
-    def __getattr__(self, name):
-        return getattr(self._q, name)
-
-
-def _worker(inqueue, *args, **kwargs):
-    return _orig_worker(_TracedInqueue(inqueue), *args, **kwargs)
-
-
-# Pool pickles its worker function by name under spawn and forkserver: this
-# one goes as multiprocessing.pool.worker (which it replaces), so a child
-# that has no tracer unpickles CPython's own.
-_worker.__module__, _worker.__qualname__ = "multiprocessing.pool", "worker"
 
 
 # =============================================================================
@@ -520,13 +457,12 @@ def install():
     _Lock.__enter__ = _lock_enter
     _Lock.__exit__ = _lock_exit
     mp.synchronize.SemLock.__setstate__ = _semlock_setstate
-    mp.pool.MapResult.__init__ = _mapresult_init
-    mp.pool.worker = _worker
+    from . import _pool
+    _pool.install(sys.modules[__name__])
     if sys.stdout is not None:
         sys.stdout = _TracedStream(sys.stdout, 0)
     if sys.stderr is not None:
         sys.stderr = _TracedStream(sys.stderr, 1)
     announce = startup_role()
     if announce is not None:
-        r = _pt.ring()
-        r.emit(W.K_PROC_NAME, announce[0], r.intern(announce[1]))
+        _emit(W.K_PROC_NAME, announce[0], _pt.intern(announce[1]))

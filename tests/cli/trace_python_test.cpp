@@ -381,3 +381,73 @@ TEST_CASE("a traced with-Pool block whose exit terminates the workers is not a f
     CHECK(r.out.find("SIGTERM (15) by terminate()") != std::string::npos);
     CHECK(parviz::test::readFile(chrome).find("\"failure\"") == std::string::npos);
 }
+
+TEST_CASE("every Pool form and ProcessPoolExecutor run their items as traced tasks in their workers",
+          "[cli][trace][python]") {
+    const std::string method = GENERATE(as<std::string>{}, "fork", "spawn", "forkserver");
+    TempDir dir;
+    Traced t = traceScript(kTestPrograms + "pool_api.py", {method}, dir, "pool_api_" + method);
+    INFO(method + "\n" + describe(t.result));
+    REQUIRE(t.result.exitCode == 0);
+    const parviz::Trace& tr = *t.trace;
+    const parviz::TraceMeta meta = tr.meta();
+    std::map<std::string, std::int32_t> indexOf;   // task name -> index
+    std::map<std::string, std::string> ranOn;      // task name -> worker
+    std::set<std::int32_t> indices;
+    std::set<std::string> failed;
+    int starts = 0;
+    for (std::size_t i = 0; i < tr.size(); ++i) {
+        const Event& e = tr[i];
+        if (e.kind == EventKind::TaskStart) {
+            ++starts;
+            const std::string name(tr.string(e.a));
+            CHECK(indexOf.count(name) == 0);   // each item ran once
+            indexOf[name] = e.obj;
+            ranOn[name] = procName(tr, e.proc);
+            CHECK(meta.procs.at(e.proc).role == parviz::ProcRole::PoolWorker);
+            CHECK(indices.insert(e.obj).second);   // no two tasks share an index
+        }
+        if (e.kind == EventKind::TaskEnd && (e.flags & 1)) failed.insert(std::string(tr.string(e.a)));
+    }
+    std::set<std::string> names;
+    for (const auto& [n, i] : indexOf) names.insert(n);
+    const std::set<std::string> expected{"1", "2", "3", "4", "5", "(6, 1)", "(7, 1)", "(8, 1)", "10", "11", "12", "13",
+                                         "14", "15", "16", "17", "18", "(19, 1)", "20", "30", "31", "32", "33"};
+    CHECK(names == expected);
+    CHECK(starts == 23);
+    CHECK(failed == std::set<std::string>{"20"});   // apply(fail, ...) raised in the worker
+    // Announced jobs number their items in input order, chunked or not.
+    for (const auto& run : {std::vector<std::string>{"1", "2", "3"}, {"4", "5"}, {"(6, 1)", "(7, 1)"},
+                            {"10", "11", "12"}, {"13", "14", "15"}, {"16", "17"}}) {
+        for (std::size_t k = 1; k < run.size(); ++k) {
+            INFO(run[k - 1] + " then " + run[k]);
+            CHECK(indexOf[run[k]] == indexOf[run[k - 1]] + 1);
+        }
+    }
+    const std::string poolPrefix = method == "fork" ? "ForkPoolWorker-" : method == "spawn" ? "SpawnPoolWorker-"
+                                                                                            : "ForkServerPoolWorker-";
+    for (const auto& [name, worker] : ranOn) {
+        INFO(name);
+        const bool executor = name == "30" || name == "31" || name == "32" || name == "33";
+        CHECK((worker.rfind(poolPrefix, 0) == 0) == !executor);   // executor workers are its own processes
+    }
+}
+
+TEST_CASE("a tracer that cannot write its ring never breaks the program it traces", "[cli][trace][python]") {
+    // The ring directory is gone (as when parviz has ended while the program
+    // lingers): every hook must fall back to what CPython does untraced.
+    TempDir dir;
+    const std::string script = dir.write("no_ring.py",
+        "import multiprocessing as mp\n"
+        "def sq(x):\n    return x * x\n"
+        "def child(q, lock):\n    with lock:\n        q.put('from child')\n"
+        "if __name__ == '__main__':\n"
+        "    q, lock = mp.Queue(), mp.Lock()\n"
+        "    p = mp.Process(target=child, args=(q, lock))\n    p.start()\n    print(q.get())\n    p.join()\n"
+        "    with mp.Pool(2) as pool:\n        print(pool.map(sq, [1, 2, 3]))\n");
+    ExeResult r = parviz::test::runProgram({"/usr/bin/env", "PYTHONPATH=" + std::string(PARVIZ_SOURCE_DIR) + "/python",
+                                            "PARVIZ_TRACE_DIR=" + dir.file("no-such-dir"), "/usr/bin/python3", script});
+    INFO(describe(r));
+    CHECK(r.exitCode == 0);
+    CHECK(r.out == "from child\n[1, 4, 9]\n");
+}
