@@ -33,6 +33,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <spawn.h>
 #include <string>
@@ -259,12 +260,33 @@ void endGroup(Child& c, PythonTraceSource& src) {
     reapGroup(c, src);
 }
 
+// "ForkPoolWorker-1 died while running ('C', 2)": the first pool task lost
+// with its worker, or "" when none was. CPython's Pool never runs such a task
+// again nor reports it, so its map() waits forever: that is shown, not fixed.
+std::string lostPoolTask(const RunModel& model, const Trace& trace) {
+    const TraceMeta meta = trace.meta();
+    for (const TaskRecord& r : model.tasks()) {
+        if (r.outcome != TaskOutcome::WorkerDied || r.proc >= meta.procs.size() ||
+            meta.procs[r.proc].role != ProcRole::PoolWorker)
+            continue;
+        return meta.procs[r.proc].name + " died while running " + std::string(trace.string(r.name));
+    }
+    return {};
+}
+
+constexpr const char* kPoolHangs =
+    ": CPython's Pool never runs that task again nor reports it lost, so Pool.map (or the result's get()) "
+    "waits forever. That is CPython's behaviour, shown as it happens (ProcessPoolExecutor would raise "
+    "BrokenProcessPool instead).";
+
 // Waits for the root; returns the signal that interrupted parviz (0: none).
-int waitProgram(Child& c, PythonTraceSource& src, const std::string& name) {
+// tick() runs every pass (about every 5 ms) while the program runs.
+int waitProgram(Child& c, PythonTraceSource& src, const std::string& name, const std::function<void()>& tick) {
     const auto start = std::chrono::steady_clock::now();
     bool warned = false;
     while (!c.exited) {
         reapGroup(c, src);
+        tick();
         if (int sig = g_signal.load(std::memory_order_relaxed)) {
             endGroup(c, src);
             return sig;
@@ -352,7 +374,21 @@ int traceAndSummarise(const TraceArgs& ta, const std::string& path) {
     try {
         child = spawnProgram(path, ta.program, dir);
         src.setRoot(child.pid);
-        sig = waitProgram(child, src, name);
+        // Live: say at once when a pool worker died mid-task (the program
+        // then hangs in CPython, and the user should know why).
+        RunModel live;
+        bool toldHang = false;
+        auto lastLook = std::chrono::steady_clock::now();
+        sig = waitProgram(child, src, name, [&] {
+            const auto now = std::chrono::steady_clock::now();
+            if (toldHang || now - lastLook < std::chrono::milliseconds(100)) return;
+            lastLook = now;
+            live.update(rec.trace());
+            if (std::string lost = lostPoolTask(live, rec.trace()); !lost.empty()) {
+                toldHang = true;
+                std::fprintf(stderr, "parviz trace: %s%s Ctrl-C stops the program.\n", lost.c_str(), kPoolHangs);
+            }
+        });
     } catch (...) {
         sigaction(SIGINT, &oldInt, nullptr);
         sigaction(SIGTERM, &oldTerm, nullptr);
@@ -373,6 +409,7 @@ int traceAndSummarise(const TraceArgs& ta, const std::string& path) {
     RunStats stats = computeStats(model, trace);
     std::fflush(stdout);
     std::printf("\n%s", formatSummary(stats).c_str());
+    if (std::string lost = lostPoolTask(model, trace); !lost.empty()) std::printf("\n%s%s\n", lost.c_str(), kPoolHangs);
     if (src.lostEvents() > 0)
         std::printf("\nthe program's processes dropped %llu events (their rings were full)\n",
                     static_cast<unsigned long long>(src.lostEvents()));

@@ -451,3 +451,64 @@ TEST_CASE("a tracer that cannot write its ring never breaks the program it trace
     CHECK(r.exitCode == 0);
     CHECK(r.out == "from child\n[1, 4, 9]\n");
 }
+
+TEST_CASE("a pool worker killed mid-task is shown hanging Pool.map as in CPython and Ctrl-C ends everything",
+          "[cli][trace][python]") {
+    TempDir dir;
+    const std::string out = dir.file("out"), err = dir.file("err"), saved = dir.file("killed.pvz"),
+                      summary = dir.file("summary.json");
+    const std::string example = kExamples + "killed_worker.py";
+    pid_t pid = fork();
+    if (pid == 0) {
+        int o = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600), e = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        dup2(o, 1);
+        dup2(e, 2);
+        execl(PARVIZ_EXE, PARVIZ_EXE, "trace", "--save-run", saved.c_str(), "--summary-json", summary.c_str(), "--",
+              "/usr/bin/python3", example.c_str(), static_cast<char*>(nullptr));
+        _exit(127);
+    }
+    // CPython hangs here for ever: wait for parviz to say why (it says so live).
+    bool told = false;
+    for (int i = 0; i < 400 && !told; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        told = parviz::test::readFile(err).find("waits forever") != std::string::npos;
+    }
+    const std::string errText = parviz::test::readFile(err);
+    INFO(parviz::test::readFile(out) + "\n--- stderr\n" + errText);
+    REQUIRE(told);
+    CHECK(errText.find("died while running ('C', 2)") != std::string::npos);
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    int status = 0;
+    REQUIRE(waitpid(pid, &status, WNOHANG) == 0);   // still hanging, as CPython does
+    const auto t0 = std::chrono::steady_clock::now();
+    kill(pid, SIGINT);
+    waitpid(pid, &status, 0);
+    const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 130);
+    CHECK(took < 1.5);
+
+    auto tr = parviz::loadTrace(saved);
+    const parviz::TraceMeta meta = tr->meta();
+    CHECK(meta.incomplete);
+    std::map<std::string, int> done;
+    std::set<std::string> startedNames;
+    std::vector<pid_t> pids;
+    std::string killed;
+    for (std::size_t i = 0; i < tr->size(); ++i) {
+        const Event& e = (*tr)[i];
+        if (e.kind == EventKind::ProcStart) pids.push_back(static_cast<pid_t>(e.a));
+        if (e.kind == EventKind::ProcExit && static_cast<std::int64_t>(e.a) == -SIGKILL) killed = procName(*tr, e.proc);
+        if (e.kind == EventKind::TaskStart) startedNames.insert(std::string(tr->string(e.a)));
+        if (e.kind == EventKind::TaskEnd && !(e.flags & 1)) ++done[std::string(tr->string(e.a))];
+    }
+    CHECK(startedNames.size() == 4);
+    CHECK(done == std::map<std::string, int>{{"('A', 3)", 1}, {"('B', 1)", 1}, {"('D', 1)", 1}});   // never C
+    CHECK(killed.rfind("ForkPoolWorker-", 0) == 0);
+    CHECK(meta.procs.size() >= 4);   // MainProcess, two workers, the replacement
+    for (pid_t p : pids) CHECK((kill(p, 0) != 0 && errno == ESRCH));   // nothing left running
+    const auto j = nlohmann::json::parse(parviz::test::readFile(summary));
+    CHECK(j["incomplete"] == true);
+    REQUIRE(j["failures"].size() == 1);
+    CHECK(j["failures"][0].get<std::string>().find("task ('C', 2) failed: " + killed) == 0);
+}
