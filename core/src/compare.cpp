@@ -27,6 +27,7 @@ CompareRow rowOf(const CompareRun& r) {
     row.workers = r.workers;
     row.work = r.work;
     row.finished = r.finished;
+    row.originNs = r.originNs;
     row.makespanS = r.makespanS;
     row.predictedS = r.predictedS;
     row.busy = r.machine.busy;
@@ -166,7 +167,18 @@ void buildPlots(CompareView& v, int maxWorkers,
             top = std::max(top, y);
         }
         for (const SweepFit& f : s.fits)
-            if (f.work == w && f.fit.serialFraction) {
+            if (f.work == w && !f.fit.serialFraction) {
+                // Say why there is no curve rather than leave it out silently.
+                char buf[200];
+                if (f.busyLeftOut > 0)
+                    std::snprintf(buf, sizeof buf, "cpu: no Amdahl fit: the %d run%s with %s %s on a busy machine",
+                                  f.busyLeftOut, f.busyLeftOut == 1 ? "" : "s", fitRangeText(s.usableCores).c_str(),
+                                  f.busyLeftOut == 1 ? "was" : "were");
+                else
+                    std::snprintf(buf, sizeof buf, "cpu: no Amdahl fit: it needs a 1-worker run and one with %s",
+                                  fitRangeText(s.usableCores).c_str());
+                sp.notes.push_back(buf);
+            } else if (f.work == w) {
                 const double sf = *f.fit.serialFraction;
                 ss.serialFraction = es.serialFraction = sf;
                 ss.fitPoints = es.fitPoints = f.fit.points;
@@ -203,6 +215,11 @@ CompareRun compareRunOf(int id, const RunModel& model, const Trace& trace, const
     r.makespanS = static_cast<double>(st.makespanNs) / 1e9;
     r.sequentialS = static_cast<double>(st.sequentialNs) / 1e9;
     r.machine = st.machine;
+    r.originNs = trace.zero();
+    std::int64_t first = kNever;
+    for (const TaskRecord& t : model.tasks())
+        if (t.t0 != kNever) first = std::min(first, t.t0);
+    if (first != kNever) r.originNs = first;
     if (scenario && scenario->kind == ScenarioKind::Pool && !scenario->tasks.empty()) {
         r.chunksize = scenario->chunksize;
         const int cores = meta.usableCores > 0 ? meta.usableCores : 1;

@@ -155,6 +155,15 @@ TEST_CASE("busy, unknown and unfinished runs say so in their rows and stay out o
     CHECK(s.measured[0].busy == true);
 }
 
+TEST_CASE("cpu runs on a busy machine get no Amdahl curve, and a note says why", "[compare]") {
+    const std::vector<CompareRun> runs = {runOf(1, 1, WorkKind::Cpu, 4.0), runOf(2, 2, WorkKind::Cpu, 2.5, {}, true)};
+    const CompareView v = buildCompareView(runs, 2, 2);
+    const PlotSeries& s = seriesOf(v.speedup, WorkKind::Cpu);
+    CHECK(s.amdahl.empty());
+    REQUIRE(v.speedup.notes.size() == 1);
+    CHECK(v.speedup.notes[0] == "cpu: no Amdahl fit: the 1 run with 2 workers was on a busy machine");
+}
+
 TEST_CASE("compareRunOf reads a real pool run: workers, work, makespan, prediction", "[compare]") {
     Scenario sc = loadScenario("pool");
     RunOptions o;
@@ -177,4 +186,9 @@ TEST_CASE("compareRunOf reads a real pool run: workers, work, makespan, predicti
     CHECK(*r.predictedS == Approx(0.3));
     CHECK(r.makespanS >= 0.29);
     CHECK(r.makespanS < 1.0);
+    // The row starts at the first task, where the makespan starts: the last task ends makespan later.
+    std::int64_t lastEnd = 0;
+    for (const TaskRecord& t : m.tasks()) lastEnd = std::max(lastEnd, t.t1);
+    CHECK(static_cast<double>(lastEnd - r.originNs) / 1e9 == Approx(r.makespanS).margin(1e-6));
+    CHECK(r.originNs > run.trace()->zero());
 }

@@ -8,8 +8,10 @@
 // Rows: one per run, sorted by work kind (sleep, cpu, mixed) then worker
 // count, each labelled "4 workers · cpu · 1.53 s" with its predicted
 // makespan (predict.hpp) and its busy note (machine_load.hpp). The shared
-// axis runs from 0 (each run's own start) to the longest makespan or
-// prediction, so a shorter run is visibly shorter.
+// axis runs from 0 to the longest makespan or prediction, each row measured
+// from its own first task's start (where its makespan starts: pool start-up
+// is left out), so a shorter run is visibly shorter and each row's last task
+// ends at its makespan.
 //
 // Plots: the runs grouped into a SweepResult (runs of one configuration are
 // its repeats), from which deriveSweep gives speedup over the 1-worker run,
@@ -40,6 +42,8 @@ struct CompareRun {
     std::optional<WorkKind> work;           // nullopt: mixed (the scenario's own mix)
     std::optional<std::size_t> chunksize;   // as the scenario asked (nullopt: CPython's default)
     bool finished = false;                  // the run ended and its makespan is final
+    std::int64_t originNs = 0;              // absolute ns its row starts at: the first task's start
+                                            // (where the makespan starts), else the trace's zero
     double makespanS = 0;                   // real seconds (after the time scale), pauses excluded
     double sequentialS = 0;                 // the completed tasks' nominal seconds, real
     std::optional<double> predictedS;       // real seconds; nullopt without a pool scenario
@@ -57,6 +61,7 @@ struct CompareRow {
     int workers = 0;
     std::optional<WorkKind> work;
     bool finished = false;
+    std::int64_t originNs = 0;              // as CompareRun::originNs
     double makespanS = 0;
     std::optional<double> predictedS;
     std::optional<bool> busy;               // nullopt: unknown
