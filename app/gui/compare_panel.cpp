@@ -18,6 +18,25 @@ namespace parviz::gui {
 namespace {
 
 std::vector<SpanInstance> g_spans;   // scratch, reused every frame
+std::vector<SpanRecord> g_group;     // scratch: one strip's task records
+
+// One strip for a group of workers when a row has fewer pixels than workers:
+// the union of their task spans (coloured by the first worker of each
+// merged stretch), so a strip is lit exactly when one of its workers ran a
+// task. Instances stay bounded by the row's pixels, not its workers.
+void unionInto(std::vector<SpanRecord>& recs) {
+    std::sort(recs.begin(), recs.end(), [](const SpanRecord& a, const SpanRecord& b) { return a.x0 < b.x0; });
+    std::size_t out = 0;
+    for (std::size_t i = 0; i < recs.size(); ++i) {
+        if (out > 0 && recs[i].x0 <= recs[out - 1].x1 + 0.5f) {
+            recs[out - 1].x1 = std::max(recs[out - 1].x1, recs[i].x1);
+            if (recs[i].state == LaneState::TaskFailed) recs[out - 1].state = LaneState::TaskFailed;
+        } else {
+            recs[out++] = recs[i];
+        }
+    }
+    recs.resize(out);
+}
 
 RunView* findRun(const std::vector<RunView*>& runs, int number) {
     for (RunView* r : runs)
@@ -113,25 +132,48 @@ CompareRowRect drawRow(RunView& run, const CompareRow& row, const CompareState& 
         else if (isWorker(meta, lane)) ++workers;
     }
     const float room = std::max(2.0f, y1 - 2 - top);
-    // Cores: thin strips (at most a quarter of the row); workers share the rest.
+    // Cores: thin strips (at most a quarter of the row); workers share the
+    // rest, a strip of at least 2 px each, several workers to a strip when
+    // there are more workers than that (unionInto).
     const float coreH = cores ? std::min(std::max(2.0f, fs * 0.3f), room * 0.25f / static_cast<float>(cores)) : 0;
     const float workersTop = top + coreH * static_cast<float>(cores) + (cores ? 2 : 0);
-    const float workerH = workers ? std::max(1.0f, (y1 - 2 - workersTop) / static_cast<float>(workers)) : 0;
-    float cy = top, wy = workersTop;
+    const float workersRoom = std::max(2.0f, y1 - 2 - workersTop);
+    const int strips = std::max(1, std::min(workers, static_cast<int>(workersRoom / 2)));
+    const int perStrip = workers ? (workers + strips - 1) / strips : 1;
+    const float stripH = workers ? workersRoom / static_cast<float>((workers + perStrip - 1) / perStrip) : 0;
+    rec.workersPerStrip = perStrip;
+    float cy = top;
+    int worker = 0;
+    g_group.clear();
+    auto flush = [&](int stripIndex) {
+        if (perStrip > 1) unionInto(g_group);
+        const float ly0 = workersTop + stripH * static_cast<float>(stripIndex);
+        const float ly1 = std::max(ly0 + 1, ly0 + stripH - (stripH > 3 ? 1 : 0));
+        for (const SpanRecord& s : g_group) {
+            const Paint p = spanPaint(RowKind::Tasks, s, env.theme);
+            g_spans.push_back(SpanInstance{x0 + s.x0, x0 + s.x1, ly0, ly1, p.colour, p.style});
+            rec.lastTaskX = std::max(rec.lastTaskX, x0 + s.x1);
+        }
+        g_group.clear();
+    };
     for (const Lane& lane : recs.lanes) {
         const bool core = lane.kind == LaneKind::Core;
         if (!core && !isWorker(meta, lane)) continue;
-        const float ly0 = core ? cy : wy, ly1 = ly0 + (core ? coreH : workerH) - (core || workerH > 3 ? 1 : 0);
         for (const RowRecords& rr : lane.rows) {
             if (rr.kind != (core ? RowKind::CoreProcs : RowKind::Tasks)) continue;
-            for (const SpanRecord& s : rr.spans) {
-                const Paint p = spanPaint(rr.kind, s, env.theme);
-                g_spans.push_back(SpanInstance{x0 + s.x0, x0 + s.x1, ly0, std::max(ly1, ly0 + 1), p.colour, p.style});
-                if (!core) rec.lastTaskX = std::max(rec.lastTaskX, x0 + s.x1);
+            if (core) {
+                for (const SpanRecord& s : rr.spans) {
+                    const Paint p = spanPaint(rr.kind, s, env.theme);
+                    g_spans.push_back(SpanInstance{x0 + s.x0, x0 + s.x1, cy, cy + std::max(1.0f, coreH - 1), p.colour, p.style});
+                }
+            } else {
+                g_group.insert(g_group.end(), rr.spans.begin(), rr.spans.end());
             }
         }
-        (core ? cy : wy) += core ? coreH : workerH;
+        if (core) cy += coreH;
+        else if (++worker % perStrip == 0) flush(worker / perStrip - 1);
     }
+    if (!g_group.empty()) flush(worker / perStrip);
     const ImU32 muted = textMuted(env.theme);
     if (row.finished) rec.makespanX = x0 + timeToPx(vp, row.originNs + static_cast<std::int64_t>(row.makespanS * 1e9));
     if (row.predictedS) {

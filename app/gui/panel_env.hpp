@@ -47,6 +47,7 @@ struct CompareRowRect {
     float lastTaskX = -1;        // right edge of the rightmost task span drawn (-1: none)
     float makespanX = -1, predictedX = -1;
     bool busy = false;
+    int workersPerStrip = 1;     // > 1: more workers than pixels, a strip shows a group's union
 };
 
 // Where the panels drew this frame; cleared at the start of every frame.

@@ -155,9 +155,10 @@ void drawPlotsPanel(const CompareView& model, const Rect& r, const PanelEnv& env
     if (beginPanel("Plots", r, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse)) {
         const ImVec2 o = ImGui::GetCursorScreenPos();
         const float w = ImGui::GetContentRegionAvail().x;
-        const float fs = ImGui::GetFontSize();
         std::vector<std::string> notes = model.speedup.notes;
-        const float notesH = static_cast<float>(notes.size()) * (fs + 4) + 4;
+        float notesH = 4;   // wrapped notes: each as tall as its lines
+        for (const std::string& n : notes)
+            notesH += ImGui::CalcTextSize(n.c_str(), nullptr, false, w).y + ImGui::GetStyle().ItemSpacing.y;
         const float h = std::max(40.0f, (r.y + r.h - o.y - notesH - 6) / 2);
         drawPlot(model.speedup, o.x, o.y, w, h, env);
         drawPlot(model.efficiency, o.x, o.y + h, w, h, env);

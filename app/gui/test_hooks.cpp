@@ -161,7 +161,8 @@ bool TestHooks::writeLayoutJson(GuiApp& app, const std::string& path) {
                            {"last_task_x", c.lastTaskX},
                            {"makespan_x", c.makespanX},
                            {"predicted_x", c.predictedX},
-                           {"busy", c.busy}});
+                           {"busy", c.busy},
+                           {"workers_per_strip", c.workersPerStrip}});
     j["compare"] = {{"on", app.compareOn()}, {"rows", compare}};
     {
         const CompareView& m = app.compare().model;
