@@ -171,4 +171,16 @@ const char* sweepUsage() noexcept {
            "exit status: 0 success, 1 a run failed, 2 bad usage or a bad scenario file\n";
 }
 
+std::vector<int> parseWorkersList(const std::string& value) {
+    SweepPlan p;
+    setWorkers(p, value);
+    return p.workers;
+}
+
+std::vector<WorkKind> parseWorksList(const std::string& value) {
+    SweepPlan p;
+    setWorks(p, value);
+    return p.works;
+}
+
 } // namespace parviz::cli

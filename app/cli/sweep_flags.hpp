@@ -24,6 +24,11 @@ struct SweepArgs {
 // duplicate; workers 1..1024, work sleep|cpu, chunksize auto|1..1000000.
 SweepArgs parseSweepArgs(const std::vector<std::string>& args);
 
+// The --workers and --work lists alone (parviz gui --compare uses them too);
+// throw UsageError as parseSweepArgs does.
+std::vector<int> parseWorkersList(const std::string& value);
+std::vector<WorkKind> parseWorksList(const std::string& value);
+
 // `parviz sweep --help`.
 const char* sweepUsage() noexcept;
 

@@ -6,6 +6,8 @@
 #include "gui/window.hpp"
 #include "parviz/file_io.hpp"
 #include "parviz/listing.hpp"
+#include "parviz/predict.hpp"
+#include "parviz/sweep.hpp"
 #include "parviz/trace_io.hpp"
 
 #include <GLFW/glfw3.h>
@@ -14,6 +16,8 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <functional>
+#include <utility>
 
 namespace parviz::gui {
 
@@ -44,6 +48,7 @@ GuiApp::GuiApp(Window& window, GuiOptions opts, std::shared_ptr<Trace> preloaded
         setMessage("replaying " + m_opts.openRun + replayNote(current().meta()));
     } else {
         selectScenario(m_opts.scenario);
+        if (m_opts.compare) startSweep(m_opts.compareWorkers, m_opts.compareWorks);
     }
 }
 
@@ -141,7 +146,10 @@ void GuiApp::togglePause() {
     }
 }
 
-void GuiApp::stopRun() { current().stop(); }
+void GuiApp::stopRun() {
+    if (sweeping()) stopSweep();
+    else current().stop();
+}
 
 bool GuiApp::killWorker(const std::string& name) {
     const bool ok = current().killWorker(name);
@@ -178,6 +186,148 @@ bool GuiApp::openRun(const std::string& path) {
 
 void GuiApp::showTrace(std::shared_ptr<Trace> trace, std::string source) {
     addRun(RunView::fromTrace(++m_viewCounter, std::move(trace), source.empty() ? std::string("(no file)") : std::move(source)));
+    // Opened while comparing: a row of the comparison.
+    if (m_compare.on) m_runs.back()->setPinned(true);
+}
+
+// ---------------------------------------------------------------------------
+// Compare and sweeps
+// ---------------------------------------------------------------------------
+void GuiApp::setCompare(bool on) {
+    m_compare.on = on;
+    if (on) m_compare.key.clear();   // rebuilt this frame
+}
+
+std::vector<RunView*> GuiApp::pinnedRuns() {
+    std::vector<RunView*> out;
+    for (auto& r : m_runs)
+        if (r->pinned() && r->trace()) out.push_back(r.get());
+    return out;
+}
+
+void GuiApp::startSweep(const std::vector<int>& workers, const std::vector<WorkKind>& works) {
+    if (m_scenario.kind != ScenarioKind::Pool) {
+        setMessage("Sweep compares pool sizes: choose a pool scenario (pool, pool-cpu, pool-sizes, pool-uneven)", true);
+        return;
+    }
+    m_sweepQueue.clear();
+    for (WorkKind w : works)
+        for (int n : workers) m_sweepQueue.emplace_back(n, w);
+    m_sweepTotal = static_cast<int>(m_sweepQueue.size());
+    // The rows of this sweep alone: earlier pins step aside.
+    for (auto& r : m_runs) r->setPinned(false);
+    m_compare.fitted = false;
+    m_compare.cursor.reset();
+    setCompare(true);
+}
+
+void GuiApp::stopSweep() {
+    m_sweepQueue.clear();
+    m_sweepTotal = 0;
+    for (auto& r : m_runs)
+        if (r->live()) r->stop();
+    setMessage("sweep stopped");
+}
+
+// One run at a time: the next configuration starts when no run is live, so
+// each has the machine to itself (as parviz sweep does).
+void GuiApp::driveSweep() {
+    if (m_sweepTotal == 0 || anyLive()) return;
+    if (m_sweepQueue.empty()) {
+        setMessage("sweep done: " + std::to_string(m_sweepTotal) + " runs");
+        m_sweepTotal = 0;
+        return;
+    }
+    const auto [workers, work] = m_sweepQueue.front();
+    m_sweepQueue.erase(m_sweepQueue.begin());
+    RunOptions o = m_opts.run;
+    o.workers = workers;
+    o.work = work;
+    o.kills.clear();
+    try {
+        addRun(RunView::startLive(m_viewCounter + 1, m_scenario, o));
+        ++m_viewCounter;
+        ++m_runCounter;
+        m_runs.back()->setPinned(true);
+        const int done = m_sweepTotal - static_cast<int>(m_sweepQueue.size());
+        setMessage("sweep: run " + std::to_string(done) + " of " + std::to_string(m_sweepTotal) + " (" +
+                   std::to_string(workers) + " workers, " + toString(work) + ")");
+    } catch (const std::exception& e) {
+        m_sweepQueue.clear();
+        m_sweepTotal = 0;
+        setMessage(std::string("sweep: cannot start the run: ") + e.what(), true);
+    }
+}
+
+// The Compare model is a function of the pinned runs: rebuilt when one of
+// them changed (computeStats per run is O(its records)), at most four times
+// a second while one is live.
+void GuiApp::rebuildCompare() {
+    std::string key;
+    bool live = false;
+    const std::vector<RunView*> runs = pinnedRuns();
+    for (RunView* r : runs) {
+        key += std::to_string(r->number()) + ':' + std::to_string(r->trace()->size()) + ':' +
+               std::to_string(static_cast<int>(r->status())) + ' ';
+        live = live || r->live();
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (key == m_compare.key || (live && now - m_compareBuiltAt < std::chrono::milliseconds(250))) return;
+    m_compare.key = key;
+    m_compareBuiltAt = now;
+    std::vector<CompareRun> cr;
+    const Scenario* predictFrom = nullptr;
+    int usable = 1, total = 1;
+    double scale = 1;
+    for (RunView* r : runs) {
+        const Scenario* sc = r->haveScenario() ? &r->scenario() : nullptr;
+        cr.push_back(compareRunOf(r->number(), r->model(), *r->trace(), sc));
+        if (sc && !predictFrom) {
+            predictFrom = sc;
+            scale = r->meta().timeScale;
+        }
+        usable = std::max(usable, r->meta().usableCores);
+        total = std::max(total, r->meta().totalCores);
+    }
+    std::function<std::optional<double>(int, std::optional<WorkKind>)> predict;
+    if (predictFrom && predictFrom->kind == ScenarioKind::Pool && !predictFrom->tasks.empty())
+        predict = [sc = *predictFrom, usable, scale](int n, std::optional<WorkKind> w) -> std::optional<double> {
+            return predictPoolMakespan(sc, n, w, usable).makespanSeconds * scale;
+        };
+    m_compare.model = buildCompareView(cr, usable, total, predict);
+}
+
+void GuiApp::exportCompareCsv() {
+    const std::string path = "parviz-compare.csv";
+    try {
+        writeFileAtomic(path, sweepToCsv(m_compare.model.sweep));
+        setMessage("wrote " + path + " (" + std::to_string(m_compare.model.sweep.rows.size()) + " configurations)");
+    } catch (const std::exception& e) {
+        setMessage(e.what(), true);
+    }
+}
+
+std::string GuiApp::takePendingPng() { return std::exchange(m_pendingPng, std::string()); }
+
+void GuiApp::pngWritten(const std::string& path, const std::string& error) {
+    if (error.empty()) setMessage("wrote " + path);
+    else setMessage("cannot write " + path + ": " + error, true);
+}
+
+void GuiApp::layoutCompare(float top, float bodyH, const PanelEnv& e) {
+    rebuildCompare();
+    const ImVec2 ds = ImGui::GetIO().DisplaySize;
+    const float plotsW = std::round(std::max(320.0f, ds.x * 0.34f));
+    const CompareAction act =
+        drawComparePanel(pinnedRuns(), m_compare, sweeping(), Rect{0, top, ds.x - plotsW, bodyH}, e);
+    drawPlotsPanel(m_compare.model, Rect{ds.x - plotsW, top, plotsW, bodyH}, e);
+    switch (act) {
+    case CompareAction::Sweep: startSweep({1, 2, 4, 8}, {WorkKind::Sleep, WorkKind::Cpu}); break;
+    case CompareAction::StopSweep: stopSweep(); break;
+    case CompareAction::ExportPng: m_pendingPng = "parviz-compare.png"; break;
+    case CompareAction::ExportCsv: exportCompareCsv(); break;
+    case CompareAction::None: break;
+    }
 }
 
 namespace {
@@ -254,6 +404,7 @@ void GuiApp::handleKeys() {
     RunView& run = current();
     if (pressed(GLFW_KEY_SPACE)) togglePause();
     if (pressed(GLFW_KEY_R) && !run.fromFile()) startRun();
+    if (pressed(GLFW_KEY_C)) setCompare(!m_compare.on);
     if (pressed(GLFW_KEY_F)) {
         TimelineView& v = run.timeline();
         v.follow = !v.follow;
@@ -286,7 +437,7 @@ void GuiApp::recordSessionRun(RunView& run) {
     r.makespanS = static_cast<double>(st.makespanNs) / 1e9;
     r.speedup = st.speedup;
     r.efficiency = st.efficiency;
-    m_session.push_back(std::move(r));
+    m_session.rows.push_back(std::move(r));
 }
 
 void GuiApp::frame() {
@@ -299,6 +450,7 @@ void GuiApp::frame() {
         r->update();
         if (!r->live() && !r->fromFile()) recordSessionRun(*r);
     }
+    driveSweep();
     handleKeys();
     m_hooks->beforeDraw(*this);
     // Type (and with it every size in the layout) follows the window's size.
@@ -323,6 +475,21 @@ void GuiApp::layoutAndDraw() {
     RunView& run = current();
     const std::int64_t cursor = run.cursor();
     const PanelEnv e = env();
+    // The Session table's Compare checkboxes reflect the runs as they are now.
+    for (SessionRun& sr : m_session.rows) {
+        auto it = std::find_if(m_runs.begin(), m_runs.end(), [&](const auto& v) { return v->number() == sr.number; });
+        sr.open = it != m_runs.end();
+        sr.pinned = sr.open && (*it)->pinned();
+    }
+    for (int number : m_session.pinToggles)
+        for (auto& v : m_runs)
+            if (v->number() == number) v->setPinned(!v->pinned());
+    m_session.pinToggles.clear();
+    if (m_compare.on) {
+        layoutCompare(controlsH, ds.y - controlsH, e);
+        drawTaskEditor(*this);
+        return;
+    }
     const float bodyH = ds.y - controlsH;
     // Queue and lock panels share a column; a scenario without a queue (or
     // lock) leaves that panel just its one-line note and gives the room to the other.

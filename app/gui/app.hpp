@@ -73,7 +73,20 @@ public:
     const Scenario& scenario() const noexcept { return m_scenario; }
     Scenario& editableScenario() noexcept { return m_scenario; }
     RunOptions& runOptions() noexcept { return m_opts.run; }
-    const std::vector<SessionRun>& sessionRuns() const noexcept { return m_session; }
+    const std::vector<SessionRun>& sessionRuns() const noexcept { return m_session.rows; }
+    // ---- the Compare view ------------------------------------------------------------
+    bool compareOn() const noexcept { return m_compare.on; }
+    void setCompare(bool on);
+    const CompareState& compare() const noexcept { return m_compare; }
+    // Runs every (workers, work) of the current scenario one after another,
+    // each pinned to the Compare view as it starts; the toolbar's time scale.
+    void startSweep(const std::vector<int>& workers, const std::vector<WorkKind>& works);
+    void stopSweep();
+    bool sweeping() const noexcept { return m_sweepTotal > 0; }
+    // A PNG of the window the app wants written after this frame ("": none);
+    // gui_main writes it and reports back with pngWritten.
+    std::string takePendingPng();
+    void pngWritten(const std::string& path, const std::string& error);
     int runsStarted() const noexcept { return m_runCounter; }
     const std::vector<std::string>& scenarioNames() const noexcept { return m_scenarioNames; }
     DrawnLayout& drawn() noexcept { return m_drawn; }
@@ -103,6 +116,11 @@ private:
     void addRun(std::unique_ptr<RunView> run);
     void recordSessionRun(RunView& run);
     void layoutAndDraw();
+    void layoutCompare(float top, float bodyH, const PanelEnv& e);
+    void driveSweep();
+    void rebuildCompare();
+    void exportCompareCsv();
+    std::vector<RunView*> pinnedRuns();
 
     Window& m_window;
     GuiOptions m_opts;
@@ -115,7 +133,12 @@ private:
     std::vector<std::unique_ptr<RunView>> m_runs;
     std::vector<bool> m_recorded;                // m_runs[i] is in the session table
     int m_current = -1;
-    std::vector<SessionRun> m_session;
+    SessionTable m_session;
+    CompareState m_compare;
+    std::vector<std::pair<int, WorkKind>> m_sweepQueue;   // configurations still to run, in order
+    int m_sweepTotal = 0;                                 // > 0 while a sweep goes on
+    std::chrono::steady_clock::time_point m_compareBuiltAt{};
+    std::string m_pendingPng;
     int m_runCounter = 0;                        // live runs started
     int m_viewCounter = 0;                       // runs shown (started or opened): their numbers
     MessageLine m_message;

@@ -11,7 +11,7 @@ int g_lastFirstMarked = -2;   // scroll only when the marked line changes, so th
 }
 
 void drawCodePanel(const RunView& run, std::int64_t cursor, const std::vector<Scenario::CodeLine>& listing,
-                   const Rect& r, const PanelEnv& env) {
+                   const Rect& r, [[maybe_unused]] const PanelEnv& env) {
     if (beginPanel("Code", r)) {
         const std::vector<Scenario::CodeLine>& code = listing;
         const Trace* trace = run.trace();

@@ -162,6 +162,12 @@ void classroomToggles(GuiApp& app) {
     flow(checkboxW("Presentation"));
     if (ImGui::Checkbox("Presentation", &large)) w.setTypeSize(large ? TypeSize::Large : TypeSize::Normal);
     ui::probeItem("Presentation");
+    bool compare = app.compareOn();
+    flow(checkboxW("Compare"));
+    if (ImGui::Checkbox("Compare", &compare)) app.setCompare(compare);
+    ui::probeItem("Compare");
+    ui::tooltipBelow("Key C. The pinned runs on one time axis, with speedup and efficiency plots; Sweep runs 1, 2, 4 "
+                     "and 8 workers.");
 }
 
 void runOptions(GuiApp& app) {

@@ -45,6 +45,11 @@ int runWindow(const GuiOptions& opts, std::shared_ptr<Trace> preloaded) {
         }
         app.frame();
         window.render();
+        if (const std::string png = app.takePendingPng(); !png.empty()) {
+            std::string err;
+            window.writePng(png, err);
+            app.pngWritten(png, err);
+        }
         if (!opts.testDump.empty()) {
             const std::string tmp = opts.testDump + ".tmp";
             if (app.testHooks().writeLayoutJson(app, tmp)) std::rename(tmp.c_str(), opts.testDump.c_str());

@@ -1,7 +1,9 @@
 #include "gui/options.hpp"
 
 #include "cli/run_flags.hpp"
+#include "cli/sweep_flags.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 
 namespace parviz::gui {
@@ -48,7 +50,27 @@ GuiOptions parseGuiOptions(const std::vector<std::string>& rawArgs) {
     }
     GuiOptions o;
     bool haveScenario = false;
+    // --compare NAME|FILE: --workers and --work are lists (as parviz sweep's).
+    const bool compare = std::find(args.begin(), args.end(), "--compare") != args.end();
     for (std::size_t i = 0; i < args.size(); ++i) {
+        if (compare && (args[i] == "--workers" || args[i] == "--work")) {
+            const std::string flag = args[i];
+            const std::string& v = value(args, i, flag);
+            try {
+                if (flag == "--workers") o.compareWorkers = cli::parseWorkersList(v);
+                else o.compareWorks = cli::parseWorksList(v);
+            } catch (const UsageError& e) {
+                throw UsageError(std::string("parviz gui: ") + e.what());
+            }
+            continue;
+        }
+        if (args[i] == "--compare") {
+            const std::string& v = value(args, i, "--compare");
+            if (haveScenario) throw UsageError("parviz gui: more than one scenario given ('" + o.scenario + "' and '" + v + "')");
+            o.scenario = v;
+            o.compare = haveScenario = true;
+            continue;
+        }
         // parseRunFlag leaves i on the first argument it did not consume.
         if (std::size_t j = i; cli::parseRunFlag(args, j, o.run)) {
             i = j - 1;
@@ -101,6 +123,7 @@ GuiOptions parseGuiOptions(const std::vector<std::string>& rawArgs) {
         throw UsageError("parviz gui: --test-pause-at needs --screenshot FILE.png");
     if (!o.layoutJson.empty() && o.screenshot.empty())
         throw UsageError("parviz gui: --layout-json needs --screenshot FILE.png");
+    if (o.compare && !o.openRun.empty()) throw UsageError("parviz gui: --compare and --open cannot be used together");
     return o;
 }
 
@@ -108,6 +131,7 @@ const char* guiHelp() noexcept {
     return "usage: parviz gui [NAME|FILE] [run flags] [--size WxH] [--screenshot FILE.png]\n"
            "                  [--screenshot-at SECONDS] [--layout-json FILE] [--open RUNFILE]\n"
            "                  [--presentation] [--theme dark|light] [--bench-frames N]\n"
+           "       parviz gui --compare NAME|FILE [--workers 1,2,4,8] [--work sleep,cpu] [flags]\n"
            "\n"
            "Opens the window on a scenario (default: pool).\n"
            "  --size WxH             window size in pixels (default 1280x720)\n"
@@ -116,6 +140,10 @@ const char* guiHelp() noexcept {
            "  --layout-json FILE     with --screenshot: also write what the window showed (docs/layout-json.md)\n"
            "  --open RUNFILE         replay a saved run; no process is started\n"
            "  --presentation         large type and a layout for a projector (type follows the window size)\n"
+           "  --compare NAME|FILE    run a pool scenario with every --workers and --work listed (default\n"
+           "                         1,2,4,8 and sleep,cpu), one after another, and show the Compare view:\n"
+           "                         the runs on one time axis, speedup and efficiency plots; with\n"
+           "                         --screenshot, captured when the last run has ended\n"
            "  --theme dark|light     colour theme (default dark)\n"
            "  --bench-frames N       draw N frames of a synthetic 1 000 000-span trace, print frame times\n"
            "\n"

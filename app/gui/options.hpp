@@ -21,6 +21,11 @@ struct GuiOptions {
     std::string openRun;                    // --open: replay a saved run, start no process
     std::string layoutJson;                 // write the lane rectangles (for tests) with the screenshot
     bool presentation = false;
+    // --compare: sweep the scenario over these worker counts and work kinds
+    // at start and show the Compare view (--workers and --work take lists).
+    bool compare = false;
+    std::vector<int> compareWorkers = {1, 2, 4, 8};
+    std::vector<WorkKind> compareWorks = {WorkKind::Sleep, WorkKind::Cpu};
     Theme theme = Theme::Dark;
     int benchFrames = 0;                    // > 0: frame benchmark instead of the window's normal life
     // Hidden test hooks (not in --help): press Pause S seconds (wall clock) after

@@ -5,9 +5,11 @@
 // cursor, a rectangle and this.
 #include "gui/options.hpp"
 #include "gui/span_renderer.hpp"
+#include "parviz/compare.hpp"
 #include "parviz/views.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,14 +38,28 @@ struct LaneRect {
     bool visible = false;     // entirely inside the timeline's visible lane area
 };
 
+// One Compare row as drawn (--layout-json): its rectangle, and the x where
+// its last task span ended as drawn and where its makespan and prediction fall.
+struct CompareRowRect {
+    int run = 0;                 // the run's number
+    std::string label;
+    float x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+    float lastTaskX = -1;        // right edge of the rightmost task span drawn (-1: none)
+    float makespanX = -1, predictedX = -1;
+    bool busy = false;
+    int workersPerStrip = 1;     // > 1: more workers than pixels, a strip shows a group's union
+};
+
 // Where the panels drew this frame; cleared at the start of every frame.
 struct DrawnLayout {
     std::vector<RowRect> rows;
     std::vector<LaneRect> lanes;
+    std::vector<CompareRowRect> compare;
     Rect queue;
     void clear() {
         rows.clear();
         lanes.clear();
+        compare.clear();
         queue = Rect{};
     }
 };
@@ -66,11 +82,34 @@ private:
 // A finished (or stopped) run of this session, for the comparison table.
 struct SessionRun {
     int number = 0;
+    bool open = true;             // still in the session's runs (not closed): it can be pinned
+    bool pinned = false;          // shown in the Compare view
     std::string scenario, work, status;
     int workers = 0;
     double makespanS = 0, speedup = 0, efficiency = 0;
     bool hasMakespan = false;
 };
+
+// The Session table and what its user asked of it this frame.
+struct SessionTable {
+    std::vector<SessionRun> rows;
+    std::vector<int> pinToggles;  // run numbers whose Compare checkbox was clicked
+};
+
+// The Compare view's own view state: one time axis shared by every row (ns
+// from each row's origin, CompareRow::originNs), its cursor, and the model
+// built from the pinned runs.
+struct CompareState {
+    bool on = false;
+    std::int64_t begin = 0, end = 1'000'000'000;   // the shared axis, ns from each row's origin
+    bool fitted = false;                            // end follows the longest row until the user zooms
+    std::optional<std::int64_t> cursor;             // ns from each row's origin; nullopt: none
+    CompareView model;
+    std::string key;                                // what model was built from
+};
+
+// What the Compare panel's buttons asked for (the app acts on it).
+enum class CompareAction { None, Sweep, StopSweep, ExportPng, ExportCsv };
 
 struct PanelEnv {
     Theme theme;

@@ -22,17 +22,25 @@ void drawTimelinePanel(RunView& run, std::int64_t cursor, const Rect& r, const P
 void drawQueuePanel(const RunView& run, std::int64_t cursor, const Rect& r, const PanelEnv& env);   // queue_panel.cpp
 void drawLockPanel(const RunView& run, std::int64_t cursor, const Rect& r, const PanelEnv& env);    // lock_panel.cpp
 void drawOutputPanel(const RunView& run, std::int64_t cursor, const Rect& r, const PanelEnv& env);  // output_panel.cpp
-// code_panel.cpp: listing is the run's generated listing (GuiApp::listing).
+// code_panel.cpp: listing is the run's generated listing (GuiApp::listing);
+// its colours are the workers' own (env is for panels' uniformity).
 void drawCodePanel(const RunView& run, std::int64_t cursor, const std::vector<Scenario::CodeLine>& listing,
                    const Rect& r, const PanelEnv& env);
 // stats_panel.cpp: the run's stats at its cursor; session: this session's
 // ended runs (the comparison table); withOutput: Output is a tab of it
 // (presentation layout).
-void drawStatsPanel(RunView& run, const std::vector<SessionRun>& session, const Rect& r, bool withOutput,
-                    const PanelEnv& env);
+void drawStatsPanel(RunView& run, SessionTable& session, const Rect& r, bool withOutput, const PanelEnv& env);
 // output_panel.cpp: the panel's content.
 void drawOutputLines(const RunView& run, std::int64_t cursor, const PanelEnv& env);
 void drawTaskEditor(GuiApp& app);                      // task_editor.cpp (a popup window)
+// compare_panel.cpp: the pinned runs stacked on one time axis (rows are
+// st.model's, each drawn from the RunView of its number in runs); zoom, pan
+// and cursor act on st, shared by every row. sweeping: a sweep is going on
+// (its button says Stop). Returns what the header's buttons asked for.
+CompareAction drawComparePanel(const std::vector<RunView*>& runs, CompareState& st, bool sweeping, const Rect& r,
+                               const PanelEnv& env);
+// plots_panel.cpp: speedup and efficiency against workers, and the notes.
+void drawPlotsPanel(const CompareView& model, const Rect& r, const PanelEnv& env);
 
 // Shared by panels: a fixed, undecorated-but-titled window at r.
 bool beginPanel(const char* title, const Rect& r, int extraFlags = 0);

@@ -90,6 +90,9 @@ public:
     void stop();                                  // kill every worker; status Stopped
     bool killWorker(const std::string& name);     // SIGKILL; false if no such live worker
     Run* run() noexcept { return m_run.get(); }   // nullptr once ended or for a loaded run
+    // Pinned runs are the Compare view's rows.
+    bool pinned() const noexcept { return m_pinned; }
+    void setPinned(bool p) noexcept { m_pinned = p; }
     // When the live run was started (steady clock); the epoch for a loaded run.
     std::chrono::steady_clock::time_point startedAt() const noexcept { return m_startedAt; }
 
@@ -100,6 +103,7 @@ private:
     std::string m_source;
     Scenario m_scenario;
     bool m_haveScenario = true;
+    bool m_pinned = false;
     std::unique_ptr<Run> m_run;
     std::chrono::steady_clock::time_point m_startedAt{};
     RunStatus m_endStatus = RunStatus::NotStarted;   // status once m_run is released

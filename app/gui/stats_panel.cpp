@@ -123,13 +123,15 @@ void failures(const PanelEnv& env, const RunStats& s) {
     for (const std::string& f : s.failures) ui::textColored(warningColour(env.theme), "%s", f.c_str());
 }
 
-void showSession(const std::vector<SessionRun>& runs) {
+void showSession(SessionTable& table) {
+    const std::vector<SessionRun>& runs = table.rows;
     if (runs.empty()) {
         ui::textDisabled("Finished runs of this session appear here: try 1, 2 and 4 workers.");
         return;
     }
-    if (!ImGui::BeginTable("session", 6, ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_RowBg)) return;
-    for (const char* h : {"#", "scenario", "workers", "work", "makespan", "speedup"}) ImGui::TableSetupColumn(h);
+    if (!ImGui::BeginTable("session", 7, ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_RowBg)) return;
+    for (const char* h : {"#", "scenario", "workers", "work", "makespan", "speedup", "compare"})
+        ImGui::TableSetupColumn(h);
     ImGui::TableHeadersRow();
     for (const SessionRun& r : runs) {
         ImGui::TableNextRow();
@@ -147,14 +149,23 @@ void showSession(const std::vector<SessionRun>& runs) {
         ImGui::TableNextColumn();
         if (r.hasMakespan) ui::text("%.2fx", r.speedup);
         else ui::textDisabled("-");
+        ImGui::TableNextColumn();
+        // Pinned runs are the Compare view's rows (C shows it).
+        if (r.open) {
+            bool pinned = r.pinned;
+            const std::string id = "##pin" + std::to_string(r.number);
+            if (ImGui::Checkbox(id.c_str(), &pinned)) table.pinToggles.push_back(r.number);
+            ui::tooltipBelow("Pin this run to the Compare view (key C).");
+        } else {
+            ui::textDisabled("closed");
+        }
     }
     ImGui::EndTable();
 }
 
 } // namespace
 
-void drawStatsPanel(RunView& run, const std::vector<SessionRun>& session, const Rect& r, bool withOutput,
-                    const PanelEnv& env) {
+void drawStatsPanel(RunView& run, SessionTable& session, const Rect& r, bool withOutput, const PanelEnv& env) {
     if (beginPanel("Stats", r)) {
         if (!run.trace()) {
             ui::textDisabled("No run yet.");

@@ -76,6 +76,9 @@ void TestHooks::afterDraw(GuiApp& app) {
             }
             ready = true;
         }
+    } else if (app.compareOn()) {
+        // --compare: once the sweep has run every configuration.
+        ready = !app.sweeping() && !app.anyLive() && !app.compare().key.empty();
     } else {
         // The whole run is in view by then: a followed run fits itself when
         // it ends (RunView::update), which is what a person sees too.
@@ -148,6 +151,28 @@ bool TestHooks::writeLayoutJson(GuiApp& app, const std::string& path) {
                                   {"follow", r.timeline().follow}}}});
     }
     j["runs"] = runs;
+    // The Compare view: each row's rectangle and, from the draw-time spans,
+    // where its last task ended; where its makespan and prediction fall.
+    json compare = json::array();
+    for (const CompareRowRect& c : drawn.compare)
+        compare.push_back({{"run", c.run},
+                           {"label", c.label},
+                           {"rect", {c.x0, c.y0, c.x1 - c.x0, c.y1 - c.y0}},
+                           {"last_task_x", c.lastTaskX},
+                           {"makespan_x", c.makespanX},
+                           {"predicted_x", c.predictedX},
+                           {"busy", c.busy},
+                           {"workers_per_strip", c.workersPerStrip}});
+    j["compare"] = {{"on", app.compareOn()}, {"rows", compare}};
+    {
+        const CompareView& m = app.compare().model;
+        json points = json::array();
+        for (const PlotSeries& s : m.speedup.series)
+            for (const PlotPoint& p : s.measured)
+                points.push_back({{"work", s.work ? toString(*s.work) : "mixed"}, {"workers", p.x}, {"speedup", p.y}});
+        j["compare"]["speedup"] = points;
+        j["compare"]["notes"] = m.speedup.notes;
+    }
     j["current_run"] = run.number();
     // The numbers the Stats panel shows, so a test can compare a reopened run with the original.
     const RunStats& st = run.statsAtCursor();

@@ -74,4 +74,8 @@ double amdahlSpeedup(double s, double n) noexcept {
     return d > 0 ? 1 / d : 0;
 }
 
+std::string fitRangeText(int usableCores) {
+    return usableCores <= 2 ? std::string("2 workers") : "2 to " + std::to_string(usableCores) + " workers";
+}
+
 } // namespace parviz

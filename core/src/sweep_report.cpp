@@ -93,12 +93,12 @@ std::string fitLine(const SweepResult& r, const SweepFit& f) {
                                                     (f.busyLeftOut == 1 ? " busy point" : " busy points") + " left out"
                                               : "";
     if (!f.fit.serialFraction)
-        return out + "none (it needs a 1-worker run and one with 2 to " + std::to_string(r.usableCores) +
-               " workers, not flagged busy; more workers than cores is oversubscription, not a serial fraction" +
+        return out + "none (it needs a 1-worker run and one with " + fitRangeText(r.usableCores) +
+               ", not flagged busy; more workers than cores is oversubscription, not a serial fraction" +
                leftOut + ")\n";
     out += "serial fraction " + fmt("%.3f", *f.fit.serialFraction) + ", from " + std::to_string(f.fit.points) +
-           (f.fit.points == 1 ? " point" : " points") + " (only 2 to " + std::to_string(r.usableCores) +
-           " workers count: " + std::to_string(r.usableCores) + " usable cores)";
+           (f.fit.points == 1 ? " point" : " points") + " (only runs with " + fitRangeText(r.usableCores) +
+           " count: " + std::to_string(r.usableCores) + " usable cores)";
     if (f.fit.points == 1) out += "; one point fixes it exactly, it does not test the law";
     return out + leftOut + "\n";
 }

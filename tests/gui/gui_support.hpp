@@ -61,6 +61,12 @@ inline bool haveDisplay() {
     return d && *d;
 }
 
+#define NEED_DISPLAY()                                                 \
+    if (!haveDisplay()) {                                              \
+        WARN("no DISPLAY: run under xvfb-run (scripts/test does)");    \
+        return;                                                        \
+    }
+
 struct TempDir {
     std::string path;
     TempDir() {

@@ -56,11 +56,6 @@ void checkNothingClipped(const json& layout) {
     }
 }
 
-#define NEED_DISPLAY()                                                 \
-    if (!haveDisplay()) {                                              \
-        WARN("no DISPLAY: run under xvfb-run (scripts/test does)");    \
-        return;                                                        \
-    }
 
 } // namespace
 

@@ -20,6 +20,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace parviz {
@@ -78,6 +79,10 @@ struct AmdahlFit {
 // With x = 1 - 1/N and y = 1/S - 1/N the model is y = s x, so s = sum(xy)/sum(x^2),
 // clamped to [0, 1] (a superlinear point would make it negative).
 AmdahlFit fitAmdahl(const std::vector<SpeedupPoint>& points, int usableCores);
+
+// The worker counts a fit may use, in words: "2 workers" on 2 cores (or
+// fewer), "2 to 8 workers" on 8.
+std::string fitRangeText(int usableCores);
 
 // Amdahl's speedup 1 / (s + (1 - s)/n) for n >= 1.
 double amdahlSpeedup(double serialFraction, double n) noexcept;

@@ -1,0 +1,283 @@
+// Compare: the pinned runs stacked top to bottom (CompareView's order: work
+// kind, then workers), each a condensed timeline — its cores as thin strips,
+// then one strip per worker with its tasks — on ONE time axis measured from
+// each row's first task, so a shorter run is a shorter row. Wheel zooms,
+// drag pans, a click puts the cursor: all rows move together. Each row is
+// labelled with its workers, work and makespan, and has a tick at its
+// predicted makespan. Only loops over records the core built.
+#include "gui/colours.hpp"
+#include "gui/layout_probe.hpp"
+#include "gui/panels.hpp"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace parviz::gui {
+namespace {
+
+std::vector<SpanInstance> g_spans;   // scratch, reused every frame
+std::vector<SpanRecord> g_group;     // scratch: one strip's task records
+
+// One strip for a group of workers when a row has fewer pixels than workers:
+// the union of their task spans (coloured by the first worker of each
+// merged stretch), so a strip is lit exactly when one of its workers ran a
+// task. Instances stay bounded by the row's pixels, not its workers.
+void unionInto(std::vector<SpanRecord>& recs) {
+    std::sort(recs.begin(), recs.end(), [](const SpanRecord& a, const SpanRecord& b) { return a.x0 < b.x0; });
+    std::size_t out = 0;
+    for (std::size_t i = 0; i < recs.size(); ++i) {
+        if (out > 0 && recs[i].x0 <= recs[out - 1].x1 + 0.5f) {
+            recs[out - 1].x1 = std::max(recs[out - 1].x1, recs[i].x1);
+            if (recs[i].state == LaneState::TaskFailed) recs[out - 1].state = LaneState::TaskFailed;
+        } else {
+            recs[out++] = recs[i];
+        }
+    }
+    recs.resize(out);
+}
+
+RunView* findRun(const std::vector<RunView*>& runs, int number) {
+    for (RunView* r : runs)
+        if (r->number() == number) return r;
+    return nullptr;
+}
+
+bool isWorker(const TraceMeta& meta, const Lane& lane) {
+    const auto id = static_cast<std::size_t>(lane.id);
+    return lane.kind == LaneKind::Proc && id < meta.procs.size() &&
+           (meta.procs[id].role == ProcRole::PoolWorker || meta.procs[id].role == ProcRole::Process);
+}
+
+CompareAction headerButtons(bool sweeping, CompareState& st) {
+    CompareAction act = CompareAction::None;
+    const char* sweep = sweeping ? "Stop sweep" : "Sweep";
+    if (ImGui::Button(sweep)) act = sweeping ? CompareAction::StopSweep : CompareAction::Sweep;
+    ui::probeItem(sweep);
+    ui::tooltipBelow("Runs this scenario with 1, 2, 4 and 8 workers, sleep and cpu work, one after another; "
+                     "each row appears as its run ends.");
+    ui::sameLineIfFits(ImGui::CalcTextSize("Export PNG").x + 20);
+    if (ImGui::Button("Export PNG")) act = CompareAction::ExportPng;
+    ui::probeItem("Export PNG");
+    ui::tooltipBelow("Writes the window as parviz-compare.png in the current directory.");
+    ui::sameLineIfFits(ImGui::CalcTextSize("Export CSV").x + 20);
+    if (ImGui::Button("Export CSV")) act = CompareAction::ExportCsv;
+    ui::probeItem("Export CSV");
+    ui::tooltipBelow("Writes the numbers (parviz sweep's CSV columns) as parviz-compare.csv.");
+    ui::sameLineIfFits(ImGui::CalcTextSize("Fit").x + 20);
+    if (ImGui::Button("Fit")) st.fitted = false;
+    ui::probeItem("Fit");
+    const char* axis = "time: seconds from each run's first task";
+    ui::sameLineIfFits(ImGui::CalcTextSize(axis).x + 12);
+    ImGui::AlignTextToFramePadding();
+    ui::textDisabled("%s", axis);
+    return act;
+}
+
+// The shared axis: seconds from each row's first task.
+void drawAxis(ImDrawList* dl, const Viewport& vp, float x0, float y0, float x1, float h, const PanelEnv& env) {
+    const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text);
+    (void)env;
+    float lastRight = -1e9f;
+    for (const AxisTick& t : buildAxis(vp, 0)) {
+        const float x = x0 + t.x;
+        dl->AddLine(ImVec2(x, y0 + h - 5), ImVec2(x, y0 + h), text);
+        const ImVec2 ts = ImGui::CalcTextSize(t.label.c_str());
+        if (x + 3 + ts.x > x1 || x < lastRight) continue;
+        lastRight = x + 3 + ts.x + 8;
+        dl->AddText(ImVec2(x + 3, y0), text, t.label.c_str());
+        probe::drawnText(t.label, ImVec2(x + 3, y0), ImVec2(x + 3 + ts.x, y0 + ts.y), dl);
+    }
+}
+
+// One row: label line, then core strips and one strip per worker. Returns
+// its record for --layout-json.
+CompareRowRect drawRow(RunView& run, const CompareRow& row, const CompareState& st, float x0, float x1, float y0,
+                       float y1, bool withLabel, const PanelEnv& env) {
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const float fs = ImGui::GetFontSize();
+    CompareRowRect rec{run.number(), row.label, x0, y0, x1, y1};
+    rec.busy = row.busy == true;
+    dl->AddRectFilled(ImVec2(x0, y0), ImVec2(x1, y1), laneBackground(env.theme, false));
+    float top = y0 + 1;
+    if (withLabel) {
+        dl->AddText(ImVec2(x0 + 4, y0 + 1), ImGui::GetColorU32(ImGuiCol_Text), row.label.c_str());
+        const ImVec2 ls = ImGui::CalcTextSize(row.label.c_str());
+        probe::drawnText(row.label, ImVec2(x0 + 4, y0 + 1), ImVec2(x0 + 4 + ls.x, y0 + 1 + ls.y), dl);
+        if (!row.busyNote.empty()) {
+            const ImVec2 bp(x0 + 4 + ls.x + fs, y0 + 1);
+            const ImVec4 warn = row.busy == true ? warningColour(env.theme) : ImGui::ColorConvertU32ToFloat4(textMuted(env.theme));
+            dl->AddText(bp, ImGui::ColorConvertFloat4ToU32(warn), row.busyNote.c_str());
+            const ImVec2 bs = ImGui::CalcTextSize(row.busyNote.c_str());
+            probe::drawnText(row.busyNote, bp, ImVec2(bp.x + bs.x, bp.y + bs.y), dl);
+        }
+        top = y0 + fs + 3;
+    }
+    const Trace* trace = run.trace();
+    if (!trace) return rec;
+    Viewport vp;
+    vp.tBegin = row.originNs + st.begin;
+    vp.tEnd = row.originNs + std::max(st.end, st.begin + 1);
+    vp.widthPx = std::max(1.0f, x1 - x0);
+    vp.now = run.now();
+    vp.maxArrows = 0;
+    vp.maxMarks = 0;
+    LaneRecords& recs = run.laneScratch();
+    buildLanes(run.model(), *trace, vp, recs);
+    const TraceMeta& meta = run.meta();
+    int cores = 0, workers = 0;
+    for (const Lane& lane : recs.lanes) {
+        if (lane.kind == LaneKind::Core) ++cores;
+        else if (isWorker(meta, lane)) ++workers;
+    }
+    const float room = std::max(2.0f, y1 - 2 - top);
+    // Cores: thin strips (at most a quarter of the row); workers share the
+    // rest, a strip of at least 2 px each, several workers to a strip when
+    // there are more workers than that (unionInto).
+    const float coreH = cores ? std::min(std::max(2.0f, fs * 0.3f), room * 0.25f / static_cast<float>(cores)) : 0;
+    const float workersTop = top + coreH * static_cast<float>(cores) + (cores ? 2 : 0);
+    const float workersRoom = std::max(2.0f, y1 - 2 - workersTop);
+    const int strips = std::max(1, std::min(workers, static_cast<int>(workersRoom / 2)));
+    const int perStrip = workers ? (workers + strips - 1) / strips : 1;
+    const float stripH = workers ? workersRoom / static_cast<float>((workers + perStrip - 1) / perStrip) : 0;
+    rec.workersPerStrip = perStrip;
+    float cy = top;
+    int worker = 0;
+    g_group.clear();
+    auto flush = [&](int stripIndex) {
+        if (perStrip > 1) unionInto(g_group);
+        const float ly0 = workersTop + stripH * static_cast<float>(stripIndex);
+        const float ly1 = std::max(ly0 + 1, ly0 + stripH - (stripH > 3 ? 1 : 0));
+        for (const SpanRecord& s : g_group) {
+            const Paint p = spanPaint(RowKind::Tasks, s, env.theme);
+            g_spans.push_back(SpanInstance{x0 + s.x0, x0 + s.x1, ly0, ly1, p.colour, p.style});
+            rec.lastTaskX = std::max(rec.lastTaskX, x0 + s.x1);
+        }
+        g_group.clear();
+    };
+    for (const Lane& lane : recs.lanes) {
+        const bool core = lane.kind == LaneKind::Core;
+        if (!core && !isWorker(meta, lane)) continue;
+        for (const RowRecords& rr : lane.rows) {
+            if (rr.kind != (core ? RowKind::CoreProcs : RowKind::Tasks)) continue;
+            if (core) {
+                for (const SpanRecord& s : rr.spans) {
+                    const Paint p = spanPaint(rr.kind, s, env.theme);
+                    g_spans.push_back(SpanInstance{x0 + s.x0, x0 + s.x1, cy, cy + std::max(1.0f, coreH - 1), p.colour, p.style});
+                }
+            } else {
+                g_group.insert(g_group.end(), rr.spans.begin(), rr.spans.end());
+            }
+        }
+        if (core) cy += coreH;
+        else if (++worker % perStrip == 0) flush(worker / perStrip - 1);
+    }
+    if (!g_group.empty()) flush(worker / perStrip);
+    const ImU32 muted = textMuted(env.theme);
+    if (row.finished) rec.makespanX = x0 + timeToPx(vp, row.originNs + static_cast<std::int64_t>(row.makespanS * 1e9));
+    if (row.predictedS) {
+        // The predicted makespan: a tick through the row and a triangle on its top edge.
+        const float px = x0 + timeToPx(vp, row.originNs + static_cast<std::int64_t>(*row.predictedS * 1e9));
+        rec.predictedX = px;
+        if (px >= x0 && px <= x1) {
+            dl->AddLine(ImVec2(px, top), ImVec2(px, y1 - 1), muted, 2.0f);
+            dl->AddTriangleFilled(ImVec2(px - 5, top), ImVec2(px + 5, top), ImVec2(px, top + 6), muted);
+            if (ImGui::IsMouseHoveringRect(ImVec2(px - 4, top), ImVec2(px + 4, y1)))
+                ImGui::SetTooltip("predicted makespan %.2f s (docs/sweep-model.md)", *row.predictedS);
+        }
+    }
+    return rec;
+}
+
+// Wheel zoom at the mouse, drag to pan, click to put the cursor: on the shared axis.
+void interact(CompareState& st, float x0, float x1, float y0, float y1) {
+    ImGui::SetCursorScreenPos(ImVec2(x0, y0));
+    ImGui::InvisibleButton("##compare-rows", ImVec2(std::max(1.0f, x1 - x0), std::max(1.0f, y1 - y0)));
+    const ImGuiIO& io = ImGui::GetIO();
+    const double w = static_cast<double>(std::max<std::int64_t>(st.end - st.begin, 1));
+    const double nsPerPx = w / std::max(1.0f, x1 - x0);
+    if (ImGui::IsItemHovered() && io.MouseWheel != 0) {
+        const double anchor = st.begin + (io.MousePos.x - x0) * nsPerPx;
+        const double f = std::pow(1.25, io.MouseWheel);
+        const double nb = anchor - (anchor - st.begin) / f, ne = anchor + (st.end - anchor) / f;
+        if (ne - nb >= 10'000 && ne - nb <= 1e13) {
+            st.begin = static_cast<std::int64_t>(nb);
+            st.end = static_cast<std::int64_t>(ne);
+            st.fitted = true;   // the user's zoom stays
+        }
+    }
+    static bool dragged = false;   // this press moved the view: its release puts no cursor
+    if (ImGui::IsItemActivated()) dragged = false;
+    if (ImGui::IsItemActive() && ImGui::IsMouseDragging(ImGuiMouseButton_Left, 4)) {
+        const auto d = static_cast<std::int64_t>(-io.MouseDelta.x * nsPerPx);
+        st.begin += d;
+        st.end += d;
+        st.fitted = true;
+        dragged = true;
+    } else if (ImGui::IsItemDeactivated() && !dragged) {
+        st.cursor = st.begin + static_cast<std::int64_t>((io.MousePos.x - x0) * nsPerPx);
+    }
+}
+
+} // namespace
+
+CompareAction drawComparePanel(const std::vector<RunView*>& runs, CompareState& st, bool sweeping, const Rect& r,
+                               const PanelEnv& env) {
+    CompareAction act = CompareAction::None;
+    if (beginPanel("Compare", r, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse)) {
+        act = headerButtons(sweeping, st);
+        const CompareView& m = st.model;
+        if (!st.fitted) {
+            st.begin = 0;
+            st.end = static_cast<std::int64_t>(m.axisEndS * 1.03e9);
+        }
+        const float fs = ImGui::GetFontSize();
+        const ImVec2 origin = ImGui::GetCursorScreenPos();
+        const float x0 = origin.x + 2, x1 = origin.x + ImGui::GetContentRegionAvail().x - 2;
+        const float axisH = std::round(fs + 6);
+        const float rowsTop = origin.y + axisH + 2, rowsBottom = r.y + r.h - 6;
+        Viewport vp;
+        vp.tBegin = st.begin;
+        vp.tEnd = std::max(st.end, st.begin + 1);
+        vp.widthPx = std::max(1.0f, x1 - x0);
+        vp.minTickPx = fs * 5.5f;
+        ImDrawList* dl = ImGui::GetWindowDrawList();
+        drawAxis(dl, vp, x0, origin.y, x1, axisH, env);
+        if (m.rows.empty()) {
+            ImGui::SetCursorScreenPos(ImVec2(x0 + 8, rowsTop + 8));
+            ImGui::PushTextWrapPos(x1);
+            ui::textDisabled("No runs to compare yet. Press Sweep to run this scenario with 1, 2, 4 and 8 workers, "
+                             "or tick runs in Stats > Session (key C switches back to the run view).");
+            ImGui::PopTextWrapPos();
+        } else {
+            const float n = static_cast<float>(m.rows.size());
+            const float gap = 3;
+            const float rowH = std::max(4.0f, (rowsBottom - rowsTop) / n - gap);
+            const bool labels = rowH >= fs * 2.2f;
+            g_spans.clear();
+            dl->PushClipRect(ImVec2(x0, rowsTop), ImVec2(x1, rowsBottom), true);
+            float y = rowsTop;
+            for (const CompareRow& row : m.rows) {
+                RunView* run = findRun(runs, row.id);
+                if (!run) continue;
+                env.drawn.compare.push_back(drawRow(*run, row, st, x0, x1, y, y + rowH, labels, env));
+                if (!labels && ImGui::IsMouseHoveringRect(ImVec2(x0, y), ImVec2(x1, y + rowH)))
+                    ImGui::SetTooltip("%s%s%s", row.label.c_str(), row.busyNote.empty() ? "" : "\n",
+                                      row.busyNote.c_str());
+                y += rowH + gap;
+            }
+            env.spans.draw(dl, g_spans);
+            if (st.cursor) {
+                const float cx = x0 + timeToPx(vp, *st.cursor);
+                dl->AddLine(ImVec2(cx, rowsTop), ImVec2(cx, rowsBottom), IM_COL32(230, 60, 60, 230), 2.0f);
+            }
+            dl->PopClipRect();
+            interact(st, x0, x1, rowsTop, rowsBottom);
+        }
+    }
+    endPanel();
+    return act;
+}
+
+} // namespace parviz::gui

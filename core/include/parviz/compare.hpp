@@ -1,0 +1,120 @@
+#pragma once
+// The Compare view's model: several runs of one scenario (different pool
+// sizes, work kinds) as rows on one time axis, and the speedup and
+// efficiency plots beside them. Everything here is built from the runs'
+// models and the scenario, without a window, and unit-tested; the window's
+// draw code only maps these numbers to pixels.
+//
+// Rows: one per run, sorted by work kind (sleep, cpu, mixed) then worker
+// count, each labelled "4 workers · cpu · 1.53 s" with its predicted
+// makespan (predict.hpp) and its busy note (machine_load.hpp). The shared
+// axis runs from 0 to the longest makespan or prediction, each row measured
+// from its own first task's start (where its makespan starts: pool start-up
+// is left out), so a shorter run is visibly shorter and each row's last task
+// ends at its makespan.
+//
+// Plots: the runs grouped into a SweepResult (runs of one configuration are
+// its repeats), from which deriveSweep gives speedup over the 1-worker run,
+// efficiency and the Amdahl fit exactly as `parviz sweep` does. Speedup
+// against workers: measured points (median, with min–max whiskers), the
+// ideal line S = N, a mark at the usable cores, the predicted curve, and the
+// Amdahl curve 1/(s + (1 − s)/N) where there is a fit. Efficiency against
+// workers: the same points divided by N. The x axis is log2 (1, 2, 4, 8 …
+// equally spaced), the y axis linear from 0.
+#include "parviz/machine_load.hpp"
+#include "parviz/run_model.hpp"
+#include "parviz/scenario.hpp"
+#include "parviz/sweep.hpp"
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace parviz {
+
+// One run as the Compare view sees it.
+struct CompareRun {
+    int id = 0;                             // the caller's handle (the window's run number)
+    std::string scenario;
+    int workers = 0;
+    std::optional<WorkKind> work;           // nullopt: mixed (the scenario's own mix)
+    std::optional<std::size_t> chunksize;   // as the scenario asked (nullopt: CPython's default)
+    bool finished = false;                  // the run ended and its makespan is final
+    std::int64_t originNs = 0;              // absolute ns its row starts at: the first task's start
+                                            // (where the makespan starts), else the trace's zero
+    double makespanS = 0;                   // real seconds (after the time scale), pauses excluded
+    double sequentialS = 0;                 // the completed tasks' nominal seconds, real
+    std::optional<double> predictedS;       // real seconds; nullopt without a pool scenario
+    BusyVerdict machine;
+};
+
+// What the Compare view needs of a run: its model and trace, and its
+// scenario when it is known (nullptr: a saved run whose scenario is not
+// here; no prediction then). Stats come from computeStats of the model.
+CompareRun compareRunOf(int id, const RunModel& model, const Trace& trace, const Scenario* scenario);
+
+struct CompareRow {
+    int id = 0;
+    std::string label;                      // "4 workers · cpu · 1.53 s"
+    int workers = 0;
+    std::optional<WorkKind> work;
+    bool finished = false;
+    std::int64_t originNs = 0;              // as CompareRun::originNs
+    double makespanS = 0;
+    std::optional<double> predictedS;
+    std::optional<bool> busy;               // nullopt: unknown
+    std::string busyNote;                   // "" when not busy; else describeBusy's words
+};
+
+struct PlotAxis {
+    double min = 0, max = 1;                // data units (workers; speedup)
+    bool log2 = false;
+    std::vector<std::pair<double, std::string>> ticks;   // value, label
+    std::string label;
+};
+
+struct PlotPoint {
+    double x = 0, y = 0, yMin = 0, yMax = 0;   // data units; whiskers from the repeats
+    std::optional<bool> busy;
+    int runs = 0;                              // runs behind the point
+};
+
+using PlotLine = std::vector<std::pair<double, double>>;   // (x, y) in data units, in x order
+
+struct PlotSeries {
+    std::optional<WorkKind> work;           // the colour and the legend ("sleep", "cpu", "mixed")
+    std::vector<PlotPoint> measured;
+    PlotLine predicted;                     // empty without a prediction
+    PlotLine amdahl;                        // empty without a fit
+    std::optional<double> serialFraction;   // the fit's s
+    int fitPoints = 0;                      // the points the fit rests on
+};
+
+struct Plot {
+    std::string title;
+    PlotAxis x, y;
+    PlotLine ideal;                         // speedup: S = N; efficiency: 1
+    std::optional<double> coresX;           // the usable cores, when inside the x range
+    std::vector<PlotSeries> series;
+    std::vector<std::string> notes;         // e.g. "Amdahl fit on 1 point (2 cores): a rough guess"
+};
+
+// Where a data value falls along an axis, 0 (min) .. 1 (max); log2 axes by log2.
+double axisFraction(const PlotAxis& a, double v) noexcept;
+
+struct CompareView {
+    std::vector<CompareRow> rows;           // by work kind, then workers, then id
+    double axisEndS = 1;                    // the shared time axis: 0 .. this (real seconds)
+    SweepResult sweep;                      // the finished runs as a sweep: CSV, numbers
+    Plot speedup, efficiency;
+};
+
+// predict(workers, work): the predicted makespan in real seconds for a
+// configuration that has no run (the curves are drawn at every worker count
+// from 1 to the largest run's); may be empty. usableCores >= 1.
+CompareView buildCompareView(const std::vector<CompareRun>& runs, int usableCores, int totalCores,
+                             const std::function<std::optional<double>(int, std::optional<WorkKind>)>& predict = {});
+
+} // namespace parviz

@@ -1,0 +1,258 @@
+#include "parviz/compare.hpp"
+
+#include "parviz/predict.hpp"
+#include "parviz/stats.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <tuple>
+
+namespace parviz {
+
+namespace {
+
+std::string workName(std::optional<WorkKind> w) { return w ? toString(*w) : "mixed"; }
+int workOrder(std::optional<WorkKind> w) { return !w ? 2 : *w == WorkKind::Sleep ? 0 : 1; }
+
+std::string seconds(double s) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, s >= 10 ? "%.1f s" : "%.2f s", s);
+    return buf;
+}
+
+CompareRow rowOf(const CompareRun& r) {
+    CompareRow row;
+    row.id = r.id;
+    row.workers = r.workers;
+    row.work = r.work;
+    row.finished = r.finished;
+    row.originNs = r.originNs;
+    row.makespanS = r.makespanS;
+    row.predictedS = r.predictedS;
+    row.busy = r.machine.busy;
+    row.label = std::to_string(r.workers) + (r.workers == 1 ? " worker · " : " workers · ") + workName(r.work) + " · " +
+                (r.finished ? seconds(r.makespanS) : "running");
+    if (r.machine.busy == true) row.busyNote = describeBusy(r.machine);
+    else if (r.finished && !r.machine.busy) row.busyNote = "busy: unknown";
+    return row;
+}
+
+// The finished sleep and cpu runs as a sweep: one row per (work, workers,
+// chunksize), each run an attempt that is kept (the window does not retry).
+SweepResult sweepOf(const std::vector<CompareRun>& runs, int usableCores, int totalCores) {
+    SweepResult s;
+    s.usableCores = std::max(1, usableCores);
+    s.totalCores = std::max(1, totalCores);
+    for (const CompareRun& r : runs) {
+        if (!r.finished || !r.work || r.makespanS <= 0) continue;
+        if (s.scenario.empty()) s.scenario = r.scenario;
+        auto it = std::find_if(s.rows.begin(), s.rows.end(), [&](const SweepRow& row) {
+            return row.workers == r.workers && row.work == *r.work && row.chunksize == r.chunksize;
+        });
+        if (it == s.rows.end()) {
+            SweepRow row;
+            row.workers = r.workers;
+            row.work = *r.work;
+            row.chunksize = r.chunksize;
+            row.predictedS = r.predictedS.value_or(0);
+            s.rows.push_back(row);
+            it = s.rows.end() - 1;
+        }
+        SweepAttempt a;
+        a.repeat = static_cast<int>(it->attempts.size()) + 1;
+        a.makespanS = r.makespanS;
+        a.sequentialS = r.sequentialS;
+        a.machine = r.machine;
+        a.kept = true;
+        it->attempts.push_back(a);
+    }
+    std::stable_sort(s.rows.begin(), s.rows.end(), [](const SweepRow& a, const SweepRow& b) {
+        return std::make_pair(workOrder(a.work), a.workers) < std::make_pair(workOrder(b.work), b.workers);
+    });
+    deriveSweep(s);
+    return s;
+}
+
+// log2 ticks at the powers of two from 1 to the largest worker count (and it).
+PlotAxis workersAxis(int maxWorkers) {
+    PlotAxis a;
+    a.log2 = true;
+    a.min = 1;
+    a.max = std::max(2, maxWorkers);
+    a.label = "workers";
+    for (int n = 1; n <= a.max; n *= 2) a.ticks.emplace_back(n, std::to_string(n));
+    if (a.ticks.back().first != a.max) a.ticks.emplace_back(a.max, std::to_string(static_cast<int>(a.max)));
+    return a;
+}
+
+// A linear axis from 0 with 4–6 round ticks.
+PlotAxis valueAxis(double top, const std::string& label) {
+    PlotAxis a;
+    a.min = 0;
+    a.label = label;
+    top = std::max(top, 1e-9);
+    const double raw = top / 4;
+    const double mag = std::pow(10.0, std::floor(std::log10(raw)));
+    double step = mag;
+    for (double m : {1.0, 2.0, 2.5, 5.0, 10.0})
+        if (raw <= m * mag) {
+            step = m * mag;
+            break;
+        }
+    a.max = std::ceil(top / step - 1e-9) * step;
+    for (double v = 0; v <= a.max + step / 2; v += step) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, step < 1 ? "%.2g" : "%g", v);
+        a.ticks.emplace_back(v, buf);
+    }
+    return a;
+}
+
+PlotLine curve(int maxN, const std::function<std::optional<double>(int)>& f) {
+    PlotLine line;
+    for (int n = 1; n <= maxN; ++n)
+        if (auto y = f(n)) line.emplace_back(n, *y);
+    return line;
+}
+
+// Speedup and efficiency plots from the sweep's rows; efficiency = speedup / N.
+void buildPlots(CompareView& v, int maxWorkers,
+                const std::function<std::optional<double>(int, std::optional<WorkKind>)>& predict) {
+    const SweepResult& s = v.sweep;
+    Plot& sp = v.speedup;
+    Plot& ef = v.efficiency;
+    sp.title = "speedup over 1 worker";
+    ef.title = "efficiency (speedup / workers)";
+    sp.x = ef.x = workersAxis(maxWorkers);
+    if (s.usableCores >= 1 && s.usableCores <= sp.x.max) sp.coresX = ef.coresX = s.usableCores;
+    sp.ideal = {{1, 1}, {sp.x.max, sp.x.max}};
+    ef.ideal = {{1, 1}, {sp.x.max, 1}};
+    double top = 1;
+    for (WorkKind w : {WorkKind::Sleep, WorkKind::Cpu}) {
+        PlotSeries ss, es;
+        ss.work = es.work = w;
+        const SweepRow* base = nullptr;
+        for (const SweepRow& row : s.rows)
+            if (row.work == w && row.workers == 1) base = &row;
+        for (const SweepRow& row : s.rows) {
+            if (row.work != w || !row.speedupVs1) continue;
+            const double b = base->makespanS;
+            PlotPoint p{static_cast<double>(row.workers), *row.speedupVs1, b / row.makespanMaxS, b / row.makespanMinS,
+                        row.busy, static_cast<int>(row.attempts.size())};
+            ss.measured.push_back(p);
+            const double n = row.workers;
+            es.measured.push_back({n, p.y / n, p.yMin / n, p.yMax / n, p.busy, p.runs});
+            top = std::max(top, p.yMax);
+        }
+        if (ss.measured.empty()) continue;
+        // The predicted speedup: predicted(1) / predicted(N), from the scenario.
+        auto predicted = [&](int n) -> std::optional<double> {
+            std::optional<double> p1, pn;
+            for (const SweepRow& row : s.rows)
+                if (row.work == w && row.predictedS > 0) {
+                    if (row.workers == 1) p1 = row.predictedS;
+                    if (row.workers == n) pn = row.predictedS;
+                }
+            if (predict) {
+                if (!p1) p1 = predict(1, w);
+                if (!pn) pn = predict(n, w);
+            }
+            if (!p1 || !pn || *pn <= 0) return std::nullopt;
+            return *p1 / *pn;
+        };
+        ss.predicted = curve(static_cast<int>(sp.x.max), predicted);
+        for (const auto& [x, y] : ss.predicted) {
+            es.predicted.emplace_back(x, y / x);
+            top = std::max(top, y);
+        }
+        for (const SweepFit& f : s.fits)
+            if (f.work == w && !f.fit.serialFraction) {
+                // Say why there is no curve rather than leave it out silently.
+                char buf[200];
+                if (f.busyLeftOut > 0)
+                    std::snprintf(buf, sizeof buf, "cpu: no Amdahl fit: the %d run%s with %s %s on a busy machine",
+                                  f.busyLeftOut, f.busyLeftOut == 1 ? "" : "s", fitRangeText(s.usableCores).c_str(),
+                                  f.busyLeftOut == 1 ? "was" : "were");
+                else
+                    std::snprintf(buf, sizeof buf, "cpu: no Amdahl fit: it needs a 1-worker run and one with %s",
+                                  fitRangeText(s.usableCores).c_str());
+                sp.notes.push_back(buf);
+            } else if (f.work == w) {
+                const double sf = *f.fit.serialFraction;
+                ss.serialFraction = es.serialFraction = sf;
+                ss.fitPoints = es.fitPoints = f.fit.points;
+                ss.amdahl = curve(static_cast<int>(sp.x.max), [&](int n) { return amdahlSpeedup(sf, n); });
+                for (const auto& [x, y] : ss.amdahl) es.amdahl.emplace_back(x, y / x);
+                char buf[160];
+                std::snprintf(buf, sizeof buf, "cpu: Amdahl's serial fraction %.2f, fitted on %d point%s%s", sf,
+                              f.fit.points, f.fit.points == 1 ? "" : "s",
+                              f.fit.points == 1 ? " (one, so only a rough guess)" : "");
+                sp.notes.push_back(buf);
+            }
+        sp.series.push_back(std::move(ss));
+        ef.series.push_back(std::move(es));
+    }
+    sp.y = valueAxis(std::max(top, std::min(sp.x.max, top * 1.1)), "speedup");
+    double etop = 1;
+    for (const PlotSeries& se : ef.series)
+        for (const PlotPoint& p : se.measured) etop = std::max(etop, p.yMax);
+    ef.y = valueAxis(etop, "efficiency");
+    if (sp.series.empty()) sp.notes.push_back("No finished sleep or cpu runs with a 1-worker run to compare with yet.");
+}
+
+} // namespace
+
+CompareRun compareRunOf(int id, const RunModel& model, const Trace& trace, const Scenario* scenario) {
+    const TraceMeta meta = trace.meta();
+    const RunStats st = computeStats(model, trace);
+    CompareRun r;
+    r.id = id;
+    r.scenario = meta.scenario;
+    r.workers = meta.workers > 0 ? meta.workers : st.workerCount;
+    r.work = parseWorkKind(meta.work);
+    r.finished = meta.finished && st.hasMakespan && st.tasksFailed == 0 && !meta.incomplete;
+    r.makespanS = static_cast<double>(st.makespanNs) / 1e9;
+    r.sequentialS = static_cast<double>(st.sequentialNs) / 1e9;
+    r.machine = st.machine;
+    r.originNs = trace.zero();
+    std::int64_t first = kNever;
+    for (const TaskRecord& t : model.tasks())
+        if (t.t0 != kNever) first = std::min(first, t.t0);
+    if (first != kNever) r.originNs = first;
+    if (scenario && scenario->kind == ScenarioKind::Pool && !scenario->tasks.empty()) {
+        r.chunksize = scenario->chunksize;
+        const int cores = meta.usableCores > 0 ? meta.usableCores : 1;
+        r.predictedS = predictPoolMakespan(*scenario, r.workers, r.work, cores).makespanSeconds * meta.timeScale;
+    }
+    return r;
+}
+
+double axisFraction(const PlotAxis& a, double v) noexcept {
+    if (a.log2) {
+        const double lo = std::log2(std::max(a.min, 1e-12)), hi = std::log2(std::max(a.max, 1e-12));
+        return hi > lo ? (std::log2(std::max(v, 1e-12)) - lo) / (hi - lo) : 0;
+    }
+    return a.max > a.min ? (v - a.min) / (a.max - a.min) : 0;
+}
+
+CompareView buildCompareView(const std::vector<CompareRun>& runs, int usableCores, int totalCores,
+                             const std::function<std::optional<double>(int, std::optional<WorkKind>)>& predict) {
+    CompareView v;
+    int maxWorkers = 1;
+    double end = 0;
+    for (const CompareRun& r : runs) {
+        v.rows.push_back(rowOf(r));
+        end = std::max({end, r.makespanS, r.predictedS.value_or(0)});
+        maxWorkers = std::max(maxWorkers, r.workers);
+    }
+    v.axisEndS = end > 0 ? end : 1;
+    std::stable_sort(v.rows.begin(), v.rows.end(), [](const CompareRow& a, const CompareRow& b) {
+        return std::make_tuple(workOrder(a.work), a.workers, a.id) < std::make_tuple(workOrder(b.work), b.workers, b.id);
+    });
+    v.sweep = sweepOf(runs, usableCores, totalCores);
+    buildPlots(v, maxWorkers, predict);
+    return v;
+}
+
+} // namespace parviz

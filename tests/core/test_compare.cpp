@@ -1,0 +1,194 @@
+// The Compare view's model without a window: rows in worker order on one
+// shared axis, speedup and efficiency points with whiskers from repeats, the
+// ideal line, the cores mark, the predicted and Amdahl curves, the axes'
+// ticks; and compareRunOf on a real pool run.
+#include "parviz/compare.hpp"
+#include "parviz/predict.hpp"
+#include "parviz/run.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+using namespace parviz;
+
+namespace {
+
+CompareRun runOf(int id, int workers, WorkKind work, double makespanS, std::optional<double> predictedS = {},
+                 std::optional<bool> busy = false) {
+    CompareRun r;
+    r.id = id;
+    r.scenario = "synthetic";
+    r.workers = workers;
+    r.work = work;
+    r.finished = true;
+    r.makespanS = makespanS;
+    r.sequentialS = 4;
+    r.predictedS = predictedS;
+    r.machine.busy = busy;
+    r.machine.otherShare = busy == true ? std::optional<double>(0.4) : std::optional<double>(0.01);
+    return r;
+}
+
+const PlotSeries& seriesOf(const Plot& p, WorkKind w) {
+    for (const PlotSeries& s : p.series)
+        if (s.work == w) return s;
+    FAIL("no series for " << toString(w));
+    return p.series.front();
+}
+
+} // namespace
+
+TEST_CASE("compare rows go by work kind then worker count, labelled, on an axis as long as the longest run",
+          "[compare]") {
+    const std::vector<CompareRun> runs = {runOf(7, 4, WorkKind::Cpu, 1.53, 1.0), runOf(3, 1, WorkKind::Cpu, 4.0, 4.0),
+                                          runOf(5, 2, WorkKind::Sleep, 2.1, 2.0), runOf(9, 1, WorkKind::Sleep, 4.2, 4.5)};
+    const CompareView v = buildCompareView(runs, 2, 2);
+    REQUIRE(v.rows.size() == 4);
+    CHECK(v.rows[0].id == 9);   // sleep 1
+    CHECK(v.rows[1].id == 5);   // sleep 2
+    CHECK(v.rows[2].id == 3);   // cpu 1
+    CHECK(v.rows[3].id == 7);   // cpu 4
+    CHECK(v.rows[3].label == "4 workers · cpu · 1.53 s");
+    CHECK(v.rows[0].label == "1 worker · sleep · 4.20 s");
+    CHECK(v.rows[0].predictedS == Approx(4.5));
+    // The longest of makespans and predictions: a shorter run is a shorter row.
+    CHECK(v.axisEndS == Approx(4.5));
+}
+
+TEST_CASE("speedup and efficiency points come from the 1-worker run, with the ideal line and the cores mark",
+          "[compare]") {
+    const std::vector<CompareRun> runs = {runOf(1, 1, WorkKind::Sleep, 4.0), runOf(2, 2, WorkKind::Sleep, 2.0),
+                                          runOf(3, 4, WorkKind::Sleep, 1.25), runOf(4, 8, WorkKind::Sleep, 0.8)};
+    const CompareView v = buildCompareView(runs, 2, 2);
+    const PlotSeries& s = seriesOf(v.speedup, WorkKind::Sleep);
+    REQUIRE(s.measured.size() == 4);
+    CHECK(s.measured[0].x == 1);
+    CHECK(s.measured[0].y == Approx(1));
+    CHECK(s.measured[2].x == 4);
+    CHECK(s.measured[2].y == Approx(3.2));
+    CHECK(s.measured[3].y == Approx(5.0));
+    const PlotSeries& e = seriesOf(v.efficiency, WorkKind::Sleep);
+    CHECK(e.measured[2].y == Approx(0.8));
+    CHECK(e.measured[3].y == Approx(5.0 / 8));
+    // Ideal: S = N from 1 to the largest worker count; efficiency 1.
+    REQUIRE(v.speedup.ideal.size() == 2);
+    CHECK(v.speedup.ideal.back().first == 8);
+    CHECK(v.speedup.ideal.back().second == 8);
+    CHECK(v.efficiency.ideal.back().second == 1);
+    REQUIRE(v.speedup.coresX);
+    CHECK(*v.speedup.coresX == 2);
+    // log2 workers axis: 1, 2, 4, 8 equally spaced.
+    REQUIRE(v.speedup.x.ticks.size() == 4);
+    CHECK(v.speedup.x.ticks[3].second == "8");
+    CHECK(axisFraction(v.speedup.x, 2) == Approx(1.0 / 3));
+    CHECK(axisFraction(v.speedup.x, 8) == Approx(1));
+    // The speedup axis reaches past every point, in round ticks from 0.
+    CHECK(v.speedup.y.max >= 5.0);
+    CHECK(v.speedup.y.ticks.front().first == 0);
+    CHECK(v.speedup.y.ticks.back().first == Approx(v.speedup.y.max));
+}
+
+TEST_CASE("repeated runs of one configuration give a median point with min–max whiskers", "[compare]") {
+    const std::vector<CompareRun> runs = {runOf(1, 1, WorkKind::Cpu, 4.0), runOf(2, 2, WorkKind::Cpu, 2.0),
+                                          runOf(3, 2, WorkKind::Cpu, 2.5), runOf(4, 2, WorkKind::Cpu, 2.2)};
+    const CompareView v = buildCompareView(runs, 2, 2);
+    const PlotSeries& s = seriesOf(v.speedup, WorkKind::Cpu);
+    REQUIRE(s.measured.size() == 2);
+    CHECK(s.measured[1].runs == 3);
+    CHECK(s.measured[1].y == Approx(4.0 / 2.2));
+    CHECK(s.measured[1].yMin == Approx(4.0 / 2.5));
+    CHECK(s.measured[1].yMax == Approx(4.0 / 2.0));
+    // The CSV has one line per configuration.
+    const std::string csv = sweepToCsv(v.sweep);
+    CHECK(std::count(csv.begin(), csv.end(), '\n') == 3);
+}
+
+TEST_CASE("cpu runs get the Amdahl curve of the fitted serial fraction; the predicted curve is predicted(1)/predicted(N)",
+          "[compare]") {
+    // Exact Amdahl points for s = 0.1 on 4 usable cores; an oversubscribed 8 left out of the fit.
+    auto t = [](double n) { return 10.0 * (0.1 + 0.9 / n); };
+    const std::vector<CompareRun> runs = {runOf(1, 1, WorkKind::Cpu, t(1), 10.0), runOf(2, 2, WorkKind::Cpu, t(2), 5.0),
+                                          runOf(3, 4, WorkKind::Cpu, t(4), 2.5), runOf(4, 8, WorkKind::Cpu, 9.0, 2.5)};
+    const CompareView v = buildCompareView(runs, 4, 4);
+    const PlotSeries& s = seriesOf(v.speedup, WorkKind::Cpu);
+    REQUIRE(s.serialFraction);
+    CHECK(*s.serialFraction == Approx(0.1).margin(0.01));
+    CHECK(s.fitPoints == 2);
+    REQUIRE(s.amdahl.size() == 8);
+    CHECK(s.amdahl[3].second == Approx(1 / (0.1 + 0.9 / 4)).margin(0.05));
+    // Predicted at the measured worker counts: 1 at N = 1, 10/5 = 2 at N = 2, 10/2.5 = 4 at N = 4 and 8.
+    REQUIRE(s.predicted.size() == 4);
+    CHECK(s.predicted[0].second == Approx(1));
+    CHECK(s.predicted[1].second == Approx(2));
+    CHECK(s.predicted[2].first == 4);
+    CHECK(s.predicted[2].second == Approx(4));
+    REQUIRE_FALSE(v.speedup.notes.empty());
+    CHECK(v.speedup.notes.front().find("serial fraction 0.1") != std::string::npos);
+}
+
+TEST_CASE("a predictor fills the predicted curve at every worker count without a run", "[compare]") {
+    const std::vector<CompareRun> runs = {runOf(1, 1, WorkKind::Sleep, 4.0, 4.0), runOf(2, 4, WorkKind::Sleep, 1.1, 1.0)};
+    const CompareView v = buildCompareView(runs, 2, 2, [](int n, std::optional<WorkKind>) {
+        return std::optional<double>(4.0 / n);
+    });
+    const PlotSeries& s = seriesOf(v.speedup, WorkKind::Sleep);
+    REQUIRE(s.predicted.size() == 4);
+    CHECK(s.predicted[2].first == 3);
+    CHECK(s.predicted[2].second == Approx(3));
+}
+
+TEST_CASE("busy, unknown and unfinished runs say so in their rows and stay out of the plots", "[compare]") {
+    CompareRun running = runOf(4, 2, WorkKind::Sleep, 0.5);
+    running.finished = false;
+    CompareRun unknown = runOf(5, 4, WorkKind::Sleep, 1.0, {}, std::nullopt);
+    unknown.machine.otherShare.reset();
+    const std::vector<CompareRun> runs = {runOf(1, 1, WorkKind::Sleep, 4.0, {}, true), running, unknown};
+    const CompareView v = buildCompareView(runs, 2, 2);
+    REQUIRE(v.rows.size() == 3);
+    CHECK(v.rows[0].busyNote.find("busy") != std::string::npos);
+    CHECK(v.rows[0].busyNote.find("40 %") != std::string::npos);
+    CHECK(v.rows[1].label == "2 workers · sleep · running");
+    CHECK(v.rows[2].busyNote == "busy: unknown");
+    const PlotSeries& s = seriesOf(v.speedup, WorkKind::Sleep);
+    CHECK(s.measured.size() == 2);   // 1 and 4 workers; the running one is not a point
+    CHECK(s.measured[0].busy == true);
+}
+
+TEST_CASE("cpu runs on a busy machine get no Amdahl curve, and a note says why", "[compare]") {
+    const std::vector<CompareRun> runs = {runOf(1, 1, WorkKind::Cpu, 4.0), runOf(2, 2, WorkKind::Cpu, 2.5, {}, true)};
+    const CompareView v = buildCompareView(runs, 2, 2);
+    const PlotSeries& s = seriesOf(v.speedup, WorkKind::Cpu);
+    CHECK(s.amdahl.empty());
+    REQUIRE(v.speedup.notes.size() == 1);
+    CHECK(v.speedup.notes[0] == "cpu: no Amdahl fit: the 1 run with 2 workers was on a busy machine");
+}
+
+TEST_CASE("compareRunOf reads a real pool run: workers, work, makespan, prediction", "[compare]") {
+    Scenario sc = loadScenario("pool");
+    RunOptions o;
+    o.workers = 2;
+    o.work = WorkKind::Sleep;
+    o.timeScale = 0.05;
+    Run run(sc, o);
+    run.start();
+    REQUIRE(run.wait(60));
+    RunModel m;
+    m.update(*run.trace());
+    const CompareRun r = compareRunOf(11, m, *run.trace(), &sc);
+    CHECK(r.id == 11);
+    CHECK(r.workers == 2);
+    REQUIRE(r.work);
+    CHECK(*r.work == WorkKind::Sleep);
+    CHECK(r.finished);
+    // Pool(2).map over A=5, B=2, C=1, D=3: 6 s predicted, times 0.05.
+    REQUIRE(r.predictedS);
+    CHECK(*r.predictedS == Approx(0.3));
+    CHECK(r.makespanS >= 0.29);
+    CHECK(r.makespanS < 1.0);
+    // The row starts at the first task, where the makespan starts: the last task ends makespan later.
+    std::int64_t lastEnd = 0;
+    for (const TaskRecord& t : m.tasks()) lastEnd = std::max(lastEnd, t.t1);
+    CHECK(static_cast<double>(lastEnd - r.originNs) / 1e9 == Approx(r.makespanS).margin(1e-6));
+    CHECK(r.originNs > run.trace()->zero());
+}

@@ -1,0 +1,118 @@
+// The Compare view (issue 9) under Xvfb with real runs: `parviz gui
+// --compare` sweeps a pool scenario, stacks the runs on one time axis in
+// worker order and plots their speedups. Checked from what was drawn
+// (--layout-json: each row's rectangle and the right edge of its last task
+// span as drawn), and from the PNG's pixels; bad lists exit 2. The Sweep
+// button is pressed by a real click (xdotool).
+#include "live_window.hpp"
+
+#include <algorithm>
+
+using namespace guitest;
+
+namespace {
+
+json compareShot(const std::vector<std::string>& extra, const TempDir& dir) {
+    std::vector<std::string> args = {"gui", "--compare", "pool-sizes", "--screenshot", dir.file("c.png"),
+                                     "--layout-json", dir.file("c.json")};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const Result r = runParviz(args, dir.path, 180);
+    INFO(r.err);
+    REQUIRE(r.exitCode == 0);
+    return json::parse(slurp(dir.file("c.json")));
+}
+
+} // namespace
+
+TEST_CASE("compare: each row's last task ends at its makespan on the shared axis, a shorter run is a shorter row",
+          "[gui][compare]") {
+    NEED_DISPLAY();
+    TempDir dir;
+    const json l = compareShot({"--workers", "1,2,4", "--work", "sleep", "--time-scale", "0.4"}, dir);
+    REQUIRE(l["compare"]["on"] == true);
+    const json& rows = l["compare"]["rows"];
+    REQUIRE(rows.size() == 3);
+    double previous = 1e9;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const json& row = rows[i];
+        INFO(row.dump());
+        // In worker order: 1, 2, 4 (the label says so).
+        CHECK(row["label"].get<std::string>().rfind(std::to_string(1 << i) + (i == 0 ? " worker" : " workers"), 0) == 0);
+        const double last = row["last_task_x"].get<double>(), makespan = row["makespan_x"].get<double>();
+        REQUIRE(last > row["rect"][0].get<double>());
+        CHECK(std::abs(last - makespan) <= 3.0);
+        // All rows share one axis starting at the same x; more workers end sooner here (sleep work).
+        CHECK(row["rect"][0].get<double>() == rows[0]["rect"][0].get<double>());
+        CHECK(last < previous);
+        previous = last;
+    }
+    // 16 tasks of 0.25 s at time scale 0.4: 1.6 s on one worker; 2 workers take half as long, on screen too.
+    const double x0 = rows[0]["rect"][0].get<double>();
+    const double w1 = rows[0]["last_task_x"].get<double>() - x0, w2 = rows[1]["last_task_x"].get<double>() - x0;
+    CHECK(w2 / w1 == Approx(0.5).margin(0.08));
+    // The speedup plot has the three sleep points, the first at 1.
+    const json& pts = l["compare"]["speedup"];
+    REQUIRE(pts.size() == 3);
+    CHECK(pts[0]["speedup"].get<double>() == Approx(1.0));
+    CHECK(pts[2]["speedup"].get<double>() > 2.5);
+    // The PNG shows worker colours inside the first row's span area.
+    const Image img = loadPng(dir.file("c.png"));
+    REQUIRE(img.w > 0);
+    const json& r0 = rows[0];
+    const int y = static_cast<int>(r0["rect"][1].get<double>() + r0["rect"][3].get<double>() * 0.75);
+    int coloured = 0;
+    for (int x = static_cast<int>(x0) + 2; x < static_cast<int>(r0["last_task_x"].get<double>()) - 2; ++x)
+        if (isWorkerColour(img.at(x, y))) ++coloured;
+    CHECK(coloured > 0.8 * (r0["last_task_x"].get<double>() - x0 - 4));
+    // The Plots panel is there with its titles.
+    bool plots = false;
+    for (const json& p : l["panels"])
+        if (p["name"] == "Plots")
+            for (const json& line : p["lines"]) plots = plots || line.get<std::string>() == "speedup over 1 worker";
+    CHECK(plots);
+}
+
+TEST_CASE("gui --compare refuses bad lists with exit 2 naming the flag", "[gui][compare]") {
+    TempDir dir;
+    for (const auto& [args, needle] : std::vector<std::pair<std::vector<std::string>, std::string>>{
+             {{"gui", "--compare", "pool", "--workers", "0,2"}, "--workers"},
+             {{"gui", "--compare", "pool", "--workers", "2,2"}, "listed twice"},
+             {{"gui", "--compare", "pool", "--workers", ""}, "--workers"},
+             {{"gui", "--compare", "pool", "--work", "gpu"}, "--work"},
+             {{"gui", "--compare", "pool", "--open", "x.pvz"}, "--open"}}) {
+        const Result r = runParviz(args, dir.path);
+        INFO(r.err);
+        CHECK(r.exitCode == 2);
+        CHECK(r.err.find(needle) != std::string::npos);
+    }
+}
+
+TEST_CASE("the Sweep button runs 1, 2, 4 and 8 workers one after another and rows stream into Compare",
+          "[gui][keys][compare]") {
+    NEED_X();
+    LiveWindow w({"pool-sizes", "--time-scale", "0.1"});
+    REQUIRE_FALSE(w.window.empty());
+    w.key("c");
+    REQUIRE(w.waitFor([](const json& s) { return s["compare"]["on"] == true; }, 5));
+    const auto b = itemRect(w.state(), "Sweep");
+    w.click(b[0] + b[2] / 2, b[1] + b[3] / 2);
+    // Rows appear while the sweep goes on, never two runs live at once.
+    bool sawPartial = false;
+    int maxLive = 0;
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(90);
+    while (std::chrono::steady_clock::now() < until) {
+        const json s = w.state();
+        int live = 0;
+        for (const json& r : s["runs"]) live += r["live"] == true;
+        maxLive = std::max(maxLive, live);
+        const std::size_t n = s["compare"]["rows"].size();
+        if (n > 0 && n < 8) sawPartial = true;
+        if (n == 8 && live == 0) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    const json s = w.state();
+    REQUIRE(s["compare"]["rows"].size() == 8);
+    CHECK(sawPartial);
+    CHECK(maxLive <= 1);
+    CHECK(s["compare"]["speedup"].size() == 8);
+}
