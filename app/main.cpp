@@ -36,6 +36,11 @@ int guiCommand(const std::vector<std::string>& args) {
 #endif
 }
 
+// Reaps the fork server on every way out of main() (parviz::shutdown()).
+struct RuntimeShutdown {
+    ~RuntimeShutdown() { parviz::shutdown(); }
+};
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -46,6 +51,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "parviz: cannot start the process runtime: %s\n", e.what());
         return 1;
     }
+    RuntimeShutdown shutdownAtExit;
     std::vector<std::string> args(argv + 1, argv + argc);
     if (args.empty()) return guiCommand(args);
 

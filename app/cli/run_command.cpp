@@ -183,6 +183,10 @@ int followRun(Run& run, RunModel& model, InterruptSignals& interrupts, std::size
         noted = printNotes(model, *trace, noted);
         if ((sig = interrupts.take()) != 0) break;
     }
+    // A terminal's Ctrl-C also kills the workers, and their deaths can end
+    // the run before the loop above looked: the signal is still pending, and
+    // release() would let it kill parviz before it wrote anything.
+    if (sig == 0) sig = interrupts.take();
     if (sig != 0) {
         std::fflush(stdout);
         std::fprintf(stderr, "\nparviz run: interrupted by %s: stopping the run; the output files get what was "

@@ -218,6 +218,15 @@ struct Pool::Impl {
     std::unordered_map<std::uint64_t, JobPtr> jobs;
     std::uint64_t nextJob = 1;
 
+    // join() and terminate() may run at once on different threads (Run::stop
+    // terminates the pool while its controller joins it): each holds this
+    // while it stops the helper threads or ends the workers, so a thread is
+    // never joined twice (undefined behaviour; in practice a join that never
+    // returns) and a join finds the pool either untouched or wholly ended.
+    // join() does not hold it while it waits for the workers to exit, so a
+    // terminate() meanwhile (Stop while paused workers take their sentinels)
+    // is never stuck behind it.
+    std::mutex lifetimeMutex;
     std::thread handler;
     std::thread watcher;
     int wakeFd = -1;                      // eventfd: the watcher re-reads the workers
@@ -610,6 +619,54 @@ struct Pool::Impl {
         }
     }
 
+    // join(), once every result is in: stops the helper threads and puts one
+    // sentinel per live worker. False when terminate() got there first (it
+    // ends the workers itself).
+    bool sendSentinels() {
+        std::lock_guard life(lifetimeMutex);
+        {
+            std::lock_guard lk(stateMutex);
+            if (state != PoolState::Close) return false;
+        }
+        stopThreads();
+        std::lock_guard lk(workersMutex);
+        // Count the live workers *before* putting any sentinel: a worker that takes
+        // an early sentinel exits, and checking liveness inside the loop would then
+        // skip it and leave another worker without one, blocked in get forever.
+        std::size_t live = 0;
+        for (auto& p : workers)
+            if (p.pid() != 0 && p.isAlive()) ++live;
+        // CPython puts None; the trace shows it as what it means.
+        std::string sentinel = "sentinel";
+        sentinel += '\0';
+        ChunkHeader h{};
+        h.type = MsgType::Sentinel;
+        appendPod(sentinel, h);
+        for (std::size_t i = 0; i < live; ++i) {
+            try { tasks.put(sentinel); } catch (const QueueClosed&) { break; }
+        }
+        return true;
+    }
+
+    // join(): waits for every worker to exit, holding no lock while it waits
+    // (on the pidfd, 20 ms at a time), so pause, Stop and terminate() can
+    // reach workers that are slow to take their sentinel or stopped.
+    void awaitWorkers() {
+        for (std::size_t i = 0;; ) {
+            int fd = -1;
+            {
+                std::lock_guard lk(workersMutex);
+                while (i < workers.size() && (workers[i].pid() == 0 || workers[i].join(std::chrono::nanoseconds(0)))) ++i;
+                if (i == workers.size()) return;
+                fd = workers[i].pidfd();
+            }
+            // The fd may be closed (a terminate() reaped the worker) by the
+            // time we poll it: at worst the poll returns early or times out.
+            pollfd pfd{fd, POLLIN, 0};
+            ::poll(&pfd, fd >= 0 ? 1 : 0, 20);
+        }
+    }
+
     // Fails every item still pending (terminate()).
     void failPending() {
         std::unordered_map<std::uint64_t, JobPtr> left;
@@ -751,32 +808,19 @@ void Pool::join() {
         if (im.state == PoolState::Run) throw std::logic_error("Pool is still running (call close() or terminate() first)");
         if (im.state == PoolState::Joined) return;
         // Every outstanding result first; dead workers are still replaced meanwhile.
-        im.jobsCv.wait(lk, [&] { return im.jobs.empty() || im.state == PoolState::Terminate; });
-        if (im.state == PoolState::Close) im.state = PoolState::Joined;
+        im.jobsCv.wait(lk, [&] { return im.jobs.empty() || im.state != PoolState::Close; });
     }
-    im.stopThreads();
-    std::lock_guard lk(im.workersMutex);
-    // Count the live workers *before* putting any sentinel: a worker that takes
-    // an early sentinel exits, and checking liveness inside the loop would then
-    // skip it and leave another worker without one, blocked in get forever.
-    std::size_t live = 0;
-    for (auto& p : im.workers)
-        if (p.pid() != 0 && p.isAlive()) ++live;
-    // CPython puts None; the trace shows it as what it means.
-    std::string sentinel = "sentinel";
-    sentinel += '\0';
-    ChunkHeader h{};
-    h.type = MsgType::Sentinel;
-    appendPod(sentinel, h);
-    for (std::size_t i = 0; i < live; ++i) {
-        try { im.tasks.put(sentinel); } catch (const QueueClosed&) { break; }
-    }
-    for (auto& p : im.workers)
-        if (p.pid() != 0) p.join();
+    if (im.sendSentinels()) im.awaitWorkers();
+    // A terminate() on another thread may still be ending the workers: it
+    // holds lifetimeMutex until they are reaped and the state is Joined.
+    std::lock_guard life(im.lifetimeMutex);
+    std::lock_guard lk(im.stateMutex);
+    im.state = PoolState::Joined;
 }
 
 void Pool::terminate() {
     Impl& im = *m_impl;
+    std::lock_guard life(im.lifetimeMutex);
     {
         std::lock_guard lk(im.stateMutex);
         if (im.state == PoolState::Joined && !im.handler.joinable()) return;

@@ -16,6 +16,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <dirent.h>
 #include <exception>
 #include <linux/futex.h>
@@ -27,6 +28,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <system_error>
 #include <unistd.h>
 
@@ -85,6 +87,7 @@ void writePayload(const SpawnRequest& r, char* out) {
 // State
 // ---------------------------------------------------------------------------
 bool g_initialized = false;
+bool g_shutDown = false;  // shutdown() ran: no more workers
 bool g_inWorker = false;
 pid_t g_mainPid = 0;
 pid_t g_serverPid = 0;
@@ -364,6 +367,23 @@ void init(const InitOptions& opts) {
     g_initialized = true;
 }
 
+void shutdown() noexcept {
+    if (!g_initialized || g_inWorker || g_shutDown) return;
+    std::lock_guard<std::mutex> lock(g_requestMutex);
+    g_shutDown = true;
+    close(g_sock);   // the server reads end-of-file and exits
+    g_sock = -1;
+    // Dead already (a terminal's Ctrl-C reaches it too) or exiting now; a
+    // server that does not exit within a second is killed: never a hang.
+    for (int i = 0; i < 100; ++i) {
+        if (waitpid(g_serverPid, nullptr, WNOHANG) != 0) return;   // reaped, or not ours to reap (ECHILD)
+        const timespec nap{0, 10'000'000};
+        nanosleep(&nap, nullptr);
+    }
+    kill(g_serverPid, SIGKILL);
+    while (waitpid(g_serverPid, nullptr, 0) < 0 && errno == EINTR) {}
+}
+
 bool initialized() noexcept { return g_initialized; }
 bool inWorker() noexcept { return g_inWorker; }
 pid_t forkServerPid() noexcept { return g_serverPid; }
@@ -371,6 +391,7 @@ pid_t forkServerPid() noexcept { return g_serverPid; }
 pid_t spawnWorker(const SpawnRequest& req) {
     if (!g_initialized) throw std::logic_error("parviz: Process::start() before parviz::init()");
     if (g_inWorker) throw std::logic_error("parviz: a worker cannot start processes");
+    if (g_shutDown) throw std::logic_error("parviz: Process::start() after parviz::shutdown()");
     const std::size_t payload = payloadSize(req);
     WireHeader h{};
     h.magic = kWireMagic;

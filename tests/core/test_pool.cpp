@@ -9,10 +9,13 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <csignal>
 #include <fcntl.h>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <sys/resource.h>
@@ -520,4 +523,86 @@ TEST_CASE("close then join returns for every worker, round after round (no senti
         INFO("round " << round);
         REQUIRE(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(10));
     }
+}
+
+namespace {
+
+// Runs join() on one thread and terminate() on another (Run::stop terminates
+// the pool while its controller joins it). True when both returned within the
+// limit; what either threw goes to `errors`. On a hang the pool is leaked and
+// the threads are detached, so the test fails instead of hanging.
+bool joinAndTerminateAtOnce(Pool* pool, std::chrono::microseconds terminateAfter, std::string& errors) {
+    struct Shared {
+        std::atomic<int> done{0};
+        std::mutex m;
+        std::string errors;
+    };
+    auto sh = std::make_shared<Shared>();
+    auto call = [sh, pool](bool join) {
+        try {
+            if (join) pool->join();
+            else pool->terminate();
+        } catch (const std::exception& e) {
+            std::lock_guard lk(sh->m);
+            sh->errors += std::string(join ? "join: " : "terminate: ") + e.what() + "\n";
+        }
+        ++sh->done;
+    };
+    std::thread joiner(call, true);
+    std::this_thread::sleep_for(terminateAfter);
+    std::thread terminator(call, false);
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (sh->done < 2 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(2ms);
+    const bool returned = sh->done == 2;
+    if (returned) {
+        joiner.join();
+        terminator.join();
+    } else {
+        joiner.detach();
+        terminator.detach();
+    }
+    std::lock_guard lk(sh->m);
+    errors = sh->errors;
+    return returned;
+}
+
+} // namespace
+
+TEST_CASE("join and terminate called at once from two threads both return, round after round", "[pool]") {
+    // Regression: both stopped the helper threads, so one thread was joined
+    // twice at once (pthread_join then waits forever or fails with EINVAL):
+    // a terminal's Ctrl-C hung `parviz run pool` about 3 times in 10.
+    for (int round = 0; round < 30; ++round) {
+        auto* pool = new Pool(2);
+        AsyncResult r = pool->map_async(sleepFor, std::vector<std::string>(4, "0.02"), MapOptions{1, {}, {}});
+        pool->close();
+        std::string errors;
+        const bool returned = joinAndTerminateAtOnce(pool, std::chrono::microseconds(round * 1500), errors);
+        INFO("round " << round);
+        REQUIRE(returned);   // else the pool is leaked: its threads are stuck
+        CHECK(errors.empty());
+        CHECK(r.ready());
+        CHECK(pool->workerPids().empty());
+        delete pool;
+    }
+}
+
+TEST_CASE("terminate ends a join that waits for stopped workers (Stop while paused)", "[pool]") {
+    // join() used to wait for each worker holding the workers' lock, so with
+    // the workers stopped (a paused run) terminate() could never take it to
+    // kill them: the window's Stop froze.
+    auto* pool = new Pool(2);
+    CHECK(pool->map(sqr, numbers(4)) == squares(4));
+    const auto pids = pool->workerPids();
+    REQUIRE(pids.size() == 2);
+    for (pid_t p : pids) ::kill(p, SIGSTOP);
+    pool->close();
+    std::string errors;
+    const auto t0 = std::chrono::steady_clock::now();
+    const bool returned = joinAndTerminateAtOnce(pool, 100ms, errors);
+    REQUIRE(returned);   // else the pool is leaked: its threads are stuck
+    CHECK(secondsSince(t0) < 5.0);
+    CHECK(errors.empty());
+    CHECK(pool->workerPids().empty());
+    delete pool;
 }

@@ -38,6 +38,14 @@ struct InitOptions {
 void init(const InitOptions& opts = {});
 bool initialized() noexcept;
 
+// Ends the fork server and reaps it, so the program leaves no zombie behind
+// (a terminal's Ctrl-C kills the server with the workers; nobody else reaps
+// it). Call it at the end of main(), once every Process has been joined or
+// destroyed; starting a Process afterwards throws std::logic_error. Waits at
+// most about a second (then kills the server). Idempotent; a no-op before
+// init() and in workers.
+void shutdown() noexcept;
+
 // True in a worker process (false in the parent and the fork server).
 bool inWorker() noexcept;
 
