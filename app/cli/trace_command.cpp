@@ -279,6 +279,15 @@ constexpr const char* kPoolHangs =
     "waits forever. That is CPython's behaviour, shown as it happens (ProcessPoolExecutor would raise "
     "BrokenProcessPool instead).";
 
+// Prints the trace's notes from index `from` on stderr (a Lock released by a
+// process that did not hold it, ...); returns how many there are.
+std::size_t printNotes(const RunModel& model, const Trace& trace, std::size_t from) {
+    const auto& notes = model.notes();
+    for (std::size_t i = from; i < notes.size(); ++i)
+        std::fprintf(stderr, "parviz trace: note: %s\n", std::string(trace.string(trace[notes[i].index].a)).c_str());
+    return notes.size();
+}
+
 // Waits for the root; returns the signal that interrupted parviz (0: none).
 // tick() runs every pass (about every 5 ms) while the program runs.
 int waitProgram(Child& c, PythonTraceSource& src, const std::string& name, const std::function<void()>& tick) {
@@ -371,6 +380,7 @@ int traceAndSummarise(const TraceArgs& ta, const std::string& path) {
     prctl(PR_SET_CHILD_SUBREAPER, 1);   // orphans of the program come to us, exit codes included
     Child child;
     int sig = 0;
+    std::size_t notesShown = 0;
     try {
         child = spawnProgram(path, ta.program, dir);
         src.setRoot(child.pid);
@@ -381,9 +391,11 @@ int traceAndSummarise(const TraceArgs& ta, const std::string& path) {
         auto lastLook = std::chrono::steady_clock::now();
         sig = waitProgram(child, src, name, [&] {
             const auto now = std::chrono::steady_clock::now();
-            if (toldHang || now - lastLook < std::chrono::milliseconds(100)) return;
+            if (now - lastLook < std::chrono::milliseconds(100)) return;
             lastLook = now;
             live.update(rec.trace());
+            notesShown = printNotes(live, rec.trace(), notesShown);
+            if (toldHang) return;
             if (std::string lost = lostPoolTask(live, rec.trace()); !lost.empty()) {
                 toldHang = true;
                 std::fprintf(stderr, "parviz trace: %s%s Ctrl-C stops the program.\n", lost.c_str(), kPoolHangs);
@@ -407,6 +419,7 @@ int traceAndSummarise(const TraceArgs& ta, const std::string& path) {
     RunModel model;
     model.update(trace);
     RunStats stats = computeStats(model, trace);
+    printNotes(model, trace, notesShown);
     std::fflush(stdout);
     std::printf("\n%s", formatSummary(stats).c_str());
     if (std::string lost = lostPoolTask(model, trace); !lost.empty()) std::printf("\n%s%s\n", lost.c_str(), kPoolHangs);

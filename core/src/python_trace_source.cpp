@@ -168,7 +168,10 @@ struct PythonTraceSource::Impl {
     // forkserver a process's parent is the fork server, not its starter.
     struct Proc { ProcId id = 0; bool started = false, exited = false; pid_t starter = 0; };
     std::unordered_map<pid_t, Proc> procs;
-    struct Object { std::int32_t id = 0; std::deque<std::uint64_t> written; };
+    // A queue or lock. owner: a lock's holder by the hook's own account (CPython's
+    // Lock keeps none), -1 when free; names for the notes.
+    struct Object { std::int32_t id = 0; std::deque<std::uint64_t> written; std::int32_t owner = -1; std::string name; };
+    std::unordered_map<ProcId, std::string> procNames;
     std::unordered_map<std::uint64_t, Object> queues, locks;
     std::map<std::pair<pid_t, std::int32_t>, std::uint64_t> putItems;   // (pid, put number) -> item
     std::uint64_t nextItem = 1;
@@ -270,6 +273,7 @@ PythonTraceSource::Impl::Proc& PythonTraceSource::Impl::procFor(pid_t pid, Sourc
                                                   : ProcRole::Process;
         p.id = sink.addProcess(name.empty() ? "pid " + std::to_string(pid) : name, r, pid);
     }
+    procNames[p.id] = p.id == kParentProc ? "MainProcess" : name.empty() ? "pid " + std::to_string(pid) : name;
     return procs.emplace(pid, p).first->second;
 }
 
@@ -287,8 +291,8 @@ PythonTraceSource::Impl::Object& PythonTraceSource::Impl::object(std::unordered_
     if (it != m.end()) return it->second;
     Object o;
     o.id = static_cast<std::int32_t>(m.size() + 1);
-    sink.addObject({queue ? ObjectKind::Queue : ObjectKind::Lock, o.id,
-                    name.empty() ? std::string(queue ? "Queue" : "Lock") + "@" + std::to_string(key >> 24) : name});
+    o.name = name.empty() ? std::string(queue ? "Queue" : "Lock") + "@" + std::to_string(key >> 24) : name;
+    sink.addObject({queue ? ObjectKind::Queue : ObjectKind::Lock, o.id, o.name});
     return m.emplace(key, std::move(o)).first->second;
 }
 
@@ -442,7 +446,18 @@ void PythonTraceSource::Impl::interpret(Record& r, std::vector<Event>& out, Sour
     case LockWaitW: case LockAcquireW: case LockReleaseW: case LockTimeoutW: {
         static constexpr EventKind kinds[] = {EventKind::LockWait, EventKind::LockAcquire, EventKind::LockRelease,
                                               EventKind::LockTimeout};
-        out.push_back(Event{r.t, p, kinds[r.kind - LockWaitW], 0, object(locks, r.a, false, sink).id, 0, 0});
+        Object& lock = object(locks, r.a, false, sink);
+        if (r.kind == LockReleaseW && lock.owner >= 0 && lock.owner != p) {
+            // CPython's Lock has no owner: any process may release it. Shown, not refused.
+            const std::string text = procNames[p] + " released " + lock.name + " while " +
+                                     procNames[static_cast<ProcId>(lock.owner)] +
+                                     " held it: CPython's Lock has no owner, so any process may release it, "
+                                     "and the next acquire gets in although the holder believes it still holds it";
+            out.push_back(Event{r.t, p, EventKind::Note, 0, lock.id, sink.addString(text), 0});
+        }
+        if (r.kind == LockAcquireW) lock.owner = p;
+        if (r.kind == LockReleaseW) lock.owner = -1;
+        out.push_back(Event{r.t, p, kinds[r.kind - LockWaitW], 0, lock.id, 0, 0});
         break;
     }
     case PoolJob: case TaskStartW: case TaskEndW: interpretTask(r, ring, p, out, sink); break;

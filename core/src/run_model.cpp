@@ -607,8 +607,9 @@ void RunModel::consumeLock(const Event& e, ProcLaneIndex& lane, ProcCursor& cur)
         break;
     }
     case EventKind::LockRelease: {
-        if (!l.holds.empty() && l.holds.back().releaseT == kOpenEnd && l.holds.back().proc == p)
-            l.holds.back().releaseT = e.t;
+        // Whoever releases it, the lock is free from now: a traced CPython Lock
+        // may be released by a process that does not hold it (no owner).
+        if (!l.holds.empty() && l.holds.back().releaseT == kOpenEnd) l.holds.back().releaseT = e.t;
         auto it = std::find(cur.heldLocks.rbegin(), cur.heldLocks.rend(), e.obj);
         if (it == cur.heldLocks.rend()) break;
         cur.heldLocks.erase(std::next(it).base());

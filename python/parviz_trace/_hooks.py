@@ -353,9 +353,17 @@ def _traced_lock_methods(lock, key):
         _emit(W.K_LOCK_ACQUIRE if ok else W.K_LOCK_TIMEOUT, 0, key, 0, src)
         return ok
 
+    get_value = getattr(lock._semlock, "_get_value", None)
+
     def release():
         # Before the release: the next owner's acquire is stamped after it.
-        _emit(W.K_LOCK_RELEASE, 0, key, 0, _src(2))
+        # Releasing an unlocked Lock raises ValueError: no event then.
+        try:
+            free = get_value is not None and get_value() > 0
+        except Exception:
+            free = False
+        if not free:
+            _emit(W.K_LOCK_RELEASE, 0, key, 0, _src(2))
         return sem_release()
 
     lock.acquire, lock.release = acquire, release

@@ -5,6 +5,7 @@
 // command's exit status, bad input and stopping.
 #include "cli_support.hpp"
 
+#include "parviz/run_model.hpp"
 #include "parviz/trace_io.hpp"
 
 #include <nlohmann/json.hpp>
@@ -511,4 +512,38 @@ TEST_CASE("a pool worker killed mid-task is shown hanging Pool.map as in CPython
     CHECK(j["incomplete"] == true);
     REQUIRE(j["failures"].size() == 1);
     CHECK(j["failures"][0].get<std::string>().find("task ('C', 2) failed: " + killed) == 0);
+}
+
+TEST_CASE("a Lock released by a process that does not hold it is shown and said as CPython allows it",
+          "[cli][trace][python]") {
+    TempDir dir;
+    Traced t = traceExample("wrong_release.py", dir);
+    INFO(describe(t.result));
+    REQUIRE(t.result.exitCode == 0);
+    const parviz::Trace& tr = *t.trace;
+    std::vector<std::string> lockOps;   // "who kind", in time order
+    std::vector<std::string> notes;
+    for (std::size_t i = 0; i < tr.size(); ++i) {
+        const Event& e = tr[i];
+        if (e.kind == EventKind::LockAcquire) lockOps.push_back(procName(tr, e.proc) + " acquire");
+        if (e.kind == EventKind::LockRelease) lockOps.push_back(procName(tr, e.proc) + " release");
+        if (e.kind == EventKind::Note) notes.emplace_back(tr.string(e.a));
+    }
+    // MainProcess's own last release raised ValueError (the lock was free): no event.
+    CHECK(lockOps == std::vector<std::string>{"MainProcess acquire", "Process-1 release", "Process-2 acquire",
+                                              "Process-2 release"});
+    REQUIRE(notes.size() == 1);
+    CHECK(notes[0].rfind("Process-1 released Lock-1 while MainProcess held it", 0) == 0);
+    CHECK(t.result.err.find("parviz trace: note: Process-1 released Lock-1 while MainProcess held it") !=
+          std::string::npos);
+    CHECK(t.result.out.find("MainProcess's own release failed") != std::string::npos);
+    // The lock panel's account: MainProcess's hold ends at the wrong release,
+    // so the holds never overlap.
+    parviz::RunModel model;
+    model.update(tr);
+    const parviz::LockIndex* lock = model.lock(1);
+    REQUIRE(lock);
+    REQUIRE(lock->holds.size() == 2);
+    CHECK(lock->holds[0].releaseT != parviz::kOpenEnd);
+    CHECK(lock->holds[0].releaseT <= lock->holds[1].acquireT);
 }
