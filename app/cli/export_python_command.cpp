@@ -81,9 +81,7 @@ ExportArgs parseExportArgs(const std::vector<std::string>& args) {
 // The flags that only make sense for some kinds, checked against the scenario.
 void checkApplies(const ExportArgs& ea, const Scenario& sc) {
     const std::string src = sc.source.empty() ? sc.name : sc.source;
-    const bool hasWorkers =
-        sc.kind == ScenarioKind::Pool || sc.kind == ScenarioKind::JobQueue || sc.kind == ScenarioKind::Lock;
-    if (ea.opts.workers && !hasWorkers)
+    if (ea.opts.workers && !workersOverridable(sc.kind))
         throw UsageError("--workers: the " + std::string(toString(sc.kind)) + " scenario " + src +
                          " has no pool size or process count to override");
     if (ea.chunksize && sc.kind != ScenarioKind::Pool)

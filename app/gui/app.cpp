@@ -357,14 +357,13 @@ const std::vector<Scenario::CodeLine>& GuiApp::listing() {
     if (!run.isStage()) {
         // A run shows its listing as it was recorded, not what the toolbar says now.
         const TraceMeta& meta = run.meta();
-        if (meta.workers > 0 && sc.kind != ScenarioKind::Process) p.workers = meta.workers;
+        if (meta.workers > 0 && workersOverridable(sc.kind)) p.workers = meta.workers;
         if (auto w = parseWorkKind(meta.work)) p.work = *w;
     } else {
         p.workers = m_opts.run.workers;
         p.work = m_opts.run.work;
-        // The process kind has no worker count to override (Run refuses it).
-        if (sc.kind == ScenarioKind::Process || sc.kind == ScenarioKind::Queue || sc.kind == ScenarioKind::CpuCount)
-            p.workers.reset();
+        // Only some kinds have a worker count to override (Run refuses the others).
+        if (!workersOverridable(sc.kind)) p.workers.reset();
     }
     // Regenerated only when something it depends on changed (the task editor edits m_scenario).
     std::string key = have ? listingKey(sc) : std::string();

@@ -1,9 +1,8 @@
 // Run: re-enacts one scenario of the tutorial with real processes.
 //
-// [SECTION] Task specs as byte strings
-// [SECTION] Worker targets (plain functions: they run in forked workers)
 // [SECTION] Impl: live workers, control, failures
-// [SECTION] The scenario's main program, per kind (controller thread)
+// [SECTION] The controller: the kind's main program (kinds/, scenario_program.hpp)
+// [SECTION] Deadlock check (from the wait graph, not a timeout)
 // [SECTION] Run API
 //
 // Threads in the parent: the caller's (start/pause/resume/stop/wait), the
@@ -20,6 +19,7 @@
 #include "parviz/queue.hpp"
 #include "parviz/run_model.hpp"
 #include "parviz/work.hpp"
+#include "scenario_program.hpp"
 #include "worker_state.hpp"
 
 #include <algorithm>
@@ -51,139 +51,16 @@ const char* toString(RunStatus s) noexcept {
     return "?";
 }
 
-namespace {
-
-// =============================================================================
-// [SECTION] Task specs as byte strings
-// =============================================================================
-// Workers get everything as byte strings (runtime.hpp): a task travels as
-// "index \x1f name \x1f work \x1f seconds". Names are validated UTF-8 without
-// control characters by the scenario loader, so the separator cannot clash.
-constexpr char kSep = '\x1f';
-
-std::string formatSeconds(double s) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%g", s);   // 5 -> "5", 0.5 -> "0.5", as Python's %s prints them
-    return buf;
-}
-
-std::string encodeTask(std::size_t index, const TaskSpec& t) {
-    char secs[40];
-    std::snprintf(secs, sizeof secs, "%.17g", t.seconds);
-    std::string s = std::to_string(index);
-    s += kSep;
-    s += t.name;
-    s += kSep;
-    s += toString(t.work);
-    s += kSep;
-    s += secs;
-    return s;
-}
-
-struct DecodedTask {
-    std::int32_t index = 0;
-    std::string name;
-    WorkKind work = WorkKind::Sleep;
-    double seconds = 0;
-};
-
-DecodedTask decodeTask(std::string_view s) {
-    DecodedTask d;
-    std::string_view parts[4];
-    for (int i = 0; i < 3; ++i) {
-        auto p = s.find(kSep);
-        if (p == std::string_view::npos) throw std::invalid_argument("parviz: malformed task spec");
-        parts[i] = s.substr(0, p);
-        s.remove_prefix(p + 1);
-    }
-    parts[3] = s;
-    std::from_chars(parts[0].data(), parts[0].data() + parts[0].size(), d.index);
-    d.name = std::string(parts[1]);
-    d.work = parseWorkKind(parts[2]).value_or(WorkKind::Sleep);
-    d.seconds = std::stod(std::string(parts[3]));
-    return d;
-}
-
-// =============================================================================
-// [SECTION] Worker targets (plain functions: they run in forked workers)
-// =============================================================================
-
-// def print_func(continent='Asia'): print('The name of continent is : ', continent)
-// args: [continent or "" for the default, the default]
-int continentTarget(std::span<const std::string> args) {
-    std::string continent = !args.empty() && !args[0].empty() ? args[0] : (args.size() > 1 ? args[1] : "Asia");
-    print("The name of continent is :  " + continent);
-    return 0;
-}
-
-// The job-queue tutorial's do_job: get_nowait until Empty; print, report, work.
-// args: [tasks queue, done queue, task spec...]
-int jobTarget(std::span<const std::string> args) {
-    Queue tasks = Queue::fromArg(args[0]);
-    Queue done = Queue::fromArg(args[1]);
-    std::unordered_map<std::string, DecodedTask> specs;
-    for (std::size_t i = 2; i < args.size(); ++i) {
-        DecodedTask d = decodeTask(args[i]);
-        specs.emplace(d.name, std::move(d));
-    }
-    for (;;) {
-        std::string task;
-        try {
-            task = tasks.get_nowait();
-        } catch (const QueueEmpty&) {
-            break;
-        }
-        // As in the tutorial's listing: print, report done, then the work
-        // (the task span still covers the work, so the timeline reads right).
-        print(task);
-        try {
-            done.put(task + " is done by " + currentProcessName());
-        } catch (const QueueClosed&) {
-            return 0;   // parviz's deadlock check closed it: the run's failure says why
-        }
-        if (auto it = specs.find(task); it != specs.end())
-            runTask(it->second.index, it->second.name, it->second.work, it->second.seconds);
-    }
-    return 0;
-}
-
-// Several processes take turns in one critical section.
-// args: [lock, rounds, hold seconds, work, first task index]
-int lockTarget(std::span<const std::string> args) {
-    Lock lock = Lock::fromArg(args[0]);
-    int rounds = std::stoi(args[1]);
-    double hold = std::stod(args[2]);
-    WorkKind work = parseWorkKind(args[3]).value_or(WorkKind::Sleep);
-    int base = std::stoi(args[4]);
-    const std::string& me = currentProcessName();
-    for (int r = 0; r < rounds; ++r) {
-        lock.acquire();
-        // print(current_process().name, 'holds the lock, round', i), as the listing says
-        print(me + " holds the lock, round " + std::to_string(r));
-        runTask(base + r, "round " + std::to_string(r), work, hold);   // the lane names the process
-        lock.release();
-    }
-    return 0;
-}
-
-// def work_log(work_data): the pool tutorial's task. The pool itself writes
-// TaskStart/TaskEnd around it (MapOptions::names), so this only prints and works.
-std::string poolTask(std::string_view item) {
-    DecodedTask d = decodeTask(item);
-    print(" Process " + d.name + " waiting " + formatSeconds(d.seconds) + " seconds");
-    doWork(d.work, d.seconds);
-    print(" Process " + d.name + " Finished.");
-    return d.name;
-}
-
-} // namespace
+using detail::formatSeconds;
+using detail::programFor;
 
 // =============================================================================
 // [SECTION] Impl: live workers, control, failures
 // =============================================================================
 
-struct Run::Impl {
+struct Run::Impl final : detail::RunContext {
     Scenario sc;
+    const detail::ScenarioProgram* program = nullptr;   // sc's kind
     RunOptions opts;
     double timeScale = 1.0;
     std::unique_ptr<Recorder> rec;
@@ -324,23 +201,22 @@ struct Run::Impl {
         }
     }
 
-    WorkKind workOf(const TaskSpec& t) const { return opts.work.value_or(t.work); }
-    int workerCount() const { return opts.workers.value_or(sc.workers()); }
+    int workerCount() const { return opts.workers.value_or(program->workers(sc)); }
 
-    std::vector<TaskSpec> tasks() const {
-        if (!sc.tasks.empty() || sc.kind != ScenarioKind::JobQueue) return sc.tasks;
-        // A job-queue without a task list: the tutorial's ten tasks.
-        std::vector<TaskSpec> ts;
-        for (int i = 0; i < 10; ++i) ts.push_back({"Task no " + std::to_string(i), sc.jobSeconds, WorkKind::Sleep});
-        return ts;
+    // ---- RunContext: what the kind's main program asks of the run -------------
+    Recorder& recorder() override { return *rec; }
+    const Scenario& scenario() const override { return sc; }
+    int workers() const override { return workerCount(); }
+    std::optional<WorkKind> workOverride() const override { return opts.work; }
+    bool shouldStop() const override { return isStopping(); }
+    void runProcesses(std::vector<Process>& ps) override {
+        publish(&ps, nullptr);
+        startAll(ps);
+        joinAll(ps);
+        publish(nullptr, nullptr);
     }
+    void publishPool(Pool* pl) override { publish(nullptr, pl); }
 
-    void runCpuCount();
-    void runProcess();
-    void runQueue();
-    void runLock();
-    void runJobQueue();
-    void runPool();
     void controllerMain();
     void watcherMain();
     std::optional<std::string> findDeadlockLocked();
@@ -358,163 +234,15 @@ struct Run::Impl {
 };
 
 // =============================================================================
-// [SECTION] The scenario's main program, per kind (controller thread)
+// [SECTION] The controller: the kind's main program (kinds/, scenario_program.hpp)
 // =============================================================================
-
-void Run::Impl::runCpuCount() {
-    int total = cpuCountTotal(), usable = cpuCountUsable();
-    print("Number of cpu :  " + std::to_string(total));
-    if (usable != total) print("Number of usable cpu :  " + std::to_string(usable));
-}
-
-void Run::Impl::runProcess() {
-    std::vector<Process> ps;
-    ps.reserve(sc.args.size());
-    for (const auto& a : sc.args)
-        ps.emplace_back(&continentTarget, std::vector<std::string>{a, sc.defaultArg},
-                        ProcessOptions{.recorder = rec.get()});
-    publish(&ps, nullptr);
-    startAll(ps);
-    joinAll(ps);
-    publish(nullptr, nullptr);
-}
-
-// The queue and job-queue demos put everything before anything is taken (as
-// the tutorial's __main__ does; CPython's queue is unbounded), so their queue
-// must hold every item at once: the default capacity, or what the items need.
-// The loader bounds the items (100 000 of at most 256 bytes: 27 MB), and the
-// arena is sparse, so every input the format allows fits.
-static std::size_t capacityFor(const std::vector<std::string>& items) {
-    std::size_t bytes = 0, largest = 0;
-    for (const auto& it : items) {
-        const std::size_t rec = queueRecordBytes(it.size());
-        bytes += rec;
-        largest = std::max(largest, rec);
-    }
-    // One record that does not fit before the ring's end skips the rest (at
-    // most one record's worth per lap), and the largest item must stay within
-    // a quarter of the capacity.
-    return std::max({QueueOptions{}.capacityBytes, bytes + largest, 4 * largest});
-}
-
-void Run::Impl::runQueue() {
-    Queue q(QueueOptions{.name = "queue", .capacityBytes = capacityFor(sc.items)});
-    print("pushing items to queue:");
-    int cnt = 1;
-    for (const auto& item : sc.items) {
-        if (isStopping()) return;
-        print("item no:  " + std::to_string(cnt) + "   " + item);
-        q.put(item);
-        ++cnt;
-    }
-    print("");
-    print("popping items from queue:");
-    cnt = 0;
-    while (!q.empty() && !isStopping()) {
-        print("item no:  " + std::to_string(cnt) + "   " + q.get());
-        ++cnt;
-    }
-}
-
-void Run::Impl::runLock() {
-    Lock lock("lock");
-    int n = workerCount();
-    std::vector<Process> ps;
-    ps.reserve(static_cast<std::size_t>(n));
-    for (int i = 0; i < n; ++i) {
-        WorkKind w = opts.work.value_or(WorkKind::Sleep);
-        ps.emplace_back(&lockTarget,
-                        std::vector<std::string>{lock.toArg(), std::to_string(sc.rounds),
-                                                 formatSeconds(sc.holdSeconds), toString(w),
-                                                 std::to_string(i * sc.rounds)},
-                        ProcessOptions{.recorder = rec.get()});
-    }
-    publish(&ps, nullptr);
-    startAll(ps);
-    joinAll(ps);
-    publish(nullptr, nullptr);
-}
-
-void Run::Impl::runJobQueue() {
-    auto ts = tasks();
-    std::vector<std::string> names;
-    names.reserve(ts.size());
-    for (const auto& t : ts) names.push_back(t.name);
-    Queue toDo(QueueOptions{.name = "tasks_to_accomplish", .capacityBytes = capacityFor(names)});
-    // The done queue keeps the default capacity: the workers put on it while
-    // the parent waits in join(), which deadlocks in CPython when it fills
-    // (REFERENCE.md); parviz's wait-graph check names it and ends the run.
-    Queue doneQ(QueueOptions{.name = "tasks_that_are_done"});
-    std::vector<std::string> args{toDo.toArg(), doneQ.toArg()};
-    for (std::size_t i = 0; i < ts.size(); ++i) {
-        TaskSpec t = ts[i];
-        t.work = workOf(t);
-        args.push_back(encodeTask(i, t));
-    }
-    for (const auto& name : names) {
-        if (isStopping()) return;
-        toDo.put(name);
-    }
-    int n = workerCount();
-    std::vector<Process> ps;
-    ps.reserve(static_cast<std::size_t>(n));
-    for (int i = 0; i < n; ++i) ps.emplace_back(&jobTarget, args, ProcessOptions{.recorder = rec.get()});
-    publish(&ps, nullptr);
-    startAll(ps);
-    joinAll(ps);
-    publish(nullptr, nullptr);
-    if (isStopping()) return;
-    for (;;) {
-        try {
-            print(doneQ.get_nowait());
-        } catch (const QueueEmpty&) {
-            break;
-        }
-    }
-}
-
-void Run::Impl::runPool() {
-    auto ts = tasks();
-    std::vector<std::string> items;
-    MapOptions mo;
-    mo.chunksize = sc.chunksize;
-    for (std::size_t i = 0; i < ts.size(); ++i) {
-        TaskSpec t = ts[i];
-        t.work = workOf(t);
-        items.push_back(encodeTask(i, t));
-        mo.names.push_back(t.name);
-        mo.nominalNs.push_back(rec->clock().scaled(t.seconds));
-        // The tutorial's work_data, as the task queue shows it: ['A', 5].
-        mo.labels.push_back("['" + t.name + "', " + formatSeconds(t.seconds) + "]");
-    }
-    Pool pl(workerCount(), PoolOptions{.recorder = rec.get()});
-    publish(nullptr, &pl);
-    // imap_unordered, not map: a task that fails is reported while the others
-    // finish (map would only tell us about the first failure).
-    try {
-        pl.imap_unordered(&poolTask, items, [](std::size_t, std::string) { return true; }, mo);
-    } catch (const TaskError&) {
-        // The failed task's TaskEnd is in the trace: the run model reports it.
-    }
-    if (!isStopping()) pl.close();   // whatever is still queued after a failure runs to its end
-    // else: stop() already terminated it
-    pl.join();
-    publish(nullptr, nullptr);
-}
 
 void Run::Impl::controllerMain() {
     // The controller is MainProcess for the deadlock check; the pool's helper
     // threads in this process are not (and pool runs are not checked).
     setCurrentWaitRecord(&rec->parentRing().waitRecord());
     try {
-        switch (sc.kind) {
-        case ScenarioKind::CpuCount: runCpuCount(); break;
-        case ScenarioKind::Process: runProcess(); break;
-        case ScenarioKind::Queue: runQueue(); break;
-        case ScenarioKind::Lock: runLock(); break;
-        case ScenarioKind::JobQueue: runJobQueue(); break;
-        case ScenarioKind::Pool: runPool(); break;
-        }
+        program->run(*this);
     } catch (const std::exception& e) {
         publish(nullptr, nullptr);
         if (!isStopping()) fail(std::string("the run failed: ") + e.what());
@@ -647,7 +375,7 @@ std::string describeDeadlock(const std::vector<Party>& parties, const std::vecto
 } // namespace
 
 std::optional<std::string> Run::Impl::findDeadlockLocked() {
-    if (sc.kind == ScenarioKind::Pool || stopping || deadlocked || status != RunStatus::Running) return std::nullopt;
+    if (!program->deadlockChecked() || stopping || deadlocked || status != RunStatus::Running) return std::nullopt;
     std::vector<Party> parties;
     parties.push_back(readParty("MainProcess", rec->parentRing().waitRecord()));
     if (parties.back().kind == WaitRecord::None) return std::nullopt;
@@ -782,31 +510,11 @@ void Run::Impl::watchStoppedLocked() {
 
 namespace {
 
-// The worker names a run of `sc` can ever have: Process-1..N, or
-// ForkPoolWorker-1..N plus one replacement per kill order (a pool replaces a
-// killed worker, and the next kill order may name the replacement).
-struct WorkerNames {
-    std::string prefix;   // "" when the scenario starts no worker process
-    int count = 0;
-};
-
-WorkerNames workerNamesOf(const Scenario& sc, int workers, std::size_t kills) {
-    switch (sc.kind) {
-    case ScenarioKind::CpuCount:
-    case ScenarioKind::Queue: return {};
-    case ScenarioKind::Process: return {"Process-", static_cast<int>(sc.args.size())};
-    case ScenarioKind::Lock:
-    case ScenarioKind::JobQueue: return {"Process-", workers};
-    case ScenarioKind::Pool: return {"ForkPoolWorker-", workers + static_cast<int>(kills)};
-    }
-    return {};
-}
-
 // A kill order naming a worker the scenario never has would run the whole
 // scenario for nothing: refuse it before anything starts, naming the valid names.
 void checkKillTarget(const Scenario& sc, int workers, std::size_t kills, const std::string& name,
                      const std::string& src) {
-    WorkerNames wn = workerNamesOf(sc, workers, kills);
+    const detail::WorkerNames wn = programFor(sc.kind).workerNames(sc, workers, kills);
     if (wn.count > 0 && name.starts_with(wn.prefix)) {
         std::string_view digits = std::string_view(name).substr(wn.prefix.size());
         int n = 0;
@@ -833,27 +541,22 @@ Run::Run(Scenario scenario, RunOptions opts) : m_impl(std::make_unique<Impl>()) 
     auto& im = *m_impl;
     im.sc = std::move(scenario);
     im.opts = std::move(opts);
+    im.program = &programFor(im.sc.kind);
     const std::string& src = im.sc.source.empty() ? im.sc.name : im.sc.source;
+    const std::string limit = " is not between 1 and " + std::to_string(kMaxWorkers);
     if (im.opts.workers) {
         int w = *im.opts.workers;
-        if (w < 1 || w > kMaxWorkers)
-            throw ScenarioError(src + ": workers: " + std::to_string(w) + " is not between 1 and 1024");
-        if (im.sc.kind != ScenarioKind::Pool && im.sc.kind != ScenarioKind::JobQueue &&
-            im.sc.kind != ScenarioKind::Lock)
+        if (w < 1 || w > kMaxWorkers) throw ScenarioError(src + ": workers: " + std::to_string(w) + limit);
+        if (!im.program->workersOverridable())
             throw ScenarioError(src + ": workers: the " + std::string(toString(im.sc.kind)) +
                                 " scenario has no pool size or process count to override");
     }
     // The loader validates too; a Scenario built in code (the window's editor)
     // must not reach the OS with an absurd worker count either.
-    if (im.sc.kind == ScenarioKind::Pool || im.sc.kind == ScenarioKind::JobQueue ||
-        im.sc.kind == ScenarioKind::Lock) {
-        int w = im.sc.workers();
-        const char* field = im.sc.kind == ScenarioKind::Pool ? "pool_size" : "processes";
-        if (w < 1 || w > kMaxWorkers)
-            throw ScenarioError(src + ": " + field + ": " + std::to_string(w) + " is not between 1 and 1024");
+    if (const char* field = im.program->workersField()) {
+        const int w = im.program->workers(im.sc);
+        if (w < 1 || w > kMaxWorkers) throw ScenarioError(src + ": " + field + ": " + std::to_string(w) + limit);
     }
-    if (im.sc.kind == ScenarioKind::Process && im.sc.args.size() > static_cast<std::size_t>(kMaxWorkers))
-        throw ScenarioError(src + ": args: more than 1024 processes");
     im.timeScale = im.opts.timeScale.value_or(im.sc.timeScale);
     if (!(im.timeScale >= kMinTimeScale && im.timeScale <= kMaxTimeScale))
         throw ScenarioError(src + ": time scale: must be between 0.001 and 100");
@@ -884,7 +587,7 @@ void Run::start() {
         im.rec = std::make_unique<Recorder>(ro);
         im.trace = im.rec->sharedTrace();
         bool mixed = false;
-        auto ts = im.tasks();
+        auto ts = im.program->tasks(im.sc);
         for (const auto& t : ts) mixed = mixed || im.workOf(t) != im.workOf(ts.front());
         std::string work = ts.empty() ? toString(im.opts.work.value_or(WorkKind::Sleep))
                                       : (mixed ? "mixed" : toString(im.workOf(ts.front())));
@@ -892,11 +595,7 @@ void Run::start() {
             m.scenario = im.sc.name;
             m.title = im.sc.title;
             m.work = work;
-            m.workers = im.sc.kind == ScenarioKind::Process ? static_cast<int>(im.sc.args.size())
-                                                            : (im.sc.kind == ScenarioKind::Queue ||
-                                                               im.sc.kind == ScenarioKind::CpuCount)
-                                                                  ? 0
-                                                                  : im.workerCount();
+            m.workers = im.workerCount();   // 0: the kind starts no worker process
             m.timeScale = im.timeScale;
         });
         im.status = RunStatus::Running;

@@ -1,8 +1,8 @@
 // Scenario loading: strict validation of user-written JSON.
 //
-// [SECTION] helpers: errors, limits, type checks
+// [SECTION] helpers: errors, limits, type checks (scenario_fields.hpp)
 // [SECTION] pre-scan: size, emptiness, nesting depth (before nlohmann recurses)
-// [SECTION] per-kind fields
+// [SECTION] fields: the common ones and the tasks; each kind reads its own (kinds/)
 // [SECTION] public API: parse, load, built-ins, back to JSON
 //
 // Every error names the file, the field (JSON-path-like: tasks[2].seconds) and
@@ -11,6 +11,8 @@
 #include "parviz/scenario.hpp"
 
 #include "parviz/file_io.hpp"
+#include "scenario_fields.hpp"
+#include "scenario_program.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -27,21 +29,15 @@
 namespace parviz {
 
 namespace {
-
-using nlohmann::json;
-namespace fs = std::filesystem;
-
-// [SECTION] helpers ------------------------------------------------------------
-
 constexpr std::size_t kMaxFileBytes = std::size_t{64} << 20;
 constexpr int kMaxDepth = 64;
 constexpr std::size_t kMaxTextBytes = 4096;       // title, description, one code line
 constexpr std::size_t kMaxCodeLines = 1000;
-constexpr std::size_t kMaxItems = 100'000;        // queue items
-constexpr int kMaxRounds = 100'000;
-constexpr int kMaxPerCoreFactor = 64;
-
 const char* kTop = "(top level)";
+} // namespace
+
+// [SECTION] helpers ------------------------------------------------------------
+namespace detail {
 
 [[noreturn]] void fail(const std::string& file, const std::string& field, const std::string& why) {
     throw ScenarioError(file + ": " + field + ": " + why);
@@ -64,52 +60,61 @@ std::string shortDump(const json& v) {
     return s;
 }
 
+namespace {
 std::string fmtNum(double d) {
     std::ostringstream o;
     o << d;
     return o.str();
 }
+} // namespace
 
-// Reads JSON fields of one object, remembering which were used so unknown
-// fields can be rejected with the list of allowed ones.
-class Fields {
-public:
-    Fields(const std::string& file, std::string path, const json& obj, std::vector<std::string> allowed)
-        : m_file(file), m_path(std::move(path)), m_obj(obj), m_allowed(std::move(allowed)) {
-        for (auto it = m_obj.begin(); it != m_obj.end(); ++it) {
-            if (std::find(m_allowed.begin(), m_allowed.end(), it.key()) == m_allowed.end()) {
-                std::string list;
-                for (const auto& a : m_allowed) list += (list.empty() ? "" : ", ") + a;
-                fail(m_file, field(it.key()), "unknown field (allowed here: " + list + ")");
-            }
+Fields::Fields(const std::string& file, std::string path, const json& obj, std::vector<std::string> allowed)
+    : m_file(file), m_path(std::move(path)), m_obj(obj), m_allowed(std::move(allowed)) {
+    for (auto it = m_obj.begin(); it != m_obj.end(); ++it) {
+        if (std::find(m_allowed.begin(), m_allowed.end(), it.key()) == m_allowed.end()) {
+            std::string list;
+            for (const auto& a : m_allowed) list += (list.empty() ? "" : ", ") + a;
+            fail(m_file, field(it.key()), "unknown field (allowed here: " + list + ")");
         }
     }
+}
 
-    std::string field(const std::string& k) const { return m_path.empty() ? k : m_path + "." + k; }
-    bool has(const std::string& k) const { return m_obj.contains(k); }
-    const json& at(const std::string& k) const { return m_obj.at(k); }
+std::string Fields::str(const std::string& k, std::string def, std::size_t maxBytes) const {
+    if (!has(k)) return def;
+    return checkedString(m_file, field(k), at(k), maxBytes);
+}
+std::int64_t Fields::integer(const std::string& k, std::int64_t def, std::int64_t lo, std::int64_t hi) const {
+    if (!has(k)) return def;
+    return checkedInt(m_file, field(k), at(k), lo, hi);
+}
+double Fields::number(const std::string& k, double def, double lo, double hi) const {
+    if (!has(k)) return def;
+    return checkedNumber(m_file, field(k), at(k), lo, hi);
+}
 
-    std::string str(const std::string& k, std::string def, std::size_t maxBytes) const {
-        if (!has(k)) return def;
-        return checkedString(m_file, field(k), at(k), maxBytes);
-    }
-    std::int64_t integer(const std::string& k, std::int64_t def, std::int64_t lo, std::int64_t hi) const {
-        if (!has(k)) return def;
-        return checkedInt(m_file, field(k), at(k), lo, hi);
-    }
-    double number(const std::string& k, double def, double lo, double hi) const {
-        if (!has(k)) return def;
-        return checkedNumber(m_file, field(k), at(k), lo, hi);
-    }
+std::vector<std::string> Fields::strings(const std::string& k, std::size_t maxCount, std::size_t maxBytes,
+                                         const char* noun) const {
+    const json& arr = at(k);
+    const std::string f = field(k);
+    if (!arr.is_array()) fail(m_file, f, "must be a list of strings, got " + typeName(arr));
+    if (arr.size() > maxCount)
+        fail(m_file, f, std::string("too many ") + noun + ": " + std::to_string(arr.size()) + ", at most " +
+                            std::to_string(maxCount));
+    std::vector<std::string> out;
+    out.reserve(arr.size());
+    for (std::size_t i = 0; i < arr.size(); ++i)
+        out.push_back(checkedString(m_file, f + "[" + std::to_string(i) + "]", arr[i], maxBytes));
+    return out;
+}
 
-    static std::string checkedString(const std::string& file, const std::string& f, const json& v, std::size_t maxBytes) {
+std::string Fields::checkedString(const std::string& file, const std::string& f, const json& v, std::size_t maxBytes) {
         if (!v.is_string()) fail(file, f, "must be a string, got " + typeName(v));
         const auto& s = v.get_ref<const std::string&>();
         if (s.size() > maxBytes)
             fail(file, f, "too long: " + std::to_string(s.size()) + " bytes, at most " + std::to_string(maxBytes));
         return s;
-    }
-    static std::int64_t checkedInt(const std::string& file, const std::string& f, const json& v, std::int64_t lo, std::int64_t hi) {
+}
+std::int64_t Fields::checkedInt(const std::string& file, const std::string& f, const json& v, std::int64_t lo, std::int64_t hi) {
         auto range = "must be between " + std::to_string(lo) + " and " + std::to_string(hi);
         if (v.is_number_unsigned()) {
             auto u = v.get<std::uint64_t>();
@@ -124,22 +129,16 @@ public:
         }
         if (v.is_number_float()) fail(file, f, "must be a whole number, got " + shortDump(v));
         fail(file, f, "must be an integer, got " + typeName(v));
-    }
-    static double checkedNumber(const std::string& file, const std::string& f, const json& v, double lo, double hi) {
+}
+double Fields::checkedNumber(const std::string& file, const std::string& f, const json& v, double lo, double hi) {
         if (!v.is_number()) fail(file, f, "must be a number, got " + typeName(v));
         double d = v.get<double>();
         if (!std::isfinite(d) || d < lo || d > hi)
             fail(file, f, "must be between " + fmtNum(lo) + " and " + fmtNum(hi) + ", got " + shortDump(v));
         return d;
-    }
+}
 
-private:
-    const std::string& m_file;
-    std::string m_path;
-    const json& m_obj;
-    std::vector<std::string> m_allowed;
-};
-
+namespace {
 std::optional<WorkKind> workFromString(std::string_view s) {
     // Parsed here rather than with parseWorkKind so that loading a scenario
     // does not depend on the work runtime.
@@ -147,7 +146,8 @@ std::optional<WorkKind> workFromString(std::string_view s) {
     if (s == "cpu") return WorkKind::Cpu;
     return std::nullopt;
 }
-const char* workName(WorkKind k) { return k == WorkKind::Cpu ? "cpu" : "sleep"; }
+} // namespace
+const char* workName(WorkKind k) noexcept { return k == WorkKind::Cpu ? "cpu" : "sleep"; }
 
 WorkKind checkedWork(const std::string& file, const std::string& f, const json& v) {
     auto s = Fields::checkedString(file, f, v, 16);
@@ -156,12 +156,70 @@ WorkKind checkedWork(const std::string& file, const std::string& f, const json& 
     return *w;
 }
 
-struct KindName { ScenarioKind kind; const char* name; };
-constexpr KindName kKinds[] = {
-    {ScenarioKind::CpuCount, "cpu-count"}, {ScenarioKind::Process, "process"},
-    {ScenarioKind::Queue, "queue"},        {ScenarioKind::Lock, "lock"},
-    {ScenarioKind::JobQueue, "job-queue"}, {ScenarioKind::Pool, "pool"},
-};
+int usableCores() noexcept {
+    // len(os.sched_getaffinity(0)): what this process may actually use.
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof set, &set) == 0) {
+        int n = CPU_COUNT(&set);
+        if (n > 0) return n;
+    }
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? static_cast<int>(n) : 1;
+}
+
+void readTasks(const Fields& f, Scenario& s, const char* generatedPrefix, std::int64_t defaultCount) {
+    const std::string& file = f.file();
+    std::optional<WorkKind> work;
+    if (f.has("work")) work = checkedWork(file, f.field("work"), f.at("work"));
+    WorkKind defWork = work.value_or(WorkKind::Sleep);
+    bool hasSeconds = f.has("task_seconds");
+    s.jobSeconds = f.number("task_seconds", 0.5, 0, kMaxTaskSeconds);
+
+    if (f.has("tasks") && f.has("task_count"))
+        fail(file, f.field("task_count"), "give either tasks or task_count, not both");
+    if (f.has("tasks")) {
+        const json& arr = f.at("tasks");
+        if (!arr.is_array()) fail(file, f.field("tasks"), "must be a list of tasks, got " + typeName(arr));
+        if (arr.size() > kMaxTasks)
+            fail(file, f.field("tasks"), "too many tasks: " + std::to_string(arr.size()) + ", at most " +
+                                             std::to_string(kMaxTasks));
+        s.tasks.reserve(arr.size());
+        for (std::size_t i = 0; i < arr.size(); ++i) {
+            std::string path = f.field("tasks") + "[" + std::to_string(i) + "]";
+            const json& t = arr[i];
+            if (!t.is_object()) fail(file, path, "must be an object {\"name\", \"seconds\", \"work\"}, got " + typeName(t));
+            Fields tf(file, path, t, {"name", "seconds", "work"});
+            TaskSpec spec;
+            if (!tf.has("name")) fail(file, tf.field("name"), "missing (every task needs a name)");
+            spec.name = tf.str("name", "", kMaxNameBytes);
+            if (!tf.has("seconds") && !hasSeconds)
+                fail(file, tf.field("seconds"), "missing (give it here or task_seconds for all tasks)");
+            spec.seconds = tf.number("seconds", s.jobSeconds, 0, kMaxTaskSeconds);
+            spec.work = tf.has("work") ? checkedWork(file, tf.field("work"), tf.at("work")) : defWork;
+            s.tasks.push_back(std::move(spec));
+        }
+    } else {
+        auto n = f.integer("task_count", defaultCount, 0, static_cast<std::int64_t>(kMaxTasks));
+        if (n < 0) fail(file, f.field("tasks"), "missing (give tasks, or task_count and task_seconds)");
+        s.tasks.reserve(static_cast<std::size_t>(n));
+        for (std::int64_t i = 0; i < n; ++i)
+            s.tasks.push_back({generatedPrefix + std::to_string(i), s.jobSeconds, defWork});
+    }
+}
+
+json tasksToJson(const Scenario& s) {
+    json arr = json::array();
+    for (const auto& t : s.tasks) arr.push_back({{"name", t.name}, {"seconds", t.seconds}, {"work", workName(t.work)}});
+    return arr;
+}
+
+} // namespace detail
+
+namespace {
+
+using namespace detail;
+namespace fs = std::filesystem;
 
 // The code panel's anchors: an event kind, or a worker state. Small on purpose
 // (docs/scenario-format.md lists them with what each marks).
@@ -172,18 +230,6 @@ const std::set<std::string>& anchorVocabulary() {
         "State:Idle", "State:Running", "State:Sleeping", "State:WaitQueue", "State:WaitLock",
     };
     return v;
-}
-
-int usableCores() {
-    // len(os.sched_getaffinity(0)): what this process may actually use.
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    if (sched_getaffinity(0, sizeof set, &set) == 0) {
-        int n = CPU_COUNT(&set);
-        if (n > 0) return n;
-    }
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n > 0 ? static_cast<int>(n) : 1;
 }
 
 // [SECTION] pre-scan -----------------------------------------------------------
@@ -270,157 +316,48 @@ private:
     std::vector<Frame> m_frames;
 };
 
-// [SECTION] per-kind fields ----------------------------------------------------
+// [SECTION] fields ---------------------------------------------------------------
 
-void readTasks(const std::string& file, const Fields& f, Scenario& s, const char* generatedPrefix) {
-    std::optional<WorkKind> work;
-    if (f.has("work")) work = checkedWork(file, f.field("work"), f.at("work"));
-    WorkKind defWork = work.value_or(WorkKind::Sleep);
-    bool hasSeconds = f.has("task_seconds");
-    s.jobSeconds = f.number("task_seconds", 0.5, 0, kMaxTaskSeconds);
-
-    if (f.has("tasks") && f.has("task_count"))
-        fail(file, f.field("task_count"), "give either tasks or task_count, not both");
-    if (f.has("tasks")) {
-        const json& arr = f.at("tasks");
-        if (!arr.is_array()) fail(file, f.field("tasks"), "must be a list of tasks, got " + typeName(arr));
-        if (arr.size() > kMaxTasks)
-            fail(file, f.field("tasks"), "too many tasks: " + std::to_string(arr.size()) + ", at most " +
-                                             std::to_string(kMaxTasks));
-        s.tasks.reserve(arr.size());
-        for (std::size_t i = 0; i < arr.size(); ++i) {
-            std::string path = f.field("tasks") + "[" + std::to_string(i) + "]";
-            const json& t = arr[i];
-            if (!t.is_object()) fail(file, path, "must be an object {\"name\", \"seconds\", \"work\"}, got " + typeName(t));
-            Fields tf(file, path, t, {"name", "seconds", "work"});
-            TaskSpec spec;
-            if (!tf.has("name")) fail(file, tf.field("name"), "missing (every task needs a name)");
-            spec.name = tf.str("name", "", kMaxNameBytes);
-            if (!tf.has("seconds") && !hasSeconds)
-                fail(file, tf.field("seconds"), "missing (give it here or task_seconds for all tasks)");
-            spec.seconds = tf.number("seconds", s.jobSeconds, 0, kMaxTaskSeconds);
-            spec.work = tf.has("work") ? checkedWork(file, tf.field("work"), tf.at("work")) : defWork;
-            s.tasks.push_back(std::move(spec));
+// The code listing a file writes itself ("code"): lines, or {text, anchor}.
+void readCode(const std::string& file, const Fields& f, Scenario& s) {
+    if (!f.has("code")) return;
+    const json& arr = f.at("code");
+    if (!arr.is_array()) fail(file, "code", "must be a list of lines, got " + typeName(arr));
+    if (arr.size() > kMaxCodeLines)
+        fail(file, "code", "too many lines: " + std::to_string(arr.size()) + ", at most " + std::to_string(kMaxCodeLines));
+    for (std::size_t i = 0; i < arr.size(); ++i) {
+        std::string path = "code[" + std::to_string(i) + "]";
+        Scenario::CodeLine line;
+        if (arr[i].is_string()) {
+            line.text = Fields::checkedString(file, path, arr[i], kMaxTextBytes);
+        } else if (arr[i].is_object()) {
+            Fields lf(file, path, arr[i], {"text", "anchor"});
+            if (!lf.has("text")) fail(file, lf.field("text"), "missing");
+            line.text = lf.str("text", "", kMaxTextBytes);
+            line.anchor = lf.str("anchor", "", 64);
+            if (!line.anchor.empty() && !anchorVocabulary().count(line.anchor)) {
+                std::string list;
+                for (const auto& a : anchorVocabulary()) list += (list.empty() ? "" : ", ") + a;
+                fail(file, lf.field("anchor"), "unknown anchor \"" + line.anchor + "\" (allowed: " + list + ")");
+            }
+        } else {
+            fail(file, path, "must be a string or {\"text\", \"anchor\"}, got " + typeName(arr[i]));
         }
-    } else {
-        auto n = f.integer("task_count", s.kind == ScenarioKind::JobQueue ? 10 : -1, 0,
-                           static_cast<std::int64_t>(kMaxTasks));
-        if (n < 0) fail(file, f.field("tasks"), "missing (give tasks, or task_count and task_seconds)");
-        s.tasks.reserve(static_cast<std::size_t>(n));
-        for (std::int64_t i = 0; i < n; ++i)
-            s.tasks.push_back({generatedPrefix + std::to_string(i), s.jobSeconds, defWork});
+        s.code.push_back(std::move(line));
     }
 }
 
-void readKind(const std::string& file, const json& root, Scenario& s) {
+// The fields every kind has, then the kind's own (its program reads them).
+void readFields(const std::string& file, const json& root, Scenario& s) {
+    const detail::ScenarioProgram& program = programFor(s.kind);
     std::vector<std::string> allowed = {"kind", "title", "description", "time_scale", "code"};
-    auto add = [&](std::initializer_list<const char*> l) { allowed.insert(allowed.end(), l.begin(), l.end()); };
-    switch (s.kind) {
-    case ScenarioKind::CpuCount: break;
-    case ScenarioKind::Process: add({"args", "default_arg"}); break;
-    case ScenarioKind::Queue: add({"items"}); break;
-    case ScenarioKind::Lock: add({"processes", "rounds", "hold_seconds"}); break;
-    case ScenarioKind::JobQueue: add({"processes", "tasks", "task_count", "task_seconds", "work"}); break;
-    case ScenarioKind::Pool: add({"pool_size", "chunksize", "tasks", "task_count", "task_seconds", "work"}); break;
-    }
+    for (const auto& k : program.fields()) allowed.push_back(k);
     Fields f(file, "", root, allowed);
-
     s.title = f.str("title", s.name, kMaxTextBytes);
     s.description = f.str("description", "", kMaxTextBytes);
     s.timeScale = f.number("time_scale", 1.0, kMinTimeScale, kMaxTimeScale);
-
-    if (f.has("code")) {
-        const json& arr = f.at("code");
-        if (!arr.is_array()) fail(file, "code", "must be a list of lines, got " + typeName(arr));
-        if (arr.size() > kMaxCodeLines)
-            fail(file, "code", "too many lines: " + std::to_string(arr.size()) + ", at most " + std::to_string(kMaxCodeLines));
-        for (std::size_t i = 0; i < arr.size(); ++i) {
-            std::string path = "code[" + std::to_string(i) + "]";
-            Scenario::CodeLine line;
-            if (arr[i].is_string()) {
-                line.text = Fields::checkedString(file, path, arr[i], kMaxTextBytes);
-            } else if (arr[i].is_object()) {
-                Fields lf(file, path, arr[i], {"text", "anchor"});
-                if (!lf.has("text")) fail(file, lf.field("text"), "missing");
-                line.text = lf.str("text", "", kMaxTextBytes);
-                line.anchor = lf.str("anchor", "", 64);
-                if (!line.anchor.empty() && !anchorVocabulary().count(line.anchor)) {
-                    std::string list;
-                    for (const auto& a : anchorVocabulary()) list += (list.empty() ? "" : ", ") + a;
-                    fail(file, lf.field("anchor"), "unknown anchor \"" + line.anchor + "\" (allowed: " + list + ")");
-                }
-            } else {
-                fail(file, path, "must be a string or {\"text\", \"anchor\"}, got " + typeName(arr[i]));
-            }
-            s.code.push_back(std::move(line));
-        }
-    }
-
-    switch (s.kind) {
-    case ScenarioKind::CpuCount: break;
-    case ScenarioKind::Process: {
-        s.defaultArg = f.str("default_arg", "Asia", kMaxNameBytes);
-        if (f.has("args")) {
-            const json& arr = f.at("args");
-            if (!arr.is_array()) fail(file, "args", "must be a list of strings, got " + typeName(arr));
-            if (arr.empty() || arr.size() > static_cast<std::size_t>(kMaxWorkers))
-                fail(file, "args", "must hold 1 to " + std::to_string(kMaxWorkers) + " entries (one process each), got " +
-                                       std::to_string(arr.size()));
-            s.args.clear();
-            for (std::size_t i = 0; i < arr.size(); ++i)
-                s.args.push_back(Fields::checkedString(file, "args[" + std::to_string(i) + "]", arr[i], kMaxNameBytes));
-        } else {
-            s.args = {"", "America", "Europe", "Africa"};
-        }
-        s.processes = static_cast<int>(s.args.size());
-        break;
-    }
-    case ScenarioKind::Queue: {
-        if (f.has("items")) {
-            const json& arr = f.at("items");
-            if (!arr.is_array()) fail(file, "items", "must be a list of strings, got " + typeName(arr));
-            if (arr.size() > kMaxItems)
-                fail(file, "items", "too many items: " + std::to_string(arr.size()) + ", at most " + std::to_string(kMaxItems));
-            for (std::size_t i = 0; i < arr.size(); ++i)
-                s.items.push_back(Fields::checkedString(file, "items[" + std::to_string(i) + "]", arr[i], kMaxNameBytes));
-        } else {
-            s.items = {"red", "green", "blue", "black"};
-        }
-        break;
-    }
-    case ScenarioKind::Lock:
-        s.processes = static_cast<int>(f.integer("processes", 4, 1, kMaxWorkers));
-        s.rounds = static_cast<int>(f.integer("rounds", 3, 1, kMaxRounds));
-        s.holdSeconds = f.number("hold_seconds", 0.2, 0, kMaxTaskSeconds);
-        break;
-    case ScenarioKind::JobQueue:
-        s.processes = static_cast<int>(f.integer("processes", 4, 1, kMaxWorkers));
-        readTasks(file, f, s, "Task no ");
-        break;
-    case ScenarioKind::Pool: {
-        if (f.has("pool_size") && f.at("pool_size").is_string()) {
-            // "<N>x_cores": N times the usable cores, resolved now so that every
-            // consumer can read poolSize; the factor is kept for round trips.
-            std::string v = f.at("pool_size").get<std::string>();
-            int factor = 0;
-            std::size_t pos = v.find("x_cores");
-            bool ok = pos != std::string::npos && pos > 0 && pos <= 2 && pos + 7 == v.size() &&
-                      std::all_of(v.begin(), v.begin() + static_cast<long>(pos), [](char c) { return c >= '0' && c <= '9'; });
-            if (ok) factor = std::stoi(v.substr(0, pos));
-            if (!ok || factor < 1 || factor > kMaxPerCoreFactor)
-                fail(file, "pool_size", "must be an integer or \"<N>x_cores\" with N from 1 to " +
-                                            std::to_string(kMaxPerCoreFactor) + ", got " + shortDump(f.at("pool_size")));
-            s.poolSizePerCore = factor;
-            s.poolSize = std::min(kMaxWorkers, factor * usableCores());
-        } else {
-            s.poolSize = static_cast<int>(f.integer("pool_size", 2, 1, kMaxWorkers));
-        }
-        if (f.has("chunksize") && !f.at("chunksize").is_null())
-            s.chunksize = static_cast<std::size_t>(f.integer("chunksize", 1, 1, static_cast<std::int64_t>(kMaxTasks)));
-        readTasks(file, f, s, "Task ");
-        break;
-    }
-    }
+    readCode(file, f, s);
+    program.read(f, s);
 }
 
 std::string stemOf(const std::string& path) {
@@ -448,23 +385,11 @@ bool looksLikePath(const std::string& s) {
 
 // [SECTION] public API ---------------------------------------------------------
 
-const char* toString(ScenarioKind k) noexcept {
-    for (const auto& kn : kKinds)
-        if (kn.kind == k) return kn.name;
-    return "?";
-}
+const char* toString(ScenarioKind k) noexcept { return programFor(k).name(); }
 
-int Scenario::workers() const noexcept {
-    switch (kind) {
-    case ScenarioKind::Pool: return poolSize;
-    case ScenarioKind::Process: return static_cast<int>(args.size());
-    case ScenarioKind::Lock:
-    case ScenarioKind::JobQueue: return processes;
-    case ScenarioKind::CpuCount:
-    case ScenarioKind::Queue: return 1;
-    }
-    return 1;
-}
+bool workersOverridable(ScenarioKind k) noexcept { return programFor(k).workersOverridable(); }
+
+int Scenario::workers() const noexcept { return programFor(kind).workers(*this); }
 
 Scenario parseScenario(const std::string& jsonText, const std::string& sourceName) {
     const std::string& file = sourceName;
@@ -486,27 +411,18 @@ Scenario parseScenario(const std::string& jsonText, const std::string& sourceNam
         fail(file, kTop, "not usable JSON: " + (p == std::string::npos ? what : what.substr(p + 2)));
     }
     if (!root.is_object()) fail(file, kTop, "must be an object {\"kind\": ...}, got " + typeName(root));
-    if (!root.contains("kind")) {
-        std::string list;
-        for (const auto& kn : kKinds) list += (list.empty() ? "" : ", ") + std::string(kn.name);
-        fail(file, "kind", "missing (one of: " + list + ")");
-    }
+    if (!root.contains("kind")) fail(file, "kind", "missing (one of: " + kindNames() + ")");
     std::string kind = Fields::checkedString(file, "kind", root["kind"], 64);
 
     Scenario s;
     s.source = sourceName;
     s.name = stemOf(sourceName);
-    bool found = false;
-    for (const auto& kn : kKinds)
-        if (kind == kn.name) { s.kind = kn.kind; found = true; }
-    if (!found) {
-        std::string list;
-        for (const auto& kn : kKinds) list += (list.empty() ? "" : ", ") + std::string(kn.name);
-        fail(file, "kind", "unknown kind \"" + kind + "\" (allowed: " + list + ")");
-    }
+    const detail::ScenarioProgram* program = programNamed(kind);
+    if (!program) fail(file, "kind", "unknown kind \"" + kind + "\" (allowed: " + kindNames() + ")");
+    s.kind = program->kind();
     s.args.clear();
     s.items.clear();
-    readKind(file, root, s);
+    readFields(file, root, s);
     return s;
 }
 
@@ -562,26 +478,7 @@ std::string scenarioToJson(const Scenario& s) {
     j["title"] = s.title;
     j["description"] = s.description;
     j["time_scale"] = s.timeScale;
-    auto tasks = [&] {
-        json arr = json::array();
-        for (const auto& t : s.tasks) arr.push_back({{"name", t.name}, {"seconds", t.seconds}, {"work", workName(t.work)}});
-        j["tasks"] = arr;
-        j["task_seconds"] = s.jobSeconds;
-    };
-    switch (s.kind) {
-    case ScenarioKind::CpuCount: break;
-    case ScenarioKind::Process: j["args"] = s.args; j["default_arg"] = s.defaultArg; break;
-    case ScenarioKind::Queue: j["items"] = s.items; break;
-    case ScenarioKind::Lock:
-        j["processes"] = s.processes; j["rounds"] = s.rounds; j["hold_seconds"] = s.holdSeconds; break;
-    case ScenarioKind::JobQueue: j["processes"] = s.processes; tasks(); break;
-    case ScenarioKind::Pool:
-        if (s.poolSizePerCore > 0) j["pool_size"] = std::to_string(s.poolSizePerCore) + "x_cores";
-        else j["pool_size"] = s.poolSize;
-        j["chunksize"] = s.chunksize ? json(*s.chunksize) : json(nullptr);
-        tasks();
-        break;
-    }
+    programFor(s.kind).write(s, j);
     json code = json::array();
     for (const auto& l : s.code) code.push_back({{"text", l.text}, {"anchor", l.anchor}});
     j["code"] = code;

@@ -4,15 +4,15 @@
 // listing never disagrees with what runs: `--workers 4 --work cpu` on `pool`
 // shows `Pool(4)` and the CPU work call.
 //
-// A pure function of its arguments (no I/O, no global state), so it can move
-// into per-kind scenario objects later without changing what it produces.
+// A pure function of its arguments (no I/O, no global state). Each kind's
+// lines come from its scenario program (core/src/kinds/<kind>.cpp).
 // Every kind gets a listing, a user's file too; a file that writes its own
 // `code` gets that, as written (it then does not follow the parameters).
 //
 // Anchors are the vocabulary of docs/scenario-format.md ("The code listing"):
 // buildCodeView (views.hpp) marks each process on the line whose anchor names
-// its latest event, so the anchors here follow what the run body in run.cpp
-// really emits.
+// its latest event, so the anchors follow what the kind's run body (in the
+// same file as its listing) really emits.
 #include "parviz/scenario.hpp"
 #include "parviz/work.hpp"
 

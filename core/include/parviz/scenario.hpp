@@ -12,8 +12,13 @@
 
 namespace parviz {
 
+// Each kind is one program object (core/src/scenario_program.hpp, one file
+// per kind in core/src/kinds/): its fields, worker count, run body and listing.
 enum class ScenarioKind : std::uint8_t { CpuCount, Process, Queue, Lock, JobQueue, Pool };
-const char* toString(ScenarioKind k) noexcept;
+const char* toString(ScenarioKind k) noexcept;   // "cpu-count", "job-queue", ...: the file's "kind"
+// Whether --workers (RunOptions::workers) may replace the kind's worker count
+// (pool size or process count); Run refuses it for the other kinds.
+bool workersOverridable(ScenarioKind k) noexcept;
 
 struct TaskSpec {
     std::string name;
@@ -49,7 +54,10 @@ struct Scenario {
     struct CodeLine { std::string text; std::string anchor; };  // anchor: "" or an event kind name
     std::vector<CodeLine> code;
 
-    int workers() const noexcept;           // poolSize or processes, whichever the kind has
+    // The worker processes a run starts: the pool size, the process count or
+    // the number of args; 0 for a kind that starts none (queue, cpu-count).
+    // The run's TraceMeta::workers is this, or the --workers override.
+    int workers() const noexcept;
 };
 
 struct ScenarioError : std::runtime_error {
@@ -65,7 +73,7 @@ std::vector<std::string> builtinScenarioNames();
 Scenario loadScenario(const std::string& nameOrPath);                     // built-in name or file path
 
 // Limits, enforced by the loader and the command line.
-inline constexpr int kMaxWorkers = 1024;
+inline constexpr int kMaxWorkers = 1024;   // the one worker limit: files, --workers, sweeps, the window
 inline constexpr std::size_t kMaxTasks = 1'000'000;
 inline constexpr double kMaxTaskSeconds = 3600;
 inline constexpr std::size_t kMaxNameBytes = 256;
