@@ -301,6 +301,8 @@ void captionLine(GuiApp& app) {
         if (c.valid) {
             std::string text = formatDuration(c.t - app.current().zero()) + "  " + c.text;
             if (c.kind == EventKind::RunEnd) text += runEndSummary(app);
+            if (c.kind == EventKind::RunEnd && app.current().statsAtCursor().machine.busy == true)
+                text += "; " + describeBusy(app.current().statsAtCursor().machine);
             if (!app.message().empty()) text += "  (" + app.message() + ")";
             if (c.proc != kNoProc) ImGui::PushStyleColor(ImGuiCol_Text, procTextVec4(c.proc, app.theme()));
             ui::textUnformatted(text.c_str());
