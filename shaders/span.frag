@@ -7,6 +7,7 @@
 //   3 bars       vertical bars, like a pause sign (stopped)
 //   4 outline    a 2-px frame over a faint fill (runnable; a failed task)
 //   5 checker    a checkerboard (killed)
+//   6 hatch      thin crossed diagonals (other programs' time on a core)
 // Patterns use window pixels (gl_FragCoord), so stripes of adjacent spans
 // line up. Off-pattern pixels keep the colour at a quarter of its alpha, so
 // the pattern reads on both the dark and the light theme.
@@ -32,6 +33,8 @@ void main() {
         ink = edge < 2.0 || vSize.x < 5.0;
     } else if (vStyle == 5u) {
         ink = mod(floor(p.x / 3.0) + floor(p.y / 3.0), 2.0) < 1.0;
+    } else if (vStyle == 6u) {
+        ink = mod(p.x + p.y, 6.0) < 1.5 || mod(p.x - p.y + 6000.0, 6.0) < 1.5;
     } else if (vSize.x >= 4.0) {
         float edge = min(min(vLocal.x, vSize.x - vLocal.x), min(vLocal.y, vSize.y - vLocal.y));
         if (edge < 1.0) c.rgb *= 0.6;

@@ -322,7 +322,11 @@ void GuiApp::layoutCompare(float top, float bodyH, const PanelEnv& e) {
         drawComparePanel(pinnedRuns(), m_compare, sweeping(), Rect{0, top, ds.x - plotsW, bodyH}, e);
     drawPlotsPanel(m_compare.model, Rect{ds.x - plotsW, top, plotsW, bodyH}, e);
     switch (act) {
-    case CompareAction::Sweep: startSweep({1, 2, 4, 8}, {WorkKind::Sleep, WorkKind::Cpu}); break;
+    case CompareAction::Sweep:
+        // The toolbar's work kind when one is chosen (the lesson sweeps sleep, then cpu), else both.
+        startSweep({1, 2, 4, 8}, m_opts.run.work ? std::vector<WorkKind>{*m_opts.run.work}
+                                                 : std::vector<WorkKind>{WorkKind::Sleep, WorkKind::Cpu});
+        break;
     case CompareAction::StopSweep: stopSweep(); break;
     case CompareAction::ExportPng: m_pendingPng = "parviz-compare.png"; break;
     case CompareAction::ExportCsv: exportCompareCsv(); break;
@@ -436,6 +440,8 @@ void GuiApp::recordSessionRun(RunView& run) {
     r.makespanS = static_cast<double>(st.makespanNs) / 1e9;
     r.speedup = st.speedup;
     r.efficiency = st.efficiency;
+    r.busy = st.machine.busy == true;
+    if (r.busy) r.busyNote = describeBusy(st.machine);
     m_session.rows.push_back(std::move(r));
 }
 

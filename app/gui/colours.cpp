@@ -39,7 +39,7 @@ Paint statePaint(LaneState s, Theme theme) noexcept {
     case LaneState::HoldLock: return {ink};
     // A failed task keeps its worker's colour but is hollow (spanPaint); the legend shows it in ink.
     case LaneState::TaskFailed: return {ink, SpanStyle::Outline};
-    case LaneState::Busy: return {toU32(kOtherLoadColour, 0.8f)};
+    case LaneState::Busy: return {toU32(kOtherLoadColour, 0.9f), SpanStyle::Hatch};
     default: return {IM_COL32(128, 128, 128, 255)};
     }
 }
@@ -49,8 +49,8 @@ Paint spanPaint(RowKind row, const SpanRecord& r, Theme theme) noexcept {
     case RowKind::CoreProcs: return {procU32(r.proc)};
     case RowKind::CoreLoad: {
         // Other processes' share: the busier, the more opaque.
-        float a = 0.25f + 0.75f * std::min(1.0f, std::max(0.0f, r.fraction));
-        return {toU32(kOtherLoadColour, a)};
+        float a = 0.35f + 0.65f * std::min(1.0f, std::max(0.0f, r.fraction));
+        return {toU32(kOtherLoadColour, a), SpanStyle::Hatch};
     }
     case RowKind::Tasks:
         if (r.state == LaneState::TaskFailed) return {procU32(r.proc), SpanStyle::Outline};

@@ -55,8 +55,8 @@ CompareAction headerButtons(bool sweeping, CompareState& st) {
     const char* sweep = sweeping ? "Stop sweep" : "Sweep";
     if (ImGui::Button(sweep)) act = sweeping ? CompareAction::StopSweep : CompareAction::Sweep;
     ui::probeItem(sweep);
-    ui::tooltipBelow("Runs this scenario with 1, 2, 4 and 8 workers, sleep and cpu work, one after another; "
-                     "each row appears as its run ends.");
+    ui::tooltipBelow("Runs this scenario with 1, 2, 4 and 8 workers, one after another, with the toolbar's work "
+                     "(as scenario: sleep, then cpu); each row appears as its run ends.");
     ui::sameLineIfFits(ImGui::CalcTextSize("Export PNG").x + 20);
     if (ImGui::Button("Export PNG")) act = CompareAction::ExportPng;
     ui::probeItem("Export PNG");
@@ -91,6 +91,35 @@ void drawAxis(ImDrawList* dl, const Viewport& vp, float x0, float y0, float x1, 
     }
 }
 
+// Rows too low for a label line (presentation type, many rows): the label in
+// a column left of the lanes, "4 workers" over "cpu 1.82 s", in the warning
+// colour when the run was oversubscribed or on a busy machine (the words are
+// in the tooltip and, for busy, in the caption).
+void gutterLabel(const CompareRow& row, float gx0, float gx1, float y0, float y1, const PanelEnv& env) {
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const float fs = ImGui::GetFontSize();
+    const std::string top = std::to_string(row.workers) + (row.workers == 1 ? " worker" : " workers");
+    const std::string bottom = std::string(row.work ? toString(*row.work) : "mixed") + " " +
+                               (row.finished ? formatDuration(static_cast<std::int64_t>(row.makespanS * 1e9)) : "...");
+    const bool warn = !row.oversubscribed.empty() || row.busy == true;
+    const ImU32 c = warn ? ImGui::ColorConvertFloat4ToU32(warningColour(env.theme)) : ImGui::GetColorU32(ImGuiCol_Text);
+    dl->PushClipRect(ImVec2(gx0, y0), ImVec2(gx1, y1), true);
+    const bool two = y1 - y0 >= 2 * fs;
+    const std::string first = two ? top : std::to_string(row.workers) + " " + bottom;
+    dl->AddText(ImVec2(gx0 + 2, y0), c, first.c_str());
+    const ImVec2 s1 = ImGui::CalcTextSize(first.c_str());
+    probe::drawnText(first, ImVec2(gx0 + 2, y0), ImVec2(gx0 + 2 + s1.x, y0 + s1.y), dl);
+    if (two) {
+        dl->AddText(ImVec2(gx0 + 2, y0 + fs), c, bottom.c_str());
+        const ImVec2 s2 = ImGui::CalcTextSize(bottom.c_str());
+        probe::drawnText(bottom, ImVec2(gx0 + 2, y0 + fs), ImVec2(gx0 + 2 + s2.x, y0 + fs + s2.y), dl);
+    }
+    dl->PopClipRect();
+    if (ImGui::IsMouseHoveringRect(ImVec2(gx0, y0), ImVec2(gx1, y1)))
+        ImGui::SetTooltip("%s%s%s%s%s", row.label.c_str(), row.oversubscribed.empty() ? "" : "\n",
+                          row.oversubscribed.c_str(), row.busyNote.empty() ? "" : "\n", row.busyNote.c_str());
+}
+
 // One row: label line, then core strips and one strip per worker. Returns
 // its record for --layout-json.
 CompareRowRect drawRow(RunView& run, const CompareRow& row, const CompareState& st, float x0, float x1, float y0,
@@ -105,13 +134,21 @@ CompareRowRect drawRow(RunView& run, const CompareRow& row, const CompareState& 
         dl->AddText(ImVec2(x0 + 4, y0 + 1), ImGui::GetColorU32(ImGuiCol_Text), row.label.c_str());
         const ImVec2 ls = ImGui::CalcTextSize(row.label.c_str());
         probe::drawnText(row.label, ImVec2(x0 + 4, y0 + 1), ImVec2(x0 + 4 + ls.x, y0 + 1 + ls.y), dl);
-        if (!row.busyNote.empty()) {
-            const ImVec2 bp(x0 + 4 + ls.x + fs, y0 + 1);
-            const ImVec4 warn = row.busy == true ? warningColour(env.theme) : ImGui::ColorConvertU32ToFloat4(textMuted(env.theme));
-            dl->AddText(bp, ImGui::ColorConvertFloat4ToU32(warn), row.busyNote.c_str());
-            const ImVec2 bs = ImGui::CalcTextSize(row.busyNote.c_str());
-            probe::drawnText(row.busyNote, bp, ImVec2(bp.x + bs.x, bp.y + bs.y), dl);
+        // Notes after the label, while they fit (the full words are in the tooltip).
+        float nx = x0 + 4 + ls.x + fs;
+        const ImU32 warn = ImGui::ColorConvertFloat4ToU32(warningColour(env.theme));
+        for (const auto& [note, colour] : {std::pair<const std::string&, ImU32>{row.oversubscribed, warn},
+                                           std::pair<const std::string&, ImU32>{row.busyShort,
+                                                                                row.busy == true ? warn : textMuted(env.theme)}}) {
+            if (note.empty()) continue;
+            const ImVec2 bs = ImGui::CalcTextSize(note.c_str());
+            if (nx + bs.x > x1 - 4) break;
+            dl->AddText(ImVec2(nx, y0 + 1), colour, note.c_str());
+            probe::drawnText(note, ImVec2(nx, y0 + 1), ImVec2(nx + bs.x, y0 + 1 + bs.y), dl);
+            nx += bs.x + fs;
         }
+        if (!row.busyNote.empty() && ImGui::IsMouseHoveringRect(ImVec2(x0, y0), ImVec2(x1, y0 + fs + 2)))
+            ImGui::SetTooltip("%s", row.busyNote.c_str());
         top = y0 + fs + 3;
     }
     const Trace* trace = run.trace();
@@ -234,9 +271,14 @@ CompareAction drawComparePanel(const std::vector<RunView*>& runs, CompareState& 
         }
         const float fs = ImGui::GetFontSize();
         const ImVec2 origin = ImGui::GetCursorScreenPos();
-        const float x0 = origin.x + 2, x1 = origin.x + ImGui::GetContentRegionAvail().x - 2;
         const float axisH = std::round(fs + 6);
         const float rowsTop = origin.y + axisH + 2, rowsBottom = r.y + r.h - 6;
+        // Labels above each row when a row has room for them, else in a column on the left.
+        const float rowsN = static_cast<float>(std::max<std::size_t>(1, m.rows.size()));
+        const bool labels = (rowsBottom - rowsTop) / rowsN - 3 >= fs * 2.2f;
+        const float gutter = labels ? 0 : std::round(fs * 6.5f);
+        const float gx0 = origin.x + 2;
+        const float x0 = gx0 + gutter, x1 = origin.x + ImGui::GetContentRegionAvail().x - 2;
         Viewport vp;
         vp.tBegin = st.begin;
         vp.tEnd = std::max(st.end, st.begin + 1);
@@ -254,7 +296,6 @@ CompareAction drawComparePanel(const std::vector<RunView*>& runs, CompareState& 
             const float n = static_cast<float>(m.rows.size());
             const float gap = 3;
             const float rowH = std::max(4.0f, (rowsBottom - rowsTop) / n - gap);
-            const bool labels = rowH >= fs * 2.2f;
             g_spans.clear();
             dl->PushClipRect(ImVec2(x0, rowsTop), ImVec2(x1, rowsBottom), true);
             float y = rowsTop;
@@ -263,8 +304,8 @@ CompareAction drawComparePanel(const std::vector<RunView*>& runs, CompareState& 
                 if (!run) continue;
                 env.drawn.compare.push_back(drawRow(*run, row, st, x0, x1, y, y + rowH, labels, env));
                 if (!labels && ImGui::IsMouseHoveringRect(ImVec2(x0, y), ImVec2(x1, y + rowH)))
-                    ImGui::SetTooltip("%s%s%s", row.label.c_str(), row.busyNote.empty() ? "" : "\n",
-                                      row.busyNote.c_str());
+                    ImGui::SetTooltip("%s%s%s%s%s", row.label.c_str(), row.oversubscribed.empty() ? "" : "\n",
+                                      row.oversubscribed.c_str(), row.busyNote.empty() ? "" : "\n", row.busyNote.c_str());
                 y += rowH + gap;
             }
             env.spans.draw(dl, g_spans);
@@ -273,6 +314,15 @@ CompareAction drawComparePanel(const std::vector<RunView*>& runs, CompareState& 
                 dl->AddLine(ImVec2(cx, rowsTop), ImVec2(cx, rowsBottom), IM_COL32(230, 60, 60, 230), 2.0f);
             }
             dl->PopClipRect();
+            if (!labels) {
+                // The labels' column, outside the lanes' clip rectangle.
+                float ly = rowsTop;
+                for (const CompareRow& row : m.rows) {
+                    if (!findRun(runs, row.id)) continue;
+                    gutterLabel(row, gx0, x0 - 4, ly, ly + rowH, env);
+                    ly += rowH + gap;
+                }
+            }
             interact(st, x0, x1, rowsTop, rowsBottom);
         }
     }

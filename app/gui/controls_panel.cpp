@@ -299,12 +299,34 @@ void captionLine(GuiApp& app) {
     } else if (const Trace* tr = app.current().trace()) {
         const Caption c = buildCaption(app.current().model(), *tr, app.current().cursor());
         if (c.valid) {
+            // One line when it can be: what happened, then (at the run's end)
+            // whether the machine was busy, then the run's summary, then the
+            // message, each only while it fits: Stats and Session say all of
+            // it, and a second caption line would cost the lanes their room.
             std::string text = formatDuration(c.t - app.current().zero()) + "  " + c.text;
-            if (c.kind == EventKind::RunEnd) text += runEndSummary(app);
-            if (!app.message().empty()) text += "  (" + app.message() + ")";
+            std::string busy;
+            if (c.kind == EventKind::RunEnd) {
+                const BusyVerdict& m = app.current().statsAtCursor().machine;
+                if (m.busy == true) {
+                    char buf[64];
+                    std::snprintf(buf, sizeof buf, "  machine busy: others took %.0f %%", m.otherShare.value_or(0) * 100);
+                    busy = buf;
+                }
+            }
+            const float room = ImGui::GetContentRegionAvail().x;
+            auto fits = [&](const std::string& more) {
+                return ImGui::CalcTextSize((text + busy + more).c_str()).x <= room;
+            };
+            if (c.kind == EventKind::RunEnd && fits(runEndSummary(app))) text += runEndSummary(app);
+            if (!app.message().empty() && fits("  (" + app.message() + ")")) text += "  (" + app.message() + ")";
             if (c.proc != kNoProc) ImGui::PushStyleColor(ImGuiCol_Text, procTextVec4(c.proc, app.theme()));
             ui::textUnformatted(text.c_str());
             if (c.proc != kNoProc) ImGui::PopStyleColor();
+            if (!busy.empty()) {
+                ImGui::SameLine(0, 0);
+                ui::textColored(warningColour(app.theme()), "%s", busy.c_str());
+                ui::tooltipBelow(describeBusy(app.current().statsAtCursor().machine).c_str());
+            }
         } else if (!app.message().empty()) {
             ui::textUnformatted(app.message().c_str());
         } else {

@@ -88,6 +88,8 @@ struct SessionRun {
     int workers = 0;
     double makespanS = 0, speedup = 0, efficiency = 0;
     bool hasMakespan = false;
+    bool busy = false;            // other programs took more than 10 % of the cores
+    std::string busyNote;         // describeBusy's words
 };
 
 // The Session table and what its user asked of it this frame.

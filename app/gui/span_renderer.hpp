@@ -14,7 +14,7 @@ namespace parviz::gui {
 
 // Fill patterns of span.frag. Worker colours are always Solid; states that
 // must never be mistaken for a worker get a pattern (see colours.cpp).
-enum class SpanStyle : std::uint32_t { Solid = 0, Stripes = 1, BackStripes = 2, Bars = 3, Outline = 4, Checker = 5 };
+enum class SpanStyle : std::uint32_t { Solid = 0, Stripes = 1, BackStripes = 2, Bars = 3, Outline = 4, Checker = 5, Hatch = 6 };
 
 // One quad in window pixels (y down), a colour packed like ImU32 (ABGR in
 // memory order R, G, B, A), so ImGui colours can be passed unchanged, and a

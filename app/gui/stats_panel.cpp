@@ -49,6 +49,14 @@ void summary(const RunView& run, const PanelEnv& env, const RunStats& s) {
     std::snprintf(buf, sizeof buf, "%d worker%s on %d core%s", s.workerCount, s.workerCount == 1 ? "" : "s", s.usableCores,
                   s.usableCores == 1 ? "" : "s");
     ui::textDisabled("%s", buf);
+    // Whether the timings can be trusted: other programs' share of the cores.
+    if (s.machine.busy == true) {
+        ImGui::PushTextWrapPos(0.0f);
+        ui::textColored(warningColour(env.theme), "%s", describeBusy(s.machine).c_str());
+        ImGui::PopTextWrapPos();
+    } else if (run.meta().finished && !s.machine.busy && s.hasMakespan) {
+        ui::textDisabled("busy: unknown (too short to judge)");
+    }
     // Per-core utilisation as bars: workers' share, then other processes'.
     const float fs = ImGui::GetFontSize();
     ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -123,7 +131,7 @@ void failures(const PanelEnv& env, const RunStats& s) {
     for (const std::string& f : s.failures) ui::textColored(warningColour(env.theme), "%s", f.c_str());
 }
 
-void showSession(SessionTable& table) {
+void showSession(SessionTable& table, const PanelEnv& env) {
     const std::vector<SessionRun>& runs = table.rows;
     if (runs.empty()) {
         ui::textDisabled("Finished runs of this session appear here: try 1, 2 and 4 workers.");
@@ -146,6 +154,11 @@ void showSession(SessionTable& table) {
         ImGui::TableNextColumn();
         if (r.hasMakespan) ui::text("%.2f s", r.makespanS);
         else ui::textDisabled("-");
+        if (r.busy) {
+            ui::sameLineIfFits(ImGui::CalcTextSize("busy").x);
+            ui::textColored(warningColour(env.theme), "busy");
+            ui::tooltipBelow(r.busyNote.c_str());
+        }
         ImGui::TableNextColumn();
         if (r.hasMakespan) ui::text("%.2fx", r.speedup);
         else ui::textDisabled("-");
@@ -182,7 +195,7 @@ void drawStatsPanel(RunView& run, SessionTable& session, const Rect& r, bool wit
                 ImGui::EndTabItem();
             }
             if (ImGui::BeginTabItem("Session")) {
-                showSession(session);
+                showSession(session, env);
                 ImGui::EndTabItem();
             }
             ImGui::EndTabBar();

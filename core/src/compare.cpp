@@ -21,7 +21,7 @@ std::string seconds(double s) {
     return buf;
 }
 
-CompareRow rowOf(const CompareRun& r) {
+CompareRow rowOf(const CompareRun& r, int usableCores) {
     CompareRow row;
     row.id = r.id;
     row.workers = r.workers;
@@ -33,8 +33,17 @@ CompareRow rowOf(const CompareRun& r) {
     row.busy = r.machine.busy;
     row.label = std::to_string(r.workers) + (r.workers == 1 ? " worker · " : " workers · ") + workName(r.work) + " · " +
                 (r.finished ? seconds(r.makespanS) : "running");
-    if (r.machine.busy == true) row.busyNote = describeBusy(r.machine);
-    else if (r.finished && !r.machine.busy) row.busyNote = "busy: unknown";
+    if (r.machine.busy == true) {
+        row.busyNote = describeBusy(r.machine);
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "machine busy: others took %.0f %%", r.machine.otherShare.value_or(0) * 100);
+        row.busyShort = buf;
+    } else if (r.finished && !r.machine.busy) {
+        row.busyNote = row.busyShort = "busy: unknown";
+    }
+    if (r.work != WorkKind::Sleep && r.workers > usableCores)
+        row.oversubscribed = "oversubscribed: " + std::to_string(r.workers) + " workers on " + std::to_string(usableCores) +
+                             (usableCores == 1 ? " core" : " cores");
     return row;
 }
 
@@ -242,7 +251,7 @@ CompareView buildCompareView(const std::vector<CompareRun>& runs, int usableCore
     int maxWorkers = 1;
     double end = 0;
     for (const CompareRun& r : runs) {
-        v.rows.push_back(rowOf(r));
+        v.rows.push_back(rowOf(r, std::max(1, usableCores)));
         end = std::max({end, r.makespanS, r.predictedS.value_or(0)});
         maxWorkers = std::max(maxWorkers, r.workers);
     }

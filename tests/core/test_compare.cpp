@@ -52,6 +52,10 @@ TEST_CASE("compare rows go by work kind then worker count, labelled, on an axis 
     CHECK(v.rows[3].label == "4 workers · cpu · 1.53 s");
     CHECK(v.rows[0].label == "1 worker · sleep · 4.20 s");
     CHECK(v.rows[0].predictedS == Approx(4.5));
+    // cpu work on more workers than cores says so; sleep work needs no core.
+    CHECK(v.rows[3].oversubscribed == "oversubscribed: 4 workers on 2 cores");
+    CHECK(v.rows[2].oversubscribed.empty());
+    CHECK(v.rows[1].oversubscribed.empty());
     // The longest of makespans and predictions: a shorter run is a shorter row.
     CHECK(v.axisEndS == Approx(4.5));
 }
@@ -148,6 +152,7 @@ TEST_CASE("busy, unknown and unfinished runs say so in their rows and stay out o
     REQUIRE(v.rows.size() == 3);
     CHECK(v.rows[0].busyNote.find("busy") != std::string::npos);
     CHECK(v.rows[0].busyNote.find("40 %") != std::string::npos);
+    CHECK(v.rows[0].busyShort == "machine busy: others took 40 %");
     CHECK(v.rows[1].label == "2 workers · sleep · running");
     CHECK(v.rows[2].busyNote == "busy: unknown");
     const PlotSeries& s = seriesOf(v.speedup, WorkKind::Sleep);

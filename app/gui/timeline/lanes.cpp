@@ -87,6 +87,18 @@ float drawLanes(const RunView& run, const PanelEnv& env, const Geometry& g, cons
             LaneRect{lane.title, worker, y, y + h, y >= clipMin.y - 0.5f && y + h <= clipMax.y + 0.5f});
 
         float ry = y;
+        if (lane.kind == LaneKind::Core) {
+            // Other programs' share of the core, hatched under the workers'
+            // spans over the whole on-core row: visible, and never mistaken
+            // for a worker (worker colours are always solid).
+            for (const RowRecords& row : lane.rows)
+                if (row.kind == RowKind::CoreLoad)
+                    for (const SpanRecord& s : row.spans) {
+                        const Paint paint = spanPaint(row.kind, s, th);
+                        g_instances.push_back(SpanInstance{px0 + s.x0, px0 + s.x1, ry, ry + rowHeight(RowKind::CoreProcs, fs),
+                                                           paint.colour, paint.style});
+                    }
+        }
         for (const RowRecords& row : lane.rows) {
             const float rh = rowHeight(row.kind, fs);
             env.drawn.rows.push_back(RowRect{lane.kind, lane.id, lane.title, row.kind, px0, ry, g.plotMax.x, ry + rh});

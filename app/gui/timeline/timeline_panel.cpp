@@ -68,7 +68,8 @@ void legend(const RunView& run, const PanelEnv& env, const LaneRecords& recs) {
         {"runnable, no free core", st(LaneState::Runnable), "Thin row: ready to run, waiting for a free core.",
          has(LaneState::Runnable)},
         {"holds lock", st(LaneState::HoldLock), "Thinnest row: holds the lock.", has(LaneState::HoldLock)},
-        {"other programs", statePaint(LaneState::Busy, th), "CPU lanes, thin row: how busy other programs kept the core.",
+        {"other programs", statePaint(LaneState::Busy, th), "CPU lanes, hatched: the share of the core other programs took (the busier, the denser), "
+         "over the whole lane where no worker ran and in the thin row under it.",
          all || pr.otherLoad},
     };
     ImDrawList* dl = ImGui::GetWindowDrawList();

@@ -66,6 +66,10 @@ struct CompareRow {
     std::optional<double> predictedS;
     std::optional<bool> busy;               // nullopt: unknown
     std::string busyNote;                   // "" when not busy; else describeBusy's words
+    std::string busyShort;                  // "machine busy: others took 34 %" / "busy: unknown" / ""
+    // cpu (or mixed) work on more workers than usable cores:
+    // "oversubscribed: 4 workers on 2 cores"; "" otherwise.
+    std::string oversubscribed;
 };
 
 struct PlotAxis {
