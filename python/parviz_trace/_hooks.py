@@ -324,23 +324,38 @@ _orig_lock_init = _Lock.__init__
 _lock_numbers = itertools.count(1)
 
 
-def _made_by_program(depth):
-    """True when the Lock being built was asked for by the program, not by
-    multiprocessing itself (a Queue's read and write locks are not shown)."""
+def _lock_origin(depth):
+    """Who asked for the lock being built: "program", "Value" / "Array" (the
+    lock of a synchronized shared value), or None for multiprocessing itself
+    (a Queue's read and write locks, a Condition's, an Event's: not shown)."""
     f = _getframe(depth)
     while f is not None:
         fn = f.f_code.co_filename
         if fn.startswith(_OWN_DIR) or fn.endswith(os.sep + "context.py") and fn.startswith(_MP_DIR):
             f = f.f_back
             continue
-        return not fn.startswith(_MP_DIR)
-    return False
+        if not fn.startswith(_MP_DIR):
+            return "program"
+        if fn.endswith(os.sep + "sharedctypes.py") and f.f_code.co_name in ("Value", "Array"):
+            return f.f_code.co_name
+        return None
+    return None
 
 
-def _traced_lock_methods(lock, key):
-    sem_acquire, sem_release = lock._semlock.acquire, lock._semlock.release
+def _made_by_program(depth):
+    return _lock_origin(depth + 1) == "program"
+
+
+def _traced_lock_functions(lock, key, recursive):
+    """acquire() and release() that record the owner; for an RLock only the
+    outermost acquire and the last release are events."""
+    sl = lock._semlock
+    sem_acquire, sem_release = sl.acquire, sl.release
+    get_value = getattr(sl, "_get_value", None)
 
     def acquire(block=True, timeout=None):
+        if recursive and sl._is_mine():
+            return sem_acquire(block, timeout)          # re-entered: no event
         if sem_acquire(False):
             _emit(W.K_LOCK_ACQUIRE, 0, key, 0, _src(2))
             return True
@@ -353,20 +368,27 @@ def _traced_lock_methods(lock, key):
         _emit(W.K_LOCK_ACQUIRE if ok else W.K_LOCK_TIMEOUT, 0, key, 0, src)
         return ok
 
-    get_value = getattr(lock._semlock, "_get_value", None)
-
     def release():
         # Before the release: the next owner's acquire is stamped after it.
-        # Releasing an unlocked Lock raises ValueError: no event then.
+        # No event when the release raises (a Lock already free: ValueError;
+        # an RLock this process does not hold: AssertionError) or, for an
+        # RLock, does not free it yet.
         try:
-            free = get_value is not None and get_value() > 0
+            if recursive:
+                last = sl._is_mine() and sl._count() == 1
+            else:
+                last = not (get_value is not None and get_value() > 0)
         except Exception:
-            free = False
-        if not free:
+            last = False
+        if last:
             _emit(W.K_LOCK_RELEASE, 0, key, 0, _src(2))
         return sem_release()
 
-    lock.acquire, lock.release = acquire, release
+    return acquire, release
+
+
+def _traced_lock_methods(lock, key):
+    lock.acquire, lock.release = _traced_lock_functions(lock, key, False)
 
 
 def _lock_init(self, *args, **kwargs):
@@ -392,8 +414,60 @@ def _semlock_setstate(self, state):
         if type(self) is _Lock and _is_marked(self._semlock):
             key = self._parviz_key = _name_key(self._semlock)
             _traced_lock_methods(self, key)
+        elif type(self) is _RLock and _is_marked(self._semlock):
+            _rlock_trace(self, _name_key(self._semlock), True)
+        elif type(self) is _RLock and _VALUE_MARK + "-" in (getattr(self._semlock, "name", None) or ""):
+            _rlock_trace(self, _name_key(self._semlock), False)
     except Exception:
         pass
+
+
+# RLock: the program's own, and the lock of a Value or Array (`with
+# v.get_lock():`). A Value's lock is traced only through `with`: its
+# value property binds the lock's acquire when the Value is made and takes
+# it on every read and write, which are not the program's lock holds.
+_RLock = multiprocessing.synchronize.RLock
+_orig_rlock_init = _RLock.__init__
+_VALUE_MARK = "-pvzv"
+_rlock_numbers = itertools.count(1)
+_value_numbers = {"Value": itertools.count(1), "Array": itertools.count(1)}
+
+
+def _rlock_trace(lock, key, per_instance):
+    lock._parviz_key = key
+    acquire, release = _traced_lock_functions(lock, key, True)
+    lock._parviz_acquire, lock._parviz_release = acquire, release
+    if per_instance:
+        lock.acquire, lock.release = acquire, release
+
+
+def _rlock_init(self, *args, **kwargs):
+    origin = _lock_origin(2)
+    if origin is None:
+        return _orig_rlock_init(self, *args, **kwargs)
+    mark = _MARK if origin == "program" else _VALUE_MARK
+    self._make_name = lambda: multiprocessing.synchronize.SemLock._make_name().replace("-", mark + "-", 1)
+    try:
+        _orig_rlock_init(self, *args, **kwargs)
+    finally:
+        self.__dict__.pop("_make_name", None)
+    key = _name_key(self._semlock) or _key()
+    _rlock_trace(self, key, origin == "program")
+    if origin == "program":
+        name = "RLock-%d" % next(_rlock_numbers)
+    else:
+        name = "%s-%d lock" % (origin, next(_value_numbers[origin]))
+    _emit(W.K_LOCK_NEW, 0, key, _pt.intern(name), _src(2))
+
+
+def _rlock_enter(self):
+    acquire = self.__dict__.get("_parviz_acquire")
+    return acquire() if acquire is not None else self._semlock.__enter__()
+
+
+def _rlock_exit(self, *args):
+    release = self.__dict__.get("_parviz_release")
+    return release() if release is not None else self._semlock.__exit__(*args)
 
 
 def _lock_enter(self):
@@ -465,6 +539,9 @@ def install():
     _Lock.__enter__ = _lock_enter
     _Lock.__exit__ = _lock_exit
     mp.synchronize.SemLock.__setstate__ = _semlock_setstate
+    _RLock.__init__ = _rlock_init
+    _RLock.__enter__ = _rlock_enter
+    _RLock.__exit__ = _rlock_exit
     from . import _pool
     _pool.install(sys.modules[__name__])
     if sys.stdout is not None:

@@ -547,3 +547,47 @@ TEST_CASE("a Lock released by a process that does not hold it is shown and said 
     CHECK(lock->holds[0].releaseT != parviz::kOpenEnd);
     CHECK(lock->holds[0].releaseT <= lock->holds[1].acquireT);
 }
+
+TEST_CASE("two processes incrementing a shared Value lose updates without its lock and none with it",
+          "[cli][trace][python]") {
+    TempDir dir;
+    Traced t = traceExample("shared_value.py", dir);
+    INFO(describe(t.result));
+    REQUIRE(t.result.exitCode == 0);
+    const parviz::Trace& tr = *t.trace;
+    // What the program counted: lost updates without the lock, none with it.
+    long lostUnlocked = -1, lostLocked = -1;
+    for (const auto& line : printed(tr)) {
+        long n = 0;
+        if (std::sscanf(line.c_str(), "without the lock: 2 processes x 100000 increments, counter = %*d: %ld", &n) == 1)
+            lostUnlocked = n;
+        if (std::sscanf(line.c_str(), "with counter.get_lock(): 2 processes x 2000 increments, counter = %*d: %ld", &n) ==
+            1)
+            lostLocked = n;
+    }
+    CHECK(lostUnlocked > 0);
+    CHECK(lostLocked == 0);
+    // What the trace shows: each `with counter.get_lock()` as one hold of the
+    // second Value's lock, one process at a time; the Value's own reads and
+    // writes are not holds of the program's.
+    const parviz::TraceMeta meta = tr.meta();
+    std::map<std::string, int> acquires;
+    std::map<std::int32_t, parviz::ProcId> owner;
+    int losses = 0;
+    for (std::size_t i = 0; i < tr.size(); ++i) {
+        const Event& e = tr[i];
+        if (e.kind == EventKind::LockAcquire) {
+            ++acquires[meta.objectName(parviz::ObjectKind::Lock, e.obj)];
+            CHECK(owner.count(e.obj) == 0);
+            owner[e.obj] = e.proc;
+        }
+        if (e.kind == EventKind::LockRelease) {
+            REQUIRE(owner.count(e.obj) == 1);
+            CHECK(owner[e.obj] == e.proc);
+            owner.erase(e.obj);
+        }
+        if (e.kind == EventKind::Lost) ++losses;
+    }
+    CHECK(losses == 0);
+    CHECK(acquires == std::map<std::string, int>{{"Value-2 lock", 4000}});
+}
