@@ -136,17 +136,20 @@ struct Recorder::Impl {
     std::unique_ptr<CoreMonitor> monitor;
     // Other processes' share of the cores over the run (RunStart -> RunEnd).
     std::optional<MachineLoadMeter> machine;
-    // Collected, not yet behind the watermark: one per source (indexed by
-    // ProcId), plus the core monitor's last.
+    // Collected from our rings, not yet behind the watermark: one per ring
+    // (indexed by ProcId).
     std::vector<Pending> pending;
-    Pending monitorPending;
     std::vector<Pending*> live;             // merge scratch: sources with events left
     std::string text;                       // drain scratch: one ring text at a time
     TickConverter ticks;                    // ring times (trace ticks) -> CLOCK_MONOTONIC ns
     std::vector<std::pair<ProcId, std::size_t>> drained;   // pass scratch: (source, first new event)
-    // Other event sources (addSource), each with its staged events.
+    // Event sources besides our rings, each with its staged events: those
+    // given to addSource() (owned), then the core monitor (owned as `monitor`),
+    // always last, so that ties go to a ring, then an added source, then the
+    // monitor.
     struct External {
-        std::unique_ptr<EventSource> source;
+        std::unique_ptr<EventSource> owned;   // nullptr for the core monitor
+        EventSource* source = nullptr;
         Pending pending;
         std::int64_t promise = INT64_MIN;
     };
@@ -282,18 +285,13 @@ std::int64_t Recorder::Impl::passBody(bool everything) {
     }
     ticks.calibrate();   // after the drains: every drained event lies before this point
     for (auto [proc, from] : drained) finishDrain(sources[proc], from, now);
-    wm = std::min(wm, drainExternalsLocked(everything));
-    if (monitor) {
-        const std::size_t from = monitorPending.ev.size();
-        wm = std::min(wm, monitor->poll(monitorPending.ev));
-        monitorPending.sortTail(from);
-    }
+    wm = std::min(wm, drainExternalsLocked(everything));   // the added sources, then the core monitor
     wm = everything ? INT64_MAX : wm - kSlackNs;
     wm = std::max(wm, lastWatermark);
     lastWatermark = wm;
 
     // k-way merge of the sorted Pendings, up to the watermark. Ties go to the
-    // lower ProcId, then the monitor. k is small (the parent, the workers, the
+    // lower ProcId, then the added sources, then the monitor. k is small (the parent, the workers, the
     // monitor), so a linear scan for the two earliest fronts beats a heap; the
     // earliest source then appends its whole run up to the second's front.
     live.clear();
@@ -301,7 +299,6 @@ std::int64_t Recorder::Impl::passBody(bool everything) {
         if (!pd.empty()) live.push_back(&pd);
     for (auto& x : externals)
         if (!x->pending.empty()) live.push_back(&x->pending);
-    if (!monitorPending.empty()) live.push_back(&monitorPending);
     // Runs are often a single event (a put and its get alternate between two
     // rings): the merge writes straight into the Trace's free space and
     // publishes what it wrote once per pass (or per filled chunk), rather than
@@ -338,7 +335,6 @@ std::int64_t Recorder::Impl::passBody(bool everything) {
     trace->commitAppend(static_cast<std::size_t>(out - outStart));
     for (Pending& pd : pending) pd.compact();
     for (auto& x : externals) x->pending.compact();
-    monitorPending.compact();
     return wm;
 }
 
@@ -418,6 +414,11 @@ Recorder::Recorder(RecorderOptions opts) : m_impl(std::make_unique<Impl>()) {
     parent.started = true;
     im.sources.push_back(parent);
     im.monitor = CoreMonitor::create(opts.cores);
+    if (im.monitor) {
+        auto x = std::make_unique<Impl::External>();
+        x->source = im.monitor.get();
+        im.externals.push_back(std::move(x));
+    }
 
     int usable = usableCores(), total = totalCores();
     im.trace->updateMeta([&](TraceMeta& m) {
@@ -492,8 +493,11 @@ void Recorder::addSource(std::unique_ptr<EventSource> source) {
     if (!source) return;
     std::lock_guard lk(m_impl->mutex);
     auto x = std::make_unique<Impl::External>();
-    x->source = std::move(source);
-    m_impl->externals.push_back(std::move(x));
+    x->source = source.get();
+    x->owned = std::move(source);
+    // Before the core monitor, which stays last (see External).
+    auto& xs = m_impl->externals;
+    xs.insert(xs.end() - (m_impl->monitor ? 1 : 0), std::move(x));
 }
 
 TraceRing* Recorder::ring(ProcId p) noexcept {

@@ -13,7 +13,11 @@
 //   never used: it means running *or* runnable.
 //
 // Not thread-safe: one thread (the Collector) calls everything.
+//
+// It is an EventSource (event_source.hpp): the Collector drains it like any
+// other source; its promise is poll()'s "complete up to".
 #include "parviz/event.hpp"
+#include "parviz/event_source.hpp"
 #include "parviz/recorder.hpp"
 
 #include <cstdint>
@@ -23,7 +27,7 @@
 
 namespace parviz {
 
-class CoreMonitor {
+class CoreMonitor : public EventSource {
 public:
     // Auto tries perf on the first watch() and falls back to sampling if the
     // kernel refuses; Perf fails over the same way (source() tells). Off: none.
@@ -41,6 +45,10 @@ public:
     // time order (stable). Returns the monotonic time up to which its data is complete: no
     // later poll() will append an event earlier than that.
     virtual std::int64_t poll(std::vector<Event>& out) = 0;
+
+    // EventSource: poll(). Its events carry no strings and name processes the
+    // Recorder already registered, so the sink is not needed.
+    std::int64_t drain(std::vector<Event>& out, SourceSink&, bool) override { return poll(out); }
 };
 
 } // namespace parviz

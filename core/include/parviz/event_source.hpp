@@ -1,8 +1,8 @@
 #pragma once
-// Event sources: anything besides our own per-process rings and the core
-// monitor that hands events to the Collector (recorder.hpp). The first one is
-// a traced Python program (python_trace_source.hpp); a test source fed from a
-// vector, or a file, are the same shape.
+// Event sources: anything besides our own per-process rings that hands events
+// to the Collector (recorder.hpp): the core monitor (core_monitor.hpp), a
+// traced Python program (python_trace_source.hpp), a test source fed from a
+// vector (tests/core/test_event_sources.cpp); a file would be the same shape.
 //
 // Contract (the Collector's watermark rule, recorder.hpp): each pass the
 // Collector calls drain() on its own thread, under its lock; the source
