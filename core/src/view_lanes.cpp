@@ -273,4 +273,49 @@ LaneRecords buildLanes(const RunModel& index, const Trace& trace, const Viewport
     return out;
 }
 
+void buildActivity(const LaneRecords& recs, float widthPx, float binPx, std::vector<ActivityBin>& out) {
+    out.clear();
+    binPx = std::max(binPx, 1.0f);
+    const auto bins = static_cast<std::size_t>(std::ceil(std::max(widthPx, 0.0f) / binPx));
+    out.resize(bins);
+    for (std::size_t b = 0; b < bins; ++b) {
+        out[b].x0 = static_cast<float>(b) * binPx;
+        out[b].x1 = std::min(widthPx, out[b].x0 + binPx);
+    }
+    if (bins == 0) return;
+    // Adds weight x (the part of [x0, x1) in each bin, as a fraction of the bin) to field f.
+    auto spread = [&](float x0, float x1, float weight, float ActivityBin::*f, std::vector<float>* perBin) {
+        x0 = std::max(x0, 0.0f);
+        x1 = std::min(x1, widthPx);
+        if (x1 <= x0) return;
+        const auto first = static_cast<std::size_t>(x0 / binPx), last = std::min(bins - 1, static_cast<std::size_t>(x1 / binPx));
+        for (std::size_t b = first; b <= last; ++b) {
+            const float w = out[b].x1 - out[b].x0;
+            const float cover = (std::min(x1, out[b].x1) - std::max(x0, out[b].x0)) / std::max(w, 1e-6f);
+            if (cover <= 0) continue;
+            if (perBin) (*perBin)[b] += cover * weight;
+            else out[b].*f += cover * weight;
+        }
+    };
+    int cores = 0;
+    std::vector<float> workers(bins), other(bins);
+    for (const Lane& lane : recs.lanes) {
+        if (lane.kind != LaneKind::Core) continue;
+        ++cores;
+        std::fill(workers.begin(), workers.end(), 0.0f);
+        std::fill(other.begin(), other.end(), 0.0f);
+        for (const RowRecords& row : lane.rows)
+            for (const SpanRecord& s : row.spans) {
+                if (row.kind == RowKind::CoreProcs) spread(s.x0, s.x1, 1.0f, nullptr, &workers);
+                else if (row.kind == RowKind::CoreLoad) spread(s.x0, s.x1, std::clamp(s.fraction, 0.0f, 1.0f), nullptr, &other);
+            }
+        for (std::size_t b = 0; b < bins; ++b) {
+            const float w = std::min(workers[b], 1.0f);
+            out[b].workers += w;
+            out[b].other += std::min(other[b], 1.0f - w);
+        }
+    }
+    for (ActivityBin& b : out) b.idle = std::max(0.0f, static_cast<float>(cores) - b.workers - b.other);
+}
+
 } // namespace parviz

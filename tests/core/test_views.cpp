@@ -592,3 +592,37 @@ TEST_CASE("the caption says when a worker was stopped from outside, and shows th
     CHECK(buildCaption(index, tr, z + 45).text == "Process-1 (pid 42) was stopped from outside (SIGSTOP): the run waits for it.");
     CHECK(buildCaption(index, tr, z + 55).text == "Process-1 runs again (continued from outside)");
 }
+
+TEST_CASE("the activity profile counts cores running workers, other programs and idle, per bin", "[view]") {
+    // Two cores over 100 px: core 0 runs a worker over [0, 50) and another over
+    // [75, 100); core 1 has other programs at 40 % over [0, 100) and a worker over [50, 100).
+    LaneRecords recs;
+    Lane c0{LaneKind::Core, 0, "CPU 0", 0, {}};
+    c0.rows.push_back({RowKind::CoreProcs, {SpanRecord{0, 50, LaneState::OnCore, 1}, SpanRecord{75, 100, LaneState::OnCore, 2}}});
+    c0.rows.push_back({RowKind::CoreLoad, {}});
+    Lane c1{LaneKind::Core, 1, "CPU 1", 0, {}};
+    c1.rows.push_back({RowKind::CoreProcs, {SpanRecord{50, 100, LaneState::OnCore, 2}}});
+    SpanRecord load{0, 100, LaneState::Busy, 0};
+    load.fraction = 0.4f;
+    c1.rows.push_back({RowKind::CoreLoad, {load}});
+    recs.lanes = {c0, c1, Lane{LaneKind::Proc, 1, "ForkPoolWorker-1", 0, {}}};
+    std::vector<ActivityBin> bins;
+    buildActivity(recs, 100, 25, bins);
+    REQUIRE(bins.size() == 4);
+    // [0, 25): core 0 worker; core 1 other 0.4, idle 0.6.
+    CHECK(bins[0].workers == Approx(1));
+    CHECK(bins[0].other == Approx(0.4));
+    CHECK(bins[0].idle == Approx(0.6));
+    // [50, 75): core 0 idle; core 1 worker, and other programs only what the worker left (none).
+    CHECK(bins[2].workers == Approx(1));
+    CHECK(bins[2].other == Approx(0));
+    CHECK(bins[2].idle == Approx(1));
+    // [75, 100): both cores run workers.
+    CHECK(bins[3].workers == Approx(2));
+    CHECK(bins[3].idle == Approx(0));
+    // A bin half covered counts half a core.
+    buildActivity(recs, 100, 100, bins);
+    REQUIRE(bins.size() == 1);
+    CHECK(bins[0].workers == Approx(0.75 + 0.5));
+    for (const ActivityBin& b : bins) CHECK(b.workers + b.other + b.idle == Approx(2));
+}

@@ -139,6 +139,48 @@ void lanesScrollbar(RunView& run, float x0, float y0, float x1, float y1, float 
     dl->AddRectFilled(ImVec2(x0 + 2, gy), ImVec2(x1 - 2, gy + grabH), grab, st.ScrollbarRounding);
 }
 
+// How many cores ran workers (solid), other programs (hatched) or nothing,
+// over time: buildActivity's bins drawn as a stacked strip, a core per
+// 1/cores of its height.
+void activityStrip(const PanelEnv& env, const Geometry& g, const LaneRecords& recs, float y0, float h) {
+    static std::vector<ActivityBin> bins;
+    static std::vector<SpanInstance> inst;
+    const float binPx = 3;
+    buildActivity(recs, g.plotMax.x - g.plotMin.x, binPx, bins);
+    int cores = 0;
+    for (const Lane& lane : recs.lanes) cores += lane.kind == LaneKind::Core;
+    if (cores == 0) return;
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    dl->AddRectFilled(ImVec2(g.labelX, y0), ImVec2(g.plotMax.x, y0 + h), laneBackground(env.theme, true));
+    const char* label = "activity";
+    dl->AddText(ImVec2(g.labelX + 8, y0 + (h - ImGui::GetFontSize()) / 2), textMuted(env.theme), label);
+    const ImVec2 ls = ImGui::CalcTextSize(label);
+    probe::drawnText(label, ImVec2(g.labelX + 8, y0), ImVec2(g.labelX + 8 + ls.x, y0 + ls.y), dl);
+    inst.clear();
+    const float perCore = h / static_cast<float>(cores);
+    const Paint workers = statePaint(LaneState::OnCore, env.theme), other = statePaint(LaneState::Busy, env.theme);
+    const float y1 = y0 + h;
+    for (const ActivityBin& b : bins) {
+        const float wy = y1 - b.workers * perCore, oy = wy - b.other * perCore;
+        if (b.workers > 0.01f)
+            inst.push_back(SpanInstance{g.plotMin.x + b.x0, g.plotMin.x + b.x1, wy, y1, workers.colour, workers.style});
+        if (b.other > 0.01f)
+            inst.push_back(SpanInstance{g.plotMin.x + b.x0, g.plotMin.x + b.x1, oy, wy, other.colour, other.style});
+    }
+    dl->PushClipRect(ImVec2(g.plotMin.x, y0), ImVec2(g.plotMax.x, y1), true);
+    env.spans.draw(dl, inst);
+    dl->PopClipRect();
+    const ImVec2 m = ImGui::GetIO().MousePos;
+    if (m.y >= y0 && m.y < y1 && m.x >= g.plotMin.x && m.x < g.plotMax.x) {
+        const auto i = static_cast<std::size_t>((m.x - g.plotMin.x) / binPx);
+        if (i < bins.size())
+            ImGui::SetTooltip("Cores, of %d: %.1f ran workers, %.1f other programs, %.1f idle.\n"
+                              "Workers: exact (context switches). Other programs: a /proc/stat sample every 100 ms "
+                              "(parviz's own window and collector count there too).",
+                              cores, bins[i].workers, bins[i].other, bins[i].idle);
+    }
+}
+
 } // namespace
 
 void drawTimelinePanel(RunView& run, std::int64_t cursor, const Rect& r, const PanelEnv& env) {
@@ -202,8 +244,6 @@ void drawTimelinePanel(RunView& run, std::int64_t cursor, const Rect& r, const P
         g.plotMin = ImVec2(origin.x + labelW, origin.y);
         g.plotMax = ImVec2(origin.x + avail.x - scrollW - 4, origin.y + avail.y);
         const float axisH = std::round(fs + 6);
-        const float lanesTop = origin.y + axisH + 2;
-        const float room = g.plotMax.y - lanesTop;
         // The core lanes, MainProcess and four workers must be in view: if
         // they are not at full size, the thin rows get thinner.
         auto lanesHeight = [&](std::size_t maxProcLanes) {
@@ -216,6 +256,12 @@ void drawTimelinePanel(RunView& run, std::int64_t cursor, const Rect& r, const P
             return h;
         };
         setCompactRows(false);
+        // The activity strip, when it costs no worker lane its room.
+        const bool hasCores = !recs.lanes.empty() && recs.lanes.front().kind == LaneKind::Core;
+        const float stripH = std::round(fs * 1.2f);
+        const bool strip = hasCores && lanesHeight(5) + stripH + 2 <= g.plotMax.y - (origin.y + axisH + 2);
+        const float lanesTop = origin.y + axisH + 2 + (strip ? stripH + 2 : 0);
+        const float room = g.plotMax.y - lanesTop;
         if (lanesHeight(5) > room) setCompactRows(true);
         // Few lanes: make them taller (up to 1.8x) so a projector shows them well.
         const float total = lanesHeight(SIZE_MAX);
@@ -225,6 +271,7 @@ void drawTimelinePanel(RunView& run, std::int64_t cursor, const Rect& r, const P
         float scaledTotal = 0;
         for (const Lane& lane : recs.lanes) scaledTotal += laneHeight(lane, g.rowFont) + kLaneGap;
         drawAxis(run, env, g, recs, axisH);
+        if (strip) activityStrip(env, g, recs, origin.y + axisH + 2, stripH);
         // Lanes scrolled out of view are behind a visible scrollbar, not cut.
         probe::setScrollsY(scaledTotal > room);
         ImGui::PushClipRect(ImVec2(origin.x, lanesTop), g.plotMax, true);

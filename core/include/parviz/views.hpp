@@ -147,6 +147,20 @@ struct LaneRecords {
     std::size_t laneOf(LaneKind k, std::int32_t id) const noexcept;   // lanes.size() if absent
 };
 
+// The activity profile (as ThreadScope's): over time, how many of the cores
+// ran one of the run's workers, how many other programs kept busy, and how
+// many were idle, in cores (fractions: a bin half covered counts 0.5), per
+// bin of binPx pixels from the left edge. From the core lanes' records:
+// workers from the CoreProcs rows (exact, perf context switches or /proc
+// samples), other programs from the CoreLoad rows (/proc/stat, a sample
+// every 100 ms: the window's and collector's threads count there too).
+// workers + other <= cores in every bin (other is what the cores had left).
+struct ActivityBin {
+    float x0 = 0, x1 = 0;        // pixels from the viewport's left edge
+    float workers = 0, other = 0, idle = 0;   // cores
+};
+void buildActivity(const LaneRecords& recs, float widthPx, float binPx, std::vector<ActivityBin>& out);
+
 // Pixel mapping used by every builder (exposed so the window's mouse code agrees).
 float timeToPx(const Viewport& vp, std::int64_t t) noexcept;
 std::int64_t pxToTime(const Viewport& vp, float x) noexcept;
