@@ -158,8 +158,7 @@ CompareRowRect drawRow(RunView& run, const CompareRow& row, const CompareState& 
     vp.tEnd = row.originNs + std::max(st.end, st.begin + 1);
     vp.widthPx = std::max(1.0f, x1 - x0);
     vp.now = run.now();
-    vp.maxArrows = 0;
-    vp.maxMarks = 0;
+    vp.tasksOnly = true;   // rows show cores and tasks only: build nothing else
     LaneRecords& recs = run.laneScratch();
     buildLanes(run.model(), *trace, vp, recs);
     const TraceMeta& meta = run.meta();

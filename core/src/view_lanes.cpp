@@ -170,9 +170,13 @@ std::vector<std::size_t> buildLaneRows(const RunModel& index, const TraceMeta& m
                            {RowKind::Program, RowKind::Os, RowKind::Tasks, RowKind::Locks});
         if (!pl) continue;
         l.pid = pl->pid;
+        buildRow(pl->tasks, vp, now, l.rows[2].spans, out.stats);
+        if (vp.tasksOnly) {
+            for (std::size_t r : {0, 1, 3}) l.rows[r].spans.clear();
+            continue;
+        }
         buildRow(pl->program, vp, now, l.rows[0].spans, out.stats);
         buildRow(pl->os, vp, now, l.rows[1].spans, out.stats);
-        buildRow(pl->tasks, vp, now, l.rows[2].spans, out.stats);
         buildRow(pl->locks, vp, now, l.rows[3].spans, out.stats);
     }
     out.lanes.resize(used);
@@ -261,8 +265,10 @@ void buildLanes(const RunModel& index, const Trace& trace, const Viewport& vp, L
     out.arrowsThinned = out.marksThinned = false;
     out.coreSource = toString(meta.coreSource);
     const std::vector<std::size_t> laneOfProc = buildLaneRows(index, meta, vp, now, out);
-    buildArrows(index, vp, laneOfProc, out);
-    buildLockMarks(index, vp, laneOfProc, out);
+    if (!vp.tasksOnly) {
+        buildArrows(index, vp, laneOfProc, out);
+        buildLockMarks(index, vp, laneOfProc, out);
+    }
     buildPauses(index, vp, now, out);
     out.ticks = buildAxis(vp, trace.zero());
 }

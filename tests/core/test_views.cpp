@@ -231,6 +231,24 @@ TEST_CASE("lanes of the pool demo show A on worker 1 and B, C, D on worker 2", "
     CHECK(lanes.ticks.front().x == Approx(0.0f));
 }
 
+TEST_CASE("condensed lanes (tasksOnly) keep the same task records and build no state rows, arrows or marks", "[view]") {
+    TraceBuilder b;
+    poolDemo(b);
+    TimelineIndex index;
+    index.update(b.trace);
+    Viewport vp{ms(0), ms(7000), 700};
+    const LaneRecords full = buildLanes(index, b.trace, vp);
+    vp.tasksOnly = true;
+    const LaneRecords condensed = buildLanes(index, b.trace, vp);
+    REQUIRE(condensed.lanes.size() == full.lanes.size());
+    const std::size_t w2 = condensed.laneOf(LaneKind::Proc, 2);
+    CHECK(labels(b.trace, condensed.lanes[w2].rows[2]) == std::vector<std::string>{"B", "C", "D"});
+    CHECK(condensed.lanes[w2].rows[2].spans.size() == full.lanes[w2].rows[2].spans.size());
+    CHECK(condensed.lanes[w2].rows[0].spans.empty());
+    CHECK(condensed.arrows.empty());
+    CHECK_FALSE(full.arrows.empty());
+}
+
 TEST_CASE("updating the index event by event gives the same lanes as one update", "[view]") {
     TraceBuilder full;
     poolDemo(full);

@@ -68,6 +68,9 @@ struct Viewport {
     std::size_t maxArrows = 512;         // queue arrows beyond this are thinned
     std::size_t maxMarks = 2048;         // lock marks beyond this are thinned
     float minTickPx = 90;                // axis ticks at least this far apart
+    // Condensed lanes (the Compare view's rows): only the core rows and each
+    // process's Tasks row get records; no arrows or lock marks.
+    bool tasksOnly = false;
 };
 
 enum class RowKind : std::uint8_t {
