@@ -58,18 +58,9 @@ double median(std::vector<double> v) {
     return v.empty() ? 0 : v[v.size() / 2];
 }
 
-// Median ms per frame: build the panels, render, wait for the GPU (llvmpipe), present.
-double measure(Window& window, GuiApp& app, int frames, bool zoomIn) {
-    const std::int64_t total = app.current().now() - app.current().zero();
-    TimelineView& v = app.current().timeline();
-    v.follow = false;
-    if (zoomIn) {
-        v.begin = total / 2;
-        v.end = total / 2 + 20'000'000;   // 20 ms: a dozen spans per worker, labels drawn
-    } else {
-        v.begin = 0;
-        v.end = total;
-    }
+// Median ms per frame over `frames` frames after three of warm-up: build
+// the panels, render, wait for the GPU (llvmpipe), present.
+double frameTimes(Window& window, GuiApp& app, int frames) {
     std::vector<double> ms;
     for (int i = 0; i < frames + 3; ++i) {
         const auto a = std::chrono::steady_clock::now();
@@ -84,6 +75,21 @@ double measure(Window& window, GuiApp& app, int frames, bool zoomIn) {
     return median(ms);
 }
 
+// The timeline zoomed out over the whole trace, or in on 20 ms of it.
+double measure(Window& window, GuiApp& app, int frames, bool zoomIn) {
+    const std::int64_t total = app.current().now() - app.current().zero();
+    TimelineView& v = app.current().timeline();
+    v.follow = false;
+    if (zoomIn) {
+        v.begin = total / 2;
+        v.end = total / 2 + 20'000'000;   // 20 ms: a dozen spans per worker, labels drawn
+    } else {
+        v.begin = 0;
+        v.end = total;
+    }
+    return frameTimes(window, app, frames);
+}
+
 // The Compare view with n pinned runs of 64 workers (6 400 task spans each),
 // every row drawn whole: median ms per frame.
 double compareFrames(Window& window, const GuiOptions& o, int runs, int frames) {
@@ -91,18 +97,7 @@ double compareFrames(Window& window, const GuiOptions& o, int runs, int frames) 
     for (int i = 1; i < runs; ++i) app.showTrace(syntheticTrace(6'400, 64), "synthetic");
     for (std::size_t i = 0; i < app.runCount(); ++i) app.runAt(i).setPinned(true);
     app.setCompare(true);
-    std::vector<double> ms;
-    for (int i = 0; i < frames + 3; ++i) {
-        const auto a = std::chrono::steady_clock::now();
-        window.beginFrame(0);
-        app.frame();
-        window.render();
-        glFinish();
-        window.present();
-        const auto b = std::chrono::steady_clock::now();
-        if (i >= 3) ms.push_back(std::chrono::duration<double, std::milli>(b - a).count());
-    }
-    return median(ms);
+    return frameTimes(window, app, frames);
 }
 
 std::pair<double, double> measureCompare(Window& window, const GuiOptions& o, int frames) {
