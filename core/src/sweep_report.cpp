@@ -105,6 +105,40 @@ std::string fitLine(const SweepResult& r, const SweepFit& f) {
 
 } // namespace
 
+// One paragraph for every busy row, instead of a line each: how many, the
+// range of other processes' shares, and what it means for each work kind
+// (sleeping workers need no core; cpu timings move with the load).
+std::string busySummary(const SweepResult& r) {
+    int busy = 0, busySleep = 0, busyCpu = 0;
+    double lo = 1, hi = 0;
+    for (const SweepRow& row : r.rows) {
+        if (row.busy != true) continue;
+        ++busy;
+        (row.work == WorkKind::Sleep ? busySleep : busyCpu)++;
+        lo = std::min(lo, row.otherShare.value_or(0));
+        hi = std::max(hi, row.otherShare.value_or(0));
+    }
+    if (busy == 0) return "";
+    std::string out;
+    if (busy == 1) {
+        for (const SweepRow& row : r.rows)
+            if (row.busy == true)
+                out = toString(row.work) + std::string(", ") + std::to_string(row.workers) +
+                      (row.workers == 1 ? " worker" : " workers") + ", chunksize " + chunksizeLabel(row.chunksize) + ": " +
+                      describeBusy({row.otherShare, true}) + "\n";
+    } else {
+        out = "machine busy on " + std::to_string(busy) + " of " + std::to_string(r.rows.size()) +
+              " configurations (BUSY above): other processes took " +
+              (fmt("%.0f", lo * 100) == fmt("%.0f", hi * 100) ? fmt("%.0f", hi * 100) : fmt("%.0f", lo * 100) + "-" + fmt("%.0f", hi * 100)) +
+              " % of the cores; timings not comparable\n";
+    }
+    if (busySleep > 0 && busyCpu > 0)
+        out += "  sleep rows still hold (sleeping workers need no core); cpu rows shared the cores and do not\n";
+    else if (busySleep > 0 && busyCpu == 0)
+        out += "  the busy rows are sleep work: sleeping workers need no core, so their timings still hold\n";
+    return out;
+}
+
 std::string formatSweep(const SweepResult& r) {
     std::ostringstream o;
     o << "Sweep of " << r.scenario << " (" << r.tasks << " tasks, time scale " << fmt("%g", r.timeScale) << ", "
@@ -120,11 +154,7 @@ std::string formatSweep(const SweepResult& r) {
     o << "predicted: CPython's chunking, chunks to the first free worker; cpu work at least its total CPU time / "
       << r.usableCores << " cores (docs/sweep-model.md)\n";
     o << "efficiency = speedup vs 1 worker / workers; other procs: the share of the cores other processes took\n";
-    for (const SweepRow& row : r.rows)
-        if (row.busy == true)
-            o << toString(row.work) << ", " << row.workers << (row.workers == 1 ? " worker" : " workers")
-              << ", chunksize " << chunksizeLabel(row.chunksize)
-              << ": " << describeBusy({row.otherShare, true}) << "\n";
+    o << busySummary(r);
     if (std::any_of(r.rows.begin(), r.rows.end(), [](const SweepRow& x) { return !x.busy; }))
         o << "busy: unknown = the run was too short to judge (under "
           << kMinJudgedSpanPreciseNs / 1'000'000 << " ms with exact idle counters, under "

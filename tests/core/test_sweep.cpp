@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 
 using namespace parviz;
 
@@ -288,4 +289,26 @@ TEST_CASE("a sweep refuses a scenario that is not a pool and plans out of their 
     SweepPlan none = plan;
     none.works.clear();
     CHECK_THROWS_WITH(validateSweep(pool, none), Catch::Contains("work: the list is empty"));
+}
+
+TEST_CASE("the sweep table says once which rows ran on a busy machine, and what that means per work kind", "[sweep]") {
+    SweepResult r;
+    r.scenario = "synthetic";
+    r.usableCores = 2;
+    for (auto [w, n, share] : std::vector<std::tuple<WorkKind, int, double>>{
+             {WorkKind::Sleep, 1, 0.99}, {WorkKind::Sleep, 2, 0.05}, {WorkKind::Cpu, 1, 0.28}, {WorkKind::Cpu, 2, 0.74}}) {
+        SweepRow row;
+        row.work = w;
+        row.workers = n;
+        row.otherShare = share;
+        row.busy = share > kBusyThreshold;
+        r.rows.push_back(row);
+    }
+    const std::string t = formatSweep(r);
+    CHECK(t.find("machine busy on 3 of 4 configurations (BUSY above): other processes took 28-99 % of the cores; "
+                 "timings not comparable") != std::string::npos);
+    CHECK(t.find("sleep rows still hold (sleeping workers need no core); cpu rows shared the cores and do not") !=
+          std::string::npos);
+    // Once, not a line per row.
+    CHECK(t.find("sleep, 1 worker, chunksize auto: machine busy") == std::string::npos);
 }
