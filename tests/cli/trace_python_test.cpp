@@ -19,6 +19,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -209,11 +210,15 @@ TEST_CASE("every line a traced program prints is in the trace with the process t
 
 TEST_CASE("parviz trace exits with the program's status and names a bad program", "[cli][trace]") {
     TempDir dir;
-    const std::string script = dir.write("exit3.py", "import sys\nprint('bye')\nsys.exit(3)\n");
+    const std::string script =
+        dir.write("exit3.py", "import os, sys\nprint('bye', os.environ['PARVIZ_TRACE_DIR'])\nsys.exit(3)\n");
     ExeResult r = runParviz({"trace", "--", "/usr/bin/python3", script});
     INFO(describe(r));
     CHECK(r.exitCode == 3);
-    CHECK(r.out.find("bye") != std::string::npos);
+    REQUIRE(r.out.rfind("bye /", 0) == 0);
+    const std::string ringDir = r.out.substr(4, r.out.find('\n') - 4);
+    struct stat st {};
+    CHECK(::stat(ringDir.c_str(), &st) != 0);   // parviz removed its ring directory
     const std::string killed = dir.write("killed.py", "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)\n");
     CHECK(runParviz({"trace", "--", "/usr/bin/python3", killed}).exitCode == 128 + 9);
 
