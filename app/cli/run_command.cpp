@@ -191,7 +191,7 @@ int followRun(Run& run, RunModel& model, InterruptSignals& interrupts, std::size
         std::fflush(stdout);
         std::fprintf(stderr, "\nparviz run: interrupted by %s: stopping the run; the output files get what was "
                              "recorded, marked incomplete\n", interruptName(sig));
-        run.stop();
+        run.stop(sig);
         run.wait();
         trace->updateMeta([](TraceMeta& m) { m.incomplete = true; });
     }

@@ -102,7 +102,7 @@ namespace {
 
 struct Collected {
     std::vector<Lane> lanes;
-    struct Instant { std::int64_t t; ProcId proc; std::string name; json args; };
+    struct Instant { std::int64_t t; ProcId proc; std::string name; json args; bool stopped = false; };
     std::vector<Instant> failures;
 };
 
@@ -176,9 +176,14 @@ Collected collect(const RunModel& m, const Trace& tr, const TraceMeta& meta, std
         const ProcLaneIndex& l = m.procs()[p];
         c.lanes[p].hasPid = l.startT != kNever;
         c.lanes[p].pid = static_cast<std::int64_t>(l.pid);
-        if (l.exitT != kNever && l.exitCode < 0 && !l.terminatedByProgram())
-            c.failures.push_back({l.exitT, l.proc, std::string("killed by ") + signalName(static_cast<int>(-l.exitCode)),
-                                  json{{"worker", procName(meta, l.proc)}, {"signal", -l.exitCode}}});
+        if (l.exitT != kNever && l.exitCode < 0 && !l.terminatedByProgram()) {
+            // A worker the run's own stop ended is marked as stopped, not as a failure.
+            const bool stopped = m.stoppedByRun(l);
+            c.failures.push_back({l.exitT, l.proc,
+                                  std::string(stopped ? "stopped: killed by " : "killed by ") +
+                                      signalName(static_cast<int>(-l.exitCode)),
+                                  json{{"worker", procName(meta, l.proc)}, {"signal", -l.exitCode}}, stopped});
+        }
     }
     collectTasks(m, tr, meta, last, c);
     collectLocks(m, meta, last, c);
@@ -271,7 +276,7 @@ void writeChromeTrace(const RunModel& m, const Trace& tr, std::ostream& out) {
     }
     for (const auto& f : c.failures) {
         const Lane& l = lanes[f.proc];
-        emit({{"ph", "i"}, {"s", "t"}, {"cat", "failure"}, {"name", f.name}, {"pid", l.pid}, {"tid", l.pid},
+        emit({{"ph", "i"}, {"s", "t"}, {"cat", f.stopped ? "stop" : "failure"}, {"name", f.name}, {"pid", l.pid}, {"tid", l.pid},
               {"ts", us(f.t - zero)}, {"args", f.args}});
     }
     const std::uint64_t lost = m.lostEvents();
@@ -280,7 +285,9 @@ void writeChromeTrace(const RunModel& m, const Trace& tr, std::ostream& out) {
     json other{{"scenario", meta.scenario}, {"title", meta.title}, {"work", meta.work}, {"time_scale", meta.timeScale},
                {"core_source", toString(meta.coreSource)}, {"total_cores", meta.totalCores},
                {"usable_cores", meta.usableCores}, {"lost_events", lost}, {"failures", failures},
-               {"incomplete", meta.incomplete}, {"generator", "parviz " PARVIZ_VERSION}};
+               {"incomplete", meta.incomplete}, {"generator", "parviz " PARVIZ_VERSION},
+               {"stopped_by", m.stopT() == kNever ? json(nullptr)
+                              : m.stopSignal() != 0 ? json(signalName(m.stopSignal())) : json("Stop")}};
     out << "\n],\"displayTimeUnit\":\"ms\",\"otherData\":"
         << other.dump(-1, ' ', false, json::error_handler_t::replace) << "}\n";
 }

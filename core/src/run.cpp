@@ -628,10 +628,22 @@ void Run::resume() {
     im.status = im.done ? im.status : RunStatus::Running;
 }
 
-void Run::stop() {
+void Run::stop(int bySignal) {
     auto& im = *m_impl;
     std::lock_guard lk(im.mutex);
-    if (im.status == RunStatus::NotStarted || im.done) return;
+    if (im.status == RunStatus::NotStarted) return;
+    if (im.done) {
+        // A terminal's Ctrl-C reaches the workers too, and their deaths can end
+        // the run before the caller saw the signal: the trace (complete, the
+        // Collector is gone) still learns that the run was stopped and by what,
+        // so those deaths read as stopped, not failed.
+        if (bySignal != 0 && !im.stopping && im.trace)
+            im.trace->append(Event{monoNow(), kParentProc, EventKind::RunStop, 0, 0,
+                                   static_cast<std::uint64_t>(bySignal), 0});
+        im.stopping = true;
+        return;
+    }
+    if (!im.stopping && im.rec) im.rec->parentRing().emit(EventKind::RunStop, 0, static_cast<std::uint64_t>(bySignal));
     im.stopping = true;
     if (im.status == RunStatus::Paused) {
         im.rec->resume();

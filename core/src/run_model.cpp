@@ -316,7 +316,7 @@ static bool isCaptionWorthy(EventKind k) {
     case EventKind::LockWait: case EventKind::LockAcquire: case EventKind::LockRelease:
     case EventKind::LockTimeout: case EventKind::LockOwnerDied: case EventKind::Print:
     case EventKind::RunStart: case EventKind::RunPause: case EventKind::RunResume: case EventKind::RunEnd:
-    case EventKind::KillRequest: case EventKind::Note:
+    case EventKind::KillRequest: case EventKind::Note: case EventKind::RunStop:
         return true;
     default: return false;
     }
@@ -364,6 +364,14 @@ void RunModel::consume(const Trace& trace, std::size_t idx) {
     case EventKind::Note: m_notes.push_back(ref); break;
     case EventKind::RunStart: if (m_runStartT == kNever) m_runStartT = e.t; break;
     case EventKind::RunEnd: m_runEndT = e.t; break;
+    case EventKind::RunStop:
+        if (m_stopT != kNever) break;
+        m_stopT = e.t;
+        m_stopSignal = static_cast<int>(std::min<std::uint64_t>(e.a, 64));
+        // Workers the stop's signal reached before parviz stopped the run.
+        for (ProcLaneIndex& l : m_procs)
+            if (stoppedByRun(l)) markStopped(l);
+        break;
     case EventKind::MachineLoad: m_machineLoad = ref; break;
     case EventKind::Lost:
         m_losses.push_back({e.t, static_cast<ProcId>(std::clamp<std::int32_t>(e.obj, 0, kNoProc - 1)), e.a,
@@ -398,6 +406,7 @@ void RunModel::consumeProc(const Event& e, ProcLaneIndex& lane, ProcCursor& cur)
         lane.exitCode = static_cast<std::int64_t>(e.a);
         // A task still open at a clean exit lost its end; at a death it died with the worker.
         if (cur.openTask != SIZE_MAX) endTask(cur, e.t, lane.exitCode < 0 ? TaskOutcome::WorkerDied : TaskOutcome::EndLost);
+        if (stoppedByRun(lane)) markStopped(lane);
         if (cur.core >= 0) cpuOut(p, cur.core, e.t, false);
         cur.core = -1;
         lane.os.closeOpen(e.t);
@@ -449,6 +458,28 @@ void RunModel::endTask(ProcCursor& cur, std::int64_t t, TaskOutcome o) {
     r.outcome = o;
     if (isFailure(o)) m_failedByIndex.emplace(r.index, cur.openTask);
     cur.openTask = SIZE_MAX;
+}
+
+bool RunModel::stoppedByRun(const ProcLaneIndex& lane) const noexcept {
+    if (m_stopT == kNever || lane.exitT == kNever || lane.exitCode >= 0) return false;
+    // A kill the user asked for before the stop (--kill-worker) stays a failure.
+    if (lane.killRequestT != kNever && lane.killRequestT < m_stopT) return false;
+    return lane.exitT >= m_stopT || (m_stopSignal != 0 && -lane.exitCode == m_stopSignal);
+}
+
+// The task a worker died in was stopped, not failed. Its span stops looking
+// failed too.
+void RunModel::markStopped(ProcLaneIndex& lane) {
+    for (std::size_t id : lane.taskIds) {
+        TaskRecord& r = m_tasks[id];
+        if (r.outcome != TaskOutcome::WorkerDied) continue;
+        r.outcome = TaskOutcome::Stopped;
+        if (auto it = m_failedByIndex.find(r.index); it != m_failedByIndex.end() && it->second == id)
+            m_failedByIndex.erase(it);
+        if (!lane.tasks.empty() && lane.tasks[lane.tasks.size() - 1].value == r.index &&
+            lane.tasks[lane.tasks.size() - 1].state == LaneState::TaskFailed)
+            lane.tasks.setLastState(LaneState::Task);
+    }
 }
 
 void RunModel::consumeTask(const Event& e, ProcLaneIndex& lane, ProcCursor& cur) {
@@ -699,6 +730,7 @@ const char* toString(TaskOutcome o) noexcept {
     case TaskOutcome::Raised: return "raised";
     case TaskOutcome::WorkerDied: return "worker died";
     case TaskOutcome::EndLost: return "end lost";
+    case TaskOutcome::Stopped: return "stopped";
     }
     return "?";
 }
@@ -795,6 +827,7 @@ std::vector<Failure> describeFailures(const RunModel& m, const Trace& trace, std
         const ProcRole role = roleOf(meta, lane.proc);
         if (role != ProcRole::Process || lane.exitT == kNever || lane.exitT > cut || lane.exitCode == 0) continue;
         if (lane.terminatedByProgram()) continue;   // its program ended it on purpose
+        if (m.stoppedByRun(lane)) continue;   // the user's stop ended it: not a failure
         out.push_back({FailureKind::ProcessFailed, lane.exitT, lane.proc, -1,
                        describeExit(procName(meta, lane.proc), static_cast<std::int64_t>(lane.pid), lane.exitCode)});
     }

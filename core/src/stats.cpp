@@ -81,6 +81,13 @@ void taskStats(const RunModel& m, const Trace& tr, std::int64_t cut, RunStats& s
             break;
         }
         case TaskOutcome::EndLost: ++s.tasksEndLost; break;
+        case TaskOutcome::Stopped: {
+            ++s.tasksStopped;
+            std::string_view n = tr.string(r.name);
+            s.stoppedTasks.push_back({n.empty() ? "#" + std::to_string(r.index) : std::string(n), r.index,
+                                      procName(tr.meta(), r.proc), toString(r.outcome), r.nominalNs});
+            break;
+        }
         case TaskOutcome::Running: break;
         }
     }
@@ -229,6 +236,9 @@ RunStats computeStats(const RunModel& m, const Trace& tr, std::optional<std::int
         if (s.workerCount > 0) s.efficiency = s.speedup / s.workerCount;
     }
     s.lostEvents = m.lostEvents(cut);
+    // A stop's signal can kill workers just before the RunStop itself.
+    if (m.stopT() != kNever && (m.stopT() <= cut || s.tasksStopped > 0))
+        s.stoppedBy = m.stopSignal() != 0 ? signalName(m.stopSignal()) : "Stop";
     for (Failure& f : describeFailures(m, tr, cut)) s.failures.push_back(std::move(f.text));
     if (const TimedEventRef ml = m.machineLoad(); ml.index != UINT32_MAX && ml.t <= cut)
         s.machine = judgeMachineLoad(machineLoadFromEvent(tr[ml.index]));
@@ -281,6 +291,13 @@ std::string statsToJson(const RunStats& s) {
         failedTasks.push_back({{"name", f.name}, {"index", f.index}, {"worker", f.worker}, {"outcome", f.outcome},
                                {"nominal_s", sec(f.nominalNs)}});
     j["failed_tasks"] = failedTasks;
+    j["tasks"]["stopped"] = s.tasksStopped;
+    json stoppedTasks = json::array();
+    for (const auto& f : s.stoppedTasks)
+        stoppedTasks.push_back({{"name", f.name}, {"index", f.index}, {"worker", f.worker}, {"outcome", f.outcome},
+                                {"nominal_s", sec(f.nominalNs)}});
+    j["stopped_tasks"] = stoppedTasks;
+    j["stopped_by"] = s.stoppedBy.empty() ? json(nullptr) : json(s.stoppedBy);
     json workers = json::array();
     for (const auto& w : s.workers) {
         workers.push_back({
@@ -332,6 +349,7 @@ std::string formatSummary(const RunStats& s) {
     if (s.tasksKilled) tasks += " (" + std::to_string(s.tasksKilled) + " with their worker)";
     if (s.tasksRunning) tasks += ", " + std::to_string(s.tasksRunning) + " running";
     if (s.tasksEndLost) tasks += ", " + std::to_string(s.tasksEndLost) + " whose end was lost";
+    if (s.tasksStopped) tasks += ", " + std::to_string(s.tasksStopped) + " stopped";
     head.push_back({"tasks", tasks, s.tasksFailed ? "failed tasks are not in the sequential time" : ""});
     if (s.pausedNs > 0) head.push_back({"paused", secs(s.pausedNs), ""});
     if (s.timeScale != 1.0) head.push_back({"time scale", fmt("%g", s.timeScale), "times below are real seconds"});
@@ -362,6 +380,13 @@ std::string formatSummary(const RunStats& s) {
     if (!s.failures.empty()) {
         o << "\nFailures:\n";
         for (const auto& f : s.failures) o << "  " << f << "\n";
+    }
+    if (!s.stoppedTasks.empty()) {
+        // Not failures: the user ended them (the window's Stop, Ctrl-C, SIGTERM).
+        o << "\nStopped by the user:\n";
+        for (const auto& t : s.stoppedTasks)
+            o << "  task " << t.name << " stopped: " << t.worker << " was running it when the run was stopped ("
+              << s.stoppedBy << ")\n";
     }
     return o.str();
 }

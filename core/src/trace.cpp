@@ -44,6 +44,7 @@ const char* toString(EventKind k) noexcept {
     case EventKind::WriterWait: return "WriterWait";
     case EventKind::MachineLoad: return "MachineLoad";
     case EventKind::SourceLine: return "SourceLine";
+    case EventKind::RunStop: return "RunStop";
     }
     return "?";
 }

@@ -224,6 +224,9 @@ std::string checkEvent(const Event& e, const TraceMeta& meta, std::size_t nStrin
         if (!inProcs(e.obj)) return "kill request names process " + std::to_string(e.obj) + ", not in the process table";
         if (e.a > 64) return "signal " + std::to_string(e.a) + " out of range";
         break;
+    case EventKind::RunStop:
+        if (e.a > 64) return "stop signal " + std::to_string(e.a) + " out of range";
+        break;
     case EventKind::MachineLoad:
         if (e.obj < 0 || e.obj > kMaxCores) return "machine load over " + std::to_string(e.obj) + " cores: out of range";
         if (e.a > e.b || e.b > static_cast<std::uint64_t>(INT64_MAX)) return "machine load out of range";
@@ -337,7 +340,8 @@ std::shared_ptr<Trace> deserializeTrace(const std::string& d, const std::string&
         e.b = r.get<std::uint64_t>("event");
         std::string at = "event " + std::to_string(i) + ": ";
         // Each format knows the kinds up to its last one (event.hpp adds kinds at the end).
-        const EventKind lastKind = version >= 5   ? EventKind::SourceLine
+        const EventKind lastKind = version >= 7   ? EventKind::RunStop
+                                   : version >= 5 ? EventKind::SourceLine
                                    : version >= 4 ? EventKind::MachineLoad
                                    : version >= 3 ? EventKind::TaskChunk
                                                   : EventKind::WriterWait;

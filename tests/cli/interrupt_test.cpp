@@ -111,6 +111,35 @@ Interrupted interruptRun(const TempDir& dir, const std::vector<std::string>& arg
     return r;
 }
 
+const char* interruptName(int sig) {
+    return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : sig == SIGHUP ? "SIGHUP" : "?";
+}
+
+// The tasks the stop ended are reported as stopped by the user, not as
+// failures: in the summary, --summary-json and the Chrome export.
+void checkStoppedNotFailed(const std::string& out, const nlohmann::json& summary, const nlohmann::json& trace,
+                           const std::string& by) {
+    CHECK_THAT(out, !Catch::Contains("would have hung"));
+    CHECK_THAT(out, !Catch::Contains("Failures:"));
+    CHECK_THAT(out, Catch::Contains("Stopped by the user:"));
+    CHECK_THAT(out, Catch::Contains("when the run was stopped (" + by + ")"));
+    CHECK(summary.at("failures").empty());
+    CHECK(summary.at("tasks").at("failed") == 0);
+    CHECK(summary.at("tasks").at("stopped") >= 1);
+    CHECK(summary.at("stopped_tasks").size() == summary.at("tasks").at("stopped"));
+    CHECK(summary.at("stopped_by") == by);
+    CHECK(trace.at("otherData").at("failures").empty());
+    CHECK(trace.at("otherData").at("stopped_by") == by);
+    int stoppedSlices = 0;
+    for (const auto& e : trace.at("traceEvents")) {
+        if (e.value("cat", "") == "failure") FAIL_CHECK("a failure in the export: " << e.dump());
+        if (e.value("cat", "") != "task" || !e.contains("args")) continue;
+        CHECK_FALSE(e.at("args").contains("failed"));
+        if (e.at("args").value("outcome", "") == "stopped") ++stoppedSlices;
+    }
+    CHECK(stoppedSlices == summary.at("tasks").at("stopped"));
+}
+
 } // namespace
 
 TEST_CASE("an interrupted run writes what was recorded, marked incomplete, and exits 128 + the signal",
@@ -147,6 +176,8 @@ TEST_CASE("an interrupted run writes what was recorded, marked incomplete, and e
             auto t = nlohmann::json::parse(readFile(trace));
             CHECK(t.at("otherData").at("incomplete") == true);
             CHECK_FALSE(t.at("traceEvents").empty());
+            // A and B were running: the stop ended them; that is no failure of theirs.
+            checkStoppedNotFailed(r.out, s, t, interruptName(c.sig));
             auto run = parviz::loadTrace(saved);
             CHECK(run->meta().incomplete);
             CHECK(run->size() > 0);
@@ -183,6 +214,11 @@ TEST_CASE("Ctrl-C to the whole process group, at any moment, ends the run withou
             CHECK_THAT(r.err, Catch::Contains("interrupted by SIGINT"));
             auto s = nlohmann::json::parse(readFile(summary));
             CHECK(s.at("incomplete") == true);
+            // Workers the Ctrl-C killed were stopped by the user, not failed.
+            CHECK(s.at("failures").empty());
+            CHECK(s.at("tasks").at("failed") == 0);
+            CHECK(s.at("stopped_by") == "SIGINT");
+            CHECK_THAT(r.out, !Catch::Contains("would have hung"));
         }
     }
     prctl(PR_SET_CHILD_SUBREAPER, 0);

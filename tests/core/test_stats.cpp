@@ -6,6 +6,9 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <csignal>
+#include <memory>
+
 using namespace parviz;
 using parviz::test::kZero;
 using parviz::test::sec;
@@ -256,4 +259,154 @@ TEST_CASE("lost texts (Lost with flags 1) are counted apart from lost events and
     RunStats s = computeStats(m, *tr);
     CHECK(s.lostEvents == 0);
     CHECK(s.failures.empty());
+}
+
+namespace {
+
+// Pool(2) running A (5 s, ForkPoolWorker-1) and B (2 s, ForkPoolWorker-2),
+// stopped 1 s in. stopSignal 0 is the window's Stop (or SIGTERM to parviz
+// alone): RunStop, then the pool's terminate() SIGKILLs both workers, whose
+// tasks get no TaskEnd. workersFirst: a terminal's Ctrl-C reached the
+// workers too, so they died of it before parviz stopped the run; the pool
+// wrote their failed TaskEnds for them (flags 1|2). killFirst: --kill-worker
+// killed ForkPoolWorker-1 at 0.5 s, before the stop. withStop false: no
+// RunStop at all (someone killed the workers from outside).
+struct StopOptions {
+    int stopSignal = 0;
+    bool workersFirst = false;
+    bool killFirst = false;
+    bool withStop = true;
+};
+
+std::shared_ptr<Trace> stoppedPoolTrace(StopOptions o) {
+    auto tr = std::make_shared<Trace>();
+    tr->addProcess({"MainProcess", ProcRole::Parent});
+    tr->addProcess({"ForkPoolWorker-1", ProcRole::PoolWorker});
+    tr->addProcess({"ForkPoolWorker-2", ProcRole::PoolWorker});
+    tr->updateMeta([](TraceMeta& m) {
+        m.scenario = "pool";
+        m.workers = 2;
+        m.totalCores = 2;
+        m.usableCores = 2;
+        m.finished = true;
+    });
+    const std::uint64_t a = tr->addString("A"), b = tr->addString("B");
+    auto at = [&](double s, ProcId p, EventKind k, std::int32_t obj = 0, std::int64_t x = 0, std::uint64_t y = 0,
+                  std::uint8_t flags = 0) {
+        tr->append(Event{kZero + sec(s), p, k, flags, obj, static_cast<std::uint64_t>(x), y});
+    };
+    at(0, 0, EventKind::RunStart, 0, 2, 2);
+    at(0, 1, EventKind::ProcStart, 0, 1001);
+    at(0, 2, EventKind::ProcStart, 0, 1002);
+    at(0, 1, EventKind::TaskStart, 0, static_cast<std::int64_t>(a), static_cast<std::uint64_t>(sec(5)));
+    at(0, 2, EventKind::TaskStart, 1, static_cast<std::int64_t>(b), static_cast<std::uint64_t>(sec(2)));
+    if (o.killFirst) {
+        at(0.5, 0, EventKind::KillRequest, 1, 9);
+        at(0.501, 1, EventKind::TaskEnd, 0, static_cast<std::int64_t>(a), 0, 1 | 2);
+        at(0.501, 1, EventKind::ProcExit, 0, -9);
+    }
+    const int sig = o.stopSignal;
+    if (o.workersFirst) {
+        for (ProcId p = o.killFirst ? 2 : 1; p <= 2; ++p) {
+            at(0.998, p, EventKind::TaskEnd, p - 1, static_cast<std::int64_t>(p == 1 ? a : b), 0, 1 | 2);
+            at(0.998, p, EventKind::ProcExit, 0, -sig);
+        }
+    }
+    if (o.withStop) at(1.0, 0, EventKind::RunStop, 0, sig);
+    if (!o.workersFirst)
+        for (ProcId p = o.killFirst ? 2 : 1; p <= 2; ++p) at(1.01, p, EventKind::ProcExit, 0, -9);
+    at(1.02, 0, EventKind::RunEnd);
+    return tr;
+}
+
+} // namespace
+
+TEST_CASE("tasks ended by the run's own stop are stopped by the user, not failed: no failure, no CPython hang",
+          "[stats][stop]") {
+    struct Case {
+        const char* what;
+        StopOptions o;
+        const char* stoppedBy;
+    };
+    const Case cases[] = {
+        {"the window's Stop: the workers are killed after it", {0, false}, "Stop"},
+        {"SIGTERM to parviz alone: the same, by a signal", {SIGTERM, false}, "SIGTERM"},
+        {"a terminal's Ctrl-C: the workers die of SIGINT just before parviz stops the run", {SIGINT, true}, "SIGINT"},
+    };
+    for (const Case& c : cases) {
+        DYNAMIC_SECTION(c.what) {
+            auto tr = stoppedPoolTrace(c.o);
+            RunModel model;
+            model.update(*tr);
+            for (const TaskRecord& r : model.tasks()) CHECK(r.outcome == TaskOutcome::Stopped);
+            CHECK(describeFailures(model, *tr).empty());
+            CHECK_FALSE(poolTaskLostWithWorker(model, *tr));
+
+            RunStats s = computeStats(model, *tr);
+            CHECK(s.failures.empty());
+            CHECK(s.tasksFailed == 0);
+            CHECK(s.tasksKilled == 0);
+            CHECK(s.failedTasks.empty());
+            CHECK(s.tasksStopped == 2);
+            REQUIRE(s.stoppedTasks.size() == 2);
+            CHECK(s.stoppedTasks[0].name == "A");
+            CHECK(s.stoppedTasks[0].outcome == "stopped");
+            CHECK(s.stoppedBy == c.stoppedBy);
+            for (const WorkerStats& w : s.workers) CHECK(w.tasksFailed == 0);
+
+            auto j = nlohmann::json::parse(statsToJson(s));
+            CHECK(j["tasks"]["failed"] == 0);
+            CHECK(j["tasks"]["stopped"] == 2);
+            CHECK(j["stopped_tasks"].size() == 2);
+            CHECK(j["stopped_tasks"][1]["name"] == "B");
+            CHECK(j["stopped_by"] == c.stoppedBy);
+            CHECK(j["failures"].empty());
+
+            const std::string text = formatSummary(s);
+            CHECK_THAT(text, Catch::Contains("2 stopped"));
+            CHECK_THAT(text, !Catch::Contains("Failures"));
+            CHECK_THAT(text, Catch::Contains("task A stopped: ForkPoolWorker-1 was running it when the run was stopped (" +
+                                             std::string(c.stoppedBy) + ")"));
+        }
+    }
+}
+
+TEST_CASE("a stop does not excuse what failed before it, nor a death by another hand", "[stats][stop]") {
+    SECTION("a worker killed by --kill-worker before the stop still fails its task") {
+        auto tr = stoppedPoolTrace({SIGINT, true, true});
+        RunStats s = computeStats(*tr);
+        CHECK(s.tasksFailed == 1);
+        CHECK(s.tasksStopped == 1);
+        REQUIRE(s.failures.size() == 1);
+        CHECK_THAT(s.failures[0], Catch::StartsWith("task A failed: ForkPoolWorker-1 (pid 1001) was killed by SIGKILL"));
+        RunModel model;
+        model.update(*tr);
+        CHECK(poolTaskLostWithWorker(model, *tr));
+    }
+    SECTION("workers killed by SIGINT in a run that was never stopped failed") {
+        auto tr = stoppedPoolTrace({SIGINT, true, false, false});
+        RunStats s = computeStats(*tr);
+        CHECK(s.tasksFailed == 2);
+        CHECK(s.tasksStopped == 0);
+        CHECK(s.stoppedBy.empty());
+        CHECK(s.failures.size() == 2);
+        CHECK(nlohmann::json::parse(statsToJson(s))["stopped_by"].is_null());
+    }
+    SECTION("a plain process killed by the stop is not a failure; one that exited 1 before it is") {
+        auto tr = std::make_shared<Trace>();
+        tr->addProcess({"MainProcess", ProcRole::Parent});
+        tr->addProcess({"Process-1", ProcRole::Process});
+        tr->addProcess({"Process-2", ProcRole::Process});
+        tr->append(Event{kZero, 0, EventKind::RunStart, 0, 0, 2, 2});
+        tr->append(Event{kZero, 1, EventKind::ProcStart, 0, 0, 1001, 0});
+        tr->append(Event{kZero, 2, EventKind::ProcStart, 0, 0, 1002, 0});
+        tr->append(Event{kZero + sec(0.5), 2, EventKind::ProcExit, 0, 0, 1, 0});
+        tr->append(Event{kZero + sec(1), 0, EventKind::RunStop, 0, 0, 0, 0});
+        tr->append(Event{kZero + sec(1.01), 1, EventKind::ProcExit, 0, 0, static_cast<std::uint64_t>(std::int64_t{-9}), 0});
+        tr->append(Event{kZero + sec(1.02), 0, EventKind::RunEnd, 0, 0, 0, 0});
+        RunStats s = computeStats(*tr);
+        REQUIRE(s.failures.size() == 1);
+        CHECK(s.failures[0] == "Process-2 (pid 1002) exited with code 1");
+        CHECK(s.stoppedBy == "Stop");
+    }
 }

@@ -161,14 +161,14 @@ TEST_CASE("a well-sealed file with impossible contents is refused field by field
     const std::size_t n = tr->size();
     SECTION("a newer or an older format") {
         std::string d = full;
-        // Format 6 made one table of shared objects: the next one is the newer format.
-        static_assert(kTraceFileVersion == 6);
-        d[9] = 7;
+        // Format 7 added the RunStop event kind: the next one is the newer format.
+        static_assert(kTraceFileVersion == 7);
+        d[9] = 8;
         reseal(d);
-        CHECK(loadError(d) == "run.pvz: written by a newer parviz (format 7); this parviz reads formats 1 to 6");
+        CHECK(loadError(d) == "run.pvz: written by a newer parviz (format 8); this parviz reads formats 1 to 7");
         d[9] = 0;
         reseal(d);
-        CHECK(loadError(d) == "run.pvz: written by an older parviz (format 0); this parviz reads formats 1 to 6");
+        CHECK(loadError(d) == "run.pvz: written by an older parviz (format 0); this parviz reads formats 1 to 7");
     }
     SECTION("an event kind newer than the file's format") {
         std::string d = asFormat5(full);
@@ -182,6 +182,12 @@ TEST_CASE("a well-sealed file with impossible contents is refused field by field
         reseal(d);
         CHECK(loadError(d) == "run.pvz: event 3: unknown event kind " +
                                   std::to_string(static_cast<int>(EventKind::SourceLine)));
+        std::string e = full;   // format 6's metadata is today's
+        e[9] = 6;               // formats 5 and 6 knew the kinds up to SourceLine
+        e[eventOffset(e, n, 3, 10)] = static_cast<char>(EventKind::RunStop);
+        reseal(e);
+        CHECK(loadError(e) == "run.pvz: event 3: unknown event kind " +
+                                  std::to_string(static_cast<int>(EventKind::RunStop)));
     }
     SECTION("an unknown event kind") {
         std::string d = full;

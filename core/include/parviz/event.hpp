@@ -81,6 +81,12 @@ enum class EventKind : std::uint8_t {
     SourceLine,     // a = string id of "file:line": where in the program the process's next
                     // event (same t, same proc, right after this one) came from.
                     // Saved-run format 5.
+    // --- run control, later ------------------------------------------------------
+    RunStop,        // the run was stopped on request (Run::stop), written before anything is
+                    // killed: a = the signal that asked (SIGINT, SIGTERM, SIGHUP: parviz run was
+                    // interrupted), 0 = a Stop button or the program. A worker that dies after
+                    // it, or of that same signal (a terminal's Ctrl-C reaches the workers first),
+                    // was stopped, not failed (TaskOutcome::Stopped). Saved-run format 7.
 };
 
 // Fixed-size, trivially copyable: written with no allocation, lock or formatting.

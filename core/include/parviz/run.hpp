@@ -40,7 +40,11 @@ public:
     void start();
     void pause();           // SIGSTOP every live worker; the run clock stops
     void resume();
-    void stop();            // kill every worker, end the run (status Stopped)
+    // Kills every worker, ends the run (status Stopped). The trace records the
+    // stop first (RunStop, with `bySignal`: the SIGINT/SIGTERM/SIGHUP that made
+    // the caller stop, 0 for a Stop button), so the tasks it ends are reported
+    // as stopped by the user, not as failures (run_model.hpp).
+    void stop(int bySignal = 0);
     bool killWorker(const std::string& name);   // SIGKILL; false if no such live worker
     bool wait(std::optional<double> timeoutSeconds = std::nullopt);   // true when finished
 

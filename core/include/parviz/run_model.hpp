@@ -198,6 +198,10 @@ enum class TaskOutcome : std::uint8_t {
     EndLost,      // the worker went on (a new TaskStart) or exited cleanly with the task
                   // open: its TaskEnd was lost (a ring overflowed), so the task is
                   // neither done nor failed. A loss never invents a failure.
+    Stopped,      // its worker died by the run's own stop (RunStop: the window's Stop,
+                  // Ctrl-C, SIGTERM): killed after it, or by the very signal that
+                  // stopped the run (a terminal's Ctrl-C reaches the workers first).
+                  // Neither done nor failed: the user ended it.
 };
 const char* toString(TaskOutcome o) noexcept;
 inline bool isFailure(TaskOutcome o) noexcept { return o == TaskOutcome::Raised || o == TaskOutcome::WorkerDied; }
@@ -279,6 +283,13 @@ public:
     std::uint64_t lostTexts(std::int64_t cut = kOpenEnd) const noexcept;
     std::int64_t runStartT() const noexcept { return m_runStartT; }   // kNever if unseen
     std::int64_t runEndT() const noexcept { return m_runEndT; }       // kNever if unseen
+    // The run was stopped on request (the first RunStop): when, and the signal
+    // that asked (0: a Stop button or the program). kNever if it was not.
+    std::int64_t stopT() const noexcept { return m_stopT; }
+    int stopSignal() const noexcept { return m_stopSignal; }
+    // True when this process was ended by the run's stop rather than by a
+    // failure: killed by a signal after the stop, or by the stop's own signal.
+    bool stoppedByRun(const ProcLaneIndex& lane) const noexcept;
     // The run's MachineLoad event (other processes' share of the cores,
     // machine_load.hpp), written just before RunEnd; index UINT32_MAX if unseen.
     TimedEventRef machineLoad() const noexcept { return m_machineLoad; }
@@ -298,6 +309,7 @@ private:
     void consumeLock(const Event& e, ProcLaneIndex& lane, ProcCursor& cur);
     void consumeCore(const Event& e, ProcLaneIndex& lane, ProcCursor& cur);
     void endTask(ProcCursor& cur, std::int64_t t, TaskOutcome o);
+    void markStopped(ProcLaneIndex& lane);
     void cpuIn(ProcId p, std::int32_t core, std::int64_t t);
     void cpuOut(ProcId p, std::int32_t core, std::int64_t t, bool preempted);
     void closeCore(std::int32_t core, std::int64_t t, bool preempted);
@@ -325,6 +337,8 @@ private:
     std::vector<ChunkRecord> m_chunks;
     std::uint64_t m_writerWaitNs = 0, m_writerWaits = 0;
     std::int64_t m_runStartT = kNever, m_runEndT = kNever;
+    std::int64_t m_stopT = kNever;
+    int m_stopSignal = 0;
     TimedEventRef m_machineLoad{kNever, UINT32_MAX};
 
 public:
@@ -357,7 +371,9 @@ struct Failure {
 };
 // Failures with t <= cut, in time order, lost events last. A pool worker that
 // dies while idle is not a failure (CPython's Pool replaces it and finishes);
-// a pool worker that dies in a task fails that task, named once.
+// a pool worker that dies in a task fails that task, named once. What the
+// run's own stop ended (stoppedByRun: TaskOutcome::Stopped, a plain process
+// killed by it) is not a failure: the user stopped it.
 std::vector<Failure> describeFailures(const RunModel& model, const Trace& trace, std::int64_t cut = kOpenEnd);
 // True when a pool task was lost with its worker up to cut: the case where
 // CPython's Pool.map would have waited forever.

@@ -66,7 +66,7 @@ struct FailedTask {
     std::string name;                 // task name, "#<index>" when it has none
     std::int32_t index = 0;
     std::string worker;               // the worker it ran on
-    std::string outcome;              // "raised" or "worker died" (toString(TaskOutcome))
+    std::string outcome;              // "raised", "worker died" or "stopped" (toString(TaskOutcome))
     std::int64_t nominalNs = 0;       // its nominal duration, not counted in sequential
 };
 
@@ -92,6 +92,13 @@ struct RunStats {
     int tasksRunning = 0;             // started, not ended at the cursor
     int tasksEndLost = 0;             // ended by a lost TaskEnd (neither done nor failed)
     std::vector<FailedTask> failedTasks;   // each failed task once, in start order
+    // Tasks the run's own stop ended (TaskOutcome::Stopped): neither done nor
+    // failed, and no failure line; listed apart, like the failed ones.
+    int tasksStopped = 0;
+    std::vector<FailedTask> stoppedTasks;
+    // Who stopped the run: "Stop" (a Stop button, the program) or the signal
+    // ("SIGINT", "SIGTERM", "SIGHUP"); empty when it was not stopped.
+    std::string stoppedBy;
 
     std::vector<WorkerStats> workers;   // in ProcId order
     std::vector<CoreStats> cores;       // one per core, 0..n-1

@@ -29,6 +29,7 @@
 //   5  SourceLine events (a traced Python program's file:line); 1-4 still open
 //   6  one "objects" table with a kind per object instead of "queues" and
 //      "locks" (TraceMeta::objects); 1-5 still open
+//   7  the RunStop event kind (a run stopped on request, and by which signal); 1-6 still open
 // A file of an older format that cannot be read any more is refused with
 // "written by an older parviz (format N)"; a newer one with "written by a
 // newer parviz (format N)".
@@ -40,7 +41,7 @@
 
 namespace parviz {
 
-inline constexpr std::uint32_t kTraceFileVersion = 6;
+inline constexpr std::uint32_t kTraceFileVersion = 7;
 // The oldest format this parviz still reads.
 inline constexpr std::uint32_t kOldestTraceFileVersion = 1;
 // loadTrace reads only regular files of at most this size (1 GiB).
