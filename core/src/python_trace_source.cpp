@@ -166,7 +166,8 @@ struct PythonTraceSource::Impl {
 
     // starter: the pid whose Process.start() asked for it (0: unknown). Under
     // forkserver a process's parent is the fork server, not its starter.
-    struct Proc { ProcId id = 0; bool started = false, exited = false; pid_t starter = 0; };
+    // announced: its own ring said PROC_NAME from _bootstrap (it got as far as running its target).
+    struct Proc { ProcId id = 0; bool started = false, exited = false, announced = false; pid_t starter = 0; };
     std::unordered_map<pid_t, Proc> procs;
     // A queue or lock. owner: a lock's holder by the hook's own account (CPython's
     // Lock keeps none), -1 when free; names for the notes.
@@ -301,6 +302,16 @@ void PythonTraceSource::Impl::interpretProcess(Record& r, RingFile* ring, std::v
         Proc& p = procFor(pid, sink);
         if (p.exited) return;
         p.exited = true;
+        if (code > 0 && p.starter != 0 && !p.announced) {
+            // Started by spawn or forkserver, it failed while importing the
+            // main module again (fork children announce at once).
+            const std::string text =
+                procNames[p.id] + " exited with code " + std::to_string(code) +
+                " before running its target: a child started by spawn or forkserver imports the program's main "
+                "file again, and code there that is not under `if __name__ == \"__main__\":` runs again in it "
+                "(its traceback is in its output)";
+            out.push_back(Event{r.t, p.id, EventKind::Note, 0, 0, sink.addString(text), 0});
+        }
         out.push_back(Event{r.t, p.id, EventKind::ProcExit, 0, 0, static_cast<std::uint64_t>(code), 0});
         if (p.id != kParentProc) sink.processEnded(p.id);
     };
@@ -312,6 +323,7 @@ void PythonTraceSource::Impl::interpretProcess(Record& r, RingFile* ring, std::v
     switch (r.kind) {
     case ProcName: {
         Proc& p = procFor(ring->pid, sink, r.text, r.obj);
+        p.announced = true;
         startOf(p, ring->pid);
         break;
     }

@@ -596,3 +596,28 @@ TEST_CASE("two processes incrementing a shared Value lose updates without its lo
     CHECK(losses == 0);
     CHECK(acquires == std::map<std::string, int>{{"Value-2 lock", 4000}});
 }
+
+TEST_CASE("a spawn child of a program without a main guard is shown failing and the reason is said",
+          "[cli][trace][python]") {
+    TempDir dir;
+    Traced t = traceExample("no_main_guard.py", dir);
+    INFO(describe(t.result));
+    REQUIRE(t.result.exitCode == 0);   // the program itself carries on: its child failed
+    const parviz::Trace& tr = *t.trace;
+    bool childRaised = false, childExit1 = false;
+    std::vector<std::string> notes;
+    for (std::size_t i = 0; i < tr.size(); ++i) {
+        const Event& e = tr[i];
+        if (e.proc == parviz::kParentProc) continue;
+        if (e.kind == EventKind::Print && tr.string(e.a).find("RuntimeError") != std::string_view::npos) childRaised = true;
+        if (e.kind == EventKind::ProcExit && e.a == 1) childExit1 = true;
+        if (e.kind == EventKind::Note) notes.emplace_back(tr.string(e.a));
+        CHECK(e.kind != EventKind::TaskStart);
+    }
+    CHECK(childRaised);   // its traceback is its own output
+    CHECK(childExit1);
+    REQUIRE(notes.size() == 1);
+    CHECK(notes[0].rfind("SpawnProcess-1 exited with code 1 before running its target", 0) == 0);
+    CHECK(t.result.err.find("if __name__ == \"__main__\":") != std::string::npos);
+    CHECK(t.result.out.find("the child's exit code: 1") != std::string::npos);
+}
