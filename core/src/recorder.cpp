@@ -1,8 +1,10 @@
-// Recorder and its Collector thread: merges every process's TraceRing and the
-// CoreMonitor's OS data into the Trace while the run goes on.
+// Recorder: our own run's tracing set-up (run clock, one TraceRing per
+// process, the core monitor, the process-wide active recorder) and the thread
+// that drives the Collector (collector.hpp: merge, watermark, append) over
+// our rings and every EventSource while the run goes on.
 //
-// [SECTION] Sources and pending events
-// [SECTION] The Collector pass (watermark)
+// [SECTION] Our rings: draining and converting them
+// [SECTION] The Collector pass
 // [SECTION] Recorder API
 //
 // Single-writer rule: only a Collector pass appends to the Trace, and every pass
@@ -10,6 +12,7 @@
 // all take it), so there is one writer at a time.
 #include "parviz/recorder.hpp"
 
+#include "collector.hpp"
 #include "parviz/arena.hpp"
 #include "parviz/core_monitor.hpp"
 #include "parviz/machine_load.hpp"
@@ -32,9 +35,6 @@ namespace {
 
 std::atomic<Recorder*> g_active{nullptr};
 
-// Events closer than this to "now" wait one more pass: it absorbs the few
-// nanoseconds a writer's flag store or a perf record can lag behind its clock.
-constexpr std::int64_t kSlackNs = 1'000'000;
 
 std::int64_t monoNs() noexcept {
     timespec ts;
@@ -57,7 +57,7 @@ int totalCores() noexcept {
 } // namespace
 
 // =============================================================================
-// [SECTION] Sources and pending events
+// [SECTION] Our rings: draining and converting them
 // =============================================================================
 
 struct Source {
@@ -74,57 +74,6 @@ struct Source {
     std::uint64_t waitsReported = 0;
 };
 
-// Collected events of one source (a ring, or the core monitor) not yet in the
-// Trace, kept time-sorted from `head` on: each ring is nearly sorted already
-// (a Queue put is stamped before it commits, so a State event can slip in
-// front of it), so a late event is moved back by insertion, stably, a few
-// places at most (sortTail bounds the work). The Collector then k-way merges
-// the sources' sorted runs instead of sorting everything it staged.
-struct Pending {
-    std::vector<Event> ev;
-    std::size_t head = 0;         // [0, head) already appended to the Trace
-
-    bool empty() const noexcept { return head == ev.size(); }
-    std::int64_t frontT() const noexcept { return ev[head].t; }
-    // Restores order for the events appended from index `from` on. Stable:
-    // an event moves only in front of strictly later ones. Never moves into
-    // [0, head): the Trace clamps such a late event, as it always did.
-    void sortTail(std::size_t from) {
-        from = std::max(from, head);
-        // Insertion sort from `from` on: linear for what rings hand over
-        // (nearly in order: a few events a few places late). It gives up when
-        // it has shifted more than a few places per new event and finishes
-        // with a stable sort and merge, so a source that hands over long
-        // interleaved runs (the core monitor once passed ~10^6 perf records
-        // in per-worker runs, and the insertion sort never ended) costs
-        // O(n log n), not O(n^2).
-        std::size_t budget = 8 * (ev.size() - from) + 64;
-        std::size_t i = std::max(from, head + 1);
-        for (; i < ev.size(); ++i) {
-            if (ev[i - 1].t <= ev[i].t) continue;
-            Event e = ev[i];
-            std::size_t j = i;
-            while (j > head && ev[j - 1].t > e.t && budget > 0) { ev[j] = ev[j - 1]; --j; --budget; }
-            ev[j] = e;
-            if (budget == 0) break;
-        }
-        if (i >= ev.size()) return;
-        // Out of budget. Every shift so far moved an event only in front of
-        // strictly later ones, so a stable sort of the whole staged range
-        // still gives the stable order of what came in.
-        std::stable_sort(ev.begin() + static_cast<std::ptrdiff_t>(head), ev.end(),
-                         [](const Event& a, const Event& b) { return a.t < b.t; });
-    }
-    // Drops the appended prefix, without giving back capacity.
-    void compact() {
-        if (head == 0) return;
-        if (head == ev.size()) { ev.clear(); head = 0; return; }
-        if (head < 4096 && head * 2 < ev.size()) return;   // not worth moving yet
-        ev.erase(ev.begin(), ev.begin() + static_cast<std::ptrdiff_t>(head));
-        head = 0;
-    }
-};
-
 struct Recorder::Impl {
     RecorderOptions opts;
     std::shared_ptr<Trace> trace = std::make_shared<Trace>();
@@ -136,28 +85,16 @@ struct Recorder::Impl {
     std::unique_ptr<CoreMonitor> monitor;
     // Other processes' share of the cores over the run (RunStart -> RunEnd).
     std::optional<MachineLoadMeter> machine;
-    // Collected from our rings, not yet behind the watermark: one per ring
-    // (indexed by ProcId).
-    std::vector<Pending> pending;
-    std::vector<Pending*> live;             // merge scratch: sources with events left
     std::string text;                       // drain scratch: one ring text at a time
     TickConverter ticks;                    // ring times (trace ticks) -> CLOCK_MONOTONIC ns
     std::vector<std::pair<ProcId, std::size_t>> drained;   // pass scratch: (source, first new event)
-    // Event sources besides our rings, each with its staged events: those
-    // given to addSource() (owned), then the core monitor (owned as `monitor`),
-    // always last, so that ties go to a ring, then an added source, then the
-    // monitor.
-    struct External {
-        std::unique_ptr<EventSource> owned;   // nullptr for the core monitor
-        EventSource* source = nullptr;
-        Pending pending;
-        std::int64_t promise = INT64_MIN;
-    };
-    std::vector<std::unique_ptr<External>> externals;
+    // Merges our rings' drained events and every EventSource into the Trace:
+    // those given to addSource(), then the core monitor (owned as `monitor`),
+    // kept last, so that ties go to a ring, then an added source, then the monitor.
+    detail::Collector merger{trace};
     struct Sink;
     int processCount = 0;
     int poolWorkerCount = 0;
-    std::int64_t lastWatermark = INT64_MIN;
     std::atomic<CoreSource> coreSource{CoreSource::None};
     bool finished = false;
 
@@ -186,8 +123,7 @@ struct Recorder::Impl {
 // converter must be calibrated in between, so that every event drained lies
 // before its newest point (see TickConverter).
 std::size_t Recorder::Impl::drainRaw(Source& s) {
-    if (pending.size() <= s.proc) pending.resize(s.proc + 1u);
-    Pending& pd = pending[s.proc];
+    detail::Pending& pd = merger.ring(s.proc);
     // Drain straight into the pending run. drain() reserves exactly what it
     // needs, which would reallocate on every pass: keep headroom, doubling.
     constexpr std::size_t kHeadroom = 16384;
@@ -201,7 +137,7 @@ std::size_t Recorder::Impl::drainRaw(Source& s) {
 // Trace string ids (the text lives in that ring, whoever the event is about),
 // and records any loss.
 void Recorder::Impl::finishDrain(Source& s, std::size_t from, std::int64_t now) {
-    Pending& pd = pending[s.proc];
+    detail::Pending& pd = merger.ring(s.proc);
     std::uint64_t lostText = 0, textEnd = 0;
     for (std::size_t i = from; i < pd.ev.size(); ++i) {
         Event& e = pd.ev[i];
@@ -250,11 +186,12 @@ void Recorder::Impl::finishDrain(Source& s, std::size_t from, std::int64_t now) 
 }
 
 // =============================================================================
-// [SECTION] The Collector pass (watermark)
+// [SECTION] The Collector pass
 // =============================================================================
 
-// One pass: drain every live ring and the core monitor, then append to the
-// Trace the staged events no source can precede any more. Returns the watermark.
+// One pass: drain every live ring, then every EventSource (the core monitor
+// last), then let the Collector append to the Trace the staged events no
+// source can precede any more. Returns the watermark.
 namespace {
 std::int64_t threadCpuNs() noexcept {
     timespec ts;
@@ -286,56 +223,7 @@ std::int64_t Recorder::Impl::passBody(bool everything) {
     ticks.calibrate();   // after the drains: every drained event lies before this point
     for (auto [proc, from] : drained) finishDrain(sources[proc], from, now);
     wm = std::min(wm, drainExternalsLocked(everything));   // the added sources, then the core monitor
-    wm = everything ? INT64_MAX : wm - kSlackNs;
-    wm = std::max(wm, lastWatermark);
-    lastWatermark = wm;
-
-    // k-way merge of the sorted Pendings, up to the watermark. Ties go to the
-    // lower ProcId, then the added sources, then the monitor. k is small (the parent, the workers, the
-    // monitor), so a linear scan for the two earliest fronts beats a heap; the
-    // earliest source then appends its whole run up to the second's front.
-    live.clear();
-    for (Pending& pd : pending)
-        if (!pd.empty()) live.push_back(&pd);
-    for (auto& x : externals)
-        if (!x->pending.empty()) live.push_back(&x->pending);
-    // Runs are often a single event (a put and its get alternate between two
-    // rings): the merge writes straight into the Trace's free space and
-    // publishes what it wrote once per pass (or per filled chunk), rather than
-    // paying an append per run.
-    std::size_t room = 0;
-    Event* out = trace->appendSpace(room);
-    Event* outStart = out;
-    Event* outEnd = out + room;
-    while (!live.empty()) {
-        std::size_t best = 0, secondIdx = SIZE_MAX;
-        std::int64_t bestT = live[0]->frontT(), second = INT64_MAX;
-        for (std::size_t i = 1; i < live.size(); ++i) {
-            const std::int64_t t = live[i]->frontT();
-            if (t < bestT) { second = bestT; secondIdx = best; best = i; bestT = t; }
-            else if (t < second) { second = t; secondIdx = i; }
-        }
-        if (!everything && bestT >= wm) break;   // nothing left behind the watermark
-        Pending& pd = *live[best];
-        const Event* ev = pd.ev.data();
-        const std::size_t end = pd.ev.size();
-        std::size_t i = pd.head;
-        const bool winsTies = best < secondIdx;
-        do {
-            *out++ = ev[i++];
-            if (out == outEnd) {   // this Trace chunk is full: publish it, go on in the next
-                trace->commitAppend(static_cast<std::size_t>(out - outStart));
-                outStart = out = trace->appendSpace(room);
-                outEnd = out + room;
-            }
-        } while (i < end && (everything || ev[i].t < wm) && (ev[i].t < second || (ev[i].t == second && winsTies)));
-        pd.head = i;
-        if (pd.empty()) live.erase(live.begin() + static_cast<std::ptrdiff_t>(best));
-    }
-    trace->commitAppend(static_cast<std::size_t>(out - outStart));
-    for (Pending& pd : pending) pd.compact();
-    for (auto& x : externals) x->pending.compact();
-    return wm;
+    return merger.merge(wm, everything);
 }
 
 // The Collector's side of SourceSink: called only from a source's drain(),
@@ -366,15 +254,8 @@ struct Recorder::Impl::Sink final : SourceSink {
 };
 
 std::int64_t Recorder::Impl::drainExternalsLocked(bool everything) {
-    std::int64_t wm = INT64_MAX;
     Sink sink(*this);
-    for (auto& x : externals) {
-        const std::size_t from = x->pending.ev.size();
-        x->promise = std::max(x->promise, x->source->drain(x->pending.ev, sink, everything));
-        x->pending.sortTail(from);
-        wm = std::min(wm, x->promise);
-    }
-    return wm;
+    return merger.drainSources(sink, everything);
 }
 
 void Recorder::Impl::noteCoreSourceLocked() {
@@ -414,11 +295,7 @@ Recorder::Recorder(RecorderOptions opts) : m_impl(std::make_unique<Impl>()) {
     parent.started = true;
     im.sources.push_back(parent);
     im.monitor = CoreMonitor::create(opts.cores);
-    if (im.monitor) {
-        auto x = std::make_unique<Impl::External>();
-        x->source = im.monitor.get();
-        im.externals.push_back(std::move(x));
-    }
+    if (im.monitor) im.merger.addSource(im.monitor.get(), nullptr, true);
 
     int usable = usableCores(), total = totalCores();
     im.trace->updateMeta([&](TraceMeta& m) {
@@ -492,12 +369,8 @@ ProcId Recorder::Impl::addSourceLocked(std::string name, ProcRole role, TraceRin
 void Recorder::addSource(std::unique_ptr<EventSource> source) {
     if (!source) return;
     std::lock_guard lk(m_impl->mutex);
-    auto x = std::make_unique<Impl::External>();
-    x->source = source.get();
-    x->owned = std::move(source);
-    // Before the core monitor, which stays last (see External).
-    auto& xs = m_impl->externals;
-    xs.insert(xs.end() - (m_impl->monitor ? 1 : 0), std::move(x));
+    EventSource* raw = source.get();
+    m_impl->merger.addSource(raw, std::move(source));   // before the core monitor, which stays last
 }
 
 TraceRing* Recorder::ring(ProcId p) noexcept {

@@ -1,0 +1,91 @@
+// The Collector (collector.hpp): merge, watermark, append.
+#include "collector.hpp"
+
+#include <algorithm>
+#include <climits>
+
+namespace parviz::detail {
+
+namespace {
+// Events closer than this to "now" wait one more pass: it absorbs the few
+// nanoseconds a writer's flag store or a perf record can lag behind its clock.
+constexpr std::int64_t kSlackNs = 1'000'000;
+} // namespace
+
+void Collector::addSource(EventSource* source, std::unique_ptr<EventSource> owned, bool last) {
+    auto x = std::make_unique<Source>();
+    x->source = source;
+    x->owned = std::move(owned);
+    if (last) {
+        m_sources.push_back(std::move(x));
+        ++m_lastSources;
+    } else {
+        m_sources.insert(m_sources.end() - static_cast<std::ptrdiff_t>(m_lastSources), std::move(x));
+    }
+}
+
+std::int64_t Collector::drainSources(SourceSink& sink, bool everything) {
+    std::int64_t wm = INT64_MAX;
+    for (auto& x : m_sources) {
+        const std::size_t from = x->pending.ev.size();
+        x->promise = std::max(x->promise, x->source->drain(x->pending.ev, sink, everything));
+        x->pending.sortTail(from);
+        wm = std::min(wm, x->promise);
+    }
+    return wm;
+}
+
+std::int64_t Collector::merge(std::int64_t wm, bool everything) {
+    wm = everything ? INT64_MAX : wm - kSlackNs;
+    wm = std::max(wm, m_lastWatermark);
+    m_lastWatermark = wm;
+
+    // k-way merge of the sorted Pendings, up to the watermark. Ties go to the
+    // lower ProcId, then the added sources, then the monitor. k is small (the parent, the workers, the
+    // monitor), so a linear scan for the two earliest fronts beats a heap; the
+    // earliest source then appends its whole run up to the second's front.
+    m_live.clear();
+    for (Pending& pd : m_rings)
+        if (!pd.empty()) m_live.push_back(&pd);
+    for (auto& x : m_sources)
+        if (!x->pending.empty()) m_live.push_back(&x->pending);
+    // Runs are often a single event (a put and its get alternate between two
+    // rings): the merge writes straight into the Trace's free space and
+    // publishes what it wrote once per pass (or per filled chunk), rather than
+    // paying an append per run.
+    std::size_t room = 0;
+    Event* out = m_trace->appendSpace(room);
+    Event* outStart = out;
+    Event* outEnd = out + room;
+    while (!m_live.empty()) {
+        std::size_t best = 0, secondIdx = SIZE_MAX;
+        std::int64_t bestT = m_live[0]->frontT(), second = INT64_MAX;
+        for (std::size_t i = 1; i < m_live.size(); ++i) {
+            const std::int64_t t = m_live[i]->frontT();
+            if (t < bestT) { second = bestT; secondIdx = best; best = i; bestT = t; }
+            else if (t < second) { second = t; secondIdx = i; }
+        }
+        if (!everything && bestT >= wm) break;   // nothing left behind the watermark
+        Pending& pd = *m_live[best];
+        const Event* ev = pd.ev.data();
+        const std::size_t end = pd.ev.size();
+        std::size_t i = pd.head;
+        const bool winsTies = best < secondIdx;
+        do {
+            *out++ = ev[i++];
+            if (out == outEnd) {   // this Trace chunk is full: publish it, go on in the next
+                m_trace->commitAppend(static_cast<std::size_t>(out - outStart));
+                outStart = out = m_trace->appendSpace(room);
+                outEnd = out + room;
+            }
+        } while (i < end && (everything || ev[i].t < wm) && (ev[i].t < second || (ev[i].t == second && winsTies)));
+        pd.head = i;
+        if (pd.empty()) m_live.erase(m_live.begin() + static_cast<std::ptrdiff_t>(best));
+    }
+    m_trace->commitAppend(static_cast<std::size_t>(out - outStart));
+    for (Pending& pd : m_rings) pd.compact();
+    for (auto& x : m_sources) x->pending.compact();
+    return wm;
+}
+
+} // namespace parviz::detail
