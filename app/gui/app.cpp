@@ -41,6 +41,7 @@ GuiApp::GuiApp(Window& window, GuiOptions opts, std::shared_ptr<Trace> preloaded
     if (m_opts.presentation) m_window.setTypeSize(TypeSize::Large);
     else m_window.setTypeSize(TypeSize::Normal);
     if (!m_window.fontWarning().empty()) setMessage(m_window.fontWarning(), true);
+    if (!m_opts.testTab.empty()) selectStatsTab(m_opts.testTab);
     if (preloaded) {
         showTrace(std::move(preloaded), m_opts.openRun);
         // The toolbar starts from the replayed run's scenario when it is here.
@@ -413,6 +414,9 @@ void GuiApp::handleKeys() {
         v.follow = !v.follow;
         if (v.follow) run.setCursor(std::nullopt);
     }
+    // Left / Right (or , and .): the previous / next program event (the Explain panel's ‹ ›).
+    if (ImGui::IsKeyPressed(GLFW_KEY_LEFT) || ImGui::IsKeyPressed(GLFW_KEY_COMMA)) run.step(false);
+    if (ImGui::IsKeyPressed(GLFW_KEY_RIGHT) || ImGui::IsKeyPressed(GLFW_KEY_PERIOD)) run.step(true);
     if (ImGui::IsKeyPressed(GLFW_KEY_EQUAL) || ImGui::IsKeyPressed(GLFW_KEY_KP_ADD)) run.zoom(1.5f);
     if (ImGui::IsKeyPressed(GLFW_KEY_MINUS) || ImGui::IsKeyPressed(GLFW_KEY_KP_SUBTRACT)) run.zoom(1 / 1.5f);
     // [ and ]: the previous and next run of the session (each keeps its cursor and zoom).
@@ -538,9 +542,11 @@ void GuiApp::layoutAndDraw() {
         drawStatsPanel(run, m_session,
                        Rect{std::round(leftW * 0.5f), controlsH + timelineH, leftW - std::round(leftW * 0.5f), bottomH},
                        false, e);
-        const float shared = std::round(bodyH * 0.52f);
+        // The right column: Queue / Lock, Explain (why, at the cursor), Code.
+        const float shared = std::round(bodyH * 0.36f), explainH = std::round(bodyH * 0.34f);
         queueAndLock(leftW, controlsH, rightW, shared);
-        drawCodePanel(run, cursor, listing(), Rect{leftW, controlsH + shared, rightW, bodyH - shared}, e);
+        drawExplainPanel(run, cursor, Rect{leftW, controlsH + shared, rightW, explainH}, e);
+        drawCodePanel(run, cursor, listing(), Rect{leftW, controlsH + shared + explainH, rightW, bodyH - shared - explainH}, e);
     }
     drawTaskEditor(*this);
 }

@@ -106,6 +106,8 @@ GuiOptions parseGuiOptions(const std::vector<std::string>& rawArgs) {
             o.testPauseAt = parseNumber(a, value(args, i, a), 0, 600);
         } else if (a == "--test-dump") {
             o.testDump = value(args, i, a);
+        } else if (a == "--test-tab") {
+            o.testTab = value(args, i, a);
         } else if (a == "--test-pause-for") {
             o.testPauseFor = parseNumber(a, value(args, i, a), 0, 600);
         } else if (a.rfind("-", 0) == 0) {

@@ -36,6 +36,7 @@ struct GuiOptions {
     // (renamed into place whole), for tests that drive the window with real
     // mouse and key events (xdotool) and watch what it shows.
     std::string testDump;
+    std::string testTab;                 // hidden --test-tab NAME: select that Stats tab (presentation)
     double testPauseFor = 1.0;
     bool help = false;
 };

@@ -50,9 +50,17 @@ struct CompareRowRect {
     int workersPerStrip = 1;     // > 1: more workers than pixels, a strip shows a group's union
 };
 
+// A callout marked on the timeline (--layout-json): its kind's words, its
+// stretch in x and the lane it outlines (y0 == y1: none).
+struct CalloutMark {
+    std::string kind;
+    float x0 = 0, x1 = 0, y0 = 0, y1 = 0;
+};
+
 // Where the panels drew this frame; cleared at the start of every frame.
 struct DrawnLayout {
     std::vector<RowRect> rows;
+    std::vector<CalloutMark> callouts;
     std::vector<LaneRect> lanes;
     std::vector<CompareRowRect> compare;
     Rect queue;
@@ -60,6 +68,7 @@ struct DrawnLayout {
         rows.clear();
         lanes.clear();
         compare.clear();
+        callouts.clear();
         queue = Rect{};
     }
 };

@@ -29,7 +29,15 @@ void drawCodePanel(const RunView& run, std::int64_t cursor, const std::vector<Sc
 // stats_panel.cpp: the run's stats at its cursor; session: this session's
 // ended runs (the comparison table); withOutput: Output is a tab of it
 // (presentation layout).
+// withOutput also gives Explain a tab ("Why").
 void drawStatsPanel(RunView& run, SessionTable& session, const Rect& r, bool withOutput, const PanelEnv& env);
+// Selects a Stats tab ("Why", "Output") at its next drawing (the hidden --test-tab).
+void selectStatsTab(const std::string& name);
+// explain_panel.cpp: why each process is in its state at the cursor, the
+// run's callouts, the step buttons (the panel "Explain"; drawExplainLines is
+// its content, a tab of Stats in presentation).
+void drawExplainPanel(RunView& run, std::int64_t cursor, const Rect& r, const PanelEnv& env);
+void drawExplainLines(RunView& run, std::int64_t cursor, const PanelEnv& env);
 // output_panel.cpp: the panel's content.
 void drawOutputLines(const RunView& run, std::int64_t cursor, const PanelEnv& env);
 void drawTaskEditor(GuiApp& app);                      // task_editor.cpp (a popup window)

@@ -143,6 +143,31 @@ const RunStats& RunView::statsAtCursor() {
     return m_stats;
 }
 
+bool RunView::step(bool forward) {
+    if (!m_trace) return false;
+    const auto s = stepProgramEvent(m_model, *m_trace, cursor(), forward, m_view.stepOnly);
+    if (!s) return false;
+    m_view.follow = false;
+    setCursor(s->t);
+    const std::int64_t rel = s->t - zero(), span = std::max<std::int64_t>(1, m_view.end - m_view.begin);
+    if (rel < m_view.begin || rel > m_view.end) {
+        m_view.begin = std::max<std::int64_t>(0, rel - span / 2);
+        m_view.end = m_view.begin + span;
+    }
+    return true;
+}
+
+const std::vector<Callout>& RunView::callouts() {
+    const std::size_t n = m_trace ? m_trace->size() : 0;
+    const auto t = std::chrono::steady_clock::now();
+    if (m_trace && n != m_calloutsTraceSize && (!live() || t - m_calloutsAt > std::chrono::milliseconds(250))) {
+        m_callouts = findCallouts(m_model, *m_trace);
+        m_calloutsTraceSize = n;
+        m_calloutsAt = t;
+    }
+    return m_callouts;
+}
+
 void RunView::togglePause() {
     if (!m_run) return;
     if (m_run->status() == RunStatus::Running) m_run->pause();

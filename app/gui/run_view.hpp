@@ -13,6 +13,7 @@
 //
 // Threading: the GUI thread only (the Run's own threads write the Trace,
 // which the model reads as trace.hpp allows).
+#include "parviz/explain.hpp"
 #include "parviz/run.hpp"
 #include "parviz/run_model.hpp"
 #include "parviz/scenario.hpp"
@@ -33,6 +34,7 @@ struct TimelineView {
     std::int64_t begin = 0, end = 2'000'000'000;
     bool follow = true;          // keep "now" in view while the run goes on
     float scrollY = 0;
+    ProcId stepOnly = kNoProc;   // whose events the step keys and buttons go through (kNoProc: all)
 };
 
 class RunView {
@@ -75,11 +77,19 @@ public:
     TimelineView& timeline() noexcept { return m_view; }
     const TimelineView& timeline() const noexcept { return m_view; }
     void zoom(float factor, std::optional<std::int64_t> anchorRel = std::nullopt);
+    // Moves the cursor to the next (previous) program event of timeline().stepOnly
+    // (stepProgramEvent), stops following and pans the timeline to keep it in
+    // view; false when there is none.
+    bool step(bool forward);
     void fitWholeRun();
     // Stats at the cursor, recomputed when the cursor moves and, while live,
     // at most four times a second (computeStats is O(model records)).
     const RunStats& statsAtCursor();
     LaneRecords& laneScratch() noexcept { return m_lanes; }   // reused every frame (no allocation)
+    // The callouts found in the whole run so far (explain.hpp), recomputed
+    // when the trace grew, at most four times a second while live
+    // (findCallouts is O(model records)).
+    const std::vector<Callout>& callouts();
 
     // ---- per frame and actions -------------------------------------------------
     // Reads the new events into the model (O(new events)), keeps "now" in
@@ -114,6 +124,10 @@ private:
     std::optional<std::int64_t> m_cursor;
     bool m_fittedAtEnd = false;
     LaneRecords m_lanes;
+
+    std::vector<Callout> m_callouts;
+    std::size_t m_calloutsTraceSize = ~std::size_t{0};
+    std::chrono::steady_clock::time_point m_calloutsAt{};
 
     RunStats m_stats;
     std::size_t m_statsTraceSize = ~std::size_t{0};

@@ -131,6 +131,14 @@ void failures(const PanelEnv& env, const RunStats& s) {
     for (const std::string& f : s.failures) ui::textColored(warningColour(env.theme), "%s", f.c_str());
 }
 
+// The tab a request (selectStatsTab) asked for, once.
+std::string g_requestedTab;
+ImGuiTabItemFlags tabFlags(const char* name) {
+    if (g_requestedTab != name) return 0;
+    g_requestedTab.clear();
+    return ImGuiTabItemFlags_SetSelected;
+}
+
 void showSession(SessionTable& table, const PanelEnv& env) {
     const std::vector<SessionRun>& runs = table.rows;
     if (runs.empty()) {
@@ -178,6 +186,8 @@ void showSession(SessionTable& table, const PanelEnv& env) {
 
 } // namespace
 
+void selectStatsTab(const std::string& name) { g_requestedTab = name; }
+
 void drawStatsPanel(RunView& run, SessionTable& session, const Rect& r, bool withOutput, const PanelEnv& env) {
     if (beginPanel("Stats", r)) {
         if (!run.trace()) {
@@ -190,7 +200,11 @@ void drawStatsPanel(RunView& run, SessionTable& session, const Rect& r, bool wit
                 workers(env, s);
                 ImGui::EndTabItem();
             }
-            if (withOutput && ImGui::BeginTabItem("Output")) {
+            if (withOutput && ImGui::BeginTabItem("Why", nullptr, tabFlags("Why"))) {
+                drawExplainLines(run, run.cursor(), env);
+                ImGui::EndTabItem();
+            }
+            if (withOutput && ImGui::BeginTabItem("Output", nullptr, tabFlags("Output"))) {
                 drawOutputLines(run, run.cursor(), env);
                 ImGui::EndTabItem();
             }

@@ -164,6 +164,10 @@ bool TestHooks::writeLayoutJson(GuiApp& app, const std::string& path) {
                            {"busy", c.busy},
                            {"workers_per_strip", c.workersPerStrip}});
     j["compare"] = {{"on", app.compareOn()}, {"rows", compare}};
+    json callouts = json::array();
+    for (const CalloutMark& c : drawn.callouts)
+        callouts.push_back({{"kind", c.kind}, {"x0", c.x0}, {"x1", c.x1}, {"y0", c.y0}, {"y1", c.y1}});
+    j["callouts"] = callouts;
     {
         const CompareView& m = app.compare().model;
         json points = json::array();

@@ -277,6 +277,7 @@ void drawTimelinePanel(RunView& run, std::int64_t cursor, const Rect& r, const P
         ImGui::PushClipRect(ImVec2(origin.x, lanesTop), g.plotMax, true);
         drawLanes(run, env, g, recs, lanesTop - run.timeline().scrollY);
         ImGui::PopClipRect();
+        drawCalloutMarks(run, env, g, origin.y + axisH, lanesTop);
         handleInteraction(run, env, g, recs, lanesTop);
         lanesScrollbar(run, g.plotMax.x + 4, lanesTop, g.plotMax.x + 4 + scrollW, g.plotMax.y, scaledTotal);
         if (!trace) {

@@ -1,0 +1,53 @@
+// The run's callouts (explain.hpp) marked on the timeline: a bar on the axis
+// over the stretch each one is about, an outline on the lane it names, and a
+// short label where it fits; hovering one shows its whole sentence. The
+// Explain panel lists the same callouts with their numbers.
+#include "gui/colours.hpp"
+#include "gui/layout_probe.hpp"
+#include "gui/panels.hpp"
+#include "gui/timeline/timeline.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace parviz::gui::timeline {
+
+void drawCalloutMarks(RunView& run, const PanelEnv& env, const Geometry& g, float axisBottom, float lanesTop) {
+    if (!run.trace()) return;
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const ImU32 col = ImGui::ColorConvertFloat4ToU32(warningColour(env.theme));
+    const float fs = ImGui::GetFontSize();
+    const float bar = std::max(4.0f, std::round(fs * 0.25f));
+    const TraceMeta& meta = run.meta();
+    dl->PushClipRect(ImVec2(g.plotMin.x, g.plotMin.y), g.plotMax, true);
+    for (const Callout& c : run.callouts()) {
+        const float x0 = g.plotMin.x + std::max(-10.0f, timeToPx(g.vp, c.t0));
+        const float x1 = std::max(x0 + 3, g.plotMin.x + std::min(g.vp.widthPx + 10, timeToPx(g.vp, c.t1)));
+        if (x1 < g.plotMin.x || x0 > g.plotMax.x) continue;
+        dl->AddRectFilled(ImVec2(x0, axisBottom - bar), ImVec2(x1, axisBottom), col);
+        float ly0 = lanesTop, ly1 = lanesTop;
+        const std::string lane = c.proc == kNoProc ? std::string() : procName(meta, c.proc);
+        for (const LaneRect& l : env.drawn.lanes)
+            if (!lane.empty() && l.title == lane) {
+                ly0 = l.y0;
+                ly1 = l.y1;
+                dl->AddRect(ImVec2(x0, l.y0 + 1), ImVec2(x1, l.y1 - 1), col, 0, 0, std::max(2.0f, bar / 2));
+            }
+        // The label on the lane (or under the axis), only where it fits whole.
+        const char* word = toString(c.kind);
+        const ImVec2 ts = ImGui::CalcTextSize(word);
+        const ImVec2 tp(std::max(x0 + 3, g.plotMin.x + 2), (ly1 > ly0 ? ly0 : lanesTop) + 2);
+        if (tp.x + ts.x <= g.plotMax.x - 2 && tp.y + ts.y <= g.plotMax.y && tp.y >= lanesTop) {
+            dl->AddRectFilled(ImVec2(tp.x - 2, tp.y), ImVec2(tp.x + ts.x + 2, tp.y + ts.y), laneBackground(env.theme, false));
+            dl->AddText(tp, col, word);
+            probe::drawnText(word, tp, ImVec2(tp.x + ts.x, tp.y + ts.y), dl);
+        }
+        env.drawn.callouts.push_back(CalloutMark{word, x0, x1, ly0, ly1});
+        if (ImGui::IsMouseHoveringRect(ImVec2(x0, axisBottom - bar - 2), ImVec2(x1, axisBottom + 2)) ||
+            (ly1 > ly0 && ImGui::IsMouseHoveringRect(ImVec2(x0, ly0), ImVec2(x1, ly0 + ts.y + 4))))
+            ImGui::SetTooltip("%s", c.text.c_str());
+    }
+    dl->PopClipRect();
+}
+
+} // namespace parviz::gui::timeline

@@ -1,0 +1,324 @@
+// Callouts: patterns in a run that a teacher would point at, each with the
+// numbers that triggered it (explain.hpp). One function per pattern; each is
+// a pass over the model's records up to the cut.
+#include "parviz/explain.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <set>
+
+namespace parviz {
+
+const char* toString(CalloutKind k) noexcept {
+    switch (k) {
+    case CalloutKind::LoadImbalance: return "load imbalance";
+    case CalloutKind::Oversubscription: return "oversubscription";
+    case CalloutKind::LockConvoy: return "lock convoy";
+    case CalloutKind::SerialParent: return "serial bottleneck in the parent";
+    case CalloutKind::QueueBacklog: return "growing queue backlog";
+    }
+    return "?";
+}
+
+namespace {
+
+struct Ctx {
+    const RunModel& m;
+    const Trace& trace;
+    const TraceMeta meta;
+    std::int64_t cut, zero;
+    std::string at(std::int64_t abs) const { return formatSeconds(abs - zero); }
+};
+
+bool isWorker(const TraceMeta& meta, ProcId p) {
+    if (p == kParentProc) return false;
+    return p >= meta.procs.size() || meta.procs[p].role != ProcRole::ForkServer;
+}
+
+std::string pct(double f) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.0f %%", f * 100);
+    return buf;
+}
+
+std::int64_t clipEnd(std::int64_t t1, std::int64_t cut) { return std::min(t1, cut); }
+
+// The stretch of the run: RunStart (or first event) to RunEnd or the cut.
+std::int64_t runSpan(const Ctx& c) {
+    const std::int64_t end = c.m.runEndT() != kNever ? std::min(c.m.runEndT(), c.cut) : std::min(c.m.now(), c.cut);
+    return std::max<std::int64_t>(1, end - c.zero);
+}
+
+std::string taskLabel(const Trace& trace, const TaskRecord& r) {
+    std::string_view n = trace.string(r.name);
+    return n.empty() ? "#" + std::to_string(r.index) : std::string(n);
+}
+
+// "chunk 0: L1–L4" for the chunk a task came from, "" when it came from none.
+std::string chunkLabel(const Ctx& c, const TaskRecord& r) {
+    if (r.chunk < 0) return "";
+    for (const ChunkRecord& ch : c.m.chunks()) {
+        if (ch.chunk != r.chunk || ch.proc != r.proc) continue;
+        std::string first, last;
+        for (const TaskRecord& x : c.m.tasks()) {
+            if (x.index == static_cast<std::int32_t>(ch.begin)) first = taskLabel(c.trace, x);
+            if (x.index == static_cast<std::int32_t>(ch.begin + ch.count - 1)) last = taskLabel(c.trace, x);
+        }
+        std::string s = "chunk " + std::to_string(ch.chunk);
+        if (ch.count > 1 && !first.empty() && !last.empty()) s += ": " + first + "\u2013" + last;
+        else if (!first.empty()) s += ": " + first;
+        return s;
+    }
+    return "";
+}
+
+// A worker idles at the end while another still runs: the tail after each
+// worker's last task, against the makespan (first start to last end).
+void loadImbalance(const Ctx& c, std::vector<Callout>& out) {
+    std::map<ProcId, const TaskRecord*> lastOf;
+    std::int64_t first = kNever, end = 0;
+    const TaskRecord* lastTask = nullptr;
+    for (const TaskRecord& r : c.m.tasks()) {
+        if (r.t0 == kNever || r.t0 > c.cut || !isWorker(c.meta, r.proc)) continue;
+        if (r.t1 == kOpenEnd || r.t1 > c.cut) return;   // tasks still running: the tail is not known yet
+        first = std::min(first, r.t0);
+        const TaskRecord*& l = lastOf[r.proc];
+        if (!l || r.t1 > l->t1) l = &r;
+        if (r.t1 > end) { end = r.t1; lastTask = &r; }
+    }
+    if (lastOf.size() < 2 || !lastTask) return;
+    const std::int64_t makespan = end - first;
+    const TaskRecord* idle = nullptr;
+    for (const auto& [p, r] : lastOf) {
+        const ProcLaneIndex& lane = c.m.procs()[p];
+        if (lane.exitT < end) continue;   // gone before the end (killed): not idle, absent
+        if (!idle || r->t1 < idle->t1) idle = r;
+    }
+    if (!idle || makespan <= 0) return;
+    const double share = static_cast<double>(end - idle->t1) / static_cast<double>(makespan);
+    if (share < kImbalanceTailShare) return;
+    Callout co;
+    co.kind = CalloutKind::LoadImbalance;
+    co.t0 = idle->t1;
+    co.t1 = end;
+    co.proc = idle->proc;
+    co.measure = share;
+    const std::string busy = procName(c.meta, lastTask->proc);
+    const std::string chunk = chunkLabel(c, *lastTask);
+    co.text = "load imbalance: " + procName(c.meta, idle->proc) + " was idle for the last " +
+              formatSeconds(end - idle->t1) + " of the " + formatSeconds(makespan) + " makespan (" + pct(share) +
+              "): its last task ended at " + c.at(idle->t1) + " while " + busy + " still ran " +
+              taskLabel(c.trace, *lastTask) + (chunk.empty() ? "" : " (" + chunk + ")");
+    const bool bigChunk = lastTask->chunk >= 0 && std::any_of(c.m.chunks().begin(), c.m.chunks().end(), [&](const ChunkRecord& ch) {
+        return ch.proc == lastTask->proc && ch.chunk == lastTask->chunk && ch.count > 1;
+    });
+    if (bigChunk) co.text += ". Smaller chunks (chunksize) would share the long tasks out";
+    out.push_back(std::move(co));
+}
+
+// Workers runnable without a free core for more than kRunnableShare of their task time.
+void oversubscription(const Ctx& c, std::vector<Callout>& out) {
+    std::map<ProcId, std::int64_t> inTask;
+    for (const TaskRecord& r : c.m.tasks())
+        if (r.t0 != kNever && r.t0 < c.cut && isWorker(c.meta, r.proc))
+            inTask[r.proc] += clipEnd(r.t1, c.cut) - r.t0;
+    std::int64_t runnable = 0, taskNs = 0, t0 = kNever, t1 = 0;
+    int over = 0, workers = 0;
+    for (const ProcLaneIndex& l : c.m.procs()) {
+        if (!l.seen || !isWorker(c.meta, l.proc) || l.firstT > c.cut) continue;
+        ++workers;
+        std::int64_t mine = 0;
+        for (std::size_t i = 0; i < l.os.size() && l.os[i].t0 < c.cut; ++i) {
+            if (l.os[i].state != LaneState::Runnable) continue;
+            const std::int64_t e = clipEnd(l.os[i].t1, std::min(c.cut, c.m.now()));
+            if (e <= l.os[i].t0) continue;
+            mine += e - l.os[i].t0;
+            t0 = std::min(t0, l.os[i].t0);
+            t1 = std::max(t1, e);
+        }
+        const std::int64_t denom = inTask.count(l.proc) ? inTask[l.proc] : 0;
+        if (denom <= 0) continue;
+        runnable += mine;
+        taskNs += denom;
+        if (static_cast<double>(mine) > kRunnableShare * static_cast<double>(denom)) ++over;
+    }
+    if (taskNs <= 0) return;
+    const double share = static_cast<double>(runnable) / static_cast<double>(taskNs);
+    if (share <= kRunnableShare) return;
+    const int cores = c.meta.usableCores > 0 ? c.meta.usableCores : static_cast<int>(c.m.cores().size());
+    Callout co;
+    co.kind = CalloutKind::Oversubscription;
+    co.t0 = t0;
+    co.t1 = t1;
+    co.measure = share;
+    co.text = "oversubscription: " + std::to_string(workers) + " workers on " + std::to_string(cores) + " core" +
+              (cores == 1 ? "" : "s") + " — they were runnable without a free core for " + pct(share) +
+              " of their task time (" + formatSeconds(runnable) + " of " + formatSeconds(taskNs) + "; " +
+              std::to_string(over) + " of them over " + pct(kRunnableShare) + "): more workers than cores buys nothing";
+    out.push_back(std::move(co));
+}
+
+// Several processes queued on one lock at once, waiting longer in all than it was held.
+void lockConvoy(const Ctx& c, std::vector<Callout>& out) {
+    for (const LockIndex& l : c.m.locks()) {
+        std::vector<std::pair<std::int64_t, int>> edges;   // (t, +1 wait starts / -1 ends)
+        std::int64_t waitNs = 0, holdNs = 0;
+        std::set<ProcId> waiters;
+        for (std::size_t p = 0; p < l.waitsByProc.size(); ++p) {
+            const std::int64_t exitT = p < c.m.procs().size() ? c.m.procs()[p].exitT : kNever;
+            for (const LockWaitRecord& w : l.waitsByProc[p]) {
+                if (w.waitT >= c.cut) break;
+                const std::int64_t e = std::min({w.endT, exitT, c.cut, c.m.now()});
+                if (e <= w.waitT) continue;
+                edges.push_back({w.waitT, +1});
+                edges.push_back({e, -1});
+                waitNs += e - w.waitT;
+                waiters.insert(static_cast<ProcId>(p));
+            }
+        }
+        for (const LockHold& h : l.holds)
+            if (h.acquireT < c.cut) holdNs += std::min({h.releaseT, c.cut, c.m.now()}) - h.acquireT;
+        std::sort(edges.begin(), edges.end());   // ends (-1) before starts at the same t
+        int n = 0, most = 0;
+        std::int64_t from = kNever, to = 0;
+        for (const auto& [t, d] : edges) {
+            n += d;
+            most = std::max(most, n);
+            if (n >= kConvoyWaiters && from == kNever) from = t;
+            if (d < 0 && n + 1 >= kConvoyWaiters) to = t;
+        }
+        if (most < kConvoyWaiters || waitNs <= holdNs || holdNs <= 0) continue;
+        Callout co;
+        co.kind = CalloutKind::LockConvoy;
+        co.t0 = from;
+        co.t1 = std::max(to, from);
+        co.measure = most;
+        char ratio[32];
+        std::snprintf(ratio, sizeof ratio, "%.1fx", static_cast<double>(waitNs) / static_cast<double>(holdNs));
+        co.text = "lock convoy on " + c.meta.objectName(ObjectKind::Lock, l.id) + ": up to " + std::to_string(most) +
+                  " processes waited for it at once; " + std::to_string(waiters.size()) + " processes waited " +
+                  formatSeconds(waitNs) + " in all against " + formatSeconds(holdNs) + " of holding it (" + ratio +
+                  "): the work inside the lock runs one process at a time";
+        out.push_back(std::move(co));
+    }
+}
+
+} // namespace
+
+namespace {
+
+// MainProcess alone fills a queue, item by item, while the workers wait for it.
+void serialParent(const Ctx& c, const QueueIndex& q, std::vector<Callout>& out) {
+    std::int64_t first = kNever, last = 0;
+    std::size_t puts = 0;
+    for (const QueueItemRecord& r : q.items) {
+        if (r.putT == kNever || r.putT > c.cut) continue;
+        const std::string v = readableValue(c.trace.string(r.preview));
+        if (v == "sentinel" || v == "None") continue;
+        if (r.putProc != kParentProc) return;   // another producer: not the parent's bottleneck
+        first = std::min(first, r.putT);
+        last = std::max(last, r.putT);
+        ++puts;
+    }
+    if (puts < 3 || last - first < runSpan(c) / 5) return;   // all put at once: no bottleneck
+    std::int64_t waited = 0, alive = 0;
+    int workers = 0;
+    for (const ProcLaneIndex& l : c.m.procs()) {
+        if (!l.seen || !isWorker(c.meta, l.proc)) continue;
+        const std::int64_t a0 = std::max(first, l.firstT), a1 = std::min(last, l.exitT);
+        if (a1 <= a0) continue;
+        ++workers;
+        alive += a1 - a0;
+        for (std::size_t i = l.program.firstEndingAfter(first, 0); i < l.program.size() && l.program[i].t0 < last; ++i)
+            if (l.program[i].state == LaneState::WaitQueue)
+                waited += std::max<std::int64_t>(0, std::min(clipEnd(l.program[i].t1, c.m.now()), last) -
+                                                        std::max(l.program[i].t0, first));
+    }
+    if (alive <= 0 || workers == 0) return;
+    const double share = static_cast<double>(waited) / static_cast<double>(alive);
+    if (share <= kSerialWaitShare) return;
+    Callout co;
+    co.kind = CalloutKind::SerialParent;
+    co.t0 = first;
+    co.t1 = last;
+    co.proc = kParentProc;
+    co.measure = share;
+    co.text = "serial bottleneck in the parent: MainProcess alone put the " + std::to_string(puts) + " items on " +
+              c.meta.objectName(ObjectKind::Queue, q.id) + ", one every " +
+              formatSeconds((last - first) / static_cast<std::int64_t>(puts - 1)) + " over " +
+              formatSeconds(last - first) + "; the " + std::to_string(workers) + " workers spent " + pct(share) +
+              " of that time waiting for it";
+    out.push_back(std::move(co));
+}
+
+// A queue that grows: its length at the ends of ten equal stretches of the
+// run, and the largest rise over consecutive stretches in which it never
+// fell (at least two of them), while items were also taken. A burst put at
+// once and then drained falls from the first stretch on: no backlog.
+std::int64_t lengthAt(const QueueIndex& q, std::int64_t t) {
+    auto it = std::upper_bound(q.lengths.begin(), q.lengths.end(), t,
+                               [](std::int64_t x, const QueueIndex::LengthSample& s) { return x < s.t; });
+    return it == q.lengths.begin() ? 0 : std::prev(it)->length;
+}
+
+void queueBacklog(const Ctx& c, const QueueIndex& q, std::vector<Callout>& out) {
+    constexpr int kStretches = 10;
+    const std::int64_t span = runSpan(c);
+    std::int64_t ts[kStretches + 1], len[kStretches + 1];
+    for (int i = 0; i <= kStretches; ++i) {
+        ts[i] = c.zero + span * i / kStretches;
+        len[i] = lengthAt(q, ts[i]);
+    }
+    int from = 0, bestLo = 0, bestHi = 0;
+    std::int64_t bestRise = 0;
+    for (int i = 1; i <= kStretches; ++i) {
+        if (len[i] < len[i - 1]) from = i;
+        if (i - from >= 2 && len[i] - len[from] > bestRise) {
+            bestRise = len[i] - len[from];
+            bestLo = from;
+            bestHi = i;
+        }
+    }
+    if (bestRise < kBacklogGrowth) return;
+    const std::int64_t t0 = ts[bestLo], t1 = ts[bestHi];
+    std::size_t puts = 0, gets = 0;
+    for (const QueueItemRecord& r : q.items) {
+        if (r.putT > t0 && r.putT <= t1) ++puts;
+        if (r.getT > t0 && r.getT <= t1) ++gets;
+    }
+    if (gets == 0) return;   // nobody took anything yet: a burst being handed out, not a backlog
+    const double secs = static_cast<double>(t1 - t0) / 1e9;
+    char rates[96];
+    std::snprintf(rates, sizeof rates, "%zu put (%.1f per s), %zu taken (%.1f per s)", puts,
+                  static_cast<double>(puts) / secs, gets, static_cast<double>(gets) / secs);
+    Callout co;
+    co.kind = CalloutKind::QueueBacklog;
+    co.t0 = t0;
+    co.t1 = t1;
+    co.measure = static_cast<double>(bestRise);
+    co.text = "growing queue backlog: " + c.meta.objectName(ObjectKind::Queue, q.id) + " grew from " +
+              std::to_string(len[bestLo]) + " to " + std::to_string(len[bestHi]) +
+              " items between " + c.at(t0) + " and " + c.at(t1) + ": " + rates +
+              "; the consumers cannot keep up";
+    out.push_back(std::move(co));
+}
+
+} // namespace
+
+std::vector<Callout> findCallouts(const RunModel& model, const Trace& trace, std::int64_t cut) {
+    std::vector<Callout> out;
+    const std::int64_t zero = model.runStartT() != kNever ? model.runStartT() : (trace.size() ? trace[0].t : 0);
+    const Ctx c{model, trace, trace.meta(), cut, zero};
+    loadImbalance(c, out);
+    oversubscription(c, out);
+    lockConvoy(c, out);
+    for (const QueueIndex& q : model.queues()) {
+        serialParent(c, q, out);
+        queueBacklog(c, q, out);
+    }
+    std::stable_sort(out.begin(), out.end(), [](const Callout& a, const Callout& b) { return a.t0 < b.t0; });
+    return out;
+}
+
+} // namespace parviz

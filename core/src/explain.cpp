@@ -1,0 +1,326 @@
+// Why each process is in its state at t, in plain sentences (explain.hpp),
+// and the step from one program event to the next.
+//
+// [SECTION] Helpers    spans at t, names, the queue and lock a process waits on
+// [SECTION] Explain    one sentence per process, notes about the run
+// [SECTION] Step       previous / next program event
+#include "parviz/explain.hpp"
+#include "parviz/views.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <string_view>
+
+namespace parviz {
+
+// =============================================================================
+// [SECTION] Helpers
+// =============================================================================
+std::string formatSeconds(std::int64_t ns) {
+    char buf[64];
+    const double s = static_cast<double>(ns) / 1e9;
+    const long long a = ns < 0 ? -static_cast<long long>(ns) : static_cast<long long>(ns);
+    if (ns == 0) return "0 s";
+    if (a >= 1'000'000'000LL) std::snprintf(buf, sizeof buf, "%.1f s", s);
+    else if (a >= 10'000'000LL) std::snprintf(buf, sizeof buf, "%.0f ms", s * 1e3);
+    else if (a >= 1'000'000LL) std::snprintf(buf, sizeof buf, "%.1f ms", s * 1e3);
+    else if (a >= 1'000LL) std::snprintf(buf, sizeof buf, "%.0f us", s * 1e6);
+    else std::snprintf(buf, sizeof buf, "%lld ns", static_cast<long long>(ns));
+    return buf;
+}
+
+namespace {
+
+std::int64_t runZero(const RunModel& m, const Trace& trace) {
+    if (m.runStartT() != kNever) return m.runStartT();
+    return trace.size() ? trace[0].t : 0;
+}
+
+// The span of row covering t (t0 <= t < t1), or nullptr.
+const Span* spanAt(const SpanRow& row, std::int64_t t) {
+    const std::size_t i = row.firstEndingAfter(t, 0);
+    if (i >= row.size() || row[i].t0 > t) return nullptr;
+    return &row[i];
+}
+
+// The last span of row that ended at or before t, or nullptr.
+const Span* spanBefore(const SpanRow& row, std::int64_t t) {
+    const std::size_t i = row.firstEndingAfter(t, 0);
+    return i == 0 ? nullptr : &row[i - 1];
+}
+
+bool isSentinel(std::string_view preview) {
+    const std::string v = readableValue(preview);
+    return v == "sentinel" || v == "None";
+}
+
+bool isWorkerRole(const TraceMeta& meta, ProcId p) {
+    if (p == kParentProc) return false;
+    return p >= meta.procs.size() || meta.procs[p].role != ProcRole::ForkServer;
+}
+
+// Queue length at t from the model's length samples.
+std::int64_t queueLengthAt(const QueueIndex& q, std::int64_t t) {
+    auto it = std::upper_bound(q.lengths.begin(), q.lengths.end(), t,
+                               [](std::int64_t x, const QueueIndex::LengthSample& s) { return x < s.t; });
+    return it == q.lengths.begin() ? 0 : std::prev(it)->length;
+}
+
+// The queue a process waits on at t: the one its next get (after t) comes
+// from, else its last get's, else the run's only queue.
+const QueueIndex* waitedQueue(const RunModel& m, const Trace& trace, ProcId p, std::int64_t t) {
+    const QueueIndex* last = nullptr;
+    if (p < m.anchorEvents().size()) {
+        for (const TimedEventRef& r : m.anchorEvents()[p]) {
+            const Event& e = trace[r.index];
+            if (e.kind != EventKind::QueueGet) continue;
+            last = m.queue(e.obj);
+            if (r.t > t) break;
+        }
+    }
+    if (!last && !m.queues().empty()) last = &m.queues().front();
+    return last;
+}
+
+std::string objectLabel(const TraceMeta& meta, ObjectKind kind, std::int32_t id) {
+    if (meta.countOf(kind) <= 1) return std::string("the ") + toString(kind);
+    return meta.objectName(kind, id);
+}
+
+std::string taskName(const Trace& trace, const Span& s) {
+    std::string_view n = trace.string(s.label);
+    return n.empty() ? "task #" + std::to_string(s.value) : "task " + std::string(n);
+}
+
+// Who is on each core at t: "ForkPoolWorker-1 and ForkPoolWorker-3".
+std::string coreHolders(const RunModel& m, const TraceMeta& meta, std::int64_t t, ProcId except) {
+    std::vector<std::string> who;
+    for (const CoreLaneIndex& c : m.cores()) {
+        const Span* s = spanAt(c.procs, t);
+        if (s && s->proc != except) who.push_back(procName(meta, s->proc));
+    }
+    if (who.empty()) return "";
+    std::string out;
+    for (std::size_t i = 0; i < who.size(); ++i)
+        out += (i == 0 ? "" : i + 1 == who.size() ? " and " : ", ") + who[i];
+    return out;
+}
+
+struct Ctx {
+    const RunModel& m;
+    const Trace& trace;
+    const TraceMeta meta;
+    std::int64_t t, zero;
+    std::string at(std::int64_t abs) const { return formatSeconds(abs - zero); }
+};
+
+// A worker still in a task at t, other than p: "ForkPoolWorker-1 (running task L4)".
+std::string someoneStillWorking(const Ctx& c, ProcId p) {
+    for (const ProcLaneIndex& l : c.m.procs()) {
+        if (l.proc == p || !isWorkerRole(c.meta, l.proc)) continue;
+        const Span* s = spanAt(l.tasks, c.t);
+        if (s) return procName(c.meta, l.proc) + " still runs " + taskName(c.trace, *s);
+    }
+    return "";
+}
+
+std::string explainExited(const Ctx& c, const ProcLaneIndex& l, const std::string& who) {
+    std::string text = who + " " + describeExitCode(l.exitCode) + " at " + c.at(l.exitT);
+    if (l.exitCode < 0 && !l.terminatedByProgram()) return text + ": it ran no more after that signal";
+    if (l.terminatedByProgram()) return text + ": its own program ended it (terminate), as CPython's Pool does";
+    // A pool worker ends when it takes a stop signal (sentinel) from the task queue.
+    for (const QueueIndex& q : c.m.queues())
+        for (std::size_t k = q.items.size(); k > 0; --k)
+            if (q.items[k - 1].getProc == l.proc && q.items[k - 1].getT <= l.exitT) {
+                if (isSentinel(c.trace.string(q.items[k - 1].preview)))
+                    return text + ": it took a stop signal (sentinel) from the task queue, so its work was done";
+                break;
+            }
+    return text;
+}
+
+std::string explainWaitLock(const Ctx& c, ProcId p, const std::string& who) {
+    for (const LockIndex& li : c.m.locks()) {
+        const LockView v = buildLockView(c.m, c.trace, li.id, c.t);
+        auto w = std::find_if(v.waiters.begin(), v.waiters.end(), [&](const LockWaiter& x) { return x.proc == p; });
+        if (w == v.waiters.end()) continue;
+        const std::string lock = objectLabel(c.meta, ObjectKind::Lock, li.id);
+        std::string text = who + " waits for " + lock + " since " + c.at(w->since);
+        if (v.held)
+            text += ": " + v.ownerName + " holds it since " + c.at(v.ownerSince);
+        const auto ahead = static_cast<std::size_t>(w - v.waiters.begin());
+        if (ahead == 1) text += "; 1 process waits longer";
+        else if (ahead > 1) text += "; " + std::to_string(ahead) + " processes wait longer";
+        return text;
+    }
+    return who + " waits for a lock";
+}
+
+std::string explainWaitQueue(const Ctx& c, const ProcLaneIndex& l, const std::string& who) {
+    const QueueIndex* q = waitedQueue(c.m, c.trace, l.proc, c.t);
+    if (!q) return who + " waits for a queue";
+    const std::string name = objectLabel(c.meta, ObjectKind::Queue, q->id);
+    std::string text = who + " waits to take from " + name;
+    if (queueLengthAt(*q, c.t) > 0) return text + ": an item is on its way to it";
+    text += ": it is empty";
+    const Span* last = spanBefore(l.tasks, c.t);
+    if (!last) return text;
+    text += " and its last task (" + taskName(c.trace, *last) + ") ended at " + c.at(last->t1);
+    const std::string other = someoneStillWorking(c, l.proc);
+    if (!other.empty()) text += " while " + other + " — load imbalance";
+    return text;
+}
+
+std::string explainInTask(const Ctx& c, const ProcLaneIndex& l, const Span& task, const Span* prog,
+                          const Span* os, const std::string& who) {
+    const std::string name = taskName(c.trace, task);
+    const std::string since = " since " + c.at(task.t0);
+    if (os && os->state == LaneState::Runnable) {
+        const std::string holders = coreHolders(c.m, c.meta, c.t, l.proc);
+        std::string text = who + " is runnable, waiting for a free core: " + name + " wants to run";
+        if (!holders.empty()) text += ", but the cores are busy with " + holders;
+        return text + " (runnable since " + c.at(os->t0) + ")";
+    }
+    if (prog && prog->state == LaneState::Sleeping)
+        return who + " is in " + name + since + ", sleeping: sleep work needs no core";
+    if (os && os->state == LaneState::OnCore) {
+        for (const CoreLaneIndex& core : c.m.cores())
+            if (const Span* s = spanAt(core.procs, c.t); s && s->proc == l.proc)
+                return who + " runs " + name + " on CPU " + std::to_string(core.core) + since;
+    }
+    return who + " runs " + name + since;
+}
+
+std::string explainIdle(const Ctx& c, const ProcLaneIndex& l, const std::string& who) {
+    std::string text = who + " is idle";
+    const Span* last = spanBefore(l.tasks, c.t);
+    if (!last) return text + ": it has not had a task yet";
+    text += ": its last task (" + taskName(c.trace, *last) + ") ended at " + c.at(last->t1);
+    const std::string other = someoneStillWorking(c, l.proc);
+    if (!other.empty()) text += " while " + other;
+    return text;
+}
+
+ProcExplanation explainProc(const Ctx& c, const ProcLaneIndex& l) {
+    ProcExplanation out;
+    out.proc = l.proc;
+    out.name = procName(c.meta, l.proc);
+    const std::string& who = out.name;
+    if (l.exitT <= c.t) {
+        out.state = l.exitCode < 0 && !l.terminatedByProgram() ? LaneState::Killed : LaneState::Exited;
+        out.text = explainExited(c, l, who);
+        return out;
+    }
+    const Span* prog = spanAt(l.program, c.t);
+    const Span* os = spanAt(l.os, c.t);
+    const Span* task = spanAt(l.tasks, c.t);
+    out.state = prog ? prog->state : LaneState::None;
+    if (os && os->state == LaneState::Runnable) out.state = LaneState::Runnable;
+    if (prog && prog->state == LaneState::Stopped) {
+        out.text = who + " is stopped (SIGSTOP) since " + c.at(prog->t0) + ": the run is paused";
+    } else if (prog && prog->state == LaneState::WaitLock) {
+        out.text = explainWaitLock(c, l.proc, who);
+    } else if (prog && prog->state == LaneState::WaitQueue) {
+        out.text = explainWaitQueue(c, l, who);
+    } else if (task) {
+        out.text = explainInTask(c, l, *task, prog, os, who);
+    } else if (l.proc == kParentProc) {
+        out.text = who + " runs the program's own code (it hands out the work and collects the results)";
+    } else if (!prog || prog->state == LaneState::Idle) {
+        out.text = explainIdle(c, l, who);
+    } else if (prog->state == LaneState::Sleeping) {
+        out.text = who + " is sleeping: it needs no core";
+    } else {
+        out.text = who + " runs its own code (between tasks)";
+    }
+    return out;
+}
+
+// The stop signals on a pool's task queue up to t, explained once they appear.
+void noteSentinels(const Ctx& c, Explanation& out) {
+    for (const QueueIndex& q : c.m.queues()) {
+        std::size_t put = 0, taken = 0;
+        for (const QueueItemRecord& r : q.items) {
+            if (r.putT > c.t) break;
+            if (!isSentinel(c.trace.string(r.preview))) continue;
+            ++put;
+            if (r.getT <= c.t) ++taken;
+        }
+        if (put == 0) continue;
+        out.notes.push_back("The last " + std::to_string(put) + " items on " +
+                            objectLabel(c.meta, ObjectKind::Queue, q.id) +
+                            " are stop signals (sentinels), not tasks: the closing pool puts one per worker, and a "
+                            "worker that takes one exits (CPython puts None). " +
+                            std::to_string(taken) + " of them taken so far.");
+    }
+}
+
+} // namespace
+
+// =============================================================================
+// [SECTION] Explain
+// =============================================================================
+Explanation buildExplain(const RunModel& model, const Trace& trace, std::int64_t t) {
+    Explanation out;
+    const Ctx c{model, trace, trace.meta(), t, runZero(model, trace)};
+    for (const ProcLaneIndex& l : model.procs()) {
+        if (!l.seen || l.firstT > t) continue;
+        if (l.proc != kParentProc && !isWorkerRole(c.meta, l.proc)) continue;
+        if (l.proc == kParentProc && l.tasks.empty() && l.program.empty()) continue;   // nothing of its own to explain
+        out.procs.push_back(explainProc(c, l));
+    }
+    noteSentinels(c, out);
+    if (c.meta.timeScale != 1.0) {
+        char buf[200];
+        std::snprintf(buf, sizeof buf,
+                      "The time axis is in seconds of this run: every duration of the scenario was multiplied by "
+                      "%g (the time scale).",
+                      c.meta.timeScale);
+        out.notes.emplace_back(buf);
+    }
+    return out;
+}
+
+// =============================================================================
+// [SECTION] Step
+// =============================================================================
+bool isProgramEvent(EventKind k) noexcept {
+    switch (k) {
+    case EventKind::ProcStart: case EventKind::ProcExit: case EventKind::TaskStart: case EventKind::TaskEnd:
+    case EventKind::QueuePut: case EventKind::QueueGet: case EventKind::QueueEmpty: case EventKind::QueueFull:
+    case EventKind::LockWait: case EventKind::LockAcquire: case EventKind::LockRelease:
+    case EventKind::LockTimeout: case EventKind::LockOwnerDied: case EventKind::Print:
+        return true;
+    default: return false;
+    }
+}
+
+std::optional<StepTarget> stepProgramEvent(const RunModel& model, const Trace& trace, std::int64_t t, bool forward,
+                                           ProcId only) {
+    // All processes: the caption events hold every program event; one: its anchor events do.
+    const std::vector<TimedEventRef>* evs = &model.captionEvents();
+    if (only != kNoProc) {
+        if (only >= model.anchorEvents().size()) return std::nullopt;
+        evs = &model.anchorEvents()[only];
+    }
+    auto ok = [&](const TimedEventRef& r) {
+        const Event& e = trace[r.index];
+        return isProgramEvent(e.kind) && (only == kNoProc || e.proc == only);
+    };
+    if (forward) {
+        auto it = std::upper_bound(evs->begin(), evs->end(), t,
+                                   [](std::int64_t x, const TimedEventRef& r) { return x < r.t; });
+        for (; it != evs->end(); ++it)
+            if (ok(*it)) return StepTarget{it->t, it->index};
+    } else {
+        auto it = std::lower_bound(evs->begin(), evs->end(), t,
+                                   [](const TimedEventRef& r, std::int64_t x) { return r.t < x; });
+        while (it != evs->begin()) {
+            --it;
+            if (ok(*it)) return StepTarget{it->t, it->index};
+        }
+    }
+    return std::nullopt;
+}
+
+} // namespace parviz

@@ -1,0 +1,338 @@
+// The classroom's "why" (explain.hpp): sentences at a cursor, callouts with
+// their numbers, and stepping between program events — on synthetic traces
+// whose answers are known by hand, and each callout once on a real run.
+#include "parviz/explain.hpp"
+#include "parviz/run.hpp"
+#include "parviz/scenario.hpp"
+#include "synthetic_traces.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <functional>
+
+using namespace parviz;
+using parviz::test::kZero;
+using parviz::test::sec;
+
+namespace {
+
+RunModel modelOf(const Trace& tr) {
+    RunModel m;
+    m.update(tr);
+    return m;
+}
+
+std::string textOf(const Explanation& x, const std::string& name) {
+    for (const ProcExplanation& p : x.procs)
+        if (p.name == name) return p.text;
+    return "(no sentence for " + name + ")";
+}
+
+const Callout* calloutOf(const std::vector<Callout>& cs, CalloutKind k) {
+    for (const Callout& c : cs)
+        if (c.kind == k) return &c;
+    return nullptr;
+}
+
+std::string allTexts(const std::vector<Callout>& cs) {
+    std::string s;
+    for (const Callout& c : cs) s += c.text + "\n";
+    return s;
+}
+
+// A trace built event by event: processes named, events sorted at the end.
+struct Builder {
+    std::shared_ptr<Trace> tr = std::make_shared<Trace>();
+    std::vector<Event> ev;
+    explicit Builder(int workers, const char* prefix = "ForkPoolWorker-", ProcRole role = ProcRole::PoolWorker) {
+        tr->addProcess({"MainProcess", ProcRole::Parent});
+        for (int i = 1; i <= workers; ++i) tr->addProcess({prefix + std::to_string(i), role});
+        tr->updateMeta([&](TraceMeta& m) {
+            m.workers = workers;
+            m.totalCores = 2;
+            m.usableCores = 2;
+            m.coreSource = CoreSource::PerfSwitch;
+        });
+        at(0, 0, EventKind::RunStart, 0, 2, 2);
+        for (int i = 1; i <= workers; ++i) at(0, static_cast<ProcId>(i), EventKind::ProcStart, 0, 1000 + i);
+    }
+    void at(double s, ProcId p, EventKind k, std::int32_t obj = 0, std::uint64_t a = 0, std::uint64_t b = 0,
+            std::uint8_t flags = 0) {
+        ev.push_back(Event{kZero + sec(s), p, k, flags, obj, a, b});
+    }
+    void task(ProcId p, int index, const std::string& name, double from, double to) {
+        const std::uint64_t id = tr->addString(name);
+        at(from, p, EventKind::TaskStart, index, id, static_cast<std::uint64_t>(sec(to - from)));
+        at(to, p, EventKind::TaskEnd, index, id);
+    }
+    std::shared_ptr<Trace> done(double end) {
+        at(end, 0, EventKind::RunEnd);
+        std::stable_sort(ev.begin(), ev.end(), [](const Event& a, const Event& b) { return a.t < b.t; });
+        for (const Event& e : ev) tr->append(e);
+        return tr;
+    }
+};
+
+} // namespace
+
+TEST_CASE("explain says which task each worker runs, on which core, and why an idle worker idles", "[explain]") {
+    auto tr = test::tutorialPoolTrace();
+    const RunModel m = modelOf(*tr);
+    const Explanation early = buildExplain(m, *tr, kZero + sec(0.5));
+    CHECK(textOf(early, "ForkPoolWorker-1") == "ForkPoolWorker-1 runs task A on CPU 0 since 0 s");
+    CHECK(textOf(early, "ForkPoolWorker-2") == "ForkPoolWorker-2 runs task B on CPU 1 since 0 s");
+    const Explanation late = buildExplain(m, *tr, kZero + sec(5.5));
+    CHECK(textOf(late, "ForkPoolWorker-1") ==
+          "ForkPoolWorker-1 is idle: its last task (task A) ended at 5.0 s while ForkPoolWorker-2 still runs task D");
+    const Explanation after = buildExplain(m, *tr, kZero + sec(6.15));
+    CHECK(textOf(after, "ForkPoolWorker-2") == "ForkPoolWorker-2 exited with code 0 at 6.1 s");
+    CHECK(after.procs.size() == 2);   // the parent has no state of its own in this trace
+}
+
+TEST_CASE("explain names the lock's owner and since when a waiter waits", "[explain]") {
+    test::SyntheticOptions o;
+    o.withLock = true;
+    auto tr = test::tutorialPoolTrace(o);
+    const RunModel m = modelOf(*tr);
+    const Explanation x = buildExplain(m, *tr, kZero + sec(4.0));
+    CHECK(textOf(x, "ForkPoolWorker-2") ==
+          "ForkPoolWorker-2 waits for the lock since 3.5 s: ForkPoolWorker-1 holds it since 700 ms");
+}
+
+TEST_CASE("explain tells a runnable worker which workers hold the cores", "[explain]") {
+    Builder b(3);
+    b.task(1, 0, "A", 0, 2);
+    b.task(2, 1, "B", 0, 2);
+    b.task(3, 2, "C", 0, 2);
+    b.at(0, 1, EventKind::CoreIn, 0);
+    b.at(0, 2, EventKind::CoreIn, 1);
+    b.at(0, 3, EventKind::CoreIn, 0);   // takes core 0 from worker 1 at once...
+    b.at(0.5, 1, EventKind::CoreOut, 0, 0, 0, 1);   // ...which stays runnable from 0.5 s
+    auto tr = b.done(3);
+    const RunModel m = modelOf(*tr);
+    const Explanation x = buildExplain(m, *tr, kZero + sec(1.0));
+    const std::string s = textOf(x, "ForkPoolWorker-1");
+    INFO(s);
+    CHECK(s.rfind("ForkPoolWorker-1 is runnable, waiting for a free core: task A wants to run, but the cores are busy with", 0) == 0);
+    CHECK(s.find("ForkPoolWorker-2") != std::string::npos);
+    CHECK(s.find("(runnable since 500 ms)") != std::string::npos);
+}
+
+TEST_CASE("explain says what the stop signals on a pool's task queue are, and why a worker exited", "[explain]") {
+    Builder b(2);
+    const std::uint64_t a = b.tr->addString("['A', 1]"), s = b.tr->addString("sentinel");
+    b.tr->addObject({ObjectKind::Queue, 1, "pool tasks"});
+    b.at(0, 0, EventKind::QueuePut, 1, 1, a);
+    b.at(0.1, 1, EventKind::QueueGet, 1, 1);
+    b.task(1, 0, "A", 0.1, 1.1);
+    b.at(1.2, 0, EventKind::QueuePut, 1, 2, s);
+    b.at(1.2, 0, EventKind::QueuePut, 1, 3, s);
+    b.at(1.3, 1, EventKind::QueueGet, 1, 2);
+    b.at(1.4, 1, EventKind::ProcExit, 0, 0);
+    auto tr = b.done(2);
+    const RunModel m = modelOf(*tr);
+    const Explanation before = buildExplain(m, *tr, kZero + sec(1.0));
+    CHECK(before.notes.empty());
+    const Explanation x = buildExplain(m, *tr, kZero + sec(1.5));
+    REQUIRE(x.notes.size() == 1);
+    CHECK(x.notes[0].find("The last 2 items on the queue are stop signals (sentinels), not tasks") == 0);
+    CHECK(x.notes[0].find("1 of them taken so far") != std::string::npos);
+    CHECK(textOf(x, "ForkPoolWorker-1") ==
+          "ForkPoolWorker-1 exited with code 0 at 1.4 s: it took a stop signal (sentinel) from the task queue, so "
+          "its work was done");
+}
+
+TEST_CASE("a load-imbalance callout names the idle worker, its tail and the makespan", "[explain][callout]") {
+    SECTION("the tutorial pool's 1 s tail in 6 s (17 %) is no imbalance") {
+        auto tr = test::tutorialPoolTrace();
+        const RunModel m = modelOf(*tr);
+        const auto cs = findCallouts(m, *tr);
+        INFO(allTexts(cs));
+        CHECK(calloutOf(cs, CalloutKind::LoadImbalance) == nullptr);
+    }
+    SECTION("a worker idle for the last 1.6 s of 4 s (40 %)") {
+        Builder b(2);
+        b.task(1, 0, "L1", 0, 2);
+        b.task(1, 1, "L2", 2, 4);
+        b.task(2, 2, "s1", 0, 1.2);
+        b.task(2, 3, "s2", 1.2, 2.4);
+        auto tr = b.done(4.2);
+        const RunModel m = modelOf(*tr);
+        const auto cs = findCallouts(m, *tr);
+        const Callout* c = calloutOf(cs, CalloutKind::LoadImbalance);
+        REQUIRE(c);
+        CHECK(c->proc == 2);
+        CHECK(c->measure == Approx(0.4));
+        CHECK(c->t0 == kZero + sec(2.4));
+        CHECK(c->t1 == kZero + sec(4));
+        CHECK(c->text ==
+              "load imbalance: ForkPoolWorker-2 was idle for the last 1.6 s of the 4.0 s makespan (40 %): its last "
+              "task ended at 2.4 s while ForkPoolWorker-1 still ran L2");
+        // While a task still runs, the tail is not known: no callout yet.
+        CHECK(calloutOf(findCallouts(m, *tr, kZero + sec(3)), CalloutKind::LoadImbalance) == nullptr);
+    }
+}
+
+TEST_CASE("an oversubscription callout says how many workers on how many cores and the runnable share", "[explain][callout]") {
+    // Four workers on two cores, each task 2 s of CPU: each worker is on a core
+    // half the time and runnable the other half.
+    Builder b(4);
+    for (ProcId p = 1; p <= 4; ++p) b.task(p, p - 1, std::string(1, static_cast<char>('A' + p - 1)), 0, 2);
+    for (int slice = 0; slice < 4; ++slice) {
+        const double t = slice * 0.5;
+        const ProcId on0 = slice % 2 ? 3 : 1, on1 = slice % 2 ? 4 : 2;
+        const ProcId off0 = slice % 2 ? 1 : 3, off1 = slice % 2 ? 2 : 4;
+        if (slice > 0) {
+            b.at(t, off0, EventKind::CoreOut, 0, 0, 0, 1);
+            b.at(t, off1, EventKind::CoreOut, 1, 0, 0, 1);
+        }
+        b.at(t, on0, EventKind::CoreIn, 0);
+        b.at(t, on1, EventKind::CoreIn, 1);
+    }
+    auto tr = b.done(2.1);
+    const RunModel m = modelOf(*tr);
+    const auto cs = findCallouts(m, *tr);
+    INFO(allTexts(cs));
+    const Callout* c = calloutOf(cs, CalloutKind::Oversubscription);
+    REQUIRE(c);
+    CHECK(c->text.rfind("oversubscription: 4 workers on 2 cores — they were runnable without a free core for", 0) == 0);
+    CHECK(c->measure > 0.3);
+    CHECK(c->measure < 0.6);
+}
+
+TEST_CASE("a lock convoy callout counts the waiters at once and compares waiting with holding", "[explain][callout]") {
+    Builder b(4, "Process-", ProcRole::Process);
+    b.tr->addObject({ObjectKind::Lock, 1, "lock"});
+    for (ProcId p = 1; p <= 4; ++p) b.at(0, p, EventKind::LockWait, 1);
+    for (ProcId p = 1; p <= 4; ++p) {
+        b.at(p - 1, p, EventKind::LockAcquire, 1);
+        b.at(p, p, EventKind::LockRelease, 1);
+    }
+    auto tr = b.done(4.5);
+    const RunModel m = modelOf(*tr);
+    const auto cs = findCallouts(m, *tr);
+    const Callout* c = calloutOf(cs, CalloutKind::LockConvoy);
+    REQUIRE(c);
+    CHECK(c->text ==
+          "lock convoy on lock: up to 3 processes waited for it at once; 3 processes waited 6.0 s in all against "
+          "4.0 s of holding it (1.5x): the work inside the lock runs one process at a time");
+    CHECK(c->t0 == kZero);
+    CHECK(c->t1 == kZero + sec(2));
+}
+
+TEST_CASE("a parent that feeds a queue one item at a time while workers wait is a serial bottleneck", "[explain][callout]") {
+    Builder b(2, "Process-", ProcRole::Process);
+    b.tr->addObject({ObjectKind::Queue, 1, "jobs"});
+    const std::uint64_t v = b.tr->addString("job");
+    for (ProcId p = 1; p <= 2; ++p) b.at(0, p, EventKind::State, static_cast<std::int32_t>(WorkerState::WaitQueue));
+    for (int i = 0; i < 5; ++i) {
+        const ProcId p = static_cast<ProcId>(1 + i % 2);
+        b.at(i, 0, EventKind::QueuePut, 1, static_cast<std::uint64_t>(i + 1), v);
+        b.at(i, p, EventKind::QueueGet, 1, static_cast<std::uint64_t>(i + 1));
+        b.at(i, p, EventKind::State, static_cast<std::int32_t>(WorkerState::Running));
+        b.task(p, i, "job" + std::to_string(i), i, i + 0.1);
+        b.at(i + 0.1, p, EventKind::State, static_cast<std::int32_t>(WorkerState::WaitQueue));
+    }
+    auto tr = b.done(5);
+    const RunModel m = modelOf(*tr);
+    const auto cs = findCallouts(m, *tr);
+    INFO(allTexts(cs));
+    const Callout* c = calloutOf(cs, CalloutKind::SerialParent);
+    REQUIRE(c);
+    CHECK(c->text ==
+          "serial bottleneck in the parent: MainProcess alone put the 5 items on jobs, one every 1.0 s over 4.0 s; the "
+          "2 workers spent 95 % of that time waiting for it");
+    CHECK(calloutOf(cs, CalloutKind::QueueBacklog) == nullptr);
+}
+
+TEST_CASE("a queue that grows while its consumer takes items raises a backlog callout", "[explain][callout]") {
+    Builder b(1, "Process-", ProcRole::Process);
+    b.tr->addObject({ObjectKind::Queue, 1, "jobs"});
+    const std::uint64_t v = b.tr->addString("job");
+    for (int i = 0; i < 10; ++i) b.at(0.1 * i, 0, EventKind::QueuePut, 1, static_cast<std::uint64_t>(i + 1), v);
+    for (int i = 0; i < 4; ++i) b.at(0.05 + 0.3 * i, 1, EventKind::QueueGet, 1, static_cast<std::uint64_t>(i + 1));
+    auto tr = b.done(1.0);
+    const RunModel m = modelOf(*tr);
+    const auto cs = findCallouts(m, *tr);
+    INFO(allTexts(cs));
+    const Callout* c = calloutOf(cs, CalloutKind::QueueBacklog);
+    REQUIRE(c);
+    CHECK(c->text.rfind("growing queue backlog: jobs grew from ", 0) == 0);
+    CHECK(c->measure >= kBacklogGrowth);
+    SECTION("the same items all put at once and drained is no backlog") {
+        Builder b2(1, "Process-", ProcRole::Process);
+        b2.tr->addObject({ObjectKind::Queue, 1, "jobs"});
+        for (int i = 0; i < 10; ++i) b2.at(0, 0, EventKind::QueuePut, 1, static_cast<std::uint64_t>(i + 1), v);
+        for (int i = 0; i < 10; ++i) b2.at(0.1 * i + 0.05, 1, EventKind::QueueGet, 1, static_cast<std::uint64_t>(i + 1));
+        auto tr2 = b2.done(1.0);
+        const RunModel m2 = modelOf(*tr2);
+        const auto cs2 = findCallouts(m2, *tr2);
+        INFO("drained: " << allTexts(cs2));
+        CHECK(cs2.empty());
+    }
+}
+
+TEST_CASE("stepping moves from one program event to the next, skipping core switches, for all or one process", "[explain][step]") {
+    auto tr = test::tutorialPoolTrace();
+    const RunModel m = modelOf(*tr);
+    auto next = [&](double from, ProcId only = kNoProc) {
+        auto s = stepProgramEvent(m, *tr, kZero + sec(from), true, only);
+        return s ? static_cast<double>(s->t - kZero) / 1e9 : -1.0;
+    };
+    auto prev = [&](double from, ProcId only = kNoProc) {
+        auto s = stepProgramEvent(m, *tr, kZero + sec(from), false, only);
+        return s ? static_cast<double>(s->t - kZero) / 1e9 : -1.0;
+    };
+    // Events at 1 s are a core switch only: skipped.
+    CHECK(next(0) == Approx(2.0));
+    CHECK(next(2) == Approx(3.0));
+    CHECK(next(3) == Approx(5.0));
+    CHECK(next(5) == Approx(6.0));
+    CHECK(next(6) == Approx(6.1));
+    CHECK(next(6.1) == -1.0);   // RunEnd is no program event
+    CHECK(prev(6.1) == Approx(6.0));
+    CHECK(prev(2) == Approx(0.0));
+    CHECK(prev(0) == -1.0);
+    // One process: ForkPoolWorker-1 only ends A at 5 s and exits at 6.1 s.
+    CHECK(next(0, 1) == Approx(5.0));
+    CHECK(next(5, 1) == Approx(6.1));
+    CHECK(prev(5, 1) == Approx(0.0));
+    CHECK(isProgramEvent(EventKind::QueuePut));
+    CHECK_FALSE(isProgramEvent(EventKind::CoreIn));
+    CHECK_FALSE(isProgramEvent(EventKind::State));
+}
+
+namespace {
+std::vector<Callout> calloutsOfRealRun(const std::string& scenario, std::function<void(RunOptions&)> tweak) {
+    Scenario sc = loadScenario(scenario);
+    RunOptions o;
+    tweak(o);
+    Run run(sc, o);
+    run.start();
+    REQUIRE(run.wait(120));
+    RunModel m;
+    m.update(*run.trace());
+    return findCallouts(m, *run.trace());
+}
+} // namespace
+
+TEST_CASE("a real pool-uneven run raises the load-imbalance callout", "[explain][callout][real]") {
+    // 4 jobs of 1 s then 24 of 0.1 s on Pool(2): CPython's default chunksize
+    // (4) hands all the long ones to one worker, which ends 1.6 s after the other.
+    const auto cs = calloutsOfRealRun("pool-uneven", [](RunOptions& o) { o.timeScale = 0.2; });
+    INFO(allTexts(cs));
+    const Callout* c = calloutOf(cs, CalloutKind::LoadImbalance);
+    REQUIRE(c);
+    CHECK(c->measure > 0.3);
+    CHECK(c->text.find("chunk 0: L1\u2013L4") != std::string::npos);
+    CHECK(c->text.find("Smaller chunks (chunksize)") != std::string::npos);
+}
+
+TEST_CASE("a real pool-cpu run (CPU work on twice the cores) raises the oversubscription callout", "[explain][callout][real]") {
+    const auto cs = calloutsOfRealRun("pool-cpu", [](RunOptions& o) { o.timeScale = 0.1; });
+    INFO(allTexts(cs));
+    const Callout* c = calloutOf(cs, CalloutKind::Oversubscription);
+    REQUIRE(c);
+    CHECK(c->text.find(std::to_string(loadScenario("pool-cpu").poolSize) + " workers on ") != std::string::npos);
+    CHECK(c->measure > kRunnableShare);
+}

@@ -1,0 +1,145 @@
+// The Explain panel and the step keys in the real window (issue 11): what
+// --layout-json / --test-dump say the window showed, and real key presses
+// and clicks sent with xdotool.
+#include "gui_support.hpp"
+#include "live_window.hpp"
+
+#include <chrono>
+#include <thread>
+
+using namespace guitest;
+
+namespace {
+
+json shotOf(const std::vector<std::string>& args, const TempDir& dir, const std::string& name = "shot") {
+    std::vector<std::string> all = {"gui"};
+    all.insert(all.end(), args.begin(), args.end());
+    for (const std::string& a : {std::string("--screenshot"), dir.file(name + ".png"), std::string("--layout-json"),
+                                 dir.file(name + ".json")})
+        all.push_back(a);
+    const Result r = runParviz(all, dir.path);
+    INFO(r.err);
+    REQUIRE(r.exitCode == 0);
+    return json::parse(slurp(dir.file(name + ".json")));
+}
+
+const json& panelOf(const json& layout, const std::string& name) {
+    static const json none = json::object();
+    for (const json& p : layout["panels"])
+        if (p["name"] == name) return p;
+    FAIL("no panel " << name);
+    return none;
+}
+
+std::string linesOf(const json& p) {
+    std::string out;
+    for (const json& l : p["lines"]) out += l.get<std::string>() + "\n";
+    return out;
+}
+
+bool hasCallout(const json& layout, const std::string& kind) {
+    for (const json& c : layout["callouts"])
+        if (c["kind"] == kind) return true;
+    return false;
+}
+
+void nothingClipped(const json& layout) {
+    for (const json& p : layout["panels"]) {
+        INFO(p["name"].get<std::string>() << " cut: " << p["clipped_texts"].dump());
+        CHECK_FALSE(p["clipped"].get<bool>());
+    }
+}
+
+} // namespace
+
+TEST_CASE("pool-uneven: the Explain panel names the load imbalance and the timeline marks it, nothing cut", "[gui][explain]") {
+    NEED_DISPLAY();
+    TempDir dir;
+    const json l = shotOf({"pool-uneven", "--time-scale", "0.2"}, dir);
+    const std::string lines = linesOf(panelOf(l, "Explain"));
+    INFO(lines);
+    CHECK(lines.find("load imbalance: ForkPoolWorker-") != std::string::npos);
+    CHECK(lines.find("chunk 0: L1\u2013L4") != std::string::npos);
+    CHECK(hasCallout(l, "load imbalance"));
+    for (const json& c : l["callouts"]) {
+        INFO(c.dump());
+        CHECK(c["x1"].get<double>() > c["x0"].get<double>());
+        CHECK(c["y1"].get<double>() > c["y0"].get<double>());   // the idle worker's lane is outlined
+    }
+    nothingClipped(l);
+}
+
+TEST_CASE("mid-run, the Explain panel says what each worker does and why", "[gui][explain]") {
+    NEED_DISPLAY();
+    TempDir dir;
+    // 0.3 s of the run clock at 0.2x: one worker is in the long jobs, the other in the short ones.
+    const json l = shotOf({"pool-uneven", "--time-scale", "0.2", "--screenshot-at", "0.3"}, dir);
+    const std::string lines = linesOf(panelOf(l, "Explain"));
+    INFO(lines);
+    CHECK(lines.find("is in task L") != std::string::npos);
+    CHECK(lines.find("sleeping: sleep work needs no core") != std::string::npos);
+    CHECK(lines.find("load imbalance") == std::string::npos);   // not known while tasks still run
+    nothingClipped(l);
+}
+
+TEST_CASE("presentation at 1280x720 with the Why tab: the explanation in view, four lanes, nothing cut", "[gui][explain][room]") {
+    NEED_DISPLAY();
+    const std::string scenario = GENERATE(as<std::string>{}, "pool-uneven", "pool-cpu", "lock");
+    INFO(scenario);
+    TempDir dir;
+    const json l = shotOf({scenario, "--time-scale", "0.1", "--presentation", "--test-tab", "Why"}, dir);
+    CHECK(l["font_px"].get<double>() >= 24);
+    int workerLanes = 0;
+    for (const json& lane : l["lanes"]) workerLanes += lane["worker"].get<bool>() ? 1 : 0;
+    CHECK(l["visible_worker_lanes"].get<int>() >= std::min(4, workerLanes));
+    const std::string lines = linesOf(panelOf(l, "Stats"));
+    INFO(lines);
+    CHECK(lines.find("Next \u203a") != std::string::npos);   // the Why tab is the one shown
+    if (scenario == "pool-uneven") CHECK(lines.find("load imbalance: ") != std::string::npos);
+    if (scenario == "lock") CHECK(lines.find("lock convoy on lock") != std::string::npos);
+    if (scenario == "pool-cpu") CHECK(lines.find("oversubscription: ") != std::string::npos);
+    nothingClipped(l);
+}
+
+TEST_CASE("Right and Left step the cursor from one program event to the next and back", "[gui][explain][keys]") {
+    NEED_X();
+    LiveWindow w({"queue"});
+    REQUIRE_FALSE(w.window.empty());
+    w.key("space");
+    REQUIRE(w.waitFor([](const json& st) { return st["status"] == "finished" || st["status"] == "Finished"; }, 20));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    auto caption = [](const json& st) {
+        std::string c;
+        for (const json& p : st["panels"])
+            if (p["name"] == "Controls")
+                for (const json& l : p["lines"]) c += l.get<std::string>() + "\n";
+        return c;
+    };
+    // From the end, Left goes back to the last program event (the run's end is none).
+    w.key("Left");
+    REQUIRE(w.waitFor([](const json& st) { return !st["cursor_live"].get<bool>(); }, 5));
+    const json a = w.state();
+    const double ta = a["cursor_s"].get<double>();
+    CHECK(ta < a["now_s"].get<double>());
+    w.key("Left");
+    w.key("Left");
+    const json b = w.state();
+    const double tb = b["cursor_s"].get<double>();
+    CHECK(tb < ta);
+    w.key("Right");
+    const json c = w.state();
+    const double tc = c["cursor_s"].get<double>();
+    CHECK(tc > tb);
+    CHECK(tc < ta);
+    // The queue demo's events are puts and gets: the caption names one at each step.
+    INFO(caption(c));
+    const std::string cap = caption(c);
+    CHECK((cap.find(" put ") != std::string::npos || cap.find(" took ") != std::string::npos ||
+           cap.find(" printed ") != std::string::npos || cap.find(" started") != std::string::npos ||
+           cap.find(" exited") != std::string::npos));
+    // The Next button does what Right does.
+    const auto r = itemRect(c, "Next \u203a");
+    w.click(r[0] + r[2] / 2, r[1] + r[3] / 2);
+    const json d = w.state();
+    CHECK(d["cursor_s"].get<double>() > tc);
+}
