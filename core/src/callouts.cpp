@@ -117,24 +117,35 @@ void loadImbalance(const Ctx& c, std::vector<Callout>& out) {
     out.push_back(std::move(co));
 }
 
-// Workers runnable without a free core for more than kRunnableShare of their task time.
+// More workers wanting a core than there are cores: runnable without a free
+// core for more than kRunnableShare of their task time, while on average more
+// of them wanted a core (on one, or runnable) than the run had cores. The
+// demand test keeps a busy machine out: workers that mostly sleep or wait
+// for a lock are preempted by other programs, not by each other.
 void oversubscription(const Ctx& c, std::vector<Callout>& out) {
+    const int cores = c.meta.usableCores > 0 ? c.meta.usableCores : static_cast<int>(c.m.cores().size());
+    if (cores <= 0) return;
     std::map<ProcId, std::int64_t> inTask;
+    std::int64_t first = kNever, last = 0;
     for (const TaskRecord& r : c.m.tasks())
-        if (r.t0 != kNever && r.t0 < c.cut && isWorker(c.meta, r.proc))
-            inTask[r.proc] += clipEnd(r.t1, c.cut) - r.t0;
-    std::int64_t runnable = 0, taskNs = 0, t0 = kNever, t1 = 0;
+        if (r.t0 != kNever && r.t0 < c.cut && isWorker(c.meta, r.proc)) {
+            inTask[r.proc] += clipEnd(r.t1, std::min(c.cut, c.m.now())) - r.t0;
+            first = std::min(first, r.t0);
+            last = std::max(last, clipEnd(r.t1, std::min(c.cut, c.m.now())));
+        }
+    std::int64_t runnable = 0, onCore = 0, taskNs = 0, t0 = kNever, t1 = 0;
     int over = 0, workers = 0;
     for (const ProcLaneIndex& l : c.m.procs()) {
         if (!l.seen || !isWorker(c.meta, l.proc) || l.firstT > c.cut) continue;
         ++workers;
         std::int64_t mine = 0;
         for (std::size_t i = 0; i < l.os.size() && l.os[i].t0 < c.cut; ++i) {
+            const std::int64_t b0 = std::max(l.os[i].t0, first), e = std::min(clipEnd(l.os[i].t1, std::min(c.cut, c.m.now())), last);
+            if (e <= b0) continue;
+            if (l.os[i].state == LaneState::OnCore) onCore += e - b0;
             if (l.os[i].state != LaneState::Runnable) continue;
-            const std::int64_t e = clipEnd(l.os[i].t1, std::min(c.cut, c.m.now()));
-            if (e <= l.os[i].t0) continue;
-            mine += e - l.os[i].t0;
-            t0 = std::min(t0, l.os[i].t0);
+            mine += e - b0;
+            t0 = std::min(t0, b0);
             t1 = std::max(t1, e);
         }
         const std::int64_t denom = inTask.count(l.proc) ? inTask[l.proc] : 0;
@@ -143,19 +154,32 @@ void oversubscription(const Ctx& c, std::vector<Callout>& out) {
         taskNs += denom;
         if (static_cast<double>(mine) > kRunnableShare * static_cast<double>(denom)) ++over;
     }
-    if (taskNs <= 0) return;
+    if (taskNs <= 0 || workers <= cores || t1 <= t0) return;
     const double share = static_cast<double>(runnable) / static_cast<double>(taskNs);
-    if (share <= kRunnableShare) return;
-    const int cores = c.meta.usableCores > 0 ? c.meta.usableCores : static_cast<int>(c.m.cores().size());
+    // The demand over the stretch in which workers queued for cores (a long
+    // last task alone afterwards does not dilute it).
+    std::int64_t wanted = 0;
+    for (const ProcLaneIndex& l : c.m.procs()) {
+        if (!l.seen || !isWorker(c.meta, l.proc)) continue;
+        for (std::size_t i = l.os.firstEndingAfter(t0, 0); i < l.os.size() && l.os[i].t0 < t1; ++i)
+            if (l.os[i].state == LaneState::OnCore || l.os[i].state == LaneState::Runnable)
+                wanted += std::max<std::int64_t>(0, std::min(clipEnd(l.os[i].t1, c.m.now()), t1) - std::max(l.os[i].t0, t0));
+    }
+    (void)onCore;
+    const double demand = static_cast<double>(wanted) / static_cast<double>(t1 - t0);
+    if (share <= kRunnableShare || demand <= cores) return;
     Callout co;
     co.kind = CalloutKind::Oversubscription;
     co.t0 = t0;
     co.t1 = t1;
     co.measure = share;
+    char avg[32];
+    std::snprintf(avg, sizeof avg, "%.1f", demand);
     co.text = "oversubscription: " + std::to_string(workers) + " workers on " + std::to_string(cores) + " core" +
-              (cores == 1 ? "" : "s") + " — they were runnable without a free core for " + pct(share) +
-              " of their task time (" + formatSeconds(runnable) + " of " + formatSeconds(taskNs) + "; " +
-              std::to_string(over) + " of them over " + pct(kRunnableShare) + "): more workers than cores buys nothing";
+              (cores == 1 ? "" : "s") + " — on average " + avg + " of them wanted a core at once, so they were " +
+              "runnable without a free core for " + pct(share) + " of their task time (" + formatSeconds(runnable) +
+              " of " + formatSeconds(taskNs) + "; " + std::to_string(over) + " of them over " + pct(kRunnableShare) +
+              "): more workers than cores buys nothing";
     out.push_back(std::move(co));
 }
 
@@ -188,7 +212,8 @@ void lockConvoy(const Ctx& c, std::vector<Callout>& out) {
             if (n >= kConvoyWaiters && from == kNever) from = t;
             if (d < 0 && n + 1 >= kConvoyWaiters) to = t;
         }
-        if (most < kConvoyWaiters || waitNs <= holdNs || holdNs <= 0) continue;
+        if (most < kConvoyWaiters || holdNs <= 0 || static_cast<double>(waitNs) < kConvoyWaitShare * static_cast<double>(holdNs))
+            continue;
         Callout co;
         co.kind = CalloutKind::LockConvoy;
         co.t0 = from;
@@ -199,7 +224,7 @@ void lockConvoy(const Ctx& c, std::vector<Callout>& out) {
         co.text = "lock convoy on " + c.meta.objectName(ObjectKind::Lock, l.id) + ": up to " + std::to_string(most) +
                   " processes waited for it at once; " + std::to_string(waiters.size()) + " processes waited " +
                   formatSeconds(waitNs) + " in all against " + formatSeconds(holdNs) + " of holding it (" + ratio +
-                  "): the work inside the lock runs one process at a time";
+                  " as long): the work inside the lock runs one process at a time";
         out.push_back(std::move(co));
     }
 }

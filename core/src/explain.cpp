@@ -178,7 +178,7 @@ std::string explainInTask(const Ctx& c, const ProcLaneIndex& l, const Span& task
     if (os && os->state == LaneState::Runnable) {
         const std::string holders = coreHolders(c.m, c.meta, c.t, l.proc);
         std::string text = who + " is runnable, waiting for a free core: " + name + " wants to run";
-        if (!holders.empty()) text += ", but the cores are busy with " + holders;
+        text += holders.empty() ? ", but other programs have the cores" : ", but the cores are busy with " + holders;
         return text + " (runnable since " + c.at(os->t0) + ")";
     }
     if (prog && prog->state == LaneState::Sleeping)

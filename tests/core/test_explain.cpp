@@ -195,7 +195,7 @@ TEST_CASE("an oversubscription callout says how many workers on how many cores a
     INFO(allTexts(cs));
     const Callout* c = calloutOf(cs, CalloutKind::Oversubscription);
     REQUIRE(c);
-    CHECK(c->text.rfind("oversubscription: 4 workers on 2 cores — they were runnable without a free core for", 0) == 0);
+    CHECK(c->text.rfind("oversubscription: 4 workers on 2 cores — on average 4.0 of them wanted a core at once, so they were runnable without a free core for", 0) == 0);
     CHECK(c->measure > 0.3);
     CHECK(c->measure < 0.6);
 }
@@ -215,7 +215,7 @@ TEST_CASE("a lock convoy callout counts the waiters at once and compares waiting
     REQUIRE(c);
     CHECK(c->text ==
           "lock convoy on lock: up to 3 processes waited for it at once; 3 processes waited 6.0 s in all against "
-          "4.0 s of holding it (1.5x): the work inside the lock runs one process at a time");
+          "4.0 s of holding it (1.5x as long): the work inside the lock runs one process at a time");
     CHECK(c->t0 == kZero);
     CHECK(c->t1 == kZero + sec(2));
 }
@@ -335,4 +335,28 @@ TEST_CASE("a real pool-cpu run (CPU work on twice the cores) raises the oversubs
     REQUIRE(c);
     CHECK(c->text.find(std::to_string(loadScenario("pool-cpu").poolSize) + " workers on ") != std::string::npos);
     CHECK(c->measure > kRunnableShare);
+}
+
+TEST_CASE("workers preempted by other programs while they mostly wait are no oversubscription", "[explain][callout]") {
+    // Three workers, two cores, tasks of 2 s: each is on a core 0.1 s and
+    // runnable 0.5 s (another program had the core), and waits for a lock the
+    // rest of the time: on average 0.9 of them wanted a core, fewer than the cores.
+    Builder b(3);
+    for (ProcId p = 1; p <= 3; ++p) b.task(p, p - 1, std::string(1, static_cast<char>('A' + p - 1)), 0, 2);
+    for (ProcId p = 1; p <= 3; ++p) {
+        const double t = (p - 1) * 0.6;
+        b.at(t, p, EventKind::CoreIn, 0);
+        b.at(t + 0.1, p, EventKind::CoreOut, 0, 0, 0, 1);
+        b.at(t + 0.6, p, EventKind::CoreIn, 1);
+        b.at(t + 0.6, p, EventKind::CoreOut, 1);
+    }
+    auto tr = b.done(2.1);
+    const RunModel m = modelOf(*tr);
+    const auto cs = findCallouts(m, *tr);
+    INFO(allTexts(cs));
+    CHECK(calloutOf(cs, CalloutKind::Oversubscription) == nullptr);
+    // And the runnable worker's sentence says other programs have the cores.
+    const std::string s = textOf(buildExplain(m, *tr, kZero + sec(0.3)), "ForkPoolWorker-1");
+    CHECK(s == "ForkPoolWorker-1 is runnable, waiting for a free core: task A wants to run, but other programs have "
+               "the cores (runnable since 100 ms)");
 }

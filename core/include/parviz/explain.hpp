@@ -45,8 +45,8 @@ Explanation buildExplain(const RunModel& model, const Trace& trace, std::int64_t
 // =============================================================================
 enum class CalloutKind : std::uint8_t {
     LoadImbalance,     // a worker idles at the end while another still runs tasks
-    Oversubscription,  // workers runnable without a free core > 20 % of their task time
-    LockConvoy,        // several processes queue on one lock and wait longer than it is held
+    Oversubscription,  // more workers wanting a core than cores: runnable > 20 % of their task time
+    LockConvoy,        // several processes queue on one lock at once, waiting at least half as long as it is held
     SerialParent,      // workers wait for a queue that MainProcess alone fills, one item at a time
     QueueBacklog,      // a queue grows: items are put faster than they are taken
 };
@@ -62,8 +62,10 @@ struct Callout {
 
 // Thresholds, stated once (the README's Explain section repeats them).
 inline constexpr double kImbalanceTailShare = 0.20;   // idle tail / makespan
-inline constexpr double kRunnableShare = 0.20;        // runnable / in-task time, all workers together
+inline constexpr double kRunnableShare = 0.20;        // runnable / in-task time, all workers together (and
+                                                      // more workers wanting a core on average than cores)
 inline constexpr int kConvoyWaiters = 2;              // waiting at the same time
+inline constexpr double kConvoyWaitShare = 0.5;       // total wait / total hold
 inline constexpr double kSerialWaitShare = 0.50;      // workers' queue wait / their time while the parent fills
 inline constexpr std::int64_t kBacklogGrowth = 4;     // items the queue grew by
 
