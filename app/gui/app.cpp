@@ -57,7 +57,30 @@ GuiApp::~GuiApp() = default;
 
 Theme GuiApp::theme() const noexcept { return m_window.theme(); }
 
-PanelEnv GuiApp::env() noexcept { return PanelEnv{theme(), m_window, m_spans, m_drawn, m_message}; }
+PanelEnv GuiApp::env() noexcept { return PanelEnv{theme(), m_window, m_spans, m_drawn, m_message, &m_predict}; }
+
+// The next run's questions follow the scenario and the toolbar (workers,
+// work); the answers given so far are kept until the scenario changes.
+void GuiApp::refreshPredict() {
+    const Scenario& sc = m_scenario;
+    const int workers = m_opts.run.workers.value_or(sc.workers());
+    const WorkKind work = m_opts.run.work.value_or(sc.tasks.empty() ? WorkKind::Sleep : sc.tasks.front().work);
+    const std::string key = sc.name + '|' + sc.source + '|' + std::to_string(sc.questions.size());
+    if (key != m_predictKey) {
+        m_predictKey = key;
+        m_predict.questions = sc.questions;
+        m_predict.answers.assign(sc.questions.size(), Guess{});
+    }
+    m_predict.asks.clear();
+    for (const Question& q : m_predict.questions) m_predict.asks.push_back(askText(q, workers, toString(work)));
+    const std::string prefix = sc.kind == ScenarioKind::Pool ? "ForkPoolWorker-" : "Process-";
+    m_predict.workerNames.clear();
+    for (int i = 1; i <= std::min(workers, 64); ++i) m_predict.workerNames.push_back(prefix + std::to_string(i));
+    double total = 0;
+    for (const TaskSpec& t : sc.tasks) total += t.seconds;
+    m_predict.maxSeconds = std::max(1.0, std::ceil(total * m_opts.run.timeScale.value_or(sc.timeScale) * 1.2));
+    m_predict.maxCores = 16;
+}
 
 RunView& GuiApp::current() noexcept { return m_current < 0 ? *m_stage : *m_runs[static_cast<std::size_t>(m_current)]; }
 const RunView& GuiApp::current() const noexcept {
@@ -127,6 +150,10 @@ void GuiApp::startRun() {
         addRun(RunView::startLive(m_viewCounter + 1, m_scenario, m_opts.run));
         ++m_viewCounter;
         ++m_runCounter;
+        // What the class predicted goes with this run; the next run is asked afresh.
+        refreshPredict();
+        m_runs.back()->setPredictions(m_predict.questions, m_predict.asks, m_predict.answers);
+        m_predict.answers.assign(m_predict.questions.size(), Guess{});
         setMessage("");
     } catch (const std::exception& e) {
         setMessage(std::string("cannot start the run: ") + e.what(), true);
@@ -460,6 +487,7 @@ void GuiApp::frame() {
         if (!r->live() && !r->fromFile()) recordSessionRun(*r);
     }
     driveSweep();
+    refreshPredict();
     handleKeys();
     m_hooks->beforeDraw(*this);
     // Type (and with it every size in the layout) follows the window's size.

@@ -94,6 +94,7 @@ public:
     const std::string& message() const noexcept { return m_message.text(); }
     bool messageIsError() const noexcept { return m_message.isError(); }
     TestHooks& testHooks() noexcept { return *m_hooks; }
+    const PredictDraft& predictDraft() const noexcept { return m_predict; }
 
     // ---- actions (buttons, keys, context menus) --------------------------------
     void selectScenario(const std::string& nameOrPath);
@@ -113,6 +114,7 @@ public:
 
 private:
     void handleKeys();
+    void refreshPredict();
     void addRun(std::unique_ptr<RunView> run);
     void recordSessionRun(RunView& run);
     void layoutAndDraw();
@@ -143,6 +145,8 @@ private:
     int m_viewCounter = 0;                       // runs shown (started or opened): their numbers
     MessageLine m_message;
     DrawnLayout m_drawn;
+    PredictDraft m_predict;                      // the next run's questions and the class's answers
+    std::string m_predictKey;                    // the scenario the answers were given for
     std::unique_ptr<TestHooks> m_hooks;
 
     float m_controlsH = 0;

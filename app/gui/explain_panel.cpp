@@ -5,6 +5,8 @@
 #include "gui/colours.hpp"
 #include "gui/panels.hpp"
 
+#include <cmath>
+#include <cstdio>
 #include <string>
 
 namespace parviz::gui {
@@ -48,10 +50,73 @@ void stepControls(RunView& run) {
     if (!have) ImGui::EndDisabled();
 }
 
+// The run on screen's predictions, each beside the run's answer.
+void reveal(const RunView& run, const PanelEnv& env) {
+    const auto& qs = run.questions();
+    const auto& ps = run.predictions();
+    bool any = false;
+    for (const Guess& p : ps) any = any || p.given;
+    if (!any || !run.trace()) return;
+    for (std::size_t i = 0; i < qs.size() && i < ps.size(); ++i) {
+        if (!ps[i].given) continue;
+        const Answer a = answerOf(qs[i], run.model(), *run.trace());
+        char said[96];
+        if (isNumberQuestion(qs[i].kind))
+            std::snprintf(said, sizeof said, qs[i].kind == QuestionKind::Cores ? "%.0f" : "%.2f s", ps[i].seconds);
+        else std::snprintf(said, sizeof said, "%s", ps[i].choice.c_str());
+        wrapped(run.asks()[i]);
+        std::string line = std::string("  predicted: ") + said + "  \u2014  the run: " +
+                           (a.known ? a.text + " (" + verdict(qs[i], ps[i], a) + ")" : std::string("when it ends"));
+        ImGui::PushStyleColor(ImGuiCol_Text, warningColour(env.theme));
+        wrapped(line);
+        ImGui::PopStyleColor();
+    }
+    ImGui::Separator();
+}
+
+// The next run's questions, answered with a choice or a slider.
+void predictNext(PredictDraft& d) {
+    if (d.questions.empty()) return;
+    if (!ImGui::CollapsingHeader("Predict the next run", ImGuiTreeNodeFlags_DefaultOpen)) return;
+    ui::probeItem("Predict the next run");
+    for (std::size_t i = 0; i < d.questions.size(); ++i) {
+        const Question& q = d.questions[i];
+        Guess& p = d.answers[i];
+        ImGui::PushID(static_cast<int>(i));
+        wrapped(d.asks[i]);
+        if (q.kind == QuestionKind::Makespan || q.kind == QuestionKind::Cores) {
+            float v = static_cast<float>(p.seconds);
+            ImGui::SetNextItemWidth(std::max(ImGui::GetFontSize() * 8, ImGui::GetContentRegionAvail().x * 0.8f));
+            const bool cores = q.kind == QuestionKind::Cores;
+            if (ImGui::SliderFloat("##v", &v, cores ? 1.0f : 0.0f, cores ? static_cast<float>(d.maxCores)
+                                                                          : static_cast<float>(d.maxSeconds),
+                                   cores ? "%.0f" : "%.2f s")) {
+                p.seconds = cores ? std::round(v) : v;
+                p.given = true;
+            }
+            ui::probeItem(p.given ? "prediction" : "drag to predict");
+        } else {
+            const std::vector<std::string>& opts = q.choices.empty() ? d.workerNames : q.choices;
+            for (std::size_t k = 0; k < opts.size(); ++k) {
+                const std::string& o = opts[k];
+                if (k > 0) ui::sameLineIfFits(ImGui::CalcTextSize(o.c_str()).x + ImGui::GetFrameHeight() * 1.5f);
+                if (ImGui::RadioButton(o.c_str(), p.given && p.choice == o)) {
+                    p.choice = o;
+                    p.given = true;
+                }
+                ui::probeItem(o.c_str());
+            }
+        }
+        ImGui::PopID();
+    }
+}
+
 } // namespace
 
 void drawExplainLines(RunView& run, std::int64_t cursor, const PanelEnv& env) {
     stepControls(run);
+    reveal(run, env);
+    if (env.predict && (run.isStage() || !run.live())) predictNext(*env.predict);
     const Trace* trace = run.trace();
     if (!trace) {
         wrapped("Press Run, then click any moment of the timeline: this panel says why each worker is in its state.");

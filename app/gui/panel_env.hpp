@@ -6,6 +6,7 @@
 #include "gui/options.hpp"
 #include "gui/span_renderer.hpp"
 #include "parviz/compare.hpp"
+#include "parviz/questions.hpp"
 #include "parviz/views.hpp"
 
 #include <cstdint>
@@ -122,12 +123,26 @@ struct CompareState {
 // What the Compare panel's buttons asked for (the app acts on it).
 enum class CompareAction { None, Sweep, StopSweep, ExportPng, ExportCsv };
 
+// Predict, then reveal: the questions the next run will be asked (the
+// scenario's, filled in with the toolbar's workers and work), what the class
+// answered so far (the Explain panel edits it), and the workers to choose
+// from. The app gives the answers to the run it starts, then clears them.
+struct PredictDraft {
+    std::vector<Question> questions;
+    std::vector<std::string> asks;          // askText of each question
+    std::vector<Guess> answers;        // parallel to questions
+    std::vector<std::string> workerNames;   // last_worker / first_exit choices
+    double maxSeconds = 10;                 // the makespan slider's range
+    int maxCores = 8;                       // the cores slider's range
+};
+
 struct PanelEnv {
     Theme theme;
     Window& window;
     SpanRenderer& spans;
     DrawnLayout& drawn;
     MessageLine& message;
+    PredictDraft* predict = nullptr;        // the Explain panel's questions (nullptr: none asked)
 };
 
 } // namespace parviz::gui

@@ -143,6 +143,12 @@ const RunStats& RunView::statsAtCursor() {
     return m_stats;
 }
 
+void RunView::setPredictions(std::vector<Question> qs, std::vector<std::string> asks, std::vector<Guess> ps) {
+    m_questions = std::move(qs);
+    m_asks = std::move(asks);
+    m_predictions = std::move(ps);
+}
+
 bool RunView::step(bool forward) {
     if (!m_trace) return false;
     const auto s = stepProgramEvent(m_model, *m_trace, cursor(), forward, m_view.stepOnly);

@@ -14,6 +14,7 @@
 // Threading: the GUI thread only (the Run's own threads write the Trace,
 // which the model reads as trace.hpp allows).
 #include "parviz/explain.hpp"
+#include "parviz/questions.hpp"
 #include "parviz/run.hpp"
 #include "parviz/run_model.hpp"
 #include "parviz/scenario.hpp"
@@ -100,6 +101,12 @@ public:
     void stop();                                  // kill every worker; status Stopped
     bool killWorker(const std::string& name);     // SIGKILL; false if no such live worker
     Run* run() noexcept { return m_run.get(); }   // nullptr once ended or for a loaded run
+    // Predict, then reveal: what the class predicted before this run (asks:
+    // the questions as they were asked), answered from the run once it ends.
+    void setPredictions(std::vector<Question> qs, std::vector<std::string> asks, std::vector<Guess> ps);
+    const std::vector<Question>& questions() const noexcept { return m_questions; }
+    const std::vector<std::string>& asks() const noexcept { return m_asks; }
+    const std::vector<Guess>& predictions() const noexcept { return m_predictions; }
     // Pinned runs are the Compare view's rows.
     bool pinned() const noexcept { return m_pinned; }
     void setPinned(bool p) noexcept { m_pinned = p; }
@@ -125,6 +132,9 @@ private:
     bool m_fittedAtEnd = false;
     LaneRecords m_lanes;
 
+    std::vector<Question> m_questions;
+    std::vector<std::string> m_asks;
+    std::vector<Guess> m_predictions;
     std::vector<Callout> m_callouts;
     std::size_t m_calloutsTraceSize = ~std::size_t{0};
     std::chrono::steady_clock::time_point m_calloutsAt{};

@@ -168,6 +168,15 @@ bool TestHooks::writeLayoutJson(GuiApp& app, const std::string& path) {
     for (const CalloutMark& c : drawn.callouts)
         callouts.push_back({{"kind", c.kind}, {"x0", c.x0}, {"x1", c.x1}, {"y0", c.y0}, {"y1", c.y1}});
     j["callouts"] = callouts;
+    // Predict, then reveal: the run on screen's predictions beside its answers.
+    json preds = json::array();
+    for (std::size_t i = 0; i < run.questions().size() && i < run.predictions().size(); ++i) {
+        const Guess& p = run.predictions()[i];
+        const Answer a = run.trace() ? answerOf(run.questions()[i], run.model(), *run.trace()) : Answer{};
+        preds.push_back({{"ask", run.asks()[i]}, {"given", p.given}, {"seconds", p.seconds}, {"choice", p.choice},
+                         {"known", a.known}, {"answer", a.text}, {"verdict", verdict(run.questions()[i], p, a)}});
+    }
+    j["predictions"] = preds;
     {
         const CompareView& m = app.compare().model;
         json points = json::array();

@@ -11,6 +11,7 @@
 #include "parviz/scenario.hpp"
 
 #include "parviz/file_io.hpp"
+#include "parviz/questions.hpp"
 #include "scenario_fields.hpp"
 #include "scenario_program.hpp"
 
@@ -350,13 +351,14 @@ void readCode(const std::string& file, const Fields& f, Scenario& s) {
 // The fields every kind has, then the kind's own (its program reads them).
 void readFields(const std::string& file, const json& root, Scenario& s) {
     const detail::ScenarioProgram& program = programFor(s.kind);
-    std::vector<std::string> allowed = {"kind", "title", "description", "time_scale", "code"};
+    std::vector<std::string> allowed = {"kind", "title", "description", "time_scale", "code", "questions"};
     for (const auto& k : program.fields()) allowed.push_back(k);
     Fields f(file, "", root, allowed);
     s.title = f.str("title", s.name, kMaxTextBytes);
     s.description = f.str("description", "", kMaxTextBytes);
     s.timeScale = f.number("time_scale", 1.0, kMinTimeScale, kMaxTimeScale);
     readCode(file, f, s);
+    if (f.has("questions")) s.questions = readQuestions(file, f.at("questions"));
     program.read(f, s);
 }
 
@@ -482,6 +484,7 @@ std::string scenarioToJson(const Scenario& s) {
     json code = json::array();
     for (const auto& l : s.code) code.push_back({{"text", l.text}, {"anchor", l.anchor}});
     j["code"] = code;
+    if (!s.questions.empty()) j["questions"] = questionsToJson(s.questions);
     return j.dump(2);
 }
 

@@ -144,3 +144,34 @@ TEST_CASE("Right and Left step the cursor from one program event to the next and
     const json d = w.state();
     CHECK(d["cursor_s"].get<double>() > tc);
 }
+
+TEST_CASE("a prediction chosen before Run goes with the run and is shown beside its answer after it", "[gui][explain][predict]") {
+    NEED_X();
+    LiveWindow w({"pool", "--time-scale", "0.05"});
+    REQUIRE_FALSE(w.window.empty());
+    const json s = w.state();
+    const auto r = itemRect(s, "ForkPoolWorker-2");   // "Which worker finishes last?"
+    w.click(r[0] + r[3] / 2, r[1] + r[3] / 2);
+    w.key("space");
+    REQUIRE(w.waitFor([](const json& st) { return st["status"] == "finished" || st["status"] == "Finished"; }, 20));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    const json e = w.state();
+    INFO(e["predictions"].dump());
+    REQUIRE(e["predictions"].size() == 3);
+    const json& p = e["predictions"][1];
+    CHECK(p["ask"] == "Which worker finishes last?");
+    CHECK(p["given"].get<bool>());
+    CHECK(p["choice"] == "ForkPoolWorker-2");
+    CHECK(p["known"].get<bool>());
+    const std::string v = p["verdict"].get<std::string>();
+    CHECK((v == "right" || v == "not this time"));
+    CHECK((v == "right") == (p["answer"] == "ForkPoolWorker-2"));
+    CHECK_FALSE(e["predictions"][0]["given"].get<bool>());   // the others were not answered
+    // The Explain panel shows it: the question, then what was predicted beside the run's answer.
+    std::string lines;
+    for (const json& pn : e["panels"])
+        if (pn["name"] == "Explain")
+            for (const json& l : pn["lines"]) lines += l.get<std::string>() + "\n";
+    INFO(lines);
+    CHECK(lines.find("predicted: ForkPoolWorker-2") != std::string::npos);
+}

@@ -26,6 +26,23 @@ struct TaskSpec {
     WorkKind work = WorkKind::Sleep;
 };
 
+// Predict, then reveal: a question the window asks before a run (questions.hpp
+// reads them and gives the run's answer; docs/scenario-format.md).
+enum class QuestionKind : std::uint8_t {
+    Makespan,      // "how long will it take?": seconds of the run (first task start to last end), a slider
+    LastWorker,    // "which worker finishes last?": the worker whose task ends last, chosen among the workers
+    FinishOrder,   // "in what order do the tasks finish?": task names by their end, one of `choices`
+    QueueOrder,    // "in what order do the items come out?": the values taken from the first queue, one of `choices`
+    FirstExit,     // "which process finishes first?": the worker that exits first, chosen among the workers
+    Cores,         // "how many cores?": the cores the run could use, a slider
+};
+struct Question {
+    QuestionKind kind = QuestionKind::Makespan;
+    std::string ask;                     // as the class reads it; "{workers}" and "{work}" are filled in
+    std::vector<std::string> choices;    // finish_order, queue_order: 2 to 8 to choose from; others: none
+};
+inline constexpr std::size_t kMaxQuestions = 3;
+
 struct Scenario {
     std::string name;            // "pool" or the file's stem
     std::string source;          // the file it came from
@@ -53,6 +70,7 @@ struct Scenario {
     // the code panel: a Python-style listing with per-line anchors
     struct CodeLine { std::string text; std::string anchor; };  // anchor: "" or an event kind name
     std::vector<CodeLine> code;
+    std::vector<Question> questions;        // "questions": asked before a run, answered after it
 
     // The worker processes a run starts: the pool size, the process count or
     // the number of args; 0 for a kind that starts none (queue, cpu-count).

@@ -1,0 +1,47 @@
+#pragma once
+// Predict, then reveal: the questions a scenario file asks before a run
+// ("questions", docs/scenario-format.md), the answer a run gives, and how a
+// prediction compares with it. The window asks before a run and shows the
+// answer beside the prediction after it; nothing here draws.
+#include "parviz/run_model.hpp"
+#include "parviz/scenario.hpp"
+#include "parviz/trace.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace parviz {
+
+// QuestionKind, Question and kMaxQuestions are in scenario.hpp (a scenario holds its questions).
+const char* toString(QuestionKind k) noexcept;   // "makespan", "last_worker", "finish_order"
+
+// Makespan and Cores are answered with a number (a slider), the others with a choice.
+bool isNumberQuestion(QuestionKind k) noexcept;
+// Reads the "questions" field (a list of {"ask", "kind", "choices"}); throws
+// ScenarioError "<file>: questions[i].<field>: <reason>".
+std::vector<Question> readQuestions(const std::string& file, const nlohmann::json& value);
+nlohmann::json questionsToJson(const std::vector<Question>& qs);
+// The question as asked: "{workers}" and "{work}" replaced.
+std::string askText(const Question& q, int workers, const std::string& work);
+
+// What the class said (a guess: predict.hpp's Prediction is the model's): seconds (Makespan) or the text of a choice.
+struct Guess {
+    bool given = false;
+    double seconds = 0;                  // Makespan: seconds; Cores: the count
+    std::string choice;                  // LastWorker: a worker's name; FinishOrder: one of the choices
+};
+
+struct Answer {
+    bool known = false;                  // false while tasks still run (or the run has none)
+    double seconds = 0;                  // Makespan: seconds; Cores: the count
+    std::string text;                    // "6.0 s", "ForkPoolWorker-2", "B C D A"
+};
+// The answer the run gives, from its model (tasks ended up to now).
+Answer answerOf(const Question& q, const RunModel& model, const Trace& trace);
+// "right", or how far off ("off by 1.2 s (20 % too long)"); "" when either is missing.
+std::string verdict(const Question& q, const Guess& p, const Answer& a);
+
+} // namespace parviz

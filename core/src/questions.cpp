@@ -1,0 +1,181 @@
+// Predict, then reveal (questions.hpp): reading a scenario's questions
+// strictly, the answer a run gives, and the verdict on a prediction.
+#include "parviz/questions.hpp"
+
+#include "parviz/explain.hpp"
+#include "scenario_fields.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace parviz {
+
+using detail::Fields;
+using detail::fail;
+using detail::typeName;
+
+const char* toString(QuestionKind k) noexcept {
+    switch (k) {
+    case QuestionKind::Makespan: return "makespan";
+    case QuestionKind::LastWorker: return "last_worker";
+    case QuestionKind::FinishOrder: return "finish_order";
+    case QuestionKind::QueueOrder: return "queue_order";
+    case QuestionKind::FirstExit: return "first_exit";
+    case QuestionKind::Cores: return "cores";
+    }
+    return "?";
+}
+
+bool isNumberQuestion(QuestionKind k) noexcept { return k == QuestionKind::Makespan || k == QuestionKind::Cores; }
+
+std::vector<Question> readQuestions(const std::string& file, const nlohmann::json& value) {
+    if (!value.is_array()) fail(file, "questions", "must be a list of questions, got " + typeName(value));
+    if (value.size() > kMaxQuestions)
+        fail(file, "questions", "too many questions: " + std::to_string(value.size()) + ", at most " +
+                                    std::to_string(kMaxQuestions));
+    std::vector<Question> out;
+    for (std::size_t i = 0; i < value.size(); ++i) {
+        const std::string path = "questions[" + std::to_string(i) + "]";
+        if (!value[i].is_object())
+            fail(file, path, "must be an object {\"ask\", \"kind\", \"choices\"}, got " + typeName(value[i]));
+        Fields f(file, path, value[i], {"ask", "kind", "choices"});
+        Question q;
+        if (!f.has("ask")) fail(file, f.field("ask"), "missing (the question as the class reads it)");
+        q.ask = f.str("ask", "", 512);
+        if (q.ask.empty()) fail(file, f.field("ask"), "must not be empty");
+        constexpr const char* kKinds = "makespan, last_worker, finish_order, queue_order, first_exit, cores";
+        if (!f.has("kind")) fail(file, f.field("kind"), std::string("missing (") + kKinds + ")");
+        const std::string kind = f.str("kind", "", 64);
+        bool found = false;
+        for (auto k : {QuestionKind::Makespan, QuestionKind::LastWorker, QuestionKind::FinishOrder,
+                       QuestionKind::QueueOrder, QuestionKind::FirstExit, QuestionKind::Cores})
+            if (kind == toString(k)) {
+                q.kind = k;
+                found = true;
+            }
+        if (!found) fail(file, f.field("kind"), "unknown kind \"" + kind + "\" (allowed: " + kKinds + ")");
+        const bool takesChoices = q.kind == QuestionKind::FinishOrder || q.kind == QuestionKind::QueueOrder;
+        if (f.has("choices")) {
+            if (!takesChoices)
+                fail(file, f.field("choices"), "only finish_order and queue_order questions have choices (" + kind +
+                                                   " is answered " +
+                                                   (isNumberQuestion(q.kind) ? "on a slider)" : "with a worker)"));
+            q.choices = f.strings("choices", 8, 256, "choices");
+        }
+        if (takesChoices && q.choices.size() < 2)
+            fail(file, f.field("choices"), "a " + kind + " question needs 2 to 8 choices, got " +
+                                               std::to_string(q.choices.size()));
+        out.push_back(std::move(q));
+    }
+    return out;
+}
+
+nlohmann::json questionsToJson(const std::vector<Question>& qs) {
+    nlohmann::json arr = nlohmann::json::array();
+    for (const Question& q : qs) {
+        nlohmann::json j = {{"ask", q.ask}, {"kind", toString(q.kind)}};
+        if (!q.choices.empty()) j["choices"] = q.choices;
+        arr.push_back(std::move(j));
+    }
+    return arr;
+}
+
+std::string askText(const Question& q, int workers, const std::string& work) {
+    std::string s = q.ask;
+    auto fill = [&s](const std::string& key, const std::string& v) {
+        for (std::size_t at = s.find(key); at != std::string::npos; at = s.find(key, at + v.size()))
+            s.replace(at, key.size(), v);
+    };
+    fill("{workers}", std::to_string(workers));
+    fill("{work}", work);
+    return s;
+}
+
+namespace {
+
+bool runOver(const RunModel& model, const Trace& trace) {
+    return model.runEndT() != kNever || trace.meta().finished;
+}
+
+// Makespan, last worker, finish order: from the tasks, once none runs.
+Answer taskAnswer(const Question& q, const RunModel& model, const Trace& trace) {
+    Answer a;
+    std::vector<const TaskRecord*> done;
+    for (const TaskRecord& r : model.tasks()) {
+        if (r.t1 == kOpenEnd) return a;   // still running: not known yet
+        if (r.t0 != kNever) done.push_back(&r);
+    }
+    if (done.empty() || !runOver(model, trace)) return a;
+    std::stable_sort(done.begin(), done.end(), [](const TaskRecord* x, const TaskRecord* y) { return x->t1 < y->t1; });
+    a.known = true;
+    if (q.kind == QuestionKind::Makespan) {
+        std::int64_t first = kNever;
+        for (const TaskRecord* r : done) first = std::min(first, r->t0);
+        a.seconds = static_cast<double>(done.back()->t1 - first) / 1e9;
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.2f s", a.seconds);
+        a.text = buf;
+    } else if (q.kind == QuestionKind::LastWorker) {
+        a.text = procName(trace.meta(), done.back()->proc);
+    } else {
+        for (const TaskRecord* r : done) {
+            std::string_view n = trace.string(r->name);
+            a.text += (a.text.empty() ? "" : " ") + (n.empty() ? "#" + std::to_string(r->index) : std::string(n));
+        }
+    }
+    return a;
+}
+
+} // namespace
+
+Answer answerOf(const Question& q, const RunModel& model, const Trace& trace) {
+    Answer a;
+    switch (q.kind) {
+    case QuestionKind::Makespan: case QuestionKind::LastWorker: case QuestionKind::FinishOrder:
+        return taskAnswer(q, model, trace);
+    case QuestionKind::QueueOrder: {
+        if (model.queues().empty() || !runOver(model, trace)) return a;
+        const QueueIndex& qi = model.queues().front();
+        for (std::size_t k : qi.getsByTime)
+            a.text += (a.text.empty() ? "" : " ") + readableValue(trace.string(qi.items[k].preview));
+        a.known = !qi.getsByTime.empty();
+        return a;
+    }
+    case QuestionKind::FirstExit: {
+        ProcId first = kNoProc;
+        std::int64_t at = kNever;
+        for (const ProcLaneIndex& l : model.procs())
+            if (l.proc != kParentProc && l.exitT < at) {
+                at = l.exitT;
+                first = l.proc;
+            }
+        if (first == kNoProc) return a;
+        a.known = true;
+        a.text = procName(trace.meta(), first);
+        return a;
+    }
+    case QuestionKind::Cores:
+        if (trace.meta().usableCores <= 0) return a;
+        a.known = true;
+        a.seconds = trace.meta().usableCores;
+        a.text = std::to_string(trace.meta().usableCores);
+        return a;
+    }
+    return a;
+}
+
+std::string verdict(const Question& q, const Guess& p, const Answer& a) {
+    if (!p.given || !a.known) return "";
+    if (q.kind == QuestionKind::Cores) return std::lround(p.seconds) == std::lround(a.seconds) ? "right" : "not this time";
+    if (q.kind != QuestionKind::Makespan) return p.choice == a.text ? "right" : "not this time";
+    const double off = p.seconds - a.seconds;
+    // Within a tenth (or 50 ms, for short runs): right; the screen cannot measure closer.
+    if (std::fabs(off) <= std::max(0.05, a.seconds * 0.1)) return "right (within 10 %)";
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "off by %.2f s (%.0f %% too %s)", std::fabs(off),
+                  a.seconds > 0 ? std::fabs(off) / a.seconds * 100 : 0.0, off > 0 ? "long" : "short");
+    return buf;
+}
+
+} // namespace parviz

@@ -1,0 +1,111 @@
+// Predict, then reveal (questions.hpp): the scenario's questions read
+// strictly, the answers a run gives, and the verdict beside a prediction.
+#include "parviz/questions.hpp"
+#include "parviz/run.hpp"
+#include "parviz/scenario.hpp"
+#include "synthetic_traces.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace parviz;
+
+namespace {
+std::string errorOf(const std::string& text) {
+    try {
+        parseScenario(text, "my.json");
+    } catch (const ScenarioError& e) {
+        return e.what();
+    }
+    return "(no error)";
+}
+const std::string kPool = R"({"kind": "pool", "tasks": [{"name": "A", "seconds": 1}], "questions": )";
+} // namespace
+
+TEST_CASE("a scenario's questions are read, written back and filled in with the run's parameters", "[questions]") {
+    const Scenario s = parseScenario(kPool + R"([{"ask": "Pool({workers}) with {work} work: how long?", "kind": "makespan"},
+        {"ask": "Order?", "kind": "finish_order", "choices": ["A B", "B A"]}]})", "my.json");
+    REQUIRE(s.questions.size() == 2);
+    CHECK(s.questions[0].kind == QuestionKind::Makespan);
+    CHECK(askText(s.questions[0], 4, "cpu") == "Pool(4) with cpu work: how long?");
+    CHECK(s.questions[1].choices == std::vector<std::string>{"A B", "B A"});
+    const Scenario back = parseScenario(scenarioToJson(s), "back.json");
+    REQUIRE(back.questions.size() == 2);
+    CHECK(back.questions[1].ask == "Order?");
+    CHECK(back.questions[1].choices.size() == 2);
+}
+
+TEST_CASE("bad questions are refused naming the file, the field and the reason", "[questions]") {
+    CHECK(errorOf(kPool + R"([{"ask": "x", "kind": "speed"}]})") ==
+          "my.json: questions[0].kind: unknown kind \"speed\" (allowed: makespan, last_worker, finish_order, "
+          "queue_order, first_exit, cores)");
+    CHECK(errorOf(kPool + R"([{"kind": "makespan"}]})") ==
+          "my.json: questions[0].ask: missing (the question as the class reads it)");
+    CHECK(errorOf(kPool + R"([{"ask": "x", "kind": "finish_order"}]})") ==
+          "my.json: questions[0].choices: a finish_order question needs 2 to 8 choices, got 0");
+    CHECK(errorOf(kPool + R"([{"ask": "x", "kind": "makespan", "choices": ["1", "2"]}]})") ==
+          "my.json: questions[0].choices: only finish_order and queue_order questions have choices (makespan is "
+          "answered on a slider)");
+    CHECK(errorOf(kPool + R"({"ask": "x"}})") == "my.json: questions: must be a list of questions, got an object");
+    CHECK(errorOf(kPool + R"([{"ask": "a", "kind": "cores"}, {"ask": "b", "kind": "cores"}, {"ask": "c", "kind": "cores"},
+        {"ask": "d", "kind": "cores"}]})") == "my.json: questions: too many questions: 4, at most 3");
+    CHECK(errorOf(kPool + R"([{"ask": "x", "kind": "cores", "colour": 1}]})").find(
+              "my.json: questions[0].colour: unknown field") == 0);
+}
+
+TEST_CASE("the tutorial pool answers each question, and the verdict compares the prediction", "[questions]") {
+    auto tr = test::tutorialPoolTrace();
+    RunModel m;
+    m.update(*tr);
+    Question make{QuestionKind::Makespan, "how long?", {}};
+    const Answer a = answerOf(make, m, *tr);
+    REQUIRE(a.known);
+    CHECK(a.seconds == Approx(6.0));
+    CHECK(a.text == "6.00 s");
+    Guess p;
+    p.given = true;
+    p.seconds = 6.3;
+    CHECK(verdict(make, p, a) == "right (within 10 %)");
+    p.seconds = 3;
+    CHECK(verdict(make, p, a) == "off by 3.00 s (50 % too short)");
+    CHECK(verdict(make, Guess{}, a).empty());
+
+    Question last{QuestionKind::LastWorker, "who?", {}};
+    CHECK(answerOf(last, m, *tr).text == "ForkPoolWorker-2");
+    Question order{QuestionKind::FinishOrder, "order?", {"A B C D", "B C A D"}};
+    const Answer o = answerOf(order, m, *tr);
+    CHECK(o.text == "B C A D");
+    p.choice = "B C A D";
+    CHECK(verdict(order, p, o) == "right");
+    p.choice = "A B C D";
+    CHECK(verdict(order, p, o) == "not this time");
+    Question first{QuestionKind::FirstExit, "first?", {}};
+    CHECK(answerOf(first, m, *tr).text == "ForkPoolWorker-1");   // both exit at 6.1 s: the lower number
+    Question cores{QuestionKind::Cores, "cores?", {}};
+    CHECK(answerOf(cores, m, *tr).text == "2");
+}
+
+TEST_CASE("a question is not answered while the run's tasks still run", "[questions]") {
+    auto tr = test::tutorialPoolTrace();
+    RunModel m;
+    m.update(*tr, 20);   // a prefix: A and D still running
+    Question make{QuestionKind::Makespan, "how long?", {}};
+    CHECK_FALSE(answerOf(make, m, *tr).known);
+}
+
+TEST_CASE("every built-in scenario asks one to three questions, and a real queue run answers its own", "[questions]") {
+    for (const std::string& name : builtinScenarioNames()) {
+        INFO(name);
+        const Scenario s = loadScenario(name);
+        CHECK(s.questions.size() >= 1);
+        CHECK(s.questions.size() <= kMaxQuestions);
+    }
+    Scenario q = loadScenario("queue");
+    Run run(q, RunOptions{});
+    run.start();
+    REQUIRE(run.wait(60));
+    RunModel m;
+    m.update(*run.trace());
+    const Answer a = answerOf(q.questions.at(0), m, *run.trace());
+    REQUIRE(a.known);
+    CHECK(a.text == "red green blue black");
+}
