@@ -116,10 +116,12 @@ void predictNext(PredictDraft& d) {
 void drawExplainLines(RunView& run, std::int64_t cursor, const PanelEnv& env) {
     stepControls(run);
     reveal(run, env);
-    if (env.predict && (run.isStage() || !run.live())) predictNext(*env.predict);
+    // The next run's questions come last: the explanations of this run stay on top.
+    const bool ask = env.predict && (run.isStage() || !run.live());
     const Trace* trace = run.trace();
     if (!trace) {
         wrapped("Press Run, then click any moment of the timeline: this panel says why each worker is in its state.");
+        if (ask) predictNext(*env.predict);
         return;
     }
     ui::textDisabled("at %s", formatSeconds(cursor - run.zero()).c_str());
@@ -148,6 +150,7 @@ void drawExplainLines(RunView& run, std::int64_t cursor, const PanelEnv& env) {
         wrapped(n);
         ImGui::PopStyleColor();
     }
+    if (ask) predictNext(*env.predict);
 }
 
 void drawExplainPanel(RunView& run, std::int64_t cursor, const Rect& r, const PanelEnv& env) {
