@@ -89,6 +89,48 @@ void TestHooks::afterDraw(GuiApp& app) {
     if (ready && ++m_framesAfterDone >= 3) m_captureThisFrame = true;
 }
 
+namespace {
+
+// The session's runs, each with its own cursor and zoom (switching keeps them).
+nlohmann::json runsJson(GuiApp& app) {
+    using nlohmann::json;
+    json runs = json::array();
+    for (std::size_t i = 0; i < app.runCount(); ++i) {
+        RunView& r = app.runAt(i);
+        runs.push_back({{"number", r.number()},
+                        {"label", r.label()},
+                        {"source", r.source()},
+                        {"status", toString(r.status())},
+                        {"live", r.live()},
+                        {"current", static_cast<int>(i) == app.currentIndex()},
+                        {"cursor_live", r.cursorIsLive()},
+                        {"cursor_s", static_cast<double>(r.cursor() - r.zero()) / 1e9},
+                        {"view", {{"begin_s", static_cast<double>(r.timeline().begin) / 1e9},
+                                  {"end_s", static_cast<double>(r.timeline().end) / 1e9},
+                                  {"follow", r.timeline().follow}}}});
+    }
+    return runs;
+}
+
+// The Compare view: each row's rectangle and, from the draw-time spans,
+// where its last task ended; where its makespan and prediction fall.
+nlohmann::json compareJson(GuiApp& app, const DrawnLayout& drawn) {
+    using nlohmann::json;
+    json compare = json::array();
+    for (const CompareRowRect& c : drawn.compare)
+        compare.push_back({{"run", c.run},
+                           {"label", c.label},
+                           {"rect", {c.x0, c.y0, c.x1 - c.x0, c.y1 - c.y0}},
+                           {"last_task_x", c.lastTaskX},
+                           {"makespan_x", c.makespanX},
+                           {"predicted_x", c.predictedX},
+                           {"busy", c.busy},
+                           {"workers_per_strip", c.workersPerStrip}});
+    return {{"on", app.compareOn()}, {"rows", compare}};
+}
+
+} // namespace
+
 // Where things are, for tests (documented in docs/layout-json.md): the lane
 // rows (tests look for worker colours exactly there), the panels with their
 // visible text lines and whether any text was cut (layout_probe.hpp), the
@@ -134,36 +176,8 @@ bool TestHooks::writeLayoutJson(GuiApp& app, const std::string& path) {
     j["workers_option"] = app.runOptions().workers.value_or(app.scenario().workers());
     j["work_option"] = app.runOptions().work ? toString(*app.runOptions().work) : "as scenario";
     j["runs_started"] = app.runsStarted();
-    // The session's runs, each with its own cursor and zoom (switching keeps them).
-    json runs = json::array();
-    for (std::size_t i = 0; i < app.runCount(); ++i) {
-        RunView& r = app.runAt(i);
-        runs.push_back({{"number", r.number()},
-                        {"label", r.label()},
-                        {"source", r.source()},
-                        {"status", toString(r.status())},
-                        {"live", r.live()},
-                        {"current", static_cast<int>(i) == app.currentIndex()},
-                        {"cursor_live", r.cursorIsLive()},
-                        {"cursor_s", static_cast<double>(r.cursor() - r.zero()) / 1e9},
-                        {"view", {{"begin_s", static_cast<double>(r.timeline().begin) / 1e9},
-                                  {"end_s", static_cast<double>(r.timeline().end) / 1e9},
-                                  {"follow", r.timeline().follow}}}});
-    }
-    j["runs"] = runs;
-    // The Compare view: each row's rectangle and, from the draw-time spans,
-    // where its last task ended; where its makespan and prediction fall.
-    json compare = json::array();
-    for (const CompareRowRect& c : drawn.compare)
-        compare.push_back({{"run", c.run},
-                           {"label", c.label},
-                           {"rect", {c.x0, c.y0, c.x1 - c.x0, c.y1 - c.y0}},
-                           {"last_task_x", c.lastTaskX},
-                           {"makespan_x", c.makespanX},
-                           {"predicted_x", c.predictedX},
-                           {"busy", c.busy},
-                           {"workers_per_strip", c.workersPerStrip}});
-    j["compare"] = {{"on", app.compareOn()}, {"rows", compare}};
+    j["runs"] = runsJson(app);
+    j["compare"] = compareJson(app, drawn);
     json callouts = json::array();
     for (const CalloutMark& c : drawn.callouts)
         callouts.push_back({{"kind", c.kind}, {"x0", c.x0}, {"x1", c.x1}, {"y0", c.y0}, {"y1", c.y1}});

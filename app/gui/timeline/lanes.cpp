@@ -52,18 +52,18 @@ std::vector<LaneY> g_laneY;
 
 } // namespace
 
-float drawLanes(const RunView& run, const PanelEnv& env, const Geometry& g, const LaneRecords& recs, float y0) {
+namespace {
+
+// 1. Backgrounds, labels and span instances of every lane; remembers each
+// lane's rows (g_laneY) and reports the rectangles (env.drawn). Returns the
+// y under the last lane.
+float laneBodies(const TraceMeta& meta, const PanelEnv& env, const Geometry& g, const LaneRecords& recs, float y0) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const Theme th = env.theme;
     const float fs = g.rowFont;
     const float px0 = g.plotMin.x;
     const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text);
     const ImU32 muted = textMuted(th);
-    const TraceMeta meta = run.meta();
-    g_instances.clear();
-    g_laneY.clear();
-
-    // 1. backgrounds, labels, span instances; remember the rows' rects.
     const ImVec2 clipMin = dl->GetClipRectMin(), clipMax = dl->GetClipRectMax();
     float y = y0;
     for (std::size_t li = 0; li < recs.lanes.size(); ++li) {
@@ -113,12 +113,17 @@ float drawLanes(const RunView& run, const PanelEnv& env, const Geometry& g, cons
         g_laneY.push_back(ly);
         y += h + kLaneGap;
     }
+    return y;
+}
 
-    // 2. spans: our shader pass, inside this window's draw list and clip rect.
-    dl->PushClipRect(ImVec2(px0, y0), g.plotMax, true);
-    env.spans.draw(dl, g_instances);
-
-    // 3. on top: task names where they fit, arrows, lock marks, the cursor.
+// 3a. Text on the spans: task names where they fit (numbered past seven
+// workers, on the CPU lanes too), and "killed" where a lane was killed.
+void laneTexts(const RunView& run, const TraceMeta& meta, const PanelEnv& env, const Geometry& g, const LaneRecords& recs) {
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const Theme th = env.theme;
+    const float fs = g.rowFont;
+    const float px0 = g.plotMin.x;
+    const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text);
     // Past seven workers the palette repeats: spans then carry their worker's number.
     int procLanes = 0;
     for (const Lane& lane : recs.lanes) procLanes += lane.kind == LaneKind::Proc;
@@ -170,6 +175,15 @@ float drawLanes(const RunView& run, const PanelEnv& env, const Geometry& g, cons
             ry += rh + 1;
         }
     }
+}
+
+// 3b. Queue arrows and lock marks between and on the lanes.
+void laneArrowsAndMarks(const PanelEnv& env, const Geometry& g, const LaneRecords& recs) {
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const Theme th = env.theme;
+    const float fs = g.rowFont;
+    const float px0 = g.plotMin.x;
+    const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text);
     // Queue items: put -> get arrows between lanes, as thick as the type asks.
     // Crowded (more than one arrow per ~1.5 em of width): only the heads at
     // the gets, so many workers do not turn the arrows into a blob.
@@ -199,9 +213,26 @@ float drawLanes(const RunView& run, const PanelEnv& env, const Geometry& g, cons
             break;
         }
     }
+}
+
+} // namespace
+
+float drawLanes(const RunView& run, const PanelEnv& env, const Geometry& g, const LaneRecords& recs, float y0) {
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const TraceMeta meta = run.meta();
+    g_instances.clear();
+    g_laneY.clear();
+    // 1. backgrounds, labels, span instances; remember the rows' rects.
+    const float y = laneBodies(meta, env, g, recs, y0);
+    // 2. spans: our shader pass, inside this window's draw list and clip rect.
+    dl->PushClipRect(ImVec2(g.plotMin.x, y0), g.plotMax, true);
+    env.spans.draw(dl, g_instances);
+    // 3. on top: task names where they fit, arrows, lock marks, the cursor.
+    laneTexts(run, meta, env, g, recs);
+    laneArrowsAndMarks(env, g, recs);
     // The cursor: what every other panel shows.
     if (run.trace()) {
-        const float cx = px0 + timeToPx(g.vp, g.cursor);
+        const float cx = g.plotMin.x + timeToPx(g.vp, g.cursor);
         const ImU32 cc = run.cursorIsLive() ? IM_COL32(0, 158, 115, 200) : IM_COL32(230, 60, 60, 230);
         dl->AddLine(ImVec2(cx, g.plotMin.y), ImVec2(cx, g.plotMax.y), cc, 2);
     }

@@ -181,6 +181,42 @@ void activityStrip(const PanelEnv& env, const Geometry& g, const LaneRecords& re
     }
 }
 
+// Header: follow, fit, live, the legend; where the core data comes from.
+void header(RunView& run, const PanelEnv& env, const LaneRecords& recs, const Rect& r, bool large) {
+    TimelineView& view = run.timeline();
+    const float fs = ImGui::GetFontSize();
+    const float left = ImGui::GetCursorScreenPos().x;
+    if (ImGui::Checkbox("Follow (F)", &view.follow) && view.follow) run.setCursor(std::nullopt);
+    ui::probeItem("Follow (F)");
+    ImGui::SameLine();
+    if (ImGui::SmallButton("Fit")) {
+        view.follow = false;
+        run.fitWholeRun();
+    }
+    ui::probeItem("Fit");
+    ImGui::SameLine();
+    if (!run.cursorIsLive()) {
+        if (ImGui::SmallButton("Live")) run.setCursor(std::nullopt);
+        ui::probeItem("Live");
+        ImGui::SameLine();
+    }
+    legend(run, env, recs);
+    if (!recs.coreSource.empty()) {
+        // It is measured: say how. Right-aligned in the title bar, or in presentation on the axis row.
+        const std::string src = "cores: " + recs.coreSource;
+        const ImVec2 ts = ImGui::CalcTextSize(src.c_str());
+        ImDrawList* dl = ImGui::GetWindowDrawList();
+        dl->PushClipRect(ImVec2(r.x, r.y), ImVec2(r.x + r.w, r.y + r.h), false);
+        const ImVec2 tp = large ? ImVec2(left + 2, ImGui::GetCursorScreenPos().y + fs + 6)
+                                : ImVec2(r.x + r.w - ts.x - 8, r.y + 2);
+        if (!large) {
+            dl->AddText(tp, textMuted(env.theme), src.c_str());
+            probe::drawnText(src, tp, ImVec2(tp.x + ts.x, tp.y + ts.y), dl);
+        }
+        dl->PopClipRect();
+    }
+}
+
 } // namespace
 
 void drawTimelinePanel(RunView& run, std::int64_t cursor, const Rect& r, const PanelEnv& env) {
@@ -208,36 +244,7 @@ void drawTimelinePanel(RunView& run, std::int64_t cursor, const Rect& r, const P
         else recs = LaneRecords{};
         setLockRows(trace && run.meta().countOf(ObjectKind::Lock) > 0);
 
-        // Header: follow, fit, live, the legend; where the core data comes from.
-        if (ImGui::Checkbox("Follow (F)", &view.follow) && view.follow) run.setCursor(std::nullopt);
-        ui::probeItem("Follow (F)");
-        ImGui::SameLine();
-        if (ImGui::SmallButton("Fit")) {
-            view.follow = false;
-            run.fitWholeRun();
-        }
-        ui::probeItem("Fit");
-        ImGui::SameLine();
-        if (!run.cursorIsLive()) {
-            if (ImGui::SmallButton("Live")) run.setCursor(std::nullopt);
-            ui::probeItem("Live");
-            ImGui::SameLine();
-        }
-        legend(run, env, recs);
-        if (!recs.coreSource.empty()) {
-            // It is measured: say how. Right-aligned in the title bar, or in presentation on the axis row.
-            const std::string src = "cores: " + recs.coreSource;
-            const ImVec2 ts = ImGui::CalcTextSize(src.c_str());
-            ImDrawList* dl = ImGui::GetWindowDrawList();
-            dl->PushClipRect(ImVec2(r.x, r.y), ImVec2(r.x + r.w, r.y + r.h), false);
-            const ImVec2 tp = large ? ImVec2(left + 2, ImGui::GetCursorScreenPos().y + fs + 6)
-                                    : ImVec2(r.x + r.w - ts.x - 8, r.y + 2);
-            if (!large) {
-                dl->AddText(tp, textMuted(env.theme), src.c_str());
-                probe::drawnText(src, tp, ImVec2(tp.x + ts.x, tp.y + ts.y), dl);
-            }
-            dl->PopClipRect();
-        }
+        header(run, env, recs, r, large);
 
         const ImVec2 avail = ImGui::GetContentRegionAvail();
         const ImVec2 origin = ImGui::GetCursorScreenPos();
