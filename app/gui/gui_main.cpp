@@ -101,7 +101,16 @@ int guiMain(const std::vector<std::string>& args) {
     std::shared_ptr<Trace> preloaded;
     try {
         if (!opts.openRun.empty()) preloaded = loadTrace(opts.openRun);
-        else if (opts.benchFrames == 0) (void)loadScenario(opts.scenario);
+        else if (opts.benchFrames == 0) {
+            const Scenario sc = loadScenario(opts.scenario);
+            // --compare sweeps pool sizes: as parviz sweep, a scenario without a pool is refused (exit 2).
+            if (opts.compare && sc.kind != ScenarioKind::Pool) {
+                cli::errorLine("parviz gui: ", "--compare " + opts.scenario + ": " + toString(sc.kind) +
+                                                   " has no pool to size; --compare needs a pool scenario "
+                                                   "(pool, pool-cpu, pool-sizes, pool-uneven)");
+                return 2;
+            }
+        }
     } catch (const std::exception& e) {
         cli::errorLine("parviz gui: ", e.what());
         return 2;

@@ -114,7 +114,12 @@ void drawQueue(const RunView& run, std::int64_t cursor, const PanelEnv& env, con
     std::snprintf(buf, sizeof buf, "in queue %zu", v.inQueue);
     ui::sameLineIfFits(ImGui::CalcTextSize(buf).x);
     ui::textDisabled("%s", buf);
-    if (stops) std::snprintf(buf, sizeof buf, "put %zu (%zu tasks + %zu stop signals)", v.putCount, v.putCount - stops, stops);
+    // Pool.map puts chunks, not tasks: with a chunksize above 1 each box holds several tasks.
+    const auto& chunks = run.model().chunks();
+    const bool chunked = std::any_of(chunks.begin(), chunks.end(), [](const ChunkRecord& c) { return c.count > 1; });
+    if (stops)
+        std::snprintf(buf, sizeof buf, "put %zu (%zu %s + %zu stop signals)", v.putCount, v.putCount - stops,
+                      chunked ? "chunks of tasks" : "tasks", stops);
     else std::snprintf(buf, sizeof buf, "put %zu", v.putCount);
     ui::sameLineIfFits(ImGui::CalcTextSize(buf).x);
     ui::textDisabled("%s", buf);

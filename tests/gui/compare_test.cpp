@@ -79,7 +79,8 @@ TEST_CASE("gui --compare refuses bad lists with exit 2 naming the flag", "[gui][
              {{"gui", "--compare", "pool", "--workers", "2,2"}, "listed twice"},
              {{"gui", "--compare", "pool", "--workers", ""}, "--workers"},
              {{"gui", "--compare", "pool", "--work", "gpu"}, "--work"},
-             {{"gui", "--compare", "pool", "--open", "x.pvz"}, "--open"}}) {
+             {{"gui", "--compare", "pool", "--open", "x.pvz"}, "--open"},
+             {{"gui", "--compare", "lock"}, "needs a pool scenario"}}) {
         const Result r = runParviz(args, dir.path);
         INFO(r.err);
         CHECK(r.exitCode == 2);

@@ -228,3 +228,11 @@ TEST_CASE("a lock waiter killed mid-wait is not listed as waiting, and no pool i
     CHECK(anyLine(panel(l, "Controls"), "Process-2 was killed"));
     CHECK_FALSE(anyLine(panel(l, "Lock"), "waiting:"));
 }
+
+TEST_CASE("a pool whose map puts chunks of several tasks says chunks, not tasks, in the queue's count", "[gui][room]") {
+    NEED_DISPLAY();
+    TempDir dir;
+    const json l = shot({"pool-uneven", "--time-scale", "0.1"}, dir);
+    INFO(allLines(l));
+    CHECK(anyLine(panel(l, "Queue"), "chunks of tasks + 2 stop signals)"));
+}
