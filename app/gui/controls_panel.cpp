@@ -306,12 +306,8 @@ void captionLine(GuiApp& app) {
             std::string text = formatDuration(c.t - app.current().zero()) + "  " + c.text;
             std::string busy;
             if (c.kind == EventKind::RunEnd) {
-                const BusyVerdict& m = app.current().statsAtCursor().machine;
-                if (m.busy == true) {
-                    char buf[64];
-                    std::snprintf(buf, sizeof buf, "  machine busy: others took %.0f %%", m.otherShare.value_or(0) * 100);
-                    busy = buf;
-                }
+                const std::string s = describeBusyShort(app.current().statsAtCursor().machine);
+                if (!s.empty()) busy = "  " + s;
             }
             const float room = ImGui::GetContentRegionAvail().x;
             auto fits = [&](const std::string& more) {

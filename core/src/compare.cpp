@@ -35,9 +35,7 @@ CompareRow rowOf(const CompareRun& r, int usableCores) {
                 (r.finished ? seconds(r.makespanS) : "running");
     if (r.machine.busy == true) {
         row.busyNote = describeBusy(r.machine);
-        char buf[64];
-        std::snprintf(buf, sizeof buf, "machine busy: others took %.0f %%", r.machine.otherShare.value_or(0) * 100);
-        row.busyShort = buf;
+        row.busyShort = describeBusyShort(r.machine);
     } else if (r.finished && !r.machine.busy) {
         row.busyNote = row.busyShort = "busy: unknown";
     }

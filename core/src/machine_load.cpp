@@ -32,6 +32,14 @@ std::string describeBusy(const BusyVerdict& v) {
     return buf;
 }
 
+std::string describeBusyShort(const BusyVerdict& v) {
+    if (v.busy != true) return "";
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "machine busy: others took %d %%",
+                  static_cast<int>(std::lround(v.otherShare.value_or(0) * 100)));
+    return buf;
+}
+
 Event machineLoadEvent(std::int64_t t, const MachineLoad& m) noexcept {
     return Event{t,
                  kParentProc,

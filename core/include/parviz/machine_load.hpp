@@ -64,6 +64,9 @@ BusyVerdict judgeMachineLoad(const MachineLoad& m) noexcept;
 // "machine busy: other processes took 34 % of the cores; timings not comparable",
 // "busy: unknown (too short to judge)" or "machine quiet: other processes took 2 % of the cores".
 std::string describeBusy(const BusyVerdict& v);
+// The same for a busy run in few words, where a line has little room
+// ("machine busy: others took 34 %"); "" when the run is not flagged busy.
+std::string describeBusyShort(const BusyVerdict& v);
 
 // Event encoding (EventKind::MachineLoad): obj = cores, a = otherNs, b = coreNs,
 // flags bit 0 = preciseIdle. spanNs is coreNs / cores.
