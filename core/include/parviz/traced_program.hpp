@@ -1,0 +1,115 @@
+#pragma once
+// TracedProgram: a program of the user's (normally `python3 script.py`)
+// running under parviz's Python tracer (python/parviz_trace), recorded into a
+// Trace while it runs. Shared by `parviz trace` (app/cli/trace_command.cpp)
+// and the window (a RunView holds one the way it holds a Run).
+//
+// What it does:
+//   - resolves PROGRAM (a name without '/' is looked up on PATH) and refuses a
+//     missing or non-executable one (ProgramError: the caller exits 2);
+//   - makes a ring directory (/dev/shm/parviz-trace-XXXXXX) and a Recorder
+//     with a PythonTraceSource reading it, plus the core monitor;
+//   - starts the program with posix_spawn (never fork(): the window's process
+//     has threads and a GL context) in its own process group, with the tracer
+//     first on PYTHONPATH and PARVIZ_TRACE_DIR naming the directory, the
+//     default disposition of SIGINT/SIGTERM/SIGPIPE/SIGQUIT and an empty mask;
+//   - a watcher thread reaps every member of the group as it ends (parviz is
+//     the child subreaper, so orphans of the program come to it too) and
+//     tells the source each exit code; once the root has exited the others
+//     get kLingerMs, then the group is ended; then the Recorder finishes and
+//     the ring directory is removed.
+// Stopping: stop() asks the watcher to end the whole group (SIGTERM, then
+// SIGKILL after kGraceMs) and marks the trace incomplete. Nothing of the
+// program is left running once wait() returned true, and the destructor
+// stops and waits if the program still runs.
+// Thread-safety: every method may be called from any one thread (the CLI's
+// main thread, the window's GUI thread); the Trace is readable while it grows
+// (trace.hpp).
+#include "parviz/recorder.hpp"
+#include "parviz/run.hpp"
+#include "parviz/trace.hpp"
+
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <sys/types.h>
+#include <vector>
+
+namespace parviz {
+
+// PROGRAM is missing, not executable, or cannot be started: the message names it.
+struct ProgramError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+struct TracedProgramOptions {
+    CorePref cores = CorePref::Auto;
+    // The program's stdin: /dev/null when true (the window; the CLI when its
+    // own stdin is a terminal: a background process group reading the
+    // terminal would be stopped), else parviz's stdin. stdout and stderr are
+    // always parviz's own.
+    bool stdinDevNull = true;
+    // Where the tracer lives (the directory holding sitecustomize.py and
+    // parviz_trace/); "" : pythonTracerDir().
+    std::string tracerDir;
+};
+
+class TracedProgram {
+public:
+    static constexpr double kHookTimeoutSeconds = 3.0;   // the root must announce itself by then
+    static constexpr int kGraceMs = 300;                 // SIGTERM, then SIGKILL after this
+    static constexpr int kLingerMs = 500;                // what the root leaves running gets this long
+
+    // argv: PROGRAM ARGS... (argv[0] as the user gave it). Starts at once.
+    // Throws ProgramError for a bad PROGRAM, std::runtime_error when the ring
+    // directory cannot be made.
+    explicit TracedProgram(std::vector<std::string> argv, TracedProgramOptions opts = {});
+    ~TracedProgram();   // stop() and wait() if still running
+    TracedProgram(const TracedProgram&) = delete;
+    TracedProgram& operator=(const TracedProgram&) = delete;
+
+    std::shared_ptr<Trace> trace() const;
+    pid_t pid() const noexcept;                 // the root process, also its process group
+    // Running until the watcher is done; then Finished (the root exited 0),
+    // Failed (non-zero or killed by a signal) or Stopped (stop() was called).
+    RunStatus status() const noexcept;
+    // Ends the program's whole process group (without waiting). bySignal: the
+    // signal that made the caller stop (SIGINT ...), 0 for a Stop button.
+    void stop(int bySignal = 0);
+    // True once the program and everything it started are gone, reaped, and
+    // the trace is finished. timeout nullopt: wait as long as it takes.
+    bool wait(std::optional<double> timeoutSeconds = std::nullopt);
+    // The root's wait status (waitpid's encoding), once it was reaped.
+    std::optional<int> rootWaitStatus() const;
+    // As a shell reports it: the exit code, or 128+N when signal N ended it.
+    std::optional<int> exitStatus() const;
+    // "exit 0", "exit 3", "killed by SIGKILL (9)", "stopped", "running".
+    std::string describeExit() const;
+    // The root has run kHookTimeoutSeconds without loading the tracer
+    // (python3 -I, -E or -S, a cleared environment, not a Python program).
+    bool hookMissing() const noexcept;
+    std::uint64_t lostEvents() const noexcept;   // dropped by the program's full rings
+    const std::vector<std::string>& argv() const noexcept;
+    // The directory of the program's rings (removed once wait() returned true).
+    const std::string& ringDirectory() const noexcept;
+    // The script's file name (the last *.py argument, else PROGRAM's) and the
+    // whole command line, as the trace's meta records them.
+    std::string name() const;
+    std::string commandLine() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
+
+// PROGRAM as a path to execute: one with '/' as given, else looked up on PATH.
+// Throws ProgramError ("x: no such file", "x: not an executable file",
+// "x: not found on PATH").
+std::string resolveProgram(const std::string& program);
+
+// The directory holding sitecustomize.py and parviz_trace/: $PARVIZ_PYTHON_DIR,
+// else share/parviz/python beside the executable's bin/, else the source tree's python/.
+std::string pythonTracerDir();
+
+} // namespace parviz

@@ -1,0 +1,353 @@
+// TracedProgram (traced_program.hpp): spawn a program under the Python
+// tracer in its own process group, reap it, end the group, finish the trace.
+//
+// [SECTION] Finding the program and the tracer
+// [SECTION] Starting (posix_spawn: safe in a process with threads)
+// [SECTION] The watcher: reaping, lingering, ending the group
+// [SECTION] TracedProgram
+#include "parviz/traced_program.hpp"
+
+#include "parviz/clock.hpp"
+#include "parviz/python_trace_source.hpp"
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <condition_variable>
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <filesystem>
+#include <mutex>
+#include <spawn.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+extern char** environ;
+
+namespace parviz {
+
+namespace fs = std::filesystem;
+
+// =============================================================================
+// [SECTION] Finding the program and the tracer
+// =============================================================================
+std::string resolveProgram(const std::string& prog) {
+    auto check = [](const std::string& path) -> int {   // 0 ok, 1 missing, 2 not executable
+        struct stat st {};
+        if (::stat(path.c_str(), &st) != 0) return 1;
+        if (!S_ISREG(st.st_mode) || ::access(path.c_str(), X_OK) != 0) return 2;
+        return 0;
+    };
+    if (prog.empty()) throw ProgramError("the program's name is empty");
+    if (prog.find('/') != std::string::npos) {
+        const int c = check(prog);
+        if (c == 1) throw ProgramError(prog + ": no such file");
+        if (c == 2) throw ProgramError(prog + ": not an executable file");
+        return prog;
+    }
+    const char* path = std::getenv("PATH");
+    const std::string dirs = path ? path : "/usr/local/bin:/usr/bin:/bin";
+    bool sawNonExec = false;
+    for (std::size_t start = 0; start <= dirs.size();) {
+        std::size_t end = dirs.find(':', start);
+        if (end == std::string::npos) end = dirs.size();
+        const std::string dir = dirs.substr(start, end - start);
+        const std::string cand = (dir.empty() ? "." : dir) + "/" + prog;
+        const int c = check(cand);
+        if (c == 0) return cand;
+        sawNonExec = sawNonExec || c == 2;
+        start = end + 1;
+    }
+    throw ProgramError(prog + (sawNonExec ? ": not an executable file" : ": not found on PATH"));
+}
+
+std::string pythonTracerDir() {
+    auto ok = [](const fs::path& p) {
+        std::error_code ec;
+        return fs::is_regular_file(p / "parviz_trace" / "__init__.py", ec);
+    };
+    if (const char* env = std::getenv("PARVIZ_PYTHON_DIR"); env && *env) return env;
+    std::error_code ec;
+    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+    const fs::path installed = exe.parent_path().parent_path() / "share" / "parviz" / "python";
+    if (!ec && ok(installed)) return installed.string();
+    return std::string(PARVIZ_SOURCE_DIR) + "/python";
+}
+
+namespace {
+
+std::string makeTraceDir() {
+    for (const char* base : {static_cast<const char*>("/dev/shm"), static_cast<const char*>(std::getenv("TMPDIR")),
+                             static_cast<const char*>("/tmp")}) {
+        if (!base || !*base) continue;
+        std::string tmpl = std::string(base) + "/parviz-trace-XXXXXX";
+        if (mkdtemp(tmpl.data())) return tmpl;
+    }
+    throw std::runtime_error(std::string("cannot create a directory for the trace rings: ") + std::strerror(errno));
+}
+
+// =============================================================================
+// [SECTION] Starting
+// =============================================================================
+// posix_spawn (glibc: clone(CLONE_VM|CLONE_VFORK) + exec) runs no code of
+// ours in the child, so it is safe from a process with threads and a GL
+// context, where fork() is not. Returns the pid; throws ProgramError.
+pid_t spawnProgram(const std::string& path, const std::vector<std::string>& argv, const std::string& traceDir,
+                   const std::string& tracerDir, bool stdinDevNull) {
+    std::vector<std::string> env;
+    for (char** e = environ; *e; ++e)
+        if (!std::string_view(*e).starts_with("PYTHONPATH=") && !std::string_view(*e).starts_with("PARVIZ_TRACE_DIR="))
+            env.emplace_back(*e);
+    const char* oldPath = std::getenv("PYTHONPATH");
+    env.push_back("PYTHONPATH=" + tracerDir + (oldPath && *oldPath ? std::string(":") + oldPath : ""));
+    env.push_back("PARVIZ_TRACE_DIR=" + traceDir);
+    std::vector<char*> envp, args;
+    for (auto& e : env) envp.push_back(e.data());
+    envp.push_back(nullptr);
+    std::vector<std::string> argStore = argv;
+    for (auto& a : argStore) args.push_back(a.data());
+    args.push_back(nullptr);
+
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    posix_spawnattr_setpgroup(&attr, 0);
+    sigset_t none, defaults;
+    sigemptyset(&none);
+    sigemptyset(&defaults);
+    for (int s : {SIGINT, SIGTERM, SIGPIPE, SIGQUIT, SIGHUP}) sigaddset(&defaults, s);
+    posix_spawnattr_setsigmask(&attr, &none);
+    posix_spawnattr_setsigdefault(&attr, &defaults);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    if (stdinDevNull) posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+    pid_t pid = -1;
+    const int rc = posix_spawn(&pid, path.c_str(), &fa, &attr, args.data(), envp.data());
+    posix_spawn_file_actions_destroy(&fa);
+    posix_spawnattr_destroy(&attr);
+    if (rc != 0) throw ProgramError(argv.front() + ": cannot start: " + std::strerror(rc));
+    return pid;
+}
+
+bool groupAlive(pid_t pgid) { return ::kill(-pgid, 0) == 0 || errno == EPERM; }
+
+std::string signalName(int sig) {
+    const char* abbrev = sigabbrev_np(sig);
+    return abbrev ? std::string("SIG") + abbrev : "signal " + std::to_string(sig);
+}
+
+} // namespace
+
+// =============================================================================
+// [SECTION] The watcher
+// =============================================================================
+struct TracedProgram::Impl {
+    std::vector<std::string> argv;
+    TracedProgramOptions opts;
+    std::string dir;
+    std::unique_ptr<Recorder> rec;
+    PythonTraceSource* src = nullptr;   // owned by rec
+    std::shared_ptr<Trace> trace;
+    pid_t pid = -1;
+    std::chrono::steady_clock::time_point startedAt;
+
+    std::atomic<int> stopSignal{-1};    // >= 0 once stop() was called (the signal, 0 for a button)
+    std::atomic<bool> rootExited{false};
+    std::atomic<int> rootStatus{0};
+    std::atomic<bool> done{false};
+    std::mutex mu;
+    std::condition_variable doneCv;
+    std::thread watcher;
+
+    // Reaps every member of the group that has ended (the root, and orphans
+    // adopted by parviz as subreaper) and tells the source.
+    void reapGroup() {
+        for (;;) {
+            siginfo_t info{};
+            if (waitid(P_PGID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG) != 0 || info.si_pid == 0) return;
+            const int code = info.si_code == CLD_EXITED ? info.si_status : -info.si_status;
+            src->reaped(info.si_pid, code);
+            if (info.si_pid == pid) {
+                rootStatus.store(info.si_code == CLD_EXITED ? (info.si_status & 0xff) << 8 : info.si_status);
+                rootExited.store(true);
+            }
+        }
+    }
+
+    // Ends the group: SIGTERM, then SIGKILL after the grace, reaping as it goes.
+    void endGroup() {
+        ::kill(-pid, SIGTERM);
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kGraceMs);
+        while (groupAlive(pid) && std::chrono::steady_clock::now() < deadline) {
+            reapGroup();
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+        if (groupAlive(pid)) ::kill(-pid, SIGKILL);
+        for (int i = 0; i < 400 && groupAlive(pid); ++i) {
+            reapGroup();
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+        reapGroup();
+    }
+
+    // The watcher thread's body: until the root is gone (or a stop), reap;
+    // then give what it left kLingerMs, end the group, finish the trace.
+    void watch() {
+        bool ended = false;
+        while (!rootExited.load()) {
+            reapGroup();
+            if (stopSignal.load() >= 0) {
+                endGroup();
+                ended = true;
+                break;
+            }
+            if (!rootExited.load()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+        if (!ended) {
+            const auto linger = std::chrono::steady_clock::now() + std::chrono::milliseconds(kLingerMs);
+            while (groupAlive(pid) && std::chrono::steady_clock::now() < linger && stopSignal.load() < 0) {
+                reapGroup();
+                std::this_thread::sleep_for(std::chrono::milliseconds(5));
+            }
+            if (groupAlive(pid)) endGroup();
+        }
+        if (stopSignal.load() >= 0) trace->updateMeta([](TraceMeta& m) { m.incomplete = true; });
+        rec->finish();
+        std::error_code ec;
+        fs::remove_all(dir, ec);
+        {
+            std::lock_guard lk(mu);
+            done.store(true);
+        }
+        doneCv.notify_all();
+    }
+};
+
+// =============================================================================
+// [SECTION] TracedProgram
+// =============================================================================
+TracedProgram::TracedProgram(std::vector<std::string> argv, TracedProgramOptions opts) : m_impl(std::make_unique<Impl>()) {
+    Impl& im = *m_impl;
+    if (argv.empty()) throw ProgramError("missing the program");
+    const std::string path = resolveProgram(argv.front());
+    im.argv = std::move(argv);
+    im.opts = std::move(opts);
+    if (im.opts.tracerDir.empty()) im.opts.tracerDir = pythonTracerDir();
+    im.dir = makeTraceDir();
+    try {
+        RecorderOptions ro;
+        ro.cores = im.opts.cores;
+        im.rec = std::make_unique<Recorder>(ro);
+        auto source = std::make_unique<PythonTraceSource>(im.dir);
+        im.src = source.get();
+        im.rec->addSource(std::move(source));
+        im.trace = im.rec->sharedTrace();
+        const std::string nm = name(), cmd = commandLine();
+        im.trace->updateMeta([&](TraceMeta& m) {
+            m.scenario = nm;
+            m.title = cmd;
+            m.work = kTracedProgramWork;
+        });
+        // Orphans of the program come to us, exit codes included (waitid P_PGID reaps them).
+        prctl(PR_SET_CHILD_SUBREAPER, 1);
+        im.pid = spawnProgram(path, im.argv, im.dir, im.opts.tracerDir, im.opts.stdinDevNull);
+        im.src->setRoot(im.pid);
+    } catch (...) {
+        im.rec.reset();
+        std::error_code ec;
+        fs::remove_all(im.dir, ec);
+        throw;
+    }
+    im.startedAt = std::chrono::steady_clock::now();
+    im.watcher = std::thread([&im] { im.watch(); });
+}
+
+TracedProgram::~TracedProgram() {
+    Impl& im = *m_impl;
+    if (!im.watcher.joinable()) return;
+    if (!im.done.load()) stop();
+    im.watcher.join();
+    im.rec.reset();
+}
+
+std::shared_ptr<Trace> TracedProgram::trace() const { return m_impl->trace; }
+pid_t TracedProgram::pid() const noexcept { return m_impl->pid; }
+
+RunStatus TracedProgram::status() const noexcept {
+    const Impl& im = *m_impl;
+    if (!im.done.load()) return RunStatus::Running;
+    if (im.stopSignal.load() >= 0) return RunStatus::Stopped;
+    const int st = im.rootStatus.load();
+    return im.rootExited.load() && WIFEXITED(st) && WEXITSTATUS(st) == 0 ? RunStatus::Finished : RunStatus::Failed;
+}
+
+void TracedProgram::stop(int bySignal) {
+    Impl& im = *m_impl;
+    if (im.done.load()) return;
+    int expected = -1;
+    if (!im.stopSignal.compare_exchange_strong(expected, bySignal < 0 ? 0 : bySignal)) return;
+    // Recorded first, so what the stop ends is "stopped by the user", not a failure (run_model.hpp).
+    im.rec->parentRing().emit(EventKind::RunStop, 0, static_cast<std::uint64_t>(bySignal < 0 ? 0 : bySignal));
+}
+
+bool TracedProgram::wait(std::optional<double> timeoutSeconds) {
+    Impl& im = *m_impl;
+    std::unique_lock lk(im.mu);
+    if (!timeoutSeconds) {
+        im.doneCv.wait(lk, [&] { return im.done.load(); });
+        return true;
+    }
+    return im.doneCv.wait_for(lk, std::chrono::duration<double>(*timeoutSeconds), [&] { return im.done.load(); });
+}
+
+std::optional<int> TracedProgram::rootWaitStatus() const {
+    if (!m_impl->rootExited.load()) return std::nullopt;
+    return m_impl->rootStatus.load();
+}
+
+std::optional<int> TracedProgram::exitStatus() const {
+    const auto st = rootWaitStatus();
+    if (!st) return std::nullopt;
+    return WIFSIGNALED(*st) ? 128 + WTERMSIG(*st) : WEXITSTATUS(*st);
+}
+
+std::string TracedProgram::describeExit() const {
+    const auto st = rootWaitStatus();
+    if (!st) return m_impl->done.load() ? "stopped" : "running";
+    if (WIFSIGNALED(*st)) {
+        const int sig = WTERMSIG(*st);
+        return "killed by " + signalName(sig) + " (" + std::to_string(sig) + ")";
+    }
+    return "exit " + std::to_string(WEXITSTATUS(*st));
+}
+
+bool TracedProgram::hookMissing() const noexcept {
+    const Impl& im = *m_impl;
+    if (im.src->rootAnnounced() || im.rootExited.load()) return false;
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - im.startedAt).count() > kHookTimeoutSeconds;
+}
+
+std::uint64_t TracedProgram::lostEvents() const noexcept { return m_impl->src->lostEvents(); }
+const std::vector<std::string>& TracedProgram::argv() const noexcept { return m_impl->argv; }
+const std::string& TracedProgram::ringDirectory() const noexcept { return m_impl->dir; }
+
+std::string TracedProgram::name() const {
+    const auto& a = m_impl->argv;
+    std::string n = fs::path(a.front()).filename().string();
+    for (const auto& s : a)
+        if (s.ends_with(".py")) n = fs::path(s).filename().string();
+    return n;
+}
+
+std::string TracedProgram::commandLine() const {
+    std::string c;
+    for (const auto& s : m_impl->argv) c += (c.empty() ? "" : " ") + s;
+    return c;
+}
+
+} // namespace parviz
