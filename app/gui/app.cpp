@@ -4,6 +4,7 @@
 #include "gui/test_hooks.hpp"
 #include "gui/panels.hpp"
 #include "gui/window.hpp"
+#include "parviz/chunks.hpp"
 #include "parviz/file_io.hpp"
 #include "parviz/listing.hpp"
 #include "parviz/predict.hpp"
@@ -129,6 +130,7 @@ void GuiApp::addRun(std::unique_ptr<RunView> run) {
 void GuiApp::selectScenario(const std::string& nameOrPath) {
     try {
         m_scenario = loadScenario(nameOrPath);
+        m_equalJobs = 0;
         m_opts.scenario = nameOrPath;
         // A new scenario shows the stage; the session's runs stay in the list.
         m_stage = std::make_unique<RunView>(m_scenario);
@@ -140,6 +142,11 @@ void GuiApp::selectScenario(const std::string& nameOrPath) {
     }
 }
 
+Scenario GuiApp::runScenario() const {
+    const bool hasTasks = m_scenario.kind == ScenarioKind::Pool || m_scenario.kind == ScenarioKind::JobQueue;
+    return m_equalJobs > 0 && hasTasks ? withEqualJobs(m_scenario, m_equalJobs) : m_scenario;
+}
+
 void GuiApp::startRun() {
     // One live run at a time: runs side by side on the same cores would
     // measure each other. The one going on is stopped and stays in the list.
@@ -147,7 +154,7 @@ void GuiApp::startRun() {
         if (r->live()) r->stop();
     for (auto& r : m_runs) r->update();   // reaps the stopped run's processes before new ones start
     try {
-        addRun(RunView::startLive(m_viewCounter + 1, m_scenario, m_opts.run));
+        addRun(RunView::startLive(m_viewCounter + 1, runScenario(), m_opts.run));
         ++m_viewCounter;
         ++m_runCounter;
         // What the class predicted goes with this run; the next run is asked afresh.
@@ -273,7 +280,7 @@ void GuiApp::driveSweep() {
     o.work = work;
     o.kills.clear();
     try {
-        addRun(RunView::startLive(m_viewCounter + 1, m_scenario, o));
+        addRun(RunView::startLive(m_viewCounter + 1, runScenario(), o));
         ++m_viewCounter;
         ++m_runCounter;
         m_runs.back()->setPinned(true);
@@ -383,7 +390,8 @@ std::string listingKey(const Scenario& s) {
 
 const std::vector<Scenario::CodeLine>& GuiApp::listing() {
     const RunView& run = current();
-    const Scenario& sc = run.isStage() ? m_scenario : run.scenario();
+    const Scenario staged = run.isStage() ? runScenario() : Scenario{};
+    const Scenario& sc = run.isStage() ? staged : run.scenario();
     const bool have = run.isStage() || run.haveScenario();
     ListingParams p;
     if (!run.isStage()) {
@@ -409,7 +417,7 @@ const std::vector<Scenario::CodeLine>& GuiApp::listing() {
 
 bool GuiApp::saveScenario(const std::string& path) {
     try {
-        std::string json = scenarioToJson(m_scenario);
+        std::string json = scenarioToJson(runScenario());
         parseScenario(json, path);   // refuse to write what we could not read back
         writeFileAtomic(path, json);   // never a torn file over the old one
         setMessage("saved the scenario to " + path);

@@ -69,9 +69,16 @@ public:
     // toolbar's, live as they change). Empty when a replayed run's scenario
     // cannot be found.
     const std::vector<Scenario::CodeLine>& listing();
-    // The scenario the next Run uses (the task editor edits it).
+    // The scenario the toolbar and the task editor edit (its chunksize too).
     const Scenario& scenario() const noexcept { return m_scenario; }
     Scenario& editableScenario() noexcept { return m_scenario; }
+    // The toolbar's "N equal jobs" (0: the scenario's own tasks); reset when
+    // another scenario is chosen.
+    std::size_t equalJobs() const noexcept { return m_equalJobs; }
+    void setEqualJobs(std::size_t n) noexcept { m_equalJobs = n; }
+    // The scenario the next Run (and a sweep) starts with: scenario() with
+    // the equal jobs applied (chunks.hpp: withEqualJobs).
+    Scenario runScenario() const;
     RunOptions& runOptions() noexcept { return m_opts.run; }
     const std::vector<SessionRun>& sessionRuns() const noexcept { return m_session.rows; }
     // ---- the Compare view ------------------------------------------------------------
@@ -128,6 +135,7 @@ private:
     GuiOptions m_opts;
     SpanRenderer m_spans;
     Scenario m_scenario;
+    std::size_t m_equalJobs = 0;
     std::vector<Scenario::CodeLine> m_listing;
     std::string m_listingKey;                    // what m_listing was generated for
     std::vector<std::string> m_scenarioNames;

@@ -5,6 +5,9 @@
 #include "gui/colours.hpp"
 #include "gui/panels.hpp"
 #include "gui/window.hpp"
+#include "parviz/chunks.hpp"
+#include "parviz/explain.hpp"
+#include "parviz/predict.hpp"
 
 #include <imgui.h>
 #include <imgui_internal.h>   // ButtonEx: step buttons that act on press
@@ -78,7 +81,8 @@ std::vector<std::string> liveWorkers(GuiApp& app) {
 
 void scenarioPicker(GuiApp& app) {
     const std::string current = app.scenario().name.empty() ? app.options().scenario : app.scenario().name;
-    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
+    const float w = std::max(ImGui::GetFontSize() * 5, ui::comboWidth(current.c_str()));
+    ImGui::SetNextItemWidth(w);
     bool openFile = false;
     if (ImGui::BeginCombo("##scenario", current.c_str())) {
         for (const std::string& n : app.scenarioNames())
@@ -87,7 +91,7 @@ void scenarioPicker(GuiApp& app) {
         if (ImGui::Selectable("Open file...")) openFile = true;
         ImGui::EndCombo();
     }
-    ui::probeItem(current.c_str());
+    ui::probeCombo(current.c_str(), current.c_str(), w);
     ui::tooltipBelow(app.scenario().title.c_str());
     if (openFile) ImGui::OpenPopup("open-scenario");
     if (pathPopup("open-scenario", "Scenario file (JSON):", g_openScenarioPath, sizeof g_openScenarioPath, "Open"))
@@ -120,17 +124,17 @@ void killButtons(GuiApp& app) {
     const std::vector<std::string> workers = liveWorkers(app);
     if (std::find(workers.begin(), workers.end(), g_killChoice) == workers.end())
         g_killChoice = workers.empty() ? "" : workers.front();
-    const float cw = ImGui::GetFontSize() * 8.5f;
+    const char* shown = g_killChoice.empty() ? "(no live worker)" : g_killChoice.c_str();
+    const float cw = std::max(ui::comboWidth("(no live worker)"), ui::comboWidth(shown));
     flow(cw + ImGui::GetStyle().ItemSpacing.x + buttonW("Kill worker"));
     ImGui::BeginDisabled(workers.empty());
     ImGui::SetNextItemWidth(cw);
-    const char* shown = g_killChoice.empty() ? "(no live worker)" : g_killChoice.c_str();
     if (ImGui::BeginCombo("##kill", shown)) {
         for (const std::string& w : workers)
             if (ImGui::Selectable(w.c_str(), w == g_killChoice)) g_killChoice = w;
         ImGui::EndCombo();
     }
-    ui::probeItem(shown);
+    ui::probeCombo(shown, shown, cw);
     ImGui::SameLine();
     if (ImGui::Button("Kill worker")) app.killWorker(g_killChoice);
     ui::probeItem("Kill worker");
@@ -194,27 +198,98 @@ void runOptions(GuiApp& app) {
     ui::tooltipBelow("The pool's size, or how many processes: for the next Run or Restart.");
     const char* kinds[] = {"as scenario", "sleep", "cpu"};
     int k = !o.work ? 0 : *o.work == WorkKind::Sleep ? 1 : 2;
-    flow(labelledW(fw * 6.5f, "work"));
-    ImGui::SetNextItemWidth(fw * 6.5f);
+    const float workW = ui::comboWidth(kinds[0]);   // the widest of the three
+    flow(labelledW(workW, "work"));
+    ImGui::SetNextItemWidth(workW);
     if (ImGui::Combo("work", &k, kinds, 3)) {
         if (k == 0) o.work.reset();
         else o.work = k == 1 ? WorkKind::Sleep : WorkKind::Cpu;
     }
-    ui::probeItem("work");
+    ui::probeCombo("work", kinds[k], workW);
     // A replay shows the scale it was recorded at (and cannot change it).
     float scale = static_cast<float>(app.current().fromFile() ? app.current().meta().timeScale : o.timeScale.value_or(sc.timeScale));
     ImGui::BeginDisabled(app.current().fromFile());
     flow(labelledW(fw * 6, "time scale"));
     ImGui::SetNextItemWidth(fw * 6);
+    // A thin grab: ImGui's default, a character wide, sat on one digit of
+    // the value and read as a highlighted character.
+    ImGui::PushStyleVar(ImGuiStyleVar_GrabMinSize, std::max(3.0f, std::round(fw * 0.15f)));
     if (ImGui::SliderFloat("time scale", &scale, 0.02f, 5.0f, "%.2fx", ImGuiSliderFlags_Logarithmic))
         o.timeScale = scale;
+    ImGui::PopStyleVar();
     ui::probeItem("time scale");
     ImGui::EndDisabled();
     ui::tooltipBelow("Every duration times this: below 1 faster than the scenario says, above 1 slow motion.");
+    drawPoolControls(app, true);
     flow(buttonW("Tasks..."));
     if (ImGui::Button("Tasks...")) app.showTaskEditor(true);
     ui::probeItem("Tasks...");
 }
+
+} // namespace
+
+// Chunksize and "N equal jobs" (pool and job-queue scenarios): what Pool.map
+// cuts the tasks into, and how the work is cut into tasks. They feed the
+// scenario the next Run starts with (GuiApp::runScenario). Combos, not text
+// fields, so a click or two changes them and Space still starts the run.
+void drawPoolControls(GuiApp& app, bool flowLayout) {
+    Scenario& sc = app.editableScenario();
+    const bool pool = sc.kind == ScenarioKind::Pool;
+    if (!pool && sc.kind != ScenarioKind::JobQueue) return;
+    auto place = [&](float w) {
+        if (flowLayout) flow(w);
+    };
+    const std::size_t tasks = app.equalJobs() > 0 ? app.equalJobs() : sc.tasks.size();
+    if (pool) {
+        const int workers = app.runOptions().workers.value_or(sc.workers());
+        const std::size_t autoSize = cpythonChunksize(tasks, workers);
+        const std::string autoLabel = "auto (" + std::to_string(autoSize) + ")";
+        const std::string shown = sc.chunksize ? std::to_string(*sc.chunksize) : autoLabel;
+        const float w = std::max(ui::comboWidth(shown.c_str()), ui::comboWidth(autoLabel.c_str()));
+        place(labelledW(w, "chunksize"));
+        ImGui::SetNextItemWidth(w);
+        if (ImGui::BeginCombo("chunksize", shown.c_str(), ImGuiComboFlags_HeightLarge)) {
+            if (ImGui::Selectable(autoLabel.c_str(), !sc.chunksize)) sc.chunksize.reset();
+            std::vector<std::size_t> sizes = {1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 25, 32, 50, 64, 100, 128, 256, 1000};
+            if (sc.chunksize && std::find(sizes.begin(), sizes.end(), *sc.chunksize) == sizes.end()) {
+                sizes.push_back(*sc.chunksize);
+                std::sort(sizes.begin(), sizes.end());
+            }
+            for (std::size_t n : sizes) {
+                // Past one chunk of all the tasks, larger sizes change nothing.
+                if (n > std::max<std::size_t>(tasks, 1) && !(sc.chunksize && *sc.chunksize == n)) break;
+                const std::string item = std::to_string(n) + "##cs" + std::to_string(n);
+                if (ImGui::Selectable(item.c_str(), sc.chunksize && *sc.chunksize == n)) sc.chunksize = n;
+            }
+            ImGui::EndCombo();
+        }
+        ui::probeCombo(("chunksize " + shown).c_str(), shown.c_str(), w);
+        ui::tooltipBelow("How many tasks Pool.map hands a worker at once (one chunk). auto: CPython's default, "
+                         "ceil(tasks / (4 x workers)). The timeline brackets each chunk on its worker's lane.");
+    }
+    const std::string jobsShown = app.equalJobs() > 0 ? std::to_string(app.equalJobs()) + " equal"
+                                                      : std::to_string(sc.tasks.size()) + " as scenario";
+    const float jw = ui::comboWidth(jobsShown.c_str());
+    place(labelledW(jw, "jobs"));
+    ImGui::SetNextItemWidth(jw);
+    if (ImGui::BeginCombo("jobs", jobsShown.c_str(), ImGuiComboFlags_HeightLarge)) {
+        const std::string own = std::to_string(sc.tasks.size()) + " as scenario";
+        if (ImGui::Selectable(own.c_str(), app.equalJobs() == 0)) app.setEqualJobs(0);
+        static constexpr std::size_t kCounts[] = {1, 2, 4, 8, 16, 28, 32, 64, 100, 256, 1000};
+        for (std::size_t n : kCounts) {
+            char item[64];
+            std::snprintf(item, sizeof item, "%zu equal (%s each)##eq%zu", n,
+                          formatSeconds(static_cast<std::int64_t>(equalJobSeconds(sc, n) * 1e9)).c_str(), n);
+            if (ImGui::Selectable(item, app.equalJobs() == n)) app.setEqualJobs(n);
+        }
+        ImGui::EndCombo();
+    }
+    ui::probeCombo(("jobs " + jobsShown).c_str(), jobsShown.c_str(), jw);
+    ui::tooltipBelow("N equal jobs: the scenario's work cut into N tasks of the same length (the total stays the same), "
+                     "for the next Run.");
+}
+
+namespace {
 
 // The run on screen and its state ("run 2: running 3.1 s"), which is also
 // the picker of the session's runs: each keeps its own cursor and zoom, and a
@@ -246,7 +321,7 @@ void statusLine(GuiApp& app) {
     }
     const std::string shown = app.currentIndex() < 0 ? "new: " + app.scenario().name + ", ready"
                                                      : "run " + std::to_string(cur.number()) + ": " + runState(cur);
-    const float w = ImGui::CalcTextSize(shown.c_str()).x + ImGui::GetFrameHeight() + ImGui::GetStyle().FramePadding.x * 2;
+    const float w = ui::comboWidth(shown.c_str());
     flow(w);
     ImGui::SetNextItemWidth(w);
     int close = -1;
@@ -262,7 +337,7 @@ void statusLine(GuiApp& app) {
         }
         ImGui::EndCombo();
     }
-    ui::probeItem(shown.c_str());
+    ui::probeCombo(shown.c_str(), shown.c_str(), w);
     ui::tooltipBelow("The runs of this session and the saved runs opened. Keys: [ and ] step through them.");
     if (close >= 0) app.closeRunAt(static_cast<std::size_t>(close));
 }

@@ -66,6 +66,13 @@ void drawnText(std::string_view text, ImVec2 min, ImVec2 max, ImDrawList* dl) {
     record(text, ImRect(min, max), ImRect(dl->GetClipRectMin(), dl->GetClipRectMax()));
 }
 
+void textInRoom(std::string_view text, float needW, float roomW) {
+    if (g_current < 0 || text.empty() || needW <= roomW + 0.5f) return;
+    PanelRecord& p = g_panels[static_cast<std::size_t>(g_current)];
+    p.clipped = true;
+    p.clippedTexts.emplace_back(text);
+}
+
 void setScrollsY(bool scrolls) noexcept { g_panelScrollsY = scrolls; }
 
 const std::vector<PanelRecord>& panels() noexcept { return g_panels; }

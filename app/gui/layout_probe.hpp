@@ -43,6 +43,9 @@ void lastWidget(std::string_view text);
 // Text drawn straight into a draw list at [min, max] under the draw list's
 // current clip rect.
 void drawnText(std::string_view text, ImVec2 min, ImVec2 max, ImDrawList* dl);
+// A text shown inside a widget's own clip (a combo's preview) that needs
+// `needW` pixels where the widget gives it `roomW`: cut when it needs more.
+void textInRoom(std::string_view text, float needW, float roomW);
 // The current panel scrolls its content vertically with a visible scrollbar
 // of its own drawing (the timeline's lanes), like ImGui's.
 void setScrollsY(bool scrolls) noexcept;

@@ -95,6 +95,16 @@ void tooltipBelow(const char* text) {
     ImGui::EndTooltip();
 }
 
+float comboWidth(const char* preview) {
+    return ImGui::CalcTextSize(preview, nullptr, true).x + ImGui::GetStyle().FramePadding.x * 2 + ImGui::GetFrameHeight();
+}
+
+void probeCombo(const char* label, const char* preview, float frameW) {
+    probeItem(label);
+    const float room = frameW - ImGui::GetFrameHeight() - ImGui::GetStyle().FramePadding.x * 2;
+    probe::textInRoom(preview, ImGui::CalcTextSize(preview, nullptr, true).x, room);
+}
+
 void probeItem(const char* label) {
     // "Run##id": only what is shown.
     std::string_view s(label);

@@ -56,12 +56,24 @@ struct CompareRowRect {
 struct CalloutMark {
     std::string kind;
     float x0 = 0, x1 = 0, y0 = 0, y1 = 0;
+    bool labelShown = false;           // its words drawn on the timeline, at:
+    float lx0 = 0, ly0 = 0, lx1 = 0, ly1 = 0;
+};
+
+// A chunk bracket on a worker lane (--layout-json): its words ("chunk 2:
+// E–H"), the lane, its x span and whether the words were drawn.
+struct ChunkMark {
+    std::string label, lane;
+    float x0 = 0, x1 = 0, y0 = 0, y1 = 0;
+    bool open = false;                 // a task of it had not ended
+    bool labelShown = false;
 };
 
 // Where the panels drew this frame; cleared at the start of every frame.
 struct DrawnLayout {
     std::vector<RowRect> rows;
     std::vector<CalloutMark> callouts;
+    std::vector<ChunkMark> chunks;
     std::vector<LaneRect> lanes;
     std::vector<CompareRowRect> compare;
     Rect queue;
@@ -70,6 +82,7 @@ struct DrawnLayout {
         lanes.clear();
         compare.clear();
         callouts.clear();
+        chunks.clear();
         queue = Rect{};
     }
 };

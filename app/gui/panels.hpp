@@ -40,7 +40,10 @@ void drawExplainPanel(RunView& run, std::int64_t cursor, const Rect& r, const Pa
 void drawExplainLines(RunView& run, std::int64_t cursor, const PanelEnv& env);
 // output_panel.cpp: the panel's content.
 void drawOutputLines(const RunView& run, std::int64_t cursor, const PanelEnv& env);
-void drawTaskEditor(GuiApp& app);                      // task_editor.cpp (a popup window)
+void drawTaskEditor(GuiApp& app);
+// The chunksize and "N equal jobs" combos (pool / job-queue scenarios only;
+// controls_panel.cpp): flowLayout wraps them like the toolbar's controls.
+void drawPoolControls(GuiApp& app, bool flowLayout);                      // task_editor.cpp (a popup window)
 // compare_panel.cpp: the pinned runs stacked on one time axis (rows are
 // st.model's, each drawn from the RunView of its number in runs); zoom, pan
 // and cursor act on st, shared by every row. sweeping: a sweep is going on
@@ -66,6 +69,12 @@ void textDisabled(const char* fmt, ...) IM_FMTARGS(1);
 void textColored(const ImVec4& colour, const char* fmt, ...) IM_FMTARGS(2);
 void textUnformatted(const char* begin, const char* end = nullptr);
 void probeItem(const char* label);
+// Width of a combo's frame that shows `preview` whole (text, padding, arrow).
+float comboWidth(const char* preview);
+// After a combo of frame width frameW: tells the probe whether its preview
+// text was cut inside the frame (ImGui clips it there, out of the item rect's
+// sight), under the combo's probe text `label`.
+void probeCombo(const char* label, const char* preview, float frameW);
 // SameLine() when w more pixels fit on this line, else stay on a new line:
 // text flows and wraps instead of running off the panel's edge.
 void sameLineIfFits(float w);

@@ -174,6 +174,20 @@ const std::vector<Callout>& RunView::callouts() {
     return m_callouts;
 }
 
+const ChunkBrackets& RunView::chunks() {
+    const std::size_t n = m_trace ? m_trace->size() : 0;
+    const auto t = std::chrono::steady_clock::now();
+    if (m_trace && n != m_chunksTraceSize && (!live() || t - m_chunksAt > std::chrono::milliseconds(250))) {
+        std::vector<std::string> names;
+        if (m_haveScenario)
+            for (const TaskSpec& ts : m_scenario.tasks) names.push_back(ts.name);
+        m_chunks = buildChunkBrackets(m_model, *m_trace, names);
+        m_chunksTraceSize = n;
+        m_chunksAt = t;
+    }
+    return m_chunks;
+}
+
 void RunView::togglePause() {
     if (!m_run) return;
     if (m_run->status() == RunStatus::Running) m_run->pause();

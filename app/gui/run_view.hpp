@@ -13,6 +13,7 @@
 //
 // Threading: the GUI thread only (the Run's own threads write the Trace,
 // which the model reads as trace.hpp allows).
+#include "parviz/chunks.hpp"
 #include "parviz/explain.hpp"
 #include "parviz/questions.hpp"
 #include "parviz/run.hpp"
@@ -91,6 +92,9 @@ public:
     // when the trace grew, at most four times a second while live
     // (findCallouts is O(model records)).
     const std::vector<Callout>& callouts();
+    // Pool.map's chunks as brackets (chunks.hpp), named with the scenario's
+    // task names; recomputed like callouts(). Empty for runs without chunks.
+    const ChunkBrackets& chunks();
 
     // ---- per frame and actions -------------------------------------------------
     // Reads the new events into the model (O(new events)), keeps "now" in
@@ -138,6 +142,9 @@ private:
     std::vector<Callout> m_callouts;
     std::size_t m_calloutsTraceSize = ~std::size_t{0};
     std::chrono::steady_clock::time_point m_calloutsAt{};
+    ChunkBrackets m_chunks;
+    std::size_t m_chunksTraceSize = ~std::size_t{0};
+    std::chrono::steady_clock::time_point m_chunksAt{};
 
     RunStats m_stats;
     std::size_t m_statsTraceSize = ~std::size_t{0};

@@ -180,8 +180,19 @@ bool TestHooks::writeLayoutJson(GuiApp& app, const std::string& path) {
     j["compare"] = compareJson(app, drawn);
     json callouts = json::array();
     for (const CalloutMark& c : drawn.callouts)
-        callouts.push_back({{"kind", c.kind}, {"x0", c.x0}, {"x1", c.x1}, {"y0", c.y0}, {"y1", c.y1}});
+        callouts.push_back({{"kind", c.kind}, {"x0", c.x0}, {"x1", c.x1}, {"y0", c.y0}, {"y1", c.y1},
+                            {"label_shown", c.labelShown}, {"label_rect", {c.lx0, c.ly0, c.lx1 - c.lx0, c.ly1 - c.ly0}}});
     j["callouts"] = callouts;
+    json chunks = json::array();
+    for (const ChunkMark& c : drawn.chunks)
+        chunks.push_back({{"label", c.label}, {"lane", c.lane}, {"x0", c.x0}, {"x1", c.x1}, {"y0", c.y0}, {"y1", c.y1},
+                          {"open", c.open}, {"label_shown", c.labelShown}});
+    j["chunks"] = chunks;
+    // The toolbar's pool controls: chunksize (null: auto, CPython's default) and equal jobs (0: as scenario).
+    j["chunksize_option"] = app.scenario().chunksize ? json(*app.scenario().chunksize) : json(nullptr);
+    j["equal_jobs_option"] = app.equalJobs();
+    j["run_tasks"] = run.haveScenario() ? run.scenario().tasks.size() : 0;
+    j["run_chunksize"] = run.haveScenario() && run.scenario().chunksize ? json(*run.scenario().chunksize) : json(nullptr);
     // Predict, then reveal: the run on screen's predictions beside its answers.
     json preds = json::array();
     for (std::size_t i = 0; i < run.questions().size() && i < run.predictions().size(); ++i) {

@@ -279,8 +279,9 @@ void serialParent(const Ctx& c, const QueueIndex& q, std::vector<Callout>& out) 
 
 // A queue that grows: its length at the ends of ten equal stretches of the
 // run, and the largest rise over consecutive stretches in which it never
-// fell (at least two of them), while items were also taken. A burst put at
-// once and then drained falls from the first stretch on: no backlog.
+// fell (at least two of them), while items were also taken and still put
+// over at least half of that stretch. A burst put at once (Pool.map's
+// chunks) and then drained is no backlog, wherever in the run it comes.
 std::int64_t lengthAt(const QueueIndex& q, std::int64_t t) {
     auto it = std::upper_bound(q.lengths.begin(), q.lengths.end(), t,
                                [](std::int64_t x, const QueueIndex::LengthSample& s) { return x < s.t; });
@@ -308,11 +309,20 @@ void queueBacklog(const Ctx& c, const QueueIndex& q, std::vector<Callout>& out) 
     if (bestRise < kBacklogGrowth) return;
     const std::int64_t t0 = ts[bestLo], t1 = ts[bestHi];
     std::size_t puts = 0, gets = 0;
+    std::int64_t firstPut = kNever, lastPut = 0;
     for (const QueueItemRecord& r : q.items) {
-        if (r.putT > t0 && r.putT <= t1) ++puts;
+        if (r.putT > t0 && r.putT <= t1) {
+            ++puts;
+            firstPut = std::min(firstPut, r.putT);
+            lastPut = std::max(lastPut, r.putT);
+        }
         if (r.getT > t0 && r.getT <= t1) ++gets;
     }
     if (gets == 0) return;   // nobody took anything yet: a burst being handed out, not a backlog
+    // Put in one burst (Pool.map puts all its chunks at once, whenever the
+    // pool is up): the queue is longest right after it, and only drains.
+    // A backlog is items still arriving, over at least half the stretch.
+    if (puts == 0 || lastPut - firstPut < (t1 - t0) / 2) return;
     const double secs = static_cast<double>(t1 - t0) / 1e9;
     char rates[96];
     std::snprintf(rates, sizeof rates, "%zu put (%.1f per s), %zu taken (%.1f per s)", puts,

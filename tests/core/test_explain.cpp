@@ -272,6 +272,27 @@ TEST_CASE("a queue that grows while its consumer takes items raises a backlog ca
     }
 }
 
+TEST_CASE("Pool.map putting all its chunks at once after the pool starts is no queue backlog", "[explain][callout]") {
+    // Pool.map puts every chunk in one burst once the pool is up (here 0.15 s
+    // into the run, after the workers started), then the workers drain them:
+    // the queue is longest right after the burst, which is no backlog.
+    Builder b(2);
+    b.tr->addObject({ObjectKind::Queue, 1, "task queue"});
+    const std::uint64_t v = b.tr->addString("chunk");
+    for (int i = 0; i < 8; ++i) b.at(0.15 + 0.0001 * i, 0, EventKind::QueuePut, 1, static_cast<std::uint64_t>(i + 1), v);
+    for (int i = 0; i < 8; ++i) {
+        const ProcId p = static_cast<ProcId>(1 + i % 2);
+        const double t = 0.15 + 0.2 * (i / 2);
+        b.at(t + 0.001, p, EventKind::QueueGet, 1, static_cast<std::uint64_t>(i + 1));
+        b.task(p, i, "c" + std::to_string(i), t + 0.002, t + 0.2);
+    }
+    auto tr = b.done(1.0);
+    const RunModel m = modelOf(*tr);
+    const auto cs = findCallouts(m, *tr);
+    INFO(allTexts(cs));
+    CHECK(calloutOf(cs, CalloutKind::QueueBacklog) == nullptr);
+}
+
 TEST_CASE("stepping moves from one program event to the next, skipping core switches, for all or one process", "[explain][step]") {
     auto tr = test::tutorialPoolTrace();
     const RunModel m = modelOf(*tr);
@@ -326,6 +347,17 @@ TEST_CASE("a real pool-uneven run raises the load-imbalance callout", "[explain]
     CHECK(c->measure > 0.3);
     CHECK(c->text.find("chunk 0: L1\u2013L4") != std::string::npos);
     CHECK(c->text.find("Smaller chunks (chunksize)") != std::string::npos);
+}
+
+TEST_CASE("real Pool.map runs (all their chunks put at once) raise no queue backlog", "[explain][callout][real]") {
+    const auto [scenario, workers] = GENERATE(table<std::string, int>({{"pool-uneven", 2}, {"pool-sizes", 2}, {"pool-sizes", 1}, {"pool", 1}}));
+    INFO(scenario << " on " << workers << " workers");
+    const auto cs = calloutsOfRealRun(scenario, [w = workers](RunOptions& o) {
+        o.timeScale = 0.2;
+        o.workers = w;
+    });
+    INFO(allTexts(cs));
+    CHECK(calloutOf(cs, CalloutKind::QueueBacklog) == nullptr);
 }
 
 TEST_CASE("a real pool-cpu run (CPU work on twice the cores) raises the oversubscription callout", "[explain][callout][real]") {

@@ -69,6 +69,29 @@ TEST_CASE("pool-uneven: the Explain panel names the load imbalance and the timel
     nothingClipped(l);
 }
 
+TEST_CASE("a callout about the whole run labels the strip under the axis, never a CPU lane", "[gui][explain]") {
+    NEED_DISPLAY();
+    TempDir dir;
+    // CPU work on 4 workers x the cores: oversubscription, a callout of the whole run.
+    // (Where no activity strip has room, as in presentation with 8 lanes, only
+    // the bar under the axis marks it: its words are in the Explain panel.)
+    const json l = shotOf({"pool-cpu", "--time-scale", "0.1"}, dir);
+    bool runWide = false;
+    for (const json& c : l["callouts"]) {
+        if (c["y1"].get<double>() > c["y0"].get<double>() || !c["label_shown"].get<bool>()) continue;
+        runWide = true;
+        const double ly0 = c["label_rect"][1].get<double>(), ly1 = ly0 + c["label_rect"][3].get<double>();
+        for (const json& row : l["rows"]) {
+            if (row["lane"] != "core") continue;
+            INFO(c.dump() << " over " << row.dump());
+            CHECK((ly1 <= row["y0"].get<double>() || ly0 >= row["y1"].get<double>()));
+        }
+    }
+    INFO(l["callouts"].dump());
+    CHECK(hasCallout(l, "oversubscription"));
+    CHECK(runWide);
+}
+
 TEST_CASE("mid-run, the Explain panel says what each worker does and why", "[gui][explain]") {
     NEED_DISPLAY();
     TempDir dir;

@@ -19,15 +19,21 @@ void drawAxis(RunView& run, const PanelEnv& env, const Geometry& g, const LaneRe
     dl->AddRectFilled(ImVec2(g.plotMin.x, y0), ImVec2(g.plotMax.x, y1), laneBackground(th, true));
     // What the axis shows: a saved run reopened, the cursor moved back, or
     // the live edge; and that its seconds are scaled when they are.
-    std::string label = run.fromFile()                      ? "recorded run"
-                        : !run.cursorIsLive()                 ? "time (replay)"
-                        : run.live()                          ? "time (live)"
-                                                              : "time";
+    // The unit too ("time in s"): the ticks are seconds of this run. The
+    // longest wording that fits the label column, never a cut one.
+    const std::string state = run.fromFile()        ? "recorded run"
+                              : !run.cursorIsLive() ? "time (replay)"
+                              : run.live()          ? "time (live)"
+                                                    : "time in s";
     const double scale = run.meta().timeScale;
+    std::string label = state;
     if (run.trace() && scale != 1.0) {
         char buf[48];
         std::snprintf(buf, sizeof buf, ", %gx", scale);
         label += buf;
+    } else if (state != "time in s") {
+        const std::string withUnit = state == "recorded run" ? "recorded run, s" : "time in s " + state.substr(5);
+        label = ImGui::CalcTextSize(withUnit.c_str()).x <= g.plotMin.x - 4 - g.labelX - 2 ? withUnit : state;
     }
     const ImVec2 lp(g.labelX + 2, y0 + 3);
     dl->PushClipRect(ImVec2(g.labelX, y0), ImVec2(g.plotMin.x - 2, y1), true);

@@ -33,16 +33,27 @@ void drawCalloutMarks(RunView& run, const PanelEnv& env, const Geometry& g, floa
                 ly1 = l.y1;
                 dl->AddRect(ImVec2(x0, l.y0 + 1), ImVec2(x1, l.y1 - 1), col, 0, 0, std::max(2.0f, bar / 2));
             }
-        // The label on the lane (or under the axis), only where it fits whole.
+        // The label on the lane it names; a callout about the whole run
+        // (oversubscription, a queue) over the activity strip between the
+        // axis and the lanes, never on a lane it is not about (it hid CPU 0).
+        // Only where it fits whole; the bar and the Explain panel say the rest.
         const char* word = toString(c.kind);
         const ImVec2 ts = ImGui::CalcTextSize(word);
-        const ImVec2 tp(std::max(x0 + 3, g.plotMin.x + 2), (ly1 > ly0 ? ly0 : lanesTop) + 2);
-        if (tp.x + ts.x <= g.plotMax.x - 2 && tp.y + ts.y <= g.plotMax.y && tp.y >= lanesTop) {
+        const bool onLane = ly1 > ly0;
+        const ImVec2 tp(std::max(x0 + 3, g.plotMin.x + 2), onLane ? ly0 + 2 : axisBottom + 2);
+        const float yMin = onLane ? lanesTop : axisBottom, yMax = onLane ? g.plotMax.y : lanesTop - 1;
+        CalloutMark mark{word, x0, x1, ly0, ly1};
+        if (tp.x + ts.x <= g.plotMax.x - 2 && tp.y + ts.y <= yMax && tp.y >= yMin) {
             dl->AddRectFilled(ImVec2(tp.x - 2, tp.y), ImVec2(tp.x + ts.x + 2, tp.y + ts.y), laneBackground(env.theme, false));
             dl->AddText(tp, col, word);
             probe::drawnText(word, tp, ImVec2(tp.x + ts.x, tp.y + ts.y), dl);
+            mark.labelShown = true;
+            mark.lx0 = tp.x - 2;
+            mark.ly0 = tp.y;
+            mark.lx1 = tp.x + ts.x + 2;
+            mark.ly1 = tp.y + ts.y;
         }
-        env.drawn.callouts.push_back(CalloutMark{word, x0, x1, ly0, ly1});
+        env.drawn.callouts.push_back(mark);
         if (ImGui::IsMouseHoveringRect(ImVec2(x0, axisBottom - bar - 2), ImVec2(x1, axisBottom + 2)) ||
             (ly1 > ly0 && ImGui::IsMouseHoveringRect(ImVec2(x0, ly0), ImVec2(x1, ly0 + ts.y + 4))))
             ImGui::SetTooltip("%s", c.text.c_str());

@@ -7,6 +7,7 @@
 #include "gui/timeline/timeline.hpp"
 
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 
 namespace parviz::gui::timeline {
@@ -216,6 +217,74 @@ void laneArrowsAndMarks(const PanelEnv& env, const Geometry& g, const LaneRecord
 }
 
 } // namespace
+
+// Pool.map's chunks: a bracket under each chunk's tasks on its worker's
+// lane (a line along the bottom of the Tasks row, end caps up its height),
+// so which tasks went out together shows; its words ("chunk 2: E–H") over
+// the state strip at its left end where they fit, and on hover.
+void drawChunkBrackets(RunView& run, const PanelEnv& env, const Geometry& g, const LaneRecords& recs) {
+    if (!run.trace()) return;
+    const ChunkBrackets& b = run.chunks();
+    if (b.items.empty()) return;
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const TraceMeta& meta = run.meta();
+    const float fs = g.rowFont, px0 = g.plotMin.x;
+    const ImU32 col = ImGui::GetColorU32(ImGuiCol_Text);
+    const float thick = std::max(2.0f, std::round(ImGui::GetFontSize() / 10));
+    const ImVec2 clipMin = dl->GetClipRectMin(), clipMax = dl->GetClipRectMax();
+    ImFont* font = ImGui::GetFont();
+    std::size_t drawn = 0;
+    for (std::size_t i : visibleChunks(b, g.vp.tBegin, g.vp.tEnd)) {
+        const ChunkBracket& c = b.items[i];
+        const std::size_t li = recs.laneOf(LaneKind::Proc, static_cast<std::int32_t>(c.proc));
+        if (li >= g_laneY.size()) continue;
+        const float x0 = px0 + std::max(-4.0f, timeToPx(g.vp, c.t0)) + 1;
+        const float x1 = px0 + std::min(g.vp.widthPx + 4, timeToPx(g.vp, c.t1)) - 1;
+        if (x1 - x0 < 3) continue;
+        // Rows of this lane: the state band above the Tasks row, the Tasks row.
+        float ry = g_laneY[li].top, tasksTop = -1, tasksH = 0;
+        for (const RowRecords& row : recs.lanes[li].rows) {
+            const float rh = rowHeight(row.kind, fs);
+            if (row.kind == RowKind::Tasks) {
+                tasksTop = ry;
+                tasksH = rh;
+            }
+            ry += rh + 1;
+        }
+        if (tasksTop < 0) continue;
+        const float yb = tasksTop + tasksH;   // the bracket's line, just under the tasks
+        const float capTop = tasksTop + tasksH * 0.35f;
+        dl->AddLine(ImVec2(x0, yb), ImVec2(x1, yb), col, thick);
+        dl->AddLine(ImVec2(x0, capTop), ImVec2(x0, yb + thick / 2), col, thick);
+        if (!c.open) dl->AddLine(ImVec2(x1, capTop), ImVec2(x1, yb + thick / 2), col, thick);
+        ChunkMark mark{c.label, procName(meta, c.proc), x0, x1, g_laneY[li].top, yb, c.open, false};
+        // The words, over the state band at the bracket's left end, when they fit in it.
+        const float bandTop = g_laneY[li].top, bandH = tasksTop - bandTop - 1;
+        const float size = std::min(ImGui::GetFontSize(), std::floor(bandH));
+        // The longest of "chunk 2: E–H", "chunk 2", "2" that fits the bracket.
+        const std::string words[] = {c.label, "chunk " + std::to_string(c.chunk), std::to_string(c.chunk)};
+        for (const std::string& word : words) {
+            if (size < 10 || drawn >= 256) break;
+            const ImVec2 ts = font->CalcTextSizeA(size, FLT_MAX, 0, word.c_str());
+            const ImVec2 tp(std::max(x0 + thick + 2, px0 + 2), bandTop + std::max(0.0f, (bandH - ts.y) / 2));
+            if (tp.x + ts.x + 2 > std::min(x1, g.plotMax.x) || tp.y < clipMin.y || tp.y + ts.y > clipMax.y) continue;
+            dl->AddRectFilled(ImVec2(tp.x - 2, tp.y), ImVec2(tp.x + ts.x + 2, tp.y + ts.y), laneBackground(env.theme, false));
+            dl->AddText(font, size, tp, col, word.c_str());
+            probe::drawnText(word, tp, ImVec2(tp.x + ts.x, tp.y + ts.y), dl);
+            mark.labelShown = true;
+            ++drawn;
+            break;
+        }
+        if (ImGui::IsMouseHoveringRect(ImVec2(x0, bandTop), ImVec2(x1, yb + thick)) && ImGui::IsWindowHovered()) {
+            const std::string tip = c.label + ": " + std::to_string(c.count) + (c.count == 1 ? " task" : " tasks") +
+                                    " handed to " + mark.lane + " at once (Pool.map's chunksize), taken at " +
+                                    formatSeconds(c.t0 - run.zero()) +
+                                    (c.open ? ", not finished" : ", done at " + formatSeconds(c.t1 - run.zero()));
+            ImGui::SetTooltip("%s", tip.c_str());
+        }
+        env.drawn.chunks.push_back(std::move(mark));
+    }
+}
 
 float drawLanes(const RunView& run, const PanelEnv& env, const Geometry& g, const LaneRecords& recs, float y0) {
     ImDrawList* dl = ImGui::GetWindowDrawList();

@@ -34,6 +34,9 @@ void drawAxis(RunView& run, const PanelEnv& env, const Geometry& g, const LaneRe
 // Every lane; fills env.drawn. y0: top of the first lane (screen px).
 // Returns the total height used.
 float drawLanes(const RunView& run, const PanelEnv& env, const Geometry& g, const LaneRecords& recs, float y0);
+// Pool.map's chunks as brackets on the worker lanes (after drawLanes, inside
+// its clip rect); fills env.drawn.chunks.
+void drawChunkBrackets(RunView& run, const PanelEnv& env, const Geometry& g, const LaneRecords& recs);
 // The run's callouts: a bar under the axis (axisBottom), an outline and a
 // label on the lane each names (callout_marks.cpp); fills env.drawn.callouts.
 void drawCalloutMarks(RunView& run, const PanelEnv& env, const Geometry& g, float axisBottom, float lanesTop);

@@ -283,6 +283,9 @@ void drawTimelinePanel(RunView& run, std::int64_t cursor, const Rect& r, const P
         probe::setScrollsY(scaledTotal > room);
         ImGui::PushClipRect(ImVec2(origin.x, lanesTop), g.plotMax, true);
         drawLanes(run, env, g, recs, lanesTop - run.timeline().scrollY);
+        ImGui::PushClipRect(ImVec2(g.plotMin.x, lanesTop), g.plotMax, true);
+        drawChunkBrackets(run, env, g, recs);
+        ImGui::PopClipRect();
         ImGui::PopClipRect();
         drawCalloutMarks(run, env, g, origin.y + axisH, lanesTop);
         handleInteraction(run, env, g, recs, lanesTop);

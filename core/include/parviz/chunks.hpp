@@ -1,0 +1,58 @@
+#pragma once
+// Pool.map's chunks as the timeline draws them (brackets on the worker
+// lanes, "chunk 2: E–H"), and the toolbar's "N equal jobs" applied to a
+// scenario. Pure functions of the run model or the scenario: no GL, no ImGui.
+//
+// CPython's Pool.map cuts its tasks into chunks (chunksize, or its default
+// ceil(n / (4 * processes)), predict.hpp) and a worker takes a whole chunk
+// from the task queue, then runs its tasks one after another; each take is a
+// TaskChunk event (run_model.hpp: ChunkRecord).
+#include "parviz/run_model.hpp"
+#include "parviz/scenario.hpp"
+#include "parviz/trace.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace parviz {
+
+struct ChunkBracket {
+    ProcId proc = 0;                     // the worker that took it
+    std::int32_t chunk = 0;              // its number in the map call, input order from 0
+    std::uint32_t begin = 0, count = 0;  // its tasks: indices [begin, begin + count)
+    std::int64_t t0 = 0;                 // absolute ns: when the worker took it (TaskChunk)
+    std::int64_t t1 = 0;                 // when its last task ended; open: the worker's exit, or the model's now
+    std::uint32_t ended = 0;             // its tasks that ended (any outcome)
+    bool open = false;                   // not every task of it ended (running, or its worker died)
+    std::string label;                   // "chunk 2: E–H"; one task: "chunk 2: E"
+};
+
+struct ChunkBrackets {
+    std::vector<ChunkBracket> items;     // by t0 (the order the chunks were taken)
+    std::vector<std::int64_t> endSoFar;  // endSoFar[i] = the latest t1 of items[0..i] (for visibleChunks)
+};
+
+// Every chunk the model saw, with its tasks' times. Labels name tasks as the
+// trace does; a task not started yet by taskNames[i] (the scenario's task
+// names, when given), else "#i". O(chunks + tasks).
+ChunkBrackets buildChunkBrackets(const RunModel& model, const Trace& trace,
+                                 const std::vector<std::string>& taskNames = {});
+
+// Indices into b.items of the brackets overlapping [t0, t1) (absolute ns), in
+// item order. O(log n + the brackets returned + those that end before t0
+// among them), by binary search over endSoFar.
+std::vector<std::size_t> visibleChunks(const ChunkBrackets& b, std::int64_t t0, std::int64_t t1);
+
+// The toolbar's "N equal jobs": s with its tasks replaced by n tasks J1..Jn
+// sharing the scenario's total work equally (total / n seconds each; 0.25 s
+// each when the tasks add up to nothing), of the first task's work kind. So
+// changing n changes how the work is cut, never how much there is.
+// Throws ScenarioError "<source>: tasks: <reason>" for a kind without a task
+// table (only pool and job-queue have one) or n outside 1..kMaxTasks.
+Scenario withEqualJobs(const Scenario& s, std::size_t n);
+
+// Seconds each of withEqualJobs(s, n)'s jobs takes (before the time scale).
+double equalJobSeconds(const Scenario& s, std::size_t n) noexcept;
+
+} // namespace parviz

@@ -1,0 +1,110 @@
+// Chunk brackets and equal jobs (chunks.hpp).
+#include "parviz/chunks.hpp"
+
+#include <algorithm>
+#include <limits>
+
+namespace parviz {
+
+namespace {
+
+std::string nameOf(const Trace& trace, const std::vector<std::string>& taskNames, std::uint32_t index,
+                   std::uint64_t traced) {
+    const std::string_view n = traced == kNoString ? std::string_view{} : trace.string(traced);
+    if (!n.empty()) return std::string(n);
+    if (index < taskNames.size() && !taskNames[index].empty()) return taskNames[index];
+    return "#" + std::to_string(index);
+}
+
+} // namespace
+
+ChunkBrackets buildChunkBrackets(const RunModel& model, const Trace& trace, const std::vector<std::string>& taskNames) {
+    ChunkBrackets out;
+    const std::vector<ChunkRecord>& chunks = model.chunks();
+    out.items.reserve(chunks.size());
+    // Per worker, its chunks in the order it took them: a task belongs to the
+    // latest chunk its worker took before it started, if the chunk holds its index.
+    std::vector<std::vector<std::size_t>> byProc;
+    std::vector<std::uint64_t> firstName(chunks.size(), kNoString), lastName(chunks.size(), kNoString);
+    for (std::size_t i = 0; i < chunks.size(); ++i) {
+        const ChunkRecord& c = chunks[i];
+        ChunkBracket b;
+        b.proc = c.proc;
+        b.chunk = c.chunk;
+        b.begin = c.begin;
+        b.count = c.count;
+        b.t0 = c.t;
+        b.t1 = c.t;
+        out.items.push_back(b);
+        if (byProc.size() <= c.proc) byProc.resize(c.proc + 1u);
+        byProc[c.proc].push_back(i);
+    }
+    std::vector<std::size_t> pos(byProc.size(), 0);
+    for (const TaskRecord& r : model.tasks()) {
+        if (r.chunk < 0 || r.t0 == kNever || r.proc >= byProc.size() || byProc[r.proc].empty()) continue;
+        const std::vector<std::size_t>& mine = byProc[r.proc];
+        std::size_t& k = pos[r.proc];
+        while (k + 1 < mine.size() && chunks[mine[k + 1]].t <= r.t0) ++k;
+        const std::size_t ci = mine[k];
+        const ChunkRecord& c = chunks[ci];
+        const auto idx = static_cast<std::int64_t>(r.index);
+        if (c.t > r.t0 || c.chunk != r.chunk || idx < c.begin || idx >= std::int64_t{c.begin} + c.count) continue;
+        ChunkBracket& b = out.items[ci];
+        if (r.t1 != kOpenEnd) {
+            ++b.ended;
+            b.t1 = std::max(b.t1, r.t1);
+        }
+        if (idx == c.begin) firstName[ci] = r.name;
+        if (idx == std::int64_t{c.begin} + c.count - 1) lastName[ci] = r.name;
+    }
+    const std::vector<ProcLaneIndex>& procs = model.procs();
+    for (std::size_t i = 0; i < out.items.size(); ++i) {
+        ChunkBracket& b = out.items[i];
+        b.open = b.ended < b.count;
+        if (b.open) {
+            const std::int64_t exitT = b.proc < procs.size() ? procs[b.proc].exitT : kNever;
+            b.t1 = std::max(b.t1, exitT != kNever ? exitT : model.now());
+        }
+        b.label = "chunk " + std::to_string(b.chunk) + ": " + nameOf(trace, taskNames, b.begin, firstName[i]);
+        if (b.count > 1) b.label += "\u2013" + nameOf(trace, taskNames, b.begin + b.count - 1, lastName[i]);
+    }
+    std::stable_sort(out.items.begin(), out.items.end(),
+                     [](const ChunkBracket& a, const ChunkBracket& b) { return a.t0 < b.t0; });
+    out.endSoFar.reserve(out.items.size());
+    std::int64_t latest = std::numeric_limits<std::int64_t>::min();
+    for (const ChunkBracket& b : out.items) out.endSoFar.push_back(latest = std::max(latest, b.t1));
+    return out;
+}
+
+std::vector<std::size_t> visibleChunks(const ChunkBrackets& b, std::int64_t t0, std::int64_t t1) {
+    std::vector<std::size_t> out;
+    // endSoFar never decreases: before its first entry past t0, every bracket ended by t0.
+    auto it = std::upper_bound(b.endSoFar.begin(), b.endSoFar.end(), t0);
+    for (auto i = static_cast<std::size_t>(it - b.endSoFar.begin()); i < b.items.size() && b.items[i].t0 < t1; ++i)
+        if (b.items[i].t1 > t0) out.push_back(i);
+    return out;
+}
+
+double equalJobSeconds(const Scenario& s, std::size_t n) noexcept {
+    double total = 0;
+    for (const TaskSpec& t : s.tasks) total += t.seconds;
+    if (n == 0) return 0;
+    return total > 0 ? total / static_cast<double>(n) : 0.25;
+}
+
+Scenario withEqualJobs(const Scenario& s, std::size_t n) {
+    const std::string where = (s.source.empty() ? s.name : s.source) + ": tasks: ";
+    if (s.kind != ScenarioKind::Pool && s.kind != ScenarioKind::JobQueue)
+        throw ScenarioError(where + "the " + std::string(toString(s.kind)) + " scenario has no task table to replace");
+    if (n < 1 || n > kMaxTasks)
+        throw ScenarioError(where + std::to_string(n) + " equal jobs: must be between 1 and " + std::to_string(kMaxTasks));
+    Scenario out = s;
+    const double secs = equalJobSeconds(s, n);
+    const WorkKind work = s.tasks.empty() ? WorkKind::Sleep : s.tasks.front().work;
+    out.tasks.clear();
+    out.tasks.reserve(n);
+    for (std::size_t i = 1; i <= n; ++i) out.tasks.push_back(TaskSpec{"J" + std::to_string(i), secs, work});
+    return out;
+}
+
+} // namespace parviz

@@ -1,0 +1,169 @@
+// Chunk brackets (chunks.hpp) on a synthetic Pool.map whose chunks are known
+// by hand, and on one real pool-uneven run; and the toolbar's equal jobs.
+#include "parviz/chunks.hpp"
+#include "parviz/run.hpp"
+#include "synthetic_traces.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace parviz;
+using parviz::test::kZero;
+using parviz::test::sec;
+
+namespace {
+
+// Pool(2).map over A..H (1 s each) with chunksize 2: worker 1 takes chunk 0
+// (A, B) at 0 and chunk 2 (E, F) at 2; worker 2 takes chunk 1 (C, D) at 0
+// and chunk 3 (G, H) at 2 but is killed at 3 s, in G.
+std::shared_ptr<Trace> chunkedMap() {
+    auto tr = std::make_shared<Trace>();
+    std::vector<Event> ev;
+    auto at = [&](double s, ProcId p, EventKind k, std::int32_t obj = 0, std::uint64_t a = 0, std::uint64_t b = 0,
+                  std::uint8_t flags = 0) { ev.push_back(Event{kZero + sec(s), p, k, flags, obj, a, b}); };
+    tr->addProcess({"MainProcess", ProcRole::Parent});
+    tr->addProcess({"ForkPoolWorker-1", ProcRole::PoolWorker});
+    tr->addProcess({"ForkPoolWorker-2", ProcRole::PoolWorker});
+    std::uint64_t name[8];
+    for (int i = 0; i < 8; ++i) name[i] = tr->addString(std::string(1, static_cast<char>('A' + i)));
+    at(0, 0, EventKind::RunStart, 0, 2, 2);
+    at(0, 1, EventKind::ProcStart, 0, 1001);
+    at(0, 2, EventKind::ProcStart, 0, 1002);
+    auto task = [&](ProcId p, int i, double from, double to) {
+        at(from, p, EventKind::TaskStart, i, name[i], static_cast<std::uint64_t>(sec(to - from)));
+        at(to, p, EventKind::TaskEnd, i, name[i]);
+    };
+    at(0, 1, EventKind::TaskChunk, 0, 0, 2);
+    task(1, 0, 0, 1);
+    task(1, 1, 1, 2);
+    at(0, 2, EventKind::TaskChunk, 1, 2, 2);
+    task(2, 2, 0, 1);
+    task(2, 3, 1, 2);
+    at(2, 1, EventKind::TaskChunk, 2, 4, 2);
+    task(1, 4, 2, 3);
+    task(1, 5, 3, 4);
+    at(2, 2, EventKind::TaskChunk, 3, 6, 2);
+    at(2, 2, EventKind::TaskStart, 6, name[6], static_cast<std::uint64_t>(sec(1)));
+    at(3, 2, EventKind::ProcExit, 0, static_cast<std::uint64_t>(std::int64_t{-9}));
+    at(4.5, 0, EventKind::RunEnd);
+    std::stable_sort(ev.begin(), ev.end(), [](const Event& a, const Event& b) { return a.t < b.t; });
+    for (const Event& e : ev) tr->append(e);
+    return tr;
+}
+
+} // namespace
+
+TEST_CASE("chunk brackets span each chunk from its take to its last task's end, labelled with its tasks", "[chunks]") {
+    auto tr = chunkedMap();
+    RunModel m;
+    m.update(*tr);
+    const ChunkBrackets b = buildChunkBrackets(m, *tr);
+    REQUIRE(b.items.size() == 4);
+    auto find = [&](int chunk) -> const ChunkBracket& {
+        for (const ChunkBracket& x : b.items)
+            if (x.chunk == chunk) return x;
+        FAIL("no chunk " << chunk);
+        return b.items.front();
+    };
+    const ChunkBracket& c0 = find(0);
+    CHECK(c0.proc == 1);
+    CHECK(c0.t0 == kZero);
+    CHECK(c0.t1 == kZero + sec(2));
+    CHECK(c0.ended == 2);
+    CHECK_FALSE(c0.open);
+    CHECK(c0.label == "chunk 0: A\u2013B");
+    CHECK(find(1).label == "chunk 1: C\u2013D");
+    CHECK(find(1).proc == 2);
+    CHECK(find(2).t0 == kZero + sec(2));
+    CHECK(find(2).t1 == kZero + sec(4));
+    // Killed in G (G ends there, failed): open, ending at the worker's death;
+    // H never started, so its name comes from the scenario's task names when
+    // given, else its index.
+    const ChunkBracket& c3 = find(3);
+    CHECK(c3.open);
+    CHECK(c3.ended == 1);
+    CHECK(c3.t1 == kZero + sec(3));
+    CHECK(c3.label == "chunk 3: G\u2013#7");
+    const std::vector<std::string> names = {"A", "B", "C", "D", "E", "F", "G", "H"};
+    CHECK(find(3).label != buildChunkBrackets(m, *tr, names).items[3].label);
+    bool sawH = false;
+    for (const ChunkBracket& x : buildChunkBrackets(m, *tr, names).items) sawH |= x.label == "chunk 3: G\u2013H";
+    CHECK(sawH);
+    // Time order by take, and the running latest end.
+    for (std::size_t i = 1; i < b.items.size(); ++i) CHECK(b.items[i - 1].t0 <= b.items[i].t0);
+    CHECK(b.endSoFar.back() == kZero + sec(4));
+}
+
+TEST_CASE("the visible chunk brackets are those overlapping the view, found by binary search", "[chunks]") {
+    auto tr = chunkedMap();
+    RunModel m;
+    m.update(*tr);
+    const ChunkBrackets b = buildChunkBrackets(m, *tr);
+    auto chunksIn = [&](double from, double to) {
+        std::vector<int> out;
+        for (std::size_t i : visibleChunks(b, kZero + sec(from), kZero + sec(to))) out.push_back(b.items[i].chunk);
+        std::sort(out.begin(), out.end());
+        return out;
+    };
+    CHECK(chunksIn(0, 1) == std::vector<int>{0, 1});
+    CHECK(chunksIn(2.5, 2.6) == std::vector<int>{2, 3});
+    CHECK(chunksIn(3.5, 10) == std::vector<int>{2});
+    CHECK(chunksIn(5, 10).empty());
+    CHECK(chunksIn(-2, -1).empty());
+}
+
+TEST_CASE("a real pool-uneven run shows CPython's default chunks: 7 of 4 tasks, the long ones in chunk 0", "[chunks][real]") {
+    Scenario sc = loadScenario("pool-uneven");
+    RunOptions o;
+    o.timeScale = 0.05;
+    Run run(sc, o);
+    run.start();
+    REQUIRE(run.wait(120));
+    RunModel m;
+    m.update(*run.trace());
+    std::vector<std::string> names;
+    for (const TaskSpec& t : sc.tasks) names.push_back(t.name);
+    const ChunkBrackets b = buildChunkBrackets(m, *run.trace(), names);
+    REQUIRE(b.items.size() == 7);
+    std::size_t tasks = 0;
+    for (const ChunkBracket& x : b.items) {
+        CHECK(x.count == 4);
+        CHECK_FALSE(x.open);
+        CHECK(x.ended == 4);
+        CHECK(x.t1 > x.t0);
+        tasks += x.count;
+        if (x.chunk == 0) CHECK(x.label == "chunk 0: L1\u2013L4");
+    }
+    CHECK(tasks == 28);
+    SECTION("with chunksize 1 every task is its own chunk") {
+        sc.chunksize = 1;
+        Run one(sc, o);
+        one.start();
+        REQUIRE(one.wait(120));
+        RunModel m1;
+        m1.update(*one.trace());
+        const ChunkBrackets b1 = buildChunkBrackets(m1, *one.trace(), names);
+        CHECK(b1.items.size() == 28);
+    }
+}
+
+TEST_CASE("N equal jobs share the scenario's total work equally and keep its work kind", "[chunks]") {
+    Scenario sc = loadScenario("pool-uneven");   // 4 x 1 s + 24 x 0.1 s = 6.4 s
+    const Scenario eq = withEqualJobs(sc, 16);
+    REQUIRE(eq.tasks.size() == 16);
+    CHECK(eq.tasks.front().name == "J1");
+    CHECK(eq.tasks.back().name == "J16");
+    double total = 0;
+    for (const TaskSpec& t : eq.tasks) {
+        CHECK(t.seconds == Approx(0.4));
+        CHECK(t.work == WorkKind::Sleep);
+        total += t.seconds;
+    }
+    CHECK(total == Approx(6.4));
+    CHECK(equalJobSeconds(sc, 16) == Approx(0.4));
+    CHECK(eq.chunksize == sc.chunksize);
+    CHECK(eq.poolSize == sc.poolSize);
+    Scenario cpu = loadScenario("pool-cpu");
+    CHECK(withEqualJobs(cpu, 3).tasks.front().work == WorkKind::Cpu);
+    CHECK_THROWS_WITH(withEqualJobs(sc, 0), Catch::Contains("tasks: 0 equal jobs: must be between 1 and"));
+    CHECK_THROWS_WITH(withEqualJobs(loadScenario("lock"), 4), Catch::Contains("tasks: the lock scenario has no task table"));
+}

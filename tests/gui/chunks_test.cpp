@@ -1,0 +1,88 @@
+// LESSON step 6 in the window, driven with real clicks and keys (xdotool,
+// under the test's Xvfb): on pool-uneven, the toolbar's chunksize shows
+// CPython's default as "auto (4)"; a run shows Pool.map's chunks as brackets
+// on the worker lanes and a load-imbalance callout; chunksize 1 closes the
+// tail; "16 equal jobs" runs 16 tasks (issue 11, "Pool methods and chunks").
+#include "live_window.hpp"
+
+using namespace guitest;
+
+namespace {
+
+// Picks the entry `row` (0 = first) of the combo whose probe text is `label`:
+// its list opens under it, one row of type + spacing each. Twice at most, for
+// a loaded machine on which the popup takes a while.
+bool choose(const LiveWindow& w, const std::string& label, int row, const std::function<bool(const json&)>& done) {
+    const json s = w.state();
+    const float font = s["font_px"].get<float>();
+    const auto r = itemRect(s, label);
+    const float rowH = font + std::round(font * 0.25f);
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        w.click(r[0] + font, r[1] + r[3] / 2);
+        std::this_thread::sleep_for(std::chrono::milliseconds(400));
+        w.click(r[0] + font, r[1] + r[3] + std::round(font * 0.25f) + (static_cast<float>(row) + 0.5f) * rowH);
+        if (w.waitFor(done, 3)) return true;
+        w.key("Escape");
+    }
+    return false;
+}
+
+bool runEnded(const json& st, int runs) {
+    return st["runs_started"].get<int>() == runs && st["status"] == "finished";
+}
+
+std::string chunkLabels(const json& st) {
+    std::string out;
+    for (const json& c : st["chunks"]) out += c["lane"].get<std::string>() + ": " + c["label"].get<std::string>() + "\n";
+    return out;
+}
+
+bool hasCallout(const json& st, const std::string& kind) {
+    for (const json& c : st["callouts"])
+        if (c["kind"] == kind) return true;
+    return false;
+}
+
+} // namespace
+
+TEST_CASE("chunksize in the toolbar: brackets show Pool.map's chunks, and chunksize 1 closes the tail", "[gui][keys][chunks]") {
+    NEED_X();
+    LiveWindow w({"pool-uneven", "--time-scale", "0.1"});
+    REQUIRE_FALSE(w.window.empty());
+    json s = w.state();
+    // 28 tasks on Pool(2): CPython's default is ceil(28 / 8) = 4, shown as such.
+    CHECK(s["chunksize_option"].is_null());
+    (void)itemRect(s, "chunksize auto (4)");
+    w.key("space");
+    REQUIRE(w.waitFor([](const json& st) { return runEnded(st, 1); }, 30));
+    s = w.state();
+    INFO(chunkLabels(s));
+    // Seven chunks of four, each bracketed on the lane of the worker that took it.
+    CHECK(s["chunks"].size() == 7);
+    bool longOnes = false;
+    for (const json& c : s["chunks"]) {
+        CHECK(c["lane"].get<std::string>().rfind("ForkPoolWorker-", 0) == 0);
+        CHECK(c["x1"].get<double>() > c["x0"].get<double>());
+        longOnes = longOnes || c["label"] == "chunk 0: L1\u2013L4";
+    }
+    CHECK(longOnes);
+    CHECK(hasCallout(s, "load imbalance"));
+
+    // chunksize 1 (the second entry), then Space: a second run of 28 one-task chunks, no tail.
+    REQUIRE(choose(w, "chunksize auto (4)", 1, [](const json& st) { return st["chunksize_option"] == 1; }));
+    w.key("space");
+    REQUIRE(w.waitFor([](const json& st) { return runEnded(st, 2); }, 30));
+    s = w.state();
+    INFO(chunkLabels(s));
+    CHECK(s["run_chunksize"] == 1);
+    CHECK(s["chunks"].size() == 28);
+    CHECK_FALSE(hasCallout(s, "load imbalance"));
+
+    // 16 equal jobs (entry 5: as scenario, 1, 2, 4, 8, 16): the next run has 16 tasks.
+    REQUIRE(choose(w, "jobs 28 as scenario", 5, [](const json& st) { return st["equal_jobs_option"] == 16; }));
+    w.key("space");
+    REQUIRE(w.waitFor([](const json& st) { return runEnded(st, 3); }, 30));
+    s = w.state();
+    CHECK(s["run_tasks"] == 16);
+    CHECK(s["chunks"].size() == 16);
+}
