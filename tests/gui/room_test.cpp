@@ -198,7 +198,7 @@ TEST_CASE("a run that has ended is not called live on the time axis", "[gui][roo
     INFO(allLines(l));
     REQUIRE(l["status"] == "finished");
     CHECK_FALSE(anyLine(panel(l, "Timeline"), "time (live)"));
-    CHECK(anyLine(panel(l, "Timeline"), "time, 0.05x"));
+    CHECK(anyLine(panel(l, "Timeline"), "time in s, 0.05x"));
 }
 
 TEST_CASE("a followed run shows all of itself when it ends, however long or short", "[gui][room]") {
