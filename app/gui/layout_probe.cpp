@@ -2,12 +2,23 @@
 
 #include <imgui_internal.h>
 
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+
 namespace parviz::gui::probe {
 namespace {
 
 std::vector<PanelRecord> g_panels;
 int g_current = -1;          // index into g_panels, -1 outside any panel
 bool g_panelScrollsY = false;
+bool g_imguiScrollsY = false;   // the scrollbar is ImGui's own (the panel window's)
+
+// Texts of the current panel cut by its top or bottom edge while ImGui's
+// scrollbar shows: the band of the cut line, and the text's index in the
+// panel's lines (SIZE_MAX: whole lines of it stay visible, it stays listed).
+struct EdgeCut { ImRect visible; std::size_t line; std::string text; };
+std::vector<EdgeCut> g_edgeCuts;
 
 void record(std::string_view text, const ImRect& r, const ImRect& clip) {
     if (g_current < 0 || text.empty()) return;
@@ -20,6 +31,46 @@ void record(std::string_view text, const ImRect& r, const ImRect& clip) {
     const bool cutY = r.Min.y < clip.Min.y - kSlack || r.Max.y > clip.Max.y + kSlack;
     PanelRecord& p = g_panels[static_cast<std::size_t>(g_current)];
     if (meetsX && meetsY) p.lines.emplace_back(text);
+    // Half a line at the edge of a scrolled panel is cut text all the same:
+    // kept aside, and covered by the panel at its end (coverEdgeCuts) or
+    // clipped. Glyphs reach past their line's box (an underscore's tail, an
+    // accent): a line just outside the edge still shows them, so the test
+    // widens the box by up to the gap between lines each way (never into
+    // the next line's box, which the cover must leave alone).
+    const float over = std::min(ImGui::GetFontSize() * 0.2f, ImGui::GetStyle().ItemSpacing.y);
+    const ImRect wide(r.Min.x, r.Min.y - over, r.Max.x, r.Max.y + over);
+    const bool tailsShow = wide.Max.y > clip.Min.y && wide.Min.y < clip.Max.y;
+    const bool wideCut = wide.Min.y < clip.Min.y - kSlack || wide.Max.y > clip.Max.y + kSlack;
+    if (meetsX && tailsShow && wideCut && g_imguiScrollsY) {
+        // Only the line of a wrapped text that the edge cuts is covered; its
+        // whole lines stay (ImGui wraps a text's lines one type size apart).
+        const float fs = std::max(1.0f, ImGui::GetFontSize());
+        bool whole = false;   // some line of it shows whole
+        ImRect bands[2];
+        int nBands = 0;
+        if (wide.Max.y > clip.Max.y + kSlack) {   // cut at the bottom: from the cut line's top down
+            const float k = std::floor(std::max(0.0f, clip.Max.y - r.Min.y) / fs);
+            whole = whole || k >= 1;
+            const float top = k >= 1 ? r.Min.y + k * fs : r.Min.y - over;
+            bands[nBands++] = ImRect(clip.Min.x, std::clamp(top, clip.Min.y, clip.Max.y), clip.Max.x, clip.Max.y);
+        }
+        if (wide.Min.y < clip.Min.y - kSlack) {   // cut at the top: down to the cut line's bottom
+            const float k = std::floor(std::max(0.0f, clip.Min.y - r.Min.y) / fs);
+            const float lineBottom = r.Min.y + (k + 1) * fs;
+            const bool last = lineBottom >= r.Max.y - kSlack;
+            whole = whole || !last;
+            const float bottom = last ? r.Max.y + over : lineBottom;
+            bands[nBands++] = ImRect(clip.Min.x, clip.Min.y, clip.Max.x, std::clamp(bottom, clip.Min.y, clip.Max.y));
+        }
+        if (!meetsY) p.lines.emplace_back(text);   // only its tails show: listed until covered
+        const std::size_t line = whole ? SIZE_MAX : p.lines.size() - 1;
+        for (int i = 0; i < nBands; ++i) g_edgeCuts.push_back({bands[i], line, std::string(text)});
+        if (meetsY && cutX) {
+            p.clipped = true;
+            p.clippedTexts.emplace_back(text);
+        }
+        return;
+    }
     const bool clipped = (meetsY && cutX) || (cutY && !g_panelScrollsY);
     if (clipped) {
         p.clipped = true;
@@ -45,9 +96,39 @@ void beginPanel(const char* name, float x, float y, float w, float h) {
     g_current = static_cast<int>(g_panels.size()) - 1;
     const ImGuiWindow* win = ImGui::GetCurrentWindow();
     g_panelScrollsY = win && win->ScrollbarY;
+    g_imguiScrollsY = g_panelScrollsY;
+    g_edgeCuts.clear();
 }
 
-void endPanel() { g_current = -1; }
+std::vector<ImRect> coverEdgeCuts(bool covered) {
+    std::vector<ImRect> out;
+    if (g_current < 0) return out;
+    PanelRecord& p = g_panels[static_cast<std::size_t>(g_current)];
+    std::vector<bool> drop(p.lines.size(), false);
+    for (const EdgeCut& c : g_edgeCuts) {
+        if (covered) {
+            out.push_back(c.visible);
+            if (c.line != SIZE_MAX && c.line < drop.size()) drop[c.line] = true;
+        } else {
+            p.clipped = true;
+            p.clippedTexts.push_back(c.text);
+        }
+    }
+    if (covered) {
+        // Covered texts are not visible: they leave the panel's lines.
+        std::vector<std::string> kept;
+        for (std::size_t i = 0; i < p.lines.size(); ++i)
+            if (!drop[i]) kept.push_back(std::move(p.lines[i]));
+        p.lines = std::move(kept);
+    }
+    g_edgeCuts.clear();
+    return out;
+}
+
+void endPanel() {
+    (void)coverEdgeCuts(false);   // a panel that did not cover them: they were cut
+    g_current = -1;
+}
 
 void lastItem(std::string_view text) {
     const ImGuiWindow* win = ImGui::GetCurrentWindow();
@@ -73,7 +154,10 @@ void textInRoom(std::string_view text, float needW, float roomW) {
     p.clippedTexts.emplace_back(text);
 }
 
-void setScrollsY(bool scrolls) noexcept { g_panelScrollsY = scrolls; }
+void setScrollsY(bool scrolls) noexcept {
+    g_panelScrollsY = scrolls;
+    g_imguiScrollsY = false;
+}
 
 const std::vector<PanelRecord>& panels() noexcept { return g_panels; }
 

@@ -6,12 +6,16 @@
 //
 // A text is *visible* when its rectangle meets the clip rectangle. It is
 // *clipped* when it is cut at the left or right edge (a reader cannot see
-// its end), or when it is cut or hidden at the top or bottom of a panel that
-// has no vertical scrollbar (nothing tells the reader there is more). Text a
-// visible scrollbar scrolled away is neither listed nor clipped.
+// its end), when it is cut or hidden at the top or bottom of a panel that
+// has no vertical scrollbar (nothing tells the reader there is more), or
+// when it is cut in half by the top or bottom edge of a panel that scrolls
+// (half a line is cut text, scrollbar or not) unless the panel covers it
+// (coverEdgeCuts: the panel shows "more" there instead). Text a visible
+// scrollbar scrolled wholly away is neither listed nor clipped.
 //
 // Threading: the window's thread only; reset every frame by the app.
 #include <imgui.h>
+#include <imgui_internal.h>   // ImRect
 
 #include <string>
 #include <string_view>
@@ -34,6 +38,11 @@ struct PanelRecord {
 void beginFrame();
 // Called by beginPanel / endPanel (panels.hpp).
 void beginPanel(const char* name, float x, float y, float w, float h);
+// Texts of the current panel cut in half by its top or bottom edge under
+// ImGui's scrollbar: with covered, their visible parts (the panel paints
+// over them and marks "more"; they leave its lines), else they count as
+// clipped. Either way forgotten after. Call before endPanel.
+std::vector<ImRect> coverEdgeCuts(bool covered);
 void endPanel();
 // The last ImGui item (Text, Button, Checkbox, ...) showed `text`; its rect is
 // ImGui's item rect, its clip the current window's clip rect.

@@ -2,6 +2,8 @@
 
 #include "gui/layout_probe.hpp"
 
+#include <imgui_internal.h>
+
 #include <cstdarg>
 
 #include <cstdio>
@@ -22,7 +24,28 @@ bool beginPanel(const char* title, const Rect& r, int extraFlags) {
     return open;
 }
 
+// A panel that scrolls shows no half lines: the part of a line its top or
+// bottom edge cuts is painted over with the panel's background and marked
+// with a small triangle (more above / below), beside the scrollbar that
+// says the same. Measured by the layout probe from the texts drawn.
 void endPanel() {
+    const std::vector<ImRect> cuts = probe::coverEdgeCuts(true);
+    if (!cuts.empty()) {
+        ImGuiWindow* win = ImGui::GetCurrentWindow();
+        ImDrawList* dl = ImGui::GetWindowDrawList();
+        const ImRect clip = win->ClipRect;
+        const ImU32 bg = ImGui::GetColorU32(ImGuiCol_WindowBg), mark = ImGui::GetColorU32(ImGuiCol_TextDisabled);
+        dl->PushClipRect(clip.Min, clip.Max, false);
+        for (const ImRect& c : cuts) {
+            dl->AddRectFilled(ImVec2(clip.Min.x, c.Min.y), ImVec2(clip.Max.x, c.Max.y), bg);
+            const bool top = c.Min.y <= clip.Min.y + 0.5f;
+            const float h = std::min(c.Max.y - c.Min.y, ImGui::GetFontSize() * 0.5f), cx = clip.Max.x - h * 1.5f;
+            if (h < 4) continue;
+            const float ya = top ? c.Min.y + h : c.Max.y - h, yb = top ? c.Min.y : c.Max.y;
+            dl->AddTriangleFilled(ImVec2(cx - h * 0.7f, ya), ImVec2(cx + h * 0.7f, ya), ImVec2(cx, yb), mark);
+        }
+        dl->PopClipRect();
+    }
     probe::endPanel();
     ImGui::End();
 }

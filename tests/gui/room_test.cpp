@@ -236,3 +236,54 @@ TEST_CASE("a pool whose map puts chunks of several tasks says chunks, not tasks,
     INFO(allLines(l));
     CHECK(anyLine(panel(l, "Queue"), "chunks of tasks + 2 stop signals)"));
 }
+
+namespace {
+
+// Runs of screen rows with bright (text) pixels inside [x0, x1) x [y0, y1):
+// their heights in pixels, top to bottom. A whole line of text makes a run
+// about as tall as the type's x-height or more; half a line cut by an edge
+// makes a thin one (an underscore's tail, the tops of letters).
+std::vector<int> textRowRuns(const Image& img, int x0, int x1, int y0, int y1) {
+    std::vector<int> runs;
+    int run = 0, gap = 0;
+    for (int y = std::max(0, y0); y < std::min(img.h, y1); ++y) {
+        bool bright = false;
+        for (int x = std::max(0, x0); x < std::min(img.w, x1) && !bright; ++x) {
+            const auto c = img.at(x, y);
+            bright = (c[0] * 3 + c[1] * 6 + c[2]) / 10 > 110;
+        }
+        if (bright) {
+            run += 1 + gap;   // an underscore a few rows under its letters is the same line
+            gap = 0;
+        } else if (run > 0 && ++gap > 3) {
+            runs.push_back(run);
+            run = gap = 0;
+        }
+    }
+    if (run > 0) runs.push_back(run);
+    return runs;
+}
+
+} // namespace
+
+TEST_CASE("presentation at 1280x720: panels that scroll show no half line at their edges", "[gui][room]") {
+    NEED_DISPLAY();
+    const std::string scenario = GENERATE(as<std::string>{}, "pool", "pool-uneven");
+    INFO(scenario);
+    TempDir dir;
+    const json l = shot({scenario, "--time-scale", "0.1", "--presentation"}, dir);
+    const Image img = loadPng(dir.file("shot.png"));
+    const double font = l["font_px"].get<double>();
+    for (const std::string name : {"Code", "Queue"}) {
+        const json& p = panel(l, name);
+        const double x = p["rect"][0], y = p["rect"][1], w = p["rect"][2], h = p["rect"][3];
+        // Right of the title's word, left of the scrollbar and the "more" marks.
+        const auto runs = textRowRuns(img, static_cast<int>(x + 4 * font), static_cast<int>(x + w - 2.5 * font),
+                                      static_cast<int>(y + 2), static_cast<int>(y + h));
+        std::string heights;
+        for (int r : runs) heights += std::to_string(r) + " ";
+        INFO(name << ": rows of text " << heights);
+        for (int r : runs) CHECK(r >= 0.35 * font);
+        CHECK_FALSE(p["clipped"].get<bool>());
+    }
+}
