@@ -204,6 +204,20 @@ std::uint64_t RunModel::lostTexts(std::int64_t cut) const noexcept {
     return n;
 }
 
+std::uint64_t RunModel::writerWaitNs(std::int64_t cut) const noexcept {
+    std::uint64_t n = 0;
+    for (const WriterWaitRecord& w : m_writerWaits)
+        if (w.t <= cut) n += w.ns;
+    return n;
+}
+
+std::uint64_t RunModel::writerWaits(std::int64_t cut) const noexcept {
+    std::uint64_t n = 0;
+    for (const WriterWaitRecord& w : m_writerWaits)
+        if (w.t <= cut) n += w.waits;
+    return n;
+}
+
 bool RunModel::update(const Trace& trace, std::size_t maxEvents) {
     const std::size_t size = trace.size();
     std::size_t n = size;
@@ -380,9 +394,8 @@ void RunModel::consume(const Trace& trace, std::size_t idx) {
         break;
     case EventKind::QueueClose: break;   // nothing to pair: kept for captions and anchors
     case EventKind::WriterWait:
-        m_writerWaitNs += e.a;
-        m_writerWaits += e.b;
-        break;   // tracing overhead (tracer.hpp): the CLI sums it under the summary
+        m_writerWaits.push_back({e.t, e.a, e.b});
+        break;   // tracing overhead (tracer.hpp): the summary sums it
     case EventKind::SourceLine: break;   // where a traced program's next event came from: nothing to pair
     }
 }

@@ -236,6 +236,9 @@ RunStats computeStats(const RunModel& m, const Trace& tr, std::optional<std::int
         if (s.workerCount > 0) s.efficiency = s.speedup / s.workerCount;
     }
     s.lostEvents = m.lostEvents(cut);
+    s.lostTexts = m.lostTexts(cut);
+    s.writerWaitNs = m.writerWaitNs(cut);
+    s.writerWaits = m.writerWaits(cut);
     // A stop's signal can kill workers just before the RunStop itself.
     if (m.stopT() != kNever && (m.stopT() <= cut || s.tasksStopped > 0))
         s.stoppedBy = m.stopSignal() != 0 ? signalName(m.stopSignal()) : "Stop";
@@ -321,6 +324,9 @@ std::string statsToJson(const RunStats& s) {
     j["machine"] = {{"other_share", s.machine.otherShare ? json(*s.machine.otherShare) : json(nullptr)},
                     {"busy", s.machine.busy ? json(*s.machine.busy) : json(nullptr)}};
     j["lost_events"] = s.lostEvents;
+    j["tracing_overhead"] = {{"writer_wait_s", static_cast<double>(s.writerWaitNs) / 1e9},
+                             {"writer_waits", s.writerWaits},
+                             {"lost_text", s.lostTexts}};
     j["clamped_events"] = s.clampedEvents;
     j["failures"] = s.failures;
     return j.dump(2) + "\n";

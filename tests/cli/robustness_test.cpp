@@ -133,6 +133,12 @@ TEST_CASE("no printed line is lost, at the queue format's largest item count and
     CHECK(mismatches == 0);
     auto j = nlohmann::json::parse(parviz::test::readFile(summary));
     CHECK(j.at("lost_events").get<long long>() == 0);
+    // Tracing's cost is in the JSON too, and tells the terminal's story.
+    const auto& cost = j.at("tracing_overhead");
+    CHECK(cost.at("lost_text").get<long long>() == 0);
+    CHECK((cost.at("writer_waits").get<long long>() > 0) ==
+          (r.out.find("tracing overhead: writers waited") != std::string::npos));
+    CHECK((cost.at("writer_wait_s").get<double>() > 0) == (cost.at("writer_waits").get<long long>() > 0));
 }
 
 TEST_CASE("a job-queue whose done-queue fills while the parent joins ends with exit 1, saying who waits for what",

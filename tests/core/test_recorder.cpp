@@ -2,6 +2,9 @@
 // the watermark, losses.
 #include "parviz/process.hpp"
 #include "parviz/recorder.hpp"
+#include "parviz/stats.hpp"
+
+#include <nlohmann/json.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -9,6 +12,7 @@
 #include <csignal>
 #include <chrono>
 #include <map>
+#include <set>
 #include <string>
 #include <thread>
 #include <unistd.h>
@@ -238,6 +242,52 @@ TEST_CASE("a writer of a full ring waits for the Collector, loses nothing and th
     CHECK(kept == kEmitted);
     CHECK(waits > 0);
     CHECK(waitedNs > 0);
+}
+
+TEST_CASE("the time writers of full rings waited is in the summary JSON as tracing overhead", "[trace]") {
+    // Rings of 16 events and a slow Collector: two worker processes and the
+    // parent each write far more than a ring holds, so every writer waits.
+    RecorderOptions opts;
+    opts.ringEvents = 16;
+    opts.collectIntervalMs = 5;
+    Recorder rec(opts);
+    std::vector<Process> ps;
+    for (int i = 0; i < 2; ++i) {
+        ProcessOptions o;
+        o.recorder = &rec;
+        ps.emplace_back(taskWorker, std::vector<std::string>{"300", "0"}, o);
+    }
+    for (auto& p : ps) p.start();
+    for (int i = 0; i < 2000; ++i) traceEmit(EventKind::State, 3);
+    for (auto& p : ps) p.join();
+    rec.finish();
+    const Trace& tr = rec.trace();
+    std::uint64_t waits = 0, waitedNs = 0;
+    std::set<ProcId> waiters;
+    std::int64_t firstWaitT = INT64_MAX;
+    for (std::size_t i = 0; i < tr.size(); ++i)
+        if (tr[i].kind == EventKind::WriterWait) {
+            waitedNs += tr[i].a;
+            waits += tr[i].b;
+            waiters.insert(static_cast<ProcId>(tr[i].obj));
+            firstWaitT = std::min(firstWaitT, tr[i].t);
+        }
+    REQUIRE(waits > 0);
+    CHECK(waiters.size() == 3);   // the parent and both workers waited
+    const RunStats s = computeStats(tr);
+    CHECK(s.writerWaitNs == waitedNs);
+    CHECK(s.writerWaits == waits);
+    CHECK(s.lostEvents == 0);
+    CHECK(s.lostTexts == 0);
+    const auto j = nlohmann::json::parse(statsToJson(s));
+    REQUIRE(j.contains("tracing_overhead"));
+    CHECK(j["tracing_overhead"]["writer_waits"].get<std::uint64_t>() == waits);
+    CHECK(j["tracing_overhead"]["writer_wait_s"].get<double>() == Approx(static_cast<double>(waitedNs) / 1e9));
+    CHECK(j["tracing_overhead"]["lost_text"].get<std::uint64_t>() == 0);
+    // Stats at a cursor before the first wait was written count none of it.
+    const RunStats early = computeStats(tr, firstWaitT - 1);
+    CHECK(early.writerWaits == 0);
+    CHECK(early.writerWaitNs == 0);
 }
 
 TEST_CASE("an overflowing ring that may not wait is reported as a Lost event with the number dropped", "[trace]") {

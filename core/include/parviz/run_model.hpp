@@ -237,6 +237,9 @@ struct CpuInterval {
 // Lost (a ring overflowed): `count` events, or with `texts` that many texts
 // (printed lines, names, previews) whose events were kept.
 struct LossRecord { std::int64_t t = 0; ProcId proc = 0; std::uint64_t count = 0; bool texts = false; };
+// One WriterWait event: at t (when the Collector wrote it), ns waited and how
+// many waits since the previous one of the same process.
+struct WriterWaitRecord { std::int64_t t = 0; std::uint64_t ns = 0, waits = 0; };
 
 // Event indices kept per purpose, so panels at t binary-search instead of scanning.
 struct TimedEventRef { std::int64_t t; std::uint32_t index; };   // index into the Trace
@@ -275,9 +278,10 @@ public:
     const std::vector<CpuInterval>& cpu() const noexcept { return m_cpu; }
     const std::vector<LossRecord>& losses() const noexcept { return m_losses; }
     const std::vector<ChunkRecord>& chunks() const noexcept { return m_chunks; }   // in time order
-    // Tracing's own cost (WriterWait): ns writers waited for ring room, and how many waits.
-    std::uint64_t writerWaitNs() const noexcept { return m_writerWaitNs; }
-    std::uint64_t writerWaits() const noexcept { return m_writerWaits; }
+    // Tracing's own cost (WriterWait events up to cut): ns writers waited for
+    // ring room, and how many waits (tracer.hpp: back-pressure, never a drop).
+    std::uint64_t writerWaitNs(std::int64_t cut = kOpenEnd) const noexcept;
+    std::uint64_t writerWaits(std::int64_t cut = kOpenEnd) const noexcept;
     // Sums of losses() up to cut: events lost, and texts lost (their events kept).
     std::uint64_t lostEvents(std::int64_t cut = kOpenEnd) const noexcept;
     std::uint64_t lostTexts(std::int64_t cut = kOpenEnd) const noexcept;
@@ -335,7 +339,7 @@ private:
     std::vector<std::size_t> m_coreCpu;               // by core: its open interval in m_cpu, or SIZE_MAX
     std::vector<LossRecord> m_losses;
     std::vector<ChunkRecord> m_chunks;
-    std::uint64_t m_writerWaitNs = 0, m_writerWaits = 0;
+    std::vector<WriterWaitRecord> m_writerWaits;   // in time order
     std::int64_t m_runStartT = kNever, m_runEndT = kNever;
     std::int64_t m_stopT = kNever;
     int m_stopSignal = 0;

@@ -103,6 +103,11 @@ struct RunStats {
     std::vector<WorkerStats> workers;   // in ProcId order
     std::vector<CoreStats> cores;       // one per core, 0..n-1
     std::uint64_t lostEvents = 0;       // sum of Lost events
+    // Tracing's own cost: when a ring is full its writer waits for the
+    // Collector instead of dropping (tracer.hpp); the time waited (ns, all
+    // writers together) and how many waits. lostTexts: printed lines, names or
+    // values that still could not be kept (their events were).
+    std::uint64_t writerWaitNs = 0, writerWaits = 0, lostTexts = 0;
     std::uint64_t clampedEvents = 0;    // out-of-order events the trace clamped
     std::vector<std::string> failures;  // describeFailures(): one line per failure, losses last
     // Other processes' share of the usable cores over the whole run and the
