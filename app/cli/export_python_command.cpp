@@ -84,7 +84,7 @@ void checkApplies(const ExportArgs& ea, const Scenario& sc) {
     if (ea.opts.workers && !workersOverridable(sc.kind))
         throw UsageError("--workers: the " + std::string(toString(sc.kind)) + " scenario " + src +
                          " has no pool size or process count to override");
-    if (ea.chunksize && sc.kind != ScenarioKind::Pool)
+    if (ea.chunksize && !kindInfo(sc.kind).pooled)
         throw UsageError("--chunksize: the " + std::string(toString(sc.kind)) + " scenario " + src + " has no pool");
 }
 

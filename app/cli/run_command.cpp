@@ -235,7 +235,7 @@ int runCommand(const std::vector<std::string>& args) {
     std::optional<Scenario> sc = loadChecked(ra);
     if (!sc) return 2;
 
-    const bool isPool = sc->kind == ScenarioKind::Pool;
+    const bool isPool = kindInfo(sc->kind).pooled;   // its tasks went through a Pool (CPython's would hang)
     InterruptSignals interrupts;   // before the Run: the threads it starts inherit the blocked mask
     std::optional<Run> run;
     try {

@@ -74,9 +74,7 @@ void GuiApp::refreshPredict() {
     }
     m_predict.asks.clear();
     for (const Question& q : m_predict.questions) m_predict.asks.push_back(askText(q, workers, toString(work)));
-    const std::string prefix = sc.kind == ScenarioKind::Pool ? "ForkPoolWorker-" : "Process-";
-    m_predict.workerNames.clear();
-    for (int i = 1; i <= std::min(workers, 64); ++i) m_predict.workerNames.push_back(prefix + std::to_string(i));
+    m_predict.workerNames = workerNamesOf(sc, std::min(workers, 64));
     double total = 0;
     for (const TaskSpec& t : sc.tasks) total += t.seconds;
     m_predict.maxSeconds = std::max(1.0, std::ceil(total * m_opts.run.timeScale.value_or(sc.timeScale) * 1.2));
@@ -241,7 +239,7 @@ std::vector<RunView*> GuiApp::pinnedRuns() {
 }
 
 void GuiApp::startSweep(const std::vector<int>& workers, const std::vector<WorkKind>& works) {
-    if (m_scenario.kind != ScenarioKind::Pool) {
+    if (!kindInfo(m_scenario.kind).pooled) {
         setMessage("Sweep compares pool sizes: choose a pool scenario (pool, pool-cpu, pool-sizes, pool-uneven)", true);
         return;
     }
@@ -325,7 +323,7 @@ void GuiApp::rebuildCompare() {
         total = std::max(total, r->meta().totalCores);
     }
     std::function<std::optional<double>(int, std::optional<WorkKind>)> predict;
-    if (predictFrom && predictFrom->kind == ScenarioKind::Pool && !predictFrom->tasks.empty())
+    if (predictFrom && kindInfo(predictFrom->kind).pooled && !predictFrom->tasks.empty())
         predict = [sc = *predictFrom, usable, scale](int n, std::optional<WorkKind> w) -> std::optional<double> {
             return predictPoolMakespan(sc, n, w, usable).makespanSeconds * scale;
         };
@@ -546,10 +544,9 @@ void GuiApp::layoutAndDraw() {
     const float bodyH = ds.y - controlsH;
     // Queue and lock panels share a column; a scenario without a queue (or
     // lock) leaves that panel just its one-line note and gives the room to the other.
-    const ScenarioKind kind = run.isStage() ? m_scenario.kind : run.scenario().kind;
-    const bool hasQueue = run.trace() ? run.meta().countOf(ObjectKind::Queue) > 0
-                                      : kind == ScenarioKind::Queue || kind == ScenarioKind::JobQueue || kind == ScenarioKind::Pool;
-    const bool hasLock = run.trace() ? run.meta().countOf(ObjectKind::Lock) > 0 : kind == ScenarioKind::Lock;
+    const KindInfo kind = kindInfo(run.isStage() ? m_scenario.kind : run.scenario().kind);
+    const bool hasQueue = run.trace() ? run.meta().countOf(ObjectKind::Queue) > 0 : kind.makesQueue;
+    const bool hasLock = run.trace() ? run.meta().countOf(ObjectKind::Lock) > 0 : kind.makesLock;
     const float note = std::round(fh * 3.4f);
     auto queueAndLock = [&](float x, float y, float w, float h) {
         float queueH = std::round(h * 0.5f);

@@ -104,7 +104,7 @@ int guiMain(const std::vector<std::string>& args) {
         else if (opts.benchFrames == 0) {
             const Scenario sc = loadScenario(opts.scenario);
             // --compare sweeps pool sizes: as parviz sweep, a scenario without a pool is refused (exit 2).
-            if (opts.compare && sc.kind != ScenarioKind::Pool) {
+            if (opts.compare && !kindInfo(sc.kind).pooled) {
                 cli::errorLine("parviz gui: ", "--compare " + opts.scenario + ": " + toString(sc.kind) +
                                                    " has no pool to size; --compare needs a pool scenario "
                                                    "(pool, pool-cpu, pool-sizes, pool-uneven)");

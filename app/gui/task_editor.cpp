@@ -18,7 +18,7 @@ void drawTaskEditor(GuiApp& app) {
     bool open = true;
     if (ImGui::Begin("Tasks", &open, ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoCollapse)) {
         Scenario& sc = app.editableScenario();
-        if (sc.kind != ScenarioKind::Pool && sc.kind != ScenarioKind::JobQueue) {
+        if (!kindInfo(sc.kind).taskTable) {
             ImGui::TextWrapped("The %s scenario has no task table; pick pool, pool-cpu or job-queue.", toString(sc.kind));
         } else {
             // The same chunksize and equal-jobs controls as the toolbar's.

@@ -227,7 +227,7 @@ CompareRun compareRunOf(int id, const RunModel& model, const Trace& trace, const
     for (const TaskRecord& t : model.tasks())
         if (t.t0 != kNever) first = std::min(first, t.t0);
     if (first != kNever) r.originNs = first;
-    if (scenario && scenario->kind == ScenarioKind::Pool && !scenario->tasks.empty()) {
+    if (scenario && kindInfo(scenario->kind).pooled && !scenario->tasks.empty()) {
         r.chunksize = scenario->chunksize;
         const int cores = meta.usableCores > 0 ? meta.usableCores : 1;
         r.predictedS = predictPoolMakespan(*scenario, r.workers, r.work, cores).makespanSeconds * meta.timeScale;

@@ -391,6 +391,23 @@ const char* toString(ScenarioKind k) noexcept { return programFor(k).name(); }
 
 bool workersOverridable(ScenarioKind k) noexcept { return programFor(k).workersOverridable(); }
 
+KindInfo kindInfo(ScenarioKind k) noexcept {
+    const detail::ScenarioProgram& p = programFor(k);
+    return KindInfo{.name = p.name(),
+                    .workersOverridable = p.workersOverridable(),
+                    .pooled = p.pooled(),
+                    .taskTable = p.taskTable(),
+                    .makesQueue = p.makesQueue(),
+                    .makesLock = p.makesLock()};
+}
+
+std::vector<std::string> workerNamesOf(const Scenario& s, int workers) {
+    const detail::WorkerNames wn = programFor(s.kind).workerNames(s, workers, 0);
+    std::vector<std::string> out;
+    for (int i = 1; i <= wn.count; ++i) out.push_back(wn.prefix + std::to_string(i));
+    return out;
+}
+
 int Scenario::workers() const noexcept { return programFor(kind).workers(*this); }
 
 Scenario parseScenario(const std::string& jsonText, const std::string& sourceName) {

@@ -9,7 +9,8 @@
 //   - its Python-style listing, generated from its parameters (listing.hpp).
 // Adding a kind: a ScenarioKind value (scenario.hpp), one file in kinds/
 // defining its program, one line in kinds/table.cpp, and its section of
-// docs/scenario-format.md. Nothing else switches on the kind.
+// docs/scenario-format.md. Nothing else switches on the kind: the rest of
+// parviz asks its properties (KindInfo, scenario.hpp).
 #include "listing_support.hpp"
 #include "parviz/listing.hpp"
 #include "parviz/scenario.hpp"
@@ -85,6 +86,15 @@ public:
     virtual std::vector<TaskSpec> tasks(const Scenario& s) const { return s.tasks; }
     // Whether the deadlock check watches it (a pool's helper threads are not parties).
     virtual bool deadlockChecked() const noexcept { return true; }
+
+    // ---- what the rest of parviz may know of it (KindInfo, scenario.hpp) --------
+    // Its tasks go through a Pool (sweeps, Compare, --chunksize, the predictor).
+    virtual bool pooled() const noexcept { return false; }
+    // It works through the scenario's `tasks` (the window's task editor edits them).
+    virtual bool taskTable() const noexcept { return false; }
+    // A run of it makes a Queue / a Lock (the window lays out before a trace exists).
+    virtual bool makesQueue() const noexcept { return false; }
+    virtual bool makesLock() const noexcept { return false; }
 
     // ---- run and listing -------------------------------------------------------
     // The tutorial's __main__: may throw (the run then fails with its message).

@@ -25,7 +25,7 @@ namespace parviz {
 
 void validateSweep(const Scenario& s, const SweepPlan& plan) {
     const std::string src = s.source.empty() ? s.name : s.source;
-    if (s.kind != ScenarioKind::Pool)
+    if (!kindInfo(s.kind).pooled)
         throw ScenarioError(src + ": kind: a sweep needs a pool scenario, this one is " + toString(s.kind));
     if (s.tasks.empty()) throw ScenarioError(src + ": tasks: a sweep needs at least one task");
     auto bad = [](const std::string& field, const std::string& why) { throw ScenarioError("sweep: " + field + ": " + why); };

@@ -3,6 +3,7 @@
 // API, and a real run of every kind agreeing with Scenario::workers().
 #include "parviz/listing.hpp"
 #include "parviz/run.hpp"
+#include "parviz/run_model.hpp"
 #include "parviz/scenario.hpp"
 
 #include <catch2/catch.hpp>
@@ -61,6 +62,27 @@ TEST_CASE("the worker count a kind states is the one its run records", "[scenari
         REQUIRE(run.wait(60.0));
         CHECK(run.status() == RunStatus::Finished);
         CHECK(run.trace()->meta().workers == s.workers());
+        // What the kind says of itself (KindInfo: the window's layout before a
+        // trace, the task editor, sweeps and --chunksize ask it) is what its run did.
+        const TraceMeta meta = run.trace()->meta();
+        const KindInfo info = kindInfo(k);
+        CHECK(std::string(info.name) == toString(k));
+        CHECK(info.makesQueue == (meta.countOf(ObjectKind::Queue) > 0));
+        CHECK(info.makesLock == (meta.countOf(ObjectKind::Lock) > 0));
+        std::vector<std::string> workerNames;
+        bool poolWorkers = false;
+        for (const ProcInfo& p : meta.procs) {
+            if (p.role == ProcRole::PoolWorker) poolWorkers = true;
+            if (p.role == ProcRole::PoolWorker || p.role == ProcRole::Process) workerNames.push_back(p.name);
+        }
+        CHECK(info.pooled == poolWorkers);
+        CHECK(workerNamesOf(s, s.workers()) == workerNames);
+        RunModel model;
+        model.update(*run.trace());
+        // A task table: the run works through the file's tasks, one task each
+        // (the lock kind's rounds are tasks too, but not a table of them).
+        CHECK(info.taskTable == !s.tasks.empty());
+        if (info.taskTable) CHECK(model.tasks().size() == s.tasks.size());
     }
 }
 

@@ -20,6 +20,20 @@ const char* toString(ScenarioKind k) noexcept;   // "cpu-count", "job-queue", ..
 // (pool size or process count); Run refuses it for the other kinds.
 bool workersOverridable(ScenarioKind k) noexcept;
 
+// What code outside the kinds may know of a kind: properties its program
+// states (core/src/kinds/, registered in kinds/table.cpp), so that the window,
+// the command line, sweeps and Compare ask the kind instead of switching on it.
+struct KindInfo {
+    const char* name = "";           // toString(k)
+    bool workersOverridable = false; // --workers may replace its worker count
+    bool pooled = false;             // its tasks go through a Pool: pool sizes can be swept and compared,
+                                     // --chunksize applies, the pool makespan predictor models it
+    bool taskTable = false;          // it works through the scenario's `tasks` (the window's task editor)
+    bool makesQueue = false;         // a run of it makes a Queue (the window's layout before a trace exists)
+    bool makesLock = false;          // a run of it makes a Lock
+};
+KindInfo kindInfo(ScenarioKind k) noexcept;
+
 struct TaskSpec {
     std::string name;
     double seconds = 0;     // scenario seconds (before the time scale)
@@ -42,6 +56,11 @@ struct Question {
     std::vector<std::string> choices;    // finish_order, queue_order: 2 to 8 to choose from; others: none
 };
 inline constexpr std::size_t kMaxQuestions = 3;
+
+struct Scenario;
+// The names a run of `s` with `workers` processes gives them ("ForkPoolWorker-1",
+// "Process-1", ...), in order; none for a kind without workers.
+std::vector<std::string> workerNamesOf(const Scenario& s, int workers);
 
 struct Scenario {
     std::string name;            // "pool" or the file's stem

@@ -65,6 +65,8 @@ public:
     int workers(const Scenario& s) const override { return s.processes; }
     const char* workersField() const noexcept override { return "processes"; }
     bool workersOverridable() const noexcept override { return true; }
+    bool taskTable() const noexcept override { return true; }
+    bool makesQueue() const noexcept override { return true; }
     std::vector<TaskSpec> tasks(const Scenario& s) const override {
         if (!s.tasks.empty()) return s.tasks;
         // Built in code without a task list: the tutorial's ten tasks.

@@ -71,6 +71,9 @@ public:
         return {"ForkPoolWorker-", workers + static_cast<int>(kills)};
     }
     bool deadlockChecked() const noexcept override { return false; }
+    bool pooled() const noexcept override { return true; }
+    bool taskTable() const noexcept override { return true; }
+    bool makesQueue() const noexcept override { return true; }   // the pool's task queue
 
     void run(RunContext& ctx) const override {
         const auto ts = tasks(ctx.scenario());

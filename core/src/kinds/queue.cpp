@@ -21,6 +21,7 @@ public:
     void write(const Scenario& s, json& j) const override { j["items"] = s.items; }
 
     int workers(const Scenario&) const override { return 0; }
+    bool makesQueue() const noexcept override { return true; }
 
     void run(RunContext& ctx) const override {
         const Scenario& sc = ctx.scenario();
