@@ -12,6 +12,25 @@ namespace {
 constexpr std::int64_t kSlackNs = 1'000'000;
 } // namespace
 
+struct Collector::Source final : StreamBatch {
+    std::unique_ptr<EventSource> owned;
+    EventSource* source = nullptr;
+    std::deque<Pending> streams;       // a deque: a stream's vector stays put while later ones are added
+    std::vector<std::size_t> from;     // drain scratch: each stream's size before this drain
+    std::int64_t promise = INT64_MIN;
+
+    std::vector<Event>& stream(std::size_t i) override {
+        while (streams.size() <= i) {
+            streams.emplace_back();
+            from.push_back(0);
+        }
+        return streams[i].ev;
+    }
+};
+
+Collector::Collector(std::shared_ptr<Trace> trace) : m_trace(std::move(trace)) {}
+Collector::~Collector() = default;
+
 void Collector::addSource(EventSource* source, std::unique_ptr<EventSource> owned, bool last) {
     auto x = std::make_unique<Source>();
     x->source = source;
@@ -27,9 +46,10 @@ void Collector::addSource(EventSource* source, std::unique_ptr<EventSource> owne
 std::int64_t Collector::drainSources(SourceSink& sink, bool everything) {
     std::int64_t wm = INT64_MAX;
     for (auto& x : m_sources) {
-        const std::size_t from = x->pending.ev.size();
-        x->promise = std::max(x->promise, x->source->drain(x->pending.ev, sink, everything));
-        x->pending.sortTail(from);
+        for (std::size_t i = 0; i < x->streams.size(); ++i) x->from[i] = x->streams[i].ev.size();
+        x->promise = std::max(x->promise, x->source->drainStreams(*x, sink, everything));
+        for (std::size_t i = 0; i < x->streams.size(); ++i)
+            if (x->streams[i].ev.size() > x->from[i]) x->streams[i].sortTail(x->from[i]);
         wm = std::min(wm, x->promise);
     }
     return wm;
@@ -40,15 +60,15 @@ std::int64_t Collector::merge(std::int64_t wm, bool everything) {
     wm = std::max(wm, m_lastWatermark);
     m_lastWatermark = wm;
 
-    // k-way merge of the sorted Pendings, up to the watermark. Ties go to the
-    // lower ProcId, then the added sources, then the monitor. k is small (the parent, the workers, the
-    // monitor), so a linear scan for the two earliest fronts beats a heap; the
-    // earliest source then appends its whole run up to the second's front.
+    // k-way merge of the sorted streams, up to the watermark. Ties go to the
+    // earlier source, within it to the lower stream (our rings by ProcId, then
+    // the added sources, then the monitor). k is small (the parent, the
+    // workers, the monitor), so a linear scan for the two earliest fronts beats
+    // a heap; the earliest stream then appends its whole run up to the second's front.
     m_live.clear();
-    for (Pending& pd : m_rings)
-        if (!pd.empty()) m_live.push_back(&pd);
     for (auto& x : m_sources)
-        if (!x->pending.empty()) m_live.push_back(&x->pending);
+        for (Pending& pd : x->streams)
+            if (!pd.empty()) m_live.push_back(&pd);
     // Runs are often a single event (a put and its get alternate between two
     // rings): the merge writes straight into the Trace's free space and
     // publishes what it wrote once per pass (or per filled chunk), rather than
@@ -83,8 +103,8 @@ std::int64_t Collector::merge(std::int64_t wm, bool everything) {
         if (pd.empty()) m_live.erase(m_live.begin() + static_cast<std::ptrdiff_t>(best));
     }
     m_trace->commitAppend(static_cast<std::size_t>(out - outStart));
-    for (Pending& pd : m_rings) pd.compact();
-    for (auto& x : m_sources) x->pending.compact();
+    for (auto& x : m_sources)
+        for (Pending& pd : x->streams) pd.compact();
     return wm;
 }
 

@@ -2,22 +2,22 @@
 // The Collector: merges event sources into one time-sorted Trace (merge,
 // watermark, append). It knows nothing of our own run (its clock, rings,
 // start gate, the process-wide active recorder: the Recorder, recorder.hpp,
-// sets those up and drives the passes); it is given
-//   - batches of ring events per ProcId (the Recorder drains our rings itself,
-//     converting TSC ticks around one calibration per pass), and
-//   - EventSources (event_source.hpp): the core monitor, a traced Python
-//     program, a test's vector, drained here each pass through a SourceSink.
+// sets those up and drives the passes); every event comes from an EventSource
+// (event_source.hpp), drained here each pass through a SourceSink: our rings
+// (ring_source.hpp, one stream per process), a traced Python program, a
+// test's vector, the core monitor.
 // Not thread-safe: one pass at a time (the Recorder holds its lock).
 #include "parviz/event_source.hpp"
 #include "parviz/trace.hpp"
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <vector>
 
 namespace parviz::detail {
 
-// Collected events of one source (a ring, or an EventSource) not yet in the
+// Collected events of one stream of a source (a ring, or a single-stream EventSource) not yet in the
 // Trace, kept time-sorted from `head` on: each ring is nearly sorted already
 // (a Queue put is stamped before it commits, so a State event can slip in
 // front of it), so a late event is moved back by insertion, stably, a few
@@ -70,21 +70,21 @@ struct Pending {
 
 class Collector {
 public:
-    explicit Collector(std::shared_ptr<Trace> trace) : m_trace(std::move(trace)) {}
+    explicit Collector(std::shared_ptr<Trace> trace);
+    ~Collector();
+    Collector(const Collector&) = delete;
+    Collector& operator=(const Collector&) = delete;
 
-    // The staging of ring `p`: the Recorder appends what it drained, then
-    // calls sortTail(from) on it.
-    Pending& ring(ProcId p) {
-        if (m_rings.size() <= p) m_rings.resize(p + 1u);
-        return m_rings[p];
-    }
     // Drained each pass, in the order added; `owned` may be null (a source
     // someone else owns, which must outlive the Collector). `last`: keep it
-    // after every source added later (the core monitor: ties go to a ring,
-    // then an added source, then it).
+    // after every source added later (the core monitor). At equal times the
+    // merge takes the earlier source, and within a source the lower stream:
+    // our rings (added first, a stream per process in ProcId order), then the
+    // sources added later, then the monitor.
     void addSource(EventSource* source, std::unique_ptr<EventSource> owned, bool last = false);
-    // Drains every source into its staging; returns the lowest promise
-    // (INT64_MAX when there is none).
+    // Drains every source into its staging (EventSource::drainStreams) and
+    // restores each stream's order; returns the lowest promise (INT64_MAX when
+    // there is none). A source's promise never goes back: the highest it gave holds.
     std::int64_t drainSources(SourceSink& sink, bool everything);
     // Appends to the Trace, in time order, every staged event before the
     // watermark: `wm` less a slack (the time every source is complete up to),
@@ -92,14 +92,8 @@ public:
     std::int64_t merge(std::int64_t wm, bool everything);
 
 private:
-    struct Source {
-        std::unique_ptr<EventSource> owned;
-        EventSource* source = nullptr;
-        Pending pending;
-        std::int64_t promise = INT64_MIN;
-    };
+    struct Source;
     std::shared_ptr<Trace> m_trace;
-    std::vector<Pending> m_rings;                    // indexed by ProcId
     std::vector<std::unique_ptr<Source>> m_sources;
     std::size_t m_lastSources = 0;                   // how many at the end stay last
     std::vector<Pending*> m_live;                    // merge scratch: stagings with events left

@@ -1,10 +1,10 @@
 // Recorder: our own run's tracing set-up (run clock, one TraceRing per
 // process, the core monitor, the process-wide active recorder) and the thread
 // that drives the Collector (collector.hpp: merge, watermark, append) over
-// our rings and every EventSource while the run goes on.
+// every EventSource while the run goes on: our rings (ring_source.hpp), the
+// sources given to addSource(), the core monitor.
 //
-// [SECTION] Our rings: draining and converting them
-// [SECTION] The Collector pass
+// [SECTION] The run's processes and the Collector pass
 // [SECTION] Recorder API
 //
 // Single-writer rule: only a Collector pass appends to the Trace, and every pass
@@ -13,6 +13,7 @@
 #include "parviz/recorder.hpp"
 
 #include "collector.hpp"
+#include "ring_source.hpp"
 #include "parviz/arena.hpp"
 #include "parviz/core_monitor.hpp"
 #include "parviz/machine_load.hpp"
@@ -57,21 +58,16 @@ int totalCores() noexcept {
 } // namespace
 
 // =============================================================================
-// [SECTION] Our rings: draining and converting them
+// [SECTION] The run's processes and the Collector pass
 // =============================================================================
 
-struct Source {
-    TraceRing* ring = nullptr;    // nullptr: a process another EventSource reports (no ring of ours)
-    ProcId proc = 0;
+// What the Recorder knows of each process of the run (its rings are the
+// RingSource's, its events every source's).
+struct ProcState {
     pid_t pid = 0;
+    bool ours = false;      // a ring of ours (else a process another EventSource reports)
     bool started = false;
-    bool exited = false;          // reaped: its final drain happened, it no longer holds the watermark
-    bool selfExit = false;        // the worker wrote its own ProcExit (a normal exit) before it ended
-    std::int64_t selfExitCode = 0;
-    std::int64_t idleSeenAt = INT64_MIN;  // last pass time at which the ring was not writing
-    std::uint64_t lostReported = 0;
-    std::uint64_t waitedReported = 0;     // ns of writer waits already written as WriterWait
-    std::uint64_t waitsReported = 0;
+    bool exited = false;    // reaped (ours) or reported ended: the core monitor no longer watches it
 };
 
 struct Recorder::Impl {
@@ -81,16 +77,14 @@ struct Recorder::Impl {
     TraceRing* parentRing = nullptr;
 
     std::mutex mutex;                       // guards everything below
-    std::vector<Source> sources;            // indexed by ProcId
+    std::vector<ProcState> procs;           // indexed by ProcId
+    detail::RingSource rings;               // our rings: the first source, a stream per process
     std::unique_ptr<CoreMonitor> monitor;
     // Other processes' share of the cores over the run (RunStart -> RunEnd).
     std::optional<MachineLoadMeter> machine;
-    std::string text;                       // drain scratch: one ring text at a time
-    TickConverter ticks;                    // ring times (trace ticks) -> CLOCK_MONOTONIC ns
-    std::vector<std::pair<ProcId, std::size_t>> drained;   // pass scratch: (source, first new event)
-    // Merges our rings' drained events and every EventSource into the Trace:
-    // those given to addSource(), then the core monitor (owned as `monitor`),
-    // kept last, so that ties go to a ring, then an added source, then the monitor.
+    // Merges every EventSource into the Trace: our rings, those given to
+    // addSource(), then the core monitor (owned as `monitor`), kept last, so
+    // that ties go to a ring (lower ProcId first), then an added source, then the monitor.
     detail::Collector merger{trace};
     struct Sink;
     int processCount = 0;
@@ -103,95 +97,16 @@ struct Recorder::Impl {
     std::thread collector;
     std::atomic<std::uint64_t> passCpuNs{0};   // collectorCost()
 
-    std::size_t drainRaw(Source& s);
-    void finishDrain(Source& s, std::size_t from, std::int64_t now);
-    void drainSource(Source& s, std::int64_t now) {
-        const std::size_t from = drainRaw(s);
-        ticks.calibrate();
-        finishDrain(s, from, now);
-    }
     std::int64_t passLocked(bool everything);   // passBody, its CPU time counted
     std::int64_t passBody(bool everything);
-    std::int64_t drainExternalsLocked(bool everything);
-    ProcId addSourceLocked(std::string name, ProcRole role, TraceRing* ring);
+    ProcId addProcLocked(std::string name, ProcRole role, TraceRing* ring);
     void noteCoreSourceLocked();
     void run();
 };
 
-// Moves a ring's published events to its Pending, still in trace ticks, and
-// returns where the new ones start. finishDrain() then converts them; the
-// converter must be calibrated in between, so that every event drained lies
-// before its newest point (see TickConverter).
-std::size_t Recorder::Impl::drainRaw(Source& s) {
-    detail::Pending& pd = merger.ring(s.proc);
-    // Drain straight into the pending run. drain() reserves exactly what it
-    // needs, which would reallocate on every pass: keep headroom, doubling.
-    constexpr std::size_t kHeadroom = 16384;
-    if (pd.ev.capacity() < pd.ev.size() + kHeadroom) pd.ev.reserve(std::max(2 * pd.ev.capacity(), pd.ev.size() + kHeadroom));
-    const std::size_t from = pd.ev.size();
-    s.ring->drain(pd.ev);
-    return from;
-}
-
-// Converts the events drained from `from` on to ns, turns their text refs into
-// Trace string ids (the text lives in that ring, whoever the event is about),
-// and records any loss.
-void Recorder::Impl::finishDrain(Source& s, std::size_t from, std::int64_t now) {
-    detail::Pending& pd = merger.ring(s.proc);
-    std::uint64_t lostText = 0, textEnd = 0;
-    for (std::size_t i = from; i < pd.ev.size(); ++i) {
-        Event& e = pd.ev[i];
-        e.t = ticks.toNs(e.t);
-        auto toId = [&](std::uint64_t& field) {
-            if (field == kNoString) return;
-            if (s.ring->readTextInto(field, text)) textEnd = std::max(textEnd, field + 4 + text.size());
-            else ++lostText;
-            field = trace->addString(text);
-        };
-        if (e.kind == EventKind::ProcExit && e.proc == s.proc) {
-            s.selfExit = true;
-            s.selfExitCode = static_cast<std::int64_t>(e.a);
-        }
-        switch (e.kind) {
-        case EventKind::Print: case EventKind::TaskStart: case EventKind::TaskEnd:
-        case EventKind::Note:
-            toId(e.a);
-            break;
-        case EventKind::QueuePut: case EventKind::QueueGet:   // a QueueGet from an old writer may still carry one
-            toId(e.b);
-            break;
-        default: break;
-        }
-    }
-    // Read text may be reused by the writer (see TraceRing::text). A record
-    // is 4 bytes of length, then the bytes.
-    if (textEnd) s.ring->consumedText(textEnd);
-    std::uint64_t lost = s.ring->lost();
-    if (lost > s.lostReported) {
-        pd.ev.push_back(Event{now, s.proc, EventKind::Lost, 0, static_cast<std::int32_t>(s.proc),
-                              lost - s.lostReported, 0});
-        s.lostReported = lost;
-    }
-    if (lostText)   // flags 1: texts (printed lines, names, previews) read back as "<lost text>"
-        pd.ev.push_back(Event{now, s.proc, EventKind::Lost, 1, static_cast<std::int32_t>(s.proc), lostText, 0});
-    // Writers that waited for room: the wait is tracing overhead, recorded.
-    const std::uint64_t waited = s.ring->waitedNs(), waits = s.ring->waits();
-    if (waits > s.waitsReported) {
-        pd.ev.push_back(Event{now, s.proc, EventKind::WriterWait, 0, static_cast<std::int32_t>(s.proc),
-                              waited - s.waitedReported, waits - s.waitsReported});
-        s.waitedReported = waited;
-        s.waitsReported = waits;
-    }
-    pd.sortTail(from);
-}
-
-// =============================================================================
-// [SECTION] The Collector pass
-// =============================================================================
-
-// One pass: drain every live ring, then every EventSource (the core monitor
-// last), then let the Collector append to the Trace the staged events no
-// source can precede any more. Returns the watermark.
+// One pass: drain every source (our rings first, the core monitor last), then
+// let the Collector append to the Trace the staged events no source can
+// precede any more. Returns the watermark.
 namespace {
 std::int64_t threadCpuNs() noexcept {
     timespec ts;
@@ -208,24 +123,6 @@ std::int64_t Recorder::Impl::passLocked(bool everything) {
     return wm;
 }
 
-std::int64_t Recorder::Impl::passBody(bool everything) {
-    std::int64_t now = monoNs();
-    std::int64_t wm = INT64_MAX;
-    drained.clear();
-    for (Source& s : sources) {
-        if (s.exited || !s.ring) continue;
-        // Clock first, flag second (see tracer.cpp): an idle ring can only
-        // publish events timed after `now`.
-        if (!s.ring->writing()) s.idleSeenAt = now;
-        drained.emplace_back(s.proc, drainRaw(s));
-        wm = std::min(wm, s.idleSeenAt);
-    }
-    ticks.calibrate();   // after the drains: every drained event lies before this point
-    for (auto [proc, from] : drained) finishDrain(sources[proc], from, now);
-    wm = std::min(wm, drainExternalsLocked(everything));   // the added sources, then the core monitor
-    return merger.merge(wm, everything);
-}
-
 // The Collector's side of SourceSink: called only from a source's drain(),
 // inside a pass, so the Impl's lock is held.
 struct Recorder::Impl::Sink final : SourceSink {
@@ -233,8 +130,8 @@ struct Recorder::Impl::Sink final : SourceSink {
     explicit Sink(Impl& i) : im(i) {}
     std::uint64_t addString(std::string_view s) override { return im.trace->addString(s); }
     ProcId addProcess(std::string name, ProcRole role, pid_t pid) override {
-        ProcId id = im.addSourceLocked(std::move(name), role, nullptr);
-        Source& s = im.sources[id];
+        ProcId id = im.addProcLocked(std::move(name), role, nullptr);
+        ProcState& s = im.procs[id];
         s.pid = pid;
         s.started = true;
         if (im.monitor && pid > 0) {
@@ -244,8 +141,8 @@ struct Recorder::Impl::Sink final : SourceSink {
         return id;
     }
     void processEnded(ProcId p) override {
-        if (p >= im.sources.size() || p == kParentProc || im.sources[p].ring) return;
-        Source& s = im.sources[p];
+        if (p >= im.procs.size() || p == kParentProc || im.procs[p].ours) return;
+        ProcState& s = im.procs[p];
         if (s.exited) return;
         if (im.monitor && s.pid > 0) im.monitor->unwatch(p);
         s.exited = true;
@@ -253,9 +150,9 @@ struct Recorder::Impl::Sink final : SourceSink {
     void addObject(ObjectInfo o) override { im.trace->addObject(std::move(o)); }
 };
 
-std::int64_t Recorder::Impl::drainExternalsLocked(bool everything) {
+std::int64_t Recorder::Impl::passBody(bool everything) {
     Sink sink(*this);
-    return merger.drainSources(sink, everything);
+    return merger.merge(merger.drainSources(sink, everything), everything);
 }
 
 void Recorder::Impl::noteCoreSourceLocked() {
@@ -286,14 +183,10 @@ Recorder::Recorder(RecorderOptions opts) : m_impl(std::make_unique<Impl>()) {
     im.clock = arena().make<RunClock>();
     im.clock->begin(opts.timeScale);
     im.parentRing = TraceRing::create(kParentProc, opts.ringEvents, opts.ringTextBytes, true, opts.prefaultRings);
-    im.parentRing->setReader(true);
-    im.trace->addProcess(ProcInfo{"MainProcess", ProcRole::Parent});
-    Source parent;
-    parent.ring = im.parentRing;
-    parent.proc = kParentProc;
-    parent.pid = getpid();
-    parent.started = true;
-    im.sources.push_back(parent);
+    im.merger.addSource(&im.rings, nullptr);   // first: ties go to a ring
+    im.addProcLocked("MainProcess", ProcRole::Parent, im.parentRing);   // ProcId 0 == kParentProc
+    im.procs[kParentProc].pid = getpid();
+    im.procs[kParentProc].started = true;
     im.monitor = CoreMonitor::create(opts.cores);
     if (im.monitor) im.merger.addSource(im.monitor.get(), nullptr, true);
 
@@ -324,10 +217,11 @@ Recorder::~Recorder() {
     // A ring or clock still used by a live worker is left in the arena rather
     // than freed under its feet.
     bool anyAlive = false;
-    for (Source& s : im.sources) {
-        if (s.proc != kParentProc && s.ring && s.started && !s.exited) { anyAlive = true; continue; }
-        if (s.ring) TraceRing::destroy(s.ring);
-        s.ring = nullptr;
+    for (ProcId p = 0; p < im.procs.size(); ++p) {
+        const ProcState& s = im.procs[p];
+        if (!s.ours) continue;
+        if (p != kParentProc && s.started && !s.exited) { anyAlive = true; continue; }
+        TraceRing::destroy(im.rings.ring(p));
     }
     if (!anyAlive) arena().destroy(im.clock);
 }
@@ -348,21 +242,25 @@ ProcId Recorder::addProcess(std::string name, ProcRole role) {
         case ProcRole::Process: name = "Process-" + std::to_string(++im.processCount); break;
         }
     }
-    ProcId id = static_cast<ProcId>(im.sources.size());
-    return im.addSourceLocked(std::move(name), role,
-                              TraceRing::create(id, im.opts.ringEvents, im.opts.ringTextBytes, false,
-                                                im.opts.prefaultRings));
+    ProcId id = static_cast<ProcId>(im.procs.size());
+    return im.addProcLocked(std::move(name), role,
+                            TraceRing::create(id, im.opts.ringEvents, im.opts.ringTextBytes, false,
+                                              im.opts.prefaultRings));
 }
 
-ProcId Recorder::Impl::addSourceLocked(std::string name, ProcRole role, TraceRing* ring) {
-    ProcId id = static_cast<ProcId>(sources.size());
-    Source s;
-    s.ring = ring;
-    if (s.ring) s.ring->setReader(true);
-    s.proc = id;
+// `ring`: ours, drained by the RingSource from the next pass on; nullptr: a
+// process another EventSource reports.
+ProcId Recorder::Impl::addProcLocked(std::string name, ProcRole role, TraceRing* ring) {
+    ProcId id = static_cast<ProcId>(procs.size());
+    ProcState s;
+    s.ours = ring != nullptr;
+    if (ring) {
+        ring->setReader(true);
+        rings.add(id, ring);
+    }
     ProcId got = trace->addProcess(ProcInfo{std::move(name), role});
     (void)got;   // the Trace's process table is only filled here, so got == id
-    sources.push_back(s);
+    procs.push_back(s);
     return id;
 }
 
@@ -375,7 +273,7 @@ void Recorder::addSource(std::unique_ptr<EventSource> source) {
 
 TraceRing* Recorder::ring(ProcId p) noexcept {
     std::lock_guard lk(m_impl->mutex);
-    return p < m_impl->sources.size() ? m_impl->sources[p].ring : nullptr;
+    return m_impl->rings.ring(p);
 }
 
 std::string Recorder::processName(ProcId p) const {
@@ -386,9 +284,9 @@ std::string Recorder::processName(ProcId p) const {
 void Recorder::started(ProcId p, pid_t pid) {
     Impl& im = *m_impl;
     std::lock_guard lk(im.mutex);
-    if (p >= im.sources.size() || p == kParentProc) return;
-    im.sources[p].pid = pid;
-    im.sources[p].started = true;
+    if (p >= im.procs.size() || p == kParentProc) return;
+    im.procs[p].pid = pid;
+    im.procs[p].started = true;
     NoWriterWait noWait;   // the Collector needs im.mutex to make room
     im.parentRing->emitAs(p, EventKind::ProcStart, 0, static_cast<std::uint64_t>(pid));
     if (im.monitor) {
@@ -400,18 +298,19 @@ void Recorder::started(ProcId p, pid_t pid) {
 void Recorder::exited(ProcId p, int codeOrNegSignal) {
     Impl& im = *m_impl;
     std::lock_guard lk(im.mutex);
-    if (p >= im.sources.size() || p == kParentProc) return;
-    Source& s = im.sources[p];
-    if (s.exited || !s.ring) return;
+    if (p >= im.procs.size() || p == kParentProc) return;
+    ProcState& s = im.procs[p];
+    if (s.exited || !s.ours) return;
     if (im.monitor && s.started) im.monitor->unwatch(p);
     // The process is reaped: nothing can write its ring any more.
-    im.drainSource(s, monoNs());
+    Impl::Sink sink(im);
+    const detail::RingSource::ExitDrain last = im.rings.drainExited(p, sink);
     s.exited = true;
     // A normal exit was recorded by the worker itself when it happened; write
     // the reaped status only when the worker could not (a signal, a crash) or
     // when it differs from what the worker said.
     NoWriterWait noWait;   // the Collector needs im.mutex to make room
-    if (!s.selfExit || s.selfExitCode != codeOrNegSignal)
+    if (!last.selfExit || last.code != codeOrNegSignal)
         im.parentRing->emitAs(p, EventKind::ProcExit, 0,
                               static_cast<std::uint64_t>(static_cast<std::int64_t>(codeOrNegSignal)));
 }
@@ -454,13 +353,12 @@ void Recorder::finish() {
         im.parentRing->emit(EventKind::RunEnd);
     }
     if (im.monitor)
-        for (Source& s : im.sources)
-            if (s.proc != kParentProc && s.started && !s.exited) im.monitor->unwatch(s.proc);
+        for (ProcId p = 1; p < im.procs.size(); ++p)
+            if (im.procs[p].started && !im.procs[p].exited) im.monitor->unwatch(p);
     im.passLocked(true);
     // Nobody drains the rings any more: a writer still running (a worker that
     // outlives the run) drops and counts instead of waiting.
-    for (Source& s : im.sources)
-        if (s.ring) s.ring->setReader(false);
+    im.rings.stopReading();
     im.trace->updateMeta([](TraceMeta& m) { m.finished = true; });
 }
 

@@ -1,7 +1,9 @@
 #pragma once
 // The parent's side of tracing for one run: owns the Trace, the run clock, one
-// TraceRing per process, the OS core monitor and the Collector thread that
-// merges rings and core data into the Trace while the run goes on.
+// TraceRing per process, the OS core monitor and the thread that drives the
+// Collector (core/src/collector.hpp), which merges every event source (our
+// rings as one, core/src/ring_source.hpp; the core monitor; addSource()'s)
+// into the Trace while the run goes on.
 //
 // Watermark rule: the Collector appends an event only once no source can still
 // produce an earlier one (every ring seen idle, OS data read up to that time,
