@@ -141,7 +141,7 @@ void GuiApp::selectScenario(const std::string& nameOrPath) {
 }
 
 Scenario GuiApp::runScenario() const {
-    const bool hasTasks = m_scenario.kind == ScenarioKind::Pool || m_scenario.kind == ScenarioKind::JobQueue;
+    const bool hasTasks = kindInfo(m_scenario.kind).taskTable;
     return m_equalJobs > 0 && hasTasks ? withEqualJobs(m_scenario, m_equalJobs) : m_scenario;
 }
 

@@ -234,8 +234,9 @@ void runOptions(GuiApp& app) {
 // fields, so a click or two changes them and Space still starts the run.
 void drawPoolControls(GuiApp& app, bool flowLayout) {
     Scenario& sc = app.editableScenario();
-    const bool pool = sc.kind == ScenarioKind::Pool;
-    if (!pool && sc.kind != ScenarioKind::JobQueue) return;
+    const KindInfo kind = kindInfo(sc.kind);
+    const bool pool = kind.pooled;   // chunksize: only a Pool cuts its tasks into chunks
+    if (!kind.taskTable) return;
     auto place = [&](float w) {
         if (flowLayout) flow(w);
     };

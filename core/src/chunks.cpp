@@ -94,7 +94,7 @@ double equalJobSeconds(const Scenario& s, std::size_t n) noexcept {
 
 Scenario withEqualJobs(const Scenario& s, std::size_t n) {
     const std::string where = (s.source.empty() ? s.name : s.source) + ": tasks: ";
-    if (s.kind != ScenarioKind::Pool && s.kind != ScenarioKind::JobQueue)
+    if (!kindInfo(s.kind).taskTable)
         throw ScenarioError(where + "the " + std::string(toString(s.kind)) + " scenario has no task table to replace");
     if (n < 1 || n > kMaxTasks)
         throw ScenarioError(where + std::to_string(n) + " equal jobs: must be between 1 and " + std::to_string(kMaxTasks));
