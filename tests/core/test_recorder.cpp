@@ -422,16 +422,20 @@ TEST_CASE("our rings as a source: equal times go to the lower process, whatever 
     const ProcId b = rec.addProcess("b", ProcRole::Process);
     // Nobody runs as a or b: the test writes their rings itself (one writer
     // each), in ticks a little ahead of now, b first, then a, then the parent.
-    const std::int64_t base = traceNow() + 1000;
+    // Steps of 10000 ticks (microseconds): ticks closer than a nanosecond
+    // would convert to the same ns and tie. Equal ticks convert to equal ns.
+    constexpr std::int64_t kStep = 10000;
+    const std::int64_t base = traceNow() + kStep;
+    auto at = [&](int k) { return base + k * kStep; };
     TraceRing& rb = *rec.ring(b);
     TraceRing& ra = *rec.ring(a);
-    rb.emitAt(base + 3, EventKind::Print, 32, rb.text("b3"));
-    rb.emitAt(base + 4, EventKind::Print, 4, rb.text("b4"));
-    ra.emitAt(base + 1, EventKind::Print, 1, ra.text("a1"));
-    ra.emitAt(base + 3, EventKind::Print, 31, ra.text("a3"));
-    ra.emitAt(base + 5, EventKind::Print, 5, ra.text("a5"));
-    rec.parentRing().emitAt(base + 2, EventKind::Print, 2, rec.parentRing().text("p2"));
-    rec.parentRing().emitAt(base + 3, EventKind::Print, 30, rec.parentRing().text("p3"));
+    rb.emitAt(at(3), EventKind::Print, 32, rb.text("b3"));
+    rb.emitAt(at(4), EventKind::Print, 4, rb.text("b4"));
+    ra.emitAt(at(1), EventKind::Print, 1, ra.text("a1"));
+    ra.emitAt(at(3), EventKind::Print, 31, ra.text("a3"));
+    ra.emitAt(at(5), EventKind::Print, 5, ra.text("a5"));
+    rec.parentRing().emitAt(at(2), EventKind::Print, 2, rec.parentRing().text("p2"));
+    rec.parentRing().emitAt(at(3), EventKind::Print, 30, rec.parentRing().text("p3"));
     rec.flush();
     rec.finish();
     const Trace& tr = rec.trace();
