@@ -37,7 +37,8 @@ const char* mainUsage() noexcept {
            "                       print the scenario as a runnable Python program\n"
            "  sweep NAME|FILE      run a pool scenario over several pool sizes and compare\n"
            "                       (parviz sweep --help)\n"
-           "  trace [--] PROGRAM   trace a Python program: python3 script.py (parviz trace --help)\n"
+           "  trace [--gui] [--] PROGRAM\n"
+           "                       trace a Python program: python3 script.py; --gui: live in the window\n"
            "  --help, --version\n";
 }
 

@@ -14,6 +14,9 @@
 #include "cli/commands.hpp"
 #include "cli/interrupt.hpp"
 #include "cli/run_flags.hpp"
+#ifdef PARVIZ_HAVE_GUI
+#include "gui/gui.hpp"
+#endif
 
 #include "parviz/export.hpp"
 #include "parviz/file_io.hpp"
@@ -37,7 +40,7 @@ namespace {
 // [SECTION] Arguments
 // =============================================================================
 const char* traceUsage() noexcept {
-    return "usage: parviz trace [flags] [--] PROGRAM [ARGS...]\n"
+    return "usage: parviz trace [--gui] [flags] [--] PROGRAM [ARGS...]\n"
            "\n"
            "Runs PROGRAM (normally python3 script.py) with parviz's Python tracer and records\n"
            "what its processes do: starts and exits, Queue puts and gets, Lock waits and\n"
@@ -46,6 +49,11 @@ const char* traceUsage() noexcept {
            "files.\n"
            "\n"
            "flags:\n"
+           "  --gui                    watch it live in the window instead (the same panels as a\n"
+           "                           run; Code shows its source; Stop ends its process group);\n"
+           "                           after it: the window's --size, --theme, --presentation,\n"
+           "                           --screenshot FILE.png (when the program has ended),\n"
+           "                           --screenshot-at S, --layout-json FILE\n"
            "  --trace FILE.json        write a Chrome trace (Perfetto, chrome://tracing)\n"
            "  --summary-json FILE      write the summary as JSON\n"
            "  --save-run FILE          save the whole run, to replay in the window\n"
@@ -66,6 +74,8 @@ struct TraceArgs {
     std::optional<std::string> tracePath, summaryPath, savePath;
     RunOptions opts;                    // only --cores
     bool help = false;
+    bool gui = false;                   // --gui: watch it live in the window
+    std::vector<std::string> windowArgs;   // flags handed on to the window (--cores)
 };
 
 TraceArgs parseTraceArgs(const std::vector<std::string>& args) {
@@ -82,6 +92,24 @@ TraceArgs parseTraceArgs(const std::vector<std::string>& args) {
             return r;
         }
         if (a.empty() || a[0] != '-') break;   // the program
+        if (a == "--gui") {
+            r.gui = true;
+            ++i;
+            continue;
+        }
+        // The window's own flags, handed on with --gui (--screenshot: captured when the program has ended).
+        if (r.gui && (a == "--screenshot" || a == "--screenshot-at" || a == "--layout-json" || a == "--size" ||
+                      a == "--theme" || a == "--test-dump")) {
+            if (i + 1 >= args.size()) throw UsageError(a + ": missing value");
+            r.windowArgs.insert(r.windowArgs.end(), {a, args[i + 1]});
+            i += 2;
+            continue;
+        }
+        if (r.gui && a == "--presentation") {
+            r.windowArgs.push_back(a);
+            ++i;
+            continue;
+        }
         bool matched = false;
         for (auto [flag, dst] : {std::pair{"--trace", &r.tracePath}, std::pair{"--summary-json", &r.summaryPath},
                                  std::pair{"--save-run", &r.savePath}}) {
@@ -99,13 +127,20 @@ TraceArgs parseTraceArgs(const std::vector<std::string>& args) {
             if (matched) break;
         }
         if (matched) continue;
-        if (a.starts_with("--cores") && parseRunFlag(args, i, r.opts)) continue;
+        if (const std::size_t at = i; a.starts_with("--cores") && parseRunFlag(args, i, r.opts)) {
+            r.windowArgs.insert(r.windowArgs.end(), args.begin() + static_cast<std::ptrdiff_t>(at),
+                                args.begin() + static_cast<std::ptrdiff_t>(i));
+            continue;
+        }
         throw UsageError(a + ": unknown flag (see parviz trace --help)");
     }
     r.program.assign(args.begin() + static_cast<std::ptrdiff_t>(i), args.end());
     if (r.program.empty()) throw UsageError("missing the program: parviz trace [flags] [--] PROGRAM [ARGS...]");
     for (const auto* p : {&r.tracePath, &r.summaryPath, &r.savePath})
         if (*p && (*p)->empty()) throw UsageError("an output file name is empty");
+    if (r.gui && (r.tracePath || r.summaryPath || r.savePath))
+        throw UsageError("--gui: the window saves the run itself (Save run...); --trace, --summary-json and "
+                         "--save-run are for the terminal");
     return r;
 }
 
@@ -256,6 +291,16 @@ int traceCommand(const std::vector<std::string>& args) {
             return 0;
         }
         resolveProgram(ta.program.front());   // a bad PROGRAM is refused before anything starts
+        if (ta.gui) {
+#ifdef PARVIZ_HAVE_GUI
+            std::vector<std::string> g = ta.windowArgs;
+            g.push_back("--trace-exec");
+            g.insert(g.end(), ta.program.begin(), ta.program.end());
+            return gui::guiMain(g);
+#else
+            throw UsageError("--gui: this build has no window (built without PARVIZ_BUILD_GUI)");
+#endif
+        }
         for (const auto& [p, flag] : {std::pair{&ta.tracePath, "--trace"}, std::pair{&ta.summaryPath, "--summary-json"},
                                       std::pair{&ta.savePath, "--save-run"}})
             if (*p) {

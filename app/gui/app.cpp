@@ -48,6 +48,15 @@ GuiApp::GuiApp(Window& window, GuiOptions opts, std::shared_ptr<Trace> preloaded
         // The toolbar starts from the replayed run's scenario when it is here.
         if (current().haveScenario()) m_scenario = current().scenario();
         setMessage("replaying " + m_opts.openRun + replayNote(current().meta()));
+    } else if (!m_opts.traceProgram.empty()) {
+        // The toolbar keeps its scenario for a later Run; the program is what is shown.
+        try {
+            m_scenario = loadScenario(m_opts.scenario);
+            m_stage = std::make_unique<RunView>(m_scenario);
+        } catch (const std::exception&) {
+        }
+        traceProgram(m_opts.traceProgram);
+        if (!m_runs.empty()) m_startupProgram = m_runs.back()->number();
     } else {
         selectScenario(m_opts.scenario);
         if (m_opts.compare) startSweep(m_opts.compareWorkers, m_opts.compareWorks);
@@ -145,7 +154,34 @@ Scenario GuiApp::runScenario() const {
     return m_equalJobs > 0 && hasTasks ? withEqualJobs(m_scenario, m_equalJobs) : m_scenario;
 }
 
+void GuiApp::traceProgram(std::vector<std::string> argv) {
+    // As startRun: one live run at a time.
+    for (auto& r : m_runs)
+        if (r->live()) r->stop();
+    for (auto& r : m_runs) r->update();
+    std::string cmd;
+    for (const auto& a : argv) cmd += (cmd.empty() ? "" : " ") + a;
+    try {
+        addRun(RunView::startTraced(m_viewCounter + 1, std::move(argv), m_opts.run.cores));
+        ++m_viewCounter;
+        ++m_runCounter;
+        setMessage("tracing " + cmd + " (Stop ends its whole process group)");
+    } catch (const std::exception& e) {
+        setMessage("cannot trace " + cmd + ": " + e.what(), true);
+    }
+}
+
+std::optional<int> GuiApp::startupProgramExit() const {
+    for (const auto& r : m_runs)
+        if (r->number() == m_startupProgram && r->status() != RunStatus::Stopped) return r->programExitStatus();
+    return std::nullopt;
+}
+
 void GuiApp::startRun() {
+    if (m_current >= 0 && !current().programArgv().empty()) {
+        traceProgram(current().programArgv());
+        return;
+    }
     // One live run at a time: runs side by side on the same cores would
     // measure each other. The one going on is stopped and stays in the list.
     for (auto& r : m_runs)
@@ -387,6 +423,8 @@ std::string listingKey(const Scenario& s) {
 } // namespace
 
 const std::vector<Scenario::CodeLine>& GuiApp::listing() {
+    // A traced program: its own source, read from its file.
+    if (current().traced()) return current().sourceListing();
     const RunView& run = current();
     const Scenario staged = run.isStage() ? runScenario() : Scenario{};
     const Scenario& sc = run.isStage() ? staged : run.scenario();
@@ -474,6 +512,7 @@ void GuiApp::recordSessionRun(RunView& run) {
     const std::size_t i = static_cast<std::size_t>(it - m_runs.begin());
     if (m_recorded[i]) return;
     m_recorded[i] = true;
+    if (run.traced()) setMessage(run.scenario().title + ": " + run.programExit(), run.status() == RunStatus::Failed);
     RunStats st = computeStats(run.model(), *run.trace());
     SessionRun r;
     r.number = run.number();

@@ -106,6 +106,13 @@ public:
     // ---- actions (buttons, keys, context menus) --------------------------------
     void selectScenario(const std::string& nameOrPath);
     void startRun();          // a new Run of the current scenario with the current options
+                              // (on a traced program's run: that program again)
+    // A program traced live (argv: PROGRAM ARGS..., normally python3 script.py),
+    // shown in the same panels as a run; the live run going on is stopped first.
+    void traceProgram(std::vector<std::string> argv);
+    // The first program traced at start (--trace-python, trace --gui): its exit
+    // status once it ended by itself; nullopt while it runs or when it was stopped.
+    std::optional<int> startupProgramExit() const;
     void togglePause();       // the run on screen; starts one on the stage
     void stopRun();
     bool killWorker(const std::string& name);
@@ -149,6 +156,7 @@ private:
     int m_sweepTotal = 0;                                 // > 0 while a sweep goes on
     std::chrono::steady_clock::time_point m_compareBuiltAt{};
     std::string m_pendingPng;
+    int m_startupProgram = 0;                    // run number of the program traced at start, 0: none
     int m_runCounter = 0;                        // live runs started
     int m_viewCounter = 0;                       // runs shown (started or opened): their numbers
     MessageLine m_message;

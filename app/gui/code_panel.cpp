@@ -1,5 +1,6 @@
 // Code panel: the scenario's Python-style listing, each worker's current line
-// (at the cursor) marked in the worker's colour.
+// (at the cursor) marked in the worker's colour; for a traced Python program,
+// its own source file, each process on the line of its latest traced event.
 #include "gui/colours.hpp"
 #include "gui/panels.hpp"
 
@@ -15,11 +16,23 @@ void drawCodePanel(const RunView& run, std::int64_t cursor, const std::vector<Sc
     if (beginPanel("Code", r)) {
         const std::vector<Scenario::CodeLine>& code = listing;
         const Trace* trace = run.trace();
-        if (code.empty()) {
+        if (code.empty() && run.traced()) {
+            // A traced program: its source appears with its first traced line.
+            if (!run.sourceError().empty()) ui::textDisabled("%s", run.sourceError().c_str());
+            else ui::textDisabled("The program's source appears here once it has traced a line.");
+        } else if (code.empty()) {
             ui::textDisabled("No listing: the run's scenario file %s is not here.", run.scenario().name.c_str());
         } else {
             CodeView cv;
-            if (trace) cv = buildCodeView(run.model(), *trace, code, cursor);
+            if (trace && run.traced()) {
+                // Each process on the line of its latest traced event in the program's own file.
+                SourceCodeView sv = buildSourceCodeView(run.model(), *trace, run.sourceFile(), cursor);
+                cv.markers = std::move(sv.markers);
+                ui::textDisabled("%s", run.sourceFile().c_str());
+                for (const std::string& e : sv.elsewhere) ui::textDisabled("%s", e.c_str());
+            } else if (trace) {
+                cv = buildCodeView(run.model(), *trace, code, cursor);
+            }
             ImDrawList* dl = ImGui::GetWindowDrawList();
             const float fs = ImGui::GetFontSize();
             const float gutter = fs * 1.6f;

@@ -26,6 +26,7 @@ namespace {
 char g_openScenarioPath[512] = "";
 char g_saveRunPath[512] = "parviz-run.pvz";
 char g_openRunPath[512] = "parviz-run.pvz";
+char g_programLine[1024] = "examples/pool.py";
 std::string g_killChoice;
 
 bool pathPopup(const char* id, const char* prompt, char* buf, std::size_t size, const char* action) {
@@ -83,12 +84,13 @@ void scenarioPicker(GuiApp& app) {
     const std::string current = app.scenario().name.empty() ? app.options().scenario : app.scenario().name;
     const float w = std::max(ImGui::GetFontSize() * 5, ui::comboWidth(current.c_str()));
     ImGui::SetNextItemWidth(w);
-    bool openFile = false;
+    bool openFile = false, openProgram = false;
     if (ImGui::BeginCombo("##scenario", current.c_str())) {
         for (const std::string& n : app.scenarioNames())
             if (ImGui::Selectable(n.c_str(), n == current)) app.selectScenario(n);
         ImGui::Separator();
         if (ImGui::Selectable("Open file...")) openFile = true;
+        if (ImGui::Selectable("Open Python program...")) openProgram = true;
         ImGui::EndCombo();
     }
     ui::probeCombo(current.c_str(), current.c_str(), w);
@@ -96,6 +98,23 @@ void scenarioPicker(GuiApp& app) {
     if (openFile) ImGui::OpenPopup("open-scenario");
     if (pathPopup("open-scenario", "Scenario file (JSON):", g_openScenarioPath, sizeof g_openScenarioPath, "Open"))
         app.selectScenario(g_openScenarioPath);
+    if (openProgram) ImGui::OpenPopup("open-program");
+    // "script.py ARGS": run as python3 script.py ARGS (split at spaces), traced live.
+    if (pathPopup("open-program", "Python program to trace live (python3 SCRIPT ARGS; Stop ends it):", g_programLine,
+                  sizeof g_programLine, "Trace")) {
+        std::vector<std::string> argv{"python3"};
+        std::string word;
+        for (const char* c = g_programLine;; ++c) {
+            if (*c == '\0' || std::isspace(static_cast<unsigned char>(*c))) {
+                if (!word.empty()) argv.push_back(std::move(word));
+                word.clear();
+                if (*c == '\0') break;
+            } else {
+                word += *c;
+            }
+        }
+        if (argv.size() > 1) app.traceProgram(std::move(argv));
+    }
 }
 
 void runButtons(GuiApp& app) {
@@ -104,7 +123,10 @@ void runButtons(GuiApp& app) {
     ImGui::BeginDisabled(replay);
     const char* main = s == RunStatus::Running ? "Pause" : s == RunStatus::Paused ? "Resume" : "Run";
     flow(buttonW(main));
+    // A traced program is not paused: its own timeouts would fire on resume.
+    ImGui::BeginDisabled(app.current().traced() && app.current().live());
     if (ImGui::Button(main)) app.togglePause();
+    ImGui::EndDisabled();
     ui::probeItem(main);
     ui::tooltipBelow("Key: Space. Pause really stops the worker processes (SIGSTOP).");
     flow(buttonW("Stop"));

@@ -9,6 +9,7 @@
 #include "gui/options.hpp"
 #include "gui/window.hpp"
 #include "parviz/trace_io.hpp"
+#include "parviz/traced_program.hpp"
 
 #include <imgui.h>
 
@@ -65,6 +66,8 @@ int runWindow(const GuiOptions& opts, std::shared_ptr<Trace> preloaded) {
                 return 1;
             }
             std::printf("parviz gui: wrote %s\n", opts.screenshot.c_str());
+            // A traced program captured once it has ended: its exit status, as parviz trace.
+            if (!opts.traceProgram.empty() && !opts.screenshotAt) return app.startupProgramExit().value_or(1);
             return app.messageIsError() && !app.current().trace() ? 2 : 0;
         }
         window.present();
@@ -78,6 +81,9 @@ int runWindow(const GuiOptions& opts, std::shared_ptr<Trace> preloaded) {
         }
         lastFrame = Clock::now();
     }
+    // `parviz trace --gui` / --trace-python: the program's exit status when it
+    // ended by itself, 1 when it was stopped or the window closed while it ran.
+    if (!opts.traceProgram.empty()) return app.startupProgramExit().value_or(1);
     return 0;
 }
 
@@ -100,6 +106,13 @@ int guiMain(const std::vector<std::string>& args) {
     // refused before any window opens: the message goes to the terminal.
     std::shared_ptr<Trace> preloaded;
     try {
+        if (!opts.traceProgram.empty()) {
+            // A program that cannot start is refused before any window opens.
+            resolveProgram(opts.traceProgram.front());
+            const auto& a = opts.traceProgram;
+            if (a.size() > 1 && a[1].ends_with(".py") && !std::ifstream(a[1]))
+                throw ProgramError(a[1] + ": no such file (or it cannot be read)");
+        }
         if (!opts.openRun.empty()) preloaded = loadTrace(opts.openRun);
         else if (opts.benchFrames == 0) {
             const Scenario sc = loadScenario(opts.scenario);

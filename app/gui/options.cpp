@@ -39,7 +39,20 @@ int parseInt(const std::string& flag, const std::string& v, int lo, int hi) {
 GuiOptions parseGuiOptions(const std::vector<std::string>& rawArgs) {
     // Accept --flag=value everywhere, like the shared run flags do.
     std::vector<std::string> args;
-    for (const std::string& r : rawArgs) {
+    // --trace-python SCRIPT ARGS... / --trace-exec PROGRAM ARGS...: the rest is the program's, untouched.
+    std::vector<std::string> program;
+    std::vector<std::string> own = rawArgs;
+    for (std::size_t i = 0; i < rawArgs.size(); ++i) {
+        if (rawArgs[i] != "--trace-python" && rawArgs[i] != "--trace-exec") continue;
+        if (i + 1 >= rawArgs.size())
+            throw UsageError("parviz gui: " + rawArgs[i] + " needs the program: " + rawArgs[i] +
+                             (rawArgs[i] == "--trace-python" ? " SCRIPT [ARGS...]" : " PROGRAM [ARGS...]"));
+        if (rawArgs[i] == "--trace-python") program.push_back("python3");
+        program.insert(program.end(), rawArgs.begin() + static_cast<std::ptrdiff_t>(i) + 1, rawArgs.end());
+        own.assign(rawArgs.begin(), rawArgs.begin() + static_cast<std::ptrdiff_t>(i));
+        break;
+    }
+    for (const std::string& r : own) {
         auto eq = r.find('=');
         if (r.rfind("--", 0) == 0 && eq != std::string::npos) {
             args.push_back(r.substr(0, eq));
@@ -126,6 +139,9 @@ GuiOptions parseGuiOptions(const std::vector<std::string>& rawArgs) {
     if (!o.layoutJson.empty() && o.screenshot.empty())
         throw UsageError("parviz gui: --layout-json needs --screenshot FILE.png");
     if (o.compare && !o.openRun.empty()) throw UsageError("parviz gui: --compare and --open cannot be used together");
+    o.traceProgram = std::move(program);
+    if (!o.traceProgram.empty() && (o.compare || !o.openRun.empty() || o.benchFrames > 0))
+        throw UsageError("parviz gui: --trace-python cannot be used with --compare, --open or --bench-frames");
     return o;
 }
 
@@ -134,6 +150,7 @@ const char* guiHelp() noexcept {
            "                  [--screenshot-at SECONDS] [--layout-json FILE] [--open RUNFILE]\n"
            "                  [--presentation] [--theme dark|light] [--bench-frames N]\n"
            "       parviz gui --compare NAME|FILE [--workers 1,2,4,8] [--work sleep,cpu] [flags]\n"
+           "       parviz gui [flags] --trace-python SCRIPT [ARGS...]\n"
            "\n"
            "Opens the window on a scenario (default: pool).\n"
            "  --size WxH             window size in pixels (default 1280x720)\n"
@@ -146,6 +163,10 @@ const char* guiHelp() noexcept {
            "                         1,2,4,8 and sleep,cpu), one after another, and show the Compare view:\n"
            "                         the runs on one time axis, speedup and efficiency plots; with\n"
            "                         --screenshot, captured when the last run has ended\n"
+           "  --trace-python SCRIPT [ARGS...]\n"
+           "                         trace python3 SCRIPT ARGS live (last: the rest is the program's): its\n"
+           "                         processes, queues, locks, pool tasks and output in the same panels, its\n"
+           "                         source in Code; Stop ends its whole process group (as parviz trace --gui)\n"
            "  --theme dark|light     colour theme (default dark)\n"
            "  --bench-frames N       draw N frames of a synthetic 1 000 000-span trace, print frame times\n"
            "\n"

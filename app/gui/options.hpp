@@ -26,6 +26,10 @@ struct GuiOptions {
     bool compare = false;
     std::vector<int> compareWorkers = {1, 2, 4, 8};
     std::vector<WorkKind> compareWorks = {WorkKind::Sleep, WorkKind::Cpu};
+    // --trace-python SCRIPT ARGS... (python3 SCRIPT ARGS...) or, from
+    // `parviz trace --gui`, the hidden --trace-exec PROGRAM ARGS...: a
+    // program traced live in the window instead of a scenario run.
+    std::vector<std::string> traceProgram;
     Theme theme = Theme::Dark;
     int benchFrames = 0;                    // > 0: frame benchmark instead of the window's normal life
     // Hidden test hooks (not in --help): press Pause S seconds (wall clock) after

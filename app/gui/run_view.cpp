@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <fstream>
 
 namespace parviz::gui {
 
@@ -42,6 +43,50 @@ std::unique_ptr<RunView> RunView::fromTrace(int number, std::shared_ptr<Trace> t
     return v;
 }
 
+std::unique_ptr<RunView> RunView::startTraced(int number, std::vector<std::string> argv, CorePref cores) {
+    std::unique_ptr<RunView> v(new RunView());
+    v->m_number = number;
+    TracedProgramOptions po;
+    po.cores = cores;
+    po.stdinDevNull = true;   // the window has no terminal to give it
+    v->m_argv = argv;
+    v->m_program = std::make_unique<TracedProgram>(std::move(argv), po);
+    v->m_programGroup = v->m_program->pid();
+    v->m_ringDir = v->m_program->ringDirectory();
+    v->m_startedAt = std::chrono::steady_clock::now();
+    v->m_trace = v->m_program->trace();
+    v->m_meta = v->m_trace->meta();
+    v->m_scenario.name = v->m_program->name();
+    v->m_scenario.title = v->m_program->commandLine();
+    v->m_haveScenario = false;
+    return v;
+}
+
+std::string RunView::programExit() const {
+    if (m_program) return m_program->describeExit();
+    return m_exitText;
+}
+
+const std::vector<Scenario::CodeLine>& RunView::sourceListing() {
+    if (!traced() || !m_trace || !m_sourceCode.empty() || !m_sourceError.empty()) return m_sourceCode;
+    m_sourceFile = tracedProgramFile(m_model, *m_trace);
+    if (m_sourceFile.empty()) return m_sourceCode;   // no traced line yet
+    std::ifstream in(m_sourceFile);
+    if (!in) {
+        m_sourceError = m_sourceFile + ": cannot read it (moved, or another machine's path)";
+        return m_sourceCode;
+    }
+    constexpr std::size_t kMaxLines = 20000;
+    std::string line;
+    while (m_sourceCode.size() < kMaxLines && std::getline(in, line)) {
+        for (char& c : line)
+            if (c == '\t') c = ' ';
+        m_sourceCode.push_back(Scenario::CodeLine{line, ""});
+    }
+    if (m_sourceCode.empty()) m_sourceError = m_sourceFile + ": empty";
+    return m_sourceCode;
+}
+
 std::string RunView::label() const {
     if (isStage()) return m_scenario.name;
     std::string s = std::to_string(m_number) + " · " + (m_meta.scenario.empty() ? m_scenario.name : m_meta.scenario);
@@ -52,6 +97,7 @@ std::string RunView::label() const {
         std::snprintf(buf, sizeof buf, " · %.2f s", static_cast<double>(now() - zero()) / 1e9);
         s += buf;
     }
+    if (traced() && !live() && !programExit().empty()) s += " · " + programExit();
     if (fromFile()) s += " (file)";
     else if (status() == RunStatus::Stopped) s += " (stopped)";
     else if (status() == RunStatus::Failed) s += " (failed)";
@@ -60,12 +106,13 @@ std::string RunView::label() const {
 
 RunStatus RunView::status() const noexcept {
     if (m_run) return m_run->status();
+    if (m_program) return m_program->status();
     return m_trace ? m_endStatus : RunStatus::NotStarted;
 }
 
 bool RunView::live() const noexcept {
     const RunStatus s = status();
-    return m_run && (s == RunStatus::Running || s == RunStatus::Paused);
+    return (m_run || m_program) && (s == RunStatus::Running || s == RunStatus::Paused);
 }
 
 std::int64_t RunView::zero() const noexcept { return m_trace ? m_trace->zero() : 0; }
@@ -85,6 +132,15 @@ void RunView::update() {
         // Ended: its processes are reaped; the trace is all that is kept.
         m_endStatus = m_run->status();
         m_run.reset();
+        m_model.update(*m_trace);
+        m_meta = m_trace->meta();
+    }
+    if (m_program && m_program->wait(0.0)) {
+        // Ended and reaped, its group gone: keep the trace and how it ended.
+        m_endStatus = m_program->status();
+        m_exitText = m_program->describeExit();
+        m_exitStatus = m_program->exitStatus();
+        m_program.reset();
         m_model.update(*m_trace);
         m_meta = m_trace->meta();
     }
@@ -189,15 +245,26 @@ const ChunkBrackets& RunView::chunks() {
 }
 
 void RunView::togglePause() {
-    if (!m_run) return;
+    if (!m_run) return;   // a traced program is not paused (its threads' timeouts would fire)
     if (m_run->status() == RunStatus::Running) m_run->pause();
     else if (m_run->status() == RunStatus::Paused) m_run->resume();
 }
 
 void RunView::stop() {
-    if (live()) m_run->stop();
+    if (!live()) return;
+    if (m_run) m_run->stop();
+    else m_program->stop();
 }
 
-bool RunView::killWorker(const std::string& name) { return live() && m_run->killWorker(name); }
+bool RunView::killWorker(const std::string& name) {
+    if (!live()) return false;
+    if (m_run) return m_run->killWorker(name);
+    // A traced program's process, by the name the trace gave it.
+    const auto& procs = m_model.procs();
+    for (std::size_t p = 1; p < m_meta.procs.size() && p < procs.size(); ++p)
+        if (m_meta.procs[p].name == name && procs[p].exitT == kNever && procs[p].pid > 0)
+            return m_program->killProcess(static_cast<pid_t>(procs[p].pid));
+    return false;
+}
 
 } // namespace parviz::gui

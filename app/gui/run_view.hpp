@@ -9,7 +9,10 @@
 // Life of a live view: created with a Run that is started at once; update()
 // (once per frame) reads the new events into the model and, once the run has
 // ended, releases its processes (the Run object) and keeps the trace, so an
-// ended run costs only its trace. A loaded view never has a Run.
+// ended run costs only its trace. A loaded view never has a Run. A traced
+// Python program (startTraced) lives the same way, with a TracedProgram
+// (core/include/parviz/traced_program.hpp) in place of the Run: Stop ends
+// its whole process group, and once it has ended its exit status stays.
 //
 // Threading: the GUI thread only (the Run's own threads write the Trace,
 // which the model reads as trace.hpp allows).
@@ -20,6 +23,7 @@
 #include "parviz/run_model.hpp"
 #include "parviz/scenario.hpp"
 #include "parviz/stats.hpp"
+#include "parviz/traced_program.hpp"
 #include "parviz/views.hpp"
 
 #include <chrono>
@@ -50,6 +54,10 @@ public:
     // from. Its scenario is looked up by the recorded name (built-in or file)
     // for the Code panel; when it cannot be found, haveScenario() is false.
     static std::unique_ptr<RunView> fromTrace(int number, std::shared_ptr<Trace> trace, std::string source);
+    // A program (argv: PROGRAM ARGS..., normally python3 script.py) traced
+    // live, started at once. Throws ProgramError for a missing or
+    // non-executable PROGRAM, std::runtime_error when tracing cannot start.
+    static std::unique_ptr<RunView> startTraced(int number, std::vector<std::string> argv, CorePref cores);
     ~RunView();
     RunView(const RunView&) = delete;
     RunView& operator=(const RunView&) = delete;
@@ -63,6 +71,28 @@ public:
     std::string label() const;
     const Scenario& scenario() const noexcept { return m_scenario; }
     bool haveScenario() const noexcept { return m_haveScenario; }
+    // A traced Python program (live, or a saved trace of one).
+    bool traced() const noexcept { return m_meta.work == kTracedProgramWork; }
+    // What a traced program was started with (empty for a loaded trace): Restart runs it again.
+    const std::vector<std::string>& programArgv() const noexcept { return m_argv; }
+    // The traced program's end as a shell reports it ("exit 0", "exit 1",
+    // "killed by SIGTERM (15)", "stopped"); "running" while it runs; "" when
+    // not known (a loaded trace, a scenario run).
+    std::string programExit() const;
+    std::optional<int> programExitStatus() const { return m_program ? m_program->exitStatus() : m_exitStatus; }
+    // The root has run 3 s without loading the tracer (python3 -I, -E, -S, ...).
+    bool hookMissing() const noexcept { return m_program && m_program->hookMissing(); }
+    // The live traced program's process group and ring directory (0 and ""
+    // otherwise; for tests: both are gone once it has ended).
+    pid_t programGroup() const noexcept { return m_programGroup; }
+    const std::string& ringDirectory() const noexcept { return m_ringDir; }
+    // A traced program's Code panel: its own source file (the file of its
+    // first traced line, tracedProgramFile) read from disk, one CodeLine a
+    // line; empty until a line was traced or when the file cannot be read
+    // (sourceError() says why).
+    const std::vector<Scenario::CodeLine>& sourceListing();
+    const std::string& sourceFile() const noexcept { return m_sourceFile; }
+    const std::string& sourceError() const noexcept { return m_sourceError; }
 
     // ---- what panels read ----------------------------------------------------
     const Trace* trace() const noexcept { return m_trace.get(); }
@@ -126,6 +156,14 @@ private:
     bool m_haveScenario = true;
     bool m_pinned = false;
     std::unique_ptr<Run> m_run;
+    std::unique_ptr<TracedProgram> m_program;
+    std::vector<std::string> m_argv;
+    pid_t m_programGroup = 0;
+    std::string m_ringDir;
+    std::string m_exitText;
+    std::optional<int> m_exitStatus;
+    std::string m_sourceFile, m_sourceError;
+    std::vector<Scenario::CodeLine> m_sourceCode;
     std::chrono::steady_clock::time_point m_startedAt{};
     RunStatus m_endStatus = RunStatus::NotStarted;   // status once m_run is released
     std::shared_ptr<Trace> m_trace;

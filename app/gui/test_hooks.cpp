@@ -104,6 +104,10 @@ nlohmann::json runsJson(GuiApp& app) {
                         {"live", r.live()},
                         {"current", static_cast<int>(i) == app.currentIndex()},
                         {"cursor_live", r.cursorIsLive()},
+                        {"traced", r.traced()},
+                        {"program_group", r.programGroup()},
+                        {"ring_dir", r.ringDirectory()},
+                        {"program_exit", r.programExit()},
                         {"cursor_s", static_cast<double>(r.cursor() - r.zero()) / 1e9},
                         {"view", {{"begin_s", static_cast<double>(r.timeline().begin) / 1e9},
                                   {"end_s", static_cast<double>(r.timeline().end) / 1e9},
@@ -166,6 +170,16 @@ bool TestHooks::writeLayoutJson(GuiApp& app, const std::string& path) {
     json listing = json::array();
     for (const Scenario::CodeLine& l : app.listing()) listing.push_back(l.text);
     j["listing"] = listing;
+    // Each process's marked line in it at the cursor (0-based), as the Code panel draws them.
+    json marks = json::array();
+    if (run.trace()) {
+        CodeView cv;
+        if (run.traced()) cv.markers = buildSourceCodeView(run.model(), *run.trace(), run.sourceFile(), run.cursor()).markers;
+        else cv = buildCodeView(run.model(), *run.trace(), app.listing(), run.cursor());
+        for (const CodeMarker& m : cv.markers) marks.push_back({{"process", m.name}, {"line", m.line}});
+    }
+    j["code_markers"] = marks;
+    j["source_file"] = run.sourceFile();
     j["status"] = toString(run.status());
     j["cursor_s"] = static_cast<double>(run.cursor() - run.zero()) / 1e9;
     j["cursor_live"] = run.cursorIsLive();

@@ -250,6 +250,7 @@ ProcLaneIndex& RunModel::procLane(ProcId p) {
         m_procs.resize(std::size_t{p} + 1);
         m_cursors.resize(std::size_t{p} + 1);
         m_anchors.resize(std::size_t{p} + 1);
+        m_sourceLines.resize(std::size_t{p} + 1);
         for (std::size_t i = old; i < m_procs.size(); ++i) m_procs[i].proc = static_cast<ProcId>(i);
     }
     return m_procs[p];
@@ -396,7 +397,10 @@ void RunModel::consume(const Trace& trace, std::size_t idx) {
     case EventKind::WriterWait:
         m_writerWaits.push_back({e.t, e.a, e.b});
         break;   // tracing overhead (tracer.hpp): the summary sums it
-    case EventKind::SourceLine: break;   // where a traced program's next event came from: nothing to pair
+    case EventKind::SourceLine:   // where a traced program's next event came from (the Code panel)
+        procLane(e.proc);
+        m_sourceLines[e.proc].push_back(ref);
+        break;
     }
 }
 

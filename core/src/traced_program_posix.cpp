@@ -295,6 +295,12 @@ void TracedProgram::stop(int bySignal) {
     im.rec->parentRing().emit(EventKind::RunStop, 0, static_cast<std::uint64_t>(bySignal < 0 ? 0 : bySignal));
 }
 
+bool TracedProgram::killProcess(pid_t pid) {
+    const Impl& im = *m_impl;
+    if (pid <= 0 || im.done.load() || ::getpgid(pid) != im.pid) return false;
+    return ::kill(pid, SIGKILL) == 0;
+}
+
 bool TracedProgram::wait(std::optional<double> timeoutSeconds) {
     Impl& im = *m_impl;
     std::unique_lock lk(im.mu);

@@ -31,12 +31,14 @@ struct LiveWindow {
     std::string window;   // X window id
     std::string dump;
 
-    explicit LiveWindow(const std::vector<std::string>& args) {
+    // tail: arguments after the window's own (--trace-python SCRIPT ARGS... must come last).
+    explicit LiveWindow(const std::vector<std::string>& args, const std::vector<std::string>& tail = {}) {
         dump = dir.file("dump.json");
         std::vector<std::string> all = {"gui"};
         all.insert(all.end(), args.begin(), args.end());
         all.push_back("--test-dump");
         all.push_back(dump);
+        all.insert(all.end(), tail.begin(), tail.end());
         pid = spawnParviz(all, dir.path, 120);
         for (int i = 0; i < 300 && !fs::exists(dump); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
         // pid is `timeout`; the window's _NET_WM_PID is parviz's, its child. Never waits forever.

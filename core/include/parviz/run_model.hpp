@@ -271,6 +271,8 @@ public:
     const std::vector<TimedEventRef>& captionEvents() const noexcept { return m_captions; }
     const std::vector<std::vector<TimedEventRef>>& anchorEvents() const noexcept { return m_anchors; }
     const std::vector<TimedEventRef>& notes() const noexcept { return m_notes; }   // Note events
+    // A traced Python program's SourceLine events ("file:line"), per process.
+    const std::vector<std::vector<TimedEventRef>>& sourceLines() const noexcept { return m_sourceLines; }
 
     // Tasks in start order (a task whose start was never seen: at its end).
     const std::vector<TaskRecord>& tasks() const noexcept { return m_tasks; }
@@ -332,6 +334,7 @@ private:
     std::vector<PauseInterval> m_pauses;
     std::vector<TimedEventRef> m_prints, m_captions;
     std::vector<std::vector<TimedEventRef>> m_anchors;  // by ProcId
+    std::vector<std::vector<TimedEventRef>> m_sourceLines;  // by ProcId
     std::vector<TimedEventRef> m_notes;
     std::vector<TaskRecord> m_tasks;
     std::unordered_map<std::int32_t, std::size_t> m_failedByIndex;   // task index -> failed record

@@ -77,6 +77,9 @@ public:
     // Ends the program's whole process group (without waiting). bySignal: the
     // signal that made the caller stop (SIGINT ...), 0 for a Stop button.
     void stop(int bySignal = 0);
+    // SIGKILL to one process of the program (the window's Kill worker):
+    // false unless pid is alive and in the program's process group.
+    bool killProcess(pid_t pid);
     // True once the program and everything it started are gone, reaped, and
     // the trace is finished. timeout nullopt: wait as long as it takes.
     bool wait(std::optional<double> timeoutSeconds = std::nullopt);

@@ -27,6 +27,8 @@
 #include <limits>
 #include <string>
 #include <unordered_map>
+#include <utility>
+#include <string_view>
 #include <vector>
 
 namespace parviz {
@@ -240,6 +242,23 @@ struct CodeView { std::vector<CodeMarker> markers; };   // one per process that 
 // after the process's previous line (wrapping) wins.
 CodeView buildCodeView(const RunModel& index, const Trace& trace,
                        const std::vector<Scenario::CodeLine>& code, std::int64_t t);
+
+// A traced Python program's own source (source_view.cpp), from its SourceLine
+// events ("file:line", the program's code behind each traced event).
+// The file the Code panel shows: the file of MainProcess's first SourceLine,
+// else of the first process that has one; "" when the trace has none.
+std::string tracedProgramFile(const RunModel& index, const Trace& trace);
+// Each process alive at t on its line of `file`: the line of its latest
+// traced event at or before t (a print, a queue or lock call, a task, a
+// process start); CodeMarker::line is 0-based. A process whose latest line
+// is in another file is listed in `elsewhere` ("Process-1 at util.py:12").
+struct SourceCodeView {
+    std::vector<CodeMarker> markers;
+    std::vector<std::string> elsewhere;
+};
+SourceCodeView buildSourceCodeView(const RunModel& index, const Trace& trace, const std::string& file, std::int64_t t);
+// "path/x.py:12" -> {"path/x.py", 12}; a string without ":N" -> {s, 0}.
+std::pair<std::string, int> splitSourceLine(std::string_view fileLine);
 
 struct Caption {
     bool valid = false;

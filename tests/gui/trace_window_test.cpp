@@ -1,0 +1,146 @@
+// A Python program traced live in the window (issue 10): `parviz gui
+// --trace-python SCRIPT`, `parviz trace --gui -- PROGRAM`: the same panels as
+// a run, the program's own source in Code with each process's line marked,
+// its exit status; Stop ends its whole process group (the window driven with
+// real key and mouse events under Xvfb).
+#include "live_window.hpp"
+
+#include <cerrno>
+#include <csignal>
+#include <map>
+#include <set>
+
+using namespace guitest;
+
+namespace {
+
+const std::string kExamples = std::string(PARVIZ_ASSETS_DIR) + "/../examples/";
+
+struct ExampleScale {
+    explicit ExampleScale(const char* s) { setenv("PARVIZ_EXAMPLE_SCALE", s, 1); }
+    ~ExampleScale() { unsetenv("PARVIZ_EXAMPLE_SCALE"); }
+};
+
+std::vector<std::string> fileLines(const std::string& path) {
+    std::vector<std::string> out;
+    std::istringstream in(slurp(path));
+    std::string line;
+    while (std::getline(in, line)) out.push_back(line);
+    return out;
+}
+
+std::vector<std::string> panelLines(const json& s, const std::string& name) {
+    for (const json& p : s["panels"])
+        if (p["name"] == name) return p["lines"].get<std::vector<std::string>>();
+    return {};
+}
+
+bool groupGone(long pgid) { return pgid > 0 && ::kill(static_cast<pid_t>(-pgid), 0) != 0 && errno == ESRCH; }
+
+} // namespace
+
+TEST_CASE("gui --trace-python shows the program's processes, output and own source, and its exit status",
+          "[gui][trace][python]") {
+    NEED_DISPLAY();
+    ExampleScale scale("0.1");
+    TempDir dir;
+    const std::string png = dir.file("pool.png"), layout = dir.file("pool.json");
+    const Result r = runParviz({"gui", "--screenshot", png, "--layout-json", layout, "--trace-python",
+                                kExamples + "pool.py"}, dir.path);
+    INFO(r.err);
+    REQUIRE(r.exitCode == 0);
+    const json s = json::parse(slurp(layout));
+    REQUIRE(s["runs"].size() == 1);
+    const json& run = s["runs"][0];
+    CHECK(run["traced"].get<bool>());
+    CHECK(run["status"] == "finished");
+    CHECK(run["program_exit"] == "exit 0");
+    CHECK(run["label"].get<std::string>().find("pool.py") != std::string::npos);
+    CHECK(run["label"].get<std::string>().find("exit 0") != std::string::npos);
+    // Its processes have lanes, as a run's workers do.
+    std::set<std::string> lanes;
+    for (const json& l : s["lanes"]) lanes.insert(l["title"].get<std::string>());
+    CHECK(lanes.count("MainProcess") == 1);
+    CHECK(lanes.count("ForkPoolWorker-1") == 1);
+    CHECK(lanes.count("ForkPoolWorker-2") == 1);
+    CHECK(s["stats"]["tasks_done"] == 4);
+    // What it printed is in Output.
+    const auto out = panelLines(s, "Output");
+    CHECK(std::find(out.begin(), out.end(), "results in input order: ['A', 'B', 'C', 'D']") != out.end());
+    // Code is the program's own file, line for line.
+    CHECK(s["listing"].get<std::vector<std::string>>() == fileLines(kExamples + "pool.py"));
+    CHECK(s["source_file"].get<std::string>().ends_with("examples/pool.py"));
+    // Its ring directory is gone with it.
+    CHECK_FALSE(fs::exists(run["ring_dir"].get<std::string>()));
+}
+
+TEST_CASE("the Code panel marks each traced process on its line of the program's source", "[gui][trace][python]") {
+    NEED_DISPLAY();
+    ExampleScale scale("0.2");
+    TempDir dir;
+    const std::string png = dir.file("kw.png"), layout = dir.file("kw.json");
+    // 1.2 s in: the pool worker was killed in C, the others finished theirs, Pool.map hangs.
+    const Result r = runParviz({"gui", "--screenshot", png, "--screenshot-at", "1.2", "--layout-json", layout,
+                                "--trace-python", kExamples + "killed_worker.py"}, dir.path);
+    INFO(r.err);
+    REQUIRE(r.exitCode == 0);
+    const json s = json::parse(slurp(layout));
+    const auto code = s["listing"].get<std::vector<std::string>>();
+    REQUIRE(code == fileLines(kExamples + "killed_worker.py"));
+    std::map<std::string, std::string> at;   // process -> its marked line's text
+    for (const json& m : s["code_markers"]) {
+        const int line = m["line"].get<int>();
+        REQUIRE(line >= 0);
+        REQUIRE(line < static_cast<int>(code.size()));
+        at[m["process"].get<std::string>()] = code[static_cast<std::size_t>(line)];
+    }
+    INFO(s["code_markers"].dump());
+    REQUIRE(at.count("MainProcess") == 1);
+    CHECK(at["MainProcess"].find("pool.map(") != std::string::npos);   // where it waits
+    int finishedLine = 0;
+    for (const auto& [proc, text] : at)
+        if (proc.rfind("ForkPoolWorker-", 0) == 0 && text.find("finished") != std::string::npos) ++finishedLine;
+    CHECK(finishedLine == 2);   // the two workers still alive printed "finished" last
+    CHECK(s["stats"]["tasks_failed"] == 1);
+}
+
+TEST_CASE("parviz trace --gui exits with the traced program's exit status", "[gui][trace]") {
+    NEED_DISPLAY();
+    TempDir dir;
+    const Result r = runParviz({"trace", "--gui", "--screenshot", dir.file("x.png"), "--", "/bin/sh", "-c", "exit 3"},
+                               dir.path);
+    INFO(r.err);
+    CHECK(r.exitCode == 3);
+    const Result bad = runParviz({"gui", "--trace-python", dir.file("missing.py")}, dir.path);
+    CHECK(bad.exitCode == 2);
+    CHECK(bad.err.find("missing.py") != std::string::npos);
+}
+
+TEST_CASE("Stop in the window ends a hung traced program's whole process group within a second",
+          "[gui][trace][python][keys]") {
+    NEED_X();
+    ExampleScale scale("0.1");
+    LiveWindow w({}, {"--trace-python", kExamples + "killed_worker.py"});
+    REQUIRE_FALSE(w.window.empty());
+    // Pool.map hangs once the worker running C was killed and the others are done.
+    REQUIRE(w.waitFor([](const json& st) { return st["stats"]["tasks_failed"] == 1 && st["stats"]["tasks_done"] == 3; },
+                      30));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    json s = w.state();
+    REQUIRE(s["runs"].size() == 1);
+    CHECK(s["runs"][0]["status"] == "running");   // CPython's Pool.map waits forever
+    const long pgid = s["runs"][0]["program_group"].get<long>();
+    const std::string ringDir = s["runs"][0]["ring_dir"].get<std::string>();
+    REQUIRE(pgid > 0);
+    CHECK_FALSE(groupGone(pgid));
+    CHECK(fs::exists(ringDir));
+    const auto stop = itemRect(s, "Stop");
+    const auto t0 = std::chrono::steady_clock::now();
+    w.click(stop[0] + stop[2] / 2, stop[1] + stop[3] / 2);
+    REQUIRE(w.waitFor([](const json& st) { return st["runs"][0]["status"] == "stopped"; }, 5));
+    const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    CHECK(took < 1.5);   // the click itself takes 0.45 s (live_window.hpp)
+    CHECK(groupGone(pgid));   // reaped: no zombie keeps the group alive
+    CHECK_FALSE(fs::exists(ringDir));
+    CHECK(w.state()["runs"][0]["label"].get<std::string>().find("killed by SIGTERM") != std::string::npos);
+}
