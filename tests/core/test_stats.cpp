@@ -410,3 +410,22 @@ TEST_CASE("a stop does not excuse what failed before it, nor a death by another 
         CHECK(s.stoppedBy == "Stop");
     }
 }
+
+TEST_CASE("the summary says its per-core other share includes parviz's own threads, which the machine verdict leaves out",
+          "[stats]") {
+    // Newcomer finding: "core 0 ... other 13 %" beside "machine quiet: other
+    // processes took 1 %" read as a contradiction. Both are right; the summary says why.
+    RunStats s;
+    s.finished = true;
+    CoreStats c;
+    c.core = 0;
+    c.otherShare = 0.13;
+    s.cores.push_back(c);
+    s.machine.otherShare = 0.01;
+    s.machine.busy = false;
+    const std::string text = formatSummary(s);
+    CHECK_THAT(text, Catch::Contains("13.0%"));
+    CHECK_THAT(text, Catch::Contains("machine quiet: other processes took 1 %"));
+    CHECK_THAT(text, Catch::Contains("parviz's own threads"));
+    CHECK_THAT(text, Catch::Contains("the verdict below leaves parviz out"));
+}
