@@ -78,7 +78,7 @@ struct Recorder::Impl {
 
     std::mutex mutex;                       // guards everything below
     std::vector<ProcState> procs;           // indexed by ProcId
-    detail::RingSource rings;               // our rings: the first source, a stream per process
+    detail::RingSource rings{*trace};       // our rings: the first source, a stream per process
     std::unique_ptr<CoreMonitor> monitor;
     // Other processes' share of the cores over the run (RunStart -> RunEnd).
     std::optional<MachineLoadMeter> machine;
@@ -303,8 +303,7 @@ void Recorder::exited(ProcId p, int codeOrNegSignal) {
     if (s.exited || !s.ours) return;
     if (im.monitor && s.started) im.monitor->unwatch(p);
     // The process is reaped: nothing can write its ring any more.
-    Impl::Sink sink(im);
-    const detail::RingSource::ExitDrain last = im.rings.drainExited(p, sink);
+    const detail::RingSource::ExitDrain last = im.rings.drainExited(p);
     s.exited = true;
     // A normal exit was recorded by the worker itself when it happened; write
     // the reaped status only when the worker could not (a signal, a crash) or

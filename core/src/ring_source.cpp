@@ -53,7 +53,7 @@ std::size_t RingSource::drainRaw(std::vector<Event>& ev, Ring& r) {
 // Converts the events drained from `from` on to ns, turns their text refs into
 // Trace string ids (the text lives in that ring, whoever the event is about),
 // and records any loss.
-void RingSource::finishDrain(std::vector<Event>& ev, Ring& r, std::size_t from, std::int64_t now, SourceSink& sink) {
+void RingSource::finishDrain(std::vector<Event>& ev, Ring& r, std::size_t from, std::int64_t now) {
     std::uint64_t lostText = 0, textEnd = 0;
     for (std::size_t i = from; i < ev.size(); ++i) {
         Event& e = ev[i];
@@ -62,7 +62,7 @@ void RingSource::finishDrain(std::vector<Event>& ev, Ring& r, std::size_t from, 
             if (field == kNoString) return;
             if (r.ring->readTextInto(field, m_text)) textEnd = std::max(textEnd, field + 4 + m_text.size());
             else ++lostText;
-            field = sink.addString(m_text);
+            field = m_trace.addString(m_text);
         };
         if (e.kind == EventKind::ProcExit && e.proc == r.proc) {
             r.selfExit = true;
@@ -100,7 +100,7 @@ void RingSource::finishDrain(std::vector<Event>& ev, Ring& r, std::size_t from, 
     }
 }
 
-std::int64_t RingSource::drainStreams(StreamBatch& out, SourceSink& sink, bool) {
+std::int64_t RingSource::drainStreams(StreamBatch& out, SourceSink&, bool) {
     const std::int64_t now = monoNs();   // before any writing flag is read
     std::int64_t promise = INT64_MAX;
     m_drained.clear();
@@ -118,7 +118,7 @@ std::int64_t RingSource::drainStreams(StreamBatch& out, SourceSink& sink, bool) 
         promise = std::min(promise, r.idleSeenAt);
     }
     m_ticks.calibrate();   // after the reads: every event read lies before this point
-    for (auto [i, from] : m_drained) finishDrain(out.stream(i), m_rings[i], from, now, sink);
+    for (auto [i, from] : m_drained) finishDrain(out.stream(i), m_rings[i], from, now);
     return promise;
 }
 
@@ -136,7 +136,7 @@ std::int64_t RingSource::drain(std::vector<Event>& out, SourceSink& sink, bool e
     return promise;
 }
 
-RingSource::ExitDrain RingSource::drainExited(ProcId p, SourceSink& sink) {
+RingSource::ExitDrain RingSource::drainExited(ProcId p) {
     if (p >= m_streamOf.size() || m_streamOf[p] < 0) return {};
     Ring& r = m_rings[static_cast<std::size_t>(m_streamOf[p])];
     if (r.exited) return {};
@@ -146,7 +146,7 @@ RingSource::ExitDrain RingSource::drainExited(ProcId p, SourceSink& sink) {
     const std::size_t from = r.held.size();
     r.ring->drain(r.held);
     m_ticks.calibrate();
-    finishDrain(r.held, r, from, now, sink);
+    finishDrain(r.held, r, from, now);
     r.exited = true;
     return {true, r.selfExit, r.selfExitCode};
 }

@@ -27,6 +27,11 @@ namespace parviz::detail {
 
 class RingSource final : public EventSource {
 public:
+    // Texts go straight into `trace`'s string table (the Trace the Collector
+    // appends to): a text per put, print and task, so not through SourceSink's
+    // virtual call.
+    explicit RingSource(Trace& trace) : m_trace(trace) {}
+
     // Ring `ring` carries process p's events from the next drain on; rings are
     // added in ProcId order (a process without a ring of ours has none).
     void add(ProcId p, TraceRing* ring);
@@ -40,7 +45,7 @@ public:
         bool selfExit = false;
         std::int64_t code = 0;
     };
-    ExitDrain drainExited(ProcId p, SourceSink& sink);
+    ExitDrain drainExited(ProcId p);
 
     // Nobody will drain the rings any more: a writer still running drops and
     // counts instead of waiting for room.
@@ -65,8 +70,9 @@ private:
         std::vector<Event> held;              // drained at its exit, handed over at the next drain
     };
     std::size_t drainRaw(std::vector<Event>& ev, Ring& r);
-    void finishDrain(std::vector<Event>& ev, Ring& r, std::size_t from, std::int64_t now, SourceSink& sink);
+    void finishDrain(std::vector<Event>& ev, Ring& r, std::size_t from, std::int64_t now);
 
+    Trace& m_trace;
     std::vector<Ring> m_rings;                 // stream i = m_rings[i]
     std::vector<std::int32_t> m_streamOf;      // ProcId -> stream, -1: none of ours
     TickConverter m_ticks;                     // ring times (trace ticks) -> CLOCK_MONOTONIC ns
