@@ -138,6 +138,14 @@ void GuiApp::selectScenario(const std::string& nameOrPath) {
     try {
         m_scenario = loadScenario(nameOrPath);
         m_equalJobs = 0;
+        // The command line's --chunksize and --jobs set the toolbar for the
+        // scenario it named, once; choosing a scenario afterwards starts afresh.
+        if (!m_toolbarFlagsUsed && nameOrPath == m_opts.scenario) {
+            m_toolbarFlagsUsed = true;
+            if (m_opts.chunksizeSet && m_scenario.kind == ScenarioKind::Pool) m_scenario.chunksize = m_opts.chunksize;
+            if (m_scenario.kind == ScenarioKind::Pool || m_scenario.kind == ScenarioKind::JobQueue)
+                m_equalJobs = m_opts.equalJobs;
+        }
         m_opts.scenario = nameOrPath;
         // A new scenario shows the stage; the session's runs stay in the list.
         m_stage = std::make_unique<RunView>(m_scenario);

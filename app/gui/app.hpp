@@ -143,6 +143,7 @@ private:
     SpanRenderer m_spans;
     Scenario m_scenario;
     std::size_t m_equalJobs = 0;
+    bool m_toolbarFlagsUsed = false;             // --chunksize / --jobs applied (to the first scenario)
     std::vector<Scenario::CodeLine> m_listing;
     std::string m_listingKey;                    // what m_listing was generated for
     std::vector<std::string> m_scenarioNames;

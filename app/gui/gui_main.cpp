@@ -7,6 +7,7 @@
 #include "gui/bench.hpp"
 #include "gui/test_hooks.hpp"
 #include "gui/options.hpp"
+#include "parviz/chunks.hpp"
 #include "gui/window.hpp"
 #include "parviz/trace_io.hpp"
 #include "parviz/traced_program.hpp"
@@ -123,6 +124,14 @@ int guiMain(const std::vector<std::string>& args) {
                                                    "(pool, pool-cpu, pool-sizes, pool-uneven)");
                 return 2;
             }
+            // The toolbar's pool controls, from the command line: refused, as a
+            // bad flag, for a scenario they cannot change.
+            if (opts.chunksizeSet && sc.kind != ScenarioKind::Pool) {
+                cli::errorLine("parviz gui: ", "--chunksize: the " + std::string(toString(sc.kind)) + " scenario " +
+                                                   opts.scenario + " has no pool");
+                return 2;
+            }
+            if (opts.equalJobs > 0) (void)withEqualJobs(sc, opts.equalJobs);   // throws ScenarioError for no task table
         }
     } catch (const std::exception& e) {
         cli::errorLine("parviz gui: ", e.what());

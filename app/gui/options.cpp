@@ -108,6 +108,13 @@ GuiOptions parseGuiOptions(const std::vector<std::string>& rawArgs) {
             o.layoutJson = value(args, i, a);
         } else if (a == "--presentation") {
             o.presentation = true;
+        } else if (a == "--chunksize") {
+            const std::string& v = value(args, i, a);
+            o.chunksizeSet = true;
+            if (v == "auto") o.chunksize.reset();
+            else o.chunksize = static_cast<std::size_t>(parseInt(a, v, 1, static_cast<int>(kMaxTasks)));
+        } else if (a == "--jobs") {
+            o.equalJobs = static_cast<std::size_t>(parseInt(a, value(args, i, a), 1, static_cast<int>(kMaxTasks)));
         } else if (a == "--theme") {
             const std::string& v = value(args, i, a);
             if (v == "dark") o.theme = Theme::Dark;
@@ -142,6 +149,8 @@ GuiOptions parseGuiOptions(const std::vector<std::string>& rawArgs) {
     o.traceProgram = std::move(program);
     if (!o.traceProgram.empty() && (o.compare || !o.openRun.empty() || o.benchFrames > 0))
         throw UsageError("parviz gui: --trace-python cannot be used with --compare, --open or --bench-frames");
+    if ((o.chunksizeSet || o.equalJobs > 0) && !o.openRun.empty())
+        throw UsageError("parviz gui: --chunksize and --jobs change the next run; --open replays a saved one");
     return o;
 }
 
@@ -149,6 +158,7 @@ const char* guiHelp() noexcept {
     return "usage: parviz gui [NAME|FILE] [run flags] [--size WxH] [--screenshot FILE.png]\n"
            "                  [--screenshot-at SECONDS] [--layout-json FILE] [--open RUNFILE]\n"
            "                  [--presentation] [--theme dark|light] [--bench-frames N]\n"
+           "                  [--chunksize auto|K] [--jobs N]\n"
            "       parviz gui --compare NAME|FILE [--workers 1,2,4,8] [--work sleep,cpu] [flags]\n"
            "       parviz gui [flags] --trace-python SCRIPT [ARGS...]\n"
            "\n"
@@ -167,6 +177,10 @@ const char* guiHelp() noexcept {
            "                         trace python3 SCRIPT ARGS live (last: the rest is the program's): its\n"
            "                         processes, queues, locks, pool tasks and output in the same panels, its\n"
            "                         source in Code; Stop ends its whole process group (as parviz trace --gui)\n"
+           "  --chunksize auto|K     the toolbar's chunksize to start with (pool scenarios; auto: CPython's\n"
+           "                         default, ceil(tasks / (4 x workers)))\n"
+           "  --jobs N               the toolbar's \"N equal jobs\" to start with: the scenario's work cut\n"
+           "                         into N tasks of the same length (pool and job-queue scenarios)\n"
            "  --theme dark|light     colour theme (default dark)\n"
            "  --bench-frames N       draw N frames of a synthetic 1 000 000-span trace, print frame times\n"
            "\n"

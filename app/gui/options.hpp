@@ -21,6 +21,12 @@ struct GuiOptions {
     std::string openRun;                    // --open: replay a saved run, start no process
     std::string layoutJson;                 // write the lane rectangles (for tests) with the screenshot
     bool presentation = false;
+    // The toolbar's chunksize and "N equal jobs" to start with (pool
+    // scenarios; jobs also job-queue): chunksizeSet with chunksize nullopt is
+    // "auto" (CPython's default); equalJobs 0 = the scenario's own tasks.
+    bool chunksizeSet = false;
+    std::optional<std::size_t> chunksize;
+    std::size_t equalJobs = 0;
     // --compare: sweep the scenario over these worker counts and work kinds
     // at start and show the Compare view (--workers and --work take lists).
     bool compare = false;

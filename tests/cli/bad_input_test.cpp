@@ -178,6 +178,15 @@ TEST_CASE("a FIFO or a device as the saved run to --open exits 2 at once naming 
         {{"gui", "--open", dir.path()}, "is a directory, not a regular file"},
     });
 }
+
+TEST_CASE("the window's --chunksize and --jobs refuse a scenario they cannot change, exit 2, opening nothing", "[cli][gui-open]") {
+    checkRefusedAtOnce({
+        {{"gui", "lock", "--chunksize", "2"}, "--chunksize: the lock scenario lock has no pool"},
+        {{"gui", "queue", "--jobs", "4"}, "tasks: the queue scenario has no task table to replace"},
+        {{"gui", "pool", "--jobs", "0"}, "--jobs '0': expected an integer from 1 to 1000000"},
+        {{"gui", "pool", "--chunksize", "big"}, "--chunksize 'big': expected an integer from 1 to 1000000"},
+    });
+}
 #else
 TEST_CASE("a build without the window says so for parviz gui and exits 2, opening nothing", "[cli][gui-open]") {
     TempDir dir;

@@ -287,3 +287,39 @@ TEST_CASE("presentation at 1280x720: panels that scroll show no half line at the
         CHECK_FALSE(p["clipped"].get<bool>());
     }
 }
+
+TEST_CASE("a run shorter than a frame says so on the time axis, a longer one does not", "[gui][room]") {
+    NEED_DISPLAY();
+    TempDir dir;
+    // The queue demo puts and takes four colours: a few ms, under one 60 Hz
+    // frame — unless a loaded machine stretches it past 16.7 ms, when the
+    // axis must not say so: up to three tries for a short one.
+    bool sawShort = false;
+    for (int attempt = 0; attempt < 3 && !sawShort; ++attempt) {
+        const json q = shot({"queue"}, dir, "queue" + std::to_string(attempt));
+        INFO(allLines(q));
+        REQUIRE(q["status"] == "finished");
+        const double len = q["now_s"].get<double>();
+        INFO("the run took " << len << " s");
+        const bool said = anyLine(panel(q, "Timeline"), "shorter than a frame (1/60 s)");
+        if (len < 0.016) {
+            sawShort = true;
+            CHECK(said);
+            checkNothingClipped(q);
+        } else if (len > 0.0175) {
+            CHECK_FALSE(said);
+        }
+    }
+    CHECK(sawShort);
+    const json p = shot({"pool", "--time-scale", "0.05"}, dir, "pool");
+    CHECK_FALSE(anyLine(panel(p, "Timeline"), "shorter than a frame"));
+}
+
+TEST_CASE("the legend names the queue arrows' heads (the triangles on MainProcess and the workers)", "[gui][room]") {
+    NEED_DISPLAY();
+    TempDir dir;
+    const json l = shot({"pool", "--time-scale", "0.05", "--presentation"}, dir);
+    INFO(allLines(l));
+    CHECK(anyLine(panel(l, "Timeline"), "item taken from a queue"));
+    checkNothingClipped(l);
+}

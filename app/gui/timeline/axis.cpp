@@ -10,6 +10,10 @@
 
 namespace parviz::gui::timeline {
 
+namespace {
+constexpr std::int64_t kFrameNs = 16'666'667;   // one frame of a 60 Hz screen
+}
+
 void drawAxis(RunView& run, const PanelEnv& env, const Geometry& g, const LaneRecords& recs, float height) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const Theme th = env.theme;
@@ -44,6 +48,31 @@ void drawAxis(RunView& run, const PanelEnv& env, const Geometry& g, const LaneRe
     if (ImGui::IsMouseHoveringRect(ImVec2(g.labelX, y0), ImVec2(g.plotMin.x, y1)) && scale != 1.0)
         ImGui::SetTooltip("Seconds of this run: the scenario's durations times %g.", scale);
     dl->PushClipRect(ImVec2(g.plotMin.x, y0), g.plotMax, true);
+    // A run shorter than a frame of the screen (1/60 s) was over before the
+    // window could show it move: the axis says so, right-aligned, and the
+    // tick labels leave it room.
+    float noteLeft = g.plotMax.x;
+    if (run.trace() && !run.live()) {
+        const std::int64_t end = run.model().runEndT() != kNever ? run.model().runEndT() : run.now();
+        const std::int64_t len = end - run.zero();
+        if (len > 0 && len < kFrameNs) {
+            const std::string words[] = {"whole run " + formatSeconds(len) + ": shorter than a frame (1/60 s)",
+                                         formatSeconds(len) + " < 1 frame"};
+            for (const std::string& note : words) {
+                const ImVec2 ns = ImGui::CalcTextSize(note.c_str());
+                if (ns.x > (g.plotMax.x - g.plotMin.x) * 0.6f) continue;
+                const ImVec2 np(g.plotMax.x - ns.x - 4, y0 + 2);
+                dl->AddText(np, ImGui::ColorConvertFloat4ToU32(warningColour(th)), note.c_str());
+                probe::drawnText(note, np, ImVec2(np.x + ns.x, np.y + ns.y), dl);
+                noteLeft = np.x - ImGui::GetFontSize() * 0.5f;
+                if (ImGui::IsMouseHoveringRect(np, ImVec2(np.x + ns.x, np.y + ns.y)))
+                    ImGui::SetTooltip("The whole run took %s: a screen shows a frame every 16.7 ms, so it was over "
+                                      "before it could be watched live. Step through it event by event (Right / Left).",
+                                      formatSeconds(len).c_str());
+                break;
+            }
+        }
+    }
     float lastRight = -1e9f;
     for (const AxisTick& t : recs.ticks) {
         const float x = g.plotMin.x + t.x;
@@ -51,7 +80,7 @@ void drawAxis(RunView& run, const PanelEnv& env, const Geometry& g, const LaneRe
         dl->AddLine(ImVec2(x, y1), ImVec2(x, g.plotMax.y), IM_COL32(128, 128, 128, 40));
         // A label that would run past the right edge is left out, not cut.
         const ImVec2 ts = ImGui::CalcTextSize(t.label.c_str());
-        if (x + 3 + ts.x > g.plotMax.x || x < g.plotMin.x || x < lastRight) continue;
+        if (x + 3 + ts.x > noteLeft || x < g.plotMin.x || x < lastRight) continue;
         lastRight = x + 3 + ts.x + ImGui::GetFontSize() * 0.5f;   // and never over the one before
         dl->AddText(ImVec2(x + 3, y0 + 2), text, t.label.c_str());
         probe::drawnText(t.label, ImVec2(x + 3, y0 + 2), ImVec2(x + 3 + ts.x, y0 + 2 + ts.y), dl);

@@ -64,7 +64,8 @@ void legend(const RunView& run, const PanelEnv& env, const LaneRecords& recs) {
         {"waits for lock", st(LaneState::WaitLock), "Blocked in Lock.acquire.", has(LaneState::WaitLock)},
         {"paused", st(LaneState::Stopped), "Stopped by Pause (SIGSTOP).", has(LaneState::Stopped)},
         {"killed", st(LaneState::Killed), "Killed (SIGKILL).", has(LaneState::Killed)},
-        {"on a core", st(LaneState::OnCore), "Thin row: on a CPU core (measured from the OS).", has(LaneState::OnCore)},
+        {"on a core", st(LaneState::OnCore), "Thin row: on a CPU core (measured from the OS). A thin tick under a "
+         "waiting or sleeping worker: it was on a core for a moment (woken, then waiting again).", has(LaneState::OnCore)},
         {"runnable, no free core", st(LaneState::Runnable), "Thin row: ready to run, waiting for a free core.",
          has(LaneState::Runnable)},
         {"holds lock", st(LaneState::HoldLock), "Thinnest row: holds the lock.", has(LaneState::HoldLock)},
@@ -98,6 +99,27 @@ void legend(const RunView& run, const PanelEnv& env, const LaneRecords& recs) {
         dl->AddText(tp, ImGui::GetColorU32(ImGuiCol_Text), e.label);
         probe::drawnText(e.label, tp, ImVec2(tp.x + w - sw - 4, tp.y + ImGui::GetTextLineHeight()), dl);
         if (ImGui::IsMouseHoveringRect(p, ImVec2(p.x + w, p.y + lineH))) ImGui::SetTooltip("%s", e.tip);
+        p.x += w + std::round(fs * 0.8f);
+    }
+    // Queue items: a line from each put to the get that took the item, the
+    // head at the get (with many items only the heads: the triangles on
+    // MainProcess and the workers). Drawn as the lanes draw them.
+    if (all || !recs.arrows.empty()) {
+        const char* label = "item taken from a queue";
+        const float w = sw + 4 + ImGui::CalcTextSize(label).x;
+        place(w);
+        const ImU32 arrowCol = th == Theme::Dark ? IM_COL32(255, 255, 255, 170) : IM_COL32(0, 0, 0, 170);
+        const float my = p.y + ImGui::GetTextLineHeight() / 2, ah = sh;
+        dl->AddLine(ImVec2(p.x, my - ah / 2), ImVec2(p.x + sw - ah * 0.6f, my + ah / 2), arrowCol, std::max(1.5f, fs / 10));
+        dl->AddTriangleFilled(ImVec2(p.x + sw - ah * 0.6f, my + ah / 2), ImVec2(p.x + sw - ah * 1.2f, my - ah / 2),
+                              ImVec2(p.x + sw, my - ah / 2), arrowCol);
+        const ImVec2 tp(p.x + sw + 4, p.y);
+        dl->AddText(tp, ImGui::GetColorU32(ImGuiCol_Text), label);
+        probe::drawnText(label, tp, ImVec2(tp.x + w - sw - 4, tp.y + ImGui::GetTextLineHeight()), dl);
+        if (ImGui::IsMouseHoveringRect(p, ImVec2(p.x + w, p.y + lineH)))
+            ImGui::SetTooltip("A queue item: a line from the put to the get that took it, the triangle at the get "
+                              "(with many items only the triangles). The pool's parent (MainProcess) takes its results "
+                              "this way; the workers take their tasks.");
         p.x += w + std::round(fs * 0.8f);
     }
     if (pr.repeatsColours) {
