@@ -74,6 +74,7 @@ struct DrawnLayout {
     std::vector<RowRect> rows;
     std::vector<CalloutMark> callouts;
     std::vector<ChunkMark> chunks;
+    float predictionX = -1;            // the run's makespan prediction line, window x (-1: none)
     std::vector<LaneRect> lanes;
     std::vector<CompareRowRect> compare;
     Rect queue;
@@ -83,6 +84,7 @@ struct DrawnLayout {
         compare.clear();
         callouts.clear();
         chunks.clear();
+        predictionX = -1;
         queue = Rect{};
     }
 };

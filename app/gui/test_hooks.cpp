@@ -216,6 +216,14 @@ bool TestHooks::writeLayoutJson(GuiApp& app, const std::string& path) {
                          {"known", a.known}, {"answer", a.text}, {"verdict", verdict(run.questions()[i], p, a)}});
     }
     j["predictions"] = preds;
+    // The next run's answers so far (the Explain panel's, or a drag on the empty timeline).
+    json next = json::array();
+    const PredictDraft& draft = app.predictDraft();
+    for (std::size_t i = 0; i < draft.questions.size() && i < draft.answers.size(); ++i)
+        next.push_back({{"ask", i < draft.asks.size() ? draft.asks[i] : ""}, {"given", draft.answers[i].given},
+                        {"seconds", draft.answers[i].seconds}, {"choice", draft.answers[i].choice}});
+    j["predict_next"] = next;
+    j["prediction_x"] = drawn.predictionX;
     {
         const CompareView& m = app.compare().model;
         json points = json::array();

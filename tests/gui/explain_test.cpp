@@ -198,3 +198,39 @@ TEST_CASE("a prediction chosen before Run goes with the run and is shown beside 
     INFO(lines);
     CHECK(lines.find("predicted: ForkPoolWorker-2") != std::string::npos);
 }
+
+TEST_CASE("before a run, a click on the empty timeline predicts the makespan, and the run shows it beside its end", "[gui][explain][keys]") {
+    NEED_X();
+    LiveWindow w({"pool", "--time-scale", "0.2"});
+    REQUIRE_FALSE(w.window.empty());
+    json s = w.state();
+    REQUIRE(s["predict_next"].size() >= 1);
+    CHECK_FALSE(s["predict_next"][0]["given"].get<bool>());
+    // The empty timeline's axis: 0 s at the plot's left edge, the slider's range at its right.
+    const auto tl = panelRect(s, "Timeline");
+    double plotX0 = 0, plotX1 = 0, laneY = 0;
+    for (const json& r : s["rows"])
+        if (r["lane"] == "proc") {
+            plotX0 = r["x0"].get<double>();
+            plotX1 = r["x1"].get<double>();
+            laneY = r["y0"].get<double>();
+            break;
+        }
+    if (plotX1 <= plotX0) {   // the stage has no lanes yet: the plot spans the panel right of the labels
+        plotX0 = tl[0] + s["font_px"].get<double>() * 8.5;
+        plotX1 = tl[0] + tl[2] - 30;
+        laneY = tl[1] + tl[3] * 0.6;
+    }
+    w.click(static_cast<float>(plotX0 + (plotX1 - plotX0) * 0.5), static_cast<float>(laneY));
+    REQUIRE(w.waitFor([](const json& st) { return st["predict_next"][0]["given"].get<bool>(); }, 3));
+    s = w.state();
+    const double guess = s["predict_next"][0]["seconds"].get<double>();
+    CHECK(guess > 0);
+    w.key("space");
+    REQUIRE(w.waitFor([](const json& st) { return st["runs_started"] == 1 && st["status"] == "finished"; }, 30));
+    s = w.state();
+    REQUIRE(s["predictions"].size() >= 1);
+    CHECK(s["predictions"][0]["given"].get<bool>());
+    CHECK(s["predictions"][0]["seconds"].get<double>() == Approx(guess));
+    CHECK(s["prediction_x"].get<double>() > 0);   // the dashed line on the run's timeline
+}

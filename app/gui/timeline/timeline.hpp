@@ -37,6 +37,13 @@ float drawLanes(const RunView& run, const PanelEnv& env, const Geometry& g, cons
 // Pool.map's chunks as brackets on the worker lanes (after drawLanes, inside
 // its clip rect); fills env.drawn.chunks.
 void drawChunkBrackets(RunView& run, const PanelEnv& env, const Geometry& g, const LaneRecords& recs);
+// Before a run: the makespan question answered by a drag (or click) on the
+// empty timeline, on an axis of seconds 0..PredictDraft::maxSeconds. False
+// (nothing drawn) when the scenario asks no makespan question.
+bool drawPredictionDrag(const PanelEnv& env, const Geometry& g, float lanesTop);
+// On a run: the makespan prediction it was started with, a dashed line from
+// its first task's start; fills env.drawn.predictionX.
+void drawPredictionMarks(const RunView& run, const PanelEnv& env, const Geometry& g, float lanesTop);
 // The run's callouts: a bar under the axis (axisBottom), an outline and a
 // label on the lane each names (callout_marks.cpp); fills env.drawn.callouts.
 void drawCalloutMarks(RunView& run, const PanelEnv& env, const Geometry& g, float axisBottom, float lanesTop);

@@ -310,10 +310,14 @@ void drawTimelinePanel(RunView& run, std::int64_t cursor, const Rect& r, const P
         ImGui::PopClipRect();
         ImGui::PopClipRect();
         drawCalloutMarks(run, env, g, origin.y + axisH, lanesTop);
-        handleInteraction(run, env, g, recs, lanesTop);
+        drawPredictionMarks(run, env, g, lanesTop);
+        // Before the first run, the empty timeline takes the class's makespan prediction.
+        const bool predicting = !trace && drawPredictionDrag(env, g, lanesTop);
+        if (!predicting) handleInteraction(run, env, g, recs, lanesTop);
         lanesScrollbar(run, g.plotMax.x + 4, lanesTop, g.plotMax.x + 4 + scrollW, g.plotMax.y, scaledTotal);
         if (!trace) {
-            ImGui::SetCursorScreenPos(ImVec2(g.plotMin.x + 10, lanesTop + 10));
+            ImGui::SetCursorScreenPos(ImVec2(g.plotMin.x + 10, lanesTop + (predicting ? fs * 0.2f : 10)));
+            if (predicting) ImGui::SetCursorScreenPos(ImVec2(g.plotMin.x + 10, g.plotMax.y - fs * 1.6f));
             ui::textDisabled("Press Run (Space) to start %s with real processes.", run.scenario().name.c_str());
         }
     }
