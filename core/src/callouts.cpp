@@ -280,8 +280,9 @@ void serialParent(const Ctx& c, const QueueIndex& q, std::vector<Callout>& out) 
 // A queue that grows: its length at the ends of ten equal stretches of the
 // run, and the largest rise over consecutive stretches in which it never
 // fell (at least two of them), while items were also taken and still put
-// over at least half of that stretch. A burst put at once (Pool.map's
-// chunks) and then drained is no backlog, wherever in the run it comes.
+// over at least half of that stretch, taken at under two thirds of the rate
+// they were put. A burst put at once (Pool.map's chunks) and then drained is
+// no backlog, wherever in the run it comes.
 std::int64_t lengthAt(const QueueIndex& q, std::int64_t t) {
     auto it = std::upper_bound(q.lengths.begin(), q.lengths.end(), t,
                                [](std::int64_t x, const QueueIndex::LengthSample& s) { return x < s.t; });
@@ -323,6 +324,9 @@ void queueBacklog(const Ctx& c, const QueueIndex& q, std::vector<Callout>& out) 
     // pool is up): the queue is longest right after it, and only drains.
     // A backlog is items still arriving, over at least half the stretch.
     if (puts == 0 || lastPut - firstPut < (t1 - t0) / 2) return;
+    // Consumers that take two thirds or more of what arrives keep up; a few
+    // results waiting for a parent a busy machine delays are no backlog.
+    if (gets * 3 >= puts * 2) return;
     const double secs = static_cast<double>(t1 - t0) / 1e9;
     char rates[96];
     std::snprintf(rates, sizeof rates, "%zu put (%.1f per s), %zu taken (%.1f per s)", puts,

@@ -221,7 +221,8 @@ TEST_CASE("before a run, a click on the empty timeline predicts the makespan, an
         plotX1 = tl[0] + tl[2] - 30;
         laneY = tl[1] + tl[3] * 0.6;
     }
-    w.click(static_cast<float>(plotX0 + (plotX1 - plotX0) * 0.5), static_cast<float>(laneY));
+    // A quarter of the way: inside the run (its B, C, D alone take 6 s x 0.2).
+    w.click(static_cast<float>(plotX0 + (plotX1 - plotX0) * 0.25), static_cast<float>(laneY));
     REQUIRE(w.waitFor([](const json& st) { return st["predict_next"][0]["given"].get<bool>(); }, 3));
     s = w.state();
     const double guess = s["predict_next"][0]["seconds"].get<double>();
@@ -232,5 +233,6 @@ TEST_CASE("before a run, a click on the empty timeline predicts the makespan, an
     REQUIRE(s["predictions"].size() >= 1);
     CHECK(s["predictions"][0]["given"].get<bool>());
     CHECK(s["predictions"][0]["seconds"].get<double>() == Approx(guess));
-    CHECK(s["prediction_x"].get<double>() > 0);   // the dashed line on the run's timeline
+    CHECK(s["prediction_x"].get<double>() > plotX0);   // the dashed line on the run's timeline
+    CHECK(s["prediction_x"].get<double>() < plotX1 - 2);
 }

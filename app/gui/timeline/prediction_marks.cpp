@@ -99,14 +99,18 @@ void drawPredictionMarks(const RunView& run, const PanelEnv& env, const Geometry
         if (r.t0 != kNever) first = std::min(first, r.t0);
     if (first == kNever) return;
     const std::int64_t t = first + static_cast<std::int64_t>(p.seconds * 1e9);
-    const float x = g.plotMin.x + timeToPx(g.vp, t);
-    if (x < g.plotMin.x || x > g.plotMax.x) return;
+    // Past either edge of the view (a prediction longer than the fitted
+    // run): at that edge, with an arrow saying which way it lies.
+    const float raw = g.plotMin.x + timeToPx(g.vp, t);
+    const float x = std::clamp(raw, g.plotMin.x + 1, g.plotMax.x - 1);
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const ImU32 warn = ImGui::ColorConvertFloat4ToU32(warningColour(env.theme));
     dl->PushClipRect(ImVec2(g.plotMin.x, lanesTop), g.plotMax, true);
     dashedLine(dl, x, lanesTop, g.plotMax.y, warn, std::max(2.0f, ImGui::GetFontSize() / 8));
     char buf[64];
-    std::snprintf(buf, sizeof buf, "predicted %.2f s", p.seconds);
+    std::snprintf(buf, sizeof buf, raw > g.plotMax.x ? "predicted %.2f s →" : raw < g.plotMin.x ? "← predicted %.2f s"
+                                                                                                   : "predicted %.2f s",
+                  p.seconds);
     label(dl, buf, x, g.plotMax.y - ImGui::GetFontSize() - 4, g.plotMax.x, warn, laneBackground(env.theme, false));
     dl->PopClipRect();
     env.drawn.predictionX = x;
