@@ -17,8 +17,34 @@
 namespace parviz::gui {
 namespace {
 
-std::vector<SpanInstance> g_spans;   // scratch, reused every frame
+std::vector<SpanInstance> g_spans;   // scratch, reused every frame: patterned spans, drawn over the strips
 std::vector<SpanRecord> g_group;     // scratch: one strip's task records
+std::vector<PixelSpan> g_pixels;     // scratch: one strip's solid spans
+
+// One strip of a row: its solid spans as one textured quad of pixels
+// (SpanRenderer::drawStrip: a strip costs one quad however many tasks it
+// holds), its patterned ones (a failed task's outline) as instances over it.
+// Records are in pixels from x0. Returns the right end of the last span.
+float emitStrip(RowKind kind, const std::vector<SpanRecord>& recs, float x0, float x1, float y0, float y1,
+                ImDrawList* dl, const PanelEnv& env) {
+    const float left = std::round(x0), shift = x0 - left;
+    g_pixels.clear();
+    const std::size_t firstInstance = g_spans.size();
+    float right = x0;
+    for (const SpanRecord& s : recs) {
+        const Paint p = spanPaint(kind, s, env.theme);
+        if (p.style == SpanStyle::Solid) g_pixels.push_back(PixelSpan{s.x0 + shift, s.x1 + shift, p.colour});
+        g_spans.push_back(SpanInstance{x0 + s.x0, x0 + s.x1, y0, y1, p.colour, p.style});
+        right = std::max(right, x0 + s.x1);
+    }
+    if (env.spans.drawStrip(dl, left, y0, y1, static_cast<int>(std::ceil(x1 - left)), g_pixels)) {
+        // Drawn as pixels: keep only the patterned spans as instances.
+        std::erase_if(g_spans, [&, i = std::size_t{0}](const SpanInstance& inst) mutable {
+            return i++ >= firstInstance && inst.style == SpanStyle::Solid;
+        });
+    }
+    return right;
+}
 
 // One strip for a group of workers when a row has fewer pixels than workers:
 // the union of their task spans (coloured by the first worker of each
@@ -185,11 +211,8 @@ CompareRowRect drawRow(RunView& run, const CompareRow& row, const CompareState& 
         if (perStrip > 1) unionInto(g_group);
         const float ly0 = workersTop + stripH * static_cast<float>(stripIndex);
         const float ly1 = std::max(ly0 + 1, ly0 + stripH - (stripH > 3 ? 1 : 0));
-        for (const SpanRecord& s : g_group) {
-            const Paint p = spanPaint(RowKind::Tasks, s, env.theme);
-            g_spans.push_back(SpanInstance{x0 + s.x0, x0 + s.x1, ly0, ly1, p.colour, p.style});
-            rec.lastTaskX = std::max(rec.lastTaskX, x0 + s.x1);
-        }
+        if (!g_group.empty())
+            rec.lastTaskX = std::max(rec.lastTaskX, emitStrip(RowKind::Tasks, g_group, x0, x1, ly0, ly1, dl, env));
         g_group.clear();
     };
     for (const Lane& lane : recs.lanes) {
@@ -198,10 +221,7 @@ CompareRowRect drawRow(RunView& run, const CompareRow& row, const CompareState& 
         for (const RowRecords& rr : lane.rows) {
             if (rr.kind != (core ? RowKind::CoreProcs : RowKind::Tasks)) continue;
             if (core) {
-                for (const SpanRecord& s : rr.spans) {
-                    const Paint p = spanPaint(rr.kind, s, env.theme);
-                    g_spans.push_back(SpanInstance{x0 + s.x0, x0 + s.x1, cy, cy + std::max(1.0f, coreH - 1), p.colour, p.style});
-                }
+                if (!rr.spans.empty()) emitStrip(rr.kind, rr.spans, x0, x1, cy, cy + std::max(1.0f, coreH - 1), dl, env);
             } else {
                 g_group.insert(g_group.end(), rr.spans.begin(), rr.spans.end());
             }

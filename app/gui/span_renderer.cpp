@@ -5,7 +5,10 @@
 #include <glad/gl.h>
 #include <imgui.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstddef>
+#include <cstdint>
 
 namespace parviz::gui {
 
@@ -13,6 +16,7 @@ SpanRenderer::~SpanRenderer() {
     if (m_vbo) glDeleteBuffers(1, &m_vbo);
     if (m_vao) glDeleteVertexArrays(1, &m_vao);
     if (m_program) glDeleteProgram(m_program);
+    if (m_stripTexture) glDeleteTextures(1, &m_stripTexture);
 }
 
 bool SpanRenderer::init(const std::string& shadersDir) {
@@ -51,6 +55,64 @@ void SpanRenderer::beginFrame() {
     // within a frame (a frame has a handful of batches, one per lane group).
     m_batches.reserve(256);
     m_uploaded = false;
+    m_stripRows = m_stripMaxWidth = 0;
+    m_stripList = nullptr;
+    m_stripsUploaded = false;
+}
+
+bool SpanRenderer::ensureStripTexture() {
+    if (m_stripTexture) return true;
+    GLint maxSize = 0;
+    glGetIntegerv(GL_MAX_TEXTURE_SIZE, &maxSize);
+    m_stripTexWidth = std::min(4096, static_cast<int>(maxSize));
+    if (m_stripTexWidth < 256) return false;
+    glGenTextures(1, &m_stripTexture);
+    glBindTexture(GL_TEXTURE_2D, m_stripTexture);
+    // Nearest: a texel is a screen pixel; the strip's colours are exact.
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, m_stripTexWidth, kStripRows, 0, GL_RGBA, GL_UNSIGNED_BYTE, nullptr);
+    glBindTexture(GL_TEXTURE_2D, 0);
+    m_stripPixels.assign(static_cast<std::size_t>(m_stripTexWidth) * kStripRows, 0);
+    return true;
+}
+
+bool SpanRenderer::drawStrip(ImDrawList* drawList, float x0, float y0, float y1, int widthPx,
+                             std::span<const PixelSpan> spans) {
+    if (!m_stripsEnabled || widthPx <= 0 || m_stripRows >= static_cast<std::size_t>(kStripRows) || !ensureStripTexture() ||
+        widthPx > m_stripTexWidth)
+        return false;
+    const std::size_t row = m_stripRows++;
+    const auto w = static_cast<std::size_t>(widthPx);
+    rasterizeStrip(spans, std::span<std::uint32_t>(m_stripPixels.data() + row * static_cast<std::size_t>(m_stripTexWidth), w));
+    m_stripMaxWidth = std::max(m_stripMaxWidth, w);
+    if (drawList != m_stripList) {
+        // The frame's strips reach the texture once, before the first quad
+        // that samples it (in whichever list renders first).
+        drawList->AddCallback(&SpanRenderer::uploadStripsCallback, this);
+        drawList->AddCallback(ImDrawCallback_ResetRenderState, nullptr);
+        m_stripList = drawList;
+    }
+    const float left = std::round(x0);
+    const float v = (static_cast<float>(row) + 0.5f) / static_cast<float>(kStripRows);   // the row's texel centres
+    drawList->AddImage(reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(m_stripTexture)), ImVec2(left, y0),
+                       ImVec2(left + static_cast<float>(widthPx), y1), ImVec2(0, v),
+                       ImVec2(static_cast<float>(widthPx) / static_cast<float>(m_stripTexWidth), v));
+    return true;
+}
+
+void SpanRenderer::uploadStripsCallback(const ImDrawList*, const ImDrawCmd* cmd) {
+    auto* self = static_cast<SpanRenderer*>(cmd->UserCallbackData);
+    if (self->m_stripsUploaded || self->m_stripRows == 0) return;
+    glBindTexture(GL_TEXTURE_2D, self->m_stripTexture);
+    glPixelStorei(GL_UNPACK_ROW_LENGTH, self->m_stripTexWidth);
+    glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
+    glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, static_cast<GLsizei>(self->m_stripMaxWidth),
+                    static_cast<GLsizei>(self->m_stripRows), GL_RGBA, GL_UNSIGNED_BYTE, self->m_stripPixels.data());
+    glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
+    self->m_stripsUploaded = true;
 }
 
 void SpanRenderer::draw(ImDrawList* drawList, const SpanInstance* spans, std::size_t count) {
