@@ -77,8 +77,14 @@ void axes(ImDrawList* dl, const Frame& f, const PanelEnv& env) {
         const float x = f.at(*p.coresX, p.y.min).x;
         dashed(dl, ImVec2(x, f.y0), ImVec2(x, f.y1), muted, 1.5f, 3);
         char buf[32];
-        std::snprintf(buf, sizeof buf, "%g cores", *p.coresX);
-        label(dl, ImVec2(x + 3, f.y0 + 2), muted, buf);
+        std::snprintf(buf, sizeof buf, "%g core%s", *p.coresX, *p.coresX == 1 ? "" : "s");
+        // At the top of the mark, or at its bottom when a point on it is up there.
+        bool pointHigh = false;
+        for (const PlotSeries& se : p.series)
+            for (const PlotPoint& pt : se.measured)
+                pointHigh = pointHigh || (pt.x == *p.coresX && axisFraction(p.y, pt.yMax) > 0.6);
+        const float fs = ImGui::GetFontSize();
+        label(dl, ImVec2(x + 3, pointHigh ? f.y1 - fs - 2 : f.y0 + 2), muted, buf);
     }
 }
 
@@ -155,14 +161,24 @@ void drawPlotsPanel(const CompareView& model, const Rect& r, const PanelEnv& env
     if (beginPanel("Plots", r, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse)) {
         const ImVec2 o = ImGui::GetCursorScreenPos();
         const float w = ImGui::GetContentRegionAvail().x;
-        std::vector<std::string> notes = model.speedup.notes;
-        float notesH = 4;   // wrapped notes: each as tall as its lines
-        for (const std::string& n : notes)
-            notesH += ImGui::CalcTextSize(n.c_str(), nullptr, false, w).y + ImGui::GetStyle().ItemSpacing.y;
-        const float h = std::max(40.0f, (r.y + r.h - o.y - notesH - 6) / 2);
-        drawPlot(model.speedup, o.x, o.y, w, h, env);
-        drawPlot(model.efficiency, o.x, o.y + h, w, h, env);
-        ImGui::SetCursorScreenPos(ImVec2(o.x, o.y + 2 * h + 4));
+        const std::vector<std::string>& notes = model.speedup.notes;
+        auto wrappedH = [&](const std::vector<std::string>& lines) {
+            float h = 0;   // each as tall as its wrapped lines
+            for (const std::string& n : lines)
+                h += ImGui::CalcTextSize(n.c_str(), nullptr, false, w).y + ImGui::GetStyle().ItemSpacing.y;
+            return h;
+        };
+        // The answer first, in words ("2 workers are enough: ..."), then the plots, then their notes.
+        ImGui::PushTextWrapPos(o.x + w);
+        for (const std::string& a : model.answers) ui::textUnformatted(a.c_str());
+        ImGui::PopTextWrapPos();
+        const float answersH = model.answers.empty() ? 0 : wrappedH(model.answers) + 4;
+        const float notesH = 4 + wrappedH(notes);
+        const float top = o.y + answersH;
+        const float h = std::max(40.0f, (r.y + r.h - top - notesH - 6) / 2);
+        drawPlot(model.speedup, o.x, top, w, h, env);
+        drawPlot(model.efficiency, o.x, top + h, w, h, env);
+        ImGui::SetCursorScreenPos(ImVec2(o.x, top + 2 * h + 4));
         ImGui::PushTextWrapPos(o.x + w);
         for (const std::string& n : notes) ui::textDisabled("%s", n.c_str());
         ImGui::PopTextWrapPos();

@@ -191,10 +191,12 @@ void buildPlots(CompareView& v, int maxWorkers,
                 ss.fitPoints = es.fitPoints = f.fit.points;
                 ss.amdahl = curve(static_cast<int>(sp.x.max), [&](int n) { return amdahlSpeedup(sf, n); });
                 for (const auto& [x, y] : ss.amdahl) es.amdahl.emplace_back(x, y / x);
-                char buf[160];
-                std::snprintf(buf, sizeof buf, "cpu: Amdahl's serial fraction %.2f, fitted on %d point%s%s", sf,
-                              f.fit.points, f.fit.points == 1 ? "" : "s",
-                              f.fit.points == 1 ? " (one, so only a rough guess)" : "");
+                char buf[200];
+                if (f.fit.points == 1)
+                    std::snprintf(buf, sizeof buf, "cpu: Amdahl's serial fraction about %.2f, from the %s run alone: "
+                                  "a rough guess (more cores would give more points)", sf, fitRangeText(s.usableCores).c_str());
+                else
+                    std::snprintf(buf, sizeof buf, "cpu: Amdahl's serial fraction %.2f, fitted on %d points", sf, f.fit.points);
                 sp.notes.push_back(buf);
             }
         sp.series.push_back(std::move(ss));
@@ -205,6 +207,17 @@ void buildPlots(CompareView& v, int maxWorkers,
     for (const PlotSeries& se : ef.series)
         for (const PlotPoint& p : se.measured) etop = std::max(etop, p.yMax);
     ef.y = valueAxis(etop, "efficiency");
+    if (etop <= 1.5) {
+        // Efficiency is at most about 1: quarters up to the next one above the
+        // data, so a point at 1.03 does not stretch the axis to 1.5.
+        ef.y.max = std::ceil(etop * 4 - 1e-9) / 4;
+        ef.y.ticks.clear();
+        for (int q = 0; q <= static_cast<int>(std::lround(ef.y.max * 4)); ++q) {
+            char buf[16];
+            std::snprintf(buf, sizeof buf, "%g", q / 4.0);
+            ef.y.ticks.emplace_back(q / 4.0, buf);
+        }
+    }
     if (sp.series.empty()) sp.notes.push_back("No finished sleep or cpu runs with a 1-worker run to compare with yet.");
 }
 
@@ -259,6 +272,7 @@ CompareView buildCompareView(const std::vector<CompareRun>& runs, int usableCore
     });
     v.sweep = sweepOf(runs, usableCores, totalCores);
     buildPlots(v, maxWorkers, predict);
+    v.answers = sweepAnswers(v.sweep);
     return v;
 }
 

@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <dirent.h>
 #include <fcntl.h>
 #include <linux/perf_event.h>
 #include <map>
@@ -257,6 +258,42 @@ std::map<int, CpuTimes> readProcStat() {
     return r;
 }
 
+// parviz's own threads (window, collector, llvmpipe's, controller) per core
+// since the previous call: each thread's run time from
+// /proc/self/task/<tid>/schedstat (ns, the scheduler's own accounting), put
+// on the core it last ran on (field 39 of its stat; a thread that moved
+// between the samples is counted where it ended: an approximation at the
+// sample period, like the sampled core lanes). A thread first seen counts
+// its whole run time (it started since the previous sample, or this is the
+// first sample, whose time falls before the window and is clamped off).
+std::map<int, std::int64_t> readOwnThreads(std::map<long, std::int64_t>& lastRun) {
+    std::map<int, std::int64_t> perCore;
+    DIR* d = opendir("/proc/self/task");
+    if (!d) return perCore;
+    std::map<long, std::int64_t> seen;
+    while (const dirent* ent = readdir(d)) {
+        if (ent->d_name[0] < '0' || ent->d_name[0] > '9') continue;
+        const long tid = std::strtol(ent->d_name, nullptr, 10);
+        const std::string base = std::string("/proc/self/task/") + ent->d_name;
+        const int sfd = ::open((base + "/schedstat").c_str(), O_RDONLY | O_CLOEXEC);
+        const int tfd = ::open((base + "/stat").c_str(), O_RDONLY | O_CLOEXEC);
+        const std::string sched = sfd >= 0 ? preadAll(sfd) : std::string();
+        const std::string stat = tfd >= 0 ? preadAll(tfd) : std::string();
+        if (sfd >= 0) ::close(sfd);
+        if (tfd >= 0) ::close(tfd);
+        if (sched.empty()) continue;
+        const auto run = static_cast<std::int64_t>(std::strtoll(sched.c_str(), nullptr, 10));
+        const auto it = lastRun.find(tid);
+        const std::int64_t delta = run - (it == lastRun.end() ? 0 : it->second);
+        seen[tid] = run;
+        const int core = lastCoreOf(stat);
+        if (core >= 0 && delta > 0) perCore[core] += delta;
+    }
+    closedir(d);
+    lastRun = std::move(seen);   // threads that ended are forgotten
+    return perCore;
+}
+
 // =============================================================================
 // [SECTION] The monitor
 // =============================================================================
@@ -277,6 +314,7 @@ public:
         m_nsPerTick = hz > 0 ? 1'000'000'000 / hz : 10'000'000;
         m_loadAt = monoNs();
         m_load = readProcStat();
+        readOwnThreads(m_ownRun);
         m_lastSampleAt = m_loadAt;
     }
     ~OsMonitor() override {
@@ -417,16 +455,24 @@ private:
         }
     }
 
+    // Per core and sample: the busy time of every process but parviz's own
+    // threads (flags 0), and parviz's own threads' time (flags 1). Saved-run
+    // format 8; before it, one sample per core counted every process.
     void pollLoad(std::int64_t now, std::vector<Event>& out) {
         auto cur = readProcStat();
+        const std::map<int, std::int64_t> own = readOwnThreads(m_ownRun);
         std::int64_t span = now - m_loadAt;
         for (auto& [core, c] : cur) {
             auto it = m_load.find(core);
             if (it == m_load.end()) continue;
             std::int64_t busy = static_cast<std::int64_t>(c.busy - it->second.busy) * m_nsPerTick;
             busy = std::clamp<std::int64_t>(busy, 0, span);
+            const auto o = own.find(core);
+            const std::int64_t mine = std::clamp<std::int64_t>(o == own.end() ? 0 : o->second, 0, busy);
             out.push_back(Event{now, kParentProc, EventKind::CoreLoad, 0, core,
-                                static_cast<std::uint64_t>(busy), static_cast<std::uint64_t>(span)});
+                                static_cast<std::uint64_t>(busy - mine), static_cast<std::uint64_t>(span)});
+            out.push_back(Event{now, kParentProc, EventKind::CoreLoad, 1, core,
+                                static_cast<std::uint64_t>(mine), static_cast<std::uint64_t>(span)});
         }
         m_load = std::move(cur);
         m_loadAt = now;
@@ -442,6 +488,7 @@ private:
     std::int64_t m_nsPerTick;
     std::int64_t m_loadAt;
     std::map<int, CpuTimes> m_load;
+    std::map<long, std::int64_t> m_ownRun;   // parviz's own threads' run time at the last sample
 };
 
 } // namespace

@@ -731,7 +731,7 @@ void RunModel::consumeCore(const Event& e, ProcLaneIndex& lane, ProcCursor& cur)
         s.t1 = e.t;
         s.state = LaneState::Busy;
         s.value = static_cast<std::int32_t>(busy * 1000 / window);
-        c.load.push(s, busy);
+        ((e.flags & 1) ? c.own : c.load).push(s, busy);
         break;
     }
     }

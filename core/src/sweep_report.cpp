@@ -223,4 +223,67 @@ std::string sweepToCsv(const SweepResult& r) {
     return out;
 }
 
+std::vector<std::string> sweepAnswers(const SweepResult& r) {
+    std::vector<std::string> out;
+    std::vector<std::pair<WorkKind, std::optional<std::size_t>>> groups;
+    for (const SweepRow& row : r.rows)
+        if (std::find(groups.begin(), groups.end(), std::make_pair(row.work, row.chunksize)) == groups.end())
+            groups.emplace_back(row.work, row.chunksize);
+    bool severalChunksizes = false;
+    for (const auto& g : groups) severalChunksizes |= g.second != groups.front().second;
+    for (const auto& [work, chunksize] : groups) {
+        std::vector<const SweepRow*> rows;
+        for (const SweepRow& row : r.rows)
+            if (row.work == work && row.chunksize == chunksize && row.speedupVs1) rows.push_back(&row);
+        if (rows.size() < 2) continue;
+        double best = 0;
+        bool busy = false;
+        for (const SweepRow* row : rows) {
+            best = std::max(best, *row->speedupVs1);
+            busy |= row->busy == true;
+        }
+        const SweepRow* enough = nullptr;   // the fewest workers within 10 % of the best
+        const SweepRow* largest = rows.front();
+        for (const SweepRow* row : rows) {
+            if (*row->speedupVs1 >= 0.9 * best && (!enough || row->workers < enough->workers)) enough = row;
+            if (row->workers > largest->workers) largest = row;
+        }
+        std::string what = toString(work);
+        if (severalChunksizes) what += ", chunksize " + chunksizeLabel(chunksize);
+        char buf[400];
+        const int n = enough->workers;
+        const double eff = enough->efficiency.value_or(*enough->speedupVs1 / n) * 100;
+        if (n == 1) {
+            std::snprintf(buf, sizeof buf, "%s: more workers did not help (%d workers: %.2fx of 1 worker's speed)",
+                          what.c_str(), largest->workers, *largest->speedupVs1);
+        } else {
+            std::snprintf(buf, sizeof buf, "%s: %d workers %s: %.2fx faster than 1 worker (efficiency %.0f %%)",
+                          what.c_str(), n, enough == largest ? "were fastest" : "are enough", *enough->speedupVs1, eff);
+        }
+        std::string line = buf;
+        const int cores = std::max(1, r.usableCores);
+        if (n == 1) {
+            // Said above: nothing more to explain.
+        } else if (enough != largest && work == WorkKind::Cpu && n <= cores) {
+            std::snprintf(buf, sizeof buf, "; more than the %d usable core%s only take turns on them (%d workers: %.2fx)",
+                          cores, cores == 1 ? "" : "s", largest->workers, *largest->speedupVs1);
+            line += buf;
+        } else if (enough != largest) {
+            std::snprintf(buf, sizeof buf, "; more gained less than 10 %% (%d workers: %.2fx)", largest->workers,
+                          *largest->speedupVs1);
+            line += buf;
+        } else if (work == WorkKind::Sleep && n > cores) {
+            std::snprintf(buf, sizeof buf, "; sleeping workers need no core, so more than the %d core%s still help; "
+                          "%d is the most tried", cores, cores == 1 ? "" : "s", n);
+            line += buf;
+        } else {
+            std::snprintf(buf, sizeof buf, "; %d is the most tried", n);
+            line += buf;
+        }
+        if (busy) line += " (some runs were on a busy machine: their timings may mislead)";
+        out.push_back(line + ".");
+    }
+    return out;
+}
+
 } // namespace parviz

@@ -348,6 +348,8 @@ std::shared_ptr<Trace> deserializeTrace(const std::string& d, const std::string&
         if (kind < static_cast<std::uint8_t>(EventKind::ProcStart) || kind > static_cast<std::uint8_t>(lastKind))
             fail(at + "unknown event kind " + std::to_string(kind));
         e.kind = static_cast<EventKind>(kind);
+        if (e.kind == EventKind::CoreLoad && e.flags > (version >= 8 ? 1 : 0))
+            fail(at + "core load flags " + std::to_string(e.flags) + " unknown in format " + std::to_string(version));
         if (e.t < lastT) fail(at + "time goes backwards");
         lastT = e.t;
         if (std::string why = checkEvent(e, meta, strings.size()); !why.empty()) fail(at + why);

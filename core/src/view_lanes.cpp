@@ -120,6 +120,7 @@ Lane& laneSlot(LaneRecords& out, std::size_t& used, LaneKind kind, std::int32_t 
     l.id = id;
     l.title = std::move(title);
     l.pid = 0;
+    l.ownLoad.clear();
     l.rows.resize(rows.size());
     std::size_t r = 0;
     for (RowKind k : rows) {
@@ -156,6 +157,7 @@ std::vector<std::size_t> buildLaneRows(const RunModel& index, const TraceMeta& m
         if (c < index.cores().size()) {
             buildRow(index.cores()[c].procs, vp, now, l.rows[0].spans, out.stats);
             buildRow(index.cores()[c].load, vp, now, l.rows[1].spans, out.stats);
+            buildRow(index.cores()[c].own, vp, now, l.ownLoad, out.stats);
         }
     }
     const std::size_t procs = std::max(index.procs().size(), meta.procs.size());
@@ -304,24 +306,28 @@ void buildActivity(const LaneRecords& recs, float widthPx, float binPx, std::vec
         }
     };
     int cores = 0;
-    std::vector<float> workers(bins), other(bins);
+    std::vector<float> workers(bins), own(bins), other(bins);
     for (const Lane& lane : recs.lanes) {
         if (lane.kind != LaneKind::Core) continue;
         ++cores;
         std::fill(workers.begin(), workers.end(), 0.0f);
+        std::fill(own.begin(), own.end(), 0.0f);
         std::fill(other.begin(), other.end(), 0.0f);
         for (const RowRecords& row : lane.rows)
             for (const SpanRecord& s : row.spans) {
                 if (row.kind == RowKind::CoreProcs) spread(s.x0, s.x1, 1.0f, nullptr, &workers);
                 else if (row.kind == RowKind::CoreLoad) spread(s.x0, s.x1, std::clamp(s.fraction, 0.0f, 1.0f), nullptr, &other);
             }
+        for (const SpanRecord& s : lane.ownLoad) spread(s.x0, s.x1, std::clamp(s.fraction, 0.0f, 1.0f), nullptr, &own);
         for (std::size_t b = 0; b < bins; ++b) {
             const float w = std::min(workers[b], 1.0f);
+            const float p = std::min(own[b], 1.0f - w);
             out[b].workers += w;
-            out[b].other += std::min(other[b], 1.0f - w);
+            out[b].parviz += p;
+            out[b].other += std::min(other[b], 1.0f - w - p);
         }
     }
-    for (ActivityBin& b : out) b.idle = std::max(0.0f, static_cast<float>(cores) - b.workers - b.other);
+    for (ActivityBin& b : out) b.idle = std::max(0.0f, static_cast<float>(cores) - b.workers - b.parviz - b.other);
 }
 
 } // namespace parviz

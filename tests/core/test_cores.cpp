@@ -18,6 +18,9 @@
 #include <thread>
 #include <vector>
 
+#include <pthread.h>
+#include <sched.h>
+
 using namespace parviz;
 using namespace std::chrono_literals;
 
@@ -260,4 +263,66 @@ TEST_CASE("the core monitor hands over each poll's events in time order, however
     for (int i = 0; i < n; ++i) mon->unwatch(static_cast<ProcId>(i + 1));
     pollSorted();   // what unwatch() read, watch after watch
     CHECK(seen.size() >= 2);   // several processes' spans were in the polls
+}
+
+TEST_CASE("the core monitor counts parviz's own threads apart from other programs", "[cores]") {
+    // This test process is "parviz" here: a thread of it burns about 300 ms of
+    // CPU between two samples; the own samples (CoreLoad flags 1) must hold
+    // most of it, and no sample may claim more than its window.
+    auto mon = CoreMonitor::create(CorePref::Sampling);
+    std::vector<Event> out;
+    mon->poll(out);
+    out.clear();
+    std::atomic<bool> sampled{false}, burnt{false};
+    std::atomic<std::int64_t> burntNs{0};
+    std::thread burner([&] {
+        // On one core: a thread is put on the core it last ran on, so one that
+        // moved between samples would be counted on one core, capped by that
+        // core's busy time.
+        cpu_set_t set;
+        CPU_ZERO(&set);
+        REQUIRE(sched_getaffinity(0, sizeof(set), &set) == 0);
+        int first = 0;
+        while (!CPU_ISSET(first, &set)) ++first;
+        CPU_ZERO(&set);
+        CPU_SET(first, &set);
+        pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+        // 300 ms of CPU, not of wall time: on a busy machine the thread gets less than a core.
+        auto cpuNs = [] {
+            timespec ts{};
+            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+            return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+        };
+        const std::int64_t c0 = cpuNs();
+        const auto giveUp = std::chrono::steady_clock::now() + 10s;
+        volatile std::uint64_t x = 0;
+        while (cpuNs() - c0 < 300'000'000 && std::chrono::steady_clock::now() < giveUp) x = x + 1;
+        burntNs = cpuNs() - c0;
+        burnt = true;
+        // Alive at the second sample: a thread that ended is no longer listed.
+        while (!sampled) std::this_thread::sleep_for(5ms);
+    });
+    while (!burnt) std::this_thread::sleep_for(5ms);
+    mon->poll(out);
+    sampled = true;
+    burner.join();
+    std::int64_t own = 0;
+    int ownSamples = 0, otherSamples = 0;
+    for (const Event& e : out) {
+        REQUIRE(e.kind == EventKind::CoreLoad);
+        CHECK(e.a <= e.b);
+        if (e.flags == 1) {
+            own += static_cast<std::int64_t>(e.a);
+            ++ownSamples;
+        } else {
+            CHECK(e.flags == 0);
+            ++otherSamples;
+        }
+    }
+    CHECK(ownSamples == otherSamples);   // one of each per core
+    CHECK(ownSamples == cpuCountTotal());
+    // /proc/stat's busy (10 ms ticks) caps each own sample: allow for its rounding.
+    INFO("burnt " << burntNs.load() << " ns of CPU, own samples " << own << " ns");
+    CHECK(burntNs.load() >= 250'000'000);
+    CHECK(own >= burntNs.load() - 50'000'000);
 }

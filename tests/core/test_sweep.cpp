@@ -312,3 +312,35 @@ TEST_CASE("the sweep table says once which rows ran on a busy machine, and what 
     // Once, not a line per row.
     CHECK(t.find("sleep, 1 worker, chunksize auto: machine busy") == std::string::npos);
 }
+
+TEST_CASE("the sweep answers 'how many workers?' in a sentence per work kind, with the reason", "[sweep]") {
+    SweepResult r;
+    r.usableCores = r.totalCores = 2;
+    // sleep keeps halving; cpu stops at the 2 cores.
+    for (auto [n, ms] : {std::pair{1, 4.0}, {2, 2.0}, {4, 1.0}, {8, 0.5}}) r.rows.push_back(row(n, WorkKind::Sleep, {attempt(ms, 0.01)}));
+    for (auto [n, ms] : {std::pair{1, 4.0}, {2, 2.04}, {4, 2.06}, {8, 2.1}}) r.rows.push_back(row(n, WorkKind::Cpu, {attempt(ms, 0.01)}));
+    for (SweepRow& row : r.rows) row.attempts[0].kept = true;
+    deriveSweep(r);
+    const auto answers = sweepAnswers(r);
+    REQUIRE(answers.size() == 2);
+    CHECK(answers[0] == "sleep: 8 workers were fastest: 8.00x faster than 1 worker (efficiency 100 %); sleeping "
+                        "workers need no core, so more than the 2 cores still help; 8 is the most tried.");
+    CHECK(answers[1] == "cpu: 2 workers are enough: 1.96x faster than 1 worker (efficiency 98 %); more than the 2 "
+                        "usable cores only take turns on them (8 workers: 1.90x).");
+
+    SECTION("a busy run is said, and a kind without a 1-worker run has no answer") {
+        r.rows[5].attempts[0].machine.busy = true;   // cpu, 2 workers
+        r.rows.erase(r.rows.begin());                // sleep loses its 1-worker run
+        deriveSweep(r);
+        const auto a = sweepAnswers(r);
+        REQUIRE(a.size() == 1);
+        CHECK(a[0].rfind("cpu: 2 workers are enough", 0) == 0);
+        CHECK(a[0].find("(some runs were on a busy machine: their timings may mislead).") != std::string::npos);
+    }
+    SECTION("no gain at all says more workers did not help") {
+        for (SweepRow& row : r.rows)
+            if (row.work == WorkKind::Cpu) row.attempts[0].makespanS = 4.0;
+        deriveSweep(r);
+        CHECK(sweepAnswers(r)[1] == "cpu: more workers did not help (8 workers: 1.00x of 1 worker's speed).");
+    }
+}

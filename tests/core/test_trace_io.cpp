@@ -161,14 +161,14 @@ TEST_CASE("a well-sealed file with impossible contents is refused field by field
     const std::size_t n = tr->size();
     SECTION("a newer or an older format") {
         std::string d = full;
-        // Format 7 added the RunStop event kind: the next one is the newer format.
-        static_assert(kTraceFileVersion == 7);
-        d[9] = 8;
+        // Format 8 split the CoreLoad samples (parviz's own threads apart): the next one is the newer format.
+        static_assert(kTraceFileVersion == 8);
+        d[9] = 9;
         reseal(d);
-        CHECK(loadError(d) == "run.pvz: written by a newer parviz (format 8); this parviz reads formats 1 to 7");
+        CHECK(loadError(d) == "run.pvz: written by a newer parviz (format 9); this parviz reads formats 1 to 8");
         d[9] = 0;
         reseal(d);
-        CHECK(loadError(d) == "run.pvz: written by an older parviz (format 0); this parviz reads formats 1 to 7");
+        CHECK(loadError(d) == "run.pvz: written by an older parviz (format 0); this parviz reads formats 1 to 8");
     }
     SECTION("an event kind newer than the file's format") {
         std::string d = asFormat5(full);

@@ -644,3 +644,36 @@ TEST_CASE("the activity profile counts cores running workers, other programs and
     CHECK(bins[0].workers == Approx(0.75 + 0.5));
     for (const ActivityBin& b : bins) CHECK(b.workers + b.other + b.idle == Approx(2));
 }
+
+TEST_CASE("the activity profile shows parviz's own threads apart from other programs, and never more than the cores", "[view]") {
+    // One core over 100 px: a worker over [0, 50); parviz's own threads 30 % over
+    // [0, 100); other programs 50 % over [0, 100).
+    LaneRecords recs;
+    Lane c0{LaneKind::Core, 0, "CPU 0", 0, {}};
+    c0.rows.push_back({RowKind::CoreProcs, {SpanRecord{0, 50, LaneState::OnCore, 1}}});
+    SpanRecord other{0, 100, LaneState::Busy, 0};
+    other.fraction = 0.5f;
+    c0.rows.push_back({RowKind::CoreLoad, {other}});
+    SpanRecord own{0, 100, LaneState::Busy, 0};
+    own.fraction = 0.3f;
+    c0.ownLoad = {own};
+    recs.lanes = {c0};
+    std::vector<ActivityBin> bins;
+    buildActivity(recs, 100, 50, bins);
+    REQUIRE(bins.size() == 2);
+    // [0, 50): the worker has the core; nothing is left for anyone else.
+    CHECK(bins[0].workers == Approx(1));
+    CHECK(bins[0].parviz == Approx(0));
+    CHECK(bins[0].other == Approx(0));
+    // [50, 100): parviz 0.3, other programs 0.5, idle 0.2.
+    CHECK(bins[1].workers == Approx(0));
+    CHECK(bins[1].parviz == Approx(0.3));
+    CHECK(bins[1].other == Approx(0.5));
+    CHECK(bins[1].idle == Approx(0.2));
+    // Samples that add up to more than the core (sampling noise): capped, in order.
+    recs.lanes[0].ownLoad[0].fraction = 0.8f;
+    buildActivity(recs, 100, 50, bins);
+    CHECK(bins[1].parviz == Approx(0.8));
+    CHECK(bins[1].other == Approx(0.2));
+    CHECK(bins[1].idle == Approx(0));
+}

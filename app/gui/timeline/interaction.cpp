@@ -77,8 +77,15 @@ void spanTooltip(const RunView& run, const Lane& lane, float laneTop, const ImVe
                     ImGui::Text("task %.*s", static_cast<int>(name.size()), name.data());
                 }
                 if (row.kind == RowKind::CoreProcs) ImGui::Text("%s", procName(run.meta(), it->proc).c_str());
-                if (row.kind == RowKind::CoreLoad) ImGui::Text("other processes: %.0f%% busy", it->fraction * 100);
+                if (row.kind == RowKind::CoreLoad) ImGui::Text("other programs: %.0f%% busy", it->fraction * 100);
                 if (it->mergedCount > 1) ImGui::TextDisabled("%u spans merged (zoom in)", it->mergedCount);
+            }
+            if (lane.kind == LaneKind::Core) {
+                // parviz's own threads on this core (not a drawn row: the activity strip shows it).
+                auto own = std::find_if(lane.ownLoad.begin(), lane.ownLoad.end(),
+                                        [&](const SpanRecord& s) { return x >= s.x0 && x < std::max(s.x1, s.x0 + 1); });
+                if (own != lane.ownLoad.end())
+                    ImGui::TextDisabled("parviz itself (window, collector): %.0f%% of this core", own->fraction * 100);
             }
             const std::int64_t t = pxToTime(g.vp, x) - run.zero();
             ImGui::TextDisabled("at %s", formatDuration(t).c_str());

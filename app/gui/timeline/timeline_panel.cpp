@@ -70,7 +70,8 @@ void legend(const RunView& run, const PanelEnv& env, const LaneRecords& recs) {
          has(LaneState::Runnable)},
         {"holds lock", st(LaneState::HoldLock), "Thinnest row: holds the lock.", has(LaneState::HoldLock)},
         {"other programs", statePaint(LaneState::Busy, th), "CPU lanes, hatched: the share of the core other programs took (the busier, the denser), "
-         "over the whole lane where no worker ran and in the thin row under it.",
+         "over the whole lane where no worker ran and in the thin row under it. parviz's own window and collector "
+         "are not in it (the activity strip shows them apart; hover a CPU lane for its share).",
          all || pr.otherLoad},
     };
     ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -161,9 +162,9 @@ void lanesScrollbar(RunView& run, float x0, float y0, float x1, float y1, float 
     dl->AddRectFilled(ImVec2(x0 + 2, gy), ImVec2(x1 - 2, gy + grabH), grab, st.ScrollbarRounding);
 }
 
-// How many cores ran workers (solid), other programs (hatched) or nothing,
-// over time: buildActivity's bins drawn as a stacked strip, a core per
-// 1/cores of its height.
+// How many cores ran workers (solid), parviz itself (blue-grey stripes),
+// other programs (hatched) or nothing, over time: buildActivity's bins drawn
+// as a stacked strip, a core per 1/cores of its height.
 void activityStrip(const PanelEnv& env, const Geometry& g, const LaneRecords& recs, float y0, float h) {
     static std::vector<ActivityBin> bins;
     static std::vector<SpanInstance> inst;
@@ -181,13 +182,14 @@ void activityStrip(const PanelEnv& env, const Geometry& g, const LaneRecords& re
     inst.clear();
     const float perCore = h / static_cast<float>(cores);
     const Paint workers = statePaint(LaneState::OnCore, env.theme), other = statePaint(LaneState::Busy, env.theme);
+    const Paint own{toU32(kOwnLoadColour, 0.95f), SpanStyle::Stripes};
     const float y1 = y0 + h;
     for (const ActivityBin& b : bins) {
-        const float wy = y1 - b.workers * perCore, oy = wy - b.other * perCore;
-        if (b.workers > 0.01f)
-            inst.push_back(SpanInstance{g.plotMin.x + b.x0, g.plotMin.x + b.x1, wy, y1, workers.colour, workers.style});
-        if (b.other > 0.01f)
-            inst.push_back(SpanInstance{g.plotMin.x + b.x0, g.plotMin.x + b.x1, oy, wy, other.colour, other.style});
+        const float wy = y1 - b.workers * perCore, py = wy - b.parviz * perCore, oy = py - b.other * perCore;
+        const float bx0 = g.plotMin.x + b.x0, bx1 = g.plotMin.x + b.x1;
+        if (b.workers > 0.01f) inst.push_back(SpanInstance{bx0, bx1, wy, y1, workers.colour, workers.style});
+        if (b.parviz > 0.01f) inst.push_back(SpanInstance{bx0, bx1, py, wy, own.colour, own.style});
+        if (b.other > 0.01f) inst.push_back(SpanInstance{bx0, bx1, oy, py, other.colour, other.style});
     }
     dl->PushClipRect(ImVec2(g.plotMin.x, y0), ImVec2(g.plotMax.x, y1), true);
     env.spans.draw(dl, inst);
@@ -196,10 +198,12 @@ void activityStrip(const PanelEnv& env, const Geometry& g, const LaneRecords& re
     if (m.y >= y0 && m.y < y1 && m.x >= g.plotMin.x && m.x < g.plotMax.x) {
         const auto i = static_cast<std::size_t>((m.x - g.plotMin.x) / binPx);
         if (i < bins.size())
-            ImGui::SetTooltip("Cores, of %d: %.1f ran workers, %.1f other programs, %.1f idle.\n"
-                              "Workers: exact (context switches). Other programs: a /proc/stat sample every 100 ms "
-                              "(parviz's own window and collector count there too).",
-                              cores, bins[i].workers, bins[i].other, bins[i].idle);
+            ImGui::SetTooltip("Cores, of %d: %.1f ran workers (solid), %.1f parviz itself (stripes: its window and "
+                              "collector), %.1f other programs (hatched), %.1f idle.\n"
+                              "Workers: exact (context switches). parviz and other programs: samples every 100 ms "
+                              "(parviz's threads' scheduler time; /proc/stat for the rest).\n"
+                              "Only other programs make a run \"busy\": parviz's own drawing is part of every run.",
+                              cores, bins[i].workers, bins[i].parviz, bins[i].other, bins[i].idle);
     }
 }
 

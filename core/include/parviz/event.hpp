@@ -53,7 +53,10 @@ enum class EventKind : std::uint8_t {
     // --- OS core data (written by the Collector from perf records or /proc) ----
     CoreIn,         // obj = core number: proc was switched onto that core
     CoreOut,        // obj = core number: proc was switched off it; flags = 1 when still runnable (preempted)
-    CoreLoad,       // proc = 0, obj = core: a = ns that core was busy (any process) in the b ns before t
+    CoreLoad,       // proc = 0, obj = core: a = ns that core was busy in the b ns before t:
+                    // flags 0 = every process but parviz's own threads (the workers and other
+                    // programs), flags 1 = parviz's own threads (window, collector). Saved-run
+                    // format 8; in older files one sample (flags 0) counted every process.
     // --- run control (parent) -------------------------------------------------
     RunStart,       // the run's zero; a = usable cores, b = total cores
     RunPause,

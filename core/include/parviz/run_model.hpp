@@ -117,7 +117,9 @@ inline constexpr ProcId kNoProc = std::numeric_limits<ProcId>::max();
 struct CoreLaneIndex {
     std::int32_t core = 0;
     SpanRow procs;   // OnCore spans, proc = who was on the core (from CoreIn/CoreOut)
-    SpanRow load;    // Busy spans from CoreLoad: [t - b, t], value = busy permille
+    SpanRow load;    // Busy spans from CoreLoad (flags 0): [t - b, t], value = busy permille
+                     // of every process but parviz's own threads (format < 8: every process)
+    SpanRow own;     // the same from CoreLoad flags 1: parviz's own threads (window, collector)
 };
 
 // A process lane has four rows (the program layer and the OS layer kept apart,

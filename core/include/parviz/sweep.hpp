@@ -121,5 +121,15 @@ std::string sweepToJson(const SweepResult& r);
 std::string sweepToCsv(const SweepResult& r);
 // "auto" or the number.
 std::string chunksizeLabel(std::optional<std::size_t> c);
+// The answer to "how many workers?", one sentence per work kind (and
+// chunksize) with a 1-worker row and another: the fewest workers within 10 %
+// of the best median speedup, that speedup and its efficiency, and why more
+// did not help or still did — for cpu work, more workers than the usable
+// cores only take turns on them; sleeping workers need no core. Says when
+// the best is the largest count tried, and when runs were on a busy machine.
+// E.g. "cpu: 2 workers are enough: 1.96x faster than 1 worker (efficiency
+// 98 %); more than the 2 usable cores only take turns on them (8 workers:
+// 1.90x)." Empty when no work kind has two such rows.
+std::vector<std::string> sweepAnswers(const SweepResult& r);
 
 } // namespace parviz

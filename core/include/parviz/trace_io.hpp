@@ -30,6 +30,9 @@
 //   6  one "objects" table with a kind per object instead of "queues" and
 //      "locks" (TraceMeta::objects); 1-5 still open
 //   7  the RunStop event kind (a run stopped on request, and by which signal); 1-6 still open
+//   8  CoreLoad samples split: flags 0 = every process but parviz's own threads,
+//      flags 1 = parviz's own threads (window, collector); before, one sample
+//      counted every process; 1-7 still open
 // A file of an older format that cannot be read any more is refused with
 // "written by an older parviz (format N)"; a newer one with "written by a
 // newer parviz (format N)".
@@ -41,7 +44,7 @@
 
 namespace parviz {
 
-inline constexpr std::uint32_t kTraceFileVersion = 7;
+inline constexpr std::uint32_t kTraceFileVersion = 8;
 // The oldest format this parviz still reads.
 inline constexpr std::uint32_t kOldestTraceFileVersion = 1;
 // loadTrace reads only regular files of at most this size (1 GiB).

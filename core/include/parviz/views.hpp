@@ -54,6 +54,7 @@ inline constexpr std::array<Rgb, 7> kProcPalette = {{
 }};
 inline constexpr Rgb kParentColour = {153, 153, 153};     // MainProcess: neutral grey
 inline constexpr Rgb kOtherLoadColour = {110, 110, 110};  // other processes on a core
+inline constexpr Rgb kOwnLoadColour = {96, 128, 170};     // parviz's own threads (window, collector)
 
 // -1 for the parent (use kParentColour), else an index into kProcPalette.
 int procColourIndex(ProcId p) noexcept;
@@ -108,6 +109,10 @@ struct Lane {
     std::string title;                   // "CPU 0", "MainProcess", "ForkPoolWorker-1"
     std::uint64_t pid = 0;               // Proc lanes: OS pid if known
     std::vector<RowRecords> rows;        // Core: CoreProcs, CoreLoad; Proc: Program, Os, Tasks, Locks
+    // Core lanes: parviz's own threads' load on the core (CoreLoad flags 1;
+    // fraction = their share of the sample), records like the CoreLoad row's.
+    // Not a drawn row: the activity strip and the CPU lanes' hover text use it.
+    std::vector<SpanRecord> ownLoad;
 };
 
 struct QueueArrow {
@@ -153,16 +158,19 @@ struct LaneRecords {
 };
 
 // The activity profile (as ThreadScope's): over time, how many of the cores
-// ran one of the run's workers, how many other programs kept busy, and how
-// many were idle, in cores (fractions: a bin half covered counts 0.5), per
-// bin of binPx pixels from the left edge. From the core lanes' records:
-// workers from the CoreProcs rows (exact, perf context switches or /proc
-// samples), other programs from the CoreLoad rows (/proc/stat, a sample
-// every 100 ms: the window's and collector's threads count there too).
-// workers + other <= cores in every bin (other is what the cores had left).
+// ran one of the run's workers, parviz itself (its window, collector and
+// other threads), other programs, or nothing, in cores (fractions: a bin
+// half covered counts 0.5), per bin of binPx pixels from the left edge. From
+// the core lanes' records: workers from the CoreProcs rows (exact, perf
+// context switches or /proc samples), parviz from Lane::ownLoad (its threads'
+// scheduler time, sampled every 100 ms), other programs from the CoreLoad
+// rows (/proc/stat, the same samples; in runs saved before format 8 parviz's
+// own threads are counted there and parviz is 0). In every bin
+// workers + parviz + other + idle = cores: each gets at most what the cores
+// had left after the ones before it, in that order.
 struct ActivityBin {
     float x0 = 0, x1 = 0;        // pixels from the viewport's left edge
-    float workers = 0, other = 0, idle = 0;   // cores
+    float workers = 0, parviz = 0, other = 0, idle = 0;   // cores
 };
 void buildActivity(const LaneRecords& recs, float widthPx, float binPx, std::vector<ActivityBin>& out);
 
