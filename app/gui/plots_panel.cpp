@@ -58,11 +58,14 @@ void axes(ImDrawList* dl, const Frame& f, const PanelEnv& env) {
     const Plot& p = *f.plot;
     const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text), muted = textMuted(env.theme);
     const ImU32 grid = ImGui::GetColorU32(ImGuiCol_Border);
+    float lastLabelY = 1e9f;   // ticks go up from the axis: skip a label that would touch the one under it
     for (const auto& [v, name] : p.y.ticks) {
         const float y = f.at(p.x.min, v).y;
         dl->AddLine(ImVec2(f.x0, y), ImVec2(f.x1, y), grid);
         const ImVec2 s = ImGui::CalcTextSize(name.c_str());
+        if (lastLabelY - y < s.y) continue;
         label(dl, ImVec2(f.x0 - s.x - 4, y - s.y / 2), text, name);
+        lastLabelY = y;
     }
     for (const auto& [v, name] : p.x.ticks) {
         const float x = f.at(v, p.y.min).x;
@@ -141,11 +144,12 @@ float legend(ImDrawList* dl, const Plot& p, ImVec2 at, float right, const PanelE
     return at.y + fs + 2;
 }
 
+// One plot under its title (the two plots share one legend, drawn above them).
 void drawPlot(const Plot& p, float x, float y, float w, float h, const PanelEnv& env) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const float fs = ImGui::GetFontSize();
     label(dl, ImVec2(x, y), ImGui::GetColorU32(ImGuiCol_Text), p.title);
-    const float top = legend(dl, p, ImVec2(x, y + fs + 2), x + w, env);
+    const float top = y + fs + 2;
     const Frame f{x + fs * 2.6f, top + 6, x + w - fs * 0.8f, y + h - 2 * fs - 8, &p};
     if (f.x1 - f.x0 < 20 || f.y1 - f.y0 < 20) return;
     axes(dl, f, env);
@@ -168,13 +172,28 @@ void drawPlotsPanel(const CompareView& model, const Rect& r, const PanelEnv& env
                 h += ImGui::CalcTextSize(n.c_str(), nullptr, false, w).y + ImGui::GetStyle().ItemSpacing.y;
             return h;
         };
-        // The answer first, in words ("2 workers are enough: ..."), then the plots, then their notes.
-        ImGui::PushTextWrapPos(o.x + w);
-        for (const std::string& a : model.answers) ui::textUnformatted(a.c_str());
-        ImGui::PopTextWrapPos();
-        const float answersH = model.answers.empty() ? 0 : wrappedH(model.answers) + 4;
+        // The answer first, in words ("2 workers are enough: ..."), then the
+        // plots, then their notes. The full sentences when the plots keep
+        // room enough to read (title, legend, axes), else the brief ones
+        // (the full ones in their tooltip).
+        const float minPlotH = ImGui::GetFontSize() * 7;   // title, axes, a few ticks (the legend is shared)
         const float notesH = 4 + wrappedH(notes);
-        const float top = o.y + answersH;
+        const float room = r.y + r.h - o.y - notesH - 6;
+        std::vector<std::string> full, brief;
+        for (const SweepAnswer& a : model.answers) {
+            full.push_back(a.full);
+            brief.push_back(a.brief);
+        }
+        const bool useFull = room - (wrappedH(full) + 4) >= 2 * minPlotH;
+        const std::vector<std::string>& answers = useFull ? full : brief;
+        const float answersH = answers.empty() ? 0 : wrappedH(answers) + 4;
+        ImGui::PushTextWrapPos(o.x + w);
+        for (std::size_t i = 0; i < answers.size(); ++i) {
+            ui::textUnformatted(answers[i].c_str());
+            if (!useFull && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", full[i].c_str());
+        }
+        ImGui::PopTextWrapPos();
+        const float top = legend(ImGui::GetWindowDrawList(), model.speedup, ImVec2(o.x, o.y + answersH), o.x + w, env) + 2;
         const float h = std::max(40.0f, (r.y + r.h - top - notesH - 6) / 2);
         drawPlot(model.speedup, o.x, top, w, h, env);
         drawPlot(model.efficiency, o.x, top + h, w, h, env);

@@ -160,6 +160,11 @@ std::string formatSweep(const SweepResult& r) {
           << kMinJudgedSpanPreciseNs / 1'000'000 << " ms with exact idle counters, under "
           << kMinJudgedSpanTicksNs / 1'000'000 << " ms with /proc/stat)\n";
     o << "sweep took " << fmt("%.1f", r.wallS) << " s\n";
+    const std::vector<SweepAnswer> answers = sweepAnswers(r);
+    if (!answers.empty()) {
+        o << "\nHow many workers?\n";
+        for (const SweepAnswer& a : answers) o << "  " << a.full << "\n";
+    }
     return o.str();
 }
 
@@ -223,8 +228,8 @@ std::string sweepToCsv(const SweepResult& r) {
     return out;
 }
 
-std::vector<std::string> sweepAnswers(const SweepResult& r) {
-    std::vector<std::string> out;
+std::vector<SweepAnswer> sweepAnswers(const SweepResult& r) {
+    std::vector<SweepAnswer> out;
     std::vector<std::pair<WorkKind, std::optional<std::size_t>>> groups;
     for (const SweepRow& row : r.rows)
         if (std::find(groups.begin(), groups.end(), std::make_pair(row.work, row.chunksize)) == groups.end())
@@ -261,6 +266,12 @@ std::vector<std::string> sweepAnswers(const SweepResult& r) {
                           what.c_str(), n, enough == largest ? "were fastest" : "are enough", *enough->speedupVs1, eff);
         }
         std::string line = buf;
+        std::string brief = line.substr(0, line.find(n == 1 ? " (" : ":", what.size() + 1));
+        if (n > 1) {
+            std::snprintf(buf, sizeof buf, " (%.2fx)", *enough->speedupVs1);
+            brief += buf;
+        }
+        if (busy) brief += ", busy machine";
         const int cores = std::max(1, r.usableCores);
         if (n == 1) {
             // Said above: nothing more to explain.
@@ -281,7 +292,7 @@ std::vector<std::string> sweepAnswers(const SweepResult& r) {
             line += buf;
         }
         if (busy) line += " (some runs were on a busy machine: their timings may mislead)";
-        out.push_back(line + ".");
+        out.push_back({line + ".", brief});
     }
     return out;
 }

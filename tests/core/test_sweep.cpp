@@ -323,10 +323,12 @@ TEST_CASE("the sweep answers 'how many workers?' in a sentence per work kind, wi
     deriveSweep(r);
     const auto answers = sweepAnswers(r);
     REQUIRE(answers.size() == 2);
-    CHECK(answers[0] == "sleep: 8 workers were fastest: 8.00x faster than 1 worker (efficiency 100 %); sleeping "
+    CHECK(answers[0].full == "sleep: 8 workers were fastest: 8.00x faster than 1 worker (efficiency 100 %); sleeping "
                         "workers need no core, so more than the 2 cores still help; 8 is the most tried.");
-    CHECK(answers[1] == "cpu: 2 workers are enough: 1.96x faster than 1 worker (efficiency 98 %); more than the 2 "
+    CHECK(answers[1].full == "cpu: 2 workers are enough: 1.96x faster than 1 worker (efficiency 98 %); more than the 2 "
                         "usable cores only take turns on them (8 workers: 1.90x).");
+    CHECK(answers[0].brief == "sleep: 8 workers were fastest (8.00x)");
+    CHECK(answers[1].brief == "cpu: 2 workers are enough (1.96x)");
 
     SECTION("a busy run is said, and a kind without a 1-worker run has no answer") {
         r.rows[5].attempts[0].machine.busy = true;   // cpu, 2 workers
@@ -334,13 +336,15 @@ TEST_CASE("the sweep answers 'how many workers?' in a sentence per work kind, wi
         deriveSweep(r);
         const auto a = sweepAnswers(r);
         REQUIRE(a.size() == 1);
-        CHECK(a[0].rfind("cpu: 2 workers are enough", 0) == 0);
-        CHECK(a[0].find("(some runs were on a busy machine: their timings may mislead).") != std::string::npos);
+        CHECK(a[0].full.rfind("cpu: 2 workers are enough", 0) == 0);
+        CHECK(a[0].full.find("(some runs were on a busy machine: their timings may mislead).") != std::string::npos);
+        CHECK(a[0].brief == "cpu: 2 workers are enough (1.96x), busy machine");
     }
     SECTION("no gain at all says more workers did not help") {
         for (SweepRow& row : r.rows)
             if (row.work == WorkKind::Cpu) row.attempts[0].makespanS = 4.0;
         deriveSweep(r);
-        CHECK(sweepAnswers(r)[1] == "cpu: more workers did not help (8 workers: 1.00x of 1 worker's speed).");
+        CHECK(sweepAnswers(r)[1].full == "cpu: more workers did not help (8 workers: 1.00x of 1 worker's speed).");
+        CHECK(sweepAnswers(r)[1].brief == "cpu: more workers did not help");
     }
 }

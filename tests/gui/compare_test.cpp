@@ -64,12 +64,18 @@ TEST_CASE("compare: each row's last task ends at its makespan on the shared axis
     for (int x = static_cast<int>(x0) + 2; x < static_cast<int>(r0["last_task_x"].get<double>()) - 2; ++x)
         if (isWorkerColour(img.at(x, y))) ++coloured;
     CHECK(coloured > 0.8 * (r0["last_task_x"].get<double>() - x0 - 4));
-    // The Plots panel is there with its titles.
-    bool plots = false;
+    // The Plots panel is there with its titles, and answers the question in words:
+    // 4 workers were fastest for sleep work (the most tried; sleepers need no core).
+    bool plots = false, answer = false;
     for (const json& p : l["panels"])
         if (p["name"] == "Plots")
-            for (const json& line : p["lines"]) plots = plots || line.get<std::string>() == "speedup over 1 worker";
+            for (const json& line : p["lines"]) {
+                const std::string text = line.get<std::string>();
+                plots = plots || text == "speedup over 1 worker";
+                answer = answer || text.rfind("sleep: 4 workers were fastest", 0) == 0;
+            }
     CHECK(plots);
+    CHECK(answer);
 }
 
 TEST_CASE("gui --compare refuses bad lists with exit 2 naming the flag", "[gui][compare]") {

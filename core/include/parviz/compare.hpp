@@ -113,7 +113,7 @@ struct CompareView {
     double axisEndS = 1;                    // the shared time axis: 0 .. this (real seconds)
     SweepResult sweep;                      // the finished runs as a sweep: CSV, numbers
     Plot speedup, efficiency;
-    std::vector<std::string> answers;       // sweepAnswers(sweep): "how many workers?" in words
+    std::vector<SweepAnswer> answers;       // sweepAnswers(sweep): "how many workers?" in words
 };
 
 // predict(workers, work): the predicted makespan in real seconds for a

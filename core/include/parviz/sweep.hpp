@@ -129,7 +129,12 @@ std::string chunksizeLabel(std::optional<std::size_t> c);
 // the best is the largest count tried, and when runs were on a busy machine.
 // E.g. "cpu: 2 workers are enough: 1.96x faster than 1 worker (efficiency
 // 98 %); more than the 2 usable cores only take turns on them (8 workers:
-// 1.90x)." Empty when no work kind has two such rows.
-std::vector<std::string> sweepAnswers(const SweepResult& r);
+// 1.90x)." Empty when no work kind has two such rows. `brief` is the same
+// answer in a few words for a small panel ("cpu: 2 workers are enough
+// (1.96x)", "+ busy machine" when so).
+struct SweepAnswer {
+    std::string full, brief;
+};
+std::vector<SweepAnswer> sweepAnswers(const SweepResult& r);
 
 } // namespace parviz
