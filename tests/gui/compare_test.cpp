@@ -130,16 +130,35 @@ TEST_CASE("in the window too, 2 cpu workers on 2 cores nearly halve the time (th
           "[gui][compare]") {
     NEED_DISPLAY();
     // The window drawing at 30 fps with software GL took a third of a core:
-    // 2 cpu workers showed 1.44x. Up to three attempts; a busy machine says so.
+    // 2 cpu workers showed 1.44x. Up to three attempts. An attempt in which
+    // other programs took the cores (a row flagged busy) cannot judge this:
+    // it is skipped, saying so; if every attempt was busy the test fails
+    // under PARVIZ_TEST_STRICT_BUSY=1 (CI) and is reported skipped otherwise.
     double best = 0;
+    int judged = 0;
     for (int attempt = 1; attempt <= 3 && best <= 1.5; ++attempt) {
         TempDir dir;
         const json l = compareShot({"--workers", "1,2", "--work", "cpu", "--time-scale", "0.3"}, dir);
         const json& pts = l["compare"]["speedup"];
         REQUIRE(pts.size() == 2);
         const double s = pts[1]["speedup"].get<double>();
+        bool busy = false;
+        for (const json& row : l["compare"]["rows"]) busy = busy || row["busy"] == true;
+        if (busy && s <= 1.5) {
+            WARN("attempt " << attempt << " skipped, machine busy: speedup(2) " << s << "; rows: " << l["compare"]["rows"].dump());
+            continue;
+        }
+        ++judged;
         best = std::max(best, s);
         if (s <= 1.5) WARN("attempt " << attempt << ": speedup(2) " << s << "; rows: " << l["compare"]["rows"].dump());
+    }
+    if (judged == 0) {
+        const char* strict = std::getenv("PARVIZ_TEST_STRICT_BUSY");
+        if (strict && std::string(strict) == "1") FAIL("every attempt was on a busy machine");
+        std::printf("SKIPPED: every attempt was flagged busy (other processes took more than 10 %% of the cores); "
+                    "set PARVIZ_TEST_STRICT_BUSY=1 to make this a failure\n");
+        std::fflush(stdout);
+        std::_Exit(77);
     }
     CHECK(best > 1.5);
 }
