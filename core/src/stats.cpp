@@ -376,12 +376,14 @@ std::string formatSummary(const RunStats& s) {
         for (const auto& c : s.cores)
             rows.push_back({std::to_string(c.core), pct(c.utilisation), c.otherShare ? pct(*c.otherShare) : "-"});
         o << "\n" << table(rows, "  ");
-        // The two "other" figures differ on purpose: per core it is everything
-        // but the workers (the Collector, the window, a traced program's
-        // interpreter start-up); the busy verdict judges the machine, not us.
+        // The two "other" figures are measured differently: per core from
+        // /proc/stat samples every 100 ms (10 ms ticks) less the run's
+        // processes and parviz's own threads (saved-run format 8; older runs
+        // counted parviz's threads there); the verdict from exact counters over
+        // the whole run. Both leave parviz out.
         if (std::any_of(s.cores.begin(), s.cores.end(), [](const CoreStats& c) { return c.otherShare.has_value(); }))
-            o << "  (other processes per core: everything but the workers, parviz's own threads included; "
-                 "the verdict below leaves parviz out)\n";
+            o << "  (other processes per core: /proc/stat samples every 100 ms less the run's processes and parviz's "
+                 "own threads; the verdict below: exact counters over the whole run; both leave parviz out)\n";
     }
     o << "\n  core data: " << toString(s.coreSource);
     if (s.usableCores && s.totalCores && s.usableCores != s.totalCores)
