@@ -12,6 +12,8 @@
 #include "parviz/scenario.hpp"
 #include "parviz/sweep.hpp"
 
+#include "bench_host.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -20,6 +22,7 @@
 
 int main(int argc, char** argv) {
     parviz::init();
+    parviz::bench::printHost();   // as every benchmark: the clocksource and how events are stamped
     const double scale = argc > 1 ? std::atof(argv[1]) : 0.1;
     const int rounds = argc > 2 ? std::max(1, std::atoi(argv[2])) : 3;
     const parviz::Scenario sc = parviz::loadScenario("pool-sizes");
