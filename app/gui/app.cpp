@@ -328,7 +328,7 @@ void GuiApp::driveSweep() {
         m_runs.back()->setPinned(true);
         const int done = m_sweepTotal - static_cast<int>(m_sweepQueue.size());
         setMessage("sweep: run " + std::to_string(done) + " of " + std::to_string(m_sweepTotal) + " (" +
-                   std::to_string(workers) + " workers, " + toString(work) + ")");
+                   std::to_string(workers) + (workers == 1 ? " worker, " : " workers, ") + toString(work) + ")");
     } catch (const std::exception& e) {
         m_sweepQueue.clear();
         m_sweepTotal = 0;

@@ -78,7 +78,7 @@ SweepAttempt runOnce(const Scenario& sc, const SweepPlan& plan, const SweepRow& 
     run.start();
     run.wait();
     auto trace = run.trace();
-    const std::string what = std::to_string(row.workers) + " workers, " + toString(row.work) + " work, chunksize " +
+    const std::string what = std::to_string(row.workers) + (row.workers == 1 ? " worker, " : " workers, ") + toString(row.work) + " work, chunksize " +
                              chunksizeLabel(row.chunksize);
     if (run.status() != RunStatus::Finished) {
         auto f = run.failures();

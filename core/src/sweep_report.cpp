@@ -243,9 +243,13 @@ std::vector<SweepAnswer> sweepAnswers(const SweepResult& r) {
         if (rows.size() < 2) continue;
         double best = 0;
         bool busy = false;
+        double worstShare = 0;
+        int busyRows = 0;
         for (const SweepRow* row : rows) {
             best = std::max(best, *row->speedupVs1);
             busy |= row->busy == true;
+            busyRows += row->busy == true;
+            if (row->busy == true) worstShare = std::max(worstShare, row->otherShare.value_or(0));
         }
         const SweepRow* enough = nullptr;   // the fewest workers within 10 % of the best
         const SweepRow* largest = rows.front();
@@ -256,6 +260,19 @@ std::vector<SweepAnswer> sweepAnswers(const SweepResult& r) {
         std::string what = toString(work);
         if (severalChunksizes) what += ", chunksize " + chunksizeLabel(chunksize);
         char buf[400];
+        if (busy && work != WorkKind::Sleep) {
+            // CPU work shares the cores with whatever else ran: a busy run's
+            // speedup measures the machine, and the answer would teach the
+            // wrong lesson. Say so instead of answering (sleep work still
+            // holds: a sleeping worker needs no core).
+            std::snprintf(buf, sizeof buf,
+                          "%s: no answer: other programs took up to %.0f %% of the cores during %d of the %zu runs, "
+                          "so their speedups measure the machine, not the pool; sweep again when it is quiet",
+                          what.c_str(), worstShare * 100, busyRows, rows.size());
+            std::string brief = what + ": no answer, machine busy (" + std::to_string(static_cast<int>(worstShare * 100 + 0.5)) + " %)";
+            out.push_back({std::string(buf) + ".", brief});
+            continue;
+        }
         const int n = enough->workers;
         const double eff = enough->efficiency.value_or(*enough->speedupVs1 / n) * 100;
         if (n == 1) {
@@ -271,7 +288,7 @@ std::vector<SweepAnswer> sweepAnswers(const SweepResult& r) {
             std::snprintf(buf, sizeof buf, " (%.2fx)", *enough->speedupVs1);
             brief += buf;
         }
-        if (busy) brief += ", busy machine";
+        if (busy) brief += ", machine busy but sleep holds";
         const int cores = std::max(1, r.usableCores);
         if (n == 1) {
             // Said above: nothing more to explain.
@@ -291,7 +308,7 @@ std::vector<SweepAnswer> sweepAnswers(const SweepResult& r) {
             std::snprintf(buf, sizeof buf, "; %d is the most tried", n);
             line += buf;
         }
-        if (busy) line += " (some runs were on a busy machine: their timings may mislead)";
+        if (busy) line += " (the machine was busy, but sleeping workers need no core: this holds)";
         out.push_back({line + ".", brief});
     }
     return out;

@@ -330,15 +330,25 @@ TEST_CASE("the sweep answers 'how many workers?' in a sentence per work kind, wi
     CHECK(answers[0].brief == "sleep: 8 workers were fastest (8.00x)");
     CHECK(answers[1].brief == "cpu: 2 workers are enough (1.96x)");
 
-    SECTION("a busy run is said, and a kind without a 1-worker run has no answer") {
+    SECTION("cpu work on a busy machine gets no answer, sleep work keeps its own") {
         r.rows[5].attempts[0].machine.busy = true;   // cpu, 2 workers
-        r.rows.erase(r.rows.begin());                // sleep loses its 1-worker run
+        r.rows[5].attempts[0].machine.otherShare = 0.37;
+        r.rows[1].attempts[0].machine.busy = true;   // sleep, 2 workers
+        deriveSweep(r);
+        const auto a = sweepAnswers(r);
+        REQUIRE(a.size() == 2);
+        CHECK(a[0].full.rfind("sleep: 8 workers were fastest", 0) == 0);
+        CHECK(a[0].full.find("(the machine was busy, but sleeping workers need no core: this holds).") != std::string::npos);
+        CHECK(a[1].full == "cpu: no answer: other programs took up to 37 % of the cores during 1 of the 4 runs, so their "
+                           "speedups measure the machine, not the pool; sweep again when it is quiet.");
+        CHECK(a[1].brief == "cpu: no answer, machine busy (37 %)");
+    }
+    SECTION("a kind without a 1-worker run has no answer") {
+        r.rows.erase(r.rows.begin());   // sleep loses its 1-worker run
         deriveSweep(r);
         const auto a = sweepAnswers(r);
         REQUIRE(a.size() == 1);
         CHECK(a[0].full.rfind("cpu: 2 workers are enough", 0) == 0);
-        CHECK(a[0].full.find("(some runs were on a busy machine: their timings may mislead).") != std::string::npos);
-        CHECK(a[0].brief == "cpu: 2 workers are enough (1.96x), busy machine");
     }
     SECTION("no gain at all says more workers did not help") {
         for (SweepRow& row : r.rows)
