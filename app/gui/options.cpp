@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 
 namespace parviz::gui {
 namespace {
@@ -96,8 +97,8 @@ GuiOptions parseGuiOptions(const std::vector<std::string>& rawArgs) {
             const std::string& v = value(args, i, a);
             auto x = v.find('x');
             if (x == std::string::npos) throw UsageError("parviz gui: --size '" + v + "': expected WxH, e.g. 1280x720");
-            o.width = parseInt("--size", v.substr(0, x), 320, 8192);
-            o.height = parseInt("--size", v.substr(x + 1), 240, 8192);
+            o.width = parseInt("--size '" + v + "': width", v.substr(0, x), 320, 8192);
+            o.height = parseInt("--size '" + v + "': height", v.substr(x + 1), 240, 8192);
         } else if (a == "--screenshot") {
             o.screenshot = value(args, i, a);
         } else if (a == "--screenshot-at") {
@@ -146,6 +147,16 @@ GuiOptions parseGuiOptions(const std::vector<std::string>& rawArgs) {
     if (!o.layoutJson.empty() && o.screenshot.empty())
         throw UsageError("parviz gui: --layout-json needs --screenshot FILE.png");
     if (o.compare && !o.openRun.empty()) throw UsageError("parviz gui: --compare and --open cannot be used together");
+    // Output files whose directory is missing are refused before any run:
+    // finding out after the whole scenario ran wastes the run and says exit 1.
+    for (const auto& [flag, file] : {std::pair<const char*, const std::string&>{"--screenshot", o.screenshot},
+                                     {"--layout-json", o.layoutJson}}) {
+        const std::filesystem::path dir = std::filesystem::path(file).parent_path();
+        std::error_code ec;
+        if (!file.empty() && !dir.empty() && !std::filesystem::is_directory(dir, ec))
+            throw UsageError(std::string("parviz gui: ") + flag + " '" + file + "': the directory '" + dir.string() +
+                             "' does not exist");
+    }
     o.traceProgram = std::move(program);
     if (!o.traceProgram.empty() && (o.compare || !o.openRun.empty() || o.benchFrames > 0))
         throw UsageError("parviz gui: --trace-python cannot be used with --compare, --open or --bench-frames");

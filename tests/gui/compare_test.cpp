@@ -162,3 +162,21 @@ TEST_CASE("in the window too, 2 cpu workers on 2 cores nearly halve the time (th
     }
     CHECK(best > 1.5);
 }
+
+TEST_CASE("gui refuses a screenshot into a missing directory and a too-small size before any run, exit 2", "[gui]") {
+    // Newcomer finding: --screenshot /nonexistent/x.png ran the whole scenario,
+    // then failed with exit 1; --size 100x100 was reported as "'100'".
+    TempDir dir;
+    for (const auto& [args, needle] : std::vector<std::pair<std::vector<std::string>, std::string>>{
+             {{"gui", "pool", "--screenshot", dir.file("missing/x.png")}, "does not exist"},
+             {{"gui", "pool", "--screenshot", dir.file("x.png"), "--layout-json", dir.file("nope/l.json")},
+              "--layout-json"},
+             {{"gui", "pool", "--size", "100x100"}, "--size '100x100': width '100'"}}) {
+        const auto t0 = std::chrono::steady_clock::now();
+        const Result r = runParviz(args, dir.path);
+        INFO(r.err);
+        CHECK(r.exitCode == 2);
+        CHECK(r.err.find(needle) != std::string::npos);
+        CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(3));   // refused, not run
+    }
+}
