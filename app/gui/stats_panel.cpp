@@ -27,11 +27,18 @@ void pair(const char* label, const std::string& value, const char* tip, bool fir
 void summary(const RunView& run, const PanelEnv& env, const RunStats& s) {
     char buf[64];
     if (s.hasMakespan) {
-        pair("makespan", formatDuration(s.makespanNs), "First task start to last task end, pauses left out.", true);
-        std::snprintf(buf, sizeof buf, "%.2fx", s.speedup);
-        pair("speedup", buf, "The tasks one after another, divided by the makespan.");
-        std::snprintf(buf, sizeof buf, "%.0f%%", s.efficiency * 100);
-        pair("efficiency", buf, "Speedup per worker: 100% means every worker was busy all the time.");
+        // Before the run ends (or before the cursor), the numbers are so far:
+        // with no task done yet there is no speedup to show, not 0.00x.
+        const char* soFar = s.finished ? "" : " so far";
+        pair("makespan", formatDuration(s.makespanNs) + soFar, "First task start to last task end, pauses left out.", true);
+        if (s.tasksDone == 0) {
+            pair("speedup", "- (no task done yet)", "The tasks one after another, divided by the makespan.");
+        } else {
+            std::snprintf(buf, sizeof buf, "%.2fx%s", s.speedup, soFar);
+            pair("speedup", buf, "The tasks one after another, divided by the makespan.");
+            std::snprintf(buf, sizeof buf, "%.0f%%%s", s.efficiency * 100, soFar);
+            pair("efficiency", buf, "Speedup per worker: 100% means every worker was busy all the time.");
+        }
         pair("sequential", formatDuration(s.sequentialNs), "The tasks' times added up: one worker, one after another.");
         std::snprintf(buf, sizeof buf, "%d/%d done", s.tasksDone, s.tasksStarted);
         pair("tasks", buf, nullptr);

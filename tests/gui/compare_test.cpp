@@ -180,3 +180,24 @@ TEST_CASE("gui refuses a screenshot into a missing directory and a too-small siz
         CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(3));   // refused, not run
     }
 }
+
+TEST_CASE("mid-run, Stats say the numbers are so far and show no speedup before a task is done", "[gui]") {
+    // Newcomer finding: at 0.5 s into the tutorial pool Stats read "speedup
+    // 0.00x, efficiency 0%" (no task done yet), like a result.
+    NEED_DISPLAY();
+    TempDir dir;
+    const Result r = runParviz({"gui", "pool", "--presentation", "--screenshot-at", "0.5", "--screenshot", dir.file("m.png"),
+                                "--layout-json", dir.file("m.json")},
+                               dir.path);
+    INFO(r.err);
+    REQUIRE(r.exitCode == 0);
+    const json l = json::parse(slurp(dir.file("m.json")));
+    std::string all;
+    for (const json& p : l["panels"])
+        if (p["name"].get<std::string>().rfind("Stats", 0) == 0)
+            for (const json& line : p["lines"]) all += line.get<std::string>() + "\n";
+    INFO(all);
+    CHECK(all.find("- (no task done yet)") != std::string::npos);
+    CHECK(all.find(" so far") != std::string::npos);
+    CHECK(all.find("0.00x") == std::string::npos);
+}
