@@ -29,19 +29,17 @@ float emitStrip(RowKind kind, const std::vector<SpanRecord>& recs, float x0, flo
                 ImDrawList* dl, const PanelEnv& env) {
     const float left = std::round(x0), shift = x0 - left;
     g_pixels.clear();
-    const std::size_t firstInstance = g_spans.size();
     float right = x0;
     for (const SpanRecord& s : recs) {
         const Paint p = spanPaint(kind, s, env.theme);
         if (p.style == SpanStyle::Solid) g_pixels.push_back(PixelSpan{s.x0 + shift, s.x1 + shift, p.colour});
-        g_spans.push_back(SpanInstance{x0 + s.x0, x0 + s.x1, y0, y1, p.colour, p.style});
         right = std::max(right, x0 + s.x1);
     }
-    if (env.spans.drawStrip(dl, left, y0, y1, static_cast<int>(std::ceil(x1 - left)), g_pixels)) {
-        // Drawn as pixels: keep only the patterned spans as instances.
-        std::erase_if(g_spans, [&, i = std::size_t{0}](const SpanInstance& inst) mutable {
-            return i++ >= firstInstance && inst.style == SpanStyle::Solid;
-        });
+    // Drawn as pixels: only the patterned spans become instances; else all of them.
+    const bool asPixels = env.spans.drawStrip(dl, left, y0, y1, static_cast<int>(std::ceil(x1 - left)), g_pixels);
+    for (const SpanRecord& s : recs) {
+        const Paint p = spanPaint(kind, s, env.theme);
+        if (!asPixels || p.style != SpanStyle::Solid) g_spans.push_back(SpanInstance{x0 + s.x0, x0 + s.x1, y0, y1, p.colour, p.style});
     }
     return right;
 }
