@@ -22,7 +22,6 @@
 #include <atomic>
 #include <chrono>
 #include <climits>
-#include <condition_variable>
 #include <cstdint>
 #include <mutex>
 #include <optional>
@@ -74,6 +73,9 @@ struct Recorder::Impl {
     RecorderOptions opts;
     std::shared_ptr<Trace> trace = std::make_shared<Trace>();
     RunClock* clock = nullptr;
+    // The Collector sleeps on it between passes; a writer whose ring is full
+    // rings it (in the arena: workers ring it too). Freed with the clock.
+    DrainBell* bell = nullptr;
     TraceRing* parentRing = nullptr;
 
     std::mutex mutex;                       // guards everything below
@@ -92,8 +94,7 @@ struct Recorder::Impl {
     std::atomic<CoreSource> coreSource{CoreSource::None};
     bool finished = false;
 
-    std::condition_variable wake;
-    bool stop = false;
+    bool stop = false;   // finish() sets it, then rings the bell
     std::thread collector;
     std::atomic<std::uint64_t> passCpuNs{0};   // collectorCost()
 
@@ -165,10 +166,16 @@ void Recorder::Impl::noteCoreSourceLocked() {
 
 void Recorder::Impl::run() {
     std::unique_lock lk(mutex);
-    auto interval = std::chrono::milliseconds(std::max(1, opts.collectIntervalMs));
+    const std::int64_t interval = std::int64_t{std::max(1, opts.collectIntervalMs)} * 1'000'000;
+    // Read before each pass: a ring during the pass (a writer that filled
+    // its ring again meanwhile) ends the next wait at once.
+    std::uint32_t seen = bell->rings.load(std::memory_order_acquire);
     while (!stop) {
-        wake.wait_for(lk, interval);
+        lk.unlock();
+        bell->waitFor(seen, interval);
+        lk.lock();
         if (stop) break;
+        seen = bell->rings.load(std::memory_order_acquire);
         passLocked(false);
     }
 }
@@ -182,6 +189,7 @@ Recorder::Recorder(RecorderOptions opts) : m_impl(std::make_unique<Impl>()) {
     im.opts = opts;
     im.clock = arena().make<RunClock>();
     im.clock->begin(opts.timeScale);
+    im.bell = arena().make<DrainBell>();
     im.parentRing = TraceRing::create(kParentProc, opts.ringEvents, opts.ringTextBytes, true, opts.prefaultRings);
     im.merger.addSource(&im.rings, nullptr);   // first: ties go to a ring
     im.addProcLocked("MainProcess", ProcRole::Parent, im.parentRing);   // ProcId 0 == kParentProc
@@ -223,7 +231,10 @@ Recorder::~Recorder() {
         if (p != kParentProc && s.started && !s.exited) { anyAlive = true; continue; }
         TraceRing::destroy(im.rings.ring(p));
     }
-    if (!anyAlive) arena().destroy(im.clock);
+    if (!anyAlive) {
+        arena().destroy(im.clock);
+        arena().destroy(im.bell);
+    }
 }
 
 Trace& Recorder::trace() noexcept { return *m_impl->trace; }
@@ -255,6 +266,7 @@ ProcId Recorder::Impl::addProcLocked(std::string name, ProcRole role, TraceRing*
     ProcState s;
     s.ours = ring != nullptr;
     if (ring) {
+        ring->setDrainBell(bell);
         ring->setReader(true);
         rings.add(id, ring);
     }
@@ -337,7 +349,7 @@ void Recorder::finish() {
         im.finished = true;
         im.stop = true;
     }
-    im.wake.notify_all();
+    im.bell->ring();
     if (im.collector.joinable()) im.collector.join();
     std::lock_guard lk(im.mutex);
     im.passLocked(false);   // make room: RunEnd must not be the event a full ring drops

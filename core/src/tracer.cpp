@@ -16,7 +16,10 @@
 #include <cstring>
 #include <ctime>
 #include <new>
+#include <climits>
+#include <linux/futex.h>
 #include <sched.h>
+#include <sys/syscall.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -123,6 +126,19 @@ void TraceRing::unlockWriter() noexcept { m_spin.store(0, std::memory_order_rele
 // have them yet: without this every 4 KiB of events (~128) would cost the
 // writer a fault. Only the ring's writer ever writes it, so the flag needs no
 // atomics; with several writer threads (the parent) it runs under the writer lock.
+void DrainBell::ring() noexcept {
+    rings.fetch_add(1, std::memory_order_seq_cst);
+    // Shared (not FUTEX_PRIVATE): the waiter is in another process.
+    syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(&rings), FUTEX_WAKE, INT_MAX, nullptr, nullptr, 0);
+}
+
+void DrainBell::waitFor(std::uint32_t seen, std::int64_t timeoutNs) noexcept {
+    if (rings.load(std::memory_order_acquire) != seen) return;
+    timespec ts{static_cast<time_t>(timeoutNs / 1'000'000'000), static_cast<long>(timeoutNs % 1'000'000'000)};
+    // EINTR, EAGAIN (rung meanwhile) and ETIMEDOUT all mean: pass now.
+    syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(&rings), FUTEX_WAIT, seen, &ts, nullptr, 0);
+}
+
 void TraceRing::mapHere() noexcept {
     m_mapOnFirstWrite = false;
     prefault(m_events, static_cast<std::size_t>(m_mask + 1) * sizeof(Event));
@@ -134,15 +150,16 @@ void TraceRing::emit(EventKind k, std::int32_t obj, std::uint64_t a, std::uint64
     emitAs(m_proc, k, obj, a, b, flags);
 }
 
-// Back-pressure (see tracer.hpp): yields a few times (the Collector may be
-// on this very core), then sleeps in 100 µs steps; the Collector drains every
-// few ms. The writer holds no lock here, and m_writing is clear unless the
+// Back-pressure (see tracer.hpp): rings the Collector's bell, so it drains
+// now rather than at its next timed pass, then yields a few times (the
+// Collector may be on this very core) and sleeps in 100 µs steps. The writer holds no lock here, and m_writing is clear unless the
 // caller stamped an event already (emitAt after traceNowBeforePublish): then
 // the watermark waits with it, but the drain that makes room does not.
 template <class Room>
 void TraceRing::waitForRoom(Room room) noexcept {
     const std::int64_t start = monoNow();
     std::int64_t now = start;
+    if (m_bell) m_bell->ring();   // the drain that makes room starts now, not at the next timed pass
     for (int i = 0; !room() && m_hasReader.load(std::memory_order_acquire); ++i) {
         if (i < 8) {
             sched_yield();

@@ -244,6 +244,40 @@ TEST_CASE("a writer of a full ring waits for the Collector, loses nothing and th
     CHECK(waitedNs > 0);
 }
 
+TEST_CASE("a worker whose ring is full wakes the Collector at once instead of waiting for its next timed pass", "[trace]") {
+    // A Collector that passes only once a second, and a worker process that
+    // writes 40 tasks (120 events) into a ring of 16: it fills the ring about
+    // seven times. Woken only by its timer, the Collector would make the
+    // worker wait about a second each time (7 s in all); the worker rings its
+    // bell (a futex in the shared arena), so every wait ends within a pass.
+    RecorderOptions opts;
+    opts.ringEvents = 16;
+    opts.collectIntervalMs = 1000;
+    Recorder rec(opts);
+    ProcessOptions o;
+    o.recorder = &rec;
+    Process worker(taskWorker, std::vector<std::string>{"40", "0"}, o);
+    const auto t0 = std::chrono::steady_clock::now();
+    worker.start();
+    worker.join();
+    const double joinedAfterS = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    rec.finish();
+    const Trace& tr = rec.trace();
+    std::uint64_t waits = 0, waitedNs = 0, ends = 0;
+    for (std::size_t i = 0; i < tr.size(); ++i) {
+        if (tr[i].kind == EventKind::WriterWait && tr[i].obj != kParentProc) {
+            waitedNs += tr[i].a;
+            waits += tr[i].b;
+        }
+        if (tr[i].kind == EventKind::TaskEnd) ++ends;
+    }
+    INFO(waits << " waits, " << static_cast<double>(waitedNs) / 1e6 << " ms waited, joined after " << joinedAfterS << " s");
+    CHECK(ends == 40);         // nothing lost
+    REQUIRE(waits >= 3);       // the ring really filled, more than once
+    CHECK(static_cast<double>(waitedNs) / 1e9 < 0.3 * static_cast<double>(waits));   // not ~1 s per wait
+    CHECK(joinedAfterS < 3.0);
+}
+
 TEST_CASE("the time writers of full rings waited is in the summary JSON as tracing overhead", "[trace]") {
     // Rings of 16 events and a slow Collector: two worker processes and the
     // parent each write far more than a ring holds, so every writer waits.

@@ -34,6 +34,20 @@ inline constexpr std::size_t kMaxPrintLine = 1024;  // bytes of a printed line k
 // stalls this long is itself the fault; the loss is then counted).
 inline constexpr std::int64_t kMaxWriterWaitNs = 10'000'000'000;
 
+// The word the Collector sleeps on between passes. A writer that finds its
+// ring (events or text) full rings it, so the drain that makes room starts at
+// once instead of at the next timed pass (up to RecorderOptions::
+// collectIntervalMs later: Pool(2).map over trivial tasks spent ~40 % of its
+// traced time waiting so). A futex word in the shared arena: any process of
+// the program may ring it; only the Collector waits on it.
+struct DrainBell {
+    std::atomic<std::uint32_t> rings{0};
+    void ring() noexcept;   // bumps the word and wakes the Collector (one FUTEX_WAKE)
+    // Sleeps until the word differs from `seen` (a ring since it was read) or
+    // `timeoutNs` passed; returns at once if it already differs.
+    void waitFor(std::uint32_t seen, std::int64_t timeoutNs) noexcept;
+};
+
 // What a process's traced thread is blocked on, for the Run's deadlock check
 // (run.cpp). Lives in the process's TraceRing (shared memory), written only by
 // that thread: Queue marks an untimed blocking put/get when it first sleeps and
@@ -113,6 +127,10 @@ public:
     // new ring): only then do writers wait for room instead of dropping.
     void setReader(bool present) noexcept;
     bool hasReader() const noexcept;
+    // The Collector's bell, rung by a writer about to wait for room (nullptr:
+    // none; the writer then waits for the next timed pass). An arena address;
+    // set before the ring's writer starts, and outlives it (Recorder).
+    void setDrainBell(DrainBell* bell) noexcept { m_bell = bell; }
     std::uint64_t waitedNs() const noexcept;  // total time writers waited for room
     std::uint64_t waits() const noexcept;     // how many times a writer waited
     // True while the writer is between its clock read and publishing the event;
@@ -144,6 +162,7 @@ private:
     std::uint64_t m_textMask = 0;
     Event* m_events = nullptr;
     char* m_text = nullptr;
+    DrainBell* m_bell = nullptr;
     // Writer's cache line: the reader only loads from it.
     alignas(64) std::atomic<std::uint64_t> m_head{0};
     std::atomic<std::uint32_t> m_writing{0};
