@@ -344,7 +344,9 @@ void GuiApp::rebuildCompare() {
     bool live = false;
     const std::vector<RunView*> runs = pinnedRuns();
     for (RunView* r : runs) {
-        key += std::to_string(r->number()) + ':' + std::to_string(r->trace()->size()) + ':' +
+        // The model's progress, not the Trace's size: the Collector appends
+        // to the Trace at any moment (see RunView's caches).
+        key += std::to_string(r->number()) + ':' + std::to_string(r->model().consumed()) + ':' +
                std::to_string(static_cast<int>(r->status())) + ' ';
         live = live || r->live();
     }

@@ -186,13 +186,13 @@ const RunStats& RunView::statsAtCursor() {
     // computeStats reads the run model's records (O(records), not O(events)):
     // recompute when the cursor moves, and during a live run a few times a
     // second, not every frame.
-    const std::size_t n = m_trace ? m_trace->size() : 0;
+    const std::size_t n = m_model.consumed();
     const std::int64_t c = m_cursor ? *m_cursor : -1;
     const auto t = std::chrono::steady_clock::now();
-    const bool stale = n != m_statsTraceSize || c != m_statsCursor;
+    const bool stale = n != m_statsModelAt || c != m_statsCursor;
     if (m_trace && stale && (c != m_statsCursor || t - m_statsAt > std::chrono::milliseconds(250) || !live())) {
         m_stats = computeStats(m_model, *m_trace, m_cursor);
-        m_statsTraceSize = n;
+        m_statsModelAt = n;
         m_statsCursor = c;
         m_statsAt = t;
     }
@@ -220,25 +220,25 @@ bool RunView::step(bool forward) {
 }
 
 const std::vector<Callout>& RunView::callouts() {
-    const std::size_t n = m_trace ? m_trace->size() : 0;
+    const std::size_t n = m_model.consumed();
     const auto t = std::chrono::steady_clock::now();
-    if (m_trace && n != m_calloutsTraceSize && (!live() || t - m_calloutsAt > std::chrono::milliseconds(250))) {
+    if (m_trace && n != m_calloutsModelAt && (!live() || t - m_calloutsAt > std::chrono::milliseconds(250))) {
         m_callouts = findCallouts(m_model, *m_trace);
-        m_calloutsTraceSize = n;
+        m_calloutsModelAt = n;
         m_calloutsAt = t;
     }
     return m_callouts;
 }
 
 const ChunkBrackets& RunView::chunks() {
-    const std::size_t n = m_trace ? m_trace->size() : 0;
+    const std::size_t n = m_model.consumed();
     const auto t = std::chrono::steady_clock::now();
-    if (m_trace && n != m_chunksTraceSize && (!live() || t - m_chunksAt > std::chrono::milliseconds(250))) {
+    if (m_trace && n != m_chunksModelAt && (!live() || t - m_chunksAt > std::chrono::milliseconds(250))) {
         std::vector<std::string> names;
         if (m_haveScenario)
             for (const TaskSpec& ts : m_scenario.tasks) names.push_back(ts.name);
         m_chunks = buildChunkBrackets(m_model, *m_trace, names);
-        m_chunksTraceSize = n;
+        m_chunksModelAt = n;
         m_chunksAt = t;
     }
     return m_chunks;

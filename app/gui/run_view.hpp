@@ -177,15 +177,20 @@ private:
     std::vector<Question> m_questions;
     std::vector<std::string> m_asks;
     std::vector<Guess> m_predictions;
+    // Callouts, chunks and stats are functions of the run model: each cache is
+    // keyed by how many events the model had interpreted when it was built
+    // (RunModel::consumed()), never by the Trace's size — the Collector
+    // appends to the Trace at any moment, so its size can run ahead of the
+    // model, and a cache keyed by it kept a run's last task undone for good.
     std::vector<Callout> m_callouts;
-    std::size_t m_calloutsTraceSize = ~std::size_t{0};
+    std::size_t m_calloutsModelAt = ~std::size_t{0};
     std::chrono::steady_clock::time_point m_calloutsAt{};
     ChunkBrackets m_chunks;
-    std::size_t m_chunksTraceSize = ~std::size_t{0};
+    std::size_t m_chunksModelAt = ~std::size_t{0};
     std::chrono::steady_clock::time_point m_chunksAt{};
 
     RunStats m_stats;
-    std::size_t m_statsTraceSize = ~std::size_t{0};
+    std::size_t m_statsModelAt = ~std::size_t{0};
     std::int64_t m_statsCursor = -1;
     std::chrono::steady_clock::time_point m_statsAt{};
 };

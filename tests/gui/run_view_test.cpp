@@ -1,0 +1,60 @@
+// RunView without a window: its caches of what the panels show (stats,
+// chunk brackets, callouts) against a Trace the Collector appends to while
+// the window draws.
+#include "gui/run_view.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <memory>
+
+using namespace parviz;
+using parviz::gui::RunView;
+
+namespace {
+constexpr std::int64_t kT0 = 5'000'000'000;
+std::int64_t at(double s) { return kT0 + static_cast<std::int64_t>(s * 1e9); }
+} // namespace
+
+TEST_CASE("a task's end appended between a frame's model update and its draw still reaches Stats and the chunk brackets",
+          "[runview]") {
+    // The race the window met (1 run in ~100): the Collector appended the
+    // last TaskEnd after RunView::update() had fed the model, and before the
+    // Stats panel asked for its numbers. Those were computed from the model
+    // as it was, and cached under the Trace's new size, which then never
+    // changed again: "3 of 4 tasks done" and the last chunk drawn open for good.
+    auto tr = std::make_shared<Trace>();
+    tr->addProcess({"MainProcess", ProcRole::Parent});
+    tr->addProcess({"ForkPoolWorker-1", ProcRole::PoolWorker});
+    tr->updateMeta([](TraceMeta& m) {
+        m.scenario = "no-such-scenario-file.json";
+        m.workers = 1;
+    });
+    const std::uint64_t name = tr->addString("A");
+    tr->append(Event{at(0), 0, EventKind::RunStart, 0, 0, 2, 2});
+    tr->append(Event{at(0.01), 1, EventKind::ProcStart, 0, 0, 4242, 0});
+    tr->append(Event{at(0.02), 1, EventKind::TaskChunk, 0, 0, 0, 1});
+    tr->append(Event{at(0.02), 1, EventKind::TaskStart, 0, 0, name, 1'000'000'000});
+    auto v = RunView::fromTrace(1, tr, "growing.pvz");
+    CHECK(v->statsAtCursor().tasksDone == 0);
+    REQUIRE(v->chunks().items.size() == 1);
+    CHECK(v->chunks().items[0].open);
+
+    // The Collector appends the end of the run ...
+    tr->append(Event{at(1.02), 1, EventKind::TaskEnd, 0, 0, name, 0});
+    tr->append(Event{at(1.10), 1, EventKind::ProcExit, 0, 0, 0, 0});
+    tr->append(Event{at(1.20), 0, EventKind::RunEnd, 0, 0, 0, 0});
+    tr->updateMeta([](TraceMeta& m) { m.finished = true; });
+    // ... and this frame draws before its model has read it.
+    (void)v->statsAtCursor();
+    (void)v->chunks();
+    (void)v->callouts();
+
+    // The next frames: the model has read everything; the panels follow it.
+    v->update();
+    const RunStats& st = v->statsAtCursor();
+    CHECK(st.tasksDone == 1);
+    CHECK(st.hasMakespan);
+    REQUIRE(v->chunks().items.size() == 1);
+    CHECK_FALSE(v->chunks().items[0].open);
+    CHECK(v->chunks().items[0].ended == 1);
+}
