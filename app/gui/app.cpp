@@ -142,9 +142,9 @@ void GuiApp::selectScenario(const std::string& nameOrPath) {
         // scenario it named, once; choosing a scenario afterwards starts afresh.
         if (!m_toolbarFlagsUsed && nameOrPath == m_opts.scenario) {
             m_toolbarFlagsUsed = true;
-            if (m_opts.chunksizeSet && m_scenario.kind == ScenarioKind::Pool) m_scenario.chunksize = m_opts.chunksize;
-            if (m_scenario.kind == ScenarioKind::Pool || m_scenario.kind == ScenarioKind::JobQueue)
-                m_equalJobs = m_opts.equalJobs;
+            const KindInfo kind = kindInfo(m_scenario.kind);
+            if (m_opts.chunksizeSet && kind.pooled) m_scenario.chunksize = m_opts.chunksize;
+            if (kind.taskTable) m_equalJobs = m_opts.equalJobs;
         }
         m_opts.scenario = nameOrPath;
         // A new scenario shows the stage; the session's runs stay in the list.

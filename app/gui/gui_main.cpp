@@ -126,7 +126,7 @@ int guiMain(const std::vector<std::string>& args) {
             }
             // The toolbar's pool controls, from the command line: refused, as a
             // bad flag, for a scenario they cannot change.
-            if (opts.chunksizeSet && sc.kind != ScenarioKind::Pool) {
+            if (opts.chunksizeSet && !kindInfo(sc.kind).pooled) {
                 cli::errorLine("parviz gui: ", "--chunksize: the " + std::string(toString(sc.kind)) + " scenario " +
                                                    opts.scenario + " has no pool");
                 return 2;
