@@ -152,9 +152,12 @@ void TraceRing::emit(EventKind k, std::int32_t obj, std::uint64_t a, std::uint64
 
 // Back-pressure (see tracer.hpp): rings the Collector's bell, so it drains
 // now rather than at its next timed pass, then yields a few times (the
-// Collector may be on this very core) and sleeps in 100 µs steps. The writer holds no lock here, and m_writing is clear unless the
-// caller stamped an event already (emitAt after traceNowBeforePublish): then
-// the watermark waits with it, but the drain that makes room does not.
+// Collector may be on this very core) and sleeps in 100 µs steps. The
+// writer holds no lock here, and m_writing is clear unless the caller
+// stamped an event already (emitAt after traceNowBeforePublish): then the
+// watermark waits with it, but the drain that makes room does not. The wait
+// is timed to its end, the bell included: a drain the bell started at once
+// still counts as a (short) wait, never as a wait of 0 ns.
 template <class Room>
 void TraceRing::waitForRoom(Room room) noexcept {
     const std::int64_t start = monoNow();
@@ -170,6 +173,7 @@ void TraceRing::waitForRoom(Room room) noexcept {
         now = monoNow();
         if (now - start > kMaxWriterWaitNs) break;
     }
+    now = std::max(monoNow(), start + 1);
     m_waits.fetch_add(1, std::memory_order_relaxed);
     m_waitedNs.fetch_add(static_cast<std::uint64_t>(now - start), std::memory_order_relaxed);
 }
