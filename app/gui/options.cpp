@@ -37,11 +37,13 @@ int parseInt(const std::string& flag, const std::string& v, int lo, int hi) {
 
 } // namespace
 
-GuiOptions parseGuiOptions(const std::vector<std::string>& rawArgs) {
-    // Accept --flag=value everywhere, like the shared run flags do.
-    std::vector<std::string> args;
-    // --trace-python SCRIPT ARGS... / --trace-exec PROGRAM ARGS...: the rest is the program's, untouched.
-    std::vector<std::string> program;
+namespace {
+
+// --trace-python SCRIPT ARGS... / --trace-exec PROGRAM ARGS...: the rest is
+// the program's, untouched. Returns parviz's own arguments, --flag=value
+// split in two (accepted everywhere, like the shared run flags); `program`
+// gets the traced program's argv.
+std::vector<std::string> ownArgs(const std::vector<std::string>& rawArgs, std::vector<std::string>& program) {
     std::vector<std::string> own = rawArgs;
     for (std::size_t i = 0; i < rawArgs.size(); ++i) {
         if (rawArgs[i] != "--trace-python" && rawArgs[i] != "--trace-exec") continue;
@@ -53,6 +55,7 @@ GuiOptions parseGuiOptions(const std::vector<std::string>& rawArgs) {
         own.assign(rawArgs.begin(), rawArgs.begin() + static_cast<std::ptrdiff_t>(i));
         break;
     }
+    std::vector<std::string> args;
     for (const std::string& r : own) {
         auto eq = r.find('=');
         if (r.rfind("--", 0) == 0 && eq != std::string::npos) {
@@ -62,6 +65,89 @@ GuiOptions parseGuiOptions(const std::vector<std::string>& rawArgs) {
             args.push_back(r);
         }
     }
+    return args;
+}
+
+// One of the window's own flags at args[i] (its value consumed, i moved onto
+// it); false when args[i] is not one of them.
+bool parseWindowFlag(const std::vector<std::string>& args, std::size_t& i, GuiOptions& o) {
+    const std::string& a = args[i];
+    if (a == "--help" || a == "-h") {
+        o.help = true;
+    } else if (a == "--size") {
+        const std::string& v = value(args, i, a);
+        auto x = v.find('x');
+        if (x == std::string::npos) throw UsageError("parviz gui: --size '" + v + "': expected WxH, e.g. 1280x720");
+        o.width = parseInt("--size '" + v + "': width", v.substr(0, x), 320, 8192);
+        o.height = parseInt("--size '" + v + "': height", v.substr(x + 1), 240, 8192);
+    } else if (a == "--screenshot") {
+        o.screenshot = value(args, i, a);
+    } else if (a == "--screenshot-at") {
+        o.screenshotAt = parseNumber(a, value(args, i, a), 0, 1e6);
+    } else if (a == "--open") {
+        o.openRun = value(args, i, a);
+    } else if (a == "--layout-json") {
+        o.layoutJson = value(args, i, a);
+    } else if (a == "--presentation") {
+        o.presentation = true;
+    } else if (a == "--chunksize") {
+        const std::string& v = value(args, i, a);
+        o.chunksizeSet = true;
+        if (v == "auto") o.chunksize.reset();
+        else o.chunksize = static_cast<std::size_t>(parseInt(a, v, 1, static_cast<int>(kMaxTasks)));
+    } else if (a == "--jobs") {
+        o.equalJobs = static_cast<std::size_t>(parseInt(a, value(args, i, a), 1, static_cast<int>(kMaxTasks)));
+    } else if (a == "--theme") {
+        const std::string& v = value(args, i, a);
+        if (v == "dark") o.theme = Theme::Dark;
+        else if (v == "light") o.theme = Theme::Light;
+        else throw UsageError("parviz gui: --theme '" + v + "': expected dark or light");
+    } else if (a == "--bench-frames") {
+        o.benchFrames = parseInt(a, value(args, i, a), 1, 100000);
+    } else if (a == "--test-pause-at") {
+        o.testPauseAt = parseNumber(a, value(args, i, a), 0, 600);
+    } else if (a == "--test-dump") {
+        o.testDump = value(args, i, a);
+    } else if (a == "--test-tab") {
+        o.testTab = value(args, i, a);
+    } else if (a == "--test-pause-for") {
+        o.testPauseFor = parseNumber(a, value(args, i, a), 0, 600);
+    } else {
+        return false;
+    }
+    return true;
+}
+
+// The combinations refused once every flag is read.
+void checkCombinations(const GuiOptions& o) {
+    if (o.screenshotAt && o.screenshot.empty())
+        throw UsageError("parviz gui: --screenshot-at needs --screenshot FILE.png");
+    if (o.testPauseAt && o.screenshot.empty())
+        throw UsageError("parviz gui: --test-pause-at needs --screenshot FILE.png");
+    if (!o.layoutJson.empty() && o.screenshot.empty())
+        throw UsageError("parviz gui: --layout-json needs --screenshot FILE.png");
+    if (o.compare && !o.openRun.empty()) throw UsageError("parviz gui: --compare and --open cannot be used together");
+    // Output files whose directory is missing are refused before any run:
+    // finding out after the whole scenario ran wastes the run and says exit 1.
+    for (const auto& [flag, file] : {std::pair<const char*, const std::string&>{"--screenshot", o.screenshot},
+                                     {"--layout-json", o.layoutJson}}) {
+        const std::filesystem::path dir = std::filesystem::path(file).parent_path();
+        std::error_code ec;
+        if (!file.empty() && !dir.empty() && !std::filesystem::is_directory(dir, ec))
+            throw UsageError(std::string("parviz gui: ") + flag + " '" + file + "': the directory '" + dir.string() +
+                             "' does not exist");
+    }
+    if (!o.traceProgram.empty() && (o.compare || !o.openRun.empty() || o.benchFrames > 0))
+        throw UsageError("parviz gui: --trace-python cannot be used with --compare, --open or --bench-frames");
+    if ((o.chunksizeSet || o.equalJobs > 0) && !o.openRun.empty())
+        throw UsageError("parviz gui: --chunksize and --jobs change the next run; --open replays a saved one");
+}
+
+} // namespace
+
+GuiOptions parseGuiOptions(const std::vector<std::string>& rawArgs) {
+    std::vector<std::string> program;
+    const std::vector<std::string> args = ownArgs(rawArgs, program);
     GuiOptions o;
     bool haveScenario = false;
     // --compare NAME|FILE: --workers and --work are lists (as parviz sweep's).
@@ -90,78 +176,16 @@ GuiOptions parseGuiOptions(const std::vector<std::string>& rawArgs) {
             i = j - 1;
             continue;
         }
+        if (parseWindowFlag(args, i, o)) continue;
         const std::string& a = args[i];
-        if (a == "--help" || a == "-h") {
-            o.help = true;
-        } else if (a == "--size") {
-            const std::string& v = value(args, i, a);
-            auto x = v.find('x');
-            if (x == std::string::npos) throw UsageError("parviz gui: --size '" + v + "': expected WxH, e.g. 1280x720");
-            o.width = parseInt("--size '" + v + "': width", v.substr(0, x), 320, 8192);
-            o.height = parseInt("--size '" + v + "': height", v.substr(x + 1), 240, 8192);
-        } else if (a == "--screenshot") {
-            o.screenshot = value(args, i, a);
-        } else if (a == "--screenshot-at") {
-            o.screenshotAt = parseNumber(a, value(args, i, a), 0, 1e6);
-        } else if (a == "--open") {
-            o.openRun = value(args, i, a);
-        } else if (a == "--layout-json") {
-            o.layoutJson = value(args, i, a);
-        } else if (a == "--presentation") {
-            o.presentation = true;
-        } else if (a == "--chunksize") {
-            const std::string& v = value(args, i, a);
-            o.chunksizeSet = true;
-            if (v == "auto") o.chunksize.reset();
-            else o.chunksize = static_cast<std::size_t>(parseInt(a, v, 1, static_cast<int>(kMaxTasks)));
-        } else if (a == "--jobs") {
-            o.equalJobs = static_cast<std::size_t>(parseInt(a, value(args, i, a), 1, static_cast<int>(kMaxTasks)));
-        } else if (a == "--theme") {
-            const std::string& v = value(args, i, a);
-            if (v == "dark") o.theme = Theme::Dark;
-            else if (v == "light") o.theme = Theme::Light;
-            else throw UsageError("parviz gui: --theme '" + v + "': expected dark or light");
-        } else if (a == "--bench-frames") {
-            o.benchFrames = parseInt(a, value(args, i, a), 1, 100000);
-        } else if (a == "--test-pause-at") {
-            o.testPauseAt = parseNumber(a, value(args, i, a), 0, 600);
-        } else if (a == "--test-dump") {
-            o.testDump = value(args, i, a);
-        } else if (a == "--test-tab") {
-            o.testTab = value(args, i, a);
-        } else if (a == "--test-pause-for") {
-            o.testPauseFor = parseNumber(a, value(args, i, a), 0, 600);
-        } else if (a.rfind("-", 0) == 0) {
-            throw UsageError("parviz gui: unknown option '" + a + "' (see parviz gui --help)");
-        } else if (!haveScenario) {
-            o.scenario = a;
-            haveScenario = true;
-        } else {
+        if (a.rfind("-", 0) == 0) throw UsageError("parviz gui: unknown option '" + a + "' (see parviz gui --help)");
+        if (haveScenario)
             throw UsageError("parviz gui: more than one scenario given ('" + o.scenario + "' and '" + a + "')");
-        }
-    }
-    if (o.screenshotAt && o.screenshot.empty())
-        throw UsageError("parviz gui: --screenshot-at needs --screenshot FILE.png");
-    if (o.testPauseAt && o.screenshot.empty())
-        throw UsageError("parviz gui: --test-pause-at needs --screenshot FILE.png");
-    if (!o.layoutJson.empty() && o.screenshot.empty())
-        throw UsageError("parviz gui: --layout-json needs --screenshot FILE.png");
-    if (o.compare && !o.openRun.empty()) throw UsageError("parviz gui: --compare and --open cannot be used together");
-    // Output files whose directory is missing are refused before any run:
-    // finding out after the whole scenario ran wastes the run and says exit 1.
-    for (const auto& [flag, file] : {std::pair<const char*, const std::string&>{"--screenshot", o.screenshot},
-                                     {"--layout-json", o.layoutJson}}) {
-        const std::filesystem::path dir = std::filesystem::path(file).parent_path();
-        std::error_code ec;
-        if (!file.empty() && !dir.empty() && !std::filesystem::is_directory(dir, ec))
-            throw UsageError(std::string("parviz gui: ") + flag + " '" + file + "': the directory '" + dir.string() +
-                             "' does not exist");
+        o.scenario = a;
+        haveScenario = true;
     }
     o.traceProgram = std::move(program);
-    if (!o.traceProgram.empty() && (o.compare || !o.openRun.empty() || o.benchFrames > 0))
-        throw UsageError("parviz gui: --trace-python cannot be used with --compare, --open or --bench-frames");
-    if ((o.chunksizeSet || o.equalJobs > 0) && !o.openRun.empty())
-        throw UsageError("parviz gui: --chunksize and --jobs change the next run; --open replays a saved one");
+    checkCombinations(o);
     return o;
 }
 

@@ -135,6 +135,30 @@ nlohmann::json compareJson(GuiApp& app, const DrawnLayout& drawn) {
 
 } // namespace
 
+namespace {
+// Predict, then reveal: the run on screen's predictions beside its answers,
+// and the next run's answers so far (the Explain panel's, or a drag on the
+// empty timeline), as j["predictions"] and j["predict_next"].
+void predictionsJson(GuiApp& app, nlohmann::json& j) {
+    using nlohmann::json;
+    RunView& run = app.current();
+    json preds = json::array();
+    for (std::size_t i = 0; i < run.questions().size() && i < run.predictions().size(); ++i) {
+        const Guess& p = run.predictions()[i];
+        const Answer a = run.trace() ? answerOf(run.questions()[i], run.model(), *run.trace()) : Answer{};
+        preds.push_back({{"ask", run.asks()[i]}, {"given", p.given}, {"seconds", p.seconds}, {"choice", p.choice},
+                         {"known", a.known}, {"answer", a.text}, {"verdict", verdict(run.questions()[i], p, a)}});
+    }
+    j["predictions"] = preds;
+    json next = json::array();
+    const PredictDraft& draft = app.predictDraft();
+    for (std::size_t i = 0; i < draft.questions.size() && i < draft.answers.size(); ++i)
+        next.push_back({{"ask", i < draft.asks.size() ? draft.asks[i] : ""}, {"given", draft.answers[i].given},
+                        {"seconds", draft.answers[i].seconds}, {"choice", draft.answers[i].choice}});
+    j["predict_next"] = next;
+}
+} // namespace
+
 // Where things are, for tests (documented in docs/layout-json.md): the lane
 // rows (tests look for worker colours exactly there), the panels with their
 // visible text lines and whether any text was cut (layout_probe.hpp), the
@@ -207,22 +231,7 @@ bool TestHooks::writeLayoutJson(GuiApp& app, const std::string& path) {
     j["equal_jobs_option"] = app.equalJobs();
     j["run_tasks"] = run.haveScenario() ? run.scenario().tasks.size() : 0;
     j["run_chunksize"] = run.haveScenario() && run.scenario().chunksize ? json(*run.scenario().chunksize) : json(nullptr);
-    // Predict, then reveal: the run on screen's predictions beside its answers.
-    json preds = json::array();
-    for (std::size_t i = 0; i < run.questions().size() && i < run.predictions().size(); ++i) {
-        const Guess& p = run.predictions()[i];
-        const Answer a = run.trace() ? answerOf(run.questions()[i], run.model(), *run.trace()) : Answer{};
-        preds.push_back({{"ask", run.asks()[i]}, {"given", p.given}, {"seconds", p.seconds}, {"choice", p.choice},
-                         {"known", a.known}, {"answer", a.text}, {"verdict", verdict(run.questions()[i], p, a)}});
-    }
-    j["predictions"] = preds;
-    // The next run's answers so far (the Explain panel's, or a drag on the empty timeline).
-    json next = json::array();
-    const PredictDraft& draft = app.predictDraft();
-    for (std::size_t i = 0; i < draft.questions.size() && i < draft.answers.size(); ++i)
-        next.push_back({{"ask", i < draft.asks.size() ? draft.asks[i] : ""}, {"given", draft.answers[i].given},
-                        {"seconds", draft.answers[i].seconds}, {"choice", draft.answers[i].choice}});
-    j["predict_next"] = next;
+    predictionsJson(app, j);
     j["prediction_x"] = drawn.predictionX;
     {
         const CompareView& m = app.compare().model;
