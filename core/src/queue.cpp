@@ -396,13 +396,15 @@ void Queue::putImpl(std::string_view item, bool block, Timeout timeout, bool fro
     const auto runDeadline = runDeadlineOf(block, timeout);
     const std::uint64_t rec = kHeader + round8(item.size());
     const std::uint64_t cap = s->capacity;
-    // Stamped before the item becomes visible, and written to the ring before
-    // the commit too (inside the put lock: no wake syscall or preemption point
-    // between stamp and publish), so its QueuePut is always earlier than the
-    // QueueGet of whoever takes it, and never reaches the Collector late. The
-    // preview text is written right before its event, never before a wait:
-    // the Collector frees text space in the order it reads events.
-    std::int64_t t = traceNowBeforePublish();
+    // Stamped once the item fits, inside the put lock, right before the item
+    // becomes visible, and written to the ring before the commit too (no
+    // wait, wake syscall or lock between stamp and publish), so its QueuePut
+    // is always earlier than the QueueGet of whoever takes it, and never
+    // reaches the Collector late. One clock read per put, however often the
+    // put found the queue full and waited (a read before each attempt cost a
+    // second one per message whenever the consumer lagged). The preview text
+    // is written right before its event, never before a wait: the Collector
+    // frees text space in the order it reads events.
     std::optional<detail::ScopedWorkerState> st;
     WaitMark wm{WaitRecord::QueuePut, rec};
     std::uint64_t itemId = 0;
@@ -434,6 +436,7 @@ void Queue::putImpl(std::string_view item, bool block, Timeout timeout, bool fro
                     writeU32(s->at(at) + 4, static_cast<std::uint32_t>(contiguous));
                     at += contiguous;
                 }
+                const std::int64_t t = traceNowBeforePublish();
                 itemId = detail::nextItemId();
                 writeRecord(s->at(at), item, itemId);
                 const std::uint64_t n = s->nPut.load(std::memory_order_relaxed) + 1;
@@ -459,6 +462,7 @@ void Queue::putImpl(std::string_view item, bool block, Timeout timeout, bool fro
                     writeU32(s->at(at) + 4, static_cast<std::uint32_t>(hpos));
                 }
                 at -= rec;
+                const std::int64_t t = traceNowBeforePublish();
                 itemId = detail::nextItemId();
                 writeRecord(s->at(at), item, itemId);
                 const std::uint64_t n = s->nGot.load(std::memory_order_relaxed) - 1;
@@ -481,7 +485,6 @@ void Queue::putImpl(std::string_view item, bool block, Timeout timeout, bool fro
         }
         waitFor(s, s->notFullSeq, s->notFullWaiters, runDeadline, st, wm,
                 [s, rec, front] { return mayFit(s, rec, front); });
-        t = traceNowBeforePublish();
     }
     wakeIfWaiting(s->notEmptySeq, s->notEmptyWaiters, 1);
     st.reset();
