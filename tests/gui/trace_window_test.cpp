@@ -79,8 +79,10 @@ TEST_CASE("the Code panel marks each traced process on its line of the program's
     ExampleScale scale("0.2");
     TempDir dir;
     const std::string png = dir.file("kw.png"), layout = dir.file("kw.json");
-    // 1.2 s in: the pool worker was killed in C, the others finished theirs, Pool.map hangs.
-    const Result r = runParviz({"gui", "--screenshot", png, "--screenshot-at", "1.2", "--layout-json", layout,
+    // 3 s in: the pool worker was killed in C, the others finished theirs, Pool.map hangs
+    // (all of it is over by ~0.9 s on a quiet machine; 1.2 s was too close under load 8,
+    // where the workers had not printed "finished" yet).
+    const Result r = runParviz({"gui", "--screenshot", png, "--screenshot-at", "3", "--layout-json", layout,
                                 "--trace-python", kExamples + "killed_worker.py"}, dir.path);
     INFO(r.err);
     REQUIRE(r.exitCode == 0);
