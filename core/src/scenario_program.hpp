@@ -1,15 +1,15 @@
 #pragma once
-// Scenario programs: one object per scenario kind, registered in one table
-// (kinds/table.cpp). Each knows everything about its kind:
+// Scenario programs: one object per scenario kind, listed in one table
+// (parviz/scenario_kinds.def, expanded by kinds/table.cpp). Each knows everything about its kind:
 //   - its fields and their validation (read) and how they are written back (write),
 //   - its worker count, which field holds it and whether --workers overrides it
 //     (one limit for all: kMaxWorkers, checked by Run and the loader),
 //   - the worker names a run can have (kill orders are checked against them),
 //   - its run body: the tutorial's __main__, on Run's controller thread,
 //   - its Python-style listing, generated from its parameters (listing.hpp).
-// Adding a kind: a ScenarioKind value (scenario.hpp), one file in kinds/
-// defining its program, one line in kinds/table.cpp, and its section of
-// docs/scenario-format.md. Nothing else switches on the kind: the rest of
+// Adding a kind: one file in kinds/ defining its program, one line in
+// parviz/scenario_kinds.def (its ScenarioKind value and that program), and
+// its section of docs/scenario-format.md. Nothing else switches on the kind: the rest of
 // parviz asks its properties (KindInfo, scenario.hpp).
 #include "listing_support.hpp"
 #include "parviz/listing.hpp"
@@ -102,7 +102,7 @@ public:
     virtual Lines listing(const Scenario& s, const ListingParams& p, const Style& st) const = 0;
 };
 
-// The table (kinds/table.cpp), in ScenarioKind order.
+// The table (kinds/table.cpp, from scenario_kinds.def), in ScenarioKind order.
 std::span<const ScenarioProgram* const> scenarioPrograms() noexcept;
 const ScenarioProgram& programFor(ScenarioKind k) noexcept;
 const ScenarioProgram* programNamed(std::string_view name) noexcept;   // nullptr: no such kind

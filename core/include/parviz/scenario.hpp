@@ -14,14 +14,19 @@ namespace parviz {
 
 // Each kind is one program object (core/src/scenario_program.hpp, one file
 // per kind in core/src/kinds/): its fields, worker count, run body and listing.
-enum class ScenarioKind : std::uint8_t { CpuCount, Process, Queue, Lock, JobQueue, Pool };
+// The kinds are listed once, in scenario_kinds.def.
+enum class ScenarioKind : std::uint8_t {
+#define PARVIZ_SCENARIO_KIND(value, program) value,
+#include "parviz/scenario_kinds.def"
+#undef PARVIZ_SCENARIO_KIND
+};
 const char* toString(ScenarioKind k) noexcept;   // "cpu-count", "job-queue", ...: the file's "kind"
 // Whether --workers (RunOptions::workers) may replace the kind's worker count
 // (pool size or process count); Run refuses it for the other kinds.
 bool workersOverridable(ScenarioKind k) noexcept;
 
 // What code outside the kinds may know of a kind: properties its program
-// states (core/src/kinds/, registered in kinds/table.cpp), so that the window,
+// states (core/src/kinds/, listed in scenario_kinds.def), so that the window,
 // the command line, sweeps and Compare ask the kind instead of switching on it.
 struct KindInfo {
     const char* name = "";           // toString(k)

@@ -1,23 +1,22 @@
-// The table of scenario kinds (scenario_program.hpp): one line per kind, in
-// ScenarioKind order. A new kind adds its line here.
+// The table of scenario kinds (scenario_program.hpp), made from the one list
+// of them, parviz/scenario_kinds.def: a new kind adds its line there, not here.
 #include "../scenario_program.hpp"
 
 #include <array>
 
 namespace parviz::detail {
 
-const ScenarioProgram& cpuCountProgram() noexcept;   // kinds/cpu_count.cpp
-const ScenarioProgram& processProgram() noexcept;    // kinds/process.cpp
-const ScenarioProgram& queueProgram() noexcept;      // kinds/queue.cpp
-const ScenarioProgram& lockProgram() noexcept;       // kinds/lock.cpp
-const ScenarioProgram& jobQueueProgram() noexcept;   // kinds/job_queue.cpp
-const ScenarioProgram& poolProgram() noexcept;       // kinds/pool.cpp
+#define PARVIZ_SCENARIO_KIND(value, program) const ScenarioProgram& program() noexcept;
+#include "parviz/scenario_kinds.def"
+#undef PARVIZ_SCENARIO_KIND
 
 namespace {
 
 const auto& table() noexcept {
-    static const std::array<const ScenarioProgram*, 6> programs = {
-        &cpuCountProgram(), &processProgram(), &queueProgram(), &lockProgram(), &jobQueueProgram(), &poolProgram(),
+    static const std::array programs = {
+#define PARVIZ_SCENARIO_KIND(value, program) &program(),
+#include "parviz/scenario_kinds.def"
+#undef PARVIZ_SCENARIO_KIND
     };
     return programs;
 }
@@ -29,7 +28,7 @@ std::span<const ScenarioProgram* const> scenarioPrograms() noexcept { return tab
 const ScenarioProgram& programFor(ScenarioKind k) noexcept {
     for (const ScenarioProgram* p : table())
         if (p->kind() == k) return *p;
-    return poolProgram();   // not reached: every ScenarioKind has its line (tests/core/test_scenario_kinds.cpp)
+    return *table().front();   // not reached: every ScenarioKind has its line (tests/core/test_scenario_kinds.cpp)
 }
 
 const ScenarioProgram* programNamed(std::string_view name) noexcept {
