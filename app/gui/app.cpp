@@ -564,6 +564,53 @@ void GuiApp::frame() {
     m_hooks->afterDraw(*this);
 }
 
+// Presentation: the timeline across the whole width (its lanes are the
+// lesson), the panels side by side under it, Output and Why as tabs of
+// Stats. Heights follow what each must show, measured last frame: the
+// panels under the timeline get what their key lines need (Stats' numbers,
+// the queue's counts and a row of boxes, every Why sentence) as long as the
+// timeline keeps its header, axis, core lanes, MainProcess and four workers;
+// the timeline takes the rest (its lanes grow). The Why tab takes the whole
+// width (Queue and Code step aside while it is shown): its sentences need it.
+void GuiApp::layoutPresentation(RunView& run, std::int64_t cursor, float controlsH, bool hasQueue, bool hasLock,
+                                const PanelEnv& e) {
+    const ImVec2 ds = ImGui::GetIO().DisplaySize;
+    const float fh = ImGui::GetFontSize();
+    const float bodyH = ds.y - controlsH;
+    const float minBottom = std::round(fh * 4.5f);   // a tab bar and two lines at least
+    float timelineH = std::round(bodyH * 0.70f);     // until the panels have said what they need
+    if (m_needTimeline > 0 && (m_needQueue > 0 || m_needStats > 0)) {
+        const float bottomNeed = std::max({m_needQueue, m_needStats, minBottom});
+        timelineH = std::min(std::max(m_needTimeline, bodyH - bottomNeed), bodyH - minBottom);
+    }
+    timelineH = std::round(std::max(timelineH, bodyH * 0.3f));
+    const float y = controlsH + timelineH, h = bodyH - timelineH;
+    const float w0 = std::round(ds.x * 0.30f), w1 = std::round(ds.x * 0.29f), w2 = ds.x - w0 - w1;
+    drawTimelinePanel(run, cursor, Rect{0, controlsH, ds.x, timelineH}, e);
+    const bool why = run.trace() && statsTabShown() == "Why";
+    if (why) {
+        // Stepping through the why: its sentences take the whole width.
+        drawStatsPanel(run, m_session, Rect{0, y, ds.x, h}, true, e);
+    } else if (hasQueue && hasLock) {
+        const float queueH = std::round(h * 0.5f);
+        m_drawn.queue = Rect{0, y, w0, queueH};
+        drawQueuePanel(run, cursor, m_drawn.queue, e);
+        drawLockPanel(run, cursor, Rect{0, y + queueH, w0, h - queueH}, e);
+    } else if (hasLock) {
+        drawLockPanel(run, cursor, Rect{0, y, w0, h}, e);
+    } else {
+        m_drawn.queue = Rect{0, y, w0, h};
+        drawQueuePanel(run, cursor, m_drawn.queue, e);
+    }
+    if (!why) {
+        drawCodePanel(run, cursor, listing(), Rect{w0, y, w1, h}, e);
+        drawStatsPanel(run, m_session, Rect{w0 + w1, y, w2, h}, true, e);
+    }
+    m_needTimeline = m_drawn.timelineMinH;
+    m_needQueue = m_drawn.queueNeedH;
+    m_needStats = m_drawn.statsNeedH;
+}
+
 void GuiApp::layoutAndDraw() {
     const ImVec2 ds = ImGui::GetIO().DisplaySize;
     const float fh = ImGui::GetFontSize();
@@ -606,22 +653,7 @@ void GuiApp::layoutAndDraw() {
         drawLockPanel(run, cursor, Rect{x, y + queueH, w, h - queueH}, e);
     };
     if (m_window.typeSize() == TypeSize::Large) {
-        // Presentation: the timeline across the whole width (its lanes are
-        // the lesson), the panels side by side under it; Output is a tab of
-        // Stats so each panel keeps room for its type.
-        const float timelineH = std::round(bodyH * 0.70f);
-        const float y = controlsH + timelineH, h = bodyH - timelineH;
-        const float w0 = std::round(ds.x * 0.28f), w1 = std::round(ds.x * 0.38f), w2 = ds.x - w0 - w1;
-        drawTimelinePanel(run, cursor, Rect{0, controlsH, ds.x, timelineH}, e);
-        // Only the panels the scenario uses (one of them says so when it uses neither).
-        if (hasQueue && hasLock) queueAndLock(0, y, w0, h);
-        else if (hasLock) drawLockPanel(run, cursor, Rect{0, y, w0, h}, e);
-        else {
-            m_drawn.queue = Rect{0, y, w0, h};
-            drawQueuePanel(run, cursor, m_drawn.queue, e);
-        }
-        drawCodePanel(run, cursor, listing(), Rect{w0, y, w1, h}, e);
-        drawStatsPanel(run, m_session, Rect{w0 + w1, y, w2, h}, true, e);
+        layoutPresentation(run, cursor, controlsH, hasQueue, hasLock, e);
     } else {
         const float rightW = std::round(std::max(300.0f, ds.x * 0.32f));
         const float leftW = ds.x - rightW;

@@ -167,6 +167,11 @@ private:
     std::unique_ptr<TestHooks> m_hooks;
 
     float m_controlsH = 0;
+    // Presentation's layout from what the panels needed last frame
+    // (DrawnLayout::timelineMinH, queueNeedH, statsNeedH; 0: not known yet).
+    float m_needTimeline = 0, m_needQueue = 0, m_needStats = 0;
+    void layoutPresentation(RunView& run, std::int64_t cursor, float controlsH, bool hasQueue, bool hasLock,
+                            const PanelEnv& e);
     float m_fontPx = 0;                       // what the controls needed last frame
     bool m_showTaskEditor = false;
 };

@@ -3,6 +3,7 @@
 // its own source file, each process on the line of its latest traced event.
 #include "gui/colours.hpp"
 #include "gui/panels.hpp"
+#include "gui/window.hpp"
 
 #include <algorithm>
 
@@ -12,8 +13,10 @@ int g_lastFirstMarked = -2;   // scroll only when the marked line changes, so th
 }
 
 void drawCodePanel(const RunView& run, std::int64_t cursor, const std::vector<Scenario::CodeLine>& listing,
-                   const Rect& r, [[maybe_unused]] const PanelEnv& env) {
-    if (beginPanel("Code", r)) {
+                   const Rect& r, const PanelEnv& env) {
+    // Presentation: no title bar (the listing says what it is), every line for code.
+    const bool large = env.window.typeSize() == TypeSize::Large;
+    if (beginPanel("Code", r, large ? ImGuiWindowFlags_NoTitleBar : 0)) {
         const std::vector<Scenario::CodeLine>& code = listing;
         const Trace* trace = run.trace();
         if (code.empty() && run.traced()) {

@@ -4,6 +4,7 @@
 // that move the cursor from one program event to the next.
 #include "gui/colours.hpp"
 #include "gui/panels.hpp"
+#include "gui/window.hpp"
 
 #include <cmath>
 #include <cstdio>
@@ -18,6 +19,29 @@ void wrapped(const std::string& s) {
     ImGui::PushTextWrapPos(0.0f);
     ui::textUnformatted(s.c_str(), s.c_str() + s.size());
     ImGui::PopTextWrapPos();
+}
+
+// Presentation's short form of a sentence: up to its n-th ": " (the
+// callout's numbers, the note's point); the whole sentence on hover.
+void shortened(const std::string& s, int n, bool compact) {
+    std::size_t cut = std::string::npos, from = 0;
+    for (int i = 0; compact && i < n; ++i) {
+        cut = s.find(": ", from);
+        if (cut == std::string::npos) break;
+        from = cut + 2;
+    }
+    if (!compact || cut == std::string::npos) {
+        wrapped(s);
+        return;
+    }
+    wrapped(s.substr(0, cut) + " \u2026");
+    if (ImGui::IsItemHovered()) {
+        ImGui::BeginTooltip();
+        ImGui::PushTextWrapPos(ImGui::GetFontSize() * 30);
+        ImGui::TextUnformatted(s.c_str());
+        ImGui::PopTextWrapPos();
+        ImGui::EndTooltip();
+    }
 }
 
 // ‹ › and which processes they step through.
@@ -113,44 +137,72 @@ void predictNext(PredictDraft& d) {
 
 } // namespace
 
-void drawExplainLines(RunView& run, std::int64_t cursor, const PanelEnv& env) {
+void drawExplainLines(RunView& run, std::int64_t cursor, const PanelEnv& env, bool withPredict) {
     stepControls(run);
+    if (run.trace()) {
+        // Beside the step buttons when it fits: one line less above the sentences.
+        const std::string at = "at " + formatSeconds(cursor - run.zero());
+        ui::sameLineIfFits(ImGui::CalcTextSize(at.c_str()).x);
+        ui::textDisabled("%s", at.c_str());
+    }
     reveal(run, env);
     // The next run's questions come last: the explanations of this run stay on top.
-    const bool ask = env.predict && (run.isStage() || !run.live());
+    const bool ask = withPredict && env.predict && (run.isStage() || !run.live());
     const Trace* trace = run.trace();
     if (!trace) {
         wrapped("Press Run, then click any moment of the timeline: this panel says why each worker is in its state.");
         if (ask) predictNext(*env.predict);
         return;
     }
-    ui::textDisabled("at %s", formatSeconds(cursor - run.zero()).c_str());
+    // Presentation: callouts and notes in their short form (hover: all of it),
+    // so every sentence fits under the timeline; each worker's why stays whole.
+    // Workers with the same reason say it once, after the last of them; the
+    // lines sit closer.
+    const bool compact = env.window.typeSize() == TypeSize::Large;
+    if (compact) ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(ImGui::GetStyle().ItemSpacing.x, 2));
     const std::vector<Callout>& callouts = run.callouts();
     for (const Callout& c : callouts) {
         // The callout the cursor is in stands out; the others stay readable.
         const bool here = cursor >= c.t0 && cursor <= c.t1;
         ImGui::PushStyleColor(ImGuiCol_Text, here ? warningColour(env.theme) : ImGui::GetStyle().Colors[ImGuiCol_Text]);
-        wrapped((here ? "\u2192 " : "") + c.text);
+        shortened((here ? "\u2192 " : "") + c.text, 2, compact);
         ImGui::PopStyleColor();
         if (ImGui::IsItemClicked()) {
             run.setCursor(c.t0);
             run.timeline().follow = false;
         }
-        ui::tooltipBelow("Click: put the cursor where it starts (it is marked on the timeline).");
+        if (!compact) ui::tooltipBelow("Click: put the cursor where it starts (it is marked on the timeline).");
     }
     if (!callouts.empty()) ImGui::Separator();
     const Explanation x = buildExplain(run.model(), *trace, cursor);
-    for (const ProcExplanation& p : x.procs) {
+    auto reasonOf = [](const std::string& s) {
+        const std::size_t k = s.find(": ");
+        return k == std::string::npos ? std::string() : s.substr(k + 2);
+    };
+    for (std::size_t i = 0; i < x.procs.size(); ++i) {
+        const ProcExplanation& p = x.procs[i];
+        std::string text = p.text;
+        const std::string reason = compact ? reasonOf(text) : std::string();
+        if (!reason.empty() && i + 1 < x.procs.size() && reasonOf(x.procs[i + 1].text) == reason)
+            text.resize(text.size() - reason.size() - 2);   // "…, and the next: <the same reason>"
         ImGui::PushStyleColor(ImGuiCol_Text, procTextVec4(p.proc, env.theme));
-        wrapped(p.text);
+        wrapped(text);
         ImGui::PopStyleColor();
+        if (text.size() != p.text.size()) ui::tooltipBelow(p.text.c_str());
     }
     for (const std::string& n : x.notes) {
         ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
-        wrapped(n);
+        shortened(n, 1, compact);
         ImGui::PopStyleColor();
     }
+    if (compact) ImGui::PopStyleVar();
     if (ask) predictNext(*env.predict);
+}
+
+void drawPredictLines(const RunView& run, const PanelEnv& env) {
+    if (env.predict && !env.predict->questions.empty() && (run.isStage() || !run.live())) predictNext(*env.predict);
+    else if (env.predict && !env.predict->questions.empty()) ui::textDisabled("The next run's questions appear when this run has ended.");
+    else ui::textDisabled("This scenario asks no questions.");
 }
 
 void drawExplainPanel(RunView& run, std::int64_t cursor, const Rect& r, const PanelEnv& env) {

@@ -31,6 +31,8 @@ void record(std::string_view text, const ImRect& r, const ImRect& clip) {
     const bool cutY = r.Min.y < clip.Min.y - kSlack || r.Max.y > clip.Max.y + kSlack;
     PanelRecord& p = g_panels[static_cast<std::size_t>(g_current)];
     if (meetsX && meetsY) p.lines.emplace_back(text);
+    // Wholly above or below the view (a scrolled panel's text): only a scroll shows it.
+    if (meetsX && !meetsY) p.hiddenTexts.emplace_back(text);
     // Half a line at the edge of a scrolled panel is cut text all the same:
     // kept aside, and covered by the panel at its end (coverEdgeCuts) or
     // clipped. Glyphs reach past their line's box (an underscore's tail, an
@@ -71,7 +73,10 @@ void record(std::string_view text, const ImRect& r, const ImRect& clip) {
         }
         return;
     }
-    const bool clipped = (meetsY && cutX) || (cutY && !g_panelScrollsY);
+    // Cut at the top or bottom: clipped, unless a scrollbar of the panel's
+    // own drawing (the timeline's lanes) scrolled it wholly out of view —
+    // half a lane label is cut text, scrollbar or not.
+    const bool clipped = (meetsY && cutX) || (cutY && (meetsY || !g_panelScrollsY));
     if (clipped) {
         p.clipped = true;
         p.clippedTexts.emplace_back(text);

@@ -29,6 +29,9 @@ struct PanelRecord {
     std::vector<std::string> lines;      // visible texts, in drawing order
     bool clipped = false;
     std::vector<std::string> clippedTexts;   // which ones (to say so in a failing test)
+    // Texts laid out in the panel but wholly out of its view: a reader must
+    // scroll to see them (below the fold, or scrolled away above).
+    std::vector<std::string> hiddenTexts;
     // Widgets (buttons, combos, checkboxes) with their screen rects, so a test
     // can click them with real mouse events.
     struct Item { std::string text; float x, y, w, h; };
@@ -56,7 +59,8 @@ void drawnText(std::string_view text, ImVec2 min, ImVec2 max, ImDrawList* dl);
 // `needW` pixels where the widget gives it `roomW`: cut when it needs more.
 void textInRoom(std::string_view text, float needW, float roomW);
 // The current panel scrolls its content vertically with a visible scrollbar
-// of its own drawing (the timeline's lanes), like ImGui's.
+// of its own drawing (the timeline's lanes), like ImGui's: texts wholly out
+// of view are hidden, not clipped; a text its edge cuts is clipped.
 void setScrollsY(bool scrolls) noexcept;
 const std::vector<PanelRecord>& panels() noexcept;
 

@@ -78,6 +78,10 @@ struct DrawnLayout {
     std::vector<LaneRect> lanes;
     std::vector<CompareRowRect> compare;
     Rect queue;
+    // Presentation's layout, read the next frame: the height the timeline
+    // needs for its header, axis and lanes with four workers at thin rows,
+    // and the heights the panels under it need for what they must show.
+    float timelineMinH = 0, queueNeedH = 0, statsNeedH = 0;
     void clear() {
         rows.clear();
         lanes.clear();
@@ -86,6 +90,7 @@ struct DrawnLayout {
         chunks.clear();
         predictionX = -1;
         queue = Rect{};
+        timelineMinH = queueNeedH = statsNeedH = 0;
     }
 };
 

@@ -33,11 +33,17 @@ void drawCodePanel(const RunView& run, std::int64_t cursor, const std::vector<Sc
 void drawStatsPanel(RunView& run, SessionTable& session, const Rect& r, bool withOutput, const PanelEnv& env);
 // Selects a Stats tab ("Why", "Output") at its next drawing (the hidden --test-tab).
 void selectStatsTab(const std::string& name);
+// The Stats tab drawn last ("This run", "Why", "Output", "Session"; "" before
+// any run): presentation's layout widens the panel for the Why tab.
+const std::string& statsTabShown() noexcept;
 // explain_panel.cpp: why each process is in its state at the cursor, the
 // run's callouts, the step buttons (the panel "Explain"; drawExplainLines is
 // its content, a tab of Stats in presentation).
 void drawExplainPanel(RunView& run, std::int64_t cursor, const Rect& r, const PanelEnv& env);
-void drawExplainLines(RunView& run, std::int64_t cursor, const PanelEnv& env);
+// withPredict: the next run's questions under the explanations (presentation
+// gives them a tab of their own, drawPredictLines, so the Why tab is the why).
+void drawExplainLines(RunView& run, std::int64_t cursor, const PanelEnv& env, bool withPredict = true);
+void drawPredictLines(const RunView& run, const PanelEnv& env);
 // output_panel.cpp: the panel's content.
 void drawOutputLines(const RunView& run, std::int64_t cursor, const PanelEnv& env);
 void drawTaskEditor(GuiApp& app);

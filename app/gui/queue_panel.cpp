@@ -7,6 +7,7 @@
 #include "gui/colours.hpp"
 #include "gui/layout_probe.hpp"
 #include "gui/panels.hpp"
+#include "gui/window.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -100,12 +101,21 @@ std::size_t stopSignals(const RunView& run, std::int32_t id, std::size_t putCoun
 
 // maxHeight: pixels this queue may use (header line included); rows of boxes
 // wrap up to what fits, the rest is counted ("+37 more").
-void drawQueue(const RunView& run, std::int64_t cursor, const PanelEnv& env, const Trace& trace, std::int32_t id,
-               float maxHeight) {
+// Returns the height this queue must have (its name, its counts and one
+// row of boxes), for presentation's layout.
+float drawQueue(const RunView& run, std::int64_t cursor, const PanelEnv& env, const Trace& trace, std::int32_t id,
+                float maxHeight, bool compact) {
     const std::int64_t t = cursor;
     const QueueView v = buildQueueView(run.model(), trace, id, t);
     const Theme th = env.theme;
+    const float topY = ImGui::GetCursorPosY();
+    if (compact) {
+        // No title bar in presentation: the line says what this is.
+        ui::textDisabled("queue");
+        ImGui::SameLine();
+    }
     ui::text("%s", v.name.c_str());
+    if (compact) ui::tooltipBelow("Its items as boxes, the front (next to be taken) on the left.");
     // The counts flow and wrap. A pool's task queue ends with one None per
     // worker (CPython's stop signals, put by Pool.close()): counted apart and
     // explained, so "put 6" for 4 tasks is not a mystery.
@@ -141,6 +151,7 @@ void drawQueue(const RunView& run, std::int64_t cursor, const PanelEnv& env, con
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const float fs = ImGui::GetFontSize();
     const ImVec2 start = ImGui::GetCursorScreenPos();
+    const float need = ImGui::GetCursorPosY() - topY + std::round(fs * 1.7f) + fs * 0.5f;   // boxMetrics' h: one row
     const float avail = ImGui::GetContentRegionAvail().x;
     const float maxX = start.x + avail;
     const BoxMetrics m = boxMetrics(avail);
@@ -202,24 +213,29 @@ void drawQueue(const RunView& run, std::int64_t cursor, const PanelEnv& env, con
     }
     ImGui::SetCursorScreenPos(ImVec2(start.x, p.y + m.h + fs * 0.5f));
     ImGui::Dummy(ImVec2(1, 1));
+    return need;
 }
 
 } // namespace
 
 void drawQueuePanel(const RunView& run, std::int64_t cursor, const Rect& r, const PanelEnv& env) {
-    if (beginPanel("Queue", r)) {
+    // Presentation: no title bar; each queue's first line names it.
+    const bool compact = env.window.typeSize() == TypeSize::Large;
+    if (beginPanel("Queue", r, compact ? ImGuiWindowFlags_NoTitleBar : 0)) {
         const Trace* trace = run.trace();
         const TraceMeta meta = run.meta();
         const std::vector<ObjectInfo> queues = meta.objectsOf(ObjectKind::Queue);
         if (!trace || queues.empty()) {
             ui::textDisabled(trace ? "This scenario uses no queue." : "No run yet.");
         } else {
-            ui::textDisabled("front (next to be taken) on the left");
+            if (!compact) ui::textDisabled("front (next to be taken) on the left");
+            float need = ImGui::GetCursorPosY() + ImGui::GetStyle().WindowPadding.y;
             // Share the panel's height between the queues; each wraps its boxes within its share.
             for (std::size_t i = 0; i < queues.size(); ++i) {
                 const float share = ImGui::GetContentRegionAvail().y / static_cast<float>(queues.size() - i);
-                drawQueue(run, cursor, env, *trace, queues[i].id, share);
+                need += drawQueue(run, cursor, env, *trace, queues[i].id, share, compact);
             }
+            env.drawn.queueNeedH = need;
         }
     }
     endPanel();

@@ -222,12 +222,23 @@ bool RunView::step(bool forward) {
 const std::vector<Callout>& RunView::callouts() {
     const std::size_t n = m_model.consumed();
     const auto t = std::chrono::steady_clock::now();
+    bool changed = false;
     if (m_trace && n != m_calloutsModelAt && (!live() || t - m_calloutsAt > std::chrono::milliseconds(250))) {
         m_callouts = findCallouts(m_model, *m_trace);
         m_calloutsModelAt = n;
         m_calloutsAt = t;
+        changed = true;
     }
-    return m_callouts;
+    // Up to the cursor: a callout whose stretch begins after it is not shown,
+    // so stepping back before a tail hides it (the live cursor: all so far).
+    const std::int64_t cut = cursorIsLive() ? kOpenEnd : cursor();
+    if (changed || cut != m_calloutsCut) {
+        m_calloutsShown.clear();
+        for (const Callout& c : m_callouts)
+            if (c.t0 <= cut) m_calloutsShown.push_back(c);
+        m_calloutsCut = cut;
+    }
+    return m_calloutsShown;
 }
 
 const ChunkBrackets& RunView::chunks() {

@@ -118,9 +118,10 @@ public:
     // at most four times a second (computeStats is O(model records)).
     const RunStats& statsAtCursor();
     LaneRecords& laneScratch() noexcept { return m_lanes; }   // reused every frame (no allocation)
-    // The callouts found in the whole run so far (explain.hpp), recomputed
-    // when the trace grew, at most four times a second while live
-    // (findCallouts is O(model records)).
+    // The callouts found in the run so far (explain.hpp) whose stretch
+    // begins at or before the cursor (the live cursor: all of them): found
+    // again when the trace grew, at most four times a second while live
+    // (findCallouts is O(model records)); filtered when the cursor moved.
     const std::vector<Callout>& callouts();
     // Pool.map's chunks as brackets (chunks.hpp), named with the scenario's
     // task names; recomputed like callouts(). Empty for runs without chunks.
@@ -184,6 +185,8 @@ private:
     // model, and a cache keyed by it kept a run's last task undone for good.
     std::vector<Callout> m_callouts;
     std::size_t m_calloutsModelAt = ~std::size_t{0};
+    std::vector<Callout> m_calloutsShown;   // those up to the cursor
+    std::int64_t m_calloutsCut = -1;        // the cursor they were filtered at
     std::chrono::steady_clock::time_point m_calloutsAt{};
     ChunkBrackets m_chunks;
     std::size_t m_chunksModelAt = ~std::size_t{0};

@@ -24,24 +24,32 @@ void pair(const char* label, const std::string& value, const char* tip, bool fir
     if (tip) ui::tooltipBelow(tip);
 }
 
-void summary(const RunView& run, const PanelEnv& env, const RunStats& s) {
+// The numbers a lesson reads off (makespan, speedup, efficiency, tasks),
+// then the workers and cores, then whether the machine was busy. compact
+// (presentation): the key numbers first (tasks before the sequential time,
+// so the four a lesson reads come first), the busy sentence short with the
+// whole of it in a tooltip.
+void keyNumbers(const RunView& run, const PanelEnv& env, const RunStats& s, bool compact) {
     char buf[64];
     if (s.hasMakespan) {
         // Before the run ends (or before the cursor), the numbers are so far:
         // with no task done yet there is no speedup to show, not 0.00x.
         const char* soFar = s.finished ? "" : " so far";
         pair("makespan", formatDuration(s.makespanNs) + soFar, "First task start to last task end, pauses left out.", true);
+        const std::string seqTip = "The tasks one after another (" + formatDuration(s.sequentialNs) +
+                                   "), divided by the makespan.";
         if (s.tasksDone == 0) {
-            pair("speedup", "- (no task done yet)", "The tasks one after another, divided by the makespan.");
+            pair("speedup", "- (no task done yet)", seqTip.c_str());
         } else {
             std::snprintf(buf, sizeof buf, "%.2fx%s", s.speedup, soFar);
-            pair("speedup", buf, "The tasks one after another, divided by the makespan.");
+            pair("speedup", buf, seqTip.c_str());
             std::snprintf(buf, sizeof buf, "%.0f%%%s", s.efficiency * 100, soFar);
             pair("efficiency", buf, "Speedup per worker: 100% means every worker was busy all the time.");
         }
-        pair("sequential", formatDuration(s.sequentialNs), "The tasks' times added up: one worker, one after another.");
         std::snprintf(buf, sizeof buf, "%d/%d done", s.tasksDone, s.tasksStarted);
-        pair("tasks", buf, nullptr);
+        if (compact) pair("tasks", buf, nullptr);
+        pair("sequential", formatDuration(s.sequentialNs), "The tasks' times added up: one worker, one after another.");
+        if (!compact) pair("tasks", buf, nullptr);
         if (s.tasksFailed) {
             std::snprintf(buf, sizeof buf, "%d failed", s.tasksFailed);
             ui::sameLineIfFits(ImGui::CalcTextSize(buf).x);
@@ -58,12 +66,22 @@ void summary(const RunView& run, const PanelEnv& env, const RunStats& s) {
     ui::textDisabled("%s", buf);
     // Whether the timings can be trusted: other programs' share of the cores.
     if (s.machine.busy == true) {
-        ImGui::PushTextWrapPos(0.0f);
-        ui::textColored(warningColour(env.theme), "%s", describeBusy(s.machine).c_str());
-        ImGui::PopTextWrapPos();
+        const std::string shortWords = describeBusyShort(s.machine);
+        if (compact) ui::sameLineIfFits(ImGui::CalcTextSize(shortWords.c_str()).x);
+        ui::textColored(warningColour(env.theme), "%s", compact ? shortWords.c_str() : describeBusy(s.machine).c_str());
+        if (compact) ui::tooltipBelow(describeBusy(s.machine).c_str());
     } else if (run.meta().finished && !s.machine.busy && s.hasMakespan) {
-        ui::textDisabled("busy: unknown (too short to judge)");
+        if (compact) ui::sameLineIfFits(ImGui::CalcTextSize("busy: unknown").x);
+        ui::textDisabled("%s", compact ? "busy: unknown" : "busy: unknown (too short to judge)");
+        if (compact) ui::tooltipBelow("Too short to judge whether other programs took the cores.");
     }
+}
+
+void summary(const RunView& run, const PanelEnv& env, const RunStats& s, bool compact) {
+    char buf[64];
+    keyNumbers(run, env, s, compact);
+    // What presentation's layout must leave the panel: everything up to here.
+    if (compact) env.drawn.statsNeedH = ImGui::GetCursorPosY() + ImGui::GetStyle().WindowPadding.y;
     // Per-core utilisation as bars: workers' share, then other processes'.
     const float fs = ImGui::GetFontSize();
     ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -140,6 +158,7 @@ void failures(const PanelEnv& env, const RunStats& s) {
 
 // The tab a request (selectStatsTab) asked for, once.
 std::string g_requestedTab;
+std::string g_shownTab;   // the tab drawn last frame (statsTabShown)
 ImGuiTabItemFlags tabFlags(const char* name) {
     if (g_requestedTab != name) return 0;
     g_requestedTab.clear();
@@ -194,28 +213,50 @@ void showSession(SessionTable& table, const PanelEnv& env) {
 } // namespace
 
 void selectStatsTab(const std::string& name) { g_requestedTab = name; }
+const std::string& statsTabShown() noexcept { return g_shownTab; }
 
 void drawStatsPanel(RunView& run, SessionTable& session, const Rect& r, bool withOutput, const PanelEnv& env) {
-    if (beginPanel("Stats", r)) {
+    // Presentation: no title bar (the tabs say what this is), every line for the numbers.
+    if (beginPanel("Stats", r, withOutput ? ImGuiWindowFlags_NoTitleBar : 0)) {
+        g_shownTab.clear();
+        // Tabs whose lines may scroll (Output, Session) ask for a few lines in view.
+        auto askLines = [&](int n) {
+            env.drawn.statsNeedH = ImGui::GetCursorPosY() + n * ImGui::GetTextLineHeightWithSpacing() +
+                                   ImGui::GetStyle().WindowPadding.y;
+        };
         if (!run.trace()) {
             ui::textDisabled("No run yet.");
         } else if (ImGui::BeginTabBar("stats-tabs")) {
             if (ImGui::BeginTabItem("This run")) {
+                g_shownTab = "This run";
                 const RunStats& s = run.statsAtCursor();
-                summary(run, env, s);
+                summary(run, env, s, withOutput);
                 failures(env, s);
                 workers(env, s);
                 ImGui::EndTabItem();
             }
             if (withOutput && ImGui::BeginTabItem("Why", nullptr, tabFlags("Why"))) {
-                drawExplainLines(run, run.cursor(), env);
+                g_shownTab = "Why";
+                drawExplainLines(run, run.cursor(), env, false);
+                // Every sentence: the layout gives the panel what they need.
+                env.drawn.statsNeedH = ImGui::GetCursorPosY() + ImGui::GetStyle().WindowPadding.y;
+                ImGui::EndTabItem();
+            }
+            if (withOutput && ImGui::BeginTabItem("Predict", nullptr, tabFlags("Predict"))) {
+                g_shownTab = "Predict";
+                drawPredictLines(run, env);
+                env.drawn.statsNeedH = ImGui::GetCursorPosY() + ImGui::GetStyle().WindowPadding.y;
                 ImGui::EndTabItem();
             }
             if (withOutput && ImGui::BeginTabItem("Output", nullptr, tabFlags("Output"))) {
+                g_shownTab = "Output";
+                askLines(4);
                 drawOutputLines(run, run.cursor(), env);
                 ImGui::EndTabItem();
             }
             if (ImGui::BeginTabItem("Session")) {
+                g_shownTab = "Session";
+                askLines(4);
                 showSession(session, env);
                 ImGui::EndTabItem();
             }

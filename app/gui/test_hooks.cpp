@@ -133,6 +133,35 @@ nlohmann::json compareJson(GuiApp& app, const DrawnLayout& drawn) {
     return {{"on", app.compareOn()}, {"rows", compare}};
 }
 
+// Every task as it ran (ns since the run's zero; end null while it runs), so a
+// test can judge a callout by what the run really did. The first 10 000.
+nlohmann::json tasksJson(RunView& run) {
+    using nlohmann::json;
+    json tasks = json::array();
+    if (!run.trace()) return tasks;
+    const TraceMeta meta = run.meta();
+    for (const TaskRecord& t : run.model().tasks()) {
+        if (tasks.size() >= 10000) break;
+        tasks.push_back({{"name", std::string(run.trace()->string(t.name))},
+                         {"worker", procName(meta, t.proc)},
+                         {"start_ns", t.t0 == kNever ? json(nullptr) : json(t.t0 - run.zero())},
+                         {"end_ns", t.t1 == kOpenEnd ? json(nullptr) : json(t.t1 - run.zero())},
+                         {"chunk", t.chunk}});
+    }
+    return tasks;
+}
+
+// The Stats panel's numbers, so a test can compare a reopened run with the original.
+nlohmann::json statsJson(RunView& run) {
+    const RunStats& st = run.statsAtCursor();
+    nlohmann::json killed = nlohmann::json::array();
+    for (const WorkerStats& w : st.workers)
+        if (w.killed) killed.push_back(w.name);
+    return {{"has_makespan", st.hasMakespan}, {"makespan_ns", st.makespanNs}, {"speedup", st.speedup},
+            {"tasks_done", st.tasksDone},     {"tasks_failed", st.tasksFailed}, {"workers", st.workerCount},
+            {"killed", killed},               {"failures", st.failures}};
+}
+
 } // namespace
 
 namespace {
@@ -188,7 +217,8 @@ bool TestHooks::writeLayoutJson(GuiApp& app, const std::string& path) {
         json items = json::array();
         for (const auto& it : p.items) items.push_back({{"text", it.text}, {"rect", {it.x, it.y, it.w, it.h}}});
         j["panels"].push_back({{"name", p.name}, {"rect", {p.x, p.y, p.w, p.h}}, {"lines", p.lines},
-                               {"clipped", p.clipped}, {"clipped_texts", p.clippedTexts}, {"items", items}});
+                               {"clipped", p.clipped}, {"clipped_texts", p.clippedTexts}, {"hidden_texts", p.hiddenTexts},
+                               {"items", items}});
     }
     // The Code panel's whole listing (the panel shows part of it at a time).
     json listing = json::array();
@@ -242,15 +272,9 @@ bool TestHooks::writeLayoutJson(GuiApp& app, const std::string& path) {
         j["compare"]["speedup"] = points;
         j["compare"]["notes"] = m.speedup.notes;
     }
+    j["tasks"] = tasksJson(run);
     j["current_run"] = run.number();
-    // The numbers the Stats panel shows, so a test can compare a reopened run with the original.
-    const RunStats& st = run.statsAtCursor();
-    json killed = json::array();
-    for (const WorkerStats& w : st.workers)
-        if (w.killed) killed.push_back(w.name);
-    j["stats"] = {{"has_makespan", st.hasMakespan}, {"makespan_ns", st.makespanNs}, {"speedup", st.speedup},
-                  {"tasks_done", st.tasksDone},     {"tasks_failed", st.tasksFailed}, {"workers", st.workerCount},
-                  {"killed", killed}, {"failures", st.failures}};
+    j["stats"] = statsJson(run);
     // The hidden --test-pause-at hook: who was paused, and for how long (wall clock).
     if (m_pause.paused) {
         json pids = json::array();

@@ -273,9 +273,9 @@ Explanation buildExplain(const RunModel& model, const Trace& trace, std::int64_t
     if (c.meta.timeScale != 1.0) {
         char buf[200];
         std::snprintf(buf, sizeof buf,
-                      "The time axis is in seconds of this run: every duration of the scenario was multiplied by "
-                      "%g (the time scale).",
-                      c.meta.timeScale);
+                      "The time axis is scaled by %g: every duration of the scenario was multiplied by %g (the "
+                      "time scale), and the axis is in seconds of this run.",
+                      c.meta.timeScale, c.meta.timeScale);
         out.notes.emplace_back(buf);
     }
     return out;

@@ -45,7 +45,10 @@ inline std::string slurp(const std::string& path) {
 // Runs parviz with a timeout (a hang fails the test instead of stalling ctest).
 inline Result runParviz(const std::vector<std::string>& args, const std::string& dir, int timeoutS = 120,
                  const std::string& envPrefix = "") {
-    std::string cmd = envPrefix + "timeout -k 5 " + std::to_string(timeoutS) + " " + shellQuote(PARVIZ_EXE);
+    // PARVIZ_TEST_EXE runs the window tests against another build (the parent
+    // commit's, to see a new test fail there), as the CLI tests do.
+    const char* exe = std::getenv("PARVIZ_TEST_EXE");
+    std::string cmd = envPrefix + "timeout -k 5 " + std::to_string(timeoutS) + " " + shellQuote(exe && *exe ? exe : PARVIZ_EXE);
     for (const auto& a : args) cmd += " " + shellQuote(a);
     const std::string errPath = dir + "/stderr.txt";
     cmd += " >" + shellQuote(dir + "/stdout.txt") + " 2>" + shellQuote(errPath);

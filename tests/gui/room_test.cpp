@@ -323,3 +323,110 @@ TEST_CASE("the legend names the queue arrows' heads (the triangles on MainProces
     CHECK(anyLine(panel(l, "Timeline"), "item taken from a queue"));
     checkNothingClipped(l);
 }
+
+namespace {
+
+// The texts a reader must scroll to see in a panel (below its fold or
+// scrolled away), for the failure message.
+std::string hiddenOf(const json& p) { return p.contains("hidden_texts") ? p["hidden_texts"].dump() : "[]"; }
+
+bool anyHidden(const json& p, const std::string& needle) {
+    for (const json& l : p.value("hidden_texts", json::array()))
+        if (l.get<std::string>().find(needle) != std::string::npos) return true;
+    return false;
+}
+
+} // namespace
+
+TEST_CASE("presentation at 1280x720: the numbers, the queue's counts, the Why sentences and every lane label need no scrolling", "[gui][room]") {
+    NEED_DISPLAY();
+    const auto [scenario, workers, tab] = GENERATE(table<std::string, std::string, std::string>(
+        {{"pool", "2", ""}, {"pool", "8", ""}, {"pool-sizes", "8", ""}, {"pool-cpu", "4", ""}, {"pool", "2", "Why"},
+         {"pool-uneven", "2", "Why"}}));
+    INFO(scenario << " with " << workers << " workers, tab '" << tab << "'");
+    TempDir dir;
+    std::vector<std::string> args = {scenario, "--workers", workers, "--time-scale", "0.05", "--presentation"};
+    if (!tab.empty()) args.insert(args.end(), {"--test-tab", tab});
+    const json l = shot(args, dir);
+    INFO(allLines(l));
+    const json& stats = panel(l, "Stats");
+    INFO("Stats hidden: " << hiddenOf(stats));
+    if (tab == "Why") {
+        // Every sentence of the Why tab is in view: nothing below its fold.
+        CHECK(anyLine(stats, "Next \u203a"));
+        CHECK(anyLine(stats, "MainProcess"));
+        REQUIRE(stats.contains("hidden_texts"));
+        CHECK(stats["hidden_texts"].empty());
+    } else {
+        for (const char* key : {"makespan", "speedup", "efficiency", "tasks"}) {
+            INFO(key);
+            CHECK(anyLine(stats, key));
+            CHECK_FALSE(anyHidden(stats, key));
+        }
+    }
+    // The queue's counts (the Why tab takes the whole width while it is shown).
+    if (tab != "Why") {
+        const json& queue = panel(l, "Queue");
+        INFO("Queue hidden: " << hiddenOf(queue));
+        CHECK(anyLine(queue, "put "));
+        CHECK_FALSE(anyHidden(queue, "put "));
+    }
+    // Every worker: its lane whole with its label in view, or wholly behind
+    // the lanes' scrollbar (never half a lane, never a cut label), or folded
+    // into the "N idle workers" band; at least four lanes in view.
+    const json& timeline = panel(l, "Timeline");
+    INFO("Timeline hidden: " << hiddenOf(timeline));
+    int shown = 0, behind = 0, folded = 0;
+    for (const json& lane : l["lanes"]) {
+        INFO(lane.dump());
+        const std::string title = lane["title"].get<std::string>();
+        if (title.find(" idle workers") != std::string::npos) {
+            CHECK(lane["visible"].get<bool>());
+            folded += std::stoi(title);
+        }
+        if (!lane["worker"].get<bool>()) continue;
+        if (lane["visible"].get<bool>()) {
+            ++shown;
+            CHECK(anyLine(timeline, title));
+        } else {
+            ++behind;
+            CHECK(anyHidden(timeline, title));
+        }
+    }
+    CHECK(shown >= std::min(4, std::stoi(workers)));
+    CHECK(shown + behind + folded == std::stoi(workers));
+    checkNothingClipped(l);
+}
+
+TEST_CASE("64 and 32 workers: the lanes with nothing on them fold into one band, a summary band counts who works", "[gui][room]") {
+    NEED_DISPLAY();
+    const auto [workers, presentation] = GENERATE(table<int, bool>({{64, false}, {64, true}, {32, false}}));
+    INFO(workers << " workers" << (presentation ? ", presentation" : ""));
+    TempDir dir;
+    std::vector<std::string> args = {"pool", "--workers", std::to_string(workers), "--time-scale", "0.05"};
+    if (presentation) args.push_back("--presentation");
+    const json l = shot(args, dir);
+    INFO(allLines(l));
+    const json& timeline = panel(l, "Timeline");
+    // The pool's four tasks go to at most four workers: the others show
+    // nothing and fold into one band, so every lane left is in view.
+    int band = 0, workerLanes = 0;
+    for (const json& lane : l["lanes"]) {
+        INFO(lane.dump());
+        CHECK(lane["visible"].get<bool>());
+        const std::string title = lane["title"].get<std::string>();
+        if (title.find(" idle workers") != std::string::npos) {
+            ++band;
+            CHECK(std::stoi(title) >= workers - 4);
+        }
+        workerLanes += lane["worker"].get<bool>() ? 1 : 0;
+    }
+    CHECK(band == 1);
+    CHECK(workerLanes >= 4);
+    CHECK(workerLanes + 0 < workers);
+    // From 32 workers a band says how many are in a task or waiting (its label: the worker count).
+    CHECK(anyLine(timeline, std::to_string(workers) + " workers"));
+    REQUIRE(timeline.contains("hidden_texts"));
+    CHECK(timeline["hidden_texts"].empty());
+    checkNothingClipped(l);
+}

@@ -28,7 +28,7 @@ void drawCalloutMarks(RunView& run, const PanelEnv& env, const Geometry& g, floa
         float ly0 = lanesTop, ly1 = lanesTop;
         const std::string lane = c.proc == kNoProc ? std::string() : procName(meta, c.proc);
         for (const LaneRect& l : env.drawn.lanes)
-            if (!lane.empty() && l.title == lane) {
+            if (!lane.empty() && l.title == lane && l.visible) {   // a lane behind the scrollbar: the bar says it
                 ly0 = l.y0;
                 ly1 = l.y1;
                 dl->AddRect(ImVec2(x0, l.y0 + 1), ImVec2(x1, l.y1 - 1), col, 0, 0, std::max(2.0f, bar / 2));
@@ -41,7 +41,7 @@ void drawCalloutMarks(RunView& run, const PanelEnv& env, const Geometry& g, floa
         const ImVec2 ts = ImGui::CalcTextSize(word);
         const bool onLane = ly1 > ly0;
         const ImVec2 tp(std::max(x0 + 3, g.plotMin.x + 2), onLane ? ly0 + 2 : axisBottom + 2);
-        const float yMin = onLane ? lanesTop : axisBottom, yMax = onLane ? g.plotMax.y : lanesTop - 1;
+        const float yMin = onLane ? lanesTop : axisBottom, yMax = onLane ? g.lanesBottom : lanesTop - 1;
         CalloutMark mark{word, x0, x1, ly0, ly1};
         if (tp.x + ts.x <= g.plotMax.x - 2 && tp.y + ts.y <= yMax && tp.y >= yMin) {
             dl->AddRectFilled(ImVec2(tp.x - 2, tp.y), ImVec2(tp.x + ts.x + 2, tp.y + ts.y), laneBackground(env.theme, false));

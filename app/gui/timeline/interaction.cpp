@@ -139,9 +139,10 @@ void handleInteraction(RunView& run, const PanelEnv& env, const Geometry& g, con
     }
 
     float laneTop = 0;
-    const Lane* lane = hovered ? laneAt(recs, lanesTop, view.scrollY, io.MousePos.y, fs, laneTop) : nullptr;
+    const bool inLanes = io.MousePos.y < g.lanesBottom;   // not the strip under the last whole lane
+    const Lane* lane = hovered && inLanes ? laneAt(recs, lanesTop, g.scroll, io.MousePos.y, fs, laneTop) : nullptr;
     if (lane && !ImGui::IsMouseDragging(ImGuiMouseButton_Left)) spanTooltip(run, *lane, laneTop, io.MousePos, g, fs);
-    if (lane && lane->kind == LaneKind::Proc && lane->id != kParentProc && ImGui::IsMouseClicked(ImGuiMouseButton_Right)) {
+    if (lane && lane->kind == LaneKind::Proc && lane->id > 0 && ImGui::IsMouseClicked(ImGuiMouseButton_Right)) {
         g_menuWorker = lane->title;
         ImGui::OpenPopup("lane-menu");
     }

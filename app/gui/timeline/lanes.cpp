@@ -19,6 +19,7 @@ bool g_compact = false;
 
 void setLockRows(bool shown) noexcept { g_lockRows = shown; }
 void setCompactRows(bool compact) noexcept { g_compact = compact; }
+bool compactRows() noexcept { return g_compact; }
 
 // Every row grows with the type, so what reads on a laptop reads on a
 // projector: the state strip and the on-core row stay thick enough for their
@@ -73,7 +74,7 @@ float laneBodies(const TraceMeta& meta, const PanelEnv& env, const Geometry& g, 
         LaneY ly{y, y + h / 2, y + h / 2, h};
         dl->AddRectFilled(ImVec2(g.labelX, y), ImVec2(g.plotMax.x, y + h), laneBackground(th, li % 2 == 1));
         // Label: worker colour swatch + name (+ pid), clipped to the column.
-        ImU32 swatch = lane.kind == LaneKind::Proc ? procU32(static_cast<ProcId>(lane.id)) : muted;
+        ImU32 swatch = lane.kind == LaneKind::Proc && lane.id >= 0 ? procU32(static_cast<ProcId>(lane.id)) : muted;
         dl->AddRectFilled(ImVec2(g.labelX + 1, y + 1), ImVec2(g.labelX + 5, y + h - 1), swatch);
         dl->PushClipRect(ImVec2(g.labelX, y), ImVec2(px0 - 4, y + h), true);
         const ImVec2 tp(g.labelX + 8, y + std::max(0.0f, (std::min(h, fs * 1.2f) - fs) / 2));

@@ -17,6 +17,7 @@ void setLockRows(bool shown) noexcept;
 // Thinner CPU lanes and state strips (never under 6 px), when the full ones
 // would leave fewer than four worker lanes in view.
 void setCompactRows(bool compact) noexcept;
+bool compactRows() noexcept;
 float laneHeight(const Lane& lane, float fontSize) noexcept;
 inline constexpr float kLaneGap = 3.0f;
 
@@ -26,6 +27,8 @@ struct Geometry {
     Viewport vp;                  // time <-> pixel (x relative to plotMin.x)
     float rowFont = 16;           // row heights scale with this (>= the font: lanes grow to fill the panel)
     std::int64_t cursor = 0;      // absolute ns the cursor line marks
+    float scroll = 0;             // px of lanes scrolled above the view (whole lanes)
+    float lanesBottom = 0;        // screen y under the last lane in view
 };
 
 // Axis strip with ticks, pause shading and the cursor handle; dragging in it
@@ -47,6 +50,27 @@ void drawPredictionMarks(const RunView& run, const PanelEnv& env, const Geometry
 // The run's callouts: a bar under the axis (axisBottom), an outline and a
 // label on the lane each names (callout_marks.cpp); fills env.drawn.callouts.
 void drawCalloutMarks(RunView& run, const PanelEnv& env, const Geometry& g, float axisBottom, float lanesTop);
+// Many workers (fold.cpp). Worker lanes with nothing on them in view (no
+// task, no state but idle) fold into one band "N idle workers" (Lane::id
+// kFoldedLanes) under the other lanes; idle lanes stay (the first ones)
+// while fewer than keepWorkers worker lanes would be left; arrows and lock
+// marks of folded lanes go. Returns how many folded (0: none; one alone is
+// never folded).
+inline constexpr std::int32_t kFoldedLanes = -2;
+int countWorkerLanes(const LaneRecords& recs, const TraceMeta& meta);
+std::size_t foldIdleLanes(LaneRecords& recs, const TraceMeta& meta, float widthPx, std::size_t keepWorkers);
+// Per bin of binPx pixels: how many workers were in a task and how many
+// waited for a queue or lock (fractions of a bin count), from the lanes.
+struct WorkerBin {
+    float x0 = 0, x1 = 0;         // pixels from the plot's left edge
+    float inTask = 0, waiting = 0;
+};
+void workerSummary(const LaneRecords& recs, const TraceMeta& meta, float widthPx, float binPx, std::vector<WorkerBin>& out);
+// The summary band (from 32 workers, instead of the arrows): in a task
+// (solid) and waiting (stripes) stacked, a worker per 1/workers of h.
+void drawWorkerSummary(const PanelEnv& env, const Geometry& g, const std::vector<WorkerBin>& bins, int workers, float y0,
+                       float h);
+inline constexpr int kSummaryWorkers = 32;
 // Wheel zoom, drag pan, click-to-cursor, lane context menu (Kill worker).
 void handleInteraction(RunView& run, const PanelEnv& env, const Geometry& g, const LaneRecords& recs, float lanesTop);
 

@@ -10,6 +10,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <functional>
 #include <cmath>
 #include <vector>
 
@@ -43,10 +44,41 @@ Present presentIn(const LaneRecords& recs) {
     return p;
 }
 
+// One legend entry's words after its swatch (sw px wide), with its tooltip;
+// moves p past it.
+void entryWords(ImDrawList* dl, ImVec2& p, float sw, const char* label, ImU32 colour, const char* tip, float lineH) {
+    const float w = sw + 4 + ImGui::CalcTextSize(label).x;
+    const ImVec2 tp(p.x + sw + 4, p.y);
+    dl->AddText(tp, colour, label);
+    probe::drawnText(label, tp, ImVec2(tp.x + w - sw - 4, tp.y + ImGui::GetTextLineHeight()), dl);
+    if (ImGui::IsMouseHoveringRect(p, ImVec2(p.x + w, p.y + lineH))) ImGui::SetTooltip("%s", tip);
+    p.x += w + std::round(ImGui::GetFontSize() * 0.8f);
+}
+
+// The callouts' bars under the axis, each kind found in words (hover: its
+// sentence): the words of a callout about the whole run have a place here
+// even when no activity strip is shown to carry them.
+void legendCallouts(RunView& run, Theme th, ImDrawList* dl, ImVec2& p, float sw, float lineH,
+                    const std::function<void(float)>& place) {
+    if (!run.trace()) return;
+    std::vector<CalloutKind> kinds;
+    const float bar = std::max(4.0f, std::round(ImGui::GetFontSize() * 0.25f));
+    const ImU32 warn = ImGui::ColorConvertFloat4ToU32(warningColour(th));
+    for (const Callout& c : run.callouts()) {
+        if (std::find(kinds.begin(), kinds.end(), c.kind) != kinds.end()) continue;
+        kinds.push_back(c.kind);
+        const char* label = toString(c.kind);
+        place(sw + 4 + ImGui::CalcTextSize(label).x);
+        const float by = p.y + std::round((ImGui::GetTextLineHeight() - bar) / 2);
+        dl->AddRectFilled(ImVec2(p.x, by), ImVec2(p.x + sw, by + bar), warn);
+        entryWords(dl, p, sw, label, warn, c.text.c_str(), lineH);
+    }
+}
+
 // One legend for every pattern on screen, drawn by the span shader itself so
 // the swatches are exactly the lanes' patterns. Only what the lanes show now
 // (a full legend before the first run); entries flow and wrap, never hide.
-void legend(const RunView& run, const PanelEnv& env, const LaneRecords& recs) {
+void legend(RunView& run, const PanelEnv& env, const LaneRecords& recs) {
     const Theme th = env.theme;
     struct Entry { const char* label; Paint paint; const char* tip; bool shown; };
     auto st = [th](LaneState s) { return statePaint(s, th); };
@@ -92,37 +124,29 @@ void legend(const RunView& run, const PanelEnv& env, const LaneRecords& recs) {
     };
     for (const Entry& e : entries) {
         if (!e.shown) continue;
-        const float w = sw + 4 + ImGui::CalcTextSize(e.label).x;
-        place(w);
+        place(sw + 4 + ImGui::CalcTextSize(e.label).x);
         const float sy = p.y + std::round((ImGui::GetTextLineHeight() - sh) / 2);
         swatches.push_back(SpanInstance{p.x, p.x + sw, sy, sy + sh, e.paint.colour, e.paint.style});
-        const ImVec2 tp(p.x + sw + 4, p.y);
-        dl->AddText(tp, ImGui::GetColorU32(ImGuiCol_Text), e.label);
-        probe::drawnText(e.label, tp, ImVec2(tp.x + w - sw - 4, tp.y + ImGui::GetTextLineHeight()), dl);
-        if (ImGui::IsMouseHoveringRect(p, ImVec2(p.x + w, p.y + lineH))) ImGui::SetTooltip("%s", e.tip);
-        p.x += w + std::round(fs * 0.8f);
+        entryWords(dl, p, sw, e.label, ImGui::GetColorU32(ImGuiCol_Text), e.tip, lineH);
     }
     // Queue items: a line from each put to the get that took the item, the
     // head at the get (with many items only the heads: the triangles on
     // MainProcess and the workers). Drawn as the lanes draw them.
     if (all || !recs.arrows.empty()) {
         const char* label = "item taken from a queue";
-        const float w = sw + 4 + ImGui::CalcTextSize(label).x;
-        place(w);
+        place(sw + 4 + ImGui::CalcTextSize(label).x);
         const ImU32 arrowCol = th == Theme::Dark ? IM_COL32(255, 255, 255, 170) : IM_COL32(0, 0, 0, 170);
         const float my = p.y + ImGui::GetTextLineHeight() / 2, ah = sh;
         dl->AddLine(ImVec2(p.x, my - ah / 2), ImVec2(p.x + sw - ah * 0.6f, my + ah / 2), arrowCol, std::max(1.5f, fs / 10));
         dl->AddTriangleFilled(ImVec2(p.x + sw - ah * 0.6f, my + ah / 2), ImVec2(p.x + sw - ah * 1.2f, my - ah / 2),
                               ImVec2(p.x + sw, my - ah / 2), arrowCol);
-        const ImVec2 tp(p.x + sw + 4, p.y);
-        dl->AddText(tp, ImGui::GetColorU32(ImGuiCol_Text), label);
-        probe::drawnText(label, tp, ImVec2(tp.x + w - sw - 4, tp.y + ImGui::GetTextLineHeight()), dl);
-        if (ImGui::IsMouseHoveringRect(p, ImVec2(p.x + w, p.y + lineH)))
-            ImGui::SetTooltip("A queue item: a line from the put to the get that took it, the triangle at the get "
-                              "(with many items only the triangles). The pool's parent (MainProcess) takes its results "
-                              "this way; the workers take their tasks.");
-        p.x += w + std::round(fs * 0.8f);
+        entryWords(dl, p, sw, label, ImGui::GetColorU32(ImGuiCol_Text),
+                   "A queue item: a line from the put to the get that took it, the triangle at the get (with many "
+                   "items only the triangles). The pool's parent (MainProcess) takes its results this way; the "
+                   "workers take their tasks.",
+                   lineH);
     }
+    legendCallouts(run, th, dl, p, sw, lineH, place);
     if (pr.repeatsColours) {
         // Seven colours, more workers: the number on each span tells them apart.
         const char* note = "A (3): task A on worker 3";
@@ -160,6 +184,61 @@ void lanesScrollbar(RunView& run, float x0, float y0, float x1, float y1, float 
                                           : ImGui::IsItemHovered() ? ImGuiCol_ScrollbarGrabHovered
                                                                    : ImGuiCol_ScrollbarGrab);
     dl->AddRectFilled(ImVec2(x0 + 2, gy), ImVec2(x1 - 2, gy + grabH), grab, st.ScrollbarRounding);
+}
+
+// The lanes in view: whole lanes only. The view starts at the top of the
+// lane the scroll position is nearest to and ends under the last lane that
+// fits whole, so a lane (and its label) is never cut in half at either edge;
+// the rest are behind the scrollbar, counted below the view.
+struct LaneWindow {
+    float scroll = 0;            // the top of the first lane in view, px from the first lane's top
+    float height = 0;            // the whole lanes in view, px
+    float total = 0;             // every lane, px
+    std::size_t hiddenBelow = 0; // lanes under the view
+};
+
+LaneWindow laneWindow(const LaneRecords& recs, float rowFont, float room, float scrollY) {
+    LaneWindow w;
+    std::vector<float> tops;
+    for (const Lane& lane : recs.lanes) {
+        tops.push_back(w.total);
+        w.total += laneHeight(lane, rowFont) + kLaneGap;
+    }
+    if (w.total <= room || tops.empty()) {
+        w.height = room;
+        return w;
+    }
+    const float maxScroll = w.total - room;
+    std::size_t first = 0;
+    if (scrollY >= maxScroll - 0.5f) {
+        // Scrolled to the end: the last lane in view, whole.
+        while (first + 1 < tops.size() && w.total - tops[first] > room + kLaneGap) ++first;
+    } else {
+        for (std::size_t i = 0; i < tops.size(); ++i)
+            if (std::abs(tops[i] - scrollY) < std::abs(tops[first] - scrollY)) first = i;
+    }
+    w.scroll = tops[first];
+    std::size_t end = first;
+    while (end < tops.size()) {
+        const float bottom = (end + 1 < tops.size() ? tops[end + 1] : w.total) - kLaneGap;
+        if (bottom - w.scroll > room && end > first) break;
+        ++end;
+    }
+    const float endTop = end < tops.size() ? tops[end] : w.total;
+    w.height = std::min(room, endTop - w.scroll);
+    w.hiddenBelow = tops.size() - end;
+    return w;
+}
+
+// Under the last whole lane: how many more lanes the scrollbar holds.
+void moreLanesNote(const PanelEnv& env, const Geometry& g, std::size_t hidden) {
+    const std::string note = "\u25BC " + std::to_string(hidden) + (hidden == 1 ? " more lane" : " more lanes") + " (scroll)";
+    const ImVec2 ts = ImGui::CalcTextSize(note.c_str());
+    if (g.plotMax.y - g.lanesBottom < ts.y) return;   // no room for the words: the scrollbar says it
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const ImVec2 tp(g.labelX + 8, g.lanesBottom + 1);
+    dl->AddText(tp, textMuted(env.theme), note.c_str());
+    probe::drawnText(note, tp, ImVec2(tp.x + ts.x, tp.y + ts.y), dl);
 }
 
 // How many cores ran workers (solid), parviz itself (blue-grey stripes),
@@ -243,6 +322,68 @@ void header(RunView& run, const PanelEnv& env, const LaneRecords& recs, const Re
     }
 }
 
+// The label column: as wide as the longest process name needs (after the
+// swatch), so "ForkPoolWorker-14" is never cut; at least 8.5 em, at most 12.
+float labelWidth(const RunView& run, float fs) {
+    float w = 0;
+    for (const ProcInfo& p : run.meta().procs) w = std::max(w, ImGui::CalcTextSize(p.name.c_str()).x);
+    return std::round(std::clamp(w + 16, fs * 8.5f, fs * 12.0f));
+}
+
+// Where the axis, the activity strip and the lanes go under the header, and
+// how tall the lanes' rows are: the core lanes, MainProcess and four workers
+// must be in view (at thinner rows if need be); lanes with nothing on them
+// fold when the lanes do not all fit; few lanes grow (up to 1.8x) for a
+// projector. Also says what the layout must leave this panel next frame.
+struct LanesLayout {
+    ImVec2 origin;                 // the top left under the header
+    float axisH = 0, stripH = 0, lanesTop = 0, room = 0;
+    bool strip = false;            // the activity strip is shown
+};
+
+LanesLayout layoutLanes(RunView& run, const PanelEnv& env, Geometry& g, LaneRecords& recs, const Rect& r, float bandH,
+                        float labelW, float scrollW) {
+    LanesLayout ll;
+    const float fs = ImGui::GetFontSize();
+    const ImVec2 avail = ImGui::GetContentRegionAvail();
+    const ImVec2 origin = ImGui::GetCursorScreenPos();
+    ll.origin = origin;
+    g.plotMin = ImVec2(origin.x + labelW, origin.y);
+    g.plotMax = ImVec2(origin.x + avail.x - scrollW - 4, origin.y + avail.y);
+    ll.axisH = std::round(fs + 6);
+    const float underAxis = origin.y + ll.axisH + 2 + bandH;
+    auto lanesHeight = [&](std::size_t maxProcLanes) {
+        float h = 0;
+        std::size_t procs = 0;
+        for (const Lane& lane : recs.lanes) {
+            if (lane.kind == LaneKind::Proc && ++procs > maxProcLanes) break;
+            h += laneHeight(lane, fs) + kLaneGap;
+        }
+        return h;
+    };
+    setCompactRows(true);
+    std::size_t folded = 0;
+    if (run.trace() && lanesHeight(SIZE_MAX) > g.plotMax.y - underAxis)
+        folded = foldIdleLanes(recs, run.meta(), g.vp.widthPx, 4);
+    // What the layout must leave this panel (read next frame): its header,
+    // the axis, the core lanes, MainProcess and four workers (and the folded
+    // band) at the thin rows.
+    const std::size_t mustShow = folded ? 6 : 5;
+    env.drawn.timelineMinH = underAxis - r.y + lanesHeight(mustShow) + ImGui::GetStyle().WindowPadding.y;
+    setCompactRows(false);
+    // The activity strip, when it costs no worker lane its room.
+    const bool hasCores = !recs.lanes.empty() && recs.lanes.front().kind == LaneKind::Core;
+    ll.stripH = std::round(fs * 1.2f);
+    ll.strip = hasCores && lanesHeight(mustShow) + ll.stripH + 2 <= g.plotMax.y - underAxis;
+    ll.lanesTop = underAxis + (ll.strip ? ll.stripH + 2 : 0);
+    ll.room = g.plotMax.y - ll.lanesTop;
+    if (lanesHeight(mustShow) > ll.room) setCompactRows(true);
+    const float total = lanesHeight(SIZE_MAX);
+    g.rowFont = fs;
+    if (total > 0 && total < ll.room) g.rowFont = std::max(fs, std::floor(fs * std::min(1.8f, ll.room / total * 0.95f)));
+    return ll;
+}
+
 } // namespace
 
 void drawTimelinePanel(RunView& run, std::int64_t cursor, const Rect& r, const PanelEnv& env) {
@@ -254,7 +395,7 @@ void drawTimelinePanel(RunView& run, std::int64_t cursor, const Rect& r, const P
         const Trace* trace = run.trace();
         TimelineView& view = run.timeline();
         const float fs = ImGui::GetFontSize();
-        const float labelW = std::round(fs * 8.5f);
+        const float labelW = labelWidth(run, fs);
         const float scrollW = ImGui::GetStyle().ScrollbarSize;
         const float left = ImGui::GetCursorScreenPos().x;
         const float right = left + ImGui::GetContentRegionAvail().x;
@@ -270,55 +411,47 @@ void drawTimelinePanel(RunView& run, std::int64_t cursor, const Rect& r, const P
         else recs = LaneRecords{};
         setLockRows(trace && run.meta().countOf(ObjectKind::Lock) > 0);
 
+        // Many workers: from 32 a summary band (how many work, how many
+        // wait) replaces the put->get arrows; lanes with nothing on them
+        // fold into one band when the lanes do not all fit.
+        const TraceMeta meta = run.meta();
+        const int workerLanes = countWorkerLanes(recs, meta);
+        const bool summary = trace && workerLanes >= kSummaryWorkers;
+        const float bandH = summary ? std::round(fs * 1.6f) + 2 : 0;
+        static std::vector<WorkerBin> bins;
+        if (summary) {
+            workerSummary(recs, meta, g.vp.widthPx, 3, bins);
+            recs.arrows.clear();
+        }
         header(run, env, recs, r, large);
 
-        const ImVec2 avail = ImGui::GetContentRegionAvail();
-        const ImVec2 origin = ImGui::GetCursorScreenPos();
-        g.plotMin = ImVec2(origin.x + labelW, origin.y);
-        g.plotMax = ImVec2(origin.x + avail.x - scrollW - 4, origin.y + avail.y);
-        const float axisH = std::round(fs + 6);
-        // The core lanes, MainProcess and four workers must be in view: if
-        // they are not at full size, the thin rows get thinner.
-        auto lanesHeight = [&](std::size_t maxProcLanes) {
-            float h = 0;
-            std::size_t procs = 0;
-            for (const Lane& lane : recs.lanes) {
-                if (lane.kind == LaneKind::Proc && ++procs > maxProcLanes) break;
-                h += laneHeight(lane, fs) + kLaneGap;
-            }
-            return h;
-        };
-        setCompactRows(false);
-        // The activity strip, when it costs no worker lane its room.
-        const bool hasCores = !recs.lanes.empty() && recs.lanes.front().kind == LaneKind::Core;
-        const float stripH = std::round(fs * 1.2f);
-        const bool strip = hasCores && lanesHeight(5) + stripH + 2 <= g.plotMax.y - (origin.y + axisH + 2);
-        const float lanesTop = origin.y + axisH + 2 + (strip ? stripH + 2 : 0);
-        const float room = g.plotMax.y - lanesTop;
-        if (lanesHeight(5) > room) setCompactRows(true);
-        // Few lanes: make them taller (up to 1.8x) so a projector shows them well.
-        const float total = lanesHeight(SIZE_MAX);
-        g.rowFont = fs;
+        const LanesLayout ll = layoutLanes(run, env, g, recs, r, bandH, labelW, scrollW);
+        const ImVec2 origin = ll.origin;
+        const float axisH = ll.axisH, lanesTop = ll.lanesTop, room = ll.room, stripH = ll.stripH;
+        const bool strip = ll.strip;
         g.cursor = cursor;
-        if (total > 0 && total < room) g.rowFont = std::max(fs, std::floor(fs * std::min(1.8f, room / total * 0.95f)));
-        float scaledTotal = 0;
-        for (const Lane& lane : recs.lanes) scaledTotal += laneHeight(lane, g.rowFont) + kLaneGap;
+        const LaneWindow lw = laneWindow(recs, g.rowFont, room, run.timeline().scrollY);
+        g.scroll = lw.scroll;
+        g.lanesBottom = lanesTop + lw.height;
         drawAxis(run, env, g, recs, axisH);
         if (strip) activityStrip(env, g, recs, origin.y + axisH + 2, stripH);
-        // Lanes scrolled out of view are behind a visible scrollbar, not cut.
-        probe::setScrollsY(scaledTotal > room);
-        ImGui::PushClipRect(ImVec2(origin.x, lanesTop), g.plotMax, true);
-        drawLanes(run, env, g, recs, lanesTop - run.timeline().scrollY);
-        ImGui::PushClipRect(ImVec2(g.plotMin.x, lanesTop), g.plotMax, true);
+        if (summary) drawWorkerSummary(env, g, bins, workerLanes, lanesTop - bandH, bandH - 2);
+        // Lanes scrolled out of view are behind a visible scrollbar, not cut:
+        // the view holds whole lanes only (laneWindow), so no label is halved.
+        probe::setScrollsY(lw.total > room);
+        ImGui::PushClipRect(ImVec2(origin.x, lanesTop), ImVec2(g.plotMax.x, g.lanesBottom), true);
+        drawLanes(run, env, g, recs, lanesTop - g.scroll);
+        ImGui::PushClipRect(ImVec2(g.plotMin.x, lanesTop), ImVec2(g.plotMax.x, g.lanesBottom), true);
         drawChunkBrackets(run, env, g, recs);
         ImGui::PopClipRect();
         ImGui::PopClipRect();
+        if (lw.hiddenBelow > 0) moreLanesNote(env, g, lw.hiddenBelow);
         drawCalloutMarks(run, env, g, origin.y + axisH, lanesTop);
         drawPredictionMarks(run, env, g, lanesTop);
         // Before the first run, the empty timeline takes the class's makespan prediction.
         const bool predicting = !trace && drawPredictionDrag(env, g, lanesTop);
         if (!predicting) handleInteraction(run, env, g, recs, lanesTop);
-        lanesScrollbar(run, g.plotMax.x + 4, lanesTop, g.plotMax.x + 4 + scrollW, g.plotMax.y, scaledTotal);
+        lanesScrollbar(run, g.plotMax.x + 4, lanesTop, g.plotMax.x + 4 + scrollW, g.plotMax.y, lw.total);
         if (!trace) {
             ImGui::SetCursorScreenPos(ImVec2(g.plotMin.x + 10, lanesTop + (predicting ? fs * 0.2f : 10)));
             if (predicting) ImGui::SetCursorScreenPos(ImVec2(g.plotMin.x + 10, g.plotMax.y - fs * 1.6f));
