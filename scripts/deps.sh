@@ -31,11 +31,13 @@ parviz_install_fuzz_deps() {
   parviz_install_deps "${parviz_fuzz_packages[@]}"
 }
 
+# parviz_build ROOT [TARGET]: configures once, then builds TARGET (default:
+# everything, the tests and benchmarks included).
 parviz_build() {
-  local root="$1" preset="${PARVIZ_PRESET:-release}"
+  local root="$1" target="${2:-}" preset="${PARVIZ_PRESET:-release}"
   local dir="$root/build/$preset"
   if [ ! -f "$dir/CMakeCache.txt" ]; then
     cmake --preset "$preset" -S "$root" >/dev/null || return 1
   fi
-  cmake --build "$dir" -j"$(nproc)" || return 1
+  cmake --build "$dir" -j"$(nproc)" ${target:+--target "$target"} || return 1
 }

@@ -85,7 +85,8 @@ void checkApplies(const ExportArgs& ea, const Scenario& sc) {
         throw UsageError("--workers: the " + std::string(toString(sc.kind)) + " scenario " + src +
                          " has no pool size or process count to override");
     if (ea.chunksize && !kindInfo(sc.kind).pooled)
-        throw UsageError("--chunksize: the " + std::string(toString(sc.kind)) + " scenario " + src + " has no pool");
+        throw UsageError("--chunksize: " + src + " is a " + std::string(toString(sc.kind)) +
+                         " scenario, which has no pool (pool scenarios: see parviz list)");
 }
 
 } // namespace

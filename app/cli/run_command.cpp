@@ -6,6 +6,7 @@
 #include "cli/terminal_out.hpp"
 #include "cli/run_flags.hpp"
 
+#include "parviz/chunks.hpp"
 #include "parviz/run.hpp"
 #include "parviz/run_model.hpp"
 #include "parviz/scenario.hpp"
@@ -17,6 +18,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <charconv>
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -54,7 +56,10 @@ const char* runUsage() noexcept {
 }
 
 const char* runOutputHelp() noexcept {
-    return "  --trace FILE.json        write a Chrome trace (Perfetto, chrome://tracing)\n"
+    return "  --chunksize auto|K       the pool's chunksize (pool scenarios; auto: CPython's default,\n"
+           "                           ceil(tasks / (4 x workers)))\n"
+           "  --jobs N                 the scenario's work cut into N equal tasks (pool and job-queue)\n"
+           "  --trace FILE.json        write a Chrome trace (Perfetto, chrome://tracing)\n"
            "  --summary-json FILE      write the summary as JSON (schema parviz-summary/2)\n"
            "  --save-run FILE          save the whole run, to replay in the window\n"
            "  --help                   this text\n"
@@ -70,8 +75,22 @@ struct RunArgs {
     std::string scenario;
     RunOptions opts;
     std::optional<std::string> tracePath, summaryPath, savePath;
+    // --chunksize (the outer optional: given; the inner: K, or nullopt for auto) and --jobs (0: not given),
+    // as the window's toolbar and `parviz gui --chunksize/--jobs` set them.
+    std::optional<std::optional<std::size_t>> chunksize;
+    std::size_t equalJobs = 0;
     bool help = false;
 };
+
+// A whole number in [1, kMaxTasks], or the flag named in a usage error.
+std::size_t taskCountFlag(std::string_view flag, const std::string& v) {
+    std::size_t n = 0;
+    auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+    if (v.empty() || ec != std::errc{} || p != v.data() + v.size() || n < 1 || n > kMaxTasks)
+        throw UsageError(std::string(flag) + " '" + v.substr(0, 64) + "': expected an integer from 1 to " +
+                         std::to_string(kMaxTasks));
+    return n;
+}
 
 RunArgs parseRunArgs(const std::vector<std::string>& args) {
     RunArgs r;
@@ -99,6 +118,14 @@ RunArgs parseRunArgs(const std::vector<std::string>& args) {
         if (outputFlag("--trace", r.tracePath) || outputFlag("--summary-json", r.summaryPath) ||
             outputFlag("--save-run", r.savePath))
             continue;
+        if (std::optional<std::string> v; outputFlag("--chunksize", v)) {
+            r.chunksize = *v == "auto" ? std::optional<std::size_t>{} : taskCountFlag("--chunksize", *v);
+            continue;
+        }
+        if (std::optional<std::string> v; outputFlag("--jobs", v)) {
+            r.equalJobs = taskCountFlag("--jobs", *v);
+            continue;
+        }
         if (a.size() > 1 && a[0] == '-') throw UsageError(a + ": unknown flag (see parviz run --help)");
         if (!r.scenario.empty())
             throw UsageError(a + ": unexpected argument; the scenario is already " + r.scenario);
@@ -205,6 +232,13 @@ int followRun(Run& run, RunModel& model, InterruptSignals& interrupts, std::size
 std::optional<Scenario> loadChecked(const RunArgs& ra) {
     try {
         Scenario sc = loadScenario(ra.scenario);
+        if (ra.chunksize) {
+            if (!kindInfo(sc.kind).pooled)
+                throw UsageError("--chunksize: " + ra.scenario + " is a " + toString(sc.kind) +
+                                 " scenario, which has no pool (pool scenarios: see parviz list)");
+            sc.chunksize = *ra.chunksize;
+        }
+        if (ra.equalJobs > 0) sc = withEqualJobs(sc, ra.equalJobs);   // ScenarioError: no task table
         checkWritable(ra.tracePath, "--trace");
         checkWritable(ra.summaryPath, "--summary-json");
         checkWritable(ra.savePath, "--save-run");

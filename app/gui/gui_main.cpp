@@ -127,8 +127,9 @@ int guiMain(const std::vector<std::string>& args) {
             // The toolbar's pool controls, from the command line: refused, as a
             // bad flag, for a scenario they cannot change.
             if (opts.chunksizeSet && !kindInfo(sc.kind).pooled) {
-                cli::errorLine("parviz gui: ", "--chunksize: the " + std::string(toString(sc.kind)) + " scenario " +
-                                                   opts.scenario + " has no pool");
+                cli::errorLine("parviz gui: ", "--chunksize: " + opts.scenario + " is a " +
+                                                   std::string(toString(sc.kind)) +
+                                                   " scenario, which has no pool (pool scenarios: see parviz list)");
                 return 2;
             }
             if (opts.equalJobs > 0) (void)withEqualJobs(sc, opts.equalJobs);   // throws ScenarioError for no task table

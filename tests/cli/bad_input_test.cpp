@@ -167,6 +167,16 @@ TEST_CASE("a FIFO or a device as the scenario exits 2 at once naming what it is"
 // The window's --open exists only in a build with the window (PARVIZ_BUILD_GUI,
 // the default); a build without it (the sanitizer stage's) checks instead that
 // `parviz gui` says so, and exits 2 without opening anything.
+TEST_CASE("parviz run's --chunksize and --jobs refuse a scenario they cannot change, exit 2, running nothing", "[cli]") {
+    checkRefusedAtOnce({
+        {{"run", "lock", "--chunksize", "2"}, "--chunksize: lock is a lock scenario, which has no pool"},
+        {{"run", "queue", "--jobs", "4"}, "tasks: the queue scenario has no task table to replace"},
+        {{"run", "pool", "--jobs", "0"}, "--jobs '0': expected an integer from 1 to 1000000"},
+        {{"run", "pool", "--chunksize", "big"}, "--chunksize 'big': expected an integer from 1 to 1000000"},
+        {{"run", "pool", "--chunksize"}, "--chunksize: missing value"},
+    });
+}
+
 #ifdef PARVIZ_TEST_HAVE_GUI
 TEST_CASE("a FIFO or a device as the saved run to --open exits 2 at once naming what it is", "[cli][gui-open]") {
     TempDir dir;
@@ -181,7 +191,7 @@ TEST_CASE("a FIFO or a device as the saved run to --open exits 2 at once naming 
 
 TEST_CASE("the window's --chunksize and --jobs refuse a scenario they cannot change, exit 2, opening nothing", "[cli][gui-open]") {
     checkRefusedAtOnce({
-        {{"gui", "lock", "--chunksize", "2"}, "--chunksize: the lock scenario lock has no pool"},
+        {{"gui", "lock", "--chunksize", "2"}, "--chunksize: lock is a lock scenario, which has no pool"},
         {{"gui", "queue", "--jobs", "4"}, "tasks: the queue scenario has no task table to replace"},
         {{"gui", "pool", "--jobs", "0"}, "--jobs '0': expected an integer from 1 to 1000000"},
         {{"gui", "pool", "--chunksize", "big"}, "--chunksize 'big': expected an integer from 1 to 1000000"},

@@ -39,3 +39,26 @@ TEST_CASE("every pool task in the export names the task-queue chunk it came from
     CHECK(chunkOf.size() == 10);
     CHECK(workerOfChunk.size() == 4);
 }
+
+TEST_CASE("parviz run --jobs N --chunksize K runs N equal tasks in chunks of K, as the window's toolbar does", "[cli][run][chunk]") {
+    TempDir dir;
+    // pool's four jobs (11 s of work) cut into 10 equal tasks, in chunks of 4: 0-3, 4-7, 8-9.
+    const auto r = runParviz({"run", "pool", "--jobs", "10", "--chunksize", "4", "--time-scale", "0.01", "--trace",
+                              dir.file("t.json")});
+    INFO(r.out << r.err);
+    REQUIRE(r.exitCode == 0);
+    const json t = json::parse(readFile(dir.file("t.json")));
+    std::map<int, int> chunkOfIndex;
+    for (const auto& e : t["traceEvents"])
+        if (e["ph"] == "X" && e.value("cat", "") == "task") chunkOfIndex[e["args"]["index"]] = e["args"]["chunk"];
+    REQUIRE(chunkOfIndex.size() == 10);
+    for (const auto& [index, chunk] : chunkOfIndex) CHECK(chunk == index / 4);
+    // Without the flags: the scenario's own four jobs.
+    const auto plain = runParviz({"run", "pool", "--time-scale", "0.01", "--trace", dir.file("p.json")});
+    REQUIRE(plain.exitCode == 0);
+    int tasks = 0;
+    const json p = json::parse(readFile(dir.file("p.json")));
+    for (const auto& e : p["traceEvents"])
+        if (e["ph"] == "X" && e.value("cat", "") == "task") ++tasks;
+    CHECK(tasks == 4);
+}
