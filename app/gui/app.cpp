@@ -117,9 +117,14 @@ void GuiApp::closeRunAt(std::size_t i) {
 
 void GuiApp::addRun(std::unique_ptr<RunView> run) {
     if (m_runs.size() >= kMaxRuns) {
-        // The oldest that is neither live nor on screen makes room.
-        for (std::size_t i = 0; i < m_runs.size(); ++i) {
-            if (m_runs[i]->live() || static_cast<int>(i) == m_current) continue;
+        // The oldest that is neither live nor on screen makes room; an
+        // unpinned one first (a Sweep's discarded attempts before its rows).
+        for (bool pinnedToo : {false, true}) {
+            std::size_t i = 0;
+            while (i < m_runs.size() &&
+                   (m_runs[i]->live() || static_cast<int>(i) == m_current || (!pinnedToo && m_runs[i]->pinned())))
+                ++i;
+            if (i == m_runs.size()) continue;
             const std::string closed = m_runs[i]->label();
             closeRunAt(i);
             setMessage("closed run " + closed + " (" + std::to_string(kMaxRuns) + " runs are kept)");
@@ -147,6 +152,9 @@ void GuiApp::selectScenario(const std::string& nameOrPath) {
             if (kind.taskTable) m_equalJobs = m_opts.equalJobs;
         }
         m_opts.scenario = nameOrPath;
+        // Predictions were made for the scenario they asked about.
+        m_compare.guesses = ClassPredictions{};
+        ++m_compare.guessesVersion;
         // A new scenario shows the stage; the session's runs stay in the list.
         m_stage = std::make_unique<RunView>(m_scenario);
         m_current = -1;
@@ -287,10 +295,37 @@ void GuiApp::startSweep(const std::vector<int>& workers, const std::vector<WorkK
         setMessage("Sweep compares pool sizes: choose a pool scenario (pool, pool-cpu, pool-sizes, pool-uneven)", true);
         return;
     }
+    // The class's makespan prediction (the Predict questions, the drag on the
+    // empty timeline, the Plots panel's slider) was asked for the toolbar's
+    // workers and work: it goes with the sweep, beside that configuration's
+    // row; a worker count the sweep would not run is run too.
+    refreshPredict();
+    const int askedWorkers = m_opts.run.workers.value_or(m_scenario.workers());
+    const WorkKind askedWork =
+        m_opts.run.work.value_or(m_scenario.tasks.empty() ? WorkKind::Sleep : m_scenario.tasks.front().work);
+    m_sweepQuestions = m_predict.questions;
+    m_sweepAsks = m_predict.asks;
+    m_sweepAnswers = m_predict.answers;
+    m_sweepAskedFor = {askedWorkers, askedWork};
+    std::vector<MakespanGuess>& mg = m_compare.guesses.makespans;
+    mg.clear();
+    for (std::size_t i = 0; i < m_predict.questions.size() && i < m_predict.answers.size(); ++i)
+        if (m_predict.questions[i].kind == QuestionKind::Makespan && m_predict.answers[i].given)
+            mg.push_back({askedWorkers, askedWork, m_predict.answers[i].seconds});
+    m_predict.answers.assign(m_predict.questions.size(), Guess{});   // asked afresh for the next run
+    ++m_compare.guessesVersion;
+    m_compare.predicting = false;
     m_sweepQueue.clear();
-    for (WorkKind w : works)
-        for (int n : workers) m_sweepQueue.emplace_back(n, w);
+    for (WorkKind w : works) {
+        std::vector<int> ns = workers;
+        if (!mg.empty() && w == askedWork && std::find(ns.begin(), ns.end(), askedWorkers) == ns.end()) {
+            ns.push_back(askedWorkers);
+            std::sort(ns.begin(), ns.end());
+        }
+        for (int n : ns) m_sweepQueue.emplace_back(n, w);
+    }
     m_sweepTotal = static_cast<int>(m_sweepQueue.size());
+    m_sweepSlot.reset();
     // The rows of this sweep alone: earlier pins step aside.
     for (auto& r : m_runs) r->setPinned(false);
     m_compare.fitted = false;
@@ -301,39 +336,116 @@ void GuiApp::startSweep(const std::vector<int>& workers, const std::vector<WorkK
 void GuiApp::stopSweep() {
     m_sweepQueue.clear();
     m_sweepTotal = 0;
+    m_sweepSlot.reset();
     for (auto& r : m_runs)
         if (r->live()) r->stop();
     setMessage("sweep stopped");
 }
 
-// One run at a time: the next configuration starts when no run is live, so
-// each has the machine to itself (as parviz sweep does).
-void GuiApp::driveSweep() {
-    if (m_sweepTotal == 0 || anyLive()) return;
-    if (m_sweepQueue.empty()) {
-        setMessage("sweep done: " + std::to_string(m_sweepTotal) + " runs");
-        m_sweepTotal = 0;
-        return;
-    }
-    const auto [workers, work] = m_sweepQueue.front();
-    m_sweepQueue.erase(m_sweepQueue.begin());
+RunView* GuiApp::runByNumber(int number) noexcept {
+    for (auto& r : m_runs)
+        if (r->number() == number) return r.get();
+    return nullptr;
+}
+
+// One attempt of the current configuration, pinned: its row streams in.
+void GuiApp::startSweepAttempt() {
+    SweepSlot& slot = *m_sweepSlot;
     RunOptions o = m_opts.run;
-    o.workers = workers;
-    o.work = work;
+    o.workers = slot.workers;
+    o.work = slot.work;
     o.kills.clear();
     try {
         addRun(RunView::startLive(m_viewCounter + 1, runScenario(), o));
         ++m_viewCounter;
         ++m_runCounter;
-        m_runs.back()->setPinned(true);
-        const int done = m_sweepTotal - static_cast<int>(m_sweepQueue.size());
-        setMessage("sweep: run " + std::to_string(done) + " of " + std::to_string(m_sweepTotal) + " (" +
-                   std::to_string(workers) + (workers == 1 ? " worker, " : " workers, ") + toString(work) + ")");
     } catch (const std::exception& e) {
         m_sweepQueue.clear();
         m_sweepTotal = 0;
+        m_sweepSlot.reset();
         setMessage(std::string("sweep: cannot start the run: ") + e.what(), true);
+        return;
     }
+    RunView& run = *m_runs.back();
+    run.setPinned(true);
+    if (std::make_pair(slot.workers, slot.work) == m_sweepAskedFor)
+        run.setPredictions(m_sweepQuestions, m_sweepAsks, m_sweepAnswers);
+    // A retry: the row says which attempt this is and what was discarded.
+    std::vector<SweepAttempt> before;
+    for (int number : slot.attempts)
+        if (RunView* r = runByNumber(number); r && r->trace()) {
+            r->setPinned(false);
+            const RunStats st = computeStats(r->model(), *r->trace());
+            SweepAttempt a;
+            a.makespanS = static_cast<double>(st.makespanNs) / 1e9;
+            a.sequentialS = static_cast<double>(st.sequentialNs) / 1e9;
+            a.machine = st.machine;
+            before.push_back(a);
+        }
+    slot.attempts.push_back(run.number());
+    run.setSweepAttempts(static_cast<int>(slot.attempts.size()), before);
+    const int done = m_sweepTotal - static_cast<int>(m_sweepQueue.size());
+    std::string msg = "sweep: run " + std::to_string(done) + " of " + std::to_string(m_sweepTotal) + " (" +
+                      std::to_string(slot.workers) + (slot.workers == 1 ? " worker, " : " workers, ") + toString(slot.work) + ")";
+    if (slot.attempts.size() > 1 && !before.empty() && before.back().machine.otherShare)
+        msg += ", attempt " + std::to_string(slot.attempts.size()) + " of up to " + std::to_string(1 + m_opts.sweepRetries) +
+               ": other programs took " + std::to_string(static_cast<int>(std::lround(*before.back().machine.otherShare * 100))) +
+               " % of the cores during the last one";
+    setMessage(msg);
+}
+
+// The configuration's attempts are over: the kept one (keptAttempt: the
+// first quiet, else the least busy) is its row, marked with the others.
+void GuiApp::keepSweepAttempt() {
+    std::vector<RunView*> runs;
+    std::vector<BusyVerdict> verdicts;
+    std::vector<SweepAttempt> attempts;
+    for (int number : m_sweepSlot->attempts)
+        if (RunView* r = runByNumber(number); r && r->trace()) {
+            const RunStats st = computeStats(r->model(), *r->trace());
+            runs.push_back(r);
+            verdicts.push_back(st.machine);
+            SweepAttempt a;
+            a.makespanS = static_cast<double>(st.makespanNs) / 1e9;
+            a.sequentialS = static_cast<double>(st.sequentialNs) / 1e9;
+            a.machine = st.machine;
+            attempts.push_back(a);
+        }
+    if (runs.empty()) return;
+    const std::size_t kept = keptAttempt(verdicts);
+    std::vector<SweepAttempt> discarded;
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+        runs[i]->setPinned(i == kept);
+        if (i != kept) discarded.push_back(attempts[i]);
+    }
+    runs[kept]->setSweepAttempts(static_cast<int>(kept) + 1, std::move(discarded));
+}
+
+// One run at a time: the next attempt or configuration starts when no run
+// is live, so each has the machine to itself (as parviz sweep does).
+void GuiApp::driveSweep() {
+    if (m_sweepTotal == 0 || anyLive()) return;
+    if (m_sweepSlot) {
+        // Its latest attempt has ended: again while it was on a busy machine
+        // and retries are left (a failed or stopped run is not retried).
+        RunView* last = runByNumber(m_sweepSlot->attempts.back());
+        const bool busy = last && last->trace() && last->status() == RunStatus::Finished &&
+                          computeStats(last->model(), *last->trace()).machine.busy == true;
+        if (busy && static_cast<int>(m_sweepSlot->attempts.size()) < 1 + m_opts.sweepRetries) {
+            startSweepAttempt();
+            return;
+        }
+        keepSweepAttempt();
+        m_sweepSlot.reset();
+    }
+    if (m_sweepQueue.empty()) {
+        setMessage("sweep done: " + std::to_string(m_sweepTotal) + (m_sweepTotal == 1 ? " configuration" : " configurations"));
+        m_sweepTotal = 0;
+        return;
+    }
+    m_sweepSlot = SweepSlot{m_sweepQueue.front().first, m_sweepQueue.front().second, {}};
+    m_sweepQueue.erase(m_sweepQueue.begin());
+    startSweepAttempt();
 }
 
 // The Compare model is a function of the pinned runs: rebuilt when one of
@@ -347,9 +459,11 @@ void GuiApp::rebuildCompare() {
         // The model's progress, not the Trace's size: the Collector appends
         // to the Trace at any moment (see RunView's caches).
         key += std::to_string(r->number()) + ':' + std::to_string(r->model().consumed()) + ':' +
-               std::to_string(static_cast<int>(r->status())) + ' ';
+               std::to_string(static_cast<int>(r->status())) + ':' + std::to_string(r->sweepAttempt()) + ':' +
+               std::to_string(r->sweepDiscarded().size()) + ' ';
         live = live || r->live();
     }
+    key += "g" + std::to_string(m_compare.guessesVersion);
     const auto now = std::chrono::steady_clock::now();
     if (key == m_compare.key || (live && now - m_compareBuiltAt < std::chrono::milliseconds(250))) return;
     m_compare.key = key;
@@ -361,6 +475,8 @@ void GuiApp::rebuildCompare() {
     for (RunView* r : runs) {
         const Scenario* sc = r->haveScenario() ? &r->scenario() : nullptr;
         cr.push_back(compareRunOf(r->number(), r->model(), *r->trace(), sc));
+        cr.back().attempt = r->sweepAttempt();
+        cr.back().discarded = r->sweepDiscarded();
         if (sc && !predictFrom) {
             predictFrom = sc;
             scale = r->meta().timeScale;
@@ -373,7 +489,7 @@ void GuiApp::rebuildCompare() {
         predict = [sc = *predictFrom, usable, scale](int n, std::optional<WorkKind> w) -> std::optional<double> {
             return predictPoolMakespan(sc, n, w, usable).makespanSeconds * scale;
         };
-    m_compare.model = buildCompareView(cr, usable, total, predict);
+    m_compare.model = buildCompareView(cr, usable, total, predict, m_compare.guesses);
 }
 
 void GuiApp::exportCompareCsv() {
@@ -393,19 +509,23 @@ void GuiApp::pngWritten(const std::string& path, const std::string& error) {
     else setMessage("cannot write " + path + ": " + error, true);
 }
 
+// The toolbar's work kind when one is chosen (the lesson sweeps sleep, then cpu), else both.
+std::vector<WorkKind> GuiApp::sweepWorks() const {
+    return m_opts.run.work ? std::vector<WorkKind>{*m_opts.run.work} : std::vector<WorkKind>{WorkKind::Sleep, WorkKind::Cpu};
+}
+
 void GuiApp::layoutCompare(float top, float bodyH, const PanelEnv& e) {
     rebuildCompare();
     const ImVec2 ds = ImGui::GetIO().DisplaySize;
-    const float plotsW = std::round(std::max(320.0f, ds.x * 0.34f));
+    // A third of the window, and at least 21 em: presentation type (24 px
+    // at 1280x720) keeps a plot wide enough to read from the back.
+    const float plotsW = std::round(std::max({320.0f, ds.x * 0.34f, ImGui::GetFontSize() * 21}));
     const CompareAction act =
         drawComparePanel(pinnedRuns(), m_compare, sweeping(), Rect{0, top, ds.x - plotsW, bodyH}, e);
-    drawPlotsPanel(m_compare.model, Rect{ds.x - plotsW, top, plotsW, bodyH}, e);
+    const std::vector<WorkKind> works = sweepWorks();
+    drawPlotsPanel(m_compare, sweeping() || anyLive(), works, Rect{ds.x - plotsW, top, plotsW, bodyH}, e);
     switch (act) {
-    case CompareAction::Sweep:
-        // The toolbar's work kind when one is chosen (the lesson sweeps sleep, then cpu), else both.
-        startSweep({1, 2, 4, 8}, m_opts.run.work ? std::vector<WorkKind>{*m_opts.run.work}
-                                                 : std::vector<WorkKind>{WorkKind::Sleep, WorkKind::Cpu});
-        break;
+    case CompareAction::Sweep: startSweep({1, 2, 4, 8}, works); break;
     case CompareAction::StopSweep: stopSweep(); break;
     case CompareAction::ExportPng: m_pendingPng = "parviz-compare.png"; break;
     case CompareAction::ExportCsv: exportCompareCsv(); break;

@@ -134,6 +134,10 @@ private:
     void layoutAndDraw();
     void layoutCompare(float top, float bodyH, const PanelEnv& e);
     void driveSweep();
+    void startSweepAttempt();
+    std::vector<WorkKind> sweepWorks() const;
+    void keepSweepAttempt();
+    RunView* runByNumber(int number) noexcept;
     void rebuildCompare();
     void exportCompareCsv();
     std::vector<RunView*> pinnedRuns();
@@ -155,6 +159,20 @@ private:
     CompareState m_compare;
     std::vector<std::pair<int, WorkKind>> m_sweepQueue;   // configurations still to run, in order
     int m_sweepTotal = 0;                                 // > 0 while a sweep goes on
+    // The configuration being run: its attempts' run numbers so far (a run
+    // flagged busy is tried again, up to 1 + m_opts.sweepRetries times).
+    struct SweepSlot {
+        int workers = 1;
+        WorkKind work = WorkKind::Sleep;
+        std::vector<int> attempts;
+    };
+    std::optional<SweepSlot> m_sweepSlot;
+    // The Predict questions as answered when the Sweep started: the run of
+    // the configuration they were asked for takes them (and shows them).
+    std::vector<Question> m_sweepQuestions;
+    std::vector<std::string> m_sweepAsks;
+    std::vector<Guess> m_sweepAnswers;
+    std::pair<int, WorkKind> m_sweepAskedFor{0, WorkKind::Sleep};
     std::chrono::steady_clock::time_point m_compareBuiltAt{};
     std::string m_pendingPng;
     int m_startupProgram = 0;                    // run number of the program traced at start, 0: none

@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 namespace parviz::gui {
 namespace {
@@ -81,6 +82,16 @@ CompareAction headerButtons(bool sweeping, CompareState& st) {
     ui::probeItem(sweep);
     ui::tooltipBelow("Runs this scenario with 1, 2, 4 and 8 workers, one after another, with the toolbar's work "
                      "(as scenario: sleep, then cpu); each row appears as its run ends.");
+    if (!sweeping && !st.model.rows.empty()) {
+        // Before another Sweep the class predicts again (without the rows: Plots asks).
+        const char* predict = st.predicting ? "Results" : "Predict";
+        ui::sameLineIfFits(ImGui::CalcTextSize(predict).x + 20);
+        if (ImGui::Button(predict)) st.predicting = !st.predicting;
+        ui::probeItem(predict);
+        ui::tooltipBelow(st.predicting ? "Back to the answer and the plots."
+                                       : "Before the next Sweep: how long will it take, how many workers will be "
+                                         "enough? (asked in Plots, on the right)");
+    }
     ui::sameLineIfFits(ImGui::CalcTextSize("Export PNG").x + 20);
     if (ImGui::Button("Export PNG")) act = CompareAction::ExportPng;
     ui::probeItem("Export PNG");
@@ -115,6 +126,38 @@ void drawAxis(ImDrawList* dl, const Viewport& vp, float x0, float y0, float x1, 
     }
 }
 
+// Everything a row's label leaves out: oversubscription, the busy verdict,
+// the attempts kept and discarded, the class's prediction.
+void rowTooltip(const CompareRow& row) {
+    std::string t = row.label;
+    for (const std::string* s : {&row.oversubscribed, &row.busyNote, &row.attempts, &row.guessText})
+        if (!s->empty()) t += "\n" + *s;
+    ImGui::SetTooltip("%s", t.c_str());
+}
+
+// The class's makespan prediction on its row: a dashed line in the warning
+// colour (as on the run's timeline), "you: 3.00 s" beside it when it fits.
+// At the row's edge with an arrow when it lies outside the view. Returns its x.
+float drawGuess(const CompareRow& row, float raw, float x0, float x1, float top, float y1, const PanelEnv& env) {
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const float fs = ImGui::GetFontSize();
+    const float x = std::clamp(raw, x0 + 1, x1 - 1);
+    const ImU32 warn = ImGui::ColorConvertFloat4ToU32(warningColour(env.theme));
+    const float thick = std::max(2.0f, fs / 8), dash = std::max(4.0f, thick * 3);
+    for (float y = top; y < y1; y += dash * 2) dl->AddLine(ImVec2(x, y), ImVec2(x, std::min(y1, y + dash)), warn, thick);
+    char buf[48];
+    std::snprintf(buf, sizeof buf, raw > x1 ? "you: %.2f s \u2192" : raw < x0 ? "\u2190 you: %.2f s" : "you: %.2f s", *row.guessS);
+    const ImVec2 ts = ImGui::CalcTextSize(buf);
+    if (y1 - top >= ts.y + 2) {
+        const ImVec2 tp(x + 4 + ts.x <= x1 ? x + 4 : x - 4 - ts.x, y1 - ts.y - 1);
+        dl->AddRectFilled(ImVec2(tp.x - 2, tp.y), ImVec2(tp.x + ts.x + 2, tp.y + ts.y), laneBackground(env.theme, false));
+        dl->AddText(tp, warn, buf);
+        probe::drawnText(buf, tp, ImVec2(tp.x + ts.x, tp.y + ts.y), dl);
+    }
+    if (ImGui::IsMouseHoveringRect(ImVec2(x - 4, top), ImVec2(x + 4, y1))) ImGui::SetTooltip("%s", row.guessText.c_str());
+    return x;
+}
+
 // Rows too low for a label line (presentation type, many rows): the label in
 // a column left of the lanes, "4 workers" over "cpu 1.82 s", in the warning
 // colour when the run was oversubscribed or on a busy machine (the words are
@@ -139,9 +182,34 @@ void gutterLabel(const CompareRow& row, float gx0, float gx1, float y0, float y1
         probe::drawnText(bottom, ImVec2(gx0 + 2, y0 + fs), ImVec2(gx0 + 2 + s2.x, y0 + fs + s2.y), dl);
     }
     dl->PopClipRect();
-    if (ImGui::IsMouseHoveringRect(ImVec2(gx0, y0), ImVec2(gx1, y1)))
-        ImGui::SetTooltip("%s%s%s%s%s", row.label.c_str(), row.oversubscribed.empty() ? "" : "\n",
-                          row.oversubscribed.c_str(), row.busyNote.empty() ? "" : "\n", row.busyNote.c_str());
+    if (ImGui::IsMouseHoveringRect(ImVec2(gx0, y0), ImVec2(gx1, y1))) rowTooltip(row);
+}
+
+// The label line above a row: "4 workers · cpu · 1.53 s", then its notes
+// while they fit (oversubscribed, busy, attempts; the full words in the
+// tooltip). Returns the y where the row's strips start.
+float rowLabel(const CompareRow& row, float x0, float x1, float y0, const PanelEnv& env) {
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const float fs = ImGui::GetFontSize();
+    dl->AddText(ImVec2(x0 + 4, y0 + 1), ImGui::GetColorU32(ImGuiCol_Text), row.label.c_str());
+    const ImVec2 ls = ImGui::CalcTextSize(row.label.c_str());
+    probe::drawnText(row.label, ImVec2(x0 + 4, y0 + 1), ImVec2(x0 + 4 + ls.x, y0 + 1 + ls.y), dl);
+    // Notes after the label, while they fit (the full words are in the tooltip).
+    float nx = x0 + 4 + ls.x + fs;
+    const ImU32 warn = ImGui::ColorConvertFloat4ToU32(warningColour(env.theme));
+    for (const auto& [note, colour] : {std::pair<const std::string&, ImU32>{row.oversubscribed, warn},
+                                       std::pair<const std::string&, ImU32>{row.busyShort,
+                                                                            row.busy == true ? warn : textMuted(env.theme)},
+                                       std::pair<const std::string&, ImU32>{row.attempts, textMuted(env.theme)}}) {
+        if (note.empty()) continue;
+        const ImVec2 bs = ImGui::CalcTextSize(note.c_str());
+        if (nx + bs.x > x1 - 4) break;
+        dl->AddText(ImVec2(nx, y0 + 1), colour, note.c_str());
+        probe::drawnText(note, ImVec2(nx, y0 + 1), ImVec2(nx + bs.x, y0 + 1 + bs.y), dl);
+        nx += bs.x + fs;
+    }
+    if (ImGui::IsMouseHoveringRect(ImVec2(x0, y0), ImVec2(x1, y0 + fs + 2))) rowTooltip(row);
+    return y0 + fs + 3;
 }
 
 // One row: label line, then core strips and one strip per worker. Returns
@@ -152,29 +220,10 @@ CompareRowRect drawRow(RunView& run, const CompareRow& row, const CompareState& 
     const float fs = ImGui::GetFontSize();
     CompareRowRect rec{run.number(), row.label, x0, y0, x1, y1};
     rec.busy = row.busy == true;
+    rec.attempts = row.attemptCount;
+    rec.attemptsNote = row.attempts;
     dl->AddRectFilled(ImVec2(x0, y0), ImVec2(x1, y1), laneBackground(env.theme, false));
-    float top = y0 + 1;
-    if (withLabel) {
-        dl->AddText(ImVec2(x0 + 4, y0 + 1), ImGui::GetColorU32(ImGuiCol_Text), row.label.c_str());
-        const ImVec2 ls = ImGui::CalcTextSize(row.label.c_str());
-        probe::drawnText(row.label, ImVec2(x0 + 4, y0 + 1), ImVec2(x0 + 4 + ls.x, y0 + 1 + ls.y), dl);
-        // Notes after the label, while they fit (the full words are in the tooltip).
-        float nx = x0 + 4 + ls.x + fs;
-        const ImU32 warn = ImGui::ColorConvertFloat4ToU32(warningColour(env.theme));
-        for (const auto& [note, colour] : {std::pair<const std::string&, ImU32>{row.oversubscribed, warn},
-                                           std::pair<const std::string&, ImU32>{row.busyShort,
-                                                                                row.busy == true ? warn : textMuted(env.theme)}}) {
-            if (note.empty()) continue;
-            const ImVec2 bs = ImGui::CalcTextSize(note.c_str());
-            if (nx + bs.x > x1 - 4) break;
-            dl->AddText(ImVec2(nx, y0 + 1), colour, note.c_str());
-            probe::drawnText(note, ImVec2(nx, y0 + 1), ImVec2(nx + bs.x, y0 + 1 + bs.y), dl);
-            nx += bs.x + fs;
-        }
-        if (!row.busyNote.empty() && ImGui::IsMouseHoveringRect(ImVec2(x0, y0), ImVec2(x1, y0 + fs + 2)))
-            ImGui::SetTooltip("%s", row.busyNote.c_str());
-        top = y0 + fs + 3;
-    }
+    const float top = withLabel ? rowLabel(row, x0, x1, y0, env) : y0 + 1;
     const Trace* trace = run.trace();
     if (!trace) return rec;
     Viewport vp;
@@ -241,6 +290,8 @@ CompareRowRect drawRow(RunView& run, const CompareRow& row, const CompareState& 
                 ImGui::SetTooltip("predicted makespan %.2f s (docs/sweep-model.md)", *row.predictedS);
         }
     }
+    if (row.guessS) rec.guessX = drawGuess(row, x0 + timeToPx(vp, row.originNs + static_cast<std::int64_t>(*row.guessS * 1e9)),
+                                           x0, x1, top, y1, env);
     return rec;
 }
 
@@ -306,8 +357,9 @@ CompareAction drawComparePanel(const std::vector<RunView*>& runs, CompareState& 
         if (m.rows.empty()) {
             ImGui::SetCursorScreenPos(ImVec2(x0 + 8, rowsTop + 8));
             ImGui::PushTextWrapPos(x1);
-            ui::textDisabled("No runs to compare yet. Press Sweep to run this scenario with 1, 2, 4 and 8 workers, "
-                             "or tick runs in Stats > Session (key C switches back to the run view).");
+            ui::textDisabled("No runs to compare yet. First the class predicts (in Plots, on the right), then Sweep runs "
+                             "this scenario with 1, 2, 4 and 8 workers and shows each prediction beside the result. "
+                             "Runs also come here ticked in Stats > Session (key C switches back to the run view).");
             ImGui::PopTextWrapPos();
         } else {
             const float n = static_cast<float>(m.rows.size());
@@ -320,9 +372,7 @@ CompareAction drawComparePanel(const std::vector<RunView*>& runs, CompareState& 
                 RunView* run = findRun(runs, row.id);
                 if (!run) continue;
                 env.drawn.compare.push_back(drawRow(*run, row, st, x0, x1, y, y + rowH, labels, env));
-                if (!labels && ImGui::IsMouseHoveringRect(ImVec2(x0, y), ImVec2(x1, y + rowH)))
-                    ImGui::SetTooltip("%s%s%s%s%s", row.label.c_str(), row.oversubscribed.empty() ? "" : "\n",
-                                      row.oversubscribed.c_str(), row.busyNote.empty() ? "" : "\n", row.busyNote.c_str());
+                if (!labels && ImGui::IsMouseHoveringRect(ImVec2(x0, y), ImVec2(x1, y + rowH))) rowTooltip(row);
                 y += rowH + gap;
             }
             env.spans.draw(dl, g_spans);

@@ -95,6 +95,8 @@ bool parseWindowFlag(const std::vector<std::string>& args, std::size_t& i, GuiOp
         o.chunksizeSet = true;
         if (v == "auto") o.chunksize.reset();
         else o.chunksize = static_cast<std::size_t>(parseInt(a, v, 1, static_cast<int>(kMaxTasks)));
+    } else if (a == "--retries") {
+        o.sweepRetries = parseInt(a, value(args, i, a), 0, kMaxSweepRetries);
     } else if (a == "--jobs") {
         o.equalJobs = static_cast<std::size_t>(parseInt(a, value(args, i, a), 1, static_cast<int>(kMaxTasks)));
     } else if (a == "--theme") {
@@ -194,7 +196,7 @@ const char* guiHelp() noexcept {
            "                  [--screenshot-at SECONDS] [--layout-json FILE] [--open RUNFILE]\n"
            "                  [--presentation] [--theme dark|light] [--bench-frames N]\n"
            "                  [--chunksize auto|K] [--jobs N]\n"
-           "       parviz gui --compare NAME|FILE [--workers 1,2,4,8] [--work sleep,cpu] [flags]\n"
+           "       parviz gui --compare NAME|FILE [--workers 1,2,4,8] [--work sleep,cpu] [--retries N] [flags]\n"
            "       parviz gui [flags] --trace-python SCRIPT [ARGS...]\n"
            "\n"
            "Opens the window on a scenario (default: pool).\n"
@@ -208,6 +210,8 @@ const char* guiHelp() noexcept {
            "                         1,2,4,8 and sleep,cpu), one after another, and show the Compare view:\n"
            "                         the runs on one time axis, speedup and efficiency plots; with\n"
            "                         --screenshot, captured when the last run has ended\n"
+           "  --retries N            a Sweep's run flagged busy (other programs took more than 10 % of the\n"
+           "                         cores) is run again up to N times (0..10, default 2), as parviz sweep\n"
            "  --trace-python SCRIPT [ARGS...]\n"
            "                         trace python3 SCRIPT ARGS live (last: the rest is the program's): its\n"
            "                         processes, queues, locks, pool tasks and output in the same panels, its\n"

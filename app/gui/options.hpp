@@ -32,6 +32,10 @@ struct GuiOptions {
     bool compare = false;
     std::vector<int> compareWorkers = {1, 2, 4, 8};
     std::vector<WorkKind> compareWorks = {WorkKind::Sleep, WorkKind::Cpu};
+    // --retries N: a sweep's run flagged busy (other programs took the
+    // cores) is run again up to N times, as `parviz sweep --retries`; the
+    // attempt kept is the first quiet one, else the least busy (keptAttempt).
+    int sweepRetries = 2;
     // --trace-python SCRIPT ARGS... (python3 SCRIPT ARGS...) or, from
     // `parviz trace --gui`, the hidden --trace-exec PROGRAM ARGS...: a
     // program traced live in the window instead of a scenario run.

@@ -69,6 +69,15 @@ Rgb procTextColour(ProcId p, Theme t) noexcept {
     return c;
 }
 
+Rgb seriesColour(int series, Theme t) noexcept {
+    const bool dark = t == Theme::Dark;
+    switch (series) {
+    case 0: return dark ? Rgb{240, 240, 240} : Rgb{20, 20, 20};
+    case 1: return dark ? Rgb{185, 150, 255} : Rgb{105, 55, 200};
+    default: return dark ? Rgb{150, 150, 150} : Rgb{105, 105, 105};
+    }
+}
+
 std::vector<ColourPair> colourPairs(Theme t, int workers) {
     const ThemeColours& k = themeColours(t);
     std::vector<ColourPair> out;
@@ -94,7 +103,10 @@ std::vector<ColourPair> colourPairs(Theme t, int workers) {
             out.push_back({who + " text on " + name, procTextColour(p, t), bg, 4.5});
         out.push_back({"task name on " + who + "'s colour", labelOn(procColour(p)), procColour(p), 4.5});
     }
-    // Non-text: a control must be findable (WCAG 1.4.11, 3:1).
+    // Non-text: a control must be findable (WCAG 1.4.11, 3:1); so must a plot's points and lines.
+    for (int series = 0; series < 3; ++series)
+        out.push_back({std::string(series == 0 ? "sleep" : series == 1 ? "cpu" : "mixed") + " plot series on window",
+                       seriesColour(series, t), k.windowBg, 3.0});
     out.push_back({"checkbox/input frame border on window", k.frameBorder, k.windowBg, 3.0});
     out.push_back({"check mark in its box", k.checkMark, k.frameBg, 3.0});
     out.push_back({"slider grab in its frame", k.sliderGrab, k.frameBg, 3.0});

@@ -37,6 +37,14 @@ Rgb labelOn(Rgb bg) noexcept;
 // background a worker's name appears on: window, table rows, lanes).
 Rgb procTextColour(ProcId p, Theme t) noexcept;
 
+// The Compare plots' series (work kinds, not workers): 0 sleep, 1 cpu
+// (2: mixed, grey, a fallback: the plots have sleep and cpu series only).
+// Neither is a worker colour (Okabe-Ito, every hue of which the rows'
+// workers use) or near one: sleep is the theme's ink, cpu violet; their
+// markers differ in shape too (circle, square), so they are told apart
+// without colour vision.
+Rgb seriesColour(int series, Theme t) noexcept;
+
 struct ColourPair {
     std::string what;     // "text on button", "ForkPoolWorker-3 text on table row", ...
     Rgb fg, bg;

@@ -47,7 +47,10 @@ struct CompareRowRect {
     float x0 = 0, y0 = 0, x1 = 0, y1 = 0;
     float lastTaskX = -1;        // right edge of the rightmost task span drawn (-1: none)
     float makespanX = -1, predictedX = -1;
+    float guessX = -1;           // the class's makespan prediction's mark (-1: none)
     bool busy = false;
+    int attempts = 1;            // attempts run of its configuration (a Sweep's retries of busy runs)
+    std::string attemptsNote;    // "kept attempt 2 of 3 (discarded: others took 34 %, 41 %)"; "" when tried once
     int workersPerStrip = 1;     // > 1: more workers than pixels, a strip shows a group's union
 };
 
@@ -69,8 +72,17 @@ struct ChunkMark {
     bool labelShown = false;
 };
 
+// A Compare plot's data area (--layout-json), with the thickness of its
+// lines and the radius of its markers in px.
+struct PlotRect {
+    std::string title;
+    float x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+    float lineW = 0, markerR = 0;
+};
+
 // Where the panels drew this frame; cleared at the start of every frame.
 struct DrawnLayout {
+    std::vector<PlotRect> plots;
     std::vector<RowRect> rows;
     std::vector<CalloutMark> callouts;
     std::vector<ChunkMark> chunks;
@@ -86,6 +98,7 @@ struct DrawnLayout {
         rows.clear();
         lanes.clear();
         compare.clear();
+        plots.clear();
         callouts.clear();
         chunks.clear();
         predictionX = -1;
@@ -138,6 +151,13 @@ struct CompareState {
     std::optional<std::int64_t> cursor;             // ns from each row's origin; nullopt: none
     CompareView model;
     std::string key;                                // what model was built from
+    // What the class predicted (LESSON step 2): makespans taken from the
+    // Predict questions when a Sweep starts, "how many workers are enough"
+    // chosen in the Plots panel. Shown beside the measured answers.
+    ClassPredictions guesses;
+    int guessesVersion = 0;                         // bumped on every change (the model is rebuilt)
+    int plotShown = 0;                              // the plot shown when only one fits: 0 speedup, 1 efficiency
+    bool predicting = false;                        // Plots asks for the next sweep's predictions (rows kept)
 };
 
 // What the Compare panel's buttons asked for (the app acts on it).

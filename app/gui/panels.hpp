@@ -56,8 +56,13 @@ void drawPoolControls(GuiApp& app, bool flowLayout);                      // tas
 // (its button says Stop). Returns what the header's buttons asked for.
 CompareAction drawComparePanel(const std::vector<RunView*>& runs, CompareState& st, bool sweeping, const Rect& r,
                                const PanelEnv& env);
-// plots_panel.cpp: speedup and efficiency against workers, and the notes.
-void drawPlotsPanel(const CompareView& model, const Rect& r, const PanelEnv& env);
+// plots_panel.cpp: the answer in words, the class's predictions beside it,
+// speedup and efficiency against workers, and the notes. Before a sweep
+// (not `sweeping`, no rows yet) it asks the class to predict: the makespan
+// question of env.predict and, for each of `works`, how many workers will be
+// enough (into st.guesses).
+void drawPlotsPanel(CompareState& st, bool sweeping, const std::vector<WorkKind>& works, const Rect& r,
+                    const PanelEnv& env);
 
 // Shared by panels: a fixed, undecorated-but-titled window at r.
 bool beginPanel(const char* title, const Rect& r, int extraFlags = 0);

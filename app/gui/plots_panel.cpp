@@ -1,10 +1,16 @@
-// Plots: speedup and efficiency against workers, drawn by parviz itself from
-// the Plot records compare.hpp builds (axes, ticks, points, curves): measured
+// Plots: the answer in words and the class's predictions beside it, then
+// speedup and efficiency against workers, drawn by parviz itself from the
+// Plot records compare.hpp builds (axes, ticks, points, curves): measured
 // points with min–max whiskers (hollow when the machine was busy), the ideal
 // line, a mark at the usable cores, the predicted curve (dashed) and the
-// Amdahl curve (thin) per work kind, and the notes under them.
+// Amdahl curve (thin) per work kind, and the notes under them. Series are
+// work kinds, not workers: their colours and marker shapes are none of the
+// workers' (palette.hpp seriesColour). Lines, markers and type grow with the
+// type size (presentation); when the panel is too low for two readable
+// plots it shows one, with a switch. Before a sweep it asks for predictions.
 #include "gui/colours.hpp"
 #include "gui/layout_probe.hpp"
+#include "gui/palette.hpp"
 #include "gui/panels.hpp"
 
 #include <imgui.h>
@@ -16,9 +22,29 @@
 namespace parviz::gui {
 namespace {
 
-ImU32 seriesColour(const PlotSeries& s, Theme th) {
-    // Okabe-Ito, as text colours that read on the theme: sleep sky blue, cpu orange.
-    return procTextU32(!s.work ? 3 : *s.work == WorkKind::Sleep ? 2 : 1, th);
+int seriesIndex(const PlotSeries& s) { return !s.work ? 2 : *s.work == WorkKind::Sleep ? 0 : 1; }
+ImU32 seriesU32(const PlotSeries& s, Theme th) { return toU32(seriesColour(seriesIndex(s), th)); }
+
+// Lines as thick as the type asks: 1.5 px at the normal size, more on a projector.
+float lineW() { return std::max(1.5f, ImGui::GetFontSize() / 10); }
+float markerR() { return std::max(3.5f, ImGui::GetFontSize() * 0.3f); }
+
+// A series' marker: sleep a circle, cpu a square, mixed a diamond; hollow when busy.
+void marker(ImDrawList* dl, ImVec2 at, float r, ImU32 c, int shape, bool hollow) {
+    const float t = std::max(2.0f, r / 3);
+    if (shape == 0) {
+        if (hollow) dl->AddCircle(at, r, c, 0, t);
+        else dl->AddCircleFilled(at, r, c);
+    } else if (shape == 1) {
+        const float q = r * 0.9f;
+        if (hollow) dl->AddRect(ImVec2(at.x - q, at.y - q), ImVec2(at.x + q, at.y + q), c, 0, 0, t);
+        else dl->AddRectFilled(ImVec2(at.x - q, at.y - q), ImVec2(at.x + q, at.y + q), c);
+    } else {
+        const float q = r * 1.2f;
+        const ImVec2 a(at.x, at.y - q), b(at.x + q, at.y), cc(at.x, at.y + q), d(at.x - q, at.y);
+        if (hollow) dl->AddQuad(a, b, cc, d, c, t);
+        else dl->AddQuadFilled(a, b, cc, d, c);
+    }
 }
 
 struct Frame {
@@ -69,7 +95,7 @@ void axes(ImDrawList* dl, const Frame& f, const PanelEnv& env) {
     }
     for (const auto& [v, name] : p.x.ticks) {
         const float x = f.at(v, p.y.min).x;
-        dl->AddLine(ImVec2(x, f.y1), ImVec2(x, f.y1 + 4), text);
+        dl->AddLine(ImVec2(x, f.y1), ImVec2(x, f.y1 + 4), text, lineW());
         const ImVec2 s = ImGui::CalcTextSize(name.c_str());
         label(dl, ImVec2(x - s.x / 2, f.y1 + 4), text, name);
     }
@@ -78,7 +104,7 @@ void axes(ImDrawList* dl, const Frame& f, const PanelEnv& env) {
     label(dl, ImVec2(f.x1 - xs.x, f.y1 + 4 + ImGui::GetFontSize()), muted, p.x.label);
     if (p.coresX) {
         const float x = f.at(*p.coresX, p.y.min).x;
-        dashed(dl, ImVec2(x, f.y0), ImVec2(x, f.y1), muted, 1.5f, 3);
+        dashed(dl, ImVec2(x, f.y0), ImVec2(x, f.y1), muted, lineW(), ImGui::GetFontSize() / 4);
         char buf[32];
         std::snprintf(buf, sizeof buf, "%g core%s", *p.coresX, *p.coresX == 1 ? "" : "s");
         // At the top of the mark, or at its bottom when a point on it is up there.
@@ -87,24 +113,27 @@ void axes(ImDrawList* dl, const Frame& f, const PanelEnv& env) {
             for (const PlotPoint& pt : se.measured)
                 pointHigh = pointHigh || (pt.x == *p.coresX && axisFraction(p.y, pt.yMax) > 0.6);
         const float fs = ImGui::GetFontSize();
-        label(dl, ImVec2(x + 3, pointHigh ? f.y1 - fs - 2 : f.y0 + 2), muted, buf);
+        // Left of the mark when it is the axis's last value: the panel's edge is right of it.
+        const float tw = ImGui::CalcTextSize(buf).x;
+        const float lx = x + 3 + tw <= f.x1 ? x + 3 : x - 3 - tw;
+        label(dl, ImVec2(lx, pointHigh ? f.y1 - fs - 2 : f.y0 + 2), muted, buf);
     }
 }
 
 void series(ImDrawList* dl, const Frame& f, const PlotSeries& s, const PanelEnv& env) {
-    const ImU32 c = seriesColour(s, env.theme);
-    polyline(dl, f, s.predicted, c, 1.5f, 5);
-    polyline(dl, f, s.amdahl, (c & 0x00FFFFFFu) | 0x99000000u, 1.0f, 0);
-    const float r = std::max(3.0f, ImGui::GetFontSize() * 0.25f);
+    const ImU32 c = seriesU32(s, env.theme);
+    const float fs = ImGui::GetFontSize(), lw = lineW();
+    polyline(dl, f, s.predicted, c, lw, fs / 3);
+    polyline(dl, f, s.amdahl, (c & 0x00FFFFFFu) | 0x99000000u, std::max(1.0f, lw * 0.6f), 0);
+    const float r = markerR();
     for (const PlotPoint& p : s.measured) {
         const ImVec2 at = f.at(p.x, p.y), lo = f.at(p.x, p.yMin), hi = f.at(p.x, p.yMax);
         if (p.runs > 1) {
-            dl->AddLine(lo, hi, c, 1.5f);
-            dl->AddLine(ImVec2(lo.x - r, lo.y), ImVec2(lo.x + r, lo.y), c, 1.5f);
-            dl->AddLine(ImVec2(hi.x - r, hi.y), ImVec2(hi.x + r, hi.y), c, 1.5f);
+            dl->AddLine(lo, hi, c, lw);
+            dl->AddLine(ImVec2(lo.x - r, lo.y), ImVec2(lo.x + r, lo.y), c, lw);
+            dl->AddLine(ImVec2(hi.x - r, hi.y), ImVec2(hi.x + r, hi.y), c, lw);
         }
-        if (p.busy == true) dl->AddCircle(at, r, c, 0, 2.0f);   // hollow: other programs took the cores
-        else dl->AddCircleFilled(at, r, c);
+        marker(dl, at, r, c, seriesIndex(s), p.busy == true);   // hollow: other programs took the cores
         if (ImGui::IsMouseHoveringRect(ImVec2(at.x - r - 2, at.y - r - 2), ImVec2(at.x + r + 2, at.y + r + 2)))
             ImGui::SetTooltip("%s, %g workers: %.2f (min %.2f, max %.2f; %d run%s)%s", s.work ? toString(*s.work) : "mixed",
                               p.x, p.y, p.yMin, p.yMax, p.runs, p.runs == 1 ? "" : "s",
@@ -113,10 +142,12 @@ void series(ImDrawList* dl, const Frame& f, const PlotSeries& s, const PanelEnv&
 }
 
 // Entries flow and wrap at `right`; returns the y under the last line.
-float legend(ImDrawList* dl, const Plot& p, ImVec2 at, float right, const PanelEnv& env) {
-    const float fs = ImGui::GetFontSize();
+// compact (a small panel): the busy marker's entry in one word.
+float legend(ImDrawList* dl, const Plot& p, ImVec2 at, float right, const PanelEnv& env, bool compact) {
+    const float fs = ImGui::GetFontSize(), lw = lineW();
     const ImU32 muted = textMuted(env.theme);
     const float left = at.x;
+    // kind: 0.. marker of that shape, 10 + shape hollow, -1 dashed, -2 solid line
     auto entry = [&](const std::string& text, ImU32 c, int kind) {
         const float w = fs * 1.6f + ImGui::CalcTextSize(text.c_str()).x + fs * 0.8f;
         if (at.x + w > right && at.x > left) {
@@ -124,47 +155,100 @@ float legend(ImDrawList* dl, const Plot& p, ImVec2 at, float right, const PanelE
             at.y += fs + 2;
         }
         const ImVec2 m(at.x, at.y + fs * 0.55f);
-        if (kind == 0) dl->AddCircleFilled(ImVec2(m.x + fs * 0.6f, m.y), fs * 0.25f, c);
-        else if (kind == 3) dl->AddCircle(ImVec2(m.x + fs * 0.6f, m.y), fs * 0.25f, c, 0, 2.0f);
-        else if (kind == 1) dashed(dl, ImVec2(m.x, m.y), ImVec2(m.x + fs * 1.2f, m.y), c, 1.5f, 4);
-        else dl->AddLine(ImVec2(m.x, m.y), ImVec2(m.x + fs * 1.2f, m.y), c, 1.5f);
+        if (kind >= 0) marker(dl, ImVec2(m.x + fs * 0.6f, m.y), markerR(), c, kind % 10, kind >= 10);
+        else if (kind == -1) dashed(dl, ImVec2(m.x, m.y), ImVec2(m.x + fs * 1.2f, m.y), c, lw, fs / 4);
+        else dl->AddLine(ImVec2(m.x, m.y), ImVec2(m.x + fs * 1.2f, m.y), c, lw);
         label(dl, ImVec2(at.x + fs * 1.6f, at.y), ImGui::GetColorU32(ImGuiCol_Text), text);
         at.x += w;
     };
-    for (const PlotSeries& s : p.series) entry(s.work ? toString(*s.work) : "mixed", seriesColour(s, env.theme), 0);
-    entry("predicted", muted, 1);
-    entry("ideal", muted, 2);
+    for (const PlotSeries& s : p.series) entry(s.work ? toString(*s.work) : "mixed", seriesU32(s, env.theme), seriesIndex(s));
+    entry("predicted", muted, -1);
+    entry("ideal", muted, -2);
     bool amdahl = false;
     for (const PlotSeries& s : p.series) amdahl = amdahl || !s.amdahl.empty();
-    if (amdahl) entry("Amdahl", (muted & 0x00FFFFFFu) | 0x99000000u, 2);
+    if (amdahl) entry("Amdahl", (muted & 0x00FFFFFFu) | 0x99000000u, -2);
     bool busy = false;
     for (const PlotSeries& s : p.series)
         for (const PlotPoint& pt : s.measured) busy = busy || pt.busy == true;
-    if (busy) entry("hollow: machine busy", muted, 3);
+    if (busy) entry(compact ? "busy" : "hollow: machine busy", muted, 10);   // compact: the tooltip of a point says it
     return at.y + fs + 2;
 }
 
-// One plot under its title (the two plots share one legend, drawn above them).
-void drawPlot(const Plot& p, float x, float y, float w, float h, const PanelEnv& env) {
+// One plot under its title (the two plots share one legend, drawn above
+// them); withTitle false: the caller drew the title line (the plot switch).
+void drawPlot(const Plot& p, float x, float y, float w, float h, const PanelEnv& env, bool withTitle = true) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const float fs = ImGui::GetFontSize();
-    label(dl, ImVec2(x, y), ImGui::GetColorU32(ImGuiCol_Text), p.title);
+    if (withTitle) label(dl, ImVec2(x, y), ImGui::GetColorU32(ImGuiCol_Text), p.title);
     const float top = y + fs + 2;
     const Frame f{x + fs * 2.6f, top + 6, x + w - fs * 0.8f, y + h - 2 * fs - 8, &p};
     if (f.x1 - f.x0 < 20 || f.y1 - f.y0 < 20) return;
+    env.drawn.plots.push_back(PlotRect{p.title, f.x0, f.y0, f.x1, f.y1, lineW(), markerR()});
     axes(dl, f, env);
-    dl->PushClipRect(ImVec2(f.x0, f.y0), ImVec2(f.x1, f.y1), true);
-    polyline(dl, f, p.ideal, textMuted(env.theme), 1.0f, 2);
+    // Markers on the frame's edges (1 worker, the most workers) are drawn whole.
+    const float m = markerR() + lineW();
+    dl->PushClipRect(ImVec2(f.x0 - m, f.y0 - m), ImVec2(f.x1 + m, f.y1 + m), true);
+    polyline(dl, f, p.ideal, textMuted(env.theme), std::max(1.0f, lineW() * 0.7f), std::max(2.0f, fs / 8));
     for (const PlotSeries& s : p.series) series(dl, f, s, env);
     dl->PopClipRect();
 }
 
+// Before a sweep: the class predicts. The makespan question (the same
+// draft the Explain panel and the empty timeline answer) and, for each work
+// kind the Sweep will run, how many workers will be enough.
+void predictBeforeSweep(CompareState& st, const std::vector<WorkKind>& works, const PanelEnv& env) {
+    ui::textUnformatted("Predict before you Sweep:");
+    if (PredictDraft* d = env.predict) {
+        for (std::size_t i = 0; i < d->questions.size() && i < d->answers.size() && i < d->asks.size(); ++i) {
+            if (d->questions[i].kind != QuestionKind::Makespan) continue;
+            Guess& g = d->answers[i];
+            ui::textUnformatted(d->asks[i].c_str());
+            float v = static_cast<float>(g.seconds);
+            ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x);
+            if (ImGui::SliderFloat("##compare-makespan", &v, 0.0f, static_cast<float>(d->maxSeconds), "%.2f s")) {
+                g.seconds = v;
+                g.given = true;
+            }
+            probe::lastWidget(g.given ? "compare prediction" : "compare: drag to predict");
+        }
+    }
+    ui::textUnformatted("How many workers will be enough?");
+    for (WorkKind w : works) {
+        const char* work = toString(w);
+        ImGui::AlignTextToFramePadding();
+        ui::textUnformatted((std::string(work) + ":").c_str());
+        std::optional<int> chosen;
+        for (const EnoughGuess& e : st.guesses.enough)
+            if (e.work == w) chosen = e.workers;
+        for (int n : {1, 2, 4, 8}) {
+            const std::string id = std::to_string(n) + "##enough-" + work;
+            ui::sameLineIfFits(ImGui::GetFrameHeight() * 2.2f);
+            if (ImGui::RadioButton(id.c_str(), chosen == n)) {
+                auto& v = st.guesses.enough;
+                v.erase(std::remove_if(v.begin(), v.end(), [&](const EnoughGuess& e) { return e.work == w; }), v.end());
+                v.push_back({w, n});
+                ++st.guessesVersion;
+            }
+            probe::lastWidget(std::string(work) + " enough " + std::to_string(n));
+        }
+    }
+}
+
 } // namespace
 
-void drawPlotsPanel(const CompareView& model, const Rect& r, const PanelEnv& env) {
+void drawPlotsPanel(CompareState& st, bool sweeping, const std::vector<WorkKind>& works, const Rect& r,
+                    const PanelEnv& env) {
+    const CompareView& model = st.model;
     if (beginPanel("Plots", r, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse)) {
+        if (!sweeping && (model.rows.empty() || st.predicting)) {
+            // Nothing measured yet (or Predict pressed): the panel asks for the class's predictions.
+            predictBeforeSweep(st, works, env);
+            endPanel();
+            return;
+        }
         const ImVec2 o = ImGui::GetCursorScreenPos();
         const float w = ImGui::GetContentRegionAvail().x;
+        const float fs = ImGui::GetFontSize();
         const std::vector<std::string>& notes = model.speedup.notes;
         auto wrappedH = [&](const std::vector<std::string>& lines) {
             float h = 0;   // each as tall as its wrapped lines
@@ -172,32 +256,70 @@ void drawPlotsPanel(const CompareView& model, const Rect& r, const PanelEnv& env
                 h += ImGui::CalcTextSize(n.c_str(), nullptr, false, w).y + ImGui::GetStyle().ItemSpacing.y;
             return h;
         };
-        // The answer first, in words ("2 workers are enough: ..."), then the
-        // plots, then their notes. The full sentences when the plots keep
-        // room enough to read (title, legend, axes), else the brief ones
-        // (the full ones in their tooltip).
-        const float minPlotH = ImGui::GetFontSize() * 7;   // title, axes, a few ticks (the legend is shared)
+        // The answer first, in words ("2 workers are enough: ..."), with the
+        // class's predictions beside it, then the plots, then their notes.
+        // The full sentences when the plots keep room enough to read (title,
+        // legend, axes), else the brief ones (the full ones in their tooltip).
+        const float minPlotH = fs * 7;   // title, axes, a few ticks (the legend is shared)
         const float notesH = 4 + wrappedH(notes);
         const float room = r.y + r.h - o.y - notesH - 6;
-        std::vector<std::string> full, brief;
+        std::vector<std::string> full, brief;   // brief: an "enough" guess rides on its answer's line
+        std::vector<std::string> briefTips;
         for (const SweepAnswer& a : model.answers) {
             full.push_back(a.full);
-            brief.push_back(a.brief);
+            std::string b = a.brief, tip = a.full;
+            for (const GuessLine& g : model.guesses)
+                if (g.enoughFor == a.work && !g.tail.empty()) {
+                    b += "; " + g.tail;
+                    tip += "\n" + g.full;
+                }
+            brief.push_back(b);
+            briefTips.push_back(tip);
+        }
+        const std::size_t nAnswers = full.size();
+        for (const GuessLine& g : model.guesses) {
+            full.push_back(g.full);
+            if (g.enoughFor && !g.tail.empty()) continue;
+            brief.push_back(g.brief);
+            briefTips.push_back(g.full);
         }
         const bool useFull = room - (wrappedH(full) + 4) >= 2 * minPlotH;
-        const std::vector<std::string>& answers = useFull ? full : brief;
-        const float answersH = answers.empty() ? 0 : wrappedH(answers) + 4;
+        const std::vector<std::string>& lines = useFull ? full : brief;
+        const std::vector<std::string>& tips = useFull ? full : briefTips;
+        const float linesH = lines.empty() ? 0 : wrappedH(lines) + 4;
         ImGui::PushTextWrapPos(o.x + w);
-        for (std::size_t i = 0; i < answers.size(); ++i) {
-            ui::textUnformatted(answers[i].c_str());
-            if (!useFull && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", full[i].c_str());
+        for (std::size_t i = 0; i < lines.size(); ++i) {
+            // The class's predictions in the warning colour, as the Explain panel reveals them.
+            if (i >= nAnswers) ImGui::PushStyleColor(ImGuiCol_Text, warningColour(env.theme));
+            ui::textUnformatted(lines[i].c_str());
+            if (i >= nAnswers) ImGui::PopStyleColor();
+            if (!useFull && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tips[i].c_str());
         }
         ImGui::PopTextWrapPos();
-        const float top = legend(ImGui::GetWindowDrawList(), model.speedup, ImVec2(o.x, o.y + answersH), o.x + w, env) + 2;
-        const float h = std::max(40.0f, (r.y + r.h - top - notesH - 6) / 2);
-        drawPlot(model.speedup, o.x, top, w, h, env);
-        drawPlot(model.efficiency, o.x, top + h, w, h, env);
-        ImGui::SetCursorScreenPos(ImVec2(o.x, top + 2 * h + 4));
+        const float top = legend(ImGui::GetWindowDrawList(), model.speedup, ImVec2(o.x, o.y + linesH), o.x + w, env, !useFull) + 2;
+        const float plotsH = r.y + r.h - top - notesH - 6;
+        // Two plots when each keeps a data area of 8 lines of type (plus its
+        // title and x labels); else one (presentation at 1280x720).
+        if (plotsH >= fs * 23) {
+            const float h = plotsH / 2;
+            drawPlot(model.speedup, o.x, top, w, h, env);
+            drawPlot(model.efficiency, o.x, top + h, w, h, env);
+            ImGui::SetCursorScreenPos(ImVec2(o.x, top + 2 * h + 4));
+        } else {
+            // Too low for two readable plots (presentation): one, the other a
+            // click away; the switch is its title ("speedup over 1 worker").
+            ImGui::SetCursorScreenPos(ImVec2(o.x, top));
+            for (int k = 0; k < 2; ++k) {
+                const char* name = k == 0 ? "speedup over 1 worker" : "efficiency";
+                if (k > 0) ImGui::SameLine();
+                if (ImGui::RadioButton(name, st.plotShown == k)) st.plotShown = k;
+                ui::probeItem(name);
+            }
+            const float switchH = ImGui::GetFrameHeight() + 2 - (fs + 2);   // the title line's place
+            const float h = std::max(40.0f, plotsH - switchH);
+            drawPlot(st.plotShown == 0 ? model.speedup : model.efficiency, o.x, top + switchH, w, h, env, false);
+            ImGui::SetCursorScreenPos(ImVec2(o.x, top + switchH + h + 4));
+        }
         ImGui::PushTextWrapPos(o.x + w);
         for (const std::string& n : notes) ui::textDisabled("%s", n.c_str());
         ImGui::PopTextWrapPos();

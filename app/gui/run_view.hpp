@@ -23,6 +23,7 @@
 #include "parviz/run_model.hpp"
 #include "parviz/scenario.hpp"
 #include "parviz/stats.hpp"
+#include "parviz/sweep.hpp"
 #include "parviz/traced_program.hpp"
 #include "parviz/views.hpp"
 
@@ -145,6 +146,15 @@ public:
     // Pinned runs are the Compare view's rows.
     bool pinned() const noexcept { return m_pinned; }
     void setPinned(bool p) noexcept { m_pinned = p; }
+    // A Sweep's retries: this run is attempt `attempt` (1-based) of its
+    // configuration; `discarded` holds the other attempts, flagged busy
+    // (makespan and verdict), in run order. The Compare row says so.
+    void setSweepAttempts(int attempt, std::vector<SweepAttempt> discarded) {
+        m_sweepAttempt = attempt;
+        m_sweepDiscarded = std::move(discarded);
+    }
+    int sweepAttempt() const noexcept { return m_sweepAttempt; }
+    const std::vector<SweepAttempt>& sweepDiscarded() const noexcept { return m_sweepDiscarded; }
     // When the live run was started (steady clock); the epoch for a loaded run.
     std::chrono::steady_clock::time_point startedAt() const noexcept { return m_startedAt; }
 
@@ -156,6 +166,8 @@ private:
     Scenario m_scenario;
     bool m_haveScenario = true;
     bool m_pinned = false;
+    int m_sweepAttempt = 1;
+    std::vector<SweepAttempt> m_sweepDiscarded;
     std::unique_ptr<Run> m_run;
     std::unique_ptr<TracedProgram> m_program;
     std::vector<std::string> m_argv;

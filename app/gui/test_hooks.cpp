@@ -129,8 +129,29 @@ nlohmann::json compareJson(GuiApp& app, const DrawnLayout& drawn) {
                            {"makespan_x", c.makespanX},
                            {"predicted_x", c.predictedX},
                            {"busy", c.busy},
+                           {"guess_x", c.guessX},
+                           {"attempts", c.attempts},
+                           {"attempts_note", c.attemptsNote},
                            {"workers_per_strip", c.workersPerStrip}});
-    return {{"on", app.compareOn()}, {"rows", compare}};
+    json j = {{"on", app.compareOn()}, {"rows", compare}};
+    const CompareView& m = app.compare().model;
+    json points = json::array();
+    for (const PlotSeries& s : m.speedup.series)
+        for (const PlotPoint& p : s.measured)
+            points.push_back({{"work", s.work ? toString(*s.work) : "mixed"}, {"workers", p.x}, {"speedup", p.y}});
+    j["speedup"] = points;
+    j["notes"] = m.speedup.notes;
+    // The class's predictions beside the answers, and each plot drawn.
+    json guesses = json::array();
+    for (const GuessLine& g : m.guesses)
+        guesses.push_back({{"text", g.full}, {"brief", g.brief}, {"answered", g.answered}, {"right", g.right}});
+    j["guesses"] = guesses;
+    json plots = json::array();
+    for (const PlotRect& p : drawn.plots)
+        plots.push_back({{"title", p.title}, {"rect", {p.x0, p.y0, p.x1 - p.x0, p.y1 - p.y0}}, {"line_w", p.lineW},
+                         {"marker_r", p.markerR}});
+    j["plots"] = plots;
+    return j;
 }
 
 // Every task as it ran (ns since the run's zero; end null while it runs), so a
@@ -263,15 +284,6 @@ bool TestHooks::writeLayoutJson(GuiApp& app, const std::string& path) {
     j["run_chunksize"] = run.haveScenario() && run.scenario().chunksize ? json(*run.scenario().chunksize) : json(nullptr);
     predictionsJson(app, j);
     j["prediction_x"] = drawn.predictionX;
-    {
-        const CompareView& m = app.compare().model;
-        json points = json::array();
-        for (const PlotSeries& s : m.speedup.series)
-            for (const PlotPoint& p : s.measured)
-                points.push_back({{"work", s.work ? toString(*s.work) : "mixed"}, {"workers", p.x}, {"speedup", p.y}});
-        j["compare"]["speedup"] = points;
-        j["compare"]["notes"] = m.speedup.notes;
-    }
     j["tasks"] = tasksJson(run);
     j["current_run"] = run.number();
     j["stats"] = statsJson(run);

@@ -1,6 +1,7 @@
 #include "parviz/compare.hpp"
 
 #include "parviz/predict.hpp"
+#include "parviz/questions.hpp"
 #include "parviz/stats.hpp"
 
 #include <algorithm>
@@ -21,6 +22,49 @@ std::string seconds(double s) {
     return buf;
 }
 
+std::string percent(std::optional<double> share) {
+    return share ? std::to_string(static_cast<int>(std::lround(*share * 100))) + " %" : "?";
+}
+
+std::string workersText(int n) { return std::to_string(n) + (n == 1 ? " worker" : " workers"); }
+
+// The attempts' numbers in run order: the kept one is r.attempt, the
+// discarded ones take the other numbers in order.
+std::vector<SweepAttempt> attemptsOf(const CompareRun& r) {
+    std::vector<SweepAttempt> out;
+    const int total = 1 + static_cast<int>(r.discarded.size());
+    const int kept = std::clamp(r.attempt, 1, total);
+    std::size_t d = 0;
+    for (int k = 1; k <= total; ++k) {
+        SweepAttempt a;
+        if (k == kept) {
+            a.makespanS = r.makespanS;
+            a.sequentialS = r.sequentialS;
+            a.machine = r.machine;
+            a.kept = true;
+        } else {
+            a = r.discarded[d++];
+            a.kept = false;
+        }
+        a.attempt = k;
+        out.push_back(a);
+    }
+    return out;
+}
+
+// "kept attempt 2 of 3 (discarded: others took 34 %, 41 %)"; "" for a run tried once;
+// "attempt 2 (discarded: ...)" while the retry runs.
+std::string attemptsNote(const CompareRun& r) {
+    if (r.discarded.empty()) return "";
+    std::string discarded;
+    for (const SweepAttempt& a : r.discarded) discarded += (discarded.empty() ? "" : ", ") + percent(a.machine.otherShare);
+    const int attempt = std::clamp(r.attempt, 1, 1 + static_cast<int>(r.discarded.size()));
+    // A retry still running is not kept yet.
+    if (!r.finished) return "attempt " + std::to_string(attempt) + " (discarded: others took " + discarded + ")";
+    return "kept attempt " + std::to_string(attempt) + " of " + std::to_string(1 + r.discarded.size()) +
+           " (discarded: others took " + discarded + ")";
+}
+
 CompareRow rowOf(const CompareRun& r, int usableCores) {
     CompareRow row;
     row.id = r.id;
@@ -39,6 +83,8 @@ CompareRow rowOf(const CompareRun& r, int usableCores) {
     } else if (r.finished && !r.machine.busy) {
         row.busyNote = row.busyShort = "busy: unknown";
     }
+    row.attempts = attemptsNote(r);
+    row.attemptCount = 1 + static_cast<int>(r.discarded.size());
     if (r.work != WorkKind::Sleep && r.workers > usableCores)
         row.oversubscribed = "oversubscribed: " + std::to_string(r.workers) + " workers on " + std::to_string(usableCores) +
                              (usableCores == 1 ? " core" : " cores");
@@ -46,7 +92,8 @@ CompareRow rowOf(const CompareRun& r, int usableCores) {
 }
 
 // The finished sleep and cpu runs as a sweep: one row per (work, workers,
-// chunksize), each run an attempt that is kept (the window does not retry).
+// chunksize), each run a repeat whose kept attempt it is, with the attempts
+// its retries discarded.
 SweepResult sweepOf(const std::vector<CompareRun>& runs, int usableCores, int totalCores) {
     SweepResult s;
     s.usableCores = std::max(1, usableCores);
@@ -66,13 +113,12 @@ SweepResult sweepOf(const std::vector<CompareRun>& runs, int usableCores, int to
             s.rows.push_back(row);
             it = s.rows.end() - 1;
         }
-        SweepAttempt a;
-        a.repeat = static_cast<int>(it->attempts.size()) + 1;
-        a.makespanS = r.makespanS;
-        a.sequentialS = r.sequentialS;
-        a.machine = r.machine;
-        a.kept = true;
-        it->attempts.push_back(a);
+        const int repeat = 1 + static_cast<int>(std::count_if(it->attempts.begin(), it->attempts.end(),
+                                                               [](const SweepAttempt& a) { return a.kept; }));
+        for (SweepAttempt a : attemptsOf(r)) {
+            a.repeat = repeat;
+            it->attempts.push_back(a);
+        }
     }
     std::stable_sort(s.rows.begin(), s.rows.end(), [](const SweepRow& a, const SweepRow& b) {
         return std::make_pair(workOrder(a.work), a.workers) < std::make_pair(workOrder(b.work), b.workers);
@@ -221,6 +267,79 @@ void buildPlots(CompareView& v, int maxWorkers,
     if (sp.series.empty()) sp.notes.push_back("No finished sleep or cpu runs with a 1-worker run to compare with yet.");
 }
 
+// A makespan guess beside the row it is for: verdict as the Explain panel's.
+void markGuess(CompareRow& row, double guessS) {
+    row.guessS = guessS;
+    Question q;
+    q.kind = QuestionKind::Makespan;
+    Guess g;
+    g.given = true;
+    g.seconds = guessS;
+    Answer a;
+    a.known = row.finished;
+    a.seconds = row.makespanS;
+    row.guessText = "you predicted " + seconds(guessS) +
+                    (row.finished ? ": it took " + seconds(row.makespanS) + ", " + verdict(q, g, a) : " (the answer when the run ends)");
+}
+
+GuessLine makespanLine(const MakespanGuess& g, const SweepResult& sweep) {
+    const std::string what = workersText(g.workers) + " · " + workName(g.work);
+    const SweepRow* row = nullptr;
+    for (const SweepRow& r : sweep.rows)
+        if (g.work && r.work == *g.work && r.workers == g.workers && r.makespanS > 0) row = &r;
+    GuessLine l;
+    if (!row) {
+        l.full = "You predicted " + what + ": " + seconds(g.seconds) + " (the answer when its run ends).";
+        l.brief = "Pool(" + std::to_string(g.workers) + ") " + workName(g.work) + ": you " + seconds(g.seconds);
+        return l;
+    }
+    Question q;
+    q.kind = QuestionKind::Makespan;
+    Guess guess;
+    guess.given = true;
+    guess.seconds = g.seconds;
+    Answer a;
+    a.known = true;
+    a.seconds = row->makespanS;
+    const std::string v = verdict(q, guess, a);
+    l.answered = true;
+    l.right = v.rfind("right", 0) == 0;
+    l.full = "You predicted " + what + ": " + seconds(g.seconds) + ". It took " + seconds(row->makespanS) + ": " + v + ".";
+    l.brief = "Pool(" + std::to_string(g.workers) + ") " + workName(g.work) + ": you " + seconds(g.seconds) + ", took " +
+              seconds(row->makespanS) + (l.right ? " (right)" : "");
+    return l;
+}
+
+GuessLine enoughLine(const EnoughGuess& g, const std::vector<SweepAnswer>& answers) {
+    const std::string work = toString(g.work);
+    const std::string said = workersText(g.workers) + (g.workers == 1 ? " is" : " are") + " enough";
+    GuessLine l;
+    const SweepAnswer* a = nullptr;
+    for (const SweepAnswer& x : answers)
+        if (x.work == g.work && !a) a = &x;
+    if (!a) {
+        l.full = "You predicted for " + work + ": " + said + " (the answer when the sweep ends).";
+        l.brief = work + ": you said " + std::to_string(g.workers);
+        return l;
+    }
+    l.answered = true;
+    l.enoughFor = g.work;
+    if (a->workers == 0) {
+        l.full = "You predicted for " + work + ": " + said + ". The sweep gives no " + work +
+                 " answer: the machine was busy (sweep again when it is quiet).";
+        l.brief = work + ": you said " + std::to_string(g.workers) + ", no answer (busy)";
+        l.tail = "you said " + std::to_string(g.workers);
+        return l;
+    }
+    l.right = a->workers == g.workers;
+    l.full = "You predicted for " + work + ": " + said + ". The sweep: " + std::to_string(a->workers) + " (" +
+             (l.right ? "right" : "not this time") + ").";
+    l.brief = work + ": you said " + std::to_string(g.workers) + ", the sweep " + std::to_string(a->workers) +
+              (l.right ? " (right)" : "");
+    l.tail = "you said " + std::to_string(g.workers) + (l.right ? " (right)" : " (not this time)");
+    return l;
+}
+
 } // namespace
 
 CompareRun compareRunOf(int id, const RunModel& model, const Trace& trace, const Scenario* scenario) {
@@ -257,7 +376,8 @@ double axisFraction(const PlotAxis& a, double v) noexcept {
 }
 
 CompareView buildCompareView(const std::vector<CompareRun>& runs, int usableCores, int totalCores,
-                             const std::function<std::optional<double>(int, std::optional<WorkKind>)>& predict) {
+                             const std::function<std::optional<double>(int, std::optional<WorkKind>)>& predict,
+                             const ClassPredictions& guesses) {
     CompareView v;
     int maxWorkers = 1;
     double end = 0;
@@ -266,6 +386,12 @@ CompareView buildCompareView(const std::vector<CompareRun>& runs, int usableCore
         end = std::max({end, r.makespanS, r.predictedS.value_or(0)});
         maxWorkers = std::max(maxWorkers, r.workers);
     }
+    for (const MakespanGuess& g : guesses.makespans)
+        for (CompareRow& row : v.rows)
+            if (row.workers == g.workers && row.work == g.work) {
+                markGuess(row, g.seconds);
+                end = std::max(end, g.seconds);   // its mark stays in view
+            }
     v.axisEndS = end > 0 ? end : 1;
     std::stable_sort(v.rows.begin(), v.rows.end(), [](const CompareRow& a, const CompareRow& b) {
         return std::make_tuple(workOrder(a.work), a.workers, a.id) < std::make_tuple(workOrder(b.work), b.workers, b.id);
@@ -273,6 +399,8 @@ CompareView buildCompareView(const std::vector<CompareRun>& runs, int usableCore
     v.sweep = sweepOf(runs, usableCores, totalCores);
     buildPlots(v, maxWorkers, predict);
     v.answers = sweepAnswers(v.sweep);
+    for (const MakespanGuess& g : guesses.makespans) v.guesses.push_back(makespanLine(g, v.sweep));
+    for (const EnoughGuess& g : guesses.enough) v.guesses.push_back(enoughLine(g, v.answers));
     return v;
 }
 

@@ -102,18 +102,16 @@ SweepAttempt runOnce(const Scenario& sc, const SweepPlan& plan, const SweepRow& 
     return a;
 }
 
-// The attempt of one repeat to keep: the first not flagged busy, else the
-// least busy (an unknown share counts as not busy: nothing says it was).
-std::size_t pickKept(const std::vector<SweepAttempt>& as, std::size_t from) {
-    std::size_t best = from;
-    for (std::size_t i = from; i < as.size(); ++i) {
-        if (as[i].machine.busy != true) return i;
-        if (as[i].machine.otherShare.value_or(1) < as[best].machine.otherShare.value_or(1)) best = i;
+} // namespace
+
+std::size_t keptAttempt(const std::vector<BusyVerdict>& as) {
+    std::size_t best = 0;
+    for (std::size_t i = 0; i < as.size(); ++i) {
+        if (as[i].busy != true) return i;
+        if (as[i].otherShare.value_or(1) < as[best].otherShare.value_or(1)) best = i;
     }
     return best;
 }
-
-} // namespace
 
 SweepResult runSweep(const Scenario& sc, const SweepPlan& plan, const std::function<void(const SweepProgress&)>& progress) {
     validateSweep(sc, plan);
@@ -152,7 +150,9 @@ SweepResult runSweep(const Scenario& sc, const SweepPlan& plan, const std::funct
                 if (progress) progress({i + 1, total, &row, rep, att, true, &row.attempts.back()});
                 if (row.attempts.back().machine.busy != true) break;
             }
-            row.attempts[pickKept(row.attempts, from)].kept = true;
+            std::vector<BusyVerdict> verdicts;
+            for (std::size_t k = from; k < row.attempts.size(); ++k) verdicts.push_back(row.attempts[k].machine);
+            row.attempts[from + keptAttempt(verdicts)].kept = true;
         }
     }
     deriveSweep(r);

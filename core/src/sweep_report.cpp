@@ -270,7 +270,7 @@ std::vector<SweepAnswer> sweepAnswers(const SweepResult& r) {
                           "so their speedups measure the machine, not the pool; sweep again when it is quiet",
                           what.c_str(), worstShare * 100, busyRows, rows.size());
             std::string brief = what + ": no answer, machine busy (" + std::to_string(static_cast<int>(worstShare * 100 + 0.5)) + " %)";
-            out.push_back({std::string(buf) + ".", brief});
+            out.push_back({std::string(buf) + ".", brief, work, chunksize, 0});
             continue;
         }
         const int n = enough->workers;
@@ -309,7 +309,7 @@ std::vector<SweepAnswer> sweepAnswers(const SweepResult& r) {
             line += buf;
         }
         if (busy) line += " (the machine was busy, but sleeping workers need no core: this holds)";
-        out.push_back({line + ".", brief});
+        out.push_back({line + ".", brief, work, chunksize, n});
     }
     return out;
 }

@@ -197,3 +197,96 @@ TEST_CASE("compareRunOf reads a real pool run: workers, work, makespan, predicti
     CHECK(static_cast<double>(lastEnd - r.originNs) / 1e9 == Approx(r.makespanS).margin(1e-6));
     CHECK(r.originNs > run.trace()->zero());
 }
+
+TEST_CASE("the class's predictions stand beside the measured answers: on their row and in words", "[compare]") {
+    // LESSON step 2-3: "with 4 workers, how long?" and "how many workers are
+    // enough?" asked before the sweep, revealed beside the result.
+    const std::vector<CompareRun> runs = {runOf(1, 1, WorkKind::Sleep, 4.0), runOf(2, 2, WorkKind::Sleep, 2.0),
+                                          runOf(3, 4, WorkKind::Sleep, 1.0), runOf(4, 1, WorkKind::Cpu, 4.0),
+                                          runOf(5, 2, WorkKind::Cpu, 2.05)};
+    ClassPredictions guesses;
+    guesses.makespans.push_back({4, WorkKind::Sleep, 6.0});    // longer than any run: the axis stretches to it
+    guesses.makespans.push_back({8, WorkKind::Sleep, 0.5});    // no run of 8 workers (yet)
+    guesses.enough.push_back({WorkKind::Sleep, 2});
+    guesses.enough.push_back({WorkKind::Cpu, 2});
+    const CompareView v = buildCompareView(runs, 2, 2, {}, guesses);
+    REQUIRE(v.rows.size() == 5);
+    const CompareRow& four = v.rows[2];
+    REQUIRE(four.workers == 4);
+    REQUIRE(four.guessS);
+    CHECK(*four.guessS == Approx(6.0));
+    CHECK(four.guessText == "you predicted 6.00 s: it took 1.00 s, off by 5.00 s (500 % too long)");
+    for (const CompareRow& r : v.rows)
+        if (r.id != 3) CHECK_FALSE(r.guessS);
+    CHECK(v.axisEndS == Approx(6.0));
+    REQUIRE(v.guesses.size() == 4);
+    CHECK(v.guesses[0].full == "You predicted 4 workers · sleep: 6.00 s. It took 1.00 s: off by 5.00 s (500 % too long).");
+    CHECK(v.guesses[0].answered);
+    CHECK_FALSE(v.guesses[0].right);
+    CHECK(v.guesses[1].full == "You predicted 8 workers · sleep: 0.50 s (the answer when its run ends).");
+    CHECK_FALSE(v.guesses[1].answered);
+    // Sleep: 4 workers were fastest (4x), so "2 are enough" was not it; cpu: 2 are enough (1.95x), right.
+    CHECK(v.guesses[2].full == "You predicted for sleep: 2 workers are enough. The sweep: 4 (not this time).");
+    CHECK(v.guesses[3].full == "You predicted for cpu: 2 workers are enough. The sweep: 2 (right).");
+    CHECK(v.guesses[3].right);
+    CHECK(v.guesses[3].brief == "cpu: you said 2, the sweep 2 (right)");
+    // A small panel puts an "enough" guess on its answer's line, the makespan on a short line of its own.
+    CHECK(v.guesses[3].enoughFor == WorkKind::Cpu);
+    CHECK(v.guesses[3].tail == "you said 2 (right)");
+    CHECK(v.guesses[2].tail == "you said 2 (not this time)");
+    CHECK(v.guesses[0].brief == "Pool(4) sleep: you 6.00 s, took 1.00 s");
+    CHECK_FALSE(v.guesses[0].enoughFor);
+}
+
+TEST_CASE("a busy cpu sweep answers no prediction, and says why", "[compare]") {
+    const std::vector<CompareRun> runs = {runOf(1, 1, WorkKind::Cpu, 4.0), runOf(2, 2, WorkKind::Cpu, 2.5, {}, true)};
+    ClassPredictions guesses;
+    guesses.enough.push_back({WorkKind::Cpu, 1});
+    const CompareView v = buildCompareView(runs, 2, 2, {}, guesses);
+    REQUIRE(v.guesses.size() == 1);
+    CHECK(v.guesses[0].full == "You predicted for cpu: 1 worker is enough. The sweep gives no cpu answer: the machine "
+                               "was busy (sweep again when it is quiet).");
+    CHECK(v.guesses[0].answered);
+    CHECK_FALSE(v.guesses[0].right);
+}
+
+TEST_CASE("a retried run keeps its discarded attempts: its row says which was kept, the sweep counts them all",
+          "[compare]") {
+    CompareRun kept = runOf(2, 2, WorkKind::Cpu, 2.0);
+    kept.attempt = 3;
+    SweepAttempt a1, a2;
+    a1.makespanS = 3.1;
+    a1.machine.busy = true;
+    a1.machine.otherShare = 0.34;
+    a2.makespanS = 2.9;
+    a2.machine.busy = true;
+    a2.machine.otherShare = 0.41;
+    kept.discarded = {a1, a2};
+    const CompareView v = buildCompareView({runOf(1, 1, WorkKind::Cpu, 4.0), kept}, 2, 2);
+    REQUIRE(v.rows.size() == 2);
+    CHECK(v.rows[0].attempts.empty());
+    CHECK(v.rows[0].attemptCount == 1);
+    CHECK(v.rows[1].attempts == "kept attempt 3 of 3 (discarded: others took 34 %, 41 %)");
+    CHECK(v.rows[1].attemptCount == 3);
+    // The sweep (CSV, plots) has three attempts for the row, the third kept: its makespan is the row's.
+    REQUIRE(v.sweep.rows.size() == 2);
+    const SweepRow& row = v.sweep.rows[1];
+    REQUIRE(row.attempts.size() == 3);
+    CHECK_FALSE(row.attempts[0].kept);
+    CHECK_FALSE(row.attempts[1].kept);
+    CHECK(row.attempts[2].kept);
+    CHECK(row.attempts[2].attempt == 3);
+    CHECK(row.makespanS == Approx(2.0));
+    CHECK(row.busy == false);
+    CHECK(*row.speedupVs1 == Approx(2.0));
+    CHECK(sweepToCsv(v.sweep).find(",3,0.34 0.41\n") != std::string::npos);
+}
+
+TEST_CASE("the attempt kept is the first on a quiet machine, else the least busy", "[compare][sweep]") {
+    BusyVerdict quiet{0.02, false}, busy34{0.34, true}, busy20{0.20, true}, unknown{std::nullopt, std::nullopt};
+    CHECK(keptAttempt({quiet}) == 0);
+    CHECK(keptAttempt({busy34, quiet, busy20}) == 1);
+    CHECK(keptAttempt({busy34, busy20}) == 1);
+    CHECK(keptAttempt({busy34, unknown}) == 1);
+    CHECK(keptAttempt({}) == 0);
+}

@@ -7,10 +7,30 @@
 #include "live_window.hpp"
 
 #include <algorithm>
+#include <csignal>
 
 using namespace guitest;
 
 namespace {
+
+// Other programs taking the cores: n shell loops, killed at the end.
+struct CpuHogs {
+    std::vector<pid_t> pids;
+    explicit CpuHogs(int n) {
+        for (int i = 0; i < n; ++i) {
+            const pid_t pid = fork();
+            if (pid == 0) {
+                execl("/bin/sh", "sh", "-c", "while :; do :; done", static_cast<char*>(nullptr));
+                _exit(127);
+            }
+            if (pid > 0) pids.push_back(pid);
+        }
+    }
+    ~CpuHogs() {
+        for (pid_t p : pids) kill(p, SIGKILL);
+        for (pid_t p : pids) waitpid(p, nullptr, 0);
+    }
+};
 
 json compareShot(const std::vector<std::string>& extra, const TempDir& dir) {
     std::vector<std::string> args = {"gui", "--compare", "pool-sizes", "--screenshot", dir.file("c.png"),
@@ -85,6 +105,7 @@ TEST_CASE("gui --compare refuses bad lists with exit 2 naming the flag", "[gui][
              {{"gui", "--compare", "pool", "--workers", "2,2"}, "listed twice"},
              {{"gui", "--compare", "pool", "--workers", ""}, "--workers"},
              {{"gui", "--compare", "pool", "--work", "gpu"}, "--work"},
+             {{"gui", "--compare", "pool", "--retries", "11"}, "--retries '11'"},
              {{"gui", "--compare", "pool", "--open", "x.pvz"}, "--open"},
              {{"gui", "--compare", "lock"}, "needs a pool scenario"}}) {
         const Result r = runParviz(args, dir.path);
@@ -200,4 +221,120 @@ TEST_CASE("mid-run, Stats say the numbers are so far and show no speedup before 
     CHECK(all.find("- (no task done yet)") != std::string::npos);
     CHECK(all.find(" so far") != std::string::npos);
     CHECK(all.find("0.00x") == std::string::npos);
+}
+
+TEST_CASE("the window's Sweep runs a busy run again (--retries) and marks the attempt it kept", "[gui][compare]") {
+    // `parviz sweep --retries N` re-ran runs flagged busy; the window's Sweep
+    // kept whatever the first attempt gave. Three shell loops on the cores
+    // make every attempt busy: with --retries 1 the configuration runs twice,
+    // the least busy attempt is its row, marked, and both runs are in the session.
+    NEED_DISPLAY();
+    TempDir dir;
+    json l;
+    {
+        CpuHogs hogs(3);
+        REQUIRE(hogs.pids.size() == 3);
+        l = compareShot({"--workers", "1", "--work", "sleep", "--time-scale", "0.4", "--retries", "1"}, dir);
+    }
+    const json& rows = l["compare"]["rows"];
+    INFO(rows.dump());
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0]["busy"] == true);
+    CHECK(rows[0]["attempts"] == 2);
+    const std::string note = rows[0]["attempts_note"];
+    CHECK(note.rfind("kept attempt ", 0) == 0);
+    CHECK(note.find(" of 2 (discarded: others took ") != std::string::npos);
+    CHECK(l["runs"].size() == 2);
+    // The note is on screen after the row's label (1280x720: labels above the rows).
+    bool shown = false;
+    for (const json& p : l["panels"])
+        if (p["name"] == "Compare")
+            for (const json& line : p["lines"]) shown = shown || line.get<std::string>() == note;
+    CHECK(shown);
+}
+
+TEST_CASE("the class predicts before Sweep and each prediction stands beside the measured answer", "[gui][keys][compare]") {
+    // LESSON step 2-3: "with 4 workers, how long?" and "how many workers will
+    // be enough?" answered by real clicks in the Compare view before the
+    // Sweep; afterwards the Plots panel says each beside the result and the
+    // 4-worker row carries the prediction's mark.
+    NEED_X();
+    LiveWindow w({"pool-sizes", "--time-scale", "0.1", "--work", "sleep"});
+    REQUIRE_FALSE(w.window.empty());
+    w.key("c");
+    REQUIRE(w.waitFor([](const json& s) { return s["compare"]["on"] == true; }, 5));
+    const auto slider = itemRect(w.state(), "compare: drag to predict");
+    w.click(slider[0] + slider[2] * 0.3f, slider[1] + slider[3] / 2);
+    REQUIRE(w.waitFor([](const json& s) { return s["predict_next"][0]["given"] == true; }, 5));
+    const double said = w.state()["predict_next"][0]["seconds"].get<double>();
+    CHECK(said > 0.1);
+    const auto eight = itemRect(w.state(), "sleep enough 8");
+    w.click(eight[0] + eight[2] / 2, eight[1] + eight[3] / 2);
+    REQUIRE(w.waitFor([](const json& s) { return s["compare"]["guesses"].size() == 1; }, 5));
+    const auto b = itemRect(w.state(), "Sweep");
+    w.click(b[0] + b[2] / 2, b[1] + b[3] / 2);
+    const bool done = w.waitFor(
+        [](const json& s) {
+            int live = 0;
+            for (const json& r : s["runs"]) live += r["live"] == true;
+            const json& g = s["compare"]["guesses"];
+            return s["compare"]["rows"].size() == 4 && live == 0 && g.size() == 2 && g[0]["answered"] == true &&
+                   g[1]["answered"] == true;
+        },
+        90);
+    const json s = w.state();
+    INFO(s["compare"].dump());
+    REQUIRE(done);
+    const std::string makespan = s["compare"]["guesses"][0]["text"], enough = s["compare"]["guesses"][1]["text"];
+    char start[64];
+    std::snprintf(start, sizeof start, "You predicted 4 workers · sleep: %.2f s. It took ", said);
+    CHECK(makespan.rfind(start, 0) == 0);
+    CHECK(enough.rfind("You predicted for sleep: 8 workers are enough. The sweep: ", 0) == 0);
+    // The 4-worker row has the mark, inside its rectangle; no other row has one.
+    for (const json& row : s["compare"]["rows"]) {
+        const bool four = row["label"].get<std::string>().rfind("4 workers", 0) == 0;
+        const double gx = row["guess_x"].get<double>(), x0 = row["rect"][0].get<double>();
+        if (four) {
+            CHECK(gx > x0);
+            CHECK(gx < x0 + row["rect"][2].get<double>());
+        } else {
+            CHECK(gx < 0);
+        }
+    }
+    // The Plots panel says it, beside the answer.
+    bool shown = false;
+    for (const json& p : s["panels"])
+        if (p["name"] == "Plots")
+            for (const json& line : p["lines"]) {
+                const std::string t = line.get<std::string>();
+                shown = shown || t.rfind("You predicted 4 workers", 0) == 0 || t.rfind("Pool(4) sleep: you ", 0) == 0;
+            }
+    CHECK(shown);
+}
+
+TEST_CASE("presentation at 1280x720: the Compare plot is big enough to read from the back", "[gui][compare]") {
+    // Newcomer finding: in presentation the two plots shared a narrow column
+    // under the answers and the legend, each a few rows of pixels tall, with
+    // 1-px lines.
+    NEED_DISPLAY();
+    TempDir dir;
+    const json l = compareShot({"--workers", "1,2", "--work", "sleep", "--time-scale", "0.2", "--presentation"}, dir);
+    CHECK(l["font_px"].get<double>() >= 24);
+    const json& plots = l["compare"]["plots"];
+    INFO(plots.dump());
+    REQUIRE(plots.size() >= 1);
+    const json& p = plots[0];
+    CHECK(p["title"] == "speedup over 1 worker");
+    // Before: two plots of 333 x ~75 px. Now one (a switch to the other), at
+    // least 380 px wide and 6 lines of type tall even under the longest
+    // answers (a busy machine's).
+    CHECK(p["rect"][2].get<double>() >= 380);
+    CHECK(p["rect"][3].get<double>() >= 6 * 24);
+    CHECK(p["line_w"].get<double>() >= 2.4);
+    CHECK(p["marker_r"].get<double>() >= 7);
+    for (const json& panel : l["panels"])
+        if (panel["name"] == "Plots") {
+            INFO(panel["clipped_texts"].dump());
+            CHECK(panel["clipped"] == false);
+        }
 }

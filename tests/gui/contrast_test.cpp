@@ -41,3 +41,21 @@ TEST_CASE("worker text colours keep their hue apart: no two of the seven are the
             }
     }
 }
+
+TEST_CASE("the plots' series colours are none of the worker colours, and differ from each other", "[contrast]") {
+    // Newcomer finding: the speedup plot drew sleep in sky blue and cpu in
+    // orange, the colours of workers 2 and 1 in the rows beside it: a series
+    // (a work kind) read as a worker.
+    auto distance = [](Rgb x, Rgb y) { return std::abs(x.r - y.r) + std::abs(x.g - y.g) + std::abs(x.b - y.b); };
+    for (Theme t : {Theme::Dark, Theme::Light}) {
+        for (int s = 0; s < 2; ++s) {   // sleep, cpu: the plots' series (mixed runs are not plotted)
+            const Rgb c = seriesColour(s, t);
+            for (ProcId p = 1; p <= 7; ++p) {
+                INFO((t == Theme::Dark ? "dark" : "light") << ": series " << s << " against worker " << p);
+                CHECK(distance(c, procColour(p)) > 100);
+                CHECK(distance(c, procTextColour(p, t)) > 100);
+            }
+        }
+        CHECK(distance(seriesColour(0, t), seriesColour(1, t)) > 150);
+    }
+}

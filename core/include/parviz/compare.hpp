@@ -48,6 +48,12 @@ struct CompareRun {
     double sequentialS = 0;                 // the completed tasks' nominal seconds, real
     std::optional<double> predictedS;       // real seconds; nullopt without a pool scenario
     BusyVerdict machine;
+    // A sweep's retries (the window's Sweep, as `parviz sweep --retries`):
+    // this run is attempt `attempt` (1-based) of its configuration, kept; the
+    // attempts run before or after it and discarded (flagged busy) are here
+    // with their makespan and verdict, in run order. Empty: the only attempt.
+    int attempt = 1;
+    std::vector<SweepAttempt> discarded;
 };
 
 // What the Compare view needs of a run: its model and trace, and its
@@ -70,6 +76,14 @@ struct CompareRow {
     // cpu (or mixed) work on more workers than usable cores:
     // "oversubscribed: 4 workers on 2 cores"; "" otherwise.
     std::string oversubscribed;
+    // Retried because the machine was busy: "kept attempt 2 of 3 (discarded: others took 34 %, 41 %)"; "" otherwise.
+    std::string attempts;
+    int attemptCount = 1;                   // attempts run of this configuration, the kept one included
+    // What the class predicted for this configuration (ClassPredictions), real
+    // seconds, and how it compares once the run has ended ("you predicted
+    // 3.00 s: off by 2.74 s (...)", questions.hpp's verdict); "" before.
+    std::optional<double> guessS;
+    std::string guessText;
 };
 
 struct PlotAxis {
@@ -108,18 +122,57 @@ struct Plot {
 // Where a data value falls along an axis, 0 (min) .. 1 (max); log2 axes by log2.
 double axisFraction(const PlotAxis& a, double v) noexcept;
 
+// What the class predicted before the runs (LESSON.md step 2): the
+// makespan of some configurations ("with 4 workers, how long?", entered or
+// dragged before the sweep) and, per work kind, how many workers will be
+// enough. The Compare view shows each beside the measured answer.
+struct MakespanGuess {
+    int workers = 1;
+    std::optional<WorkKind> work;           // nullopt: mixed
+    double seconds = 0;                     // real seconds, first task's start to the last task's end
+};
+struct EnoughGuess {
+    WorkKind work = WorkKind::Sleep;
+    int workers = 1;                        // "this many workers will be enough"
+};
+struct ClassPredictions {
+    std::vector<MakespanGuess> makespans;
+    std::vector<EnoughGuess> enough;
+    bool empty() const noexcept { return makespans.empty() && enough.empty(); }
+};
+
+// One prediction beside its answer, in words, for the Plots panel: full
+// ("You predicted 4 workers · sleep: 3.00 s. It took 0.26 s: off by 2.74 s
+// (1054 % too long).") and brief for a small panel ("Pool(4) sleep: you
+// 3.00 s, took 0.26 s"). `right`: the prediction was right (within 10 % for
+// a makespan).
+struct GuessLine {
+    std::string full, brief;
+    bool answered = false;                  // the run (or sweep) it waits for has ended
+    bool right = false;
+    // An "enough" guess with its answer there: the work kind and a tail to
+    // go after that answer's brief form, so a small panel says both in one
+    // line ("sleep: 8 workers were fastest (7.97x); you said 8 (right)").
+    std::optional<WorkKind> enoughFor;
+    std::string tail;
+};
+
 struct CompareView {
     std::vector<CompareRow> rows;           // by work kind, then workers, then id
     double axisEndS = 1;                    // the shared time axis: 0 .. this (real seconds)
     SweepResult sweep;                      // the finished runs as a sweep: CSV, numbers
     Plot speedup, efficiency;
     std::vector<SweepAnswer> answers;       // sweepAnswers(sweep): "how many workers?" in words
+    std::vector<GuessLine> guesses;         // the class's predictions beside the answers, in the order given
 };
 
 // predict(workers, work): the predicted makespan in real seconds for a
 // configuration that has no run (the curves are drawn at every worker count
-// from 1 to the largest run's); may be empty. usableCores >= 1.
+// from 1 to the largest run's); may be empty. usableCores >= 1. guesses: the
+// class's predictions; each makespan guess goes to the rows of its
+// configuration (and stretches the axis so its mark is in view).
 CompareView buildCompareView(const std::vector<CompareRun>& runs, int usableCores, int totalCores,
-                             const std::function<std::optional<double>(int, std::optional<WorkKind>)>& predict = {});
+                             const std::function<std::optional<double>(int, std::optional<WorkKind>)>& predict = {},
+                             const ClassPredictions& guesses = {});
 
 } // namespace parviz

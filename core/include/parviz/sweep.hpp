@@ -108,6 +108,12 @@ struct SweepProgress {
 SweepResult runSweep(const Scenario& s, const SweepPlan& plan,
                      const std::function<void(const SweepProgress&)>& progress = {});
 
+// Which of one configuration's attempts (in run order) to keep: the first
+// not flagged busy, else the least busy (an unknown share counts as not
+// busy: nothing says it was). The same rule for `parviz sweep --retries` and
+// the window's Sweep. 0 for an empty list.
+std::size_t keptAttempt(const std::vector<BusyVerdict>& attempts);
+
 // Fills every row's derived fields and the fits from the rows' attempts and
 // predictions. Pure; runSweep calls it.
 void deriveSweep(SweepResult& r);
@@ -137,6 +143,9 @@ std::string chunksizeLabel(std::optional<std::size_t> c);
 // (1.96x)", "cpu: no answer, machine busy (37 %)").
 struct SweepAnswer {
     std::string full, brief;
+    WorkKind work = WorkKind::Sleep;        // whose answer this is
+    std::optional<std::size_t> chunksize;
+    int workers = 0;                        // the fewest workers within 10 % of the best; 0: no answer (busy cpu)
 };
 std::vector<SweepAnswer> sweepAnswers(const SweepResult& r);
 
