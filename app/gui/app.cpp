@@ -159,7 +159,9 @@ void GuiApp::selectScenario(const std::string& nameOrPath) {
         m_stage = std::make_unique<RunView>(m_scenario);
         m_current = -1;
         setMessage("");
-        if (!m_opts.screenshot.empty()) startRun();
+        // A screenshot of a run starts it; --compare's sweep starts its own
+        // (it ran one more, unused run first, and waited for it).
+        if (!m_opts.screenshot.empty() && !m_opts.compare) startRun();
     } catch (const std::exception& e) {
         setMessage(e.what(), true);
     }
