@@ -336,10 +336,17 @@ void readCode(const std::string& file, const Fields& f, Scenario& s) {
             if (!lf.has("text")) fail(file, lf.field("text"), "missing");
             line.text = lf.str("text", "", kMaxTextBytes);
             line.anchor = lf.str("anchor", "", 64);
-            if (!line.anchor.empty() && !anchorVocabulary().count(line.anchor)) {
-                std::string list;
-                for (const auto& a : anchorVocabulary()) list += (list.empty() ? "" : ", ") + a;
-                fail(file, lf.field("anchor"), "unknown anchor \"" + line.anchor + "\" (allowed: " + list + ")");
+            // One event kind, or the kinds the line emits in order, comma-separated ("QueueGet,Print").
+            for (std::size_t at = 0; !line.anchor.empty() && at <= line.anchor.size();) {
+                const std::size_t comma = std::min(line.anchor.find(',', at), line.anchor.size());
+                const std::string token = line.anchor.substr(at, comma - at);
+                if (!anchorVocabulary().count(token)) {
+                    std::string list;
+                    for (const auto& a : anchorVocabulary()) list += (list.empty() ? "" : ", ") + a;
+                    fail(file, lf.field("anchor"), "unknown anchor \"" + token + "\" (allowed: " + list +
+                                                       ", or several in order, comma-separated)");
+                }
+                at = comma + 1;
             }
         } else {
             fail(file, path, "must be a string or {\"text\", \"anchor\"}, got " + typeName(arr[i]));

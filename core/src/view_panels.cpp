@@ -155,24 +155,53 @@ const char* stateAnchorName(std::int32_t s) {
     return "?";
 }
 
-bool anchorMatches(const std::string& anchor, const Event& e) {
+bool tokenMatches(std::string_view anchor, const Event& e) {
     if (anchor.empty()) return false;
-    const char* kind = toString(e.kind);
-    if (anchor == kind) return true;
+    if (anchor == toString(e.kind)) return true;
     if (e.kind != EventKind::State) return false;
     constexpr std::string_view prefix = "State:";
-    return anchor.size() > prefix.size() && anchor.compare(0, prefix.size(), prefix) == 0 &&
-           anchor.compare(prefix.size(), std::string::npos, stateAnchorName(e.obj)) == 0;
+    return anchor.size() > prefix.size() && anchor.substr(0, prefix.size()) == prefix &&
+           anchor.substr(prefix.size()) == stateAnchorName(e.obj);
 }
 
-// The first line after `after` (wrapping) whose anchor names e; -1 if none.
-int lineFor(const std::vector<Scenario::CodeLine>& code, const Event& e, int after) {
-    const int n = static_cast<int>(code.size());
-    for (int step = 1; step <= n; ++step) {
-        int i = ((after < 0 ? -1 : after) + step) % n;
-        if (anchorMatches(code[static_cast<std::size_t>(i)].anchor, e)) return i;
+// A line's anchor names the events it emits, in order, comma-separated
+// ("QueueGet,Print": `print(queue.get())` takes an item, then prints it).
+// The position of e among them from position `from` on; -1 if none.
+int anchorIndex(std::string_view anchor, const Event& e, int from = 0) {
+    int pos = 0;
+    for (std::size_t at = 0; at <= anchor.size(); ++pos) {
+        const std::size_t comma = std::min(anchor.find(',', at), anchor.size());
+        if (pos >= from && tokenMatches(anchor.substr(at, comma - at), e)) return pos;
+        at = comma + 1;
     }
     return -1;
+}
+
+bool anchorMatches(const std::string& anchor, const Event& e) { return anchorIndex(anchor, e) >= 0; }
+
+// Where a process is in the listing: a line, and which of its anchored events it emitted last.
+struct LinePos {
+    int line = -1, pos = -1;
+};
+
+// The line of e, given the previous event's place: the rest of that line
+// first (a line that emits several events), else the first line after it
+// (wrapping) that emits e first. A line's later events are only reached
+// through its first: in `print(queue.get())` the Print is the get's, while
+// the push loop's print is another line. Last resort (the look-back began
+// mid-line): any line naming e. {-1, -1} if none does.
+LinePos lineFor(const std::vector<Scenario::CodeLine>& code, const Event& e, LinePos at) {
+    const int n = static_cast<int>(code.size());
+    if (at.line >= 0)
+        if (const int k = anchorIndex(code[static_cast<std::size_t>(at.line)].anchor, e, at.pos + 1); k >= 0)
+            return {at.line, k};
+    for (int pass = 0; pass < 2; ++pass)
+        for (int step = 1; step <= n; ++step) {
+            const int i = ((at.line < 0 ? -1 : at.line) + step) % n;
+            const int k = anchorIndex(code[static_cast<std::size_t>(i)].anchor, e);
+            if (k == 0 || (pass == 1 && k > 0)) return {i, k};
+        }
+    return {};
 }
 
 // Which events any line anchors, so the look-back below tests each event in O(1).
@@ -220,12 +249,12 @@ CodeView buildCodeView(const RunModel& index, const Trace& trace, const std::vec
         for (std::size_t i = k, looked = 0; i > 0 && looked < kLookBack && matched.size() < kContext; --i, ++looked)
             if (table.has(trace[evs[i - 1].index])) matched.push_back(i - 1);
         if (matched.empty()) continue;
-        int line = -1;
-        for (auto it = matched.rbegin(); it != matched.rend(); ++it) line = lineFor(code, trace[evs[*it].index], line);
+        LinePos at;
+        for (auto it = matched.rbegin(); it != matched.rend(); ++it) at = lineFor(code, trace[evs[*it].index], at);
         CodeMarker m;
         m.proc = static_cast<ProcId>(p);
         m.name = procName(meta, m.proc);
-        m.line = line;
+        m.line = at.line;
         m.since = evs[matched.front()].t;
         v.markers.push_back(std::move(m));
     }

@@ -677,3 +677,39 @@ TEST_CASE("the activity profile shows parviz's own threads apart from other prog
     CHECK(bins[1].other == Approx(0.2));
     CHECK(bins[1].idle == Approx(0));
 }
+
+TEST_CASE("a line that gets and then prints keeps the marker after its print, not another line that prints", "[view]") {
+    // The queue demo's pop loop, print(queue.get()): after its last print the
+    // marker stayed on the push loop's print line (a newcomer's finding).
+    const std::vector<Scenario::CodeLine> code = {
+        {"for color in colors:", ""},
+        {"    print('item no: ', cnt, ' ', color)", "Print"},
+        {"    queue.put(color)", "QueuePut"},
+        {"while not queue.empty():", ""},
+        {"    print('item no: ', cnt, ' ', queue.get())", "QueueGet,Print"},
+    };
+    TraceBuilder b;
+    b.trace.addProcess({"MainProcess", ProcRole::Parent});
+    double t = 0;
+    for (int i = 0; i < 3; ++i) {
+        b.ev(t += 1, 0, EventKind::Print, 0, b.str(("item no: " + std::to_string(i)).c_str()));
+        b.ev(t += 1, 0, EventKind::QueuePut, 0, static_cast<std::uint64_t>(i + 1));
+    }
+    const double pushed = t;
+    for (int i = 0; i < 3; ++i) {
+        b.ev(t += 1, 0, EventKind::QueueGet, 0, static_cast<std::uint64_t>(i + 1));
+        b.ev(t += 1, 0, EventKind::Print, 0, b.str(("item no: " + std::to_string(i)).c_str()));
+    }
+    TimelineIndex index;
+    index.update(b.trace);
+    auto line = [&](double at) {
+        CodeView v = buildCodeView(index, b.trace, code, ms(at));
+        return v.markers.empty() ? -1 : v.markers[0].line;
+    };
+    CHECK(line(1) == 1);            // the push loop's print
+    CHECK(line(2) == 2);            // its put
+    CHECK(line(pushed - 1) == 1);   // the push loop's print again, the third time
+    CHECK(line(pushed + 1) == 4);   // the first get
+    CHECK(line(pushed + 2) == 4);   // its print: the same line
+    CHECK(line(t) == 4);            // the end: still the pop loop
+}

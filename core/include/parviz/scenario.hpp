@@ -92,7 +92,9 @@ struct Scenario {
     std::vector<TaskSpec> tasks;
     double jobSeconds = 0.5;                // job-queue: work per task when tasks are generated
     // the code panel: a Python-style listing with per-line anchors
-    struct CodeLine { std::string text; std::string anchor; };  // anchor: "" or an event kind name
+    // anchor: "", an event kind name ("QueuePut", "State:Sleeping"), or the kinds the line emits in
+    // order, comma-separated ("QueueGet,Print": print(queue.get()))
+    struct CodeLine { std::string text; std::string anchor; };
     std::vector<CodeLine> code;
     std::vector<Question> questions;        // "questions": asked before a run, answered after it
 

@@ -67,7 +67,7 @@ public:
         add(out, "print('\\npopping items from queue:')");
         add(out, "cnt = 0");
         add(out, "while not queue.empty():");
-        add(out, "    print('item no: ', cnt, ' ', queue.get())", "QueueGet");
+        add(out, "    print('item no: ', cnt, ' ', queue.get())", "QueueGet,Print");
         add(out, "    cnt += 1");
         if (st.runnable) guardMain(out, body);
         return out;
