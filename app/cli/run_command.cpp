@@ -239,6 +239,9 @@ std::optional<Scenario> loadChecked(const RunArgs& ra) {
             sc.chunksize = *ra.chunksize;
         }
         if (ra.equalJobs > 0) sc = withEqualJobs(sc, ra.equalJobs);   // ScenarioError: no task table
+        if (ra.opts.work && !kindInfo(sc.kind).hasWork)
+            throw UsageError("--work: " + ra.scenario + " is a " + toString(sc.kind) +
+                             " scenario, whose processes do no work to make sleep or cpu");
         checkWritable(ra.tracePath, "--trace");
         checkWritable(ra.summaryPath, "--summary-json");
         checkWritable(ra.savePath, "--save-run");

@@ -126,6 +126,11 @@ int guiMain(const std::vector<std::string>& args) {
             }
             // The toolbar's pool controls, from the command line: refused, as a
             // bad flag, for a scenario they cannot change.
+            if (opts.run.work && !kindInfo(sc.kind).hasWork) {
+                cli::errorLine("parviz gui: ", "--work: " + opts.scenario + " is a " + std::string(toString(sc.kind)) +
+                                                   " scenario, whose processes do no work to make sleep or cpu");
+                return 2;
+            }
             if (opts.chunksizeSet && !kindInfo(sc.kind).pooled) {
                 cli::errorLine("parviz gui: ", "--chunksize: " + opts.scenario + " is a " +
                                                    std::string(toString(sc.kind)) +

@@ -402,6 +402,7 @@ KindInfo kindInfo(ScenarioKind k) noexcept {
     const detail::ScenarioProgram& p = programFor(k);
     return KindInfo{.name = p.name(),
                     .workersOverridable = p.workersOverridable(),
+                    .hasWork = p.hasWork(),
                     .pooled = p.pooled(),
                     .taskTable = p.taskTable(),
                     .makesQueue = p.makesQueue(),

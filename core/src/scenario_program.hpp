@@ -80,6 +80,8 @@ public:
     virtual const char* workersField() const noexcept { return nullptr; }
     // Whether --workers may replace it.
     virtual bool workersOverridable() const noexcept { return false; }
+    // Whether its processes do work that --work may make sleep or CPU.
+    virtual bool hasWork() const noexcept { return false; }
     // With `workers` processes (the override applied) and `kills` kill orders.
     virtual WorkerNames workerNames(const Scenario& s, int workers, std::size_t kills) const;
     // The tasks a run works through (what the Stats and the listing count).

@@ -174,6 +174,8 @@ TEST_CASE("parviz run's --chunksize and --jobs refuse a scenario they cannot cha
         {{"run", "pool", "--jobs", "0"}, "--jobs '0': expected an integer from 1 to 1000000"},
         {{"run", "pool", "--chunksize", "big"}, "--chunksize 'big': expected an integer from 1 to 1000000"},
         {{"run", "pool", "--chunksize"}, "--chunksize: missing value"},
+        {{"run", "process", "--work", "cpu"}, "--work: process is a process scenario, whose processes do no work"},
+        {{"run", "cpu-count", "--work", "sleep"}, "--work: cpu-count is a cpu-count scenario, whose processes do no work"},
     });
 }
 

@@ -31,6 +31,7 @@ bool workersOverridable(ScenarioKind k) noexcept;
 struct KindInfo {
     const char* name = "";           // toString(k)
     bool workersOverridable = false; // --workers may replace its worker count
+    bool hasWork = false;            // its processes work (sleep or CPU): --work applies
     bool pooled = false;             // its tasks go through a Pool: pool sizes can be swept and compared,
                                      // --chunksize applies, the pool makespan predictor models it
     bool taskTable = false;          // it works through the scenario's `tasks` (the window's task editor)

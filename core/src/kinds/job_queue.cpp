@@ -65,6 +65,7 @@ public:
     int workers(const Scenario& s) const override { return s.processes; }
     const char* workersField() const noexcept override { return "processes"; }
     bool workersOverridable() const noexcept override { return true; }
+    bool hasWork() const noexcept override { return true; }
     bool taskTable() const noexcept override { return true; }
     bool makesQueue() const noexcept override { return true; }
     std::vector<TaskSpec> tasks(const Scenario& s) const override {

@@ -46,6 +46,7 @@ public:
     int workers(const Scenario& s) const override { return s.processes; }
     const char* workersField() const noexcept override { return "processes"; }
     bool workersOverridable() const noexcept override { return true; }
+    bool hasWork() const noexcept override { return true; }
     bool makesLock() const noexcept override { return true; }
 
     void run(RunContext& ctx) const override {

@@ -65,6 +65,7 @@ public:
     int workers(const Scenario& s) const override { return s.poolSize; }
     const char* workersField() const noexcept override { return "pool_size"; }
     bool workersOverridable() const noexcept override { return true; }
+    bool hasWork() const noexcept override { return true; }
     // ForkPoolWorker-1..N, plus one replacement per kill order (a pool replaces
     // a killed worker, and the next kill order may name the replacement).
     WorkerNames workerNames(const Scenario&, int workers, std::size_t kills) const override {
