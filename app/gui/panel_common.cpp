@@ -128,6 +128,26 @@ void probeCombo(const char* label, const char* preview, float frameW) {
     probe::textInRoom(preview, ImGui::CalcTextSize(preview, nullptr, true).x, room);
 }
 
+void tableHeaders() {
+    // ImGui::TableHeadersRow, each header reported to the layout probe, so a
+    // header row cut by a scrolled panel's edge is covered like any line.
+    ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
+    for (int i = 0; i < ImGui::TableGetColumnCount(); ++i) {
+        if (!ImGui::TableSetColumnIndex(i)) continue;
+        const char* name = ImGui::TableGetColumnName(i);
+        ImGui::PushID(i);
+        ImGui::TableHeader(name);
+        ImGui::PopID();
+        // The header's words (its item spans the whole cell), under the cell's
+        // clip; the columns are as wide as their words (the widths are chosen
+        // so), so only the top and bottom edges can cut them.
+        ImDrawList* dl = ImGui::GetWindowDrawList();
+        const ImVec2 a = ImGui::GetItemRectMin(), ts = ImGui::CalcTextSize(name, nullptr, true);
+        const float x0 = std::max(a.x, dl->GetClipRectMin().x);
+        probe::drawnText(name, ImVec2(x0, a.y), ImVec2(std::min(x0 + ts.x, dl->GetClipRectMax().x), a.y + ts.y), dl);
+    }
+}
+
 void probeItem(const char* label) {
     // "Run##id": only what is shown.
     std::string_view s(label);

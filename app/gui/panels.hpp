@@ -80,6 +80,8 @@ void textDisabled(const char* fmt, ...) IM_FMTARGS(1);
 void textColored(const ImVec4& colour, const char* fmt, ...) IM_FMTARGS(2);
 void textUnformatted(const char* begin, const char* end = nullptr);
 void probeItem(const char* label);
+// ImGui::TableHeadersRow with each header reported to the layout probe.
+void tableHeaders();
 // Width of a combo's frame that shows `preview` whole (text, padding, arrow).
 float comboWidth(const char* preview);
 // After a combo of frame width frameW: tells the probe whether its preview

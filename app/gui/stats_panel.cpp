@@ -126,7 +126,7 @@ void workers(const PanelEnv& env, const RunStats& s) {
     }
     if (!ImGui::BeginTable("workers", n, ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_RowBg)) return;
     for (int i = 0; i < n; ++i) ImGui::TableSetupColumn(cols[i].name, ImGuiTableColumnFlags_WidthFixed, widths[i]);
-    ImGui::TableHeadersRow();
+    ui::tableHeaders();
     for (const WorkerStats& w : s.workers) {
         if (w.role == ProcRole::Parent || w.role == ProcRole::ForkServer) continue;
         ImGui::TableNextRow();
@@ -174,7 +174,7 @@ void showSession(SessionTable& table, const PanelEnv& env) {
     if (!ImGui::BeginTable("session", 7, ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_RowBg)) return;
     for (const char* h : {"#", "scenario", "workers", "work", "makespan", "speedup", "compare"})
         ImGui::TableSetupColumn(h);
-    ImGui::TableHeadersRow();
+    ui::tableHeaders();
     for (const SessionRun& r : runs) {
         ImGui::TableNextRow();
         ImGui::TableNextColumn();

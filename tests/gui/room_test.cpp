@@ -274,7 +274,7 @@ TEST_CASE("presentation at 1280x720: panels that scroll show no half line at the
     const json l = shot({scenario, "--time-scale", "0.1", "--presentation"}, dir);
     const Image img = loadPng(dir.file("shot.png"));
     const double font = l["font_px"].get<double>();
-    for (const std::string name : {"Code", "Queue"}) {
+    for (const std::string name : {"Code", "Queue", "Stats"}) {
         const json& p = panel(l, name);
         const double x = p["rect"][0], y = p["rect"][1], w = p["rect"][2], h = p["rect"][3];
         // Right of the title's word, left of the scrollbar and the "more" marks.
