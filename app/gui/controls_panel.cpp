@@ -80,8 +80,28 @@ std::vector<std::string> liveWorkers(GuiApp& app) {
     return out;
 }
 
+// A traced program is on screen (live, ended or replayed from a saved run):
+// the scenario controls (workers, work, time scale, chunksize, jobs, Tasks)
+// do not apply to it, so the toolbar shows what does.
+bool tracedOnScreen(GuiApp& app) {
+    return app.currentIndex() >= 0 && (app.current().traced() || !app.current().programArgv().empty());
+}
+
+// "python3 pool.py": the program's command, its paths cut to their file names.
+std::string programLabel(RunView& run) {
+    if (run.programArgv().empty()) return run.meta().scenario;
+    std::string out;
+    for (const std::string& a : run.programArgv()) {
+        const std::size_t slash = a.rfind('/');
+        out += (out.empty() ? "" : " ") + (slash == std::string::npos ? a : a.substr(slash + 1));
+    }
+    return out.size() > 48 ? out.substr(0, 47) + "\xE2\x80\xA6" : out;
+}
+
 void scenarioPicker(GuiApp& app) {
-    const std::string current = app.scenario().name.empty() ? app.options().scenario : app.scenario().name;
+    const std::string current = tracedOnScreen(app) ? programLabel(app.current())
+                                : app.scenario().name.empty() ? app.options().scenario
+                                                              : app.scenario().name;
     const float w = std::max(ImGui::GetFontSize() * 5, ui::comboWidth(current.c_str()));
     ImGui::SetNextItemWidth(w);
     bool openFile = false, openProgram = false;
@@ -94,7 +114,9 @@ void scenarioPicker(GuiApp& app) {
         ImGui::EndCombo();
     }
     ui::probeCombo(current.c_str(), current.c_str(), w);
-    ui::tooltipBelow(app.scenario().title.c_str());
+    ui::tooltipBelow(tracedOnScreen(app) ? "The traced program on screen. Pick a scenario to run it instead, or open "
+                                           "another Python program."
+                                         : app.scenario().title.c_str());
     if (openFile) ImGui::OpenPopup("open-scenario");
     if (pathPopup("open-scenario", "Scenario file (JSON):", g_openScenarioPath, sizeof g_openScenarioPath, "Open"))
         app.selectScenario(g_openScenarioPath);
@@ -117,7 +139,39 @@ void scenarioPicker(GuiApp& app) {
     }
 }
 
+// A traced program: Stop (its whole process group) and Trace again; how it
+// ended once it has. No Run/Pause: a traced program is not paused (its own
+// timeouts would fire on resume), and a new run is Trace again.
+void programButtons(GuiApp& app) {
+    RunView& run = app.current();
+    const bool replay = run.fromFile();
+    flow(buttonW("Stop"));
+    ImGui::BeginDisabled(!run.live());
+    if (ImGui::Button("Stop")) app.stopRun();
+    ui::probeItem("Stop");
+    ImGui::EndDisabled();
+    ui::tooltipBelow("Ends the program's whole process group: SIGTERM, then SIGKILL after 0.3 s.");
+    flow(buttonW("Trace again"));
+    ImGui::BeginDisabled(replay || run.programArgv().empty());
+    if (ImGui::Button("Trace again")) app.startRun();
+    ui::probeItem("Trace again");
+    ImGui::EndDisabled();
+    ui::tooltipBelow("Key: R. Runs the same command again, traced.");
+    const std::string exit = run.live() ? "running" : replay ? "replay" : run.programExit();
+    if (!exit.empty()) {
+        const bool bad = !run.live() && !replay && run.programExitStatus().value_or(0) != 0;
+        flow(ImGui::CalcTextSize(exit.c_str()).x);
+        if (bad) ui::textColored(warningColour(app.theme()), "%s", exit.c_str());
+        else ui::textDisabled("%s", exit.c_str());
+        ui::tooltipBelow("How the program ended: its exit status, or the signal that ended it.");
+    }
+}
+
 void runButtons(GuiApp& app) {
+    if (tracedOnScreen(app)) {
+        programButtons(app);
+        return;
+    }
     const RunStatus s = app.current().status();
     const bool replay = app.current().fromFile();
     ImGui::BeginDisabled(replay);
@@ -441,7 +495,7 @@ float drawControlsPanel(GuiApp& app, const Rect& r) {
         // and type shows them all; the panel's height follows what they needed.
         scenarioPicker(app);
         runButtons(app);
-        runOptions(app);
+        if (!tracedOnScreen(app)) runOptions(app);   // a traced program has no workers, work or time scale to set
         killButtons(app);
         fileButtons(app);
         classroomToggles(app);
