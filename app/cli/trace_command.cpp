@@ -53,7 +53,9 @@ const char* traceUsage() noexcept {
            "                           run; Code shows its source; Stop ends its process group);\n"
            "                           after it: the window's --size, --theme, --presentation,\n"
            "                           --screenshot FILE.png (when the program has ended),\n"
-           "                           --screenshot-at S, --layout-json FILE\n"
+           "                           --screenshot-at S, --layout-json FILE; --trace, --summary-json\n"
+           "                           and --save-run are written when the program has ended (or was\n"
+           "                           stopped, or the window closed first: marked incomplete)\n"
            "  --trace FILE.json        write a Chrome trace (Perfetto, chrome://tracing)\n"
            "  --summary-json FILE      write the summary as JSON\n"
            "  --save-run FILE          save the whole run, to replay in the window\n"
@@ -138,9 +140,10 @@ TraceArgs parseTraceArgs(const std::vector<std::string>& args) {
     if (r.program.empty()) throw UsageError("missing the program: parviz trace [flags] [--] PROGRAM [ARGS...]");
     for (const auto* p : {&r.tracePath, &r.summaryPath, &r.savePath})
         if (*p && (*p)->empty()) throw UsageError("an output file name is empty");
-    if (r.gui && (r.tracePath || r.summaryPath || r.savePath))
-        throw UsageError("--gui: the window saves the run itself (Save run...); --trace, --summary-json and "
-                         "--save-run are for the terminal");
+    // With --gui the window writes them when the program has ended.
+    for (const auto& [p, flag] : {std::pair{&r.tracePath, "--trace"}, std::pair{&r.summaryPath, "--summary-json"},
+                                  std::pair{&r.savePath, "--save-run"}})
+        if (r.gui && *p) r.windowArgs.insert(r.windowArgs.end(), {flag, **p});
     return r;
 }
 

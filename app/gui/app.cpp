@@ -4,7 +4,9 @@
 #include "gui/test_hooks.hpp"
 #include "gui/panels.hpp"
 #include "gui/window.hpp"
+#include "cli/run_flags.hpp"
 #include "parviz/chunks.hpp"
+#include "parviz/export.hpp"
 #include "parviz/file_io.hpp"
 #include "parviz/listing.hpp"
 #include "parviz/predict.hpp"
@@ -14,10 +16,12 @@
 #include <GLFW/glfw3.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <functional>
+#include <thread>
 #include <utility>
 
 namespace parviz::gui {
@@ -193,6 +197,45 @@ std::optional<int> GuiApp::startupProgramExit() const {
     for (const auto& r : m_runs)
         if (r->number() == m_startupProgram && r->status() != RunStatus::Stopped) return r->programExitStatus();
     return std::nullopt;
+}
+
+void GuiApp::writeProgramOutputs(RunView& run) {
+    if (m_outputsWritten || run.number() != m_startupProgram || run.programRunning() || !run.trace()) return;
+    m_outputsWritten = true;
+    const Trace& trace = *run.trace();
+    const RunStats st = computeStats(run.model(), trace);
+    // As parviz trace writes them; a program stopped before its end is marked so.
+    const char* stoppedBy = run.status() == RunStatus::Stopped ? "Stop" : nullptr;
+    auto attempt = [&](const std::string& path, const char* flag, const std::function<void(const std::string&)>& write) {
+        if (path.empty()) return;
+        try {
+            write(path);
+            std::printf("parviz: wrote %s\n", path.c_str());
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "parviz: %s: %s\n", flag, e.what());
+            setMessage(std::string(flag) + ": " + e.what(), true);
+            m_outputsOk = false;
+        }
+    };
+    attempt(m_opts.programSummary, "--summary-json",
+            [&](const std::string& p) { writeFileAtomic(p, cli::summaryJson(st, stoppedBy)); });
+    attempt(m_opts.programTrace, "--trace", [&](const std::string& p) { writeChromeTraceFile(trace, p); });
+    attempt(m_opts.programSaveRun, "--save-run", [&](const std::string& p) { saveTrace(trace, p); });
+    std::fflush(stdout);
+}
+
+void GuiApp::endSession() {
+    for (auto& r : m_runs) r->stop();
+    for (int i = 0; i < 200; ++i) {   // Stop ends the group in 0.3 s at most; reaping follows
+        bool running = false;
+        for (auto& r : m_runs) {
+            r->update();
+            running = running || r->programRunning();
+        }
+        if (!running) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    for (auto& r : m_runs) writeProgramOutputs(*r);
 }
 
 void GuiApp::startRun() {
@@ -670,6 +713,7 @@ void GuiApp::frame() {
     for (auto& r : m_runs) {
         r->update();
         if (!r->live() && !r->fromFile()) recordSessionRun(*r);
+        writeProgramOutputs(*r);
     }
     driveSweep();
     refreshPredict();

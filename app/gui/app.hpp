@@ -113,6 +113,11 @@ public:
     // The first program traced at start (--trace-python, trace --gui): its exit
     // status once it ended by itself; nullopt while it runs or when it was stopped.
     std::optional<int> startupProgramExit() const;
+    // Before the window goes: stops what still runs, waits (up to 2 s) for the
+    // startup program to be reaped, and writes its files (writeProgramOutputs).
+    void endSession();
+    // False when one of those files could not be written (said on stderr and in the message line).
+    bool programOutputsOk() const noexcept { return m_outputsOk; }
     void togglePause();       // the run on screen; starts one on the stage
     void stopRun();
     bool killWorker(const std::string& name);
@@ -131,6 +136,9 @@ private:
     void refreshPredict();
     void addRun(std::unique_ptr<RunView> run);
     void recordSessionRun(RunView& run);
+    // --trace / --summary-json / --save-run of the startup program, once, when
+    // its trace is complete (the program reaped).
+    void writeProgramOutputs(RunView& run);
     void layoutAndDraw();
     void layoutCompare(float top, float bodyH, const PanelEnv& e);
     void driveSweep();
@@ -176,6 +184,7 @@ private:
     std::chrono::steady_clock::time_point m_compareBuiltAt{};
     std::string m_pendingPng;
     int m_startupProgram = 0;                    // run number of the program traced at start, 0: none
+    bool m_outputsWritten = false, m_outputsOk = true;   // writeProgramOutputs
     int m_runCounter = 0;                        // live runs started
     int m_viewCounter = 0;                       // runs shown (started or opened): their numbers
     MessageLine m_message;

@@ -67,7 +67,9 @@ int runWindow(const GuiOptions& opts, std::shared_ptr<Trace> preloaded) {
                 return 1;
             }
             std::printf("parviz gui: wrote %s\n", opts.screenshot.c_str());
-            // A traced program captured once it has ended: its exit status, as parviz trace.
+            // A traced program captured once it has ended: its exit status, as parviz trace
+            // (its --trace / --summary-json / --save-run written first).
+            if (!opts.traceProgram.empty()) app.endSession();
             if (!opts.traceProgram.empty() && !opts.screenshotAt) return app.startupProgramExit().value_or(1);
             return app.messageIsError() && !app.current().trace() ? 2 : 0;
         }
@@ -84,7 +86,10 @@ int runWindow(const GuiOptions& opts, std::shared_ptr<Trace> preloaded) {
     }
     // `parviz trace --gui` / --trace-python: the program's exit status when it
     // ended by itself, 1 when it was stopped or the window closed while it ran.
-    if (!opts.traceProgram.empty()) return app.startupProgramExit().value_or(1);
+    if (!opts.traceProgram.empty()) {
+        app.endSession();   // stops it if it still runs, then writes its files
+        return app.startupProgramExit().value_or(1);
+    }
     return 0;
 }
 

@@ -88,6 +88,10 @@ bool parseWindowFlag(const std::vector<std::string>& args, std::size_t& i, GuiOp
         o.openRun = value(args, i, a);
     } else if (a == "--layout-json") {
         o.layoutJson = value(args, i, a);
+    } else if (a == "--trace" || a == "--summary-json" || a == "--save-run") {
+        std::string& dst = a == "--trace" ? o.programTrace : a == "--summary-json" ? o.programSummary : o.programSaveRun;
+        dst = value(args, i, a);
+        if (dst.empty()) throw UsageError("parviz gui: " + a + ": the file name is empty");
     } else if (a == "--presentation") {
         o.presentation = true;
     } else if (a == "--chunksize") {
@@ -138,6 +142,20 @@ void checkCombinations(const GuiOptions& o) {
         if (!file.empty() && !dir.empty() && !std::filesystem::is_directory(dir, ec))
             throw UsageError(std::string("parviz gui: ") + flag + " '" + file + "': the directory '" + dir.string() +
                              "' does not exist");
+    }
+    // A traced program's files, written when it has ended: checked before it starts.
+    for (const auto& [flag, file] : {std::pair<const char*, const std::string&>{"--trace", o.programTrace},
+                                     {"--summary-json", o.programSummary}, {"--save-run", o.programSaveRun}}) {
+        if (file.empty()) continue;
+        if (o.traceProgram.empty())
+            throw UsageError(std::string("parviz gui: ") + flag +
+                             " is written for a traced program (--trace-python); a scenario's run is saved with "
+                             "Save run... in the window, or with parviz run " + flag);
+        try {
+            cli::checkWritable(file, flag);
+        } catch (const UsageError& e) {
+            throw UsageError(std::string("parviz gui: ") + e.what());
+        }
     }
     if (!o.traceProgram.empty() && (o.compare || !o.openRun.empty() || o.benchFrames > 0))
         throw UsageError("parviz gui: --trace-python cannot be used with --compare, --open or --bench-frames");
@@ -216,6 +234,9 @@ const char* guiHelp() noexcept {
            "                         trace python3 SCRIPT ARGS live (last: the rest is the program's): its\n"
            "                         processes, queues, locks, pool tasks and output in the same panels, its\n"
            "                         source in Code; Stop ends its whole process group (as parviz trace --gui)\n"
+           "  --trace FILE.json, --summary-json FILE, --save-run FILE\n"
+           "                         with --trace-python: written when the program has ended (stopped, or the\n"
+           "                         window closed first: with what was recorded, marked incomplete)\n"
            "  --chunksize auto|K     the toolbar's chunksize to start with (pool scenarios; auto: CPython's\n"
            "                         default, ceil(tasks / (4 x workers)))\n"
            "  --jobs N               the toolbar's \"N equal jobs\" to start with: the scenario's work cut\n"

@@ -40,6 +40,10 @@ struct GuiOptions {
     // `parviz trace --gui`, the hidden --trace-exec PROGRAM ARGS...: a
     // program traced live in the window instead of a scenario run.
     std::vector<std::string> traceProgram;
+    // With a traced program only: the files `parviz trace` writes (--trace,
+    // --summary-json, --save-run), written when the program has ended (or
+    // was stopped, or the window closed: then marked incomplete). "": none.
+    std::string programTrace, programSummary, programSaveRun;
     Theme theme = Theme::Dark;
     int benchFrames = 0;                    // > 0: frame benchmark instead of the window's normal life
     // Hidden test hooks (not in --help): press Pause S seconds (wall clock) after

@@ -76,6 +76,8 @@ public:
     bool traced() const noexcept { return m_meta.work == kTracedProgramWork; }
     // What a traced program was started with (empty for a loaded trace): Restart runs it again.
     const std::vector<std::string>& programArgv() const noexcept { return m_argv; }
+    // A traced program still running or not yet reaped (its trace still growing).
+    bool programRunning() const noexcept { return m_program != nullptr; }
     // The traced program's end as a shell reports it ("exit 0", "exit 1",
     // "killed by SIGTERM (15)", "stopped"); "running" while it runs; "" when
     // not known (a loaded trace, a scenario run).
