@@ -30,6 +30,8 @@ Paint statePaint(LaneState s, Theme theme) noexcept {
     // Waits: patterns no worker colour ever has.
     case LaneState::WaitQueue:
         return {dark ? IM_COL32(240, 228, 66, 255) : IM_COL32(140, 120, 0, 255), SpanStyle::Stripes};
+    case LaneState::WaitSync:   // an Event, Condition, Barrier, join, a pool's results: blue stripes
+        return {dark ? IM_COL32(86, 180, 233, 255) : IM_COL32(0, 114, 178, 255), SpanStyle::Stripes};
     case LaneState::WaitLock: return {ink, SpanStyle::BackStripes};
     case LaneState::Stopped: return {dark ? IM_COL32(210, 210, 210, 255) : IM_COL32(60, 60, 60, 255), SpanStyle::Bars};
     case LaneState::Killed: return {ink, SpanStyle::Checker};

@@ -1,8 +1,11 @@
-// Lock panel: who holds each lock at the cursor (since when), who waits and
-// for how long, total wait per process, and owners that died holding it.
+// Lock panel: who holds each lock at the cursor (since when; a Semaphore's
+// several holders), who waits and for how long, total wait per process, and
+// owners that died holding it. Then a traced program's Events, Conditions and
+// Barriers: who waits on each since when, and what was signalled.
 #include "gui/colours.hpp"
 #include "gui/panels.hpp"
 
+#include <cstdio>
 #include <string>
 
 namespace parviz::gui {
@@ -23,12 +26,18 @@ void drawLock(const RunView& run, std::int64_t cursor, const PanelEnv& env, cons
     ui::text("%s", v.name.c_str());
     ImGui::SameLine();
     ui::textDisabled("acquired %zu times", v.acquisitions);
-    if (v.held) {
-        swatch(v.owner);
-        ui::text("held by %s (pid %llu) for %s", v.ownerName.c_str(), static_cast<unsigned long long>(v.ownerPid),
-                    formatDuration(t - v.ownerSince).c_str());
-    } else {
-        ui::textDisabled("free");
+    if (v.capacity > 1) {   // a Semaphore: several may hold it
+        ImGui::SameLine();
+        ui::textDisabled("held %zu of %d", v.holders.size(), v.capacity);
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip("A Semaphore(%d): up to %d processes hold it at once; the next one waits.\n"
+                              "It has no owner: any process may release it.", v.capacity, v.capacity);
+    }
+    if (v.holders.empty()) ui::textDisabled("free");
+    for (const LockHolder& h : v.holders) {
+        swatch(h.proc);
+        ui::text("held by %s (pid %llu) for %s", h.name.c_str(), static_cast<unsigned long long>(h.pid),
+                 formatDuration(t - h.since).c_str());
     }
     if (!v.waiters.empty()) {
         ui::text("waiting:");
@@ -65,6 +74,50 @@ void drawLock(const RunView& run, std::int64_t cursor, const PanelEnv& env, cons
     }
 }
 
+// An Event, Condition or Barrier at the cursor.
+void drawSync(const RunView& run, std::int64_t t, const PanelEnv& env, const Trace& trace, const ObjectInfo& o) {
+    const SyncView v = buildSyncView(run.model(), trace, o.kind, o.id, t);
+    ui::text("%s", v.name.c_str());
+    char buf[160];
+    if (o.kind == ObjectKind::Event) std::snprintf(buf, sizeof buf, "%s", v.flagSet ? "set" : "clear");
+    else if (o.kind == ObjectKind::Barrier)
+        std::snprintf(buf, sizeof buf, "%zu of %lld arrived", v.waiting.size(), static_cast<long long>(v.size));
+    else std::snprintf(buf, sizeof buf, "%zu waiting", v.waiting.size());
+    ui::sameLineIfFits(ImGui::CalcTextSize(buf).x);
+    ui::textDisabled("%s", buf);
+    if (v.brokenSince != kNever) {
+        ui::sameLineIfFits(ImGui::CalcTextSize("broken").x);
+        ui::textColored(warningColour(env.theme), "broken");
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip("Broken at %s (abort, or a wait's timeout): every wait raises BrokenBarrierError "
+                              "until reset().", formatDuration(v.brokenSince - run.zero()).c_str());
+    }
+    if (!v.waiting.empty()) {
+        ui::text("waiting:");
+        for (const SyncWaiter& w : v.waiting) {
+            const std::string label = w.name + " " + formatDuration(t - w.since);
+            ui::sameLineIfFits(ImGui::GetFontSize() * 0.7f + ImGui::GetStyle().ItemSpacing.x +
+                               ImGui::CalcTextSize(label.c_str()).x);
+            swatch(w.proc);
+            ui::textUnformatted(label.c_str());
+        }
+    }
+    std::snprintf(buf, sizeof buf, "%zu waits ended (longest %s)", v.waits, formatDuration(v.longestWaitNs).c_str());
+    ui::textDisabled("%s", buf);
+    if (v.timedOut || v.broken) {
+        std::snprintf(buf, sizeof buf, "%zu timed out, %zu broken", v.timedOut, v.broken);
+        ui::sameLineIfFits(ImGui::CalcTextSize(buf).x);
+        ui::textColored(warningColour(env.theme), "%s", buf);
+    }
+    const TraceMeta meta = run.meta();
+    for (const SyncSignalRecord& r : v.recentSignals) {
+        std::snprintf(buf, sizeof buf, "%s %s at %s", procName(meta, r.proc).c_str(), toString(r.op),
+                      formatDuration(r.t - run.zero()).c_str());
+        ui::sameLineIfFits(ImGui::CalcTextSize(buf).x);
+        ui::textDisabled("%s", buf);
+    }
+}
+
 } // namespace
 
 void drawLockPanel(const RunView& run, std::int64_t cursor, const Rect& r, const PanelEnv& env) {
@@ -72,13 +125,25 @@ void drawLockPanel(const RunView& run, std::int64_t cursor, const Rect& r, const
         const Trace* trace = run.trace();
         const TraceMeta meta = run.meta();
         const std::vector<ObjectInfo> locks = meta.objectsOf(ObjectKind::Lock);
-        if (!trace || locks.empty()) ui::textDisabled(trace ? "This scenario uses no lock." : "No run yet.");
-        else
+        std::vector<ObjectInfo> syncs;
+        for (const ObjectInfo& o : meta.objects)
+            if (o.kind == ObjectKind::Event || o.kind == ObjectKind::Condition || o.kind == ObjectKind::Barrier)
+                syncs.push_back(o);
+        if (!trace || (locks.empty() && syncs.empty())) {
+            ui::textDisabled(!trace ? "No run yet." : meta.work == kTracedProgramWork ? "This program uses no lock."
+                                                                                         : "This scenario uses no lock.");
+        } else {
             for (const ObjectInfo& l : locks) {
                 ImGui::PushID(l.id);
                 drawLock(run, cursor, env, *trace, l.id);
                 ImGui::PopID();
             }
+            for (const ObjectInfo& o : syncs) {
+                ImGui::PushID(static_cast<int>(o.kind) << 20 | o.id);
+                drawSync(run, cursor, env, *trace, o);
+                ImGui::PopID();
+            }
+        }
     }
     endPanel();
 }

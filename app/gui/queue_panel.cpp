@@ -99,6 +99,29 @@ std::size_t stopSignals(const RunView& run, std::int32_t id, std::size_t putCoun
     return n;
 }
 
+// A traced program's JoinableQueue (task_done calls, processes in join())
+// and a pool's task queue (MainProcess waiting for the results), one line.
+void drawQueueWaits(const RunView& run, std::int64_t t, const Trace& trace, std::int32_t id, Theme th) {
+    if (!run.model().sync(ObjectKind::Queue, id)) return;
+    const SyncView s = buildSyncView(run.model(), trace, ObjectKind::Queue, id, t);
+    char buf[160];
+    if (s.taskDone > 0 || std::any_of(s.waiting.begin(), s.waiting.end(), [](const SyncWaiter& w) { return !w.poolResults; })) {
+        std::snprintf(buf, sizeof buf, "task_done %zu", s.taskDone);
+        ui::textDisabled("%s", buf);
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip("JoinableQueue: join() returns once every item put has been answered by a task_done().");
+    }
+    bool first = true;
+    for (const SyncWaiter& w : s.waiting) {
+        std::snprintf(buf, sizeof buf, "%s %s %s", w.name.c_str(),
+                      w.poolResults ? "waits for the pool's results" : "waits in join()",
+                      formatDuration(t - w.since).c_str());
+        if (!first || s.taskDone > 0) ui::sameLineIfFits(ImGui::CalcTextSize(buf).x);
+        first = false;
+        ui::textColored(procTextVec4(w.proc, th), "%s", buf);
+    }
+}
+
 // maxHeight: pixels this queue may use (header line included); rows of boxes
 // wrap up to what fits, the rest is counted ("+37 more").
 // Returns the height this queue must have (its name, its counts and one
@@ -147,6 +170,8 @@ float drawQueue(const RunView& run, std::int64_t cursor, const PanelEnv& env, co
             ImGui::SetTooltip("%s found the queue %s at %s", procName(run.meta(), e.proc).c_str(),
                               e.kind == EventKind::QueueEmpty ? "empty" : "full", formatDuration(e.t - run.zero()).c_str());
     }
+
+    drawQueueWaits(run, t, trace, id, th);
 
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const float fs = ImGui::GetFontSize();
@@ -226,7 +251,8 @@ void drawQueuePanel(const RunView& run, std::int64_t cursor, const Rect& r, cons
         const TraceMeta meta = run.meta();
         const std::vector<ObjectInfo> queues = meta.objectsOf(ObjectKind::Queue);
         if (!trace || queues.empty()) {
-            ui::textDisabled(trace ? "This scenario uses no queue." : "No run yet.");
+            ui::textDisabled(!trace ? "No run yet." : meta.work == kTracedProgramWork ? "This program uses no queue."
+                                                                                    : "This scenario uses no queue.");
         } else {
             if (!compact) ui::textDisabled("front (next to be taken) on the left");
             float need = ImGui::GetCursorPosY() + ImGui::GetStyle().WindowPadding.y;

@@ -171,6 +171,53 @@ std::string explainWaitQueue(const Ctx& c, const ProcLaneIndex& l, const std::st
     return text;
 }
 
+// The pool's tasks seen up to t: "2 of 4 tasks done", and the one a dead
+// worker took with it (CPython's Pool waits for its result forever).
+std::string poolProgress(const Ctx& c) {
+    std::size_t done = 0, all = 0;
+    const TaskRecord* lost = nullptr;
+    for (const TaskRecord& r : c.m.tasks()) {
+        if (r.t0 != kNever && r.t0 > c.t) continue;
+        ++all;
+        if (r.outcome == TaskOutcome::Done && r.t1 <= c.t) ++done;
+        if (r.outcome == TaskOutcome::WorkerDied && r.t1 <= c.t && !lost) lost = &r;
+    }
+    std::string text = std::to_string(done) + " of the " + std::to_string(all) + " tasks started so far are done";
+    if (lost) {
+        std::string_view n = c.trace.string(lost->name);
+        text += "; " + procName(c.meta, lost->proc) + " died at " + c.at(lost->t1) + " in task " +
+                (n.empty() ? "#" + std::to_string(lost->index) : std::string(n)) +
+                ", whose result never comes: CPython's Pool.map waits for it forever (Stop ends it)";
+    }
+    return text;
+}
+
+// A process in SyncWait at t: on what, since when, and what it waits for.
+std::string explainWaitSync(const Ctx& c, ProcId p, const std::string& who) {
+    for (const SyncIndex& x : c.m.syncs())
+        for (const SyncWaitRecord& w : x.waits) {
+            if (w.proc != p || w.t0 > c.t || w.t1 <= c.t) continue;
+            const SyncView v = buildSyncView(c.m, c.trace, x.kind, x.id, c.t);
+            const std::string name = objectLabel(c.meta, x.kind, x.id), since = " since " + c.at(w.t0);
+            if (w.poolResults) return who + " waits for the pool's results" + since + ": " + poolProgress(c);
+            switch (x.kind) {
+            case ObjectKind::Event:
+                return who + " waits for " + name + " to be set" + since + ": nobody has set it yet";
+            case ObjectKind::Condition:
+                return who + " waits on " + name + since + " until another process calls notify(); its lock is "
+                       "free meanwhile";
+            case ObjectKind::Barrier:
+                return who + " waits at " + name + since + ": " + std::to_string(v.waiting.size()) + " of " +
+                       std::to_string(v.size) + " parties have arrived; it opens when all have";
+            case ObjectKind::Queue:
+                return who + " waits in join() on " + name + since + ": items were put that no task_done() has "
+                       "answered yet (" + std::to_string(v.taskDone) + " task_done so far)";
+            default: return who + " waits on " + name + since;
+            }
+        }
+    return who + " waits to be woken";
+}
+
 std::string explainInTask(const Ctx& c, const ProcLaneIndex& l, const Span& task, const Span* prog,
                           const Span* os, const std::string& who) {
     const std::string name = taskName(c.trace, task);
@@ -222,6 +269,8 @@ ProcExplanation explainProc(const Ctx& c, const ProcLaneIndex& l) {
         out.text = explainWaitLock(c, l.proc, who);
     } else if (prog && prog->state == LaneState::WaitQueue) {
         out.text = explainWaitQueue(c, l, who);
+    } else if (prog && prog->state == LaneState::WaitSync) {
+        out.text = explainWaitSync(c, l.proc, who);
     } else if (task) {
         out.text = explainInTask(c, l, *task, prog, os, who);
     } else if (l.proc == kParentProc) {
@@ -289,7 +338,8 @@ bool isProgramEvent(EventKind k) noexcept {
     case EventKind::ProcStart: case EventKind::ProcExit: case EventKind::TaskStart: case EventKind::TaskEnd:
     case EventKind::QueuePut: case EventKind::QueueGet: case EventKind::QueueEmpty: case EventKind::QueueFull:
     case EventKind::LockWait: case EventKind::LockAcquire: case EventKind::LockRelease:
-    case EventKind::LockTimeout: case EventKind::LockOwnerDied: case EventKind::Print:
+    case EventKind::LockTimeout: case EventKind::LockOwnerDied: case EventKind::Print: case EventKind::SyncWait:
+    case EventKind::SyncWake: case EventKind::SyncSignal:
         return true;
     default: return false;
     }

@@ -102,8 +102,15 @@ namespace {
 
 struct Collected {
     std::vector<Lane> lanes;
-    struct Instant { std::int64_t t; ProcId proc; std::string name; json args; bool stopped = false; };
-    std::vector<Instant> failures;
+    struct Instant {
+        std::int64_t t;
+        ProcId proc;
+        std::string name;
+        json args;
+        bool stopped = false;
+        const char* cat = nullptr;   // nullptr: "failure" (or "stop")
+    };
+    std::vector<Instant> instants;   // failures, stops, sync signals
 };
 
 // When a process's intervals must end at the latest: its exit, or the trace's end.
@@ -151,9 +158,29 @@ void collectLocks(const RunModel& m, const TraceMeta& meta, std::int64_t last, C
             c.lanes[h.proc].spans.push_back({h.acquireT, t1, "hold " + lockName, "lock", a});
         }
         for (const LockOwnerDiedRecord& d : l.ownerDied)
-            c.failures.push_back({d.t, d.acquirer, "lock owner died: " + lockName,
+            c.instants.push_back({d.t, d.acquirer, "lock owner died: " + lockName,
                                   json{{"lock", lockName}, {"dead_owner", procName(meta, d.deadOwner)},
                                        {"recovered_by", procName(meta, d.acquirer)}}});
+    }
+}
+
+// Waits on an Event, Condition, Barrier, join or a pool's results become
+// slices ("wait Event-1"); set, clear, notify, task_done, abort and reset
+// instants on the signalling process.
+void collectSyncs(const RunModel& m, const TraceMeta& meta, std::int64_t last, Collected& c) {
+    for (const SyncIndex& x : m.syncs()) {
+        const std::string name = meta.objectName(x.kind, x.id);
+        for (const SyncWaitRecord& w : x.waits) {
+            json a{{"worker", procName(meta, w.proc)}, {"object", toString(x.kind)}};
+            if (w.flags & kSyncTimedOut) a["timed_out"] = true;
+            if (w.flags & kSyncBroken) a["broken"] = true;
+            if (w.endedByExit) a["ended_by_exit"] = true;
+            const std::int64_t t1 = w.t1 == kOpenEnd ? std::max(last, w.t0) : w.t1;
+            c.lanes[w.proc].spans.push_back({w.t0, t1, w.poolResults ? "wait for pool results" : "wait " + name, "sync", a});
+        }
+        for (const SyncSignalRecord& r : x.signals)
+            c.instants.push_back({r.t, r.proc, std::string(toString(r.op)) + " " + name,
+                                  json{{"object", name}, {"count", r.count}}, false, "sync"});
     }
 }
 
@@ -179,7 +206,7 @@ Collected collect(const RunModel& m, const Trace& tr, const TraceMeta& meta, std
         if (l.exitT != kNever && l.exitCode < 0 && !l.terminatedByProgram()) {
             // A worker the run's own stop ended is marked as stopped, not as a failure.
             const bool stopped = m.stoppedByRun(l);
-            c.failures.push_back({l.exitT, l.proc,
+            c.instants.push_back({l.exitT, l.proc,
                                   std::string(stopped ? "stopped: killed by " : "killed by ") +
                                       signalName(static_cast<int>(-l.exitCode)),
                                   json{{"worker", procName(meta, l.proc)}, {"signal", -l.exitCode}}, stopped});
@@ -187,8 +214,9 @@ Collected collect(const RunModel& m, const Trace& tr, const TraceMeta& meta, std
     }
     collectTasks(m, tr, meta, last, c);
     collectLocks(m, meta, last, c);
+    collectSyncs(m, meta, last, c);
     collectQueueOps(m, tr, c);
-    std::stable_sort(c.failures.begin(), c.failures.end(),
+    std::stable_sort(c.instants.begin(), c.instants.end(),
                      [](const Collected::Instant& a, const Collected::Instant& b) { return a.t < b.t; });
     for (std::size_t p = 0; p < c.lanes.size(); ++p) {
         if (!c.lanes[p].hasPid) c.lanes[p].pid = kUnknownPidBase + static_cast<std::int64_t>(p);
@@ -274,9 +302,9 @@ void writeChromeTrace(const RunModel& m, const Trace& tr, std::ostream& out) {
                   {"args", {{"worker", name(s.proc)}, {"pid", lanes[s.proc].pid}, {"preempted", s.preempted}}}});
         }
     }
-    for (const auto& f : c.failures) {
+    for (const auto& f : c.instants) {
         const Lane& l = lanes[f.proc];
-        emit({{"ph", "i"}, {"s", "t"}, {"cat", f.stopped ? "stop" : "failure"}, {"name", f.name}, {"pid", l.pid}, {"tid", l.pid},
+        emit({{"ph", "i"}, {"s", "t"}, {"cat", f.cat ? f.cat : f.stopped ? "stop" : "failure"}, {"name", f.name}, {"pid", l.pid}, {"tid", l.pid},
               {"ts", us(f.t - zero)}, {"args", f.args}});
     }
     const std::uint64_t lost = m.lostEvents();

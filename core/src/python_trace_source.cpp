@@ -7,6 +7,7 @@
 #include "parviz/python_trace_source.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <climits>
 #include <cstring>
@@ -40,12 +41,13 @@ constexpr std::size_t kOffWriting = 56, kOffLost = 64, kOffTextHead = 72, kOffTa
 constexpr std::int64_t kWriteSlackNs = 20'000'000;
 constexpr unsigned kTextLenBits = 12;
 constexpr std::uint8_t kTaskRaised = 1, kTaskAdHoc = 2;   // TASK_START / TASK_END flags
+constexpr std::uint8_t kPutWritten = 1;                   // QUEUE_PUT flags: in the pipe at once (SimpleQueue)
 constexpr std::int64_t kOpenJobTasks = 1 << 20;           // indices reserved for a job of unknown length
 
 enum Wire : std::uint8_t {
     String = 1, ProcName, ProcStartReq, ProcExitSelf, ProcReaped, PrintLine, QueueNew, QueuePutW,
     QueueWrite, QueueGetW, QueueEmptyW, QueueFullW, LockNew, LockWaitW, LockAcquireW, LockReleaseW,
-    LockTimeoutW, PoolJob, TaskStartW, TaskEndW, StateW, ProcKill,
+    LockTimeoutW, PoolJob, TaskStartW, TaskEndW, StateW, ProcKill, SyncWaitW, SyncWakeW, SyncSignalW, SyncNewW,
     ReapedByParviz = 200,   // not on the wire: reaped() notes
 };
 enum Role : std::int32_t { RoleMain = 0, RoleProcess, RolePoolWorker, RoleHelper };
@@ -171,9 +173,16 @@ struct PythonTraceSource::Impl {
     std::unordered_map<pid_t, Proc> procs;
     // A queue or lock. owner: a lock's holder by the hook's own account (CPython's
     // Lock keeps none), -1 when free; names for the notes.
-    struct Object { std::int32_t id = 0; std::deque<std::uint64_t> written; std::int32_t owner = -1; std::string name; };
+    // semaphore: a Lock object that is a Semaphore (any process may release it: no note).
+    struct Object {
+        std::int32_t id = 0;
+        std::deque<std::uint64_t> written;
+        std::int32_t owner = -1;
+        std::string name;
+        bool semaphore = false;
+    };
     std::unordered_map<ProcId, std::string> procNames;
-    std::unordered_map<std::uint64_t, Object> queues, locks;
+    std::unordered_map<std::uint64_t, Object> objects[kObjectKinds];   // by ObjectKind, then key
     std::map<std::pair<pid_t, std::int32_t>, std::uint64_t> putItems;   // (pid, put number) -> item
     std::uint64_t nextItem = 1;
     struct Job { std::int32_t base = 0; std::uint64_t chunksize = 1; };
@@ -189,11 +198,13 @@ struct PythonTraceSource::Impl {
     void interpret(Record& r, std::vector<Event>& out, SourceSink& sink);
     Proc& procFor(pid_t pid, SourceSink& sink, const std::string& name = {}, std::int32_t role = RoleProcess);
     std::uint64_t stringFor(const Record& r, std::uint64_t id, SourceSink& sink);
-    Object& object(std::unordered_map<std::uint64_t, Object>& m, std::uint64_t key, bool queue, SourceSink& sink,
-                   const std::string& name = {});
+    Object& object(ObjectKind kind, std::uint64_t key, SourceSink& sink, const std::string& name = {},
+                   std::int64_t size = 0);
     void interpretProcess(Record& r, RingFile* ring, std::vector<Event>& out, SourceSink& sink);
     void interpretQueue(Record& r, RingFile& ring, ProcId p, std::vector<Event>& out, SourceSink& sink);
     void interpretTask(Record& r, RingFile& ring, ProcId p, std::vector<Event>& out, SourceSink& sink);
+    void interpretLock(Record& r, ProcId p, std::vector<Event>& out, SourceSink& sink);
+    void interpretSync(Record& r, ProcId p, std::vector<Event>& out, SourceSink& sink);
 };
 
 void PythonTraceSource::Impl::scan() {
@@ -285,15 +296,25 @@ std::uint64_t PythonTraceSource::Impl::stringFor(const Record& r, std::uint64_t 
     return it == m.end() ? sink.addString("?") : it->second;
 }
 
-PythonTraceSource::Impl::Object& PythonTraceSource::Impl::object(std::unordered_map<std::uint64_t, Object>& m,
-                                                                 std::uint64_t key, bool queue, SourceSink& sink,
-                                                                 const std::string& name) {
+// The object of `kind` behind a wire key, registered in the Trace at its
+// first mention (its NEW record, or any record of an object whose NEW was not
+// seen: then named "<kind>@<creator pid>").
+PythonTraceSource::Impl::Object& PythonTraceSource::Impl::object(ObjectKind kind, std::uint64_t key, SourceSink& sink,
+                                                                 const std::string& name, std::int64_t size) {
+    auto& m = objects[static_cast<std::size_t>(kind)];
     auto it = m.find(key);
     if (it != m.end()) return it->second;
     Object o;
     o.id = static_cast<std::int32_t>(m.size() + 1);
-    o.name = name.empty() ? std::string(queue ? "Queue" : "Lock") + "@" + std::to_string(key >> 24) : name;
-    sink.addObject({queue ? ObjectKind::Queue : ObjectKind::Lock, o.id, o.name});
+    if (name.empty()) {   // "Queue@1234": its kind and its creator's pid
+        o.name = std::string(toString(kind)) + "@" + std::to_string(key >> 24);
+        o.name[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(o.name[0])));
+    } else {
+        o.name = name;
+    }
+    ObjectInfo info{kind, o.id, o.name};
+    info.size = size;
+    sink.addObject(std::move(info));
     return m.emplace(key, std::move(o)).first->second;
 }
 
@@ -348,12 +369,16 @@ void PythonTraceSource::Impl::interpretProcess(Record& r, RingFile* ring, std::v
 
 void PythonTraceSource::Impl::interpretQueue(Record& r, RingFile& ring, ProcId p, std::vector<Event>& out,
                                              SourceSink& sink) {
-    Object& q = object(queues, r.a, true, sink, r.kind == QueueNew ? r.text : std::string());
+    Object& q = object(ObjectKind::Queue, r.a, sink, r.kind == QueueNew ? r.text : std::string());
     switch (r.kind) {
     case QueuePutW: {
         const std::uint64_t item = nextItem++;
         putItems[{ring.pid, r.obj}] = item;
         out.push_back(Event{r.t, p, EventKind::QueuePut, 0, q.id, item, sink.addString(r.text)});
+        if (r.flags & kPutWritten) {   // no feeder thread: it is in the pipe now (no QUEUE_WRITE follows)
+            putItems.erase({ring.pid, r.obj});
+            q.written.push_back(item);
+        }
         break;
     }
     case QueueWrite: {
@@ -426,6 +451,51 @@ void PythonTraceSource::Impl::interpretTask(Record& r, RingFile& ring, ProcId p,
     }
 }
 
+void PythonTraceSource::Impl::interpretLock(Record& r, ProcId p, std::vector<Event>& out, SourceSink& sink) {
+    if (r.kind == LockNew) {   // obj: a Semaphore's value (several may hold it), 0 for a Lock
+        object(ObjectKind::Lock, r.a, sink, r.text, std::max(r.obj, 0)).semaphore = r.obj > 0;
+        return;
+    }
+    static constexpr EventKind kinds[] = {EventKind::LockWait, EventKind::LockAcquire, EventKind::LockRelease,
+                                          EventKind::LockTimeout};
+    Object& lock = object(ObjectKind::Lock, r.a, sink);
+    if (r.kind == LockReleaseW && !lock.semaphore && lock.owner >= 0 && lock.owner != p) {
+        // CPython's Lock has no owner: any process may release it. Shown, not refused.
+        const std::string text = procNames[p] + " released " + lock.name + " while " +
+                                 procNames[static_cast<ProcId>(lock.owner)] +
+                                 " held it: CPython's Lock has no owner, so any process may release it, "
+                                 "and the next acquire gets in although the holder believes it still holds it";
+        out.push_back(Event{r.t, p, EventKind::Note, 0, lock.id, sink.addString(text), 0});
+    }
+    if (r.kind == LockAcquireW) lock.owner = p;
+    if (r.kind == LockReleaseW) lock.owner = -1;
+    out.push_back(Event{r.t, p, kinds[r.kind - LockWaitW], 0, lock.id, 0, 0});
+}
+
+// Event, Condition, Barrier, JoinableQueue.join / task_done and a pool's
+// results: obj = the ObjectKind (and for SYNC_NEW, size << 8).
+void PythonTraceSource::Impl::interpretSync(Record& r, ProcId p, std::vector<Event>& out, SourceSink& sink) {
+    const auto kindNo = static_cast<std::uint32_t>(r.obj) & 0xFF;
+    if (kindNo >= kObjectKinds || kindNo == static_cast<std::uint32_t>(ObjectKind::Lock)) return;   // not ours
+    const auto kind = static_cast<ObjectKind>(kindNo);
+    if (r.kind == SyncNewW) {
+        object(kind, r.a, sink, r.text, static_cast<std::uint32_t>(r.obj) >> 8);
+        return;
+    }
+    const Object& o = object(kind, r.a, sink);
+    if (r.kind == SyncSignalW) {
+        const std::uint64_t op = r.b & 0xFFFFFFFFu;
+        if (op == 0 || op > kSyncOpLast) return;   // a newer writer's operation: skipped
+        out.push_back(Event{r.t, p, EventKind::SyncSignal, 0, o.id, kindNo, r.b});
+        return;
+    }
+    if (r.kind == SyncWaitW)
+        out.push_back(Event{r.t, p, EventKind::SyncWait, 0, o.id, kindNo, r.b == kSyncWaitPoolResults ? r.b : 0});
+    else
+        out.push_back(Event{r.t, p, EventKind::SyncWake, static_cast<std::uint8_t>(r.flags & (kSyncTimedOut | kSyncBroken)),
+                            o.id, kindNo, 0});
+}
+
 void PythonTraceSource::Impl::interpret(Record& r, std::vector<Event>& out, SourceSink& sink) {
     if (r.kind == ReapedByParviz) {
         interpretProcess(r, nullptr, out, sink);
@@ -438,7 +508,7 @@ void PythonTraceSource::Impl::interpret(Record& r, std::vector<Event>& out, Sour
         return;
     }
     // Names are interned strings of the writing ring: r.text carries them on.
-    if (r.kind == ProcName || r.kind == ProcStartReq || r.kind == QueueNew || r.kind == LockNew) {
+    if (r.kind == ProcName || r.kind == ProcStartReq || r.kind == QueueNew || r.kind == LockNew || r.kind == SyncNewW) {
         auto it = ring.texts.find(r.kind == ProcName ? r.a : r.b);
         r.text = it != ring.texts.end() ? it->second : std::string();
     }
@@ -454,24 +524,10 @@ void PythonTraceSource::Impl::interpret(Record& r, std::vector<Event>& out, Sour
     case QueueNew: case QueuePutW: case QueueWrite: case QueueGetW: case QueueEmptyW: case QueueFullW:
         interpretQueue(r, ring, p, out, sink);
         break;
-    case LockNew: object(locks, r.a, false, sink, r.text); break;
-    case LockWaitW: case LockAcquireW: case LockReleaseW: case LockTimeoutW: {
-        static constexpr EventKind kinds[] = {EventKind::LockWait, EventKind::LockAcquire, EventKind::LockRelease,
-                                              EventKind::LockTimeout};
-        Object& lock = object(locks, r.a, false, sink);
-        if (r.kind == LockReleaseW && lock.owner >= 0 && lock.owner != p) {
-            // CPython's Lock has no owner: any process may release it. Shown, not refused.
-            const std::string text = procNames[p] + " released " + lock.name + " while " +
-                                     procNames[static_cast<ProcId>(lock.owner)] +
-                                     " held it: CPython's Lock has no owner, so any process may release it, "
-                                     "and the next acquire gets in although the holder believes it still holds it";
-            out.push_back(Event{r.t, p, EventKind::Note, 0, lock.id, sink.addString(text), 0});
-        }
-        if (r.kind == LockAcquireW) lock.owner = p;
-        if (r.kind == LockReleaseW) lock.owner = -1;
-        out.push_back(Event{r.t, p, kinds[r.kind - LockWaitW], 0, lock.id, 0, 0});
+    case LockNew: case LockWaitW: case LockAcquireW: case LockReleaseW: case LockTimeoutW:
+        interpretLock(r, p, out, sink);
         break;
-    }
+    case SyncNewW: case SyncWaitW: case SyncWakeW: case SyncSignalW: interpretSync(r, p, out, sink); break;
     case PoolJob: case TaskStartW: case TaskEndW: interpretTask(r, ring, p, out, sink); break;
     case StateW: out.push_back(Event{r.t, p, EventKind::State, 0, r.obj, 0, 0}); break;
     case 255: out.push_back(Event{r.t, p, EventKind::Lost, 0, static_cast<std::int32_t>(p), r.a, 0}); break;

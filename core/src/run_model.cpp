@@ -63,6 +63,7 @@ const char* toString(LaneState s) noexcept {
     case LaneState::Killed: return "killed";
     case LaneState::Stopped: return "stopped";
     case LaneState::WaitQueue: return "waiting for the queue";
+    case LaneState::WaitSync: return "waiting to be woken (event, condition, barrier, join, results)";
     case LaneState::WaitLock: return "waiting for the lock";
     case LaneState::Count: break;
     }
@@ -179,6 +180,11 @@ struct RunModel::ProcCursor {
     std::vector<std::int32_t> heldLocks;  // innermost last
     std::size_t openTask = SIZE_MAX;    // index into m_tasks of its running task
     std::size_t chunk = SIZE_MAX;       // index into m_chunks of the chunk it took last
+    // Its open SyncWaits (threads of one process may wait at once): (index
+    // into m_syncs, index into its waits); the program row shows WaitSync
+    // while any is open, then what it showed before.
+    std::vector<std::pair<std::size_t, std::size_t>> openSyncs;
+    LaneState beforeSync = LaneState::None;
 };
 
 RunModel::RunModel() = default;
@@ -280,7 +286,26 @@ LockIndex& RunModel::lockAt(std::int32_t id) {
         if (l.id == id) return l;
     m_locks.emplace_back();
     m_locks.back().id = id;
+    // A Semaphore: its value from the metadata, named before its first event.
+    if (m_trace)
+        if (const ObjectInfo* o = m_trace->meta().findObject(ObjectKind::Lock, id))
+            m_locks.back().capacity = static_cast<std::int32_t>(std::clamp<std::int64_t>(o->size, 1, INT32_MAX));
     return m_locks.back();
+}
+
+const SyncIndex* RunModel::sync(ObjectKind kind, std::int32_t id) const noexcept {
+    for (const auto& x : m_syncs)
+        if (x.kind == kind && x.id == id) return &x;
+    return nullptr;
+}
+
+SyncIndex& RunModel::syncAt(ObjectKind kind, std::int32_t id) {
+    for (auto& x : m_syncs)
+        if (x.kind == kind && x.id == id) return x;
+    m_syncs.emplace_back();
+    m_syncs.back().kind = kind;
+    m_syncs.back().id = id;
+    return m_syncs.back();
 }
 
 // The program row shows Stopped over whatever the program said, while stopped.
@@ -318,7 +343,8 @@ static bool isAnchorable(EventKind k) {
     case EventKind::ProcStart: case EventKind::ProcExit: case EventKind::TaskStart: case EventKind::TaskEnd:
     case EventKind::State: case EventKind::QueuePut: case EventKind::QueueGet: case EventKind::QueueEmpty:
     case EventKind::QueueFull: case EventKind::QueueClose: case EventKind::LockWait: case EventKind::LockAcquire:
-    case EventKind::LockRelease: case EventKind::LockTimeout: case EventKind::Print:
+    case EventKind::LockRelease: case EventKind::LockTimeout: case EventKind::Print: case EventKind::SyncWait:
+    case EventKind::SyncWake: case EventKind::SyncSignal:
         return true;
     default: return false;
     }
@@ -331,7 +357,8 @@ static bool isCaptionWorthy(EventKind k) {
     case EventKind::LockWait: case EventKind::LockAcquire: case EventKind::LockRelease:
     case EventKind::LockTimeout: case EventKind::LockOwnerDied: case EventKind::Print:
     case EventKind::RunStart: case EventKind::RunPause: case EventKind::RunResume: case EventKind::RunEnd:
-    case EventKind::KillRequest: case EventKind::Note: case EventKind::RunStop:
+    case EventKind::KillRequest: case EventKind::Note: case EventKind::RunStop: case EventKind::SyncWait:
+    case EventKind::SyncWake: case EventKind::SyncSignal:
         return true;
     default: return false;
     }
@@ -374,6 +401,9 @@ void RunModel::consume(const Trace& trace, std::size_t idx) {
         break;
     case EventKind::CoreIn: case EventKind::CoreOut: case EventKind::CoreLoad:
         consumeCore(e, lane, cur);
+        break;
+    case EventKind::SyncWait: case EventKind::SyncWake: case EventKind::SyncSignal:
+        consumeSync(e, cur);
         break;
     case EventKind::Print: m_prints.push_back(ref); break;
     case EventKind::Note: m_notes.push_back(ref); break;
@@ -430,6 +460,7 @@ void RunModel::consumeProc(const Event& e, ProcLaneIndex& lane, ProcCursor& cur)
         lane.tasks.closeOpen(e.t);
         lane.locks.closeOpen(e.t);
         cur.heldLocks.clear();
+        endSyncWaits(p, e.t);
         lane.program.push(openSpan(e.t, p, lane.exitCode < 0 ? LaneState::Killed : LaneState::Exited));
         cur.alive = false;
         break;
@@ -637,7 +668,7 @@ void RunModel::consumeLock(const Event& e, ProcLaneIndex& lane, ProcCursor& cur)
     }
     case EventKind::LockAcquire:
     case EventKind::LockTimeout: {
-        bool acquired = e.kind == EventKind::LockAcquire;
+        const bool acquired = e.kind == EventKind::LockAcquire;
         if (p < l.waitsByProc.size() && !l.waitsByProc[p].empty() && l.waitsByProc[p].back().endT == kOpenEnd) {
             auto& w = l.waitsByProc[p].back();
             w.endT = std::max(e.t, w.waitT);
@@ -648,7 +679,8 @@ void RunModel::consumeLock(const Event& e, ProcLaneIndex& lane, ProcCursor& cur)
         restoreAfterLockWait(p);
         applyProgram(p, e.t);
         if (!acquired) break;
-        if (!l.holds.empty() && l.holds.back().releaseT == kOpenEnd) l.holds.back().releaseT = e.t;
+        if (l.capacity > 1) l.openHolds.push_back(l.holds.size());   // a Semaphore: the others keep theirs
+        else if (!l.holds.empty() && l.holds.back().releaseT == kOpenEnd) l.holds.back().releaseT = e.t;
         l.holds.push_back({e.t, kOpenEnd, p, (e.flags & 1) != 0});
         cur.heldLocks.push_back(e.obj);
         lane.locks.push(openSpan(e.t, p, LaneState::HoldLock, e.obj));
@@ -656,8 +688,21 @@ void RunModel::consumeLock(const Event& e, ProcLaneIndex& lane, ProcCursor& cur)
     }
     case EventKind::LockRelease: {
         // Whoever releases it, the lock is free from now: a traced CPython Lock
-        // may be released by a process that does not hold it (no owner).
-        if (!l.holds.empty() && l.holds.back().releaseT == kOpenEnd) l.holds.back().releaseT = e.t;
+        // may be released by a process that does not hold it (no owner). A
+        // Semaphore ends the releaser's own hold, else the oldest one.
+        if (l.capacity > 1) {
+            auto own = std::find_if(l.openHolds.rbegin(), l.openHolds.rend(),
+                                    [&](std::size_t h) { return l.holds[h].proc == p; });
+            if (own != l.openHolds.rend()) {
+                l.holds[*own].releaseT = e.t;
+                l.openHolds.erase(std::next(own).base());
+            } else if (!l.openHolds.empty()) {
+                l.holds[l.openHolds.front()].releaseT = e.t;
+                l.openHolds.erase(l.openHolds.begin());
+            }
+        } else if (!l.holds.empty() && l.holds.back().releaseT == kOpenEnd) {
+            l.holds.back().releaseT = e.t;
+        }
         auto it = std::find(cur.heldLocks.rbegin(), cur.heldLocks.rend(), e.obj);
         if (it == cur.heldLocks.rend()) break;
         cur.heldLocks.erase(std::next(it).base());
@@ -671,6 +716,63 @@ void RunModel::consumeLock(const Event& e, ProcLaneIndex& lane, ProcCursor& cur)
         l.ownerDied.push_back({e.t, p, static_cast<ProcId>(e.a)});
         break;
     }
+}
+
+// Event, Condition, Barrier, JoinableQueue.join / task_done, a pool's results.
+void RunModel::consumeSync(const Event& e, ProcCursor& cur) {
+    const ProcId p = e.proc;
+    ObjectKind kind;
+    if (!syncObjectKind(e, kind)) return;   // a kind this model does not know: data, not a crash
+    const std::size_t si = static_cast<std::size_t>(&syncAt(kind, e.obj) - m_syncs.data());
+    SyncIndex& x = m_syncs[si];
+    switch (e.kind) {
+    case EventKind::SyncWait: {
+        if (cur.openSyncs.empty() && cur.programState != LaneState::WaitSync) {
+            cur.beforeSync = cur.programState;
+            cur.programState = LaneState::WaitSync;
+            applyProgram(p, e.t);
+        }
+        cur.openSyncs.emplace_back(si, x.waits.size());
+        SyncWaitRecord w;
+        w.t0 = e.t;
+        w.proc = p;
+        w.poolResults = e.b == kSyncWaitPoolResults;
+        x.waits.push_back(w);
+        break;
+    }
+    case EventKind::SyncWake: {
+        // The latest open wait of this process on this object.
+        auto it = std::find_if(cur.openSyncs.rbegin(), cur.openSyncs.rend(),
+                               [&](const auto& o) { return o.first == si; });
+        if (it == cur.openSyncs.rend()) break;   // its wait was lost: nothing to end
+        SyncWaitRecord& w = x.waits[it->second];
+        w.t1 = std::max(e.t, w.t0);
+        w.flags = e.flags;
+        cur.openSyncs.erase(std::next(it).base());
+        if (cur.openSyncs.empty() && cur.programState == LaneState::WaitSync) {
+            cur.programState = cur.beforeSync;
+            applyProgram(p, e.t);
+        }
+        break;
+    }
+    default: {   // SyncSignal
+        const auto op = static_cast<std::uint32_t>(e.b & 0xFFFFFFFFu);
+        if (op == 0 || op > kSyncOpLast) break;
+        x.signals.push_back({e.t, p, static_cast<SyncOp>(op), static_cast<std::uint32_t>(e.b >> 32)});
+        break;
+    }
+    }
+}
+
+// A process that exits while waiting waits no more.
+void RunModel::endSyncWaits(ProcId p, std::int64_t t) {
+    ProcCursor& cur = m_cursors[p];
+    for (const auto& [si, wi] : cur.openSyncs) {
+        SyncWaitRecord& w = m_syncs[si].waits[wi];
+        w.t1 = std::max(t, w.t0);
+        w.endedByExit = true;
+    }
+    cur.openSyncs.clear();
 }
 
 // =============================================================================

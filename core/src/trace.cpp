@@ -45,6 +45,9 @@ const char* toString(EventKind k) noexcept {
     case EventKind::MachineLoad: return "MachineLoad";
     case EventKind::SourceLine: return "SourceLine";
     case EventKind::RunStop: return "RunStop";
+    case EventKind::SyncWait: return "SyncWait";
+    case EventKind::SyncWake: return "SyncWake";
+    case EventKind::SyncSignal: return "SyncSignal";
     }
     return "?";
 }
@@ -240,8 +243,31 @@ const char* toString(ObjectKind k) noexcept {
     switch (k) {
     case ObjectKind::Queue: return "queue";
     case ObjectKind::Lock: return "lock";
+    case ObjectKind::Event: return "event";
+    case ObjectKind::Condition: return "condition";
+    case ObjectKind::Barrier: return "barrier";
     }
     return "object";
+}
+
+bool syncObjectKind(const Event& e, ObjectKind& out) noexcept {
+    if (e.kind != EventKind::SyncWait && e.kind != EventKind::SyncWake && e.kind != EventKind::SyncSignal) return false;
+    if (e.a >= kObjectKinds) return false;
+    out = static_cast<ObjectKind>(e.a);
+    return true;
+}
+
+const char* toString(SyncOp op) noexcept {
+    switch (op) {
+    case SyncOp::Set: return "set";
+    case SyncOp::Clear: return "clear";
+    case SyncOp::Notify: return "notify";
+    case SyncOp::NotifyAll: return "notify_all";
+    case SyncOp::TaskDone: return "task_done";
+    case SyncOp::Abort: return "abort";
+    case SyncOp::Reset: return "reset";
+    }
+    return "?";
 }
 
 bool objectKindFrom(std::string_view word, ObjectKind& out) noexcept {

@@ -27,6 +27,7 @@ constexpr int kMaxMetaDepth = 16;
 constexpr int kMaxCores = 8192;
 constexpr int kMaxProcs = 0x10000;           // ProcId is 16 bits
 constexpr std::size_t kMaxObjects = 0x10000;  // of each kind (queues, locks, ...)
+constexpr std::int64_t kMaxSyncSize = 0x7FFFFFFF;   // ObjectInfo::size: a Semaphore's value, a Barrier's parties
 // About 146 years of nanoseconds: times, durations and counts stay far from
 // int64 overflow when stats add or subtract them.
 constexpr std::uint64_t kMaxTimeNs = std::uint64_t{1} << 62;
@@ -97,7 +98,11 @@ private:
 json metaToJson(const TraceMeta& m) {
     json procs = json::array(), objects = json::array();
     for (const auto& p : m.procs) procs.push_back({{"name", p.name}, {"role", static_cast<int>(p.role)}});
-    for (const auto& o : m.objects) objects.push_back({{"kind", toString(o.kind)}, {"id", o.id}, {"name", o.name}});
+    for (const auto& o : m.objects) {
+        json j{{"kind", toString(o.kind)}, {"id", o.id}, {"name", o.name}};
+        if (o.size != 0) j["size"] = o.size;   // format 9: a Semaphore's value, a Barrier's parties
+        objects.push_back(std::move(j));
+    }
     return {{"scenario", m.scenario}, {"title", m.title}, {"work", m.work}, {"workers", m.workers},
             {"time_scale", m.timeScale}, {"total_cores", m.totalCores}, {"usable_cores", m.usableCores},
             {"core_source", static_cast<int>(m.coreSource)}, {"procs", procs}, {"objects", objects},
@@ -129,7 +134,9 @@ void objectsFromJson(const json& arr, TraceMeta& m, const Reader& r) {
         const auto word = o.at("kind").get<std::string>();
         ObjectKind kind;
         if (!objectKindFrom(word, kind)) r.fail("corrupt metadata: unknown object kind '" + word + "'");
-        addObject(m, {kind, o.at("id").get<std::int32_t>(), o.at("name").get<std::string>()}, r);
+        ObjectInfo info{kind, o.at("id").get<std::int32_t>(), o.at("name").get<std::string>()};
+        if (o.contains("size")) info.size = boundedField<std::int64_t>(o, "size", 0, kMaxSyncSize, r);
+        addObject(m, std::move(info), r);
     }
 }
 
@@ -196,6 +203,17 @@ std::string checkEvent(const Event& e, const TraceMeta& meta, std::size_t nStrin
     if (ObjectKind k; objectKindOf(e.kind, k) && !meta.findObject(k, e.obj))
         return std::string(toString(k)) + " " + std::to_string(e.obj) + " is not in the " + toString(k) + " table";
     switch (e.kind) {
+    case EventKind::SyncWait: case EventKind::SyncWake: case EventKind::SyncSignal: {
+        ObjectKind k;
+        if (!syncObjectKind(e, k)) return "object kind " + std::to_string(e.a) + " unknown";
+        if (!meta.findObject(k, e.obj))
+            return std::string(toString(k)) + " " + std::to_string(e.obj) + " is not in the " + toString(k) + " table";
+        if (e.kind == EventKind::SyncSignal && ((e.b & 0xFFFFFFFFu) == 0 || (e.b & 0xFFFFFFFFu) > kSyncOpLast))
+            return "synchronisation operation " + std::to_string(e.b & 0xFFFFFFFFu) + " unknown";
+        if (e.kind == EventKind::SyncWake && e.flags > (kSyncTimedOut | kSyncBroken))
+            return "wake flags " + std::to_string(e.flags) + " unknown";
+        break;
+    }
     case EventKind::ProcExit:
         if (auto c = static_cast<std::int64_t>(e.a); c < -128 || c > 255) return "exit status " + std::to_string(c) + " out of range";
         break;
@@ -340,7 +358,8 @@ std::shared_ptr<Trace> deserializeTrace(const std::string& d, const std::string&
         e.b = r.get<std::uint64_t>("event");
         std::string at = "event " + std::to_string(i) + ": ";
         // Each format knows the kinds up to its last one (event.hpp adds kinds at the end).
-        const EventKind lastKind = version >= 7   ? EventKind::RunStop
+        const EventKind lastKind = version >= 9   ? EventKind::SyncSignal
+                                   : version >= 7 ? EventKind::RunStop
                                    : version >= 5 ? EventKind::SourceLine
                                    : version >= 4 ? EventKind::MachineLoad
                                    : version >= 3 ? EventKind::TaskChunk

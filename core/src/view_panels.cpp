@@ -91,16 +91,24 @@ LockView buildLockView(const RunModel& index, const Trace& trace, std::int32_t l
     const LockIndex* l = index.lock(lockId);
     if (!l) return v;
 
+    v.capacity = l->capacity;
     v.acquisitions = countUpTo(l->holds, t, [](const LockHold& h) { return h.acquireT; });
-    if (v.acquisitions > 0) {
-        const LockHold& h = l->holds[v.acquisitions - 1];
-        if (h.releaseT > t) {
-            v.held = true;
-            v.owner = h.proc;
-            v.ownerName = procName(meta, h.proc);
-            v.ownerSince = h.acquireT;
-            if (h.proc < index.procs().size()) v.ownerPid = index.procs()[h.proc].pid;
-        }
+    auto holder = [&](const LockHold& h) {
+        const std::uint64_t pid = h.proc < index.procs().size() ? index.procs()[h.proc].pid : 0;
+        v.holders.push_back({h.proc, procName(meta, h.proc), pid, h.acquireT});
+    };
+    if (l->capacity > 1) {   // a Semaphore: every hold open at t (holds overlap)
+        for (std::size_t i = 0; i < v.acquisitions; ++i)
+            if (l->holds[i].releaseT > t) holder(l->holds[i]);
+    } else if (v.acquisitions > 0 && l->holds[v.acquisitions - 1].releaseT > t) {
+        holder(l->holds[v.acquisitions - 1]);
+    }
+    if (!v.holders.empty()) {
+        v.held = true;
+        v.owner = v.holders.front().proc;
+        v.ownerName = v.holders.front().name;
+        v.ownerSince = v.holders.front().since;
+        v.ownerPid = v.holders.front().pid;
     }
 
     // Each process waits at most once at a time, so its waits are sequential:
@@ -127,6 +135,96 @@ LockView buildLockView(const RunModel& index, const Trace& trace, std::int32_t l
     std::size_t nd = countUpTo(l->ownerDied, t, [](const LockOwnerDiedRecord& r) { return r.t; });
     v.ownerDied.assign(l->ownerDied.begin(), l->ownerDied.begin() + static_cast<std::ptrdiff_t>(nd));
     return v;
+}
+
+// ---------------------------------------------------------------------------
+SyncView buildSyncView(const RunModel& index, const Trace& trace, ObjectKind kind, std::int32_t id, std::int64_t t) {
+    SyncView v;
+    v.kind = kind;
+    v.id = id;
+    const TraceMeta meta = trace.meta();
+    v.name = meta.objectName(kind, id);
+    if (const ObjectInfo* o = meta.findObject(kind, id)) v.size = o->size;
+    const SyncIndex* x = index.sync(kind, id);
+    if (!x) return v;
+    const std::size_t started = countUpTo(x->waits, t, [](const SyncWaitRecord& w) { return w.t0; });
+    for (std::size_t i = 0; i < started; ++i) {
+        const SyncWaitRecord& w = x->waits[i];
+        if (w.t1 > t) {
+            v.waiting.push_back({w.proc, procName(meta, w.proc), w.t0, w.poolResults});
+            continue;
+        }
+        ++v.waits;
+        if (w.flags & kSyncTimedOut) ++v.timedOut;
+        if (w.flags & kSyncBroken) {
+            ++v.broken;
+            if (v.brokenSince == kNever) v.brokenSince = w.t1;
+        }
+        v.longestWaitNs = std::max(v.longestWaitNs, w.t1 - w.t0);
+    }
+    v.signals = countUpTo(x->signals, t, [](const SyncSignalRecord& r) { return r.t; });
+    for (std::size_t i = 0; i < v.signals; ++i) {
+        const SyncSignalRecord& r = x->signals[i];
+        if (r.op == SyncOp::Set) v.flagSet = true;
+        else if (r.op == SyncOp::Clear) v.flagSet = false;
+        else if (r.op == SyncOp::TaskDone) ++v.taskDone;
+        else if (r.op == SyncOp::Abort) v.brokenSince = std::min(v.brokenSince, r.t);
+        else if (r.op == SyncOp::Reset) v.brokenSince = kNever;
+    }
+    // A Barrier broken before its last reset is whole again.
+    if (kind == ObjectKind::Barrier && v.brokenSince != kNever)
+        for (std::size_t i = v.signals; i > 0; --i)
+            if (x->signals[i - 1].op == SyncOp::Reset) {
+                if (x->signals[i - 1].t >= v.brokenSince) v.brokenSince = kNever;
+                break;
+            }
+    constexpr std::size_t kRecent = 6;
+    v.recentSignals.assign(x->signals.begin() + static_cast<std::ptrdiff_t>(v.signals > kRecent ? v.signals - kRecent : 0),
+                           x->signals.begin() + static_cast<std::ptrdiff_t>(v.signals));
+    return v;
+}
+
+std::string describeSyncEvent(const RunModel& index, const TraceMeta& meta, const Event& e, const std::string& name) {
+    const std::string who = procName(meta, e.proc);
+    ObjectKind kind = ObjectKind::Event;
+    syncObjectKind(e, kind);
+    if (e.kind == EventKind::SyncSignal) {
+        const auto op = static_cast<SyncOp>(e.b & 0xFFFFFFFFu);
+        switch (op) {
+        case SyncOp::Set: return who + " set " + name + ": its waiters wake";
+        case SyncOp::Clear: return who + " cleared " + name;
+        case SyncOp::Notify: return who + " notified " + name + " (n=" + std::to_string(e.b >> 32) + ")";
+        case SyncOp::NotifyAll: return who + " notified all waiting on " + name;
+        case SyncOp::TaskDone: return who + " called task_done() on " + name;
+        case SyncOp::Abort: return who + " aborted " + name + ": its waiters get BrokenBarrierError";
+        case SyncOp::Reset: return who + " reset " + name;
+        }
+        return who + " signalled " + name;
+    }
+    const SyncIndex* x = index.sync(kind, e.obj);
+    const bool pool = e.kind == EventKind::SyncWait ? e.b == kSyncWaitPoolResults
+                      : x && std::any_of(x->waits.begin(), x->waits.end(),
+                                         [&](const SyncWaitRecord& w) { return w.proc == e.proc && w.t1 == e.t && w.poolResults; });
+    if (e.kind == EventKind::SyncWait) {
+        if (pool) return who + " waits for the pool's results (Pool.map and friends block here)";
+        switch (kind) {
+        case ObjectKind::Event: return who + " waits for " + name + " to be set";
+        case ObjectKind::Condition: return who + " waits on " + name + " (released its lock) until notified";
+        case ObjectKind::Barrier: return who + " arrived at " + name + " and waits for the other parties";
+        case ObjectKind::Queue: return who + " waits in join() until every item of " + name + " is task_done";
+        default: return who + " waits on " + name;
+        }
+    }
+    if (e.flags & kSyncBroken) return who + " left " + name + " broken (BrokenBarrierError)";
+    if (e.flags & kSyncTimedOut) return who + " stopped waiting on " + name + ": the timeout ran out";
+    if (pool) return who + " has the pool's results";
+    switch (kind) {
+    case ObjectKind::Event: return who + " woke: " + name + " is set";
+    case ObjectKind::Condition: return who + " was notified on " + name + " and has its lock again";
+    case ObjectKind::Barrier: return who + " passed " + name + ": every party arrived";
+    case ObjectKind::Queue: return who + "'s join() returned: every item of " + name + " is task_done";
+    default: return who + " woke from " + name;
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -329,6 +427,12 @@ Caption buildCaption(const RunModel& index, const Trace& trace, std::int64_t t) 
         text = who + " asked to kill " + procName(meta, static_cast<ProcId>(e.obj)) + " with " +
                signalName(static_cast<int>(e.a));
         break;
+    case EventKind::SyncWait: case EventKind::SyncWake: case EventKind::SyncSignal: {
+        ObjectKind sk = ObjectKind::Event;
+        syncObjectKind(e, sk);
+        text = describeSyncEvent(index, meta, e, objectName(sk, e.obj));
+        break;
+    }
     default: text = who + " " + toString(e.kind); break;
     }
     c.valid = true;

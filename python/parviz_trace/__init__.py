@@ -17,6 +17,12 @@ What is recorded (fork, spawn and forkserver start methods):
              order in parviz (nothing extra is pickled)
   Lock       wait (only when it must wait), acquire, release, timeouts: the
              owner is the process that acquired it
+  Semaphore  the same, several holders at once (BoundedSemaphore too)
+  Event, Condition, Barrier, JoinableQueue.join, a Pool's results
+             waits that block (who, how long, timed out, broken) and the
+             signals: set, clear, notify, notify_all, task_done, abort,
+             reset (_sync.py)
+  SimpleQueue, a Pool's task queue   put and get, paired by pipe order
   Pool       every form (map, imap, imap_unordered, starmap, apply and their
              _async forms) and ProcessPoolExecutor (submit, map): each job's
              length and chunksize, each task's start and end in the worker

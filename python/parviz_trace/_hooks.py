@@ -27,9 +27,12 @@ except ImportError:   # a platform without forkserver
     _popen_forkserver = None
 
 from . import _ring as W
+from . import _sync
 import parviz_trace as _pt
 
 _MP_DIR = os.path.dirname(multiprocessing.__file__) + os.sep
+# concurrent.futures builds on multiprocessing: its objects are the library's, not the program's
+_CF_DIR = os.path.join(os.path.dirname(os.path.dirname(multiprocessing.__file__)), "concurrent", "futures") + os.sep
 _OWN_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 _THREADING = threading.__file__
 _getframe = sys._getframe
@@ -277,33 +280,40 @@ def _q_reset(self, *args, **kwargs):
 _put_numbers = itertools.count(1)
 
 
-def _q_put(self, obj, block=True, timeout=None):
-    key = _q_key(self)
-    if not key:
-        return _orig_q_put(self, obj, block, timeout)
-    n = next(_put_numbers) & 0x7FFFFFFF
-    src = _src(2)
-    try:
-        text = _preview(obj)
-    except Exception:
-        text = "<unprintable>"
-    pending = self.__dict__.get("_parviz_pending")
-    # The put event goes first (its time is before the item can be read),
-    # then its number waits for the feeder's write.
-    _emit_text(W.K_QUEUE_PUT, text, 64, n, key, src)
-    if pending is not None:
-        pending.append(n)
-    try:
-        return _orig_q_put(self, obj, block, timeout)
-    except _Full:
-        if pending is not None and pending and pending[-1] == n:
-            pending.pop()
-        _emit(W.K_QUEUE_FULL, 0, key, 0, src)
-        raise
-    except BaseException:
-        if pending is not None and pending and pending[-1] == n:
-            pending.pop()
-        raise
+def _traced_put(orig_put):
+    """Queue.put (and JoinableQueue's own put): the put, numbered for the
+    feeder's write, with a bounded preview; Full when it raises that."""
+    def put(self, obj, block=True, timeout=None):
+        key = _q_key(self)
+        if not key:
+            return orig_put(self, obj, block, timeout)
+        n = next(_put_numbers) & 0x7FFFFFFF
+        src = _src(2)
+        try:
+            text = _preview(obj)
+        except Exception:
+            text = "<unprintable>"
+        pending = self.__dict__.get("_parviz_pending")
+        # The put event goes first (its time is before the item can be read),
+        # then its number waits for the feeder's write.
+        _emit_text(W.K_QUEUE_PUT, text, 64, n, key, src)
+        if pending is not None:
+            pending.append(n)
+        try:
+            return orig_put(self, obj, block, timeout)
+        except _Full:
+            if pending is not None and pending and pending[-1] == n:
+                pending.pop()
+            _emit(W.K_QUEUE_FULL, 0, key, 0, src)
+            raise
+        except BaseException:
+            if pending is not None and pending and pending[-1] == n:
+                pending.pop()
+            raise
+    return put
+
+
+_q_put = _traced_put(_orig_q_put)
 
 
 def _q_get(self, block=True, timeout=None):
@@ -334,6 +344,8 @@ def _lock_origin(depth):
         if fn.startswith(_OWN_DIR) or fn.endswith(os.sep + "context.py") and fn.startswith(_MP_DIR):
             f = f.f_back
             continue
+        if fn.startswith(_CF_DIR):
+            return None
         if not fn.startswith(_MP_DIR):
             return "program"
         if fn.endswith(os.sep + "sharedctypes.py") and f.f_code.co_name in ("Value", "Array"):
@@ -405,6 +417,8 @@ def _lock_init(self, *args, **kwargs):
 
 
 _orig_semlock_setstate = multiprocessing.synchronize.SemLock.__setstate__
+_Semaphore = multiprocessing.synchronize.Semaphore
+_BoundedSemaphore = multiprocessing.synchronize.BoundedSemaphore
 
 
 def _semlock_setstate(self, state):
@@ -414,6 +428,8 @@ def _semlock_setstate(self, state):
         if type(self) is _Lock and _is_marked(self._semlock):
             key = self._parviz_key = _name_key(self._semlock)
             _traced_lock_methods(self, key)
+        elif type(self) in (_Semaphore, _BoundedSemaphore) and _is_marked(self._semlock):
+            _sync.traced_semaphore_copy(self)
         elif type(self) is _RLock and _is_marked(self._semlock):
             _rlock_trace(self, _name_key(self._semlock), True)
         elif type(self) is _RLock and _VALUE_MARK + "-" in (getattr(self._semlock, "name", None) or ""):
@@ -544,6 +560,7 @@ def install():
     _RLock.__exit__ = _rlock_exit
     from . import _pool
     _pool.install(sys.modules[__name__])
+    _sync.install(sys.modules[__name__])
     if sys.stdout is not None:
         sys.stdout = _TracedStream(sys.stdout, 0)
     if sys.stderr is not None:

@@ -127,6 +127,14 @@ class _TracedInqueue:
 
     def __init__(self, q):
         self._q = q
+        # A worker under spawn or forkserver gets the pool's task queue as a
+        # pickle (nothing of ours in it): its key is its read lock's name's
+        # hash, as in the pool's process (_sync._setup_queues).
+        try:
+            if "_parviz_key" not in q.__dict__ and getattr(q._rlock._semlock, "name", None):
+                q._parviz_key = _hooks._name_key(q._rlock._semlock)
+        except Exception:
+            pass
         for name in ("_writer", "_reader"):
             if hasattr(q, name):
                 setattr(self, name, getattr(q, name))

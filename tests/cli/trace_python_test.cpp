@@ -307,13 +307,20 @@ TEST_CASE("every process of a program is traced whichever start method it uses (
     if (method == "forkserver") CHECK(helpers == std::set<std::string>{"forkserver", "resource_tracker"});
     // The Lock, made by the parent, acquired and released in each child; the
     // Queue's items put by the children and taken by the parent, paired.
+    // (The pool's own task queue is traced too: it is checked below.)
     std::map<parviz::ProcId, int> holds;
     std::map<std::uint64_t, parviz::ProcId> putBy;
-    int gets = 0;
+    int gets = 0, poolPuts = 0, poolGets = 0;
     std::set<std::int32_t> tasks;
+    const auto queueNamed = [&](std::int32_t id) { return meta.objectName(parviz::ObjectKind::Queue, id); };
     for (std::size_t i = 0; i < tr.size(); ++i) {
         const Event& e = tr[i];
         if (e.kind == EventKind::LockAcquire) ++holds[e.proc];
+        if ((e.kind == EventKind::QueuePut || e.kind == EventKind::QueueGet) && queueNamed(e.obj) == "pool tasks") {
+            ++(e.kind == EventKind::QueuePut ? poolPuts : poolGets);
+            if (e.kind == EventKind::QueueGet) CHECK(procName(tr, e.proc).rfind(poolPrefix, 0) == 0);
+            continue;
+        }
         if (e.kind == EventKind::QueuePut) putBy[e.a] = e.proc;
         if (e.kind == EventKind::QueueGet) {
             ++gets;
@@ -332,6 +339,9 @@ TEST_CASE("every process of a program is traced whichever start method it uses (
     CHECK(putBy.size() == 2);
     CHECK(gets == 2);
     CHECK(tasks == std::set<std::int32_t>{0, 1, 2, 3});   // each of map's tasks once, in input order
+    // Pool(2).map over four items: four chunks of one, then a stop signal per worker, each taken by a worker.
+    CHECK(poolPuts == 6);
+    CHECK(poolGets == 6);
     auto fromTrace = printed(tr);
     auto fromProgram = t.programLines;
     std::sort(fromTrace.begin(), fromTrace.end());
@@ -620,4 +630,155 @@ TEST_CASE("a spawn child of a program without a main guard is shown failing and 
     CHECK(notes[0].rfind("SpawnProcess-1 exited with code 1 before running its target", 0) == 0);
     CHECK(t.result.err.find("if __name__ == \"__main__\":") != std::string::npos);
     CHECK(t.result.out.find("the child's exit code: 1") != std::string::npos);
+}
+
+TEST_CASE("every synchronisation primitive of a traced program is recorded under fork, spawn and forkserver",
+          "[cli][trace][python][sync]") {
+    const std::string method = GENERATE(as<std::string>{}, "fork", "spawn", "forkserver");
+    TempDir dir;
+    Traced t = traceScript(kTestPrograms + "sync_all.py", {method}, dir, "sync-" + method);
+    INFO(method + "\n" + describe(t.result));
+    REQUIRE(t.result.exitCode == 0);
+    const parviz::Trace& tr = *t.trace;
+    const parviz::TraceMeta meta = tr.meta();
+    using parviz::ObjectKind;
+    auto idOf = [&](ObjectKind k, const std::string& name) {
+        for (const auto& o : meta.objects)
+            if (o.kind == k && o.name == name) return o.id;
+        FAIL("no " << parviz::toString(k) << " named " << name);
+        return -1;
+    };
+    const std::int32_t sem = idOf(ObjectKind::Lock, "Semaphore-1"), ev = idOf(ObjectKind::Event, "Event-1"),
+                       cond = idOf(ObjectKind::Condition, "Condition-1"), bar = idOf(ObjectKind::Barrier, "Barrier-1"),
+                       bar2 = idOf(ObjectKind::Barrier, "Barrier-2"), jq = idOf(ObjectKind::Queue, "JoinableQueue-1"),
+                       sq = idOf(ObjectKind::Queue, "SimpleQueue-1"), pool = idOf(ObjectKind::Queue, "pool tasks");
+    CHECK(meta.findObject(ObjectKind::Lock, sem)->size == 2);
+    CHECK(meta.findObject(ObjectKind::Barrier, bar)->size == 3);
+    // Each wait of each kind, by process; the signals with their times.
+    std::map<std::pair<ObjectKind, std::int32_t>, std::vector<std::pair<std::string, std::int64_t>>> waits, wakes;
+    std::map<std::pair<ObjectKind, std::int32_t>, std::vector<std::uint8_t>> wakeFlags;
+    std::map<std::pair<ObjectKind, std::int32_t>, std::vector<std::pair<parviz::SyncOp, std::int64_t>>> signals;
+    int holding = 0, mostHolding = 0, semWaits = 0, poolPuts = 0, poolGets = 0;
+    std::set<std::string> semHolders;
+    std::vector<std::string> jqPreviews;
+    std::map<std::uint64_t, std::string> sqPut, sqGot;
+    for (std::size_t i = 0; i < tr.size(); ++i) {
+        const Event& e = tr[i];
+        ObjectKind k;
+        if (parviz::syncObjectKind(e, k)) {
+            const auto key = std::make_pair(k, e.obj);
+            if (e.kind == EventKind::SyncWait) waits[key].emplace_back(procName(tr, e.proc), e.t);
+            if (e.kind == EventKind::SyncWake) wakes[key].emplace_back(procName(tr, e.proc), e.t), wakeFlags[key].push_back(e.flags);
+            if (e.kind == EventKind::SyncSignal) signals[key].emplace_back(static_cast<parviz::SyncOp>(e.b & 0xFFFFFFFF), e.t);
+            if (e.kind == EventKind::SyncWait && k == ObjectKind::Queue && e.obj == pool) CHECK(e.b == parviz::kSyncWaitPoolResults);
+        }
+        if (e.obj == sem && (e.kind == EventKind::LockAcquire || e.kind == EventKind::LockRelease || e.kind == EventKind::LockWait)) {
+            if (e.kind == EventKind::LockAcquire) mostHolding = std::max(mostHolding, ++holding), semHolders.insert(procName(tr, e.proc));
+            if (e.kind == EventKind::LockRelease) --holding;
+            if (e.kind == EventKind::LockWait) ++semWaits;
+        }
+        if (e.kind == EventKind::QueuePut && e.obj == jq) jqPreviews.emplace_back(tr.string(e.b));
+        if (e.kind == EventKind::QueuePut && e.obj == sq) sqPut[e.a] = procName(tr, e.proc) + " " + std::string(tr.string(e.b));
+        if (e.kind == EventKind::QueueGet && e.obj == sq) sqGot[e.a] = procName(tr, e.proc);
+        if (e.obj == pool && e.kind == EventKind::QueuePut) ++poolPuts;
+        if (e.obj == pool && e.kind == EventKind::QueueGet) ++poolGets;
+    }
+    using Who = std::vector<std::pair<std::string, std::int64_t>>;
+    auto names = [](const Who& w) {
+        std::multiset<std::string> out;
+        for (const auto& [n, at] : w) out.insert(n);
+        return out;
+    };
+    auto latest = [](const Who& w) {
+        std::int64_t m = 0;
+        for (const auto& [n, at] : w) m = std::max(m, at);
+        return m;
+    };
+    auto earliest = [](const Who& w) {
+        std::int64_t m = INT64_MAX;
+        for (const auto& [n, at] : w) m = std::min(m, at);
+        return m;
+    };
+    // Semaphore(2): three holders, two at once, the third waited.
+    CHECK(semHolders == std::set<std::string>{"Process-1", "Process-2", "Process-3"});
+    CHECK(mostHolding == 2);
+    CHECK(semWaits >= 1);
+    CHECK(holding == 0);
+    // Event: both waiters waited until MainProcess set it.
+    const auto evKey = std::make_pair(ObjectKind::Event, ev);
+    CHECK(names(waits[evKey]) == std::multiset<std::string>{"Process-4", "Process-5"});
+    REQUIRE(signals[evKey].size() == 1);
+    CHECK(signals[evKey][0].first == parviz::SyncOp::Set);
+    CHECK(earliest(wakes[evKey]) >= signals[evKey][0].second);
+    // Condition: both waited until notify_all.
+    const auto condKey = std::make_pair(ObjectKind::Condition, cond);
+    CHECK(names(waits[condKey]) == std::multiset<std::string>{"Process-4", "Process-5"});
+    REQUIRE(!signals[condKey].empty());
+    CHECK(signals[condKey].back().first == parviz::SyncOp::NotifyAll);
+    CHECK(earliest(wakes[condKey]) >= signals[condKey].back().second);
+    for (auto f : wakeFlags[condKey]) CHECK(f == 0);
+    // Barrier(3): three arrivals, nobody left before the last one came.
+    const auto barKey = std::make_pair(ObjectKind::Barrier, bar);
+    CHECK(names(waits[barKey]) == std::multiset<std::string>{"MainProcess", "Process-4", "Process-5"});
+    CHECK(earliest(wakes[barKey]) >= latest(waits[barKey]));
+    // Barrier(2) reached by MainProcess alone: broken at its timeout.
+    const auto bar2Key = std::make_pair(ObjectKind::Barrier, bar2);
+    CHECK(names(waits[bar2Key]) == std::multiset<std::string>{"MainProcess"});
+    CHECK(wakeFlags[bar2Key] == std::vector<std::uint8_t>{parviz::kSyncBroken});
+    // JoinableQueue: put with their values, two task_done, MainProcess joined until the last one.
+    CHECK(jqPreviews == std::vector<std::string>{"'a'", "'b'"});
+    const auto jqKey = std::make_pair(ObjectKind::Queue, jq);
+    CHECK(names(waits[jqKey]) == std::multiset<std::string>{"MainProcess"});
+    REQUIRE(signals[jqKey].size() == 2);
+    CHECK(latest(wakes[jqKey]) >= signals[jqKey].back().second);
+    // SimpleQueue: MainProcess's put taken by Process-4, paired.
+    REQUIRE(sqPut.size() == 1);
+    CHECK(sqPut.begin()->second == "MainProcess 'hello'");
+    CHECK(sqGot[sqPut.begin()->first] == "Process-4");
+    // Pool(2).map over four: six items on its task queue (four tasks, two stop signals), all taken;
+    // MainProcess waited for the results.
+    CHECK(poolPuts == 6);
+    CHECK(poolGets == 6);
+    CHECK(names(waits[std::make_pair(ObjectKind::Queue, pool)]) == std::multiset<std::string>{"MainProcess"});
+}
+
+TEST_CASE("each synchronisation example shows its primitive at work when traced", "[cli][trace][python][sync]") {
+    const std::string example = GENERATE(as<std::string>{}, "semaphore.py", "event.py", "barrier.py", "condition.py",
+                                         "joinable_queue.py");
+    TempDir dir;
+    Traced t = traceExample(example, dir);   // at the examples' own scale (0.1): MainProcess's waits are 0.5 s
+    INFO(example + "\n" + describe(t.result));
+    REQUIRE(t.result.exitCode == 0);
+    const parviz::Trace& tr = *t.trace;
+    using parviz::ObjectKind;
+    std::map<parviz::SyncOp, int> ops;
+    int waits = 0, timedOut = 0, holding = 0, mostHolding = 0;
+    for (std::size_t i = 0; i < tr.size(); ++i) {
+        const Event& e = tr[i];
+        if (e.kind == EventKind::SyncWait) ++waits;
+        if (e.kind == EventKind::SyncWake && (e.flags & parviz::kSyncTimedOut)) ++timedOut;
+        if (e.kind == EventKind::SyncSignal) ++ops[static_cast<parviz::SyncOp>(e.b & 0xFFFFFFFF)];
+        if (e.kind == EventKind::LockAcquire) mostHolding = std::max(mostHolding, ++holding);
+        if (e.kind == EventKind::LockRelease) --holding;
+    }
+    const parviz::TraceMeta meta = tr.meta();
+    if (example == "semaphore.py") {
+        REQUIRE(meta.countOf(ObjectKind::Lock) == 1);
+        CHECK(meta.objects.front().size == 2);
+        CHECK(mostHolding == 2);   // five downloads, two connections: two hold it at once, never three
+    } else if (example == "event.py") {
+        CHECK(waits == 4);
+        CHECK(timedOut == 1);      // the fourth worker gave up at its timeout
+        CHECK(ops[parviz::SyncOp::Set] == 1);
+    } else if (example == "barrier.py") {
+        CHECK(waits == 3);         // three arrivals at the Barrier(3)
+        CHECK(meta.countOf(ObjectKind::Barrier) == 1);
+    } else if (example == "condition.py") {
+        CHECK(waits >= 2);
+        CHECK(ops[parviz::SyncOp::Notify] == 4);   // one per item produced
+        CHECK(meta.countOf(ObjectKind::Condition) == 1);
+    } else {
+        CHECK(ops[parviz::SyncOp::TaskDone] == 6);
+        CHECK(waits >= 1);         // MainProcess in join()
+    }
 }

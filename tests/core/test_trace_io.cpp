@@ -161,14 +161,14 @@ TEST_CASE("a well-sealed file with impossible contents is refused field by field
     const std::size_t n = tr->size();
     SECTION("a newer or an older format") {
         std::string d = full;
-        // Format 8 split the CoreLoad samples (parviz's own threads apart): the next one is the newer format.
-        static_assert(kTraceFileVersion == 8);
-        d[9] = 9;
+        // Format 9 added a traced program's synchronisation primitives: the next one is the newer format.
+        static_assert(kTraceFileVersion == 9);
+        d[9] = 10;
         reseal(d);
-        CHECK(loadError(d) == "run.pvz: written by a newer parviz (format 9); this parviz reads formats 1 to 8");
+        CHECK(loadError(d) == "run.pvz: written by a newer parviz (format 10); this parviz reads formats 1 to 9");
         d[9] = 0;
         reseal(d);
-        CHECK(loadError(d) == "run.pvz: written by an older parviz (format 0); this parviz reads formats 1 to 8");
+        CHECK(loadError(d) == "run.pvz: written by an older parviz (format 0); this parviz reads formats 1 to 9");
     }
     SECTION("an event kind newer than the file's format") {
         std::string d = asFormat5(full);
@@ -188,6 +188,12 @@ TEST_CASE("a well-sealed file with impossible contents is refused field by field
         reseal(e);
         CHECK(loadError(e) == "run.pvz: event 3: unknown event kind " +
                                   std::to_string(static_cast<int>(EventKind::RunStop)));
+        std::string g = full;   // formats 7 and 8 knew the kinds up to RunStop
+        g[9] = 8;
+        g[eventOffset(g, n, 3, 10)] = static_cast<char>(EventKind::SyncWait);
+        reseal(g);
+        CHECK(loadError(g) == "run.pvz: event 3: unknown event kind " +
+                                  std::to_string(static_cast<int>(EventKind::SyncWait)));
     }
     SECTION("an unknown event kind") {
         std::string d = full;

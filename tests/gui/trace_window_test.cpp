@@ -146,3 +146,71 @@ TEST_CASE("Stop in the window ends a hung traced program's whole process group w
     CHECK_FALSE(fs::exists(ringDir));
     CHECK(w.state()["runs"][0]["label"].get<std::string>().find("killed by SIGTERM") != std::string::npos);
 }
+
+TEST_CASE("a traced Pool.map hung on a killed worker: MainProcess is shown waiting for the pool's results, and the "
+          "Queue panel shows the pool's task queue",
+          "[gui][trace][python][sync]") {
+    NEED_DISPLAY();
+    ExampleScale scale("0.2");
+    TempDir dir;
+    const std::string png = dir.file("kw.png"), layout = dir.file("kw.json");
+    const Result r = runParviz({"gui", "--screenshot", png, "--screenshot-at", "3", "--layout-json", layout,
+                                "--trace-python", kExamples + "killed_worker.py"}, dir.path);
+    INFO(r.err);
+    REQUIRE(r.exitCode == 0);
+    const json s = json::parse(slurp(layout));
+    auto joined = [&](const std::string& panel) {
+        std::string out;
+        for (const auto& l : panelLines(s, panel)) out += l + " ";
+        return out;
+    };
+    const std::string queue = joined("Queue"), explain = joined("Explain");
+    INFO("Queue: " << queue << "\nExplain: " << explain);
+    CHECK(queue.find("uses no queue") == std::string::npos);   // before: "This scenario uses no queue."
+    CHECK(queue.find("pool tasks") != std::string::npos);
+    CHECK(queue.find("MainProcess waits for the pool's results") != std::string::npos);
+    // Before: "MainProcess runs the program's own code (it hands out the work and collects the results)".
+    CHECK(explain.find("MainProcess waits for the pool's results since") != std::string::npos);
+    CHECK(explain.find("whose result never comes") != std::string::npos);
+    CHECK(explain.find("MainProcess runs the program's own code") == std::string::npos);
+    // The toolbar shows what applies to a traced program: the program, Stop, Trace again; not the
+    // scenario's workers, work, time scale, chunksize or Tasks (before: "pool", workers 2, ...).
+    std::set<std::string> items;
+    for (const json& p : s["panels"])
+        for (const json& it : p["items"]) items.insert(it["text"].get<std::string>());
+    INFO(s["panels"].dump().substr(0, 2000));
+    CHECK(items.count("python3 killed_worker.py") == 1);
+    CHECK(items.count("Stop") == 1);
+    CHECK(items.count("Trace again") == 1);
+    for (const char* gone : {"workers", "time scale", "Tasks...", "Run", "Pause", "Restart"}) CHECK(items.count(gone) == 0);
+}
+
+TEST_CASE("parviz trace --gui writes --trace, --summary-json and --save-run when the program has ended",
+          "[gui][trace][python]") {
+    NEED_DISPLAY();
+    ExampleScale scale("0.05");
+    TempDir dir;
+    const std::string chrome = dir.file("pool.json"), summary = dir.file("summary.json"), saved = dir.file("pool.pvz");
+    const Result r = runParviz({"trace", "--gui", "--screenshot", dir.file("x.png"), "--trace", chrome,
+                                "--summary-json", summary, "--save-run", saved, "--", "python3",
+                                kExamples + "pool.py"}, dir.path);
+    INFO(r.err);
+    REQUIRE(r.exitCode == 0);   // before: exit 2, "--gui: the window saves the run itself"
+    const json sum = json::parse(slurp(summary));
+    CHECK(sum["tasks"]["done"] == 4);
+    CHECK_FALSE(sum.contains("incomplete"));
+    const json tr = json::parse(slurp(chrome));
+    int tasks = 0;
+    for (const json& e : tr["traceEvents"])
+        if (e.value("cat", "") == "task") ++tasks;
+    CHECK(tasks == 4);
+    CHECK(fs::file_size(saved) > 0);
+    const Result replay = runParviz({"gui", "--screenshot", dir.file("y.png"), "--layout-json", dir.file("y.json"),
+                                     "--open", saved}, dir.path);
+    REQUIRE(replay.exitCode == 0);
+    CHECK(json::parse(slurp(dir.file("y.json")))["stats"]["tasks_done"] == 4);
+    // Without a traced program the window has no program to write them for: refused, named.
+    const Result bad = runParviz({"gui", "pool", "--save-run", saved}, dir.path);
+    CHECK(bad.exitCode == 2);
+    CHECK(bad.err.find("--save-run is written for a traced program") != std::string::npos);
+}

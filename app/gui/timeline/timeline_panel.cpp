@@ -94,6 +94,9 @@ void legend(RunView& run, const PanelEnv& env, const LaneRecords& recs) {
         {"idle", st(LaneState::Idle), "The worker has nothing to do.", has(LaneState::Idle)},
         {"waits for queue", st(LaneState::WaitQueue), "Blocked in Queue.get or Queue.put.", has(LaneState::WaitQueue)},
         {"waits for lock", st(LaneState::WaitLock), "Blocked in Lock.acquire.", has(LaneState::WaitLock)},
+        {"waits to be woken", st(LaneState::WaitSync),
+         "Blocked in Event.wait, Condition.wait, Barrier.wait, JoinableQueue.join, or waiting for a Pool's results.",
+         pr.state[static_cast<int>(LaneState::WaitSync)]},   // only traced programs wait so: not in the full legend
         {"paused", st(LaneState::Stopped), "Stopped by Pause (SIGSTOP).", has(LaneState::Stopped)},
         {"killed", st(LaneState::Killed), "Killed (SIGKILL).", has(LaneState::Killed)},
         {"on a core", st(LaneState::OnCore), "Thin row: on a CPU core (measured from the OS). A thin tick under a "

@@ -90,7 +90,32 @@ enum class EventKind : std::uint8_t {
                     // interrupted), 0 = a Stop button or the program. A worker that dies after
                     // it, or of that same signal (a terminal's Ctrl-C reaches the workers first),
                     // was stopped, not failed (TaskOutcome::Stopped). Saved-run format 7.
+    // --- synchronisation primitives of a traced program (saved-run format 9) ------
+    // obj = the object's id among the objects of kind a (ObjectKind as a number:
+    // an Event, Condition or Barrier; a Queue for JoinableQueue.join and for a
+    // pool's results). A Semaphore is a Lock with several holders (LockWait..).
+    SyncWait,       // proc starts blocking on obj: Event.wait on a clear flag, Condition.wait,
+                    // Barrier.wait (it arrived), JoinableQueue.join with unfinished tasks, and
+                    // b = kSyncWaitPoolResults: MainProcess waits for a Pool job's results (obj =
+                    // the pool's task queue)
+    SyncWake,       // its wait ended: flags 1 = timed out (the wait returned False), 2 = broken
+                    // (BrokenBarrierError)
+    SyncSignal,     // b = SyncOp | count << 32 (Notify: how many were asked for)
 };
+
+// SyncSignal's operation (low 32 bits of b).
+enum class SyncOp : std::uint32_t {
+    Set = 1,     // Event.set
+    Clear,       // Event.clear
+    Notify,      // Condition.notify(n): count = n
+    NotifyAll,   // Condition.notify_all
+    TaskDone,    // JoinableQueue.task_done
+    Abort,       // Barrier.abort
+    Reset,       // Barrier.reset
+};
+inline constexpr std::uint32_t kSyncOpLast = static_cast<std::uint32_t>(SyncOp::Reset);
+inline constexpr std::uint8_t kSyncTimedOut = 1, kSyncBroken = 2;   // SyncWake flags
+inline constexpr std::uint64_t kSyncWaitPoolResults = 1;            // SyncWait b
 
 // Fixed-size, trivially copyable: written with no allocation, lock or formatting.
 struct Event {
@@ -106,5 +131,6 @@ static_assert(sizeof(Event) == 32, "Event must stay 32 bytes");
 
 const char* toString(EventKind k) noexcept;
 const char* toString(WorkerState s) noexcept;
+const char* toString(SyncOp op) noexcept;   // "set", "clear", "notify", ...
 
 } // namespace parviz

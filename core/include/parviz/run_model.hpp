@@ -42,7 +42,7 @@ namespace parviz {
 // What a span shows. The numeric order IS the merge priority: when spans
 // narrower than the minimum width are merged, the record keeps the highest
 // value, so a wait never vanishes when zoomed out.
-//   WaitLock > WaitQueue > Stopped > Killed > TaskFailed > Runnable > HoldLock
+//   WaitLock > WaitSync > WaitQueue > Stopped > Killed > TaskFailed > Runnable > HoldLock
 //   > OnCore > Task > Running > Sleeping > Idle > Exited > Busy > None
 enum class LaneState : std::uint8_t {
     None = 0,
@@ -59,6 +59,7 @@ enum class LaneState : std::uint8_t {
     Killed,      // program row: after ProcExit with a negative code (open to "now")
     Stopped,     // program row: ProcStopped..ProcContinued, and RunPause..RunResume
     WaitQueue,   // program row: WorkerState::WaitQueue
+    WaitSync,    // program row: SyncWait..SyncWake (an Event, Condition, Barrier, join, a pool's results)
     WaitLock,    // program row: WorkerState::WaitLock, or LockWait..LockAcquire
     Count
 };
@@ -182,11 +183,34 @@ struct LockOwnerDiedRecord { std::int64_t t = 0; ProcId acquirer = 0; ProcId dea
 
 struct LockIndex {
     std::int32_t id = 0;
-    std::vector<LockHold> holds;   // in acquire order; mutual exclusion keeps them sequential
+    // How many may hold it at once: 1 for a Lock, a Semaphore's value (ObjectInfo::size).
+    std::int32_t capacity = 1;
+    // In acquire order. A Lock's are sequential (mutual exclusion); a
+    // Semaphore's overlap, up to capacity (a release by a process that holds
+    // none ends the oldest open hold: semaphores have no owner).
+    std::vector<LockHold> holds;
+    std::vector<std::size_t> openHolds;   // capacity > 1: indices into holds still held, oldest first
     // per process: its waits on this lock, in order, and the prefix sum of closed wait ns
     std::vector<std::vector<LockWaitRecord>> waitsByProc;
     std::vector<std::vector<std::int64_t>> waitPrefixByProc;   // [k] = sum of waits [0, k)
     std::vector<LockOwnerDiedRecord> ownerDied;
+};
+
+// A wait on an Event, Condition, Barrier, JoinableQueue.join or a pool's
+// results (SyncWait .. SyncWake).
+struct SyncWaitRecord {
+    std::int64_t t0 = 0, t1 = kOpenEnd;   // t1: its SyncWake, or the process's exit
+    ProcId proc = 0;
+    std::uint8_t flags = 0;               // SyncWake flags: kSyncTimedOut, kSyncBroken
+    bool poolResults = false;             // MainProcess waiting for a Pool job's results
+    bool endedByExit = false;             // no wake: the process exited (or died) while waiting
+};
+struct SyncSignalRecord { std::int64_t t = 0; ProcId proc = 0; SyncOp op = SyncOp::Set; std::uint32_t count = 0; };
+struct SyncIndex {
+    ObjectKind kind = ObjectKind::Event;
+    std::int32_t id = 0;
+    std::vector<SyncWaitRecord> waits;       // in start order
+    std::vector<SyncSignalRecord> signals;   // in time order
 };
 
 struct PauseInterval { std::int64_t t0 = 0, t1 = kOpenEnd; };
@@ -266,6 +290,9 @@ public:
     const std::vector<PauseInterval>& pauses() const noexcept { return m_pauses; }
     const QueueIndex* queue(std::int32_t id) const noexcept;
     const LockIndex* lock(std::int32_t id) const noexcept;
+    // Waits and signals per synchronised object (SyncWait, SyncWake, SyncSignal), in first-mention order.
+    const std::vector<SyncIndex>& syncs() const noexcept { return m_syncs; }
+    const SyncIndex* sync(ObjectKind kind, std::int32_t id) const noexcept;
 
     // Per purpose, in time order: Print events; caption-worthy events; and per
     // process, events that a code-panel anchor can name.
@@ -315,6 +342,9 @@ private:
     void consumeTask(const Event& e, ProcLaneIndex& lane, ProcCursor& cur);
     void consumeQueue(const Event& e);
     void consumeLock(const Event& e, ProcLaneIndex& lane, ProcCursor& cur);
+    void consumeSync(const Event& e, ProcCursor& cur);
+    void endSyncWaits(ProcId p, std::int64_t t);
+    SyncIndex& syncAt(ObjectKind kind, std::int32_t id);
     void consumeCore(const Event& e, ProcLaneIndex& lane, ProcCursor& cur);
     void endTask(ProcCursor& cur, std::int64_t t, TaskOutcome o);
     void markStopped(ProcLaneIndex& lane);
@@ -333,6 +363,7 @@ private:
     std::vector<ProcCursor> m_cursors;                // parallel to m_procs
     std::vector<QueueIndex> m_queues;
     std::vector<LockIndex> m_locks;
+    std::vector<SyncIndex> m_syncs;
     std::vector<PauseInterval> m_pauses;
     std::vector<TimedEventRef> m_prints, m_captions;
     std::vector<std::vector<TimedEventRef>> m_anchors;  // by ProcId

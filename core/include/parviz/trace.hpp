@@ -124,17 +124,24 @@ struct ProcInfo {
 // the end, its word in toString(ObjectKind) and objectKindFrom() (saved runs
 // store the word), and the event kinds that refer to it in
 // objectKindOf(EventKind).
-enum class ObjectKind : std::uint8_t { Queue, Lock };
-inline constexpr std::size_t kObjectKinds = 2;
-const char* toString(ObjectKind k) noexcept;                  // "queue", "lock"
+// Event, Condition and Barrier: saved-run format 9 (a traced program's).
+enum class ObjectKind : std::uint8_t { Queue, Lock, Event, Condition, Barrier };
+inline constexpr std::size_t kObjectKinds = 5;
+const char* toString(ObjectKind k) noexcept;                  // "queue", "lock", "event", "condition", "barrier"
 bool objectKindFrom(std::string_view word, ObjectKind& out) noexcept;   // false: not a kind's word
-// Which kind of object an event's `obj` field names; false when it names none.
+// Which kind of object an event's `obj` field names; false when it names none
+// or when the kind is in the event itself (SyncWait, SyncWake, SyncSignal:
+// syncObjectKind).
 bool objectKindOf(EventKind e, ObjectKind& out) noexcept;
+// The object kind a Sync* event names in its `a`; false when a is no kind.
+bool syncObjectKind(const Event& e, ObjectKind& out) noexcept;
 
 struct ObjectInfo {       // one shared object of the run: a queue, a lock, ...
     ObjectKind kind = ObjectKind::Queue;
     std::int32_t id = 0;  // unique among the objects of its kind, not across kinds; need not be dense
     std::string name;     // "tasks_to_accomplish", "pool tasks", "lock"
+    std::int64_t size = 0;   // Lock: a Semaphore's initial value, how many may hold it at once
+                             // (0 or 1: a Lock); Barrier: its parties; 0 otherwise. Format 9.
 };
 
 struct TraceMeta {

@@ -1,11 +1,12 @@
 #pragma once
 // Saved runs: a Trace written to a file and read back for replay.
 //
-// Format (version 6, all integers little-endian):
+// Format (version 9, all integers little-endian):
 //   "PARVIZRUN" (9 bytes)  u32 version
 //   u64 n, n bytes of meta JSON (TraceMeta: scenario, title, work, workers,
 //       time_scale, total_cores, usable_cores, core_source, procs, objects
-//       ([{"kind": "queue"|"lock", "id", "name"}]), incomplete)
+//       ([{"kind": "queue"|"lock"|"event"|"condition"|"barrier", "id", "name",
+//       "size" (when not 0)}]), incomplete)
 //   u64 n, then n strings, each u32 length + bytes (the events' string ids are
 //       indexes into this table; only referenced strings are kept)
 //   u64 n, then n events of 32 bytes: i64 t, u16 proc, u8 kind, u8 flags,
@@ -33,6 +34,10 @@
 //   8  CoreLoad samples split: flags 0 = every process but parviz's own threads,
 //      flags 1 = parviz's own threads (window, collector); before, one sample
 //      counted every process; 1-7 still open
+//   9  a traced program's synchronisation primitives: object kinds "event",
+//      "condition", "barrier", an object's "size" (a Semaphore's value: a lock
+//      several may hold; a Barrier's parties), the SyncWait, SyncWake and
+//      SyncSignal event kinds; 1-8 still open
 // A file of an older format that cannot be read any more is refused with
 // "written by an older parviz (format N)"; a newer one with "written by a
 // newer parviz (format N)".
@@ -44,7 +49,7 @@
 
 namespace parviz {
 
-inline constexpr std::uint32_t kTraceFileVersion = 8;
+inline constexpr std::uint32_t kTraceFileVersion = 9;
 // The oldest format this parviz still reads.
 inline constexpr std::uint32_t kOldestTraceFileVersion = 1;
 // loadTrace reads only regular files of at most this size (1 GiB).

@@ -213,10 +213,13 @@ QueueView buildQueueView(const RunModel& index, const Trace& trace, std::int32_t
 
 struct LockWaiter { ProcId proc = 0; std::string name; std::int64_t since = 0; std::int64_t waitedNs = 0; };
 struct LockWaitTotal { ProcId proc = 0; std::string name; std::int64_t totalNs = 0; std::size_t waits = 0; };
+struct LockHolder { ProcId proc = 0; std::string name; std::uint64_t pid = 0; std::int64_t since = 0; };
 struct LockView {
     std::int32_t lockId = 0;
     std::string name;
-    bool held = false;
+    std::int32_t capacity = 1;           // 1: a Lock; a Semaphore's value: how many may hold it at once
+    std::vector<LockHolder> holders;     // holding at t, longest first (a Lock: at most one)
+    bool held = false;                   // holders is not empty; owner* name the longest holder
     ProcId owner = kNoProc;
     std::string ownerName;
     std::uint64_t ownerPid = 0;
@@ -227,6 +230,30 @@ struct LockView {
     std::size_t acquisitions = 0;        // up to t
 };
 LockView buildLockView(const RunModel& index, const Trace& trace, std::int32_t lockId, std::int64_t t);
+
+// An Event, Condition or Barrier at t, or a queue's JoinableQueue.join and
+// task_done and its pool-results waits (kind Queue): who waits since when,
+// what was signalled, how the finished waits ended.
+struct SyncWaiter { ProcId proc = 0; std::string name; std::int64_t since = 0; bool poolResults = false; };
+struct SyncView {
+    ObjectKind kind = ObjectKind::Event;
+    std::int32_t id = 0;
+    std::string name;
+    std::int64_t size = 0;               // a Barrier's parties
+    std::vector<SyncWaiter> waiting;     // waiting at t, longest first (a Barrier: arrived this round)
+    std::size_t waits = 0;               // waits ended up to t
+    std::size_t timedOut = 0, broken = 0;
+    std::int64_t longestWaitNs = 0;      // of the waits ended up to t
+    bool flagSet = false;                // Event: set at t (its last set / clear)
+    std::int64_t brokenSince = kNever;   // Barrier: broken at t (abort, a timeout) since then; kNever: not
+    std::size_t signals = 0;             // up to t
+    std::vector<SyncSignalRecord> recentSignals;   // the last few up to t, oldest first
+    std::size_t taskDone = 0;            // Queue: task_done() calls up to t
+};
+SyncView buildSyncView(const RunModel& index, const Trace& trace, ObjectKind kind, std::int32_t id, std::int64_t t);
+// One sentence for a sync event: "Process-1 waits for Event-1 to be set".
+// `name` is the object's label as the caption gives it.
+std::string describeSyncEvent(const RunModel& index, const TraceMeta& meta, const Event& e, const std::string& name);
 
 struct OutputLine { std::int64_t t = 0; ProcId proc = 0; std::string_view text; };   // text: into the Trace
 struct OutputView {
