@@ -115,7 +115,8 @@ void workerSummary(const LaneRecords& recs, const TraceMeta& meta, float widthPx
                 for (const SpanRecord& s : row.spans) add(s, &WorkerBin::inTask);
             if (row.kind == RowKind::Program)
                 for (const SpanRecord& s : row.spans)
-                    if (s.state == LaneState::WaitQueue || s.state == LaneState::WaitLock) add(s, &WorkerBin::waiting);
+                    if (s.state == LaneState::WaitQueue || s.state == LaneState::WaitSync || s.state == LaneState::WaitLock)
+                        add(s, &WorkerBin::waiting);
         }
     }
 }
