@@ -287,9 +287,12 @@ LockIndex& RunModel::lockAt(std::int32_t id) {
     m_locks.emplace_back();
     m_locks.back().id = id;
     // A Semaphore: its value from the metadata, named before its first event.
-    if (m_trace)
-        if (const ObjectInfo* o = m_trace->meta().findObject(ObjectKind::Lock, id))
+    // (meta() is a copy: keep it while its object is read.)
+    if (m_trace) {
+        const TraceMeta meta = m_trace->meta();
+        if (const ObjectInfo* o = meta.findObject(ObjectKind::Lock, id))
             m_locks.back().capacity = static_cast<std::int32_t>(std::clamp<std::int64_t>(o->size, 1, INT32_MAX));
+    }
     return m_locks.back();
 }
 
