@@ -8,7 +8,6 @@
 #include "parviz/recorder.hpp"
 
 #include <cstdio>
-#include <cstdlib>
 #include <fstream>
 #include <string>
 
@@ -21,12 +20,10 @@ inline std::string clocksource() {
     return s.empty() ? "unknown" : s;
 }
 
-// One line: "host: clocksource tsc; trace stamps: TSC ticks (rdtsc)".
+// One line: "host: clocksource tsc; trace stamps: TSC ticks: the kernel's
+// clocksource is tsc" (traceClockReason(): which clock stamps events and why).
 inline void printHost() {
-    const char* env = std::getenv("PARVIZ_TRACE_CLOCK");
-    std::printf("host: clocksource %s; trace stamps: %s%s%s%s\n", clocksource().c_str(),
-                traceTicksAreTsc() ? "TSC ticks (rdtsc)" : "clock_gettime(CLOCK_MONOTONIC)",
-                env ? " (PARVIZ_TRACE_CLOCK=" : "", env ? env : "", env ? ")" : "");
+    std::printf("host: clocksource %s; trace stamps: %s\n", clocksource().c_str(), traceClockReason());
 }
 
 // "  Collector: 21.3 ns CPU per event (1234567 events)" for a finished Recorder.

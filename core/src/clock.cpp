@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <string>
 
 namespace parviz {
 namespace {
@@ -29,21 +30,43 @@ std::int64_t monoNow() noexcept {
 
 namespace {
 
-bool detectTsc() noexcept {
-#if defined(__x86_64__)
-    if (const char* e = std::getenv("PARVIZ_TRACE_CLOCK"); e && std::strcmp(e, "mono") == 0) return false;
-    // The kernel picks "tsc" only when the TSC is invariant and in step on
-    // every core; otherwise (kvm-clock, hpet, ...) stay with clock_gettime.
-    std::FILE* f = std::fopen("/sys/devices/system/clocksource/clocksource0/current_clocksource", "re");
-    if (!f) return false;
-    char buf[32] = {};
-    const bool ok = std::fgets(buf, sizeof buf, f) && std::strcmp(buf, "tsc\n") == 0;
+// The whole of one file's first line ("" when it cannot be read).
+std::string firstLine(const char* path) {
+    std::FILE* f = std::fopen(path, "re");
+    if (!f) return {};
+    char buf[64] = {};
+    const bool ok = std::fgets(buf, sizeof buf, f) != nullptr;
     std::fclose(f);
-    return ok;
-#else
-    return false;
-#endif
+    std::string s = ok ? buf : "";
+    while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+    return s;
 }
+
+// The "flags" line of /proc/cpuinfo (the first CPU's; the kernel shows the
+// flags every CPU has).
+std::string cpuFlags() {
+    std::FILE* f = std::fopen("/proc/cpuinfo", "re");
+    if (!f) return {};
+    std::string line, out;
+    char buf[4096];
+    while (std::fgets(buf, sizeof buf, f)) {
+        line += buf;
+        if (line.empty() || line.back() != '\n') continue;   // a long line: keep reading it
+        if (line.rfind("flags", 0) == 0) { out = line; break; }
+        line.clear();
+    }
+    std::fclose(f);
+    return out;
+}
+
+detail::TraceClockChoice decideNow() {
+    const char* e = std::getenv("PARVIZ_TRACE_CLOCK");
+    return detail::decideTraceClock(e ? e : "",
+                                    firstLine("/sys/devices/system/clocksource/clocksource0/current_clocksource"),
+                                    cpuFlags(), [] { return tscWarpCheck(); });
+}
+
+const detail::TraceClockChoice g_choice = decideNow();
 
 struct TickPoint { std::int64_t tick, ns; };
 
@@ -67,8 +90,9 @@ TickPoint samplePoint() noexcept {
 } // namespace
 
 namespace detail {
-const bool g_traceTicksAreTsc = detectTsc();
+const bool g_traceTicksAreTsc = g_choice.tsc;
 }
+const char* traceClockReason() noexcept { return g_choice.reason.c_str(); }
 
 namespace {
 // Taken before main: the far end of every conversion outside the Collector,

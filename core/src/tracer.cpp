@@ -145,6 +145,21 @@ void TraceRing::mapHere() noexcept {
     prefault(m_text, static_cast<std::size_t>(m_textMask + 1));
 }
 
+// The high-water bell: a writer whose ring is more than half full once it
+// passes a quarter mark rings the Collector's bell, so the drain starts while
+// half the ring is still free and the writer rarely has to wait at all. With
+// only the full-ring bell, a 1->1 queue at ~9 M msgs/s filled the default
+// 32 Ki-event ring every ~3.6 ms, just past the Collector's 2 ms pass, and its
+// writers waited ~40 times a run (each wait ~1 ms: the woken Collector must
+// first get a core from the two busy writers). One branch per event; the
+// load of the reader's tail and the wake syscall only at a quarter mark.
+void TraceRing::ringEarly(std::uint64_t head) noexcept {
+    const std::uint64_t quarter = (m_mask + 1) / 4;
+    if (!m_bell || quarter == 0 || head % quarter != 0) [[likely]]
+        return;
+    if (head - m_tail.load(std::memory_order_acquire) > 2 * quarter) m_bell->ring();
+}
+
 void TraceRing::emit(EventKind k, std::int32_t obj, std::uint64_t a, std::uint64_t b,
                      std::uint8_t flags) noexcept {
     emitAs(m_proc, k, obj, a, b, flags);
@@ -217,6 +232,7 @@ void TraceRing::emitAs(ProcId who, EventKind k, std::int32_t obj, std::uint64_t 
         e.b = b;
         m_head.store(h + 1, std::memory_order_release);
         m_writing.store(0, std::memory_order_release);
+        ringEarly(h + 1);
     }
     if (m_multiWriter) unlockWriter();
 }
@@ -233,6 +249,7 @@ void TraceRing::emitAt(std::int64_t t, EventKind k, std::int32_t obj, std::uint6
         const std::uint64_t h = m_head.load(std::memory_order_relaxed);
         m_events[h & m_mask] = Event{t, m_proc, k, flags, obj, a, b};
         m_head.store(h + 1, std::memory_order_release);
+        ringEarly(h + 1);
     }
     if (m_multiWriter) unlockWriter();
 }
@@ -268,6 +285,12 @@ std::uint64_t TraceRing::text(std::string_view s, std::size_t limit) noexcept {
     put(pos, reinterpret_cast<const char*>(&len32), kTextHeader);
     put(pos + kTextHeader, s.data(), n);
     m_textHead.store(pos + kTextHeader + n, std::memory_order_release);
+    // Past half the text ring since the Collector last freed some: ring, as
+    // ringEarly() does for events (checked once per ~quarter ring written).
+    const std::uint64_t quarter = (m_textMask + 1) / 4;
+    if (m_bell && (pos / quarter != (pos + kTextHeader + n) / quarter) &&
+        pos + kTextHeader + n - m_textTail.load(std::memory_order_acquire) > 2 * quarter) [[unlikely]]
+        m_bell->ring();
     if (m_multiWriter) unlockWriter();
     return pos;
 }

@@ -12,6 +12,7 @@
 #include <catch2/catch.hpp>
 
 #include <charconv>
+#include <fstream>
 #include <cstdlib>
 #include <string>
 #include <thread>
@@ -183,4 +184,98 @@ TEST_CASE("a tick older than every kept calibration point still converts accurat
     INFO("bracket [" << before << ", " << after << "], converted " << ns << " (" << ns - before << " ns after its start)");
     CHECK(ns >= before - kOldTolNs);
     CHECK(ns <= after + kOldTolNs);
+}
+
+// --- which clock (clock.hpp, "Which clock") ---------------------------------
+
+namespace {
+int g_checks = 0;
+TscWarpResult passingCheck() {
+    ++g_checks;
+    TscWarpResult r;
+    r.ok = true;
+    r.cores = 2;
+    r.reads = 10'000;
+    return r;
+}
+TscWarpResult warpingCheck() {
+    ++g_checks;
+    TscWarpResult r;
+    r.cores = 4;
+    r.reads = 20'000;
+    r.maxBackward = 1234;
+    r.badCore = 3;
+    return r;
+}
+constexpr const char* kVmFlags = "flags\t\t: fpu vme tsc msr constant_tsc rep_good nopl nonstop_tsc cpuid tsc_known_freq\n";
+} // namespace
+
+TEST_CASE("the trace clock is the TSC on a tsc host and on a kvm-clock host whose TSC passes the cross-core check",
+          "[trace][clock]") {
+    g_checks = 0;
+    auto c = detail::decideTraceClock("", "tsc", kVmFlags, passingCheck);
+    CHECK(c.tsc);
+    CHECK(c.reason == "TSC ticks: the kernel's clocksource is tsc");
+    CHECK(g_checks == 0);   // the kernel checked it already
+
+    c = detail::decideTraceClock("", "kvm-clock", kVmFlags, passingCheck);
+    CHECK(c.tsc);
+    CHECK(g_checks == 1);
+    CHECK_THAT(c.reason, Catch::Contains("clocksource kvm-clock") && Catch::Contains("constant_tsc and nonstop_tsc") &&
+                             Catch::Contains("cross-core check passed (2 cores, 10000 readings"));
+
+    c = detail::decideTraceClock("auto", "kvm-clock", kVmFlags, passingCheck);
+    CHECK(c.tsc);
+}
+
+TEST_CASE("the trace clock stays clock_gettime when the TSC may not be trusted, and says why", "[trace][clock]") {
+    g_checks = 0;
+    // A TSC that changes rate with the CPU's frequency or stops in deep idle
+    // states cannot be converted between two calibrations: no check is run.
+    auto c = detail::decideTraceClock("", "kvm-clock", "flags : fpu tsc constant_tsc cpuid\n", passingCheck);
+    CHECK_FALSE(c.tsc);
+    CHECK(c.reason == "clock_gettime(CLOCK_MONOTONIC): clocksource kvm-clock and the CPU lacks nonstop_tsc");
+    c = detail::decideTraceClock("", "hpet", "flags : fpu tsc nonstop_tsc_x constant_tsc_y\n", passingCheck);
+    CHECK_FALSE(c.tsc);   // whole words only
+    CHECK_THAT(c.reason, Catch::EndsWith("lacks constant_tsc and nonstop_tsc"));
+    CHECK(g_checks == 0);
+
+    c = detail::decideTraceClock("", "kvm-clock", kVmFlags, warpingCheck);
+    CHECK_FALSE(c.tsc);
+    CHECK(c.reason == "clock_gettime(CLOCK_MONOTONIC): clocksource kvm-clock; the cross-core TSC check failed: a reading "
+                      "on core 3 was 1234 TSC counts earlier than the one before it");
+
+    c = detail::decideTraceClock("mono", "tsc", kVmFlags, passingCheck);
+    CHECK_FALSE(c.tsc);
+    CHECK(c.reason == "clock_gettime(CLOCK_MONOTONIC): PARVIZ_TRACE_CLOCK=mono");
+    CHECK(g_checks == 1);
+}
+
+TEST_CASE("PARVIZ_TRACE_CLOCK=tsc takes the flags-and-check path even on a tsc host, and an unknown value is named and "
+          "ignored",
+          "[trace][clock]") {
+    g_checks = 0;
+    auto c = detail::decideTraceClock("tsc", "tsc", kVmFlags, warpingCheck);
+    CHECK_FALSE(c.tsc);
+    CHECK(g_checks == 1);
+    CHECK_THAT(c.reason, Catch::EndsWith("(PARVIZ_TRACE_CLOCK=tsc)"));
+    c = detail::decideTraceClock("fast", "tsc", kVmFlags, passingCheck);
+    CHECK(c.tsc);
+    CHECK_THAT(c.reason, Catch::EndsWith("; PARVIZ_TRACE_CLOCK=fast is not auto, tsc or mono: ignored"));
+}
+
+TEST_CASE("the cross-core TSC check runs on this machine's cores and finds no reading earlier than the one before",
+          "[trace][clock]") {
+    // On a host whose kernel chose the TSC (it verified it at boot) the check
+    // must pass; elsewhere it must at least have compared the cores it may use.
+    const TscWarpResult r = tscWarpCheck();
+    INFO("detail: " << r.detail << ", cores " << r.cores << ", reads " << r.reads << ", max step back "
+                    << r.maxBackward << " on core " << r.badCore);
+    CHECK(r.cores >= 1);
+    if (r.cores >= 2) CHECK(r.reads >= 2 * 64);   // both threads took turns
+    std::ifstream cs("/sys/devices/system/clocksource/clocksource0/current_clocksource");
+    std::string source;
+    std::getline(cs, source);
+    if (source == "tsc") CHECK(r.ok);
+    CHECK(std::string(traceClockReason()).size() > 10);
 }

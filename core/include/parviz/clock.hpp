@@ -5,6 +5,8 @@
 // a 5 s task still takes 5 s of unpaused time when the run was paused midway.
 #include <atomic>
 #include <cstdint>
+#include <string>
+#include <string_view>
 
 namespace parviz {
 
@@ -23,10 +25,56 @@ std::int64_t cpuTimeNow() noexcept;       // this process's CPU time in ns (CLOC
 // program, before main (a static initialiser of clock.cpp: do not construct a
 // Recorder or TickConverter from another static initialiser, which may run
 // first); every process of the program uses the same clock.
+//
+// Which clock, decided by detail::decideTraceClock from PARVIZ_TRACE_CLOCK
+// (auto, the default; tsc; mono), the kernel's clocksource and the CPU's flags:
+//  - clocksource "tsc": the kernel verified the TSC, so ticks are TSC counts;
+//  - another clocksource (kvm-clock on many virtual machines) on a CPU with
+//    both constant_tsc (fixed rate) and nonstop_tsc (runs in deep idle
+//    states): ticks are TSC counts if tscWarpCheck() passes, the check Linux
+//    itself makes before it trusts the TSC (arch/x86/kernel/tsc_sync.c: two
+//    threads on different cores take turns reading the TSC under a lock and
+//    no reading may be earlier than the one before it). A clock_gettime on
+//    kvm-clock reads the TSC too, then scales it through the hypervisor's page;
+//  - otherwise, or if the check fails, or with PARVIZ_TRACE_CLOCK=mono:
+//    CLOCK_MONOTONIC ns.
+// PARVIZ_TRACE_CLOCK=tsc makes a `tsc` host take the other path (flags and
+// check), so it can be tried anywhere.
 namespace detail {
 extern const bool g_traceTicksAreTsc;
 }
 inline bool traceTicksAreTsc() noexcept { return detail::g_traceTicksAreTsc; }
+// One line saying which clock stamps trace events and why, e.g. "TSC ticks:
+// clocksource kvm-clock; constant_tsc and nonstop_tsc; cross-core check
+// passed (2 cores, ...)". Benchmarks print it with their numbers.
+const char* traceClockReason() noexcept;
+
+// The result of the cross-core TSC check (tsc_check.cpp).
+struct TscWarpResult {
+    bool ok = false;
+    int cores = 0;                  // cores compared (the first usable core against each of the others)
+    long reads = 0;                 // TSC readings taken in all
+    std::int64_t maxBackward = 0;   // the largest step back seen, in TSC counts (0 when ok)
+    int badCore = -1;               // the core paired with the first one when a step back was seen
+    char detail[160] = {};          // why it failed, when it failed for another reason
+};
+// Pairs the first core this process may run on with each other one (at most
+// `maxPairs`, spread over them), two threads taking turns under a spinlock for
+// up to ~2 ms a pair; ok when no reading is earlier than the one before it.
+// Starts and joins its own threads: call it before any fork server starts.
+TscWarpResult tscWarpCheck(int maxPairs = 15) noexcept;
+
+namespace detail {
+struct TraceClockChoice {
+    bool tsc = false;
+    std::string reason;
+};
+// The decision above as a pure function (unit-tested). `cpuFlags` is the
+// "flags" line of /proc/cpuinfo; `check` is called only when the decision
+// needs the cross-core check.
+TraceClockChoice decideTraceClock(std::string_view env, std::string_view clocksource, std::string_view cpuFlags,
+                                  TscWarpResult (*check)());
+} // namespace detail
 // A tick reading no earlier than anything this thread did before it (rdtscp
 // waits for every earlier instruction and load, as clock_gettime's own read
 // does): for stamps that must follow what they observed — a QueueGet after

@@ -151,6 +151,7 @@ private:
     template <class Room>
     void waitForRoom(Room room) noexcept;
     bool roomForEvent() noexcept;
+    void ringEarly(std::uint64_t head) noexcept;   // rings the bell when past half full (tracer.cpp)
 
 
     // Read-mostly, set once by create(). The pointers are arena addresses,
