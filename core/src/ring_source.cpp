@@ -59,6 +59,12 @@ void RingSource::finishDrain(std::vector<Event>& ev, Ring& r, std::size_t from, 
         Event& e = ev[i];
         e.t = m_ticks.toNs(e.t);
         auto toId = [&](std::uint64_t& field) {
+            if (e.flags & kInlineTextFlag) {   // the text travelled in the field itself
+                unpackInlineText(field, m_text);
+                field = m_trace.addString(m_text);
+                e.flags = static_cast<std::uint8_t>(e.flags & ~kInlineTextFlag);
+                return;
+            }
             if (field == kNoString) return;
             if (r.ring->readTextInto(field, m_text)) textEnd = std::max(textEnd, field + 4 + m_text.size());
             else ++lostText;

@@ -8,6 +8,7 @@
 #include "parviz/queue.hpp"
 #include "parviz/recorder.hpp"
 #include "parviz/trace.hpp"
+#include "parviz/tracer.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -16,6 +17,7 @@
 #include <deque>
 #include <map>
 #include <random>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -423,6 +425,44 @@ TEST_CASE("a handle string names a live queue; anything else is rejected", "[que
     CHECK_THROWS_AS(Queue::fromArg("lock:10"), std::invalid_argument);
     Queue other;
     CHECK(other.id() != q.id());
+}
+
+namespace {
+int putValues(std::span<const std::string> args) {
+    Queue q = Queue::fromArg(args[0]);
+    for (std::size_t i = 1; i < args.size(); ++i) q.put(args[i]);
+    return 0;
+}
+} // namespace
+
+TEST_CASE("a traced put's value reaches the trace whole, short values carried in the event itself and longer ones "
+          "through the text buffer",
+          "[queue][trace]") {
+    // 7 bytes and less travel inside the event (kInlineTextFlag), 8 and more
+    // through the ring's text buffer; the boundary, the empty value, UTF-8
+    // and a NUL byte must all come out as they went in, and the wire flag
+    // must never reach the Trace.
+    const std::vector<std::string> values{"", "7", "abcdefg", "abcdefgh", std::string("a\0b", 3), "\xc3\xa9t\xc3\xa9",
+                                          std::string(64, 'x'), std::string(80, 'y')};
+    parviz::Recorder rec;
+    Queue q(QueueOptions{"values"});
+    std::vector<std::string> args{q.toArg()};
+    args.insert(args.end(), values.begin(), values.end());
+    Process p(putValues, args, parviz::ProcessOptions{"", &rec});
+    p.start();
+    REQUIRE(p.join(10s));
+    rec.finish();
+    const parviz::Trace& tr = rec.trace();
+    std::vector<std::string> seen;
+    for (std::size_t i = 0; i < tr.size(); ++i) {
+        const auto& e = tr[i];
+        if (e.kind != parviz::EventKind::QueuePut || e.obj != q.id()) continue;
+        CHECK(e.flags == 0);
+        seen.push_back(std::string(tr.string(e.b)));
+    }
+    std::vector<std::string> want(values.begin(), values.end() - 1);
+    want.push_back(std::string(parviz::kMaxPreview, 'y'));   // previews keep the first 64 bytes
+    CHECK(seen == want);
 }
 
 TEST_CASE("the trace pairs each put with its get by item id, put first; a blocked get shows WaitQueue", "[queue]") {

@@ -19,6 +19,7 @@
 // Collector sees and counts as lost text: every loss is counted and reported.
 #include "parviz/event.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
@@ -29,6 +30,25 @@
 namespace parviz {
 
 inline constexpr std::size_t kMaxPreview = 64;      // bytes of an item value kept in the trace
+// Ring wire format only (the Collector clears it): the event's text field
+// holds the text itself, up to kMaxInlineText bytes, its length in the top
+// byte, instead of a ref into the text buffer. A short value (an int, a
+// word) then costs no text-buffer write, no room check and no read-back.
+inline constexpr std::uint8_t kInlineTextFlag = 0x80;
+inline constexpr std::size_t kMaxInlineText = 7;
+// Packs s (at most kMaxInlineText bytes) as the inline text field above.
+inline std::uint64_t packInlineText(std::string_view s) noexcept {
+    std::uint64_t v = static_cast<std::uint64_t>(s.size()) << 56;
+    for (std::size_t i = 0; i < s.size() && i < kMaxInlineText; ++i)
+        v |= static_cast<std::uint64_t>(static_cast<unsigned char>(s[i])) << (8 * i);
+    return v;
+}
+// The text packed by packInlineText, written into `out`.
+inline void unpackInlineText(std::uint64_t v, std::string& out) {
+    const std::size_t n = std::min<std::size_t>(v >> 56, kMaxInlineText);
+    out.resize(n);
+    for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<char>((v >> (8 * i)) & 0xff);
+}
 inline constexpr std::size_t kMaxPrintLine = 1024;  // bytes of a printed line kept in the trace
 // The longest a writer waits for room before it drops (a Collector that
 // stalls this long is itself the fault; the loss is then counted).
