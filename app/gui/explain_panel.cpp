@@ -147,7 +147,8 @@ void drawExplainLines(RunView& run, std::int64_t cursor, const PanelEnv& env, bo
     }
     reveal(run, env);
     // The next run's questions come last: the explanations of this run stay on top.
-    const bool ask = withPredict && env.predict && (run.isStage() || !run.live());
+    // A traced program is not a scenario: the scenario's questions do not apply to it.
+    const bool ask = withPredict && env.predict && !run.traced() && (run.isStage() || !run.live());
     const Trace* trace = run.trace();
     if (!trace) {
         wrapped("Press Run, then click any moment of the timeline: this panel says why each worker is in its state.");
@@ -200,7 +201,8 @@ void drawExplainLines(RunView& run, std::int64_t cursor, const PanelEnv& env, bo
 }
 
 void drawPredictLines(const RunView& run, const PanelEnv& env) {
-    if (env.predict && !env.predict->questions.empty() && (run.isStage() || !run.live())) predictNext(*env.predict);
+    if (run.traced()) ui::textDisabled("A traced program is not one of parviz's scenarios: their questions do not apply to it.");
+    else if (env.predict && !env.predict->questions.empty() && (run.isStage() || !run.live())) predictNext(*env.predict);
     else if (env.predict && !env.predict->questions.empty()) ui::textDisabled("The next run's questions appear when this run has ended.");
     else ui::textDisabled("This scenario asks no questions.");
 }

@@ -26,18 +26,36 @@ void drawLock(const RunView& run, std::int64_t cursor, const PanelEnv& env, cons
     ui::text("%s", v.name.c_str());
     ImGui::SameLine();
     ui::textDisabled("acquired %zu times", v.acquisitions);
-    if (v.capacity > 1) {   // a Semaphore: several may hold it
+    if (v.semaphore) {   // several may hold it; a release by a non-holder is a signal
         ImGui::SameLine();
         ui::textDisabled("held %zu of %d", v.holders.size(), v.capacity);
         if (ImGui::IsItemHovered())
-            ImGui::SetTooltip("A Semaphore(%d): up to %d processes hold it at once; the next one waits.\n"
-                              "It has no owner: any process may release it.", v.capacity, v.capacity);
+            ImGui::SetTooltip("A Semaphore(%d): up to %d processes hold it at once (each acquire that is not\n"
+                              "released by the same process); the next one waits. It has no owner: a process\n"
+                              "that holds none of it may release it, which is a signal: it lets one acquire\n"
+                              "through, and that acquirer holds nothing.", v.capacity, v.capacity);
+        if (v.pendingSignals) {
+            char buf[96];
+            std::snprintf(buf, sizeof buf, "%zu signal%s not taken yet", v.pendingSignals, v.pendingSignals == 1 ? "" : "s");
+            ui::sameLineIfFits(ImGui::CalcTextSize(buf).x);
+            ui::textDisabled("%s", buf);
+        }
     }
     if (v.holders.empty()) ui::textDisabled("free");
     for (const LockHolder& h : v.holders) {
         swatch(h.proc);
-        ui::text("held by %s (pid %llu) for %s", h.name.c_str(), static_cast<unsigned long long>(h.pid),
-                 formatDuration(t - h.since).c_str());
+        ui::text("held by %s (pid %llu) for %s%s", h.name.c_str(), static_cast<unsigned long long>(h.pid),
+                 formatDuration(t - h.since).c_str(), h.exited ? " (it exited holding it: never given back)" : "");
+    }
+    for (const LockSignalView& sig : v.recentSignals) {
+        swatch(sig.proc);
+        if (sig.takenBy != kNoProc)
+            ui::text("signal: %s released it at %s without holding it; %s went through on it at %s", sig.name.c_str(),
+                     formatDuration(sig.t - run.zero()).c_str(), sig.takenByName.c_str(),
+                     formatDuration(sig.takenT - run.zero()).c_str());
+        else
+            ui::text("signal: %s released it at %s without holding it; not taken yet", sig.name.c_str(),
+                     formatDuration(sig.t - run.zero()).c_str());
     }
     if (!v.waiters.empty()) {
         ui::text("waiting:");

@@ -159,9 +159,17 @@ float drawQueue(const RunView& run, std::int64_t cursor, const PanelEnv& env, co
     if (stops && ImGui::IsItemHovered())
         ImGui::SetTooltip("When the pool closes, it puts one None per worker on its task queue:\n"
                           "a worker that takes a None stops. CPython does the same.");
-    std::snprintf(buf, sizeof buf, "taken %zu", v.takenCount);
+    std::snprintf(buf, sizeof buf, "taken %zu", v.takenCount - v.discardedCount);
     ui::sameLineIfFits(ImGui::CalcTextSize(buf).x);
     ui::textDisabled("%s", buf);
+    if (v.discardedCount) {   // a traced Pool's terminate: what was left in it is never read
+        std::snprintf(buf, sizeof buf, "dropped %zu at terminate", v.discardedCount);
+        ui::sameLineIfFits(ImGui::CalcTextSize(buf).x);
+        ui::textDisabled("%s", buf);
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip("Left in the queue when its pool was terminated (a `with Pool()` block's exit):\n"
+                              "nobody reads them; the stop signals of workers ended before they took them.");
+    }
     for (const QueueViewEvent& e : v.recentEmptyFull) {
         const char* what = e.kind == EventKind::QueueEmpty ? "Empty" : "Full";
         ui::sameLineIfFits(ImGui::CalcTextSize(what).x);

@@ -55,14 +55,19 @@ void keyNumbers(const RunView& run, const PanelEnv& env, const RunStats& s, bool
             ui::sameLineIfFits(ImGui::CalcTextSize(buf).x);
             ui::textColored(warningColour(env.theme), "%s", buf);
         }
+    } else if (s.plainProcesses) {
+        // A traced program of plain Process objects: no task to time (the
+        // summary says the same, describeNoMakespan); mid-run a Pool may still come.
+        ui::textDisabled("%s%s", describeNoMakespan(s).c_str(), s.finished ? "" : " (so far)");
     } else if (run.status() == RunStatus::Running || run.status() == RunStatus::Paused || s.tasksStarted > 0) {
         ui::textDisabled("no task has started yet");
     } else {
         // process, queue, cpu-count: nothing to time as tasks, so no makespan or speedup.
         ui::textDisabled("this scenario runs no tasks: no makespan or speedup");
     }
-    std::snprintf(buf, sizeof buf, "%d worker%s on %d core%s", s.workerCount, s.workerCount == 1 ? "" : "s", s.usableCores,
-                  s.usableCores == 1 ? "" : "s");
+    const char* who = s.plainProcesses ? "process" : "worker";
+    std::snprintf(buf, sizeof buf, "%d %s%s on %d core%s", s.workerCount, who,
+                  s.workerCount == 1 ? "" : (s.plainProcesses ? "es" : "s"), s.usableCores, s.usableCores == 1 ? "" : "s");
     ui::textDisabled("%s", buf);
     // Whether the timings can be trusted: other programs' share of the cores.
     if (s.machine.busy == true) {
@@ -110,15 +115,22 @@ void summary(const RunView& run, const PanelEnv& env, const RunStats& s, bool co
 
 // The per-worker table keeps the columns that fit the panel (right ones go
 // first), so no cell is ever cut; the panel scrolls down for many workers.
+// A traced program of plain processes has no tasks: each process's time
+// alive instead of tasks, in-task and idle (which would be its whole life).
 void workers(const PanelEnv& env, const RunStats& s) {
     struct Col { const char* name; const char* widest; };
-    static const Col cols[] = {{"worker", "ForkPoolWorker-1024"}, {"tasks", "9 +9 failed"}, {"in task", "10.00 s"},
-                               {"idle", "10.00 s"}, {"on CPU", "10.00 s"}, {"state", "killed"}};
+    static const Col poolCols[] = {{"worker", "ForkPoolWorker-1024"}, {"tasks", "9 +9 failed"}, {"in task", "10.00 s"},
+                                   {"idle", "10.00 s"}, {"on CPU", "10.00 s"}, {"state", "killed"}};
+    static const Col plainCols[] = {{"process", "Process-1024"}, {"alive", "10.00 s"}, {"on CPU", "10.00 s"},
+                                    {"state", "killed"}};
+    const Col* cols = s.plainProcesses ? plainCols : poolCols;
+    const int nCols = s.plainProcesses ? 4 : 6;
     const float pad = ImGui::GetStyle().CellPadding.x * 2 + ImGui::GetStyle().ItemSpacing.x;
     float avail = ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ScrollbarSize;
     int n = 0;
     float widths[6] = {};
-    for (const Col& c : cols) {
+    for (int i = 0; i < nCols; ++i) {
+        const Col& c = cols[i];
         const float w = std::max(ImGui::CalcTextSize(c.name).x, ImGui::CalcTextSize(c.widest).x) + pad;
         if (w > avail && n >= 2) break;
         avail -= w;
@@ -133,12 +145,14 @@ void workers(const PanelEnv& env, const RunStats& s) {
         for (int i = 0; i < n; ++i) {
             ImGui::TableNextColumn();
             const std::string col = cols[i].name;
-            if (col == "worker") ui::textColored(procTextVec4(w.proc, env.theme), "%s", w.name.c_str());
+            if (col == "worker" || col == "process") ui::textColored(procTextVec4(w.proc, env.theme), "%s", w.name.c_str());
+            else if (w.plain && (col == "tasks" || col == "in task" || col == "idle")) ui::textDisabled("-");
             else if (col == "tasks") {
                 if (w.tasksFailed) ui::text("%d +%d failed", w.tasksDone, w.tasksFailed);
                 else ui::text("%d", w.tasksDone);
             } else if (col == "in task") ui::textUnformatted(formatDuration(w.inTaskNs).c_str());
             else if (col == "idle") ui::textUnformatted(formatDuration(w.idleNs).c_str());
+            else if (col == "alive") ui::textUnformatted(formatDuration(w.aliveNs).c_str());
             else if (col == "on CPU") ui::textUnformatted(formatDuration(w.onCpuNs).c_str());
             else if (!w.exited) ui::textUnformatted("alive");
             else if (w.killed) {
@@ -242,7 +256,8 @@ void drawStatsPanel(RunView& run, SessionTable& session, const Rect& r, bool wit
                 env.drawn.statsNeedH = ImGui::GetCursorPosY() + ImGui::GetStyle().WindowPadding.y;
                 ImGui::EndTabItem();
             }
-            if (withOutput && ImGui::BeginTabItem("Predict", nullptr, tabFlags("Predict"))) {
+            // A traced program has no Predict tab: the scenario's questions do not apply to it.
+            if (withOutput && !run.traced() && ImGui::BeginTabItem("Predict", nullptr, tabFlags("Predict"))) {
                 g_shownTab = "Predict";
                 drawPredictLines(run, env);
                 env.drawn.statsNeedH = ImGui::GetCursorPosY() + ImGui::GetStyle().WindowPadding.y;

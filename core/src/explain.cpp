@@ -92,6 +92,14 @@ std::string taskName(const Trace& trace, const Span& s) {
     return n.empty() ? "task #" + std::to_string(s.value) : "task " + std::string(n);
 }
 
+// " (task A) ended at 5.0 s", or for a traced task that raised " (task
+// ('C', 0)) raised ZeroDivisionError: division by zero at 0.3 s".
+std::string lastTaskEnd(const RunModel& m, const Trace& trace, ProcId p, const Span& s, const std::string& at) {
+    const TaskRecord* r = m.taskOf(p, s.value);
+    const std::string error = r ? taskErrorText(trace, *r) : "";
+    return " (" + taskName(trace, s) + ") " + (error.empty() ? "ended" : "raised " + error) + " at " + at;
+}
+
 // Who is on each core at t: "ForkPoolWorker-1 and ForkPoolWorker-3".
 std::string coreHolders(const RunModel& m, const TraceMeta& meta, std::int64_t t, ProcId except) {
     std::vector<std::string> who;
@@ -146,8 +154,17 @@ std::string explainWaitLock(const Ctx& c, ProcId p, const std::string& who) {
         if (w == v.waiters.end()) continue;
         const std::string lock = objectLabel(c.meta, ObjectKind::Lock, li.id);
         std::string text = who + " waits for " + lock + " since " + c.at(w->since);
-        if (v.held)
+        if (v.semaphore) {   // it counts: who holds how many of its places, or it waits for a signal
+            std::string names;
+            for (std::size_t i = 0; i < v.holders.size(); ++i)
+                names += (i == 0 ? "" : i + 1 == v.holders.size() ? " and " : ", ") + v.holders[i].name;
+            text += v.holders.empty() ? ": nobody holds it and its count is 0, so it goes on when another process "
+                                        "releases it (a signal)"
+                                      : ": " + names + (v.holders.size() == 1 ? " holds" : " hold") + " it (" +
+                                            std::to_string(v.holders.size()) + " of " + std::to_string(v.capacity) + ")";
+        } else if (v.held) {
             text += ": " + v.ownerName + " holds it since " + c.at(v.ownerSince);
+        }
         const auto ahead = static_cast<std::size_t>(w - v.waiters.begin());
         if (ahead == 1) text += "; 1 process waits longer";
         else if (ahead > 1) text += "; " + std::to_string(ahead) + " processes wait longer";
@@ -165,7 +182,7 @@ std::string explainWaitQueue(const Ctx& c, const ProcLaneIndex& l, const std::st
     text += ": it is empty";
     const Span* last = spanBefore(l.tasks, c.t);
     if (!last) return text;
-    text += " and its last task (" + taskName(c.trace, *last) + ") ended at " + c.at(last->t1);
+    text += " and its last task" + lastTaskEnd(c.m, c.trace, l.proc, *last, c.at(last->t1));
     const std::string other = someoneStillWorking(c, l.proc);
     if (!other.empty()) text += " while " + other + " — load imbalance";
     return text;
@@ -175,14 +192,34 @@ std::string explainWaitQueue(const Ctx& c, const ProcLaneIndex& l, const std::st
 // worker took with it (CPython's Pool waits for its result forever).
 std::string poolProgress(const Ctx& c) {
     std::size_t done = 0, all = 0;
-    const TaskRecord* lost = nullptr;
+    const TaskRecord *lost = nullptr, *raised = nullptr;
     for (const TaskRecord& r : c.m.tasks()) {
         if (r.t0 != kNever && r.t0 > c.t) continue;
         ++all;
         if (r.outcome == TaskOutcome::Done && r.t1 <= c.t) ++done;
         if (r.outcome == TaskOutcome::WorkerDied && r.t1 <= c.t && !lost) lost = &r;
+        if (r.outcome == TaskOutcome::Raised && r.t1 <= c.t && !raised && !taskErrorText(c.trace, r).empty()) raised = &r;
     }
     std::string text = std::to_string(done) + " of the " + std::to_string(all) + " tasks started so far are done";
+    // A traced pool's results coming back (the workers' puts on "pool results", MainProcess's gets).
+    std::size_t back = 0, onTheWay = 0;
+    bool results = false;
+    for (const QueueIndex& q : c.m.queues()) {
+        if (c.meta.objectName(ObjectKind::Queue, q.id) != kPoolResultsQueue) continue;
+        results = true;
+        for (const QueueItemRecord& r : q.items) {
+            if (r.putT > c.t || isSentinel(c.trace.string(r.preview))) continue;
+            ++(r.getT <= c.t ? back : onTheWay);
+        }
+    }
+    if (results)
+        text += ", " + std::to_string(back) + (back == 1 ? " result has" : " results have") +
+                " come back to MainProcess" + (onTheWay ? " and " + std::to_string(onTheWay) + " are on their way" : "");
+    if (raised) {
+        std::string_view n = c.trace.string(raised->name);
+        text += "; task " + (n.empty() ? "#" + std::to_string(raised->index) : std::string(n)) + " raised " +
+                taskErrorText(c.trace, *raised) + ", which Pool.map raises here once the other tasks are done";
+    }
     if (lost) {
         std::string_view n = c.trace.string(lost->name);
         text += "; " + procName(c.meta, lost->proc) + " died at " + c.at(lost->t1) + " in task " +
@@ -242,9 +279,27 @@ std::string explainIdle(const Ctx& c, const ProcLaneIndex& l, const std::string&
     std::string text = who + " is idle";
     const Span* last = spanBefore(l.tasks, c.t);
     if (!last) return text + ": it has not had a task yet";
-    text += ": its last task (" + taskName(c.trace, *last) + ") ended at " + c.at(last->t1);
+    text += ": its last task" + lastTaskEnd(c.m, c.trace, l.proc, *last, c.at(last->t1));
     const std::string other = someoneStillWorking(c, l.proc);
     if (!other.empty()) text += " while " + other;
+    return text;
+}
+
+// A traced program's plain Process (no Pool task ever): it runs its own
+// code, which parviz does not see line by line; "idle" would be wrong.
+bool isPlainProcess(const Ctx& c, const ProcLaneIndex& l) {
+    return c.meta.work == kTracedProgramWork && l.proc != kParentProc && l.tasks.empty() &&
+           (l.proc >= c.meta.procs.size() || c.meta.procs[l.proc].role == ProcRole::Process);
+}
+
+std::string explainPlain(const Ctx& c, const ProcLaneIndex& l, const Span* os, const std::string& who) {
+    std::string text = who + " runs its own code (a plain Process: no Pool tasks)";
+    if (os && os->state == LaneState::OnCore) {
+        for (const CoreLaneIndex& core : c.m.cores())
+            if (const Span* s = spanAt(core.procs, c.t); s && s->proc == l.proc)
+                return text + ", on CPU " + std::to_string(core.core) + " now";
+    }
+    if (!c.m.cores().empty()) text += ", off the cores now: sleeping, or blocked outside the calls parviz traces";
     return text;
 }
 
@@ -273,8 +328,13 @@ ProcExplanation explainProc(const Ctx& c, const ProcLaneIndex& l) {
         out.text = explainWaitSync(c, l.proc, who);
     } else if (task) {
         out.text = explainInTask(c, l, *task, prog, os, who);
+    } else if (isPlainProcess(c, l)) {
+        out.text = explainPlain(c, l, os, who);
     } else if (l.proc == kParentProc) {
-        out.text = who + " runs the program's own code (it hands out the work and collects the results)";
+        // A traced program without a Pool: nothing is handed out, it is just the program.
+        out.text = c.meta.work == kTracedProgramWork && c.m.tasks().empty()
+                       ? who + " runs the program's own code"
+                       : who + " runs the program's own code (it hands out the work and collects the results)";
     } else if (!prog || prog->state == LaneState::Idle) {
         out.text = explainIdle(c, l, who);
     } else if (prog->state == LaneState::Sleeping) {
@@ -288,20 +348,43 @@ ProcExplanation explainProc(const Ctx& c, const ProcLaneIndex& l) {
 // The stop signals on a pool's task queue up to t, explained once they appear.
 void noteSentinels(const Ctx& c, Explanation& out) {
     for (const QueueIndex& q : c.m.queues()) {
-        std::size_t put = 0, taken = 0;
+        // A traced pool's result queue ends with the result handler's own stop (None): not a worker's.
+        if (c.meta.objectName(ObjectKind::Queue, q.id) == kPoolResultsQueue) continue;
+        std::size_t put = 0, taken = 0, dropped = 0;
         for (const QueueItemRecord& r : q.items) {
             if (r.putT > c.t) break;
             if (!isSentinel(c.trace.string(r.preview))) continue;
             ++put;
-            if (r.getT <= c.t) ++taken;
+            if (r.getT <= c.t) ++(r.discarded ? dropped : taken);
         }
         if (put == 0) continue;
         out.notes.push_back("The last " + std::to_string(put) + " items on " +
                             objectLabel(c.meta, ObjectKind::Queue, q.id) +
                             " are stop signals (sentinels), not tasks: the closing pool puts one per worker, and a "
                             "worker that takes one exits (CPython puts None). " +
-                            std::to_string(taken) + " of them taken so far.");
+                            std::to_string(taken) + " of them taken so far" +
+                            (dropped ? ", " + std::to_string(dropped) + " dropped unread when the pool was terminated "
+                                                                         "(its workers were ended first)."
+                                     : "."));
     }
+}
+
+// A traced task that raised, named with its exception once it has (the
+// first three; CPython hands the exception back to the caller).
+void noteRaised(const Ctx& c, Explanation& out) {
+    std::size_t n = 0;
+    for (const TaskRecord& r : c.m.tasks()) {
+        if (r.outcome != TaskOutcome::Raised || r.t1 > c.t) continue;
+        const std::string error = taskErrorText(c.trace, r);
+        if (error.empty()) continue;
+        if (++n > 3) continue;
+        std::string_view name = c.trace.string(r.name);
+        out.notes.push_back("Task " + (name.empty() ? "#" + std::to_string(r.index) : std::string(name)) +
+                            " raised " + error + " in " + procName(c.meta, r.proc) + " at " + c.at(r.t1) +
+                            ": CPython sends the exception back, and the call that waits for the result (Pool.map, "
+                            "get(), a future's result()) raises it in the caller.");
+    }
+    if (n > 3) out.notes.push_back(std::to_string(n - 3) + " more tasks raised (Stats lists every failure).");
 }
 
 } // namespace
@@ -319,6 +402,7 @@ Explanation buildExplain(const RunModel& model, const Trace& trace, std::int64_t
         out.procs.push_back(explainProc(c, l));
     }
     noteSentinels(c, out);
+    noteRaised(c, out);
     if (c.meta.timeScale != 1.0) {
         char buf[200];
         std::snprintf(buf, sizeof buf,

@@ -189,7 +189,7 @@ void collectQueueOps(const RunModel& m, const Trace& tr, Collected& c) {
         for (const QueueItemRecord& r : q.items) {
             const std::string value = readableValue(tr.string(r.preview));
             if (r.putProc != kNoProc) c.lanes[r.putProc].ops.push_back({r.putT, true, q.id, r.item, value});
-            if (r.getT != kNever && r.getProc != kNoProc)
+            if (r.getT != kNever && r.getProc != kNoProc && !r.discarded)   // dropped unread: no get, no flow
                 c.lanes[r.getProc].ops.push_back({r.getT, false, q.id, r.item, value});
         }
     for (Lane& l : c.lanes)

@@ -42,12 +42,14 @@ constexpr std::int64_t kWriteSlackNs = 20'000'000;
 constexpr unsigned kTextLenBits = 12;
 constexpr std::uint8_t kTaskRaised = 1, kTaskAdHoc = 2;   // TASK_START / TASK_END flags
 constexpr std::uint8_t kPutWritten = 1;                   // QUEUE_PUT flags: in the pipe at once (SimpleQueue)
+constexpr std::uint8_t kLockSemaphore = 1;                // LOCK_NEW flags: a Semaphore (obj: its value, may be 0)
 constexpr std::int64_t kOpenJobTasks = 1 << 20;           // indices reserved for a job of unknown length
 
 enum Wire : std::uint8_t {
     String = 1, ProcName, ProcStartReq, ProcExitSelf, ProcReaped, PrintLine, QueueNew, QueuePutW,
     QueueWrite, QueueGetW, QueueEmptyW, QueueFullW, LockNew, LockWaitW, LockAcquireW, LockReleaseW,
     LockTimeoutW, PoolJob, TaskStartW, TaskEndW, StateW, ProcKill, SyncWaitW, SyncWakeW, SyncSignalW, SyncNewW,
+    QueueDiscardW,
     ReapedByParviz = 200,   // not on the wire: reaped() notes
 };
 enum Role : std::int32_t { RoleMain = 0, RoleProcess, RolePoolWorker, RoleHelper };
@@ -74,8 +76,9 @@ struct Record {
     std::string text;
 };
 
-bool hasText(std::uint8_t kind) {
-    return kind == String || kind == PrintLine || kind == QueuePutW || kind == TaskStartW;
+bool hasText(std::uint8_t kind, std::uint8_t flags) {
+    return kind == String || kind == PrintLine || kind == QueuePutW || kind == TaskStartW ||
+           (kind == TaskEndW && (flags & kTaskRaised));   // what the task raised
 }
 
 // =============================================================================
@@ -173,7 +176,8 @@ struct PythonTraceSource::Impl {
     std::unordered_map<pid_t, Proc> procs;
     // A queue or lock. owner: a lock's holder by the hook's own account (CPython's
     // Lock keeps none), -1 when free; names for the notes.
-    // semaphore: a Lock object that is a Semaphore (any process may release it: no note).
+    // semaphore: a Lock object that is a Semaphore (a release by a process holding none is a
+    // signal, which the run model shows as such: no note).
     struct Object {
         std::int32_t id = 0;
         std::deque<std::uint64_t> written;
@@ -199,7 +203,7 @@ struct PythonTraceSource::Impl {
     Proc& procFor(pid_t pid, SourceSink& sink, const std::string& name = {}, std::int32_t role = RoleProcess);
     std::uint64_t stringFor(const Record& r, std::uint64_t id, SourceSink& sink);
     Object& object(ObjectKind kind, std::uint64_t key, SourceSink& sink, const std::string& name = {},
-                   std::int64_t size = 0);
+                   std::int64_t size = 0, bool semaphore = false);
     void interpretProcess(Record& r, RingFile* ring, std::vector<Event>& out, SourceSink& sink);
     void interpretQueue(Record& r, RingFile& ring, ProcId p, std::vector<Event>& out, SourceSink& sink);
     void interpretTask(Record& r, RingFile& ring, ProcId p, std::vector<Event>& out, SourceSink& sink);
@@ -244,7 +248,7 @@ void PythonTraceSource::Impl::drainRing(std::uint32_t index, RingFile& r, std::i
         std::memcpy(&rec.src, s + 32, 8);
         rec.ring = index;
         rec.seq = seq++;
-        if (hasText(rec.kind)) rec.text = r.text(rec.b);
+        if (hasText(rec.kind, rec.flags)) rec.text = r.text(rec.b);
         held.push_back(std::move(rec));
     }
     __atomic_store_n(reinterpret_cast<std::uint64_t*>(r.base + kOffTail), r.tail, __ATOMIC_RELEASE);
@@ -300,7 +304,8 @@ std::uint64_t PythonTraceSource::Impl::stringFor(const Record& r, std::uint64_t 
 // first mention (its NEW record, or any record of an object whose NEW was not
 // seen: then named "<kind>@<creator pid>").
 PythonTraceSource::Impl::Object& PythonTraceSource::Impl::object(ObjectKind kind, std::uint64_t key, SourceSink& sink,
-                                                                 const std::string& name, std::int64_t size) {
+                                                                 const std::string& name, std::int64_t size,
+                                                                 bool semaphore) {
     auto& m = objects[static_cast<std::size_t>(kind)];
     auto it = m.find(key);
     if (it != m.end()) return it->second;
@@ -314,6 +319,8 @@ PythonTraceSource::Impl::Object& PythonTraceSource::Impl::object(ObjectKind kind
     }
     ObjectInfo info{kind, o.id, o.name};
     info.size = size;
+    info.semaphore = semaphore;
+    o.semaphore = semaphore;
     sink.addObject(std::move(info));
     return m.emplace(key, std::move(o)).first->second;
 }
@@ -404,6 +411,11 @@ void PythonTraceSource::Impl::interpretQueue(Record& r, RingFile& ring, ProcId p
         out.push_back(Event{r.t, p, EventKind::QueueGet, 0, q.id, item, kNoString});
         break;
     }
+    case QueueDiscardW:   // its pool was terminated: what is still in the pipe is never read
+        for (const std::uint64_t item : q.written)
+            out.push_back(Event{r.t, p, EventKind::QueueGet, kQueueDiscarded, q.id, item, kNoString});
+        q.written.clear();
+        break;
     case QueueEmptyW: out.push_back(Event{r.t, p, EventKind::QueueEmpty, 0, q.id, 0, 0}); break;
     case QueueFullW: out.push_back(Event{r.t, p, EventKind::QueueFull, 0, q.id, 0, 0}); break;
     default: break;   // QueueNew: registered above
@@ -447,13 +459,16 @@ void PythonTraceSource::Impl::interpretTask(Record& r, RingFile& ring, ProcId p,
             name = it->second;
             taskNames.erase(it);
         }
-        out.push_back(Event{r.t, p, EventKind::TaskEnd, static_cast<std::uint8_t>(r.flags & kTaskRaised), idx, name, 0});
+        // b: 1 + the string id of what it raised (event.hpp), 0 when not said.
+        const std::uint64_t error = (r.flags & kTaskRaised) && !r.text.empty() ? sink.addString(r.text) + 1 : 0;
+        out.push_back(Event{r.t, p, EventKind::TaskEnd, static_cast<std::uint8_t>(r.flags & kTaskRaised), idx, name, error});
     }
 }
 
 void PythonTraceSource::Impl::interpretLock(Record& r, ProcId p, std::vector<Event>& out, SourceSink& sink) {
-    if (r.kind == LockNew) {   // obj: a Semaphore's value (several may hold it), 0 for a Lock
-        object(ObjectKind::Lock, r.a, sink, r.text, std::max(r.obj, 0)).semaphore = r.obj > 0;
+    if (r.kind == LockNew) {   // flags 1: a Semaphore, obj its initial value (may be 0); else a Lock
+        const bool semaphore = (r.flags & kLockSemaphore) || r.obj > 0;
+        object(ObjectKind::Lock, r.a, sink, r.text, std::max(r.obj, 0), semaphore);
         return;
     }
     static constexpr EventKind kinds[] = {EventKind::LockWait, EventKind::LockAcquire, EventKind::LockRelease,
@@ -522,6 +537,7 @@ void PythonTraceSource::Impl::interpret(Record& r, std::vector<Event>& out, Sour
         break;
     case PrintLine: out.push_back(Event{r.t, p, EventKind::Print, 0, 0, sink.addString(r.text), 0}); break;
     case QueueNew: case QueuePutW: case QueueWrite: case QueueGetW: case QueueEmptyW: case QueueFullW:
+    case QueueDiscardW:
         interpretQueue(r, ring, p, out, sink);
         break;
     case LockNew: case LockWaitW: case LockAcquireW: case LockReleaseW: case LockTimeoutW:

@@ -290,8 +290,10 @@ LockIndex& RunModel::lockAt(std::int32_t id) {
     // (meta() is a copy: keep it while its object is read.)
     if (m_trace) {
         const TraceMeta meta = m_trace->meta();
-        if (const ObjectInfo* o = meta.findObject(ObjectKind::Lock, id))
-            m_locks.back().capacity = static_cast<std::int32_t>(std::clamp<std::int64_t>(o->size, 1, INT32_MAX));
+        if (const ObjectInfo* o = meta.findObject(ObjectKind::Lock, id); o && o->semaphore) {
+            m_locks.back().semaphore = true;
+            m_locks.back().capacity = static_cast<std::int32_t>(std::clamp<std::int64_t>(o->size, 0, INT32_MAX));
+        }
     }
     return m_locks.back();
 }
@@ -560,9 +562,11 @@ void RunModel::consumeTask(const Event& e, ProcLaneIndex& lane, ProcCursor& cur)
         lane.tasks.push(openSpan(e.t, p, LaneState::Task, e.obj, e.a));
         return;
     }
-    // TaskEnd
+    // TaskEnd (b: 1 + string id of what a traced task raised, 0: not said; format 10)
     const bool failed = (e.flags & 1) != 0;
+    const std::uint64_t error = failed && !(e.flags & 2) && e.b != 0 ? e.b - 1 : kNoString;
     if (cur.openTask != SIZE_MAX) {
+        m_tasks[cur.openTask].error = error;
         endTask(cur, e.t, !failed ? TaskOutcome::Done : (e.flags & 2) ? TaskOutcome::WorkerDied : TaskOutcome::Raised);
         if (lane.tasks.hasOpen()) {
             if (failed) lane.tasks.setLastState(LaneState::TaskFailed);
@@ -579,6 +583,7 @@ void RunModel::consumeTask(const Event& e, ProcLaneIndex& lane, ProcCursor& cur)
     r.proc = p;
     r.t1 = e.t;
     r.outcome = (e.flags & 2) ? TaskOutcome::WorkerDied : TaskOutcome::Raised;
+    r.error = error;
     r.reportedBy = p;
     m_failedByIndex.emplace(r.index, m_tasks.size());
     lane.taskIds.push_back(m_tasks.size());
@@ -633,6 +638,7 @@ void RunModel::consumeQueue(const Event& e) {
         if (r.getT != kNever) break;   // a duplicate get is ignored
         r.getT = e.t;
         r.getProc = p;
+        r.discarded = (e.flags & kQueueDiscarded) != 0;
         if (r.preview == kNoString) r.preview = e.b;
         q.getsByTime.push_back(k);
         sample(-1);
@@ -682,7 +688,14 @@ void RunModel::consumeLock(const Event& e, ProcLaneIndex& lane, ProcCursor& cur)
         restoreAfterLockWait(p);
         applyProgram(p, e.t);
         if (!acquired) break;
-        if (l.capacity > 1) l.openHolds.push_back(l.holds.size());   // a Semaphore: the others keep theirs
+        if (l.semaphore && l.nextSignal < l.signals.size()) {
+            // It went through on another process's release (a signal): no hold of its own.
+            LockSignal& sig = l.signals[l.nextSignal++];
+            sig.takenT = e.t;
+            sig.takenBy = p;
+            break;
+        }
+        if (l.semaphore) l.openHolds.push_back(l.holds.size());   // the other holders keep theirs
         else if (!l.holds.empty() && l.holds.back().releaseT == kOpenEnd) l.holds.back().releaseT = e.t;
         l.holds.push_back({e.t, kOpenEnd, p, (e.flags & 1) != 0});
         cur.heldLocks.push_back(e.obj);
@@ -690,19 +703,19 @@ void RunModel::consumeLock(const Event& e, ProcLaneIndex& lane, ProcCursor& cur)
         break;
     }
     case EventKind::LockRelease: {
-        // Whoever releases it, the lock is free from now: a traced CPython Lock
+        // Whoever releases it, a Lock is free from now: a traced CPython Lock
         // may be released by a process that does not hold it (no owner). A
-        // Semaphore ends the releaser's own hold, else the oldest one.
-        if (l.capacity > 1) {
+        // Semaphore ends the releaser's own latest hold; a release by a
+        // process that holds none is a signal and ends nobody's.
+        if (l.semaphore) {
             auto own = std::find_if(l.openHolds.rbegin(), l.openHolds.rend(),
                                     [&](std::size_t h) { return l.holds[h].proc == p; });
-            if (own != l.openHolds.rend()) {
-                l.holds[*own].releaseT = e.t;
-                l.openHolds.erase(std::next(own).base());
-            } else if (!l.openHolds.empty()) {
-                l.holds[l.openHolds.front()].releaseT = e.t;
-                l.openHolds.erase(l.openHolds.begin());
+            if (own == l.openHolds.rend()) {
+                l.signals.push_back({e.t, p, kNever, kNoProc});
+                break;
             }
+            l.holds[*own].releaseT = e.t;
+            l.openHolds.erase(std::next(own).base());
         } else if (!l.holds.empty() && l.holds.back().releaseT == kOpenEnd) {
             l.holds.back().releaseT = e.t;
         }
@@ -914,6 +927,8 @@ std::string taskFailureText(const RunModel& m, const Trace& trace, const TraceMe
                             std::int64_t cut) {
     const std::string who = procName(meta, r.proc);
     std::string why;
+    if (const std::string error = taskErrorText(trace, r); !error.empty())   // a traced program says what it raised
+        return "task " + taskLabel(trace, r) + " raised " + error + " (in " + who + ")";
     if (r.outcome == TaskOutcome::Raised) {
         why = r.reportedBy != kNoProc && r.t0 == kNever ? "reported by " + who : "it raised on " + who;
     } else {
@@ -925,6 +940,40 @@ std::string taskFailureText(const RunModel& m, const Trace& trace, const TraceMe
     }
     return "task " + taskLabel(trace, r) + " failed: " + why;
 }
+
+} // namespace
+
+std::string taskErrorText(const Trace& trace, const TaskRecord& r) {
+    if (r.outcome != TaskOutcome::Raised || r.error == kNoString) return "";
+    return readableValue(trace.string(r.error));
+}
+
+std::string describeTaskOutcome(const RunModel& m, const Trace& trace, ProcId p, std::int32_t index) {
+    const TaskRecord* r = m.taskOf(p, index);
+    if (!r) return "";
+    switch (r->outcome) {
+    case TaskOutcome::Raised: {
+        const std::string error = taskErrorText(trace, *r);
+        return error.empty() ? "failed: it raised" : "raised " + error;
+    }
+    case TaskOutcome::WorkerDied: return "failed: its worker died under it";
+    case TaskOutcome::Done: return "done";
+    case TaskOutcome::Running: return "running";
+    case TaskOutcome::EndLost: return "its end was lost (a ring overflowed)";
+    case TaskOutcome::Stopped: return "stopped by the user";
+    }
+    return "";
+}
+
+const TaskRecord* RunModel::taskOf(ProcId p, std::int32_t index) const noexcept {
+    if (p >= m_procs.size()) return nullptr;
+    const auto& ids = m_procs[p].taskIds;
+    for (auto it = ids.rbegin(); it != ids.rend(); ++it)
+        if (m_tasks[*it].index == index) return &m_tasks[*it];
+    return nullptr;
+}
+
+namespace {
 
 ProcRole roleOf(const TraceMeta& meta, ProcId p) {
     if (p == kParentProc) return ProcRole::Parent;

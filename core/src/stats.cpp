@@ -77,7 +77,8 @@ void taskStats(const RunModel& m, const Trace& tr, std::int64_t cut, RunStats& s
             if (r.t0 != kNever) ++w.tasksFailed;   // written for it by another process: counted once, above
             std::string_view n = tr.string(r.name);
             s.failedTasks.push_back({n.empty() ? "#" + std::to_string(r.index) : std::string(n), r.index,
-                                     procName(tr.meta(), r.proc), toString(r.outcome), r.nominalNs});
+                                     procName(tr.meta(), r.proc), toString(r.outcome), r.nominalNs,
+                                     taskErrorText(tr, r)});
             break;
         }
         case TaskOutcome::EndLost: ++s.tasksEndLost; break;
@@ -85,7 +86,7 @@ void taskStats(const RunModel& m, const Trace& tr, std::int64_t cut, RunStats& s
             ++s.tasksStopped;
             std::string_view n = tr.string(r.name);
             s.stoppedTasks.push_back({n.empty() ? "#" + std::to_string(r.index) : std::string(n), r.index,
-                                      procName(tr.meta(), r.proc), toString(r.outcome), r.nominalNs});
+                                      procName(tr.meta(), r.proc), toString(r.outcome), r.nominalNs, ""});
             break;
         }
         case TaskOutcome::Running: break;
@@ -155,6 +156,12 @@ void workerStats(const RunModel& m, const TraceMeta& meta, std::int64_t cut, Run
         w.proc = static_cast<ProcId>(p);
         w.name = procName(meta, static_cast<ProcId>(p));
         w.role = p < meta.procs.size() ? meta.procs[p].role : ProcRole::Process;
+        // A traced program's plain Process runs its own code all its life:
+        // no task ran in it, and none of that life is idle.
+        if (s.sequentialMeasured && w.role == ProcRole::Process && w.tasksDone + w.tasksFailed == 0 && w.inTaskNs == 0) {
+            w.plain = true;
+            w.idleNs = 0;
+        }
         s.workers.push_back(w);
     }
     std::vector<bool> used(lanes.size(), false);
@@ -231,6 +238,11 @@ RunStats computeStats(const RunModel& m, const Trace& tr, std::optional<std::int
         s.workerCount = static_cast<int>(std::count_if(s.workers.begin(), s.workers.end(), [](const WorkerStats& w) {
             return w.tasksDone + w.tasksFailed > 0 || w.inTaskNs > 0;
         }));
+    if (s.sequentialMeasured && !s.hasMakespan && s.tasksStarted + s.tasksDone + s.tasksFailed == 0) {
+        const auto plain = std::count_if(s.workers.begin(), s.workers.end(), [](const WorkerStats& w) { return w.plain; });
+        s.plainProcesses = plain > 0;
+        if (s.plainProcesses) s.workerCount = static_cast<int>(plain);
+    }
     if (s.hasMakespan && s.makespanNs > 0) {
         s.speedup = static_cast<double>(s.sequentialNs) / static_cast<double>(s.makespanNs);
         if (s.workerCount > 0) s.efficiency = s.speedup / s.workerCount;
@@ -266,6 +278,16 @@ std::string table(const std::vector<std::vector<std::string>>& rows, const std::
 }
 } // namespace
 
+std::string describeNoMakespan(const RunStats& s) {
+    if (s.hasMakespan) return "";
+    if (s.plainProcesses)
+        return "plain processes: no Pool tasks, so no makespan or speedup; per-process times (alive, on-CPU) are "
+               "below";
+    if (s.sequentialMeasured && s.workers.empty() && s.tasksStarted == 0)
+        return "one process: the program started no other process and no Pool task, so no makespan or speedup";
+    return "no task ran";
+}
+
 std::string statsToJson(const RunStats& s) {
     using nlohmann::json;
     json j;
@@ -282,6 +304,8 @@ std::string statsToJson(const RunStats& s) {
     j["run_span_s"] = sec(s.runSpanNs);
     j["paused_s"] = sec(s.pausedNs);
     j["makespan_s"] = s.hasMakespan ? json(sec(s.makespanNs)) : json(nullptr);
+    j["no_makespan"] = s.hasMakespan ? json(nullptr) : json(describeNoMakespan(s));
+    j["plain_processes"] = s.plainProcesses;
     j["sequential_s"] = sec(s.sequentialNs);
     j["sequential_measured"] = s.sequentialMeasured;
     j["speedup"] = s.hasMakespan ? json(s.speedup) : json(nullptr);
@@ -292,7 +316,8 @@ std::string statsToJson(const RunStats& s) {
     json failedTasks = json::array();
     for (const auto& f : s.failedTasks)
         failedTasks.push_back({{"name", f.name}, {"index", f.index}, {"worker", f.worker}, {"outcome", f.outcome},
-                               {"nominal_s", sec(f.nominalNs)}});
+                               {"nominal_s", sec(f.nominalNs)},
+                               {"error", f.error.empty() ? json(nullptr) : json(f.error)}});
     j["failed_tasks"] = failedTasks;
     j["tasks"]["stopped"] = s.tasksStopped;
     json stoppedTasks = json::array();
@@ -313,6 +338,7 @@ std::string statsToJson(const RunStats& s) {
             {"killed", w.killed}, {"kill_requested", w.killRequested},
             {"terminated_by_program", w.terminatedByProgram},
             {"replaced_by", w.replacedBy.empty() ? json(nullptr) : json(w.replacedBy)},
+            {"plain", w.plain},
         });
     }
     j["workers"] = workers;
@@ -348,26 +374,40 @@ std::string formatSummary(const RunStats& s) {
                         "speedup / " + std::to_string(s.workerCount) +
                             (s.sequentialMeasured ? " workers that ran tasks" : " workers")});
     } else {
-        head.push_back({"makespan", "-", "no task ran"});
+        head.push_back({"makespan", "-", describeNoMakespan(s)});
     }
-    std::string tasks = std::to_string(s.tasksStarted) + " started, " + std::to_string(s.tasksDone) + " done, " +
-                        std::to_string(s.tasksFailed) + " failed";
-    if (s.tasksKilled) tasks += " (" + std::to_string(s.tasksKilled) + " with their worker)";
-    if (s.tasksRunning) tasks += ", " + std::to_string(s.tasksRunning) + " running";
-    if (s.tasksEndLost) tasks += ", " + std::to_string(s.tasksEndLost) + " whose end was lost";
-    if (s.tasksStopped) tasks += ", " + std::to_string(s.tasksStopped) + " stopped";
-    head.push_back({"tasks", tasks, s.tasksFailed ? "failed tasks are not in the sequential time" : ""});
+    if (s.plainProcesses) {
+        // No task to count: the processes are the program's shape.
+        head.push_back({"processes", std::to_string(s.workerCount) + " plain", "Process objects, no Pool"});
+    } else {
+        std::string tasks = std::to_string(s.tasksStarted) + " started, " + std::to_string(s.tasksDone) + " done, " +
+                            std::to_string(s.tasksFailed) + " failed";
+        if (s.tasksKilled) tasks += " (" + std::to_string(s.tasksKilled) + " with their worker)";
+        if (s.tasksRunning) tasks += ", " + std::to_string(s.tasksRunning) + " running";
+        if (s.tasksEndLost) tasks += ", " + std::to_string(s.tasksEndLost) + " whose end was lost";
+        if (s.tasksStopped) tasks += ", " + std::to_string(s.tasksStopped) + " stopped";
+        head.push_back({"tasks", tasks, s.tasksFailed ? "failed tasks are not in the sequential time" : ""});
+    }
     if (s.pausedNs > 0) head.push_back({"paused", secs(s.pausedNs), ""});
     if (s.timeScale != 1.0) head.push_back({"time scale", fmt("%g", s.timeScale), "times below are real seconds"});
     o << table(head, "  ");
 
-    if (!s.workers.empty()) {
+    if (s.plainProcesses) {
+        // Plain processes have no tasks: their own times, not "idle" for their whole life.
+        std::vector<std::vector<std::string>> rows = {{"process", "pid", "alive", "on-CPU", "exit"}};
+        for (const auto& w : s.workers)
+            rows.push_back({w.name, std::to_string(w.pid), secs(w.aliveNs), secs(w.onCpuNs), exitText(w)});
+        o << "\n" << table(rows, "  ");
+    } else if (!s.workers.empty()) {
         std::vector<std::vector<std::string>> rows = {{"worker", "pid", "tasks", "failed", "in-task", "on-CPU", "idle", "exit"}};
         for (const auto& w : s.workers) {
             std::string exit = exitText(w);
             if (!w.replacedBy.empty()) exit += ", replaced by " + w.replacedBy;
-            rows.push_back({w.name, std::to_string(w.pid), std::to_string(w.tasksDone), std::to_string(w.tasksFailed),
-                            secs(w.inTaskNs), secs(w.onCpuNs), secs(w.idleNs), exit});
+            // A traced program's plain process beside a pool: no tasks, and its life is not idle.
+            const std::string none = "-";
+            rows.push_back({w.name, std::to_string(w.pid), w.plain ? none : std::to_string(w.tasksDone),
+                            w.plain ? none : std::to_string(w.tasksFailed), w.plain ? none : secs(w.inTaskNs),
+                            secs(w.onCpuNs), w.plain ? none : secs(w.idleNs), exit});
         }
         o << "\n" << table(rows, "  ");
     }

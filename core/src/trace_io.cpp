@@ -101,6 +101,7 @@ json metaToJson(const TraceMeta& m) {
     for (const auto& o : m.objects) {
         json j{{"kind", toString(o.kind)}, {"id", o.id}, {"name", o.name}};
         if (o.size != 0) j["size"] = o.size;   // format 9: a Semaphore's value, a Barrier's parties
+        if (o.semaphore) j["semaphore"] = true;   // format 10: a Semaphore (its value may be 0)
         objects.push_back(std::move(j));
     }
     return {{"scenario", m.scenario}, {"title", m.title}, {"work", m.work}, {"workers", m.workers},
@@ -128,7 +129,7 @@ void addObject(TraceMeta& m, ObjectInfo info, const Reader& r) {
 }
 
 // Format 6: one "objects" table, each with its kind's word.
-void objectsFromJson(const json& arr, TraceMeta& m, const Reader& r) {
+void objectsFromJson(const json& arr, TraceMeta& m, std::uint32_t version, const Reader& r) {
     if (arr.size() > kMaxObjects * kObjectKinds) r.fail("corrupt metadata: too many objects");
     for (const auto& o : arr) {
         const auto word = o.at("kind").get<std::string>();
@@ -136,6 +137,11 @@ void objectsFromJson(const json& arr, TraceMeta& m, const Reader& r) {
         if (!objectKindFrom(word, kind)) r.fail("corrupt metadata: unknown object kind '" + word + "'");
         ObjectInfo info{kind, o.at("id").get<std::int32_t>(), o.at("name").get<std::string>()};
         if (o.contains("size")) info.size = boundedField<std::int64_t>(o, "size", 0, kMaxSyncSize, r);
+        // Format 10 says which locks are Semaphores; before, those with a size were.
+        if (version >= 10) info.semaphore = o.contains("semaphore") && o.at("semaphore").get<bool>();
+        else info.semaphore = info.size > 0;
+        if (info.semaphore && kind != ObjectKind::Lock)
+            r.fail("corrupt metadata: a " + word + " cannot be a semaphore");
         addObject(m, std::move(info), r);
     }
 }
@@ -179,7 +185,7 @@ TraceMeta metaFromJson(const std::string& text, std::uint32_t version, const Rea
             if (role < 0 || role > static_cast<int>(ProcRole::ForkServer)) r.fail("corrupt metadata: process role out of range");
             m.procs.push_back({p.at("name").get<std::string>(), static_cast<ProcRole>(role)});
         }
-        if (version >= 6) objectsFromJson(j.at("objects"), m, r);
+        if (version >= 6) objectsFromJson(j.at("objects"), m, version, r);
         else objectsFromOldJson(j, m, r);
         // Format 2: a run interrupted by Ctrl-C, SIGTERM or SIGHUP (format 1 had none).
         if (j.contains("incomplete")) m.incomplete = j.at("incomplete").get<bool>();
@@ -223,6 +229,8 @@ std::string checkEvent(const Event& e, const TraceMeta& meta, std::size_t nStrin
     case EventKind::TaskStart: case EventKind::TaskEnd:
         if (e.obj < 0) return "task index " + std::to_string(e.obj) + " is negative";
         if (e.kind == EventKind::TaskStart && e.b > kMaxTimeNs) return "task duration out of range";
+        if (e.kind == EventKind::TaskEnd && e.b != 0 && e.b - 1 >= nStrings)
+            return "task error string id " + std::to_string(e.b - 1) + " out of range";
         break;
     case EventKind::State:
         if (e.obj < 0 || e.obj > static_cast<std::int32_t>(WorkerState::WaitLock)) return "unknown worker state " + std::to_string(e.obj);
@@ -268,11 +276,14 @@ std::string serializeTrace(const Trace& tr) {
     std::vector<Event> events(n);
     for (std::size_t i = 0; i < n; ++i) {
         events[i] = tr[i];
-        if (std::uint64_t* f = stringField(events[i]); f && *f != kNoString) {
-            auto [it, fresh] = remap.emplace(*f, static_cast<std::uint32_t>(strings.size()));
-            if (fresh) strings.push_back(tr.string(*f));
-            *f = it->second;
-        }
+        auto keep = [&](std::uint64_t id) {
+            auto [it, fresh] = remap.emplace(id, static_cast<std::uint32_t>(strings.size()));
+            if (fresh) strings.push_back(tr.string(id));
+            return std::uint64_t{it->second};
+        };
+        if (std::uint64_t* f = stringField(events[i]); f && *f != kNoString) *f = keep(*f);
+        // Format 10: what a task raised, as 1 + its string id.
+        if (events[i].kind == EventKind::TaskEnd && events[i].b != 0) events[i].b = keep(events[i].b - 1) + 1;
     }
     Writer w;
     w.bytes(std::string(kMagic, kMagicLen));
@@ -369,6 +380,10 @@ std::shared_ptr<Trace> deserializeTrace(const std::string& d, const std::string&
         e.kind = static_cast<EventKind>(kind);
         if (e.kind == EventKind::CoreLoad && e.flags > (version >= 8 ? 1 : 0))
             fail(at + "core load flags " + std::to_string(e.flags) + " unknown in format " + std::to_string(version));
+        if (e.kind == EventKind::TaskEnd && version < 10) e.b = 0;   // b meant nothing before format 10
+        if (e.kind == EventKind::QueueGet && version < 10) e.flags = 0;   // nor QueueGet's flags
+        if (e.kind == EventKind::QueueGet && e.flags > kQueueDiscarded)
+            fail(at + "queue get flags " + std::to_string(e.flags) + " unknown");
         if (e.t < lastT) fail(at + "time goes backwards");
         lastT = e.t;
         if (std::string why = checkEvent(e, meta, strings.size()); !why.empty()) fail(at + why);

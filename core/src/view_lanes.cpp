@@ -206,7 +206,8 @@ void buildArrows(const RunModel& index, const Viewport& vp, const std::vector<st
         const std::size_t stride = total > cap ? (total + cap - 1) / cap : 1;
         if (stride > 1) out.arrowsThinned = true;
         auto add = [&](const QueueItemRecord& r) {
-            if (r.getT == kNever || r.putProc == kNoProc || r.getProc == kNoProc) return;
+            // A dropped item went to nobody: no arrow.
+            if (r.getT == kNever || r.putProc == kNoProc || r.getProc == kNoProc || r.discarded) return;
             std::size_t from = laneFor(r.putProc), to = laneFor(r.getProc);
             if (from == SIZE_MAX || to == SIZE_MAX) return;
             out.arrows.push_back({timeToPx(vp, r.putT), timeToPx(vp, r.getT), from, to, q.id, r.item, r.preview});

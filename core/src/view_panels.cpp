@@ -44,6 +44,8 @@ QueueView buildQueueView(const RunModel& index, const Trace& trace, std::int32_t
     v.putCount = countUpTo(q->items, t, [](const QueueItemRecord& r) { return r.putT; });
     v.takenCount = countUpTo(q->getsByTime, t, [q](std::size_t k) { return q->items[k].getT; });
     v.inQueue = v.putCount >= v.takenCount ? v.putCount - v.takenCount : 0;
+    // Drops come last (nobody reads a terminated pool's queue again): count them back from the end.
+    for (std::size_t k = v.takenCount; k > 0 && q->items[q->getsByTime[k - 1]].discarded; --k) ++v.discardedCount;
 
     // Items leave roughly in put order, so the queue's front is near index
     // takenCount; the slack covers consumers whose gets were recorded out of order.
@@ -92,14 +94,27 @@ LockView buildLockView(const RunModel& index, const Trace& trace, std::int32_t l
     if (!l) return v;
 
     v.capacity = l->capacity;
+    v.semaphore = l->semaphore;
     v.acquisitions = countUpTo(l->holds, t, [](const LockHold& h) { return h.acquireT; });
     auto holder = [&](const LockHold& h) {
-        const std::uint64_t pid = h.proc < index.procs().size() ? index.procs()[h.proc].pid : 0;
-        v.holders.push_back({h.proc, procName(meta, h.proc), pid, h.acquireT});
+        const ProcLaneIndex* lane = h.proc < index.procs().size() ? &index.procs()[h.proc] : nullptr;
+        v.holders.push_back({h.proc, procName(meta, h.proc), lane ? lane->pid : 0, h.acquireT,
+                             lane && lane->exitT <= t});
     };
-    if (l->capacity > 1) {   // a Semaphore: every hold open at t (holds overlap)
+    if (l->semaphore) {   // every hold open at t (holds overlap), and the signals up to t
         for (std::size_t i = 0; i < v.acquisitions; ++i)
             if (l->holds[i].releaseT > t) holder(l->holds[i]);
+        const std::size_t n = countUpTo(l->signals, t, [](const LockSignal& s) { return s.t; });
+        constexpr std::size_t kRecent = 4;
+        for (std::size_t i = 0; i < n; ++i) {
+            const LockSignal& s = l->signals[i];
+            const bool taken = s.takenT <= t;
+            if (taken) ++v.acquisitions;
+            else ++v.pendingSignals;
+            if (i + kRecent < n) continue;
+            v.recentSignals.push_back({s.proc, procName(meta, s.proc), s.t, taken ? s.takenBy : kNoProc,
+                                       taken ? procName(meta, s.takenBy) : std::string(), taken ? s.takenT : kNever});
+        }
     } else if (v.acquisitions > 0 && l->holds[v.acquisitions - 1].releaseT > t) {
         holder(l->holds[v.acquisitions - 1]);
     }
@@ -360,6 +375,20 @@ CodeView buildCodeView(const RunModel& index, const Trace& trace, const std::vec
 }
 
 
+namespace {
+
+// The Semaphore signal a release made (taken = false) or an acquire took
+// (taken = true), or nullptr: a Lock, or a holder's own acquire or release.
+const LockSignal* semaphoreSignal(const RunModel& index, const Event& e, bool taken) {
+    const LockIndex* l = index.lock(e.obj);
+    if (!l || !l->semaphore) return nullptr;
+    for (const LockSignal& s : l->signals)
+        if (taken ? s.takenT == e.t && s.takenBy == e.proc : s.t == e.t && s.proc == e.proc) return &s;
+    return nullptr;
+}
+
+} // namespace
+
 Caption buildCaption(const RunModel& index, const Trace& trace, std::int64_t t) {
     Caption c;
     const auto& evs = index.captionEvents();
@@ -389,6 +418,8 @@ Caption buildCaption(const RunModel& index, const Trace& trace, std::int64_t t) 
     case EventKind::TaskStart: text = who + " started " + str(e.a, "a task"); break;
     case EventKind::TaskEnd:
         text = who + ((e.flags & 1) ? " failed " : " finished ") + str(e.a, "a task");
+        // A traced task that raised says what (TaskEnd.b: 1 + its string id, format 10).
+        if ((e.flags & 1) && !(e.flags & 2) && e.b != 0) text += ": it raised " + readableValue(trace.string(e.b - 1));
         break;
     case EventKind::QueuePut: text = who + " put " + preview(trace, e.b, e.a) + " into " + queueName(e.obj); break;
     case EventKind::QueueGet: {
@@ -398,7 +429,9 @@ Caption buildCaption(const RunModel& index, const Trace& trace, std::int64_t t) 
             auto it = q->byItem.find(e.a);
             if (it != q->byItem.end() && q->items[it->second].preview != kNoString) pv = q->items[it->second].preview;
         }
-        text = who + " took " + preview(trace, pv, e.a) + " from " + queueName(e.obj);
+        text = who + ((e.flags & kQueueDiscarded) ? " dropped " : " took ") + preview(trace, pv, e.a) + " from " +
+               queueName(e.obj);
+        if (e.flags & kQueueDiscarded) text += " unread: its pool was terminated, nobody takes it";
         break;
     }
     case EventKind::QueueEmpty: text = who + " found " + queueName(e.obj) + " empty"; break;
@@ -407,8 +440,13 @@ Caption buildCaption(const RunModel& index, const Trace& trace, std::int64_t t) 
     case EventKind::LockAcquire:
         text = who + " acquired " + lockName(e.obj);
         if (e.flags & 1) text += " (its previous owner died holding it)";
+        if (const LockSignal* s = semaphoreSignal(index, e, true))
+            text += " on " + procName(meta, s->proc) + "'s release (a signal): it holds none of it";
         break;
-    case EventKind::LockRelease: text = who + " released " + lockName(e.obj); break;
+    case EventKind::LockRelease:
+        text = who + " released " + lockName(e.obj);
+        if (semaphoreSignal(index, e, false)) text += " without holding it: a signal, which lets one acquire through";
+        break;
     case EventKind::LockTimeout: text = who + " gave up waiting for " + lockName(e.obj); break;
     case EventKind::LockOwnerDied:
         text = who + " found that " + procName(meta, static_cast<ProcId>(e.a)) + " died holding " + lockName(e.obj);

@@ -358,18 +358,14 @@ def _made_by_program(depth):
     return _lock_origin(depth + 1) == "program"
 
 
-def _traced_lock_functions(lock, key, recursive):
-    """acquire() and release() that record the owner; for an RLock only the
-    outermost acquire and the last release are events."""
-    sl = lock._semlock
-    sem_acquire, sem_release = sl.acquire, sl.release
-    get_value = getattr(sl, "_get_value", None)
-
+def _traced_acquire(sem_acquire, key):
+    """acquire(block, timeout) over a SemLock's own acquire: LOCK_ACQUIRE when
+    it gets in at once, else LOCK_WAIT then LOCK_ACQUIRE or LOCK_TIMEOUT (a
+    non-blocking acquire that fails: LOCK_TIMEOUT alone). Shared by Lock,
+    RLock and Semaphore (_sync.py)."""
     def acquire(block=True, timeout=None):
-        if recursive and sl._is_mine():
-            return sem_acquire(block, timeout)          # re-entered: no event
         if sem_acquire(False):
-            _emit(W.K_LOCK_ACQUIRE, 0, key, 0, _src(2))
+            _emit(W.K_LOCK_ACQUIRE, 0, key, 0, _src(2))   # (our own frames are skipped)
             return True
         src = _src(2)
         if not block:
@@ -379,6 +375,21 @@ def _traced_lock_functions(lock, key, recursive):
         ok = sem_acquire(True, timeout)
         _emit(W.K_LOCK_ACQUIRE if ok else W.K_LOCK_TIMEOUT, 0, key, 0, src)
         return ok
+    return acquire
+
+
+def _traced_lock_functions(lock, key, recursive):
+    """acquire() and release() that record the owner; for an RLock only the
+    outermost acquire and the last release are events."""
+    sl = lock._semlock
+    sem_acquire, sem_release = sl.acquire, sl.release
+    get_value = getattr(sl, "_get_value", None)
+    traced = _traced_acquire(sem_acquire, key)
+
+    def acquire(block=True, timeout=None):
+        if recursive and sl._is_mine():
+            return sem_acquire(block, timeout)          # re-entered: no event
+        return traced(block, timeout)
 
     def release():
         # Before the release: the next owner's acquire is stamped after it.

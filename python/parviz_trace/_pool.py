@@ -41,6 +41,7 @@ _orig_imap_init = _mpool.IMapIterator.__init__
 FLAG_RAISED = 1      # TASK_END: the item raised
 FLAG_AD_HOC = 2      # TASK_START / TASK_END: no POOL_JOB; parviz numbers it in start order
 UNKNOWN_LENGTH = -1  # POOL_JOB obj: imap over an iterable without len()
+ERROR_LIMIT = 200    # bytes of "Type: message" a raising TASK_END keeps
 
 _hooks = None        # parviz_trace._hooks, set by install() (it imports us)
 
@@ -52,13 +53,25 @@ def _item_text(item):
         return "<unprintable>"
 
 
+def _error_text(exc):
+    """'ZeroDivisionError: division by zero': what a task raised, as the
+    traceback's last line names it (bounded by the ring's text limit)."""
+    name = type(exc).__name__
+    try:
+        message = str(exc)
+    except Exception:
+        message = "<unprintable>"
+    return name + ": " + message if message else name
+
+
 def _run_item(fn, args, kwargs, text, k, where, flags):
-    """Calls fn(*args, **kwargs) between TASK_START and TASK_END."""
+    """Calls fn(*args, **kwargs) between TASK_START and TASK_END (which says
+    what it raised, if it did)."""
     _emit_text(W.K_TASK_START, text, 64, k, where, 0, flags)
     try:
         result = fn(*args, **kwargs)
-    except BaseException:
-        _emit(W.K_TASK_END, k, where, 0, 0, flags | FLAG_RAISED)
+    except BaseException as exc:
+        _emit_text(W.K_TASK_END, _error_text(exc), ERROR_LIMIT, k, where, 0, flags | FLAG_RAISED)
         raise
     _emit(W.K_TASK_END, k, where, 0, 0, flags)
     return result
@@ -156,6 +169,9 @@ class _TracedInqueue:
 
 
 def _worker(inqueue, *args, **kwargs):
+    if args:                                     # args[0]: the result queue ("pool results")
+        from . import _sync
+        _sync.traced_result_queue_copy(args[0])
     return _orig_worker(_TracedInqueue(inqueue), *args, **kwargs)
 
 

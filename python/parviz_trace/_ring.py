@@ -173,20 +173,22 @@ K_QUEUE_WRITE = 9     # a = queue key, obj = put number (0: unknown) — the ite
 K_QUEUE_GET = 10      # a = queue key — an item came out of the pipe
 K_QUEUE_EMPTY = 11    # a = queue key
 K_QUEUE_FULL = 12     # a = queue key
-K_LOCK_NEW = 13       # a = lock key, b = string id of its name, obj = a Semaphore's value (0: a Lock)
+K_LOCK_NEW = 13       # a = lock key, b = string id of its name; flags LOCK_SEMAPHORE: obj = a Semaphore's value
 K_LOCK_WAIT = 14      # a = lock key
 K_LOCK_ACQUIRE = 15   # a = lock key
 K_LOCK_RELEASE = 16   # a = lock key
 K_LOCK_TIMEOUT = 17   # a = lock key (a non-blocking or timed acquire gave up)
 K_POOL_JOB = 18       # a = job, b = chunksize, obj = number of tasks
 K_TASK_START = 19     # a = job << 32 | chunk, obj = index in the chunk, b = text ref of the argument
-K_TASK_END = 20       # as TASK_START; flags = 1 when it raised
+K_TASK_END = 20       # as TASK_START; flags = 1 when it raised, and then b = text ref of "Type: message"
 K_STATE = 21          # obj = state (0 idle, 1 running, 2 sleeping, 3 queue wait, 4 lock wait)
 K_PROC_KILL = 22      # (the asking process) a = target pid, b = signal: Process.terminate() / kill()
 K_SYNC_WAIT = 23      # a = key, obj = the object's kind (parviz's ObjectKind), b = what (1: a pool's results)
 K_SYNC_WAKE = 24      # as SYNC_WAIT; flags 1 = timed out, 2 = broken (BrokenBarrierError)
 K_SYNC_SIGNAL = 25    # a = key, obj = kind, b = op | count << 32 (set, clear, notify, notify_all, task_done, abort, reset)
 K_SYNC_NEW = 26       # a = key, b = string id of its name, obj = kind | size << 8 (a Barrier's parties)
+K_QUEUE_DISCARD = 27  # a = queue key: the items still in it are dropped unread (its Pool was terminated)
 PUT_WRITTEN = 1       # QUEUE_PUT flags: the item went into the pipe at once (a SimpleQueue: no feeder)
+LOCK_SEMAPHORE = 1    # LOCK_NEW flags: a Semaphore (obj = its initial value, may be 0)
 
 ROLE_MAIN, ROLE_PROCESS, ROLE_POOL_WORKER, ROLE_HELPER = 0, 1, 2, 3

@@ -1,14 +1,16 @@
 """Synchronisation primitives for parviz_trace (see _hooks.py, which installs
 this): Semaphore and BoundedSemaphore (as locks with several holders), Event,
 Condition, Barrier, JoinableQueue's task_done and join, SimpleQueue (the
-program's, and a Pool's task queue), and MainProcess waiting for a Pool's
-results.
+program's, and a Pool's task and result queues), and MainProcess waiting for
+a Pool's results.
 
 Wire (docs/python-trace-wire.md): SYNC_NEW names an Event, Condition or
 Barrier; SYNC_WAIT and SYNC_WAKE bracket a wait that blocks (obj = the
 object's kind, parviz's ObjectKind number); SYNC_SIGNAL is set, clear,
 notify, notify_all, task_done, abort or reset. A Semaphore speaks the lock
-kinds (LOCK_NEW with obj = its initial value).
+kinds (LOCK_NEW with flags LOCK_SEMAPHORE and obj = its initial value, which
+may be 0); parviz counts its holders as acquirers minus their own releases, a
+release by a process holding none being a signal.
 
 Which objects are traced: only those the program makes (their creator's frame
 is the program's), never multiprocessing's own (an Event's internal
@@ -126,21 +128,9 @@ def _signal(kind, key, op, count=1):
 # =============================================================================
 def _sem_functions(sem, key):
     sl = sem._semlock
-    sem_acquire, sem_release = sl.acquire, sl.release
+    sem_release = sl.release
     bounded = isinstance(sem, _sy.BoundedSemaphore)
-
-    def acquire(block=True, timeout=None):
-        if sem_acquire(False):
-            _emit(W.K_LOCK_ACQUIRE, 0, key, 0, _hooks._src(2))
-            return True
-        src = _hooks._src(2)
-        if not block:
-            _emit(W.K_LOCK_TIMEOUT, 0, key, 0, src)
-            return False
-        _emit(W.K_LOCK_WAIT, 0, key, 0, src)
-        ok = sem_acquire(True, timeout)
-        _emit(W.K_LOCK_ACQUIRE if ok else W.K_LOCK_TIMEOUT, 0, key, 0, src)
-        return ok
+    acquire = _hooks._traced_acquire(sl.acquire, key)   # the same events as a Lock's
 
     def release():
         # Before the release (the next acquirer's stamp comes after it); none
@@ -168,7 +158,8 @@ def _sem_init(orig):
         key = self._parviz_key = _hooks._name_key(self._semlock) or _hooks._key()
         _sem_functions(self, key)
         name = "%s-%d" % (type(self).__name__, next(_numbers[type(self).__name__]))
-        _emit(W.K_LOCK_NEW, max(1, int(value)), key, _pt.intern(name), _hooks._src(2))
+        # flags: a Semaphore, whose value may be 0 (one used for signalling)
+        _emit(W.K_LOCK_NEW, max(0, int(value)), key, _pt.intern(name), _hooks._src(2), W.LOCK_SEMAPHORE)
     return init
 
 
@@ -392,16 +383,33 @@ def _sq_get(self):
     return _loads(res)
 
 
+def _result_preview(obj):
+    """A pool result-queue item, (job, i, (ok, value)), as the result it
+    carries: the value's preview, or what the task raised; None is a stop
+    signal for MainProcess's result handler."""
+    if obj is None:
+        return "None"
+    try:
+        job, i, (ok, value) = obj
+        if ok:
+            return _hooks._preview(value)
+        exc = getattr(value, "exc", value)           # ExceptionWithTraceback wraps it
+        return "raised " + type(exc).__name__
+    except Exception:
+        return "<result>"
+
+
 def _sq_put(self, obj):
     key = self.__dict__.get("_parviz_key")
     if not key:
         return _orig_sq["put"](self, obj)
     data = _dumps(obj)
+    results = self.__dict__.get("_parviz_results")
     try:
-        text = _hooks._preview(obj)
+        text = _result_preview(obj) if results else _hooks._preview(obj)
     except Exception:
         text = "<unprintable>"
-    src = _hooks._src(2)
+    src = 0 if results else _hooks._src(2)          # a pool's worker: multiprocessing's own line
     if self._wlock is None:
         _emit_text(W.K_QUEUE_PUT, text, 64, 0, key, src, W.PUT_WRITTEN)
         self._writer.send_bytes(data)
@@ -435,8 +443,8 @@ def _task_preview(task):
 
 
 def _setup_queues(self):
-    # (No mark: a spawned worker finds its task queue's key in _pool's
-    # _TracedInqueue, and the result queue stays untraced.)
+    # (No mark: a spawned worker finds both queues' keys in _pool's _worker,
+    # from their read locks' names.)
     _orig_setup_queues(self)
     q = self._inqueue
     if type(q) is not _SQ:
@@ -452,12 +460,64 @@ def _setup_queues(self):
         _emit_text(W.K_QUEUE_PUT, _task_preview(task), 64, 0, key, 0, W.PUT_WRITTEN)
         return send(task)
     self._quick_put = quick_put
+    _trace_results(self)
+
+
+def _trace_results(pool):
+    """The pool's result queue, "pool results": each worker's put (SimpleQueue.put,
+    traced once the queue has a key; its preview is the result) and MainProcess's
+    result handler thread taking it (_quick_get: the queue's one reader, so its
+    stamps are in pipe order)."""
+    q = pool._outqueue
+    if type(q) is not _SQ:
+        return
+    try:
+        key = q._parviz_key = _hooks._name_key(q._rlock._semlock) or _hooks._key()
+        q._parviz_results = True
+    except Exception:
+        return
+    _emit(W.K_QUEUE_NEW, 0, key, _pt.intern("pool results"), _hooks._src(2))
+    recv = pool._quick_get
+
+    def quick_get(*args):
+        item = recv(*args)
+        _emit(W.K_QUEUE_GET, 0, key)
+        return item
+    pool._quick_get = quick_get
+
+
+def traced_result_queue_copy(q):
+    """A pool worker's copy of the result queue under spawn or forkserver (a
+    pickle: nothing of ours in it): its key from its read lock's name."""
+    try:
+        if type(q) is _SQ and "_parviz_key" not in q.__dict__ and getattr(q._rlock._semlock, "name", None):
+            q._parviz_key = _hooks._name_key(q._rlock._semlock)
+            q._parviz_results = True
+    except Exception:
+        pass
 
 
 def _pool_key(result):
     pool = getattr(result, "_pool", None)
     q = getattr(pool, "_inqueue", None)
     return q.__dict__.get("_parviz_key", 0) if q is not None and hasattr(q, "__dict__") else 0
+
+
+_orig_terminate_pool = _Pool.__dict__["_terminate_pool"].__func__
+
+
+def _terminate_pool(cls, taskqueue, inqueue, outqueue, *args, **kwargs):
+    """Pool's finaliser (terminate(), a `with Pool()` block's exit, the pool
+    collected): once it has ended the workers and joined the handler threads,
+    whatever is still in the task and result queues is never read, such as
+    the stop signals of workers terminated before they took them: dropped."""
+    try:
+        return _orig_terminate_pool(cls, taskqueue, inqueue, outqueue, *args, **kwargs)
+    finally:
+        for q in (inqueue, outqueue):
+            key = getattr(q, "__dict__", {}).get("_parviz_key")
+            if key:
+                _emit(W.K_QUEUE_DISCARD, 0, key, 0, _hooks._src(2))
 
 
 _AR = multiprocessing.pool.ApplyResult
@@ -498,6 +558,7 @@ def install(hooks):
     _JQ.task_done, _JQ.join = _jq_task_done, _jq_join
     _SQ.__init__, _SQ.__setstate__, _SQ.get, _SQ.put = _sq_init, _sq_setstate, _sq_get, _sq_put
     _Pool._setup_queues = _setup_queues
+    _Pool._terminate_pool = classmethod(_terminate_pool)
     _AR.wait = _ar_wait
     _IMI.next = _imi_next
     _IMI.__next__ = _imi_next

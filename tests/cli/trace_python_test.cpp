@@ -5,8 +5,11 @@
 // command's exit status, bad input and stopping.
 #include "cli_support.hpp"
 
+#include "parviz/explain.hpp"
 #include "parviz/run_model.hpp"
+#include "parviz/stats.hpp"
 #include "parviz/trace_io.hpp"
+#include "parviz/views.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -310,7 +313,7 @@ TEST_CASE("every process of a program is traced whichever start method it uses (
     // (The pool's own task queue is traced too: it is checked below.)
     std::map<parviz::ProcId, int> holds;
     std::map<std::uint64_t, parviz::ProcId> putBy;
-    int gets = 0, poolPuts = 0, poolGets = 0;
+    int gets = 0, poolPuts = 0, poolGets = 0, poolResults = 0;
     std::set<std::int32_t> tasks;
     const auto queueNamed = [&](std::int32_t id) { return meta.objectName(parviz::ObjectKind::Queue, id); };
     for (std::size_t i = 0; i < tr.size(); ++i) {
@@ -319,6 +322,16 @@ TEST_CASE("every process of a program is traced whichever start method it uses (
         if ((e.kind == EventKind::QueuePut || e.kind == EventKind::QueueGet) && queueNamed(e.obj) == "pool tasks") {
             ++(e.kind == EventKind::QueuePut ? poolPuts : poolGets);
             if (e.kind == EventKind::QueueGet) CHECK(procName(tr, e.proc).rfind(poolPrefix, 0) == 0);
+            continue;
+        }
+        if ((e.kind == EventKind::QueuePut || e.kind == EventKind::QueueGet) && queueNamed(e.obj) == "pool results") {
+            // Results handed back: put by a worker (or MainProcess's terminate: the result handler's stop), taken
+            // by MainProcess's result handler.
+            if (e.kind == EventKind::QueueGet) CHECK(e.proc == parviz::kParentProc);
+            if (e.kind == EventKind::QueuePut && e.proc != parviz::kParentProc) {
+                ++poolResults;
+                CHECK(procName(tr, e.proc).rfind(poolPrefix, 0) == 0);
+            }
             continue;
         }
         if (e.kind == EventKind::QueuePut) putBy[e.a] = e.proc;
@@ -342,6 +355,7 @@ TEST_CASE("every process of a program is traced whichever start method it uses (
     // Pool(2).map over four items: four chunks of one, then a stop signal per worker, each taken by a worker.
     CHECK(poolPuts == 6);
     CHECK(poolGets == 6);
+    CHECK(poolResults == 4);   // each chunk's result handed back
     auto fromTrace = printed(tr);
     auto fromProgram = t.programLines;
     std::sort(fromTrace.begin(), fromTrace.end());
@@ -781,4 +795,205 @@ TEST_CASE("each synchronisation example shows its primitive at work when traced"
         CHECK(ops[parviz::SyncOp::TaskDone] == 6);
         CHECK(waits >= 1);         // MainProcess in join()
     }
+}
+
+TEST_CASE("a traced program of plain processes says it has no Pool tasks and gives per-process times, in the summary "
+          "and its JSON",
+          "[cli][trace][python]") {
+    const std::string example = GENERATE(as<std::string>{}, "job_queue.py", "semaphore.py");
+    TempDir dir;
+    const std::string summary = dir.file("summary.json");
+    ExeResult r = runParviz({"trace", "--summary-json", summary, "--", "/usr/bin/python3", kExamples + example}, 120);
+    INFO(example + "\n" + describe(r));
+    REQUIRE(r.exitCode == 0);
+    // Before: "makespan  -  no task ran", "tasks  0 started, 0 done, 0 failed", and each
+    // process's whole life under "idle".
+    CHECK(r.out.find("no task ran") == std::string::npos);
+    CHECK(r.out.find("plain processes: no Pool tasks, so no makespan or speedup") != std::string::npos);
+    CHECK(r.out.find("0 started, 0 done") == std::string::npos);
+    const auto j = nlohmann::json::parse(parviz::test::readFile(summary));
+    INFO(j.dump(2));
+    CHECK(j["plain_processes"] == true);
+    CHECK(j["no_makespan"].get<std::string>().rfind("plain processes: no Pool tasks", 0) == 0);
+    const int processes = example == "job_queue.py" ? 4 : 5;
+    CHECK(j["worker_count"] == processes);
+    int plain = 0;
+    for (const auto& w : j["workers"]) {
+        if (w["role"] != "process") continue;
+        ++plain;
+        CHECK(w["plain"] == true);
+        CHECK(w["idle_s"] == 0.0);
+        CHECK(w["alive_s"].get<double>() > 0);
+    }
+    CHECK(plain == processes);
+}
+
+TEST_CASE("a Pool task that raises is named with its exception and message in the summary, Explain and its hover text",
+          "[cli][trace][python]") {
+    TempDir dir;
+    Traced t = traceExample("failing_task.py", dir);
+    INFO(describe(t.result));
+    REQUIRE(t.result.exitCode == 0);   // the program caught what Pool.map raised
+    CHECK(std::find(t.programLines.begin(), t.programLines.end(),
+                    "Pool.map raised ZeroDivisionError: division by zero") != t.programLines.end());
+    // Before: "task ('C', 0) failed: it raised on ForkPoolWorker-1", and nothing said what it raised.
+    CHECK(t.result.out.find("task ('C', 0) raised ZeroDivisionError: division by zero (in ForkPoolWorker-") !=
+          std::string::npos);
+    const parviz::Trace& tr = *t.trace;
+    parviz::RunModel m;
+    m.update(tr);
+    const parviz::RunStats s = parviz::computeStats(m, tr);
+    REQUIRE(s.failedTasks.size() == 1);
+    CHECK(s.failedTasks[0].name == "('C', 0)");
+    CHECK(s.failedTasks[0].error == "ZeroDivisionError: division by zero");
+    CHECK(nlohmann::json::parse(parviz::statsToJson(s))["failed_tasks"][0]["error"] ==
+          "ZeroDivisionError: division by zero");
+    // Explain, once it has raised: a note naming it, and MainProcess waiting in Pool.map is told what comes.
+    const parviz::TaskRecord* failed = nullptr;
+    for (const parviz::TaskRecord& r : m.tasks())
+        if (r.outcome == parviz::TaskOutcome::Raised) failed = &r;
+    REQUIRE(failed != nullptr);
+    const parviz::Explanation x = parviz::buildExplain(m, tr, failed->t1);
+    std::string notes, main;
+    for (const auto& n : x.notes) notes += n + "\n";
+    for (const auto& p : x.procs)
+        if (p.name == "MainProcess") main = p.text;
+    INFO(notes << main);
+    CHECK(notes.find("Task ('C', 0) raised ZeroDivisionError: division by zero in ForkPoolWorker-") != std::string::npos);
+    CHECK(main.find("task ('C', 0) raised ZeroDivisionError: division by zero, which Pool.map raises here") !=
+          std::string::npos);
+    // The failed task's hover text on its lane.
+    CHECK(parviz::describeTaskOutcome(m, tr, failed->proc, failed->index) == "raised ZeroDivisionError: division by zero");
+}
+
+TEST_CASE("a traced Semaphore's holders are its acquirers minus their own releases: a Semaphore(0) released as a "
+          "signal never shows a holder, a Semaphore(2) never more than two",
+          "[cli][trace][python][sync]") {
+    const std::string example = GENERATE(as<std::string>{}, "semaphore_signal.py", "semaphore.py");
+    TempDir dir;
+    Traced t = traceExample(example, dir);
+    INFO(example + "\n" + describe(t.result));
+    REQUIRE(t.result.exitCode == 0);
+    const parviz::Trace& tr = *t.trace;
+    const parviz::TraceMeta meta = tr.meta();
+    REQUIRE(meta.countOf(parviz::ObjectKind::Lock) == 1);
+    const parviz::ObjectInfo& sem = meta.objects.front();
+    const std::size_t places = example == "semaphore.py" ? 2 : 0;
+    CHECK(sem.size == static_cast<std::int64_t>(places));   // before: a Semaphore(0) was recorded as 1
+    parviz::RunModel m;
+    m.update(tr);
+    // At every event of the semaphore: never more holders than its value allows, none for a signal.
+    std::size_t most = 0, events = 0;
+    for (std::size_t i = 0; i < tr.size(); ++i) {
+        const Event& e = tr[i];
+        if (e.kind != EventKind::LockAcquire && e.kind != EventKind::LockRelease && e.kind != EventKind::LockWait)
+            continue;
+        ++events;
+        const parviz::LockView v = parviz::buildLockView(m, tr, sem.id, e.t);
+        INFO(parviz::toString(e.kind) << " by " << procName(tr, e.proc) << ": " << v.holders.size() << " holders");
+        CHECK(v.holders.size() <= places);
+        most = std::max(most, v.holders.size());
+    }
+    CHECK(events > 0);
+    CHECK(most == places);
+    // At the end nobody is left holding it (before: the last worker to acquire the Semaphore(0) held it forever).
+    CHECK(parviz::buildLockView(m, tr, sem.id, tr[tr.size() - 1].t).holders.empty());
+    if (example == "semaphore_signal.py") {
+        // A worker waiting for the go-ahead is told it waits for a release, not for a holder.
+        std::size_t w = 0;
+        while (w < tr.size() && tr[w].kind != EventKind::LockWait) ++w;
+        REQUIRE(w < tr.size());
+        const parviz::Explanation x = parviz::buildExplain(m, tr, tr[w].t);
+        std::string said;
+        for (const auto& p : x.procs)
+            if (p.proc == tr[w].proc) said = p.text;
+        INFO(said);
+        CHECK(said.find("nobody holds it and its count is 0, so it goes on when another process releases it (a signal)") !=
+              std::string::npos);
+    }
+}
+
+TEST_CASE("a traced Pool hands each result back on its result queue: a worker's put, MainProcess's get",
+          "[cli][trace][python]") {
+    const std::string method = GENERATE(as<std::string>{}, "fork", "spawn");
+    TempDir dir;
+    // pool.py's jobs under the chosen start method (spawn: each worker finds the queue by its name).
+    const std::string script = dir.write("results.py",
+        "import sys, time\nimport multiprocessing as mp\n"
+        "def job(x):\n    time.sleep(0.02)\n    return x.upper()\n"
+        "if __name__ == '__main__':\n"
+        "    mp.set_start_method(sys.argv[1])\n"
+        "    with mp.Pool(2) as pool:\n        print(pool.map(job, ['a', 'b', 'c', 'd'], chunksize=1))\n");
+    Traced t = traceScript(script, {method}, dir, "results-" + method);
+    INFO(method + "\n" + describe(t.result));
+    REQUIRE(t.result.exitCode == 0);
+    const parviz::Trace& tr = *t.trace;
+    const parviz::TraceMeta meta = tr.meta();
+    std::int32_t results = -1;
+    for (const auto& o : meta.objects)
+        if (o.kind == parviz::ObjectKind::Queue && o.name == "pool results") results = o.id;
+    REQUIRE(results >= 0);   // before: the result queue was not traced
+    parviz::RunModel m;
+    m.update(tr);
+    const parviz::QueueIndex* q = m.queue(results);
+    REQUIRE(q != nullptr);
+    std::multiset<std::string> values;
+    for (const parviz::QueueItemRecord& r : q->items) {
+        const std::string v(tr.string(r.preview));
+        if (v == "None") continue;   // the result handler's own stop signal, from MainProcess
+        values.insert(v);
+        CHECK(procName(tr, r.putProc).find("PoolWorker-") != std::string::npos);
+        CHECK(r.getProc == parviz::kParentProc);   // MainProcess's result handler took it
+        CHECK(r.getT >= r.putT);
+    }
+    CHECK(values == std::multiset<std::string>{"['A']", "['B']", "['C']", "['D']"});
+    // Explain, while MainProcess waits in Pool.map: the results that have come back.
+    std::int64_t firstBack = parviz::kNever;
+    for (const parviz::QueueItemRecord& r : q->items) firstBack = std::min(firstBack, r.getT);
+    const parviz::Explanation x = parviz::buildExplain(m, tr, firstBack);
+    std::string main;
+    for (const auto& p : x.procs)
+        if (p.proc == parviz::kParentProc) main = p.text;
+    INFO(main);
+    CHECK(main.find("1 result has come back to MainProcess") != std::string::npos);
+}
+
+TEST_CASE("the stop signals a terminated Pool's workers never took are shown dropped at terminate, not left in its "
+          "task queue",
+          "[cli][trace][python]") {
+    TempDir dir;
+    // The with block ends while both workers are still in their tasks: terminate() ends them
+    // before they can take their stop signals (CPython drains or leaves them; nobody reads them).
+    const std::string script = dir.write("terminated.py",
+        "import time\nfrom multiprocessing import Pool\n"
+        "if __name__ == '__main__':\n"
+        "    with Pool(2) as p:\n        r = p.map_async(time.sleep, [2, 2])\n        time.sleep(0.3)\n"
+        "    print('left the with block')\n");
+    Traced t = traceScript(script, {}, dir, "terminated");
+    INFO(describe(t.result));
+    REQUIRE(t.result.exitCode == 0);
+    const parviz::Trace& tr = *t.trace;
+    std::int32_t tasks = -1;
+    for (const auto& o : tr.meta().objects)
+        if (o.kind == parviz::ObjectKind::Queue && o.name == "pool tasks") tasks = o.id;
+    REQUIRE(tasks >= 0);
+    parviz::RunModel m;
+    m.update(tr);
+    const std::int64_t end = tr[tr.size() - 1].t;
+    const parviz::QueueView v = parviz::buildQueueView(m, tr, tasks, end);
+    INFO("put " << v.putCount << ", taken " << v.takenCount << ", in queue " << v.inQueue);
+    CHECK(v.inQueue == 0);   // before: the stop signals stayed "in queue" for ever
+    CHECK(v.discardedCount >= 1);
+    std::size_t dropped = 0;
+    for (const parviz::QueueItemRecord& r : m.queue(tasks)->items)
+        if (r.discarded) {
+            ++dropped;
+            CHECK(std::string(tr.string(r.preview)) == "None");   // only stop signals were left
+            CHECK(r.getProc == parviz::kParentProc);              // dropped by MainProcess's terminate
+        }
+    CHECK(dropped == v.discardedCount);
+    std::string notes;
+    for (const auto& n : parviz::buildExplain(m, tr, end).notes) notes += n + "\n";
+    INFO(notes);
+    CHECK(notes.find("dropped unread when the pool was terminated") != std::string::npos);
 }

@@ -484,3 +484,16 @@ TEST_CASE("workers preempted by other programs while they mostly wait are no ove
     CHECK(s == "ForkPoolWorker-1 is runnable, waiting for a free core: task A wants to run, but other programs have "
                "the cores (runnable since 100 ms)");
 }
+
+TEST_CASE("a traced program's plain process is said to run its own code, not to idle for want of a task", "[explain]") {
+    Builder b(2, "Process-", ProcRole::Process);
+    b.tr->updateMeta([](TraceMeta& m) { m.work = kTracedProgramWork; });
+    b.at(0.1, 1, EventKind::CoreIn, 0);
+    b.at(0.5, 1, EventKind::CoreOut, 0);
+    auto tr = b.done(1.0);
+    const RunModel m = modelOf(*tr);
+    const Explanation x = buildExplain(m, *tr, kZero + sec(0.3));
+    CHECK(textOf(x, "Process-1") == "Process-1 runs its own code (a plain Process: no Pool tasks), on CPU 0 now");
+    CHECK(textOf(x, "Process-2") == "Process-2 runs its own code (a plain Process: no Pool tasks), off the cores now: "
+                                    "sleeping, or blocked outside the calls parviz traces");
+}

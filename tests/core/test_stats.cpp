@@ -431,3 +431,62 @@ TEST_CASE("the summary says how its per-core other share and the machine verdict
     CHECK_THAT(text, Catch::Contains("less the run's processes and parviz's own threads"));
     CHECK_THAT(text, Catch::Contains("both leave parviz out"));
 }
+
+TEST_CASE("a traced program of plain processes says it has no Pool tasks and gives each process's own times, not "
+          "'no task ran' and a whole life of idle",
+          "[stats][trace]") {
+    auto tr = std::make_shared<Trace>();
+    tr->addProcess({"MainProcess", ProcRole::Parent});
+    tr->addProcess({"Process-1", ProcRole::Process});
+    tr->addProcess({"Process-2", ProcRole::Process});
+    tr->addProcess({"resource_tracker", ProcRole::ForkServer});
+    tr->updateMeta([](TraceMeta& m) {
+        m.scenario = "python3 job_queue.py";
+        m.work = kTracedProgramWork;
+        m.totalCores = 2;
+        m.usableCores = 2;
+        m.finished = true;
+    });
+    auto at = [&](double s, ProcId p, EventKind k, std::int32_t obj = 0, std::uint64_t a = 0) {
+        tr->append(Event{kZero + sec(s), p, k, 0, obj, a, 0});
+    };
+    at(0, 0, EventKind::RunStart);
+    at(0.1, 1, EventKind::ProcStart, 0, 1001);
+    at(0.1, 2, EventKind::ProcStart, 0, 1002);
+    at(0.1, 3, EventKind::ProcStart, 0, 1003);
+    at(0.2, 1, EventKind::CoreIn, 0);
+    at(0.5, 1, EventKind::CoreOut, 0);
+    at(1.1, 1, EventKind::ProcExit, 0, 0);
+    at(0.6, 2, EventKind::ProcExit, 0, 0);
+    at(1.2, 0, EventKind::RunEnd);
+    const RunStats s = computeStats(*tr);
+    CHECK_FALSE(s.hasMakespan);
+    CHECK(s.plainProcesses);
+    CHECK(s.workerCount == 2);   // the two processes, not the helper
+    REQUIRE(s.workers.size() == 2);
+    for (const WorkerStats& w : s.workers) {
+        CHECK(w.plain);
+        CHECK(w.idleNs == 0);    // its life is its own code, not idle
+    }
+    CHECK(s.workers[0].aliveNs == sec(1.0));
+    CHECK(s.workers[0].onCpuNs == sec(0.3));
+    const std::string text = formatSummary(s);
+    INFO(text);
+    CHECK(text.find("no task ran") == std::string::npos);
+    CHECK(text.find("plain processes: no Pool tasks, so no makespan or speedup") != std::string::npos);
+    CHECK(text.find("2 plain") != std::string::npos);
+    CHECK(text.find("\n  process ") != std::string::npos);   // the table of processes: alive, on-CPU
+    CHECK(text.find(" alive ") != std::string::npos);
+    CHECK(text.find("0 started") == std::string::npos);   // no task count of nothing
+    CHECK(text.find("in-task") == std::string::npos);     // nor a tasks / in-task / idle column
+    const auto j = nlohmann::json::parse(statsToJson(s));
+    CHECK(j["plain_processes"] == true);
+    CHECK(j["no_makespan"].get<std::string>().rfind("plain processes: no Pool tasks", 0) == 0);
+    CHECK(j["worker_count"] == 2);
+    CHECK(j["workers"][0]["idle_s"] == 0.0);
+    CHECK(j["workers"][0]["plain"] == true);
+    // A pool program keeps its tasks and says nothing of plain processes.
+    const RunStats pool = computeStats(*test::tutorialPoolTrace());
+    CHECK_FALSE(pool.plainProcesses);
+    CHECK(nlohmann::json::parse(statsToJson(pool))["no_makespan"].is_null());
+}

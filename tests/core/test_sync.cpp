@@ -49,6 +49,7 @@ void program(Builder& b) {
     for (int i = 1; i <= 3; ++i) b.trace.addProcess({"Process-" + std::to_string(i), ProcRole::Process});
     ObjectInfo sem{ObjectKind::Lock, 1, "Semaphore-1"};
     sem.size = 2;
+    sem.semaphore = true;
     b.trace.addObject(sem);
     b.trace.addObject({ObjectKind::Event, 1, "Event-1"});
     b.trace.addObject({ObjectKind::Condition, 1, "Condition-1"});
@@ -62,6 +63,12 @@ void program(Builder& b) {
     });
     b.ev(0, 0, EventKind::RunStart);
     for (ProcId p = 0; p <= 3; ++p) b.ev(0, p, EventKind::ProcStart, 0, 100 + p);
+}
+
+std::string textOfProc(const Explanation& x, const std::string& name) {
+    for (const ProcExplanation& p : x.procs)
+        if (p.name == name) return p.text;
+    return "(no sentence for " + name + ")";
 }
 
 bool hasState(const LaneRecords& lanes, ProcId p, LaneState s) {
@@ -78,7 +85,7 @@ TEST_CASE("a Semaphore(2) is held by two processes at once and the third waits f
     b.ev(20, 2, EventKind::LockAcquire, 1);
     b.ev(30, 3, EventKind::LockWait, 1);
     b.ev(50, 1, EventKind::LockRelease, 1).ev(50, 3, EventKind::LockAcquire, 1);
-    b.ev(70, 0, EventKind::LockRelease, 1);   // a release by one who holds none: the oldest hold ends
+    b.ev(70, 0, EventKind::LockRelease, 1);   // a release by one who holds none: a signal, nobody's hold ends
     RunModel m;
     m.update(b.trace);
 
@@ -98,9 +105,61 @@ TEST_CASE("a Semaphore(2) is held by two processes at once and the third waits f
     CHECK(at60.waiters.empty());
 
     const LockView at80 = buildLockView(m, b.trace, 1, ms(80));
-    REQUIRE(at80.holders.size() == 1);
-    CHECK(at80.holders[0].name == "Process-3");
+    REQUIRE(at80.holders.size() == 2);   // before: MainProcess's release ended Process-2's hold
+    CHECK(at80.holders[0].name == "Process-2");
+    CHECK(at80.holders[1].name == "Process-3");
     CHECK(at80.acquisitions == 3);
+    CHECK(at80.pendingSignals == 1);
+    REQUIRE(at80.recentSignals.size() == 1);
+    CHECK(at80.recentSignals[0].name == "MainProcess");
+    CHECK(at80.recentSignals[0].takenBy == kNoProc);
+    CHECK(buildCaption(m, b.trace, ms(70)).text ==
+          "MainProcess released the lock without holding it: a signal, which lets one acquire through");
+}
+
+TEST_CASE("a Semaphore(0) released as a signal lets its waiter through without making it a holder", "[sync]") {
+    Builder b;
+    b.trace.addProcess({"MainProcess", ProcRole::Parent});
+    b.trace.addProcess({"Process-1", ProcRole::Process});
+    b.trace.addProcess({"Process-2", ProcRole::Process});
+    ObjectInfo go{ObjectKind::Lock, 1, "Semaphore-1"};
+    go.semaphore = true;   // size 0
+    b.trace.addObject(go);
+    b.trace.updateMeta([](TraceMeta& m) {
+        m.work = kTracedProgramWork;
+        m.totalCores = m.usableCores = 2;
+    });
+    b.ev(0, 0, EventKind::RunStart);
+    for (ProcId p = 0; p <= 2; ++p) b.ev(0, p, EventKind::ProcStart, 0, 100 + p);
+    b.ev(10, 1, EventKind::LockWait, 1).ev(12, 2, EventKind::LockWait, 1);
+    b.ev(50, 0, EventKind::LockRelease, 1).ev(51, 1, EventKind::LockAcquire, 1);
+    b.ev(60, 0, EventKind::LockRelease, 1).ev(61, 2, EventKind::LockAcquire, 1);
+    b.ev(70, 1, EventKind::ProcExit).ev(80, 2, EventKind::ProcExit);
+    RunModel m;
+    m.update(b.trace);
+    const LockView at30 = buildLockView(m, b.trace, 1, ms(30));
+    CHECK(at30.semaphore);
+    CHECK(at30.capacity == 0);
+    CHECK(at30.holders.empty());
+    CHECK(at30.waiters.size() == 2);
+    CHECK(textOfProc(buildExplain(m, b.trace, ms(30)), "Process-1") ==
+          "Process-1 waits for the lock since 10 ms: nobody holds it and its count is 0, so it goes on when another "
+          "process releases it (a signal)");
+    for (double at : {50.0, 51.0, 55.0, 61.0, 90.0}) {
+        INFO("at " << at << " ms");
+        const LockView v = buildLockView(m, b.trace, 1, ms(at));
+        CHECK(v.holders.empty());   // before: Process-1, then Process-2, held it for ever (a phantom holder)
+    }
+    const LockView end = buildLockView(m, b.trace, 1, ms(90));
+    CHECK(end.acquisitions == 2);
+    CHECK(end.pendingSignals == 0);
+    REQUIRE(end.recentSignals.size() == 2);
+    CHECK(end.recentSignals[0].takenByName == "Process-1");
+    CHECK(end.recentSignals[1].takenByName == "Process-2");
+    CHECK(buildCaption(m, b.trace, ms(51)).text ==
+          "Process-1 acquired the lock on MainProcess's release (a signal): it holds none of it");
+    // The lanes show no hold either.
+    for (ProcId p = 1; p <= 2; ++p) CHECK(m.procs()[p].locks.empty());
 }
 
 TEST_CASE("Event, Condition and Barrier waits show who waited, how long and how each wait ended", "[sync]") {

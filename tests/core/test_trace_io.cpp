@@ -161,14 +161,14 @@ TEST_CASE("a well-sealed file with impossible contents is refused field by field
     const std::size_t n = tr->size();
     SECTION("a newer or an older format") {
         std::string d = full;
-        // Format 9 added a traced program's synchronisation primitives: the next one is the newer format.
-        static_assert(kTraceFileVersion == 9);
-        d[9] = 10;
+        // Format 10 gave a traced program's task errors, Semaphores and dropped queue items: the next one is newer.
+        static_assert(kTraceFileVersion == 10);
+        d[9] = 11;
         reseal(d);
-        CHECK(loadError(d) == "run.pvz: written by a newer parviz (format 10); this parviz reads formats 1 to 9");
+        CHECK(loadError(d) == "run.pvz: written by a newer parviz (format 11); this parviz reads formats 1 to 10");
         d[9] = 0;
         reseal(d);
-        CHECK(loadError(d) == "run.pvz: written by an older parviz (format 0); this parviz reads formats 1 to 9");
+        CHECK(loadError(d) == "run.pvz: written by an older parviz (format 0); this parviz reads formats 1 to 10");
     }
     SECTION("an event kind newer than the file's format") {
         std::string d = asFormat5(full);
@@ -308,4 +308,60 @@ TEST_CASE("missing and unwritable files are TraceFileErrors naming the file", "[
     }
     auto tr = test::tutorialPoolTrace();
     CHECK_THROWS_AS(saveTrace(*tr, "/nonexistent/dir/run.pvz"), TraceFileError);
+}
+
+TEST_CASE("what a traced task raised, a Semaphore(0) and a dropped queue item survive a saved run (format 10); an "
+          "older file's TaskEnd b and QueueGet flags mean nothing",
+          "[traceio]") {
+    using test::kZero;
+    using test::sec;
+    auto tr = std::make_shared<Trace>();
+    tr->addProcess({"MainProcess", ProcRole::Parent});
+    tr->addProcess({"ForkPoolWorker-1", ProcRole::PoolWorker});
+    tr->updateMeta([](TraceMeta& m) {
+        m.work = kTracedProgramWork;
+        m.totalCores = 2;
+        m.usableCores = 2;
+    });
+    const std::uint64_t name = tr->addString("('C', 0)");
+    tr->addString("a string no event names (not saved: ids are renumbered)");
+    const std::uint64_t error = tr->addString("ZeroDivisionError: division by zero");
+    tr->append(Event{kZero, 0, EventKind::RunStart, 0, 0, 2, 2});
+    tr->append(Event{kZero + sec(0.1), 1, EventKind::ProcStart, 0, 0, 1001, 0});
+    tr->append(Event{kZero + sec(0.2), 1, EventKind::TaskStart, 0, 0, name, 0});
+    tr->append(Event{kZero + sec(0.3), 1, EventKind::TaskEnd, 1, 0, name, error + 1});
+    ObjectInfo go{ObjectKind::Lock, 1, "Semaphore-1"};
+    go.semaphore = true;   // a Semaphore(0): size 0
+    tr->addObject(go);
+    tr->addObject({ObjectKind::Queue, 1, "pool tasks"});
+    const std::uint64_t none = tr->addString("None");
+    tr->append(Event{kZero + sec(0.4), 0, EventKind::QueuePut, 0, 1, 7, none});
+    tr->append(Event{kZero + sec(0.5), 0, EventKind::QueueGet, kQueueDiscarded, 1, 7, kNoString});
+    const std::string full = serializeTrace(*tr);
+    {
+        const auto back = deserializeTrace(full, "raised.pvz");
+        CHECK(back->meta().findObject(ObjectKind::Lock, 1)->semaphore);
+        CHECK((*back)[5].flags == kQueueDiscarded);
+    }
+    const RunStats s = computeStats(*deserializeTrace(full, "raised.pvz"));
+    REQUIRE(s.failedTasks.size() == 1);
+    CHECK(s.failedTasks[0].error == "ZeroDivisionError: division by zero");
+    CHECK(s.failures == std::vector<std::string>{
+                            "task ('C', 0) raised ZeroDivisionError: division by zero (in ForkPoolWorker-1)"});
+    // Format 9 wrote nothing there: whatever b holds is not read as a string.
+    std::string old = full;
+    old[9] = 9;
+    reseal(old);
+    const auto oldTrace = deserializeTrace(old, "old.pvz");
+    CHECK_FALSE(oldTrace->meta().findObject(ObjectKind::Lock, 1)->semaphore);   // format 9: a size made one
+    CHECK((*oldTrace)[5].flags == 0);
+    const RunStats o = computeStats(*oldTrace);
+    REQUIRE(o.failedTasks.size() == 1);
+    CHECK(o.failedTasks[0].error.empty());
+    CHECK(o.failures == std::vector<std::string>{"task ('C', 0) failed: it raised on ForkPoolWorker-1"});
+    // A string id past the file's table is refused, named.
+    std::string bad = full;
+    for (int i = 0; i < 8; ++i) bad[eventOffset(bad, 6, 3, 24) + i] = static_cast<char>(i == 0 ? 99 : 0);
+    reseal(bad);
+    CHECK(loadError(bad) == "run.pvz: event 3: task error string id 98 out of range");
 }

@@ -214,3 +214,47 @@ TEST_CASE("parviz trace --gui writes --trace, --summary-json and --save-run when
     CHECK(bad.exitCode == 2);
     CHECK(bad.err.find("--save-run is written for a traced program") != std::string::npos);
 }
+
+TEST_CASE("a traced program of plain processes: Stats says it has no Pool tasks and shows each process's times",
+          "[gui][trace][python]") {
+    NEED_DISPLAY();
+    ExampleScale scale("0.1");
+    TempDir dir;
+    const std::string png = dir.file("jq.png"), layout = dir.file("jq.json");
+    const Result r = runParviz({"gui", "--screenshot", png, "--layout-json", layout, "--trace-python",
+                                kExamples + "job_queue.py"}, dir.path);
+    INFO(r.err);
+    REQUIRE(r.exitCode == 0);
+    const json s = json::parse(slurp(layout));
+    std::string stats;
+    for (const auto& l : panelLines(s, "Stats")) stats += l + "\n";
+    INFO(stats);
+    // Before: "this scenario runs no tasks: no makespan or speedup" and "0 workers on 2 cores".
+    CHECK(stats.find("this scenario runs no tasks") == std::string::npos);
+    CHECK(stats.find("plain processes: no Pool tasks") != std::string::npos);
+    CHECK(stats.find("4 processes on") != std::string::npos);
+    CHECK(stats.find("0 workers") == std::string::npos);
+}
+
+TEST_CASE("a traced program is not offered the scenario's Predict questions", "[gui][trace][python]") {
+    NEED_DISPLAY();
+    ExampleScale scale("0.05");
+    TempDir dir;
+    const std::string png = dir.file("p.png"), layout = dir.file("p.json");
+    const Result r = runParviz({"gui", "--screenshot", png, "--layout-json", layout, "--trace-python",
+                                kExamples + "pool.py"}, dir.path);
+    INFO(r.err);
+    REQUIRE(r.exitCode == 0);
+    const json s = json::parse(slurp(layout));
+    std::set<std::string> items;
+    std::string lines;
+    for (const json& p : s["panels"]) {
+        for (const json& it : p["items"]) items.insert(it["text"].get<std::string>());
+        for (const auto& l : p["lines"]) lines += l.get<std::string>() + "\n";
+    }
+    INFO(lines);
+    // Before: "Predict the next run" asked the pool scenario's "How long will Pool(2).map take…?" under the
+    // traced program's Explain.
+    CHECK(items.count("Predict the next run") == 0);
+    CHECK(lines.find("How long will") == std::string::npos);
+}

@@ -49,7 +49,7 @@ const char* stateWords(LaneState s) {
     case LaneState::OnCore: return "on a core";
     case LaneState::HoldLock: return "holds the lock";
     case LaneState::Runnable: return "runnable: waiting for a free core";
-    case LaneState::TaskFailed: return "a task that did not finish";
+    case LaneState::TaskFailed: return "a task that failed";
     case LaneState::Killed: return "killed";
     case LaneState::Stopped: return "paused (stopped)";
     case LaneState::WaitQueue: return "waiting for the queue";
@@ -76,6 +76,12 @@ void spanTooltip(const RunView& run, const Lane& lane, float laneTop, const ImVe
                 if (it->label != kNoString && run.trace()) {
                     const std::string_view name = run.trace()->string(it->label);
                     ImGui::Text("task %.*s", static_cast<int>(name.size()), name.data());
+                    // How it ended: a traced task that raised names its exception.
+                    if (row.kind == RowKind::Tasks && it->mergedCount == 1 && lane.kind == LaneKind::Proc) {
+                        const std::string how = describeTaskOutcome(run.model(), *run.trace(),
+                                                                    static_cast<ProcId>(lane.id), it->value);
+                        if (!how.empty()) ImGui::Text("%s", how.c_str());
+                    }
                 }
                 if (row.kind == RowKind::CoreProcs) ImGui::Text("%s", procName(run.meta(), it->proc).c_str());
                 if (row.kind == RowKind::CoreLoad) ImGui::Text("other programs: %.0f%% busy", it->fraction * 100);

@@ -32,13 +32,18 @@ enum class EventKind : std::uint8_t {
     // --- work -----------------------------------------------------------------
     TaskStart,      // obj = task index (in its scenario / pool call), a = string id of the task name
     TaskEnd,        // obj = task index, a = string id of the name, flags: 1 = the task failed,
-                    // 2 = (with 1) because its worker died under it (written by the parent)
+                    // 2 = (with 1) because its worker died under it (written by the parent);
+                    // b = 1 + string id of what a traced task raised ("ZeroDivisionError:
+                    // division by zero"), 0 when not said (saved-run format 10; 0 before)
     State,          // obj = WorkerState (as int32)
     // --- queue ----------------------------------------------------------------
     QueuePut,       // obj = queue id, a = item id (unique per run), b = string id of value preview
     QueueGet,       // obj = queue id, a = item id, b = kNoString: the value preview is the one
                     // of the QueuePut with the same item id (readers look it up by a).
                     // Traces saved before this may carry a preview here; readers prefer the put's.
+                    // flags kQueueDiscarded: nobody took it, proc dropped it unread (a traced
+                    // Pool's terminate: the stop signals its ended workers never took).
+                    // Saved-run format 10; 0 before.
     QueueEmpty,     // obj = queue id: a get_nowait / timed get found the queue empty
     QueueFull,      // obj = queue id: a put_nowait / timed put found the queue full
     QueueClose,     // obj = queue id
@@ -116,6 +121,7 @@ enum class SyncOp : std::uint32_t {
 inline constexpr std::uint32_t kSyncOpLast = static_cast<std::uint32_t>(SyncOp::Reset);
 inline constexpr std::uint8_t kSyncTimedOut = 1, kSyncBroken = 2;   // SyncWake flags
 inline constexpr std::uint64_t kSyncWaitPoolResults = 1;            // SyncWait b
+inline constexpr std::uint8_t kQueueDiscarded = 1;                   // QueueGet flags: dropped unread
 
 // Fixed-size, trivially copyable: written with no allocation, lock or formatting.
 struct Event {

@@ -155,6 +155,8 @@ struct QueueItemRecord {
     std::int64_t putT = kNever;          // kNever: the put was never seen
     std::int64_t getT = kNever;          // kNever: not taken (yet)
     ProcId putProc = kNoProc, getProc = kNoProc;
+    bool discarded = false;              // nobody took it: getProc dropped it unread at getT
+                                         // (QueueGet flags kQueueDiscarded: a Pool's terminate)
 };
 
 struct QueueIndex {
@@ -181,15 +183,31 @@ struct LockWaitRecord {
 };
 struct LockOwnerDiedRecord { std::int64_t t = 0; ProcId acquirer = 0; ProcId deadOwner = 0; };
 
+// A Semaphore released by a process that held none of it: a signal, which
+// lets one acquire through without making that acquirer a holder.
+struct LockSignal {
+    std::int64_t t = 0;
+    ProcId proc = 0;                  // who released it
+    std::int64_t takenT = kNever;     // the acquire that went through on it (kNever: none yet)
+    ProcId takenBy = kNoProc;
+};
+
 struct LockIndex {
     std::int32_t id = 0;
-    // How many may hold it at once: 1 for a Lock, a Semaphore's value (ObjectInfo::size).
+    // How many may hold it at once: 1 for a Lock, a Semaphore's initial value
+    // (ObjectInfo::size; 0 for a Semaphore(0) used for signalling).
     std::int32_t capacity = 1;
-    // In acquire order. A Lock's are sequential (mutual exclusion); a
-    // Semaphore's overlap, up to capacity (a release by a process that holds
-    // none ends the oldest open hold: semaphores have no owner).
+    bool semaphore = false;   // ObjectInfo::semaphore: it counts and has no owner
+    // In acquire order. A Lock's are sequential (mutual exclusion). A
+    // Semaphore's holders are its acquirers minus their own releases: they
+    // overlap, up to capacity; a release by a process that holds none is a
+    // signal (signals), ending nobody's hold, and the next acquire goes
+    // through on it without becoming a holder. So the holders at t are never
+    // more than capacity, and none is left behind by a signal.
     std::vector<LockHold> holds;
-    std::vector<std::size_t> openHolds;   // capacity > 1: indices into holds still held, oldest first
+    std::vector<std::size_t> openHolds;   // a Semaphore: indices into holds still held, oldest first
+    std::vector<LockSignal> signals;      // a Semaphore: releases by non-holders, in time order
+    std::size_t nextSignal = 0;           // the oldest signal not taken yet
     // per process: its waits on this lock, in order, and the prefix sum of closed wait ns
     std::vector<std::vector<LockWaitRecord>> waitsByProc;
     std::vector<std::vector<std::int64_t>> waitPrefixByProc;   // [k] = sum of waits [0, k)
@@ -242,6 +260,9 @@ struct TaskRecord {
     TaskOutcome outcome = TaskOutcome::Running;
     ProcId reportedBy = kNoProc;          // a failed TaskEnd written by another process (pool parent)
     std::int32_t chunk = -1;              // the pool task-queue chunk it came from (TaskChunk), -1: none
+    // What it raised (TaskOutcome::Raised): string id of "ZeroDivisionError:
+    // division by zero" (a traced program's TaskEnd.b - 1); kNoString: not said.
+    std::uint64_t error = kNoString;
 };
 
 // A chunk of a pool's task queue taken by a worker (TaskChunk).
@@ -305,6 +326,8 @@ public:
 
     // Tasks in start order (a task whose start was never seen: at its end).
     const std::vector<TaskRecord>& tasks() const noexcept { return m_tasks; }
+    // Process p's latest task with that index (a task span's value), or nullptr.
+    const TaskRecord* taskOf(ProcId p, std::int32_t index) const noexcept;
     // CPU intervals in start order; at most one open per core.
     const std::vector<CpuInterval>& cpu() const noexcept { return m_cpu; }
     const std::vector<LossRecord>& losses() const noexcept { return m_losses; }
@@ -418,6 +441,14 @@ std::vector<Failure> describeFailures(const RunModel& model, const Trace& trace,
 // True when a pool task was lost with its worker up to cut: the case where
 // CPython's Pool.map would have waited forever.
 bool poolTaskLostWithWorker(const RunModel& model, const Trace& trace, std::int64_t cut = kOpenEnd);
+
+// What a failed task raised, "ZeroDivisionError: division by zero"; "" when
+// the trace does not say (a worker died, or an engine task).
+std::string taskErrorText(const Trace& trace, const TaskRecord& r);
+// How process p's task `index` ended, for a task's hover text: "raised
+// ZeroDivisionError: division by zero", "failed: its worker died under it",
+// "done", "running", ...; "" when p ran no such task.
+std::string describeTaskOutcome(const RunModel& m, const Trace& trace, ProcId p, std::int32_t index);
 
 // "SIGKILL" for 9; "signal" when unknown.
 const char* signalName(int sig) noexcept;

@@ -52,6 +52,10 @@ struct WorkerStats {
     bool terminatedByProgram = false; // exited by the signal its program asked for (terminate())
     bool killRequested = false;       // a KillRequest (--kill-worker, window) named it
     std::string replacedBy;           // pool worker started to replace it ("" when none)
+    // A traced program's plain Process (not a pool worker) that ran no task:
+    // its whole life is its own code, so it has no in-task or idle time
+    // (idleNs is 0) and the summaries show "-" there, not its life as "idle".
+    bool plain = false;
 };
 
 struct CoreStats {
@@ -68,6 +72,7 @@ struct FailedTask {
     std::string worker;               // the worker it ran on
     std::string outcome;              // "raised", "worker died" or "stopped" (toString(TaskOutcome))
     std::int64_t nominalNs = 0;       // its nominal duration, not counted in sequential
+    std::string error;                // what it raised ("ZeroDivisionError: division by zero"); "" unknown
 };
 
 struct RunStats {
@@ -84,6 +89,11 @@ struct RunStats {
     std::int64_t makespanNs = 0;      // unpaused; open tasks count up to the cursor
     std::int64_t sequentialNs = 0;    // sum of the COMPLETED tasks' nominal durations
     bool sequentialMeasured = false;  // ... their measured in-task times (a traced program)
+    // A traced program whose processes are plain Process objects and ran no
+    // Pool task (up to the cursor): there is no task to time, so no makespan
+    // or speedup; each process's alive and on-CPU times are the measure, and
+    // workerCount counts those processes. describeNoMakespan() says so.
+    bool plainProcesses = false;
     double speedup = 0;               // 0 without makespan
     double efficiency = 0;            // speedup / workers
     int workerCount = 0;              // meta.workers, or the workers seen
@@ -125,6 +135,11 @@ double unpausedNs(const Trace& trace, std::int64_t t0, std::int64_t t1);   // bu
 RunStats computeStats(const RunModel& model, const Trace& trace, std::optional<std::int64_t> atNs = {});
 // Convenience: builds a model over the whole trace first.
 RunStats computeStats(const Trace& trace, std::optional<std::int64_t> atNs = {});
+
+// Why a run has no makespan, in one line for the summaries ("" when it has
+// one): a traced program of plain processes ("plain processes: no Pool
+// tasks, …"), a traced program that started no other process, or "no task ran".
+std::string describeNoMakespan(const RunStats& s);
 
 // The --summary-json document (schema "parviz-summary/2", docs/summary-json.md).
 std::string statsToJson(const RunStats& s);

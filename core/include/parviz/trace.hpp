@@ -114,6 +114,9 @@ const char* toString(ProcRole r) noexcept;
 
 // TraceMeta::work of a traced Python program (`parviz trace`).
 inline constexpr const char* kTracedProgramWork = "python";
+// The queue a traced Pool's workers hand their results back on (worker put,
+// MainProcess's result handler get); its stop signal (None) is the handler's own.
+inline constexpr const char* kPoolResultsQueue = "pool results";
 
 struct ProcInfo {
     std::string name;     // "MainProcess", "Process-1", "ForkPoolWorker-2"
@@ -141,7 +144,11 @@ struct ObjectInfo {       // one shared object of the run: a queue, a lock, ...
     std::int32_t id = 0;  // unique among the objects of its kind, not across kinds; need not be dense
     std::string name;     // "tasks_to_accomplish", "pool tasks", "lock"
     std::int64_t size = 0;   // Lock: a Semaphore's initial value, how many may hold it at once
-                             // (0 or 1: a Lock); Barrier: its parties; 0 otherwise. Format 9.
+                             // (may be 0: a Semaphore(0) used for signalling); Barrier: its
+                             // parties; 0 otherwise. Format 9.
+    bool semaphore = false;  // Lock: it is a Semaphore (it counts and has no owner; a release
+                             // by a process holding none is a signal). Format 10; format 9
+                             // files: size > 0.
 };
 
 struct TraceMeta {

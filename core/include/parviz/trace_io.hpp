@@ -1,12 +1,12 @@
 #pragma once
 // Saved runs: a Trace written to a file and read back for replay.
 //
-// Format (version 9, all integers little-endian):
+// Format (version 10, all integers little-endian):
 //   "PARVIZRUN" (9 bytes)  u32 version
 //   u64 n, n bytes of meta JSON (TraceMeta: scenario, title, work, workers,
 //       time_scale, total_cores, usable_cores, core_source, procs, objects
 //       ([{"kind": "queue"|"lock"|"event"|"condition"|"barrier", "id", "name",
-//       "size" (when not 0)}]), incomplete)
+//       "size" (when not 0), "semaphore" (when true)}]), incomplete)
 //   u64 n, then n strings, each u32 length + bytes (the events' string ids are
 //       indexes into this table; only referenced strings are kept)
 //   u64 n, then n events of 32 bytes: i64 t, u16 proc, u8 kind, u8 flags,
@@ -38,6 +38,12 @@
 //      "condition", "barrier", an object's "size" (a Semaphore's value: a lock
 //      several may hold; a Barrier's parties), the SyncWait, SyncWake and
 //      SyncSignal event kinds; 1-8 still open
+//  10  a traced program's task errors, Semaphores and dropped queue items:
+//      TaskEnd's b = 1 + the string id of what a traced task raised (0: not
+//      said); an object's "semaphore": true (a Semaphore, whose initial
+//      value may be 0; in format 9 a lock with a size is one); QueueGet
+//      flags 1 = the item was dropped unread (a traced Pool's terminate).
+//      Older files read as b = 0 and flags 0; 1-9 still open
 // A file of an older format that cannot be read any more is refused with
 // "written by an older parviz (format N)"; a newer one with "written by a
 // newer parviz (format N)".
@@ -49,7 +55,7 @@
 
 namespace parviz {
 
-inline constexpr std::uint32_t kTraceFileVersion = 9;
+inline constexpr std::uint32_t kTraceFileVersion = 10;
 // The oldest format this parviz still reads.
 inline constexpr std::uint32_t kOldestTraceFileVersion = 1;
 // loadTrace reads only regular files of at most this size (1 GiB).

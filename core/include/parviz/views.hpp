@@ -203,7 +203,8 @@ struct QueueView {
     std::string name;
     std::vector<QueueViewItem> items;    // in the queue at t, FIFO (front first), at most maxItems
     std::size_t inQueue = 0;             // puts - gets at t (items may hold fewer: capped)
-    std::size_t putCount = 0, takenCount = 0;   // up to t
+    std::size_t putCount = 0, takenCount = 0;   // up to t (taken: gets and drops)
+    std::size_t discardedCount = 0;     // of takenCount: dropped unread (a traced Pool's terminate)
     std::vector<QueueViewEvent> recentEmptyFull;  // QueueEmpty / QueueFull, latest last, at most 8
     bool hasLastPut = false, hasLastGet = false;
     QueueItemRecord lastPut, lastGet;    // the latest put / get at or before t (for animation)
@@ -213,12 +214,31 @@ QueueView buildQueueView(const RunModel& index, const Trace& trace, std::int32_t
 
 struct LockWaiter { ProcId proc = 0; std::string name; std::int64_t since = 0; std::int64_t waitedNs = 0; };
 struct LockWaitTotal { ProcId proc = 0; std::string name; std::int64_t totalNs = 0; std::size_t waits = 0; };
-struct LockHolder { ProcId proc = 0; std::string name; std::uint64_t pid = 0; std::int64_t since = 0; };
+struct LockHolder {
+    ProcId proc = 0;
+    std::string name;
+    std::uint64_t pid = 0;
+    std::int64_t since = 0;
+    bool exited = false;                 // it exited (or died) holding it at t: CPython never gives it back
+};
+// A Semaphore's release by a process that held none of it, as of t.
+struct LockSignalView {
+    ProcId proc = 0;
+    std::string name;                    // who released it
+    std::int64_t t = 0;
+    ProcId takenBy = kNoProc;            // whose acquire went through on it by t (kNoProc: nobody's yet)
+    std::string takenByName;
+    std::int64_t takenT = kNever;
+};
 struct LockView {
     std::int32_t lockId = 0;
     std::string name;
-    std::int32_t capacity = 1;           // 1: a Lock; a Semaphore's value: how many may hold it at once
-    std::vector<LockHolder> holders;     // holding at t, longest first (a Lock: at most one)
+    bool semaphore = false;              // a Semaphore: counts, no owner
+    std::int32_t capacity = 1;           // 1: a Lock; a Semaphore's initial value (may be 0)
+    std::vector<LockHolder> holders;     // holding at t, longest first (a Lock: at most one; a
+                                         // Semaphore: at most capacity, acquirers minus their releases)
+    std::size_t pendingSignals = 0;      // a Semaphore: releases by non-holders no acquire has taken by t
+    std::vector<LockSignalView> recentSignals;   // a Semaphore: the last few signals up to t, oldest first
     bool held = false;                   // holders is not empty; owner* name the longest holder
     ProcId owner = kNoProc;
     std::string ownerName;
@@ -227,7 +247,7 @@ struct LockView {
     std::vector<LockWaiter> waiters;     // waiting at t, longest-waiting first
     std::vector<LockWaitTotal> totals;   // per process that ever waited up to t (running waits included)
     std::vector<LockOwnerDiedRecord> ownerDied;   // up to t
-    std::size_t acquisitions = 0;        // up to t
+    std::size_t acquisitions = 0;        // up to t (a Semaphore's: also those that took a signal)
 };
 LockView buildLockView(const RunModel& index, const Trace& trace, std::int32_t lockId, std::int64_t t);
 
