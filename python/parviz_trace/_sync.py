@@ -392,6 +392,8 @@ def _result_preview(obj):
     try:
         job, i, (ok, value) = obj
         if ok:
+            if type(value) is list and len(value) == 1:   # a chunk of one (map at chunksize 1): no reprlib (~1.4 us)
+                return "[" + _hooks._preview(value[0]) + "]"
             return _hooks._preview(value)
         exc = getattr(value, "exc", value)           # ExceptionWithTraceback wraps it
         return "raised " + type(exc).__name__
