@@ -93,8 +93,10 @@ void summary(const RunView& run, const PanelEnv& env, const RunStats& s, bool co
     for (const CoreStats& c : s.cores) {
         ui::text("CPU %d", c.core);
         ImGui::SameLine(fs * 3.4f);
-        if (c.otherShare) std::snprintf(buf, sizeof buf, "%.0f%% workers, %.0f%% other", c.utilisation * 100, *c.otherShare * 100);
-        else std::snprintf(buf, sizeof buf, "%.0f%% workers", c.utilisation * 100);
+        const char* ours = s.plainProcesses ? "processes" : "workers";   // plain processes are no pool's workers
+        if (c.otherShare)
+            std::snprintf(buf, sizeof buf, "%.0f%% %s, %.0f%% other", c.utilisation * 100, ours, *c.otherShare * 100);
+        else std::snprintf(buf, sizeof buf, "%.0f%% %s", c.utilisation * 100, ours);
         const ImVec2 p = ImGui::GetCursorScreenPos();
         const float w = std::max(fs * 2, ImGui::GetContentRegionAvail().x - ImGui::CalcTextSize(buf).x - fs * 0.6f);
         const float h = std::round(fs * 0.8f), y = p.y + std::round((ImGui::GetTextLineHeight() - h) / 2);

@@ -412,7 +412,8 @@ std::string formatSummary(const RunStats& s) {
         o << "\n" << table(rows, "  ");
     }
     if (!s.cores.empty()) {
-        std::vector<std::vector<std::string>> rows = {{"core", "workers", "other processes"}};
+        // Plain processes are no pool's workers: the program's processes' share.
+        std::vector<std::vector<std::string>> rows = {{"core", s.plainProcesses ? "processes" : "workers", "other processes"}};
         for (const auto& c : s.cores)
             rows.push_back({std::to_string(c.core), pct(c.utilisation), c.otherShare ? pct(*c.otherShare) : "-"});
         o << "\n" << table(rows, "  ");

@@ -477,6 +477,7 @@ TEST_CASE("a traced program of plain processes says it has no Pool tasks and giv
     CHECK(text.find("2 plain") != std::string::npos);
     CHECK(text.find("\n  process ") != std::string::npos);   // the table of processes: alive, on-CPU
     CHECK(text.find(" alive ") != std::string::npos);
+    CHECK(text.find("\n  core  processes  other processes") != std::string::npos);   // not "workers" of no pool
     CHECK(text.find("0 started") == std::string::npos);   // no task count of nothing
     CHECK(text.find("in-task") == std::string::npos);     // nor a tasks / in-task / idle column
     const auto j = nlohmann::json::parse(statsToJson(s));

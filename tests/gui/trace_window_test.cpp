@@ -234,6 +234,7 @@ TEST_CASE("a traced program of plain processes: Stats says it has no Pool tasks 
     CHECK(stats.find("plain processes: no Pool tasks") != std::string::npos);
     CHECK(stats.find("4 processes on") != std::string::npos);
     CHECK(stats.find("0 workers") == std::string::npos);
+    CHECK(stats.find("% workers") == std::string::npos);   // the CPU bars: the program's processes, no pool's workers
 }
 
 TEST_CASE("a traced program is not offered the scenario's Predict questions", "[gui][trace][python]") {
