@@ -27,6 +27,7 @@ const char* exportUsage() noexcept {
            "  --work sleep|cpu         override every task's work (cpu: a busy loop on\n"
            "                           time.process_time())\n"
            "  --chunksize K            the pool's chunksize (pool scenarios; 1..1000000)\n"
+           "  --method M               the pool's method: map, imap, imap_unordered, starmap, apply_async\n"
            "  --time-scale X           multiply every task's seconds by X (0.001..100)\n"
            "  --help                   this text\n"
            "\n"
@@ -37,6 +38,7 @@ struct ExportArgs {
     std::string scenario;
     RunOptions opts;                       // only workers, work and timeScale are accepted
     std::optional<std::size_t> chunksize;
+    std::optional<PoolMethod> method;
     bool help = false;
 };
 
@@ -67,6 +69,15 @@ ExportArgs parseExportArgs(const std::vector<std::string>& args) {
             i += inlined ? 1 : 2;
             continue;
         }
+        if (a == "--method" || a.starts_with("--method=")) {
+            const bool inlined = a != "--method";
+            if (!inlined && i + 1 >= args.size()) throw UsageError("--method: missing value");
+            const std::string v = inlined ? a.substr(9) : args[i + 1];
+            r.method = parsePoolMethod(v);
+            if (!r.method) throw UsageError("--method '" + v.substr(0, 64) + "': unknown method (allowed: " + kPoolMethodNames + ")");
+            i += inlined ? 1 : 2;
+            continue;
+        }
         if (a.size() > 1 && a[0] == '-') throw UsageError(a + ": unknown flag (see parviz export-python --help)");
         if (!r.scenario.empty())
             throw UsageError(a + ": unexpected argument; the scenario is already " + r.scenario);
@@ -84,6 +95,9 @@ void checkApplies(const ExportArgs& ea, const Scenario& sc) {
     if (ea.opts.workers && !workersOverridable(sc.kind))
         throw UsageError("--workers: the " + std::string(toString(sc.kind)) + " scenario " + src +
                          " has no pool size or process count to override");
+    if (ea.method && !kindInfo(sc.kind).pooled)
+        throw UsageError("--method: " + src + " is a " + std::string(toString(sc.kind)) +
+                         " scenario, which has no pool (pool scenarios: see parviz list)");
     if (ea.chunksize && !kindInfo(sc.kind).pooled)
         throw UsageError("--chunksize: " + src + " is a " + std::string(toString(sc.kind)) +
                          " scenario, which has no pool (pool scenarios: see parviz list)");
@@ -100,6 +114,7 @@ int exportPythonCommand(const std::vector<std::string>& args) {
         }
         Scenario sc = loadScenario(ea.scenario);
         checkApplies(ea, sc);
+        if (ea.method) sc.method = *ea.method;
         ListingParams p;
         p.workers = ea.opts.workers;
         p.work = ea.opts.work;

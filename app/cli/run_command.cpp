@@ -58,6 +58,8 @@ const char* runUsage() noexcept {
 const char* runOutputHelp() noexcept {
     return "  --chunksize auto|K       the pool's chunksize (pool scenarios; auto: CPython's default,\n"
            "                           ceil(tasks / (4 x workers)))\n"
+           "  --method M               how the pool hands out its tasks (pool scenarios): map, imap,\n"
+           "                           imap_unordered, starmap or apply_async (CPython's semantics)\n"
            "  --jobs N                 the scenario's work cut into N equal tasks (pool and job-queue)\n"
            "  --trace FILE.json        write a Chrome trace (Perfetto, chrome://tracing)\n"
            "  --summary-json FILE      write the summary as JSON (schema parviz-summary/2)\n"
@@ -79,6 +81,7 @@ struct RunArgs {
     // as the window's toolbar and `parviz gui --chunksize/--jobs` set them.
     std::optional<std::optional<std::size_t>> chunksize;
     std::size_t equalJobs = 0;
+    std::optional<PoolMethod> method;   // --method
     bool help = false;
 };
 
@@ -120,6 +123,12 @@ RunArgs parseRunArgs(const std::vector<std::string>& args) {
             continue;
         if (std::optional<std::string> v; outputFlag("--chunksize", v)) {
             r.chunksize = *v == "auto" ? std::optional<std::size_t>{} : taskCountFlag("--chunksize", *v);
+            continue;
+        }
+        if (std::optional<std::string> v; outputFlag("--method", v)) {
+            r.method = parsePoolMethod(*v);
+            if (!r.method)
+                throw UsageError("--method '" + v->substr(0, 64) + "': unknown method (allowed: " + kPoolMethodNames + ")");
             continue;
         }
         if (std::optional<std::string> v; outputFlag("--jobs", v)) {
@@ -237,6 +246,12 @@ std::optional<Scenario> loadChecked(const RunArgs& ra) {
                 throw UsageError("--chunksize: " + ra.scenario + " is a " + toString(sc.kind) +
                                  " scenario, which has no pool (pool scenarios: see parviz list)");
             sc.chunksize = *ra.chunksize;
+        }
+        if (ra.method) {
+            if (!kindInfo(sc.kind).pooled)
+                throw UsageError("--method: " + ra.scenario + " is a " + toString(sc.kind) +
+                                 " scenario, which has no pool (pool scenarios: see parviz list)");
+            sc.method = *ra.method;
         }
         if (ra.equalJobs > 0) sc = withEqualJobs(sc, ra.equalJobs);   // ScenarioError: no task table
         if (ra.opts.work && !kindInfo(sc.kind).hasWork)

@@ -153,6 +153,7 @@ void GuiApp::selectScenario(const std::string& nameOrPath) {
             m_toolbarFlagsUsed = true;
             const KindInfo kind = kindInfo(m_scenario.kind);
             if (m_opts.chunksizeSet && kind.pooled) m_scenario.chunksize = m_opts.chunksize;
+            if (m_opts.method && kind.pooled) m_scenario.method = *m_opts.method;
             if (kind.taskTable) m_equalJobs = m_opts.equalJobs;
         }
         m_opts.scenario = nameOrPath;
@@ -584,7 +585,7 @@ namespace {
 // the task editor edits; past that the first ones and the count).
 std::string listingKey(const Scenario& s) {
     std::string k = std::string(toString(s.kind)) + '|' + std::to_string(s.poolSize) + '|' +
-                    std::to_string(s.poolSizePerCore) + '|' + std::to_string(s.chunksize.value_or(0)) + '|' +
+                    std::to_string(s.poolSizePerCore) + '|' + std::to_string(s.chunksize.value_or(0)) + '|' + toString(s.method) + '|' +
                     std::to_string(s.processes) + '|' + std::to_string(s.rounds) + '|' + std::to_string(s.holdSeconds) +
                     '|' + std::to_string(s.code.size()) + '|' + s.defaultArg + '|' + std::to_string(s.items.size());
     for (std::size_t i = 0; i < s.items.size() && i < 16; ++i) k += '|' + s.items[i];

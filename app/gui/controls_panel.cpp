@@ -304,6 +304,31 @@ void runOptions(GuiApp& app) {
 
 } // namespace
 
+namespace {
+
+// The pool's method (map, imap, imap_unordered, starmap, apply_async): how the
+// main program hands out the tasks, and so the order it receives the results
+// in (Stats' "results arrive" line). For the next Run, like chunksize.
+template <class Place> void drawMethodCombo(Scenario& sc, Place place) {
+    const char* shown = toString(sc.method);
+    // As wide as the method shown (the list opens wider): the toolbar keeps its rows at 1280x720.
+    const float w = std::max(ui::comboWidth(shown), ui::comboWidth("imap"));
+    place(labelledW(w, "method"));
+    ImGui::SetNextItemWidth(w);
+    if (ImGui::BeginCombo("method", shown)) {
+        for (PoolMethod m : kPoolMethods)
+            if (ImGui::Selectable(toString(m), sc.method == m)) sc.method = m;
+        ImGui::EndCombo();
+    }
+    ui::probeCombo((std::string("method ") + shown).c_str(), shown, w);
+    ui::tooltipBelow("How the program hands the tasks to the pool: map and starmap return every result at once when "
+                     "the last task is done; imap yields them in input order, imap_unordered in the order the tasks "
+                     "finish; apply_async is one call per task, its results got in input order. Stats shows the "
+                     "order the results arrive in.");
+}
+
+} // namespace
+
 // Chunksize and "N equal jobs" (pool and job-queue scenarios): what Pool.map
 // cuts the tasks into, and how the work is cut into tasks. They feed the
 // scenario the next Run starts with (GuiApp::runScenario). Combos, not text
@@ -317,7 +342,9 @@ void drawPoolControls(GuiApp& app, bool flowLayout) {
         if (flowLayout) flow(w);
     };
     const std::size_t tasks = app.equalJobs() > 0 ? app.equalJobs() : sc.tasks.size();
+    if (pool) drawMethodCombo(sc, place);
     if (pool) {
+        ImGui::BeginDisabled(!usesChunks(sc.method));
         const int workers = app.runOptions().workers.value_or(sc.workers());
         const std::size_t autoSize = cpythonChunksize(tasks, workers);
         const std::string autoLabel = "auto (" + std::to_string(autoSize) + ")";
@@ -341,8 +368,14 @@ void drawPoolControls(GuiApp& app, bool flowLayout) {
             ImGui::EndCombo();
         }
         ui::probeCombo(("chunksize " + shown).c_str(), shown.c_str(), w);
-        ui::tooltipBelow("How many tasks Pool.map hands a worker at once (one chunk). auto: CPython's default, "
-                         "ceil(tasks / (4 x workers)). The timeline brackets each chunk on its worker's lane.");
+        ImGui::EndDisabled();
+        if (usesChunks(sc.method))
+            ui::tooltipBelow("How many tasks Pool.map hands a worker at once (one chunk). auto: CPython's default, "
+                             "ceil(tasks / (4 x workers)). The timeline brackets each chunk on its worker's lane.");
+        else
+            ui::tooltipBelow("apply_async hands out one task per call, so there are no chunks to size. Pick map, "
+                             "imap, imap_unordered or starmap to use chunksize.",
+                             ImGuiHoveredFlags_AllowWhenDisabled);
     }
     const std::string jobsShown = app.equalJobs() > 0 ? std::to_string(app.equalJobs()) + " equal"
                                                       : std::to_string(sc.tasks.size()) + " as scenario";

@@ -142,6 +142,12 @@ int guiMain(const std::vector<std::string>& args) {
                                                    " scenario, which has no pool (pool scenarios: see parviz list)");
                 return 2;
             }
+            if (opts.method && !kindInfo(sc.kind).pooled) {
+                cli::errorLine("parviz gui: ", "--method: " + opts.scenario + " is a " +
+                                                   std::string(toString(sc.kind)) +
+                                                   " scenario, which has no pool (pool scenarios: see parviz list)");
+                return 2;
+            }
             if (opts.equalJobs > 0) (void)withEqualJobs(sc, opts.equalJobs);   // throws ScenarioError for no task table
         }
     } catch (const std::exception& e) {

@@ -99,6 +99,12 @@ bool parseWindowFlag(const std::vector<std::string>& args, std::size_t& i, GuiOp
         o.chunksizeSet = true;
         if (v == "auto") o.chunksize.reset();
         else o.chunksize = static_cast<std::size_t>(parseInt(a, v, 1, static_cast<int>(kMaxTasks)));
+    } else if (a == "--method") {
+        const std::string& v = value(args, i, a);
+        o.method = parsePoolMethod(v);
+        if (!o.method)
+            throw UsageError("parviz gui: --method '" + v.substr(0, 64) + "': unknown method (allowed: " +
+                             kPoolMethodNames + ")");
     } else if (a == "--retries") {
         o.sweepRetries = parseInt(a, value(args, i, a), 0, kMaxSweepRetries);
     } else if (a == "--jobs") {
@@ -159,8 +165,8 @@ void checkCombinations(const GuiOptions& o) {
     }
     if (!o.traceProgram.empty() && (o.compare || !o.openRun.empty() || o.benchFrames > 0))
         throw UsageError("parviz gui: --trace-python cannot be used with --compare, --open or --bench-frames");
-    if ((o.chunksizeSet || o.equalJobs > 0) && !o.openRun.empty())
-        throw UsageError("parviz gui: --chunksize and --jobs change the next run; --open replays a saved one");
+    if ((o.chunksizeSet || o.equalJobs > 0 || o.method) && !o.openRun.empty())
+        throw UsageError("parviz gui: --chunksize, --jobs and --method change the next run; --open replays a saved one");
 }
 
 } // namespace
@@ -213,7 +219,7 @@ const char* guiHelp() noexcept {
     return "usage: parviz gui [NAME|FILE] [run flags] [--size WxH] [--screenshot FILE.png]\n"
            "                  [--screenshot-at SECONDS] [--layout-json FILE] [--open RUNFILE]\n"
            "                  [--presentation] [--theme dark|light] [--bench-frames N]\n"
-           "                  [--chunksize auto|K] [--jobs N]\n"
+           "                  [--chunksize auto|K] [--jobs N] [--method M]\n"
            "       parviz gui --compare NAME|FILE [--workers 1,2,4,8] [--work sleep,cpu] [--retries N] [flags]\n"
            "       parviz gui [flags] --trace-python SCRIPT [ARGS...]\n"
            "\n"
@@ -239,6 +245,8 @@ const char* guiHelp() noexcept {
            "                         window closed first: with what was recorded, marked incomplete)\n"
            "  --chunksize auto|K     the toolbar's chunksize to start with (pool scenarios; auto: CPython's\n"
            "                         default, ceil(tasks / (4 x workers)))\n"
+           "  --method M             the toolbar's pool method to start with (pool scenarios): map, imap,\n"
+           "                         imap_unordered, starmap or apply_async\n"
            "  --jobs N               the toolbar's \"N equal jobs\" to start with: the scenario's work cut\n"
            "                         into N tasks of the same length (pool and job-queue scenarios)\n"
            "  --theme dark|light     colour theme (default dark)\n"

@@ -27,6 +27,7 @@ struct GuiOptions {
     bool chunksizeSet = false;
     std::optional<std::size_t> chunksize;
     std::size_t equalJobs = 0;
+    std::optional<PoolMethod> method;       // --method: the toolbar's pool method to start with
     // --compare: sweep the scenario over these worker counts and work kinds
     // at start and show the Compare view (--workers and --work take lists).
     bool compare = false;

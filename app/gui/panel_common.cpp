@@ -108,8 +108,8 @@ void sameLineIfFits(float w) {
     if (ImGui::GetCursorScreenPos().x + w > right) ImGui::NewLine();
 }
 
-void tooltipBelow(const char* text) {
-    if (!ImGui::IsItemHovered()) return;
+void tooltipBelow(const char* text, int hoveredFlags) {
+    if (!ImGui::IsItemHovered(hoveredFlags)) return;
     ImGui::SetNextWindowPos(ImVec2(ImGui::GetItemRectMin().x, ImGui::GetItemRectMax().y + 4));
     ImGui::BeginTooltip();
     ImGui::PushTextWrapPos(ImGui::GetFontSize() * 30);

@@ -93,7 +93,7 @@ void probeCombo(const char* label, const char* preview, float frameW);
 void sameLineIfFits(float w);
 // The hovered item's tooltip, placed under the item so it never covers the
 // controls beside it.
-void tooltipBelow(const char* text);
+void tooltipBelow(const char* text, int hoveredFlags = 0);   // ImGuiHoveredFlags_AllowWhenDisabled for a disabled item
 } // namespace ui
 
 } // namespace parviz::gui

@@ -3,6 +3,7 @@
 // every run of this session so 1, 2 and 4 workers can be compared.
 #include "gui/colours.hpp"
 #include "gui/panels.hpp"
+#include "parviz/views.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -82,9 +83,32 @@ void keyNumbers(const RunView& run, const PanelEnv& env, const RunStats& s, bool
     }
 }
 
+// The order the caller received the pool's results in, and when ("results
+// arrive: B 2.0 s, C 3.0 s, A 5.0 s, D 6.0 s (the order the tasks finished)"):
+// what map, imap, imap_unordered and apply_async differ in. Built in core
+// (buildResultOrder) only when the cursor or the run moved.
+void resultsLine(const RunView& run, bool compact) {
+    struct Cache {
+        const Trace* trace = nullptr;
+        std::size_t consumed = 0;
+        std::int64_t cursor = 0;
+        bool compact = false;
+        std::string text;
+    };
+    static Cache c;
+    const Trace* tr = run.trace();
+    if (!tr) return;
+    if (c.trace != tr || c.consumed != run.model().consumed() || c.cursor != run.cursor() || c.compact != compact) {
+        c = Cache{tr, run.model().consumed(), run.cursor(), compact,
+                  buildResultOrder(run.model(), *tr, run.cursor(), compact ? 6 : 12).text};
+    }
+    if (!c.text.empty()) ui::textUnformatted(c.text.c_str());
+}
+
 void summary(const RunView& run, const PanelEnv& env, const RunStats& s, bool compact) {
     char buf[64];
     keyNumbers(run, env, s, compact);
+    resultsLine(run, compact);
     // What presentation's layout must leave the panel: everything up to here.
     if (compact) env.drawn.statsNeedH = ImGui::GetCursorPosY() + ImGui::GetStyle().WindowPadding.y;
     // Per-core utilisation as bars: workers' share, then other processes'.

@@ -280,6 +280,8 @@ bool TestHooks::writeLayoutJson(GuiApp& app, const std::string& path) {
     // The toolbar's pool controls: chunksize (null: auto, CPython's default) and equal jobs (0: as scenario).
     j["chunksize_option"] = app.scenario().chunksize ? json(*app.scenario().chunksize) : json(nullptr);
     j["equal_jobs_option"] = app.equalJobs();
+    j["method_option"] = toString(app.scenario().method);
+    j["run_method"] = run.haveScenario() ? toString(run.scenario().method) : "";
     j["run_tasks"] = run.haveScenario() ? run.scenario().tasks.size() : 0;
     j["run_chunksize"] = run.haveScenario() && run.scenario().chunksize ? json(*run.scenario().chunksize) : json(nullptr);
     predictionsJson(app, j);

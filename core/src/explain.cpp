@@ -423,7 +423,7 @@ bool isProgramEvent(EventKind k) noexcept {
     case EventKind::QueuePut: case EventKind::QueueGet: case EventKind::QueueEmpty: case EventKind::QueueFull:
     case EventKind::LockWait: case EventKind::LockAcquire: case EventKind::LockRelease:
     case EventKind::LockTimeout: case EventKind::LockOwnerDied: case EventKind::Print: case EventKind::SyncWait:
-    case EventKind::SyncWake: case EventKind::SyncSignal:
+    case EventKind::SyncWake: case EventKind::SyncSignal: case EventKind::PoolResult:
         return true;
     default: return false;
     }

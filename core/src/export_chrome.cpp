@@ -110,7 +110,7 @@ struct Collected {
         bool stopped = false;
         const char* cat = nullptr;   // nullptr: "failure" (or "stop")
     };
-    std::vector<Instant> instants;   // failures, stops, sync signals
+    std::vector<Instant> instants;   // failures, stops, sync signals, pool results received
 };
 
 // When a process's intervals must end at the latest: its exit, or the trace's end.
@@ -215,6 +215,13 @@ Collected collect(const RunModel& m, const Trace& tr, const TraceMeta& meta, std
     collectTasks(m, tr, meta, last, c);
     collectLocks(m, meta, last, c);
     collectSyncs(m, meta, last, c);
+    // When the caller received each pool result (PoolResult): the order map, imap,
+    // imap_unordered and apply_async differ in.
+    for (const ResultRecord& r : m.results()) {
+        const std::string task(tr.string(r.name));
+        c.instants.push_back({r.t, r.proc, (r.failed ? "error of " : "result of ") + task,
+                              json{{"task", task}, {"index", r.index}, {"failed", r.failed}}, false, "result"});
+    }
     collectQueueOps(m, tr, c);
     std::stable_sort(c.instants.begin(), c.instants.end(),
                      [](const Collected::Instant& a, const Collected::Instant& b) { return a.t < b.t; });

@@ -88,6 +88,7 @@ struct AsyncResult::State {
     std::vector<std::string> names;   // empty: defaultName()
     std::vector<std::int64_t> nominal;
     std::vector<std::string> labels;  // readable queue values (MapOptions::labels); empty: names
+    std::uint32_t traceBase = 0;      // MapOptions::traceBase
 
     mutable std::mutex m;
     std::condition_variable cv;
@@ -295,6 +296,7 @@ struct Pool::Impl {
         h.count = static_cast<std::uint32_t>(e - b);
         h.begin = static_cast<std::uint32_t>(b);
         h.chunk = static_cast<std::uint32_t>(b / std::max<std::size_t>(j.chunksize, 1));
+        h.traceBase = j.traceBase;
         h.fn = j.fn;
         h.job = j.id;
         appendPod(s, h);
@@ -319,6 +321,7 @@ struct Pool::Impl {
         j->names = std::move(o.names);
         j->nominal = std::move(o.nominalNs);
         j->labels = std::move(o.labels);
+        j->traceBase = o.traceBase;
         const std::size_t count = j->items.size();
         j->chunksize = o.chunksize ? std::max<std::size_t>(*o.chunksize, 1) : defaultChunksize(count, n);
         j->values.resize(count);
@@ -454,7 +457,8 @@ struct Pool::Impl {
             // one-start-one-end rule.
             if (j && st == SlotState::Running && opts.recorder && p.proc() != 0) {
                 TraceRing& r = opts.recorder->parentRing();
-                r.emitAs(p.proc(), EventKind::TaskEnd, static_cast<std::int32_t>(cur), r.text(j->name(cur)), 0, 1 | 2);
+                r.emitAs(p.proc(), EventKind::TaskEnd, static_cast<std::int32_t>(j->traceBase + cur), r.text(j->name(cur)), 0,
+                         1 | 2);
             }
             p.join();
             code = p.exitcode();
@@ -782,8 +786,12 @@ void Pool::imap_unordered(PoolFn fn, const std::vector<std::string>& items,
 
 AsyncResult Pool::apply_async(PoolFn fn, std::string item, std::string name) {
     MapOptions o;
-    o.chunksize = 1;
     if (!name.empty()) o.names.push_back(std::move(name));
+    return apply_async(fn, std::move(item), std::move(o));
+}
+
+AsyncResult Pool::apply_async(PoolFn fn, std::string item, MapOptions o) {
+    o.chunksize = 1;
     std::vector<std::string> items;
     items.push_back(std::move(item));
     return AsyncResult(m_impl->submit(reinterpret_cast<std::uintptr_t>(fn), false, std::move(items), std::move(o), false));

@@ -38,6 +38,7 @@ struct ChunkHeader {
     std::uint32_t count;
     std::uint32_t begin;   // index of the first item in the call
     std::uint32_t chunk;   // chunk number in the call (a requeued tail keeps its chunk's number)
+    std::uint32_t traceBase;   // added to item indices and the chunk number in the trace (MapOptions::traceBase)
     std::uint64_t fn;      // PoolFn or PoolStarFn: the same address in every process
     std::uint64_t job;
 };

@@ -79,7 +79,9 @@ int poolWorkerMain(std::span<const std::string> args) {
         slot->end.store(h.begin + h.count, std::memory_order_relaxed);
         slot->cur.store(h.begin, std::memory_order_relaxed);
         slot->state.store(SlotState::Taken, std::memory_order_release);
-        if (tracing) traceEmit(EventKind::TaskChunk, static_cast<std::int32_t>(h.chunk), h.begin, h.count);
+        if (tracing)
+            traceEmit(EventKind::TaskChunk, static_cast<std::int32_t>(h.traceBase + h.chunk), h.traceBase + h.begin,
+                      h.count);
         for (std::uint32_t k = 0; k < h.count; ++k) {
             const std::uint32_t index = h.begin + k;
             std::uint64_t nominal = 0;
@@ -91,7 +93,7 @@ int poolWorkerMain(std::span<const std::string> args) {
             if (tracing) {
                 nameRef = !name.empty() ? traceText(name)
                           : h.star ? traceText(defaultName(true, item)) : traceText(item.substr(0, kMaxPreview));
-                traceEmit(EventKind::TaskStart, static_cast<std::int32_t>(index), nameRef, nominal);
+                traceEmit(EventKind::TaskStart, static_cast<std::int32_t>(h.traceBase + index), nameRef, nominal);
             }
             std::string out;
             bool ok = true;
@@ -110,7 +112,7 @@ int poolWorkerMain(std::span<const std::string> args) {
             if (tracing) {
                 nameRef = !name.empty() ? traceText(name)
                           : h.star ? traceText(defaultName(true, item)) : traceText(item.substr(0, kMaxPreview));
-                traceEmit(EventKind::TaskEnd, static_cast<std::int32_t>(index), nameRef, 0, ok ? 0 : 1);
+                traceEmit(EventKind::TaskEnd, static_cast<std::int32_t>(h.traceBase + index), nameRef, 0, ok ? 0 : 1);
             }
             putResult(results, resultMsg, h.job, index, ok, out);
             slot->state.store(SlotState::Done, std::memory_order_release);

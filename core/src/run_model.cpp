@@ -349,7 +349,7 @@ static bool isAnchorable(EventKind k) {
     case EventKind::State: case EventKind::QueuePut: case EventKind::QueueGet: case EventKind::QueueEmpty:
     case EventKind::QueueFull: case EventKind::QueueClose: case EventKind::LockWait: case EventKind::LockAcquire:
     case EventKind::LockRelease: case EventKind::LockTimeout: case EventKind::Print: case EventKind::SyncWait:
-    case EventKind::SyncWake: case EventKind::SyncSignal:
+    case EventKind::SyncWake: case EventKind::SyncSignal: case EventKind::PoolResult:
         return true;
     default: return false;
     }
@@ -363,7 +363,7 @@ static bool isCaptionWorthy(EventKind k) {
     case EventKind::LockTimeout: case EventKind::LockOwnerDied: case EventKind::Print:
     case EventKind::RunStart: case EventKind::RunPause: case EventKind::RunResume: case EventKind::RunEnd:
     case EventKind::KillRequest: case EventKind::Note: case EventKind::RunStop: case EventKind::SyncWait:
-    case EventKind::SyncWake: case EventKind::SyncSignal:
+    case EventKind::SyncWake: case EventKind::SyncSignal: case EventKind::PoolResult:
         return true;
     default: return false;
     }
@@ -423,6 +423,9 @@ void RunModel::consume(const Trace& trace, std::size_t idx) {
             if (stoppedByRun(l)) markStopped(l);
         break;
     case EventKind::MachineLoad: m_machineLoad = ref; break;
+    case EventKind::PoolResult:
+        m_results.push_back({e.t, p, std::max(e.obj, 0), e.a, (e.flags & 1) != 0});
+        break;
     case EventKind::Lost:
         m_losses.push_back({e.t, static_cast<ProcId>(std::clamp<std::int32_t>(e.obj, 0, kNoProc - 1)), e.a,
                             e.flags == 1});

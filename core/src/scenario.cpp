@@ -227,7 +227,7 @@ namespace fs = std::filesystem;
 const std::set<std::string>& anchorVocabulary() {
     static const std::set<std::string> v = {
         "ProcStart", "ProcExit", "TaskStart", "TaskEnd", "QueuePut", "QueueGet", "QueueEmpty",
-        "LockWait", "LockAcquire", "LockRelease", "Print",
+        "LockWait", "LockAcquire", "LockRelease", "Print", "PoolResult",
         "State:Idle", "State:Running", "State:Sleeping", "State:WaitQueue", "State:WaitLock",
     };
     return v;
@@ -395,6 +395,23 @@ bool looksLikePath(const std::string& s) {
 // [SECTION] public API ---------------------------------------------------------
 
 const char* toString(ScenarioKind k) noexcept { return programFor(k).name(); }
+
+const char* toString(PoolMethod m) noexcept {
+    switch (m) {
+    case PoolMethod::Map: return "map";
+    case PoolMethod::Imap: return "imap";
+    case PoolMethod::ImapUnordered: return "imap_unordered";
+    case PoolMethod::Starmap: return "starmap";
+    case PoolMethod::ApplyAsync: return "apply_async";
+    }
+    return "map";
+}
+
+std::optional<PoolMethod> parsePoolMethod(std::string_view s) noexcept {
+    for (PoolMethod m : kPoolMethods)
+        if (s == toString(m)) return m;
+    return std::nullopt;
+}
 
 bool workersOverridable(ScenarioKind k) noexcept { return programFor(k).workersOverridable(); }
 

@@ -48,6 +48,7 @@ const char* toString(EventKind k) noexcept {
     case EventKind::SyncWait: return "SyncWait";
     case EventKind::SyncWake: return "SyncWake";
     case EventKind::SyncSignal: return "SyncSignal";
+    case EventKind::PoolResult: return "PoolResult";
     }
     return "?";
 }

@@ -45,7 +45,7 @@ std::uint64_t fnv1a(const char* p, std::size_t n) {
 std::uint64_t* stringField(Event& e) {
     switch (e.kind) {
     case EventKind::Print: case EventKind::TaskStart: case EventKind::TaskEnd: case EventKind::Note:
-    case EventKind::SourceLine: return &e.a;
+    case EventKind::SourceLine: case EventKind::PoolResult: return &e.a;
     case EventKind::QueuePut: case EventKind::QueueGet: return &e.b;
     default: return nullptr;
     }
@@ -226,6 +226,10 @@ std::string checkEvent(const Event& e, const TraceMeta& meta, std::size_t nStrin
     case EventKind::TaskChunk:
         if (e.obj < 0) return "chunk number " + std::to_string(e.obj) + " is negative";
         break;
+    case EventKind::PoolResult:
+        if (e.obj < 0) return "result of task index " + std::to_string(e.obj) + ", which is negative";
+        if (e.flags > 1) return "result flags " + std::to_string(e.flags) + " unknown";
+        break;
     case EventKind::TaskStart: case EventKind::TaskEnd:
         if (e.obj < 0) return "task index " + std::to_string(e.obj) + " is negative";
         if (e.kind == EventKind::TaskStart && e.b > kMaxTimeNs) return "task duration out of range";
@@ -369,7 +373,8 @@ std::shared_ptr<Trace> deserializeTrace(const std::string& d, const std::string&
         e.b = r.get<std::uint64_t>("event");
         std::string at = "event " + std::to_string(i) + ": ";
         // Each format knows the kinds up to its last one (event.hpp adds kinds at the end).
-        const EventKind lastKind = version >= 9   ? EventKind::SyncSignal
+        const EventKind lastKind = version >= 11  ? EventKind::PoolResult
+                                   : version >= 9 ? EventKind::SyncSignal
                                    : version >= 7 ? EventKind::RunStop
                                    : version >= 5 ? EventKind::SourceLine
                                    : version >= 4 ? EventKind::MachineLoad

@@ -452,6 +452,12 @@ Caption buildCaption(const RunModel& index, const Trace& trace, std::int64_t t) 
         text = who + " found that " + procName(meta, static_cast<ProcId>(e.a)) + " died holding " + lockName(e.obj);
         break;
     case EventKind::Print: text = who + " printed \"" + str(e.a, "") + "\""; break;
+    case EventKind::PoolResult: {
+        const std::string task = "task " + str(e.a, ("#" + std::to_string(e.obj)).c_str());
+        text = (e.flags & 1) ? who + " received the error of " + task + " instead of a result: the call raised"
+                             : who + " received the result of " + task;
+        break;
+    }
     case EventKind::RunStart: text = "The run started"; break;
     case EventKind::RunPause: text = "The run is paused (processes stopped)"; break;
     case EventKind::RunResume: text = "The run resumed"; break;

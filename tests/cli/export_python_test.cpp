@@ -167,6 +167,15 @@ TEST_CASE("a user's scenario files and the run flags export to programs that pri
         // who takes D) depends on the machine's load, so only the lines together.
         compareBothWays("pool", {"--workers", "3", "--work", "cpu", "--time-scale", "0.05"}, false);
     }
+    SECTION("every pool method, and starmap over mixed work") {
+        for (const char* m : {"imap", "imap_unordered", "starmap", "apply_async"}) {
+            INFO(m);
+            compareBothWays("pool", {"--method", m, "--time-scale", "0.1"}, true);
+        }
+        const std::string f = files.write("star.json", R"js({"kind": "pool", "method": "starmap",
+            "tasks": [{"name": "quick", "seconds": 0.5}, {"name": "spin", "seconds": 0.5, "work": "cpu"}]})js");
+        compareBothWays(f, {"--time-scale", "0.1"}, true);
+    }
     SECTION("processes with the bare argument in the middle") {
         const std::string f = files.write("procs.json", R"js({"kind": "process", "args": ["Oceania", "", "Antarctica"],
             "default_arg": "Atlantis"})js");

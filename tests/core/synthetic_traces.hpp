@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace parviz::test {
@@ -27,6 +28,8 @@ struct SyntheticOptions {
     std::optional<double> killWorker1At;        // SIGKILL ForkPoolWorker-1 mid-A; ForkPoolWorker-3 replaces it
     std::uint64_t lost = 0;                     // a Lost event with that count
     bool withLock = false;                      // lock waits/holds; worker 1's hold straddles A's end
+    // PoolResult events: MainProcess received task `second` (0 = A .. 3 = D) at `first` seconds.
+    std::vector<std::pair<double, int>> results;
 };
 
 inline std::shared_ptr<Trace> tutorialPoolTrace(SyntheticOptions o = {}) {
@@ -98,6 +101,7 @@ inline std::shared_ptr<Trace> tutorialPoolTrace(SyntheticOptions o = {}) {
         at(*o.pauseFrom, 0, EventKind::RunPause);
         at(*o.pauseTo, 0, EventKind::RunResume);
     }
+    for (const auto& [t, task] : o.results) at(t, 0, EventKind::PoolResult, task, nameId[task]);
     if (o.lost) at(6.0, 0, EventKind::Lost, 2, o.lost);
     at(6.2, 0, EventKind::RunEnd);
 

@@ -55,7 +55,7 @@ TEST_CASE("the pool's listing says what the scenario says: pool size, tasks, sle
         CHECK(has(code, "work = ([\"A\", 5], [\"B\", 2], [\"C\", 1], [\"D\", 3])"));
         CHECK(has(code, "p = Pool(2)"));
         CHECK(anchorOf(code, "time.sleep(work_data[1])") == "State:Sleeping");
-        CHECK(anchorOf(code, "p.map(work_log, work)") == "QueueGet");
+        CHECK(anchorOf(code, "p.map(work_log, work)") == "QueueGet,PoolResult");
         CHECK_FALSE(has(code, "spin_cpu"));
     }
     SECTION("a chunksize from the file or the parameters") {

@@ -175,6 +175,10 @@ TEST_CASE("bad scenario files are rejected with the file, the field and the reas
         {R"({"kind": "pool", "pool_size": true, "tasks": []})", "pool_size", "must be an integer"},
         {R"({"kind": "pool", "chunksize": 0, "tasks": []})", "chunksize", "between 1"},
         {R"({"kind": "pool", "chunksize": "auto", "tasks": []})", "chunksize", "must be an integer"},
+        {R"({"kind": "pool", "method": "mapp", "tasks": []})", "method",
+         "unknown method \"mapp\" (allowed: map, imap, imap_unordered, starmap, apply_async)"},
+        {R"({"kind": "pool", "method": 3, "tasks": []})", "method", "must be a string"},
+        {R"({"kind": "job-queue", "method": "imap"})", "method", "unknown field"},
         {R"({"kind": "pool"})", "tasks", "missing"},
         {R"({"kind": "pool", "tasks": {"name": "A"}})", "tasks", "must be a list"},
         {R"({"kind": "pool", "tasks": [5]})", "tasks[0]", "must be an object"},
@@ -295,4 +299,19 @@ TEST_CASE("a key given twice in one object is refused with its path, at any dept
     // The same key in two different objects is fine.
     CHECK_NOTHROW(parseScenario(
         R"({"kind": "pool", "tasks": [{"name": "A", "seconds": 1}, {"name": "B", "seconds": 2}]})", "ok.json"));
+}
+
+TEST_CASE("a pool scenario's method is read, defaults to map and survives a round trip", "[scenario]") {
+    CHECK(loadScenario("pool").method == PoolMethod::Map);
+    for (PoolMethod m : kPoolMethods) {
+        INFO(toString(m));
+        const Scenario s = parseScenario(std::string(R"({"kind": "pool", "tasks": [{"name": "A", "seconds": 1}], "method": ")") +
+                                             toString(m) + "\"}",
+                                         "m.json");
+        CHECK(s.method == m);
+        CHECK(parseScenario(scenarioToJson(s), "again.json").method == m);
+        CHECK(parsePoolMethod(toString(m)) == m);
+    }
+    CHECK_FALSE(parsePoolMethod("Map"));
+    CHECK_FALSE(parsePoolMethod(""));
 }

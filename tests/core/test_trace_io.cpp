@@ -161,14 +161,14 @@ TEST_CASE("a well-sealed file with impossible contents is refused field by field
     const std::size_t n = tr->size();
     SECTION("a newer or an older format") {
         std::string d = full;
-        // Format 10 gave a traced program's task errors, Semaphores and dropped queue items: the next one is newer.
-        static_assert(kTraceFileVersion == 10);
-        d[9] = 11;
+        // Format 11 added the PoolResult event kind: the next one is the newer format.
+        static_assert(kTraceFileVersion == 11);
+        d[9] = 12;
         reseal(d);
-        CHECK(loadError(d) == "run.pvz: written by a newer parviz (format 11); this parviz reads formats 1 to 10");
+        CHECK(loadError(d) == "run.pvz: written by a newer parviz (format 12); this parviz reads formats 1 to 11");
         d[9] = 0;
         reseal(d);
-        CHECK(loadError(d) == "run.pvz: written by an older parviz (format 0); this parviz reads formats 1 to 10");
+        CHECK(loadError(d) == "run.pvz: written by an older parviz (format 0); this parviz reads formats 1 to 11");
     }
     SECTION("an event kind newer than the file's format") {
         std::string d = asFormat5(full);
@@ -194,6 +194,12 @@ TEST_CASE("a well-sealed file with impossible contents is refused field by field
         reseal(g);
         CHECK(loadError(g) == "run.pvz: event 3: unknown event kind " +
                                   std::to_string(static_cast<int>(EventKind::SyncWait)));
+        std::string r = full;   // formats 9 and 10 knew the kinds up to SyncSignal
+        r[9] = 10;
+        r[eventOffset(r, n, 3, 10)] = static_cast<char>(EventKind::PoolResult);
+        reseal(r);
+        CHECK(loadError(r) == "run.pvz: event 3: unknown event kind " +
+                                  std::to_string(static_cast<int>(EventKind::PoolResult)));
     }
     SECTION("an unknown event kind") {
         std::string d = full;

@@ -125,6 +125,30 @@ TEST_CASE("pool with --workers 4 --work cpu gives a listing with Pool(4) and the
     CHECK(anyLine(panel(l, "Code"), "p = Pool(4)"));
 }
 
+TEST_CASE("gui --method imap_unordered: the listing calls it, Stats lists the results in finish order, nothing cut",
+          "[gui][room][listing][method]") {
+    NEED_DISPLAY();
+    TempDir dir;
+    const json l = shot({"pool", "--method", "imap_unordered", "--time-scale", "0.05", "--presentation"}, dir);
+    std::string listing;
+    for (const json& line : l["listing"]) listing += line.get<std::string>() + "\n";
+    INFO(listing << allLines(l));
+    CHECK(l["method_option"] == "imap_unordered");
+    CHECK(l["run_method"] == "imap_unordered");
+    CHECK(listing.find("    for name in p.imap_unordered(work_log, work):") != std::string::npos);
+    CHECK(listing.find("p.map(") == std::string::npos);
+    // B (0.1 s), C (0.15 s), A (0.25 s), D (0.3 s): the caller gets them as they finish.
+    CHECK(anyLine(panel(l, "Stats"), "results arrive: B"));
+    CHECK(l["visible_worker_lanes"].get<int>() >= 2);
+    checkNothingClipped(l);
+    // The toolbar offers the method.
+    bool combo = false;
+    for (const json& p : l["panels"])
+        for (const json& it : p.value("items", json::array()))
+            combo = combo || it["text"].get<std::string>().find("method imap_unordered") != std::string::npos;
+    CHECK(combo);
+}
+
 TEST_CASE("a user's scenario file gets a listing", "[gui][room][listing]") {
     NEED_DISPLAY();
     TempDir dir;

@@ -77,7 +77,7 @@ std::vector<Callout> findCallouts(const RunModel& model, const Trace& trace, std
 // =============================================================================
 // A program event: a task start or end, a queue put / get / empty / full, a
 // lock wait / acquire / release / timeout / owner died, a print, a process
-// start or exit. Never a context switch, a state change or a core sample.
+// start or exit, the caller receiving a pool result. Never a context switch, a state change or a core sample.
 bool isProgramEvent(EventKind k) noexcept;
 
 struct StepTarget {

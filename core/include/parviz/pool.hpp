@@ -75,6 +75,11 @@ struct MapOptions {
     // How each item reads in the trace's view of the task queue, e.g. the
     // tutorial's work_data ['A', 5] (default: its name). Text only; never sent to workers.
     std::vector<std::string> labels;
+    // The trace numbers this call's items (TaskStart/TaskEnd) and chunks (TaskChunk)
+    // from here: a caller that makes one call per task (apply_async) gives each its
+    // index among them, so the trace's task indices stay unique. Results and
+    // errors still name the index within the call.
+    std::uint32_t traceBase = 0;
 };
 
 // chunksize, extra = divmod(n, 4 * processes); if extra: chunksize += 1 (at least 1)
@@ -123,6 +128,10 @@ public:
                         const std::function<bool(std::size_t index, std::string result)>& onResult,
                         MapOptions o = {});
     AsyncResult apply_async(PoolFn fn, std::string item, std::string name = {});
+    // The same with the trace's options for its one item (names, nominalNs,
+    // labels: one entry each; traceBase: its task index in the trace); the
+    // chunksize is ignored (one item is one task on the queue).
+    AsyncResult apply_async(PoolFn fn, std::string item, MapOptions o);
     AsyncResult map_async(PoolFn fn, std::vector<std::string> items, MapOptions o = {});
 
     void close();       // no more tasks

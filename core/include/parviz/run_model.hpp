@@ -273,6 +273,15 @@ struct ChunkRecord {
     std::uint32_t begin = 0, count = 0;   // its tasks: indices [begin, begin + count)
 };
 
+// The caller received a pool task's result (PoolResult): when, and which task.
+struct ResultRecord {
+    std::int64_t t = 0;                   // when the caller had it
+    ProcId proc = kParentProc;            // the caller (MainProcess)
+    std::int32_t index = 0;               // the task's index in the pool call
+    std::uint64_t name = kNoString;       // string id of the task's name
+    bool failed = false;                  // it received the task's error (the call raised)
+};
+
 // A process on a core: CoreIn .. CoreOut (or the next CoreIn on that core, or its exit).
 struct CpuInterval {
     std::int64_t t0 = 0, t1 = kOpenEnd;
@@ -332,6 +341,7 @@ public:
     const std::vector<CpuInterval>& cpu() const noexcept { return m_cpu; }
     const std::vector<LossRecord>& losses() const noexcept { return m_losses; }
     const std::vector<ChunkRecord>& chunks() const noexcept { return m_chunks; }   // in time order
+    const std::vector<ResultRecord>& results() const noexcept { return m_results; }   // in time order
     // Tracing's own cost (WriterWait events up to cut): ns writers waited for
     // ring room, and how many waits (tracer.hpp: back-pressure, never a drop).
     std::uint64_t writerWaitNs(std::int64_t cut = kOpenEnd) const noexcept;
@@ -398,6 +408,7 @@ private:
     std::vector<std::size_t> m_coreCpu;               // by core: its open interval in m_cpu, or SIZE_MAX
     std::vector<LossRecord> m_losses;
     std::vector<ChunkRecord> m_chunks;
+    std::vector<ResultRecord> m_results;
     std::vector<WriterWaitRecord> m_writerWaits;   // in time order
     std::int64_t m_runStartT = kNever, m_runEndT = kNever;
     std::int64_t m_stopT = kNever;

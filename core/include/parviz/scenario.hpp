@@ -8,6 +8,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace parviz {
@@ -39,6 +40,23 @@ struct KindInfo {
     bool makesLock = false;          // a run of it makes a Lock
 };
 KindInfo kindInfo(ScenarioKind k) noexcept;
+
+// How the pool kind's main program hands its tasks to the Pool (the scenario's
+// "method", `parviz run --method`, the window's toolbar), with CPython's
+// semantics for when the caller receives the results (REFERENCE.md):
+//   map, starmap     every result at once, in input order, when the last task is done
+//   imap             in input order, each as soon as it and every earlier one are done
+//   imap_unordered   in the order the tasks finish
+//   apply_async      one call per task (no chunks: chunksize does not apply); the
+//                    caller then get()s the results in input order, each as it is done
+enum class PoolMethod : std::uint8_t { Map, Imap, ImapUnordered, Starmap, ApplyAsync };
+inline constexpr PoolMethod kPoolMethods[] = {PoolMethod::Map, PoolMethod::Imap, PoolMethod::ImapUnordered,
+                                              PoolMethod::Starmap, PoolMethod::ApplyAsync};
+const char* toString(PoolMethod m) noexcept;   // "map", "imap", "imap_unordered", "starmap", "apply_async"
+std::optional<PoolMethod> parsePoolMethod(std::string_view s) noexcept;   // nullopt: not one of them
+inline constexpr const char* kPoolMethodNames = "map, imap, imap_unordered, starmap, apply_async";
+// Whether the method cuts the tasks into chunks (every one but apply_async).
+inline bool usesChunks(PoolMethod m) noexcept { return m != PoolMethod::ApplyAsync; }
 
 struct TaskSpec {
     std::string name;
@@ -90,6 +108,7 @@ struct Scenario {
     // load time to N x usable cores and scenarioToJson writes the string back.
     int poolSizePerCore = 0;
     std::optional<std::size_t> chunksize;   // nullopt = CPython's default
+    PoolMethod method = PoolMethod::Map;    // pool: how the tasks go to the Pool ("method")
     std::vector<TaskSpec> tasks;
     double jobSeconds = 0.5;                // job-queue: work per task when tasks are generated
     // the code panel: a Python-style listing with per-line anchors

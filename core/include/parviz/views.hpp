@@ -315,6 +315,32 @@ SourceCodeView buildSourceCodeView(const RunModel& index, const Trace& trace, co
 // "path/x.py:12" -> {"path/x.py", 12}; a string without ":N" -> {s, 0}.
 std::pair<std::string, int> splitSourceLine(std::string_view fileLine);
 
+// ---------------------------------------------------------------------------
+// The order in which the caller receives a pool's results (PoolResult events,
+// RunModel::results()), up to t: what map, imap, imap_unordered, starmap and
+// apply_async differ in (scenario.hpp, PoolMethod). view_results.cpp.
+struct ResultArrival {
+    std::int32_t index = 0;              // the task's index in the call (input order)
+    std::string name;                    // "B", or "#3" when the trace has no name
+    std::int64_t t = 0;                  // absolute ns: when the caller had it
+    std::int64_t taskEnd = kNever;       // when the task itself ended; kNever: not seen
+    bool failed = false;                 // the caller received the task's error instead
+};
+struct ResultOrderView {
+    std::vector<ResultArrival> arrived;  // received by t, in the order received
+    std::size_t pending = 0;             // tasks of the run (all seen so far) not received by t
+    bool finished = false;               // the run has ended by t: the pending ones never came
+    bool inputOrder = false;             // arrived in input order (indices rising)
+    bool finishOrder = false;            // arrived in the order the tasks ended
+    bool together = false;               // two or more, all within 1 ms: one call returned them all
+    // "B 2.0 s, C 3.0 s, A 5.0 s, D 6.0 s" (at most maxNamed, then "… 24 more"), or
+    // "A, B, C, D, all at 6.0 s"; times in seconds of the run (explain.hpp's formatSeconds).
+    std::string list;
+    std::string order;                   // "the order the tasks finished", "input order", "input order, all at once"
+    std::string text;                    // "results arrive: " + list + " (" + order + ")" + what is still to come
+};
+ResultOrderView buildResultOrder(const RunModel& index, const Trace& trace, std::int64_t t, std::size_t maxNamed = 8);
+
 struct Caption {
     bool valid = false;
     std::int64_t t = 0;

@@ -1,9 +1,11 @@
-// The pool kind: Pool(pool_size).map over the tasks, with CPython's chunksize.
+// The pool kind: Pool(pool_size) over the tasks with the scenario's method
+// (map, imap, imap_unordered, starmap or apply_async) and CPython's chunksize.
 #include "../scenario_program.hpp"
 
 #include "parviz/pool.hpp"
 #include "parviz/process.hpp"
 #include "parviz/recorder.hpp"
+#include "parviz/tracer.hpp"
 #include "parviz/work.hpp"
 
 #include <algorithm>
@@ -19,6 +21,82 @@ std::string poolTask(std::string_view item) {
     doWork(d.work, d.seconds);
     print(" Process " + d.name + " Finished.");
     return d.name;
+}
+
+// starmap's task: work_log(name, seconds) with the task's fields as separate
+// arguments (encodeTask's fields, in its order).
+std::string poolStarTask(std::span<const std::string> args) {
+    std::string joined;
+    for (std::size_t i = 0; i < args.size(); ++i) joined += (i ? "\x1f" : "") + args[i];
+    return poolTask(joined);
+}
+
+std::vector<std::string> starArgs(const std::string& encoded) {
+    std::vector<std::string> out;
+    std::size_t from = 0;
+    for (std::size_t p; (p = encoded.find('\x1f', from)) != std::string::npos; from = p + 1)
+        out.push_back(encoded.substr(from, p - from));
+    out.push_back(encoded.substr(from));
+    return out;
+}
+
+// What the caller's program does with a result it received (the listing's
+// loop body for imap, imap_unordered and apply_async), and the PoolResult
+// event the results view reads. map and starmap hand their list back whole.
+void received(const std::vector<TaskSpec>& ts, std::size_t i, bool failed, bool printIt) {
+    const std::string& name = ts[i].name;
+    traceEmit(EventKind::PoolResult, static_cast<std::int32_t>(i), traceText(name, 256), 0, failed ? 1 : 0);
+    if (printIt && !failed) print(" Result of " + name + " received");
+}
+
+// The scenario's method on `pl`, recording each result as the caller gets it.
+// A task's error ends the call as in CPython (map after every task, imap at
+// that item, apply_async at its get()); Stop ends it with PoolTerminated,
+// which is no result the program received.
+void callPool(Pool& pl, PoolMethod method, const std::vector<TaskSpec>& ts, const std::vector<std::string>& items,
+              MapOptions& mo, const RunContext& ctx) {
+    const auto each = [&](std::size_t i, std::string) {
+        received(ts, i, false, true);
+        return true;
+    };
+    std::size_t at = 0;   // apply_async: the result being waited for
+    try {
+        switch (method) {
+        case PoolMethod::Map:
+        case PoolMethod::Starmap: {
+            std::vector<std::vector<std::string>> args;
+            if (method == PoolMethod::Starmap)
+                for (const std::string& it : items) args.push_back(starArgs(it));
+            if (method == PoolMethod::Map) pl.map(&poolTask, items, mo);
+            else pl.starmap(&poolStarTask, args, mo);
+            for (std::size_t i = 0; i < items.size(); ++i) received(ts, i, false, false);
+            return;
+        }
+        case PoolMethod::Imap: pl.imap(&poolTask, items, each, mo); return;
+        case PoolMethod::ImapUnordered: pl.imap_unordered(&poolTask, items, each, mo); return;
+        case PoolMethod::ApplyAsync: {
+            std::vector<AsyncResult> rs;
+            for (std::size_t i = 0; i < items.size(); ++i) {
+                MapOptions one;
+                one.names = {mo.names[i]};
+                one.nominalNs = {mo.nominalNs[i]};
+                one.labels = {mo.labels[i]};
+                one.traceBase = static_cast<std::uint32_t>(i);
+                rs.push_back(pl.apply_async(&poolTask, items[i], std::move(one)));
+            }
+            for (at = 0; at < rs.size(); ++at) {
+                rs[at].get();
+                received(ts, at, false, true);
+            }
+            return;
+        }
+        }
+    } catch (const PoolTerminated&) {
+        // Stop: nothing was received.
+    } catch (const TaskError& e) {
+        // The failed task's TaskEnd is in the trace: the run model reports it.
+        if (!ctx.shouldStop()) received(ts, method == PoolMethod::ApplyAsync ? at : e.index, true, false);
+    }
 }
 
 // "<N>x_cores": N times the usable cores, resolved now so that every consumer
@@ -43,7 +121,7 @@ public:
     const char* name() const noexcept override { return "pool"; }
 
     std::vector<std::string> fields() const override {
-        std::vector<std::string> f = {"pool_size", "chunksize"};
+        std::vector<std::string> f = {"pool_size", "chunksize", "method"};
         f.insert(f.end(), kTaskFields.begin(), kTaskFields.end());
         return f;
     }
@@ -52,12 +130,19 @@ public:
         else s.poolSize = static_cast<int>(f.integer("pool_size", 2, 1, kMaxWorkers));
         if (f.has("chunksize") && !f.at("chunksize").is_null())
             s.chunksize = static_cast<std::size_t>(f.integer("chunksize", 1, 1, static_cast<std::int64_t>(kMaxTasks)));
+        if (f.has("method")) {
+            const std::string m = Fields::checkedString(f.file(), f.field("method"), f.at("method"), 64);
+            const auto pm = parsePoolMethod(m);
+            if (!pm) fail(f.file(), f.field("method"), "unknown method \"" + m + "\" (allowed: " + kPoolMethodNames + ")");
+            s.method = *pm;
+        }
         readTasks(f, s, "Task ", -1);
     }
     void write(const Scenario& s, json& j) const override {
         if (s.poolSizePerCore > 0) j["pool_size"] = std::to_string(s.poolSizePerCore) + "x_cores";
         else j["pool_size"] = s.poolSize;
         j["chunksize"] = s.chunksize ? json(*s.chunksize) : json(nullptr);
+        j["method"] = toString(s.method);
         j["tasks"] = tasksToJson(s);
         j["task_seconds"] = s.jobSeconds;
     }
@@ -92,13 +177,9 @@ public:
         }
         Pool pl(ctx.workers(), PoolOptions{.recorder = &ctx.recorder()});
         ctx.publishPool(&pl);
-        // imap_unordered, not map: a task that fails is reported while the others
-        // finish (map would only tell us about the first failure).
-        try {
-            pl.imap_unordered(&poolTask, items, [](std::size_t, std::string) { return true; }, mo);
-        } catch (const TaskError&) {
-            // The failed task's TaskEnd is in the trace: the run model reports it.
-        }
+        callPool(pl, ctx.scenario().method, ts, items, mo, ctx);
+        // After a task's error every other task still runs to its end, so the
+        // run reports each failure (CPython's caller would have its exception).
         if (!ctx.shouldStop()) pl.close();   // whatever is still queued after a failure runs to its end
         // else: stop() already terminated it
         pl.join();
@@ -108,10 +189,30 @@ public:
     Lines listing(const Scenario& s, const ListingParams& p, const Style& st) const override;
 };
 
+// The caller's lines for the scenario's method: `p.map(work_log, work)` as the
+// tutorial has it, or a loop over what imap / imap_unordered yield, or one
+// apply_async per task and a get() of each.
+void addPoolCall(Lines& out, PoolMethod method, const std::string& chunkArg) {
+    switch (method) {
+    case PoolMethod::Map: add(out, "    p.map(work_log, work" + chunkArg + ")", "QueueGet,PoolResult"); return;
+    case PoolMethod::Starmap: add(out, "    p.starmap(work_log, work" + chunkArg + ")", "QueueGet,PoolResult"); return;
+    case PoolMethod::Imap: case PoolMethod::ImapUnordered:
+        add(out, std::string("    for name in p.") + toString(method) + "(work_log, work" + chunkArg + "):", "QueueGet,PoolResult");
+        add(out, "        print(\" Result of %s received\" % name)", "Print");
+        return;
+    case PoolMethod::ApplyAsync:
+        add(out, "    results = [p.apply_async(work_log, (w,)) for w in work]", "QueueGet");
+        add(out, "    for r in results:");
+        add(out, "        print(\" Result of %s received\" % r.get())", "PoolResult,Print");
+        return;
+    }
+}
+
 Lines PoolProgram::listing(const Scenario& s, const ListingParams& p, const Style& st) const {
     Lines out;
     const WorkPlan w = planWork(s.tasks, p.work);
     const bool perCore = !p.workers && s.poolSizePerCore > 0;
+    const bool star = s.method == PoolMethod::Starmap;
     add(out, "from multiprocessing import Pool");
     if (perCore) add(out, "import os");
     add(out, "import time");
@@ -119,10 +220,17 @@ Lines PoolProgram::listing(const Scenario& s, const ListingParams& p, const Styl
     addTaskData(out, st, "work", s.tasks, "Task ", w, p.work, false);
     add(out, "");
     if (w.anyCpu) addSpinCpu(out);
-    add(out, "def work_log(work_data):", "TaskStart");
-    add(out, "    print(\" Process %s waiting %s seconds\" % (work_data[0], work_data[1]))", "Print");
-    addWorkCall(out, st, w, "    ", "work_data[1]", "work_data[2]");
-    add(out, "    print(\" Process %s Finished.\" % work_data[0])", "TaskEnd");
+    // starmap unpacks each task into arguments; the others pass it whole.
+    const std::string name = star ? "name" : "work_data[0]", secs = star ? "seconds" : "work_data[1]",
+                      kind = star ? "work" : "work_data[2]";
+    add(out, star ? (w.mixed() ? "def work_log(name, seconds, work):" : "def work_log(name, seconds):")
+                  : "def work_log(work_data):",
+        "TaskStart");
+    add(out, "    print(\" Process %s waiting %s seconds\" % (" + name + ", " + secs + "))", "Print");
+    addWorkCall(out, st, w, "    ", secs, kind);
+    add(out, "    print(\" Process %s Finished.\" % " + name + ")", "TaskEnd");
+    // The tutorial's work_log returns nothing; the methods whose caller prints what it receives need its name.
+    if (s.method != PoolMethod::Map && s.method != PoolMethod::Starmap) add(out, "    return " + name);
     add(out, "");
     add(out, "def pool_handler():");
     std::string size = std::to_string(p.workers.value_or(s.poolSize));
@@ -131,8 +239,7 @@ Lines PoolProgram::listing(const Scenario& s, const ListingParams& p, const Styl
                "len(os.sched_getaffinity(0))";
     add(out, "    p = Pool(" + size + ")");
     const std::optional<std::size_t> chunk = p.chunksize ? p.chunksize : s.chunksize;
-    add(out, "    p.map(work_log, work" + (chunk ? ", chunksize=" + std::to_string(*chunk) : std::string()) + ")",
-        "QueueGet");
+    addPoolCall(out, s.method, chunk ? ", chunksize=" + std::to_string(*chunk) : std::string());
     if (st.runnable) {
         // A pool left to the interpreter's exit is terminated: a worker still
         // running then loses what it printed but had not flushed.

@@ -1,0 +1,90 @@
+// The order in which the caller receives a pool's results (views.hpp,
+// buildResultOrder): from the PoolResult events the pool kind's main program
+// writes as its method hands results over, so the panel shows what the caller
+// really got and when, not what the method is supposed to do.
+#include "parviz/explain.hpp"
+#include "parviz/views.hpp"
+
+#include <algorithm>
+#include <unordered_map>
+
+namespace parviz {
+namespace {
+
+// Two or more results this close together came from one call (map returning its list).
+constexpr std::int64_t kTogetherNs = 1'000'000;
+
+std::int64_t zeroOf(const RunModel& m, const Trace& trace) {
+    if (m.runStartT() != kNever) return m.runStartT();
+    return trace.size() ? trace[0].t : 0;
+}
+
+// When each task index ended (its last record that ended: a retried task counts by its last try).
+std::unordered_map<std::int32_t, std::int64_t> taskEnds(const RunModel& m) {
+    std::unordered_map<std::int32_t, std::int64_t> ends;
+    for (const TaskRecord& r : m.tasks())
+        if (r.outcome != TaskOutcome::Running && r.t1 != kOpenEnd) ends[r.index] = r.t1;
+    return ends;
+}
+
+
+void classify(ResultOrderView& v) {
+    const auto& a = v.arrived;
+    v.inputOrder = std::is_sorted(a.begin(), a.end(),
+                                  [](const ResultArrival& x, const ResultArrival& y) { return x.index < y.index; });
+    v.finishOrder = std::all_of(a.begin(), a.end(), [](const ResultArrival& x) { return x.taskEnd != kNever; }) &&
+                    std::is_sorted(a.begin(), a.end(),
+                                   [](const ResultArrival& x, const ResultArrival& y) { return x.taskEnd < y.taskEnd; });
+    v.together = a.size() >= 2 && a.back().t - a.front().t <= kTogetherNs;
+    if (a.size() < 2) return;
+    if (v.together) v.order = v.inputOrder ? "input order, all at once" : "all at once";
+    else if (v.inputOrder && v.finishOrder) v.order = "input order, which is also the order they finished";
+    else if (v.finishOrder) v.order = "the order the tasks finished";
+    else if (v.inputOrder) v.order = "input order";
+    else v.order = "neither input order nor the order they finished";
+}
+
+std::string listOf(const ResultOrderView& v, std::int64_t zero, std::size_t maxNamed) {
+    std::string out;
+    const std::size_t shown = std::min(v.arrived.size(), std::max<std::size_t>(maxNamed, 1));
+    for (std::size_t i = 0; i < shown; ++i) {
+        const ResultArrival& r = v.arrived[i];
+        out += (i ? ", " : "") + r.name + (r.failed ? " (its error)" : "");
+        if (!v.together) out += " " + formatSeconds(r.t - zero);
+    }
+    if (shown < v.arrived.size()) out += ", \u2026 " + std::to_string(v.arrived.size() - shown) + " more";
+    if (v.together) out += ", all at " + formatSeconds(v.arrived.back().t - zero);
+    return out;
+}
+
+} // namespace
+
+ResultOrderView buildResultOrder(const RunModel& m, const Trace& trace, std::int64_t t, std::size_t maxNamed) {
+    ResultOrderView v;
+    if (m.results().empty()) return v;   // no pool results in this run: nothing to show
+    const auto ends = taskEnds(m);
+    for (const ResultRecord& r : m.results()) {
+        if (r.t > t) break;   // time order
+        ResultArrival a;
+        a.index = r.index;
+        const std::string_view n = trace.string(r.name);
+        a.name = n.empty() ? "#" + std::to_string(r.index) : std::string(n);
+        a.t = r.t;
+        if (auto it = ends.find(r.index); it != ends.end() && it->second <= t) a.taskEnd = it->second;
+        a.failed = r.failed;
+        v.arrived.push_back(std::move(a));
+    }
+    // Every task has one record (a task lost with its worker is not run again) and at most one result.
+    const std::size_t all = std::max(m.tasks().size(), m.results().size());
+    v.pending = all > v.arrived.size() ? all - v.arrived.size() : 0;
+    v.finished = m.runEndT() != kNever && t >= m.runEndT();
+    classify(v);
+    const std::int64_t zero = zeroOf(m, trace);
+    v.list = listOf(v, zero, maxNamed);
+    v.text = "results arrive: " + (v.arrived.empty() ? std::string("none yet") : v.list);
+    if (!v.order.empty()) v.text += " (" + v.order + ")";
+    if (v.pending > 0) v.text += "; " + std::to_string(v.pending) + (v.finished ? " never received" : " to come");
+    return v;
+}
+
+} // namespace parviz

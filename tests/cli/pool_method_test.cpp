@@ -1,0 +1,146 @@
+// The pool scenario's `method` through the real `parviz run`: when the main
+// program receives each result (PoolResult events, read back from the saved
+// run) follows CPython's semantics for map, imap, imap_unordered, starmap and
+// apply_async. The tutorial's tasks A=5, B=2, C=1, D=3 s at time scale 0.05:
+// A ends at 0.25 s on one worker; B 0.1, C 0.15, D 0.3 s on the other, so the
+// finish order B, C, A, D differs from the input order A, B, C, D by 50 ms
+// steps, far more than any scheduling noise.
+#include "cli_support.hpp"
+
+#include "parviz/run_model.hpp"
+#include "parviz/trace_io.hpp"
+#include "parviz/views.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <map>
+#include <string>
+#include <vector>
+
+using parviz::test::describe;
+using parviz::test::runParviz;
+using parviz::test::TempDir;
+
+namespace {
+
+struct Received {
+    std::string names;                        // in the order received
+    std::vector<std::int64_t> at;             // when
+    std::map<std::string, std::int64_t> end;  // each task's end
+    std::string finishOrder;                  // the tasks by their end
+    std::string text;                         // the results view's sentence
+    std::string out;                          // what parviz run printed
+};
+
+Received runWith(const std::string& method) {
+    TempDir dir;
+    const auto r = runParviz({"run", "pool", "--method", method, "--time-scale", "0.05", "--save-run", dir.file("r.pvz")});
+    INFO(describe(r));
+    REQUIRE(r.exitCode == 0);
+    auto tr = parviz::loadTrace(dir.file("r.pvz"));
+    parviz::RunModel m;
+    m.update(*tr);
+    Received got;
+    got.out = r.out;
+    for (const auto& x : m.results()) {
+        CHECK_FALSE(x.failed);
+        CHECK(x.proc == parviz::kParentProc);
+        got.names += std::string(tr->string(x.name));
+        got.at.push_back(x.t);
+    }
+    std::vector<std::pair<std::int64_t, std::string>> ends;
+    for (const auto& t : m.tasks()) {
+        got.end[std::string(tr->string(t.name))] = t.t1;
+        ends.emplace_back(t.t1, std::string(tr->string(t.name)));
+    }
+    std::sort(ends.begin(), ends.end());
+    for (const auto& [t, n] : ends) got.finishOrder += n;
+    got.text = parviz::buildResultOrder(m, *tr, parviz::kOpenEnd - 1).text;
+    return got;
+}
+
+} // namespace
+
+TEST_CASE("imap_unordered hands the caller each result as its task finishes, in finish order", "[cli][run][method]") {
+    const Received r = runWith("imap_unordered");
+    INFO(r.text << "\n" << r.out);
+    CHECK(r.finishOrder == "BCAD");
+    CHECK(r.names == "BCAD");
+    REQUIRE(r.at.size() == 4);
+    // Each arrives after its own task ended, and before the next task in finish order ends.
+    CHECK(r.at[0] >= r.end.at("B"));
+    CHECK(r.at[0] < r.end.at("C"));
+    CHECK(r.at[2] >= r.end.at("A"));
+    CHECK(r.at[2] < r.end.at("D"));
+    CHECK(r.text.find("(the order the tasks finished)") != std::string::npos);
+    // The program prints what it receives, in that order.
+    const auto b = r.out.find("Result of B received"), c = r.out.find("Result of C received"),
+               a = r.out.find("Result of A received"), d = r.out.find("Result of D received");
+    REQUIRE(b != std::string::npos);
+    CHECK(b < c);
+    CHECK(c < a);
+    CHECK(a < d);
+}
+
+TEST_CASE("map and starmap hand the caller every result at once, in input order, after the last task", "[cli][run][method]") {
+    for (const char* method : {"map", "starmap"}) {
+        INFO(method);
+        const Received r = runWith(method);
+        INFO(r.text << "\n" << r.out);
+        CHECK(r.finishOrder == "BCAD");
+        CHECK(r.names == "ABCD");
+        REQUIRE(r.at.size() == 4);
+        CHECK(r.at.front() >= r.end.at("D"));
+        CHECK(r.at.back() - r.at.front() < 1'000'000);
+        CHECK(r.text.find("(input order, all at once)") != std::string::npos);
+        CHECK(r.out.find("Result of") == std::string::npos);   // map's caller prints nothing of its own
+    }
+}
+
+TEST_CASE("imap and apply_async hand the caller results in input order, each when it and those before it are done",
+          "[cli][run][method]") {
+    for (const char* method : {"imap", "apply_async"}) {
+        INFO(method);
+        const Received r = runWith(method);
+        INFO(r.text << "\n" << r.out);
+        CHECK(r.names == "ABCD");
+        REQUIRE(r.at.size() == 4);
+        // B and C are done long before A, but come after it; D comes when D is done.
+        CHECK(r.at[0] >= r.end.at("A"));
+        CHECK(r.at[1] >= r.end.at("A"));
+        CHECK(r.at[2] < r.end.at("D"));
+        CHECK(r.at[3] >= r.end.at("D"));
+        CHECK(r.text.find("(input order)") != std::string::npos);
+    }
+}
+
+TEST_CASE("a bad --method or scenario method is refused with exit 2, naming the flag or field and why", "[cli][run][method]") {
+    const auto bad = runParviz({"run", "pool", "--method", "mapp"});
+    CHECK(bad.exitCode == 2);
+    CHECK(bad.err.find("--method 'mapp': unknown method (allowed: map, imap, imap_unordered, starmap, apply_async)") !=
+          std::string::npos);
+    const auto noPool = runParviz({"run", "queue", "--method", "imap"});
+    CHECK(noPool.exitCode == 2);
+    CHECK(noPool.err.find("--method: queue is a queue scenario, which has no pool") != std::string::npos);
+    TempDir dir;
+    const std::string file =
+        dir.write("m.json", R"({"kind": "pool", "method": "imap_sorted", "tasks": [{"name": "A", "seconds": 0}]})");
+    const auto badFile = runParviz({"run", file});
+    CHECK(badFile.exitCode == 2);
+    CHECK(badFile.err.find(file + ": method: unknown method \"imap_sorted\" (allowed: map, imap, imap_unordered, "
+                                  "starmap, apply_async)") != std::string::npos);
+}
+
+TEST_CASE("the listing shows the chosen method, and export-python runs it", "[cli][method][export-python]") {
+    const auto r = runParviz({"export-python", "pool", "--method", "imap_unordered", "--chunksize", "1"});
+    INFO(describe(r));
+    REQUIRE(r.exitCode == 0);
+    CHECK(r.out.find("    for name in p.imap_unordered(work_log, work, chunksize=1):") != std::string::npos);
+    CHECK(r.out.find("        print(\" Result of %s received\" % name)") != std::string::npos);
+    const auto a = runParviz({"export-python", "pool", "--method", "apply_async"});
+    CHECK(a.out.find("    results = [p.apply_async(work_log, (w,)) for w in work]") != std::string::npos);
+    const auto s = runParviz({"export-python", "pool", "--method", "starmap"});
+    CHECK(s.out.find("def work_log(name, seconds):") != std::string::npos);
+    CHECK(s.out.find("    p.starmap(work_log, work)") != std::string::npos);
+}
