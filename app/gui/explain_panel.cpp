@@ -137,7 +137,7 @@ void predictNext(PredictDraft& d) {
 
 } // namespace
 
-void drawExplainLines(RunView& run, std::int64_t cursor, const PanelEnv& env, bool withPredict) {
+void drawStepRow(RunView& run, std::int64_t cursor) {
     stepControls(run);
     if (run.trace()) {
         // Beside the step buttons when it fits: one line less above the sentences.
@@ -145,6 +145,21 @@ void drawExplainLines(RunView& run, std::int64_t cursor, const PanelEnv& env, bo
         ui::sameLineIfFits(ImGui::CalcTextSize(at.c_str()).x);
         ui::textDisabled("%s", at.c_str());
     }
+}
+
+float stepRowWidth(const RunView& run, std::int64_t cursor) {
+    const ImGuiStyle& st = ImGui::GetStyle();
+    const TimelineView& v = run.timeline();
+    const std::string who = v.stepOnly == kNoProc ? std::string("all processes") : procName(run.meta(), v.stepOnly);
+    const std::string at = run.trace() ? "at " + formatSeconds(cursor - run.zero()) : std::string();
+    float w = ImGui::CalcTextSize("\u2039 Prev").x + ImGui::CalcTextSize("Next \u203a").x + 4 * st.FramePadding.x;
+    w += ImGui::CalcTextSize(who.c_str()).x + ImGui::GetFrameHeight() + st.FramePadding.x * 2;
+    if (!at.empty()) w += ImGui::CalcTextSize(at.c_str()).x + st.ItemSpacing.x;
+    return w + 2 * st.ItemSpacing.x;
+}
+
+void drawExplainLines(RunView& run, std::int64_t cursor, const PanelEnv& env, bool withPredict, bool withSteps) {
+    if (withSteps) drawStepRow(run, cursor);
     reveal(run, env);
     // The next run's questions come last: the explanations of this run stay on top.
     // A traced program is not a scenario: the scenario's questions do not apply to it.
@@ -156,9 +171,7 @@ void drawExplainLines(RunView& run, std::int64_t cursor, const PanelEnv& env, bo
         return;
     }
     // Presentation: callouts and notes in their short form (hover: all of it),
-    // so every sentence fits under the timeline; each worker's why stays whole.
-    // Workers with the same reason say it once, after the last of them; the
-    // lines sit closer.
+    // so every sentence fits under the timeline; the lines sit closer.
     const bool compact = env.window.typeSize() == TypeSize::Large;
     if (compact) ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(ImGui::GetStyle().ItemSpacing.x, 2));
     const std::vector<Callout>& callouts = run.callouts();
@@ -175,21 +188,21 @@ void drawExplainLines(RunView& run, std::int64_t cursor, const PanelEnv& env, bo
         if (!compact) ui::tooltipBelow("Click: put the cursor where it starts (it is marked on the timeline).");
     }
     if (!callouts.empty()) ImGui::Separator();
+    // One sentence per process, or one for several workers in the same state
+    // for the same reason (core groups them: "ForkPoolWorker-3, -4 and -5 are
+    // idle: ..."), each one's own sentence on hover.
     const Explanation x = buildExplain(run.model(), *trace, cursor);
-    auto reasonOf = [](const std::string& s) {
-        const std::size_t k = s.find(": ");
-        return k == std::string::npos ? std::string() : s.substr(k + 2);
-    };
-    for (std::size_t i = 0; i < x.procs.size(); ++i) {
-        const ProcExplanation& p = x.procs[i];
-        std::string text = p.text;
-        const std::string reason = compact ? reasonOf(text) : std::string();
-        if (!reason.empty() && i + 1 < x.procs.size() && reasonOf(x.procs[i + 1].text) == reason)
-            text.resize(text.size() - reason.size() - 2);   // "…, and the next: <the same reason>"
-        ImGui::PushStyleColor(ImGuiCol_Text, procTextVec4(p.proc, env.theme));
-        wrapped(text);
+    for (const ExplainLine& line : x.lines) {
+        const bool one = line.procs.size() == 1;
+        ImGui::PushStyleColor(ImGuiCol_Text, one ? procTextVec4(line.procs.front(), env.theme)
+                                                 : ImGui::GetStyle().Colors[ImGuiCol_Text]);
+        wrapped(line.text);
         ImGui::PopStyleColor();
-        if (text.size() != p.text.size()) ui::tooltipBelow(p.text.c_str());
+        if (!one) {
+            std::string all;
+            for (const std::string& e : line.each) all += (all.empty() ? "" : "\n") + e;
+            ui::tooltipBelow(all.c_str());
+        }
     }
     for (const std::string& n : x.notes) {
         ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);

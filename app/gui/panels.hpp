@@ -42,7 +42,14 @@ const std::string& statsTabShown() noexcept;
 void drawExplainPanel(RunView& run, std::int64_t cursor, const Rect& r, const PanelEnv& env);
 // withPredict: the next run's questions under the explanations (presentation
 // gives them a tab of their own, drawPredictLines, so the Why tab is the why).
-void drawExplainLines(RunView& run, std::int64_t cursor, const PanelEnv& env, bool withPredict = true);
+// withSteps: the ‹ Prev / Next › row on top (presentation's Why tab draws it
+// on the tab bar's row instead, drawStepRow, so the sentences get that row).
+void drawExplainLines(RunView& run, std::int64_t cursor, const PanelEnv& env, bool withPredict = true,
+                      bool withSteps = true);
+// The step buttons, which processes they step through, and the cursor's time, on one row.
+void drawStepRow(RunView& run, std::int64_t cursor);
+// Its width in pixels (to place it at the right end of a row).
+float stepRowWidth(const RunView& run, std::int64_t cursor);
 void drawPredictLines(const RunView& run, const PanelEnv& env);
 // output_panel.cpp: the panel's content.
 void drawOutputLines(const RunView& run, std::int64_t cursor, const PanelEnv& env);

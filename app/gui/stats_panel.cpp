@@ -250,6 +250,14 @@ void showSession(SessionTable& table, const PanelEnv& env) {
     ImGui::EndTable();
 }
 
+// The step row fits at the right of the tab bar's row, beside the tabs.
+bool stepsFitTabRow(const RunView& run) {
+    float tabsW = 0;
+    for (const char* t : {"This run", "Why", "Predict", "Output", "Session"})
+        tabsW += ImGui::CalcTextSize(t).x + ImGui::GetStyle().FramePadding.x * 2 + ImGui::GetStyle().ItemInnerSpacing.x;
+    return tabsW + stepRowWidth(run, run.cursor()) + ImGui::GetFontSize() < ImGui::GetContentRegionAvail().x;
+}
+
 } // namespace
 
 void selectStatsTab(const std::string& name) { g_requestedTab = name; }
@@ -258,12 +266,24 @@ const std::string& statsTabShown() noexcept { return g_shownTab; }
 void drawStatsPanel(RunView& run, SessionTable& session, const Rect& r, bool withOutput, const PanelEnv& env) {
     // Presentation: no title bar (the tabs say what this is), every line for the numbers.
     if (beginPanel("Stats", r, withOutput ? ImGuiWindowFlags_NoTitleBar : 0)) {
+        const std::string lastTab = g_shownTab;
         g_shownTab.clear();
         // Tabs whose lines may scroll (Output, Session) ask for a few lines in view.
         auto askLines = [&](int n) {
             env.drawn.statsNeedH = ImGui::GetCursorPosY() + n * ImGui::GetTextLineHeightWithSpacing() +
                                    ImGui::GetStyle().WindowPadding.y;
         };
+        // Presentation's Why tab: the step row at the right end of the tab
+        // bar's row (the tabs take less than half of it), so the sentences
+        // under it get one more line at 1280x720. The tab shown last frame
+        // decides, as it decides the panel's width (GuiApp::layoutPresentation).
+        const bool stepsOnTabRow = withOutput && run.trace() && lastTab == "Why" && stepsFitTabRow(run);
+        if (stepsOnTabRow) {
+            const ImVec2 start = ImGui::GetCursorPos();
+            ImGui::SetCursorPosX(ImGui::GetWindowContentRegionMax().x - stepRowWidth(run, run.cursor()));
+            drawStepRow(run, run.cursor());
+            ImGui::SetCursorPos(start);
+        }
         if (!run.trace()) {
             ui::textDisabled("No run yet.");
         } else if (ImGui::BeginTabBar("stats-tabs")) {
@@ -277,7 +297,7 @@ void drawStatsPanel(RunView& run, SessionTable& session, const Rect& r, bool wit
             }
             if (withOutput && ImGui::BeginTabItem("Why", nullptr, tabFlags("Why"))) {
                 g_shownTab = "Why";
-                drawExplainLines(run, run.cursor(), env, false);
+                drawExplainLines(run, run.cursor(), env, false, !stepsOnTabRow);
                 // Every sentence: the layout gives the panel what they need.
                 env.drawn.statsNeedH = ImGui::GetCursorPosY() + ImGui::GetStyle().WindowPadding.y;
                 ImGui::EndTabItem();

@@ -175,11 +175,12 @@ void oversubscription(const Ctx& c, std::vector<Callout>& out) {
     co.measure = share;
     char avg[32];
     std::snprintf(avg, sizeof avg, "%.1f", demand);
+    // The first two clauses are what presentation shows (one line at 1280x720), the rest on hover.
     co.text = "oversubscription: " + std::to_string(workers) + " workers on " + std::to_string(cores) + " core" +
-              (cores == 1 ? "" : "s") + " — on average " + avg + " of them wanted a core at once, so they were " +
-              "runnable without a free core for " + pct(share) + " of their task time (" + formatSeconds(runnable) +
-              " of " + formatSeconds(taskNs) + "; " + std::to_string(over) + " of them over " + pct(kRunnableShare) +
-              "): more workers than cores buys nothing";
+              (cores == 1 ? "" : "s") + ", runnable without a free core for " + pct(share) +
+              " of their task time: on average " + avg + " of them wanted a core at once (" + formatSeconds(runnable) +
+              " of " + formatSeconds(taskNs) + " runnable; " + std::to_string(over) + " of them over " +
+              pct(kRunnableShare) + "), so more workers than cores buys nothing";
     out.push_back(std::move(co));
 }
 

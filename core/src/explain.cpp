@@ -100,14 +100,19 @@ std::string lastTaskEnd(const RunModel& m, const Trace& trace, ProcId p, const S
     return " (" + taskName(trace, s) + ") " + (error.empty() ? "ended" : "raised " + error) + " at " + at;
 }
 
-// Who is on each core at t: "ForkPoolWorker-1 and ForkPoolWorker-3".
-std::string coreHolders(const RunModel& m, const TraceMeta& meta, std::int64_t t, ProcId except) {
+// Who is on each core at t, in core order.
+std::vector<std::string> coreHolderNames(const RunModel& m, const TraceMeta& meta, std::int64_t t, ProcId except) {
     std::vector<std::string> who;
     for (const CoreLaneIndex& c : m.cores()) {
         const Span* s = spanAt(c.procs, t);
         if (s && s->proc != except) who.push_back(procName(meta, s->proc));
     }
-    if (who.empty()) return "";
+    return who;
+}
+
+// "ForkPoolWorker-1 and ForkPoolWorker-3".
+std::string coreHolders(const RunModel& m, const TraceMeta& meta, std::int64_t t, ProcId except) {
+    const std::vector<std::string> who = coreHolderNames(m, meta, t, except);
     std::string out;
     for (std::size_t i = 0; i < who.size(); ++i)
         out += (i == 0 ? "" : i + 1 == who.size() ? " and " : ", ") + who[i];
@@ -132,16 +137,29 @@ std::string someoneStillWorking(const Ctx& c, ProcId p) {
     return "";
 }
 
-std::string explainExited(const Ctx& c, const ProcLaneIndex& l, const std::string& who) {
+// Workers in the same state for the same reason share a sentence (ProcExplanation::group).
+void groupAs(ProcExplanation& out, std::string key, std::string words) {
+    out.group = std::move(key);
+    out.groupWords = std::move(words);
+}
+
+std::string explainExited(const Ctx& c, const ProcLaneIndex& l, const std::string& who, ProcExplanation& out) {
     std::string text = who + " " + describeExitCode(l.exitCode) + " at " + c.at(l.exitT);
     if (l.exitCode < 0 && !l.terminatedByProgram()) return text + ": it ran no more after that signal";
-    if (l.terminatedByProgram()) return text + ": its own program ended it (terminate), as CPython's Pool does";
+    if (l.terminatedByProgram()) {
+        groupAs(out, "exit:terminate", "were ended by their own program (terminate), as CPython's Pool does");
+        return text + ": its own program ended it (terminate), as CPython's Pool does";
+    }
+    if (l.exitCode == 0) groupAs(out, "exit:0", "exited with code 0");
     // A pool worker ends when it takes a stop signal (sentinel) from the task queue.
     for (const QueueIndex& q : c.m.queues())
         for (std::size_t k = q.items.size(); k > 0; --k)
             if (q.items[k - 1].getProc == l.proc && q.items[k - 1].getT <= l.exitT) {
-                if (isSentinel(c.trace.string(q.items[k - 1].preview)))
+                if (isSentinel(c.trace.string(q.items[k - 1].preview))) {
+                    groupAs(out, "exit:sentinel",
+                            "exited: each took a stop signal (sentinel) from the task queue, so its work was done");
                     return text + ": it took a stop signal (sentinel) from the task queue, so its work was done";
+                }
                 break;
             }
     return text;
@@ -173,19 +191,26 @@ std::string explainWaitLock(const Ctx& c, ProcId p, const std::string& who) {
     return who + " waits for a lock";
 }
 
-std::string explainWaitQueue(const Ctx& c, const ProcLaneIndex& l, const std::string& who) {
+std::string explainWaitQueue(const Ctx& c, const ProcLaneIndex& l, const std::string& who, ProcExplanation& out) {
     const QueueIndex* q = waitedQueue(c.m, c.trace, l.proc, c.t);
     if (!q) return who + " waits for a queue";
     const std::string name = objectLabel(c.meta, ObjectKind::Queue, q->id);
     std::string text = who + " waits to take from " + name;
-    if (queueLengthAt(*q, c.t) > 0) return text + ": an item is on its way to it";
+    if (queueLengthAt(*q, c.t) > 0) {
+        groupAs(out, "waitqueue:coming:" + name, "wait to take from " + name + ": items are on their way to it");
+        return text + ": an item is on its way to it";
+    }
     text += ": it is empty";
     const Span* last = spanBefore(l.tasks, c.t);
-    if (!last) return text;
-    text += " and its last task" + lastTaskEnd(c.m, c.trace, l.proc, *last, c.at(last->t1));
+    if (!last) {
+        groupAs(out, "waitqueue:empty-new:" + name, "wait to take from " + name + ": it is empty");
+        return text;
+    }
+    // Load imbalance: it has done its share while another still works.
     const std::string other = someoneStillWorking(c, l.proc);
-    if (!other.empty()) text += " while " + other + " — load imbalance";
-    return text;
+    const std::string tail = other.empty() ? "" : " while " + other + " — load imbalance";
+    groupAs(out, "waitqueue:empty:" + name + ":" + other, "wait to take from " + name + ": it is empty" + tail);
+    return text + " and its last task" + lastTaskEnd(c.m, c.trace, l.proc, *last, c.at(last->t1)) + tail;
 }
 
 // The pool's tasks seen up to t: "2 of 4 tasks done", and the one a dead
@@ -256,31 +281,48 @@ std::string explainWaitSync(const Ctx& c, ProcId p, const std::string& who) {
 }
 
 std::string explainInTask(const Ctx& c, const ProcLaneIndex& l, const Span& task, const Span* prog,
-                          const Span* os, const std::string& who) {
+                          const Span* os, const std::string& who, ProcExplanation& out) {
     const std::string name = taskName(c.trace, task);
     const std::string since = " since " + c.at(task.t0);
     if (os && os->state == LaneState::Runnable) {
         const std::string holders = coreHolders(c.m, c.meta, c.t, l.proc);
-        std::string text = who + " is runnable, waiting for a free core: " + name + " wants to run";
-        text += holders.empty() ? ", but other programs have the cores" : ", but the cores are busy with " + holders;
-        return text + " (runnable since " + c.at(os->t0) + ")";
+        const std::string busy = holders.empty() ? "other programs have the cores" : "the cores are busy with " + holders;
+        // Said for several, it must stay short: eight of them share one line at 1280x720.
+        const std::vector<std::string> names = coreHolderNames(c.m, c.meta, c.t, l.proc);
+        groupAs(out, "runnable:" + holders,
+                "are runnable, no free core: " +
+                    (names.empty()       ? std::string("other programs have the cores")
+                     : names.size() == 1 ? names.front() + " has one, other programs the rest"
+                                         : nameList(names) + " have them"));
+        return who + " is runnable, waiting for a free core: " + name + " wants to run, but " + busy +
+               " (runnable since " + c.at(os->t0) + ")";
     }
-    if (prog && prog->state == LaneState::Sleeping)
+    if (prog && prog->state == LaneState::Sleeping) {
+        groupAs(out, "sleeping-in-task", "are in their tasks{details}, sleeping: sleep work needs no core");
+        out.groupDetail = name.substr(5);   // "task L2" -> "L2"
         return who + " is in " + name + since + ", sleeping: sleep work needs no core";
+    }
     if (os && os->state == LaneState::OnCore) {
         for (const CoreLaneIndex& core : c.m.cores())
-            if (const Span* s = spanAt(core.procs, c.t); s && s->proc == l.proc)
+            if (const Span* s = spanAt(core.procs, c.t); s && s->proc == l.proc) {
+                groupAs(out, "on-core", "run their tasks{details} on the cores");
+                out.groupDetail = name.substr(5);
                 return who + " runs " + name + " on CPU " + std::to_string(core.core) + since;
+            }
     }
     return who + " runs " + name + since;
 }
 
-std::string explainIdle(const Ctx& c, const ProcLaneIndex& l, const std::string& who) {
+std::string explainIdle(const Ctx& c, const ProcLaneIndex& l, const std::string& who, ProcExplanation& out) {
     std::string text = who + " is idle";
     const Span* last = spanBefore(l.tasks, c.t);
-    if (!last) return text + ": it has not had a task yet";
+    if (!last) {
+        groupAs(out, "idle:new", "are idle: they have not had a task yet");
+        return text + ": it has not had a task yet";
+    }
     text += ": its last task" + lastTaskEnd(c.m, c.trace, l.proc, *last, c.at(last->t1));
     const std::string other = someoneStillWorking(c, l.proc);
+    groupAs(out, "idle:" + other, other.empty() ? "are idle: their tasks have ended" : "are idle while " + other);
     if (!other.empty()) text += " while " + other;
     return text;
 }
@@ -310,7 +352,8 @@ ProcExplanation explainProc(const Ctx& c, const ProcLaneIndex& l) {
     const std::string& who = out.name;
     if (l.exitT <= c.t) {
         out.state = l.exitCode < 0 && !l.terminatedByProgram() ? LaneState::Killed : LaneState::Exited;
-        out.text = explainExited(c, l, who);
+        out.text = explainExited(c, l, who, out);
+        if (l.proc == kParentProc) out.group.clear();
         return out;
     }
     const Span* prog = spanAt(l.program, c.t);
@@ -320,14 +363,15 @@ ProcExplanation explainProc(const Ctx& c, const ProcLaneIndex& l) {
     if (os && os->state == LaneState::Runnable) out.state = LaneState::Runnable;
     if (prog && prog->state == LaneState::Stopped) {
         out.text = who + " is stopped (SIGSTOP) since " + c.at(prog->t0) + ": the run is paused";
+        groupAs(out, "stopped", "are stopped (SIGSTOP): the run is paused");
     } else if (prog && prog->state == LaneState::WaitLock) {
         out.text = explainWaitLock(c, l.proc, who);
     } else if (prog && prog->state == LaneState::WaitQueue) {
-        out.text = explainWaitQueue(c, l, who);
+        out.text = explainWaitQueue(c, l, who, out);
     } else if (prog && prog->state == LaneState::WaitSync) {
         out.text = explainWaitSync(c, l.proc, who);
     } else if (task) {
-        out.text = explainInTask(c, l, *task, prog, os, who);
+        out.text = explainInTask(c, l, *task, prog, os, who, out);
     } else if (isPlainProcess(c, l)) {
         out.text = explainPlain(c, l, os, who);
     } else if (l.proc == kParentProc) {
@@ -336,12 +380,16 @@ ProcExplanation explainProc(const Ctx& c, const ProcLaneIndex& l) {
                        ? who + " runs the program's own code"
                        : who + " runs the program's own code (it hands out the work and collects the results)";
     } else if (!prog || prog->state == LaneState::Idle) {
-        out.text = explainIdle(c, l, who);
+        out.text = explainIdle(c, l, who, out);
     } else if (prog->state == LaneState::Sleeping) {
         out.text = who + " is sleeping: it needs no core";
+        groupAs(out, "sleeping", "are sleeping: they need no core");
     } else {
         out.text = who + " runs its own code (between tasks)";
+        groupAs(out, "own-code", "run their own code (between tasks)");
     }
+    // MainProcess is never one of a group of workers.
+    if (l.proc == kParentProc) out.group.clear();
     return out;
 }
 
@@ -401,6 +449,7 @@ Explanation buildExplain(const RunModel& model, const Trace& trace, std::int64_t
         if (l.proc == kParentProc && l.tasks.empty() && l.program.empty()) continue;   // nothing of its own to explain
         out.procs.push_back(explainProc(c, l));
     }
+    out.lines = groupExplanations(out.procs);
     noteSentinels(c, out);
     noteRaised(c, out);
     if (c.meta.timeScale != 1.0) {
@@ -410,6 +459,89 @@ Explanation buildExplain(const RunModel& model, const Trace& trace, std::int64_t
                       "time scale), and the axis is in seconds of this run.",
                       c.meta.timeScale, c.meta.timeScale);
         out.notes.emplace_back(buf);
+    }
+    return out;
+}
+
+namespace {
+
+// "ForkPoolWorker-12" -> {"ForkPoolWorker-", "12"}; {name, ""} when it does not end in -<digits>.
+std::pair<std::string, std::string> splitNumbered(const std::string& n) {
+    const std::size_t k = n.find_last_of('-');
+    if (k == std::string::npos || k + 1 == n.size() || n.size() - k > 8) return {n, ""};
+    for (std::size_t i = k + 1; i < n.size(); ++i)
+        if (n[i] < '0' || n[i] > '9') return {n, ""};
+    return {n.substr(0, k + 1), n.substr(k + 1)};
+}
+
+std::string joinAnd(const std::vector<std::string>& items) {
+    std::string out;
+    for (std::size_t i = 0; i < items.size(); ++i)
+        out += (i == 0 ? "" : i + 1 == items.size() ? " and " : ", ") + items[i];
+    return out;
+}
+
+} // namespace
+
+std::string nameList(const std::vector<std::string>& names) {
+    if (names.empty()) return "";
+    const auto first = splitNumbered(names.front());
+    bool numbered = !first.second.empty();
+    for (const std::string& n : names) {
+        const auto s = splitNumbered(n);
+        numbered = numbered && !s.second.empty() && s.first == first.first;
+    }
+    if (!numbered) return joinAnd(names);
+    // The prefix once, then "-N"; a run of five or more consecutive numbers as "-A to -B".
+    std::vector<long> nums;
+    for (const std::string& n : names) nums.push_back(std::stol(splitNumbered(n).second));
+    std::vector<std::string> items;
+    for (std::size_t i = 0; i < nums.size();) {
+        std::size_t j = i;
+        while (j + 1 < nums.size() && nums[j + 1] == nums[j] + 1) ++j;
+        const std::string head = (items.empty() ? first.first : std::string("-")) + std::to_string(nums[i]);
+        if (j - i + 1 >= 5) {
+            items.push_back(head + " to -" + std::to_string(nums[j]));
+        } else {
+            items.push_back(head);
+            for (std::size_t k = i + 1; k <= j; ++k) items.push_back("-" + std::to_string(nums[k]));
+        }
+        i = j + 1;
+    }
+    return joinAnd(items);
+}
+
+std::vector<ExplainLine> groupExplanations(const std::vector<ProcExplanation>& procs) {
+    std::vector<ExplainLine> out;
+    std::vector<bool> done(procs.size(), false);
+    for (std::size_t i = 0; i < procs.size(); ++i) {
+        if (done[i]) continue;
+        std::vector<std::size_t> members{i};
+        if (!procs[i].group.empty())
+            for (std::size_t k = i + 1; k < procs.size(); ++k)
+                if (!done[k] && procs[k].group == procs[i].group) members.push_back(k);
+        ExplainLine line;
+        std::vector<std::string> names;
+        for (std::size_t k : members) {
+            done[k] = true;
+            line.procs.push_back(procs[k].proc);
+            line.each.push_back(procs[k].text);
+            names.push_back(procs[k].name);
+        }
+        if (members.size() == 1) {
+            line.text = procs[i].text;
+        } else {
+            // "{details}": the members' own details, when few enough to read.
+            std::vector<std::string> details;
+            for (std::size_t k : members)
+                if (!procs[k].groupDetail.empty()) details.push_back(procs[k].groupDetail);
+            std::string words = procs[i].groupWords;
+            const std::string said = details.size() == members.size() && members.size() <= 4
+                                         ? " (" + joinAnd(details) + ")" : std::string();
+            if (const std::size_t at = words.find("{details}"); at != std::string::npos) words.replace(at, 9, said);
+            line.text = nameList(names) + " " + words;
+        }
+        out.push_back(std::move(line));
     }
     return out;
 }

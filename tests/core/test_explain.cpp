@@ -197,7 +197,8 @@ TEST_CASE("an oversubscription callout says how many workers on how many cores a
     INFO(allTexts(cs));
     const Callout* c = calloutOf(cs, CalloutKind::Oversubscription);
     REQUIRE(c);
-    CHECK(c->text.rfind("oversubscription: 4 workers on 2 cores — on average 4.0 of them wanted a core at once, so they were runnable without a free core for", 0) == 0);
+    CHECK(c->text.rfind("oversubscription: 4 workers on 2 cores, runnable without a free core for ", 0) == 0);
+    CHECK(c->text.find(" of their task time: on average 4.0 of them wanted a core at once (") != std::string::npos);
     CHECK(c->measure > 0.3);
     CHECK(c->measure < 0.6);
 }
@@ -496,4 +497,65 @@ TEST_CASE("a traced program's plain process is said to run its own code, not to 
     CHECK(textOf(x, "Process-1") == "Process-1 runs its own code (a plain Process: no Pool tasks), on CPU 0 now");
     CHECK(textOf(x, "Process-2") == "Process-2 runs its own code (a plain Process: no Pool tasks), off the cores now: "
                                     "sleeping, or blocked outside the calls parviz traces");
+}
+
+TEST_CASE("workers in the same state for the same reason share one sentence naming them all", "[explain][group]") {
+    // Eight workers on two cores: 1 and 2 run A and B on the cores (0-4 s);
+    // 3-6 did a short task each and wait on the empty task queue; 7 and 8 are
+    // in tasks G and H, runnable without a core.
+    Builder b(8);
+    b.tr->addObject({ObjectKind::Queue, 1, "pool tasks"});
+    for (ProcId p = 1; p <= 8; ++p) {
+        b.at(0, 0, EventKind::QueuePut, 1, p, b.tr->addString("task"));
+        b.at(0, p, EventKind::QueueGet, 1, p);
+    }
+    b.task(1, 0, "A", 0, 4);
+    b.task(2, 1, "B", 0, 4);
+    for (ProcId p = 3; p <= 6; ++p) {
+        b.task(p, p - 1, std::string(1, static_cast<char>('A' + p - 1)), 0, 0.5 + 0.1 * p);
+        b.at(1.2, p, EventKind::State, static_cast<std::int32_t>(WorkerState::WaitQueue));
+    }
+    b.task(7, 6, "G", 0, 4);
+    b.task(8, 7, "H", 0, 4);
+    b.at(0, 1, EventKind::CoreIn, 0);
+    b.at(0, 2, EventKind::CoreIn, 1);
+    for (ProcId p = 7; p <= 8; ++p) {
+        b.at(0, p, EventKind::CoreIn, p == 7 ? 0 : 1);
+        b.at(0.5, p, EventKind::CoreOut, p == 7 ? 0 : 1, 0, 0, 1);
+    }
+    b.at(0.5, 1, EventKind::CoreIn, 0);
+    b.at(0.5, 2, EventKind::CoreIn, 1);
+    auto tr = b.done(5);
+    const RunModel m = modelOf(*tr);
+    const Explanation x = buildExplain(m, *tr, kZero + sec(2));
+    std::string all;
+    for (const ExplainLine& l : x.lines) all += l.text + "\n";
+    INFO(all);
+    REQUIRE(x.procs.size() == 8);
+    // 1 and 2 on the cores in one sentence; 3-6 in one; 7 and 8 in one.
+    REQUIRE(x.lines.size() == 3);
+    CHECK(x.lines[0].text == "ForkPoolWorker-1 and -2 run their tasks (A and B) on the cores");
+    CHECK(x.lines[0].each[0] == "ForkPoolWorker-1 runs task A on CPU 0 since 0 s");
+    CHECK(x.lines[1].procs == std::vector<ProcId>{3, 4, 5, 6});
+    CHECK(x.lines[1].text == "ForkPoolWorker-3, -4, -5 and -6 wait to take from the queue: it is empty while "
+                             "ForkPoolWorker-1 still runs task A — load imbalance");
+    CHECK(x.lines[1].each.size() == 4);
+    CHECK(x.lines[1].each[0] == textOf(x, "ForkPoolWorker-3"));
+    CHECK(x.lines[2].text == "ForkPoolWorker-7 and -8 are runnable, no free core: ForkPoolWorker-1 and -2 have them");
+    // Alone, a worker keeps its whole sentence.
+    CHECK(textOf(x, "ForkPoolWorker-7").rfind("ForkPoolWorker-7 is runnable, waiting for a free core: task G wants to "
+                                              "run, but the cores are busy with ForkPoolWorker-1 and ForkPoolWorker-2",
+                                              0) == 0);
+}
+
+TEST_CASE("a list of worker names says the prefix once and long runs as a range", "[explain][group]") {
+    CHECK(nameList({"ForkPoolWorker-3"}) == "ForkPoolWorker-3");
+    CHECK(nameList({"ForkPoolWorker-3", "ForkPoolWorker-4"}) == "ForkPoolWorker-3 and -4");
+    CHECK(nameList({"ForkPoolWorker-3", "ForkPoolWorker-4", "ForkPoolWorker-5", "ForkPoolWorker-6"}) ==
+          "ForkPoolWorker-3, -4, -5 and -6");
+    std::vector<std::string> many;
+    for (int i = 3; i <= 60; ++i) many.push_back("ForkPoolWorker-" + std::to_string(i));
+    many.push_back("ForkPoolWorker-62");
+    CHECK(nameList(many) == "ForkPoolWorker-3 to -60 and -62");
+    CHECK(nameList({"Process-1", "ForkPoolWorker-2"}) == "Process-1 and ForkPoolWorker-2");
 }

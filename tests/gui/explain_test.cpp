@@ -143,7 +143,11 @@ TEST_CASE("mid-run, the Explain panel says what each worker does and why", "[gui
     const json l = shotOf({"pool-uneven", "--time-scale", "0.2", "--screenshot-at", "0.3"}, dir);
     const std::string lines = linesOf(panelOf(l, "Explain"));
     INFO(lines);
-    CHECK(lines.find("is in task L") != std::string::npos);
+    // Each worker's task is named: alone ("… is in task L2 since …") or in the
+    // sentence the two share ("… are in their tasks (L2 and s5), sleeping: …").
+    const bool shared = lines.find("are in their tasks (") != std::string::npos &&
+                        (lines.find("(L") != std::string::npos || lines.find("and L") != std::string::npos);
+    CHECK((lines.find("is in task L") != std::string::npos || shared));
     CHECK(lines.find("sleeping: sleep work needs no core") != std::string::npos);
     CHECK(lines.find("load imbalance") == std::string::npos);   // not known while tasks still run
     nothingClipped(l);
@@ -326,4 +330,31 @@ TEST_CASE("a replayed run shows only the callouts that begin before the cursor",
     CHECK(early["cursor_s"].get<double>() == Approx(0.01));
     CHECK_FALSE(hasCallout(early, "load imbalance"));
     CHECK(linesOf(panelOf(early, "Explain")).find("load imbalance") == std::string::npos);
+}
+
+TEST_CASE("presentation at 1280x720, 8 busy workers, the Why tab: workers in the same state share a sentence, all in view, nothing cut",
+          "[gui][explain][room][group]") {
+    NEED_DISPLAY();
+    // pool-sizes: 16 tasks of 0.25 s; with 8 workers every one is in a task
+    // 0.1 s into the run, sleeping (sleep work) or queuing for the 2 cores (cpu).
+    const std::string work = GENERATE(as<std::string>{}, "sleep", "cpu");
+    INFO(work);
+    TempDir dir;
+    const json l = shotOf({"pool-sizes", "--workers", "8", "--work", work, "--presentation", "--test-tab", "Why",
+                           "--screenshot-at", "0.1"},
+                          dir);
+    const json& stats = panelOf(l, "Stats");
+    const std::string lines = linesOf(stats);
+    INFO(lines << "hidden: " << stats["hidden_texts"].dump());
+    CHECK(l["font_px"].get<double>() >= 24);
+    CHECK(lines.find("Next \u203a") != std::string::npos);   // the Why tab is the one shown
+    // Several workers named in one sentence ("ForkPoolWorker-1 to -8 are in
+    // their tasks, sleeping: ..."; "ForkPoolWorker-3, -4 ... are runnable, ...").
+    CHECK(lines.find(work == "sleep" ? "are in their tasks, sleeping" : "are runnable, no free core") !=
+          std::string::npos);
+    // Every sentence in view: nothing below the fold, nothing cut.
+    REQUIRE(stats.contains("hidden_texts"));
+    CHECK(stats["hidden_texts"].empty());
+    CHECK(l["visible_worker_lanes"].get<int>() >= 4);
+    nothingClipped(l);
 }

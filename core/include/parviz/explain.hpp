@@ -29,12 +29,39 @@ struct ProcExplanation {
     std::string name;                    // "ForkPoolWorker-2"
     LaneState state = LaneState::None;   // what its lane shows at t (program row, or Runnable/OnCore)
     std::string text;                    // "ForkPoolWorker-2 is idle: the task queue is empty and ..."
+    // Workers with the same non-empty group are in the same state for the same
+    // reason: one sentence says it for all of them, their names then groupWords
+    // ("are runnable, waiting for a free core: ..."). Empty: always its own sentence.
+    // groupWords may hold "{details}": replaced by " (L2 and s3)", each member's
+    // groupDetail in order, for a group of at most four that all have one; else by "".
+    std::string group;
+    std::string groupWords;
+    std::string groupDetail;             // e.g. its task's name
+};
+
+// One sentence of the Why panel: about one process, or about several in the
+// same state for the same reason ("ForkPoolWorker-3, -4, -5 and -6 wait to
+// take from the task queue: it is empty ...").
+struct ExplainLine {
+    std::vector<ProcId> procs;           // who it is about, in ProcId order
+    std::string text;
+    std::vector<std::string> each;       // each one's own sentence (for a tooltip); one entry when alone
 };
 
 struct Explanation {
     std::vector<ProcExplanation> procs;  // MainProcess first, then the workers by ProcId; only those seen by t
+    // procs said as sentences: a group of two or more workers sharing a group
+    // takes the place of its first member, in procs' order.
+    std::vector<ExplainLine> lines;
     std::vector<std::string> notes;      // the run as a whole at t: stop signals in the queue, the time scale
 };
+
+// "ForkPoolWorker-3, -4, -5 and -6": names sharing a "<prefix>-<number>" form
+// say the prefix once; five or more consecutive numbers become a range
+// ("ForkPoolWorker-3 to -60"). Other names are listed whole.
+std::string nameList(const std::vector<std::string>& names);
+// The lines of an explanation (what buildExplain puts in Explanation::lines).
+std::vector<ExplainLine> groupExplanations(const std::vector<ProcExplanation>& procs);
 
 // Why each process is in its state at t (absolute ns). O(processes x log n)
 // plus one pass over the queues' items up to t for the stop-signal note.
