@@ -117,11 +117,28 @@ void loadImbalance(const Ctx& c, std::vector<Callout>& out) {
     out.push_back(std::move(co));
 }
 
+// ns of [b, e) that `l` spent inside its own tasks (its tasks row; an open
+// task up to `now`).
+std::int64_t inOwnTasks(const ProcLaneIndex& l, std::int64_t b, std::int64_t e, std::int64_t now) {
+    std::int64_t sum = 0;
+    for (std::size_t i = l.tasks.firstEndingAfter(b, 0); i < l.tasks.size() && l.tasks[i].t0 < e; ++i) {
+        const std::int64_t t1 = l.tasks[i].t1 == kOpenEnd ? now : l.tasks[i].t1;
+        sum += std::max<std::int64_t>(0, std::min(t1, e) - std::max(l.tasks[i].t0, b));
+    }
+    return sum;
+}
+
 // More workers wanting a core than there are cores: runnable without a free
 // core for more than kRunnableShare of their task time, while on average more
 // of them wanted a core (on one, or runnable) than the run had cores. The
 // demand test keeps a busy machine out: workers that mostly sleep or wait
 // for a lock are preempted by other programs, not by each other.
+// Only time inside a worker's own tasks counts, as runnable or as wanting a
+// core: between tasks a pool worker that finds the task queue empty yields
+// its core (sched_yield) before it sleeps, and the kernel reports a yielding
+// process switched out still runnable. On a busy machine those yields add up
+// to a large "runnable" share for sleep work, whose workers never wanted a
+// core for their tasks at all.
 void oversubscription(const Ctx& c, std::vector<Callout>& out) {
     const int cores = c.meta.usableCores > 0 ? c.meta.usableCores : static_cast<int>(c.m.cores().size());
     if (cores <= 0) return;
@@ -139,12 +156,15 @@ void oversubscription(const Ctx& c, std::vector<Callout>& out) {
         if (!l.seen || !isWorker(c.meta, l.proc) || l.firstT > c.cut) continue;
         ++workers;
         std::int64_t mine = 0;
+        const std::int64_t now = std::min(c.cut, c.m.now());
         for (std::size_t i = 0; i < l.os.size() && l.os[i].t0 < c.cut; ++i) {
-            const std::int64_t b0 = std::max(l.os[i].t0, first), e = std::min(clipEnd(l.os[i].t1, std::min(c.cut, c.m.now())), last);
+            const std::int64_t b0 = std::max(l.os[i].t0, first), e = std::min(clipEnd(l.os[i].t1, now), last);
             if (e <= b0) continue;
             if (l.os[i].state == LaneState::OnCore) onCore += e - b0;
             if (l.os[i].state != LaneState::Runnable) continue;
-            mine += e - b0;
+            const std::int64_t inTaskNs = inOwnTasks(l, b0, e, now);
+            if (inTaskNs <= 0) continue;
+            mine += inTaskNs;
             t0 = std::min(t0, b0);
             t1 = std::max(t1, e);
         }
@@ -163,7 +183,7 @@ void oversubscription(const Ctx& c, std::vector<Callout>& out) {
         if (!l.seen || !isWorker(c.meta, l.proc)) continue;
         for (std::size_t i = l.os.firstEndingAfter(t0, 0); i < l.os.size() && l.os[i].t0 < t1; ++i)
             if (l.os[i].state == LaneState::OnCore || l.os[i].state == LaneState::Runnable)
-                wanted += std::max<std::int64_t>(0, std::min(clipEnd(l.os[i].t1, c.m.now()), t1) - std::max(l.os[i].t0, t0));
+                wanted += inOwnTasks(l, std::max(l.os[i].t0, t0), std::min(clipEnd(l.os[i].t1, c.m.now()), t1), c.m.now());
     }
     (void)onCore;
     const double demand = static_cast<double>(wanted) / static_cast<double>(t1 - t0);

@@ -559,3 +559,51 @@ TEST_CASE("a list of worker names says the prefix once and long runs as a range"
     CHECK(nameList(many) == "ForkPoolWorker-3 to -60 and -62");
     CHECK(nameList({"Process-1", "ForkPoolWorker-2"}) == "Process-1 and ForkPoolWorker-2");
 }
+
+TEST_CASE("sleeping workers that yield their core between tasks on a busy machine are no oversubscription",
+          "[explain][callout]") {
+    // Eight workers, two cores, sleep work: each sleeps through two tasks
+    // (0-0.25 s and 0.5-0.75 s), on a core only for a few ms around them.
+    // Between the tasks each finds the task queue empty and yields its core
+    // (sched_yield): the kernel switches it out still runnable, and on a busy
+    // machine it stays so for 0.23 s. That is 46 % of its task time and 8
+    // "wanting" a core on 2: the old callout fired. Runnable time outside a
+    // worker's own tasks is no demand for cores.
+    Builder b(8);
+    for (ProcId p = 1; p <= 8; ++p) {
+        const std::int32_t core = p % 2;
+        b.task(p, 2 * (p - 1), "s" + std::to_string(2 * (p - 1)), 0, 0.25);
+        b.task(p, 2 * (p - 1) + 1, "s" + std::to_string(2 * (p - 1) + 1), 0.5, 0.75);
+        b.at(0, p, EventKind::CoreIn, core);
+        b.at(0.005, p, EventKind::CoreOut, core);
+        b.at(0.25, p, EventKind::CoreIn, core);
+        b.at(0.26, p, EventKind::CoreOut, core, 0, 0, 1);   // yielded: still runnable
+        b.at(0.49, p, EventKind::CoreIn, core);
+        b.at(0.505, p, EventKind::CoreOut, core);
+        b.at(0.75, p, EventKind::CoreIn, core);
+        b.at(0.76, p, EventKind::CoreOut, core);
+    }
+    auto tr = b.done(0.8);
+    const RunModel m = modelOf(*tr);
+    const auto cs = findCallouts(m, *tr);
+    INFO(allTexts(cs));
+    CHECK(calloutOf(cs, CalloutKind::Oversubscription) == nullptr);
+
+    // The same workers with CPU work, queuing for the cores inside their tasks, still raise it.
+    Builder cpu(4);
+    for (ProcId p = 1; p <= 4; ++p) cpu.task(p, p - 1, std::string(1, static_cast<char>('A' + p - 1)), 0, 2);
+    for (int slice = 0; slice < 4; ++slice) {
+        const double t = slice * 0.5;
+        const ProcId on0 = slice % 2 ? 3 : 1, on1 = slice % 2 ? 4 : 2;
+        const ProcId off0 = slice % 2 ? 1 : 3, off1 = slice % 2 ? 2 : 4;
+        if (slice > 0) {
+            cpu.at(t, off0, EventKind::CoreOut, 0, 0, 0, 1);
+            cpu.at(t, off1, EventKind::CoreOut, 1, 0, 0, 1);
+        }
+        cpu.at(t, on0, EventKind::CoreIn, 0);
+        cpu.at(t, on1, EventKind::CoreIn, 1);
+    }
+    auto trCpu = cpu.done(2.1);
+    const RunModel mCpu = modelOf(*trCpu);
+    CHECK(calloutOf(findCallouts(mCpu, *trCpu), CalloutKind::Oversubscription) != nullptr);
+}
