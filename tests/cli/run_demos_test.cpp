@@ -137,10 +137,12 @@ TEST_CASE("the pool demos print each task's start before its end", "[cli][run]")
     INFO(describe(r));
     REQUIRE(r.exitCode == 0);
     auto lines = normalizedLines(r.out);
+    // Sleep work waits; CPU work computes (and never says it waits).
+    const std::string verb = name == "pool" ? " waiting " : " computing for ";
     for (std::string t : {"A", "B", "C", "D"}) {
         INFO(name << " task " << t);
         auto start = std::find_if(lines.begin(), lines.end(),
-                                  [&](const std::string& l) { return l.starts_with("Process " + t + " waiting "); });
+                                  [&](const std::string& l) { return l.starts_with("Process " + t + verb); });
         auto end = std::find(lines.begin(), lines.end(), "Process " + t + " Finished.");
         REQUIRE(start != lines.end());
         REQUIRE(end != lines.end());
@@ -149,6 +151,9 @@ TEST_CASE("the pool demos print each task's start before its end", "[cli][run]")
     if (name == "pool") {
         CHECK(contains(lines, "Process A waiting 5 seconds"));
         CHECK(contains(lines, "Process D waiting 3 seconds"));
+    } else {
+        CHECK(contains(lines, "Process A computing for 5 seconds"));
+        CHECK(r.out.find("waiting") == std::string::npos);
     }
 }
 

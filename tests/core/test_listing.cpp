@@ -45,6 +45,9 @@ TEST_CASE("pool with --workers 4 --work cpu lists Pool(4) and the CPU work call"
     CHECK(has(code, "def spin_cpu(seconds):"));
     CHECK(anchorOf(code, "    spin_cpu(work_data[1])") == "State:Running");
     CHECK_FALSE(has(code, "time.sleep("));
+    // What it prints follows the work: CPU work computes, it does not wait.
+    CHECK(has(code, "    print(\" Process %s computing for %s seconds\" % (work_data[0], work_data[1]))"));
+    CHECK_FALSE(has(code, "waiting"));
 }
 
 TEST_CASE("the pool's listing says what the scenario says: pool size, tasks, sleep, chunksize", "[listing]") {
@@ -72,6 +75,8 @@ TEST_CASE("the pool's listing says what the scenario says: pool size, tasks, sle
         CHECK(has(code, "[\"B\", 2, \"cpu\"]"));
         CHECK(anchorOf(code, "spin_cpu(work_data[1])") == "State:Running");
         CHECK(anchorOf(code, "time.sleep(work_data[1])") == "State:Sleeping");
+        CHECK(has(code, "    print(\" Process %s %s %s seconds\" % (work_data[0], \"computing for\" if work_data[2] == "
+                        "\"cpu\" else \"waiting\", work_data[1]))"));
         // --work cpu makes every task CPU work: no branch any more.
         ListingParams p;
         p.work = WorkKind::Cpu;

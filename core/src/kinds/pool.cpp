@@ -13,11 +13,16 @@
 namespace parviz::detail {
 namespace {
 
+// What work_log prints before its work: the tutorial's "waiting" for sleep
+// work; CPU work is no wait, and a class reading "waiting 5 seconds" for a
+// worker that computes was told the wrong thing.
+const char* workVerb(WorkKind k) noexcept { return k == WorkKind::Cpu ? "computing for" : "waiting"; }
+
 // def work_log(work_data): the pool tutorial's task. The pool itself writes
 // TaskStart/TaskEnd around it (MapOptions::names), so this only prints and works.
 std::string poolTask(std::string_view item) {
     DecodedTask d = decodeTask(item);
-    print(" Process " + d.name + " waiting " + formatSeconds(d.seconds) + " seconds");
+    print(" Process " + d.name + " " + workVerb(d.work) + " " + formatSeconds(d.seconds) + " seconds");
     doWork(d.work, d.seconds);
     print(" Process " + d.name + " Finished.");
     return d.name;
@@ -226,7 +231,15 @@ Lines PoolProgram::listing(const Scenario& s, const ListingParams& p, const Styl
     add(out, star ? (w.mixed() ? "def work_log(name, seconds, work):" : "def work_log(name, seconds):")
                   : "def work_log(work_data):",
         "TaskStart");
-    add(out, "    print(\" Process %s waiting %s seconds\" % (" + name + ", " + secs + "))", "Print");
+    // The verb follows the work: "waiting" for sleep, "computing for" for CPU work.
+    if (w.mixed())
+        add(out, "    print(\" Process %s %s %s seconds\" % (" + name + ", \"computing for\" if " + kind +
+                     " == \"cpu\" else \"waiting\", " + secs + "))",
+            "Print");
+    else
+        add(out, "    print(\" Process %s " + std::string(workVerb(w.anyCpu ? WorkKind::Cpu : WorkKind::Sleep)) +
+                     " %s seconds\" % (" + name + ", " + secs + "))",
+            "Print");
     addWorkCall(out, st, w, "    ", secs, kind);
     add(out, "    print(\" Process %s Finished.\" % " + name + ")", "TaskEnd");
     // The tutorial's work_log returns nothing; the methods whose caller prints what it receives need its name.
