@@ -525,9 +525,23 @@ void checkKillTarget(const Scenario& sc, int workers, std::size_t kills, const s
     }
     std::string msg = src + ": --kill-worker: " + name + ": the " + toString(sc.kind) + " scenario never has a worker of that name";
     if (wn.count == 0) throw ScenarioError(msg + " (it starts no worker process)");
-    std::string valid = wn.prefix + "1";
-    if (wn.count == 2) valid += ", " + wn.prefix + "2";
-    else if (wn.count > 2) valid += " to " + wn.prefix + std::to_string(wn.count);
+    // "A, B" or "A to N" for the numbers from..to.
+    auto range = [&](int from, int to) {
+        std::string r = wn.prefix + std::to_string(from);
+        if (to == from + 1) r += ", " + wn.prefix + std::to_string(to);
+        else if (to > from + 1) r += " to " + wn.prefix + std::to_string(to);
+        return r;
+    };
+    const int own = wn.count - wn.replacements;
+    std::string valid = range(1, own);
+    // A pool's replacements are valid names too, but not workers it starts
+    // with: say what they are, or the list names a worker the user never saw.
+    if (wn.replacements == 1)
+        valid += "; and " + range(own + 1, wn.count) + ", the worker the pool starts to replace one a " +
+                 "--kill-worker killed";
+    else if (wn.replacements > 1)
+        valid += "; and " + range(own + 1, wn.count) + ", the workers the pool starts to replace those the " +
+                 std::to_string(wn.replacements) + " --kill-worker orders kill";
     throw ScenarioError(msg + " (valid: " + valid + ")");
 }
 

@@ -53,9 +53,12 @@ protected:
 };
 
 // The worker names a run can ever have: prefix + 1..count ("" / 0: none).
+// The last `replacements` of them are workers a pool starts in place of
+// killed ones (one per kill order), so an error can say what they are.
 struct WorkerNames {
     std::string prefix;
     int count = 0;
+    int replacements = 0;
 };
 
 class ScenarioProgram {

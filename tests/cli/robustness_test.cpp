@@ -65,7 +65,19 @@ TEST_CASE("a kill order naming a worker the scenario never has is refused before
         CHECK(r.out.find("makespan") == std::string::npos);   // nothing ran
         CHECK(r.err.find("--kill-worker") != std::string::npos);
         CHECK(r.err.find("Nobody-7") != std::string::npos);
-        CHECK(r.err.find("ForkPoolWorker-1") != std::string::npos);
+        // Pool(2) and one kill order: ForkPoolWorker-3 is valid, as the worker that replaces the killed one.
+        CHECK(r.err.find("(valid: ForkPoolWorker-1, ForkPoolWorker-2; and ForkPoolWorker-3, the worker the pool "
+                         "starts to replace one a --kill-worker killed)") != std::string::npos);
+    }
+    SECTION("a pool with two kill orders names both replacements as such") {
+        auto r = runParviz({"run", "pool", "--time-scale", "0.01", "--kill-worker", "Nobody@1", "--kill-worker",
+                            "ForkPoolWorker-1@2"},
+                           30);
+        INFO(describe(r));
+        CHECK(r.exitCode == 2);
+        CHECK(r.err.find("(valid: ForkPoolWorker-1, ForkPoolWorker-2; and ForkPoolWorker-3, ForkPoolWorker-4, the "
+                         "workers the pool starts to replace those the 2 --kill-worker orders kill)") !=
+              std::string::npos);
     }
     SECTION("a worker number beyond the process count") {
         auto r = runParviz({"run", "lock", "--time-scale", "0.01", "--kill-worker", "Process-5@0"}, 30);

@@ -159,7 +159,7 @@ public:
     // ForkPoolWorker-1..N, plus one replacement per kill order (a pool replaces
     // a killed worker, and the next kill order may name the replacement).
     WorkerNames workerNames(const Scenario&, int workers, std::size_t kills) const override {
-        return {"ForkPoolWorker-", workers + static_cast<int>(kills)};
+        return {"ForkPoolWorker-", workers + static_cast<int>(kills), static_cast<int>(kills)};
     }
     bool deadlockChecked() const noexcept override { return false; }
     bool pooled() const noexcept override { return true; }
