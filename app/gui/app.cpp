@@ -250,7 +250,11 @@ void GuiApp::startRun() {
         if (r->live()) r->stop();
     for (auto& r : m_runs) r->update();   // reaps the stopped run's processes before new ones start
     try {
-        addRun(RunView::startLive(m_viewCounter + 1, runScenario(), m_opts.run));
+        // A kind whose processes do no work has no work to override (the toolbar
+        // greys the work combo out for it): its run must not be labelled sleep or cpu.
+        RunOptions opts = m_opts.run;
+        if (!kindInfo(m_scenario.kind).hasWork) opts.work.reset();
+        addRun(RunView::startLive(m_viewCounter + 1, runScenario(), opts));
         ++m_viewCounter;
         ++m_runCounter;
         // What the class predicted goes with this run; the next run is asked afresh.

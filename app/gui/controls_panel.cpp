@@ -272,16 +272,29 @@ void runOptions(GuiApp& app) {
     ImGui::EndGroup();
     ui::probeItem("workers");
     ui::tooltipBelow("The pool's size, or how many processes: for the next Run or Restart.");
-    const char* kinds[] = {"as scenario", "sleep", "cpu"};
-    int k = !o.work ? 0 : *o.work == WorkKind::Sleep ? 1 : 2;
-    const float workW = ui::comboWidth(kinds[0]);   // the widest of the three
+    const char* kinds[] = {"as scenario", "sleep", "cpu", "no work"};
+    // process, queue and cpu-count do no work: nothing for sleep or cpu to change.
+    const bool hasWork = kindInfo(sc.kind).hasWork;
+    int k = !hasWork ? 3 : !o.work ? 0 : *o.work == WorkKind::Sleep ? 1 : 2;
+    const float workW = ui::comboWidth(kinds[0]);   // the widest of them
     flow(labelledW(workW, "work"));
     ImGui::SetNextItemWidth(workW);
+    ImGui::BeginDisabled(!hasWork);
     if (ImGui::Combo("work", &k, kinds, 3)) {
         if (k == 0) o.work.reset();
         else o.work = k == 1 ? WorkKind::Sleep : WorkKind::Cpu;
     }
     ui::probeCombo("work", kinds[k], workW);
+    ImGui::EndDisabled();
+    if (!hasWork)
+        ui::tooltipBelow((std::string("The ") + toString(sc.kind) +
+                          " scenario's processes do no work (no task sleeps or computes), so sleep or cpu would "
+                          "change nothing. Pick pool, pool-cpu, job-queue or lock to choose the work.")
+                             .c_str(),
+                         ImGuiHoveredFlags_AllowWhenDisabled);
+    else
+        ui::tooltipBelow("The work every task does: sleep (waits, needs no core) or cpu (computes, needs a core); "
+                         "as scenario: each task's own. For the next Run.");
     // A replay shows the scale it was recorded at (and cannot change it).
     float scale = static_cast<float>(app.current().fromFile() ? app.current().meta().timeScale : o.timeScale.value_or(sc.timeScale));
     ImGui::BeginDisabled(app.current().fromFile());

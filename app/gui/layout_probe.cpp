@@ -145,7 +145,9 @@ void lastWidget(std::string_view text) {
     lastItem(text);
     if (g_current < 0) return;
     const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-    g_panels[static_cast<std::size_t>(g_current)].items.push_back({std::string(text), a.x, a.y, b.x - a.x, b.y - a.y});
+    const bool disabled = (GImGui->LastItemData.InFlags & ImGuiItemFlags_Disabled) != 0;
+    g_panels[static_cast<std::size_t>(g_current)].items.push_back(
+        {std::string(text), a.x, a.y, b.x - a.x, b.y - a.y, disabled});
 }
 
 void drawnText(std::string_view text, ImVec2 min, ImVec2 max, ImDrawList* dl) {

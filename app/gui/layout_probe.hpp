@@ -34,7 +34,7 @@ struct PanelRecord {
     std::vector<std::string> hiddenTexts;
     // Widgets (buttons, combos, checkboxes) with their screen rects, so a test
     // can click them with real mouse events.
-    struct Item { std::string text; float x, y, w, h; };
+    struct Item { std::string text; float x, y, w, h; bool disabled = false; };   // disabled: greyed out, inert
     std::vector<Item> items;
 };
 

@@ -236,7 +236,8 @@ bool TestHooks::writeLayoutJson(GuiApp& app, const std::string& path) {
     j["panels"] = json::array();
     for (const probe::PanelRecord& p : probe::panels()) {
         json items = json::array();
-        for (const auto& it : p.items) items.push_back({{"text", it.text}, {"rect", {it.x, it.y, it.w, it.h}}});
+        for (const auto& it : p.items)
+            items.push_back({{"text", it.text}, {"rect", {it.x, it.y, it.w, it.h}}, {"disabled", it.disabled}});
         j["panels"].push_back({{"name", p.name}, {"rect", {p.x, p.y, p.w, p.h}}, {"lines", p.lines},
                                {"clipped", p.clipped}, {"clipped_texts", p.clippedTexts}, {"hidden_texts", p.hiddenTexts},
                                {"items", items}});

@@ -455,3 +455,21 @@ TEST_CASE("64 and 32 workers: the lanes with nothing on them fold into one band,
     CHECK(timeline["hidden_texts"].empty());
     checkNothingClipped(l);
 }
+
+TEST_CASE("the work combo is greyed out, saying why, for scenarios whose processes do no work", "[gui][room]") {
+    NEED_DISPLAY();
+    const auto [scenario, hasWork] = GENERATE(table<std::string, bool>(
+        {{"process", false}, {"queue", false}, {"cpu-count", false}, {"pool", true}, {"lock", true}}));
+    INFO(scenario);
+    TempDir dir;
+    const json l = shot({scenario, "--time-scale", "0.05"}, dir);
+    bool found = false;
+    for (const json& p : l["panels"])
+        for (const json& it : p.value("items", json::array()))
+            if (it["text"] == "work") {
+                found = true;
+                CHECK(it["disabled"].get<bool>() == !hasWork);
+            }
+    CHECK(found);
+    checkNothingClipped(l);
+}
