@@ -180,6 +180,8 @@ TEST_CASE("a finished queue shows no leftover box, and the pool's stop signals a
         INFO(allLines(l));
         CHECK(anyLine(q, "put 6 (4 tasks + 2 stop signals)"));
         for (const json& line : q["lines"]) CHECK((line != "None" && line != "sentinel"));
+        // The result queue's fifth item is the result handler's stop signal, said so.
+        CHECK(anyLine(q, "put 5 (4 results + 1 stop signal)"));
     }
 }
 
