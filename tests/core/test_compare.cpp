@@ -75,10 +75,12 @@ TEST_CASE("speedup and efficiency points come from the 1-worker run, with the id
     const PlotSeries& e = seriesOf(v.efficiency, WorkKind::Sleep);
     CHECK(e.measured[2].y == Approx(0.8));
     CHECK(e.measured[3].y == Approx(5.0 / 8));
-    // Ideal: S = N from 1 to the largest worker count; efficiency 1.
-    REQUIRE(v.speedup.ideal.size() == 2);
+    // Ideal: S = N at every whole N from 1 to the largest worker count (the
+    // x axis is log2: a straight line between the ends would read 3.3 at 2
+    // workers); efficiency 1.
+    REQUIRE(v.speedup.ideal.size() == 8);
+    for (const auto& [x, y] : v.speedup.ideal) CHECK(y == Approx(x));
     CHECK(v.speedup.ideal.back().first == 8);
-    CHECK(v.speedup.ideal.back().second == 8);
     CHECK(v.efficiency.ideal.back().second == 1);
     REQUIRE(v.speedup.coresX);
     CHECK(*v.speedup.coresX == 2);
@@ -121,6 +123,9 @@ TEST_CASE("cpu runs get the Amdahl curve of the fitted serial fraction; the pred
     CHECK(s.fitPoints == 2);
     REQUIRE(s.amdahl.size() == 8);
     CHECK(s.amdahl[3].second == Approx(1 / (0.1 + 0.9 / 4)).margin(0.05));
+    // Beyond the 4 usable cores CPU work gains nothing: the curve stays at its
+    // 4-core value (Amdahl's law with min(N, cores) processors).
+    CHECK(s.amdahl[7].second == Approx(s.amdahl[3].second));
     // Predicted at the measured worker counts: 1 at N = 1, 10/5 = 2 at N = 2, 10/2.5 = 4 at N = 4 and 8.
     REQUIRE(s.predicted.size() == 4);
     CHECK(s.predicted[0].second == Approx(1));
