@@ -273,9 +273,16 @@ TEST_CASE("a worker whose ring is full wakes the Collector at once instead of wa
     }
     INFO(waits << " waits, " << static_cast<double>(waitedNs) / 1e6 << " ms waited, joined after " << joinedAfterS << " s");
     CHECK(ends == 40);         // nothing lost
-    REQUIRE(waits >= 3);       // the ring really filled, more than once
-    CHECK(static_cast<double>(waitedNs) / 1e9 < 0.3 * static_cast<double>(waits));   // not ~1 s per wait
-    CHECK(joinedAfterS < 3.0);
+    // Since session 7 a writer also rings once its ring is past half full, so
+    // the Collector often drains before the ring fills and the worker waits
+    // less often (the test required 3 waits and failed now and then). What
+    // must hold is that no wait lasts a timed pass (1 s here): without the
+    // bells this worker waited ~1 s seven times, and until the waiting writer
+    // rang again every ~1 ms its first wait still took the whole second about
+    // one run in two (a pass the first ring started had not yet added its
+    // ring): 1 004 ms waited in all, joined after 1.005 s; 25-42 ms now.
+    CHECK(static_cast<double>(waitedNs) / 1e9 < 0.5);
+    CHECK(joinedAfterS < 0.5);
 }
 
 TEST_CASE("the time writers of full rings waited is in the summary JSON as tracing overhead", "[trace]") {
