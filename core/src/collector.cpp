@@ -56,7 +56,10 @@ std::int64_t Collector::drainSources(SourceSink& sink, bool everything) {
 }
 
 std::int64_t Collector::merge(std::int64_t wm, bool everything) {
-    wm = everything ? INT64_MAX : wm - kSlackNs;
+    // Saturating: before any source has promised anything the watermark is
+    // INT64_MIN (since the half-full bell, a pass can come that early), and
+    // INT64_MIN - kSlackNs overflowed (UBSan, the queue robustness tests).
+    wm = everything ? INT64_MAX : wm < INT64_MIN + kSlackNs ? INT64_MIN : wm - kSlackNs;
     wm = std::max(wm, m_lastWatermark);
     m_lastWatermark = wm;
 
