@@ -329,16 +329,10 @@ bool findRecord(QueueState* s, std::uint64_t& h) noexcept {
     }
 }
 
-// A QueuePut with its value's preview: a short value travels inside the
-// event (kInlineTextFlag), a longer one through the ring's text buffer. In
-// bench_queue (items "m0".."m999999") the text buffer filled every ~2 ms and
-// the producer waited for the Collector 5-40 times a run.
+// A QueuePut with its value's preview (a short one travels inside the text
+// ref: see kInlineTextTag).
 void emitPut(std::int64_t t, std::int32_t queue, std::uint64_t itemId, std::string_view value) noexcept {
-    auto* r = currentRing();
-    if (!r) return;
-    const std::string_view p = value.substr(0, std::min(value.size(), kMaxPreview));
-    if (p.size() <= kMaxInlineText) r->emitAt(t, EventKind::QueuePut, queue, itemId, packInlineText(p), kInlineTextFlag);
-    else r->emitAt(t, EventKind::QueuePut, queue, itemId, r->text(p));
+    if (auto* r = currentRing()) r->emitAt(t, EventKind::QueuePut, queue, itemId, r->text(value));
 }
 
 

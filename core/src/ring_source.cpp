@@ -59,10 +59,9 @@ void RingSource::finishDrain(std::vector<Event>& ev, Ring& r, std::size_t from, 
         Event& e = ev[i];
         e.t = m_ticks.toNs(e.t);
         auto toId = [&](std::uint64_t& field) {
-            if (e.flags & kInlineTextFlag) {   // the text travelled in the field itself
+            if (isInlineTextRef(field)) {   // the text travelled in the ref itself
                 unpackInlineText(field, m_text);
                 field = m_trace.addString(m_text);
-                e.flags = static_cast<std::uint8_t>(e.flags & ~kInlineTextFlag);
                 return;
             }
             if (field == kNoString) return;

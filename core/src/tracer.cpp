@@ -122,10 +122,6 @@ void TraceRing::lockWriter() noexcept {
 
 void TraceRing::unlockWriter() noexcept { m_spin.store(0, std::memory_order_release); }
 
-// The pages exist (create() populated them) but a worker's page tables do not
-// have them yet: without this every 4 KiB of events (~128) would cost the
-// writer a fault. Only the ring's writer ever writes it, so the flag needs no
-// atomics; with several writer threads (the parent) it runs under the writer lock.
 void DrainBell::ring() noexcept {
     rings.fetch_add(1, std::memory_order_seq_cst);
     // Shared (not FUTEX_PRIVATE): the waiter is in another process.
@@ -139,25 +135,33 @@ void DrainBell::waitFor(std::uint32_t seen, std::int64_t timeoutNs) noexcept {
     syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(&rings), FUTEX_WAIT, seen, &ts, nullptr, 0);
 }
 
+// The pages exist (create() populated them) but a worker's page tables do not
+// have them yet: without this every 4 KiB of events (~128) would cost the
+// writer a fault. Only the ring's writer ever writes it, so the flag needs no
+// atomics; with several writer threads (the parent) it runs under the writer lock.
 void TraceRing::mapHere() noexcept {
     m_mapOnFirstWrite = false;
     prefault(m_events, static_cast<std::size_t>(m_mask + 1) * sizeof(Event));
     prefault(m_text, static_cast<std::size_t>(m_textMask + 1));
 }
 
-// The high-water bell: a writer whose ring is more than half full once it
-// passes a quarter mark rings the Collector's bell, so the drain starts while
-// half the ring is still free and the writer rarely has to wait at all. With
-// only the full-ring bell, a 1->1 queue at ~9 M msgs/s filled the default
-// 32 Ki-event ring every ~3.6 ms, just past the Collector's 2 ms pass, and its
-// writers waited ~40 times a run (each wait ~1 ms: the woken Collector must
-// first get a core from the two busy writers). One branch per event; the
-// load of the reader's tail and the wake syscall only at a quarter mark.
-void TraceRing::ringEarly(std::uint64_t head) noexcept {
-    const std::uint64_t quarter = (m_mask + 1) / 4;
-    if (!m_bell || quarter == 0 || head % quarter != 0) [[likely]]
+// The high-water bell: a writer whose ring (events or text) is more than half
+// full once it passes a quarter mark rings the Collector's bell, so the drain
+// starts while half the ring is still free and the writer rarely has to wait
+// at all. With only the full-ring bell, a 1->1 queue at ~9 M msgs/s filled the
+// default 32 Ki-event ring every ~3.6 ms, just past the Collector's 2 ms pass,
+// and its writers waited ~40 times a run (each wait ~1 ms: the woken Collector
+// must first get a core from the two busy writers); 11-byte previews filled
+// the 256 KiB text ring every ~2 ms. `before`..`after` is what this write
+// added, in the ring's units; capacities are powers of two, so a quarter mark
+// is crossed exactly when the bits above the quarter differ. One branch per
+// write; the load of the reader's tail and the wake syscall only at a mark.
+void TraceRing::ringIfPastHalf(std::uint64_t before, std::uint64_t after, const std::atomic<std::uint64_t>& tail,
+                               std::uint64_t capacity) noexcept {
+    const std::uint64_t quarter = capacity / 4;
+    if (!m_bell || quarter == 0 || (before ^ after) < quarter) [[likely]]
         return;
-    if (head - m_tail.load(std::memory_order_acquire) > 2 * quarter) m_bell->ring();
+    if (after - tail.load(std::memory_order_acquire) > 2 * quarter) m_bell->ring();
 }
 
 void TraceRing::emit(EventKind k, std::int32_t obj, std::uint64_t a, std::uint64_t b,
@@ -237,7 +241,7 @@ void TraceRing::emitAs(ProcId who, EventKind k, std::int32_t obj, std::uint64_t 
         e.b = b;
         m_head.store(h + 1, std::memory_order_release);
         m_writing.store(0, std::memory_order_release);
-        ringEarly(h + 1);
+        ringIfPastHalf(h, h + 1, m_tail, m_mask + 1);
     }
     if (m_multiWriter) unlockWriter();
 }
@@ -254,7 +258,7 @@ void TraceRing::emitAt(std::int64_t t, EventKind k, std::int32_t obj, std::uint6
         const std::uint64_t h = m_head.load(std::memory_order_relaxed);
         m_events[h & m_mask] = Event{t, m_proc, k, flags, obj, a, b};
         m_head.store(h + 1, std::memory_order_release);
-        ringEarly(h + 1);
+        ringIfPastHalf(h, h + 1, m_tail, m_mask + 1);
     }
     if (m_multiWriter) unlockWriter();
 }
@@ -264,6 +268,7 @@ std::uint64_t TraceRing::text(std::string_view s, std::size_t limit) noexcept {
     // Cut on a UTF-8 boundary: never keep half a code point.
     if (n < s.size())
         while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+    if (n <= kMaxInlineText) return packInlineText(s.substr(0, n));   // no buffer, no lock, no room
     if (m_multiWriter) lockWriter();
     if (m_mapOnFirstWrite) [[unlikely]] mapHere();
     // Room: the text must not overwrite what the Collector has not read yet.
@@ -290,12 +295,7 @@ std::uint64_t TraceRing::text(std::string_view s, std::size_t limit) noexcept {
     put(pos, reinterpret_cast<const char*>(&len32), kTextHeader);
     put(pos + kTextHeader, s.data(), n);
     m_textHead.store(pos + kTextHeader + n, std::memory_order_release);
-    // Past half the text ring since the Collector last freed some: ring, as
-    // ringEarly() does for events (checked once per ~quarter ring written).
-    const std::uint64_t quarter = (m_textMask + 1) / 4;
-    if (m_bell && (pos / quarter != (pos + kTextHeader + n) / quarter) &&
-        pos + kTextHeader + n - m_textTail.load(std::memory_order_acquire) > 2 * quarter) [[unlikely]]
-        m_bell->ring();
+    ringIfPastHalf(pos, pos + kTextHeader + n, m_textTail, m_textMask + 1);
     if (m_multiWriter) unlockWriter();
     return pos;
 }
@@ -327,6 +327,10 @@ std::string TraceRing::readText(std::uint64_t ref) const {
 
 bool TraceRing::readTextInto(std::uint64_t ref, std::string& out) const {
     static constexpr const char* kLost = "<lost text>";
+    if (isInlineTextRef(ref)) {
+        unpackInlineText(ref, out);
+        return true;
+    }
     std::uint64_t cap = m_textMask + 1;
     std::uint64_t head = m_textHead.load(std::memory_order_acquire);
     if (ref == kNoString || ref + kTextHeader > head || head - ref > cap) { out = kLost; return false; }

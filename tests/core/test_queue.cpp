@@ -438,10 +438,10 @@ int putValues(std::span<const std::string> args) {
 TEST_CASE("a traced put's value reaches the trace whole, short values carried in the event itself and longer ones "
           "through the text buffer",
           "[queue][trace]") {
-    // 7 bytes and less travel inside the event (kInlineTextFlag), 8 and more
-    // through the ring's text buffer; the boundary, the empty value, UTF-8
-    // and a NUL byte must all come out as they went in, and the wire flag
-    // must never reach the Trace.
+    // 7 bytes and less travel inside the event's text ref (kInlineTextTag), 8
+    // and more through the ring's text buffer; the boundary, the empty value,
+    // UTF-8 and a NUL byte must all come out as they went in, and no wire
+    // flag reaches the Trace.
     const std::vector<std::string> values{"", "7", "abcdefg", "abcdefgh", std::string("a\0b", 3), "\xc3\xa9t\xc3\xa9",
                                           std::string(64, 'x'), std::string(80, 'y')};
     parviz::Recorder rec;

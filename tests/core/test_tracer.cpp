@@ -65,6 +65,60 @@ TEST_CASE("text refs give back the text, truncated on a UTF-8 boundary", "[trace
     CHECK(g.r->readText(kNoString) == "<lost text>");
 }
 
+TEST_CASE("texts of seven bytes or fewer travel in the ref itself and never use or overwrite the text buffer",
+          "[trace]") {
+    RingGuard g{TraceRing::create(1, 16, 4096)};
+    REQUIRE(g.r->textCapacity() == 4096);
+    const auto first = g.r->text("first line");   // 10 bytes: through the buffer
+    CHECK_FALSE(isInlineTextRef(first));
+    // 2000 short texts would be ~22 KB through the buffer, five laps over "first line".
+    std::vector<std::uint64_t> refs;
+    for (int i = 0; i < 2000; ++i) refs.push_back(g.r->text(std::to_string(i % 10) + "abcdef"));
+    for (int i = 0; i < 2000; ++i) {
+        CHECK(isInlineTextRef(refs[static_cast<std::size_t>(i)]));
+        CHECK(g.r->readText(refs[static_cast<std::size_t>(i)]) == std::to_string(i % 10) + "abcdef");
+    }
+    CHECK(g.r->readText(first) == "first line");
+    // The boundaries: empty, a NUL inside, 8 bytes (buffer again), UTF-8 cut to 7.
+    CHECK(g.r->readText(g.r->text("")).empty());
+    CHECK(g.r->readText(g.r->text(std::string("a\0b", 3))) == std::string("a\0b", 3));
+    const auto eight = g.r->text("abcdefgh");
+    CHECK_FALSE(isInlineTextRef(eight));
+    CHECK(g.r->readText(eight) == "abcdefgh");
+    CHECK(g.r->readText(g.r->text("abcde\xC3\xA9xyz", 7)) == "abcde\xC3\xA9");
+    CHECK(g.r->readText(g.r->text("abcdef\xC3\xA9", 7)) == "abcdef");   // never half a code point
+    CHECK_FALSE(isInlineTextRef(kNoString));
+}
+
+TEST_CASE("a writer rings the Collector's bell once its ring is past half full, at quarter marks, for events and "
+          "for text",
+          "[trace]") {
+    DrainBell bell;
+    RingGuard g{TraceRing::create(1, 64, 4096)};
+    g.r->setDrainBell(&bell);
+    std::vector<std::uint32_t> ringsAfter;
+    for (int i = 1; i <= 64; ++i) {
+        g.r->emit(EventKind::State, i);
+        if (i % 16 == 0) ringsAfter.push_back(bell.rings.load());
+    }
+    // At 16 and 32 events the ring is not past half; at 48 and 64 it is.
+    CHECK(ringsAfter == std::vector<std::uint32_t>{0, 0, 1, 2});
+    std::vector<Event> out;
+    REQUIRE(g.r->drain(out) == 64);
+    // Text: 104-byte records (4 of length, 100 of text) in a 4 KiB buffer
+    // nobody frees: 1 KiB quarter marks are passed by records 10, 20 and 30,
+    // and only at the last two is the buffer past half full (2080, 3120 bytes).
+    const std::uint32_t before = bell.rings.load();
+    std::vector<int> rungAt;
+    for (int i = 1; i <= 30; ++i) {
+        const std::uint32_t was = bell.rings.load();
+        g.r->text(std::string(100, 'x'), kMaxPrintLine);
+        if (bell.rings.load() != was) rungAt.push_back(i);
+    }
+    CHECK(rungAt == std::vector<int>{20, 30});
+    CHECK(bell.rings.load() == before + 2);
+}
+
 TEST_CASE("text overwritten by later text reads as lost, never as garbage", "[trace]") {
     RingGuard g{TraceRing::create(1, 16, 4096)};
     REQUIRE(g.r->textCapacity() == 4096);
