@@ -41,6 +41,11 @@ constexpr std::size_t kOffWriting = 56, kOffLost = 64, kOffTextHead = 72, kOffTa
 constexpr std::int64_t kWriteSlackNs = 20'000'000;
 constexpr unsigned kTextLenBits = 12;
 constexpr std::uint8_t kTaskRaised = 1, kTaskAdHoc = 2;   // TASK_START / TASK_END flags
+// A pool worker's derived queue ends (POOL_WORKER said its queues): TASK_START
+// flags kTaskTaken = it took this chunk from its task queue (src = the chunk's
+// task count), kTaskNameFromPut = no text, the name is the put's preview;
+// TASK_END flags kTaskReturned = the chunk's result goes back now (b = its preview).
+constexpr std::uint8_t kTaskTaken = 4, kTaskNameFromPut = 8, kTaskReturned = 4;
 constexpr std::uint8_t kPutWritten = 1;                   // QUEUE_PUT flags: in the pipe at once (SimpleQueue)
 constexpr std::uint8_t kLockSemaphore = 1;                // LOCK_NEW flags: a Semaphore (obj: its value, may be 0)
 constexpr std::int64_t kOpenJobTasks = 1 << 20;           // indices reserved for a job of unknown length
@@ -49,7 +54,7 @@ enum Wire : std::uint8_t {
     String = 1, ProcName, ProcStartReq, ProcExitSelf, ProcReaped, PrintLine, QueueNew, QueuePutW,
     QueueWrite, QueueGetW, QueueEmptyW, QueueFullW, LockNew, LockWaitW, LockAcquireW, LockReleaseW,
     LockTimeoutW, PoolJob, TaskStartW, TaskEndW, StateW, ProcKill, SyncWaitW, SyncWakeW, SyncSignalW, SyncNewW,
-    QueueDiscardW,
+    QueueDiscardW, PoolWorkerW, PoolPutW, PoolGetW,
     ReapedByParviz = 200,   // not on the wire: reaped() notes
 };
 enum Role : std::int32_t { RoleMain = 0, RoleProcess, RolePoolWorker, RoleHelper };
@@ -77,8 +82,9 @@ struct Record {
 };
 
 bool hasText(std::uint8_t kind, std::uint8_t flags) {
-    return kind == String || kind == PrintLine || kind == QueuePutW || kind == TaskStartW ||
-           (kind == TaskEndW && (flags & kTaskRaised));   // what the task raised
+    return kind == String || kind == PrintLine || kind == QueuePutW || kind == PoolPutW ||
+           (kind == TaskStartW && !(flags & kTaskNameFromPut)) ||
+           (kind == TaskEndW && (flags & (kTaskRaised | kTaskReturned)));   // what it raised, or its result
 }
 
 // =============================================================================
@@ -178,9 +184,12 @@ struct PythonTraceSource::Impl {
     // Lock keeps none), -1 when free; names for the notes.
     // semaphore: a Lock object that is a Semaphore (a release by a process holding none is a
     // signal, which the run model shows as such: no note).
+    // written: items in the pipe, in pipe order; a pool queue's item carries its
+    // identity (job << 32 | index, `tagged`), by which its derived get finds it.
+    struct Written { std::uint64_t item = 0, ident = 0; bool tagged = false; };
     struct Object {
         std::int32_t id = 0;
-        std::deque<std::uint64_t> written;
+        std::deque<Written> written;
         std::int32_t owner = -1;
         std::string name;
         bool semaphore = false;
@@ -195,6 +204,9 @@ struct PythonTraceSource::Impl {
     using AdHocKey = std::tuple<pid_t, std::uint64_t, std::int32_t>;   // (worker pid, a, obj) of a TASK_START
     std::map<AdHocKey, std::int32_t> adHocTasks;                       // its index, until its TASK_END
     std::map<std::pair<ProcId, std::int32_t>, std::uint64_t> taskNames; // open task -> name id
+    struct PoolQueues { std::uint64_t tasks = 0, results = 0; };
+    std::unordered_map<pid_t, PoolQueues> poolWorkers;                  // a pool worker's queue keys (POOL_WORKER)
+    std::map<std::pair<std::int32_t, std::uint64_t>, std::uint64_t> putNames;   // (queue id, identity) -> preview id
 
     void scan();
     std::int64_t drainRings(std::int64_t now);
@@ -207,6 +219,10 @@ struct PythonTraceSource::Impl {
     void interpretProcess(Record& r, RingFile* ring, std::vector<Event>& out, SourceSink& sink);
     void interpretQueue(Record& r, RingFile& ring, ProcId p, std::vector<Event>& out, SourceSink& sink);
     void interpretTask(Record& r, RingFile& ring, ProcId p, std::vector<Event>& out, SourceSink& sink);
+    std::uint64_t take(Object& q, bool tagged, std::uint64_t ident);
+    void taken(const Record& r, RingFile& ring, ProcId p, std::int32_t index, std::uint64_t& name,
+               std::vector<Event>& out, SourceSink& sink);
+    void returned(const Record& r, RingFile& ring, ProcId p, std::vector<Event>& out, SourceSink& sink);
     void interpretLock(Record& r, ProcId p, std::vector<Event>& out, SourceSink& sink);
     void interpretSync(Record& r, ProcId p, std::vector<Event>& out, SourceSink& sink);
 };
@@ -384,10 +400,20 @@ void PythonTraceSource::Impl::interpretQueue(Record& r, RingFile& ring, ProcId p
         out.push_back(Event{r.t, p, EventKind::QueuePut, 0, q.id, item, sink.addString(r.text)});
         if (r.flags & kPutWritten) {   // no feeder thread: it is in the pipe now (no QUEUE_WRITE follows)
             putItems.erase({ring.pid, r.obj});
-            q.written.push_back(item);
+            q.written.push_back({item});
         }
         break;
     }
+    case PoolPutW: {   // a pool task with its identity (src): in the pipe now; a worker's TASK_TAKEN takes it
+        const std::uint64_t item = nextItem++, name = sink.addString(r.text);
+        out.push_back(Event{r.t, p, EventKind::QueuePut, 0, q.id, item, name});
+        q.written.push_back({item, r.src, true});
+        putNames[{q.id, r.src}] = name;
+        break;
+    }
+    case PoolGetW:   // MainProcess's result handler took the item of that identity
+        out.push_back(Event{r.t, p, EventKind::QueueGet, 0, q.id, take(q, true, r.src), kNoString});
+        break;
     case QueueWrite: {
         std::uint64_t item = 0;
         if (auto it = putItems.find({ring.pid, r.obj}); r.obj != 0 && it != putItems.end()) {
@@ -397,29 +423,71 @@ void PythonTraceSource::Impl::interpretQueue(Record& r, RingFile& ring, ProcId p
             item = nextItem++;
             out.push_back(Event{r.t, p, EventKind::QueuePut, 0, q.id, item, kNoString});
         }
-        q.written.push_back(item);
+        q.written.push_back({item});
         break;
     }
-    case QueueGetW: {
-        std::uint64_t item = 0;
-        if (!q.written.empty()) {
-            item = q.written.front();
-            q.written.pop_front();
-        } else {
-            item = nextItem++;   // its write was never seen: a get of an unknown item
-        }
-        out.push_back(Event{r.t, p, EventKind::QueueGet, 0, q.id, item, kNoString});
-        break;
-    }
+    case QueueGetW: out.push_back(Event{r.t, p, EventKind::QueueGet, 0, q.id, take(q, false, 0), kNoString}); break;
     case QueueDiscardW:   // its pool was terminated: what is still in the pipe is never read
-        for (const std::uint64_t item : q.written)
-            out.push_back(Event{r.t, p, EventKind::QueueGet, kQueueDiscarded, q.id, item, kNoString});
+        for (const Written& w : q.written)
+            out.push_back(Event{r.t, p, EventKind::QueueGet, kQueueDiscarded, q.id, w.item, kNoString});
         q.written.clear();
         break;
     case QueueEmptyW: out.push_back(Event{r.t, p, EventKind::QueueEmpty, 0, q.id, 0, 0}); break;
     case QueueFullW: out.push_back(Event{r.t, p, EventKind::QueueFull, 0, q.id, 0, 0}); break;
     default: break;   // QueueNew: registered above
     }
+}
+
+// The item a get took from q's pipe: with an identity, the item put with it;
+// else (a stop signal, or an item whose put carried none) the oldest untagged
+// one, pipe order among them being kept; failing both, the oldest; with the
+// pipe empty as far as the trace knows, an item never seen put.
+std::uint64_t PythonTraceSource::Impl::take(Object& q, bool tagged, std::uint64_t ident) {
+    auto it = q.written.end();
+    if (tagged)
+        it = std::find_if(q.written.begin(), q.written.end(),
+                          [&](const Written& w) { return w.tagged && w.ident == ident; });
+    if (it == q.written.end())
+        it = std::find_if(q.written.begin(), q.written.end(), [](const Written& w) { return !w.tagged; });
+    if (it == q.written.end()) it = q.written.begin();
+    if (it == q.written.end()) return nextItem++;
+    const std::uint64_t item = it->item;
+    q.written.erase(it);
+    return item;
+}
+
+// TASK_TAKEN: the worker took this chunk (r.a: job << 32 | chunk) from its
+// pool's task queue just before: the QueueGet its own event no longer says,
+// and the chunk (TaskChunk: which tasks went out together). `name`: the put's
+// preview when the task's name is it (kTaskNameFromPut).
+void PythonTraceSource::Impl::taken(const Record& r, RingFile& ring, ProcId p, std::int32_t index,
+                                    std::uint64_t& name, std::vector<Event>& out, SourceSink& sink) {
+    const auto w = poolWorkers.find(ring.pid);
+    if (w == poolWorkers.end()) return;
+    Object& q = object(ObjectKind::Queue, w->second.tasks, sink);
+    out.push_back(Event{r.t, p, EventKind::QueueGet, 0, q.id, take(q, true, r.a), kNoString});
+    if (auto n = putNames.find({q.id, r.a}); n != putNames.end()) {
+        if (r.flags & kTaskNameFromPut) name = n->second;
+        putNames.erase(n);
+    }
+    const std::uint64_t count = std::clamp<std::uint64_t>(r.src, 1, 0xFFFFFFFFu);
+    out.push_back(Event{r.t, p, EventKind::TaskChunk, 0, static_cast<std::int32_t>(r.a & 0x7FFFFFFFu),
+                        static_cast<std::uint64_t>(index), count});
+}
+
+// TASK_RETURNED: the worker hands the chunk's result back on its pool's result
+// queue now: the QueuePut its own event no longer says, with the result's
+// preview ("raised Type" for an error), tagged for MainProcess's POOL_GET.
+void PythonTraceSource::Impl::returned(const Record& r, RingFile& ring, ProcId p, std::vector<Event>& out,
+                                       SourceSink& sink) {
+    const auto w = poolWorkers.find(ring.pid);
+    if (w == poolWorkers.end()) return;
+    Object& q = object(ObjectKind::Queue, w->second.results, sink);
+    std::string text = r.text;
+    if (r.flags & kTaskRaised) text = "raised " + r.text.substr(0, r.text.find(": "));
+    const std::uint64_t item = nextItem++;
+    out.push_back(Event{r.t, p, EventKind::QueuePut, 0, q.id, item, sink.addString(text)});
+    q.written.push_back({item, r.a, true});
 }
 
 void PythonTraceSource::Impl::interpretTask(Record& r, RingFile& ring, ProcId p, std::vector<Event>& out,
@@ -450,7 +518,9 @@ void PythonTraceSource::Impl::interpretTask(Record& r, RingFile& ring, ProcId p,
     }
     const auto idx = static_cast<std::int32_t>(std::clamp<std::int64_t>(index, 0, INT32_MAX));
     if (r.kind == TaskStartW) {
-        const std::uint64_t name = sink.addString(r.text);
+        std::uint64_t name = (r.flags & kTaskNameFromPut) ? kNoString : sink.addString(r.text);
+        if (r.flags & kTaskTaken) taken(r, ring, p, idx - r.obj, name, out, sink);
+        if (name == kNoString) name = sink.addString("?");   // its put was not seen
         taskNames[{p, idx}] = name;
         out.push_back(Event{r.t, p, EventKind::TaskStart, 0, idx, name, 0});
     } else {
@@ -462,6 +532,7 @@ void PythonTraceSource::Impl::interpretTask(Record& r, RingFile& ring, ProcId p,
         // b: 1 + the string id of what it raised (event.hpp), 0 when not said.
         const std::uint64_t error = (r.flags & kTaskRaised) && !r.text.empty() ? sink.addString(r.text) + 1 : 0;
         out.push_back(Event{r.t, p, EventKind::TaskEnd, static_cast<std::uint8_t>(r.flags & kTaskRaised), idx, name, error});
+        if (r.flags & kTaskReturned) returned(r, ring, p, out, sink);
     }
 }
 
@@ -530,16 +601,20 @@ void PythonTraceSource::Impl::interpret(Record& r, std::vector<Event>& out, Sour
     // A process's own records name it before anything else it says; a child
     // that speaks before its parent's start request arrives is named then.
     const ProcId p = r.kind == ProcName ? procFor(ring.pid, sink, r.text, r.obj).id : procFor(ring.pid, sink).id;
-    if (r.src != 0) out.push_back(Event{r.t, p, EventKind::SourceLine, 0, 0, stringFor(r, r.src, sink), 0});
+    // (A pool item's src is its identity, a taken chunk's its task count: no source line.)
+    const bool srcIsLine = r.kind != PoolPutW && r.kind != PoolGetW && !(r.kind == TaskStartW && (r.flags & kTaskTaken));
+    if (r.src != 0 && srcIsLine)
+        out.push_back(Event{r.t, p, EventKind::SourceLine, 0, 0, stringFor(r, r.src, sink), 0});
     switch (r.kind) {
     case ProcName: case ProcStartReq: case ProcExitSelf: case ProcReaped: case ProcKill:
         interpretProcess(r, &ring, out, sink);
         break;
     case PrintLine: out.push_back(Event{r.t, p, EventKind::Print, 0, 0, sink.addString(r.text), 0}); break;
     case QueueNew: case QueuePutW: case QueueWrite: case QueueGetW: case QueueEmptyW: case QueueFullW:
-    case QueueDiscardW:
+    case QueueDiscardW: case PoolPutW: case PoolGetW:
         interpretQueue(r, ring, p, out, sink);
         break;
+    case PoolWorkerW: poolWorkers[ring.pid] = PoolQueues{r.a, r.b}; break;
     case LockNew: case LockWaitW: case LockAcquireW: case LockReleaseW: case LockTimeoutW:
         interpretLock(r, p, out, sink);
         break;

@@ -68,6 +68,17 @@ def emit(kind, obj=0, a=0, b=0, src=0, flags=0):
         pass
 
 
+def emit_at(t, kind, obj=0, a=0, b=0, src=0, flags=0):
+    """An event stamped t (Ring.emit_at); never raises into the program."""
+    try:
+        r = _ring_obj
+        if r is None:
+            r = ring()
+        r.emit_at(t, kind, obj, a, b, src, flags)
+    except Exception:
+        pass
+
+
 def intern(text):
     """The interned id of a string in this process's ring; 0 (none) when the
     ring cannot be made (never raises into the program)."""

@@ -9,7 +9,10 @@ seen through _TracedInqueue, which wraps the function of each task it hands
 out, after unpickling, in the worker: TASK_START and TASK_END around each
 item. The job is announced in the pool's process when its result object is
 made (POOL_JOB: its length and chunksize), so parviz numbers the tasks in
-input order: first index of the job + chunk * chunksize + k.
+input order: first index of the job + chunk * chunksize + k. The worker's
+own get of a task and put of its result are no events: the first TASK_START
+of a chunk says it was taken, the last TASK_END that its result goes back
+(with the result's preview), and parviz derives both (see "Tasks" below).
 
 ProcessPoolExecutor: its workers take _CallItems from a Queue (call_queue);
 a _CallItem coming out of Queue.get in a worker gets its fn wrapped the same
@@ -21,15 +24,21 @@ Nothing here changes what is pickled or returned: the wrappers call the
 original function with the original arguments and return its result.
 """
 import functools
+import os
 import sys
+import time
 
 import multiprocessing.pool
+import multiprocessing.queues
 
 from . import _ring as W
 import parviz_trace as _pt
 
 _emit = _pt.emit
 _emit_text = _pt.emit_text
+_emit_at = _pt.emit_at
+_monotonic_ns = time.monotonic_ns
+_loads = multiprocessing.queues._ForkingPickler.loads
 _mpool = multiprocessing.pool
 _mapstar, _starmapstar = _mpool.mapstar, _mpool.starmapstar
 _reraise = getattr(_mpool, "_helper_reraises_exception", None)
@@ -113,66 +122,184 @@ def _imap_init(self, *args, **kwargs):
 # =============================================================================
 # Tasks (in a pool worker)
 # =============================================================================
-def _traced_chunk(job, chunk, star):
+# A worker that knows both of its pool's queue keys says so once (POOL_WORKER)
+# and then writes no event of its own for taking a task or handing a result
+# back: its first TASK_START of a chunk (or call) is flagged TASK_TAKEN, the
+# chunk's last TASK_END TASK_RETURNED with the result's preview, and parviz
+# derives the get and the put from them (2 events a task fewer). A task the
+# worker does not run through a wrapper (a stop signal, the pool's error
+# helper) keeps its explicit get and put.
+_TAKEN, _RETURNED, _FROM_PUT = W.TASK_TAKEN, W.TASK_RETURNED, W.TASK_NAME_FROM_PUT
+# PARVIZ_TRACE_EXPLICIT_POOL=1: every get and put of a pool's queues is its own
+# event, as before the derivation (to compare the two; tests do).
+DERIVE = os.environ.get("PARVIZ_TRACE_EXPLICIT_POOL", "") in ("", "0")
+_K_START, _K_END = W.K_TASK_START, W.K_TASK_END
+
+
+def _result_text(value):
+    """The result queue's preview of a chunk's result list (as _sync._result_preview)."""
+    if type(value) is list and len(value) == 1:
+        return "[" + _hooks._preview(value[0]) + "]"
+    return _hooks._preview(value)
+
+
+def _returned_raising(exc, k, where, start_flags):
+    """TASK_END of a task that raised; an Exception ends its chunk and the
+    worker hands it back (a BaseException ends the worker: nothing is put)."""
+    flags = FLAG_RAISED | (_RETURNED if start_flags and isinstance(exc, Exception) else 0)
+    _emit_text(_K_END, _error_text(exc), ERROR_LIMIT, k, where, 0, flags)
+
+
+def _traced_chunk(job, chunk, star, derive):
     where = (job << 32) | (chunk & 0xFFFFFFFF)
+    taken = _TAKEN if derive else 0
 
     def run(args):
         fn, items = args
+        n = len(items)
+        if n == 1 and taken:                     # map at chunksize 1: the name is the put's preview
+            item = items[0]
+            _emit(_K_START, 0, where, 0, 1, _TAKEN | _FROM_PUT)
+            try:
+                result = fn(*item) if star else fn(item)
+            except BaseException as exc:
+                _returned_raising(exc, 0, where, _TAKEN)
+                raise
+            _emit_text(_K_END, "[" + _item_text(result) + "]", 64, 0, where, 0, _RETURNED)
+            return [result]
         out = []
+        last = n - 1
         for k, item in enumerate(items):
-            out.append(_run_item(fn, item if star else (item,), {}, _item_text(item), k, where, 0))
+            _emit_text(_K_START, _item_text(item), 64, k, where, n if k == 0 and taken else 0,
+                       _TAKEN if k == 0 else 0)
+            try:
+                result = fn(*item) if star else fn(item)
+            except BaseException as exc:
+                _returned_raising(exc, k, where, taken)
+                raise
+            out.append(result)
+            if k == last and taken:
+                _emit_text(_K_END, _result_text_safe(out), 64, k, where, 0, _RETURNED)
+            else:
+                _emit(_K_END, k, where, 0, 0, 0)
         return out
     return run
 
 
-def _traced_call(job, i, fn):
+def _result_text_safe(value):
+    try:
+        return _result_text(value)
+    except Exception:
+        return "<result>"
+
+
+def _traced_call(job, i, fn, derive):
     where = (job << 32) | (i & 0xFFFFFFFF)
 
     def run(*args, **kwargs):
-        text = _item_text(args[0] if len(args) == 1 and not kwargs else args)
-        return _run_item(fn, args, kwargs, text, 0, where, 0)
+        if not derive:
+            text = _item_text(args[0] if len(args) == 1 and not kwargs else args)
+            return _run_item(fn, args, kwargs, text, 0, where, 0)
+        _emit(_K_START, 0, where, 0, 1, _TAKEN | _FROM_PUT)
+        try:
+            result = fn(*args, **kwargs)
+        except BaseException as exc:
+            _returned_raising(exc, 0, where, _TAKEN)
+            raise
+        _emit_text(_K_END, _result_text_safe(result), 64, 0, where, 0, _RETURNED)
+        return result
     return run
+
+
+def derived_task(func):
+    """True when a pool worker runs a task of this function through a
+    wrapper that says its get and its put (mapstar, starmapstar, the
+    program's own function; not the pool's error helper). The task handler's
+    put (_sync) tags the same tasks with their identity."""
+    return DERIVE and (func is _mapstar or func is _starmapstar or (callable(func) and func is not _reraise))
 
 
 class _TracedInqueue:
     """The pool worker's task queue, seen through: each task it hands out
-    runs through _traced_chunk or _traced_call (after unpickling)."""
+    runs through _traced_chunk or _traced_call (after unpickling). With
+    `derive`, a wrapped task's get is no event of its own (TASK_TAKEN says
+    it); anything else (a stop signal) is a QUEUE_GET stamped in the read
+    lock, as SimpleQueue.get's. `derived`: the last task taken was wrapped,
+    so its result's put is said too (_worker's put)."""
 
-    def __init__(self, q):
+    def __init__(self, q, derive=False):
         self._q = q
-        # A worker under spawn or forkserver gets the pool's task queue as a
-        # pickle (nothing of ours in it): its key is its read lock's name's
-        # hash, as in the pool's process (_sync._setup_queues).
-        try:
-            if "_parviz_key" not in q.__dict__ and getattr(q._rlock._semlock, "name", None):
-                q._parviz_key = _hooks._name_key(q._rlock._semlock)
-        except Exception:
-            pass
+        self.derive = derive
+        self.derived = False
         for name in ("_writer", "_reader"):
             if hasattr(q, name):
                 setattr(self, name, getattr(q, name))
 
     def get(self):
-        task = self._q.get()
+        q = self._q
+        if not self.derive:
+            return self._wrap(q.get(), False)
+        with q._rlock:
+            res = q._reader.recv_bytes()
+            t = _monotonic_ns()                  # in the read lock: the pipe's order
+        task = _loads(res)
+        wrapped = self._wrap(task, True)
+        if wrapped is task:                      # not a task of ours: its get is an event
+            _emit_at(t, W.K_QUEUE_GET, 0, q._parviz_key, 0, _hooks._src(2))
+        return wrapped
+
+    def _wrap(self, task, derive):
+        self.derived = False
         try:
             job, i, func, args, kwds = task
         except (TypeError, ValueError):
             return task                          # None: the sentinel
         if func is _mapstar or func is _starmapstar:
-            return (job, i, _traced_chunk(job, i, func is _starmapstar), args, kwds)
+            self.derived = derive
+            return (job, i, _traced_chunk(job, i, func is _starmapstar, derive), args, kwds)
         if callable(func) and func is not _reraise:
-            return (job, i, _traced_call(job, i, func), args, kwds)
+            self.derived = derive
+            return (job, i, _traced_call(job, i, func, derive), args, kwds)
         return task
 
     def __getattr__(self, name):
         return getattr(self._q, name)
 
 
+def _queue_key(q):
+    """A pool queue's key in a worker. A worker under spawn or forkserver gets
+    the queue as a pickle (nothing of ours in it): its key is its read lock's
+    name's hash, as in the pool's process (_sync._setup_queues)."""
+    try:
+        key = q.__dict__.get("_parviz_key")
+        if key is None and getattr(q._rlock._semlock, "name", None):
+            key = q._parviz_key = _hooks._name_key(q._rlock._semlock)
+        return key or 0
+    except Exception:
+        return 0
+
+
 def _worker(inqueue, *args, **kwargs):
-    if args:                                     # args[0]: the result queue ("pool results")
-        from . import _sync
-        _sync.traced_result_queue_copy(args[0])
-    return _orig_worker(_TracedInqueue(inqueue), *args, **kwargs)
+    from . import _sync
+    outqueue = args[0] if args else kwargs.get("outqueue")   # the result queue ("pool results")
+    if outqueue is not None:
+        _sync.traced_result_queue_copy(outqueue)
+    tasks_key, results_key = _queue_key(inqueue), _queue_key(outqueue) if outqueue is not None else 0
+    derive = DERIVE and bool(tasks_key and results_key) and type(outqueue) is _sync.SimpleQueue
+    tin = _TracedInqueue(inqueue, derive)
+    if derive:
+        _emit(W.K_POOL_WORKER, 0, tasks_key, results_key, _hooks._src(2))
+        plain_put, traced_put = _sync.plain_put, outqueue.put
+
+        def put(obj):
+            # CPython's worker binds outqueue.put once, before its loop.
+            if tin.derived:                      # its TASK_END said it (and its preview)
+                r = plain_put(outqueue, obj)     # (a pickling error raises here, and the error put
+                tin.derived = False              # that follows is the same result, said already)
+                return r
+            return traced_put(obj)
+        outqueue.put = put
+    return _orig_worker(tin, *args, **kwargs)
 
 
 # Pool pickles its worker function by name under spawn and forkserver: this

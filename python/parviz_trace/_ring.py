@@ -106,6 +106,17 @@ class Ring:
             _slot.pack_into(self.mm, HEADER + (head & self.mask) * SLOT, _monotonic_ns(), kind, flags, 0,
                             obj, a & _U64_MASK, b & _U64_MASK, src, head + 1)
 
+    def emit_at(self, t, kind, obj=0, a=0, b=0, src=0, flags=0):
+        """One event stamped t (a time.monotonic_ns() read microseconds ago,
+        inside a lock whose order it records; the reader's slack covers it)."""
+        with self.lock:
+            head = self.head
+            if head - self.tail_seen >= self.slots and self._full():
+                return
+            self.head = head + 1
+            _slot.pack_into(self.mm, HEADER + (head & self.mask) * SLOT, t, kind, flags, 0,
+                            obj, a & _U64_MASK, b & _U64_MASK, src, head + 1)
+
     def emit_text(self, kind, text, limit=64, obj=0, a=0, src=0, flags=0):
         """One event whose b is a text (a printed line, a value preview)."""
         with self.lock:
@@ -181,6 +192,12 @@ K_LOCK_TIMEOUT = 17   # a = lock key (a non-blocking or timed acquire gave up)
 K_POOL_JOB = 18       # a = job, b = chunksize, obj = number of tasks
 K_TASK_START = 19     # a = job << 32 | chunk, obj = index in the chunk, b = text ref of the argument
 K_TASK_END = 20       # as TASK_START; flags = 1 when it raised, and then b = text ref of "Type: message"
+TASK_TAKEN = 4        # TASK_START flags: the first task of a chunk (or call) the worker just took from its
+                      # pool's task queue (its get); src = the chunk's task count, not a source line
+TASK_NAME_FROM_PUT = 8  # TASK_START flags: no text: its name is the task-queue put's preview (one item)
+TASK_RETURNED = 4     # TASK_END flags: the chunk's last task (or the one that raised): the worker hands the
+                      # chunk's result back on its result queue now; b = text ref of the result's preview
+                      # (raised: of "Type: message", and the result is "raised Type")
 K_STATE = 21          # obj = state (0 idle, 1 running, 2 sleeping, 3 queue wait, 4 lock wait)
 K_PROC_KILL = 22      # (the asking process) a = target pid, b = signal: Process.terminate() / kill()
 K_SYNC_WAIT = 23      # a = key, obj = the object's kind (parviz's ObjectKind), b = what (1: a pool's results)
@@ -188,6 +205,12 @@ K_SYNC_WAKE = 24      # as SYNC_WAIT; flags 1 = timed out, 2 = broken (BrokenBar
 K_SYNC_SIGNAL = 25    # a = key, obj = kind, b = op | count << 32 (set, clear, notify, notify_all, task_done, abort, reset)
 K_SYNC_NEW = 26       # a = key, b = string id of its name, obj = kind | size << 8 (a Barrier's parties)
 K_QUEUE_DISCARD = 27  # a = queue key: the items still in it are dropped unread (its Pool was terminated)
+# A Pool's two queues, whose worker ends parviz derives from the worker's tasks
+# (docs/python-trace-wire.md, "A pool's queues"): an item carries its identity,
+# job << 32 | index (CPython's (job, i, ...)), in src, which is then no source line.
+K_POOL_WORKER = 28    # (a pool worker, once) a = its task queue's key, b = its result queue's key
+K_POOL_PUT = 29       # a = queue key, b = text ref of the preview, src = identity: put, in the pipe at once
+K_POOL_GET = 30       # a = queue key, src = identity: MainProcess's result handler took that item
 PUT_WRITTEN = 1       # QUEUE_PUT flags: the item went into the pipe at once (a SimpleQueue: no feeder)
 LOCK_SEMAPHORE = 1    # LOCK_NEW flags: a Semaphore (obj = its initial value, may be 0)
 

@@ -401,6 +401,10 @@ def _result_preview(obj):
         return "<result>"
 
 
+SimpleQueue = _SQ
+plain_put = _orig_sq["put"]          # CPython's own SimpleQueue.put (a pool worker's derived puts)
+
+
 def _sq_put(self, obj):
     key = self.__dict__.get("_parviz_key")
     if not key:
@@ -437,7 +441,7 @@ def _task_preview(task):
     try:
         job, i, func, args, kwds = task
         if func is _mapstar or func is _starmapstar:
-            items = args[1]
+            items = args[0][1]                       # args: ((fn, chunk),), as Pool._guarded_task_generation makes it
             return _hooks._preview(items[0] if len(items) == 1 else list(items))
         return _hooks._preview(args[0] if len(args) == 1 and not kwds else args)
     except Exception:
@@ -457,9 +461,20 @@ def _setup_queues(self):
         return
     _emit(W.K_QUEUE_NEW, 0, key, _pt.intern("pool tasks"), _hooks._src(3))
     send = self._quick_put
+    from ._pool import derived_task, DERIVE
 
     def quick_put(task):                             # the task handler thread: the queue's one writer
-        _emit_text(W.K_QUEUE_PUT, _task_preview(task), 64, 0, key, 0, W.PUT_WRITTEN)
+        # A task a worker runs through its wrapper is tagged with its identity
+        # (job << 32 | i): that worker's TASK_TAKEN says which one it took.
+        try:
+            tagged = derived_task(task[2])
+            ident = (task[0] << 32) | (task[1] & 0xFFFFFFFF)
+        except Exception:                            # None: a stop signal
+            tagged = False
+        if tagged:
+            _emit_text(W.K_POOL_PUT, _task_preview(task), 64, 0, key, ident)
+        else:
+            _emit_text(W.K_QUEUE_PUT, _task_preview(task), 64, 0, key, 0, W.PUT_WRITTEN)
         return send(task)
     self._quick_put = quick_put
     _trace_results(self)
@@ -480,10 +495,21 @@ def _trace_results(pool):
         return
     _emit(W.K_QUEUE_NEW, 0, key, _pt.intern("pool results"), _hooks._src(2))
     recv = pool._quick_get
+    from ._pool import DERIVE
+    if not DERIVE:
+        def quick_get(*args):
+            item = recv(*args)
+            _emit(W.K_QUEUE_GET, 0, key)
+            return item
+        pool._quick_get = quick_get
+        return
 
     def quick_get(*args):
         item = recv(*args)
-        _emit(W.K_QUEUE_GET, 0, key)
+        try:                                         # (job, i, result): its identity, as its put's
+            _emit(W.K_POOL_GET, 0, key, 0, (item[0] << 32) | (item[1] & 0xFFFFFFFF))
+        except Exception:                            # None: the stop signal
+            _emit(W.K_QUEUE_GET, 0, key)
         return item
     pool._quick_get = quick_get
 

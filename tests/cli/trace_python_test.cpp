@@ -16,6 +16,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <csignal>
 #include <fcntl.h>
 #include <fstream>
@@ -996,4 +997,115 @@ TEST_CASE("the stop signals a terminated Pool's workers never took are shown dro
     for (const auto& n : parviz::buildExplain(m, tr, end).notes) notes += n + "\n";
     INFO(notes);
     CHECK(notes.find("dropped unread when the pool was terminated") != std::string::npos);
+}
+
+namespace {
+
+// A pool queue as a list of items in put order: preview, who put it, who took
+// it (process names without their number: which of two equal workers took a
+// chunk is a race) and whether it was dropped; and its final counts.
+struct PoolQueueShape {
+    std::vector<std::string> items;
+    std::size_t put = 0, taken = 0, discarded = 0, inQueue = 0;
+};
+
+std::string roleOf(const parviz::Trace& tr, parviz::ProcId p) {
+    if (p == parviz::kNoProc) return "nobody";
+    std::string n = procName(tr, p);
+    while (!n.empty() && std::isdigit(static_cast<unsigned char>(n.back()))) n.pop_back();
+    return n;
+}
+
+PoolQueueShape poolQueueShape(const parviz::Trace& tr, const parviz::RunModel& m, const std::string& name) {
+    PoolQueueShape s;
+    std::int32_t id = -1;
+    for (const auto& o : tr.meta().objects)
+        if (o.kind == parviz::ObjectKind::Queue && o.name == name) id = o.id;
+    if (id < 0 || !m.queue(id)) return s;
+    for (const parviz::QueueItemRecord& r : m.queue(id)->items)
+        s.items.push_back(std::string(tr.string(r.preview)) + " put by " + roleOf(tr, r.putProc) +
+                          (r.discarded ? ", dropped by " : ", taken by ") + roleOf(tr, r.getProc));
+    const parviz::QueueView v = parviz::buildQueueView(m, tr, id, tr[tr.size() - 1].t);
+    s.put = v.putCount;
+    s.taken = v.takenCount;
+    s.discarded = v.discardedCount;
+    s.inQueue = v.inQueue;
+    return s;
+}
+
+} // namespace
+
+TEST_CASE("a traced Pool's queues derived from its workers' tasks show the same items, counts, takers and putters as "
+          "when every get and put is its own event",
+          "[cli][trace][python]") {
+    TempDir dir;
+    // Every Pool form, one chunk of three, a task that raises; sleeps far
+    // enough apart that the greedy schedule and the order results come back
+    // are the same in both runs.
+    const std::string script = dir.write("forms.py",
+        "import time\nfrom multiprocessing import Pool\n"
+        "def job(x):\n    time.sleep(x / 25.0)\n    return x * 10\n"
+        "def pair(a, b):\n    time.sleep(a / 25.0)\n    return a + b\n"
+        "def bad(x):\n    time.sleep(x / 25.0)\n    if x == 3:\n        raise ZeroDivisionError('three')\n    return x\n"
+        "if __name__ == '__main__':\n"
+        "    with Pool(2) as p:\n"
+        "        print(p.map(job, [5, 2, 1]))\n"
+        "        print(p.map(job, [1, 1, 1, 5], chunksize=3))\n"
+        "        print(p.starmap(pair, [(1, 2), (3, 4)]))\n"
+        "        print(p.apply_async(job, (2,)).get())\n"
+        "        print(list(p.imap(job, [3, 1])))\n"
+        "        try:\n            p.map(bad, [1, 3, 5], chunksize=2)\n"
+        "        except ZeroDivisionError as e:\n            print('raised', e)\n"
+        "        p.close()\n        p.join()\n");
+    std::map<std::string, PoolQueueShape> shapes[2];
+    for (int explicitEvents = 0; explicitEvents < 2; ++explicitEvents) {
+        const std::string saved = dir.file(explicitEvents ? "explicit.pvz" : "derived.pvz");
+        const ExeResult r = runParviz({"trace", "--save-run", saved, "--", "/usr/bin/env",
+                                       std::string("PARVIZ_TRACE_EXPLICIT_POOL=") + (explicitEvents ? "1" : "0"),
+                                       "/usr/bin/python3", script}, 120);
+        INFO(describe(r));
+        REQUIRE(r.exitCode == 0);
+        const auto tr = parviz::loadTrace(saved);
+        parviz::RunModel m;
+        m.update(*tr);
+        for (const char* q : {"pool tasks", "pool results"}) shapes[explicitEvents][q] = poolQueueShape(*tr, m, q);
+        // Results come back in the order the chunks end (40 ms apart here, but a loaded machine may swap two):
+        // compared as a multiset. The task queue's order is the task handler's, in both runs the same.
+        auto& results = shapes[explicitEvents]["pool results"].items;
+        std::sort(results.begin(), results.end());
+        if (!explicitEvents) {
+            // The derived run's pool workers wrote no get or put of a wrapped task themselves: each task-queue
+            // item a worker took is the chunk it then ran (TaskChunk on its lane), each result it put is one
+            // it ran.
+            std::size_t chunks = 0;
+            for (std::size_t i = 0; i < tr->size(); ++i) {
+                const Event& e = (*tr)[i];
+                if (e.kind != EventKind::TaskChunk) continue;
+                ++chunks;
+                REQUIRE(i > 0);
+                const Event& get = (*tr)[i - 1];
+                CHECK(get.kind == EventKind::QueueGet);
+                CHECK(get.proc == e.proc);
+                CHECK(get.t == e.t);
+            }
+            CHECK(chunks == 3 + 2 + 2 + 1 + 2 + 2);   // each map's chunks, the apply, imap's two calls
+        }
+    }
+    for (const char* q : {"pool tasks", "pool results"}) {
+        const PoolQueueShape& d = shapes[0][q];
+        const PoolQueueShape& x = shapes[1][q];
+        INFO(q);
+        CHECK(!d.items.empty());
+        CHECK(d.items == x.items);
+        CHECK(d.put == x.put);
+        CHECK(d.taken == x.taken);
+        CHECK(d.discarded == x.discarded);
+        CHECK(d.inQueue == x.inQueue);
+    }
+    // The items say what CPython's queues carry: a chunk of three is one item, an error comes back as "raised".
+    const std::vector<std::string>& tasks = shapes[0]["pool tasks"].items;
+    CHECK(std::count(tasks.begin(), tasks.end(), "[1, 1, 1] put by MainProcess, taken by ForkPoolWorker-") == 1);
+    const std::vector<std::string>& results = shapes[0]["pool results"].items;
+    CHECK(std::count(results.begin(), results.end(), "raised ZeroDivisionError put by ForkPoolWorker-, taken by MainProcess") == 1);
+    CHECK(std::count(results.begin(), results.end(), "[10, 10, 10] put by ForkPoolWorker-, taken by MainProcess") == 1);
 }
