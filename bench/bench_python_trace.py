@@ -12,7 +12,9 @@ usage: bench_python_trace.py PARVIZ_EXE [--rounds N]
 The machine may be shared: every number is a median of rounds, and the
 untraced side is measured in the same rounds.
 """
+import atexit
 import os
+import shutil
 import socket
 import statistics
 import struct
@@ -39,6 +41,12 @@ if __name__ == "__main__":
 '''
 
 
+# Ring directories are named like parviz trace's own (parviz-trace-*), which
+# test suites on the same machine know are not theirs to leak, and removed.
+SHM_DIR = "/dev/shm" if os.path.isdir("/dev/shm") else None
+SHM_PREFIX = "parviz-trace-bench-"
+
+
 def per_call(fn, n):
     t = time.perf_counter_ns()
     fn(n)
@@ -47,7 +55,7 @@ def per_call(fn, n):
 
 def ring_emit_ns(n=100000):
     from parviz_trace._ring import Ring, K_STATE
-    with tempfile.TemporaryDirectory(dir="/dev/shm" if os.path.isdir("/dev/shm") else None) as d:
+    with tempfile.TemporaryDirectory(prefix=SHM_PREFIX, dir=SHM_DIR) as d:
         r = Ring(d, slots=1 << 20)
         emit = r.emit
 
@@ -139,7 +147,10 @@ def main():
     print("one event, ring write (Ring.emit):         %7.0f ns" % ring)
     print("one event, Unix datagram (send):           %7.0f ns   (%.1fx the ring)" % (dgram, dgram / ring))
     plain = median_rounds(lambda: lock_pair_ns(False), rounds)
-    os.environ.setdefault("PARVIZ_TRACE_DIR", tempfile.mkdtemp(dir="/dev/shm" if os.path.isdir("/dev/shm") else None))
+    if "PARVIZ_TRACE_DIR" not in os.environ:
+        d = tempfile.mkdtemp(prefix=SHM_PREFIX, dir=SHM_DIR)
+        atexit.register(shutil.rmtree, d, True)
+        os.environ["PARVIZ_TRACE_DIR"] = d
     import parviz_trace
     parviz_trace.install()
     # No reader drains this process's ring here: keep it from filling (a full
