@@ -513,7 +513,7 @@ void GuiApp::rebuildCompare() {
                std::to_string(r->sweepDiscarded().size()) + ' ';
         live = live || r->live();
     }
-    key += "g" + std::to_string(m_compare.guessesVersion);
+    key += "g" + std::to_string(m_compare.guessesVersion) + (sweeping() ? " sweeping" : "");
     const auto now = std::chrono::steady_clock::now();
     if (key == m_compare.key || (live && now - m_compareBuiltAt < std::chrono::milliseconds(250))) return;
     m_compare.key = key;
@@ -539,7 +539,8 @@ void GuiApp::rebuildCompare() {
         predict = [sc = *predictFrom, usable, scale](int n, std::optional<WorkKind> w) -> std::optional<double> {
             return predictPoolMakespan(sc, n, w, usable).makespanSeconds * scale;
         };
-    m_compare.model = buildCompareView(cr, usable, total, predict, m_compare.guesses);
+    // A sweep still going: the class's predictions wait for its end (a later run may change the answer).
+    m_compare.model = buildCompareView(cr, usable, total, predict, m_compare.guesses, !sweeping());
 }
 
 void GuiApp::exportCompareCsv() {

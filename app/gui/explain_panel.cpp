@@ -74,25 +74,17 @@ void stepControls(RunView& run) {
     if (!have) ImGui::EndDisabled();
 }
 
-// The run on screen's predictions, each beside the run's answer.
+// The run on screen's predictions, each beside the run's answer (core
+// revealLines): where the class answered, after the run.
 void reveal(const RunView& run, const PanelEnv& env) {
-    const auto& qs = run.questions();
-    const auto& ps = run.predictions();
-    bool any = false;
-    for (const Guess& p : ps) any = any || p.given;
-    if (!any || !run.trace()) return;
-    for (std::size_t i = 0; i < qs.size() && i < ps.size(); ++i) {
-        if (!ps[i].given) continue;
-        const Answer a = answerOf(qs[i], run.model(), *run.trace());
-        char said[96];
-        if (isNumberQuestion(qs[i].kind))
-            std::snprintf(said, sizeof said, qs[i].kind == QuestionKind::Cores ? "%.0f" : "%.2f s", ps[i].seconds);
-        else std::snprintf(said, sizeof said, "%s", ps[i].choice.c_str());
-        wrapped(run.asks()[i]);
-        std::string line = std::string("  predicted: ") + said + "  \u2014  the run: " +
-                           (a.known ? a.text + " (" + verdict(qs[i], ps[i], a) + ")" : std::string("when it ends"));
+    if (!run.trace()) return;
+    const std::vector<RevealLine> lines =
+        revealLines(run.questions(), run.predictions(), run.asks(), run.model(), *run.trace());
+    if (lines.empty()) return;
+    for (const RevealLine& l : lines) {
+        wrapped(l.ask);
         ImGui::PushStyleColor(ImGuiCol_Text, warningColour(env.theme));
-        wrapped(line);
+        wrapped("  " + l.said);
         ImGui::PopStyleColor();
     }
     ImGui::Separator();
@@ -160,7 +152,9 @@ float stepRowWidth(const RunView& run, std::int64_t cursor) {
 
 void drawExplainLines(RunView& run, std::int64_t cursor, const PanelEnv& env, bool withPredict, bool withSteps) {
     if (withSteps) drawStepRow(run, cursor);
-    reveal(run, env);
+    // Where the questions are asked (the Explain panel), their reveal too;
+    // presentation's Why tab leaves both to the Predict tab.
+    if (withPredict) reveal(run, env);
     // The next run's questions come last: the explanations of this run stay on top.
     // A traced program is not a scenario: the scenario's questions do not apply to it.
     const bool ask = withPredict && env.predict && !run.traced() && (run.isStage() || !run.live());
@@ -214,6 +208,9 @@ void drawExplainLines(RunView& run, std::int64_t cursor, const PanelEnv& env, bo
 }
 
 void drawPredictLines(const RunView& run, const PanelEnv& env) {
+    // This run's predictions first, each beside its answer once the run has
+    // ended ("when it ends" until then): the class looks here, where it answered.
+    if (!run.traced()) reveal(run, env);
     if (run.traced()) ui::textDisabled("A traced program is not one of parviz's scenarios: their questions do not apply to it.");
     else if (env.predict && !env.predict->questions.empty() && (run.isStage() || !run.live())) predictNext(*env.predict);
     else if (env.predict && !env.predict->questions.empty()) ui::textDisabled("The next run's questions appear when this run has ended.");

@@ -19,8 +19,14 @@ bool g_imguiScrollsY = false;   // the scrollbar is ImGui's own (the panel windo
 // panel's lines (SIZE_MAX: whole lines of it stay visible, it stays listed).
 struct EdgeCut { ImRect visible; std::size_t line; std::string text; };
 std::vector<EdgeCut> g_edgeCuts;
+// The panel's scroll state while a child of it that scrolls on its own is drawn.
+struct Saved { bool panelScrollsY, imguiScrollsY; std::vector<EdgeCut> edgeCuts; };
+std::vector<Saved> g_saved;
 
-void record(std::string_view text, const ImRect& r, const ImRect& clip) {
+// oneLine: a widget (a button, a radio button with its words): one line
+// however tall its frame, so an edge that cuts it covers all of it that
+// shows — never the bottom of its frame under half its words.
+void record(std::string_view text, const ImRect& r, const ImRect& clip, bool oneLine = false) {
     if (g_current < 0 || text.empty()) return;
     // Texts made of spaces only show nothing.
     if (text.find_first_not_of(' ') == std::string_view::npos) return;
@@ -46,7 +52,7 @@ void record(std::string_view text, const ImRect& r, const ImRect& clip) {
     if (meetsX && tailsShow && wideCut && g_imguiScrollsY) {
         // Only the line of a wrapped text that the edge cuts is covered; its
         // whole lines stay (ImGui wraps a text's lines one type size apart).
-        const float fs = std::max(1.0f, ImGui::GetFontSize());
+        const float fs = oneLine ? std::max(1.0f, r.GetHeight() + 2 * over) : std::max(1.0f, ImGui::GetFontSize());
         bool whole = false;   // some line of it shows whole
         ImRect bands[2];
         int nBands = 0;
@@ -87,6 +93,7 @@ void record(std::string_view text, const ImRect& r, const ImRect& clip) {
 
 void beginFrame() {
     g_panels.clear();
+    g_saved.clear();
     g_current = -1;
 }
 
@@ -142,7 +149,9 @@ void lastItem(std::string_view text) {
 }
 
 void lastWidget(std::string_view text) {
-    lastItem(text);
+    const ImGuiWindow* win = ImGui::GetCurrentWindow();
+    if (!win) return;
+    record(text, ImRect(ImGui::GetItemRectMin(), ImGui::GetItemRectMax()), win->ClipRect, true);
     if (g_current < 0) return;
     const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
     const bool disabled = (GImGui->LastItemData.InFlags & ImGuiItemFlags_Disabled) != 0;
@@ -159,6 +168,21 @@ void textInRoom(std::string_view text, float needW, float roomW) {
     PanelRecord& p = g_panels[static_cast<std::size_t>(g_current)];
     p.clipped = true;
     p.clippedTexts.emplace_back(text);
+}
+
+void enterScrollChild() {
+    g_saved.push_back(Saved{g_panelScrollsY, g_imguiScrollsY, std::move(g_edgeCuts)});
+    g_edgeCuts.clear();
+    const ImGuiWindow* win = ImGui::GetCurrentWindow();
+    g_panelScrollsY = g_imguiScrollsY = win && win->ScrollbarY;
+}
+
+void leaveScrollChild() {
+    if (g_saved.empty()) return;
+    g_panelScrollsY = g_saved.back().panelScrollsY;
+    g_imguiScrollsY = g_saved.back().imguiScrollsY;
+    g_edgeCuts = std::move(g_saved.back().edgeCuts);
+    g_saved.pop_back();
 }
 
 void setScrollsY(bool scrolls) noexcept {

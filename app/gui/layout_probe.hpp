@@ -62,6 +62,13 @@ void textInRoom(std::string_view text, float needW, float roomW);
 // of its own drawing (the timeline's lanes), like ImGui's: texts wholly out
 // of view are hidden, not clipped; a text its edge cuts is clipped.
 void setScrollsY(bool scrolls) noexcept;
+// A child window of the current panel that scrolls on its own (a tab's
+// content under a tab bar that stays put): between these, its scrollbar
+// decides what is hidden and which edge cuts to cover (coverEdgeCuts, called
+// before leaving); leaving restores the panel's. Call enter right after
+// ImGui::BeginChild, leave before ImGui::EndChild.
+void enterScrollChild();
+void leaveScrollChild();
 const std::vector<PanelRecord>& panels() noexcept;
 
 } // namespace parviz::gui::probe

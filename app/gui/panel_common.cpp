@@ -24,28 +24,38 @@ bool beginPanel(const char* title, const Rect& r, int extraFlags) {
     return open;
 }
 
+namespace {
+
 // A panel that scrolls shows no half lines: the part of a line its top or
 // bottom edge cuts is painted over with the panel's background and marked
 // with a small triangle (more above / below), beside the scrollbar that
-// says the same. Measured by the layout probe from the texts drawn.
-void endPanel() {
+// says the same. Measured by the layout probe from the texts drawn, in the
+// current window (the panel, or a tab's scrolling body).
+void coverCuts() {
     const std::vector<ImRect> cuts = probe::coverEdgeCuts(true);
-    if (!cuts.empty()) {
-        ImGuiWindow* win = ImGui::GetCurrentWindow();
-        ImDrawList* dl = ImGui::GetWindowDrawList();
-        const ImRect clip = win->ClipRect;
-        const ImU32 bg = ImGui::GetColorU32(ImGuiCol_WindowBg), mark = ImGui::GetColorU32(ImGuiCol_TextDisabled);
-        dl->PushClipRect(clip.Min, clip.Max, false);
-        for (const ImRect& c : cuts) {
-            dl->AddRectFilled(ImVec2(clip.Min.x, c.Min.y), ImVec2(clip.Max.x, c.Max.y), bg);
-            const bool top = c.Min.y <= clip.Min.y + 0.5f;
-            const float h = std::min(c.Max.y - c.Min.y, ImGui::GetFontSize() * 0.5f), cx = clip.Max.x - h * 1.5f;
-            if (h < 4) continue;
-            const float ya = top ? c.Min.y + h : c.Max.y - h, yb = top ? c.Min.y : c.Max.y;
-            dl->AddTriangleFilled(ImVec2(cx - h * 0.7f, ya), ImVec2(cx + h * 0.7f, ya), ImVec2(cx, yb), mark);
-        }
-        dl->PopClipRect();
+    if (cuts.empty()) return;
+    ImGuiWindow* win = ImGui::GetCurrentWindow();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const ImRect clip = win->ClipRect;
+    const ImU32 bg = ImGui::GetColorU32(ImGuiCol_WindowBg), mark = ImGui::GetColorU32(ImGuiCol_TextDisabled);
+    dl->PushClipRect(clip.Min, clip.Max, false);
+    for (const ImRect& c : cuts) {
+        dl->AddRectFilled(ImVec2(clip.Min.x, c.Min.y), ImVec2(clip.Max.x, c.Max.y), bg);
+        const bool top = c.Min.y <= clip.Min.y + 0.5f;
+        const float h = std::min(c.Max.y - c.Min.y, ImGui::GetFontSize() * 0.5f), cx = clip.Max.x - h * 1.5f;
+        if (h < 4) continue;
+        const float ya = top ? c.Min.y + h : c.Max.y - h, yb = top ? c.Min.y : c.Max.y;
+        dl->AddTriangleFilled(ImVec2(cx - h * 0.7f, ya), ImVec2(cx + h * 0.7f, ya), ImVec2(cx, yb), mark);
     }
+    dl->PopClipRect();
+}
+
+float g_bodyTop = 0;   // the scroll body's top below its panel's (0 outside one)
+
+} // namespace
+
+void endPanel() {
+    coverCuts();
     probe::endPanel();
     ImGui::End();
 }
@@ -147,6 +157,29 @@ void tableHeaders() {
         probe::drawnText(name, ImVec2(x0, a.y), ImVec2(std::min(x0 + ts.x, dl->GetClipRectMax().x), a.y + ts.y), dl);
     }
 }
+
+void beginScrollBody(const char* id) {
+    const ImGuiWindow* panel = ImGui::GetCurrentWindow();
+    const float top = ImGui::GetCursorScreenPos().y - panel->Pos.y;
+    // The panel's own background shows through (no child background), and
+    // the panel itself never scrolls: the body takes the rest of it. A gap
+    // of a line's spacing above and below, so glyphs that reach past their
+    // line's box (accents, an underscore) are not cut by the body's edges.
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, ImGui::GetStyle().ItemSpacing.y));
+    ImGui::BeginChild(id, ImVec2(0, 0), false, ImGuiWindowFlags_AlwaysUseWindowPadding);
+    ImGui::PopStyleVar();
+    g_bodyTop = top;
+    probe::enterScrollChild();
+}
+
+void endScrollBody() {
+    coverCuts();
+    probe::leaveScrollChild();
+    g_bodyTop = 0;
+    ImGui::EndChild();
+}
+
+float panelCursorY() { return g_bodyTop + ImGui::GetCursorPosY(); }
 
 void probeItem(const char* label) {
     // "Run##id": only what is shown.

@@ -101,6 +101,15 @@ void sameLineIfFits(float w);
 // The hovered item's tooltip, placed under the item so it never covers the
 // controls beside it.
 void tooltipBelow(const char* text, int hoveredFlags = 0);   // ImGuiHoveredFlags_AllowWhenDisabled for a disabled item
+// A tab's content under its tab bar: the rest of the panel, scrolling on its
+// own, so the tab bar above stays put however far the content is scrolled;
+// half lines at its edges are covered as a panel's are. Always pair with
+// endScrollBody (also when the content is empty).
+void beginScrollBody(const char* id);
+void endScrollBody();
+// The cursor's y below the top of the panel (inside a scroll body too, its
+// scroll included): the height the panel needs for what was drawn so far.
+float panelCursorY();
 } // namespace ui
 
 } // namespace parviz::gui

@@ -110,7 +110,7 @@ void summary(const RunView& run, const PanelEnv& env, const RunStats& s, bool co
     keyNumbers(run, env, s, compact);
     resultsLine(run, compact);
     // What presentation's layout must leave the panel: everything up to here.
-    if (compact) env.drawn.statsNeedH = ImGui::GetCursorPosY() + ImGui::GetStyle().WindowPadding.y;
+    if (compact) env.drawn.statsNeedH = ui::panelCursorY() + ImGui::GetStyle().WindowPadding.y;
     // Per-core utilisation as bars: workers' share, then other processes'.
     const float fs = ImGui::GetFontSize();
     ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -270,7 +270,7 @@ void drawStatsPanel(RunView& run, SessionTable& session, const Rect& r, bool wit
         g_shownTab.clear();
         // Tabs whose lines may scroll (Output, Session) ask for a few lines in view.
         auto askLines = [&](int n) {
-            env.drawn.statsNeedH = ImGui::GetCursorPosY() + n * ImGui::GetTextLineHeightWithSpacing() +
+            env.drawn.statsNeedH = ui::panelCursorY() + n * ImGui::GetTextLineHeightWithSpacing() +
                                    ImGui::GetStyle().WindowPadding.y;
         };
         // Presentation's Why tab: the step row at the right end of the tab
@@ -284,43 +284,49 @@ void drawStatsPanel(RunView& run, SessionTable& session, const Rect& r, bool wit
             drawStepRow(run, run.cursor());
             ImGui::SetCursorPos(start);
         }
-        if (!run.trace()) {
-            ui::textDisabled("No run yet.");
-        } else if (ImGui::BeginTabBar("stats-tabs")) {
-            if (ImGui::BeginTabItem("This run")) {
-                g_shownTab = "This run";
+        // Before the first run too: its Predict tab is where the class answers.
+        if (ImGui::BeginTabBar("stats-tabs")) {
+            // Each tab's content scrolls under the tab bar, which stays put.
+            // requestable: a tab selectStatsTab may select (only presentation's tabs are).
+            auto tab = [&](const char* name, bool shown, bool requestable, auto&& body) {
+                if (!shown) return;
+                const bool open = ImGui::BeginTabItem(name, nullptr, requestable ? tabFlags(name) : 0);
+                ui::probeItem(name);   // every tab's label, shown or not
+                if (!open) return;
+                g_shownTab = name;
+                ui::beginScrollBody("##tab-body");
+                body();
+                ui::endScrollBody();
+                ImGui::EndTabItem();
+            };
+            tab("This run", true, false, [&] {
+                if (!run.trace()) {
+                    ui::textDisabled("No run yet.");
+                    return;
+                }
                 const RunStats& s = run.statsAtCursor();
                 summary(run, env, s, withOutput);
                 failures(env, s);
                 workers(env, s);
-                ImGui::EndTabItem();
-            }
-            if (withOutput && ImGui::BeginTabItem("Why", nullptr, tabFlags("Why"))) {
-                g_shownTab = "Why";
+            });
+            tab("Why", withOutput, true, [&] {
                 drawExplainLines(run, run.cursor(), env, false, !stepsOnTabRow);
                 // Every sentence: the layout gives the panel what they need.
-                env.drawn.statsNeedH = ImGui::GetCursorPosY() + ImGui::GetStyle().WindowPadding.y;
-                ImGui::EndTabItem();
-            }
+                env.drawn.statsNeedH = ui::panelCursorY() + ImGui::GetStyle().WindowPadding.y;
+            });
             // A traced program has no Predict tab: the scenario's questions do not apply to it.
-            if (withOutput && !run.traced() && ImGui::BeginTabItem("Predict", nullptr, tabFlags("Predict"))) {
-                g_shownTab = "Predict";
+            tab("Predict", withOutput && !run.traced(), true, [&] {
                 drawPredictLines(run, env);
-                env.drawn.statsNeedH = ImGui::GetCursorPosY() + ImGui::GetStyle().WindowPadding.y;
-                ImGui::EndTabItem();
-            }
-            if (withOutput && ImGui::BeginTabItem("Output", nullptr, tabFlags("Output"))) {
-                g_shownTab = "Output";
+                env.drawn.statsNeedH = ui::panelCursorY() + ImGui::GetStyle().WindowPadding.y;
+            });
+            tab("Output", withOutput, true, [&] {
                 askLines(4);
                 drawOutputLines(run, run.cursor(), env);
-                ImGui::EndTabItem();
-            }
-            if (ImGui::BeginTabItem("Session")) {
-                g_shownTab = "Session";
+            });
+            tab("Session", true, false, [&] {
                 askLines(4);
                 showSession(session, env);
-                ImGui::EndTabItem();
-            }
+            });
             ImGui::EndTabBar();
         }
     }

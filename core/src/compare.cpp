@@ -276,8 +276,12 @@ void buildPlots(CompareView& v, int maxWorkers,
 }
 
 // A makespan guess beside the row it is for: verdict as the Explain panel's.
-void markGuess(CompareRow& row, double guessS) {
+void markGuess(CompareRow& row, double guessS, bool sweepComplete) {
     row.guessS = guessS;
+    if (!sweepComplete) {
+        row.guessText = "you predicted " + seconds(guessS) + " (the answer when the sweep ends)";
+        return;
+    }
     Question q;
     q.kind = QuestionKind::Makespan;
     Guess g;
@@ -290,12 +294,17 @@ void markGuess(CompareRow& row, double guessS) {
                     (row.finished ? ": it took " + seconds(row.makespanS) + ", " + verdict(q, g, a) : " (the answer when the run ends)");
 }
 
-GuessLine makespanLine(const MakespanGuess& g, const SweepResult& sweep) {
+GuessLine makespanLine(const MakespanGuess& g, const SweepResult& sweep, bool sweepComplete) {
     const std::string what = workersText(g.workers) + " · " + workName(g.work);
     const SweepRow* row = nullptr;
     for (const SweepRow& r : sweep.rows)
         if (g.work && r.work == *g.work && r.workers == g.workers && r.makespanS > 0) row = &r;
     GuessLine l;
+    if (row && !sweepComplete) {
+        l.full = "You predicted " + what + ": " + seconds(g.seconds) + " (the answer when the sweep ends).";
+        l.brief = "Pool(" + std::to_string(g.workers) + ") " + workName(g.work) + ": you " + seconds(g.seconds);
+        return l;
+    }
     if (!row) {
         l.full = "You predicted " + what + ": " + seconds(g.seconds) + " (the answer when its run ends).";
         l.brief = "Pool(" + std::to_string(g.workers) + ") " + workName(g.work) + ": you " + seconds(g.seconds);
@@ -318,13 +327,13 @@ GuessLine makespanLine(const MakespanGuess& g, const SweepResult& sweep) {
     return l;
 }
 
-GuessLine enoughLine(const EnoughGuess& g, const std::vector<SweepAnswer>& answers) {
+GuessLine enoughLine(const EnoughGuess& g, const std::vector<SweepAnswer>& answers, bool sweepComplete) {
     const std::string work = toString(g.work);
     const std::string said = workersText(g.workers) + (g.workers == 1 ? " is" : " are") + " enough";
     GuessLine l;
     const SweepAnswer* a = nullptr;
     for (const SweepAnswer& x : answers)
-        if (x.work == g.work && !a) a = &x;
+        if (x.work == g.work && !a && sweepComplete) a = &x;
     if (!a) {
         l.full = "You predicted for " + work + ": " + said + " (the answer when the sweep ends).";
         l.brief = work + ": you said " + std::to_string(g.workers);
@@ -385,7 +394,7 @@ double axisFraction(const PlotAxis& a, double v) noexcept {
 
 CompareView buildCompareView(const std::vector<CompareRun>& runs, int usableCores, int totalCores,
                              const std::function<std::optional<double>(int, std::optional<WorkKind>)>& predict,
-                             const ClassPredictions& guesses) {
+                             const ClassPredictions& guesses, bool sweepComplete) {
     CompareView v;
     int maxWorkers = 1;
     double end = 0;
@@ -397,7 +406,7 @@ CompareView buildCompareView(const std::vector<CompareRun>& runs, int usableCore
     for (const MakespanGuess& g : guesses.makespans)
         for (CompareRow& row : v.rows)
             if (row.workers == g.workers && row.work == g.work) {
-                markGuess(row, g.seconds);
+                markGuess(row, g.seconds, sweepComplete);
                 end = std::max(end, g.seconds);   // its mark stays in view
             }
     v.axisEndS = end > 0 ? end : 1;
@@ -407,8 +416,8 @@ CompareView buildCompareView(const std::vector<CompareRun>& runs, int usableCore
     v.sweep = sweepOf(runs, usableCores, totalCores);
     buildPlots(v, maxWorkers, predict);
     v.answers = sweepAnswers(v.sweep);
-    for (const MakespanGuess& g : guesses.makespans) v.guesses.push_back(makespanLine(g, v.sweep));
-    for (const EnoughGuess& g : guesses.enough) v.guesses.push_back(enoughLine(g, v.answers));
+    for (const MakespanGuess& g : guesses.makespans) v.guesses.push_back(makespanLine(g, v.sweep, sweepComplete));
+    for (const EnoughGuess& g : guesses.enough) v.guesses.push_back(enoughLine(g, v.answers, sweepComplete));
     return v;
 }
 

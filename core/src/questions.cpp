@@ -178,4 +178,25 @@ std::string verdict(const Question& q, const Guess& p, const Answer& a) {
     return buf;
 }
 
+std::vector<RevealLine> revealLines(const std::vector<Question>& qs, const std::vector<Guess>& guesses,
+                                    const std::vector<std::string>& asks, const RunModel& model, const Trace& trace) {
+    std::vector<RevealLine> out;
+    for (std::size_t i = 0; i < qs.size() && i < guesses.size(); ++i) {
+        const Guess& g = guesses[i];
+        if (!g.given) continue;
+        const Answer a = answerOf(qs[i], model, trace);
+        char said[96];
+        if (isNumberQuestion(qs[i].kind))
+            std::snprintf(said, sizeof said, qs[i].kind == QuestionKind::Cores ? "%.0f" : "%.2f s", g.seconds);
+        else std::snprintf(said, sizeof said, "%s", g.choice.c_str());
+        RevealLine l;
+        l.ask = i < asks.size() ? asks[i] : qs[i].ask;
+        l.known = a.known;
+        l.said = std::string("predicted: ") + said + "  \u2014  the run: " +
+                 (a.known ? a.text + " (" + verdict(qs[i], g, a) + ")" : std::string("when it ends"));
+        out.push_back(std::move(l));
+    }
+    return out;
+}
+
 } // namespace parviz

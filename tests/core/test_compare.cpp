@@ -243,6 +243,34 @@ TEST_CASE("the class's predictions stand beside the measured answers: on their r
     CHECK_FALSE(v.guesses[0].enoughFor);
 }
 
+TEST_CASE("while the sweep still has runs to do, no prediction gets a verdict, only when it has ended", "[compare]") {
+    // Mid-sweep the 1, 2 and 4-worker runs are in: "8 are enough" would read
+    // "not this time" though the 8-worker run, still to come, may be fastest.
+    const std::vector<CompareRun> runs = {runOf(1, 1, WorkKind::Sleep, 4.0), runOf(2, 2, WorkKind::Sleep, 2.0),
+                                          runOf(3, 4, WorkKind::Sleep, 1.0)};
+    ClassPredictions guesses;
+    guesses.makespans.push_back({4, WorkKind::Sleep, 3.0});
+    guesses.enough.push_back({WorkKind::Sleep, 8});
+    const CompareView mid = buildCompareView(runs, 2, 2, {}, guesses, false);
+    REQUIRE(mid.guesses.size() == 2);
+    for (const GuessLine& g : mid.guesses) {
+        INFO(g.full << " | " << g.brief << " | " << g.tail);
+        CHECK_FALSE(g.answered);
+        CHECK_FALSE(g.right);
+        CHECK(g.tail.empty());
+        CHECK(g.full.find("not this time") == std::string::npos);
+        CHECK(g.full.find("off by") == std::string::npos);
+        CHECK(g.full.find("(the answer when the sweep ends).") != std::string::npos);
+    }
+    REQUIRE(mid.rows.size() == 3);
+    CHECK(mid.rows[2].guessText == "you predicted 3.00 s (the answer when the sweep ends)");
+    // The sweep over: each beside its answer.
+    const CompareView done = buildCompareView(runs, 2, 2, {}, guesses, true);
+    CHECK(done.guesses[0].answered);
+    CHECK(done.guesses[1].answered);
+    CHECK(done.guesses[1].tail == "you said 8 (not this time)");
+}
+
 TEST_CASE("a busy cpu sweep answers no prediction, and says why", "[compare]") {
     const std::vector<CompareRun> runs = {runOf(1, 1, WorkKind::Cpu, 4.0), runOf(2, 2, WorkKind::Cpu, 2.5, {}, true)};
     ClassPredictions guesses;

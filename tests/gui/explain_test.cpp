@@ -358,3 +358,30 @@ TEST_CASE("presentation at 1280x720, 8 busy workers, the Why tab: workers in the
     CHECK(l["visible_worker_lanes"].get<int>() >= 4);
     nothingClipped(l);
 }
+
+TEST_CASE("presentation: the Predict tab, where the class answered, shows each prediction beside the run's answer once the run has ended",
+          "[gui][explain][predict][room]") {
+    NEED_X();
+    LiveWindow w({"pool", "--time-scale", "0.05", "--presentation", "--test-tab", "Predict"});
+    REQUIRE_FALSE(w.window.empty());
+    // The panels' heights settle over the first frames (each says what it needs).
+    std::this_thread::sleep_for(std::chrono::milliseconds(700));
+    const json s = w.state();
+    const auto r = itemRect(s, "ForkPoolWorker-2");   // "Which worker finishes last?", in the Predict tab
+    w.click(r[0] + r[3] / 2, r[1] + r[3] / 2);
+    REQUIRE(w.waitFor([](const json& st) { return st["predict_next"][1]["given"].get<bool>(); }, 3));
+    w.key("space");
+    REQUIRE(w.waitFor([](const json& st) { return st["status"] == "finished"; }, 20));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    const json e = w.state();
+    std::string lines;
+    for (const json& pn : e["panels"])
+        if (pn["name"] == "Stats")
+            for (const json& l : pn["lines"]) lines += l.get<std::string>() + "\n";
+    INFO(lines);
+    // Still the Predict tab, and in it the question, the prediction and the run's answer with a verdict.
+    CHECK(lines.find("Predict the next run") != std::string::npos);
+    CHECK(lines.find("predicted: ForkPoolWorker-2") != std::string::npos);
+    CHECK((lines.find("(right)") != std::string::npos || lines.find("(not this time)") != std::string::npos));
+    nothingClipped(e);
+}

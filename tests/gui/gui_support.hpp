@@ -135,7 +135,9 @@ inline double coreWorkerFraction(const Image& img, const json& layout) {
 
 // Like runParviz, but returns at once; waitParviz collects the exit code.
 inline pid_t spawnParviz(const std::vector<std::string>& args, const std::string& dir, int timeoutS = 120) {
-    std::string cmd = "exec timeout -k 5 " + std::to_string(timeoutS) + " " + shellQuote(PARVIZ_EXE);
+    // PARVIZ_TEST_EXE: another build, as runParviz (live windows too).
+    const char* exe = std::getenv("PARVIZ_TEST_EXE");
+    std::string cmd = "exec timeout -k 5 " + std::to_string(timeoutS) + " " + shellQuote(exe && *exe ? exe : PARVIZ_EXE);
     for (const auto& a : args) cmd += " " + shellQuote(a);
     cmd += " >" + shellQuote(dir + "/stdout.txt") + " 2>" + shellQuote(dir + "/stderr.txt");
     const pid_t pid = fork();

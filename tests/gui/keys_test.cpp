@@ -85,3 +85,57 @@ TEST_CASE("two quick clicks on + add two workers", "[gui][keys]") {
     INFO("workers now " << w.state()["workers_option"]);
     CHECK(four);
 }
+
+TEST_CASE("scrolling a Stats tab's content leaves its tab bar in view: only the content scrolls", "[gui][keys][room]") {
+    NEED_X();
+    // Presentation: the This run tab's worker table is below the fold.
+    LiveWindow w({"pool", "--workers", "4", "--time-scale", "0.05", "--presentation"});
+    REQUIRE_FALSE(w.window.empty());
+    w.key("space");
+    REQUIRE(w.waitFor([](const json& st) { return st["status"] == "finished"; }, 20));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    auto statsOf = [](const json& s) -> json {
+        for (const json& p : s["panels"])
+            if (p["name"] == "Stats") return p;
+        return json::object();
+    };
+    auto shows = [](const json& p, const std::string& text) {
+        for (const json& l : p["lines"])
+            if (l == text) return true;
+        return false;
+    };
+    const json before = w.state();
+    const json p0 = statsOf(before);
+    REQUIRE(p0.contains("rect"));
+    INFO("before: " << p0["lines"].dump() << "\nhidden before: " << p0["hidden_texts"].dump());
+    REQUIRE(shows(p0, "makespan"));
+    REQUIRE_FALSE(p0["hidden_texts"].empty());   // there is more to scroll to
+    const auto r = panelRect(before, "Stats");
+    runCommand("xdotool mousemove --window " + w.window + " " + std::to_string(static_cast<int>(r[0] + r[2] / 2)) + " " +
+               std::to_string(static_cast<int>(r[1] + r[3] * 0.7f)));
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+    runCommand("xdotool click --repeat 10 --delay 60 5");   // the wheel, down
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    const json after = w.state();
+    const json p1 = statsOf(after);
+    std::string lines;
+    for (const json& l : p1["lines"]) lines += l.get<std::string>() + "\n";
+    INFO(lines);
+    // The content moved: its first line is scrolled away ...
+    CHECK_FALSE(shows(p1, "makespan"));
+    // ... and the tabs are where they were, whole, in view.
+    const auto ra = panelRect(after, "Stats");
+    for (const char* tab : {"This run", "Why", "Predict", "Output"}) {
+        INFO(tab);
+        CHECK(shows(p1, tab));
+        bool item = false;
+        for (const json& it : p1["items"]) {
+            if (it["text"] != tab) continue;
+            item = true;
+            CHECK(it["rect"][1].get<double>() >= ra[1]);
+            CHECK(it["rect"][1].get<double>() + it["rect"][3].get<double>() <= ra[1] + ra[3]);
+        }
+        CHECK(item);
+    }
+    CHECK_FALSE(p1["clipped"].get<bool>());
+}

@@ -372,7 +372,11 @@ LanesLayout layoutLanes(RunView& run, const PanelEnv& env, Geometry& g, LaneReco
     // the axis, the core lanes, MainProcess and four workers (and the folded
     // band) at the thin rows.
     const std::size_t mustShow = folded ? 6 : 5;
-    env.drawn.timelineMinH = underAxis - r.y + lanesHeight(mustShow) + ImGui::GetStyle().WindowPadding.y;
+    // Before the first run the empty timeline takes the class's prediction:
+    // its axis of seconds, the question (two lines), the prediction's label
+    // and "Press Run" under them, none over another (drawPredictionDrag).
+    const float lanesNeed = run.trace() ? lanesHeight(mustShow) : std::round(fs * 7.5f);
+    env.drawn.timelineMinH = underAxis - r.y + lanesNeed + ImGui::GetStyle().WindowPadding.y;
     setCompactRows(false);
     // The activity strip, when it costs no worker lane its room.
     const bool hasCores = !recs.lanes.empty() && recs.lanes.front().kind == LaneKind::Core;

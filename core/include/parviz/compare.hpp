@@ -171,8 +171,12 @@ struct CompareView {
 // from 1 to the largest run's); may be empty. usableCores >= 1. guesses: the
 // class's predictions; each makespan guess goes to the rows of its
 // configuration (and stretches the axis so its mark is in view).
+// sweepComplete: false while a Sweep still has runs to do (or attempts to
+// retry): no prediction gets its verdict then — a later run can still
+// change the answer ("4 are enough" mid-sweep is not the sweep's answer),
+// each says "(the answer when the sweep ends)".
 CompareView buildCompareView(const std::vector<CompareRun>& runs, int usableCores, int totalCores,
                              const std::function<std::optional<double>(int, std::optional<WorkKind>)>& predict = {},
-                             const ClassPredictions& guesses = {});
+                             const ClassPredictions& guesses = {}, bool sweepComplete = true);
 
 } // namespace parviz

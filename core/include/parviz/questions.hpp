@@ -44,4 +44,18 @@ Answer answerOf(const Question& q, const RunModel& model, const Trace& trace);
 // "right", or how far off ("off by 1.2 s (20 % too long)"); "" when either is missing.
 std::string verdict(const Question& q, const Guess& p, const Answer& a);
 
+// One prediction of a run beside the run's answer, for the Predict panel:
+// the question as asked and "predicted: 3.00 s  —  the run: 6.02 s (off by
+// …)", or "… — the run: when it ends" while its answer is not known.
+struct RevealLine {
+    std::string ask;
+    std::string said;
+    bool known = false;   // the run's answer is in (the verdict is given)
+};
+// The given predictions of a run (questions, the class's guesses and the
+// questions as asked, index by index), each beside the run's answer at the
+// end of what the model has consumed; empty when none was given.
+std::vector<RevealLine> revealLines(const std::vector<Question>& qs, const std::vector<Guess>& guesses,
+                                    const std::vector<std::string>& asks, const RunModel& model, const Trace& trace);
+
 } // namespace parviz
