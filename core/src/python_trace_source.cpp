@@ -172,6 +172,7 @@ struct PythonTraceSource::Impl {
     std::vector<std::unique_ptr<RingFile>> rings;
     std::set<std::string> seenFiles;
     std::vector<Record> held;               // drained, not yet interpreted (t >= the safe time)
+    std::size_t heldSorted = 0;             // held[0, heldSorted) is in (t, seq) order (a previous pass)
     std::uint64_t seq = 0;
     std::int64_t lastScan = INT64_MIN;
 
@@ -663,11 +664,17 @@ std::int64_t PythonTraceSource::drain(std::vector<Event>& out, SourceSink& sink,
     }
     if (everything) safe = INT64_MAX;
     // Interpret, in time order, what no ring can precede any more.
-    std::stable_sort(im.held.begin(), im.held.end(),
-                     [](const Record& a, const Record& b) { return a.t != b.t ? a.t < b.t : a.seq < b.seq; });
+    // (t, seq) is a total order. What a previous pass left is sorted already:
+    // sort what this pass drained and merge (sorting all of it each pass was
+    // the Collector's largest cost on a traced Pool.map of 10 000 tasks).
+    const auto before = [](const Record& a, const Record& b) { return a.t != b.t ? a.t < b.t : a.seq < b.seq; };
+    const auto mid = im.held.begin() + static_cast<std::ptrdiff_t>(std::min(im.heldSorted, im.held.size()));
+    std::sort(mid, im.held.end(), before);
+    std::inplace_merge(im.held.begin(), mid, im.held.end(), before);
     std::size_t n = 0;
     while (n < im.held.size() && im.held[n].t < safe) im.interpret(im.held[n++], out, sink);
     im.held.erase(im.held.begin(), im.held.begin() + static_cast<std::ptrdiff_t>(n));
+    im.heldSorted = im.held.size();
     return safe;
 }
 

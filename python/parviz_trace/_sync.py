@@ -461,20 +461,30 @@ def _setup_queues(self):
         return
     _emit(W.K_QUEUE_NEW, 0, key, _pt.intern("pool tasks"), _hooks._src(3))
     send = self._quick_put
+    _preview = _hooks._preview
     from ._pool import derived_task, DERIVE
 
     def quick_put(task):                             # the task handler thread: the queue's one writer
         # A task a worker runs through its wrapper is tagged with its identity
         # (job << 32 | i): that worker's TASK_TAKEN says which one it took.
+        # (_task_preview and derived_task, fused: this runs once a task in
+        # MainProcess, whose three threads share one GIL.)
         try:
-            tagged = derived_task(task[2])
-            ident = (task[0] << 32) | (task[1] & 0xFFFFFFFF)
+            job, i, func, args, kwds = task
+            if func is _mapstar or func is _starmapstar:
+                tagged = DERIVE
+                items = args[0][1]
+                text = _preview(items[0] if len(items) == 1 else list(items))
+            else:
+                tagged = derived_task(func)
+                text = _preview(args[0] if len(args) == 1 and not kwds else args)
         except Exception:                            # None: a stop signal
             tagged = False
+            text = _task_preview(task)
         if tagged:
-            _emit_text(W.K_POOL_PUT, _task_preview(task), 64, 0, key, ident)
+            _emit_text(W.K_POOL_PUT, text, 64, 0, key, (job << 32) | (i & 0xFFFFFFFF))
         else:
-            _emit_text(W.K_QUEUE_PUT, _task_preview(task), 64, 0, key, 0, W.PUT_WRITTEN)
+            _emit_text(W.K_QUEUE_PUT, text, 64, 0, key, 0, W.PUT_WRITTEN)
         return send(task)
     self._quick_put = quick_put
     _trace_results(self)
