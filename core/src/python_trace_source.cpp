@@ -54,7 +54,7 @@ enum Wire : std::uint8_t {
     String = 1, ProcName, ProcStartReq, ProcExitSelf, ProcReaped, PrintLine, QueueNew, QueuePutW,
     QueueWrite, QueueGetW, QueueEmptyW, QueueFullW, LockNew, LockWaitW, LockAcquireW, LockReleaseW,
     LockTimeoutW, PoolJob, TaskStartW, TaskEndW, StateW, ProcKill, SyncWaitW, SyncWakeW, SyncSignalW, SyncNewW,
-    QueueDiscardW, PoolWorkerW, PoolPutW, PoolGetW,
+    QueueDiscardW, PoolWorkerW, PoolPutW, PoolGetW, PoolResultsW,
     ReapedByParviz = 200,   // not on the wire: reaped() notes
 };
 enum Role : std::int32_t { RoleMain = 0, RoleProcess, RolePoolWorker, RoleHelper };
@@ -199,7 +199,7 @@ struct PythonTraceSource::Impl {
     std::unordered_map<std::uint64_t, Object> objects[kObjectKinds];   // by ObjectKind, then key
     std::map<std::pair<pid_t, std::int32_t>, std::uint64_t> putItems;   // (pid, put number) -> item
     std::uint64_t nextItem = 1;
-    struct Job { std::int32_t base = 0; std::uint64_t chunksize = 1; };
+    struct Job { std::int32_t base = 0; std::uint64_t chunksize = 1; std::int32_t length = -1; };
     std::map<std::pair<pid_t, std::uint64_t>, Job> jobs;                 // (pool owner pid, job) -> ...
     std::int32_t nextTaskBase = 0;
     using AdHocKey = std::tuple<pid_t, std::uint64_t, std::int32_t>;   // (worker pid, a, obj) of a TASK_START
@@ -208,6 +208,9 @@ struct PythonTraceSource::Impl {
     struct PoolQueues { std::uint64_t tasks = 0, results = 0; };
     std::unordered_map<pid_t, PoolQueues> poolWorkers;                  // a pool worker's queue keys (POOL_WORKER)
     std::map<std::pair<std::int32_t, std::uint64_t>, std::uint64_t> putNames;   // (queue id, identity) -> preview id
+    std::unordered_map<std::int32_t, std::uint64_t> nameOfIndex;        // a started task's index -> its name id
+    std::map<std::int32_t, std::int64_t> raisedAt;                      // a task that raised -> when
+    std::set<std::int32_t> receivedIndices;                              // tasks whose result the program received
 
     void scan();
     std::int64_t drainRings(std::int64_t now);
@@ -224,6 +227,7 @@ struct PythonTraceSource::Impl {
     void taken(const Record& r, RingFile& ring, ProcId p, std::int32_t index, std::uint64_t& name,
                std::vector<Event>& out, SourceSink& sink);
     void returned(const Record& r, RingFile& ring, ProcId p, std::vector<Event>& out, SourceSink& sink);
+    void received(const Record& r, RingFile& ring, ProcId p, std::vector<Event>& out, SourceSink& sink);
     void interpretLock(Record& r, ProcId p, std::vector<Event>& out, SourceSink& sink);
     void interpretSync(Record& r, ProcId p, std::vector<Event>& out, SourceSink& sink);
 };
@@ -491,10 +495,44 @@ void PythonTraceSource::Impl::returned(const Record& r, RingFile& ring, ProcId p
     q.written.push_back({item, r.a, true});
 }
 
+// POOL_RESULTS: the program received results of its job r.a (get() or next()
+// returned): a PoolResult per task, as parviz's own pool runs write them, so
+// Stats says when and in what order they arrived. obj = the chunk (-1: the
+// whole job), b = its task count; raised (flags 1): the call raised the error
+// the job's (or chunk's) task that raised first, which is the one result.
+void PythonTraceSource::Impl::received(const Record& r, RingFile& ring, ProcId p, std::vector<Event>& out,
+                                       SourceSink& sink) {
+    const auto j = jobs.find({ring.pid, r.a});
+    if (j == jobs.end()) return;
+    const Job& job = j->second;
+    std::int64_t first = job.base, count = job.length;
+    if (r.obj >= 0) {
+        first += static_cast<std::int64_t>(r.obj) * static_cast<std::int64_t>(job.chunksize);
+        count = static_cast<std::int64_t>(std::min<std::uint64_t>(r.b, kOpenJobTasks));
+    }
+    if (count < 0) return;   // a whole job of unknown length: not said by any writer
+    const std::int64_t end = std::min<std::int64_t>(first + count, INT32_MAX);
+    auto emit = [&](std::int64_t i, bool failed) {
+        const auto idx = static_cast<std::int32_t>(i);
+        if (!receivedIndices.insert(idx).second) return;
+        const auto n = nameOfIndex.find(idx);
+        const std::uint64_t name = n != nameOfIndex.end() ? n->second : sink.addString("#" + std::to_string(idx));
+        out.push_back(Event{r.t, p, EventKind::PoolResult, static_cast<std::uint8_t>(failed ? 1 : 0), idx, name, 0});
+    };
+    if (r.flags & 1) {   // CPython keeps the error that came back first
+        std::int64_t failed = first, when = INT64_MAX;
+        for (auto it = raisedAt.lower_bound(static_cast<std::int32_t>(first)); it != raisedAt.end() && it->first < end; ++it)
+            if (it->second < when) std::tie(failed, when) = std::pair<std::int64_t, std::int64_t>{it->first, it->second};
+        emit(failed, true);
+        return;
+    }
+    for (std::int64_t i = first; i < end; ++i) emit(i, false);
+}
+
 void PythonTraceSource::Impl::interpretTask(Record& r, RingFile& ring, ProcId p, std::vector<Event>& out,
                                             SourceSink& sink) {
     if (r.kind == PoolJob) {   // obj = its tasks; < 0: not known yet (imap over an iterator), a block is reserved
-        jobs[{ring.pid, r.a}] = Job{nextTaskBase, std::max<std::uint64_t>(1, r.b)};
+        jobs[{ring.pid, r.a}] = Job{nextTaskBase, std::max<std::uint64_t>(1, r.b), r.obj};
         nextTaskBase = static_cast<std::int32_t>(
             std::min<std::int64_t>(INT32_MAX, std::int64_t{nextTaskBase} + (r.obj < 0 ? kOpenJobTasks : r.obj)));
         return;
@@ -523,6 +561,7 @@ void PythonTraceSource::Impl::interpretTask(Record& r, RingFile& ring, ProcId p,
         if (r.flags & kTaskTaken) taken(r, ring, p, idx - r.obj, name, out, sink);
         if (name == kNoString) name = sink.addString("?");   // its put was not seen
         taskNames[{p, idx}] = name;
+        nameOfIndex[idx] = name;
         out.push_back(Event{r.t, p, EventKind::TaskStart, 0, idx, name, 0});
     } else {
         std::uint64_t name = kNoString;
@@ -532,6 +571,7 @@ void PythonTraceSource::Impl::interpretTask(Record& r, RingFile& ring, ProcId p,
         }
         // b: 1 + the string id of what it raised (event.hpp), 0 when not said.
         const std::uint64_t error = (r.flags & kTaskRaised) && !r.text.empty() ? sink.addString(r.text) + 1 : 0;
+        if (r.flags & kTaskRaised) raisedAt.emplace(idx, r.t);
         out.push_back(Event{r.t, p, EventKind::TaskEnd, static_cast<std::uint8_t>(r.flags & kTaskRaised), idx, name, error});
         if (r.flags & kTaskReturned) returned(r, ring, p, out, sink);
     }
@@ -621,6 +661,7 @@ void PythonTraceSource::Impl::interpret(Record& r, std::vector<Event>& out, Sour
         break;
     case SyncNewW: case SyncWaitW: case SyncWakeW: case SyncSignalW: interpretSync(r, p, out, sink); break;
     case PoolJob: case TaskStartW: case TaskEndW: interpretTask(r, ring, p, out, sink); break;
+    case PoolResultsW: received(r, ring, p, out, sink); break;
     case StateW: out.push_back(Event{r.t, p, EventKind::State, 0, r.obj, 0, 0}); break;
     case 255: out.push_back(Event{r.t, p, EventKind::Lost, 0, static_cast<std::int32_t>(p), r.a, 0}); break;
     default: break;   // a kind from a newer writer: skipped

@@ -116,6 +116,7 @@ def _imap_init(self, *args, **kwargs):
             length = len(f.f_locals["iterable"])
     except Exception:
         pass
+    self._parviz_chunksize = chunksize              # what each next() hands over: a chunk's list above 1
     _announce(self._job, length, chunksize)
 
 

@@ -211,6 +211,8 @@ K_QUEUE_DISCARD = 27  # a = queue key: the items still in it are dropped unread 
 K_POOL_WORKER = 28    # (a pool worker, once) a = its task queue's key, b = its result queue's key
 K_POOL_PUT = 29       # a = queue key, b = text ref of the preview, src = identity: put, in the pipe at once
 K_POOL_GET = 30       # a = queue key, src = identity: MainProcess's result handler took that item
+K_POOL_RESULTS = 31   # the program received a job's results (get() / next() returned or raised): a = job,
+                      # obj = chunk number (-1: the whole job), b = its task count; flags 1 = it raised
 PUT_WRITTEN = 1       # QUEUE_PUT flags: the item went into the pipe at once (a SimpleQueue: no feeder)
 LOCK_SEMAPHORE = 1    # LOCK_NEW flags: a Semaphore (obj = its initial value, may be 0)
 

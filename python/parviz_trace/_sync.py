@@ -25,6 +25,7 @@ originals; SimpleQueue's get and put repeat CPython's three lines so that
 their stamps fall inside the queue's own read and write locks (the pipe's
 order), which a wrapper around the call could not do.
 """
+import collections
 import contextlib
 import itertools
 import threading
@@ -560,8 +561,11 @@ def _terminate_pool(cls, taskqueue, inqueue, outqueue, *args, **kwargs):
 
 _AR = multiprocessing.pool.ApplyResult
 _orig_ar_wait = _AR.wait
+_orig_ar_get = _AR.get
 _IMI = multiprocessing.pool.IMapIterator
 _orig_imi_next = _IMI.next
+_IMU = multiprocessing.pool.IMapUnorderedIterator
+_orig_imu_set = _IMU._set
 
 
 def _ar_wait(self, timeout=None):
@@ -572,11 +576,74 @@ def _ar_wait(self, timeout=None):
                    WAIT_POOL_RESULTS)
 
 
-def _imi_next(self, timeout=None):
+def _imi_next_waited(self, timeout=None):
     key = 0 if self._items else _pool_key(self)
     if not key:
         return _orig_imi_next(self, timeout)
     return _waited(KIND_QUEUE, key, lambda: _orig_imi_next(self, timeout), lambda r: False, WAIT_POOL_RESULTS)
+
+
+# When the program receives results (Stats' "results arrive", as parviz's own
+# pool runs say it): map and apply when get() returns (or raises the task's
+# error), imap and imap_unordered at each next(). POOL_RESULTS: obj = the
+# chunk number (-1: the whole job), b = its task count, flags 1 = raised.
+_Timeout = multiprocessing.TimeoutError
+
+
+def _received(job, chunk, count, raised):
+    _emit(W.K_POOL_RESULTS, chunk, job, count, _hooks._src(3), 1 if raised else 0)
+
+
+def _ar_get(self, timeout=None):
+    try:
+        value = _orig_ar_get(self, timeout)
+    except _Timeout:
+        raise
+    except BaseException:
+        if not self.__dict__.get("_parviz_received"):
+            self._parviz_received = True
+            _received(self._job, -1, 0, True)
+        raise
+    if not self.__dict__.get("_parviz_received"):
+        self._parviz_received = True
+        _received(self._job, -1, 0, False)
+    return value
+
+
+def _imi_next(self, timeout=None):
+    try:
+        value = _imi_next_waited(self, timeout)
+    except (StopIteration, _Timeout):
+        raise
+    except BaseException:
+        _imi_received(self, None, True)
+        raise
+    _imi_received(self, value, False)
+    return value
+
+
+def _imi_received(self, value, raised):
+    try:
+        order = self.__dict__.get("_parviz_order")
+        if order is not None:                        # imap_unordered: the order results came in
+            n = order.popleft()
+        else:
+            n = self.__dict__.get("_parviz_next", 0)
+            self._parviz_next = n + 1
+        chunksize = self.__dict__.get("_parviz_chunksize", 1)
+        count = len(value) if chunksize > 1 and type(value) is list else chunksize
+        _received(self._job, n, count, raised)
+    except Exception:
+        pass
+
+
+def _imu_set(self, i, obj):
+    # Before CPython's _set makes the result visible to next(): its chunk number.
+    order = self.__dict__.get("_parviz_order")
+    if order is None:
+        order = self.__dict__.setdefault("_parviz_order", collections.deque())
+    order.append(i)
+    return _orig_imu_set(self, i, obj)
 
 
 def install(hooks):
@@ -598,5 +665,7 @@ def install(hooks):
     _Pool._setup_queues = _setup_queues
     _Pool._terminate_pool = classmethod(_terminate_pool)
     _AR.wait = _ar_wait
+    _AR.get = _ar_get                                 # MapResult inherits it
+    _IMU._set = _imu_set
     _IMI.next = _imi_next
     _IMI.__next__ = _imi_next

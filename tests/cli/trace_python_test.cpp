@@ -5,6 +5,7 @@
 // command's exit status, bad input and stopping.
 #include "cli_support.hpp"
 
+#include "parviz/chunks.hpp"
 #include "parviz/explain.hpp"
 #include "parviz/run_model.hpp"
 #include "parviz/stats.hpp"
@@ -1108,4 +1109,71 @@ TEST_CASE("a traced Pool's queues derived from its workers' tasks show the same 
     const std::vector<std::string>& results = shapes[0]["pool results"].items;
     CHECK(std::count(results.begin(), results.end(), "raised ZeroDivisionError put by ForkPoolWorker-, taken by MainProcess") == 1);
     CHECK(std::count(results.begin(), results.end(), "[10, 10, 10] put by ForkPoolWorker-, taken by MainProcess") == 1);
+}
+
+TEST_CASE("a traced Pool shows its chunks as brackets on the workers' lanes and when the program received each "
+          "result, as parviz's own pool runs do",
+          "[cli][trace][python]") {
+    TempDir dir;
+    // map in chunks of two (one queue item each), then imap_unordered, whose
+    // results arrive in the order they finish, then apply_async.
+    const std::string script = dir.write("chunks.py",
+        "import time\nfrom multiprocessing import Pool\n"
+        "def job(x):\n    time.sleep({'a': 0.2, 'b': 0.04, 'c': 0.04, 'd': 0.04, 'e': 0.3, 'f': 0.04}[x])\n"
+        "    return x.upper()\n"
+        "if __name__ == '__main__':\n"
+        "    with Pool(2) as p:\n"
+        "        print(p.map(job, ['a', 'b', 'c', 'd'], chunksize=2))\n"
+        "        print(list(p.imap_unordered(job, ['e', 'f'])))\n"
+        "        print(p.apply_async(job, ('b',)).get())\n");
+    Traced t = traceScript(script, {}, dir, "chunks");
+    INFO(describe(t.result));
+    REQUIRE(t.result.exitCode == 0);
+    const parviz::Trace& tr = *t.trace;
+    parviz::RunModel m;
+    m.update(tr);
+    // Chunks: map's two of two tasks each, imap_unordered's two calls, the apply.
+    const parviz::ChunkBrackets b = parviz::buildChunkBrackets(m, tr, {});
+    std::multiset<std::string> labels;
+    for (const parviz::ChunkBracket& c : b.items) {
+        labels.insert(c.label);
+        CHECK(!c.open);
+        CHECK(procName(tr, c.proc).rfind("ForkPoolWorker-", 0) == 0);
+    }
+    CHECK(labels == std::multiset<std::string>{"chunk 0: 'a'\u2013'b'", "chunk 1: 'c'\u2013'd'", "chunk 0: 'e'",
+                                                "chunk 1: 'f'", "chunk 0: 'b'"});
+    // Each task ran inside the chunk its worker took.
+    for (const parviz::TaskRecord& r : m.tasks()) CHECK(r.chunk >= 0);
+    // Results: map's four at once when map returned, in input order; imap_unordered's in the order they finished.
+    const parviz::ResultOrderView all = parviz::buildResultOrder(m, tr, tr[tr.size() - 1].t);
+    INFO(all.text);
+    REQUIRE(all.arrived.size() == 7);
+    std::vector<std::string> names;
+    for (const parviz::ResultArrival& a : all.arrived) names.push_back(a.name);
+    CHECK(names == std::vector<std::string>{"'a'", "'b'", "'c'", "'d'", "'f'", "'e'", "'b'"});
+    CHECK(all.pending == 0);
+    std::int64_t mapEnd = INT64_MIN;   // the four arrived together, after the last of them ended
+    for (std::size_t i = 0; i < 4; ++i) {
+        CHECK(all.arrived[i].t == all.arrived[0].t);
+        CHECK(all.arrived[i].taskEnd != parviz::kNever);
+        mapEnd = std::max(mapEnd, all.arrived[i].taskEnd);
+    }
+    CHECK(all.arrived[0].t >= mapEnd);
+    CHECK(all.arrived[4].t < all.arrived[5].t);   // 'f' came back first
+    CHECK(all.text.rfind("results arrive: ", 0) == 0);
+}
+
+TEST_CASE("a traced Pool.map whose task raised received that task's error", "[cli][trace][python]") {
+    TempDir dir;
+    Traced t = traceExample("failing_task.py", dir);
+    INFO(describe(t.result));
+    REQUIRE(t.result.exitCode == 0);
+    parviz::RunModel m;
+    m.update(*t.trace);
+    const parviz::ResultOrderView v = parviz::buildResultOrder(m, *t.trace, (*t.trace)[t.trace->size() - 1].t);
+    INFO(v.text);
+    REQUIRE(v.arrived.size() == 1);   // map raises the error: no result list is handed over
+    CHECK(v.arrived[0].failed);
+    CHECK(v.arrived[0].name == "('C', 0)");
+    CHECK(v.pending == 3);
 }
