@@ -68,7 +68,8 @@ const char* traceUsage() noexcept {
            "(python3 -I, -E or -S, a cleared environment) runs untraced, with a message.\n"
            "\n"
            "exit status: the program's (128+N when a signal N ended it, 130 after Ctrl-C),\n"
-           "2 bad usage or a missing or non-executable PROGRAM\n";
+           "said on stderr when it is not 0 (python3's 2 for a script it cannot open is the\n"
+           "program's, not parviz's); 2 bad usage or a missing or non-executable PROGRAM\n";
 }
 
 struct TraceArgs {
@@ -280,6 +281,14 @@ int traceAndSummarise(const TraceArgs& ta) {
     if (sig != 0) return 128 + sig;
     const auto status = prog.exitStatus();
     if (!status) return outputs ? outputs : 1;
+    // parviz's status is the program's: a 2 here is python3's "can't open
+    // file", not bad usage of parviz — say whose it is and why.
+    if (*status != 0) {
+        std::string cmd;
+        for (const std::string& a : ta.program) cmd += (cmd.empty() ? "" : " ") + a;
+        std::fprintf(stderr, "parviz trace: the program (%s) ended with %s; parviz trace exits with the program's status: %d\n",
+                     cmd.c_str(), prog.describeExit().c_str(), *status);
+    }
     return *status;
 }
 

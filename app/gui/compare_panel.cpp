@@ -75,7 +75,7 @@ bool isWorker(const TraceMeta& meta, const Lane& lane) {
            (meta.procs[id].role == ProcRole::PoolWorker || meta.procs[id].role == ProcRole::Process);
 }
 
-CompareAction headerButtons(bool sweeping, CompareState& st) {
+CompareAction headerButtons(bool sweeping, CompareState& st, const PanelEnv& env) {
     CompareAction act = CompareAction::None;
     const char* sweep = sweeping ? "Stop sweep" : "Sweep";
     if (ImGui::Button(sweep)) act = sweeping ? CompareAction::StopSweep : CompareAction::Sweep;
@@ -107,6 +107,16 @@ CompareAction headerButtons(bool sweeping, CompareState& st) {
     ui::sameLineIfFits(ImGui::CalcTextSize(axis).x + 12);
     ImGui::AlignTextToFramePadding();
     ui::textDisabled("%s", axis);
+    // Orange has one meaning in Compare, as in the caption and Stats: the
+    // machine was busy. Said in words where a row is so coloured.
+    bool busy = false;
+    for (const CompareRow& row : st.model.rows) busy = busy || row.busy == true;
+    if (busy) {
+        const char* legend = "orange: machine busy (timings not comparable)";
+        ui::sameLineIfFits(ImGui::CalcTextSize(legend).x + 12);
+        ImGui::AlignTextToFramePadding();
+        ui::textColored(warningColour(env.theme), "%s", legend);
+    }
     return act;
 }
 
@@ -159,20 +169,38 @@ float drawGuess(const CompareRow& row, float raw, float x0, float x1, float top,
 }
 
 // Rows too low for a label line (presentation type, many rows): the label in
-// a column left of the lanes, "4 workers" over "cpu 1.82 s", in the warning
-// colour when the run was oversubscribed or on a busy machine (the words are
-// in the tooltip and, for busy, in the caption).
-void gutterLabel(const CompareRow& row, float gx0, float gx1, float y0, float y1, const PanelEnv& env) {
-    ImDrawList* dl = ImGui::GetWindowDrawList();
-    const float fs = ImGui::GetFontSize();
+// a column left of the lanes, "4 workers" over "cpu 1.82 s" (one line, "4 cpu
+// 1.82 s", in a row lower than two), in the warning colour when the run was
+// on a busy machine — its one meaning here, named in the header — (the
+// words, and oversubscription's, in the tooltip).
+struct GutterText {
+    std::string first, second;   // second empty: one line
+};
+GutterText gutterText(const CompareRow& row, bool two) {
     const std::string top = std::to_string(row.workers) + (row.workers == 1 ? " worker" : " workers");
     const std::string bottom = std::string(row.work ? toString(*row.work) : "mixed") + " " +
                                (row.finished ? formatDuration(static_cast<std::int64_t>(row.makespanS * 1e9)) : "...");
-    const bool warn = !row.oversubscribed.empty() || row.busy == true;
-    const ImU32 c = warn ? ImGui::ColorConvertFloat4ToU32(warningColour(env.theme)) : ImGui::GetColorU32(ImGuiCol_Text);
+    if (two) return {top, bottom};
+    return {std::to_string(row.workers) + " " + bottom, {}};
+}
+// The gutter's width: its widest label, whole (never cut at the lanes).
+float gutterWidth(const std::vector<CompareRow>& rows, bool two) {
+    float w = ImGui::GetFontSize() * 6.5f;
+    for (const CompareRow& row : rows) {
+        const GutterText t = gutterText(row, two);
+        w = std::max({w, ImGui::CalcTextSize(t.first.c_str()).x + 8, ImGui::CalcTextSize(t.second.c_str()).x + 8});
+    }
+    return std::round(w);
+}
+void gutterLabel(const CompareRow& row, float gx0, float gx1, float y0, float y1, const PanelEnv& env) {
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const float fs = ImGui::GetFontSize();
+    const ImU32 c = row.busy == true ? ImGui::ColorConvertFloat4ToU32(warningColour(env.theme)) : ImGui::GetColorU32(ImGuiCol_Text);
     dl->PushClipRect(ImVec2(gx0, y0), ImVec2(gx1, y1), true);
     const bool two = y1 - y0 >= 2 * fs;
-    const std::string first = two ? top : std::to_string(row.workers) + " " + bottom;
+    const GutterText t = gutterText(row, two);
+    const std::string& first = t.first;
+    const std::string& bottom = t.second;
     dl->AddText(ImVec2(gx0 + 2, y0), c, first.c_str());
     const ImVec2 s1 = ImGui::CalcTextSize(first.c_str());
     probe::drawnText(first, ImVec2(gx0 + 2, y0), ImVec2(gx0 + 2 + s1.x, y0 + s1.y), dl);
@@ -197,7 +225,8 @@ float rowLabel(const CompareRow& row, float x0, float x1, float y0, const PanelE
     // Notes after the label, while they fit (the full words are in the tooltip).
     float nx = x0 + 4 + ls.x + fs;
     const ImU32 warn = ImGui::ColorConvertFloat4ToU32(warningColour(env.theme));
-    for (const auto& [note, colour] : {std::pair<const std::string&, ImU32>{row.oversubscribed, warn},
+    // Orange is "machine busy" only: oversubscription is said in words, muted.
+    for (const auto& [note, colour] : {std::pair<const std::string&, ImU32>{row.oversubscribed, textMuted(env.theme)},
                                        std::pair<const std::string&, ImU32>{row.busyShort,
                                                                             row.busy == true ? warn : textMuted(env.theme)},
                                        std::pair<const std::string&, ImU32>{row.attempts, textMuted(env.theme)}}) {
@@ -331,7 +360,7 @@ CompareAction drawComparePanel(const std::vector<RunView*>& runs, CompareState& 
                                const PanelEnv& env) {
     CompareAction act = CompareAction::None;
     if (beginPanel("Compare", r, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse)) {
-        act = headerButtons(sweeping, st);
+        act = headerButtons(sweeping, st, env);
         const CompareView& m = st.model;
         if (!st.fitted) {
             st.begin = 0;
@@ -344,7 +373,8 @@ CompareAction drawComparePanel(const std::vector<RunView*>& runs, CompareState& 
         // Labels above each row when a row has room for them, else in a column on the left.
         const float rowsN = static_cast<float>(std::max<std::size_t>(1, m.rows.size()));
         const bool labels = (rowsBottom - rowsTop) / rowsN - 3 >= fs * 2.2f;
-        const float gutter = labels ? 0 : std::round(fs * 6.5f);
+        const float rowGuess = (rowsBottom - rowsTop) / rowsN - 3;
+        const float gutter = labels ? 0 : gutterWidth(m.rows, rowGuess >= 2 * fs);
         const float gx0 = origin.x + 2;
         const float x0 = gx0 + gutter, x1 = origin.x + ImGui::GetContentRegionAvail().x - 2;
         Viewport vp;

@@ -298,15 +298,15 @@ void runOptions(GuiApp& app) {
     // A replay shows the scale it was recorded at (and cannot change it).
     float scale = static_cast<float>(app.current().fromFile() ? app.current().meta().timeScale : o.timeScale.value_or(sc.timeScale));
     ImGui::BeginDisabled(app.current().fromFile());
-    flow(labelledW(fw * 6, "time scale"));
-    ImGui::SetNextItemWidth(fw * 6);
-    // A thin grab: ImGui's default, a character wide, sat on one digit of
-    // the value and read as a highlighted character.
-    ImGui::PushStyleVar(ImGuiStyleVar_GrabMinSize, std::max(3.0f, std::round(fw * 0.15f)));
-    if (ImGui::SliderFloat("time scale", &scale, 0.02f, 5.0f, "%.2fx", ImGuiSliderFlags_Logarithmic))
+    // The track, then its value ("0.20x"): the grab never crosses the value's text.
+    const float scaleW = fw * 4 + ui::valueSliderValueW("0.00x");
+    flow(labelledW(scaleW, "time scale"));
+    ImGui::BeginGroup();
+    if (ui::valueSlider("##time scale", "time scale", &scale, 0.02f, 5.0f, "%.2fx", scaleW, ImGuiSliderFlags_Logarithmic))
         o.timeScale = scale;
-    ImGui::PopStyleVar();
-    ui::probeItem("time scale");
+    ImGui::SameLine(0, ImGui::GetStyle().ItemInnerSpacing.x);
+    ImGui::TextUnformatted("time scale");
+    ImGui::EndGroup();
     ImGui::EndDisabled();
     ui::tooltipBelow("Every duration times this: below 1 faster than the scenario says, above 1 slow motion.");
     drawPoolControls(app, true);

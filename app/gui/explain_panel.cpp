@@ -102,15 +102,14 @@ void predictNext(PredictDraft& d) {
         wrapped(d.asks[i]);
         if (q.kind == QuestionKind::Makespan || q.kind == QuestionKind::Cores) {
             float v = static_cast<float>(p.seconds);
-            ImGui::SetNextItemWidth(std::max(ImGui::GetFontSize() * 8, ImGui::GetContentRegionAvail().x * 0.8f));
+            const float w = std::max(ImGui::GetFontSize() * 8, ImGui::GetContentRegionAvail().x * 0.8f);
             const bool cores = q.kind == QuestionKind::Cores;
-            if (ImGui::SliderFloat("##v", &v, cores ? 1.0f : 0.0f, cores ? static_cast<float>(d.maxCores)
-                                                                          : static_cast<float>(d.maxSeconds),
-                                   cores ? "%.0f" : "%.2f s")) {
+            if (ui::valueSlider("##v", p.given ? "prediction" : "drag to predict", &v, cores ? 1.0f : 0.0f, cores ? static_cast<float>(d.maxCores)
+                                                                     : static_cast<float>(d.maxSeconds),
+                                cores ? "%.0f" : "%.2f s", w)) {
                 p.seconds = cores ? std::round(v) : v;
                 p.given = true;
             }
-            ui::probeItem(p.given ? "prediction" : "drag to predict");
         } else {
             const std::vector<std::string>& opts = q.choices.empty() ? d.workerNames : q.choices;
             for (std::size_t k = 0; k < opts.size(); ++k) {

@@ -158,6 +158,25 @@ void tableHeaders() {
     }
 }
 
+float valueSliderValueW(const char* widest) {
+    return ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize(widest).x;
+}
+
+bool valueSlider(const char* id, const char* probeName, float* v, float min, float max, const char* fmt, float w,
+                 int flags) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, fmt, static_cast<double>(*v));
+    const float valueW = valueSliderValueW(buf);
+    ImGui::SetNextItemWidth(std::max(ImGui::GetFontSize() * 2, w - valueW));
+    const bool changed = ImGui::SliderFloat(id, v, min, max, "", flags);
+    probe::lastWidget(probeName);
+    ImGui::SameLine(0, ImGui::GetStyle().ItemInnerSpacing.x);
+    std::snprintf(buf, sizeof buf, fmt, static_cast<double>(*v));
+    ImGui::TextUnformatted(buf);
+    probe::lastItem(buf);
+    return changed;
+}
+
 void beginScrollBody(const char* id) {
     const ImGuiWindow* panel = ImGui::GetCurrentWindow();
     const float top = ImGui::GetCursorScreenPos().y - panel->Pos.y;

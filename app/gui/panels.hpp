@@ -101,6 +101,16 @@ void sameLineIfFits(float w);
 // The hovered item's tooltip, placed under the item so it never covers the
 // controls beside it.
 void tooltipBelow(const char* text, int hoveredFlags = 0);   // ImGuiHoveredFlags_AllowWhenDisabled for a disabled item
+// A slider of total width w whose value is written beside its track, not
+// on it: a grab that crosses the value's text reads as a text caret in a
+// focused field (a thin grab) or as a highlighted character (a wide one).
+// The value, formatted with fmt, follows the track; returns true when the
+// user changed *v. id is ImGui's ("##name": no label); probeName, what the
+// layout probe calls the slider's track (its items, for a test to click).
+bool valueSlider(const char* id, const char* probeName, float* v, float min, float max, const char* fmt, float w,
+                 int flags = 0);
+// The width valueSlider needs for a value as wide as `widest` ("0.00x").
+float valueSliderValueW(const char* widest);
 // A tab's content under its tab bar: the rest of the panel, scrolling on its
 // own, so the tab bar above stays put however far the content is scrolled;
 // half lines at its edges are covered as a panel's are. Always pair with

@@ -29,6 +29,18 @@ ImU32 seriesU32(const PlotSeries& s, Theme th) { return toU32(seriesColour(serie
 float lineW() { return std::max(1.5f, ImGui::GetFontSize() / 10); }
 float markerR() { return std::max(3.5f, ImGui::GetFontSize() * 0.3f); }
 
+// How each line of a plot is stroked: the plot and its legend both draw
+// with these, so the legend shows what is drawn (the ideal dotted, the
+// prediction dashed, Amdahl thin and solid).
+struct Stroke {
+    float width, dash;   // dash 0: solid
+};
+Stroke idealStroke() { return {std::max(1.0f, lineW() * 0.7f), std::max(2.0f, ImGui::GetFontSize() / 8)}; }
+Stroke predictedStroke() { return {lineW(), ImGui::GetFontSize() / 3}; }
+Stroke amdahlStroke() { return {std::max(1.0f, lineW() * 0.6f), 0}; }
+ImU32 amdahlColour(ImU32 c) { return (c & 0x00FFFFFFu) | 0x99000000u; }
+
+
 // A series' marker: sleep a circle, cpu a square, mixed a diamond; hollow when busy.
 void marker(ImDrawList* dl, ImVec2 at, float r, ImU32 c, int shape, bool hollow) {
     const float t = std::max(2.0f, r / 3);
@@ -122,9 +134,9 @@ void axes(ImDrawList* dl, const Frame& f, const PanelEnv& env) {
 
 void series(ImDrawList* dl, const Frame& f, const PlotSeries& s, const PanelEnv& env) {
     const ImU32 c = seriesU32(s, env.theme);
-    const float fs = ImGui::GetFontSize(), lw = lineW();
-    polyline(dl, f, s.predicted, c, lw, fs / 3);
-    polyline(dl, f, s.amdahl, (c & 0x00FFFFFFu) | 0x99000000u, std::max(1.0f, lw * 0.6f), 0);
+    const float lw = lineW();
+    polyline(dl, f, s.predicted, c, predictedStroke().width, predictedStroke().dash);
+    polyline(dl, f, s.amdahl, amdahlColour(c), amdahlStroke().width, amdahlStroke().dash);
     const float r = markerR();
     for (const PlotPoint& p : s.measured) {
         const ImVec2 at = f.at(p.x, p.y), lo = f.at(p.x, p.yMin), hi = f.at(p.x, p.yMax);
@@ -144,11 +156,11 @@ void series(ImDrawList* dl, const Frame& f, const PlotSeries& s, const PanelEnv&
 // Entries flow and wrap at `right`; returns the y under the last line.
 // compact (a small panel): the busy marker's entry in one word.
 float legend(ImDrawList* dl, const Plot& p, ImVec2 at, float right, const PanelEnv& env, bool compact) {
-    const float fs = ImGui::GetFontSize(), lw = lineW();
+    const float fs = ImGui::GetFontSize();
     const ImU32 muted = textMuted(env.theme);
     const float left = at.x;
-    // kind: 0.. marker of that shape, 10 + shape hollow, -1 dashed, -2 solid line
-    auto entry = [&](const std::string& text, ImU32 c, int kind) {
+    // kind: 0.. marker of that shape, 10 + shape hollow, -1 a line of `stroke`
+    auto entry = [&](const std::string& text, ImU32 c, int kind, Stroke stroke = {}) {
         const float w = fs * 1.6f + ImGui::CalcTextSize(text.c_str()).x + fs * 0.8f;
         if (at.x + w > right && at.x > left) {
             at.x = left;
@@ -156,17 +168,17 @@ float legend(ImDrawList* dl, const Plot& p, ImVec2 at, float right, const PanelE
         }
         const ImVec2 m(at.x, at.y + fs * 0.55f);
         if (kind >= 0) marker(dl, ImVec2(m.x + fs * 0.6f, m.y), markerR(), c, kind % 10, kind >= 10);
-        else if (kind == -1) dashed(dl, ImVec2(m.x, m.y), ImVec2(m.x + fs * 1.2f, m.y), c, lw, fs / 4);
-        else dl->AddLine(ImVec2(m.x, m.y), ImVec2(m.x + fs * 1.2f, m.y), c, lw);
+        else if (stroke.dash > 0) dashed(dl, ImVec2(m.x, m.y), ImVec2(m.x + fs * 1.2f, m.y), c, stroke.width, stroke.dash);
+        else dl->AddLine(ImVec2(m.x, m.y), ImVec2(m.x + fs * 1.2f, m.y), c, stroke.width);
         label(dl, ImVec2(at.x + fs * 1.6f, at.y), ImGui::GetColorU32(ImGuiCol_Text), text);
         at.x += w;
     };
     for (const PlotSeries& s : p.series) entry(s.work ? toString(*s.work) : "mixed", seriesU32(s, env.theme), seriesIndex(s));
-    entry("predicted", muted, -1);
-    entry("ideal", muted, -2);
+    entry("predicted", muted, -1, predictedStroke());
+    entry("ideal", muted, -1, idealStroke());
     bool amdahl = false;
     for (const PlotSeries& s : p.series) amdahl = amdahl || !s.amdahl.empty();
-    if (amdahl) entry("Amdahl", (muted & 0x00FFFFFFu) | 0x99000000u, -2);
+    if (amdahl) entry("Amdahl", amdahlColour(muted), -1, amdahlStroke());
     bool busy = false;
     for (const PlotSeries& s : p.series)
         for (const PlotPoint& pt : s.measured) busy = busy || pt.busy == true;
@@ -188,7 +200,7 @@ void drawPlot(const Plot& p, float x, float y, float w, float h, const PanelEnv&
     // Markers on the frame's edges (1 worker, the most workers) are drawn whole.
     const float m = markerR() + lineW();
     dl->PushClipRect(ImVec2(f.x0 - m, f.y0 - m), ImVec2(f.x1 + m, f.y1 + m), true);
-    polyline(dl, f, p.ideal, textMuted(env.theme), std::max(1.0f, lineW() * 0.7f), std::max(2.0f, fs / 8));
+    polyline(dl, f, p.ideal, textMuted(env.theme), idealStroke().width, idealStroke().dash);
     for (const PlotSeries& s : p.series) series(dl, f, s, env);
     dl->PopClipRect();
 }
@@ -204,12 +216,11 @@ void predictBeforeSweep(CompareState& st, const std::vector<WorkKind>& works, co
             Guess& g = d->answers[i];
             ui::textUnformatted(d->asks[i].c_str());
             float v = static_cast<float>(g.seconds);
-            ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x);
-            if (ImGui::SliderFloat("##compare-makespan", &v, 0.0f, static_cast<float>(d->maxSeconds), "%.2f s")) {
+            if (ui::valueSlider("##compare-makespan", g.given ? "compare prediction" : "compare: drag to predict", &v, 0.0f, static_cast<float>(d->maxSeconds), "%.2f s",
+                                ImGui::GetContentRegionAvail().x)) {
                 g.seconds = v;
                 g.given = true;
             }
-            probe::lastWidget(g.given ? "compare prediction" : "compare: drag to predict");
         }
     }
     ui::textUnformatted("How many workers will be enough?");

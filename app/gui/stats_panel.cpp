@@ -33,9 +33,11 @@ void pair(const char* label, const std::string& value, const char* tip, bool fir
 void keyNumbers(const RunView& run, const PanelEnv& env, const RunStats& s, bool compact) {
     char buf[64];
     if (s.hasMakespan) {
-        // Before the run ends (or before the cursor), the numbers are so far:
-        // with no task done yet there is no speedup to show, not 0.00x.
-        const char* soFar = s.finished ? "" : " so far";
+        // Cut at the cursor, the numbers say so: "so far" while the run goes
+        // on, "at 3.2 s" in a replay (core cutNote); with no task done yet
+        // there is no speedup to show, not 0.00x.
+        const std::string note = cutNote(s, run.live(), run.zero());
+        const char* soFar = note.c_str();
         pair("makespan", formatDuration(s.makespanNs) + soFar, "First task start to last task end, pauses left out.", true);
         const std::string seqTip = "The tasks one after another (" + formatDuration(s.sequentialNs) +
                                    "), divided by the makespan.";
@@ -59,7 +61,8 @@ void keyNumbers(const RunView& run, const PanelEnv& env, const RunStats& s, bool
     } else if (s.plainProcesses) {
         // A traced program of plain Process objects: no task to time (the
         // summary says the same, describeNoMakespan); mid-run a Pool may still come.
-        ui::textDisabled("%s%s", describeNoMakespan(s).c_str(), s.finished ? "" : " (so far)");
+        const std::string note = cutNote(s, run.live(), run.zero());
+        ui::textDisabled("%s%s", describeNoMakespan(s).c_str(), note.empty() ? "" : (" (" + note.substr(1) + ")").c_str());
     } else if (run.status() == RunStatus::Running || run.status() == RunStatus::Paused || s.tasksStarted > 0) {
         ui::textDisabled("no task has started yet");
     } else {

@@ -5,6 +5,7 @@
 // [SECTION] computeStats
 // [SECTION] JSON and the human summary
 #include "parviz/stats.hpp"
+#include "parviz/explain.hpp"
 #include "text_table.hpp"
 
 #include <nlohmann/json.hpp>
@@ -444,6 +445,12 @@ std::string formatSummary(const RunStats& s) {
               << s.stoppedBy << ")\n";
     }
     return o.str();
+}
+
+std::string cutNote(const RunStats& s, bool live, std::int64_t zeroNs) {
+    if (s.finished) return "";
+    if (live || !s.atNs) return " so far";
+    return " at " + formatSeconds(*s.atNs - zeroNs);
 }
 
 } // namespace parviz

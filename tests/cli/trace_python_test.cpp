@@ -239,6 +239,23 @@ TEST_CASE("parviz trace exits with the program's status and names a bad program"
     CHECK(runParviz({"trace", "--bogus", "python3"}).exitCode == 2);
 }
 
+TEST_CASE("parviz trace of a script python3 cannot open says the program exited 2 and that parviz exits with it",
+          "[cli][trace]") {
+    TempDir dir;
+    ExeResult r = runParviz({"trace", "--", "/usr/bin/python3", dir.file("no-such-script.py")});
+    INFO(describe(r));
+    CHECK(r.exitCode == 2);
+    CHECK(r.err.find("can't open file") != std::string::npos);   // python3's own words
+    // parviz's: what the program's status was, and that it is parviz's too.
+    CHECK(r.err.find("parviz trace: the program (/usr/bin/python3 " + dir.file("no-such-script.py") +
+                     ") ended with exit 2; parviz trace exits with the program's status: 2") != std::string::npos);
+    // A program that succeeds: no such line.
+    const std::string ok = dir.write("ok.py", "print('fine')\n");
+    ExeResult good = runParviz({"trace", "--", "/usr/bin/python3", ok});
+    CHECK(good.exitCode == 0);
+    CHECK(good.err.find("exits with the program's status") == std::string::npos);
+}
+
 TEST_CASE("a program that cannot load the hook runs untraced, with a message", "[cli][trace]") {
     TempDir dir;
     const std::string script = dir.write("slow.py", "import time\ntime.sleep(3.5)\nprint('still here')\n");

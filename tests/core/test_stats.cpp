@@ -99,6 +99,17 @@ TEST_CASE("stats at a time cursor see only the prefix and count open tasks up to
     CHECK(before.speedup == 0);
 }
 
+TEST_CASE("numbers cut at a cursor say what they stand for: so far while live, at the cursor's time in a replay, nothing when whole",
+          "[stats]") {
+    auto tr = test::tutorialPoolTrace();
+    const RunStats cut = computeStats(*tr, kZero + sec(3.2));
+    CHECK(cutNote(cut, true, tr->zero()) == " so far");        // a live run, the cursor at its edge
+    CHECK(cutNote(cut, false, tr->zero()) == " at 3.2 s");     // a finished run replayed at 3.2 s: not "so far"
+    const RunStats whole = computeStats(*tr);
+    REQUIRE(whole.finished);
+    CHECK(cutNote(whole, false, tr->zero()).empty());
+}
+
 TEST_CASE("a killed pool worker fails its task once, is reported with its signal and its replacement", "[stats]") {
     auto tr = test::tutorialPoolTrace({.killWorker1At = 2.5});
     RunStats s = computeStats(*tr);

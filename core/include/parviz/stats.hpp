@@ -141,6 +141,13 @@ RunStats computeStats(const Trace& trace, std::optional<std::int64_t> atNs = {})
 // tasks, …"), a traced program that started no other process, or "no task ran".
 std::string describeNoMakespan(const RunStats& s);
 
+// What numbers cut at a cursor stand for, after them: "" for the whole
+// finished run, " so far" while the run is live (the cursor at its edge),
+// " at 3.2 s" for a finished run replayed at a cursor before its end (its
+// numbers are those of that moment, not a run still going). zeroNs: the
+// run's zero (Trace::zero), to say the cursor in seconds of the run.
+std::string cutNote(const RunStats& s, bool live, std::int64_t zeroNs);
+
 // The --summary-json document (schema "parviz-summary/2", docs/summary-json.md).
 std::string statsToJson(const RunStats& s);
 // The summary `parviz run` prints: an aligned table, several lines, ending in '\n'.
