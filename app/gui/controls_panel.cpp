@@ -359,7 +359,8 @@ void drawPoolControls(GuiApp& app, bool flowLayout) {
     if (pool) {
         ImGui::BeginDisabled(!usesChunks(sc.method));
         const int workers = app.runOptions().workers.value_or(sc.workers());
-        const std::size_t autoSize = cpythonChunksize(tasks, workers);
+        // imap and imap_unordered default to 1, map and starmap to divmod (CPython).
+        const std::size_t autoSize = defaultChunksizeFor(sc.method, tasks, workers);
         const std::string autoLabel = "auto (" + std::to_string(autoSize) + ")";
         const std::string shown = sc.chunksize ? std::to_string(*sc.chunksize) : autoLabel;
         const float w = std::max(ui::comboWidth(shown.c_str()), ui::comboWidth(autoLabel.c_str()));
@@ -383,8 +384,9 @@ void drawPoolControls(GuiApp& app, bool flowLayout) {
         ui::probeCombo(("chunksize " + shown).c_str(), shown.c_str(), w);
         ImGui::EndDisabled();
         if (usesChunks(sc.method))
-            ui::tooltipBelow("How many tasks Pool.map hands a worker at once (one chunk). auto: CPython's default, "
-                             "ceil(tasks / (4 x workers)). The timeline brackets each chunk on its worker's lane.");
+            ui::tooltipBelow("How many tasks the pool hands a worker at once (one chunk). auto: CPython's default, "
+                             "ceil(tasks / (4 x workers)) for map and starmap, 1 for imap and imap_unordered. The "
+                             "timeline brackets each chunk on its worker's lane.");
         else
             ui::tooltipBelow("apply_async hands out one task per call, so there are no chunks to size. Pick map, "
                              "imap, imap_unordered or starmap to use chunksize.",

@@ -742,6 +742,7 @@ std::vector<std::string> Pool::starmap(PoolStarFn fn, const std::vector<std::vec
 void Pool::imap(PoolFn fn, const std::vector<std::string>& items,
                 const std::function<bool(std::size_t, std::string)>& onResult, MapOptions o) {
     if (items.empty()) return;
+    if (!o.chunksize) o.chunksize = 1;   // CPython: imap(func, iterable, chunksize=1)
     auto j = m_impl->submit(reinterpret_cast<std::uintptr_t>(fn), false, items, std::move(o), true);
     std::vector<std::pair<std::size_t, std::string>> batch;
     for (std::size_t next = 0; next < items.size();) {
@@ -762,6 +763,7 @@ void Pool::imap(PoolFn fn, const std::vector<std::string>& items,
 void Pool::imap_unordered(PoolFn fn, const std::vector<std::string>& items,
                           const std::function<bool(std::size_t, std::string)>& onResult, MapOptions o) {
     if (items.empty()) return;
+    if (!o.chunksize) o.chunksize = 1;   // CPython: imap_unordered(func, iterable, chunksize=1)
     auto j = m_impl->submit(reinterpret_cast<std::uintptr_t>(fn), false, items, std::move(o), true);
     std::vector<std::size_t> batch;
     for (std::size_t got = 0; got < items.size();) {

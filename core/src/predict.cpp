@@ -13,11 +13,21 @@ std::size_t cpythonChunksize(std::size_t tasks, int processes) noexcept {
     return chunksize;
 }
 
+std::size_t defaultChunksizeFor(PoolMethod method, std::size_t tasks, int processes) noexcept {
+    if (tasks == 0) return 0;
+    switch (method) {
+    case PoolMethod::Map: case PoolMethod::Starmap: return cpythonChunksize(tasks, processes);
+    case PoolMethod::Imap: case PoolMethod::ImapUnordered: case PoolMethod::ApplyAsync: break;
+    }
+    return 1;
+}
+
 PoolSchedule schedulePoolMap(const std::vector<double>& taskSeconds, int workers,
-                             std::optional<std::size_t> chunksize) {
+                             std::optional<std::size_t> chunksize, PoolMethod method) {
     PoolSchedule s;
     const int w = std::max(1, workers);
-    s.chunksize = chunksize && *chunksize > 0 ? *chunksize : cpythonChunksize(taskSeconds.size(), w);
+    s.chunksize = usesChunks(method) && chunksize && *chunksize > 0 ? *chunksize
+                                                                  : defaultChunksizeFor(method, taskSeconds.size(), w);
     if (taskSeconds.empty()) return s;
     std::vector<double> freeAt(static_cast<std::size_t>(w), 0.0);
     for (std::size_t first = 0; first < taskSeconds.size(); first += s.chunksize) {
@@ -45,7 +55,7 @@ Prediction predictPoolMakespan(const Scenario& sc, int workers, std::optional<Wo
         secs.push_back(t.seconds);
         if (work.value_or(t.work) == WorkKind::Cpu) cpu += t.seconds;
     }
-    const PoolSchedule sched = schedulePoolMap(secs, workers, sc.chunksize);
+    const PoolSchedule sched = schedulePoolMap(secs, workers, sc.chunksize, sc.method);
     Prediction p;
     p.chunksize = sched.chunksize;
     p.scheduleSeconds = sched.makespan;

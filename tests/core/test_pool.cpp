@@ -367,6 +367,30 @@ TEST_CASE("40 equal tasks on 2 workers run in chunks of 5 consecutive items", "[
     CHECK(std::all_of(seen.begin(), seen.end(), [](int c) { return c == 1; }));
 }
 
+TEST_CASE("imap and imap_unordered hand out one task per chunk by default, as CPython's chunksize=1 does", "[pool]") {
+    // map's default for 40 items on 2 workers would be 5 (the test above);
+    // CPython's imap and imap_unordered default to chunksize=1 instead.
+    const bool unordered = GENERATE(false, true);
+    CAPTURE(unordered);
+    Recorder rec(RecorderOptions{CorePref::Off, 1.0, 2, 1u << 16});
+    std::size_t got = 0;
+    {
+        Pool pool(2, PoolOptions{&rec});
+        const auto each = [&](std::size_t, std::string) { ++got; return true; };
+        const std::vector<std::string> items(40, "0.001");
+        if (unordered) pool.imap_unordered(sleepFor, items, each);
+        else pool.imap(sleepFor, items, each);
+    }
+    CHECK(got == 40);
+    rec.flush();
+    const Trace& tr = rec.trace();
+    std::size_t chunks = 0, biggest = 0;
+    for (std::size_t i = 0, n = tr.size(); i < n; ++i)
+        if (tr[i].kind == EventKind::TaskChunk) ++chunks, biggest = std::max<std::size_t>(biggest, tr[i].b);
+    CHECK(chunks == 40);
+    CHECK(biggest == 1);
+}
+
 TEST_CASE("the schedule is not computed ahead: when B's worker is stopped, the other worker takes C", "[pool]") {
     // The tutorial: Pool(2).map over A=5, B=2, C=1, D=3 (time scale 0.05).
     // Undisturbed, B's worker takes C at t=2 while A runs until 5.

@@ -131,6 +131,33 @@ TEST_CASE("pool-uneven: CPython's default chunksize gives one worker all the lon
     CHECK(c1.makespanSeconds == Approx(3.2));   // 6.4 s of work split evenly
 }
 
+TEST_CASE("imap and imap_unordered default to chunksize 1 as CPython's do; map and starmap to divmod; apply_async "
+          "is one task per call", "[predict]") {
+    // CPython: Pool.imap(func, iterable, chunksize=1) and imap_unordered alike;
+    // map and starmap compute divmod(len, 4 * processes) rounded up.
+    CHECK(defaultChunksizeFor(PoolMethod::Map, 28, 2) == 4);
+    CHECK(defaultChunksizeFor(PoolMethod::Starmap, 28, 2) == 4);
+    CHECK(defaultChunksizeFor(PoolMethod::Imap, 28, 2) == 1);
+    CHECK(defaultChunksizeFor(PoolMethod::ImapUnordered, 28, 2) == 1);
+    CHECK(defaultChunksizeFor(PoolMethod::ApplyAsync, 28, 2) == 1);
+    CHECK(defaultChunksizeFor(PoolMethod::Imap, 0, 2) == 0);
+    Scenario s = loadScenario("pool-uneven");
+    s.chunksize.reset();
+    for (PoolMethod m : {PoolMethod::Imap, PoolMethod::ImapUnordered, PoolMethod::ApplyAsync}) {
+        CAPTURE(toString(m));
+        s.method = m;
+        const auto p = predictPoolMakespan(s, 2, WorkKind::Sleep, 2);
+        CHECK(p.chunksize == 1);
+        CHECK(p.makespanSeconds == Approx(3.2));   // one task at a time: the tail closes
+    }
+    // An explicit chunksize holds for imap; apply_async has none to give.
+    s.method = PoolMethod::Imap;
+    s.chunksize = 4;
+    CHECK(predictPoolMakespan(s, 2, WorkKind::Sleep, 2).chunksize == 4);
+    s.method = PoolMethod::ApplyAsync;
+    CHECK(predictPoolMakespan(s, 2, WorkKind::Sleep, 2).chunksize == 1);
+}
+
 TEST_CASE("the Amdahl fit recovers the serial fraction from exact points and resists one outlier", "[predict]") {
     for (double s : {0.0, 0.05, 0.1, 0.3, 0.6}) {
         INFO("s = " << s);

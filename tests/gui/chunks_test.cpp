@@ -86,3 +86,19 @@ TEST_CASE("chunksize in the toolbar: brackets show Pool.map's chunks, and chunks
     CHECK(s["run_tasks"] == 16);
     CHECK(s["chunks"].size() == 16);
 }
+
+TEST_CASE("with imap the toolbar's auto chunksize is CPython's 1, and a run hands out one task per chunk",
+          "[gui][chunks]") {
+    NEED_X();
+    // CPython's imap(func, iterable, chunksize=1): not map's ceil(28 / 8) = 4.
+    LiveWindow w({"pool-uneven", "--method", "imap", "--time-scale", "0.05"});
+    REQUIRE_FALSE(w.window.empty());
+    json s = w.state();
+    CHECK(s["chunksize_option"].is_null());
+    (void)itemRect(s, "chunksize auto (1)");
+    w.key("space");
+    REQUIRE(w.waitFor([](const json& st) { return runEnded(st, 1); }, 30));
+    s = w.state();
+    INFO(chunkLabels(s));
+    CHECK(s["chunks"].size() == 28);
+}

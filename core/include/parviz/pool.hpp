@@ -69,7 +69,9 @@ struct PoolOptions {
 };
 
 struct MapOptions {
-    std::optional<std::size_t> chunksize;   // nullopt = CPython's default: ceil(len / (4 * processes))
+    // nullopt = CPython's default: ceil(len / (4 * processes)) for map, starmap and
+    // map_async; 1 for imap and imap_unordered (CPython's chunksize=1)
+    std::optional<std::size_t> chunksize;
     std::vector<std::string> names;         // task names for the trace (default: item preview)
     std::vector<std::int64_t> nominalNs;    // nominal durations for speedup (default 0)
     // How each item reads in the trace's view of the task queue, e.g. the

@@ -28,6 +28,12 @@ namespace parviz {
 // CPython's default chunksize for n tasks on `processes` workers (0 when n is
 // 0, as CPython). processes < 1 counts as 1.
 std::size_t cpythonChunksize(std::size_t tasks, int processes) noexcept;
+// The chunksize CPython's Pool uses when the caller gives none, per method:
+// map and starmap (and map_async) cpythonChunksize; imap and imap_unordered 1
+// (their signature's `chunksize=1`); apply_async 1 (one task per call, no
+// chunks). 0 when tasks is 0. The engine (Pool), the predictor, the sweep's
+// chunksize_used and the toolbar's "auto (N)" all take it from here.
+std::size_t defaultChunksizeFor(PoolMethod method, std::size_t tasks, int processes) noexcept;
 
 struct PlannedChunk {
     std::size_t first = 0;   // index of its first task
@@ -42,11 +48,13 @@ struct PoolSchedule {
     double makespan = 0;                // latest chunk end, seconds
 };
 
-// Greedy list schedule of Pool.map(tasks, chunksize) on `workers` workers.
+// Greedy list schedule of Pool.map(tasks, chunksize) on `workers` workers
+// (or another method: its chunks are scheduled the same way).
 // taskSeconds are the tasks' durations (>= 0); chunksize nullopt or 0 means
-// CPython's default. workers < 1 counts as 1.
+// CPython's default for the method (defaultChunksizeFor); apply_async always
+// 1. workers < 1 counts as 1.
 PoolSchedule schedulePoolMap(const std::vector<double>& taskSeconds, int workers,
-                             std::optional<std::size_t> chunksize);
+                             std::optional<std::size_t> chunksize, PoolMethod method = PoolMethod::Map);
 
 struct Prediction {
     double scheduleSeconds = 0;   // the greedy schedule's makespan
@@ -55,7 +63,7 @@ struct Prediction {
     std::size_t chunksize = 0;    // the chunksize the schedule used
 };
 
-// Predicted makespan of a pool scenario (its tasks and chunksize) run with
+// Predicted makespan of a pool scenario (its tasks, chunksize and method) run with
 // `workers` workers, every task's work replaced by `work` when given, on
 // `usableCores` cores (< 1 counts as 1), in scenario seconds (multiply by the
 // time scale for real ones).
