@@ -109,6 +109,7 @@ SweepResult sweepOf(const std::vector<CompareRun>& runs, int usableCores, int to
             row.workers = r.workers;
             row.work = *r.work;
             row.chunksize = r.chunksize;
+            row.chunksizeUsed = r.chunksizeUsed;
             row.predictedS = r.predictedS.value_or(0);
             s.rows.push_back(row);
             it = s.rows.end() - 1;
@@ -379,6 +380,10 @@ CompareRun compareRunOf(int id, const RunModel& model, const Trace& trace, const
     if (scenario && kindInfo(scenario->kind).pooled && !scenario->tasks.empty()) {
         r.chunksize = scenario->chunksize;
         const int cores = meta.usableCores > 0 ? meta.usableCores : 1;
+        // The same row `parviz sweep` plans: its chunksize_used in the CSV.
+        r.chunksizeUsed =
+            plannedSweepRow(*scenario, r.workers, r.work.value_or(WorkKind::Sleep), r.chunksize, cores, meta.timeScale)
+                .chunksizeUsed;
         r.predictedS = predictPoolMakespan(*scenario, r.workers, r.work, cores).makespanSeconds * meta.timeScale;
     }
     return r;

@@ -45,6 +45,20 @@ void validateSweep(const Scenario& s, const SweepPlan& plan) {
         bad("time_scale", "must be between 0.001 and 100");
 }
 
+SweepRow plannedSweepRow(const Scenario& sc, int workers, WorkKind work, std::optional<std::size_t> chunksize,
+                         int usableCores, double timeScale) {
+    SweepRow row;
+    row.workers = workers;
+    row.work = work;
+    row.chunksize = chunksize;
+    Scenario s = sc;
+    s.chunksize = chunksize;
+    const Prediction p = predictPoolMakespan(s, workers, work, usableCores);
+    row.chunksizeUsed = p.chunksize;
+    row.predictedS = p.makespanSeconds * timeScale;
+    return row;
+}
+
 // =============================================================================
 // [SECTION] Running
 // =============================================================================
@@ -128,16 +142,7 @@ SweepResult runSweep(const Scenario& sc, const SweepPlan& plan, const std::funct
     for (WorkKind w : plan.works)
         for (const auto& c : plan.chunksizes)
             for (int n : plan.workers) {
-                SweepRow row;
-                row.workers = n;
-                row.work = w;
-                row.chunksize = c;
-                Scenario s = sc;
-                s.chunksize = c;
-                const Prediction p = predictPoolMakespan(s, n, w, r.usableCores);
-                row.chunksizeUsed = p.chunksize;
-                row.predictedS = p.makespanSeconds * r.timeScale;
-                r.rows.push_back(row);
+                r.rows.push_back(plannedSweepRow(sc, n, w, c, r.usableCores, r.timeScale));
             }
     const int total = static_cast<int>(r.rows.size());
     for (int i = 0; i < total; ++i) {

@@ -5,6 +5,7 @@
 #include "parviz/compare.hpp"
 #include "parviz/predict.hpp"
 #include "parviz/run.hpp"
+#include "parviz/sweep.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -201,6 +202,36 @@ TEST_CASE("compareRunOf reads a real pool run: workers, work, makespan, predicti
     for (const TaskRecord& t : m.tasks()) lastEnd = std::max(lastEnd, t.t1);
     CHECK(static_cast<double>(lastEnd - r.originNs) / 1e9 == Approx(r.makespanS).margin(1e-6));
     CHECK(r.originNs > run.trace()->zero());
+}
+
+TEST_CASE("the Compare view's CSV says the chunksize the pool used, as parviz sweep's does", "[compare][sweep]") {
+    // The window's Export CSV wrote chunksize_used 0 on every row while
+    // `parviz sweep --csv` said 4: both now take it from plannedSweepRow.
+    Scenario sc = loadScenario("pool-uneven");
+    const PoolMethod method = GENERATE(PoolMethod::Map, PoolMethod::Imap);
+    CAPTURE(toString(method));
+    sc.method = method;
+    RunOptions o;
+    o.workers = 2;
+    o.work = WorkKind::Sleep;
+    o.timeScale = 0.02;
+    Run run(sc, o);
+    run.start();
+    REQUIRE(run.wait(60));
+    RunModel m;
+    m.update(*run.trace());
+    const CompareRun r = compareRunOf(1, m, *run.trace(), &sc);
+    REQUIRE(r.finished);
+    const CompareView v = buildCompareView({r}, 2, 2);
+    REQUIRE(v.sweep.rows.size() == 1);
+    const SweepRow planned = plannedSweepRow(sc, 2, WorkKind::Sleep, std::nullopt, 2, 0.02);
+    // 28 tasks on 2 workers: map's ceil(28 / 8) = 4; imap's CPython default 1.
+    CHECK(planned.chunksizeUsed == (method == PoolMethod::Map ? 4u : 1u));
+    CHECK(v.sweep.rows[0].chunksizeUsed == planned.chunksizeUsed);
+    // The measured chunks agree: every chunk the run's workers took has that many tasks (the last may be short).
+    for (const ChunkRecord& c : m.chunks()) CHECK(c.count <= planned.chunksizeUsed);
+    const std::string csv = sweepToCsv(v.sweep);
+    CHECK_THAT(csv, Catch::Contains(",2,auto," + std::to_string(planned.chunksizeUsed) + ","));
 }
 
 TEST_CASE("the class's predictions stand beside the measured answers: on their row and in words", "[compare]") {

@@ -41,6 +41,7 @@ struct CompareRun {
     int workers = 0;
     std::optional<WorkKind> work;           // nullopt: mixed (the scenario's own mix)
     std::optional<std::size_t> chunksize;   // as the scenario asked (nullopt: CPython's default)
+    std::size_t chunksizeUsed = 0;          // what the pool used (plannedSweepRow); 0 without a pool scenario
     bool finished = false;                  // the run ended and its makespan is final
     std::int64_t originNs = 0;              // absolute ns its row starts at: the first task's start
                                             // (where the makespan starts), else the trace's zero

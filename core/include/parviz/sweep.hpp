@@ -90,6 +90,15 @@ struct SweepError : std::runtime_error {
 // is out of its limits (the message names the field).
 void validateSweep(const Scenario& s, const SweepPlan& plan);
 
+// One configuration's row before it runs: workers, work, chunksize as asked,
+// the chunksize the pool will use (CPython's default for the scenario's
+// method when `chunksize` is nullopt: predictPoolMakespan) and the predicted
+// makespan in real seconds (x timeScale). `parviz sweep` plans its rows with
+// it and the window's Compare view (compareRunOf) takes its chunksize_used
+// from it, so their CSVs cannot disagree.
+SweepRow plannedSweepRow(const Scenario& s, int workers, WorkKind work, std::optional<std::size_t> chunksize,
+                         int usableCores, double timeScale);
+
 // What the progress callback is told: before each attempt (done = false) and
 // after it (done = true, with its verdict).
 struct SweepProgress {
