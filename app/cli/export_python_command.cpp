@@ -101,6 +101,7 @@ void checkApplies(const ExportArgs& ea, const Scenario& sc) {
     if (ea.chunksize && !kindInfo(sc.kind).pooled)
         throw UsageError("--chunksize: " + src + " is a " + std::string(toString(sc.kind)) +
                          " scenario, which has no pool (pool scenarios: see parviz list)");
+    if (ea.chunksize && !usesChunks(ea.method.value_or(sc.method))) throw UsageError(std::string("--chunksize: ") + kApplyAsyncNoChunksize);
 }
 
 } // namespace

@@ -253,6 +253,8 @@ std::optional<Scenario> loadChecked(const RunArgs& ra) {
                                  " scenario, which has no pool (pool scenarios: see parviz list)");
             sc.method = *ra.method;
         }
+        if (ra.chunksize && *ra.chunksize && !usesChunks(sc.method))
+            throw UsageError(std::string("--chunksize: ") + kApplyAsyncNoChunksize);
         if (ra.equalJobs > 0) sc = withEqualJobs(sc, ra.equalJobs);   // ScenarioError: no task table
         if (ra.opts.work && !kindInfo(sc.kind).hasWork)
             throw UsageError("--work: " + ra.scenario + " is a " + toString(sc.kind) +

@@ -78,6 +78,15 @@ int sweepCommand(const std::vector<std::string>& args) {
             return 0;
         }
         sc = loadScenario(sa.scenario);
+        if (sa.method) {
+            if (!kindInfo(sc.kind).pooled)
+                throw UsageError("--method: " + sa.scenario + " is a " + toString(sc.kind) +
+                                 " scenario, which has no pool (pool scenarios: see parviz list)");
+            sc.method = *sa.method;
+        }
+        if (!usesChunks(sc.method) &&
+            std::any_of(sa.plan.chunksizes.begin(), sa.plan.chunksizes.end(), [](const auto& c) { return c.has_value(); }))
+            throw UsageError(std::string("--chunksize: ") + kApplyAsyncNoChunksize);
         validateSweep(sc, sa.plan);
         checkWritable(sa.csvPath, "--csv");
         checkWritable(sa.jsonPath, "--json");

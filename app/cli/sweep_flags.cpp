@@ -103,6 +103,10 @@ bool sweepFlag(const std::vector<std::string>& args, std::size_t& i, SweepArgs& 
     if (takeValue(args, i, "--workers", v)) setWorkers(r.plan, v);
     else if (takeValue(args, i, "--work", v)) setWorks(r.plan, v);
     else if (takeValue(args, i, "--chunksize", v)) setChunksizes(r.plan, v);
+    else if (takeValue(args, i, "--method", v)) {
+        r.method = parsePoolMethod(v);
+        if (!r.method) throw UsageError("--method " + quote(v) + ": unknown method (allowed: " + kPoolMethodNames + ")");
+    }
     else if (takeValue(args, i, "--repeat", v)) r.plan.repeat = static_cast<int>(integerIn("--repeat", v, 1, kMaxSweepRepeat));
     else if (takeValue(args, i, "--retries", v)) r.plan.retries = static_cast<int>(integerIn("--retries", v, 0, kMaxSweepRetries));
     else if (takeValue(args, i, "--csv", v)) r.csvPath = v;
@@ -156,6 +160,9 @@ const char* sweepUsage() noexcept {
            "  --workers LIST           pool sizes, e.g. 1,2,4,8 (default; each 1..1024)\n"
            "  --work LIST              sleep,cpu (default) or one of them\n"
            "  --chunksize LIST         auto (CPython's default, the default) and/or numbers\n"
+           "  --method M               how the pool hands out its tasks: map (the default), imap,\n"
+           "                           imap_unordered, starmap or apply_async (no chunksize: one task\n"
+           "                           per call)\n"
            "  --repeat N               runs kept per combination, the table shows the median\n"
            "                           and min-max (1..100, default 1)\n"
            "  --retries N              re-runs of a run flagged busy (0..10, default 2)\n"

@@ -17,6 +17,7 @@ struct SweepArgs {
     std::string scenario;
     SweepPlan plan;
     std::optional<std::string> csvPath, jsonPath;
+    std::optional<PoolMethod> method;   // --method: overrides the scenario's, as for run and gui
     bool help = false;
 };
 

@@ -148,6 +148,10 @@ int guiMain(const std::vector<std::string>& args) {
                                                    " scenario, which has no pool (pool scenarios: see parviz list)");
                 return 2;
             }
+            if (opts.chunksizeSet && opts.chunksize && !usesChunks(opts.method.value_or(sc.method))) {
+                cli::errorLine("parviz gui: ", std::string("--chunksize: ") + kApplyAsyncNoChunksize);
+                return 2;
+            }
             if (opts.equalJobs > 0) (void)withEqualJobs(sc, opts.equalJobs);   // throws ScenarioError for no task table
         }
     } catch (const std::exception& e) {

@@ -81,6 +81,7 @@ struct AsyncResult::State {
     std::uint64_t id = 0;
     bool star = false;
     bool perItem = false;          // imap/imap_unordered: notify on every batch
+    bool apply = false;            // apply_async: one task per call, not a chunk of one
     std::atomic<bool> submitted{false};   // every chunk is on the task queue
     std::uintptr_t fn = 0;
     std::size_t chunksize = 1;
@@ -293,6 +294,7 @@ struct Pool::Impl {
         ChunkHeader h{};
         h.type = MsgType::Chunk;
         h.star = j.star;
+        h.apply = j.apply;
         h.count = static_cast<std::uint32_t>(e - b);
         h.begin = static_cast<std::uint32_t>(b);
         h.chunk = static_cast<std::uint32_t>(b / std::max<std::size_t>(j.chunksize, 1));
@@ -312,9 +314,11 @@ struct Pool::Impl {
     }
 
     // Registers a job and puts its chunks, in input order, on the task queue.
-    JobPtr submit(std::uintptr_t fn, bool star, std::vector<std::string> items, MapOptions o, bool perItem) {
+    JobPtr submit(std::uintptr_t fn, bool star, std::vector<std::string> items, MapOptions o, bool perItem,
+                  bool apply = false) {
         auto j = std::make_shared<AsyncResult::State>();
         j->star = star;
+        j->apply = apply;
         j->perItem = perItem;
         j->fn = fn;
         j->items = std::move(items);
@@ -796,7 +800,8 @@ AsyncResult Pool::apply_async(PoolFn fn, std::string item, MapOptions o) {
     o.chunksize = 1;
     std::vector<std::string> items;
     items.push_back(std::move(item));
-    return AsyncResult(m_impl->submit(reinterpret_cast<std::uintptr_t>(fn), false, std::move(items), std::move(o), false));
+    return AsyncResult(
+        m_impl->submit(reinterpret_cast<std::uintptr_t>(fn), false, std::move(items), std::move(o), false, true));
 }
 
 AsyncResult Pool::map_async(PoolFn fn, std::vector<std::string> items, MapOptions o) {

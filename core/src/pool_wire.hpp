@@ -34,7 +34,8 @@ enum class MsgType : std::uint8_t { Chunk = 1, Sentinel = 2 };
 struct ChunkHeader {
     MsgType type;
     std::uint8_t star;     // items are encoded argument lists (starmap)
-    std::uint8_t pad[2];
+    std::uint8_t apply;    // apply_async's one task: no chunk of a call, so no TaskChunk in the trace
+    std::uint8_t pad;
     std::uint32_t count;
     std::uint32_t begin;   // index of the first item in the call
     std::uint32_t chunk;   // chunk number in the call (a requeued tail keeps its chunk's number)

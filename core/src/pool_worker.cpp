@@ -79,7 +79,8 @@ int poolWorkerMain(std::span<const std::string> args) {
         slot->end.store(h.begin + h.count, std::memory_order_relaxed);
         slot->cur.store(h.begin, std::memory_order_relaxed);
         slot->state.store(SlotState::Taken, std::memory_order_release);
-        if (tracing)
+        // apply_async's task is a call of its own, not a chunk of one: no bracket, no "chunk 0".
+        if (tracing && !h.apply)
             traceEmit(EventKind::TaskChunk, static_cast<std::int32_t>(h.traceBase + h.chunk), h.traceBase + h.begin,
                       h.count);
         for (std::uint32_t k = 0; k < h.count; ++k) {

@@ -132,6 +132,45 @@ TEST_CASE("a bad --method or scenario method is refused with exit 2, naming the 
                                   "starmap, apply_async)") != std::string::npos);
 }
 
+TEST_CASE("a chunksize with apply_async is refused with exit 2, naming the option and why", "[cli][run][method]") {
+    // apply_async is one task per call: a chunksize would be silently ignored.
+    const char* reason = "apply_async hands the pool one task per call, so there are no chunks to size";
+    for (const std::vector<std::string>& args :
+         {std::vector<std::string>{"run", "pool", "--method", "apply_async", "--chunksize", "2"},
+          std::vector<std::string>{"export-python", "pool", "--method", "apply_async", "--chunksize", "2"},
+          std::vector<std::string>{"sweep", "pool", "--method", "apply_async", "--chunksize", "auto,2"}}) {
+        const auto r = runParviz(args);
+        INFO(describe(r));
+        CHECK(r.exitCode == 2);
+        CHECK(r.err.find(std::string("--chunksize: ") + reason) != std::string::npos);
+    }
+    TempDir dir;
+    const std::string file = dir.write(
+        "a.json", R"({"kind": "pool", "method": "apply_async", "chunksize": 2, "tasks": [{"name": "A", "seconds": 0}]})");
+    const auto badFile = runParviz({"run", file});
+    CHECK(badFile.exitCode == 2);
+    CHECK(badFile.err.find(file + ": chunksize: " + reason) != std::string::npos);
+    // "auto" is no chunksize: accepted.
+    const auto fine = runParviz({"run", "pool", "--method", "apply_async", "--chunksize", "auto", "--time-scale", "0.01"});
+    INFO(describe(fine));
+    CHECK(fine.exitCode == 0);
+}
+
+TEST_CASE("parviz sweep takes --method as run and gui do, and refuses an unknown one", "[cli][sweep][method]") {
+    TempDir dir;
+    const auto r = runParviz({"sweep", "pool-uneven", "--method", "imap", "--workers", "2", "--work", "sleep",
+                              "--time-scale", "0.01", "--retries", "0", "--cores", "off", "--csv", dir.file("s.csv")});
+    INFO(describe(r));
+    REQUIRE(r.exitCode == 0);
+    // imap's CPython default chunksize is 1 (map's would be 4 for 28 tasks on 2 workers).
+    const std::string csv = parviz::test::readFile(dir.file("s.csv"));
+    CHECK(csv.find("pool-uneven,sleep,2,auto,1,") != std::string::npos);
+    const auto bad = runParviz({"sweep", "pool", "--method", "mapp"});
+    CHECK(bad.exitCode == 2);
+    CHECK(bad.err.find("--method 'mapp': unknown method (allowed: map, imap, imap_unordered, starmap, apply_async)") !=
+          std::string::npos);
+}
+
 TEST_CASE("the listing shows the chosen method, and export-python runs it", "[cli][method][export-python]") {
     const auto r = runParviz({"export-python", "pool", "--method", "imap_unordered", "--chunksize", "1"});
     INFO(describe(r));

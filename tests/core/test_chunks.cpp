@@ -146,6 +146,23 @@ TEST_CASE("a real pool-uneven run shows CPython's default chunks: 7 of 4 tasks, 
     }
 }
 
+TEST_CASE("apply_async's tasks are calls, not chunks: a real run has no chunk brackets", "[chunks][real]") {
+    // Each apply_async call is one task; "chunk 0: A" on its lane said otherwise.
+    Scenario sc = loadScenario("pool");
+    sc.method = PoolMethod::ApplyAsync;
+    RunOptions o;
+    o.timeScale = 0.02;
+    Run run(sc, o);
+    run.start();
+    REQUIRE(run.wait(120));
+    RunModel m;
+    m.update(*run.trace());
+    CHECK(m.tasks().size() == 4);
+    CHECK(m.chunks().empty());
+    for (const TaskRecord& t : m.tasks()) CHECK(t.chunk < 0);
+    CHECK(buildChunkBrackets(m, *run.trace(), {"A", "B", "C", "D"}).items.empty());
+}
+
 TEST_CASE("N equal jobs share the scenario's total work equally and keep its work kind", "[chunks]") {
     Scenario sc = loadScenario("pool-uneven");   // 4 x 1 s + 24 x 0.1 s = 6.4 s
     const Scenario eq = withEqualJobs(sc, 16);

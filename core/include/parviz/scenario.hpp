@@ -57,6 +57,11 @@ std::optional<PoolMethod> parsePoolMethod(std::string_view s) noexcept;   // nul
 inline constexpr const char* kPoolMethodNames = "map, imap, imap_unordered, starmap, apply_async";
 // Whether the method cuts the tasks into chunks (every one but apply_async).
 inline bool usesChunks(PoolMethod m) noexcept { return m != PoolMethod::ApplyAsync; }
+// Why a chunksize is refused with apply_async: the scenario loader's reason
+// for "chunksize" and the command line's for --chunksize (exit 2).
+inline constexpr const char* kApplyAsyncNoChunksize =
+    "apply_async hands the pool one task per call, so there are no chunks to size "
+    "(chunksize applies to map, imap, imap_unordered and starmap)";
 
 struct TaskSpec {
     std::string name;

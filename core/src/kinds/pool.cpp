@@ -141,12 +141,14 @@ public:
             if (!pm) fail(f.file(), f.field("method"), "unknown method \"" + m + "\" (allowed: " + kPoolMethodNames + ")");
             s.method = *pm;
         }
+        if (s.chunksize && !usesChunks(s.method)) fail(f.file(), "chunksize", kApplyAsyncNoChunksize);
         readTasks(f, s, "Task ", -1);
     }
     void write(const Scenario& s, json& j) const override {
         if (s.poolSizePerCore > 0) j["pool_size"] = std::to_string(s.poolSizePerCore) + "x_cores";
         else j["pool_size"] = s.poolSize;
-        j["chunksize"] = s.chunksize ? json(*s.chunksize) : json(nullptr);
+        // apply_async has no chunks: a chunksize the toolbar kept (greyed out) is not saved.
+        j["chunksize"] = s.chunksize && usesChunks(s.method) ? json(*s.chunksize) : json(nullptr);
         j["method"] = toString(s.method);
         j["tasks"] = tasksToJson(s);
         j["task_seconds"] = s.jobSeconds;
