@@ -199,7 +199,8 @@ struct PythonTraceSource::Impl {
     std::unordered_map<std::uint64_t, Object> objects[kObjectKinds];   // by ObjectKind, then key
     std::map<std::pair<pid_t, std::int32_t>, std::uint64_t> putItems;   // (pid, put number) -> item
     std::uint64_t nextItem = 1;
-    struct Job { std::int32_t base = 0; std::uint64_t chunksize = 1; std::int32_t length = -1; };
+    // apply: an apply / apply_async call (POOL_JOB flags 1), one task and no chunk, as parviz's own pool runs.
+    struct Job { std::int32_t base = 0; std::uint64_t chunksize = 1; std::int32_t length = -1; bool apply = false; };
     std::map<std::pair<pid_t, std::uint64_t>, Job> jobs;                 // (pool owner pid, job) -> ...
     std::int32_t nextTaskBase = 0;
     using AdHocKey = std::tuple<pid_t, std::uint64_t, std::int32_t>;   // (worker pid, a, obj) of a TASK_START
@@ -224,7 +225,7 @@ struct PythonTraceSource::Impl {
     void interpretQueue(Record& r, RingFile& ring, ProcId p, std::vector<Event>& out, SourceSink& sink);
     void interpretTask(Record& r, RingFile& ring, ProcId p, std::vector<Event>& out, SourceSink& sink);
     std::uint64_t take(Object& q, bool tagged, std::uint64_t ident);
-    void taken(const Record& r, RingFile& ring, ProcId p, std::int32_t index, std::uint64_t& name,
+    void taken(const Record& r, RingFile& ring, ProcId p, std::int32_t index, bool chunk, std::uint64_t& name,
                std::vector<Event>& out, SourceSink& sink);
     void returned(const Record& r, RingFile& ring, ProcId p, std::vector<Event>& out, SourceSink& sink);
     void received(const Record& r, RingFile& ring, ProcId p, std::vector<Event>& out, SourceSink& sink);
@@ -463,9 +464,10 @@ std::uint64_t PythonTraceSource::Impl::take(Object& q, bool tagged, std::uint64_
 
 // TASK_TAKEN: the worker took this chunk (r.a: job << 32 | chunk) from its
 // pool's task queue just before: the QueueGet its own event no longer says,
-// and the chunk (TaskChunk: which tasks went out together). `name`: the put's
+// and, unless it is an apply's call, the chunk (TaskChunk: which tasks went
+// out together). `name`: the put's
 // preview when the task's name is it (kTaskNameFromPut).
-void PythonTraceSource::Impl::taken(const Record& r, RingFile& ring, ProcId p, std::int32_t index,
+void PythonTraceSource::Impl::taken(const Record& r, RingFile& ring, ProcId p, std::int32_t index, bool chunk,
                                     std::uint64_t& name, std::vector<Event>& out, SourceSink& sink) {
     const auto w = poolWorkers.find(ring.pid);
     if (w == poolWorkers.end()) return;
@@ -475,6 +477,7 @@ void PythonTraceSource::Impl::taken(const Record& r, RingFile& ring, ProcId p, s
         if (r.flags & kTaskNameFromPut) name = n->second;
         putNames.erase(n);
     }
+    if (!chunk) return;   // an apply's one call
     const std::uint64_t count = std::clamp<std::uint64_t>(r.src, 1, 0xFFFFFFFFu);
     out.push_back(Event{r.t, p, EventKind::TaskChunk, 0, static_cast<std::int32_t>(r.a & 0x7FFFFFFFu),
                         static_cast<std::uint64_t>(index), count});
@@ -532,7 +535,7 @@ void PythonTraceSource::Impl::received(const Record& r, RingFile& ring, ProcId p
 void PythonTraceSource::Impl::interpretTask(Record& r, RingFile& ring, ProcId p, std::vector<Event>& out,
                                             SourceSink& sink) {
     if (r.kind == PoolJob) {   // obj = its tasks; < 0: not known yet (imap over an iterator), a block is reserved
-        jobs[{ring.pid, r.a}] = Job{nextTaskBase, std::max<std::uint64_t>(1, r.b), r.obj};
+        jobs[{ring.pid, r.a}] = Job{nextTaskBase, std::max<std::uint64_t>(1, r.b), r.obj, (r.flags & 1) != 0};
         nextTaskBase = static_cast<std::int32_t>(
             std::min<std::int64_t>(INT32_MAX, std::int64_t{nextTaskBase} + (r.obj < 0 ? kOpenJobTasks : r.obj)));
         return;
@@ -558,7 +561,8 @@ void PythonTraceSource::Impl::interpretTask(Record& r, RingFile& ring, ProcId p,
     const auto idx = static_cast<std::int32_t>(std::clamp<std::int64_t>(index, 0, INT32_MAX));
     if (r.kind == TaskStartW) {
         std::uint64_t name = (r.flags & kTaskNameFromPut) ? kNoString : sink.addString(r.text);
-        if (r.flags & kTaskTaken) taken(r, ring, p, idx - r.obj, name, out, sink);
+        const bool chunk = jobIt == jobs.end() || !jobIt->second.apply;
+        if (r.flags & kTaskTaken) taken(r, ring, p, idx - r.obj, chunk, name, out, sink);
         if (name == kNoString) name = sink.addString("?");   // its put was not seen
         taskNames[{p, idx}] = name;
         nameOfIndex[idx] = name;

@@ -89,14 +89,14 @@ def _run_item(fn, args, kwargs, text, k, where, flags):
 # =============================================================================
 # Jobs (in the pool's process)
 # =============================================================================
-def _announce(job, tasks, chunksize):
-    _emit(W.K_POOL_JOB, tasks, job, chunksize, _hooks._src(3))
+def _announce(job, tasks, chunksize, flags=0):
+    _emit(W.K_POOL_JOB, tasks, job, chunksize, _hooks._src(3), flags)
 
 
 def _applyresult_init(self, *args, **kwargs):
     _orig_applyresult_init(self, *args, **kwargs)
     if type(self) is _mpool.ApplyResult:        # apply / apply_async: one call (MapResult announces itself)
-        _announce(self._job, 1, 1)
+        _announce(self._job, 1, 1, W.JOB_APPLY)
 
 
 def _mapresult_init(self, pool, chunksize, length, *args, **kwargs):
@@ -172,7 +172,7 @@ def _traced_chunk(job, chunk, star, derive):
         last = n - 1
         for k, item in enumerate(items):
             _emit_text(_K_START, _item_text(item), 64, k, where, n if k == 0 and taken else 0,
-                       _TAKEN if k == 0 else 0)
+                       taken if k == 0 else 0)
             try:
                 result = fn(*item) if star else fn(item)
             except BaseException as exc:

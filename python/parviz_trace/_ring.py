@@ -189,7 +189,7 @@ K_LOCK_WAIT = 14      # a = lock key
 K_LOCK_ACQUIRE = 15   # a = lock key
 K_LOCK_RELEASE = 16   # a = lock key
 K_LOCK_TIMEOUT = 17   # a = lock key (a non-blocking or timed acquire gave up)
-K_POOL_JOB = 18       # a = job, b = chunksize, obj = number of tasks
+K_POOL_JOB = 18       # a = job, b = chunksize, obj = number of tasks; flags JOB_APPLY: apply / apply_async
 K_TASK_START = 19     # a = job << 32 | chunk, obj = index in the chunk, b = text ref of the argument
 K_TASK_END = 20       # as TASK_START; flags = 1 when it raised, and then b = text ref of "Type: message"
 TASK_TAKEN = 4        # TASK_START flags: the first task of a chunk (or call) the worker just took from its
@@ -213,6 +213,7 @@ K_POOL_PUT = 29       # a = queue key, b = text ref of the preview, src = identi
 K_POOL_GET = 30       # a = queue key, src = identity: MainProcess's result handler took that item
 K_POOL_RESULTS = 31   # the program received a job's results (get() / next() returned or raised): a = job,
                       # obj = chunk number (-1: the whole job), b = its task count; flags 1 = it raised
+JOB_APPLY = 1         # POOL_JOB flags: one call (apply, apply_async), no chunk of a map
 PUT_WRITTEN = 1       # QUEUE_PUT flags: the item went into the pipe at once (a SimpleQueue: no feeder)
 LOCK_SEMAPHORE = 1    # LOCK_NEW flags: a Semaphore (obj = its initial value, may be 0)
 
