@@ -730,6 +730,7 @@ void GuiApp::frame() {
     ImFont* font = m_window.fontFor(typePx(m_window.typeSize(), ds.x, ds.y));
     ImGui::PushFont(font);
     m_fontPx = font->FontSize;
+    probe::setTypePx(m_fontPx);
     m_window.scaleStyle(font->FontSize);
     layoutAndDraw();
     ImGui::PopFont();

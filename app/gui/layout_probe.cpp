@@ -22,6 +22,21 @@ std::vector<EdgeCut> g_edgeCuts;
 // The panel's scroll state while a child of it that scrolls on its own is drawn.
 struct Saved { bool panelScrollsY, imguiScrollsY; std::vector<EdgeCut> edgeCuts; };
 std::vector<Saved> g_saved;
+float g_typePx = 0;
+// The visible texts of the current panel so far (for overlaps), screen rects.
+std::vector<std::pair<ImRect, std::string>> g_texts;
+
+// A text over part of an earlier one (more than a sliver each way: glyph
+// boxes of neighbours touch).
+void checkOverlap(PanelRecord& p, std::string_view text, const ImRect& r) {
+    constexpr float kSliver = 2.0f;
+    for (const auto& [o, other] : g_texts) {
+        const float w = std::min(r.Max.x, o.Max.x) - std::max(r.Min.x, o.Min.x);
+        const float h = std::min(r.Max.y, o.Max.y) - std::max(r.Min.y, o.Min.y);
+        if (w > kSliver && h > kSliver) p.overlappingTexts.push_back(std::string(text) + " over " + other);
+    }
+    g_texts.emplace_back(r, std::string(text));
+}
 
 // oneLine: a widget (a button, a radio button with its words): one line
 // however tall its frame, so an edge that cuts it covers all of it that
@@ -36,7 +51,14 @@ void record(std::string_view text, const ImRect& r, const ImRect& clip, bool one
     const bool cutX = r.Min.x < clip.Min.x - kSlack || r.Max.x > clip.Max.x + kSlack;
     const bool cutY = r.Min.y < clip.Min.y - kSlack || r.Max.y > clip.Max.y + kSlack;
     PanelRecord& p = g_panels[static_cast<std::size_t>(g_current)];
-    if (meetsX && meetsY) p.lines.emplace_back(text);
+    if (meetsX && meetsY) {
+        p.lines.emplace_back(text);
+        // A line's box is the type's height (more for wrapped lines, frames).
+        if (g_typePx > 0 && r.GetHeight() < g_typePx - 0.5f) p.smallTexts.emplace_back(text);
+        ImRect seen = r;
+        seen.ClipWith(clip);
+        checkOverlap(p, text, seen);
+    }
     // Wholly above or below the view (a scrolled panel's text): only a scroll shows it.
     if (meetsX && !meetsY) p.hiddenTexts.emplace_back(text);
     // Half a line at the edge of a scrolled panel is cut text all the same:
@@ -91,8 +113,11 @@ void record(std::string_view text, const ImRect& r, const ImRect& clip, bool one
 
 } // namespace
 
+void setTypePx(float px) noexcept { g_typePx = px; }
+
 void beginFrame() {
     g_panels.clear();
+    g_texts.clear();
     g_saved.clear();
     g_current = -1;
 }
@@ -106,6 +131,7 @@ void beginPanel(const char* name, float x, float y, float w, float h) {
     r.h = h;
     g_panels.push_back(std::move(r));
     g_current = static_cast<int>(g_panels.size()) - 1;
+    g_texts.clear();
     const ImGuiWindow* win = ImGui::GetCurrentWindow();
     g_panelScrollsY = win && win->ScrollbarY;
     g_imguiScrollsY = g_panelScrollsY;

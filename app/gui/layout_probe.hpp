@@ -36,9 +36,16 @@ struct PanelRecord {
     // can click them with real mouse events.
     struct Item { std::string text; float x, y, w, h; bool disabled = false; };   // disabled: greyed out, inert
     std::vector<Item> items;
+    // Texts drawn smaller than the frame's type (setTypePx): unreadable
+    // from where the rest reads, the first failing of a projector.
+    std::vector<std::string> smallTexts;
+    // "A over B": a text drawn over part of an earlier one in the panel.
+    std::vector<std::string> overlappingTexts;
 };
 
 void beginFrame();
+// The frame's type size in pixels: a text shorter than this is small.
+void setTypePx(float px) noexcept;
 // Called by beginPanel / endPanel (panels.hpp).
 void beginPanel(const char* name, float x, float y, float w, float h);
 // Texts of the current panel cut in half by its top or bottom edge under

@@ -240,6 +240,7 @@ bool TestHooks::writeLayoutJson(GuiApp& app, const std::string& path) {
             items.push_back({{"text", it.text}, {"rect", {it.x, it.y, it.w, it.h}}, {"disabled", it.disabled}});
         j["panels"].push_back({{"name", p.name}, {"rect", {p.x, p.y, p.w, p.h}}, {"lines", p.lines},
                                {"clipped", p.clipped}, {"clipped_texts", p.clippedTexts}, {"hidden_texts", p.hiddenTexts},
+                               {"small_texts", p.smallTexts}, {"overlapping_texts", p.overlappingTexts},
                                {"items", items}});
     }
     // The Code panel's whole listing (the panel shows part of it at a time).

@@ -331,4 +331,42 @@ void buildActivity(const LaneRecords& recs, float widthPx, float binPx, std::vec
     for (ActivityBin& b : out) b.idle = std::max(0.0f, static_cast<float>(cores) - b.workers - b.parviz - b.other);
 }
 
+std::vector<RowWord> placeRowWords(const std::vector<RowSpanIn>& spans, const std::vector<RowChunkIn>& chunks,
+                                   const std::function<float(const std::string&)>& width, float pad) {
+    std::vector<RowWord> out;
+    auto free = [&](float a, float b) {
+        for (const RowWord& w : out)
+            if (a < w.x1 + pad && b > w.x0 - pad) return false;
+        return true;
+    };
+    // Chunks first: a label stands for the names under it.
+    std::vector<std::pair<float, float>> taken;
+    for (std::size_t c = 0; c < chunks.size(); ++c) {
+        const RowChunkIn& ch = chunks[c];
+        for (const std::string& word : ch.words) {
+            const float w = width(word);
+            if (word.empty() || w + 2 * pad > ch.x1 - ch.x0) continue;
+            const float x0 = std::round((ch.x0 + ch.x1 - w) / 2);
+            if (!free(x0, x0 + w)) continue;
+            out.push_back({x0, x0 + w, word, SIZE_MAX, c});
+            taken.emplace_back(ch.x0, ch.x1);
+            break;
+        }
+    }
+    for (std::size_t i = 0; i < spans.size(); ++i) {
+        const RowSpanIn& sp = spans[i];
+        if (sp.name.empty()) continue;
+        const float mid = (sp.x0 + sp.x1) / 2;
+        bool under = false;
+        for (const auto& [a, b] : taken) under = under || (mid >= a && mid <= b);
+        if (under) continue;
+        const float w = width(sp.name);
+        if (w + 2 * pad > sp.x1 - sp.x0) continue;
+        const float x0 = std::round((sp.x0 + sp.x1 - w) / 2);
+        if (!free(x0, x0 + w)) continue;
+        out.push_back({x0, x0 + w, sp.name, i, SIZE_MAX});
+    }
+    return out;
+}
+
 } // namespace parviz

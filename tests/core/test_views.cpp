@@ -713,3 +713,41 @@ TEST_CASE("a line that gets and then prints keeps the marker after its print, no
     CHECK(line(pushed + 2) == 4);   // its print: the same line
     CHECK(line(t) == 4);            // the end: still the pop loop
 }
+
+TEST_CASE("a Tasks row's words: a chunk's label stands for its tasks' names where it fits, names elsewhere, none over another",
+          "[views][chunks]") {
+    // 10 px a character, 2 px of pad each side.
+    const auto width = [](const std::string& t) { return 10.0f * static_cast<float>(t.size()); };
+    // Chunk 0 (A, B) is wide enough for "chunk 0: A-B" (120 px); chunk 1 (C, D) only for "chunk 1".
+    const std::vector<RowSpanIn> spans = {{0, 80, "A"}, {80, 160, "B"}, {160, 200, "C"}, {200, 240, "D"}, {240, 250, "E"}};
+    const std::vector<RowChunkIn> chunks = {{0, 160, {"chunk 0: A-B", "chunk 0"}}, {160, 240, {"chunk 1: C-D", "chunk 1"}}};
+    const std::vector<RowWord> w = placeRowWords(spans, chunks, width, 2);
+    REQUIRE(w.size() == 2);
+    CHECK(w[0].text == "chunk 0: A-B");
+    CHECK(w[0].chunk == 0);
+    CHECK(w[0].x0 == 20);
+    CHECK(w[0].x1 == 140);
+    CHECK(w[1].text == "chunk 1");
+    CHECK(w[1].chunk == 1);
+    // A, B, C, D are under their chunks' labels; E (10 px) has no room for its name.
+    for (const RowWord& x : w) CHECK(x.span == SIZE_MAX);
+    // Without chunks every name that fits is centred on its span.
+    const std::vector<RowWord> names = placeRowWords(spans, {}, width, 2);
+    REQUIRE(names.size() == 4);
+    CHECK(names[0].text == "A");
+    CHECK(names[0].x0 == 35);
+    CHECK(names[3].text == "D");
+    // A chunk too narrow for any of its words leaves its tasks' names.
+    const std::vector<RowWord> narrow = placeRowWords(spans, {{160, 240, {"chunk 1: C-D", "chunk 1 of 9"}}}, width, 2);
+    bool c = false, d = false;
+    for (const RowWord& x : narrow) {
+        c = c || x.text == "C";
+        d = d || x.text == "D";
+        CHECK(x.chunk == SIZE_MAX);
+    }
+    CHECK(c);
+    CHECK(d);
+    // No two words overlap.
+    for (std::size_t i = 0; i < w.size(); ++i)
+        for (std::size_t j = i + 1; j < w.size(); ++j) CHECK((w[i].x1 <= w[j].x0 || w[j].x1 <= w[i].x0));
+}

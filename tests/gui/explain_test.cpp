@@ -291,6 +291,13 @@ TEST_CASE("before a run, a click on the empty timeline predicts the makespan, an
     CHECK(s["predictions"][0]["seconds"].get<double>() == Approx(guess));
     CHECK(s["prediction_x"].get<double>() > plotX0);   // the dashed line on the run's timeline
     CHECK(s["prediction_x"].get<double>() < plotX1 - 2);
+    // Its words ("predicted 1.20 s") cover no task's name or other words on the lanes.
+    for (const json& pn : s["panels"])
+        if (pn["name"] == "Timeline") {
+            INFO(pn["lines"].dump());
+            REQUIRE(pn.contains("overlapping_texts"));
+            CHECK(pn["overlapping_texts"].empty());
+        }
 }
 
 TEST_CASE("the words of a callout about the whole run are on screen even where no activity strip carries them", "[gui][explain][room]") {

@@ -475,3 +475,38 @@ TEST_CASE("the work combo is greyed out, saying why, for scenarios whose process
     CHECK(found);
     checkNothingClipped(l);
 }
+
+TEST_CASE("presentation at 1280x720: no text is under the type size or drawn over another, chunk labels included",
+          "[gui][room][chunks]") {
+    NEED_DISPLAY();
+    const auto [scenario, workers, tab] = GENERATE(table<std::string, std::string, std::string>(
+        {{"pool", "4", ""}, {"pool-uneven", "2", ""}, {"pool-cpu", "4", ""}, {"lock", "4", ""}, {"pool", "2", "Why"},
+         {"pool", "4", "Predict"}}));
+    INFO(scenario << " with " << workers << " workers, tab '" << tab << "'");
+    TempDir dir;
+    std::vector<std::string> args = {scenario, "--workers", workers, "--time-scale", "0.1", "--presentation"};
+    if (!tab.empty()) args.insert(args.end(), {"--test-tab", tab});
+    const json l = shot(args, dir);
+    INFO(allLines(l));
+    const double font = l["font_px"].get<double>();
+    CHECK(font >= 24);
+    for (const json& p : l["panels"]) {
+        INFO(p["name"].get<std::string>());
+        // Measured from what was drawn: each text's box against the frame's type.
+        REQUIRE(p.contains("small_texts"));
+        REQUIRE(p.contains("overlapping_texts"));
+        INFO("small: " << p["small_texts"].dump() << "\noverlapping: " << p["overlapping_texts"].dump());
+        CHECK(p["small_texts"].empty());
+        CHECK(p["overlapping_texts"].empty());
+    }
+    // The chunks' words are on screen at that size where their brackets have room (pool: every task is long).
+    if (scenario == "pool" && tab.empty()) {
+        REQUIRE(l["chunks"].size() == 4);
+        for (const json& c : l["chunks"]) {
+            INFO(c.dump());
+            CHECK(c["label_shown"].get<bool>());
+            CHECK(anyLine(panel(l, "Timeline"), c["label"].get<std::string>()));
+        }
+    }
+    checkNothingClipped(l);
+}

@@ -43,7 +43,10 @@ void drawCalloutMarks(RunView& run, const PanelEnv& env, const Geometry& g, floa
         const ImVec2 tp(std::max(x0 + 3, g.plotMin.x + 2), onLane ? ly0 + 2 : axisBottom + 2);
         const float yMin = onLane ? lanesTop : axisBottom, yMax = onLane ? g.lanesBottom : lanesTop - 1;
         CalloutMark mark{word, x0, x1, ly0, ly1};
-        if (tp.x + ts.x <= g.plotMax.x - 2 && tp.y + ts.y <= yMax && tp.y >= yMin) {
+        const ImRect plate(ImVec2(tp.x - 2, tp.y), ImVec2(tp.x + ts.x + 2, tp.y + ts.y));
+        // Never over a task's name or a chunk's label (the words on the lanes).
+        if (tp.x + ts.x <= g.plotMax.x - 2 && tp.y + ts.y <= yMax && tp.y >= yMin && textFree(plate)) {
+            occupyText(plate);
             dl->AddRectFilled(ImVec2(tp.x - 2, tp.y), ImVec2(tp.x + ts.x + 2, tp.y + ts.y), laneBackground(env.theme, false));
             dl->AddText(tp, col, word);
             probe::drawnText(word, tp, ImVec2(tp.x + ts.x, tp.y + ts.y), dl);

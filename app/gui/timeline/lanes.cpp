@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cfloat>
 #include <cmath>
+#include <functional>
 
 namespace parviz::gui::timeline {
 
@@ -18,6 +19,17 @@ bool g_compact = false;
 }
 
 void setLockRows(bool shown) noexcept { g_lockRows = shown; }
+
+namespace {
+std::vector<ImRect> g_occupied;   // texts on the lanes this frame
+}
+void clearOccupied() noexcept { g_occupied.clear(); }
+void occupyText(const ImRect& r) { g_occupied.push_back(r); }
+bool textFree(const ImRect& r) noexcept {
+    for (const ImRect& o : g_occupied)
+        if (r.Min.x < o.Max.x && r.Max.x > o.Min.x && r.Min.y < o.Max.y && r.Max.y > o.Min.y) return false;
+    return true;
+}
 void setCompactRows(bool compact) noexcept { g_compact = compact; }
 bool compactRows() noexcept { return g_compact; }
 
@@ -118,11 +130,72 @@ float laneBodies(const TraceMeta& meta, const PanelEnv& env, const Geometry& g, 
     return y;
 }
 
-// 3a. Text on the spans: task names where they fit (numbered past seven
-// workers, on the CPU lanes too), and "killed" where a lane was killed.
-void laneTexts(const RunView& run, const TraceMeta& meta, const PanelEnv& env, const Geometry& g, const LaneRecords& recs) {
+// Pixels of a chunk's bracket on its lane (from the plot's left edge).
+struct ChunkPx {
+    float x0, x1;
+};
+ChunkPx chunkPx(const Geometry& g, const ChunkBracket& c) {
+    return {std::max(-4.0f, timeToPx(g.vp, c.t0)) + 1, std::min(g.vp.widthPx + 4, timeToPx(g.vp, c.t1)) - 1};
+}
+
+// What the chunk brackets' words became this frame (index into the run's
+// chunks: the word shown, "" none), for drawChunkBrackets.
+std::vector<std::string> g_chunkWords;
+
+// The words of one lane's Tasks row (core placeRowWords): a chunk's label
+// on its bracket standing for its tasks' names where it fits, else the
+// names; all at the type's size, on a plate of the span's colour so the
+// arrows drawn before them pass under, never through, the words.
+void taskRowWords(RunView& run, const TraceMeta& meta, const PanelEnv& env, const Geometry& g, const LaneRecords& recs,
+                  std::size_t li, const RowRecords& row, float ry, float rh, bool numbered,
+                  const std::function<std::string(ProcId)>& number) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
-    const Theme th = env.theme;
+    const float px0 = g.plotMin.x;
+    std::vector<RowSpanIn> spans;
+    for (const SpanRecord& s : row.spans) {
+        RowSpanIn in{std::max(s.x0, 0.0f), std::min(s.x1, g.vp.widthPx), {}};
+        if (s.label != kNoString && s.x1 - s.x0 >= g.rowFont) {
+            in.name = std::string(run.trace()->string(s.label));
+            if (numbered) in.name += " (" + number(s.proc) + ")";
+        }
+        spans.push_back(std::move(in));
+    }
+    std::vector<RowChunkIn> chunks;
+    std::vector<std::size_t> chunkIds;
+    const ChunkBrackets& b = run.chunks();
+    for (std::size_t i : visibleChunks(b, g.vp.tBegin, g.vp.tEnd)) {
+        const ChunkBracket& c = b.items[i];
+        if (recs.laneOf(LaneKind::Proc, static_cast<std::int32_t>(c.proc)) != li) continue;
+        const ChunkPx x = chunkPx(g, c);
+        if (x.x1 - x.x0 < 3) continue;
+        chunks.push_back({std::max(x.x0, 0.0f), std::min(x.x1, g.vp.widthPx), {c.label, "chunk " + std::to_string(c.chunk)}});
+        chunkIds.push_back(i);
+    }
+    const float pad = std::max(2.0f, std::round(ImGui::GetFontSize() / 10)) + 2;
+    const auto width = [](const std::string& t) { return ImGui::CalcTextSize(t.data(), t.data() + t.size()).x; };
+    const float th = ImGui::GetTextLineHeight();
+    for (const RowWord& w : placeRowWords(spans, chunks, width, pad)) {
+        const SpanRecord* span = w.span < row.spans.size() ? &row.spans[w.span] : nullptr;
+        ProcId proc = span ? span->proc : b.items[chunkIds[w.chunk]].proc;
+        const bool failed = span && span->state == LaneState::TaskFailed;
+        if (!span) g_chunkWords[chunkIds[w.chunk]] = w.text;
+        const ImVec2 tp(std::round(px0 + w.x0), std::round(ry + (rh - th) / 2));
+        const ImVec2 te(tp.x + (w.x1 - w.x0), tp.y + th);
+        // A failed task is hollow: its name in the worker's colour on the lane instead.
+        dl->AddRectFilled(ImVec2(tp.x - 2, std::max(ry, tp.y)), ImVec2(te.x + 2, std::min(ry + rh, te.y)),
+                          failed ? laneBackground(env.theme, li % 2 == 1) : procU32(proc));
+        dl->AddText(tp, failed ? procTextU32(proc, env.theme) : taskLabelU32(proc), w.text.c_str());
+        probe::drawnText(w.text, tp, te, dl);
+        occupyText(ImRect(tp, te));
+    }
+    (void)meta;
+}
+
+// 3b. Text on the spans, drawn after the arrows: task names and chunk labels
+// where they fit (numbered past seven workers, on the CPU lanes too), and
+// "killed" where a lane was killed.
+void laneTexts(RunView& run, const TraceMeta& meta, const PanelEnv& env, const Geometry& g, const LaneRecords& recs) {
+    ImDrawList* dl = ImGui::GetWindowDrawList();
     const float fs = g.rowFont;
     const float px0 = g.plotMin.x;
     const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text);
@@ -130,31 +203,18 @@ void laneTexts(const RunView& run, const TraceMeta& meta, const PanelEnv& env, c
     int procLanes = 0;
     for (const Lane& lane : recs.lanes) procLanes += lane.kind == LaneKind::Proc;
     const bool numbered = procLanes - 1 > static_cast<int>(kProcPalette.size());
-    auto number = [&](ProcId p) {
+    const std::function<std::string(ProcId)> number = [&](ProcId p) {
         const std::string n = procName(meta, p);
         const std::size_t k = n.find_last_not_of("0123456789");
         return k == std::string::npos || k + 1 >= n.size() ? std::string() : n.substr(k + 1);
     };
+    g_chunkWords.assign(run.trace() ? run.chunks().items.size() : 0, std::string());
     for (std::size_t li = 0; li < recs.lanes.size(); ++li) {
         const Lane& lane = recs.lanes[li];
         float ry = g_laneY[li].top;
         for (const RowRecords& row : lane.rows) {
             const float rh = rowHeight(row.kind, fs);
-            if (row.kind == RowKind::Tasks && run.trace()) {
-                for (const SpanRecord& s : row.spans) {
-                    if (s.label == kNoString || s.x1 - s.x0 < fs) continue;
-                    std::string name(run.trace()->string(s.label));
-                    if (numbered) name += " (" + number(s.proc) + ")";
-                    const ImVec2 ts = ImGui::CalcTextSize(name.data(), name.data() + name.size());
-                    if (ts.x + 4 > s.x1 - s.x0) continue;
-                    // Centred, dark on the bright worker colours in both themes.
-                    const float cx = std::round(px0 + std::max(s.x0, 0.0f) +
-                                                (std::min(s.x1, g.vp.widthPx) - std::max(s.x0, 0.0f) - ts.x) / 2);
-                    // A failed task is hollow: its name in the worker's colour instead.
-                    const ImU32 tc = s.state == LaneState::TaskFailed ? procTextU32(s.proc, th) : taskLabelU32(s.proc);
-                    dl->AddText(ImVec2(cx, ry + (rh - ts.y) / 2), tc, name.data(), name.data() + name.size());
-                }
-            }
+            if (row.kind == RowKind::Tasks && run.trace()) taskRowWords(run, meta, env, g, recs, li, row, ry, rh, numbered, number);
             // Numbered workers on the CPU lanes too, where a span is wide enough.
             if (row.kind == RowKind::CoreProcs && numbered) {
                 for (const SpanRecord& s : row.spans) {
@@ -171,7 +231,9 @@ void laneTexts(const RunView& run, const TraceMeta& meta, const PanelEnv& env, c
                 for (const SpanRecord& s : row.spans) {
                     if (s.state != LaneState::Killed || s.x1 - s.x0 < fs * 3) continue;
                     const float x = px0 + std::max(s.x0, 0.0f) + 4;
-                    dl->AddText(ImVec2(x, g_laneY[li].tasksMid - ImGui::GetFontSize() / 2), text, "killed (SIGKILL)");
+                    const ImVec2 tp(x, g_laneY[li].tasksMid - ImGui::GetFontSize() / 2);
+                    dl->AddText(tp, text, "killed (SIGKILL)");
+                    occupyText(ImRect(tp, ImVec2(tp.x + ImGui::CalcTextSize("killed (SIGKILL)").x, tp.y + ImGui::GetFontSize())));
                 }
             }
             ry += rh + 1;
@@ -179,7 +241,7 @@ void laneTexts(const RunView& run, const TraceMeta& meta, const PanelEnv& env, c
     }
 }
 
-// 3b. Queue arrows and lock marks between and on the lanes.
+// 3a. Queue arrows and lock marks between and on the lanes (under the words).
 void laneArrowsAndMarks(const PanelEnv& env, const Geometry& g, const LaneRecords& recs) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const Theme th = env.theme;
@@ -221,8 +283,8 @@ void laneArrowsAndMarks(const PanelEnv& env, const Geometry& g, const LaneRecord
 
 // Pool.map's chunks: a bracket under each chunk's tasks on its worker's
 // lane (a line along the bottom of the Tasks row, end caps up its height),
-// so which tasks went out together shows; its words ("chunk 2: E–H") over
-// the state strip at its left end where they fit, and on hover.
+// so which tasks went out together shows; its words ("chunk 2: E–H") are
+// on the Tasks row at the type's size where they fit (laneTexts), and on hover.
 void drawChunkBrackets(RunView& run, const PanelEnv& env, const Geometry& g, const LaneRecords& recs) {
     if (!run.trace()) return;
     const ChunkBrackets& b = run.chunks();
@@ -232,15 +294,12 @@ void drawChunkBrackets(RunView& run, const PanelEnv& env, const Geometry& g, con
     const float fs = g.rowFont, px0 = g.plotMin.x;
     const ImU32 col = ImGui::GetColorU32(ImGuiCol_Text);
     const float thick = std::max(2.0f, std::round(ImGui::GetFontSize() / 10));
-    const ImVec2 clipMin = dl->GetClipRectMin(), clipMax = dl->GetClipRectMax();
-    ImFont* font = ImGui::GetFont();
-    std::size_t drawn = 0;
     for (std::size_t i : visibleChunks(b, g.vp.tBegin, g.vp.tEnd)) {
         const ChunkBracket& c = b.items[i];
         const std::size_t li = recs.laneOf(LaneKind::Proc, static_cast<std::int32_t>(c.proc));
         if (li >= g_laneY.size()) continue;
-        const float x0 = px0 + std::max(-4.0f, timeToPx(g.vp, c.t0)) + 1;
-        const float x1 = px0 + std::min(g.vp.widthPx + 4, timeToPx(g.vp, c.t1)) - 1;
+        const ChunkPx cx = chunkPx(g, c);
+        const float x0 = px0 + cx.x0, x1 = px0 + cx.x1;
         if (x1 - x0 < 3) continue;
         // Rows of this lane: the state band above the Tasks row, the Tasks row.
         float ry = g_laneY[li].top, tasksTop = -1, tasksH = 0;
@@ -258,24 +317,10 @@ void drawChunkBrackets(RunView& run, const PanelEnv& env, const Geometry& g, con
         dl->AddLine(ImVec2(x0, yb), ImVec2(x1, yb), col, thick);
         dl->AddLine(ImVec2(x0, capTop), ImVec2(x0, yb + thick / 2), col, thick);
         if (!c.open) dl->AddLine(ImVec2(x1, capTop), ImVec2(x1, yb + thick / 2), col, thick);
-        ChunkMark mark{c.label, procName(meta, c.proc), x0, x1, g_laneY[li].top, yb, c.open, false};
-        // The words, over the state band at the bracket's left end, when they fit in it.
-        const float bandTop = g_laneY[li].top, bandH = tasksTop - bandTop - 1;
-        const float size = std::min(ImGui::GetFontSize(), std::floor(bandH));
-        // The longest of "chunk 2: E–H", "chunk 2", "2" that fits the bracket.
-        const std::string words[] = {c.label, "chunk " + std::to_string(c.chunk), std::to_string(c.chunk)};
-        for (const std::string& word : words) {
-            if (size < 10 || drawn >= 256) break;
-            const ImVec2 ts = font->CalcTextSizeA(size, FLT_MAX, 0, word.c_str());
-            const ImVec2 tp(std::max(x0 + thick + 2, px0 + 2), bandTop + std::max(0.0f, (bandH - ts.y) / 2));
-            if (tp.x + ts.x + 2 > std::min(x1, g.plotMax.x) || tp.y < clipMin.y || tp.y + ts.y > clipMax.y) continue;
-            dl->AddRectFilled(ImVec2(tp.x - 2, tp.y), ImVec2(tp.x + ts.x + 2, tp.y + ts.y), laneBackground(env.theme, false));
-            dl->AddText(font, size, tp, col, word.c_str());
-            probe::drawnText(word, tp, ImVec2(tp.x + ts.x, tp.y + ts.y), dl);
-            mark.labelShown = true;
-            ++drawn;
-            break;
-        }
+        // Its words, if any, went on the Tasks row with the task names (laneTexts).
+        const bool shown = i < g_chunkWords.size() && !g_chunkWords[i].empty();
+        ChunkMark mark{c.label, procName(meta, c.proc), x0, x1, g_laneY[li].top, yb, c.open, shown};
+        const float bandTop = g_laneY[li].top;
         if (ImGui::IsMouseHoveringRect(ImVec2(x0, bandTop), ImVec2(x1, yb + thick)) && ImGui::IsWindowHovered()) {
             const std::string tip = c.label + ": " + std::to_string(c.count) + (c.count == 1 ? " task" : " tasks") +
                                     " handed to " + mark.lane + " at once (Pool.map's chunksize), taken at " +
@@ -287,7 +332,7 @@ void drawChunkBrackets(RunView& run, const PanelEnv& env, const Geometry& g, con
     }
 }
 
-float drawLanes(const RunView& run, const PanelEnv& env, const Geometry& g, const LaneRecords& recs, float y0) {
+float drawLanes(RunView& run, const PanelEnv& env, const Geometry& g, const LaneRecords& recs, float y0) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const TraceMeta meta = run.meta();
     g_instances.clear();
@@ -298,8 +343,8 @@ float drawLanes(const RunView& run, const PanelEnv& env, const Geometry& g, cons
     dl->PushClipRect(ImVec2(g.plotMin.x, y0), g.plotMax, true);
     env.spans.draw(dl, g_instances);
     // 3. on top: task names where they fit, arrows, lock marks, the cursor.
-    laneTexts(run, meta, env, g, recs);
     laneArrowsAndMarks(env, g, recs);
+    laneTexts(run, meta, env, g, recs);
     // The cursor: what every other panel shows.
     if (run.trace()) {
         const float cx = g.plotMin.x + timeToPx(g.vp, g.cursor);

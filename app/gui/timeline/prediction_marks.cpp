@@ -111,7 +111,21 @@ void drawPredictionMarks(const RunView& run, const PanelEnv& env, const Geometry
     std::snprintf(buf, sizeof buf, raw > g.plotMax.x ? "predicted %.2f s →" : raw < g.plotMin.x ? "← predicted %.2f s"
                                                                                                    : "predicted %.2f s",
                   p.seconds);
-    label(dl, buf, x, g.plotMax.y - ImGui::GetFontSize() - 4, g.plotMax.x, warn, laneBackground(env.theme, false));
+    // Its words beside the line where they cover no other words on the lanes
+    // (a task's name, a chunk's label): at the bottom of the lanes, else the
+    // first free place up the line; none free, the line alone (hover: the words).
+    const float fs = ImGui::GetFontSize();
+    const ImVec2 ts = ImGui::CalcTextSize(buf);
+    const float lx = std::min(x + 4, g.plotMax.x - ts.x - 2);
+    bool placed = false;
+    for (float y = g.plotMax.y - fs - 4; y >= lanesTop && !placed; y -= std::max(4.0f, fs / 4)) {
+        const ImRect plate(ImVec2(lx - 2, y), ImVec2(lx + ts.x + 2, y + ts.y));
+        if (!textFree(plate)) continue;
+        label(dl, buf, x, y, g.plotMax.x, warn, laneBackground(env.theme, false));
+        occupyText(plate);
+        placed = true;
+    }
+    if (ImGui::IsMouseHoveringRect(ImVec2(x - 4, lanesTop), ImVec2(x + 4, g.plotMax.y))) ImGui::SetTooltip("%s", buf);
     dl->PopClipRect();
     env.drawn.predictionX = x;
 }

@@ -6,6 +6,7 @@
 #include "gui/run_view.hpp"
 
 #include <imgui.h>
+#include <imgui_internal.h>   // ImRect
 
 namespace parviz::gui::timeline {
 
@@ -36,7 +37,13 @@ struct Geometry {
 void drawAxis(RunView& run, const PanelEnv& env, const Geometry& g, const LaneRecords& recs, float height);
 // Every lane; fills env.drawn. y0: top of the first lane (screen px).
 // Returns the total height used.
-float drawLanes(const RunView& run, const PanelEnv& env, const Geometry& g, const LaneRecords& recs, float y0);
+float drawLanes(RunView& run, const PanelEnv& env, const Geometry& g, const LaneRecords& recs, float y0);
+// Texts on the lanes this frame (task names, chunk labels, callout and
+// prediction labels), so a later label finds a place over none of them
+// (reset by the timeline panel each frame).
+void clearOccupied() noexcept;
+void occupyText(const ImRect& r);
+bool textFree(const ImRect& r) noexcept;
 // Pool.map's chunks as brackets on the worker lanes (after drawLanes, inside
 // its clip rect); fills env.drawn.chunks.
 void drawChunkBrackets(RunView& run, const PanelEnv& env, const Geometry& g, const LaneRecords& recs);

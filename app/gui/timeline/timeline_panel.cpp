@@ -447,6 +447,7 @@ void drawTimelinePanel(RunView& run, std::int64_t cursor, const Rect& r, const P
         // the view holds whole lanes only (laneWindow), so no label is halved.
         probe::setScrollsY(lw.total > room);
         ImGui::PushClipRect(ImVec2(origin.x, lanesTop), ImVec2(g.plotMax.x, g.lanesBottom), true);
+        clearOccupied();
         drawLanes(run, env, g, recs, lanesTop - g.scroll);
         ImGui::PushClipRect(ImVec2(g.plotMin.x, lanesTop), ImVec2(g.plotMax.x, g.lanesBottom), true);
         drawChunkBrackets(run, env, g, recs);

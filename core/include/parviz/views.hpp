@@ -24,6 +24,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <string>
 #include <unordered_map>
@@ -156,6 +157,30 @@ struct LaneRecords {
     LaneStats stats;
     std::size_t laneOf(LaneKind k, std::int32_t id) const noexcept;   // lanes.size() if absent
 };
+
+// The words on one lane's Tasks row, none over another, all at the
+// window's type size (width(text) measures a text at it; pad: the gap each
+// side a word needs inside its span). Each chunk's label is centred on its
+// bracket with the first of its words that fits ("chunk 2: E–H", then
+// "chunk 2") and stands for the names of the tasks under it; every other
+// task's name is centred on its span where it fits. Pixels from the view's
+// left edge, as SpanRecord's; spans and chunks need not be sorted.
+struct RowSpanIn {
+    float x0 = 0, x1 = 0;
+    std::string name;                    // "" : no name
+};
+struct RowChunkIn {
+    float x0 = 0, x1 = 0;
+    std::vector<std::string> words;      // longest first
+};
+struct RowWord {
+    float x0 = 0, x1 = 0;                // where the text goes (its width, centred)
+    std::string text;
+    std::size_t span = SIZE_MAX;         // the task span it names, or
+    std::size_t chunk = SIZE_MAX;        // the chunk it labels
+};
+std::vector<RowWord> placeRowWords(const std::vector<RowSpanIn>& spans, const std::vector<RowChunkIn>& chunks,
+                                   const std::function<float(const std::string&)>& width, float pad);
 
 // The activity profile (as ThreadScope's): over time, how many of the cores
 // ran one of the run's workers, parviz itself (its window, collector and
