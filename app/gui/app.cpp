@@ -479,7 +479,10 @@ void GuiApp::driveSweep() {
         // Its latest attempt has ended: again while it was on a busy machine
         // and retries are left (a failed or stopped run is not retried).
         RunView* last = runByNumber(m_sweepSlot->attempts.back());
+        // (Sleep work is not run again: a sleeping worker needs no core, so
+        // its timing holds on a busy machine, as parviz sweep's.)
         const bool busy = last && last->trace() && last->status() == RunStatus::Finished &&
+                          m_sweepSlot->work != WorkKind::Sleep &&
                           computeStats(last->model(), *last->trace()).machine.busy == true;
         if (busy && static_cast<int>(m_sweepSlot->attempts.size()) < 1 + m_opts.sweepRetries) {
             startSweepAttempt();

@@ -153,7 +153,11 @@ SweepResult runSweep(const Scenario& sc, const SweepPlan& plan, const std::funct
                 if (progress) progress({i + 1, total, &row, rep, att, false, nullptr});
                 row.attempts.push_back(runOnce(sc, plan, row, rep, att));
                 if (progress) progress({i + 1, total, &row, rep, att, true, &row.attempts.back()});
-                if (row.attempts.back().machine.busy != true) break;
+                // Again only while the cores were taken from it and it needs
+                // them: a sleeping worker needs no core, so a busy sleep run's
+                // timing holds (the report says so) and another run of it
+                // would only make the sweep longer.
+                if (row.attempts.back().machine.busy != true || row.work == WorkKind::Sleep) break;
             }
             std::vector<BusyVerdict> verdicts;
             for (std::size_t k = from; k < row.attempts.size(); ++k) verdicts.push_back(row.attempts[k].machine);

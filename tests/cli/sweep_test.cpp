@@ -13,12 +13,16 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <csignal>
 #include <chrono>
 #include <thread>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
+
+#include <sys/wait.h>
+#include <unistd.h>
 
 using nlohmann::json;
 using parviz::test::describe;
@@ -217,4 +221,39 @@ TEST_CASE("pool-sizes on this machine: 8 sleeping workers are clearly faster tha
     REQUIRE(s.count(4));
     REQUIRE(s.count(8));
     CHECK(s[8] > 1.6 * s[4]);
+}
+
+TEST_CASE("parviz sweep runs a busy cpu configuration again but not a busy sleep one, whose timing holds", "[cli][sweep]") {
+    // Three shell loops take the cores: every run is flagged busy.
+    std::vector<pid_t> hogs;
+    for (int i = 0; i < 3; ++i) {
+        const pid_t pid = fork();
+        if (pid == 0) {
+            execl("/bin/sh", "sh", "-c", "while :; do :; done", static_cast<char*>(nullptr));
+            _exit(127);
+        }
+        if (pid > 0) hogs.push_back(pid);
+    }
+    TempDir dir;
+    const ExeResult r = runParviz({"sweep", "pool-sizes", "--workers", "1", "--time-scale", "0.2", "--retries", "1",
+                                   "--json", dir.file("s.json")});
+    for (pid_t p : hogs) kill(p, SIGKILL);
+    for (pid_t p : hogs) waitpid(p, nullptr, 0);
+    INFO(describe(r));
+    REQUIRE(hogs.size() == 3);
+    REQUIRE(r.exitCode == 0);
+    const json j = json::parse(readFile(dir.file("s.json")));
+    std::map<std::string, int> attempts;
+    std::map<std::string, bool> busy;
+    for (const json& run : j["runs"]) {
+        const std::string w = run["work"].get<std::string>();
+        for (const json& a : run["attempts"]) {
+            ++attempts[w];
+            busy[w] = busy[w] || a["busy"] == true;
+        }
+    }
+    INFO(j["runs"].dump());
+    REQUIRE(busy["sleep"]);
+    CHECK(attempts["sleep"] == 1);                    // busy, and kept: sleeping workers need no core
+    if (busy["cpu"]) CHECK(attempts["cpu"] == 2);     // busy: tried once more (--retries 1)
 }
