@@ -9,7 +9,6 @@ import collections
 import hashlib
 import itertools
 import os
-import signal
 import sys
 import threading
 import reprlib
@@ -176,15 +175,19 @@ def _start(self):
         pass
 
 
-def _traced_kill(orig, signum):
-    """Process.terminate() / kill(): the program asks for the signal (Pool's
-    terminate, a `with Pool()` block's exit), stamped before it is sent."""
-    def ask(self):
-        pid = self.pid
-        if pid and getattr(self, "_popen", None) is not None and self._popen.returncode is None:
-            _emit(W.K_PROC_KILL, 0, pid, signum, _src(2))
-        return orig(self)
-    return ask
+def _traced_send_signal(orig):
+    """Popen._send_signal: every way the program asks for a signal to one of
+    its processes goes through it — Process.terminate() / kill(), Pool's
+    terminate (a `with Pool()` block's exit), and CPython's own exit handler,
+    which terminates daemonic children with `p._popen.terminate()` (hooking
+    Process.terminate missed that one, and the daemons' SIGTERM read as a
+    failure). Stamped before the signal is sent; none for a reaped child."""
+    def send(self, sig):
+        pid = getattr(self, "pid", None)
+        if pid and self.returncode is None:
+            _emit(W.K_PROC_KILL, 0, pid, int(sig), _src(2))
+        return orig(self, sig)
+    return send
 
 
 def _bootstrap(self, *args, **kwargs):
@@ -553,8 +556,8 @@ def install():
     mp = multiprocessing
     mp.process.BaseProcess.start = _start
     mp.process.BaseProcess._bootstrap = _bootstrap
-    mp.process.BaseProcess.terminate = _traced_kill(mp.process.BaseProcess.terminate, signal.SIGTERM)
-    mp.process.BaseProcess.kill = _traced_kill(mp.process.BaseProcess.kill, signal.SIGKILL)
+    # popen_spawn_posix and popen_forkserver inherit it.
+    mp.popen_fork.Popen._send_signal = _traced_send_signal(mp.popen_fork.Popen._send_signal)
     mp.popen_fork.Popen.poll = _traced_poll(mp.popen_fork.Popen.poll)   # popen_spawn_posix inherits it
     if _popen_forkserver is not None:
         _popen_forkserver.Popen.poll = _traced_poll(_popen_forkserver.Popen.poll)

@@ -847,6 +847,24 @@ TEST_CASE("a traced program of plain processes says it has no Pool tasks and giv
     CHECK(plain == processes);
 }
 
+TEST_CASE("daemon processes that CPython's exit handler terminates are the program's own stop, not failures",
+          "[cli][trace][python]") {
+    // joinable_queue.py's two consumers are daemons blocked in get(): at exit
+    // multiprocessing's _exit_function sends each SIGTERM through
+    // p._popen.terminate(), not Process.terminate().
+    TempDir dir;
+    const std::string summary = dir.file("summary.json");
+    ExeResult r = runParviz({"trace", "--summary-json", summary, "--", "/usr/bin/python3",
+                             kExamples + "joinable_queue.py"}, 120);
+    INFO(describe(r));
+    REQUIRE(r.exitCode == 0);
+    CHECK(r.out.find("Failures:") == std::string::npos);
+    CHECK(r.out.find("killed by SIGTERM") == std::string::npos);
+    const auto j = nlohmann::json::parse(parviz::test::readFile(summary));
+    INFO(j.dump(2));
+    CHECK(j["failures"].empty());
+}
+
 TEST_CASE("a Pool task that raises is named with its exception and message in the summary, Explain and its hover text",
           "[cli][trace][python]") {
     TempDir dir;
