@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cstdio>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -247,6 +248,15 @@ void prescan(const std::string& text, const std::string& file) {
     bool inString = false, escaped = false;
     for (std::size_t i = 0; i < text.size(); ++i) {
         char c = text[i];
+        // JSON allows no control character but white space, in strings or out:
+        // one here is a binary file (a PNG, a saved run), which the bracket
+        // count below would otherwise report as "nested too deeply".
+        if (static_cast<unsigned char>(c) < 0x20 && c != ' ' && c != '\t' && c != '\r' && c != '\n') {
+            char hex[8];
+            std::snprintf(hex, sizeof hex, "0x%02x", static_cast<unsigned>(static_cast<unsigned char>(c)));
+            fail(file, kTop, "not JSON: binary data (control byte " + std::string(hex) + " at byte " +
+                                 std::to_string(i + 1) + "); a scenario is a JSON text file");
+        }
         if (inString) {
             if (escaped) escaped = false;
             else if (c == '\\') escaped = true;

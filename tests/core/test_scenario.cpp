@@ -228,6 +228,12 @@ TEST_CASE("hostile inputs end in a ScenarioError, not a crash: deep nesting, hug
         std::string msg = errorOf(deep);
         CHECK(msg.find("nested too deeply") != std::string::npos);
     }
+    SECTION("a binary file (a PNG given by mistake) is named as binary, not as deep nesting") {
+        std::string png = std::string("\x89PNG\r\n\x1a\n", 8) + std::string(100, '[') + std::string("\0\0", 2);
+        std::string msg = errorOf(png);
+        CHECK(msg.rfind("bad.json: (top level): not JSON: binary data (control byte 0x1a at byte 7)", 0) == 0);
+        CHECK(msg.find("nested") == std::string::npos);
+    }
     SECTION("brackets inside strings do not count as nesting") {
         std::string title(200, '[');
         CHECK_NOTHROW(parseScenario(R"({"kind": "cpu-count", "title": ")" + title + "\"}", "ok.json"));
