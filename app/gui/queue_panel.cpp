@@ -170,12 +170,16 @@ float drawQueue(const RunView& run, std::int64_t cursor, const PanelEnv& env, co
     std::snprintf(buf, sizeof buf, "in queue %zu", v.inQueue);
     ui::sameLineIfFits(ImGui::CalcTextSize(buf).x);
     ui::textDisabled("%s", buf);
-    // Pool.map puts chunks, not tasks: with a chunksize above 1 each box holds several tasks.
+    // Pool.map puts chunks, not tasks: with a chunksize above 1 each box holds
+    // several tasks, and each result message a whole chunk's results.
     const auto& chunks = run.model().chunks();
     const bool chunked = std::any_of(chunks.begin(), chunks.end(), [](const ChunkRecord& c) { return c.count > 1; });
     if (stops)
         std::snprintf(buf, sizeof buf, "put %zu (%zu %s + %zu stop signal%s)", v.putCount, v.putCount - stops,
-                      std::string_view(stopInfo.items) == "tasks" && chunked ? "chunks of tasks" : stopInfo.items, stops,
+                      !chunked ? stopInfo.items
+                      : std::string_view(stopInfo.items) == "tasks" ? "chunks of tasks"
+                                                                     : "chunk results",   // one message per chunk
+                      stops,
                       stops == 1 ? "" : "s");
     else std::snprintf(buf, sizeof buf, "put %zu", v.putCount);
     ui::sameLineIfFits(ImGui::CalcTextSize(buf).x);

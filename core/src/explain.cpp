@@ -237,7 +237,14 @@ std::string poolProgress(const Ctx& c) {
             ++(r.getT <= c.t ? back : onTheWay);
         }
     }
-    if (results)
+    // A worker sends a chunk's results as one message (CPython's, and parviz's engine):
+    // with chunks of several tasks, the messages count chunks, not tasks.
+    const bool chunked = std::any_of(c.m.chunks().begin(), c.m.chunks().end(),
+                                     [](const ChunkRecord& ch) { return ch.count > 1; });
+    if (results && chunked)
+        text += ", the results of " + std::to_string(back) + (back == 1 ? " chunk have" : " chunks have") +
+                " come back to MainProcess" + (onTheWay ? " and " + std::to_string(onTheWay) + " are on their way" : "");
+    else if (results)
         text += ", " + std::to_string(back) + (back == 1 ? " result has" : " results have") +
                 " come back to MainProcess" + (onTheWay ? " and " + std::to_string(onTheWay) + " are on their way" : "");
     if (raised) {

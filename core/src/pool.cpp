@@ -208,6 +208,7 @@ struct Pool::Impl {
     Queue tasks;
     Queue results;
     WorkerSlot* slots = nullptr;          // n slots in the arena
+    char* held = nullptr;                 // n x kHeldBytes in the arena: each slot's held results
 
     mutable std::mutex workersMutex;      // workers, generation
     std::vector<Process> workers;         // slot i's current worker
@@ -248,6 +249,7 @@ struct Pool::Impl {
           results(QueueOptions{"pool results", std::size_t{4} << 20, 0}) {
         slots = static_cast<WorkerSlot*>(arena().allocate(sizeof(WorkerSlot) * static_cast<std::size_t>(n)));
         for (int i = 0; i < n; ++i) new (&slots[i]) WorkerSlot{};
+        held = static_cast<char*>(arena().allocate(std::size_t{detail::kHeldBytes} * static_cast<std::size_t>(n)));
         wakeFd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
         if (wakeFd < 0) throw std::system_error(errno, std::generic_category(), "Pool: eventfd");
         workers.reserve(static_cast<std::size_t>(n));
@@ -257,10 +259,12 @@ struct Pool::Impl {
         if (wakeFd >= 0) ::close(wakeFd);
         for (int i = 0; i < n; ++i) slots[i].~WorkerSlot();
         arena().deallocate(slots);
+        arena().deallocate(held);
     }
 
     Process makeWorker(int i) {
         new (&slots[i]) WorkerSlot{};
+        slots[i].held = held + std::size_t{detail::kHeldBytes} * static_cast<std::size_t>(i);
         ProcessOptions po;
         po.recorder = opts.recorder;
         po.poolWorker = true;
@@ -391,6 +395,43 @@ struct Pool::Impl {
         }
     }
 
+    // A chunk's results (count records from item `first` on, pool_wire.hpp):
+    // every item finished under one lock, then one wake-up, so the caller
+    // receives the chunk's results together, as CPython's caller does.
+    // Returns how many records were read.
+    std::uint32_t completeRecords(std::uint64_t jobId, std::size_t first, std::uint32_t count, std::string_view s,
+                                  JobPtr& cache) {
+        if (!cache || cache->id != jobId) {
+            std::lock_guard lk(stateMutex);
+            auto it = jobs.find(jobId);
+            if (it == jobs.end()) return 0;   // finished (e.g. already failed by a death note)
+            cache = it->second;
+        }
+        std::uint32_t k = 0;
+        bool done = false;
+        {
+            std::lock_guard lk(cache->m);
+            for (; k < count; ++k) {
+                std::uint32_t ok = 0;
+                std::string_view payload;
+                if (!detail::readPod(s, ok) || !detail::readBytes(s, payload)) break;
+                const std::size_t index = first + k;
+                std::string value(payload);
+                if (!ok) value = "task '" + cache->name(index) + "' (item " + std::to_string(index) + ") raised: " + value;
+                cache->finish(index, ok ? ItemStatus::Ok : ItemStatus::Failed, std::move(value), ErrorKind::Task);
+            }
+            done = cache->remaining == 0;
+        }
+        cache->cv.notify_all();
+        if (done) {
+            std::lock_guard lk(stateMutex);
+            jobs.erase(jobId);
+            jobsCv.notify_all();
+            cache.reset();
+        }
+        return k;
+    }
+
     void handlerLoop() {
         JobPtr cache;
         std::int64_t lastResult = 0;
@@ -420,17 +461,19 @@ struct Pool::Impl {
             quietChecks = 0;
             backoff = 0;
             ResultHeader h{};
-            if (msg.size() < sizeof h + 1) continue;   // payload, NUL, header (pool_wire.hpp)
+            if (msg.size() < sizeof h + 1) continue;   // preview, NUL, records, header (pool_wire.hpp)
             std::memcpy(&h, msg.data() + msg.size() - sizeof h, sizeof h);
-            const std::string_view s(msg.data(), msg.size() - sizeof h - 1);
             if (h.job == 0) {
                 if (static_cast<Note>(h.index) == Note::Stop) return;
-                if (static_cast<Note>(h.index) == Note::WorkerDied) workerDied(static_cast<int>(h.ok), h.aux);
+                if (static_cast<Note>(h.index) == Note::WorkerDied) workerDied(static_cast<int>(h.n), h.aux);
                 continue;
             }
             lastResult = monoNow();
-            complete(h.job, h.index, h.ok ? ItemStatus::Ok : ItemStatus::Failed, std::string(s), ErrorKind::Task,
-                     cache);
+            std::string_view records(msg.data(), msg.size() - sizeof h);
+            const auto nul = records.find('\0');   // the preview holds none
+            if (nul == std::string_view::npos) continue;
+            records.remove_prefix(nul + 1);
+            completeRecords(h.job, h.index, h.n, records, cache);
         }
     }
 
@@ -470,6 +513,7 @@ struct Pool::Impl {
             pid = p.pid();
         }
         if (j) {
+            recoverHeld(sl, st, j, who + " (pid " + std::to_string(pid) + ") " + howDied(code));
             std::size_t from = st == SlotState::Taken ? cur : cur + 1;
             if (st == SlotState::Running) {
                 // The trace already says it (the failed TaskEnd above, then the
@@ -510,6 +554,32 @@ struct Pool::Impl {
             return;
         }
         wakeWatcher();
+    }
+
+    // A worker died in the middle of a chunk: the items it had finished are
+    // [begin, cur) while it ran item cur, [begin, cur] once cur was done, and
+    // their results were held for the chunk's one message. They come from
+    // the slot's held copy; one that did not fit there is failed as lost
+    // with the worker (CPython's Pool loses them all, and waits forever).
+    void recoverHeld(const WorkerSlot& sl, SlotState st, const JobPtr& j, const std::string& whoDied) {
+        const std::uint64_t jobId = sl.job.load(std::memory_order_relaxed);
+        const std::size_t begin = sl.begin.load(std::memory_order_relaxed);
+        const std::size_t cur = sl.cur.load(std::memory_order_relaxed);
+        const std::size_t finishedEnd = st == SlotState::Running ? cur : st == SlotState::Done ? cur + 1 : begin;
+        if (finishedEnd <= begin) return;
+        const std::uint32_t items = sl.heldItems.load(std::memory_order_acquire);
+        const std::uint32_t len = std::min(sl.heldLen.load(std::memory_order_relaxed), detail::kHeldBytes);
+        JobPtr cache = j;
+        const std::uint32_t want = static_cast<std::uint32_t>(std::min<std::size_t>(items, finishedEnd - begin));
+        const std::uint32_t got =
+            sl.held ? completeRecords(jobId, begin, want, std::string_view(sl.held, len), cache) : 0;
+        for (std::size_t i = begin + got; i < finishedEnd; ++i) {
+            JobPtr c = j;
+            complete(jobId, i, ItemStatus::Failed,
+                     whoDied + " in the middle of its chunk: task '" + j->name(i) +
+                         "' had finished, but its result, held for the chunk's one message, was lost with it",
+                     ErrorKind::Died, c);
+        }
     }
 
     static std::string howDied(const std::optional<int>& code) {

@@ -26,8 +26,11 @@ namespace parviz::detail {
 // names and arguments, the result, "sentinel" — not binary. Then a fixed header.
 //   chunk:    labels\0 ChunkHeader { per item: u64 nominal, u32 nameLen, name, u32 len, item }
 //   sentinel: "sentinel"\0 ChunkHeader{type = Sentinel}
-//   result:   payload\0 ResultHeader          (a trailer: the payload is everything
-//                                              before the NUL that precedes it)
+//   result:   preview\0 { per item: u32 ok, u32 len, payload } ResultHeader
+//             one message per chunk, as CPython's worker puts (job, i, result)
+//             once for a whole chunk (mapstar); the preview is the items'
+//             payloads joined by ", " (at most 48 bytes, no NUL), the header a
+//             trailer: {job, index = the chunk's first item, n = its items}
 //   note:     "worker died"|"stop"\0 ResultHeader{job = 0}   (for the result handler)
 enum class MsgType : std::uint8_t { Chunk = 1, Sentinel = 2 };
 
@@ -46,11 +49,18 @@ struct ChunkHeader {
 
 enum class Note : std::uint32_t { Stop = 1, WorkerDied = 2 };
 struct ResultHeader {
-    std::uint64_t job;     // 0: a note (index = Note, ok = slot, aux = generation)
-    std::uint32_t index;
-    std::uint32_t ok;
+    std::uint64_t job;     // 0: a note (index = Note, n = slot, aux = generation)
+    std::uint32_t index;   // a result: the first item's index in the call
+    std::uint32_t n;       // a result: how many items' records it holds
     std::uint64_t aux;
 };
+
+// One item's record in a result message (and in a slot's held results).
+inline void appendResultRecord(std::string& s, bool ok, std::string_view payload) {
+    appendPod(s, static_cast<std::uint32_t>(ok ? 1 : 0));
+    appendPod(s, static_cast<std::uint32_t>(payload.size()));
+    s += payload;
+}
 
 template <class T> void appendPod(std::string& s, const T& v) {
     s.append(reinterpret_cast<const char*>(&v), sizeof(T));
@@ -126,16 +136,25 @@ inline void appendPreview(std::string& s, std::string_view text) {
 enum class SlotState : std::uint32_t {
     Idle = 0,      // no chunk: waiting for one, or taking one off the queue
     Taken,         // chunk taken, items [cur, end) not started
-    Running,       // item cur runs; [cur + 1, end) not started
-    Done,          // item cur's result was put; [cur + 1, end) not started
+    Running,       // item cur runs; [begin, cur) done, their results held; [cur + 1, end) not started
+    Done,          // items [begin, cur] done, their results held; [cur + 1, end) not started
     Exiting,       // took a sentinel
 };
+// A chunk's results go back in one message when its last item is done (as
+// CPython's). Until then the worker also copies each finished item's record
+// into `held` (a prefix of them, as many as fit in heldCap bytes), so a
+// worker killed mid-chunk does not take its finished items' results with it:
+// the parent reads them from here (CPython's Pool loses them, and hangs).
+inline constexpr std::uint32_t kHeldBytes = 4096;
 struct alignas(64) WorkerSlot {
     std::atomic<std::uint64_t> job{0};
     std::atomic<std::uint32_t> begin{0};
     std::atomic<std::uint32_t> end{0};
     std::atomic<std::uint32_t> cur{0};
     std::atomic<SlotState> state{SlotState::Idle};
+    std::atomic<std::uint32_t> heldLen{0};   // bytes of records in held, published after each item
+    std::atomic<std::uint32_t> heldItems{0}; // records in held: items begin .. begin + heldItems - 1
+    char* held = nullptr;                    // kHeldBytes in the arena, set by the parent
 };
 
 // ============================================================================

@@ -27,6 +27,25 @@ std::unordered_map<std::int32_t, std::int64_t> taskEnds(const RunModel& m) {
     return ends;
 }
 
+// Each task index's chunk (TaskRecord::chunk; absent: none), and when each
+// chunk's last task ended by t (chunks whose tasks all ended by t only).
+struct ChunkEnds {
+    std::unordered_map<std::int32_t, std::int32_t> chunkOf;
+    std::unordered_map<std::int32_t, std::int64_t> end;
+};
+ChunkEnds chunkEnds(const RunModel& m, std::int64_t t) {
+    ChunkEnds c;
+    std::unordered_map<std::int32_t, bool> open;
+    for (const TaskRecord& r : m.tasks()) {
+        if (r.chunk < 0) continue;
+        c.chunkOf[r.index] = r.chunk;
+        if (r.outcome == TaskOutcome::Running || r.t1 == kOpenEnd || r.t1 > t) open[r.chunk] = true;
+        else if (auto [it, fresh] = c.end.try_emplace(r.chunk, r.t1); !fresh) it->second = std::max(it->second, r.t1);
+    }
+    for (const auto& [chunk, o] : open) c.end.erase(chunk);
+    return c;
+}
+
 
 void classify(ResultOrderView& v) {
     const auto& a = v.arrived;
@@ -35,11 +54,20 @@ void classify(ResultOrderView& v) {
     v.finishOrder = std::all_of(a.begin(), a.end(), [](const ResultArrival& x) { return x.taskEnd != kNever; }) &&
                     std::is_sorted(a.begin(), a.end(),
                                    [](const ResultArrival& x, const ResultArrival& y) { return x.taskEnd < y.taskEnd; });
+    // Chunk by chunk (a worker sends a chunk's results in one message): in
+    // the order the chunks ended, where the tasks' own ends are not.
+    v.chunkOrder = !v.finishOrder &&
+                   std::all_of(a.begin(), a.end(), [](const ResultArrival& x) { return x.chunkEnd != kNever; }) &&
+                   std::is_sorted(a.begin(), a.end(), [](const ResultArrival& x, const ResultArrival& y) {
+                       return x.chunkEnd < y.chunkEnd;
+                   });
     v.together = a.size() >= 2 && a.back().t - a.front().t <= kTogetherNs;
     if (a.size() < 2) return;
     if (v.together) v.order = v.inputOrder ? "input order, all at once" : "all at once";
     else if (v.inputOrder && v.finishOrder) v.order = "input order, which is also the order they finished";
     else if (v.finishOrder) v.order = "the order the tasks finished";
+    else if (v.chunkOrder && v.inputOrder) v.order = "input order";
+    else if (v.chunkOrder) v.order = "the order their chunks finished";
     else if (v.inputOrder) v.order = "input order";
     else v.order = "neither input order nor the order they finished";
 }
@@ -63,6 +91,7 @@ ResultOrderView buildResultOrder(const RunModel& m, const Trace& trace, std::int
     ResultOrderView v;
     if (m.results().empty()) return v;   // no pool results in this run: nothing to show
     const auto ends = taskEnds(m);
+    const ChunkEnds chunks = chunkEnds(m, t);
     for (const ResultRecord& r : m.results()) {
         if (r.t > t) break;   // time order
         ResultArrival a;
@@ -71,6 +100,8 @@ ResultOrderView buildResultOrder(const RunModel& m, const Trace& trace, std::int
         a.name = n.empty() ? "#" + std::to_string(r.index) : std::string(n);
         a.t = r.t;
         if (auto it = ends.find(r.index); it != ends.end() && it->second <= t) a.taskEnd = it->second;
+        if (auto c = chunks.chunkOf.find(r.index); c != chunks.chunkOf.end())
+            if (auto e = chunks.end.find(c->second); e != chunks.end.end()) a.chunkEnd = e->second;
         a.failed = r.failed;
         v.arrived.push_back(std::move(a));
     }

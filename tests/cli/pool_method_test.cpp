@@ -171,6 +171,55 @@ TEST_CASE("parviz sweep takes --method as run and gui do, and refuses an unknown
           std::string::npos);
 }
 
+TEST_CASE("with chunks, imap's caller receives a chunk's results when its last task is done, one message each",
+          "[cli][run][method]") {
+    // pool-uneven: 28 tasks in chunks of 4; chunk 0 is L1..L4 (1 s each). As
+    // CPython's worker puts one result per chunk, L1 reaches the caller only
+    // after L4 has finished, and the result queue holds 7 results + 1 stop.
+    TempDir dir;
+    const auto r = runParviz({"run", "pool-uneven", "--method", "imap", "--chunksize", "4", "--time-scale", "0.05",
+                              "--save-run", dir.file("r.pvz")});
+    INFO(describe(r));
+    REQUIRE(r.exitCode == 0);
+    const auto l4 = r.out.find(" Process L4 Finished.");
+    const auto l1 = r.out.find(" Result of L1 received");
+    REQUIRE(l4 != std::string::npos);
+    REQUIRE(l1 != std::string::npos);
+    CHECK(l4 < l1);
+    auto tr = parviz::loadTrace(dir.file("r.pvz"));
+    parviz::RunModel m;
+    m.update(*tr);
+    std::int64_t l4End = 0, l1Got = 0;
+    for (const auto& t : m.tasks())
+        if (tr->string(t.name) == "L4") l4End = t.t1;
+    for (const auto& x : m.results())
+        if (tr->string(x.name) == "L1") l1Got = x.t;
+    CHECK(l4End > 0);
+    CHECK(l1Got >= l4End);
+    const parviz::TraceMeta meta = tr->meta();
+    std::size_t puts = 0;
+    for (const auto& q : m.queues())
+        if (meta.objectName(parviz::ObjectKind::Queue, q.id) == parviz::kPoolResultsQueue) puts += q.items.size();
+    CHECK(puts == 8);
+
+    // imap_unordered: chunks 1-6 (the short jobs, on the other worker) come
+    // back before chunk 0, though L1 ended before most of them: the order
+    // their chunks finished, not the tasks'.
+    const auto u = runParviz({"run", "pool-uneven", "--method", "imap_unordered", "--chunksize", "4", "--time-scale",
+                              "0.05", "--save-run", dir.file("u.pvz")});
+    INFO(describe(u));
+    REQUIRE(u.exitCode == 0);
+    auto tu = parviz::loadTrace(dir.file("u.pvz"));
+    parviz::RunModel mu;
+    mu.update(*tu);
+    const auto v = parviz::buildResultOrder(mu, *tu, parviz::kOpenEnd - 1, 40);
+    INFO(v.text);
+    CHECK(v.chunkOrder);
+    CHECK(v.text.find("(the order their chunks finished)") != std::string::npos);
+    REQUIRE(v.arrived.size() == 28);
+    CHECK(v.arrived.back().name == "L4");
+}
+
 TEST_CASE("the listing shows the chosen method, and export-python runs it", "[cli][method][export-python]") {
     const auto r = runParviz({"export-python", "pool", "--method", "imap_unordered", "--chunksize", "1"});
     INFO(describe(r));

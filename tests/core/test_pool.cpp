@@ -391,6 +391,56 @@ TEST_CASE("imap and imap_unordered hand out one task per chunk by default, as CP
     CHECK(biggest == 1);
 }
 
+TEST_CASE("a worker puts a chunk's results on the result queue as one message, as CPython's worker does", "[pool]") {
+    // CPython's worker runs a whole chunk (mapstar) and puts (job, i, result)
+    // once per chunk: 40 items in chunks of 5 are 8 results, not 40.
+    Recorder rec(RecorderOptions{CorePref::Off, 1.0, 2, 1u << 16});
+    {
+        Pool pool(2, PoolOptions{&rec});
+        CHECK(pool.map(sqr, numbers(40), MapOptions{5, {}, {}}) == squares(40));
+        pool.close();
+        pool.join();
+    }
+    rec.flush();
+    const Trace& tr = rec.trace();
+    const TraceMeta meta = tr.meta();
+    std::size_t results = 0;
+    std::vector<std::string> previews;
+    for (std::size_t i = 0, n = tr.size(); i < n; ++i) {
+        if (tr[i].kind != EventKind::QueuePut || meta.objectName(ObjectKind::Queue, tr[i].obj) != kPoolResultsQueue)
+            continue;
+        const std::string v(tr.string(tr[i].b));
+        if (v == "stop") continue;   // the result handler's own stop note
+        ++results;
+        previews.push_back(v);
+    }
+    CHECK(results == 8);
+    // Each message previews its chunk's results: chunk 0 holds 0, 1, 4, 9, 16.
+    CHECK(std::find(previews.begin(), previews.end(), "0, 1, 4, 9, 16") != previews.end());
+}
+
+TEST_CASE("imap_unordered receives a chunk's results together, when the chunk's last task is done", "[pool]") {
+    // Chunks of 2 on Pool(2): [0 s, 0.3 s] on one worker, [0 s, 0 s] on the
+    // other. Item 0 finishes at once, but its result travels with item 1's,
+    // at 0.3 s (CPython's order: 2, 3, then 0, 1); one result per task would
+    // have given 0 first.
+    Pool pool(2);
+    const std::vector<std::string> items{"0", "0.3", "0", "0"};
+    std::vector<std::size_t> order;
+    std::vector<double> at;
+    const auto t0 = std::chrono::steady_clock::now();
+    pool.imap_unordered(sleepFor, items, [&](std::size_t i, std::string v) {
+        CHECK(v == items[i]);
+        order.push_back(i);
+        at.push_back(secondsSince(t0));
+        return true;
+    }, MapOptions{2, {}, {}});
+    REQUIRE(order.size() == 4);
+    CHECK(order == std::vector<std::size_t>{2, 3, 0, 1});
+    CHECK(at[2] >= 0.25);
+    CHECK(at[3] - at[2] < 0.05);   // 0 and 1 together
+}
+
 TEST_CASE("the schedule is not computed ahead: when B's worker is stopped, the other worker takes C", "[pool]") {
     // The tutorial: Pool(2).map over A=5, B=2, C=1, D=3 (time scale 0.05).
     // Undisturbed, B's worker takes C at t=2 while A runs until 5.

@@ -3,12 +3,16 @@
 // story. Chunks of items go, in input order, onto one shared task queue (a
 // traced parviz::Queue, so the window can show it draining); each idle worker
 // takes the next chunk and runs its items one after another. Results come back
-// on a result queue; map() returns them in input order.
+// on a result queue, one message per chunk when its last item is done (as
+// CPython's worker puts a chunk's results at once), so the caller receives a
+// chunk's results together; map() returns them in input order.
 //
 // A worker that dies mid-task fails that task with PoolWorkerDied naming the
 // worker, its pid and the signal; the rest of its chunk goes back to the front
-// of the task queue; the worker is replaced; the pool never hangs (CPython's
-// Pool hangs forever here: REFERENCE.md).
+// of the task queue; the items of the chunk it had finished keep their results
+// (read from the copy it held in shared memory, up to 4 KiB of them; beyond
+// that they fail as lost with the worker); the worker is replaced; the pool
+// never hangs (CPython's Pool loses the chunk and hangs forever here: REFERENCE.md).
 //
 // Errors: map() and starmap() complete every other item, then throw the
 // error of the lowest failing index (TaskError, or PoolWorkerDied when the

@@ -349,6 +349,9 @@ struct ResultArrival {
     std::string name;                    // "B", or "#3" when the trace has no name
     std::int64_t t = 0;                  // absolute ns: when the caller had it
     std::int64_t taskEnd = kNever;       // when the task itself ended; kNever: not seen
+    // When the last task of its chunk ended (its worker sends a chunk's results
+    // in one message, as CPython's); kNever: not seen, or the task had no chunk.
+    std::int64_t chunkEnd = kNever;
     bool failed = false;                 // the caller received the task's error instead
 };
 struct ResultOrderView {
@@ -357,11 +360,13 @@ struct ResultOrderView {
     bool finished = false;               // the run has ended by t: the pending ones never came
     bool inputOrder = false;             // arrived in input order (indices rising)
     bool finishOrder = false;            // arrived in the order the tasks ended
+    bool chunkOrder = false;             // arrived chunk by chunk, in the order the chunks ended (not finishOrder)
     bool together = false;               // two or more, all within 1 ms: one call returned them all
     // "B 2.0 s, C 3.0 s, A 5.0 s, D 6.0 s" (at most maxNamed, then "… 24 more"), or
     // "A, B, C, D, all at 6.0 s"; times in seconds of the run (explain.hpp's formatSeconds).
     std::string list;
-    std::string order;                   // "the order the tasks finished", "input order", "input order, all at once"
+    // "the order the tasks finished", "the order their chunks finished", "input order", "input order, all at once"
+    std::string order;
     std::string text;                    // "results arrive: " + list + " (" + order + ")" + what is still to come
 };
 ResultOrderView buildResultOrder(const RunModel& index, const Trace& trace, std::int64_t t, std::size_t maxNamed = 8);
