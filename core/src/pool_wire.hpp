@@ -55,12 +55,6 @@ struct ResultHeader {
     std::uint64_t aux;
 };
 
-// One item's record in a result message (and in a slot's held results).
-inline void appendResultRecord(std::string& s, bool ok, std::string_view payload) {
-    appendPod(s, static_cast<std::uint32_t>(ok ? 1 : 0));
-    appendPod(s, static_cast<std::uint32_t>(payload.size()));
-    s += payload;
-}
 
 template <class T> void appendPod(std::string& s, const T& v) {
     s.append(reinterpret_cast<const char*>(&v), sizeof(T));
@@ -77,6 +71,13 @@ inline bool readBytes(std::string_view& s, std::string_view& out) {
     out = s.substr(0, n);
     s.remove_prefix(n);
     return true;
+}
+
+// One item's record in a result message (and in a slot's held results).
+inline void appendResultRecord(std::string& s, bool ok, std::string_view payload) {
+    appendPod(s, static_cast<std::uint32_t>(ok ? 1 : 0));
+    appendPod(s, static_cast<std::uint32_t>(payload.size()));
+    s += payload;
 }
 
 // starmap's item: u32 count, then u32 length + bytes per argument.

@@ -4,6 +4,7 @@
 #include "parviz/pool.hpp"
 
 #include "parviz/recorder.hpp"
+#include "parviz/run_model.hpp"
 #include "parviz/work.hpp"
 
 #include <catch2/catch.hpp>
@@ -409,7 +410,7 @@ TEST_CASE("a worker puts a chunk's results on the result queue as one message, a
     for (std::size_t i = 0, n = tr.size(); i < n; ++i) {
         if (tr[i].kind != EventKind::QueuePut || meta.objectName(ObjectKind::Queue, tr[i].obj) != kPoolResultsQueue)
             continue;
-        const std::string v(tr.string(tr[i].b));
+        const std::string v = readableValue(tr.string(tr[i].b));   // up to the NUL before the records
         if (v == "stop") continue;   // the result handler's own stop note
         ++results;
         previews.push_back(v);
