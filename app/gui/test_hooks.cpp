@@ -258,6 +258,10 @@ bool TestHooks::writeLayoutJson(GuiApp& app, const std::string& path) {
     j["code_markers"] = marks;
     j["source_file"] = run.sourceFile();
     j["status"] = toString(run.status());
+    // The Run's status says finished as soon as its processes are done; the
+    // Trace (and every panel drawn from it) is complete only once the
+    // Collector's last pass is in: tests wait for both.
+    j["trace_finished"] = run.trace() != nullptr && run.meta().finished;
     j["cursor_s"] = static_cast<double>(run.cursor() - run.zero()) / 1e9;
     j["cursor_live"] = run.cursorIsLive();
     j["now_s"] = static_cast<double>(run.now() - run.zero()) / 1e9;
