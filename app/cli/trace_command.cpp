@@ -269,9 +269,16 @@ int traceAndSummarise(const TraceArgs& ta) {
     std::fflush(stdout);
     std::printf("\n%s", formatSummary(stats).c_str());
     if (std::string lost = lostPoolTask(model, trace); !lost.empty()) std::printf("\n%s%s\n", lost.c_str(), kPoolHangs);
-    if (prog.lostEvents() > 0)
-        std::printf("\nthe program's processes dropped %llu events (their rings were full)\n",
-                    static_cast<unsigned long long>(prog.lostEvents()));
+    if (const std::uint64_t lost = prog.lostEvents(), reentered = prog.reenteredEvents(); lost > 0) {
+        std::printf("\nthe program's processes dropped %llu events", static_cast<unsigned long long>(lost));
+        if (lost > reentered)
+            std::printf(" (%llu: their rings were full)", static_cast<unsigned long long>(lost - reentered));
+        if (reentered)
+            std::printf(" (%llu: written by a signal handler while its own thread was mid-write; waiting would "
+                        "deadlock)",
+                        static_cast<unsigned long long>(reentered));
+        std::printf("\n");
+    }
     if (sig != 0)
         std::printf("(incomplete: interrupted by %s; the numbers cover what was recorded until then)\n",
                     interruptName(sig));

@@ -33,7 +33,7 @@ namespace {
 constexpr char kMagic[8] = {'P', 'V', 'Z', 'R', 'I', 'N', 'G', '1'};
 constexpr std::uint32_t kVersion = 1;
 constexpr std::size_t kHeader = 256, kSlot = 48, kSlotSeq = 40;
-constexpr std::size_t kOffWriting = 56, kOffLost = 64, kOffTextHead = 72, kOffTail = 128;
+constexpr std::size_t kOffWriting = 56, kOffLost = 64, kOffTextHead = 72, kOffReentered = 80, kOffTail = 128;
 // A Python emit reads the clock and publishes its slot in one locked call
 // (microseconds); only a thread descheduled right there publishes later.
 // Records are held this long before the source promises their time away; a
@@ -94,7 +94,7 @@ struct RingFile {
     std::string name;
     char* base = nullptr;
     std::size_t size = 0;
-    std::uint64_t slots = 0, textBytes = 0, tail = 0, lostReported = 0;
+    std::uint64_t slots = 0, textBytes = 0, tail = 0, lostReported = 0, reenteredReported = 0;
     pid_t pid = 0, ppid = 0;
     std::int64_t idleSeenAt = INT64_MIN;
     std::unordered_map<std::uint64_t, std::uint64_t> strings;   // interned id -> Trace string id
@@ -163,7 +163,7 @@ struct PythonTraceSource::Impl {
     std::string dir;
     std::atomic<pid_t> root{0};
     std::atomic<bool> rootSeen{false};
-    std::atomic<std::uint64_t> lost{0}, bad{0};
+    std::atomic<std::uint64_t> lost{0}, reentered{0}, bad{0};
 
     std::mutex notesMutex;                  // guards notes (reaped() from other threads)
     std::vector<Record> notes;
@@ -274,7 +274,14 @@ void PythonTraceSource::Impl::drainRing(std::uint32_t index, RingFile& r, std::i
         held.push_back(std::move(rec));
     }
     __atomic_store_n(reinterpret_cast<std::uint64_t*>(r.base + kOffTail), r.tail, __ATOMIC_RELEASE);
-    const std::uint64_t lostNow = load64(r.base, kOffLost);
+    // Both ways a writer drops an event: its ring was full, or a signal handler
+    // came inside its thread's own write (_ring.py); both are shown as losses.
+    const std::uint64_t reenteredNow = load64(r.base, kOffReentered);
+    const std::uint64_t lostNow = load64(r.base, kOffLost) + reenteredNow;
+    if (reenteredNow > r.reenteredReported) {
+        reentered.fetch_add(reenteredNow - r.reenteredReported, std::memory_order_relaxed);
+        r.reenteredReported = reenteredNow;
+    }
     if (lostNow > r.lostReported) {
         lost.fetch_add(lostNow - r.lostReported, std::memory_order_relaxed);
         Record rec;
@@ -683,6 +690,9 @@ PythonTraceSource::~PythonTraceSource() = default;
 void PythonTraceSource::setRoot(pid_t pid) noexcept { m_impl->root.store(pid, std::memory_order_release); }
 bool PythonTraceSource::rootAnnounced() const noexcept { return m_impl->rootSeen.load(std::memory_order_acquire); }
 std::uint64_t PythonTraceSource::lostEvents() const noexcept { return m_impl->lost.load(std::memory_order_relaxed); }
+std::uint64_t PythonTraceSource::reenteredEvents() const noexcept {
+    return m_impl->reentered.load(std::memory_order_relaxed);
+}
 std::uint64_t PythonTraceSource::badRings() const noexcept { return m_impl->bad.load(std::memory_order_relaxed); }
 
 void PythonTraceSource::reaped(pid_t pid, int codeOrNegSignal) {

@@ -1012,7 +1012,8 @@ std::vector<Failure> describeFailures(const RunModel& m, const Trace& trace, std
         if (l.t <= cut && !l.texts) { lost += l.count; lastLoss = l.t; }
     if (lost)
         out.push_back({FailureKind::EventsLost, lastLoss, kNoProc, -1,
-                       std::to_string(lost) + " events were lost (a trace ring overflowed)"});
+                       std::to_string(lost) + " events were lost (a trace ring overflowed, or a traced "
+                       "program's signal handler wrote one mid-write)"});
     return out;
 }
 

@@ -339,6 +339,7 @@ bool TracedProgram::hookMissing() const noexcept {
 }
 
 std::uint64_t TracedProgram::lostEvents() const noexcept { return m_impl->src->lostEvents(); }
+std::uint64_t TracedProgram::reenteredEvents() const noexcept { return m_impl->src->reenteredEvents(); }
 const std::vector<std::string>& TracedProgram::argv() const noexcept { return m_impl->argv; }
 const std::string& TracedProgram::ringDirectory() const noexcept { return m_impl->dir; }
 

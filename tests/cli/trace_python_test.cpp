@@ -1213,3 +1213,34 @@ TEST_CASE("a traced Pool.map whose task raised received that task's error", "[cl
     CHECK(v.arrived[0].name == "('C', 0)");
     CHECK(v.pending == 3);
 }
+
+TEST_CASE("a signal handler that prints while its thread is inside the tracer's ring write neither hangs the program "
+          "nor is lost silently: its event is counted as lost and shown",
+          "[cli][trace][python]") {
+    // The ring's lock is taken by each event; a signal handler runs in the
+    // main thread between two bytecodes, so it can come inside an emit. Before,
+    // the handler's print then waited for the lock its own thread held: a hang.
+    TempDir dir;
+    const std::string summary = dir.file("summary.json");
+    ExeResult r = runParviz({"trace", "--summary-json", summary, "--", "/usr/bin/env", "-u", "PYTHONUNBUFFERED",
+                             "/usr/bin/python3", kTestPrograms + "signal_print.py"},
+                            60);
+    INFO(describe(r));
+    REQUIRE(!r.timedOut);
+    REQUIRE(r.exitCode == 0);
+    long dropped = -1, ticks = -1, tickLines = 0;
+    std::istringstream out(r.out);
+    std::string line;
+    while (std::getline(out, line)) {
+        if (line.rfind("dropped ", 0) == 0) dropped = std::stol(line.substr(8));
+        if (line.rfind("ticks ", 0) == 0) ticks = std::stol(line.substr(6));
+        if (line.rfind("tick ", 0) == 0) ++tickLines;
+    }
+    CHECK(dropped >= 5);                 // the program ran until the tracer had dropped some
+    CHECK(ticks > 0);
+    CHECK(tickLines == ticks);           // the tracer changed nothing the program printed
+    const auto j = nlohmann::json::parse(parviz::test::readFile(summary));
+    CHECK(j["lost_events"].get<long>() >= dropped);
+    CHECK(r.out.find("events were lost") != std::string::npos);
+    CHECK(r.out.find("written by a signal handler while its own thread was mid-write") != std::string::npos);
+}

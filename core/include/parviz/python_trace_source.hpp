@@ -41,8 +41,11 @@ public:
     void reaped(pid_t pid, int codeOrNegSignal);
     // True once the root process's ring appeared (the hook loaded).
     bool rootAnnounced() const noexcept;
-    // Events the program's processes dropped because their ring was full.
+    // Events the program's processes dropped: their ring was full, or a signal
+    // handler's event came inside its own thread's ring write (reentered).
     std::uint64_t lostEvents() const noexcept;
+    // Of lostEvents(), those a signal handler wrote inside its thread's own write.
+    std::uint64_t reenteredEvents() const noexcept;
     // Ring files that were not valid rings (wrong magic, version or size).
     std::uint64_t badRings() const noexcept;
 

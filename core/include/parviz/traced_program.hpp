@@ -92,7 +92,8 @@ public:
     // The root has run kHookTimeoutSeconds without loading the tracer
     // (python3 -I, -E or -S, a cleared environment, not a Python program).
     bool hookMissing() const noexcept;
-    std::uint64_t lostEvents() const noexcept;   // dropped by the program's full rings
+    std::uint64_t lostEvents() const noexcept;   // dropped by the program's processes (PythonTraceSource)
+    std::uint64_t reenteredEvents() const noexcept;   // of those, written by a signal handler mid-write
     const std::vector<std::string>& argv() const noexcept;
     // The directory of the program's rings (removed once wait() returned true).
     const std::string& ringDirectory() const noexcept;
