@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The Python tracer's overhead, traced against untraced in one run.
 
-usage: bench_python_trace.py PARVIZ_EXE [--rounds N]
+usage: bench_python_trace.py PARVIZ_EXE [--rounds N] [--quick]
 
 1. Per event on the Python side: a ring write (Ring.emit), the same event
    as a Unix datagram (the transport the ring was chosen over), and a traced
@@ -9,6 +9,9 @@ usage: bench_python_trace.py PARVIZ_EXE [--rounds N]
 2. Pool(2).map over 10 000 trivial tasks at chunksize 1: the map's own time
    (measured inside the program) under `parviz trace` against plain python3,
    rounds interleaved, medians reported.
+3. The same over 100 000 tasks at the default chunksize (8 chunks of 12 500),
+   and a Queue ping-pong of 100 000 items (50 000 each way between two
+   processes), measured the same way (--quick: fewer ping-pong rounds).
 The machine may be shared: every number is a median of rounds, and the
 untraced side is measured in the same rounds.
 """
@@ -38,6 +41,41 @@ if __name__ == "__main__":
         t = time.perf_counter()
         p.map(f, range(10000), chunksize=1)
         print("MAP_SECONDS %.6f" % (time.perf_counter() - t))
+'''
+
+
+DEFAULT_CHUNK_PROGRAM = r'''
+import sys, time
+from multiprocessing import Pool
+def f(x):
+    return x
+if __name__ == "__main__":
+    with Pool(2) as p:
+        p.map(f, range(200))                         # warm the workers up
+        t = time.perf_counter()
+        p.map(f, range(100000))                      # default chunksize: 12 500
+        print("MAP_SECONDS %.6f" % (time.perf_counter() - t))
+'''
+
+PINGPONG_PROGRAM = r'''
+import time
+from multiprocessing import Process, Queue
+N = 100000                                           # items moved: N // 2 each way
+def echo(a, b):
+    for _ in range(N // 2):
+        b.put(a.get())
+if __name__ == "__main__":
+    a, b = Queue(), Queue()
+    p = Process(target=echo, args=(a, b))
+    p.start()
+    a.put(0)
+    b.get()                                          # warm up: the child runs, both feeders started
+    t = time.perf_counter()
+    for i in range(N // 2 - 1):
+        a.put(i)
+        b.get()
+    print("MAP_SECONDS %.6f" % (time.perf_counter() - t))
+    p.join()
 '''
 
 
@@ -118,11 +156,11 @@ def median_rounds(fn, rounds):
     return statistics.median(fn() for _ in range(rounds))
 
 
-def pool_ratio(parviz, rounds):
+def pool_ratio(parviz, rounds, program=POOL_PROGRAM):
     with tempfile.TemporaryDirectory() as d:
         prog = os.path.join(d, "pool_bench.py")
         with open(prog, "w") as f:
-            f.write(POOL_PROGRAM)
+            f.write(program)
         env = dict(os.environ)
         env.pop("PYTHONPATH", None)
         untraced, traced = [], []
@@ -142,6 +180,11 @@ def main():
     parviz = sys.argv[1]
     rounds = int(sys.argv[sys.argv.index("--rounds") + 1]) if "--rounds" in sys.argv else 5
     print("python %s, %d rounds, medians (the machine may be shared)" % (sys.version.split()[0], rounds))
+    try:
+        with open("/sys/devices/system/clocksource/clocksource0/current_clocksource") as f:
+            print("host: clocksource %s; load average %.2f %.2f %.2f" % ((f.read().strip(),) + os.getloadavg()))
+    except OSError:
+        pass
     ring = median_rounds(ring_emit_ns, rounds)
     dgram = median_rounds(datagram_ns, rounds)
     print("one event, ring write (Ring.emit):         %7.0f ns" % ring)
@@ -174,7 +217,18 @@ def main():
     print("  per round untraced: %s" % " ".join("%.3f" % x for x in untraced))
     print("  per round traced:   %s" % " ".join("%.3f" % x for x in tr))
     print("  traced / untraced:  %.2fx (target <= 1.25x)" % (mt / mu))
+    report("Pool(2).map, 100 000 tasks, default chunksize:", pool_ratio(parviz, rounds, DEFAULT_CHUNK_PROGRAM))
+    pp_rounds = 1 if "--quick" in sys.argv else max(1, rounds // 2)
+    report("Queue ping-pong, 100 000 items (%d rounds):" % pp_rounds, pool_ratio(parviz, pp_rounds, PINGPONG_PROGRAM))
     return 0
+
+
+def report(title, rounds):
+    untraced, traced = rounds
+    mu, mt = statistics.median(untraced), statistics.median(traced)
+    print("%s untraced %.3f s, traced %.3f s (medians): %.2fx" % (title, mu, mt, mt / mu))
+    print("  per round untraced: %s" % " ".join("%.3f" % x for x in untraced))
+    print("  per round traced:   %s" % " ".join("%.3f" % x for x in traced))
 
 
 if __name__ == "__main__":
