@@ -168,10 +168,26 @@ class Ring:
             if head - self.tail_seen >= self.slots and self._full():
                 return
             t = _monotonic_ns()
-            b = self._text(text, limit)
+            # self._text(text, limit), inline: one Python call fewer (~100 ns) on
+            # the path of every printed line, put preview and task result.
+            data = text.encode("utf-8", "replace")
+            n = len(data)
+            if n > limit:
+                data = data[:limit].decode("utf-8", "ignore").encode("utf-8")
+                n = len(data)
+            off = self.text_head
+            pos = off % self.text_size
+            if pos + n > self.text_size:      # never split a text across the end
+                off += self.text_size - pos
+                pos = 0
+            mm = self.mm
+            base = self.text_base + pos
+            mm[base:base + n] = data
+            self.text_head = off + n
+            _u64.pack_into(mm, OFF_TEXT_HEAD, off + n)
             self.head = head + 1
-            _slot.pack_into(self.mm, HEADER + (head & self.mask) * SLOT, t, kind, flags, 0,
-                            obj, a & _U64_MASK, b, src, head + 1)
+            _slot.pack_into(mm, HEADER + (head & self.mask) * SLOT, t, kind, flags, 0,
+                            obj, a & _U64_MASK, (off << TEXT_LEN_BITS) | n, src, head + 1)
         finally:
             self.busy = False
             lock.release()
