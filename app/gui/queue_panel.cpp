@@ -83,44 +83,6 @@ void drawBox(ImDrawList* dl, ImVec2 p, ImVec2 size, const std::string& label, Im
     dl->PopClipRect();
 }
 
-// How many of the first `putCount` items of queue id are the pool's stop
-// signals: the sentinels (CPython's None) it ends with (0 for any other queue).
-// The stop signals at the end of a pool's queues: one None per worker on its
-// task queue (Pool.close(): a worker that takes one stops), and one on its
-// result queue for the pool's result-handler thread in MainProcess (CPython's
-// task handler puts a None on its outqueue the same way). Counted from the
-// end: they are the queue's last items.
-struct StopSignals {
-    std::size_t count = 0;
-    const char* items = "tasks";   // what the other items are
-    const char* tip = "";
-};
-
-StopSignals stopSignals(const RunView& run, std::int32_t id, std::size_t putCount) {
-    StopSignals out;
-    const QueueIndex* q = run.model().queue(id);
-    const Trace* trace = run.trace();
-    if (!q || !trace) return out;
-    const TraceMeta meta = run.meta();
-    const ObjectInfo* o = meta.findObject(ObjectKind::Queue, id);
-    if (!o) return out;
-    const bool tasks = o->name == "pool tasks", results = o->name == "pool results";
-    if (!tasks && !results) return out;
-    for (std::size_t k = std::min(putCount, q->items.size()); k > 0; --k, ++out.count) {
-        const std::string v = displayValue(trace->string(q->items[k - 1].preview));
-        if (tasks ? v != "sentinel" && v != "None" : v != "stop") break;
-    }
-    if (results) {
-        out.items = "results";
-        out.tip = "When every result is in, the pool puts one stop signal on its result queue:\n"
-                  "MainProcess's result-handler thread takes it and stops. CPython does the same (a None).";
-    } else {
-        out.tip = "When the pool closes, it puts one None per worker on its task queue:\n"
-                  "a worker that takes a None stops. CPython does the same.";
-    }
-    return out;
-}
-
 // A traced program's JoinableQueue (task_done calls, processes in join())
 // and a pool's task queue (MainProcess waiting for the results), one line.
 void drawQueueWaits(const RunView& run, std::int64_t t, const Trace& trace, std::int32_t id, Theme th) {
@@ -161,30 +123,16 @@ float drawQueue(const RunView& run, std::int64_t cursor, const PanelEnv& env, co
     }
     ui::text("%s", v.name.c_str());
     if (compact) ui::tooltipBelow("Its items as boxes, the front (next to be taken) on the left.");
-    // The counts flow and wrap. A pool's task queue ends with one None per
-    // worker (CPython's stop signals, put by Pool.close()): counted apart and
-    // explained, so "put 6" for 4 tasks is not a mystery.
-    const StopSignals stopInfo = stopSignals(run, id, v.putCount);
-    const std::size_t stops = stopInfo.count;
+    // The counts flow and wrap. A pool's queues end with its stop signals
+    // (buildQueueView counts them apart and says why), so "put 6" for 4 tasks
+    // is not a mystery.
     char buf[160];
     std::snprintf(buf, sizeof buf, "in queue %zu", v.inQueue);
     ui::sameLineIfFits(ImGui::CalcTextSize(buf).x);
     ui::textDisabled("%s", buf);
-    // Pool.map puts chunks, not tasks: with a chunksize above 1 each box holds
-    // several tasks, and each result message a whole chunk's results.
-    const auto& chunks = run.model().chunks();
-    const bool chunked = std::any_of(chunks.begin(), chunks.end(), [](const ChunkRecord& c) { return c.count > 1; });
-    if (stops)
-        std::snprintf(buf, sizeof buf, "put %zu (%zu %s + %zu stop signal%s)", v.putCount, v.putCount - stops,
-                      !chunked ? stopInfo.items
-                      : std::string_view(stopInfo.items) == "tasks" ? "chunks of tasks"
-                                                                     : "chunk results",   // one message per chunk
-                      stops,
-                      stops == 1 ? "" : "s");
-    else std::snprintf(buf, sizeof buf, "put %zu", v.putCount);
-    ui::sameLineIfFits(ImGui::CalcTextSize(buf).x);
-    ui::textDisabled("%s", buf);
-    if (stops && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", stopInfo.tip);
+    ui::sameLineIfFits(ImGui::CalcTextSize(v.putText.c_str()).x);
+    ui::textDisabled("%s", v.putText.c_str());
+    if (v.stopSignals && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", v.stopTip.c_str());
     std::snprintf(buf, sizeof buf, "taken %zu", v.takenCount - v.discardedCount);
     ui::sameLineIfFits(ImGui::CalcTextSize(buf).x);
     ui::textDisabled("%s", buf);

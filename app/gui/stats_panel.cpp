@@ -87,7 +87,7 @@ void keyNumbers(const RunView& run, const PanelEnv& env, const RunStats& s, bool
 }
 
 // The order the caller received the pool's results in, and when ("results
-// arrive: B 2.0 s, C 3.0 s, A 5.0 s, D 6.0 s (the order the tasks finished)"):
+// arrive: B at 2.0 s, C at 3.0 s, A at 5.0 s, D at 6.0 s (the order the tasks finished)"):
 // what map, imap, imap_unordered and apply_async differ in. Built in core
 // (buildResultOrder) only when the cursor or the run moved.
 void resultsLine(const RunView& run, bool compact) {

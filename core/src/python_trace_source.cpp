@@ -200,9 +200,23 @@ struct PythonTraceSource::Impl {
     std::map<std::pair<pid_t, std::int32_t>, std::uint64_t> putItems;   // (pid, put number) -> item
     std::uint64_t nextItem = 1;
     // apply: an apply / apply_async call (POOL_JOB flags 1), one task and no chunk, as parviz's own pool runs.
-    struct Job { std::int32_t base = 0; std::uint64_t chunksize = 1; std::int32_t length = -1; bool apply = false; };
+    // chunkBase: the number of the job's chunk 0 among the program's chunks
+    // (-1: a job of unknown length, whose chunks are numbered as they are taken).
+    struct Job {
+        std::int32_t base = 0;
+        std::uint64_t chunksize = 1;
+        std::int32_t length = -1;
+        bool apply = false;
+        std::int32_t chunkBase = -1;
+    };
     std::map<std::pair<pid_t, std::uint64_t>, Job> jobs;                 // (pool owner pid, job) -> ...
     std::int32_t nextTaskBase = 0;
+    // Chunk numbers are unique in the program (TaskChunk obj), so two map
+    // calls' chunks never both read "chunk 0": a job's chunks take the next
+    // numbers when it is announced, in input order; a chunk of a job of
+    // unknown length or never announced takes the next one when it is taken.
+    std::int32_t nextChunk = 0;
+    std::map<std::pair<pid_t, std::uint64_t>, std::int32_t> lateChunks;   // (worker pid, job << 32 | chunk) -> number
     using AdHocKey = std::tuple<pid_t, std::uint64_t, std::int32_t>;   // (worker pid, a, obj) of a TASK_START
     std::map<AdHocKey, std::int32_t> adHocTasks;                       // its index, until its TASK_END
     std::map<std::pair<ProcId, std::int32_t>, std::uint64_t> taskNames; // open task -> name id
@@ -225,8 +239,9 @@ struct PythonTraceSource::Impl {
     void interpretQueue(Record& r, RingFile& ring, ProcId p, std::vector<Event>& out, SourceSink& sink);
     void interpretTask(Record& r, RingFile& ring, ProcId p, std::vector<Event>& out, SourceSink& sink);
     std::uint64_t take(Object& q, bool tagged, std::uint64_t ident);
-    void taken(const Record& r, RingFile& ring, ProcId p, std::int32_t index, bool chunk, std::uint64_t& name,
+    void taken(const Record& r, RingFile& ring, ProcId p, std::int32_t index, std::int32_t chunkNo, std::uint64_t& name,
                std::vector<Event>& out, SourceSink& sink);
+    std::int32_t chunkNumber(const Job* job, pid_t worker, std::uint64_t ident);
     void returned(const Record& r, RingFile& ring, ProcId p, std::vector<Event>& out, SourceSink& sink);
     void received(const Record& r, RingFile& ring, ProcId p, std::vector<Event>& out, SourceSink& sink);
     void interpretLock(Record& r, ProcId p, std::vector<Event>& out, SourceSink& sink);
@@ -474,20 +489,31 @@ std::uint64_t PythonTraceSource::Impl::take(Object& q, bool tagged, std::uint64_
 // and, unless it is an apply's call, the chunk (TaskChunk: which tasks went
 // out together). `name`: the put's
 // preview when the task's name is it (kTaskNameFromPut).
-void PythonTraceSource::Impl::taken(const Record& r, RingFile& ring, ProcId p, std::int32_t index, bool chunk,
+void PythonTraceSource::Impl::taken(const Record& r, RingFile& ring, ProcId p, std::int32_t index, std::int32_t chunkNo,
                                     std::uint64_t& name, std::vector<Event>& out, SourceSink& sink) {
-    const auto w = poolWorkers.find(ring.pid);
-    if (w == poolWorkers.end()) return;
-    Object& q = object(ObjectKind::Queue, w->second.tasks, sink);
-    out.push_back(Event{r.t, p, EventKind::QueueGet, 0, q.id, take(q, true, r.a), kNoString});
-    if (auto n = putNames.find({q.id, r.a}); n != putNames.end()) {
-        if (r.flags & kTaskNameFromPut) name = n->second;
-        putNames.erase(n);
+    // A Pool's worker (POOL_WORKER said its queues): the get from its task
+    // queue. A ProcessPoolExecutor's worker takes from the executor's own call
+    // queue, which is not shown: only its chunk.
+    if (const auto w = poolWorkers.find(ring.pid); w != poolWorkers.end()) {
+        Object& q = object(ObjectKind::Queue, w->second.tasks, sink);
+        out.push_back(Event{r.t, p, EventKind::QueueGet, 0, q.id, take(q, true, r.a), kNoString});
+        if (auto n = putNames.find({q.id, r.a}); n != putNames.end()) {
+            if (r.flags & kTaskNameFromPut) name = n->second;
+            putNames.erase(n);
+        }
     }
-    if (!chunk) return;   // an apply's one call
+    if (chunkNo < 0) return;   // an apply's one call
     const std::uint64_t count = std::clamp<std::uint64_t>(r.src, 1, 0xFFFFFFFFu);
-    out.push_back(Event{r.t, p, EventKind::TaskChunk, 0, static_cast<std::int32_t>(r.a & 0x7FFFFFFFu),
-                        static_cast<std::uint64_t>(index), count});
+    out.push_back(Event{r.t, p, EventKind::TaskChunk, 0, chunkNo, static_cast<std::uint64_t>(index), count});
+}
+
+// The program-wide number of chunk `ident & 0xFFFFFFFF` of its job (see nextChunk).
+std::int32_t PythonTraceSource::Impl::chunkNumber(const Job* job, pid_t worker, std::uint64_t ident) {
+    const std::int64_t chunk = static_cast<std::int64_t>(ident & 0xFFFFFFFFu);
+    if (job && job->chunkBase >= 0) return static_cast<std::int32_t>(std::min<std::int64_t>(INT32_MAX, job->chunkBase + chunk));
+    auto [it, fresh] = lateChunks.try_emplace({worker, ident}, nextChunk);
+    if (fresh && nextChunk < INT32_MAX) ++nextChunk;
+    return it->second;
 }
 
 // TASK_RETURNED: the worker hands the chunk's result back on its pool's result
@@ -542,7 +568,13 @@ void PythonTraceSource::Impl::received(const Record& r, RingFile& ring, ProcId p
 void PythonTraceSource::Impl::interpretTask(Record& r, RingFile& ring, ProcId p, std::vector<Event>& out,
                                             SourceSink& sink) {
     if (r.kind == PoolJob) {   // obj = its tasks; < 0: not known yet (imap over an iterator), a block is reserved
-        jobs[{ring.pid, r.a}] = Job{nextTaskBase, std::max<std::uint64_t>(1, r.b), r.obj, (r.flags & 1) != 0};
+        Job job{nextTaskBase, std::max<std::uint64_t>(1, r.b), r.obj, (r.flags & 1) != 0};
+        if (!job.apply && r.obj >= 0) {   // its chunks: ceil(length / chunksize)
+            job.chunkBase = nextChunk;
+            const std::uint64_t chunks = (static_cast<std::uint64_t>(r.obj) + job.chunksize - 1) / job.chunksize;
+            nextChunk = static_cast<std::int32_t>(std::min<std::uint64_t>(INT32_MAX, nextChunk + chunks));
+        }
+        jobs[{ring.pid, r.a}] = job;
         nextTaskBase = static_cast<std::int32_t>(
             std::min<std::int64_t>(INT32_MAX, std::int64_t{nextTaskBase} + (r.obj < 0 ? kOpenJobTasks : r.obj)));
         return;
@@ -568,8 +600,11 @@ void PythonTraceSource::Impl::interpretTask(Record& r, RingFile& ring, ProcId p,
     const auto idx = static_cast<std::int32_t>(std::clamp<std::int64_t>(index, 0, INT32_MAX));
     if (r.kind == TaskStartW) {
         std::uint64_t name = (r.flags & kTaskNameFromPut) ? kNoString : sink.addString(r.text);
-        const bool chunk = jobIt == jobs.end() || !jobIt->second.apply;
-        if (r.flags & kTaskTaken) taken(r, ring, p, idx - r.obj, chunk, name, out, sink);
+        if (r.flags & kTaskTaken) {
+            const Job* j = jobIt == jobs.end() ? nullptr : &jobIt->second;
+            const std::int32_t chunkNo = j && j->apply ? -1 : chunkNumber(j, ring.pid, r.a);
+            taken(r, ring, p, idx - r.obj, chunkNo, name, out, sink);
+        }
         if (name == kNoString) name = sink.addString("?");   // its put was not seen
         taskNames[{p, idx}] = name;
         nameOfIndex[idx] = name;

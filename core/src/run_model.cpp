@@ -461,7 +461,10 @@ void RunModel::consumeProc(const Event& e, ProcLaneIndex& lane, ProcCursor& cur)
         lane.exitCode = static_cast<std::int64_t>(e.a);
         // A task still open at a clean exit lost its end; at a death it died with the worker.
         if (cur.openTask != SIZE_MAX) endTask(cur, e.t, lane.exitCode < 0 ? TaskOutcome::WorkerDied : TaskOutcome::EndLost);
-        if (stoppedByRun(lane)) markStopped(lane);
+        // Its own program ended it (Pool's terminate, a `with Pool()` block's
+        // exit, Process.terminate()): a stop, as the user's is, not a death.
+        const bool terminated = lane.terminatedByProgram();
+        if (stoppedByRun(lane) || terminated) markStopped(lane);
         if (cur.core >= 0) cpuOut(p, cur.core, e.t, false);
         cur.core = -1;
         lane.os.closeOpen(e.t);
@@ -469,7 +472,7 @@ void RunModel::consumeProc(const Event& e, ProcLaneIndex& lane, ProcCursor& cur)
         lane.locks.closeOpen(e.t);
         cur.heldLocks.clear();
         endSyncWaits(p, e.t);
-        lane.program.push(openSpan(e.t, p, lane.exitCode < 0 ? LaneState::Killed : LaneState::Exited));
+        lane.program.push(openSpan(e.t, p, lane.exitCode < 0 && !terminated ? LaneState::Killed : LaneState::Exited));
         cur.alive = false;
         break;
     }
@@ -963,7 +966,10 @@ std::string describeTaskOutcome(const RunModel& m, const Trace& trace, ProcId p,
     case TaskOutcome::Done: return "done";
     case TaskOutcome::Running: return "running";
     case TaskOutcome::EndLost: return "its end was lost (a ring overflowed)";
-    case TaskOutcome::Stopped: return "stopped by the user";
+    case TaskOutcome::Stopped:
+        return p < m.procs().size() && m.procs()[p].terminatedByProgram()
+                   ? "stopped: its program ended its worker (terminate)"
+                   : "stopped by the user";
     }
     return "";
 }

@@ -86,8 +86,11 @@ void taskStats(const RunModel& m, const Trace& tr, std::int64_t cut, RunStats& s
         case TaskOutcome::Stopped: {
             ++s.tasksStopped;
             std::string_view n = tr.string(r.name);
+            // Its worker ended by its own program's terminate(), or by the user's stop.
+            const bool byProgram = r.proc < m.procs().size() && m.procs()[r.proc].terminatedByProgram();
             s.stoppedTasks.push_back({n.empty() ? "#" + std::to_string(r.index) : std::string(n), r.index,
-                                      procName(tr.meta(), r.proc), toString(r.outcome), r.nominalNs, ""});
+                                      procName(tr.meta(), r.proc), byProgram ? kTerminatedOutcome : toString(r.outcome),
+                                      r.nominalNs, ""});
             break;
         }
         case TaskOutcome::Running: break;
@@ -437,12 +440,21 @@ std::string formatSummary(const RunStats& s) {
         o << "\nFailures:\n";
         for (const auto& f : s.failures) o << "  " << f << "\n";
     }
-    if (!s.stoppedTasks.empty()) {
-        // Not failures: the user ended them (the window's Stop, Ctrl-C, SIGTERM).
+    // Not failures: the user ended them (the window's Stop, Ctrl-C, SIGTERM),
+    // or the program itself (Pool's terminate at a `with Pool()` block's exit).
+    const auto byProgram = [](const FailedTask& t) { return t.outcome == kTerminatedOutcome; };
+    if (std::any_of(s.stoppedTasks.begin(), s.stoppedTasks.end(), byProgram)) {
+        o << "\nStopped by the program (not failures):\n";
+        for (const auto& t : s.stoppedTasks)
+            if (byProgram(t))
+                o << "  task " << t.name << " stopped: the program terminated " << t.worker << " while it ran it\n";
+    }
+    if (!std::all_of(s.stoppedTasks.begin(), s.stoppedTasks.end(), byProgram)) {
         o << "\nStopped by the user:\n";
         for (const auto& t : s.stoppedTasks)
-            o << "  task " << t.name << " stopped: " << t.worker << " was running it when the run was stopped ("
-              << s.stoppedBy << ")\n";
+            if (!byProgram(t))
+                o << "  task " << t.name << " stopped: " << t.worker << " was running it when the run was stopped ("
+                  << s.stoppedBy << ")\n";
     }
     return o.str();
 }

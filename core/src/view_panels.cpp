@@ -30,6 +30,32 @@ std::string preview(const Trace& trace, std::uint64_t id, std::uint64_t item) {
     return "#" + std::to_string(item);
 }
 
+// QueueView's stop signals and its "put N (...)" line (views.hpp).
+void countStopSignals(const RunModel& index, const Trace& trace, const QueueIndex& q, QueueView& v) {
+    v.putText = "put " + std::to_string(v.putCount);
+    const bool tasks = v.name == "pool tasks", results = v.name == "pool results";
+    if (!tasks && !results) return;
+    for (std::size_t k = std::min(v.putCount, q.items.size()); k > 0; --k, ++v.stopSignals) {
+        const std::string s = readableValue(trace.string(q.items[k - 1].preview));
+        if (s != "None" && s != (tasks ? "sentinel" : "stop")) break;
+    }
+    if (!v.stopSignals) return;
+    // Pool.map puts chunks, not tasks: with a chunksize above 1 each item holds
+    // several tasks, and each result message a whole chunk's results.
+    const auto& chunks = index.chunks();
+    const bool chunked = std::any_of(chunks.begin(), chunks.end(), [](const ChunkRecord& c) { return c.count > 1; });
+    const char* items = tasks ? (chunked ? "chunks of tasks" : "tasks") : (chunked ? "chunk results" : "results");
+    v.putText += " (" + std::to_string(v.putCount - v.stopSignals) + " " + items + " + " +
+                 std::to_string(v.stopSignals) + " stop signal" + (v.stopSignals == 1 ? ")" : "s)");
+    if (results)
+        v.stopTip = "When every result is in, the pool puts a stop signal on its result queue:\n"
+                    "MainProcess's result-handler thread takes it and stops. CPython's is a None, and it puts\n"
+                    "two: its task handler's when the tasks end, and another when the pool is terminated.";
+    else
+        v.stopTip = "When the pool closes, it puts one stop signal per worker on its task queue:\n"
+                    "a worker that takes one stops. CPython's is a None.";
+}
+
 } // namespace
 
 // ---------------------------------------------------------------------------
@@ -39,7 +65,10 @@ QueueView buildQueueView(const RunModel& index, const Trace& trace, std::int32_t
     v.queueId = queueId;
     v.name = trace.meta().objectName(ObjectKind::Queue, queueId);
     const QueueIndex* q = index.queue(queueId);
-    if (!q) return v;
+    if (!q) {
+        v.putText = "put 0";
+        return v;
+    }
 
     v.putCount = countUpTo(q->items, t, [](const QueueItemRecord& r) { return r.putT; });
     v.takenCount = countUpTo(q->getsByTime, t, [q](std::size_t k) { return q->items[k].getT; });
@@ -81,6 +110,7 @@ QueueView buildQueueView(const RunModel& index, const Trace& trace, std::int32_t
         v.hasLastGet = true;
         v.lastGet = q->items[q->getsByTime[v.takenCount - 1]];
     }
+    countStopSignals(index, trace, *q, v);
     return v;
 }
 

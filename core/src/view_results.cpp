@@ -78,7 +78,8 @@ std::string listOf(const ResultOrderView& v, std::int64_t zero, std::size_t maxN
     for (std::size_t i = 0; i < shown; ++i) {
         const ResultArrival& r = v.arrived[i];
         out += (i ? ", " : "") + r.name + (r.failed ? " (its error)" : "");
-        if (!v.together) out += " " + formatSeconds(r.t - zero);
+        // "at": a name that is a number ("0 at 865 ms") never runs into its time.
+        if (!v.together) out += " at " + formatSeconds(r.t - zero);
     }
     if (shown < v.arrived.size()) out += ", \u2026 " + std::to_string(v.arrived.size() - shown) + " more";
     if (v.together) out += ", all at " + formatSeconds(v.arrived.back().t - zero);

@@ -1247,3 +1247,110 @@ TEST_CASE("a signal handler that prints while its thread is inside the tracer's 
     CHECK(r.out.find("events were lost") != std::string::npos);
     CHECK(r.out.find("written by a signal handler while its own thread was mid-write") != std::string::npos);
 }
+
+// -----------------------------------------------------------------------------
+// Several pool calls in one program (issue 10's findings: chunk numbers, the
+// results line, the result queue's stop signals, the with-block's terminate).
+// -----------------------------------------------------------------------------
+namespace {
+
+// map in chunks of two, then imap at chunksize 1, over integers, in a with block.
+const char* kTwoCalls =
+    "import time\nfrom multiprocessing import Pool\n"
+    "def f(x):\n    time.sleep(0.02 * (x % 3))\n    return x\n"
+    "if __name__ == '__main__':\n"
+    "    with Pool(2) as p:\n"
+    "        print(p.map(f, range(4), chunksize=2))\n"
+    "        print(list(p.imap(f, range(4, 8))))\n";
+
+} // namespace
+
+TEST_CASE("a traced program's pool chunks are numbered uniquely across its map calls", "[cli][trace][python]") {
+    TempDir dir;
+    Traced t = traceScript(dir.write("two_calls.py", kTwoCalls), {}, dir, "two_calls");
+    INFO(describe(t.result));
+    REQUIRE(t.result.exitCode == 0);
+    parviz::RunModel m;
+    m.update(*t.trace);
+    // map's two chunks of two, imap's four calls: six chunks, no number twice ("chunk 0" twice on a lane before).
+    REQUIRE(m.chunks().size() == 6);
+    std::set<std::int32_t> numbers;
+    for (const parviz::ChunkRecord& c : m.chunks()) numbers.insert(c.chunk);
+    CHECK(numbers == std::set<std::int32_t>{0, 1, 2, 3, 4, 5});
+    std::set<std::string> labels;
+    for (const parviz::ChunkBracket& b : parviz::buildChunkBrackets(m, *t.trace, {}).items) labels.insert(b.label);
+    CHECK(labels == std::set<std::string>{"chunk 0: 0\u20131", "chunk 1: 2\u20133", "chunk 2: 4", "chunk 3: 5",
+                                          "chunk 4: 6", "chunk 5: 7"});
+}
+
+TEST_CASE("a traced program's results line separates integer results from their times", "[cli][trace][python]") {
+    TempDir dir;
+    Traced t = traceScript(dir.write("two_calls.py", kTwoCalls), {}, dir, "two_calls");
+    INFO(describe(t.result));
+    REQUIRE(t.result.exitCode == 0);
+    parviz::RunModel m;
+    m.update(*t.trace);
+    const parviz::ResultOrderView v = parviz::buildResultOrder(m, *t.trace, (*t.trace)[t.trace->size() - 1].t, 16);
+    INFO(v.text);
+    REQUIRE(v.arrived.size() == 8);
+    REQUIRE_FALSE(v.together);
+    // "0 865 ms, 1 865 ms" read as numbers run together; each name is now followed by " at " and its time.
+    for (const parviz::ResultArrival& a : v.arrived) {
+        INFO(a.name);
+        CHECK(v.list.find(a.name + " at ") != std::string::npos);
+    }
+    CHECK(v.list.rfind("0 at ", 0) == 0);
+}
+
+TEST_CASE("a traced Pool's result queue counts CPython's two None stop signals apart from the chunk results",
+          "[cli][trace][python]") {
+    TempDir dir;
+    Traced t = traceScript(dir.write("two_calls.py", kTwoCalls), {}, dir, "two_calls");
+    INFO(describe(t.result));
+    REQUIRE(t.result.exitCode == 0);
+    const parviz::Trace& tr = *t.trace;
+    std::int32_t results = -1;
+    for (const auto& o : tr.meta().objects)
+        if (o.kind == parviz::ObjectKind::Queue && o.name == "pool results") results = o.id;
+    REQUIRE(results >= 0);
+    parviz::RunModel m;
+    m.update(tr);
+    const parviz::QueueView v = parviz::buildQueueView(m, tr, results, tr[tr.size() - 1].t);
+    // The task handler's None for the result handler and _terminate_pool's: 2 chunk results of map, 4 of imap.
+    CHECK(v.stopSignals == 2);
+    CHECK(v.putText == "put 8 (6 chunk results + 2 stop signals)");
+    CHECK(v.stopTip.find("None") != std::string::npos);
+}
+
+TEST_CASE("pool workers that a with-Pool block terminates are drawn as ended by their program, not killed",
+          "[cli][trace][python]") {
+    TempDir dir;
+    // The with block ends while both workers are in their tasks: terminate() sends each SIGTERM.
+    const std::string script = dir.write("terminated.py",
+        "import time\nfrom multiprocessing import Pool\n"
+        "if __name__ == '__main__':\n"
+        "    with Pool(2) as p:\n        r = p.map_async(time.sleep, [2, 2])\n        time.sleep(0.3)\n"
+        "    print('left the with block')\n");
+    Traced t = traceScript(script, {}, dir, "terminated");
+    INFO(describe(t.result));
+    REQUIRE(t.result.exitCode == 0);
+    const parviz::Trace& tr = *t.trace;
+    parviz::RunModel m;
+    m.update(tr);
+    int terminated = 0;
+    for (const parviz::ProcLaneIndex& l : m.procs()) {
+        if (!l.terminatedByProgram()) continue;
+        ++terminated;
+        REQUIRE(!l.program.empty());
+        CHECK(l.program[l.program.size() - 1].state == parviz::LaneState::Exited);   // no "killed" checkerboard
+        for (std::size_t id : l.taskIds) {
+            CHECK(m.tasks()[id].outcome == parviz::TaskOutcome::Stopped);   // not "its worker died under it"
+            CHECK(parviz::describeTaskOutcome(m, tr, l.proc, m.tasks()[id].index) ==
+                  "stopped: its program ended its worker (terminate)");
+        }
+        CHECK(l.tasks[l.tasks.size() - 1].state == parviz::LaneState::Task);
+    }
+    CHECK(terminated == 2);
+    CHECK(parviz::describeFailures(m, tr).empty());
+    CHECK_FALSE(parviz::poolTaskLostWithWorker(m, tr));
+}

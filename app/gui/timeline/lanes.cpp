@@ -226,14 +226,23 @@ void laneTexts(RunView& run, const TraceMeta& meta, const PanelEnv& env, const G
                     dl->AddText(ImVec2(cx, ry + (rh - ts.y) / 2), taskLabelU32(s.proc), n.c_str());
                 }
             }
-            // Killed: say so in words where the task row is empty from then on.
-            if (row.kind == RowKind::Program) {
+            // Killed, or ended by its own program's terminate() (drawn as an
+            // exit, not a failure): say which, with the signal, where the task
+            // row is empty from then on.
+            const ProcLaneIndex* pl = lane.kind == LaneKind::Proc && static_cast<std::size_t>(lane.id) < run.model().procs().size()
+                                          ? &run.model().procs()[static_cast<std::size_t>(lane.id)] : nullptr;
+            if (row.kind == RowKind::Program && pl && pl->exitCode < 0) {
+                const std::string words = std::string(pl->terminatedByProgram() ? "ended by its program's terminate() ("
+                                                                                 : "killed (") +
+                                          signalName(static_cast<int>(-pl->exitCode)) + ")";
+                const float w = ImGui::CalcTextSize(words.c_str()).x;
                 for (const SpanRecord& s : row.spans) {
-                    if (s.state != LaneState::Killed || s.x1 - s.x0 < fs * 3) continue;
+                    const bool ours = s.state == LaneState::Killed || (s.state == LaneState::Exited && pl->terminatedByProgram());
+                    if (!ours || s.x1 - s.x0 < w + 8) continue;   // whole words or none (no "killed (SI…")
                     const float x = px0 + std::max(s.x0, 0.0f) + 4;
                     const ImVec2 tp(x, g_laneY[li].tasksMid - ImGui::GetFontSize() / 2);
-                    dl->AddText(tp, text, "killed (SIGKILL)");
-                    occupyText(ImRect(tp, ImVec2(tp.x + ImGui::CalcTextSize("killed (SIGKILL)").x, tp.y + ImGui::GetFontSize())));
+                    dl->AddText(tp, text, words.c_str());
+                    occupyText(ImRect(tp, ImVec2(tp.x + w, tp.y + ImGui::GetFontSize())));
                 }
             }
             ry += rh + 1;

@@ -98,7 +98,8 @@ void legend(RunView& run, const PanelEnv& env, const LaneRecords& recs) {
          "Blocked in Event.wait, Condition.wait, Barrier.wait, JoinableQueue.join, or waiting for a Pool's results.",
          pr.state[static_cast<int>(LaneState::WaitSync)]},   // only traced programs wait so: not in the full legend
         {"paused", st(LaneState::Stopped), "Stopped by Pause (SIGSTOP).", has(LaneState::Stopped)},
-        {"killed", st(LaneState::Killed), "Killed (SIGKILL).", has(LaneState::Killed)},
+        {"killed", st(LaneState::Killed), "Killed by a signal (SIGKILL, a crash): not its program's own terminate(), which ends "
+         "a lane like an exit.", has(LaneState::Killed)},
         {"on a core", st(LaneState::OnCore), "Thin row: on a CPU core (measured from the OS). A thin tick under a "
          "waiting or sleeping worker: it was on a core for a moment (woken, then waiting again).", has(LaneState::OnCore)},
         {"runnable, no free core", st(LaneState::Runnable), "Thin row: ready to run, waiting for a free core.",

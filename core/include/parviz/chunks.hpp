@@ -19,7 +19,7 @@ namespace parviz {
 
 struct ChunkBracket {
     ProcId proc = 0;                     // the worker that took it
-    std::int32_t chunk = 0;              // its number in the map call, input order from 0
+    std::int32_t chunk = 0;              // its number in the map call, input order from 0 (traced: in the program)
     std::uint32_t begin = 0, count = 0;  // its tasks: indices [begin, begin + count)
     std::int64_t t0 = 0;                 // absolute ns: when the worker took it (TaskChunk)
     std::int64_t t1 = 0;                 // when its last task ended; open: the worker's exit, or the model's now

@@ -78,7 +78,8 @@ enum class EventKind : std::uint8_t {
                     // a = ns waited, b = number of waits, since the previous WriterWait of obj
     // --- added later: new kinds go at the end (saved runs store the number) ----
     TaskChunk,      // a pool worker took a chunk of the task queue: obj = chunk number in its
-                    // map call (input order, from 0), a = index of its first task, b = task count.
+                    // map call (input order, from 0; a traced program numbers its chunks across all
+                    // its calls, so no two share one), a = index of its first task, b = task count.
                     // The TaskStarts that follow on that process with an index in [a, a + b) came
                     // from it. Saved-run format 3.
     MachineLoad,    // once, just before RunEnd (the Recorder, machine_load.hpp): obj = usable cores

@@ -245,7 +245,10 @@ enum class TaskOutcome : std::uint8_t {
     Stopped,      // its worker died by the run's own stop (RunStop: the window's Stop,
                   // Ctrl-C, SIGTERM): killed after it, or by the very signal that
                   // stopped the run (a terminal's Ctrl-C reaches the workers first).
-                  // Neither done nor failed: the user ended it.
+                  // Or its worker died by the signal its own program sent it
+                  // (ProcLaneIndex::terminatedByProgram: Pool's terminate, a `with
+                  // Pool()` block's exit). Neither done nor failed: the user, or the
+                  // program itself, ended it.
 };
 const char* toString(TaskOutcome o) noexcept;
 inline bool isFailure(TaskOutcome o) noexcept { return o == TaskOutcome::Raised || o == TaskOutcome::WorkerDied; }
@@ -269,7 +272,7 @@ struct TaskRecord {
 struct ChunkRecord {
     std::int64_t t = 0;                   // when the worker took it
     ProcId proc = 0;
-    std::int32_t chunk = 0;               // number in its map call, input order from 0
+    std::int32_t chunk = 0;               // number in its map call, input order from 0 (traced: in the program)
     std::uint32_t begin = 0, count = 0;   // its tasks: indices [begin, begin + count)
 };
 

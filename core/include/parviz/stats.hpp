@@ -65,12 +65,16 @@ struct CoreStats {
     std::optional<double> otherShare;        // 0..1; nullopt without CoreLoad samples
 };
 
+// FailedTask::outcome of a task whose worker its own program terminated (a stop, not a failure).
+inline constexpr const char* kTerminatedOutcome = "terminated by its program";
+
 // A task that failed, listed apart from the sequential sum.
 struct FailedTask {
     std::string name;                 // task name, "#<index>" when it has none
     std::int32_t index = 0;
     std::string worker;               // the worker it ran on
-    std::string outcome;              // "raised", "worker died" or "stopped" (toString(TaskOutcome))
+    std::string outcome;              // "raised", "worker died" or "stopped" (toString(TaskOutcome)),
+                                      // or kTerminatedOutcome (stopped by its own program's terminate)
     std::int64_t nominalNs = 0;       // its nominal duration, not counted in sequential
     std::string error;                // what it raised ("ZeroDivisionError: division by zero"); "" unknown
 };

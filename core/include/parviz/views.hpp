@@ -233,6 +233,16 @@ struct QueueView {
     std::vector<QueueViewEvent> recentEmptyFull;  // QueueEmpty / QueueFull, latest last, at most 8
     bool hasLastPut = false, hasLastGet = false;
     QueueItemRecord lastPut, lastGet;    // the latest put / get at or before t (for animation)
+    // A pool's queues ("pool tasks", "pool results") end with its stop signals:
+    // one per worker on the task queue (parviz's "sentinel", CPython's None),
+    // and on the result queue the result handler's ("stop"; CPython puts two
+    // Nones: its task handler's and _terminate_pool's). Counted back from the
+    // last item put by t; 0 for any other queue.
+    std::size_t stopSignals = 0;
+    // "put 9 (7 chunk results + 2 stop signals)", "put 6 (4 tasks + 2 stop
+    // signals)", or "put 6" when no item is a stop signal.
+    std::string putText;
+    std::string stopTip;                 // why the stop signals are there ("" when none)
 };
 QueueView buildQueueView(const RunModel& index, const Trace& trace, std::int32_t queueId, std::int64_t t,
                          std::size_t maxItems = 64);
@@ -362,7 +372,7 @@ struct ResultOrderView {
     bool finishOrder = false;            // arrived in the order the tasks ended
     bool chunkOrder = false;             // arrived chunk by chunk, in the order the chunks ended (not finishOrder)
     bool together = false;               // two or more, all within 1 ms: one call returned them all
-    // "B 2.0 s, C 3.0 s, A 5.0 s, D 6.0 s" (at most maxNamed, then "… 24 more"), or
+    // "B at 2.0 s, C at 3.0 s, A at 5.0 s, D at 6.0 s" (at most maxNamed, then "… 24 more"), or
     // "A, B, C, D, all at 6.0 s"; times in seconds of the run (explain.hpp's formatSeconds).
     std::string list;
     // "the order the tasks finished", "the order their chunks finished", "input order", "input order, all at once"
