@@ -86,7 +86,8 @@ def _src(depth=2):
             skip = _skip_code.get(co)
             if skip is None:
                 fn = co.co_filename
-                skip = _skip_code[co] = fn.startswith(_MP_DIR) or fn.startswith(_OWN_DIR) or fn == _THREADING
+                skip = _skip_code[co] = (fn.startswith(_MP_DIR) or fn.startswith(_OWN_DIR) or fn == _THREADING or
+                                         fn.startswith(_CF_DIR))
             if not skip:
                 key = (co, f.f_lineno)
                 sid = _line_ids.get(key)
@@ -321,7 +322,7 @@ _q_put = _traced_put(_orig_q_put)
 
 def _q_get(self, block=True, timeout=None):
     try:
-        return _executor_item(_orig_q_get(self, block, timeout))
+        return _executor_item(_orig_q_get(self, block, timeout), self)
     except _Empty:
         key = _q_key(self)
         if key:

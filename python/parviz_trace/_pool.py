@@ -310,27 +310,191 @@ _worker.__module__, _worker.__qualname__ = "multiprocessing.pool", "worker"
 
 
 # =============================================================================
-# ProcessPoolExecutor (in its worker, from Queue.get)
+# ProcessPoolExecutor
 # =============================================================================
-def executor_item(item):
-    """Called with what Queue.get returned: a ProcessPoolExecutor _CallItem
-    gets its fn traced (cheap no-op for anything else)."""
-    cfp = sys.modules.get("concurrent.futures.process")
+# As a Pool's, an executor's work is announced as jobs (POOL_JOB) in the
+# program's process, so parviz numbers its tasks in input order: each
+# submit() is one call (JOB_APPLY, as apply_async), each chunk executor.map
+# submits (partial(_process_chunk, fn) over a tuple of argument tuples) a job
+# of one chunk. The announcement is made where the executor records the work
+# item (its pending-work dict, under its lock, with the work id), and the
+# item's Future carries the job, so that result() says when the program
+# received it (POOL_RESULTS, Stats' "results arrive").
+# A job is 0x80000000 | executor number << 20 | work id (Pool's jobs count
+# from 0: never this high). A worker learns its executor's number from its
+# call queue's semaphore names, which carry _EXEC_MARK + the number (the
+# executor's locks are made under that mark), so it works under fork, spawn
+# and forkserver alike; a worker that cannot tell (a queue made without the
+# hook) writes its tasks ad hoc (flags 2: numbered in start order, no chunk).
+# The executor's own queues (its call queue, its result SimpleQueue) are the
+# library's: they are not shown as queues; the worker's lane shows what it
+# took (its first TASK_START of a chunk is TAKEN, a TaskChunk bracket).
+_EXEC_MARK = "-pvze"
+_EXEC_JOB = 0x80000000
+_exec_numbers = None          # itertools.count(1), made at install
+_cfp = None                   # concurrent.futures.process, once the program imports it
+
+
+def _exec_job(number, work_id):
+    return _EXEC_JOB | ((number & 0x7FF) << 20) | (work_id & 0xFFFFF)
+
+
+def _exec_number(q):
+    """The executor number its call queue's read lock's name carries (0: none)."""
+    d = getattr(q, "__dict__", None)
+    if d is None:
+        return 0
+    n = d.get("_parviz_exec")
+    if n is None:
+        n = 0
+        try:
+            name = q._rlock._semlock.name or ""
+            i = name.find(_EXEC_MARK)
+            if i >= 0:
+                n = int(name[i + len(_EXEC_MARK):].split("-", 1)[0])
+        except Exception:
+            n = 0
+        d["_parviz_exec"] = n
+    return n
+
+
+def _is_map_chunk(fn):
+    return isinstance(fn, functools.partial) and fn.func is getattr(_cfp, "_process_chunk", None) and fn.args
+
+
+class _TracedPending(dict):
+    """An executor's pending work items (work id -> _WorkItem): submit() adds
+    each new one here, under the executor's lock; that is its announcement."""
+
+    def __setitem__(self, work_id, item):
+        dict.__setitem__(self, work_id, item)
+        try:
+            job = _exec_job(self._parviz_exec, work_id)
+            fn, args = item.fn, item.args
+            if _is_map_chunk(fn) and len(args) == 1:
+                n = len(args[0])                 # executor.map's chunk: n tasks, one chunk
+                _emit(W.K_POOL_JOB, n, job, max(n, 1), _hooks._src(3), 0)
+            else:
+                _emit(W.K_POOL_JOB, 1, job, 1, _hooks._src(3), W.JOB_APPLY)
+            item.future._parviz_job = job
+        except Exception:
+            pass
+
+
+def _executor_init(orig):
+    def init(self, *args, **kwargs):
+        from . import _sync
+        n = next(_exec_numbers)
+        with _sync._marked(_EXEC_MARK + str(n)):  # its call queue's locks: a worker finds n in their names
+            orig(self, *args, **kwargs)
+        try:
+            pending = _TracedPending(self._pending_work_items)
+            pending._parviz_exec = n
+            self._pending_work_items = pending
+            self._call_queue.__dict__["_parviz_exec"] = n
+        except Exception:
+            pass
+    return init
+
+
+def _future_result(orig):
+    def result(self, timeout=None):
+        job = self.__dict__.get("_parviz_job")
+        if job is None:
+            return orig(self, timeout)
+        from . import _sync
+        try:
+            value = orig(self, timeout)
+        except (_cfp._base.TimeoutError, _cfp._base.CancelledError):
+            raise
+        except BaseException:
+            if not self.__dict__.get("_parviz_received"):
+                self._parviz_received = True
+                _sync._received(job, -1, 0, True)
+            raise
+        if not self.__dict__.get("_parviz_received"):
+            self._parviz_received = True
+            _sync._received(job, -1, 0, False)
+        return value
+    return result
+
+
+def _install_executor(module):
+    """Hooks concurrent.futures.process once the program imports it (it costs
+    ~9 ms to import: never imported for a program that does not)."""
+    global _cfp, _exec_numbers
+    if _cfp is not None or not hasattr(module, "ProcessPoolExecutor"):
+        return
+    import itertools
+    _cfp = module
+    _exec_numbers = itertools.count(1)
+    ppe = module.ProcessPoolExecutor
+    ppe.__init__ = _executor_init(ppe.__dict__["__init__"])
+    fut = module._base.Future
+    fut.result = _future_result(fut.__dict__["result"])
+
+
+class _ExecutorFinder:
+    """A meta-path finder that only watches for concurrent.futures.process,
+    to hook it once it is loaded."""
+
+    def find_spec(self, name, path, target=None):
+        if name != "concurrent.futures.process":
+            return None
+        import importlib.machinery
+        spec = importlib.machinery.PathFinder.find_spec(name, path)
+        loader = getattr(spec, "loader", None)
+        if loader is None or not hasattr(loader, "exec_module"):
+            return spec
+        orig_exec = loader.exec_module
+
+        def exec_module(module):
+            orig_exec(module)
+            try:
+                _install_executor(module)
+            except Exception:
+                pass
+        loader.exec_module = exec_module
+        return spec
+
+
+# (in its worker, from Queue.get)
+def executor_item(item, q=None):
+    """Called with what Queue.get returned (q: the queue): a ProcessPoolExecutor
+    _CallItem gets its fn traced (cheap no-op for anything else)."""
+    cfp = _cfp or sys.modules.get("concurrent.futures.process")
     if cfp is None or type(item) is not getattr(cfp, "_CallItem", None):
         return item
     try:
-        fn, where = item.fn, item.work_id & 0xFFFFFFFF
+        fn, work_id = item.fn, item.work_id
+        number = _exec_number(q) if q is not None else 0
+        if number:
+            where, flags, taken = _exec_job(number, work_id) << 32, 0, _TAKEN
+        else:
+            where, flags, taken = work_id & 0xFFFFFFFF, FLAG_AD_HOC, 0
         if isinstance(fn, functools.partial) and fn.func is getattr(cfp, "_process_chunk", None) and fn.args:
             user = fn.args[0]
 
             def chunk_run(chunk):   # executor.map: _process_chunk's [fn(*args) for args in chunk]
-                return [_run_item(user, args, {}, _item_text(args[0] if len(args) == 1 else args), k, where,
-                                  FLAG_AD_HOC) for k, args in enumerate(chunk)]
+                n = len(chunk)
+                out = []
+                for k, args in enumerate(chunk):
+                    text = _item_text(args[0] if len(args) == 1 else args)
+                    _emit_text(_K_START, text, 64, k, where, n if k == 0 and taken else 0,
+                               (taken or flags) if k == 0 else flags)
+                    try:
+                        result = user(*args)
+                    except BaseException as exc:
+                        _emit_text(_K_END, _error_text(exc), ERROR_LIMIT, k, where, 0, flags | FLAG_RAISED)
+                        raise
+                    _emit(_K_END, k, where, 0, 0, flags)
+                    out.append(result)
+                return out
             item.fn = chunk_run
         else:
             def call_run(*args, **kwargs):
                 text = _item_text(args[0] if len(args) == 1 and not kwargs else args)
-                return _run_item(fn, args, kwargs, text, 0, where, FLAG_AD_HOC)
+                return _run_item(fn, args, kwargs, text, 0, where, flags)
             item.fn = call_run
     except Exception:
         pass
@@ -344,3 +508,8 @@ def install(hooks):
     _mpool.MapResult.__init__ = _mapresult_init
     _mpool.IMapIterator.__init__ = _imap_init     # IMapUnorderedIterator inherits it
     _mpool.worker = _worker
+    cfp = sys.modules.get("concurrent.futures.process")
+    if cfp is not None:
+        _install_executor(cfp)
+    else:
+        sys.meta_path.insert(0, _ExecutorFinder())

@@ -1354,3 +1354,50 @@ TEST_CASE("pool workers that a with-Pool block terminates are drawn as ended by 
     CHECK(parviz::describeFailures(m, tr).empty());
     CHECK_FALSE(parviz::poolTaskLostWithWorker(m, tr));
 }
+
+TEST_CASE("a traced ProcessPoolExecutor's map chunks and submitted calls are numbered in input order, bracketed on "
+          "the worker that took them, and their results arrive when result() returns",
+          "[cli][trace][python]") {
+    const std::string method = GENERATE(as<std::string>{}, "fork", "spawn", "forkserver");
+    TempDir dir;
+    const std::string script = dir.write("executor.py",
+        "import sys, time\nimport multiprocessing as mp\nfrom concurrent.futures import ProcessPoolExecutor\n"
+        "def sq(x):\n    time.sleep(0.02)\n    return x * x\n"
+        "def fail(x):\n    raise ValueError('no %d' % x)\n"
+        "if __name__ == '__main__':\n"
+        "    with ProcessPoolExecutor(2, mp_context=mp.get_context(sys.argv[1])) as ex:\n"
+        "        print(list(ex.map(sq, range(5), chunksize=2)))\n"
+        "        print(ex.submit(sq, 10).result())\n"
+        "        try:\n            ex.submit(fail, 3).result()\n"
+        "        except ValueError as e:\n            print('raised', e)\n");
+    Traced t = traceScript(script, {method}, dir, "executor_" + method);
+    INFO(method + "\n" + describe(t.result));
+    REQUIRE(t.result.exitCode == 0);
+    const parviz::Trace& tr = *t.trace;
+    parviz::RunModel m;
+    m.update(tr);
+    // The tasks in input order: map's five, then the two submits.
+    std::map<std::int32_t, std::string> byIndex;
+    for (const parviz::TaskRecord& r : m.tasks()) byIndex[r.index] = std::string(tr.string(r.name));
+    CHECK(byIndex == std::map<std::int32_t, std::string>{{0, "0"}, {1, "1"}, {2, "2"}, {3, "3"}, {4, "4"},
+                                                         {5, "10"}, {6, "3"}});
+    // map's three chunks, each a bracket on the worker that took it; a submit is one call, no chunk.
+    std::set<std::string> labels;
+    for (const parviz::ChunkBracket& b : parviz::buildChunkBrackets(m, tr, {}).items) {
+        labels.insert(b.label);
+        CHECK_FALSE(b.open);
+        CHECK(tr.meta().procs.at(b.proc).role == parviz::ProcRole::PoolWorker);
+    }
+    CHECK(labels == std::set<std::string>{"chunk 0: 0\u20131", "chunk 1: 2\u20133", "chunk 2: 4"});
+    for (const parviz::TaskRecord& r : m.tasks()) CHECK((r.chunk >= 0) == (r.index < 5));
+    // Each task's outcome: the failing submit raised.
+    for (const parviz::TaskRecord& r : m.tasks())
+        CHECK(r.outcome == (r.index == 6 ? parviz::TaskOutcome::Raised : parviz::TaskOutcome::Done));
+    // Results: when result() returned (map's chunk by chunk, in input order), the failure as its error.
+    const parviz::ResultOrderView v = parviz::buildResultOrder(m, tr, tr[tr.size() - 1].t, 16);
+    INFO(v.text);
+    std::vector<std::string> names;
+    for (const parviz::ResultArrival& a : v.arrived) names.push_back(a.name + (a.failed ? "!" : ""));
+    CHECK(names == std::vector<std::string>{"0", "1", "2", "3", "4", "10", "3!"});
+    CHECK(v.pending == 0);
+}
