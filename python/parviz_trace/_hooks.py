@@ -92,7 +92,9 @@ def _src(depth=2):
                 key = (co, f.f_lineno)
                 sid = _line_ids.get(key)
                 if sid is None:
-                    sid = _line_ids[key] = _pt.intern("%s:%d" % (co.co_filename, key[1]))
+                    sid = _pt.intern("%s:%d" % (co.co_filename, key[1]))
+                    if sid:              # 0: not defined (asked from a signal handler mid-write): ask again
+                        _line_ids[key] = sid
                 return sid
             f = f.f_back
     except Exception:

@@ -1402,3 +1402,38 @@ TEST_CASE("a traced ProcessPoolExecutor's map chunks and submitted calls are num
     CHECK(names == std::vector<std::string>{"0", "1", "2", "3", "4", "10", "3!"});
     CHECK(v.pending == 0);
 }
+
+TEST_CASE("a source line first asked for by a signal handler inside its thread's own ring write is found again later",
+          "[cli][trace][python]") {
+    // The handler's intern is refused mid-write (0: no line); the line must not
+    // stay 0 for the rest of the run. The mid-write state is made by hand here
+    // (the ring's lock held and `busy` set, as inside an emit), so it is certain.
+    TempDir dir;
+    const std::string script = dir.write("src_again.py",
+        "import parviz_trace\n"
+        "def say(x):\n"
+        "    print(x)\n"
+        "if __name__ == '__main__':\n"
+        "    r = parviz_trace.ring()\n"
+        "    r.lock.acquire()\n"
+        "    r.busy = True\n"
+        "    say('inside')\n"
+        "    r.busy = False\n"
+        "    r.lock.release()\n"
+        "    say('after')\n");
+    Traced t = traceScript(script, {}, dir, "src_again");
+    INFO(describe(t.result));
+    REQUIRE(t.result.exitCode == 0);
+    CHECK(t.programLines == std::vector<std::string>{"inside", "after"});
+    REQUIRE(t.trace);
+    const parviz::Trace& tr = *t.trace;
+    std::string lineOfAfter;
+    for (std::size_t i = 1; i < tr.size(); ++i)
+        if (tr[i].kind == EventKind::Print && tr.string(tr[i].a) == "after" && tr[i - 1].kind == EventKind::SourceLine &&
+            tr[i - 1].proc == tr[i].proc)
+            lineOfAfter = std::string(tr.string(tr[i - 1].a));
+    CHECK(lineOfAfter == script + ":3");
+    const std::vector<std::string> lines = printed(tr);
+    CHECK(std::count(lines.begin(), lines.end(), "inside") == 0);   // dropped, and counted:
+    CHECK(t.result.out.find("events were lost") != std::string::npos);
+}
