@@ -388,10 +388,19 @@ def _executor_init(orig):
         with _sync._marked(_EXEC_MARK + str(n)):  # its call queue's locks: a worker finds n in their names
             orig(self, *args, **kwargs)
         try:
-            pending = _TracedPending(self._pending_work_items)
+            old = self._pending_work_items
+            pending = _TracedPending(old)
             pending._parviz_exec = n
+            # Every holder of the dict gets ours: the call queue fails a work
+            # item from it when its feeder cannot pickle the call (3.8+); a
+            # copy it did not see would leave that future waiting for ever.
+            q = self._call_queue
+            if getattr(q, "pending_work_items", None) is not old and hasattr(q, "pending_work_items"):
+                return                           # held elsewhere too: leave it (its tasks go ad hoc)
             self._pending_work_items = pending
-            self._call_queue.__dict__["_parviz_exec"] = n
+            if hasattr(q, "pending_work_items"):
+                q.pending_work_items = pending
+            q.__dict__["_parviz_exec"] = n
         except Exception:
             pass
     return init

@@ -1437,3 +1437,26 @@ TEST_CASE("a source line first asked for by a signal handler inside its thread's
     CHECK(std::count(lines.begin(), lines.end(), "inside") == 0);   // dropped, and counted:
     CHECK(t.result.out.find("events were lost") != std::string::npos);
 }
+
+TEST_CASE("a traced ProcessPoolExecutor still fails a submitted call whose arguments cannot be pickled, as CPython "
+          "does untraced",
+          "[cli][trace][python]") {
+    // CPython's call queue fails the future from its pending-work dict when its
+    // feeder thread cannot pickle the call; a tracer that swapped that dict for
+    // its own left the future waiting for ever.
+    TempDir dir;
+    const std::string script = dir.write("unpicklable.py",
+        "import os, pickle, concurrent.futures as cf\n"
+        "class Bad:\n    def __reduce__(self):\n        raise pickle.PicklingError('no')\n"
+        "if __name__ == '__main__':\n"
+        "    ex = cf.ProcessPoolExecutor(2)\n"
+        "    try:\n        ex.submit(id, Bad()).result(timeout=10)\n"
+        "    except cf.TimeoutError:\n        print('hung', flush=True)\n        os._exit(3)\n"   // shutdown would wait for ever
+        "    except pickle.PicklingError as e:\n        print('raised', e)\n"
+        "    ex.shutdown()\n");
+    Traced t = traceScript(script, {}, dir, "unpicklable");
+    INFO(describe(t.result));
+    REQUIRE(t.result.exitCode == 0);
+    CHECK(t.result.out.find("raised no") != std::string::npos);
+    CHECK(t.result.out.find("hung") == std::string::npos);
+}
