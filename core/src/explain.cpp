@@ -287,23 +287,60 @@ std::string explainWaitSync(const Ctx& c, ProcId p, const std::string& who) {
     return who + " waits to be woken";
 }
 
+// How many of the run's processes want a core at t (on one, or runnable
+// without one), against its usable cores: more wanting than cores is
+// oversubscription, whoever holds the cores at that very moment.
+struct CoreDemand {
+    int wanting = 0, cores = 0;
+    bool oversubscribed() const noexcept { return cores > 0 && wanting > cores; }
+};
+
+CoreDemand coreDemandAt(const Ctx& c) {
+    CoreDemand d;
+    d.cores = c.meta.usableCores > 0 ? c.meta.usableCores : static_cast<int>(c.m.cores().size());
+    for (const ProcLaneIndex& l : c.m.procs())
+        if (const Span* s = spanAt(l.os, c.t); s && (s->state == LaneState::Runnable || s->state == LaneState::OnCore))
+            ++d.wanting;
+    return d;
+}
+
+// A runnable process's reason, from the measured core lanes: the run's own
+// processes outnumbering the cores (oversubscription), or other programs
+// holding cores the run does not fill (the machine is busy).
+std::string explainRunnable(const Ctx& c, const ProcLaneIndex& l, const Span& os, const std::string& name,
+                            const std::string& who, ProcExplanation& out) {
+    const std::string holders = coreHolders(c.m, c.meta, c.t, l.proc);
+    const std::vector<std::string> names = coreHolderNames(c.m, c.meta, c.t, l.proc);
+    const CoreDemand d = coreDemandAt(c);
+    const std::string since = " (runnable since " + c.at(os.t0) + ")";
+    std::string start = who + " is runnable, waiting for a free core: " + name + " wants to run, but ";
+    if (d.oversubscribed()) {
+        const std::string want = std::to_string(d.wanting) + " of this run's processes want " +
+                                 std::to_string(d.cores) + " core" + (d.cores == 1 ? "" : "s");
+        const std::string busy = holders.empty() ? want + " — oversubscription (other programs have them just now)"
+                                                 : "the cores are busy with " + holders + ": " + want + " — oversubscription";
+        // Said for several, it must stay short: eight of them share one line at 1280x720.
+        groupAs(out, "runnable:over:" + std::to_string(d.wanting) + ":" + holders,
+                "are runnable, no free core: " +
+                    (names.empty() ? want + " — oversubscription (other programs have them just now)"
+                                   : nameList(names) + (names.size() == 1 ? " has one" : " have them") +
+                                         " — oversubscription, " + want));
+        return start + busy + since;
+    }
+    const std::string busy = holders.empty() ? "other programs have the cores" : "the cores are busy with " + holders;
+    groupAs(out, "runnable:" + holders,
+            "are runnable, no free core: " +
+                (names.empty()       ? std::string("other programs have the cores")
+                 : names.size() == 1 ? names.front() + " has one, other programs the rest"
+                                     : nameList(names) + " have them"));
+    return start + busy + since;
+}
+
 std::string explainInTask(const Ctx& c, const ProcLaneIndex& l, const Span& task, const Span* prog,
                           const Span* os, const std::string& who, ProcExplanation& out) {
     const std::string name = taskName(c.trace, task);
     const std::string since = " since " + c.at(task.t0);
-    if (os && os->state == LaneState::Runnable) {
-        const std::string holders = coreHolders(c.m, c.meta, c.t, l.proc);
-        const std::string busy = holders.empty() ? "other programs have the cores" : "the cores are busy with " + holders;
-        // Said for several, it must stay short: eight of them share one line at 1280x720.
-        const std::vector<std::string> names = coreHolderNames(c.m, c.meta, c.t, l.proc);
-        groupAs(out, "runnable:" + holders,
-                "are runnable, no free core: " +
-                    (names.empty()       ? std::string("other programs have the cores")
-                     : names.size() == 1 ? names.front() + " has one, other programs the rest"
-                                         : nameList(names) + " have them"));
-        return who + " is runnable, waiting for a free core: " + name + " wants to run, but " + busy +
-               " (runnable since " + c.at(os->t0) + ")";
-    }
+    if (os && os->state == LaneState::Runnable) return explainRunnable(c, l, *os, name, who, out);
     if (prog && prog->state == LaneState::Sleeping) {
         groupAs(out, "sleeping-in-task", "are in their tasks{details}, sleeping: sleep work needs no core");
         out.groupDetail = name.substr(5);   // "task L2" -> "L2"

@@ -541,11 +541,52 @@ TEST_CASE("workers in the same state for the same reason share one sentence nami
                              "ForkPoolWorker-1 still runs task A — load imbalance");
     CHECK(x.lines[1].each.size() == 4);
     CHECK(x.lines[1].each[0] == textOf(x, "ForkPoolWorker-3"));
-    CHECK(x.lines[2].text == "ForkPoolWorker-7 and -8 are runnable, no free core: ForkPoolWorker-1 and -2 have them");
+    CHECK(x.lines[2].text == "ForkPoolWorker-7 and -8 are runnable, no free core: ForkPoolWorker-1 and -2 have them — "
+                             "oversubscription, 4 of this run's processes want 2 cores");
     // Alone, a worker keeps its whole sentence.
     CHECK(textOf(x, "ForkPoolWorker-7").rfind("ForkPoolWorker-7 is runnable, waiting for a free core: task G wants to "
                                               "run, but the cores are busy with ForkPoolWorker-1 and ForkPoolWorker-2",
                                               0) == 0);
+}
+
+TEST_CASE("runnable workers that outnumber the cores are told it is oversubscription, even when other programs "
+          "hold the cores at that moment", "[explain][group]") {
+    // Eight workers in CPU tasks on two cores (lesson step 7): each had a
+    // turn on a core and was preempted; at 1 s all eight are runnable and
+    // neither core holds one of them (another program has both just then).
+    // The cause to name is the run's own eight on two cores, not "other programs".
+    Builder b(8);
+    for (ProcId p = 1; p <= 8; ++p) {
+        b.task(p, p - 1, "T" + std::to_string(p), 0, 4);
+        const double t = 0.1 * ((p - 1) / 2);
+        b.at(t, p, EventKind::CoreIn, p % 2);
+        b.at(t + 0.1, p, EventKind::CoreOut, p % 2, 0, 0, 1);
+    }
+    auto tr = b.done(5);
+    const RunModel m = modelOf(*tr);
+    const Explanation x = buildExplain(m, *tr, kZero + sec(1.0));
+    std::string all;
+    for (const ExplainLine& l : x.lines) all += l.text + "\n";
+    INFO(all);
+    REQUIRE(x.lines.size() == 1);
+    CHECK(x.lines[0].text == "ForkPoolWorker-1 to -8 are runnable, no free core: 8 of this run's processes want 2 "
+                             "cores — oversubscription (other programs have them just now)");
+    CHECK(textOf(x, "ForkPoolWorker-1") ==
+          "ForkPoolWorker-1 is runnable, waiting for a free core: task T1 wants to run, but 8 of this run's processes "
+          "want 2 cores — oversubscription (other programs have them just now) (runnable since 100 ms)");
+    // Workers on both cores and more wanting them: the holders named (in core order), and why.
+    Builder b2(3);
+    for (ProcId p = 1; p <= 3; ++p) b2.task(p, p - 1, std::string(1, static_cast<char>('A' + p - 1)), 0, 2);
+    b2.at(0, 1, EventKind::CoreIn, 0);
+    b2.at(0, 2, EventKind::CoreIn, 1);
+    b2.at(0.5, 1, EventKind::CoreOut, 0, 0, 0, 1);
+    b2.at(0.5, 3, EventKind::CoreIn, 0);
+    auto tr2 = b2.done(3);
+    const RunModel m2 = modelOf(*tr2);
+    CHECK(textOf(buildExplain(m2, *tr2, kZero + sec(1.0)), "ForkPoolWorker-1") ==
+          "ForkPoolWorker-1 is runnable, waiting for a free core: task A wants to run, but the cores are busy with "
+          "ForkPoolWorker-3 and ForkPoolWorker-2: 3 of this run's processes want 2 cores — oversubscription "
+          "(runnable since 500 ms)");
 }
 
 TEST_CASE("a list of worker names says the prefix once and long runs as a range", "[explain][group]") {
