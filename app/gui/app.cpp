@@ -763,6 +763,7 @@ void GuiApp::layoutPresentation(RunView& run, std::int64_t cursor, float control
     const float y = controlsH + timelineH, h = bodyH - timelineH;
     const float w0 = std::round(ds.x * 0.30f), w1 = std::round(ds.x * 0.29f), w2 = ds.x - w0 - w1;
     drawTimelinePanel(run, cursor, Rect{0, controlsH, ds.x, timelineH}, e);
+    cursor = run.cursor();   // a click or drag on the timeline moved it: the panels under it tell the same moment
     const bool why = run.trace() && statsTabShown() == "Why";
     if (why) {
         // Stepping through the why: its sentences take the whole width.
@@ -794,9 +795,17 @@ void GuiApp::layoutAndDraw() {
     // frame (the first frame: an estimate of two rows and the caption).
     if (m_controlsH <= 0) m_controlsH = std::round(3 * (fh + 10) + 8);
     const float controlsH = std::min(m_controlsH, std::round(ds.y * 0.4f));
-    m_controlsH = drawControlsPanel(*this, Rect{0, 0, ds.x, controlsH});
+    drawControlsPanel(*this, Rect{0, 0, ds.x, controlsH});
+    layoutBody(controlsH);
+    // Last: the caption tells the cursor the panels above may have moved this frame.
+    m_controlsH = drawControlsCaption(*this, Rect{0, 0, ds.x, controlsH});
+}
+
+void GuiApp::layoutBody(float controlsH) {
+    const ImVec2 ds = ImGui::GetIO().DisplaySize;
+    const float fh = ImGui::GetFontSize();
     RunView& run = current();
-    const std::int64_t cursor = run.cursor();
+    std::int64_t cursor = run.cursor();
     const PanelEnv e = env();
     // The Session table's Compare checkboxes reflect the runs as they are now.
     for (SessionRun& sr : m_session.rows) {
@@ -836,6 +845,7 @@ void GuiApp::layoutAndDraw() {
         const float timelineH = std::round(bodyH * 0.60f);
         const float bottomH = bodyH - timelineH;
         drawTimelinePanel(run, cursor, Rect{0, controlsH, leftW, timelineH}, e);
+        cursor = run.cursor();   // as in presentation: the panels tell the moment the timeline set
         drawOutputPanel(run, cursor, Rect{0, controlsH + timelineH, std::round(leftW * 0.5f), bottomH}, e);
         drawStatsPanel(run, m_session,
                        Rect{std::round(leftW * 0.5f), controlsH + timelineH, leftW - std::round(leftW * 0.5f), bottomH},

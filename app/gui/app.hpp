@@ -140,6 +140,7 @@ private:
     // its trace is complete (the program reaped).
     void writeProgramOutputs(RunView& run);
     void layoutAndDraw();
+    void layoutBody(float controlsH);   // every panel under the controls
     void layoutCompare(float top, float bodyH, const PanelEnv& e);
     void driveSweep();
     void startSweepAttempt();

@@ -536,8 +536,17 @@ void captionLine(GuiApp& app) {
 
 } // namespace
 
-float drawControlsPanel(GuiApp& app, const Rect& r) {
-    float needed = r.h;
+namespace {
+// Where the caption line goes: under the controls, drawn at the frame's end.
+struct CaptionPlace {
+    ImVec2 pos;
+    bool placed = false;
+};
+CaptionPlace g_caption;
+} // namespace
+
+void drawControlsPanel(GuiApp& app, const Rect& r) {
+    g_caption.placed = false;
     if (beginPanel("Controls", r, ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar)) {
         // Groups flow left to right and wrap (flow()), so every size of window
         // and type shows them all; the panel's height follows what they needed.
@@ -548,6 +557,20 @@ float drawControlsPanel(GuiApp& app, const Rect& r) {
         fileButtons(app);
         classroomToggles(app);
         statusLine(app);
+        g_caption.pos = ImGui::GetCursorScreenPos();
+        g_caption.placed = true;
+    }
+    endPanel();
+}
+
+float drawControlsCaption(GuiApp& app, const Rect& r) {
+    float needed = r.h;
+    if (!g_caption.placed) return needed;
+    // After the timeline, the Why tab's step buttons and the keys have moved
+    // the cursor: the caption says what happened at this frame's cursor (drawn
+    // first, it told the last frame's until the next event woke the window).
+    if (resumePanel("Controls")) {
+        ImGui::SetCursorScreenPos(g_caption.pos);
         captionLine(app);
         needed = ImGui::GetCursorPosY() - ImGui::GetStyle().ItemSpacing.y + ImGui::GetStyle().WindowPadding.y;
     }

@@ -163,6 +163,20 @@ std::vector<ImRect> coverEdgeCuts(bool covered) {
     return out;
 }
 
+void resumePanel(const char* name) {
+    g_current = -1;
+    for (std::size_t i = g_panels.size(); i > 0; --i)
+        if (g_panels[i - 1].name == name) {
+            g_current = static_cast<int>(i - 1);
+            break;
+        }
+    g_texts.clear();
+    const ImGuiWindow* win = ImGui::GetCurrentWindow();
+    g_panelScrollsY = win && win->ScrollbarY;
+    g_imguiScrollsY = g_panelScrollsY;
+    g_edgeCuts.clear();
+}
+
 void endPanel() {
     (void)coverEdgeCuts(false);   // a panel that did not cover them: they were cut
     g_current = -1;

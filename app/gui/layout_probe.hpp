@@ -54,6 +54,9 @@ void beginPanel(const char* name, float x, float y, float w, float h);
 // clipped. Either way forgotten after. Call before endPanel.
 std::vector<ImRect> coverEdgeCuts(bool covered);
 void endPanel();
+// A panel drawn again later in the frame (ImGui appends to its window): its
+// texts go on the record beginPanel started, not a second one.
+void resumePanel(const char* name);
 // The last ImGui item (Text, Button, Checkbox, ...) showed `text`; its rect is
 // ImGui's item rect, its clip the current window's clip rect.
 void lastItem(std::string_view text);

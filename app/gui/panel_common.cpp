@@ -24,6 +24,13 @@ bool beginPanel(const char* title, const Rect& r, int extraFlags) {
     return open;
 }
 
+bool resumePanel(const char* title) {
+    // A second Begin in a frame appends to the window with its first Begin's flags and rect.
+    const bool open = ImGui::Begin(title);
+    probe::resumePanel(title);
+    return open;
+}
+
 namespace {
 
 // A panel that scrolls shows no half lines: the part of a line its top or

@@ -16,7 +16,11 @@ namespace parviz::gui {
 // which the next frame's layout gives it (the controls wrap with the window).
 class GuiApp;
 
-float drawControlsPanel(GuiApp& app, const Rect& r);
+// The caption line under the controls is drawn last (drawControlsCaption,
+// after every panel that can move the cursor), so it tells the cursor of the
+// frame it is drawn in; it returns the height the controls and caption needed.
+void drawControlsPanel(GuiApp& app, const Rect& r);
+float drawControlsCaption(GuiApp& app, const Rect& r);
 // timeline/timeline_panel.cpp; moves the run's cursor and zoom (its own view state).
 void drawTimelinePanel(RunView& run, std::int64_t cursor, const Rect& r, const PanelEnv& env);
 void drawQueuePanel(const RunView& run, std::int64_t cursor, const Rect& r, const PanelEnv& env);   // queue_panel.cpp
@@ -73,6 +77,8 @@ void drawPlotsPanel(CompareState& st, bool sweeping, const std::vector<WorkKind>
 
 // Shared by panels: a fixed, undecorated-but-titled window at r.
 bool beginPanel(const char* title, const Rect& r, int extraFlags = 0);
+// The same panel again later in the frame: ImGui appends to its window.
+bool resumePanel(const char* title);
 void endPanel();
 // "1.234 s" / "850 ms" for a duration in ns.
 std::string formatDuration(std::int64_t ns);

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <climits>
 #include <map>
+#include <regex>
 #include <thread>
 
 using namespace guitest;
@@ -391,4 +392,62 @@ TEST_CASE("presentation: the Predict tab, where the class answered, shows each p
     CHECK(lines.find("predicted: ForkPoolWorker-2") != std::string::npos);
     CHECK((lines.find("(right)") != std::string::npos || lines.find("(not this time)") != std::string::npos));
     nothingClipped(e);
+}
+
+TEST_CASE("the caption tells the moment the Next button stepped to, in the frame that stepped", "[gui][explain][keys]") {
+    // The caption was drawn before the panels that move the cursor, so after
+    // a click on Next it told the previous moment until the next event woke
+    // the window (up to a quarter of a second idle, longer on a busy machine).
+    NEED_X();
+    LiveWindow w({"pool", "--time-scale", "0.2"});
+    REQUIRE_FALSE(w.window.empty());
+    w.key("space");
+    REQUIRE(w.waitFor([](const json& st) { return st["status"] == "finished" && st["trace_finished"].get<bool>(); }, 30));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    json s = w.state();
+    double plotX0 = 0, plotX1 = 0, laneY = 0;
+    for (const json& r : s["rows"])
+        if (r["lane"] == "proc" && r["row"] == "tasks") {
+            plotX0 = r["x0"].get<double>();
+            plotX1 = r["x1"].get<double>();
+            laneY = (r["y0"].get<double>() + r["y1"].get<double>()) / 2;
+            break;
+        }
+    REQUIRE(plotX1 > plotX0);
+    w.click(static_cast<float>(plotX0 + (plotX1 - plotX0) * 0.45), static_cast<float>(laneY));
+    REQUIRE(w.waitFor([](const json& st) { return !st["cursor_live"].get<bool>(); }, 5));
+    const auto next = itemRect(w.state(), "Next \u203a");
+    const std::regex lead(R"(^([0-9.]+) (s|ms|us)  )");
+    for (int i = 0; i < 3; ++i) {
+        const double before = w.state()["cursor_s"].get<double>();
+        runCommand("xdotool mousemove --window " + w.window + " " + std::to_string(static_cast<int>(next[0] + next[2] / 2)) +
+                   " " + std::to_string(static_cast<int>(next[1] + next[3] / 2)));
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        runCommand("xdotool click 1");
+        // The first frame whose cursor moved: read before the idle window
+        // would draw again on its own (0.25 s later), so polled closely.
+        const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+        do {
+            s = w.state();
+            if (s["cursor_s"].get<double>() > before) break;
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        } while (std::chrono::steady_clock::now() < until);
+        const double cursor = s["cursor_s"].get<double>();
+        std::string caption;
+        for (const json& p : s["panels"])
+            if (p["name"] == "Controls")
+                for (const json& l : p["lines"]) {
+                    std::smatch m;
+                    const std::string line = l.get<std::string>();
+                    if (std::regex_search(line, m, lead)) caption = line;
+                }
+        INFO("step " << i << ": cursor " << before << " -> " << cursor << " s, caption: " << caption);
+        REQUIRE(cursor > before);
+        std::smatch m;
+        REQUIRE(std::regex_search(caption, m, lead));
+        const double unit = m[2] == "s" ? 1 : m[2] == "ms" ? 1e-3 : 1e-6;
+        const double shown = std::stod(m[1]) * unit;
+        // formatDuration's rounding: 10 ms in "1.23 s", 1 ms in "850 ms".
+        CHECK(std::abs(shown - cursor) <= (m[2] == "s" ? 0.006 : 0.0006));
+    }
 }
