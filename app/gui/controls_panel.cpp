@@ -255,7 +255,14 @@ void runOptions(GuiApp& app) {
     const Scenario& sc = app.scenario();
     const float fw = ImGui::GetFontSize();
     int workers = o.workers.value_or(sc.workers());
-    flow(labelledW(fw * 5.5f, "workers"));
+    // The field is the next run's; when the run on screen had another pool
+    // size (a sweep's Pool(8) under a field of 4), it says that one's beside it.
+    const RunView& shown = app.current();
+    std::string shownNote;
+    if (shown.trace() && !shown.traced() && shown.meta().workers > 0 && shown.meta().workers != workers)
+        shownNote = "(this run: " + std::to_string(shown.meta().workers) + ")";
+    const float noteW = shownNote.empty() ? 0 : ImGui::GetStyle().ItemSpacing.x + ImGui::CalcTextSize(shownNote.c_str()).x;
+    flow(labelledW(fw * 5.5f, "workers") + noteW);
     ImGui::BeginGroup();
     const float frameH = ImGui::GetFrameHeight(), inner = ImGui::GetStyle().ItemInnerSpacing.x;
     ImGui::SetNextItemWidth(fw * 5.5f - 2 * (frameH + inner));
@@ -269,9 +276,15 @@ void runOptions(GuiApp& app) {
     if (ImGui::ButtonEx("+", ImVec2(frameH, frameH), stepFlags)) o.workers = std::clamp(workers + 1, 1, kMaxWorkers);
     ImGui::SameLine(0, inner);
     ImGui::TextUnformatted("workers");
+    if (!shownNote.empty()) {
+        ImGui::SameLine();
+        ui::textDisabled("%s", shownNote.c_str());
+    }
     ImGui::EndGroup();
     ui::probeItem("workers");
-    ui::tooltipBelow("The pool's size, or how many processes: for the next Run or Restart.");
+    ui::tooltipBelow(shownNote.empty() ? "The pool's size, or how many processes: for the next Run or Restart."
+                                       : "The pool's size, or how many processes: for the next Run or Restart. The run "
+                                         "on screen had the number in brackets.");
     const char* kinds[] = {"as scenario", "sleep", "cpu", "no work"};
     // process, queue and cpu-count do no work: nothing for sleep or cpu to change.
     const bool hasWork = kindInfo(sc.kind).hasWork;

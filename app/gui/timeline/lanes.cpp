@@ -235,14 +235,25 @@ void laneTexts(RunView& run, const TraceMeta& meta, const PanelEnv& env, const G
                 const std::string words = std::string(pl->terminatedByProgram() ? "ended by its program's terminate() ("
                                                                                  : "killed (") +
                                           signalName(static_cast<int>(-pl->exitCode)) + ")";
-                const float w = ImGui::CalcTextSize(words.c_str()).x;
                 for (const SpanRecord& s : row.spans) {
                     const bool ours = s.state == LaneState::Killed || (s.state == LaneState::Exited && pl->terminatedByProgram());
-                    if (!ours || s.x1 - s.x0 < w + 8) continue;   // whole words or none (no "killed (SI…")
-                    const float x = px0 + std::max(s.x0, 0.0f) + 4;
-                    const ImVec2 tp(x, g_laneY[li].tasksMid - ImGui::GetFontSize() / 2);
-                    dl->AddText(tp, text, words.c_str());
-                    occupyText(ImRect(tp, ImVec2(tp.x + w, tp.y + ImGui::GetFontSize())));
+                    if (!ours) continue;
+                    // Whole words that fit the part of the span in view (never
+                    // cut at the plot's right edge, no "killed (SI…"): all of
+                    // them, else the short form, else none (the legend's
+                    // pattern says it); and only where no other words are.
+                    const float x0 = std::max(s.x0, 0.0f) + 4, x1 = std::min(s.x1, g.vp.widthPx) - 4;
+                    const std::string shortWords = pl->terminatedByProgram() ? "terminate()" : "killed";
+                    for (const std::string& wds : {words, shortWords}) {
+                        const ImVec2 ts = ImGui::CalcTextSize(wds.c_str());
+                        const ImVec2 tp(px0 + x0, g_laneY[li].tasksMid - ImGui::GetFontSize() / 2);
+                        const ImRect plate(tp, ImVec2(tp.x + ts.x, tp.y + ts.y));
+                        if (x0 + ts.x > x1 || !textFree(plate)) continue;
+                        dl->AddText(tp, text, wds.c_str());
+                        probe::drawnText(wds, plate.Min, plate.Max, dl);
+                        occupyText(plate);
+                        break;
+                    }
                 }
             }
             ry += rh + 1;

@@ -44,6 +44,27 @@ Present presentIn(const LaneRecords& recs) {
     return p;
 }
 
+// The legend's example of a numbered task, from the run on screen: its
+// first named task in view and the number of the worker that ran it.
+std::string numberedTaskExample(const RunView& run, const LaneRecords& recs) {
+    const Trace* tr = run.trace();
+    for (const Lane& lane : recs.lanes) {
+        if (!tr || lane.kind != LaneKind::Proc) continue;
+        for (const RowRecords& row : lane.rows) {
+            if (row.kind != RowKind::Tasks) continue;
+            for (const SpanRecord& s : row.spans) {
+                if (s.label == kNoString || s.proc == kParentProc) continue;
+                const std::string who = procName(run.meta(), s.proc);
+                const std::size_t k = who.find_last_not_of("0123456789");
+                if (k == std::string::npos || k + 1 >= who.size()) continue;
+                const std::string name(tr->string(s.label)), n = who.substr(k + 1);
+                return name + " (" + n + "): task " + name + " on worker " + n;
+            }
+        }
+    }
+    return "(n) after a task's name: the number of its worker";
+}
+
 // One legend entry's words after its swatch (sw px wide), with its tooltip;
 // moves p past it.
 void entryWords(ImDrawList* dl, ImVec2& p, float sw, const char* label, ImU32 colour, const char* tip, float lineH) {
@@ -152,11 +173,12 @@ void legend(RunView& run, const PanelEnv& env, const LaneRecords& recs) {
     }
     legendCallouts(run, th, dl, p, sw, lineH, place);
     if (pr.repeatsColours) {
-        // Seven colours, more workers: the number on each span tells them apart.
-        const char* note = "A (3): task A on worker 3";
-        const float w = ImGui::CalcTextSize(note).x;
+        // Seven colours, more workers: the number on each span tells them
+        // apart, said with one of this run's own tasks ("T9 (4): task T9 on worker 4").
+        const std::string note = numberedTaskExample(run, recs);
+        const float w = ImGui::CalcTextSize(note.c_str()).x;
         place(w);
-        dl->AddText(p, textMuted(th), note);
+        dl->AddText(p, textMuted(th), note.c_str());
         probe::drawnText(note, p, ImVec2(p.x + w, p.y + ImGui::GetTextLineHeight()), dl);
         p.x += w;
     }
