@@ -94,6 +94,19 @@ void GuiApp::refreshPredict() {
     m_predict.maxCores = 16;
 }
 
+// Presentation, before the first run of a scenario that asks questions:
+// Stats opens on its Predict tab, where the class answers (lesson step 2),
+// not on This run's "No run yet". Once per scenario, so a tab the teacher
+// chose stays chosen.
+void GuiApp::offerPredictTab() {
+    if (m_window.typeSize() != TypeSize::Large || !current().isStage() || m_predict.questions.empty() ||
+        m_predictTabKey == m_predictKey || !m_opts.testTab.empty())
+        return;
+    m_predictTabKey = m_predictKey;
+    m_predictTabAuto = true;
+    selectStatsTab("Predict");
+}
+
 RunView& GuiApp::current() noexcept { return m_current < 0 ? *m_stage : *m_runs[static_cast<std::size_t>(m_current)]; }
 const RunView& GuiApp::current() const noexcept {
     return m_current < 0 ? *m_stage : *m_runs[static_cast<std::size_t>(m_current)];
@@ -261,6 +274,10 @@ void GuiApp::startRun() {
         refreshPredict();
         m_runs.back()->setPredictions(m_predict.questions, m_predict.asks, m_predict.answers);
         m_predict.answers.assign(m_predict.questions.size(), Guess{});
+        // The Predict tab opened for the class: the run shows its numbers (its
+        // answers appear on the Predict tab when it ends).
+        if (m_predictTabAuto && statsTabShown() == "Predict") selectStatsTab("This run");
+        m_predictTabAuto = false;
         setMessage("");
     } catch (const std::exception& e) {
         setMessage(std::string("cannot start the run: ") + e.what(), true);
@@ -726,6 +743,7 @@ void GuiApp::frame() {
     }
     driveSweep();
     refreshPredict();
+    offerPredictTab();
     handleKeys();
     m_hooks->beforeDraw(*this);
     // Type (and with it every size in the layout) follows the window's size.
@@ -755,10 +773,15 @@ void GuiApp::layoutPresentation(RunView& run, std::int64_t cursor, float control
     const float bodyH = ds.y - controlsH;
     const float minBottom = std::round(fh * 4.5f);   // a tab bar and two lines at least
     float timelineH = std::round(bodyH * 0.70f);     // until the panels have said what they need
-    if (m_needTimeline > 0 && (m_needQueue > 0 || m_needStats > 0)) {
-        const float bottomNeed = std::max({m_needQueue, m_needStats, minBottom});
-        timelineH = std::min(std::max(m_needTimeline, bodyH - bottomNeed), bodyH - minBottom);
-    }
+    // Held for the run on screen: the bottom grows to what any tab or cursor
+    // needed and never shrinks back, so a click (a tab whose content is
+    // shorter, a moment whose Why has fewer sentences) does not move the
+    // panels under the teacher's hand.
+    if (m_held.run != &run || m_held.traced != (run.trace() != nullptr) || m_held.windowH != ds.y || m_held.fontPx != fh)
+        m_held = HeldLayout{&run, run.trace() != nullptr, ds.y, fh, 0};
+    if (m_needQueue > 0 || m_needStats > 0) m_held.bottom = std::max({m_held.bottom, m_needQueue, m_needStats, minBottom});
+    if (m_needTimeline > 0 && m_held.bottom > 0)
+        timelineH = std::min(std::max(m_needTimeline, bodyH - m_held.bottom), bodyH - minBottom);
     timelineH = std::round(std::max(timelineH, bodyH * 0.3f));
     const float y = controlsH + timelineH, h = bodyH - timelineH;
     const float w0 = std::round(ds.x * 0.30f), w1 = std::round(ds.x * 0.29f), w2 = ds.x - w0 - w1;
@@ -797,6 +820,14 @@ void GuiApp::layoutAndDraw() {
     const float controlsH = std::min(m_controlsH, std::round(ds.y * 0.4f));
     drawControlsPanel(*this, Rect{0, 0, ds.x, controlsH});
     layoutBody(controlsH);
+    if (m_drawn.predictionDropped) {
+        char buf[160];
+        std::snprintf(buf, sizeof buf,
+                      "Your prediction: %.2f s, set on the timeline (drag to change it, or on the Predict tab); "
+                      "Run (Space) to see the answer.",
+                      m_drawn.predictionSeconds);
+        setMessage(buf);
+    }
     // Last: the caption tells the cursor the panels above may have moved this frame.
     m_controlsH = drawControlsCaption(*this, Rect{0, 0, ds.x, controlsH});
 }

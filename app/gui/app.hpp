@@ -140,6 +140,7 @@ private:
     // its trace is complete (the program reaped).
     void writeProgramOutputs(RunView& run);
     void layoutAndDraw();
+    void offerPredictTab();
     void layoutBody(float controlsH);   // every panel under the controls
     void layoutCompare(float top, float bodyH, const PanelEnv& e);
     void driveSweep();
@@ -198,6 +199,17 @@ private:
     // Presentation's layout from what the panels needed last frame
     // (DrawnLayout::timelineMinH, queueNeedH, statsNeedH; 0: not known yet).
     float m_needTimeline = 0, m_needQueue = 0, m_needStats = 0;
+    // The panels under the timeline keep the largest height they needed while
+    // the same run (or the stage) is on screen in the same window: a tab
+    // switch or a cursor move never moves them (heldBottom; 0: not yet).
+    struct HeldLayout {
+        const RunView* run = nullptr;
+        bool traced = false;
+        float windowH = 0, fontPx = 0;
+        float bottom = 0;
+    } m_held;
+    std::string m_predictTabKey;   // the scenario whose stage opened on the Predict tab
+    bool m_predictTabAuto = false; // the Predict tab was opened for the class, not by a click
     void layoutPresentation(RunView& run, std::int64_t cursor, float controlsH, bool hasQueue, bool hasLock,
                             const PanelEnv& e);
     float m_fontPx = 0;                       // what the controls needed last frame

@@ -87,6 +87,10 @@ struct DrawnLayout {
     std::vector<CalloutMark> callouts;
     std::vector<ChunkMark> chunks;
     float predictionX = -1;            // the run's makespan prediction line, window x (-1: none)
+    // A click or drag on the empty timeline set the makespan prediction this
+    // frame (released): the caption says so, so a stray click is not silent.
+    bool predictionDropped = false;
+    double predictionSeconds = 0;
     std::vector<LaneRect> lanes;
     std::vector<CompareRowRect> compare;
     Rect queue;
@@ -102,6 +106,7 @@ struct DrawnLayout {
         callouts.clear();
         chunks.clear();
         predictionX = -1;
+        predictionDropped = false;
         queue = Rect{};
         timelineMinH = queueNeedH = statsNeedH = 0;
     }

@@ -302,7 +302,7 @@ void drawStatsPanel(RunView& run, SessionTable& session, const Rect& r, bool wit
                 ui::endScrollBody();
                 ImGui::EndTabItem();
             };
-            tab("This run", true, false, [&] {
+            tab("This run", true, withOutput, [&] {
                 if (!run.trace()) {
                     ui::textDisabled("No run yet.");
                     return;

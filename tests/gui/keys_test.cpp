@@ -86,6 +86,67 @@ TEST_CASE("two quick clicks on + add two workers", "[gui][keys]") {
     CHECK(four);
 }
 
+TEST_CASE("presentation before the first run opens on the Predict tab, and switching tabs moves no panel",
+          "[gui][keys][predict]") {
+    // Lesson step 2 in pool-sizes: the class answers on the Predict tab (not
+    // under "No run yet"), and a click on a tab never moves the panels under the hand.
+    NEED_X();
+    LiveWindow w({"pool-sizes", "--presentation", "--size", "1280x720"});
+    REQUIRE_FALSE(w.window.empty());
+    auto stats = [](const json& st) {
+        for (const json& p : st["panels"])
+            if (p["name"] == "Stats") return p;
+        return json::object();
+    };
+    auto says = [&](const json& st, const std::string& needle) {
+        const json panel = stats(st);   // held: a range-for over a temporary's member would dangle
+        for (const json& l : panel["lines"])
+            if (l.get<std::string>().find(needle) != std::string::npos) return true;
+        return false;
+    };
+    REQUIRE(w.waitFor([&](const json& st) { return says(st, "Predict the next run"); }, 3));
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));   // the layout gives the tab what it needs
+    json s = w.state();
+    CHECK_FALSE(says(s, "No run yet."));
+    const json rect = stats(s)["rect"];
+    for (const char* tab : {"This run", "Why", "Predict", "Output", "This run"}) {
+        const auto r = itemRect(w.state(), tab);
+        w.click(r[0] + r[2] / 2, r[1] + r[3] / 2);
+        s = w.state();
+        INFO("after clicking " << tab << ": " << stats(s)["rect"].dump() << " lines " << stats(s)["lines"].dump());
+        CHECK(stats(s)["rect"] == rect);
+    }
+    CHECK(says(s, "No run yet."));   // the last click did select This run
+    CHECK_FALSE(s["predict_next"][0]["given"].get<bool>());   // and no click set a prediction
+}
+
+TEST_CASE("after the pool size changes, the workers field says the run on screen had another", "[gui][keys]") {
+    // The field is the next run's: a run of 2 shown under a field of 3 says so
+    // (lesson step 4 showed a sweep's Pool(8) under "4 workers" with no word).
+    NEED_X();
+    LiveWindow w({"pool", "--time-scale", "0.05"});
+    REQUIRE_FALSE(w.window.empty());
+    w.key("space");
+    REQUIRE(w.waitFor([](const json& st) { return st["status"] == "finished"; }, 20));
+    json s = w.state();
+    auto controls = [](const json& st) {
+        std::string c;
+        for (const json& p : st["panels"])
+            if (p["name"] == "Controls")
+                for (const json& l : p["lines"]) c += l.get<std::string>() + "\n";
+        return c;
+    };
+    CHECK(controls(s).find("(this run:") == std::string::npos);   // the same as the run's: nothing to say
+    const float font = s["font_px"].get<float>();
+    const auto r = itemRect(s, "workers");
+    const float frameH = font + 2 * std::round(font * 0.18f);
+    w.click(r[0] + 5.5f * font - frameH / 2, r[1] + r[3] / 2);
+    REQUIRE(w.waitFor([](const json& st) { return st["workers_option"] == 3; }, 3));
+    const bool said = w.waitFor([&](const json& st) { return controls(st).find("(this run: 2)") != std::string::npos; }, 3);
+    INFO(controls(w.state()));
+    CHECK(said);
+}
+
 TEST_CASE("scrolling a Stats tab's content leaves its tab bar in view: only the content scrolls", "[gui][keys][room]") {
     NEED_X();
     // Presentation: the This run tab's worker table is below the fold.

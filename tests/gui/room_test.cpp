@@ -255,6 +255,35 @@ TEST_CASE("a lock waiter killed mid-wait is not listed as waiting, and no pool i
     CHECK_FALSE(anyLine(panel(l, "Lock"), "waiting:"));
 }
 
+TEST_CASE("a killed worker's lane says so in words that fit the span in view, never cut at the plot's edge",
+          "[gui][room]") {
+    NEED_DISPLAY();
+    // Early: ForkPoolWorker-1 killed 2.5 s in (in C), a wide span to the run's
+    // end. Late: ForkPoolWorker-2 killed 5.5 s in, idle after A; a span near
+    // the plot's right edge, narrower than "killed (SIGKILL)" ("killed (SI" was cut).
+    for (const char* at : {"ForkPoolWorker-1@2.5", "ForkPoolWorker-2@5.5"}) {
+        TempDir dir;
+        const json l = shot({"pool", "--time-scale", "0.1", "--kill-worker", at, "--presentation"}, dir);
+        const json& t = panel(l, "Timeline");
+        INFO(at << "\n" << allLines(l) << "cut: " << t["clipped_texts"].dump());
+        if (std::string(at).find("@2.5") != std::string::npos) CHECK(anyLine(t, "killed (SIGKILL)"));
+        CHECK_FALSE(t["clipped"].get<bool>());
+    }
+}
+
+TEST_CASE("past seven workers the legend's numbered example is one of the run's own tasks", "[gui][room]") {
+    NEED_DISPLAY();
+    TempDir dir;
+    const json l = shot({"pool-sizes", "--workers", "9", "--time-scale", "0.05", "--presentation"}, dir);
+    INFO(allLines(l));
+    // pool-sizes' tasks are T1..T16: the example names one of them and its worker.
+    const std::regex example(R"(^(T[0-9]+) \(([0-9]+)\): task \1 on worker \2$)");
+    bool found = false;
+    for (const json& line : panel(l, "Timeline")["lines"]) found = found || std::regex_match(line.get<std::string>(), example);
+    CHECK(found);
+    CHECK_FALSE(anyLine(panel(l, "Timeline"), "task A on worker"));
+}
+
 TEST_CASE("a pool whose map puts chunks of several tasks says chunks, not tasks, in the queue's count", "[gui][room]") {
     NEED_DISPLAY();
     TempDir dir;

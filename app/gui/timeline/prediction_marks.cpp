@@ -67,6 +67,10 @@ bool drawPredictionDrag(const PanelEnv& env, const Geometry& g, float lanesTop) 
         guess.seconds = std::round(x / w * span * 100) / 100;   // to 10 ms, as the slider shows it
         guess.given = true;
     }
+    if (ImGui::IsItemDeactivated()) {
+        env.drawn.predictionDropped = true;
+        env.drawn.predictionSeconds = guess.seconds;
+    }
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Drag (or click) where you think the run will end: your prediction.");
     const std::string ask = "Predict: " + d.asks[static_cast<std::size_t>(qi)] + " Drag on the timeline.";
     dl->PushClipRect(ImVec2(g.plotMin.x, lanesTop), g.plotMax, true);
