@@ -151,14 +151,18 @@ TraceArgs parseTraceArgs(const std::vector<std::string>& args) {
 // =============================================================================
 // [SECTION] What to say while it runs
 // =============================================================================
-// "ForkPoolWorker-1 died while running ('C', 2)": the first pool task lost
+// "ForkPoolWorker-1 died while running ('C', 2)": the first Pool task lost
 // with its worker, or "" when none was. CPython's Pool never runs such a task
 // again nor reports it, so its map() waits forever: that is shown, not fixed.
+// Only a Pool's workers (CPython names them "...PoolWorker-N"): a
+// ProcessPoolExecutor's ("ForkProcess-N", also role pool worker) make it
+// raise BrokenProcessPool instead, so its program does not hang.
 std::string lostPoolTask(const RunModel& model, const Trace& trace) {
     const TraceMeta meta = trace.meta();
     for (const TaskRecord& r : model.tasks()) {
         if (r.outcome != TaskOutcome::WorkerDied || r.proc >= meta.procs.size() ||
-            meta.procs[r.proc].role != ProcRole::PoolWorker)
+            meta.procs[r.proc].role != ProcRole::PoolWorker ||
+            meta.procs[r.proc].name.find("PoolWorker") == std::string::npos)
             continue;
         return meta.procs[r.proc].name + " died while running " + std::string(trace.string(r.name));
     }

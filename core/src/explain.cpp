@@ -254,9 +254,13 @@ std::string poolProgress(const Ctx& c) {
     }
     if (lost) {
         std::string_view n = c.trace.string(lost->name);
-        text += "; " + procName(c.meta, lost->proc) + " died at " + c.at(lost->t1) + " in task " +
+        // A Pool's worker is "...PoolWorker-N"; a ProcessPoolExecutor's is not, and its death breaks the executor.
+        const std::string who = procName(c.meta, lost->proc);
+        text += "; " + who + " died at " + c.at(lost->t1) + " in task " +
                 (n.empty() ? "#" + std::to_string(lost->index) : std::string(n)) +
-                ", whose result never comes: CPython's Pool.map waits for it forever (Stop ends it)";
+                (who.find("PoolWorker") != std::string::npos
+                     ? ", whose result never comes: CPython's Pool.map waits for it forever (Stop ends it)"
+                     : ": CPython's ProcessPoolExecutor then fails every pending call with BrokenProcessPool");
     }
     return text;
 }

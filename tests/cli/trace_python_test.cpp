@@ -1460,3 +1460,24 @@ TEST_CASE("a traced ProcessPoolExecutor still fails a submitted call whose argum
     CHECK(t.result.out.find("raised no") != std::string::npos);
     CHECK(t.result.out.find("hung") == std::string::npos);
 }
+
+TEST_CASE("a traced ProcessPoolExecutor whose worker is killed is not said to hang as Pool.map does: CPython raises "
+          "BrokenProcessPool",
+          "[cli][trace][python]") {
+    TempDir dir;
+    const std::string script = dir.write("broken.py",
+        "import os, signal, concurrent.futures as cf\n"
+        "from concurrent.futures.process import BrokenProcessPool\n"
+        "def die(x):\n    os.kill(os.getpid(), signal.SIGKILL)\n"
+        "if __name__ == '__main__':\n"
+        "    with cf.ProcessPoolExecutor(1) as ex:\n"
+        "        try:\n            ex.submit(die, 1).result(timeout=20)\n"
+        "        except BrokenProcessPool:\n            print('broken')\n");
+    ExeResult r = runParviz({"trace", "--", "/usr/bin/python3", script}, 60);
+    INFO(describe(r));
+    REQUIRE(r.exitCode == 0);
+    CHECK(r.out.find("broken") != std::string::npos);
+    CHECK(r.out.find("was killed by SIGKILL") != std::string::npos);   // still a failure, named
+    CHECK(r.out.find("never runs that task again") == std::string::npos);
+    CHECK(r.err.find("never runs that task again") == std::string::npos);
+}
