@@ -6,6 +6,8 @@
 #include "gui/window.hpp"
 
 #include <algorithm>
+#include <string>
+#include <string_view>
 
 namespace parviz::gui {
 namespace {
@@ -41,12 +43,19 @@ void drawCodePanel(const RunView& run, std::int64_t cursor, const std::vector<Sc
             const float gutter = fs * 1.6f;
             const float mark = std::max(4.0f, fs * 0.3f);
             int firstMarked = -1;
+            const auto measure = [](std::string_view s) { return ImGui::CalcTextSize(s.data(), s.data() + s.size()).x; };
             for (std::size_t i = 0; i < code.size(); ++i) {
                 const ImVec2 p = ImGui::GetCursorScreenPos();
-                // Long lines wrap inside the panel rather than run off its edge.
-                const float wrapW = std::max(fs * 4, ImGui::GetContentRegionAvail().x - gutter);
-                const char* line = code[i].text.empty() ? " " : code[i].text.c_str();
-                const float lh = ImGui::CalcTextSize(line, nullptr, false, wrapW).y;
+                // Long lines wrap inside the panel rather than run off its
+                // edge, at token boundaries (core wrapCodeLine: never inside
+                // a string literal that fits), continued 4 spaces in. A pixel
+                // spare, so ImGui's own wrap never cuts a piece again.
+                const float wrapW = std::max(fs * 4, ImGui::GetContentRegionAvail().x - gutter) - 1;
+                std::string text;
+                for (const std::string& piece : wrapCodeLine(code[i].text.empty() ? " " : code[i].text, wrapW, measure))
+                    text += (text.empty() ? "" : "\n") + piece;
+                const char* line = text.c_str();
+                const float lh = ImGui::CalcTextSize(line).y;
                 // Markers of every process on this line, side by side in the gutter.
                 float mx = p.x;
                 bool any = false;

@@ -58,4 +58,73 @@ SourceCodeView buildSourceCodeView(const RunModel& index, const Trace& trace, co
     return v;
 }
 
+namespace {
+
+// Where a line of Python may be cut: before index i, outside string
+// literals, after a space, a comma or an opening bracket. In a comment
+// (after a '#' outside a literal) every space is one, and quotes are words.
+std::vector<std::size_t> codeBreaks(std::string_view s) {
+    std::vector<std::size_t> out;
+    char quote = 0;
+    bool comment = false;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const char c = s[i];
+        if (quote) {
+            if (c == '\\') ++i;   // an escaped character, the quote included
+            else if (c == quote) quote = 0;
+            continue;
+        }
+        if (!comment && (c == '\'' || c == '"')) {
+            quote = c;
+            continue;
+        }
+        if (c == '#') comment = true;
+        const bool boundary = c == ' ' || (!comment && (c == ',' || c == '(' || c == '[' || c == '{'));
+        if (boundary && i + 1 < s.size()) out.push_back(i + 1);
+    }
+    return out;
+}
+
+std::string_view trimRight(std::string_view s) {
+    while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+    return s;
+}
+
+} // namespace
+
+std::vector<std::string> wrapCodeLine(std::string_view line, float width,
+                                      const std::function<float(std::string_view)>& measure) {
+    if (measure(line) <= width) return {std::string(line)};
+    const std::size_t indent = std::min(line.find_first_not_of(' '), line.size());
+    const std::string cont(indent + 4, ' ');
+    const std::vector<std::size_t> breaks = codeBreaks(line);
+    std::vector<std::string> out;
+    std::size_t from = 0;
+    while (from < line.size()) {
+        const std::string prefix = out.empty() ? std::string() : cont;
+        auto piece = [&](std::size_t to) { return prefix + std::string(trimRight(line.substr(from, to - from))); };
+        if (measure(piece(line.size())) <= width) {
+            out.push_back(piece(line.size()));
+            break;
+        }
+        // The furthest token boundary whose piece fits (widths grow with it).
+        std::size_t to = 0;
+        for (std::size_t b : breaks) {
+            if (b <= from) continue;
+            if (measure(piece(b)) > width) break;
+            to = b;
+        }
+        // None fits (a literal or name wider than the panel): the last
+        // character that fits, at least one, so nothing is cut off.
+        if (to == 0) {
+            to = from + 1;
+            while (to < line.size() && measure(piece(to + 1)) <= width) ++to;
+        }
+        out.push_back(piece(to));
+        from = to;
+        while (from < line.size() && line[from] == ' ') ++from;
+    }
+    return out;
+}
+
 } // namespace parviz

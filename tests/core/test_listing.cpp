@@ -3,6 +3,7 @@
 // kind gets one, and its anchors are ones the loader accepts.
 #include "parviz/listing.hpp"
 #include "parviz/scenario.hpp"
+#include "parviz/views.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -184,4 +185,46 @@ TEST_CASE("a million generated tasks give a listing of a few dozen lines", "[lis
     INFO(text(nc));
     CHECK(nc.size() < 40);
     CHECK(has(nc, "42 more, 50 tasks in all"));
+}
+
+namespace {
+std::string withoutSpaces(std::string s) {
+    s.erase(std::remove(s.begin(), s.end(), ' '), s.end());
+    return s;
+}
+} // namespace
+
+TEST_CASE("a long code line wraps at token boundaries, never inside a string literal that fits", "[listing][wrap]") {
+    // Columns as the measure: the Code panel passes ImGui's text width.
+    const auto cols = [](std::string_view s) { return static_cast<float>(s.size()); };
+    const std::string line = R"(        print("Process %s\tWaiting %s seconds" % (work_data[0], work_data[1])))";
+    const std::vector<std::string> pieces = wrapCodeLine(line, 44, cols);
+    REQUIRE(pieces.size() >= 2);
+    std::string all;
+    for (std::size_t i = 0; i < pieces.size(); ++i) {
+        const std::string& p = pieces[i];
+        INFO(i << ": [" << p << "]");
+        CHECK(p.size() <= 44);
+        CHECK(std::count(p.begin(), p.end(), '"') % 2 == 0);   // the literal whole on one piece
+        if (i > 0) CHECK(p.rfind("            ", 0) == 0);      // continued 4 past the line's indent
+        all += p;
+    }
+    CHECK(withoutSpaces(all) == withoutSpaces(line));   // nothing lost
+    CHECK(pieces[0] == R"(        print()");
+    CHECK(pieces[1] == R"(            "Process %s\tWaiting %s seconds")");
+    // A line that fits is itself.
+    CHECK(wrapCodeLine("p = Pool(4)", 44, cols) == std::vector<std::string>{"p = Pool(4)"});
+    // A literal wider than the panel: cut at the last character that fits, nothing lost.
+    const std::string wide = R"(x = "abcdefghijklmnopqrstuvwxyz0123456789")";
+    const std::vector<std::string> w = wrapCodeLine(wide, 16, cols);
+    std::string wAll;
+    for (const std::string& p : w) {
+        CHECK(p.size() <= 16);
+        wAll += p;
+    }
+    CHECK(withoutSpaces(wAll) == withoutSpaces(wide));
+    // In a comment an apostrophe is a word, not a literal: it wraps at its spaces.
+    const std::vector<std::string> c = wrapCodeLine("# the worker's line, marked in its colour", 20, cols);
+    REQUIRE(c.size() >= 2);
+    CHECK(c[0] == "# the worker's line,");
 }

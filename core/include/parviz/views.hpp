@@ -350,6 +350,16 @@ SourceCodeView buildSourceCodeView(const RunModel& index, const Trace& trace, co
 // "path/x.py:12" -> {"path/x.py", 12}; a string without ":N" -> {s, 0}.
 std::pair<std::string, int> splitSourceLine(std::string_view fileLine);
 
+// One line of Python cut into pieces no wider than `width` (measure: a
+// piece's width in the caller's unit, px or columns), at token boundaries —
+// after a space, a comma or an opening bracket outside string literals —
+// never inside a string literal unless the literal alone is wider than
+// `width` (then at the last character that fits, so nothing is cut off).
+// Pieces after the first are indented 4 spaces past the line's own indent
+// (Python continues a line inside brackets). A line that fits is one piece.
+std::vector<std::string> wrapCodeLine(std::string_view line, float width,
+                                      const std::function<float(std::string_view)>& measure);
+
 // ---------------------------------------------------------------------------
 // The order in which the caller receives a pool's results (PoolResult events,
 // RunModel::results()), up to t: what map, imap, imap_unordered, starmap and
