@@ -49,11 +49,6 @@ const Span* spanBefore(const SpanRow& row, std::int64_t t) {
     return i == 0 ? nullptr : &row[i - 1];
 }
 
-bool isSentinel(std::string_view preview) {
-    const std::string v = readableValue(preview);
-    return v == "sentinel" || v == "None";
-}
-
 bool isWorkerRole(const TraceMeta& meta, ProcId p) {
     if (p == kParentProc) return false;
     return p >= meta.procs.size() || meta.procs[p].role != ProcRole::ForkServer;
@@ -155,7 +150,7 @@ std::string explainExited(const Ctx& c, const ProcLaneIndex& l, const std::strin
     for (const QueueIndex& q : c.m.queues())
         for (std::size_t k = q.items.size(); k > 0; --k)
             if (q.items[k - 1].getProc == l.proc && q.items[k - 1].getT <= l.exitT) {
-                if (isSentinel(c.trace.string(q.items[k - 1].preview))) {
+                if (std::binary_search(q.stopSignals.begin(), q.stopSignals.end(), k - 1)) {
                     groupAs(out, "exit:sentinel",
                             "exited: each took a stop signal (sentinel) from the task queue, so its work was done");
                     return text + ": it took a stop signal (sentinel) from the task queue, so its work was done";
@@ -232,10 +227,20 @@ std::string poolProgress(const Ctx& c) {
     for (const QueueIndex& q : c.m.queues()) {
         if (c.meta.objectName(ObjectKind::Queue, q.id) != kPoolResultsQueue) continue;
         results = true;
-        for (const QueueItemRecord& r : q.items) {
-            if (r.putT > c.t || isSentinel(c.trace.string(r.preview))) continue;
-            ++(r.getT <= c.t ? back : onTheWay);
+        // Counted without a scan: puts and gets up to t by binary search, less
+        // the (few) stop signals among them.
+        const auto upTo = [&](auto first, auto last, auto key) {
+            return static_cast<std::size_t>(std::partition_point(first, last, [&](const auto& x) { return key(x) <= c.t; }) - first);
+        };
+        const std::size_t put = upTo(q.items.begin(), q.items.end(), [](const QueueItemRecord& r) { return r.putT; });
+        const std::size_t got = upTo(q.getsByTime.begin(), q.getsByTime.end(), [&](std::size_t k) { return q.items[k].getT; });
+        std::size_t stopPut = 0, stopGot = 0;
+        for (std::size_t k : q.stopSignals) {
+            stopPut += q.items[k].putT <= c.t;
+            stopGot += q.items[k].getT <= c.t;
         }
+        back += got - std::min(got, stopGot);
+        onTheWay += (put - std::min(put, stopPut)) - std::min(put - std::min(put, stopPut), got - std::min(got, stopGot));
     }
     // A worker sends a chunk's results as one message (CPython's, and parviz's engine):
     // with chunks of several tasks, the messages count chunks, not tasks.
@@ -441,24 +446,31 @@ ProcExplanation explainProc(const Ctx& c, const ProcLaneIndex& l) {
     return out;
 }
 
-// The stop signals on a pool's task queue up to t, explained once they appear.
+// The stop signals on a queue up to t, explained once they appear: a pool's
+// task queue (the closing pool's, one per worker) or a program's own queue (its
+// "no more work" None). A pool's result queue's stop is its result handler's own.
+// O(stop signals): the model indexes them (QueueIndex::stopSignals).
 void noteSentinels(const Ctx& c, Explanation& out) {
     for (const QueueIndex& q : c.m.queues()) {
-        // A traced pool's result queue ends with the result handler's own stop (None): not a worker's.
-        if (c.meta.objectName(ObjectKind::Queue, q.id) == kPoolResultsQueue) continue;
+        if (q.poolRole == PoolQueueRole::Results) continue;
         std::size_t put = 0, taken = 0, dropped = 0;
-        for (const QueueItemRecord& r : q.items) {
+        for (std::size_t k : q.stopSignals) {
+            const QueueItemRecord& r = q.items[k];
             if (r.putT > c.t) break;
-            if (!isSentinel(c.trace.string(r.preview))) continue;
             ++put;
             if (r.getT <= c.t) ++(r.discarded ? dropped : taken);
         }
         if (put == 0) continue;
-        out.notes.push_back("The last " + std::to_string(put) + " items on " +
-                            objectLabel(c.meta, ObjectKind::Queue, q.id) +
-                            " are stop signals (sentinels), not tasks: the closing pool puts one per worker, and a "
-                            "worker that takes one exits (CPython puts None). " +
-                            std::to_string(taken) + " of them taken so far" +
+        const std::string what = q.poolRole == PoolQueueRole::Tasks
+            ? "stop signals (sentinels), not tasks: the closing pool puts one per worker, and a worker that takes one "
+              "exits (CPython puts None). "
+            : put == 1 ? "None: a stop signal (sentinel) the program put to tell the process that takes it there is "
+                         "no more work. "
+                       : "None: stop signals (sentinels) the program put to tell the process that takes one there is no "
+                         "more work. ";
+        out.notes.push_back(std::string(put == 1 ? "One item" : std::to_string(put) + " items") + " on " +
+                            objectLabel(c.meta, ObjectKind::Queue, q.id) + (put == 1 ? " is " : " are ") + what +
+                            (put == 1 ? (taken ? "Taken" : "Not taken yet") : std::to_string(taken) + " of them taken so far") +
                             (dropped ? ", " + std::to_string(dropped) + " dropped unread when the pool was terminated "
                                                                          "(its workers were ended first)."
                                      : "."));

@@ -274,11 +274,49 @@ CoreLaneIndex& RunModel::coreLane(std::int32_t c) {
 }
 
 QueueIndex& RunModel::queueAt(std::int32_t id) {
+    QueueIndex* found = nullptr;
     for (auto& q : m_queues)
-        if (q.id == id) return q;
-    m_queues.emplace_back();
-    m_queues.back().id = id;
-    return m_queues.back();
+        if (q.id == id) { found = &q; break; }
+    if (!found) {
+        m_queues.emplace_back();
+        found = &m_queues.back();
+        found->id = id;
+    }
+    // Its pool role, from its name: read until the object is named (a traced
+    // program names a queue before its first put, but a source may lag).
+    if (!found->roleKnown && m_trace) {
+        const TraceMeta meta = m_trace->meta();   // a copy: once per queue
+        if (const ObjectInfo* o = meta.findObject(ObjectKind::Queue, id)) {
+            found->roleKnown = true;
+            found->poolRole = o->name == "pool tasks"         ? PoolQueueRole::Tasks
+                              : o->name == kPoolResultsQueue ? PoolQueueRole::Results
+                                                              : PoolQueueRole::None;
+        }
+    }
+    return *found;
+}
+
+// Records item k of q as a stop signal when its preview says so (kept ascending:
+// a preview first seen on a get can come after later items were indexed). On a
+// pool's result queue a None is a stop signal only when no pool worker put it:
+// a task that returns None (apply_async) hands back a None result.
+void RunModel::noteStopSignal(QueueIndex& q, std::size_t k) {
+    const QueueItemRecord& r = q.items[k];
+    if (!m_trace || r.preview == kNoString || !isStopSignal(m_trace->string(r.preview), q.poolRole)) return;
+    if (q.poolRole == PoolQueueRole::Results && (r.putProc == kNoProc || isPoolWorker(r.putProc))) return;
+    auto at = std::lower_bound(q.stopSignals.begin(), q.stopSignals.end(), k);
+    if (at == q.stopSignals.end() || *at != k) q.stopSignals.insert(at, k);
+}
+
+// Whether process p is a pool worker (its role in the metadata), cached: the
+// metadata is read (a copy) only for a process not seen named before.
+bool RunModel::isPoolWorker(ProcId p) {
+    if (p >= m_poolWorker.size()) m_poolWorker.resize(std::size_t{p} + 1, -1);
+    if (m_poolWorker[p] < 0 && m_trace) {
+        const TraceMeta meta = m_trace->meta();
+        if (p < meta.procs.size()) m_poolWorker[p] = meta.procs[p].role == ProcRole::PoolWorker ? 1 : 0;
+    }
+    return m_poolWorker[p] == 1;
 }
 
 LockIndex& RunModel::lockAt(std::int32_t id) {
@@ -613,6 +651,7 @@ void RunModel::consumeQueue(const Event& e) {
             QueueItemRecord& r = q.items[it->second];
             r.putProc = p;
             if (r.preview == kNoString) r.preview = e.b;
+            noteStopSignal(q, it->second);
             sample(+1);
             break;
         }
@@ -623,6 +662,7 @@ void RunModel::consumeQueue(const Event& e) {
         r.putProc = p;
         q.byItem.emplace(e.a, q.items.size());
         q.items.push_back(r);
+        noteStopSignal(q, q.items.size() - 1);
         sample(+1);
         break;
     }
@@ -646,6 +686,7 @@ void RunModel::consumeQueue(const Event& e) {
         r.getProc = p;
         r.discarded = (e.flags & kQueueDiscarded) != 0;
         if (r.preview == kNoString) r.preview = e.b;
+        noteStopSignal(q, k);
         q.getsByTime.push_back(k);
         sample(-1);
         break;
@@ -903,6 +944,14 @@ std::string describeExitCode(std::int64_t code) {
 
 std::string describeExit(const std::string& name, std::int64_t pid, std::int64_t code) {
     return name + " (pid " + std::to_string(pid) + ") " + describeExitCode(code);
+}
+
+bool isStopSignal(std::string_view preview, PoolQueueRole role) {
+    const std::string_view v = preview.substr(0, std::min(preview.find('\0'), preview.size()));
+    if (v == "None") return true;
+    if (role == PoolQueueRole::Tasks) return v == "sentinel";
+    if (role == PoolQueueRole::Results) return v == "stop";
+    return false;
 }
 
 std::string readableValue(std::string_view preview) {

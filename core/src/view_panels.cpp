@@ -31,14 +31,14 @@ std::string preview(const Trace& trace, std::uint64_t id, std::uint64_t item) {
 }
 
 // QueueView's stop signals and its "put N (...)" line (views.hpp).
-void countStopSignals(const RunModel& index, const Trace& trace, const QueueIndex& q, QueueView& v) {
+void countStopSignals(const RunModel& index, const QueueIndex& q, QueueView& v) {
     v.putText = "put " + std::to_string(v.putCount);
-    const bool tasks = v.name == "pool tasks", results = v.name == "pool results";
-    if (!tasks && !results) return;
-    for (std::size_t k = std::min(v.putCount, q.items.size()); k > 0; --k, ++v.stopSignals) {
-        const std::string s = readableValue(trace.string(q.items[k - 1].preview));
-        if (s != "None" && s != (tasks ? "sentinel" : "stop")) break;
-    }
+    v.poolRole = q.poolRole;
+    v.stopSignals = static_cast<std::size_t>(std::lower_bound(q.stopSignals.begin(), q.stopSignals.end(), v.putCount) -
+                                             q.stopSignals.begin());
+    // A program's own None is its business (Why explains it): only a pool's are counted apart here.
+    if (q.poolRole == PoolQueueRole::None) v.stopSignals = 0;
+    const bool tasks = q.poolRole == PoolQueueRole::Tasks, results = q.poolRole == PoolQueueRole::Results;
     if (!v.stopSignals) return;
     // Pool.map puts chunks, not tasks: with a chunksize above 1 each item holds
     // several tasks, and each result message a whole chunk's results.
@@ -110,7 +110,7 @@ QueueView buildQueueView(const RunModel& index, const Trace& trace, std::int32_t
         v.hasLastGet = true;
         v.lastGet = q->items[q->getsByTime[v.takenCount - 1]];
     }
-    countStopSignals(index, trace, *q, v);
+    countStopSignals(index, *q, v);
     return v;
 }
 

@@ -4,6 +4,7 @@
 #include "parviz/explain.hpp"
 #include "parviz/run.hpp"
 #include "parviz/scenario.hpp"
+#include "parviz/views.hpp"
 #include "synthetic_traces.hpp"
 
 #include <catch2/catch.hpp>
@@ -137,11 +138,57 @@ TEST_CASE("explain says what the stop signals on a pool's task queue are, and wh
     CHECK(before.notes.empty());
     const Explanation x = buildExplain(m, *tr, kZero + sec(1.5));
     REQUIRE(x.notes.size() == 1);
-    CHECK(x.notes[0].find("The last 2 items on the queue are stop signals (sentinels), not tasks") == 0);
+    CHECK(x.notes[0].find("2 items on the queue are stop signals (sentinels), not tasks") == 0);
     CHECK(x.notes[0].find("1 of them taken so far") != std::string::npos);
     CHECK(textOf(x, "ForkPoolWorker-1") ==
           "ForkPoolWorker-1 exited with code 0 at 1.4 s: it took a stop signal (sentinel) from the task queue, so "
           "its work was done");
+}
+
+TEST_CASE("a pool's result queue counts MainProcess's None as a stop signal, not a worker's None result", "[explain][queue]") {
+    // apply_async(f) where f returns None: the worker's result message is "None"
+    // too. Only the Nones MainProcess puts (CPython's task handler, and
+    // _terminate_pool's) are stop signals.
+    Builder b(1);
+    const std::uint64_t none = b.tr->addString("None"), r = b.tr->addString("[4]");
+    b.tr->addObject({ObjectKind::Queue, 2, kPoolResultsQueue});
+    b.at(0.1, 1, EventKind::QueuePut, 2, 1, none);   // a task's None result
+    b.at(0.2, 0, EventKind::QueueGet, 2, 1);
+    b.at(0.3, 1, EventKind::QueuePut, 2, 2, r);
+    b.at(0.4, 0, EventKind::QueueGet, 2, 2);
+    b.at(0.5, 0, EventKind::QueuePut, 2, 3, none);   // the task handler's stop signal
+    b.at(0.6, 0, EventKind::QueueGet, 2, 3);
+    b.at(0.7, 0, EventKind::QueuePut, 2, 4, none);   // _terminate_pool's
+    auto tr = b.done(1);
+    const RunModel m = modelOf(*tr);
+    const QueueView early = buildQueueView(m, *tr, 2, kZero + sec(0.45));
+    CHECK(early.poolRole == PoolQueueRole::Results);
+    CHECK(early.putCount == 2);
+    CHECK(early.stopSignals == 0);
+    const QueueView v = buildQueueView(m, *tr, 2, kZero + sec(0.9));
+    CHECK(v.putCount == 4);
+    CHECK(v.stopSignals == 2);
+    CHECK(v.putText == "put 4 (2 results + 2 stop signals)");
+    CHECK(v.stopTip.find("another when the pool is terminated") != std::string::npos);
+}
+
+TEST_CASE("a program's own None on its queue is explained as its stop signal, not a pool's", "[explain][queue]") {
+    Builder b(1, "Process-", ProcRole::Process);
+    const std::uint64_t job = b.tr->addString("'job 1'"), none = b.tr->addString("None");
+    b.tr->addObject({ObjectKind::Queue, 1, "tasks_to_accomplish"});
+    b.at(0.1, 0, EventKind::QueuePut, 1, 1, job);
+    b.at(0.2, 0, EventKind::QueuePut, 1, 2, none);
+    b.at(0.3, 1, EventKind::QueueGet, 1, 1);
+    auto tr = b.done(1);
+    const RunModel m = modelOf(*tr);
+    const QueueView v = buildQueueView(m, *tr, 1, kZero + sec(0.5));
+    CHECK(v.poolRole == PoolQueueRole::None);
+    CHECK(v.stopSignals == 0);   // the queue panel counts only a pool's apart
+    CHECK(v.putText == "put 2");
+    const Explanation x = buildExplain(m, *tr, kZero + sec(0.5));
+    REQUIRE(x.notes.size() == 1);
+    CHECK(x.notes[0].find("One item on the queue is None: a stop signal (sentinel) the program put to tell the process that takes it there is no more work. Not taken yet.") == 0);
+    CHECK(x.notes[0].find("the closing pool") == std::string::npos);
 }
 
 TEST_CASE("a load-imbalance callout names the idle worker, its tail and the makespan", "[explain][callout]") {

@@ -159,9 +159,20 @@ struct QueueItemRecord {
                                          // (QueueGet flags kQueueDiscarded: a Pool's terminate)
 };
 
+// A queue's part in a multiprocessing.Pool, from its name (the engine's and
+// the tracer's "pool tasks" / "pool results"); None for any other queue.
+enum class PoolQueueRole : std::uint8_t { None, Tasks, Results };
+
 struct QueueIndex {
     std::int32_t id = 0;
+    PoolQueueRole poolRole = PoolQueueRole::None;
+    bool roleKnown = false;                      // its object was named when the role was read
     std::vector<QueueItemRecord> items;          // in put order (FIFO order)
+    // Indices into items, ascending, of the stop signals (sentinels) put on it:
+    // CPython's None on any queue (a pool's, or a program's own "no more work"),
+    // the engine's "sentinel" on a pool's task queue and "stop" on its result
+    // queue (isStopSignal). Few per run, so views count them without a scan.
+    std::vector<std::size_t> stopSignals;
     std::vector<std::size_t> getsByTime;         // indices into items, in get order
     std::unordered_map<std::uint64_t, std::size_t> byItem;
     std::vector<std::int64_t> emptyT, fullT;     // QueueEmpty / QueueFull times
@@ -377,6 +388,8 @@ private:
     void consumeProc(const Event& e, ProcLaneIndex& lane, ProcCursor& cur);
     void consumeTask(const Event& e, ProcLaneIndex& lane, ProcCursor& cur);
     void consumeQueue(const Event& e);
+    void noteStopSignal(QueueIndex& q, std::size_t k);
+    bool isPoolWorker(ProcId p);
     void consumeLock(const Event& e, ProcLaneIndex& lane, ProcCursor& cur);
     void consumeSync(const Event& e, ProcCursor& cur);
     void endSyncWaits(ProcId p, std::int64_t t);
@@ -398,6 +411,7 @@ private:
     std::vector<ProcLaneIndex> m_procs;
     std::vector<ProcCursor> m_cursors;                // parallel to m_procs
     std::vector<QueueIndex> m_queues;
+    std::vector<std::int8_t> m_poolWorker;            // by ProcId: 1 a pool worker, 0 not, -1 not yet named
     std::vector<LockIndex> m_locks;
     std::vector<SyncIndex> m_syncs;
     std::vector<PauseInterval> m_pauses;
@@ -473,6 +487,10 @@ std::string describeExit(const std::string& name, std::int64_t pid, std::int64_t
 // A queue value preview as readable text: up to the first NUL (wire formats put
 // readable text first, binary after it), control bytes escaped as \xNN.
 std::string readableValue(std::string_view preview);
+// Whether a queue item's preview is a stop signal (sentinel) on a queue of that
+// role: "None" (CPython's, any queue), "sentinel" (the engine's pool task
+// queue) or "stop" (the engine's pool result queue).
+bool isStopSignal(std::string_view preview, PoolQueueRole role);
 // Names: meta().procs[p].name, or "Process-<p>" if the trace has none.
 std::string procName(const TraceMeta& meta, ProcId p);
 

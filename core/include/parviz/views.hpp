@@ -230,14 +230,15 @@ struct QueueView {
     std::size_t inQueue = 0;             // puts - gets at t (items may hold fewer: capped)
     std::size_t putCount = 0, takenCount = 0;   // up to t (taken: gets and drops)
     std::size_t discardedCount = 0;     // of takenCount: dropped unread (a traced Pool's terminate)
+    PoolQueueRole poolRole = PoolQueueRole::None;   // a Pool's task or result queue
     std::vector<QueueViewEvent> recentEmptyFull;  // QueueEmpty / QueueFull, latest last, at most 8
     bool hasLastPut = false, hasLastGet = false;
     QueueItemRecord lastPut, lastGet;    // the latest put / get at or before t (for animation)
-    // A pool's queues ("pool tasks", "pool results") end with its stop signals:
-    // one per worker on the task queue (parviz's "sentinel", CPython's None),
-    // and on the result queue the result handler's ("stop"; CPython puts two
-    // Nones: its task handler's and _terminate_pool's). Counted back from the
-    // last item put by t; 0 for any other queue.
+    // Of putCount: the stop signals put by t (the run model's index,
+    // QueueIndex::stopSignals): on a pool's task queue one per worker (parviz's
+    // "sentinel", CPython's None); on its result queue the result handler's
+    // ("stop"; CPython puts two Nones: its task handler's and _terminate_pool's;
+    // a worker's None result is not one); on a program's own queue its None.
     std::size_t stopSignals = 0;
     // "put 9 (7 chunk results + 2 stop signals)", "put 6 (4 tasks + 2 stop
     // signals)", or "put 6" when no item is a stop signal.
