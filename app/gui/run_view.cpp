@@ -104,9 +104,18 @@ std::string RunView::label() const {
     return s;
 }
 
+// A Run (or traced program) says finished, failed or stopped as soon as its
+// processes are done, a few frames before its Collector's last pass has put
+// the last events in the Trace; update() lets go of it only once wait(0) says
+// everything is collected. Until then the view is still Running, so the
+// header, Stats, the session table and the test state never report an ended
+// run over a model short of its last events.
 RunStatus RunView::status() const noexcept {
-    if (m_run) return m_run->status();
-    if (m_program) return m_program->status();
+    const auto collecting = [](RunStatus s) {
+        return s == RunStatus::Finished || s == RunStatus::Failed || s == RunStatus::Stopped ? RunStatus::Running : s;
+    };
+    if (m_run) return collecting(m_run->status());
+    if (m_program) return collecting(m_program->status());
     return m_trace ? m_endStatus : RunStatus::NotStarted;
 }
 
