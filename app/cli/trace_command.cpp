@@ -113,6 +113,13 @@ TraceArgs parseTraceArgs(const std::vector<std::string>& args) {
             ++i;
             continue;
         }
+        // A window flag before --gui (or without it): say which flag is missing,
+        // not just "unknown flag".
+        for (const char* w : {"--screenshot", "--screenshot-at", "--layout-json", "--size", "--theme", "--test-dump",
+                              "--presentation"})
+            if (!r.gui && a == w)
+                throw UsageError(a + ": a window flag: give --gui first (parviz trace --gui " + w +
+                                 (std::string_view(w) == "--presentation" ? "" : " ...") + " -- PROGRAM ...)");
         bool matched = false;
         for (auto [flag, dst] : {std::pair{"--trace", &r.tracePath}, std::pair{"--summary-json", &r.summaryPath},
                                  std::pair{"--save-run", &r.savePath}}) {

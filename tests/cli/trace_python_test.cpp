@@ -237,6 +237,11 @@ TEST_CASE("parviz trace exits with the program's status and names a bad program"
     CHECK(runParviz({"trace", "no-such-command-anywhere-xyz"}).exitCode == 2);
     CHECK(runParviz({"trace"}).exitCode == 2);
     CHECK(runParviz({"trace", "--bogus", "python3"}).exitCode == 2);
+    // A window flag without --gui names what is missing (the newcomer got only "unknown flag").
+    ExeResult shot = runParviz({"trace", "--screenshot", "x.png", "--", "python3", "-c", "pass"});
+    CHECK(shot.exitCode == 2);
+    CHECK(shot.err.find("--screenshot: a window flag: give --gui first") != std::string::npos);
+    CHECK(runParviz({"trace", "--presentation", "python3"}).err.find("give --gui first") != std::string::npos);
 }
 
 TEST_CASE("parviz trace of a script python3 cannot open says the program exited 2 and that parviz exits with it",
