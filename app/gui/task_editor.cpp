@@ -1,14 +1,28 @@
 // Task editor: the scenario's task table (name, seconds, work), editable,
 // runnable at once and savable as a scenario file.
 #include "gui/app.hpp"
+#include "gui/colours.hpp"
 #include "gui/panels.hpp"
 
 #include <imgui_stdlib.h>
 
+#include <algorithm>
+
 namespace parviz::gui {
 namespace {
 std::string g_savePath = "my-scenario.json";
+
+// A name no task of sc has: the first free letter A..Z, then T27, T28, ...
+std::string freshTaskName(const Scenario& sc) {
+    const auto taken = [&](const std::string& n) {
+        return std::any_of(sc.tasks.begin(), sc.tasks.end(), [&](const TaskSpec& t) { return t.name == n; });
+    };
+    for (char c = 'A'; c <= 'Z'; ++c)
+        if (!taken(std::string(1, c))) return std::string(1, c);
+    for (std::size_t k = sc.tasks.size() + 1;; ++k)
+        if (std::string n = "T" + std::to_string(k); !taken(n)) return n;
 }
+} // namespace
 
 void drawTaskEditor(GuiApp& app) {
     if (!app.taskEditorShown()) return;
@@ -59,12 +73,21 @@ void drawTaskEditor(GuiApp& app) {
             if (remove >= 0) sc.tasks.erase(sc.tasks.begin() + remove);
             if (ImGui::Button("Add task")) {
                 TaskSpec t;
-                t.name = std::string(1, static_cast<char>('A' + sc.tasks.size() % 26));
+                t.name = freshTaskName(sc);
                 t.seconds = 1;
                 sc.tasks.push_back(t);
             }
             ImGui::SameLine();
+            // A list the loader would refuse (none, or two tasks of one name)
+            // cannot run: say why where the user edits it.
+            const std::string problem = taskListProblem(sc);
+            ImGui::BeginDisabled(!problem.empty());
             if (ImGui::Button("Run with these tasks")) app.startRun();
+            ImGui::EndDisabled();
+            if (!problem.empty()) {
+                ImGui::SameLine();
+                ui::textColored(warningColour(app.theme()), "%s", problem.c_str());
+            }
             ImGui::SetNextItemWidth(ImGui::GetFontSize() * 14);
             ImGui::InputText("##path", &g_savePath);
             ImGui::SameLine();

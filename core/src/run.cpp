@@ -571,6 +571,7 @@ Run::Run(Scenario scenario, RunOptions opts) : m_impl(std::make_unique<Impl>()) 
         const int w = im.program->workers(im.sc);
         if (w < 1 || w > kMaxWorkers) throw ScenarioError(src + ": " + field + ": " + std::to_string(w) + limit);
     }
+    if (std::string why = taskListProblem(im.sc); !why.empty()) throw ScenarioError(src + ": " + why);
     im.timeScale = im.opts.timeScale.value_or(im.sc.timeScale);
     if (!(im.timeScale >= kMinTimeScale && im.timeScale <= kMaxTimeScale))
         throw ScenarioError(src + ": time scale: must be between 0.001 and 100");

@@ -23,6 +23,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sched.h>
 #include <set>
 #include <sstream>
@@ -186,7 +187,11 @@ void readTasks(const Fields& f, Scenario& s, const char* generatedPrefix, std::i
         if (arr.size() > kMaxTasks)
             fail(file, f.field("tasks"), "too many tasks: " + std::to_string(arr.size()) + ", at most " +
                                              std::to_string(kMaxTasks));
+        // Pool.map([]) is legal Python, but a run with nothing to do has nothing
+        // to show, and every view, question and statistic needs a task.
+        if (arr.empty()) fail(file, f.field("tasks"), "empty: give at least one task");
         s.tasks.reserve(arr.size());
+        std::map<std::string, std::size_t> seen;   // name -> its index
         for (std::size_t i = 0; i < arr.size(); ++i) {
             std::string path = f.field("tasks") + "[" + std::to_string(i) + "]";
             const json& t = arr[i];
@@ -195,6 +200,11 @@ void readTasks(const Fields& f, Scenario& s, const char* generatedPrefix, std::i
             TaskSpec spec;
             if (!tf.has("name")) fail(file, tf.field("name"), "missing (every task needs a name)");
             spec.name = tf.str("name", "", kMaxNameBytes);
+            // The views, the questions ("which task finishes last?") and the
+            // chunk labels tell tasks apart by name.
+            if (auto [at, fresh] = seen.emplace(spec.name, i); !fresh)
+                fail(file, tf.field("name"), "duplicate task name \"" + spec.name + "\" (also " + f.field("tasks") + "[" +
+                                                 std::to_string(at->second) + "]): each task needs its own name");
             if (!tf.has("seconds") && !hasSeconds)
                 fail(file, tf.field("seconds"), "missing (give it here or task_seconds for all tasks)");
             spec.seconds = tf.number("seconds", s.jobSeconds, 0, kMaxTaskSeconds);
@@ -202,7 +212,7 @@ void readTasks(const Fields& f, Scenario& s, const char* generatedPrefix, std::i
             s.tasks.push_back(std::move(spec));
         }
     } else {
-        auto n = f.integer("task_count", defaultCount, 0, static_cast<std::int64_t>(kMaxTasks));
+        auto n = f.integer("task_count", defaultCount, f.has("task_count") ? 1 : 0, static_cast<std::int64_t>(kMaxTasks));
         if (n < 0) fail(file, f.field("tasks"), "missing (give tasks, or task_count and task_seconds)");
         s.tasks.reserve(static_cast<std::size_t>(n));
         for (std::int64_t i = 0; i < n; ++i)
@@ -217,6 +227,17 @@ json tasksToJson(const Scenario& s) {
 }
 
 } // namespace detail
+
+std::string taskListProblem(const Scenario& s) {
+    if (!kindInfo(s.kind).taskTable) return "";
+    if (s.tasks.empty()) return "tasks: empty: give at least one task";
+    std::map<std::string_view, std::size_t> seen;
+    for (std::size_t i = 0; i < s.tasks.size(); ++i)
+        if (auto [at, fresh] = seen.emplace(s.tasks[i].name, i); !fresh)
+            return "tasks[" + std::to_string(i) + "].name: duplicate task name \"" + s.tasks[i].name + "\" (also tasks[" +
+                   std::to_string(at->second) + "]): each task needs its own name";
+    return "";
+}
 
 namespace {
 

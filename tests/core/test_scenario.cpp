@@ -2,6 +2,7 @@
 // survives scenarioToJson -> parseScenario, and every bad input ends in a
 // ScenarioError naming the file, the field and the reason.
 #include "parviz/listing.hpp"
+#include "parviz/run.hpp"
 #include "parviz/scenario.hpp"
 
 #include <catch2/catch.hpp>
@@ -193,7 +194,12 @@ TEST_CASE("bad scenario files are rejected with the file, the field and the reas
         {R"({"kind": "pool", "tasks": [{"name": "A", "seconds": 1, "prio": 1}]})", "tasks[0].prio", "unknown field"},
         {R"({"kind": "pool", "tasks": [{"name": 7, "seconds": 1}]})", "tasks[0].name", "must be a string"},
         {R"({"kind": "pool", "work": "io", "tasks": []})", "work", "unknown work"},
-        {R"({"kind": "pool", "task_count": 1000001})", "task_count", "between 0 and 1000000"},
+        {R"({"kind": "pool", "task_count": 1000001})", "task_count", "between 1 and 1000000"},
+        {R"({"kind": "pool", "task_count": 0})", "task_count", "between 1 and 1000000"},
+        {R"({"kind": "pool", "tasks": []})", "tasks", "empty: give at least one task"},
+        {R"({"kind": "job-queue", "tasks": []})", "tasks", "empty: give at least one task"},
+        {R"({"kind": "pool", "tasks": [{"name": "A", "seconds": 1}, {"name": "B", "seconds": 2}, {"name": "A", "seconds": 3}]})",
+         "tasks[2].name", "duplicate task name \"A\" (also tasks[0]): each task needs its own name"},
         {R"({"kind": "pool", "task_count": 3, "tasks": []})", "task_count", "not both"},
         {R"({"kind": "job-queue", "processes": 0})", "processes", "between 1 and 1024"},
         {R"({"kind": "job-queue", "task_seconds": -0.5})", "task_seconds", "between 0 and 3600"},
@@ -320,4 +326,26 @@ TEST_CASE("a pool scenario's method is read, defaults to map and survives a roun
     }
     CHECK_FALSE(parsePoolMethod("Map"));
     CHECK_FALSE(parsePoolMethod(""));
+}
+
+TEST_CASE("a task list built in code (the window's editor) with no task or a repeated name cannot run, and says why",
+          "[scenario]") {
+    Scenario s = loadScenario("pool");
+    CHECK(taskListProblem(s).empty());
+    Scenario twice = s;
+    twice.tasks[2].name = twice.tasks[0].name;
+    CHECK(taskListProblem(twice) == "tasks[2].name: duplicate task name \"" + s.tasks[0].name +
+                                        "\" (also tasks[0]): each task needs its own name");
+    try {
+        Run run(twice);
+        FAIL("a Run with two tasks of one name was accepted");
+    } catch (const ScenarioError& e) {
+        CHECK(std::string(e.what()).find("duplicate task name") != std::string::npos);
+    }
+    Scenario none = s;
+    none.tasks.clear();
+    CHECK(taskListProblem(none) == "tasks: empty: give at least one task");
+    CHECK_THROWS_AS(Run(none), ScenarioError);
+    // Kinds without a task table have no list to check.
+    CHECK(taskListProblem(loadScenario("queue")).empty());
 }

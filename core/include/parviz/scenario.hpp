@@ -133,6 +133,12 @@ struct ScenarioError : std::runtime_error {
     using std::runtime_error::runtime_error;   // message: "<file>: <field>: <reason>"
 };
 
+// What is wrong with a scenario's task list, as "tasks: ..." or "tasks[3].name: ..."
+// (empty: nothing): for a kind with a task table, at least one task and every
+// name its own (the views, the questions and the chunk labels tell tasks apart
+// by name). The loader refuses the same; Run and the window's task editor use
+// this for a Scenario built in code.
+std::string taskListProblem(const Scenario& s);
 Scenario loadScenarioFile(const std::string& path);                       // throws ScenarioError
 Scenario parseScenario(const std::string& jsonText, const std::string& sourceName);  // throws ScenarioError
 std::string scenarioToJson(const Scenario& s);                            // round-trips through parseScenario
