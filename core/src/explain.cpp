@@ -239,8 +239,9 @@ std::string poolProgress(const Ctx& c) {
             stopPut += q.items[k].putT <= c.t;
             stopGot += q.items[k].getT <= c.t;
         }
-        back += got - std::min(got, stopGot);
-        onTheWay += (put - std::min(put, stopPut)) - std::min(put - std::min(put, stopPut), got - std::min(got, stopGot));
+        const std::size_t resultsPut = put - std::min(put, stopPut), resultsGot = got - std::min(got, stopGot);
+        back += resultsGot;
+        onTheWay += resultsPut - std::min(resultsPut, resultsGot);
     }
     // A worker sends a chunk's results as one message (CPython's, and parviz's engine):
     // with chunks of several tasks, the messages count chunks, not tasks.
