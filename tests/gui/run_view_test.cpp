@@ -6,7 +6,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <memory>
+#include <thread>
 
 using namespace parviz;
 using parviz::gui::RunView;
@@ -65,7 +67,7 @@ TEST_CASE("a live run's view says it ended only once its Trace is complete", "[r
     // before the Collector's last pass: a view that passed that on showed
     // "The run ended" (and the test state "finished") over a model still short
     // of its last events (CI saw now 0.348 s of a 0.40 s run, no callout yet).
-    // Polled as fast as possible, so the gap cannot hide between two frames.
+    // Polled as a frame does: update(), then the status read a little later.
     for (int attempt = 0; attempt < 3; ++attempt) {
         RunOptions opts;
         opts.timeScale = 0.05;
@@ -74,6 +76,9 @@ TEST_CASE("a live run's view says it ended only once its Trace is complete", "[r
         while (v->live()) {
             v->update();
             ++polls;
+            // The rest of a frame: the panels and the test state read the view
+            // after update(), a few ms later, when the Run may have ended meanwhile.
+            std::this_thread::sleep_for(std::chrono::milliseconds(2));
             const RunStatus s = v->status();
             if (s == RunStatus::Running || s == RunStatus::Paused) continue;
             INFO("attempt " << attempt << ", poll " << polls << ", status " << toString(s));
