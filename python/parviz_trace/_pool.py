@@ -131,6 +131,7 @@ def _imap_init(self, *args, **kwargs):
 # worker does not run through a wrapper (a stop signal, the pool's error
 # helper) keeps its explicit get and put.
 _TAKEN, _RETURNED, _FROM_PUT = W.TASK_TAKEN, W.TASK_RETURNED, W.TASK_NAME_FROM_PUT
+_TAKEN_FROM_PUT = _TAKEN | _FROM_PUT
 # PARVIZ_TRACE_EXPLICIT_POOL=1: every get and put of a pool's queues is its own
 # event, as before the derivation (to compare the two; tests do).
 DERIVE = os.environ.get("PARVIZ_TRACE_EXPLICIT_POOL", "") in ("", "0")
@@ -160,13 +161,15 @@ def _traced_chunk(job, chunk, star, derive):
         n = len(items)
         if n == 1 and taken:                     # map at chunksize 1: the name is the put's preview
             item = items[0]
-            _emit(_K_START, 0, where, 0, 1, _TAKEN | _FROM_PUT)
+            _emit(_K_START, 0, where, 0, 1, _TAKEN_FROM_PUT)
             try:
                 result = fn(*item) if star else fn(item)
             except BaseException as exc:
                 _returned_raising(exc, 0, where, _TAKEN)
                 raise
-            _emit_text(_K_END, "[" + _item_text(result) + "]", 64, 0, where, 0, _RETURNED)
+            t = type(result)                     # _item_text's common case inline: 2 calls fewer a task
+            text = repr(result) if t is int or t is float or t is bool else _item_text(result)
+            _emit_text(_K_END, "[" + text + "]", 64, 0, where, 0, _RETURNED)
             return [result]
         out = []
         last = n - 1

@@ -475,7 +475,12 @@ def _setup_queues(self):
             if func is _mapstar or func is _starmapstar:
                 tagged = DERIVE
                 items = args[0][1]
-                text = _preview(items[0] if len(items) == 1 else list(items))
+                if len(items) == 1:
+                    x = items[0]
+                    t = type(x)                      # _preview's common case inline: a call fewer a task
+                    text = repr(x) if t is int or t is float or t is bool else _preview(x)
+                else:
+                    text = _preview(list(items))
             else:
                 tagged = derived_task(func)
                 text = _preview(args[0] if len(args) == 1 and not kwds else args)
@@ -515,10 +520,12 @@ def _trace_results(pool):
         pool._quick_get = quick_get
         return
 
+    pool_get = W.K_POOL_GET
+
     def quick_get(*args):
         item = recv(*args)
         try:                                         # (job, i, result): its identity, as its put's
-            _emit(W.K_POOL_GET, 0, key, 0, (item[0] << 32) | (item[1] & 0xFFFFFFFF))
+            _emit(pool_get, 0, key, 0, (item[0] << 32) | (item[1] & 0xFFFFFFFF))
         except Exception:                            # None: the stop signal
             _emit(W.K_QUEUE_GET, 0, key)
         return item
