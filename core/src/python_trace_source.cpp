@@ -40,6 +40,9 @@ constexpr std::size_t kOffWriting = 56, kOffLost = 64, kOffTextHead = 72, kOffRe
 // later one is clamped and counted by the Trace (Trace::clampedEvents).
 constexpr std::int64_t kWriteSlackNs = 20'000'000;
 constexpr unsigned kTextLenBits = 12;
+// A text of at most 7 bytes travels in its ref itself (the writer skips the
+// text area): bit 63 set, its length in bits 56-58, its bytes from bit 0 on.
+constexpr std::uint64_t kInlineText = std::uint64_t{1} << 63;
 constexpr std::uint8_t kTaskRaised = 1, kTaskAdHoc = 2;   // TASK_START / TASK_END flags
 // A pool worker's derived queue ends (POOL_WORKER said its queues): TASK_START
 // flags kTaskTaken = it took this chunk from its task queue (src = the chunk's
@@ -106,6 +109,11 @@ struct RingFile {
 
     // The text behind a ref, or "<lost text>" when the writer has gone round since.
     std::string text(std::uint64_t ref) const {
+        if (ref & kInlineText) {
+            std::string s((ref >> 56) & 7, '\0');
+            for (std::size_t i = 0; i < s.size(); ++i) s[i] = static_cast<char>((ref >> (8 * i)) & 0xFF);
+            return s;
+        }
         const std::uint64_t off = ref >> kTextLenBits, n = ref & ((1u << kTextLenBits) - 1);
         const char* area = base + kHeader + slots * kSlot;
         auto overwritten = [&] { return load64(base, kOffTextHead) - off > textBytes; };

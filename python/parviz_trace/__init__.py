@@ -68,6 +68,8 @@ _pack_slot = _ring._slot.pack_into
 _pack_u64 = _ring._u64.pack_into
 _now = _ring._monotonic_ns
 _MASK64 = _ring._U64_MASK
+_INLINE, _INLINE_MAX = _ring.INLINE_TEXT, _ring.INLINE_MAX
+_from_bytes = int.from_bytes
 
 
 def emit(kind, obj=0, a=0, b=0, src=0, flags=0):
@@ -156,20 +158,24 @@ def emit_text(kind, text, limit=64, obj=0, a=0, src=0, flags=0):
             if n > limit:
                 data = data[:limit].decode("utf-8", "ignore").encode("utf-8")
                 n = len(data)
-            off = r.text_head
-            size = r.text_size
-            pos = off % size
-            if pos + n > size:            # never split a text across the end
-                off += size - pos
-                pos = 0
             mm = r.mm
-            base = r.text_base + pos
-            mm[base:base + n] = data
-            r.text_head = off + n
-            _pack_u64(mm, _OFF_TEXT_HEAD, off + n)
+            if n <= _INLINE_MAX:          # in the ref itself (most previews: "3", "[9]")
+                ref = _INLINE | (n << 56) | _from_bytes(data, "little")
+            else:
+                off = r.text_head
+                size = r.text_size
+                pos = off % size
+                if pos + n > size:        # never split a text across the end
+                    off += size - pos
+                    pos = 0
+                base = r.text_base + pos
+                mm[base:base + n] = data
+                r.text_head = off + n
+                _pack_u64(mm, _OFF_TEXT_HEAD, off + n)
+                ref = (off << _TEXT_LEN_BITS) | n
             r.head = head + 1
             _pack_slot(mm, _HEADER + (head & r.mask) * _SLOT, t, kind, flags, 0,
-                       obj, a & _MASK64, (off << _TEXT_LEN_BITS) | n, src, head + 1)
+                       obj, a & _MASK64, ref, src, head + 1)
         finally:
             r.busy = False
             lock.release()

@@ -38,6 +38,9 @@ SLOT = 48
 OFF_WRITING, OFF_LOST, OFF_TEXT_HEAD, OFF_REENTERED, OFF_TAIL = 56, 64, 72, 80, 128
 TEXT_LEN_BITS = 12                        # a text ref is offset << 12 | length
 MAX_TEXT = (1 << TEXT_LEN_BITS) - 1
+# ... or, for a text of at most 7 bytes, the text itself: INLINE_TEXT | length
+# << 56 | its bytes (little-endian), and nothing goes into the text area.
+INLINE_TEXT, INLINE_MAX = 1 << 63, 7
 
 _header = struct.Struct("<8sIIQQQii")
 _slot = struct.Struct("<qBBHiQQQQ")       # t, kind, flags, -, obj, a, b, src, seq (last)
@@ -175,19 +178,23 @@ class Ring:
             if n > limit:
                 data = data[:limit].decode("utf-8", "ignore").encode("utf-8")
                 n = len(data)
-            off = self.text_head
-            pos = off % self.text_size
-            if pos + n > self.text_size:      # never split a text across the end
-                off += self.text_size - pos
-                pos = 0
             mm = self.mm
-            base = self.text_base + pos
-            mm[base:base + n] = data
-            self.text_head = off + n
-            _u64.pack_into(mm, OFF_TEXT_HEAD, off + n)
+            if n <= INLINE_MAX:
+                ref = INLINE_TEXT | (n << 56) | int.from_bytes(data, "little")
+            else:
+                off = self.text_head
+                pos = off % self.text_size
+                if pos + n > self.text_size:      # never split a text across the end
+                    off += self.text_size - pos
+                    pos = 0
+                base = self.text_base + pos
+                mm[base:base + n] = data
+                self.text_head = off + n
+                _u64.pack_into(mm, OFF_TEXT_HEAD, off + n)
+                ref = (off << TEXT_LEN_BITS) | n
             self.head = head + 1
             _slot.pack_into(mm, HEADER + (head & self.mask) * SLOT, t, kind, flags, 0,
-                            obj, a & _U64_MASK, (off << TEXT_LEN_BITS) | n, src, head + 1)
+                            obj, a & _U64_MASK, ref, src, head + 1)
         finally:
             self.busy = False
             lock.release()

@@ -213,6 +213,41 @@ TEST_CASE("every line a traced program prints is in the trace with the process t
     }
 }
 
+TEST_CASE("a traced program's texts of every length reach the trace whole, the shortest carried in the event itself",
+          "[cli][trace][python]") {
+    // Up to 7 bytes a text travels in its slot (docs/python-trace-wire.md), longer ones through
+    // the text area: printed lines and put previews on both sides of that bound, multi-byte too.
+    TempDir dir;
+    const std::string script = dir.write("texts.py", R"PY(
+import multiprocessing as mp
+words = ["", "a", "ab", "abc", "abcd", "abcde", "abcdef", "abcdefg", "abcdefgh", "\u00e9", "\u00e9\u00e9\u00e9",
+         "a\u00e9\u00e9\u00e9", "\u00e9\u00e9\u00e9\u00e9", "x" * 40]
+if __name__ == "__main__":
+    for w in words:
+        print(w)
+    q = mp.Queue()
+    for v in (0, 7, 123456, 1234567, 12345678, "ab", "abcde", "abcdef"):
+        q.put(v)
+    for _ in range(8):
+        q.get()
+)PY");
+    Traced t = traceScript(script, {}, dir, "texts");
+    INFO(describe(t.result));
+    REQUIRE(t.result.exitCode == 0);
+    auto fromTrace = printed(*t.trace);
+    std::sort(fromTrace.begin(), fromTrace.end());
+    std::vector<std::string> expected{"", "a", "ab", "abc", "abcd", "abcde", "abcdef", "abcdefg", "abcdefgh",
+                                      "\u00e9", "\u00e9\u00e9\u00e9", "a\u00e9\u00e9\u00e9", "\u00e9\u00e9\u00e9\u00e9",
+                                      std::string(40, 'x')};
+    std::sort(expected.begin(), expected.end());
+    CHECK(fromTrace == expected);
+    std::vector<std::string> previews;
+    for (std::size_t i = 0; i < t.trace->size(); ++i)
+        if ((*t.trace)[i].kind == EventKind::QueuePut) previews.emplace_back(t.trace->string((*t.trace)[i].b));
+    CHECK(previews == std::vector<std::string>{"0", "7", "123456", "1234567", "12345678", "'ab'", "'abcde'",
+                                               "'abcdef'"});
+}
+
 TEST_CASE("parviz trace exits with the program's status and names a bad program", "[cli][trace]") {
     TempDir dir;
     const std::string script =
