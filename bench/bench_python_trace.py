@@ -4,8 +4,9 @@
 usage: bench_python_trace.py PARVIZ_EXE [--rounds N] [--quick]
 
 1. Per event on the Python side: a ring write (Ring.emit), the same event
-   as a Unix datagram (the transport the ring was chosen over), and a traced
-   Lock acquire+release (two events) against an untraced one.
+   as a Unix datagram (the transport the ring was chosen over), a traced
+   Lock acquire+release (two events) against an untraced one, and
+   parviz_trace.emit (what the hooks call: the ring write inline).
 2. Pool(2).map over 10 000 trivial tasks at chunksize 1: the map's own time
    (measured inside the program) under `parviz trace` against plain python3,
    rounds interleaved, medians reported.
@@ -103,6 +104,19 @@ def ring_emit_ns(n=100000):
                     struct.pack_into("<Q", r.mm, 128, r.head)
                 emit(K_STATE, 1, i)
         return per_call(run, n)
+
+
+def module_emit_ns(n=100000):
+    """parviz_trace.emit, the function the hooks call (the ring write inline),
+    into this process's ring (installed; the drain thread plays the reader)."""
+    import parviz_trace
+    from parviz_trace._ring import K_STATE
+    emit = parviz_trace.emit
+
+    def run(k):
+        for i in range(k):
+            emit(K_STATE, 1, i)
+    return per_call(run, n)
 
 
 def datagram_ns(n=100000):
@@ -207,7 +221,9 @@ def main():
             time.sleep(0.001)
     threading.Thread(target=drain, daemon=True).start()
     traced = median_rounds(lambda: lock_pair_ns(True), rounds)
+    hooks_emit = median_rounds(module_emit_ns, rounds)
     stop.set()
+    print("one event, parviz_trace.emit (the hooks'): %7.0f ns   (dropped by a full ring: %d)" % (hooks_emit, r.lost))
     print("Lock acquire+release, untraced:            %7.0f ns" % plain)
     print("Lock acquire+release, traced (2 events):   %7.0f ns   -> %.2f us per event (target <= 2 us)"
           % (traced, (traced - plain) / 2 / 1000))
