@@ -4,6 +4,7 @@
 // thread or window), then hands the arguments to one command:
 //   parviz              -> the window
 //   parviz gui ...      -> the window
+//   parviz NAME|FILE|--flag ... -> the window too, as `parviz [gui] [NAME|FILE] [flags]` promises
 //   parviz list         -> the built-in scenarios
 //   parviz run ...      -> a headless run with the tutorial's output and a summary
 //   parviz export-python ... -> the scenario as a runnable Python program
@@ -13,9 +14,12 @@
 #include "cli/terminal_out.hpp"
 
 #include "parviz/runtime.hpp"
+#include "parviz/scenario.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <exception>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -34,6 +38,19 @@ int guiCommand(const std::vector<std::string>& args) {
                          "try parviz list or parviz run NAME\n");
     return 2;
 #endif
+}
+
+// True when `parviz ARG ...` means the window with `gui` left out: a flag
+// (other than --help/--version), a built-in scenario's name, or an existing
+// file. Anything else stays "unknown command", so a mistyped command is not
+// taken for a scenario.
+bool opensWindowWithoutGui(const std::string& first) {
+    if (first.empty()) return false;
+    if (first[0] == '-') return first != "--help" && first != "-h" && first != "--version" && first != "-V";
+    const auto names = parviz::builtinScenarioNames();
+    if (std::find(names.begin(), names.end(), first) != names.end()) return true;
+    std::error_code ec;
+    return std::filesystem::is_regular_file(first, ec);
 }
 
 // Reaps the fork server on every way out of main() (parviz::shutdown()).
@@ -59,6 +76,7 @@ int main(int argc, char** argv) {
     std::vector<std::string> rest(args.begin() + 1, args.end());
     try {
         if (cmd == "gui") return guiCommand(rest);
+        if (opensWindowWithoutGui(cmd)) return guiCommand(args);
         if (cmd == "list") return parviz::cli::listCommand(rest);
         if (cmd == "run") return parviz::cli::runCommand(rest);
         if (cmd == "export-python") return parviz::cli::exportPythonCommand(rest);
@@ -77,7 +95,7 @@ int main(int argc, char** argv) {
         parviz::cli::errorLine("parviz " + parviz::escapeForTerminal(cmd) + ": ", e.what());
         return 1;
     }
-    parviz::cli::errorLine("parviz: ", cmd + ": unknown command\n");
+    parviz::cli::errorLine("parviz: ", cmd + ": unknown command (not a command, a built-in scenario or a file; parviz list names the scenarios)\n");
     std::fputs(parviz::cli::mainUsage(), stderr);
     return 2;
 }

@@ -59,6 +59,33 @@ TEST_CASE("every built-in scenario runs to completion in the window and its scre
     }
 }
 
+TEST_CASE("parviz opens the window without the word gui: `parviz NAME flags` and `parviz --flag NAME`", "[gui]") {
+    if (!haveDisplay()) {
+        WARN("no DISPLAY: run under xvfb-run (scripts/test does)");
+        return;
+    }
+    TempDir dir;
+    const std::vector<std::vector<std::string>> forms{
+        {"pool", "--time-scale", "0.05", "--presentation"},
+        {"--presentation", "pool", "--time-scale", "0.05"},
+    };
+    for (std::size_t i = 0; i < forms.size(); ++i) {
+        auto args = forms[i];
+        const std::string shot = dir.file("form" + std::to_string(i) + ".png");
+        const std::string layout = dir.file("form" + std::to_string(i) + ".json");
+        args.insert(args.end(), {"--screenshot", shot, "--layout-json", layout});
+        const Result r = runParviz(args, dir.path);
+        INFO("form " << i << ": " << r.err);
+        REQUIRE(r.exitCode == 0);
+        CHECK(loadPng(shot).w == 1280);
+        CHECK(json::parse(slurp(layout)).at("font_px").get<double>() >= 24.0);   // --presentation was honoured
+    }
+    // A mistyped command is not taken for a scenario.
+    const Result typo = runParviz({"lsit"}, dir.path, 30);
+    CHECK(typo.exitCode == 2);
+    CHECK(typo.err.find("lsit: unknown command") != std::string::npos);
+}
+
 namespace {
 // Runs a scenario in the window to its end and returns the worker-coloured
 // fraction of its core lanes in the screenshot.
