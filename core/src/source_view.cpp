@@ -63,24 +63,49 @@ namespace {
 // Where a line of Python may be cut: before index i, outside string
 // literals, after a space, a comma or an opening bracket. In a comment
 // (after a '#' outside a literal) every space is one, and quotes are words.
-std::vector<std::size_t> codeBreaks(std::string_view s) {
-    std::vector<std::size_t> out;
+struct CodeBreaks {
+    std::vector<std::size_t> between;   // outside literals
+    // Inside a one-line literal, after one of its spaces: the piece is
+    // closed with the literal's quote and the next one reopens it with
+    // `opener` (its prefix letters and quote). Python joins adjacent
+    // literals before any operator applies, so the pieces read as the
+    // same program (the language reference, "String literal concatenation").
+    struct InLiteral {
+        std::size_t at;
+        std::string opener;
+    };
+    std::vector<InLiteral> inLiteral;
+};
+
+bool isLiteralPrefix(char c) {
+    return c == 'r' || c == 'R' || c == 'b' || c == 'B' || c == 'f' || c == 'F' || c == 'u' || c == 'U';
+}
+
+CodeBreaks codeBreaks(std::string_view s) {
+    CodeBreaks out;
     char quote = 0;
+    bool triple = false;
+    std::string opener;
     bool comment = false;
     for (std::size_t i = 0; i < s.size(); ++i) {
         const char c = s[i];
         if (quote) {
             if (c == '\\') ++i;   // an escaped character, the quote included
             else if (c == quote) quote = 0;
+            else if (c == ' ' && !triple && i + 1 < s.size() && s[i + 1] != quote) out.inLiteral.push_back({i + 1, opener});
             continue;
         }
         if (!comment && (c == '\'' || c == '"')) {
             quote = c;
+            triple = s.substr(i, 3) == std::string(3, c);
+            std::size_t p = i;
+            while (p > 0 && isLiteralPrefix(s[p - 1])) --p;
+            opener = std::string(s.substr(p, i - p)) + c;
             continue;
         }
         if (c == '#') comment = true;
         const bool boundary = c == ' ' || (!comment && (c == ',' || c == '(' || c == '[' || c == '{'));
-        if (boundary && i + 1 < s.size()) out.push_back(i + 1);
+        if (boundary && i + 1 < s.size()) out.between.push_back(i + 1);
     }
     return out;
 }
@@ -97,11 +122,12 @@ std::vector<std::string> wrapCodeLine(std::string_view line, float width,
     if (measure(line) <= width) return {std::string(line)};
     const std::size_t indent = std::min(line.find_first_not_of(' '), line.size());
     const std::string cont(indent + 4, ' ');
-    const std::vector<std::size_t> breaks = codeBreaks(line);
+    const CodeBreaks breaks = codeBreaks(line);
     std::vector<std::string> out;
     std::size_t from = 0;
+    std::string reopen;   // a literal split on the previous piece starts again here
     while (from < line.size()) {
-        const std::string prefix = out.empty() ? std::string() : cont;
+        const std::string prefix = (out.empty() ? std::string() : cont) + reopen;
         auto piece = [&](std::size_t to) { return prefix + std::string(trimRight(line.substr(from, to - from))); };
         if (measure(piece(line.size())) <= width) {
             out.push_back(piece(line.size()));
@@ -109,20 +135,35 @@ std::vector<std::string> wrapCodeLine(std::string_view line, float width,
         }
         // The furthest token boundary whose piece fits (widths grow with it).
         std::size_t to = 0;
-        for (std::size_t b : breaks) {
+        for (std::size_t b : breaks.between) {
             if (b <= from) continue;
             if (measure(piece(b)) > width) break;
             to = b;
         }
-        // None fits (a literal or name wider than the panel): the last
-        // character that fits, at least one, so nothing is cut off.
+        std::string closeWith, nextReopen;
+        // None fits: split a literal at one of its spaces, closing and
+        // reopening it, the furthest that fits.
+        if (to == 0) {
+            for (const auto& b : breaks.inLiteral) {
+                if (b.at <= from) continue;
+                const std::string closed = prefix + std::string(line.substr(from, b.at - from)) + b.opener.back();
+                if (measure(closed) > width) break;
+                to = b.at;
+                closeWith = std::string(1, b.opener.back());
+                nextReopen = b.opener;
+            }
+        }
+        // Still none (a literal with no space, or a name, wider than the
+        // panel): the last character that fits, at least one, so nothing is cut off.
         if (to == 0) {
             to = from + 1;
             while (to < line.size() && measure(piece(to + 1)) <= width) ++to;
         }
-        out.push_back(piece(to));
+        out.push_back(closeWith.empty() ? piece(to) : prefix + std::string(line.substr(from, to - from)) + closeWith);
         from = to;
-        while (from < line.size() && line[from] == ' ') ++from;
+        reopen = nextReopen;
+        if (reopen.empty())
+            while (from < line.size() && line[from] == ' ') ++from;
     }
     return out;
 }

@@ -61,6 +61,10 @@ TEST_CASE("the pool's listing says what the scenario says: pool size, tasks, sle
         CHECK(anchorOf(code, "time.sleep(work_data[1])") == "State:Sleeping");
         CHECK(anchorOf(code, "p.map(work_log, work)") == "QueueGet,PoolResult");
         CHECK_FALSE(has(code, "spin_cpu"));
+        // The run closes and joins its pool (close()'s stop signals are drawn
+        // on the task queue), and so do the listing and the exported program.
+        CHECK(has(code, "p.join()"));
+        CHECK(generatePythonProgram(s).find("    p.close()") != std::string::npos);
     }
     SECTION("a chunksize from the file or the parameters") {
         s.chunksize = 3;
@@ -223,6 +227,19 @@ TEST_CASE("a long code line wraps at token boundaries, never inside a string lit
         wAll += p;
     }
     CHECK(withoutSpaces(wAll) == withoutSpaces(wide));
+    // A literal wider than the panel's continuation line but with spaces:
+    // split at a space inside it, closed and reopened, so each piece is
+    // valid Python and reads as the same string (not a quote left dangling).
+    const std::string finished = R"(    print(" Process %s Finished." % work_data[0]))";
+    const std::vector<std::string> f = wrapCodeLine(finished, 26, cols);
+    CHECK(f == std::vector<std::string>{R"(    print()", R"(        " Process %s ")", R"(        "Finished." %)",
+                                        R"(        work_data[0]))"});
+    // The literal's prefix (f, r, b) is repeated where it reopens.
+    const std::vector<std::string> fr = wrapCodeLine(R"(x = f"{a} and {b} and {c}")", 16, cols);
+    REQUIRE(fr.size() >= 3);
+    CHECK(fr[1] == R"(    f"{a} and ")");
+    CHECK(fr[2].rfind(R"(    f"{b} )", 0) == 0);
+    for (const std::string& p : fr) CHECK(p.size() <= 16);
     // In a comment an apostrophe is a word, not a literal: it wraps at its spaces.
     const std::vector<std::string> c = wrapCodeLine("# the worker's line, marked in its colour", 20, cols);
     REQUIRE(c.size() >= 2);

@@ -355,7 +355,11 @@ std::pair<std::string, int> splitSourceLine(std::string_view fileLine);
 // piece's width in the caller's unit, px or columns), at token boundaries —
 // after a space, a comma or an opening bracket outside string literals —
 // never inside a string literal unless the literal alone is wider than
-// `width` (then at the last character that fits, so nothing is cut off).
+// `width`: then at one of its spaces, the piece closing the literal and the
+// next reopening it with the same prefix and quote (adjacent literals are
+// one in Python, so the pieces read as the same program); a literal with
+// no space that fits is cut at the last character that fits, so nothing
+// is cut off.
 // Pieces after the first are indented 4 spaces past the line's own indent
 // (Python continues a line inside brackets). A line that fits is one piece.
 std::vector<std::string> wrapCodeLine(std::string_view line, float width,
