@@ -45,7 +45,6 @@ std::vector<Scenario::CodeLine> generateListing(const Scenario& s, const Listing
 // scale is not 1 (each work call multiplies by it; sleep keeps fractions, CPU
 // work spins until time.process_time() has advanced that much), every task and
 // item written out (never shortened), module-level code under a main guard,
-// `p.close(); p.join()` after a pool's map (so workers flush what they print),
 // and for queue kinds a Queue class with parviz's semantics (see listing.cpp,
 // addQueueClass) instead of CPython's racy feeder thread. A file's own `code`
 // is ignored: it is text to show, not a program. Pure, like generateListing.

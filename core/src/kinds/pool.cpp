@@ -255,12 +255,12 @@ Lines PoolProgram::listing(const Scenario& s, const ListingParams& p, const Styl
     add(out, "    p = Pool(" + size + ")");
     const std::optional<std::size_t> chunk = p.chunksize ? p.chunksize : s.chunksize;
     addPoolCall(out, s.method, chunk ? ", chunksize=" + std::to_string(*chunk) : std::string());
-    if (st.runnable) {
-        // A pool left to the interpreter's exit is terminated: a worker still
-        // running then loses what it printed but had not flushed.
-        add(out, "    p.close()  # the workers exit on their own, their output flushed");
-        add(out, "    p.join()");
-    }
+    // Both the listing and the program: the engine's pool does this too (its
+    // stop signals are close()'s, one per worker, drawn on the task queue).
+    // A pool left to the interpreter's exit is terminated instead: a worker
+    // still running then loses what it printed but had not flushed.
+    add(out, "    p.close()  # the workers exit on their own, their output flushed");
+    add(out, "    p.join()");
     add(out, "");
     add(out, "if __name__ == '__main__':");
     add(out, "    pool_handler()");
