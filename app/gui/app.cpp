@@ -481,11 +481,20 @@ void GuiApp::keepSweepAttempt() {
     if (runs.empty()) return;
     const std::size_t kept = keptAttempt(verdicts);
     std::vector<SweepAttempt> discarded;
+    const RunView* shown = m_current >= 0 ? m_runs[static_cast<std::size_t>(m_current)].get() : nullptr;
+    bool showingAnAttempt = false;
     for (std::size_t i = 0; i < runs.size(); ++i) {
         runs[i]->setPinned(i == kept);
+        runs[i]->setSweepDiscardedAttempt(i != kept);
         if (i != kept) discarded.push_back(attempts[i]);
+        showingAnAttempt = showingAnAttempt || runs[i] == shown;
     }
     runs[kept]->setSweepAttempts(static_cast<int>(kept) + 1, std::move(discarded));
+    // The caption and the run picker follow the kept attempt, the one its
+    // Compare row shows, not a discarded retry that happened to end last.
+    if (showingAnAttempt)
+        for (std::size_t i = 0; i < m_runs.size(); ++i)
+            if (m_runs[i].get() == runs[kept]) m_current = static_cast<int>(i);
 }
 
 // One run at a time: the next attempt or configuration starts when no run

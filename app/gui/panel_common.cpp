@@ -215,14 +215,5 @@ void probeItem(const char* label) {
 }
 } // namespace ui
 
-std::string formatDuration(std::int64_t ns) {
-    char buf[64];
-    const double s = static_cast<double>(ns) / 1e9;
-    if (std::llabs(ns) >= 10'000'000'000LL) std::snprintf(buf, sizeof buf, "%.1f s", s);
-    else if (std::llabs(ns) >= 1'000'000'000LL) std::snprintf(buf, sizeof buf, "%.2f s", s);
-    else if (std::llabs(ns) >= 1'000'000LL) std::snprintf(buf, sizeof buf, "%.0f ms", s * 1e3);
-    else std::snprintf(buf, sizeof buf, "%.0f us", s * 1e6);
-    return buf;
-}
 
 } // namespace parviz::gui

@@ -7,6 +7,7 @@
 // session (start a run, open a file, edit the scenario), take GuiApp.
 #include "gui/panel_env.hpp"
 #include "gui/run_view.hpp"
+#include "parviz/explain.hpp"
 
 #include <imgui.h>
 
@@ -80,8 +81,9 @@ bool beginPanel(const char* title, const Rect& r, int extraFlags = 0);
 // The same panel again later in the frame: ImGui appends to its window.
 bool resumePanel(const char* title);
 void endPanel();
-// "1.234 s" / "850 ms" for a duration in ns.
-std::string formatDuration(std::int64_t ns);
+// "1.23 s" / "850 ms" for a duration in ns (core, explain.hpp: the run
+// list's labels use it too, with no ImGui).
+using parviz::formatDuration;
 
 // ImGui's text calls, plus a note to the layout probe (layout_probe.hpp) of
 // what each showed and where, so --layout-json reports what was really on

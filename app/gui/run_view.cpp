@@ -1,5 +1,7 @@
 #include "gui/run_view.hpp"
 
+#include "parviz/explain.hpp"
+
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
@@ -92,12 +94,13 @@ std::string RunView::label() const {
     std::string s = std::to_string(m_number) + " · " + (m_meta.scenario.empty() ? m_scenario.name : m_meta.scenario);
     if (m_meta.workers > 0) s += " · " + std::to_string(m_meta.workers) + (m_meta.workers == 1 ? " worker" : " workers");
     if (!m_meta.work.empty()) s += " · " + m_meta.work;
-    if (!live()) {
-        char buf[32];
-        std::snprintf(buf, sizeof buf, " · %.2f s", static_cast<double>(now() - zero()) / 1e9);
-        s += buf;
+    if (!live() && trace()) {
+        // The makespan, in the Compare row's and Stats' words and format.
+        if (!m_labelMakespanNs) m_labelMakespanNs = computeStats(model(), *trace()).makespanNs;
+        s += " · " + formatDuration(*m_labelMakespanNs);
     }
     if (traced() && !live() && !programExit().empty()) s += " · " + programExit();
+    if (m_sweepDiscardedAttempt) s += " (not kept: machine busy)";
     if (fromFile()) s += " (file)";
     else if (status() == RunStatus::Stopped) s += " (stopped)";
     else if (status() == RunStatus::Failed) s += " (failed)";

@@ -156,6 +156,10 @@ public:
         m_sweepDiscarded = std::move(discarded);
     }
     int sweepAttempt() const noexcept { return m_sweepAttempt; }
+    // An attempt the Sweep ran again and did not keep (machine busy): the
+    // run list says so, and it is not the run a finished Sweep leaves on screen.
+    void setSweepDiscardedAttempt(bool d) noexcept { m_sweepDiscardedAttempt = d; }
+    bool sweepDiscardedAttempt() const noexcept { return m_sweepDiscardedAttempt; }
     const std::vector<SweepAttempt>& sweepDiscarded() const noexcept { return m_sweepDiscarded; }
     // When the live run was started (steady clock); the epoch for a loaded run.
     std::chrono::steady_clock::time_point startedAt() const noexcept { return m_startedAt; }
@@ -170,6 +174,10 @@ private:
     bool m_pinned = false;
     int m_sweepAttempt = 1;
     std::vector<SweepAttempt> m_sweepDiscarded;
+    bool m_sweepDiscardedAttempt = false;
+    // The ended run's makespan for its label, computed once (the run list
+    // draws every label every frame; computeStats is O(model records)).
+    mutable std::optional<std::int64_t> m_labelMakespanNs;
     std::unique_ptr<Run> m_run;
     std::unique_ptr<TracedProgram> m_program;
     std::vector<std::string> m_argv;

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <string_view>
 
 namespace parviz {
@@ -26,6 +27,16 @@ std::string formatSeconds(std::int64_t ns) {
     else if (a >= 1'000'000LL) std::snprintf(buf, sizeof buf, "%.1f ms", s * 1e3);
     else if (a >= 1'000LL) std::snprintf(buf, sizeof buf, "%.0f us", s * 1e6);
     else std::snprintf(buf, sizeof buf, "%lld ns", static_cast<long long>(ns));
+    return buf;
+}
+
+std::string formatDuration(std::int64_t ns) {
+    char buf[64];
+    const double s = static_cast<double>(ns) / 1e9;
+    if (std::llabs(ns) >= 10'000'000'000LL) std::snprintf(buf, sizeof buf, "%.1f s", s);
+    else if (std::llabs(ns) >= 1'000'000'000LL) std::snprintf(buf, sizeof buf, "%.2f s", s);
+    else if (std::llabs(ns) >= 1'000'000LL) std::snprintf(buf, sizeof buf, "%.0f ms", s * 1e3);
+    else std::snprintf(buf, sizeof buf, "%.0f us", s * 1e6);
     return buf;
 }
 

@@ -249,6 +249,15 @@ TEST_CASE("the window's Sweep runs a busy cpu run again (--retries) and marks th
     CHECK(note.rfind("kept attempt ", 0) == 0);
     CHECK(note.find(" of 2 (discarded: others took ") != std::string::npos);
     CHECK(l["runs"].size() == 2);
+    // The run list marks the attempt not kept, and the run on screen (the
+    // caption, the picker) is the kept one, not whichever attempt ended last.
+    int notKept = 0;
+    for (const json& run : l["runs"]) {
+        const bool marked = run["label"].get<std::string>().find("(not kept: machine busy)") != std::string::npos;
+        notKept += marked ? 1 : 0;
+        if (run["current"] == true) CHECK_FALSE(marked);
+    }
+    CHECK(notKept == 1);
     // The note is on screen after the row's label (1280x720: labels above the rows).
     bool shown = false;
     for (const json& p : l["panels"])

@@ -119,5 +119,9 @@ std::optional<StepTarget> stepProgramEvent(const RunModel& model, const Trace& t
 
 // "3.0 s", "850 ms", "42 µs": a time or duration in ns for a sentence.
 std::string formatSeconds(std::int64_t ns);
+// "12.3 s", "1.23 s", "850 ms", "42 us": a measured duration in ns as the
+// window's numbers show it (Stats, Compare rows, run labels): two decimals
+// from 1 s to 10 s, so runs a few ms apart read apart.
+std::string formatDuration(std::int64_t ns);
 
 } // namespace parviz
