@@ -18,31 +18,23 @@ ImVec4 procVec4(ProcId p) noexcept {
 }
 
 Paint statePaint(LaneState s, Theme theme) noexcept {
+    // The colours are data (palette.cpp: stateRgb, tested against the worker
+    // colours); the patterns tell the states apart without colour vision.
+    const Rgb c = stateRgb(s, theme);
     const bool dark = theme == Theme::Dark;
-    // Ink: the strongest neutral of the theme (white on dark, near-black on light).
-    const ImU32 ink = dark ? IM_COL32(245, 245, 245, 255) : IM_COL32(25, 25, 25, 255);
     switch (s) {
-    // The program's own state: neutral greys, brighter = more going on.
-    case LaneState::Running: return {dark ? IM_COL32(200, 200, 200, 255) : IM_COL32(80, 80, 80, 255)};
-    case LaneState::Sleeping: return {dark ? IM_COL32(120, 120, 120, 255) : IM_COL32(150, 150, 150, 255)};
-    case LaneState::Idle: return {dark ? IM_COL32(68, 68, 68, 255) : IM_COL32(205, 205, 205, 255)};
-    case LaneState::Exited: return {dark ? IM_COL32(45, 45, 45, 160) : IM_COL32(225, 225, 225, 200)};
-    // Waits: patterns no worker colour ever has.
+    case LaneState::Exited: return {toU32(c, dark ? 160 / 255.0f : 200 / 255.0f)};
     case LaneState::WaitQueue:
-        return {dark ? IM_COL32(240, 228, 66, 255) : IM_COL32(140, 120, 0, 255), SpanStyle::Stripes};
-    case LaneState::WaitSync:   // an Event, Condition, Barrier, join, a pool's results: blue stripes
-        return {dark ? IM_COL32(86, 180, 233, 255) : IM_COL32(0, 114, 178, 255), SpanStyle::Stripes};
-    case LaneState::WaitLock: return {ink, SpanStyle::BackStripes};
-    case LaneState::Stopped: return {dark ? IM_COL32(210, 210, 210, 255) : IM_COL32(60, 60, 60, 255), SpanStyle::Bars};
-    case LaneState::Killed: return {ink, SpanStyle::Checker};
-    // The OS row: on a core solid, runnable (wants a core, has none) hollow.
-    case LaneState::OnCore: return {dark ? IM_COL32(220, 220, 220, 255) : IM_COL32(60, 60, 60, 255)};
-    case LaneState::Runnable: return {ink, SpanStyle::Outline};
-    case LaneState::HoldLock: return {ink};
+    case LaneState::WaitSync:   // an Event, Condition, Barrier, join, a pool's results
+        return {toU32(c), SpanStyle::Stripes};
+    case LaneState::WaitLock: return {toU32(c), SpanStyle::BackStripes};
+    case LaneState::Stopped: return {toU32(c), SpanStyle::Bars};
+    case LaneState::Killed: return {toU32(c), SpanStyle::Checker};
+    case LaneState::Runnable: return {toU32(c), SpanStyle::Outline};
     // A failed task keeps its worker's colour but is hollow (spanPaint); the legend shows it in ink.
-    case LaneState::TaskFailed: return {ink, SpanStyle::Outline};
-    case LaneState::Busy: return {toU32(kOtherLoadColour, 0.9f), SpanStyle::Hatch};
-    default: return {IM_COL32(128, 128, 128, 255)};
+    case LaneState::TaskFailed: return {toU32(c), SpanStyle::Outline};
+    case LaneState::Busy: return {toU32(c, 0.9f), SpanStyle::Hatch};
+    default: return {toU32(c)};
     }
 }
 

@@ -107,12 +107,13 @@ CompareAction headerButtons(bool sweeping, CompareState& st, const PanelEnv& env
     ui::sameLineIfFits(ImGui::CalcTextSize(axis).x + 12);
     ImGui::AlignTextToFramePadding();
     ui::textDisabled("%s", axis);
-    // Orange has one meaning in Compare, as in the caption and Stats: the
-    // machine was busy. Said in words where a row is so coloured.
+    // Magenta (the warning colour, no worker's: palette.hpp) has one meaning
+    // in Compare, as in the caption and Stats: the machine was busy. Said in
+    // words where a row is so coloured.
     bool busy = false;
     for (const CompareRow& row : st.model.rows) busy = busy || row.busy == true;
     if (busy) {
-        const char* legend = "orange: machine busy (timings not comparable)";
+        const char* legend = "magenta: machine busy (timings not comparable)";
         ui::sameLineIfFits(ImGui::CalcTextSize(legend).x + 12);
         ImGui::AlignTextToFramePadding();
         ui::textColored(warningColour(env.theme), "%s", legend);
@@ -225,7 +226,7 @@ float rowLabel(const CompareRow& row, float x0, float x1, float y0, const PanelE
     // Notes after the label, while they fit (the full words are in the tooltip).
     float nx = x0 + 4 + ls.x + fs;
     const ImU32 warn = ImGui::ColorConvertFloat4ToU32(warningColour(env.theme));
-    // Orange is "machine busy" only: oversubscription is said in words, muted.
+    // Magenta is "machine busy" only: oversubscription is said in words, muted.
     for (const auto& [note, colour] : {std::pair<const std::string&, ImU32>{row.oversubscribed, textMuted(env.theme)},
                                        std::pair<const std::string&, ImU32>{row.busyShort,
                                                                             row.busy == true ? warn : textMuted(env.theme)},

@@ -16,7 +16,7 @@ constexpr ThemeColours kDark = {
     /*text*/ {235, 235, 235}, /*textDisabled*/ {165, 165, 165}, /*textMuted*/ {165, 165, 165},
     /*checkMark*/ {120, 200, 255}, /*sliderGrab*/ {110, 170, 240},
     /*laneBg0*/ {26, 28, 31}, /*laneBg1*/ {32, 34, 38}, /*queueBox*/ {45, 48, 54},
-    /*error*/ {255, 120, 100}, /*warning*/ {240, 170, 60},
+    /*error*/ {255, 120, 100}, /*warning*/ {255, 100, 230},
 };
 constexpr ThemeColours kLight = {
     /*windowBg*/ {247, 247, 245}, /*popupBg*/ {255, 255, 255}, /*titleBg*/ {222, 226, 232}, /*titleBgActive*/ {200, 212, 232},
@@ -26,7 +26,7 @@ constexpr ThemeColours kLight = {
     /*text*/ {20, 20, 20}, /*textDisabled*/ {88, 88, 88}, /*textMuted*/ {88, 88, 88},
     /*checkMark*/ {0, 90, 170}, /*sliderGrab*/ {0, 100, 190},
     /*laneBg0*/ {250, 250, 248}, /*laneBg1*/ {240, 240, 238}, /*queueBox*/ {255, 255, 255},
-    /*error*/ {180, 30, 20}, /*warning*/ {150, 80, 0},
+    /*error*/ {175, 0, 40}, /*warning*/ {160, 0, 160},
 };
 
 double channel(std::uint8_t v) noexcept {
@@ -67,6 +67,63 @@ Rgb procTextColour(ProcId p, Theme t) noexcept {
     Rgb c = procColour(p);
     for (Rgb bg : {k.windowBg, k.tableRowAlt, k.laneBg0, k.laneBg1, k.popupBg}) c = readableOn(c, bg);
     return c;
+}
+
+Rgb stateRgb(LaneState s, Theme t) noexcept {
+    const bool dark = t == Theme::Dark;
+    // Ink: the strongest neutral of the theme (white on dark, near-black on light).
+    const Rgb ink = dark ? Rgb{245, 245, 245} : Rgb{25, 25, 25};
+    switch (s) {
+    // The program's own state: neutral greys, brighter = more going on.
+    case LaneState::Running: return dark ? Rgb{200, 200, 200} : Rgb{80, 80, 80};
+    case LaneState::Sleeping: return dark ? Rgb{120, 120, 120} : Rgb{150, 150, 150};
+    case LaneState::Idle: return dark ? Rgb{68, 68, 68} : Rgb{205, 205, 205};
+    case LaneState::Exited: return dark ? Rgb{45, 45, 45} : Rgb{225, 225, 225};
+    // Waits: patterns no worker colour ever has.
+    case LaneState::WaitQueue: return dark ? Rgb{255, 245, 175} : Rgb{125, 105, 0};
+    case LaneState::WaitSync: return dark ? Rgb{200, 185, 255} : Rgb{70, 40, 150};
+    case LaneState::WaitLock: return ink;
+    case LaneState::Stopped: return dark ? Rgb{210, 210, 210} : Rgb{60, 60, 60};
+    case LaneState::Killed: return ink;
+    // The OS row: on a core solid, runnable (wants a core, has none) hollow.
+    case LaneState::OnCore: return dark ? Rgb{220, 220, 220} : Rgb{60, 60, 60};
+    case LaneState::Runnable: return ink;
+    case LaneState::HoldLock: return ink;
+    case LaneState::TaskFailed: return ink;
+    case LaneState::Busy: return kOtherLoadColour;
+    default: return {128, 128, 128};
+    }
+}
+
+std::vector<MeaningColour> meaningColours(Theme t) {
+    const ThemeColours& k = themeColours(t);
+    std::vector<MeaningColour> out = {{"warning (machine busy, callouts, predictions)", k.warning, true},
+                                      {"error", k.error, true},
+                                      {"parviz's own load", kOwnLoadColour}};
+    for (int i = static_cast<int>(LaneState::Busy); i < static_cast<int>(LaneState::Count); ++i) {
+        const auto s = static_cast<LaneState>(i);
+        if (s == LaneState::Task) continue;   // a task is its worker's colour
+        out.push_back({std::string("state ") + toString(s), stateRgb(s, t)});
+    }
+    return out;
+}
+
+namespace {
+struct Lab {
+    double l, a, b;
+};
+Lab toLab(Rgb c) noexcept {
+    const double r = channel(c.r), g = channel(c.g), bl = channel(c.b);
+    const double x = (0.4124 * r + 0.3576 * g + 0.1805 * bl) / 0.95047, y = 0.2126 * r + 0.7152 * g + 0.0722 * bl,
+                 z = (0.0193 * r + 0.1192 * g + 0.9505 * bl) / 1.08883;
+    auto f = [](double v) { return v > 0.008856 ? std::cbrt(v) : 7.787 * v + 16.0 / 116.0; };
+    return {116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z))};
+}
+} // namespace
+
+double colourDistance(Rgb a, Rgb b) noexcept {
+    const Lab p = toLab(a), q = toLab(b);
+    return std::sqrt((p.l - q.l) * (p.l - q.l) + (p.a - q.a) * (p.a - q.a) + (p.b - q.b) * (p.b - q.b));
 }
 
 Rgb seriesColour(int series, Theme t) noexcept {

@@ -45,6 +45,26 @@ Rgb procTextColour(ProcId p, Theme t) noexcept;
 // without colour vision.
 Rgb seriesColour(int series, Theme t) noexcept;
 
+// The colours that mean something other than a worker: the states of the
+// lanes (statePaint draws with these, adding a pattern), parviz's own load,
+// the warning colour (machine busy, callouts, predictions) and the error
+// colour. None may be a worker colour or near one in either theme
+// (colourDistance >= kMeaningDistance): finding 6 of the classroom walk, a
+// Compare row in worker 1's orange read as "machine busy". Task spans are not
+// here: a task is painted in its worker's colour.
+Rgb stateRgb(LaneState s, Theme t) noexcept;
+struct MeaningColour {
+    std::string what;     // "warning (machine busy, callouts)", "state waits for queue", ...
+    Rgb colour;
+    bool text = false;    // also drawn as text: must differ from the workers' text colours too
+};
+std::vector<MeaningColour> meaningColours(Theme t);
+// CIE76 colour difference (Delta E*ab of CIELAB, D65 white) between two sRGB
+// colours: 0 the same, about 2.3 just noticeable; 25 and more reads as
+// another colour at a glance.
+double colourDistance(Rgb a, Rgb b) noexcept;
+inline constexpr double kMeaningDistance = 25.0;
+
 struct ColourPair {
     std::string what;     // "text on button", "ForkPoolWorker-3 text on table row", ...
     Rgb fg, bg;

@@ -268,7 +268,7 @@ TEST_CASE("the window's Sweep runs a busy cpu run again (--retries) and marks th
     bool legend = false;
     for (const json& p : l["panels"])
         if (p["name"] == "Compare")
-            for (const json& line : p["lines"]) legend = legend || line.get<std::string>() == "orange: machine busy (timings not comparable)";
+            for (const json& line : p["lines"]) legend = legend || line.get<std::string>() == "magenta: machine busy (timings not comparable)";
     CHECK(legend);
     const json& srows = sleep["compare"]["rows"];
     INFO(srows.dump());

@@ -59,3 +59,31 @@ TEST_CASE("the plots' series colours are none of the worker colours, and differ 
         CHECK(distance(seriesColour(0, t), seriesColour(1, t)) > 150);
     }
 }
+
+TEST_CASE("CIE76 colour distance: a colour from itself 0, black from white 100", "[contrast]") {
+    CHECK(colourDistance({230, 159, 0}, {230, 159, 0}) == Approx(0.0).margin(1e-9));
+    CHECK(colourDistance({0, 0, 0}, {255, 255, 255}) == Approx(100.0).margin(0.1));
+    // Okabe-Ito orange against the old dark theme's warning orange: the same colour at a glance.
+    CHECK(colourDistance({230, 159, 0}, {240, 170, 60}) < 15);
+}
+
+TEST_CASE("no worker colour is a meaning colour (busy, killed, runnable, waits, warning) in either theme", "[contrast]") {
+    // Classroom walk, finding 6: in Compare worker 1's rows were orange, the
+    // colour the header names "machine busy"; the queue's wait stripes were
+    // worker 7's yellow, the pool-results wait stripes worker 2's sky blue.
+    // A worker colour must never be read as a meaning, nor a meaning as a worker
+    // (text meanings, warning and error, also against the workers' text colours).
+    for (Theme t : {Theme::Dark, Theme::Light}) {
+        const auto meanings = meaningColours(t);
+        REQUIRE(meanings.size() >= 15);
+        for (const MeaningColour& m : meanings)
+            for (ProcId p = 1; p <= static_cast<ProcId>(kProcPalette.size()); ++p)
+                for (const Rgb w : {procColour(p), m.text ? procTextColour(p, t) : procColour(p)}) {
+                    const double d = colourDistance(m.colour, w);
+                    INFO((t == Theme::Dark ? "dark: " : "light: ") << m.what << " against worker " << p << " ("
+                                                                   << int(w.r) << "," << int(w.g) << "," << int(w.b)
+                                                                   << "): distance " << d);
+                    CHECK(d >= kMeaningDistance);
+                }
+    }
+}

@@ -55,7 +55,7 @@ inline constexpr std::array<Rgb, 7> kProcPalette = {{
 }};
 inline constexpr Rgb kParentColour = {153, 153, 153};     // MainProcess: neutral grey
 inline constexpr Rgb kOtherLoadColour = {110, 110, 110};  // other processes on a core
-inline constexpr Rgb kOwnLoadColour = {96, 128, 170};     // parviz's own threads (window, collector)
+inline constexpr Rgb kOwnLoadColour = {140, 140, 155};    // parviz's own threads (window, collector): no worker's blue
 
 // -1 for the parent (use kParentColour), else an index into kProcPalette.
 int procColourIndex(ProcId p) noexcept;
