@@ -115,7 +115,14 @@ void record(std::string_view text, const ImRect& r, const ImRect& clip, bool one
 
 void setTypePx(float px) noexcept { g_typePx = px; }
 
+namespace {
+std::vector<TooltipRecord> g_tooltips;
+}
+void tooltip(TooltipRecord r) { g_tooltips.push_back(std::move(r)); }
+const std::vector<TooltipRecord>& tooltips() noexcept { return g_tooltips; }
+
 void beginFrame() {
+    g_tooltips.clear();
     g_panels.clear();
     g_texts.clear();
     g_saved.clear();

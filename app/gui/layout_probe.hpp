@@ -43,6 +43,16 @@ struct PanelRecord {
     std::vector<std::string> overlappingTexts;
 };
 
+// A tooltip shown this frame: its window's rect and its lines (ImGui's own
+// window rect, so a test sees how wide it really was and whether it left
+// the window).
+struct TooltipRecord {
+    float x = 0, y = 0, w = 0, h = 0;
+    std::vector<std::string> lines;
+};
+void tooltip(TooltipRecord r);
+const std::vector<TooltipRecord>& tooltips() noexcept;
+
 void beginFrame();
 // The frame's type size in pixels: a text shorter than this is small.
 void setTypePx(float px) noexcept;

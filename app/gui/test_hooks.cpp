@@ -243,6 +243,10 @@ bool TestHooks::writeLayoutJson(GuiApp& app, const std::string& path) {
                                {"small_texts", p.smallTexts}, {"overlapping_texts", p.overlappingTexts},
                                {"items", items}});
     }
+    json tips = json::array();
+    for (const probe::TooltipRecord& t : probe::tooltips())
+        tips.push_back({{"rect", {t.x, t.y, t.w, t.h}}, {"lines", t.lines}});
+    j["tooltips"] = tips;
     // The Code panel's whole listing (the panel shows part of it at a time).
     json listing = json::array();
     for (const Scenario::CodeLine& l : app.listing()) listing.push_back(l.text);

@@ -1,6 +1,8 @@
 // Chunk brackets and equal jobs (chunks.hpp).
 #include "parviz/chunks.hpp"
 
+#include "parviz/explain.hpp"   // formatSeconds
+
 #include <algorithm>
 #include <limits>
 
@@ -64,6 +66,7 @@ ChunkBrackets buildChunkBrackets(const RunModel& model, const Trace& trace, cons
         if (b.open) {
             const std::int64_t exitT = b.proc < procs.size() ? procs[b.proc].exitT : kNever;
             b.t1 = std::max(b.t1, exitT != kNever ? exitT : model.now());
+            b.workerEnded = exitT != kNever;
         }
         b.label = "chunk " + std::to_string(b.chunk) + ": " + nameOf(trace, taskNames, b.begin, firstName[i]);
         if (b.count > 1) b.label += "\u2013" + nameOf(trace, taskNames, b.begin + b.count - 1, lastName[i]);
@@ -105,6 +108,16 @@ Scenario withEqualJobs(const Scenario& s, std::size_t n) {
     out.tasks.reserve(n);
     for (std::size_t i = 1; i <= n; ++i) out.tasks.push_back(TaskSpec{"J" + std::to_string(i), secs, work});
     return out;
+}
+
+std::string describeChunkAt(const ChunkBracket& c, const std::string& worker, std::int64_t at, std::int64_t zero) {
+    std::string s = c.label + ": " + std::to_string(c.count) + (c.count == 1 ? " task" : " tasks") + " handed to " + worker +
+                    " at once (Pool.map's chunksize), taken at " + formatSeconds(c.t0 - zero);
+    if (at < c.t0) return s + ", after the cursor";
+    if (c.open && c.workerEnded && at >= c.t1)
+        return s + ", not finished: its worker ended at " + formatSeconds(c.t1 - zero);
+    if (c.open || at < c.t1) return s + ", running since then";
+    return s + ", done at " + formatSeconds(c.t1 - zero);
 }
 
 } // namespace parviz

@@ -5,6 +5,8 @@
 // binary search, its worst state taken from the row's O(1) range-max table.
 #include "parviz/views.hpp"
 
+#include "parviz/explain.hpp"   // formatSeconds
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -367,6 +369,19 @@ std::vector<RowWord> placeRowWords(const std::vector<RowSpanIn>& spans, const st
         out.push_back({x0, x0 + w, sp.name, i, SIZE_MAX});
     }
     return out;
+}
+
+std::string describeTaskAt(const RunModel& m, const Trace& trace, ProcId p, std::int32_t index, std::int64_t at,
+                           std::int64_t zero) {
+    const TaskRecord* r = m.taskOf(p, index);
+    if (!r) return "";
+    const std::string name = "task " + (r->name != kNoString ? std::string(trace.string(r->name)) : "#" + std::to_string(index));
+    if (r->t0 != kNever && at < r->t0) return name + ": starts at " + formatSeconds(r->t0 - zero) + ", after the cursor";
+    if (r->t1 == kOpenEnd || at < r->t1)
+        return r->t0 == kNever ? name + ": running" : name + ": running since " + formatSeconds(r->t0 - zero);
+    const std::string end = formatSeconds(r->t1 - zero);
+    if (r->outcome == TaskOutcome::Done) return name + ": done at " + end;
+    return name + ": " + describeTaskOutcome(m, trace, p, index) + " (ended at " + end + ")";
 }
 
 } // namespace parviz

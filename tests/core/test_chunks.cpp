@@ -2,6 +2,7 @@
 // by hand, and on one real pool-uneven run; and the toolbar's equal jobs.
 #include "parviz/chunks.hpp"
 #include "parviz/run.hpp"
+#include "parviz/views.hpp"
 #include "synthetic_traces.hpp"
 
 #include <catch2/catch.hpp>
@@ -183,4 +184,52 @@ TEST_CASE("N equal jobs share the scenario's total work equally and keep its wor
     CHECK(withEqualJobs(cpu, 3).tasks.front().work == WorkKind::Cpu);
     CHECK_THROWS_WITH(withEqualJobs(sc, 0), Catch::Contains("tasks: 0 equal jobs: must be between 1 and"));
     CHECK_THROWS_WITH(withEqualJobs(loadScenario("lock"), 4), Catch::Contains("tasks: the lock scenario has no task table"));
+}
+
+TEST_CASE("a chunk's hover words are true at the cursor: running since its take until its last task ends", "[chunks]") {
+    // Classroom walk, finding 1: hovering a running chunk said "done at 185 ms".
+    auto tr = chunkedMap();
+    RunModel m;
+    m.update(*tr);
+    const ChunkBrackets b = buildChunkBrackets(m, *tr);
+    const ChunkBracket* c2 = nullptr;
+    const ChunkBracket* c3 = nullptr;
+    for (const ChunkBracket& x : b.items) {
+        if (x.chunk == 2) c2 = &x;
+        if (x.chunk == 3) c3 = &x;
+    }
+    REQUIRE(c2);
+    REQUIRE(c3);
+    const std::string before = describeChunkAt(*c2, "ForkPoolWorker-1", kZero + sec(1), kZero);
+    const std::string during = describeChunkAt(*c2, "ForkPoolWorker-1", kZero + sec(3), kZero);
+    const std::string after = describeChunkAt(*c2, "ForkPoolWorker-1", kZero + sec(4.2), kZero);
+    INFO(before << "\n" << during << "\n" << after);
+    CHECK(before.find("chunk 2: E\u2013F: 2 tasks handed to ForkPoolWorker-1") == 0);
+    CHECK(before.find("after the cursor") != std::string::npos);
+    CHECK(during.find("running since then") != std::string::npos);
+    CHECK(during.find("done") == std::string::npos);
+    CHECK(after.find("done at 4.0 s") != std::string::npos);
+    // Killed in G at 3 s: running until then, never done, its worker's end said after.
+    CHECK(describeChunkAt(*c3, "ForkPoolWorker-2", kZero + sec(2.5), kZero).find("running since then") != std::string::npos);
+    const std::string dead = describeChunkAt(*c3, "ForkPoolWorker-2", kZero + sec(4), kZero);
+    INFO(dead);
+    CHECK(dead.find("not finished: its worker ended at 3.0 s") != std::string::npos);
+    CHECK(dead.find("done") == std::string::npos);
+}
+
+TEST_CASE("a task's hover words are true at the cursor: starts, running since, then done or how it failed", "[chunks][view]") {
+    auto tr = chunkedMap();
+    RunModel m;
+    m.update(*tr);
+    // E (index 4) on worker 1, 2 s to 3 s.
+    CHECK(describeTaskAt(m, *tr, 1, 4, kZero + sec(1), kZero) == "task E: starts at 2.0 s, after the cursor");
+    CHECK(describeTaskAt(m, *tr, 1, 4, kZero + sec(2.5), kZero) == "task E: running since 2.0 s");
+    CHECK(describeTaskAt(m, *tr, 1, 4, kZero + sec(3), kZero) == "task E: done at 3.0 s");
+    // G (index 6) on worker 2, killed at 3 s in it.
+    CHECK(describeTaskAt(m, *tr, 2, 6, kZero + sec(2.5), kZero) == "task G: running since 2.0 s");
+    const std::string g = describeTaskAt(m, *tr, 2, 6, kZero + sec(4), kZero);
+    INFO(g);
+    CHECK(g.find("task G: failed") == 0);
+    CHECK(g.find("(ended at 3.0 s)") != std::string::npos);
+    CHECK(describeTaskAt(m, *tr, 2, 99, kZero + sec(4), kZero).empty());
 }

@@ -1,11 +1,13 @@
 // Timeline interaction: wheel zooms around the mouse, left-drag pans, a click
 // moves the replay cursor, right-click on a worker lane offers Kill worker,
 // hovering a span tells what it is.
+#include "gui/layout_probe.hpp"
 #include "gui/panels.hpp"
 #include "gui/timeline/timeline.hpp"
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 namespace parviz::gui::timeline {
 namespace {
@@ -59,7 +61,78 @@ const char* stateWords(LaneState s) {
     }
 }
 
-void spanTooltip(const RunView& run, const Lane& lane, float laneTop, const ImVec2& mouse, const Geometry& g, float fs) {
+// One hover line; muted lines are the footnotes (merged spans, the time).
+struct TipLine {
+    std::string text;
+    bool muted = false;
+};
+
+// A lane's tooltip: wrapped at 26 em (never a line across the lanes), below
+// and right of the pointer, flipped to its left or above it where it would
+// leave the window (so it stays inside). Recorded for --layout-json.
+void boundedTooltip(const std::vector<TipLine>& lines, const ImVec2& mouse, float fs) {
+    const ImGuiStyle& st = ImGui::GetStyle();
+    const float wrapW = std::round(ImGui::GetFontSize() * 26);
+    float w = 0, h = 0;
+    for (const TipLine& l : lines) {
+        const ImVec2 sz = ImGui::CalcTextSize(l.text.c_str(), nullptr, false, wrapW);
+        w = std::max(w, sz.x);
+        h += sz.y + (h > 0 ? st.ItemSpacing.y : 0);
+    }
+    w = std::ceil(w + st.WindowPadding.x * 2);
+    h = std::ceil(h + st.WindowPadding.y * 2);
+    const ImVec2 disp = ImGui::GetIO().DisplaySize;
+    ImVec2 pos(mouse.x + fs * 0.5f, mouse.y + fs * 1.2f);   // below the pointer, clear of the lane under it
+    // Where neither side of the pointer has room, against the window's edge
+    // (still below, or above, the pointer: never over the words it points at).
+    if (pos.x + w > disp.x) pos.x = mouse.x - fs * 0.5f - w >= 0 ? mouse.x - fs * 0.5f - w : std::max(0.0f, disp.x - w);
+    if (pos.y + h > disp.y) pos.y = mouse.y - fs * 0.5f - h >= 0 ? mouse.y - fs * 0.5f - h : std::max(0.0f, disp.y - h);
+    // Its size given, not left to ImGui's auto-fit (a frame late: the last
+    // hover's size, which could reach past the window's edge).
+    ImGui::SetNextWindowPos(pos);
+    ImGui::SetNextWindowSize(ImVec2(w, h));
+    ImGui::BeginTooltip();
+    ImGui::PushTextWrapPos(st.WindowPadding.x + wrapW);
+    probe::TooltipRecord rec;
+    for (const TipLine& l : lines) {
+        if (l.muted) ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+        ImGui::TextUnformatted(l.text.c_str());
+        if (l.muted) ImGui::PopStyleColor();
+        rec.lines.push_back(l.text);
+    }
+    ImGui::PopTextWrapPos();
+    const ImVec2 wp = ImGui::GetWindowPos(), ws = ImGui::GetWindowSize();
+    rec.x = wp.x;
+    rec.y = wp.y;
+    rec.w = ws.x;
+    rec.h = ws.y;
+    probe::tooltip(std::move(rec));
+    ImGui::EndTooltip();
+}
+
+// What the hovered span of a worker's lane says about its task and chunk, in
+// words true at the cursor (now in a live run): never "done" of a task or
+// chunk still running then.
+void taskLines(RunView& run, const Lane& lane, const RowRecords& row, const SpanRecord& s, float x,
+               const Geometry& g, std::vector<TipLine>& out) {
+    if (s.label != kNoString && run.trace()) {
+        std::string words;
+        if (row.kind == RowKind::Tasks && s.mergedCount == 1 && lane.kind == LaneKind::Proc)
+            words = describeTaskAt(run.model(), *run.trace(), static_cast<ProcId>(lane.id), s.value, g.cursor, run.zero());
+        if (words.empty()) words = "task " + std::string(run.trace()->string(s.label));
+        out.push_back({words});
+    }
+    if (lane.kind != LaneKind::Proc || !run.trace()) return;
+    const std::int64_t t = pxToTime(g.vp, x);
+    const ChunkBrackets& b = run.chunks();
+    for (std::size_t i : visibleChunks(b, t, t + 1)) {
+        const ChunkBracket& c = b.items[i];
+        if (c.proc == static_cast<ProcId>(lane.id))
+            out.push_back({describeChunkAt(c, procName(run.meta(), c.proc), g.cursor, run.zero())});
+    }
+}
+
+void spanTooltip(RunView& run, const Lane& lane, float laneTop, const ImVec2& mouse, const Geometry& g, float fs) {
     float ry = laneTop;
     const float x = mouse.x - g.plotMin.x;
     for (const RowRecords& row : lane.rows) {
@@ -67,36 +140,32 @@ void spanTooltip(const RunView& run, const Lane& lane, float laneTop, const ImVe
         if (mouse.y >= ry && mouse.y < ry + rh + 1) {
             auto it = std::find_if(row.spans.begin(), row.spans.end(),
                                    [&](const SpanRecord& s) { return x >= s.x0 && x < std::max(s.x1, s.x0 + 1); });
-            // Below the pointer, clear of the lane under it.
-            ImGui::SetNextWindowPos(ImVec2(mouse.x + fs * 0.5f, mouse.y + fs * 1.2f));
-            ImGui::BeginTooltip();
-            ImGui::Text("%s: %s", lane.title.c_str(), rowWords(row.kind));
+            std::vector<TipLine> lines;
+            lines.push_back({lane.title + ": " + rowWords(row.kind)});
             if (it != row.spans.end()) {
-                ImGui::Text("%s", stateWords(it->state));
-                if (it->label != kNoString && run.trace()) {
-                    const std::string_view name = run.trace()->string(it->label);
-                    ImGui::Text("task %.*s", static_cast<int>(name.size()), name.data());
-                    // How it ended: a traced task that raised names its exception.
-                    if (row.kind == RowKind::Tasks && it->mergedCount == 1 && lane.kind == LaneKind::Proc) {
-                        const std::string how = describeTaskOutcome(run.model(), *run.trace(),
-                                                                    static_cast<ProcId>(lane.id), it->value);
-                        if (!how.empty()) ImGui::Text("%s", how.c_str());
-                    }
+                lines.push_back({stateWords(it->state)});
+                taskLines(run, lane, row, *it, x, g, lines);
+                if (row.kind == RowKind::CoreProcs) lines.push_back({procName(run.meta(), it->proc)});
+                if (row.kind == RowKind::CoreLoad) {
+                    char buf[64];
+                    std::snprintf(buf, sizeof buf, "other programs: %.0f%% busy", it->fraction * 100);
+                    lines.push_back({buf});
                 }
-                if (row.kind == RowKind::CoreProcs) ImGui::Text("%s", procName(run.meta(), it->proc).c_str());
-                if (row.kind == RowKind::CoreLoad) ImGui::Text("other programs: %.0f%% busy", it->fraction * 100);
-                if (it->mergedCount > 1) ImGui::TextDisabled("%u spans merged (zoom in)", it->mergedCount);
+                if (it->mergedCount > 1) lines.push_back({std::to_string(it->mergedCount) + " spans merged (zoom in)", true});
             }
             if (lane.kind == LaneKind::Core) {
                 // parviz's own threads on this core (not a drawn row: the activity strip shows it).
                 auto own = std::find_if(lane.ownLoad.begin(), lane.ownLoad.end(),
                                         [&](const SpanRecord& s) { return x >= s.x0 && x < std::max(s.x1, s.x0 + 1); });
-                if (own != lane.ownLoad.end())
-                    ImGui::TextDisabled("parviz itself (window, collector): %.0f%% of this core", own->fraction * 100);
+                if (own != lane.ownLoad.end()) {
+                    char buf[96];
+                    std::snprintf(buf, sizeof buf, "parviz itself (window, collector): %.0f%% of this core", own->fraction * 100);
+                    lines.push_back({buf, true});
+                }
             }
             const std::int64_t t = pxToTime(g.vp, x) - run.zero();
-            ImGui::TextDisabled("at %s", formatDuration(t).c_str());
-            ImGui::EndTooltip();
+            lines.push_back({"pointer at " + formatDuration(t), true});
+            boundedTooltip(lines, mouse, fs);
             return;
         }
         ry += rh + 1;

@@ -340,14 +340,7 @@ void drawChunkBrackets(RunView& run, const PanelEnv& env, const Geometry& g, con
         // Its words, if any, went on the Tasks row with the task names (laneTexts).
         const bool shown = i < g_chunkWords.size() && !g_chunkWords[i].empty();
         ChunkMark mark{c.label, procName(meta, c.proc), x0, x1, g_laneY[li].top, yb, c.open, shown};
-        const float bandTop = g_laneY[li].top;
-        if (ImGui::IsMouseHoveringRect(ImVec2(x0, bandTop), ImVec2(x1, yb + thick)) && ImGui::IsWindowHovered()) {
-            const std::string tip = c.label + ": " + std::to_string(c.count) + (c.count == 1 ? " task" : " tasks") +
-                                    " handed to " + mark.lane + " at once (Pool.map's chunksize), taken at " +
-                                    formatSeconds(c.t0 - run.zero()) +
-                                    (c.open ? ", not finished" : ", done at " + formatSeconds(c.t1 - run.zero()));
-            ImGui::SetTooltip("%s", tip.c_str());
-        }
+        // Hover: the lane's tooltip says what the chunk is, in words true at the cursor (interaction.cpp).
         env.drawn.chunks.push_back(std::move(mark));
     }
 }

@@ -25,6 +25,7 @@ struct ChunkBracket {
     std::int64_t t1 = 0;                 // when its last task ended; open: the worker's exit, or the model's now
     std::uint32_t ended = 0;             // its tasks that ended (any outcome)
     bool open = false;                   // not every task of it ended (running, or its worker died)
+    bool workerEnded = false;            // open and its worker exited: t1 is that exit
     std::string label;                   // "chunk 2: E–H"; one task: "chunk 2: E"
 };
 
@@ -43,6 +44,16 @@ ChunkBrackets buildChunkBrackets(const RunModel& model, const Trace& trace,
 // item order. O(log n + the brackets returned + those that end before t0
 // among them), by binary search over endSoFar.
 std::vector<std::size_t> visibleChunks(const ChunkBrackets& b, std::int64_t t0, std::int64_t t1);
+
+// A chunk in words that are true at `at` (absolute ns: the cursor, or now in
+// a live run), for a hover: "chunk 2: E–H: 4 tasks handed to W at once
+// (Pool.map's chunksize), " then "taken at 0.20 s, after the cursor" before
+// t0, "taken at 0.20 s, running since then" while a task of it runs at `at`
+// (open, or t1 > at), "taken at 0.20 s, done at 0.45 s" once all ended by
+// `at`; "…, not finished: its worker ended at 3.0 s" once an open chunk's
+// worker is gone. Times from `zero` (the run's start). Never "done" of a chunk still
+// running at `at` (classroom walk, finding 1).
+std::string describeChunkAt(const ChunkBracket& c, const std::string& worker, std::int64_t at, std::int64_t zero);
 
 // The toolbar's "N equal jobs": s with its tasks replaced by n tasks J1..Jn
 // sharing the scenario's total work equally (total / n seconds each; 0.25 s

@@ -405,4 +405,14 @@ struct Caption {
 };
 Caption buildCaption(const RunModel& index, const Trace& trace, std::int64_t t);
 
+// A task in words that are true at `at` (absolute ns: the cursor, or now in a
+// live run), for a hover: "task s3: running since 0.20 s" while t0 <= at and
+// it has not ended by `at`; "task s3: done at 0.45 s" (or its failure:
+// "task s3: raised ZeroDivisionError: … at 0.45 s") once it ended by `at`;
+// "task s3: starts at 0.20 s, after the cursor" before t0. Times from `zero`.
+// "" when the model has no such task. Never "done" of a task still running at
+// `at` (classroom walk, finding 1).
+std::string describeTaskAt(const RunModel& m, const Trace& trace, ProcId p, std::int32_t index, std::int64_t at,
+                           std::int64_t zero);
+
 } // namespace parviz

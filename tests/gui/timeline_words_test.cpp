@@ -1,0 +1,88 @@
+// The timeline's words as a newcomer met them in the classroom walk (issue 11,
+// scope of helper classB): a lane's tooltip is bounded and inside the window
+// and says only what is true at the cursor; the legend lists only what is on
+// screen and its numbered example is a word a lane shows. The real window,
+// driven with real pointer events under the test's Xvfb (xdotool), read back
+// from its per-frame dump (docs/layout-json.md).
+#include "live_window.hpp"
+
+using namespace guitest;
+
+namespace {
+
+json timelinePanel(const json& s) {
+    for (const json& p : s["panels"])
+        if (p["name"] == "Timeline") return p;
+    return json::object();
+}
+
+std::vector<std::string> linesOf(const json& panel) {
+    std::vector<std::string> out;
+    if (panel.contains("lines"))
+        for (const json& l : panel["lines"]) out.push_back(l.get<std::string>());
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("a task bar's tooltip is at most 30 em wide, inside the window, and calls a running chunk running",
+          "[gui][keys][timeline]") {
+    // Finding 1: a tooltip ~1200 px wide covering the lanes, saying "done at
+    // 185 ms" of a chunk still running. Hovered just before the live edge
+    // (followed, it is at 95 % of the view), where the worker's chunk runs.
+    NEED_X();
+    LiveWindow w({"pool-uneven", "--presentation", "--size", "1280x720"});
+    REQUIRE_FALSE(w.window.empty());
+    w.key("space");
+    REQUIRE(w.waitFor([](const json& st) { return st["status"] == "running"; }, 10));
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    json s = w.state();
+    const float font = s["font_px"].get<float>();
+    // Over the middle of a chunk still running, on its worker's lane (the
+    // lanes follow the run: read again before each try).
+    bool shown = false;
+    for (int attempt = 0; attempt < 10 && !shown; ++attempt) {
+        const json st = w.state();
+        json best;
+        for (const json& c : st["chunks"])
+            if (c["open"].get<bool>() && (best.is_null() || c["x1"].get<float>() - c["x0"].get<float>() >
+                                                                best["x1"].get<float>() - best["x0"].get<float>()))
+                best = c;
+        if (best.is_null()) continue;
+        const float px = (best["x0"].get<float>() + best["x1"].get<float>()) / 2;
+        const float py = (best["y0"].get<float>() + best["y1"].get<float>()) / 2;
+        const std::string lane = best["lane"].get<std::string>();
+        runCommand("xdotool mousemove --window " + w.window + " " + std::to_string(static_cast<int>(px)) + " " +
+                   std::to_string(static_cast<int>(py)) + " mousemove_relative 1 0");
+        shown = w.waitFor([&](const json& t) {
+            return !t["tooltips"].empty() && t["tooltips"][0]["lines"][0].get<std::string>().rfind(lane, 0) == 0;
+        }, 1);
+    }
+    s = w.state();
+    INFO("tooltips " << s["tooltips"].dump());
+    REQUIRE(shown);
+    REQUIRE(s["status"] == "running");   // the run (4 s) is still going
+    const json tip = s["tooltips"][0];
+    const float x = tip["rect"][0], y = tip["rect"][1], tw = tip["rect"][2], th = tip["rect"][3];
+    INFO("tooltip " << tip.dump() << "\nchunks " << s["chunks"].dump());
+    CHECK(tw <= font * 30);
+    CHECK(x >= 0);
+    CHECK(y >= 0);
+    CHECK(x + tw <= 1280);
+    CHECK(y + th <= 720);
+    // Its chunk's words against the chunk as the window drew it (open: a task
+    // of it had not ended): a running chunk is never "done".
+    bool chunkLine = false;
+    for (const json& l : tip["lines"]) {
+        const std::string line = l.get<std::string>();
+        if (line.rfind("chunk ", 0) != 0) continue;
+        for (const json& c : s["chunks"]) {
+            const std::string label = c["label"].get<std::string>();
+            if (line.rfind(label + ":", 0) != 0 || !c["open"].get<bool>()) continue;
+            chunkLine = true;
+            CHECK(line.find("done at") == std::string::npos);
+            CHECK(line.find("running since then") != std::string::npos);
+        }
+    }
+    CHECK(chunkLine);
+}
