@@ -8,6 +8,7 @@
 #include "gui/colours.hpp"
 #include "gui/layout_probe.hpp"
 #include "gui/panels.hpp"
+#include "gui/timeline/timeline.hpp"
 
 #include <imgui.h>
 
@@ -143,7 +144,7 @@ void rowTooltip(const CompareRow& row) {
     std::string t = row.label;
     for (const std::string* s : {&row.oversubscribed, &row.busyNote, &row.attempts, &row.guessText})
         if (!s->empty()) t += "\n" + *s;
-    ImGui::SetTooltip("%s", t.c_str());
+    timeline::boundedTooltipf("%s", t.c_str());
 }
 
 // The class's makespan prediction on its row: a dashed line in the warning
@@ -165,7 +166,7 @@ float drawGuess(const CompareRow& row, float raw, float x0, float x1, float top,
         dl->AddText(tp, warn, buf);
         probe::drawnText(buf, tp, ImVec2(tp.x + ts.x, tp.y + ts.y), dl);
     }
-    if (ImGui::IsMouseHoveringRect(ImVec2(x - 4, top), ImVec2(x + 4, y1))) ImGui::SetTooltip("%s", row.guessText.c_str());
+    if (ImGui::IsMouseHoveringRect(ImVec2(x - 4, top), ImVec2(x + 4, y1))) timeline::boundedTooltipf("%s", row.guessText.c_str());
     return x;
 }
 
@@ -317,7 +318,7 @@ CompareRowRect drawRow(RunView& run, const CompareRow& row, const CompareState& 
             dl->AddLine(ImVec2(px, top), ImVec2(px, y1 - 1), muted, 2.0f);
             dl->AddTriangleFilled(ImVec2(px - 5, top), ImVec2(px + 5, top), ImVec2(px, top + 6), muted);
             if (ImGui::IsMouseHoveringRect(ImVec2(px - 4, top), ImVec2(px + 4, y1)))
-                ImGui::SetTooltip("predicted makespan %.2f s (docs/sweep-model.md)", *row.predictedS);
+                timeline::boundedTooltipf("predicted makespan %.2f s (docs/sweep-model.md)", *row.predictedS);
         }
     }
     if (row.guessS) rec.guessX = drawGuess(row, x0 + timeToPx(vp, row.originNs + static_cast<std::int64_t>(*row.guessS * 1e9)),

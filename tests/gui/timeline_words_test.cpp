@@ -86,3 +86,54 @@ TEST_CASE("a task bar's tooltip is at most 30 em wide, inside the window, and ca
     }
     CHECK(chunkLine);
 }
+
+TEST_CASE("before any run the legend lists no pattern: nothing is on the lanes yet", "[gui][keys][timeline]") {
+    // Finding 4: before any run the legend listed all 13 patterns beside
+    // empty lanes (README: "one legend covers every pattern on screen").
+    NEED_X();
+    LiveWindow w({"pool-uneven", "--presentation", "--size", "1280x720"});
+    REQUIRE_FALSE(w.window.empty());
+    REQUIRE(w.waitFor([](const json& st) { return !timelinePanel(st).empty(); }, 5));
+    const json s = w.state();
+    REQUIRE(s["runs_started"] == 0);
+    const std::vector<std::string> lines = linesOf(timelinePanel(s));
+    INFO("timeline lines:\n" << timelinePanel(s)["lines"].dump(1));
+    REQUIRE_FALSE(lines.empty());   // the panel is there (Follow, Fit, the prediction's axis)
+    for (const char* entry : {"task", "failed task", "running", "sleeping", "idle", "waits for queue", "waits for lock",
+                              "paused", "killed", "on a core", "runnable, no free core", "holds lock", "other programs",
+                              "item taken from a queue"})
+        CHECK(std::find(lines.begin(), lines.end(), entry) == lines.end());
+}
+
+TEST_CASE("with 8 workers the legend's numbered example is a word a worker lane shows", "[gui][timeline]") {
+    // Finding 2: the legend read "T4 (1): task T4 on worker 1" while the lanes
+    // said "chunk 3: T4" with no worker number. Its example must be a word on
+    // the lanes, in the same words.
+    NEED_X();
+    TempDir dir;
+    const std::string png = dir.file("w8.png"), layout = dir.file("w8.json");
+    const Result r = runParviz({"gui", "pool-uneven", "--presentation", "--size", "1280x720", "--workers", "8",
+                                "--time-scale", "0.3", "--screenshot", png, "--layout-json", layout},
+                               dir.path);
+    REQUIRE(r.exitCode == 0);
+    const json s = json::parse(slurp(layout));
+    const std::vector<std::string> lines = linesOf(timelinePanel(s));
+    INFO("timeline lines:\n" << timelinePanel(s)["lines"].dump(1));
+    std::string example;
+    for (const std::string& l : lines)
+        if (l.find(" on worker ") != std::string::npos && l.find("): ") != std::string::npos) example = l;
+    REQUIRE_FALSE(example.empty());
+    const std::string word = example.substr(0, example.find("): ") + 1);   // "s9 (1)"
+    INFO("legend: " << example << "; its word: " << word);
+    CHECK(std::count(lines.begin(), lines.end(), word) >= 1);
+    // The number it names is the worker whose lane shows the word.
+    const std::string n = word.substr(word.rfind('(') + 1, word.size() - word.rfind('(') - 2);
+    CHECK(example.size() >= n.size());
+    CHECK(example.compare(example.size() - n.size(), n.size(), n) == 0);
+    // Chunk labels carry the number too: every chunk word on the lanes does.
+    for (const std::string& l : lines)
+        if (l.rfind("chunk ", 0) == 0 && l.find(" on worker ") == std::string::npos) {
+            INFO(l);
+            CHECK(l.back() == ')');
+        }
+}

@@ -46,7 +46,7 @@ void drawAxis(RunView& run, const PanelEnv& env, const Geometry& g, const LaneRe
     probe::drawnText(label, lp, ImVec2(lp.x + ls.x, lp.y + ls.y), dl);
     dl->PopClipRect();
     if (ImGui::IsMouseHoveringRect(ImVec2(g.labelX, y0), ImVec2(g.plotMin.x, y1)) && scale != 1.0)
-        ImGui::SetTooltip("Seconds of this run: the scenario's durations times %g.", scale);
+        boundedTooltipf("Seconds of this run: the scenario's durations times %g.", scale);
     dl->PushClipRect(ImVec2(g.plotMin.x, y0), g.plotMax, true);
     // A run shorter than a frame of the screen (1/60 s) was over before the
     // window could show it move: the axis says so, right-aligned, and the
@@ -66,7 +66,7 @@ void drawAxis(RunView& run, const PanelEnv& env, const Geometry& g, const LaneRe
                 probe::drawnText(note, np, ImVec2(np.x + ns.x, np.y + ns.y), dl);
                 noteLeft = np.x - ImGui::GetFontSize() * 0.5f;
                 if (ImGui::IsMouseHoveringRect(np, ImVec2(np.x + ns.x, np.y + ns.y)))
-                    ImGui::SetTooltip("The whole run took %s: a screen shows a frame every 16.7 ms, so it was over "
+                    boundedTooltipf("The whole run took %s: a screen shows a frame every 16.7 ms, so it was over "
                                       "before it could be watched live. Step through it event by event (Right / Left).",
                                       formatSeconds(len).c_str());
                 break;
@@ -100,7 +100,7 @@ void drawAxis(RunView& run, const PanelEnv& env, const Geometry& g, const LaneRe
         run.setCursor(pxToTime(g.vp, x));
         run.timeline().follow = false;
     }
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Drag to replay: every panel shows the state at the cursor");
+    if (ImGui::IsItemHovered()) boundedTooltipf("Drag to replay: every panel shows the state at the cursor");
 }
 
 } // namespace parviz::gui::timeline

@@ -59,7 +59,7 @@ void drawCalloutMarks(RunView& run, const PanelEnv& env, const Geometry& g, floa
         env.drawn.callouts.push_back(mark);
         if (ImGui::IsMouseHoveringRect(ImVec2(x0, axisBottom - bar - 2), ImVec2(x1, axisBottom + 2)) ||
             (ly1 > ly0 && ImGui::IsMouseHoveringRect(ImVec2(x0, ly0), ImVec2(x1, ly0 + ts.y + 4))))
-            ImGui::SetTooltip("%s", c.text.c_str());
+            boundedTooltipf("%s", c.text.c_str());
     }
     dl->PopClipRect();
 }

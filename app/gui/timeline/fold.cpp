@@ -149,7 +149,7 @@ void drawWorkerSummary(const PanelEnv& env, const Geometry& g, const std::vector
         const float binPx = bins.front().x1 - bins.front().x0;
         const auto i = static_cast<std::size_t>((m.x - g.plotMin.x) / std::max(1.0f, binPx));
         if (i < bins.size())
-            ImGui::SetTooltip("Of %d workers here: %.0f in a task (solid), %.0f waiting for a queue or lock "
+            boundedTooltipf("Of %d workers here: %.0f in a task (solid), %.0f waiting for a queue or lock "
                               "(stripes), the rest idle or starting.\nWith this many workers the put\u2192get arrows "
                               "are left out: this band says how many work.",
                               workers, bins[i].inTask, bins[i].waiting);

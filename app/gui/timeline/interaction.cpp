@@ -7,7 +7,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdarg>
 #include <cstdio>
+#include <string_view>
 
 namespace parviz::gui::timeline {
 namespace {
@@ -59,55 +61,6 @@ const char* stateWords(LaneState s) {
     case LaneState::WaitLock: return "waiting for the lock";
     default: return "";
     }
-}
-
-// One hover line; muted lines are the footnotes (merged spans, the time).
-struct TipLine {
-    std::string text;
-    bool muted = false;
-};
-
-// A lane's tooltip: wrapped at 26 em (never a line across the lanes), below
-// and right of the pointer, flipped to its left or above it where it would
-// leave the window (so it stays inside). Recorded for --layout-json.
-void boundedTooltip(const std::vector<TipLine>& lines, const ImVec2& mouse, float fs) {
-    const ImGuiStyle& st = ImGui::GetStyle();
-    const float wrapW = std::round(ImGui::GetFontSize() * 26);
-    float w = 0, h = 0;
-    for (const TipLine& l : lines) {
-        const ImVec2 sz = ImGui::CalcTextSize(l.text.c_str(), nullptr, false, wrapW);
-        w = std::max(w, sz.x);
-        h += sz.y + (h > 0 ? st.ItemSpacing.y : 0);
-    }
-    w = std::ceil(w + st.WindowPadding.x * 2);
-    h = std::ceil(h + st.WindowPadding.y * 2);
-    const ImVec2 disp = ImGui::GetIO().DisplaySize;
-    ImVec2 pos(mouse.x + fs * 0.5f, mouse.y + fs * 1.2f);   // below the pointer, clear of the lane under it
-    // Where neither side of the pointer has room, against the window's edge
-    // (still below, or above, the pointer: never over the words it points at).
-    if (pos.x + w > disp.x) pos.x = mouse.x - fs * 0.5f - w >= 0 ? mouse.x - fs * 0.5f - w : std::max(0.0f, disp.x - w);
-    if (pos.y + h > disp.y) pos.y = mouse.y - fs * 0.5f - h >= 0 ? mouse.y - fs * 0.5f - h : std::max(0.0f, disp.y - h);
-    // Its size given, not left to ImGui's auto-fit (a frame late: the last
-    // hover's size, which could reach past the window's edge).
-    ImGui::SetNextWindowPos(pos);
-    ImGui::SetNextWindowSize(ImVec2(w, h));
-    ImGui::BeginTooltip();
-    ImGui::PushTextWrapPos(st.WindowPadding.x + wrapW);
-    probe::TooltipRecord rec;
-    for (const TipLine& l : lines) {
-        if (l.muted) ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-        ImGui::TextUnformatted(l.text.c_str());
-        if (l.muted) ImGui::PopStyleColor();
-        rec.lines.push_back(l.text);
-    }
-    ImGui::PopTextWrapPos();
-    const ImVec2 wp = ImGui::GetWindowPos(), ws = ImGui::GetWindowSize();
-    rec.x = wp.x;
-    rec.y = wp.y;
-    rec.w = ws.x;
-    rec.h = ws.y;
-    probe::tooltip(std::move(rec));
-    ImGui::EndTooltip();
 }
 
 // What the hovered span of a worker's lane says about its task and chunk, in
@@ -173,6 +126,63 @@ void spanTooltip(RunView& run, const Lane& lane, float laneTop, const ImVec2& mo
 }
 
 } // namespace
+
+// A lane's tooltip: wrapped at 26 em (never a line across the lanes), below
+// and right of the pointer, flipped to its left or above it where it would
+// leave the window (so it stays inside). Recorded for --layout-json.
+void boundedTooltip(const std::vector<TipLine>& lines, const ImVec2& mouse, float fs) {
+    const ImGuiStyle& st = ImGui::GetStyle();
+    const float wrapW = std::round(ImGui::GetFontSize() * 26);
+    float w = 0, h = 0;
+    for (const TipLine& l : lines) {
+        const ImVec2 sz = ImGui::CalcTextSize(l.text.c_str(), nullptr, false, wrapW);
+        w = std::max(w, sz.x);
+        h += sz.y + (h > 0 ? st.ItemSpacing.y : 0);
+    }
+    w = std::ceil(w + st.WindowPadding.x * 2);
+    h = std::ceil(h + st.WindowPadding.y * 2);
+    const ImVec2 disp = ImGui::GetIO().DisplaySize;
+    ImVec2 pos(mouse.x + fs * 0.5f, mouse.y + fs * 1.2f);   // below the pointer, clear of the lane under it
+    // Where neither side of the pointer has room, against the window's edge
+    // (still below, or above, the pointer: never over the words it points at).
+    if (pos.x + w > disp.x) pos.x = mouse.x - fs * 0.5f - w >= 0 ? mouse.x - fs * 0.5f - w : std::max(0.0f, disp.x - w);
+    if (pos.y + h > disp.y) pos.y = mouse.y - fs * 0.5f - h >= 0 ? mouse.y - fs * 0.5f - h : std::max(0.0f, disp.y - h);
+    // Its size given, not left to ImGui's auto-fit (a frame late: the last
+    // hover's size, which could reach past the window's edge).
+    ImGui::SetNextWindowPos(pos);
+    ImGui::SetNextWindowSize(ImVec2(w, h));
+    ImGui::BeginTooltip();
+    ImGui::PushTextWrapPos(st.WindowPadding.x + wrapW);
+    probe::TooltipRecord rec;
+    for (const TipLine& l : lines) {
+        if (l.muted) ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+        ImGui::TextUnformatted(l.text.c_str());
+        if (l.muted) ImGui::PopStyleColor();
+        rec.lines.push_back(l.text);
+    }
+    ImGui::PopTextWrapPos();
+    const ImVec2 wp = ImGui::GetWindowPos(), ws = ImGui::GetWindowSize();
+    rec.x = wp.x;
+    rec.y = wp.y;
+    rec.w = ws.x;
+    rec.h = ws.y;
+    probe::tooltip(std::move(rec));
+    ImGui::EndTooltip();
+}
+
+void boundedTooltipf(const char* fmt, ...) {
+    char buf[2048];
+    va_list args;
+    va_start(args, fmt);
+    std::vsnprintf(buf, sizeof buf, fmt, args);
+    va_end(args);
+    std::vector<TipLine> lines;
+    std::string_view rest(buf);
+    for (std::size_t nl; (nl = rest.find('\n')) != std::string_view::npos; rest.remove_prefix(nl + 1))
+        lines.push_back({std::string(rest.substr(0, nl))});
+    lines.push_back({std::string(rest)});
+    boundedTooltip(lines, ImGui::GetIO().MousePos, ImGui::GetFontSize());
+}
 
 void handleInteraction(RunView& run, const PanelEnv& env, const Geometry& g, const LaneRecords& recs, float lanesTop) {
     const float fs = g.rowFont;

@@ -138,6 +138,12 @@ ChunkPx chunkPx(const Geometry& g, const ChunkBracket& c) {
     return {std::max(-4.0f, timeToPx(g.vp, c.t0)) + 1, std::min(g.vp.widthPx + 4, timeToPx(g.vp, c.t1)) - 1};
 }
 
+// The first numbered words drawn on a worker lane in view this frame (a
+// task's name, a chunk's label), for the legend's example next frame.
+NumberedExample g_numbered;
+NumberedExample g_lastNumbered;
+const void* g_numberedTrace = nullptr;   // the trace g_lastNumbered was drawn from
+
 // What the chunk brackets' words became this frame (index into the run's
 // chunks: the word shown, "" none), for drawChunkBrackets.
 std::vector<std::string> g_chunkWords;
@@ -168,7 +174,11 @@ void taskRowWords(RunView& run, const TraceMeta& meta, const PanelEnv& env, cons
         if (recs.laneOf(LaneKind::Proc, static_cast<std::int32_t>(c.proc)) != li) continue;
         const ChunkPx x = chunkPx(g, c);
         if (x.x1 - x.x0 < 3) continue;
-        chunks.push_back({std::max(x.x0, 0.0f), std::min(x.x1, g.vp.widthPx), {c.label, "chunk " + std::to_string(c.chunk)}});
+        // Numbered past seven workers, as the task names are: a chunk's words
+        // are all some lanes show of their tasks.
+        const std::string n = numbered ? " (" + number(c.proc) + ")" : "";
+        chunks.push_back({std::max(x.x0, 0.0f), std::min(x.x1, g.vp.widthPx),
+                          {c.label + n, "chunk " + std::to_string(c.chunk) + n}});
         chunkIds.push_back(i);
     }
     const float pad = std::max(2.0f, std::round(ImGui::GetFontSize() / 10)) + 2;
@@ -187,6 +197,16 @@ void taskRowWords(RunView& run, const TraceMeta& meta, const PanelEnv& env, cons
         dl->AddText(tp, failed ? procTextU32(proc, env.theme) : taskLabelU32(proc), w.text.c_str());
         probe::drawnText(w.text, tp, te, dl);
         occupyText(ImRect(tp, te));
+        // The legend's example of a numbered word is one of these (in view).
+        NumberedWord& example = span ? g_numbered.task : g_numbered.chunk;
+        const ImVec2 clipMin = dl->GetClipRectMin(), clipMax = dl->GetClipRectMax();
+        const bool inView = tp.y >= clipMin.y && te.y <= clipMax.y && tp.x >= clipMin.x && te.x <= clipMax.x;
+        if (numbered && inView && example.word.empty() && proc != kParentProc) {
+            example.word = w.text;
+            example.number = number(proc);
+            example.subject = span ? "task " + std::string(run.trace()->string(span->label))
+                                   : "chunk " + std::to_string(b.items[chunkIds[w.chunk]].chunk);
+        }
     }
     (void)meta;
 }
@@ -209,6 +229,7 @@ void laneTexts(RunView& run, const TraceMeta& meta, const PanelEnv& env, const G
         return k == std::string::npos || k + 1 >= n.size() ? std::string() : n.substr(k + 1);
     };
     g_chunkWords.assign(run.trace() ? run.chunks().items.size() : 0, std::string());
+    g_numbered = NumberedExample{};
     for (std::size_t li = 0; li < recs.lanes.size(); ++li) {
         const Lane& lane = recs.lanes[li];
         float ry = g_laneY[li].top;
@@ -259,6 +280,8 @@ void laneTexts(RunView& run, const TraceMeta& meta, const PanelEnv& env, const G
             ry += rh + 1;
         }
     }
+    g_lastNumbered = g_numbered;
+    g_numberedTrace = run.trace();
 }
 
 // 3a. Queue arrows and lock marks between and on the lanes (under the words).
@@ -343,6 +366,10 @@ void drawChunkBrackets(RunView& run, const PanelEnv& env, const Geometry& g, con
         // Hover: the lane's tooltip says what the chunk is, in words true at the cursor (interaction.cpp).
         env.drawn.chunks.push_back(std::move(mark));
     }
+}
+
+NumberedExample lastNumberedWords(const Trace* trace) {
+    return trace && trace == g_numberedTrace ? g_lastNumbered : NumberedExample{};
 }
 
 float drawLanes(RunView& run, const PanelEnv& env, const Geometry& g, const LaneRecords& recs, float y0) {

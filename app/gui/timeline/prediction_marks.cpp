@@ -71,7 +71,7 @@ bool drawPredictionDrag(const PanelEnv& env, const Geometry& g, float lanesTop) 
         env.drawn.predictionDropped = true;
         env.drawn.predictionSeconds = guess.seconds;
     }
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Drag (or click) where you think the run will end: your prediction.");
+    if (ImGui::IsItemHovered()) boundedTooltipf("Drag (or click) where you think the run will end: your prediction.");
     const std::string ask = "Predict: " + d.asks[static_cast<std::size_t>(qi)] + " Drag on the timeline.";
     dl->PushClipRect(ImVec2(g.plotMin.x, lanesTop), g.plotMax, true);
     ImGui::PushTextWrapPos(0);
@@ -129,7 +129,7 @@ void drawPredictionMarks(const RunView& run, const PanelEnv& env, const Geometry
         occupyText(plate);
         placed = true;
     }
-    if (ImGui::IsMouseHoveringRect(ImVec2(x - 4, lanesTop), ImVec2(x + 4, g.plotMax.y))) ImGui::SetTooltip("%s", buf);
+    if (ImGui::IsMouseHoveringRect(ImVec2(x - 4, lanesTop), ImVec2(x + 4, g.plotMax.y))) boundedTooltipf("%s", buf);
     dl->PopClipRect();
     env.drawn.predictionX = x;
 }

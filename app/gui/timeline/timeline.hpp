@@ -44,6 +44,20 @@ float drawLanes(RunView& run, const PanelEnv& env, const Geometry& g, const Lane
 void clearOccupied() noexcept;
 void occupyText(const ImRect& r);
 bool textFree(const ImRect& r) noexcept;
+// Past seven workers the lanes' words carry their worker's number ("s9 (1)",
+// "chunk 4 (1)"). The first such words drawn on a worker lane in view, a
+// task's and a chunk's, as the last drawLanes of `trace` drew them (empty
+// before, or for another trace): the legend's example is one of them, so it
+// says exactly what a lane shows.
+struct NumberedWord {
+    std::string word;      // as drawn: "s9 (1)", "chunk 4: s13–s16 (1)"
+    std::string number;    // "1"
+    std::string subject;   // "task s9", "chunk 4"
+};
+struct NumberedExample {
+    NumberedWord task, chunk;
+};
+NumberedExample lastNumberedWords(const Trace* trace);
 // Pool.map's chunks as brackets on the worker lanes (after drawLanes, inside
 // its clip rect); fills env.drawn.chunks.
 void drawChunkBrackets(RunView& run, const PanelEnv& env, const Geometry& g, const LaneRecords& recs);
@@ -78,6 +92,17 @@ void workerSummary(const LaneRecords& recs, const TraceMeta& meta, float widthPx
 void drawWorkerSummary(const PanelEnv& env, const Geometry& g, const std::vector<WorkerBin>& bins, int workers, float y0,
                        float h);
 inline constexpr int kSummaryWorkers = 32;
+// The timeline's (and Compare's) tooltips: wrapped at 26 em, never a line
+// across the lanes, sized and placed inside the window beside the pointer
+// (flipped to its left or above it where it would leave the window), and
+// recorded for --layout-json (probe::tooltip). Muted lines are footnotes.
+// boundedTooltipf: printf-style, a line per '\n', at the mouse.
+struct TipLine {
+    std::string text;
+    bool muted = false;
+};
+void boundedTooltip(const std::vector<TipLine>& lines, const ImVec2& mouse, float fs);
+void boundedTooltipf(const char* fmt, ...) IM_FMTARGS(1);
 // Wheel zoom, drag pan, click-to-cursor, lane context menu (Kill worker).
 void handleInteraction(RunView& run, const PanelEnv& env, const Geometry& g, const LaneRecords& recs, float lanesTop);
 

@@ -44,25 +44,14 @@ Present presentIn(const LaneRecords& recs) {
     return p;
 }
 
-// The legend's example of a numbered task, from the run on screen: its
-// first named task in view and the number of the worker that ran it.
-std::string numberedTaskExample(const RunView& run, const LaneRecords& recs) {
-    const Trace* tr = run.trace();
-    for (const Lane& lane : recs.lanes) {
-        if (!tr || lane.kind != LaneKind::Proc) continue;
-        for (const RowRecords& row : lane.rows) {
-            if (row.kind != RowKind::Tasks) continue;
-            for (const SpanRecord& s : row.spans) {
-                if (s.label == kNoString || s.proc == kParentProc) continue;
-                const std::string who = procName(run.meta(), s.proc);
-                const std::size_t k = who.find_last_not_of("0123456789");
-                if (k == std::string::npos || k + 1 >= who.size()) continue;
-                const std::string name(tr->string(s.label)), n = who.substr(k + 1);
-                return name + " (" + n + "): task " + name + " on worker " + n;
-            }
-        }
-    }
-    return "(n) after a task's name: the number of its worker";
+// The legend's example of a numbered word: one a worker lane in view shows
+// ("s9 (1): task s9 on worker 1", "chunk 4 (1): chunk 4 on worker 1"), a
+// task's name before a chunk's label; "" when no lane shows one.
+std::string numberedExample(const RunView& run) {
+    const NumberedExample ex = lastNumberedWords(run.trace());
+    const NumberedWord& w = !ex.task.word.empty() ? ex.task : ex.chunk;
+    if (w.word.empty()) return "";
+    return w.word + ": " + w.subject + " on worker " + w.number;
 }
 
 // One legend entry's words after its swatch (sw px wide), with its tooltip;
@@ -72,7 +61,7 @@ void entryWords(ImDrawList* dl, ImVec2& p, float sw, const char* label, ImU32 co
     const ImVec2 tp(p.x + sw + 4, p.y);
     dl->AddText(tp, colour, label);
     probe::drawnText(label, tp, ImVec2(tp.x + w - sw - 4, tp.y + ImGui::GetTextLineHeight()), dl);
-    if (ImGui::IsMouseHoveringRect(p, ImVec2(p.x + w, p.y + lineH))) ImGui::SetTooltip("%s", tip);
+    if (ImGui::IsMouseHoveringRect(p, ImVec2(p.x + w, p.y + lineH))) boundedTooltipf("%s", tip);
     p.x += w + std::round(ImGui::GetFontSize() * 0.8f);
 }
 
@@ -98,18 +87,19 @@ void legendCallouts(RunView& run, Theme th, ImDrawList* dl, ImVec2& p, float sw,
 
 // One legend for every pattern on screen, drawn by the span shader itself so
 // the swatches are exactly the lanes' patterns. Only what the lanes show now
-// (a full legend before the first run); entries flow and wrap, never hide.
+// (nothing before the first run); entries flow and wrap, never hide.
 void legend(RunView& run, const PanelEnv& env, const LaneRecords& recs) {
     const Theme th = env.theme;
     struct Entry { const char* label; Paint paint; const char* tip; bool shown; };
     auto st = [th](LaneState s) { return statePaint(s, th); };
     const Present pr = presentIn(recs);
-    const bool all = !run.trace();
-    auto has = [&](LaneState s) { return all || pr.state[static_cast<int>(s)]; };
+    // Only what is on screen: before a run nothing is (finding 4 of the
+    // classroom walk: a full legend of 13 patterns beside empty lanes).
+    auto has = [&](LaneState s) { return pr.state[static_cast<int>(s)]; };
     const Entry entries[] = {
-        {"task", Paint{procU32(1)}, "A task, in its worker's colour.", all || pr.task},
+        {"task", Paint{procU32(1)}, "A task, in its worker's colour.", pr.task},
         {"failed task", Paint{procU32(1), SpanStyle::Outline}, "A task that did not finish (its worker died): hollow.",
-         all || pr.failed},
+         pr.failed},
         {"running", st(LaneState::Running), "The worker runs its own code.", has(LaneState::Running)},
         {"sleeping", st(LaneState::Sleeping), "The worker sleeps (time.sleep): it needs no core.", has(LaneState::Sleeping)},
         {"idle", st(LaneState::Idle), "The worker has nothing to do.", has(LaneState::Idle)},
@@ -117,7 +107,7 @@ void legend(RunView& run, const PanelEnv& env, const LaneRecords& recs) {
         {"waits for lock", st(LaneState::WaitLock), "Blocked in Lock.acquire.", has(LaneState::WaitLock)},
         {"waits to be woken", st(LaneState::WaitSync),
          "Blocked in Event.wait, Condition.wait, Barrier.wait, JoinableQueue.join, or waiting for a Pool's results.",
-         pr.state[static_cast<int>(LaneState::WaitSync)]},   // only traced programs wait so: not in the full legend
+         has(LaneState::WaitSync)},
         {"paused", st(LaneState::Stopped), "Stopped by Pause (SIGSTOP).", has(LaneState::Stopped)},
         {"killed", st(LaneState::Killed), "Killed by a signal (SIGKILL, a crash): not its program's own terminate(), which ends "
          "a lane like an exit.", has(LaneState::Killed)},
@@ -129,7 +119,7 @@ void legend(RunView& run, const PanelEnv& env, const LaneRecords& recs) {
         {"other programs", statePaint(LaneState::Busy, th), "CPU lanes, hatched: the share of the core other programs took (the busier, the denser), "
          "over the whole lane where no worker ran and in the thin row under it. parviz's own window and collector "
          "are not in it (the activity strip shows them apart; hover a CPU lane for its share).",
-         all || pr.otherLoad},
+         pr.otherLoad},
     };
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const float fs = ImGui::GetFontSize();
@@ -157,7 +147,7 @@ void legend(RunView& run, const PanelEnv& env, const LaneRecords& recs) {
     // Queue items: a line from each put to the get that took the item, the
     // head at the get (with many items only the heads: the triangles on
     // MainProcess and the workers). Drawn as the lanes draw them.
-    if (all || !recs.arrows.empty()) {
+    if (!recs.arrows.empty()) {
         const char* label = "item taken from a queue";
         place(sw + 4 + ImGui::CalcTextSize(label).x);
         const ImU32 arrowCol = th == Theme::Dark ? IM_COL32(255, 255, 255, 170) : IM_COL32(0, 0, 0, 170);
@@ -174,8 +164,10 @@ void legend(RunView& run, const PanelEnv& env, const LaneRecords& recs) {
     legendCallouts(run, th, dl, p, sw, lineH, place);
     if (pr.repeatsColours) {
         // Seven colours, more workers: the number on each span tells them
-        // apart, said with one of this run's own tasks ("T9 (4): task T9 on worker 4").
-        const std::string note = numberedTaskExample(run, recs);
+        // apart, said with a word a lane shows ("T9 (4): task T9 on worker 4"),
+        // or in general where no lane shows one.
+        std::string note = numberedExample(run);
+        if (note.empty()) note = "(n) after a task's or chunk's name: the number of its worker";
         const float w = ImGui::CalcTextSize(note.c_str()).x;
         place(w);
         dl->AddText(p, textMuted(th), note.c_str());
@@ -303,7 +295,7 @@ void activityStrip(const PanelEnv& env, const Geometry& g, const LaneRecords& re
     if (m.y >= y0 && m.y < y1 && m.x >= g.plotMin.x && m.x < g.plotMax.x) {
         const auto i = static_cast<std::size_t>((m.x - g.plotMin.x) / binPx);
         if (i < bins.size())
-            ImGui::SetTooltip("Cores, of %d: %.1f ran workers (solid), %.1f parviz itself (stripes: its window and "
+            boundedTooltipf("Cores, of %d: %.1f ran workers (solid), %.1f parviz itself (stripes: its window and "
                               "collector), %.1f other programs (hatched), %.1f idle.\n"
                               "Workers: exact (context switches). parviz and other programs: samples every 100 ms "
                               "(parviz's threads' scheduler time; /proc/stat for the rest).\n"
