@@ -179,9 +179,23 @@ void RunView::update() {
 void RunView::fitWholeRun() {
     // The run's real length, however short (the queue demo takes ~50 us):
     // zoom() stops at 10 us, so does this.
-    const std::int64_t rel = std::max<std::int64_t>(now() - zero(), 10'000);
+    std::int64_t rel = std::max<std::int64_t>(now() - zero(), 10'000);
+    if (const auto p = predictedEnd()) rel = std::max(rel, *p - zero());
     m_view.begin = 0;
     m_view.end = rel + rel / 50;
+}
+
+std::optional<std::int64_t> RunView::predictedEnd() const {
+    // The makespan runs from the first task's start, as the question's answer does.
+    for (std::size_t i = 0; i < m_questions.size() && i < m_predictions.size(); ++i) {
+        if (m_questions[i].kind != QuestionKind::Makespan || !m_predictions[i].given) continue;
+        std::int64_t first = kNever;
+        for (const TaskRecord& r : m_model.tasks())
+            if (r.t0 != kNever) first = std::min(first, r.t0);
+        if (first == kNever) return std::nullopt;
+        return first + static_cast<std::int64_t>(m_predictions[i].seconds * 1e9);
+    }
+    return std::nullopt;
 }
 
 void RunView::zoom(float factor, std::optional<std::int64_t> anchorRel) {

@@ -116,7 +116,15 @@ public:
     // (stepProgramEvent), stops following and pans the timeline to keep it in
     // view; false when there is none.
     bool step(bool forward);
+    // The whole run in view, and the makespan prediction too when it lies
+    // beyond the run's end (finding 3 of the classroom walk: "predicted
+    // 1.52 s →" pinned at the right edge beside a 1.02 s run), so its mark
+    // is drawn at its true time on an axis that covers it.
     void fitWholeRun();
+    // Absolute ns where the makespan prediction this run was started with
+    // says it ends (its first task's start + the guess), nullopt when there
+    // is none, it was not given, or no task has started.
+    std::optional<std::int64_t> predictedEnd() const;
     // Stats at the cursor, recomputed when the cursor moves and, while live,
     // at most four times a second (computeStats is O(model records)).
     const RunStats& statsAtCursor();

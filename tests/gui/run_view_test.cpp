@@ -95,3 +95,44 @@ TEST_CASE("a live run's view says it ended only once its Trace is complete", "[r
         CHECK(ended == 4);
     }
 }
+
+TEST_CASE("Fit takes in a makespan prediction beyond the run's end, so its mark is drawn at its true time", "[runview]") {
+    // Classroom walk, finding 3: "predicted 1.52 s →" stood at the right edge
+    // after Fit beside a 1.02 s run: the axis did not reach the prediction.
+    RunOptions opts;
+    opts.timeScale = 0.05;   // pool: 6 s of tasks, about 0.3 s
+    auto v = RunView::startLive(1, loadScenario("pool"), opts);
+    Question q;
+    q.kind = QuestionKind::Makespan;
+    Guess g;
+    g.given = true;
+    g.seconds = 1.52;
+    v->setPredictions({q}, {"How long will it take?"}, {g});
+    for (int i = 0; i < 2000 && v->live(); ++i) {
+        v->update();
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    v->update();
+    REQUIRE_FALSE(v->live());
+    std::int64_t first = kNever;
+    for (const TaskRecord& r : v->model().tasks())
+        if (r.t0 != kNever) first = std::min(first, r.t0);
+    REQUIRE(first != kNever);
+    REQUIRE(v->predictedEnd());
+    CHECK(*v->predictedEnd() == first + 1'520'000'000);
+    REQUIRE(v->now() - v->zero() < 1'000'000'000);   // the run is shorter than the prediction
+    v->fitWholeRun();
+    const std::int64_t predictedRel = *v->predictedEnd() - v->zero();
+    INFO("view " << v->timeline().begin << " .. " << v->timeline().end << " ns, prediction at " << predictedRel);
+    CHECK(v->timeline().begin == 0);
+    CHECK(v->timeline().end > predictedRel);
+    // Not much more: the run and its prediction fill the view.
+    CHECK(v->timeline().end < predictedRel + predictedRel / 10);
+
+    // A prediction inside the run changes nothing: the run's own length.
+    g.seconds = 0.01;
+    v->setPredictions({q}, {"How long will it take?"}, {g});
+    v->fitWholeRun();
+    const std::int64_t rel = v->now() - v->zero();
+    CHECK(v->timeline().end == rel + rel / 50);
+}

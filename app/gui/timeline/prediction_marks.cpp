@@ -96,21 +96,18 @@ void drawPredictionMarks(const RunView& run, const PanelEnv& env, const Geometry
     const int qi = makespanQuestion(run.questions());
     if (qi < 0 || static_cast<std::size_t>(qi) >= run.predictions().size()) return;
     const Guess& p = run.predictions()[static_cast<std::size_t>(qi)];
-    if (!p.given) return;
-    // The makespan runs from the first task's start, as the question's answer does.
-    std::int64_t first = kNever;
-    for (const TaskRecord& r : run.model().tasks())
-        if (r.t0 != kNever) first = std::min(first, r.t0);
-    if (first == kNever) return;
-    const std::int64_t t = first + static_cast<std::int64_t>(p.seconds * 1e9);
-    // Past either edge of the view (a prediction longer than the fitted
-    // run): at that edge, with an arrow saying which way it lies.
-    const float raw = g.plotMin.x + timeToPx(g.vp, t);
+    const std::optional<std::int64_t> t = run.predictedEnd();
+    if (!p.given || !t) return;
+    // Its line only at its true time: Fit takes it in (RunView::fitWholeRun).
+    // Zoomed or panned away from it, its words alone at that edge with an
+    // arrow saying which way it lies, no line at a wrong x.
+    const float raw = g.plotMin.x + timeToPx(g.vp, *t);
+    const bool inView = raw >= g.plotMin.x && raw <= g.plotMax.x;
     const float x = std::clamp(raw, g.plotMin.x + 1, g.plotMax.x - 1);
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const ImU32 warn = ImGui::ColorConvertFloat4ToU32(warningColour(env.theme));
     dl->PushClipRect(ImVec2(g.plotMin.x, lanesTop), g.plotMax, true);
-    dashedLine(dl, x, lanesTop, g.plotMax.y, warn, std::max(2.0f, ImGui::GetFontSize() / 8));
+    if (inView) dashedLine(dl, x, lanesTop, g.plotMax.y, warn, std::max(2.0f, ImGui::GetFontSize() / 8));
     char buf[64];
     std::snprintf(buf, sizeof buf, raw > g.plotMax.x ? "predicted %.2f s →" : raw < g.plotMin.x ? "← predicted %.2f s"
                                                                                                    : "predicted %.2f s",
@@ -120,18 +117,18 @@ void drawPredictionMarks(const RunView& run, const PanelEnv& env, const Geometry
     // first free place up the line; none free, the line alone (hover: the words).
     const float fs = ImGui::GetFontSize();
     const ImVec2 ts = ImGui::CalcTextSize(buf);
-    const float lx = std::min(x + 4, g.plotMax.x - ts.x - 2);
+    const float lx = raw < g.plotMin.x ? g.plotMin.x + 2 : std::min(x + 4, g.plotMax.x - ts.x - 2);
     bool placed = false;
     for (float y = g.plotMax.y - fs - 4; y >= lanesTop && !placed; y -= std::max(4.0f, fs / 4)) {
         const ImRect plate(ImVec2(lx - 2, y), ImVec2(lx + ts.x + 2, y + ts.y));
         if (!textFree(plate)) continue;
-        label(dl, buf, x, y, g.plotMax.x, warn, laneBackground(env.theme, false));
+        label(dl, buf, lx - 4, y, g.plotMax.x, warn, laneBackground(env.theme, false));
         occupyText(plate);
         placed = true;
     }
-    if (ImGui::IsMouseHoveringRect(ImVec2(x - 4, lanesTop), ImVec2(x + 4, g.plotMax.y))) boundedTooltipf("%s", buf);
+    if (inView && ImGui::IsMouseHoveringRect(ImVec2(x - 4, lanesTop), ImVec2(x + 4, g.plotMax.y))) boundedTooltipf("%s", buf);
     dl->PopClipRect();
-    env.drawn.predictionX = x;
+    env.drawn.predictionX = inView ? x : -1;
 }
 
 } // namespace parviz::gui::timeline
