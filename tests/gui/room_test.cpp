@@ -276,10 +276,22 @@ TEST_CASE("past seven workers the legend's numbered example is one of the run's 
     TempDir dir;
     const json l = shot({"pool-sizes", "--workers", "9", "--time-scale", "0.05", "--presentation"}, dir);
     INFO(allLines(l));
-    // pool-sizes' tasks are T1..T16: the example names one of them and its worker.
-    const std::regex example(R"(^(T[0-9]+) \(([0-9]+)\): task \1 on worker \2$)");
+    // pool-sizes' tasks are T1..T16: the example names one of them (or the
+    // chunk the lanes label it with, chunksize 1: "chunk 2: T3 (1)") and its
+    // worker, as a word a lane shows (classroom walk, finding 2).
+    const std::regex example(R"(^((T[0-9]+)|chunk ([0-9]+): T[0-9]+) \(([0-9]+)\): (task \2|chunk \3) on worker \4$)");
     bool found = false;
-    for (const json& line : panel(l, "Timeline")["lines"]) found = found || std::regex_match(line.get<std::string>(), example);
+    for (const json& line : panel(l, "Timeline")["lines"]) {
+        std::smatch m;
+        const std::string text = line.get<std::string>();
+        if (!std::regex_match(text, m, example)) continue;
+        found = true;
+        const std::string word = m[1].str() + " (" + m[4].str() + ")";   // as a lane draws it, a line of its own
+        bool onLane = false;
+        for (const json& other : panel(l, "Timeline")["lines"]) onLane = onLane || other.get<std::string>() == word;
+        INFO("legend: " << text << "; word: " << word);
+        CHECK(onLane);
+    }
     CHECK(found);
     CHECK_FALSE(anyLine(panel(l, "Timeline"), "task A on worker"));
 }
