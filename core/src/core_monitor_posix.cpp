@@ -366,6 +366,11 @@ public:
         m_watches.erase(it);
     }
 
+    void finalLoadSample() override {
+        const std::int64_t now = monoNs();
+        if (now > m_loadAt) pollLoad(now, m_pending);
+    }
+
     std::int64_t poll(std::vector<Event>& out) override {
         // Time first: whatever the reads below miss happened after it.
         std::int64_t now = monoNs();

@@ -357,6 +357,9 @@ void Recorder::finish() {
         NoWriterWait noWait;   // no Collector runs any more: a pass is the only way to make room
         // The run's processes are reaped by now (Run joins them first), so their
         // CPU time is in the meter's own-time reading.
+        // The cores' load samples reach the run's end (the last one stood up
+        // to 100 ms before it: the hatch of other programs stopped short).
+        if (im.monitor) im.monitor->finalLoadSample();
         if (auto load = im.machine ? im.machine->finish() : std::nullopt) {
             const Event e = machineLoadEvent(0, *load);
             im.parentRing->emit(e.kind, e.obj, e.a, e.b, e.flags);

@@ -326,3 +326,36 @@ TEST_CASE("the core monitor counts parviz's own threads apart from other program
     CHECK(burntNs.load() >= 250'000'000);
     CHECK(own >= burntNs.load() - 50'000'000);
 }
+
+TEST_CASE("the cores' load samples reach the run's end: the last one covers the time since the one before", "[cores]") {
+    // Classroom walk, finding 5: the "other programs" hatch stopped ~0.1 s
+    // before the run's end, where the last 100 ms sample had been taken. A
+    // run of 250 ms ends half a period after its second sample.
+    RecorderOptions o;
+    o.cores = CorePref::Sampling;
+    Recorder rec(o);
+    std::this_thread::sleep_for(250ms);
+    rec.finish();
+    const Trace& tr = rec.trace();
+    std::int64_t runEnd = -1;
+    std::map<int, std::vector<Event>> perCore;
+    for (std::size_t i = 0; i < tr.size(); ++i) {
+        const Event& e = tr[i];
+        if (e.kind == EventKind::RunEnd) runEnd = e.t;
+        if (e.kind == EventKind::CoreLoad && e.flags == 0) perCore[e.obj].push_back(e);
+    }
+    REQUIRE(runEnd > 0);
+    REQUIRE(static_cast<int>(perCore.size()) == cpuCountTotal());
+    for (const auto& [core, samples] : perCore) {
+        REQUIRE(samples.size() >= 2);
+        const Event& last = samples.back();
+        const Event& before = samples[samples.size() - 2];
+        INFO("core " << core << ": last sample at " << last.t << " over " << last.b << " ns, the one before at "
+                     << before.t << ", RunEnd at " << runEnd);
+        CHECK(last.t <= runEnd);
+        CHECK(runEnd - last.t < 5'000'000);   // within 5 ms of the end (was up to 100 ms short)
+        // It covers exactly the time since the one before: no gap, no overlap.
+        CHECK(last.t - static_cast<std::int64_t>(last.b) == before.t);
+        CHECK(last.a <= last.b);
+    }
+}

@@ -259,7 +259,7 @@ void moreLanesNote(const PanelEnv& env, const Geometry& g, std::size_t hidden) {
     probe::drawnText(note, tp, ImVec2(tp.x + ts.x, tp.y + ts.y), dl);
 }
 
-// How many cores ran workers (solid), parviz itself (blue-grey stripes),
+// How many cores ran workers (solid), parviz itself (grey stripes),
 // other programs (hatched) or nothing, over time: buildActivity's bins drawn
 // as a stacked strip, a core per 1/cores of its height.
 void activityStrip(const PanelEnv& env, const Geometry& g, const LaneRecords& recs, float y0, float h) {

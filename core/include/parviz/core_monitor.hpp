@@ -45,6 +45,13 @@ public:
     // time order (stable). Returns the monotonic time up to which its data is complete: no
     // later poll() will append an event earlier than that.
     virtual std::int64_t poll(std::vector<Event>& out) = 0;
+    // The run ends now: takes the last CoreLoad sample of every core, over
+    // the time since the previous one (however short: /proc/stat counts in
+    // 10 ms ticks, so a short last window is coarse, not made up), so the
+    // samples cover the run to its end instead of stopping up to a period
+    // (100 ms) before it. The next poll() hands them out. Call it once, just
+    // before RunEnd, on the thread that polls (the Collector has stopped).
+    virtual void finalLoadSample() {}
 
     // EventSource: poll(). Its events carry no strings and name processes the
     // Recorder already registered, so the sink is not needed.
