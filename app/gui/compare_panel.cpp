@@ -149,14 +149,18 @@ void rowTooltip(const CompareRow& row) {
 
 // The class's makespan prediction on its row: a dashed line in the warning
 // colour (as on the run's timeline), "you: 3.00 s" beside it when it fits.
-// At the row's edge with an arrow when it lies outside the view. Returns its x.
+// Outside the view: no line, its words at the row's edge with an arrow.
+// Returns its x (clamped to the row).
 float drawGuess(const CompareRow& row, float raw, float x0, float x1, float top, float y1, const PanelEnv& env) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const float fs = ImGui::GetFontSize();
     const float x = std::clamp(raw, x0 + 1, x1 - 1);
     const ImU32 warn = ImGui::ColorConvertFloat4ToU32(warningColour(env.theme));
     const float thick = std::max(2.0f, fs / 8), dash = std::max(4.0f, thick * 3);
-    for (float y = top; y < y1; y += dash * 2) dl->AddLine(ImVec2(x, y), ImVec2(x, std::min(y1, y + dash)), warn, thick);
+    // The line only at its true time (Fit takes the guesses in: axisEndS);
+    // zoomed away from it, its words alone at the edge with an arrow.
+    if (raw >= x0 && raw <= x1)
+        for (float y = top; y < y1; y += dash * 2) dl->AddLine(ImVec2(x, y), ImVec2(x, std::min(y1, y + dash)), warn, thick);
     char buf[48];
     std::snprintf(buf, sizeof buf, raw > x1 ? "you: %.2f s \u2192" : raw < x0 ? "\u2190 you: %.2f s" : "you: %.2f s", *row.guessS);
     const ImVec2 ts = ImGui::CalcTextSize(buf);
