@@ -24,8 +24,13 @@ def holder(sem):
         time.sleep(0.3)
 
 
-def waiter(ev, cond, flag, bar, jq, sq):
+def waiter(ready, ev, cond, flag, bar, jq, sq):
+    # `ready` (an untraced Pipe) tells MainProcess this waiter is about to
+    # wait, so a slow start (spawn on a loaded machine) cannot miss the set
+    # or the notify the test expects it to wait for.
+    ready.send("event")
     ev.wait()
+    ready.send("condition")
     with cond:
         cond.wait_for(lambda: flag.value == 1, 10)
     bar.wait()
@@ -50,11 +55,17 @@ if __name__ == "__main__":
 
     ev, cond, flag, bar = mp.Event(), mp.Condition(), mp.Value("i", 0), mp.Barrier(3)
     jq, sq = mp.JoinableQueue(), mp.SimpleQueue()
-    waiters = [mp.Process(target=waiter, args=(ev, cond, flag, bar, jq, sq if i == 0 else None)) for i in range(2)]
+    ready_r, ready_w = mp.Pipe(duplex=False)
+    waiters = [mp.Process(target=waiter, args=(ready_w, ev, cond, flag, bar, jq, sq if i == 0 else None))
+               for i in range(2)]
     for p in waiters:
         p.start()
+    for _ in waiters:
+        ready_r.recv()
     time.sleep(0.3)
     ev.set()
+    for _ in waiters:
+        ready_r.recv()
     time.sleep(0.2)
     with cond:
         flag.value = 1
