@@ -28,6 +28,8 @@ What is recorded (fork, spawn and forkserver start methods):
              length and chunksize, each task's start and end in the worker
              that ran it (failed when it raised); see _pool.py
   print      each complete line a process writes to stdout or stderr
+  sleep      the program's time.sleep: its process's lane is "sleeping" while
+             it sleeps (STATE events, the first with the sleep's line)
   and the file:line of the program's code each event came from.
 
 The tracer never changes what the program does: it adds no pickled data, the

@@ -11,6 +11,7 @@ import itertools
 import os
 import sys
 import threading
+import time
 import reprlib
 
 import multiprocessing
@@ -545,7 +546,58 @@ class _TracedStream:
         setattr(self._parviz_stream, name, value)
 
 
+# =============================================================================
+# time.sleep
+# =============================================================================
+# parviz's engine draws a worker in its sleep work as "sleeping" (work.cpp's
+# ScopedWorkerState) and Idle again after it; a traced program's sleep says
+# the same with STATE events, the first carrying the line that called it (the
+# Code panel marks a process's latest event's line: the sleep, not the print
+# before it). A sleep that multiprocessing's own code asks for (pool.py's
+# time.sleep(0) while it terminates) is not the program's and says nothing;
+# a task function that is time.sleep itself, called by a pool worker, is.
+_orig_sleep = time.sleep
+_SLEEP_CALLERS = frozenset(("worker", "mapstar", "starmapstar", "_process_worker", "_process_chunk"))
+_sleep_skip = {}     # code object of sleep's caller -> True when that caller is library code
+_sleepers = [0]      # threads of this process inside a program's sleep (the lane is per process)
+
+
+def _sleep(*args):   # *args: time.sleep's own errors for a wrong call, word for word
+    try:
+        co = _getframe(1).f_code
+        skip = _sleep_skip.get(co)
+        if skip is None:
+            fn = co.co_filename
+            skip = _sleep_skip[co] = ((fn.startswith(_MP_DIR) or fn.startswith(_CF_DIR) or fn == _THREADING) and
+                                      co.co_name not in _SLEEP_CALLERS)
+    except Exception:
+        skip = True
+    if skip:
+        return _orig_sleep(*args)
+    # Without a lock (a signal handler may sleep while its thread is here):
+    # two threads racing on the count can only misdraw the lane, never block.
+    n = _sleepers[0]
+    _sleepers[0] = n + 1
+    if n == 0:
+        _emit(W.K_STATE, W.STATE_SLEEPING, 0, 0, _src(2))
+    try:
+        return _orig_sleep(*args)
+    finally:
+        n = _sleepers[0] - 1
+        _sleepers[0] = n if n > 0 else 0
+        if n <= 0:
+            _emit(W.K_STATE, W.STATE_IDLE, 0, 0, 0)
+
+
+# time.sleep's own names, so pickle (map(time.sleep, ...), spawn) still names
+# it `time.sleep` and help() and repr read as CPython's.
+_sleep.__name__ = _sleep.__qualname__ = "sleep"
+_sleep.__module__ = "time"
+_sleep.__doc__ = _orig_sleep.__doc__
+
+
 def after_fork_in_child():
+    _sleepers[0] = 0     # only the forking thread goes on in the child
     _line_ids.clear()   # the child's ring interns its own strings
     for s in (sys.stdout, sys.stderr):
         if isinstance(s, _TracedStream):
@@ -578,6 +630,7 @@ def install():
     from . import _pool
     _pool.install(sys.modules[__name__])
     _sync.install(sys.modules[__name__])
+    time.sleep = _sleep
     if sys.stdout is not None:
         sys.stdout = _TracedStream(sys.stdout, 0)
     if sys.stderr is not None:

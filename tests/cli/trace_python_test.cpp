@@ -1521,3 +1521,51 @@ TEST_CASE("a traced ProcessPoolExecutor whose worker is killed is not said to ha
     CHECK(r.out.find("never runs that task again") == std::string::npos);
     CHECK(r.err.find("never runs that task again") == std::string::npos);
 }
+
+TEST_CASE("a traced worker sleeping in time.sleep is drawn sleeping on the sleep's line, as parviz's engine draws its "
+          "sleep work", "[cli][trace][python]") {
+    TempDir dir;
+    // Line 6 (0-based 5) is the sleep the Code panel must mark, not the print before it.
+    const std::string script = dir.write("sleepers.py",
+        "import time\nfrom multiprocessing import Pool\n\n"
+        "def work(x):\n    print('start', x, flush=True)\n    time.sleep(x)\n    print('done', x, flush=True)\n"
+        "    return x\n\n"
+        "if __name__ == '__main__':\n    p = Pool(2)\n    p.map(work, [0.6, 0.4], chunksize=1)\n"
+        "    p.map(time.sleep, [0.3, 0.3], chunksize=1)\n    p.close()\n    p.join()\n    print('end')\n");
+    Traced t = traceScript(script, {}, dir, "sleepers");
+    INFO(describe(t.result));
+    REQUIRE(t.result.exitCode == 0);
+    const parviz::Trace& tr = *t.trace;
+    parviz::RunModel m;
+    m.update(tr);
+    const std::string file = parviz::tracedProgramFile(m, tr);
+    REQUIRE(file == script);
+    auto stateAt = [&](parviz::ProcId p, std::int64_t at) {
+        const parviz::SpanRow& row = m.procs().at(p).program;
+        const std::size_t i = row.firstEndingAfter(at, 0);
+        return i < row.size() && row[i].t0 <= at ? row[i].state : parviz::LaneState::None;
+    };
+    int ownSleeps = 0, sleepTasks = 0;
+    for (const parviz::TaskRecord& task : m.tasks()) {
+        const std::string name(tr.string(task.name));
+        INFO(name << " in " << procName(tr, task.proc));
+        REQUIRE(task.t1 != parviz::kOpenEnd);
+        const std::int64_t mid = task.t0 + (task.t1 - task.t0) / 2;
+        CHECK(stateAt(task.proc, mid) == parviz::LaneState::Sleeping);
+        CHECK(stateAt(task.proc, task.t1 - 1) == parviz::LaneState::Idle);   // the sleep ended before the task
+        if (name.find("0.6") != std::string::npos || name.find("0.4") != std::string::npos) {
+            ++ownSleeps;
+            int line = -1;
+            for (const parviz::CodeMarker& mk : parviz::buildSourceCodeView(m, tr, file, mid).markers)
+                if (mk.proc == task.proc) line = mk.line;
+            CHECK(line == 5);
+        } else {
+            ++sleepTasks;   // map(time.sleep): the task function is the sleep itself
+        }
+    }
+    CHECK(ownSleeps == 2);
+    CHECK(sleepTasks == 2);
+    // The program still does and prints what it does untraced.
+    std::multiset<std::string> lines(t.programLines.begin(), t.programLines.end());
+    CHECK(lines == std::multiset<std::string>{"start 0.6", "start 0.4", "done 0.6", "done 0.4", "end"});
+}
