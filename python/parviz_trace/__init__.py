@@ -34,7 +34,8 @@ What is recorded (fork, spawn and forkserver start methods):
 
 The tracer never changes what the program does: it adds no pickled data, the
 original methods do the work, and an error inside the tracer is swallowed
-rather than raised into the program.
+rather than raised into the program. Nor what it prints: tracebacks leave the
+tracer's frames out (_tb.py).
 """
 import os
 import sys

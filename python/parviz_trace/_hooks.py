@@ -631,6 +631,8 @@ def install():
     _pool.install(sys.modules[__name__])
     _sync.install(sys.modules[__name__])
     time.sleep = _sleep
+    from . import _tb
+    _tb.install()                                   # tracebacks without the tracer's frames
     if sys.stdout is not None:
         sys.stdout = _TracedStream(sys.stdout, 0)
     if sys.stderr is not None:

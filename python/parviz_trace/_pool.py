@@ -157,55 +157,79 @@ def _one_item(where, star, fn_items):
     with derived queue ends: TASK_START (TAKEN, named by the put's preview)
     and TASK_END (RETURNED, with the result's preview) around the call. A
     module function called with the task's identity, not a closure made per
-    task (_traced_chunk): ~150 ns a task less in the worker."""
+    task (_traced_chunk): ~150 ns a task less in the worker. The call goes
+    through CPython's own mapstar / starmapstar (the item packed with its
+    identity), so a task's traceback has their frame, as untraced (_tb)."""
     fn, items = fn_items
-    item = items[0]
+    if star:
+        return _starmapstar((_one_call_star, ((where, fn) + tuple(items[0]),)))
+    return _mapstar((_one_call, ((where, fn, items[0]),)))
+
+
+def _one_call(packed):
+    where, fn, item = packed
+    return _one_run(where, fn, (item,))
+
+
+def _one_call_star(where, fn, *item):
+    return _one_run(where, fn, item)
+
+
+def _one_run(where, fn, item):
     _emit(_K_START, 0, where, 0, 1, _TAKEN_FROM_PUT)
     try:
-        result = fn(*item) if star else fn(item)
+        result = fn(*item)
     except BaseException as exc:
         _returned_raising(exc, 0, where, _TAKEN)
         raise
     t = type(result)                             # _item_text's common case inline: 2 calls fewer a task
     text = repr(result) if t is int or t is float or t is bool else _item_text(result)
     _emit_text(_K_END, "[" + text + "]", 64, 0, where, 0, _RETURNED)
-    return [result]
+    return result
 
 
 def _traced_chunk(job, chunk, star, derive):
+    """A chunk's items run through CPython's own mapstar / starmapstar, each
+    item through `each` (TASK_START, the call, TASK_END): a task's traceback
+    then has mapstar's frame, as untraced (the tracer's own are hidden, _tb)."""
     where = (job << 32) | (chunk & 0xFFFFFFFF)
     taken = _TAKEN if derive else 0
+    star_fn = _starmapstar if star else _mapstar
 
     def run(args):
         fn, items = args
         n = len(items)
         if n == 1 and taken:                     # map at chunksize 1: the name is the put's preview
-            item = items[0]
-            _emit(_K_START, 0, where, 0, 1, _TAKEN_FROM_PUT)
-            try:
-                result = fn(*item) if star else fn(item)
-            except BaseException as exc:
-                _returned_raising(exc, 0, where, _TAKEN)
-                raise
-            t = type(result)                     # _item_text's common case inline: 2 calls fewer a task
-            text = repr(result) if t is int or t is float or t is bool else _item_text(result)
-            _emit_text(_K_END, "[" + text + "]", 64, 0, where, 0, _RETURNED)
-            return [result]
-        out = []
+            def one(*item):
+                _emit(_K_START, 0, where, 0, 1, _TAKEN_FROM_PUT)
+                try:
+                    result = fn(*item)
+                except BaseException as exc:
+                    _returned_raising(exc, 0, where, _TAKEN)
+                    raise
+                _emit_text(_K_END, "[" + _item_text(result) + "]", 64, 0, where, 0, _RETURNED)
+                return result
+            return star_fn((one, items))
         last = n - 1
-        for k, item in enumerate(items):
-            _emit_text(_K_START, _item_text(item), 64, k, where, n if k == 0 and taken else 0,
-                       taken if k == 0 else 0)
+        k = -1
+
+        def each(*item):
+            nonlocal k
+            k += 1
+            i = k
+            _emit_text(_K_START, _item_text(item if star else item[0]), 64, i, where,
+                       n if i == 0 and taken else 0, taken if i == 0 else 0)
             try:
-                result = fn(*item) if star else fn(item)
+                result = fn(*item)
             except BaseException as exc:
-                _returned_raising(exc, k, where, taken)
+                _returned_raising(exc, i, where, taken)
                 raise
-            out.append(result)
-            if k == last and taken:
-                _emit_text(_K_END, _result_text_safe(out), 64, k, where, 0, _RETURNED)
-            else:
-                _emit(_K_END, k, where, 0, 0, 0)
+            if i != last or not taken:
+                _emit(_K_END, i, where, 0, 0, 0)
+            return result
+        out = star_fn((each, items))
+        if taken and n:                          # the chunk's last TASK_END says its result goes back
+            _emit_text(_K_END, _result_text_safe(out), 64, last, where, 0, _RETURNED)
         return out
     return run
 
@@ -511,22 +535,27 @@ def executor_item(item, q=None):
             where, flags, taken = work_id & 0xFFFFFFFF, FLAG_AD_HOC, 0
         if isinstance(fn, functools.partial) and fn.func is getattr(cfp, "_process_chunk", None) and fn.args:
             user = fn.args[0]
+            process_chunk = cfp._process_chunk
 
-            def chunk_run(chunk):   # executor.map: _process_chunk's [fn(*args) for args in chunk]
-                n = len(chunk)
-                out = []
-                for k, args in enumerate(chunk):
+            def chunk_run(chunk):   # executor.map: through _process_chunk's [fn(*args) for args in chunk]
+                n = len(chunk)      # (its frames in a task's traceback, as untraced)
+                k = -1
+
+                def each(*args):
+                    nonlocal k
+                    k += 1
+                    i = k
                     text = _item_text(args[0] if len(args) == 1 else args)
-                    _emit_text(_K_START, text, 64, k, where, n if k == 0 and taken else 0,
-                               (taken or flags) if k == 0 else flags)
+                    _emit_text(_K_START, text, 64, i, where, n if i == 0 and taken else 0,
+                               (taken or flags) if i == 0 else flags)
                     try:
                         result = user(*args)
                     except BaseException as exc:
-                        _emit_text(_K_END, _error_text(exc), ERROR_LIMIT, k, where, 0, flags | FLAG_RAISED)
+                        _emit_text(_K_END, _error_text(exc), ERROR_LIMIT, i, where, 0, flags | FLAG_RAISED)
                         raise
-                    _emit(_K_END, k, where, 0, 0, flags)
-                    out.append(result)
-                return out
+                    _emit(_K_END, i, where, 0, 0, flags)
+                    return result
+                return process_chunk(each, chunk)
             item.fn = chunk_run
         else:
             def call_run(*args, **kwargs):

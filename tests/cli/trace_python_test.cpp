@@ -1568,4 +1568,55 @@ TEST_CASE("a traced worker sleeping in time.sleep is drawn sleeping on the sleep
     // The program still does and prints what it does untraced.
     std::multiset<std::string> lines(t.programLines.begin(), t.programLines.end());
     CHECK(lines == std::multiset<std::string>{"start 0.6", "start 0.4", "done 0.6", "done 0.4", "end"});
+
+namespace {
+
+// The program's own stderr lines: parviz's own ("parviz trace: ...") left out.
+std::vector<std::string> programErrLines(const std::string& err) {
+    std::vector<std::string> out;
+    std::istringstream in(err);
+    for (std::string line; std::getline(in, line);)
+        if (line.rfind("parviz trace:", 0) != 0) out.push_back(line);
+    return out;
+}
+
+// "" when equal, else the first differing line with its neighbours.
+std::string firstDifference(const std::vector<std::string>& plain, const std::vector<std::string>& traced) {
+    const std::size_t n = std::max(plain.size(), traced.size());
+    for (std::size_t i = 0; i < n; ++i) {
+        const std::string a = i < plain.size() ? plain[i] : "<none>", b = i < traced.size() ? traced[i] : "<none>";
+        if (a == b) continue;
+        std::string ctx;
+        for (std::size_t k = i > 3 ? i - 3 : 0; k < i; ++k) ctx += "  " + plain[k] + "\n";
+        return "line " + std::to_string(i + 1) + " differs after\n" + ctx + "untraced: " + a + "\ntraced:   " + b;
+    }
+    return "";
+}
+
+} // namespace
+
+TEST_CASE("a traced program prints the same tracebacks as untraced: none of the tracer's frames, none of CPython's "
+          "missing",
+          "[cli][trace][python]") {
+    // Pool's and ProcessPoolExecutor's remote tracebacks (formatted in the
+    // worker), the caller's side of them, Queue.get's Empty, a Lock's
+    // release, a Process child's and a thread's uncaught errors, and the
+    // interpreter's own report of the error that ends the program.
+    const std::string script = kTestPrograms + "tracebacks.py";
+    const std::vector<std::string> program{"/usr/bin/env", "-u", "PYTHONUNBUFFERED", "/usr/bin/python3", script};
+    const ExeResult plain = parviz::test::runProgram(program, 120);
+    std::vector<std::string> argv{"trace", "--"};
+    argv.insert(argv.end(), program.begin(), program.end());
+    const ExeResult traced = runParviz(argv, 120);
+    INFO(describe(traced));
+    REQUIRE(plain.exitCode == 1);
+    CHECK(traced.exitCode == 1);
+    const std::vector<std::string> want = programErrLines(plain.err), got = programErrLines(traced.err);
+    // The untraced run printed every traceback the program provokes.
+    REQUIRE(std::count(want.begin(), want.end(), "Traceback (most recent call last):") >= 11);
+    REQUIRE(std::find(want.begin(), want.end(), "== uncaught") != want.end());
+    const std::string diff = firstDifference(want, got);
+    INFO(diff);
+    CHECK(diff.empty());
+    CHECK(traced.err.find("parviz_trace") == std::string::npos);
 }
