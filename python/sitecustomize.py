@@ -29,11 +29,28 @@ def _import_shadowed_sitecustomize():
             sys.modules["sitecustomize"] = this
 
 
-if os.environ.get("PARVIZ_TRACE_DIR"):
+def _is_multiprocessing_child():
+    """A spawn or forkserver child, or one of multiprocessing's helpers: the
+    program's own interpreter has said what there is to say."""
     try:
-        import parviz_trace
-        parviz_trace.install()
-    except Exception as e:
-        sys.stderr.write("parviz: the Python tracer could not start: %r\n" % (e,))
+        with open("/proc/self/cmdline", "rb") as f:
+            cmd = f.read()
+    except (IOError, OSError):
+        return False
+    return b"--multiprocessing-fork" in cmd or b"from multiprocessing." in cmd
+
+
+if os.environ.get("PARVIZ_TRACE_DIR"):
+    # (This file must parse on any Python: the check comes before the package.)
+    if sys.version_info < (3, 8):
+        if not _is_multiprocessing_child():
+            sys.stderr.write("parviz: Python %d.%d is too old for parviz's tracer (it needs 3.8 or newer): "
+                             "the program runs untraced\n" % tuple(sys.version_info[:2]))
+    else:
+        try:
+            import parviz_trace
+            parviz_trace.install()
+        except Exception as e:
+            sys.stderr.write("parviz: the Python tracer could not start: %r\n" % (e,))
 
 _import_shadowed_sitecustomize()

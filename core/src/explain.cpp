@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <string_view>
 
 namespace parviz {
@@ -157,17 +158,35 @@ std::string explainExited(const Ctx& c, const ProcLaneIndex& l, const std::strin
         return text + ": its own program ended it (terminate), as CPython's Pool does";
     }
     if (l.exitCode == 0) groupAs(out, "exit:0", "exited with code 0");
-    // A pool worker ends when it takes a stop signal (sentinel) from the task queue.
-    for (const QueueIndex& q : c.m.queues())
+    // A worker ends when it takes a stop signal from the queue it takes its
+    // work from, said by that queue's role: a Pool's task queue, a
+    // ProcessPoolExecutor's call queue, or a queue of the program's own. (A
+    // result queue's stop signal is MainProcess's result handler's, which
+    // does not end MainProcess.)
+    for (const QueueIndex& q : c.m.queues()) {
+        if (q.poolRole == PoolQueueRole::Results) continue;
         for (std::size_t k = q.items.size(); k > 0; --k)
             if (q.items[k - 1].getProc == l.proc && q.items[k - 1].getT <= l.exitT) {
-                if (std::binary_search(q.stopSignals.begin(), q.stopSignals.end(), k - 1)) {
+                if (!std::binary_search(q.stopSignals.begin(), q.stopSignals.end(), k - 1)) break;
+                if (q.poolKind == PoolKind::Executor) {
+                    groupAs(out, "exit:executor-none",
+                            "exited: each took a None from the executor's call queue (its shutdown sends one per "
+                            "worker), put its pid on the result queue and exited, as CPython's executor workers do");
+                    return text + ": it took a None from the executor's call queue (the executor's shutdown sends "
+                                  "one per worker), put its pid on the result queue and exited, as CPython's "
+                                  "executor workers do";
+                }
+                if (q.poolKind == PoolKind::Pool) {
                     groupAs(out, "exit:sentinel",
                             "exited: each took a stop signal (sentinel) from the task queue, so its work was done");
                     return text + ": it took a stop signal (sentinel) from the task queue, so its work was done";
                 }
-                break;
+                const std::string name = objectLabel(c.meta, ObjectKind::Queue, q.id);
+                groupAs(out, "exit:none:" + name,
+                        "exited: each took a stop signal (None) its program put on " + name + ", so its work was done");
+                return text + ": it took a stop signal (None) its program put on " + name + ", so its work was done";
             }
+    }
     return text;
 }
 
@@ -197,8 +216,25 @@ std::string explainWaitLock(const Ctx& c, ProcId p, const std::string& who) {
     return who + " waits for a lock";
 }
 
+std::string poolProgress(const Ctx& c);
+
+// When p started waiting for a pool's results, if it waits for them at t: a
+// traced program's wait (a SyncWait for the pool's results), or parviz's
+// engine's MainProcess blocked on the pool's result queue. Both lanes show
+// WaitQueue and Explain says the same words for both.
+std::optional<std::int64_t> poolResultsWaitSince(const Ctx& c, const ProcLaneIndex& l, const QueueIndex* q) {
+    for (const SyncIndex& x : c.m.syncs())
+        for (const SyncWaitRecord& w : x.waits)
+            if (w.proc == l.proc && w.poolResults && w.t0 <= c.t && w.t1 > c.t) return w.t0;
+    if (!q || q->poolRole != PoolQueueRole::Results) return std::nullopt;
+    const Span* s = spanAt(l.program, c.t);
+    return s ? s->t0 : c.t;
+}
+
 std::string explainWaitQueue(const Ctx& c, const ProcLaneIndex& l, const std::string& who, ProcExplanation& out) {
     const QueueIndex* q = waitedQueue(c.m, c.trace, l.proc, c.t);
+    if (const auto since = poolResultsWaitSince(c, l, q))
+        return who + " waits for the pool's results since " + c.at(*since) + ": " + poolProgress(c);
     if (!q) return who + " waits for a queue";
     const std::string name = objectLabel(c.meta, ObjectKind::Queue, q->id);
     std::string text = who + " waits to take from " + name;
@@ -219,6 +255,10 @@ std::string explainWaitQueue(const Ctx& c, const ProcLaneIndex& l, const std::st
     return text + " and its last task" + lastTaskEnd(c.m, c.trace, l.proc, *last, c.at(last->t1)) + tail;
 }
 
+std::string onTheWayText(std::size_t n) {
+    return n == 0 ? "" : n == 1 ? " and 1 is on its way" : " and " + std::to_string(n) + " are on their way";
+}
+
 // The pool's tasks seen up to t: "2 of 4 tasks done", and the one a dead
 // worker took with it (CPython's Pool waits for its result forever).
 std::string poolProgress(const Ctx& c) {
@@ -236,7 +276,7 @@ std::string poolProgress(const Ctx& c) {
     std::size_t back = 0, onTheWay = 0;
     bool results = false;
     for (const QueueIndex& q : c.m.queues()) {
-        if (c.meta.objectName(ObjectKind::Queue, q.id) != kPoolResultsQueue) continue;
+        if (q.poolRole != PoolQueueRole::Results) continue;
         results = true;
         // Counted without a scan: puts and gets up to t by binary search, less
         // the (few) stop signals among them.
@@ -260,10 +300,10 @@ std::string poolProgress(const Ctx& c) {
                                      [](const ChunkRecord& ch) { return ch.count > 1; });
     if (results && chunked)
         text += ", the results of " + std::to_string(back) + (back == 1 ? " chunk have" : " chunks have") +
-                " come back to MainProcess" + (onTheWay ? " and " + std::to_string(onTheWay) + " are on their way" : "");
+                " come back to MainProcess" + onTheWayText(onTheWay);
     else if (results)
         text += ", " + std::to_string(back) + (back == 1 ? " result has" : " results have") +
-                " come back to MainProcess" + (onTheWay ? " and " + std::to_string(onTheWay) + " are on their way" : "");
+                " come back to MainProcess" + onTheWayText(onTheWay);
     if (raised) {
         std::string_view n = c.trace.string(raised->name);
         text += "; task " + (n.empty() ? "#" + std::to_string(raised->index) : std::string(n)) + " raised " +
@@ -271,13 +311,14 @@ std::string poolProgress(const Ctx& c) {
     }
     if (lost) {
         std::string_view n = c.trace.string(lost->name);
-        // A Pool's worker is "...PoolWorker-N"; a ProcessPoolExecutor's is not, and its death breaks the executor.
+        // By the queue it took its work from: a Pool's worker's lost task hangs the
+        // Pool; a ProcessPoolExecutor's worker's death breaks the executor.
         const std::string who = procName(c.meta, lost->proc);
         text += "; " + who + " died at " + c.at(lost->t1) + " in task " +
                 (n.empty() ? "#" + std::to_string(lost->index) : std::string(n)) +
-                (who.find("PoolWorker") != std::string::npos
-                     ? ", whose result never comes: CPython's Pool.map waits for it forever (Stop ends it)"
-                     : ": CPython's ProcessPoolExecutor then fails every pending call with BrokenProcessPool");
+                (workerPoolKind(c.m, lost->proc) == PoolKind::Executor
+                     ? ": CPython's ProcessPoolExecutor then fails every pending call with BrokenProcessPool"
+                     : ", whose result never comes: CPython's Pool.map waits for it forever (Stop ends it)");
     }
     return text;
 }
@@ -289,7 +330,6 @@ std::string explainWaitSync(const Ctx& c, ProcId p, const std::string& who) {
             if (w.proc != p || w.t0 > c.t || w.t1 <= c.t) continue;
             const SyncView v = buildSyncView(c.m, c.trace, x.kind, x.id, c.t);
             const std::string name = objectLabel(c.meta, x.kind, x.id), since = " since " + c.at(w.t0);
-            if (w.poolResults) return who + " waits for the pool's results" + since + ": " + poolProgress(c);
             switch (x.kind) {
             case ObjectKind::Event:
                 return who + " waits for " + name + " to be set" + since + ": nobody has set it yet";
@@ -473,7 +513,10 @@ void noteSentinels(const Ctx& c, Explanation& out) {
             if (r.getT <= c.t) ++(r.discarded ? dropped : taken);
         }
         if (put == 0) continue;
-        const std::string what = q.poolRole == PoolQueueRole::Tasks
+        const std::string what = q.poolRole == PoolQueueRole::Tasks && q.poolKind == PoolKind::Executor
+            ? "None: stop signals, not calls: the executor's shutdown puts one per worker, and a worker that takes one "
+              "puts its pid on the result queue and exits. "
+            : q.poolRole == PoolQueueRole::Tasks
             ? "stop signals (sentinels), not tasks: the closing pool puts one per worker, and a worker that takes one "
               "exits (CPython puts None). "
             : put == 1 ? "None: a stop signal (sentinel) the program put to tell the process that takes it there is "

@@ -49,6 +49,9 @@ constexpr std::uint8_t kTaskRaised = 1, kTaskAdHoc = 2;   // TASK_START / TASK_E
 // task count), kTaskNameFromPut = no text, the name is the put's preview;
 // TASK_END flags kTaskReturned = the chunk's result goes back now (b = its preview).
 constexpr std::uint8_t kTaskTaken = 4, kTaskNameFromPut = 8, kTaskReturned = 4;
+// POOL_JOB flags: 1 = an apply's one call; 2 = the next chunk of the same
+// executor.map call as the job before it (one call, submitted chunk by chunk).
+constexpr std::uint8_t kJobApply = 1, kJobSameCall = 2;
 constexpr std::uint8_t kPutWritten = 1;                   // QUEUE_PUT flags: in the pipe at once (SimpleQueue)
 constexpr std::uint8_t kLockSemaphore = 1;                // LOCK_NEW flags: a Semaphore (obj: its value, may be 0)
 constexpr std::int64_t kOpenJobTasks = 1 << 20;           // indices reserved for a job of unknown length
@@ -210,13 +213,37 @@ struct PythonTraceSource::Impl {
     // apply: an apply / apply_async call (POOL_JOB flags 1), one task and no chunk, as parviz's own pool runs.
     // chunkBase: the number of the job's chunk 0 among the program's chunks
     // (-1: a job of unknown length, whose chunks are numbered as they are taken).
+    // call: the program's map-like call this job belongs to (map, starmap,
+    // imap, imap_unordered, their async forms, executor.map), counted from 1;
+    // 0 for an apply's one call. A task is named by its argument; one whose
+    // argument a task of another call already had is named "call N:
+    // <argument>", so two calls over the same arguments are told apart on the
+    // lanes, in the legend and in Stats (chunk numbers are unique in the
+    // program already), and a program whose calls differ keeps plain names.
     struct Job {
         std::int32_t base = 0;
         std::uint64_t chunksize = 1;
         std::int32_t length = -1;
         bool apply = false;
         std::int32_t chunkBase = -1;
+        std::int32_t call = 0;
     };
+    std::int32_t mapCalls = 0;
+    // A task name -> the call whose task had it first (at most kNamesTracked:
+    // past that, later calls' repeats keep plain names).
+    static constexpr std::size_t kNamesTracked = std::size_t{1} << 20;
+    std::unordered_map<std::string, std::int32_t> nameCalls;
+    // A task's name (a string id): its argument's preview `text`, prefixed
+    // with its call when a task of another call had that name first. `plain`:
+    // the id of `text` when the caller has added it already.
+    std::uint64_t taskName(const Job* job, std::string_view text, SourceSink& sink, std::uint64_t plain = kNoString) {
+        if (job && job->call > 0 && nameCalls.size() < kNamesTracked) {
+            const auto [it, fresh] = nameCalls.try_emplace(std::string(text), job->call);
+            if (!fresh && it->second != job->call)
+                return sink.addString("call " + std::to_string(job->call) + ": " + std::string(text));
+        }
+        return plain != kNoString ? plain : sink.addString(text);
+    }
     std::map<std::pair<pid_t, std::uint64_t>, Job> jobs;                 // (pool owner pid, job) -> ...
     std::int32_t nextTaskBase = 0;
     // Chunk numbers are unique in the program (TaskChunk obj), so two map
@@ -441,10 +468,12 @@ void PythonTraceSource::Impl::interpretQueue(Record& r, RingFile& ring, ProcId p
         break;
     }
     case PoolPutW: {   // a pool task with its identity (src): in the pipe now; a worker's TASK_TAKEN takes it
-        const std::uint64_t item = nextItem++, name = sink.addString(r.text);
-        out.push_back(Event{r.t, p, EventKind::QueuePut, 0, q.id, item, name});
+        const std::uint64_t item = nextItem++, preview = sink.addString(r.text);
+        out.push_back(Event{r.t, p, EventKind::QueuePut, 0, q.id, item, preview});
         q.written.push_back({item, r.src, true});
-        putNames[{q.id, r.src}] = name;
+        // The task's name when it is its put's preview: per call (Job::call).
+        const auto j = jobs.find({ring.pid, r.src >> 32});
+        putNames[{q.id, r.src}] = taskName(j == jobs.end() ? nullptr : &j->second, r.text, sink, preview);
         break;
     }
     case PoolGetW:   // MainProcess's result handler took the item of that identity
@@ -576,7 +605,11 @@ void PythonTraceSource::Impl::received(const Record& r, RingFile& ring, ProcId p
 void PythonTraceSource::Impl::interpretTask(Record& r, RingFile& ring, ProcId p, std::vector<Event>& out,
                                             SourceSink& sink) {
     if (r.kind == PoolJob) {   // obj = its tasks; < 0: not known yet (imap over an iterator), a block is reserved
-        Job job{nextTaskBase, std::max<std::uint64_t>(1, r.b), r.obj, (r.flags & 1) != 0};
+        Job job{nextTaskBase, std::max<std::uint64_t>(1, r.b), r.obj, (r.flags & kJobApply) != 0};
+        if (!job.apply) {
+            if (!(r.flags & kJobSameCall) || mapCalls == 0) mapCalls = mapCalls == INT32_MAX ? mapCalls : mapCalls + 1;
+            job.call = mapCalls;
+        }
         if (!job.apply && r.obj >= 0) {   // its chunks: ceil(length / chunksize)
             job.chunkBase = nextChunk;
             const std::uint64_t chunks = (static_cast<std::uint64_t>(r.obj) + job.chunksize - 1) / job.chunksize;
@@ -607,9 +640,9 @@ void PythonTraceSource::Impl::interpretTask(Record& r, RingFile& ring, ProcId p,
     }
     const auto idx = static_cast<std::int32_t>(std::clamp<std::int64_t>(index, 0, INT32_MAX));
     if (r.kind == TaskStartW) {
-        std::uint64_t name = (r.flags & kTaskNameFromPut) ? kNoString : sink.addString(r.text);
+        const Job* j = jobIt == jobs.end() ? nullptr : &jobIt->second;
+        std::uint64_t name = (r.flags & kTaskNameFromPut) ? kNoString : taskName(j, r.text, sink);
         if (r.flags & kTaskTaken) {
-            const Job* j = jobIt == jobs.end() ? nullptr : &jobIt->second;
             const std::int32_t chunkNo = j && j->apply ? -1 : chunkNumber(j, ring.pid, r.a);
             taken(r, ring, p, idx - r.obj, chunkNo, name, out, sink);
         }

@@ -63,7 +63,7 @@ const char* toString(LaneState s) noexcept {
     case LaneState::Killed: return "killed";
     case LaneState::Stopped: return "stopped";
     case LaneState::WaitQueue: return "waiting for the queue";
-    case LaneState::WaitSync: return "waiting to be woken (event, condition, barrier, join, results)";
+    case LaneState::WaitSync: return "waiting to be woken (event, condition, barrier, join)";
     case LaneState::WaitLock: return "waiting for the lock";
     case LaneState::Count: break;
     }
@@ -181,10 +181,11 @@ struct RunModel::ProcCursor {
     std::size_t openTask = SIZE_MAX;    // index into m_tasks of its running task
     std::size_t chunk = SIZE_MAX;       // index into m_chunks of the chunk it took last
     // Its open SyncWaits (threads of one process may wait at once): (index
-    // into m_syncs, index into its waits); the program row shows WaitSync
+    // into m_syncs, index into its waits); the program row shows WaitSync (WaitQueue for a pool's results)
     // while any is open, then what it showed before.
     std::vector<std::pair<std::size_t, std::size_t>> openSyncs;
     LaneState beforeSync = LaneState::None;
+    LaneState syncState = LaneState::None;   // what the first open wait made the row show
 };
 
 RunModel::RunModel() = default;
@@ -288,9 +289,14 @@ QueueIndex& RunModel::queueAt(std::int32_t id) {
         const TraceMeta meta = m_trace->meta();   // a copy: once per queue
         if (const ObjectInfo* o = meta.findObject(ObjectKind::Queue, id)) {
             found->roleKnown = true;
-            found->poolRole = o->name == "pool tasks"         ? PoolQueueRole::Tasks
-                              : o->name == kPoolResultsQueue ? PoolQueueRole::Results
-                                                              : PoolQueueRole::None;
+            const bool executor = o->name == kExecutorCallsQueue || o->name == kExecutorResultsQueue;
+            found->poolRole = o->name == kPoolTasksQueue || o->name == kExecutorCallsQueue ? PoolQueueRole::Tasks
+                              : o->name == kPoolResultsQueue || o->name == kExecutorResultsQueue
+                                  ? PoolQueueRole::Results
+                                  : PoolQueueRole::None;
+            found->poolKind = found->poolRole == PoolQueueRole::None ? PoolKind::None
+                              : executor                             ? PoolKind::Executor
+                                                                     : PoolKind::Pool;
         }
     }
     return *found;
@@ -302,8 +308,17 @@ QueueIndex& RunModel::queueAt(std::int32_t id) {
 // a task that returns None (apply_async) hands back a None result.
 void RunModel::noteStopSignal(QueueIndex& q, std::size_t k) {
     const QueueItemRecord& r = q.items[k];
-    if (!m_trace || r.preview == kNoString || !isStopSignal(m_trace->string(r.preview), q.poolRole)) return;
-    if (q.poolRole == PoolQueueRole::Results && (r.putProc == kNoProc || isPoolWorker(r.putProc))) return;
+    if (!m_trace || r.preview == kNoString) return;
+    std::string_view v = m_trace->string(r.preview);
+    v = v.substr(0, std::min(v.find('\0'), v.size()));
+    if (q.poolKind == PoolKind::Executor && q.poolRole == PoolQueueRole::Results) {
+        // An executor's worker answers its stop signal with its pid as it exits
+        // ("pid N: exiting", the tracer's words): the result queue's stop signals.
+        if (!(v.starts_with("pid ") && v.ends_with(": exiting"))) return;
+    } else {
+        if (!isStopSignal(v, q.poolRole)) return;
+        if (q.poolRole == PoolQueueRole::Results && (r.putProc == kNoProc || isPoolWorker(r.putProc))) return;
+    }
     auto at = std::lower_bound(q.stopSignals.begin(), q.stopSignals.end(), k);
     if (at == q.stopSignals.end() || *at != k) q.stopSignals.insert(at, k);
 }
@@ -790,10 +805,17 @@ void RunModel::consumeSync(const Event& e, ProcCursor& cur) {
     SyncIndex& x = m_syncs[si];
     switch (e.kind) {
     case EventKind::SyncWait: {
-        if (cur.openSyncs.empty() && cur.programState != LaneState::WaitSync) {
+        // Waiting for a pool's results is waiting on its result queue: the row
+        // shows WaitQueue, as parviz's engine shows its MainProcess blocked on
+        // "pool results" (the same situation, the same words); any other wait WaitSync.
+        const LaneState waiting = e.b == kSyncWaitPoolResults ? LaneState::WaitQueue : LaneState::WaitSync;
+        if (cur.openSyncs.empty()) {
             cur.beforeSync = cur.programState;
-            cur.programState = LaneState::WaitSync;
-            applyProgram(p, e.t);
+            cur.syncState = waiting;
+            if (cur.programState != waiting) {
+                cur.programState = waiting;
+                applyProgram(p, e.t);
+            }
         }
         cur.openSyncs.emplace_back(si, x.waits.size());
         SyncWaitRecord w;
@@ -812,7 +834,7 @@ void RunModel::consumeSync(const Event& e, ProcCursor& cur) {
         w.t1 = std::max(e.t, w.t0);
         w.flags = e.flags;
         cur.openSyncs.erase(std::next(it).base());
-        if (cur.openSyncs.empty() && cur.programState == LaneState::WaitSync) {
+        if (cur.openSyncs.empty() && cur.programState == cur.syncState) {
             cur.programState = cur.beforeSync;
             applyProgram(p, e.t);
         }
@@ -944,6 +966,15 @@ std::string describeExitCode(std::int64_t code) {
 
 std::string describeExit(const std::string& name, std::int64_t pid, std::int64_t code) {
     return name + " (pid " + std::to_string(pid) + ") " + describeExitCode(code);
+}
+
+PoolKind workerPoolKind(const RunModel& m, ProcId p) {
+    for (const QueueIndex& q : m.queues()) {
+        if (q.poolRole != PoolQueueRole::Tasks) continue;
+        for (const QueueItemRecord& r : q.items)
+            if (r.getProc == p && !r.discarded) return q.poolKind;
+    }
+    return PoolKind::None;
 }
 
 bool isStopSignal(std::string_view preview, PoolQueueRole role) {

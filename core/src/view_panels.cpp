@@ -34,6 +34,7 @@ std::string preview(const Trace& trace, std::uint64_t id, std::uint64_t item) {
 void countStopSignals(const RunModel& index, const QueueIndex& q, QueueView& v) {
     v.putText = "put " + std::to_string(v.putCount);
     v.poolRole = q.poolRole;
+    v.poolKind = q.poolKind;
     v.stopSignals = static_cast<std::size_t>(std::lower_bound(q.stopSignals.begin(), q.stopSignals.end(), v.putCount) -
                                              q.stopSignals.begin());
     // A program's own None is its business (Why explains it): only a pool's are counted apart here.
@@ -44,10 +45,18 @@ void countStopSignals(const RunModel& index, const QueueIndex& q, QueueView& v) 
     // several tasks, and each result message a whole chunk's results.
     const auto& chunks = index.chunks();
     const bool chunked = std::any_of(chunks.begin(), chunks.end(), [](const ChunkRecord& c) { return c.count > 1; });
-    const char* items = tasks ? (chunked ? "chunks of tasks" : "tasks") : (chunked ? "chunk results" : "results");
+    const bool executor = q.poolKind == PoolKind::Executor;
+    const char* items = tasks ? (executor ? "calls" : chunked ? "chunks of tasks" : "tasks")
+                              : (chunked ? "chunk results" : "results");
     v.putText += " (" + std::to_string(v.putCount - v.stopSignals) + " " + items + " + " +
                  std::to_string(v.stopSignals) + " stop signal" + (v.stopSignals == 1 ? ")" : "s)");
-    if (results)
+    if (executor && results)
+        v.stopTip = "A ProcessPoolExecutor's worker that takes its stop signal (None) from the call queue puts its\n"
+                    "pid here as it exits; the executor, shutting down, joins its workers and may leave them unread.";
+    else if (executor)
+        v.stopTip = "When the executor shuts down, it puts one None per worker on its call queue:\n"
+                    "a worker that takes one answers with its pid on the result queue and exits.";
+    else if (results)
         v.stopTip = "When every result is in, the pool puts a stop signal on its result queue:\n"
                     "MainProcess's result-handler thread takes it and stops. CPython's is a None, and it puts\n"
                     "two: its task handler's when the tasks end, and another when the pool is terminated.";

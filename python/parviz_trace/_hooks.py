@@ -116,13 +116,14 @@ _emit = _pt.emit            # (kind, obj, a, b, src, flags), positional: the fas
 _emit_text = _pt.emit_text  # (kind, text, limit, obj, a, src, flags)
 
 
+_POOL_TARGETS = {("multiprocessing.pool", "worker"), ("concurrent.futures.process", "_process_worker")}
+
+
 def _role_of(proc):
-    name = proc.name or ""
-    if "PoolWorker" in name:
-        return W.ROLE_POOL_WORKER
-    target = getattr(proc, "_target", None)    # ProcessPoolExecutor's workers run _process_worker
-    if getattr(target, "__name__", "") == "_process_worker" and \
-            getattr(target, "__module__", "") == "concurrent.futures.process":
+    """A pool worker by what it runs (a Pool's worker loop, a
+    ProcessPoolExecutor's _process_worker), never by its name."""
+    target = getattr(proc, "_target", None)
+    if (getattr(target, "__module__", ""), getattr(target, "__qualname__", "")) in _POOL_TARGETS:
         return W.ROLE_POOL_WORKER
     return W.ROLE_PROCESS
 
@@ -274,7 +275,12 @@ def _q_init(self, *args, **kwargs):
     self._parviz_key = _name_key(self._rlock._semlock) or _key()
     _q_wrap_pipe(self)
     src = _src(2)
-    name = "%s-%d" % (type(self).__name__, next(_queue_numbers))
+    from . import _pool
+    if _pool.making_executor():                   # a ProcessPoolExecutor's call queue
+        name = "executor calls"
+        self.put = _traced_put(_orig_q_put, _pool.call_preview).__get__(self)   # its items said as calls
+    else:
+        name = "%s-%d" % (type(self).__name__, next(_queue_numbers))
     _emit(W.K_QUEUE_NEW, 0, self._parviz_key, _pt.intern(name), src)
 
 
@@ -287,9 +293,12 @@ def _q_reset(self, *args, **kwargs):
 _put_numbers = itertools.count(1)
 
 
-def _traced_put(orig_put):
+def _traced_put(orig_put, preview=None):
     """Queue.put (and JoinableQueue's own put): the put, numbered for the
-    feeder's write, with a bounded preview; Full when it raises that."""
+    feeder's write, with a bounded preview (`preview`, or _preview); Full when
+    it raises that."""
+    show = preview or _preview
+
     def put(self, obj, block=True, timeout=None):
         key = _q_key(self)
         if not key:
@@ -297,7 +306,7 @@ def _traced_put(orig_put):
         n = next(_put_numbers) & 0x7FFFFFFF
         src = _src(2)
         try:
-            text = _preview(obj)
+            text = show(obj)
         except Exception:
             text = "<unprintable>"
         pending = self.__dict__.get("_parviz_pending")

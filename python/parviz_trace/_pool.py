@@ -26,6 +26,7 @@ original function with the original arguments and return its result.
 import functools
 import os
 import sys
+import threading
 import time
 
 import multiprocessing.pool
@@ -378,13 +379,69 @@ _worker.__module__, _worker.__qualname__ = "multiprocessing.pool", "worker"
 # executor's locks are made under that mark), so it works under fork, spawn
 # and forkserver alike; a worker that cannot tell (a queue made without the
 # hook) writes its tasks ad hoc (flags 2: numbered in start order, no chunk).
-# The executor's own queues (its call queue, its result SimpleQueue) are the
-# library's: they are not shown as queues; the worker's lane shows what it
-# took (its first TASK_START of a chunk is TAKEN, a TaskChunk bracket).
+# The executor's own queues are drawn as its pool's queues, named by their
+# role: its call queue "executor calls" (each _CallItem said as the call it
+# carries, the shutdown's None per worker) and its result queue "executor
+# results" (each _ResultItem said as its result, or what it raised, and the
+# pid a worker puts as it exits on that None, "pid N: exiting", which the
+# shutting-down executor may leave unread). The result queue is read by the manager
+# thread straight from its pipe: its gets are seen from 3.9 on (the manager
+# is a class then); under 3.8 the result queue is not drawn.
 _EXEC_MARK = "-pvze"
 _EXEC_JOB = 0x80000000
 _exec_numbers = None          # itertools.count(1), made at install
 _cfp = None                   # concurrent.futures.process, once the program imports it
+_in_map = None                # threading.local: inside ProcessPoolExecutor.map (its chunks are one call)
+JOB_SAME_CALL = 2             # POOL_JOB flags: the next chunk of the same executor.map call as the job before
+
+
+def making_executor():
+    """True inside ProcessPoolExecutor.__init__ (its locks are made under _EXEC_MARK)."""
+    from . import _sync
+    mark = getattr(_sync._marking, "mark", None)
+    return bool(mark) and mark.startswith(_EXEC_MARK)
+
+
+def call_preview(item):
+    """An executor call-queue item as the program wrote the call: the
+    argument (or a map chunk's arguments), as a Pool's task queue shows its
+    tasks; None is a worker's stop signal."""
+    if item is None:
+        return "None"
+    try:
+        fn, args, kwargs = item.fn, item.args, item.kwargs
+        if _is_map_chunk(fn) and len(args) == 1:
+            items = [a[0] if len(a) == 1 else a for a in args[0]]
+            return _hooks._preview(items[0] if len(items) == 1 else items)
+        return _hooks._preview(args[0] if len(args) == 1 and not kwargs else args)
+    except Exception:
+        return _hooks._preview(item)
+
+
+def result_preview(obj):
+    """An executor result-queue item: the result, what the call raised, or
+    the pid a worker puts as it exits on its None."""
+    if type(obj) is int:
+        return "pid %d: exiting" % obj
+    try:
+        exc = obj.exception
+        if exc is not None:
+            return "raised " + type(getattr(exc, "exc", exc)).__name__
+        return _hooks._preview(obj.result)
+    except Exception:
+        return "<result>"
+
+
+def _trace_results_queue(executor):
+    """Names the executor's result queue and traces its puts (3.9+)."""
+    if getattr(_cfp, "_ExecutorManagerThread", None) is None:
+        return
+    q = executor._result_queue
+    if type(q).__name__ != "SimpleQueue":
+        return
+    key = q._parviz_key = _hooks._name_key(q._rlock._semlock) or _hooks._key()
+    q._parviz_results = result_preview
+    _emit(W.K_QUEUE_NEW, 0, key, _pt.intern("executor results"), _hooks._src(4))
 
 
 def _exec_job(number, work_id):
@@ -425,7 +482,11 @@ class _TracedPending(dict):
             fn, args = item.fn, item.args
             if _is_map_chunk(fn) and len(args) == 1:
                 n = len(args[0])                 # executor.map's chunk: n tasks, one chunk
-                _emit(W.K_POOL_JOB, n, job, max(n, 1), _hooks._src(3), 0)
+                call = getattr(_in_map, "chunks", None)
+                same = JOB_SAME_CALL if call is not None and call > 0 else 0
+                if call is not None:
+                    _in_map.chunks = call + 1
+                _emit(W.K_POOL_JOB, n, job, max(n, 1), _hooks._src(3), same)
             else:
                 _emit(W.K_POOL_JOB, 1, job, 1, _hooks._src(3), W.JOB_APPLY)
             item.future._parviz_job = job
@@ -439,6 +500,10 @@ def _executor_init(orig):
         n = next(_exec_numbers)
         with _sync._marked(_EXEC_MARK + str(n)):  # its call queue's locks: a worker finds n in their names
             orig(self, *args, **kwargs)
+        try:
+            _trace_results_queue(self)
+        except Exception:
+            pass
         try:
             old = self._pending_work_items
             pending = _TracedPending(old)
@@ -489,10 +554,68 @@ def _install_executor(module):
     import itertools
     _cfp = module
     _exec_numbers = itertools.count(1)
+    global _in_map
+    _in_map = threading.local()
     ppe = module.ProcessPoolExecutor
     ppe.__init__ = _executor_init(ppe.__dict__["__init__"])
+    if "map" in ppe.__dict__:
+        ppe.map = _executor_map(ppe.__dict__["map"])
     fut = module._base.Future
     fut.result = _future_result(fut.__dict__["result"])
+    mgr = getattr(module, "_ExecutorManagerThread", None)
+    if mgr is not None and "wait_result_broken_or_wakeup" in mgr.__dict__:
+        mgr.wait_result_broken_or_wakeup = _manager_wait(mgr.__dict__["wait_result_broken_or_wakeup"])
+    worker = getattr(module, "_process_worker", None)
+    if worker is not None:
+        module._process_worker = _process_worker(worker)
+
+
+def _executor_map(orig):
+    """ProcessPoolExecutor.map: its chunks (submitted in it, one by one) are one call."""
+    def map(self, *args, **kwargs):
+        outer = getattr(_in_map, "chunks", None)
+        _in_map.chunks = 0
+        try:
+            return orig(self, *args, **kwargs)
+        finally:
+            _in_map.chunks = outer
+    return map
+
+
+def _manager_wait(orig):
+    """The executor's manager thread (MainProcess) reading its result queue
+    from the pipe: a get of "executor results" for each item it read."""
+    def wait_result_broken_or_wakeup(self):
+        out = orig(self)
+        try:
+            if out[0] is not None:
+                key = self.result_queue.__dict__.get("_parviz_key")
+                if key:
+                    _emit(W.K_QUEUE_GET, 0, key)
+        except Exception:
+            pass
+        return out
+    return wait_result_broken_or_wakeup
+
+
+def _process_worker(orig):
+    """An executor's worker: under spawn or forkserver its result queue is a
+    pickle (nothing of ours in it), traced again when its locks carry the
+    executor's mark. Pickled by name as concurrent.futures.process._process_worker."""
+    def worker(call_queue, result_queue, *args, **kwargs):
+        try:
+            d = result_queue.__dict__
+            name = getattr(result_queue._rlock._semlock, "name", None) or ""
+            if "_parviz_key" not in d and _EXEC_MARK in name and \
+                    getattr(_cfp, "_ExecutorManagerThread", None) is not None:
+                d["_parviz_key"] = _hooks._name_key(result_queue._rlock._semlock)
+                d["_parviz_results"] = result_preview
+        except Exception:
+            pass
+        return orig(call_queue, result_queue, *args, **kwargs)
+    worker.__module__, worker.__qualname__, worker.__name__ = orig.__module__, orig.__qualname__, orig.__name__
+    worker.__doc__ = orig.__doc__
+    return worker
 
 
 class _ExecutorFinder:

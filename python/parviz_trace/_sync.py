@@ -411,9 +411,9 @@ def _sq_put(self, obj):
     if not key:
         return _orig_sq["put"](self, obj)
     data = _dumps(obj)
-    results = self.__dict__.get("_parviz_results")
+    results = self.__dict__.get("_parviz_results")     # True: a Pool's; a function: its preview (an executor's)
     try:
-        text = _result_preview(obj) if results else _hooks._preview(obj)
+        text = (_result_preview(obj) if results is True else results(obj)) if results else _hooks._preview(obj)
     except Exception:
         text = "<unprintable>"
     src = 0 if results else _hooks._src(2)          # a pool's worker: multiprocessing's own line

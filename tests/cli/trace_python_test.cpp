@@ -21,6 +21,7 @@
 #include <csignal>
 #include <fcntl.h>
 #include <fstream>
+#include <filesystem>
 #include <map>
 #include <set>
 #include <sstream>
@@ -1619,4 +1620,221 @@ TEST_CASE("a traced program prints the same tracebacks as untraced: none of the 
     INFO(diff);
     CHECK(diff.empty());
     CHECK(traced.err.find("parviz_trace") == std::string::npos);
+}
+
+namespace {
+
+// MainProcess's lane state and Explain's sentence for it halfway through its
+// longest wait (WaitQueue or WaitSync) of a saved run.
+std::pair<parviz::LaneState, std::string> mainProcessLongestWait(const parviz::Trace& tr) {
+    parviz::RunModel m;
+    m.update(tr);
+    const parviz::Span* longest = nullptr;
+    for (const parviz::ProcLaneIndex& l : m.procs()) {
+        if (l.proc != parviz::kParentProc) continue;
+        for (std::size_t i = 0; i < l.program.size(); ++i) {
+            const parviz::Span& s = l.program[i];
+            if (s.state != parviz::LaneState::WaitQueue && s.state != parviz::LaneState::WaitSync) continue;
+            if (s.t1 == parviz::kOpenEnd) continue;
+            if (!longest || s.t1 - s.t0 > longest->t1 - longest->t0) longest = &s;
+        }
+    }
+    if (!longest) return {parviz::LaneState::None, ""};
+    const parviz::Explanation x = parviz::buildExplain(m, tr, longest->t0 + (longest->t1 - longest->t0) / 2);
+    for (const auto& p : x.procs)
+        if (p.proc == parviz::kParentProc) return {longest->state, p.text};
+    return {longest->state, ""};
+}
+
+} // namespace
+
+TEST_CASE("MainProcess waiting for a Pool's results is the same lane state and the same words traced and in parviz's "
+          "engine",
+          "[cli][trace][python]") {
+    TempDir dir;
+    const Traced t = traceExample("pool.py", dir);
+    INFO(describe(t.result));
+    REQUIRE(t.trace);
+    const std::string saved = dir.file("engine.pvz");
+    const ExeResult engine = runParviz({"run", "pool", "--time-scale", "0.05", "--save-run", saved});
+    INFO(describe(engine));
+    REQUIRE(engine.exitCode == 0);
+    const auto traced = mainProcessLongestWait(*t.trace);
+    const auto ours = mainProcessLongestWait(*parviz::loadTrace(saved));
+    INFO("traced: " << traced.second << "\nengine: " << ours.second);
+    CHECK(traced.first == parviz::LaneState::WaitQueue);
+    CHECK(ours.first == parviz::LaneState::WaitQueue);
+    const std::string words = "MainProcess waits for the pool's results since ";
+    CHECK(traced.second.rfind(words, 0) == 0);
+    CHECK(ours.second.rfind(words, 0) == 0);
+    // Then the same account of the pool's progress in both.
+    CHECK(traced.second.find(" tasks started so far are done") != std::string::npos);
+    CHECK(ours.second.find(" tasks started so far are done") != std::string::npos);
+}
+
+namespace {
+
+std::multiset<std::string> taskNames(const parviz::RunModel& m, const parviz::Trace& tr) {
+    std::multiset<std::string> out;
+    for (const parviz::TaskRecord& r : m.tasks()) out.emplace(tr.string(r.name));
+    return out;
+}
+
+const parviz::QueueIndex* queueNamed(const parviz::RunModel& m, const parviz::Trace& tr, const std::string& name) {
+    const parviz::TraceMeta meta = tr.meta();
+    for (const parviz::QueueIndex& q : m.queues())
+        if (meta.objectName(parviz::ObjectKind::Queue, q.id) == name) return &q;
+    return nullptr;
+}
+
+} // namespace
+
+TEST_CASE("a traced program's pool calls over the same arguments name their tasks per call", "[cli][trace][python]") {
+    TempDir dir;
+    const Traced t = traceScript(kTestPrograms + "pool_calls.py", {}, dir, "pool_calls");
+    INFO(describe(t.result));
+    REQUIRE(t.trace);
+    parviz::RunModel m;
+    m.update(*t.trace);
+    // map, map, imap (chunks of 2), apply_async: the first call's tasks keep
+    // their arguments' names, later map-like calls say which call they are.
+    const std::multiset<std::string> want{"0",         "1",         "2",         "call 2: 0", "call 2: 1",
+                                          "call 2: 2", "call 3: 0", "call 3: 1", "call 3: 2", "7"};
+    CHECK(taskNames(m, *t.trace) == want);
+}
+
+TEST_CASE("a traced ProcessPoolExecutor's call and result queues are drawn as its pool's queues, with their roles, "
+          "and its workers' exit on the shutdown's None is said in the executor's own terms",
+          "[cli][trace][python]") {
+    for (const std::string method : {"fork", "spawn"}) {
+        DYNAMIC_SECTION(method) {
+            TempDir dir;
+            const Traced t = traceScript(kTestPrograms + "executor_queues.py", {method}, dir, "executor_" + method);
+            INFO(describe(t.result));
+            REQUIRE(t.trace);
+            const parviz::Trace& tr = *t.trace;
+            parviz::RunModel m;
+            m.update(tr);
+            const parviz::QueueIndex* calls = queueNamed(m, tr, "executor calls");
+            const parviz::QueueIndex* results = queueNamed(m, tr, "executor results");
+            REQUIRE(calls);
+            REQUIRE(results);
+            CHECK(calls->poolRole == parviz::PoolQueueRole::Tasks);
+            CHECK(calls->poolKind == parviz::PoolKind::Executor);
+            CHECK(results->poolRole == parviz::PoolQueueRole::Results);
+            CHECK(results->poolKind == parviz::PoolKind::Executor);
+            // Its calls as the program wrote them: 4 items, 2 chunks of 2, a
+            // submit, then a None per worker; each taken by a worker.
+            std::multiset<std::string> callItems;
+            for (const auto& r : calls->items) {
+                callItems.emplace(tr.string(r.preview));
+                CHECK(r.putProc == parviz::kParentProc);
+                CHECK(r.getProc != parviz::kParentProc);
+                CHECK(r.getProc != parviz::kNoProc);
+            }
+            CHECK(callItems == std::multiset<std::string>{"0", "1", "2", "3", "[0, 1]", "[2, 3]", "10", "None", "None"});
+            CHECK(calls->stopSignals.size() == 2);
+            // Each result back from a worker, taken by MainProcess's manager
+            // thread; each worker's pid as it exits are the stop signals (the
+            // shutting-down executor joins its workers: it may leave them unread).
+            std::multiset<std::string> resultItems;
+            for (const auto& r : results->items) {
+                const std::string v(tr.string(r.preview));
+                const bool pid = v.rfind("pid ", 0) == 0;
+                resultItems.emplace(pid ? "pid" : v);
+                CHECK(r.putProc != parviz::kParentProc);
+                if (!pid) CHECK(r.getProc == parviz::kParentProc);
+            }
+            CHECK(resultItems ==
+                  std::multiset<std::string>{"[0]", "[1]", "[4]", "[9]", "[0, 1]", "[4, 9]", "100", "pid", "pid"});
+            CHECK(results->stopSignals.size() == 2);
+            // The second map's tasks are told from the first's.
+            CHECK(taskNames(m, tr) == std::multiset<std::string>{"0", "1", "2", "3", "call 2: 0", "call 2: 1",
+                                                                 "call 2: 2", "call 2: 3", "10"});
+            // Why, at the end: each worker exited on the executor's None, in the executor's words.
+            const parviz::Explanation x = parviz::buildExplain(m, tr, tr[tr.size() - 1].t);
+            int workers = 0;
+            for (const auto& p : x.procs) {
+                if (p.proc == parviz::kParentProc) {
+                    CHECK(p.text.find("stop signal") == std::string::npos);
+                    continue;
+                }
+                ++workers;
+                INFO(p.text);
+                CHECK(p.text.find("took a None from the executor's call queue") != std::string::npos);
+                CHECK(p.text.find("from the task queue") == std::string::npos);
+            }
+            CHECK(workers == 2);
+        }
+    }
+}
+
+namespace {
+
+// CPython interpreters on this machine besides Debian's: pyenv's
+// ($PYENV_ROOT or ~/.pyenv, versions/X.Y.Z/bin/python3), as "X.Y" -> path.
+std::map<std::string, std::string> otherPythons() {
+    std::map<std::string, std::string> out;
+    std::string root;
+    if (const char* r = std::getenv("PYENV_ROOT"); r && *r) root = r;
+    else if (const char* h = std::getenv("HOME"); h && *h) root = std::string(h) + "/.pyenv";
+    if (root.empty()) return out;
+    const std::string versions = root + "/versions";
+    std::error_code ec;
+    for (const auto& d : std::filesystem::directory_iterator(versions, ec)) {
+        const std::string v = d.path().filename().string();
+        const std::string exe = d.path().string() + (v.rfind("2.", 0) == 0 ? "/bin/python" : "/bin/python3");
+        if (::access(exe.c_str(), X_OK) != 0 || v.empty() || !std::isdigit(static_cast<unsigned char>(v[0]))) continue;
+        const std::size_t dot2 = v.find('.', v.find('.') + 1);
+        out[v.substr(0, dot2)] = exe;
+    }
+    return out;
+}
+
+bool atLeast38(const std::string& xy) {
+    const int major = std::stoi(xy), minor = std::stoi(xy.substr(xy.find('.') + 1));
+    return major > 3 || (major == 3 && minor >= 8);
+}
+
+} // namespace
+
+TEST_CASE("every CPython from 3.8 on that this machine has traces a program that prints the same tracebacks as "
+          "untraced, and an older one says it is too old and runs untraced",
+          "[cli][trace][python]") {
+    const auto pythons = otherPythons();
+    if (pythons.empty())
+        WARN("no CPython besides Debian's 3.11 here (~/.pyenv/versions): only 3.11 is traced by the other tests");
+    const std::string script = kTestPrograms + "tracebacks.py";
+    for (const auto& [version, exe] : pythons) {
+        DYNAMIC_SECTION("CPython " << version) {
+            TempDir dir;
+            if (!atLeast38(version)) {
+                const ExeResult r = runParviz({"trace", "--", exe, "-c", "print('still here')"});
+                INFO(describe(r));
+                CHECK(r.exitCode == 0);
+                CHECK(r.out.rfind("still here", 0) == 0);
+                CHECK(r.err.find("parviz: Python " + version + " is too old for parviz's tracer (it needs 3.8 or "
+                                 "newer): the program runs untraced") != std::string::npos);
+                continue;
+            }
+            const std::vector<std::string> program{"/usr/bin/env", "-u", "PYTHONUNBUFFERED", exe, script};
+            const ExeResult plain = parviz::test::runProgram(program, 120);
+            std::vector<std::string> argv{"trace", "--save-run", dir.file("run.pvz"), "--"};
+            argv.insert(argv.end(), program.begin(), program.end());
+            const ExeResult traced = runParviz(argv, 120);
+            INFO(describe(traced));
+            REQUIRE(plain.exitCode == 1);
+            CHECK(traced.exitCode == 1);
+            const std::string diff = firstDifference(programErrLines(plain.err), programErrLines(traced.err));
+            INFO(diff);
+            CHECK(diff.empty());
+            // And it was traced: every Pool call's tasks ran in the workers.
+            REQUIRE(traced.exitCode == 1);
+            const auto tr = parviz::loadTrace(dir.file("run.pvz"));
+            parviz::RunModel m;
+            m.update(*tr);
+            CHECK(m.tasks().size() >= 15);
+            CHECK(queueNamed(m, *tr, "pool tasks") != nullptr);
+        }
+    }
 }

@@ -229,7 +229,7 @@ TEST_CASE("MainProcess waiting in Pool.map is shown waiting, with the task its d
     const Explanation x = buildExplain(m, b.trace, ms(400));
     REQUIRE(!x.procs.empty());
     CHECK(x.procs[0].proc == kParentProc);
-    CHECK(x.procs[0].state == LaneState::WaitSync);
+    CHECK(x.procs[0].state == LaneState::WaitQueue);   // as the engine's MainProcess on its result queue
     CHECK(x.procs[0].text ==
           "MainProcess waits for the pool's results since 5.0 ms: 0 of the 1 tasks started so far are done; "
           "ForkPoolWorker-1 died at 300 ms in task ('A', 5), whose result never comes: CPython's Pool.map waits for "
@@ -319,4 +319,30 @@ TEST_CASE("a saved run's sync event naming an unknown object kind, object or ope
     CHECK(fail(16, static_cast<std::uint64_t>(ObjectKind::Barrier), 8) == "(no error)");   // Barrier-1 exists
     CHECK(fail(12, 1, 4) == "(no error)");                                                  // the file as written
     CHECK(fail(10, static_cast<std::uint64_t>(EventKind::SyncSignal), 1) == at + "synchronisation operation 0 unknown");
+}
+
+TEST_CASE("whether a dead worker's task hangs its pool is told by the queue it took it from, not by its name",
+          "[sync][explain]") {
+    // Names chosen to mislead a name test: an executor's worker called
+    // "...PoolWorker", a Pool's worker that is not.
+    for (const bool executor : {true, false}) {
+        Builder b;
+        b.trace.addProcess({"MainProcess", ProcRole::Parent});
+        b.trace.addProcess({executor ? "ForkPoolWorker-9" : "Cruncher-1", ProcRole::PoolWorker});
+        b.trace.addObject({ObjectKind::Queue, 1, executor ? "executor calls" : "pool tasks"});
+        const std::uint64_t a = b.trace.addString("('A', 5)");
+        b.ev(0, 0, EventKind::RunStart).ev(0, 0, EventKind::ProcStart, 0, 100).ev(0, 1, EventKind::ProcStart, 0, 101);
+        b.ev(1, 0, EventKind::QueuePut, 1, 1, a).ev(2, 1, EventKind::QueueGet, 1, 1);
+        b.wait(5, 0, ObjectKind::Queue, 1, kSyncWaitPoolResults);
+        b.ev(10, 1, EventKind::TaskStart, 0, a);
+        b.ev(300, 1, EventKind::ProcExit, 0, static_cast<std::uint64_t>(-9));
+        RunModel m;
+        m.update(b.trace);
+        CHECK(workerPoolKind(m, 1) == (executor ? PoolKind::Executor : PoolKind::Pool));
+        const Explanation x = buildExplain(m, b.trace, ms(400));
+        REQUIRE(!x.procs.empty());
+        INFO(x.procs[0].text);
+        CHECK((x.procs[0].text.find("BrokenProcessPool") != std::string::npos) == executor);
+        CHECK((x.procs[0].text.find("waits for it forever") != std::string::npos) == !executor);
+    }
 }

@@ -57,7 +57,7 @@ const char* stateWords(LaneState s) {
     case LaneState::Killed: return "killed";
     case LaneState::Stopped: return "paused (stopped)";
     case LaneState::WaitQueue: return "waiting for the queue";
-    case LaneState::WaitSync: return "waiting to be woken (event, condition, barrier, join, pool results)";
+    case LaneState::WaitSync: return "waiting to be woken (event, condition, barrier, join)";
     case LaneState::WaitLock: return "waiting for the lock";
     default: return "";
     }

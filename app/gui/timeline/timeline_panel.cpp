@@ -103,10 +103,10 @@ void legend(RunView& run, const PanelEnv& env, const LaneRecords& recs) {
         {"running", st(LaneState::Running), "The worker runs its own code.", has(LaneState::Running)},
         {"sleeping", st(LaneState::Sleeping), "The worker sleeps (time.sleep): it needs no core.", has(LaneState::Sleeping)},
         {"idle", st(LaneState::Idle), "The worker has nothing to do.", has(LaneState::Idle)},
-        {"waits for queue", st(LaneState::WaitQueue), "Blocked in Queue.get or Queue.put.", has(LaneState::WaitQueue)},
+        {"waits for queue", st(LaneState::WaitQueue), "Blocked in Queue.get or Queue.put, or waiting for a Pool's results (on its result queue).", has(LaneState::WaitQueue)},
         {"waits for lock", st(LaneState::WaitLock), "Blocked in Lock.acquire.", has(LaneState::WaitLock)},
         {"waits to be woken", st(LaneState::WaitSync),
-         "Blocked in Event.wait, Condition.wait, Barrier.wait, JoinableQueue.join, or waiting for a Pool's results.",
+         "Blocked in Event.wait, Condition.wait, Barrier.wait or JoinableQueue.join.",
          has(LaneState::WaitSync)},
         {"paused", st(LaneState::Stopped), "Stopped by Pause (SIGSTOP).", has(LaneState::Stopped)},
         {"killed", st(LaneState::Killed), "Killed by a signal (SIGKILL, a crash): not its program's own terminate(), which ends "

@@ -159,13 +159,19 @@ struct QueueItemRecord {
                                          // (QueueGet flags kQueueDiscarded: a Pool's terminate)
 };
 
-// A queue's part in a multiprocessing.Pool, from its name (the engine's and
-// the tracer's "pool tasks" / "pool results"); None for any other queue.
+// A queue's part in a multiprocessing.Pool or a ProcessPoolExecutor, from its
+// name (the engine's and the tracer's "pool tasks" / "pool results", the
+// tracer's "executor calls" / "executor results"); None for any other queue.
 enum class PoolQueueRole : std::uint8_t { None, Tasks, Results };
+// Whose queues they are: a Pool's, or a ProcessPoolExecutor's (whose workers
+// stop on a None from its call queue and answer with their pid, and whose
+// death breaks the executor instead of hanging it).
+enum class PoolKind : std::uint8_t { None, Pool, Executor };
 
 struct QueueIndex {
     std::int32_t id = 0;
     PoolQueueRole poolRole = PoolQueueRole::None;
+    PoolKind poolKind = PoolKind::None;          // with poolRole: Pool or Executor
     bool roleKnown = false;                      // its object was named when the role was read
     std::vector<QueueItemRecord> items;          // in put order (FIFO order)
     // Indices into items, ascending, of the stop signals (sentinels) put on it:
@@ -491,6 +497,10 @@ std::string readableValue(std::string_view preview);
 // role: "None" (CPython's, any queue), "sentinel" (the engine's pool task
 // queue) or "stop" (the engine's pool result queue).
 bool isStopSignal(std::string_view preview, PoolQueueRole role);
+// Which pool worker p is, from the task queue it took its work from (the
+// model's queue roles, never its name): a Pool's or a ProcessPoolExecutor's;
+// None when it took nothing from either. O(task-queue items).
+PoolKind workerPoolKind(const RunModel& m, ProcId p);
 // Names: meta().procs[p].name, or "Process-<p>" if the trace has none.
 std::string procName(const TraceMeta& meta, ProcId p);
 

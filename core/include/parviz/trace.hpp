@@ -117,6 +117,12 @@ inline constexpr const char* kTracedProgramWork = "python";
 // The queue a traced Pool's workers hand their results back on (worker put,
 // MainProcess's result handler get); its stop signal (None) is the handler's own.
 inline constexpr const char* kPoolResultsQueue = "pool results";
+// A traced Pool's task queue; a traced ProcessPoolExecutor's call queue (its
+// workers take each call and their stop signal, None, from it) and result
+// queue (each result, and a worker's pid as it exits on that None).
+inline constexpr const char* kPoolTasksQueue = "pool tasks";
+inline constexpr const char* kExecutorCallsQueue = "executor calls";
+inline constexpr const char* kExecutorResultsQueue = "executor results";
 
 struct ProcInfo {
     std::string name;     // "MainProcess", "Process-1", "ForkPoolWorker-2"

@@ -231,6 +231,7 @@ struct QueueView {
     std::size_t putCount = 0, takenCount = 0;   // up to t (taken: gets and drops)
     std::size_t discardedCount = 0;     // of takenCount: dropped unread (a traced Pool's terminate)
     PoolQueueRole poolRole = PoolQueueRole::None;   // a Pool's task or result queue
+    PoolKind poolKind = PoolKind::None;             // whose: a Pool's or a ProcessPoolExecutor's
     std::vector<QueueViewEvent> recentEmptyFull;  // QueueEmpty / QueueFull, latest last, at most 8
     bool hasLastPut = false, hasLastGet = false;
     QueueItemRecord lastPut, lastGet;    // the latest put / get at or before t (for animation)
