@@ -13,6 +13,7 @@
 // would stop it).
 #include "cli/commands.hpp"
 #include "cli/interrupt.hpp"
+#include "cli/program_end.hpp"
 #include "cli/run_flags.hpp"
 #ifdef PARVIZ_HAVE_GUI
 #include "gui/gui.hpp"
@@ -161,15 +162,14 @@ TraceArgs parseTraceArgs(const std::vector<std::string>& args) {
 // "ForkPoolWorker-1 died while running ('C', 2)": the first Pool task lost
 // with its worker, or "" when none was. CPython's Pool never runs such a task
 // again nor reports it, so its map() waits forever: that is shown, not fixed.
-// Only a Pool's workers (CPython names them "...PoolWorker-N"): a
-// ProcessPoolExecutor's ("ForkProcess-N", also role pool worker) make it
-// raise BrokenProcessPool instead, so its program does not hang.
+// Only a Pool's workers (by the queue they take their work from, the run
+// model's roles, never their names): a ProcessPoolExecutor's worker's death
+// makes it raise BrokenProcessPool instead, so its program does not hang.
 std::string lostPoolTask(const RunModel& model, const Trace& trace) {
     const TraceMeta meta = trace.meta();
     for (const TaskRecord& r : model.tasks()) {
         if (r.outcome != TaskOutcome::WorkerDied || r.proc >= meta.procs.size() ||
-            meta.procs[r.proc].role != ProcRole::PoolWorker ||
-            meta.procs[r.proc].name.find("PoolWorker") == std::string::npos)
+            meta.procs[r.proc].role != ProcRole::PoolWorker || workerPoolKind(model, r.proc) == PoolKind::Executor)
             continue;
         return meta.procs[r.proc].name + " died while running " + std::string(trace.string(r.name));
     }
@@ -250,8 +250,8 @@ int superviseProgram(TracedProgram& prog, std::size_t& notesShown) {
             toldHook = true;
             std::fprintf(stderr,
                          "parviz trace: %s has not loaded the tracer after %.0f s, so it runs untraced: python3 -I, "
-                         "-E or -S, a cleared environment or a program that is not Python cannot load it (the "
-                         "summary will show no processes of the program)\n",
+                         "-E or -S, a cleared environment, a Python older than 3.8 or a program that is not Python "
+                         "cannot load it (the summary will show no processes of the program)\n",
                          prog.name().c_str(), TracedProgram::kHookTimeoutSeconds);
         }
         const auto now = std::chrono::steady_clock::now();
@@ -299,37 +299,55 @@ int traceAndSummarise(const TraceArgs& ta) {
     std::fflush(stdout);
     std::printf("\n%s", formatSummary(stats).c_str());
     if (std::string lost = lostPoolTask(model, trace); !lost.empty()) std::printf("\n%s%s\n", lost.c_str(), kPoolHangs);
-    if (const std::uint64_t lost = prog.lostEvents(), reentered = prog.reenteredEvents(); lost > 0) {
-        std::printf("\nthe program's processes dropped %llu events", static_cast<unsigned long long>(lost));
-        if (lost > reentered)
-            std::printf(" (%llu: their rings were full)", static_cast<unsigned long long>(lost - reentered));
-        if (reentered)
-            std::printf(" (%llu: written by a signal handler while its own thread was mid-write; waiting would "
-                        "deadlock)",
-                        static_cast<unsigned long long>(reentered));
-        std::printf("\n");
-    }
+    ProgramEnd end{ta.program, prog.exitStatus(), prog.describeExit(), prog.lostEvents(), prog.reenteredEvents(), sig};
+    if (const std::string lost = lostEventsLine(end); !lost.empty()) std::printf("\n%s", lost.c_str());
     if (sig != 0)
         std::printf("(incomplete: interrupted by %s; the numbers cover what was recorded until then)\n",
                     interruptName(sig));
     std::fflush(stdout);
     const int outputs = writeOutputs(ta, trace, stats, sig);
-    if (sig == SIGINT) return 130;
-    if (sig != 0) return 128 + sig;
-    const auto status = prog.exitStatus();
-    if (!status) return outputs ? outputs : 1;
-    // parviz's status is the program's: a 2 here is python3's "can't open
-    // file", not bad usage of parviz — say whose it is and why.
-    if (*status != 0) {
-        std::string cmd;
-        for (const std::string& a : ta.program) cmd += (cmd.empty() ? "" : " ") + a;
-        std::fprintf(stderr, "parviz trace: the program (%s) ended with %s; parviz trace exits with the program's status: %d\n",
-                     cmd.c_str(), prog.describeExit().c_str(), *status);
-    }
-    return *status;
+    if (sig == 0 && !end.status) return outputs ? outputs : 1;
+    return sayProgramEnd(end);
 }
 
 } // namespace
+
+std::string lostEventsLine(const ProgramEnd& e) {
+    if (e.lost == 0) return "";
+    char buf[320];
+    std::string line;
+    std::snprintf(buf, sizeof buf, "the program's processes dropped %llu events", static_cast<unsigned long long>(e.lost));
+    line += buf;
+    if (e.lost > e.reentered) {
+        std::snprintf(buf, sizeof buf, " (%llu: their rings were full)", static_cast<unsigned long long>(e.lost - e.reentered));
+        line += buf;
+    }
+    if (e.reentered) {
+        std::snprintf(buf, sizeof buf,
+                      " (%llu: written by a signal handler while its own thread was mid-write; waiting would deadlock)",
+                      static_cast<unsigned long long>(e.reentered));
+        line += buf;
+    }
+    return line + "\n";
+}
+
+int sayProgramEnd(const ProgramEnd& e) {
+    std::string cmd;
+    for (const std::string& a : e.program) cmd += (cmd.empty() ? "" : " ") + a;
+    if (e.interruptedBy != 0) {
+        const int code = 128 + e.interruptedBy;
+        std::fprintf(stderr, "parviz trace: interrupted by %s: the program's whole process group (%s) was ended; parviz "
+                     "trace exits %d\n", interruptName(e.interruptedBy), cmd.c_str(), code);
+        return code;
+    }
+    if (!e.status) return 1;
+    // parviz's status is the program's: a 2 here is python3's "can't open
+    // file", not bad usage of parviz — say whose it is and why.
+    if (*e.status != 0)
+        std::fprintf(stderr, "parviz trace: the program (%s) ended with %s; parviz trace exits with the program's status: %d\n",
+                     cmd.c_str(), e.how.c_str(), *e.status);
+    return *e.status;
+}
 
 int traceCommand(const std::vector<std::string>& args) {
     TraceArgs ta;

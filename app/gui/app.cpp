@@ -207,9 +207,11 @@ void GuiApp::traceProgram(std::vector<std::string> argv) {
     }
 }
 
-std::optional<int> GuiApp::startupProgramExit() const {
+std::optional<cli::ProgramEnd> GuiApp::startupProgramEnd() const {
     for (const auto& r : m_runs)
-        if (r->number() == m_startupProgram && r->status() != RunStatus::Stopped) return r->programExitStatus();
+        if (r->number() == m_startupProgram)
+            return cli::ProgramEnd{r->programArgv(), r->programExitStatus(), r->programExit(),
+                                   r->programLostEvents(), r->programReenteredEvents(), 0};
     return std::nullopt;
 }
 

@@ -5,6 +5,7 @@
 // screen, the scenario and options the next Run uses, and the layout. Panels
 // get one RunView, a cursor and a rectangle (panels.hpp), never the app; only
 // the controls and the task editor, which act on the session, take the app.
+#include "cli/program_end.hpp"
 #include "gui/options.hpp"
 #include "gui/panel_env.hpp"
 #include "gui/run_view.hpp"
@@ -110,9 +111,11 @@ public:
     // A program traced live (argv: PROGRAM ARGS..., normally python3 script.py),
     // shown in the same panels as a run; the live run going on is stopped first.
     void traceProgram(std::vector<std::string> argv);
-    // The first program traced at start (--trace-python, trace --gui): its exit
-    // status once it ended by itself; nullopt while it runs or when it was stopped.
-    std::optional<int> startupProgramExit() const;
+    // The first program traced at start (--trace-python, trace --gui): how it
+    // ended (its status once reaped, whether it ended by itself, by Stop or as
+    // the window closed), for the terminal to say as parviz trace does; nullopt
+    // when there is none.
+    std::optional<cli::ProgramEnd> startupProgramEnd() const;
     // Before the window goes: stops what still runs, waits (up to 2 s) for the
     // startup program to be reaped, and writes its files (writeProgramOutputs).
     void endSession();

@@ -1,6 +1,7 @@
 // The window's main: options -> window -> loop -> (screenshot) -> shutdown.
 #include "gui/gui.hpp"
 
+#include "cli/program_end.hpp"
 #include "cli/run_flags.hpp"
 #include "cli/terminal_out.hpp"
 #include "gui/app.hpp"
@@ -14,13 +15,54 @@
 
 #include <imgui.h>
 
+#include <atomic>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <thread>
 
 namespace parviz::gui {
 namespace {
+
+// `parviz trace --gui` / --trace-python: Ctrl-C or SIGTERM in the terminal end
+// the program's whole process group, as parviz trace's do (the program runs in
+// its own group, so the terminal's Ctrl-C reaches only parviz).
+std::atomic<int> g_interrupt{0};
+
+void onInterrupt(int sig) { g_interrupt.store(sig, std::memory_order_relaxed); }
+
+struct InterruptHandlers {
+    struct sigaction oldInt {}, oldTerm {};
+    InterruptHandlers() {
+        struct sigaction sa {};
+        sa.sa_handler = onInterrupt;
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGINT, &sa, &oldInt);
+        sigaction(SIGTERM, &sa, &oldTerm);
+    }
+    ~InterruptHandlers() {
+        sigaction(SIGINT, &oldInt, nullptr);
+        sigaction(SIGTERM, &oldTerm, nullptr);
+    }
+    InterruptHandlers(const InterruptHandlers&) = delete;
+    InterruptHandlers& operator=(const InterruptHandlers&) = delete;
+};
+
+// The startup program's end: stopped if it still runs, its files written,
+// then said in the terminal exactly as parviz trace says it (lost events, how
+// it ended, an interrupt). Returns parviz's exit status: the program's (as
+// Stop or closing the window ended it: 143 for its SIGTERM), 128 + the signal
+// after an interrupt (130 after Ctrl-C).
+int endTracedProgram(GuiApp& app, int interruptedBy) {
+    app.endSession();
+    std::optional<cli::ProgramEnd> end = app.startupProgramEnd();
+    if (!end) return interruptedBy ? 128 + interruptedBy : 1;
+    end->interruptedBy = interruptedBy;
+    if (const std::string lost = cli::lostEventsLine(*end); !lost.empty()) std::printf("%s", lost.c_str());
+    std::fflush(stdout);
+    return cli::sayProgramEnd(*end);
+}
 
 int runWindow(const GuiOptions& opts, std::shared_ptr<Trace> preloaded) {
     const bool capture = !opts.screenshot.empty();
@@ -33,10 +75,12 @@ int runWindow(const GuiOptions& opts, std::shared_ptr<Trace> preloaded) {
         cli::errorLine("parviz gui: ", app.message());
         return 2;
     }
+    std::optional<InterruptHandlers> interrupts;
+    if (!opts.traceProgram.empty()) interrupts.emplace();
     using Clock = std::chrono::steady_clock;
     const auto started = Clock::now();
     auto lastFrame = Clock::now();
-    while (!window.shouldClose()) {
+    while (!window.shouldClose() && g_interrupt.load(std::memory_order_relaxed) == 0) {
         const double wait = app.frameWaitSeconds();
         // Live runs: poll, then sleep to the frame cap, so input stays
         // responsive and the workers keep the cores. Idle: block on events.
@@ -69,8 +113,10 @@ int runWindow(const GuiOptions& opts, std::shared_ptr<Trace> preloaded) {
             std::printf("parviz gui: wrote %s\n", opts.screenshot.c_str());
             // A traced program captured once it has ended: its exit status, as parviz trace
             // (its --trace / --summary-json / --save-run written first).
-            if (!opts.traceProgram.empty()) app.endSession();
-            if (!opts.traceProgram.empty() && !opts.screenshotAt) return app.startupProgramExit().value_or(1);
+            if (!opts.traceProgram.empty()) {
+                const int code = endTracedProgram(app, 0);
+                if (!opts.screenshotAt) return code;
+            }
             return app.messageIsError() && !app.current().trace() ? 2 : 0;
         }
         window.present();
@@ -84,12 +130,9 @@ int runWindow(const GuiOptions& opts, std::shared_ptr<Trace> preloaded) {
         }
         lastFrame = Clock::now();
     }
-    // `parviz trace --gui` / --trace-python: the program's exit status when it
-    // ended by itself, 1 when it was stopped or the window closed while it ran.
-    if (!opts.traceProgram.empty()) {
-        app.endSession();   // stops it if it still runs, then writes its files
-        return app.startupProgramExit().value_or(1);
-    }
+    // `parviz trace --gui` / --trace-python: the program's exit status (as Stop
+    // or the window's closing ended it, if they did), 130 after Ctrl-C.
+    if (!opts.traceProgram.empty()) return endTracedProgram(app, g_interrupt.load(std::memory_order_relaxed));
     return 0;
 }
 

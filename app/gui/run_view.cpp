@@ -152,6 +152,8 @@ void RunView::update() {
         m_endStatus = m_program->status();
         m_exitText = m_program->describeExit();
         m_exitStatus = m_program->exitStatus();
+        m_lostEvents = m_program->lostEvents();
+        m_reenteredEvents = m_program->reenteredEvents();
         m_program.reset();
         m_model.update(*m_trace);
         m_meta = m_trace->meta();

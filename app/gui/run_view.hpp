@@ -83,6 +83,11 @@ public:
     // not known (a loaded trace, a scenario run).
     std::string programExit() const;
     std::optional<int> programExitStatus() const { return m_program ? m_program->exitStatus() : m_exitStatus; }
+    // Events the program's processes dropped, and of those written by a signal handler mid-write.
+    std::uint64_t programLostEvents() const noexcept { return m_program ? m_program->lostEvents() : m_lostEvents; }
+    std::uint64_t programReenteredEvents() const noexcept {
+        return m_program ? m_program->reenteredEvents() : m_reenteredEvents;
+    }
     // The root has run 3 s without loading the tracer (python3 -I, -E, -S, ...).
     bool hookMissing() const noexcept { return m_program && m_program->hookMissing(); }
     // The live traced program's process group and ring directory (0 and ""
@@ -193,6 +198,7 @@ private:
     std::string m_ringDir;
     std::string m_exitText;
     std::optional<int> m_exitStatus;
+    std::uint64_t m_lostEvents = 0, m_reenteredEvents = 0;   // kept when the program has ended
     std::string m_sourceFile, m_sourceError;
     std::vector<Scenario::CodeLine> m_sourceCode;
     std::chrono::steady_clock::time_point m_startedAt{};

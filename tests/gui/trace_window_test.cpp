@@ -259,3 +259,48 @@ TEST_CASE("a traced program is not offered the scenario's Predict questions", "[
     CHECK(items.count("Predict the next run") == 0);
     CHECK(lines.find("How long will") == std::string::npos);
 }
+
+TEST_CASE("parviz trace --gui says in the terminal how the program ended, as parviz trace does, and Ctrl-C ends its "
+          "process group with exit 130",
+          "[gui][trace][python]") {
+    NEED_DISPLAY();
+    TempDir dir;
+    // The same line about a status that is not 0, with the window and without.
+    const std::vector<std::string> program{"/usr/bin/python3", "-c", "import sys; print('bye'); sys.exit(3)"};
+    std::vector<std::string> withWindow{"trace", "--gui", "--screenshot", dir.file("x.png"), "--"};
+    withWindow.insert(withWindow.end(), program.begin(), program.end());
+    std::vector<std::string> terminal{"trace", "--"};
+    terminal.insert(terminal.end(), program.begin(), program.end());
+    const Result gui = runParviz(withWindow, dir.path);
+    const Result cli = runParviz(terminal, dir.path);
+    INFO("window: " << gui.err << "\nterminal: " << cli.err);
+    CHECK(gui.exitCode == 3);
+    CHECK(cli.exitCode == 3);
+    const std::string said = "parviz trace: the program (/usr/bin/python3 -c import sys; print('bye'); sys.exit(3)) "
+                             "ended with exit 3; parviz trace exits with the program's status: 3";
+    CHECK(cli.err.find(said) != std::string::npos);
+    CHECK(gui.err.find(said) != std::string::npos);
+
+    // Ctrl-C in the terminal (SIGINT to parviz; the program runs in its own
+    // process group, so only parviz gets it): the program is ended, parviz
+    // says so and exits 130, as parviz trace does.
+    const std::string pidFile = dir.file("pid.txt");
+    const std::string script = dir.path + "/sleeper.py";
+    {
+        std::ofstream f(script);
+        f << "import os, time\nopen(" << "'" << pidFile << "', 'w').write(str(os.getpid()))\ntime.sleep(60)\n";
+    }
+    const char* exe = std::getenv("PARVIZ_TEST_EXE");
+    const std::string cmd = "timeout -k 10 --preserve-status -s INT 6 " + shellQuote(exe && *exe ? exe : PARVIZ_EXE) +
+                            " trace --gui -- /usr/bin/python3 " + shellQuote(script) + " >" +
+                            shellQuote(dir.file("out.txt")) + " 2>" + shellQuote(dir.file("err.txt"));
+    const int st = std::system(cmd.c_str());
+    const std::string err = slurp(dir.file("err.txt"));
+    INFO("after Ctrl-C: " << err);
+    REQUIRE(WIFEXITED(st));
+    CHECK(WEXITSTATUS(st) == 130);
+    CHECK(err.find("parviz trace: interrupted by SIGINT: the program's whole process group") != std::string::npos);
+    const std::string pid = slurp(pidFile);
+    REQUIRE_FALSE(pid.empty());   // the program did start
+    CHECK((::kill(static_cast<pid_t>(std::stol(pid)), 0) != 0 && errno == ESRCH));   // and is gone
+}
