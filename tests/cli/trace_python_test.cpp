@@ -1569,6 +1569,7 @@ TEST_CASE("a traced worker sleeping in time.sleep is drawn sleeping on the sleep
     // The program still does and prints what it does untraced.
     std::multiset<std::string> lines(t.programLines.begin(), t.programLines.end());
     CHECK(lines == std::multiset<std::string>{"start 0.6", "start 0.4", "done 0.6", "done 0.4", "end"});
+}
 
 namespace {
 
