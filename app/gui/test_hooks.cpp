@@ -2,6 +2,7 @@
 
 #include "gui/app.hpp"
 #include "gui/layout_probe.hpp"
+#include "gui/panels.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -298,6 +299,15 @@ bool TestHooks::writeLayoutJson(GuiApp& app, const std::string& path) {
     j["prediction_x"] = drawn.predictionX;
     j["tasks"] = tasksJson(run);
     j["current_run"] = run.number();
+    // The Stats tab drawn this frame (presentation's This run, Why, Predict, ...).
+    j["stats_tab"] = statsTabShown();
+    // Every tooltip on screen this frame, wherever it came from (ImGui's own
+    // tooltip windows, shown and laid out: a new one is hidden its first frame).
+    json tips = json::array();
+    for (ImGuiWindow* win : ImGui::GetCurrentContext()->Windows)
+        if ((win->Flags & ImGuiWindowFlags_Tooltip) && win->Active && !win->Hidden)
+            tips.push_back({{"rect", {win->Pos.x, win->Pos.y, win->Size.x, win->Size.y}}});
+    j["tooltips"] = tips;
     j["stats"] = statsJson(run);
     // The hidden --test-pause-at hook: who was paused, and for how long (wall clock).
     if (m_pause.paused) {
