@@ -1,9 +1,11 @@
 #include "gui/panels.hpp"
 
 #include "gui/layout_probe.hpp"
+#include "gui/tooltip_place.hpp"
 
 #include <imgui_internal.h>
 
+#include <cmath>
 #include <cstdarg>
 
 #include <cstdio>
@@ -127,9 +129,19 @@ void sameLineIfFits(float w) {
 
 void tooltipBelow(const char* text, int hoveredFlags) {
     if (!ImGui::IsItemHovered(hoveredFlags)) return;
-    ImGui::SetNextWindowPos(ImVec2(ImGui::GetItemRectMin().x, ImGui::GetItemRectMax().y + 4));
+    // Its size before it is drawn (the text wraps at 30 em, the window adds
+    // its padding), so it can be placed inside the window and off the
+    // control (placeTooltip): at the item's left it passed the right edge.
+    const float fs = ImGui::GetFontSize(), wrapAt = fs * 30;
+    const ImVec2 pad = ImGui::GetStyle().WindowPadding;
+    const ImVec2 ts = ImGui::CalcTextSize(text, nullptr, false, wrapAt - pad.x);
+    const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax(), ds = ImGui::GetIO().DisplaySize;
+    float x = 0, y = 0;
+    placeTooltip(TipBox{a.x, a.y, b.x, b.y}, std::ceil(ts.x) + 2 * pad.x + 2, std::ceil(ts.y) + 2 * pad.y + 2, ds.x, ds.y,
+                 4, 2, x, y);
+    ImGui::SetNextWindowPos(ImVec2(x, y));
     ImGui::BeginTooltip();
-    ImGui::PushTextWrapPos(ImGui::GetFontSize() * 30);
+    ImGui::PushTextWrapPos(wrapAt);
     ImGui::TextUnformatted(text);
     ImGui::PopTextWrapPos();
     ImGui::EndTooltip();
