@@ -131,7 +131,12 @@ std::int64_t RunView::zero() const noexcept { return m_trace ? m_trace->zero() :
 std::int64_t RunView::now() const noexcept { return m_trace && m_model.now() ? m_model.now() : zero(); }
 std::int64_t RunView::cursor() const noexcept { return m_cursor ? *m_cursor : now(); }
 
-void RunView::setCursor(std::optional<std::int64_t> absNs) {
+void RunView::setCursor(std::optional<std::int64_t> absNs) { m_cursorRequest = absNs; }
+
+void RunView::commitCursor() {
+    if (!m_cursorRequest) return;
+    std::optional<std::int64_t> absNs = *m_cursorRequest;
+    m_cursorRequest.reset();
     if (absNs) absNs = std::clamp(*absNs, zero(), std::max(zero(), now()));
     m_cursor = absNs;
 }
@@ -235,7 +240,9 @@ void RunView::setPredictions(std::vector<Question> qs, std::vector<std::string> 
 
 bool RunView::step(bool forward) {
     if (!m_trace) return false;
-    const auto s = stepProgramEvent(m_model, *m_trace, cursor(), forward, m_view.stepOnly);
+    // From a move already asked for this frame (two steps in one frame go two events).
+    const std::int64_t from = m_cursorRequest ? m_cursorRequest->value_or(now()) : cursor();
+    const auto s = stepProgramEvent(m_model, *m_trace, from, forward, m_view.stepOnly);
     if (!s) return false;
     m_view.follow = false;
     setCursor(s->t);

@@ -111,9 +111,18 @@ public:
     bool live() const noexcept;                   // running or paused
     std::int64_t zero() const noexcept;           // absolute ns of the run's zero
     std::int64_t now() const noexcept;            // absolute ns of the latest event
+    // One cursor per frame: every panel of a frame (timeline, caption, Stats,
+    // Why, Queue, Code) reads the same cursor(). A move asked for while the
+    // frame draws (a click on the timeline, Next, a callout) is held and
+    // takes effect at the next frame's start (commitCursor), so no panel
+    // drawn before the click tells another moment than one drawn after it.
     std::int64_t cursor() const noexcept;         // absolute ns the panels show
     bool cursorIsLive() const noexcept { return !m_cursor.has_value(); }
-    void setCursor(std::optional<std::int64_t> absNs);   // nullopt: follow "now"; clamped to the run
+    void setCursor(std::optional<std::int64_t> absNs);   // nullopt: follow "now"; clamped to the run; held
+    // Applies the move setCursor held (once a frame, before anything is drawn).
+    void commitCursor();
+    // A move is held: the window must draw the next frame at once.
+    bool cursorMoveHeld() const noexcept { return m_cursorRequest.has_value(); }
     TimelineView& timeline() noexcept { return m_view; }
     const TimelineView& timeline() const noexcept { return m_view; }
     void zoom(float factor, std::optional<std::int64_t> anchorRel = std::nullopt);
@@ -208,6 +217,7 @@ private:
     RunModel m_model;
     TimelineView m_view;
     std::optional<std::int64_t> m_cursor;
+    std::optional<std::optional<std::int64_t>> m_cursorRequest;   // setCursor's, until commitCursor
     bool m_fittedAtEnd = false;
     LaneRecords m_lanes;
 
