@@ -687,6 +687,8 @@ double GuiApp::frameWaitSeconds() const {
     // core, so it keeps the smooth 30 fps.
     const bool cpuLive = std::any_of(m_runs.begin(), m_runs.end(),
                                      [](const auto& r) { return r->live() && r->meta().work != "sleep"; });
+    // A cursor move held for the next frame (RunView::commitCursor) is shown at once.
+    if (current().cursorMoveHeld()) return 0.0;
     if (cpuLive || sweeping()) return 1.0 / 5.0;
     if (anyLive() || !m_opts.screenshot.empty() || m_opts.benchFrames > 0) return 1.0 / 30.0;
     return 0.25;
@@ -757,6 +759,10 @@ void GuiApp::frame() {
     offerPredictTab();
     handleKeys();
     m_hooks->beforeDraw(*this);
+    // The frame's one cursor: moves asked for since (keys now, clicks last
+    // frame) take effect before any panel reads it (RunView::commitCursor).
+    for (auto& r : m_runs) r->commitCursor();
+    m_stage->commitCursor();
     // Type (and with it every size in the layout) follows the window's size.
     const ImVec2 ds = ImGui::GetIO().DisplaySize;
     ImFont* font = m_window.fontFor(typePx(m_window.typeSize(), ds.x, ds.y));
@@ -777,6 +783,9 @@ void GuiApp::frame() {
 // timeline keeps its header, axis, core lanes, MainProcess and four workers;
 // the timeline takes the rest (its lanes grow). The Why tab takes the whole
 // width (Queue and Code step aside while it is shown): its sentences need it.
+// Stats is the leftmost panel, so widening it moves none of its tabs, and
+// the Why tab's height is measured whichever tab is shown, so a click on a
+// tab never moves a tab or a control (the next click lands where aimed).
 void GuiApp::layoutPresentation(RunView& run, std::int64_t cursor, float controlsH, bool hasQueue, bool hasLock,
                                 const PanelEnv& e) {
     const ImVec2 ds = ImGui::GetIO().DisplaySize;
@@ -784,38 +793,44 @@ void GuiApp::layoutPresentation(RunView& run, std::int64_t cursor, float control
     const float bodyH = ds.y - controlsH;
     const float minBottom = std::round(fh * 4.5f);   // a tab bar and two lines at least
     float timelineH = std::round(bodyH * 0.70f);     // until the panels have said what they need
-    // Held for the run on screen: the bottom grows to what any tab or cursor
-    // needed and never shrinks back, so a click (a tab whose content is
-    // shorter, a moment whose Why has fewer sentences) does not move the
-    // panels under the teacher's hand.
-    if (m_held.run != &run || m_held.traced != (run.trace() != nullptr) || m_held.windowH != ds.y || m_held.fontPx != fh)
-        m_held = HeldLayout{&run, run.trace() != nullptr, ds.y, fh, 0};
-    if (m_needQueue > 0 || m_needStats > 0) m_held.bottom = std::max({m_held.bottom, m_needQueue, m_needStats, minBottom});
+    // Held for the scenario on screen (its stage and its runs alike, so Run
+    // moves nothing either): the bottom grows to what any panel needed and
+    // never shrinks back, so a click (a tab, a moment whose Why has fewer
+    // sentences, Run) does not move the panels under the teacher's hand.
+    // The Why tab's need counts whichever tab is shown (measureWhyNeedH);
+    // Predict, Output and Session scroll in that room once a run is on screen
+    // (before one, Predict is the tab the class answers on: it counts).
+    const std::string scenarioKey = run.isStage() || !run.haveScenario() ? m_scenario.name : run.scenario().name;
+    if (m_held.scenario != scenarioKey || m_held.windowH != ds.y || m_held.fontPx != fh)
+        m_held = HeldLayout{scenarioKey, ds.y, fh, 0};
+    const std::string& tab = statsTabShown();
+    const bool statsCounts = !run.trace() || tab == "This run" || tab == "Why";
+    const float needStats = std::max(statsCounts ? m_needStats : 0.0f, m_needWhy);
+    if (m_needQueue > 0 || needStats > 0) m_held.bottom = std::max({m_held.bottom, m_needQueue, needStats, minBottom});
     if (m_needTimeline > 0 && m_held.bottom > 0)
         timelineH = std::min(std::max(m_needTimeline, bodyH - m_held.bottom), bodyH - minBottom);
     timelineH = std::round(std::max(timelineH, bodyH * 0.3f));
     const float y = controlsH + timelineH, h = bodyH - timelineH;
-    const float w0 = std::round(ds.x * 0.30f), w1 = std::round(ds.x * 0.29f), w2 = ds.x - w0 - w1;
+    const float ws = std::round(ds.x * 0.41f), wq = std::round(ds.x * 0.30f), wc = ds.x - ws - wq;
     drawTimelinePanel(run, cursor, Rect{0, controlsH, ds.x, timelineH}, e);
-    cursor = run.cursor();   // a click or drag on the timeline moved it: the panels under it tell the same moment
-    const bool why = run.trace() && statsTabShown() == "Why";
-    if (why) {
-        // Stepping through the why: its sentences take the whole width.
-        drawStatsPanel(run, m_session, Rect{0, y, ds.x, h}, true, e);
-    } else if (hasQueue && hasLock) {
-        const float queueH = std::round(h * 0.5f);
-        m_drawn.queue = Rect{0, y, w0, queueH};
-        drawQueuePanel(run, cursor, m_drawn.queue, e);
-        drawLockPanel(run, cursor, Rect{0, y + queueH, w0, h - queueH}, e);
-    } else if (hasLock) {
-        drawLockPanel(run, cursor, Rect{0, y, w0, h}, e);
-    } else {
-        m_drawn.queue = Rect{0, y, w0, h};
-        drawQueuePanel(run, cursor, m_drawn.queue, e);
-    }
+    const bool why = run.trace() && tab == "Why";
+    // The Why tab at the whole width, measured while another tab is shown.
+    m_needWhy = why ? 0 : measureWhyNeedH(run, e, ds.x);
+    // Stats at the left: its tab bar starts at the window's left edge at either width.
+    drawStatsPanel(run, m_session, Rect{0, y, why ? ds.x : ws, h}, true, e);
     if (!why) {
-        drawCodePanel(run, cursor, listing(), Rect{w0, y, w1, h}, e);
-        drawStatsPanel(run, m_session, Rect{w0 + w1, y, w2, h}, true, e);
+        if (hasQueue && hasLock) {
+            const float queueH = std::round(h * 0.5f);
+            m_drawn.queue = Rect{ws, y, wq, queueH};
+            drawQueuePanel(run, cursor, m_drawn.queue, e);
+            drawLockPanel(run, cursor, Rect{ws, y + queueH, wq, h - queueH}, e);
+        } else if (hasLock) {
+            drawLockPanel(run, cursor, Rect{ws, y, wq, h}, e);
+        } else {
+            m_drawn.queue = Rect{ws, y, wq, h};
+            drawQueuePanel(run, cursor, m_drawn.queue, e);
+        }
+        drawCodePanel(run, cursor, listing(), Rect{ws + wq, y, wc, h}, e);
     }
     m_needTimeline = m_drawn.timelineMinH;
     m_needQueue = m_drawn.queueNeedH;

@@ -202,12 +202,12 @@ private:
     // Presentation's layout from what the panels needed last frame
     // (DrawnLayout::timelineMinH, queueNeedH, statsNeedH; 0: not known yet).
     float m_needTimeline = 0, m_needQueue = 0, m_needStats = 0;
+    float m_needWhy = 0;   // the Why tab's, measured while another tab is shown (measureWhyNeedH)
     // The panels under the timeline keep the largest height they needed while
-    // the same run (or the stage) is on screen in the same window: a tab
-    // switch or a cursor move never moves them (heldBottom; 0: not yet).
+    // the same scenario (its stage and its runs) is on screen in the same
+    // window: a tab switch, a cursor move or Run never moves them (0: not yet).
     struct HeldLayout {
-        const RunView* run = nullptr;
-        bool traced = false;
+        std::string scenario;
         float windowH = 0, fontPx = 0;
         float bottom = 0;
     } m_held;

@@ -36,10 +36,16 @@ void drawCodePanel(const RunView& run, std::int64_t cursor, const std::vector<Sc
 // (presentation layout).
 // withOutput also gives Explain a tab ("Why").
 void drawStatsPanel(RunView& run, SessionTable& session, const Rect& r, bool withOutput, const PanelEnv& env);
+// The height presentation's Stats panel of width panelW needs to show its
+// Why tab whole at the run's cursor, measured whichever tab is shown (its
+// content drawn out of sight), so the layout can give it that room before a
+// click on Why would have to grow the panel (and move its tabs). 0 without a trace.
+float measureWhyNeedH(RunView& run, const PanelEnv& env, float panelW);
 // Selects a Stats tab ("Why", "Output") at its next drawing (the hidden --test-tab).
 void selectStatsTab(const std::string& name);
-// The Stats tab drawn last ("This run", "Why", "Output", "Session"; "" before
-// any run): presentation's layout widens the panel for the Why tab.
+// The Stats tab drawn last ("This run", "Why", "Predict", "Output", "Session"):
+// presentation's layout widens the panel for the Why tab (to the right: its
+// tabs stay where they are).
 const std::string& statsTabShown() noexcept;
 // explain_panel.cpp: why each process is in its state at the cursor, the
 // run's callouts, the step buttons (the panel "Explain"; drawExplainLines is
@@ -106,8 +112,9 @@ void probeCombo(const char* label, const char* preview, float frameW);
 // SameLine() when w more pixels fit on this line, else stay on a new line:
 // text flows and wraps instead of running off the panel's edge.
 void sameLineIfFits(float w);
-// The hovered item's tooltip, placed under the item so it never covers the
-// controls beside it.
+// The hovered item's tooltip, placed under the item (above it when there is
+// no room below), inside the window and off the item it explains
+// (placeTooltip, tooltip_place.hpp). Every tooltip of a control goes through here.
 void tooltipBelow(const char* text, int hoveredFlags = 0);   // ImGuiHoveredFlags_AllowWhenDisabled for a disabled item
 // A slider of total width w whose value is written beside its track, not
 // on it: a grab that crosses the value's text reads as a text caret in a
