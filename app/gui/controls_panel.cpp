@@ -250,6 +250,50 @@ void classroomToggles(GuiApp& app) {
                      "and 8 workers.");
 }
 
+// The work a Run would label the next run with (as Run::start does): the
+// toolbar's, else the tasks' own ("mixed" when they differ).
+std::string nextWork(const RunOptions& o, const Scenario& sc) {
+    if (o.work) return toString(*o.work);
+    if (sc.tasks.empty()) return toString(WorkKind::Sleep);
+    for (const TaskSpec& t : sc.tasks)
+        if (t.work != sc.tasks.front().work) return "mixed";
+    return toString(sc.tasks.front().work);
+}
+
+// The toolbar's values are the next run's. Where the run on screen (of the
+// same scenario) was made with others — the work combo or the time scale
+// changed after it, a method or chunksize picked since — a note says the
+// shown run's ("shown run: sleep, 0.20x"), so no control seems to describe
+// the run it does not. The workers field says its own ("(this run: 8)").
+void shownRunNote(GuiApp& app) {
+    const RunView& shown = app.current();
+    const Scenario& sc = app.scenario();
+    if (!shown.trace() || shown.traced() || shown.meta().scenario != sc.name) return;
+    const RunOptions& o = app.runOptions();
+    std::vector<std::string> diffs;
+    if (kindInfo(sc.kind).hasWork && !shown.meta().work.empty() && shown.meta().work != nextWork(o, sc))
+        diffs.push_back(shown.meta().work);
+    const double scale = o.timeScale.value_or(sc.timeScale);
+    if (!shown.fromFile() && std::abs(scale - shown.meta().timeScale) > 1e-9) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.2fx", shown.meta().timeScale);
+        diffs.push_back(buf);
+    }
+    if (kindInfo(sc.kind).pooled && shown.haveScenario()) {
+        const Scenario& was = shown.scenario();
+        if (was.method != sc.method) diffs.push_back(toString(was.method));
+        if (was.chunksize != sc.chunksize && usesChunks(was.method))
+            diffs.push_back("chunksize " + (was.chunksize ? std::to_string(*was.chunksize) : std::string("auto")));
+    }
+    if (diffs.empty()) return;
+    std::string note = "shown run:";
+    for (std::size_t i = 0; i < diffs.size(); ++i) note += (i ? ", " : " ") + diffs[i];
+    flow(ImGui::CalcTextSize(note.c_str()).x);
+    ui::textDisabled("%s", note.c_str());
+    ui::tooltipBelow("The run on screen was made with these values; the controls hold the next run's (Run or "
+                     "Restart uses them).");
+}
+
 void runOptions(GuiApp& app) {
     RunOptions& o = app.runOptions();
     const Scenario& sc = app.scenario();
@@ -326,6 +370,7 @@ void runOptions(GuiApp& app) {
     flow(buttonW("Tasks..."));
     if (ImGui::Button("Tasks...")) app.showTaskEditor(true);
     ui::probeItem("Tasks...");
+    shownRunNote(app);
 }
 
 } // namespace
@@ -516,7 +561,12 @@ void captionLine(GuiApp& app) {
             // whether the machine was busy, then the run's summary, then the
             // message, each only while it fits: Stats and Session say all of
             // it, and a second caption line would cost the lanes their room.
-            std::string text = formatDuration(c.t - app.current().zero()) + "  " + c.text;
+            // The cursor's time first, as the timeline, Stats and Why say it;
+            // the event it tells, when earlier, with its own ("0.70 s  last at
+            // 5 ms: ..."): one moment on screen, never two times that read as one.
+            const std::int64_t cursor = app.current().cursor(), zero = app.current().zero();
+            const std::string at = formatDuration(cursor - zero), when = formatDuration(c.t - zero);
+            std::string text = at + "  " + (when == at ? "" : "last at " + when + ": ") + c.text;
             std::string busy;
             if (c.kind == EventKind::RunEnd) {
                 const std::string s = describeBusyShort(app.current().statsAtCursor().machine);

@@ -22,26 +22,87 @@ void wrapped(const std::string& s) {
 }
 
 // Presentation's short form of a sentence: up to its n-th ": " (the
-// callout's numbers, the note's point); the whole sentence on hover.
-void shortened(const std::string& s, int n, bool compact) {
+// callout's numbers, the note's point), "" when it has no short form.
+std::string shortForm(const std::string& s, int n) {
     std::size_t cut = std::string::npos, from = 0;
-    for (int i = 0; compact && i < n; ++i) {
+    for (int i = 0; i < n; ++i) {
         cut = s.find(": ", from);
         if (cut == std::string::npos) break;
         from = cut + 2;
     }
-    if (!compact || cut == std::string::npos) {
+    return cut == std::string::npos ? std::string() : s.substr(0, cut) + " \u2026";
+}
+
+// The sentence, or its short form with the whole of it on hover.
+void shortened(const std::string& s, int n, bool compact) {
+    const std::string brief = compact ? shortForm(s, n) : std::string();
+    if (brief.empty()) {
         wrapped(s);
         return;
     }
-    wrapped(s.substr(0, cut) + " \u2026");
-    if (ImGui::IsItemHovered()) {
-        ImGui::BeginTooltip();
-        ImGui::PushTextWrapPos(ImGui::GetFontSize() * 30);
-        ImGui::TextUnformatted(s.c_str());
-        ImGui::PopTextWrapPos();
-        ImGui::EndTooltip();
+    wrapped(brief);
+    ui::tooltipBelow(s.c_str());
+}
+
+// What of the Why tab's text is said briefly so that it fits the room it has
+// (presentation): notes first (last to first), then callouts, each shortened
+// only while the whole still does not fit; if it still does not, the
+// workers' sentences become one paragraph of their first clauses
+// ("ForkPoolWorker-1, -3 and -4 wait to take from pool tasks; -2 and -5 run
+// their tasks on the cores"), each sentence whole on hover. Nothing is cut
+// while there is room to say it.
+struct WhyFit {
+    std::vector<bool> shortCallout, shortNote;
+    bool summariseWorkers = false;
+};
+
+std::string firstClause(const std::string& s) {
+    const std::size_t c = s.find(": ");
+    return c == std::string::npos ? s : s.substr(0, c);
+}
+
+// The worker lines' first clauses in one paragraph (MainProcess keeps its own line).
+std::string workersParagraph(const Explanation& x) {
+    std::string p;
+    for (const ExplainLine& l : x.lines)
+        if (!(l.procs.size() == 1 && l.procs.front() == kParentProc)) p += (p.empty() ? "" : "; ") + firstClause(l.text);
+    return p;
+}
+
+WhyFit fitWhy(const std::vector<Callout>& callouts, const Explanation& x, float wrapW, float roomH) {
+    WhyFit f;
+    f.shortCallout.assign(callouts.size(), false);
+    f.shortNote.assign(x.notes.size(), false);
+    const float gap = ImGui::GetStyle().ItemSpacing.y;
+    auto h = [&](const std::string& t) { return ImGui::CalcTextSize(t.c_str(), nullptr, false, wrapW).y + gap; };
+    float total = callouts.empty() ? 0 : gap + 1;   // the separator
+    std::vector<float> fullC, fullN;
+    for (const Callout& c : callouts) total += fullC.emplace_back(h("\u2192 " + c.text));
+    for (const ExplainLine& l : x.lines) total += h(l.text);
+    for (const std::string& n : x.notes) total += fullN.emplace_back(h(n));
+    for (std::size_t i = x.notes.size(); i-- > 0 && total > roomH;) {
+        const std::string b = shortForm(x.notes[i], 1);
+        if (b.empty()) continue;
+        total -= fullN[i] - h(b);
+        f.shortNote[i] = true;
     }
+    for (std::size_t i = callouts.size(); i-- > 0 && total > roomH;) {
+        const std::string b = shortForm("\u2192 " + callouts[i].text, 2);
+        if (b.empty()) continue;
+        total -= fullC[i] - h(b);
+        f.shortCallout[i] = true;
+    }
+    if (total > roomH) {
+        int workerLines = 0;
+        float linesH = 0;
+        for (const ExplainLine& l : x.lines)
+            if (!(l.procs.size() == 1 && l.procs.front() == kParentProc)) {
+                ++workerLines;
+                linesH += h(l.text);
+            }
+        f.summariseWorkers = workerLines >= 2 && h(workersParagraph(x)) < linesH;
+    }
+    return f;
 }
 
 // ‹ › and which processes they step through.
@@ -163,30 +224,38 @@ void drawExplainLines(RunView& run, std::int64_t cursor, const PanelEnv& env, bo
         if (ask) predictNext(*env.predict);
         return;
     }
-    // Presentation: callouts and notes in their short form (hover: all of it),
-    // so every sentence fits under the timeline; the lines sit closer.
-    const bool compact = env.window.typeSize() == TypeSize::Large;
-    if (compact) ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(ImGui::GetStyle().ItemSpacing.x, 2));
+    // Presentation: the lines sit closer, and callouts and notes take their
+    // short form (hover: all of it) only when the whole sentences would not
+    // fit the room under the timeline: a sentence is never cut short while
+    // the panel has the room to say it.
+    const bool large = env.window.typeSize() == TypeSize::Large;
+    if (large) ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(ImGui::GetStyle().ItemSpacing.x, 2));
     const std::vector<Callout>& callouts = run.callouts();
-    for (const Callout& c : callouts) {
+    const Explanation x = buildExplain(run.model(), *trace, cursor);
+    WhyFit fit;
+    fit.shortCallout.assign(callouts.size(), false);
+    fit.shortNote.assign(x.notes.size(), false);
+    if (large) fit = fitWhy(callouts, x, ImGui::GetContentRegionAvail().x, ImGui::GetContentRegionAvail().y);
+    for (std::size_t i = 0; i < callouts.size(); ++i) {
+        const Callout& c = callouts[i];
         // The callout the cursor is in stands out; the others stay readable.
         const bool here = cursor >= c.t0 && cursor <= c.t1;
         ImGui::PushStyleColor(ImGuiCol_Text, here ? warningColour(env.theme) : ImGui::GetStyle().Colors[ImGuiCol_Text]);
-        shortened((here ? "\u2192 " : "") + c.text, 2, compact);
+        shortened((here ? "\u2192 " : "") + c.text, 2, fit.shortCallout[i]);
         ImGui::PopStyleColor();
         if (ImGui::IsItemClicked()) {
             run.setCursor(c.t0);
             run.timeline().follow = false;
         }
-        if (!compact) ui::tooltipBelow("Click: put the cursor where it starts (it is marked on the timeline).");
+        if (!fit.shortCallout[i]) ui::tooltipBelow("Click: put the cursor where it starts (it is marked on the timeline).");
     }
     if (!callouts.empty()) ImGui::Separator();
     // One sentence per process, or one for several workers in the same state
     // for the same reason (core groups them: "ForkPoolWorker-3, -4 and -5 are
     // idle: ..."), each one's own sentence on hover.
-    const Explanation x = buildExplain(run.model(), *trace, cursor);
     for (const ExplainLine& line : x.lines) {
         const bool one = line.procs.size() == 1;
+        if (fit.summariseWorkers && !(one && line.procs.front() == kParentProc)) continue;
         ImGui::PushStyleColor(ImGuiCol_Text, one ? procTextVec4(line.procs.front(), env.theme)
                                                  : ImGui::GetStyle().Colors[ImGuiCol_Text]);
         wrapped(line.text);
@@ -197,12 +266,19 @@ void drawExplainLines(RunView& run, std::int64_t cursor, const PanelEnv& env, bo
             ui::tooltipBelow(all.c_str());
         }
     }
-    for (const std::string& n : x.notes) {
+    if (fit.summariseWorkers) {
+        wrapped(workersParagraph(x));
+        std::string all;
+        for (const ExplainLine& line : x.lines)
+            if (!(line.procs.size() == 1 && line.procs.front() == kParentProc)) all += (all.empty() ? "" : "\n") + line.text;
+        ui::tooltipBelow(all.c_str());
+    }
+    for (std::size_t i = 0; i < x.notes.size(); ++i) {
         ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
-        shortened(n, 1, compact);
+        shortened(x.notes[i], 1, fit.shortNote[i]);
         ImGui::PopStyleColor();
     }
-    if (compact) ImGui::PopStyleVar();
+    if (large) ImGui::PopStyleVar();
     if (ask) predictNext(*env.predict);
 }
 
