@@ -1,0 +1,240 @@
+// What a newcomer walking the lesson at 1280x720 presentation tripped over
+// (issue 11, "The classroom", second round), each as a kind: a click on a
+// tab moves no tab or control; every tooltip stays inside the window and off
+// the control it explains; one cursor time per frame, the same in every
+// panel; a control whose value differs from the run on screen says so; a
+// click on Predict right after Run is not lost. The real window, driven with
+// real clicks and keys (xdotool), read back from its per-frame dump.
+#include "live_window.hpp"
+
+#include <map>
+#include <optional>
+#include <regex>
+
+using namespace guitest;
+
+namespace {
+
+json panelOf(const json& s, const std::string& name) {
+    for (const json& p : s["panels"])
+        if (p["name"] == name) return p;
+    return json::object();
+}
+
+std::string linesOf(const json& s, const std::string& name) {
+    std::string out;
+    const json p = panelOf(s, name);
+    for (const json& l : p.value("lines", json::array())) out += l.get<std::string>() + "\n";
+    return out;
+}
+
+// Every item of the Stats panel that is a tab or a step control, by its text.
+std::map<std::string, std::array<float, 4>> tabRects(const json& s) {
+    std::map<std::string, std::array<float, 4>> out;
+    const json p = panelOf(s, "Stats");
+    for (const json& it : p.value("items", json::array())) {
+        const std::string t = it["text"].get<std::string>();
+        if (t == "This run" || t == "Why" || t == "Predict" || t == "Output" || t == "Session")
+            out[t] = {it["rect"][0].get<float>(), it["rect"][1].get<float>(), it["rect"][2].get<float>(),
+                      it["rect"][3].get<float>()};
+    }
+    return out;
+}
+
+std::string dumpRects(const std::map<std::string, std::array<float, 4>>& m) {
+    std::string s;
+    for (const auto& [k, r] : m)
+        s += k + " [" + std::to_string(int(r[0])) + "," + std::to_string(int(r[1])) + "," + std::to_string(int(r[2])) +
+             "," + std::to_string(int(r[3])) + "] ";
+    return s;
+}
+
+// A time as the panels write it ("1.74 s", "850 ms", "4 ms", "120 us") in seconds.
+std::optional<double> parseTime(const std::string& number, const std::string& unit) {
+    const double v = std::stod(number);
+    if (unit == "s") return v;
+    if (unit == "ms") return v * 1e-3;
+    if (unit == "us" || unit == "\u00b5s") return v * 1e-6;
+    return std::nullopt;
+}
+
+// formatDuration / formatSeconds round to 10 ms in "1.74 s", 1 ms in "850 ms".
+bool sameTime(double shown, double cursor) { return std::abs(shown - cursor) <= 0.0051 + 1e-9; }
+
+bool finished(const json& st) { return st["status"] == "finished" && st["trace_finished"].get<bool>(); }
+
+} // namespace
+
+TEST_CASE("presentation after a run: clicking each tab in turn moves no tab (the next click lands where the hand aims)",
+          "[gui][keys][classroom]") {
+    NEED_X();
+    LiveWindow w({"pool-uneven", "--presentation", "--size", "1280x720", "--time-scale", "0.05"});
+    REQUIRE_FALSE(w.window.empty());
+    w.key("space");
+    REQUIRE(w.waitFor(finished, 30));
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));   // the layout has measured what the panels need
+    const auto before = tabRects(w.state());
+    REQUIRE(before.size() == 5);
+    for (const char* tab : {"Why", "Predict", "Why", "Output", "Session", "This run", "Why", "This run"}) {
+        const auto r = before.at(tab);
+        w.click(r[0] + r[2] / 2, r[1] + r[3] / 2);
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        const json s = w.state();
+        const auto now = tabRects(s);
+        INFO("after clicking " << tab << ":\n before " << dumpRects(before) << "\n after  " << dumpRects(now)
+                               << "\nStats: " << linesOf(s, "Stats"));
+        CHECK(now == before);
+    }
+}
+
+TEST_CASE("every tooltip stays inside the window and off the control it explains, the Next button's at the right edge too",
+          "[gui][keys][classroom]") {
+    NEED_X();
+    LiveWindow w({"pool-uneven", "--presentation", "--size", "1280x720", "--time-scale", "0.05", "--test-tab", "Why"});
+    REQUIRE_FALSE(w.window.empty());
+    w.key("space");
+    REQUIRE(w.waitFor(finished, 30));
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    const json s0 = w.state();
+    const float W = 1280, H = 720;
+    // The step buttons and the rightmost controls of the toolbar: the ones nearest an edge.
+    std::vector<std::string> targets = {"Next \u203a", "\u2039 Prev", "Compare", "work", "Restart", "time scale"};
+    for (const std::string& t : targets) {
+        const auto r = itemRect(s0, t);
+        runCommand("xdotool mousemove --window " + w.window + " " + std::to_string(static_cast<int>(r[0] + r[2] / 2)) + " " +
+                   std::to_string(static_cast<int>(r[1] + r[3] / 2)));
+        const bool shown = w.waitFor([](const json& st) { return !st.value("tooltips", json::array()).empty(); }, 3);
+        const json s = w.state();
+        INFO(t << ": tooltips " << s.value("tooltips", json::array()).dump());
+        REQUIRE(shown);
+        for (const json& tip : s["tooltips"]) {
+            const float x = tip["rect"][0], y = tip["rect"][1], tw = tip["rect"][2], th = tip["rect"][3];
+            CHECK(x >= 0);
+            CHECK(y >= 0);
+            CHECK(x + tw <= W);
+            CHECK(y + th <= H);
+            // Off the control it explains.
+            const bool overlaps = x < r[0] + r[2] && r[0] < x + tw && y < r[1] + r[3] && r[1] < y + th;
+            CHECK_FALSE(overlaps);
+        }
+        runCommand("xdotool mousemove --window " + w.window + " 640 700");
+        w.waitFor([](const json& st) { return st.value("tooltips", json::array()).empty(); }, 2);
+    }
+}
+
+TEST_CASE("one cursor time per frame: after a click on the timeline during a live run, caption, Stats and Why say the cursor's",
+          "[gui][keys][classroom]") {
+    NEED_X();
+    // Normal type: Stats and the Explain panel side by side, both in view with the caption.
+    LiveWindow w({"pool", "--time-scale", "1"});
+    REQUIRE_FALSE(w.window.empty());
+    w.key("space");
+    REQUIRE(w.waitFor([](const json& st) { return st["status"] == "running" && st["now_s"].get<double>() > 1.2; }, 10));
+    json s = w.state();
+    double plotX0 = 0, plotX1 = 0, laneY = 0;
+    for (const json& r : s["rows"])
+        if (r["lane"] == "proc" && r["row"] == "tasks") {
+            plotX0 = r["x0"].get<double>();
+            plotX1 = r["x1"].get<double>();
+            laneY = (r["y0"].get<double>() + r["y1"].get<double>()) / 2;
+            break;
+        }
+    REQUIRE(plotX1 > plotX0);
+    const double b = s["view"]["begin_s"], e = s["view"]["end_s"];
+    // At 0.7 s of the run: between the workers' prints (~0 s) and the first task's end (2 s).
+    const double x = plotX0 + (0.7 - b) / (e - b) * (plotX1 - plotX0);
+    w.click(static_cast<float>(x), static_cast<float>(laneY));
+    REQUIRE(w.waitFor([](const json& st) { return !st["cursor_live"].get<bool>(); }, 5));
+    auto check = [&](const json& st, const char* when) {
+        const double cursor = st["cursor_s"].get<double>();
+        const std::string caption = linesOf(st, "Controls"), stats = linesOf(st, "Stats"),
+                          why = linesOf(st, "Explain");
+        INFO(when << ": cursor " << cursor << " s\ncaption:\n" << caption << "\nStats:\n" << stats << "\nExplain:\n" << why);
+        std::smatch m;
+        // The caption leads with the cursor's time.
+        const std::regex lead(R"((^|\n)([0-9.]+) (s|ms|us)  )");
+        REQUIRE(std::regex_search(caption, m, lead));
+        CHECK(sameTime(*parseTime(m[2], m[3]), cursor));
+        // Stats' numbers are cut at the cursor and say so with its time, not "so far" (the live edge's).
+        const std::regex at(R"(makespan\n[0-9.]+ (s|ms|us) at ([0-9.]+) (s|ms|us))");
+        REQUIRE(std::regex_search(stats, m, at));
+        CHECK(sameTime(*parseTime(m[2], m[3]), cursor));
+        CHECK(stats.find("so far") == std::string::npos);
+        // The Why panel's step row says the same moment.
+        const std::regex whyAt(R"((^|\n)at ([0-9.]+) (s|ms|us)\n)");
+        REQUIRE(std::regex_search(why, m, whyAt));
+        CHECK(sameTime(*parseTime(m[2], m[3]), cursor));
+    };
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    check(w.state(), "after the click");
+    // Next: the first frame whose cursor moved tells the new moment everywhere.
+    const auto next = itemRect(w.state(), "Next \u203a");
+    const double before = w.state()["cursor_s"].get<double>();
+    runCommand("xdotool mousemove --window " + w.window + " " + std::to_string(static_cast<int>(next[0] + next[2] / 2)) + " " +
+               std::to_string(static_cast<int>(next[1] + next[3] / 2)));
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    runCommand("xdotool click 1");
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    do {
+        s = w.state();
+        if (s["cursor_s"].get<double>() != before) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(3));
+    } while (std::chrono::steady_clock::now() < until);
+    REQUIRE(s["cursor_s"].get<double>() != before);
+    check(s, "the frame Next stepped in");
+}
+
+TEST_CASE("a toolbar value that differs from the run on screen says the shown run's value", "[gui][keys][classroom]") {
+    NEED_X();
+    LiveWindow w({"pool", "--time-scale", "0.05"});
+    REQUIRE_FALSE(w.window.empty());
+    w.key("space");
+    REQUIRE(w.waitFor(finished, 20));
+    json s = w.state();
+    CHECK(linesOf(s, "Controls").find("shown run:") == std::string::npos);   // all the same: nothing to say
+    const float font = s["font_px"].get<float>();
+    const auto r = itemRect(s, "work");
+    const float rowH = font + std::round(font * 0.25f);
+    bool chosen = false;
+    for (int attempt = 0; attempt < 2 && !chosen; ++attempt) {
+        w.click(r[0] + font, r[1] + r[3] / 2);
+        std::this_thread::sleep_for(std::chrono::milliseconds(400));
+        w.click(r[0] + font, r[1] + r[3] + std::round(font * 0.25f) + 2.5f * rowH);   // "cpu"
+        chosen = w.waitFor([](const json& st) { return st["work_option"] == "cpu"; }, 3);
+        if (!chosen) w.key("Escape");
+    }
+    REQUIRE(chosen);
+    const bool said = w.waitFor([](const json& st) { return linesOf(st, "Controls").find("shown run: sleep") != std::string::npos; }, 3);
+    INFO(linesOf(w.state(), "Controls"));
+    CHECK(said);
+    // The time scale: a click at the left end of its track sets 0.02x; the shown run's 0.05x is said.
+    s = w.state();
+    const auto ts = itemRect(s, "time scale");
+    w.click(ts[0] + 2, ts[1] + ts[3] / 2);
+    const bool scaleSaid = w.waitFor([](const json& st) { return linesOf(st, "Controls").find("0.05x") != std::string::npos &&
+                                                                 linesOf(st, "Controls").find("shown run:") != std::string::npos; }, 3);
+    INFO(linesOf(w.state(), "Controls"));
+    CHECK(scaleSaid);
+}
+
+TEST_CASE("presentation: a click on Predict right after Run, and right after the run ends, opens Predict", "[gui][keys][classroom]") {
+    NEED_X();
+    LiveWindow w({"pool", "--presentation", "--size", "1280x720", "--time-scale", "0.1"});
+    REQUIRE_FALSE(w.window.empty());
+    auto shownTab = [](const json& st) { return st.value("stats_tab", std::string()); };
+    REQUIRE(w.waitFor([&](const json& st) { return shownTab(st) == "Predict"; }, 3));   // before the first run
+    w.key("space");
+    // Right after Run: Stats turns to This run; the class clicks Predict at once.
+    REQUIRE(w.waitFor([&](const json& st) { return shownTab(st) == "This run"; }, 3));
+    auto r = itemRect(w.state(), "Predict");
+    w.click(r[0] + r[2] / 2, r[1] + r[3] / 2);
+    CHECK(w.waitFor([&](const json& st) { return shownTab(st) == "Predict"; }, 2));
+    // Right after the run ends.
+    w.click(itemRect(w.state(), "This run")[0] + 10, itemRect(w.state(), "This run")[1] + 10);
+    REQUIRE(w.waitFor(finished, 20));
+    r = itemRect(w.state(), "Predict");
+    w.click(r[0] + r[2] / 2, r[1] + r[3] / 2);
+    const bool opened = w.waitFor([&](const json& st) { return shownTab(st) == "Predict"; }, 2);
+    INFO(linesOf(w.state(), "Stats"));
+    CHECK(opened);
+}
