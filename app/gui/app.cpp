@@ -784,7 +784,7 @@ void GuiApp::frame() {
 // the timeline takes the rest (its lanes grow). The Why tab takes the whole
 // width (Queue and Code step aside while it is shown): its sentences need it.
 // Stats is the leftmost panel, so widening it moves none of its tabs, and
-// the Why tab's height is measured whichever tab is shown, so a click on a
+// no tab but This run grows the panels once a run is shown, so a click on a
 // tab never moves a tab or a control (the next click lands where aimed).
 void GuiApp::layoutPresentation(RunView& run, std::int64_t cursor, float controlsH, bool hasQueue, bool hasLock,
                                 const PanelEnv& e) {
@@ -797,15 +797,17 @@ void GuiApp::layoutPresentation(RunView& run, std::int64_t cursor, float control
     // moves nothing either): the bottom grows to what any panel needed and
     // never shrinks back, so a click (a tab, a moment whose Why has fewer
     // sentences, Run) does not move the panels under the teacher's hand.
-    // The Why tab's need counts whichever tab is shown (measureWhyNeedH);
-    // Predict, Output and Session scroll in that room once a run is on screen
-    // (before one, Predict is the tab the class answers on: it counts).
+    // Once a run is on screen only This run's key lines (and the queue's)
+    // grow it: Why fits its sentences into the room it has (shortened,
+    // then summed up, drawExplainLines), and Predict, Output and Session
+    // scroll in it, so clicking one of them moves nothing. Before a run,
+    // Predict is the tab the class answers on: it counts.
     const std::string scenarioKey = run.isStage() || !run.haveScenario() ? m_scenario.name : run.scenario().name;
     if (m_held.scenario != scenarioKey || m_held.windowH != ds.y || m_held.fontPx != fh)
         m_held = HeldLayout{scenarioKey, ds.y, fh, 0};
     const std::string& tab = statsTabShown();
-    const bool statsCounts = !run.trace() || tab == "This run" || tab == "Why";
-    const float needStats = std::max(statsCounts ? m_needStats : 0.0f, m_needWhy);
+    const bool statsCounts = !run.trace() || tab == "This run";
+    const float needStats = statsCounts ? m_needStats : 0.0f;
     if (m_needQueue > 0 || needStats > 0) m_held.bottom = std::max({m_held.bottom, m_needQueue, needStats, minBottom});
     if (m_needTimeline > 0 && m_held.bottom > 0)
         timelineH = std::min(std::max(m_needTimeline, bodyH - m_held.bottom), bodyH - minBottom);
@@ -814,8 +816,6 @@ void GuiApp::layoutPresentation(RunView& run, std::int64_t cursor, float control
     const float ws = std::round(ds.x * 0.41f), wq = std::round(ds.x * 0.30f), wc = ds.x - ws - wq;
     drawTimelinePanel(run, cursor, Rect{0, controlsH, ds.x, timelineH}, e);
     const bool why = run.trace() && tab == "Why";
-    // The Why tab at the whole width, measured while another tab is shown.
-    m_needWhy = why ? 0 : measureWhyNeedH(run, e, ds.x);
     // Stats at the left: its tab bar starts at the window's left edge at either width.
     drawStatsPanel(run, m_session, Rect{0, y, why ? ds.x : ws, h}, true, e);
     if (!why) {

@@ -202,7 +202,6 @@ private:
     // Presentation's layout from what the panels needed last frame
     // (DrawnLayout::timelineMinH, queueNeedH, statsNeedH; 0: not known yet).
     float m_needTimeline = 0, m_needQueue = 0, m_needStats = 0;
-    float m_needWhy = 0;   // the Why tab's, measured while another tab is shown (measureWhyNeedH)
     // The panels under the timeline keep the largest height they needed while
     // the same scenario (its stage and its runs) is on screen in the same
     // window: a tab switch, a cursor move or Run never moves them (0: not yet).

@@ -193,7 +193,7 @@ void drawStepRow(RunView& run, std::int64_t cursor) {
     stepControls(run);
     if (run.trace()) {
         // Beside the step buttons when it fits: one line less above the sentences.
-        const std::string at = "at " + formatSeconds(cursor - run.zero());
+        const std::string at = "at " + formatDuration(cursor - run.zero());   // as the caption and Stats write it
         ui::sameLineIfFits(ImGui::CalcTextSize(at.c_str()).x);
         ui::textDisabled("%s", at.c_str());
     }
@@ -203,7 +203,7 @@ float stepRowWidth(const RunView& run, std::int64_t cursor) {
     const ImGuiStyle& st = ImGui::GetStyle();
     const TimelineView& v = run.timeline();
     const std::string who = v.stepOnly == kNoProc ? std::string("all processes") : procName(run.meta(), v.stepOnly);
-    const std::string at = run.trace() ? "at " + formatSeconds(cursor - run.zero()) : std::string();
+    const std::string at = run.trace() ? "at " + formatDuration(cursor - run.zero()) : std::string();
     float w = ImGui::CalcTextSize("\u2039 Prev").x + ImGui::CalcTextSize("Next \u203a").x + 4 * st.FramePadding.x;
     w += ImGui::CalcTextSize(who.c_str()).x + ImGui::GetFrameHeight() + st.FramePadding.x * 2;
     if (!at.empty()) w += ImGui::CalcTextSize(at.c_str()).x + st.ItemSpacing.x;

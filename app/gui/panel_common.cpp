@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <algorithm>
 #include <cstdlib>
+#include <string>
 
 namespace parviz::gui {
 
@@ -132,15 +133,28 @@ void tooltipBelow(const char* text, int hoveredFlags) {
     // Its size before it is drawn (the text wraps at 30 em, the window adds
     // its padding), so it can be placed inside the window and off the
     // control (placeTooltip): at the item's left it passed the right edge.
+    // The size ImGui gave it when it was last shown counts too (the
+    // estimate can miss the window's own decoration by a few pixels), and
+    // an em of slack keeps even the first frames inside.
+    struct Seen {
+        std::string text;
+        ImVec2 size;
+    };
+    static Seen seen;
     const float fs = ImGui::GetFontSize(), wrapAt = fs * 30;
     const ImVec2 pad = ImGui::GetStyle().WindowPadding;
     const ImVec2 ts = ImGui::CalcTextSize(text, nullptr, false, wrapAt - pad.x);
     const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax(), ds = ImGui::GetIO().DisplaySize;
+    float w = std::ceil(ts.x) + 2 * pad.x + fs, h = std::ceil(ts.y) + 2 * pad.y + fs * 0.5f;
+    if (seen.text == text) {
+        w = std::max(w, seen.size.x);
+        h = std::max(h, seen.size.y);
+    }
     float x = 0, y = 0;
-    placeTooltip(TipBox{a.x, a.y, b.x, b.y}, std::ceil(ts.x) + 2 * pad.x + 2, std::ceil(ts.y) + 2 * pad.y + 2, ds.x, ds.y,
-                 4, 2, x, y);
+    placeTooltip(TipBox{a.x, a.y, b.x, b.y}, w, h, ds.x, ds.y, 4, 2, x, y);
     ImGui::SetNextWindowPos(ImVec2(x, y));
     ImGui::BeginTooltip();
+    seen = Seen{text, ImGui::GetWindowSize()};
     ImGui::PushTextWrapPos(wrapAt);
     ImGui::TextUnformatted(text);
     ImGui::PopTextWrapPos();

@@ -36,11 +36,6 @@ void drawCodePanel(const RunView& run, std::int64_t cursor, const std::vector<Sc
 // (presentation layout).
 // withOutput also gives Explain a tab ("Why").
 void drawStatsPanel(RunView& run, SessionTable& session, const Rect& r, bool withOutput, const PanelEnv& env);
-// The height presentation's Stats panel of width panelW needs to show its
-// Why tab whole at the run's cursor, measured whichever tab is shown (its
-// content drawn out of sight), so the layout can give it that room before a
-// click on Why would have to grow the panel (and move its tabs). 0 without a trace.
-float measureWhyNeedH(RunView& run, const PanelEnv& env, float panelW);
 // Selects a Stats tab ("Why", "Output") at its next drawing (the hidden --test-tab).
 void selectStatsTab(const std::string& name);
 // The Stats tab drawn last ("This run", "Why", "Predict", "Output", "Session"):

@@ -15,7 +15,12 @@ namespace {
 
 // Numbers cut at the live edge are "so far"; cut at a cursor put elsewhere,
 // in a live run too, they are "at 0.70 s", the cursor's time (cutNote).
-bool atLiveEdge(const RunView& run) { return run.live() && run.cursorIsLive(); }
+// The cursor's time as the caption and the Why tab write it (formatDuration).
+std::string cutNoteHere(const RunView& run, const RunStats& s) {
+    std::string note = cutNote(s, run.live() && run.cursorIsLive(), run.zero());
+    if (note.rfind(" at ", 0) == 0 && s.atNs) note = " at " + formatDuration(*s.atNs - run.zero());
+    return note;
+}
 
 // "label value" pairs flow left to right and wrap, never cut (ui::fits).
 void pair(const char* label, const std::string& value, const char* tip, bool first = false) {
@@ -40,7 +45,7 @@ void keyNumbers(const RunView& run, const PanelEnv& env, const RunStats& s, bool
         // Cut at the cursor, the numbers say so: "so far" while the run goes
         // on, "at 3.2 s" in a replay (core cutNote); with no task done yet
         // there is no speedup to show, not 0.00x.
-        const std::string note = cutNote(s, atLiveEdge(run), run.zero());
+        const std::string note = cutNoteHere(run, s);
         const char* soFar = note.c_str();
         pair("makespan", formatDuration(s.makespanNs) + soFar, "First task start to last task end, pauses left out.", true);
         const std::string seqTip = "The tasks one after another (" + formatDuration(s.sequentialNs) +
@@ -65,7 +70,7 @@ void keyNumbers(const RunView& run, const PanelEnv& env, const RunStats& s, bool
     } else if (s.plainProcesses) {
         // A traced program of plain Process objects: no task to time (the
         // summary says the same, describeNoMakespan); mid-run a Pool may still come.
-        const std::string note = cutNote(s, atLiveEdge(run), run.zero());
+        const std::string note = cutNoteHere(run, s);
         ui::textDisabled("%s%s", describeNoMakespan(s).c_str(), note.empty() ? "" : (" (" + note.substr(1) + ")").c_str());
     } else if (run.status() == RunStatus::Running || run.status() == RunStatus::Paused || s.tasksStarted > 0) {
         ui::textDisabled("no task has started yet");
@@ -206,7 +211,6 @@ void failures(const PanelEnv& env, const RunStats& s) {
 // The tab a request (selectStatsTab) asked for, once.
 std::string g_requestedTab;
 std::string g_shownTab;   // the tab drawn last frame (statsTabShown)
-float g_bodyTop = 0;      // where the tabs' content starts in the panel (under the tab bar)
 ImGuiTabItemFlags tabFlags(const char* name) {
     if (g_requestedTab != name) return 0;
     g_requestedTab.clear();
@@ -270,30 +274,6 @@ bool stepsFitTabRow(const RunView& run) {
 
 void selectStatsTab(const std::string& name) { g_requestedTab = name; }
 
-float measureWhyNeedH(RunView& run, const PanelEnv& env, float panelW) {
-    if (!run.trace() || panelW <= 0) return 0;
-    // Drawn where no one sees it (far left of the window, no input, no
-    // background), with the tab body's padding and width: the same code and
-    // wrapping as the tab, so the height is the tab's to the pixel. Outside
-    // every panel, so the layout probe records none of it.
-    const ImGuiStyle& st = ImGui::GetStyle();
-    ImGui::SetNextWindowPos(ImVec2(-panelW - 4000, 0));
-    ImGui::SetNextWindowSize(ImVec2(panelW, 8000));
-    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(st.WindowPadding.x, st.ItemSpacing.y));
-    const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoInputs | ImGuiWindowFlags_NoNav |
-                                   ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoFocusOnAppearing |
-                                   ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoBackground;
-    float need = 0;
-    if (ImGui::Begin("##why-measure", nullptr, flags)) {
-        const bool onTabRow = stepsFitTabRow(run);
-        drawExplainLines(run, run.cursor(), env, false, !onTabRow);
-        const float top = g_bodyTop > 0 ? g_bodyTop : st.WindowPadding.y + ImGui::GetFrameHeight() + st.ItemSpacing.y;
-        need = top + ImGui::GetCursorPosY() + st.WindowPadding.y;
-    }
-    ImGui::End();
-    ImGui::PopStyleVar();
-    return need;
-}
 const std::string& statsTabShown() noexcept { return g_shownTab; }
 
 void drawStatsPanel(RunView& run, SessionTable& session, const Rect& r, bool withOutput, const PanelEnv& env) {
@@ -327,7 +307,6 @@ void drawStatsPanel(RunView& run, SessionTable& session, const Rect& r, bool wit
                 ui::probeItem(name);   // every tab's label, shown or not
                 if (!open) return;
                 g_shownTab = name;
-                g_bodyTop = ImGui::GetCursorPosY();
                 ui::beginScrollBody("##tab-body");
                 body();
                 ui::endScrollBody();

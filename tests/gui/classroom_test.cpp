@@ -229,12 +229,36 @@ TEST_CASE("presentation: a click on Predict right after Run, and right after the
     auto r = itemRect(w.state(), "Predict");
     w.click(r[0] + r[2] / 2, r[1] + r[3] / 2);
     CHECK(w.waitFor([&](const json& st) { return shownTab(st) == "Predict"; }, 2));
-    // Right after the run ends.
-    w.click(itemRect(w.state(), "This run")[0] + 10, itemRect(w.state(), "This run")[1] + 10);
-    REQUIRE(w.waitFor(finished, 20));
+    // Right after the run ends, aimed where Predict was while it ran.
+    const auto t = itemRect(w.state(), "This run");
+    w.click(t[0] + t[2] / 2, t[1] + t[3] / 2);
     r = itemRect(w.state(), "Predict");
-    w.click(r[0] + r[2] / 2, r[1] + r[3] / 2);
+    REQUIRE(w.waitFor(finished, 20));
+    w.click(r[0] + r[2] / 2, r[1] + r[3] * 0.85f);
     const bool opened = w.waitFor([&](const json& st) { return shownTab(st) == "Predict"; }, 2);
     INFO(linesOf(w.state(), "Stats"));
+    CHECK(opened);
+}
+
+// Not yet fixed (issue 11, the lost click, reproduced this session): Run
+// still lifts the panels under the timeline when the run's This run tab
+// needs more than the stage's Predict tab did (pool at 1280x720: 252 -> 269
+// px, the tabs from y 474 to 457), so a click on the lower part of where
+// Predict was before Run falls under the tab bar. Hidden until it is fixed:
+// run it with `parviz_gui_tests "[.lostclick]"`.
+TEST_CASE("presentation: a click on the lower part of the Predict tab, aimed before Run, still opens it after Run",
+          "[gui][keys][classroom][.lostclick]") {
+    NEED_X();
+    LiveWindow w({"pool", "--presentation", "--size", "1280x720", "--time-scale", "0.1"});
+    REQUIRE_FALSE(w.window.empty());
+    auto shownTab = [](const json& st) { return st.value("stats_tab", std::string()); };
+    REQUIRE(w.waitFor([&](const json& st) { return shownTab(st) == "Predict"; }, 3));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    const auto r = itemRect(w.state(), "Predict");
+    w.key("space");
+    REQUIRE(w.waitFor([&](const json& st) { return shownTab(st) == "This run"; }, 3));
+    w.click(r[0] + r[2] / 2, r[1] + r[3] * 0.85f);
+    const bool opened = w.waitFor([&](const json& st) { return shownTab(st) == "Predict"; }, 2);
+    INFO("Predict was at y " << r[1] << ".." << r[1] + r[3] << ", now " << itemRect(w.state(), "Predict")[1]);
     CHECK(opened);
 }
