@@ -793,10 +793,12 @@ void GuiApp::layoutPresentation(RunView& run, std::int64_t cursor, float control
     const float bodyH = ds.y - controlsH;
     const float minBottom = std::round(fh * 4.5f);   // a tab bar and two lines at least
     float timelineH = std::round(bodyH * 0.70f);     // until the panels have said what they need
-    // Held for the scenario on screen (its stage and its runs alike, so Run
-    // moves nothing either): the bottom grows to what any panel needed and
-    // never shrinks back, so a click (a tab, a moment whose Why has fewer
-    // sentences, Run) does not move the panels under the teacher's hand.
+    // Held for the scenario on screen (its stage and its runs alike: Run
+    // starts from the stage's height, and lifts the panels only when the
+    // run's numbers need more than the Predict tab did): the bottom grows
+    // to what a panel needed and never shrinks back, so a click (a tab, a
+    // moment whose Why has fewer sentences) does not move the panels under
+    // the teacher's hand.
     // Once a run is on screen only This run's key lines (and the queue's)
     // grow it: Why fits its sentences into the room it has (shortened,
     // then summed up, drawExplainLines), and Predict, Output and Session
