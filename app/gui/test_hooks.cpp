@@ -303,11 +303,11 @@ bool TestHooks::writeLayoutJson(GuiApp& app, const std::string& path) {
     j["stats_tab"] = statsTabShown();
     // Every tooltip on screen this frame, wherever it came from (ImGui's own
     // tooltip windows, shown and laid out: a new one is hidden its first frame).
-    json tips = json::array();
+    json tipWindows = json::array();
     for (ImGuiWindow* win : ImGui::GetCurrentContext()->Windows)
         if ((win->Flags & ImGuiWindowFlags_Tooltip) && win->Active && !win->Hidden)
-            tips.push_back({{"rect", {win->Pos.x, win->Pos.y, win->Size.x, win->Size.y}}});
-    j["tooltips"] = tips;
+            tipWindows.push_back({{"rect", {win->Pos.x, win->Pos.y, win->Size.x, win->Size.y}}});
+    j["tooltip_windows"] = tipWindows;
     j["stats"] = statsJson(run);
     // The hidden --test-pause-at hook: who was paused, and for how long (wall clock).
     if (m_pause.paused) {

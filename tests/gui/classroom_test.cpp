@@ -103,11 +103,11 @@ TEST_CASE("every tooltip stays inside the window and off the control it explains
         const auto r = itemRect(s0, t);
         runCommand("xdotool mousemove --window " + w.window + " " + std::to_string(static_cast<int>(r[0] + r[2] / 2)) + " " +
                    std::to_string(static_cast<int>(r[1] + r[3] / 2)));
-        const bool shown = w.waitFor([](const json& st) { return !st.value("tooltips", json::array()).empty(); }, 3);
+        const bool shown = w.waitFor([](const json& st) { return !st.value("tooltip_windows", json::array()).empty(); }, 3);
         const json s = w.state();
-        INFO(t << ": tooltips " << s.value("tooltips", json::array()).dump());
+        INFO(t << ": tooltips " << s.value("tooltip_windows", json::array()).dump());
         REQUIRE(shown);
-        for (const json& tip : s["tooltips"]) {
+        for (const json& tip : s["tooltip_windows"]) {
             const float x = tip["rect"][0], y = tip["rect"][1], tw = tip["rect"][2], th = tip["rect"][3];
             CHECK(x >= 0);
             CHECK(y >= 0);
@@ -118,7 +118,7 @@ TEST_CASE("every tooltip stays inside the window and off the control it explains
             CHECK_FALSE(overlaps);
         }
         runCommand("xdotool mousemove --window " + w.window + " 640 700");
-        w.waitFor([](const json& st) { return st.value("tooltips", json::array()).empty(); }, 2);
+        w.waitFor([](const json& st) { return st.value("tooltip_windows", json::array()).empty(); }, 2);
     }
 }
 
