@@ -739,11 +739,12 @@ void GuiApp::recordSessionRun(RunView& run) {
     r.speedup = st.speedup;
     r.efficiency = st.efficiency;
     r.busy = st.machine.busy == true;
-    if (r.busy) r.busyNote = describeBusy(st.machine);
+    if (r.busy) r.busyNote = describeBusy(st.machine, parseWorkKind(st.work));
     m_session.rows.push_back(std::move(r));
 }
 
 void GuiApp::frame() {
+    ++m_framesDrawn;
     m_spans.beginFrame();
     m_drawn.clear();
     probe::beginFrame();
@@ -848,13 +849,31 @@ void GuiApp::layoutAndDraw() {
     const float controlsH = std::min(m_controlsH, std::round(ds.y * 0.4f));
     drawControlsPanel(*this, Rect{0, 0, ds.x, controlsH});
     layoutBody(controlsH);
+    // The caption's "Your prediction" follows the prediction wherever it is
+    // changed (a drag on the timeline, the Predict tab's slider or typed
+    // value), while the caption still shows it: one value on screen.
+    auto predictionWords = [this]() -> std::string {
+        for (std::size_t i = 0; i < m_predict.questions.size() && i < m_predict.answers.size(); ++i)
+            if (m_predict.questions[i].kind == QuestionKind::Makespan && m_predict.answers[i].given) {
+                char buf[200];
+                std::snprintf(buf, sizeof buf,
+                              "Your prediction: %.2f s (drag on the timeline, or use the Predict tab, to change it); "
+                              "Run (Space) to see the answer.",
+                              m_predict.answers[i].seconds);
+                return buf;
+            }
+        return "";
+    };
     if (m_drawn.predictionDropped) {
-        char buf[160];
-        std::snprintf(buf, sizeof buf,
-                      "Your prediction: %.2f s, set on the timeline (drag to change it, or on the Predict tab); "
-                      "Run (Space) to see the answer.",
-                      m_drawn.predictionSeconds);
-        setMessage(buf);
+        m_predictionCaption = predictionWords();
+        setMessage(m_predictionCaption);
+    } else if (!m_predictionCaption.empty()) {
+        if (message() != m_predictionCaption) {
+            m_predictionCaption.clear();   // another message took the caption
+        } else if (const std::string now = predictionWords(); now != m_predictionCaption) {
+            m_predictionCaption = now;
+            setMessage(now);
+        }
     }
     // Last: the caption tells the cursor the panels above may have moved this frame.
     m_controlsH = drawControlsCaption(*this, Rect{0, 0, ds.x, controlsH});

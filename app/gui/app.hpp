@@ -96,6 +96,9 @@ public:
     std::string takePendingPng();
     void pngWritten(const std::string& path, const std::string& error);
     int runsStarted() const noexcept { return m_runCounter; }
+    // Frames drawn so far (the test dump's "frame": a test waits for frames
+    // after an input instead of sleeping a fixed time).
+    std::uint64_t framesDrawn() const noexcept { return m_framesDrawn; }
     const std::vector<std::string>& scenarioNames() const noexcept { return m_scenarioNames; }
     DrawnLayout& drawn() noexcept { return m_drawn; }
     MessageLine& messageLine() noexcept { return m_message; }
@@ -191,8 +194,10 @@ private:
     int m_startupProgram = 0;                    // run number of the program traced at start, 0: none
     bool m_outputsWritten = false, m_outputsOk = true;   // writeProgramOutputs
     int m_runCounter = 0;                        // live runs started
+    std::uint64_t m_framesDrawn = 0;
     int m_viewCounter = 0;                       // runs shown (started or opened): their numbers
     MessageLine m_message;
+    std::string m_predictionCaption;   // the caption's "Your prediction: …" while it shows one
     DrawnLayout m_drawn;
     PredictDraft m_predict;                      // the next run's questions and the class's answers
     std::string m_predictKey;                    // the scenario the answers were given for

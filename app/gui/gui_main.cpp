@@ -82,6 +82,7 @@ int runWindow(const GuiOptions& opts, std::shared_ptr<Trace> preloaded) {
     auto lastFrame = Clock::now();
     while (!window.shouldClose() && g_interrupt.load(std::memory_order_relaxed) == 0) {
         const double wait = app.frameWaitSeconds();
+        if (opts.testSlowFramesMs > 0) std::this_thread::sleep_for(std::chrono::milliseconds(opts.testSlowFramesMs));
         // Live runs: poll, then sleep to the frame cap, so input stays
         // responsive and the workers keep the cores. Idle: block on events.
         if (app.anyLive() || capture) {

@@ -122,6 +122,8 @@ bool parseWindowFlag(const std::vector<std::string>& args, std::size_t& i, GuiOp
         o.testDump = value(args, i, a);
     } else if (a == "--test-tab") {
         o.testTab = value(args, i, a);
+    } else if (a == "--test-slow-frames") {
+        o.testSlowFramesMs = parseInt(a, value(args, i, a), 0, 5000);
     } else if (a == "--test-pause-for") {
         o.testPauseFor = parseNumber(a, value(args, i, a), 0, 600);
     } else {

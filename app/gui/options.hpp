@@ -57,6 +57,10 @@ struct GuiOptions {
     std::string testDump;
     std::string testTab;                 // hidden --test-tab NAME: select that Stats tab (presentation)
     double testPauseFor = 1.0;
+    // Hidden --test-slow-frames MS: each frame sleeps MS before it reads input,
+    // as on a busy machine, so a test can show that a short key tap or click
+    // that falls inside one frame is still seen.
+    int testSlowFramesMs = 0;
     bool help = false;
 };
 

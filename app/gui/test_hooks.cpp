@@ -276,6 +276,7 @@ bool TestHooks::writeLayoutJson(GuiApp& app, const std::string& path) {
     j["workers_option"] = app.runOptions().workers.value_or(app.scenario().workers());
     j["work_option"] = app.runOptions().work ? toString(*app.runOptions().work) : "as scenario";
     j["runs_started"] = app.runsStarted();
+    j["frame"] = app.framesDrawn();
     j["runs"] = runsJson(app);
     j["compare"] = compareJson(app, drawn);
     json callouts = json::array();

@@ -119,6 +119,7 @@ Window::Window(int width, int height, bool visible, const char* title) {
     // Ours in front of the backend's: presses are queued (see m_presses).
     glfwSetWindowUserPointer(m_window, this);
     glfwSetMouseButtonCallback(m_window, &Window::onMouseButton);
+    glfwSetKeyCallback(m_window, &Window::onKey);
     ImGui_ImplOpenGL3_Init("#version 330 core");
     m_imguiReady = true;
     loadFonts();
@@ -166,6 +167,28 @@ void Window::onMouseButton(GLFWwindow* w, int button, int action, int mods) {
     ImGui_ImplGlfw_MouseButtonCallback(w, button, action, mods);
 }
 
+void Window::onKey(GLFWwindow* w, int key, int scancode, int action, int mods) {
+    auto* self = static_cast<Window*>(glfwGetWindowUserPointer(w));
+    if (!self) {
+        ImGui_ImplGlfw_KeyCallback(w, key, scancode, action, mods);
+        return;
+    }
+    self->m_keys.push_back({key, scancode, action, mods});
+}
+
+void Window::deliverKeys() {
+    // A key repeat is no change of state: it goes with the press before it.
+    std::vector<int> changed;
+    while (!m_keys.empty()) {
+        const KeyEvent k = m_keys.front();
+        const bool change = k.action != GLFW_REPEAT;
+        if (change && std::find(changed.begin(), changed.end(), k.key) != changed.end()) break;
+        m_keys.pop_front();
+        ImGui_ImplGlfw_KeyCallback(m_window, k.key, k.scancode, k.action, k.mods);
+        if (change) changed.push_back(k.key);
+    }
+}
+
 void Window::deliverOnePress() {
     if (m_gapFrame) {   // the frame after a press: the button reads up (unless still held)
         m_gapFrame = false;
@@ -180,9 +203,10 @@ void Window::deliverOnePress() {
 
 void Window::beginFrame(double waitSeconds) {
     // Presses still queued: no waiting, they are due in the next frames.
-    if (waitSeconds > 0 && m_presses.empty() && !m_gapFrame) glfwWaitEventsTimeout(waitSeconds);
+    if (waitSeconds > 0 && m_presses.empty() && !m_gapFrame && m_keys.empty()) glfwWaitEventsTimeout(waitSeconds);
     else glfwPollEvents();
     deliverOnePress();
+    deliverKeys();
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
     ImGui::NewFrame();

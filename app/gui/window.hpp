@@ -69,7 +69,9 @@ public:
 private:
     void loadFonts();
     static void onMouseButton(GLFWwindow* w, int button, int action, int mods);
+    static void onKey(GLFWwindow* w, int key, int scancode, int action, int mods);
     void deliverOnePress();
+    void deliverKeys();
 
     GLFWwindow* m_window = nullptr;
     bool m_imguiReady = false;
@@ -84,6 +86,13 @@ private:
     struct Press { int button, mods; };
     std::deque<Press> m_presses;
     bool m_gapFrame = false;
+    // Key presses and releases waiting for ImGui, for the same reason: 1.86
+    // keeps only whether a key is down, so a tap whose press and release fall
+    // in one frame (xdotool's `key`, a quick finger on a busy laptop) was
+    // never seen. Each frame hands over events in order and stops before a
+    // second change of the same key: a tap is down for one whole frame.
+    struct KeyEvent { int key, scancode, action, mods; };
+    std::deque<KeyEvent> m_keys;
 };
 
 } // namespace parviz::gui

@@ -70,6 +70,66 @@ TEST_CASE("a click on the timeline before Run leaves the panels following the ru
     CHECK(caption.find("Press Run") == std::string::npos);
 }
 
+TEST_CASE("on a busy machine a key tap shorter than a frame still counts: Space runs, Right steps", "[gui][keys]") {
+    NEED_X();
+    // Each frame takes 250 ms before it reads input: xdotool's press and
+    // release (a few ms apart) both arrive inside one frame.
+    LiveWindow w({"pool", "--time-scale", "0.05", "--test-slow-frames", "250"});
+    REQUIRE_FALSE(w.window.empty());
+    REQUIRE(w.state()["runs_started"] == 0);
+    w.tap("space");
+    REQUIRE(w.waitFor([](const json& st) { return st["runs_started"].get<int>() == 1; }, 10));
+    REQUIRE(w.waitFor([](const json& st) { return st["status"] == "finished" || st["status"] == "Finished"; }, 30));
+    // Four single taps of Left, one at a time: the cursor steps back event by event.
+    std::vector<double> at;
+    double last = w.state()["cursor_s"].get<double>();
+    for (int i = 0; i < 4; ++i) {
+        w.tap("Left");
+        REQUIRE(w.waitFor([last](const json& st) { return st["cursor_s"].get<double>() < last - 1e-9; }, 5));
+        std::this_thread::sleep_for(std::chrono::milliseconds(600));
+        last = w.state()["cursor_s"].get<double>();
+        at.push_back(last);
+    }
+    // Two taps of Right in quick succession, both inside one slow frame: two
+    // steps forward, from the fourth event back to the second.
+    runCommand("xdotool key --window " + w.window + " --delay 20 Right Right");
+    const double second = at[1];
+    CHECK(w.waitFor([second](const json& st) { return std::abs(st["cursor_s"].get<double>() - second) < 1e-9; }, 5));
+    INFO("cursor " << w.state()["cursor_s"].get<double>() << ", events " << at[0] << " " << at[1] << " " << at[2] << " "
+                   << at[3]);
+    CHECK(std::abs(w.state()["cursor_s"].get<double>() - second) < 1e-9);
+}
+
+TEST_CASE("after a run, a click on an early moment moves no panel: the legend keeps its height without the later callouts",
+          "[gui][keys][room]") {
+    NEED_X();
+    // pool-uneven's load-imbalance callout is known only near the end: a
+    // cursor before it drops its legend entry (the classroom walk: the tabs
+    // jumped 30 px and the next click collapsed a header instead).
+    LiveWindow w({"pool-uneven", "--time-scale", "0.1", "--presentation", "--size", "1280x720"});
+    REQUIRE_FALSE(w.window.empty());
+    w.key("space");
+    REQUIRE(w.waitFor([](const json& st) { return st["status"] == "finished" && st["trace_finished"] == true; }, 30));
+    w.settle(6);
+    auto rectOf = [](const json& st, const std::string& name) {
+        for (const json& p : st["panels"])
+            if (p["name"] == name) return p["rect"];
+        return json();
+    };
+    const json before = w.state();
+    const json stats = rectOf(before, "Stats"), timeline = rectOf(before, "Timeline");
+    REQUIRE_FALSE(stats.is_null());
+    const auto t = panelRect(before, "Timeline");
+    for (const float at : {0.12f, 0.5f, 0.9f}) {
+        w.click(t[0] + t[2] * at, t[1] + t[3] * 0.75f);
+        const json s = w.state();
+        INFO("after a click at " << at << " of the timeline: cursor " << s["cursor_s"] << ", Stats " << rectOf(s, "Stats"));
+        CHECK_FALSE(s["cursor_live"].get<bool>());
+        CHECK(rectOf(s, "Stats") == stats);
+        CHECK(rectOf(s, "Timeline") == timeline);
+    }
+}
+
 TEST_CASE("two quick clicks on + add two workers", "[gui][keys]") {
     NEED_X();
     LiveWindow w({"pool", "--time-scale", "0.05"});

@@ -75,17 +75,41 @@ struct LiveWindow {
         }
         return false;
     }
+    // The window's frame counter (the dump's "frame").
+    std::uint64_t frame() const {
+        const json s = state();
+        return s.contains("frame") ? s["frame"].get<std::uint64_t>() : 0;
+    }
+    // After an input: waits until the window has drawn `frames` more frames,
+    // so the next state() shows the input handled however slow the machine
+    // is (a queued press is handed to ImGui one per frame). Never forever.
+    void settle(int frames = 4) const {
+        const std::uint64_t from = frame();
+        const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+        while (std::chrono::steady_clock::now() < until && frame() < from + static_cast<std::uint64_t>(frames))
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
     void click(float x, float y, int times = 1) const {
         // Move first and let a frame see the pointer there, as a hand would.
         runCommand("xdotool mousemove --window " + window + " " + std::to_string(static_cast<int>(x)) + " " +
             std::to_string(static_cast<int>(y)));
         std::this_thread::sleep_for(std::chrono::milliseconds(150));
+        settle(2);
         runCommand("xdotool click --repeat " + std::to_string(times) + " --delay 90 1");
         std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        settle(2 * times + 2);
+    }
+    // A tap as xdotool's `key` sends it: press and release a few ms apart,
+    // inside one frame of a busy window.
+    void tap(const std::string& k) const {
+        runCommand("xdotool key --window " + window + " " + k);
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        settle();
     }
     void typeText(const std::string& text) const {
         runCommand("xdotool type --window " + window + " --delay 15 " + shellQuote(text));
         std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        settle(static_cast<int>(2 * text.size()) + 2);
     }
     // Held for 100 ms as a hand does: ImGui 1.86 reads keys as "down" once
     // per frame, so a press and release inside one frame (xdotool's default)
@@ -95,6 +119,7 @@ struct LiveWindow {
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
         runCommand("xdotool keyup --window " + window + " " + k);
         std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        settle();
     }
 };
 
