@@ -130,6 +130,21 @@ void sameLineIfFits(float w) {
 
 void tooltipBelow(const char* text, int hoveredFlags) {
     if (!ImGui::IsItemHovered(hoveredFlags)) return;
+    // A click on the control puts its tooltip away until the pointer leaves
+    // it, as desktop toolkits do: the pointer resting on Run after a press
+    // must not cover the toolbar for the whole run.
+    static ImGuiID hoveredId = 0;
+    static int lastFrame = -10;
+    static bool dismissed = false;
+    const ImGuiID id = ImGui::GetItemID();
+    const int frame = ImGui::GetFrameCount();
+    if (id != hoveredId || lastFrame < frame - 1) {
+        hoveredId = id;
+        dismissed = false;
+    }
+    lastFrame = frame;
+    if (ImGui::IsItemActive() || ImGui::IsItemClicked(ImGuiMouseButton_Left)) dismissed = true;
+    if (dismissed) return;
     // Its size before it is drawn (the text wraps at 30 em, the window adds
     // its padding), so it can be placed inside the window and off the
     // control (placeTooltip): at the item's left it passed the right edge.

@@ -42,6 +42,11 @@ struct TimelineView {
     bool follow = true;          // keep "now" in view while the run goes on
     float scrollY = 0;
     ProcId stepOnly = kNoProc;   // whose events the step keys and buttons go through (kNoProc: all)
+    // The legend's height, held at the tallest it has been for this run (and
+    // window width): a cursor moved before a callout's time drops its entry,
+    // and a legend a line shorter moved the panels below under the hand.
+    float legendHeldH = 0;
+    float legendHeldForW = 0;
 };
 
 class RunView {

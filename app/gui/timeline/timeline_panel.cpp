@@ -176,7 +176,13 @@ void legend(RunView& run, const PanelEnv& env, const LaneRecords& recs) {
     }
     env.spans.draw(dl, swatches);
     ImGui::SetCursorScreenPos(ImVec2(left, top));
-    ImGui::Dummy(ImVec2(1, p.y + lineH - top - ImGui::GetStyle().ItemSpacing.y));
+    TimelineView& view = run.timeline();
+    if (view.legendHeldForW != right - left) {   // another width wraps it anew
+        view.legendHeldForW = right - left;
+        view.legendHeldH = 0;
+    }
+    view.legendHeldH = std::max(view.legendHeldH, p.y + lineH - top - ImGui::GetStyle().ItemSpacing.y);
+    ImGui::Dummy(ImVec2(1, view.legendHeldH));
 }
 
 // A vertical scrollbar for the lanes when they do not all fit: a track and a
