@@ -584,7 +584,8 @@ void captionLine(GuiApp& app) {
             if (!busy.empty()) {
                 ImGui::SameLine(0, 0);
                 ui::textColored(warningColour(app.theme()), "%s", busy.c_str());
-                ui::tooltipBelow(describeBusy(app.current().statsAtCursor().machine).c_str());
+                const RunStats& st = app.current().statsAtCursor();
+                ui::tooltipBelow(describeBusy(st.machine, parseWorkKind(st.work)).c_str());
             }
         } else if (!app.message().empty()) {
             ui::textUnformatted(app.message().c_str());

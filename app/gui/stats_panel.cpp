@@ -86,8 +86,8 @@ void keyNumbers(const RunView& run, const PanelEnv& env, const RunStats& s, bool
     if (s.machine.busy == true) {
         const std::string shortWords = describeBusyShort(s.machine);
         if (compact) ui::sameLineIfFits(ImGui::CalcTextSize(shortWords.c_str()).x);
-        ui::textColored(warningColour(env.theme), "%s", compact ? shortWords.c_str() : describeBusy(s.machine).c_str());
-        if (compact) ui::tooltipBelow(describeBusy(s.machine).c_str());
+        ui::textColored(warningColour(env.theme), "%s", compact ? shortWords.c_str() : describeBusy(s.machine, parseWorkKind(s.work)).c_str());
+        if (compact) ui::tooltipBelow(describeBusy(s.machine, parseWorkKind(s.work)).c_str());
     } else if (run.meta().finished && !s.machine.busy && s.hasMakespan) {
         if (compact) ui::sameLineIfFits(ImGui::CalcTextSize("busy: unknown").x);
         ui::textDisabled("%s", compact ? "busy: unknown" : "busy: unknown (too short to judge)");

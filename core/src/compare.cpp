@@ -78,7 +78,7 @@ CompareRow rowOf(const CompareRun& r, int usableCores) {
     row.label = std::to_string(r.workers) + (r.workers == 1 ? " worker · " : " workers · ") + workName(r.work) + " · " +
                 (r.finished ? seconds(r.makespanS) : "running");
     if (r.machine.busy == true) {
-        row.busyNote = describeBusy(r.machine);
+        row.busyNote = describeBusy(r.machine, r.work);
         row.busyShort = describeBusyShort(r.machine);
     } else if (r.finished && !r.machine.busy) {
         row.busyNote = row.busyShort = "busy: unknown";

@@ -20,11 +20,15 @@ BusyVerdict judgeMachineLoad(const MachineLoad& m) noexcept {
     return v;
 }
 
-std::string describeBusy(const BusyVerdict& v) {
+std::string describeBusy(const BusyVerdict& v, std::optional<WorkKind> work) {
     if (!v.busy || !v.otherShare) return "busy: unknown (too short to judge)";
     char buf[160];
     const int pct = static_cast<int>(std::lround(*v.otherShare * 100));
-    if (*v.busy)
+    if (*v.busy && work == WorkKind::Sleep)
+        std::snprintf(buf, sizeof buf,
+                      "machine busy: other processes took %d %% of the cores; sleep work needs no core, so its timings hold",
+                      pct);
+    else if (*v.busy)
         std::snprintf(buf, sizeof buf,
                       "machine busy: other processes took %d %% of the cores; timings not comparable", pct);
     else

@@ -434,7 +434,7 @@ std::string formatSummary(const RunStats& s) {
     if (s.usableCores && s.totalCores && s.usableCores != s.totalCores)
         o << " (" << s.usableCores << " of " << s.totalCores << " cores usable)";
     o << "\n";
-    if (s.finished) o << "  " << describeBusy(s.machine) << "\n";
+    if (s.finished) o << "  " << describeBusy(s.machine, parseWorkKind(s.work)) << "\n";
     if (s.lostEvents) o << "  lost events: " << s.lostEvents << "\n";
     if (!s.failures.empty()) {
         o << "\nFailures:\n";

@@ -198,6 +198,10 @@ TEST_CASE("a run is busy above 10 % of the cores taken by others, and unknown wh
     CHECK(*v.busy);
     CHECK(*v.otherShare == Approx(0.34));
     CHECK(describeBusy(v) == "machine busy: other processes took 34 % of the cores; timings not comparable");
+    CHECK(describeBusy(v, WorkKind::Cpu) == describeBusy(v));
+    // Sleep work needs no core: the same load leaves its timings standing, and the words say so.
+    CHECK(describeBusy(v, WorkKind::Sleep) ==
+          "machine busy: other processes took 34 % of the cores; sleep work needs no core, so its timings hold");
     m.otherNs = 150'000'000;   // 7.5 %
     CHECK(judgeMachineLoad(m).busy == false);
     m.spanNs = 50'000'000;     // too short for even the exact counters

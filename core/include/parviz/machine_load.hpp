@@ -24,6 +24,7 @@
 // before RunEnd (event.hpp), so saved runs keep it and every reader (summary,
 // sweep, window) judges it the same way with judgeMachineLoad().
 #include "parviz/event.hpp"
+#include "parviz/work.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -63,7 +64,10 @@ struct BusyVerdict {
 BusyVerdict judgeMachineLoad(const MachineLoad& m) noexcept;
 // "machine busy: other processes took 34 % of the cores; timings not comparable",
 // "busy: unknown (too short to judge)" or "machine quiet: other processes took 2 % of the cores".
-std::string describeBusy(const BusyVerdict& v);
+// For a run of sleep work (work == Sleep) a busy machine changes little — a
+// sleeping worker needs no core — and the words say so instead:
+// "machine busy: other processes took 34 % of the cores; sleep work needs no core, so its timings hold".
+std::string describeBusy(const BusyVerdict& v, std::optional<WorkKind> work = std::nullopt);
 // The same for a busy run in few words, where a line has little room
 // ("machine busy: others took 34 %"); "" when the run is not flagged busy.
 std::string describeBusyShort(const BusyVerdict& v);
