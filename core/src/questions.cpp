@@ -23,6 +23,7 @@ const char* toString(QuestionKind k) noexcept {
     case QuestionKind::QueueOrder: return "queue_order";
     case QuestionKind::FirstExit: return "first_exit";
     case QuestionKind::Cores: return "cores";
+    case QuestionKind::LastTask: return "last_task";
     }
     return "?";
 }
@@ -44,21 +45,22 @@ std::vector<Question> readQuestions(const std::string& file, const nlohmann::jso
         if (!f.has("ask")) fail(file, f.field("ask"), "missing (the question as the class reads it)");
         q.ask = f.str("ask", "", 512);
         if (q.ask.empty()) fail(file, f.field("ask"), "must not be empty");
-        constexpr const char* kKinds = "makespan, last_worker, finish_order, queue_order, first_exit, cores";
+        constexpr const char* kKinds = "makespan, last_worker, last_task, finish_order, queue_order, first_exit, cores";
         if (!f.has("kind")) fail(file, f.field("kind"), std::string("missing (") + kKinds + ")");
         const std::string kind = f.str("kind", "", 64);
         bool found = false;
-        for (auto k : {QuestionKind::Makespan, QuestionKind::LastWorker, QuestionKind::FinishOrder,
+        for (auto k : {QuestionKind::Makespan, QuestionKind::LastWorker, QuestionKind::LastTask, QuestionKind::FinishOrder,
                        QuestionKind::QueueOrder, QuestionKind::FirstExit, QuestionKind::Cores})
             if (kind == toString(k)) {
                 q.kind = k;
                 found = true;
             }
         if (!found) fail(file, f.field("kind"), "unknown kind \"" + kind + "\" (allowed: " + kKinds + ")");
-        const bool takesChoices = q.kind == QuestionKind::FinishOrder || q.kind == QuestionKind::QueueOrder;
+        const bool takesChoices =
+            q.kind == QuestionKind::FinishOrder || q.kind == QuestionKind::QueueOrder || q.kind == QuestionKind::LastTask;
         if (f.has("choices")) {
             if (!takesChoices)
-                fail(file, f.field("choices"), "only finish_order and queue_order questions have choices (" + kind +
+                fail(file, f.field("choices"), "only finish_order, queue_order and last_task questions have choices (" + kind +
                                                    " is answered " +
                                                    (isNumberQuestion(q.kind) ? "on a slider)" : "with a worker)"));
             q.choices = f.strings("choices", 8, 256, "choices");
@@ -118,6 +120,9 @@ Answer taskAnswer(const Question& q, const RunModel& model, const Trace& trace) 
         a.text = buf;
     } else if (q.kind == QuestionKind::LastWorker) {
         a.text = procName(trace.meta(), done.back()->proc);
+    } else if (q.kind == QuestionKind::LastTask) {
+        const std::string_view n = trace.string(done.back()->name);
+        a.text = n.empty() ? "#" + std::to_string(done.back()->index) : std::string(n);
     } else {
         for (const TaskRecord* r : done) {
             std::string_view n = trace.string(r->name);
@@ -133,6 +138,7 @@ Answer answerOf(const Question& q, const RunModel& model, const Trace& trace) {
     Answer a;
     switch (q.kind) {
     case QuestionKind::Makespan: case QuestionKind::LastWorker: case QuestionKind::FinishOrder:
+    case QuestionKind::LastTask:
         return taskAnswer(q, model, trace);
     case QuestionKind::QueueOrder: {
         if (model.queues().empty() || !runOver(model, trace)) return a;

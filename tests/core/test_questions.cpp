@@ -36,14 +36,16 @@ TEST_CASE("a scenario's questions are read, written back and filled in with the 
 
 TEST_CASE("bad questions are refused naming the file, the field and the reason", "[questions]") {
     CHECK(errorOf(kPool + R"([{"ask": "x", "kind": "speed"}]})") ==
-          "my.json: questions[0].kind: unknown kind \"speed\" (allowed: makespan, last_worker, finish_order, "
+          "my.json: questions[0].kind: unknown kind \"speed\" (allowed: makespan, last_worker, last_task, finish_order, "
           "queue_order, first_exit, cores)");
     CHECK(errorOf(kPool + R"([{"kind": "makespan"}]})") ==
           "my.json: questions[0].ask: missing (the question as the class reads it)");
     CHECK(errorOf(kPool + R"([{"ask": "x", "kind": "finish_order"}]})") ==
           "my.json: questions[0].choices: a finish_order question needs 2 to 8 choices, got 0");
+    CHECK(errorOf(kPool + R"([{"ask": "x", "kind": "last_task"}]})") ==
+          "my.json: questions[0].choices: a last_task question needs 2 to 8 choices, got 0");
     CHECK(errorOf(kPool + R"([{"ask": "x", "kind": "makespan", "choices": ["1", "2"]}]})") ==
-          "my.json: questions[0].choices: only finish_order and queue_order questions have choices (makespan is "
+          "my.json: questions[0].choices: only finish_order, queue_order and last_task questions have choices (makespan is "
           "answered on a slider)");
     CHECK(errorOf(kPool + R"({"ask": "x"}})") == "my.json: questions: must be a list of questions, got an object");
     CHECK(errorOf(kPool + R"([{"ask": "a", "kind": "cores"}, {"ask": "b", "kind": "cores"}, {"ask": "c", "kind": "cores"},
@@ -71,6 +73,15 @@ TEST_CASE("the tutorial pool answers each question, and the verdict compares the
 
     Question last{QuestionKind::LastWorker, "who?", {}};
     CHECK(answerOf(last, m, *tr).text == "ForkPoolWorker-2");
+    // Which job ends last is the schedule's, not a race's: D, after B and C on one worker.
+    Question lastTask{QuestionKind::LastTask, "which job?", {"A", "B", "C", "D"}};
+    const Answer lt = answerOf(lastTask, m, *tr);
+    CHECK(lt.known);
+    CHECK(lt.text == "D");
+    p.choice = "D";
+    CHECK(verdict(lastTask, p, lt) == "right");
+    p.choice = "A";
+    CHECK(verdict(lastTask, p, lt) == "not this time");
     Question order{QuestionKind::FinishOrder, "order?", {"A B C D", "B C A D"}};
     const Answer o = answerOf(order, m, *tr);
     CHECK(o.text == "B C A D");

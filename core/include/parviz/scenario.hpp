@@ -78,11 +78,12 @@ enum class QuestionKind : std::uint8_t {
     QueueOrder,    // "in what order do the items come out?": the values taken from the first queue, one of `choices`
     FirstExit,     // "which process finishes first?": the worker that exits first, chosen among the workers
     Cores,         // "how many cores?": the cores the run could use, a slider
+    LastTask,      // "which job finishes last?": the task that ends last, one of `choices` (task names)
 };
 struct Question {
     QuestionKind kind = QuestionKind::Makespan;
     std::string ask;                     // as the class reads it; "{workers}" and "{work}" are filled in
-    std::vector<std::string> choices;    // finish_order, queue_order: 2 to 8 to choose from; others: none
+    std::vector<std::string> choices;    // finish_order, queue_order, last_task: 2 to 8 to choose from; others: none
 };
 inline constexpr std::size_t kMaxQuestions = 3;
 
