@@ -3,6 +3,8 @@
 #include "parviz/views.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <climits>
 #include <charconv>
 
 namespace parviz {
@@ -64,7 +66,12 @@ namespace {
 // literals, after a space, a comma or an opening bracket. In a comment
 // (after a '#' outside a literal) every space is one, and quotes are words.
 struct CodeBreaks {
-    std::vector<std::size_t> between;   // outside literals
+    // Outside literals: where, and how deep in brackets the text after it is.
+    struct Between {
+        std::size_t at;
+        int depth;
+    };
+    std::vector<Between> between;
     // Inside a one-line literal, after one of its spaces: the piece is
     // closed with the literal's quote and the next one reopens it with
     // `opener` (its prefix letters and quote). Python joins adjacent
@@ -87,6 +94,8 @@ CodeBreaks codeBreaks(std::string_view s) {
     bool triple = false;
     std::string opener;
     bool comment = false;
+    int depth = 0;
+    auto identChar = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
     for (std::size_t i = 0; i < s.size(); ++i) {
         const char c = s[i];
         if (quote) {
@@ -104,8 +113,14 @@ CodeBreaks codeBreaks(std::string_view s) {
             continue;
         }
         if (c == '#') comment = true;
-        const bool boundary = c == ' ' || (!comment && (c == ',' || c == '(' || c == '[' || c == '{'));
-        if (boundary && i + 1 < s.size()) out.between.push_back(i + 1);
+        if (!comment && (c == '(' || c == '[' || c == '{')) ++depth;
+        if (!comment && (c == ')' || c == ']' || c == '}')) depth = std::max(0, depth - 1);
+        // An attribute's dot (`queue.empty()`), never a number's: a long
+        // dotted name is cut after a dot, not inside a name.
+        const bool dot = !comment && c == '.' && i > 0 && identChar(s[i - 1]) &&
+                         !std::isdigit(static_cast<unsigned char>(s[i - 1])) && i + 1 < s.size() && identChar(s[i + 1]);
+        const bool boundary = c == ' ' || dot || (!comment && (c == ',' || c == '(' || c == '[' || c == '{'));
+        if (boundary && i + 1 < s.size()) out.between.push_back({i + 1, depth});
     }
     return out;
 }
@@ -133,12 +148,25 @@ std::vector<std::string> wrapCodeLine(std::string_view line, float width,
             out.push_back(piece(line.size()));
             break;
         }
-        // The furthest token boundary whose piece fits (widths grow with it).
+        // The token boundaries whose piece fits (widths grow with them): the
+        // shallowest in brackets among those in the far half, the furthest of
+        // those, so `[["A", 5], ["B", 2],` breaks between the pairs, never
+        // between a pair's `[` and its `"C", 1]`.
+        std::vector<CodeBreaks::Between> fitting;
+        for (const CodeBreaks::Between& b : breaks.between) {
+            if (b.at <= from) continue;
+            if (measure(piece(b.at)) > width) break;
+            fitting.push_back(b);
+        }
         std::size_t to = 0;
-        for (std::size_t b : breaks.between) {
-            if (b <= from) continue;
-            if (measure(piece(b)) > width) break;
-            to = b;
+        if (!fitting.empty()) {
+            const std::size_t half = from + (fitting.back().at - from) / 2;
+            int best = INT_MAX;
+            for (const CodeBreaks::Between& b : fitting)
+                if (b.at >= half && b.depth <= best) {
+                    best = b.depth;
+                    to = b.at;
+                }
         }
         std::string closeWith, nextReopen;
         // None fits: split a literal at one of its spaces, closing and

@@ -240,6 +240,16 @@ TEST_CASE("a long code line wraps at token boundaries, never inside a string lit
     CHECK(fr[1] == R"(    f"{a} and ")");
     CHECK(fr[2].rfind(R"(    f"{b} )", 0) == 0);
     for (const std::string& p : fr) CHECK(p.size() <= 16);
+    // A long dotted name is cut after a dot, never inside a name (a traced
+    // program's `while not tasks_that_are_done.empty():` read ".e" / "mpty()").
+    const std::vector<std::string> d = wrapCodeLine("        while not tasks_that_are_done.empty():", 40, cols);
+    CHECK(d == std::vector<std::string>{"        while not tasks_that_are_done.", "            empty():"});
+    CHECK(wrapCodeLine("x = 3.14159265358979", 10, cols).size() >= 2);   // a number has no dot boundary: cut, nothing lost
+    // A list of pairs breaks between the pairs, not after a pair's own `[`.
+    const std::vector<std::string> l = wrapCodeLine(R"(work = [["A", 5], ["B", 2], ["C", 1], ["D", 3]])", 36, cols);
+    INFO(l[0]);
+    CHECK(l[0] == R"(work = [["A", 5], ["B", 2],)");
+    for (const std::string& p : l) CHECK((p.empty() || p.back() != '['));
     // In a comment an apostrophe is a word, not a literal: it wraps at its spaces.
     const std::vector<std::string> c = wrapCodeLine("# the worker's line, marked in its colour", 20, cols);
     REQUIRE(c.size() >= 2);
