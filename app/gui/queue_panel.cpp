@@ -144,13 +144,25 @@ float drawQueue(const RunView& run, std::int64_t cursor, const PanelEnv& env, co
             ImGui::SetTooltip("Left in the queue when its pool was terminated (a `with Pool()` block's exit):\n"
                               "nobody reads them; the stop signals of workers ended before they took them.");
     }
-    for (const QueueViewEvent& e : v.recentEmptyFull) {
-        const char* what = e.kind == EventKind::QueueEmpty ? "Empty" : "Full";
-        ui::sameLineIfFits(ImGui::CalcTextSize(what).x);
-        ui::textColored(warningColour(th), "%s", what);
-        if (ImGui::IsItemHovered())
-            ImGui::SetTooltip("%s found the queue %s at %s", procName(run.meta(), e.proc).c_str(),
-                              e.kind == EventKind::QueueEmpty ? "empty" : "full", formatDuration(e.t - run.zero()).c_str());
+    // Recent Empty / Full raised: one word each with its count ("Empty x4"),
+    // not the word repeated; the tooltip says who met it and when.
+    for (const EventKind kind : {EventKind::QueueEmpty, EventKind::QueueFull}) {
+        std::size_t n = 0;
+        std::string who;
+        for (const QueueViewEvent& e : v.recentEmptyFull) {
+            if (e.kind != kind) continue;
+            ++n;
+            who += (who.empty() ? "" : "\n") + procName(run.meta(), e.proc) + " found the queue " +
+                   (kind == EventKind::QueueEmpty ? "empty" : "full") + " at " + formatDuration(e.t - run.zero());
+        }
+        if (n == 0) continue;
+        const std::size_t total = kind == EventKind::QueueEmpty ? v.emptyCount : v.fullCount;
+        const std::string what = std::string(kind == EventKind::QueueEmpty ? "Empty" : "Full") +
+                                 (total > 1 ? " \u00d7" + std::to_string(total) : std::string());
+        if (total > n) who += "\n(the last " + std::to_string(n) + " of " + std::to_string(total) + ")";
+        ui::sameLineIfFits(ImGui::CalcTextSize(what.c_str()).x);
+        ui::textColored(warningColour(th), "%s", what.c_str());
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", who.c_str());
     }
 
     drawQueueWaits(run, t, trace, id, th);

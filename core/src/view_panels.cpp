@@ -99,6 +99,8 @@ QueueView buildQueueView(const RunModel& index, const Trace& trace, std::int32_t
     constexpr std::size_t kRecent = 8;
     std::size_t ne = countUpTo(q->emptyT, t, [](std::int64_t x) { return x; });
     std::size_t nf = countUpTo(q->fullT, t, [](std::int64_t x) { return x; });
+    v.emptyCount = ne;
+    v.fullCount = nf;
     for (std::size_t i = ne > kRecent ? ne - kRecent : 0; i < ne; ++i)
         v.recentEmptyFull.push_back({q->emptyT[i], q->emptyProc[i], EventKind::QueueEmpty});
     for (std::size_t i = nf > kRecent ? nf - kRecent : 0; i < nf; ++i)

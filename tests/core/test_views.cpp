@@ -315,6 +315,20 @@ TEST_CASE("the queue at time t holds the items not yet taken, in FIFO order", "[
     CHECK(after.takenCount == 4);
 }
 
+TEST_CASE("a queue's Empty raised many times is counted, all of them, with the last few kept for their times", "[view]") {
+    TraceBuilder b;
+    poolDemo(b);
+    // Twelve get_nowait()s on the empty queue, 10 ms apart (after the run, as a test can).
+    for (int i = 0; i < 12; ++i) b.ev(6030 + 10 * i, 1, EventKind::QueueEmpty, 0);
+    TimelineIndex index;
+    index.update(b.trace);
+    const QueueView v = buildQueueView(index, b.trace, 0, ms(8000));
+    CHECK(v.emptyCount == 12);
+    CHECK(v.fullCount == 0);
+    CHECK(v.recentEmptyFull.size() == 8);   // the panel's tooltip: "(the last 8 of 12)"
+    CHECK(buildQueueView(index, b.trace, 0, ms(6065)).emptyCount == 4);
+}
+
 TEST_CASE("the lock at time t has its owner and its waiters in order with running wait times", "[view]") {
     TraceBuilder b;
     b.trace.addProcess({"MainProcess", ProcRole::Parent});

@@ -233,6 +233,7 @@ struct QueueView {
     PoolQueueRole poolRole = PoolQueueRole::None;   // a Pool's task or result queue
     PoolKind poolKind = PoolKind::None;             // whose: a Pool's or a ProcessPoolExecutor's
     std::vector<QueueViewEvent> recentEmptyFull;  // QueueEmpty / QueueFull, latest last, at most 8
+    std::size_t emptyCount = 0, fullCount = 0;    // every Empty / Full raised up to t
     bool hasLastPut = false, hasLastGet = false;
     QueueItemRecord lastPut, lastGet;    // the latest put / get at or before t (for animation)
     // Of putCount: the stop signals put by t (the run model's index,
