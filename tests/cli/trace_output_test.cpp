@@ -232,3 +232,30 @@ TEST_CASE("every CPython from 3.8 on that this machine has traces a program that
         }
     }
 }
+
+TEST_CASE("under every CPython from 3.8 on a traced program's time.sleep is the builtin to the program: its own "
+          "errors, repr, names, signature and pickle, and it does not bind as a method",
+          "[cli][trace][python]") {
+    auto pythons = otherPythons();
+    pythons["Debian's"] = "/usr/bin/python3";
+    const std::string probe = kTestPrograms + "sleep_probe.py";
+    for (const auto& [version, exe] : pythons) {
+        if (version != "Debian's" && !atLeast38(version)) continue;
+        DYNAMIC_SECTION("CPython " << version) {
+            TempDir dir;
+            const std::vector<std::string> program{"/usr/bin/env", "-u", "PYTHONUNBUFFERED", exe, probe};
+            const ExeResult plain = parviz::test::runProgram(program, 120);
+            REQUIRE(plain.exitCode == 0);
+            const Traced traced = traceScript(probe, {}, dir, "probe", exe);
+            INFO(describe(traced.result));
+            REQUIRE(traced.result.exitCode == 0);
+            std::vector<std::string> plainLines;
+            std::istringstream in(plain.out);
+            for (std::string line; std::getline(in, line);) plainLines.push_back(line);
+            REQUIRE(plainLines.size() > 30);
+            const std::string diff = firstDifference(plainLines, traced.programLines);
+            INFO(diff);
+            CHECK(diff.empty());
+        }
+    }
+}

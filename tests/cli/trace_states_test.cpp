@@ -68,7 +68,8 @@ TEST_CASE("a traced worker sleeping in time.sleep is drawn sleeping on the sleep
         REQUIRE(task.t1 != parviz::kOpenEnd);
         const std::int64_t mid = task.t0 + (task.t1 - task.t0) / 2;
         CHECK(stateAt(task.proc, mid) == parviz::LaneState::Sleeping);
-        CHECK(stateAt(task.proc, task.t1 - 1) == parviz::LaneState::Idle);   // the sleep ended before the task
+        // The sleep ended before the task: the lane is back in the task (running), as the engine's.
+        CHECK(stateAt(task.proc, task.t1 - 1) == parviz::LaneState::Running);
         if (name.find("0.6") != std::string::npos || name.find("0.4") != std::string::npos) {
             ++ownSleeps;
             int line = -1;
@@ -134,4 +135,49 @@ TEST_CASE("MainProcess waiting for a Pool's results is the same lane state and t
     // Then the same account of the pool's progress in both.
     CHECK(traced.second.find(" tasks started so far are done") != std::string::npos);
     CHECK(ours.second.find(" tasks started so far are done") != std::string::npos);
+}
+
+TEST_CASE("a traced process's lane follows parviz's engine's states: running in a task, sleeping, waiting for a queue "
+          "whose get blocks, idle in its own code, and back to the enclosing state when a nested wait ends",
+          "[cli][trace][python]") {
+    for (const std::string method : {"fork", "spawn"}) {
+        DYNAMIC_SECTION(method) {
+            TempDir dir;
+            const Traced t = traceScript(kTestPrograms + "lane_states.py", {method}, dir, "states_" + method);
+            INFO(describe(t.result));
+            REQUIRE(t.trace);
+            const parviz::Trace& tr = *t.trace;
+            parviz::RunModel m;
+            m.update(tr);
+            // Each phase of lane_states.py is between two printed lines: the
+            // lane's state halfway between them (and by the process that printed the first).
+            std::map<std::string, std::pair<std::int64_t, parviz::ProcId>> printedAt;
+            for (std::size_t i = 0; i < tr.size(); ++i)
+                if (tr[i].kind == EventKind::Print) printedAt.emplace(tr.string(tr[i].a), std::pair{tr[i].t, tr[i].proc});
+            auto between = [&](const std::string& from, const std::string& to) {
+                INFO(from << " .. " << to);
+                REQUIRE(printedAt.count(from));
+                REQUIRE(printedAt.count(to));
+                const auto [t0, p] = printedAt.at(from);
+                const std::int64_t t1 = printedAt.at(to).first;
+                REQUIRE(t1 > t0);
+                const parviz::SpanRow& row = m.procs().at(p).program;
+                const std::int64_t mid = t0 + (t1 - t0) / 2;
+                const std::size_t i = row.firstEndingAfter(mid, 0);
+                return i < row.size() && row[i].t0 <= mid ? row[i].state : parviz::LaneState::None;
+            };
+            // A Pool worker's task: CPU work is running, not idle.
+            CHECK(between("cpu-begin", "cpu-end") == parviz::LaneState::Running);
+            CHECK(between("sleep-begin", "sleep-end") == parviz::LaneState::Sleeping);
+            // The sleep ended inside the task: running again, not idle.
+            CHECK(between("after-sleep-begin", "after-sleep-end") == parviz::LaneState::Running);
+            // A Process blocked in Queue.get waits for its queue; its thread's
+            // sleep ending meanwhile leaves it waiting, not idle.
+            CHECK(between("t-sleep-end", "putting") == parviz::LaneState::WaitQueue);
+            CHECK(between("sq-get-begin", "sq-putting") == parviz::LaneState::WaitQueue);
+            // Its own code outside any task or wait: idle, as the engine's worker between tasks.
+            CHECK(between("idle-begin", "idle-end") == parviz::LaneState::Idle);
+            CHECK(t.programLines.back() == "exit 0");
+        }
+    }
 }
