@@ -193,3 +193,42 @@ TEST_CASE("a traced ProcessPoolExecutor's call and result queues are drawn as it
         }
     }
 }
+
+TEST_CASE("a traced ProcessPoolExecutor's result queue is drawn under CPython 3.8 too, whose manager thread reads it "
+          "in a function, not a class",
+          "[cli][trace][python]") {
+    const auto pythons = otherPythons();
+    const auto it = pythons.find("3.8");
+    if (it == pythons.end()) {
+        WARN("no CPython 3.8 here (~/.pyenv/versions/3.8.*): the 3.8 executor's result queue is not tested");
+        return;
+    }
+    for (const std::string method : {"fork", "spawn"}) {
+        DYNAMIC_SECTION(method) {
+            TempDir dir;
+            const Traced t = traceScript(kTestPrograms + "executor_queues.py", {method}, dir, "executor38_" + method,
+                                         it->second);
+            INFO(describe(t.result));
+            REQUIRE(t.trace);
+            const parviz::Trace& tr = *t.trace;
+            parviz::RunModel m;
+            m.update(tr);
+            const parviz::QueueIndex* results = queueNamed(m, tr, "executor results");
+            REQUIRE(results);
+            CHECK(results->poolRole == parviz::PoolQueueRole::Results);
+            CHECK(results->poolKind == parviz::PoolKind::Executor);
+            // Each result put by a worker and taken by MainProcess's manager
+            // thread (the workers' exit pids may be left unread).
+            std::multiset<std::string> resultItems;
+            for (const auto& r : results->items) {
+                const std::string v(tr.string(r.preview));
+                const bool pid = v.rfind("pid ", 0) == 0;
+                if (pid) continue;
+                resultItems.emplace(v);
+                CHECK(r.putProc != parviz::kParentProc);
+                CHECK(r.getProc == parviz::kParentProc);
+            }
+            CHECK(resultItems == std::multiset<std::string>{"[0]", "[1]", "[4]", "[9]", "[0, 1]", "[4, 9]", "100"});
+        }
+    }
+}
