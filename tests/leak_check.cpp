@@ -69,7 +69,7 @@ std::set<pid_t> childPids() {
 // /dev/shm is the machine's: `parviz trace` ring directories (parviz-trace-*)
 // and CPython's named semaphores (sem.mp-*) appear there whenever anyone on
 // the machine traces a Python program, e.g. another checkout's test suite.
-// They are not this process's to leak; trace_python_test checks that parviz
+// They are not this process's to leak; the trace_*_test files check that parviz
 // trace removes its own directory.
 bool someoneElses(const std::string& n) { return n.rfind("parviz-trace-", 0) == 0 || n.rfind("sem.mp-", 0) == 0; }
 

@@ -54,6 +54,7 @@ constexpr std::uint8_t kTaskTaken = 4, kTaskNameFromPut = 8, kTaskReturned = 4;
 constexpr std::uint8_t kJobApply = 1, kJobSameCall = 2;
 constexpr std::uint8_t kPutWritten = 1;                   // QUEUE_PUT flags: in the pipe at once (SimpleQueue)
 constexpr std::uint8_t kLockSemaphore = 1;                // LOCK_NEW flags: a Semaphore (obj: its value, may be 0)
+constexpr std::uint8_t kStateLeave = 1;                   // STATE flags: the wait in obj (key a) ended
 constexpr std::int64_t kOpenJobTasks = 1 << 20;           // indices reserved for a job of unknown length
 
 enum Wire : std::uint8_t {
@@ -261,6 +262,27 @@ struct PythonTraceSource::Impl {
     std::unordered_map<std::int32_t, std::uint64_t> nameOfIndex;        // a started task's index -> its name id
     std::map<std::int32_t, std::int64_t> raisedAt;                      // a task that raised -> when
     std::set<std::int32_t> receivedIndices;                              // tasks whose result the program received
+    // A traced process's lane state, kept as parviz's engine keeps its
+    // workers' (worker_state.hpp): Running inside a task, else Idle; a wait
+    // (a sleep, a queue get or a lock acquire that blocks) shows while it
+    // lasts, and when it ends the lane goes back to what it was entered
+    // from: the latest wait still open, else the task, else Idle. The lane is
+    // per process and several of its threads may wait at once: each wait is
+    // ended by its own leave, (state, key), wherever it is in the list.
+    // syncs: Event / Condition / Barrier / pool-results waits open, which the
+    // run model draws and restores after itself (WaitSync, or WaitQueue for
+    // a pool's results): no State is said while one is open, and the lane's
+    // state, if it changed meanwhile, once the last one ends.
+    struct Lane {
+        bool inTask = false;
+        std::vector<std::pair<WorkerState, std::uint64_t>> waits;
+        std::int32_t syncs = 0;
+        WorkerState shown = WorkerState::Idle;
+    };
+    std::unordered_map<ProcId, Lane> lanes;
+    void enterWait(ProcId p, WorkerState s, std::uint64_t key, std::int64_t t, std::vector<Event>& out);
+    void leaveWait(ProcId p, WorkerState s, std::uint64_t key, std::int64_t t, std::vector<Event>& out);
+    void showLane(ProcId p, Lane& lane, std::int64_t t, std::vector<Event>& out);
 
     void scan();
     std::int64_t drainRings(std::int64_t now);
@@ -710,6 +732,33 @@ void PythonTraceSource::Impl::interpretSync(Record& r, ProcId p, std::vector<Eve
                             o.id, kindNo, 0});
 }
 
+// The lane's state now (Lane above), said as a State event when it changed.
+void PythonTraceSource::Impl::showLane(ProcId p, Lane& lane, std::int64_t t, std::vector<Event>& out) {
+    if (lane.syncs > 0) return;
+    const WorkerState want = !lane.waits.empty() ? lane.waits.back().first
+                             : lane.inTask       ? WorkerState::Running
+                                                 : WorkerState::Idle;
+    if (want == lane.shown) return;
+    lane.shown = want;
+    out.push_back(Event{t, p, EventKind::State, 0, static_cast<std::int32_t>(want), 0, 0});
+}
+
+void PythonTraceSource::Impl::enterWait(ProcId p, WorkerState s, std::uint64_t key, std::int64_t t,
+                                        std::vector<Event>& out) {
+    Lane& lane = lanes[p];
+    if (lane.waits.size() < 4096) lane.waits.emplace_back(s, key);   // (a bound: threads that never leave)
+    showLane(p, lane, t, out);
+}
+
+void PythonTraceSource::Impl::leaveWait(ProcId p, WorkerState s, std::uint64_t key, std::int64_t t,
+                                        std::vector<Event>& out) {
+    Lane& lane = lanes[p];
+    const auto it = std::find(lane.waits.rbegin(), lane.waits.rend(), std::pair{s, key});
+    if (it == lane.waits.rend()) return;   // its enter was lost (or it was never a wait: an uncontended lock)
+    lane.waits.erase(std::next(it).base());
+    showLane(p, lane, t, out);
+}
+
 void PythonTraceSource::Impl::interpret(Record& r, std::vector<Event>& out, SourceSink& sink) {
     if (r.kind == ReapedByParviz) {
         interpretProcess(r, nullptr, out, sink);
@@ -745,11 +794,47 @@ void PythonTraceSource::Impl::interpret(Record& r, std::vector<Event>& out, Sour
     case PoolWorkerW: poolWorkers[ring.pid] = PoolQueues{r.a, r.b}; break;
     case LockNew: case LockWaitW: case LockAcquireW: case LockReleaseW: case LockTimeoutW:
         interpretLock(r, p, out, sink);
+        // A blocking acquire: "waits for lock" (the run model implies it from
+        // LockWait too; said here so that the lane's list of waits knows it).
+        if (r.kind == LockWaitW) enterWait(p, WorkerState::WaitLock, r.a, r.t, out);
+        else if (r.kind == LockAcquireW || r.kind == LockTimeoutW) leaveWait(p, WorkerState::WaitLock, r.a, r.t, out);
         break;
-    case SyncNewW: case SyncWaitW: case SyncWakeW: case SyncSignalW: interpretSync(r, p, out, sink); break;
-    case PoolJob: case TaskStartW: case TaskEndW: interpretTask(r, ring, p, out, sink); break;
+    case SyncNewW: case SyncWaitW: case SyncWakeW: case SyncSignalW: {
+        const std::size_t before = out.size();
+        interpretSync(r, p, out, sink);
+        const bool said = out.size() > before && (out.back().kind == EventKind::SyncWait || out.back().kind == EventKind::SyncWake);
+        Lane& lane = lanes[p];
+        if (said && r.kind == SyncWaitW) {
+            ++lane.syncs;
+        } else if (said && r.kind == SyncWakeW && lane.syncs > 0) {
+            --lane.syncs;
+            if (lane.syncs == 0) {
+                // The run model put the lane back to where the first wait began: what was shown then.
+                showLane(p, lane, r.t, out);
+            }
+        }
+        break;
+    }
+    case PoolJob: case TaskStartW: case TaskEndW:
+        interpretTask(r, ring, p, out, sink);
+        if (r.kind != PoolJob) {
+            Lane& lane = lanes[p];
+            lane.inTask = r.kind == TaskStartW;   // a task's CPU work and its own code: running
+            showLane(p, lane, r.t, out);
+        }
+        break;
     case PoolResultsW: received(r, ring, p, out, sink); break;
-    case StateW: out.push_back(Event{r.t, p, EventKind::State, 0, r.obj, 0, 0}); break;
+    case StateW: {
+        // obj: the wait entered (sleeping, waits for queue), a: its object's
+        // key; flags kStateLeave: that wait ended. A plain Idle (no leave) is
+        // an older writer's end of a sleep.
+        const auto s = static_cast<WorkerState>(r.obj);
+        if (r.flags & kStateLeave) leaveWait(p, s, r.a, r.t, out);
+        else if (s == WorkerState::Sleeping || s == WorkerState::WaitQueue || s == WorkerState::WaitLock)
+            enterWait(p, s, r.a, r.t, out);
+        else if (s == WorkerState::Idle) leaveWait(p, WorkerState::Sleeping, 0, r.t, out);
+        break;
+    }
     case 255: out.push_back(Event{r.t, p, EventKind::Lost, 0, static_cast<std::int32_t>(p), r.a, 0}); break;
     default: break;   // a kind from a newer writer: skipped
     }

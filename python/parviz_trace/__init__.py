@@ -29,7 +29,8 @@ What is recorded (fork, spawn and forkserver start methods):
              that ran it (failed when it raised); see _pool.py
   print      each complete line a process writes to stdout or stderr
   sleep      the program's time.sleep: its process's lane is "sleeping" while
-             it sleeps (STATE events, the first with the sleep's line)
+             it sleeps (STATE enter and leave, the enter with the sleep's line);
+             a Queue / SimpleQueue get that blocks: "waits for queue" (the same)
   and the file:line of the program's code each event came from.
 
 The tracer never changes what the program does: it adds no pickled data, the

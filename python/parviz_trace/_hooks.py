@@ -13,6 +13,7 @@ import sys
 import threading
 import time
 import reprlib
+import select
 
 import multiprocessing
 import multiprocessing.pool
@@ -332,7 +333,42 @@ def _traced_put(orig_put, preview=None):
 _q_put = _traced_put(_orig_q_put)
 
 
+_poll_type = select.poll if hasattr(select, "poll") else None
+
+
+def wait_begins(q, key, depth):
+    """Before a blocking get of queue q (key): when nothing is in its pipe to
+    read, the process enters "waits for queue" (a STATE of the queue's key, with
+    the get's line) and True is returned: the caller says STATE_LEAVE after the
+    get, whatever it returned or raised. parviz's engine draws a get that has
+    to block the same way (queue.cpp); an item already there is no wait. One
+    poll(2) of the pipe, through a poll object kept per queue (per reader fd)."""
+    try:
+        d = q.__dict__
+        reader = q._reader
+        p = d.get("_parviz_poll")
+        if p is None or p[0] is not reader:
+            if _poll_type is None:
+                return False
+            p = d["_parviz_poll"] = (reader, _poll_type())
+            p[1].register(reader.fileno(), select.POLLIN)
+        if p[1].poll(0):
+            return False
+        _emit(W.K_STATE, W.STATE_WAIT_QUEUE, key, 0, _src(depth + 1))
+        return True
+    except Exception:
+        return False
+
+
+def wait_ends(key):
+    _emit(W.K_STATE, W.STATE_WAIT_QUEUE, key, 0, 0, W.STATE_LEAVE)
+
+
 def _q_get(self, block=True, timeout=None):
+    waits = False
+    if block:
+        key = _q_key(self)
+        waits = key and wait_begins(self, key, 2)
     try:
         return _executor_item(_orig_q_get(self, block, timeout), self)
     except _Empty:
@@ -340,6 +376,9 @@ def _q_get(self, block=True, timeout=None):
         if key:
             _emit(W.K_QUEUE_EMPTY, 0, key, 0, _src(2))
         raise
+    finally:
+        if waits:
+            wait_ends(key)
 
 
 # =============================================================================
@@ -559,54 +598,116 @@ class _TracedStream:
 # time.sleep
 # =============================================================================
 # parviz's engine draws a worker in its sleep work as "sleeping" (work.cpp's
-# ScopedWorkerState) and Idle again after it; a traced program's sleep says
-# the same with STATE events, the first carrying the line that called it (the
-# Code panel marks a process's latest event's line: the sleep, not the print
-# before it). A sleep that multiprocessing's own code asks for (pool.py's
-# time.sleep(0) while it terminates) is not the program's and says nothing;
-# a task function that is time.sleep itself, called by a pool worker, is.
+# ScopedWorkerState) and then whatever it was in before (Idle between tasks,
+# running inside a task); a traced program's sleep says the same with a STATE
+# pair: entering "sleeping" (with the line that called it: the Code panel
+# marks a process's latest event's line, the sleep, not the print before it)
+# and leaving it. parviz puts the lane back into the state the sleep was
+# entered from (python_trace_source.cpp's lane states), so the wrapper never
+# says "idle" itself. A sleep that multiprocessing's own code asks for
+# (pool.py's time.sleep(0) while it terminates) is not the program's and says
+# nothing; a task function that is time.sleep itself, called by a pool
+# worker, is.
+#
+# What a program can observe of the wrapper (docs/python-trace.md, "What the
+# tracer changes"): calls, results and errors are time.sleep's own — any call
+# that is not one positional argument, and a value time.sleep refuses
+# (negative, NaN), goes straight to the real function, which raises its own
+# TypeError or ValueError with its own words in every version. Its repr,
+# __name__, __qualname__, __module__, __doc__, __self__ and
+# __text_signature__ are the builtin's; inspect.signature() answers as for
+# the builtin; pickle and copy treat it as `time.sleep`; as a class attribute
+# it does not bind (a builtin has no __get__). What pure Python cannot make
+# the same: type(time.sleep) is not builtin_function_or_method
+# (isinstance(..., types.BuiltinFunctionType) and inspect.isbuiltin() are
+# False; help() lists it as an object, with the builtin's doc), it has a
+# __dict__, and a traceback through it has one more frame (left out where
+# CPython prints tracebacks: _tb.py).
 _orig_sleep = time.sleep
 _SLEEP_CALLERS = frozenset(("worker", "mapstar", "starmapstar", "_process_worker", "_process_chunk"))
 _sleep_skip = {}     # code object of sleep's caller -> True when that caller is library code
-_sleepers = [0]      # threads of this process inside a program's sleep (the lane is per process)
+_float, _int = float, int
 
 
-def _sleep(*args):   # *args: time.sleep's own errors for a wrong call, word for word
-    try:
-        co = _getframe(1).f_code
-        skip = _sleep_skip.get(co)
-        if skip is None:
-            fn = co.co_filename
-            skip = _sleep_skip[co] = ((fn.startswith(_MP_DIR) or fn.startswith(_CF_DIR) or fn == _THREADING) and
-                                      co.co_name not in _SLEEP_CALLERS)
-    except Exception:
-        skip = True
-    if skip:
-        return _orig_sleep(*args)
-    # Without a lock (a signal handler may sleep while its thread is here):
-    # two threads racing on the count can only misdraw the lane, never block.
-    n = _sleepers[0]
-    _sleepers[0] = n + 1
-    if n == 0:
+# 3.8 and 3.9 take an object with __int__ but no __index__ (a Decimal) with a
+# DeprecationWarning that CPython attributes to the frame calling time.sleep:
+# the wrapper's own, which the default filters hide (they show it for
+# __main__ only). Said here for the program's frame, word for word; then the
+# real sleep is given the int, so the warning is not said twice.
+_INT_WARNS = sys.version_info < (3, 10)
+
+
+def _deprecated_int(secs, t):
+    if hasattr(t, "__index__") or not hasattr(t, "__int__"):
+        return secs                          # an integer-like, or the real sleep's own TypeError
+    if t.__flags__ & (1 << 9) or t.__module__ == "builtins":   # Py_TPFLAGS_HEAPTYPE: tp_name is the bare name
+        name = t.__name__
+    else:
+        name = t.__module__ + "." + t.__qualname__
+    import warnings
+    warnings.warn("an integer is required (got type %.200s).  Implicit conversion to integers using __int__ is "
+                  "deprecated, and may be removed in a future version of Python." % name, DeprecationWarning, 3)
+    return int(secs)
+
+
+class _Sleep:
+    """time.sleep, traced (see above). Named as the builtin's type is, so
+    type(time.sleep) reads as CPython's (repr, __name__, a pickle of it
+    failing the same way), though it is not that type."""
+
+    def __call__(*args, **kwargs):          # (self, secs, /): positional only, as the builtin
+        if kwargs or len(args) != 2:
+            return _orig_sleep(*args[1:], **kwargs)   # time.sleep's own TypeError, word for word
+        secs = args[1]
+        t = type(secs)
+        if t is _float or t is _int:
+            if not secs >= 0:
+                return _orig_sleep(secs)                # negative or NaN: its own ValueError
+        elif _INT_WARNS and not isinstance(secs, _float):
+            secs = _deprecated_int(secs, t)
+        try:
+            co = _getframe(1).f_code
+            skip = _sleep_skip.get(co)
+            if skip is None:
+                fn = co.co_filename
+                skip = _sleep_skip[co] = ((fn.startswith(_MP_DIR) or fn.startswith(_CF_DIR) or fn == _THREADING) and
+                                          co.co_name not in _SLEEP_CALLERS)
+        except Exception:
+            skip = True
+        if skip:
+            return _orig_sleep(secs)
+        # No count of sleeping threads here (a signal handler may sleep while
+        # its thread is in this wrapper): parviz pairs each enter with its leave.
         _emit(W.K_STATE, W.STATE_SLEEPING, 0, 0, _src(2))
+        try:
+            return _orig_sleep(secs)
+        finally:
+            _emit(W.K_STATE, W.STATE_SLEEPING, 0, 0, 0, W.STATE_LEAVE)
+
+    def __repr__(self):
+        return repr(_orig_sleep)
+
+    def __reduce__(self):
+        return "sleep"                       # pickled as the global time.sleep, as the builtin is
+
+    @property
+    def __signature__(self):
+        import inspect                       # only when asked: inspect costs ~10 ms to import
+        return inspect.signature(_orig_sleep)   # the builtin's answer (ValueError before 3.13)
+
+
+_Sleep.__name__ = _Sleep.__qualname__ = "builtin_function_or_method"
+_Sleep.__module__ = "builtins"
+_sleep = _Sleep()
+for _name in ("__name__", "__qualname__", "__module__", "__doc__", "__self__", "__text_signature__"):
     try:
-        return _orig_sleep(*args)
-    finally:
-        n = _sleepers[0] - 1
-        _sleepers[0] = n if n > 0 else 0
-        if n <= 0:
-            _emit(W.K_STATE, W.STATE_IDLE, 0, 0, 0)
-
-
-# time.sleep's own names, so pickle (map(time.sleep, ...), spawn) still names
-# it `time.sleep` and help() and repr read as CPython's.
-_sleep.__name__ = _sleep.__qualname__ = "sleep"
-_sleep.__module__ = "time"
-_sleep.__doc__ = _orig_sleep.__doc__
+        _sleep.__dict__[_name] = getattr(_orig_sleep, _name)
+    except AttributeError:
+        pass
+del _name
 
 
 def after_fork_in_child():
-    _sleepers[0] = 0     # only the forking thread goes on in the child
     _line_ids.clear()   # the child's ring interns its own strings
     for s in (sys.stdout, sys.stderr):
         if isinstance(s, _TracedStream):

@@ -385,8 +385,11 @@ _worker.__module__, _worker.__qualname__ = "multiprocessing.pool", "worker"
 # results" (each _ResultItem said as its result, or what it raised, and the
 # pid a worker puts as it exits on that None, "pid N: exiting", which the
 # shutting-down executor may leave unread). The result queue is read by the manager
-# thread straight from its pipe: its gets are seen from 3.9 on (the manager
-# is a class then); under 3.8 the result queue is not drawn.
+# thread straight from its pipe (result_queue._reader.recv()): from 3.9 on the
+# manager is a class (_ExecutorManagerThread) whose wait_result_broken_or_wakeup
+# is wrapped; 3.8's manager is a function (_queue_management_worker) holding
+# the reader in a local, so there the reader's recv itself is wrapped, on the
+# instance (_trace_results_reader).
 _EXEC_MARK = "-pvze"
 _EXEC_JOB = 0x80000000
 _exec_numbers = None          # itertools.count(1), made at install
@@ -433,15 +436,29 @@ def result_preview(obj):
 
 
 def _trace_results_queue(executor):
-    """Names the executor's result queue and traces its puts (3.9+)."""
-    if getattr(_cfp, "_ExecutorManagerThread", None) is None:
-        return
+    """Names the executor's result queue and traces its puts (and, under 3.8, its gets)."""
     q = executor._result_queue
     if type(q).__name__ != "SimpleQueue":
         return
     key = q._parviz_key = _hooks._name_key(q._rlock._semlock) or _hooks._key()
     q._parviz_results = result_preview
+    if getattr(_cfp, "_ExecutorManagerThread", None) is None:
+        _trace_results_reader(q._reader, key)
     _emit(W.K_QUEUE_NEW, 0, key, _pt.intern("executor results"), _hooks._src(4))
+
+
+def _trace_results_reader(reader, key):
+    """3.8: the manager thread's `result_reader.recv()`, a get of "executor
+    results" for each item it read (as _manager_wait's from 3.9 on). On this
+    Connection instance only (MainProcess's; a pickle of it for a spawned
+    worker carries no attribute of ours)."""
+    recv = reader.recv
+
+    def traced_recv():
+        obj = recv()
+        _emit(W.K_QUEUE_GET, 0, key)
+        return obj
+    reader.recv = traced_recv
 
 
 def _exec_job(number, work_id):
@@ -606,8 +623,7 @@ def _process_worker(orig):
         try:
             d = result_queue.__dict__
             name = getattr(result_queue._rlock._semlock, "name", None) or ""
-            if "_parviz_key" not in d and _EXEC_MARK in name and \
-                    getattr(_cfp, "_ExecutorManagerThread", None) is not None:
+            if "_parviz_key" not in d and _EXEC_MARK in name:
                 d["_parviz_key"] = _hooks._name_key(result_queue._rlock._semlock)
                 d["_parviz_results"] = result_preview
         except Exception:

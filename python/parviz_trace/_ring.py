@@ -301,8 +301,10 @@ TASK_NAME_FROM_PUT = 8  # TASK_START flags: no text: its name is the task-queue 
 TASK_RETURNED = 4     # TASK_END flags: the chunk's last task (or the one that raised): the worker hands the
                       # chunk's result back on its result queue now; b = text ref of the result's preview
                       # (raised: of "Type: message", and the result is "raised Type")
-K_STATE = 21          # obj = state (0 idle, 1 running, 2 sleeping, 3 queue wait, 4 lock wait)
-STATE_IDLE, STATE_SLEEPING = 0, 2
+K_STATE = 21          # obj = the wait entered (2 sleeping, 3 queue wait), a = its object's key (0: none);
+                      # flags STATE_LEAVE: that wait ended, the lane goes back to what it was in
+STATE_IDLE, STATE_SLEEPING, STATE_WAIT_QUEUE = 0, 2, 3
+STATE_LEAVE = 1
 K_PROC_KILL = 22      # (the asking process) a = target pid, b = signal: Process.terminate() / kill()
 K_SYNC_WAIT = 23      # a = key, obj = the object's kind (parviz's ObjectKind), b = what (1: a pool's results)
 K_SYNC_WAKE = 24      # as SYNC_WAIT; flags 1 = timed out, 2 = broken (BrokenBarrierError)

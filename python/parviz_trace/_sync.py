@@ -378,9 +378,14 @@ def _sq_get(self):
     key = self.__dict__.get("_parviz_key")
     if not key:
         return _orig_sq["get"](self)
-    with self._rlock:
-        res = self._reader.recv_bytes()
-        _emit(W.K_QUEUE_GET, 0, key, 0, _hooks._src(2))  # inside the read lock: get order = pipe order
+    waits = _hooks.wait_begins(self, key, 2)
+    try:
+        with self._rlock:
+            res = self._reader.recv_bytes()
+            _emit(W.K_QUEUE_GET, 0, key, 0, _hooks._src(2))  # inside the read lock: get order = pipe order
+    finally:
+        if waits:
+            _hooks.wait_ends(key)
     return _loads(res)
 
 

@@ -1,5 +1,5 @@
 """A ProcessPoolExecutor's own queues and calls, traced
-(tests/cli/trace_python_test.cpp): two executor.map calls over the same
+(tests/cli/trace_executor_test.cpp): two executor.map calls over the same
 arguments (their tasks must be told apart), a submit, then the executor's
 shutdown (a None per worker on its call queue, each worker's pid back on its
 result queue). argv[1]: the start method (default fork)."""

@@ -1,6 +1,6 @@
 """Every Pool form and ProcessPoolExecutor, each over its own items, under
 the start method named on the command line (default fork). Each call prints
-its results, so trace_python_test can check that every item ran once as a
+its results, so trace_pool_test can check that every item ran once as a
 task named after its argument, in a worker of the right kind.
 
 usage: python3 pool_api.py [fork|spawn|forkserver]

@@ -1,4 +1,4 @@
-"""One Pool, several calls over the same arguments (tests/cli/trace_python_test.cpp):
+"""One Pool, several calls over the same arguments (tests/cli/trace_pool_test.cpp):
 each call's tasks must be told apart."""
 import multiprocessing as mp
 

@@ -1,6 +1,6 @@
 """Two Processes share a Lock and a Queue, then Pool(2).map over four items,
 under the start method named on the command line (fork, spawn, forkserver).
-Used by trace_python_test: every process of the program must be traced.
+Used by trace_processes_test: every process of the program must be traced.
 
 usage: python3 start_methods.py fork|spawn|forkserver
 """

@@ -1,6 +1,6 @@
 """Every synchronisation primitive parviz_trace records, once each, under the
 start method named on the command line (fork, spawn, forkserver). Used by
-trace_python_test.
+trace_sync_test.
 
 - Semaphore(2): three processes hold it 0.3 s each; two at once, the third waits.
 - Event: two processes wait until MainProcess sets it.

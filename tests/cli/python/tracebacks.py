@@ -1,5 +1,5 @@
 """Failing calls whose tracebacks a traced run must print exactly as an
-untraced one (tests/cli/trace_python_test.cpp): each is printed to stderr,
+untraced one (tests/cli/trace_output_test.cpp): each is printed to stderr,
 by traceback.print_exc, by a Process child, by a thread's excepthook and,
 last, by the interpreter for the uncaught error that ends the program."""
 import multiprocessing as mp

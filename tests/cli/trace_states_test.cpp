@@ -1,0 +1,183 @@
+// A traced process's lane state, as parviz's engine draws its workers':
+// running inside a task, sleeping in time.sleep, waiting for a queue or a
+// lock, idle otherwise; a nested wait's end restores the enclosing state;
+// MainProcess waiting for a Pool's results.
+#include "cli_support.hpp"
+#include "trace_support.hpp"
+
+#include "parviz/chunks.hpp"
+#include "parviz/explain.hpp"
+#include "parviz/run_model.hpp"
+#include "parviz/stats.hpp"
+#include "parviz/trace_io.hpp"
+#include "parviz/views.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <csignal>
+#include <fcntl.h>
+#include <fstream>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <sstream>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+using parviz::Event;
+using parviz::EventKind;
+using parviz::test::describe;
+using parviz::test::ExeResult;
+using parviz::test::runParviz;
+using parviz::test::TempDir;
+using namespace parviz::test::trace;
+
+TEST_CASE("a traced worker sleeping in time.sleep is drawn sleeping on the sleep's line, as parviz's engine draws its "
+          "sleep work", "[cli][trace][python]") {
+    TempDir dir;
+    // Line 6 (0-based 5) is the sleep the Code panel must mark, not the print before it.
+    const std::string script = dir.write("sleepers.py",
+        "import time\nfrom multiprocessing import Pool\n\n"
+        "def work(x):\n    print('start', x, flush=True)\n    time.sleep(x)\n    print('done', x, flush=True)\n"
+        "    return x\n\n"
+        "if __name__ == '__main__':\n    p = Pool(2)\n    p.map(work, [0.6, 0.4], chunksize=1)\n"
+        "    p.map(time.sleep, [0.3, 0.3], chunksize=1)\n    p.close()\n    p.join()\n    print('end')\n");
+    Traced t = traceScript(script, {}, dir, "sleepers");
+    INFO(describe(t.result));
+    REQUIRE(t.result.exitCode == 0);
+    const parviz::Trace& tr = *t.trace;
+    parviz::RunModel m;
+    m.update(tr);
+    const std::string file = parviz::tracedProgramFile(m, tr);
+    REQUIRE(file == script);
+    auto stateAt = [&](parviz::ProcId p, std::int64_t at) {
+        const parviz::SpanRow& row = m.procs().at(p).program;
+        const std::size_t i = row.firstEndingAfter(at, 0);
+        return i < row.size() && row[i].t0 <= at ? row[i].state : parviz::LaneState::None;
+    };
+    int ownSleeps = 0, sleepTasks = 0;
+    for (const parviz::TaskRecord& task : m.tasks()) {
+        const std::string name(tr.string(task.name));
+        INFO(name << " in " << procName(tr, task.proc));
+        REQUIRE(task.t1 != parviz::kOpenEnd);
+        const std::int64_t mid = task.t0 + (task.t1 - task.t0) / 2;
+        CHECK(stateAt(task.proc, mid) == parviz::LaneState::Sleeping);
+        // The sleep ended before the task: the lane is back in the task (running), as the engine's.
+        CHECK(stateAt(task.proc, task.t1 - 1) == parviz::LaneState::Running);
+        if (name.find("0.6") != std::string::npos || name.find("0.4") != std::string::npos) {
+            ++ownSleeps;
+            int line = -1;
+            for (const parviz::CodeMarker& mk : parviz::buildSourceCodeView(m, tr, file, mid).markers)
+                if (mk.proc == task.proc) line = mk.line;
+            CHECK(line == 5);
+        } else {
+            ++sleepTasks;   // map(time.sleep): the task function is the sleep itself
+        }
+    }
+    CHECK(ownSleeps == 2);
+    CHECK(sleepTasks == 2);
+    // The program still does and prints what it does untraced.
+    std::multiset<std::string> lines(t.programLines.begin(), t.programLines.end());
+    CHECK(lines == std::multiset<std::string>{"start 0.6", "start 0.4", "done 0.6", "done 0.4", "end"});
+}
+
+namespace {
+
+// MainProcess's lane state and Explain's sentence for it halfway through its
+// longest wait (WaitQueue or WaitSync) of a saved run.
+std::pair<parviz::LaneState, std::string> mainProcessLongestWait(const parviz::Trace& tr) {
+    parviz::RunModel m;
+    m.update(tr);
+    const parviz::Span* longest = nullptr;
+    for (const parviz::ProcLaneIndex& l : m.procs()) {
+        if (l.proc != parviz::kParentProc) continue;
+        for (std::size_t i = 0; i < l.program.size(); ++i) {
+            const parviz::Span& s = l.program[i];
+            if (s.state != parviz::LaneState::WaitQueue && s.state != parviz::LaneState::WaitSync) continue;
+            if (s.t1 == parviz::kOpenEnd) continue;
+            if (!longest || s.t1 - s.t0 > longest->t1 - longest->t0) longest = &s;
+        }
+    }
+    if (!longest) return {parviz::LaneState::None, ""};
+    const parviz::Explanation x = parviz::buildExplain(m, tr, longest->t0 + (longest->t1 - longest->t0) / 2);
+    for (const auto& p : x.procs)
+        if (p.proc == parviz::kParentProc) return {longest->state, p.text};
+    return {longest->state, ""};
+}
+
+} // namespace
+
+TEST_CASE("MainProcess waiting for a Pool's results is the same lane state and the same words traced and in parviz's "
+          "engine",
+          "[cli][trace][python]") {
+    TempDir dir;
+    const Traced t = traceExample("pool.py", dir);
+    INFO(describe(t.result));
+    REQUIRE(t.trace);
+    const std::string saved = dir.file("engine.pvz");
+    const ExeResult engine = runParviz({"run", "pool", "--time-scale", "0.05", "--save-run", saved});
+    INFO(describe(engine));
+    REQUIRE(engine.exitCode == 0);
+    const auto traced = mainProcessLongestWait(*t.trace);
+    const auto ours = mainProcessLongestWait(*parviz::loadTrace(saved));
+    INFO("traced: " << traced.second << "\nengine: " << ours.second);
+    CHECK(traced.first == parviz::LaneState::WaitQueue);
+    CHECK(ours.first == parviz::LaneState::WaitQueue);
+    const std::string words = "MainProcess waits for the pool's results since ";
+    CHECK(traced.second.rfind(words, 0) == 0);
+    CHECK(ours.second.rfind(words, 0) == 0);
+    // Then the same account of the pool's progress in both.
+    CHECK(traced.second.find(" tasks started so far are done") != std::string::npos);
+    CHECK(ours.second.find(" tasks started so far are done") != std::string::npos);
+}
+
+TEST_CASE("a traced process's lane follows parviz's engine's states: running in a task, sleeping, waiting for a queue "
+          "whose get blocks, idle in its own code, and back to the enclosing state when a nested wait ends",
+          "[cli][trace][python]") {
+    for (const std::string method : {"fork", "spawn"}) {
+        DYNAMIC_SECTION(method) {
+            TempDir dir;
+            const Traced t = traceScript(kTestPrograms + "lane_states.py", {method}, dir, "states_" + method);
+            INFO(describe(t.result));
+            REQUIRE(t.trace);
+            const parviz::Trace& tr = *t.trace;
+            parviz::RunModel m;
+            m.update(tr);
+            // Each phase of lane_states.py is between two printed lines: the
+            // lane's state halfway between them (and by the process that printed the first).
+            std::map<std::string, std::pair<std::int64_t, parviz::ProcId>> printedAt;
+            for (std::size_t i = 0; i < tr.size(); ++i)
+                if (tr[i].kind == EventKind::Print) printedAt.emplace(tr.string(tr[i].a), std::pair{tr[i].t, tr[i].proc});
+            auto between = [&](const std::string& from, const std::string& to) {
+                INFO(from << " .. " << to);
+                REQUIRE(printedAt.count(from));
+                REQUIRE(printedAt.count(to));
+                const auto [t0, p] = printedAt.at(from);
+                const std::int64_t t1 = printedAt.at(to).first;
+                REQUIRE(t1 > t0);
+                const parviz::SpanRow& row = m.procs().at(p).program;
+                const std::int64_t mid = t0 + (t1 - t0) / 2;
+                const std::size_t i = row.firstEndingAfter(mid, 0);
+                return i < row.size() && row[i].t0 <= mid ? row[i].state : parviz::LaneState::None;
+            };
+            // A Pool worker's task: CPU work is running, not idle.
+            CHECK(between("cpu-begin", "cpu-end") == parviz::LaneState::Running);
+            CHECK(between("sleep-begin", "sleep-end") == parviz::LaneState::Sleeping);
+            // The sleep ended inside the task: running again, not idle.
+            CHECK(between("after-sleep-begin", "after-sleep-end") == parviz::LaneState::Running);
+            // A Process blocked in Queue.get waits for its queue; its thread's
+            // sleep ending meanwhile leaves it waiting, not idle.
+            CHECK(between("t-sleep-end", "putting") == parviz::LaneState::WaitQueue);
+            CHECK(between("sq-get-begin", "sq-putting") == parviz::LaneState::WaitQueue);
+            // Its own code outside any task or wait: idle, as the engine's worker between tasks.
+            CHECK(between("idle-begin", "idle-end") == parviz::LaneState::Idle);
+            CHECK(t.programLines.back() == "exit 0");
+        }
+    }
+}
