@@ -1,0 +1,102 @@
+"""The tracer's ring writers, checked without parviz (stdlib only).
+
+parviz_trace's emit, emit_at and emit_text (the hooks' writers, with the
+   ring write inlined for speed) and _ring.Ring's emit, emit_at and emit_text
+   are deliberately duplicated: for the same events under the same clock they
+   must leave byte-identical rings (slots, text area, header counters). The
+   events cover inline and area texts, truncation (also inside a UTF-8
+   character), a text that would wrap the area's end, a full ring (`lost`)
+   and a write re-entered from inside the thread's own write (`reentered`).
+
+usage: python3 test_ring_writers.py PYTHON_DIR   (exit 1 naming what differs)
+"""
+import os
+import shutil
+import struct
+import sys
+import tempfile
+
+sys.path.insert(0, sys.argv[1] if len(sys.argv) > 1 else
+                os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "python"))
+
+failures = []
+
+
+def check(ok, what):
+    if not ok:
+        failures.append(what)
+
+
+class Clock:
+    """A deterministic time.monotonic_ns for both writers."""
+
+    def __init__(self):
+        self.t = 1000
+
+    def __call__(self):
+        self.t += 7
+        return self.t
+
+
+def events(emit, emit_at, emit_text, ring, K):
+    """The same sequence of events, through one writer's three functions."""
+    emit(K.K_STATE, 1, 2, 3, 4, 0)
+    emit(K.K_LOCK_ACQUIRE, 0, 0x1234567890, 0, 9)
+    emit(K.K_QUEUE_GET, -5, -1, -2, 0, 3)              # negatives: a and b masked to u64
+    emit_at(123456, K.K_QUEUE_GET, 0, 77, 0, 5)
+    emit_at(-1, K.K_STATE, 2, 1, 1, 0, 1)
+    emit_text(K.K_PRINT, "", 1024, 0)
+    emit_text(K.K_PRINT, "1234567", 1024, 1)           # inline: 7 bytes
+    emit_text(K.K_PRINT, "12345678", 1024, 0)          # the area: 8 bytes
+    emit_text(K.K_QUEUE_PUT, "x" * 100, 64, 3, 42, 8, 1)   # truncated to the limit
+    emit_text(K.K_QUEUE_PUT, "\u00e9" * 40, 9, 3, 42)  # cut inside a 2-byte character
+    emit_text(K.K_TASK_END, "ZeroDivisionError: division by zero", 200, 0, 5 << 32, 0, 1)
+    for i in range(40):                                # goes round the small text area
+        emit_text(K.K_PRINT, "line %d " % i + "y" * (i * 3 % 50), 1024, i & 1)
+    ring.busy = True                                   # a signal handler inside this thread's own write
+    emit(K.K_STATE, 1)
+    emit_at(5, K.K_STATE, 1)
+    emit_text(K.K_PRINT, "dropped")
+    ring.busy = False
+    for i in range(ring.slots + 3):                    # nobody reads: the ring fills and counts the rest lost
+        emit(K.K_STATE, i & 1, i)
+
+
+def main():
+    import parviz_trace
+    from parviz_trace import _ring as K
+    clock = Clock()
+    K._monotonic_ns = clock                            # Ring's methods read this module global
+    parviz_trace._now = clock                          # the inline writers' copy
+    d = tempfile.mkdtemp(prefix="parviz-trace-test-", dir="/dev/shm" if os.path.isdir("/dev/shm") else None)
+    try:
+        parviz_trace._dir = d
+        a = K.Ring(d, slots=64, text_bytes=1024)
+        clock.t = 1000
+        events(a.emit, a.emit_at, a.emit_text, a, K)
+        b = K.Ring(d, slots=64, text_bytes=1024)
+        parviz_trace._ring_obj = b
+        clock.t = 1000
+        events(parviz_trace.emit, parviz_trace.emit_at, parviz_trace.emit_text, b, K)
+        check(a.lost > 0 and a.reentered == 3, "the sequence fills the ring and re-enters (lost %d, reentered %d)"
+              % (a.lost, a.reentered))
+        check(a.text_head > a.text_size, "the sequence goes round the text area (%d bytes)" % a.text_head)
+        ma, mb = bytes(a.mm), bytes(b.mm)
+        if ma != mb:
+            first = next(i for i in range(len(ma)) if ma[i] != mb[i])
+            where = "header" if first < K.HEADER else \
+                "slot %d" % ((first - K.HEADER) // K.SLOT) if first < a.text_base else "text area"
+            failures.append("Ring's writers and parviz_trace's inline ones differ from byte %d (%s): %r / %r"
+                            % (first, where, ma[first:first + 16], mb[first:first + 16]))
+        for name in ("head", "lost", "reentered", "text_head"):
+            check(getattr(a, name) == getattr(b, name), "%s: Ring %r, inline %r" % (name, getattr(a, name), getattr(b, name)))
+    finally:
+        shutil.rmtree(d, True)
+    for f in failures:
+        print("FAIL:", f)
+    print("%d failure(s)" % len(failures) if failures else "ok")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
