@@ -31,9 +31,15 @@ namespace {
 // [SECTION] Wire format
 // =============================================================================
 constexpr char kMagic[8] = {'P', 'V', 'Z', 'R', 'I', 'N', 'G', '1'};
-constexpr std::uint32_t kVersion = 1;
+// Version 2 adds TASK_RUN and the open task (kOffOpenTask); a version 1 ring
+// (all zero there, no TASK_RUN) reads as before.
+constexpr std::uint32_t kVersionMin = 1, kVersion = 2;
 constexpr std::size_t kHeader = 256, kSlot = 48, kSlotSeq = 40;
 constexpr std::size_t kOffWriting = 56, kOffLost = 64, kOffTextHead = 72, kOffReentered = 80, kOffTail = 128;
+// The pool task the writer's main thread runs now (its TASK_RUN comes when it
+// ends): gen, start time, a, gen again (a seqlock: written in address order).
+constexpr std::size_t kOffOpenTask = 88;
+constexpr std::uint64_t kTaskGenMask = 0x7FFFFFFF;   // TASK_RUN's obj: the open task's gen, masked
 // A Python emit reads the clock and publishes its slot in one locked call
 // (microseconds); only a thread descheduled right there publishes later.
 // Records are held this long before the source promises their time away; a
@@ -60,7 +66,7 @@ enum Wire : std::uint8_t {
     String = 1, ProcName, ProcStartReq, ProcExitSelf, ProcReaped, PrintLine, QueueNew, QueuePutW,
     QueueWrite, QueueGetW, QueueEmptyW, QueueFullW, LockNew, LockWaitW, LockAcquireW, LockReleaseW,
     LockTimeoutW, PoolJob, TaskStartW, TaskEndW, StateW, ProcKill, SyncWaitW, SyncWakeW, SyncSignalW, SyncNewW,
-    QueueDiscardW, PoolWorkerW, PoolPutW, PoolGetW, PoolResultsW,
+    QueueDiscardW, PoolWorkerW, PoolPutW, PoolGetW, PoolResultsW, TaskRunW,
     ReapedByParviz = 200,   // not on the wire: reaped() notes
 };
 enum Role : std::int32_t { RoleMain = 0, RoleProcess, RolePoolWorker, RoleHelper };
@@ -88,7 +94,7 @@ struct Record {
 };
 
 bool hasText(std::uint8_t kind, std::uint8_t flags) {
-    return kind == String || kind == PrintLine || kind == QueuePutW || kind == PoolPutW ||
+    return kind == String || kind == PrintLine || kind == QueuePutW || kind == PoolPutW || kind == TaskRunW ||
            (kind == TaskStartW && !(flags & kTaskNameFromPut)) ||
            (kind == TaskEndW && (flags & (kTaskRaised | kTaskReturned)));   // what it raised, or its result
 }
@@ -103,6 +109,9 @@ struct RingFile {
     std::uint64_t slots = 0, textBytes = 0, tail = 0, lostReported = 0, reenteredReported = 0;
     pid_t pid = 0, ppid = 0;
     std::int64_t idleSeenAt = INT64_MIN;
+    // TASK_RUN gens (masked): the open task whose start this reader drew from
+    // the header, and the last TASK_RUN drained (its task is closed).
+    std::uint64_t startedGen = 0, ranGen = 0;
     std::unordered_map<std::uint64_t, std::uint64_t> strings;   // interned id -> Trace string id
     std::unordered_map<std::uint64_t, std::string> texts;       // interned id -> its text
 
@@ -155,7 +164,7 @@ std::unique_ptr<RingFile> openRing(const std::string& path, const std::string& n
     std::memcpy(&pid, r->base + 40, 4);
     std::memcpy(&ppid, r->base + 44, 4);
     const bool pow2 = slots && !(slots & (slots - 1)) && text && !(text & (text - 1));
-    if (std::memcmp(r->base, kMagic, 8) != 0 || version != kVersion || header != kHeader || slotSize != kSlot ||
+    if (std::memcmp(r->base, kMagic, 8) != 0 || version < kVersionMin || version > kVersion || header != kHeader || slotSize != kSlot ||
         !pow2 || slots > (1u << 24) || text > (1u << 28) || kHeader + slots * kSlot + text > r->size)
         return nullptr;
     r->slots = slots;
@@ -265,6 +274,18 @@ struct PythonTraceSource::Impl {
     void scan();
     std::int64_t drainRings(std::int64_t now);
     void drainRing(std::uint32_t index, RingFile& r, std::int64_t now);
+    // TASK_RUN's start: a TASK_START flagged TAKEN | NAME_FROM_PUT of a one-task chunk at t0.
+    Record taskRunStart(std::int64_t t0, std::uint64_t a, std::uint32_t ring) {
+        Record s;
+        s.t = t0;
+        s.kind = TaskStartW;
+        s.flags = kTaskTaken | kTaskNameFromPut;
+        s.a = a;
+        s.src = 1;
+        s.ring = ring;
+        s.seq = seq++;
+        return s;
+    }
     void interpret(Record& r, std::vector<Event>& out, SourceSink& sink);
     Proc& procFor(pid_t pid, SourceSink& sink, const std::string& name = {}, std::int32_t role = RoleProcess);
     std::uint64_t stringFor(const Record& r, std::uint64_t id, SourceSink& sink);
@@ -305,6 +326,22 @@ void PythonTraceSource::Impl::drainRing(std::uint32_t index, RingFile& r, std::i
     // No open begin() (a time stamped before a fork, published after it):
     // every later record is stamped after `now`, up to the write slack.
     if (load64(r.base, kOffWriting) == 0) r.idleSeenAt = now;
+    // A pool task running in the writer's main thread (TASK_RUN's start, said
+    // in the header until its one record comes): its TaskStart now, so a long
+    // task is drawn running as it runs. Read before the slots: a task whose
+    // TASK_RUN is published by then has either its header here or its record
+    // below. (A seqlock: the second gen first, the first last.)
+    {
+        const std::uint64_t g2 = load64(r.base, kOffOpenTask + 24);
+        const auto t0 = static_cast<std::int64_t>(load64(r.base, kOffOpenTask + 8));
+        const std::uint64_t a = load64(r.base, kOffOpenTask + 16);
+        const std::uint64_t g1 = load64(r.base, kOffOpenTask);
+        const std::uint64_t gen = g1 & kTaskGenMask;
+        if (g1 == g2 && gen != 0 && gen != r.startedGen && gen != r.ranGen) {
+            r.startedGen = gen;
+            held.push_back(taskRunStart(t0, a, index));
+        }
+    }
     for (;; ++r.tail) {
         const char* s = r.base + kHeader + (r.tail & (r.slots - 1)) * kSlot;
         // The sequence number is the slot's last field: once it reads tail + 1
@@ -321,6 +358,15 @@ void PythonTraceSource::Impl::drainRing(std::uint32_t index, RingFile& r, std::i
         rec.ring = index;
         rec.seq = seq++;
         if (hasText(rec.kind, rec.flags)) rec.text = r.text(rec.b);
+        if (rec.kind == TaskRunW) {   // TASK_START (unless drawn from the header) + TASK_END
+            const std::uint64_t gen = static_cast<std::uint64_t>(rec.obj) & kTaskGenMask;
+            if (gen == 0 || gen != r.startedGen) held.push_back(taskRunStart(static_cast<std::int64_t>(rec.src), rec.a, index));
+            r.ranGen = gen;
+            rec.kind = TaskEndW;
+            rec.obj = 0;
+            rec.src = 0;
+            rec.seq = seq++;
+        }
         held.push_back(std::move(rec));
     }
     __atomic_store_n(reinterpret_cast<std::uint64_t*>(r.base + kOffTail), r.tail, __ATOMIC_RELEASE);

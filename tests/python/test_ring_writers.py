@@ -1,12 +1,15 @@
 """The tracer's ring writers, checked without parviz (stdlib only).
 
-parviz_trace's emit, emit_at and emit_text (the hooks' writers, with the
+1. parviz_trace's emit, emit_at and emit_text (the hooks' writers, with the
    ring write inlined for speed) and _ring.Ring's emit, emit_at and emit_text
    are deliberately duplicated: for the same events under the same clock they
    must leave byte-identical rings (slots, text area, header counters). The
    events cover inline and area texts, truncation (also inside a UTF-8
    character), a text that would wrap the area's end, a full ring (`lost`)
    and a write re-entered from inside the thread's own write (`reentered`).
+2. A pool worker running a map at chunksize 1 writes one slot a task
+   (TASK_RUN), not two, and while a task runs its start is in the ring's
+   header (the open task), so parviz can draw it running.
 
 usage: python3 test_ring_writers.py PYTHON_DIR   (exit 1 naming what differs)
 """
@@ -90,12 +93,89 @@ def main():
                             % (first, where, ma[first:first + 16], mb[first:first + 16]))
         for name in ("head", "lost", "reentered", "text_head"):
             check(getattr(a, name) == getattr(b, name), "%s: Ring %r, inline %r" % (name, getattr(a, name), getattr(b, name)))
+        pool_worker_records(d)
     finally:
         shutil.rmtree(d, True)
     for f in failures:
         print("FAIL:", f)
     print("%d failure(s)" % len(failures) if failures else "ok")
     return 1 if failures else 0
+
+
+_seen = []
+
+
+def g(x):
+    """A task that looks at its ring's open task while it runs."""
+    import time
+    import parviz_trace
+    from parviz_trace import _ring as K
+    gen1, t, a, gen2 = struct.unpack_from("<QqQQ", parviz_trace._ring_obj.mm, K.OFF_OPEN_TASK)
+    _seen.append((gen1, gen2, a, t <= time.monotonic_ns()))
+    return x
+
+
+def pool_worker_records(d):
+    """A pool worker's map at chunksize 1: one slot a task, and the running
+    task's start in the header."""
+    import multiprocessing as mp
+    import multiprocessing.pool as mpool
+    from multiprocessing.reduction import ForkingPickler
+    import parviz_trace
+    from parviz_trace import _ring as K
+    import time
+    K._monotonic_ns = parviz_trace._now = time.monotonic_ns
+    parviz_trace.install(d)
+    from parviz_trace import _pool
+    ring = parviz_trace._ring_obj = K.Ring(d, slots=1 << 14)
+    seen = _seen
+    n = 50
+
+    class Reader:
+        def __init__(s, items):
+            s.it = iter(items)
+
+        def recv_bytes(s):
+            return next(s.it)
+
+        def close(s):
+            pass
+
+    class Writer:
+        def __init__(s):
+            s.n = 0
+
+        def send_bytes(s, b):
+            s.n += 1
+
+        def close(s):
+            pass
+    data = [ForkingPickler.dumps((7, i, mpool.mapstar, ((g, (i,)),), {})) for i in range(n)]
+    data.append(ForkingPickler.dumps(None))
+    ctx = mp.get_context("fork")
+    inq, outq = ctx.SimpleQueue(), ctx.SimpleQueue()
+    inq._reader, inq._writer = Reader(data), Writer()
+    outq._reader, outq._writer = Reader([]), Writer()
+    inq._parviz_key, outq._parviz_key, outq._parviz_results = 11, 12, True
+    before = ring.head
+    _pool._worker(inq, outq)
+    check(outq._writer.n == n, "the worker put %d results of %d" % (outq._writer.n, n))
+    kinds = [ring.mm[K.HEADER + s * K.SLOT + 8] for s in range(before, ring.head)]
+    runs = kinds.count(K.K_TASK_RUN)
+    check(runs == n, "TASK_RUN records: %d for %d tasks" % (runs, n))
+    check(kinds.count(K.K_TASK_START) + kinds.count(K.K_TASK_END) == 0,
+          "TASK_START/TASK_END records for one-item chunks: %d" % (kinds.count(K.K_TASK_START) + kinds.count(K.K_TASK_END)))
+    check(len(kinds) <= n + 4, "%d records for %d tasks (at most one a task, and the worker's own few)" % (len(kinds), n))
+    check(len(seen) == n and all(s[0] == s[1] == i + 1 and s[2] == (7 << 32 | i) and s[3] for i, s in enumerate(seen)),
+          "the open task in the header while each task runs: %r" % seen[:3])
+    # Each TASK_RUN: obj = the gen, a = job << 32 | chunk, src = its start, t = its end >= its start.
+    slot = struct.Struct("<qBBHiQQQQ")
+    for s in range(before, ring.head):
+        t, kind, flags, _, obj, a, b, src, seq = slot.unpack_from(ring.mm, K.HEADER + s * K.SLOT)
+        if kind == K.K_TASK_RUN:
+            i = a & 0xFFFFFFFF
+            check(obj == i + 1 and a >> 32 == 7 and src <= t and flags == K.TASK_RETURNED,
+                  "TASK_RUN %d: obj %d a %x src %d t %d flags %d" % (i, obj, a, src, t, flags))
 
 
 if __name__ == "__main__":
