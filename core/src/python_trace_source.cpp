@@ -109,9 +109,12 @@ struct RingFile {
     std::uint64_t slots = 0, textBytes = 0, tail = 0, lostReported = 0, reenteredReported = 0;
     pid_t pid = 0, ppid = 0;
     std::int64_t idleSeenAt = INT64_MIN;
-    // TASK_RUN gens (masked): the open task whose start this reader drew from
-    // the header, and the last TASK_RUN drained (its task is closed).
-    std::uint64_t startedGen = 0, ranGen = 0;
+    // TASK_RUN gens (masked): open tasks whose start this reader drew from the
+    // header and whose TASK_RUN it has not drained yet (the header may show
+    // the next task before that record is drained: a set, not the last one),
+    // the last header gen seen, and the last TASK_RUN drained (its task is closed).
+    std::set<std::uint64_t> startedGens;
+    std::uint64_t headerGen = 0, ranGen = 0;
     std::unordered_map<std::uint64_t, std::uint64_t> strings;   // interned id -> Trace string id
     std::unordered_map<std::uint64_t, std::string> texts;       // interned id -> its text
 
@@ -337,8 +340,9 @@ void PythonTraceSource::Impl::drainRing(std::uint32_t index, RingFile& r, std::i
         const std::uint64_t a = load64(r.base, kOffOpenTask + 16);
         const std::uint64_t g1 = load64(r.base, kOffOpenTask);
         const std::uint64_t gen = g1 & kTaskGenMask;
-        if (g1 == g2 && gen != 0 && gen != r.startedGen && gen != r.ranGen) {
-            r.startedGen = gen;
+        if (g1 == g2 && gen != 0 && gen != r.headerGen && gen != r.ranGen) {
+            r.headerGen = gen;
+            r.startedGens.insert(gen);
             held.push_back(taskRunStart(t0, a, index));
         }
     }
@@ -360,7 +364,8 @@ void PythonTraceSource::Impl::drainRing(std::uint32_t index, RingFile& r, std::i
         if (hasText(rec.kind, rec.flags)) rec.text = r.text(rec.b);
         if (rec.kind == TaskRunW) {   // TASK_START (unless drawn from the header) + TASK_END
             const std::uint64_t gen = static_cast<std::uint64_t>(rec.obj) & kTaskGenMask;
-            if (gen == 0 || gen != r.startedGen) held.push_back(taskRunStart(static_cast<std::int64_t>(rec.src), rec.a, index));
+            if (gen == 0 || r.startedGens.erase(gen) == 0)
+                held.push_back(taskRunStart(static_cast<std::int64_t>(rec.src), rec.a, index));
             r.ranGen = gen;
             rec.kind = TaskEndW;
             rec.obj = 0;
