@@ -55,6 +55,10 @@ constexpr std::uint8_t kTaskRaised = 1, kTaskAdHoc = 2;   // TASK_START / TASK_E
 // task count), kTaskNameFromPut = no text, the name is the put's preview;
 // TASK_END flags kTaskReturned = the chunk's result goes back now (b = its preview).
 constexpr std::uint8_t kTaskTaken = 4, kTaskNameFromPut = 8, kTaskReturned = 4;
+// TASK_START / TASK_END flags: a summarised chunk (more than the writer's
+// SUMMARY_ABOVE tasks): START src = its task count, no text; END obj = the
+// tasks that ran (the last one raised, with kTaskRaised). One bar for the chunk.
+constexpr std::uint8_t kTaskSummary = 16;
 // POOL_JOB flags: 1 = an apply's one call; 2 = the next chunk of the same
 // executor.map call as the job before it (one call, submitted chunk by chunk).
 constexpr std::uint8_t kJobApply = 1, kJobSameCall = 2;
@@ -70,6 +74,21 @@ enum Wire : std::uint8_t {
     ReapedByParviz = 200,   // not on the wire: reaped() notes
 };
 enum Role : std::int32_t { RoleMain = 0, RoleProcess, RolePoolWorker, RoleHelper };
+
+// 12500 -> "12 500" (as the summary writes counts).
+std::string grouped(std::int64_t n) {
+    std::string d = std::to_string(n < 0 ? -n : n), out;
+    for (std::size_t i = 0; i < d.size(); ++i) {
+        if (i && (d.size() - i) % 3 == 0) out += ' ';
+        out += d[i];
+    }
+    return n < 0 ? "-" + out : out;
+}
+
+// A summarised chunk's name (its one bar): "chunk 3: 12 500 tasks, summarised".
+std::string summaryName(std::int32_t chunkNo, std::int64_t count) {
+    return "chunk " + std::to_string(chunkNo) + ": " + grouped(count) + " tasks, summarised";
+}
 
 std::int64_t monoNs() noexcept {
     timespec ts;
@@ -95,7 +114,7 @@ struct Record {
 
 bool hasText(std::uint8_t kind, std::uint8_t flags) {
     return kind == String || kind == PrintLine || kind == QueuePutW || kind == PoolPutW || kind == TaskRunW ||
-           (kind == TaskStartW && !(flags & kTaskNameFromPut)) ||
+           (kind == TaskStartW && !(flags & (kTaskNameFromPut | kTaskSummary))) ||
            (kind == TaskEndW && (flags & (kTaskRaised | kTaskReturned)));   // what it raised, or its result
 }
 
@@ -273,6 +292,8 @@ struct PythonTraceSource::Impl {
     std::unordered_map<std::int32_t, std::uint64_t> nameOfIndex;        // a started task's index -> its name id
     std::map<std::int32_t, std::int64_t> raisedAt;                      // a task that raised -> when
     std::set<std::int32_t> receivedIndices;                              // tasks whose result the program received
+    struct Summarised { std::int32_t count = 0; std::string name; };
+    std::map<std::int32_t, Summarised> summarised;                      // a summarised chunk's first index -> ...
 
     void scan();
     std::int64_t drainRings(std::int64_t now);
@@ -650,7 +671,13 @@ void PythonTraceSource::Impl::received(const Record& r, RingFile& ring, ProcId p
         emit(failed, true);
         return;
     }
-    for (std::int64_t i = first; i < end; ++i) emit(i, false);
+    // A summarised chunk's tasks are one result, as they are one bar.
+    auto s = summarised.lower_bound(static_cast<std::int32_t>(first));
+    for (std::int64_t i = first; i < end; ++i) {
+        while (s != summarised.end() && s->first < i) ++s;
+        emit(i, false);
+        if (s != summarised.end() && s->first == i) i += std::max(s->second.count, 1) - 1;
+    }
 }
 
 void PythonTraceSource::Impl::interpretTask(Record& r, RingFile& ring, ProcId p, std::vector<Event>& out,
@@ -674,13 +701,15 @@ void PythonTraceSource::Impl::interpretTask(Record& r, RingFile& ring, ProcId p,
     // The index: from the job's announcement (input order), or, for executor
     // work (flags 2) and a job never announced, in the order tasks start.
     const std::uint64_t job = r.a >> 32, chunk = r.a & 0xFFFFFFFFu;
+    const bool summary = (r.flags & kTaskSummary) != 0;
+    const std::int32_t inChunk = summary ? 0 : r.obj;   // a summarised chunk's END: obj = the tasks that ran
     const auto self = procs.find(ring.pid);
     const pid_t owner = self != procs.end() && self->second.starter ? self->second.starter : ring.ppid;
     const auto jobIt = (r.flags & kTaskAdHoc) ? jobs.end() : jobs.find({owner, job});
-    const AdHocKey key{ring.pid, r.a, r.obj};
+    const AdHocKey key{ring.pid, r.a, inChunk};
     std::int64_t index = 0;
     if (jobIt != jobs.end()) {
-        index = jobIt->second.base + static_cast<std::int64_t>(chunk * jobIt->second.chunksize) + r.obj;
+        index = jobIt->second.base + static_cast<std::int64_t>(chunk * jobIt->second.chunksize) + inChunk;
     } else if (auto it = adHocTasks.find(key); r.kind == TaskEndW && it != adHocTasks.end()) {
         index = it->second;
         adHocTasks.erase(it);
@@ -692,15 +721,21 @@ void PythonTraceSource::Impl::interpretTask(Record& r, RingFile& ring, ProcId p,
     const auto idx = static_cast<std::int32_t>(std::clamp<std::int64_t>(index, 0, INT32_MAX));
     if (r.kind == TaskStartW) {
         const Job* j = jobIt == jobs.end() ? nullptr : &jobIt->second;
-        std::uint64_t name = (r.flags & kTaskNameFromPut) ? kNoString : taskName(j, r.text, sink);
+        std::uint64_t name = (r.flags & (kTaskNameFromPut | kTaskSummary)) ? kNoString : taskName(j, r.text, sink);
         if (r.flags & kTaskTaken) {
             const std::int32_t chunkNo = j && j->apply ? -1 : chunkNumber(j, ring.pid, r.a);
-            taken(r, ring, p, idx - r.obj, chunkNo, name, out, sink);
+            if (summary) {   // "chunk 3: 12 500 tasks, summarised": its one bar's name, in every panel
+                const auto count = static_cast<std::int32_t>(std::clamp<std::uint64_t>(r.src, 1, INT32_MAX));
+                Summarised& sm = summarised[idx];
+                sm = {count, summaryName(chunkNo, count)};
+                name = sink.addString(sm.name);
+            }
+            taken(r, ring, p, idx - inChunk, chunkNo, name, out, sink);
         }
         if (name == kNoString) name = sink.addString("?");   // its put was not seen
         taskNames[{p, idx}] = name;
         nameOfIndex[idx] = name;
-        out.push_back(Event{r.t, p, EventKind::TaskStart, 0, idx, name, 0});
+        out.push_back(Event{r.t, p, EventKind::TaskStart, summary ? kTaskSummarised : std::uint8_t{0}, idx, name, 0});
     } else {
         std::uint64_t name = kNoString;
         if (auto it = taskNames.find({p, idx}); it != taskNames.end()) {
@@ -710,6 +745,15 @@ void PythonTraceSource::Impl::interpretTask(Record& r, RingFile& ring, ProcId p,
         // b: 1 + the string id of what it raised (event.hpp), 0 when not said.
         const std::uint64_t error = (r.flags & kTaskRaised) && !r.text.empty() ? sink.addString(r.text) + 1 : 0;
         if (r.flags & kTaskRaised) raisedAt.emplace(idx, r.t);
+        if (summary && (r.flags & kTaskRaised)) {   // which task of the summarised chunk raised, and what ran
+            const auto s = summarised.find(idx);
+            const std::int64_t count = s != summarised.end() ? s->second.count : r.obj;
+            const std::int64_t ran = std::clamp<std::int64_t>(r.obj, 1, std::max<std::int64_t>(count, 1));
+            const std::string text = (s != summarised.end() ? s->second.name : std::string("a summarised chunk")) + ": task #" +
+                                     std::to_string(idx + ran - 1) + " raised " + r.text + " after " + grouped(ran - 1) +
+                                     " done; " + grouped(count - ran) + " not run";
+            out.push_back(Event{r.t, p, EventKind::Note, 0, 0, sink.addString(text), 0});
+        }
         out.push_back(Event{r.t, p, EventKind::TaskEnd, static_cast<std::uint8_t>(r.flags & kTaskRaised), idx, name, error});
         if (r.flags & kTaskReturned) returned(r, ring, p, out, sink);
     }

@@ -140,6 +140,14 @@ _TAKEN_FROM_PUT = _TAKEN | _FROM_PUT
 # event, as before the derivation (to compare the two; tests do).
 DERIVE = os.environ.get("PARVIZ_TRACE_EXPLICIT_POOL", "") in ("", "0")
 _K_START, _K_END, _K_RUN = W.K_TASK_START, W.K_TASK_END, W.K_TASK_RUN
+_SUMMARY = W.TASK_SUMMARY
+# A Pool chunk of more than this many tasks is summarised: one record when its
+# worker takes it and one when it is done (count, outcome), not two a task
+# (README, docs/python-trace-wire.md). PARVIZ_TRACE_SUMMARY_ABOVE=N changes it.
+try:
+    SUMMARY_ABOVE = max(1, int(os.environ.get("PARVIZ_TRACE_SUMMARY_ABOVE", "") or W.SUMMARY_ABOVE))
+except ValueError:
+    SUMMARY_ABOVE = W.SUMMARY_ABOVE
 _pack_open, _OFF_OPEN, _GEN_MASK = W._open_task.pack_into, W.OFF_OPEN_TASK, W.GEN_MASK
 
 
@@ -230,6 +238,8 @@ def _traced_chunk(job, chunk, star, derive):
     def run(args):
         fn, items = args
         n = len(items)
+        if taken and n > SUMMARY_ABOVE:          # one record at each end of the chunk, none a task
+            return _summarised(star_fn, fn, items, n, where)
         if n == 1 and taken:                     # map at chunksize 1: the name is the put's preview
             def one(*item):
                 _emit(_K_START, 0, where, 0, 1, _TAKEN_FROM_PUT)
@@ -263,6 +273,27 @@ def _traced_chunk(job, chunk, star, derive):
             _emit_text(_K_END, _result_text_safe(out), 64, last, where, 0, _RETURNED)
         return out
     return run
+
+
+def _summarised(star_fn, fn, items, n, where):
+    """A chunk of more than SUMMARY_ABOVE tasks, summarised: TASK_START
+    (TAKEN | SUMMARY, src = its count) when the worker takes it, TASK_END
+    (RETURNED | SUMMARY, obj = the tasks that ran) when it is done, and no
+    record a task; a task that raises ends the chunk (mapstar's list), and
+    the TASK_END says it (RAISED, its error, obj counting it). The items go
+    to CPython's mapstar / starmapstar through a list iterator, whose length
+    hint tells how many were taken when one raised: no wrapper a task."""
+    it = iter(items)
+    _emit(_K_START, 0, where, 0, n, _TAKEN | _SUMMARY)
+    try:
+        out = star_fn((fn, it))
+    except BaseException as exc:
+        ran = n - it.__length_hint__()
+        flags = _SUMMARY | FLAG_RAISED | (_RETURNED if isinstance(exc, Exception) else 0)
+        _emit_text(_K_END, _error_text(exc), ERROR_LIMIT, ran, where, 0, flags)
+        raise
+    _emit_text(_K_END, _result_text_safe(out), 64, n, where, 0, _RETURNED | _SUMMARY)
+    return out
 
 
 def _result_text_safe(value):

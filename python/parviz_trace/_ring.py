@@ -320,6 +320,10 @@ K_TASK_RUN = 32       # (version 2) a one-item chunk or a call run by a pool wor
                       # TASK_END's (RETURNED with the result's preview, or RAISED with "Type: message").
                       # It stands for TASK_START (TAKEN | NAME_FROM_PUT, a one-task chunk) + TASK_END.
 GEN_MASK = 0x7FFFFFFF
+TASK_SUMMARY = 16     # TASK_START / TASK_END flags: a summarised chunk (more than SUMMARY_ABOVE tasks): START
+                      # (with TAKEN, no text) src = its task count; END obj = the tasks that ran (the last
+                      # raised when RAISED); no record for each task
+SUMMARY_ABOVE = 1000
 TASK_NAME_FROM_PUT = 8  # TASK_START flags: no text: its name is the task-queue put's preview (one item)
 TASK_RETURNED = 4     # TASK_END flags: the chunk's last task (or the one that raised): the worker hands the
                       # chunk's result back on its result queue now; b = text ref of the result's preview

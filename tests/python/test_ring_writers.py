@@ -10,6 +10,7 @@
 2. A pool worker running a map at chunksize 1 writes one slot a task
    (TASK_RUN), not two, and while a task runs its start is in the ring's
    header (the open task), so parviz can draw it running.
+3. A chunk of more than SUMMARY_ABOVE tasks is two records (summarised).
 
 usage: python3 test_ring_writers.py PYTHON_DIR   (exit 1 naming what differs)
 """
@@ -94,6 +95,7 @@ def main():
         for name in ("head", "lost", "reentered", "text_head"):
             check(getattr(a, name) == getattr(b, name), "%s: Ring %r, inline %r" % (name, getattr(a, name), getattr(b, name)))
         pool_worker_records(d)
+        summarised_chunk_records(d)
     finally:
         shutil.rmtree(d, True)
     for f in failures:
@@ -176,6 +178,67 @@ def pool_worker_records(d):
             i = a & 0xFFFFFFFF
             check(obj == i + 1 and a >> 32 == 7 and src <= t and flags == K.TASK_RETURNED,
                   "TASK_RUN %d: obj %d a %x src %d t %d flags %d" % (i, obj, a, src, t, flags))
+
+
+def summarised_chunk_records(d):
+    """A pool worker's chunk of more than SUMMARY_ABOVE tasks: two records
+    (TASK_START and TASK_END flagged SUMMARY), none a task; one that raises
+    says how many ran."""
+    import multiprocessing as mp
+    import multiprocessing.pool as mpool
+    from multiprocessing.reduction import ForkingPickler
+    import parviz_trace
+    from parviz_trace import _ring as K
+    from parviz_trace import _pool
+    ring = parviz_trace._ring_obj
+    n = _pool.SUMMARY_ABOVE + 500
+    items = tuple(range(5000, 5000 + n))
+    data = [ForkingPickler.dumps((9, 0, mpool.mapstar, ((h, items),), {})),
+            ForkingPickler.dumps((9, 1, mpool.mapstar, ((h, tuple(range(100, 100 + n))),), {})),
+            ForkingPickler.dumps(None)]
+
+    class Reader:
+        def __init__(s, items):
+            s.it = iter(items)
+
+        def recv_bytes(s):
+            return next(s.it)
+
+        def close(s):
+            pass
+
+    class Writer:
+        def __init__(s):
+            s.n = 0
+
+        def send_bytes(s, b):
+            s.n += 1
+
+        def close(s):
+            pass
+    ctx = mp.get_context("fork")
+    inq, outq = ctx.SimpleQueue(), ctx.SimpleQueue()
+    inq._reader, inq._writer = Reader(data), Writer()
+    outq._reader, outq._writer = Reader([]), Writer()
+    inq._parviz_key, outq._parviz_key, outq._parviz_results = 11, 12, True
+    before = ring.head
+    _pool._worker(inq, outq)
+    check(outq._writer.n == 2, "the worker put %d chunk results of 2" % outq._writer.n)
+    slot = struct.Struct("<qBBHiQQQQ")
+    recs = [slot.unpack_from(ring.mm, K.HEADER + s * K.SLOT) for s in range(before, ring.head)]
+    tasks = [(kind, flags, obj, a, src) for t, kind, flags, _, obj, a, b, src, seq in recs
+             if kind in (K.K_TASK_START, K.K_TASK_END, K.K_TASK_RUN)]
+    S = K.TASK_SUMMARY
+    check(tasks == [(K.K_TASK_START, K.TASK_TAKEN | S, 0, 9 << 32, n), (K.K_TASK_END, K.TASK_RETURNED | S, n, 9 << 32, 0),
+                    (K.K_TASK_START, K.TASK_TAKEN | S, 0, 9 << 32 | 1, n),
+                    (K.K_TASK_END, 1 | K.TASK_RETURNED | S, 1234 - 100 + 1, 9 << 32 | 1, 0)],
+          "a summarised chunk's records: %r" % tasks)
+
+
+def h(x):
+    if x == 1234:
+        raise ZeroDivisionError("division by zero")
+    return x
 
 
 if __name__ == "__main__":
