@@ -59,9 +59,19 @@ void keyNumbers(const RunView& run, const PanelEnv& env, const RunStats& s, bool
             pair("efficiency", buf, "Speedup per worker: 100% means every worker was busy all the time.");
         }
         std::snprintf(buf, sizeof buf, "%d/%d done", s.tasksDone, s.tasksStarted);
-        if (compact) pair("tasks", buf, nullptr);
+        // A traced program's chunk of more than 1 000 tasks is one bar (summarised): say so.
+        std::string summarisedTip;
+        if (s.summarisedChunks) {
+            std::snprintf(buf, sizeof buf, "%d/%d done, %d summarised", s.tasksDone, s.tasksStarted, s.summarisedChunks);
+            summarisedTip = std::to_string(s.summarisedChunks) + " of these are summarised chunks, " +
+                            std::to_string(s.summarisedTasks) +
+                            " tasks in all: the tracer draws a chunk of more than 1 000 tasks as one bar "
+                            "(its count and outcome), not task by task.";
+        }
+        const char* tasksTip = summarisedTip.empty() ? nullptr : summarisedTip.c_str();
+        if (compact) pair("tasks", buf, tasksTip);
         pair("sequential", formatDuration(s.sequentialNs), "The tasks' times added up: one worker, one after another.");
-        if (!compact) pair("tasks", buf, nullptr);
+        if (!compact) pair("tasks", buf, tasksTip);
         if (s.tasksFailed) {
             std::snprintf(buf, sizeof buf, "%d failed", s.tasksFailed);
             ui::sameLineIfFits(ImGui::CalcTextSize(buf).x);

@@ -28,6 +28,8 @@ ChunkBrackets buildChunkBrackets(const RunModel& model, const Trace& trace, cons
     // latest chunk its worker took before it started, if the chunk holds its index.
     std::vector<std::vector<std::size_t>> byProc;
     std::vector<std::uint64_t> firstName(chunks.size(), kNoString), lastName(chunks.size(), kNoString);
+    // A traced program's summarised chunk: its one task stands for all of them, and names the bracket.
+    std::vector<std::uint64_t> summarisedName(chunks.size(), kNoString);
     for (std::size_t i = 0; i < chunks.size(); ++i) {
         const ChunkRecord& c = chunks[i];
         ChunkBracket b;
@@ -53,9 +55,10 @@ ChunkBrackets buildChunkBrackets(const RunModel& model, const Trace& trace, cons
         if (c.t > r.t0 || c.chunk != r.chunk || idx < c.begin || idx >= std::int64_t{c.begin} + c.count) continue;
         ChunkBracket& b = out.items[ci];
         if (r.t1 != kOpenEnd) {
-            ++b.ended;
+            b.ended += r.summarised ? r.summarised : 1;
             b.t1 = std::max(b.t1, r.t1);
         }
+        if (r.summarised) summarisedName[ci] = r.name;
         if (idx == c.begin) firstName[ci] = r.name;
         if (idx == std::int64_t{c.begin} + c.count - 1) lastName[ci] = r.name;
     }
@@ -67,6 +70,10 @@ ChunkBrackets buildChunkBrackets(const RunModel& model, const Trace& trace, cons
             const std::int64_t exitT = b.proc < procs.size() ? procs[b.proc].exitT : kNever;
             b.t1 = std::max(b.t1, exitT != kNever ? exitT : model.now());
             b.workerEnded = exitT != kNever;
+        }
+        if (summarisedName[i] != kNoString) {   // "chunk 3: 2 500 tasks, summarised"
+            b.label = std::string(trace.string(summarisedName[i]));
+            continue;
         }
         b.label = "chunk " + std::to_string(b.chunk) + ": " + nameOf(trace, taskNames, b.begin, firstName[i]);
         if (b.count > 1) b.label += "\u2013" + nameOf(trace, taskNames, b.begin + b.count - 1, lastName[i]);

@@ -31,9 +31,15 @@ namespace {
 // [SECTION] Wire format
 // =============================================================================
 constexpr char kMagic[8] = {'P', 'V', 'Z', 'R', 'I', 'N', 'G', '1'};
-constexpr std::uint32_t kVersion = 1;
+// Version 2 adds TASK_RUN and the open task (kOffOpenTask); a version 1 ring
+// (all zero there, no TASK_RUN) reads as before.
+constexpr std::uint32_t kVersionMin = 1, kVersion = 2;
 constexpr std::size_t kHeader = 256, kSlot = 48, kSlotSeq = 40;
 constexpr std::size_t kOffWriting = 56, kOffLost = 64, kOffTextHead = 72, kOffReentered = 80, kOffTail = 128;
+// The pool task the writer's main thread runs now (its TASK_RUN comes when it
+// ends): gen, start time, a, gen again (a seqlock: written in address order).
+constexpr std::size_t kOffOpenTask = 88;
+constexpr std::uint64_t kTaskGenMask = 0x7FFFFFFF;   // TASK_RUN's obj: the open task's gen, masked
 // A Python emit reads the clock and publishes its slot in one locked call
 // (microseconds); only a thread descheduled right there publishes later.
 // Records are held this long before the source promises their time away; a
@@ -49,6 +55,10 @@ constexpr std::uint8_t kTaskRaised = 1, kTaskAdHoc = 2;   // TASK_START / TASK_E
 // task count), kTaskNameFromPut = no text, the name is the put's preview;
 // TASK_END flags kTaskReturned = the chunk's result goes back now (b = its preview).
 constexpr std::uint8_t kTaskTaken = 4, kTaskNameFromPut = 8, kTaskReturned = 4;
+// TASK_START / TASK_END flags: a summarised chunk (more than the writer's
+// SUMMARY_ABOVE tasks): START src = its task count, no text; END obj = the
+// tasks that ran (the last one raised, with kTaskRaised). One bar for the chunk.
+constexpr std::uint8_t kTaskSummary = 16;
 // POOL_JOB flags: 1 = an apply's one call; 2 = the next chunk of the same
 // executor.map call as the job before it (one call, submitted chunk by chunk).
 constexpr std::uint8_t kJobApply = 1, kJobSameCall = 2;
@@ -61,10 +71,25 @@ enum Wire : std::uint8_t {
     String = 1, ProcName, ProcStartReq, ProcExitSelf, ProcReaped, PrintLine, QueueNew, QueuePutW,
     QueueWrite, QueueGetW, QueueEmptyW, QueueFullW, LockNew, LockWaitW, LockAcquireW, LockReleaseW,
     LockTimeoutW, PoolJob, TaskStartW, TaskEndW, StateW, ProcKill, SyncWaitW, SyncWakeW, SyncSignalW, SyncNewW,
-    QueueDiscardW, PoolWorkerW, PoolPutW, PoolGetW, PoolResultsW,
+    QueueDiscardW, PoolWorkerW, PoolPutW, PoolGetW, PoolResultsW, TaskRunW,
     ReapedByParviz = 200,   // not on the wire: reaped() notes
 };
 enum Role : std::int32_t { RoleMain = 0, RoleProcess, RolePoolWorker, RoleHelper };
+
+// 12500 -> "12 500" (as the summary writes counts).
+std::string grouped(std::int64_t n) {
+    std::string d = std::to_string(n < 0 ? -n : n), out;
+    for (std::size_t i = 0; i < d.size(); ++i) {
+        if (i && (d.size() - i) % 3 == 0) out += ' ';
+        out += d[i];
+    }
+    return n < 0 ? "-" + out : out;
+}
+
+// A summarised chunk's name (its one bar): "chunk 3: 12 500 tasks, summarised".
+std::string summaryName(std::int32_t chunkNo, std::int64_t count) {
+    return "chunk " + std::to_string(chunkNo) + ": " + grouped(count) + " tasks, summarised";
+}
 
 std::int64_t monoNs() noexcept {
     timespec ts;
@@ -89,8 +114,8 @@ struct Record {
 };
 
 bool hasText(std::uint8_t kind, std::uint8_t flags) {
-    return kind == String || kind == PrintLine || kind == QueuePutW || kind == PoolPutW ||
-           (kind == TaskStartW && !(flags & kTaskNameFromPut)) ||
+    return kind == String || kind == PrintLine || kind == QueuePutW || kind == PoolPutW || kind == TaskRunW ||
+           (kind == TaskStartW && !(flags & (kTaskNameFromPut | kTaskSummary))) ||
            (kind == TaskEndW && (flags & (kTaskRaised | kTaskReturned)));   // what it raised, or its result
 }
 
@@ -104,6 +129,12 @@ struct RingFile {
     std::uint64_t slots = 0, textBytes = 0, tail = 0, lostReported = 0, reenteredReported = 0;
     pid_t pid = 0, ppid = 0;
     std::int64_t idleSeenAt = INT64_MIN;
+    // TASK_RUN gens (masked): open tasks whose start this reader drew from the
+    // header and whose TASK_RUN it has not drained yet (the header may show
+    // the next task before that record is drained: a set, not the last one),
+    // the last header gen seen, and the last TASK_RUN drained (its task is closed).
+    std::set<std::uint64_t> startedGens;
+    std::uint64_t headerGen = 0, ranGen = 0;
     std::unordered_map<std::uint64_t, std::uint64_t> strings;   // interned id -> Trace string id
     std::unordered_map<std::uint64_t, std::string> texts;       // interned id -> its text
 
@@ -156,7 +187,7 @@ std::unique_ptr<RingFile> openRing(const std::string& path, const std::string& n
     std::memcpy(&pid, r->base + 40, 4);
     std::memcpy(&ppid, r->base + 44, 4);
     const bool pow2 = slots && !(slots & (slots - 1)) && text && !(text & (text - 1));
-    if (std::memcmp(r->base, kMagic, 8) != 0 || version != kVersion || header != kHeader || slotSize != kSlot ||
+    if (std::memcmp(r->base, kMagic, 8) != 0 || version < kVersionMin || version > kVersion || header != kHeader || slotSize != kSlot ||
         !pow2 || slots > (1u << 24) || text > (1u << 28) || kHeader + slots * kSlot + text > r->size)
         return nullptr;
     r->slots = slots;
@@ -283,10 +314,24 @@ struct PythonTraceSource::Impl {
     void enterWait(ProcId p, WorkerState s, std::uint64_t key, std::int64_t t, std::vector<Event>& out);
     void leaveWait(ProcId p, WorkerState s, std::uint64_t key, std::int64_t t, std::vector<Event>& out);
     void showLane(ProcId p, Lane& lane, std::int64_t t, std::vector<Event>& out);
+    struct Summarised { std::int32_t count = 0; std::string name; };
+    std::map<std::int32_t, Summarised> summarised;                      // a summarised chunk's first index -> ...
 
     void scan();
     std::int64_t drainRings(std::int64_t now);
     void drainRing(std::uint32_t index, RingFile& r, std::int64_t now);
+    // TASK_RUN's start: a TASK_START flagged TAKEN | NAME_FROM_PUT of a one-task chunk at t0.
+    Record taskRunStart(std::int64_t t0, std::uint64_t a, std::uint32_t ring) {
+        Record s;
+        s.t = t0;
+        s.kind = TaskStartW;
+        s.flags = kTaskTaken | kTaskNameFromPut;
+        s.a = a;
+        s.src = 1;
+        s.ring = ring;
+        s.seq = seq++;
+        return s;
+    }
     void interpret(Record& r, std::vector<Event>& out, SourceSink& sink);
     Proc& procFor(pid_t pid, SourceSink& sink, const std::string& name = {}, std::int32_t role = RoleProcess);
     std::uint64_t stringFor(const Record& r, std::uint64_t id, SourceSink& sink);
@@ -327,6 +372,23 @@ void PythonTraceSource::Impl::drainRing(std::uint32_t index, RingFile& r, std::i
     // No open begin() (a time stamped before a fork, published after it):
     // every later record is stamped after `now`, up to the write slack.
     if (load64(r.base, kOffWriting) == 0) r.idleSeenAt = now;
+    // A pool task running in the writer's main thread (TASK_RUN's start, said
+    // in the header until its one record comes): its TaskStart now, so a long
+    // task is drawn running as it runs. Read before the slots: a task whose
+    // TASK_RUN is published by then has either its header here or its record
+    // below. (A seqlock: the second gen first, the first last.)
+    {
+        const std::uint64_t g2 = load64(r.base, kOffOpenTask + 24);
+        const auto t0 = static_cast<std::int64_t>(load64(r.base, kOffOpenTask + 8));
+        const std::uint64_t a = load64(r.base, kOffOpenTask + 16);
+        const std::uint64_t g1 = load64(r.base, kOffOpenTask);
+        const std::uint64_t gen = g1 & kTaskGenMask;
+        if (g1 == g2 && gen != 0 && gen != r.headerGen && gen != r.ranGen) {
+            r.headerGen = gen;
+            r.startedGens.insert(gen);
+            held.push_back(taskRunStart(t0, a, index));
+        }
+    }
     for (;; ++r.tail) {
         const char* s = r.base + kHeader + (r.tail & (r.slots - 1)) * kSlot;
         // The sequence number is the slot's last field: once it reads tail + 1
@@ -343,6 +405,16 @@ void PythonTraceSource::Impl::drainRing(std::uint32_t index, RingFile& r, std::i
         rec.ring = index;
         rec.seq = seq++;
         if (hasText(rec.kind, rec.flags)) rec.text = r.text(rec.b);
+        if (rec.kind == TaskRunW) {   // TASK_START (unless drawn from the header) + TASK_END
+            const std::uint64_t gen = static_cast<std::uint64_t>(rec.obj) & kTaskGenMask;
+            if (gen == 0 || r.startedGens.erase(gen) == 0)
+                held.push_back(taskRunStart(static_cast<std::int64_t>(rec.src), rec.a, index));
+            r.ranGen = gen;
+            rec.kind = TaskEndW;
+            rec.obj = 0;
+            rec.src = 0;
+            rec.seq = seq++;
+        }
         held.push_back(std::move(rec));
     }
     __atomic_store_n(reinterpret_cast<std::uint64_t*>(r.base + kOffTail), r.tail, __ATOMIC_RELEASE);
@@ -621,7 +693,13 @@ void PythonTraceSource::Impl::received(const Record& r, RingFile& ring, ProcId p
         emit(failed, true);
         return;
     }
-    for (std::int64_t i = first; i < end; ++i) emit(i, false);
+    // A summarised chunk's tasks are one result, as they are one bar.
+    auto s = summarised.lower_bound(static_cast<std::int32_t>(first));
+    for (std::int64_t i = first; i < end; ++i) {
+        while (s != summarised.end() && s->first < i) ++s;
+        emit(i, false);
+        if (s != summarised.end() && s->first == i) i += std::max(s->second.count, 1) - 1;
+    }
 }
 
 void PythonTraceSource::Impl::interpretTask(Record& r, RingFile& ring, ProcId p, std::vector<Event>& out,
@@ -645,13 +723,15 @@ void PythonTraceSource::Impl::interpretTask(Record& r, RingFile& ring, ProcId p,
     // The index: from the job's announcement (input order), or, for executor
     // work (flags 2) and a job never announced, in the order tasks start.
     const std::uint64_t job = r.a >> 32, chunk = r.a & 0xFFFFFFFFu;
+    const bool summary = (r.flags & kTaskSummary) != 0;
+    const std::int32_t inChunk = summary ? 0 : r.obj;   // a summarised chunk's END: obj = the tasks that ran
     const auto self = procs.find(ring.pid);
     const pid_t owner = self != procs.end() && self->second.starter ? self->second.starter : ring.ppid;
     const auto jobIt = (r.flags & kTaskAdHoc) ? jobs.end() : jobs.find({owner, job});
-    const AdHocKey key{ring.pid, r.a, r.obj};
+    const AdHocKey key{ring.pid, r.a, inChunk};
     std::int64_t index = 0;
     if (jobIt != jobs.end()) {
-        index = jobIt->second.base + static_cast<std::int64_t>(chunk * jobIt->second.chunksize) + r.obj;
+        index = jobIt->second.base + static_cast<std::int64_t>(chunk * jobIt->second.chunksize) + inChunk;
     } else if (auto it = adHocTasks.find(key); r.kind == TaskEndW && it != adHocTasks.end()) {
         index = it->second;
         adHocTasks.erase(it);
@@ -663,15 +743,21 @@ void PythonTraceSource::Impl::interpretTask(Record& r, RingFile& ring, ProcId p,
     const auto idx = static_cast<std::int32_t>(std::clamp<std::int64_t>(index, 0, INT32_MAX));
     if (r.kind == TaskStartW) {
         const Job* j = jobIt == jobs.end() ? nullptr : &jobIt->second;
-        std::uint64_t name = (r.flags & kTaskNameFromPut) ? kNoString : taskName(j, r.text, sink);
+        std::uint64_t name = (r.flags & (kTaskNameFromPut | kTaskSummary)) ? kNoString : taskName(j, r.text, sink);
         if (r.flags & kTaskTaken) {
             const std::int32_t chunkNo = j && j->apply ? -1 : chunkNumber(j, ring.pid, r.a);
-            taken(r, ring, p, idx - r.obj, chunkNo, name, out, sink);
+            if (summary) {   // "chunk 3: 12 500 tasks, summarised": its one bar's name, in every panel
+                const auto count = static_cast<std::int32_t>(std::clamp<std::uint64_t>(r.src, 1, INT32_MAX));
+                Summarised& sm = summarised[idx];
+                sm = {count, summaryName(chunkNo, count)};
+                name = sink.addString(sm.name);
+            }
+            taken(r, ring, p, idx - inChunk, chunkNo, name, out, sink);
         }
         if (name == kNoString) name = sink.addString("?");   // its put was not seen
         taskNames[{p, idx}] = name;
         nameOfIndex[idx] = name;
-        out.push_back(Event{r.t, p, EventKind::TaskStart, 0, idx, name, 0});
+        out.push_back(Event{r.t, p, EventKind::TaskStart, summary ? kTaskSummarised : std::uint8_t{0}, idx, name, 0});
     } else {
         std::uint64_t name = kNoString;
         if (auto it = taskNames.find({p, idx}); it != taskNames.end()) {
@@ -681,6 +767,15 @@ void PythonTraceSource::Impl::interpretTask(Record& r, RingFile& ring, ProcId p,
         // b: 1 + the string id of what it raised (event.hpp), 0 when not said.
         const std::uint64_t error = (r.flags & kTaskRaised) && !r.text.empty() ? sink.addString(r.text) + 1 : 0;
         if (r.flags & kTaskRaised) raisedAt.emplace(idx, r.t);
+        if (summary && (r.flags & kTaskRaised)) {   // which task of the summarised chunk raised, and what ran
+            const auto s = summarised.find(idx);
+            const std::int64_t count = s != summarised.end() ? s->second.count : r.obj;
+            const std::int64_t ran = std::clamp<std::int64_t>(r.obj, 1, std::max<std::int64_t>(count, 1));
+            const std::string text = (s != summarised.end() ? s->second.name : std::string("a summarised chunk")) + ": task #" +
+                                     std::to_string(idx + ran - 1) + " raised " + r.text + " after " + grouped(ran - 1) +
+                                     " done; " + grouped(count - ran) + " not run";
+            out.push_back(Event{r.t, p, EventKind::Note, 0, 0, sink.addString(text), 0});
+        }
         out.push_back(Event{r.t, p, EventKind::TaskEnd, static_cast<std::uint8_t>(r.flags & kTaskRaised), idx, name, error});
         if (r.flags & kTaskReturned) returned(r, ring, p, out, sink);
     }

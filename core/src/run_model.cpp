@@ -614,6 +614,7 @@ void RunModel::consumeTask(const Event& e, ProcLaneIndex& lane, ProcCursor& cur)
             const ChunkRecord& c = m_chunks[cur.chunk];
             const auto i = static_cast<std::uint64_t>(std::max(e.obj, 0));
             if (e.obj >= 0 && i >= c.begin && i < std::uint64_t{c.begin} + c.count) r.chunk = c.chunk;
+            if ((e.flags & kTaskSummarised) && r.chunk >= 0) r.summarised = c.count;
         }
         cur.openTask = m_tasks.size();
         lane.taskIds.push_back(m_tasks.size());

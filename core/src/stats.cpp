@@ -58,6 +58,10 @@ void taskStats(const RunModel& m, const Trace& tr, std::int64_t cut, RunStats& s
         const bool ended = r.t1 <= cut;
         if (!started && !ended) continue;
         WorkerStats& w = ws[r.proc];
+        if (started && r.summarised) {
+            ++s.summarisedChunks;
+            s.summarisedTasks += r.summarised;
+        }
         if (started) {
             ++s.tasksStarted;
             firstStart = std::min(firstStart, r.t0);
@@ -276,6 +280,16 @@ std::string fmt(const char* f, double v) {
 }
 std::string secs(std::int64_t ns) { return fmt("%.3f s", sec(ns)); }
 std::string pct(double v) { return fmt("%.1f%%", v * 100); }
+// 12500 -> "12 500"
+std::string grouped(std::int64_t n) {
+    const std::string d = std::to_string(n);
+    std::string out;
+    for (std::size_t i = 0; i < d.size(); ++i) {
+        if (i && d[i - 1] != '-' && (d.size() - i) % 3 == 0) out += ' ';
+        out += d[i];
+    }
+    return out;
+}
 
 std::string table(const std::vector<std::vector<std::string>>& rows, const std::string& indent) {
     return detail::formatTable(rows, {}, indent);
@@ -316,7 +330,8 @@ std::string statsToJson(const RunStats& s) {
     j["efficiency"] = s.hasMakespan ? json(s.efficiency) : json(nullptr);
     j["worker_count"] = s.workerCount;
     j["tasks"] = {{"started", s.tasksStarted}, {"done", s.tasksDone}, {"failed", s.tasksFailed},
-                  {"killed", s.tasksKilled}, {"running", s.tasksRunning}, {"end_lost", s.tasksEndLost}};
+                  {"killed", s.tasksKilled}, {"running", s.tasksRunning}, {"end_lost", s.tasksEndLost},
+                  {"summarised_chunks", s.summarisedChunks}, {"summarised_tasks", s.summarisedTasks}};
     json failedTasks = json::array();
     for (const auto& f : s.failedTasks)
         failedTasks.push_back({{"name", f.name}, {"index", f.index}, {"worker", f.worker}, {"outcome", f.outcome},
@@ -391,6 +406,10 @@ std::string formatSummary(const RunStats& s) {
         if (s.tasksEndLost) tasks += ", " + std::to_string(s.tasksEndLost) + " whose end was lost";
         if (s.tasksStopped) tasks += ", " + std::to_string(s.tasksStopped) + " stopped";
         head.push_back({"tasks", tasks, s.tasksFailed ? "failed tasks are not in the sequential time" : ""});
+        if (s.summarisedChunks)   // a traced program's chunks above the tracer's threshold: one bar each
+            head.push_back({"summarised", std::to_string(s.summarisedChunks) + " chunks of " + grouped(s.summarisedTasks) + " tasks",
+                            "each counted above as one task: a chunk of more than 1 000 tasks is traced as one bar "
+                            "(count, outcome), not task by task"});
     }
     if (s.pausedNs > 0) head.push_back({"paused", secs(s.pausedNs), ""});
     if (s.timeScale != 1.0) head.push_back({"time scale", fmt("%g", s.timeScale), "times below are real seconds"});

@@ -128,15 +128,27 @@ def _imap_init(self, *args, **kwargs):
 # and then writes no event of its own for taking a task or handing a result
 # back: its first TASK_START of a chunk (or call) is flagged TASK_TAKEN, the
 # chunk's last TASK_END TASK_RETURNED with the result's preview, and parviz
-# derives the get and the put from them (2 events a task fewer). A task the
-# worker does not run through a wrapper (a stop signal, the pool's error
-# helper) keeps its explicit get and put.
+# derives the get and the put from them (2 events a task fewer). A one-item
+# chunk (map at chunksize 1) or a call is one record, TASK_RUN, written when
+# it ends, carrying its start; while it runs its start is in the ring's header
+# (_open_task), from which parviz draws it (1 record a task instead of 2).
+# A task the worker does not run through a wrapper (a stop signal, the pool's
+# error helper) keeps its explicit get and put.
 _TAKEN, _RETURNED, _FROM_PUT = W.TASK_TAKEN, W.TASK_RETURNED, W.TASK_NAME_FROM_PUT
 _TAKEN_FROM_PUT = _TAKEN | _FROM_PUT
 # PARVIZ_TRACE_EXPLICIT_POOL=1: every get and put of a pool's queues is its own
 # event, as before the derivation (to compare the two; tests do).
 DERIVE = os.environ.get("PARVIZ_TRACE_EXPLICIT_POOL", "") in ("", "0")
-_K_START, _K_END = W.K_TASK_START, W.K_TASK_END
+_K_START, _K_END, _K_RUN = W.K_TASK_START, W.K_TASK_END, W.K_TASK_RUN
+_SUMMARY = W.TASK_SUMMARY
+# A Pool chunk of more than this many tasks is summarised: one record when its
+# worker takes it and one when it is done (count, outcome), not two a task
+# (README, docs/python-trace-wire.md). PARVIZ_TRACE_SUMMARY_ABOVE=N changes it.
+try:
+    SUMMARY_ABOVE = max(1, int(os.environ.get("PARVIZ_TRACE_SUMMARY_ABOVE", "") or W.SUMMARY_ABOVE))
+except ValueError:
+    SUMMARY_ABOVE = W.SUMMARY_ABOVE
+_pack_open, _OFF_OPEN, _GEN_MASK = W._open_task.pack_into, W.OFF_OPEN_TASK, W.GEN_MASK
 
 
 def _result_text(value):
@@ -176,16 +188,42 @@ def _one_call_star(where, fn, *item):
     return _one_run(where, fn, item)
 
 
+def _open_task(where):
+    """Ring.open_task, inline: the task's start said in the ring's header (no
+    slot); (gen & GEN_MASK, start time) for its TASK_RUN. (0, 0) when the
+    ring cannot be written (its TASK_RUN is then dropped as any event)."""
+    try:
+        r = _pt._ring_obj
+        if r is None:
+            r = _pt.ring()
+        g = r.task_gen = r.task_gen + 1
+        t = _monotonic_ns()
+        _pack_open(r.mm, _OFF_OPEN, g, t, where, g)
+        return g & _GEN_MASK, t
+    except Exception:
+        return 0, 0
+
+
+def _run_raised(exc, g, where, t0):
+    """TASK_RUN of a task that raised; an Exception ends its chunk and the
+    worker hands it back (a BaseException ends the worker: nothing is put)."""
+    flags = FLAG_RAISED | (_RETURNED if isinstance(exc, Exception) else 0)
+    _emit_text(_K_RUN, _error_text(exc), ERROR_LIMIT, g, where, t0, flags)
+
+
 def _one_run(where, fn, item):
-    _emit(_K_START, 0, where, 0, 1, _TAKEN_FROM_PUT)
+    # One record a task (TASK_RUN, at its end); while it runs, parviz reads
+    # its start from the ring's header (_open_task), so a long task is drawn
+    # running, not late.
+    g, t0 = _open_task(where)
     try:
         result = fn(*item)
     except BaseException as exc:
-        _returned_raising(exc, 0, where, _TAKEN)
+        _run_raised(exc, g, where, t0)
         raise
     t = type(result)                             # _item_text's common case inline: 2 calls fewer a task
     text = repr(result) if t is int or t is float or t is bool else _item_text(result)
-    _emit_text(_K_END, "[" + text + "]", 64, 0, where, 0, _RETURNED)
+    _emit_text(_K_RUN, "[" + text + "]", 64, g, where, t0, _RETURNED)
     return result
 
 
@@ -200,6 +238,8 @@ def _traced_chunk(job, chunk, star, derive):
     def run(args):
         fn, items = args
         n = len(items)
+        if taken and n > SUMMARY_ABOVE:          # one record at each end of the chunk, none a task
+            return _summarised(star_fn, fn, items, n, where)
         if n == 1 and taken:                     # map at chunksize 1: the name is the put's preview
             def one(*item):
                 _emit(_K_START, 0, where, 0, 1, _TAKEN_FROM_PUT)
@@ -235,6 +275,27 @@ def _traced_chunk(job, chunk, star, derive):
     return run
 
 
+def _summarised(star_fn, fn, items, n, where):
+    """A chunk of more than SUMMARY_ABOVE tasks, summarised: TASK_START
+    (TAKEN | SUMMARY, src = its count) when the worker takes it, TASK_END
+    (RETURNED | SUMMARY, obj = the tasks that ran) when it is done, and no
+    record a task; a task that raises ends the chunk (mapstar's list), and
+    the TASK_END says it (RAISED, its error, obj counting it). The items go
+    to CPython's mapstar / starmapstar through a list iterator, whose length
+    hint tells how many were taken when one raised: no wrapper a task."""
+    it = iter(items)
+    _emit(_K_START, 0, where, 0, n, _TAKEN | _SUMMARY)
+    try:
+        out = star_fn((fn, it))
+    except BaseException as exc:
+        ran = n - it.__length_hint__()
+        flags = _SUMMARY | FLAG_RAISED | (_RETURNED if isinstance(exc, Exception) else 0)
+        _emit_text(_K_END, _error_text(exc), ERROR_LIMIT, ran, where, 0, flags)
+        raise
+    _emit_text(_K_END, _result_text_safe(out), 64, n, where, 0, _RETURNED | _SUMMARY)
+    return out
+
+
 def _result_text_safe(value):
     try:
         return _result_text(value)
@@ -249,13 +310,13 @@ def _traced_call(job, i, fn, derive):
         if not derive:
             text = _item_text(args[0] if len(args) == 1 and not kwargs else args)
             return _run_item(fn, args, kwargs, text, 0, where, 0)
-        _emit(_K_START, 0, where, 0, 1, _TAKEN | _FROM_PUT)
+        g, t0 = _open_task(where)                # one record a call, as _one_run
         try:
             result = fn(*args, **kwargs)
         except BaseException as exc:
-            _returned_raising(exc, 0, where, _TAKEN)
+            _run_raised(exc, g, where, t0)
             raise
-        _emit_text(_K_END, _result_text_safe(result), 64, 0, where, 0, _RETURNED)
+        _emit_text(_K_RUN, _result_text_safe(result), 64, g, where, t0, _RETURNED)
         return result
     return run
 

@@ -32,10 +32,15 @@ import threading
 import time
 
 MAGIC = b"PVZRING1"
-VERSION = 1
+VERSION = 2                               # 2: TASK_RUN and the open task (OFF_OPEN_TASK)
 HEADER = 256
 SLOT = 48
 OFF_WRITING, OFF_LOST, OFF_TEXT_HEAD, OFF_REENTERED, OFF_TAIL = 56, 64, 72, 80, 128
+# The pool task this process's main thread runs now, whose TASK_RUN record
+# comes only when it ends: gen, start time, a (job << 32 | chunk), gen again
+# (a seqlock: written in address order, read back to front). parviz draws the
+# task's start from here while it runs (docs/python-trace-wire.md, TASK_RUN).
+OFF_OPEN_TASK = 88
 TEXT_LEN_BITS = 12                        # a text ref is offset << 12 | length
 MAX_TEXT = (1 << TEXT_LEN_BITS) - 1
 # ... or, for a text of at most 7 bytes, the text itself: INLINE_TEXT | length
@@ -45,6 +50,7 @@ INLINE_TEXT, INLINE_MAX = 1 << 63, 7
 _header = struct.Struct("<8sIIQQQii")
 _slot = struct.Struct("<qBBHiQQQQ")       # t, kind, flags, -, obj, a, b, src, seq (last)
 _u64 = struct.Struct("<Q")
+_open_task = struct.Struct("<QqQQ")       # gen, t, a, gen (at OFF_OPEN_TASK)
 assert _slot.size == SLOT
 
 _monotonic_ns = time.monotonic_ns
@@ -78,6 +84,7 @@ class Ring:
         self.lost = 0
         self.text_head = 0
         self.open_begins = 0
+        self.task_gen = 0                 # TASK_RUNs begun (open_task), this ring's count
         self.reentered = 0                # events dropped because a signal handler came mid-write
         self.busy = False                 # a write of the lock's owner is half done (under self.lock)
         self.lock = threading.RLock()
@@ -199,6 +206,16 @@ class Ring:
             self.busy = False
             lock.release()
 
+    def open_task(self, a):
+        """A one-item pool task starts now in this process's main thread:
+        said in the header (no slot); returns (gen, start time) for its
+        TASK_RUN (emit_text(K_TASK_RUN, preview, limit, gen & GEN_MASK, a, t)).
+        Only a pool worker's main thread calls it, so it takes no lock."""
+        g = self.task_gen = self.task_gen + 1
+        t = _monotonic_ns()
+        _open_task.pack_into(self.mm, OFF_OPEN_TASK, g, t, a & _U64_MASK, g)
+        return g, t
+
     def intern(self, s):
         """A small id for a string that recurs (names, source lines); 0 (none)
         when asked from a signal handler inside this thread's own write (the
@@ -297,6 +314,16 @@ K_TASK_START = 19     # a = job << 32 | chunk, obj = index in the chunk, b = tex
 K_TASK_END = 20       # as TASK_START; flags = 1 when it raised, and then b = text ref of "Type: message"
 TASK_TAKEN = 4        # TASK_START flags: the first task of a chunk (or call) the worker just took from its
                       # pool's task queue (its get); src = the chunk's task count, not a source line
+K_TASK_RUN = 32       # (version 2) a one-item chunk or a call run by a pool worker that said POOL_WORKER, in
+                      # one record written when it ended: t = its end, src = its start (the time open_task
+                      # stamped), obj = its open_task gen & GEN_MASK, a = job << 32 | chunk; flags and b as
+                      # TASK_END's (RETURNED with the result's preview, or RAISED with "Type: message").
+                      # It stands for TASK_START (TAKEN | NAME_FROM_PUT, a one-task chunk) + TASK_END.
+GEN_MASK = 0x7FFFFFFF
+TASK_SUMMARY = 16     # TASK_START / TASK_END flags: a summarised chunk (more than SUMMARY_ABOVE tasks): START
+                      # (with TAKEN, no text) src = its task count; END obj = the tasks that ran (the last
+                      # raised when RAISED); no record for each task
+SUMMARY_ABOVE = 1000
 TASK_NAME_FROM_PUT = 8  # TASK_START flags: no text: its name is the task-queue put's preview (one item)
 TASK_RETURNED = 4     # TASK_END flags: the chunk's last task (or the one that raised): the worker hands the
                       # chunk's result back on its result queue now; b = text ref of the result's preview

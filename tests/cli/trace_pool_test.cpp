@@ -581,3 +581,61 @@ TEST_CASE("a traced program's pool calls over the same arguments name their task
                                           "call 2: 2", "call 3: 0", "call 3: 1", "call 3: 2", "7"};
     CHECK(taskNames(m, *t.trace) == want);
 }
+
+TEST_CASE("a traced Pool's chunks of more than 1 000 tasks are one summarised bar each, said so in words, and a task "
+          "that raised inside one is still shown",
+          "[cli][trace][python]") {
+    TempDir dir;
+    Traced t = traceScript(kTestPrograms + "summarised.py", {}, dir, "summarised");
+    INFO(describe(t.result));
+    REQUIRE(t.result.exitCode == 0);
+    CHECK(t.programLines == std::vector<std::string>{"sum 199990000", "raised division by zero", "small 300"});
+    const parviz::Trace& tr = *t.trace;
+    parviz::RunModel m;
+    m.update(tr);
+    // 8 + 8 summarised chunks of 2 500 (the second map's chunks after the one
+    // that raised may not all run), then 300 tasks one by one.
+    int summarised = 0, plain = 0;
+    std::int64_t summarisedTasks = 0;
+    for (const parviz::TaskRecord& r : m.tasks()) {
+        const std::string name(tr.string(r.name));
+        if (r.summarised) {
+            ++summarised;
+            summarisedTasks += r.summarised;
+            CHECK(r.summarised == 2500);
+            CHECK_THAT(name, Catch::Matches("chunk [0-9]+: 2 500 tasks, summarised"));
+        } else {
+            ++plain;
+            CHECK(name.find("summarised") == std::string::npos);
+        }
+    }
+    CHECK(summarised >= 9);
+    CHECK(summarised <= 16);
+    CHECK(plain == 300);
+    // Each summarised chunk's bracket is named by it and closed (its one task stands for all of its tasks).
+    const parviz::ChunkBrackets brackets = parviz::buildChunkBrackets(m, tr, {});
+    int summarisedBrackets = 0;
+    for (const parviz::ChunkBracket& b : brackets.items) {
+        if (b.label.find("summarised") == std::string::npos) continue;
+        ++summarisedBrackets;
+        CHECK(b.label == "chunk " + std::to_string(b.chunk) + ": 2 500 tasks, summarised");
+        CHECK_FALSE(b.open);
+    }
+    CHECK(summarisedBrackets == summarised);
+    // The task that raised: its bar failed with the error, a note names it.
+    const parviz::RunStats s = parviz::computeStats(m, tr);
+    CHECK(s.tasksFailed == 1);
+    CHECK(s.summarisedChunks == summarised);
+    CHECK(s.summarisedTasks == summarisedTasks);
+    std::vector<std::string> notes;
+    for (std::size_t i = 0; i < tr.size(); ++i)
+        if (tr[i].kind == EventKind::Note) notes.emplace_back(tr.string(tr[i].a));
+    // x = 27321: the second map's item 7 321 (task index 27 321), the 2 322nd of its chunk of items 5 000-7 499.
+    const std::string expected = ": 2 500 tasks, summarised: task #27321 raised ZeroDivisionError: division by zero "
+                                 "after 2 321 done; 178 not run";
+    CHECK(std::count_if(notes.begin(), notes.end(),
+                        [&](const std::string& n) { return n.find(expected) != std::string::npos; }) == 1);
+    // The summary says it in words.
+    CHECK(t.result.out.find("summarised  " + std::to_string(summarised) + " chunks of ") != std::string::npos);
+    CHECK(t.result.out.find("2 500 tasks, summarised raised ZeroDivisionError: division by zero") != std::string::npos);
+}

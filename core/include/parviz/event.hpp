@@ -30,7 +30,9 @@ enum class EventKind : std::uint8_t {
     ProcStopped,    // SIGSTOP delivered (pause or test). proc = the process.
     ProcContinued,  // SIGCONT delivered.
     // --- work -----------------------------------------------------------------
-    TaskStart,      // obj = task index (in its scenario / pool call), a = string id of the task name
+    TaskStart,      // obj = task index (in its scenario / pool call), a = string id of the task name;
+                    // flags 1 (kTaskSummarised) = a traced program's summarised chunk: this one task
+                    // stands for all the tasks of the TaskChunk its worker just took (README)
     TaskEnd,        // obj = task index, a = string id of the name, flags: 1 = the task failed,
                     // 2 = (with 1) because its worker died under it (written by the parent);
                     // b = 1 + string id of what a traced task raised ("ZeroDivisionError:
@@ -129,6 +131,7 @@ enum class SyncOp : std::uint32_t {
 inline constexpr std::uint32_t kSyncOpLast = static_cast<std::uint32_t>(SyncOp::Reset);
 inline constexpr std::uint8_t kSyncTimedOut = 1, kSyncBroken = 2;   // SyncWake flags
 inline constexpr std::uint64_t kSyncWaitPoolResults = 1;            // SyncWait b
+inline constexpr std::uint8_t kTaskSummarised = 1;                   // TaskStart flags: a summarised chunk
 inline constexpr std::uint8_t kQueueDiscarded = 1;                   // QueueGet flags: dropped unread
 
 // Fixed-size, trivially copyable: written with no allocation, lock or formatting.

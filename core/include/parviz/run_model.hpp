@@ -283,6 +283,9 @@ struct TaskRecord {
     // What it raised (TaskOutcome::Raised): string id of "ZeroDivisionError:
     // division by zero" (a traced program's TaskEnd.b - 1); kNoString: not said.
     std::uint64_t error = kNoString;
+    // A traced program's summarised chunk (TaskStart flags kTaskSummarised):
+    // this one record stands for its chunk's tasks, this many; 0: one task.
+    std::uint32_t summarised = 0;
 };
 
 // A chunk of a pool's task queue taken by a worker (TaskChunk).

@@ -105,6 +105,10 @@ struct RunStats {
     int tasksKilled = 0;              // of tasksFailed: lost with their worker
     int tasksRunning = 0;             // started, not ended at the cursor
     int tasksEndLost = 0;             // ended by a lost TaskEnd (neither done nor failed)
+    // A traced program's summarised chunks (TaskRecord::summarised): of the
+    // tasks counted above, that many are each one bar for that many tasks.
+    int summarisedChunks = 0;
+    std::int64_t summarisedTasks = 0;
     std::vector<FailedTask> failedTasks;   // each failed task once, in start order
     // Tasks the run's own stop ended (TaskOutcome::Stopped): neither done nor
     // failed, and no failure line; listed apart, like the failed ones.
