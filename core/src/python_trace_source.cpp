@@ -731,6 +731,10 @@ void PythonTraceSource::Impl::resultsOf(const Job* job, std::int32_t last, std::
         return;
     }
     const std::vector<std::string> items = splitListPreview(text);
+    if (items.empty() && k == 0 && text.size() > 1 && text.front() == '[' && text.back() != ']') {
+        resultOfIndex[last] = sink.addString(text.substr(1) + "\u2026");   // one long result, cut at 64 bytes
+        return;
+    }
     if (k < 0 || items.size() > static_cast<std::size_t>(k) + 1) return;   // not a list of this chunk's results
     for (std::size_t i = 0; i < items.size(); ++i)
         resultOfIndex[last - k + static_cast<std::int32_t>(i)] = sink.addString(items[i]);
