@@ -676,8 +676,14 @@ bool isProgramEvent(EventKind k) noexcept {
     }
 }
 
-bool sameStep(const Event& a, const Event& b) noexcept {
-    return a.proc == b.proc && a.kind == b.kind && b.t >= a.t && b.t - a.t <= kSameInstantNs;
+std::int64_t sameInstantNs(const RunModel& model) noexcept {
+    if (model.runStartT() == kNever) return 0;
+    const std::int64_t end = model.runEndT() != kNever ? model.runEndT() : model.now();
+    return std::clamp<std::int64_t>((end - model.runStartT()) / 1000, 0, kSameInstantNs);
+}
+
+bool sameStep(const Event& a, const Event& b, std::int64_t instant) noexcept {
+    return a.proc == b.proc && a.kind == b.kind && b.t >= a.t && b.t - a.t <= instant;
 }
 
 std::optional<StepTarget> stepProgramEvent(const RunModel& model, const Trace& trace, std::int64_t t, bool forward,
@@ -689,6 +695,7 @@ std::optional<StepTarget> stepProgramEvent(const RunModel& model, const Trace& t
         evs = &model.anchorEvents()[only];
     }
     const std::vector<TimedEventRef>& v = *evs;
+    const std::int64_t instant = sameInstantNs(model);
     const std::ptrdiff_t n = static_cast<std::ptrdiff_t>(v.size());
     auto ok = [&](std::ptrdiff_t i) {
         const Event& e = trace[v[static_cast<std::size_t>(i)].index];
@@ -709,7 +716,7 @@ std::optional<StepTarget> stepProgramEvent(const RunModel& model, const Trace& t
     auto groupEndingAt = [&](std::ptrdiff_t last) {
         StepTarget s{v[static_cast<std::size_t>(last)].t, v[static_cast<std::size_t>(last)].index, 1,
                      v[static_cast<std::size_t>(last)].index};
-        for (std::ptrdiff_t cur = last, p = prevOk(last); p >= 0 && sameStep(ev(p), ev(cur)); cur = p, p = prevOk(p)) {
+        for (std::ptrdiff_t cur = last, p = prevOk(last); p >= 0 && sameStep(ev(p), ev(cur), instant); cur = p, p = prevOk(p)) {
             ++s.count;
             s.first = v[static_cast<std::size_t>(p)].index;
         }
@@ -722,7 +729,7 @@ std::optional<StepTarget> stepProgramEvent(const RunModel& model, const Trace& t
         if (i >= n) return std::nullopt;
         std::uint32_t count = 1;
         const std::uint32_t first = v[static_cast<std::size_t>(i)].index;
-        for (std::ptrdiff_t k = nextOk(i); k < n && sameStep(ev(i), ev(k)); k = nextOk(k)) {
+        for (std::ptrdiff_t k = nextOk(i); k < n && sameStep(ev(i), ev(k), instant); k = nextOk(k)) {
             i = k;
             ++count;
         }
@@ -732,11 +739,11 @@ std::optional<StepTarget> stepProgramEvent(const RunModel& model, const Trace& t
     std::ptrdiff_t i = prevOk(it - v.begin());
     if (i < 0) return std::nullopt;
     // The cursor inside (or at the end of) a group: step to the group before it.
-    if (const std::ptrdiff_t k = nextOk(i); k < n && sameStep(ev(i), ev(k))) {
+    if (const std::ptrdiff_t k = nextOk(i); k < n && sameStep(ev(i), ev(k), instant)) {
         while (true) {
             const std::ptrdiff_t p = prevOk(i);
             if (p < 0) return std::nullopt;
-            if (!sameStep(ev(p), ev(i))) {
+            if (!sameStep(ev(p), ev(i), instant)) {
                 i = p;
                 break;
             }

@@ -523,10 +523,11 @@ Caption buildCaption(const RunModel& index, const Trace& trace, std::int64_t t) 
     // One step of several (stepProgramEvent's sameStep): said as one.
     if (isProgramEvent(e.kind)) {
         std::size_t first = k - 1;
+        const std::int64_t instant = sameInstantNs(index);
         for (std::size_t j = k - 1, cur = k - 1; j-- > 0;) {
             const Event& x = trace[evs[j].index];
             if (!isProgramEvent(x.kind)) continue;
-            if (!sameStep(x, trace[evs[cur].index])) break;
+            if (!sameStep(x, trace[evs[cur].index], instant)) break;
             first = cur = j;
             ++c.grouped;
         }

@@ -107,12 +107,16 @@ std::vector<Callout> findCallouts(const RunModel& model, const Trace& trace, std
 // start or exit, the caller receiving a pool result. Never a context switch, a state change or a core sample.
 bool isProgramEvent(EventKind k) noexcept;
 
-// Program events of one kind by one process, each within this of the one
-// before (no other program event between), are one step: map handing the
-// caller 28 results "at once", a burst of puts (classroom walk, finding 6).
+// Program events of one kind by one process, each within an instant of the
+// one before (no other program event between), are one step: map handing
+// the caller 28 results "at once" (classroom walk, finding 6). An instant is
+// a thousandth of the run (what the timeline can tell apart across its
+// width), at most kSameInstantNs: the queue demo's 50 us are still walked
+// put by put.
 inline constexpr std::int64_t kSameInstantNs = 1'000'000;
-// True when b (after a) is of a's step group: the same process and kind, within kSameInstantNs.
-bool sameStep(const Event& a, const Event& b) noexcept;
+std::int64_t sameInstantNs(const RunModel& model) noexcept;
+// True when b (after a) is of a's step group: the same process and kind, within `instant`.
+bool sameStep(const Event& a, const Event& b, std::int64_t instant) noexcept;
 
 struct StepTarget {
     std::int64_t t = 0;                  // absolute ns of the event (a group's last)
