@@ -414,6 +414,19 @@ TEST_CASE("results the caller received at the same instant are one step, and the
     CHECK(inside->t == kZero + sec(0.5));
     // Events of different processes, or more than an instant apart, stay their own steps.
     CHECK(stepProgramEvent(m, *tr, kZero + sec(0.05), true)->count == 1);
+
+    // The queue demo's whole run is ~50 us: an instant is a thousandth of it,
+    // so its puts 5 us apart are still walked one by one.
+    Builder q(1);
+    q.tr->addObject({ObjectKind::Queue, 1, "queue"});
+    for (int i = 0; i < 5; ++i)
+        q.at(0.000005 * (i + 1), 0, EventKind::QueuePut, 1, static_cast<std::uint64_t>(i + 1), q.tr->addString("x"));
+    auto qt = q.done(0.00005);
+    const RunModel qm = modelOf(*qt);
+    const auto first = stepProgramEvent(qm, *qt, kZero, true);
+    REQUIRE(first);
+    CHECK(first->count == 1);
+    CHECK(first->t == kZero + sec(0.000005));
 }
 
 namespace {
