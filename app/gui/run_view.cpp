@@ -190,6 +190,24 @@ void RunView::fitWholeRun() {
     if (const auto p = predictedEnd()) rel = std::max(rel, *p - zero());
     m_view.begin = 0;
     m_view.end = rel + rel / 50;
+    // A traced program's long start-up before its multiprocessing is left of
+    // the view (still there zooming out or scrolling left; the timeline says so).
+    if (const LeadIn l = leadIn(); l.cut) {
+        const std::int64_t span = std::max<std::int64_t>(rel - l.leadNs, 10'000);
+        m_view.begin = std::max<std::int64_t>(0, l.leadNs - span / 50);
+        m_view.end = rel + span / 50;
+    }
+}
+
+LeadIn RunView::leadIn() const {
+    if (!m_trace) return {};
+    // Once its activity is found only `cut` can change (the run grows); until then each new event may be it.
+    if (m_leadInAt != m_model.consumed() || m_leadIn.activityT == kNever || m_leadInNow != now()) {
+        m_leadIn = programLeadIn(m_model, *m_trace, now());
+        m_leadInAt = m_model.consumed();
+        m_leadInNow = now();
+    }
+    return m_leadIn;
 }
 
 std::optional<std::int64_t> RunView::predictedEnd() const {
@@ -225,6 +243,12 @@ const RunStats& RunView::statsAtCursor() {
     const bool stale = n != m_statsModelAt || c != m_statsCursor;
     if (m_trace && stale && (c != m_statsCursor || t - m_statsAt > std::chrono::milliseconds(250) || !live())) {
         m_stats = computeStats(m_model, *m_trace, m_cursor);
+        // A demo's tasks are its scenario's from the start: "1/4 done" mid-run, not "1 done of 3 so far".
+        if (m_haveScenario && !traced() && !m_stats.tasksTotalFinal &&
+            m_scenario.tasks.size() >= static_cast<std::size_t>(m_stats.tasksTotal) && !m_scenario.tasks.empty()) {
+            m_stats.tasksTotal = static_cast<int>(m_scenario.tasks.size());
+            m_stats.tasksTotalFinal = true;
+        }
         m_statsModelAt = n;
         m_statsCursor = c;
         m_statsAt = t;

@@ -140,6 +140,8 @@ public:
     // 1.52 s →" pinned at the right edge beside a 1.02 s run), so its mark
     // is drawn at its true time on an axis that covers it.
     void fitWholeRun();
+    // A traced program's start-up before its multiprocessing (core programLeadIn): Fit leaves it out when cut.
+    LeadIn leadIn() const;
     // Absolute ns where the makespan prediction this run was started with
     // says it ends (its first task's start + the guess), nullopt when there
     // is none, it was not given, or no task has started.
@@ -247,6 +249,9 @@ private:
     std::size_t m_statsModelAt = ~std::size_t{0};
     std::int64_t m_statsCursor = -1;
     std::chrono::steady_clock::time_point m_statsAt{};
+    mutable LeadIn m_leadIn;                 // leadIn()'s cache
+    mutable std::size_t m_leadInAt = SIZE_MAX;
+    mutable std::int64_t m_leadInNow = 0;
 };
 
 } // namespace parviz::gui

@@ -43,39 +43,17 @@ void keyNumbers(const RunView& run, const PanelEnv& env, const RunStats& s, bool
     char buf[64];
     if (s.hasMakespan) {
         // Cut at the cursor, the numbers say so: "so far" while the run goes
-        // on, "at 3.2 s" in a replay (core cutNote); with no task done yet
-        // there is no speedup to show, not 0.00x.
-        const std::string note = cutNoteHere(run, s);
-        const char* soFar = note.c_str();
-        pair("makespan", formatDuration(s.makespanNs) + soFar, "First task start to last task end, pauses left out.", true);
-        const std::string seqTip = "The tasks one after another (" + formatDuration(s.sequentialNs) +
-                                   "), divided by the makespan.";
-        if (s.tasksDone == 0) {
-            pair("speedup", "- (no task done yet)", seqTip.c_str());
-        } else {
-            std::snprintf(buf, sizeof buf, "%.2fx%s", s.speedup, soFar);
-            pair("speedup", buf, seqTip.c_str());
-            std::snprintf(buf, sizeof buf, "%.0f%%%s", s.efficiency * 100, soFar);
-            pair("efficiency", buf, "Speedup per worker: 100% means every worker was busy all the time.");
-        }
-        std::snprintf(buf, sizeof buf, "%d/%d done", s.tasksDone, s.tasksStarted);
-        // A traced program's chunk of more than 1 000 tasks is one bar (summarised): say so.
-        std::string summarisedTip;
-        if (s.summarisedChunks) {
-            std::snprintf(buf, sizeof buf, "%d/%d done, %d summarised", s.tasksDone, s.tasksStarted, s.summarisedChunks);
-            summarisedTip = std::to_string(s.summarisedChunks) + " of these are summarised chunks, " +
-                            std::to_string(s.summarisedTasks) +
-                            " tasks in all: the tracer draws a chunk of more than 1 000 tasks as one bar "
-                            "(its count and outcome), not task by task.";
-        }
-        const char* tasksTip = summarisedTip.empty() ? nullptr : summarisedTip.c_str();
-        if (compact) pair("tasks", buf, tasksTip);
-        pair("sequential", formatDuration(s.sequentialNs), "The tasks' times added up: one worker, one after another.");
-        if (!compact) pair("tasks", buf, tasksTip);
-        if (s.tasksFailed) {
-            std::snprintf(buf, sizeof buf, "%d failed", s.tasksFailed);
-            ui::sameLineIfFits(ImGui::CalcTextSize(buf).x);
-            ui::textColored(warningColour(env.theme), "%s", buf);
+        // on, "at 3.2 s" in a replay (core cutNote); speedup and efficiency
+        // only once every task has ended, tasks against the run's total (core keyNumbers).
+        bool first = true;
+        for (const StatPair& p : parviz::keyNumbers(s, cutNoteHere(run, s), compact)) {
+            if (p.warn) {
+                ui::sameLineIfFits(ImGui::CalcTextSize(p.value.c_str()).x);
+                ui::textColored(warningColour(env.theme), "%s", p.value.c_str());
+                continue;
+            }
+            pair(p.label.c_str(), p.value, p.tip.empty() ? nullptr : p.tip.c_str(), first);
+            first = false;
         }
     } else if (s.plainProcesses) {
         // A traced program of plain Process objects: no task to time (the
@@ -93,11 +71,12 @@ void keyNumbers(const RunView& run, const PanelEnv& env, const RunStats& s, bool
                   s.workerCount == 1 ? "" : (s.plainProcesses ? "es" : "s"), s.usableCores, s.usableCores == 1 ? "" : "s");
     ui::textDisabled("%s", buf);
     // Whether the timings can be trusted: other programs' share of the cores.
+    // At a cursor before the run's end: measured up to there (core describeBusyAt).
     if (s.machine.busy == true) {
-        const std::string shortWords = describeBusyShort(s.machine);
+        const std::string shortWords = describeBusyAt(s, true), words = describeBusyAt(s, false);
         if (compact) ui::sameLineIfFits(ImGui::CalcTextSize(shortWords.c_str()).x);
-        ui::textColored(warningColour(env.theme), "%s", compact ? shortWords.c_str() : describeBusy(s.machine, parseWorkKind(s.work)).c_str());
-        if (compact) ui::tooltipBelow(describeBusy(s.machine, parseWorkKind(s.work)).c_str());
+        ui::textColored(warningColour(env.theme), "%s", compact ? shortWords.c_str() : words.c_str());
+        if (compact) ui::tooltipBelow(words.c_str());
     } else if (run.meta().finished && !s.machine.busy && s.hasMakespan) {
         if (compact) ui::sameLineIfFits(ImGui::CalcTextSize("busy: unknown").x);
         ui::textDisabled("%s", compact ? "busy: unknown" : "busy: unknown (too short to judge)");

@@ -273,6 +273,12 @@ bool TestHooks::writeLayoutJson(GuiApp& app, const std::string& path) {
     j["view"] = {{"begin_s", static_cast<double>(run.timeline().begin) / 1e9},
                  {"end_s", static_cast<double>(run.timeline().end) / 1e9},
                  {"follow", run.timeline().follow}};
+    {
+        const LeadIn l = run.leadIn();   // a traced program's start-up, left out of Fit's view when cut
+        j["lead_in"] = {{"activity_s", l.activityT == kNever ? 0.0 : static_cast<double>(l.activityT - run.zero()) / 1e9},
+                        {"cut", l.cut},
+                        {"text", l.text}};
+    }
     j["workers_option"] = app.runOptions().workers.value_or(app.scenario().workers());
     j["work_option"] = app.runOptions().work ? toString(*app.runOptions().work) : "as scenario";
     j["runs_started"] = app.runsStarted();

@@ -676,6 +676,16 @@ bool isProgramEvent(EventKind k) noexcept {
     }
 }
 
+std::int64_t sameInstantNs(const RunModel& model) noexcept {
+    if (model.runStartT() == kNever) return 0;
+    const std::int64_t end = model.runEndT() != kNever ? model.runEndT() : model.now();
+    return std::clamp<std::int64_t>((end - model.runStartT()) / 1000, 0, kSameInstantNs);
+}
+
+bool sameStep(const Event& a, const Event& b, std::int64_t instant) noexcept {
+    return a.proc == b.proc && a.kind == b.kind && b.t >= a.t && b.t - a.t <= instant;
+}
+
 std::optional<StepTarget> stepProgramEvent(const RunModel& model, const Trace& trace, std::int64_t t, bool forward,
                                            ProcId only) {
     // All processes: the caption events hold every program event; one: its anchor events do.
@@ -684,24 +694,63 @@ std::optional<StepTarget> stepProgramEvent(const RunModel& model, const Trace& t
         if (only >= model.anchorEvents().size()) return std::nullopt;
         evs = &model.anchorEvents()[only];
     }
-    auto ok = [&](const TimedEventRef& r) {
-        const Event& e = trace[r.index];
+    const std::vector<TimedEventRef>& v = *evs;
+    const std::int64_t instant = sameInstantNs(model);
+    const std::ptrdiff_t n = static_cast<std::ptrdiff_t>(v.size());
+    auto ok = [&](std::ptrdiff_t i) {
+        const Event& e = trace[v[static_cast<std::size_t>(i)].index];
         return isProgramEvent(e.kind) && (only == kNoProc || e.proc == only);
     };
+    auto ev = [&](std::ptrdiff_t i) -> const Event& { return trace[v[static_cast<std::size_t>(i)].index]; };
+    auto nextOk = [&](std::ptrdiff_t i) {   // n: none
+        for (++i; i < n; ++i)
+            if (ok(i)) return i;
+        return n;
+    };
+    auto prevOk = [&](std::ptrdiff_t i) {   // -1: none
+        for (--i; i >= 0; --i)
+            if (ok(i)) return i;
+        return std::ptrdiff_t{-1};
+    };
+    // The step ending at program event `last`: back to its group's first.
+    auto groupEndingAt = [&](std::ptrdiff_t last) {
+        StepTarget s{v[static_cast<std::size_t>(last)].t, v[static_cast<std::size_t>(last)].index, 1,
+                     v[static_cast<std::size_t>(last)].index};
+        for (std::ptrdiff_t cur = last, p = prevOk(last); p >= 0 && sameStep(ev(p), ev(cur), instant); cur = p, p = prevOk(p)) {
+            ++s.count;
+            s.first = v[static_cast<std::size_t>(p)].index;
+        }
+        return s;
+    };
     if (forward) {
-        auto it = std::upper_bound(evs->begin(), evs->end(), t,
-                                   [](std::int64_t x, const TimedEventRef& r) { return x < r.t; });
-        for (; it != evs->end(); ++it)
-            if (ok(*it)) return StepTarget{it->t, it->index};
-    } else {
-        auto it = std::lower_bound(evs->begin(), evs->end(), t,
-                                   [](const TimedEventRef& r, std::int64_t x) { return r.t < x; });
-        while (it != evs->begin()) {
-            --it;
-            if (ok(*it)) return StepTarget{it->t, it->index};
+        const auto it = std::upper_bound(v.begin(), v.end(), t, [](std::int64_t x, const TimedEventRef& r) { return x < r.t; });
+        std::ptrdiff_t i = it - v.begin();
+        if (i < n && !ok(i)) i = nextOk(i);
+        if (i >= n) return std::nullopt;
+        std::uint32_t count = 1;
+        const std::uint32_t first = v[static_cast<std::size_t>(i)].index;
+        for (std::ptrdiff_t k = nextOk(i); k < n && sameStep(ev(i), ev(k), instant); k = nextOk(k)) {
+            i = k;
+            ++count;
+        }
+        return StepTarget{v[static_cast<std::size_t>(i)].t, v[static_cast<std::size_t>(i)].index, count, first};
+    }
+    const auto it = std::lower_bound(v.begin(), v.end(), t, [](const TimedEventRef& r, std::int64_t x) { return r.t < x; });
+    std::ptrdiff_t i = prevOk(it - v.begin());
+    if (i < 0) return std::nullopt;
+    // The cursor inside (or at the end of) a group: step to the group before it.
+    if (const std::ptrdiff_t k = nextOk(i); k < n && sameStep(ev(i), ev(k), instant)) {
+        while (true) {
+            const std::ptrdiff_t p = prevOk(i);
+            if (p < 0) return std::nullopt;
+            if (!sameStep(ev(p), ev(i), instant)) {
+                i = p;
+                break;
+            }
+            i = p;
         }
     }
-    return std::nullopt;
+    return groupEndingAt(i);
 }
 
 } // namespace parviz

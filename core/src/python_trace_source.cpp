@@ -60,8 +60,9 @@ constexpr std::uint8_t kTaskTaken = 4, kTaskNameFromPut = 8, kTaskReturned = 4;
 // tasks that ran (the last one raised, with kTaskRaised). One bar for the chunk.
 constexpr std::uint8_t kTaskSummary = 16;
 // POOL_JOB flags: 1 = an apply's one call; 2 = the next chunk of the same
-// executor.map call as the job before it (one call, submitted chunk by chunk).
-constexpr std::uint8_t kJobApply = 1, kJobSameCall = 2;
+// executor.map call as the job before it (one call, submitted chunk by chunk);
+// 4 = imap at chunksize 1: each task one call, its result's preview no list.
+constexpr std::uint8_t kJobApply = 1, kJobSameCall = 2, kJobCalls = 4;
 constexpr std::uint8_t kPutWritten = 1;                   // QUEUE_PUT flags: in the pipe at once (SimpleQueue)
 constexpr std::uint8_t kLockSemaphore = 1;                // LOCK_NEW flags: a Semaphore (obj: its value, may be 0)
 constexpr std::uint8_t kStateLeave = 1;                   // STATE flags: the wait in obj (key a) ended
@@ -199,6 +200,46 @@ std::unique_ptr<RingFile> openRing(const std::string& path, const std::string& n
 
 } // namespace
 
+// "[25, 'a, b', (1, 2), ...]" -> {"25", "'a, b'", "(1, 2)"}: the items of a
+// Python list's repr preview, in order, up to the first one it elides ("...",
+// reprlib) or cuts (the text ends inside it). {} when the text is no list.
+std::vector<std::string> splitListPreview(std::string_view text) {
+    std::vector<std::string> items;
+    if (text.size() < 2 || text.front() != '[') return items;
+    int depth = 0;
+    char quote = 0;
+    std::size_t start = 1;
+    auto item = [&](std::size_t end) {
+        std::string_view s = text.substr(start, end - start);
+        while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+        if (s.empty() || s == "...") return false;
+        items.emplace_back(s);
+        return true;
+    };
+    for (std::size_t i = 1; i < text.size(); ++i) {
+        const char c = text[i];
+        if (quote) {
+            if (c == '\\') ++i;
+            else if (c == quote) quote = 0;
+            continue;
+        }
+        if (c == '\'' || c == '"') quote = c;
+        else if (c == '(' || c == '[' || c == '{') ++depth;
+        else if (c == ')' || c == ']' || c == '}') {
+            if (depth == 0) {
+                if (c != ']' || i + 1 != text.size()) return {};   // not one list
+                item(i);
+                return items;
+            }
+            --depth;
+        } else if (c == ',' && depth == 0) {
+            if (!item(i)) return items;
+            start = i + 1;
+        }
+    }
+    return items;   // cut: its last item is incomplete
+}
+
 // =============================================================================
 // [SECTION] Interpreter
 // =============================================================================
@@ -258,6 +299,7 @@ struct PythonTraceSource::Impl {
         std::int32_t length = -1;
         bool apply = false;
         std::int32_t chunkBase = -1;
+        bool calls = false;   // kJobCalls: a task's result is its own preview, not a list's
         std::int32_t call = 0;
     };
     std::int32_t mapCalls = 0;
@@ -291,6 +333,7 @@ struct PythonTraceSource::Impl {
     std::unordered_map<pid_t, PoolQueues> poolWorkers;                  // a pool worker's queue keys (POOL_WORKER)
     std::map<std::pair<std::int32_t, std::uint64_t>, std::uint64_t> putNames;   // (queue id, identity) -> preview id
     std::unordered_map<std::int32_t, std::uint64_t> nameOfIndex;        // a started task's index -> its name id
+    std::unordered_map<std::int32_t, std::uint64_t> resultOfIndex;      // a returned task's index -> its result's preview id
     std::map<std::int32_t, std::int64_t> raisedAt;                      // a task that raised -> when
     std::set<std::int32_t> receivedIndices;                              // tasks whose result the program received
     // A traced process's lane state, kept as parviz's engine keeps its
@@ -345,6 +388,7 @@ struct PythonTraceSource::Impl {
                std::vector<Event>& out, SourceSink& sink);
     std::int32_t chunkNumber(const Job* job, pid_t worker, std::uint64_t ident);
     void returned(const Record& r, RingFile& ring, ProcId p, std::vector<Event>& out, SourceSink& sink);
+    void resultsOf(const Job* job, std::int32_t last, std::int32_t k, const std::string& text, SourceSink& sink);
     void received(const Record& r, RingFile& ring, ProcId p, std::vector<Event>& out, SourceSink& sink);
     void interpretLock(Record& r, ProcId p, std::vector<Event>& out, SourceSink& sink);
     void interpretSync(Record& r, ProcId p, std::vector<Event>& out, SourceSink& sink);
@@ -684,7 +728,9 @@ void PythonTraceSource::Impl::received(const Record& r, RingFile& ring, ProcId p
         if (!receivedIndices.insert(idx).second) return;
         const auto n = nameOfIndex.find(idx);
         const std::uint64_t name = n != nameOfIndex.end() ? n->second : sink.addString("#" + std::to_string(idx));
-        out.push_back(Event{r.t, p, EventKind::PoolResult, static_cast<std::uint8_t>(failed ? 1 : 0), idx, name, 0});
+        const auto v = failed ? resultOfIndex.end() : resultOfIndex.find(idx);   // b: 1 + its result's preview
+        const std::uint64_t value = v != resultOfIndex.end() ? v->second + 1 : 0;
+        out.push_back(Event{r.t, p, EventKind::PoolResult, static_cast<std::uint8_t>(failed ? 1 : 0), idx, name, value});
     };
     if (r.flags & 1) {   // CPython keeps the error that came back first
         std::int64_t failed = first, when = INT64_MAX;
@@ -706,6 +752,7 @@ void PythonTraceSource::Impl::interpretTask(Record& r, RingFile& ring, ProcId p,
                                             SourceSink& sink) {
     if (r.kind == PoolJob) {   // obj = its tasks; < 0: not known yet (imap over an iterator), a block is reserved
         Job job{nextTaskBase, std::max<std::uint64_t>(1, r.b), r.obj, (r.flags & kJobApply) != 0};
+        job.calls = (r.flags & kJobCalls) != 0;
         if (!job.apply) {
             if (!(r.flags & kJobSameCall) || mapCalls == 0) mapCalls = mapCalls == INT32_MAX ? mapCalls : mapCalls + 1;
             job.call = mapCalls;
@@ -777,8 +824,37 @@ void PythonTraceSource::Impl::interpretTask(Record& r, RingFile& ring, ProcId p,
             out.push_back(Event{r.t, p, EventKind::Note, 0, 0, sink.addString(text), 0});
         }
         out.push_back(Event{r.t, p, EventKind::TaskEnd, static_cast<std::uint8_t>(r.flags & kTaskRaised), idx, name, error});
-        if (r.flags & kTaskReturned) returned(r, ring, p, out, sink);
+        if (r.flags & kTaskReturned) {
+            returned(r, ring, p, out, sink);
+            if (!(r.flags & kTaskRaised)) {
+                const Job* j = jobIt == jobs.end() ? nullptr : &jobIt->second;
+                resultsOf(j, idx, r.obj, r.text, sink);
+            }
+        }
     }
+}
+
+// A returned chunk's (or call's) result preview, split into its tasks'
+// results: an apply's text is its one result; a map chunk's is the list of
+// its results ("[25]", "[1, 4, 9, ...]", cut at 64 bytes), whose complete
+// items name the chunk's first tasks (the rest stay unknown); a job never
+// announced says neither (its results stay unknown). last = the
+// chunk's last task's index, k its place in the chunk.
+void PythonTraceSource::Impl::resultsOf(const Job* job, std::int32_t last, std::int32_t k, const std::string& text,
+                                        SourceSink& sink) {
+    if (resultOfIndex.size() >= kNamesTracked || !job) return;
+    if (job && (job->apply || job->calls)) {
+        resultOfIndex[last] = sink.addString(text);
+        return;
+    }
+    const std::vector<std::string> items = splitListPreview(text);
+    if (items.empty() && k == 0 && text.size() > 1 && text.front() == '[' && text.back() != ']') {
+        resultOfIndex[last] = sink.addString(text.substr(1) + "\u2026");   // one long result, cut at 64 bytes
+        return;
+    }
+    if (k < 0 || items.size() > static_cast<std::size_t>(k) + 1) return;   // not a list of this chunk's results
+    for (std::size_t i = 0; i < items.size(); ++i)
+        resultOfIndex[last - k + static_cast<std::int32_t>(i)] = sink.addString(items[i]);
 }
 
 void PythonTraceSource::Impl::interpretLock(Record& r, ProcId p, std::vector<Event>& out, SourceSink& sink) {

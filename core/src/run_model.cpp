@@ -477,7 +477,7 @@ void RunModel::consume(const Trace& trace, std::size_t idx) {
         break;
     case EventKind::MachineLoad: m_machineLoad = ref; break;
     case EventKind::PoolResult:
-        m_results.push_back({e.t, p, std::max(e.obj, 0), e.a, (e.flags & 1) != 0});
+        m_results.push_back({e.t, p, std::max(e.obj, 0), e.a, (e.flags & 1) != 0, e.b ? e.b - 1 : kNoString});
         break;
     case EventKind::Lost:
         m_losses.push_back({e.t, static_cast<ProcId>(std::clamp<std::int32_t>(e.obj, 0, kNoProc - 1)), e.a,

@@ -100,6 +100,22 @@ void taskStats(const RunModel& m, const Trace& tr, std::int64_t cut, RunStats& s
         case TaskOutcome::Running: break;
         }
     }
+    // Every task known at the cut: a finished run's whole list; so far, the
+    // ones seen (started, ended, or taken in a chunk by the cut).
+    s.tasksTotalFinal = tr.meta().finished && m.consumed() == tr.size();
+    std::vector<std::int32_t> known;
+    bool allEnded = true;
+    for (const TaskRecord& r : m.tasks()) {
+        if (r.t1 == kOpenEnd || r.t1 > cut) allEnded = false;
+        if (s.tasksTotalFinal || (r.t0 != kNever && r.t0 <= cut) || r.t1 <= cut) known.push_back(r.index);
+    }
+    for (const ChunkRecord& c : m.chunks())
+        if (!s.tasksTotalFinal && c.t <= cut)
+            for (std::uint32_t i = 0; i < c.count && i < (1u << 20); ++i)
+                known.push_back(static_cast<std::int32_t>(c.begin + i));
+    std::sort(known.begin(), known.end());
+    s.tasksTotal = static_cast<int>(std::unique(known.begin(), known.end()) - known.begin());
+    s.speedupFinal = (m.runEndT() != kNever && m.runEndT() <= cut) || (s.tasksTotalFinal && allEnded);
     if (firstStart != kNever) {
         s.hasMakespan = true;
         std::int64_t end = running ? cut : (lastEnd == kNever ? firstStart : lastEnd);
@@ -140,6 +156,33 @@ void cpuStats(const RunModel& m, std::int64_t cut, int nCores, RunStats& s, std:
             s.cores[static_cast<std::size_t>(c)].otherShare =
                 std::clamp(static_cast<double>(busy - mine) / static_cast<double>(interval), 0.0, 1.0);
     }
+}
+
+// Other processes' share of the cores up to the cut, from the CoreLoad
+// samples (what cpuStats gives each core), as one measurement: /proc/stat
+// ticks, so judged once a second of samples is in (kMinJudgedSpanTicksNs).
+void machineAtCut(const RunModel& m, std::int64_t cut, RunStats& s) {
+    MachineLoad ml;
+    std::int64_t busy = 0, mine = 0;
+    for (std::size_t c = 0; c < m.cores().size(); ++c) {
+        const SpanRow& load = m.cores()[c].load;
+        const SpanRow& procs = m.cores()[c].procs;
+        std::int64_t interval = 0;
+        for (std::size_t i = 0; i < load.size() && load[i].t1 <= cut; ++i) {
+            busy += load.busyNs(i, i + 1);
+            interval += load[i].t1 - load[i].t0;
+            for (std::size_t k = procs.firstEndingAfter(load[i].t0, 0); k < procs.size() && procs[k].t0 < load[i].t1; ++k)
+                mine += overlap(procs[k].t0, std::min(procs[k].t1, cut), load[i].t0, load[i].t1);
+        }
+        if (interval <= 0) continue;
+        ++ml.cores;
+        ml.coreNs += interval;
+    }
+    if (ml.cores == 0) return;
+    ml.spanNs = ml.coreNs / ml.cores;
+    ml.otherNs = std::max<std::int64_t>(0, busy - mine);
+    s.machine = judgeMachineLoad(ml);
+    s.machineAtCut = s.machine.busy.has_value();
 }
 
 // Workers: every non-parent process seen up to the cursor, in ProcId order,
@@ -263,8 +306,13 @@ RunStats computeStats(const RunModel& m, const Trace& tr, std::optional<std::int
     if (m.stopT() != kNever && (m.stopT() <= cut || s.tasksStopped > 0))
         s.stoppedBy = m.stopSignal() != 0 ? signalName(m.stopSignal()) : "Stop";
     for (Failure& f : describeFailures(m, tr, cut)) s.failures.push_back(std::move(f.text));
-    if (const TimedEventRef ml = m.machineLoad(); ml.index != UINT32_MAX && ml.t <= cut)
+    if (const TimedEventRef ml = m.machineLoad(); ml.index != UINT32_MAX && ml.t <= cut) {
         s.machine = judgeMachineLoad(machineLoadFromEvent(tr[ml.index]));
+    } else if (m.runEndT() == kNever || m.runEndT() > cut) {
+        // Cut before the run's end: the cores' samples up to the cut (cpuStats), judged as the
+        // run's own measurement. A whole run without one (saved before parviz measured) stays unknown.
+        machineAtCut(m, cut, s);
+    }
     return s;
 }
 
@@ -476,6 +524,58 @@ std::string formatSummary(const RunStats& s) {
                   << s.stoppedBy << ")\n";
     }
     return o.str();
+}
+
+std::vector<StatPair> keyNumbers(const RunStats& s, const std::string& note, bool compact) {
+    std::vector<StatPair> out;
+    if (!s.hasMakespan) return out;
+    char buf[96];
+    out.push_back({"makespan", formatDuration(s.makespanNs) + note, "First task start to last task end, pauses left out."});
+    const std::string seqTip =
+        "The tasks one after another (" + formatDuration(s.sequentialNs) + "), divided by the makespan.";
+    if (s.tasksDone == 0) {
+        out.push_back({"speedup", "- (no task done yet)", seqTip});
+    } else if (!s.speedupFinal) {
+        // The finished tasks over the time so far are no speedup: it is the run's once every task has ended.
+        out.push_back({"speedup", "- until every task has ended",
+                       seqTip + " Mid-run the tasks still running are not in it yet, so it would read too low."});
+    } else {
+        std::snprintf(buf, sizeof buf, "%.2fx%s", s.speedup, note.c_str());
+        out.push_back({"speedup", buf, seqTip});
+        std::snprintf(buf, sizeof buf, "%.0f%%%s", s.efficiency * 100, note.c_str());
+        out.push_back({"efficiency", buf, "Speedup per worker: 100% means every worker was busy all the time."});
+    }
+    const int total = std::max({s.tasksTotal, s.tasksStarted, s.tasksDone + s.tasksFailed});
+    if (s.tasksTotalFinal) std::snprintf(buf, sizeof buf, "%d/%d done", s.tasksDone, total);
+    else std::snprintf(buf, sizeof buf, "%d done of %d so far", s.tasksDone, total);
+    StatPair tasks{"tasks", buf,
+                   s.tasksTotalFinal ? "Tasks done of all the run's tasks."
+                                     : "Tasks done of those seen so far: more may come while the run goes on."};
+    // A traced program's chunk of more than 1 000 tasks is one bar (summarised): say so.
+    if (s.summarisedChunks) {
+        tasks.value += ", " + std::to_string(s.summarisedChunks) + " summarised";
+        tasks.tip += " " + std::to_string(s.summarisedChunks) + " of these are summarised chunks, " +
+                     std::to_string(s.summarisedTasks) +
+                     " tasks in all: the tracer draws a chunk of more than 1 000 tasks as one bar (its count and "
+                     "outcome), not task by task.";
+    }
+    StatPair seq{"sequential", formatDuration(s.sequentialNs), "The tasks' times added up: one worker, one after another."};
+    if (compact) {
+        out.push_back(tasks);
+        out.push_back(seq);
+    } else {
+        out.push_back(seq);
+        out.push_back(tasks);
+    }
+    if (s.tasksFailed) out.push_back({"", std::to_string(s.tasksFailed) + " failed", "", true});
+    return out;
+}
+
+std::string describeBusyAt(const RunStats& s, bool compact) {
+    if (s.machine.busy != true) return "";
+    std::string words = compact ? describeBusyShort(s.machine) : describeBusy(s.machine, parseWorkKind(s.work));
+    if (s.machineAtCut) words += " up to here";
+    return words;
 }
 
 std::string cutNote(const RunStats& s, bool live, std::int64_t zeroNs) {

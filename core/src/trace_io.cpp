@@ -229,6 +229,7 @@ std::string checkEvent(const Event& e, const TraceMeta& meta, std::size_t nStrin
     case EventKind::PoolResult:
         if (e.obj < 0) return "result of task index " + std::to_string(e.obj) + ", which is negative";
         if (e.flags > 1) return "result flags " + std::to_string(e.flags) + " unknown";
+        if (e.b != 0 && e.b - 1 >= nStrings) return "result preview string id " + std::to_string(e.b - 1) + " out of range";
         break;
     case EventKind::TaskStart: case EventKind::TaskEnd:
         if (e.obj < 0) return "task index " + std::to_string(e.obj) + " is negative";
@@ -287,7 +288,8 @@ std::string serializeTrace(const Trace& tr) {
         };
         if (std::uint64_t* f = stringField(events[i]); f && *f != kNoString) *f = keep(*f);
         // Format 10: what a task raised, as 1 + its string id.
-        if (events[i].kind == EventKind::TaskEnd && events[i].b != 0) events[i].b = keep(events[i].b - 1) + 1;
+        if ((events[i].kind == EventKind::TaskEnd || events[i].kind == EventKind::PoolResult) && events[i].b != 0)
+            events[i].b = keep(events[i].b - 1) + 1;
     }
     Writer w;
     w.bytes(std::string(kMagic, kMagicLen));

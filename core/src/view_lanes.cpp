@@ -384,4 +384,37 @@ std::string describeTaskAt(const RunModel& m, const Trace& trace, ProcId p, std:
     return name + ": " + describeTaskOutcome(m, trace, p, index) + " (ended at " + end + ")";
 }
 
+LeadIn programLeadIn(const RunModel& m, const Trace& trace, std::int64_t end) {
+    LeadIn l;
+    if (trace.meta().work != kTracedProgramWork || !trace.size()) return l;
+    const std::int64_t zero = m.runStartT() != kNever ? m.runStartT() : trace[0].t;
+    bool process = false;
+    const std::size_t n = std::min(trace.size(), m.consumed());
+    for (std::size_t i = 0; i < n; ++i) {
+        const Event& e = trace[i];
+        const bool child = e.proc != kParentProc && e.kind == EventKind::ProcStart;
+        bool mp = false;
+        switch (e.kind) {
+        case EventKind::QueuePut: case EventKind::QueueGet: case EventKind::QueueEmpty: case EventKind::QueueFull:
+        case EventKind::LockWait: case EventKind::LockAcquire: case EventKind::LockRelease: case EventKind::LockTimeout:
+        case EventKind::SyncWait: case EventKind::SyncWake: case EventKind::SyncSignal: case EventKind::TaskStart:
+        case EventKind::TaskEnd: case EventKind::TaskChunk: case EventKind::PoolResult:
+            mp = true;
+            break;
+        default: break;
+        }
+        if (!child && !mp) continue;
+        l.activityT = e.t;
+        process = child;
+        break;
+    }
+    if (l.activityT == kNever) return l;
+    l.leadNs = std::max<std::int64_t>(0, l.activityT - zero);
+    l.cut = l.leadNs > kLeadInCutNs && l.leadNs > (std::max(end, l.activityT) - l.activityT) / 4;
+    if (l.cut)
+        l.text = "python started " + formatSeconds(l.leadNs) + " before its first " +
+                 (process ? "process" : "multiprocessing event");
+    return l;
+}
+
 } // namespace parviz

@@ -2,6 +2,7 @@
 //
 // Every builder binary-searches the run model's time-sorted arrays, so the
 // cost depends on what the panel shows, not on how long the run was.
+#include "parviz/explain.hpp"
 #include "parviz/views.hpp"
 
 #include <algorithm>
@@ -497,6 +498,7 @@ Caption buildCaption(const RunModel& index, const Trace& trace, std::int64_t t) 
         const std::string task = "task " + str(e.a, ("#" + std::to_string(e.obj)).c_str());
         text = (e.flags & 1) ? who + " received the error of " + task + " instead of a result: the call raised"
                              : who + " received the result of " + task;
+        if (!(e.flags & 1) && e.b != 0) text += ": " + str(e.b - 1, "");   // what it returned (a traced program's)
         break;
     }
     case EventKind::RunStart: text = "The run started"; break;
@@ -519,6 +521,26 @@ Caption buildCaption(const RunModel& index, const Trace& trace, std::int64_t t) 
         break;
     }
     default: text = who + " " + toString(e.kind); break;
+    }
+    // One step of several (stepProgramEvent's sameStep): said as one.
+    if (isProgramEvent(e.kind)) {
+        std::size_t first = k - 1;
+        const std::int64_t instant = sameInstantNs(index);
+        for (std::size_t j = k - 1, cur = k - 1; j-- > 0;) {
+            const Event& x = trace[evs[j].index];
+            if (!isProgramEvent(x.kind)) continue;
+            if (!sameStep(x, trace[evs[cur].index], instant)) break;
+            first = cur = j;
+            ++c.grouped;
+        }
+        if (c.grouped > 1 && e.kind == EventKind::PoolResult) {
+            const Event& f = trace[evs[first].index];
+            auto task = [&](const Event& x) { return str(x.a, ("#" + std::to_string(x.obj)).c_str()); };
+            text = who + " received " + std::to_string(c.grouped) + " results at once: " + task(f) +
+                   (c.grouped > 2 ? " \u2026 " : ", ") + task(e) + " (the call handed them over together)";
+        } else if (c.grouped > 1) {
+            text += " (the last of " + std::to_string(c.grouped) + " such events at the same instant)";
+        }
     }
     c.valid = true;
     c.t = e.t;

@@ -78,6 +78,7 @@ std::string listOf(const ResultOrderView& v, std::int64_t zero, std::size_t maxN
     for (std::size_t i = 0; i < shown; ++i) {
         const ResultArrival& r = v.arrived[i];
         out += (i ? ", " : "") + r.name + (r.failed ? " (its error)" : "");
+        if (!r.failed && !r.value.empty()) out += " \u2192 " + r.value;   // what the task returned
         // "at": a name that is a number ("0 at 865 ms") never runs into its time.
         if (!v.together) out += " at " + formatSeconds(r.t - zero);
     }
@@ -99,6 +100,7 @@ ResultOrderView buildResultOrder(const RunModel& m, const Trace& trace, std::int
         a.index = r.index;
         const std::string_view n = trace.string(r.name);
         a.name = n.empty() ? "#" + std::to_string(r.index) : std::string(n);
+        if (r.value != kNoString) a.value = std::string(trace.string(r.value));
         a.t = r.t;
         if (auto it = ends.find(r.index); it != ends.end() && it->second <= t) a.taskEnd = it->second;
         if (auto c = chunks.chunkOf.find(r.index); c != chunks.chunkOf.end())

@@ -118,7 +118,7 @@ def _imap_init(self, *args, **kwargs):
     except Exception:
         pass
     self._parviz_chunksize = chunksize              # what each next() hands over: a chunk's list above 1
-    _announce(self._job, length, chunksize)
+    _announce(self._job, length, chunksize, W.JOB_CALLS if chunksize == 1 else 0)
 
 
 # =============================================================================

@@ -347,6 +347,7 @@ K_POOL_GET = 30       # a = queue key, src = identity: MainProcess's result hand
 K_POOL_RESULTS = 31   # the program received a job's results (get() / next() returned or raised): a = job,
                       # obj = chunk number (-1: the whole job), b = its task count; flags 1 = it raised
 JOB_APPLY = 1         # POOL_JOB flags: one call (apply, apply_async), no chunk of a map
+JOB_CALLS = 4         # POOL_JOB flags: imap at chunksize 1: each task is one call, its result no chunk's list
 PUT_WRITTEN = 1       # QUEUE_PUT flags: the item went into the pipe at once (a SimpleQueue: no feeder)
 LOCK_SEMAPHORE = 1    # LOCK_NEW flags: a Semaphore (obj = its initial value, may be 0)
 

@@ -510,9 +510,63 @@ TEST_CASE("a traced program's results line separates integer results from their 
     // "0 865 ms, 1 865 ms" read as numbers run together; each name is now followed by " at " and its time.
     for (const parviz::ResultArrival& a : v.arrived) {
         INFO(a.name);
-        CHECK(v.list.find(a.name + " at ") != std::string::npos);
+        CHECK(a.value == a.name);   // f returns its argument
+        CHECK(v.list.find(a.name + " \u2192 " + a.value + " at ") != std::string::npos);
     }
-    CHECK(v.list.rfind("0 at ", 0) == 0);
+    CHECK(v.list.rfind("0 \u2192 0 at ", 0) == 0);
+}
+
+TEST_CASE("a traced program's results arrive as what its tasks returned, each named by its task, not as their "
+          "arguments",
+          "[cli][trace][python]") {
+    TempDir dir;
+    // map at its own chunksize (1 here), map in chunks of three (a chunk's
+    // results come back as one list), imap, apply_async, and a result whose
+    // repr is long (bounded).
+    const std::string script = dir.write("squares.py",
+        "from multiprocessing import Pool\n"
+        "def square(x):\n    return x * x\n"
+        "def shout(s):\n    return s.upper() + ', ok'\n"
+        "if __name__ == '__main__':\n"
+        "    with Pool(2) as p:\n"
+        "        print(p.map(square, [5, 1, 2, 3, 4, 1]))\n"
+        "        print(p.map(square, [6, 7, 8, 9, 10, 11], chunksize=3))\n"
+        "        print(list(p.imap(shout, ['a', 'b'])))\n"
+        "        print(p.apply_async(square, (12,)).get())\n"
+        "        print(len(p.apply_async(str, ('x' * 500,)).get()))\n");
+    Traced t = traceScript(script, {}, dir, "squares");
+    INFO(describe(t.result));
+    REQUIRE(t.result.exitCode == 0);
+    CHECK(t.result.out.find("[25, 1, 4, 9, 16, 1]") != std::string::npos);
+    parviz::RunModel m;
+    m.update(*t.trace);
+    const parviz::ResultOrderView v = parviz::buildResultOrder(m, *t.trace, (*t.trace)[t.trace->size() - 1].t, 40);
+    INFO(v.text);
+    REQUIRE(v.arrived.size() == 16);
+    std::vector<std::string> got;
+    for (std::size_t i = 0; i < 15; ++i) got.push_back(v.arrived[i].name + " -> " + v.arrived[i].value);
+    const std::vector<std::string> want{"5 -> 25", "1 -> 1", "2 -> 4", "3 -> 9", "4 -> 16", "1 -> 1",
+                                        "6 -> 36", "7 -> 49", "8 -> 64", "9 -> 81", "10 -> 100", "11 -> 121",
+                                        "'a' -> 'A, ok'", "'b' -> 'B, ok'", "12 -> 144"};
+    CHECK(got == want);
+    CHECK(v.list.rfind("5 \u2192 25 at ", 0) == 0);   // the calls' results came at different times
+    CHECK(v.list.find(", 2 \u2192 4 at ") != std::string::npos);
+    CHECK(v.list.find("'b' \u2192 'B, ok' at ") != std::string::npos);
+    // A long result is a bounded preview.
+    CHECK(v.arrived[15].value.rfind("'xxxx", 0) == 0);
+    CHECK(v.arrived[15].value.size() <= 64);
+    // The caption of a received result says what it was (apply's 12, task 14);
+    // map's six, handed over at once, are one step, said as one.
+    int said = 0;
+    for (std::size_t i = 0; i < t.trace->size(); ++i) {
+        const parviz::Event& e = (*t.trace)[i];
+        if (e.kind != parviz::EventKind::PoolResult || (e.obj != 14 && e.obj != 5)) continue;
+        const parviz::Caption c = parviz::buildCaption(m, *t.trace, e.t);
+        INFO(c.text);
+        if (e.obj == 14) said += c.text == "MainProcess received the result of task 12: 144";
+        else said += c.text.rfind("MainProcess received 6 results at once: 5 \u2026 1", 0) == 0;
+    }
+    CHECK(said == 2);
 }
 
 TEST_CASE("a traced Pool's result queue counts CPython's two None stop signals apart from the chunk results",

@@ -3,6 +3,7 @@
 // traced Python program or the core monitor does.
 #include "parviz/clock.hpp"
 #include "parviz/event_source.hpp"
+#include "parviz/python_trace_source.hpp"
 #include "parviz/recorder.hpp"
 #include "parviz/trace.hpp"
 
@@ -208,4 +209,19 @@ TEST_CASE("a source of several streams is merged stream by stream: nothing lost,
     CHECK(order == std::vector<std::string>{"0:0", "0:1", "1:4", "v2", "1:5", "2:9", "1:7", "0:2", "0:3", "1:8",
                                             "v6", "0:6"});
     CHECK(tr.clampedEvents() == 0);
+}
+
+TEST_CASE("a traced map chunk's result preview splits into its tasks' results, up to what it elides or cuts",
+          "[trace][python]") {
+    using V = std::vector<std::string>;
+    CHECK(parviz::splitListPreview("[25]") == V{"25"});
+    CHECK(parviz::splitListPreview("[1, 4, 9]") == V{"1", "4", "9"});
+    CHECK(parviz::splitListPreview("['a, b', (1, 2), [3, [4]], {'k': 'v]'}, \"q'\"]") ==
+          V{"'a, b'", "(1, 2)", "[3, [4]]", "{'k': 'v]'}", "\"q'\""});
+    CHECK(parviz::splitListPreview("[1, 2, 3, 4, 5, 6, ...]") == V{"1", "2", "3", "4", "5", "6"});   // reprlib
+    CHECK(parviz::splitListPreview("['aaaa', 'bbbbbbb") == V{"'aaaa'"});   // cut at the ring's text limit
+    CHECK(parviz::splitListPreview("[]").empty());
+    CHECK(parviz::splitListPreview("25").empty());
+    CHECK(parviz::splitListPreview("[1], [2]").empty());   // not one list
+    CHECK(parviz::splitListPreview("['it\\'s', 2]") == V{"'it\\'s'", "2"});
 }

@@ -373,6 +373,62 @@ TEST_CASE("stepping moves from one program event to the next, skipping core swit
     CHECK_FALSE(isProgramEvent(EventKind::State));
 }
 
+TEST_CASE("results the caller received at the same instant are one step, and the caption says them as one",
+          "[explain][step]") {
+    // map hands MainProcess all 28 results at once: the demo's loop writes
+    // them a few microseconds apart. Before: 28 presses of Next, one result each.
+    Builder b(2);
+    b.task(1, 0, "L1", 0.1, 0.5);
+    b.task(2, 1, "s2", 0.1, 0.3);
+    std::vector<std::string> names{"L1"};
+    for (int i = 1; i < 27; ++i) names.push_back("s" + std::to_string(i + 1));
+    names.push_back("s24");
+    for (int i = 0; i < 28; ++i)
+        b.at(0.6 + 0.000003 * i, 0, EventKind::PoolResult, i, b.tr->addString(names[static_cast<std::size_t>(i)]));
+    b.at(0.7, 0, EventKind::Print, 0, b.tr->addString("done"));
+    auto tr = b.done(1.0);
+    const RunModel m = modelOf(*tr);
+    const auto s = stepProgramEvent(m, *tr, kZero + sec(0.55), true);
+    REQUIRE(s);
+    CHECK(s->count == 28);
+    CHECK(s->t == kZero + sec(0.6 + 0.000003 * 27));
+    const Caption c = buildCaption(m, *tr, s->t);
+    CHECK(c.grouped == 28);
+    CHECK(c.text == "MainProcess received 28 results at once: L1 \u2026 s24 (the call handed them over together)");
+    // The next press goes past the group: the print.
+    const auto after = stepProgramEvent(m, *tr, s->t, true);
+    REQUIRE(after);
+    CHECK(after->t == kZero + sec(0.7));
+    // Back from the print: the whole group again, then the task that ended before it.
+    const auto back = stepProgramEvent(m, *tr, after->t, false);
+    REQUIRE(back);
+    CHECK(back->t == s->t);
+    CHECK(back->count == 28);
+    const auto before = stepProgramEvent(m, *tr, back->t, false);
+    REQUIRE(before);
+    CHECK(before->t == kZero + sec(0.5));
+    CHECK(before->count == 1);
+    // A cursor inside the group (clicked there) steps back past all of it too.
+    const auto inside = stepProgramEvent(m, *tr, kZero + sec(0.6 + 0.000003 * 10), false);
+    REQUIRE(inside);
+    CHECK(inside->t == kZero + sec(0.5));
+    // Events of different processes, or more than an instant apart, stay their own steps.
+    CHECK(stepProgramEvent(m, *tr, kZero + sec(0.05), true)->count == 1);
+
+    // The queue demo's whole run is ~50 us: an instant is a thousandth of it,
+    // so its puts 5 us apart are still walked one by one.
+    Builder q(1);
+    q.tr->addObject({ObjectKind::Queue, 1, "queue"});
+    for (int i = 0; i < 5; ++i)
+        q.at(0.000005 * (i + 1), 0, EventKind::QueuePut, 1, static_cast<std::uint64_t>(i + 1), q.tr->addString("x"));
+    auto qt = q.done(0.00005);
+    const RunModel qm = modelOf(*qt);
+    const auto first = stepProgramEvent(qm, *qt, kZero, true);
+    REQUIRE(first);
+    CHECK(first->count == 1);
+    CHECK(first->t == kZero + sec(0.000005));
+}
+
 namespace {
 struct RealRun {
     std::shared_ptr<Trace> trace;

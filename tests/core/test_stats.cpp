@@ -504,3 +504,47 @@ TEST_CASE("a traced program of plain processes says it has no Pool tasks and giv
     CHECK_FALSE(pool.plainProcesses);
     CHECK(nlohmann::json::parse(statsToJson(pool))["no_makespan"].is_null());
 }
+
+TEST_CASE("mid-run Stats never read as wrong: no speedup until every task has ended, tasks against the run's total, "
+          "busy measured up to the cursor",
+          "[stats][midrun]") {
+    // The classroom walk's finding 12: at 2.57 s in pool, "speedup 0.80x" and
+    // "tasks 1/3 done" (there are 4 tasks), and "busy: unknown" at a replay
+    // cursor though the run's end says busy.
+    auto values = [](const std::vector<StatPair>& ps) {
+        std::vector<std::string> out;
+        for (const StatPair& p : ps) out.push_back(p.label + " " + p.value);
+        return out;
+    };
+    auto tr = test::tutorialPoolTrace();
+    const RunStats mid = computeStats(*tr, kZero + sec(2.57));
+    CHECK_FALSE(mid.speedupFinal);
+    CHECK(mid.tasksTotal == 4);
+    CHECK(mid.tasksTotalFinal);
+    const auto midPairs = values(keyNumbers(mid, " at 2.57 s", true));
+    INFO(midPairs.size());
+    CHECK(midPairs == std::vector<std::string>{"makespan 2.57 s at 2.57 s", "speedup - until every task has ended",
+                                               "tasks 1/4 done", "sequential 2.00 s"});
+    // Once every task has ended (6 s, before the run's end at 6.2 s): the run's speedup, 11/6.
+    const RunStats ended = computeStats(*tr, kZero + sec(6.0));
+    CHECK(ended.speedupFinal);
+    CHECK(values(keyNumbers(ended, " at 6.00 s", false)) ==
+          std::vector<std::string>{"makespan 6.00 s at 6.00 s", "speedup 1.83x at 6.00 s", "efficiency 92% at 6.00 s",
+                                   "sequential 11.0 s", "tasks 4/4 done"});
+    // Live (the run not finished): the tasks seen so far, never a total that is not one.
+    auto live = test::tutorialPoolTrace();
+    live->updateMeta([](TraceMeta& m) { m.finished = false; });
+    const RunStats soFar = computeStats(*live, kZero + sec(2.57));
+    CHECK_FALSE(soFar.tasksTotalFinal);
+    CHECK_FALSE(soFar.speedupFinal);
+    CHECK(values(keyNumbers(soFar, " so far", true))[2] == "tasks 1 done of 3 so far");
+    // Busy: core 0's samples up to 2 s say others took 25 % (1.5 s busy, 1 s of it worker 1's).
+    CHECK(mid.machineAtCut);
+    REQUIRE(mid.machine.busy.has_value());
+    CHECK(*mid.machine.busy);
+    CHECK(describeBusyAt(mid, true) == "machine busy: others took 25 % up to here");
+    // Before a second of samples is in: unknown, as a run too short to judge.
+    const RunStats early = computeStats(*tr, kZero + sec(1.0));
+    CHECK_FALSE(early.machine.busy.has_value());
+    CHECK(describeBusyAt(early, true).empty());
+}

@@ -226,6 +226,28 @@ TEST_CASE("mid-run, Stats say the numbers are so far and show no speedup before 
     CHECK(all.find("0.00x") == std::string::npos);
 }
 
+TEST_CASE("mid-run at 2.57 s in pool, Stats shows no speedup until every task has ended and the tasks of all four",
+          "[gui][midrun]") {
+    // Classroom walk, finding 12: "speedup 0.80x" and "tasks 1/3 done" (there are 4 tasks).
+    NEED_DISPLAY();
+    TempDir dir;
+    const Result r = runParviz({"gui", "pool", "--presentation", "--screenshot-at", "2.57", "--screenshot",
+                                dir.file("m.png"), "--layout-json", dir.file("m.json")},
+                               dir.path);
+    INFO(r.err);
+    REQUIRE(r.exitCode == 0);
+    const json l = json::parse(slurp(dir.file("m.json")));
+    std::string all;
+    for (const json& p : l["panels"])
+        if (p["name"].get<std::string>().rfind("Stats", 0) == 0)
+            for (const json& line : p["lines"]) all += line.get<std::string>() + "\n";
+    INFO(all);
+    CHECK(all.find("- until every task has ended") != std::string::npos);
+    CHECK(all.find("1/4 done") != std::string::npos);
+    CHECK(all.find("1/3 done") == std::string::npos);
+    CHECK(all.find("efficiency") == std::string::npos);
+}
+
 TEST_CASE("the window's Sweep runs a busy cpu run again (--retries) and marks the attempt it kept; a busy sleep run holds",
           "[gui][compare]") {
     // `parviz sweep --retries N` re-ran runs flagged busy; the window's Sweep

@@ -304,3 +304,42 @@ TEST_CASE("parviz trace --gui says in the terminal how the program ended, as par
     REQUIRE_FALSE(pid.empty());   // the program did start
     CHECK((::kill(static_cast<pid_t>(std::stol(pid)), 0) != 0 && errno == ESRCH));   // and is gone
 }
+
+TEST_CASE("a traced program's long start-up is left of the first view after it ends, said in words, and still "
+          "reachable",
+          "[gui][trace][python]") {
+    // Classroom walk, finding 10: on a loaded machine python took 4 s to
+    // start, and the 0.6 s pool was a sliver at the right edge. Here the
+    // program sleeps 2 s before its Pool, as a slow start-up.
+    NEED_DISPLAY();
+    TempDir dir;
+    const std::string script = dir.file("late_pool.py");
+    std::ofstream(script) << (
+        "import time\nfrom multiprocessing import Pool\n"
+        "def f(x):\n    return x * x\n"
+        "if __name__ == '__main__':\n"
+        "    time.sleep(2.0)\n"
+        "    with Pool(2) as p:\n        print(p.map(f, range(8)))\n");
+    const std::string layout = dir.file("l.json");
+    const Result r = runParviz({"gui", "--screenshot", dir.file("x.png"), "--layout-json", layout, "--trace-python",
+                                script}, dir.path);
+    INFO(r.err);
+    REQUIRE(r.exitCode == 0);
+    const json s = json::parse(slurp(layout));
+    INFO(s["view"].dump() << " " << s["lead_in"].dump());
+    REQUIRE(s["lead_in"]["cut"].get<bool>());
+    const double activity = s["lead_in"]["activity_s"].get<double>();
+    CHECK(activity >= 2.0);
+    CHECK(s["lead_in"]["text"].get<std::string>().rfind("python started ", 0) == 0);
+    CHECK(s["lead_in"]["text"].get<std::string>().find(" before its first process") != std::string::npos);
+    // The view frames the program's multiprocessing: from just before its first process, not from 0.
+    const double begin = s["view"]["begin_s"].get<double>(), end = s["view"]["end_s"].get<double>();
+    CHECK(begin > activity * 0.75);
+    CHECK(begin <= activity);
+    CHECK(end > activity);
+    // And says so above the lanes.
+    bool said = false;
+    for (const json& p : s["panels"])
+        for (const auto& line : p["lines"]) said = said || line.get<std::string>().find("python started ") != std::string::npos;
+    CHECK(said);
+}

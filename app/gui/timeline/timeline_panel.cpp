@@ -324,6 +324,13 @@ void header(RunView& run, const PanelEnv& env, const LaneRecords& recs, const Re
     }
     ui::probeItem("Fit");
     ImGui::SameLine();
+    // A traced program's start-up left of the view (Fit leaves a long one out): said, not hidden.
+    if (const LeadIn l = run.leadIn(); l.cut && view.begin > 0 && view.begin >= l.leadNs / 2) {
+        const std::string words = "(" + l.text + ")";
+        ui::textDisabled("%s", words.c_str());
+        ui::tooltipBelow("Its start-up is left of the view: zoom out or scroll left to see it.");
+        ImGui::SameLine();
+    }
     if (!run.cursorIsLive()) {
         if (ImGui::SmallButton("Live")) run.setCursor(std::nullopt);
         ui::probeItem("Live");

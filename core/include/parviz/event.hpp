@@ -111,7 +111,8 @@ enum class EventKind : std::uint8_t {
     SyncSignal,     // b = SyncOp | count << 32 (Notify: how many were asked for)
     // --- pool results (saved-run format 11) ----------------------------------------
     PoolResult,     // the caller (proc, MainProcess) received a pool task's result: obj = the task's
-                    // index, a = string id of its name; flags 1 = it received the task's error
+                    // index, a = string id of its name, b = 1 + string id of the result's preview
+                    // (0: not said; a traced program's); flags 1 = it received the task's error
                     // instead (the call raised). Written by the pool kind's main program as its
                     // PoolMethod hands results over: map and starmap all at once when the call
                     // returns, imap in input order, imap_unordered in finish order, apply_async

@@ -107,13 +107,27 @@ std::vector<Callout> findCallouts(const RunModel& model, const Trace& trace, std
 // start or exit, the caller receiving a pool result. Never a context switch, a state change or a core sample.
 bool isProgramEvent(EventKind k) noexcept;
 
+// Program events of one kind by one process, each within an instant of the
+// one before (no other program event between), are one step: map handing
+// the caller 28 results "at once" (classroom walk, finding 6). An instant is
+// a thousandth of the run (what the timeline can tell apart across its
+// width), at most kSameInstantNs: the queue demo's 50 us are still walked
+// put by put.
+inline constexpr std::int64_t kSameInstantNs = 1'000'000;
+std::int64_t sameInstantNs(const RunModel& model) noexcept;
+// True when b (after a) is of a's step group: the same process and kind, within `instant`.
+bool sameStep(const Event& a, const Event& b, std::int64_t instant) noexcept;
+
 struct StepTarget {
-    std::int64_t t = 0;                  // absolute ns of the event
-    std::uint32_t index = 0;             // into the Trace
+    std::int64_t t = 0;                  // absolute ns of the event (a group's last)
+    std::uint32_t index = 0;             // into the Trace (a group's last)
+    std::uint32_t count = 1;             // program events in the step (sameStep): 1 or more
+    std::uint32_t first = 0;             // into the Trace: the group's first (index when count is 1)
 };
-// The first program event strictly after t (forward) or the last strictly
-// before t (backward), of process `only` (kNoProc: any). nullopt: none.
-// O(log n) plus the non-program events skipped.
+// The first step strictly after t (forward) or the last wholly before t
+// (backward), of process `only` (kNoProc: any): a program event, or a group
+// of them (sameStep), whose last event the step lands on. nullopt: none.
+// O(log n) plus the events skipped.
 std::optional<StepTarget> stepProgramEvent(const RunModel& model, const Trace& trace, std::int64_t t, bool forward,
                                            ProcId only = kNoProc);
 

@@ -22,7 +22,9 @@
 #include <atomic>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <sys/types.h>
+#include <vector>
 
 namespace parviz {
 
@@ -55,5 +57,11 @@ private:
     struct Impl;
     std::unique_ptr<Impl> m_impl;
 };
+
+// "[25, 'a, b', (1, 2), ...]" -> {"25", "'a, b'", "(1, 2)"}: the items of a
+// Python list's repr preview (a map chunk's results, as its worker's
+// TASK_RETURNED says them), up to the first it elides ("...") or cuts; {}
+// when the text is not one list.
+std::vector<std::string> splitListPreview(std::string_view text);
 
 } // namespace parviz

@@ -303,6 +303,7 @@ struct ResultRecord {
     std::int32_t index = 0;               // the task's index in the pool call
     std::uint64_t name = kNoString;       // string id of the task's name
     bool failed = false;                  // it received the task's error (the call raised)
+    std::uint64_t value = kNoString;      // string id of the result's preview ("25"); kNoString: not said
 };
 
 // A process on a core: CoreIn .. CoreOut (or the next CoreIn on that core, or its exit).

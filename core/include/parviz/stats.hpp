@@ -109,6 +109,17 @@ struct RunStats {
     // tasks counted above, that many are each one bar for that many tasks.
     int summarisedChunks = 0;
     std::int64_t summarisedTasks = 0;
+    // Every task of the run known at the cut (classroom walk, finding 12): a
+    // finished run's whole list (a replay's cursor cuts what happened, not
+    // what there is: "1/4 done", never "1/3"); while the run goes on, the
+    // tasks seen so far (started, ended, taken in a chunk), which only grows.
+    int tasksTotal = 0;
+    bool tasksTotalFinal = false;     // tasksTotal is the run's (a finished run), not "so far"
+    // The speedup and efficiency are the run's: every task of the run has
+    // ended by the cut (or the run ended). Mid-run, the completed tasks over
+    // the makespan so far understate them (0.80x at 2.57 s in pool, 1.96x at
+    // the end): Stats shows none until then (keyNumbers).
+    bool speedupFinal = false;
     std::vector<FailedTask> failedTasks;   // each failed task once, in start order
     // Tasks the run's own stop ended (TaskOutcome::Stopped): neither done nor
     // failed, and no failure line; listed apart, like the failed ones.
@@ -129,9 +140,30 @@ struct RunStats {
     std::uint64_t clampedEvents = 0;    // out-of-order events the trace clamped
     std::vector<std::string> failures;  // describeFailures(): one line per failure, losses last
     // Other processes' share of the usable cores over the whole run and the
-    // busy flag (machine_load.hpp); unknown until the run's MachineLoad event.
+    // busy flag (machine_load.hpp). Cut before the run's MachineLoad event
+    // (a replay's cursor, a live run): measured from the cores' CoreLoad
+    // samples up to the cut instead (machineAtCut), judged by the same
+    // threshold once a second of them is in (their 10 ms ticks).
     BusyVerdict machine;
+    bool machineAtCut = false;
 };
+
+// One number of Stats' key line: "speedup" "1.96x" and its tooltip.
+struct StatPair {
+    std::string label, value, tip;
+    bool warn = false;                  // drawn in the warning colour (failed tasks)
+};
+// The numbers a lesson reads off, in the order Stats shows them: makespan,
+// speedup, efficiency, tasks, sequential (compact, presentation: tasks
+// before sequential); note: cutNote's words ("", " so far", " at 2.57 s").
+// Empty when the run has no makespan. Speedup and efficiency only once
+// speedupFinal ("- until every task has ended" before); tasks "1/4 done"
+// against the run's total, "1 done of 3 so far" while the total may grow.
+std::vector<StatPair> keyNumbers(const RunStats& s, const std::string& note, bool compact);
+// The busy words for the key line: describeBusyShort (compact) or
+// describeBusy, " so far" / " up to the cursor" when measured at the cut;
+// "" when there is nothing to say (quiet, or unknown before the run ended).
+std::string describeBusyAt(const RunStats& s, bool compact);
 
 // Wall time in [t0, t1] (absolute, the Event::t clock) minus the paused
 // intervals the model records up to t1. 0 when t1 <= t0.

@@ -374,6 +374,7 @@ std::vector<std::string> wrapCodeLine(std::string_view line, float width,
 struct ResultArrival {
     std::int32_t index = 0;              // the task's index in the call (input order)
     std::string name;                    // "B", or "#3" when the trace has no name
+    std::string value;                   // the result's preview ("25"); "" when not said (a demo's: its name)
     std::int64_t t = 0;                  // absolute ns: when the caller had it
     std::int64_t taskEnd = kNever;       // when the task itself ended; kNever: not seen
     // When the last task of its chunk ended (its worker sends a chunk's results
@@ -390,7 +391,8 @@ struct ResultOrderView {
     bool chunkOrder = false;             // arrived chunk by chunk, in the order the chunks ended (not finishOrder)
     bool together = false;               // two or more, all within 1 ms: one call returned them all
     // "B at 2.0 s, C at 3.0 s, A at 5.0 s, D at 6.0 s" (at most maxNamed, then "… 24 more"), or
-    // "A, B, C, D, all at 6.0 s"; times in seconds of the run (explain.hpp's formatSeconds).
+    // "A, B, C, D, all at 6.0 s"; times in seconds of the run (explain.hpp's formatSeconds). A
+    // result whose preview is known is its task's name, then what it returned: "5 \u2192 25".
     std::string list;
     // "the order the tasks finished", "the order their chunks finished", "input order", "input order, all at once"
     std::string order;
@@ -404,6 +406,9 @@ struct Caption {
     ProcId proc = kNoProc;
     EventKind kind = EventKind::Note;
     std::string text;                    // "ForkPoolWorker-2 took C from the queue"
+    // Program events of its step (explain.hpp's sameStep) up to t, this one
+    // included: "MainProcess received 28 results at once: L1 … s24".
+    std::size_t grouped = 1;
 };
 Caption buildCaption(const RunModel& index, const Trace& trace, std::int64_t t);
 
@@ -416,5 +421,26 @@ Caption buildCaption(const RunModel& index, const Trace& trace, std::int64_t t);
 // `at` (classroom walk, finding 1).
 std::string describeTaskAt(const RunModel& m, const Trace& trace, ProcId p, std::int32_t index, std::int64_t at,
                            std::int64_t zero);
+
+// A traced program's start-up before its multiprocessing (classroom walk,
+// finding 10): on a loaded machine python may take 4 s to start, and a view
+// from the run's zero leaves the 0.6 s pool a sliver at the right edge. The
+// activity starts at the program's first traced event of multiprocessing: a
+// process other than MainProcess, or a queue, lock, synchronisation object,
+// task or pool result of anyone's. Fit frames from there when the start-up
+// before it is long (cut), still reachable by zooming out or scrolling left.
+inline constexpr std::int64_t kLeadInCutNs = 500'000'000;   // shorter start-ups stay in view
+struct LeadIn {
+    std::int64_t activityT = kNever;     // absolute ns of the first such event; kNever: none yet
+    std::int64_t leadNs = 0;             // from the run's zero to it
+    // Fit leaves the start-up out: a traced program, leadNs > kLeadInCutNs
+    // and more than a quarter of the run from its activity to `end`.
+    bool cut = false;
+    // "python started 4.0 s before its first process" ("... its first
+    // multiprocessing event" when no process came first); "" when not cut.
+    std::string text;
+};
+// end: absolute ns the view must reach (now, or the run's end).
+LeadIn programLeadIn(const RunModel& m, const Trace& trace, std::int64_t end);
 
 } // namespace parviz
