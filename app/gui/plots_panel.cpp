@@ -1,8 +1,9 @@
 // Plots: the answer in words and the class's predictions beside it, then
-// speedup and efficiency against workers, drawn by parviz itself from the
-// Plot records compare.hpp builds (axes, ticks, points, curves): measured
-// points with min–max whiskers (hollow when the machine was busy), the ideal
-// line, a mark at the usable cores, the predicted curve (dashed) and the
+// speedup (log-log) and efficiency against workers, drawn by parviz itself
+// from the Plot records compare.hpp builds (axes, ticks, points, curves):
+// measured points with min–max whiskers (hollow when the machine was busy),
+// the ideal line, a mark at the usable cores, the predicted line at the run
+// sizes (dashed) and the
 // Amdahl curve (thin) per work kind, and the notes under them. Series are
 // work kinds, not workers: their colours and marker shapes are none of the
 // workers' (palette.hpp seriesColour). Lines, markers and type grow with the
@@ -92,28 +93,43 @@ void polyline(ImDrawList* dl, const Frame& f, const PlotLine& line, ImU32 c, flo
     }
 }
 
+// The axes' labels drawn so far: a tick label that would touch one of them
+// is left out (thinned), so no text is drawn over another.
+struct Placed {
+    std::vector<ImVec4> rects;   // x0, y0, x1, y1
+    bool put(ImDrawList* dl, ImVec2 at, ImU32 c, const std::string& text) {
+        const ImVec2 s = ImGui::CalcTextSize(text.c_str());
+        const ImVec4 r(at.x - 2, at.y, at.x + s.x + 2, at.y + s.y);
+        for (const ImVec4& o : rects)
+            if (r.x < o.z && o.x < r.z && r.y < o.w && o.y < r.w) return false;
+        rects.push_back(r);
+        label(dl, at, c, text);
+        return true;
+    }
+};
+
 void axes(ImDrawList* dl, const Frame& f, const PanelEnv& env) {
     const Plot& p = *f.plot;
     const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text), muted = textMuted(env.theme);
     const ImU32 grid = ImGui::GetColorU32(ImGuiCol_Border);
-    float lastLabelY = 1e9f;   // ticks go up from the axis: skip a label that would touch the one under it
-    for (const auto& [v, name] : p.y.ticks) {
-        const float y = f.at(p.x.min, v).y;
-        dl->AddLine(ImVec2(f.x0, y), ImVec2(f.x1, y), grid);
-        const ImVec2 s = ImGui::CalcTextSize(name.c_str());
-        if (lastLabelY - y < s.y) continue;
-        label(dl, ImVec2(f.x0 - s.x - 4, y - s.y / 2), text, name);
-        lastLabelY = y;
-    }
+    Placed placed;
+    // The workers first (each tick is a run's size), then the values: the
+    // lowest value's label sits above the axis, clear of the first worker's.
     for (const auto& [v, name] : p.x.ticks) {
         const float x = f.at(v, p.y.min).x;
         dl->AddLine(ImVec2(x, f.y1), ImVec2(x, f.y1 + 4), text, lineW());
         const ImVec2 s = ImGui::CalcTextSize(name.c_str());
-        label(dl, ImVec2(x - s.x / 2, f.y1 + 4), text, name);
+        placed.put(dl, ImVec2(x - s.x / 2, f.y1 + 4), text, name);
+    }
+    for (const auto& [v, name] : p.y.ticks) {
+        const float y = f.at(p.x.min, v).y;
+        dl->AddLine(ImVec2(f.x0, y), ImVec2(f.x1, y), grid);
+        const ImVec2 s = ImGui::CalcTextSize(name.c_str());
+        placed.put(dl, ImVec2(f.x0 - s.x - 4, std::min(y - s.y / 2, f.y1 - s.y)), text, name);
     }
     dl->AddRect(ImVec2(f.x0, f.y0), ImVec2(f.x1, f.y1), muted);
     const ImVec2 xs = ImGui::CalcTextSize(p.x.label.c_str());
-    label(dl, ImVec2(f.x1 - xs.x, f.y1 + 4 + ImGui::GetFontSize()), muted, p.x.label);
+    placed.put(dl, ImVec2(f.x1 - xs.x, f.y1 + 4 + ImGui::GetFontSize()), muted, p.x.label);
     if (p.coresX) {
         const float x = f.at(*p.coresX, p.y.min).x;
         dashed(dl, ImVec2(x, f.y0), ImVec2(x, f.y1), muted, lineW(), ImGui::GetFontSize() / 4);
@@ -174,7 +190,7 @@ float legend(ImDrawList* dl, const Plot& p, ImVec2 at, float right, const PanelE
         at.x += w;
     };
     for (const PlotSeries& s : p.series) entry(s.work ? toString(*s.work) : "mixed", seriesU32(s, env.theme), seriesIndex(s));
-    entry("predicted", muted, -1, predictedStroke());
+    entry(p.predictedName, muted, -1, predictedStroke());
     entry("ideal", muted, -1, idealStroke());
     bool amdahl = false;
     for (const PlotSeries& s : p.series) amdahl = amdahl || !s.amdahl.empty();
@@ -193,7 +209,8 @@ void drawPlot(const Plot& p, float x, float y, float w, float h, const PanelEnv&
     const float fs = ImGui::GetFontSize();
     if (withTitle) label(dl, ImVec2(x, y), ImGui::GetColorU32(ImGuiCol_Text), p.title);
     const float top = y + fs + 2;
-    const Frame f{x + fs * 2.6f, top + 6, x + w - fs * 0.8f, y + h - 2 * fs - 8, &p};
+    // The top tick's label (centred on it) stays under the title.
+    const Frame f{x + fs * 2.6f, top + std::max(6.0f, fs / 2 + 2), x + w - fs * 0.8f, y + h - 2 * fs - 8, &p};
     if (f.x1 - f.x0 < 20 || f.y1 - f.y0 < 20) return;
     env.drawn.plots.push_back(PlotRect{p.title, f.x0, f.y0, f.x1, f.y1, lineW(), markerR()});
     axes(dl, f, env);

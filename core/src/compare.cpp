@@ -163,6 +163,24 @@ PlotAxis valueAxis(double top, const std::string& label) {
     return a;
 }
 
+// A log2 axis for speedup (a log-log plot: the ideal S = N is a straight
+// diagonal, and equal ratios are equal distances): powers of two from the
+// one at or under the lowest value (1 at most) to the top, which reaches
+// the largest worker count so the whole ideal line is in view.
+PlotAxis speedupAxis(double lowest, double top, double maxWorkers) {
+    PlotAxis a;
+    a.log2 = true;
+    a.label = "speedup";
+    a.min = std::exp2(std::floor(std::log2(std::clamp(lowest, 1.0 / 64, 1.0)) + 1e-9));
+    a.max = std::max(top, maxWorkers);
+    for (double v = a.min; v <= a.max * (1 + 1e-9); v *= 2) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%g", v);
+        a.ticks.emplace_back(v, buf);
+    }
+    return a;
+}
+
 PlotLine curve(int maxN, const std::function<std::optional<double>(int)>& f) {
     PlotLine line;
     for (int n = 1; n <= maxN; ++n)
@@ -180,12 +198,13 @@ void buildPlots(CompareView& v, int maxWorkers,
     ef.title = "efficiency (speedup / workers)";
     sp.x = ef.x = workersAxis(maxWorkers);
     if (s.usableCores >= 1 && s.usableCores <= sp.x.max) sp.coresX = ef.coresX = s.usableCores;
-    // Ideal speedup N at every whole N: on the log2 x axis a straight segment
-    // from (1, 1) to (max, max) is not y = x (it read 3.3 at 2 workers and 5.6
-    // at 4, so ideal measured points looked below ideal).
+    // Ideal speedup N at every whole N (on the log-log axes these points are
+    // on one straight diagonal; on the old linear speedup axis they made a
+    // curve a learner read as "not ideal").
     sp.ideal = curve(static_cast<int>(sp.x.max), [](int n) -> std::optional<double> { return n; });
     ef.ideal = {{1, 1}, {sp.x.max, 1}};
-    double top = 1;
+    sp.predictedName = ef.predictedName = "predicted at the sizes run";
+    double top = 1, lowest = 1;
     for (WorkKind w : {WorkKind::Sleep, WorkKind::Cpu}) {
         PlotSeries ss, es;
         ss.work = es.work = w;
@@ -201,6 +220,7 @@ void buildPlots(CompareView& v, int maxWorkers,
             const double n = row.workers;
             es.measured.push_back({n, p.y / n, p.yMin / n, p.yMax / n, p.busy, p.runs});
             top = std::max(top, p.yMax);
+            lowest = std::min(lowest, p.yMin);
         }
         if (ss.measured.empty()) continue;
         // The predicted speedup: predicted(1) / predicted(N), from the scenario.
@@ -218,10 +238,15 @@ void buildPlots(CompareView& v, int maxWorkers,
             if (!p1 || !pn || *pn <= 0) return std::nullopt;
             return *p1 / *pn;
         };
-        ss.predicted = curve(static_cast<int>(sp.x.max), predicted);
+        // Only at the worker counts that were run, beside their measured
+        // points: between them the model's makespan is a staircase (8 equal
+        // tasks take 2 rounds on 4 to 7 workers) drawn through sizes no one ran.
+        for (const PlotPoint& m : ss.measured)
+            if (auto y = predicted(static_cast<int>(m.x))) ss.predicted.emplace_back(m.x, *y);
         for (const auto& [x, y] : ss.predicted) {
             es.predicted.emplace_back(x, y / x);
             top = std::max(top, y);
+            lowest = std::min(lowest, y);
         }
         for (const SweepFit& f : s.fits)
             if (f.work == w && !f.fit.serialFraction) {
@@ -257,7 +282,7 @@ void buildPlots(CompareView& v, int maxWorkers,
         sp.series.push_back(std::move(ss));
         ef.series.push_back(std::move(es));
     }
-    sp.y = valueAxis(std::max(top, std::min(sp.x.max, top * 1.1)), "speedup");
+    sp.y = speedupAxis(lowest, top, sp.x.max);
     double etop = 1;
     for (const PlotSeries& se : ef.series)
         for (const PlotPoint& p : se.measured) etop = std::max(etop, p.yMax);

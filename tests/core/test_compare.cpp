@@ -76,9 +76,7 @@ TEST_CASE("speedup and efficiency points come from the 1-worker run, with the id
     const PlotSeries& e = seriesOf(v.efficiency, WorkKind::Sleep);
     CHECK(e.measured[2].y == Approx(0.8));
     CHECK(e.measured[3].y == Approx(5.0 / 8));
-    // Ideal: S = N at every whole N from 1 to the largest worker count (the
-    // x axis is log2: a straight line between the ends would read 3.3 at 2
-    // workers); efficiency 1.
+    // Ideal: S = N at every whole N from 1 to the largest worker count; efficiency 1.
     REQUIRE(v.speedup.ideal.size() == 8);
     for (const auto& [x, y] : v.speedup.ideal) CHECK(y == Approx(x));
     CHECK(v.speedup.ideal.back().first == 8);
@@ -90,10 +88,67 @@ TEST_CASE("speedup and efficiency points come from the 1-worker run, with the id
     CHECK(v.speedup.x.ticks[3].second == "8");
     CHECK(axisFraction(v.speedup.x, 2) == Approx(1.0 / 3));
     CHECK(axisFraction(v.speedup.x, 8) == Approx(1));
-    // The speedup axis reaches past every point, in round ticks from 0.
-    CHECK(v.speedup.y.max >= 5.0);
-    CHECK(v.speedup.y.ticks.front().first == 0);
-    CHECK(v.speedup.y.ticks.back().first == Approx(v.speedup.y.max));
+    // The speedup axis is log2 too (log-log), from 1 up to the largest
+    // worker count, ticks at the powers of two.
+    CHECK(v.speedup.y.log2);
+    CHECK(v.speedup.y.min == 1);
+    CHECK(v.speedup.y.max >= 8);
+    REQUIRE(v.speedup.y.ticks.size() == 4);
+    CHECK(v.speedup.y.ticks.front().second == "1");
+    CHECK(v.speedup.y.ticks.back().second == "8");
+}
+
+// Where a data point lands in a w x h frame, in screen pixels (y down), as
+// the Plots panel maps it.
+std::pair<double, double> onScreen(const Plot& p, double x, double y, double w = 400, double h = 250) {
+    return {axisFraction(p.x, x) * w, h - axisFraction(p.y, y) * h};
+}
+
+// How far the middle point is from the straight line through the other two, in px.
+double offLine(std::pair<double, double> a, std::pair<double, double> m, std::pair<double, double> b) {
+    const double dx = b.first - a.first, dy = b.second - a.second;
+    return std::abs(dx * (m.second - a.second) - dy * (m.first - a.first)) / std::hypot(dx, dy);
+}
+
+TEST_CASE("the ideal lines are drawn straight: speedup's a diagonal (log-log), efficiency's level at 1", "[compare]") {
+    // Newcomer finding: on the log workers axis with a linear speedup axis
+    // the ideal S = N bent into a curve, which a class reads as "not ideal".
+    for (int maxN : {8, 9, 64}) {
+        std::vector<CompareRun> runs;
+        for (int n = 1, id = 1; n <= maxN; n = n * 2 > maxN && n < maxN ? maxN : n * 2, ++id)
+            runs.push_back(runOf(id, n, WorkKind::Sleep, 4.0 / std::min(n, 5)));
+        const CompareView v = buildCompareView(runs, 2, 2);
+        INFO(maxN << " workers");
+        const PlotLine& ideal = v.speedup.ideal;
+        REQUIRE(ideal.size() >= 3);
+        const auto a = onScreen(v.speedup, ideal.front().first, ideal.front().second);
+        const auto b = onScreen(v.speedup, ideal.back().first, ideal.back().second);
+        for (const auto& [x, y] : ideal) CHECK(offLine(a, onScreen(v.speedup, x, y), b) < 0.5);
+        // Its whole length inside the frame: from (1, 1) to the largest count.
+        CHECK(axisFraction(v.speedup.y, ideal.back().second) <= 1 + 1e-9);
+        CHECK(axisFraction(v.speedup.y, ideal.front().second) >= -1e-9);
+        // Efficiency's ideal: one height (100 %) across the plot.
+        const PlotLine& e = v.efficiency.ideal;
+        REQUIRE(e.size() >= 2);
+        CHECK(e.front().first == 1);
+        CHECK(e.back().first == maxN);
+        for (const auto& [x, y] : e) CHECK(onScreen(v.efficiency, x, y).second == Approx(onScreen(v.efficiency, 1, 1).second));
+        CHECK_FALSE(v.efficiency.y.log2);
+    }
+}
+
+TEST_CASE("a speedup under 1 stretches the log axis down to the power of two under it", "[compare]") {
+    // 4 cpu workers on a busy machine: 0.63x, whisker down to 0.4x.
+    std::vector<CompareRun> runs = {runOf(1, 1, WorkKind::Cpu, 4.0), runOf(2, 4, WorkKind::Cpu, 6.4),
+                                    runOf(3, 4, WorkKind::Cpu, 10.0), runOf(4, 4, WorkKind::Cpu, 6.0)};
+    const CompareView v = buildCompareView(runs, 2, 2);
+    CHECK(v.speedup.y.min == 0.25);
+    REQUIRE_FALSE(v.speedup.y.ticks.empty());
+    CHECK(v.speedup.y.ticks.front().second == "0.25");
+    for (const PlotPoint& p : seriesOf(v.speedup, WorkKind::Cpu).measured) {
+        CHECK(axisFraction(v.speedup.y, p.yMin) >= 0);
+        CHECK(axisFraction(v.speedup.y, p.yMax) <= 1);
+    }
 }
 
 TEST_CASE("repeated runs of one configuration give a median point with min–max whiskers", "[compare]") {
@@ -137,15 +192,32 @@ TEST_CASE("cpu runs get the Amdahl curve of the fitted serial fraction; the pred
     CHECK(v.speedup.notes.front().find("serial fraction 0.1") != std::string::npos);
 }
 
-TEST_CASE("a predictor fills the predicted curve at every worker count without a run", "[compare]") {
-    const std::vector<CompareRun> runs = {runOf(1, 1, WorkKind::Sleep, 4.0, 4.0), runOf(2, 4, WorkKind::Sleep, 1.1, 1.0)};
-    const CompareView v = buildCompareView(runs, 2, 2, [](int n, std::optional<WorkKind>) {
-        return std::optional<double>(4.0 / n);
+TEST_CASE("the predicted line has a point at each worker count that was run, none between, and is named so",
+          "[compare]") {
+    // Newcomer finding: the predicted sleep curve was a staircase through 5,
+    // 6 and 7 workers, sizes no one ran (8 equal tasks take 2 rounds on 4 to
+    // 7 workers). A predictor fills a run that carries no prediction (the 2).
+    auto rounds = [](int n) { return std::ceil(8.0 / n) * 0.5; };
+    const std::vector<CompareRun> runs = {runOf(1, 1, WorkKind::Sleep, 4.1, rounds(1)), runOf(2, 2, WorkKind::Sleep, 2.1),
+                                          runOf(3, 4, WorkKind::Sleep, 1.1, rounds(4)),
+                                          runOf(4, 8, WorkKind::Sleep, 0.6, rounds(8))};
+    int asked = 0;
+    const CompareView v = buildCompareView(runs, 2, 2, [&](int n, std::optional<WorkKind>) {
+        ++asked;
+        return std::optional<double>(rounds(n));
     });
+    CHECK(asked > 0);
+    for (const Plot* p : {&v.speedup, &v.efficiency}) {
+        const PlotSeries& s = seriesOf(*p, WorkKind::Sleep);
+        INFO(p->title);
+        REQUIRE(s.predicted.size() == s.measured.size());
+        for (std::size_t i = 0; i < s.predicted.size(); ++i) CHECK(s.predicted[i].first == s.measured[i].x);
+        CHECK(p->predictedName == "predicted at the sizes run");
+    }
     const PlotSeries& s = seriesOf(v.speedup, WorkKind::Sleep);
-    REQUIRE(s.predicted.size() == 4);
-    CHECK(s.predicted[2].first == 3);
-    CHECK(s.predicted[2].second == Approx(3));
+    CHECK(s.predicted[1].second == Approx(2));   // the predictor's, for the run without one
+    CHECK(s.predicted[2].second == Approx(4));
+    CHECK(s.predicted[3].second == Approx(8));
 }
 
 TEST_CASE("busy, unknown and unfinished runs say so in their rows and stay out of the plots", "[compare]") {

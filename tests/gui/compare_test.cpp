@@ -407,6 +407,11 @@ TEST_CASE("presentation at 1280x720: nine Compare rows keep every label whole, a
         REQUIRE(panel.contains("small_texts"));
         CHECK(panel["small_texts"].empty());
         CHECK(panel["overlapping_texts"].empty());
+        for (const json& plots : l["panels"])
+            if (plots["name"] == "Plots") {
+                INFO("Plots: " << plots["overlapping_texts"].dump());   // 8 and 9 close on the log axis: thinned
+                CHECK(plots["overlapping_texts"].empty());
+            }
         // Each row's label is on screen: its workers and its work.
         for (int n = 1; n <= 9; ++n) {
             bool seen = false;
@@ -417,5 +422,39 @@ TEST_CASE("presentation at 1280x720: nine Compare rows keep every label whole, a
             INFO(n << " workers");
             CHECK(seen);
         }
+    }
+}
+
+TEST_CASE("after a sleep and cpu sweep no text of the Plots panel is drawn over another, in either type size",
+          "[gui][compare][room]") {
+    // Newcomer finding (--layout-json, presentation at 1280x720): the
+    // speedup axis's "0" under the workers axis's "1", and its top tick
+    // ("4") over the plot switch "speedup over 1 worker".
+    NEED_DISPLAY();
+    for (bool presentation : {true, false}) {
+        TempDir dir;
+        std::vector<std::string> args = {"--workers", "1,2,4,8", "--work", "sleep,cpu", "--time-scale", "0.05",
+                                         "--retries", "0", "--size", "1280x720"};
+        if (presentation) args.push_back("--presentation");
+        const json l = compareShot(args, dir);
+        INFO((presentation ? "presentation" : "normal type"));
+        REQUIRE(l["compare"]["rows"].size() == 8);
+        REQUIRE(l["compare"]["plots"].size() >= 1);
+        bool seen = false;
+        for (const json& panel : l["panels"]) {
+            if (panel["name"] != "Plots") continue;
+            seen = true;
+            INFO(panel["lines"].dump());
+            CHECK(panel["overlapping_texts"].empty());
+            CHECK(panel["clipped"] == false);
+            // The axes keep their labels: the workers' ticks and "workers".
+            for (const char* want : {"1", "8", "workers", "predicted at the sizes run"}) {
+                bool has = false;
+                for (const json& line : panel["lines"]) has = has || line == want;
+                INFO(want);
+                CHECK(has);
+            }
+        }
+        CHECK(seen);
     }
 }

@@ -20,7 +20,10 @@
 // ideal line S = N, a mark at the usable cores, the predicted curve, and the
 // Amdahl curve 1/(s + (1 − s)/N) where there is a fit. Efficiency against
 // workers: the same points divided by N. The x axis is log2 (1, 2, 4, 8 …
-// equally spaced), the y axis linear from 0.
+// equally spaced); speedup's y axis is log2 too (log-log, as scaling
+// studies draw speedup: the ideal S = N is a straight diagonal), and
+// efficiency's linear from 0 (its ideal a horizontal line at 1). The
+// predicted line has a point at each worker count that was run, only.
 #include "parviz/machine_load.hpp"
 #include "parviz/run_model.hpp"
 #include "parviz/scenario.hpp"
@@ -105,7 +108,7 @@ using PlotLine = std::vector<std::pair<double, double>>;   // (x, y) in data uni
 struct PlotSeries {
     std::optional<WorkKind> work;           // the colour and the legend ("sleep", "cpu", "mixed")
     std::vector<PlotPoint> measured;
-    PlotLine predicted;                     // empty without a prediction
+    PlotLine predicted;                     // at the measured points' worker counts; empty without a prediction
     PlotLine amdahl;                        // empty without a fit
     std::optional<double> serialFraction;   // the fit's s
     int fitPoints = 0;                      // the points the fit rests on
@@ -115,6 +118,7 @@ struct Plot {
     std::string title;
     PlotAxis x, y;
     PlotLine ideal;                         // speedup: S = N; efficiency: 1
+    std::string predictedName = "predicted";   // the predicted line's legend entry
     std::optional<double> coresX;           // the usable cores, when inside the x range
     std::vector<PlotSeries> series;
     std::vector<std::string> notes;         // e.g. "Amdahl fit on 1 point (2 cores): a rough guess"
@@ -168,8 +172,8 @@ struct CompareView {
 };
 
 // predict(workers, work): the predicted makespan in real seconds for a
-// configuration that has no run (the curves are drawn at every worker count
-// from 1 to the largest run's); may be empty. usableCores >= 1. guesses: the
+// configuration whose run carries none (the predicted line has a point at
+// each worker count that was run, and none between); may be empty. usableCores >= 1. guesses: the
 // class's predictions; each makespan guess goes to the rows of its
 // configuration (and stretches the axis so its mark is in view).
 // sweepComplete: false while a Sweep still has runs to do (or attempts to
