@@ -8,6 +8,10 @@
 //   4 outline    a 2-px frame over a faint fill (runnable; a failed task)
 //   5 checker    a checkerboard (killed)
 //   6 hatch      thin crossed diagonals (other programs' time on a core)
+//   7 flat       a plain fill, no edge (the dimming layer over a task bar)
+//   8 rungs      horizontal lines 2 px thick every 5 px, nothing between them
+//                (runnable, waiting for a free core): unlike every other
+//                pattern, so it reads at a glance and without colour vision
 // Patterns use window pixels (gl_FragCoord), so stripes of adjacent spans
 // line up. Off-pattern pixels keep the colour at a quarter of its alpha, so
 // the pattern reads on both the dark and the light theme.
@@ -35,6 +39,10 @@ void main() {
         ink = mod(floor(p.x / 3.0) + floor(p.y / 3.0), 2.0) < 1.0;
     } else if (vStyle == 6u) {
         ink = mod(p.x + p.y, 6.0) < 1.5 || mod(p.x - p.y + 6000.0, 6.0) < 1.5;
+    } else if (vStyle == 7u) {
+        ink = true;
+    } else if (vStyle == 8u) {
+        if (mod(p.y, 5.0) >= 2.0) discard;
     } else if (vSize.x >= 4.0) {
         float edge = min(min(vLocal.x, vSize.x - vLocal.x), min(vLocal.y, vSize.y - vLocal.y));
         if (edge < 1.0) c.rgb *= 0.6;

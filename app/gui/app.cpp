@@ -71,7 +71,23 @@ GuiApp::~GuiApp() = default;
 
 Theme GuiApp::theme() const noexcept { return m_window.theme(); }
 
-PanelEnv GuiApp::env() noexcept { return PanelEnv{theme(), m_window, m_spans, m_drawn, m_message, &m_predict}; }
+PanelEnv GuiApp::env() noexcept {
+    return PanelEnv{theme(), m_window, m_spans, m_drawn, m_message, &m_predict, current().isStage() ? lastRevealed() : nullptr};
+}
+
+std::string GuiApp::predictionsKey() const { return m_scenario.name + '|' + m_scenario.source; }
+
+const RunView* GuiApp::lastRevealed() const {
+    for (auto it = m_runs.rbegin(); it != m_runs.rend(); ++it) {
+        const RunView& r = **it;
+        if (r.live() || !r.haveScenario() || !r.trace() || r.scenario().name != m_scenario.name ||
+            r.scenario().source != m_scenario.source)
+            continue;
+        for (const Guess& g : r.predictions())
+            if (g.given) return &r;
+    }
+    return nullptr;
+}
 
 // The next run's questions follow the scenario and the toolbar (workers,
 // work); the answers given so far are kept until the scenario changes.
@@ -84,6 +100,10 @@ void GuiApp::refreshPredict() {
         m_predictKey = key;
         m_predict.questions = sc.questions;
         m_predict.answers.assign(sc.questions.size(), Guess{});
+        // Answers given earlier in this session for this scenario come back.
+        if (auto it = m_predictionsBy.find(predictionsKey());
+            it != m_predictionsBy.end() && it->second.draft.size() == sc.questions.size())
+            m_predict.answers = it->second.draft;
     }
     m_predict.asks.clear();
     for (const Question& q : m_predict.questions) m_predict.asks.push_back(askText(q, workers, toString(work)));
@@ -158,7 +178,14 @@ void GuiApp::addRun(std::unique_ptr<RunView> run) {
 // ---------------------------------------------------------------------------
 void GuiApp::selectScenario(const std::string& nameOrPath) {
     try {
-        m_scenario = loadScenario(nameOrPath);
+        Scenario next = loadScenario(nameOrPath);
+        // What the class predicted for the scenario on screen stays with it.
+        if (!m_scenario.name.empty()) {
+            ScenarioPredictions& kept = m_predictionsBy[predictionsKey()];
+            kept.guesses = m_compare.guesses;
+            kept.draft = m_predict.answers;
+        }
+        m_scenario = std::move(next);
         m_equalJobs = 0;
         // The command line's --chunksize and --jobs set the toolbar for the
         // scenario it named, once; choosing a scenario afterwards starts afresh.
@@ -170,8 +197,10 @@ void GuiApp::selectScenario(const std::string& nameOrPath) {
             if (kind.taskTable) m_equalJobs = m_opts.equalJobs;
         }
         m_opts.scenario = nameOrPath;
-        // Predictions were made for the scenario they asked about.
-        m_compare.guesses = ClassPredictions{};
+        // Predictions were made for the scenario they asked about: this
+        // scenario's own, if the class made some earlier in the session.
+        const auto kept = m_predictionsBy.find(predictionsKey());
+        m_compare.guesses = kept != m_predictionsBy.end() ? kept->second.guesses : ClassPredictions{};
         ++m_compare.guessesVersion;
         // A new scenario shows the stage; the session's runs stay in the list.
         m_stage = std::make_unique<RunView>(m_scenario);

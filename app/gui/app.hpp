@@ -18,6 +18,7 @@
 #include <imgui.h>
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -201,6 +202,19 @@ private:
     DrawnLayout m_drawn;
     PredictDraft m_predict;                      // the next run's questions and the class's answers
     std::string m_predictKey;                    // the scenario the answers were given for
+    // Predict, then reveal, per scenario for the window's session: the next
+    // run's answers given so far and the Compare view's predictions (with
+    // their reveal beside the sweep's result) stay with their scenario when
+    // another is chosen, and come back when it is chosen again.
+    struct ScenarioPredictions {
+        std::vector<Guess> draft;                // PredictDraft::answers
+        ClassPredictions guesses;                // CompareState::guesses
+    };
+    std::map<std::string, ScenarioPredictions> m_predictionsBy;   // by predictionsKey()
+    std::string predictionsKey() const;
+    // The stage's reveal: the latest ended run of the scenario on screen
+    // that was given predictions (nullptr: none).
+    const RunView* lastRevealed() const;
     std::unique_ptr<TestHooks> m_hooks;
 
     float m_controlsH = 0;

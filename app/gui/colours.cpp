@@ -30,7 +30,10 @@ Paint statePaint(LaneState s, Theme theme) noexcept {
     case LaneState::WaitLock: return {toU32(c), SpanStyle::BackStripes};
     case LaneState::Stopped: return {toU32(c), SpanStyle::Bars};
     case LaneState::Killed: return {toU32(c), SpanStyle::Checker};
-    case LaneState::Runnable: return {toU32(c), SpanStyle::Outline};
+    // Runnable, waiting for a free core: rungs (horizontal lines) in ink,
+    // as on a task bar (runnableLayers), so the os row and the task bar say
+    // it the same way; no other state has lines across.
+    case LaneState::Runnable: return {toU32(c), SpanStyle::Rungs};
     // A failed task keeps its worker's colour but is hollow (spanPaint); the legend shows it in ink.
     case LaneState::TaskFailed: return {toU32(c), SpanStyle::Outline};
     case LaneState::Busy: return {toU32(c, 0.9f), SpanStyle::Hatch};
@@ -55,6 +58,16 @@ Paint spanPaint(RowKind row, const SpanRecord& r, Theme theme) noexcept {
     case RowKind::Os: return statePaint(r.state, theme);
     }
     return {IM_COL32(128, 128, 128, 255)};
+}
+
+void runnableLayers(float x0, float x1, float y0, float y1, Theme theme, std::vector<SpanInstance>& out) {
+    // The task bar dimmed towards the lane (a worker's colour at 30 %, palette's
+    // runnableBarRgb:
+    // "not running" from the back of the room), then the rungs in ink over it.
+    const ThemeColours& k = themeColours(theme);
+    out.push_back(SpanInstance{x0, x1, y0, y1, toU32(k.laneBg0, kRunnableDim), SpanStyle::Flat});
+    const Paint rungs = statePaint(LaneState::Runnable, theme);
+    out.push_back(SpanInstance{x0, x1, y0, y1, rungs.colour, rungs.style});
 }
 
 ImU32 laneBackground(Theme theme, bool odd) noexcept {

@@ -4,7 +4,7 @@
 // only ever used SOLID: task spans, core lanes, swatches. States never reuse a
 // worker hue on its own: idle / sleeping / running are neutral greys, waits
 // are patterned (stripes rising for the queue, falling for the lock), runnable
-// is an outline, stopped is a pause-sign of bars, killed a checkerboard
+// is rungs (horizontal lines; over a dimmed task bar too), stopped is a pause-sign of bars, killed a checkerboard
 // (span.frag draws the patterns).
 // So "ForkPoolWorker-1's task" and "waiting for the queue" cannot be confused,
 // with or without colour vision.
@@ -13,6 +13,8 @@
 #include "parviz/views.hpp"
 
 #include <imgui.h>
+
+#include <vector>
 
 namespace parviz::gui {
 
@@ -30,6 +32,10 @@ Paint spanPaint(RowKind row, const SpanRecord& r, Theme theme) noexcept;
 // The state palette alone (legend, lock panel, pause shading).
 Paint statePaint(LaneState s, Theme theme) noexcept;
 inline ImU32 stateColour(LaneState s, Theme theme) noexcept { return statePaint(s, theme).colour; }
+// A task bar's stretch in which its worker was runnable without a core
+// (Lane::runnable): the layers drawn over the bar. The lanes and the
+// legend's swatch both draw it with this, so the legend shows what is drawn.
+void runnableLayers(float x0, float x1, float y0, float y1, Theme theme, std::vector<SpanInstance>& out);
 ImU32 laneBackground(Theme theme, bool odd) noexcept;
 ImU32 textMuted(Theme theme) noexcept;
 // A process's colour as text (palette.hpp: shifted until it reads on the theme).

@@ -7,6 +7,7 @@
 // predicted makespan. Only loops over records the core built.
 #include "gui/colours.hpp"
 #include "gui/layout_probe.hpp"
+#include "gui/marks.hpp"
 #include "gui/panels.hpp"
 #include "gui/timeline/timeline.hpp"
 
@@ -64,6 +65,13 @@ void unionInto(std::vector<SpanRecord>& recs) {
     recs.resize(out);
 }
 
+// The pen Compare draws its marks with (recorded for --layout-json).
+MarkPen comparePen(const PanelEnv& env) { return MarkPen{ImGui::GetWindowDrawList(), &env.drawn, "Compare", false}; }
+
+// A failed task's record seen in the last frame's rows (the legend, drawn
+// above the rows, names it from then on).
+bool g_failedSeen = false, g_failedSeenNow = false;
+
 RunView* findRun(const std::vector<RunView*>& runs, int number) {
     for (RunView* r : runs)
         if (r->number() == number) return r;
@@ -108,18 +116,80 @@ CompareAction headerButtons(bool sweeping, CompareState& st, const PanelEnv& env
     ui::sameLineIfFits(ImGui::CalcTextSize(axis).x + 12);
     ImGui::AlignTextToFramePadding();
     ui::textDisabled("%s", axis);
-    // Magenta (the warning colour, no worker's: palette.hpp) has one meaning
-    // in Compare, as in the caption and Stats: the machine was busy. Said in
-    // words where a row is so coloured.
-    bool busy = false;
-    for (const CompareRow& row : st.model.rows) busy = busy || row.busy == true;
-    if (busy) {
-        const char* legend = "magenta: machine busy (timings not comparable)";
-        ui::sameLineIfFits(ImGui::CalcTextSize(legend).x + 12);
-        ImGui::AlignTextToFramePadding();
-        ui::textColored(warningColour(env.theme), "%s", legend);
-    }
+    (void)env;
     return act;
+}
+
+// One legend for every mark the rows draw (marks.hpp: each swatch drawn by
+// the mark's own function), for what the rows hold: tasks in their worker's
+// colour, failed tasks hollow, the core strips, the predicted makespan's
+// grey tick, the class's prediction, the cursor, and the warning colour's
+// one meaning here, machine busy. Under the header; returns the y under it.
+float compareLegend(const CompareState& st, const PanelEnv& env) {
+    const CompareView& m = st.model;
+    if (m.rows.empty()) return ImGui::GetCursorScreenPos().y;
+    const float fs = ImGui::GetFontSize();
+    const ImVec2 at = ImGui::GetCursorScreenPos();
+    const float right = at.x + ImGui::GetContentRegionAvail().x;
+    LegendFlow flow{comparePen(env).asLegend(), at.x, right, at, fs * 1.2f, fs + 2};
+    const MarkPen& pen = flow.pen;
+    std::vector<SpanInstance> swatches;   // the strips' swatches, by the span renderer as the rows' strips
+    bool predicted = false, guess = false, busy = false;
+    for (const CompareRow& row : m.rows) {
+        predicted = predicted || row.predictedS.has_value();
+        guess = guess || row.guessS.has_value();
+        busy = busy || row.busy == true;
+    }
+    auto strip = [&](LaneState state, ImVec2 a, ImVec2 b) {
+        SpanRecord rec;
+        rec.x0 = 0;
+        rec.x1 = b.x - a.x;
+        rec.proc = 1;
+        rec.state = state;
+        const Paint p = spanPaint(RowKind::Tasks, rec, env.theme);
+        swatches.push_back(SpanInstance{a.x, b.x, a.y + (b.y - a.y) * 0.2f, b.y - (b.y - a.y) * 0.2f, p.colour, p.style});
+    };
+    flow.entry("task", "A task, in its worker's colour (a row's strips: one per worker, in worker order).",
+               [&](ImVec2 a, ImVec2 b) {
+                   noteMark(pen, Mark::TaskStrip);
+                   strip(LaneState::Task, a, b);
+               });
+    if (g_failedSeen)
+        flow.entry("failed task", "A task that did not finish (its worker died): hollow.", [&](ImVec2 a, ImVec2 b) {
+            noteMark(pen, Mark::FailedTask);
+            strip(LaneState::TaskFailed, a, b);
+        });
+    flow.entry("cores (top)", "The thin strips on top of a row: which worker the OS had on each core.", [&](ImVec2 a, ImVec2 b) {
+        noteMark(pen, Mark::CoreStrip);
+        const float h = std::max(2.0f, fs * 0.3f);
+        for (int k = 0; k < 2; ++k) {
+            const Paint p = spanPaint(RowKind::CoreProcs, SpanRecord{0, 1, LaneState::OnCore, static_cast<ProcId>(k + 1)}, env.theme);
+            const float y = a.y + (b.y - a.y) * 0.2f + static_cast<float>(k) * h;
+            swatches.push_back(SpanInstance{a.x, b.x, y, y + h - 1, p.colour, p.style});
+        }
+    });
+    if (predicted)
+        flow.entry("predicted makespan", "The model's predicted makespan for the row's workers and work (docs/sweep-model.md).",
+                   [&](ImVec2 a, ImVec2 b) { predictedTickMark(pen, (a.x + b.x) / 2, a.y, b.y, textMuted(env.theme)); });
+    if (guess)
+        flow.entry("your prediction", "What the class predicted for that row's workers and work, before the Sweep.",
+                   [&](ImVec2 a, ImVec2 b) {
+                       classGuessMark(pen, (a.x + b.x) / 2, a.y, b.y, ImGui::ColorConvertFloat4ToU32(warningColour(env.theme)),
+                                      std::max(2.0f, fs / 8));
+                   });
+    if (st.cursor)
+        flow.entry("cursor", "The same moment (from each run's first task) on every row: click to put it.",
+                   [&](ImVec2 a, ImVec2 b) { cursorMark(pen, (a.x + b.x) / 2, a.y, b.y); });
+    if (busy) {
+        const char* sample = "1.8 s";
+        flow.entry("machine busy (timings not comparable)",
+                   "The warning colour's one meaning here: other programs took the cores during that run.",
+                   [&](ImVec2 a, ImVec2) { rowTextMark(pen, ImVec2(a.x, a.y - fs * 0.15f), sample, true, 0, env.theme); },
+                   ImGui::CalcTextSize(sample).x);
+    }
+    env.spans.draw(pen.dl, swatches);
+    ImGui::SetCursorScreenPos(ImVec2(at.x, flow.bottom()));
+    return flow.bottom();
 }
 
 // The shared axis: seconds from each row's first task.
@@ -156,11 +226,10 @@ float drawGuess(const CompareRow& row, float raw, float x0, float x1, float top,
     const float fs = ImGui::GetFontSize();
     const float x = std::clamp(raw, x0 + 1, x1 - 1);
     const ImU32 warn = ImGui::ColorConvertFloat4ToU32(warningColour(env.theme));
-    const float thick = std::max(2.0f, fs / 8), dash = std::max(4.0f, thick * 3);
+    const float thick = std::max(2.0f, fs / 8);
     // The line only at its true time (Fit takes the guesses in: axisEndS);
     // zoomed away from it, its words alone at the edge with an arrow.
-    if (raw >= x0 && raw <= x1)
-        for (float y = top; y < y1; y += dash * 2) dl->AddLine(ImVec2(x, y), ImVec2(x, std::min(y1, y + dash)), warn, thick);
+    if (raw >= x0 && raw <= x1) classGuessMark(comparePen(env), x, top, y1, warn, thick);
     char buf[48];
     std::snprintf(buf, sizeof buf, raw > x1 ? "you: %.2f s \u2192" : raw < x0 ? "\u2190 you: %.2f s" : "you: %.2f s", *row.guessS);
     const ImVec2 ts = ImGui::CalcTextSize(buf);
@@ -201,20 +270,15 @@ float gutterWidth(const std::vector<CompareRow>& rows, bool two) {
 void gutterLabel(const CompareRow& row, float gx0, float gx1, float y0, float y1, const PanelEnv& env) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const float fs = ImGui::GetFontSize();
-    const ImU32 c = row.busy == true ? ImGui::ColorConvertFloat4ToU32(warningColour(env.theme)) : ImGui::GetColorU32(ImGuiCol_Text);
+    const ImU32 c = ImGui::GetColorU32(ImGuiCol_Text);
+    const MarkPen pen = comparePen(env);
     dl->PushClipRect(ImVec2(gx0, y0), ImVec2(gx1, y1), true);
     const bool two = y1 - y0 >= 2 * fs;
     const GutterText t = gutterText(row, two);
     const std::string& first = t.first;
     const std::string& bottom = t.second;
-    dl->AddText(ImVec2(gx0 + 2, y0), c, first.c_str());
-    const ImVec2 s1 = ImGui::CalcTextSize(first.c_str());
-    probe::drawnText(first, ImVec2(gx0 + 2, y0), ImVec2(gx0 + 2 + s1.x, y0 + s1.y), dl);
-    if (two) {
-        dl->AddText(ImVec2(gx0 + 2, y0 + fs), c, bottom.c_str());
-        const ImVec2 s2 = ImGui::CalcTextSize(bottom.c_str());
-        probe::drawnText(bottom, ImVec2(gx0 + 2, y0 + fs), ImVec2(gx0 + 2 + s2.x, y0 + fs + s2.y), dl);
-    }
+    rowTextMark(pen, ImVec2(gx0 + 2, y0), first, row.busy == true, c, env.theme);
+    if (two) rowTextMark(pen, ImVec2(gx0 + 2, y0 + fs), bottom, row.busy == true, c, env.theme);
     dl->PopClipRect();
     if (ImGui::IsMouseHoveringRect(ImVec2(gx0, y0), ImVec2(gx1, y1))) rowTooltip(row);
 }
@@ -239,8 +303,7 @@ float rowLabel(const CompareRow& row, float x0, float x1, float y0, const PanelE
         if (note.empty()) continue;
         const ImVec2 bs = ImGui::CalcTextSize(note.c_str());
         if (nx + bs.x > x1 - 4) break;
-        dl->AddText(ImVec2(nx, y0 + 1), colour, note.c_str());
-        probe::drawnText(note, ImVec2(nx, y0 + 1), ImVec2(nx + bs.x, y0 + 1 + bs.y), dl);
+        rowTextMark(comparePen(env), ImVec2(nx, y0 + 1), note, &note == &row.busyShort && row.busy == true, colour, env.theme);
         nx += bs.x + fs;
     }
     if (ImGui::IsMouseHoveringRect(ImVec2(x0, y0), ImVec2(x1, y0 + fs + 2))) rowTooltip(row);
@@ -293,8 +356,15 @@ CompareRowRect drawRow(RunView& run, const CompareRow& row, const CompareState& 
         if (perStrip > 1) unionInto(g_group);
         const float ly0 = workersTop + stripH * static_cast<float>(stripIndex);
         const float ly1 = std::max(ly0 + 1, ly0 + stripH - (stripH > 3 ? 1 : 0));
-        if (!g_group.empty())
+        if (!g_group.empty()) {
+            noteMark(comparePen(env), Mark::TaskStrip);
+            for (const SpanRecord& sr : g_group)
+                if (sr.state == LaneState::TaskFailed) {
+                    noteMark(comparePen(env), Mark::FailedTask);
+                    g_failedSeenNow = true;
+                }
             rec.lastTaskX = std::max(rec.lastTaskX, emitStrip(RowKind::Tasks, g_group, x0, x1, ly0, ly1, dl, env));
+        }
         g_group.clear();
     };
     for (const Lane& lane : recs.lanes) {
@@ -303,7 +373,10 @@ CompareRowRect drawRow(RunView& run, const CompareRow& row, const CompareState& 
         for (const RowRecords& rr : lane.rows) {
             if (rr.kind != (core ? RowKind::CoreProcs : RowKind::Tasks)) continue;
             if (core) {
-                if (!rr.spans.empty()) emitStrip(rr.kind, rr.spans, x0, x1, cy, cy + std::max(1.0f, coreH - 1), dl, env);
+                if (!rr.spans.empty()) {
+                    noteMark(comparePen(env), Mark::CoreStrip);
+                    emitStrip(rr.kind, rr.spans, x0, x1, cy, cy + std::max(1.0f, coreH - 1), dl, env);
+                }
             } else {
                 g_group.insert(g_group.end(), rr.spans.begin(), rr.spans.end());
             }
@@ -319,8 +392,7 @@ CompareRowRect drawRow(RunView& run, const CompareRow& row, const CompareState& 
         const float px = x0 + timeToPx(vp, row.originNs + static_cast<std::int64_t>(*row.predictedS * 1e9));
         rec.predictedX = px;
         if (px >= x0 && px <= x1) {
-            dl->AddLine(ImVec2(px, top), ImVec2(px, y1 - 1), muted, 2.0f);
-            dl->AddTriangleFilled(ImVec2(px - 5, top), ImVec2(px + 5, top), ImVec2(px, top + 6), muted);
+            predictedTickMark(comparePen(env), px, top, y1 - 1, muted);
             if (ImGui::IsMouseHoveringRect(ImVec2(px - 4, top), ImVec2(px + 4, y1)))
                 timeline::boundedTooltipf("predicted makespan %.2f s (docs/sweep-model.md)", *row.predictedS);
         }
@@ -367,6 +439,10 @@ CompareAction drawComparePanel(const std::vector<RunView*>& runs, CompareState& 
     CompareAction act = CompareAction::None;
     if (beginPanel("Compare", r, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse)) {
         act = headerButtons(sweeping, st, env);
+        g_spans.clear();
+        g_failedSeen = g_failedSeenNow;
+        g_failedSeenNow = false;
+        compareLegend(st, env);
         const CompareView& m = st.model;
         if (!st.fitted) {
             st.begin = 0;
@@ -401,7 +477,6 @@ CompareAction drawComparePanel(const std::vector<RunView*>& runs, CompareState& 
             const float n = static_cast<float>(m.rows.size());
             const float gap = 3;
             const float rowH = std::max(4.0f, (rowsBottom - rowsTop) / n - gap);
-            g_spans.clear();
             dl->PushClipRect(ImVec2(x0, rowsTop), ImVec2(x1, rowsBottom), true);
             float y = rowsTop;
             for (const CompareRow& row : m.rows) {
@@ -412,10 +487,7 @@ CompareAction drawComparePanel(const std::vector<RunView*>& runs, CompareState& 
                 y += rowH + gap;
             }
             env.spans.draw(dl, g_spans);
-            if (st.cursor) {
-                const float cx = x0 + timeToPx(vp, *st.cursor);
-                dl->AddLine(ImVec2(cx, rowsTop), ImVec2(cx, rowsBottom), IM_COL32(230, 60, 60, 230), 2.0f);
-            }
+            if (st.cursor) cursorMark(comparePen(env), x0 + timeToPx(vp, *st.cursor), rowsTop, rowsBottom);
             dl->PopClipRect();
             if (!labels) {
                 // The labels' column, outside the lanes' clip rectangle.

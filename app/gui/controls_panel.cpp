@@ -3,6 +3,7 @@
 // the one-line caption of what just happened (at the cursor).
 #include "gui/app.hpp"
 #include "gui/colours.hpp"
+#include "gui/layout_probe.hpp"
 #include "gui/panels.hpp"
 #include "gui/window.hpp"
 #include "parviz/chunks.hpp"
@@ -106,8 +107,10 @@ void scenarioPicker(GuiApp& app) {
     ImGui::SetNextItemWidth(w);
     bool openFile = false, openProgram = false;
     if (ImGui::BeginCombo("##scenario", current.c_str())) {
-        for (const std::string& n : app.scenarioNames())
+        for (const std::string& n : app.scenarioNames()) {
             if (ImGui::Selectable(n.c_str(), n == current)) app.selectScenario(n);
+            probe::itemOnly("scenario " + n);   // where a test clicks to choose it
+        }
         ImGui::Separator();
         if (ImGui::Selectable("Open file...")) openFile = true;
         if (ImGui::Selectable("Open Python program...")) openProgram = true;

@@ -137,11 +137,17 @@ void stepControls(RunView& run) {
 
 // The run on screen's predictions, each beside the run's answer (core
 // revealLines): where the class answered, after the run.
-void reveal(const RunView& run, const PanelEnv& env) {
+// On the stage (before this scenario's next run), the latest ended run of
+// the scenario that was given predictions keeps its reveal here, named: a
+// switch to another scenario and back loses nothing the class said.
+void reveal(const RunView& shown, const PanelEnv& env) {
+    const bool fromLast = shown.isStage() && env.lastReveal;
+    const RunView& run = fromLast ? *env.lastReveal : shown;
     if (!run.trace()) return;
     const std::vector<RevealLine> lines =
         revealLines(run.questions(), run.predictions(), run.asks(), run.model(), *run.trace());
     if (lines.empty()) return;
+    if (fromLast) ui::textDisabled("Run %d, the last of this scenario:", run.number());
     for (const RevealLine& l : lines) {
         wrapped(l.ask);
         ImGui::PushStyleColor(ImGuiCol_Text, warningColour(env.theme));

@@ -206,6 +206,12 @@ void lastWidget(std::string_view text) {
         {std::string(text), a.x, a.y, b.x - a.x, b.y - a.y, disabled});
 }
 
+void itemOnly(std::string_view text) {
+    if (g_current < 0) return;
+    const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+    g_panels[static_cast<std::size_t>(g_current)].items.push_back({std::string(text), a.x, a.y, b.x - a.x, b.y - a.y, false});
+}
+
 void drawnText(std::string_view text, ImVec2 min, ImVec2 max, ImDrawList* dl) {
     record(text, ImRect(min, max), ImRect(dl->GetClipRectMin(), dl->GetClipRectMax()));
 }

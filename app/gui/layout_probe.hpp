@@ -71,6 +71,9 @@ void resumePanel(const char* name);
 // ImGui's item rect, its clip the current window's clip rect.
 void lastItem(std::string_view text);
 // As lastItem, for a widget: also kept with its rect in PanelRecord::items.
+// The last item's rect among the panel's items only (no text line, no
+// clipping check): an entry of an open combo's list, for a test to click.
+void itemOnly(std::string_view text);
 void lastWidget(std::string_view text);
 // Text drawn straight into a draw list at [min, max] under the draw list's
 // current clip rect.

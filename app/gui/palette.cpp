@@ -95,6 +95,14 @@ Rgb stateRgb(LaneState s, Theme t) noexcept {
     }
 }
 
+Rgb runnableBarRgb(Rgb worker, Theme t) noexcept {
+    const Rgb bg = themeColours(t).laneBg0;
+    auto mix = [](std::uint8_t w, std::uint8_t b) {
+        return static_cast<std::uint8_t>(std::lround(w * (1.0 - kRunnableDim) + b * kRunnableDim));
+    };
+    return {mix(worker.r, bg.r), mix(worker.g, bg.g), mix(worker.b, bg.b)};
+}
+
 std::vector<MeaningColour> meaningColours(Theme t) {
     const ThemeColours& k = themeColours(t);
     std::vector<MeaningColour> out = {{"warning (machine busy, callouts, predictions)", k.warning, true},

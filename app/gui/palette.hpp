@@ -65,6 +65,15 @@ std::vector<MeaningColour> meaningColours(Theme t);
 double colourDistance(Rgb a, Rgb b) noexcept;
 inline constexpr double kMeaningDistance = 25.0;
 
+// A task bar where its worker was runnable without a core (colours.cpp
+// runnableLayers): the lane's colour laid over the worker's at this opacity,
+// then rungs in the Runnable state's ink. The dimmed colour must be no
+// worker's colour (colourDistance >= kMeaningDistance from each of the
+// seven, a test checks both themes), so a waiting bar never reads as another
+// worker's running one, and the rungs must stand out on it.
+inline constexpr float kRunnableDim = 0.7f;
+Rgb runnableBarRgb(Rgb worker, Theme t) noexcept;
+
 struct ColourPair {
     std::string what;     // "text on button", "ForkPoolWorker-3 text on table row", ...
     Rgb fg, bg;

@@ -12,11 +12,13 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace parviz::gui {
 
 class Window;
+class RunView;
 
 struct Rect {
     float x = 0, y = 0, w = 0, h = 0;
@@ -98,7 +100,12 @@ struct DrawnLayout {
     // needs for its header, axis and lanes with four workers at thin rows,
     // and the heights the panels under it need for what they must show.
     float timelineMinH = 0, queueNeedH = 0, statsNeedH = 0;
+    // The Compare and Plots panels' marks (marks.hpp): (panel, mark) drawn on
+    // the data, and (panel, mark) drawn as a legend's swatch, each once.
+    std::vector<std::pair<std::string, std::string>> marks, legendMarks;
     void clear() {
+        marks.clear();
+        legendMarks.clear();
         rows.clear();
         lanes.clear();
         compare.clear();
@@ -188,6 +195,9 @@ struct PanelEnv {
     DrawnLayout& drawn;
     MessageLine& message;
     PredictDraft* predict = nullptr;        // the Explain panel's questions (nullptr: none asked)
+    // On the stage: the latest ended run of this scenario with predictions,
+    // whose reveal the Predict tab keeps showing (nullptr: none).
+    const RunView* lastReveal = nullptr;
 };
 
 } // namespace parviz::gui

@@ -11,6 +11,7 @@
 // plots it shows one, with a switch. Before a sweep it asks for predictions.
 #include "gui/colours.hpp"
 #include "gui/layout_probe.hpp"
+#include "gui/marks.hpp"
 #include "gui/palette.hpp"
 #include "gui/panels.hpp"
 
@@ -30,35 +31,14 @@ ImU32 seriesU32(const PlotSeries& s, Theme th) { return toU32(seriesColour(serie
 float lineW() { return std::max(1.5f, ImGui::GetFontSize() / 10); }
 float markerR() { return std::max(3.5f, ImGui::GetFontSize() * 0.3f); }
 
-// How each line of a plot is stroked: the plot and its legend both draw
-// with these, so the legend shows what is drawn (the ideal dotted, the
-// prediction dashed, Amdahl thin and solid).
-struct Stroke {
-    float width, dash;   // dash 0: solid
-};
+// How each line of a plot is stroked (marks.hpp strokeSegment draws them,
+// for the plot and its legend alike): the ideal dotted, the prediction
+// dashed, Amdahl thin and solid.
 Stroke idealStroke() { return {std::max(1.0f, lineW() * 0.7f), std::max(2.0f, ImGui::GetFontSize() / 8)}; }
 Stroke predictedStroke() { return {lineW(), ImGui::GetFontSize() / 3}; }
 Stroke amdahlStroke() { return {std::max(1.0f, lineW() * 0.6f), 0}; }
 ImU32 amdahlColour(ImU32 c) { return (c & 0x00FFFFFFu) | 0x99000000u; }
 
-
-// A series' marker: sleep a circle, cpu a square, mixed a diamond; hollow when busy.
-void marker(ImDrawList* dl, ImVec2 at, float r, ImU32 c, int shape, bool hollow) {
-    const float t = std::max(2.0f, r / 3);
-    if (shape == 0) {
-        if (hollow) dl->AddCircle(at, r, c, 0, t);
-        else dl->AddCircleFilled(at, r, c);
-    } else if (shape == 1) {
-        const float q = r * 0.9f;
-        if (hollow) dl->AddRect(ImVec2(at.x - q, at.y - q), ImVec2(at.x + q, at.y + q), c, 0, 0, t);
-        else dl->AddRectFilled(ImVec2(at.x - q, at.y - q), ImVec2(at.x + q, at.y + q), c);
-    } else {
-        const float q = r * 1.2f;
-        const ImVec2 a(at.x, at.y - q), b(at.x + q, at.y), cc(at.x, at.y + q), d(at.x - q, at.y);
-        if (hollow) dl->AddQuad(a, b, cc, d, c, t);
-        else dl->AddQuadFilled(a, b, cc, d, c);
-    }
-}
 
 struct Frame {
     float x0, y0, x1, y1;   // the data area in screen px
@@ -75,23 +55,16 @@ void label(ImDrawList* dl, ImVec2 p, ImU32 c, const std::string& text) {
     probe::drawnText(text, p, ImVec2(p.x + s.x, p.y + s.y), dl);
 }
 
-void dashed(ImDrawList* dl, ImVec2 a, ImVec2 b, ImU32 c, float thickness, float dash) {
-    const float len = std::hypot(b.x - a.x, b.y - a.y);
-    if (len < 1) return;
-    const ImVec2 d((b.x - a.x) / len, (b.y - a.y) / len);
-    for (float t = 0; t < len; t += 2 * dash) {
-        const float e = std::min(len, t + dash);
-        dl->AddLine(ImVec2(a.x + d.x * t, a.y + d.y * t), ImVec2(a.x + d.x * e, a.y + d.y * e), c, thickness);
-    }
+// The pen the plots draw their marks with (recorded for --layout-json).
+MarkPen plotPen(ImDrawList* dl, const PanelEnv& env) { return MarkPen{dl, &env.drawn, "Plots", false}; }
+
+void polyline(const MarkPen& pen, Mark m, const Frame& f, const PlotLine& line, ImU32 c, Stroke stroke) {
+    for (std::size_t i = 1; i < line.size(); ++i)
+        strokeSegment(pen, m, f.at(line[i - 1].first, line[i - 1].second), f.at(line[i].first, line[i].second), c, stroke);
 }
 
-void polyline(ImDrawList* dl, const Frame& f, const PlotLine& line, ImU32 c, float thickness, float dash) {
-    for (std::size_t i = 1; i < line.size(); ++i) {
-        const ImVec2 a = f.at(line[i - 1].first, line[i - 1].second), b = f.at(line[i].first, line[i].second);
-        if (dash > 0) dashed(dl, a, b, c, thickness, dash);
-        else dl->AddLine(a, b, c, thickness);
-    }
-}
+// The usable cores' mark: a vertical dashed line (the plot and the legend).
+Stroke coresStroke() { return {lineW(), ImGui::GetFontSize() / 4}; }
 
 // The axes' labels drawn so far: a tick label that would touch one of them
 // is left out (thinned), so no text is drawn over another.
@@ -132,7 +105,7 @@ void axes(ImDrawList* dl, const Frame& f, const PanelEnv& env) {
     placed.put(dl, ImVec2(f.x1 - xs.x, f.y1 + 4 + ImGui::GetFontSize()), muted, p.x.label);
     if (p.coresX) {
         const float x = f.at(*p.coresX, p.y.min).x;
-        dashed(dl, ImVec2(x, f.y0), ImVec2(x, f.y1), muted, lineW(), ImGui::GetFontSize() / 4);
+        strokeSegment(plotPen(dl, env), Mark::CoresLine, ImVec2(x, f.y0), ImVec2(x, f.y1), muted, coresStroke());
         char buf[32];
         std::snprintf(buf, sizeof buf, "%g core%s", *p.coresX, *p.coresX == 1 ? "" : "s");
         // At the top of the mark, or at its bottom when a point on it is up there.
@@ -151,17 +124,14 @@ void axes(ImDrawList* dl, const Frame& f, const PanelEnv& env) {
 void series(ImDrawList* dl, const Frame& f, const PlotSeries& s, const PanelEnv& env) {
     const ImU32 c = seriesU32(s, env.theme);
     const float lw = lineW();
-    polyline(dl, f, s.predicted, c, predictedStroke().width, predictedStroke().dash);
-    polyline(dl, f, s.amdahl, amdahlColour(c), amdahlStroke().width, amdahlStroke().dash);
+    const MarkPen pen = plotPen(dl, env);
+    polyline(pen, Mark::PredictedLine, f, s.predicted, c, predictedStroke());
+    polyline(pen, Mark::AmdahlLine, f, s.amdahl, amdahlColour(c), amdahlStroke());
     const float r = markerR();
     for (const PlotPoint& p : s.measured) {
         const ImVec2 at = f.at(p.x, p.y), lo = f.at(p.x, p.yMin), hi = f.at(p.x, p.yMax);
-        if (p.runs > 1) {
-            dl->AddLine(lo, hi, c, lw);
-            dl->AddLine(ImVec2(lo.x - r, lo.y), ImVec2(lo.x + r, lo.y), c, lw);
-            dl->AddLine(ImVec2(hi.x - r, hi.y), ImVec2(hi.x + r, hi.y), c, lw);
-        }
-        marker(dl, at, r, c, seriesIndex(s), p.busy == true);   // hollow: other programs took the cores
+        if (p.runs > 1) whiskersMark(pen, lo, hi, r, c, lw);
+        pointMark(pen, at, r, c, seriesIndex(s), p.busy == true);   // hollow: other programs took the cores
         if (ImGui::IsMouseHoveringRect(ImVec2(at.x - r - 2, at.y - r - 2), ImVec2(at.x + r + 2, at.y + r + 2)))
             ImGui::SetTooltip("%s, %g workers: %.2f (min %.2f, max %.2f; %d run%s)%s", s.work ? toString(*s.work) : "mixed",
                               p.x, p.y, p.yMin, p.yMax, p.runs, p.runs == 1 ? "" : "s",
@@ -169,37 +139,62 @@ void series(ImDrawList* dl, const Frame& f, const PlotSeries& s, const PanelEnv&
     }
 }
 
-// Entries flow and wrap at `right`; returns the y under the last line.
-// compact (a small panel): the busy marker's entry in one word.
+// Every mark the plots draw (marks.hpp: the swatch is drawn by the mark's
+// own function), for what the panel's plots hold: the series, hollow
+// points when a run was busy (in each busy series' own shape and colour),
+// whiskers when a configuration ran more than once, the prediction, the
+// ideal, Amdahl and the usable cores. Entries flow and wrap at `right`;
+// returns the y under the last line. compact (a small panel): shorter words.
 float legend(ImDrawList* dl, const Plot& p, ImVec2 at, float right, const PanelEnv& env, bool compact) {
     const float fs = ImGui::GetFontSize();
     const ImU32 muted = textMuted(env.theme);
-    const float left = at.x;
-    // kind: 0.. marker of that shape, 10 + shape hollow, -1 a line of `stroke`
-    auto entry = [&](const std::string& text, ImU32 c, int kind, Stroke stroke = {}) {
-        const float w = fs * 1.6f + ImGui::CalcTextSize(text.c_str()).x + fs * 0.8f;
-        if (at.x + w > right && at.x > left) {
-            at.x = left;
-            at.y += fs + 2;
-        }
-        const ImVec2 m(at.x, at.y + fs * 0.55f);
-        if (kind >= 0) marker(dl, ImVec2(m.x + fs * 0.6f, m.y), markerR(), c, kind % 10, kind >= 10);
-        else if (stroke.dash > 0) dashed(dl, ImVec2(m.x, m.y), ImVec2(m.x + fs * 1.2f, m.y), c, stroke.width, stroke.dash);
-        else dl->AddLine(ImVec2(m.x, m.y), ImVec2(m.x + fs * 1.2f, m.y), c, stroke.width);
-        label(dl, ImVec2(at.x + fs * 1.6f, at.y), ImGui::GetColorU32(ImGuiCol_Text), text);
-        at.x += w;
+    LegendFlow flow{plotPen(dl, env).asLegend(), at.x, right, at, fs * 1.2f, fs + 2};
+    const MarkPen& pen = flow.pen;
+    const float r = markerR();
+    auto mid = [](ImVec2 a, ImVec2 b) { return ImVec2((a.x + b.x) / 2, (a.y + b.y) / 2); };
+    auto across = [&](Mark m, ImU32 c, Stroke st) {
+        return [&, m, c, st](ImVec2 a, ImVec2 b) { strokeSegment(pen, m, ImVec2(a.x, mid(a, b).y), ImVec2(b.x, mid(a, b).y), c, st); };
     };
-    for (const PlotSeries& s : p.series) entry(s.work ? toString(*s.work) : "mixed", seriesU32(s, env.theme), seriesIndex(s));
-    entry(p.predictedName, muted, -1, predictedStroke());
-    entry("ideal", muted, -1, idealStroke());
-    bool amdahl = false;
-    for (const PlotSeries& s : p.series) amdahl = amdahl || !s.amdahl.empty();
-    if (amdahl) entry("Amdahl", amdahlColour(muted), -1, amdahlStroke());
-    bool busy = false;
     for (const PlotSeries& s : p.series)
-        for (const PlotPoint& pt : s.measured) busy = busy || pt.busy == true;
-    if (busy) entry(compact ? "busy" : "hollow: machine busy", muted, 10);   // compact: the tooltip of a point says it
-    return at.y + fs + 2;
+        flow.entry(s.work ? toString(*s.work) : "mixed", "A measured point: the median of the configuration's runs.",
+                   [&](ImVec2 a, ImVec2 b) { pointMark(pen, mid(a, b), r, seriesU32(s, env.theme), seriesIndex(s), false); });
+    std::vector<const PlotSeries*> busy;
+    bool whiskers = false, amdahl = false, predicted = false;
+    for (const PlotSeries& s : p.series) {
+        amdahl = amdahl || !s.amdahl.empty();
+        predicted = predicted || s.predicted.size() > 1;
+        bool b = false;
+        for (const PlotPoint& pt : s.measured) {
+            b = b || pt.busy == true;
+            whiskers = whiskers || pt.runs > 1;
+        }
+        if (b) busy.push_back(&s);
+    }
+    if (!busy.empty())
+        flow.entry(compact ? "busy" : "hollow: machine busy",
+                   "Hollow: other programs took the cores during that run; its timing is not comparable.",
+                   [&](ImVec2 a, ImVec2 b) {
+                       // Each busy series' own hollow marker, side by side.
+                       const float step = (b.x - a.x) / static_cast<float>(busy.size());
+                       for (std::size_t i = 0; i < busy.size(); ++i)
+                           pointMark(pen, ImVec2(a.x + step * (static_cast<float>(i) + 0.5f), mid(a, b).y),
+                                     std::min(r, step * 0.45f), seriesU32(*busy[i], env.theme), seriesIndex(*busy[i]), true);
+                   });
+    if (whiskers)
+        flow.entry(compact ? "min–max" : "min–max of repeats", "The fastest and slowest run of a configuration run more than once.",
+                   [&](ImVec2 a, ImVec2 b) { whiskersMark(pen, ImVec2(mid(a, b).x, b.y), ImVec2(mid(a, b).x, a.y), r * 0.7f, muted, lineW()); });
+    if (predicted)
+        flow.entry(p.predictedName,
+                   "The model's prediction at each worker count that was run (docs/sweep-model.md), dashed in the series' colour.",
+                   across(Mark::PredictedLine, muted, predictedStroke()));
+    flow.entry("ideal", "Ideal: speedup equal to the workers (efficiency 1).", across(Mark::IdealLine, muted, idealStroke()));
+    if (amdahl)
+        flow.entry("Amdahl", "Amdahl's law for the fitted serial fraction, thin in the series' colour.",
+                   across(Mark::AmdahlLine, amdahlColour(muted), amdahlStroke()));
+    if (p.coresX)
+        flow.entry(compact ? "cores" : "usable cores", "The cores this machine lets the run use: more workers than that take turns.",
+                   [&](ImVec2 a, ImVec2 b) { strokeSegment(pen, Mark::CoresLine, ImVec2(mid(a, b).x, a.y), ImVec2(mid(a, b).x, b.y), muted, coresStroke()); });
+    return flow.bottom();
 }
 
 // One plot under its title (the two plots share one legend, drawn above
@@ -217,7 +212,7 @@ void drawPlot(const Plot& p, float x, float y, float w, float h, const PanelEnv&
     // Markers on the frame's edges (1 worker, the most workers) are drawn whole.
     const float m = markerR() + lineW();
     dl->PushClipRect(ImVec2(f.x0 - m, f.y0 - m), ImVec2(f.x1 + m, f.y1 + m), true);
-    polyline(dl, f, p.ideal, textMuted(env.theme), idealStroke().width, idealStroke().dash);
+    polyline(plotPen(dl, env), Mark::IdealLine, f, p.ideal, textMuted(env.theme), idealStroke());
     for (const PlotSeries& s : p.series) series(dl, f, s, env);
     dl->PopClipRect();
 }

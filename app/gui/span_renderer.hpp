@@ -17,7 +17,12 @@ namespace parviz::gui {
 
 // Fill patterns of span.frag. Worker colours are always Solid; states that
 // must never be mistaken for a worker get a pattern (see colours.cpp).
-enum class SpanStyle : std::uint32_t { Solid = 0, Stripes = 1, BackStripes = 2, Bars = 3, Outline = 4, Checker = 5, Hatch = 6 };
+// Flat: a plain fill without Solid's darker edge (a layer over other spans).
+// Rungs: horizontal lines, the pixels between them left untouched (runnable,
+// waiting for a free core: over a dimmed task bar, or alone on the os row).
+enum class SpanStyle : std::uint32_t {
+    Solid = 0, Stripes = 1, BackStripes = 2, Bars = 3, Outline = 4, Checker = 5, Hatch = 6, Flat = 7, Rungs = 8
+};
 
 // One quad in window pixels (y down), a colour packed like ImU32 (ABGR in
 // memory order R, G, B, A), so ImGui colours can be passed unchanged, and a

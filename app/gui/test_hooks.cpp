@@ -279,12 +279,19 @@ bool TestHooks::writeLayoutJson(GuiApp& app, const std::string& path) {
                         {"cut", l.cut},
                         {"text", l.text}};
     }
+    j["scenario"] = app.scenario().name;
     j["workers_option"] = app.runOptions().workers.value_or(app.scenario().workers());
     j["work_option"] = app.runOptions().work ? toString(*app.runOptions().work) : "as scenario";
     j["runs_started"] = app.runsStarted();
     j["frame"] = app.framesDrawn();
     j["runs"] = runsJson(app);
     j["compare"] = compareJson(app, drawn);
+    // The Compare and Plots panels' marks (marks.hpp): per panel, those drawn
+    // on the data and those drawn as a legend's swatch.
+    json panelMarks = json::object();
+    for (const auto& [panel, mark] : drawn.marks) panelMarks[panel]["drawn"].push_back(mark);
+    for (const auto& [panel, mark] : drawn.legendMarks) panelMarks[panel]["legend"].push_back(mark);
+    j["marks"] = panelMarks;
     json callouts = json::array();
     for (const CalloutMark& c : drawn.callouts)
         callouts.push_back({{"kind", c.kind}, {"x0", c.x0}, {"x1", c.x1}, {"y0", c.y0}, {"y1", c.y1},

@@ -151,6 +151,10 @@ void SpanRow::closeOpen(std::int64_t t) noexcept {
     Span& s = m_spans.back();
     s.t1 = std::max(t, s.t0);
     m_lenPrefix.back() += s.t1 - s.t0;
+    // The os row's runnable time is its "busy" time: a merged record of it
+    // (a stretch narrower than a pixel or two) then knows how much of it the
+    // process spent wanting a core it did not have (buildLanes' Lane::runnable).
+    if (s.state == LaneState::Runnable) m_busyPrefix.back() += s.t1 - s.t0;
 }
 
 void SpanRow::setLastState(LaneState st) noexcept {

@@ -123,6 +123,7 @@ Lane& laneSlot(LaneRecords& out, std::size_t& used, LaneKind kind, std::int32_t 
     l.title = std::move(title);
     l.pid = 0;
     l.ownLoad.clear();
+    l.runnable.clear();
     l.rows.resize(rows.size());
     std::size_t r = 0;
     for (RowKind k : rows) {
@@ -144,6 +145,47 @@ std::size_t lowerByTime(const V& v, std::int64_t t, Key key, std::uint64_t& prob
         else hi = mid;
     }
     return lo;
+}
+
+// The share of an os-row record's time the process was runnable without a
+// core: a whole record is Runnable or not; a merged one carries the share of
+// its closed spans' time (SpanRow::busyNs of an os row is its runnable time).
+float runnableShare(const SpanRecord& r) noexcept {
+    if (r.mergedCount <= 1) return r.state == LaneState::Runnable ? 1.0f : 0.0f;
+    return std::clamp(r.fraction, 0.0f, 1.0f);
+}
+
+// Lane::runnable: the os records runnable for at least half their time, cut
+// to the task records (both left to right, non-overlapping), adjacent
+// pieces joined. O(os records + task records).
+void runnableInTasks(const std::vector<SpanRecord>& os, const std::vector<SpanRecord>& tasks, ProcId proc,
+                     std::vector<SpanRecord>& out) {
+    std::size_t t = 0;
+    for (const SpanRecord& o : os) {
+        const float share = runnableShare(o);
+        if (share < 0.5f) continue;
+        while (t < tasks.size() && tasks[t].x1 <= o.x0) ++t;
+        for (std::size_t k = t; k < tasks.size() && tasks[k].x0 < o.x1; ++k) {
+            const float x0 = std::max(o.x0, tasks[k].x0), x1 = std::min(o.x1, tasks[k].x1);
+            if (x1 <= x0) continue;
+            if (!out.empty() && out.back().x1 >= x0 - 0.01f) {
+                // Joined: the share weighted by width.
+                SpanRecord& b = out.back();
+                const float wb = b.x1 - b.x0, w = x1 - x0;
+                b.fraction = (b.fraction * wb + share * w) / (wb + w);
+                b.x1 = std::max(b.x1, x1);
+                ++b.mergedCount;
+                continue;
+            }
+            SpanRecord r;
+            r.x0 = x0;
+            r.x1 = x1;
+            r.state = LaneState::Runnable;
+            r.proc = proc;
+            r.fraction = share;
+            out.push_back(r);
+        }
+    }
 }
 
 // Core lanes (every core the machine reports, plus any the data names), then
@@ -182,6 +224,7 @@ std::vector<std::size_t> buildLaneRows(const RunModel& index, const TraceMeta& m
         buildRow(pl->program, vp, now, l.rows[0].spans, out.stats);
         buildRow(pl->os, vp, now, l.rows[1].spans, out.stats);
         buildRow(pl->locks, vp, now, l.rows[3].spans, out.stats);
+        runnableInTasks(l.rows[1].spans, l.rows[2].spans, static_cast<ProcId>(p), l.runnable);
     }
     out.lanes.resize(used);
     return laneOfProc;

@@ -765,3 +765,72 @@ TEST_CASE("a Tasks row's words: a chunk's label stands for its tasks' names wher
     for (std::size_t i = 0; i < w.size(); ++i)
         for (std::size_t j = i + 1; j < w.size(); ++j) CHECK((w[i].x1 <= w[j].x0 || w[j].x1 <= w[i].x0));
 }
+
+TEST_CASE("a task bar carries the runnable style where its worker waited for a core, by majority at any zoom", "[view]") {
+    // Issue 11 (LESSON step 4): 8 CPU workers on 2 cores spend most of their
+    // tasks runnable without a core; the lane's own task bar must say so,
+    // also at Fit zoom where every context switch is narrower than a pixel.
+    TraceBuilder b;
+    b.trace.addProcess({"MainProcess", ProcRole::Parent});
+    b.trace.addProcess({"ForkPoolWorker-1", ProcRole::PoolWorker});
+    const std::uint64_t name = b.str("A");
+    b.ev(0, 0, EventKind::RunStart);
+    b.ev(0, 1, EventKind::TaskStart, 0, name);
+    // 0-100 ms on a core, 100-400 ms runnable (preempted), 400-500 on a core.
+    b.ev(0, 1, EventKind::CoreIn, 0);
+    b.ev(100, 1, EventKind::CoreOut, 0, 0, 0, 1);
+    b.ev(400, 1, EventKind::CoreIn, 1);
+    // 500-900 ms: 1 ms on a core, 3 ms runnable, over and over (the real
+    // scheduler's slices), then on a core to the end.
+    b.ev(500, 1, EventKind::CoreOut, 1, 0, 0, 1);
+    for (int k = 0; k < 100; ++k) {
+        b.ev(503 + 4 * k, 1, EventKind::CoreIn, k % 2);
+        b.ev(504 + 4 * k, 1, EventKind::CoreOut, k % 2, 0, 0, 1);
+    }
+    b.ev(900, 1, EventKind::CoreIn, 0);
+    b.ev(1000, 1, EventKind::TaskEnd, 0, name);
+    b.ev(1000, 1, EventKind::CoreOut, 0);
+    b.ev(1000, 0, EventKind::RunEnd);
+    TimelineIndex index;
+    index.update(b.trace);
+
+    SECTION("zoomed in, every runnable stretch inside the task is a runnable record") {
+        LaneRecords lanes = buildLanes(index, b.trace, Viewport{ms(0), ms(1000), 100000});
+        const Lane& w = lanes.lanes[lanes.laneOf(LaneKind::Proc, 1)];
+        REQUIRE(w.runnable.size() >= 2);
+        CHECK(w.runnable[0].state == LaneState::Runnable);
+        CHECK(w.runnable[0].proc == 1);
+        CHECK(w.runnable[0].x0 == Approx(10000));
+        CHECK(w.runnable[0].x1 == Approx(40000));
+        CHECK(w.runnable[0].fraction == Approx(1.0f));
+        // Nothing runnable is drawn where the worker was on a core.
+        for (const SpanRecord& r : w.runnable) {
+            CHECK_FALSE((r.x0 < 10000 - 1));
+            CHECK_FALSE((r.x0 >= 40000 && r.x1 <= 50000));
+        }
+    }
+    SECTION("at Fit zoom (a pixel is 1 ms: every slice merges), the 3-of-4 runnable stretch still reads runnable") {
+        Viewport vp{ms(0), ms(1000), 1000};
+        vp.minSpanPx = 8;   // 8 ms per merged record: two slices and more
+        LaneRecords lanes = buildLanes(index, b.trace, vp);
+        const Lane& w = lanes.lanes[lanes.laneOf(LaneKind::Proc, 1)];
+        float runnablePx = 0, inSlices = 0;
+        for (const SpanRecord& r : w.runnable) {
+            CHECK(r.state == LaneState::Runnable);
+            CHECK(r.fraction >= 0.5f);
+            runnablePx += r.x1 - r.x0;
+            inSlices += std::max(0.0f, std::min(r.x1, 900.0f) - std::max(r.x0, 500.0f));
+        }
+        // 100-400 (300 px) and most of 500-900 (400 px): far more than the
+        // on-core stretches, and never the last 100 ms on a core.
+        CHECK(inSlices >= 350);
+        CHECK(runnablePx >= 600);
+        for (const SpanRecord& r : w.runnable) CHECK(r.x1 <= 905);
+    }
+    SECTION("condensed lanes (Compare rows) build none") {
+        Viewport vp{ms(0), ms(1000), 1000};
+        vp.tasksOnly = true;
+        LaneRecords lanes = buildLanes(index, b.trace, vp);
+        CHECK(lanes.lanes[lanes.laneOf(LaneKind::Proc, 1)].runnable.empty());
+    }
+}

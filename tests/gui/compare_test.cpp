@@ -289,12 +289,17 @@ TEST_CASE("the window's Sweep runs a busy cpu run again (--retries) and marks th
         if (p["name"] == "Compare")
             for (const json& line : p["lines"]) shown = shown || line.get<std::string>() == note;
     CHECK(shown);
-    // Orange, which marks the busy row, is named in words: one colour, one meaning.
+    // The warning colour, which marks the busy row, is named in the Compare
+    // legend (its swatch a sample in that colour, drawn as the rows draw it):
+    // one colour, one meaning.
     bool legend = false;
     for (const json& p : l["panels"])
         if (p["name"] == "Compare")
-            for (const json& line : p["lines"]) legend = legend || line.get<std::string>() == "magenta: machine busy (timings not comparable)";
+            for (const json& line : p["lines"]) legend = legend || line.get<std::string>() == "machine busy (timings not comparable)";
     CHECK(legend);
+    bool named = false;
+    for (const json& m : l["marks"]["Compare"]["legend"]) named = named || m == "machine busy";
+    CHECK(named);
     const json& srows = sleep["compare"]["rows"];
     INFO(srows.dump());
     REQUIRE(srows.size() == 1);

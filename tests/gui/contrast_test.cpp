@@ -87,3 +87,24 @@ TEST_CASE("no worker colour is a meaning colour (busy, killed, runnable, waits, 
                 }
     }
 }
+
+TEST_CASE("a task bar drawn runnable (dimmed, with rungs) is no worker's colour, and its rungs stand out on it",
+          "[contrast]") {
+    // Issue 11 (LESSON step 4): a worker waiting for a core has its task bar
+    // dimmed towards the lane with rungs in ink over it. The dimmed colour of
+    // any worker must not read as another worker's (light theme: the old
+    // 60 % dim made blue's waiting bar sky blue's, a CIE76 distance of 19),
+    // and the rungs must show on every one (3:1, a graphic's contrast).
+    for (Theme t : {Theme::Dark, Theme::Light}) {
+        const Rgb ink = stateRgb(LaneState::Runnable, t);
+        for (ProcId p = 1; p <= static_cast<ProcId>(kProcPalette.size()); ++p) {
+            const Rgb dim = runnableBarRgb(procColour(p), t);
+            for (ProcId q = 1; q <= static_cast<ProcId>(kProcPalette.size()); ++q) {
+                INFO((t == Theme::Dark ? "dark" : "light") << ": worker " << p << " waiting against worker " << q);
+                CHECK(colourDistance(dim, procColour(q)) >= kMeaningDistance);
+            }
+            INFO("rungs on worker " << p << "'s waiting bar");
+            CHECK(contrastRatio(ink, dim) >= 3.0);
+        }
+    }
+}

@@ -122,6 +122,10 @@ float laneBodies(const TraceMeta& meta, const PanelEnv& env, const Geometry& g, 
                 const Paint paint = spanPaint(row.kind, s, th);
                 g_instances.push_back(SpanInstance{px0 + s.x0, px0 + s.x1, ry, ry + rh, paint.colour, paint.style});
             }
+            // The task bar itself says "runnable, waiting for a free core"
+            // where its worker mostly wanted a core and had none (buildLanes).
+            if (row.kind == RowKind::Tasks)
+                for (const SpanRecord& s : lane.runnable) runnableLayers(px0 + s.x0, px0 + s.x1, ry, ry + rh, th, g_instances);
             ry += rh + 1;
         }
         g_laneY.push_back(ly);

@@ -32,6 +32,7 @@ Present presentIn(const LaneRecords& recs) {
     int procLanes = 0;
     for (const Lane& lane : recs.lanes) {
         if (lane.kind == LaneKind::Proc) ++procLanes;
+        if (!lane.runnable.empty()) p.state[static_cast<int>(LaneState::Runnable)] = true;
         for (const RowRecords& row : lane.rows)
             for (const SpanRecord& s : row.spans) {
                 if (row.kind == RowKind::Tasks) (s.state == LaneState::TaskFailed ? p.failed : p.task) = true;
@@ -113,7 +114,10 @@ void legend(RunView& run, const PanelEnv& env, const LaneRecords& recs) {
          "a lane like an exit.", has(LaneState::Killed)},
         {"on a core", st(LaneState::OnCore), "Thin row: on a CPU core (measured from the OS). A thin tick under a "
          "waiting or sleeping worker: it was on a core for a moment (woken, then waiting again).", has(LaneState::OnCore)},
-        {"runnable, no free core", st(LaneState::Runnable), "Thin row: ready to run, waiting for a free core.",
+        {"runnable, no free core", st(LaneState::Runnable),
+         "Ready to run, waiting for a free core (measured from the OS): the task bar is dimmed and crossed by "
+         "lines while its worker wanted a core and had none for most of that stretch, and the thin row under "
+         "the state shows the lines alone. More workers than cores take turns: oversubscription.",
          has(LaneState::Runnable)},
         {"holds lock", st(LaneState::HoldLock), "Thinnest row: holds the lock.", has(LaneState::HoldLock)},
         {"other programs", statePaint(LaneState::Busy, th), "CPU lanes, hatched: the share of the core other programs took (the busier, the denser), "
@@ -141,7 +145,14 @@ void legend(RunView& run, const PanelEnv& env, const LaneRecords& recs) {
         if (!e.shown) continue;
         place(sw + 4 + ImGui::CalcTextSize(e.label).x);
         const float sy = p.y + std::round((ImGui::GetTextLineHeight() - sh) / 2);
-        swatches.push_back(SpanInstance{p.x, p.x + sw, sy, sy + sh, e.paint.colour, e.paint.style});
+        if (e.paint.style == SpanStyle::Rungs) {
+            // As the lanes draw it: a task bar (worker 1's colour) under runnableLayers.
+            const float ty = p.y + std::round((ImGui::GetTextLineHeight() - fs) / 2);
+            swatches.push_back(SpanInstance{p.x, p.x + sw, ty, ty + fs, procU32(1), SpanStyle::Solid});
+            runnableLayers(p.x, p.x + sw, ty, ty + fs, th, swatches);
+        } else {
+            swatches.push_back(SpanInstance{p.x, p.x + sw, sy, sy + sh, e.paint.colour, e.paint.style});
+        }
         entryWords(dl, p, sw, e.label, ImGui::GetColorU32(ImGuiCol_Text), e.tip, lineH);
     }
     // Queue items: a line from each put to the get that took the item, the

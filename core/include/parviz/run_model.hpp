@@ -93,6 +93,7 @@ public:
     // Highest LaneState among spans [i, j), i < j <= size(). O(1).
     LaneState worstState(std::size_t i, std::size_t j) const noexcept;
     // Load rows: busy ns and covered ns over spans [i, j) (closed spans only). O(1).
+    // On an os row "busy" is the Runnable spans' time (closeOpen counts it).
     std::int64_t busyNs(std::size_t i, std::size_t j) const noexcept;
     std::int64_t coveredNs(std::size_t i, std::size_t j) const noexcept;
 

@@ -114,6 +114,15 @@ struct Lane {
     // fraction = their share of the sample), records like the CoreLoad row's.
     // Not a drawn row: the activity strip and the CPU lanes' hover text use it.
     std::vector<SpanRecord> ownLoad;
+    // Proc lanes: where the Tasks row's task bar is drawn as "runnable,
+    // waiting for a free core" (state Runnable, proc the lane's, fraction the
+    // share of the stretch the process spent runnable without a core): the
+    // parts of its task spans in which the os row says it was runnable for at
+    // least half the time. By majority rather than the os row's worst state,
+    // so at Fit zoom a worker that mostly ran still reads as running and one
+    // that mostly waited for a core reads as waiting. Not a row of its own: the
+    // window draws it over the task bar. Empty in tasksOnly viewports.
+    std::vector<SpanRecord> runnable;
 };
 
 struct QueueArrow {
