@@ -98,6 +98,9 @@ struct DrawnLayout {
     // needs for its header, axis and lanes with four workers at thin rows,
     // and the heights the panels under it need for what they must show.
     float timelineMinH = 0, queueNeedH = 0, statsNeedH = 0;
+    // Presentation: what the Stats panel's This run key lines can need in any
+    // run of the scenario shown (known before the first run).
+    float statsReserveH = 0;
     void clear() {
         rows.clear();
         lanes.clear();
@@ -108,7 +111,7 @@ struct DrawnLayout {
         predictionX = -1;
         predictionDropped = false;
         queue = Rect{};
-        timelineMinH = queueNeedH = statsNeedH = 0;
+        timelineMinH = queueNeedH = statsNeedH = statsReserveH = 0;
     }
 };
 
