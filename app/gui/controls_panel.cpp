@@ -303,7 +303,7 @@ std::string shownRunNote(GuiApp& app) {
     }
     if (o.timeScale && std::abs(*o.timeScale - sc.timeScale) > 1e-9 && !app.keptFrom().empty()) {
         char buf[96];
-        std::snprintf(buf, sizeof buf, "time scale %.2fx kept from %s", *o.timeScale, app.keptFrom().c_str());
+        std::snprintf(buf, sizeof buf, "time scale %.2fx kept", *o.timeScale);   // its tooltip says from where
         note += (note.empty() ? "" : "; ") + std::string(buf);
     }
     return note;
@@ -333,8 +333,15 @@ void shownRunNoteSlot(GuiApp& app) {
     if (!shown.empty()) ui::textDisabled("%s", shown.c_str());
     ImGui::Dummy(ImVec2(1, ImGui::GetFrameHeight()));
     ImGui::EndGroup();
+    std::string kept;
+    if (!app.keptFrom().empty()) {
+        char buf[64];
+        std::snprintf(buf, sizeof buf, " (%s's own: %.2fx)", app.scenario().name.c_str(), app.scenario().timeScale);
+        kept = " The time scale was kept from " + app.keptFrom() + buf + " when the scenario changed; every other "
+               "control took the scenario's own value.";
+    }
     if (!note.empty())
-        ui::tooltipBelow((note + ". The run on screen was made with the shown run's values; the controls hold the next "
+        ui::tooltipBelow((note + "." + kept + " The run on screen was made with the shown run's values; the controls hold the next "
                                  "run's (Run or Restart uses them).").c_str());
 }
 
