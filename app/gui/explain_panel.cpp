@@ -272,6 +272,9 @@ void drawExplainLines(RunView& run, std::int64_t cursor, const PanelEnv& env, bo
     // fit the room under the timeline: a sentence is never cut short while
     // the panel has the room to say it.
     const bool large = env.window.typeSize() == TypeSize::Large;
+    // The scroll body's own gap under the last line (beginScrollBody: the
+    // style's line spacing), which ImGui counts before it shows a scrollbar.
+    const float bodyGap = ImGui::GetStyle().ItemSpacing.y;
     if (large) ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(ImGui::GetStyle().ItemSpacing.x, 2));
     const std::vector<Callout>& callouts = run.callouts();
     const Explanation x = buildExplain(run.model(), *trace, cursor);
@@ -279,7 +282,8 @@ void drawExplainLines(RunView& run, std::int64_t cursor, const PanelEnv& env, bo
     fit.shortCallout.assign(callouts.size(), false);
     fit.shortNote.assign(x.notes.size(), false);
     fit.briefLine.assign(x.lines.size(), false);
-    if (large) fit = fitWhy(callouts, x, ImGui::GetContentRegionAvail().x, ImGui::GetContentRegionAvail().y);
+    if (large)
+        fit = fitWhy(callouts, x, ImGui::GetContentRegionAvail().x, ImGui::GetContentRegionAvail().y - bodyGap - 2);
     for (std::size_t i = 0; i < callouts.size(); ++i) {
         const Callout& c = callouts[i];
         // The callout the cursor is in stands out; the others stay readable.
