@@ -283,7 +283,11 @@ void drawExplainLines(RunView& run, std::int64_t cursor, const PanelEnv& env, bo
     fit.shortNote.assign(x.notes.size(), false);
     fit.briefLine.assign(x.lines.size(), false);
     if (large)
-        fit = fitWhy(callouts, x, ImGui::GetContentRegionAvail().x, ImGui::GetContentRegionAvail().y - bodyGap - 2);
+        // Planned at the width a scrollbar would leave: with one shown (last
+        // frame's content was taller) the lines wrap narrower, and a plan
+        // made at the full width would keep the scrollbar it meant to remove.
+        fit = fitWhy(callouts, x, ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ScrollbarSize,
+                     ImGui::GetContentRegionAvail().y - 2 * bodyGap - 4);
     for (std::size_t i = 0; i < callouts.size(); ++i) {
         const Callout& c = callouts[i];
         // The callout the cursor is in stands out; the others stay readable.
