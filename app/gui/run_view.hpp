@@ -42,9 +42,10 @@ struct TimelineView {
     bool follow = true;          // keep "now" in view while the run goes on
     float scrollY = 0;
     ProcId stepOnly = kNoProc;   // whose events the step keys and buttons go through (kNoProc: all)
-    // The legend's height, held at the tallest it has been for this run (and
-    // window width): a cursor moved before a callout's time drops its entry,
-    // and a legend a line shorter moved the panels below under the hand.
+    // The legend's height while the cursor is back from the live edge, held
+    // at the tallest it has been since (and for this window width): a cursor
+    // moved before a callout's time drops its entry, and a legend a line
+    // shorter moved the panels below under the hand.
     float legendHeldH = 0;
     float legendHeldForW = 0;
 };

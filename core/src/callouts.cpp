@@ -332,7 +332,11 @@ void queueBacklog(const Ctx& c, const QueueIndex& q, std::vector<Callout>& out) 
     const std::int64_t t0 = ts[bestLo], t1 = ts[bestHi];
     std::size_t puts = 0, gets = 0;
     std::int64_t firstPut = kNever, lastPut = 0;
-    for (const QueueItemRecord& r : q.items) {
+    // Stop signals (sentinels) are no work waiting: a closing pool puts one
+    // per worker at once (64 at 64 workers), which read as a backlog.
+    for (std::size_t k = 0; k < q.items.size(); ++k) {
+        if (std::binary_search(q.stopSignals.begin(), q.stopSignals.end(), k)) continue;
+        const QueueItemRecord& r = q.items[k];
         if (r.putT > t0 && r.putT <= t1) {
             ++puts;
             firstPut = std::min(firstPut, r.putT);

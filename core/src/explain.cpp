@@ -516,6 +516,9 @@ void noteSentinels(const Ctx& c, Explanation& out) {
         const std::string what = q.poolRole == PoolQueueRole::Tasks && q.poolKind == PoolKind::Executor
             ? "None: stop signals, not calls: the executor's shutdown puts one per worker, and a worker that takes one "
               "puts its pid on the result queue and exits. "
+            : q.poolRole == PoolQueueRole::Tasks && put == 1
+            ? "a stop signal (sentinel), not a task: the closing pool puts one per worker, and a worker that takes one "
+              "exits (CPython puts None). "
             : q.poolRole == PoolQueueRole::Tasks
             ? "stop signals (sentinels), not tasks: the closing pool puts one per worker, and a worker that takes one "
               "exits (CPython puts None). "

@@ -153,8 +153,10 @@ std::vector<std::string> wrapCodeLine(std::string_view line, float width,
         // those, so `[["A", 5], ["B", 2],` breaks between the pairs, never
         // between a pair's `[` and its `"C", 1]`.
         std::vector<CodeBreaks::Between> fitting;
+        // Not inside the indent: a piece holds some code.
+        const std::size_t code = std::min(line.find_first_not_of(' ', from), line.size());
         for (const CodeBreaks::Between& b : breaks.between) {
-            if (b.at <= from) continue;
+            if (b.at <= code) continue;
             if (measure(piece(b.at)) > width) break;
             fitting.push_back(b);
         }

@@ -119,9 +119,17 @@ TEST_CASE("after a run, a click on an early moment moves no panel: the legend ke
     const json before = w.state();
     const json stats = rectOf(before, "Stats"), timeline = rectOf(before, "Timeline");
     REQUIRE_FALSE(stats.is_null());
-    const auto t = panelRect(before, "Timeline");
-    for (const float at : {0.12f, 0.5f, 0.9f}) {
-        w.click(t[0] + t[2] * at, t[1] + t[3] * 0.75f);
+    // On a worker's lane, inside the plot: a click there moves the cursor.
+    double plotX0 = 0, plotX1 = 0, laneY = 0;
+    for (const json& r : before["rows"])
+        if (r["lane"] == "proc") {
+            plotX0 = r["x0"].get<double>();
+            plotX1 = r["x1"].get<double>();
+            laneY = (r["y0"].get<double>() + r["y1"].get<double>()) / 2;
+        }
+    REQUIRE(plotX1 > plotX0);
+    for (const double at : {0.12, 0.5, 0.9}) {
+        w.click(static_cast<float>(plotX0 + (plotX1 - plotX0) * at), static_cast<float>(laneY));
         const json s = w.state();
         INFO("after a click at " << at << " of the timeline: cursor " << s["cursor_s"] << ", Stats " << rectOf(s, "Stats"));
         CHECK_FALSE(s["cursor_live"].get<bool>());

@@ -188,7 +188,10 @@ void legend(RunView& run, const PanelEnv& env, const LaneRecords& recs) {
     env.spans.draw(dl, swatches);
     ImGui::SetCursorScreenPos(ImVec2(left, top));
     TimelineView& view = run.timeline();
-    if (view.legendHeldForW != right - left) {   // another width wraps it anew
+    // At the live edge the legend is what the run shows now; a cursor moved
+    // back keeps that height (entries known only later drop out), until the
+    // cursor is live again or the width wraps it anew.
+    if (view.legendHeldForW != right - left || run.cursorIsLive()) {
         view.legendHeldForW = right - left;
         view.legendHeldH = 0;
     }
