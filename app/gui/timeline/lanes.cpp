@@ -181,8 +181,12 @@ void taskRowWords(RunView& run, const TraceMeta& meta, const PanelEnv& env, cons
         // Numbered past seven workers, as the task names are: a chunk's words
         // are all some lanes show of their tasks.
         const std::string n = numbered ? " (" + number(c.proc) + ")" : "";
-        chunks.push_back({std::max(x.x0, 0.0f), std::min(x.x1, g.vp.widthPx),
-                          {c.label + n, "chunk " + std::to_string(c.chunk) + n}});
+        // A chunk of one task (chunksize 1) is named by its task where
+        // "chunk 2: C" does not fit: "C" tells more than "chunk 2".
+        const std::size_t colon = c.label.find(": ");
+        const std::string shorter = c.count == 1 && colon != std::string::npos ? c.label.substr(colon + 2)
+                                                                               : "chunk " + std::to_string(c.chunk);
+        chunks.push_back({std::max(x.x0, 0.0f), std::min(x.x1, g.vp.widthPx), {c.label + n, shorter + n}});
         chunkIds.push_back(i);
     }
     const float pad = std::max(2.0f, std::round(ImGui::GetFontSize() / 10)) + 2;
@@ -208,8 +212,12 @@ void taskRowWords(RunView& run, const TraceMeta& meta, const PanelEnv& env, cons
         if (numbered && inView && example.word.empty() && proc != kParentProc) {
             example.word = w.text;
             example.number = number(proc);
+            const ChunkBracket* c = span ? nullptr : &b.items[chunkIds[w.chunk]];
+            const std::size_t colon = c ? c->label.find(": ") : std::string::npos;
             example.subject = span ? "task " + std::string(run.trace()->string(span->label))
-                                   : "chunk " + std::to_string(b.items[chunkIds[w.chunk]].chunk);
+                              : c->count == 1 && colon != std::string::npos && w.text.rfind("chunk ", 0) != 0
+                                  ? "task " + c->label.substr(colon + 2)
+                                  : "chunk " + std::to_string(c->chunk);
         }
     }
     (void)meta;
