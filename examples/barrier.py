@@ -22,6 +22,7 @@ def worker(meet, phase1, phase2):
 
 
 if __name__ == "__main__":
+    print("(times scaled by %g: PARVIZ_EXAMPLE_SCALE=1 runs them in real seconds)" % SCALE)
     meet = Barrier(3)
     procs = [Process(target=worker, args=(meet, a, b)) for a, b in ((1, 3), (4, 1), (2, 2))]
     for p in procs:

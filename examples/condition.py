@@ -27,6 +27,7 @@ def consumer(ready, available, taken):
 
 
 if __name__ == "__main__":
+    print("(times scaled by %g: PARVIZ_EXAMPLE_SCALE=1 runs them in real seconds)" % SCALE)
     ready = Condition()
     available, taken = Value("i", 0, lock=False), Value("i", 0, lock=False)
     procs = [Process(target=consumer, args=(ready, available, taken)) for _ in range(2)]

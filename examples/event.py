@@ -21,6 +21,7 @@ def worker(go, timeout):
 
 
 if __name__ == "__main__":
+    print("(times scaled by %g: PARVIZ_EXAMPLE_SCALE=1 runs them in real seconds)" % SCALE)
     go = Event()
     procs = [Process(target=worker, args=(go, None)) for _ in range(3)]
     procs.append(Process(target=worker, args=(go, 2 * SCALE)))

@@ -30,6 +30,7 @@ def rate(job):
 
 
 if __name__ == "__main__":
+    print("(times scaled by %g: PARVIZ_EXAMPLE_SCALE=1 runs them in real seconds)" % SCALE)
     pool = Pool(2)
     try:
         print("rates:", pool.map(rate, JOBS, chunksize=1))

@@ -71,4 +71,5 @@ def main():
 
 
 if __name__ == "__main__":
+    print("(times scaled by %g: PARVIZ_EXAMPLE_SCALE=1 runs them in real seconds)" % SCALE)
     main()

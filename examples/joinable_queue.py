@@ -22,6 +22,7 @@ def worker(jobs, reports):
 
 
 if __name__ == "__main__":
+    print("(times scaled by %g: PARVIZ_EXAMPLE_SCALE=1 runs them in real seconds)" % SCALE)
     jobs, reports = JoinableQueue(), SimpleQueue()
     workers = [Process(target=worker, args=(jobs, reports), daemon=True) for _ in range(2)]
     for w in workers:

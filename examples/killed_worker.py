@@ -40,5 +40,6 @@ def run_job(job):
 
 
 if __name__ == "__main__":
+    print("(times scaled by %g: PARVIZ_EXAMPLE_SCALE=1 runs them in real seconds)" % SCALE)
     pool = Pool(2)
     print("Pool.map returned", pool.map(run_job, JOBS, chunksize=1), flush=True)   # never returns

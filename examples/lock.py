@@ -22,6 +22,7 @@ def worker(lock, rounds, hold):
 
 
 if __name__ == "__main__":
+    print("(times scaled by %g: PARVIZ_EXAMPLE_SCALE=1 runs them in real seconds)" % SCALE)
     lock = Lock()
     procs = [Process(target=worker, args=(lock, 3, 0.2 * SCALE)) for _ in range(4)]
     for p in procs:

@@ -23,6 +23,7 @@ def run_job(job):
 
 
 if __name__ == "__main__":
+    print("(times scaled by %g: PARVIZ_EXAMPLE_SCALE=1 runs them in real seconds)" % SCALE)
     pool = Pool(2)
     done = pool.map(run_job, JOBS, chunksize=1)
     # close() + join(), not `with Pool(2)`: leaving a with-block terminates the

@@ -20,6 +20,7 @@ def download(connections, seconds):
 
 
 if __name__ == "__main__":
+    print("(times scaled by %g: PARVIZ_EXAMPLE_SCALE=1 runs them in real seconds)" % SCALE)
     connections = Semaphore(2)
     procs = [Process(target=download, args=(connections, s)) for s in (3, 1, 2, 2, 1)]
     for p in procs:

@@ -24,6 +24,7 @@ def worker(go):
 
 
 if __name__ == "__main__":
+    print("(times scaled by %g: PARVIZ_EXAMPLE_SCALE=1 runs them in real seconds)" % SCALE)
     go = Semaphore(0)
     workers = [Process(target=worker, args=(go,)) for _ in range(2)]
     for w in workers:
