@@ -123,8 +123,8 @@ CompareAction headerButtons(bool sweeping, CompareState& st, const PanelEnv& env
 // One legend for every mark the rows draw (marks.hpp: each swatch drawn by
 // the mark's own function), for what the rows hold: tasks in their worker's
 // colour, failed tasks hollow, the core strips, the predicted makespan's
-// grey tick, the class's prediction, the cursor, and the warning colour's
-// one meaning here, machine busy. Under the header; returns the y under it.
+// grey tick, the class's prediction, the cursor, and a row's time in the
+// warning colour: machine busy. Under the header; returns the y under it.
 float compareLegend(const CompareState& st, const PanelEnv& env) {
     const CompareView& m = st.model;
     if (m.rows.empty()) return ImGui::GetCursorScreenPos().y;
@@ -183,7 +183,9 @@ float compareLegend(const CompareState& st, const PanelEnv& env) {
     if (busy) {
         const char* sample = "1.8 s";
         flow.entry("machine busy (timings not comparable)",
-                   "The warning colour's one meaning here: other programs took the cores during that run.",
+                   "A row's time written in the warning colour: other programs took the cores during that run, so "
+                   "its time is not comparable with the others. (Your prediction's line is in the same colour: a "
+                   "line, never a time.)",
                    [&](ImVec2 a, ImVec2) { rowTextMark(pen, ImVec2(a.x, a.y - fs * 0.15f), sample, true, 0, env.theme); },
                    ImGui::CalcTextSize(sample).x);
     }

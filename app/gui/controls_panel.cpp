@@ -185,7 +185,12 @@ void runButtons(GuiApp& app) {
     if (ImGui::Button(main)) app.togglePause();
     ImGui::EndDisabled();
     ui::probeItem(main);
-    ui::tooltipBelow("Key: Space. Pause really stops the worker processes (SIGSTOP).");
+    // What this press does now, in words: Run's tooltip said "Pause really
+    // stops…" next to a button labelled Run (classroom walk).
+    ui::tooltipBelow(s == RunStatus::Running  ? "Key: Space. Pause really stops the worker processes (SIGSTOP)."
+                     : s == RunStatus::Paused ? "Key: Space. Resume lets the stopped workers go on (SIGCONT)."
+                                              : "Key: Space. Run starts the scenario with the toolbar's settings; "
+                                                "while it runs, this button pauses it.");
     flow(buttonW("Stop"));
     ImGui::BeginDisabled(!app.current().live());
     if (ImGui::Button("Stop")) app.stopRun();

@@ -144,6 +144,10 @@ void tooltipBelow(const char* text, int hoveredFlags) {
     }
     lastFrame = frame;
     if (ImGui::IsItemActive() || ImGui::IsItemClicked(ImGuiMouseButton_Left)) dismissed = true;
+    // A key pressed while the pointer rests here (Space to run, arrows to
+    // step) is the person at work: the tip goes too, until the pointer leaves.
+    const ImGuiIO& io = ImGui::GetIO();
+    for (int k = 0; k < IM_ARRAYSIZE(io.KeysDown) && !dismissed; ++k) dismissed = io.KeysDownDuration[k] == 0.0f;
     if (dismissed) return;
     // Its size before it is drawn (the text wraps at 30 em, the window adds
     // its padding), so it can be placed inside the window and off the
@@ -173,6 +177,9 @@ void tooltipBelow(const char* text, int hoveredFlags) {
     ImGui::PushTextWrapPos(wrapAt);
     ImGui::TextUnformatted(text);
     ImGui::PopTextWrapPos();
+    // For --layout-json / the test dump: what the tip says, where.
+    const ImVec2 tp = ImGui::GetWindowPos(), tsz = ImGui::GetWindowSize();
+    probe::tooltip(probe::TooltipRecord{tp.x, tp.y, tsz.x, tsz.y, {text}});
     ImGui::EndTooltip();
 }
 

@@ -122,6 +122,31 @@ TEST_CASE("every tooltip stays inside the window and off the control it explains
     }
 }
 
+TEST_CASE("Run's tooltip says what a press does now, and Space with the pointer resting on Run puts it away",
+          "[gui][keys][classroom]") {
+    NEED_X();
+    LiveWindow w({"pool", "--presentation", "--size", "1280x720", "--time-scale", "0.5"});
+    REQUIRE_FALSE(w.window.empty());
+    const auto r = itemRect(w.state(), "Run");
+    runCommand("xdotool mousemove --window " + w.window + " " + std::to_string(static_cast<int>(r[0] + r[2] / 2)) + " " +
+               std::to_string(static_cast<int>(r[1] + r[3] / 2)));
+    const auto runTip = [](const json& st) { return st.value("tooltips", json::array()).dump().find("Key: Space") != std::string::npos; };
+    REQUIRE(w.waitFor(runTip, 3));
+    const std::string before = w.state()["tooltips"].dump();
+    INFO("before the run: " << before);
+    CHECK(before.find("Run starts") != std::string::npos);
+    CHECK(before.find("Pause really stops") == std::string::npos);
+    // The classroom walk: Space pressed with the pointer on Run left "Pause
+    // really stops..." over the toolbar for the whole run.
+    w.key("space");
+    REQUIRE(w.waitFor([](const json& st) { return st["status"] == "running"; }, 10));
+    w.settle(10);
+    const json s = w.state();
+    INFO("running: " << s.value("tooltips", json::array()).dump());
+    CHECK_FALSE(runTip(s));
+    CHECK(s.value("tooltip_windows", json::array()).empty());
+}
+
 TEST_CASE("one cursor time per frame: after a click on the timeline during a live run, caption, Stats and Why say the cursor's",
           "[gui][keys][classroom]") {
     NEED_X();
