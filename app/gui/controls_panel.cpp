@@ -575,6 +575,11 @@ void captionLine(GuiApp& app) {
             const std::int64_t cursor = app.current().cursor(), zero = app.current().zero();
             const std::string at = formatDuration(cursor - zero), when = formatDuration(c.t - zero);
             std::string text = at + "  " + (when == at ? "" : "last at " + when + ": ") + c.text;
+            // A sweep's progress ("sweep: run 3 of 8 (...), attempt 2 of up
+            // to 3") leads while the sweep runs: a long printed line must not
+            // push it out (classroom walk: minutes of runs with no progress).
+            const bool progressFirst = app.sweeping() && !app.message().empty();
+            if (progressFirst) text = "(" + app.message() + ")  " + text;
             std::string busy;
             if (c.kind == EventKind::RunEnd) {
                 const std::string s = describeBusyShort(app.current().statsAtCursor().machine);
@@ -585,7 +590,7 @@ void captionLine(GuiApp& app) {
                 return ImGui::CalcTextSize((text + busy + more).c_str()).x <= room;
             };
             if (c.kind == EventKind::RunEnd && fits(runEndSummary(app))) text += runEndSummary(app);
-            if (!app.message().empty() && fits("  (" + app.message() + ")")) text += "  (" + app.message() + ")";
+            if (!progressFirst && !app.message().empty() && fits("  (" + app.message() + ")")) text += "  (" + app.message() + ")";
             if (c.proc != kNoProc) ImGui::PushStyleColor(ImGuiCol_Text, procTextVec4(c.proc, app.theme()));
             ui::textUnformatted(text.c_str());
             if (c.proc != kNoProc) ImGui::PopStyleColor();
