@@ -291,7 +291,7 @@ TEST_CASE("the largest pool the limits allow (1024 workers) runs every task and 
     TempDir dir;
     ExeResult r = runParviz({"run", "pool", "--workers", "1024", "--time-scale", "0.01", "--summary-json",
                              dir.file("s.json")},
-                            120);
+                            300);   // ASan on a loaded 2-core host: 121 s seen (a way out, not a timing)
     INFO(describe(r));
     REQUIRE(r.exitCode == 0);
     auto s = nlohmann::json::parse(parviz::test::readFile(dir.file("s.json")));
