@@ -357,6 +357,7 @@ struct PythonTraceSource::Impl {
     void enterWait(ProcId p, WorkerState s, std::uint64_t key, std::int64_t t, std::vector<Event>& out);
     void leaveWait(ProcId p, WorkerState s, std::uint64_t key, std::int64_t t, std::vector<Event>& out);
     void showLane(ProcId p, Lane& lane, std::int64_t t, std::vector<Event>& out);
+    void enterTaskWait(ProcId p, std::uint64_t key, std::int64_t t, std::vector<Event>& out);
     struct Summarised { std::int32_t count = 0; std::string name; };
     std::map<std::int32_t, Summarised> summarised;                      // a summarised chunk's first index -> ...
 
@@ -921,6 +922,13 @@ void PythonTraceSource::Impl::enterWait(ProcId p, WorkerState s, std::uint64_t k
     showLane(p, lane, t, out);
 }
 
+// A pool worker waits for its task queue (key) unless it already does.
+void PythonTraceSource::Impl::enterTaskWait(ProcId p, std::uint64_t key, std::int64_t t, std::vector<Event>& out) {
+    const Lane& lane = lanes[p];
+    if (std::find(lane.waits.begin(), lane.waits.end(), std::pair{WorkerState::WaitQueue, key}) == lane.waits.end())
+        enterWait(p, WorkerState::WaitQueue, key, t, out);
+}
+
 void PythonTraceSource::Impl::leaveWait(ProcId p, WorkerState s, std::uint64_t key, std::int64_t t,
                                         std::vector<Event>& out) {
     Lane& lane = lanes[p];
@@ -961,8 +969,23 @@ void PythonTraceSource::Impl::interpret(Record& r, std::vector<Event>& out, Sour
     case QueueNew: case QueuePutW: case QueueWrite: case QueueGetW: case QueueEmptyW: case QueueFullW:
     case QueueDiscardW: case PoolPutW: case PoolGetW:
         interpretQueue(r, ring, p, out, sink);
+        // A pool worker's explicit get from its task queue (a stop signal):
+        // its wait for its next task ends (see PoolWorkerW).
+        if (r.kind == QueueGetW)
+            if (const auto w = poolWorkers.find(ring.pid); w != poolWorkers.end() && w->second.tasks == r.a)
+                leaveWait(p, WorkerState::WaitQueue, r.a, r.t, out);
         break;
-    case PoolWorkerW: poolWorkers[ring.pid] = PoolQueues{r.a, r.b}; break;
+    case PoolWorkerW:
+        // From now on the worker's gets from its task queue are derived (TAKEN),
+        // and so are its waits on it: between tasks — from POOL_WORKER, and from
+        // each chunk's RETURNED, to its next TAKEN (or the stop signal's get) —
+        // it waits for its task queue, as parviz's engine draws its workers. The
+        // gap also holds the result's put and the next task's unpickling
+        // (microseconds: an item already there is taken at once); the writer
+        // pays nothing for it (no poll(2) a task, as a hooked get does).
+        poolWorkers[ring.pid] = PoolQueues{r.a, r.b};
+        enterTaskWait(p, r.a, r.t, out);
+        break;
     case LockNew: case LockWaitW: case LockAcquireW: case LockReleaseW: case LockTimeoutW:
         interpretLock(r, p, out, sink);
         // A blocking acquire: "waits for lock" (the run model implies it from
@@ -991,6 +1014,13 @@ void PythonTraceSource::Impl::interpret(Record& r, std::vector<Event>& out, Sour
         if (r.kind != PoolJob) {
             Lane& lane = lanes[p];
             lane.inTask = r.kind == TaskStartW;   // a task's CPU work and its own code: running
+            // A pool worker's derived get (TAKEN) ends its wait for its next task; its
+            // chunk's RETURNED begins the next one (PoolWorkerW).
+            const auto w = poolWorkers.find(ring.pid);
+            if (w != poolWorkers.end() && r.kind == TaskStartW && (r.flags & kTaskTaken))
+                leaveWait(p, WorkerState::WaitQueue, w->second.tasks, r.t, out);
+            else if (w != poolWorkers.end() && r.kind == TaskEndW && (r.flags & kTaskReturned))
+                enterTaskWait(p, w->second.tasks, r.t, out);
             showLane(p, lane, r.t, out);
         }
         break;

@@ -753,14 +753,26 @@ def executor_item(item, q=None):
                     except BaseException as exc:
                         _emit_text(_K_END, _error_text(exc), ERROR_LIMIT, i, where, 0, flags | FLAG_RAISED)
                         raise
-                    _emit(_K_END, i, where, 0, 0, flags)
+                    if i != last:
+                        _emit(_K_END, i, where, 0, 0, flags)
                     return result
-                return process_chunk(each, chunk)
+                last = n - 1
+                out = process_chunk(each, chunk)
+                if n:   # the chunk's last TASK_END: RETURNED with its results' list, split per task (as Pool's)
+                    _emit_text(_K_END, _result_text_safe(out), 64, last, where, 0, flags | _RETURNED)
+                return out
             item.fn = chunk_run
         else:
-            def call_run(*args, **kwargs):
+            def call_run(*args, **kwargs):   # a submit()'s call: its TASK_END RETURNED with its result
                 text = _item_text(args[0] if len(args) == 1 and not kwargs else args)
-                return _run_item(fn, args, kwargs, text, 0, where, flags)
+                _emit_text(_K_START, text, 64, 0, where, 0, flags)
+                try:
+                    result = fn(*args, **kwargs)
+                except BaseException as exc:
+                    _emit_text(_K_END, _error_text(exc), ERROR_LIMIT, 0, where, 0, flags | FLAG_RAISED)
+                    raise
+                _emit_text(_K_END, _result_text_safe(result), 64, 0, where, 0, flags | _RETURNED)
+                return result
             item.fn = call_run
     except Exception:
         pass

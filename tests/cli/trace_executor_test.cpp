@@ -82,6 +82,47 @@ TEST_CASE("a traced ProcessPoolExecutor's map chunks and submitted calls are num
     for (const parviz::ResultArrival& a : v.arrived) names.push_back(a.name + (a.failed ? "!" : ""));
     CHECK(names == std::vector<std::string>{"0", "1", "2", "3", "4", "10", "3!"});
     CHECK(v.pending == 0);
+    // Each task's own result, as a Pool's (before: none said, "" for each).
+    std::vector<std::string> values;
+    for (const parviz::ResultArrival& a : v.arrived)
+        if (!a.failed) values.push_back(a.name + " -> " + a.value);
+    CHECK(values == std::vector<std::string>{"0 -> 0", "1 -> 1", "2 -> 4", "3 -> 9", "4 -> 16", "10 -> 100"});
+}
+
+TEST_CASE("a traced ProcessPoolExecutor's results arrive per task as what each task returned, as a Pool's",
+          "[cli][trace][python]") {
+    TempDir dir;
+    // map at its default chunksize (1: each task its own submit), map in chunks
+    // of three (a chunk's results come back as one list), submit, and a result
+    // whose repr is long (bounded).
+    const std::string script = dir.write("ex_squares.py",
+        "import time\nfrom concurrent.futures import ProcessPoolExecutor\n"
+        "def square(x):\n    time.sleep(0.01)\n    return x * x\n"
+        "if __name__ == '__main__':\n"
+        "    with ProcessPoolExecutor(2) as ex:\n"
+        "        print(list(ex.map(square, [5, 1, 2, 3])), flush=True)\n"
+        "        print(list(ex.map(square, [6, 7, 8, 9, 10, 11], chunksize=3)), flush=True)\n"
+        "        print(ex.submit(square, 12).result(), flush=True)\n"
+        "        print(len(ex.submit(str, 'x' * 500).result()), flush=True)\n");
+    Traced t = traceScript(script, {}, dir, "ex_squares");
+    INFO(describe(t.result));
+    REQUIRE(t.result.exitCode == 0);
+    CHECK(t.result.out.find("[25, 1, 4, 9]") != std::string::npos);
+    parviz::RunModel m;
+    m.update(*t.trace);
+    const parviz::ResultOrderView v = parviz::buildResultOrder(m, *t.trace, (*t.trace)[t.trace->size() - 1].t, 40);
+    INFO(v.text);
+    REQUIRE(v.arrived.size() == 12);
+    std::vector<std::string> got;
+    for (std::size_t i = 0; i < 11; ++i) got.push_back(v.arrived[i].name + " -> " + v.arrived[i].value);
+    const std::vector<std::string> want{"5 -> 25", "1 -> 1", "2 -> 4", "3 -> 9", "6 -> 36", "7 -> 49",
+                                        "8 -> 64", "9 -> 81", "10 -> 100", "11 -> 121", "12 -> 144"};
+    CHECK(got == want);
+    CHECK(v.list.find("5 \u2192 25 at ") != std::string::npos);
+    CHECK(v.list.find("12 \u2192 144 at ") != std::string::npos);
+    CHECK(v.arrived[11].value.rfind("'xxxx", 0) == 0);   // a long result: a bounded preview
+    CHECK(v.arrived[11].value.size() <= 64);
+    CHECK(v.pending == 0);
 }
 
 TEST_CASE("a traced ProcessPoolExecutor still fails a submitted call whose arguments cannot be pickled, as CPython "

@@ -181,3 +181,90 @@ TEST_CASE("a traced process's lane follows parviz's engine's states: running in 
         }
     }
 }
+
+TEST_CASE("a traced Pool worker between tasks waits for the pool's task queue, in the same lane state and words as "
+          "parviz's engine's workers",
+          "[cli][trace][python]") {
+    // Engine: a worker waiting on its empty task queue (pool-uneven at 1
+    // worker... any worker that finished its share): "W waits to take from Q: ...".
+    TempDir engineDir;
+    const std::string saved = engineDir.file("engine.pvz");
+    const ExeResult engine = runParviz({"run", "pool-uneven", "--time-scale", "0.05", "--save-run", saved});
+    INFO(describe(engine));
+    REQUIRE(engine.exitCode == 0);
+    // The engine's sentence for a worker in WaitQueue, up to the queue's name.
+    std::string engineWords;
+    {
+        const auto etr = parviz::loadTrace(saved);
+        parviz::RunModel em;
+        em.update(*etr);
+        for (const parviz::ProcLaneIndex& l : em.procs()) {
+            if (l.proc == parviz::kParentProc) continue;
+            for (std::size_t i = 0; i < l.program.size() && engineWords.empty(); ++i) {
+                const parviz::Span& s = l.program[i];
+                if (s.state != parviz::LaneState::WaitQueue || s.t1 == parviz::kOpenEnd || s.t1 <= s.t0) continue;
+                for (const auto& p : parviz::buildExplain(em, *etr, s.t0 + (s.t1 - s.t0) / 2).procs)
+                    if (p.proc == l.proc && p.state == parviz::LaneState::WaitQueue) engineWords = p.text;
+            }
+        }
+    }
+    INFO("engine: " << engineWords);
+    REQUIRE(engineWords.find(" waits to take from ") != std::string::npos);
+    for (const std::string method : {"fork", "spawn"}) {
+        DYNAMIC_SECTION(method) {
+            TempDir dir;
+            // Each worker waits for its next task three times: before its first (the
+            // pool starting), while the program sleeps between its two maps, and after
+            // its last until close() sends the stop signals.
+            const std::string script = dir.write("between.py",
+                "import sys, time\nimport multiprocessing as mp\n\n"
+                "def work(x):\n    time.sleep(x)\n    return x\n\n"
+                "if __name__ == '__main__':\n    mp.set_start_method(sys.argv[1])\n    p = mp.Pool(2)\n"
+                "    time.sleep(0.3)\n"
+                "    print(p.map(work, [0.4, 0.1], chunksize=1), flush=True)\n"
+                "    time.sleep(0.4)\n"
+                "    print(p.map(work, [0.1, 0.1], chunksize=1), flush=True)\n"
+                "    time.sleep(0.4)\n    p.close()\n    p.join()\n    print('end', flush=True)\n");
+            const Traced t = traceScript(script, {method}, dir, "between_" + method);
+            INFO(describe(t.result));
+            REQUIRE(t.result.exitCode == 0);
+            const parviz::Trace& tr = *t.trace;
+            parviz::RunModel m;
+            m.update(tr);
+            REQUIRE(m.tasks().size() == 4);
+            // Each worker's tasks in order, and the gaps around them.
+            std::map<parviz::ProcId, std::vector<std::pair<std::int64_t, std::int64_t>>> byWorker;
+            for (const parviz::TaskRecord& task : m.tasks()) {
+                REQUIRE(task.t1 != parviz::kOpenEnd);
+                byWorker[task.proc].emplace_back(task.t0, task.t1);
+            }
+            REQUIRE(byWorker.size() == 2);   // (two tasks each: the pool hands them out greedily)
+            int gaps = 0;
+            for (auto& [proc, tasks] : byWorker) {
+                std::sort(tasks.begin(), tasks.end());
+                const parviz::ProcLaneIndex& lane = m.procs().at(proc);
+                // Between its tasks, and from its last task to its exit (the stop signal comes 0.4 s after).
+                std::vector<std::pair<std::int64_t, std::int64_t>> idle;
+                for (std::size_t i = 0; i + 1 < tasks.size(); ++i) idle.emplace_back(tasks[i].second, tasks[i + 1].first);
+                idle.emplace_back(tasks.back().second, tasks.back().second + 300'000'000);
+                for (const auto& [a, b] : idle) {
+                    INFO(procName(tr, proc) << " between " << a << " and " << b);
+                    REQUIRE(b > a + 100'000'000);
+                    const std::int64_t mid = a + (b - a) / 2;
+                    const std::size_t i = lane.program.firstEndingAfter(mid, 0);
+                    const parviz::LaneState st =
+                        i < lane.program.size() && lane.program[i].t0 <= mid ? lane.program[i].state : parviz::LaneState::None;
+                    CHECK(st == parviz::LaneState::WaitQueue);   // before: Idle (a blank lane)
+                    std::string text;
+                    for (const auto& p : parviz::buildExplain(m, tr, mid).procs)
+                        if (p.proc == proc) text = p.text;
+                    INFO("traced: " << text);
+                    CHECK(text.rfind(procName(tr, proc) + " waits to take from pool tasks: it is empty", 0) == 0);
+                    ++gaps;
+                }
+            }
+            CHECK(gaps == 4);
+            CHECK(t.programLines.back() == "end");
+        }
+    }
+}
