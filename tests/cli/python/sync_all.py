@@ -2,7 +2,8 @@
 start method named on the command line (fork, spawn, forkserver). Used by
 trace_sync_test.
 
-- Semaphore(2): three processes hold it 0.3 s each; two at once, the third waits.
+- Semaphore(2): three processes come to hold it; two at once, the third waits
+  until MainProcess lets the first two release it.
 - Event: two processes wait until MainProcess sets it.
 - Condition: one process waits until MainProcess notifies it.
 - Barrier(3): MainProcess and the two waiters meet; a Barrier(2) that only
@@ -19,9 +20,15 @@ import time
 import multiprocessing as mp
 
 
-def holder(sem):
+def holder(sem, ready, go):
+    # `ready` and `go` (untraced Pipes): MainProcess lets the holders release
+    # only once all three have come to acquire, so two hold it while the
+    # third waits even when a process starts late on a loaded machine (a
+    # fixed 0.3 s hold was over before the third one started).
+    ready.send("acquire")
     with sem:
-        time.sleep(0.3)
+        go.recv()
+        time.sleep(0.05)
 
 
 def waiter(ready, ev, cond, flag, bar, jq, sq):
@@ -47,9 +54,16 @@ def square(x):
 if __name__ == "__main__":
     mp.set_start_method(sys.argv[1])
     sem = mp.Semaphore(2)
-    holders = [mp.Process(target=holder, args=(sem,)) for _ in range(3)]
+    ready_r, ready_w = mp.Pipe(duplex=False)
+    gos = [mp.Pipe(duplex=False) for _ in range(3)]   # (read end, write end)
+    holders = [mp.Process(target=holder, args=(sem, ready_w, go_r)) for go_r, _ in gos]
     for p in holders:
         p.start()
+    for _ in holders:
+        ready_r.recv()
+    time.sleep(0.2)   # the third is in its acquire by then
+    for _, go_w in gos:
+        go_w.send("release")
     for p in holders:
         p.join()
 
