@@ -30,8 +30,10 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unistd.h>
 
 namespace parviz::cli {
@@ -290,6 +292,10 @@ int traceAndSummarise(const TraceArgs& ta) {
     TracedProgram prog(ta.program, po);
     std::size_t notesShown = 0;
     const int sig = superviseProgram(prog, notesShown);
+    // The benchmark's view of parviz's own cost (bench/bench_python_trace.py):
+    // what parviz spent while the program ran, read when its root was reaped.
+    if (const char* u = std::getenv("PARVIZ_TRACE_USAGE"); u && *u && std::string_view(u) != "0")
+        if (const auto usage = prog.usageWhileRunning()) std::fprintf(stderr, "%s\n", formatSelfUsage(*usage).c_str());
 
     const Trace& trace = *prog.trace();
     RunModel model;

@@ -26,6 +26,7 @@
 #include <mutex>
 #include <optional>
 #include <sched.h>
+#include <pthread.h>
 #include <thread>
 #include <unistd.h>
 
@@ -165,6 +166,7 @@ void Recorder::Impl::noteCoreSourceLocked() {
 }
 
 void Recorder::Impl::run() {
+    pthread_setname_np(pthread_self(), "pvz-collector");   // parviz's own CPU, per thread (bench_python_trace.py)
     std::unique_lock lk(mutex);
     const std::int64_t interval = std::int64_t{std::max(1, opts.collectIntervalMs)} * 1'000'000;
     // Read before each pass: a ring during the pass (a writer that filled

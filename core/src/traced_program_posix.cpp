@@ -16,12 +16,16 @@
 #include <condition_variable>
 #include <csignal>
 #include <cstdlib>
+#include <cstdio>
 #include <cstring>
+#include <dirent.h>
 #include <fcntl.h>
 #include <filesystem>
 #include <mutex>
+#include <pthread.h>
 #include <spawn.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <thread>
@@ -134,6 +138,17 @@ pid_t spawnProgram(const std::string& path, const std::vector<std::string>& argv
     return pid;
 }
 
+std::string readSmall(const std::string& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return {};
+    char buf[2048];
+    const ssize_t n = ::read(fd, buf, sizeof buf - 1);
+    ::close(fd);
+    return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : std::string();
+}
+
+std::int64_t tvNs(const timeval& tv) { return std::int64_t{tv.tv_sec} * 1'000'000'000 + std::int64_t{tv.tv_usec} * 1000; }
+
 bool groupAlive(pid_t pgid) { return ::kill(-pgid, 0) == 0 || errno == EPERM; }
 
 std::string signalName(int sig) {
@@ -142,6 +157,54 @@ std::string signalName(int sig) {
 }
 
 } // namespace
+
+SelfUsage readSelfUsage() {
+    SelfUsage u;
+    rusage ru {};
+    if (getrusage(RUSAGE_SELF, &ru) == 0) {
+        u.userNs = tvNs(ru.ru_utime);
+        u.sysNs = tvNs(ru.ru_stime);
+        u.wakeups = ru.ru_nvcsw;
+        u.preempted = ru.ru_nivcsw;
+        u.minorFaults = ru.ru_minflt;
+        u.majorFaults = ru.ru_majflt;
+    }
+    if (getrusage(RUSAGE_CHILDREN, &ru) == 0) u.childrenCpuNs = tvNs(ru.ru_utime) + tvNs(ru.ru_stime);
+    if (DIR* d = opendir("/proc/self/task")) {
+        while (const dirent* e = readdir(d)) {
+            if (e->d_name[0] == '.') continue;
+            const std::string t = std::string("/proc/self/task/") + e->d_name;
+            SelfUsage::Thread th;
+            th.name = readSmall(t + "/comm");
+            while (!th.name.empty() && th.name.back() == '\n') th.name.pop_back();
+            th.cpuNs = std::strtoll(readSmall(t + "/schedstat").c_str(), nullptr, 10);   // run time, ns
+            const std::string st = readSmall(t + "/status");
+            if (auto at = st.find("\nvoluntary_ctxt_switches:"); at != std::string::npos)
+                th.wakeups = std::strtol(st.c_str() + at + 25, nullptr, 10);
+            u.threads.push_back(std::move(th));
+        }
+        closedir(d);
+    }
+    return u;
+}
+
+std::string formatSelfUsage(const SelfUsage& u) {
+    char buf[256];
+    std::snprintf(buf, sizeof buf,
+                  "parviz itself: %.1f ms CPU (user %.1f + sys %.1f), %ld wake-ups, %ld preempted, %ld page faults; "
+                  "the program's processes: %.1f ms CPU; threads:",
+                  static_cast<double>(u.userNs + u.sysNs) / 1e6, static_cast<double>(u.userNs) / 1e6,
+                  static_cast<double>(u.sysNs) / 1e6, u.wakeups, u.preempted, u.minorFaults + u.majorFaults,
+                  static_cast<double>(u.childrenCpuNs) / 1e6);
+    std::string s = buf;
+    for (const auto& t : u.threads) {
+        std::snprintf(buf, sizeof buf, " %s %.1f ms %ld wake-ups,", t.name.c_str(), static_cast<double>(t.cpuNs) / 1e6,
+                      t.wakeups);
+        s += buf;
+    }
+    if (s.back() == ',') s.pop_back();
+    return s;
+}
 
 // =============================================================================
 // [SECTION] The watcher
@@ -160,6 +223,7 @@ struct TracedProgram::Impl {
     std::atomic<bool> rootExited{false};
     std::atomic<int> rootStatus{0};
     std::atomic<bool> done{false};
+    std::optional<SelfUsage> usageAtRootExit;   // guarded by mu
     std::mutex mu;
     std::condition_variable doneCv;
     std::thread watcher;
@@ -174,6 +238,11 @@ struct TracedProgram::Impl {
             src->reaped(info.si_pid, code);
             if (info.si_pid == pid) {
                 rootStatus.store(info.si_code == CLD_EXITED ? (info.si_status & 0xff) << 8 : info.si_status);
+                SelfUsage u = readSelfUsage();
+                {
+                    std::lock_guard lk(mu);
+                    usageAtRootExit = std::move(u);
+                }
                 rootExited.store(true);
             }
         }
@@ -198,6 +267,7 @@ struct TracedProgram::Impl {
     // The watcher thread's body: until the root is gone (or a stop), reap;
     // then give what it left kLingerMs, end the group, finish the trace.
     void watch() {
+        pthread_setname_np(pthread_self(), "pvz-watcher");
         bool ended = false;
         while (!rootExited.load()) {
             reapGroup();
@@ -341,6 +411,11 @@ bool TracedProgram::hookMissing() const noexcept {
 std::uint64_t TracedProgram::lostEvents() const noexcept { return m_impl->src->lostEvents(); }
 std::uint64_t TracedProgram::reenteredEvents() const noexcept { return m_impl->src->reenteredEvents(); }
 const std::vector<std::string>& TracedProgram::argv() const noexcept { return m_impl->argv; }
+
+std::optional<SelfUsage> TracedProgram::usageWhileRunning() const {
+    std::lock_guard lk(m_impl->mu);
+    return m_impl->usageAtRootExit;
+}
 const std::string& TracedProgram::ringDirectory() const noexcept { return m_impl->dir; }
 
 std::string TracedProgram::name() const {
