@@ -242,7 +242,9 @@ int superviseProgram(TracedProgram& prog, std::size_t& notesShown) {
     std::size_t scanned = 0;
     bool toldHang = false, toldHook = false;
     auto lastLook = std::chrono::steady_clock::now();
-    while (!prog.wait(0.005)) {
+    // 50 ms: Ctrl-C and the hook check need no more; every wake-up is taken
+    // from the program's cores.
+    while (!prog.wait(0.05)) {
         if (int sig = g_signal.load(std::memory_order_relaxed)) {
             prog.stop(sig);
             prog.wait();

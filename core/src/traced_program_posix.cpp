@@ -22,11 +22,14 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <mutex>
+#include <poll.h>
 #include <pthread.h>
 #include <spawn.h>
+#include <sys/eventfd.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -227,6 +230,18 @@ struct TracedProgram::Impl {
     std::mutex mu;
     std::condition_variable doneCv;
     std::thread watcher;
+    // The watcher sleeps on these rather than waking every 5 ms to ask:
+    // the root's pidfd (readable once it exited) and stop()'s eventfd.
+    int rootFd = -1;
+    int stopFd = -1;
+    int bellFd = -1;   // the ring directory's `bell` FIFO, held open for reading (the wire doc)
+
+    // Sleeps until the root may have exited, stop() was called, or `ms` passed.
+    void nap(int ms) {
+        pollfd fds[2] = {{stopFd, POLLIN, 0}, {rootFd, POLLIN, 0}};
+        if (::poll(fds, rootFd >= 0 ? 2 : 1, ms) < 0 && errno != EINTR)
+            std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+    }
 
     // Reaps every member of the group that has ended (the root, and orphans
     // adopted by parviz as subreaper) and tells the source.
@@ -276,7 +291,9 @@ struct TracedProgram::Impl {
                 ended = true;
                 break;
             }
-            if (!rootExited.load()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+            // Orphans of the program (adopted by parviz) are reaped on the
+            // timeout; the root's exit and stop() end the nap at once.
+            if (!rootExited.load()) nap(rootFd >= 0 ? kOrphanReapMs : 5);
         }
         if (!ended) {
             const auto linger = std::chrono::steady_clock::now() + std::chrono::milliseconds(kLingerMs);
@@ -312,11 +329,27 @@ TracedProgram::TracedProgram(std::vector<std::string> argv, TracedProgramOptions
     try {
         RecorderOptions ro;
         ro.cores = im.opts.cores;
+        // Every Collector wake-up is taken from the program's cores: while
+        // the trace is quiet it sleeps up to kCollectMaxMs, and a ring past
+        // its fill mark (the bell FIFO) or a perf buffer past its mark wakes
+        // it at once. A record reaches the Trace at most the source's 20 ms
+        // slack plus one interval after it happened.
+        ro.collectIntervalMs = kCollectMinMs;
+        ro.collectMaxIntervalMs = kCollectMaxMs;
         im.rec = std::make_unique<Recorder>(ro);
         auto source = std::make_unique<PythonTraceSource>(im.dir);
         im.src = source.get();
         im.rec->addSource(std::move(source));
         im.trace = im.rec->sharedTrace();
+        const std::string bell = im.dir + "/bell";
+        if (mkfifo(bell.c_str(), 0600) == 0) {
+            // O_RDWR: never an end of file or a hang-up when writers come and go.
+            im.bellFd = ::open(bell.c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC);
+            if (im.bellFd >= 0 && !im.rec->wakeOnReadable(im.bellFd, true)) {
+                ::close(im.bellFd);
+                im.bellFd = -1;
+            }
+        }
         const std::string nm = name(), cmd = commandLine();
         im.trace->updateMeta([&](TraceMeta& m) {
             m.scenario = nm;
@@ -329,11 +362,14 @@ TracedProgram::TracedProgram(std::vector<std::string> argv, TracedProgramOptions
         im.src->setRoot(im.pid);
     } catch (...) {
         im.rec.reset();
+        if (im.bellFd >= 0) ::close(im.bellFd);
         std::error_code ec;
         fs::remove_all(im.dir, ec);
         throw;
     }
     im.startedAt = std::chrono::steady_clock::now();
+    im.rootFd = static_cast<int>(syscall(SYS_pidfd_open, im.pid, 0));   // -1 (an old kernel): the watcher polls
+    im.stopFd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     im.watcher = std::thread([&im] { im.watch(); });
 }
 
@@ -342,7 +378,10 @@ TracedProgram::~TracedProgram() {
     if (!im.watcher.joinable()) return;
     if (!im.done.load()) stop();
     im.watcher.join();
+    if (im.rootFd >= 0) ::close(im.rootFd);
+    if (im.stopFd >= 0) ::close(im.stopFd);
     im.rec.reset();
+    if (im.bellFd >= 0) ::close(im.bellFd);
 }
 
 std::shared_ptr<Trace> TracedProgram::trace() const { return m_impl->trace; }
@@ -363,6 +402,7 @@ void TracedProgram::stop(int bySignal) {
     if (!im.stopSignal.compare_exchange_strong(expected, bySignal < 0 ? 0 : bySignal)) return;
     // Recorded first, so what the stop ends is "stopped by the user", not a failure (run_model.hpp).
     im.rec->parentRing().emit(EventKind::RunStop, 0, static_cast<std::uint64_t>(bySignal < 0 ? 0 : bySignal));
+    if (im.stopFd >= 0) eventfd_write(im.stopFd, 1);   // the watcher wakes now
 }
 
 bool TracedProgram::killProcess(pid_t pid) {

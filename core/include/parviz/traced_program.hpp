@@ -81,6 +81,9 @@ public:
     static constexpr double kHookTimeoutSeconds = 3.0;   // the root must announce itself by then
     static constexpr int kGraceMs = 300;                 // SIGTERM, then SIGKILL after this
     static constexpr int kLingerMs = 500;                // what the root leaves running gets this long
+    static constexpr int kOrphanReapMs = 20;             // while the root runs, its orphans are reaped this often
+    static constexpr int kCollectMinMs = 8;              // the Collector's interval while events flow
+    static constexpr int kCollectMaxMs = 32;             // ... and while the trace is quiet (RecorderOptions)
 
     // argv: PROGRAM ARGS... (argv[0] as the user gave it). Starts at once.
     // Throws ProgramError for a bad PROGRAM, std::runtime_error when the ring
