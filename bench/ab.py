@@ -13,7 +13,9 @@ the time. Prints the host's clocksource and load, every round's numbers, then
 one table: each metric's median per build, new/old, and whether the new build
 is within 10 % (the direction that is worse depends on the metric).
 Raw outputs go to --out (default: a temporary directory), named
-round-R-{old,new}-BENCH.txt.
+round-R-{old,new}-BENCH.txt. python_trace_pool runs bench_python_trace.py
+--pool-only with the build's app/parviz (`--only python_trace_pool` for just
+that): one untraced and one traced Pool.map a round, with parviz's own CPU.
 """
 import argparse
 import os
@@ -51,7 +53,22 @@ BENCHES = {
         ("Process start+join", r"parviz Process \(fork server, CLONE_PARENT\):\s+([\d.]+) us", "us", False),
         ("Process start+join, traced", r"parviz Process, traced:\s+([\d.]+) us", "us", False),
     ]),
+    # The Python tracer's Pool(2).map over 10 000 tasks at chunksize 1 (issue 10's
+    # <= 1.25x), one untraced and one traced run a round: a script, not a binary
+    # (SCRIPT_BENCHES); the build's app/parviz traces.
+    "python_trace_pool": (["--pool-only", "--rounds", "1"], [
+        ("Python Pool traced/untraced", r"traced / untraced:\s+([\d.]+)x", "x", False),
+        ("Python Pool map traced", r"untraced [\d.]+ s, traced ([\d.]+) s", "s", False),
+        ("Python Pool map untraced", r"untraced ([\d.]+) s, traced", "s", False),
+        ("parviz itself, CPU", r"parviz itself \(median\): ([\d.]+) ms CPU", "ms", False),
+        ("parviz itself, wake-ups", r"parviz itself \(median\): [\d.]+ ms CPU, (\d+) wake-ups", "", False),
+        ("program CPU, traced", r"the program's processes: ([\d.]+) ms CPU traced", "ms", False),
+        ("program CPU, untraced", r"ms CPU traced, ([\d.]+) ms untraced", "ms", False),
+    ]),
 }
+
+# Benchmarks that are scripts in bench/ beside this one, given the build's parviz.
+SCRIPT_BENCHES = {"python_trace_pool": "bench_python_trace.py"}
 
 
 def clocksource():
@@ -67,8 +84,12 @@ def load():
 
 
 def run(build, bench, args, timeout):
-    exe = os.path.join(build, "bench", bench)
-    p = subprocess.run([exe] + args, capture_output=True, text=True, timeout=timeout)
+    if bench in SCRIPT_BENCHES:
+        script = os.path.join(os.path.dirname(os.path.abspath(__file__)), SCRIPT_BENCHES[bench])
+        cmd = [sys.executable, script, os.path.join(build, "app", "parviz")] + args
+    else:
+        cmd = [os.path.join(build, "bench", bench)] + args
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
     return p.stdout + p.stderr
 
 
@@ -97,7 +118,8 @@ def main():
     out = a.out or tempfile.mkdtemp(prefix="parviz-ab-")
     os.makedirs(out, exist_ok=True)
     names = [n for n in BENCHES if (a.only is None or n in a.only.split(","))
-             and all(os.access(os.path.join(b, "bench", n), os.X_OK) for b in builds.values())]
+             and all(os.access(os.path.join(b, "app", "parviz") if n in SCRIPT_BENCHES else os.path.join(b, "bench", n),
+                               os.X_OK) for b in builds.values())]
     print(f"host: clocksource {clocksource()}; nproc {os.cpu_count()}; load at start {load()}")
     print(f"old: {a.old}\nnew: {a.new}\nrounds: {a.rounds}, interleaved (odd rounds old first, even rounds new first); raw outputs in {out}")
     values = {(n, m[0], k): [] for n in names for m in BENCHES[n][1] for k in builds}

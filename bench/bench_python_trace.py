@@ -14,10 +14,19 @@ usage: bench_python_trace.py PARVIZ_EXE [--rounds N] [--quick]
    and a Queue ping-pong of 100 000 items (50 000 each way between two
    processes), measured the same way (--quick: fewer ping-pong rounds).
 The machine may be shared: every number is a median of rounds, and the
-untraced side is measured in the same rounds.
+untraced side is measured in the same rounds. CPU time moves far less than
+wall time on a shared host, so each round of 2. also reports CPU: parviz's
+own (`PARVIZ_TRACE_USAGE=1`: getrusage of parviz's threads, read when the
+program's root was reaped, and its voluntary context switches = wake-ups),
+and the program's processes' (traced: what parviz reaped; untraced: wait4 of
+python3), per round and as medians.
+
+usage: bench_python_trace.py PARVIZ_EXE --pool-only [--rounds N]
+   only 2. (what bench/ab.py runs to compare two builds).
 """
 import atexit
 import os
+import re
 import shutil
 import socket
 import statistics
@@ -170,21 +179,65 @@ def median_rounds(fn, rounds):
     return statistics.median(fn() for _ in range(rounds))
 
 
-def pool_ratio(parviz, rounds, program=POOL_PROGRAM):
+USAGE_RX = re.compile(r"parviz itself: ([\d.]+) ms CPU \(user ([\d.]+) \+ sys ([\d.]+)\), (\d+) wake-ups, "
+                      r"(\d+) preempted, (\d+) page faults; the program's processes: ([\d.]+) ms CPU; threads:(.*)")
+
+
+def run_measured(cmd, env, d):
+    """Runs cmd; returns (stdout, stderr, CPU ms of cmd and its reaped descendants)."""
+    with open(os.path.join(d, "out"), "w+") as out, open(os.path.join(d, "err"), "w+") as err:
+        p = subprocess.Popen(cmd, env=env, stdout=out, stderr=err, text=True)
+        _, _, ru = os.wait4(p.pid, 0)
+        p.returncode = 0
+        out.seek(0)
+        err.seek(0)
+        return out.read(), err.read(), (ru.ru_utime + ru.ru_stime) * 1000
+
+
+def pool_ratio(parviz, rounds, program=POOL_PROGRAM, usage=None):
+    """usage: a list that gets, per round, (parviz's own usage match, untraced program CPU ms)."""
     with tempfile.TemporaryDirectory() as d:
         prog = os.path.join(d, "pool_bench.py")
         with open(prog, "w") as f:
             f.write(program)
         env = dict(os.environ)
         env.pop("PYTHONPATH", None)
+        env["PARVIZ_TRACE_USAGE"] = "1"
         untraced, traced = [], []
         for _ in range(rounds):
+            cpu_untraced = None
             for side, cmd in (("untraced", [sys.executable, prog]),
                               ("traced", [parviz, "trace", "--", sys.executable, prog])):
-                out = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300).stdout
+                out, err, cpu = run_measured(cmd, env, d)
                 secs = float(next(l.split()[1] for l in out.splitlines() if l.startswith("MAP_SECONDS")))
                 (untraced if side == "untraced" else traced).append(secs)
+                if side == "untraced":
+                    cpu_untraced = cpu
+                elif usage is not None:
+                    m = USAGE_RX.search(err)
+                    usage.append((m, cpu_untraced))
         return untraced, traced
+
+
+def report_usage(usage):
+    """One line per traced round, then medians: parviz's own CPU and wake-ups, the program's CPU."""
+    own, wake, prog, plain = [], [], [], []
+    for i, (m, cpu_untraced) in enumerate(usage, 1):
+        if not m:
+            print("  round %d: parviz itself: (no usage line: an older parviz?)" % i)
+            continue
+        own.append(float(m.group(1)))
+        wake.append(int(m.group(4)))
+        prog.append(float(m.group(7)))
+        plain.append(cpu_untraced)
+        print("  round %d: parviz itself: %s ms CPU (user %s + sys %s), %s wake-ups, %s preempted, %s page faults;"
+              " program %.0f ms CPU traced, %.0f untraced;%s"
+              % (i, m.group(1), m.group(2), m.group(3), m.group(4), m.group(5), m.group(6),
+                 float(m.group(7)), cpu_untraced, m.group(8)))
+    if own:
+        print("  parviz itself (median): %.1f ms CPU, %d wake-ups; the program's processes: %.0f ms CPU traced,"
+              " %.0f ms untraced (%.2fx)" % (statistics.median(own), statistics.median(wake), statistics.median(prog),
+                                           statistics.median(plain), statistics.median(prog) / statistics.median(plain)))
 
 
 def main():
@@ -199,6 +252,9 @@ def main():
             print("host: clocksource %s; load average %.2f %.2f %.2f" % ((f.read().strip(),) + os.getloadavg()))
     except OSError:
         pass
+    if "--pool-only" in sys.argv:
+        pool_10k(parviz, rounds)
+        return 0
     ring = median_rounds(ring_emit_ns, rounds)
     dgram = median_rounds(datagram_ns, rounds)
     print("one event, ring write (Ring.emit):         %7.0f ns" % ring)
@@ -227,16 +283,22 @@ def main():
     print("Lock acquire+release, untraced:            %7.0f ns" % plain)
     print("Lock acquire+release, traced (2 events):   %7.0f ns   -> %.2f us per event (target <= 2 us)"
           % (traced, (traced - plain) / 2 / 1000))
-    untraced, tr = pool_ratio(parviz, rounds)
+    pool_10k(parviz, rounds)
+    report("Pool(2).map, 100 000 tasks, default chunksize:", pool_ratio(parviz, rounds, DEFAULT_CHUNK_PROGRAM))
+    pp_rounds = 1 if "--quick" in sys.argv else max(1, rounds // 2)
+    report("Queue ping-pong, 100 000 items (%d rounds):" % pp_rounds, pool_ratio(parviz, pp_rounds, PINGPONG_PROGRAM))
+    return 0
+
+
+def pool_10k(parviz, rounds):
+    usage = []
+    untraced, tr = pool_ratio(parviz, rounds, usage=usage)
     mu, mt = statistics.median(untraced), statistics.median(tr)
     print("Pool(2).map, 10 000 tasks, chunksize 1:   untraced %.3f s, traced %.3f s (medians)" % (mu, mt))
     print("  per round untraced: %s" % " ".join("%.3f" % x for x in untraced))
     print("  per round traced:   %s" % " ".join("%.3f" % x for x in tr))
     print("  traced / untraced:  %.2fx (target <= 1.25x)" % (mt / mu))
-    report("Pool(2).map, 100 000 tasks, default chunksize:", pool_ratio(parviz, rounds, DEFAULT_CHUNK_PROGRAM))
-    pp_rounds = 1 if "--quick" in sys.argv else max(1, rounds // 2)
-    report("Queue ping-pong, 100 000 items (%d rounds):" % pp_rounds, pool_ratio(parviz, pp_rounds, PINGPONG_PROGRAM))
-    return 0
+    report_usage(usage)
 
 
 def report(title, rounds):

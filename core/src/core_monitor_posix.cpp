@@ -84,6 +84,12 @@ perf_event_attr switchAttr() {
     a.use_clockid = 1;
     a.clockid = CLOCK_MONOTONIC;
     a.inherit = 0;
+    // Readable (poll, epoll) once a quarter of the buffer is written: the
+    // Collector, which may sleep up to collectMaxIntervalMs while the trace
+    // is quiet, is woken then (Recorder::wakeOnReadable), with three
+    // quarters left. Nobody polling: no cost.
+    a.watermark = 1;
+    a.wakeup_watermark = static_cast<std::uint32_t>(kPerfDataPages * 4096 / 4);
     return a;
 }
 
@@ -340,6 +346,7 @@ public:
         Watch w;
         if (m_tryPerf && perfAttach(w.perf, pid)) {
             w.usePerf = true;
+            if (m_waker) m_waker->wakeOnReadable(w.perf.fd, false);
         } else {
             // Refused (paranoid level, seccomp, ...): this process is sampled,
             // and the trace says the picture is only sampled.
@@ -365,6 +372,8 @@ public:
         }
         m_watches.erase(it);
     }
+
+    void setWaker(Recorder* r) override { m_waker = r; }
 
     void finalLoadSample() override {
         const std::int64_t now = monoNs();
@@ -494,6 +503,7 @@ private:
     }
 
     bool m_tryPerf;
+    Recorder* m_waker = nullptr;   // setWaker(): perf buffers past their mark wake its Collector
     CoreSource m_source;
     std::map<ProcId, Watch> m_watches;
     std::vector<Event> m_pending;          // read by unwatch(), handed out by the next poll()

@@ -25,7 +25,10 @@
 #include <cstdint>
 #include <mutex>
 #include <optional>
+#include <pthread.h>
 #include <sched.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <thread>
 #include <unistd.h>
 
@@ -96,6 +99,12 @@ struct Recorder::Impl {
 
     bool stop = false;   // finish() sets it, then rings the bell
     std::thread collector;
+    // With collectMaxIntervalMs: descriptors that end the Collector's wait
+    // (wakeOnReadable), epolled by the waker thread; wakerStop ends it.
+    int wakerEpoll = -1;
+    int wakerStop = -1;
+    std::thread waker;
+    void wake();
     std::atomic<std::uint64_t> passCpuNs{0};   // collectorCost()
 
     std::int64_t passLocked(bool everything);   // passBody, its CPU time counted
@@ -165,8 +174,11 @@ void Recorder::Impl::noteCoreSourceLocked() {
 }
 
 void Recorder::Impl::run() {
+    pthread_setname_np(pthread_self(), "pvz-collector");   // parviz's own CPU, per thread (bench_python_trace.py)
     std::unique_lock lk(mutex);
-    const std::int64_t interval = std::int64_t{std::max(1, opts.collectIntervalMs)} * 1'000'000;
+    const std::int64_t minInterval = std::int64_t{std::max(1, opts.collectIntervalMs)} * 1'000'000;
+    const std::int64_t maxInterval = std::max(minInterval, std::int64_t{opts.collectMaxIntervalMs} * 1'000'000);
+    std::int64_t interval = minInterval;
     // Read before each pass: a ring during the pass (a writer that filled
     // its ring again meanwhile) ends the next wait at once.
     std::uint32_t seen = bell->rings.load(std::memory_order_acquire);
@@ -175,8 +187,35 @@ void Recorder::Impl::run() {
         bell->waitFor(seen, interval);
         lk.lock();
         if (stop) break;
-        seen = bell->rings.load(std::memory_order_acquire);
+        const std::uint32_t now = bell->rings.load(std::memory_order_acquire);
+        const bool rung = now != seen;
+        seen = now;
+        const std::size_t before = trace->size();
         passLocked(false);
+        // Quiet: wake half as often (every wake-up is taken from the traced
+        // program's cores); busy or rung: as often as allowed.
+        const bool quiet = !rung && trace->size() - before < kQuietPassEvents;
+        interval = quiet ? std::min(maxInterval, interval * 2) : minInterval;
+    }
+}
+
+void Recorder::Impl::wake() {
+    pthread_setname_np(pthread_self(), "pvz-waker");
+    epoll_event evs[16];
+    for (;;) {
+        const int n = epoll_wait(wakerEpoll, evs, 16, -1);
+        bool any = false;
+        for (int i = 0; i < n; ++i) {
+            const int fd = static_cast<int>(evs[i].data.u64 & 0xffffffffu);
+            if (fd == wakerStop) return;
+            if (evs[i].data.u64 >> 32) {   // a FIFO: empty it (edge-triggered: the next write is a new edge)
+                char buf[256];
+                while (::read(fd, buf, sizeof buf) > 0) {
+                }
+            }
+            any = true;
+        }
+        if (any) bell->ring();
     }
 }
 
@@ -212,12 +251,41 @@ Recorder::Recorder(RecorderOptions opts) : m_impl(std::make_unique<Impl>()) {
     setCurrentRing(im.parentRing);
     setCurrentClock(im.clock);
     g_active.store(this, std::memory_order_release);
+    if (opts.collectMaxIntervalMs > opts.collectIntervalMs) {
+        im.wakerEpoll = epoll_create1(EPOLL_CLOEXEC);
+        im.wakerStop = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+        if (im.wakerEpoll >= 0 && im.wakerStop >= 0) {
+            epoll_event ev{};
+            ev.events = EPOLLIN;
+            ev.data.u64 = static_cast<std::uint32_t>(im.wakerStop);
+            epoll_ctl(im.wakerEpoll, EPOLL_CTL_ADD, im.wakerStop, &ev);
+            im.waker = std::thread([&im] { im.wake(); });
+            if (im.monitor) im.monitor->setWaker(this);
+        } else {
+            // No waker: the Collector keeps to collectIntervalMs.
+            if (im.wakerEpoll >= 0) ::close(im.wakerEpoll);
+            if (im.wakerStop >= 0) ::close(im.wakerStop);
+            im.wakerEpoll = im.wakerStop = -1;
+            im.opts.collectMaxIntervalMs = 0;
+        }
+    }
     im.collector = std::thread([&im] { im.run(); });
+}
+
+bool Recorder::wakeOnReadable(int fd, bool drainBytes) {
+    Impl& im = *m_impl;
+    if (im.wakerEpoll < 0 || fd < 0) return false;
+    epoll_event ev{};
+    ev.events = EPOLLIN | EPOLLET;
+    ev.data.u64 = static_cast<std::uint32_t>(fd) | (drainBytes ? std::uint64_t{1} << 32 : 0);
+    return epoll_ctl(im.wakerEpoll, EPOLL_CTL_ADD, fd, &ev) == 0;
 }
 
 Recorder::~Recorder() {
     finish();
     Impl& im = *m_impl;
+    if (im.wakerEpoll >= 0) ::close(im.wakerEpoll);
+    if (im.wakerStop >= 0) ::close(im.wakerStop);
     Recorder* self = this;
     g_active.compare_exchange_strong(self, nullptr);
     if (currentRing() == im.parentRing) setCurrentRing(nullptr);
@@ -351,6 +419,11 @@ void Recorder::finish() {
     }
     im.bell->ring();
     if (im.collector.joinable()) im.collector.join();
+    if (im.waker.joinable()) {
+        eventfd_write(im.wakerStop, 1);
+        im.waker.join();
+    }
+    if (im.monitor) im.monitor->setWaker(nullptr);
     std::lock_guard lk(im.mutex);
     im.passLocked(false);   // make room: RunEnd must not be the event a full ring drops
     {

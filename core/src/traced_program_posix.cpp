@@ -16,13 +16,20 @@
 #include <condition_variable>
 #include <csignal>
 #include <cstdlib>
+#include <cstdio>
 #include <cstring>
+#include <dirent.h>
 #include <fcntl.h>
 #include <filesystem>
 #include <mutex>
+#include <poll.h>
+#include <pthread.h>
 #include <spawn.h>
+#include <sys/eventfd.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -134,6 +141,17 @@ pid_t spawnProgram(const std::string& path, const std::vector<std::string>& argv
     return pid;
 }
 
+std::string readSmall(const std::string& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return {};
+    char buf[2048];
+    const ssize_t n = ::read(fd, buf, sizeof buf - 1);
+    ::close(fd);
+    return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : std::string();
+}
+
+std::int64_t tvNs(const timeval& tv) { return std::int64_t{tv.tv_sec} * 1'000'000'000 + std::int64_t{tv.tv_usec} * 1000; }
+
 bool groupAlive(pid_t pgid) { return ::kill(-pgid, 0) == 0 || errno == EPERM; }
 
 std::string signalName(int sig) {
@@ -142,6 +160,54 @@ std::string signalName(int sig) {
 }
 
 } // namespace
+
+SelfUsage readSelfUsage() {
+    SelfUsage u;
+    rusage ru {};
+    if (getrusage(RUSAGE_SELF, &ru) == 0) {
+        u.userNs = tvNs(ru.ru_utime);
+        u.sysNs = tvNs(ru.ru_stime);
+        u.wakeups = ru.ru_nvcsw;
+        u.preempted = ru.ru_nivcsw;
+        u.minorFaults = ru.ru_minflt;
+        u.majorFaults = ru.ru_majflt;
+    }
+    if (getrusage(RUSAGE_CHILDREN, &ru) == 0) u.childrenCpuNs = tvNs(ru.ru_utime) + tvNs(ru.ru_stime);
+    if (DIR* d = opendir("/proc/self/task")) {
+        while (const dirent* e = readdir(d)) {
+            if (e->d_name[0] == '.') continue;
+            const std::string t = std::string("/proc/self/task/") + e->d_name;
+            SelfUsage::Thread th;
+            th.name = readSmall(t + "/comm");
+            while (!th.name.empty() && th.name.back() == '\n') th.name.pop_back();
+            th.cpuNs = std::strtoll(readSmall(t + "/schedstat").c_str(), nullptr, 10);   // run time, ns
+            const std::string st = readSmall(t + "/status");
+            if (auto at = st.find("\nvoluntary_ctxt_switches:"); at != std::string::npos)
+                th.wakeups = std::strtol(st.c_str() + at + 25, nullptr, 10);
+            u.threads.push_back(std::move(th));
+        }
+        closedir(d);
+    }
+    return u;
+}
+
+std::string formatSelfUsage(const SelfUsage& u) {
+    char buf[256];
+    std::snprintf(buf, sizeof buf,
+                  "parviz itself: %.1f ms CPU (user %.1f + sys %.1f), %ld wake-ups, %ld preempted, %ld page faults; "
+                  "the program's processes: %.1f ms CPU; threads:",
+                  static_cast<double>(u.userNs + u.sysNs) / 1e6, static_cast<double>(u.userNs) / 1e6,
+                  static_cast<double>(u.sysNs) / 1e6, u.wakeups, u.preempted, u.minorFaults + u.majorFaults,
+                  static_cast<double>(u.childrenCpuNs) / 1e6);
+    std::string s = buf;
+    for (const auto& t : u.threads) {
+        std::snprintf(buf, sizeof buf, " %s %.1f ms %ld wake-ups,", t.name.c_str(), static_cast<double>(t.cpuNs) / 1e6,
+                      t.wakeups);
+        s += buf;
+    }
+    if (s.back() == ',') s.pop_back();
+    return s;
+}
 
 // =============================================================================
 // [SECTION] The watcher
@@ -160,9 +226,22 @@ struct TracedProgram::Impl {
     std::atomic<bool> rootExited{false};
     std::atomic<int> rootStatus{0};
     std::atomic<bool> done{false};
+    std::optional<SelfUsage> usageAtRootExit;   // guarded by mu
     std::mutex mu;
     std::condition_variable doneCv;
     std::thread watcher;
+    // The watcher sleeps on these rather than waking every 5 ms to ask:
+    // the root's pidfd (readable once it exited) and stop()'s eventfd.
+    int rootFd = -1;
+    int stopFd = -1;
+    int bellFd = -1;   // the ring directory's `bell` FIFO, held open for reading (the wire doc)
+
+    // Sleeps until the root may have exited, stop() was called, or `ms` passed.
+    void nap(int ms) {
+        pollfd fds[2] = {{stopFd, POLLIN, 0}, {rootFd, POLLIN, 0}};
+        if (::poll(fds, rootFd >= 0 ? 2 : 1, ms) < 0 && errno != EINTR)
+            std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+    }
 
     // Reaps every member of the group that has ended (the root, and orphans
     // adopted by parviz as subreaper) and tells the source.
@@ -174,6 +253,11 @@ struct TracedProgram::Impl {
             src->reaped(info.si_pid, code);
             if (info.si_pid == pid) {
                 rootStatus.store(info.si_code == CLD_EXITED ? (info.si_status & 0xff) << 8 : info.si_status);
+                SelfUsage u = readSelfUsage();
+                {
+                    std::lock_guard lk(mu);
+                    usageAtRootExit = std::move(u);
+                }
                 rootExited.store(true);
             }
         }
@@ -198,6 +282,7 @@ struct TracedProgram::Impl {
     // The watcher thread's body: until the root is gone (or a stop), reap;
     // then give what it left kLingerMs, end the group, finish the trace.
     void watch() {
+        pthread_setname_np(pthread_self(), "pvz-watcher");
         bool ended = false;
         while (!rootExited.load()) {
             reapGroup();
@@ -206,7 +291,9 @@ struct TracedProgram::Impl {
                 ended = true;
                 break;
             }
-            if (!rootExited.load()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+            // Orphans of the program (adopted by parviz) are reaped on the
+            // timeout; the root's exit and stop() end the nap at once.
+            if (!rootExited.load()) nap(rootFd >= 0 ? kOrphanReapMs : 5);
         }
         if (!ended) {
             const auto linger = std::chrono::steady_clock::now() + std::chrono::milliseconds(kLingerMs);
@@ -242,11 +329,27 @@ TracedProgram::TracedProgram(std::vector<std::string> argv, TracedProgramOptions
     try {
         RecorderOptions ro;
         ro.cores = im.opts.cores;
+        // Every Collector wake-up is taken from the program's cores: while
+        // the trace is quiet it sleeps up to kCollectMaxMs, and a ring past
+        // its fill mark (the bell FIFO) or a perf buffer past its mark wakes
+        // it at once. A record reaches the Trace at most the source's 20 ms
+        // slack plus one interval after it happened.
+        ro.collectIntervalMs = kCollectMinMs;
+        ro.collectMaxIntervalMs = kCollectMaxMs;
         im.rec = std::make_unique<Recorder>(ro);
         auto source = std::make_unique<PythonTraceSource>(im.dir);
         im.src = source.get();
         im.rec->addSource(std::move(source));
         im.trace = im.rec->sharedTrace();
+        const std::string bell = im.dir + "/bell";
+        if (mkfifo(bell.c_str(), 0600) == 0) {
+            // O_RDWR: never an end of file or a hang-up when writers come and go.
+            im.bellFd = ::open(bell.c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC);
+            if (im.bellFd >= 0 && !im.rec->wakeOnReadable(im.bellFd, true)) {
+                ::close(im.bellFd);
+                im.bellFd = -1;
+            }
+        }
         const std::string nm = name(), cmd = commandLine();
         im.trace->updateMeta([&](TraceMeta& m) {
             m.scenario = nm;
@@ -259,11 +362,14 @@ TracedProgram::TracedProgram(std::vector<std::string> argv, TracedProgramOptions
         im.src->setRoot(im.pid);
     } catch (...) {
         im.rec.reset();
+        if (im.bellFd >= 0) ::close(im.bellFd);
         std::error_code ec;
         fs::remove_all(im.dir, ec);
         throw;
     }
     im.startedAt = std::chrono::steady_clock::now();
+    im.rootFd = static_cast<int>(syscall(SYS_pidfd_open, im.pid, 0));   // -1 (an old kernel): the watcher polls
+    im.stopFd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     im.watcher = std::thread([&im] { im.watch(); });
 }
 
@@ -272,7 +378,10 @@ TracedProgram::~TracedProgram() {
     if (!im.watcher.joinable()) return;
     if (!im.done.load()) stop();
     im.watcher.join();
+    if (im.rootFd >= 0) ::close(im.rootFd);
+    if (im.stopFd >= 0) ::close(im.stopFd);
     im.rec.reset();
+    if (im.bellFd >= 0) ::close(im.bellFd);
 }
 
 std::shared_ptr<Trace> TracedProgram::trace() const { return m_impl->trace; }
@@ -293,6 +402,7 @@ void TracedProgram::stop(int bySignal) {
     if (!im.stopSignal.compare_exchange_strong(expected, bySignal < 0 ? 0 : bySignal)) return;
     // Recorded first, so what the stop ends is "stopped by the user", not a failure (run_model.hpp).
     im.rec->parentRing().emit(EventKind::RunStop, 0, static_cast<std::uint64_t>(bySignal < 0 ? 0 : bySignal));
+    if (im.stopFd >= 0) eventfd_write(im.stopFd, 1);   // the watcher wakes now
 }
 
 bool TracedProgram::killProcess(pid_t pid) {
@@ -341,6 +451,11 @@ bool TracedProgram::hookMissing() const noexcept {
 std::uint64_t TracedProgram::lostEvents() const noexcept { return m_impl->src->lostEvents(); }
 std::uint64_t TracedProgram::reenteredEvents() const noexcept { return m_impl->src->reenteredEvents(); }
 const std::vector<std::string>& TracedProgram::argv() const noexcept { return m_impl->argv; }
+
+std::optional<SelfUsage> TracedProgram::usageWhileRunning() const {
+    std::lock_guard lk(m_impl->mu);
+    return m_impl->usageAtRootExit;
+}
 const std::string& TracedProgram::ringDirectory() const noexcept { return m_impl->dir; }
 
 std::string TracedProgram::name() const {

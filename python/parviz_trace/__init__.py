@@ -90,7 +90,7 @@ def emit(kind, obj=0, a=0, b=0, src=0, flags=0):
         r.busy = True
         try:
             head = r.head
-            if head - r.tail_seen >= r.slots and r._full():
+            if head - r.tail_seen >= r.mark and r._full():
                 return
             r.head = head + 1
             _pack_slot(r.mm, _HEADER + (head & r.mask) * _SLOT, _now(), kind, flags, 0,
@@ -116,7 +116,7 @@ def emit_at(t, kind, obj=0, a=0, b=0, src=0, flags=0):
         r.busy = True
         try:
             head = r.head
-            if head - r.tail_seen >= r.slots and r._full():
+            if head - r.tail_seen >= r.mark and r._full():
                 return
             r.head = head + 1
             _pack_slot(r.mm, _HEADER + (head & r.mask) * _SLOT, t, kind, flags, 0,
@@ -154,7 +154,7 @@ def emit_text(kind, text, limit=64, obj=0, a=0, src=0, flags=0):
         r.busy = True
         try:
             head = r.head
-            if head - r.tail_seen >= r.slots and r._full():
+            if head - r.tail_seen >= r.mark and r._full():
                 return
             t = _now()
             data = text.encode("utf-8", "replace")
@@ -176,6 +176,8 @@ def emit_text(kind, text, limit=64, obj=0, a=0, src=0, flags=0):
                 mm[base:base + n] = data
                 r.text_head = off + n
                 _pack_u64(mm, _OFF_TEXT_HEAD, off + n)
+                if off + n >= r.text_mark:    # a quarter of the text area since the last bell
+                    r._text_bell()
                 ref = (off << _TEXT_LEN_BITS) | n
             r.head = head + 1
             _pack_slot(mm, _HEADER + (head & r.mask) * _SLOT, t, kind, flags, 0,

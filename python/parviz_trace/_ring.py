@@ -57,6 +57,37 @@ _monotonic_ns = time.monotonic_ns
 _U64_MASK = (1 << 64) - 1
 
 
+_bell = None                              # (fd, (st_dev, st_ino)) of the bell FIFO; False: none
+
+
+def ring_bell(directory):
+    """Wakes parviz's reader at once: a byte into the directory's `bell` FIFO
+    (docs/python-trace-wire.md), which parviz holds open for reading. Nothing
+    when there is none (an older parviz) or it is full (parviz is woken
+    already). The descriptor is checked before each write: a program that
+    closed every descriptor may have reused its number for a file of its own."""
+    global _bell
+    if _bell is False:
+        return
+    try:
+        if _bell is not None:
+            try:
+                st = os.fstat(_bell[0])
+                if (st.st_dev, st.st_ino) != _bell[1]:
+                    _bell = None
+            except OSError:
+                _bell = None
+        if _bell is None:
+            fd = os.open(os.path.join(directory, "bell"), os.O_WRONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+            st = os.fstat(fd)
+            _bell = (fd, (st.st_dev, st.st_ino))
+        os.write(_bell[0], b"!")
+    except BlockingIOError:
+        pass
+    except OSError:
+        _bell = False
+
+
 class Ring:
     """A process's ring. Create it in the process that writes it."""
 
@@ -75,7 +106,15 @@ class Ring:
         # Renamed into place only when complete: a ring the reader sees is ready.
         os.rename(tmp, os.path.join(directory, "%d-%d.ring" % (pid, stamp)))
         self.pid = pid
+        self.directory = directory
         self.slots = slots
+        # Fill marks: parviz's reader may sleep tens of ms while its rings are
+        # quiet, so a writer rings its bell (ring_bell) once a quarter of the
+        # slots waits unread, and after each quarter of the text area written.
+        # The emits test `head - tail_seen >= mark` where they tested `>= slots`.
+        self.mark = slots >> 2
+        self.rang_at = -1                 # the tail at the last slot bell: once per reader step
+        self.text_mark = text_bytes >> 2  # text_head at which the next text bell rings
         self.mask = slots - 1
         self.text_base = HEADER + slots * SLOT
         self.text_size = text_bytes
@@ -92,12 +131,25 @@ class Ring:
 
     # -- under self.lock -------------------------------------------------------
     def _full(self):
-        self.tail_seen = _u64.unpack_from(self.mm, OFF_TAIL)[0]
-        if self.head - self.tail_seen < self.slots:
+        """The writer passed the fill mark by what it last knew of `tail`:
+        read it again; ring the bell if a quarter is still unread; True (and
+        one more lost) only if the ring is full."""
+        tail = self.tail_seen = _u64.unpack_from(self.mm, OFF_TAIL)[0]
+        used = self.head - tail
+        if used < self.mark:
+            return False
+        if tail != self.rang_at:
+            self.rang_at = tail
+            ring_bell(self.directory)
+        if used < self.slots:
             return False
         self.lost += 1
         _u64.pack_into(self.mm, OFF_LOST, self.lost)
         return True
+
+    def _text_bell(self):
+        self.text_mark = self.text_head + (self.text_size >> 2)
+        ring_bell(self.directory)
 
     def _text(self, s, limit):
         data = s.encode("utf-8", "replace")
@@ -113,6 +165,8 @@ class Ring:
         self.mm[base:base + n] = data
         self.text_head = off + n
         _u64.pack_into(self.mm, OFF_TEXT_HEAD, self.text_head)
+        if self.text_head >= self.text_mark:
+            self._text_bell()
         return (off << TEXT_LEN_BITS) | n
 
     def _reentered(self):
@@ -136,7 +190,7 @@ class Ring:
         self.busy = True
         try:
             head = self.head
-            if head - self.tail_seen >= self.slots and self._full():
+            if head - self.tail_seen >= self.mark and self._full():
                 return
             self.head = head + 1
             _slot.pack_into(self.mm, HEADER + (head & self.mask) * SLOT, _monotonic_ns(), kind, flags, 0,
@@ -156,7 +210,7 @@ class Ring:
         self.busy = True
         try:
             head = self.head
-            if head - self.tail_seen >= self.slots and self._full():
+            if head - self.tail_seen >= self.mark and self._full():
                 return
             self.head = head + 1
             _slot.pack_into(self.mm, HEADER + (head & self.mask) * SLOT, t, kind, flags, 0,
@@ -175,7 +229,7 @@ class Ring:
         self.busy = True
         try:
             head = self.head
-            if head - self.tail_seen >= self.slots and self._full():
+            if head - self.tail_seen >= self.mark and self._full():
                 return
             t = _monotonic_ns()
             # self._text(text, limit), inline: one Python call fewer (~100 ns) on
@@ -198,6 +252,8 @@ class Ring:
                 mm[base:base + n] = data
                 self.text_head = off + n
                 _u64.pack_into(mm, OFF_TEXT_HEAD, off + n)
+                if off + n >= self.text_mark:
+                    self._text_bell()
                 ref = (off << TEXT_LEN_BITS) | n
             self.head = head + 1
             _slot.pack_into(mm, HEADER + (head & self.mask) * SLOT, t, kind, flags, 0,
@@ -235,7 +291,7 @@ class Ring:
                 sid = len(self.strings) + 1
                 self.strings[s] = sid
                 head = self.head
-                if not (head - self.tail_seen >= self.slots and self._full()):
+                if not (head - self.tail_seen >= self.mark and self._full()):
                     t = _monotonic_ns()
                     b = self._text(s, MAX_TEXT)
                     self.head = head + 1
@@ -279,7 +335,7 @@ class Ring:
             if reentered:
                 if t is not None:
                     self._reentered()
-            elif t is not None and not (head - self.tail_seen >= self.slots and self._full()):
+            elif t is not None and not (head - self.tail_seen >= self.mark and self._full()):
                 self.head = head + 1
                 _slot.pack_into(self.mm, HEADER + (head & self.mask) * SLOT, t, kind, flags, 0,
                                 obj, a & _U64_MASK, b & _U64_MASK, src, head + 1)

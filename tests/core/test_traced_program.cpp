@@ -75,6 +75,15 @@ TEST_CASE("a traced program runs to its end from a threaded process: status, exi
     int done = 0;
     for (const TaskRecord& t : model.tasks()) done += t.outcome == TaskOutcome::Done;
     CHECK(done == 4);
+    // parviz's own CPU while the program ran, per thread (PARVIZ_TRACE_USAGE, bench_python_trace.py).
+    const auto usage = prog.usageWhileRunning();
+    REQUIRE(usage.has_value());
+    CHECK(usage->userNs + usage->sysNs > 0);
+    CHECK(usage->childrenCpuNs > 0);
+    bool collector = false;
+    for (const auto& t : usage->threads) collector = collector || t.name == "pvz-collector";
+    CHECK(collector);
+    CHECK(formatSelfUsage(*usage).starts_with("parviz itself: "));
 }
 
 TEST_CASE("stopping a traced program that hangs ends its whole process group within a second",

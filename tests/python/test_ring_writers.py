@@ -11,6 +11,10 @@
    (TASK_RUN), not two, and while a task runs its start is in the ring's
    header (the open task), so parviz can draw it running.
 3. A chunk of more than SUMMARY_ABOVE tasks is two records (summarised).
+4. Both writers ring the directory's `bell` FIFO once a quarter of the
+   slots waits unread (once per value of `tail`) and after each quarter of
+   the text area, so that parviz, which sleeps while its rings are quiet,
+   drains before a ring fills; with no FIFO they never ring and lose nothing.
 
 usage: python3 test_ring_writers.py PYTHON_DIR   (exit 1 naming what differs)
 """
@@ -94,6 +98,8 @@ def main():
                             % (first, where, ma[first:first + 16], mb[first:first + 16]))
         for name in ("head", "lost", "reentered", "text_head"):
             check(getattr(a, name) == getattr(b, name), "%s: Ring %r, inline %r" % (name, getattr(a, name), getattr(b, name)))
+        bell_rings(parviz_trace.emit, parviz_trace.emit_text, "parviz_trace's inline writers")
+        bell_rings(None, None, "Ring's writers")
         pool_worker_records(d)
         summarised_chunk_records(d)
     finally:
@@ -102,6 +108,47 @@ def main():
         print("FAIL:", f)
     print("%d failure(s)" % len(failures) if failures else "ok")
     return 1 if failures else 0
+
+
+def bell_rings(emit, emit_text, who):
+    import parviz_trace
+    from parviz_trace import _ring as K
+    d = tempfile.mkdtemp(prefix="parviz-trace-test-", dir="/dev/shm" if os.path.isdir("/dev/shm") else None)
+    try:
+        os.mkfifo(os.path.join(d, "bell"))
+        rd = os.open(os.path.join(d, "bell"), os.O_RDONLY | os.O_NONBLOCK)
+        K._bell = None
+        r = K.Ring(d, slots=64, text_bytes=1024)
+        parviz_trace._ring_obj = r
+        emit = emit or r.emit
+        emit_text = emit_text or r.emit_text
+
+        def rung():
+            try:
+                return len(os.read(rd, 100))
+            except BlockingIOError:
+                return 0
+        for i in range(16):                            # 16 unread: below a quarter of 64 at each check
+            emit(K.K_STATE, 1, i)
+        check(rung() == 0, "%s: the bell rang before a quarter of the slots was unread" % who)
+        emit(K.K_STATE, 1, 16)                         # 16 unread when it checks: the mark
+        check(rung() == 1, "%s: the bell did not ring once at the fill mark" % who)
+        for i in range(20):
+            emit(K.K_STATE, 1, i)
+        check(rung() == 0, "%s: the bell rang again with no read since" % who)
+        struct.pack_into("<Q", r.mm, K.OFF_TAIL, r.head)  # parviz read it all
+        for i in range(17):
+            emit(K.K_STATE, 1, i)
+        check(rung() == 1, "%s: the bell did not ring at the mark after a read" % who)
+        struct.pack_into("<Q", r.mm, K.OFF_TAIL, r.head)
+        for i in range(3):                             # 3 x 100 bytes: past a quarter of the 1 KiB text area
+            emit_text(K.K_PRINT, "z" * 100, 1024, 0)
+        check(rung() == 1, "%s: the bell did not ring after a quarter of the text area" % who)
+        check(r.lost == 0, "%s: %d lost with a reader" % (who, r.lost))
+        os.close(rd)
+    finally:
+        shutil.rmtree(d, True)
+        K._bell = None
 
 
 _seen = []

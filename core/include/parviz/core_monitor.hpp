@@ -52,6 +52,9 @@ public:
     // (100 ms) before it. The next poll() hands them out. Call it once, just
     // before RunEnd, on the thread that polls (the Collector has stopped).
     virtual void finalLoadSample() {}
+    // Each perf buffer opened from now on wakes the Collector once it is a
+    // quarter full (Recorder::wakeOnReadable); nullptr: none.
+    virtual void setWaker(Recorder* r) { (void)r; }
 
     // EventSource: poll(). Its events carry no strings and name processes the
     // Recorder already registered, so the sink is not needed.

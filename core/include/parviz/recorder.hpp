@@ -25,6 +25,12 @@ struct RecorderOptions {
     CorePref cores = CorePref::Auto;    // Auto: perf switch records, else /proc sampling
     double timeScale = 1.0;             // applied by the run clock to all work
     int collectIntervalMs = 2;          // how often the Collector wakes
+    // Above collectIntervalMs: while passes find the trace quiet (fewer than
+    // kQuietPassEvents new events) the interval doubles up to this, and the
+    // first busy pass brings it back; descriptors given to wakeOnReadable()
+    // (a perf buffer past its fill mark, a traced program's ring bell) end a
+    // wait at once. 0: always collectIntervalMs.
+    int collectMaxIntervalMs = 0;
     // Per-process ring capacity (events) and text buffer. The defaults (1 MiB
     // + 256 KiB a process) let 1024 workers fit the arena; the Collector
     // drains every few ms, and an overflow is counted, never silent.
@@ -47,6 +53,12 @@ public:
     std::shared_ptr<Trace> sharedTrace() const noexcept;   // outlives the Recorder
     RunClock& clock() noexcept;                            // lives in the arena
     TraceRing& parentRing() noexcept;
+    // With collectMaxIntervalMs: a readable `fd` wakes the Collector at once
+    // (a waker thread epolls them, edge-triggered); `drainBytes`: read and
+    // discard what is in it first (a FIFO). Closing fd forgets it. False
+    // without a waker.
+    bool wakeOnReadable(int fd, bool drainBytes);
+    static constexpr std::size_t kQuietPassEvents = 64;
 
     // Registers a process about to be started: makes its ring, adds it to the
     // trace's process table. Name "" picks the next "Process-N" /

@@ -55,11 +55,35 @@ struct TracedProgramOptions {
     std::string tracerDir;
 };
 
+// parviz's own use of the machine while it traces (getrusage(RUSAGE_SELF):
+// every thread of parviz, none of the program's), and the program's: on the
+// program's cores, whatever parviz spends is taken from the program
+// (`PARVIZ_TRACE_USAGE=1 parviz trace ...` prints it; bench_python_trace.py).
+struct SelfUsage {
+    std::int64_t userNs = 0, sysNs = 0;
+    long wakeups = 0;       // voluntary context switches: each a sleep and a wake-up
+    long preempted = 0;     // involuntary context switches
+    long minorFaults = 0, majorFaults = 0;
+    std::int64_t childrenCpuNs = 0;   // user + sys of the reaped descendants: the program's processes
+    struct Thread {
+        std::string name;   // /proc/self/task/T/comm ("pvz-collector", ...)
+        std::int64_t cpuNs = 0;
+        long wakeups = 0;
+    };
+    std::vector<Thread> threads;   // the threads alive when it was read
+};
+SelfUsage readSelfUsage();
+// "parviz itself: 41.2 ms CPU (user 20.1 + sys 21.1), 812 wake-ups, ...": one line, no newline.
+std::string formatSelfUsage(const SelfUsage& u);
+
 class TracedProgram {
 public:
     static constexpr double kHookTimeoutSeconds = 3.0;   // the root must announce itself by then
     static constexpr int kGraceMs = 300;                 // SIGTERM, then SIGKILL after this
     static constexpr int kLingerMs = 500;                // what the root leaves running gets this long
+    static constexpr int kOrphanReapMs = 20;             // while the root runs, its orphans are reaped this often
+    static constexpr int kCollectMinMs = 8;              // the Collector's interval while events flow
+    static constexpr int kCollectMaxMs = 32;             // ... and while the trace is quiet (RecorderOptions)
 
     // argv: PROGRAM ARGS... (argv[0] as the user gave it). Starts at once.
     // Throws ProgramError for a bad PROGRAM, std::runtime_error when the ring
@@ -95,6 +119,9 @@ public:
     std::uint64_t lostEvents() const noexcept;   // dropped by the program's processes (PythonTraceSource)
     std::uint64_t reenteredEvents() const noexcept;   // of those, written by a signal handler mid-write
     const std::vector<std::string>& argv() const noexcept;
+    // parviz's own usage read when the root process was reaped (what it spent
+    // while the program ran), nullopt before that.
+    std::optional<SelfUsage> usageWhileRunning() const;
     // The directory of the program's rings (removed once wait() returned true).
     const std::string& ringDirectory() const noexcept;
     // The script's file name (the last *.py argument, else PROGRAM's) and the
