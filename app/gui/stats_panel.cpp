@@ -187,20 +187,20 @@ void workers(const PanelEnv& env, const RunStats& s) {
         avail -= w;
         widths[n++] = w - pad + ImGui::GetStyle().ItemSpacing.x;
     }
-    // The header row stays in view: a table longer than the room left scrolls
-    // inside itself under its frozen header (it scrolled away with the tab
-    // before). As tall as its rows when they fit, else the whole rows that
-    // fit the room left, never fewer than four (the tab then scrolls to
-    // them); its scroll rests on whole rows, so no row shows in half.
+    // The header row stays in view: a table longer than the tab's view
+    // scrolls inside itself under its frozen header (it scrolled away with
+    // the tab before), at most as tall as the view in whole rows, so once the
+    // tab has scrolled down to it the header is at the view's top and the
+    // rows scroll under it. Its scroll rests on whole rows (no half row).
     int rows = 0;
     for (const WorkerStats& w : s.workers) rows += !(w.role == ProcRole::Parent || w.role == ProcRole::ForkServer);
     const float rowH = ImGui::GetTextLineHeight() + ImGui::GetStyle().CellPadding.y * 2;
-    const int roomRows = static_cast<int>(std::floor(ImGui::GetContentRegionAvail().y / rowH)) - 1;
-    const bool scrolls = rows > std::max(4, roomRows);
-    const int shownRows = scrolls ? std::max(4, roomRows) : rows;
+    const float viewH = ImGui::GetWindowHeight() - 2 * ImGui::GetStyle().WindowPadding.y;
+    const int roomRows = std::max(1, static_cast<int>(std::floor(viewH / rowH)) - 1);
+    const bool scrolls = rows > roomRows;
     const ImGuiTableFlags flags = ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_RowBg |
                                   (scrolls ? ImGuiTableFlags_ScrollY : ImGuiTableFlags_None);
-    if (!ImGui::BeginTable("workers", n, flags, ImVec2(0, scrolls ? (shownRows + 1) * rowH : 0))) return;
+    if (!ImGui::BeginTable("workers", n, flags, ImVec2(0, scrolls ? (roomRows + 1) * rowH : 0))) return;
     ImGui::TableSetupScrollFreeze(0, 1);
     for (int i = 0; i < n; ++i) ImGui::TableSetupColumn(cols[i].name, ImGuiTableColumnFlags_WidthFixed, widths[i]);
     ui::tableHeaders();
@@ -226,12 +226,24 @@ void workers(const PanelEnv& env, const RunStats& s) {
             } else ui::text("exit %lld", static_cast<long long>(w.exitCode));
         }
     }
+    float forward = 0;   // a wheel turn the table could not take, for the tab
     if (scrolls) {
+        // ImGui gives the wheel to the table under the pointer even at its
+        // first or last row: that turn scrolls the tab instead, so the rows
+        // above the table (and back up to them) stay reachable by the wheel.
+        static float lastScroll = -1;
+        const float wheel = ImGui::GetIO().MouseWheel, y = ImGui::GetScrollY();
+        if (wheel != 0 && ImGui::IsWindowHovered() && y == lastScroll &&
+            ((wheel > 0 && y <= 0) || (wheel < 0 && y >= ImGui::GetScrollMaxY())))
+            forward = wheel;
         // A wheel turn scrolls by several rows; the scroll then rests on a row's top.
-        const float y = ImGui::GetScrollY(), snapped = std::round(y / rowH) * rowH;
-        if (snapped != y) ImGui::SetScrollY(std::min(snapped, ImGui::GetScrollMaxY()));
+        const float snapped = std::min(std::round(y / rowH) * rowH, ImGui::GetScrollMaxY());
+        if (snapped != y) ImGui::SetScrollY(snapped);
+        lastScroll = snapped;
     }
     ImGui::EndTable();
+    if (forward != 0)
+        ImGui::SetScrollY(std::clamp(ImGui::GetScrollY() - forward * 5 * ImGui::GetFontSize(), 0.0f, ImGui::GetScrollMaxY()));
 }
 
 // The run model's failure lines (describeFailures), the same the terminal
