@@ -72,7 +72,9 @@ const char* traceUsage() noexcept {
            "\n"
            "exit status: the program's (128+N when a signal N ended it, 130 after Ctrl-C),\n"
            "said on stderr when it is not 0 (python3's 2 for a script it cannot open is the\n"
-           "program's, not parviz's); 2 bad usage or a missing or non-executable PROGRAM\n";
+           "program's, not parviz's); 2 bad usage or a missing or non-executable PROGRAM.\n"
+           "With --gui, Ctrl-C or SIGTERM after the program has ended only close the window:\n"
+           "the exit status is then the program's own.\n";
 }
 
 struct TraceArgs {
@@ -342,6 +344,13 @@ std::string lostEventsLine(const ProgramEnd& e) {
 int sayProgramEnd(const ProgramEnd& e) {
     std::string cmd;
     for (const std::string& a : e.program) cmd += (cmd.empty() ? "" : " ") + a;
+    if (e.interruptedBy != 0 && e.endedBefore && e.status) {
+        // The window outlived the program: the interrupt only closed the window.
+        std::fprintf(stderr, "parviz trace: interrupted by %s after the program (%s) had already ended (%s): "
+                     "nothing was left to end; parviz trace exits with the program's status: %d\n",
+                     interruptName(e.interruptedBy), cmd.c_str(), e.how.c_str(), *e.status);
+        return *e.status;
+    }
     if (e.interruptedBy != 0) {
         const int code = 128 + e.interruptedBy;
         std::fprintf(stderr, "parviz trace: interrupted by %s: the program's whole process group (%s) was ended; parviz "

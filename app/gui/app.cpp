@@ -240,7 +240,7 @@ std::optional<cli::ProgramEnd> GuiApp::startupProgramEnd() const {
     for (const auto& r : m_runs)
         if (r->number() == m_startupProgram)
             return cli::ProgramEnd{r->programArgv(), r->programExitStatus(), r->programExit(),
-                                   r->programLostEvents(), r->programReenteredEvents(), 0};
+                                   r->programLostEvents(), r->programReenteredEvents(), 0, !r->programRunning()};
     return std::nullopt;
 }
 

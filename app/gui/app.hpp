@@ -118,7 +118,7 @@ public:
     // The first program traced at start (--trace-python, trace --gui): how it
     // ended (its status once reaped, whether it ended by itself, by Stop or as
     // the window closed), for the terminal to say as parviz trace does; nullopt
-    // when there is none.
+    // when there is none. Its endedBefore: the program has ended by now.
     std::optional<cli::ProgramEnd> startupProgramEnd() const;
     // Before the window goes: stops what still runs, waits (up to 2 s) for the
     // startup program to be reaped, and writes its files (writeProgramOutputs).

@@ -539,7 +539,12 @@ std::string runEndSummary(GuiApp& app) {
     std::string text;
     char buf[160];
     if (st.tasksStarted > 0) {
-        std::snprintf(buf, sizeof buf, ": %d of %d tasks done", st.tasksDone, st.tasksStarted);
+        // Against every task of the run (a demo's are its scenario's, RunView::statsAtCursor),
+        // not the ones started: a run stopped after 2 of 16 tasks is not "2 of 2 tasks done".
+        // Where the whole is not known (a traced program cut short), the ones started, said so.
+        const int total = std::max({st.tasksTotal, st.tasksStarted, st.tasksDone + st.tasksFailed});
+        if (st.tasksTotalFinal) std::snprintf(buf, sizeof buf, ": %d of %d tasks done", st.tasksDone, total);
+        else std::snprintf(buf, sizeof buf, ": %d of %d tasks started are done", st.tasksDone, st.tasksStarted);
         text += buf;
         if (st.hasMakespan) {
             std::snprintf(buf, sizeof buf, " in %s, speedup %.2fx", formatDuration(st.makespanNs).c_str(), st.speedup);

@@ -55,10 +55,14 @@ struct InterruptHandlers {
 // Stop or closing the window ended it: 143 for its SIGTERM), 128 + the signal
 // after an interrupt (130 after Ctrl-C).
 int endTracedProgram(GuiApp& app, int interruptedBy) {
+    // Whether the program had ended before parviz was interrupted: then the
+    // interrupt ended nothing of it, and the terminal must not say it did.
+    const std::optional<cli::ProgramEnd> before = app.startupProgramEnd();
     app.endSession();
     std::optional<cli::ProgramEnd> end = app.startupProgramEnd();
     if (!end) return interruptedBy ? 128 + interruptedBy : 1;
     end->interruptedBy = interruptedBy;
+    end->endedBefore = before && before->endedBefore;
     if (const std::string lost = cli::lostEventsLine(*end); !lost.empty()) std::printf("%s", lost.c_str());
     std::fflush(stdout);
     return cli::sayProgramEnd(*end);

@@ -216,6 +216,8 @@ void drawnText(std::string_view text, ImVec2 min, ImVec2 max, ImDrawList* dl) {
     record(text, ImRect(min, max), ImRect(dl->GetClipRectMin(), dl->GetClipRectMax()));
 }
 
+void clippedText(std::string_view text, ImVec2 min, ImVec2 max, const ImRect& clip) { record(text, ImRect(min, max), clip); }
+
 void textInRoom(std::string_view text, float needW, float roomW) {
     if (g_current < 0 || text.empty() || needW <= roomW + 0.5f) return;
     PanelRecord& p = g_panels[static_cast<std::size_t>(g_current)];

@@ -78,6 +78,8 @@ void lastWidget(std::string_view text);
 // Text drawn straight into a draw list at [min, max] under the draw list's
 // current clip rect.
 void drawnText(std::string_view text, ImVec2 min, ImVec2 max, ImDrawList* dl);
+// The same, under an explicit clip rectangle (a table cell's).
+void clippedText(std::string_view text, ImVec2 min, ImVec2 max, const ImRect& clip);
 // A text shown inside a widget's own clip (a combo's preview) that needs
 // `needW` pixels where the widget gives it `roomW`: cut when it needs more.
 void textInRoom(std::string_view text, float needW, float roomW);

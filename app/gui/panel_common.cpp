@@ -206,10 +206,17 @@ void tableHeaders() {
         // The header's words (its item spans the whole cell), under the cell's
         // clip; the columns are as wide as their words (the widths are chosen
         // so), so only the top and bottom edges can cut them.
+        // A scrolling table's header row is frozen: its rows scroll under it,
+        // and only the tab's own edges can cut it (its scroll body's clip).
         ImDrawList* dl = ImGui::GetWindowDrawList();
+        const ImGuiTable* table = ImGui::GetCurrentTable();
+        const ImGuiWindow* win = ImGui::GetCurrentWindow();
+        const ImRect clip = table && (table->Flags & ImGuiTableFlags_ScrollY) && win->ParentWindow
+                                ? win->ParentWindow->ClipRect
+                                : ImRect(dl->GetClipRectMin(), dl->GetClipRectMax());
         const ImVec2 a = ImGui::GetItemRectMin(), ts = ImGui::CalcTextSize(name, nullptr, true);
-        const float x0 = std::max(a.x, dl->GetClipRectMin().x);
-        probe::drawnText(name, ImVec2(x0, a.y), ImVec2(std::min(x0 + ts.x, dl->GetClipRectMax().x), a.y + ts.y), dl);
+        const float x0 = std::max(a.x, clip.Min.x);
+        probe::clippedText(name, ImVec2(x0, a.y), ImVec2(std::min(x0 + ts.x, clip.Max.x), a.y + ts.y), clip);
     }
 }
 

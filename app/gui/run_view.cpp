@@ -243,8 +243,10 @@ const RunStats& RunView::statsAtCursor() {
     const bool stale = n != m_statsModelAt || c != m_statsCursor;
     if (m_trace && stale && (c != m_statsCursor || t - m_statsAt > std::chrono::milliseconds(250) || !live())) {
         m_stats = computeStats(m_model, *m_trace, m_cursor);
-        // A demo's tasks are its scenario's from the start: "1/4 done" mid-run, not "1 done of 3 so far".
-        if (m_haveScenario && !traced() && !m_stats.tasksTotalFinal &&
+        // A demo's tasks are its scenario's from the start: "1/4 done" mid-run, not "1 done of 3 so far";
+        // and a run stopped mid-way is "1/4 done", not "1/3" of the tasks it had started (the run's
+        // trace alone knows only those). A reopened file is left as its trace says (its jobs may differ).
+        if (m_haveScenario && !traced() && !fromFile() &&
             m_scenario.tasks.size() >= static_cast<std::size_t>(m_stats.tasksTotal) && !m_scenario.tasks.empty()) {
             m_stats.tasksTotal = static_cast<int>(m_scenario.tasks.size());
             m_stats.tasksTotalFinal = true;

@@ -34,19 +34,42 @@ void pair(const char* label, const std::string& value, const char* tip, bool fir
     if (tip) ui::tooltipBelow(tip);
 }
 
+// Presentation: the run's most important callout (core headlineCallout) in
+// its short words, in the warning colour of its mark on the timeline, where
+// the class looks: the legend shows only its kind's word and the Why tab is
+// one click away ("oversubscription: 8 workers on 2 cores, runnable, no
+// free core 45 % of the time"). The whole sentence on hover.
+void headline(RunView& run, const PanelEnv& env) {
+    const Callout* c = headlineCallout(run.callouts());
+    if (!c || c->headline.empty()) return;
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::PushStyleColor(ImGuiCol_Text, warningColour(env.theme));
+    ui::textUnformatted(c->headline.c_str(), c->headline.c_str() + c->headline.size());
+    ImGui::PopStyleColor();
+    ImGui::PopTextWrapPos();
+    ui::tooltipBelow(c->text.c_str());
+}
+
 // The numbers a lesson reads off (makespan, speedup, efficiency, tasks),
 // then the workers and cores, then whether the machine was busy. compact
 // (presentation): the key numbers first (tasks before the sequential time,
 // so the four a lesson reads come first), the busy sentence short with the
 // whole of it in a tooltip.
-void keyNumbers(const RunView& run, const PanelEnv& env, const RunStats& s, bool compact) {
+void keyNumbers(RunView& run, const PanelEnv& env, const RunStats& s, bool compact) {
     char buf[64];
+    bool saidHeadline = !compact;
     if (s.hasMakespan) {
         // Cut at the cursor, the numbers say so: "so far" while the run goes
         // on, "at 3.2 s" in a replay (core cutNote); speedup and efficiency
         // only once every task has ended, tasks against the run's total (core keyNumbers).
         bool first = true;
         for (const StatPair& p : parviz::keyNumbers(s, cutNoteHere(run, s), compact)) {
+            // Presentation: the headline after the four numbers a lesson reads, before the sequential time.
+            if (!saidHeadline && p.label == "sequential") {
+                headline(run, env);
+                saidHeadline = true;
+                first = true;
+            }
             if (p.warn) {
                 ui::sameLineIfFits(ImGui::CalcTextSize(p.value.c_str()).x);
                 ui::textColored(warningColour(env.theme), "%s", p.value.c_str());
@@ -66,6 +89,7 @@ void keyNumbers(const RunView& run, const PanelEnv& env, const RunStats& s, bool
         // process, queue, cpu-count: nothing to time as tasks, so no makespan or speedup.
         ui::textDisabled("this scenario runs no tasks: no makespan or speedup");
     }
+    if (!saidHeadline) headline(run, env);
     const char* who = s.plainProcesses ? "process" : "worker";
     std::snprintf(buf, sizeof buf, "%d %s%s on %d core%s", s.workerCount, who,
                   s.workerCount == 1 ? "" : (s.plainProcesses ? "es" : "s"), s.usableCores, s.usableCores == 1 ? "" : "s");
@@ -106,7 +130,7 @@ void resultsLine(const RunView& run, bool compact) {
     if (!c.text.empty()) ui::textUnformatted(c.text.c_str());
 }
 
-void summary(const RunView& run, const PanelEnv& env, const RunStats& s, bool compact) {
+void summary(RunView& run, const PanelEnv& env, const RunStats& s, bool compact) {
     char buf[64];
     keyNumbers(run, env, s, compact);
     resultsLine(run, compact);
@@ -163,7 +187,21 @@ void workers(const PanelEnv& env, const RunStats& s) {
         avail -= w;
         widths[n++] = w - pad + ImGui::GetStyle().ItemSpacing.x;
     }
-    if (!ImGui::BeginTable("workers", n, ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_RowBg)) return;
+    // The header row stays in view: a table longer than the tab's view
+    // scrolls inside itself under its frozen header (it scrolled away with
+    // the tab before), at most as tall as the view in whole rows, so once the
+    // tab has scrolled down to it the header is at the view's top and the
+    // rows scroll under it. Its scroll rests on whole rows (no half row).
+    int rows = 0;
+    for (const WorkerStats& w : s.workers) rows += !(w.role == ProcRole::Parent || w.role == ProcRole::ForkServer);
+    const float rowH = ImGui::GetTextLineHeight() + ImGui::GetStyle().CellPadding.y * 2;
+    const float viewH = ImGui::GetWindowHeight() - 2 * ImGui::GetStyle().WindowPadding.y;
+    const int roomRows = std::max(1, static_cast<int>(std::floor(viewH / rowH)) - 1);
+    const bool scrolls = rows > roomRows;
+    const ImGuiTableFlags flags = ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_RowBg |
+                                  (scrolls ? ImGuiTableFlags_ScrollY : ImGuiTableFlags_None);
+    if (!ImGui::BeginTable("workers", n, flags, ImVec2(0, scrolls ? (roomRows + 1) * rowH : 0))) return;
+    ImGui::TableSetupScrollFreeze(0, 1);
     for (int i = 0; i < n; ++i) ImGui::TableSetupColumn(cols[i].name, ImGuiTableColumnFlags_WidthFixed, widths[i]);
     ui::tableHeaders();
     for (const WorkerStats& w : s.workers) {
@@ -188,7 +226,24 @@ void workers(const PanelEnv& env, const RunStats& s) {
             } else ui::text("exit %lld", static_cast<long long>(w.exitCode));
         }
     }
+    float forward = 0;   // a wheel turn the table could not take, for the tab
+    if (scrolls) {
+        // ImGui gives the wheel to the table under the pointer even at its
+        // first or last row: that turn scrolls the tab instead, so the rows
+        // above the table (and back up to them) stay reachable by the wheel.
+        static float lastScroll = -1;
+        const float wheel = ImGui::GetIO().MouseWheel, y = ImGui::GetScrollY();
+        if (wheel != 0 && ImGui::IsWindowHovered() && y == lastScroll &&
+            ((wheel > 0 && y <= 0) || (wheel < 0 && y >= ImGui::GetScrollMaxY())))
+            forward = wheel;
+        // A wheel turn scrolls by several rows; the scroll then rests on a row's top.
+        const float snapped = std::min(std::round(y / rowH) * rowH, ImGui::GetScrollMaxY());
+        if (snapped != y) ImGui::SetScrollY(snapped);
+        lastScroll = snapped;
+    }
     ImGui::EndTable();
+    if (forward != 0)
+        ImGui::SetScrollY(std::clamp(ImGui::GetScrollY() - forward * 5 * ImGui::GetFontSize(), 0.0f, ImGui::GetScrollMaxY()));
 }
 
 // The run model's failure lines (describeFailures), the same the terminal

@@ -21,6 +21,27 @@ const char* toString(CalloutKind k) noexcept {
     return "?";
 }
 
+const Callout* headlineCallout(const std::vector<Callout>& callouts) noexcept {
+    // Most to least of the run it explains: cores shared by too many workers
+    // slow every task; an idle tail, the end; a parent that cannot keep up,
+    // its stretch; a lock, the work inside it; a backlog is a symptom.
+    auto rank = [](CalloutKind k) {
+        switch (k) {
+        case CalloutKind::Oversubscription: return 0;
+        case CalloutKind::LoadImbalance: return 1;
+        case CalloutKind::SerialParent: return 2;
+        case CalloutKind::LockConvoy: return 3;
+        case CalloutKind::QueueBacklog: return 4;
+        }
+        return 5;
+    };
+    const Callout* best = nullptr;
+    for (const Callout& c : callouts)
+        if (!best || rank(c.kind) < rank(best->kind) || (rank(c.kind) == rank(best->kind) && c.measure > best->measure))
+            best = &c;
+    return best;
+}
+
 namespace {
 
 struct Ctx {
@@ -114,6 +135,8 @@ void loadImbalance(const Ctx& c, std::vector<Callout>& out) {
         return ch.proc == lastTask->proc && ch.chunk == lastTask->chunk && ch.count > 1;
     });
     if (bigChunk) co.text += ". Smaller chunks (chunksize) would share the long tasks out";
+    co.headline = "load imbalance: " + procName(c.meta, idle->proc) + " idle for the last " +
+                  formatSeconds(end - idle->t1) + " (" + pct(share) + ")";
     out.push_back(std::move(co));
 }
 
@@ -201,6 +224,9 @@ void oversubscription(const Ctx& c, std::vector<Callout>& out) {
               " of their task time: on average " + avg + " of them wanted a core at once (" + formatSeconds(runnable) +
               " of " + formatSeconds(taskNs) + " runnable; " + std::to_string(over) + " of them over " +
               pct(kRunnableShare) + "), so more workers than cores buys nothing";
+    // The legend's words for the lanes' pattern, so the class finds it there.
+    co.headline = "oversubscription: " + std::to_string(workers) + " workers on " + std::to_string(cores) + " core" +
+                  (cores == 1 ? "" : "s") + ", runnable, no free core " + pct(share) + " of the time";
     out.push_back(std::move(co));
 }
 
@@ -246,6 +272,8 @@ void lockConvoy(const Ctx& c, std::vector<Callout>& out) {
                   " processes waited for it at once; " + std::to_string(waiters.size()) + " processes waited " +
                   formatSeconds(waitNs) + " in all against " + formatSeconds(holdNs) + " of holding it (" + ratio +
                   " as long): the work inside the lock runs one process at a time";
+        co.headline = "lock convoy: " + std::to_string(waiters.size()) + " processes waited " + ratio +
+                      " as long as " + c.meta.objectName(ObjectKind::Lock, l.id) + " was held";
         out.push_back(std::move(co));
     }
 }
@@ -295,6 +323,7 @@ void serialParent(const Ctx& c, const QueueIndex& q, std::vector<Callout>& out) 
               formatSeconds((last - first) / static_cast<std::int64_t>(puts - 1)) + " over " +
               formatSeconds(last - first) + "; the " + std::to_string(workers) + " workers spent " + pct(share) +
               " of that time waiting for it";
+    co.headline = "serial bottleneck: the workers waited " + pct(share) + " of the time for MainProcess's puts";
     out.push_back(std::move(co));
 }
 
@@ -365,6 +394,8 @@ void queueBacklog(const Ctx& c, const QueueIndex& q, std::vector<Callout>& out) 
               std::to_string(len[bestLo]) + " to " + std::to_string(len[bestHi]) +
               " items between " + c.at(t0) + " and " + c.at(t1) + ": " + rates +
               "; the consumers cannot keep up";
+    co.headline = "growing queue backlog: " + c.meta.objectName(ObjectKind::Queue, q.id) + " grew from " +
+                  std::to_string(len[bestLo]) + " to " + std::to_string(len[bestHi]) + " items";
     out.push_back(std::move(co));
 }
 

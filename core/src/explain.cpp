@@ -18,12 +18,17 @@ namespace parviz {
 // =============================================================================
 // [SECTION] Helpers
 // =============================================================================
+// One format for every time and duration the window and the terminal's
+// sentences show (Why, callouts, the caption, Stats, the step row): a
+// cursor at 4.07 s beside a task that "ended at 4.07 s", never "4.1 s"
+// (classroom walk: two precisions in one view cannot be compared).
 std::string formatSeconds(std::int64_t ns) {
     char buf[64];
     const double s = static_cast<double>(ns) / 1e9;
-    const long long a = ns < 0 ? -static_cast<long long>(ns) : static_cast<long long>(ns);
+    const long long a = std::llabs(static_cast<long long>(ns));
     if (ns == 0) return "0 s";
-    if (a >= 1'000'000'000LL) std::snprintf(buf, sizeof buf, "%.1f s", s);
+    if (a >= 10'000'000'000LL) std::snprintf(buf, sizeof buf, "%.1f s", s);
+    else if (a >= 1'000'000'000LL) std::snprintf(buf, sizeof buf, "%.2f s", s);
     else if (a >= 10'000'000LL) std::snprintf(buf, sizeof buf, "%.0f ms", s * 1e3);
     else if (a >= 1'000'000LL) std::snprintf(buf, sizeof buf, "%.1f ms", s * 1e3);
     else if (a >= 1'000LL) std::snprintf(buf, sizeof buf, "%.0f us", s * 1e6);
@@ -31,15 +36,7 @@ std::string formatSeconds(std::int64_t ns) {
     return buf;
 }
 
-std::string formatDuration(std::int64_t ns) {
-    char buf[64];
-    const double s = static_cast<double>(ns) / 1e9;
-    if (std::llabs(ns) >= 10'000'000'000LL) std::snprintf(buf, sizeof buf, "%.1f s", s);
-    else if (std::llabs(ns) >= 1'000'000'000LL) std::snprintf(buf, sizeof buf, "%.2f s", s);
-    else if (std::llabs(ns) >= 1'000'000LL) std::snprintf(buf, sizeof buf, "%.0f ms", s * 1e3);
-    else std::snprintf(buf, sizeof buf, "%.0f us", s * 1e6);
-    return buf;
-}
+std::string formatDuration(std::int64_t ns) { return formatSeconds(ns); }
 
 namespace {
 

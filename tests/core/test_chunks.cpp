@@ -208,12 +208,12 @@ TEST_CASE("a chunk's hover words are true at the cursor: running since its take 
     CHECK(before.find("after the cursor") != std::string::npos);
     CHECK(during.find("running since then") != std::string::npos);
     CHECK(during.find("done") == std::string::npos);
-    CHECK(after.find("done at 4.0 s") != std::string::npos);
+    CHECK(after.find("done at 4.00 s") != std::string::npos);
     // Killed in G at 3 s: running until then, never done, its worker's end said after.
     CHECK(describeChunkAt(*c3, "ForkPoolWorker-2", kZero + sec(2.5), kZero).find("running since then") != std::string::npos);
     const std::string dead = describeChunkAt(*c3, "ForkPoolWorker-2", kZero + sec(4), kZero);
     INFO(dead);
-    CHECK(dead.find("not finished: its worker ended at 3.0 s") != std::string::npos);
+    CHECK(dead.find("not finished: its worker ended at 3.00 s") != std::string::npos);
     CHECK(dead.find("done") == std::string::npos);
 }
 
@@ -222,14 +222,14 @@ TEST_CASE("a task's hover words are true at the cursor: starts, running since, t
     RunModel m;
     m.update(*tr);
     // E (index 4) on worker 1, 2 s to 3 s.
-    CHECK(describeTaskAt(m, *tr, 1, 4, kZero + sec(1), kZero) == "task E: starts at 2.0 s, after the cursor");
-    CHECK(describeTaskAt(m, *tr, 1, 4, kZero + sec(2.5), kZero) == "task E: running since 2.0 s");
-    CHECK(describeTaskAt(m, *tr, 1, 4, kZero + sec(3), kZero) == "task E: done at 3.0 s");
+    CHECK(describeTaskAt(m, *tr, 1, 4, kZero + sec(1), kZero) == "task E: starts at 2.00 s, after the cursor");
+    CHECK(describeTaskAt(m, *tr, 1, 4, kZero + sec(2.5), kZero) == "task E: running since 2.00 s");
+    CHECK(describeTaskAt(m, *tr, 1, 4, kZero + sec(3), kZero) == "task E: done at 3.00 s");
     // G (index 6) on worker 2, killed at 3 s in it.
-    CHECK(describeTaskAt(m, *tr, 2, 6, kZero + sec(2.5), kZero) == "task G: running since 2.0 s");
+    CHECK(describeTaskAt(m, *tr, 2, 6, kZero + sec(2.5), kZero) == "task G: running since 2.00 s");
     const std::string g = describeTaskAt(m, *tr, 2, 6, kZero + sec(4), kZero);
     INFO(g);
     CHECK(g.find("task G: failed") == 0);
-    CHECK(g.find("(ended at 3.0 s)") != std::string::npos);
+    CHECK(g.find("(ended at 3.00 s)") != std::string::npos);
     CHECK(describeTaskAt(m, *tr, 2, 99, kZero + sec(4), kZero).empty());
 }

@@ -4,6 +4,7 @@
 #include "parviz/explain.hpp"
 #include "parviz/run.hpp"
 #include "parviz/scenario.hpp"
+#include "parviz/stats.hpp"
 #include "parviz/views.hpp"
 #include "synthetic_traces.hpp"
 
@@ -86,9 +87,9 @@ TEST_CASE("explain says which task each worker runs, on which core, and why an i
     CHECK(textOf(early, "ForkPoolWorker-2") == "ForkPoolWorker-2 runs task B on CPU 1 since 0 s");
     const Explanation late = buildExplain(m, *tr, kZero + sec(5.5));
     CHECK(textOf(late, "ForkPoolWorker-1") ==
-          "ForkPoolWorker-1 is idle: its last task (task A) ended at 5.0 s while ForkPoolWorker-2 still runs task D");
+          "ForkPoolWorker-1 is idle: its last task (task A) ended at 5.00 s while ForkPoolWorker-2 still runs task D");
     const Explanation after = buildExplain(m, *tr, kZero + sec(6.15));
-    CHECK(textOf(after, "ForkPoolWorker-2") == "ForkPoolWorker-2 exited with code 0 at 6.1 s");
+    CHECK(textOf(after, "ForkPoolWorker-2") == "ForkPoolWorker-2 exited with code 0 at 6.10 s");
     CHECK(after.procs.size() == 2);   // the parent has no state of its own in this trace
 }
 
@@ -99,7 +100,7 @@ TEST_CASE("explain names the lock's owner and since when a waiter waits", "[expl
     const RunModel m = modelOf(*tr);
     const Explanation x = buildExplain(m, *tr, kZero + sec(4.0));
     CHECK(textOf(x, "ForkPoolWorker-2") ==
-          "ForkPoolWorker-2 waits for the lock since 3.5 s: ForkPoolWorker-1 holds it since 700 ms");
+          "ForkPoolWorker-2 waits for the lock since 3.50 s: ForkPoolWorker-1 holds it since 700 ms");
 }
 
 TEST_CASE("explain tells a runnable worker which workers hold the cores", "[explain]") {
@@ -145,7 +146,7 @@ TEST_CASE("explain says what the stop signals on a pool's task queue are, and wh
     CHECK(x.notes[0].find("2 items on the queue are stop signals (sentinels), not tasks") == 0);
     CHECK(x.notes[0].find("1 of them taken so far") != std::string::npos);
     CHECK(textOf(x, "ForkPoolWorker-1") ==
-          "ForkPoolWorker-1 exited with code 0 at 1.4 s: it took a stop signal (sentinel) from the task queue, so "
+          "ForkPoolWorker-1 exited with code 0 at 1.40 s: it took a stop signal (sentinel) from the task queue, so "
           "its work was done");
 }
 
@@ -219,8 +220,9 @@ TEST_CASE("a load-imbalance callout names the idle worker, its tail and the make
         CHECK(c->t0 == kZero + sec(2.4));
         CHECK(c->t1 == kZero + sec(4));
         CHECK(c->text ==
-              "load imbalance: ForkPoolWorker-2 was idle for the last 1.6 s of the 4.0 s makespan (40 %): its last "
-              "task ended at 2.4 s while ForkPoolWorker-1 still ran L2");
+              "load imbalance: ForkPoolWorker-2 was idle for the last 1.60 s of the 4.00 s makespan (40 %): its last "
+              "task ended at 2.40 s while ForkPoolWorker-1 still ran L2");
+        CHECK(c->headline == "load imbalance: ForkPoolWorker-2 idle for the last 1.60 s (40 %)");
         // While a task still runs, the tail is not known: no callout yet.
         CHECK(calloutOf(findCallouts(m, *tr, kZero + sec(3)), CalloutKind::LoadImbalance) == nullptr);
     }
@@ -252,6 +254,10 @@ TEST_CASE("an oversubscription callout says how many workers on how many cores a
     CHECK(c->text.find(" of their task time: on average 4.0 of them wanted a core at once (") != std::string::npos);
     CHECK(c->measure > 0.3);
     CHECK(c->measure < 0.6);
+    // Its headline (presentation's This run tab): why the run is slower, in the legend's words, one short line.
+    CHECK(c->headline.rfind("oversubscription: 4 workers on 2 cores, runnable, no free core ", 0) == 0);
+    CHECK(c->headline.find(" % of the time") != std::string::npos);
+    CHECK(c->headline.size() < 80);
 }
 
 TEST_CASE("a lock convoy callout counts the waiters at once and compares waiting with holding", "[explain][callout]") {
@@ -268,8 +274,9 @@ TEST_CASE("a lock convoy callout counts the waiters at once and compares waiting
     const Callout* c = calloutOf(cs, CalloutKind::LockConvoy);
     REQUIRE(c);
     CHECK(c->text ==
-          "lock convoy on lock: up to 3 processes waited for it at once; 3 processes waited 6.0 s in all against "
-          "4.0 s of holding it (1.5x as long): the work inside the lock runs one process at a time");
+          "lock convoy on lock: up to 3 processes waited for it at once; 3 processes waited 6.00 s in all against "
+          "4.00 s of holding it (1.5x as long): the work inside the lock runs one process at a time");
+    CHECK(c->headline == "lock convoy: 3 processes waited 1.5x as long as lock was held");
     CHECK(c->t0 == kZero);
     CHECK(c->t1 == kZero + sec(2));
 }
@@ -294,8 +301,9 @@ TEST_CASE("a parent that feeds a queue one item at a time while workers wait is 
     const Callout* c = calloutOf(cs, CalloutKind::SerialParent);
     REQUIRE(c);
     CHECK(c->text ==
-          "serial bottleneck in the parent: MainProcess alone put the 5 items on jobs, one every 1.0 s over 4.0 s; the "
+          "serial bottleneck in the parent: MainProcess alone put the 5 items on jobs, one every 1.00 s over 4.00 s; the "
           "2 workers spent 95 % of that time waiting for it");
+    CHECK(c->headline == "serial bottleneck: the workers waited 95 % of the time for MainProcess's puts");
     CHECK(calloutOf(cs, CalloutKind::QueueBacklog) == nullptr);
 }
 
@@ -312,6 +320,7 @@ TEST_CASE("a queue that grows while its consumer takes items raises a backlog ca
     const Callout* c = calloutOf(cs, CalloutKind::QueueBacklog);
     REQUIRE(c);
     CHECK(c->text.rfind("growing queue backlog: jobs grew from ", 0) == 0);
+    CHECK(c->headline.rfind("growing queue backlog: jobs grew from ", 0) == 0);
     CHECK(c->measure >= kBacklogGrowth);
     SECTION("the same items all put at once and drained is no backlog") {
         Builder b2(1, "Process-", ProcRole::Process);
@@ -757,4 +766,67 @@ TEST_CASE("sleeping workers that yield their core between tasks on a busy machin
     auto trCpu = cpu.done(2.1);
     const RunModel mCpu = modelOf(*trCpu);
     CHECK(calloutOf(findCallouts(mCpu, *trCpu), CalloutKind::Oversubscription) != nullptr);
+}
+
+TEST_CASE("one view, one precision: Why's sentences, callouts, Stats' cut and the cursor's time agree", "[explain][format]") {
+    // Classroom walk: Why said "ended at 4.1 s" beside a cursor of 4.07 s
+    // (formatSeconds one decimal, formatDuration two): a viewer cannot tell
+    // whether the task ended before or after the cursor.
+    Builder b(2);
+    b.task(1, 0, "A", 0, 4.07);
+    b.task(2, 1, "B", 0, 6.0);
+    auto tr = b.done(6.2);
+    const RunModel m = modelOf(*tr);
+    const std::int64_t cursor = kZero + sec(4.07);
+    const std::string at = formatDuration(cursor - kZero);   // the step row's and the caption's time
+    CHECK(at == "4.07 s");
+    const Explanation x = buildExplain(m, *tr, cursor + sec(0.001));
+    INFO(textOf(x, "ForkPoolWorker-1"));
+    CHECK(textOf(x, "ForkPoolWorker-1").find("ended at " + at) != std::string::npos);
+    // Stats cut at the cursor says the same time (cutNote), its makespan too.
+    const RunStats cut = computeStats(m, *tr, cursor);
+    CHECK(cutNote(cut, false, kZero) == " at " + at);
+    // The callouts' numbers: the idle tail of 1.93 s of 6.00 s, at two decimals as the cursor.
+    const std::vector<Callout> cs = findCallouts(m, *tr);
+    const Callout* tail = calloutOf(cs, CalloutKind::LoadImbalance);
+    REQUIRE(tail);
+    INFO(tail->text);
+    CHECK(tail->text.find("ended at " + at) != std::string::npos);
+    // One format for every time: the two names give the same words at every scale.
+    for (std::int64_t ns : {std::int64_t{0}, std::int64_t{999}, std::int64_t{42'000}, std::int64_t{2'500'000},
+                            std::int64_t{850'000'000}, std::int64_t{1'234'000'000}, std::int64_t{4'070'000'000},
+                            std::int64_t{12'340'000'000}, std::int64_t{-4'070'000'000}}) {
+        INFO(ns);
+        CHECK(formatSeconds(ns) == formatDuration(ns));
+    }
+    CHECK(formatSeconds(4'070'000'000) == "4.07 s");
+    CHECK(formatSeconds(12'340'000'000) == "12.3 s");
+    CHECK(formatSeconds(2'500'000) == "2.5 ms");
+}
+
+TEST_CASE("the headline callout is the one that explains most of the run, and every callout has a short headline",
+          "[explain][callout]") {
+    Callout tail, over, backlog, bigTail;
+    tail.kind = CalloutKind::LoadImbalance;
+    tail.measure = 0.3;
+    bigTail.kind = CalloutKind::LoadImbalance;
+    bigTail.measure = 0.5;
+    over.kind = CalloutKind::Oversubscription;
+    over.measure = 0.25;
+    backlog.kind = CalloutKind::QueueBacklog;
+    backlog.measure = 9;
+    CHECK(headlineCallout({}) == nullptr);
+    const std::vector<Callout> all{backlog, tail, over, bigTail};
+    REQUIRE(headlineCallout(all));
+    CHECK(headlineCallout(all)->kind == CalloutKind::Oversubscription);   // in time order it is third
+    const std::vector<Callout> tails{backlog, tail, bigTail};
+    CHECK(headlineCallout(tails) == &tails[2]);                            // of one kind, the larger measure
+    // Each callout of the synthetic runs above has a headline that starts with its kind's word.
+    auto tr = test::tutorialPoolTrace();
+    const RunModel m = modelOf(*tr);
+    for (const Callout& c : findCallouts(m, *tr)) {
+        INFO(c.text);
+        CHECK(c.headline.rfind(toString(c.kind), 0) == 0);
+        CHECK(c.headline.size() < c.text.size());
+    }
 }

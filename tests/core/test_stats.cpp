@@ -104,7 +104,7 @@ TEST_CASE("numbers cut at a cursor say what they stand for: so far while live, a
     auto tr = test::tutorialPoolTrace();
     const RunStats cut = computeStats(*tr, kZero + sec(3.2));
     CHECK(cutNote(cut, true, tr->zero()) == " so far");        // a live run, the cursor at its edge
-    CHECK(cutNote(cut, false, tr->zero()) == " at 3.2 s");     // a finished run replayed at 3.2 s: not "so far"
+    CHECK(cutNote(cut, false, tr->zero()) == " at 3.20 s");     // a finished run replayed at 3.2 s: not "so far"
     const RunStats whole = computeStats(*tr);
     REQUIRE(whole.finished);
     CHECK(cutNote(whole, false, tr->zero()).empty());

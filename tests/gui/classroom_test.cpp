@@ -296,3 +296,26 @@ TEST_CASE("presentation: a click on the lower part of the Predict tab, aimed bef
     INFO("Predict was at y " << r[1] << ".." << r[1] + r[3] << ", now " << itemRect(w.state(), "Predict")[1]);
     CHECK(opened);
 }
+
+TEST_CASE("a run stopped mid-way: the caption counts its tasks done against all the run's tasks, not those started",
+          "[gui][keys][classroom]") {
+    // Classroom walk: "N of M tasks done" counted M as the tasks started, so a
+    // run stopped after 3 of its 16 tasks had started read "2 of 3 tasks done".
+    NEED_X();
+    // pool-sizes on one worker: 16 tasks of 0.25 s one after another (4 s).
+    LiveWindow w({"pool-sizes", "--workers", "1", "--time-scale", "1"});
+    REQUIRE_FALSE(w.window.empty());
+    w.key("space");
+    REQUIRE(w.waitFor([](const json& st) { return st["status"] == "running" && st["now_s"].get<double>() > 0.8; }, 20));
+    const auto stop = itemRect(w.state(), "Stop");
+    w.click(stop[0] + stop[2] / 2, stop[1] + stop[3] / 2);
+    REQUIRE(w.waitFor([](const json& st) { return st["status"] == "stopped" && st["trace_finished"].get<bool>(); }, 20));
+    w.settle();
+    const json s = w.state();
+    const std::string caption = linesOf(s, "Controls");
+    INFO(caption);
+    std::smatch m;
+    REQUIRE(std::regex_search(caption, m, std::regex(R"(: ([0-9]+) of ([0-9]+) tasks done)")));
+    CHECK(m[2] == "16");
+    CHECK(std::stoi(m[1]) < 16);
+}

@@ -3,6 +3,7 @@
 // (measured from ImGui's item rects), the worker lanes in view, the type
 // size, the generated listing — for the findings a teacher tripped over.
 #include "gui_support.hpp"
+#include "live_window.hpp"
 
 #include <algorithm>
 #include <regex>
@@ -552,4 +553,61 @@ TEST_CASE("presentation at 1280x720: no text is under the type size or drawn ove
         }
     }
     checkNothingClipped(l);
+}
+
+TEST_CASE("presentation at 1280x720, an oversubscribed run: This run says why it is slower, the callout's words in view, "
+          "nothing cut",
+          "[gui][room][explain]") {
+    // Classroom walk: on This run only the legend's word "oversubscription"
+    // was on screen; the sentence that says why the run is slower (8
+    // workers on 2 cores, runnable with no free core) was only in Why.
+    NEED_DISPLAY();
+    TempDir dir;
+    const json l = shot({"pool-sizes", "--workers", "8", "--work", "cpu", "--time-scale", "0.2", "--presentation"}, dir);
+    INFO(allLines(l));
+    bool over = false;
+    for (const json& c : l["callouts"]) over = over || c["kind"] == "oversubscription";
+    REQUIRE(over);   // the run raised it (marked on the timeline)
+    CHECK(l["stats_tab"] == "This run");
+    const json& stats = panel(l, "Stats");
+    INFO("Stats hidden: " << hiddenOf(stats));
+    CHECK(anyLine(stats, "oversubscription: 8 workers on 2 cores, runnable, no free core "));
+    CHECK_FALSE(anyHidden(stats, "oversubscription"));
+    // The numbers a lesson reads stay in view beside it.
+    for (const char* key : {"makespan", "speedup", "efficiency", " done"}) {
+        INFO(key);
+        CHECK(anyLine(stats, key));
+        CHECK_FALSE(anyHidden(stats, key));
+    }
+    CHECK(l["visible_worker_lanes"].get<int>() >= 4);
+    checkNothingClipped(l);
+}
+
+TEST_CASE("the Stats worker table keeps its header row in view when its 16 rows scroll", "[gui][room][keys]") {
+    // Classroom walk: the table's header scrolled away with its rows.
+    NEED_X();
+    LiveWindow w({"pool-sizes", "--workers", "16", "--time-scale", "0.05"});
+    REQUIRE_FALSE(w.window.empty());
+    w.key("space");
+    REQUIRE(w.waitFor([](const json& st) { return st["status"] == "finished" && st["trace_finished"].get<bool>(); }, 60));
+    w.settle();
+    auto stats = [&] { return panel(w.state(), "Stats"); };
+    const auto r = panelRect(w.state(), "Stats");
+    // The wheel over the table's lower part, until the last worker's row is in view.
+    runCommand("xdotool mousemove --window " + w.window + " " + std::to_string(static_cast<int>(r[0] + r[2] * 0.3)) + " " +
+               std::to_string(static_cast<int>(r[1] + r[3] - 20)));
+    w.settle(2);
+    for (int i = 0; i < 20 && !anyLine(stats(), "ForkPoolWorker-16"); ++i) {
+        runCommand("xdotool click 5");
+        w.settle(2);
+    }
+    const json s = stats();
+    INFO("Stats lines: " << s["lines"].dump() << "\nhidden: " << hiddenOf(s));
+    REQUIRE(anyLine(s, "ForkPoolWorker-16"));
+    bool header = false, firstHidden = false;
+    for (const json& line : s["lines"]) header = header || line == "worker";
+    for (const json& line : s.value("hidden_texts", json::array())) firstHidden = firstHidden || line == "ForkPoolWorker-1";
+    CHECK(firstHidden);                         // the table did scroll: its first row is out of view
+    CHECK(header);                              // and its header row is still there
+    CHECK_FALSE(s["clipped"].get<bool>());
 }

@@ -313,6 +313,49 @@ TEST_CASE("parviz trace --gui says in the terminal how the program ended, as par
     CHECK((::kill(static_cast<pid_t>(std::stol(pid)), 0) != 0 && errno == ESRCH));   // and is gone
 }
 
+TEST_CASE("parviz trace --gui interrupted after its program has ended says the program had already ended, not "
+          "that its group was ended, and exits with the program's status",
+          "[gui][trace][python]") {
+    // Classroom walk: the window left open on a finished program, then
+    // `kill` of parviz said "the program's whole process group (...) was
+    // ended; parviz trace exits 143" of a program that had exited 0 long before.
+    NEED_DISPLAY();
+    TempDir dir;
+    const std::string dump = dir.file("dump.json");
+    const pid_t pid = spawnParviz({"trace", "--gui", "--test-dump", dump, "--", "/usr/bin/python3", "-c",
+                                   "print('bye')"},
+                                  dir.path, 120);
+    // Until the window shows the program's trace finished (the program has
+    // ended and parviz has read all of it), however slow the machine is.
+    bool ended = false;
+    std::uint64_t endedAt = 0, frame = 0;
+    for (int i = 0; i < 1200 && !(ended && frame >= endedAt + 3); ++i) {   // and a few frames more
+        try {
+            const json s = json::parse(slurp(dump));
+            frame = s.value("frame", std::uint64_t{0});
+            if (!ended && s.value("trace_finished", false) && s.value("status", std::string()) == "finished") {
+                ended = true;
+                endedAt = frame;
+            }
+        } catch (const std::exception&) {
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    // pid is `timeout`; parviz is its child.
+    const std::string child = runCommand("pgrep -P " + std::to_string(pid) + " | head -n 1");
+    REQUIRE_FALSE(child.empty());
+    if (ended) kill(static_cast<pid_t>(std::stol(child)), SIGTERM);
+    else kill(pid, SIGKILL);
+    const Result r = waitParviz(pid, dir.path);
+    REQUIRE(ended);
+    INFO(r.err);
+    CHECK(r.exitCode == 0);   // the program's own status, not 143
+    CHECK(r.err.find("was ended") == std::string::npos);
+    CHECK(r.err.find("parviz trace: interrupted by SIGTERM after the program (/usr/bin/python3 -c print('bye')) had "
+                     "already ended (exit 0): nothing was left to end; parviz trace exits with the program's status: 0") !=
+          std::string::npos);
+}
+
 TEST_CASE("a traced program's long start-up is left of the first view after it ends, said in words, and still "
           "reachable",
           "[gui][trace][python]") {

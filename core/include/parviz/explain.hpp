@@ -84,7 +84,9 @@ struct Callout {
     std::int64_t t0 = 0, t1 = 0;         // absolute ns: the stretch the timeline marks
     ProcId proc = kNoProc;               // the lane it is about, kNoProc: the run as a whole
     double measure = 0;                  // the triggering fraction (0..1) or count, as the text says
-    std::string text;                    // "load imbalance: ForkPoolWorker-2 idle for the last 1.6 s of 4.0 s (40 %) ..."
+    std::string text;                    // "load imbalance: ForkPoolWorker-2 idle for the last 1.60 s of 4.00 s (40 %) ..."
+    std::string headline;                // its point in one short line, the numbers that matter: "oversubscription:
+                                         // 8 workers on 2 cores, runnable, no free core 45 % of the time"
 };
 
 // Thresholds, stated once (the README's Explain section repeats them).
@@ -98,6 +100,12 @@ inline constexpr std::int64_t kBacklogGrowth = 4;     // items the queue grew by
 
 // Callouts in the run up to cut (kOpenEnd: all of it), in time order. O(model records).
 std::vector<Callout> findCallouts(const RunModel& model, const Trace& trace, std::int64_t cut = kOpenEnd);
+
+// The callout that explains most of the run, for where the class looks
+// (presentation's This run tab): oversubscription, then load imbalance,
+// serial parent, lock convoy, queue backlog; of one kind the larger measure.
+// nullptr when there is none.
+const Callout* headlineCallout(const std::vector<Callout>& callouts) noexcept;
 
 // =============================================================================
 // [SECTION] Step
@@ -131,11 +139,12 @@ struct StepTarget {
 std::optional<StepTarget> stepProgramEvent(const RunModel& model, const Trace& trace, std::int64_t t, bool forward,
                                            ProcId only = kNoProc);
 
-// "3.0 s", "850 ms", "42 µs": a time or duration in ns for a sentence.
+// "12.3 s", "4.07 s", "850 ms", "2.5 ms", "42 us": a time or duration in ns,
+// in the one format every view uses (sentences, the caption, Stats, the step
+// row, Compare rows, run labels), so two times on screen compare: two
+// decimals from 1 s to 10 s, so runs a few ms apart read apart.
 std::string formatSeconds(std::int64_t ns);
-// "12.3 s", "1.23 s", "850 ms", "42 us": a measured duration in ns as the
-// window's numbers show it (Stats, Compare rows, run labels): two decimals
-// from 1 s to 10 s, so runs a few ms apart read apart.
+// The same as formatSeconds (kept for the callers that time a measure).
 std::string formatDuration(std::int64_t ns);
 
 } // namespace parviz
