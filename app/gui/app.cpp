@@ -838,7 +838,10 @@ void GuiApp::frame() {
 // panels can need in any state, known before the first run:
 //  - the timeline: its header, axis, core lanes, MainProcess and four
 //    workers (timelineMinH), and with more than four workers the band of
-//    folded idle lanes a run may add; the most it has needed is held;
+//    folded idle lanes a run may add; above the lanes the rows a run's
+//    legend wraps to and the summary band (32 workers on), from the
+//    scenario and the worker count (timeline::legendExtraH); the most it
+//    has needed is held;
 //  - the panels under it: This run's key lines as the widest run would lay
 //    them out (DrawnLayout::statsReserveH), the Predict tab's questions
 //    before a run, the queue's counts and a row of boxes; held likewise.
@@ -859,8 +862,8 @@ void GuiApp::layoutPresentation(RunView& run, std::int64_t cursor, float control
     if (m_held.scenario != scenarioKey || m_held.windowH != ds.y || m_held.fontPx != fh)
         m_held = HeldLayout{scenarioKey, ds.y, fh, 0, 0, false};
     // Laid out on the stage, the split is final for the scenario's runs: what
-    // a later run's timeline draws beyond it (a legend entry, a lane) scrolls
-    // or thins within it. A window opened on a run (a replay, a traced
+    // a later run's timeline draws beyond what the stage reserved (a legend
+    // row for a killed worker, a lane) scrolls or thins within it. A window opened on a run (a replay, a traced
     // program) has no stage: it grows to what its run needs.
     if (!run.trace()) m_held.fromStage = true;
     const bool grow = !run.trace() || !m_held.fromStage;
@@ -890,7 +893,28 @@ void GuiApp::layoutPresentation(RunView& run, std::int64_t cursor, float control
         const float lanes = static_cast<float>(std::max(1, cpuCountUsable())) * laneH({RowKind::CoreProcs, RowKind::CoreLoad}) +
                             proc * static_cast<float>(1 + std::min(workers, 4) + (workers > 4 ? 1 : 0));
         timeline::setCompactRows(false);
-        needTimeline = std::max(needTimeline, needTimeline - std::round(fh * 7.5f) + lanes);
+        // Above the lanes, what the stage's header does not show yet: the
+        // legend's further rows as this run will wrap them (at many workers
+        // the numbers' note and the callouts' words take a row of their own)
+        // and from 32 workers the summary band. Decided from the scenario
+        // and the worker count, before Run, like the lanes above.
+        timeline::LegendPlan plan;
+        const KindInfo kind = kindInfo(m_scenario.kind);
+        plan.tasks = kind.taskTable;
+        plan.queue = hasQueue || kind.makesQueue;
+        plan.lock = hasLock || kind.makesLock;
+        for (const TaskSpec& t : m_scenario.tasks) {
+            const WorkKind w = m_opts.run.work.value_or(t.work);
+            (w == WorkKind::Cpu ? plan.cpuWork : plan.sleepWork) = true;
+        }
+        if (m_scenario.tasks.empty() && kind.hasWork) {
+            const WorkKind w = m_opts.run.work.value_or(WorkKind::Sleep);
+            (w == WorkKind::Cpu ? plan.cpuWork : plan.sleepWork) = true;
+        }
+        plan.workers = workers;
+        plan.cores = std::max(1, cpuCountUsable());
+        const float above = timeline::legendExtraH(plan, ds.x) + timeline::summaryBandH(workers, fh);
+        needTimeline = std::max(needTimeline, needTimeline - std::round(fh * 7.5f) + lanes + above);
     }
     if (grow) m_held.timeline = std::max(m_held.timeline, needTimeline);
     if (m_held.timeline > 0 && m_held.bottom > 0)
