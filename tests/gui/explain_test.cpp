@@ -417,8 +417,9 @@ TEST_CASE("presentation at 1280x720, 8 busy workers, the Why tab: workers in the
 // callouts' separator still overflow by a few pixels: a scrollbar shows.
 // Session 12 (branch classA2): still failing, the Stats panel shows a
 // scrollbar at both worker counts and both moments; the presentation split
-// now also reserves the rows the run's legend wraps to (a third one at 8 cpu
-// workers: oversubscription and the numbers' note), which the Why tab gives up.
+// now also reserves the rows the run's legend can wrap to (at 8 cpu workers a
+// third one, for the numbers' note in its long general form, which this run's
+// shorter example did not need): the Why tab gives that row up.
 // Hidden until it fits: `parviz_gui_tests "[.whyfit]"`.
 TEST_CASE("presentation at 1280x720, 8 and 16 cpu workers mid-run: the Why tab fits without a scrollbar, nothing cut",
           "[gui][explain][room][.whyfit]") {
