@@ -4,12 +4,14 @@
 #include "gui/test_hooks.hpp"
 #include "gui/panels.hpp"
 #include "gui/window.hpp"
+#include "gui/timeline/timeline.hpp"
 #include "cli/run_flags.hpp"
 #include "parviz/chunks.hpp"
 #include "parviz/export.hpp"
 #include "parviz/file_io.hpp"
 #include "parviz/listing.hpp"
 #include "parviz/predict.hpp"
+#include "parviz/process.hpp"
 #include "parviz/sweep.hpp"
 #include "parviz/trace_io.hpp"
 
@@ -51,6 +53,7 @@ GuiApp::GuiApp(Window& window, GuiOptions opts, std::shared_ptr<Trace> preloaded
         showTrace(std::move(preloaded), m_opts.openRun);
         // The toolbar starts from the replayed run's scenario when it is here.
         if (current().haveScenario()) m_scenario = current().scenario();
+        m_scenarioShown = true;
         setMessage("replaying " + m_opts.openRun + replayNote(current().meta()));
     } else if (!m_opts.traceProgram.empty()) {
         // The toolbar keeps its scenario for a later Run; the program is what is shown.
@@ -59,6 +62,7 @@ GuiApp::GuiApp(Window& window, GuiOptions opts, std::shared_ptr<Trace> preloaded
             m_stage = std::make_unique<RunView>(m_scenario);
         } catch (const std::exception&) {
         }
+        m_scenarioShown = true;
         traceProgram(m_opts.traceProgram);
         if (!m_runs.empty()) m_startupProgram = m_runs.back()->number();
     } else {
@@ -178,6 +182,7 @@ void GuiApp::addRun(std::unique_ptr<RunView> run) {
 // ---------------------------------------------------------------------------
 void GuiApp::selectScenario(const std::string& nameOrPath) {
     try {
+        const std::string from = m_scenario.name;
         Scenario next = loadScenario(nameOrPath);
         // What the class predicted for the scenario on screen stays with it.
         if (!m_scenario.name.empty()) {
@@ -187,6 +192,18 @@ void GuiApp::selectScenario(const std::string& nameOrPath) {
         }
         m_scenario = std::move(next);
         m_equalJobs = 0;
+        // A scenario chosen in the window starts from its own values, as
+        // `parviz gui NAME` would: a teacher going from pool-sizes at 8
+        // workers to pool expects the tutorial's Pool(2), not 8 (method and
+        // chunksize come with the scenario above). Only the time scale, how
+        // fast the class watches, stays as the user set it, and the toolbar
+        // says so (keptFrom).
+        if (m_scenarioShown) {
+            m_opts.run.workers.reset();
+            m_opts.run.work.reset();
+            m_keptFrom = m_opts.run.timeScale ? from : std::string();
+            m_keptScale = m_opts.run.timeScale.value_or(0);
+        }
         // The command line's --chunksize and --jobs set the toolbar for the
         // scenario it named, once; choosing a scenario afterwards starts afresh.
         if (!m_toolbarFlagsUsed && nameOrPath == m_opts.scenario) {
@@ -202,6 +219,7 @@ void GuiApp::selectScenario(const std::string& nameOrPath) {
         const auto kept = m_predictionsBy.find(predictionsKey());
         m_compare.guesses = kept != m_predictionsBy.end() ? kept->second.guesses : ClassPredictions{};
         ++m_compare.guessesVersion;
+        m_scenarioShown = true;
         // A new scenario shows the stage; the session's runs stay in the list.
         m_stage = std::make_unique<RunView>(m_scenario);
         m_current = -1;
@@ -212,6 +230,11 @@ void GuiApp::selectScenario(const std::string& nameOrPath) {
     } catch (const std::exception& e) {
         setMessage(e.what(), true);
     }
+}
+
+std::string GuiApp::keptFrom() const {
+    const auto& ts = m_opts.run.timeScale;
+    return ts && *ts == m_keptScale && m_keptFrom != m_scenario.name ? m_keptFrom : std::string();
 }
 
 Scenario GuiApp::runScenario() const {
@@ -807,15 +830,27 @@ void GuiApp::frame() {
 
 // Presentation: the timeline across the whole width (its lanes are the
 // lesson), the panels side by side under it, Output and Why as tabs of
-// Stats. Heights follow what each must show, measured last frame: the
-// panels under the timeline get what their key lines need (Stats' numbers,
-// the queue's counts and a row of boxes, every Why sentence) as long as the
-// timeline keeps its header, axis, core lanes, MainProcess and four workers;
-// the timeline takes the rest (its lanes grow). The Why tab takes the whole
-// width (Queue and Code step aside while it is shown): its sentences need it.
-// Stats is the leftmost panel, so widening it moves none of its tabs, and
-// no tab but This run grows the panels once a run is shown, so a click on a
-// tab never moves a tab or a control (the next click lands where aimed).
+// Stats. The split between them is the same for the stage and every run of
+// the scenario on screen (in the same window and type): a run starting or
+// ending, a run picked in the run picker, a tab clicked or the cursor moved
+// never move the panels, so a click aimed at a tab lands on it (the class
+// clicks Predict as the teacher presses Run). It is fixed from what the
+// panels can need in any state, known before the first run:
+//  - the timeline: its header, axis, core lanes, MainProcess and four
+//    workers (timelineMinH), and with more than four workers the band of
+//    folded idle lanes a run may add; above the lanes the rows a run's
+//    legend wraps to and the summary band (32 workers on), from the
+//    scenario and the worker count (timeline::legendExtraH); the most it
+//    has needed is held;
+//  - the panels under it: This run's key lines as the widest run would lay
+//    them out (DrawnLayout::statsReserveH), the Predict tab's questions
+//    before a run, the queue's counts and a row of boxes; held likewise.
+// The timeline wins when both cannot fit (its four worker lanes). Why fits
+// its sentences into the room it has (shortened, then summed up,
+// drawExplainLines); Predict, Output and Session scroll in it. The Why tab
+// takes the whole width (Queue and Code step aside while it is shown): its
+// sentences need it. Stats is the leftmost panel, so widening it moves none
+// of its tabs.
 void GuiApp::layoutPresentation(RunView& run, std::int64_t cursor, float controlsH, bool hasQueue, bool hasLock,
                                 const PanelEnv& e) {
     const ImVec2 ds = ImGui::GetIO().DisplaySize;
@@ -823,26 +858,67 @@ void GuiApp::layoutPresentation(RunView& run, std::int64_t cursor, float control
     const float bodyH = ds.y - controlsH;
     const float minBottom = std::round(fh * 4.5f);   // a tab bar and two lines at least
     float timelineH = std::round(bodyH * 0.70f);     // until the panels have said what they need
-    // Held for the scenario on screen (its stage and its runs alike: Run
-    // starts from the stage's height, and lifts the panels only when the
-    // run's numbers need more than the Predict tab did): the bottom grows
-    // to what a panel needed and never shrinks back, so a click (a tab, a
-    // moment whose Why has fewer sentences) does not move the panels under
-    // the teacher's hand.
-    // Once a run is on screen only This run's key lines (and the queue's)
-    // grow it: Why fits its sentences into the room it has (shortened,
-    // then summed up, drawExplainLines), and Predict, Output and Session
-    // scroll in it, so clicking one of them moves nothing. Before a run,
-    // Predict is the tab the class answers on: it counts.
     const std::string scenarioKey = run.isStage() || !run.haveScenario() ? m_scenario.name : run.scenario().name;
     if (m_held.scenario != scenarioKey || m_held.windowH != ds.y || m_held.fontPx != fh)
-        m_held = HeldLayout{scenarioKey, ds.y, fh, 0};
+        m_held = HeldLayout{scenarioKey, ds.y, fh, 0, 0, false};
+    // Laid out on the stage, the split is final for the scenario's runs: what
+    // a later run's timeline draws beyond what the stage reserved (a legend
+    // row for a killed worker, a lane) scrolls or thins within it. A window opened on a run (a replay, a traced
+    // program) has no stage: it grows to what its run needs.
+    if (!run.trace()) m_held.fromStage = true;
+    const bool grow = !run.trace() || !m_held.fromStage;
     const std::string& tab = statsTabShown();
-    const bool statsCounts = !run.trace() || tab == "This run";
+    // Before a run only Predict's questions count (the tab the class answers
+    // on); once a run is shown only This run's lines do, and those are
+    // reserved from the start.
+    const bool statsCounts = !run.trace() ? tab == "Predict" : tab == "This run";
     const float needStats = statsCounts ? m_needStats : 0.0f;
-    if (m_needQueue > 0 || needStats > 0) m_held.bottom = std::max({m_held.bottom, m_needQueue, needStats, minBottom});
-    if (m_needTimeline > 0 && m_held.bottom > 0)
-        timelineH = std::min(std::max(m_needTimeline, bodyH - m_held.bottom), bodyH - minBottom);
+    if (grow && (m_needQueue > 0 || needStats > 0 || m_reserveStats > 0))
+        m_held.bottom = std::max({m_held.bottom, m_needQueue, needStats, m_reserveStats, minBottom});
+    // The stage's timeline has no lanes yet (it holds 7.5 em for the
+    // prediction drag); a run's will need its core lanes, MainProcess and up
+    // to four workers at the thin rows (timeline's layoutLanes), and with
+    // more than four workers a fifth lane (a worker's, or the band of folded
+    // idle ones): the stage reserves that, so Run lifts no panel.
+    float needTimeline = m_needTimeline;
+    if (needTimeline > 0 && !run.trace()) {
+        const int workers = m_opts.run.workers.value_or(m_scenario.workers());
+        timeline::setCompactRows(true);
+        auto laneH = [&](std::initializer_list<RowKind> rows) {
+            float lh = 0;
+            for (RowKind k : rows) lh += timeline::rowHeight(k, fh) + 1;
+            return std::max(lh, fh + 2) + timeline::kLaneGap;
+        };
+        const float proc = laneH({RowKind::Program, RowKind::Os, RowKind::Tasks});
+        const float lanes = static_cast<float>(std::max(1, cpuCountUsable())) * laneH({RowKind::CoreProcs, RowKind::CoreLoad}) +
+                            proc * static_cast<float>(1 + std::min(workers, 4) + (workers > 4 ? 1 : 0));
+        timeline::setCompactRows(false);
+        // Above the lanes, what the stage's header does not show yet: the
+        // legend's further rows as this run will wrap them (at many workers
+        // the numbers' note and the callouts' words take a row of their own)
+        // and from 32 workers the summary band. Decided from the scenario
+        // and the worker count, before Run, like the lanes above.
+        timeline::LegendPlan plan;
+        const KindInfo kind = kindInfo(m_scenario.kind);
+        plan.tasks = kind.taskTable;
+        plan.queue = hasQueue || kind.makesQueue;
+        plan.lock = hasLock || kind.makesLock;
+        for (const TaskSpec& t : m_scenario.tasks) {
+            const WorkKind w = m_opts.run.work.value_or(t.work);
+            (w == WorkKind::Cpu ? plan.cpuWork : plan.sleepWork) = true;
+        }
+        if (m_scenario.tasks.empty() && kind.hasWork) {
+            const WorkKind w = m_opts.run.work.value_or(WorkKind::Sleep);
+            (w == WorkKind::Cpu ? plan.cpuWork : plan.sleepWork) = true;
+        }
+        plan.workers = workers;
+        plan.cores = std::max(1, cpuCountUsable());
+        const float above = timeline::legendExtraH(plan, ds.x) + timeline::summaryBandH(workers, fh);
+        needTimeline = std::max(needTimeline, needTimeline - std::round(fh * 7.5f) + lanes + above);
+    }
+    if (grow) m_held.timeline = std::max(m_held.timeline, needTimeline);
+    if (m_held.timeline > 0 && m_held.bottom > 0)
+        timelineH = std::min(std::max(m_held.timeline, bodyH - m_held.bottom), bodyH - minBottom);
     timelineH = std::round(std::max(timelineH, bodyH * 0.3f));
     const float y = controlsH + timelineH, h = bodyH - timelineH;
     const float ws = std::round(ds.x * 0.41f), wq = std::round(ds.x * 0.30f), wc = ds.x - ws - wq;
@@ -867,6 +943,7 @@ void GuiApp::layoutPresentation(RunView& run, std::int64_t cursor, float control
     m_needTimeline = m_drawn.timelineMinH;
     m_needQueue = m_drawn.queueNeedH;
     m_needStats = m_drawn.statsNeedH;
+    m_reserveStats = m_drawn.statsReserveH;
 }
 
 void GuiApp::layoutAndDraw() {

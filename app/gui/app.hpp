@@ -109,7 +109,13 @@ public:
     const PredictDraft& predictDraft() const noexcept { return m_predict; }
 
     // ---- actions (buttons, keys, context menus) --------------------------------
+    // Loads the scenario with its own values for every control (workers, work,
+    // method, chunksize, jobs), as opening it from the command line would; the
+    // time scale the user set is kept, and keptFrom() says so.
     void selectScenario(const std::string& nameOrPath);
+    // The scenario the toolbar's time scale was kept from when the scenario
+    // changed, while it still holds that value ("" otherwise).
+    std::string keptFrom() const;
     void startRun();          // a new Run of the current scenario with the current options
                               // (on a traced program's run: that program again)
     // A program traced live (argv: PROGRAM ARGS..., normally python3 script.py),
@@ -165,6 +171,9 @@ private:
     Scenario m_scenario;
     std::size_t m_equalJobs = 0;
     bool m_toolbarFlagsUsed = false;             // --chunksize / --jobs applied (to the first scenario)
+    bool m_scenarioShown = false;                // a scenario was shown: the next one chosen starts afresh
+    std::string m_keptFrom;                      // keptFrom(): the scenario switched from
+    double m_keptScale = 0;                      // and the time scale kept then
     std::vector<Scenario::CodeLine> m_listing;
     std::string m_listingKey;                    // what m_listing was generated for
     std::vector<std::string> m_scenarioNames;
@@ -220,7 +229,7 @@ private:
     float m_controlsH = 0;
     // Presentation's layout from what the panels needed last frame
     // (DrawnLayout::timelineMinH, queueNeedH, statsNeedH; 0: not known yet).
-    float m_needTimeline = 0, m_needQueue = 0, m_needStats = 0;
+    float m_needTimeline = 0, m_needQueue = 0, m_needStats = 0, m_reserveStats = 0;
     // The panels under the timeline keep the largest height they needed while
     // the same scenario (its stage and its runs) is on screen in the same
     // window: a tab switch, a cursor move or Run never moves them (0: not yet).
@@ -228,6 +237,8 @@ private:
         std::string scenario;
         float windowH = 0, fontPx = 0;
         float bottom = 0;
+        float timeline = 0;   // the most the timeline needed (or will: see layoutPresentation)
+        bool fromStage = false;   // laid out on the stage: final for the runs
     } m_held;
     std::string m_predictTabKey;   // the scenario whose stage opened on the Predict tab
     bool m_predictTabAuto = false; // the Predict tab was opened for the class, not by a click

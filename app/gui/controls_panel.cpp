@@ -179,10 +179,12 @@ void runButtons(GuiApp& app) {
     const bool replay = app.current().fromFile();
     ImGui::BeginDisabled(replay);
     const char* main = s == RunStatus::Running ? "Pause" : s == RunStatus::Paused ? "Resume" : "Run";
-    flow(buttonW(main));
+    // As wide as its widest label: Run turning into Pause moves nothing to its right.
+    const float mainW = std::max({buttonW("Run"), buttonW("Pause"), buttonW("Resume")});
+    flow(mainW);
     // A traced program is not paused: its own timeouts would fire on resume.
     ImGui::BeginDisabled(app.current().traced() && app.current().live());
-    if (ImGui::Button(main)) app.togglePause();
+    if (ImGui::Button(main, ImVec2(mainW, 0))) app.togglePause();
     ImGui::EndDisabled();
     ui::probeItem(main);
     // What this press does now, in words: Run's tooltip said "Pause really
@@ -209,7 +211,11 @@ void killButtons(GuiApp& app) {
     if (std::find(workers.begin(), workers.end(), g_killChoice) == workers.end())
         g_killChoice = workers.empty() ? "" : workers.front();
     const char* shown = g_killChoice.empty() ? "(no live worker)" : g_killChoice.c_str();
-    const float cw = std::max(ui::comboWidth("(no live worker)"), ui::comboWidth(shown));
+    // One width whatever it shows (no worker before a run, ForkPoolWorker-12
+    // during it): a run starting or ending moves nothing to its right. Digits
+    // are equally wide, so the widest name has the most digits.
+    const std::string widest = "ForkPoolWorker-" + std::string(std::to_string(kMaxWorkers).size(), '8');
+    const float cw = std::max({ui::comboWidth("(no live worker)"), ui::comboWidth(widest.c_str()), ui::comboWidth(shown)});
     flow(cw + ImGui::GetStyle().ItemSpacing.x + buttonW("Kill worker"));
     ImGui::BeginDisabled(workers.empty());
     ImGui::SetNextItemWidth(cw);
@@ -269,37 +275,80 @@ std::string nextWork(const RunOptions& o, const Scenario& sc) {
 }
 
 // The toolbar's values are the next run's. Where the run on screen (of the
-// same scenario) was made with others — the work combo or the time scale
-// changed after it, a method or chunksize picked since — a note says the
-// shown run's ("shown run: sleep, 0.20x"), so no control seems to describe
-// the run it does not. The workers field says its own ("(this run: 8)").
-void shownRunNote(GuiApp& app) {
+// same scenario) was made with others — the pool size, the work combo or the
+// time scale changed after it, a method or chunksize picked since — the note
+// says the shown run's ("shown run: 2 workers, sleep, 0.20x"), so no control
+// seems to describe the run it does not. And a value the user set that a
+// change of scenario kept (the time scale; everything else is the new
+// scenario's own, GuiApp::selectScenario) is said too ("time scale 0.05x kept").
+std::string shownRunNote(GuiApp& app) {
     const RunView& shown = app.current();
     const Scenario& sc = app.scenario();
-    if (!shown.trace() || shown.traced() || shown.meta().scenario != sc.name) return;
     const RunOptions& o = app.runOptions();
-    std::vector<std::string> diffs;
-    if (kindInfo(sc.kind).hasWork && !shown.meta().work.empty() && shown.meta().work != nextWork(o, sc))
-        diffs.push_back(shown.meta().work);
-    const double scale = o.timeScale.value_or(sc.timeScale);
-    if (!shown.fromFile() && std::abs(scale - shown.meta().timeScale) > 1e-9) {
-        char buf[32];
-        std::snprintf(buf, sizeof buf, "%.2fx", shown.meta().timeScale);
-        diffs.push_back(buf);
+    std::string note;
+    if (shown.trace() && !shown.traced() && shown.meta().scenario == sc.name) {
+        std::vector<std::string> diffs;
+        const int workers = o.workers.value_or(sc.workers());
+        if (shown.meta().workers > 0 && shown.meta().workers != workers)
+            diffs.push_back(std::to_string(shown.meta().workers) + (shown.meta().workers == 1 ? " worker" : " workers"));
+        if (kindInfo(sc.kind).hasWork && !shown.meta().work.empty() && shown.meta().work != nextWork(o, sc))
+            diffs.push_back(shown.meta().work);
+        const double scale = o.timeScale.value_or(sc.timeScale);
+        if (!shown.fromFile() && std::abs(scale - shown.meta().timeScale) > 1e-9) {
+            char buf[32];
+            std::snprintf(buf, sizeof buf, "%.2fx", shown.meta().timeScale);
+            diffs.push_back(buf);
+        }
+        if (kindInfo(sc.kind).pooled && shown.haveScenario()) {
+            const Scenario& was = shown.scenario();
+            if (was.method != sc.method) diffs.push_back(toString(was.method));
+            if (was.chunksize != sc.chunksize && usesChunks(was.method))
+                diffs.push_back("chunksize " + (was.chunksize ? std::to_string(*was.chunksize) : std::string("auto")));
+        }
+        for (std::size_t i = 0; i < diffs.size(); ++i) note += (i ? ", " : "shown run: ") + diffs[i];
     }
-    if (kindInfo(sc.kind).pooled && shown.haveScenario()) {
-        const Scenario& was = shown.scenario();
-        if (was.method != sc.method) diffs.push_back(toString(was.method));
-        if (was.chunksize != sc.chunksize && usesChunks(was.method))
-            diffs.push_back("chunksize " + (was.chunksize ? std::to_string(*was.chunksize) : std::string("auto")));
+    if (o.timeScale && std::abs(*o.timeScale - sc.timeScale) > 1e-9 && !app.keptFrom().empty()) {
+        char buf[96];
+        std::snprintf(buf, sizeof buf, "time scale %.2fx kept", *o.timeScale);   // its tooltip says from where
+        note += (note.empty() ? "" : "; ") + std::string(buf);
     }
-    if (diffs.empty()) return;
-    std::string note = "shown run:";
-    for (std::size_t i = 0; i < diffs.size(); ++i) note += (i ? ", " : " ") + diffs[i];
-    flow(ImGui::CalcTextSize(note.c_str()).x);
-    ui::textDisabled("%s", note.c_str());
-    ui::tooltipBelow("The run on screen was made with these values; the controls hold the next run's (Run or "
-                     "Restart uses them).");
+    return note;
+}
+
+// The note's place: the rest of the toolbar's last row, at least 7 em, the
+// same whether it says anything or not, so a note appearing (a run picked,
+// a value changed) never wraps the toolbar onto another row. A note longer
+// than its place ends in "…", all of it in the tooltip.
+void shownRunNoteSlot(GuiApp& app) {
+    const float fs = ImGui::GetFontSize();
+    const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+    flow(fs * 7);
+    const float room = std::max(fs * 7, right - ImGui::GetCursorScreenPos().x);
+    const std::string note = shownRunNote(app);
+    std::string shown = note;
+    if (!shown.empty() && ImGui::CalcTextSize(shown.c_str()).x > room) {
+        const std::string ell = "\u2026";
+        while (!shown.empty() && ImGui::CalcTextSize((shown + ell).c_str()).x > room) {
+            shown.pop_back();
+            while (!shown.empty() && (static_cast<unsigned char>(shown.back()) & 0xC0) == 0x80) shown.pop_back();
+            if (!shown.empty() && static_cast<unsigned char>(shown.back()) >= 0xC0) shown.pop_back();
+        }
+        shown += ell;
+    }
+    ImGui::BeginGroup();
+    if (!shown.empty()) ui::textDisabled("%s", shown.c_str());
+    ImGui::Dummy(ImVec2(1, ImGui::GetFrameHeight()));
+    ImGui::EndGroup();
+    std::string kept;
+    if (!app.keptFrom().empty()) {
+        char buf[64];
+        std::snprintf(buf, sizeof buf, " (%s's own: %.2fx)", app.scenario().name.c_str(), app.scenario().timeScale);
+        kept = " The time scale was kept from " + app.keptFrom() + buf + " when the scenario changed; every other "
+               "control took the scenario's own value.";
+    }
+    if (!note.empty())
+        ui::tooltipBelow((note + "." + kept + " The run on screen was made with the shown run's values; the controls hold the next "
+                                 "run's (Run or Restart uses them).").c_str());
 }
 
 void runOptions(GuiApp& app) {
@@ -308,13 +357,10 @@ void runOptions(GuiApp& app) {
     const float fw = ImGui::GetFontSize();
     int workers = o.workers.value_or(sc.workers());
     // The field is the next run's; when the run on screen had another pool
-    // size (a sweep's Pool(8) under a field of 4), it says that one's beside it.
-    const RunView& shown = app.current();
-    std::string shownNote;
-    if (shown.trace() && !shown.traced() && shown.meta().workers > 0 && shown.meta().workers != workers)
-        shownNote = "(this run: " + std::to_string(shown.meta().workers) + ")";
-    const float noteW = shownNote.empty() ? 0 : ImGui::GetStyle().ItemSpacing.x + ImGui::CalcTextSize(shownNote.c_str()).x;
-    flow(labelledW(fw * 5.5f, "workers") + noteW);
+    // size (a sweep's Pool(8) under a field of 4), the shown-run note at the
+    // toolbar's end says that one's (shownRunNote), not a note beside the
+    // field that would push every control to its right.
+    flow(labelledW(fw * 5.5f, "workers"));
     ImGui::BeginGroup();
     const float frameH = ImGui::GetFrameHeight(), inner = ImGui::GetStyle().ItemInnerSpacing.x;
     ImGui::SetNextItemWidth(fw * 5.5f - 2 * (frameH + inner));
@@ -328,15 +374,10 @@ void runOptions(GuiApp& app) {
     if (ImGui::ButtonEx("+", ImVec2(frameH, frameH), stepFlags)) o.workers = std::clamp(workers + 1, 1, kMaxWorkers);
     ImGui::SameLine(0, inner);
     ImGui::TextUnformatted("workers");
-    if (!shownNote.empty()) {
-        ImGui::SameLine();
-        ui::textDisabled("%s", shownNote.c_str());
-    }
     ImGui::EndGroup();
     ui::probeItem("workers");
-    ui::tooltipBelow(shownNote.empty() ? "The pool's size, or how many processes: for the next Run or Restart."
-                                       : "The pool's size, or how many processes: for the next Run or Restart. The run "
-                                         "on screen had the number in brackets.");
+    ui::tooltipBelow("The pool's size, or how many processes: for the next Run or Restart (the note at the toolbar's "
+                     "end says when the run on screen had another).");
     const char* kinds[] = {"as scenario", "sleep", "cpu", "no work"};
     // process, queue and cpu-count do no work: nothing for sleep or cpu to change.
     const bool hasWork = kindInfo(sc.kind).hasWork;
@@ -378,7 +419,6 @@ void runOptions(GuiApp& app) {
     flow(buttonW("Tasks..."));
     if (ImGui::Button("Tasks...")) app.showTaskEditor(true);
     ui::probeItem("Tasks...");
-    shownRunNote(app);
 }
 
 } // namespace
@@ -429,7 +469,8 @@ void drawPoolControls(GuiApp& app, bool flowLayout) {
         const std::size_t autoSize = defaultChunksizeFor(sc.method, tasks, workers);
         const std::string autoLabel = "auto (" + std::to_string(autoSize) + ")";
         const std::string shown = sc.chunksize ? std::to_string(*sc.chunksize) : autoLabel;
-        const float w = std::max(ui::comboWidth(shown.c_str()), ui::comboWidth(autoLabel.c_str()));
+        // As wide as "auto (1000)": the auto size following the workers or jobs moves nothing.
+        const float w = std::max({ui::comboWidth(shown.c_str()), ui::comboWidth(autoLabel.c_str()), ui::comboWidth("auto (1000)")});
         place(labelledW(w, "chunksize"));
         ImGui::SetNextItemWidth(w);
         if (ImGui::BeginCombo("chunksize", shown.c_str(), ImGuiComboFlags_HeightLarge)) {
@@ -504,15 +545,23 @@ void statusLine(GuiApp& app) {
     // One length per run on screen: the caption and Stats give the makespan
     // (pauses excluded); here only the state, and while live the time so far.
     RunView& cur = app.current();
+    // One width from before the first run to the last: its words change
+    // every tenth of a second while a run goes on ("running 3.1 s"), and a
+    // run starting, ending or picked moves nothing (the note after it).
+    const std::string ready = "new: " + app.scenario().name + ", ready";
+    const float w = std::max({ui::comboWidth("run 88: running 888.8 s"), ui::comboWidth(ready.c_str()),
+                              ui::comboWidth("run 88: finished")});
     if (app.runCount() == 0) {
         const std::string text = runState(cur);
-        flow(ImGui::CalcTextSize(text.c_str()).x);
+        flow(w);
+        ImGui::BeginGroup();
         ui::textDisabled("%s", text.c_str());
+        ImGui::SameLine(0, 0);
+        ImGui::Dummy(ImVec2(std::max(1.0f, w - ImGui::CalcTextSize(text.c_str()).x), ImGui::GetFrameHeight()));
+        ImGui::EndGroup();
         return;
     }
-    const std::string shown = app.currentIndex() < 0 ? "new: " + app.scenario().name + ", ready"
-                                                     : "run " + std::to_string(cur.number()) + ": " + runState(cur);
-    const float w = ui::comboWidth(shown.c_str());
+    const std::string shown = app.currentIndex() < 0 ? ready : "run " + std::to_string(cur.number()) + ": " + runState(cur);
     flow(w);
     ImGui::SetNextItemWidth(w);
     int close = -1;
@@ -639,6 +688,7 @@ void drawControlsPanel(GuiApp& app, const Rect& r) {
         fileButtons(app);
         classroomToggles(app);
         statusLine(app);
+        if (!tracedOnScreen(app)) shownRunNoteSlot(app);
         g_caption.pos = ImGui::GetCursorScreenPos();
         g_caption.placed = true;
     }

@@ -45,27 +45,49 @@ void shortened(const std::string& s, int n, bool compact) {
 }
 
 // What of the Why tab's text is said briefly so that it fits the room it has
-// (presentation): notes first (last to first), then callouts, each shortened
-// only while the whole still does not fit; if it still does not, the
-// workers' sentences become one paragraph of their first clauses
-// ("ForkPoolWorker-1, -3 and -4 wait to take from pool tasks; -2 and -5 run
-// their tasks on the cores"), each sentence whole on hover. Nothing is cut
-// while there is room to say it.
+// (presentation). Workers in the same state are already one line (core
+// groups them: "ForkPoolWorker-3 to -8 are runnable, waiting for a free
+// core: 8 processes want 2 cores (oversubscription)"). Then, each only while
+// the whole still does not fit: notes (last to first), callouts, each line's
+// why (last to first, MainProcess's last: "ForkPoolWorker-3 to -8 are
+// runnable, waiting for a free core …"), and at last the workers' lines as
+// one paragraph of those first clauses ("ForkPoolWorker-1, -3 and -4 wait to
+// take from pool tasks; -2 and -5 run their tasks on the cores"); each
+// sentence whole on hover. Nothing is cut while there is room to say it.
 struct WhyFit {
-    std::vector<bool> shortCallout, shortNote;
+    std::vector<bool> shortCallout, shortNote, briefLine;
     bool summariseWorkers = false;
+    bool summariseAll = false;   // MainProcess's first clause leads the paragraph too
 };
+
+std::string briefOf(const ExplainLine& l) { return l.brief + " \u2026"; }
+bool hasBrief(const ExplainLine& l) { return !l.brief.empty() && l.brief.size() < l.text.size(); }
+bool isMain(const ExplainLine& l) { return l.procs.size() == 1 && l.procs.front() == kParentProc; }
 
 std::string firstClause(const std::string& s) {
     const std::size_t c = s.find(": ");
     return c == std::string::npos ? s : s.substr(0, c);
 }
 
-// The worker lines' first clauses in one paragraph (MainProcess keeps its own line).
-std::string workersParagraph(const Explanation& x) {
-    std::string p;
-    for (const ExplainLine& l : x.lines)
-        if (!(l.procs.size() == 1 && l.procs.front() == kParentProc)) p += (p.empty() ? "" : "; ") + firstClause(l.text);
+// The worker lines' first clauses in one paragraph (MainProcess keeps its
+// own line, unless withMain: then its first clause leads the paragraph).
+// A worker named after the first says its number only, as a list of names
+// does ("ForkPoolWorker-1 to -6 are runnable, ...; -7 runs task T4 on CPU 0").
+std::string workersParagraph(const Explanation& x, bool withMain = false) {
+    std::string p, prefix;
+    for (const ExplainLine& l : x.lines) {
+        if (!withMain && isMain(l)) continue;
+        std::string clause = firstClause(l.text);
+        if (!isMain(l)) {
+            const std::size_t dash = clause.find('-');
+            const std::size_t space = clause.find(' ');
+            if (dash != std::string::npos && dash < space) {
+                if (clause.compare(0, dash, prefix) == 0 && !prefix.empty()) clause.erase(0, dash);
+                else prefix = clause.substr(0, dash);
+            }
+        }
+        p += (p.empty() ? "" : "; ") + clause;
+    }
     return p;
 }
 
@@ -73,12 +95,13 @@ WhyFit fitWhy(const std::vector<Callout>& callouts, const Explanation& x, float 
     WhyFit f;
     f.shortCallout.assign(callouts.size(), false);
     f.shortNote.assign(x.notes.size(), false);
+    f.briefLine.assign(x.lines.size(), false);
     const float gap = ImGui::GetStyle().ItemSpacing.y;
     auto h = [&](const std::string& t) { return ImGui::CalcTextSize(t.c_str(), nullptr, false, wrapW).y + gap; };
     float total = callouts.empty() ? 0 : gap + 1;   // the separator
-    std::vector<float> fullC, fullN;
+    std::vector<float> fullC, fullN, fullL;
     for (const Callout& c : callouts) total += fullC.emplace_back(h("\u2192 " + c.text));
-    for (const ExplainLine& l : x.lines) total += h(l.text);
+    for (const ExplainLine& l : x.lines) total += fullL.emplace_back(h(l.text));
     for (const std::string& n : x.notes) total += fullN.emplace_back(h(n));
     for (std::size_t i = x.notes.size(); i-- > 0 && total > roomH;) {
         const std::string b = shortForm(x.notes[i], 1);
@@ -92,15 +115,35 @@ WhyFit fitWhy(const std::vector<Callout>& callouts, const Explanation& x, float 
         total -= fullC[i] - h(b);
         f.shortCallout[i] = true;
     }
+    for (bool main : {false, true})
+        for (std::size_t i = x.lines.size(); i-- > 0 && total > roomH;) {
+            if (isMain(x.lines[i]) != main || !hasBrief(x.lines[i])) continue;
+            total -= fullL[i] - h(briefOf(x.lines[i]));
+            f.briefLine[i] = true;
+        }
     if (total > roomH) {
         int workerLines = 0;
         float linesH = 0;
-        for (const ExplainLine& l : x.lines)
-            if (!(l.procs.size() == 1 && l.procs.front() == kParentProc)) {
+        for (std::size_t i = 0; i < x.lines.size(); ++i)
+            if (!isMain(x.lines[i])) {
                 ++workerLines;
-                linesH += h(l.text);
+                linesH += h(f.briefLine[i] ? briefOf(x.lines[i]) : x.lines[i].text);
             }
-        f.summariseWorkers = workerLines >= 2 && h(workersParagraph(x)) < linesH;
+        const float para = h(workersParagraph(x));
+        f.summariseWorkers = workerLines >= 2 && para < linesH;
+        if (f.summariseWorkers) total -= linesH - para;
+    }
+    // Still too tall (16 workers at 1280x720 leave the tab three lines):
+    // MainProcess's first clause leads the one paragraph.
+    if (total > roomH && x.lines.size() >= 2) {
+        float linesH = f.summariseWorkers ? h(workersParagraph(x)) : 0;
+        for (std::size_t i = 0; i < x.lines.size(); ++i)
+            if (isMain(x.lines[i]) || !f.summariseWorkers) linesH += h(f.briefLine[i] ? briefOf(x.lines[i]) : x.lines[i].text);
+        const float para = h(workersParagraph(x, true));
+        if (para < linesH) {
+            f.summariseAll = f.summariseWorkers = true;
+            total -= linesH - para;
+        }
     }
     return f;
 }
@@ -235,13 +278,22 @@ void drawExplainLines(RunView& run, std::int64_t cursor, const PanelEnv& env, bo
     // fit the room under the timeline: a sentence is never cut short while
     // the panel has the room to say it.
     const bool large = env.window.typeSize() == TypeSize::Large;
+    // The scroll body's own gap under the last line (beginScrollBody: the
+    // style's line spacing), which ImGui counts before it shows a scrollbar.
+    const float bodyGap = ImGui::GetStyle().ItemSpacing.y;
     if (large) ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(ImGui::GetStyle().ItemSpacing.x, 2));
     const std::vector<Callout>& callouts = run.callouts();
     const Explanation x = buildExplain(run.model(), *trace, cursor);
     WhyFit fit;
     fit.shortCallout.assign(callouts.size(), false);
     fit.shortNote.assign(x.notes.size(), false);
-    if (large) fit = fitWhy(callouts, x, ImGui::GetContentRegionAvail().x, ImGui::GetContentRegionAvail().y);
+    fit.briefLine.assign(x.lines.size(), false);
+    if (large)
+        // Planned at the width a scrollbar would leave: with one shown (last
+        // frame's content was taller) the lines wrap narrower, and a plan
+        // made at the full width would keep the scrollbar it meant to remove.
+        fit = fitWhy(callouts, x, ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ScrollbarSize,
+                     ImGui::GetContentRegionAvail().y - 2 * bodyGap - 4);
     for (std::size_t i = 0; i < callouts.size(); ++i) {
         const Callout& c = callouts[i];
         // The callout the cursor is in stands out; the others stay readable.
@@ -259,24 +311,25 @@ void drawExplainLines(RunView& run, std::int64_t cursor, const PanelEnv& env, bo
     // One sentence per process, or one for several workers in the same state
     // for the same reason (core groups them: "ForkPoolWorker-3, -4 and -5 are
     // idle: ..."), each one's own sentence on hover.
-    for (const ExplainLine& line : x.lines) {
+    for (std::size_t i = 0; i < x.lines.size(); ++i) {
+        const ExplainLine& line = x.lines[i];
         const bool one = line.procs.size() == 1;
-        if (fit.summariseWorkers && !(one && line.procs.front() == kParentProc)) continue;
+        if ((fit.summariseWorkers && !isMain(line)) || fit.summariseAll) continue;
         ImGui::PushStyleColor(ImGuiCol_Text, one ? procTextVec4(line.procs.front(), env.theme)
                                                  : ImGui::GetStyle().Colors[ImGuiCol_Text]);
-        wrapped(line.text);
+        wrapped(fit.briefLine[i] ? briefOf(line) : line.text);
         ImGui::PopStyleColor();
-        if (!one) {
+        if (!one || fit.briefLine[i]) {
             std::string all;
             for (const std::string& e : line.each) all += (all.empty() ? "" : "\n") + e;
             ui::tooltipBelow(all.c_str());
         }
     }
     if (fit.summariseWorkers) {
-        wrapped(workersParagraph(x));
+        wrapped(workersParagraph(x, fit.summariseAll));
         std::string all;
         for (const ExplainLine& line : x.lines)
-            if (!(line.procs.size() == 1 && line.procs.front() == kParentProc)) all += (all.empty() ? "" : "\n") + line.text;
+            if (fit.summariseAll || !isMain(line)) all += (all.empty() ? "" : "\n") + line.text;
         ui::tooltipBelow(all.c_str());
     }
     for (std::size_t i = 0; i < x.notes.size(); ++i) {

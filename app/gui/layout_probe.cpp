@@ -141,6 +141,7 @@ void beginPanel(const char* name, float x, float y, float w, float h) {
     g_texts.clear();
     const ImGuiWindow* win = ImGui::GetCurrentWindow();
     g_panelScrollsY = win && win->ScrollbarY;
+    g_panels.back().scrollbar = g_panelScrollsY;
     g_imguiScrollsY = g_panelScrollsY;
     g_edgeCuts.clear();
 }
@@ -230,6 +231,7 @@ void enterScrollChild() {
     g_edgeCuts.clear();
     const ImGuiWindow* win = ImGui::GetCurrentWindow();
     g_panelScrollsY = g_imguiScrollsY = win && win->ScrollbarY;
+    if (g_current >= 0 && g_panelScrollsY) g_panels[static_cast<std::size_t>(g_current)].scrollbar = true;
 }
 
 void leaveScrollChild() {

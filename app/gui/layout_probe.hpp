@@ -28,6 +28,9 @@ struct PanelRecord {
     float x = 0, y = 0, w = 0, h = 0;
     std::vector<std::string> lines;      // visible texts, in drawing order
     bool clipped = false;
+    // An ImGui vertical scrollbar showed in the panel or in a scrolling part
+    // of it (a tab's body): its content is taller than its view.
+    bool scrollbar = false;
     std::vector<std::string> clippedTexts;   // which ones (to say so in a failing test)
     // Texts laid out in the panel but wholly out of its view: a reader must
     // scroll to see them (below the fold, or scrolled away above).

@@ -103,6 +103,9 @@ struct DrawnLayout {
     // The Compare and Plots panels' marks (marks.hpp): (panel, mark) drawn on
     // the data, and (panel, mark) drawn as a legend's swatch, each once.
     std::vector<std::pair<std::string, std::string>> marks, legendMarks;
+    // Presentation: what the Stats panel's This run key lines can need in any
+    // run of the scenario shown (known before the first run).
+    float statsReserveH = 0;
     void clear() {
         marks.clear();
         legendMarks.clear();
@@ -115,7 +118,7 @@ struct DrawnLayout {
         predictionX = -1;
         predictionDropped = false;
         queue = Rect{};
-        timelineMinH = queueNeedH = statsNeedH = 0;
+        timelineMinH = queueNeedH = statsNeedH = statsReserveH = 0;
     }
 };
 

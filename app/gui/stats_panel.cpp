@@ -314,6 +314,54 @@ bool stepsFitTabRow(const RunView& run) {
     return tabsW + stepRowWidth(run, run.cursor()) + ImGui::GetFontSize() < ImGui::GetContentRegionAvail().x;
 }
 
+// What This run's key lines (keyNumbers and resultsLine, compact) can take
+// at most, for the scenario the panel shows, at the width w they wrap at:
+// laid out as they are, with the widest values a run can give them. The
+// presentation layout reserves it from the first frame (before any run), so
+// Run never lifts the panels under the timeline. Independent of any run: the
+// scenario's kind, method and task names only.
+float keyLinesReserve(const RunView& run, float w) {
+    const ImGuiStyle& st = ImGui::GetStyle();
+    const float lineH = ImGui::GetTextLineHeightWithSpacing();
+    float h = 0;
+    float x = -1;   // the flow of "label value" pairs (pair, ui::sameLineIfFits)
+    auto item = [&](const char* label, const char* value) {
+        const float iw = ImGui::CalcTextSize(label).x + st.ItemSpacing.x * 2 + ImGui::CalcTextSize(value).x;
+        if (x >= 0 && x + st.ItemSpacing.x + iw <= w) {
+            x += st.ItemSpacing.x + iw;
+            return;
+        }
+        h += lineH;
+        x = iw;
+    };
+    const Scenario* sc = run.haveScenario() ? &run.scenario() : nullptr;
+    const KindInfo kind = kindInfo(sc ? sc->kind : ScenarioKind::Pool);
+    if (!sc || kind.taskTable) {
+        const char* at = " at 10.00 s";
+        item("makespan", (std::string("10.00 s") + at).c_str());
+        item("speedup", (std::string("9.99x") + at).c_str());
+        item("efficiency", (std::string("100%") + at).c_str());
+        item("tasks", "1000/1000 done");
+        item("sequential", "100.00 s");
+    } else {
+        h += lineH;   // "this scenario runs no tasks ..." or "no task has started yet"
+    }
+    x = -1;
+    item("1024 workers on 2 cores", "");
+    item(describeBusyShort(BusyVerdict{1.0, true}).c_str(), "");
+    if (sc && kind.pooled) {
+        // The longest form: each result with its time (imap, apply_async, ...).
+        std::string list;
+        const std::size_t n = sc->tasks.size(), named = std::min<std::size_t>(n, 6);
+        for (std::size_t i = 0; i < named; ++i) list += (i ? ", " : "") + sc->tasks[i].name + " at 10.0 s";
+        if (named < n) list += ", \u2026 " + std::to_string(n - named) + " more";
+        const std::string text = "results arrive: " + list + " (neither input order nor the order they finished); " +
+                                 std::to_string(n) + " to come";
+        h += ImGui::CalcTextSize(text.c_str(), nullptr, false, w).y + st.ItemSpacing.y;
+    }
+    return h;
+}
+
 } // namespace
 
 void selectStatsTab(const std::string& name) { g_requestedTab = name; }
@@ -343,6 +391,12 @@ void drawStatsPanel(RunView& run, SessionTable& session, const Rect& r, bool wit
         }
         // Before the first run too: its Predict tab is where the class answers.
         if (ImGui::BeginTabBar("stats-tabs")) {
+            // Presentation: what This run's key lines may need, known before
+            // any run (the tab bar's bottom, the body's top gap, the lines).
+            if (withOutput)
+                env.drawn.statsReserveH = ImGui::GetCursorPosY() + ImGui::GetStyle().ItemSpacing.y +
+                                          keyLinesReserve(run, ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ScrollbarSize) +
+                                          ImGui::GetStyle().WindowPadding.y;
             // Each tab's content scrolls under the tab bar, which stays put.
             // requestable: a tab selectStatsTab may select (only presentation's tabs are).
             auto tab = [&](const char* name, bool shown, bool requestable, auto&& body) {

@@ -240,7 +240,7 @@ bool TestHooks::writeLayoutJson(GuiApp& app, const std::string& path) {
         for (const auto& it : p.items)
             items.push_back({{"text", it.text}, {"rect", {it.x, it.y, it.w, it.h}}, {"disabled", it.disabled}});
         j["panels"].push_back({{"name", p.name}, {"rect", {p.x, p.y, p.w, p.h}}, {"lines", p.lines},
-                               {"clipped", p.clipped}, {"clipped_texts", p.clippedTexts}, {"hidden_texts", p.hiddenTexts},
+                               {"clipped", p.clipped}, {"scrollbar", p.scrollbar}, {"clipped_texts", p.clippedTexts}, {"hidden_texts", p.hiddenTexts},
                                {"small_texts", p.smallTexts}, {"overlapping_texts", p.overlappingTexts},
                                {"items", items}});
     }
@@ -280,6 +280,7 @@ bool TestHooks::writeLayoutJson(GuiApp& app, const std::string& path) {
                         {"text", l.text}};
     }
     j["scenario"] = app.scenario().name;
+    j["scenario_option"] = app.scenario().name;
     j["workers_option"] = app.runOptions().workers.value_or(app.scenario().workers());
     j["work_option"] = app.runOptions().work ? toString(*app.runOptions().work) : "as scenario";
     j["runs_started"] = app.runsStarted();

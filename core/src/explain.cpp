@@ -377,17 +377,18 @@ std::string explainRunnable(const Ctx& c, const ProcLaneIndex& l, const Span& os
                                  std::to_string(d.cores) + " core" + (d.cores == 1 ? "" : "s");
         const std::string busy = holders.empty() ? want + " — oversubscription (other programs have them just now)"
                                                  : "the cores are busy with " + holders + ": " + want + " — oversubscription";
-        // Said for several, it must stay short: eight of them share one line at 1280x720.
-        groupAs(out, "runnable:over:" + std::to_string(d.wanting) + ":" + holders,
-                "are runnable, no free core: " +
-                    (names.empty() ? want + " — oversubscription (other programs have them just now)"
-                                   : nameList(names) + (names.size() == 1 ? " has one" : " have them") +
-                                         " — oversubscription, " + want));
+        // Said for several, it must stay short: sixteen of them share one
+        // line at 1280x720 ("ForkPoolWorker-3 to -16 are runnable, waiting for
+        // a free core: 17 processes want 2 cores (oversubscription)"). Who has
+        // the cores is said by their own line, each one's whole sentence on hover.
+        groupAs(out, "runnable:over:" + std::to_string(d.wanting) + ":" + std::to_string(d.cores),
+                "are runnable, waiting for a free core: " + std::to_string(d.wanting) + " processes want " +
+                    std::to_string(d.cores) + (d.cores == 1 ? " core" : " cores") + " (oversubscription)");
         return start + busy + since;
     }
     const std::string busy = holders.empty() ? "other programs have the cores" : "the cores are busy with " + holders;
     groupAs(out, "runnable:" + holders,
-            "are runnable, no free core: " +
+            "are runnable, waiting for a free core: " +
                 (names.empty()       ? std::string("other programs have the cores")
                  : names.size() == 1 ? names.front() + " has one, other programs the rest"
                                      : nameList(names) + " have them"));
@@ -480,7 +481,7 @@ ProcExplanation explainProc(const Ctx& c, const ProcLaneIndex& l) {
         // A traced program without a Pool: nothing is handed out, it is just the program.
         out.text = c.meta.work == kTracedProgramWork && c.m.tasks().empty()
                        ? who + " runs the program's own code"
-                       : who + " runs the program's own code (it hands out the work and collects the results)";
+                       : who + " runs the program's own code: it hands out the work and collects the results";
     } else if (!prog || prog->state == LaneState::Idle) {
         out.text = explainIdle(c, l, who, out);
     } else if (prog->state == LaneState::Sleeping) {
@@ -656,6 +657,10 @@ std::vector<ExplainLine> groupExplanations(const std::vector<ProcExplanation>& p
             if (const std::size_t at = words.find("{details}"); at != std::string::npos) words.replace(at, 9, said);
             line.text = nameList(names) + " " + words;
         }
+        // The first clause, for a panel short of room ("ForkPoolWorker-3 to -8
+        // are runnable, waiting for a free core"): what state, not why.
+        const std::size_t colon = line.text.find(": ");
+        line.brief = colon == std::string::npos ? line.text : line.text.substr(0, colon);
         out.push_back(std::move(line));
     }
     return out;

@@ -99,7 +99,14 @@ TEST_CASE("every tooltip stays inside the window and off the control it explains
     const float W = 1280, H = 720;
     // The step buttons and the rightmost controls of the toolbar: the ones nearest an edge.
     std::vector<std::string> targets = {"Next \u203a", "\u2039 Prev", "Compare", "work", "Restart", "time scale"};
+    // Between hovers the pointer rests where nothing has a tooltip: the
+    // toolbar's third row right of the run picker (a Why line, shortened to
+    // its brief, has the whole sentence as its tooltip, and a stale one
+    // would be taken for the control's).
+    const std::string rest = " 1200 " + std::to_string(static_cast<int>(itemRect(s0, "Compare")[1] + itemRect(s0, "Compare")[3] / 2));
     for (const std::string& t : targets) {
+        runCommand("xdotool mousemove --window " + w.window + rest);
+        REQUIRE(w.waitFor([](const json& st) { return st.value("tooltip_windows", json::array()).empty(); }, 3));
         const auto r = itemRect(s0, t);
         runCommand("xdotool mousemove --window " + w.window + " " + std::to_string(static_cast<int>(r[0] + r[2] / 2)) + " " +
                    std::to_string(static_cast<int>(r[1] + r[3] / 2)));
@@ -117,8 +124,6 @@ TEST_CASE("every tooltip stays inside the window and off the control it explains
             const bool overlaps = x < r[0] + r[2] && r[0] < x + tw && y < r[1] + r[3] && r[1] < y + th;
             CHECK_FALSE(overlaps);
         }
-        runCommand("xdotool mousemove --window " + w.window + " 640 700");
-        w.waitFor([](const json& st) { return st.value("tooltip_windows", json::array()).empty(); }, 2);
     }
 }
 
@@ -242,12 +247,11 @@ TEST_CASE("a toolbar value that differs from the run on screen says the shown ru
     CHECK(scaleSaid);
 }
 
-// Hidden with [.lostclick] below: on the merged tree of session 11 the panels
-// still move while a run's This run tab grows, and this click missed 1 time in
-// 5 (the lost click, open; branch classA's fixed split cures it). Run it with
-// `parviz_gui_tests "[.lostclick]"`.
+// The lost click (issue 11): the panels' split is fixed from the stage on
+// (layoutPresentation), so a click on Predict as soon as This run shows, and
+// one aimed where Predict was while the run went, land on Predict.
 TEST_CASE("presentation: a click on Predict right after Run, and right after the run ends, opens Predict",
-          "[gui][keys][classroom][.lostclick]") {
+          "[gui][keys][classroom][lostclick]") {
     NEED_X();
     LiveWindow w({"pool", "--presentation", "--size", "1280x720", "--time-scale", "0.1"});
     REQUIRE_FALSE(w.window.empty());
@@ -256,10 +260,6 @@ TEST_CASE("presentation: a click on Predict right after Run, and right after the
     w.key("space");
     // Right after Run: Stats turns to This run; the class clicks Predict at once.
     REQUIRE(w.waitFor([&](const json& st) { return shownTab(st) == "This run"; }, 3));
-    // The panels may still lift in the frames after This run appears (the
-    // lost click, [.lostclick] below, open: branch classA fixes it): the
-    // rect is read once they have settled.
-    w.settle(6);
     auto r = itemRect(w.state(), "Predict");
     w.click(r[0] + r[2] / 2, r[1] + r[3] / 2);
     CHECK(w.waitFor([&](const json& st) { return shownTab(st) == "Predict"; }, 2));
@@ -274,14 +274,13 @@ TEST_CASE("presentation: a click on Predict right after Run, and right after the
     CHECK(opened);
 }
 
-// Not yet fixed (issue 11, the lost click, reproduced this session): Run
-// still lifts the panels under the timeline when the run's This run tab
-// needs more than the stage's Predict tab did (pool at 1280x720: 252 -> 269
-// px, the tabs from y 474 to 457), so a click on the lower part of where
-// Predict was before Run falls under the tab bar. Hidden until it is fixed:
-// run it with `parviz_gui_tests "[.lostclick]"`.
+// The lost click (issue 11): Run used to lift the panels under the timeline
+// when the run's This run tab needed more than the stage's Predict tab had
+// (pool at 1280x720: 252 -> 269 px, the tabs from y 474 to 457), so a click
+// on the lower part of where Predict was before Run fell under the tab bar.
+// The panels' heights are now fixed before the first run (layoutPresentation).
 TEST_CASE("presentation: a click on the lower part of the Predict tab, aimed before Run, still opens it after Run",
-          "[gui][keys][classroom][.lostclick]") {
+          "[gui][keys][classroom][lostclick]") {
     NEED_X();
     LiveWindow w({"pool", "--presentation", "--size", "1280x720", "--time-scale", "0.1"});
     REQUIRE_FALSE(w.window.empty());
@@ -318,4 +317,176 @@ TEST_CASE("a run stopped mid-way: the caption counts its tasks done against all 
     REQUIRE(std::regex_search(caption, m, std::regex(R"(: ([0-9]+) of ([0-9]+) tasks done)")));
     CHECK(m[2] == "16");
     CHECK(std::stoi(m[1]) < 16);
+}
+
+namespace {
+
+// Where the things a hand aims at are: every Stats tab, every toolbar
+// control (the ones whose words change by what they are: Run / Pause /
+// Resume, the kill combo, the run picker) and the panels' rectangles.
+std::map<std::string, std::array<float, 4>> aimRects(const json& s) {
+    std::map<std::string, std::array<float, 4>> out;
+    auto rectOf = [](const json& r) {
+        return std::array<float, 4>{r[0].get<float>(), r[1].get<float>(), r[2].get<float>(), r[3].get<float>()};
+    };
+    for (const json& p : s["panels"]) {
+        const std::string panel = p["name"].get<std::string>();
+        if (panel != "Controls" && panel != "Stats" && panel != "Timeline" && panel != "Queue" && panel != "Code") continue;
+        out["panel " + panel] = rectOf(p["rect"]);
+        if (panel == "Controls") out["panel Controls"][3] = 0;   // its height is checked below, not its rect
+        for (const json& it : p.value("items", json::array())) {
+            std::string t = it["text"].get<std::string>();
+            if (panel == "Timeline") continue;   // its toolbar (Follow, Fit, Live) is checked by y only
+            if (t == "Run" || t == "Pause" || t == "Resume") t = "[run button]";
+            else if (t == "(no live worker)" || t.rfind("ForkPoolWorker-", 0) == 0 || t.rfind("Process-", 0) == 0)
+                t = "[kill combo]";
+            else if (t.rfind("run ", 0) == 0 || t.rfind("new: ", 0) == 0) t = "[run picker]";
+            else if (t.rfind("scenario ", 0) == 0) continue;   // the picker's list, when open
+            out[panel + ": " + t] = rectOf(it["rect"]);
+        }
+    }
+    out["controls height"] = {0, 0, 0, panelRect(s, "Controls")[3]};
+    return out;
+}
+
+// Everything aimed at in both frames is where it was.
+void sameAim(const json& before, const json& after, const std::string& when) {
+    const auto a = aimRects(before), b = aimRects(after);
+    int compared = 0;
+    for (const auto& [k, r] : a) {
+        auto it = b.find(k);
+        if (it == b.end()) continue;
+        ++compared;
+        INFO(when << ": " << k << " was [" << r[0] << "," << r[1] << "," << r[2] << "," << r[3] << "], now ["
+                  << it->second[0] << "," << it->second[1] << "," << it->second[2] << "," << it->second[3] << "]");
+        CHECK(it->second == r);
+    }
+    CHECK(compared >= 20);
+}
+
+} // namespace
+
+// Issue 11 (the lost click, the toolbar jumps) as a kind: the layout is a
+// function of the window, the type and the scenario, never of the run's
+// state. Every tab, toolbar control and panel before Run, as the run goes,
+// at its end, and with another run picked (the run picker's key, "[").
+TEST_CASE("presentation: no tab, toolbar control or panel moves when a run starts, ends, or another run is picked",
+          "[gui][keys][classroom][layout]") {
+    NEED_X();
+    // The tutorial's pool, and 8 cpu workers (their idle lanes may fold into a band).
+    const bool many = GENERATE(false, true);
+    std::vector<std::string> args = {many ? "pool-sizes" : "pool", "--presentation", "--size", "1280x720"};
+    if (many) args.insert(args.end(), {"--workers", "8", "--work", "cpu", "--time-scale", "0.5"});
+    else args.insert(args.end(), {"--time-scale", "0.3"});
+    INFO(args[0]);
+    LiveWindow w(args);
+    REQUIRE_FALSE(w.window.empty());
+    // The stage, settled (the Predict tab offered to the class).
+    REQUIRE(w.waitFor([](const json& st) { return st.value("stats_tab", std::string()) == "Predict"; }, 5));
+    std::this_thread::sleep_for(std::chrono::milliseconds(800));
+    const json stage = w.state();
+    REQUIRE(stage["status"] == "not started");
+    w.key("space");
+    REQUIRE(w.waitFor([](const json& st) { return st["status"] == "running" && st["now_s"].get<double>() > 0.2; }, 10));
+    sameAim(stage, w.state(), "the run going");
+    REQUIRE(w.waitFor(finished, 60));
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    const json end1 = w.state();
+    sameAim(stage, end1, "the run ended");
+    // A second run (R), to its end, then the first picked again.
+    w.key("r");
+    REQUIRE(w.waitFor([](const json& st) { return st["runs"].size() == 2; }, 10));
+    json s = w.state();
+    sameAim(stage, s, "the second run going");
+    sameAim(end1, s, "the second run going (against the first's end)");   // the run picker too
+    REQUIRE(w.waitFor(finished, 60));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    s = w.state();
+    sameAim(stage, s, "the second run ended");
+    sameAim(end1, s, "the second run ended (against the first's end)");
+    w.key("bracketleft");
+    REQUIRE(w.waitFor([](const json& st) { return st["current_run"] == 1; }, 5));
+    s = w.state();
+    sameAim(stage, s, "run 1 picked");
+    sameAim(end1, s, "run 1 picked (against its end)");
+}
+
+// Issue 11, C: a scenario chosen in the window starts from its own values, as
+// `parviz gui NAME` would; what the window keeps (the time scale the user
+// set) the toolbar says in words; the Code panel's listing follows.
+TEST_CASE("choosing another scenario in the picker loads its own workers, work, method and chunksize, and says what it kept",
+          "[gui][keys][classroom][scenario]") {
+    NEED_X();
+    LiveWindow w({"pool-sizes", "--workers", "8", "--work", "cpu", "--method", "imap", "--chunksize", "3", "--time-scale",
+                  "0.05"});
+    REQUIRE_FALSE(w.window.empty());
+    json s = w.state();
+    REQUIRE(s["workers_option"] == 8);
+    REQUIRE(s["work_option"] == "cpu");
+    REQUIRE(s["method_option"] == "imap");
+    REQUIRE(s["chunksize_option"] == 3);
+    // The scenario picker: the toolbar's first control.
+    auto picker = [](const json& st) {
+        for (const json& p : st["panels"])
+            if (p["name"] == "Controls" && !p["items"].empty()) {
+                const json& r = p["items"][0]["rect"];
+                return std::array<float, 4>{r[0].get<float>(), r[1].get<float>(), r[2].get<float>(), r[3].get<float>()};
+            }
+        FAIL("no toolbar");
+        return std::array<float, 4>{};
+    };
+    auto choose = [&](const std::string& from, const std::string& to) {
+        bool chosen = false;
+        for (int attempt = 0; attempt < 2 && !chosen; ++attempt) {
+            REQUIRE(w.state()["scenario_option"] == from);
+            const auto r = picker(w.state());
+            w.click(r[0] + r[2] / 2, r[1] + r[3] / 2);
+            const std::string entry = "scenario " + to;
+            REQUIRE(w.waitFor([&](const json& st) {
+                for (const json& p : st["panels"])
+                    for (const json& it : p["items"])
+                        if (it["text"] == entry) return true;
+                return false;
+            }, 3));
+            // The popup's first frames measure and place it: aim once it has settled.
+            std::this_thread::sleep_for(std::chrono::milliseconds(500));
+            const auto e = itemRect(w.state(), entry);
+            w.click(e[0] + e[2] / 2, e[1] + e[3] / 2);
+            chosen = w.waitFor([&](const json& st) { return st["scenario_option"] == to; }, 3);
+            if (!chosen) w.key("Escape");
+        }
+        REQUIRE(chosen);
+        // The pointer rests where the list was: nothing else is chosen after.
+        runCommand("xdotool mousemove --window " + w.window + " 640 700");
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+        REQUIRE(w.state()["scenario_option"] == to);
+    };
+    choose("pool-sizes", "pool");
+    s = w.state();
+    const std::string controls = linesOf(s, "Controls");
+    std::string listing;
+    for (const json& l : s["listing"]) listing += l.get<std::string>() + "\n";
+    INFO(controls << "\nlisting:\n" << listing);
+    // The tutorial's Pool(2) over its sleeping tasks, map with CPython's chunksize.
+    CHECK(s["workers_option"] == 2);
+    CHECK(s["work_option"] == "as scenario");
+    CHECK(s["method_option"] == "map");
+    CHECK(s["chunksize_option"].is_null());
+    CHECK(s["equal_jobs_option"] == 0);
+    CHECK(listing.find("Pool(2)") != std::string::npos);
+    CHECK(listing.find("Pool(8)") == std::string::npos);
+    CHECK(listing.find("time.sleep") != std::string::npos);
+    CHECK(listing.find("imap") == std::string::npos);
+    // The time scale the user set stays, and the toolbar says so.
+    CHECK(controls.find("time scale 0.05x kept") != std::string::npos);
+    // Back to pool-sizes: its own 4 workers, not the command line's 8.
+    choose("pool", "pool-sizes");
+    s = w.state();
+    CHECK(s["workers_option"] == 4);
+    CHECK(s["work_option"] == "as scenario");
+    CHECK(s["method_option"] == "map");
+    std::string listing2;
+    for (const json& l : s["listing"]) listing2 += l.get<std::string>() + "\n";
+    INFO(listing2);
+    CHECK(listing2.find("Pool(4)") != std::string::npos);
 }

@@ -394,12 +394,51 @@ TEST_CASE("presentation at 1280x720, 8 busy workers, the Why tab: workers in the
     CHECK(lines.find("Next \u203a") != std::string::npos);   // the Why tab is the one shown
     // Several workers named in one sentence ("ForkPoolWorker-1 to -8 are in
     // their tasks, sleeping: ..."; "ForkPoolWorker-3, -4 ... are runnable, ...").
-    CHECK(lines.find(work == "sleep" ? "are in their tasks, sleeping" : "are runnable, no free core") !=
+    CHECK(lines.find(work == "sleep" ? "are in their tasks, sleeping" : "are runnable, waiting for a free core") !=
           std::string::npos);
     // Every sentence in view: nothing below the fold, nothing cut.
     REQUIRE(stats.contains("hidden_texts"));
     CHECK(stats["hidden_texts"].empty());
     CHECK(l["visible_worker_lanes"].get<int>() >= 4);
+    nothingClipped(l);
+}
+
+// Issue 11, D: `parviz gui pool-sizes --workers 8 --work cpu --presentation
+// --size 1280x720`, the cursor mid-run, the Why tab: its text needed a
+// scrollbar (the runnable workers' sentence and MainProcess's took two lines
+// each). Workers in the same state are one line, short enough, and what
+// still does not fit says its state without its why: no scrollbar, nothing
+// cut, at 8 and at 16 workers, whatever the cores were doing at that moment.
+// Not yet passing (session 11): the lines are grouped, briefed and at last
+// one paragraph (callout + "MainProcess waits ...; ForkPoolWorker-1, -2 ...
+// are runnable, waiting for a free core; -4 runs task T7 ..."), but with
+// more than four workers the timeline keeps a fifth lane and leaves the Why
+// tab about three lines at 1280x720, and those three lines plus the
+// callouts' separator still overflow by a few pixels: a scrollbar shows.
+// Session 12 (branch classA2): still failing, the Stats panel shows a
+// scrollbar at both worker counts and both moments; the presentation split
+// now also reserves the rows the run's legend can wrap to (at 8 cpu workers a
+// third one, for the numbers' note in its long general form, which this run's
+// shorter example did not need): the Why tab gives that row up.
+// Hidden until it fits: `parviz_gui_tests "[.whyfit]"`.
+TEST_CASE("presentation at 1280x720, 8 and 16 cpu workers mid-run: the Why tab fits without a scrollbar, nothing cut",
+          "[gui][explain][room][.whyfit]") {
+    NEED_DISPLAY();
+    const std::string workers = GENERATE(as<std::string>{}, "8", "16");
+    const std::string at = GENERATE(as<std::string>{}, "0.6", "1.2");
+    INFO(workers << " workers, cursor at " << at << " s");
+    TempDir dir;
+    const json l = shotOf({"pool-sizes", "--workers", workers, "--work", "cpu", "--presentation", "--size", "1280x720",
+                           "--test-tab", "Why", "--screenshot-at", at},
+                          dir);
+    const json& stats = panelOf(l, "Stats");
+    INFO(linesOf(stats) << "hidden: " << stats["hidden_texts"].dump());
+    CHECK(l["stats_tab"] == "Why");
+    CHECK(linesOf(stats).find("MainProcess") != std::string::npos);
+    CHECK(linesOf(stats).find("ForkPoolWorker-") != std::string::npos);
+    REQUIRE(stats.contains("scrollbar"));
+    CHECK_FALSE(stats["scrollbar"].get<bool>());
+    CHECK(stats["hidden_texts"].empty());
     nothingClipped(l);
 }
 

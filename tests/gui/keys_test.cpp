@@ -189,8 +189,9 @@ TEST_CASE("presentation before the first run opens on the Predict tab, and switc
 }
 
 TEST_CASE("after the pool size changes, the workers field says the run on screen had another", "[gui][keys]") {
-    // The field is the next run's: a run of 2 shown under a field of 3 says so
-    // (lesson step 4 showed a sweep's Pool(8) under "4 workers" with no word).
+    // The field is the next run's: a run of 2 shown under a field of 3 says so,
+    // in the note at the toolbar's end (lesson step 4 showed a sweep's Pool(8)
+    // under "4 workers" with no word).
     NEED_X();
     LiveWindow w({"pool", "--time-scale", "0.05"});
     REQUIRE_FALSE(w.window.empty());
@@ -204,13 +205,13 @@ TEST_CASE("after the pool size changes, the workers field says the run on screen
                 for (const json& l : p["lines"]) c += l.get<std::string>() + "\n";
         return c;
     };
-    CHECK(controls(s).find("(this run:") == std::string::npos);   // the same as the run's: nothing to say
+    CHECK(controls(s).find("shown run:") == std::string::npos);   // the same as the run's: nothing to say
     const float font = s["font_px"].get<float>();
     const auto r = itemRect(s, "workers");
     const float frameH = font + 2 * std::round(font * 0.18f);
     w.click(r[0] + 5.5f * font - frameH / 2, r[1] + r[3] / 2);
     REQUIRE(w.waitFor([](const json& st) { return st["workers_option"] == 3; }, 3));
-    const bool said = w.waitFor([&](const json& st) { return controls(st).find("(this run: 2)") != std::string::npos; }, 3);
+    const bool said = w.waitFor([&](const json& st) { return controls(st).find("shown run: 2 workers") != std::string::npos; }, 3);
     INFO(controls(w.state()));
     CHECK(said);
 }

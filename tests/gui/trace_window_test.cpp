@@ -177,7 +177,7 @@ TEST_CASE("a traced Pool.map hung on a killed worker: MainProcess is shown waiti
     CHECK(queue.find("uses no queue") == std::string::npos);   // before: "This scenario uses no queue."
     CHECK(queue.find("pool tasks") != std::string::npos);
     CHECK(queue.find("MainProcess waits for the pool's results") != std::string::npos);
-    // Before: "MainProcess runs the program's own code (it hands out the work and collects the results)".
+    // Before: "MainProcess runs the program's own code: it hands out the work and collects the results".
     CHECK(explain.find("MainProcess waits for the pool's results since") != std::string::npos);
     CHECK(explain.find("whose result never comes") != std::string::npos);
     CHECK(explain.find("MainProcess runs the program's own code") == std::string::npos);

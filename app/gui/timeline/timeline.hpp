@@ -92,6 +92,24 @@ void workerSummary(const LaneRecords& recs, const TraceMeta& meta, float widthPx
 void drawWorkerSummary(const PanelEnv& env, const Geometry& g, const std::vector<WorkerBin>& bins, int workers, float y0,
                        float h);
 inline constexpr int kSummaryWorkers = 32;
+// What a run of the scenario on the stage can show in the timeline's legend,
+// known before it starts (from the scenario and the worker count): the
+// presentation layout reserves the legend's lines and the summary band from
+// the stage on, so a run's longer legend neither lifts the panels under the
+// timeline nor pushes its last lanes (the folded idle band) out of view.
+struct LegendPlan {
+    bool tasks = false;       // a task table (pool): task bars, idle workers, a callout on them
+    bool queue = false;       // a queue (or a pool's): waits for queue, put->get arrows
+    bool lock = false;        // waits for lock, holds lock, the lock convoy callout
+    bool cpuWork = false, sleepWork = false;
+    int workers = 0, cores = 1;
+};
+// The height the legend of such a run adds under the header's first row
+// (Follow, Fit and the entries flowing after them, wrapped at `width` as
+// legend() wraps them): its further rows; and the summary band's height
+// (0 under kSummaryWorkers workers).
+float legendExtraH(const LegendPlan& plan, float width);
+float summaryBandH(int workers, float fontSize) noexcept;
 // The timeline's (and Compare's) tooltips: wrapped at 26 em, never a line
 // across the lanes, sized and placed inside the window beside the pointer
 // (flipped to its left or above it where it would leave the window), and

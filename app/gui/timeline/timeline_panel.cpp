@@ -66,6 +66,9 @@ void entryWords(ImDrawList* dl, ImVec2& p, float sw, const char* label, ImU32 co
     p.x += w + std::round(ImGui::GetFontSize() * 0.8f);
 }
 
+// Said when seven colours repeat and no lane shows an example of the number.
+constexpr const char* kNumberedNote = "(n) after a task's or chunk's name: the number of its worker";
+
 // The callouts' bars under the axis, each kind found in words (hover: its
 // sentence): the words of a callout about the whole run have a place here
 // even when no activity strip is shown to carry them.
@@ -178,7 +181,7 @@ void legend(RunView& run, const PanelEnv& env, const LaneRecords& recs) {
         // apart, said with a word a lane shows ("T9 (4): task T9 on worker 4"),
         // or in general where no lane shows one.
         std::string note = numberedExample(run);
-        if (note.empty()) note = "(n) after a task's or chunk's name: the number of its worker";
+        if (note.empty()) note = kNumberedNote;
         const float w = ImGui::CalcTextSize(note.c_str()).x;
         place(w);
         dl->AddText(p, textMuted(th), note.c_str());
@@ -466,7 +469,7 @@ void drawTimelinePanel(RunView& run, std::int64_t cursor, const Rect& r, const P
         const TraceMeta meta = run.meta();
         const int workerLanes = countWorkerLanes(recs, meta);
         const bool summary = trace && workerLanes >= kSummaryWorkers;
-        const float bandH = summary ? std::round(fs * 1.6f) + 2 : 0;
+        const float bandH = summary ? timeline::summaryBandH(workerLanes, fs) : 0;
         static std::vector<WorkerBin> bins;
         if (summary) {
             workerSummary(recs, meta, g.vp.widthPx, 3, bins);
@@ -509,6 +512,57 @@ void drawTimelinePanel(RunView& run, std::int64_t cursor, const Rect& r, const P
         }
     }
     endPanel();
+}
+
+float timeline::summaryBandH(int workers, float fontSize) noexcept {
+    return workers >= kSummaryWorkers ? std::round(fontSize * 1.6f) + 2 : 0.0f;
+}
+
+// The entries legend() would show for a run the plan describes, with what any
+// run of it may show without the user acting (the machine being busy, more
+// workers than cores taking turns, a callout on its tasks), laid out as
+// legend() lays them out after Follow and Fit. A killed or paused worker
+// (the user's doing) may still add a row: the lanes then thin or scroll.
+float timeline::legendExtraH(const LegendPlan& plan, float width) {
+    std::vector<const char*> labels;
+    if (plan.tasks) labels.push_back("task");
+    if (plan.cpuWork) labels.push_back("running");
+    if (plan.sleepWork) labels.push_back("sleeping");
+    if (plan.tasks) labels.push_back("idle");
+    if (plan.queue || plan.tasks) labels.push_back("waits for queue");
+    if (plan.lock) labels.push_back("waits for lock");
+    labels.push_back("on a core");
+    if (plan.workers + 1 > plan.cores) labels.push_back("runnable, no free core");
+    if (plan.lock) labels.push_back("holds lock");
+    labels.push_back("other programs");
+    if ((plan.queue || plan.tasks) && plan.workers < kSummaryWorkers) labels.push_back("item taken from a queue");
+    if (plan.tasks) labels.push_back(toString(CalloutKind::LoadImbalance));
+    if (plan.tasks && plan.cpuWork && plan.workers > plan.cores) labels.push_back(toString(CalloutKind::Oversubscription));
+    if (plan.lock) labels.push_back(toString(CalloutKind::LockConvoy));
+    const ImGuiStyle& st = ImGui::GetStyle();
+    const float fs = ImGui::GetFontSize();
+    const float sw = std::round(fs * 1.3f), gap = std::round(fs * 0.8f);
+    const float left = st.WindowPadding.x, right = width - st.WindowPadding.x;
+    // Follow (F) and Fit, as header() draws them.
+    float x = left + ImGui::GetFrameHeight() + st.ItemInnerSpacing.x + ImGui::CalcTextSize("Follow (F)").x + st.ItemSpacing.x +
+              ImGui::CalcTextSize("Fit").x + st.FramePadding.x * 2 + st.ItemSpacing.x;
+    int rows = 1;
+    auto place = [&](float w, float advance) {
+        if (x + w > right && x > left) {
+            x = left;
+            ++rows;
+        }
+        x += advance;
+    };
+    for (const char* l : labels) {
+        const float w = sw + 4 + ImGui::CalcTextSize(l).x;
+        place(w, w + gap);
+    }
+    if (plan.workers > 7) {
+        const float w = ImGui::CalcTextSize(kNumberedNote).x;
+        place(w, w);
+    }
+    return static_cast<float>(rows - 1) * ImGui::GetTextLineHeightWithSpacing();
 }
 
 } // namespace parviz::gui

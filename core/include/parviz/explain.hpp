@@ -46,6 +46,7 @@ struct ExplainLine {
     std::vector<ProcId> procs;           // who it is about, in ProcId order
     std::string text;
     std::vector<std::string> each;       // each one's own sentence (for a tooltip); one entry when alone
+    std::string brief;                   // text up to its first ": " (the state without the why); text if none
 };
 
 struct Explanation {
