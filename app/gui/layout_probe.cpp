@@ -55,6 +55,20 @@ void record(std::string_view text, const ImRect& r, const ImRect& clip, bool one
         p.lines.emplace_back(text);
         // A line's box is the type's height (more for wrapped lines, frames).
         if (g_typePx > 0 && r.GetHeight() < g_typePx - 0.5f) p.smallTexts.emplace_back(text);
+        if (ImFont* font = ImGui::GetFont()) {
+            const char* c = text.data();
+            const char* const end = text.data() + text.size();
+            while (c < end) {
+                unsigned int ch = 0;
+                const int n = ImTextCharFromUtf8(&ch, c, end);
+                if (n <= 0) break;
+                c += n;
+                if (ch >= 0x20 && !font->FindGlyphNoFallback(static_cast<ImWchar>(ch))) {
+                    p.missingGlyphs.emplace_back(text);
+                    break;
+                }
+            }
+        }
         ImRect seen = r;
         seen.ClipWith(clip);
         checkOverlap(p, text, seen);

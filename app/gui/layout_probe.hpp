@@ -42,6 +42,9 @@ struct PanelRecord {
     // Texts drawn smaller than the frame's type (setTypePx): unreadable
     // from where the rest reads, the first failing of a projector.
     std::vector<std::string> smallTexts;
+    // Visible texts with a character the frame's font has no glyph for
+    // (drawn as '?': "\u25BC 4 more lanes" came out "? 4 more lanes").
+    std::vector<std::string> missingGlyphs;
     // "A over B": a text drawn over part of an earlier one in the panel.
     std::vector<std::string> overlappingTexts;
 };

@@ -241,7 +241,7 @@ bool TestHooks::writeLayoutJson(GuiApp& app, const std::string& path) {
             items.push_back({{"text", it.text}, {"rect", {it.x, it.y, it.w, it.h}}, {"disabled", it.disabled}});
         j["panels"].push_back({{"name", p.name}, {"rect", {p.x, p.y, p.w, p.h}}, {"lines", p.lines},
                                {"clipped", p.clipped}, {"scrollbar", p.scrollbar}, {"clipped_texts", p.clippedTexts}, {"hidden_texts", p.hiddenTexts},
-                               {"small_texts", p.smallTexts}, {"overlapping_texts", p.overlappingTexts},
+                               {"small_texts", p.smallTexts}, {"missing_glyphs", p.missingGlyphs}, {"overlapping_texts", p.overlappingTexts},
                                {"items", items}});
     }
     json tips = json::array();

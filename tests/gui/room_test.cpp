@@ -54,6 +54,9 @@ void checkNothingClipped(const json& layout) {
     for (const json& p : layout["panels"]) {
         INFO(p["name"].get<std::string>() << " cut: " << p["clipped_texts"].dump());
         CHECK_FALSE(p["clipped"].get<bool>());
+        // A character the font lacks is drawn as '?': as unreadable as a cut.
+        INFO("drawn without a glyph: " << p.value("missing_glyphs", json::array()).dump());
+        CHECK(p.value("missing_glyphs", json::array()).empty());
     }
 }
 

@@ -273,7 +273,7 @@ LaneWindow laneWindow(const LaneRecords& recs, float rowFont, float room, float 
 
 // Under the last whole lane: how many more lanes the scrollbar holds.
 void moreLanesNote(const PanelEnv& env, const Geometry& g, std::size_t hidden) {
-    const std::string note = "\u25BC " + std::to_string(hidden) + (hidden == 1 ? " more lane" : " more lanes") + " (scroll)";
+    const std::string note = "\u2193 " + std::to_string(hidden) + (hidden == 1 ? " more lane" : " more lanes") + " (scroll)";
     const ImVec2 ts = ImGui::CalcTextSize(note.c_str());
     if (g.plotMax.y - g.lanesBottom < ts.y) return;   // no room for the words: the scrollbar says it
     ImDrawList* dl = ImGui::GetWindowDrawList();
