@@ -14,9 +14,12 @@
 #include <deque>
 #include <dirent.h>
 #include <fcntl.h>
+#include <functional>
+#include <iterator>
 #include <map>
 #include <mutex>
 #include <set>
+#include <string_view>
 #include <tuple>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -240,6 +243,90 @@ std::vector<std::string> splitListPreview(std::string_view text) {
     return items;   // cut: its last item is incomplete
 }
 
+// A task index -> T. A program's tasks take the indices 0, 1, 2, ... (in
+// input order; ad hoc ones after them), so the first kDense are a vector, not
+// a node per task (three such tables, filled once a task, were a tenth of the
+// Collector's time on a traced Pool.map of 10 000 tasks); any others a hash
+// map. `none`: what an index never set reads as.
+template <class T>
+class ByIndex {
+public:
+    static constexpr std::int32_t kDense = std::int32_t{1} << 22;
+    explicit ByIndex(T none) : m_none(none) {}
+    T get(std::int32_t i) const {
+        if (i >= 0 && i < kDense) return static_cast<std::size_t>(i) < m_dense.size() ? m_dense[static_cast<std::size_t>(i)] : m_none;
+        const auto it = m_sparse.find(i);
+        return it == m_sparse.end() ? m_none : it->second;
+    }
+    void set(std::int32_t i, T v) {
+        if (i >= 0 && i < kDense) {
+            const auto k = static_cast<std::size_t>(i);
+            if (k >= m_dense.size()) m_dense.resize(std::max<std::size_t>(k + 1, m_dense.size() * 2), m_none);
+            m_count += m_dense[k] == m_none && v != m_none;
+            m_dense[k] = v;
+            return;
+        }
+        auto [it, fresh] = m_sparse.try_emplace(i, v);
+        if (!fresh) it->second = v;
+        m_count += fresh;
+    }
+    std::size_t size() const noexcept { return m_count; }   // indices set (to other than none)
+
+private:
+    T m_none;
+    std::vector<T> m_dense;
+    std::unordered_map<std::int32_t, T> m_sparse;
+    std::size_t m_count = 0;
+};
+
+// A 64-bit key -> int32, open addressing over one array (linear probing,
+// power-of-two size, at most half full): no node and no division per insert.
+// One such insert a task was the Collector's largest single cost on a traced
+// Pool.map (std::unordered_map: a node each, chains walked on rehash).
+class FlatMap64 {
+public:
+    // Inserts key -> value unless key is there: (its value, true when inserted).
+    std::pair<std::int32_t, bool> tryEmplace(std::uint64_t key, std::int32_t value) {
+        if (key == 0) key = 1;   // 0 marks a free slot
+        if ((m_size + 1) * 2 > m_slots.size()) grow();
+        const std::size_t mask = m_slots.size() - 1;
+        for (std::size_t i = mix(key) & mask;; i = (i + 1) & mask) {
+            Slot& s = m_slots[i];
+            if (s.key == key) return {s.value, false};
+            if (s.key == 0) {
+                s = {key, value};
+                ++m_size;
+                return {value, true};
+            }
+        }
+    }
+    std::size_t size() const noexcept { return m_size; }
+    // Room for n keys in all without growing (a job's tasks, when it is announced).
+    void reserve(std::size_t n) {
+        while (n * 2 > m_slots.size()) grow();
+    }
+
+private:
+    struct Slot { std::uint64_t key = 0; std::int32_t value = 0; };
+    static std::size_t mix(std::uint64_t k) noexcept { return static_cast<std::size_t>((k * 0x9E3779B97F4A7C15ull) >> 17); }
+    void grow() {
+        std::vector<Slot> old(std::max<std::size_t>(64, m_slots.size() * 2));
+        old.swap(m_slots);
+        m_size = 0;
+        for (const Slot& s : old)
+            if (s.key != 0) tryEmplace(s.key, s.value);
+    }
+    std::vector<Slot> m_slots;
+    std::size_t m_size = 0;
+};
+
+// (queue id, a task's identity) as one hash key.
+struct QueueIdentHash {
+    std::size_t operator()(const std::pair<std::int32_t, std::uint64_t>& k) const noexcept {
+        return std::hash<std::uint64_t>{}(k.second * 0x9E3779B97F4A7C15ull ^ static_cast<std::uint64_t>(k.first));
+    }
+};
+
 // =============================================================================
 // [SECTION] Interpreter
 // =============================================================================
@@ -257,6 +344,7 @@ struct PythonTraceSource::Impl {
     std::set<std::string> seenFiles;
     std::vector<Record> held;               // drained, not yet interpreted (t >= the safe time)
     std::size_t heldSorted = 0;             // held[0, heldSorted) is in (t, seq) order (a previous pass)
+    std::vector<Record> merged;             // drain's merge buffer, kept between passes (no allocation a pass)
     std::uint64_t seq = 0;
     std::int64_t lastScan = INT64_MIN;
 
@@ -306,14 +394,16 @@ struct PythonTraceSource::Impl {
     // A task name -> the call whose task had it first (at most kNamesTracked:
     // past that, later calls' repeats keep plain names).
     static constexpr std::size_t kNamesTracked = std::size_t{1} << 20;
-    std::unordered_map<std::string, std::int32_t> nameCalls;
+    // Keyed by the name's 64-bit hash, not a copy of it (one chance in 10^7
+    // that two of a million names collide: then one is prefixed needlessly).
+    FlatMap64 nameCalls;
     // A task's name (a string id): its argument's preview `text`, prefixed
     // with its call when a task of another call had that name first. `plain`:
     // the id of `text` when the caller has added it already.
     std::uint64_t taskName(const Job* job, std::string_view text, SourceSink& sink, std::uint64_t plain = kNoString) {
         if (job && job->call > 0 && nameCalls.size() < kNamesTracked) {
-            const auto [it, fresh] = nameCalls.try_emplace(std::string(text), job->call);
-            if (!fresh && it->second != job->call)
+            const auto [call, fresh] = nameCalls.tryEmplace(std::hash<std::string_view>{}(text), job->call);
+            if (!fresh && call != job->call)
                 return sink.addString("call " + std::to_string(job->call) + ": " + std::string(text));
         }
         return plain != kNoString ? plain : sink.addString(text);
@@ -331,11 +421,11 @@ struct PythonTraceSource::Impl {
     std::map<std::pair<ProcId, std::int32_t>, std::uint64_t> taskNames; // open task -> name id
     struct PoolQueues { std::uint64_t tasks = 0, results = 0; };
     std::unordered_map<pid_t, PoolQueues> poolWorkers;                  // a pool worker's queue keys (POOL_WORKER)
-    std::map<std::pair<std::int32_t, std::uint64_t>, std::uint64_t> putNames;   // (queue id, identity) -> preview id
-    std::unordered_map<std::int32_t, std::uint64_t> nameOfIndex;        // a started task's index -> its name id
-    std::unordered_map<std::int32_t, std::uint64_t> resultOfIndex;      // a returned task's index -> its result's preview id
+    std::unordered_map<std::pair<std::int32_t, std::uint64_t>, std::uint64_t, QueueIdentHash> putNames;   // (queue id, identity) -> preview id
+    ByIndex<std::uint64_t> nameOfIndex{kNoString};                      // a started task's index -> its name id
+    ByIndex<std::uint64_t> resultOfIndex{kNoString};                    // a returned task's index -> its result's preview id
     std::map<std::int32_t, std::int64_t> raisedAt;                      // a task that raised -> when
-    std::set<std::int32_t> receivedIndices;                              // tasks whose result the program received
+    ByIndex<std::uint8_t> receivedIndices{0};                            // 1: the program received its result
     // A traced process's lane state, kept as parviz's engine keeps its
     // workers' (worker_state.hpp): Running inside a task, else Idle; a wait
     // (a sleep, a queue get or a lock acquire that blocks) shows while it
@@ -726,11 +816,12 @@ void PythonTraceSource::Impl::received(const Record& r, RingFile& ring, ProcId p
     const std::int64_t end = std::min<std::int64_t>(first + count, INT32_MAX);
     auto emit = [&](std::int64_t i, bool failed) {
         const auto idx = static_cast<std::int32_t>(i);
-        if (!receivedIndices.insert(idx).second) return;
-        const auto n = nameOfIndex.find(idx);
-        const std::uint64_t name = n != nameOfIndex.end() ? n->second : sink.addString("#" + std::to_string(idx));
-        const auto v = failed ? resultOfIndex.end() : resultOfIndex.find(idx);   // b: 1 + its result's preview
-        const std::uint64_t value = v != resultOfIndex.end() ? v->second + 1 : 0;
+        if (receivedIndices.get(idx)) return;
+        receivedIndices.set(idx, 1);
+        const std::uint64_t n = nameOfIndex.get(idx);
+        const std::uint64_t name = n != kNoString ? n : sink.addString("#" + std::to_string(idx));
+        const std::uint64_t v = failed ? kNoString : resultOfIndex.get(idx);   // b: 1 + its result's preview
+        const std::uint64_t value = v != kNoString ? v + 1 : 0;
         out.push_back(Event{r.t, p, EventKind::PoolResult, static_cast<std::uint8_t>(failed ? 1 : 0), idx, name, value});
     };
     if (r.flags & 1) {   // CPython keeps the error that came back first
@@ -764,6 +855,8 @@ void PythonTraceSource::Impl::interpretTask(Record& r, RingFile& ring, ProcId p,
             nextChunk = static_cast<std::int32_t>(std::min<std::uint64_t>(INT32_MAX, nextChunk + chunks));
         }
         jobs[{ring.pid, r.a}] = job;
+        if (job.call > 0 && r.obj > 0)   // its tasks' names (taskName), at most as many as are tracked
+            nameCalls.reserve(std::min<std::size_t>(kNamesTracked, nameCalls.size() + static_cast<std::size_t>(r.obj)));
         nextTaskBase = static_cast<std::int32_t>(
             std::min<std::int64_t>(INT32_MAX, std::int64_t{nextTaskBase} + (r.obj < 0 ? kOpenJobTasks : r.obj)));
         return;
@@ -804,7 +897,7 @@ void PythonTraceSource::Impl::interpretTask(Record& r, RingFile& ring, ProcId p,
         }
         if (name == kNoString) name = sink.addString("?");   // its put was not seen
         taskNames[{p, idx}] = name;
-        nameOfIndex[idx] = name;
+        nameOfIndex.set(idx, name);
         out.push_back(Event{r.t, p, EventKind::TaskStart, summary ? kTaskSummarised : std::uint8_t{0}, idx, name, 0});
     } else {
         std::uint64_t name = kNoString;
@@ -845,17 +938,17 @@ void PythonTraceSource::Impl::resultsOf(const Job* job, std::int32_t last, std::
                                         SourceSink& sink) {
     if (resultOfIndex.size() >= kNamesTracked || !job) return;
     if (job && (job->apply || job->calls)) {
-        resultOfIndex[last] = sink.addString(text);
+        resultOfIndex.set(last, sink.addString(text));
         return;
     }
     const std::vector<std::string> items = splitListPreview(text);
     if (items.empty() && k == 0 && text.size() > 1 && text.front() == '[' && text.back() != ']') {
-        resultOfIndex[last] = sink.addString(text.substr(1) + "\u2026");   // one long result, cut at 64 bytes
+        resultOfIndex.set(last, sink.addString(text.substr(1) + "\u2026"));   // one long result, cut at 64 bytes
         return;
     }
     if (k < 0 || items.size() > static_cast<std::size_t>(k) + 1) return;   // not a list of this chunk's results
     for (std::size_t i = 0; i < items.size(); ++i)
-        resultOfIndex[last - k + static_cast<std::int32_t>(i)] = sink.addString(items[i]);
+        resultOfIndex.set(last - k + static_cast<std::int32_t>(i), sink.addString(items[i]));
 }
 
 void PythonTraceSource::Impl::interpretLock(Record& r, ProcId p, std::vector<Event>& out, SourceSink& sink) {
@@ -1087,7 +1180,15 @@ std::int64_t PythonTraceSource::drain(std::vector<Event>& out, SourceSink& sink,
     const auto before = [](const Record& a, const Record& b) { return a.t != b.t ? a.t < b.t : a.seq < b.seq; };
     const auto mid = im.held.begin() + static_cast<std::ptrdiff_t>(std::min(im.heldSorted, im.held.size()));
     std::sort(mid, im.held.end(), before);
-    std::inplace_merge(im.held.begin(), mid, im.held.end(), before);
+    if (mid != im.held.begin() && mid != im.held.end() && before(*mid, *(mid - 1))) {
+        // Merged into a buffer kept between passes (inplace_merge allocated
+        // and filled a temporary one each pass).
+        im.merged.clear();
+        im.merged.reserve(im.held.size());
+        std::merge(std::make_move_iterator(im.held.begin()), std::make_move_iterator(mid), std::make_move_iterator(mid),
+                   std::make_move_iterator(im.held.end()), std::back_inserter(im.merged), before);
+        im.held.swap(im.merged);
+    }
     std::size_t n = 0;
     while (n < im.held.size() && im.held[n].t < safe) im.interpret(im.held[n++], out, sink);
     im.held.erase(im.held.begin(), im.held.begin() + static_cast<std::ptrdiff_t>(n));
