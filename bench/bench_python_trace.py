@@ -298,7 +298,26 @@ def pool_10k(parviz, rounds):
     print("  per round untraced: %s" % " ".join("%.3f" % x for x in untraced))
     print("  per round traced:   %s" % " ".join("%.3f" % x for x in tr))
     print("  traced / untraced:  %.2fx (target <= 1.25x)" % (mt / mu))
+    report_spread(untraced, tr)
     report_usage(usage)
+
+
+def report_spread(untraced, traced):
+    """How far the ratio of medians can be trusted on a shared host. On 2 cores
+    the untraced map alone varies by 2x from round to round (its three threads
+    and two workers contend for the cores), so one median of 7 rounds can land
+    anywhere in a wide band: this prints the band (a bootstrap of the rounds,
+    resampled with a fixed seed), the median of the rounds' own ratios (each
+    round's pair ran back to back), and the ratio of the best rounds (the
+    least disturbed, as timeit advises for noisy machines)."""
+    import random
+    rng = random.Random(1)
+    n = len(untraced)
+    boot = sorted(statistics.median(rng.choices(traced, k=n)) / statistics.median(rng.choices(untraced, k=n))
+                  for _ in range(2000))
+    paired = statistics.median(t / u for t, u in zip(traced, untraced))
+    print("  spread: ratio of medians, 90%% bootstrap interval %.2f-%.2fx; median of paired rounds %.2fx; "
+          "best round traced / best untraced %.2fx" % (boot[100], boot[1899], paired, min(traced) / min(untraced)))
 
 
 def report(title, rounds):

@@ -48,6 +48,26 @@ bool isWorkerRole(const TraceMeta& meta, std::size_t p) {
     return p != kParentProc && role != ProcRole::Parent && role != ProcRole::ForkServer;
 }
 
+// The time a traced task spent waiting rather than working, inside [t0, t1]:
+// its process's lane waiting on a Lock, a Queue or a sync object (program row),
+// or runnable with no free core (os row). Done one after another by one
+// worker, the task would not have waited for either, so a measured sequential
+// time leaves it out (stats.hpp).
+std::int64_t waitedInTask(const RunModel& m, ProcId p, std::int64_t t0, std::int64_t t1) {
+    if (p >= m.procs().size() || t0 == kNever || t1 <= t0) return 0;
+    const ProcLaneIndex& lane = m.procs()[p];
+    std::int64_t ns = 0;
+    const auto add = [&](const SpanRow& row, auto waits) {
+        for (std::size_t i = row.firstEndingAfter(t0, 0); i < row.size() && row[i].t0 < t1; ++i)
+            if (waits(row[i].state)) ns += std::min(row[i].t1, t1) - std::max(row[i].t0, t0);
+    };
+    add(lane.program, [](LaneState st) {
+        return st == LaneState::WaitLock || st == LaneState::WaitQueue || st == LaneState::WaitSync;
+    });
+    add(lane.os, [](LaneState st) { return st == LaneState::Runnable; });
+    return std::clamp<std::int64_t>(ns, 0, t1 - t0);
+}
+
 // Tasks: counts, the sequential sum of completed tasks, the makespan, each
 // worker's in-task time and task counts, and the failed tasks listed apart.
 void taskStats(const RunModel& m, const Trace& tr, std::int64_t cut, RunStats& s, std::vector<WorkerStats>& ws) {
@@ -73,7 +93,13 @@ void taskStats(const RunModel& m, const Trace& tr, std::int64_t cut, RunStats& s
         case TaskOutcome::Done:
             ++s.tasksDone;
             ++w.tasksDone;
-            s.sequentialNs += s.sequentialMeasured ? unpaused(m.pauses(), r.t0, r.t1) : r.nominalNs;
+            if (s.sequentialMeasured) {
+                const std::int64_t waited = waitedInTask(m, r.proc, r.t0, r.t1);
+                s.sequentialNs += std::max<std::int64_t>(0, unpaused(m.pauses(), r.t0, r.t1) - waited);
+                s.sequentialWaitNs += waited;
+            } else {
+                s.sequentialNs += r.nominalNs;
+            }
             break;
         case TaskOutcome::Raised:
         case TaskOutcome::WorkerDied: {
@@ -374,6 +400,7 @@ std::string statsToJson(const RunStats& s) {
     j["plain_processes"] = s.plainProcesses;
     j["sequential_s"] = sec(s.sequentialNs);
     j["sequential_measured"] = s.sequentialMeasured;
+    j["sequential_waits_left_out_s"] = sec(s.sequentialWaitNs);
     j["speedup"] = s.hasMakespan ? json(s.speedup) : json(nullptr);
     j["efficiency"] = s.hasMakespan ? json(s.efficiency) : json(nullptr);
     j["worker_count"] = s.workerCount;
@@ -434,7 +461,8 @@ std::string formatSummary(const RunStats& s) {
         head.push_back({"makespan", secs(s.makespanNs), "first task start to last task end, pauses excluded"});
         head.push_back({"sequential", secs(s.sequentialNs),
                         s.sequentialMeasured
-                            ? "the completed tasks' measured in-task times, one after another (no nominal length)"
+                            ? "the completed tasks' measured in-task times, less their waits on locks, queues and for "
+                              "a free core, one after another (no nominal length)"
                             : "the completed tasks' nominal durations, one after another"});
         head.push_back({"speedup", fmt("%.2fx", s.speedup), "sequential / makespan"});
         head.push_back({"efficiency", pct(s.efficiency),
@@ -560,6 +588,13 @@ std::vector<StatPair> keyNumbers(const RunStats& s, const std::string& note, boo
                      "outcome), not task by task.";
     }
     StatPair seq{"sequential", formatDuration(s.sequentialNs), "The tasks' times added up: one worker, one after another."};
+    if (s.sequentialMeasured)
+        seq.tip = "The tasks' measured times added up: one worker, one after another." +
+                  (s.sequentialWaitNs > 0
+                       ? " Left out: " + formatDuration(s.sequentialWaitNs) +
+                             " the tasks spent waiting on a lock, a queue or for a free core, which a lone worker "
+                             "would not have waited."
+                       : std::string());
     if (compact) {
         out.push_back(tasks);
         out.push_back(seq);

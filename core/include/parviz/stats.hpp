@@ -12,7 +12,11 @@
 // - sequential: the sum of the nominal durations (TaskStart.b, run ns) of the
 //   tasks that COMPLETED by the cursor; for a traced program (meta.work
 //   "python": a Python task has no nominal length) the sum of their measured
-//   in-task times instead (sequentialMeasured). Failed and killed tasks are counted
+//   in-task times instead (sequentialMeasured), less the time each spent
+//   waiting on a Lock, a Queue or a sync object, or runnable with no free core
+//   (sequentialWaitNs: one worker running them one after another would not
+//   have waited; counting it would overstate speedup, e.g. a Pool whose tasks
+//   queue for one Lock). Failed and killed tasks are counted
 //   and listed apart (failedTasks) and add nothing; a running task adds
 //   nothing until it completes. No clamping anywhere;
 // - speedup = sequential / makespan; efficiency = speedup / workers (for a
@@ -93,6 +97,7 @@ struct RunStats {
     std::int64_t makespanNs = 0;      // unpaused; open tasks count up to the cursor
     std::int64_t sequentialNs = 0;    // sum of the COMPLETED tasks' nominal durations
     bool sequentialMeasured = false;  // ... their measured in-task times (a traced program)
+    std::int64_t sequentialWaitNs = 0; // measured: the waits left out of those times (see above)
     // A traced program whose processes are plain Process objects and ran no
     // Pool task (up to the cursor): there is no task to time, so no makespan
     // or speedup; each process's alive and on-CPU times are the measure, and
