@@ -181,8 +181,10 @@ float compareLegend(const CompareState& st, const PanelEnv& env) {
         flow.entry("cursor", "The same moment (from each run's first task) on every row: click to put it.",
                    [&](ImVec2 a, ImVec2 b) { cursorMark(pen, (a.x + b.x) / 2, a.y, b.y); });
     if (busy) {
-        const char* sample = "1.8 s";
-        flow.entry("machine busy (timings not comparable)",
+        // The swatch is a word in the rows' warning colour, not a made-up
+        // time (a "1.8 s" there was read as a measurement).
+        const char* sample = "time";
+        flow.entry("in this colour: machine busy (timings not comparable)",
                    "A row's time written in the warning colour: other programs took the cores during that run, so "
                    "its time is not comparable with the others. (Your prediction's line is in the same colour: a "
                    "line, never a time.)",
