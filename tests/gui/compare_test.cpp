@@ -490,3 +490,55 @@ TEST_CASE("after a sleep and cpu sweep no text of the Plots panel is drawn over 
         CHECK(seen);
     }
 }
+
+TEST_CASE("presentation at 1280x720: during a Sweep the plot keeps one readable height and the rows one layout",
+          "[gui][keys][compare][room]") {
+    // Classroom walk (issue 11): the speedup plot the class reads the
+    // answer off was ~80 px tall and shrank to ~40 px as answer lines piled
+    // up above it mid-sweep; the rows changed height and label format three
+    // times ("1 worker" over "sleep 4.01 s", then "1 sleep 4.01 s").
+    NEED_X();
+    LiveWindow w({"pool-sizes", "--time-scale", "0.1", "--presentation", "--size", "1280x720"});
+    REQUIRE_FALSE(w.window.empty());
+    w.key("c");
+    REQUIRE(w.waitFor([](const json& s) { return s["compare"]["on"] == true; }, 5));
+    const auto b = itemRect(w.state(), "Sweep");
+    w.click(b[0] + b[2] / 2, b[1] + b[3] / 2);
+    std::vector<double> plotH, rowH;
+    std::vector<std::string> labelsWithoutWorkers;
+    double fontPx = 0;
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(90);
+    while (std::chrono::steady_clock::now() < until) {
+        const json s = w.state();
+        fontPx = s["font_px"].get<double>();
+        for (const json& p : s["compare"]["plots"]) plotH.push_back(p["rect"][3].get<double>());
+        for (const json& r : s["compare"]["rows"]) rowH.push_back(r["rect"][3].get<double>());
+        for (const json& p : s["panels"])
+            if (p["name"] == "Compare")
+                for (const json& l : p["lines"]) {
+                    const std::string t = l.get<std::string>();
+                    // A row's label: "<n> ..." with its work.
+                    if (std::regex_search(t, std::regex(R"(^[0-9]+ .*(sleep|cpu))")) && t.find(" worker") == std::string::npos)
+                        labelsWithoutWorkers.push_back(t);
+                }
+        int live = 0;
+        for (const json& r : s["runs"]) live += r["live"] == true;
+        if (s["compare"]["rows"].size() == 8 && live == 0 && s["compare"]["speedup"].size() == 8) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(150));
+    }
+    REQUIRE(w.state()["compare"]["rows"].size() == 8);
+    REQUIRE_FALSE(plotH.empty());
+    REQUIRE_FALSE(rowH.empty());
+    const auto [pMin, pMax] = std::minmax_element(plotH.begin(), plotH.end());
+    INFO("plot data area heights " << *pMin << " to " << *pMax << " px; type " << fontPx << " px");
+    CHECK(fontPx >= 24);
+    // At least a third of the bottom area's height (720 - the toolbar), and the same in every state.
+    CHECK(*pMin >= 6.5 * fontPx);
+    CHECK(*pMax - *pMin <= 1);
+    const auto [rMin, rMax] = std::minmax_element(rowH.begin(), rowH.end());
+    INFO("row heights " << *rMin << " to " << *rMax << " px");
+    CHECK(*rMax - *rMin <= 1);
+    INFO("labels without \"workers\": " << labelsWithoutWorkers.size()
+                                        << (labelsWithoutWorkers.empty() ? std::string() : ", first " + labelsWithoutWorkers.front()));
+    CHECK(labelsWithoutWorkers.empty());
+}
