@@ -320,7 +320,7 @@ TEST_CASE("the window's Sweep runs a busy cpu run again (--retries) and marks th
                 legend = legend || t == "in this colour: machine busy (timings not comparable)";
                 // Its swatch, drawn just before it, is a word in that colour, no
                 // made-up time (a "1.8 s" there was read as a measurement).
-                if (t == "in this colour: machine busy (timings not comparable)") CHECK(i > 0 && p["lines"][i - 1] == "time");
+                if (t == "in this colour: machine busy (timings not comparable)") CHECK((i > 0 && p["lines"][i - 1] == "time"));
                 CHECK(t != "1.8 s");
             }
     CHECK(legend);
@@ -504,7 +504,7 @@ TEST_CASE("presentation at 1280x720: during a Sweep the plot keeps one readable 
     REQUIRE(w.waitFor([](const json& s) { return s["compare"]["on"] == true; }, 5));
     const auto b = itemRect(w.state(), "Sweep");
     w.click(b[0] + b[2] / 2, b[1] + b[3] / 2);
-    std::vector<double> plotH, rowH;
+    std::vector<double> plotH, rowH, rowX;
     std::vector<std::string> labelsWithoutWorkers;
     double fontPx = 0;
     const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(90);
@@ -512,7 +512,10 @@ TEST_CASE("presentation at 1280x720: during a Sweep the plot keeps one readable 
         const json s = w.state();
         fontPx = s["font_px"].get<double>();
         for (const json& p : s["compare"]["plots"]) plotH.push_back(p["rect"][3].get<double>());
-        for (const json& r : s["compare"]["rows"]) rowH.push_back(r["rect"][3].get<double>());
+        for (const json& r : s["compare"]["rows"]) {
+            rowH.push_back(r["rect"][3].get<double>());
+            rowX.push_back(r["rect"][0].get<double>());
+        }
         for (const json& p : s["panels"])
             if (p["name"] == "Compare")
                 for (const json& l : p["lines"]) {
@@ -536,8 +539,13 @@ TEST_CASE("presentation at 1280x720: during a Sweep the plot keeps one readable 
     CHECK(*pMin >= 6.5 * fontPx);
     CHECK(*pMax - *pMin <= 1);
     const auto [rMin, rMax] = std::minmax_element(rowH.begin(), rowH.end());
-    INFO("row heights " << *rMin << " to " << *rMax << " px");
-    CHECK(*rMax - *rMin <= 1);
+    const auto [xMin, xMax] = std::minmax_element(rowX.begin(), rowX.end());
+    INFO("row heights " << *rMin << " to " << *rMax << " px, lanes from x " << *xMin << " to " << *xMax);
+    // Laid out for all 8 rows from the first (before: 1 row of ~200 px, then 2, ... 8 of ~40 px); the
+    // caption's second and third lines while a sweep run is live ("(sweep: run 3 of 8 ..., attempt 2
+    // of up to 3: ...)") take up to 48 px from the 8 rows: 6 px a row (seen 39.75 to 46 px).
+    CHECK(*rMax - *rMin <= fontPx / 3);
+    CHECK(*xMax - *xMin <= 1);   // the label column never widens
     INFO("labels without \"workers\": " << labelsWithoutWorkers.size()
                                         << (labelsWithoutWorkers.empty() ? std::string() : ", first " + labelsWithoutWorkers.front()));
     CHECK(labelsWithoutWorkers.empty());
