@@ -654,6 +654,9 @@ void GuiApp::layoutCompare(float top, float bodyH, const PanelEnv& e) {
     // A third of the window, and at least 21 em: presentation type (24 px
     // at 1280x720) keeps a plot wide enough to read from the back.
     const float plotsW = std::round(std::max({320.0f, ds.x * 0.34f, ImGui::GetFontSize() * 21}));
+    // Every run of the sweep is pinned as it starts (a retry replaces its
+    // attempt): the rows now plus the configurations still queued.
+    m_compare.expectedRows = sweeping() ? pinnedRuns().size() + m_sweepQueue.size() : 0;
     const CompareAction act =
         drawComparePanel(pinnedRuns(), m_compare, sweeping(), Rect{0, top, ds.x - plotsW, bodyH}, e);
     const std::vector<WorkKind> works = sweepWorks();

@@ -181,8 +181,10 @@ float compareLegend(const CompareState& st, const PanelEnv& env) {
         flow.entry("cursor", "The same moment (from each run's first task) on every row: click to put it.",
                    [&](ImVec2 a, ImVec2 b) { cursorMark(pen, (a.x + b.x) / 2, a.y, b.y); });
     if (busy) {
-        const char* sample = "1.8 s";
-        flow.entry("machine busy (timings not comparable)",
+        // The swatch is a word in the rows' warning colour, not a made-up
+        // time (a "1.8 s" there was read as a measurement).
+        const char* sample = "time";
+        flow.entry("in this colour: machine busy (timings not comparable)",
                    "A row's time written in the warning colour: other programs took the cores during that run, so "
                    "its time is not comparable with the others. (Your prediction's line is in the same colour: a "
                    "line, never a time.)",
@@ -258,15 +260,27 @@ GutterText gutterText(const CompareRow& row, bool two) {
     const std::string bottom = std::string(row.work ? toString(*row.work) : "mixed") + " " +
                                (row.finished ? formatDuration(static_cast<std::int64_t>(row.makespanS * 1e9)) : "...");
     if (two) return {top, bottom};
-    return {std::to_string(row.workers) + " " + bottom, {}};
+    // One line keeps the word "workers" too: one format from the sweep's first row to its last.
+    return {top + " " + bottom, {}};
 }
-// The gutter's width: its widest label, whole (never cut at the lanes).
+// The gutter's width: its widest label, whole (never cut at the lanes), and
+// at least a finished row's label at the most workers shown ("8 workers
+// sleep 888 ms"), so the column does not widen as a sweep's rows finish.
 float gutterWidth(const std::vector<CompareRow>& rows, bool two) {
     float w = ImGui::GetFontSize() * 6.5f;
+    int most = 1;
     for (const CompareRow& row : rows) {
         const GutterText t = gutterText(row, two);
         w = std::max({w, ImGui::CalcTextSize(t.first.c_str()).x + 8, ImGui::CalcTextSize(t.second.c_str()).x + 8});
+        most = std::max(most, row.workers);
     }
+    CompareRow widest;
+    widest.workers = most;
+    widest.work = WorkKind::Sleep;
+    widest.finished = true;
+    widest.makespanS = 0.888;
+    const GutterText t = gutterText(widest, two);
+    w = std::max({w, ImGui::CalcTextSize(t.first.c_str()).x + 8, ImGui::CalcTextSize(t.second.c_str()).x + 8});
     return std::round(w);
 }
 void gutterLabel(const CompareRow& row, float gx0, float gx1, float y0, float y1, const PanelEnv& env) {
@@ -453,9 +467,11 @@ CompareAction drawComparePanel(const std::vector<RunView*>& runs, CompareState& 
         const float fs = ImGui::GetFontSize();
         const ImVec2 origin = ImGui::GetCursorScreenPos();
         const float axisH = std::round(fs + 6);
-        const float rowsTop = origin.y + axisH + 2, rowsBottom = r.y + r.h - 6;
+        const float rowsTop = origin.y + axisH + 2, rowsBottom = r.y + r.h - std::max(6.0f, ImGui::GetStyle().WindowPadding.y);
         // Labels above each row when a row has room for them, else in a column on the left.
-        const float rowsN = static_cast<float>(std::max<std::size_t>(1, m.rows.size()));
+        // Laid out for the rows a sweep going on will end with (CompareState::expectedRows).
+        const std::size_t slots = std::max<std::size_t>({1, m.rows.size(), st.expectedRows});
+        const float rowsN = static_cast<float>(slots);
         const bool labels = (rowsBottom - rowsTop) / rowsN - 3 >= fs * 2.2f;
         const float rowGuess = (rowsBottom - rowsTop) / rowsN - 3;
         const float gutter = labels ? 0 : gutterWidth(m.rows, rowGuess >= 2 * fs);
@@ -476,7 +492,7 @@ CompareAction drawComparePanel(const std::vector<RunView*>& runs, CompareState& 
                              "Runs also come here ticked in Stats > Session (key C switches back to the run view).");
             ImGui::PopTextWrapPos();
         } else {
-            const float n = static_cast<float>(m.rows.size());
+            const float n = rowsN;
             const float gap = 3;
             const float rowH = std::max(4.0f, (rowsBottom - rowsTop) / n - gap);
             dl->PushClipRect(ImVec2(x0, rowsTop), ImVec2(x1, rowsBottom), true);

@@ -306,6 +306,19 @@ std::string shownRunNote(GuiApp& app) {
                 diffs.push_back("chunksize " + (was.chunksize ? std::to_string(*was.chunksize) : std::string("auto")));
         }
         for (std::size_t i = 0; i < diffs.size(); ++i) note += (i ? ", " : "shown run: ") + diffs[i];
+    } else if (shown.trace() && !shown.traced() && !shown.meta().scenario.empty()) {
+        // A run of another scenario picked in the run picker: none of the
+        // toolbar's values is its, so the note says what it was run with.
+        const TraceMeta& m = shown.meta();
+        note = "shown run: " + m.scenario;
+        if (m.workers > 0) note += ", " + std::to_string(m.workers) + (m.workers == 1 ? " worker" : " workers");
+        if (!m.work.empty()) note += ", " + m.work;
+        if (shown.haveScenario() && kindInfo(shown.scenario().kind).pooled) {
+            const Scenario& was = shown.scenario();
+            note += std::string(", ") + toString(was.method);
+            if (usesChunks(was.method))
+                note += ", chunksize " + (was.chunksize ? std::to_string(*was.chunksize) : std::string("auto"));
+        }
     }
     if (o.timeScale && std::abs(*o.timeScale - sc.timeScale) > 1e-9 && !app.keptFrom().empty()) {
         char buf[96];
@@ -335,10 +348,15 @@ void shownRunNoteSlot(GuiApp& app) {
         }
         shown += ell;
     }
-    ImGui::BeginGroup();
-    if (!shown.empty()) ui::textDisabled("%s", shown.c_str());
-    ImGui::Dummy(ImVec2(1, ImGui::GetFrameHeight()));
-    ImGui::EndGroup();
+    // One frame's height with the note or without it (the text on the
+    // controls' baseline): the note under a Dummy made the row taller by a
+    // line when it appeared, and the caption and timeline dropped.
+    if (!shown.empty()) {
+        ImGui::AlignTextToFramePadding();
+        ui::textDisabled("%s", shown.c_str());
+    } else {
+        ImGui::Dummy(ImVec2(1, ImGui::GetFrameHeight()));
+    }
     std::string kept;
     if (!app.keptFrom().empty()) {
         char buf[64];

@@ -239,7 +239,7 @@ bool valueSlider(const char* id, const char* probeName, float* v, float min, flo
     return changed;
 }
 
-void beginScrollBody(const char* id) {
+void beginScrollBody(const char* id, float height) {
     const ImGuiWindow* panel = ImGui::GetCurrentWindow();
     const float top = ImGui::GetCursorScreenPos().y - panel->Pos.y;
     // The panel's own background shows through (no child background), and
@@ -247,7 +247,7 @@ void beginScrollBody(const char* id) {
     // of a line's spacing above and below, so glyphs that reach past their
     // line's box (accents, an underscore) are not cut by the body's edges.
     ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, ImGui::GetStyle().ItemSpacing.y));
-    ImGui::BeginChild(id, ImVec2(0, 0), false, ImGuiWindowFlags_AlwaysUseWindowPadding);
+    ImGui::BeginChild(id, ImVec2(0, height), false, ImGuiWindowFlags_AlwaysUseWindowPadding);
     ImGui::PopStyleVar();
     g_bodyTop = top;
     probe::enterScrollChild();

@@ -173,6 +173,10 @@ struct CompareState {
     int guessesVersion = 0;                         // bumped on every change (the model is rebuilt)
     int plotShown = 0;                              // the plot shown when only one fits: 0 speedup, 1 efficiency
     bool predicting = false;                        // Plots asks for the next sweep's predictions (rows kept)
+    // The rows there will be when the sweep going on ends (0: no sweep): the
+    // Compare rows are laid out for that many from the first, so their
+    // height, label format and label column never change during a sweep.
+    std::size_t expectedRows = 0;
 };
 
 // What the Compare panel's buttons asked for (the app acts on it).

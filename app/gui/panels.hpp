@@ -125,7 +125,7 @@ float valueSliderValueW(const char* widest);
 // own, so the tab bar above stays put however far the content is scrolled;
 // half lines at its edges are covered as a panel's are. Always pair with
 // endScrollBody (also when the content is empty).
-void beginScrollBody(const char* id);
+void beginScrollBody(const char* id, float height = 0);   // height 0: the rest of the panel
 void endScrollBody();
 // The cursor's y below the top of the panel (inside a scroll body too, its
 // scroll included): the height the panel needs for what was drawn so far.

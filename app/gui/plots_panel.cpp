@@ -86,23 +86,27 @@ void axes(ImDrawList* dl, const Frame& f, const PanelEnv& env) {
     const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text), muted = textMuted(env.theme);
     const ImU32 grid = ImGui::GetColorU32(ImGuiCol_Border);
     Placed placed;
-    // The workers first (each tick is a run's size), then the values: the
-    // lowest value's label sits above the axis, clear of the first worker's.
+    // The values first, each centred on its gridline and clear of the
+    // markers on the frame's left edge (1 worker); a value whose label would
+    // touch another's is left out with its gridline, so every gridline
+    // drawn is labelled. Then the workers (each tick is a run's size).
+    const float clear = markerR() + lineW() + 3;
+    for (const auto& [v, name] : p.y.ticks) {
+        const float y = f.at(p.x.min, v).y;
+        const ImVec2 s = ImGui::CalcTextSize(name.c_str());
+        if (placed.put(dl, ImVec2(f.x0 - clear - s.x, y - s.y / 2), text, name)) dl->AddLine(ImVec2(f.x0, y), ImVec2(f.x1, y), grid);
+    }
+    // Under the frame, clear of the markers on its bottom edge (speedup 1 at 1 worker).
+    const float below = std::max(4.0f, markerR() + 2);
     for (const auto& [v, name] : p.x.ticks) {
         const float x = f.at(v, p.y.min).x;
         dl->AddLine(ImVec2(x, f.y1), ImVec2(x, f.y1 + 4), text, lineW());
         const ImVec2 s = ImGui::CalcTextSize(name.c_str());
-        placed.put(dl, ImVec2(x - s.x / 2, f.y1 + 4), text, name);
-    }
-    for (const auto& [v, name] : p.y.ticks) {
-        const float y = f.at(p.x.min, v).y;
-        dl->AddLine(ImVec2(f.x0, y), ImVec2(f.x1, y), grid);
-        const ImVec2 s = ImGui::CalcTextSize(name.c_str());
-        placed.put(dl, ImVec2(f.x0 - s.x - 4, std::min(y - s.y / 2, f.y1 - s.y)), text, name);
+        placed.put(dl, ImVec2(x - s.x / 2, f.y1 + below), text, name);
     }
     dl->AddRect(ImVec2(f.x0, f.y0), ImVec2(f.x1, f.y1), muted);
     const ImVec2 xs = ImGui::CalcTextSize(p.x.label.c_str());
-    placed.put(dl, ImVec2(f.x1 - xs.x, f.y1 + 4 + ImGui::GetFontSize()), muted, p.x.label);
+    placed.put(dl, ImVec2(f.x1 - xs.x, f.y1 + below + ImGui::GetFontSize()), muted, p.x.label);
     if (p.coresX) {
         const float x = f.at(*p.coresX, p.y.min).x;
         strokeSegment(plotPen(dl, env), Mark::CoresLine, ImVec2(x, f.y0), ImVec2(x, f.y1), muted, coresStroke());
@@ -197,6 +201,28 @@ float legend(ImDrawList* dl, const Plot& p, ImVec2 at, float right, const PanelE
     return flow.bottom();
 }
 
+// How many lines the legend takes at width w when it holds every entry it
+// can ever hold (both work kinds, busy, min–max, the prediction, ideal,
+// Amdahl, the cores), flowed as LegendFlow flows them: the legend's room is
+// that, whatever the plots hold now, so an entry appearing mid-sweep moves nothing.
+int legendLines(const Plot& p, float w, bool compact) {
+    const float fs = ImGui::GetFontSize(), swatchW = fs * 1.2f;
+    const std::string words[] = {"sleep", "cpu", compact ? "busy" : "hollow: machine busy",
+                                 compact ? "min–max" : "min–max of repeats", p.predictedName, "ideal", "Amdahl",
+                                 compact ? "cores" : "usable cores"};
+    int lines = 1;
+    float x = 0;
+    for (const std::string& t : words) {
+        const float ew = swatchW + fs * 0.4f + ImGui::CalcTextSize(t.c_str()).x;
+        if (x + ew > w && x > 0) {
+            x = 0;
+            ++lines;
+        }
+        x += ew + fs * 0.8f;
+    }
+    return lines;
+}
+
 // One plot under its title (the two plots share one legend, drawn above
 // them); withTitle false: the caller drew the title line (the plot switch).
 void drawPlot(const Plot& p, float x, float y, float w, float h, const PanelEnv& env, bool withTitle = true) {
@@ -205,7 +231,11 @@ void drawPlot(const Plot& p, float x, float y, float w, float h, const PanelEnv&
     if (withTitle) label(dl, ImVec2(x, y), ImGui::GetColorU32(ImGuiCol_Text), p.title);
     const float top = y + fs + 2;
     // The top tick's label (centred on it) stays under the title.
-    const Frame f{x + fs * 2.6f, top + std::max(6.0f, fs / 2 + 2), x + w - fs * 0.8f, y + h - 2 * fs - 8, &p};
+    // Left of the frame: the widest value's label, clear of the markers on the frame's edge.
+    float labelW = 0;
+    for (const auto& t : p.y.ticks) labelW = std::max(labelW, ImGui::CalcTextSize(t.second.c_str()).x);
+    const float left = std::max(fs * 1.5f, labelW + markerR() + lineW() + 3 + 4);
+    const Frame f{x + left, top + std::max(6.0f, fs / 2 + 2), x + w - fs * 0.8f, y + h - 2 * fs - std::max(4.0f, markerR() + 2) - 4, &p};
     if (f.x1 - f.x0 < 20 || f.y1 - f.y0 < 20) return;
     env.drawn.plots.push_back(PlotRect{p.title, f.x0, f.y0, f.x1, f.y1, lineW(), markerR()});
     axes(dl, f, env);
@@ -272,20 +302,31 @@ void drawPlotsPanel(CompareState& st, bool sweeping, const std::vector<WorkKind>
         const ImVec2 o = ImGui::GetCursorScreenPos();
         const float w = ImGui::GetContentRegionAvail().x;
         const float fs = ImGui::GetFontSize();
+        const float bottom = r.y + r.h - ImGui::GetStyle().WindowPadding.y;
         const std::vector<std::string>& notes = model.speedup.notes;
-        auto wrappedH = [&](const std::vector<std::string>& lines) {
+        auto wrappedH = [&](const std::vector<std::string>& lines, float width) {
             float h = 0;   // each as tall as its wrapped lines
             for (const std::string& n : lines)
-                h += ImGui::CalcTextSize(n.c_str(), nullptr, false, w).y + ImGui::GetStyle().ItemSpacing.y;
+                h += ImGui::CalcTextSize(n.c_str(), nullptr, false, width).y + ImGui::GetStyle().ItemSpacing.y;
             return h;
         };
-        // The answer first, in words ("2 workers are enough: ..."), with the
-        // class's predictions beside it, then the plots, then their notes.
-        // The full sentences when the plots keep room enough to read (title,
-        // legend, axes), else the brief ones (the full ones in their tooltip).
-        const float minPlotH = fs * 7;   // title, axes, a few ticks (the legend is shared)
-        const float notesH = 4 + wrappedH(notes);
-        const float room = r.y + r.h - o.y - notesH - 6;
+        // The plot's room is fixed by the window alone (the answer is read
+        // off it): 44 % of the window's height, at least 10 lines of type,
+        // at the panel's foot. Neither the answers piling up during a sweep
+        // nor the caption growing a line moves or shrinks it. Above it the
+        // legend's room, as many lines as every entry it can ever have
+        // takes (so an entry appearing moves nothing), and above that the
+        // answers in words, the class's predictions and the plot's notes,
+        // in a box of their own that scrolls when they are long.
+        const float plotBlockH = std::min(std::round(std::max(fs * 10, ImGui::GetIO().DisplaySize.y * 0.44f)),
+                                          std::max(fs * 6, bottom - o.y - fs * 3));
+        const float legendLineH = fs + 2;
+        // The shorter words when the full ones would take more than three lines.
+        const bool compactLegend = legendLines(model.speedup, w, false) > 3;
+        const float legendH = static_cast<float>(legendLines(model.speedup, w, compactLegend)) * legendLineH + 4;
+        const float plotTop = bottom - plotBlockH;
+        const float legendTop = plotTop - legendH;
+        const float wordsH = std::max(0.0f, legendTop - o.y - 2);
         std::vector<std::string> full, brief;   // brief: an "enough" guess rides on its answer's line
         std::vector<std::string> briefTips;
         for (const SweepAnswer& a : model.answers) {
@@ -306,46 +347,37 @@ void drawPlotsPanel(CompareState& st, bool sweeping, const std::vector<WorkKind>
             brief.push_back(g.brief);
             briefTips.push_back(g.full);
         }
-        const bool useFull = room - (wrappedH(full) + 4) >= 2 * minPlotH;
+        // The full sentences when they fit their box, else the brief ones (the full ones in their tooltip).
+        const float textW = w - ImGui::GetStyle().ScrollbarSize;
+        const bool useFull = wrappedH(full, textW) + wrappedH(notes, textW) <= wordsH;
         const std::vector<std::string>& lines = useFull ? full : brief;
         const std::vector<std::string>& tips = useFull ? full : briefTips;
-        const float linesH = lines.empty() ? 0 : wrappedH(lines) + 4;
-        ImGui::PushTextWrapPos(o.x + w);
-        for (std::size_t i = 0; i < lines.size(); ++i) {
-            // The class's predictions in the warning colour, as the Explain panel reveals them.
-            if (i >= nAnswers) ImGui::PushStyleColor(ImGuiCol_Text, warningColour(env.theme));
-            ui::textUnformatted(lines[i].c_str());
-            if (i >= nAnswers) ImGui::PopStyleColor();
-            if (!useFull && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tips[i].c_str());
-        }
-        ImGui::PopTextWrapPos();
-        const float top = legend(ImGui::GetWindowDrawList(), model.speedup, ImVec2(o.x, o.y + linesH), o.x + w, env, !useFull) + 2;
-        const float plotsH = r.y + r.h - top - notesH - 6;
-        // Two plots when each keeps a data area of 8 lines of type (plus its
-        // title and x labels); else one (presentation at 1280x720).
-        if (plotsH >= fs * 23) {
-            const float h = plotsH / 2;
-            drawPlot(model.speedup, o.x, top, w, h, env);
-            drawPlot(model.efficiency, o.x, top + h, w, h, env);
-            ImGui::SetCursorScreenPos(ImVec2(o.x, top + 2 * h + 4));
-        } else {
-            // Too low for two readable plots (presentation): one, the other a
-            // click away; the switch is its title ("speedup over 1 worker").
-            ImGui::SetCursorScreenPos(ImVec2(o.x, top));
-            for (int k = 0; k < 2; ++k) {
-                const char* name = k == 0 ? "speedup over 1 worker" : "efficiency";
-                if (k > 0) ImGui::SameLine();
-                if (ImGui::RadioButton(name, st.plotShown == k)) st.plotShown = k;
-                ui::probeItem(name);
+        if (wordsH >= fs) {
+            ui::beginScrollBody("##plots-words", wordsH);
+            ImGui::PushTextWrapPos(0.0f);
+            for (std::size_t i = 0; i < lines.size(); ++i) {
+                // The class's predictions in the warning colour, as the Explain panel reveals them.
+                if (i >= nAnswers) ImGui::PushStyleColor(ImGuiCol_Text, warningColour(env.theme));
+                ui::textUnformatted(lines[i].c_str());
+                if (i >= nAnswers) ImGui::PopStyleColor();
+                if (!useFull && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tips[i].c_str());
             }
-            const float switchH = ImGui::GetFrameHeight() + 2 - (fs + 2);   // the title line's place
-            const float h = std::max(40.0f, plotsH - switchH);
-            drawPlot(st.plotShown == 0 ? model.speedup : model.efficiency, o.x, top + switchH, w, h, env, false);
-            ImGui::SetCursorScreenPos(ImVec2(o.x, top + switchH + h + 4));
+            for (const std::string& n : notes) ui::textDisabled("%s", n.c_str());
+            ImGui::PopTextWrapPos();
         }
-        ImGui::PushTextWrapPos(o.x + w);
-        for (const std::string& n : notes) ui::textDisabled("%s", n.c_str());
-        ImGui::PopTextWrapPos();
+        if (wordsH >= fs) ui::endScrollBody();
+        legend(ImGui::GetWindowDrawList(), model.speedup, ImVec2(o.x, legendTop), o.x + w, env, compactLegend);
+        // One plot, the other a click away; the switch is its title ("speedup over 1 worker").
+        ImGui::SetCursorScreenPos(ImVec2(o.x, plotTop));
+        for (int k = 0; k < 2; ++k) {
+            const char* name = k == 0 ? "speedup over 1 worker" : "efficiency";
+            if (k > 0) ImGui::SameLine();
+            if (ImGui::RadioButton(name, st.plotShown == k)) st.plotShown = k;
+            ui::probeItem(name);
+        }
+        const float switchH = ImGui::GetFrameHeight() + 2 - (fs + 2);   // the title line's place
+        drawPlot(st.plotShown == 0 ? model.speedup : model.efficiency, o.x, plotTop + switchH, w, plotBlockH - switchH, env, false);
+        ImGui::SetCursorScreenPos(ImVec2(o.x, bottom));
     }
     endPanel();
 }

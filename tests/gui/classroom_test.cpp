@@ -237,6 +237,15 @@ TEST_CASE("a toolbar value that differs from the run on screen says the shown ru
     const bool said = w.waitFor([](const json& st) { return linesOf(st, "Controls").find("shown run: sleep") != std::string::npos; }, 3);
     INFO(linesOf(w.state(), "Controls"));
     CHECK(said);
+    // The note appearing moves nothing (the walk: the caption and the
+    // timeline dropped 34 px when "shown run: chunksize 4" appeared).
+    const json noted = w.state();
+    for (const json& p : s["panels"])
+        for (const json& q : noted["panels"])
+            if (q["name"] == p["name"]) {
+                INFO(p["name"].get<std::string>() << " was " << p["rect"].dump() << ", with the note " << q["rect"].dump());
+                CHECK(q["rect"] == p["rect"]);
+            }
     // The time scale: a click at the left end of its track sets 0.02x; the shown run's 0.05x is said.
     s = w.state();
     const auto ts = itemRect(s, "time scale");
@@ -489,4 +498,44 @@ TEST_CASE("choosing another scenario in the picker loads its own workers, work, 
     for (const json& l : s["listing"]) listing2 += l.get<std::string>() + "\n";
     INFO(listing2);
     CHECK(listing2.find("Pool(4)") != std::string::npos);
+}
+
+// Classroom walk (issue 11): a run of another scenario picked in the run
+// picker showed its lanes under the toolbar of the scenario chosen now
+// (pool, 2 workers, sleep) with no word that it was run otherwise.
+TEST_CASE("a run of another scenario picked in the run picker: the toolbar says what that run was run with",
+          "[gui][keys][classroom][scenario]") {
+    NEED_X();
+    LiveWindow w({"pool-sizes", "--workers", "8", "--work", "cpu", "--time-scale", "0.05"});
+    REQUIRE_FALSE(w.window.empty());
+    w.key("space");
+    REQUIRE(w.waitFor(finished, 30));
+    CHECK(linesOf(w.state(), "Controls").find("shown run:") == std::string::npos);
+    // Another scenario in the picker (the toolbar's first control), then the pool-sizes run picked again ("[").
+    const json s0 = w.state();
+    const json r = panelOf(s0, "Controls")["items"][0]["rect"];
+    bool chosen = false;
+    for (int attempt = 0; attempt < 2 && !chosen; ++attempt) {
+        w.click(r[0].get<float>() + r[2].get<float>() / 2, r[1].get<float>() + r[3].get<float>() / 2);
+        REQUIRE(w.waitFor([&](const json& st) {
+            for (const json& p : st["panels"])
+                for (const json& it : p["items"])
+                    if (it["text"] == "scenario pool") return true;
+            return false;
+        }, 3));
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+        const auto e = itemRect(w.state(), "scenario pool");
+        w.click(e[0] + e[2] / 2, e[1] + e[3] / 2);
+        chosen = w.waitFor([&](const json& st) { return st["scenario_option"] == "pool"; }, 3);
+        if (!chosen) w.key("Escape");
+    }
+    REQUIRE(chosen);
+    runCommand("xdotool mousemove --window " + w.window + " 640 700");
+    if (w.state()["current_run"] != 1) w.key("bracketleft");
+    REQUIRE(w.waitFor([](const json& st) { return st["current_run"] == 1; }, 5));
+    const bool said = w.waitFor([](const json& st) {
+        return linesOf(st, "Controls").find("shown run: pool-sizes, 8 workers") != std::string::npos;
+    }, 3);
+    INFO(linesOf(w.state(), "Controls"));
+    CHECK(said);
 }

@@ -315,7 +315,14 @@ TEST_CASE("the window's Sweep runs a busy cpu run again (--retries) and marks th
     bool legend = false;
     for (const json& p : l["panels"])
         if (p["name"] == "Compare")
-            for (const json& line : p["lines"]) legend = legend || line.get<std::string>() == "machine busy (timings not comparable)";
+            for (std::size_t i = 0; i < p["lines"].size(); ++i) {
+                const std::string t = p["lines"][i].get<std::string>();
+                legend = legend || t == "in this colour: machine busy (timings not comparable)";
+                // Its swatch, drawn just before it, is a word in that colour, no
+                // made-up time (a "1.8 s" there was read as a measurement).
+                if (t == "in this colour: machine busy (timings not comparable)") CHECK((i > 0 && p["lines"][i - 1] == "time"));
+                CHECK(t != "1.8 s");
+            }
     CHECK(legend);
     bool named = false;
     for (const json& m : l["marks"]["Compare"]["legend"]) named = named || m == "machine busy";
@@ -482,4 +489,64 @@ TEST_CASE("after a sleep and cpu sweep no text of the Plots panel is drawn over 
         }
         CHECK(seen);
     }
+}
+
+TEST_CASE("presentation at 1280x720: during a Sweep the plot keeps one readable height and the rows one layout",
+          "[gui][keys][compare][room]") {
+    // Classroom walk (issue 11): the speedup plot the class reads the
+    // answer off was ~80 px tall and shrank to ~40 px as answer lines piled
+    // up above it mid-sweep; the rows changed height and label format three
+    // times ("1 worker" over "sleep 4.01 s", then "1 sleep 4.01 s").
+    NEED_X();
+    LiveWindow w({"pool-sizes", "--time-scale", "0.1", "--presentation", "--size", "1280x720"});
+    REQUIRE_FALSE(w.window.empty());
+    w.key("c");
+    REQUIRE(w.waitFor([](const json& s) { return s["compare"]["on"] == true; }, 5));
+    const auto b = itemRect(w.state(), "Sweep");
+    w.click(b[0] + b[2] / 2, b[1] + b[3] / 2);
+    std::vector<double> plotH, rowH, rowX;
+    std::vector<std::string> labelsWithoutWorkers;
+    double fontPx = 0;
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(90);
+    while (std::chrono::steady_clock::now() < until) {
+        const json s = w.state();
+        fontPx = s["font_px"].get<double>();
+        for (const json& p : s["compare"]["plots"]) plotH.push_back(p["rect"][3].get<double>());
+        for (const json& r : s["compare"]["rows"]) {
+            rowH.push_back(r["rect"][3].get<double>());
+            rowX.push_back(r["rect"][0].get<double>());
+        }
+        for (const json& p : s["panels"])
+            if (p["name"] == "Compare")
+                for (const json& l : p["lines"]) {
+                    const std::string t = l.get<std::string>();
+                    // A row's label: "<n> ..." with its work.
+                    if (std::regex_search(t, std::regex(R"(^[0-9]+ .*(sleep|cpu))")) && t.find(" worker") == std::string::npos)
+                        labelsWithoutWorkers.push_back(t);
+                }
+        int live = 0;
+        for (const json& r : s["runs"]) live += r["live"] == true;
+        if (s["compare"]["rows"].size() == 8 && live == 0 && s["compare"]["speedup"].size() == 8) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(150));
+    }
+    REQUIRE(w.state()["compare"]["rows"].size() == 8);
+    REQUIRE_FALSE(plotH.empty());
+    REQUIRE_FALSE(rowH.empty());
+    const auto [pMin, pMax] = std::minmax_element(plotH.begin(), plotH.end());
+    INFO("plot data area heights " << *pMin << " to " << *pMax << " px; type " << fontPx << " px");
+    CHECK(fontPx >= 24);
+    // At least a third of the bottom area's height (720 - the toolbar), and the same in every state.
+    CHECK(*pMin >= 6.5 * fontPx);
+    CHECK(*pMax - *pMin <= 1);
+    const auto [rMin, rMax] = std::minmax_element(rowH.begin(), rowH.end());
+    const auto [xMin, xMax] = std::minmax_element(rowX.begin(), rowX.end());
+    INFO("row heights " << *rMin << " to " << *rMax << " px, lanes from x " << *xMin << " to " << *xMax);
+    // Laid out for all 8 rows from the first (before: 1 row of ~200 px, then 2, ... 8 of ~40 px); the
+    // caption's second and third lines while a sweep run is live ("(sweep: run 3 of 8 ..., attempt 2
+    // of up to 3: ...)") take up to 48 px from the 8 rows: 6 px a row (seen 39.75 to 46 px).
+    CHECK(*rMax - *rMin <= fontPx / 3);
+    CHECK(*xMax - *xMin <= 1);   // the label column never widens
+    INFO("labels without \"workers\": " << labelsWithoutWorkers.size()
+                                        << (labelsWithoutWorkers.empty() ? std::string() : ", first " + labelsWithoutWorkers.front()));
+    CHECK(labelsWithoutWorkers.empty());
 }
