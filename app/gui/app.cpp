@@ -763,8 +763,11 @@ void GuiApp::handleKeys() {
         if (v.follow) run.setCursor(std::nullopt);
     }
     // Left / Right (or , and .): the previous / next program event (the Explain panel's ‹ ›).
-    if (ImGui::IsKeyPressed(GLFW_KEY_LEFT) || ImGui::IsKeyPressed(GLFW_KEY_COMMA)) run.step(false);
-    if (ImGui::IsKeyPressed(GLFW_KEY_RIGHT) || ImGui::IsKeyPressed(GLFW_KEY_PERIOD)) run.step(true);
+    // At either end the caption says so (the step row too): a key that moves nothing must not look ignored.
+    if ((ImGui::IsKeyPressed(GLFW_KEY_LEFT) || ImGui::IsKeyPressed(GLFW_KEY_COMMA)) && !run.step(false) && run.trace())
+        setMessage("At the first program event: nothing before it (Right or . steps on).");
+    if ((ImGui::IsKeyPressed(GLFW_KEY_RIGHT) || ImGui::IsKeyPressed(GLFW_KEY_PERIOD)) && !run.step(true) && run.trace())
+        setMessage("At the last program event: nothing after it (Left or , steps back).");
     if (ImGui::IsKeyPressed(GLFW_KEY_EQUAL) || ImGui::IsKeyPressed(GLFW_KEY_KP_ADD)) run.zoom(1.5f);
     if (ImGui::IsKeyPressed(GLFW_KEY_MINUS) || ImGui::IsKeyPressed(GLFW_KEY_KP_SUBTRACT)) run.zoom(1 / 1.5f);
     // [ and ]: the previous and next run of the session (each keeps its cursor and zoom).

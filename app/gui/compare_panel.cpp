@@ -255,10 +255,13 @@ float drawGuess(const CompareRow& row, float raw, float x0, float x1, float top,
 struct GutterText {
     std::string first, second;   // second empty: one line
 };
+// The rows' makespans read in one unit, the longest's ("0.59 s" under "2.31 s", never "586 ms").
+std::int64_t g_longestRowNs = 0;
 GutterText gutterText(const CompareRow& row, bool two) {
     const std::string top = std::to_string(row.workers) + (row.workers == 1 ? " worker" : " workers");
-    const std::string bottom = std::string(row.work ? toString(*row.work) : "mixed") + " " +
-                               (row.finished ? formatDuration(static_cast<std::int64_t>(row.makespanS * 1e9)) : "...");
+    const std::string bottom =
+        std::string(row.work ? toString(*row.work) : "mixed") + " " +
+        (row.finished ? formatSecondsLike(static_cast<std::int64_t>(row.makespanS * 1e9), g_longestRowNs) : "...");
     if (two) return {top, bottom};
     // One line keeps the word "workers" too: one format from the sweep's first row to its last.
     return {top + " " + bottom, {}};
@@ -267,6 +270,9 @@ GutterText gutterText(const CompareRow& row, bool two) {
 // at least a finished row's label at the most workers shown ("8 workers
 // sleep 888 ms"), so the column does not widen as a sweep's rows finish.
 float gutterWidth(const std::vector<CompareRow>& rows, bool two) {
+    g_longestRowNs = 0;
+    for (const CompareRow& row : rows)
+        if (row.finished) g_longestRowNs = std::max(g_longestRowNs, static_cast<std::int64_t>(row.makespanS * 1e9));
     float w = ImGui::GetFontSize() * 6.5f;
     int most = 1;
     for (const CompareRow& row : rows) {

@@ -14,6 +14,7 @@
 #include <imgui_internal.h>   // ButtonEx: step buttons that act on press
 
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 #include <cstdio>
 #include <cctype>
@@ -260,8 +261,8 @@ void classroomToggles(GuiApp& app) {
     flow(checkboxW("Compare"));
     if (ImGui::Checkbox("Compare", &compare)) app.setCompare(compare);
     ui::probeItem("Compare");
-    ui::tooltipBelow("Key C. The pinned runs on one time axis, with speedup and efficiency plots; Sweep runs 1, 2, 4 "
-                     "and 8 workers.");
+    ui::tooltipBelow("Key C. The pinned runs on one time axis, with plots of speedup over 1 worker and efficiency; Sweep "
+                     "runs 1, 2, 4 and 8 workers.");
 }
 
 // The work a Run would label the next run with (as Run::start does): the
@@ -549,10 +550,8 @@ std::string runState(RunView& run) {
     const RunStatus s = run.status();
     if (run.fromFile()) return "replay";
     if (s == RunStatus::Running || s == RunStatus::Paused) {
-        char buf[64];
-        std::snprintf(buf, sizeof buf, "%s %.1f s", s == RunStatus::Running ? "running" : "paused",
-                      static_cast<double>(run.now() - run.zero()) / 1e9);
-        return buf;
+        // The window's one time format (formatDuration): "running 3.10 s" beside the caption's "4.07 s".
+        return std::string(s == RunStatus::Running ? "running " : "paused ") + formatDuration(run.now() - run.zero());
     }
     std::string text = s == RunStatus::NotStarted ? "ready" : toString(s);
     for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -583,16 +582,34 @@ void statusLine(GuiApp& app) {
     flow(w);
     ImGui::SetNextItemWidth(w);
     int close = -1;
+    // The list is sized in whole items (no half line at its bottom, classroom
+    // walk): as many as fit under the combo, at most eight, and its scroll
+    // rests on an item's top. "Close this run" is an item like the runs (a
+    // separator's height is no item's), muted.
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float itemH = ImGui::GetTextLineHeight() + style.ItemSpacing.y;
+    const int items = static_cast<int>(app.runCount()) + (app.currentIndex() >= 0 ? 1 : 0);
+    const float below = ImGui::GetMainViewport()->WorkPos.y + ImGui::GetMainViewport()->WorkSize.y -
+                        (ImGui::GetCursorScreenPos().y + ImGui::GetFrameHeight()) - style.WindowPadding.y * 2 - 2;
+    const int fit = std::max(1, std::min({items, 8, static_cast<int>((below + style.ItemSpacing.y) / itemH)}));
+    ImGui::SetNextWindowSizeConstraints(
+        ImVec2(w, 0), ImVec2(FLT_MAX, fit * itemH - style.ItemSpacing.y + style.WindowPadding.y * 2));
     if (ImGui::BeginCombo("##runs", shown.c_str())) {
+        // One unit down the list: the longest makespan's (formatSecondsLike).
+        std::int64_t longest = 0;
+        for (std::size_t i = 0; i < app.runCount(); ++i) longest = std::max(longest, app.runAt(i).labelMakespanNs());
         for (std::size_t i = 0; i < app.runCount(); ++i) {
             RunView& r = app.runAt(i);
-            const std::string item = r.label() + (r.live() ? "  (live)" : "") + "##run" + std::to_string(i);
+            const std::string item = r.label(longest) + (r.live() ? "  (live)" : "") + "##run" + std::to_string(i);
             if (ImGui::Selectable(item.c_str(), static_cast<int>(i) == app.currentIndex())) app.showRunAt(static_cast<int>(i));
         }
         if (app.currentIndex() >= 0) {
-            ImGui::Separator();
+            ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
             if (ImGui::Selectable("Close this run")) close = app.currentIndex();
+            ImGui::PopStyleColor();
         }
+        const float y = ImGui::GetScrollY(), snapped = std::min(std::round(y / itemH) * itemH, ImGui::GetScrollMaxY());
+        if (items > fit && snapped != y && !ImGui::IsMouseDragging(ImGuiMouseButton_Left)) ImGui::SetScrollY(snapped);
         ImGui::EndCombo();
     }
     ui::probeCombo(shown.c_str(), shown.c_str(), w);
@@ -614,7 +631,10 @@ std::string runEndSummary(GuiApp& app) {
         else std::snprintf(buf, sizeof buf, ": %d of %d tasks started are done", st.tasksDone, st.tasksStarted);
         text += buf;
         if (st.hasMakespan) {
-            std::snprintf(buf, sizeof buf, " in %s, speedup %.2fx", formatDuration(st.makespanNs).c_str(), st.speedup);
+            // Named by its base, as Stats' (the Plots' is over the 1-worker run).
+            // The makespan as Stats writes it (its unit is the larger of makespan and sequential's).
+            const std::string makespan = formatSecondsLike(st.makespanNs, std::max(st.makespanNs, st.sequentialNs));
+            std::snprintf(buf, sizeof buf, " in %s, %s %.2fx", makespan.c_str(), kSpeedupOverSequential, st.speedup);
             text += buf;
         }
     }

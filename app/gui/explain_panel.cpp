@@ -238,11 +238,22 @@ void predictNext(PredictDraft& d) {
 
 } // namespace
 
+namespace {
+// "at 4.07 s", and at either end of the program events ", the last event"
+// (newcomer: Next at the last event did nothing and said nothing).
+std::string stepAtText(const RunView& run, std::int64_t cursor) {
+    if (!run.trace()) return {};
+    const std::string at = "at " + formatDuration(cursor - run.zero());   // as the caption and Stats write it
+    const std::string edge = stepEdgeNote(run.model(), *run.trace(), cursor, run.timeline().stepOnly);
+    return edge.empty() ? at : at + ", " + edge;
+}
+} // namespace
+
 void drawStepRow(RunView& run, std::int64_t cursor) {
     stepControls(run);
     if (run.trace()) {
         // Beside the step buttons when it fits: one line less above the sentences.
-        const std::string at = "at " + formatDuration(cursor - run.zero());   // as the caption and Stats write it
+        const std::string at = stepAtText(run, cursor);
         ui::sameLineIfFits(ImGui::CalcTextSize(at.c_str()).x);
         ui::textDisabled("%s", at.c_str());
     }
@@ -252,7 +263,7 @@ float stepRowWidth(const RunView& run, std::int64_t cursor) {
     const ImGuiStyle& st = ImGui::GetStyle();
     const TimelineView& v = run.timeline();
     const std::string who = v.stepOnly == kNoProc ? std::string("all processes") : procName(run.meta(), v.stepOnly);
-    const std::string at = run.trace() ? "at " + formatDuration(cursor - run.zero()) : std::string();
+    const std::string at = stepAtText(run, cursor);
     float w = ImGui::CalcTextSize("\u2039 Prev").x + ImGui::CalcTextSize("Next \u203a").x + 4 * st.FramePadding.x;
     w += ImGui::CalcTextSize(who.c_str()).x + ImGui::GetFrameHeight() + st.FramePadding.x * 2;
     if (!at.empty()) w += ImGui::CalcTextSize(at.c_str()).x + st.ItemSpacing.x;

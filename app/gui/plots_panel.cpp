@@ -370,7 +370,7 @@ void drawPlotsPanel(CompareState& st, bool sweeping, const std::vector<WorkKind>
         // One plot, the other a click away; the switch is its title ("speedup over 1 worker").
         ImGui::SetCursorScreenPos(ImVec2(o.x, plotTop));
         for (int k = 0; k < 2; ++k) {
-            const char* name = k == 0 ? "speedup over 1 worker" : "efficiency";
+            const char* name = k == 0 ? kSpeedupOverOneWorker : "efficiency";
             if (k > 0) ImGui::SameLine();
             if (ImGui::RadioButton(name, st.plotShown == k)) st.plotShown = k;
             ui::probeItem(name);

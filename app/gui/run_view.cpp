@@ -89,15 +89,22 @@ const std::vector<Scenario::CodeLine>& RunView::sourceListing() {
     return m_sourceCode;
 }
 
-std::string RunView::label() const {
+std::string RunView::label() const { return label(0); }
+
+std::int64_t RunView::labelMakespanNs() const {
+    if (live() || !trace()) return 0;
+    if (!m_labelMakespanNs) m_labelMakespanNs = computeStats(model(), *trace()).makespanNs;
+    return *m_labelMakespanNs;
+}
+
+std::string RunView::label(std::int64_t unitRefNs) const {
     if (isStage()) return m_scenario.name;
     std::string s = std::to_string(m_number) + " · " + (m_meta.scenario.empty() ? m_scenario.name : m_meta.scenario);
     if (m_meta.workers > 0) s += " · " + std::to_string(m_meta.workers) + (m_meta.workers == 1 ? " worker" : " workers");
     if (!m_meta.work.empty()) s += " · " + m_meta.work;
     if (!live() && trace()) {
         // The makespan, in the Compare row's and Stats' words and format.
-        if (!m_labelMakespanNs) m_labelMakespanNs = computeStats(model(), *trace()).makespanNs;
-        s += " · " + formatDuration(*m_labelMakespanNs);
+        s += " · " + formatSecondsLike(labelMakespanNs(), unitRefNs);
     }
     if (traced() && !live() && !programExit().empty()) s += " · " + programExit();
     if (m_sweepDiscardedAttempt) s += " (not kept: machine busy)";

@@ -76,6 +76,11 @@ public:
     const std::string& source() const noexcept { return m_source; }   // the file, for a loaded run
     // "3 · pool · 4 workers · cpu · 1.53 s" (length once ended; "(file)" for a loaded run).
     std::string label() const;
+    // The same with its makespan in the unit of unitRefNs (the run list's
+    // longest makespan, labelMakespanNs): one unit down the list.
+    std::string label(std::int64_t unitRefNs) const;
+    // The makespan the label shows; 0 while live or before a trace.
+    std::int64_t labelMakespanNs() const;
     const Scenario& scenario() const noexcept { return m_scenario; }
     bool haveScenario() const noexcept { return m_haveScenario; }
     // A traced Python program (live, or a saved trace of one).

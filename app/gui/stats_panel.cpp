@@ -204,6 +204,12 @@ void workers(const PanelEnv& env, const RunStats& s) {
     ImGui::TableSetupScrollFreeze(0, 1);
     for (int i = 0; i < n; ++i) ImGui::TableSetupColumn(cols[i].name, ImGuiTableColumnFlags_WidthFixed, widths[i]);
     ui::tableHeaders();
+    // One unit for the table's times, the longest's: "0.59 s" under "4.07 s", never "586 ms".
+    std::int64_t longest = 0;
+    for (const WorkerStats& w : s.workers)
+        if (!(w.role == ProcRole::Parent || w.role == ProcRole::ForkServer))
+            longest = std::max({longest, w.inTaskNs, w.idleNs, w.aliveNs, w.onCpuNs});
+    const auto secs = [&](std::int64_t ns) { return formatSecondsLike(ns, longest); };
     for (const WorkerStats& w : s.workers) {
         if (w.role == ProcRole::Parent || w.role == ProcRole::ForkServer) continue;
         ImGui::TableNextRow();
@@ -215,10 +221,10 @@ void workers(const PanelEnv& env, const RunStats& s) {
             else if (col == "tasks") {
                 if (w.tasksFailed) ui::text("%d +%d failed", w.tasksDone, w.tasksFailed);
                 else ui::text("%d", w.tasksDone);
-            } else if (col == "in task") ui::textUnformatted(formatDuration(w.inTaskNs).c_str());
-            else if (col == "idle") ui::textUnformatted(formatDuration(w.idleNs).c_str());
-            else if (col == "alive") ui::textUnformatted(formatDuration(w.aliveNs).c_str());
-            else if (col == "on CPU") ui::textUnformatted(formatDuration(w.onCpuNs).c_str());
+            } else if (col == "in task") ui::textUnformatted(secs(w.inTaskNs).c_str());
+            else if (col == "idle") ui::textUnformatted(secs(w.idleNs).c_str());
+            else if (col == "alive") ui::textUnformatted(secs(w.aliveNs).c_str());
+            else if (col == "on CPU") ui::textUnformatted(secs(w.onCpuNs).c_str());
             else if (!w.exited) ui::textUnformatted("alive");
             else if (w.killed) {
                 ui::textColored(warningColour(env.theme), "killed");
@@ -268,8 +274,13 @@ void showSession(SessionTable& table, const PanelEnv& env) {
         return;
     }
     if (!ImGui::BeginTable("session", 7, ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_RowBg)) return;
-    for (const char* h : {"#", "scenario", "workers", "work", "makespan", "speedup", "compare"})
+    // The speedup names its base, as Stats' does (kSpeedupOverSequential), and
+    // the makespans read in one unit, the longest's (formatSecondsLike).
+    for (const char* h : {"#", "scenario", "workers", "work", "makespan", kSpeedupOverSequential, "compare"})
         ImGui::TableSetupColumn(h);
+    std::int64_t longest = 0;
+    for (const SessionRun& r : runs)
+        if (r.hasMakespan) longest = std::max(longest, static_cast<std::int64_t>(std::llround(r.makespanS * 1e9)));
     ui::tableHeaders();
     for (const SessionRun& r : runs) {
         ImGui::TableNextRow();
@@ -282,7 +293,8 @@ void showSession(SessionTable& table, const PanelEnv& env) {
         ImGui::TableNextColumn();
         ui::textUnformatted(r.work.c_str());
         ImGui::TableNextColumn();
-        if (r.hasMakespan) ui::text("%.2f s", r.makespanS);
+        if (r.hasMakespan)
+            ui::textUnformatted(formatSecondsLike(static_cast<std::int64_t>(std::llround(r.makespanS * 1e9)), longest).c_str());
         else ui::textDisabled("-");
         if (r.busy) {
             ui::sameLineIfFits(ImGui::CalcTextSize("busy").x);
@@ -339,7 +351,7 @@ float keyLinesReserve(const RunView& run, float w) {
     if (!sc || kind.taskTable) {
         const char* at = " at 10.00 s";
         item("makespan", (std::string("10.00 s") + at).c_str());
-        item("speedup", (std::string("9.99x") + at).c_str());
+        item(kSpeedupOverSequential, (std::string("9.99x") + at).c_str());
         item("efficiency", (std::string("100%") + at).c_str());
         item("tasks", "1000/1000 done");
         item("sequential", "100.00 s");

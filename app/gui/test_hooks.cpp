@@ -301,7 +301,7 @@ bool TestHooks::writeLayoutJson(GuiApp& app, const std::string& path) {
     json chunks = json::array();
     for (const ChunkMark& c : drawn.chunks)
         chunks.push_back({{"label", c.label}, {"lane", c.lane}, {"x0", c.x0}, {"x1", c.x1}, {"y0", c.y0}, {"y1", c.y1},
-                          {"open", c.open}, {"label_shown", c.labelShown}});
+                          {"open", c.open}, {"label_shown", c.labelShown}, {"thick", c.thick}});
     j["chunks"] = chunks;
     // The toolbar's pool controls: chunksize (null: auto, CPython's default) and equal jobs (0: as scenario).
     j["chunksize_option"] = app.scenario().chunksize ? json(*app.scenario().chunksize) : json(nullptr);

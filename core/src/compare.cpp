@@ -194,8 +194,9 @@ void buildPlots(CompareView& v, int maxWorkers,
     const SweepResult& s = v.sweep;
     Plot& sp = v.speedup;
     Plot& ef = v.efficiency;
-    sp.title = "speedup over 1 worker";
-    ef.title = "efficiency (speedup / workers)";
+    // Named by its base (stats.hpp): This run's speedup is over sequential.
+    sp.title = kSpeedupOverOneWorker;
+    ef.title = "efficiency (speedup over 1 worker / workers)";
     sp.x = ef.x = workersAxis(maxWorkers);
     if (s.usableCores >= 1 && s.usableCores <= sp.x.max) sp.coresX = ef.coresX = s.usableCores;
     // Ideal speedup N at every whole N (on the log-log axes these points are

@@ -38,6 +38,23 @@ std::string formatSeconds(std::int64_t ns) {
 
 std::string formatDuration(std::int64_t ns) { return formatSeconds(ns); }
 
+// A column or view of times reads in one unit: the one formatSeconds gives
+// the largest of them (ref), so a 586 ms row under 4.07 s ones reads
+// "0.59 s" (classroom walk: "586 ms" among seconds). Each value keeps the
+// precision its own size asks within that unit ("11.0 s" beside "6.00 s").
+std::string formatSecondsLike(std::int64_t ns, std::int64_t ref) {
+    char buf[64];
+    const long long v = std::llabs(static_cast<long long>(ns));
+    const long long a = std::max(std::llabs(static_cast<long long>(ref)), v);
+    const double s = static_cast<double>(ns) / 1e9;
+    if (a == 0) return "0 s";
+    if (a >= 1'000'000'000LL) std::snprintf(buf, sizeof buf, v >= 10'000'000'000LL ? "%.1f s" : "%.2f s", s);
+    else if (a >= 1'000'000LL) std::snprintf(buf, sizeof buf, v >= 10'000'000LL ? "%.0f ms" : "%.1f ms", s * 1e3);
+    else if (a >= 1'000LL) std::snprintf(buf, sizeof buf, "%.0f us", s * 1e6);
+    else std::snprintf(buf, sizeof buf, "%lld ns", static_cast<long long>(ns));
+    return buf;
+}
+
 namespace {
 
 std::int64_t runZero(const RunModel& m, const Trace& trace) {
@@ -756,6 +773,15 @@ std::optional<StepTarget> stepProgramEvent(const RunModel& model, const Trace& t
         }
     }
     return groupEndingAt(i);
+}
+
+std::string stepEdgeNote(const RunModel& model, const Trace& trace, std::int64_t t, ProcId only) {
+    const bool later = stepProgramEvent(model, trace, t, true, only).has_value();
+    const bool earlier = stepProgramEvent(model, trace, t, false, only).has_value();
+    if (!later && !earlier) return "no program event";
+    if (!later) return "the last event";
+    if (!earlier) return "the first event";
+    return "";
 }
 
 } // namespace parviz

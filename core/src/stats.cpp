@@ -464,9 +464,9 @@ std::string formatSummary(const RunStats& s) {
                             ? "the completed tasks' measured in-task times, less their waits on locks, queues and for "
                               "a free core, one after another (no nominal length)"
                             : "the completed tasks' nominal durations, one after another"});
-        head.push_back({"speedup", fmt("%.2fx", s.speedup), "sequential / makespan"});
+        head.push_back({kSpeedupOverSequential, fmt("%.2fx", s.speedup), "sequential / makespan"});
         head.push_back({"efficiency", pct(s.efficiency),
-                        "speedup / " + std::to_string(s.workerCount) +
+                        "speedup over sequential / " + std::to_string(s.workerCount) +
                             (s.sequentialMeasured ? " workers that ran tasks" : " workers")});
     } else {
         head.push_back({"makespan", "-", describeNoMakespan(s)});
@@ -558,20 +558,26 @@ std::vector<StatPair> keyNumbers(const RunStats& s, const std::string& note, boo
     std::vector<StatPair> out;
     if (!s.hasMakespan) return out;
     char buf[96];
-    out.push_back({"makespan", formatDuration(s.makespanNs) + note, "First task start to last task end, pauses left out."});
-    const std::string seqTip =
-        "The tasks one after another (" + formatDuration(s.sequentialNs) + "), divided by the makespan.";
+    // One unit for the view's times: the larger of makespan and sequential sets it.
+    const std::int64_t unit = std::max(s.makespanNs, s.sequentialNs);
+    out.push_back({"makespan", formatSecondsLike(s.makespanNs, unit) + note, "First task start to last task end, pauses left out."});
+    // The speedup names its base (kSpeedupOverSequential): the Plots' is over the 1-worker run.
+    const std::string seqTip = std::string("Speedup S = T1 / Tp with T1 the sequential time, the tasks one after "
+                                           "another (") + (s.tasksDone ? formatSecondsLike(s.sequentialNs, unit) : "-") +
+                               "), and Tp the makespan. The Plots' speedup takes the 1-worker run's makespan as T1.";
     if (s.tasksDone == 0) {
-        out.push_back({"speedup", "- (no task done yet)", seqTip});
+        out.push_back({kSpeedupOverSequential, "- (no task done yet)", seqTip});
     } else if (!s.speedupFinal) {
         // The finished tasks over the time so far are no speedup: it is the run's once every task has ended.
-        out.push_back({"speedup", "- until every task has ended",
+        out.push_back({kSpeedupOverSequential, "- until every task has ended",
                        seqTip + " Mid-run the tasks still running are not in it yet, so it would read too low."});
     } else {
         std::snprintf(buf, sizeof buf, "%.2fx%s", s.speedup, note.c_str());
-        out.push_back({"speedup", buf, seqTip});
+        out.push_back({kSpeedupOverSequential, buf, seqTip});
         std::snprintf(buf, sizeof buf, "%.0f%%%s", s.efficiency * 100, note.c_str());
-        out.push_back({"efficiency", buf, "Speedup per worker: 100% means every worker was busy all the time."});
+        out.push_back({"efficiency", buf,
+                       "E = S / p: the speedup over sequential per worker (" + std::to_string(s.workerCount) +
+                           "); 100% means every worker was busy all the time."});
     }
     const int total = std::max({s.tasksTotal, s.tasksStarted, s.tasksDone + s.tasksFailed});
     if (s.tasksTotalFinal) std::snprintf(buf, sizeof buf, "%d/%d done", s.tasksDone, total);
@@ -587,8 +593,11 @@ std::vector<StatPair> keyNumbers(const RunStats& s, const std::string& note, boo
                      " tasks in all: the tracer draws a chunk of more than 1 000 tasks as one bar (its count and "
                      "outcome), not task by task.";
     }
-    StatPair seq{"sequential", formatDuration(s.sequentialNs), "The tasks' times added up: one worker, one after another."};
-    if (s.sequentialMeasured)
+    // Nothing to add up before a task has ended: "-", never "0 s" (classroom walk).
+    StatPair seq{"sequential", s.tasksDone ? formatSecondsLike(s.sequentialNs, unit) : "-",
+                 s.tasksDone ? "The tasks' times added up: one worker, one after another."
+                             : "The tasks' times added up, once a task has ended."};
+    if (s.sequentialMeasured && s.tasksDone)
         seq.tip = "The tasks' measured times added up: one worker, one after another." +
                   (s.sequentialWaitNs > 0
                        ? " Left out: " + formatDuration(s.sequentialWaitNs) +

@@ -1,11 +1,13 @@
 // Run statistics on synthetic traces whose answers are known by hand.
 #include "parviz/stats.hpp"
+#include "parviz/explain.hpp"
 
 #include "synthetic_traces.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <csignal>
 #include <memory>
 
@@ -523,13 +525,13 @@ TEST_CASE("mid-run Stats never read as wrong: no speedup until every task has en
     CHECK(mid.tasksTotalFinal);
     const auto midPairs = values(keyNumbers(mid, " at 2.57 s", true));
     INFO(midPairs.size());
-    CHECK(midPairs == std::vector<std::string>{"makespan 2.57 s at 2.57 s", "speedup - until every task has ended",
+    CHECK(midPairs == std::vector<std::string>{"makespan 2.57 s at 2.57 s", "speedup over sequential - until every task has ended",
                                                "tasks 1/4 done", "sequential 2.00 s"});
     // Once every task has ended (6 s, before the run's end at 6.2 s): the run's speedup, 11/6.
     const RunStats ended = computeStats(*tr, kZero + sec(6.0));
     CHECK(ended.speedupFinal);
     CHECK(values(keyNumbers(ended, " at 6.00 s", false)) ==
-          std::vector<std::string>{"makespan 6.00 s at 6.00 s", "speedup 1.83x at 6.00 s", "efficiency 92% at 6.00 s",
+          std::vector<std::string>{"makespan 6.00 s at 6.00 s", "speedup over sequential 1.83x at 6.00 s", "efficiency 92% at 6.00 s",
                                    "sequential 11.0 s", "tasks 4/4 done"});
     // Live (the run not finished): the tasks seen so far, never a total that is not one.
     auto live = test::tutorialPoolTrace();
@@ -547,4 +549,49 @@ TEST_CASE("mid-run Stats never read as wrong: no speedup until every task has en
     const RunStats early = computeStats(*tr, kZero + sec(1.0));
     CHECK_FALSE(early.machine.busy.has_value());
     CHECK(describeBusyAt(early, true).empty());
+}
+
+TEST_CASE("every speedup names its base, Stats' times read in one unit, and sequential waits for a task to end",
+          "[stats][polish]") {
+    // Newcomer (session 13), findings 1, 3 and 4: This run's "speedup 1.78x"
+    // (over the tasks one after another) beside the Plots' "speedup" (over
+    // the 1-worker run) read as one number that disagrees with itself;
+    // "586 ms" among times in seconds; "sequential 0 us" before a task ended.
+    auto tr = test::tutorialPoolTrace();
+    const RunStats ended = computeStats(*tr);
+    std::vector<std::string> labels;
+    for (const StatPair& p : keyNumbers(ended, "", false)) labels.push_back(p.label);
+    CHECK(std::find(labels.begin(), labels.end(), "speedup") == labels.end());
+    CHECK(std::find(labels.begin(), labels.end(), std::string(kSpeedupOverSequential)) != labels.end());
+    CHECK(std::string(kSpeedupOverSequential) != kSpeedupOverOneWorker);
+    for (const StatPair& p : keyNumbers(ended, "", false))
+        if (p.label == kSpeedupOverSequential) {
+            CHECK(p.tip.find("T1 / Tp") != std::string::npos);
+            CHECK(p.tip.find("1-worker") != std::string::npos);
+        }
+    CHECK(formatSummary(ended).find("speedup over sequential") != std::string::npos);
+    // One unit per view.
+    CHECK(formatSecondsLike(586'000'000, 4'070'000'000) == "0.59 s");
+    CHECK(formatSecondsLike(4'070'000'000, 4'070'000'000) == "4.07 s");
+    CHECK(formatSecondsLike(11'000'000'000, 11'000'000'000) == "11.0 s");
+    CHECK(formatSecondsLike(6'000'000'000, 11'000'000'000) == "6.00 s");
+    CHECK(formatSecondsLike(0, 4'070'000'000) == "0.00 s");
+    CHECK(formatSecondsLike(40'000, 2'000'000) == "0.0 ms");
+    CHECK(formatSecondsLike(5'500'000, 586'000'000) == "5.5 ms");
+    CHECK(formatSecondsLike(586'000'000, 0) == formatSeconds(586'000'000));
+    {
+        const RunStats cut = computeStats(*tr, kZero + sec(2.57));   // 1 task done: 2 s sequential, 2.57 s makespan
+        for (const StatPair& p : keyNumbers(cut, "", true))
+            if (p.label == "makespan" || p.label == "sequential") CHECK(p.value.find(" ms") == std::string::npos);
+    }
+    // Before any task has ended: no "0 s" of sequential, a dash.
+    const RunStats early = computeStats(*tr, kZero + sec(0.5));
+    REQUIRE(early.hasMakespan);
+    REQUIRE(early.tasksDone == 0);
+    for (const StatPair& p : keyNumbers(early, " at 0.50 s", true)) {
+        INFO(p.label << " " << p.value);
+        if (p.label == "sequential") CHECK(p.value == "-");
+        CHECK(p.value.rfind("0 s", 0) != 0);
+        CHECK(p.tip.find("(0 s)") == std::string::npos);
+    }
 }

@@ -334,6 +334,59 @@ void laneArrowsAndMarks(const PanelEnv& env, const Geometry& g, const LaneRecord
     }
 }
 
+// The rows of lane li's Tasks row: its top and height (top < 0: none).
+struct TasksRowY {
+    float top = -1, h = 0;
+};
+TasksRowY tasksRowY(const LaneRecords& recs, std::size_t li, float fs) {
+    TasksRowY t;
+    float ry = g_laneY[li].top;
+    for (const RowRecords& row : recs.lanes[li].rows) {
+        const float rh = rowHeight(row.kind, fs);
+        if (row.kind == RowKind::Tasks) t = {ry, rh};
+        ry += rh + 1;
+    }
+    return t;
+}
+
+// The brackets' strokes: as thick as a state strip (rowHeight(Os), which
+// grows with the type), never the 1-2 px a projector loses (classroom
+// walk). The band runs along the Tasks row's bottom into the lane gap;
+// caps up the row at each end. Drawn before the words, whose plates sit
+// on the band as a bracket's label does. A chunk narrower than the band is
+// drawn that wide, so at Fit zoom a lane of many small chunks still shows
+// its band (their caps only where there is room for them).
+float chunkStroke(float fs) noexcept { return rowHeight(RowKind::Os, fs); }
+void paintChunkBrackets(RunView& run, const Geometry& g, const LaneRecords& recs) {
+    const ChunkBrackets& b = run.chunks();
+    if (b.items.empty()) return;
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const float fs = g.rowFont, px0 = g.plotMin.x;
+    const ImU32 col = ImGui::GetColorU32(ImGuiCol_Text);
+    const float thick = chunkStroke(fs), cap = std::max(2.0f, std::round(thick / 2));
+    for (std::size_t i : visibleChunks(b, g.vp.tBegin, g.vp.tEnd)) {
+        const ChunkBracket& c = b.items[i];
+        const std::size_t li = recs.laneOf(LaneKind::Proc, static_cast<std::int32_t>(c.proc));
+        if (li >= g_laneY.size()) continue;
+        const TasksRowY t = tasksRowY(recs, li, fs);
+        if (t.top < 0) continue;
+        const ChunkPx cx = chunkPx(g, c);
+        float x0 = px0 + cx.x0, x1 = px0 + cx.x1;
+        const bool caps = x1 - x0 >= 3 * thick;
+        if (x1 - x0 < thick) {
+            const float mid = (x0 + x1) / 2;
+            x0 = std::round(mid - thick / 2);
+            x1 = x0 + thick;
+        }
+        const float bottom = t.top + t.h + kLaneGap - 1, top = bottom - thick;
+        dl->AddRectFilled(ImVec2(x0, top), ImVec2(x1, bottom), col);
+        if (!caps) continue;
+        const float capTop = t.top + t.h * 0.35f;
+        dl->AddRectFilled(ImVec2(x0, capTop), ImVec2(x0 + cap, bottom), col);
+        if (!c.open) dl->AddRectFilled(ImVec2(x1 - cap, capTop), ImVec2(x1, bottom), col);
+    }
+}
+
 } // namespace
 
 // Pool.map's chunks: a bracket under each chunk's tasks on its worker's
@@ -344,11 +397,9 @@ void drawChunkBrackets(RunView& run, const PanelEnv& env, const Geometry& g, con
     if (!run.trace()) return;
     const ChunkBrackets& b = run.chunks();
     if (b.items.empty()) return;
-    ImDrawList* dl = ImGui::GetWindowDrawList();
     const TraceMeta& meta = run.meta();
     const float fs = g.rowFont, px0 = g.plotMin.x;
-    const ImU32 col = ImGui::GetColorU32(ImGuiCol_Text);
-    const float thick = std::max(2.0f, std::round(ImGui::GetFontSize() / 10));
+    // Painted before the words (paintChunkBrackets); here what was drawn, for --layout-json.
     for (std::size_t i : visibleChunks(b, g.vp.tBegin, g.vp.tEnd)) {
         const ChunkBracket& c = b.items[i];
         const std::size_t li = recs.laneOf(LaneKind::Proc, static_cast<std::int32_t>(c.proc));
@@ -367,14 +418,10 @@ void drawChunkBrackets(RunView& run, const PanelEnv& env, const Geometry& g, con
             ry += rh + 1;
         }
         if (tasksTop < 0) continue;
-        const float yb = tasksTop + tasksH;   // the bracket's line, just under the tasks
-        const float capTop = tasksTop + tasksH * 0.35f;
-        dl->AddLine(ImVec2(x0, yb), ImVec2(x1, yb), col, thick);
-        dl->AddLine(ImVec2(x0, capTop), ImVec2(x0, yb + thick / 2), col, thick);
-        if (!c.open) dl->AddLine(ImVec2(x1, capTop), ImVec2(x1, yb + thick / 2), col, thick);
+        const float yb = tasksTop + tasksH;   // the bracket's band ends here (and into the lane gap)
         // Its words, if any, went on the Tasks row with the task names (laneTexts).
         const bool shown = i < g_chunkWords.size() && !g_chunkWords[i].empty();
-        ChunkMark mark{c.label, procName(meta, c.proc), x0, x1, g_laneY[li].top, yb, c.open, shown};
+        ChunkMark mark{c.label, procName(meta, c.proc), x0, x1, g_laneY[li].top, yb, c.open, shown, chunkStroke(fs)};
         // Hover: the lane's tooltip says what the chunk is, in words true at the cursor (interaction.cpp).
         env.drawn.chunks.push_back(std::move(mark));
     }
@@ -396,6 +443,7 @@ float drawLanes(RunView& run, const PanelEnv& env, const Geometry& g, const Lane
     env.spans.draw(dl, g_instances);
     // 3. on top: task names where they fit, arrows, lock marks, the cursor.
     laneArrowsAndMarks(env, g, recs);
+    if (run.trace()) paintChunkBrackets(run, g, recs);
     laneTexts(run, meta, env, g, recs);
     // The cursor: what every other panel shows.
     if (run.trace()) {

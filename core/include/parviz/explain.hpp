@@ -139,6 +139,10 @@ struct StepTarget {
 // O(log n) plus the events skipped.
 std::optional<StepTarget> stepProgramEvent(const RunModel& model, const Trace& trace, std::int64_t t, bool forward,
                                            ProcId only = kNoProc);
+// The step row's cue at t (newcomer: Next at the last event did nothing and
+// said nothing): "the last event" when no step is after t, "the first
+// event" when none is before it, "no program event" when neither, else "".
+std::string stepEdgeNote(const RunModel& model, const Trace& trace, std::int64_t t, ProcId only = kNoProc);
 
 // "12.3 s", "4.07 s", "850 ms", "2.5 ms", "42 us": a time or duration in ns,
 // in the one format every view uses (sentences, the caption, Stats, the step
@@ -147,5 +151,9 @@ std::optional<StepTarget> stepProgramEvent(const RunModel& model, const Trace& t
 std::string formatSeconds(std::int64_t ns);
 // The same as formatSeconds (kept for the callers that time a measure).
 std::string formatDuration(std::int64_t ns);
+// ns in the unit and precision formatSeconds gives ref (a column's or a
+// view's largest time), or ns's own when ns is larger: one unit per column
+// and per view ("0.59 s" beside "4.07 s", never "586 ms").
+std::string formatSecondsLike(std::int64_t ns, std::int64_t ref);
 
 } // namespace parviz

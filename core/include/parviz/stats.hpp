@@ -153,6 +153,14 @@ struct RunStats {
     bool machineAtCut = false;
 };
 
+// Every speedup on screen names its base, the T1 of S = T1 / Tp (and
+// efficiency E = S / p): a run's own (Stats, the caption, Session, the
+// terminal summary) divides the "sequential" time, its tasks one after
+// another; the Plots' and a sweep's divide the 1-worker run's makespan.
+// Two numbers both called "speedup" read as one that disagrees with itself.
+inline constexpr const char* kSpeedupOverSequential = "speedup over sequential";
+inline constexpr const char* kSpeedupOverOneWorker = "speedup over 1 worker";
+
 // One number of Stats' key line: "speedup" "1.96x" and its tooltip.
 struct StatPair {
     std::string label, value, tip;

@@ -1,0 +1,64 @@
+// Session 13's newcomer findings, checked from what the window drew
+// (--layout-json): every speedup names its base, one unit per view, no
+// "0 s" before it means something, chunk brackets as thick as a state strip.
+#include "live_window.hpp"
+
+#include <regex>
+
+using namespace guitest;
+
+namespace {
+std::string panelText(const json& l, const std::string& prefix) {
+    std::string all;
+    for (const json& p : l["panels"])
+        if (p["name"].get<std::string>().rfind(prefix, 0) == 0)
+            for (const json& line : p["lines"]) all += line.get<std::string>() + "\n";
+    return all;
+}
+} // namespace
+
+TEST_CASE("presentation pool at 0.1x: the speedup names its base, Stats reads in one unit, brackets are thick",
+          "[gui][polish]") {
+    NEED_DISPLAY();
+    TempDir dir;
+    // At 0.1x the makespan is about 0.6 s and the tasks add up to 1.1 s: the
+    // old Stats read "makespan 605 ms" over "sequential 1.10 s".
+    const Result r = runParviz({"gui", "pool", "--presentation", "--time-scale", "0.1", "--screenshot", dir.file("p.png"),
+                                "--layout-json", dir.file("p.json")},
+                               dir.path);
+    INFO(r.err);
+    REQUIRE(r.exitCode == 0);
+    const json l = json::parse(slurp(dir.file("p.json")));
+    const std::string stats = panelText(l, "Stats");
+    INFO(stats);
+    CHECK(stats.find("speedup over sequential") != std::string::npos);
+    // The key numbers' times, each the line after its label: one unit, the longest's (seconds).
+    CHECK(std::regex_search(stats, std::regex(R"(\nmakespan\n\d+\.\d\d s\n)")));
+    CHECK(std::regex_search(stats, std::regex(R"(\nsequential\n\d+\.\d\d s\n)")));
+    // Brackets: as thick as the lane's state strip ("os" row), which grows with the type.
+    REQUIRE(l["chunks"].size() == 4);
+    float strip = 0;
+    for (const json& row : l["rows"])
+        if (row["row"] == "os" && row["lane"] == "proc") strip = std::max(strip, row["y1"].get<float>() - row["y0"].get<float>());
+    REQUIRE(strip >= 4);
+    for (const json& c : l["chunks"]) {
+        INFO(c.dump());
+        REQUIRE(c.contains("thick"));
+        CHECK(c["thick"].get<float>() >= strip);
+    }
+}
+
+TEST_CASE("before any task has ended Stats shows no sequential time of 0", "[gui][polish]") {
+    NEED_DISPLAY();
+    TempDir dir;
+    const Result r = runParviz({"gui", "pool", "--presentation", "--screenshot-at", "0.5", "--screenshot", dir.file("m.png"),
+                                "--layout-json", dir.file("m.json")},
+                               dir.path);
+    INFO(r.err);
+    REQUIRE(r.exitCode == 0);
+    const std::string stats = panelText(json::parse(slurp(dir.file("m.json"))), "Stats");
+    INFO(stats);
+    CHECK(stats.find("no task done yet") != std::string::npos);
+    CHECK_FALSE(std::regex_search(stats, std::regex(R"(\nsequential\n0 )")));
+    CHECK(std::regex_search(stats, std::regex(R"(\nsequential\n-\n)")));
+}
