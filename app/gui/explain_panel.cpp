@@ -260,6 +260,7 @@ float stepRowWidth(const RunView& run, std::int64_t cursor) {
 }
 
 void drawExplainLines(RunView& run, std::int64_t cursor, const PanelEnv& env, bool withPredict, bool withSteps) {
+    if (drawWaitingForProgram(run)) return;
     if (withSteps) drawStepRow(run, cursor);
     // Where the questions are asked (the Explain panel), their reveal too;
     // presentation's Why tab leaves both to the Predict tab.

@@ -244,7 +244,8 @@ void drawQueuePanel(const RunView& run, std::int64_t cursor, const Rect& r, cons
         const Trace* trace = run.trace();
         const TraceMeta meta = run.meta();
         const std::vector<ObjectInfo> queues = meta.objectsOf(ObjectKind::Queue);
-        if (!trace || queues.empty()) {
+        if (drawWaitingForProgram(run)) {
+        } else if (!trace || queues.empty()) {
             ui::textDisabled(!trace ? "No run yet." : meta.work == kTracedProgramWork ? "This program uses no queue."
                                                                                     : "This scenario uses no queue.");
         } else {
