@@ -509,12 +509,6 @@ void drawTimelinePanel(RunView& run, std::int64_t cursor, const Rect& r, const P
             ImGui::SetCursorScreenPos(ImVec2(g.plotMin.x + 10, lanesTop + (predicting ? fs * 0.2f : 10)));
             if (predicting) ImGui::SetCursorScreenPos(ImVec2(g.plotMin.x + 10, g.plotMax.y - fs * 1.6f));
             ui::textDisabled("Press Run (Space) to start %s with real processes.", run.scenario().name.c_str());
-        } else if (const std::string waiting = run.waitingForProgram(); !waiting.empty()) {
-            // A traced program not started yet: its lanes are the cores' only (what other programs do).
-            ImGui::SetCursorScreenPos(ImVec2(g.plotMin.x + 10, g.lanesBottom + fs * 0.3f));
-            ImGui::PushTextWrapPos(g.plotMax.x);
-            ui::textDisabled("%s", waiting.c_str());
-            ImGui::PopTextWrapPos();
         }
     }
     endPanel();
