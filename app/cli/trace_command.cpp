@@ -67,8 +67,10 @@ const char* traceUsage() noexcept {
            "  --help                   this text\n"
            "\n"
            "The program runs in its own process group; Ctrl-C or SIGTERM end the whole group\n"
-           "(SIGTERM, then SIGKILL after 0.3 s). A program that does not load the tracer\n"
-           "(python3 -I, -E or -S, a cleared environment) runs untraced, with a message.\n"
+           "(SIGTERM, then SIGKILL after 0.3 s). A program that has not loaded the tracer after\n"
+           "3 s is said to be not traced yet (a Python starting on a busy machine can take\n"
+           "that long), and later either traced after all or, once it has ended, untraced\n"
+           "(python3 -I, -E or -S, a cleared environment).\n"
            "\n"
            "exit status: the program's (128+N when a signal N ended it, 130 after Ctrl-C),\n"
            "said on stderr when it is not 0 (python3's 2 for a script it cannot open is the\n"
@@ -231,6 +233,24 @@ bool liveModelNeeded(const Trace& trace, std::size_t& from) {
     return false;
 }
 
+// What was said about the tracer hook (hookStatusLine): "not yet" after 3 s
+// without it, then "traced after all" once it loads, or "ran untraced" once
+// the program has ended without it. A slow Python start on a busy machine
+// (2.9 s at load 8) is not an untraced program: nothing false is said early.
+struct HookTold {
+    bool notYet = false;    // the "not yet" line was said
+    bool settled = false;   // nothing more to say
+};
+
+void tellHook(const TracedProgram& prog, HookTold& told) {
+    const HookStatus h = prog.hookStatus();
+    if (h.kind == HookStatus::Starting || (h.kind == HookStatus::NotYet && told.notYet)) return;
+    if (const std::string line = hookStatusLine(h, prog.name(), told.notYet); !line.empty())
+        std::fprintf(stderr, "parviz trace: %s\n", line.c_str());
+    told.notYet = told.notYet || h.kind == HookStatus::NotYet;
+    told.settled = h.kind == HookStatus::Loaded || h.kind == HookStatus::NeverLoaded;
+}
+
 // Runs the program to its end (or Ctrl-C), saying live what the user should
 // know at once: notes, a pool task lost with its worker (CPython then hangs),
 // a program that did not load the tracer. Returns the signal that stopped it (0: none).
@@ -242,7 +262,8 @@ int superviseProgram(TracedProgram& prog, std::size_t& notesShown) {
     RunModel live;
     bool liveNeeded = false;
     std::size_t scanned = 0;
-    bool toldHang = false, toldHook = false;
+    bool toldHang = false;
+    HookTold hook;
     auto lastLook = std::chrono::steady_clock::now();
     // 50 ms: Ctrl-C and the hook check need no more; every wake-up is taken
     // from the program's cores.
@@ -252,14 +273,7 @@ int superviseProgram(TracedProgram& prog, std::size_t& notesShown) {
             prog.wait();
             return sig;
         }
-        if (!toldHook && prog.hookMissing()) {
-            toldHook = true;
-            std::fprintf(stderr,
-                         "parviz trace: %s has not loaded the tracer after %.0f s, so it runs untraced: python3 -I, "
-                         "-E or -S, a cleared environment, a Python older than 3.8 or a program that is not Python "
-                         "cannot load it (the summary will show no processes of the program)\n",
-                         prog.name().c_str(), TracedProgram::kHookTimeoutSeconds);
-        }
+        if (!hook.settled) tellHook(prog, hook);
         const auto now = std::chrono::steady_clock::now();
         if (now - lastLook < std::chrono::milliseconds(100)) continue;
         lastLook = now;
@@ -273,6 +287,8 @@ int superviseProgram(TracedProgram& prog, std::size_t& notesShown) {
             std::fprintf(stderr, "parviz trace: %s%s Ctrl-C stops the program.\n", lost.c_str(), kPoolHangs);
         }
     }
+    // The end came between two looks: "traced after all", or "ran untraced", said now.
+    if (!hook.settled) tellHook(prog, hook);
     return g_signal.load();
 }
 

@@ -784,7 +784,12 @@ void GuiApp::recordSessionRun(RunView& run) {
     const std::size_t i = static_cast<std::size_t>(it - m_runs.begin());
     if (m_recorded[i]) return;
     m_recorded[i] = true;
-    if (run.traced()) setMessage(run.scenario().title + ": " + run.programExit(), run.status() == RunStatus::Failed);
+    if (run.traced()) {
+        std::string m = run.scenario().title + ": " + run.programExit();
+        // Said once more at its end, or the exit would hide that nothing of it was traced.
+        if (run.hookStatus().kind == HookStatus::NeverLoaded) m += " · " + hookStatusLine(run.hookStatus(), run.scenario().name, true);
+        setMessage(std::move(m), run.status() == RunStatus::Failed);
+    }
     RunStats st = computeStats(run.model(), *run.trace());
     SessionRun r;
     r.number = run.number();
@@ -810,6 +815,8 @@ void GuiApp::frame() {
     // in the background keeps its model current (O(new events) each).
     for (auto& r : m_runs) {
         r->update();
+        // A traced program's tracer: "not yet" after 3 s, then "traced after all" (or, once it ended, untraced).
+        if (std::string news = r->takeHookNews(); !news.empty()) setMessage(std::move(news));
         if (!r->live() && !r->fromFile()) recordSessionRun(*r);
         writeProgramOutputs(*r);
     }

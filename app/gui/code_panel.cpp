@@ -21,7 +21,8 @@ void drawCodePanel(const RunView& run, std::int64_t cursor, const std::vector<Sc
     if (beginPanel("Code", r, large ? ImGuiWindowFlags_NoTitleBar : 0)) {
         const std::vector<Scenario::CodeLine>& code = listing;
         const Trace* trace = run.trace();
-        if (code.empty() && run.traced()) {
+        if (drawWaitingForProgram(run)) {
+        } else if (code.empty() && run.traced()) {
             // A traced program: its source appears with its first traced line.
             if (!run.sourceError().empty()) ui::textDisabled("%s", run.sourceError().c_str());
             else ui::textDisabled("The program's source appears here once it has traced a line.");

@@ -71,21 +71,14 @@ std::string firstClause(const std::string& s) {
 
 // The worker lines' first clauses in one paragraph (MainProcess keeps its
 // own line, unless withMain: then its first clause leads the paragraph).
-// A worker named after the first says its number only, as a list of names
-// does ("ForkPoolWorker-1 to -6 are runnable, ...; -7 runs task T4 on CPU 0").
+// Each clause names its worker in full: a clause that began "-2 waits to
+// take from pool tasks" (the name cut to its number) read as a number to a
+// newcomer. (A list of names inside one clause keeps "ForkPoolWorker-3 to -8".)
 std::string workersParagraph(const Explanation& x, bool withMain = false) {
-    std::string p, prefix;
+    std::string p;
     for (const ExplainLine& l : x.lines) {
         if (!withMain && isMain(l)) continue;
-        std::string clause = firstClause(l.text);
-        if (!isMain(l)) {
-            const std::size_t dash = clause.find('-');
-            const std::size_t space = clause.find(' ');
-            if (dash != std::string::npos && dash < space) {
-                if (clause.compare(0, dash, prefix) == 0 && !prefix.empty()) clause.erase(0, dash);
-                else prefix = clause.substr(0, dash);
-            }
-        }
+        const std::string clause = firstClause(l.text);
         p += (p.empty() ? "" : "; ") + clause;
     }
     return p;
@@ -271,6 +264,7 @@ float stepRowWidth(const RunView& run, std::int64_t cursor) {
 }
 
 void drawExplainLines(RunView& run, std::int64_t cursor, const PanelEnv& env, bool withPredict, bool withSteps) {
+    if (drawWaitingForProgram(run)) return;
     if (withSteps) drawStepRow(run, cursor);
     // Where the questions are asked (the Explain panel), their reveal too;
     // presentation's Why tab leaves both to the Predict tab.

@@ -147,7 +147,8 @@ void drawLockPanel(const RunView& run, std::int64_t cursor, const Rect& r, const
         for (const ObjectInfo& o : meta.objects)
             if (o.kind == ObjectKind::Event || o.kind == ObjectKind::Condition || o.kind == ObjectKind::Barrier)
                 syncs.push_back(o);
-        if (!trace || (locks.empty() && syncs.empty())) {
+        if (drawWaitingForProgram(run)) {
+        } else if (!trace || (locks.empty() && syncs.empty())) {
             ui::textDisabled(!trace ? "No run yet." : meta.work == kTracedProgramWork ? "This program uses no lock."
                                                                                          : "This scenario uses no lock.");
         } else {

@@ -15,6 +15,7 @@ void drawOutputLines(const RunView& run, std::int64_t cursor, const PanelEnv& en
         const Trace* trace = run.trace();
         if (!trace) {
             ui::textDisabled("No run yet.");
+        } else if (drawWaitingForProgram(run)) {
         } else {
             const OutputView v = buildOutputView(run.model(), *trace, cursor);
             const TraceMeta meta = run.meta();

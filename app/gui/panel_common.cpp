@@ -27,6 +27,13 @@ bool beginPanel(const char* title, const Rect& r, int extraFlags) {
     return open;
 }
 
+bool drawWaitingForProgram(const RunView& run) {
+    const std::string line = run.waitingForProgram();
+    if (line.empty()) return false;
+    ui::textDisabled("%s", line.c_str());
+    return true;
+}
+
 bool resumePanel(const char* title) {
     // A second Begin in a frame appends to the window with its first Begin's flags and rect.
     const bool open = ImGui::Begin(title);

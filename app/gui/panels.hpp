@@ -77,6 +77,13 @@ CompareAction drawComparePanel(const std::vector<RunView*>& runs, CompareState& 
 void drawPlotsPanel(CompareState& st, bool sweeping, const std::vector<WorkKind>& works, const Rect& r,
                     const PanelEnv& env);
 
+// A traced program whose root has not announced itself yet (or ended
+// without): the panel says so (RunView::waitingForProgram: "Waiting for
+// my_queue.py to start ...") instead of stating facts about a program parviz
+// cannot see yet ("This program uses no queue.", "0 workers"); true when it did,
+// and the panel then draws nothing else.
+bool drawWaitingForProgram(const RunView& run);
+
 // Shared by panels: a fixed, undecorated-but-titled window at r.
 bool beginPanel(const char* title, const Rect& r, int extraFlags = 0);
 // The same panel again later in the frame: ImGui appends to its window.

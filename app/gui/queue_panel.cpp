@@ -136,13 +136,10 @@ float drawQueue(const RunView& run, std::int64_t cursor, const PanelEnv& env, co
     std::snprintf(buf, sizeof buf, "taken %zu", v.takenCount - v.discardedCount);
     ui::sameLineIfFits(ImGui::CalcTextSize(buf).x);
     ui::textDisabled("%s", buf);
-    if (v.discardedCount) {   // a traced Pool's terminate: what was left in it is never read
-        std::snprintf(buf, sizeof buf, "dropped %zu at terminate", v.discardedCount);
-        ui::sameLineIfFits(ImGui::CalcTextSize(buf).x);
-        ui::textDisabled("%s", buf);
-        if (ImGui::IsItemHovered())
-            ImGui::SetTooltip("Left in the queue when its pool was terminated (a `with Pool()` block's exit):\n"
-                              "nobody reads them; the stop signals of workers ended before they took them.");
+    if (!v.droppedText.empty()) {   // a traced Pool's terminate: what was left in it is never read
+        ui::sameLineIfFits(ImGui::CalcTextSize(v.droppedText.c_str()).x);
+        ui::textDisabled("%s", v.droppedText.c_str());
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", v.droppedTip.c_str());
     }
     // Recent Empty / Full raised: one word each with its count ("Empty x4"),
     // not the word repeated; the tooltip says who met it and when.
@@ -244,7 +241,8 @@ void drawQueuePanel(const RunView& run, std::int64_t cursor, const Rect& r, cons
         const Trace* trace = run.trace();
         const TraceMeta meta = run.meta();
         const std::vector<ObjectInfo> queues = meta.objectsOf(ObjectKind::Queue);
-        if (!trace || queues.empty()) {
+        if (drawWaitingForProgram(run)) {
+        } else if (!trace || queues.empty()) {
             ui::textDisabled(!trace ? "No run yet." : meta.work == kTracedProgramWork ? "This program uses no queue."
                                                                                     : "This scenario uses no queue.");
         } else {

@@ -64,6 +64,21 @@ std::unique_ptr<RunView> RunView::startTraced(int number, std::vector<std::strin
     return v;
 }
 
+std::string RunView::waitingForProgram() const {
+    if (!traced() || (!m_program && m_argv.empty())) return "";   // a loaded trace: nothing to wait for
+    return waitingForProgramLine(hookStatus(), m_scenario.name);
+}
+
+std::string RunView::takeHookNews() {
+    if (m_hookSettled || m_argv.empty()) return "";
+    const HookStatus h = hookStatus();
+    if (h.kind == HookStatus::Starting || (h.kind == HookStatus::NotYet && m_hookToldNotYet)) return "";
+    std::string line = hookStatusLine(h, m_scenario.name, m_hookToldNotYet);
+    m_hookToldNotYet = m_hookToldNotYet || h.kind == HookStatus::NotYet;
+    m_hookSettled = h.kind == HookStatus::Loaded || h.kind == HookStatus::NeverLoaded;
+    return line;
+}
+
 std::string RunView::programExit() const {
     if (m_program) return m_program->describeExit();
     return m_exitText;
@@ -166,6 +181,7 @@ void RunView::update() {
         m_exitStatus = m_program->exitStatus();
         m_lostEvents = m_program->lostEvents();
         m_reenteredEvents = m_program->reenteredEvents();
+        m_hookStatus = m_program->hookStatus();
         m_program.reset();
         m_model.update(*m_trace);
         m_meta = m_trace->meta();

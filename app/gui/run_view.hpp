@@ -99,8 +99,16 @@ public:
     std::uint64_t programReenteredEvents() const noexcept {
         return m_program ? m_program->reenteredEvents() : m_reenteredEvents;
     }
-    // The root has run 3 s without loading the tracer (python3 -I, -E, -S, ...).
-    bool hookMissing() const noexcept { return m_program && m_program->hookMissing(); }
+    // Whether the traced program's root has loaded the tracer (TracedProgram::hookStatus);
+    // kept once it has ended; Loaded for every other run (nothing to wait for).
+    HookStatus hookStatus() const noexcept { return m_program ? m_program->hookStatus() : m_hookStatus; }
+    // What every panel says instead of its content while a traced program's
+    // root has not announced itself ("Waiting for my_queue.py to start
+    // (2.1 s so far): ..."; "my_queue.py ended without loading ..."); "" once it has.
+    std::string waitingForProgram() const;
+    // The header's news about the hook, once each (hookStatusLine): "not yet"
+    // after 3 s, then "traced after all" or "ended without loading ..."; "" when nothing new.
+    std::string takeHookNews();
     // The live traced program's process group and ring directory (0 and ""
     // otherwise; for tests: both are gone once it has ended).
     pid_t programGroup() const noexcept { return m_programGroup; }
@@ -221,6 +229,8 @@ private:
     std::string m_exitText;
     std::optional<int> m_exitStatus;
     std::uint64_t m_lostEvents = 0, m_reenteredEvents = 0;   // kept when the program has ended
+    HookStatus m_hookStatus{HookStatus::Loaded, 0};   // kept when the program has ended
+    bool m_hookToldNotYet = false, m_hookSettled = false;   // takeHookNews's
     std::string m_sourceFile, m_sourceError;
     std::vector<Scenario::CodeLine> m_sourceCode;
     std::chrono::steady_clock::time_point m_startedAt{};

@@ -394,7 +394,7 @@ void drawStatsPanel(RunView& run, SessionTable& session, const Rect& r, bool wit
         // bar's row (the tabs take less than half of it), so the sentences
         // under it get one more line at 1280x720. The tab shown last frame
         // decides, as it decides the panel's width (GuiApp::layoutPresentation).
-        const bool stepsOnTabRow = withOutput && run.trace() && lastTab == "Why" && stepsFitTabRow(run);
+        const bool stepsOnTabRow = withOutput && run.trace() && run.waitingForProgram().empty() && lastTab == "Why" && stepsFitTabRow(run);
         if (stepsOnTabRow) {
             const ImVec2 start = ImGui::GetCursorPos();
             ImGui::SetCursorPosX(ImGui::GetWindowContentRegionMax().x - stepRowWidth(run, run.cursor()));
@@ -427,6 +427,7 @@ void drawStatsPanel(RunView& run, SessionTable& session, const Rect& r, bool wit
                     ui::textDisabled("No run yet.");
                     return;
                 }
+                if (drawWaitingForProgram(run)) return;
                 const RunStats& s = run.statsAtCursor();
                 summary(run, env, s, withOutput);
                 failures(env, s);

@@ -461,7 +461,9 @@ std::string explainPlain(const Ctx& c, const ProcLaneIndex& l, const Span* os, c
             if (const Span* s = spanAt(core.procs, c.t); s && s->proc == l.proc)
                 return text + ", on CPU " + std::to_string(core.core) + " now";
     }
-    if (!c.m.cores().empty()) text += ", off the cores now: sleeping, or blocked outside the calls parviz traces";
+    if (!c.m.cores().empty())
+        text += ", not on a CPU now: it sleeps or waits for something (a pipe, a file, time.sleep) parviz does not "
+                "draw";
     return text;
 }
 

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <cerrno>
 #include <climits>
 #include <cstring>
@@ -334,6 +335,7 @@ struct PythonTraceSource::Impl {
     std::string dir;
     std::atomic<pid_t> root{0};
     std::atomic<bool> rootSeen{false};
+    std::atomic<std::int64_t> rootSeenAt{0};   // steady_clock ns when rootSeen was set
     std::atomic<std::uint64_t> lost{0}, reentered{0}, bad{0};
 
     std::mutex notesMutex;                  // guards notes (reaped() from other threads)
@@ -497,7 +499,13 @@ void PythonTraceSource::Impl::scan() {
             bad.fetch_add(1, std::memory_order_relaxed);
             continue;
         }
-        if (r->pid == root.load(std::memory_order_acquire)) rootSeen.store(true, std::memory_order_release);
+        if (r->pid == root.load(std::memory_order_acquire) && !rootSeen.load(std::memory_order_relaxed)) {
+            rootSeenAt.store(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                 std::chrono::steady_clock::now().time_since_epoch())
+                                 .count(),
+                             std::memory_order_relaxed);
+            rootSeen.store(true, std::memory_order_release);
+        }
         rings.push_back(std::move(r));
     }
     closedir(d);
@@ -1144,6 +1152,9 @@ PythonTraceSource::~PythonTraceSource() = default;
 
 void PythonTraceSource::setRoot(pid_t pid) noexcept { m_impl->root.store(pid, std::memory_order_release); }
 bool PythonTraceSource::rootAnnounced() const noexcept { return m_impl->rootSeen.load(std::memory_order_acquire); }
+std::int64_t PythonTraceSource::rootAnnouncedAt() const noexcept {
+    return m_impl->rootSeen.load(std::memory_order_acquire) ? m_impl->rootSeenAt.load(std::memory_order_relaxed) : 0;
+}
 std::uint64_t PythonTraceSource::lostEvents() const noexcept { return m_impl->lost.load(std::memory_order_relaxed); }
 std::uint64_t PythonTraceSource::reenteredEvents() const noexcept {
     return m_impl->reentered.load(std::memory_order_relaxed);

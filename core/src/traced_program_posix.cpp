@@ -442,10 +442,16 @@ std::string TracedProgram::describeExit() const {
     return "exit " + std::to_string(WEXITSTATUS(*st));
 }
 
-bool TracedProgram::hookMissing() const noexcept {
+HookStatus TracedProgram::hookStatus() const noexcept {
     const Impl& im = *m_impl;
-    if (im.src->rootAnnounced() || im.rootExited.load()) return false;
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - im.startedAt).count() > kHookTimeoutSeconds;
+    const auto startNs =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(im.startedAt.time_since_epoch()).count();
+    if (const std::int64_t at = im.src->rootAnnouncedAt(); at != 0)
+        return {HookStatus::Loaded, static_cast<double>(std::max<std::int64_t>(0, at - startNs)) * 1e-9};
+    // done: the Recorder's last pass has looked at every ring, so the root's would have been seen.
+    const double ran = std::chrono::duration<double>(std::chrono::steady_clock::now() - im.startedAt).count();
+    if (im.done.load()) return {HookStatus::NeverLoaded, ran};
+    return {ran > kHookTimeoutSeconds ? HookStatus::NotYet : HookStatus::Starting, ran};
 }
 
 std::uint64_t TracedProgram::lostEvents() const noexcept { return m_impl->src->lostEvents(); }

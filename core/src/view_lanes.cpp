@@ -460,4 +460,19 @@ LeadIn programLeadIn(const RunModel& m, const Trace& trace, std::int64_t end) {
     return l;
 }
 
+std::string rowHoverTitle(const std::string& laneTitle, const RowRecords& row, bool spanHere) {
+    switch (row.kind) {
+    case RowKind::CoreProcs: return laneTitle + ": which process this core ran";
+    case RowKind::CoreLoad: return laneTitle + ": other programs on this core";
+    case RowKind::Program: return laneTitle + ": what it is doing";
+    case RowKind::Os: return laneTitle + ": on a core, or waiting for one";
+    case RowKind::Tasks:
+        if (spanHere) return laneTitle + ": its tasks";
+        if (row.spans.empty()) return laneTitle + ": no task in view (a task is a call a Pool's worker runs)";
+        return laneTitle + ": no task at this moment";
+    case RowKind::Locks: return laneTitle + ": holding the lock";
+    }
+    return laneTitle;
+}
+
 } // namespace parviz

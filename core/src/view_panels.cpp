@@ -85,6 +85,13 @@ QueueView buildQueueView(const RunModel& index, const Trace& trace, std::int32_t
     v.inQueue = v.putCount >= v.takenCount ? v.putCount - v.takenCount : 0;
     // Drops come last (nobody reads a terminated pool's queue again): count them back from the end.
     for (std::size_t k = v.takenCount; k > 0 && q->items[q->getsByTime[k - 1]].discarded; --k) ++v.discardedCount;
+    if (v.discardedCount) {
+        // A student reads "dropped at terminate" as an error or a jargon word: say what happened.
+        v.droppedText = std::to_string(v.discardedCount) + " never taken: the pool was shut down";
+        v.droppedTip = "Still in the queue when its pool was shut down (terminate(), which the end of a\n"
+                       "`with Pool() as pool:` block calls): nobody takes them any more. They are often the\n"
+                       "stop signals of workers that had already ended.";
+    }
 
     // Items leave roughly in put order, so the queue's front is near index
     // takenCount; the slack covers consumers whose gets were recorded out of order.

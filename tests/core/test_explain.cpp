@@ -177,6 +177,30 @@ TEST_CASE("a pool's result queue counts MainProcess's None as a stop signal, not
     CHECK(v.stopTip.find("another when the pool is terminated") != std::string::npos);
 }
 
+TEST_CASE("items left in a pool's queue when it was shut down are counted in plain words, not 'dropped at terminate'",
+          "[explain][queue]") {
+    // A `with Pool()` block's terminate: two workers' stop signals were never taken.
+    Builder b(2);
+    const std::uint64_t task = b.tr->addString("('f', 1)"), none = b.tr->addString("None");
+    b.tr->addObject({ObjectKind::Queue, 1, "pool tasks"});
+    b.at(0.1, 0, EventKind::QueuePut, 1, 1, task);
+    b.at(0.2, 1, EventKind::QueueGet, 1, 1);
+    b.at(0.3, 0, EventKind::QueuePut, 1, 2, none);
+    b.at(0.3, 0, EventKind::QueuePut, 1, 3, none);
+    b.at(0.5, 0, EventKind::QueueGet, 1, 2, 0, kQueueDiscarded);
+    b.at(0.5, 0, EventKind::QueueGet, 1, 3, 0, kQueueDiscarded);
+    auto tr = b.done(1);
+    const RunModel m = modelOf(*tr);
+    const QueueView before = buildQueueView(m, *tr, 1, kZero + sec(0.4));
+    CHECK(before.discardedCount == 0);
+    CHECK(before.droppedText.empty());
+    const QueueView v = buildQueueView(m, *tr, 1, kZero + sec(0.9));
+    CHECK(v.discardedCount == 2);
+    CHECK(v.droppedText == "2 never taken: the pool was shut down");
+    CHECK(v.droppedTip.find("with Pool() as pool:") != std::string::npos);
+    CHECK(v.droppedText.find("terminate") == std::string::npos);
+}
+
 TEST_CASE("a program's own None on its queue is explained as its stop signal, not a pool's", "[explain][queue]") {
     Builder b(1, "Process-", ProcRole::Process);
     const std::uint64_t job = b.tr->addString("'job 1'"), none = b.tr->addString("None");
@@ -614,8 +638,9 @@ TEST_CASE("a traced program's plain process is said to run its own code, not to 
     const RunModel m = modelOf(*tr);
     const Explanation x = buildExplain(m, *tr, kZero + sec(0.3));
     CHECK(textOf(x, "Process-1") == "Process-1 runs its own code (a plain Process: no Pool tasks), on CPU 0 now");
-    CHECK(textOf(x, "Process-2") == "Process-2 runs its own code (a plain Process: no Pool tasks), off the cores now: "
-                                    "sleeping, or blocked outside the calls parviz traces");
+    // Plain words (a newcomer's walk): no "off the cores", no "calls parviz traces".
+    CHECK(textOf(x, "Process-2") == "Process-2 runs its own code (a plain Process: no Pool tasks), not on a CPU now: "
+                                    "it sleeps or waits for something (a pipe, a file, time.sleep) parviz does not draw");
 }
 
 TEST_CASE("workers in the same state for the same reason share one sentence naming them all", "[explain][group]") {

@@ -836,3 +836,16 @@ TEST_CASE("a task bar carries the runnable style where its worker waited for a c
         CHECK(lanes.lanes[lanes.laneOf(LaneKind::Proc, 1)].runnable.empty());
     }
 }
+
+TEST_CASE("a lane row's hover title never says 'its tasks' over a row with no task", "[view][words]") {
+    // The newcomer's walk: "MainProcess: its tasks" over MainProcess's empty row.
+    RowRecords tasks;
+    tasks.kind = RowKind::Tasks;
+    CHECK(rowHoverTitle("MainProcess", tasks, false) == "MainProcess: no task in view (a task is a call a Pool's worker runs)");
+    tasks.spans.push_back(SpanRecord{});
+    CHECK(rowHoverTitle("MainProcess", tasks, false) == "MainProcess: no task at this moment");
+    CHECK(rowHoverTitle("ForkPoolWorker-1", tasks, true) == "ForkPoolWorker-1: its tasks");
+    RowRecords program;
+    program.kind = RowKind::Program;
+    CHECK(rowHoverTitle("MainProcess", program, false) == "MainProcess: what it is doing");   // not "the worker"
+}

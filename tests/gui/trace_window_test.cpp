@@ -6,6 +6,7 @@
 #include "live_window.hpp"
 
 #include <cerrno>
+#include <fstream>
 #include <csignal>
 #include <map>
 #include <set>
@@ -393,4 +394,66 @@ TEST_CASE("a traced program's long start-up is left of the first view after it e
     for (const json& p : s["panels"])
         for (const auto& line : p["lines"]) said = said || line.get<std::string>().find("python started ") != std::string::npos;
     CHECK(said);
+}
+
+// The newcomer's walk (42-myq-1..3): while python3 was still starting at load
+// 8, Queue said "This program uses no queue." and Stats "0 workers on 2
+// cores". Before the program's root announces itself every panel says it
+// waits for it, naming it; once it does, the header says it was traced after
+// all (after 3 s of "not yet"), and the panels show the program. A real
+// python3 started late (a wrapper sleeping before exec'ing it) stands for
+// the slow start.
+TEST_CASE("before a traced program has started every panel says it waits for it, then the header says traced after all",
+          "[gui][trace][python]") {
+    NEED_X();
+    TempDir dir;
+    const std::string script = dir.file("my_queue.py");
+    {
+        std::ofstream f(script);
+        f << "import multiprocessing as mp, time\n"
+             "def produce(q):\n    q.put('item0')\n"
+             "if __name__ == '__main__':\n"
+             "    q = mp.Queue()\n    p = mp.Process(target=produce, args=(q,))\n    p.start()\n"
+             "    print('got', q.get(), flush=True)\n    p.join()\n    time.sleep(30)\n";
+    }
+    LiveWindow w({}, {"--trace-exec", "/bin/sh", "-c", "sleep 4; exec python3 \"$0\"", script});
+    REQUIRE_FALSE(w.window.empty());
+    const std::string waiting = "Waiting for my_queue.py to start";
+    auto says = [](const json& s, const std::string& panel, const std::string& words) {
+        for (const json& p : s["panels"])
+            if (p["name"] == panel)
+                for (const json& l : p["lines"])
+                    if (l.get<std::string>().find(words) != std::string::npos) return true;
+        return false;
+    };
+    REQUIRE(w.waitFor([&](const json& s) { return says(s, "Queue", waiting); }, 30));
+    const json early = w.state();
+    std::set<std::string> waitingPanels;
+    for (const json& p : early["panels"]) {
+        const std::string name = p["name"].get<std::string>();
+        INFO(name << ": " << p["lines"].dump());
+        for (const json& l : p["lines"]) {
+            const std::string line = l.get<std::string>();
+            CHECK(line.find("uses no queue") == std::string::npos);
+            CHECK(line.find("uses no lock") == std::string::npos);
+            CHECK(line.find("0 workers") == std::string::npos);
+            CHECK(line.find("no task has started yet") == std::string::npos);
+            if (line.find(waiting) != std::string::npos) waitingPanels.insert(name);
+        }
+    }
+    INFO(early["panels"].dump());
+    CHECK(waitingPanels.count("Queue") == 1);
+    CHECK(waitingPanels.count("Code") == 1);
+    CHECK(waitingPanels.count("Stats") == 1);
+    // After 3 s the header says "not yet" (never "untraced"); once python3 loads the tracer, "traced after all".
+    auto anywhere = [&](const json& s, const std::string& words) {
+        for (const json& p : s["panels"])
+            if (says(s, p["name"].get<std::string>(), words)) return true;
+        return false;
+    };
+    REQUIRE(w.waitFor([&](const json& s) { return anywhere(s, "traced after all"); }, 60));
+    REQUIRE(w.waitFor([&](const json& s) { return !says(s, "Queue", waiting) && !anywhere(s, "uses no queue"); }, 60));
+    const json late = w.state();
+    CHECK_FALSE(anywhere(late, "untraced"));
+    CHECK_FALSE(anywhere(late, waiting));
 }

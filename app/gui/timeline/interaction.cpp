@@ -29,19 +29,7 @@ const Lane* laneAt(const LaneRecords& recs, float lanesTop, float scrollY, float
     return nullptr;
 }
 
-// Rows and states in a class's words, not the code's.
-const char* rowWords(RowKind k) {
-    switch (k) {
-    case RowKind::CoreProcs: return "which worker this core ran";
-    case RowKind::CoreLoad: return "other programs on this core";
-    case RowKind::Program: return "what the worker is doing";
-    case RowKind::Os: return "on a core, or waiting for one";
-    case RowKind::Tasks: return "its tasks";
-    case RowKind::Locks: return "holding the lock";
-    }
-    return "";
-}
-
+// States in a class's words, not the code's (rows: core rowHoverTitle).
 const char* stateWords(LaneState s) {
     switch (s) {
     case LaneState::Busy: return "busy with other programs";
@@ -94,7 +82,7 @@ void spanTooltip(RunView& run, const Lane& lane, float laneTop, const ImVec2& mo
             auto it = std::find_if(row.spans.begin(), row.spans.end(),
                                    [&](const SpanRecord& s) { return x >= s.x0 && x < std::max(s.x1, s.x0 + 1); });
             std::vector<TipLine> lines;
-            lines.push_back({lane.title + ": " + rowWords(row.kind)});
+            lines.push_back({rowHoverTitle(lane.title, row, it != row.spans.end())});
             if (it != row.spans.end()) {
                 lines.push_back({stateWords(it->state)});
                 taskLines(run, lane, row, *it, x, g, lines);

@@ -43,6 +43,9 @@ public:
     void reaped(pid_t pid, int codeOrNegSignal);
     // True once the root process's ring appeared (the hook loaded).
     bool rootAnnounced() const noexcept;
+    // When the source first saw the root's ring (steady_clock ns since its
+    // epoch, CLOCK_MONOTONIC on Linux; at most one Collector pass late), 0 before.
+    std::int64_t rootAnnouncedAt() const noexcept;
     // Events the program's processes dropped: their ring was full, or a signal
     // handler's event came inside its own thread's ring write (reentered).
     std::uint64_t lostEvents() const noexcept;

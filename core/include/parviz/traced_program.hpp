@@ -76,6 +76,34 @@ SelfUsage readSelfUsage();
 // "parviz itself: 41.2 ms CPU (user 20.1 + sys 21.1), 812 wake-ups, ...": one line, no newline.
 std::string formatSelfUsage(const SelfUsage& u);
 
+// Has the traced program's root loaded parviz's tracer? (TracedProgram::hookStatus)
+struct HookStatus {
+    enum Kind {
+        Starting,      // not yet, and it has run less than kHookTimeoutSeconds
+        NotYet,        // not yet after kHookTimeoutSeconds: slow to start, or it never will
+        Loaded,        // it announced itself `seconds` after its start
+        NeverLoaded,   // it ended (its trace is finished) without announcing itself: it ran untraced
+    };
+    Kind kind = Starting;
+    double seconds = 0;   // Loaded: when it announced itself; otherwise how long it has run (ran)
+    bool loaded() const noexcept { return kind == Loaded; }
+};
+
+// What to tell the user about the hook, in the CLI's and the window's words
+// (name: the script's, TracedProgram::name()); "" when there is nothing to
+// say. toldNotYet: the NotYet line was already said (a later Loaded is then
+// "traced after all"; a Loaded on time says nothing).
+//   NotYet:      "my_queue.py has not loaded the tracer yet after 3 s: ..."
+//   Loaded late: "my_queue.py loaded the tracer after 6.7 s: traced after all"
+//   NeverLoaded: "my_queue.py ended without loading the tracer, so it ran untraced: ..."
+std::string hookStatusLine(const HookStatus& h, const std::string& name, bool toldNotYet);
+// What every panel of a traced program's window says while its root has not
+// announced itself (Starting or NotYet): "Waiting for my_queue.py to start
+// (2.1 s so far): ...", or after it ended without: "my_queue.py ran untraced:
+// ..."; "" once it has loaded the tracer. Panels say this instead of stating
+// facts about a program whose processes parviz cannot see yet.
+std::string waitingForProgramLine(const HookStatus& h, const std::string& name);
+
 class TracedProgram {
 public:
     static constexpr double kHookTimeoutSeconds = 3.0;   // the root must announce itself by then
@@ -113,9 +141,13 @@ public:
     std::optional<int> exitStatus() const;
     // "exit 0", "exit 3", "killed by SIGKILL (9)", "stopped", "running".
     std::string describeExit() const;
-    // The root has run kHookTimeoutSeconds without loading the tracer
-    // (python3 -I, -E or -S, a cleared environment, not a Python program).
-    bool hookMissing() const noexcept;
+    // Whether the root has loaded the tracer (announced itself) yet:
+    // Starting, then NotYet after kHookTimeoutSeconds without it, then
+    // Loaded (seconds: when it announced itself) or, once the program has
+    // ended and its trace is finished without it, NeverLoaded. A Python
+    // starting slowly on a busy machine takes more than 3 s: NotYet is "not
+    // yet", never "untraced" (hookStatusLine).
+    HookStatus hookStatus() const noexcept;
     std::uint64_t lostEvents() const noexcept;   // dropped by the program's processes (PythonTraceSource)
     std::uint64_t reenteredEvents() const noexcept;   // of those, written by a signal handler mid-write
     const std::vector<std::string>& argv() const noexcept;

@@ -102,6 +102,13 @@ struct RowRecords {
     std::vector<SpanRecord> spans;       // left to right, non-overlapping
 };
 
+// The first line of a lane row's hover text, in a class's words:
+// "ForkPoolWorker-1: its tasks" over a task; over a tasks row with no task
+// under the pointer "MainProcess: no task at this moment", and "MainProcess:
+// no task in view (...)" when the row has none in view (never "its tasks"
+// over nothing). spanHere: a span lies under the pointer.
+std::string rowHoverTitle(const std::string& laneTitle, const RowRecords& row, bool spanHere);
+
 enum class LaneKind : std::uint8_t { Core, Proc };
 
 struct Lane {
@@ -255,6 +262,9 @@ struct QueueView {
     // signals)", or "put 6" when no item is a stop signal.
     std::string putText;
     std::string stopTip;                 // why the stop signals are there ("" when none)
+    // "1 never taken: the pool was shut down" when items were left in it
+    // (discardedCount > 0), "" otherwise; droppedTip says what that means.
+    std::string droppedText, droppedTip;
 };
 QueueView buildQueueView(const RunModel& index, const Trace& trace, std::int32_t queueId, std::int64_t t,
                          std::size_t maxItems = 64);
