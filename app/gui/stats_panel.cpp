@@ -40,32 +40,15 @@ void pair(const char* label, const std::string& value, const char* tip, bool fir
 // the class looks: the legend shows only its kind's word and the Why tab is
 // one click away ("oversubscription: 8 workers on 2 cores, runnable, no
 // free core 45 % of the time"). The whole sentence on hover.
-// One line, whatever the width: wrapped to two it went half below the fold
-// at 1280x720 (the tab shows about three lines under the timeline), so what
-// does not fit ends at a word with "…" ("oversubscription: 8 workers on 2
-// cores, …"); the whole sentence on hover.
-std::string oneLine(const std::string& s, float room) {
-    if (ImGui::CalcTextSize(s.c_str()).x <= room) return s;
-    std::string cut = s;
-    for (;;) {
-        std::size_t sp = cut.find_last_of(' ');
-        if (sp == std::string::npos) return cut + " \u2026";
-        cut.erase(sp);
-        while (!cut.empty() && (cut.back() == ',' || cut.back() == ':' || cut.back() == ';' || cut.back() == ' '))
-            cut.pop_back();
-        const std::string t = cut + " \u2026";
-        if (ImGui::CalcTextSize(t.c_str()).x <= room) return t;
-    }
-}
-
 void headline(RunView& run, const PanelEnv& env) {
     const Callout* c = headlineCallout(run.callouts());
     if (!c || c->headline.empty()) return;
-    const std::string shown = oneLine(c->headline, ImGui::GetContentRegionAvail().x);
+    ImGui::PushTextWrapPos(0.0f);
     ImGui::PushStyleColor(ImGuiCol_Text, warningColour(env.theme));
-    ui::textUnformatted(shown.c_str(), shown.c_str() + shown.size());
+    ui::textUnformatted(c->headline.c_str(), c->headline.c_str() + c->headline.size());
     ImGui::PopStyleColor();
-    probe::itemOnly("headline");   // its rect, for the room tests: one line, in view
+    ImGui::PopTextWrapPos();
+    probe::itemOnly("headline");   // its rect, for the room tests ([.headlinefit])
     ui::tooltipBelow(c->text.c_str());
 }
 
@@ -76,16 +59,19 @@ void headline(RunView& run, const PanelEnv& env) {
 // whole of it in a tooltip.
 void keyNumbers(RunView& run, const PanelEnv& env, const RunStats& s, bool compact) {
     char buf[64];
-    // Presentation: the headline first, one line: with many workers the
-    // timeline leaves This run a line or two at 1280x720, and the caption
-    // already says the makespan and the speedup when the run ends.
-    if (compact) headline(run, env);
+    bool saidHeadline = !compact;
     if (s.hasMakespan) {
         // Cut at the cursor, the numbers say so: "so far" while the run goes
         // on, "at 3.2 s" in a replay (core cutNote); speedup and efficiency
         // only once every task has ended, tasks against the run's total (core keyNumbers).
         bool first = true;
         for (const StatPair& p : parviz::keyNumbers(s, cutNoteHere(run, s), compact)) {
+            // Presentation: the headline after the four numbers a lesson reads, before the sequential time.
+            if (!saidHeadline && p.label == "sequential") {
+                headline(run, env);
+                saidHeadline = true;
+                first = true;
+            }
             if (p.warn) {
                 ui::sameLineIfFits(ImGui::CalcTextSize(p.value.c_str()).x);
                 ui::textColored(warningColour(env.theme), "%s", p.value.c_str());
@@ -105,6 +91,7 @@ void keyNumbers(RunView& run, const PanelEnv& env, const RunStats& s, bool compa
         // process, queue, cpu-count: nothing to time as tasks, so no makespan or speedup.
         ui::textDisabled("this scenario runs no tasks: no makespan or speedup");
     }
+    if (!saidHeadline) headline(run, env);
     const char* who = s.plainProcesses ? "process" : "worker";
     std::snprintf(buf, sizeof buf, "%d %s%s on %d core%s", s.workerCount, who,
                   s.workerCount == 1 ? "" : (s.plainProcesses ? "es" : "s"), s.usableCores, s.usableCores == 1 ? "" : "s");
