@@ -744,6 +744,7 @@ double GuiApp::frameWaitSeconds() const {
                                      [](const auto& r) { return r->live() && r->meta().work != "sleep"; });
     // A cursor move held for the next frame (RunView::commitCursor) is shown at once.
     if (current().cursorMoveHeld()) return 0.0;
+    if (layoutSettling()) return 0.0;
     if (cpuLive || sweeping()) return 1.0 / 5.0;
     if (anyLive() || !m_opts.screenshot.empty() || m_opts.benchFrames > 0) return 1.0 / 30.0;
     return 0.25;
@@ -811,6 +812,7 @@ void GuiApp::frame() {
     m_spans.beginFrame();
     m_drawn.clear();
     probe::beginFrame();
+    ui::clearScrollbarStale();
     // Every run reads its new events, not only the one on screen: a live run
     // in the background keeps its model current (O(new events) each).
     for (auto& r : m_runs) {
@@ -838,6 +840,10 @@ void GuiApp::frame() {
     m_window.scaleStyle(font->FontSize);
     layoutAndDraw();
     ImGui::PopFont();
+    // A body's scrollbar judged from the last frame's content (ui::scrollbarStale):
+    // the next frame at once, a few times at most (content that wraps
+    // narrower beside a scrollbar could flip it back and forth).
+    m_staleFrames = ui::scrollbarStale() ? m_staleFrames + 1 : 0;
     m_hooks->afterDraw(*this);
 }
 
@@ -862,7 +868,8 @@ void GuiApp::frame() {
 // its sentences into the room it has (shortened, then summed up,
 // drawExplainLines); Predict, Output and Session scroll in it. The Why tab
 // takes the whole width (Queue and Code step aside while it is shown): its
-// sentences need it. Stats is the leftmost panel, so widening it moves none
+// sentences need it; so does Predict's once a run is shown (each verdict on
+// one line beside its question, every one in view). Stats is the leftmost panel, so widening it moves none
 // of its tabs.
 void GuiApp::layoutPresentation(RunView& run, std::int64_t cursor, float controlsH, bool hasQueue, bool hasLock,
                                 const PanelEnv& e) {
@@ -936,7 +943,8 @@ void GuiApp::layoutPresentation(RunView& run, std::int64_t cursor, float control
     const float y = controlsH + timelineH, h = bodyH - timelineH;
     const float ws = std::round(ds.x * 0.41f), wq = std::round(ds.x * 0.30f), wc = ds.x - ws - wq;
     drawTimelinePanel(run, cursor, Rect{0, controlsH, ds.x, timelineH}, e);
-    const bool why = run.trace() && tab == "Why";
+    // Why and, once a run is shown, Predict (its verdicts, one line each) take the whole width.
+    const bool why = run.trace() && (tab == "Why" || tab == "Predict");
     // Stats at the left: its tab bar starts at the window's left edge at either width.
     drawStatsPanel(run, m_session, Rect{0, y, why ? ds.x : ws, h}, true, e);
     if (!why) {

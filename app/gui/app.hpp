@@ -100,6 +100,9 @@ public:
     // Frames drawn so far (the test dump's "frame": a test waits for frames
     // after an input instead of sleeping a fixed time).
     std::uint64_t framesDrawn() const noexcept { return m_framesDrawn; }
+    // The last frame showed a stale scrollbar (ui::scrollbarStale), and not
+    // for long: the next frame is drawn at once, a screenshot waits for it.
+    bool layoutSettling() const noexcept { return m_staleFrames > 0 && m_staleFrames <= 3; }
     const std::vector<std::string>& scenarioNames() const noexcept { return m_scenarioNames; }
     DrawnLayout& drawn() noexcept { return m_drawn; }
     MessageLine& messageLine() noexcept { return m_message; }
@@ -205,6 +208,7 @@ private:
     bool m_outputsWritten = false, m_outputsOk = true;   // writeProgramOutputs
     int m_runCounter = 0;                        // live runs started
     std::uint64_t m_framesDrawn = 0;
+    int m_staleFrames = 0;
     int m_viewCounter = 0;                       // runs shown (started or opened): their numbers
     MessageLine m_message;
     std::string m_predictionCaption;   // the caption's "Your prediction: …" while it shows one

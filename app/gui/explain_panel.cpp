@@ -176,7 +176,12 @@ void stepControls(RunView& run) {
 // On the stage (before this scenario's next run), the latest ended run of
 // the scenario that was given predictions keeps its reveal here, named: a
 // switch to another scenario and back loses nothing the class said.
-void reveal(const RunView& shown, const PanelEnv& env) {
+// compact (presentation's Predict tab): one line per question, the
+// question and the verdict side by side ("Which job finishes last?
+// predicted: D  —  the run: D (right)"), the question in its short words
+// ("last job:") when the whole does not fit the width; the whole question
+// on hover. Every verdict in view without scrolling, at 1280x720 too.
+void reveal(const RunView& shown, const PanelEnv& env, bool compact = false) {
     const bool fromLast = shown.isStage() && env.lastReveal;
     const RunView& run = fromLast ? *env.lastReveal : shown;
     if (!run.trace()) return;
@@ -185,9 +190,23 @@ void reveal(const RunView& shown, const PanelEnv& env) {
     if (lines.empty()) return;
     if (fromLast) ui::textDisabled("Run %d, the last of this scenario:", run.number());
     for (const RevealLine& l : lines) {
-        wrapped(l.ask);
+        if (!compact) {
+            wrapped(l.ask);
+            ImGui::PushStyleColor(ImGuiCol_Text, warningColour(env.theme));
+            wrapped("  " + l.said);
+            ImGui::PopStyleColor();
+            continue;
+        }
+        const float room = ImGui::GetContentRegionAvail().x;
+        const float gap = ImGui::GetStyle().ItemSpacing.x;
+        const float saidW = ImGui::CalcTextSize(l.said.c_str()).x;
+        const bool whole = ImGui::CalcTextSize(l.ask.c_str()).x + gap + saidW <= room;
+        const std::string q = whole ? l.ask : l.label + ":";
+        ui::textUnformatted(q.c_str(), q.c_str() + q.size());
+        if (!whole) ui::tooltipBelow(l.ask.c_str());
+        ImGui::SameLine();
         ImGui::PushStyleColor(ImGuiCol_Text, warningColour(env.theme));
-        wrapped("  " + l.said);
+        wrapped(l.said);
         ImGui::PopStyleColor();
     }
     ImGui::Separator();
@@ -349,7 +368,7 @@ void drawExplainLines(RunView& run, std::int64_t cursor, const PanelEnv& env, bo
 void drawPredictLines(const RunView& run, const PanelEnv& env) {
     // This run's predictions first, each beside its answer once the run has
     // ended ("when it ends" until then): the class looks here, where it answered.
-    if (!run.traced()) reveal(run, env);
+    if (!run.traced()) reveal(run, env, true);
     if (run.traced()) ui::textDisabled("A traced program is not one of parviz's scenarios: their questions do not apply to it.");
     else if (env.predict && !env.predict->questions.empty() && (run.isStage() || !run.live())) predictNext(*env.predict);
     else if (env.predict && !env.predict->questions.empty()) ui::textDisabled("The next run's questions appear when this run has ended.");

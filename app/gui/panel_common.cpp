@@ -260,7 +260,22 @@ void beginScrollBody(const char* id, float height) {
     probe::enterScrollChild();
 }
 
+namespace {
+bool g_scrollbarStale = false;
+}
+bool scrollbarStale() noexcept { return g_scrollbarStale; }
+void clearScrollbarStale() noexcept { g_scrollbarStale = false; }
+
 void endScrollBody() {
+    {
+        // This frame's content against the view, as ImGui will judge it next frame.
+        const ImGuiWindow* w = ImGui::GetCurrentWindow();
+        // (ImGui's Begin: ContentSize + 2 x padding against the window's
+        // height; a body has no title bar and no horizontal scrollbar.)
+        const float content = std::ceil(w->DC.CursorMaxPos.y - w->DC.CursorStartPos.y) + 2 * w->WindowPadding.y;
+        const bool needs = content > w->Size.y;
+        if (needs != w->ScrollbarY) g_scrollbarStale = true;
+    }
     coverCuts();
     probe::leaveScrollChild();
     g_bodyTop = 0;

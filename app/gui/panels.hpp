@@ -134,6 +134,15 @@ float valueSliderValueW(const char* widest);
 // endScrollBody (also when the content is empty).
 void beginScrollBody(const char* id, float height = 0);   // height 0: the rest of the panel
 void endScrollBody();
+// ImGui decides a body's scrollbar from the previous frame's content: in
+// the frame after the content changed height or width (a tab just shown at
+// a new width, a cursor moved), the scrollbar can be stale, showing with
+// content that fits or missing with content that does not. endScrollBody
+// notes it; the app draws the next frame at once, and a screenshot waits
+// for a frame without one (a stale scrollbar is not what a person sees).
+// Cleared by the caller at the start of each frame.
+bool scrollbarStale() noexcept;
+void clearScrollbarStale() noexcept;
 // The cursor's y below the top of the panel (inside a scroll body too, its
 // scroll included): the height the panel needs for what was drawn so far.
 float panelCursorY();

@@ -2,6 +2,7 @@
 // `parviz run` prints), per-core utilisation, per-worker times, and a table of
 // every run of this session so 1, 2 and 4 workers can be compared.
 #include "gui/colours.hpp"
+#include "gui/layout_probe.hpp"
 #include "gui/panels.hpp"
 #include "parviz/views.hpp"
 
@@ -47,6 +48,7 @@ void headline(RunView& run, const PanelEnv& env) {
     ui::textUnformatted(c->headline.c_str(), c->headline.c_str() + c->headline.size());
     ImGui::PopStyleColor();
     ImGui::PopTextWrapPos();
+    probe::itemOnly("headline");   // its rect, for the room tests ([.headlinefit])
     ui::tooltipBelow(c->text.c_str());
 }
 

@@ -87,7 +87,8 @@ void TestHooks::afterDraw(GuiApp& app) {
         if (over) ready = true;
     }
     // A couple of settled frames first: ImGui sizes some widgets one frame late.
-    if (ready && ++m_framesAfterDone >= 3) m_captureThisFrame = true;
+    // A frame with a stale scrollbar is not settled: its next frame is drawn at once.
+    if (ready && !app.layoutSettling() && ++m_framesAfterDone >= 3) m_captureThisFrame = true;
 }
 
 namespace {

@@ -28,6 +28,19 @@ const char* toString(QuestionKind k) noexcept {
     return "?";
 }
 
+const char* shortAsk(QuestionKind k) noexcept {
+    switch (k) {
+    case QuestionKind::Makespan: return "how long";
+    case QuestionKind::LastWorker: return "last worker";
+    case QuestionKind::FinishOrder: return "finish order";
+    case QuestionKind::QueueOrder: return "queue order";
+    case QuestionKind::FirstExit: return "first to finish";
+    case QuestionKind::Cores: return "cores";
+    case QuestionKind::LastTask: return "last job";
+    }
+    return "?";
+}
+
 bool isNumberQuestion(QuestionKind k) noexcept { return k == QuestionKind::Makespan || k == QuestionKind::Cores; }
 
 std::vector<Question> readQuestions(const std::string& file, const nlohmann::json& value) {
@@ -197,6 +210,7 @@ std::vector<RevealLine> revealLines(const std::vector<Question>& qs, const std::
         else std::snprintf(said, sizeof said, "%s", g.choice.c_str());
         RevealLine l;
         l.ask = i < asks.size() ? asks[i] : qs[i].ask;
+        l.label = shortAsk(qs[i].kind);
         l.known = a.known;
         l.said = std::string("predicted: ") + said + "  \u2014  the run: " +
                  (a.known ? a.text + " (" + verdict(qs[i], g, a) + ")" : std::string("when it ends"));

@@ -405,24 +405,19 @@ TEST_CASE("presentation at 1280x720, 8 busy workers, the Why tab: workers in the
 
 // Issue 11, D: `parviz gui pool-sizes --workers 8 --work cpu --presentation
 // --size 1280x720`, the cursor mid-run, the Why tab: its text needed a
-// scrollbar (the runnable workers' sentence and MainProcess's took two lines
-// each). Workers in the same state are one line, short enough, and what
-// still does not fit says its state without its why: no scrollbar, nothing
-// cut, at 8 and at 16 workers, whatever the cores were doing at that moment.
-// Not yet passing (session 11): the lines are grouped, briefed and at last
-// one paragraph (callout + "MainProcess waits ...; ForkPoolWorker-1, -2 ...
-// are runnable, waiting for a free core; -4 runs task T7 ..."), but with
-// more than four workers the timeline keeps a fifth lane and leaves the Why
-// tab about three lines at 1280x720, and those three lines plus the
-// callouts' separator still overflow by a few pixels: a scrollbar shows.
-// Session 12 (branch classA2): still failing, the Stats panel shows a
-// scrollbar at both worker counts and both moments; the presentation split
-// now also reserves the rows the run's legend can wrap to (at 8 cpu workers a
-// third one, for the numbers' note in its long general form, which this run's
-// shorter example did not need): the Why tab gives that row up.
-// Hidden until it fits: `parviz_gui_tests "[.whyfit]"`.
+// scrollbar. Workers in the same state are one line ("ForkPoolWorker-1 to
+// -8 are runnable, waiting for a free core"), and what still does not fit
+// says its state without its why (drawExplainLines' plan): no scrollbar,
+// nothing cut, at 8 and at 16 workers, whatever the cores were doing then.
+// What kept it failing (sessions 11 and 12): ImGui shows a body's scrollbar
+// from the previous frame's content, and the Why tab's first frame is laid
+// out at the narrow width of the tab shown before it (the split follows the
+// tab shown last frame), so its sentences wrapped tall and the next frame
+// showed a scrollbar for content that fitted. A frame with a stale scrollbar
+// now draws the next one at once (ui::scrollbarStale), and a screenshot
+// waits for a frame without one.
 TEST_CASE("presentation at 1280x720, 8 and 16 cpu workers mid-run: the Why tab fits without a scrollbar, nothing cut",
-          "[gui][explain][room][.whyfit]") {
+          "[gui][explain][room][whyfit]") {
     NEED_DISPLAY();
     const std::string workers = GENERATE(as<std::string>{}, "8", "16");
     const std::string at = GENERATE(as<std::string>{}, "0.6", "1.2");
@@ -467,6 +462,100 @@ TEST_CASE("presentation: the Predict tab, where the class answered, shows each p
     CHECK(lines.find("predicted: D") != std::string::npos);
     CHECK(lines.find("(right)") != std::string::npos);
     nothingClipped(e);
+}
+
+// Issue 11: after a run, the Predict tab's verdicts (each prediction beside
+// the run's answer) needed scrolling at 1280x720 presentation: each took two
+// lines (the question, then the verdict) in the narrow Stats panel. Now one
+// line per question (the question in its short words when the whole does
+// not fit), in the whole width once a run is shown, every one in view.
+TEST_CASE("presentation at 1280x720: after a run, every question's verdict is in view on one line, no scrolling",
+          "[gui][explain][predict][room][predictfit]") {
+    NEED_X();
+    LiveWindow w({"pool", "--time-scale", "0.05", "--presentation", "--size", "1280x720", "--test-tab", "Predict"});
+    REQUIRE_FALSE(w.window.empty());
+    std::this_thread::sleep_for(std::chrono::milliseconds(700));
+    json s = w.state();
+    REQUIRE(s["predict_next"].size() == 3);   // pool asks three: how long, the last job, the finish order
+    // How long: a click on the empty timeline, a quarter of the way.
+    const auto tl = panelRect(s, "Timeline");
+    const double plotX0 = tl[0] + s["font_px"].get<double>() * 8.5, plotX1 = tl[0] + tl[2] - 30;
+    w.click(static_cast<float>(plotX0 + (plotX1 - plotX0) * 0.25), static_cast<float>(tl[1] + tl[3] * 0.6));
+    REQUIRE(w.waitFor([](const json& st) { return st["predict_next"][0]["given"].get<bool>(); }, 3));
+    int q = 1;
+    // (The finish-order choices lie below the fold of the narrow tab before
+    // a run: the class scrolls to them; this test answers two of three.)
+    for (const std::string choice : {"D"}) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));   // the caption's new words settle the layout
+        INFO("choice " << choice);
+        const auto r = itemRect(w.state(), choice);
+        w.click(r[0] + r[3] / 2, r[1] + r[3] / 2);
+        REQUIRE(w.waitFor([q](const json& st) { return st["predict_next"][q]["given"].get<bool>(); }, 5));
+        ++q;
+    }
+    w.key("space");
+    REQUIRE(w.waitFor([](const json& st) { return st["status"] == "finished" && st["trace_finished"].get<bool>(); }, 30));
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    const json e = w.state();
+    json stats;
+    for (const json& pn : e["panels"])
+        if (pn["name"] == "Stats") stats = pn;
+    REQUIRE(stats.is_object());
+    std::string lines;
+    int verdicts = 0;
+    for (const json& l : stats["lines"]) {
+        const std::string t = l.get<std::string>();
+        lines += t + "\n";
+        if (t.find("predicted: ") != std::string::npos && t.find("the run: ") != std::string::npos) ++verdicts;
+    }
+    INFO(lines << "hidden: " << stats["hidden_texts"].dump());
+    CHECK(e["stats_tab"] == "Predict");
+    CHECK(e["font_px"].get<double>() >= 24);
+    CHECK(verdicts == 2);   // each given prediction's verdict, whole, in view
+    for (const json& h : stats["hidden_texts"]) CHECK(h.get<std::string>().find("predicted") == std::string::npos);
+    nothingClipped(e);
+}
+
+// Issue 11: a run with a callout: presentation's This run tab shows the
+// most important one's headline after the key numbers, wrapped to two
+// lines, the second below the fold at 1280x720 (at 24 workers all of it:
+// the tab shows one line there). Not yet passing (session 13, branch fit):
+// cut to one line at the tab's top ("oversubscription: 8 workers on 2
+// cores …") it lost the why that room_test's "an oversubscribed run: This
+// run says why" needs ("runnable, no free core"), and wrapped at the top it
+// pushes efficiency below the fold. Needs a shorter headline that keeps the
+// why (core callouts.cpp) or a wider This run tab. Hidden until it fits:
+// `parviz_gui_tests "[.headlinefit]"`.
+TEST_CASE("presentation at 1280x720: This run's headline callout is one line, in view, at any worker count up to the summary bands",
+          "[gui][explain][room][.headlinefit]") {
+    NEED_DISPLAY();
+    const std::vector<std::string> args = GENERATE(as<std::vector<std::string>>{},
+                                                   std::vector<std::string>{"pool-sizes", "--workers", "8", "--work", "cpu"},
+                                                   std::vector<std::string>{"pool-sizes", "--workers", "24", "--work", "cpu"},
+                                                   std::vector<std::string>{"pool-uneven"});
+    INFO(args[0] << " " << (args.size() > 2 ? args[2] : ""));
+    TempDir dir;
+    std::vector<std::string> all = args;
+    for (const char* a : {"--time-scale", "0.2", "--presentation", "--size", "1280x720"}) all.push_back(a);
+    const json l = shotOf(all, dir);
+    REQUIRE_FALSE(l["callouts"].empty());
+    const json& stats = panelOf(l, "Stats");
+    INFO(linesOf(stats) << "hidden: " << stats["hidden_texts"].dump());
+    CHECK(l["stats_tab"] == "This run");
+    const double fontPx = l["font_px"].get<double>();
+    CHECK(fontPx >= 24);
+    bool found = false;
+    for (const json& item : stats["items"])
+        if (item["text"] == "headline") {
+            found = true;
+            const auto r = item["rect"];
+            const double top = r[1].get<double>(), h = r[3].get<double>();
+            const double bottom = stats["rect"][1].get<double>() + stats["rect"][3].get<double>();
+            CHECK(h < fontPx * 1.5);              // one line
+            CHECK(top + h <= bottom - 4);          // all of it above the panel's bottom edge
+        }
+    CHECK(found);
+    nothingClipped(l);
 }
 
 TEST_CASE("the caption tells the moment the Next button stepped to, in the frame that stepped", "[gui][explain][keys]") {

@@ -18,6 +18,10 @@ namespace parviz {
 // QuestionKind, Question and kMaxQuestions are in scenario.hpp (a scenario holds its questions).
 const char* toString(QuestionKind k) noexcept;   // "makespan", "last_worker", "finish_order"
 
+// The question's point in two or three words ("how long", "last job"), for
+// a verdict that must fit one line (presentation's Predict tab after a run).
+const char* shortAsk(QuestionKind k) noexcept;
+
 // Makespan and Cores are answered with a number (a slider), the others with a choice.
 bool isNumberQuestion(QuestionKind k) noexcept;
 // Reads the "questions" field (a list of {"ask", "kind", "choices"}); throws
@@ -49,6 +53,7 @@ std::string verdict(const Question& q, const Guess& p, const Answer& a);
 // …)", or "… — the run: when it ends" while its answer is not known.
 struct RevealLine {
     std::string ask;
+    std::string label;   // shortAsk of its kind: "last job"
     std::string said;
     bool known = false;   // the run's answer is in (the verdict is given)
 };
