@@ -351,6 +351,7 @@ std::map<std::string, std::array<float, 4>> aimRects(const json& s) {
                 t = "[kill combo]";
             else if (t.rfind("run ", 0) == 0 || t.rfind("new: ", 0) == 0) t = "[run picker]";
             else if (t.rfind("scenario ", 0) == 0) continue;   // the picker's list, when open
+            else if (t == "headline") continue;   // This run's callout: words that follow the run, nothing to aim at
             out[panel + ": " + t] = rectOf(it["rect"]);
         }
     }
