@@ -525,7 +525,7 @@ TEST_CASE("mid-run Stats never read as wrong: no speedup until every task has en
     CHECK(mid.tasksTotalFinal);
     const auto midPairs = values(keyNumbers(mid, " at 2.57 s", true));
     INFO(midPairs.size());
-    CHECK(midPairs == std::vector<std::string>{"makespan 2.57 s at 2.57 s", "speedup over sequential - until every task has ended",
+    CHECK(midPairs == std::vector<std::string>{"makespan 2.57 s at 2.57 s", "speedup - until every task has ended",
                                                "tasks 1/4 done", "sequential 2.00 s"});
     // Once every task has ended (6 s, before the run's end at 6.2 s): the run's speedup, 11/6.
     const RunStats ended = computeStats(*tr, kZero + sec(6.0));
