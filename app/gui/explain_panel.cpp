@@ -256,7 +256,7 @@ namespace {
 std::string stepAtText(const RunView& run, std::int64_t cursor) {
     if (!run.trace()) return {};
     const std::string at = "at " + formatDuration(cursor - run.zero());   // as the caption and Stats write it
-    const std::string edge = stepEdgeNote(run.model(), *run.trace(), cursor, run.timeline().stepOnly);
+    const std::string& edge = run.stepEdgeNote(cursor);
     return edge.empty() ? at : at + ", " + edge;
 }
 } // namespace

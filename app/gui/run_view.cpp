@@ -287,6 +287,21 @@ void RunView::setPredictions(std::vector<Question> qs, std::vector<std::string> 
     m_predictions = std::move(ps);
 }
 
+const std::string& RunView::stepEdgeNote(std::int64_t cursor) const {
+    static const std::string none;
+    if (!m_trace) return none;
+    EdgeNote& c = m_edgeNote;
+    // now(): a live run's same-instant width (sameInstantNs) follows it.
+    if (c.modelAt != m_model.consumed() || c.cursor != cursor || c.only != m_view.stepOnly || c.now != m_model.now()) {
+        c.note = parviz::stepEdgeNote(m_model, *m_trace, cursor, m_view.stepOnly);
+        c.modelAt = m_model.consumed();
+        c.cursor = cursor;
+        c.only = m_view.stepOnly;
+        c.now = m_model.now();
+    }
+    return c.note;
+}
+
 bool RunView::step(bool forward) {
     if (!m_trace) return false;
     // From a move already asked for this frame (two steps in one frame go two events).

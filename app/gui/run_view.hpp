@@ -149,6 +149,11 @@ public:
     // (stepProgramEvent), stops following and pans the timeline to keep it in
     // view; false when there is none.
     bool step(bool forward);
+    // stepEdgeNote at `cursor` for timeline().stepOnly ("the last event", ...),
+    // kept while the cursor, the process stepped and the model stay put: it
+    // walks a whole same-instant step group (O(group): a parent's 10 000 puts
+    // in a row), and the step row asks for it up to three times a frame.
+    const std::string& stepEdgeNote(std::int64_t cursor) const;
     // The whole run in view, and the makespan prediction too when it lies
     // beyond the run's end (finding 3 of the classroom walk: "predicted
     // 1.52 s →" pinned at the right edge beside a 1.02 s run), so its mark
@@ -258,6 +263,14 @@ private:
     std::int64_t m_calloutsCut = -1;        // the cursor they were filtered at
     std::chrono::steady_clock::time_point m_calloutsAt{};
     ChunkBrackets m_chunks;
+    struct EdgeNote {
+        std::int64_t cursor = 0;
+        ProcId only = kNoProc;
+        std::size_t modelAt = ~std::size_t{0};
+        std::int64_t now = 0;
+        std::string note;
+    };
+    mutable EdgeNote m_edgeNote;
     std::size_t m_chunksModelAt = ~std::size_t{0};
     std::chrono::steady_clock::time_point m_chunksAt{};
 

@@ -710,8 +710,11 @@ bool sameStep(const Event& a, const Event& b, std::int64_t instant) noexcept {
     return a.proc == b.proc && a.kind == b.kind && b.t >= a.t && b.t - a.t <= instant;
 }
 
-std::optional<StepTarget> stepProgramEvent(const RunModel& model, const Trace& trace, std::int64_t t, bool forward,
-                                           ProcId only) {
+namespace {
+// stepProgramEvent; with counted false a backward step's group is not walked
+// for its count and first event (stepEdgeNote needs only whether it exists).
+std::optional<StepTarget> stepImpl(const RunModel& model, const Trace& trace, std::int64_t t, bool forward, ProcId only,
+                                   bool counted) {
     // All processes: the caption events hold every program event; one: its anchor events do.
     const std::vector<TimedEventRef>* evs = &model.captionEvents();
     if (only != kNoProc) {
@@ -751,6 +754,8 @@ std::optional<StepTarget> stepProgramEvent(const RunModel& model, const Trace& t
         std::ptrdiff_t i = it - v.begin();
         if (i < n && !ok(i)) i = nextOk(i);
         if (i >= n) return std::nullopt;
+        if (!counted) return StepTarget{v[static_cast<std::size_t>(i)].t, v[static_cast<std::size_t>(i)].index, 1,
+                                        v[static_cast<std::size_t>(i)].index};
         std::uint32_t count = 1;
         const std::uint32_t first = v[static_cast<std::size_t>(i)].index;
         for (std::ptrdiff_t k = nextOk(i); k < n && sameStep(ev(i), ev(k), instant); k = nextOk(k)) {
@@ -774,12 +779,23 @@ std::optional<StepTarget> stepProgramEvent(const RunModel& model, const Trace& t
             i = p;
         }
     }
+    if (!counted) return StepTarget{v[static_cast<std::size_t>(i)].t, v[static_cast<std::size_t>(i)].index, 1,
+                                    v[static_cast<std::size_t>(i)].index};
     return groupEndingAt(i);
+}
+} // namespace
+
+std::optional<StepTarget> stepProgramEvent(const RunModel& model, const Trace& trace, std::int64_t t, bool forward,
+                                           ProcId only) {
+    return stepImpl(model, trace, t, forward, only, true);
 }
 
 std::string stepEdgeNote(const RunModel& model, const Trace& trace, std::int64_t t, ProcId only) {
-    const bool later = stepProgramEvent(model, trace, t, true, only).has_value();
-    const bool earlier = stepProgramEvent(model, trace, t, false, only).has_value();
+    // Whether a step exists needs no walk over its group (O(group): a
+    // parent's puts in a row); backward, a cursor inside a group still walks
+    // back to the group's start (RunView caches the note per cursor).
+    const bool later = stepImpl(model, trace, t, true, only, false).has_value();
+    const bool earlier = stepImpl(model, trace, t, false, only, false).has_value();
     if (!later && !earlier) return "no program event";
     if (!later) return "the last event";
     if (!earlier) return "the first event";

@@ -533,14 +533,25 @@ Caption buildCaption(const RunModel& index, const Trace& trace, std::int64_t t) 
     if (isProgramEvent(e.kind)) {
         std::size_t first = k - 1;
         const std::int64_t instant = sameInstantNs(index);
+        // Counted up to a bound: the caption is built every frame, and a
+        // group can be a parent's million puts in a row (frame bench).
+        constexpr std::size_t kCountUpTo = 10'000;   // said as "more than 10 000" below
+        bool more = false;
         for (std::size_t j = k - 1, cur = k - 1; j-- > 0;) {
             const Event& x = trace[evs[j].index];
             if (!isProgramEvent(x.kind)) continue;
             if (!sameStep(x, trace[evs[cur].index], instant)) break;
+            if (c.grouped == kCountUpTo) {
+                more = true;
+                break;
+            }
             first = cur = j;
             ++c.grouped;
         }
-        if (c.grouped > 1 && e.kind == EventKind::PoolResult) {
+        if (more) {
+            text += " (the last of more than 10 000 such events in a row, each within " + formatDuration(instant) +
+                    " of the one before)";
+        } else if (c.grouped > 1 && e.kind == EventKind::PoolResult) {
             const Event& f = trace[evs[first].index];
             auto task = [&](const Event& x) { return str(x.a, ("#" + std::to_string(x.obj)).c_str()); };
             text = who + " received " + std::to_string(c.grouped) + " results at once: " + task(f) +

@@ -445,6 +445,30 @@ TEST_CASE("the caption tells the latest meaningful event at time t", "[view]") {
     CHECK(out.lines[2].proc == 2);
 }
 
+TEST_CASE("the caption counts a long run of puts up to a bound, so building it does not grow with the run", "[view]") {
+    // A parent's puts 1 us apart are one step group (sameStep); the caption is
+    // built every frame, so it counts at most 10 000 of them and says so.
+    auto captionAfter = [](int puts) {
+        TraceBuilder q;
+        q.trace.addProcess({"MainProcess", ProcRole::Parent});
+        q.trace.addObject({parviz::ObjectKind::Queue, 0, "jobs"});
+        q.ev(0, 0, EventKind::RunStart);
+        const std::uint64_t v = q.str("job");
+        for (int i = 0; i < puts; ++i) q.ev(0.001 * i, 0, EventKind::QueuePut, 0, static_cast<std::uint64_t>(i + 1), v);
+        q.ev(2000, 0, EventKind::RunEnd);
+        TimelineIndex qi;
+        qi.update(q.trace);
+        return buildCaption(qi, q.trace, ms(0.001 * (puts - 1)));
+    };
+    const Caption exact = captionAfter(10'000);
+    CHECK(exact.grouped == 10'000);
+    CHECK(exact.text == "MainProcess put job into the queue (the last of 10000 such events at the same instant)");
+    const Caption bounded = captionAfter(25'000);
+    CHECK(bounded.grouped == 10'000);
+    CHECK(bounded.text.rfind("MainProcess put job into the queue (the last of more than 10 000 such events in a row, each "
+                             "within ", 0) == 0);
+}
+
 TEST_CASE("open spans extend to now", "[view]") {
     TraceBuilder b;
     b.trace.addProcess({"MainProcess", ProcRole::Parent});
