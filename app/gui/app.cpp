@@ -506,8 +506,12 @@ void GuiApp::startSweepAttempt() {
     slot.attempts.push_back(run.number());
     run.setSweepAttempts(static_cast<int>(slot.attempts.size()), before);
     const int done = m_sweepTotal - static_cast<int>(m_sweepQueue.size());
-    std::string msg = "sweep: run " + std::to_string(done) + " of " + std::to_string(m_sweepTotal) + " (" +
-                      std::to_string(slot.workers) + (slot.workers == 1 ? " worker, " : " workers, ") + toString(slot.work) + ")";
+    // "run N" is the run picker's number (retries and earlier runs count
+    // there), so the caption and the picker name one run alike; "3 of 8"
+    // counts the sweep's configurations (newcomer: "run 6 of 8" beside "run 10").
+    std::string msg = "sweep: " + std::to_string(done) + " of " + std::to_string(m_sweepTotal) + " (" +
+                      std::to_string(slot.workers) + (slot.workers == 1 ? " worker, " : " workers, ") + toString(slot.work) +
+                      ") is run " + std::to_string(run.number());
     if (slot.attempts.size() > 1 && !before.empty() && before.back().machine.otherShare)
         msg += ", attempt " + std::to_string(slot.attempts.size()) + " of up to " + std::to_string(1 + m_opts.sweepRetries) +
                ": other programs took " + std::to_string(static_cast<int>(std::lround(*before.back().machine.otherShare * 100))) +

@@ -667,7 +667,7 @@ void captionLine(GuiApp& app) {
             const std::int64_t cursor = app.current().cursor(), zero = app.current().zero();
             const std::string at = formatDuration(cursor - zero), when = formatDuration(c.t - zero);
             std::string text = at + "  " + (when == at ? "" : "last at " + when + ": ") + c.text;
-            // A sweep's progress ("sweep: run 3 of 8 (...), attempt 2 of up
+            // A sweep's progress ("sweep: 3 of 8 (...) is run 5, attempt 2 of up
             // to 3") leads while the sweep runs: a long printed line must not
             // push it out (classroom walk: minutes of runs with no progress).
             const bool progressFirst = app.sweeping() && !app.message().empty();
