@@ -278,6 +278,7 @@ private:
     std::size_t m_statsModelAt = ~std::size_t{0};
     std::int64_t m_statsCursor = -1;
     std::chrono::steady_clock::time_point m_statsAt{};
+    std::chrono::steady_clock::duration m_statsCost{};   // the last computeStats's wall time
     mutable LeadIn m_leadIn;                 // leadIn()'s cache
     mutable std::size_t m_leadInAt = SIZE_MAX;
     mutable std::int64_t m_leadInNow = 0;
