@@ -90,7 +90,7 @@ WhyFit fitWhy(const std::vector<Callout>& callouts, const Explanation& x, float 
     f.shortNote.assign(x.notes.size(), false);
     f.briefLine.assign(x.lines.size(), false);
     const float gap = ImGui::GetStyle().ItemSpacing.y;
-    auto h = [&](const std::string& t) { return ImGui::CalcTextSize(t.c_str(), nullptr, false, wrapW).y + gap; };
+    auto h = [&](const std::string& t) { return ui::wrappedTextSize(t, wrapW).y + gap; };
     float total = callouts.empty() ? 0 : gap + 1;   // the separator
     std::vector<float> fullC, fullN, fullL;
     for (const Callout& c : callouts) total += fullC.emplace_back(h("\u2192 " + c.text));

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 
 namespace parviz::gui::probe {
 namespace {
@@ -204,10 +205,57 @@ void endPanel() {
     g_current = -1;
 }
 
+namespace {
+// The lines ImGui drew a wrapped text item in (ImGui::TextWrapped, or
+// TextUnformatted under PushTextWrapPos): its own word wrap
+// (ImFont::CalcWordWrapPositionA, as ImFont::RenderText steps through the
+// text) at the item's width. Greedy wrapping at the widest line's width
+// gives the lines it gave at the wrap width: each line fits, and the word
+// after each did not fit the wider width either.
+std::vector<std::string_view> imguiWrappedLines(std::string_view text, float width) {
+    std::vector<std::string_view> out;
+    ImFont* font = ImGui::GetFont();
+    const float scale = ImGui::GetFontSize() / font->FontSize;
+    const char* s = text.data();
+    const char* const end = text.data() + text.size();
+    while (s < end) {
+        const char* eol = font->CalcWordWrapPositionA(scale, s, end, width + 0.5f);
+        if (eol == s) ++eol;   // as ImGui: at least one character a line
+        const char* nl = static_cast<const char*>(std::memchr(s, '\n', static_cast<std::size_t>(eol - s)));
+        const char* lineEnd = nl ? nl : eol;
+        const char* trimmed = lineEnd;
+        while (trimmed > s && (trimmed[-1] == ' ' || trimmed[-1] == '\t')) --trimmed;
+        out.emplace_back(s, static_cast<std::size_t>(trimmed - s));
+        s = nl ? nl + 1 : eol;
+        if (!nl)   // wrapping skips the blanks that follow, and one newline
+            while (s < end && (*s == ' ' || *s == '\t')) ++s;
+        if (!nl && s < end && *s == '\n') ++s;
+    }
+    return out;
+}
+} // namespace
+
 void lastItem(std::string_view text) {
     const ImGuiWindow* win = ImGui::GetCurrentWindow();
     if (!win) return;
-    record(text, ImRect(ImGui::GetItemRectMin(), ImGui::GetItemRectMax()), win->ClipRect);
+    const ImRect r(ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
+    // A text ImGui wrapped (or one with newlines) is reported as the lines a
+    // reader sees, each with its own box one type size tall: what the tests
+    // read off the lines is what is on screen (parviz's own wrapping,
+    // ui::textUnformatted, draws one item a line already).
+    const float fs = ImGui::GetFontSize();
+    if (r.GetHeight() >= fs * 1.5f && !text.empty()) {
+        const std::vector<std::string_view> lines = imguiWrappedLines(text, r.GetWidth());
+        if (lines.size() > 1) {
+            for (std::size_t i = 0; i < lines.size(); ++i) {
+                const float y = r.Min.y + fs * static_cast<float>(i);
+                const float w = ImGui::CalcTextSize(lines[i].data(), lines[i].data() + lines[i].size()).x;
+                record(lines[i], ImRect(r.Min.x, y, r.Min.x + w, y + fs), win->ClipRect);
+            }
+            return;
+        }
+    }
+    record(text, r, win->ClipRect);
 }
 
 void lastWidget(std::string_view text) {

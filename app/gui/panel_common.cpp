@@ -2,6 +2,7 @@
 
 #include "gui/layout_probe.hpp"
 #include "gui/tooltip_place.hpp"
+#include "parviz/line_break.hpp"
 
 #include <imgui_internal.h>
 
@@ -120,13 +121,61 @@ void textColored(const ImVec4& colour, const char* fmt, ...) {
     ImGui::PopStyleColor();
 }
 
+namespace {
+float drawnWidth(std::string_view s) { return ImGui::CalcTextSize(s.data(), s.data() + s.size()).x; }
+
+// Draws text broken into lines by breakLines (never inside a number, never
+// between a number and its unit: ImGui's own wrap broke "3.64 s" after
+// "3."), each line an ImGui::TextUnformatted, one type size apart as
+// ImGui's wrapped text (no item spacing between them), the lines of a
+// text after SameLine starting under its first. More than one line is a
+// group, so the text is one item for SameLine, IsItemHovered and the like.
+// Each line drawn goes to the layout probe (probeLines): --layout-json
+// lists the lines as the reader sees them.
+void drawWrapped(std::string_view s, float wrapW, bool probeLines) {
+    const std::vector<LineRange> lines = breakLines(s, wrapW, drawnWidth);
+    auto one = [&](std::string_view l) {
+        ImGui::TextUnformatted(l.empty() ? "" : l.data(), l.empty() ? nullptr : l.data() + l.size());
+        if (probeLines) probe::lastItem(l);
+    };
+    if (lines.size() <= 1) {
+        one(lines.empty() ? std::string_view() : s.substr(lines[0].begin, lines[0].end - lines[0].begin));
+        return;
+    }
+    ImGui::BeginGroup();
+    ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(ImGui::GetStyle().ItemSpacing.x, 0));
+    for (const LineRange& r : lines) one(s.substr(r.begin, r.end - r.begin));
+    ImGui::PopStyleVar();
+    ImGui::EndGroup();
+}
+} // namespace
+
 void textUnformatted(const char* begin, const char* end) {
     if (!begin) begin = end = "";   // an empty string_view's data() may be null
     // Wrap at the panel's (or table cell's) right edge: text is never cut there.
-    ImGui::PushTextWrapPos(0.0f);
-    ImGui::TextUnformatted(begin, end);
-    ImGui::PopTextWrapPos();
-    probe::lastItem(end ? std::string_view(begin, static_cast<std::size_t>(end - begin)) : std::string_view(begin));
+    const std::string_view s = end ? std::string_view(begin, static_cast<std::size_t>(end - begin)) : std::string_view(begin);
+    drawWrapped(s, ImGui::CalcWrapWidthForPos(ImGui::GetCursorScreenPos(), 0.0f), true);
+}
+
+void textWrappedAt(std::string_view text, float wrapPosX, bool probeLines) {
+    drawWrapped(text, ImGui::CalcWrapWidthForPos(ImGui::GetCursorScreenPos(), wrapPosX), probeLines);
+}
+
+ImVec2 wrappedTextSize(std::string_view text, float wrapW) {
+    float w = 0;
+    const std::vector<LineRange> lines = breakLines(text, wrapW, drawnWidth);
+    for (const LineRange& r : lines) w = std::max(w, drawnWidth(text.substr(r.begin, r.end - r.begin)));
+    return ImVec2(w, ImGui::GetFontSize() * static_cast<float>(std::max<std::size_t>(1, lines.size())));
+}
+
+float addWrappedText(ImDrawList* dl, ImVec2 pos, ImU32 colour, std::string_view text, float wrapW) {
+    const float fs = ImGui::GetFontSize();
+    float y = pos.y;
+    for (const LineRange& r : breakLines(text, wrapW, drawnWidth)) {
+        if (r.end > r.begin) dl->AddText(ImVec2(pos.x, y), colour, text.data() + r.begin, text.data() + r.end);
+        y += fs;
+    }
+    return y - pos.y;
 }
 
 void sameLineIfFits(float w) {
@@ -169,7 +218,7 @@ void tooltipBelow(const char* text, int hoveredFlags) {
     static Seen seen;
     const float fs = ImGui::GetFontSize(), wrapAt = fs * 30;
     const ImVec2 pad = ImGui::GetStyle().WindowPadding;
-    const ImVec2 ts = ImGui::CalcTextSize(text, nullptr, false, wrapAt - pad.x);
+    const ImVec2 ts = wrappedTextSize(text, wrapAt - pad.x);
     const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax(), ds = ImGui::GetIO().DisplaySize;
     float w = std::ceil(ts.x) + 2 * pad.x + fs, h = std::ceil(ts.y) + 2 * pad.y + fs * 0.5f;
     if (seen.text == text) {
@@ -181,9 +230,7 @@ void tooltipBelow(const char* text, int hoveredFlags) {
     ImGui::SetNextWindowPos(ImVec2(x, y));
     ImGui::BeginTooltip();
     seen = Seen{text, ImGui::GetWindowSize()};
-    ImGui::PushTextWrapPos(wrapAt);
-    ImGui::TextUnformatted(text);
-    ImGui::PopTextWrapPos();
+    textWrappedAt(text, wrapAt, false);
     // For --layout-json / the test dump: what the tip says, where.
     const ImVec2 tp = ImGui::GetWindowPos(), tsz = ImGui::GetWindowSize();
     probe::tooltip(probe::TooltipRecord{tp.x, tp.y, tsz.x, tsz.y, {text}});

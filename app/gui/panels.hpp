@@ -11,6 +11,8 @@
 
 #include <imgui.h>
 
+#include <string_view>
+
 namespace parviz::gui {
 
 // controls_panel.cpp (+ caption line); returns the height its content needed,
@@ -101,7 +103,21 @@ namespace ui {
 void text(const char* fmt, ...) IM_FMTARGS(1);
 void textDisabled(const char* fmt, ...) IM_FMTARGS(1);
 void textColored(const ImVec4& colour, const char* fmt, ...) IM_FMTARGS(2);
+// Every text wraps at the panel's (or table cell's) right edge, broken only
+// where a reader would (parviz/line_break.hpp: at spaces, never inside a
+// number or between a number and its unit), each line reported to the
+// layout probe as drawn.
 void textUnformatted(const char* begin, const char* end = nullptr);
+// The same wrapping at wrapPosX (window-local, as ImGui::PushTextWrapPos;
+// 0: the content region's right edge), for text outside a panel's probe
+// (probeLines false: a tooltip reports its own record).
+void textWrappedAt(std::string_view text, float wrapPosX, bool probeLines = true);
+// How big text is when wrapped at wrapW pixels as the calls above wrap it
+// (for layouts that plan heights before drawing): never ImGui::CalcTextSize
+// with a wrap width, which breaks elsewhere.
+ImVec2 wrappedTextSize(std::string_view text, float wrapW);
+// Wrapped text straight into a draw list at pos, wrapW wide; returns its height.
+float addWrappedText(ImDrawList* dl, ImVec2 pos, ImU32 colour, std::string_view text, float wrapW);
 void probeItem(const char* label);
 // ImGui::TableHeadersRow with each header reported to the layout probe.
 void tableHeaders();

@@ -307,7 +307,7 @@ void drawPlotsPanel(CompareState& st, bool sweeping, const std::vector<WorkKind>
         auto wrappedH = [&](const std::vector<std::string>& lines, float width) {
             float h = 0;   // each as tall as its wrapped lines
             for (const std::string& n : lines)
-                h += ImGui::CalcTextSize(n.c_str(), nullptr, false, width).y + ImGui::GetStyle().ItemSpacing.y;
+                h += ui::wrappedTextSize(n, width).y + ImGui::GetStyle().ItemSpacing.y;
             return h;
         };
         // The plot's room is fixed by the window alone (the answer is read

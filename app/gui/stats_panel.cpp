@@ -371,7 +371,7 @@ float keyLinesReserve(const RunView& run, float w) {
         if (named < n) list += ", \u2026 " + std::to_string(n - named) + " more";
         const std::string text = "results arrive: " + list + " (neither input order nor the order they finished); " +
                                  std::to_string(n) + " to come";
-        h += ImGui::CalcTextSize(text.c_str(), nullptr, false, w).y + st.ItemSpacing.y;
+        h += ui::wrappedTextSize(text, w).y + st.ItemSpacing.y;
     }
     return h;
 }

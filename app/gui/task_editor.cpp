@@ -33,12 +33,12 @@ void drawTaskEditor(GuiApp& app) {
     if (ImGui::Begin("Tasks", &open, ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoCollapse)) {
         Scenario& sc = app.editableScenario();
         if (!kindInfo(sc.kind).taskTable) {
-            ImGui::TextWrapped("The %s scenario has no task table; pick pool, pool-cpu or job-queue.", toString(sc.kind));
+            ui::text("The %s scenario has no task table; pick pool, pool-cpu or job-queue.", toString(sc.kind));
         } else {
             // The same chunksize and equal-jobs controls as the toolbar's.
             drawPoolControls(app, false);
             if (app.equalJobs() > 0)
-                ImGui::TextWrapped("The next run uses %zu equal jobs instead of these tasks (jobs: choose \"as scenario\" "
+                ui::text("The next run uses %zu equal jobs instead of these tasks (jobs: choose \"as scenario\" "
                                    "to run these).", app.equalJobs());
             int remove = -1;
             if (ImGui::BeginTable("tasks", 4, ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY,

@@ -35,9 +35,12 @@ const json& panelOf(const json& layout, const std::string& name) {
     return none;
 }
 
+// The panel's lines as one text, joined by spaces: --layout-json lists the
+// lines as drawn, so a sentence wrapped in two is two entries, and a phrase
+// searched for may cross the break.
 std::string linesOf(const json& p) {
     std::string out;
-    for (const json& l : p["lines"]) out += l.get<std::string>() + "\n";
+    for (const json& l : p["lines"]) out += l.get<std::string>() + " ";
     return out;
 }
 

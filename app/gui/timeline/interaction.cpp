@@ -123,7 +123,7 @@ void boundedTooltip(const std::vector<TipLine>& lines, const ImVec2& mouse, floa
     const float wrapW = std::round(ImGui::GetFontSize() * 26);
     float w = 0, h = 0;
     for (const TipLine& l : lines) {
-        const ImVec2 sz = ImGui::CalcTextSize(l.text.c_str(), nullptr, false, wrapW);
+        const ImVec2 sz = ui::wrappedTextSize(l.text, wrapW);
         w = std::max(w, sz.x);
         h += sz.y + (h > 0 ? st.ItemSpacing.y : 0);
     }
@@ -140,15 +140,13 @@ void boundedTooltip(const std::vector<TipLine>& lines, const ImVec2& mouse, floa
     ImGui::SetNextWindowPos(pos);
     ImGui::SetNextWindowSize(ImVec2(w, h));
     ImGui::BeginTooltip();
-    ImGui::PushTextWrapPos(st.WindowPadding.x + wrapW);
     probe::TooltipRecord rec;
     for (const TipLine& l : lines) {
         if (l.muted) ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-        ImGui::TextUnformatted(l.text.c_str());
+        ui::textWrappedAt(l.text, st.WindowPadding.x + wrapW, false);
         if (l.muted) ImGui::PopStyleColor();
         rec.lines.push_back(l.text);
     }
-    ImGui::PopTextWrapPos();
     const ImVec2 wp = ImGui::GetWindowPos(), ws = ImGui::GetWindowSize();
     rec.x = wp.x;
     rec.y = wp.y;

@@ -74,12 +74,10 @@ bool drawPredictionDrag(const PanelEnv& env, const Geometry& g, float lanesTop) 
     if (ImGui::IsItemHovered()) boundedTooltipf("Drag (or click) where you think the run will end: your prediction.");
     const std::string ask = "Predict: " + d.asks[static_cast<std::size_t>(qi)] + " Drag on the timeline.";
     dl->PushClipRect(ImVec2(g.plotMin.x, lanesTop), g.plotMax, true);
-    ImGui::PushTextWrapPos(0);
     const float askY = lanesTop + fs * 1.6f;
-    dl->AddText(nullptr, 0, ImVec2(g.plotMin.x + 10, askY), text, ask.c_str(), nullptr, w - 20);
-    const ImVec2 as = ImGui::CalcTextSize(ask.c_str(), nullptr, false, w - 20);
+    ui::addWrappedText(dl, ImVec2(g.plotMin.x + 10, askY), text, ask, w - 20);
+    const ImVec2 as = ui::wrappedTextSize(ask, w - 20);
     probe::drawnText(ask, ImVec2(g.plotMin.x + 10, askY), ImVec2(g.plotMin.x + 10 + as.x, askY + as.y), dl);
-    ImGui::PopTextWrapPos();
     if (guess.given) {
         const float x = g.plotMin.x + static_cast<float>(std::clamp(guess.seconds / span, 0.0, 1.0)) * w;
         dashedLine(dl, x, lanesTop, g.plotMax.y, warn, std::max(2.0f, fs / 8));
