@@ -5,9 +5,9 @@
 // 10 ms), each line with the time since the line before. Unset, mark() is a
 // test of one bool: start-up pays nothing for it.
 //
-// The lines a caller can rely on (tests and bench/startup_timing.sh read them):
+// The lines a caller can rely on (tests/gui/first_frame_test.cpp and bench/first_frame.py read them):
 //   "first frame presented"  the first swap of a drawn frame
-//   "window shown"           the window mapped (after the first frame since 2026-12)
+//   "window shown"           the window mapped, with a drawn frame (frame 2-4)
 namespace parviz::startup {
 
 // Whether PARVIZ_TIMING is set to something other than "" or "0" (read once).

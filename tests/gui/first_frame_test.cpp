@@ -2,7 +2,7 @@
 // with its first laid-out frame (issue 11: every window was black for its
 // first 1-3 s at load 8, which in front of a class looks like a crash).
 // PARVIZ_TIMING=1 prints the start-up phases, "first frame presented" and
-// "window shown" among them (docs/startup-timing.md).
+// "window shown" among them (README, "The window").
 #include "live_window.hpp"
 
 #include <regex>
