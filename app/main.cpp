@@ -11,6 +11,7 @@
 //   parviz sweep ...    -> one pool scenario over several pool sizes, compared
 //   parviz trace -- PROGRAM  -> a Python program traced with python/parviz_trace
 #include "cli/commands.hpp"
+#include "cli/startup_timing.hpp"
 #include "cli/terminal_out.hpp"
 
 #include "parviz/runtime.hpp"
@@ -61,6 +62,7 @@ struct RuntimeShutdown {
 } // namespace
 
 int main(int argc, char** argv) {
+    parviz::startup::mark("main() entered");
     // First, before any thread: workers are forked from the state of the program now.
     try {
         parviz::init();
@@ -68,6 +70,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "parviz: cannot start the process runtime: %s\n", e.what());
         return 1;
     }
+    parviz::startup::mark("process runtime (arena, fork server) started");
     RuntimeShutdown shutdownAtExit;
     std::vector<std::string> args(argv + 1, argv + argc);
     if (args.empty()) return guiCommand(args);

@@ -1008,6 +1008,7 @@ void GuiApp::layoutAndDraw() {
     }
     // Last: the caption tells the cursor the panels above may have moved this frame.
     m_controlsH = drawControlsCaption(*this, Rect{0, 0, ds.x, controlsH});
+    m_controlsSteady = std::min(m_controlsH, std::round(ds.y * 0.4f)) == controlsH;
 }
 
 void GuiApp::layoutBody(float controlsH) {

@@ -103,6 +103,10 @@ public:
     // The last frame showed a stale scrollbar (ui::scrollbarStale), and not
     // for long: the next frame is drawn at once, a screenshot waits for it.
     bool layoutSettling() const noexcept { return m_staleFrames > 0 && m_staleFrames <= 3; }
+    // The frame just drawn is laid out as the next would be: not the first
+    // (ImGui sizes some widgets a frame late), the toolbar at the height it
+    // was given, no stale scrollbar. The window is shown with such a frame.
+    bool layoutSettled() const noexcept { return m_framesDrawn >= 2 && m_controlsSteady && m_staleFrames == 0; }
     const std::vector<std::string>& scenarioNames() const noexcept { return m_scenarioNames; }
     DrawnLayout& drawn() noexcept { return m_drawn; }
     MessageLine& messageLine() noexcept { return m_message; }
@@ -231,6 +235,7 @@ private:
     std::unique_ptr<TestHooks> m_hooks;
 
     float m_controlsH = 0;
+    bool m_controlsSteady = false;   // the last frame's toolbar needed the height it was given
     // Presentation's layout from what the panels needed last frame
     // (DrawnLayout::timelineMinH, queueNeedH, statsNeedH; 0: not known yet).
     float m_needTimeline = 0, m_needQueue = 0, m_needStats = 0, m_reserveStats = 0;

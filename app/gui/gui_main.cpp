@@ -3,6 +3,7 @@
 
 #include "cli/program_end.hpp"
 #include "cli/run_flags.hpp"
+#include "cli/startup_timing.hpp"
 #include "cli/terminal_out.hpp"
 #include "gui/app.hpp"
 #include "gui/bench.hpp"
@@ -68,6 +69,9 @@ int endTracedProgram(GuiApp& app, int interruptedBy) {
     return cli::sayProgramEnd(*end);
 }
 
+// The most frames drawn before the window is shown, settled or not.
+constexpr std::uint64_t kMaxFramesHidden = 4;
+
 int runWindow(const GuiOptions& opts, std::shared_ptr<Trace> preloaded) {
     const bool capture = !opts.screenshot.empty();
     // A screenshot or benchmark needs no visible window (Xvfb reads hidden ones back fine).
@@ -75,6 +79,7 @@ int runWindow(const GuiOptions& opts, std::shared_ptr<Trace> preloaded) {
     if (opts.benchFrames > 0) return runFrameBench(window, opts);
 
     GuiApp app(window, opts, std::move(preloaded));
+    startup::mark("app ready (span shaders, scenario, runs)");
     if (capture && app.messageIsError() && !app.current().trace()) {
         cli::errorLine("parviz gui: ", app.message());
         return 2;
@@ -89,13 +94,18 @@ int runWindow(const GuiOptions& opts, std::shared_ptr<Trace> preloaded) {
         if (opts.testSlowFramesMs > 0) std::this_thread::sleep_for(std::chrono::milliseconds(opts.testSlowFramesMs));
         // Live runs: poll, then sleep to the frame cap, so input stays
         // responsive and the workers keep the cores. Idle: block on events.
-        if (app.anyLive() || capture) {
+        // Not yet shown: no waiting (a hidden window gets no events).
+        if (app.anyLive() || capture || window.awaitingShow()) {
             window.beginFrame(0);
         } else {
             window.beginFrame(wait);
         }
+        const bool first = app.framesDrawn() == 0;
+        if (first) startup::mark("first frame: events polled, ImGui frame begun");
         app.frame();
+        if (first) startup::mark("first frame: panels laid out");
         window.render();
+        if (first) startup::mark("first frame: rendered (GL)");
         if (const std::string png = app.takePendingPng(); !png.empty()) {
             std::string err;
             window.writePng(png, err);
@@ -124,12 +134,17 @@ int runWindow(const GuiOptions& opts, std::shared_ptr<Trace> preloaded) {
             }
             return app.messageIsError() && !app.current().trace() ? 2 : 0;
         }
-        window.present();
+        // Shown with its first settled frame: the first frame lays the panels
+        // out from estimates (the toolbar's height) and ImGui sizes some
+        // widgets a frame late, so a settled one follows at once (no waiting
+        // while hidden); at most a few frames in, it is shown whatever.
+        const bool showNow = app.framesDrawn() >= kMaxFramesHidden || app.layoutSettled();
+        window.present(showNow);
         if (capture && Clock::now() - started > std::chrono::minutes(5)) {
             std::fprintf(stderr, "parviz gui: the run did not finish within 5 minutes; no screenshot\n");
             return 1;
         }
-        if (app.anyLive() || capture) {
+        if ((app.anyLive() || capture) && !window.awaitingShow()) {
             const auto next = lastFrame + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(wait));
             std::this_thread::sleep_until(next);
         }

@@ -1,5 +1,6 @@
 #include "gui/window.hpp"
 
+#include "cli/startup_timing.hpp"
 #include "gui/palette.hpp"
 
 #include <glad/gl.h>
@@ -12,6 +13,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <vector>
@@ -87,17 +89,23 @@ Window::Window(int width, int height, bool visible, const char* title) {
     if ((!display || !*display) && (!wayland || !*wayland)) throw NoDisplay("no display: DISPLAY is not set");
     glfwSetErrorCallback(glfwErrorToStderr);
     if (!glfwInit()) throw NoDisplay("no display: GLFW could not connect to it");
+    startup::mark("GLFW init (display connected)");
     glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
     glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
     glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
     glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
-    glfwWindowHint(GLFW_VISIBLE, visible ? GLFW_TRUE : GLFW_FALSE);
+    // Always created hidden: a window mapped before its first frame shows black
+    // (or whatever was under it) until start-up is done, which looks like a
+    // crash in front of a class. present() shows it with its first frame.
+    glfwWindowHint(GLFW_VISIBLE, GLFW_FALSE);
+    m_showWithFrame = visible;
     glfwWindowHint(GLFW_DOUBLEBUFFER, GLFW_TRUE);
     m_window = glfwCreateWindow(width, height, title, nullptr, nullptr);
     if (!m_window) {
         glfwTerminate();
         throw std::runtime_error("cannot create an OpenGL 3.3 core window");
     }
+    startup::mark("window created (hidden)");
     glfwMakeContextCurrent(m_window);
     // The frame cap is ours (30 fps in live runs); vsync would add its own.
     glfwSwapInterval(0);
@@ -106,6 +114,7 @@ Window::Window(int width, int height, bool visible, const char* title) {
         glfwTerminate();
         throw std::runtime_error("cannot load OpenGL 3.3 functions");
     }
+    startup::mark("GL context + glad");
     IMGUI_CHECKVERSION();
     ImGui::CreateContext();
     ImGuiIO& io = ImGui::GetIO();
@@ -122,7 +131,11 @@ Window::Window(int width, int height, bool visible, const char* title) {
     glfwSetKeyCallback(m_window, &Window::onKey);
     ImGui_ImplOpenGL3_Init("#version 330 core");
     m_imguiReady = true;
+    startup::mark("ImGui + backends");
     loadFonts();
+    // Now rather than in the first frame's NewFrame, so the timing says which costs what.
+    ImGui_ImplOpenGL3_CreateDeviceObjects();
+    startup::mark("GL shaders + font texture upload");
     setTheme(Theme::Dark);
 }
 
@@ -153,6 +166,14 @@ void Window::loadFonts() {
         m_fonts.emplace_back(13.0f, io.Fonts->AddFontDefault(&cfg));
     }
     io.FontDefault = m_fonts.front().second;
+    startup::mark("font files read");
+    io.Fonts->Build();
+    if (startup::timingOn()) {
+        char what[96];
+        std::snprintf(what, sizeof what, "font atlas rasterised (%zu sizes, %dx%d)", m_fonts.size(), io.Fonts->TexWidth,
+                      io.Fonts->TexHeight);
+        startup::mark(what);
+    }
 }
 
 bool Window::shouldClose() const { return glfwWindowShouldClose(m_window); }
@@ -223,7 +244,31 @@ void Window::render() {
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
 }
 
-void Window::present() { glfwSwapBuffers(m_window); }
+void Window::present(bool showNow) {
+    // Shown between the frame's rendering and its swap: the first thing the
+    // window shows is this frame. (GLFW's show waits for the map, up to 0.1 s.)
+    if (showNow && m_showWithFrame && !m_shown) {
+        glfwShowWindow(m_window);
+        m_shown = true;
+        // The swap that follows can be lost (seen with Mesa's llvmpipe under
+        // Xvfb: the window stayed black until a later frame), so the next
+        // frames are drawn at once too, not after the idle wait.
+        m_framesAfterShow = 0;
+        if (startup::timingOn()) {
+            char what[64];
+            std::snprintf(what, sizeof what, "window shown (with frame %d)", m_framesPresented + 1);
+            startup::mark(what);
+        }
+    }
+    glfwSwapBuffers(m_window);
+    if (m_shown && m_framesAfterShow < kFramesAtOnceAfterShow) ++m_framesAfterShow;
+    if (++m_framesPresented == 1) startup::mark("first frame presented");
+    else if (m_framesPresented <= 8 && startup::timingOn()) {
+        char what[48];
+        std::snprintf(what, sizeof what, "frame %d presented", m_framesPresented);
+        startup::mark(what);
+    }
+}
 
 bool Window::writePng(const std::string& path, std::string& error) const {
     const int w = framebufferWidth(), h = framebufferHeight();

@@ -47,7 +47,18 @@ public:
     // Renders ImGui's draw data into the back buffer; call readPixels() (if
     // needed) and then present().
     void render();
-    void present();
+    // Swaps the frame to the screen. The window is created hidden; a window
+    // constructed visible is shown by the first present(true), with that
+    // frame: pass true once a frame is worth showing (laid out, not a first
+    // guess), so it never shows black or half-laid-out content.
+    void present(bool showNow = true);
+    // Whether the window is to be shown but is not yet: the loop draws
+    // without waiting for events until it is (a hidden window gets none).
+    // And for a couple of frames after it is shown (see present()).
+    bool awaitingShow() const noexcept {
+        return m_showWithFrame && (!m_shown || m_framesAfterShow < kFramesAtOnceAfterShow);
+    }
+    bool shown() const noexcept { return m_shown; }
     // Writes the back buffer (just rendered) as PNG. Returns false with a message.
     bool writePng(const std::string& path, std::string& error) const;
 
@@ -75,6 +86,11 @@ private:
 
     GLFWwindow* m_window = nullptr;
     bool m_imguiReady = false;
+    bool m_showWithFrame = false;   // constructed visible: shown by present()
+    bool m_shown = false;
+    int m_framesPresented = 0;
+    static constexpr int kFramesAtOnceAfterShow = 3;
+    int m_framesAfterShow = 0;
     Theme m_theme = Theme::Dark;
     TypeSize m_typeSize = TypeSize::Normal;
     std::vector<std::pair<float, ImFont*>> m_fonts;   // ascending size
