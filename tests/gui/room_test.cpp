@@ -647,7 +647,8 @@ TEST_CASE("presentation at 1280x720: another scenario's stage after a run shows 
     // The scenario picker (the toolbar's first control): pool, whose stage has not run.
     bool chosen = false;
     for (int attempt = 0; attempt < 2 && !chosen; ++attempt) {
-        const json& r = panel(w.state(), "Controls")["items"][0]["rect"];
+        const json st = w.state();   // held: panel() returns a part of it
+        const json r = panel(st, "Controls")["items"][0]["rect"];
         w.click(r[0].get<float>() + r[2].get<float>() / 2, r[1].get<float>() + r[3].get<float>() / 2);
         REQUIRE(w.waitFor([&](const json& st) {
             for (const json& p : st["panels"])
