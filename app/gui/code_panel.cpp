@@ -6,12 +6,32 @@
 #include "gui/window.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <string>
 #include <string_view>
 
 namespace parviz::gui {
 namespace {
 int g_lastFirstMarked = -2;   // scroll only when the marked line changes, so the reader can scroll too
+
+// What the panel showed last frame: another run, the stage, or a listing
+// that changed (the toolbar's workers, work, method) starts at its first
+// line. The stage kept the scroll of the run before it, whose last marked
+// line was near the end ("p.join()"): before Run the class saw the end of
+// the listing, a half line at the top.
+struct Shown {
+    int number = -1;
+    bool stage = false;
+    std::size_t listing = 0;
+    bool operator==(const Shown&) const = default;
+};
+Shown g_shown;
+
+std::size_t listingHash(const std::vector<Scenario::CodeLine>& code) {
+    std::size_t h = code.size();
+    for (const Scenario::CodeLine& l : code) h = h * 1000003u ^ std::hash<std::string>{}(l.text);
+    return h;
+}
 }
 
 void drawCodePanel(const RunView& run, std::int64_t cursor, const std::vector<Scenario::CodeLine>& listing,
@@ -44,6 +64,12 @@ void drawCodePanel(const RunView& run, std::int64_t cursor, const std::vector<Sc
             const float gutter = fs * 1.6f;
             const float mark = std::max(4.0f, fs * 0.3f);
             int firstMarked = -1;
+            const Shown shown{run.number(), run.isStage(), listingHash(code)};
+            if (!(shown == g_shown)) {
+                ImGui::SetScrollY(0);        // applied from the next frame, unless a marked line asks for its own
+                g_lastFirstMarked = -2;      // a marked line in the new view scrolls to itself
+                g_shown = shown;
+            }
             const auto measure = [](std::string_view s) { return ImGui::CalcTextSize(s.data(), s.data() + s.size()).x; };
             for (std::size_t i = 0; i < code.size(); ++i) {
                 const ImVec2 p = ImGui::GetCursorScreenPos();

@@ -184,8 +184,15 @@ void sameLineIfFits(float w) {
     if (ImGui::GetCursorScreenPos().x + w > right) ImGui::NewLine();
 }
 
+bool pointerMoved() noexcept {
+    static bool moved = false;
+    const ImVec2 d = ImGui::GetIO().MouseDelta;
+    moved = moved || d.x != 0 || d.y != 0;
+    return moved;
+}
+
 void tooltipBelow(const char* text, int hoveredFlags) {
-    if (!ImGui::IsItemHovered(hoveredFlags)) return;
+    if (!ImGui::IsItemHovered(hoveredFlags) || !pointerMoved()) return;
     // A click on the control puts its tooltip away until the pointer leaves
     // it, as desktop toolkits do: the pointer resting on Run after a press
     // must not cover the toolbar for the whole run.

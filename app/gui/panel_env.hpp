@@ -90,6 +90,7 @@ struct DrawnLayout {
     std::vector<CalloutMark> callouts;
     std::vector<ChunkMark> chunks;
     float predictionX = -1;            // the run's makespan prediction line, window x (-1: none)
+    Rect predictionLabel;              // where its words were drawn (w 0: not drawn)
     // A click or drag on the empty timeline set the makespan prediction this
     // frame (released): the caption says so, so a stray click is not silent.
     bool predictionDropped = false;
@@ -117,6 +118,7 @@ struct DrawnLayout {
         callouts.clear();
         chunks.clear();
         predictionX = -1;
+        predictionLabel = Rect{};
         predictionDropped = false;
         queue = Rect{};
         timelineMinH = queueNeedH = statsNeedH = statsReserveH = 0;

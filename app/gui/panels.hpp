@@ -133,6 +133,10 @@ void sameLineIfFits(float w);
 // The hovered item's tooltip, placed under the item (above it when there is
 // no room below), inside the window and off the item it explains
 // (placeTooltip, tooltip_place.hpp). Every tooltip of a control goes through here.
+// Whether the pointer has moved since the window opened (checked by each
+// tooltip): a hover before that is where the pointer happened to rest when
+// the window appeared, not a question, and its tooltip covered the Run hint.
+bool pointerMoved() noexcept;
 void tooltipBelow(const char* text, int hoveredFlags = 0);   // ImGuiHoveredFlags_AllowWhenDisabled for a disabled item
 // A slider of total width w whose value is written beside its track, not
 // on it: a grab that crosses the value's text reads as a text caret in a

@@ -38,18 +38,30 @@ void pair(const char* label, const std::string& value, const char* tip, bool fir
 // Presentation: the run's most important callout (core headlineCallout) in
 // its short words, in the warning colour of its mark on the timeline, where
 // the class looks: the legend shows only its kind's word and the Why tab is
-// one click away ("oversubscription: 8 workers on 2 cores, runnable, no
-// free core 45 % of the time"). The whole sentence on hover.
+// one click away. One line: its headline ("oversubscription: 8 workers on 2
+// cores, runnable, no free core 45 % of the time") when that fits the width,
+// else its brief, which keeps the why ("8 workers, 2 cores: most wait for a
+// core"); at 1280x720 the headline wrapped and its second line fell below
+// the fold. The whole sentence on hover and in Why.
 void headline(RunView& run, const PanelEnv& env) {
     const Callout* c = headlineCallout(run.callouts());
     if (!c || c->headline.empty()) return;
+    const float room = ImGui::GetContentRegionAvail().x;
+    const std::string& words =
+        c->brief.empty() || ImGui::CalcTextSize(c->headline.c_str()).x <= room ? c->headline : c->brief;
     ImGui::PushTextWrapPos(0.0f);
     ImGui::PushStyleColor(ImGuiCol_Text, warningColour(env.theme));
-    ui::textUnformatted(c->headline.c_str(), c->headline.c_str() + c->headline.size());
+    ui::textUnformatted(words.c_str(), words.c_str() + words.size());
     ImGui::PopStyleColor();
     ImGui::PopTextWrapPos();
-    probe::itemOnly("headline");   // its rect, for the room tests ([.headlinefit])
+    probe::itemOnly("headline");   // its rect, for the room tests ([headlinefit])
     ui::tooltipBelow(c->text.c_str());
+}
+
+// Whole lines of text the panel shows from its cursor down without scrolling.
+int linesInView() {
+    const float line = ImGui::GetTextLineHeightWithSpacing();
+    return static_cast<int>((ImGui::GetContentRegionAvail().y + ImGui::GetStyle().ItemSpacing.y) / line);
 }
 
 // The numbers a lesson reads off (makespan, speedup, efficiency, tasks),
@@ -60,6 +72,13 @@ void headline(RunView& run, const PanelEnv& env) {
 void keyNumbers(RunView& run, const PanelEnv& env, const RunStats& s, bool compact) {
     char buf[64];
     bool saidHeadline = !compact;
+    // Presentation with room for fewer than three lines (many workers at
+    // 1280x720 leave This run one): the headline first, the numbers after it
+    // (the caption above the timeline says the makespan and speedup too).
+    if (!saidHeadline && s.hasMakespan && linesInView() < 3) {
+        headline(run, env);
+        saidHeadline = true;
+    }
     if (s.hasMakespan) {
         // Cut at the cursor, the numbers say so: "so far" while the run goes
         // on, "at 3.2 s" in a replay (core cutNote); speedup and efficiency

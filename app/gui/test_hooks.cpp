@@ -313,6 +313,7 @@ bool TestHooks::writeLayoutJson(GuiApp& app, const std::string& path) {
     j["run_chunksize"] = run.haveScenario() && run.scenario().chunksize ? json(*run.scenario().chunksize) : json(nullptr);
     predictionsJson(app, j);
     j["prediction_x"] = drawn.predictionX;
+    j["prediction_label_rect"] = {drawn.predictionLabel.x, drawn.predictionLabel.y, drawn.predictionLabel.w, drawn.predictionLabel.h};
     j["tasks"] = tasksJson(run);
     j["current_run"] = run.number();
     // The Stats tab drawn this frame (presentation's This run, Why, Predict, ...).

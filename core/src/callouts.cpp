@@ -137,6 +137,7 @@ void loadImbalance(const Ctx& c, std::vector<Callout>& out) {
     if (bigChunk) co.text += ". Smaller chunks (chunksize) would share the long tasks out";
     co.headline = "load imbalance: " + procName(c.meta, idle->proc) + " idle for the last " +
                   formatSeconds(end - idle->t1) + " (" + pct(share) + ")";
+    co.brief = procName(c.meta, idle->proc) + " had no work the last " + pct(share);
     out.push_back(std::move(co));
 }
 
@@ -227,6 +228,9 @@ void oversubscription(const Ctx& c, std::vector<Callout>& out) {
     // The legend's words for the lanes' pattern, so the class finds it there.
     co.headline = "oversubscription: " + std::to_string(workers) + " workers on " + std::to_string(cores) + " core" +
                   (cores == 1 ? "" : "s") + ", runnable, no free core " + pct(share) + " of the time";
+    // The why in plain words: more workers than cores, so they queue for one.
+    co.brief = std::to_string(workers) + " workers, " + std::to_string(cores) + " core" + (cores == 1 ? "" : "s") +
+               (share >= 0.5 ? ": most wait for a core" : ": many wait for a core");
     out.push_back(std::move(co));
 }
 
@@ -274,6 +278,7 @@ void lockConvoy(const Ctx& c, std::vector<Callout>& out) {
                   " as long): the work inside the lock runs one process at a time";
         co.headline = "lock convoy: " + std::to_string(waiters.size()) + " processes waited " + ratio +
                       " as long as " + c.meta.objectName(ObjectKind::Lock, l.id) + " was held";
+        co.brief = std::to_string(waiters.size()) + " processes queue for " + c.meta.objectName(ObjectKind::Lock, l.id);
         out.push_back(std::move(co));
     }
 }
@@ -324,6 +329,7 @@ void serialParent(const Ctx& c, const QueueIndex& q, std::vector<Callout>& out) 
               formatSeconds(last - first) + "; the " + std::to_string(workers) + " workers spent " + pct(share) +
               " of that time waiting for it";
     co.headline = "serial bottleneck: the workers waited " + pct(share) + " of the time for MainProcess's puts";
+    co.brief = "workers wait " + pct(share) + " for MainProcess's puts";
     out.push_back(std::move(co));
 }
 
@@ -396,6 +402,8 @@ void queueBacklog(const Ctx& c, const QueueIndex& q, std::vector<Callout>& out) 
               "; the consumers cannot keep up";
     co.headline = "growing queue backlog: " + c.meta.objectName(ObjectKind::Queue, q.id) + " grew from " +
                   std::to_string(len[bestLo]) + " to " + std::to_string(len[bestHi]) + " items";
+    co.brief = c.meta.objectName(ObjectKind::Queue, q.id) + " grew " + std::to_string(len[bestLo]) + " to " +
+               std::to_string(len[bestHi]) + ": takers too slow";
     out.push_back(std::move(co));
 }
 

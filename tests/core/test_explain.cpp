@@ -247,6 +247,7 @@ TEST_CASE("a load-imbalance callout names the idle worker, its tail and the make
               "load imbalance: ForkPoolWorker-2 was idle for the last 1.60 s of the 4.00 s makespan (40 %): its last "
               "task ended at 2.40 s while ForkPoolWorker-1 still ran L2");
         CHECK(c->headline == "load imbalance: ForkPoolWorker-2 idle for the last 1.60 s (40 %)");
+        CHECK(c->brief == "ForkPoolWorker-2 had no work the last 40 %");
         // While a task still runs, the tail is not known: no callout yet.
         CHECK(calloutOf(findCallouts(m, *tr, kZero + sec(3)), CalloutKind::LoadImbalance) == nullptr);
     }
@@ -282,6 +283,10 @@ TEST_CASE("an oversubscription callout says how many workers on how many cores a
     CHECK(c->headline.rfind("oversubscription: 4 workers on 2 cores, runnable, no free core ", 0) == 0);
     CHECK(c->headline.find(" % of the time") != std::string::npos);
     CHECK(c->headline.size() < 80);
+    // Its brief (presentation's This run at 1280x720, one line of ~40
+    // characters): still why, in plain words. The headline wrapped there
+    // and its second line fell below the fold.
+    CHECK(c->brief == "4 workers, 2 cores: many wait for a core");
 }
 
 TEST_CASE("a lock convoy callout counts the waiters at once and compares waiting with holding", "[explain][callout]") {
@@ -301,6 +306,7 @@ TEST_CASE("a lock convoy callout counts the waiters at once and compares waiting
           "lock convoy on lock: up to 3 processes waited for it at once; 3 processes waited 6.00 s in all against "
           "4.00 s of holding it (1.5x as long): the work inside the lock runs one process at a time");
     CHECK(c->headline == "lock convoy: 3 processes waited 1.5x as long as lock was held");
+    CHECK(c->brief == "3 processes queue for lock");
     CHECK(c->t0 == kZero);
     CHECK(c->t1 == kZero + sec(2));
 }
@@ -328,6 +334,7 @@ TEST_CASE("a parent that feeds a queue one item at a time while workers wait is 
           "serial bottleneck in the parent: MainProcess alone put the 5 items on jobs, one every 1.00 s over 4.00 s; the "
           "2 workers spent 95 % of that time waiting for it");
     CHECK(c->headline == "serial bottleneck: the workers waited 95 % of the time for MainProcess's puts");
+    CHECK(c->brief == "workers wait 95 % for MainProcess's puts");
     CHECK(calloutOf(cs, CalloutKind::QueueBacklog) == nullptr);
 }
 
@@ -345,6 +352,8 @@ TEST_CASE("a queue that grows while its consumer takes items raises a backlog ca
     REQUIRE(c);
     CHECK(c->text.rfind("growing queue backlog: jobs grew from ", 0) == 0);
     CHECK(c->headline.rfind("growing queue backlog: jobs grew from ", 0) == 0);
+    CHECK(c->brief.rfind("jobs grew ", 0) == 0);
+    CHECK(c->brief.find(": takers too slow") != std::string::npos);
     CHECK(c->measure >= kBacklogGrowth);
     SECTION("the same items all put at once and drained is no backlog") {
         Builder b2(1, "Process-", ProcRole::Process);
@@ -894,5 +903,7 @@ TEST_CASE("the headline callout is the one that explains most of the run, and ev
         INFO(c.text);
         CHECK(c.headline.rfind(toString(c.kind), 0) == 0);
         CHECK(c.headline.size() < c.text.size());
+        CHECK_FALSE(c.brief.empty());
+        CHECK(c.brief.size() <= 42);   // one line of This run at 1280x720 presentation
     }
 }

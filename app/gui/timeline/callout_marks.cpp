@@ -37,10 +37,18 @@ void drawCalloutMarks(RunView& run, const PanelEnv& env, const Geometry& g, floa
         // (oversubscription, a queue) over the activity strip between the
         // axis and the lanes, never on a lane it is not about (it hid CPU 0).
         // Only where it fits whole; the bar and the Explain panel say the rest.
+        // On its lane, on the tasks row (free in an idle tail), never over the
+        // lane's state rows: it hid the idle strip it was about.
         const char* word = toString(c.kind);
         const ImVec2 ts = ImGui::CalcTextSize(word);
         const bool onLane = ly1 > ly0;
-        const ImVec2 tp(std::max(x0 + 3, g.plotMin.x + 2), onLane ? ly0 + 2 : axisBottom + 2);
+        const float tx = std::max(x0 + 3, g.plotMin.x + 2);
+        float ty = onLane ? ly0 + 2 : axisBottom + 2;
+        if (onLane) {
+            const auto y = freeOnTasksRow(env, ImVec2(tx - 2, tx + ts.x + 2), ts.y, std::max(ly0, lanesTop), ly1, lane);
+            ty = y ? *y : -1e9f;   // no free place on its tasks row: the outline and the bar say it
+        }
+        const ImVec2 tp(tx, ty);
         const float yMin = onLane ? lanesTop : axisBottom, yMax = onLane ? g.lanesBottom : lanesTop - 1;
         CalloutMark mark{word, x0, x1, ly0, ly1};
         const ImRect plate(ImVec2(tp.x - 2, tp.y), ImVec2(tp.x + ts.x + 2, tp.y + ts.y));

@@ -119,6 +119,7 @@ void spanTooltip(RunView& run, const Lane& lane, float laneTop, const ImVec2& mo
 // and right of the pointer, flipped to its left or above it where it would
 // leave the window (so it stays inside). Recorded for --layout-json.
 void boundedTooltip(const std::vector<TipLine>& lines, const ImVec2& mouse, float fs) {
+    if (!ui::pointerMoved()) return;   // the pointer where it rested at startup asked nothing
     const ImGuiStyle& st = ImGui::GetStyle();
     const float wrapW = std::round(ImGui::GetFontSize() * 26);
     float w = 0, h = 0;

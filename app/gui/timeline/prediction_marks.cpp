@@ -71,7 +71,8 @@ bool drawPredictionDrag(const PanelEnv& env, const Geometry& g, float lanesTop) 
         env.drawn.predictionDropped = true;
         env.drawn.predictionSeconds = guess.seconds;
     }
-    if (ImGui::IsItemHovered()) boundedTooltipf("Drag (or click) where you think the run will end: your prediction.");
+    if (ImGui::IsItemHovered())
+        boundedTooltipf("Drag (or click) where you think the run will end: your prediction.");
     const std::string ask = "Predict: " + d.asks[static_cast<std::size_t>(qi)] + " Drag on the timeline.";
     dl->PushClipRect(ImVec2(g.plotMin.x, lanesTop), g.plotMax, true);
     const float askY = lanesTop + fs * 1.6f;
@@ -110,19 +111,17 @@ void drawPredictionMarks(const RunView& run, const PanelEnv& env, const Geometry
     std::snprintf(buf, sizeof buf, raw > g.plotMax.x ? "predicted %.2f s →" : raw < g.plotMin.x ? "← predicted %.2f s"
                                                                                                    : "predicted %.2f s",
                   p.seconds);
-    // Its words beside the line where they cover no other words on the lanes
-    // (a task's name, a chunk's label): at the bottom of the lanes, else the
-    // first free place up the line; none free, the line alone (hover: the words).
-    const float fs = ImGui::GetFontSize();
+    // Its words beside the line on a lane's tasks row, where they cover no
+    // other words (a task's name, a chunk's label) and no lane's state rows
+    // (it hid a worker's running/idle strip at the lanes' bottom): the lowest
+    // such place in view, else the line alone (hover: the words).
     const ImVec2 ts = ImGui::CalcTextSize(buf);
     const float lx = raw < g.plotMin.x ? g.plotMin.x + 2 : std::min(x + 4, g.plotMax.x - ts.x - 2);
-    bool placed = false;
-    for (float y = g.plotMax.y - fs - 4; y >= lanesTop && !placed; y -= std::max(4.0f, fs / 4)) {
-        const ImRect plate(ImVec2(lx - 2, y), ImVec2(lx + ts.x + 2, y + ts.y));
-        if (!textFree(plate)) continue;
-        label(dl, buf, lx - 4, y, g.plotMax.x, warn, laneBackground(env.theme, false));
+    if (const auto y = freeOnTasksRow(env, ImVec2(lx - 2, lx + ts.x + 2), ts.y, lanesTop, g.lanesBottom)) {
+        const ImRect plate(ImVec2(lx - 2, *y), ImVec2(lx + ts.x + 2, *y + ts.y));
+        label(dl, buf, lx - 4, *y, g.plotMax.x, warn, laneBackground(env.theme, false));
         occupyText(plate);
-        placed = true;
+        env.drawn.predictionLabel = Rect{plate.Min.x, plate.Min.y, plate.GetWidth(), plate.GetHeight()};
     }
     if (inView && ImGui::IsMouseHoveringRect(ImVec2(x - 4, lanesTop), ImVec2(x + 4, g.plotMax.y))) boundedTooltipf("%s", buf);
     dl->PopClipRect();

@@ -8,6 +8,9 @@
 #include <imgui.h>
 #include <imgui_internal.h>   // ImRect
 
+#include <optional>
+#include <string_view>
+
 namespace parviz::gui::timeline {
 
 // Row heights in pixels for the current font; the order of rows in a lane is
@@ -44,6 +47,12 @@ float drawLanes(RunView& run, const PanelEnv& env, const Geometry& g, const Lane
 void clearOccupied() noexcept;
 void occupyText(const ImRect& r);
 bool textFree(const ImRect& r) noexcept;
+// The top y for words h tall spanning xs (min x, max x) on a lane's tasks row
+// (of the lane titled `lane`, any lane when empty), free of the words drawn so
+// far, inside [top, bottom]: the lowest such row, nullopt when none. Words on
+// a tasks row cover no state row (running, idle, runnable).
+std::optional<float> freeOnTasksRow(const PanelEnv& env, ImVec2 xs, float h, float top, float bottom,
+                                    std::string_view lane = {});
 // Past seven workers the lanes' words carry their worker's number ("s9 (1)",
 // "chunk 4 (1)"). The first such words drawn on a worker lane in view, a
 // task's and a chunk's, as the last drawLanes of `trace` drew them (empty

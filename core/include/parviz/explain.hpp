@@ -88,6 +88,8 @@ struct Callout {
     std::string text;                    // "load imbalance: ForkPoolWorker-2 idle for the last 1.60 s of 4.00 s (40 %) ..."
     std::string headline;                // its point in one short line, the numbers that matter: "oversubscription:
                                          // 8 workers on 2 cores, runnable, no free core 45 % of the time"
+    std::string brief;                   // shorter still, its why kept, for a line of ~40 characters (presentation's
+                                         // This run at 1280x720): "8 workers, 2 cores: most wait for a core"
 };
 
 // Thresholds, stated once (the README's Explain section repeats them).
