@@ -271,15 +271,36 @@ LaneWindow laneWindow(const LaneRecords& recs, float rowFont, float room, float 
     return w;
 }
 
-// Under the last whole lane: how many more lanes the scrollbar holds.
-void moreLanesNote(const PanelEnv& env, const Geometry& g, std::size_t hidden) {
-    const std::string note = "\u2193 " + std::to_string(hidden) + (hidden == 1 ? " more lane" : " more lanes") + " (scroll)";
+// The words of the cue under the last whole lane (moreLanesNote).
+std::string moreLanesWords(std::size_t hidden) {
+    return "\u2193 " + std::to_string(hidden) + (hidden == 1 ? " more lane" : " more lanes") +
+           " below: wheel over the names, Shift+wheel, or click here";
+}
+
+// Under the last whole lane: how many more lanes the scrollbar holds, and
+// how to reach them (layoutLanes keeps a line for it: classroom walk, a
+// worker's lane was below the fold with no word of it). A click on it
+// scrolls one lane down.
+void moreLanesNote(RunView& run, const PanelEnv& env, const Geometry& g, const LaneRecords& recs, std::size_t hidden) {
+    std::string note = moreLanesWords(hidden);
+    const float room = g.plotMax.x - g.labelX - 16;
+    if (ImGui::CalcTextSize(note.c_str()).x > room)
+        note = "\u2193 " + std::to_string(hidden) + (hidden == 1 ? " more lane" : " more lanes") + " (Shift+wheel)";
     const ImVec2 ts = ImGui::CalcTextSize(note.c_str());
     if (g.plotMax.y - g.lanesBottom < ts.y) return;   // no room for the words: the scrollbar says it
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const ImVec2 tp(g.labelX + 8, g.lanesBottom + 1);
-    dl->AddText(tp, textMuted(env.theme), note.c_str());
+    dl->AddText(tp, ImGui::GetColorU32(ImGuiCol_Text), note.c_str());
     probe::drawnText(note, tp, ImVec2(tp.x + ts.x, tp.y + ts.y), dl);
+    ImGui::SetCursorScreenPos(tp);
+    ImGui::InvisibleButton("##more-lanes", ts);
+    if (ImGui::IsItemClicked()) {
+        // The next lane's height: one lane further down.
+        TimelineView& view = run.timeline();
+        float step = 0;
+        for (const Lane& lane : recs.lanes) step = std::max(step, laneHeight(lane, g.rowFont) + kLaneGap);
+        view.scrollY += step;
+    }
 }
 
 // How many cores ran workers (solid), parviz itself (grey stripes),
@@ -420,7 +441,10 @@ LanesLayout layoutLanes(RunView& run, const PanelEnv& env, Geometry& g, LaneReco
     // Before the first run the empty timeline takes the class's prediction:
     // its axis of seconds, the question (two lines), the prediction's label
     // and "Press Run" under them, none over another (drawPredictionDrag).
-    const float lanesNeed = run.trace() ? lanesHeight(mustShow) : std::round(fs * 7.5f);
+    // Lanes beyond those: the line of the cue that says how many are below.
+    const float cueH = std::round(ImGui::GetTextLineHeight() + 2);
+    const bool more = run.trace() && lanesHeight(SIZE_MAX) > lanesHeight(mustShow);
+    const float lanesNeed = run.trace() ? lanesHeight(mustShow) + (more ? cueH : 0) : std::round(fs * 7.5f);
     env.drawn.timelineMinH = underAxis - r.y + lanesNeed + ImGui::GetStyle().WindowPadding.y;
     setCompactRows(false);
     // The activity strip, when it costs no worker lane its room.
@@ -429,7 +453,10 @@ LanesLayout layoutLanes(RunView& run, const PanelEnv& env, Geometry& g, LaneReco
     ll.strip = hasCores && lanesHeight(mustShow) + ll.stripH + 2 <= g.plotMax.y - underAxis;
     ll.lanesTop = underAxis + (ll.strip ? ll.stripH + 2 : 0);
     ll.room = g.plotMax.y - ll.lanesTop;
-    if (lanesHeight(mustShow) > ll.room) setCompactRows(true);
+    if (lanesHeight(mustShow) + (lanesHeight(SIZE_MAX) > ll.room ? cueH : 0) > ll.room) setCompactRows(true);
+    // Lanes that do not all fit leave a line under the last whole one for
+    // the cue that counts those below (moreLanesNote).
+    if (run.trace() && lanesHeight(SIZE_MAX) > ll.room) ll.room -= cueH;
     const float total = lanesHeight(SIZE_MAX);
     g.rowFont = fs;
     if (total > 0 && total < ll.room) g.rowFont = std::max(fs, std::floor(fs * std::min(1.8f, ll.room / total * 0.95f)));
@@ -498,7 +525,7 @@ void drawTimelinePanel(RunView& run, std::int64_t cursor, const Rect& r, const P
         drawChunkBrackets(run, env, g, recs);
         ImGui::PopClipRect();
         ImGui::PopClipRect();
-        if (lw.hiddenBelow > 0) moreLanesNote(env, g, lw.hiddenBelow);
+        if (lw.hiddenBelow > 0) moreLanesNote(run, env, g, recs, lw.hiddenBelow);
         drawCalloutMarks(run, env, g, origin.y + axisH, lanesTop);
         drawPredictionMarks(run, env, g, lanesTop);
         // Before the first run, the empty timeline takes the class's makespan prediction.
