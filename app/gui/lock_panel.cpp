@@ -50,10 +50,10 @@ void drawLock(const RunView& run, std::int64_t cursor, const PanelEnv& env, cons
     // its holder). In presentation without the pid; wrapped, never cut.
     if (v.holders.empty()) ui::textDisabled("free: nobody holds it");
     for (const LockHolder& h : v.holders) {
-        swatch(h.proc);
+        if (!compact) swatch(h.proc);
         char pid[48] = "";
         if (!compact) std::snprintf(pid, sizeof pid, " (pid %llu)", static_cast<unsigned long long>(h.pid));
-        const std::string line = "held by " + h.name + pid + " for " + formatDuration(t - h.since) +
+        const std::string line = "held by " + h.name + pid + (compact ? ", " : " for ") + formatDuration(t - h.since) +
                                  (h.exited ? " (it exited holding it: never given back)" : "");
         ImGui::PushTextWrapPos(0.0f);
         ui::textUnformatted(line.c_str());

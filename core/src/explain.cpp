@@ -597,8 +597,8 @@ void noteSentinels(const Ctx& c, Explanation& out) {
         const std::string why =
             executor ? "stop signals, not calls: the executor's shutdown puts one per worker, and a worker that takes one "
                        "puts its pid on the result queue and exits."
-            : pool   ? std::string(put == 1 ? "it is" : "they are") +
-                         " not tasks: the closing pool puts one per worker, and a worker that takes one exits (CPython "
+            : pool   ? std::string(put == 1 ? "it is not a task" : "they are not tasks") +
+                         ": the closing pool puts one per worker, and a worker that takes one exits (CPython "
                          "puts None)."
             : put == 1 ? "a stop signal (sentinel) the program put to tell the process that takes it there is no more "
                          "work."

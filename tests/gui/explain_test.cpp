@@ -662,7 +662,7 @@ if __name__ == "__main__":
 )";
     const std::string saved = dir.file("my.pvz");
     const Result traced = runParviz({"trace", "--save-run", saved, "--", "python3", script}, dir.path);
-    INFO(traced.out << traced.err);
+    INFO(traced.err);
     REQUIRE(traced.exitCode == 0);
     // The moment: the middle of the second task (its worker waited for the
     // first one's lock, then holds it; the first worker's next task waits).
