@@ -441,10 +441,7 @@ LanesLayout layoutLanes(RunView& run, const PanelEnv& env, Geometry& g, LaneReco
     // Before the first run the empty timeline takes the class's prediction:
     // its axis of seconds, the question (two lines), the prediction's label
     // and "Press Run" under them, none over another (drawPredictionDrag).
-    // Lanes beyond those: the line of the cue that says how many are below.
-    const float cueH = std::round(ImGui::GetTextLineHeight() + 2);
-    const bool more = run.trace() && lanesHeight(SIZE_MAX) > lanesHeight(mustShow);
-    const float lanesNeed = run.trace() ? lanesHeight(mustShow) + (more ? cueH : 0) : std::round(fs * 7.5f);
+    const float lanesNeed = run.trace() ? lanesHeight(mustShow) : std::round(fs * 7.5f);
     env.drawn.timelineMinH = underAxis - r.y + lanesNeed + ImGui::GetStyle().WindowPadding.y;
     setCompactRows(false);
     // The activity strip, when it costs no worker lane its room.
@@ -453,10 +450,7 @@ LanesLayout layoutLanes(RunView& run, const PanelEnv& env, Geometry& g, LaneReco
     ll.strip = hasCores && lanesHeight(mustShow) + ll.stripH + 2 <= g.plotMax.y - underAxis;
     ll.lanesTop = underAxis + (ll.strip ? ll.stripH + 2 : 0);
     ll.room = g.plotMax.y - ll.lanesTop;
-    if (lanesHeight(mustShow) + (lanesHeight(SIZE_MAX) > ll.room ? cueH : 0) > ll.room) setCompactRows(true);
-    // Lanes that do not all fit leave a line under the last whole one for
-    // the cue that counts those below (moreLanesNote).
-    if (run.trace() && lanesHeight(SIZE_MAX) > ll.room) ll.room -= cueH;
+    if (lanesHeight(mustShow) > ll.room) setCompactRows(true);
     const float total = lanesHeight(SIZE_MAX);
     g.rowFont = fs;
     if (total > 0 && total < ll.room) g.rowFont = std::max(fs, std::floor(fs * std::min(1.8f, ll.room / total * 0.95f)));
