@@ -897,8 +897,12 @@ void GuiApp::layoutPresentation(RunView& run, std::int64_t cursor, float control
     // reserved from the start.
     const bool statsCounts = !run.trace() ? tab == "Predict" : tab == "This run";
     const float needStats = statsCounts ? m_needStats : 0.0f;
-    if (grow && (m_needQueue > 0 || needStats > 0 || m_reserveStats > 0))
-        m_held.bottom = std::max({m_held.bottom, m_needQueue, needStats, m_reserveStats, minBottom});
+    // A run with a queue and a lock: the lock's three lines and a queue line under the timeline.
+    const float needLock = hasQueue && hasLock ? std::round(4 * ImGui::GetTextLineHeightWithSpacing() +
+                                                            4 * ImGui::GetStyle().WindowPadding.y)
+                                               : 0.0f;
+    if (grow && (m_needQueue > 0 || needStats > 0 || m_reserveStats > 0 || needLock > 0))
+        m_held.bottom = std::max({m_held.bottom, m_needQueue, needStats, m_reserveStats, minBottom, needLock});
     // The stage's timeline has no lanes yet (it holds 7.5 em for the
     // prediction drag); a run's will need its core lanes, MainProcess and up
     // to four workers at the thin rows (timeline's layoutLanes), and with
@@ -945,7 +949,11 @@ void GuiApp::layoutPresentation(RunView& run, std::int64_t cursor, float control
         timelineH = std::min(std::max(m_held.timeline, bodyH - m_held.bottom), bodyH - minBottom);
     timelineH = std::round(std::max(timelineH, bodyH * 0.3f));
     const float y = controlsH + timelineH, h = bodyH - timelineH;
-    const float ws = std::round(ds.x * 0.41f), wq = std::round(ds.x * 0.30f), wc = ds.x - ws - wq;
+    // A run with a lock widens the Queue / Lock column (from Stats): "held by
+    // ForkPoolWorker-5 for 95 ms" and "waiting: ForkPoolWorker-4 72 ms" each
+    // on one line at 1280x720.
+    const float ws = std::round(ds.x * (hasLock ? 0.37f : 0.41f)), wq = std::round(ds.x * (hasLock ? 0.34f : 0.30f)),
+                wc = ds.x - ws - wq;
     drawTimelinePanel(run, cursor, Rect{0, controlsH, ds.x, timelineH}, e);
     // Why and, once a run is shown, Predict (its verdicts, one line each) take the whole width.
     const bool why = run.trace() && (tab == "Why" || tab == "Predict");
@@ -953,7 +961,12 @@ void GuiApp::layoutPresentation(RunView& run, std::int64_t cursor, float control
     drawStatsPanel(run, m_session, Rect{0, y, why ? ds.x : ws, h}, true, e);
     if (!why) {
         if (hasQueue && hasLock) {
-            const float queueH = std::round(h * 0.5f);
+            // The lock gets the room for its name, its holder and its waiters
+            // at the cursor (classroom walk: half the column showed the lock's
+            // name alone); the queue the rest, at least a line (it scrolls).
+            const ImGuiStyle& st = ImGui::GetStyle();
+            const float lockH = std::round(3 * ImGui::GetTextLineHeightWithSpacing() + 2 * st.WindowPadding.y);
+            const float queueH = std::round(std::max(ImGui::GetTextLineHeightWithSpacing() + 2 * st.WindowPadding.y, h - lockH));
             m_drawn.queue = Rect{ws, y, wq, queueH};
             drawQueuePanel(run, cursor, m_drawn.queue, e);
             drawLockPanel(run, cursor, Rect{ws, y + queueH, wq, h - queueH}, e);

@@ -4,6 +4,7 @@
 // Barriers: who waits on each since when, and what was signalled.
 #include "gui/colours.hpp"
 #include "gui/panels.hpp"
+#include "gui/window.hpp"
 
 #include <cstdio>
 #include <string>
@@ -20,12 +21,15 @@ void swatch(ProcId p) {
     ImGui::SameLine();
 }
 
-void drawLock(const RunView& run, std::int64_t cursor, const PanelEnv& env, const Trace& trace, std::int32_t id) {
+void drawLock(const RunView& run, std::int64_t cursor, const PanelEnv& env, const Trace& trace, std::int32_t id,
+              bool compact) {
     const std::int64_t t = cursor;
     const LockView v = buildLockView(run.model(), trace, id, t);
     ui::text("%s", v.name.c_str());
-    ImGui::SameLine();
-    ui::textDisabled("acquired %zu times", v.acquisitions);
+    char acquired[64];
+    std::snprintf(acquired, sizeof acquired, "acquired %zu time%s", v.acquisitions, v.acquisitions == 1 ? "" : "s");
+    ui::sameLineIfFits(ImGui::CalcTextSize(acquired).x);
+    ui::textDisabled("%s", acquired);
     if (v.semaphore) {   // several may hold it; a release by a non-holder is a signal
         ImGui::SameLine();
         ui::textDisabled("held %zu of %d", v.holders.size(), v.capacity);
@@ -41,11 +45,19 @@ void drawLock(const RunView& run, std::int64_t cursor, const PanelEnv& env, cons
             ui::textDisabled("%s", buf);
         }
     }
-    if (v.holders.empty()) ui::textDisabled("free");
+    // Who holds it at the cursor, right under its name: the first thing a
+    // reader looks for (classroom walk: the panel showed one line and never
+    // its holder). In presentation without the pid; wrapped, never cut.
+    if (v.holders.empty()) ui::textDisabled("free: nobody holds it");
     for (const LockHolder& h : v.holders) {
-        swatch(h.proc);
-        ui::text("held by %s (pid %llu) for %s%s", h.name.c_str(), static_cast<unsigned long long>(h.pid),
-                 formatDuration(t - h.since).c_str(), h.exited ? " (it exited holding it: never given back)" : "");
+        if (!compact) swatch(h.proc);
+        char pid[48] = "";
+        if (!compact) std::snprintf(pid, sizeof pid, " (pid %llu)", static_cast<unsigned long long>(h.pid));
+        const std::string line = "held by " + h.name + pid + (compact ? ", " : " for ") + formatDuration(t - h.since) +
+                                 (h.exited ? " (it exited holding it: never given back)" : "");
+        ImGui::PushTextWrapPos(0.0f);
+        ui::textUnformatted(line.c_str());
+        ImGui::PopTextWrapPos();
     }
     for (const LockSignalView& sig : v.recentSignals) {
         swatch(sig.proc);
@@ -58,11 +70,16 @@ void drawLock(const RunView& run, std::int64_t cursor, const PanelEnv& env, cons
                      formatDuration(sig.t - run.zero()).c_str());
     }
     if (!v.waiters.empty()) {
-        ui::text("waiting:");
+        ui::textDisabled("waiting:");
+        ImGui::SameLine();
         for (const LockWaiter& w : v.waiters) {
             // Each waiter (swatch, name, time) flows as one piece and wraps whole.
             const std::string label = w.name + " " + formatDuration(w.waitedNs);
-            ui::sameLineIfFits(ImGui::GetFontSize() * 0.7f + ImGui::GetStyle().ItemSpacing.x + ImGui::CalcTextSize(label.c_str()).x);
+            if (&w != &v.waiters.front())
+                ui::sameLineIfFits(ImGui::GetFontSize() * 0.7f + ImGui::GetStyle().ItemSpacing.x + ImGui::CalcTextSize(label.c_str()).x);
+            else if (ImGui::GetContentRegionAvail().x < ImGui::GetFontSize() * 0.7f + ImGui::GetStyle().ItemSpacing.x +
+                                                           ImGui::CalcTextSize(label.c_str()).x)
+                ImGui::NewLine();
             swatch(w.proc);
             ui::textUnformatted(label.c_str());
         }
@@ -139,7 +156,9 @@ void drawSync(const RunView& run, std::int64_t t, const PanelEnv& env, const Tra
 } // namespace
 
 void drawLockPanel(const RunView& run, std::int64_t cursor, const Rect& r, const PanelEnv& env) {
-    if (beginPanel("Lock", r)) {
+    // Presentation: no title bar (as the Queue panel); each lock's first line names it.
+    const bool compact = env.window.typeSize() == TypeSize::Large;
+    if (beginPanel("Lock", r, compact ? ImGuiWindowFlags_NoTitleBar : 0)) {
         const Trace* trace = run.trace();
         const TraceMeta meta = run.meta();
         const std::vector<ObjectInfo> locks = meta.objectsOf(ObjectKind::Lock);
@@ -154,7 +173,7 @@ void drawLockPanel(const RunView& run, std::int64_t cursor, const Rect& r, const
         } else {
             for (const ObjectInfo& l : locks) {
                 ImGui::PushID(l.id);
-                drawLock(run, cursor, env, *trace, l.id);
+                drawLock(run, cursor, env, *trace, l.id, compact);
                 ImGui::PopID();
             }
             for (const ObjectInfo& o : syncs) {

@@ -28,9 +28,12 @@ const Callout* headlineCallout(const std::vector<Callout>& callouts) noexcept {
     auto rank = [](CalloutKind k) {
         switch (k) {
         case CalloutKind::Oversubscription: return 0;
-        case CalloutKind::LoadImbalance: return 1;
-        case CalloutKind::SerialParent: return 2;
-        case CalloutKind::LockConvoy: return 3;
+        // A convoy ranks above the idle tail: workers queued on a lock run
+        // their locked work one at a time, and the tail it leaves is its
+        // symptom (classroom walk: a lock-bound pool headlined "load imbalance").
+        case CalloutKind::LockConvoy: return 1;
+        case CalloutKind::LoadImbalance: return 2;
+        case CalloutKind::SerialParent: return 3;
         case CalloutKind::QueueBacklog: return 4;
         }
         return 5;
@@ -94,6 +97,41 @@ std::string chunkLabel(const Ctx& c, const TaskRecord& r) {
     return "";
 }
 
+// The workers' waits for a Lock inside [b, e), against their in-task time
+// there: the lock they waited for most, named as the Lock panel names it.
+struct LockBound {
+    double share = 0;
+    std::int64_t waitNs = 0, taskNs = 0;
+    std::string lock;
+};
+LockBound lockBound(const Ctx& c, std::int64_t b, std::int64_t e) {
+    LockBound lb;
+    for (const TaskRecord& r : c.m.tasks()) {
+        if (r.t0 == kNever || !isWorker(c.meta, r.proc)) continue;
+        const std::int64_t t1 = r.t1 == kOpenEnd ? std::min(c.cut, c.m.now()) : r.t1;
+        lb.taskNs += std::max<std::int64_t>(0, std::min(t1, e) - std::max(r.t0, b));
+    }
+    std::int64_t most = 0;
+    for (const LockIndex& l : c.m.locks()) {
+        std::int64_t wait = 0;
+        for (std::size_t p = 0; p < l.waitsByProc.size(); ++p) {
+            if (!isWorker(c.meta, static_cast<ProcId>(p))) continue;
+            for (const LockWaitRecord& w : l.waitsByProc[p]) {
+                const std::int64_t we = std::min({w.endT, c.cut, c.m.now()});
+                wait += std::max<std::int64_t>(0, std::min(we, e) - std::max(w.waitT, b));
+            }
+        }
+        lb.waitNs += wait;
+        if (wait > most) {
+            most = wait;
+            lb.lock = c.meta.objectName(ObjectKind::Lock, l.id);
+        }
+    }
+    if (lb.lock == "lock") lb.lock = "the lock";
+    lb.share = lb.taskNs > 0 ? static_cast<double>(lb.waitNs) / static_cast<double>(lb.taskNs) : 0;
+    return lb;
+}
+
 // A worker idles at the end while another still runs: the tail after each
 // worker's last task, against the makespan (first start to last end).
 void loadImbalance(const Ctx& c, std::vector<Callout>& out) {
@@ -134,10 +172,22 @@ void loadImbalance(const Ctx& c, std::vector<Callout>& out) {
     const bool bigChunk = lastTask->chunk >= 0 && std::any_of(c.m.chunks().begin(), c.m.chunks().end(), [&](const ChunkRecord& ch) {
         return ch.proc == lastTask->proc && ch.chunk == lastTask->chunk && ch.count > 1;
     });
-    if (bigChunk) co.text += ". Smaller chunks (chunksize) would share the long tasks out";
-    co.headline = "load imbalance: " + procName(c.meta, idle->proc) + " idle for the last " +
-                  formatSeconds(end - idle->t1) + " (" + pct(share) + ")";
-    co.brief = procName(c.meta, idle->proc) + " had no work the last " + pct(share);
+    // A lock-bound pool: its workers waited for a lock a large share of
+    // their task time, so the tasks ran one at a time and the tail is the
+    // lock's doing, not the split of the work: said first, the lock named.
+    const LockBound lb = lockBound(c, first, end);
+    if (lb.share >= kLockBoundShare) {
+        co.text += ". But the workers waited for " + lb.lock + " " + pct(lb.share) + " of their task time (" +
+                   formatSeconds(lb.waitNs) + " of " + formatSeconds(lb.taskNs) + "): the work inside the lock runs "
+                   "one worker at a time, so the lock, more than the split of the work, sets the makespan";
+        co.headline = "load imbalance from " + lb.lock + ": workers waited for it " + pct(lb.share) + " of their task time";
+        co.brief = "workers waited " + pct(lb.share) + " for " + lb.lock;
+    } else {
+        if (bigChunk) co.text += ". Smaller chunks (chunksize) would share the long tasks out";
+        co.headline = "load imbalance: " + procName(c.meta, idle->proc) + " idle for the last " +
+                      formatSeconds(end - idle->t1) + " (" + pct(share) + ")";
+        co.brief = procName(c.meta, idle->proc) + " had no work the last " + pct(share);
+    }
     out.push_back(std::move(co));
 }
 

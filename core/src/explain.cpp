@@ -204,13 +204,22 @@ std::string explainExited(const Ctx& c, const ProcLaneIndex& l, const std::strin
     return text;
 }
 
+// A Lock by its name ("Lock-1", a traced program's), or "the lock" for one
+// named just "lock" (the built-in scenarios' own).
+std::string lockWords(const std::string& name) { return name == "lock" ? "the lock" : name; }
+
 std::string explainWaitLock(const Ctx& c, ProcId p, const std::string& who) {
     for (const LockIndex& li : c.m.locks()) {
         const LockView v = buildLockView(c.m, c.trace, li.id, c.t);
         auto w = std::find_if(v.waiters.begin(), v.waiters.end(), [&](const LockWaiter& x) { return x.proc == p; });
         if (w == v.waiters.end()) continue;
-        const std::string lock = objectLabel(c.meta, ObjectKind::Lock, li.id);
+        // A Lock by its name, as the Lock panel and the timeline's tooltips
+        // name it ("Lock-1"), and its holder in the first clause: the Why
+        // tab's short form keeps only that clause (classroom walk: "waits for
+        // the lock since 11.4 s" never said who held it).
+        const std::string lock = v.semaphore ? objectLabel(c.meta, ObjectKind::Lock, li.id) : lockWords(v.name);
         std::string text = who + " waits for " + lock + " since " + c.at(w->since);
+        if (!v.semaphore && v.held) text += ", held by " + v.ownerName + " since " + c.at(v.ownerSince);
         if (v.semaphore) {   // it counts: who holds how many of its places, or it waits for a signal
             std::string names;
             for (std::size_t i = 0; i < v.holders.size(); ++i)
@@ -219,12 +228,11 @@ std::string explainWaitLock(const Ctx& c, ProcId p, const std::string& who) {
                                         "releases it (a signal)"
                                       : ": " + names + (v.holders.size() == 1 ? " holds" : " hold") + " it (" +
                                             std::to_string(v.holders.size()) + " of " + std::to_string(v.capacity) + ")";
-        } else if (v.held) {
-            text += ": " + v.ownerName + " holds it since " + c.at(v.ownerSince);
         }
         const auto ahead = static_cast<std::size_t>(w - v.waiters.begin());
-        if (ahead == 1) text += "; 1 process waits longer";
-        else if (ahead > 1) text += "; " + std::to_string(ahead) + " processes wait longer";
+        const std::string sep = v.semaphore ? "; " : ": ";
+        if (ahead == 1) text += sep + "1 process waits longer";
+        else if (ahead > 1) text += sep + std::to_string(ahead) + " processes wait longer";
         return text;
     }
     return who + " waits for a lock";
@@ -467,6 +475,45 @@ std::string explainPlain(const Ctx& c, const ProcLaneIndex& l, const Span* os, c
     return text;
 }
 
+// A process that holds a Lock at t says so first, with who waits for it:
+// "ForkPoolWorker-5 holds Lock-1 (since 11.2 s) and sleeps in task 2:
+// ForkPoolWorker-4 waits for it" (classroom walk: the Why tab said the
+// holder "is in task 2, sleeping" and never that it held the lock the other
+// waited for). Its own sentence: a holder is never one of a group.
+void sayLocksHeld(const Ctx& c, const ProcLaneIndex& l, const Span* task, const Span* prog, const Span* os,
+                  ProcExplanation& out) {
+    std::vector<std::string> held, waiters;
+    for (const LockIndex& li : c.m.locks()) {
+        if (li.semaphore) continue;
+        const LockView v = buildLockView(c.m, c.trace, li.id, c.t);
+        if (!v.held || v.owner != l.proc) continue;
+        held.push_back(lockWords(v.name) + " (since " + c.at(v.ownerSince) + ")");
+        for (const LockWaiter& w : v.waiters) waiters.push_back(w.name);
+    }
+    if (held.empty()) return;
+    std::string names;
+    for (std::size_t i = 0; i < held.size(); ++i) names += (i == 0 ? "" : i + 1 == held.size() ? " and " : ", ") + held[i];
+    const std::string& who = out.name;
+    std::string doing;
+    if (task) {
+        const std::string name = taskName(c.trace, *task);
+        if (os && os->state == LaneState::Runnable) doing = " and is runnable in " + name + ", waiting for a free core";
+        else if (prog && prog->state == LaneState::Sleeping) doing = " and sleeps in " + name;
+        else doing = " and runs " + name;
+    } else if (prog && prog->state == LaneState::Sleeping) {
+        doing = " and sleeps";
+    }
+    // The rest of its own sentence (after its first clause) stays as the why
+    // when nobody waits for the lock.
+    const std::size_t colon = out.text.find(": ");
+    const std::string why = !waiters.empty() ? nameList(waiters) + (waiters.size() == 1 ? " waits" : " wait") + " for it"
+                            : !doing.empty() && colon != std::string::npos ? out.text.substr(colon + 2)
+                            : doing.empty() ? out.text : std::string();
+    out.text = who + " holds " + names + doing + (why.empty() ? "" : ": " + why);
+    out.group.clear();
+    out.groupWords.clear();
+}
+
 ProcExplanation explainProc(const Ctx& c, const ProcLaneIndex& l) {
     ProcExplanation out;
     out.proc = l.proc;
@@ -510,6 +557,7 @@ ProcExplanation explainProc(const Ctx& c, const ProcLaneIndex& l) {
         out.text = who + " runs its own code (between tasks)";
         groupAs(out, "own-code", "run their own code (between tasks)");
     }
+    if (!(prog && prog->state == LaneState::WaitLock)) sayLocksHeld(c, l, task, prog, os, out);
     // MainProcess is never one of a group of workers.
     if (l.proc == kParentProc) out.group.clear();
     return out;
@@ -530,25 +578,33 @@ void noteSentinels(const Ctx& c, Explanation& out) {
             if (r.getT <= c.t) ++(r.discarded ? dropped : taken);
         }
         if (put == 0) continue;
-        const std::string what = q.poolRole == PoolQueueRole::Tasks && q.poolKind == PoolKind::Executor
-            ? "None: stop signals, not calls: the executor's shutdown puts one per worker, and a worker that takes one "
-              "puts its pid on the result queue and exits. "
-            : q.poolRole == PoolQueueRole::Tasks && put == 1
-            ? "a stop signal (sentinel), not a task: the closing pool puts one per worker, and a worker that takes one "
-              "exits (CPython puts None). "
-            : q.poolRole == PoolQueueRole::Tasks
-            ? "stop signals (sentinels), not tasks: the closing pool puts one per worker, and a worker that takes one "
-              "exits (CPython puts None). "
-            : put == 1 ? "None: a stop signal (sentinel) the program put to tell the process that takes it there is "
-                         "no more work. "
-                       : "None: stop signals (sentinels) the program put to tell the process that takes one there is no "
-                         "more work. ";
-        out.notes.push_back(std::string(put == 1 ? "One item" : std::to_string(put) + " items") + " on " +
-                            objectLabel(c.meta, ObjectKind::Queue, q.id) + (put == 1 ? " is " : " are ") + what +
-                            (put == 1 ? (taken ? "Taken" : "Not taken yet") : std::to_string(taken) + " of them taken so far") +
-                            (dropped ? ", " + std::to_string(dropped) + " dropped unread when the pool was terminated "
-                                                                         "(its workers were ended first)."
-                                     : "."));
+        // Its first clause (all presentation's Why tab may show of it) says
+        // what is true at t: how many were put and where they are now
+        // (classroom walk: "2 items on Queue-1 are None …" on an empty queue).
+        const std::string name = objectLabel(c.meta, ObjectKind::Queue, q.id);
+        const bool pool = q.poolRole == PoolQueueRole::Tasks && q.poolKind == PoolKind::Pool;
+        const bool executor = q.poolRole == PoolQueueRole::Tasks && q.poolKind == PoolKind::Executor;
+        const std::string what = pool ? (put == 1 ? "stop signal (sentinel)" : "stop signals (sentinels)")
+                                      : (put == 1 ? "None" : "Nones");
+        const std::size_t left = put - taken - dropped;
+        std::string head;
+        if (put == 1) head = "A " + what + " was put on " + name;
+        else head = std::to_string(put) + " " + what + " were put on " + name;
+        if (left == 0 && dropped == 0) head += put == 1 ? " and taken" : put == 2 ? " and both taken" : " and all taken";
+        else if (left == put) head += put == 1 ? ", not taken yet" : ", none taken yet";
+        else head += ", " + std::to_string(taken) + " taken" + (left ? ", " + std::to_string(left) + " still in it" : "");
+        if (dropped) head += ", " + std::to_string(dropped) + " dropped unread when the pool was terminated (its workers were ended first)";
+        const std::string why =
+            executor ? "stop signals, not calls: the executor's shutdown puts one per worker, and a worker that takes one "
+                       "puts its pid on the result queue and exits."
+            : pool   ? std::string(put == 1 ? "it is not a task" : "they are not tasks") +
+                         ": the closing pool puts one per worker, and a worker that takes one exits (CPython "
+                         "puts None)."
+            : put == 1 ? "a stop signal (sentinel) the program put to tell the process that takes it there is no more "
+                         "work."
+                       : "stop signals (sentinels) the program put to tell the process that takes one there is no more "
+                         "work.";
+        out.notes.push_back(head + ": " + why);
     }
 }
 

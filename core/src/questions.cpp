@@ -190,9 +190,11 @@ std::string verdict(const Question& q, const Guess& p, const Answer& a) {
     if (q.kind != QuestionKind::Makespan) return p.choice == a.text ? "right" : "not this time";
     const double off = p.seconds - a.seconds;
     // Within a tenth (or 50 ms, for short runs): right; the screen cannot measure closer.
-    if (std::fabs(off) <= std::max(0.05, a.seconds * 0.1)) return "right (within 10 %)";
+    // No brackets of its own: the reveal puts the verdict in one pair
+    // ("the run: 6.00 s (right, within 10 %)"; the walk read "(right (within 10 %))").
+    if (std::fabs(off) <= std::max(0.05, a.seconds * 0.1)) return "right, within 10 %";
     char buf[96];
-    std::snprintf(buf, sizeof buf, "off by %.2f s (%.0f %% too %s)", std::fabs(off),
+    std::snprintf(buf, sizeof buf, "off by %.2f s, %.0f %% too %s", std::fabs(off),
                   a.seconds > 0 ? std::fabs(off) / a.seconds * 100 : 0.0, off > 0 ? "long" : "short");
     return buf;
 }

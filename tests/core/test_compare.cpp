@@ -323,12 +323,12 @@ TEST_CASE("the class's predictions stand beside the measured answers: on their r
     REQUIRE(four.workers == 4);
     REQUIRE(four.guessS);
     CHECK(*four.guessS == Approx(6.0));
-    CHECK(four.guessText == "you predicted 6.00 s: it took 1.00 s, off by 5.00 s (500 % too long)");
+    CHECK(four.guessText == "you predicted 6.00 s: it took 1.00 s, off by 5.00 s, 500 % too long");
     for (const CompareRow& r : v.rows)
         if (r.id != 3) CHECK_FALSE(r.guessS);
     CHECK(v.axisEndS == Approx(6.0));
     REQUIRE(v.guesses.size() == 4);
-    CHECK(v.guesses[0].full == "You predicted 4 workers · sleep: 6.00 s. It took 1.00 s: off by 5.00 s (500 % too long).");
+    CHECK(v.guesses[0].full == "You predicted 4 workers · sleep: 6.00 s. It took 1.00 s: off by 5.00 s, 500 % too long.");
     CHECK(v.guesses[0].answered);
     CHECK_FALSE(v.guesses[0].right);
     CHECK(v.guesses[1].full == "You predicted 8 workers · sleep: 0.50 s (the answer when its run ends).");

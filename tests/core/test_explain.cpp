@@ -100,7 +100,28 @@ TEST_CASE("explain names the lock's owner and since when a waiter waits", "[expl
     const RunModel m = modelOf(*tr);
     const Explanation x = buildExplain(m, *tr, kZero + sec(4.0));
     CHECK(textOf(x, "ForkPoolWorker-2") ==
-          "ForkPoolWorker-2 waits for the lock since 3.50 s: ForkPoolWorker-1 holds it since 700 ms");
+          "ForkPoolWorker-2 waits for the lock since 3.50 s, held by ForkPoolWorker-1 since 700 ms");
+}
+
+TEST_CASE("the holder of a lock says it holds it, and both it and its waiter name each other in their first clause",
+          "[explain]") {
+    // Classroom walk: at 11.5 s Why said "ForkPoolWorker-4 waits for the lock
+    // since 11.4 s; ForkPoolWorker-5 is in task 2 since 11.2 s, sleeping" and
+    // never that ForkPoolWorker-5 held it (the short form keeps the first clause).
+    test::SyntheticOptions o;
+    o.withLock = true;
+    auto tr = test::tutorialPoolTrace(o);
+    const RunModel m = modelOf(*tr);
+    const Explanation x = buildExplain(m, *tr, kZero + sec(4.0));
+    const std::string holder = textOf(x, "ForkPoolWorker-1"), waiter = textOf(x, "ForkPoolWorker-2");
+    INFO(holder << "\n" << waiter);
+    CHECK(holder.rfind("ForkPoolWorker-1 holds the lock (since 700 ms) and ", 0) == 0);
+    CHECK(holder.find(": ForkPoolWorker-2 waits for it") != std::string::npos);
+    const std::string first = waiter.substr(0, waiter.find(": "));
+    CHECK(first.find("held by ForkPoolWorker-1") != std::string::npos);
+    // In the one paragraph of first clauses too (each line's brief).
+    for (const ExplainLine& l : x.lines)
+        if (l.procs.size() == 1 && l.procs[0] == 1) CHECK(l.brief.find("holds the lock") != std::string::npos);
 }
 
 TEST_CASE("explain tells a runnable worker which workers hold the cores", "[explain]") {
@@ -140,11 +161,10 @@ TEST_CASE("explain says what the stop signals on a pool's task queue are, and wh
     // One put so far: said in the singular ("One item … is stop signals" read wrong).
     const Explanation one = buildExplain(m, *tr, kZero + sec(1.22));
     REQUIRE(one.notes.size() == 1);
-    CHECK(one.notes[0].find("One item on the queue is a stop signal (sentinel), not a task: ") == 0);
+    CHECK(one.notes[0].find("A stop signal (sentinel) was put on the queue, not taken yet: it is not a task: ") == 0);
     const Explanation x = buildExplain(m, *tr, kZero + sec(1.5));
     REQUIRE(x.notes.size() == 1);
-    CHECK(x.notes[0].find("2 items on the queue are stop signals (sentinels), not tasks") == 0);
-    CHECK(x.notes[0].find("1 of them taken so far") != std::string::npos);
+    CHECK(x.notes[0].find("2 stop signals (sentinels) were put on the queue, 1 taken, 1 still in it: they are not tasks") == 0);
     CHECK(textOf(x, "ForkPoolWorker-1") ==
           "ForkPoolWorker-1 exited with code 0 at 1.40 s: it took a stop signal (sentinel) from the task queue, so "
           "its work was done");
@@ -216,8 +236,37 @@ TEST_CASE("a program's own None on its queue is explained as its stop signal, no
     CHECK(v.putText == "put 2");
     const Explanation x = buildExplain(m, *tr, kZero + sec(0.5));
     REQUIRE(x.notes.size() == 1);
-    CHECK(x.notes[0].find("One item on the queue is None: a stop signal (sentinel) the program put to tell the process that takes it there is no more work. Not taken yet.") == 0);
+    CHECK(x.notes[0] == "A None was put on the queue, not taken yet: a stop signal (sentinel) the program put to tell "
+                        "the process that takes it there is no more work.");
     CHECK(x.notes[0].find("the closing pool") == std::string::npos);
+}
+
+TEST_CASE("once every stop signal was taken, the note's first clause says so, not that the queue holds them",
+          "[explain][queue]") {
+    // Classroom walk: at a cursor where Queue-1 was empty the Why tab said
+    // "2 items on Queue-1 are None …" (its short form, the first clause).
+    Builder b(2, "Consumer-", ProcRole::Process);
+    const std::uint64_t job = b.tr->addString("('item', 0)"), none = b.tr->addString("None");
+    b.tr->addObject({ObjectKind::Queue, 1, "Queue-1"});
+    b.tr->addObject({ObjectKind::Queue, 2, "Queue-2"});
+    b.at(0.1, 0, EventKind::QueuePut, 1, 1, job);
+    b.at(0.2, 0, EventKind::QueuePut, 1, 2, none);
+    b.at(0.25, 0, EventKind::QueuePut, 1, 3, none);
+    b.at(0.3, 1, EventKind::QueueGet, 1, 1);
+    b.at(0.4, 2, EventKind::QueueGet, 1, 2);
+    b.at(0.5, 1, EventKind::QueueGet, 1, 3);
+    auto tr = b.done(2);
+    const RunModel m = modelOf(*tr);
+    auto note = [&](double at) {
+        const Explanation x = buildExplain(m, *tr, kZero + sec(at));
+        REQUIRE(x.notes.size() == 1);
+        return x.notes[0].substr(0, x.notes[0].find(": "));
+    };
+    CHECK(note(0.3) == "2 Nones were put on Queue-1, none taken yet");
+    CHECK(note(0.45) == "2 Nones were put on Queue-1, 1 taken, 1 still in it");
+    const std::string empty = note(0.6);
+    CHECK(empty == "2 Nones were put on Queue-1 and both taken");
+    CHECK(empty.find(" are ") == std::string::npos);
 }
 
 TEST_CASE("a load-imbalance callout names the idle worker, its tail and the makespan", "[explain][callout]") {
@@ -309,6 +358,40 @@ TEST_CASE("a lock convoy callout counts the waiters at once and compares waiting
     CHECK(c->brief == "3 processes queue for lock");
     CHECK(c->t0 == kZero);
     CHECK(c->t1 == kZero + sec(2));
+}
+
+TEST_CASE("a lock-bound pool's idle tail names the lock, and a lock convoy headlines above load imbalance",
+          "[explain][callout]") {
+    // Classroom walk: Pool(2).map whose tasks take one Lock headlined "load
+    // imbalance: ForkPoolWorker-4 idle for the last 216 ms (25 %)" while the
+    // workers spent a third of their task time waiting for Lock-1.
+    Builder b(2);
+    b.tr->addObject({ObjectKind::Lock, 1, "Lock-1"});
+    b.task(1, 0, "A", 0, 1);
+    b.task(2, 1, "B", 0, 2);
+    b.at(0, 1, EventKind::LockAcquire, 1);
+    b.at(0.01, 2, EventKind::LockWait, 1);
+    b.at(1, 1, EventKind::LockRelease, 1);
+    b.at(1, 2, EventKind::LockAcquire, 1);
+    b.at(2, 2, EventKind::LockRelease, 1);
+    auto tr = b.done(2.5);
+    const RunModel m = modelOf(*tr);
+    const auto cs = findCallouts(m, *tr);
+    const Callout* c = calloutOf(cs, CalloutKind::LoadImbalance);
+    REQUIRE(c);
+    INFO(c->text << "\n" << c->headline);
+    CHECK(c->headline.rfind("load imbalance from Lock-1: workers waited for it 33 % of their task time", 0) == 0);
+    CHECK(c->text.find("But the workers waited for Lock-1 33 % of their task time") != std::string::npos);
+
+    // With a convoy in the run too, the convoy is the headline.
+    Callout tail, convoy;
+    tail.kind = CalloutKind::LoadImbalance;
+    tail.measure = 0.5;
+    convoy.kind = CalloutKind::LockConvoy;
+    convoy.measure = 2;
+    const std::vector<Callout> both{tail, convoy};
+    REQUIRE(headlineCallout(both));
+    CHECK(headlineCallout(both)->kind == CalloutKind::LockConvoy);
 }
 
 TEST_CASE("a parent that feeds a queue one item at a time while workers wait is a serial bottleneck", "[explain][callout]") {

@@ -66,9 +66,26 @@ TEST_CASE("the tutorial pool answers each question, and the verdict compares the
     Guess p;
     p.given = true;
     p.seconds = 6.3;
-    CHECK(verdict(make, p, a) == "right (within 10 %)");
+    CHECK(verdict(make, p, a) == "right, within 10 %");
     p.seconds = 3;
-    CHECK(verdict(make, p, a) == "off by 3.00 s (50 % too short)");
+    CHECK(verdict(make, p, a) == "off by 3.00 s, 50 % too short");
+    // The reveal puts the verdict in brackets once: no bracket inside another (classroom walk: "(right (within 10 %))").
+    {
+        const std::vector<Question> qs{make};
+        Guess g;
+        g.given = true;
+        g.seconds = 6.3;
+        for (const RevealLine& l : revealLines(qs, {g}, {"how long?"}, m, *tr)) {
+            INFO(l.said);
+            CHECK(l.said.find("(right, within 10 %)") != std::string::npos);
+            int depth = 0, deepest = 0;
+            for (char ch : l.said) {
+                depth += ch == '(' ? 1 : ch == ')' ? -1 : 0;
+                deepest = std::max(deepest, depth);
+            }
+            CHECK(deepest == 1);
+        }
+    }
     CHECK(verdict(make, Guess{}, a).empty());
 
     Question last{QuestionKind::LastWorker, "who?", {}};

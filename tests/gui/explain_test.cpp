@@ -650,3 +650,87 @@ TEST_CASE("the caption tells the moment the Next button stepped to, in the frame
         CHECK(std::abs(shown - cursor) <= (m[2] == "s" ? 0.006 : 0.0006));
     }
 }
+
+TEST_CASE("presentation at 1280x720, a traced Pool(2).map whose tasks take one Lock: the Lock panel and Why name "
+          "its holder and its waiter at the cursor; a lane below the fold is announced",
+          "[gui][explain][lock][room]") {
+    // Classroom walk (issue 11): the student's program. The Lock panel was one
+    // line tall ("Lock-1 acquired 2 times"); Why said "ForkPoolWorker-4 waits
+    // for the lock since 11.4 s; ForkPoolWorker-5 is in task 2 … sleeping" and
+    // never who held it; ForkPoolWorker-5's lane was below the fold, unsaid.
+    NEED_DISPLAY();
+    TempDir dir;
+    const std::string script = dir.file("my_pool.py");
+    std::ofstream(script) << R"(import multiprocessing as mp
+import time
+
+def producer(q, n):
+    for i in range(n):
+        q.put(("item", i))
+        time.sleep(0.02)
+    q.put(None)
+    q.put(None)
+
+def consumer(q):
+    while q.get() is not None:
+        pass
+
+lock = None
+def init(l):
+    global lock
+    lock = l
+
+def work(x):
+    with lock:
+        time.sleep(0.3)
+    return x * x
+
+if __name__ == "__main__":
+    q = mp.Queue()
+    ps = [mp.Process(target=producer, args=(q, 3), name="Producer"),
+          mp.Process(target=consumer, args=(q,), name="Consumer-1"),
+          mp.Process(target=consumer, args=(q,), name="Consumer-2")]
+    for p in ps: p.start()
+    for p in ps: p.join()
+    with mp.Pool(2, initializer=init, initargs=(mp.Lock(),)) as pool:
+        print(pool.map(work, [1, 2, 3, 4], chunksize=1))
+)";
+    const std::string saved = dir.file("my.pvz");
+    const Result traced = runParviz({"trace", "--save-run", saved, "--", "python3", script}, dir.path);
+    INFO(traced.err);
+    REQUIRE(traced.exitCode == 0);
+    // The moment: the middle of the second task (its worker waited for the
+    // first one's lock, then holds it; the first worker's next task waits).
+    const json end = shotOf({"--open", saved, "--presentation", "--size", "1280x720"}, dir, "end");
+    std::vector<std::pair<std::int64_t, std::int64_t>> spans;
+    for (const json& t : end["tasks"])
+        if (!t["start_ns"].is_null() && !t["end_ns"].is_null())
+            spans.emplace_back(t["start_ns"].get<std::int64_t>(), t["end_ns"].get<std::int64_t>());
+    REQUIRE(spans.size() == 4);
+    std::sort(spans.begin(), spans.end());
+    // Task 3 started (its worker waits) and task 2 has not ended: a holder and a waiter.
+    const std::int64_t at = std::max(spans[2].first, spans[1].first) + (spans[1].second - std::max(spans[2].first, spans[1].first)) / 2;
+    REQUIRE(at < spans[1].second);
+    char sec[32];
+    std::snprintf(sec, sizeof sec, "%.4f", static_cast<double>(at) / 1e9);
+    for (const std::string tab : {"", "Why"}) {
+        std::vector<std::string> args{"--open", saved, "--presentation", "--size", "1280x720", "--screenshot-at", sec};
+        if (!tab.empty()) args.insert(args.end(), {"--test-tab", tab});
+        const json l = shotOf(args, dir, "mid" + tab);
+        std::string all;
+        for (const json& p : l["panels"]) all += p["name"].get<std::string>() + ": " + linesOf(p);
+        INFO(all);
+        if (tab.empty()) {
+            const json& lock = panelOf(l, "Lock");
+            const std::string lines = linesOf(lock);
+            CHECK(lines.find("held by ForkPoolWorker-") != std::string::npos);
+            CHECK(lines.find("waiting:") != std::string::npos);
+            CHECK_FALSE(lock["clipped"].get<bool>());
+        } else {
+            const std::string why = linesOf(panelOf(l, "Stats"));
+            CHECK(std::regex_search(why, std::regex("ForkPoolWorker-[0-9]+ holds Lock-1 \\(since [0-9.]+ m?s\\)")));
+            CHECK(std::regex_search(why, std::regex("waits for Lock-1 since [0-9.]+ m?s, held by ForkPoolWorker-[0-9]+")));
+        }
+        nothingClipped(l);
+    }
+}

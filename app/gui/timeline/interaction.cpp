@@ -1,4 +1,5 @@
-// Timeline interaction: wheel zooms around the mouse, left-drag pans, a click
+// Timeline interaction: wheel zooms around the mouse (over the lanes' names,
+// or with Shift, it scrolls the lanes), left-drag pans, a click
 // moves the replay cursor, right-click on a worker lane offers Kill worker,
 // hovering a span tells what it is.
 #include "gui/layout_probe.hpp"
@@ -186,8 +187,11 @@ void handleInteraction(RunView& run, const PanelEnv& env, const Geometry& g, con
     for (const Lane& lane : recs.lanes) total += laneHeight(lane, fs) + kLaneGap;
     const float maxScroll = std::max(0.0f, total - size.y);
 
+    // The wheel zooms over the time axis's lanes; over the lanes' names (no
+    // time there to zoom around) or with Shift it scrolls the lanes (the
+    // cue under the last lane says so).
     if (hovered && io.MouseWheel != 0) {
-        if (io.KeyShift) {
+        if (io.KeyShift || mx < 0) {
             view.scrollY = std::clamp(view.scrollY - io.MouseWheel * fs * 3, 0.0f, maxScroll);
         } else {
             const std::int64_t anchor = pxToTime(g.vp, mx) - run.zero();

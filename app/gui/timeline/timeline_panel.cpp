@@ -271,15 +271,36 @@ LaneWindow laneWindow(const LaneRecords& recs, float rowFont, float room, float 
     return w;
 }
 
-// Under the last whole lane: how many more lanes the scrollbar holds.
-void moreLanesNote(const PanelEnv& env, const Geometry& g, std::size_t hidden) {
-    const std::string note = "\u2193 " + std::to_string(hidden) + (hidden == 1 ? " more lane" : " more lanes") + " (scroll)";
+// The words of the cue under the last whole lane (moreLanesNote).
+std::string moreLanesWords(std::size_t hidden) {
+    return "\u2193 " + std::to_string(hidden) + (hidden == 1 ? " more lane" : " more lanes") +
+           " below: wheel over the names, Shift+wheel, or click here";
+}
+
+// Under the last whole lane: how many more lanes the scrollbar holds, and
+// how to reach them (layoutLanes keeps a line for it: classroom walk, a
+// worker's lane was below the fold with no word of it). A click on it
+// scrolls one lane down.
+void moreLanesNote(RunView& run, const PanelEnv& env, const Geometry& g, const LaneRecords& recs, std::size_t hidden) {
+    std::string note = moreLanesWords(hidden);
+    const float room = g.plotMax.x - g.labelX - 16;
+    if (ImGui::CalcTextSize(note.c_str()).x > room)
+        note = "\u2193 " + std::to_string(hidden) + (hidden == 1 ? " more lane" : " more lanes") + " (Shift+wheel)";
     const ImVec2 ts = ImGui::CalcTextSize(note.c_str());
     if (g.plotMax.y - g.lanesBottom < ts.y) return;   // no room for the words: the scrollbar says it
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const ImVec2 tp(g.labelX + 8, g.lanesBottom + 1);
-    dl->AddText(tp, textMuted(env.theme), note.c_str());
+    dl->AddText(tp, ImGui::GetColorU32(ImGuiCol_Text), note.c_str());
     probe::drawnText(note, tp, ImVec2(tp.x + ts.x, tp.y + ts.y), dl);
+    ImGui::SetCursorScreenPos(tp);
+    ImGui::InvisibleButton("##more-lanes", ts);
+    if (ImGui::IsItemClicked()) {
+        // The next lane's height: one lane further down.
+        TimelineView& view = run.timeline();
+        float step = 0;
+        for (const Lane& lane : recs.lanes) step = std::max(step, laneHeight(lane, g.rowFont) + kLaneGap);
+        view.scrollY += step;
+    }
 }
 
 // How many cores ran workers (solid), parviz itself (grey stripes),
@@ -498,7 +519,7 @@ void drawTimelinePanel(RunView& run, std::int64_t cursor, const Rect& r, const P
         drawChunkBrackets(run, env, g, recs);
         ImGui::PopClipRect();
         ImGui::PopClipRect();
-        if (lw.hiddenBelow > 0) moreLanesNote(env, g, lw.hiddenBelow);
+        if (lw.hiddenBelow > 0) moreLanesNote(run, env, g, recs, lw.hiddenBelow);
         drawCalloutMarks(run, env, g, origin.y + axisH, lanesTop);
         drawPredictionMarks(run, env, g, lanesTop);
         // Before the first run, the empty timeline takes the class's makespan prediction.

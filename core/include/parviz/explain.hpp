@@ -98,6 +98,8 @@ inline constexpr double kRunnableShare = 0.20;        // runnable / in-task time
                                                       // more workers wanting a core on average than cores)
 inline constexpr int kConvoyWaiters = 2;              // waiting at the same time
 inline constexpr double kConvoyWaitShare = 0.5;       // total wait / total hold
+inline constexpr double kLockBoundShare = 0.25;       // workers' lock wait / their in-task time: a load
+                                                      // imbalance callout then names the lock as its cause
 inline constexpr double kSerialWaitShare = 0.50;      // workers' queue wait / their time while the parent fills
 inline constexpr std::int64_t kBacklogGrowth = 4;     // items the queue grew by
 
@@ -105,8 +107,8 @@ inline constexpr std::int64_t kBacklogGrowth = 4;     // items the queue grew by
 std::vector<Callout> findCallouts(const RunModel& model, const Trace& trace, std::int64_t cut = kOpenEnd);
 
 // The callout that explains most of the run, for where the class looks
-// (presentation's This run tab): oversubscription, then load imbalance,
-// serial parent, lock convoy, queue backlog; of one kind the larger measure.
+// (presentation's This run tab): oversubscription, then lock convoy, load
+// imbalance, serial parent, queue backlog; of one kind the larger measure.
 // nullptr when there is none.
 const Callout* headlineCallout(const std::vector<Callout>& callouts) noexcept;
 
