@@ -72,10 +72,12 @@ int linesInView() {
 void keyNumbers(RunView& run, const PanelEnv& env, const RunStats& s, bool compact) {
     char buf[64];
     bool saidHeadline = !compact;
-    // Presentation with room for fewer than three lines (many workers at
-    // 1280x720 leave This run one): the headline first, the numbers after it
-    // (the caption above the timeline says the makespan and speedup too).
-    if (!saidHeadline && s.hasMakespan && linesInView() < 3) {
+    // Presentation with room for one line only (24 workers at 1280x720):
+    // the headline first, the numbers after it (the caption above the
+    // timeline says the makespan and speedup too). With two, the four
+    // numbers a lesson reads keep both (efficiency is what a pool-size
+    // lesson is about) and the callout is on its lane and in Why.
+    if (!saidHeadline && s.hasMakespan && linesInView() < 2) {
         headline(run, env);
         saidHeadline = true;
     }
