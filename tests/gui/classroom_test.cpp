@@ -513,25 +513,7 @@ TEST_CASE("a run of another scenario picked in the run picker: the toolbar says 
     REQUIRE(w.waitFor(finished, 30));
     CHECK(linesOf(w.state(), "Controls").find("shown run:") == std::string::npos);
     // Another scenario in the picker (the toolbar's first control), then the pool-sizes run picked again ("[").
-    const json s0 = w.state();
-    const json r = panelOf(s0, "Controls")["items"][0]["rect"];
-    bool chosen = false;
-    for (int attempt = 0; attempt < 2 && !chosen; ++attempt) {
-        w.click(r[0].get<float>() + r[2].get<float>() / 2, r[1].get<float>() + r[3].get<float>() / 2);
-        REQUIRE(w.waitFor([&](const json& st) {
-            for (const json& p : st["panels"])
-                for (const json& it : p["items"])
-                    if (it["text"] == "scenario pool") return true;
-            return false;
-        }, 3));
-        std::this_thread::sleep_for(std::chrono::milliseconds(500));
-        const auto e = itemRect(w.state(), "scenario pool");
-        w.click(e[0] + e[2] / 2, e[1] + e[3] / 2);
-        chosen = w.waitFor([&](const json& st) { return st["scenario_option"] == "pool"; }, 3);
-        if (!chosen) w.key("Escape");
-    }
-    REQUIRE(chosen);
-    runCommand("xdotool mousemove --window " + w.window + " 640 700");
+    REQUIRE(pickScenario(w, "pool"));
     if (w.state()["current_run"] != 1) w.key("bracketleft");
     REQUIRE(w.waitFor([](const json& st) { return st["current_run"] == 1; }, 5));
     const bool said = w.waitFor([](const json& st) {

@@ -15,17 +15,6 @@ using namespace guitest;
 
 namespace {
 
-json shotOf(const std::vector<std::string>& args, const TempDir& dir, const std::string& name = "shot") {
-    std::vector<std::string> all = {"gui"};
-    all.insert(all.end(), args.begin(), args.end());
-    for (const std::string& a : {std::string("--screenshot"), dir.file(name + ".png"), std::string("--layout-json"),
-                                 dir.file(name + ".json")})
-        all.push_back(a);
-    const Result r = runParviz(all, dir.path);
-    INFO(r.err);
-    REQUIRE(r.exitCode == 0);
-    return json::parse(slurp(dir.file(name + ".json")));
-}
 
 const json& panelOf(const json& layout, const std::string& name) {
     static const json none = json::object();

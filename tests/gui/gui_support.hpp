@@ -83,6 +83,21 @@ struct TempDir {
     std::string file(const std::string& n) const { return path + "/" + n; }
 };
 
+// Runs `parviz gui ARGS --screenshot DIR/NAME.png --layout-json DIR/NAME.json`
+// to the end of its run and returns the layout (docs/layout-json.md); the
+// test fails when parviz does not exit 0.
+inline json shotOf(const std::vector<std::string>& args, const TempDir& dir, const std::string& name = "shot") {
+    std::vector<std::string> all = {"gui"};
+    all.insert(all.end(), args.begin(), args.end());
+    for (const std::string& a : {std::string("--screenshot"), dir.file(name + ".png"), std::string("--layout-json"),
+                                 dir.file(name + ".json")})
+        all.push_back(a);
+    const Result r = runParviz(all, dir.path);
+    INFO(r.err);
+    REQUIRE(r.exitCode == 0);
+    return json::parse(slurp(dir.file(name + ".json")));
+}
+
 struct Image {
     int w = 0, h = 0;
     std::vector<unsigned char> px;   // RGB

@@ -141,6 +141,35 @@ inline std::array<float, 4> panelRect(const json& s, const std::string& name) {
     return {};
 }
 
+// Chooses scenario `name` in the toolbar's scenario picker (the Controls
+// panel's first widget) with real clicks, twice at most (a click can land
+// while the popup opens), then moves the pointer off the controls. False
+// when the window did not take it.
+inline bool pickScenario(const LiveWindow& w, const std::string& name) {
+    bool chosen = false;
+    for (int attempt = 0; attempt < 2 && !chosen; ++attempt) {
+        const json st = w.state();
+        json r;
+        for (const json& p : st["panels"])
+            if (p["name"] == "Controls") r = p["items"][0]["rect"];
+        REQUIRE(r.is_array());
+        w.click(r[0].get<float>() + r[2].get<float>() / 2, r[1].get<float>() + r[3].get<float>() / 2);
+        REQUIRE(w.waitFor([&](const json& s) {
+            for (const json& p : s["panels"])
+                for (const json& it : p["items"])
+                    if (it["text"] == "scenario " + name) return true;
+            return false;
+        }, 3));
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));   // the popup settles
+        const auto e = itemRect(w.state(), "scenario " + name);
+        w.click(e[0] + e[2] / 2, e[1] + e[3] / 2);
+        chosen = w.waitFor([&](const json& s) { return s["scenario_option"] == name; }, 3);
+        if (!chosen) w.key("Escape");
+    }
+    runCommand("xdotool mousemove --window " + w.window + " 640 700");
+    return chosen;
+}
+
 #define NEED_X()                                                                  \
     if (!haveDisplay() || !haveXdotool()) {                                       \
         WARN("needs a display and xdotool (scripts/test provides both)");         \

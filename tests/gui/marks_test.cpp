@@ -12,18 +12,6 @@ using namespace guitest;
 
 namespace {
 
-// Runs the window to the end of the run and returns its layout (and the PNG).
-json shotOf(const std::vector<std::string>& args, const TempDir& dir, const std::string& name = "shot") {
-    std::vector<std::string> all = {"gui"};
-    all.insert(all.end(), args.begin(), args.end());
-    for (const std::string& a : {std::string("--screenshot"), dir.file(name + ".png"), std::string("--layout-json"),
-                                 dir.file(name + ".json")})
-        all.push_back(a);
-    const Result r = runParviz(all, dir.path);
-    INFO(r.err);
-    REQUIRE(r.exitCode == 0);
-    return json::parse(slurp(dir.file(name + ".json")));
-}
 
 bool anyLineIn(const json& layout, const std::string& panel, const std::string& needle) {
     for (const json& p : layout["panels"])

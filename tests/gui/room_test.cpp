@@ -12,18 +12,6 @@ using namespace guitest;
 
 namespace {
 
-// Runs the window to the end of the scenario and returns its layout.
-json shot(const std::vector<std::string>& args, const TempDir& dir, const std::string& name = "shot") {
-    std::vector<std::string> all = {"gui"};
-    all.insert(all.end(), args.begin(), args.end());
-    for (const char* a : {"--screenshot", "", "--layout-json", ""}) all.emplace_back(a);
-    all[all.size() - 3] = dir.file(name + ".png");
-    all[all.size() - 1] = dir.file(name + ".json");
-    const Result r = runParviz(all, dir.path);
-    INFO(r.err);
-    REQUIRE(r.exitCode == 0);
-    return json::parse(slurp(dir.file(name + ".json")));
-}
 
 const json& panel(const json& layout, const std::string& name) {
     static const json none = json::object();
@@ -69,7 +57,7 @@ TEST_CASE("presentation at 1280x720: type of 24 px, four worker lanes of 1.5 x t
         {{"pool", "4"}, {"pool-cpu", "8"}, {"pool", "64"}, {"lock", "4"}, {"job-queue", "6"}}));
     INFO(scenario << " with " << workers << " workers");
     TempDir dir;
-    const json l = shot({scenario, "--workers", workers, "--time-scale", "0.05", "--presentation"}, dir);
+    const json l = shotOf({scenario, "--workers", workers, "--time-scale", "0.05", "--presentation"}, dir);
     const double font = l["font_px"].get<double>();
     CHECK(font >= 24);
     CHECK(l["visible_worker_lanes"].get<int>() >= 4);
@@ -98,7 +86,7 @@ TEST_CASE("at 1280x720 in normal type no text of any built-in scenario is cut", 
     for (const char* theme : {"dark", "light"}) {
         INFO(scenario << ", " << theme);
         TempDir dir;
-        const json l = shot({scenario, "--time-scale", "0.05", "--theme", theme}, dir);
+        const json l = shotOf({scenario, "--time-scale", "0.05", "--theme", theme}, dir);
         CHECK(l["font_px"].get<double>() >= 16);
         checkNothingClipped(l);
     }
@@ -107,18 +95,18 @@ TEST_CASE("at 1280x720 in normal type no text of any built-in scenario is cut", 
 TEST_CASE("type grows with the window: 1920x1080 gets larger type than 1280x720", "[gui][room]") {
     NEED_DISPLAY();
     TempDir dir;
-    const json small = shot({"pool", "--time-scale", "0.05"}, dir, "small");
-    const json big = shot({"pool", "--time-scale", "0.05", "--size", "1920x1080"}, dir, "big");
+    const json small = shotOf({"pool", "--time-scale", "0.05"}, dir, "small");
+    const json big = shotOf({"pool", "--time-scale", "0.05", "--size", "1920x1080"}, dir, "big");
     CHECK(small["font_px"].get<double>() == 16);
     CHECK(big["font_px"].get<double>() == 24);
-    const json bigPres = shot({"pool", "--time-scale", "0.05", "--size", "1920x1080", "--presentation"}, dir, "bigp");
+    const json bigPres = shotOf({"pool", "--time-scale", "0.05", "--size", "1920x1080", "--presentation"}, dir, "bigp");
     CHECK(bigPres["font_px"].get<double>() == 36);
 }
 
 TEST_CASE("pool with --workers 4 --work cpu gives a listing with Pool(4) and the CPU work call", "[gui][room][listing]") {
     NEED_DISPLAY();
     TempDir dir;
-    const json l = shot({"pool", "--workers", "4", "--work", "cpu", "--time-scale", "0.05"}, dir);
+    const json l = shotOf({"pool", "--workers", "4", "--work", "cpu", "--time-scale", "0.05"}, dir);
     std::string listing;
     for (const json& line : l["listing"]) listing += line.get<std::string>() + "\n";
     INFO(listing);
@@ -133,7 +121,7 @@ TEST_CASE("gui --method imap_unordered: the listing calls it, Stats lists the re
           "[gui][room][listing][method]") {
     NEED_DISPLAY();
     TempDir dir;
-    const json l = shot({"pool", "--method", "imap_unordered", "--time-scale", "0.05", "--presentation"}, dir);
+    const json l = shotOf({"pool", "--method", "imap_unordered", "--time-scale", "0.05", "--presentation"}, dir);
     std::string listing;
     for (const json& line : l["listing"]) listing += line.get<std::string>() + "\n";
     INFO(listing << allLines(l));
@@ -159,7 +147,7 @@ TEST_CASE("a user's scenario file gets a listing", "[gui][room][listing]") {
     const std::string file = dir.file("mine.json");
     std::ofstream(file) << R"({"kind": "pool", "pool_size": 3, "tasks": [{"name": "x", "seconds": 0.2},
                                 {"name": "y", "seconds": 0.1}]})";
-    const json l = shot({file, "--time-scale", "0.1"}, dir);
+    const json l = shotOf({file, "--time-scale", "0.1"}, dir);
     std::string listing;
     for (const json& line : l["listing"]) listing += line.get<std::string>() + "\n";
     INFO(listing << allLines(l));
@@ -172,14 +160,14 @@ TEST_CASE("a finished queue shows no leftover box, and the pool's stop signals a
     NEED_DISPLAY();
     TempDir dir;
     SECTION("queue demo: (empty), not the last value") {
-        const json l = shot({"queue"}, dir);
+        const json l = shotOf({"queue"}, dir);
         const json& q = panel(l, "Queue");
         INFO(allLines(l));
         CHECK(anyLine(q, "(empty)"));
         for (const json& line : q["lines"]) CHECK(line != "black");
     }
     SECTION("pool: put 6 is 4 tasks and 2 stop signals, and no None box is left") {
-        const json l = shot({"pool", "--time-scale", "0.05"}, dir);
+        const json l = shotOf({"pool", "--time-scale", "0.05"}, dir);
         const json& q = panel(l, "Queue");
         INFO(allLines(l));
         CHECK(anyLine(q, "put 6 (4 tasks + 2 stop signals)"));
@@ -193,14 +181,14 @@ TEST_CASE("scenarios without tasks say so, and counts agree in number", "[gui][r
     NEED_DISPLAY();
     TempDir dir;
     SECTION("cpu-count: no '0 of 0 tasks', no 'no task has started yet'") {
-        const json l = shot({"cpu-count"}, dir);
+        const json l = shotOf({"cpu-count"}, dir);
         INFO(allLines(l));
         CHECK_FALSE(anyLine(panel(l, "Controls"), "0 of 0 tasks"));
         CHECK_FALSE(anyLine(panel(l, "Stats"), "no task has started yet"));
         CHECK(anyLine(panel(l, "Stats"), "this scenario runs no tasks"));
     }
     SECTION("one worker is '1 worker', and the header gives one run length") {
-        const json l = shot({"pool", "--workers", "1", "--time-scale", "0.05"}, dir);
+        const json l = shotOf({"pool", "--workers", "1", "--time-scale", "0.05"}, dir);
         INFO(allLines(l));
         CHECK(anyLine(panel(l, "Stats"), "1 worker on"));
         CHECK_FALSE(anyLine(panel(l, "Stats"), "1 workers"));
@@ -215,7 +203,7 @@ TEST_CASE("a reopened run says it is recorded and at which time scale", "[gui][r
     TempDir dir;
     const std::string run = dir.file("pool.pvz");
     REQUIRE(runParviz({"run", "pool", "--time-scale", "0.2", "--save-run", run}, dir.path).exitCode == 0);
-    const json l = shot({"--open", run}, dir);
+    const json l = shotOf({"--open", run}, dir);
     INFO(allLines(l));
     CHECK(anyLine(panel(l, "Timeline"), "recorded run, 0.2x"));
     CHECK_FALSE(anyLine(panel(l, "Timeline"), "time (live)"));
@@ -224,7 +212,7 @@ TEST_CASE("a reopened run says it is recorded and at which time scale", "[gui][r
 TEST_CASE("a run that has ended is not called live on the time axis", "[gui][room]") {
     NEED_DISPLAY();
     TempDir dir;
-    const json l = shot({"pool", "--time-scale", "0.05"}, dir);
+    const json l = shotOf({"pool", "--time-scale", "0.05"}, dir);
     INFO(allLines(l));
     REQUIRE(l["status"] == "finished");
     CHECK_FALSE(anyLine(panel(l, "Timeline"), "time (live)"));
@@ -235,12 +223,12 @@ TEST_CASE("a followed run shows all of itself when it ends, however long or shor
     NEED_DISPLAY();
     TempDir dir;
     SECTION("pool at 0.5: 3 s, longer than the first view") {
-        const json l = shot({"pool", "--time-scale", "0.5"}, dir);
+        const json l = shotOf({"pool", "--time-scale", "0.5"}, dir);
         CHECK(l["view"]["begin_s"].get<double>() <= 0.0);
         CHECK(l["view"]["end_s"].get<double>() >= l["now_s"].get<double>());
     }
     SECTION("queue: over in well under a millisecond, and the view is that short") {
-        const json l = shot({"queue"}, dir);
+        const json l = shotOf({"queue"}, dir);
         const double now = l["now_s"].get<double>();
         INFO("run length " << now << " s, view to " << l["view"]["end_s"].get<double>() << " s");
         CHECK(l["view"]["end_s"].get<double>() >= now);
@@ -251,7 +239,7 @@ TEST_CASE("a followed run shows all of itself when it ends, however long or shor
 TEST_CASE("a lock waiter killed mid-wait is not listed as waiting, and no pool is said to carry on", "[gui][room]") {
     NEED_DISPLAY();
     TempDir dir;
-    const json l = shot({"lock", "--kill-worker", "Process-2@0.15", "--time-scale", "1"}, dir);
+    const json l = shotOf({"lock", "--kill-worker", "Process-2@0.15", "--time-scale", "1"}, dir);
     INFO(allLines(l));
     CHECK(l["stats"]["killed"] == json::array({"Process-2"}));
     CHECK_FALSE(anyLine(panel(l, "Controls"), "pool carried on"));
@@ -267,7 +255,7 @@ TEST_CASE("a killed worker's lane says so in words that fit the span in view, ne
     // the plot's right edge, narrower than "killed (SIGKILL)" ("killed (SI" was cut).
     for (const char* at : {"ForkPoolWorker-1@2.5", "ForkPoolWorker-2@5.5"}) {
         TempDir dir;
-        const json l = shot({"pool", "--time-scale", "0.1", "--kill-worker", at, "--presentation"}, dir);
+        const json l = shotOf({"pool", "--time-scale", "0.1", "--kill-worker", at, "--presentation"}, dir);
         const json& t = panel(l, "Timeline");
         INFO(at << "\n" << allLines(l) << "cut: " << t["clipped_texts"].dump());
         if (std::string(at).find("@2.5") != std::string::npos) CHECK(anyLine(t, "killed (SIGKILL)"));
@@ -278,7 +266,7 @@ TEST_CASE("a killed worker's lane says so in words that fit the span in view, ne
 TEST_CASE("past seven workers the legend's numbered example is one of the run's own tasks", "[gui][room]") {
     NEED_DISPLAY();
     TempDir dir;
-    const json l = shot({"pool-sizes", "--workers", "9", "--time-scale", "0.05", "--presentation"}, dir);
+    const json l = shotOf({"pool-sizes", "--workers", "9", "--time-scale", "0.05", "--presentation"}, dir);
     INFO(allLines(l));
     // pool-sizes' tasks are T1..T16: the example names one of them (or the
     // chunk the lanes label it with, chunksize 1: "chunk 2: T3 (1)") and its
@@ -303,7 +291,7 @@ TEST_CASE("past seven workers the legend's numbered example is one of the run's 
 TEST_CASE("a pool whose map puts chunks of several tasks says chunks, not tasks, in the queue's count", "[gui][room]") {
     NEED_DISPLAY();
     TempDir dir;
-    const json l = shot({"pool-uneven", "--time-scale", "0.1"}, dir);
+    const json l = shotOf({"pool-uneven", "--time-scale", "0.1"}, dir);
     INFO(allLines(l));
     CHECK(anyLine(panel(l, "Queue"), "chunks of tasks + 2 stop signals)"));
     // A worker sends a chunk's results as one message, as CPython's: 7 chunks, 7 results (not 28).
@@ -344,7 +332,7 @@ TEST_CASE("presentation at 1280x720: panels that scroll show no half line at the
     const std::string scenario = GENERATE(as<std::string>{}, "pool", "pool-uneven");
     INFO(scenario);
     TempDir dir;
-    const json l = shot({scenario, "--time-scale", "0.1", "--presentation"}, dir);
+    const json l = shotOf({scenario, "--time-scale", "0.1", "--presentation"}, dir);
     const Image img = loadPng(dir.file("shot.png"));
     const double font = l["font_px"].get<double>();
     for (const std::string name : {"Code", "Queue", "Stats"}) {
@@ -369,7 +357,7 @@ TEST_CASE("a run shorter than a frame says so on the time axis, a longer one doe
     // axis must not say so: up to three tries for a short one.
     bool sawShort = false;
     for (int attempt = 0; attempt < 3 && !sawShort; ++attempt) {
-        const json q = shot({"queue"}, dir, "queue" + std::to_string(attempt));
+        const json q = shotOf({"queue"}, dir, "queue" + std::to_string(attempt));
         INFO(allLines(q));
         REQUIRE(q["status"] == "finished");
         const double len = q["now_s"].get<double>();
@@ -384,14 +372,14 @@ TEST_CASE("a run shorter than a frame says so on the time axis, a longer one doe
         }
     }
     CHECK(sawShort);
-    const json p = shot({"pool", "--time-scale", "0.05"}, dir, "pool");
+    const json p = shotOf({"pool", "--time-scale", "0.05"}, dir, "pool");
     CHECK_FALSE(anyLine(panel(p, "Timeline"), "shorter than a frame"));
 }
 
 TEST_CASE("the legend names the queue arrows' heads (the triangles on MainProcess and the workers)", "[gui][room]") {
     NEED_DISPLAY();
     TempDir dir;
-    const json l = shot({"pool", "--time-scale", "0.05", "--presentation"}, dir);
+    const json l = shotOf({"pool", "--time-scale", "0.05", "--presentation"}, dir);
     INFO(allLines(l));
     CHECK(anyLine(panel(l, "Timeline"), "item taken from a queue"));
     checkNothingClipped(l);
@@ -420,7 +408,7 @@ TEST_CASE("presentation at 1280x720: the numbers, the queue's counts, the Why se
     TempDir dir;
     std::vector<std::string> args = {scenario, "--workers", workers, "--time-scale", "0.05", "--presentation"};
     if (!tab.empty()) args.insert(args.end(), {"--test-tab", tab});
-    const json l = shot(args, dir);
+    const json l = shotOf(args, dir);
     INFO(allLines(l));
     const json& stats = panel(l, "Stats");
     INFO("Stats hidden: " << hiddenOf(stats));
@@ -481,7 +469,7 @@ TEST_CASE("64 and 32 workers: the lanes with nothing on them fold into one band,
     TempDir dir;
     std::vector<std::string> args = {"pool", "--workers", std::to_string(workers), "--time-scale", "0.05"};
     if (presentation) args.push_back("--presentation");
-    const json l = shot(args, dir);
+    const json l = shotOf(args, dir);
     INFO(allLines(l));
     const json& timeline = panel(l, "Timeline");
     // The pool's four tasks go to at most four workers: the others show
@@ -513,7 +501,7 @@ TEST_CASE("the work combo is greyed out, saying why, for scenarios whose process
         {{"process", false}, {"queue", false}, {"cpu-count", false}, {"pool", true}, {"lock", true}}));
     INFO(scenario);
     TempDir dir;
-    const json l = shot({scenario, "--time-scale", "0.05"}, dir);
+    const json l = shotOf({scenario, "--time-scale", "0.05"}, dir);
     bool found = false;
     for (const json& p : l["panels"])
         for (const json& it : p.value("items", json::array()))
@@ -535,7 +523,7 @@ TEST_CASE("presentation at 1280x720: no text is under the type size or drawn ove
     TempDir dir;
     std::vector<std::string> args = {scenario, "--workers", workers, "--time-scale", "0.1", "--presentation"};
     if (!tab.empty()) args.insert(args.end(), {"--test-tab", tab});
-    const json l = shot(args, dir);
+    const json l = shotOf(args, dir);
     INFO(allLines(l));
     const double font = l["font_px"].get<double>();
     CHECK(font >= 24);
@@ -568,7 +556,7 @@ TEST_CASE("presentation at 1280x720, an oversubscribed run: This run says why it
     // workers on 2 cores, runnable with no free core) was only in Why.
     NEED_DISPLAY();
     TempDir dir;
-    const json l = shot({"pool-sizes", "--workers", "8", "--work", "cpu", "--time-scale", "0.2", "--presentation"}, dir);
+    const json l = shotOf({"pool-sizes", "--workers", "8", "--work", "cpu", "--time-scale", "0.2", "--presentation"}, dir);
     INFO(allLines(l));
     bool over = false;
     for (const json& c : l["callouts"]) over = over || c["kind"] == "oversubscription";
@@ -647,25 +635,7 @@ TEST_CASE("presentation at 1280x720: another scenario's stage after a run shows 
         CHECK_FALSE(anyLine(code, "from multiprocessing"));
     }
     // The scenario picker (the toolbar's first control): pool, whose stage has not run.
-    bool chosen = false;
-    for (int attempt = 0; attempt < 2 && !chosen; ++attempt) {
-        const json st = w.state();   // held: panel() returns a part of it
-        const json r = panel(st, "Controls")["items"][0]["rect"];
-        w.click(r[0].get<float>() + r[2].get<float>() / 2, r[1].get<float>() + r[3].get<float>() / 2);
-        REQUIRE(w.waitFor([&](const json& st) {
-            for (const json& p : st["panels"])
-                for (const json& it : p["items"])
-                    if (it["text"] == "scenario pool") return true;
-            return false;
-        }, 3));
-        std::this_thread::sleep_for(std::chrono::milliseconds(500));   // the popup settles
-        const auto e = itemRect(w.state(), "scenario pool");
-        w.click(e[0] + e[2] / 2, e[1] + e[3] / 2);
-        chosen = w.waitFor([&](const json& st) { return st["scenario_option"] == "pool"; }, 3);
-        if (!chosen) w.key("Escape");
-    }
-    REQUIRE(chosen);
-    runCommand("xdotool mousemove --window " + w.window + " 640 700");
+    REQUIRE(pickScenario(w, "pool"));
     w.settle(6);
     const json s = w.state();
     INFO("current run " << s["current_run"] << ", status " << s["status"]);

@@ -12,17 +12,6 @@ using namespace guitest;
 
 namespace {
 
-json shot(const std::vector<std::string>& args, const TempDir& dir, const std::string& name) {
-    std::vector<std::string> all = {"gui"};
-    all.insert(all.end(), args.begin(), args.end());
-    for (const std::string& a : {std::string("--screenshot"), dir.file(name + ".png"), std::string("--layout-json"),
-                                 dir.file(name + ".json")})
-        all.push_back(a);
-    const Result r = runParviz(all, dir.path);
-    INFO(r.err);
-    REQUIRE(r.exitCode == 0);
-    return json::parse(slurp(dir.file(name + ".json")));
-}
 
 // Where a panel's consecutive drawn lines split what a reader keeps
 // together: a number ("3." / "64 s", "1," / "024"), a number and its unit
@@ -94,7 +83,7 @@ TEST_CASE("wrapped text never breaks inside a number or between a number and its
     for (const Case& c : cases) {
         std::vector<std::string> args = c.args;
         args.insert(args.end(), {"--size", "1280x720"});
-        const json l = shot(args, dir, "shot" + std::to_string(n++));
+        const json l = shotOf(args, dir, "shot" + std::to_string(n++));
         checkBreaks(l, c.name);
     }
 }
