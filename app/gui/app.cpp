@@ -816,6 +816,7 @@ void GuiApp::frame() {
     m_spans.beginFrame();
     m_drawn.clear();
     probe::beginFrame();
+    ui::keyedSinceMove();   // sees every frame's key presses, hovered or not
     ui::clearScrollbarStale();
     // Every run reads its new events, not only the one on screen: a live run
     // in the background keeps its model current (O(new events) each).

@@ -191,6 +191,17 @@ bool pointerMoved() noexcept {
     return moved;
 }
 
+bool keyedSinceMove() noexcept {
+    static bool keyed = false;
+    static int frame = -1;
+    if (frame == ImGui::GetFrameCount()) return keyed;
+    frame = ImGui::GetFrameCount();
+    const ImGuiIO& io = ImGui::GetIO();
+    if (io.MouseDelta.x != 0 || io.MouseDelta.y != 0) keyed = false;
+    for (int k = 0; k < IM_ARRAYSIZE(io.KeysDown) && !keyed; ++k) keyed = io.KeysDownDuration[k] == 0.0f;
+    return keyed;
+}
+
 void tooltipBelow(const char* text, int hoveredFlags) {
     if (!ImGui::IsItemHovered(hoveredFlags) || !pointerMoved()) return;
     // A click on the control puts its tooltip away until the pointer leaves

@@ -137,6 +137,11 @@ void sameLineIfFits(float w);
 // tooltip): a hover before that is where the pointer happened to rest when
 // the window appeared, not a question, and its tooltip covered the Run hint.
 bool pointerMoved() noexcept;
+// True from a key press until the pointer next moves: the person is at the
+// keyboard (stepping with the arrows), so a hover tooltip under the resting
+// pointer would cover the lanes and name the pointer's time, not the
+// cursor's. Call it every frame a hover tooltip may show.
+bool keyedSinceMove() noexcept;
 void tooltipBelow(const char* text, int hoveredFlags = 0);   // ImGuiHoveredFlags_AllowWhenDisabled for a disabled item
 // A slider of total width w whose value is written beside its track, not
 // on it: a grab that crosses the value's text reads as a text caret in a

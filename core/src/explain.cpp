@@ -435,7 +435,10 @@ std::string explainInTask(const Ctx& c, const ProcLaneIndex& l, const Span& task
             if (const Span* s = spanAt(core.procs, c.t); s && s->proc == l.proc) {
                 groupAs(out, "on-core", "run their tasks{details} on the cores");
                 out.groupDetail = name.substr(5);
-                return who + " runs " + name + " on CPU " + std::to_string(core.core) + since;
+                // "since" is the task's start, "now" the core's: a sleep task's
+                // worker on a core for a moment (printing) read "runs task C on
+                // CPU 0 since 2.02 s" at 3.02 s, as if it had computed all along.
+                return who + " is in " + name + since + ", on CPU " + std::to_string(core.core) + " now";
             }
     }
     return who + " runs " + name + since;

@@ -83,8 +83,8 @@ TEST_CASE("explain says which task each worker runs, on which core, and why an i
     auto tr = test::tutorialPoolTrace();
     const RunModel m = modelOf(*tr);
     const Explanation early = buildExplain(m, *tr, kZero + sec(0.5));
-    CHECK(textOf(early, "ForkPoolWorker-1") == "ForkPoolWorker-1 runs task A on CPU 0 since 0 s");
-    CHECK(textOf(early, "ForkPoolWorker-2") == "ForkPoolWorker-2 runs task B on CPU 1 since 0 s");
+    CHECK(textOf(early, "ForkPoolWorker-1") == "ForkPoolWorker-1 is in task A since 0 s, on CPU 0 now");
+    CHECK(textOf(early, "ForkPoolWorker-2") == "ForkPoolWorker-2 is in task B since 0 s, on CPU 1 now");
     const Explanation late = buildExplain(m, *tr, kZero + sec(5.5));
     CHECK(textOf(late, "ForkPoolWorker-1") ==
           "ForkPoolWorker-1 is idle: its last task (task A) ended at 5.00 s while ForkPoolWorker-2 still runs task D");
@@ -771,7 +771,7 @@ TEST_CASE("workers in the same state for the same reason share one sentence nami
     // 1 and 2 on the cores in one sentence; 3-6 in one; 7 and 8 in one.
     REQUIRE(x.lines.size() == 3);
     CHECK(x.lines[0].text == "ForkPoolWorker-1 and -2 run their tasks (A and B) on the cores");
-    CHECK(x.lines[0].each[0] == "ForkPoolWorker-1 runs task A on CPU 0 since 0 s");
+    CHECK(x.lines[0].each[0] == "ForkPoolWorker-1 is in task A since 0 s, on CPU 0 now");
     CHECK(x.lines[1].procs == std::vector<ProcId>{3, 4, 5, 6});
     CHECK(x.lines[1].text == "ForkPoolWorker-3, -4, -5 and -6 wait to take from the queue: it is empty while "
                              "ForkPoolWorker-1 still runs task A — load imbalance");

@@ -670,3 +670,33 @@ TEST_CASE("presentation at 1280x720: no tooltip at startup under a pointer that 
     INFO("after the move: " << w.state()["tooltips"].dump());
     CHECK(tip);
 }
+
+// Classroom walk (session 14): stepping with the arrow keys after a click on
+// the timeline kept the lane's tooltip up under the resting pointer: it
+// covered the lanes and the step buttons and said "pointer at 1.41 s" while
+// the cursor was at 2.02 s. A key puts the lane's tooltip away until the
+// pointer moves again.
+TEST_CASE("presentation at 1280x720: stepping with the keys puts the lane's tooltip away until the pointer moves",
+          "[gui][room][keys][tooltips]") {
+    NEED_X();
+    LiveWindow w({"pool", "--time-scale", "0.05", "--presentation", "--size", "1280x720"});
+    REQUIRE_FALSE(w.window.empty());
+    w.key("space");
+    REQUIRE(w.waitFor([](const json& st) { return st["status"] == "finished" && st["trace_finished"].get<bool>(); }, 60));
+    w.settle();
+    const auto tl = panelRect(w.state(), "Timeline");
+    const int x = static_cast<int>(tl[0] + tl[2] * 0.45), y = static_cast<int>(tl[1] + tl[3] * 0.6);
+    auto laneTip = [](const json& st) { return st.value("tooltips", json::array()).dump().find("pointer at") != std::string::npos; };
+    runCommand("xdotool mousemove --window " + w.window + " " + std::to_string(x) + " " + std::to_string(y));
+    REQUIRE(w.waitFor(laneTip, 15));
+    w.click(static_cast<float>(x), static_cast<float>(y));   // the cursor there, as the teacher did
+    w.tap("Right");
+    w.tap("Right");
+    w.settle(4);
+    INFO("after stepping: " << w.state()["tooltips"].dump());
+    CHECK_FALSE(laneTip(w.state()));
+    // The hand moves: the tooltip answers again.
+    runCommand("xdotool mousemove --window " + w.window + " " + std::to_string(x + 6) + " " + std::to_string(y));
+    INFO("after the move: " << w.state()["tooltips"].dump());
+    CHECK(w.waitFor(laneTip, 15));
+}

@@ -121,6 +121,10 @@ void spanTooltip(RunView& run, const Lane& lane, float laneTop, const ImVec2& mo
 // leave the window (so it stays inside). Recorded for --layout-json.
 void boundedTooltip(const std::vector<TipLine>& lines, const ImVec2& mouse, float fs) {
     if (!ui::pointerMoved()) return;   // the pointer where it rested at startup asked nothing
+    // Stepping with the keys under a resting pointer: the tip said "pointer
+    // at 1.41 s" over the lanes and the step buttons while the cursor was at
+    // 2.02 s (classroom walk, session 14); back once the pointer moves.
+    if (ui::keyedSinceMove()) return;
     const ImGuiStyle& st = ImGui::GetStyle();
     const float wrapW = std::round(ImGui::GetFontSize() * 26);
     float w = 0, h = 0;
