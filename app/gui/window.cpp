@@ -132,10 +132,11 @@ Window::Window(int width, int height, bool visible, const char* title) {
     ImGui_ImplOpenGL3_Init("#version 330 core");
     m_imguiReady = true;
     startup::mark("ImGui + backends");
-    loadFonts();
-    // Now rather than in the first frame's NewFrame, so the timing says which costs what.
-    ImGui_ImplOpenGL3_CreateDeviceObjects();
-    startup::mark("GL shaders + font texture upload");
+    // The font is rasterised at the first frame, at the one size the window's
+    // type needs (ensureFont); only whether the file is there is known now.
+    if (!std::filesystem::exists(kFontPath))
+        m_fontWarning = std::string("font ") + kFontPath +
+                        " not found (install fonts-dejavu-core); using ImGui's small built-in font";
     setTheme(Theme::Dark);
 }
 
@@ -149,30 +150,49 @@ Window::~Window() {
     glfwTerminate();
 }
 
-void Window::loadFonts() {
+float Window::fontStep(float px) noexcept {
+    float step = kFontPx[0];
+    for (float f : kFontPx)
+        if (f <= px + 0.01f) step = f;
+    return step;
+}
+
+void Window::ensureFont(float px) {
+    const float want = m_fontWarning.empty() ? fontStep(px) : 13.0f;
+    for (const auto& [size, f] : m_fonts)
+        if (size == want) return;
     ImGuiIO& io = ImGui::GetIO();
     // Latin-1 plus general punctuation (the ellipsis of elided queue values,
     // dashes) and arrows; static: ImGui keeps the pointer until the atlas is built.
     static const ImWchar kRanges[] = {0x0020, 0x00FF, 0x2010, 0x205E, 0x2190, 0x21FF, 0};
-    if (std::filesystem::exists(kFontPath)) {
-        for (float px : kFontPx)
-            if (ImFont* f = io.Fonts->AddFontFromFileTTF(kFontPath, px, nullptr, kRanges)) m_fonts.emplace_back(px, f);
-    }
-    if (m_fonts.empty()) {
-        m_fontWarning = std::string("font ") + kFontPath +
-                        " not found (install fonts-dejavu-core); using ImGui's small built-in font";
+    ImFont* f = nullptr;
+    if (m_fontWarning.empty()) f = io.Fonts->AddFontFromFileTTF(kFontPath, want, nullptr, kRanges);
+    if (!f) {
+        if (m_fontWarning.empty()) m_fontWarning = std::string("font ") + kFontPath + " could not be read; using ImGui's small built-in font";
+        if (!m_fonts.empty()) return;   // the built-in font is there already
         ImFontConfig cfg;
         cfg.SizePixels = 13.0f;
-        m_fonts.emplace_back(13.0f, io.Fonts->AddFontDefault(&cfg));
+        f = io.Fonts->AddFontDefault(&cfg);
     }
+    m_fonts.emplace_back(m_fontWarning.empty() ? want : 13.0f, f);
+    std::sort(m_fonts.begin(), m_fonts.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     io.FontDefault = m_fonts.front().second;
-    startup::mark("font files read");
     io.Fonts->Build();
     if (startup::timingOn()) {
         char what[96];
         std::snprintf(what, sizeof what, "font atlas rasterised (%zu sizes, %dx%d)", m_fonts.size(), io.Fonts->TexWidth,
                       io.Fonts->TexHeight);
         startup::mark(what);
+    }
+    // The first time with the shaders (so the timing says which costs what);
+    // after a resize to another size, the texture only.
+    if (!m_deviceReady) {
+        ImGui_ImplOpenGL3_CreateDeviceObjects();
+        m_deviceReady = true;
+        startup::mark("GL shaders + font texture upload");
+    } else {
+        ImGui_ImplOpenGL3_DestroyFontsTexture();
+        ImGui_ImplOpenGL3_CreateFontsTexture();
     }
 }
 
@@ -228,8 +248,10 @@ void Window::beginFrame(double waitSeconds) {
     else glfwPollEvents();
     deliverOnePress();
     deliverKeys();
+    ImGui_ImplGlfw_NewFrame();   // the display size, which the type follows
+    const ImVec2 ds = ImGui::GetIO().DisplaySize;
+    ensureFont(typePx(m_typeSize, ds.x, ds.y));
     ImGui_ImplOpenGL3_NewFrame();
-    ImGui_ImplGlfw_NewFrame();
     ImGui::NewFrame();
 }
 

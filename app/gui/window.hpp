@@ -70,7 +70,10 @@ public:
     // so the layout scales with the window as the type does. Once per frame.
     void scaleStyle(float fs);
     // The largest rasterised font not above px (the smallest if none is).
+    // beginFrame has rasterised the one typePx asks for at this window size.
     ImFont* fontFor(float px) const noexcept;
+    // The ladder step (13–48 px) a type of px is drawn at.
+    static float fontStep(float px) noexcept;
     const std::string& fontWarning() const noexcept { return m_fontWarning; }
 
     GLFWwindow* handle() const noexcept { return m_window; }
@@ -78,7 +81,11 @@ public:
     int framebufferHeight() const;
 
 private:
-    void loadFonts();
+    // Rasterises the ladder step for px into the atlas unless it is there
+    // (between frames only: the atlas is locked inside one). Sizes are added
+    // as the window asks for them: all 13 at start cost 0.3–0.5 s and a 16 MB
+    // texture, one costs a few ms.
+    void ensureFont(float px);
     static void onMouseButton(GLFWwindow* w, int button, int action, int mods);
     static void onKey(GLFWwindow* w, int key, int scancode, int action, int mods);
     void deliverOnePress();
@@ -94,6 +101,7 @@ private:
     Theme m_theme = Theme::Dark;
     TypeSize m_typeSize = TypeSize::Normal;
     std::vector<std::pair<float, ImFont*>> m_fonts;   // ascending size
+    bool m_deviceReady = false;   // shaders + font texture created
     std::string m_fontWarning;
     // Mouse presses waiting for ImGui: imgui 1.86 sees the buttons once per
     // frame, so two presses within one frame (a quick double click on "+"

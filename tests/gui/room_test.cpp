@@ -103,6 +103,25 @@ TEST_CASE("type grows with the window: 1920x1080 gets larger type than 1280x720"
     CHECK(bigPres["font_px"].get<double>() == 36);
 }
 
+TEST_CASE("a window resized from 1280x720 to 1920x1080 while open draws the larger type, rasterised then",
+          "[gui][room][font]") {
+    // The atlas holds only the sizes the window has asked for (one at start):
+    // a resize must rasterise the new size between frames, not keep the old.
+    NEED_X();
+    LiveWindow w({"pool", "--presentation", "--size", "1280x720", "--time-scale", "0.05"});
+    REQUIRE(w.waitFor([](const json& s) { return s.value("font_px", 0.0) == 24; }, 20));
+    runCommand("xdotool windowsize " + w.window + " 1920 1080");
+    CHECK(w.waitFor([](const json& s) { return s.value("font_px", 0.0) == 36; }, 20));
+    const json big = w.state();
+    for (const json& p : big["panels"]) {
+        INFO(p["name"]);
+        CHECK(p["missing_glyphs"].empty());
+        CHECK(p["small_texts"].empty());
+    }
+    runCommand("xdotool windowsize " + w.window + " 1280 720");
+    CHECK(w.waitFor([](const json& s) { return s.value("font_px", 0.0) == 24; }, 20));
+}
+
 TEST_CASE("pool with --workers 4 --work cpu gives a listing with Pool(4) and the CPU work call", "[gui][room][listing]") {
     NEED_DISPLAY();
     TempDir dir;
