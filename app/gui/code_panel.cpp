@@ -29,6 +29,7 @@ struct Shown {
     bool operator==(const Shown&) const = default;
 };
 Shown g_shown;
+float g_followedTo = 0;   // the scroll the panel last followed the marked line to
 
 // Follows the marked line (a third down the panel) with a whole source line
 // at the top: not the end of a wrapped statement ("_ in range(4)]") nor half
@@ -55,9 +56,11 @@ void scrollToWholeLine(const std::vector<float>& tops, int marked) {
         }
         ImGui::SetScrollY(target);
     }
-    // Room under the listing for the scroll it has (or is given): ImGui
-    // clamps a scroll to its content.
-    const float keep = std::max(ImGui::GetScrollY(), target);
+    // Room under the listing for the scroll the panel followed to: ImGui
+    // clamps a scroll to its content. The reader's own wheel stops at the
+    // listing's end (or there).
+    if (target >= 0) g_followedTo = target;
+    const float keep = g_followedTo;
     const float extra = keep + win->InnerRect.GetHeight() - st.WindowPadding.y - ImGui::GetCursorPosY() + 2;
     if (keep > 0 && extra > 0) ImGui::Dummy(ImVec2(1, extra));
 }
@@ -103,6 +106,7 @@ void drawCodePanel(const RunView& run, std::int64_t cursor, const std::vector<Sc
             if (!(shown == g_shown)) {
                 ImGui::SetScrollY(0);        // applied from the next frame, unless a marked line asks for its own
                 g_lastFirstMarked = -2;      // a marked line in the new view scrolls to itself
+                g_followedTo = 0;
                 g_shown = shown;
             }
             const auto measure = [](std::string_view s) { return ImGui::CalcTextSize(s.data(), s.data() + s.size()).x; };
