@@ -888,8 +888,8 @@ void GuiApp::layoutPresentation(RunView& run, std::int64_t cursor, float control
         m_held = HeldLayout{scenarioKey, ds.y, fh, 0, 0, false};
     // Laid out on the stage, the split is final for the scenario's runs: what
     // a later run's timeline draws beyond what the stage reserved (a legend
-    // row for a killed worker, a lane) scrolls or thins within it. A window opened on a run (a replay, a traced
-    // program) has no stage: it grows to what its run needs.
+    // row for a killed worker, a lane) scrolls or thins within it. A window opened on a saved run has no stage:
+    // it grows to what its run needs (all its lanes are there on its first frames).
     // A traced program has no stage (no lane count known up front): its
     // split is decided once, on its first frame, from what any such run may
     // show (noStageTimelineH): its processes appear one by one,
