@@ -888,9 +888,24 @@ void GuiApp::layoutPresentation(RunView& run, std::int64_t cursor, float control
         m_held = HeldLayout{scenarioKey, ds.y, fh, 0, 0, false};
     // Laid out on the stage, the split is final for the scenario's runs: what
     // a later run's timeline draws beyond what the stage reserved (a legend
-    // row for a killed worker, a lane) scrolls or thins within it. A window opened on a run (a replay, a traced
-    // program) has no stage: it grows to what its run needs.
+    // row for a killed worker, a lane) scrolls or thins within it. A window opened on a saved run has no stage:
+    // it grows to what its run needs (all its lanes are there on its first frames).
+    // A traced program has no stage (no lane count known up front): its
+    // split is decided once, on its first frame, from what any such run may
+    // show (noStageTimelineH): its processes appear one by one,
+    // and growing the timeline with them moved every panel under it mid-run
+    // (classroom walk: the bottom panels at y 482, then 558). Lanes beyond
+    // MainProcess and four more scroll, said by the cue on the axis row.
     if (!run.trace()) m_held.fromStage = true;
+    if (run.trace() && run.traced()) {
+        if (!m_held.decided) {
+            m_held.timeline = noStageTimelineH(run, ds.x);
+            m_held.decided = true;
+        }
+        const float fixedH = std::round(std::max(std::min(m_held.timeline, bodyH - minBottom), bodyH * 0.3f));
+        drawPresentationPanels(run, cursor, controlsH, fixedH, hasQueue, hasLock, true, e);
+        return;
+    }
     const bool grow = !run.trace() || !m_held.fromStage;
     const std::string& tab = statsTabShown();
     // Before a run only Predict's questions count (the tab the class answers
@@ -949,7 +964,48 @@ void GuiApp::layoutPresentation(RunView& run, std::int64_t cursor, float control
     if (m_held.timeline > 0 && m_held.bottom > 0)
         timelineH = std::min(std::max(m_held.timeline, bodyH - m_held.bottom), bodyH - minBottom);
     timelineH = std::round(std::max(timelineH, bodyH * 0.3f));
+    drawPresentationPanels(run, cursor, controlsH, timelineH, hasQueue, hasLock, false, e);
+}
+
+// MainProcess and four more processes at the thin rows (with a lock's row
+// each: a traced program may take one later), the core lanes, the axis, and
+// above them the header with every legend entry a traced program's run may
+// show without the user acting, after the lead-in words and Live.
+float GuiApp::noStageTimelineH(const RunView& run, float width) const {
+    const ImGuiStyle& st = ImGui::GetStyle();
+    const float fh = ImGui::GetFontSize();
+    timeline::setCompactRows(true);
+    timeline::setLockRows(true);
+    auto laneH = [&](std::initializer_list<RowKind> rows) {
+        float lh = 0;
+        for (RowKind k : rows) lh += timeline::rowHeight(k, fh) + 1;
+        return std::max(lh, fh + 2) + timeline::kLaneGap;
+    };
+    const int cores = std::max(1, run.trace() && run.meta().usableCores > 0 ? run.meta().usableCores : cpuCountUsable());
+    const float lanes = static_cast<float>(cores) * laneH({RowKind::CoreProcs, RowKind::CoreLoad}) +
+                        5 * laneH({RowKind::Program, RowKind::Os, RowKind::Tasks, RowKind::Locks});
+    timeline::setCompactRows(false);
+    timeline::LegendPlan plan;
+    plan.tasks = plan.queue = plan.lock = plan.cpuWork = plan.sleepWork = true;
+    plan.workers = 4;
+    plan.cores = cores;
+    plan.leadW = ImGui::CalcTextSize("(python started 10.00 s before its first process)").x + st.ItemSpacing.x +
+                 ImGui::CalcTextSize("Live").x + 2 * st.FramePadding.x + st.ItemSpacing.x;
+    const float header = ImGui::GetFrameHeight() + timeline::legendExtraH(plan, width) + st.ItemSpacing.y;
+    const float axis = std::round(fh + 6) + 2;
+    return std::ceil(2 * st.WindowPadding.y + header + axis + lanes + 2);
+}
+
+void GuiApp::drawPresentationPanels(RunView& run, std::int64_t cursor, float controlsH, float timelineH, bool hasQueue,
+                                    bool hasLock, bool fixedColumns, const PanelEnv& e) {
+    const ImVec2 ds = ImGui::GetIO().DisplaySize;
+    const float bodyH = ds.y - controlsH;
+    const std::string& tab = statsTabShown();
     const float y = controlsH + timelineH, h = bodyH - timelineH;
+    // A run without a stage (a traced program) keeps the columns it may need
+    // from its first frame: a lock or a queue that appears later fills its
+    // panel, it moves none.
+    if (fixedColumns) hasQueue = hasLock = true;
     // A run with a lock widens the Queue / Lock column (from Stats): "held by
     // ForkPoolWorker-5 for 95 ms" and "waiting: ForkPoolWorker-4 72 ms" each
     // on one line at 1280x720.

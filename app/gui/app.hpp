@@ -248,11 +248,15 @@ private:
         float bottom = 0;
         float timeline = 0;   // the most the timeline needed (or will: see layoutPresentation)
         bool fromStage = false;   // laid out on the stage: final for the runs
+        bool decided = false;     // a run without a stage: its split was decided on its first frame
     } m_held;
     std::string m_predictTabKey;   // the scenario whose stage opened on the Predict tab
     bool m_predictTabAuto = false; // the Predict tab was opened for the class, not by a click
     void layoutPresentation(RunView& run, std::int64_t cursor, float controlsH, bool hasQueue, bool hasLock,
                             const PanelEnv& e);
+    float noStageTimelineH(const RunView& run, float width) const;
+    void drawPresentationPanels(RunView& run, std::int64_t cursor, float controlsH, float timelineH, bool hasQueue,
+                                bool hasLock, bool fixedColumns, const PanelEnv& e);
     float m_fontPx = 0;                       // what the controls needed last frame
     bool m_showTaskEditor = false;
 };

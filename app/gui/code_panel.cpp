@@ -9,6 +9,9 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include <imgui_internal.h>
 
 namespace parviz::gui {
 namespace {
@@ -26,6 +29,41 @@ struct Shown {
     bool operator==(const Shown&) const = default;
 };
 Shown g_shown;
+float g_followedTo = 0;   // the scroll the panel last followed the marked line to
+
+// Follows the marked line (a third down the panel) with a whole source line
+// at the top: not the end of a wrapped statement ("_ in range(4)]") nor half
+// a line cut by the edge (classroom walk: the lock demo's Code showed one
+// while it followed the running line). `tops`: each source line's top,
+// window-local; `marked`: the line to bring into view (-1: none, the
+// scroll stays). Past the listing's end the panel keeps blank room, so the
+// last lines can sit under a whole first line too.
+void scrollToWholeLine(const std::vector<float>& tops, int marked) {
+    ImGuiWindow* win = ImGui::GetCurrentWindow();
+    const ImGuiStyle& st = ImGui::GetStyle();
+    const float clipOff = win->InnerClipRect.Min.y - win->Pos.y, viewH = win->InnerClipRect.GetHeight();
+    // A line's glyphs reach a little past its box (descenders, accents): the
+    // line above the top one is out of view by that much, the top one whole.
+    const float over = std::min(ImGui::GetFontSize() * 0.2f, st.ItemSpacing.y);
+    float target = -1;
+    if (marked >= 0 && static_cast<std::size_t>(marked) < tops.size()) {
+        const float want = tops[static_cast<std::size_t>(marked)] - clipOff - viewH * 0.3f;
+        target = 0;
+        for (std::size_t i = 1; i < tops.size(); ++i) {
+            const float s = std::floor(tops[i] - clipOff - over);
+            if (s > want) break;
+            target = s;
+        }
+        ImGui::SetScrollY(target);
+    }
+    // Room under the listing for the scroll the panel followed to: ImGui
+    // clamps a scroll to its content. The reader's own wheel stops at the
+    // listing's end (or there).
+    if (target >= 0) g_followedTo = target;
+    const float keep = g_followedTo;
+    const float extra = keep + win->InnerRect.GetHeight() - st.WindowPadding.y - ImGui::GetCursorPosY() + 2;
+    if (keep > 0 && extra > 0) ImGui::Dummy(ImVec2(1, extra));
+}
 
 std::size_t listingHash(const std::vector<Scenario::CodeLine>& code) {
     std::size_t h = code.size();
@@ -68,10 +106,17 @@ void drawCodePanel(const RunView& run, std::int64_t cursor, const std::vector<Sc
             if (!(shown == g_shown)) {
                 ImGui::SetScrollY(0);        // applied from the next frame, unless a marked line asks for its own
                 g_lastFirstMarked = -2;      // a marked line in the new view scrolls to itself
+                g_followedTo = 0;
                 g_shown = shown;
             }
             const auto measure = [](std::string_view s) { return ImGui::CalcTextSize(s.data(), s.data() + s.size()).x; };
+            // Each source line's top (window-local, with the scroll): the
+            // panel scrolls to whole lines (scrollToWholeLine).
+            static std::vector<float> tops;
+            tops.clear();
+            bool follow = false;
             for (std::size_t i = 0; i < code.size(); ++i) {
+                tops.push_back(ImGui::GetCursorPosY());
                 const ImVec2 p = ImGui::GetCursorScreenPos();
                 // Long lines wrap inside the panel rather than run off its
                 // edge, at token boundaries (core wrapCodeLine: never inside
@@ -104,10 +149,11 @@ void drawCodePanel(const RunView& run, std::int64_t cursor, const std::vector<Sc
                 ui::textUnformatted(line);   // wraps at the panel's edge
                 if (any && (firstMarked < 0)) {
                     firstMarked = static_cast<int>(i);
-                    if (firstMarked != g_lastFirstMarked) ImGui::SetScrollHereY(0.3f);
+                    follow = firstMarked != g_lastFirstMarked;
                 }
                 if (any && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", who.c_str());
             }
+            scrollToWholeLine(tops, follow ? firstMarked : -1);
             g_lastFirstMarked = firstMarked;
         }
     }

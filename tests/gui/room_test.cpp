@@ -6,6 +6,8 @@
 #include "live_window.hpp"
 
 #include <algorithm>
+#include <fstream>
+#include <set>
 #include <regex>
 
 using namespace guitest;
@@ -718,4 +720,200 @@ TEST_CASE("presentation at 1280x720: stepping with the keys puts the lane's tool
     runCommand("xdotool mousemove --window " + w.window + " " + std::to_string(x + 6) + " " + std::to_string(y));
     INFO("after the move: " << w.state()["tooltips"].dump());
     CHECK(w.waitFor(laneTip, 15));
+}
+
+namespace {
+
+// The classroom walk's student program (session 14): a producer and two
+// consumers on a Queue, then a Pool(2) whose tasks take one Lock: five
+// processes under MainProcess, appearing one by one, a queue and a lock
+// appearing after the first lanes.
+const char* kStudentPool = R"(import multiprocessing as mp
+import time
+
+def producer(q, n):
+    for i in range(n):
+        q.put(("item", i))
+        print("produced", i, flush=True)
+        time.sleep(0.1)
+    q.put(None)
+    q.put(None)
+
+def consumer(q, name):
+    got = []
+    while True:
+        x = q.get()
+        if x is None:
+            break
+        got.append(x[1])
+        time.sleep(0.15)
+    print(name, "consumed", got, flush=True)
+
+lock = None
+def init(l):
+    global lock
+    lock = l
+
+def work(x):
+    with lock:
+        print("worker", mp.current_process().name, "holds lock for", x, flush=True)
+        time.sleep(0.2)
+    return x * x
+
+if __name__ == "__main__":
+    time.sleep(0.5)
+    q = mp.Queue()
+    p = mp.Process(target=producer, args=(q, 6), name="Producer")
+    c1 = mp.Process(target=consumer, args=(q, "C1"), name="Consumer-1")
+    c2 = mp.Process(target=consumer, args=(q, "C2"), name="Consumer-2")
+    for pr in (p, c1, c2):
+        pr.start()
+        time.sleep(0.2)
+    for pr in (p, c1, c2): pr.join()
+    l = mp.Lock()
+    with mp.Pool(2, initializer=init, initargs=(l,)) as pool:
+        print("results", pool.map(work, [1, 2, 3, 4]), flush=True)
+)";
+
+// The panels' rects on screen, as one comparable string.
+std::string panelRects(const json& s) {
+    std::string out;
+    for (const json& p : s["panels"]) {
+        const std::string name = p["name"];
+        if (name == "Controls") continue;   // the toolbar: its own tests
+        out += name + " " + p["rect"].dump() + "; ";
+    }
+    return out;
+}
+
+} // namespace
+
+// Issue 11, classroom walk (session 14): a traced program has no stage (no
+// lane count known up front), and the timeline grew with its lanes as its
+// processes appeared: the panels under it jumped from y 482 to 558 while the
+// student watched. Its split is decided on its first frame: MainProcess and
+// four more lanes, the rest scroll with the lanes cue; no panel moves.
+TEST_CASE("presentation at 1280x720, a traced program of five processes: no panel moves while it runs, four worker "
+          "lanes in view and a cue for the hidden one",
+          "[gui][room][trace][python][stage]") {
+    NEED_X();
+    TempDir src;
+    const std::string script = src.file("my_pool.py");
+    {
+        std::ofstream(script) << kStudentPool;
+    }
+    LiveWindow w({"--presentation", "--size", "1280x720"}, {"--trace-python", script});
+    REQUIRE_FALSE(w.window.empty());
+    // The panels at every moment the dump shows, from the run's first frame to its end.
+    std::string first;
+    std::set<std::string> seen;
+    std::size_t fewestLanes = SIZE_MAX, mostLanes = 0;
+    bool ended = false;
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(90);
+    while (!ended && std::chrono::steady_clock::now() < until) {
+        const json s = w.state();
+        if (!s["runs"].empty()) {
+            const std::string rects = panelRects(s);
+            if (first.empty()) first = rects;
+            seen.insert(rects);
+            fewestLanes = std::min(fewestLanes, s["lanes"].size());
+            mostLanes = std::max(mostLanes, s["lanes"].size());
+            ended = s["runs"][0]["status"] != "running" && s["trace_finished"].get<bool>();
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(40));
+    }
+    REQUIRE(ended);
+    INFO("lanes from " << fewestLanes << " to " << mostLanes);
+    CHECK(fewestLanes < mostLanes);   // it was watched as its processes appeared
+    std::string all;
+    for (const std::string& r : seen) all += r + "\n";
+    INFO("panel layouts seen:\n" << all);
+    CHECK(seen.size() == 1);
+    // At its end: MainProcess and four worker lanes in view, the fifth process
+    // behind the scrollbar, and the cue saying so on screen.
+    w.settle(3);
+    const json s = w.state();
+    INFO(allLines(s));
+    CHECK(s["visible_worker_lanes"].get<int>() >= 4);
+    const json& tl = panel(s, "Timeline");
+    REQUIRE_FALSE(tl["hidden_texts"].empty());
+    CHECK(anyLine(tl, "\u2193 1 more lane"));
+    checkNothingClipped(s);
+}
+
+// The built-in pools with many workers keep their stage's split through a run
+// (the stage reserved four worker lanes and the folded band), four worker
+// lanes in view.
+TEST_CASE("presentation at 1280x720, pool-sizes with 8 and 16 workers: no panel moves while it runs, four worker lanes "
+          "in view",
+          "[gui][room][stage]") {
+    NEED_X();
+    const std::string workers = GENERATE(as<std::string>{}, "8", "16");
+    INFO(workers << " workers");
+    LiveWindow w({"pool-sizes", "--workers", workers, "--time-scale", "0.2", "--presentation", "--size", "1280x720"});
+    REQUIRE_FALSE(w.window.empty());
+    // The stage, settled (the Predict tab offered to the class), then Run.
+    REQUIRE(w.waitFor([](const json& st) { return st.value("stats_tab", std::string()) == "Predict"; }, 10));
+    std::this_thread::sleep_for(std::chrono::milliseconds(800));
+    const std::string stage = panelRects(w.state());
+    bool started = false;
+    for (int i = 0; i < 3 && !started; ++i) {
+        w.key("space");
+        started = w.waitFor([](const json& st) { return st["status"] != "not started"; }, 10);
+    }
+    REQUIRE(started);
+    std::set<std::string> seen = {stage};
+    bool ended = false;
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(90);
+    while (!ended && std::chrono::steady_clock::now() < until) {
+        const json s = w.state();
+        seen.insert(panelRects(s));
+        ended = s["status"] == "finished" && s["trace_finished"].get<bool>();
+        std::this_thread::sleep_for(std::chrono::milliseconds(40));
+    }
+    REQUIRE(ended);
+    std::string all;
+    for (const std::string& r : seen) all += r + "\n";
+    INFO("panel layouts seen:\n" << all);
+    CHECK(seen.size() == 1);
+    CHECK(w.state()["visible_worker_lanes"].get<int>() >= 4);
+}
+
+// Issue 11, classroom walk (session 14): the lock demo's Code panel, following
+// the running line, showed the end of a wrapped statement ("_ in range(4)]")
+// or half a line at its top. It scrolls to whole source lines: its first
+// visible line is the start of a line of the listing, at every moment.
+TEST_CASE("presentation at 1280x720: the Code panel follows the running line with a whole source line at its top",
+          "[gui][room][codefit]") {
+    NEED_X();
+    LiveWindow w({"lock", "--time-scale", "0.5", "--presentation", "--size", "1280x720"});
+    REQUIRE_FALSE(w.window.empty());
+    w.key("space");
+    REQUIRE(w.waitFor([](const json& st) { return st["status"] == "running"; }, 15));
+    auto trim = [](std::string t) {
+        t.erase(0, t.find_first_not_of(' '));
+        return t;
+    };
+    int looked = 0;
+    bool ended = false;
+    std::set<std::string> tops;
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(90);
+    while (!ended && std::chrono::steady_clock::now() < until) {
+        const json s = w.state();
+        ended = s["status"] == "finished" && s["trace_finished"].get<bool>();
+        const json& code = panel(s, "Code");
+        if (code["lines"].empty()) continue;
+        const std::string top = trim(code["lines"][0].get<std::string>());
+        bool starts = false;
+        for (const json& l : s["listing"]) starts = starts || trim(l.get<std::string>()).rfind(top, 0) == 0;
+        INFO("Code's top line: '" << top << "'\nlines: " << code["lines"].dump());
+        CHECK(starts);
+        tops.insert(top);
+        ++looked;
+        std::this_thread::sleep_for(std::chrono::milliseconds(60));
+    }
+    REQUIRE(ended);
+    CHECK(looked > 5);
+    INFO("top lines seen: " << tops.size());
+    CHECK(tops.size() >= 2);   // it did follow the running line
 }

@@ -73,6 +73,28 @@ void drawAxis(RunView& run, const PanelEnv& env, const Geometry& g, const LaneRe
             }
         }
     }
+    // Lanes below the view with no line free under them: the axis row says
+    // so, right-aligned above the lanes' scrollbar, and a click there
+    // scrolls one lane down (classroom walk: a traced program's fifth
+    // process was below the fold with no word of it).
+    if (g.cueOnAxis) {
+        std::string cue = moreLanesShort(g.hiddenBelow);
+        if (ImGui::CalcTextSize(cue.c_str()).x > (noteLeft - g.plotMin.x) * 0.45f)
+            cue = "\u2193 " + std::to_string(g.hiddenBelow) + " more";
+        const ImVec2 cs = ImGui::CalcTextSize(cue.c_str());
+        const ImVec2 cp(noteLeft - cs.x - 4, y0 + 2);
+        dl->AddRectFilled(ImVec2(cp.x - 4, y0), ImVec2(noteLeft, y1), laneBackground(th, true));
+        dl->AddText(cp, text, cue.c_str());
+        probe::drawnText(cue, cp, ImVec2(cp.x + cs.x, cp.y + cs.y), dl);
+        noteLeft = cp.x - ImGui::GetFontSize() * 0.5f;
+        ImGui::SetCursorScreenPos(cp);
+        ImGui::InvisibleButton("##more-lanes-axis", cs);
+        if (ImGui::IsItemClicked()) scrollOneLane(run, recs, g.rowFont);
+        if (ImGui::IsItemHovered())
+            boundedTooltipf("%zu %s below the view: wheel over the names, Shift+wheel, or click here to scroll one lane "
+                            "down.",
+                            g.hiddenBelow, g.hiddenBelow == 1 ? "lane is" : "lanes are");
+    }
     float lastRight = -1e9f;
     for (const AxisTick& t : recs.ticks) {
         const float x = g.plotMin.x + t.x;

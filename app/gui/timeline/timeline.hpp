@@ -33,7 +33,15 @@ struct Geometry {
     std::int64_t cursor = 0;      // absolute ns the cursor line marks
     float scroll = 0;             // px of lanes scrolled above the view (whole lanes)
     float lanesBottom = 0;        // screen y under the last lane in view
+    // Lanes below the view, and whether their cue goes on the axis row (no
+    // line's room under the last whole lane): it is never left out.
+    std::size_t hiddenBelow = 0;
+    bool cueOnAxis = false;
 };
+// The cue's words for `hidden` lanes below the view ("↓ 2 more lanes below"),
+// and what a click on it does: the lanes scroll one lane down.
+std::string moreLanesShort(std::size_t hidden);
+void scrollOneLane(RunView& run, const LaneRecords& recs, float rowFont);
 
 // Axis strip with ticks, pause shading and the cursor handle; dragging in it
 // moves the replay cursor.
@@ -112,6 +120,7 @@ struct LegendPlan {
     bool lock = false;        // waits for lock, holds lock, the lock convoy callout
     bool cpuWork = false, sleepWork = false;
     int workers = 0, cores = 1;
+    float leadW = 0;          // words and buttons before the entries on the first row (a lead-in, Live)
 };
 // The height the legend of such a run adds under the header's first row
 // (Follow, Fit and the entries flowing after them, wrapped at `width` as

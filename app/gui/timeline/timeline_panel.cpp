@@ -273,34 +273,27 @@ LaneWindow laneWindow(const LaneRecords& recs, float rowFont, float room, float 
 
 // The words of the cue under the last whole lane (moreLanesNote).
 std::string moreLanesWords(std::size_t hidden) {
-    return "\u2193 " + std::to_string(hidden) + (hidden == 1 ? " more lane" : " more lanes") +
-           " below: wheel over the names, Shift+wheel, or click here";
+    return moreLanesShort(hidden) + ": wheel over the names, Shift+wheel, or click here";
 }
 
 // Under the last whole lane: how many more lanes the scrollbar holds, and
-// how to reach them (layoutLanes keeps a line for it: classroom walk, a
-// worker's lane was below the fold with no word of it). A click on it
-// scrolls one lane down.
-void moreLanesNote(RunView& run, const PanelEnv& env, const Geometry& g, const LaneRecords& recs, std::size_t hidden) {
+// how to reach them (classroom walk: a worker's lane was below the fold with
+// no word of it). Where no line is free there, the axis row says it
+// (drawAxis, Geometry::cueOnAxis). A click on it scrolls one lane down.
+void moreLanesNote(RunView& run, const Geometry& g, const LaneRecords& recs, std::size_t hidden) {
+    if (g.cueOnAxis) return;
     std::string note = moreLanesWords(hidden);
     const float room = g.plotMax.x - g.labelX - 16;
     if (ImGui::CalcTextSize(note.c_str()).x > room)
         note = "\u2193 " + std::to_string(hidden) + (hidden == 1 ? " more lane" : " more lanes") + " (Shift+wheel)";
     const ImVec2 ts = ImGui::CalcTextSize(note.c_str());
-    if (g.plotMax.y - g.lanesBottom < ts.y) return;   // no room for the words: the scrollbar says it
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const ImVec2 tp(g.labelX + 8, g.lanesBottom + 1);
     dl->AddText(tp, ImGui::GetColorU32(ImGuiCol_Text), note.c_str());
     probe::drawnText(note, tp, ImVec2(tp.x + ts.x, tp.y + ts.y), dl);
     ImGui::SetCursorScreenPos(tp);
     ImGui::InvisibleButton("##more-lanes", ts);
-    if (ImGui::IsItemClicked()) {
-        // The next lane's height: one lane further down.
-        TimelineView& view = run.timeline();
-        float step = 0;
-        for (const Lane& lane : recs.lanes) step = std::max(step, laneHeight(lane, g.rowFont) + kLaneGap);
-        view.scrollY += step;
-    }
+    if (ImGui::IsItemClicked()) scrollOneLane(run, recs, g.rowFont);
 }
 
 // How many cores ran workers (solid), parviz itself (grey stripes),
@@ -506,6 +499,8 @@ void drawTimelinePanel(RunView& run, std::int64_t cursor, const Rect& r, const P
         const LaneWindow lw = laneWindow(recs, g.rowFont, room, run.timeline().scrollY);
         g.scroll = lw.scroll;
         g.lanesBottom = lanesTop + lw.height;
+        g.hiddenBelow = lw.hiddenBelow;
+        g.cueOnAxis = lw.hiddenBelow > 0 && g.plotMax.y - g.lanesBottom < ImGui::GetTextLineHeight();
         drawAxis(run, env, g, recs, axisH);
         if (strip) activityStrip(env, g, recs, origin.y + axisH + 2, stripH);
         if (summary) drawWorkerSummary(env, g, bins, workerLanes, lanesTop - bandH, bandH - 2);
@@ -519,7 +514,7 @@ void drawTimelinePanel(RunView& run, std::int64_t cursor, const Rect& r, const P
         drawChunkBrackets(run, env, g, recs);
         ImGui::PopClipRect();
         ImGui::PopClipRect();
-        if (lw.hiddenBelow > 0) moreLanesNote(run, env, g, recs, lw.hiddenBelow);
+        if (lw.hiddenBelow > 0) moreLanesNote(run, g, recs, lw.hiddenBelow);
         drawCalloutMarks(run, env, g, origin.y + axisH, lanesTop);
         drawPredictionMarks(run, env, g, lanesTop);
         // Before the first run, the empty timeline takes the class's makespan prediction.
@@ -533,6 +528,17 @@ void drawTimelinePanel(RunView& run, std::int64_t cursor, const Rect& r, const P
         }
     }
     endPanel();
+}
+
+std::string timeline::moreLanesShort(std::size_t hidden) {
+    return "\u2193 " + std::to_string(hidden) + (hidden == 1 ? " more lane" : " more lanes") + " below";
+}
+
+void timeline::scrollOneLane(RunView& run, const LaneRecords& recs, float rowFont) {
+    // The next lane's height: one lane further down.
+    float step = 0;
+    for (const Lane& lane : recs.lanes) step = std::max(step, laneHeight(lane, rowFont) + kLaneGap);
+    run.timeline().scrollY += step;
 }
 
 float timeline::summaryBandH(int workers, float fontSize) noexcept {
@@ -566,7 +572,7 @@ float timeline::legendExtraH(const LegendPlan& plan, float width) {
     const float left = st.WindowPadding.x, right = width - st.WindowPadding.x;
     // Follow (F) and Fit, as header() draws them.
     float x = left + ImGui::GetFrameHeight() + st.ItemInnerSpacing.x + ImGui::CalcTextSize("Follow (F)").x + st.ItemSpacing.x +
-              ImGui::CalcTextSize("Fit").x + st.FramePadding.x * 2 + st.ItemSpacing.x;
+              ImGui::CalcTextSize("Fit").x + st.FramePadding.x * 2 + st.ItemSpacing.x + plan.leadW;
     int rows = 1;
     auto place = [&](float w, float advance) {
         if (x + w > right && x > left) {
