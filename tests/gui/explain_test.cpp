@@ -460,6 +460,13 @@ TEST_CASE("presentation at 1280x720, 8 and 16 cpu workers mid-run: the Why tab f
     CHECK_FALSE(stats["scrollbar"].get<bool>());
     CHECK(stats["hidden_texts"].empty());
     nothingClipped(l);
+    // What is said briefly is a whole statement, never one ending in "…"
+    // (classroom walk: Why's header "…for 63 % of their task time …").
+    for (const json& line : stats["lines"]) {
+        const std::string t = line.get<std::string>();
+        INFO(t);
+        CHECK_FALSE((t.size() >= 3 && t.compare(t.size() - 3, 3, "\u2026") == 0));
+    }
 }
 
 TEST_CASE("presentation: the Predict tab, where the class answered, shows each prediction beside the run's answer once the run has ended",

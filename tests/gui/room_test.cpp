@@ -130,7 +130,7 @@ TEST_CASE("gui --method imap_unordered: the listing calls it, Stats lists the re
     CHECK(listing.find("    for name in p.imap_unordered(work_log, work):") != std::string::npos);
     CHECK(listing.find("p.map(") == std::string::npos);
     // B (0.1 s), C (0.15 s), A (0.25 s), D (0.3 s): the caller gets them as they finish.
-    CHECK(anyLine(panel(l, "Stats"), "results arrive: B"));
+    CHECK(anyLine(panel(l, "Stats"), "the caller receives: B"));
     CHECK(l["visible_worker_lanes"].get<int>() >= 2);
     checkNothingClipped(l);
     // The toolbar offers the method.
