@@ -36,9 +36,15 @@ std::string shortForm(const std::string& s, int n) {
 }
 
 // A callout's short form: its headline (core: the point and the numbers
-// that matter, in one short line), else its text to the second ": ".
-std::string calloutShort(const Callout& c, const std::string& mark) {
-    if (!c.headline.empty() && c.headline.size() < c.text.size()) return mark + c.headline;
+// that matter, in one short line) when it takes one line at wrapW, else its
+// kind and brief ("oversubscription: 8 workers + other programs on 2
+// cores"), else its text to the second ": ".
+std::string calloutShort(const Callout& c, const std::string& mark, float wrapW) {
+    const float line = ImGui::GetTextLineHeight() * 1.5f;
+    if (!c.headline.empty() && c.headline.size() < c.text.size() &&
+        ui::wrappedTextSize(mark + c.headline, wrapW).y < line)
+        return mark + c.headline;
+    if (!c.brief.empty()) return mark + toString(c.kind) + ": " + c.brief;
     return shortForm(mark + c.text, 2);
 }
 
@@ -111,7 +117,7 @@ WhyFit fitWhy(const std::vector<Callout>& callouts, const Explanation& x, float 
         f.shortNote[i] = true;
     }
     for (std::size_t i = callouts.size(); i-- > 0 && total > roomH;) {
-        const std::string b = calloutShort(callouts[i], "\u2192 ");
+        const std::string b = calloutShort(callouts[i], "\u2192 ", wrapW);
         if (b.empty()) continue;
         total -= fullC[i] - h(b);
         f.shortCallout[i] = true;
@@ -332,7 +338,10 @@ void drawExplainLines(RunView& run, std::int64_t cursor, const PanelEnv& env, bo
         const bool here = cursor >= c.t0 && cursor <= c.t1;
         ImGui::PushStyleColor(ImGuiCol_Text, here ? warningColour(env.theme) : ImGui::GetStyle().Colors[ImGuiCol_Text]);
         const std::string mark = here ? "\u2192 " : "";
-        shortened(mark + c.text, calloutShort(c, mark), fit.shortCallout[i]);
+        shortened(mark + c.text,
+                  fit.shortCallout[i] ? calloutShort(c, mark, ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ScrollbarSize)
+                                      : std::string(),
+                  fit.shortCallout[i]);
         ImGui::PopStyleColor();
         if (ImGui::IsItemClicked()) {
             run.setCursor(c.t0);
