@@ -331,24 +331,23 @@ std::string shownRunNote(GuiApp& app) {
 
 // The note's place: the rest of the toolbar's last row, at least 7 em, the
 // same whether it says anything or not, so a note appearing (a run picked,
-// a value changed) never wraps the toolbar onto another row. A note longer
-// than its place ends in "…", all of it in the tooltip.
+// a value changed) does not wrap the toolbar onto another row while it fits
+// (the run picker narrows for it, statusLine). Never cut with "…"
+// (classroom walk: "shown run: chunksize …" / "shown run: 8 workers, …" at
+// 1280x720): "shown: …" when that fits, else the note goes whole onto a
+// row of its own; all of it, and why, in the tooltip.
 void shownRunNoteSlot(GuiApp& app) {
     const float fs = ImGui::GetFontSize();
     const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
-    flow(fs * 7);
-    const float room = std::max(fs * 7, right - ImGui::GetCursorScreenPos().x);
     const std::string note = shownRunNote(app);
     std::string shown = note;
-    if (!shown.empty() && ImGui::CalcTextSize(shown.c_str()).x > room) {
-        const std::string ell = "\u2026";
-        while (!shown.empty() && ImGui::CalcTextSize((shown + ell).c_str()).x > room) {
-            shown.pop_back();
-            while (!shown.empty() && (static_cast<unsigned char>(shown.back()) & 0xC0) == 0x80) shown.pop_back();
-            if (!shown.empty() && static_cast<unsigned char>(shown.back()) >= 0xC0) shown.pop_back();
-        }
-        shown += ell;
+    const float spacing = ImGui::GetStyle().ItemSpacing.x;
+    const float roomHere = right - (ImGui::GetItemRectMax().x + spacing);
+    if (!shown.empty() && ImGui::CalcTextSize(shown.c_str()).x > roomHere && shown.rfind("shown run: ", 0) == 0) {
+        const std::string brief = "shown: " + shown.substr(11);
+        if (ImGui::CalcTextSize(brief.c_str()).x <= roomHere) shown = brief;
     }
+    flow(std::max(fs * 7, shown.empty() ? 0.0f : ImGui::CalcTextSize(shown.c_str()).x));
     // One frame's height with the note or without it (the text on the
     // controls' baseline): the note under a Dummy made the row taller by a
     // line when it appeared, and the caption and timeline dropped.
@@ -446,7 +445,7 @@ namespace {
 
 // The pool's method (map, imap, imap_unordered, starmap, apply_async): how the
 // main program hands out the tasks, and so the order it receives the results
-// in (Stats' "results arrive" line). For the next Run, like chunksize.
+// in (Stats' "the caller receives" line). For the next Run, like chunksize.
 template <class Place> void drawMethodCombo(Scenario& sc, Place place) {
     const char* shown = toString(sc.method);
     // As wide as the method shown (the list opens wider): the toolbar keeps its rows at 1280x720.
@@ -566,8 +565,8 @@ void statusLine(GuiApp& app) {
     // every tenth of a second while a run goes on ("running 3.1 s"), and a
     // run starting, ending or picked moves nothing (the note after it).
     const std::string ready = "new: " + app.scenario().name + ", ready";
-    const float w = std::max({ui::comboWidth("run 88: running 888.8 s"), ui::comboWidth(ready.c_str()),
-                              ui::comboWidth("run 88: finished")});
+    float w = std::max({ui::comboWidth("run 88: running 888.8 s"), ui::comboWidth(ready.c_str()),
+                        ui::comboWidth("run 88: finished")});
     if (app.runCount() == 0) {
         const std::string text = runState(cur);
         flow(w);
@@ -579,6 +578,18 @@ void statusLine(GuiApp& app) {
         return;
     }
     const std::string shown = app.currentIndex() < 0 ? ready : "run " + std::to_string(cur.number()) + ": " + runState(cur);
+    // The shown-run note after it must be whole (classroom walk: "shown run:
+    // chunksize …" at 1280x720): when it would not fit beside the combo's
+    // usual width, a run that is not live (its words do not change) gives
+    // the combo only the width its own words need.
+    const std::string note = tracedOnScreen(app) ? std::string() : shownRunNote(app);
+    const float narrow = std::max(ui::comboWidth(shown.c_str()), ui::comboWidth("run 88: finished"));
+    if (!note.empty() && !cur.live() && narrow < w) {
+        const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+        const float x = ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x;   // after the last item, as flow()
+        const float noteW = ImGui::CalcTextSize(note.c_str()).x + ImGui::GetStyle().ItemSpacing.x;
+        if (x + w + noteW > right) w = narrow;
+    }
     flow(w);
     ImGui::SetNextItemWidth(w);
     int close = -1;
@@ -618,7 +629,10 @@ void statusLine(GuiApp& app) {
 }
 
 // What the run-end caption adds: how it went, in the scenario's own words.
-std::string runEndSummary(GuiApp& app) {
+// withBounds: the makespan's bounds too ("tasks ran 0.03 s to 6.04 s"), so a
+// task that ended at 6.04 s in a run "done in 6.01 s" reads as the same run.
+// withSpeedup: the speedup over sequential (Stats says it too).
+std::string runEndSummary(GuiApp& app, bool withBounds, bool withSpeedup = true) {
     const RunStats& st = app.current().statsAtCursor();
     std::string text;
     char buf[160];
@@ -633,9 +647,15 @@ std::string runEndSummary(GuiApp& app) {
         if (st.hasMakespan) {
             // Named by its base, as Stats' (the Plots' is over the 1-worker run).
             // The makespan as Stats writes it (its unit is the larger of makespan and sequential's).
+            // "makespan", never "done in": the run's one length, named as
+            // Stats names it (classroom walk: "done in 6.00 s" beside "task D
+            // ended at 6.04 s" read as two ends of one run).
             const std::string makespan = formatSecondsLike(st.makespanNs, std::max(st.makespanNs, st.sequentialNs));
-            std::snprintf(buf, sizeof buf, " in %s, %s %.2fx", makespan.c_str(), kSpeedupOverSequential, st.speedup);
-            text += buf;
+            text += ", makespan " + makespan;
+            if (withBounds)
+                text += " (tasks ran " + formatInstant(st.makespanFromNs) + " to " + formatInstant(st.makespanToNs) + ")";
+            std::snprintf(buf, sizeof buf, ", %s %.2fx", kSpeedupOverSequential, st.speedup);
+            if (withSpeedup) text += buf;
         }
     }
     const TraceMeta meta = app.current().meta();   // a copy: begin() and end() must be of the same vector
@@ -665,7 +685,7 @@ void captionLine(GuiApp& app) {
             // the event it tells, when earlier, with its own ("0.70 s  last at
             // 5 ms: ..."): one moment on screen, never two times that read as one.
             const std::int64_t cursor = app.current().cursor(), zero = app.current().zero();
-            const std::string at = formatDuration(cursor - zero), when = formatDuration(c.t - zero);
+            const std::string at = formatInstant(cursor - zero), when = formatInstant(c.t - zero);
             std::string text = at + "  " + (when == at ? "" : "last at " + when + ": ") + c.text;
             // A sweep's progress ("sweep: 3 of 8 (...) is run 5, attempt 2 of up
             // to 3") leads while the sweep runs: a long printed line must not
@@ -681,7 +701,11 @@ void captionLine(GuiApp& app) {
             auto fits = [&](const std::string& more) {
                 return ImGui::CalcTextSize((text + busy + more).c_str()).x <= room;
             };
-            if (c.kind == EventKind::RunEnd && fits(runEndSummary(app))) text += runEndSummary(app);
+            if (c.kind == EventKind::RunEnd) {
+                if (fits(runEndSummary(app, true))) text += runEndSummary(app, true);
+                else if (fits(runEndSummary(app, false))) text += runEndSummary(app, false);
+                else if (fits(runEndSummary(app, false, false))) text += runEndSummary(app, false, false);
+            }
             if (!progressFirst && !app.message().empty() && fits("  (" + app.message() + ")")) text += "  (" + app.message() + ")";
             if (c.proc != kNoProc) ImGui::PushStyleColor(ImGuiCol_Text, procTextVec4(c.proc, app.theme()));
             ui::textUnformatted(text.c_str());

@@ -21,8 +21,10 @@ void wrapped(const std::string& s) {
     ImGui::PopTextWrapPos();
 }
 
-// Presentation's short form of a sentence: up to its n-th ": " (the
-// callout's numbers, the note's point), "" when it has no short form.
+// Presentation's short form of a sentence: up to its n-th ": " (the note's
+// point), "" when it has no short form. A whole statement, never ending in
+// "…" (classroom walk: Why's header read "…for 63 % of their task time …",
+// as if something the class needed was cut); the whole sentence on hover.
 std::string shortForm(const std::string& s, int n) {
     std::size_t cut = std::string::npos, from = 0;
     for (int i = 0; i < n; ++i) {
@@ -30,13 +32,25 @@ std::string shortForm(const std::string& s, int n) {
         if (cut == std::string::npos) break;
         from = cut + 2;
     }
-    return cut == std::string::npos ? std::string() : s.substr(0, cut) + " \u2026";
+    return cut == std::string::npos ? std::string() : s.substr(0, cut);
+}
+
+// A callout's short form: its headline (core: the point and the numbers
+// that matter, in one short line) when it takes one line at wrapW, else its
+// kind and brief ("oversubscription: 8 workers + other programs on 2
+// cores"), else its text to the second ": ".
+std::string calloutShort(const Callout& c, const std::string& mark, float wrapW) {
+    const float line = ImGui::GetTextLineHeight() * 1.5f;
+    if (!c.headline.empty() && c.headline.size() < c.text.size() &&
+        ui::wrappedTextSize(mark + c.headline, wrapW).y < line)
+        return mark + c.headline;
+    if (!c.brief.empty()) return mark + toString(c.kind) + ": " + c.brief;
+    return shortForm(mark + c.text, 2);
 }
 
 // The sentence, or its short form with the whole of it on hover.
-void shortened(const std::string& s, int n, bool compact) {
-    const std::string brief = compact ? shortForm(s, n) : std::string();
-    if (brief.empty()) {
+void shortened(const std::string& s, const std::string& brief, bool compact) {
+    if (!compact || brief.empty()) {
         wrapped(s);
         return;
     }
@@ -60,7 +74,7 @@ struct WhyFit {
     bool summariseAll = false;   // MainProcess's first clause leads the paragraph too
 };
 
-std::string briefOf(const ExplainLine& l) { return l.brief + " \u2026"; }
+std::string briefOf(const ExplainLine& l) { return l.brief; }
 bool hasBrief(const ExplainLine& l) { return !l.brief.empty() && l.brief.size() < l.text.size(); }
 bool isMain(const ExplainLine& l) { return l.procs.size() == 1 && l.procs.front() == kParentProc; }
 
@@ -103,7 +117,7 @@ WhyFit fitWhy(const std::vector<Callout>& callouts, const Explanation& x, float 
         f.shortNote[i] = true;
     }
     for (std::size_t i = callouts.size(); i-- > 0 && total > roomH;) {
-        const std::string b = shortForm("\u2192 " + callouts[i].text, 2);
+        const std::string b = calloutShort(callouts[i], "\u2192 ", wrapW);
         if (b.empty()) continue;
         total -= fullC[i] - h(b);
         f.shortCallout[i] = true;
@@ -255,7 +269,7 @@ namespace {
 // (newcomer: Next at the last event did nothing and said nothing).
 std::string stepAtText(const RunView& run, std::int64_t cursor) {
     if (!run.trace()) return {};
-    const std::string at = "at " + formatDuration(cursor - run.zero());   // as the caption and Stats write it
+    const std::string at = "at " + formatInstant(cursor - run.zero());   // as the caption and Stats write it
     const std::string& edge = run.stepEdgeNote(cursor);
     return edge.empty() ? at : at + ", " + edge;
 }
@@ -323,7 +337,11 @@ void drawExplainLines(RunView& run, std::int64_t cursor, const PanelEnv& env, bo
         // The callout the cursor is in stands out; the others stay readable.
         const bool here = cursor >= c.t0 && cursor <= c.t1;
         ImGui::PushStyleColor(ImGuiCol_Text, here ? warningColour(env.theme) : ImGui::GetStyle().Colors[ImGuiCol_Text]);
-        shortened((here ? "\u2192 " : "") + c.text, 2, fit.shortCallout[i]);
+        const std::string mark = here ? "\u2192 " : "";
+        shortened(mark + c.text,
+                  fit.shortCallout[i] ? calloutShort(c, mark, ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ScrollbarSize)
+                                      : std::string(),
+                  fit.shortCallout[i]);
         ImGui::PopStyleColor();
         if (ImGui::IsItemClicked()) {
             run.setCursor(c.t0);
@@ -358,7 +376,7 @@ void drawExplainLines(RunView& run, std::int64_t cursor, const PanelEnv& env, bo
     }
     for (std::size_t i = 0; i < x.notes.size(); ++i) {
         ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
-        shortened(x.notes[i], 1, fit.shortNote[i]);
+        shortened(x.notes[i], shortForm(x.notes[i], 1), fit.shortNote[i]);
         ImGui::PopStyleColor();
     }
     if (large) ImGui::PopStyleVar();

@@ -19,7 +19,7 @@ namespace {
 // The cursor's time as the caption and the Why tab write it (formatDuration).
 std::string cutNoteHere(const RunView& run, const RunStats& s) {
     std::string note = cutNote(s, run.live() && run.cursorIsLive(), run.zero());
-    if (note.rfind(" at ", 0) == 0 && s.atNs) note = " at " + formatDuration(*s.atNs - run.zero());
+    if (note.rfind(" at ", 0) == 0 && s.atNs) note = " at " + formatInstant(*s.atNs - run.zero());
     return note;
 }
 
@@ -390,7 +390,7 @@ float keyLinesReserve(const RunView& run, float w) {
         const std::size_t n = sc->tasks.size(), named = std::min<std::size_t>(n, 6);
         for (std::size_t i = 0; i < named; ++i) list += (i ? ", " : "") + sc->tasks[i].name + " at 10.0 s";
         if (named < n) list += ", \u2026 " + std::to_string(n - named) + " more";
-        const std::string text = "results arrive: " + list + " (neither input order nor the order they finished); " +
+        const std::string text = "the caller receives: " + list + " (neither input order nor the order they finished); " +
                                  std::to_string(n) + " to come";
         h += ui::wrappedTextSize(text, w).y + st.ItemSpacing.y;
     }

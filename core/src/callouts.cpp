@@ -2,6 +2,7 @@
 // numbers that triggered it (explain.hpp). One function per pattern; each is
 // a pass over the model's records up to the cut.
 #include "parviz/explain.hpp"
+#include "parviz/stats.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -52,7 +53,7 @@ struct Ctx {
     const Trace& trace;
     const TraceMeta meta;
     std::int64_t cut, zero;
-    std::string at(std::int64_t abs) const { return formatSeconds(abs - zero); }
+    std::string at(std::int64_t abs) const { return formatInstant(abs - zero); }
 };
 
 bool isWorker(const TraceMeta& meta, ProcId p) {
@@ -202,6 +203,17 @@ std::int64_t inOwnTasks(const ProcLaneIndex& l, std::int64_t b, std::int64_t e, 
     return sum;
 }
 
+// "other programs used 40 % of the cores" over [t0, t1] when they took at
+// least kBusyThreshold of them (the share that flags a run busy), "" else
+// or without samples there.
+std::string othersWords(const Ctx& c, std::int64_t t0, std::int64_t t1) {
+    const MachineLoad ol = otherLoadFromSamples(c.m, t0, t1);
+    if (ol.cores == 0 || ol.coreNs <= 0) return "";
+    const double share = static_cast<double>(ol.otherNs) / static_cast<double>(ol.coreNs);
+    if (share < kBusyThreshold) return "";
+    return "other programs used " + pct(std::min(share, 1.0)) + " of the cores";
+}
+
 // More workers wanting a core than there are cores: runnable without a free
 // core for more than kRunnableShare of their task time, while on average more
 // of them wanted a core (on one, or runnable) than the run had cores. The
@@ -269,18 +281,28 @@ void oversubscription(const Ctx& c, std::vector<Callout>& out) {
     co.measure = share;
     char avg[32];
     std::snprintf(avg, sizeof avg, "%.1f", demand);
-    // The first two clauses are what presentation shows (one line at 1280x720), the rest on hover.
-    co.text = "oversubscription: " + std::to_string(workers) + " workers on " + std::to_string(cores) + " core" +
-              (cores == 1 ? "" : "s") + ", runnable without a free core for " + pct(share) +
-              " of their task time: on average " + avg + " of them wanted a core at once (" + formatSeconds(runnable) +
-              " of " + formatSeconds(taskNs) + " runnable; " + std::to_string(over) + " of them over " +
-              pct(kRunnableShare) + "), so more workers than cores buys nothing";
+    // Other programs on the cores over the same stretch (the CPU lanes'
+    // hatch, measured as Compare's busy flag measures it: otherLoadFromSamples,
+    // kBusyThreshold): the workers then waited for them too, and the
+    // callout says so (classroom walk: it blamed the pool size alone while
+    // CPU 0 was hatched "other programs").
+    const std::string others = othersWords(c, t0, t1);
+    const std::string coreWord = std::to_string(cores) + " core" + (cores == 1 ? "" : "s");
+    co.text = "oversubscription: " + std::to_string(workers) + " workers on " + coreWord +
+              ", runnable without a free core for " + pct(share) + " of their task time" +
+              (others.empty() ? "" : ", and " + others) + ": on average " + avg +
+              " of them wanted a core at once (" + formatSeconds(runnable) + " of " + formatSeconds(taskNs) +
+              " runnable; " + std::to_string(over) + " of them over " + pct(kRunnableShare) +
+              "), so more workers than cores buys nothing" +
+              (others.empty() ? "" : "; the other programs' share of the cores was lost to the run as well");
     // The legend's words for the lanes' pattern, so the class finds it there.
-    co.headline = "oversubscription: " + std::to_string(workers) + " workers on " + std::to_string(cores) + " core" +
-                  (cores == 1 ? "" : "s") + ", runnable, no free core " + pct(share) + " of the time";
-    // The why in plain words: more workers than cores, so they queue for one.
-    co.brief = std::to_string(workers) + " workers, " + std::to_string(cores) + " core" + (cores == 1 ? "" : "s") +
-               (share >= 0.5 ? ": most wait for a core" : ": many wait for a core");
+    co.headline = "oversubscription: " + std::to_string(workers) + " workers on " + coreWord +
+                  ", runnable, no free core " + pct(share) + " of the time" + (others.empty() ? "" : ", and " + others);
+    // The why in plain words: more workers than cores, so they queue for one
+    // (and with other programs, they all share the cores).
+    co.brief = others.empty() ? std::to_string(workers) + " workers, " + coreWord +
+                                    (share >= 0.5 ? ": most wait for a core" : ": many wait for a core")
+                              : std::to_string(workers) + " workers + other programs on " + coreWord;
     out.push_back(std::move(co));
 }
 

@@ -119,12 +119,12 @@ Scenario withEqualJobs(const Scenario& s, std::size_t n) {
 
 std::string describeChunkAt(const ChunkBracket& c, const std::string& worker, std::int64_t at, std::int64_t zero) {
     std::string s = c.label + ": " + std::to_string(c.count) + (c.count == 1 ? " task" : " tasks") + " handed to " + worker +
-                    " at once (Pool.map's chunksize), taken at " + formatSeconds(c.t0 - zero);
+                    " at once (Pool.map's chunksize), taken at " + formatInstant(c.t0 - zero);
     if (at < c.t0) return s + ", after the cursor";
     if (c.open && c.workerEnded && at >= c.t1)
-        return s + ", not finished: its worker ended at " + formatSeconds(c.t1 - zero);
+        return s + ", not finished: its worker ended at " + formatInstant(c.t1 - zero);
     if (c.open || at < c.t1) return s + ", running since then";
-    return s + ", done at " + formatSeconds(c.t1 - zero);
+    return s + ", done at " + formatInstant(c.t1 - zero);
 }
 
 } // namespace parviz

@@ -5,6 +5,7 @@
 // [SECTION] Explain    one sentence per process, notes about the run
 // [SECTION] Step       previous / next program event
 #include "parviz/explain.hpp"
+#include "parviz/stats.hpp"
 #include "parviz/views.hpp"
 
 #include <algorithm>
@@ -37,6 +38,18 @@ std::string formatSeconds(std::int64_t ns) {
 }
 
 std::string formatDuration(std::int64_t ns) { return formatSeconds(ns); }
+
+std::string formatInstant(std::int64_t ns) {
+    const long long a = std::llabs(static_cast<long long>(ns));
+    if (ns == 0 || a >= 1'000'000'000LL) return formatSeconds(ns);
+    const double s = static_cast<double>(ns) / 1e9;
+    // Two significant digits: 0.7 -> 2 decimals, 0.042 -> 3, 0.005 -> 4.
+    int decimals = 2;
+    for (long long lim = 100'000'000LL; a < lim && decimals < 9; lim /= 10) ++decimals;
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*f s", decimals, s);
+    return buf;
+}
 
 // A column or view of times reads in one unit: the one formatSeconds gives
 // the largest of them (ref), so a 586 ms row under 4.07 s ones reads
@@ -145,7 +158,7 @@ struct Ctx {
     const Trace& trace;
     const TraceMeta meta;
     std::int64_t t, zero;
-    std::string at(std::int64_t abs) const { return formatSeconds(abs - zero); }
+    std::string at(std::int64_t abs) const { return formatInstant(abs - zero); }
 };
 
 // A worker still in a task at t, other than p: "ForkPoolWorker-1 (running task L4)".
@@ -168,10 +181,10 @@ std::string explainExited(const Ctx& c, const ProcLaneIndex& l, const std::strin
     std::string text = who + " " + describeExitCode(l.exitCode) + " at " + c.at(l.exitT);
     if (l.exitCode < 0 && !l.terminatedByProgram()) return text + ": it ran no more after that signal";
     if (l.terminatedByProgram()) {
-        groupAs(out, "exit:terminate", "were ended by their own program (terminate), as CPython's Pool does");
-        return text + ": its own program ended it (terminate), as CPython's Pool does";
+        groupAs(out, "exit:terminate", "were ended by their own program (terminate), as Python's Pool does");
+        return text + ": its own program ended it (terminate), as Python's Pool does";
     }
-    if (l.exitCode == 0) groupAs(out, "exit:0", "exited with code 0");
+    if (l.exitCode == 0) groupAs(out, "exit:0", "exited normally (exit code 0)");
     // A worker ends when it takes a stop signal from the queue it takes its
     // work from, said by that queue's role: a Pool's task queue, a
     // ProcessPoolExecutor's call queue, or a queue of the program's own. (A
@@ -185,9 +198,9 @@ std::string explainExited(const Ctx& c, const ProcLaneIndex& l, const std::strin
                 if (q.poolKind == PoolKind::Executor) {
                     groupAs(out, "exit:executor-none",
                             "exited: each took a None from the executor's call queue (its shutdown sends one per "
-                            "worker), put its pid on the result queue and exited, as CPython's executor workers do");
+                            "worker), put its pid on the result queue and exited, as Python's executor workers do");
                     return text + ": it took a None from the executor's call queue (the executor's shutdown sends "
-                                  "one per worker), put its pid on the result queue and exited, as CPython's "
+                                  "one per worker), put its pid on the result queue and exited, as Python's "
                                   "executor workers do";
                 }
                 if (q.poolKind == PoolKind::Pool) {
@@ -293,7 +306,8 @@ std::string poolProgress(const Ctx& c) {
         if (r.outcome == TaskOutcome::WorkerDied && r.t1 <= c.t && !lost) lost = &r;
         if (r.outcome == TaskOutcome::Raised && r.t1 <= c.t && !raised && !taskErrorText(c.trace, r).empty()) raised = &r;
     }
-    std::string text = std::to_string(done) + " of the " + std::to_string(all) + " tasks started so far are done";
+    std::string text = std::to_string(done) + " of the " + std::to_string(all) + " tasks started so far " +
+                       (done == 1 ? "is done" : "are done");
     // A traced pool's results coming back (the workers' puts on "pool results", MainProcess's gets).
     std::size_t back = 0, onTheWay = 0;
     bool results = false;
@@ -320,12 +334,25 @@ std::string poolProgress(const Ctx& c) {
     // with chunks of several tasks, the messages count chunks, not tasks.
     const bool chunked = std::any_of(c.m.chunks().begin(), c.m.chunks().end(),
                                      [](const ChunkRecord& ch) { return ch.count > 1; });
+    // Two places a result reaches, said apart (classroom walk: "1 result has
+    // come back to MainProcess" at 3.02 s beside This run's "all at 6.02 s"):
+    // the pool's result queue, which MainProcess's result handler empties as
+    // each worker's message comes, and the caller, whose call (map, imap, a
+    // future) hands results over when its method does (the results line).
+    std::size_t handed = 0;
+    for (const ResultRecord& r : c.m.results()) {
+        if (r.t > c.t) break;
+        ++handed;
+    }
+    const std::string caller = handed == 0 ? "; the caller has received none yet"
+                                           : "; the caller has received " + std::to_string(handed);
     if (results && chunked)
-        text += ", the results of " + std::to_string(back) + (back == 1 ? " chunk have" : " chunks have") +
-                " come back to MainProcess" + onTheWayText(onTheWay);
+        text += "; the results of " + std::to_string(back) + (back == 1 ? " chunk are" : " chunks are") +
+                " back in the pool's result queue" + onTheWayText(onTheWay) + caller;
     else if (results)
-        text += ", " + std::to_string(back) + (back == 1 ? " result has" : " results have") +
-                " come back to MainProcess" + onTheWayText(onTheWay);
+        text += "; " + std::to_string(back) + " of " + std::to_string(std::max(all, c.m.tasks().size())) +
+                (back == 1 ? " results is" : " results are") +
+                " back in the pool's result queue" + onTheWayText(onTheWay) + caller;
     if (raised) {
         std::string_view n = c.trace.string(raised->name);
         text += "; task " + (n.empty() ? "#" + std::to_string(raised->index) : std::string(n)) + " raised " +
@@ -339,8 +366,8 @@ std::string poolProgress(const Ctx& c) {
         text += "; " + who + " died at " + c.at(lost->t1) + " in task " +
                 (n.empty() ? "#" + std::to_string(lost->index) : std::string(n)) +
                 (workerPoolKind(c.m, lost->proc) == PoolKind::Executor
-                     ? ": CPython's ProcessPoolExecutor then fails every pending call with BrokenProcessPool"
-                     : ", whose result never comes: CPython's Pool.map waits for it forever (Stop ends it)");
+                     ? ": Python's ProcessPoolExecutor then fails every pending call with BrokenProcessPool"
+                     : ", whose result never comes: Python's Pool.map waits for it forever (Stop ends it)");
     }
     return text;
 }
@@ -387,6 +414,20 @@ CoreDemand coreDemandAt(const Ctx& c) {
     return d;
 }
 
+// "other programs used 40 % of the cores around then": the CoreLoad samples
+// within half a second of t (otherLoadFromSamples: what the CPU lanes hatch
+// and Compare's busy flag measures), said from kBusyThreshold; "" else.
+std::string othersAround(const Ctx& c) {
+    constexpr std::int64_t kHalf = 500'000'000;
+    const MachineLoad ol = otherLoadFromSamples(c.m, c.t - kHalf, c.t + kHalf);
+    if (ol.cores == 0 || ol.coreNs <= 0) return "";
+    const double share = std::min(1.0, static_cast<double>(ol.otherNs) / static_cast<double>(ol.coreNs));
+    if (share < kBusyThreshold) return "";
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "other programs used %.0f %% of the cores around then", share * 100);
+    return buf;
+}
+
 // A runnable process's reason, from the measured core lanes: the run's own
 // processes outnumbering the cores (oversubscription), or other programs
 // holding cores the run does not fill (the machine is busy).
@@ -400,6 +441,11 @@ std::string explainRunnable(const Ctx& c, const ProcLaneIndex& l, const Span& os
     if (d.oversubscribed()) {
         const std::string want = std::to_string(d.wanting) + " of this run's processes want " +
                                  std::to_string(d.cores) + " core" + (d.cores == 1 ? "" : "s");
+        // Other programs on the cores around t, as the CPU lanes hatch them
+        // (otherLoadFromSamples): said beside the pool's own cause, never
+        // left out (classroom walk: "oversubscription" alone under a CPU
+        // lane hatched "other programs").
+        const std::string others = othersAround(c);
         const std::string busy = holders.empty() ? want + " — oversubscription (other programs have them just now)"
                                                  : "the cores are busy with " + holders + ": " + want + " — oversubscription";
         // Said for several, it must stay short: sixteen of them share one
@@ -408,8 +454,9 @@ std::string explainRunnable(const Ctx& c, const ProcLaneIndex& l, const Span& os
         // the cores is said by their own line, each one's whole sentence on hover.
         groupAs(out, "runnable:over:" + std::to_string(d.wanting) + ":" + std::to_string(d.cores),
                 "are runnable, waiting for a free core: " + std::to_string(d.wanting) + " processes want " +
-                    std::to_string(d.cores) + (d.cores == 1 ? " core" : " cores") + " (oversubscription)");
-        return start + busy + since;
+                    std::to_string(d.cores) + (d.cores == 1 ? " core" : " cores") + " (oversubscription)" +
+                    (others.empty() ? "" : ", and " + others));
+        return start + busy + (others.empty() ? "" : ", and " + others) + since;
     }
     const std::string busy = holders.empty() ? "other programs have the cores" : "the cores are busy with " + holders;
     groupAs(out, "runnable:" + holders,
@@ -601,8 +648,8 @@ void noteSentinels(const Ctx& c, Explanation& out) {
             executor ? "stop signals, not calls: the executor's shutdown puts one per worker, and a worker that takes one "
                        "puts its pid on the result queue and exits."
             : pool   ? std::string(put == 1 ? "it is not a task" : "they are not tasks") +
-                         ": the closing pool puts one per worker, and a worker that takes one exits (CPython "
-                         "puts None)."
+                         ": the pool, closing, puts one per worker, and a worker that takes one exits (each is the "
+                         "value None)."
             : put == 1 ? "a stop signal (sentinel) the program put to tell the process that takes it there is no more "
                          "work."
                        : "stop signals (sentinels) the program put to tell the process that takes one there is no more "
@@ -623,7 +670,7 @@ void noteRaised(const Ctx& c, Explanation& out) {
         std::string_view name = c.trace.string(r.name);
         out.notes.push_back("Task " + (name.empty() ? "#" + std::to_string(r.index) : std::string(name)) +
                             " raised " + error + " in " + procName(c.meta, r.proc) + " at " + c.at(r.t1) +
-                            ": CPython sends the exception back, and the call that waits for the result (Pool.map, "
+                            ": Python sends the exception back, and the call that waits for the result (Pool.map, "
                             "get(), a future's result()) raises it in the caller.");
     }
     if (n > 3) out.notes.push_back(std::to_string(n - 3) + " more tasks raised (Stats lists every failure).");

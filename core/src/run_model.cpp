@@ -966,6 +966,9 @@ std::string describeExitCode(std::int64_t code) {
     if (code < 0)
         return std::string("was killed by ") + signalName(static_cast<int>(-code)) + " (signal " +
                std::to_string(-code) + ")";
+    // 0 in plain words first, the term after (classroom walk: "exited with
+    // code 0" was one more thing to explain out loud).
+    if (code == 0) return "exited normally (exit code 0)";
     return "exited with code " + std::to_string(code);
 }
 

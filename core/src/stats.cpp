@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <limits>
 #include <sstream>
 
 namespace parviz {
@@ -146,7 +147,38 @@ void taskStats(const RunModel& m, const Trace& tr, std::int64_t cut, RunStats& s
         s.hasMakespan = true;
         std::int64_t end = running ? cut : (lastEnd == kNever ? firstStart : lastEnd);
         s.makespanNs = unpaused(m.pauses(), firstStart, std::max(end, firstStart));
+        s.makespanFromNs = firstStart - tr.zero();
+        s.makespanToNs = std::max(end, firstStart) - tr.zero();
     }
+}
+
+// One core's CoreLoad samples over [t0, t1]: their busy time (every process
+// but parviz's own threads), the time they cover, and the run's workers'
+// on-CPU time inside them (its CoreProcs row). Only samples that end by t1
+// count, whole (a sample is /proc/stat's ticks over its window: its busy time
+// inside a part of it is not known); one that began before t0 counts the
+// part from t0, pro rata.
+constexpr std::int64_t kFromStart = std::numeric_limits<std::int64_t>::min();
+struct CoreSampleSums {
+    std::int64_t busy = 0, interval = 0, mine = 0;
+};
+CoreSampleSums coreSampleSums(const CoreLaneIndex& core, std::int64_t t0, std::int64_t t1) {
+    CoreSampleSums sums;
+    const SpanRow& load = core.load;
+    const SpanRow& procs = core.procs;
+    for (std::size_t i = load.firstEndingAfter(t0, 0); i < load.size() && load[i].t1 <= t1; ++i) {
+        const std::int64_t w0 = std::max(load[i].t0, t0), w1 = load[i].t1;
+        const std::int64_t window = load[i].t1 - load[i].t0;
+        if (w1 <= w0 || window <= 0) continue;
+        const std::int64_t busy = load.busyNs(i, i + 1);
+        sums.busy += w0 == load[i].t0 ? busy
+                                      : static_cast<std::int64_t>(static_cast<double>(busy) * static_cast<double>(w1 - w0) /
+                                                                  static_cast<double>(window));
+        sums.interval += w1 - w0;
+        for (std::size_t k = procs.firstEndingAfter(w0, 0); k < procs.size() && procs[k].t0 < w1; ++k)
+            sums.mine += overlap(procs[k].t0, std::min(procs[k].t1, t1), w0, w1);
+    }
+    return sums;
 }
 
 // CPU: each worker's measured on-CPU time and each core's, up to the cursor.
@@ -167,20 +199,12 @@ void cpuStats(const RunModel& m, std::int64_t cut, int nCores, RunStats& s, std:
         s.cores.push_back(cs);
     }
     // Other processes' share: the CoreLoad windows' busy time minus what the
-    // workers used inside the same windows.
+    // workers used inside the same windows (coreSampleSums, one definition).
     for (int c = 0; c < nCores && static_cast<std::size_t>(c) < m.cores().size(); ++c) {
-        const SpanRow& load = m.cores()[static_cast<std::size_t>(c)].load;
-        const SpanRow& procs = m.cores()[static_cast<std::size_t>(c)].procs;
-        std::int64_t busy = 0, interval = 0, mine = 0;
-        for (std::size_t i = 0; i < load.size() && load[i].t1 <= cut; ++i) {
-            busy += load.busyNs(i, i + 1);
-            interval += load[i].t1 - load[i].t0;
-            for (std::size_t k = procs.firstEndingAfter(load[i].t0, 0); k < procs.size() && procs[k].t0 < load[i].t1; ++k)
-                mine += overlap(procs[k].t0, std::min(procs[k].t1, cut), load[i].t0, load[i].t1);
-        }
-        if (interval > 0)
+        const CoreSampleSums sums = coreSampleSums(m.cores()[static_cast<std::size_t>(c)], kFromStart, cut);
+        if (sums.interval > 0)
             s.cores[static_cast<std::size_t>(c)].otherShare =
-                std::clamp(static_cast<double>(busy - mine) / static_cast<double>(interval), 0.0, 1.0);
+                std::clamp(static_cast<double>(sums.busy - sums.mine) / static_cast<double>(sums.interval), 0.0, 1.0);
     }
 }
 
@@ -188,25 +212,8 @@ void cpuStats(const RunModel& m, std::int64_t cut, int nCores, RunStats& s, std:
 // samples (what cpuStats gives each core), as one measurement: /proc/stat
 // ticks, so judged once a second of samples is in (kMinJudgedSpanTicksNs).
 void machineAtCut(const RunModel& m, std::int64_t cut, RunStats& s) {
-    MachineLoad ml;
-    std::int64_t busy = 0, mine = 0;
-    for (std::size_t c = 0; c < m.cores().size(); ++c) {
-        const SpanRow& load = m.cores()[c].load;
-        const SpanRow& procs = m.cores()[c].procs;
-        std::int64_t interval = 0;
-        for (std::size_t i = 0; i < load.size() && load[i].t1 <= cut; ++i) {
-            busy += load.busyNs(i, i + 1);
-            interval += load[i].t1 - load[i].t0;
-            for (std::size_t k = procs.firstEndingAfter(load[i].t0, 0); k < procs.size() && procs[k].t0 < load[i].t1; ++k)
-                mine += overlap(procs[k].t0, std::min(procs[k].t1, cut), load[i].t0, load[i].t1);
-        }
-        if (interval <= 0) continue;
-        ++ml.cores;
-        ml.coreNs += interval;
-    }
+    const MachineLoad ml = otherLoadFromSamples(m, kFromStart, cut);
     if (ml.cores == 0) return;
-    ml.spanNs = ml.coreNs / ml.cores;
-    ml.otherNs = std::max<std::int64_t>(0, busy - mine);
     s.machine = judgeMachineLoad(ml);
     s.machineAtCut = s.machine.busy.has_value();
 }
@@ -279,6 +286,23 @@ RunStats computeStats(const Trace& tr, std::optional<std::int64_t> atNs) {
     RunModel m;
     m.update(tr);
     return computeStats(m, tr, atNs);
+}
+
+MachineLoad otherLoadFromSamples(const RunModel& m, std::int64_t t0, std::int64_t t1) {
+    MachineLoad ml;
+    std::int64_t busy = 0, mine = 0;
+    for (const CoreLaneIndex& core : m.cores()) {
+        const CoreSampleSums sums = coreSampleSums(core, t0, t1);
+        if (sums.interval <= 0) continue;
+        busy += sums.busy;
+        mine += sums.mine;
+        ++ml.cores;
+        ml.coreNs += sums.interval;
+    }
+    if (ml.cores == 0) return ml;
+    ml.spanNs = ml.coreNs / ml.cores;
+    ml.otherNs = std::max<std::int64_t>(0, busy - mine);
+    return ml;
 }
 
 RunStats computeStats(const RunModel& m, const Trace& tr, std::optional<std::int64_t> atNs) {
@@ -560,7 +584,10 @@ std::vector<StatPair> keyNumbers(const RunStats& s, const std::string& note, boo
     char buf[96];
     // One unit for the view's times: the larger of makespan and sequential sets it.
     const std::int64_t unit = std::max(s.makespanNs, s.sequentialNs);
-    out.push_back({"makespan", formatSecondsLike(s.makespanNs, unit) + note, "First task start to last task end, pauses left out."});
+    out.push_back({"makespan", formatSecondsLike(s.makespanNs, unit) + note,
+                   "The run's length: " + describeMakespanBounds(s) + ", pauses left out. Every length of a run on screen "
+                   "(the caption, Session, Compare, the run picker) is this one; the other times are instants on the "
+                   "time axis: when a task ended, when the caller received the results, the cursor."});
     // The speedup names its base (kSpeedupOverSequential): the Plots' is over the 1-worker run.
     const std::string seqTip = std::string("Speedup S = T1 / Tp with T1 the sequential time, the tasks one after "
                                            "another (") + (s.tasksDone ? formatSecondsLike(s.sequentialNs, unit) : "-") +
@@ -626,10 +653,16 @@ std::string describeBusyAt(const RunStats& s, bool compact) {
     return words;
 }
 
+std::string describeMakespanBounds(const RunStats& s) {
+    if (!s.hasMakespan) return "";
+    return "from the first task's start (" + formatInstant(s.makespanFromNs) + ") to the last task's end (" +
+           formatInstant(s.makespanToNs) + ")";
+}
+
 std::string cutNote(const RunStats& s, bool live, std::int64_t zeroNs) {
     if (s.finished) return "";
     if (live || !s.atNs) return " so far";
-    return " at " + formatSeconds(*s.atNs - zeroNs);
+    return " at " + formatInstant(*s.atNs - zeroNs);
 }
 
 } // namespace parviz

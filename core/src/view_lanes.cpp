@@ -419,10 +419,10 @@ std::string describeTaskAt(const RunModel& m, const Trace& trace, ProcId p, std:
     const TaskRecord* r = m.taskOf(p, index);
     if (!r) return "";
     const std::string name = "task " + (r->name != kNoString ? std::string(trace.string(r->name)) : "#" + std::to_string(index));
-    if (r->t0 != kNever && at < r->t0) return name + ": starts at " + formatSeconds(r->t0 - zero) + ", after the cursor";
+    if (r->t0 != kNever && at < r->t0) return name + ": starts at " + formatInstant(r->t0 - zero) + ", after the cursor";
     if (r->t1 == kOpenEnd || at < r->t1)
-        return r->t0 == kNever ? name + ": running" : name + ": running since " + formatSeconds(r->t0 - zero);
-    const std::string end = formatSeconds(r->t1 - zero);
+        return r->t0 == kNever ? name + ": running" : name + ": running since " + formatInstant(r->t0 - zero);
+    const std::string end = formatInstant(r->t1 - zero);
     if (r->outcome == TaskOutcome::Done) return name + ": done at " + end;
     return name + ": " + describeTaskOutcome(m, trace, p, index) + " (ended at " + end + ")";
 }

@@ -80,10 +80,10 @@ std::string listOf(const ResultOrderView& v, std::int64_t zero, std::size_t maxN
         out += (i ? ", " : "") + r.name + (r.failed ? " (its error)" : "");
         if (!r.failed && !r.value.empty()) out += " \u2192 " + r.value;   // what the task returned
         // "at": a name that is a number ("0 at 865 ms") never runs into its time.
-        if (!v.together) out += " at " + formatSeconds(r.t - zero);
+        if (!v.together) out += " at " + formatInstant(r.t - zero);
     }
     if (shown < v.arrived.size()) out += ", \u2026 " + std::to_string(v.arrived.size() - shown) + " more";
-    if (v.together) out += ", all at " + formatSeconds(v.arrived.back().t - zero);
+    if (v.together) out += ", all at " + formatInstant(v.arrived.back().t - zero);
     return out;
 }
 
@@ -115,7 +115,10 @@ ResultOrderView buildResultOrder(const RunModel& m, const Trace& trace, std::int
     classify(v);
     const std::int64_t zero = zeroOf(m, trace);
     v.list = listOf(v, zero, maxNamed);
-    v.text = "results arrive: " + (v.arrived.empty() ? std::string("none yet") : v.list);
+    // "the caller receives", not "results arrive": the workers' results
+    // reach the pool's result queue first, one message each (Why says so),
+    // and the caller only when its call hands them over (map: all at once).
+    v.text = "the caller receives: " + (v.arrived.empty() ? std::string("none yet") : v.list);
     if (!v.order.empty()) v.text += " (" + v.order + ")";
     if (v.pending > 0) v.text += "; " + std::to_string(v.pending) + (v.finished ? " never received" : " to come");
     return v;

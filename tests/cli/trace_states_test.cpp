@@ -133,8 +133,8 @@ TEST_CASE("MainProcess waiting for a Pool's results is the same lane state and t
     CHECK(traced.second.rfind(words, 0) == 0);
     CHECK(ours.second.rfind(words, 0) == 0);
     // Then the same account of the pool's progress in both.
-    CHECK(traced.second.find(" tasks started so far are done") != std::string::npos);
-    CHECK(ours.second.find(" tasks started so far are done") != std::string::npos);
+    CHECK(traced.second.find(" tasks started so far ") != std::string::npos);
+    CHECK(ours.second.find(" tasks started so far ") != std::string::npos);
 }
 
 TEST_CASE("a traced process's lane follows parviz's engine's states: running in a task, sleeping, waiting for a queue "

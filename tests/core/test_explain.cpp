@@ -12,6 +12,7 @@
 
 #include <climits>
 #include <functional>
+#include <limits>
 #include <map>
 
 using namespace parviz;
@@ -89,7 +90,7 @@ TEST_CASE("explain says which task each worker runs, on which core, and why an i
     CHECK(textOf(late, "ForkPoolWorker-1") ==
           "ForkPoolWorker-1 is idle: its last task (task A) ended at 5.00 s while ForkPoolWorker-2 still runs task D");
     const Explanation after = buildExplain(m, *tr, kZero + sec(6.15));
-    CHECK(textOf(after, "ForkPoolWorker-2") == "ForkPoolWorker-2 exited with code 0 at 6.10 s");
+    CHECK(textOf(after, "ForkPoolWorker-2") == "ForkPoolWorker-2 exited normally (exit code 0) at 6.10 s");
     CHECK(after.procs.size() == 2);   // the parent has no state of its own in this trace
 }
 
@@ -100,7 +101,7 @@ TEST_CASE("explain names the lock's owner and since when a waiter waits", "[expl
     const RunModel m = modelOf(*tr);
     const Explanation x = buildExplain(m, *tr, kZero + sec(4.0));
     CHECK(textOf(x, "ForkPoolWorker-2") ==
-          "ForkPoolWorker-2 waits for the lock since 3.50 s, held by ForkPoolWorker-1 since 700 ms");
+          "ForkPoolWorker-2 waits for the lock since 3.50 s, held by ForkPoolWorker-1 since 0.70 s");
 }
 
 TEST_CASE("the holder of a lock says it holds it, and both it and its waiter name each other in their first clause",
@@ -115,7 +116,7 @@ TEST_CASE("the holder of a lock says it holds it, and both it and its waiter nam
     const Explanation x = buildExplain(m, *tr, kZero + sec(4.0));
     const std::string holder = textOf(x, "ForkPoolWorker-1"), waiter = textOf(x, "ForkPoolWorker-2");
     INFO(holder << "\n" << waiter);
-    CHECK(holder.rfind("ForkPoolWorker-1 holds the lock (since 700 ms) and ", 0) == 0);
+    CHECK(holder.rfind("ForkPoolWorker-1 holds the lock (since 0.70 s) and ", 0) == 0);
     CHECK(holder.find(": ForkPoolWorker-2 waits for it") != std::string::npos);
     const std::string first = waiter.substr(0, waiter.find(": "));
     CHECK(first.find("held by ForkPoolWorker-1") != std::string::npos);
@@ -140,7 +141,7 @@ TEST_CASE("explain tells a runnable worker which workers hold the cores", "[expl
     INFO(s);
     CHECK(s.rfind("ForkPoolWorker-1 is runnable, waiting for a free core: task A wants to run, but the cores are busy with", 0) == 0);
     CHECK(s.find("ForkPoolWorker-2") != std::string::npos);
-    CHECK(s.find("(runnable since 500 ms)") != std::string::npos);
+    CHECK(s.find("(runnable since 0.50 s)") != std::string::npos);
 }
 
 TEST_CASE("explain says what the stop signals on a pool's task queue are, and why a worker exited", "[explain]") {
@@ -166,7 +167,7 @@ TEST_CASE("explain says what the stop signals on a pool's task queue are, and wh
     REQUIRE(x.notes.size() == 1);
     CHECK(x.notes[0].find("2 stop signals (sentinels) were put on the queue, 1 taken, 1 still in it: they are not tasks") == 0);
     CHECK(textOf(x, "ForkPoolWorker-1") ==
-          "ForkPoolWorker-1 exited with code 0 at 1.40 s: it took a stop signal (sentinel) from the task queue, so "
+          "ForkPoolWorker-1 exited normally (exit code 0) at 1.40 s: it took a stop signal (sentinel) from the task queue, so "
           "its work was done");
 }
 
@@ -336,6 +337,103 @@ TEST_CASE("an oversubscription callout says how many workers on how many cores a
     // characters): still why, in plain words. The headline wrapped there
     // and its second line fell below the fold.
     CHECK(c->brief == "4 workers, 2 cores: many wait for a core");
+}
+
+// Classroom walk (session 14): Why blamed oversubscription alone while the
+// CPU lanes were hatched "other programs" (two busy loops beside pool-sizes).
+// Four workers in CPU tasks on two cores; in every half second two of them
+// run 0.3 s and are preempted for 0.2 s by another program (the cores' load
+// samples say 100 % busy), the other two stay runnable: the workers hold 60 %
+// of the cores, other programs 40 %.
+TEST_CASE("oversubscription while other programs also hold the cores says both, with the core monitor's share",
+          "[explain][callout][otherload]") {
+    Builder b(4);
+    for (ProcId p = 1; p <= 4; ++p) b.task(p, p - 1, std::string(1, static_cast<char>('A' + p - 1)), 0, 2);
+    for (int slice = 0; slice < 4; ++slice) {
+        const double t = slice * 0.5;
+        const ProcId on0 = slice % 2 ? 3 : 1, on1 = slice % 2 ? 4 : 2;
+        b.at(t, on0, EventKind::CoreIn, 0);
+        b.at(t + 0.3, on0, EventKind::CoreOut, 0, 0, 0, 1);
+        b.at(t, on1, EventKind::CoreIn, 1);
+        b.at(t + 0.3, on1, EventKind::CoreOut, 1, 0, 0, 1);
+    }
+    for (int k = 1; k <= 21; ++k)
+        for (int core = 0; core < 2; ++core)
+            b.at(k * 0.1, 0, EventKind::CoreLoad, core, static_cast<std::uint64_t>(sec(0.1)),
+                 static_cast<std::uint64_t>(sec(0.1)));
+    auto tr = b.done(2.1);
+    const RunModel m = modelOf(*tr);
+    const auto cs = findCallouts(m, *tr);
+    INFO(allTexts(cs));
+    const Callout* c = calloutOf(cs, CalloutKind::Oversubscription);
+    REQUIRE(c);
+    // One definition: the callout's share is otherLoadFromSamples' over its stretch.
+    const MachineLoad ol = otherLoadFromSamples(m, c->t0, c->t1);
+    REQUIRE(ol.coreNs > 0);
+    char want[64];
+    std::snprintf(want, sizeof want, "other programs used %.0f %% of the cores",
+                  100.0 * static_cast<double>(ol.otherNs) / static_cast<double>(ol.coreNs));
+    // From the first runnable moment (0.3 s) to the end: 40 to 50 %.
+    CHECK(static_cast<double>(ol.otherNs) / static_cast<double>(ol.coreNs) == Approx(0.45).margin(0.06));
+    CHECK(c->text.find(std::string(", and ") + want + ": on average ") != std::string::npos);
+    CHECK(c->headline.find(std::string(", and ") + want) != std::string::npos);
+    CHECK(c->brief == "4 workers + other programs on 2 cores");
+    // Why at 1.4 s (all four runnable, other programs on both cores): the
+    // pool's own cause and the other programs' share around then.
+    const Explanation x = buildExplain(m, *tr, kZero + sec(1.4));
+    CHECK(textOf(x, "ForkPoolWorker-1") ==
+          "ForkPoolWorker-1 is runnable, waiting for a free core: task A wants to run, but 4 of this run's processes "
+          "want 2 cores — oversubscription (other programs have them just now), and other programs used 40 % of the "
+          "cores around then (runnable since 1.30 s)");
+    REQUIRE(!x.lines.empty());
+    CHECK(x.lines.back().text == "ForkPoolWorker-1, -2, -3 and -4 are runnable, waiting for a free core: 4 processes "
+                                 "want 2 cores (oversubscription), and other programs used 40 % of the cores around "
+                                 "then");
+    // The busy flag at a cut measures the same samples the same way.
+    const RunStats st = computeStats(m, *tr, kZero + sec(2.0));
+    const MachineLoad all = otherLoadFromSamples(m, std::numeric_limits<std::int64_t>::min(), kZero + sec(2.0));
+    REQUIRE(st.machine.otherShare);
+    CHECK(*st.machine.otherShare == Approx(static_cast<double>(all.otherNs) / static_cast<double>(all.coreNs)));
+}
+
+TEST_CASE("an instant is written in seconds, as the time axis labels it, never as a duration in ms", "[explain][instant]") {
+    CHECK(formatInstant(0) == "0 s");
+    CHECK(formatInstant(22'000'000) == "0.022 s");
+    CHECK(formatInstant(700'000'000) == "0.70 s");
+    CHECK(formatInstant(5'000'000) == "0.0050 s");
+    CHECK(formatInstant(50'000) == "0.000050 s");
+    CHECK(formatInstant(3'020'000'000) == "3.02 s");
+    CHECK(formatInstant(12'300'000'000) == "12.3 s");
+    // In Why: "since 22 ms" read as "for 22 ms" (classroom walk).
+    Builder b(1);
+    b.task(1, 0, "A", 0.022, 2);
+    b.at(0.022, 1, EventKind::State, static_cast<std::int32_t>(WorkerState::Sleeping));
+    auto tr = b.done(2.1);
+    const RunModel m = modelOf(*tr);
+    CHECK(textOf(buildExplain(m, *tr, kZero + sec(1)), "ForkPoolWorker-1") ==
+          "ForkPoolWorker-1 is in task A since 0.022 s, sleeping: sleep work needs no core");
+}
+
+// Classroom walk: "done in 6.00 s" beside "task D ended at 6.04 s" read as two
+// ends of one run. The makespan is the run's one length, and it says which
+// instants bound it.
+TEST_CASE("the makespan names the instants that bound it: the first task's start and the last task's end",
+          "[stats][makespan]") {
+    Builder b(2);
+    b.task(1, 0, "A", 0.03, 5.03);
+    b.task(2, 1, "B", 0.04, 6.04);
+    auto tr = b.done(6.06);
+    const RunModel m = modelOf(*tr);
+    const RunStats st = computeStats(m, *tr);
+    CHECK(st.makespanNs == sec(6.04) - sec(0.03));
+    CHECK(st.makespanFromNs == sec(0.03));
+    CHECK(st.makespanToNs == sec(6.04));
+    CHECK(describeMakespanBounds(st) == "from the first task's start (0.030 s) to the last task's end (6.04 s)");
+    const auto keys = keyNumbers(st, "", true);
+    REQUIRE(!keys.empty());
+    CHECK(keys.front().label == "makespan");
+    CHECK(keys.front().tip.find("The run's length: from the first task's start (0.030 s) to the last task's end "
+                                "(6.04 s)") == 0);
 }
 
 TEST_CASE("a lock convoy callout counts the waiters at once and compares waiting with holding", "[explain][callout]") {
@@ -718,7 +816,7 @@ TEST_CASE("workers preempted by other programs while they mostly wait are no ove
     // And the runnable worker's sentence says other programs have the cores.
     const std::string s = textOf(buildExplain(m, *tr, kZero + sec(0.3)), "ForkPoolWorker-1");
     CHECK(s == "ForkPoolWorker-1 is runnable, waiting for a free core: task A wants to run, but other programs have "
-               "the cores (runnable since 100 ms)");
+               "the cores (runnable since 0.10 s)");
 }
 
 TEST_CASE("a traced program's plain process is said to run its own code, not to idle for want of a task", "[explain]") {
@@ -810,7 +908,7 @@ TEST_CASE("runnable workers that outnumber the cores are told it is oversubscrip
                              "(oversubscription)");
     CHECK(textOf(x, "ForkPoolWorker-1") ==
           "ForkPoolWorker-1 is runnable, waiting for a free core: task T1 wants to run, but 8 of this run's processes "
-          "want 2 cores — oversubscription (other programs have them just now) (runnable since 100 ms)");
+          "want 2 cores — oversubscription (other programs have them just now) (runnable since 0.10 s)");
     // Workers on both cores and more wanting them: the holders named (in core order), and why.
     Builder b2(3);
     for (ProcId p = 1; p <= 3; ++p) b2.task(p, p - 1, std::string(1, static_cast<char>('A' + p - 1)), 0, 2);
@@ -823,7 +921,7 @@ TEST_CASE("runnable workers that outnumber the cores are told it is oversubscrip
     CHECK(textOf(buildExplain(m2, *tr2, kZero + sec(1.0)), "ForkPoolWorker-1") ==
           "ForkPoolWorker-1 is runnable, waiting for a free core: task A wants to run, but the cores are busy with "
           "ForkPoolWorker-3 and ForkPoolWorker-2: 3 of this run's processes want 2 cores — oversubscription "
-          "(runnable since 500 ms)");
+          "(runnable since 0.50 s)");
 }
 
 // Lesson step 4 at 1280x720 (issue 11, Why with 8 cpu workers scrolled):

@@ -143,7 +143,7 @@ TEST_CASE("a Semaphore(0) released as a signal lets its waiter through without m
     CHECK(at30.holders.empty());
     CHECK(at30.waiters.size() == 2);
     CHECK(textOfProc(buildExplain(m, b.trace, ms(30)), "Process-1") ==
-          "Process-1 waits for the lock since 10 ms: nobody holds it and its count is 0, so it goes on when another "
+          "Process-1 waits for the lock since 0.010 s: nobody holds it and its count is 0, so it goes on when another "
           "process releases it (a signal)");
     for (double at : {50.0, 51.0, 55.0, 61.0, 90.0}) {
         INFO("at " << at << " ms");
@@ -208,7 +208,7 @@ TEST_CASE("Event, Condition and Barrier waits show who waited, how long and how 
             if (e.proc == p) return e.text;
         return std::string();
     };
-    CHECK(said(2) == "Process-2 waits at the barrier since 230 ms: 2 of 3 parties have arrived; it opens when all have");
+    CHECK(said(2) == "Process-2 waits at the barrier since 0.23 s: 2 of 3 parties have arrived; it opens when all have");
     CHECK(buildCaption(m, b.trace, ms(100)).text == "MainProcess set the event: its waiters wake");
     CHECK(buildCaption(m, b.trace, ms(261)).text == "Process-1 left the barrier broken (BrokenBarrierError)");
     CHECK(buildCaption(m, b.trace, ms(160)).text == "Process-3 stopped waiting on the condition: the timeout ran out");
@@ -231,8 +231,8 @@ TEST_CASE("MainProcess waiting in Pool.map is shown waiting, with the task its d
     CHECK(x.procs[0].proc == kParentProc);
     CHECK(x.procs[0].state == LaneState::WaitQueue);   // as the engine's MainProcess on its result queue
     CHECK(x.procs[0].text ==
-          "MainProcess waits for the pool's results since 5.0 ms: 0 of the 1 tasks started so far are done; "
-          "ForkPoolWorker-1 died at 300 ms in task ('A', 5), whose result never comes: CPython's Pool.map waits for "
+          "MainProcess waits for the pool's results since 0.0050 s: 0 of the 1 tasks started so far are done; "
+          "ForkPoolWorker-1 died at 0.30 s in task ('A', 5), whose result never comes: Python's Pool.map waits for "
           "it forever (Stop ends it)");
     const SyncView q = buildSyncView(m, b.trace, ObjectKind::Queue, 1, ms(400));
     REQUIRE(q.waiting.size() == 1);

@@ -214,6 +214,30 @@ TEST_CASE("one cursor time per frame: after a click on the timeline during a liv
     check(s, "the frame Next stepped in");
 }
 
+// Classroom walk (session 14): at 1280x720 in presentation the note read
+// "shown run: chunksize …" / "shown run: 8 workers, …". It is whole now: the
+// run picker narrows for it, or it takes a row of its own.
+TEST_CASE("presentation at 1280x720: the shown run's note in the toolbar is whole, never cut with an ellipsis",
+          "[gui][keys][classroom][toolbarnote]") {
+    NEED_X();
+    LiveWindow w({"pool-sizes", "--workers", "8", "--work", "cpu", "--time-scale", "0.05", "--presentation", "--size",
+                  "1280x720"});
+    REQUIRE_FALSE(w.window.empty());
+    w.key("space");
+    REQUIRE(w.waitFor(finished, 30));
+    REQUIRE(pickScenario(w, "pool"));
+    if (w.state()["current_run"] != 1) w.key("bracketleft");
+    REQUIRE(w.waitFor([](const json& st) { return st["current_run"] == 1; }, 5));
+    const bool said = w.waitFor([](const json& st) {
+        return linesOf(st, "Controls").find("shown run: pool-sizes, 8 workers, cpu") != std::string::npos;
+    }, 3);
+    const json s = w.state();
+    INFO(linesOf(s, "Controls"));
+    CHECK(said);
+    CHECK(linesOf(s, "Controls").find("\u2026") == std::string::npos);
+    CHECK_FALSE(panelOf(s, "Controls").value("clipped", false));
+}
+
 TEST_CASE("a toolbar value that differs from the run on screen says the shown run's value", "[gui][keys][classroom]") {
     NEED_X();
     LiveWindow w({"pool", "--time-scale", "0.05"});

@@ -155,6 +155,12 @@ std::string stepEdgeNote(const RunModel& model, const Trace& trace, std::int64_t
 std::string formatSeconds(std::int64_t ns);
 // The same as formatSeconds (kept for the callers that time a measure).
 std::string formatDuration(std::int64_t ns);
+// An instant: ns since the run's zero, always in seconds as the time axis
+// labels it ("time in s"), never in ms: "since 22 ms" read as a duration to a
+// newcomer (classroom walk), "since 0.022 s" reads as a time on the axis.
+// From 1 s as formatSeconds ("3.02 s"); below, two significant digits and at
+// least two decimals ("0.70 s", "0.042 s", "0.0050 s", "0.000050 s").
+std::string formatInstant(std::int64_t ns);
 // ns in the unit and precision formatSeconds gives ref (a column's or a
 // view's largest time), or ns's own when ns is larger: one unit per column
 // and per view ("0.59 s" beside "4.07 s", never "586 ms").

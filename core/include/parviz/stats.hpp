@@ -95,6 +95,11 @@ struct RunStats {
     std::int64_t pausedNs = 0;        // paused time inside the run span
     bool hasMakespan = false;         // at least one task started
     std::int64_t makespanNs = 0;      // unpaused; open tasks count up to the cursor
+    // The instants that bound it, ns since the run's zero (the time axis):
+    // the first task's start and the last task's end (or the cursor). The
+    // makespan is the one "length of the run" every view names; these say
+    // why a task can end at 6.04 s in a run "done in 6.01 s".
+    std::int64_t makespanFromNs = 0, makespanToNs = 0;
     std::int64_t sequentialNs = 0;    // sum of the COMPLETED tasks' nominal durations
     bool sequentialMeasured = false;  // ... their measured in-task times (a traced program)
     std::int64_t sequentialWaitNs = 0; // measured: the waits left out of those times (see above)
@@ -178,6 +183,16 @@ std::vector<StatPair> keyNumbers(const RunStats& s, const std::string& note, boo
 // "" when there is nothing to say (quiet, or unknown before the run ended).
 std::string describeBusyAt(const RunStats& s, bool compact);
 
+// Other programs' share of the cores over [t0, t1] (absolute), from the core
+// monitor's CoreLoad samples — what the CPU lanes hatch as "other programs":
+// the samples' busy time minus the run's workers' on-CPU time in the same
+// windows, over the time the samples cover (cores x span). Samples ending by
+// t1 count (one begun before t0 from t0, pro rata). One definition for the
+// busy flag at a cut (RunStats::machineAtCut, judged by judgeMachineLoad),
+// each core's otherShare, and the oversubscription callout's "other programs
+// used 40 % of the cores". cores == 0: no sample there.
+MachineLoad otherLoadFromSamples(const RunModel& model, std::int64_t t0, std::int64_t t1);
+
 // Wall time in [t0, t1] (absolute, the Event::t clock) minus the paused
 // intervals the model records up to t1. 0 when t1 <= t0.
 double unpausedNs(const RunModel& model, std::int64_t t0, std::int64_t t1);
@@ -193,6 +208,10 @@ RunStats computeStats(const Trace& trace, std::optional<std::int64_t> atNs = {})
 // one): a traced program of plain processes ("plain processes: no Pool
 // tasks, …"), a traced program that started no other process, or "no task ran".
 std::string describeNoMakespan(const RunStats& s);
+
+// The makespan's bounds in words: "from the first task's start (0.03 s) to
+// the last task's end (6.04 s)"; "" without a makespan.
+std::string describeMakespanBounds(const RunStats& s);
 
 // What numbers cut at a cursor stand for, after them: "" for the whole
 // finished run, " so far" while the run is live (the cursor at its edge),

@@ -415,7 +415,7 @@ struct ResultOrderView {
     std::string list;
     // "the order the tasks finished", "the order their chunks finished", "input order", "input order, all at once"
     std::string order;
-    std::string text;                    // "results arrive: " + list + " (" + order + ")" + what is still to come
+    std::string text;                    // "the caller receives: " + list + " (" + order + ")" + what is still to come
 };
 ResultOrderView buildResultOrder(const RunModel& index, const Trace& trace, std::int64_t t, std::size_t maxNamed = 8);
 
