@@ -334,17 +334,15 @@ void drawPlotsPanel(CompareState& st, bool sweeping, const std::vector<WorkKind>
         const bool compactLegend = legendLines(model.speedup, w, false) > 3;
         const float legendH = static_cast<float>(legendLines(model.speedup, w, compactLegend)) * legendLineH + 4;
         // The answers (one a work kind the sweep runs) are THE answer of the
-        // lesson: the class must read them without scrolling. Their box is
-        // at least two lines a work kind tall (an answer in brief takes at
-        // most two, below), taken from the plot while it keeps 11.5 lines of
-        // type (its data area 6.5); fixed by the window and the work kinds
-        // alone, so nothing moves during a sweep.
+        // lesson: the class must read them without scrolling (a busy
+        // machine's sleep answer with the class's guess wrapped to three
+        // lines and pushed the cpu answer under the box's edge). Each takes
+        // two lines at most (below), and the box has two lines of type more
+        // than it had, taken from the plot while it keeps 11.5 lines (its
+        // data area 6.5): by the window alone, so nothing moves during a
+        // sweep (the caption's extra lines then only move the panel's top).
+        plotBlockH = std::min(plotBlockH, std::max(fs * 11.5f, plotBlockH - 2 * fs));
         const float textW = w - ImGui::GetStyle().ScrollbarSize;
-        const float gap = ImGui::GetStyle().ItemSpacing.y;   // between texts, and the box's padding above and below
-        const std::size_t kinds = std::max<std::size_t>({1, works.size(), model.answers.size()});
-        const float answersRoom = static_cast<float>(kinds) * (2 * fs + gap) + 2 * gap + 2;
-        const float wordsRoom = bottom - plotBlockH - legendH - o.y - 2;
-        if (wordsRoom < answersRoom) plotBlockH = std::max(std::min(plotBlockH, fs * 11.5f), plotBlockH - (answersRoom - wordsRoom));
         const float plotTop = bottom - plotBlockH;
         const float legendTop = plotTop - legendH;
         const float wordsH = std::max(0.0f, legendTop - o.y - 2);

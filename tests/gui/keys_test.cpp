@@ -173,7 +173,7 @@ TEST_CASE("presentation before the first run opens on the Predict tab, and switc
         return false;
     };
     // (The Predict tab before a run: its questions; the tab's name stands for a header there.)
-    REQUIRE(w.waitFor([&](const json& st) { return says(st, "how long will it take?"); }, 3));
+    REQUIRE(w.waitFor([&](const json& st) { return says(st, "16 jobs of 0.25 s"); }, 3));
     std::this_thread::sleep_for(std::chrono::milliseconds(400));   // the layout gives the tab what it needs
     json s = w.state();
     CHECK_FALSE(says(s, "No run yet."));
