@@ -243,7 +243,7 @@ float drawGuess(const CompareRow& row, float raw, float x0, float x1, float top,
         dl->AddText(tp, warn, buf);
         probe::drawnText(buf, tp, ImVec2(tp.x + ts.x, tp.y + ts.y), dl);
     }
-    if (ImGui::IsMouseHoveringRect(ImVec2(x - 4, top), ImVec2(x + 4, y1))) timeline::boundedTooltipf("%s", row.guessText.c_str());
+    if (ui::mouseOver(ImVec2(x - 4, top), ImVec2(x + 4, y1))) timeline::boundedTooltipf("%s", row.guessText.c_str());
     return x;
 }
 
@@ -302,7 +302,7 @@ void gutterLabel(const CompareRow& row, float gx0, float gx1, float y0, float y1
     rowTextMark(pen, ImVec2(gx0 + 2, y0), first, row.busy == true, c, env.theme);
     if (two) rowTextMark(pen, ImVec2(gx0 + 2, y0 + fs), bottom, row.busy == true, c, env.theme);
     dl->PopClipRect();
-    if (ImGui::IsMouseHoveringRect(ImVec2(gx0, y0), ImVec2(gx1, y1))) rowTooltip(row);
+    if (ui::mouseOver(ImVec2(gx0, y0), ImVec2(gx1, y1))) rowTooltip(row);
 }
 
 // The label line above a row: "4 workers · cpu · 1.53 s", then its notes
@@ -328,7 +328,7 @@ float rowLabel(const CompareRow& row, float x0, float x1, float y0, const PanelE
         rowTextMark(comparePen(env), ImVec2(nx, y0 + 1), note, &note == &row.busyShort && row.busy == true, colour, env.theme);
         nx += bs.x + fs;
     }
-    if (ImGui::IsMouseHoveringRect(ImVec2(x0, y0), ImVec2(x1, y0 + fs + 2))) rowTooltip(row);
+    if (ui::mouseOver(ImVec2(x0, y0), ImVec2(x1, y0 + fs + 2))) rowTooltip(row);
     return y0 + fs + 3;
 }
 
@@ -415,7 +415,7 @@ CompareRowRect drawRow(RunView& run, const CompareRow& row, const CompareState& 
         rec.predictedX = px;
         if (px >= x0 && px <= x1) {
             predictedTickMark(comparePen(env), px, top, y1 - 1, muted);
-            if (ImGui::IsMouseHoveringRect(ImVec2(px - 4, top), ImVec2(px + 4, y1)))
+            if (ui::mouseOver(ImVec2(px - 4, top), ImVec2(px + 4, y1)))
                 timeline::boundedTooltipf("predicted makespan %.2f s (docs/sweep-model.md)", *row.predictedS);
         }
     }
@@ -507,7 +507,7 @@ CompareAction drawComparePanel(const std::vector<RunView*>& runs, CompareState& 
                 RunView* run = findRun(runs, row.id);
                 if (!run) continue;
                 env.drawn.compare.push_back(drawRow(*run, row, st, x0, x1, y, y + rowH, labels, env));
-                if (!labels && ImGui::IsMouseHoveringRect(ImVec2(x0, y), ImVec2(x1, y + rowH))) rowTooltip(row);
+                if (!labels && ui::mouseOver(ImVec2(x0, y), ImVec2(x1, y + rowH))) rowTooltip(row);
                 y += rowH + gap;
             }
             env.spans.draw(dl, g_spans);

@@ -613,6 +613,7 @@ void statusLine(GuiApp& app) {
             RunView& r = app.runAt(i);
             const std::string item = r.label(longest) + (r.live() ? "  (live)" : "") + "##run" + std::to_string(i);
             if (ImGui::Selectable(item.c_str(), static_cast<int>(i) == app.currentIndex())) app.showRunAt(static_cast<int>(i));
+            probe::itemOnly("run entry " + std::to_string(i));   // where the open list lies, for a test
         }
         if (app.currentIndex() >= 0) {
             ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
@@ -664,6 +665,15 @@ std::string runEndSummary(GuiApp& app, bool withBounds, bool withSpeedup = true)
     for (const WorkerStats& w : st.workers)
         if (w.killed) text += "; " + w.name + (pool ? " was killed and the pool carried on" : " was killed, the others carried on");
     return text;
+}
+
+// Before anything happened: what to press. In Compare before any sweep the
+// same as the Compare panel says (it said "press Sweep" under a caption
+// saying "Press Run (Space) to start."): predict in Plots, then Sweep.
+const char* startHint(const GuiApp& app) {
+    if (app.compareOn() && app.compare().model.rows.empty() && !app.sweeping())
+        return "Compare: predict in Plots (right), then press Sweep to run 1, 2, 4 and 8 workers.";
+    return "Press Run (Space) to start.";
 }
 
 // The line under the controls: what just happened at the cursor (so it
@@ -719,10 +729,10 @@ void captionLine(GuiApp& app) {
         } else if (!app.message().empty()) {
             ui::textUnformatted(app.message().c_str());
         } else {
-            ui::textDisabled("Press Run (Space) to start.");
+            ui::textDisabled("%s", startHint(app));
         }
     } else {
-        ui::textDisabled("%s", app.message().empty() ? "Press Run (Space) to start." : app.message().c_str());
+        ui::textDisabled("%s", app.message().empty() ? startHint(app) : app.message().c_str());
     }
     ImGui::PopTextWrapPos();
 }

@@ -226,19 +226,65 @@ void reveal(const RunView& shown, const PanelEnv& env, bool compact = false) {
     ImGui::Separator();
 }
 
-// The next run's questions, answered with a choice or a slider.
-void predictNext(PredictDraft& d) {
+// A question wrapped to the width, line by line; true, with the cursor on
+// its last line, when a widget `nextW` wide fits after that line's end (the
+// caller's next item goes there), else the next item starts a line.
+bool askThenBeside(const std::string& ask, float nextW) {
+    const float room = ImGui::GetContentRegionAvail().x;
+    ImFont* font = ImGui::GetFont();
+    const float scale = ImGui::GetFontSize() / font->FontSize;
+    const char* s = ask.c_str();
+    const char* const end = s + ask.size();
+    for (;;) {
+        const char* brk = font->CalcWordWrapPositionA(scale, s, end, room);
+        if (brk <= s) brk = end;   // a word wider than the room: whole
+        if (brk >= end) break;
+        ui::textUnformatted(s, brk);
+        s = brk;
+        while (s < end && (*s == ' ' || *s == '\n')) ++s;
+    }
+    const float lastW = ImGui::CalcTextSize(s, end).x;
+    const bool fits = lastW + ImGui::GetStyle().ItemSpacing.x + nextW <= room;
+    if (fits) ImGui::AlignTextToFramePadding();
+    ui::textUnformatted(s, end);
+    if (fits) ImGui::SameLine();
+    return fits;
+}
+
+// The next run's questions, answered with a choice or a slider. compact
+// (presentation's Predict tab, 1280x720): every question of a built-in
+// scenario in view without scrolling (a class scrolled to the third of
+// pool's three before a run): the tab's name says "Predict", so the header
+// is a plain line only under a reveal, the lines sit closer, and a
+// question's slider or choices go beside it when they fit the width.
+void predictNext(PredictDraft& d, bool compact = false) {
     if (d.questions.empty()) return;
-    if (!ImGui::CollapsingHeader("Predict the next run", ImGuiTreeNodeFlags_DefaultOpen)) return;
-    ui::probeItem("Predict the next run");
+    if (compact) {
+        ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing,
+                            ImVec2(ImGui::GetStyle().ItemSpacing.x, std::min(ImGui::GetStyle().ItemSpacing.y, 1.0f)));
+        ImGui::PushStyleVar(ImGuiStyleVar_FramePadding,
+                            ImVec2(ImGui::GetStyle().FramePadding.x, std::min(ImGui::GetStyle().FramePadding.y, 1.0f)));
+    } else if (!ImGui::CollapsingHeader("Predict the next run", ImGuiTreeNodeFlags_DefaultOpen)) {
+        return;
+    } else {
+        ui::probeItem("Predict the next run");
+    }
     for (std::size_t i = 0; i < d.questions.size(); ++i) {
         const Question& q = d.questions[i];
         Guess& p = d.answers[i];
         ImGui::PushID(static_cast<int>(i));
-        wrapped(d.asks[i]);
-        if (q.kind == QuestionKind::Makespan || q.kind == QuestionKind::Cores) {
+        const bool number = q.kind == QuestionKind::Makespan || q.kind == QuestionKind::Cores;
+        const std::vector<std::string>& opts = q.choices.empty() ? d.workerNames : q.choices;
+        const float fs = ImGui::GetFontSize();
+        // The first widget: a slider of at least 8 em (and its value), or the first choice.
+        const float firstW = number ? fs * 8 : ImGui::CalcTextSize(opts.empty() ? "" : opts[0].c_str()).x + ImGui::GetFrameHeight() * 1.5f;
+        // compact: the first widget on the question's last line when it fits there.
+        const bool beside = compact && askThenBeside(d.asks[i], firstW);
+        if (!compact) wrapped(d.asks[i]);
+        if (number) {
             float v = static_cast<float>(p.seconds);
-            const float w = std::max(ImGui::GetFontSize() * 8, ImGui::GetContentRegionAvail().x * 0.8f);
+            const float w = beside ? std::min(ImGui::GetContentRegionAvail().x, fs * 20)
+                                   : std::max(ImGui::GetFontSize() * 8, ImGui::GetContentRegionAvail().x * 0.8f);
             const bool cores = q.kind == QuestionKind::Cores;
             if (ui::valueSlider("##v", p.given ? "prediction" : "drag to predict", &v, cores ? 1.0f : 0.0f, cores ? static_cast<float>(d.maxCores)
                                                                      : static_cast<float>(d.maxSeconds),
@@ -247,7 +293,6 @@ void predictNext(PredictDraft& d) {
                 p.given = true;
             }
         } else {
-            const std::vector<std::string>& opts = q.choices.empty() ? d.workerNames : q.choices;
             for (std::size_t k = 0; k < opts.size(); ++k) {
                 const std::string& o = opts[k];
                 if (k > 0) ui::sameLineIfFits(ImGui::CalcTextSize(o.c_str()).x + ImGui::GetFrameHeight() * 1.5f);
@@ -260,6 +305,7 @@ void predictNext(PredictDraft& d) {
         }
         ImGui::PopID();
     }
+    if (compact) ImGui::PopStyleVar(2);
 }
 
 } // namespace
@@ -386,9 +432,15 @@ void drawExplainLines(RunView& run, std::int64_t cursor, const PanelEnv& env, bo
 void drawPredictLines(const RunView& run, const PanelEnv& env) {
     // This run's predictions first, each beside its answer once the run has
     // ended ("when it ends" until then): the class looks here, where it answered.
+    const float before = ImGui::GetCursorPosY();
     if (!run.traced()) reveal(run, env, true);
+    const bool revealed = ImGui::GetCursorPosY() > before;
     if (run.traced()) ui::textDisabled("A traced program is not one of parviz's scenarios: their questions do not apply to it.");
-    else if (env.predict && !env.predict->questions.empty() && (run.isStage() || !run.live())) predictNext(*env.predict);
+    else if (env.predict && !env.predict->questions.empty() && (run.isStage() || !run.live())) {
+        // Under the reveal, a line says these are the next run's (the tab's name says it before a run).
+        if (revealed) ui::textDisabled("Predict the next run:");
+        predictNext(*env.predict, true);
+    }
     else if (env.predict && !env.predict->questions.empty()) ui::textDisabled("The next run's questions appear when this run has ended.");
     else ui::textDisabled("This scenario asks no questions.");
 }

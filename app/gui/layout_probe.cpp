@@ -275,6 +275,11 @@ void itemOnly(std::string_view text) {
     g_panels[static_cast<std::size_t>(g_current)].items.push_back({std::string(text), a.x, a.y, b.x - a.x, b.y - a.y, false});
 }
 
+void itemAt(std::string_view text, ImVec2 a, ImVec2 b) {
+    if (g_current < 0) return;
+    g_panels[static_cast<std::size_t>(g_current)].items.push_back({std::string(text), a.x, a.y, b.x - a.x, b.y - a.y, false});
+}
+
 void drawnText(std::string_view text, ImVec2 min, ImVec2 max, ImDrawList* dl) {
     record(text, ImRect(min, max), ImRect(dl->GetClipRectMin(), dl->GetClipRectMax()));
 }

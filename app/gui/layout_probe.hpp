@@ -81,6 +81,8 @@ void lastItem(std::string_view text);
 // clipping check): an entry of an open combo's list, for a test to click.
 void itemOnly(std::string_view text);
 void lastWidget(std::string_view text);
+// As itemOnly, for a rect drawn straight into a draw list (a legend entry's words).
+void itemAt(std::string_view text, ImVec2 min, ImVec2 max);
 // Text drawn straight into a draw list at [min, max] under the draw list's
 // current clip rect.
 void drawnText(std::string_view text, ImVec2 min, ImVec2 max, ImDrawList* dl);

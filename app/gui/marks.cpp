@@ -2,6 +2,7 @@
 
 #include "gui/colours.hpp"
 #include "gui/layout_probe.hpp"
+#include "gui/panels.hpp"
 #include "gui/timeline/timeline.hpp"
 
 #include <algorithm>
@@ -111,8 +112,9 @@ void LegendFlow::words_(const std::string& words, const char* tip, ImVec2 p, flo
     pen.dl->AddText(p, ImGui::GetColorU32(ImGuiCol_Text), words.c_str());
     const ImVec2 s = ImGui::CalcTextSize(words.c_str());
     probe::drawnText(words, p, ImVec2(p.x + s.x, p.y + s.y), pen.dl);
-    if (tip && *tip && ImGui::IsMouseHoveringRect(ImVec2(at.x, at.y), ImVec2(at.x + w, at.y + lineH)))
-        timeline::boundedTooltipf("%s", tip);
+    probe::itemAt("legend " + words, ImVec2(at.x, at.y), ImVec2(at.x + w, at.y + lineH));   // where a test points
+    // Never through a popup open over it (the run picker's list): ui::mouseOver.
+    if (tip && *tip && ui::mouseOver(ImVec2(at.x, at.y), ImVec2(at.x + w, at.y + lineH))) timeline::boundedTooltipf("%s", tip);
 }
 
 } // namespace parviz::gui

@@ -202,6 +202,11 @@ bool keyedSinceMove() noexcept {
     return keyed;
 }
 
+bool mouseOver(ImVec2 a, ImVec2 b) {
+    return ImGui::IsWindowHovered(ImGuiHoveredFlags_ChildWindows | ImGuiHoveredFlags_AllowWhenBlockedByActiveItem) &&
+           ImGui::IsMouseHoveringRect(a, b);
+}
+
 void tooltipBelow(const char* text, int hoveredFlags) {
     if (!ImGui::IsItemHovered(hoveredFlags) || !pointerMoved()) return;
     // A click on the control puts its tooltip away until the pointer leaves

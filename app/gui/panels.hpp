@@ -142,6 +142,11 @@ bool pointerMoved() noexcept;
 // pointer would cover the lanes and name the pointer's time, not the
 // cursor's. Call it every frame a hover tooltip may show.
 bool keyedSinceMove() noexcept;
+// The pointer over [a, b] of what the current window draws, and nothing
+// over it there: no popup or combo list open over it, no other window on
+// top. ImGui::IsMouseHoveringRect alone says yes through an open combo's
+// list, and a tooltip opened through it (the Compare legend's).
+bool mouseOver(ImVec2 a, ImVec2 b);
 void tooltipBelow(const char* text, int hoveredFlags = 0);   // ImGuiHoveredFlags_AllowWhenDisabled for a disabled item
 // A slider of total width w whose value is written beside its track, not
 // on it: a grab that crosses the value's text reads as a text caret in a

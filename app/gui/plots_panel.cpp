@@ -24,6 +24,12 @@
 namespace parviz::gui {
 namespace {
 
+// What the plots' speedup is, and why This run's differs (the same run reads 1.44x there, 1.79x here).
+constexpr const char* kTwoSpeedups =
+    "Two speedups, both S(p) = T(1) / T(p), T(p) the makespan with p workers: here T(1) is the 1-worker run's "
+    "makespan, which also pays the pool's start-up and passing tasks and results between processes (IPC); This "
+    "run's \"speedup over sequential\" takes T(1) as the sum of its task times. So the two differ. Efficiency: S(p) / p.";
+
 int seriesIndex(const PlotSeries& s) { return !s.work ? 2 : *s.work == WorkKind::Sleep ? 0 : 1; }
 ImU32 seriesU32(const PlotSeries& s, Theme th) { return toU32(seriesColour(seriesIndex(s), th)); }
 
@@ -136,7 +142,7 @@ void series(ImDrawList* dl, const Frame& f, const PlotSeries& s, const PanelEnv&
         const ImVec2 at = f.at(p.x, p.y), lo = f.at(p.x, p.yMin), hi = f.at(p.x, p.yMax);
         if (p.runs > 1) whiskersMark(pen, lo, hi, r, c, lw);
         pointMark(pen, at, r, c, seriesIndex(s), p.busy == true);   // hollow: other programs took the cores
-        if (ImGui::IsMouseHoveringRect(ImVec2(at.x - r - 2, at.y - r - 2), ImVec2(at.x + r + 2, at.y + r + 2)))
+        if (ui::mouseOver(ImVec2(at.x - r - 2, at.y - r - 2), ImVec2(at.x + r + 2, at.y + r + 2)))
             ImGui::SetTooltip("%s, %g workers: %.2f (min %.2f, max %.2f; %d run%s)%s", s.work ? toString(*s.work) : "mixed",
                               p.x, p.y, p.yMin, p.yMax, p.runs, p.runs == 1 ? "" : "s",
                               p.busy == true ? "\nthe machine was busy: not comparable" : "");
@@ -303,7 +309,10 @@ void drawPlotsPanel(CompareState& st, bool sweeping, const std::vector<WorkKind>
         const float w = ImGui::GetContentRegionAvail().x;
         const float fs = ImGui::GetFontSize();
         const float bottom = r.y + r.h - ImGui::GetStyle().WindowPadding.y;
-        const std::vector<std::string>& notes = model.speedup.notes;
+        // The plots' notes, and what tells their speedup from This run's
+        // (a student saw 1.44x there and 1.79x here for one run).
+        std::vector<std::string> notes = model.speedup.notes;
+        if (!model.rows.empty()) notes.push_back(kTwoSpeedups);
         auto wrappedH = [&](const std::vector<std::string>& lines, float width) {
             float h = 0;   // each as tall as its wrapped lines
             for (const std::string& n : lines)
@@ -318,24 +327,37 @@ void drawPlotsPanel(CompareState& st, bool sweeping, const std::vector<WorkKind>
         // takes (so an entry appearing moves nothing), and above that the
         // answers in words, the class's predictions and the plot's notes,
         // in a box of their own that scrolls when they are long.
-        const float plotBlockH = std::min(std::round(std::max(fs * 10, ImGui::GetIO().DisplaySize.y * 0.44f)),
-                                          std::max(fs * 6, bottom - o.y - fs * 3));
+        float plotBlockH = std::min(std::round(std::max(fs * 10, ImGui::GetIO().DisplaySize.y * 0.44f)),
+                                    std::max(fs * 6, bottom - o.y - fs * 3));
         const float legendLineH = fs + 2;
         // The shorter words when the full ones would take more than three lines.
         const bool compactLegend = legendLines(model.speedup, w, false) > 3;
         const float legendH = static_cast<float>(legendLines(model.speedup, w, compactLegend)) * legendLineH + 4;
+        // The answers (one a work kind the sweep runs) are THE answer of the
+        // lesson: the class must read them without scrolling (a busy
+        // machine's sleep answer with the class's guess wrapped to three
+        // lines and pushed the cpu answer under the box's edge). Each takes
+        // two lines at most (below), and the box has two lines of type more
+        // than it had, taken from the plot while it keeps 11.5 lines (its
+        // data area 6.5): by the window alone, so nothing moves during a
+        // sweep (the caption's extra lines then only move the panel's top).
+        plotBlockH = std::min(plotBlockH, std::max(fs * 11.5f, plotBlockH - 2 * fs));
+        const float textW = w - ImGui::GetStyle().ScrollbarSize;
         const float plotTop = bottom - plotBlockH;
         const float legendTop = plotTop - legendH;
         const float wordsH = std::max(0.0f, legendTop - o.y - 2);
-        std::vector<std::string> full, brief;   // brief: an "enough" guess rides on its answer's line
+        auto twoLinesAtMost = [&](const std::string& t) { return ui::wrappedTextSize(t, textW).y <= 2 * fs + 1; };
+        std::vector<std::string> full, brief;   // brief: an "enough" guess rides on its answer's line when both fit two lines
         std::vector<std::string> briefTips;
+        std::vector<const GuessLine*> ridden;   // the guesses said on their answer's line
         for (const SweepAnswer& a : model.answers) {
             full.push_back(a.full);
             std::string b = a.brief, tip = a.full;
             for (const GuessLine& g : model.guesses)
-                if (g.enoughFor == a.work && !g.tail.empty()) {
+                if (g.enoughFor == a.work && !g.tail.empty() && twoLinesAtMost(b + "; " + g.tail)) {
                     b += "; " + g.tail;
                     tip += "\n" + g.full;
+                    ridden.push_back(&g);
                 }
             brief.push_back(b);
             briefTips.push_back(tip);
@@ -343,13 +365,12 @@ void drawPlotsPanel(CompareState& st, bool sweeping, const std::vector<WorkKind>
         const std::size_t nAnswers = full.size();
         for (const GuessLine& g : model.guesses) {
             full.push_back(g.full);
-            if (g.enoughFor && !g.tail.empty()) continue;
+            if (std::find(ridden.begin(), ridden.end(), &g) != ridden.end()) continue;
             brief.push_back(g.brief);
             briefTips.push_back(g.full);
         }
         // The full sentences when they fit their box, else the brief ones (the full ones in their tooltip).
-        const float textW = w - ImGui::GetStyle().ScrollbarSize;
-        const bool useFull = wrappedH(full, textW) + wrappedH(notes, textW) <= wordsH;
+        const bool useFull = wrappedH(full, textW) + wrappedH(model.speedup.notes, textW) <= wordsH;
         const std::vector<std::string>& lines = useFull ? full : brief;
         const std::vector<std::string>& tips = useFull ? full : briefTips;
         if (wordsH >= fs) {
@@ -360,12 +381,21 @@ void drawPlotsPanel(CompareState& st, bool sweeping, const std::vector<WorkKind>
                 if (i >= nAnswers) ImGui::PushStyleColor(ImGuiCol_Text, warningColour(env.theme));
                 ui::textUnformatted(lines[i].c_str());
                 if (i >= nAnswers) ImGui::PopStyleColor();
-                if (!useFull && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tips[i].c_str());
+                if (i < nAnswers) probe::itemOnly(std::string("answer ") + toString(model.answers[i].work));   // for [plotsfit]
+                if (!useFull) ui::tooltipBelow(tips[i].c_str());
             }
-            for (const std::string& n : notes) ui::textDisabled("%s", n.c_str());
+            for (std::size_t i = 0; i < notes.size(); ++i) {
+                ui::textDisabled("%s", notes[i].c_str());
+                // The standard terms behind the plain words (Amdahl's law).
+                if (i < model.speedup.noteTips.size() && !model.speedup.noteTips[i].empty())
+                    ui::tooltipBelow(model.speedup.noteTips[i].c_str());
+            }
             ImGui::PopTextWrapPos();
         }
-        if (wordsH >= fs) ui::endScrollBody();
+        if (wordsH >= fs) {
+            ui::endScrollBody();
+            probe::itemOnly("plots words");   // the box's rect, for [plotsfit]
+        }
         legend(ImGui::GetWindowDrawList(), model.speedup, ImVec2(o.x, legendTop), o.x + w, env, compactLegend);
         // One plot, the other a click away; the switch is its title ("speedup over 1 worker").
         ImGui::SetCursorScreenPos(ImVec2(o.x, plotTop));
@@ -374,6 +404,7 @@ void drawPlotsPanel(CompareState& st, bool sweeping, const std::vector<WorkKind>
             if (k > 0) ImGui::SameLine();
             if (ImGui::RadioButton(name, st.plotShown == k)) st.plotShown = k;
             ui::probeItem(name);
+            ui::tooltipBelow(k == 0 ? kTwoSpeedups : "Efficiency E(p) = S(p) / p: the speedup over 1 worker per worker; 1 is ideal.");
         }
         const float switchH = ImGui::GetFrameHeight() + 2 - (fs + 2);   // the title line's place
         drawPlot(st.plotShown == 0 ? model.speedup : model.efficiency, o.x, plotTop + switchH, w, plotBlockH - switchH, env, false);

@@ -464,7 +464,9 @@ void drawStatsPanel(RunView& run, SessionTable& session, const Rect& r, bool wit
             // A traced program has no Predict tab: the scenario's questions do not apply to it.
             tab("Predict", withOutput && !run.traced(), true, [&] {
                 drawPredictLines(run, env);
-                env.drawn.statsNeedH = ui::panelCursorY() + ImGui::GetStyle().WindowPadding.y;
+                // Its questions, and the body's gap under them (beginScrollBody): a few
+                // pixels short, the tab showed a scrollbar for questions all in view.
+                env.drawn.statsNeedH = ui::panelCursorY() + ImGui::GetStyle().ItemSpacing.y + ImGui::GetStyle().WindowPadding.y;
             });
             tab("Output", withOutput, true, [&] {
                 askLines(4);

@@ -13,6 +13,12 @@ namespace parviz {
 
 namespace {
 
+// The standard term behind the plain words of the cpu notes (the Plots' tooltip).
+constexpr const char* kAmdahlTip =
+    "The standard name: an Amdahl's law fit. From the cpu runs it estimates the serial fraction s, the part of "
+    "the work no extra worker can share, and draws the thin curve S(p) = 1 / (s + (1 - s) / p) (p capped at the "
+    "usable cores). Runs on a busy machine are left out: their times measure the machine.";
+
 std::string workName(std::optional<WorkKind> w) { return w ? toString(*w) : "mixed"; }
 int workOrder(std::optional<WorkKind> w) { return !w ? 2 : *w == WorkKind::Sleep ? 0 : 1; }
 
@@ -204,7 +210,8 @@ void buildPlots(CompareView& v, int maxWorkers,
     // curve a learner read as "not ideal").
     sp.ideal = curve(static_cast<int>(sp.x.max), [](int n) -> std::optional<double> { return n; });
     ef.ideal = {{1, 1}, {sp.x.max, 1}};
-    sp.predictedName = ef.predictedName = "predicted at the sizes run";
+    // Plain words ("predicted at the sizes run" puzzled a class); the legend's tooltip says the rest.
+    sp.predictedName = ef.predictedName = "model's prediction";
     double top = 1, lowest = 1;
     for (WorkKind w : {WorkKind::Sleep, WorkKind::Cpu}) {
         PlotSeries ss, es;
@@ -253,14 +260,18 @@ void buildPlots(CompareView& v, int maxWorkers,
             if (f.work == w && !f.fit.serialFraction) {
                 // Say why there is no curve rather than leave it out silently.
                 char buf[200];
+                // In plain words (a student does not know "Amdahl fit"); the term in the tooltip.
                 if (f.busyLeftOut > 0)
-                    std::snprintf(buf, sizeof buf, "cpu: no Amdahl fit: the %d run%s with %s %s on a busy machine",
+                    std::snprintf(buf, sizeof buf,
+                                  "cpu: no curve of how much of the work stays serial: the %d run%s with %s %s on a busy machine",
                                   f.busyLeftOut, f.busyLeftOut == 1 ? "" : "s", fitRangeText(s.usableCores).c_str(),
                                   f.busyLeftOut == 1 ? "was" : "were");
                 else
-                    std::snprintf(buf, sizeof buf, "cpu: no Amdahl fit: it needs a 1-worker run and one with %s",
+                    std::snprintf(buf, sizeof buf,
+                                  "cpu: no curve of how much of the work stays serial: it needs a 1-worker run and one with %s",
                                   fitRangeText(s.usableCores).c_str());
                 sp.notes.push_back(buf);
+                sp.noteTips.push_back(kAmdahlTip);
             } else if (f.work == w) {
                 const double sf = *f.fit.serialFraction;
                 ss.serialFraction = es.serialFraction = sf;
@@ -274,11 +285,13 @@ void buildPlots(CompareView& v, int maxWorkers,
                 for (const auto& [x, y] : ss.amdahl) es.amdahl.emplace_back(x, y / x);
                 char buf[200];
                 if (f.fit.points == 1)
-                    std::snprintf(buf, sizeof buf, "cpu: Amdahl's serial fraction about %.2f, from the %s run alone: "
-                                  "a rough guess (more cores would give more points)", sf, fitRangeText(s.usableCores).c_str());
+                    std::snprintf(buf, sizeof buf, "cpu: about %.0f %% of the work stays serial, from the %s run alone: "
+                                  "a rough guess (more cores would give more points)", sf * 100, fitRangeText(s.usableCores).c_str());
                 else
-                    std::snprintf(buf, sizeof buf, "cpu: Amdahl's serial fraction %.2f, fitted on %d points", sf, f.fit.points);
+                    std::snprintf(buf, sizeof buf, "cpu: about %.0f %% of the work stays serial (fitted on %d points)", sf * 100,
+                                  f.fit.points);
                 sp.notes.push_back(buf);
+                sp.noteTips.push_back(std::string(kAmdahlTip) + " Here s = " + std::to_string(sf).substr(0, 4) + ".");
             }
         sp.series.push_back(std::move(ss));
         ef.series.push_back(std::move(es));
@@ -299,16 +312,22 @@ void buildPlots(CompareView& v, int maxWorkers,
             ef.y.ticks.emplace_back(q / 4.0, buf);
         }
     }
-    if (sp.series.empty()) sp.notes.push_back("No finished sleep or cpu runs with a 1-worker run to compare with yet.");
+    if (sp.series.empty()) {
+        sp.notes.push_back("No finished sleep or cpu runs with a 1-worker run to compare with yet.");
+        sp.noteTips.emplace_back();
+    }
 }
 
-// A makespan guess beside the row it is for: verdict as the Explain panel's.
+// A makespan guess beside the row it is for, once the sweep has ended (as
+// README says: a run still to come can change the answer, and "you: 1.05 s"
+// on the row mid-sweep read as revealed): verdict as the Explain panel's.
+// Mid-sweep only the row's tooltip says the prediction.
 void markGuess(CompareRow& row, double guessS, bool sweepComplete) {
-    row.guessS = guessS;
     if (!sweepComplete) {
         row.guessText = "you predicted " + seconds(guessS) + " (the answer when the sweep ends)";
         return;
     }
+    row.guessS = guessS;
     Question q;
     q.kind = QuestionKind::Makespan;
     Guess g;
@@ -438,7 +457,7 @@ CompareView buildCompareView(const std::vector<CompareRun>& runs, int usableCore
         for (CompareRow& row : v.rows)
             if (row.workers == g.workers && row.work == g.work) {
                 markGuess(row, g.seconds, sweepComplete);
-                end = std::max(end, g.seconds);   // its mark stays in view
+                end = std::max(end, g.seconds);   // its mark stays in view (the axis does not move when it shows)
             }
     v.axisEndS = end > 0 ? end : 1;
     std::stable_sort(v.rows.begin(), v.rows.end(), [](const CompareRow& a, const CompareRow& b) {

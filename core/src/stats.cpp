@@ -591,7 +591,9 @@ std::vector<StatPair> keyNumbers(const RunStats& s, const std::string& note, boo
     // The speedup names its base (kSpeedupOverSequential): the Plots' is over the 1-worker run.
     const std::string seqTip = std::string("Speedup S = T1 / Tp with T1 the sequential time, the tasks one after "
                                            "another (") + (s.tasksDone ? formatSecondsLike(s.sequentialNs, unit) : "-") +
-                               "), and Tp the makespan. The Plots' speedup takes the 1-worker run's makespan as T1.";
+                               "), and Tp the makespan. The Plots' speedup over 1 worker takes the 1-worker run's makespan as T1, which "
+                               "also pays the pool's start-up and passing tasks and results between processes (IPC): "
+                               "so the two differ for one run.";
     // Presentation's type leaves no room for the long label beside the makespan
     // at 1280x720 (the key numbers must need no scrolling): there it is
     // "speedup" and the caption above and the tooltip name the base.

@@ -172,7 +172,8 @@ TEST_CASE("presentation before the first run opens on the Predict tab, and switc
             if (l.get<std::string>().find(needle) != std::string::npos) return true;
         return false;
     };
-    REQUIRE(w.waitFor([&](const json& st) { return says(st, "Predict the next run"); }, 3));
+    // (The Predict tab before a run: its questions; the tab's name stands for a header there.)
+    REQUIRE(w.waitFor([&](const json& st) { return says(st, "16 jobs of 0.25 s"); }, 3));
     std::this_thread::sleep_for(std::chrono::milliseconds(400));   // the layout gives the tab what it needs
     json s = w.state();
     CHECK_FALSE(says(s, "No run yet."));

@@ -121,7 +121,8 @@ struct Plot {
     std::string predictedName = "predicted";   // the predicted line's legend entry
     std::optional<double> coresX;           // the usable cores, when inside the x range
     std::vector<PlotSeries> series;
-    std::vector<std::string> notes;         // e.g. "Amdahl fit on 1 point (2 cores): a rough guess"
+    std::vector<std::string> notes;         // plain words: "cpu: no curve of how much of the work stays serial: ..."
+    std::vector<std::string> noteTips;      // each note's standard terms (Amdahl's law), "" for none; as long as notes
 };
 
 // Where a data value falls along an axis, 0 (min) .. 1 (max); log2 axes by log2.
