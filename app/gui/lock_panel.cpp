@@ -63,11 +63,11 @@ void drawLock(const RunView& run, std::int64_t cursor, const PanelEnv& env, cons
         swatch(sig.proc);
         if (sig.takenBy != kNoProc)
             ui::text("signal: %s released it at %s without holding it; %s went through on it at %s", sig.name.c_str(),
-                     formatDuration(sig.t - run.zero()).c_str(), sig.takenByName.c_str(),
-                     formatDuration(sig.takenT - run.zero()).c_str());
+                     formatInstant(sig.t - run.zero()).c_str(), sig.takenByName.c_str(),
+                     formatInstant(sig.takenT - run.zero()).c_str());
         else
             ui::text("signal: %s released it at %s without holding it; not taken yet", sig.name.c_str(),
-                     formatDuration(sig.t - run.zero()).c_str());
+                     formatInstant(sig.t - run.zero()).c_str());
     }
     if (!v.waiters.empty()) {
         ui::textDisabled("waiting:");
@@ -105,7 +105,7 @@ void drawLock(const RunView& run, std::int64_t cursor, const PanelEnv& env, cons
     for (const LockOwnerDiedRecord& d : v.ownerDied) {
         ui::textColored(warningColour(env.theme), "owner died: %s held it and died; %s recovered it at %s",
                            procName(meta, d.deadOwner).c_str(), procName(meta, d.acquirer).c_str(),
-                           formatDuration(d.t - run.zero()).c_str());
+                           formatInstant(d.t - run.zero()).c_str());
     }
 }
 
@@ -125,7 +125,7 @@ void drawSync(const RunView& run, std::int64_t t, const PanelEnv& env, const Tra
         ui::textColored(warningColour(env.theme), "broken");
         if (ImGui::IsItemHovered())
             ImGui::SetTooltip("Broken at %s (abort, or a wait's timeout): every wait raises BrokenBarrierError "
-                              "until reset().", formatDuration(v.brokenSince - run.zero()).c_str());
+                              "until reset().", formatInstant(v.brokenSince - run.zero()).c_str());
     }
     if (!v.waiting.empty()) {
         ui::text("waiting:");
@@ -147,7 +147,7 @@ void drawSync(const RunView& run, std::int64_t t, const PanelEnv& env, const Tra
     const TraceMeta meta = run.meta();
     for (const SyncSignalRecord& r : v.recentSignals) {
         std::snprintf(buf, sizeof buf, "%s %s at %s", procName(meta, r.proc).c_str(), toString(r.op),
-                      formatDuration(r.t - run.zero()).c_str());
+                      formatInstant(r.t - run.zero()).c_str());
         ui::sameLineIfFits(ImGui::CalcTextSize(buf).x);
         ui::textDisabled("%s", buf);
     }

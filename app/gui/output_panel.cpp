@@ -25,7 +25,7 @@ void drawOutputLines(const RunView& run, std::int64_t cursor, const PanelEnv& en
                 ui::textUnformatted(l.text.data(), l.text.data() + l.text.size());
                 ImGui::PopStyleColor();
                 if (ImGui::IsItemHovered())
-                    ImGui::SetTooltip("%s at %s", procName(meta, l.proc).c_str(), formatDuration(l.t - run.zero()).c_str());
+                    ImGui::SetTooltip("%s at %s", procName(meta, l.proc).c_str(), formatInstant(l.t - run.zero()).c_str());
             }
             // Keep the newest line in view while following the run or replaying.
             ImGui::SetScrollHereY(1.0f);

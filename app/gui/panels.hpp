@@ -94,6 +94,7 @@ void endPanel();
 // "1.23 s" / "850 ms" for a duration in ns (core, explain.hpp: the run
 // list's labels use it too, with no ImGui).
 using parviz::formatDuration;
+using parviz::formatInstant;
 
 // ImGui's text calls, plus a note to the layout probe (layout_probe.hpp) of
 // what each showed and where, so --layout-json reports what was really on

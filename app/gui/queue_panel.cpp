@@ -150,7 +150,7 @@ float drawQueue(const RunView& run, std::int64_t cursor, const PanelEnv& env, co
             if (e.kind != kind) continue;
             ++n;
             who += (who.empty() ? "" : "\n") + procName(run.meta(), e.proc) + " found the queue " +
-                   (kind == EventKind::QueueEmpty ? "empty" : "full") + " at " + formatDuration(e.t - run.zero());
+                   (kind == EventKind::QueueEmpty ? "empty" : "full") + " at " + formatInstant(e.t - run.zero());
         }
         if (n == 0) continue;
         const std::size_t total = kind == EventKind::QueueEmpty ? v.emptyCount : v.fullCount;
@@ -217,7 +217,7 @@ float drawQueue(const RunView& run, std::int64_t cursor, const PanelEnv& env, co
         }
         if (ImGui::IsMouseHoveringRect(p, ImVec2(p.x + w, p.y + m.h)))
             ImGui::SetTooltip("%s\nput by %s at %s", value.c_str(), procName(run.meta(), it.putProc).c_str(),
-                              formatDuration(it.putT - run.zero()).c_str());
+                              formatInstant(it.putT - run.zero()).c_str());
         p.x += w + m.gap;
     }
     if (v.inQueue > shown) {

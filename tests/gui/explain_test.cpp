@@ -407,13 +407,15 @@ TEST_CASE("a replayed run shows only the callouts that begin before the cursor",
 TEST_CASE("presentation at 1280x720, 8 busy workers, the Why tab: workers in the same state share a sentence, all in view, nothing cut",
           "[gui][explain][room][group]") {
     NEED_DISPLAY();
-    // pool-sizes: 16 tasks of 0.25 s; with 8 workers every one is in a task
-    // 0.1 s into the run, sleeping (sleep work) or queuing for the 2 cores (cpu).
+    // pool-sizes: 16 tasks of 0.25 s, at --time-scale 3 of 0.75 s; with 8
+    // workers every one is in a task 0.5 s into the run, sleeping (sleep work)
+    // or queuing for the 2 cores (cpu), even when a loaded machine started
+    // them 0.2 s late (at 0.1 s of the unscaled run, some were not yet).
     const std::string work = GENERATE(as<std::string>{}, "sleep", "cpu");
     INFO(work);
     TempDir dir;
-    const json l = shotOf({"pool-sizes", "--workers", "8", "--work", work, "--presentation", "--test-tab", "Why",
-                           "--screenshot-at", "0.1"},
+    const json l = shotOf({"pool-sizes", "--workers", "8", "--work", work, "--time-scale", "3", "--presentation",
+                           "--test-tab", "Why", "--screenshot-at", "0.5"},
                           dir);
     const json& stats = panelOf(l, "Stats");
     const std::string lines = linesOf(stats);

@@ -106,7 +106,7 @@ void spanTooltip(RunView& run, const Lane& lane, float laneTop, const ImVec2& mo
                 }
             }
             const std::int64_t t = pxToTime(g.vp, x) - run.zero();
-            lines.push_back({"pointer at " + formatDuration(t), true});
+            lines.push_back({"pointer at " + formatInstant(t), true});
             boundedTooltip(lines, mouse, fs);
             return;
         }
