@@ -754,6 +754,12 @@ double GuiApp::frameWaitSeconds() const {
     return 0.25;
 }
 
+namespace {
+// The caption when a step key moves nothing, at either end of the program's events.
+constexpr const char* kAtFirstEvent = "At the first program event: nothing before it (Right or › Next steps on).";
+constexpr const char* kAtLastEvent = "At the last program event: nothing after it (Left or ‹ Prev steps back).";
+} // namespace
+
 void GuiApp::handleKeys() {
     ImGuiIO& io = ImGui::GetIO();
     if (io.WantTextInput) return;
@@ -770,9 +776,15 @@ void GuiApp::handleKeys() {
     // Left / Right (or , and .): the previous / next program event (the Explain panel's ‹ ›).
     // At either end the caption says so (the step row too): a key that moves nothing must not look ignored.
     if ((ImGui::IsKeyPressed(GLFW_KEY_LEFT) || ImGui::IsKeyPressed(GLFW_KEY_COMMA)) && !run.step(false) && run.trace())
-        setMessage("At the first program event: nothing before it (Right or . steps on).");
+        setMessage(kAtFirstEvent);
     if ((ImGui::IsKeyPressed(GLFW_KEY_RIGHT) || ImGui::IsKeyPressed(GLFW_KEY_PERIOD)) && !run.step(true) && run.trace())
-        setMessage("At the last program event: nothing after it (Left or , steps back).");
+        setMessage(kAtLastEvent);
+    // Said while it is true only: once the cursor has left the end (a step
+    // back, a click, ‹ Prev) the caption no longer claims it (classroom walk:
+    // it still said "at the last program event" three steps back).
+    if ((message() == kAtFirstEvent || message() == kAtLastEvent) && run.trace() &&
+        run.stepEdgeNote(run.cursor()).empty())
+        setMessage("");
     if (ImGui::IsKeyPressed(GLFW_KEY_EQUAL) || ImGui::IsKeyPressed(GLFW_KEY_KP_ADD)) run.zoom(1.5f);
     if (ImGui::IsKeyPressed(GLFW_KEY_MINUS) || ImGui::IsKeyPressed(GLFW_KEY_KP_SUBTRACT)) run.zoom(1 / 1.5f);
     // [ and ]: the previous and next run of the session (each keeps its cursor and zoom).

@@ -338,7 +338,17 @@ float stepRowWidth(const RunView& run, std::int64_t cursor) {
     const std::string at = stepAtText(run, cursor);
     float w = ImGui::CalcTextSize("\u2039 Prev").x + ImGui::CalcTextSize("Next \u203a").x + 4 * st.FramePadding.x;
     w += ImGui::CalcTextSize(who.c_str()).x + ImGui::GetFrameHeight() + st.FramePadding.x * 2;
-    if (!at.empty()) w += ImGui::CalcTextSize(at.c_str()).x + st.ItemSpacing.x;
+    if (!at.empty()) {
+        // As wide as its widest form at this many digits ("at 8.88 s, no
+        // program event"): the row is right-aligned, and a width that
+        // followed the words moved ‹ Prev by 156 px under the hand stepping
+        // back from "at 3.98 s, the last event" to "at 3.97 s" (classroom walk).
+        std::string widest = "at " + formatInstant(cursor - run.zero());
+        for (char& c : widest)
+            if (c >= '0' && c <= '9') c = '8';
+        widest += ", no program event";
+        w += std::max(ImGui::CalcTextSize(at.c_str()).x, ImGui::CalcTextSize(widest.c_str()).x) + st.ItemSpacing.x;
+    }
     return w + 2 * st.ItemSpacing.x;
 }
 

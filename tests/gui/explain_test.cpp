@@ -237,6 +237,50 @@ TEST_CASE("Right and Left step the cursor from one program event to the next and
     CHECK(d["cursor_s"].get<double>() > tc);
 }
 
+// Classroom walk (session 15): stepping back from the last event, "at 3.98 s,
+// the last event" became "at 3.97 s" and the right-aligned step row moved
+// ‹ Prev 156 px from under the hand, so the next click missed; the caption
+// kept saying "At the last program event" three steps back.
+TEST_CASE("presentation, the Why tab: stepping back from the last event leaves \u2039 Prev where the hand is, and the "
+          "caption stops saying it is at the last event",
+          "[gui][explain][keys][steprow]") {
+    NEED_X();
+    LiveWindow w({"pool", "--presentation", "--size", "1280x720", "--time-scale", "0.1", "--test-tab", "Why"});
+    REQUIRE_FALSE(w.window.empty());
+    w.key("space");
+    REQUIRE(w.waitFor([](const json& st) { return st["status"] == "finished" || st["status"] == "Finished"; }, 30));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    auto lines = [](const json& st, const std::string& panel) {
+        std::string c;
+        for (const json& p : st["panels"])
+            if (p["name"] == panel)
+                for (const json& l : p["lines"]) c += l.get<std::string>() + "\n";
+        return c;
+    };
+    // To the last program event, then Right once more: nothing after it.
+    w.key("Left");
+    REQUIRE(w.waitFor([&](const json& st) { return lines(st, "Stats").find("the last event") != std::string::npos; }, 5));
+    w.key("Right");
+    REQUIRE(w.waitFor([&](const json& st) { return lines(st, "Controls").find("At the last program event") != std::string::npos; }, 5));
+    const json atEnd = w.state();
+    const auto prev = itemRect(atEnd, "\u2039 Prev");
+    // One step back, with the button as a hand would.
+    w.click(prev[0] + prev[2] / 2, prev[1] + prev[3] / 2);
+    REQUIRE(w.waitFor([&](const json& st) { return lines(st, "Stats").find("the last event") == std::string::npos; }, 5));
+    w.settle(3);
+    const json back = w.state();
+    INFO(lines(atEnd, "Stats") << "-> " << lines(back, "Stats"));
+    const auto prev2 = itemRect(back, "\u2039 Prev");
+    CHECK(prev2[0] == prev[0]);
+    CHECK(prev2[1] == prev[1]);
+    INFO(lines(back, "Controls"));
+    CHECK(lines(back, "Controls").find("At the last program event") == std::string::npos);
+    // And a second click where the hand still is steps back again.
+    const double t1 = back["cursor_s"].get<double>();
+    w.click(prev[0] + prev[2] / 2, prev[1] + prev[3] / 2);
+    CHECK(w.waitFor([&](const json& st) { return st["cursor_s"].get<double>() < t1; }, 5));
+}
+
 TEST_CASE("a prediction chosen before Run goes with the run and is shown beside its answer after it", "[gui][explain][predict]") {
     NEED_X();
     LiveWindow w({"pool", "--time-scale", "0.05"});

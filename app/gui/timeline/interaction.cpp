@@ -105,8 +105,9 @@ void spanTooltip(RunView& run, const Lane& lane, float laneTop, const ImVec2& mo
                     lines.push_back({buf, true});
                 }
             }
-            const std::int64_t t = pxToTime(g.vp, x) - run.zero();
-            lines.push_back({"pointer at " + formatInstant(t), true});
+            // Over the lanes only: over the names column left of the plot the
+            // pointer is at no time of the run (it said "pointer at -0.28 s").
+            if (x >= 0) lines.push_back({"pointer at " + formatInstant(pxToTime(g.vp, x) - run.zero()), true});
             boundedTooltip(lines, mouse, fs);
             return;
         }
