@@ -183,7 +183,11 @@ void legend(RunView& run, const PanelEnv& env, const LaneRecords& recs) {
         std::string note = numberedExample(run);
         if (note.empty()) note = kNumberedNote;
         const float w = ImGui::CalcTextSize(note.c_str()).x;
-        place(w);
+        // Placed at the general note's width at least, as legendExtraH plans
+        // it: the example changes as the run goes on ("chunk 7: T8 (1): …"),
+        // and a legend that wrapped by its width grew a row in one run of a
+        // scenario and not in another.
+        place(std::max(w, ImGui::CalcTextSize(kNumberedNote).x));
         dl->AddText(p, textMuted(th), note.c_str());
         probe::drawnText(note, p, ImVec2(p.x + w, p.y + ImGui::GetTextLineHeight()), dl);
         p.x += w;
