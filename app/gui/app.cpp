@@ -864,6 +864,17 @@ void GuiApp::frame() {
     m_hooks->afterDraw(*this);
 }
 
+namespace {
+// A lane's height with these rows, as the timeline lays it out (layoutLanes),
+// for a split planned before the lanes exist: the stage's and a traced
+// program's first frame.
+float plannedLaneH(std::initializer_list<RowKind> rows, float fh) {
+    float lh = 0;
+    for (RowKind k : rows) lh += timeline::rowHeight(k, fh) + 1;
+    return std::max(lh, fh + 2) + timeline::kLaneGap;
+}
+} // namespace
+
 // Presentation: the timeline across the whole width (its lanes are the
 // lesson), the panels side by side under it, Output and Why as tabs of
 // Stats. The split between them is the same for the stage and every run of
@@ -940,11 +951,7 @@ void GuiApp::layoutPresentation(RunView& run, std::int64_t cursor, float control
     if (needTimeline > 0 && !run.trace()) {
         const int workers = m_opts.run.workers.value_or(m_scenario.workers());
         timeline::setCompactRows(true);
-        auto laneH = [&](std::initializer_list<RowKind> rows) {
-            float lh = 0;
-            for (RowKind k : rows) lh += timeline::rowHeight(k, fh) + 1;
-            return std::max(lh, fh + 2) + timeline::kLaneGap;
-        };
+        auto laneH = [fh](std::initializer_list<RowKind> rows) { return plannedLaneH(rows, fh); };
         const float proc = laneH({RowKind::Program, RowKind::Os, RowKind::Tasks});
         const float lanes = static_cast<float>(std::max(1, cpuCountUsable())) * laneH({RowKind::CoreProcs, RowKind::CoreLoad}) +
                             proc * static_cast<float>(1 + std::min(workers, 4) + (workers > 4 ? 1 : 0));
@@ -988,11 +995,7 @@ float GuiApp::noStageTimelineH(const RunView& run, float width) const {
     const float fh = ImGui::GetFontSize();
     timeline::setCompactRows(true);
     timeline::setLockRows(true);
-    auto laneH = [&](std::initializer_list<RowKind> rows) {
-        float lh = 0;
-        for (RowKind k : rows) lh += timeline::rowHeight(k, fh) + 1;
-        return std::max(lh, fh + 2) + timeline::kLaneGap;
-    };
+    auto laneH = [fh](std::initializer_list<RowKind> rows) { return plannedLaneH(rows, fh); };
     const int cores = std::max(1, run.trace() && run.meta().usableCores > 0 ? run.meta().usableCores : cpuCountUsable());
     const float lanes = static_cast<float>(cores) * laneH({RowKind::CoreProcs, RowKind::CoreLoad}) +
                         5 * laneH({RowKind::Program, RowKind::Os, RowKind::Tasks, RowKind::Locks});
