@@ -6,6 +6,7 @@
 #include <cctype>
 #include <climits>
 #include <charconv>
+#include <utility>
 
 namespace parviz {
 
@@ -70,6 +71,7 @@ struct CodeBreaks {
     struct Between {
         std::size_t at;
         int depth;
+        bool weak = false;   // after an attribute's dot: taken only when no space or comma will do
     };
     std::vector<Between> between;
     // Inside a one-line literal, after one of its spaces: the piece is
@@ -120,7 +122,7 @@ CodeBreaks codeBreaks(std::string_view s) {
         const bool dot = !comment && c == '.' && i > 0 && identChar(s[i - 1]) &&
                          !std::isdigit(static_cast<unsigned char>(s[i - 1])) && i + 1 < s.size() && identChar(s[i + 1]);
         const bool boundary = c == ' ' || dot || (!comment && (c == ',' || c == '(' || c == '[' || c == '{'));
-        if (boundary && i + 1 < s.size()) out.between.push_back({i + 1, depth});
+        if (boundary && i + 1 < s.size()) out.between.push_back({i + 1, depth, dot});
     }
     return out;
 }
@@ -149,9 +151,11 @@ std::vector<std::string> wrapCodeLine(std::string_view line, float width,
             break;
         }
         // The token boundaries whose piece fits (widths grow with them): the
-        // shallowest in brackets among those in the far half, the furthest of
-        // those, so `[["A", 5], ["B", 2],` breaks between the pairs, never
-        // between a pair's `[` and its `"C", 1]`.
+        // shallowest in brackets among those in the far half, a space or comma
+        // before an attribute's dot, the furthest of those, so `[["A", 5],
+        // ["B", 2],` breaks between the pairs, never between a pair's `[` and
+        // its `"C", 1]`, and `p.start(); c.start(); p.join()` after a
+        // statement, not inside `p.` / `join()`.
         std::vector<CodeBreaks::Between> fitting;
         // Not inside the indent: a piece holds some code.
         const std::size_t code = std::min(line.find_first_not_of(' ', from), line.size());
@@ -163,10 +167,10 @@ std::vector<std::string> wrapCodeLine(std::string_view line, float width,
         std::size_t to = 0;
         if (!fitting.empty()) {
             const std::size_t half = from + (fitting.back().at - from) / 2;
-            int best = INT_MAX;
+            std::pair<int, bool> best{INT_MAX, true};
             for (const CodeBreaks::Between& b : fitting)
-                if (b.at >= half && b.depth <= best) {
-                    best = b.depth;
+                if (b.at >= half && std::pair<int, bool>{b.depth, b.weak} <= best) {
+                    best = {b.depth, b.weak};
                     to = b.at;
                 }
         }

@@ -244,6 +244,12 @@ TEST_CASE("a long code line wraps at token boundaries, never inside a string lit
     // program's `while not tasks_that_are_done.empty():` read ".e" / "mpty()").
     const std::vector<std::string> d = wrapCodeLine("        while not tasks_that_are_done.empty():", 40, cols);
     CHECK(d == std::vector<std::string>{"        while not tasks_that_are_done.", "            empty():"});
+    // A space between statements beats an attribute's dot: the Code panel
+    // read "p.start(); c.start(); p." / "join(); c.join()" and "res = p." / "map(work,".
+    CHECK(wrapCodeLine("    p.start(); c.start(); p.join(); c.join()", 32, cols) ==
+          std::vector<std::string>{"    p.start(); c.start();", "        p.join(); c.join()"});
+    CHECK(wrapCodeLine("        res = p.map(work, data)", 30, cols) ==
+          std::vector<std::string>{"        res =", "            p.map(work, data)"});
     CHECK(wrapCodeLine("x = 3.14159265358979", 10, cols).size() >= 2);   // a number has no dot boundary: cut, nothing lost
     // A list of pairs breaks between the pairs, not after a pair's own `[`.
     const std::vector<std::string> l = wrapCodeLine(R"(work = [["A", 5], ["B", 2], ["C", 1], ["D", 3]])", 36, cols);
