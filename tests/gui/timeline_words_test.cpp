@@ -137,3 +137,59 @@ TEST_CASE("with 8 workers the legend's numbered example is a word a worker lane 
             CHECK(l.back() == ')');
         }
 }
+
+// Last session's review: the legends, Compare rows and plot points ask
+// ui::mouseOver (nothing on top), but the axis's, the queue's, the callout
+// marks' and the prediction mark's tips tested the pointer's rectangle only,
+// so the time axis's tip opened through the open scenario list lying over
+// it. Every boundedTooltip now asks that the window under it is hovered.
+TEST_CASE("no timeline tooltip opens through the scenario picker's open list", "[gui][keys][timeline][tipthrough]") {
+    NEED_X();
+    LiveWindow w({"pool", "--time-scale", "0.1", "--presentation", "--size", "1280x720"});
+    REQUIRE_FALSE(w.window.empty());
+    w.key("space");
+    REQUIRE(w.waitFor([](const json& st) { return st["status"] == "finished"; }, 30));
+    const auto move = [&](float x, float y) {
+        runCommand("xdotool mousemove --window " + w.window + " " + std::to_string(static_cast<int>(x)) + " " +
+                   std::to_string(static_cast<int>(y)) + " mousemove_relative 1 0");
+    };
+    // The axis's tip over "time in s" at a time scale other than 1.
+    const auto axisTip = [](const json& st) {
+        return st.value("tooltips", json::array()).dump().find("Seconds of this run") != std::string::npos;
+    };
+    json st = w.state();
+    const float fs = st["font_px"].get<float>();
+    float firstLane = 1e9f;
+    for (const json& l : st["lanes"]) firstLane = std::min(firstLane, l["y0"].get<float>());
+    const float ax = 24, ay = firstLane - fs * 0.6f;   // the axis row, over its label ("time in s, 0.1x")
+    // The point is the axis's: with nothing open its tip shows.
+    move(ax, ay);
+    REQUIRE(w.waitFor(axisTip, 5));
+    // The scenario list opened over it.
+    json picker;
+    for (const json& p : st["panels"])
+        if (p["name"] == "Controls") picker = p["items"][0]["rect"];
+    REQUIRE(picker.is_array());
+    w.click(picker[0].get<float>() + picker[2].get<float>() / 2, picker[1].get<float>() + picker[3].get<float>() / 2);
+    const auto listOpen = [](const json& s) { return s["panels"].dump().find("\"scenario pool\"") != std::string::npos; };
+    REQUIRE(w.waitFor(listOpen, 5));
+    w.settle(4);
+    st = w.state();
+    float top = 1e9f, bottom = -1e9f, left = 1e9f, right = -1e9f;
+    for (const json& p : st["panels"])
+        for (const json& it : p["items"])
+            if (it["text"].get<std::string>().rfind("scenario ", 0) == 0) {
+                top = std::min(top, it["rect"][1].get<float>());
+                bottom = std::max(bottom, it["rect"][1].get<float>() + it["rect"][3].get<float>());
+                left = std::min(left, it["rect"][0].get<float>());
+                right = std::max(right, it["rect"][0].get<float>() + it["rect"][2].get<float>());
+            }
+    INFO("list x " << left << ".." << right << " y " << top << ".." << bottom << "; axis label at " << ax << "," << ay);
+    REQUIRE((ax > left && ax < right && ay > top && ay < bottom));   // under the list
+    move(ax + 1, ay);
+    w.settle(8);
+    st = w.state();
+    INFO("tooltips " << st["tooltips"].dump());
+    REQUIRE(listOpen(st));
+    CHECK_FALSE(axisTip(st));
+}

@@ -126,6 +126,10 @@ void boundedTooltip(const std::vector<TipLine>& lines, const ImVec2& mouse, floa
     // at 1.41 s" over the lanes and the step buttons while the cursor was at
     // 2.02 s (classroom walk, session 14); back once the pointer moves.
     if (ui::keyedSinceMove()) return;
+    // Nothing on top of the window asking (an open combo list, a popup): the
+    // lanes', queue's and marks' tips tested the pointer's rectangle only and
+    // opened through the run picker's list (ui::mouseOver, for every caller).
+    if (!ImGui::IsWindowHovered(ImGuiHoveredFlags_ChildWindows | ImGuiHoveredFlags_AllowWhenBlockedByActiveItem)) return;
     const ImGuiStyle& st = ImGui::GetStyle();
     const float wrapW = std::round(ImGui::GetFontSize() * 26);
     float w = 0, h = 0;
