@@ -549,8 +549,9 @@ std::string runState(RunView& run) {
     const RunStatus s = run.status();
     if (run.fromFile()) return "replay";
     if (s == RunStatus::Running || s == RunStatus::Paused) {
-        // The window's one time format (formatDuration): "running 3.10 s" beside the caption's "4.07 s".
-        return std::string(s == RunStatus::Running ? "running " : "paused ") + formatDuration(run.now() - run.zero());
+        // An instant in the run, as the caption gives it (formatInstant): "running 0.81 s" beside the
+        // caption's "0.81 s", not "811 ms" (classroom walk).
+        return std::string(s == RunStatus::Running ? "running " : "paused ") + formatInstant(run.now() - run.zero());
     }
     std::string text = s == RunStatus::NotStarted ? "ready" : toString(s);
     for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

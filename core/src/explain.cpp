@@ -9,6 +9,7 @@
 #include "parviz/views.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
@@ -48,6 +49,21 @@ std::string formatInstant(std::int64_t ns) {
     for (long long lim = 100'000'000LL; a < lim && decimals < 9; lim /= 10) ++decimals;
     char buf[64];
     std::snprintf(buf, sizeof buf, "%.*f s", decimals, s);
+    return buf;
+}
+
+std::string formatPercent(double fraction, bool space) {
+    const double pct = fraction * 100;
+    int decimals = 0;
+    // More decimals only while the rounding would say a bound the value is not.
+    while (decimals < 3) {
+        const double scale = std::pow(10.0, decimals);
+        const double r = std::round(pct * scale) / scale;
+        if (!((r == 100 && pct < 100) || (r == 0 && pct > 0))) break;
+        ++decimals;
+    }
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%.*f%s%%", decimals, pct, space ? " " : "");
     return buf;
 }
 

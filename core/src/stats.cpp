@@ -607,8 +607,7 @@ std::vector<StatPair> keyNumbers(const RunStats& s, const std::string& note, boo
     } else {
         std::snprintf(buf, sizeof buf, "%.2fx%s", s.speedup, note.c_str());
         out.push_back({speedupLabel, buf, seqTip});
-        std::snprintf(buf, sizeof buf, "%.0f%%%s", s.efficiency * 100, note.c_str());
-        out.push_back({"efficiency", buf,
+        out.push_back({"efficiency", formatPercent(s.efficiency) + note,
                        "E = S / p: the speedup over sequential per worker (" + std::to_string(s.workerCount) +
                            "); 100% means every worker was busy all the time."});
     }

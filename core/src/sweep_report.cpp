@@ -1,5 +1,6 @@
 // The sweep's reports (sweep.hpp): terminal tables, --json, --csv.
 #include "parviz/sweep.hpp"
+#include "parviz/explain.hpp"
 #include "text_table.hpp"
 
 #include <nlohmann/json.hpp>
@@ -274,13 +275,14 @@ std::vector<SweepAnswer> sweepAnswers(const SweepResult& r) {
             continue;
         }
         const int n = enough->workers;
-        const double eff = enough->efficiency.value_or(*enough->speedupVs1 / n) * 100;
+        const double eff = enough->efficiency.value_or(*enough->speedupVs1 / n);
         if (n == 1) {
             std::snprintf(buf, sizeof buf, "%s: more workers did not help (%d workers: %.2fx of 1 worker's speed)",
                           what.c_str(), largest->workers, *largest->speedupVs1);
         } else {
-            std::snprintf(buf, sizeof buf, "%s: %d workers %s: %.2fx faster than 1 worker (efficiency %.0f %%)",
-                          what.c_str(), n, enough == largest ? "were fastest" : "are enough", *enough->speedupVs1, eff);
+            std::snprintf(buf, sizeof buf, "%s: %d workers %s: %.2fx faster than 1 worker (efficiency %s)",
+                          what.c_str(), n, enough == largest ? "were fastest" : "are enough", *enough->speedupVs1,
+                          formatPercent(eff, true).c_str());
         }
         std::string line = buf;
         std::string brief = line.substr(0, line.find(n == 1 ? " (" : ":", what.size() + 1));

@@ -478,8 +478,13 @@ Caption buildCaption(const RunModel& index, const Trace& trace, std::int64_t t) 
             auto it = q->byItem.find(e.a);
             if (it != q->byItem.end() && q->items[it->second].preview != kNoString) pv = q->items[it->second].preview;
         }
-        text = who + ((e.flags & kQueueDiscarded) ? " dropped " : " took ") + preview(trace, pv, e.a) + " from " +
-               queueName(e.obj);
+        // A pool's results are taken by the parent's result-handler thread, not
+        // the caller: the caption said "MainProcess took B from pool results"
+        // beside Why's "the caller has received none yet" (classroom walk).
+        const QueueIndex* qi = index.queue(e.obj);
+        const bool handler = qi && qi->poolRole == PoolQueueRole::Results && !(e.flags & kQueueDiscarded);
+        text = who + (handler ? "'s result handler took " : (e.flags & kQueueDiscarded) ? " dropped " : " took ") +
+               preview(trace, pv, e.a) + " from " + queueName(e.obj) + (handler ? " (not yet the caller's)" : "");
         if (e.flags & kQueueDiscarded) text += " unread: its pool was terminated, nobody takes it";
         break;
     }

@@ -396,6 +396,17 @@ TEST_CASE("oversubscription while other programs also hold the cores says both, 
     CHECK(*st.machine.otherShare == Approx(static_cast<double>(all.otherNs) / static_cast<double>(all.coreNs)));
 }
 
+TEST_CASE("a percentage is whole but never rounded onto 100 % or 0 % it is not", "[explain][percent]") {
+    CHECK(formatPercent(0.87) == "87%");
+    CHECK(formatPercent(1.0) == "100%");
+    CHECK(formatPercent(0.0) == "0%");
+    CHECK(formatPercent(0.995) == "99.5%");   // speedup 1.99x on 2 workers
+    CHECK(formatPercent(0.9996) == "99.96%");
+    CHECK(formatPercent(0.004) == "0.4%");
+    CHECK(formatPercent(1.02) == "102%");
+    CHECK(formatPercent(0.5, true) == "50 %");
+}
+
 TEST_CASE("an instant is written in seconds, as the time axis labels it, never as a duration in ms", "[explain][instant]") {
     CHECK(formatInstant(0) == "0 s");
     CHECK(formatInstant(22'000'000) == "0.022 s");

@@ -161,6 +161,11 @@ std::string formatDuration(std::int64_t ns);
 // From 1 s as formatSeconds ("3.02 s"); below, two significant digits and at
 // least two decimals ("0.70 s", "0.042 s", "0.0050 s", "0.000050 s").
 std::string formatInstant(std::int64_t ns);
+// A fraction as a percentage, whole ("87%"), but never rounded onto 100% or
+// 0% when it is not: 0.995 -> "99.5%", 0.9996 -> "99.96%", 0.004 -> "0.4%",
+// so "speedup 1.99x" does not stand beside "efficiency 100%" (classroom walk).
+// `space` puts a space before the sign ("87 %"), as the Plots write it.
+std::string formatPercent(double fraction, bool space = false);
 // ns in the unit and precision formatSeconds gives ref (a column's or a
 // view's largest time), or ns's own when ns is larger: one unit per column
 // and per view ("0.59 s" beside "4.07 s", never "586 ms").
