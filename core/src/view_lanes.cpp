@@ -398,12 +398,29 @@ std::vector<RowWord> placeRowWords(const std::vector<RowSpanIn>& spans, const st
             break;
         }
     }
-    for (std::size_t i = 0; i < spans.size(); ++i) {
+    // One task drawn as touching pieces with one name (a live span beside its
+    // recorded part, a split at a merge bin) is named once, on the whole: the
+    // classroom walk read "T8 T8" and "3 3" on one task mid-run.
+    std::vector<std::size_t> order(spans.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return spans[a].x0 < spans[b].x0; });
+    std::vector<std::pair<std::size_t, RowSpanIn>> named;   // first piece's index, the whole
+    for (std::size_t i : order) {
         const RowSpanIn& sp = spans[i];
         if (sp.name.empty()) continue;
+        if (!named.empty() && named.back().second.name == sp.name && sp.x0 <= named.back().second.x1 + 1)
+            named.back().second.x1 = std::max(named.back().second.x1, sp.x1);
+        else named.push_back({i, sp});
+    }
+    for (const auto& [i, sp] : named) {
         const float mid = (sp.x0 + sp.x1) / 2;
         bool under = false;
         for (const auto& [a, b] : taken) under = under || (mid >= a && mid <= b);
+        // Nor beside its own chunk's word: a chunk of one task is labelled by
+        // the task's name ("T8"), which the span must not repeat.
+        for (const RowWord& w : out)
+            under = under || (w.text == sp.name && w.chunk != SIZE_MAX && chunks[w.chunk].x0 < sp.x1 + 1 &&
+                              chunks[w.chunk].x1 > sp.x0 - 1);
         if (under) continue;
         const float w = width(sp.name);
         if (w + 2 * pad > sp.x1 - sp.x0) continue;

@@ -792,6 +792,17 @@ TEST_CASE("a Tasks row's words: a chunk's label stands for its tasks' names wher
     // No two words overlap.
     for (std::size_t i = 0; i < w.size(); ++i)
         for (std::size_t j = i + 1; j < w.size(); ++j) CHECK((w[i].x1 <= w[j].x0 || w[j].x1 <= w[i].x0));
+    // One task in touching pieces is named once, centred on the whole ("T8 T8" mid-run).
+    const std::vector<RowWord> pieces = placeRowWords({{0, 60, "T8"}, {60, 140, "T8"}, {140, 200, "T9"}}, {}, width, 2);
+    REQUIRE(pieces.size() == 2);
+    CHECK(pieces[0].text == "T8");
+    CHECK(pieces[0].x0 == 60);   // (0 + 140 - 20) / 2
+    CHECK(pieces[1].text == "T9");
+    // A chunk of one task labelled by the task's name: the span does not say it again.
+    const std::vector<RowWord> one = placeRowWords({{0, 30, "T8"}, {30, 100, "T8"}}, {{20, 100, {"chunk 8: T8", "T8"}}}, width, 2);
+    REQUIRE(one.size() == 1);
+    CHECK(one[0].text == "T8");
+    CHECK(one[0].chunk == 0);
 }
 
 TEST_CASE("a task bar carries the runnable style where its worker waited for a core, by majority at any zoom", "[view]") {
