@@ -155,32 +155,43 @@ void drawSync(const RunView& run, std::int64_t t, const PanelEnv& env, const Tra
 
 } // namespace
 
+std::vector<ObjectInfo> lockPanelObjects(const TraceMeta& meta) {
+    std::vector<ObjectInfo> out = meta.objectsOf(ObjectKind::Lock);
+    for (const ObjectInfo& o : meta.objects)
+        if (o.kind == ObjectKind::Event || o.kind == ObjectKind::Condition || o.kind == ObjectKind::Barrier)
+            out.push_back(o);
+    return out;
+}
+
+bool lockObjectInUse(const RunView& run, std::int64_t cursor, const Trace& trace, const ObjectInfo& o) {
+    if (o.kind == ObjectKind::Lock) {
+        const LockView v = buildLockView(run.model(), trace, o.id, cursor);
+        return !v.holders.empty() || !v.waiters.empty();
+    }
+    return !buildSyncView(run.model(), trace, o.kind, o.id, cursor).waiting.empty();
+}
+
+void drawLockObject(const RunView& run, std::int64_t cursor, const PanelEnv& env, const Trace& trace, const ObjectInfo& o,
+                    bool compact) {
+    ImGui::PushID(o.kind == ObjectKind::Lock ? o.id : static_cast<int>(o.kind) << 20 | o.id);
+    if (o.kind == ObjectKind::Lock) drawLock(run, cursor, env, trace, o.id, compact);
+    else drawSync(run, cursor, env, trace, o);
+    ImGui::PopID();
+}
+
 void drawLockPanel(const RunView& run, std::int64_t cursor, const Rect& r, const PanelEnv& env) {
     // Presentation: no title bar (as the Queue panel); each lock's first line names it.
     const bool compact = env.window.typeSize() == TypeSize::Large;
     if (beginPanel("Lock", r, compact ? ImGuiWindowFlags_NoTitleBar : 0)) {
         const Trace* trace = run.trace();
         const TraceMeta meta = run.meta();
-        const std::vector<ObjectInfo> locks = meta.objectsOf(ObjectKind::Lock);
-        std::vector<ObjectInfo> syncs;
-        for (const ObjectInfo& o : meta.objects)
-            if (o.kind == ObjectKind::Event || o.kind == ObjectKind::Condition || o.kind == ObjectKind::Barrier)
-                syncs.push_back(o);
+        const std::vector<ObjectInfo> objects = lockPanelObjects(meta);
         if (drawWaitingForProgram(run)) {
-        } else if (!trace || (locks.empty() && syncs.empty())) {
+        } else if (!trace || objects.empty()) {
             ui::textDisabled(!trace ? "No run yet." : meta.work == kTracedProgramWork ? "This program uses no lock."
                                                                                          : "This scenario uses no lock.");
         } else {
-            for (const ObjectInfo& l : locks) {
-                ImGui::PushID(l.id);
-                drawLock(run, cursor, env, *trace, l.id, compact);
-                ImGui::PopID();
-            }
-            for (const ObjectInfo& o : syncs) {
-                ImGui::PushID(static_cast<int>(o.kind) << 20 | o.id);
-                drawSync(run, cursor, env, *trace, o);
-                ImGui::PopID();
-            }
+            for (const ObjectInfo& o : objects) drawLockObject(run, cursor, env, *trace, o, compact);
         }
     }
     endPanel();

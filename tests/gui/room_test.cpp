@@ -843,6 +843,78 @@ TEST_CASE("presentation at 1280x720, a traced program of five processes: no pane
     checkNothingClipped(s);
 }
 
+// Issue 11 (session 16): a traced program's column under the timeline was
+// split in two on its first frame, Queue over Lock, and the queue got one
+// line: its items were never seen ("queue Queue-1 in queue 0 put 6"). One
+// panel now holds both, what is in use at the cursor first: the queue's
+// boxes while it holds items, the lock's holder while the Pool runs.
+const char* kQueueThenLock = R"(import multiprocessing as mp
+import time
+
+def init(l):
+    global lock
+    lock = l
+
+def work(x):
+    with lock:
+        time.sleep(0.15)
+    return x
+
+if __name__ == "__main__":
+    q = mp.Queue()
+    for i in range(4):
+        q.put("box%d" % i)
+    time.sleep(1.5)
+    for i in range(4):
+        q.get()
+        time.sleep(0.3)
+    l = mp.Lock()
+    with mp.Pool(2, initializer=init, initargs=(l,)) as pool:
+        print("results", pool.map(work, range(6)), flush=True)
+)";
+
+TEST_CASE("presentation at 1280x720, a traced program: the queue's items are seen as boxes while it holds them, then the "
+          "lock's holder, and no panel moves",
+          "[gui][room][trace][python][stage][queuelock]") {
+    NEED_X();
+    TempDir src;
+    const std::string script = src.file("queue_then_lock.py");
+    {
+        std::ofstream(script) << kQueueThenLock;
+    }
+    LiveWindow w({"--presentation", "--size", "1280x720"}, {"--trace-python", script});
+    REQUIRE_FALSE(w.window.empty());
+    // Any visible line of a panel that is not the timeline, the listing, Stats or the toolbar.
+    auto shows = [](const json& s, const std::string& needle) {
+        for (const json& p : s["panels"]) {
+            const std::string name = p["name"];
+            if (name == "Timeline" || name == "Code" || name == "Stats" || name == "Controls") continue;
+            if (anyLine(p, needle)) return true;
+        }
+        return false;
+    };
+    std::set<std::string> seen;
+    bool sawBox = false, sawHolder = false, ended = false;
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(90);
+    while (!ended && std::chrono::steady_clock::now() < until) {
+        const json s = w.state();
+        if (!s["runs"].empty()) {
+            seen.insert(panelRects(s));
+            sawBox = sawBox || shows(s, "box");
+            sawHolder = sawHolder || shows(s, "held by ForkPoolWorker-");
+            ended = s["runs"][0]["status"] != "running" && s["trace_finished"].get<bool>();
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(40));
+    }
+    REQUIRE(ended);
+    CHECK(sawBox);
+    CHECK(sawHolder);
+    std::string all;
+    for (const std::string& r : seen) all += r + "\n";
+    INFO("panel layouts seen:\n" << all);
+    CHECK(seen.size() == 1);
+}
+
 // The built-in pools with many workers keep their stage's split through a run
 // (the stage reserved four worker lanes and the folded band), four worker
 // lanes in view.
