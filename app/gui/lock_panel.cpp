@@ -163,12 +163,15 @@ std::vector<ObjectInfo> lockPanelObjects(const TraceMeta& meta) {
     return out;
 }
 
-bool lockObjectInUse(const RunView& run, std::int64_t cursor, const Trace& trace, const ObjectInfo& o) {
+LockUse lockObjectUse(const RunView& run, std::int64_t cursor, const Trace& trace, const ObjectInfo& o) {
     if (o.kind == ObjectKind::Lock) {
         const LockView v = buildLockView(run.model(), trace, o.id, cursor);
-        return !v.holders.empty() || !v.waiters.empty();
+        if (!v.holders.empty() || !v.waiters.empty()) return LockUse::InUse;
+        return v.acquisitions > 0 ? LockUse::Used : LockUse::NotYet;
     }
-    return !buildSyncView(run.model(), trace, o.kind, o.id, cursor).waiting.empty();
+    const SyncView v = buildSyncView(run.model(), trace, o.kind, o.id, cursor);
+    if (!v.waiting.empty()) return LockUse::InUse;
+    return v.waits > 0 ? LockUse::Used : LockUse::NotYet;
 }
 
 void drawLockObject(const RunView& run, std::int64_t cursor, const PanelEnv& env, const Trace& trace, const ObjectInfo& o,

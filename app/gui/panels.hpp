@@ -32,13 +32,15 @@ void drawLockPanel(const RunView& run, std::int64_t cursor, const Rect& r, const
 // fixed rect (the split between them follows what the program uses at the
 // cursor, so no panel moves): the objects in use at the cursor first (a
 // queue holding items, with its boxes; a lock held or waited for), then the
-// other locks, then the empty queues on one line each; the panel scrolls.
+// other locks used so far, then the empty queues on one line each, then the
+// locks not acquired yet (a saved run knows them from its start); it scrolls.
 // queue_panel.cpp.
 void drawQueueLockPanel(const RunView& run, std::int64_t cursor, const Rect& r, const PanelEnv& env);
 // The Lock panel's objects (locks, then Events, Conditions, Barriers), whether
 // one is in use at the cursor (held or waited for), and one drawn. lock_panel.cpp.
 std::vector<ObjectInfo> lockPanelObjects(const TraceMeta& meta);
-bool lockObjectInUse(const RunView& run, std::int64_t cursor, const Trace& trace, const ObjectInfo& o);
+enum class LockUse { InUse, Used, NotYet };   // held or waited for; acquired before; never yet
+LockUse lockObjectUse(const RunView& run, std::int64_t cursor, const Trace& trace, const ObjectInfo& o);
 void drawLockObject(const RunView& run, std::int64_t cursor, const PanelEnv& env, const Trace& trace, const ObjectInfo& o,
                     bool compact);
 void drawOutputPanel(const RunView& run, std::int64_t cursor, const Rect& r, const PanelEnv& env);  // output_panel.cpp

@@ -260,16 +260,20 @@ void drawQueueLockPanel(const RunView& run, std::int64_t cursor, const Rect& r, 
         } else {
             struct Obj {
                 const ObjectInfo* o;
-                bool queue, inUse;
+                bool queue;
+                int rank;
             };
+            // In use first (a queue holding items, a lock held or waited
+            // for); then the locks used so far (their waits), then the empty
+            // queues, a line each, then the locks not acquired yet.
             std::vector<Obj> objs;
             for (const ObjectInfo& q : queues)
-                objs.push_back({&q, true, !buildQueueView(run.model(), *trace, q.id, cursor).items.empty()});
-            for (const ObjectInfo& l : locks) objs.push_back({&l, false, lockObjectInUse(run, cursor, *trace, l)});
-            // In use first; then the locks (their holder, their waits), then
-            // the empty queues, a line each.
-            auto rank = [](const Obj& o) { return o.inUse ? 0 : o.queue ? 2 : 1; };
-            std::stable_sort(objs.begin(), objs.end(), [&](const Obj& a, const Obj& b) { return rank(a) < rank(b); });
+                objs.push_back({&q, true, buildQueueView(run.model(), *trace, q.id, cursor).items.empty() ? 2 : 0});
+            for (const ObjectInfo& l : locks) {
+                const LockUse u = lockObjectUse(run, cursor, *trace, l);
+                objs.push_back({&l, false, u == LockUse::InUse ? 0 : u == LockUse::Used ? 1 : 3});
+            }
+            std::stable_sort(objs.begin(), objs.end(), [](const Obj& a, const Obj& b) { return a.rank < b.rank; });
             // A queue holding items gets one row of boxes when a lock is
             // there too (its holder and waiters under it), else the room.
             std::size_t queuesLeft = queues.size();

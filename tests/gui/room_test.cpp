@@ -795,8 +795,8 @@ std::string panelRects(const json& s) {
 // processes appeared: the panels under it jumped from y 482 to 558 while the
 // student watched. Its split is decided on its first frame: MainProcess and
 // four more lanes, the rest scroll with the lanes cue; no panel moves.
-TEST_CASE("presentation at 1280x720, a traced program of five processes: no panel moves while it runs, four worker "
-          "lanes in view and a cue for the hidden one",
+TEST_CASE("presentation at 1280x720, a traced program of five processes: no panel moves while it runs, the lanes "
+          "of processes that ended before the Pool fold into a band that says so, the pool's lanes in view",
           "[gui][room][trace][python][stage]") {
     NEED_X();
     TempDir src;
@@ -831,16 +831,43 @@ TEST_CASE("presentation at 1280x720, a traced program of five processes: no pane
     for (const std::string& r : seen) all += r + "\n";
     INFO("panel layouts seen:\n" << all);
     CHECK(seen.size() == 1);
-    // At its end: MainProcess and four worker lanes in view, the fifth process
-    // behind the scrollbar, and the cue saying so on screen.
+    // At its end (session 16): the Producer and the two Consumers ended
+    // before the Pool started; their lanes fold into one band "3 finished"
+    // where they were, so both pool workers (the lock's holder among them)
+    // are in view, not under the "more lanes below" cue; the band says on
+    // hover who is in it and how to see them again.
     w.settle(3);
     const json s = w.state();
     INFO(allLines(s));
-    CHECK(s["visible_worker_lanes"].get<int>() >= 4);
-    const json& tl = panel(s, "Timeline");
-    REQUIRE_FALSE(tl["hidden_texts"].empty());
-    CHECK(anyLine(tl, "\u2193 1 more lane"));
+    const json* band = nullptr;
+    int poolLanes = 0;
+    for (const json& l : s["lanes"]) {
+        INFO("lane " << l.dump());
+        if (l["title"] == "3 finished") band = &l;
+        if (l["title"].get<std::string>().rfind("ForkPoolWorker-", 0) == 0) {
+            ++poolLanes;
+            CHECK(l["visible"].get<bool>());
+        }
+    }
+    CHECK(poolLanes == 2);
+    REQUIRE(band != nullptr);
+    CHECK((*band)["visible"].get<bool>());
+    CHECK_FALSE(anyLine(panel(s, "Timeline"), "more lane"));
     checkNothingClipped(s);
+    // Hover the band (over its lane, right of the names): the tooltip names the folded processes.
+    const auto tl = panelRect(s, "Timeline");
+    const float y = ((*band)["y0"].get<float>() + (*band)["y1"].get<float>()) / 2;
+    runCommand("xdotool mousemove --window " + w.window + " " + std::to_string(static_cast<int>(tl[0] + tl[2] * 0.6f)) + " " +
+               std::to_string(static_cast<int>(y)));
+    const bool tip = w.waitFor(
+        [](const json& st) {
+            for (const json& t : st["tooltips"])
+                for (const json& l : t["lines"])
+                    if (l.get<std::string>().find("Producer ended at") != std::string::npos) return true;
+            return false;
+        },
+        10);
+    CHECK(tip);
 }
 
 // Issue 11 (session 16): a traced program's column under the timeline was
