@@ -22,7 +22,7 @@ void swatch(ProcId p) {
 }
 
 void drawLock(const RunView& run, std::int64_t cursor, const PanelEnv& env, const Trace& trace, std::int32_t id,
-              bool compact) {
+              bool compact, bool totals) {
     const std::int64_t t = cursor;
     const LockView v = buildLockView(run.model(), trace, id, t);
     ui::text("%s", v.name.c_str());
@@ -84,7 +84,7 @@ void drawLock(const RunView& run, std::int64_t cursor, const PanelEnv& env, cons
             ui::textUnformatted(label.c_str());
         }
     }
-    if (!v.totals.empty() && ImGui::BeginTable("waits", 3, ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_RowBg)) {
+    if (totals && !v.totals.empty() && ImGui::BeginTable("waits", 3, ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_RowBg)) {
         ImGui::TableSetupColumn("process");
         ImGui::TableSetupColumn("total wait");
         ImGui::TableSetupColumn("waits");
@@ -175,9 +175,9 @@ LockUse lockObjectUse(const RunView& run, std::int64_t cursor, const Trace& trac
 }
 
 void drawLockObject(const RunView& run, std::int64_t cursor, const PanelEnv& env, const Trace& trace, const ObjectInfo& o,
-                    bool compact) {
+                    bool compact, bool totals) {
     ImGui::PushID(o.kind == ObjectKind::Lock ? o.id : static_cast<int>(o.kind) << 20 | o.id);
-    if (o.kind == ObjectKind::Lock) drawLock(run, cursor, env, trace, o.id, compact);
+    if (o.kind == ObjectKind::Lock) drawLock(run, cursor, env, trace, o.id, compact, totals);
     else drawSync(run, cursor, env, trace, o);
     ImGui::PopID();
 }

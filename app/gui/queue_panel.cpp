@@ -263,15 +263,17 @@ void drawQueueLockPanel(const RunView& run, std::int64_t cursor, const Rect& r, 
                 bool queue;
                 int rank;
             };
-            // In use first (a queue holding items, a lock held or waited
-            // for); then the locks used so far (their waits), then the empty
-            // queues, a line each, then the locks not acquired yet.
+            // In use first: a lock held or waited for (its holder and
+            // waiters, a few lines: a traced Pool's task queue holding a
+            // chunk hid them), then a queue holding items; then the locks
+            // used so far (their waits), then the empty queues, a line each,
+            // then the locks not acquired yet.
             std::vector<Obj> objs;
             for (const ObjectInfo& q : queues)
-                objs.push_back({&q, true, buildQueueView(run.model(), *trace, q.id, cursor).items.empty() ? 2 : 0});
+                objs.push_back({&q, true, buildQueueView(run.model(), *trace, q.id, cursor).items.empty() ? 3 : 1});
             for (const ObjectInfo& l : locks) {
                 const LockUse u = lockObjectUse(run, cursor, *trace, l);
-                objs.push_back({&l, false, u == LockUse::InUse ? 0 : u == LockUse::Used ? 1 : 3});
+                objs.push_back({&l, false, u == LockUse::InUse ? 0 : u == LockUse::Used ? 2 : 4});
             }
             std::stable_sort(objs.begin(), objs.end(), [](const Obj& a, const Obj& b) { return a.rank < b.rank; });
             // A queue holding items gets one row of boxes when a lock is
@@ -287,7 +289,7 @@ void drawQueueLockPanel(const RunView& run, std::int64_t cursor, const Rect& r, 
                     --queuesLeft;
                 } else {
                     ImGui::PushID(1 << 24);
-                    drawLockObject(run, cursor, env, *trace, *o.o, true);
+                    drawLockObject(run, cursor, env, *trace, *o.o, true, o.rank != 0);
                     ImGui::PopID();
                 }
             }
