@@ -1032,7 +1032,12 @@ void GuiApp::drawPresentationPanels(RunView& run, std::int64_t cursor, float con
     // Stats at the left: its tab bar starts at the window's left edge at either width.
     drawStatsPanel(run, m_session, Rect{0, y, why ? ds.x : ws, h}, true, e);
     if (!why) {
-        if (hasQueue && hasLock) {
+        if (fixedColumns) {
+            // A traced program: one panel for its queues and locks, its
+            // room shared by what is in use at the cursor (drawQueueLockPanel).
+            m_drawn.queue = Rect{ws, y, wq, h};
+            drawQueueLockPanel(run, cursor, m_drawn.queue, e);
+        } else if (hasQueue && hasLock) {
             // The lock gets the room for its name, its holder and its waiters
             // at the cursor (classroom walk: half the column showed the lock's
             // name alone); the queue the rest, at least a line (it scrolls).

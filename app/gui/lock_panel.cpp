@@ -22,7 +22,7 @@ void swatch(ProcId p) {
 }
 
 void drawLock(const RunView& run, std::int64_t cursor, const PanelEnv& env, const Trace& trace, std::int32_t id,
-              bool compact) {
+              bool compact, bool totals) {
     const std::int64_t t = cursor;
     const LockView v = buildLockView(run.model(), trace, id, t);
     ui::text("%s", v.name.c_str());
@@ -84,7 +84,7 @@ void drawLock(const RunView& run, std::int64_t cursor, const PanelEnv& env, cons
             ui::textUnformatted(label.c_str());
         }
     }
-    if (!v.totals.empty() && ImGui::BeginTable("waits", 3, ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_RowBg)) {
+    if (totals && !v.totals.empty() && ImGui::BeginTable("waits", 3, ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_RowBg)) {
         ImGui::TableSetupColumn("process");
         ImGui::TableSetupColumn("total wait");
         ImGui::TableSetupColumn("waits");
@@ -155,32 +155,46 @@ void drawSync(const RunView& run, std::int64_t t, const PanelEnv& env, const Tra
 
 } // namespace
 
+std::vector<ObjectInfo> lockPanelObjects(const TraceMeta& meta) {
+    std::vector<ObjectInfo> out = meta.objectsOf(ObjectKind::Lock);
+    for (const ObjectInfo& o : meta.objects)
+        if (o.kind == ObjectKind::Event || o.kind == ObjectKind::Condition || o.kind == ObjectKind::Barrier)
+            out.push_back(o);
+    return out;
+}
+
+LockUse lockObjectUse(const RunView& run, std::int64_t cursor, const Trace& trace, const ObjectInfo& o) {
+    if (o.kind == ObjectKind::Lock) {
+        const LockView v = buildLockView(run.model(), trace, o.id, cursor);
+        if (!v.holders.empty() || !v.waiters.empty()) return LockUse::InUse;
+        return v.acquisitions > 0 ? LockUse::Used : LockUse::NotYet;
+    }
+    const SyncView v = buildSyncView(run.model(), trace, o.kind, o.id, cursor);
+    if (!v.waiting.empty()) return LockUse::InUse;
+    return v.waits > 0 ? LockUse::Used : LockUse::NotYet;
+}
+
+void drawLockObject(const RunView& run, std::int64_t cursor, const PanelEnv& env, const Trace& trace, const ObjectInfo& o,
+                    bool compact, bool totals) {
+    ImGui::PushID(o.kind == ObjectKind::Lock ? o.id : static_cast<int>(o.kind) << 20 | o.id);
+    if (o.kind == ObjectKind::Lock) drawLock(run, cursor, env, trace, o.id, compact, totals);
+    else drawSync(run, cursor, env, trace, o);
+    ImGui::PopID();
+}
+
 void drawLockPanel(const RunView& run, std::int64_t cursor, const Rect& r, const PanelEnv& env) {
     // Presentation: no title bar (as the Queue panel); each lock's first line names it.
     const bool compact = env.window.typeSize() == TypeSize::Large;
     if (beginPanel("Lock", r, compact ? ImGuiWindowFlags_NoTitleBar : 0)) {
         const Trace* trace = run.trace();
         const TraceMeta meta = run.meta();
-        const std::vector<ObjectInfo> locks = meta.objectsOf(ObjectKind::Lock);
-        std::vector<ObjectInfo> syncs;
-        for (const ObjectInfo& o : meta.objects)
-            if (o.kind == ObjectKind::Event || o.kind == ObjectKind::Condition || o.kind == ObjectKind::Barrier)
-                syncs.push_back(o);
+        const std::vector<ObjectInfo> objects = lockPanelObjects(meta);
         if (drawWaitingForProgram(run)) {
-        } else if (!trace || (locks.empty() && syncs.empty())) {
+        } else if (!trace || objects.empty()) {
             ui::textDisabled(!trace ? "No run yet." : meta.work == kTracedProgramWork ? "This program uses no lock."
                                                                                          : "This scenario uses no lock.");
         } else {
-            for (const ObjectInfo& l : locks) {
-                ImGui::PushID(l.id);
-                drawLock(run, cursor, env, *trace, l.id, compact);
-                ImGui::PopID();
-            }
-            for (const ObjectInfo& o : syncs) {
-                ImGui::PushID(static_cast<int>(o.kind) << 20 | o.id);
-                drawSync(run, cursor, env, *trace, o);
-                ImGui::PopID();
-            }
+            for (const ObjectInfo& o : objects) drawLockObject(run, cursor, env, *trace, o, compact);
         }
     }
     endPanel();

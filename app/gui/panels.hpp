@@ -28,6 +28,24 @@ float drawControlsCaption(GuiApp& app, const Rect& r);
 void drawTimelinePanel(RunView& run, std::int64_t cursor, const Rect& r, const PanelEnv& env);
 void drawQueuePanel(const RunView& run, std::int64_t cursor, const Rect& r, const PanelEnv& env);   // queue_panel.cpp
 void drawLockPanel(const RunView& run, std::int64_t cursor, const Rect& r, const PanelEnv& env);    // lock_panel.cpp
+// A traced program in presentation: its queues and locks in one panel of a
+// fixed rect (the split between them follows what the program uses at the
+// cursor, so no panel moves): the objects in use at the cursor first (a
+// lock held or waited for, its holder and waiters; a queue holding items,
+// with its boxes), then the
+// other locks used so far, then the empty queues on one line each, then the
+// locks not acquired yet (a saved run knows them from its start); it scrolls.
+// queue_panel.cpp.
+void drawQueueLockPanel(const RunView& run, std::int64_t cursor, const Rect& r, const PanelEnv& env);
+// The Lock panel's objects (locks, then Events, Conditions, Barriers), whether
+// one is in use at the cursor (held or waited for), and one drawn. lock_panel.cpp.
+std::vector<ObjectInfo> lockPanelObjects(const TraceMeta& meta);
+enum class LockUse { InUse, Used, NotYet };   // held or waited for; acquired before; never yet
+LockUse lockObjectUse(const RunView& run, std::int64_t cursor, const Trace& trace, const ObjectInfo& o);
+// totals: a lock's table of waits per process (left out while it is in use
+// in the Queue and Lock panel: its holder and waiters come first there).
+void drawLockObject(const RunView& run, std::int64_t cursor, const PanelEnv& env, const Trace& trace, const ObjectInfo& o,
+                    bool compact, bool totals = true);
 void drawOutputPanel(const RunView& run, std::int64_t cursor, const Rect& r, const PanelEnv& env);  // output_panel.cpp
 // code_panel.cpp: listing is the run's generated listing (GuiApp::listing);
 // its colours are the workers' own (env is for panels' uniformity).

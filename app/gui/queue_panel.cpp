@@ -110,10 +110,13 @@ void drawQueueWaits(const RunView& run, std::int64_t t, const Trace& trace, std:
 // wrap up to what fits, the rest is counted ("+37 more").
 // Returns the height this queue must have (its name, its counts and one
 // row of boxes), for presentation's layout.
+// emptyInline: an empty queue says "(empty)" on its name's line and draws no
+// row of boxes (the Queue and Lock panel, where a line is worth a lock's holder).
 float drawQueue(const RunView& run, std::int64_t cursor, const PanelEnv& env, const Trace& trace, std::int32_t id,
-                float maxHeight, bool compact) {
+                float maxHeight, bool compact, bool emptyInline = false) {
     const std::int64_t t = cursor;
     const QueueView v = buildQueueView(run.model(), trace, id, t);
+    emptyInline = emptyInline && v.items.empty();
     const Theme th = env.theme;
     const float topY = ImGui::GetCursorPosY();
     if (compact) {
@@ -123,13 +126,19 @@ float drawQueue(const RunView& run, std::int64_t cursor, const PanelEnv& env, co
     }
     ui::text("%s", v.name.c_str());
     if (compact) ui::tooltipBelow("Its items as boxes, the front (next to be taken) on the left.");
+    if (emptyInline) {
+        ui::sameLineIfFits(ImGui::CalcTextSize("(empty)").x);
+        ui::textDisabled("(empty)");
+    }
     // The counts flow and wrap. A pool's queues end with its stop signals
     // (buildQueueView counts them apart and says why), so "put 6" for 4 tasks
     // is not a mystery.
     char buf[160];
     std::snprintf(buf, sizeof buf, "in queue %zu", v.inQueue);
-    ui::sameLineIfFits(ImGui::CalcTextSize(buf).x);
-    ui::textDisabled("%s", buf);
+    if (!emptyInline) {   // "(empty)" said it
+        ui::sameLineIfFits(ImGui::CalcTextSize(buf).x);
+        ui::textDisabled("%s", buf);
+    }
     ui::sameLineIfFits(ImGui::CalcTextSize(v.putText.c_str()).x);
     ui::textDisabled("%s", v.putText.c_str());
     if (v.stopSignals && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", v.stopTip.c_str());
@@ -163,6 +172,7 @@ float drawQueue(const RunView& run, std::int64_t cursor, const PanelEnv& env, co
     }
 
     drawQueueWaits(run, t, trace, id, th);
+    if (emptyInline) return ImGui::GetCursorPosY() - topY;
 
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const float fs = ImGui::GetFontSize();
@@ -233,6 +243,60 @@ float drawQueue(const RunView& run, std::int64_t cursor, const PanelEnv& env, co
 }
 
 } // namespace
+
+void drawQueueLockPanel(const RunView& run, std::int64_t cursor, const Rect& r, const PanelEnv& env) {
+    // One panel for both (a traced program's column under the timeline is
+    // about five lines at 1280x720): split in two it left the queue one line,
+    // its boxes never seen (classroom walk, session 15). What is in use at the
+    // cursor comes first, each object's lines as the two panels draw them.
+    if (beginPanel("Queue and Lock", r, ImGuiWindowFlags_NoTitleBar)) {
+        const Trace* trace = run.trace();
+        const TraceMeta meta = run.meta();
+        const std::vector<ObjectInfo> queues = meta.objectsOf(ObjectKind::Queue);
+        const std::vector<ObjectInfo> locks = lockPanelObjects(meta);
+        if (drawWaitingForProgram(run)) {
+        } else if (!trace || (queues.empty() && locks.empty())) {
+            ui::textDisabled(!trace ? "No run yet." : "This program uses no queue and no lock (yet).");
+        } else {
+            struct Obj {
+                const ObjectInfo* o;
+                bool queue;
+                int rank;
+            };
+            // In use first: a lock held or waited for (its holder and
+            // waiters, a few lines: a traced Pool's task queue holding a
+            // chunk hid them), then a queue holding items; then the locks
+            // used so far (their waits), then the empty queues, a line each,
+            // then the locks not acquired yet.
+            std::vector<Obj> objs;
+            for (const ObjectInfo& q : queues)
+                objs.push_back({&q, true, buildQueueView(run.model(), *trace, q.id, cursor).items.empty() ? 3 : 1});
+            for (const ObjectInfo& l : locks) {
+                const LockUse u = lockObjectUse(run, cursor, *trace, l);
+                objs.push_back({&l, false, u == LockUse::InUse ? 0 : u == LockUse::Used ? 2 : 4});
+            }
+            std::stable_sort(objs.begin(), objs.end(), [](const Obj& a, const Obj& b) { return a.rank < b.rank; });
+            // A queue holding items gets one row of boxes when a lock is
+            // there too (its holder and waiters under it), else the room.
+            std::size_t queuesLeft = queues.size();
+            for (const Obj& o : objs) {
+                if (&o != &objs.front()) ImGui::Separator();
+                if (o.queue) {
+                    ImGui::PushID(o.o->id);
+                    const float share = locks.empty() ? ImGui::GetContentRegionAvail().y / static_cast<float>(queuesLeft) : 0.0f;
+                    drawQueue(run, cursor, env, *trace, o.o->id, share, true, true);
+                    ImGui::PopID();
+                    --queuesLeft;
+                } else {
+                    ImGui::PushID(1 << 24);
+                    drawLockObject(run, cursor, env, *trace, *o.o, true, o.rank != 0);
+                    ImGui::PopID();
+                }
+            }
+        }
+    }
+    endPanel();
+}
 
 void drawQueuePanel(const RunView& run, std::int64_t cursor, const Rect& r, const PanelEnv& env) {
     // Presentation: no title bar; each queue's first line names it.

@@ -812,7 +812,7 @@ if __name__ == "__main__":
         for (const json& p : l["panels"]) all += p["name"].get<std::string>() + ": " + linesOf(p);
         INFO(all);
         if (tab.empty()) {
-            const json& lock = panelOf(l, "Lock");
+            const json& lock = panelOf(l, "Queue and Lock");   // a traced run: queues and locks in one panel
             const std::string lines = linesOf(lock);
             CHECK(lines.find("held by ForkPoolWorker-") != std::string::npos);
             CHECK(lines.find("waiting:") != std::string::npos);

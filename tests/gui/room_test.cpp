@@ -795,8 +795,8 @@ std::string panelRects(const json& s) {
 // processes appeared: the panels under it jumped from y 482 to 558 while the
 // student watched. Its split is decided on its first frame: MainProcess and
 // four more lanes, the rest scroll with the lanes cue; no panel moves.
-TEST_CASE("presentation at 1280x720, a traced program of five processes: no panel moves while it runs, four worker "
-          "lanes in view and a cue for the hidden one",
+TEST_CASE("presentation at 1280x720, a traced program of five processes: no panel moves while it runs, the lanes "
+          "of processes that ended before the Pool fold into a band that says so, the pool's lanes in view",
           "[gui][room][trace][python][stage]") {
     NEED_X();
     TempDir src;
@@ -831,16 +831,115 @@ TEST_CASE("presentation at 1280x720, a traced program of five processes: no pane
     for (const std::string& r : seen) all += r + "\n";
     INFO("panel layouts seen:\n" << all);
     CHECK(seen.size() == 1);
-    // At its end: MainProcess and four worker lanes in view, the fifth process
-    // behind the scrollbar, and the cue saying so on screen.
+    // At its end (session 16): the Producer and the two Consumers ended
+    // before the Pool started; their lanes fold into one band "3 finished"
+    // where they were, so both pool workers (the lock's holder among them)
+    // are in view, not under the "more lanes below" cue; the band says on
+    // hover who is in it and how to see them again.
     w.settle(3);
     const json s = w.state();
     INFO(allLines(s));
-    CHECK(s["visible_worker_lanes"].get<int>() >= 4);
-    const json& tl = panel(s, "Timeline");
-    REQUIRE_FALSE(tl["hidden_texts"].empty());
-    CHECK(anyLine(tl, "\u2193 1 more lane"));
+    const json* band = nullptr;
+    int poolLanes = 0;
+    for (const json& l : s["lanes"]) {
+        INFO("lane " << l.dump());
+        if (l["title"] == "3 finished") band = &l;
+        if (l["title"].get<std::string>().rfind("ForkPoolWorker-", 0) == 0) {
+            ++poolLanes;
+            CHECK(l["visible"].get<bool>());
+        }
+    }
+    CHECK(poolLanes == 2);
+    REQUIRE(band != nullptr);
+    CHECK((*band)["visible"].get<bool>());
+    CHECK_FALSE(anyLine(panel(s, "Timeline"), "more lane"));
     checkNothingClipped(s);
+    // Hover the band (over its lane, right of the names): the tooltip names the folded processes.
+    const auto tl = panelRect(s, "Timeline");
+    const float y = ((*band)["y0"].get<float>() + (*band)["y1"].get<float>()) / 2;
+    runCommand("xdotool mousemove --window " + w.window + " " + std::to_string(static_cast<int>(tl[0] + tl[2] * 0.6f)) + " " +
+               std::to_string(static_cast<int>(y)));
+    const bool tip = w.waitFor(
+        [](const json& st) {
+            for (const json& t : st["tooltips"])
+                for (const json& l : t["lines"])
+                    if (l.get<std::string>().find("Producer ended at") != std::string::npos) return true;
+            return false;
+        },
+        10);
+    CHECK(tip);
+}
+
+// Issue 11 (session 16): a traced program's column under the timeline was
+// split in two on its first frame, Queue over Lock, and the queue got one
+// line: its items were never seen ("queue Queue-1 in queue 0 put 6"). One
+// panel now holds both, what is in use at the cursor first: the queue's
+// boxes while it holds items, the lock's holder while the Pool runs.
+const char* kQueueThenLock = R"(import multiprocessing as mp
+import time
+
+def init(l):
+    global lock
+    lock = l
+
+def work(x):
+    with lock:
+        time.sleep(0.15)
+    return x
+
+if __name__ == "__main__":
+    q = mp.Queue()
+    for i in range(4):
+        q.put("box%d" % i)
+    time.sleep(1.5)
+    for i in range(4):
+        q.get()
+        time.sleep(0.3)
+    l = mp.Lock()
+    with mp.Pool(2, initializer=init, initargs=(l,)) as pool:
+        print("results", pool.map(work, range(6)), flush=True)
+)";
+
+TEST_CASE("presentation at 1280x720, a traced program: the queue's items are seen as boxes while it holds them, then the "
+          "lock's holder, and no panel moves",
+          "[gui][room][trace][python][stage][queuelock]") {
+    NEED_X();
+    TempDir src;
+    const std::string script = src.file("queue_then_lock.py");
+    {
+        std::ofstream(script) << kQueueThenLock;
+    }
+    LiveWindow w({"--presentation", "--size", "1280x720"}, {"--trace-python", script});
+    REQUIRE_FALSE(w.window.empty());
+    // Any visible line of a panel that is not the timeline, the listing, Stats or the toolbar.
+    auto shows = [](const json& s, const std::string& needle) {
+        for (const json& p : s["panels"]) {
+            const std::string name = p["name"];
+            if (name == "Timeline" || name == "Code" || name == "Stats" || name == "Controls") continue;
+            if (anyLine(p, needle)) return true;
+        }
+        return false;
+    };
+    std::set<std::string> seen;
+    bool sawBox = false, sawHolder = false, ended = false;
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(90);
+    while (!ended && std::chrono::steady_clock::now() < until) {
+        const json s = w.state();
+        if (!s["runs"].empty()) {
+            seen.insert(panelRects(s));
+            sawBox = sawBox || shows(s, "box");
+            sawHolder = sawHolder || shows(s, "held by ForkPoolWorker-");
+            ended = s["runs"][0]["status"] != "running" && s["trace_finished"].get<bool>();
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(40));
+    }
+    REQUIRE(ended);
+    CHECK(sawBox);
+    CHECK(sawHolder);
+    std::string all;
+    for (const std::string& r : seen) all += r + "\n";
+    INFO("panel layouts seen:\n" << all);
+    CHECK(seen.size() == 1);
 }
 
 // The built-in pools with many workers keep their stage's split through a run

@@ -93,6 +93,67 @@ std::size_t foldIdleLanes(LaneRecords& recs, const TraceMeta& meta, float widthP
     return folded;
 }
 
+std::vector<ProcId> finishedBefore(const TraceMeta& meta, const std::vector<std::int64_t>& startT,
+                                   const std::vector<std::int64_t>& exitT, std::int64_t at) {
+    // The latest start of a process (not MainProcess) by `at`.
+    std::int64_t lastStart = kNever;
+    for (std::size_t p = 0; p < meta.procs.size() && p < startT.size(); ++p)
+        if (meta.procs[p].role != ProcRole::Parent && startT[p] != kNever && startT[p] <= at)
+            lastStart = lastStart == kNever ? startT[p] : std::max(lastStart, startT[p]);
+    std::vector<ProcId> out;
+    if (lastStart == kNever) return out;
+    for (std::size_t p = 0; p < meta.procs.size() && p < exitT.size(); ++p)
+        if (meta.procs[p].role != ProcRole::Parent && exitT[p] != kNever && exitT[p] <= lastStart)
+            out.push_back(static_cast<ProcId>(p));
+    return out;
+}
+
+std::size_t foldFinishedLanes(LaneRecords& recs, const std::vector<ProcId>& finished, float widthPx) {
+    auto isFinished = [&](const Lane& l) {
+        return l.kind == LaneKind::Proc && l.id >= 0 &&
+               std::find(finished.begin(), finished.end(), static_cast<ProcId>(l.id)) != finished.end();
+    };
+    const auto n = static_cast<std::size_t>(std::count_if(recs.lanes.begin(), recs.lanes.end(), isFinished));
+    if (n < 2) return 0;   // one lane folded saves nothing
+    std::vector<Lane> lanes;
+    std::vector<std::size_t> newIndex(recs.lanes.size(), SIZE_MAX);
+    std::string names;
+    bool placed = false;
+    for (std::size_t i = 0; i < recs.lanes.size(); ++i) {
+        if (!isFinished(recs.lanes[i])) {
+            newIndex[i] = lanes.size();
+            lanes.push_back(std::move(recs.lanes[i]));
+            continue;
+        }
+        if (!placed) {   // the band where the first of them was: the lanes keep their order in time
+            Lane band;
+            band.kind = LaneKind::Proc;
+            band.id = kFinishedLanes;
+            band.title = std::to_string(n) + " finished";
+            band.rows.push_back(RowRecords{RowKind::Program, {SpanRecord{0, widthPx, LaneState::Exited}}});
+            lanes.push_back(std::move(band));
+            placed = true;
+        }
+    }
+    recs.lanes = std::move(lanes);
+    std::vector<QueueArrow> arrows;
+    for (QueueArrow a : recs.arrows) {
+        if (newIndex[a.fromLane] == SIZE_MAX || newIndex[a.toLane] == SIZE_MAX) continue;
+        a.fromLane = newIndex[a.fromLane];
+        a.toLane = newIndex[a.toLane];
+        arrows.push_back(a);
+    }
+    recs.arrows = std::move(arrows);
+    std::vector<LockMark> marks;
+    for (LockMark m : recs.lockMarks) {
+        if (newIndex[m.lane] == SIZE_MAX) continue;
+        m.lane = newIndex[m.lane];
+        marks.push_back(m);
+    }
+    recs.lockMarks = std::move(marks);
+    return n;
+}
+
 void workerSummary(const LaneRecords& recs, const TraceMeta& meta, float widthPx, float binPx, std::vector<WorkerBin>& out) {
     const auto n = static_cast<std::size_t>(std::max(1.0f, std::ceil(widthPx / binPx)));
     out.assign(n, WorkerBin{});

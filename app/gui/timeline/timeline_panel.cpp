@@ -429,6 +429,17 @@ LanesLayout layoutLanes(RunView& run, const PanelEnv& env, Geometry& g, LaneReco
     };
     setCompactRows(true);
     std::size_t folded = 0;
+    // A traced program's processes that ended before the later ones began
+    // fold first (a producer/consumer pair before a Pool: the pool's lock
+    // holder was the lane under the cue), into a band where they were.
+    if (run.trace() && run.traced() && lanesHeight(SIZE_MAX) > g.plotMax.y - underAxis) {
+        std::vector<std::int64_t> startT, exitT;
+        for (const ProcLaneIndex& p : run.model().procs()) {
+            startT.push_back(p.startT != kNever ? p.startT : p.firstT);
+            exitT.push_back(p.exitT);
+        }
+        foldFinishedLanes(recs, finishedBefore(run.meta(), startT, exitT, g.cursor), g.vp.widthPx);
+    }
     if (run.trace() && lanesHeight(SIZE_MAX) > g.plotMax.y - underAxis)
         folded = foldIdleLanes(recs, run.meta(), g.vp.widthPx, 4);
     // What the layout must leave this panel (read next frame): its header,
@@ -495,11 +506,11 @@ void drawTimelinePanel(RunView& run, std::int64_t cursor, const Rect& r, const P
         }
         header(run, env, recs, r, large);
 
+        g.cursor = cursor;
         const LanesLayout ll = layoutLanes(run, env, g, recs, r, bandH, labelW, scrollW);
         const ImVec2 origin = ll.origin;
         const float axisH = ll.axisH, lanesTop = ll.lanesTop, room = ll.room, stripH = ll.stripH;
         const bool strip = ll.strip;
-        g.cursor = cursor;
         const LaneWindow lw = laneWindow(recs, g.rowFont, room, run.timeline().scrollY);
         g.scroll = lw.scroll;
         g.lanesBottom = lanesTop + lw.height;
