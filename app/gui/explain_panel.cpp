@@ -72,6 +72,7 @@ struct WhyFit {
     std::vector<bool> shortCallout, shortNote, briefLine;
     bool summariseWorkers = false;
     bool summariseAll = false;   // MainProcess's first clause leads the paragraph too
+    bool counts = false;         // the paragraph counts the workers by state (countsByState), no names
 };
 
 std::string briefOf(const ExplainLine& l) { return l.brief; }
@@ -96,6 +97,15 @@ std::string workersParagraph(const Explanation& x, bool withMain = false) {
         p += (p.empty() ? "" : "; ") + clause;
     }
     return p;
+}
+
+// MainProcess's first clause, then the others as counts by state.
+std::string countsParagraph(const Explanation& x) {
+    std::string p;
+    for (const ExplainLine& l : x.lines)
+        if (isMain(l)) p = firstClause(l.text);
+    const std::string c = countsByState(x);
+    return p.empty() ? c : c.empty() ? p : p + "; " + c;
 }
 
 WhyFit fitWhy(const std::vector<Callout>& callouts, const Explanation& x, float wrapW, float roomH) {
@@ -149,6 +159,22 @@ WhyFit fitWhy(const std::vector<Callout>& callouts, const Explanation& x, float 
         const float para = h(workersParagraph(x, true));
         if (para < linesH) {
             f.summariseAll = f.summariseWorkers = true;
+            total -= linesH - para;
+        }
+    }
+    // Still too tall (8 cpu workers under a stage's timeline at 1280x720
+    // left the tab a callout and one line, the rest scrolled out of view):
+    // the workers as counts by state, no names ("MainProcess waits for the
+    // pool's results; 8 workers: 5 idle, 3 running"); the names on hover.
+    if (total > roomH && x.lines.size() >= 2) {
+        const float now = f.summariseWorkers ? h(workersParagraph(x, f.summariseAll)) : 0.0f;
+        float linesH = now;
+        for (std::size_t i = 0; i < x.lines.size(); ++i)
+            if (!f.summariseWorkers || (!f.summariseAll && isMain(x.lines[i])))
+                linesH += h(f.briefLine[i] ? briefOf(x.lines[i]) : x.lines[i].text);
+        const float para = h(countsParagraph(x));
+        if (para < linesH) {
+            f.counts = f.summariseAll = f.summariseWorkers = true;
             total -= linesH - para;
         }
     }
@@ -424,7 +450,7 @@ void drawExplainLines(RunView& run, std::int64_t cursor, const PanelEnv& env, bo
         }
     }
     if (fit.summariseWorkers) {
-        wrapped(workersParagraph(x, fit.summariseAll));
+        wrapped(fit.counts ? countsParagraph(x) : workersParagraph(x, fit.summariseAll));
         std::string all;
         for (const ExplainLine& line : x.lines)
             if (fit.summariseAll || !isMain(line)) all += (all.empty() ? "" : "\n") + line.text;

@@ -524,6 +524,42 @@ TEST_CASE("presentation at 1280x720, 8 and 16 cpu workers mid-run: the Why tab f
     }
 }
 
+// Issue 11, the class path (session 15 note): the window opens on the stage,
+// the class presses Run. The stage reserved a fifth worker lane at 8+
+// workers, so at 8 cpu workers the Why tab had 108 px (a callout and one
+// line, the rest scrolled away) where a run without a stage left 149. The
+// stage's split leaves the Why tab the room a run without one does, four
+// worker lanes still in view, and whatever does not fit is said briefly
+// (at last the workers as counts), never hidden behind a scrollbar.
+TEST_CASE("presentation at 1280x720, 8, 16 and 64 cpu workers run from the stage: the Why tab keeps its room, every "
+          "sentence in view",
+          "[gui][explain][room][whyfit][stage]") {
+    NEED_X();
+    const std::string workers = GENERATE(as<std::string>{}, "8", "16", "64");
+    INFO(workers << " workers");
+    LiveWindow w({"pool-sizes", "--workers", workers, "--work", "cpu", "--time-scale", "0.2", "--presentation", "--size",
+                  "1280x720", "--test-tab", "Why"});
+    REQUIRE_FALSE(w.window.empty());
+    std::this_thread::sleep_for(std::chrono::milliseconds(800));   // the stage, settled
+    bool started = false;
+    for (int i = 0; i < 3 && !started; ++i) {
+        w.key("space");
+        started = w.waitFor([](const json& st) { return st["status"] != "not started"; }, 10);
+    }
+    REQUIRE(started);
+    REQUIRE(w.waitFor([](const json& st) { return st["status"] == "finished" && st["trace_finished"].get<bool>(); }, 120));
+    w.settle(6);
+    const json s = w.state();
+    const json& stats = panelOf(s, "Stats");
+    INFO(linesOf(stats) << "hidden: " << stats["hidden_texts"].dump());
+    CHECK(s["stats_tab"] == "Why");
+    CHECK(stats["rect"][3].get<float>() >= 134);
+    CHECK(s["visible_worker_lanes"].get<int>() >= 4);
+    CHECK(linesOf(stats).find("MainProcess") != std::string::npos);
+    CHECK(stats["hidden_texts"].empty());
+    nothingClipped(s);
+}
+
 TEST_CASE("presentation: the Predict tab, where the class answered, shows each prediction beside the run's answer once the run has ended",
           "[gui][explain][predict][room]") {
     NEED_X();
