@@ -398,9 +398,6 @@ void drawExplainLines(RunView& run, std::int64_t cursor, const PanelEnv& env, bo
     // fit the room under the timeline: a sentence is never cut short while
     // the panel has the room to say it.
     const bool large = env.window.typeSize() == TypeSize::Large;
-    // The scroll body's own gap under the last line (beginScrollBody: the
-    // style's line spacing), which ImGui counts before it shows a scrollbar.
-    const float bodyGap = ImGui::GetStyle().ItemSpacing.y;
     if (large) ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(ImGui::GetStyle().ItemSpacing.x, 2));
     const std::vector<Callout>& callouts = run.callouts();
     const Explanation x = buildExplain(run.model(), *trace, cursor);
@@ -408,12 +405,18 @@ void drawExplainLines(RunView& run, std::int64_t cursor, const PanelEnv& env, bo
     fit.shortCallout.assign(callouts.size(), false);
     fit.shortNote.assign(x.notes.size(), false);
     fit.briefLine.assign(x.lines.size(), false);
+    // Planned at the width the lines are drawn at: the region left of a
+    // scrollbar when one is shown (ImGui's content region excludes it), so
+    // a plan that fits removes it next frame, and the plan never wraps
+    // narrower than the drawing. The room: what is left under the step row
+    // in the scroll body (its own padding already taken), and the last
+    // line's spacing, which ImGui does not count as content (fitWhy counts
+    // each line with its spacing). It was planned a scrollbar's width
+    // narrower and two gaps and 4 px shorter, and said a sentence briefly
+    // with a line of room empty under it (classroom walk: pool-uneven at 3.54 s).
+    const float wrapW = ImGui::GetContentRegionAvail().x;
     if (large)
-        // Planned at the width a scrollbar would leave: with one shown (last
-        // frame's content was taller) the lines wrap narrower, and a plan
-        // made at the full width would keep the scrollbar it meant to remove.
-        fit = fitWhy(callouts, x, ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ScrollbarSize,
-                     ImGui::GetContentRegionAvail().y - 2 * bodyGap - 4);
+        fit = fitWhy(callouts, x, wrapW, ImGui::GetContentRegionAvail().y + ImGui::GetStyle().ItemSpacing.y - 1);
     for (std::size_t i = 0; i < callouts.size(); ++i) {
         const Callout& c = callouts[i];
         // The callout the cursor is in stands out; the others stay readable.
@@ -421,7 +424,7 @@ void drawExplainLines(RunView& run, std::int64_t cursor, const PanelEnv& env, bo
         ImGui::PushStyleColor(ImGuiCol_Text, here ? warningColour(env.theme) : ImGui::GetStyle().Colors[ImGuiCol_Text]);
         const std::string mark = here ? "\u2192 " : "";
         shortened(mark + c.text,
-                  fit.shortCallout[i] ? calloutShort(c, mark, ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ScrollbarSize)
+                  fit.shortCallout[i] ? calloutShort(c, mark, wrapW)
                                       : std::string(),
                   fit.shortCallout[i]);
         ImGui::PopStyleColor();
