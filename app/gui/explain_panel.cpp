@@ -6,6 +6,7 @@
 #include "gui/panels.hpp"
 #include "gui/window.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -73,7 +74,22 @@ struct WhyFit {
     bool summariseWorkers = false;
     bool summariseAll = false;   // MainProcess's first clause leads the paragraph too
     bool counts = false;         // the paragraph counts the workers by state (countsByState), no names
+    bool calloutsOneLine = false;   // the callouts as one line of their kinds (calloutsLine)
+    bool notesOneLine = false;      // the notes' first clauses as one line
 };
+
+// The callouts named by kind on one line, each marked on the timeline
+// ("oversubscription and load imbalance (marked on the timeline)"); the
+// whole of each on hover.
+std::string calloutsLine(const std::vector<Callout>& callouts) {
+    std::vector<std::string> kinds;
+    for (const Callout& c : callouts)
+        if (std::find(kinds.begin(), kinds.end(), toString(c.kind)) == kinds.end()) kinds.emplace_back(toString(c.kind));
+    std::string out;
+    for (std::size_t i = 0; i < kinds.size(); ++i)
+        out += (i == 0 ? "" : i + 1 == kinds.size() ? " and " : ", ") + kinds[i];
+    return out + " (marked on the timeline)";
+}
 
 std::string briefOf(const ExplainLine& l) { return l.brief; }
 bool hasBrief(const ExplainLine& l) { return !l.brief.empty() && l.brief.size() < l.text.size(); }
@@ -106,6 +122,16 @@ std::string countsParagraph(const Explanation& x) {
         if (isMain(l)) p = firstClause(l.text);
     const std::string c = countsByState(x);
     return p.empty() ? c : c.empty() ? p : p + "; " + c;
+}
+
+// The notes' first clauses on one line.
+std::string notesLine(const Explanation& x) {
+    std::string out;
+    for (const std::string& n : x.notes) {
+        const std::string b = shortForm(n, 1);
+        out += (out.empty() ? "" : "; ") + (b.empty() ? n : b);
+    }
+    return out;
 }
 
 WhyFit fitWhy(const std::vector<Callout>& callouts, const Explanation& x, float wrapW, float roomH) {
@@ -176,6 +202,28 @@ WhyFit fitWhy(const std::vector<Callout>& callouts, const Explanation& x, float 
         if (para < linesH) {
             f.counts = f.summariseAll = f.summariseWorkers = true;
             total -= linesH - para;
+        }
+    }
+    // And then the callouts by kind on one line, the notes' first clauses
+    // on one line: said briefly, never scrolled out of view while briefer
+    // words would fit.
+    if (total > roomH && callouts.size() >= 2) {
+        float now = 0;
+        for (std::size_t i = 0; i < callouts.size(); ++i)
+            now += f.shortCallout[i] ? h(calloutShort(callouts[i], "\u2192 ", wrapW)) : fullC[i];
+        const float one = h(calloutsLine(callouts));
+        if (one < now) {
+            f.calloutsOneLine = true;
+            total -= now - one;
+        }
+    }
+    if (total > roomH && x.notes.size() >= 2) {
+        float now = 0;
+        for (std::size_t i = 0; i < x.notes.size(); ++i) now += f.shortNote[i] ? h(shortForm(x.notes[i], 1)) : fullN[i];
+        const float one = h(notesLine(x));
+        if (one < now) {
+            f.notesOneLine = true;
+            total -= now - one;
         }
     }
     return f;
@@ -417,7 +465,13 @@ void drawExplainLines(RunView& run, std::int64_t cursor, const PanelEnv& env, bo
     const float wrapW = ImGui::GetContentRegionAvail().x;
     if (large)
         fit = fitWhy(callouts, x, wrapW, ImGui::GetContentRegionAvail().y + ImGui::GetStyle().ItemSpacing.y - 1);
-    for (std::size_t i = 0; i < callouts.size(); ++i) {
+    if (fit.calloutsOneLine) {
+        wrapped(calloutsLine(callouts));
+        std::string all;
+        for (const Callout& c : callouts) all += (all.empty() ? "" : "\n") + c.text;
+        ui::tooltipBelow(all.c_str());
+    }
+    for (std::size_t i = 0; i < callouts.size() && !fit.calloutsOneLine; ++i) {
         const Callout& c = callouts[i];
         // The callout the cursor is in stands out; the others stay readable.
         const bool here = cursor >= c.t0 && cursor <= c.t1;
@@ -459,7 +513,15 @@ void drawExplainLines(RunView& run, std::int64_t cursor, const PanelEnv& env, bo
             if (fit.summariseAll || !isMain(line)) all += (all.empty() ? "" : "\n") + line.text;
         ui::tooltipBelow(all.c_str());
     }
-    for (std::size_t i = 0; i < x.notes.size(); ++i) {
+    if (fit.notesOneLine) {
+        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
+        wrapped(notesLine(x));
+        ImGui::PopStyleColor();
+        std::string all;
+        for (const std::string& n : x.notes) all += (all.empty() ? "" : "\n") + n;
+        ui::tooltipBelow(all.c_str());
+    }
+    for (std::size_t i = 0; i < x.notes.size() && !fit.notesOneLine; ++i) {
         ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
         shortened(x.notes[i], shortForm(x.notes[i], 1), fit.shortNote[i]);
         ImGui::PopStyleColor();
