@@ -188,25 +188,18 @@ WhyFit fitWhy(const std::vector<Callout>& callouts, const Explanation& x, float 
             total -= linesH - para;
         }
     }
-    // Still too tall (8 cpu workers under a stage's timeline at 1280x720
-    // left the tab a callout and one line, the rest scrolled out of view):
-    // the workers as counts by state, no names ("MainProcess waits for the
-    // pool's results; 8 workers: 5 idle, 3 running"); the names on hover.
-    if (total > roomH && x.lines.size() >= 2) {
-        const float now = f.summariseWorkers ? h(workersParagraph(x, f.summariseAll)) : 0.0f;
-        float linesH = now;
-        for (std::size_t i = 0; i < x.lines.size(); ++i)
-            if (!f.summariseWorkers || (!f.summariseAll && isMain(x.lines[i])))
-                linesH += h(f.briefLine[i] ? briefOf(x.lines[i]) : x.lines[i].text);
-        const float para = h(countsParagraph(x));
-        if (para < linesH) {
-            f.counts = f.summariseAll = f.summariseWorkers = true;
-            total -= linesH - para;
+    // Then, said briefly rather than scrolled out of view: the notes' first
+    // clauses on one line, the callouts by kind on one line (each is marked
+    // and named on the timeline), and last the workers as counts by state.
+    if (total > roomH && x.notes.size() >= 2) {
+        float now = 0;
+        for (std::size_t i = 0; i < x.notes.size(); ++i) now += f.shortNote[i] ? h(shortForm(x.notes[i], 1)) : fullN[i];
+        const float one = h(notesLine(x));
+        if (one < now) {
+            f.notesOneLine = true;
+            total -= now - one;
         }
     }
-    // And then the callouts by kind on one line, the notes' first clauses
-    // on one line: said briefly, never scrolled out of view while briefer
-    // words would fit.
     if (total > roomH && callouts.size() >= 2) {
         float now = 0;
         for (std::size_t i = 0; i < callouts.size(); ++i)
@@ -217,13 +210,22 @@ WhyFit fitWhy(const std::vector<Callout>& callouts, const Explanation& x, float 
             total -= now - one;
         }
     }
-    if (total > roomH && x.notes.size() >= 2) {
-        float now = 0;
-        for (std::size_t i = 0; i < x.notes.size(); ++i) now += f.shortNote[i] ? h(shortForm(x.notes[i], 1)) : fullN[i];
-        const float one = h(notesLine(x));
-        if (one < now) {
-            f.notesOneLine = true;
-            total -= now - one;
+    // Still too tall (8 cpu workers under a stage's timeline at 1280x720
+    // left the tab a callout and one line, the rest scrolled out of view):
+    // the workers as counts by state, no names ("MainProcess waits for the
+    // pool's results; 8 workers: 5 idle, 3 running"); the names on hover.
+    // Only a pool's workers (one numbered family): a traced program's
+    // processes keep their names (who holds the lock, who waits for it).
+    if (total > roomH && x.lines.size() >= 2 && countsByState(x).find(" worker") != std::string::npos) {
+        const float now = f.summariseWorkers ? h(workersParagraph(x, f.summariseAll)) : 0.0f;
+        float linesH = now;
+        for (std::size_t i = 0; i < x.lines.size(); ++i)
+            if (!f.summariseWorkers || (!f.summariseAll && isMain(x.lines[i])))
+                linesH += h(f.briefLine[i] ? briefOf(x.lines[i]) : x.lines[i].text);
+        const float para = h(countsParagraph(x));
+        if (para < linesH) {
+            f.counts = f.summariseAll = f.summariseWorkers = true;
+            total -= linesH - para;
         }
     }
     return f;
