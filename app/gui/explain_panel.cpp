@@ -128,8 +128,13 @@ std::string countsParagraph(const Explanation& x) {
 std::string notesLine(const Explanation& x) {
     std::string out;
     for (const std::string& n : x.notes) {
-        const std::string b = shortForm(n, 1);
-        out += (out.empty() ? "" : "; ") + (b.empty() ? n : b);
+        std::string b = shortForm(n, 1);
+        if (b.empty()) b = n;
+        // "…; the time axis is scaled by 0.5" (a capital only where a word keeps one: "ForkPoolWorker").
+        if (!out.empty() && b.size() > 1 && b[0] >= 'A' && b[0] <= 'Z' && b[1] >= 'a' && b[1] <= 'z' &&
+            b.find(' ') != std::string::npos && b.substr(0, b.find(' ')).find_first_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ-", 1) == std::string::npos)
+            b[0] = static_cast<char>(b[0] - 'A' + 'a');
+        out += (out.empty() ? "" : "; ") + b;
     }
     return out;
 }
