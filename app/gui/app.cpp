@@ -884,8 +884,8 @@ float plannedLaneH(std::initializer_list<RowKind> rows, float fh) {
 // clicks Predict as the teacher presses Run). It is fixed from what the
 // panels can need in any state, known before the first run:
 //  - the timeline: its header, axis, core lanes, MainProcess and four
-//    workers (timelineMinH), and with more than four workers the band of
-//    folded idle lanes a run may add; above the lanes the rows a run's
+//    workers (timelineMinH; more lanes, or the band of folded idle ones,
+//    scroll behind the cue); above the lanes the rows a run's
 //    legend wraps to and the summary band (32 workers on), from the
 //    scenario and the worker count (timeline::legendExtraH); the most it
 //    has needed is held;
@@ -944,9 +944,12 @@ void GuiApp::layoutPresentation(RunView& run, std::int64_t cursor, float control
         m_held.bottom = std::max({m_held.bottom, m_needQueue, needStats, m_reserveStats, minBottom, needLock});
     // The stage's timeline has no lanes yet (it holds 7.5 em for the
     // prediction drag); a run's will need its core lanes, MainProcess and up
-    // to four workers at the thin rows (timeline's layoutLanes), and with
-    // more than four workers a fifth lane (a worker's, or the band of folded
-    // idle ones): the stage reserves that, so Run lifts no panel.
+    // to four workers at the thin rows (timeline's layoutLanes): the stage
+    // reserves that, so Run lifts no panel. Lanes beyond those (a fifth
+    // worker's, the band of folded idle ones) scroll, said by the cue on the
+    // axis row: reserving a fifth lane left the Why tab 108 px at 8 cpu
+    // workers (1280x720), a callout and one line, where a run without a
+    // stage left it 149.
     float needTimeline = m_needTimeline;
     if (needTimeline > 0 && !run.trace()) {
         const int workers = m_opts.run.workers.value_or(m_scenario.workers());
@@ -954,7 +957,7 @@ void GuiApp::layoutPresentation(RunView& run, std::int64_t cursor, float control
         auto laneH = [fh](std::initializer_list<RowKind> rows) { return plannedLaneH(rows, fh); };
         const float proc = laneH({RowKind::Program, RowKind::Os, RowKind::Tasks});
         const float lanes = static_cast<float>(std::max(1, cpuCountUsable())) * laneH({RowKind::CoreProcs, RowKind::CoreLoad}) +
-                            proc * static_cast<float>(1 + std::min(workers, 4) + (workers > 4 ? 1 : 0));
+                            proc * static_cast<float>(1 + std::min(workers, 4));
         timeline::setCompactRows(false);
         // Above the lanes, what the stage's header does not show yet: the
         // legend's further rows as this run will wrap them (at many workers

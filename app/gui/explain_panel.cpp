@@ -6,6 +6,7 @@
 #include "gui/panels.hpp"
 #include "gui/window.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -72,7 +73,23 @@ struct WhyFit {
     std::vector<bool> shortCallout, shortNote, briefLine;
     bool summariseWorkers = false;
     bool summariseAll = false;   // MainProcess's first clause leads the paragraph too
+    bool counts = false;         // the paragraph counts the workers by state (countsByState), no names
+    bool calloutsOneLine = false;   // the callouts as one line of their kinds (calloutsLine)
+    bool notesOneLine = false;      // the notes' first clauses as one line
 };
+
+// The callouts named by kind on one line, each marked on the timeline
+// ("oversubscription and load imbalance (marked on the timeline)"); the
+// whole of each on hover.
+std::string calloutsLine(const std::vector<Callout>& callouts) {
+    std::vector<std::string> kinds;
+    for (const Callout& c : callouts)
+        if (std::find(kinds.begin(), kinds.end(), toString(c.kind)) == kinds.end()) kinds.emplace_back(toString(c.kind));
+    std::string out;
+    for (std::size_t i = 0; i < kinds.size(); ++i)
+        out += (i == 0 ? "" : i + 1 == kinds.size() ? " and " : ", ") + kinds[i];
+    return out + " (marked on the timeline)";
+}
 
 std::string briefOf(const ExplainLine& l) { return l.brief; }
 bool hasBrief(const ExplainLine& l) { return !l.brief.empty() && l.brief.size() < l.text.size(); }
@@ -96,6 +113,30 @@ std::string workersParagraph(const Explanation& x, bool withMain = false) {
         p += (p.empty() ? "" : "; ") + clause;
     }
     return p;
+}
+
+// MainProcess's first clause, then the others as counts by state.
+std::string countsParagraph(const Explanation& x) {
+    std::string p;
+    for (const ExplainLine& l : x.lines)
+        if (isMain(l)) p = firstClause(l.text);
+    const std::string c = countsByState(x);
+    return p.empty() ? c : c.empty() ? p : p + "; " + c;
+}
+
+// The notes' first clauses on one line.
+std::string notesLine(const Explanation& x) {
+    std::string out;
+    for (const std::string& n : x.notes) {
+        std::string b = shortForm(n, 1);
+        if (b.empty()) b = n;
+        // "…; the time axis is scaled by 0.5" (a capital only where a word keeps one: "ForkPoolWorker").
+        if (!out.empty() && b.size() > 1 && b[0] >= 'A' && b[0] <= 'Z' && b[1] >= 'a' && b[1] <= 'z' &&
+            b.find(' ') != std::string::npos && b.substr(0, b.find(' ')).find_first_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ-", 1) == std::string::npos)
+            b[0] = static_cast<char>(b[0] - 'A' + 'a');
+        out += (out.empty() ? "" : "; ") + b;
+    }
+    return out;
 }
 
 WhyFit fitWhy(const std::vector<Callout>& callouts, const Explanation& x, float wrapW, float roomH) {
@@ -149,6 +190,46 @@ WhyFit fitWhy(const std::vector<Callout>& callouts, const Explanation& x, float 
         const float para = h(workersParagraph(x, true));
         if (para < linesH) {
             f.summariseAll = f.summariseWorkers = true;
+            total -= linesH - para;
+        }
+    }
+    // Then, said briefly rather than scrolled out of view: the notes' first
+    // clauses on one line, the callouts by kind on one line (each is marked
+    // and named on the timeline), and last the workers as counts by state.
+    if (total > roomH && x.notes.size() >= 2) {
+        float now = 0;
+        for (std::size_t i = 0; i < x.notes.size(); ++i) now += f.shortNote[i] ? h(shortForm(x.notes[i], 1)) : fullN[i];
+        const float one = h(notesLine(x));
+        if (one < now) {
+            f.notesOneLine = true;
+            total -= now - one;
+        }
+    }
+    if (total > roomH && callouts.size() >= 2) {
+        float now = 0;
+        for (std::size_t i = 0; i < callouts.size(); ++i)
+            now += f.shortCallout[i] ? h(calloutShort(callouts[i], "\u2192 ", wrapW)) : fullC[i];
+        const float one = h(calloutsLine(callouts));
+        if (one < now) {
+            f.calloutsOneLine = true;
+            total -= now - one;
+        }
+    }
+    // Still too tall (8 cpu workers under a stage's timeline at 1280x720
+    // left the tab a callout and one line, the rest scrolled out of view):
+    // the workers as counts by state, no names ("MainProcess waits for the
+    // pool's results; 8 workers: 5 idle, 3 running"); the names on hover.
+    // Only a pool's workers (one numbered family): a traced program's
+    // processes keep their names (who holds the lock, who waits for it).
+    if (total > roomH && x.lines.size() >= 2 && countsByState(x).find(" worker") != std::string::npos) {
+        const float now = f.summariseWorkers ? h(workersParagraph(x, f.summariseAll)) : 0.0f;
+        float linesH = now;
+        for (std::size_t i = 0; i < x.lines.size(); ++i)
+            if (!f.summariseWorkers || (!f.summariseAll && isMain(x.lines[i])))
+                linesH += h(f.briefLine[i] ? briefOf(x.lines[i]) : x.lines[i].text);
+        const float para = h(countsParagraph(x));
+        if (para < linesH) {
+            f.counts = f.summariseAll = f.summariseWorkers = true;
             total -= linesH - para;
         }
     }
@@ -372,9 +453,6 @@ void drawExplainLines(RunView& run, std::int64_t cursor, const PanelEnv& env, bo
     // fit the room under the timeline: a sentence is never cut short while
     // the panel has the room to say it.
     const bool large = env.window.typeSize() == TypeSize::Large;
-    // The scroll body's own gap under the last line (beginScrollBody: the
-    // style's line spacing), which ImGui counts before it shows a scrollbar.
-    const float bodyGap = ImGui::GetStyle().ItemSpacing.y;
     if (large) ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(ImGui::GetStyle().ItemSpacing.x, 2));
     const std::vector<Callout>& callouts = run.callouts();
     const Explanation x = buildExplain(run.model(), *trace, cursor);
@@ -382,20 +460,32 @@ void drawExplainLines(RunView& run, std::int64_t cursor, const PanelEnv& env, bo
     fit.shortCallout.assign(callouts.size(), false);
     fit.shortNote.assign(x.notes.size(), false);
     fit.briefLine.assign(x.lines.size(), false);
+    // Planned at the width the lines are drawn at: the region left of a
+    // scrollbar when one is shown (ImGui's content region excludes it), so
+    // a plan that fits removes it next frame, and the plan never wraps
+    // narrower than the drawing. The room: what is left under the step row
+    // in the scroll body (its own padding already taken), and the last
+    // line's spacing, which ImGui does not count as content (fitWhy counts
+    // each line with its spacing). It was planned a scrollbar's width
+    // narrower and two gaps and 4 px shorter, and said a sentence briefly
+    // with a line of room empty under it (classroom walk: pool-uneven at 3.54 s).
+    const float wrapW = ImGui::GetContentRegionAvail().x;
     if (large)
-        // Planned at the width a scrollbar would leave: with one shown (last
-        // frame's content was taller) the lines wrap narrower, and a plan
-        // made at the full width would keep the scrollbar it meant to remove.
-        fit = fitWhy(callouts, x, ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ScrollbarSize,
-                     ImGui::GetContentRegionAvail().y - 2 * bodyGap - 4);
-    for (std::size_t i = 0; i < callouts.size(); ++i) {
+        fit = fitWhy(callouts, x, wrapW, ImGui::GetContentRegionAvail().y + ImGui::GetStyle().ItemSpacing.y - 1);
+    if (fit.calloutsOneLine) {
+        wrapped(calloutsLine(callouts));
+        std::string all;
+        for (const Callout& c : callouts) all += (all.empty() ? "" : "\n") + c.text;
+        ui::tooltipBelow(all.c_str());
+    }
+    for (std::size_t i = 0; i < callouts.size() && !fit.calloutsOneLine; ++i) {
         const Callout& c = callouts[i];
         // The callout the cursor is in stands out; the others stay readable.
         const bool here = cursor >= c.t0 && cursor <= c.t1;
         ImGui::PushStyleColor(ImGuiCol_Text, here ? warningColour(env.theme) : ImGui::GetStyle().Colors[ImGuiCol_Text]);
         const std::string mark = here ? "\u2192 " : "";
         shortened(mark + c.text,
-                  fit.shortCallout[i] ? calloutShort(c, mark, ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ScrollbarSize)
+                  fit.shortCallout[i] ? calloutShort(c, mark, wrapW)
                                       : std::string(),
                   fit.shortCallout[i]);
         ImGui::PopStyleColor();
@@ -424,13 +514,21 @@ void drawExplainLines(RunView& run, std::int64_t cursor, const PanelEnv& env, bo
         }
     }
     if (fit.summariseWorkers) {
-        wrapped(workersParagraph(x, fit.summariseAll));
+        wrapped(fit.counts ? countsParagraph(x) : workersParagraph(x, fit.summariseAll));
         std::string all;
         for (const ExplainLine& line : x.lines)
             if (fit.summariseAll || !isMain(line)) all += (all.empty() ? "" : "\n") + line.text;
         ui::tooltipBelow(all.c_str());
     }
-    for (std::size_t i = 0; i < x.notes.size(); ++i) {
+    if (fit.notesOneLine) {
+        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
+        wrapped(notesLine(x));
+        ImGui::PopStyleColor();
+        std::string all;
+        for (const std::string& n : x.notes) all += (all.empty() ? "" : "\n") + n;
+        ui::tooltipBelow(all.c_str());
+    }
+    for (std::size_t i = 0; i < x.notes.size() && !fit.notesOneLine; ++i) {
         ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
         shortened(x.notes[i], shortForm(x.notes[i], 1), fit.shortNote[i]);
         ImGui::PopStyleColor();

@@ -768,6 +768,50 @@ std::string nameList(const std::vector<std::string>& names) {
     return joinAnd(items);
 }
 
+namespace {
+// A state as the counts say it ("5 idle").
+const char* countWord(LaneState s) {
+    switch (s) {
+    case LaneState::Exited: return "exited";
+    case LaneState::Killed: return "killed";
+    case LaneState::Idle: return "idle";
+    case LaneState::Sleeping: return "sleeping";
+    case LaneState::Running: return "running";
+    case LaneState::Runnable: return "runnable (no free core)";
+    case LaneState::Stopped: return "stopped";
+    case LaneState::WaitQueue: return "waiting for a queue";
+    case LaneState::WaitSync: return "waiting to be woken";
+    case LaneState::WaitLock: return "waiting for a lock";
+    default: return "starting";
+    }
+}
+} // namespace
+
+std::string countsByState(const Explanation& x) {
+    std::vector<std::pair<LaneState, int>> counts;   // in the order first seen
+    int n = 0;
+    bool family = true;
+    std::string prefix;
+    for (const ProcExplanation& p : x.procs) {
+        if (p.proc == kParentProc) continue;
+        const auto split = splitNumbered(p.name);
+        if (n == 0) prefix = split.first;
+        family = family && !split.second.empty() && split.first == prefix;
+        ++n;
+        auto it = std::find_if(counts.begin(), counts.end(), [&](const auto& c) { return c.first == p.state; });
+        if (it == counts.end()) counts.emplace_back(p.state, 1);
+        else ++it->second;
+    }
+    if (n == 0) return "";
+    const std::string who = std::to_string(n) + " " +
+                            (family ? (n == 1 ? "worker" : "workers") : (n == 1 ? "process" : "processes"));
+    if (counts.size() == 1) return who + " " + countWord(counts.front().first);
+    std::string out = who + ": ";
+    for (std::size_t i = 0; i < counts.size(); ++i)
+        out += (i ? ", " : "") + std::to_string(counts[i].second) + " " + countWord(counts[i].first);
+    return out;
+}
+
 std::vector<ExplainLine> groupExplanations(const std::vector<ProcExplanation>& procs) {
     std::vector<ExplainLine> out;
     std::vector<bool> done(procs.size(), false);

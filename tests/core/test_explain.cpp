@@ -1099,3 +1099,41 @@ TEST_CASE("the headline callout is the one that explains most of the run, and ev
         CHECK(c.brief.size() <= 42);   // one line of This run at 1280x720 presentation
     }
 }
+
+// Why's last fallback for a panel short of room (presentation, many workers):
+// the workers as counts by state, not a list of names the room cannot hold.
+TEST_CASE("the workers can be said as counts by state, no names", "[explain][counts]") {
+    Explanation x;
+    auto add = [&](ProcId id, const std::string& name, LaneState s) {
+        ProcExplanation p;
+        p.proc = id;
+        p.name = name;
+        p.state = s;
+        x.procs.push_back(p);
+    };
+    CHECK(countsByState(x).empty());
+    add(kParentProc, "MainProcess", LaneState::WaitSync);
+    CHECK(countsByState(x).empty());
+    for (int i = 1; i <= 8; ++i)
+        add(static_cast<ProcId>(i), "ForkPoolWorker-" + std::to_string(i),
+            i <= 5 ? LaneState::Idle : i <= 7 ? LaneState::Running : LaneState::Runnable);
+    CHECK(countsByState(x) == "8 workers: 5 idle, 2 running, 1 runnable (no free core)");
+    Explanation done;
+    for (int i = 1; i <= 16; ++i) {
+        ProcExplanation p;
+        p.proc = static_cast<ProcId>(i);
+        p.name = "ForkPoolWorker-" + std::to_string(i);
+        p.state = LaneState::Exited;
+        done.procs.push_back(p);
+    }
+    CHECK(countsByState(done) == "16 workers exited");
+    Explanation traced;
+    for (const char* n : {"Producer", "Consumer"}) {
+        ProcExplanation p;
+        p.proc = static_cast<ProcId>(traced.procs.size() + 1);
+        p.name = n;
+        p.state = LaneState::WaitQueue;
+        traced.procs.push_back(p);
+    }
+    CHECK(countsByState(traced) == "2 processes waiting for a queue");
+}

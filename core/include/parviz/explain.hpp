@@ -64,6 +64,12 @@ std::string nameList(const std::vector<std::string>& names);
 // The lines of an explanation (what buildExplain puts in Explanation::lines).
 std::vector<ExplainLine> groupExplanations(const std::vector<ProcExplanation>& procs);
 
+// The processes other than MainProcess said as counts by state, for a panel
+// with no room for their names: "8 workers: 5 idle, 2 running, 1 runnable
+// (no free core)"; "16 workers exited". "processes" when their names are not
+// one numbered family (a traced program's Producer and Consumer). "" if none.
+std::string countsByState(const Explanation& x);
+
 // Why each process is in its state at t (absolute ns). O(processes x log n)
 // plus one pass over the queues' items up to t for the stop-signal note.
 Explanation buildExplain(const RunModel& model, const Trace& trace, std::int64_t t);
