@@ -430,10 +430,11 @@ void runOptions(GuiApp& app) {
     float scale = static_cast<float>(app.current().fromFile() ? app.current().meta().timeScale : o.timeScale.value_or(sc.timeScale));
     ImGui::BeginDisabled(app.current().fromFile());
     // The track, then its value ("0.20x"): the grab never crosses the value's text.
-    // A track of 2 em (48 px at least): the room the scenario picker's one
-    // width takes (lock's Tasks... stays on the toolbar's first row at
-    // 1280x720 in presentation; it was 4 em).
-    const float scaleW = std::max(48.0f, fw * 2) + ui::valueSliderValueW("0.00x");
+    // A track of 2 em (40 px at least; it was 4 em): the room the scenario
+    // picker's one width takes, so the toolbar keeps its rows at 1280x720
+    // (lock's Tasks... on the first in presentation, pool's jobs on the
+    // first in normal type). Ctrl+click types a value.
+    const float scaleW = std::max(40.0f, fw * 2) + ui::valueSliderValueW("0.00x");
     flow(labelledW(scaleW, "time scale"));
     ImGui::BeginGroup();
     if (ui::valueSlider("##time scale", "time scale", &scale, 0.02f, 5.0f, "%.2fx", scaleW, ImGuiSliderFlags_Logarithmic))

@@ -811,6 +811,21 @@ TEST_CASE("presentation at 1280x720: during the lesson's sweep nothing moves, an
                     break;
                 }
         }
+        // Each row keeps its place and size from its first frame (laid out for all 8 from the start).
+        for (const json& row : s["compare"]["rows"]) {
+            const std::string label = row["label"];   // "4 workers · cpu · 1.53 s": keyed by its workers and work
+            const std::string key = "row " + label.substr(0, label.rfind(" \xC2\xB7"));
+            const std::array<float, 4> r{row["rect"][0].get<float>(), row["rect"][1].get<float>(), row["rect"][2].get<float>(),
+                                         row["rect"][3].get<float>()};
+            if (!first.count(key)) first[key] = r;
+            for (int k = 0; k < 4; ++k)
+                if (std::abs(r[k] - first[key][k]) > 0.5f) {
+                    moved.push_back(at + ": " + key + " x " + std::to_string(r[0]) + " y " + std::to_string(r[1]) + " h " +
+                                    std::to_string(r[3]) + " was x " + std::to_string(first[key][0]) + " y " +
+                                    std::to_string(first[key][1]) + " h " + std::to_string(first[key][3]));
+                    break;
+                }
+        }
         std::string compareLines;
         for (const json& p : s["panels"]) {
             if (p["name"] != "Compare" && p["name"] != "Plots") continue;
