@@ -433,7 +433,7 @@ void runOptions(GuiApp& app) {
     // A track of 2 em (40 px at least; it was 4 em): the room the scenario
     // picker's one width takes, so the toolbar keeps its rows at 1280x720
     // (lock's Tasks... on the first in presentation, pool's jobs on the
-    // first in normal type). Ctrl+click types a value.
+    // first in normal type).
     const float scaleW = std::max(40.0f, fw * 2) + ui::valueSliderValueW("0.00x");
     flow(labelledW(scaleW, "time scale"));
     ImGui::BeginGroup();
