@@ -192,8 +192,26 @@ float compareLegend(const CompareState& st, const PanelEnv& env) {
                    ImGui::CalcTextSize(sample).x);
     }
     env.spans.draw(pen.dl, swatches);
-    ImGui::SetCursorScreenPos(ImVec2(at.x, flow.bottom()));
-    return flow.bottom();
+    // The legend's room is what every entry it can ever hold takes, flowed
+    // as LegendFlow flows them: an entry appearing mid-sweep (a failed task,
+    // the first busy row, the class's prediction) moves no row (classroom
+    // walk: the busy entry wrapped to a second line and every row dropped
+    // 26 px, and rose again when the busy attempt was run again).
+    int lines = 1;
+    float x = at.x;
+    for (const auto& [words, sw] : std::initializer_list<std::pair<const char*, float>>{
+             {"task", 0}, {"failed task", 0}, {"cores (top)", 0}, {"predicted makespan", 0}, {"your prediction", 0},
+             {"cursor", 0}, {"in this colour: machine busy (timings not comparable)", ImGui::CalcTextSize("time").x}}) {
+        const float w = (sw > 0 ? sw : flow.swatchW) + fs * 0.4f + ImGui::CalcTextSize(words).x;
+        if (x + w > right && x > at.x) {
+            x = at.x;
+            ++lines;
+        }
+        x += w + fs * 0.8f;
+    }
+    const float bottom = std::max(flow.bottom(), at.y + static_cast<float>(lines) * flow.lineH);
+    ImGui::SetCursorScreenPos(ImVec2(at.x, bottom));
+    return bottom;
 }
 
 // The shared axis: seconds from each row's first task.
