@@ -184,8 +184,8 @@ float compareLegend(const CompareState& st, const PanelEnv& env) {
         // The swatch is a word in the rows' warning colour, not a made-up
         // time (a "1.8 s" there was read as a measurement).
         const char* sample = "time";
-        flow.entry("in this colour: machine busy (timings not comparable)",
-                   "A row's time written in the warning colour: other programs took the cores during that run, so "
+        flow.entry("machine busy",
+                   "A row's time written in this colour: other programs took the cores during that run, so "
                    "its time is not comparable with the others. (Your prediction's line is in the same colour: a "
                    "line, never a time.)",
                    [&](ImVec2 a, ImVec2) { rowTextMark(pen, ImVec2(a.x, a.y - fs * 0.15f), sample, true, 0, env.theme); },
@@ -199,9 +199,10 @@ float compareLegend(const CompareState& st, const PanelEnv& env) {
     // 26 px, and rose again when the busy attempt was run again).
     int lines = 1;
     float x = at.x;
+    // (The entries a sweep brings by itself; a failed task and the cursor come of a hand's kill or click.)
     for (const auto& [words, sw] : std::initializer_list<std::pair<const char*, float>>{
-             {"task", 0}, {"failed task", 0}, {"cores (top)", 0}, {"predicted makespan", 0}, {"your prediction", 0},
-             {"cursor", 0}, {"in this colour: machine busy (timings not comparable)", ImGui::CalcTextSize("time").x}}) {
+             {"task", 0}, {"cores (top)", 0}, {"predicted makespan", 0}, {"your prediction", 0},
+             {"machine busy", ImGui::CalcTextSize("time").x}}) {
         const float w = (sw > 0 ? sw : flow.swatchW) + fs * 0.4f + ImGui::CalcTextSize(words).x;
         if (x + w > right && x > at.x) {
             x = at.x;
@@ -515,8 +516,10 @@ CompareAction drawComparePanel(const std::vector<RunView*>& runs, CompareState& 
             for (std::size_t i = 0; i < m.rows.size(); ++i) groups += i == 0 || groupName(m.rows[i]) != groupName(m.rows[i - 1]);
             groups = std::max(groups, st.expectedGroups);
         }
+        // The first header stands in the axis line's left end (the label
+        // column's, empty there); the others take a line of their own.
         const float headerH = std::round(fs + 4);
-        const float rowsRoom = rowsBottom - rowsTop - headerH * static_cast<float>(groups);
+        const float rowsRoom = rowsBottom - rowsTop - headerH * static_cast<float>(groups > 0 ? groups - 1 : 0);
         const float rowGuess = rowsRoom / rowsN - 3;
         const float gutter = labels ? 0 : gutterWidth(m.rows, rowGuess >= 2 * fs);
         const float gx0 = origin.x + 2;
@@ -546,8 +549,9 @@ CompareAction drawComparePanel(const std::vector<RunView*>& runs, CompareState& 
             for (std::size_t i = 0; i < m.rows.size(); ++i) {
                 if (!findRun(runs, m.rows[i].id)) continue;
                 if (!labels && (headers.empty() || headers.back().first != groupName(m.rows[i]))) {
-                    headers.emplace_back(groupName(m.rows[i]), y);
-                    y += headerH;
+                    const bool firstGroup = headers.empty();
+                    headers.emplace_back(groupName(m.rows[i]), firstGroup ? origin.y : y);
+                    if (!firstGroup) y += headerH;
                 }
                 tops[i] = y;
                 y += rowH + gap;
@@ -565,7 +569,8 @@ CompareAction drawComparePanel(const std::vector<RunView*>& runs, CompareState& 
             dl->PopClipRect();
             if (!labels) {
                 // The labels' column and the groups' headers, outside the lanes' clip rectangle.
-                for (const auto& [name, hy] : headers) groupHeader(name, gx0, x1, hy, env);
+                for (std::size_t k = 0; k < headers.size(); ++k)
+                    groupHeader(headers[k].first, gx0, k == 0 ? x0 - 8 : x1, headers[k].second, env);
                 for (std::size_t i = 0; i < m.rows.size(); ++i)
                     if (findRun(runs, m.rows[i].id)) gutterLabel(m.rows[i], gx0, x0 - 4, tops[i], tops[i] + rowH, env);
             }
