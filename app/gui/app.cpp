@@ -513,8 +513,10 @@ void GuiApp::startSweepAttempt() {
                       std::to_string(slot.workers) + (slot.workers == 1 ? " worker, " : " workers, ") + toString(slot.work) +
                       ") is run " + std::to_string(run.number());
     if (slot.attempts.size() > 1 && !before.empty() && before.back().machine.otherShare)
-        msg += ", attempt " + std::to_string(slot.attempts.size()) + " of up to " + std::to_string(1 + m_opts.sweepRetries) +
-               ": other programs took " + std::to_string(static_cast<int>(std::lround(*before.back().machine.otherShare * 100))) +
+        msg += ", attempt " + std::to_string(slot.attempts.size()) + " of up to " + std::to_string(1 + m_opts.sweepRetries);
+    m_sweepBrief = msg;
+    if (slot.attempts.size() > 1 && !before.empty() && before.back().machine.otherShare)
+        msg += ": other programs took " + std::to_string(static_cast<int>(std::lround(*before.back().machine.otherShare * 100))) +
                " % of the cores during the last one";
     setMessage(msg);
 }
@@ -661,6 +663,13 @@ void GuiApp::layoutCompare(float top, float bodyH, const PanelEnv& e) {
     // Every run of the sweep is pinned as it starts (a retry replaces its
     // attempt): the rows now plus the configurations still queued.
     m_compare.expectedRows = sweeping() ? pinnedRuns().size() + m_sweepQueue.size() : 0;
+    // And their work kinds (the rows are in work-kind order, each kind's under one header).
+    std::vector<std::optional<WorkKind>> kinds;
+    for (const CompareRow& row : m_compare.model.rows) kinds.push_back(row.work);
+    for (const auto& q : m_sweepQueue) kinds.emplace_back(q.second);
+    if (m_sweepSlot) kinds.emplace_back(m_sweepSlot->work);
+    std::sort(kinds.begin(), kinds.end());
+    m_compare.expectedGroups = sweeping() ? static_cast<std::size_t>(std::unique(kinds.begin(), kinds.end()) - kinds.begin()) : 0;
     const CompareAction act =
         drawComparePanel(pinnedRuns(), m_compare, sweeping(), Rect{0, top, ds.x - plotsW, bodyH}, e);
     const std::vector<WorkKind> works = sweepWorks();
@@ -1101,6 +1110,11 @@ void GuiApp::layoutAndDraw() {
     }
     // Last: the caption tells the cursor the panels above may have moved this frame.
     m_controlsH = drawControlsCaption(*this, Rect{0, 0, ds.x, controlsH});
+    // While a sweep goes on the controls never shrink (the caption is one
+    // line then, sweepCaption; where even that wraps, the panels below move
+    // once, never back and forth with every event).
+    m_sweepControlsH = sweeping() ? std::max(m_sweepControlsH, m_controlsH) : 0;
+    if (sweeping()) m_controlsH = m_sweepControlsH;
     m_controlsSteady = std::min(m_controlsH, std::round(ds.y * 0.4f)) == controlsH;
 }
 

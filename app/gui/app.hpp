@@ -92,6 +92,10 @@ public:
     void startSweep(const std::vector<int>& workers, const std::vector<WorkKind>& works);
     void stopSweep();
     bool sweeping() const noexcept { return m_sweepTotal > 0; }
+    // The sweep's progress without why an attempt is repeated ("sweep: 7 of
+    // 8 (4 workers, cpu) is run 12, attempt 2 of up to 3"): the caption's
+    // one-line form when the message (which says why) does not fit a line.
+    const std::string& sweepBrief() const noexcept { return m_sweepBrief; }
     // A PNG of the window the app wants written after this frame ("": none);
     // gui_main writes it and reports back with pngWritten.
     std::string takePendingPng();
@@ -192,6 +196,8 @@ private:
     CompareState m_compare;
     std::vector<std::pair<int, WorkKind>> m_sweepQueue;   // configurations still to run, in order
     int m_sweepTotal = 0;                                 // > 0 while a sweep goes on
+    std::string m_sweepBrief;                             // sweepBrief()
+    float m_sweepControlsH = 0;                           // the controls' tallest height during this sweep
     // The configuration being run: its attempts' run numbers so far (a run
     // flagged busy is tried again, up to 1 + m_opts.sweepRetries times).
     struct SweepSlot {

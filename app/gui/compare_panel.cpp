@@ -184,16 +184,35 @@ float compareLegend(const CompareState& st, const PanelEnv& env) {
         // The swatch is a word in the rows' warning colour, not a made-up
         // time (a "1.8 s" there was read as a measurement).
         const char* sample = "time";
-        flow.entry("in this colour: machine busy (timings not comparable)",
-                   "A row's time written in the warning colour: other programs took the cores during that run, so "
+        flow.entry("machine busy",
+                   "A row's time written in this colour: other programs took the cores during that run, so "
                    "its time is not comparable with the others. (Your prediction's line is in the same colour: a "
                    "line, never a time.)",
                    [&](ImVec2 a, ImVec2) { rowTextMark(pen, ImVec2(a.x, a.y - fs * 0.15f), sample, true, 0, env.theme); },
                    ImGui::CalcTextSize(sample).x);
     }
     env.spans.draw(pen.dl, swatches);
-    ImGui::SetCursorScreenPos(ImVec2(at.x, flow.bottom()));
-    return flow.bottom();
+    // The legend's room is what every entry it can ever hold takes, flowed
+    // as LegendFlow flows them: an entry appearing mid-sweep (a failed task,
+    // the first busy row, the class's prediction) moves no row (classroom
+    // walk: the busy entry wrapped to a second line and every row dropped
+    // 26 px, and rose again when the busy attempt was run again).
+    int lines = 1;
+    float x = at.x;
+    // (The entries a sweep brings by itself; a failed task and the cursor come of a hand's kill or click.)
+    for (const auto& [words, sw] : std::initializer_list<std::pair<const char*, float>>{
+             {"task", 0}, {"cores (top)", 0}, {"predicted makespan", 0}, {"your prediction", 0},
+             {"machine busy", ImGui::CalcTextSize("time").x}}) {
+        const float w = (sw > 0 ? sw : flow.swatchW) + fs * 0.4f + ImGui::CalcTextSize(words).x;
+        if (x + w > right && x > at.x) {
+            x = at.x;
+            ++lines;
+        }
+        x += w + fs * 0.8f;
+    }
+    const float bottom = std::max(flow.bottom(), at.y + static_cast<float>(lines) * flow.lineH);
+    ImGui::SetCursorScreenPos(ImVec2(at.x, bottom));
+    return bottom;
 }
 
 // The shared axis: seconds from each row's first task.
@@ -248,46 +267,57 @@ float drawGuess(const CompareRow& row, float raw, float x0, float x1, float top,
 }
 
 // Rows too low for a label line (presentation type, many rows): the label in
-// a column left of the lanes, "4 workers" over "cpu 1.82 s" (one line, "4 cpu
-// 1.82 s", in a row lower than two), in the warning colour when the run was
-// on a busy machine — its one meaning here, named in the header — (the
-// words, and oversubscription's, in the tooltip).
+// a column left of the lanes, "4 workers" over "1.82 s" (one line, "4
+// workers 1.82 s", in a row lower than two), the work kind once in its
+// group's header (groupHeader), in the warning colour when the run was on a
+// busy machine — its one meaning here, named in the header — (the words,
+// and oversubscription's, in the tooltip). Classroom walk: "1 worker sleep
+// ..." with its work kind on every row was cut at the lanes mid-sweep.
 struct GutterText {
     std::string first, second;   // second empty: one line
 };
 // The rows' makespans read in one unit, the longest's ("0.59 s" under "2.31 s", never "586 ms").
 std::int64_t g_longestRowNs = 0;
-GutterText gutterText(const CompareRow& row, bool two) {
-    const std::string top = std::to_string(row.workers) + (row.workers == 1 ? " worker" : " workers");
-    const std::string bottom =
-        std::string(row.work ? toString(*row.work) : "mixed") + " " +
-        (row.finished ? formatSecondsLike(static_cast<std::int64_t>(row.makespanS * 1e9), g_longestRowNs) : "...");
-    if (two) return {top, bottom};
+std::string workersText(int workers) { return std::to_string(workers) + (workers == 1 ? " worker" : " workers"); }
+GutterText gutterText(int workers, const std::string& time, bool two) {
+    if (two) return {workersText(workers), time};
     // One line keeps the word "workers" too: one format from the sweep's first row to its last.
-    return {top + " " + bottom, {}};
+    return {workersText(workers) + " " + time, {}};
+}
+GutterText gutterText(const CompareRow& row, bool two) {
+    return gutterText(row.workers, row.finished ? formatSecondsLike(static_cast<std::int64_t>(row.makespanS * 1e9), g_longestRowNs) : "...",
+                      two);
 }
 // The gutter's width: its widest label, whole (never cut at the lanes), and
-// at least a finished row's label at the most workers shown ("8 workers
-// sleep 888 ms"), so the column does not widen as a sweep's rows finish.
+// at least the widest a label can be at the most workers shown (in any
+// unit its time may take as the sweep's rows finish: "8 workers 888 ms",
+// "8 workers 88.8 s"), so the column does not change as a sweep's rows finish.
 float gutterWidth(const std::vector<CompareRow>& rows, bool two) {
     g_longestRowNs = 0;
     for (const CompareRow& row : rows)
         if (row.finished) g_longestRowNs = std::max(g_longestRowNs, static_cast<std::int64_t>(row.makespanS * 1e9));
-    float w = ImGui::GetFontSize() * 6.5f;
-    int most = 1;
-    for (const CompareRow& row : rows) {
-        const GutterText t = gutterText(row, two);
+    float w = ImGui::GetFontSize() * 5;
+    auto widen = [&](const GutterText& t) {
         w = std::max({w, ImGui::CalcTextSize(t.first.c_str()).x + 8, ImGui::CalcTextSize(t.second.c_str()).x + 8});
+    };
+    int most = 8;   // a sweep's most ("8 workers"), whatever row has arrived
+    for (const CompareRow& row : rows) {
+        widen(gutterText(row, two));
         most = std::max(most, row.workers);
     }
-    CompareRow widest;
-    widest.workers = most;
-    widest.work = WorkKind::Sleep;
-    widest.finished = true;
-    widest.makespanS = 0.888;
-    const GutterText t = gutterText(widest, two);
-    w = std::max({w, ImGui::CalcTextSize(t.first.c_str()).x + 8, ImGui::CalcTextSize(t.second.c_str()).x + 8});
+    for (const char* time : {"888 ms", "8.88 s", "88.8 s", "..."}) widen(gutterText(most, time, two));
     return std::round(w);
+}
+// A group of rows of one work kind: its header line, once ("sleep work").
+std::string groupName(const CompareRow& row) { return std::string(row.work ? toString(*row.work) : "mixed") + " work"; }
+void groupHeader(const std::string& name, float gx0, float x1, float y, const PanelEnv& env) {
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const ImVec2 ts = ImGui::CalcTextSize(name.c_str());
+    const ImVec2 at(gx0 + 2, y + 1);
+    dl->AddText(at, ImGui::GetColorU32(ImGuiCol_Text), name.c_str());
+    probe::drawnText(name, at, ImVec2(at.x + ts.x, at.y + ts.y), dl);
+    const float ly = std::round(y + 1 + ts.y / 2);
+    if (at.x + ts.x + 8 < x1) dl->AddLine(ImVec2(at.x + ts.x + 8, ly), ImVec2(x1, ly), textMuted(env.theme));
 }
 void gutterLabel(const CompareRow& row, float gx0, float gx1, float y0, float y1, const PanelEnv& env) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -479,7 +509,18 @@ CompareAction drawComparePanel(const std::vector<RunView*>& runs, CompareState& 
         const std::size_t slots = std::max<std::size_t>({1, m.rows.size(), st.expectedRows});
         const float rowsN = static_cast<float>(slots);
         const bool labels = (rowsBottom - rowsTop) / rowsN - 3 >= fs * 2.2f;
-        const float rowGuess = (rowsBottom - rowsTop) / rowsN - 3;
+        // Rows in the label column: each work kind's rows under one header
+        // line, as many headers from a sweep's first row as it will end with.
+        std::size_t groups = 0;
+        if (!labels) {
+            for (std::size_t i = 0; i < m.rows.size(); ++i) groups += i == 0 || groupName(m.rows[i]) != groupName(m.rows[i - 1]);
+            groups = std::max(groups, st.expectedGroups);
+        }
+        // The first header stands in the axis line's left end (the label
+        // column's, empty there); the others take a line of their own.
+        const float headerH = std::round(fs + 4);
+        const float rowsRoom = rowsBottom - rowsTop - headerH * static_cast<float>(groups > 0 ? groups - 1 : 0);
+        const float rowGuess = rowsRoom / rowsN - 3;
         const float gutter = labels ? 0 : gutterWidth(m.rows, rowGuess >= 2 * fs);
         const float gx0 = origin.x + 2;
         const float x0 = gx0 + gutter, x1 = origin.x + ImGui::GetContentRegionAvail().x - 2;
@@ -500,27 +541,38 @@ CompareAction drawComparePanel(const std::vector<RunView*>& runs, CompareState& 
         } else {
             const float n = rowsN;
             const float gap = 3;
-            const float rowH = std::max(4.0f, (rowsBottom - rowsTop) / n - gap);
-            dl->PushClipRect(ImVec2(x0, rowsTop), ImVec2(x1, rowsBottom), true);
+            const float rowH = std::max(4.0f, rowsRoom / n - gap);
+            // Each row's top, and each group's header's (gutter mode).
+            std::vector<float> tops(m.rows.size(), 0);
+            std::vector<std::pair<std::string, float>> headers;
             float y = rowsTop;
-            for (const CompareRow& row : m.rows) {
+            for (std::size_t i = 0; i < m.rows.size(); ++i) {
+                if (!findRun(runs, m.rows[i].id)) continue;
+                if (!labels && (headers.empty() || headers.back().first != groupName(m.rows[i]))) {
+                    const bool firstGroup = headers.empty();
+                    headers.emplace_back(groupName(m.rows[i]), firstGroup ? origin.y : y);
+                    if (!firstGroup) y += headerH;
+                }
+                tops[i] = y;
+                y += rowH + gap;
+            }
+            dl->PushClipRect(ImVec2(x0, rowsTop), ImVec2(x1, rowsBottom), true);
+            for (std::size_t i = 0; i < m.rows.size(); ++i) {
+                const CompareRow& row = m.rows[i];
                 RunView* run = findRun(runs, row.id);
                 if (!run) continue;
-                env.drawn.compare.push_back(drawRow(*run, row, st, x0, x1, y, y + rowH, labels, env));
-                if (!labels && ui::mouseOver(ImVec2(x0, y), ImVec2(x1, y + rowH))) rowTooltip(row);
-                y += rowH + gap;
+                env.drawn.compare.push_back(drawRow(*run, row, st, x0, x1, tops[i], tops[i] + rowH, labels, env));
+                if (!labels && ui::mouseOver(ImVec2(x0, tops[i]), ImVec2(x1, tops[i] + rowH))) rowTooltip(row);
             }
             env.spans.draw(dl, g_spans);
             if (st.cursor) cursorMark(comparePen(env), x0 + timeToPx(vp, *st.cursor), rowsTop, rowsBottom);
             dl->PopClipRect();
             if (!labels) {
-                // The labels' column, outside the lanes' clip rectangle.
-                float ly = rowsTop;
-                for (const CompareRow& row : m.rows) {
-                    if (!findRun(runs, row.id)) continue;
-                    gutterLabel(row, gx0, x0 - 4, ly, ly + rowH, env);
-                    ly += rowH + gap;
-                }
+                // The labels' column and the groups' headers, outside the lanes' clip rectangle.
+                for (std::size_t k = 0; k < headers.size(); ++k)
+                    groupHeader(headers[k].first, gx0, k == 0 ? x0 - 8 : x1, headers[k].second, env);
+                for (std::size_t i = 0; i < m.rows.size(); ++i)
+                    if (findRun(runs, m.rows[i].id)) gutterLabel(m.rows[i], gx0, x0 - 4, tops[i], tops[i] + rowH, env);
             }
             interact(st, x0, x1, rowsTop, rowsBottom);
         }

@@ -104,7 +104,14 @@ void scenarioPicker(GuiApp& app) {
     const std::string current = tracedOnScreen(app) ? programLabel(app.current())
                                 : app.scenario().name.empty() ? app.options().scenario
                                                               : app.scenario().name;
-    const float w = std::max(ImGui::GetFontSize() * 5, ui::comboWidth(current.c_str()));
+    // One width for every built-in scenario, its widest name's ("pool-uneven"):
+    // a scenario picked moves nothing to its right (classroom walk: Run at x
+    // 140, 195 and 169 for pool, pool-uneven and pool-sizes). A longer name (a
+    // scenario file's, a traced program's command) widens it to be read whole.
+    static const std::vector<std::string> builtins = builtinScenarioNames();   // read from disk once
+    float widest = 0;
+    for (const std::string& n : builtins) widest = std::max(widest, ui::comboWidth(n.c_str()));
+    const float w = std::max({ImGui::GetFontSize() * 5, widest, ui::comboWidth(current.c_str())});
     ImGui::SetNextItemWidth(w);
     bool openFile = false, openProgram = false;
     if (ImGui::BeginCombo("##scenario", current.c_str())) {
@@ -423,7 +430,11 @@ void runOptions(GuiApp& app) {
     float scale = static_cast<float>(app.current().fromFile() ? app.current().meta().timeScale : o.timeScale.value_or(sc.timeScale));
     ImGui::BeginDisabled(app.current().fromFile());
     // The track, then its value ("0.20x"): the grab never crosses the value's text.
-    const float scaleW = fw * 4 + ui::valueSliderValueW("0.00x");
+    // A track of 2 em (40 px at least; it was 4 em): the room the scenario
+    // picker's one width takes, so the toolbar keeps its rows at 1280x720
+    // (lock's Tasks... on the first in presentation, pool's jobs on the
+    // first in normal type).
+    const float scaleW = std::max(40.0f, fw * 2) + ui::valueSliderValueW("0.00x");
     flow(labelledW(scaleW, "time scale"));
     ImGui::BeginGroup();
     if (ui::valueSlider("##time scale", "time scale", &scale, 0.02f, 5.0f, "%.2fx", scaleW, ImGuiSliderFlags_Logarithmic))
@@ -677,9 +688,48 @@ const char* startHint(const GuiApp& app) {
     return "Press Run (Space) to start.";
 }
 
+// "0.70 s  last at 5 ms: ForkPoolWorker-1 took C": the cursor's time first,
+// as the timeline, Stats and Why say it; the event it tells, when earlier,
+// with its own: one moment on screen, never two times that read as one.
+std::string cursorEvent(GuiApp& app, const Caption& c) {
+    const std::int64_t cursor = app.current().cursor(), zero = app.current().zero();
+    const std::string at = formatInstant(cursor - zero), when = formatInstant(c.t - zero);
+    return at + "  " + (when == at ? "" : "last at " + when + ": ") + c.text;
+}
+
+// While a sweep goes on the caption is ONE line, so nothing under it moves
+// (classroom walk: "(sweep: 5 of 8 ...)  1.64 s  last at 1.62 s: ...
+// printed ..." wrapped to two lines and back with every event, and every
+// panel jumped 24 px). The progress leads (a long printed line must not push
+// it out); the brief form when the whole message — why an attempt is run
+// again — does not fit (the whole in the tooltip; the row says it too).
+// The cursor's event follows only when the run's timeline is on screen
+// (not in Compare, which shows the runs' rows) and it fits the line.
+void sweepCaption(GuiApp& app) {
+    const float room = ImGui::GetContentRegionAvail().x;
+    auto fits = [&](const std::string& t) { return ImGui::CalcTextSize(t.c_str()).x <= room; };
+    const std::string& msg = app.message();
+    const std::string& brief = app.sweepBrief();
+    const bool progress = msg.rfind(brief, 0) == 0;   // the message is the sweep's progress
+    std::string text = "(" + (progress && fits("(" + msg + ")") ? msg : brief) + ")";
+    const bool cutWhy = progress && text != "(" + msg + ")";
+    if (!progress && !msg.empty() && fits(text + "  " + msg)) text += "  " + msg;   // an export's, say
+    if (!app.compareOn())
+        if (const Trace* tr = app.current().trace()) {
+            const Caption c = buildCaption(app.current().model(), *tr, app.current().cursor());
+            if (c.valid && fits(text + "  " + cursorEvent(app, c))) text += "  " + cursorEvent(app, c);
+        }
+    ui::textUnformatted(text.c_str());
+    if (cutWhy) ui::tooltipBelow(msg.c_str());
+}
+
 // The line under the controls: what just happened at the cursor (so it
 // follows replay too), or an error. Wraps rather than runs off the edge.
 void captionLine(GuiApp& app) {
+    if (app.sweeping() && !app.sweepBrief().empty() && !app.messageIsError()) {
+        sweepCaption(app);
+        return;
+    }
     ImGui::PushTextWrapPos(0.0f);
     if (!app.message().empty() && app.messageIsError()) {
         ImGui::PushStyleColor(ImGuiCol_Text, errorColour(app.theme()));
@@ -692,17 +742,7 @@ void captionLine(GuiApp& app) {
             // whether the machine was busy, then the run's summary, then the
             // message, each only while it fits: Stats and Session say all of
             // it, and a second caption line would cost the lanes their room.
-            // The cursor's time first, as the timeline, Stats and Why say it;
-            // the event it tells, when earlier, with its own ("0.70 s  last at
-            // 5 ms: ..."): one moment on screen, never two times that read as one.
-            const std::int64_t cursor = app.current().cursor(), zero = app.current().zero();
-            const std::string at = formatInstant(cursor - zero), when = formatInstant(c.t - zero);
-            std::string text = at + "  " + (when == at ? "" : "last at " + when + ": ") + c.text;
-            // A sweep's progress ("sweep: 3 of 8 (...) is run 5, attempt 2 of up
-            // to 3") leads while the sweep runs: a long printed line must not
-            // push it out (classroom walk: minutes of runs with no progress).
-            const bool progressFirst = app.sweeping() && !app.message().empty();
-            if (progressFirst) text = "(" + app.message() + ")  " + text;
+            std::string text = cursorEvent(app, c);
             std::string busy;
             if (c.kind == EventKind::RunEnd) {
                 const std::string s = describeBusyShort(app.current().statsAtCursor().machine);
@@ -717,7 +757,7 @@ void captionLine(GuiApp& app) {
                 else if (fits(runEndSummary(app, false))) text += runEndSummary(app, false);
                 else if (fits(runEndSummary(app, false, false))) text += runEndSummary(app, false, false);
             }
-            if (!progressFirst && !app.message().empty() && fits("  (" + app.message() + ")")) text += "  (" + app.message() + ")";
+            if (!app.message().empty() && fits("  (" + app.message() + ")")) text += "  (" + app.message() + ")";
             if (c.proc != kNoProc) ImGui::PushStyleColor(ImGuiCol_Text, procTextVec4(c.proc, app.theme()));
             ui::textUnformatted(text.c_str());
             if (c.proc != kNoProc) ImGui::PopStyleColor();

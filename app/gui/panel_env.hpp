@@ -180,6 +180,8 @@ struct CompareState {
     // Compare rows are laid out for that many from the first, so their
     // height, label format and label column never change during a sweep.
     std::size_t expectedRows = 0;
+    // The work kinds (groups of rows) it will end with, likewise.
+    std::size_t expectedGroups = 0;
 };
 
 // What the Compare panel's buttons asked for (the app acts on it).

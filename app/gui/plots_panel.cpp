@@ -382,6 +382,7 @@ void drawPlotsPanel(CompareState& st, bool sweeping, const std::vector<WorkKind>
                 ui::textUnformatted(lines[i].c_str());
                 if (i >= nAnswers) ImGui::PopStyleColor();
                 if (i < nAnswers) probe::itemOnly(std::string("answer ") + toString(model.answers[i].work));   // for [plotsfit]
+                else probe::itemOnly("guess " + std::to_string(i - nAnswers));
                 if (!useFull) ui::tooltipBelow(tips[i].c_str());
             }
             for (std::size_t i = 0; i < notes.size(); ++i) {
