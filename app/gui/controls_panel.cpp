@@ -758,9 +758,25 @@ void captionLine(GuiApp& app) {
                 else if (fits(runEndSummary(app, false, false))) text += runEndSummary(app, false, false);
             }
             if (!app.message().empty() && fits("  (" + app.message() + ")")) text += "  (" + app.message() + ")";
+            // Always one line, so nothing under it moves: an event too long
+            // for it (a traced pool's whole result list, a long printed line)
+            // wrapped the caption to two lines and back, moving every panel
+            // 24 px mid-run. Cut at a word with "…", the whole on hover.
+            std::string whole;
+            if (!fits("")) {
+                whole = text;
+                while (!fits(" …")) {
+                    const std::size_t sp = text.find_last_of(' ');
+                    if (sp == std::string::npos || sp == 0) break;
+                    text.resize(sp);
+                    while (!text.empty() && (text.back() == ' ' || text.back() == ':' || text.back() == ',')) text.pop_back();
+                }
+                text += " …";
+            }
             if (c.proc != kNoProc) ImGui::PushStyleColor(ImGuiCol_Text, procTextVec4(c.proc, app.theme()));
             ui::textUnformatted(text.c_str());
             if (c.proc != kNoProc) ImGui::PopStyleColor();
+            if (!whole.empty()) ui::tooltipBelow(whole.c_str());
             if (!busy.empty()) {
                 ImGui::SameLine(0, 0);
                 ui::textColored(warningColour(app.theme()), "%s", busy.c_str());

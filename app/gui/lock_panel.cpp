@@ -6,6 +6,8 @@
 #include "gui/panels.hpp"
 #include "gui/window.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <string>
 
@@ -84,18 +86,28 @@ void drawLock(const RunView& run, std::int64_t cursor, const PanelEnv& env, cons
             ui::textUnformatted(label.c_str());
         }
     }
+    // The numbers' columns as wide as their widest text, the rest the name's,
+    // in its process's colour (as Stats' worker table): a 435 px column broke
+    // "ForkPoolWorke" / "r-3" with proportional columns and a swatch.
     if (totals && !v.totals.empty() && ImGui::BeginTable("waits", 3, ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_RowBg)) {
-        ImGui::TableSetupColumn("process");
-        ImGui::TableSetupColumn("total wait");
-        ImGui::TableSetupColumn("waits");
+        // One unit down the column (formatSecondsLike): "0.61 s" over "1.01 s", not "606 ms".
+        std::int64_t longest = 0;
+        for (const LockWaitTotal& w : v.totals) longest = std::max(longest, w.totalNs);
+        float waitedW = ImGui::CalcTextSize("waited").x, waitsW = ImGui::CalcTextSize("waits").x;
+        for (const LockWaitTotal& w : v.totals) {
+            waitedW = std::max(waitedW, ImGui::CalcTextSize(formatSecondsLike(w.totalNs, longest).c_str()).x);
+            waitsW = std::max(waitsW, ImGui::CalcTextSize(std::to_string(w.waits).c_str()).x);
+        }
+        ImGui::TableSetupColumn("process", ImGuiTableColumnFlags_WidthStretch);
+        ImGui::TableSetupColumn("waited", ImGuiTableColumnFlags_WidthFixed, std::ceil(waitedW));
+        ImGui::TableSetupColumn("waits", ImGuiTableColumnFlags_WidthFixed, std::ceil(waitsW));
         ImGui::TableHeadersRow();
         for (const LockWaitTotal& w : v.totals) {
             ImGui::TableNextRow();
             ImGui::TableNextColumn();
-            swatch(w.proc);
-            ui::textUnformatted(w.name.c_str());
+            ui::textColored(procTextVec4(w.proc, env.theme), "%s", w.name.c_str());
             ImGui::TableNextColumn();
-            ui::textUnformatted(formatDuration(w.totalNs).c_str());
+            ui::textUnformatted(formatSecondsLike(w.totalNs, longest).c_str());
             ImGui::TableNextColumn();
             ui::text("%zu", w.waits);
         }

@@ -1018,3 +1018,56 @@ TEST_CASE("presentation at 1280x720: the Code panel follows the running line wit
     INFO("top lines seen: " << tops.size());
     CHECK(tops.size() >= 2);   // it did follow the running line
 }
+
+// A caption too long for its line (a long printed line, a traced pool's
+// whole result list) wrapped to a second line and back, moving every panel
+// 24 px mid-run (the [stage] traced test caught it under load). The caption
+// is one line, cut at a word with "…", the whole on hover.
+TEST_CASE("presentation at 1280x720: a long printed line keeps the caption one line and no panel moves",
+          "[gui][room][trace][python][stage][captionline]") {
+    NEED_X();
+    TempDir src;
+    const std::string script = src.file("long_print.py");
+    {
+        std::ofstream(script) << "import multiprocessing as mp, time\n"
+                                 "def work():\n"
+                                 "    time.sleep(0.5)\n"
+                                 "    print('a long line ' + ' '.join('word%d' % i for i in range(60)), flush=True)\n"
+                                 "    time.sleep(2.0)\n"
+                                 "if __name__ == '__main__':\n"
+                                 "    p = mp.Process(target=work)\n"
+                                 "    p.start()\n"
+                                 "    p.join()\n";
+    }
+    LiveWindow w({"--presentation", "--size", "1280x720"}, {"--trace-python", script});
+    REQUIRE_FALSE(w.window.empty());
+    std::set<std::string> seen;
+    bool sawLong = false, ended = false;
+    std::string caption;
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (!ended && std::chrono::steady_clock::now() < until) {
+        const json s = w.state();
+        if (!s["runs"].empty()) {
+            seen.insert(panelRects(s));
+            for (const json& p : s["panels"])
+                if (p["name"] == "Controls")
+                    for (const json& l : p["lines"]) {
+                        const std::string line = l.get<std::string>();
+                        if (line.find("printed") != std::string::npos && line.find("word") != std::string::npos) {
+                            sawLong = true;
+                            caption = line;
+                        }
+                    }
+            ended = s["runs"][0]["status"] != "running" && s["trace_finished"].get<bool>();
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(40));
+    }
+    REQUIRE(ended);
+    INFO("caption: " << caption);
+    CHECK(sawLong);
+    CHECK(caption.find("…") != std::string::npos);   // cut at a word, said so
+    std::string all;
+    for (const std::string& r : seen) all += r + "\n";
+    INFO("panel layouts seen:\n" << all);
+    CHECK(seen.size() == 1);
+}
