@@ -13,6 +13,26 @@ namespace parviz::gui::timeline {
 
 namespace {
 
+// Arrows and lock marks follow their lanes to their new places (newIndex:
+// old lane -> new, SIZE_MAX for a folded one); those of folded lanes go with them.
+void followLanes(LaneRecords& recs, const std::vector<std::size_t>& newIndex) {
+    std::vector<QueueArrow> arrows;
+    for (QueueArrow a : recs.arrows) {
+        if (newIndex[a.fromLane] == SIZE_MAX || newIndex[a.toLane] == SIZE_MAX) continue;
+        a.fromLane = newIndex[a.fromLane];
+        a.toLane = newIndex[a.toLane];
+        arrows.push_back(a);
+    }
+    recs.arrows = std::move(arrows);
+    std::vector<LockMark> marks;
+    for (LockMark m : recs.lockMarks) {
+        if (newIndex[m.lane] == SIZE_MAX) continue;
+        m.lane = newIndex[m.lane];
+        marks.push_back(m);
+    }
+    recs.lockMarks = std::move(marks);
+}
+
 bool isWorkerLane(const Lane& lane, const TraceMeta& meta) {
     if (lane.kind != LaneKind::Proc || lane.id < 0) return false;
     const auto p = static_cast<std::size_t>(lane.id);
@@ -74,22 +94,7 @@ std::size_t foldIdleLanes(LaneRecords& recs, const TraceMeta& meta, float widthP
     band.rows.push_back(RowRecords{RowKind::Program, {SpanRecord{0, widthPx, LaneState::Idle}}});
     lanes.push_back(std::move(band));
     recs.lanes = std::move(lanes);
-    // Arrows and marks follow their lanes; those of folded lanes go with them.
-    std::vector<QueueArrow> arrows;
-    for (QueueArrow a : recs.arrows) {
-        if (newIndex[a.fromLane] == SIZE_MAX || newIndex[a.toLane] == SIZE_MAX) continue;
-        a.fromLane = newIndex[a.fromLane];
-        a.toLane = newIndex[a.toLane];
-        arrows.push_back(a);
-    }
-    recs.arrows = std::move(arrows);
-    std::vector<LockMark> marks;
-    for (LockMark m : recs.lockMarks) {
-        if (newIndex[m.lane] == SIZE_MAX) continue;
-        m.lane = newIndex[m.lane];
-        marks.push_back(m);
-    }
-    recs.lockMarks = std::move(marks);
+    followLanes(recs, newIndex);
     return folded;
 }
 
@@ -136,21 +141,7 @@ std::size_t foldFinishedLanes(LaneRecords& recs, const std::vector<ProcId>& fini
         }
     }
     recs.lanes = std::move(lanes);
-    std::vector<QueueArrow> arrows;
-    for (QueueArrow a : recs.arrows) {
-        if (newIndex[a.fromLane] == SIZE_MAX || newIndex[a.toLane] == SIZE_MAX) continue;
-        a.fromLane = newIndex[a.fromLane];
-        a.toLane = newIndex[a.toLane];
-        arrows.push_back(a);
-    }
-    recs.arrows = std::move(arrows);
-    std::vector<LockMark> marks;
-    for (LockMark m : recs.lockMarks) {
-        if (newIndex[m.lane] == SIZE_MAX) continue;
-        m.lane = newIndex[m.lane];
-        marks.push_back(m);
-    }
-    recs.lockMarks = std::move(marks);
+    followLanes(recs, newIndex);
     return n;
 }
 
