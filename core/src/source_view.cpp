@@ -151,8 +151,8 @@ std::vector<std::string> wrapCodeLine(std::string_view line, float width,
             break;
         }
         // The token boundaries whose piece fits (widths grow with them): the
-        // shallowest in brackets among those in the far half, a space or comma
-        // before an attribute's dot, the furthest of those, so `[["A", 5],
+        // shallowest in brackets among those in the far half (an attribute's
+        // dot one deeper), a space or comma before a dot, the furthest of those, so `[["A", 5],
         // ["B", 2],` breaks between the pairs, never between a pair's `[` and
         // its `"C", 1]`, and `p.start(); c.start(); p.join()` after a
         // statement, not inside `p.` / `join()`.
@@ -167,12 +167,17 @@ std::vector<std::string> wrapCodeLine(std::string_view line, float width,
         std::size_t to = 0;
         if (!fitting.empty()) {
             const std::size_t half = from + (fitting.back().at - from) / 2;
+            // An attribute's dot counts one bracket deeper than it is: `c = mp.`
+            // / `Process(target=consumer,` read worse than `c = mp.Process(target=consumer,`
+            // / `args=(q,)` (newcomer walk); a space or comma wins a tie.
             std::pair<int, bool> best{INT_MAX, true};
-            for (const CodeBreaks::Between& b : fitting)
-                if (b.at >= half && std::pair<int, bool>{b.depth, b.weak} <= best) {
-                    best = {b.depth, b.weak};
+            for (const CodeBreaks::Between& b : fitting) {
+                const std::pair<int, bool> key{b.depth + (b.weak ? 1 : 0), b.weak};
+                if (b.at >= half && key <= best) {
+                    best = key;
                     to = b.at;
                 }
+            }
         }
         std::string closeWith, nextReopen;
         // None fits: split a literal at one of its spaces, closing and

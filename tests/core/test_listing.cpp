@@ -250,6 +250,13 @@ TEST_CASE("a long code line wraps at token boundaries, never inside a string lit
           std::vector<std::string>{"    p.start(); c.start();", "        p.join(); c.join()"});
     CHECK(wrapCodeLine("        res = p.map(work, data)", 30, cols) ==
           std::vector<std::string>{"        res =", "            p.map(work, data)"});
+    // Nor after a module's dot when a comma inside the call will do ("c = mp." / "Process(...").
+    const std::vector<std::string> mp = wrapCodeLine(R"(    c = mp.Process(target=consumer, args=(q,), name="Consumer"))", 44, cols);
+    INFO(mp[0]);
+    CHECK(mp[0] == "    c = mp.Process(target=consumer,");
+    const std::vector<std::string> narrow = wrapCodeLine(R"(    c = mp.Process(target=consumer, args=(q,), name="Consumer"))", 22, cols);
+    INFO(narrow[0]);
+    CHECK(narrow[0] == "    c = mp.Process(");
     CHECK(wrapCodeLine("x = 3.14159265358979", 10, cols).size() >= 2);   // a number has no dot boundary: cut, nothing lost
     // A list of pairs breaks between the pairs, not after a pair's own `[`.
     const std::vector<std::string> l = wrapCodeLine(R"(work = [["A", 5], ["B", 2], ["C", 1], ["D", 3]])", 36, cols);
