@@ -1103,6 +1103,12 @@ void GuiApp::layoutAndDraw() {
     } else if (!m_predictionCaption.empty()) {
         if (message() != m_predictionCaption) {
             m_predictionCaption.clear();   // another message took the caption
+        } else if (compareOn()) {
+            // Compare asks its own question (in the Plots) and answers it with
+            // Sweep: the run's "Run (Space) to see the answer" stood over it
+            // (newcomer walk), so the caption says what Compare's panel says.
+            m_predictionCaption.clear();
+            setMessage("");
         } else if (const std::string now = predictionWords(); now != m_predictionCaption) {
             m_predictionCaption = now;
             setMessage(now);

@@ -729,6 +729,15 @@ TEST_CASE("in Compare before any sweep, the caption says what the Compare panel 
     NEED_X();
     LiveWindow w({"pool-sizes", "--presentation", "--size", "1280x720"});
     REQUIRE_FALSE(w.window.empty());
+    // A prediction dropped on the run's timeline first (newcomer walk, session 16: its caption "…; Run
+    // (Space) to see the answer." stayed over Compare, whose question is in the Plots and whose answer is Sweep).
+    const auto tl = panelRect(w.state(), "Timeline");
+    w.click(tl[0] + tl[2] * 0.45f, tl[1] + tl[3] * 0.6f);
+    REQUIRE(w.waitFor([](const json& st) {
+        for (const json& p : st["panels"])
+            if (p["name"] == "Controls" && p["lines"].dump().find("Your prediction") != std::string::npos) return true;
+        return false;
+    }, 5));
     w.key("c");
     REQUIRE(w.waitFor([](const json& s) { return s["compare"]["on"] == true; }, 5));
     w.settle(4);
@@ -741,6 +750,7 @@ TEST_CASE("in Compare before any sweep, the caption says what the Compare panel 
         }
     INFO("Controls: " << controls << "Compare: " << compare);
     CHECK(controls.find("Press Run (Space) to start") == std::string::npos);
+    CHECK(controls.find("to see the answer") == std::string::npos);
     CHECK(controls.find("Sweep") != std::string::npos);
     CHECK(compare.find("Sweep") != std::string::npos);
 }
