@@ -915,7 +915,19 @@ void GuiApp::layoutPresentation(RunView& run, std::int64_t cursor, float control
     const float bodyH = ds.y - controlsH;
     const float minBottom = std::round(fh * 4.5f);   // a tab bar and two lines at least
     float timelineH = std::round(bodyH * 0.70f);     // until the panels have said what they need
-    const std::string scenarioKey = run.isStage() || !run.haveScenario() ? m_scenario.name : run.scenario().name;
+    const std::string scenarioName = run.isStage() || !run.haveScenario() ? m_scenario.name : run.scenario().name;
+    // The most workers a run of this scenario may show: the toolbar's, or more
+    // when the session already has a run with more (a Sweep's 8 from a
+    // 4-worker stage: the run view after it showed 3 worker lanes, its legend's
+    // rows for 8 workers not reserved — newcomer walk, session 16). A change
+    // lays the split out anew; a Sweep makes it while Compare is on screen.
+    int plannedWorkers = m_opts.run.workers.value_or(m_scenario.workers());
+    for (std::size_t i = 0; i < runCount(); ++i) {
+        RunView& r = runAt(i);
+        if (r.trace() && !r.traced() && r.haveScenario() && r.scenario().name == scenarioName)
+            plannedWorkers = std::max(plannedWorkers, r.meta().workers);
+    }
+    const std::string scenarioKey = scenarioName + "#" + std::to_string(plannedWorkers);
     if (m_held.scenario != scenarioKey || m_held.windowH != ds.y || m_held.fontPx != fh)
         m_held = HeldLayout{scenarioKey, ds.y, fh, 0, 0, false};
     // Laid out on the stage, the split is final for the scenario's runs: what
@@ -932,8 +944,10 @@ void GuiApp::layoutPresentation(RunView& run, std::int64_t cursor, float control
     if (run.trace() && run.traced()) {
         if (!m_held.decided) {
             m_held.timeline = noStageTimelineH(run, ds.x);
+            m_held.legendExtra = timeline::legendExtraH(tracedLegendPlan(run), ds.x);
             m_held.decided = true;
         }
+        timeline::setPlannedLegendExtra(m_held.legendExtra);
         const float fixedH = std::round(std::max(std::min(m_held.timeline, bodyH - minBottom), bodyH * 0.3f));
         drawPresentationPanels(run, cursor, controlsH, fixedH, hasQueue, hasLock, true, e);
         return;
@@ -961,7 +975,7 @@ void GuiApp::layoutPresentation(RunView& run, std::int64_t cursor, float control
     // stage left it 149.
     float needTimeline = m_needTimeline;
     if (needTimeline > 0 && !run.trace()) {
-        const int workers = m_opts.run.workers.value_or(m_scenario.workers());
+        const int workers = plannedWorkers;
         timeline::setCompactRows(true);
         auto laneH = [fh](std::initializer_list<RowKind> rows) { return plannedLaneH(rows, fh); };
         const float proc = laneH({RowKind::Program, RowKind::Os, RowKind::Tasks});
@@ -988,9 +1002,11 @@ void GuiApp::layoutPresentation(RunView& run, std::int64_t cursor, float control
         }
         plan.workers = workers;
         plan.cores = std::max(1, cpuCountUsable());
+        m_held.legendExtra = std::max(m_held.legendExtra, timeline::legendExtraH(plan, ds.x));
         const float above = timeline::legendExtraH(plan, ds.x) + timeline::summaryBandH(workers, fh);
         needTimeline = std::max(needTimeline, needTimeline - std::round(fh * 7.5f) + lanes + above);
     }
+    timeline::setPlannedLegendExtra(m_held.legendExtra);
     if (grow) m_held.timeline = std::max(m_held.timeline, needTimeline);
     if (m_held.timeline > 0 && m_held.bottom > 0)
         timelineH = std::min(std::max(m_held.timeline, bodyH - m_held.bottom), bodyH - minBottom);
@@ -1012,15 +1028,20 @@ float GuiApp::noStageTimelineH(const RunView& run, float width) const {
     const float lanes = static_cast<float>(cores) * laneH({RowKind::CoreProcs, RowKind::CoreLoad}) +
                         5 * laneH({RowKind::Program, RowKind::Os, RowKind::Tasks, RowKind::Locks});
     timeline::setCompactRows(false);
+    const float header = ImGui::GetFrameHeight() + timeline::legendExtraH(tracedLegendPlan(run), width) + st.ItemSpacing.y;
+    const float axis = std::round(fh + 6) + 2;
+    return std::ceil(2 * st.WindowPadding.y + header + axis + lanes + 2);
+}
+
+timeline::LegendPlan GuiApp::tracedLegendPlan(const RunView& run) const {
+    const ImGuiStyle& st = ImGui::GetStyle();
     timeline::LegendPlan plan;
     plan.tasks = plan.queue = plan.lock = plan.cpuWork = plan.sleepWork = true;
     plan.workers = 4;
-    plan.cores = cores;
+    plan.cores = std::max(1, run.trace() && run.meta().usableCores > 0 ? run.meta().usableCores : cpuCountUsable());
     plan.leadW = ImGui::CalcTextSize("(python started 10.00 s before its first process)").x + st.ItemSpacing.x +
                  ImGui::CalcTextSize("Live").x + 2 * st.FramePadding.x + st.ItemSpacing.x;
-    const float header = ImGui::GetFrameHeight() + timeline::legendExtraH(plan, width) + st.ItemSpacing.y;
-    const float axis = std::round(fh + 6) + 2;
-    return std::ceil(2 * st.WindowPadding.y + header + axis + lanes + 2);
+    return plan;
 }
 
 void GuiApp::drawPresentationPanels(RunView& run, std::int64_t cursor, float controlsH, float timelineH, bool hasQueue,
@@ -1130,6 +1151,7 @@ void GuiApp::layoutBody(float controlsH) {
     RunView& run = current();
     std::int64_t cursor = run.cursor();
     const PanelEnv e = env();
+    timeline::setPlannedLegendExtra(0);   // presentation's layout says what it planned (layoutPresentation)
     // The Session table's Compare checkboxes reflect the runs as they are now.
     for (SessionRun& sr : m_session.rows) {
         auto it = std::find_if(m_runs.begin(), m_runs.end(), [&](const auto& v) { return v->number() == sr.number; });

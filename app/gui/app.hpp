@@ -31,6 +31,10 @@ class Window;
 
 class TestHooks;
 
+namespace timeline {
+struct LegendPlan;
+}
+
 class GuiApp {
 public:
     // The most runs kept at once: opening or starting one more closes the
@@ -255,12 +259,15 @@ private:
         float timeline = 0;   // the most the timeline needed (or will: see layoutPresentation)
         bool fromStage = false;   // laid out on the stage: final for the runs
         bool decided = false;     // a run without a stage: its split was decided on its first frame
+        float legendExtra = 0;    // the legend rows planned beyond the first (timeline::setPlannedLegendExtra)
     } m_held;
     std::string m_predictTabKey;   // the scenario whose stage opened on the Predict tab
     bool m_predictTabAuto = false; // the Predict tab was opened for the class, not by a click
     void layoutPresentation(RunView& run, std::int64_t cursor, float controlsH, bool hasQueue, bool hasLock,
                             const PanelEnv& e);
     float noStageTimelineH(const RunView& run, float width) const;
+    // What a traced program's legend may show without the user acting (noStageTimelineH's plan).
+    timeline::LegendPlan tracedLegendPlan(const RunView& run) const;
     void drawPresentationPanels(RunView& run, std::int64_t cursor, float controlsH, float timelineH, bool hasQueue,
                                 bool hasLock, bool fixedColumns, const PanelEnv& e);
     float m_fontPx = 0;                       // what the controls needed last frame

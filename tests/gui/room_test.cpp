@@ -921,12 +921,17 @@ TEST_CASE("presentation at 1280x720, a traced program: the queue's items are see
         return false;
     };
     std::set<std::string> seen;
+    std::set<float> laneTops;
     bool sawBox = false, sawHolder = false, ended = false;
     const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(90);
     while (!ended && std::chrono::steady_clock::now() < until) {
         const json s = w.state();
         if (!s["runs"].empty()) {
             seen.insert(panelRects(s));
+            // The lanes' top (under the legend and the axis) stays put as the legend gains entries.
+            float top = 1e9f;
+            for (const json& l : s["lanes"]) top = std::min(top, l["y0"].get<float>());
+            if (!s["lanes"].empty()) laneTops.insert(top);
             sawBox = sawBox || shows(s, "box");
             sawHolder = sawHolder || shows(s, "held by ForkPoolWorker-");
             ended = s["runs"][0]["status"] != "running" && s["trace_finished"].get<bool>();
@@ -936,6 +941,10 @@ TEST_CASE("presentation at 1280x720, a traced program: the queue's items are see
     REQUIRE(ended);
     CHECK(sawBox);
     CHECK(sawHolder);
+    std::string tops;
+    for (float t : laneTops) tops += std::to_string(t) + " ";
+    INFO("the lanes' top seen at y: " << tops);
+    CHECK(laneTops.size() == 1);
     std::string all;
     for (const std::string& r : seen) all += r + "\n";
     INFO("panel layouts seen:\n" << all);

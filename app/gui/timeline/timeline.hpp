@@ -139,6 +139,12 @@ struct LegendPlan {
 // (Follow, Fit and the entries flowing after them, wrapped at `width` as
 // legend() wraps them): its further rows; and the summary band's height
 // (0 under kSummaryWorkers workers).
+// The legend rows the layout planned beyond the first (legendExtraH, px):
+// the legend holds that height from the first frame, so the axis and lanes
+// under it stay put while entries appear (a traced run's legend grew 1 -> 2
+// -> 3 rows and moved the axis 171 -> 197 -> 227 px: newcomer walk,
+// session 16). 0: no plan (the legend holds what it has shown).
+void setPlannedLegendExtra(float h) noexcept;
 float legendExtraH(const LegendPlan& plan, float width);
 float summaryBandH(int workers, float fontSize) noexcept;
 // The timeline's (and Compare's) tooltips: wrapped at 26 em, never a line

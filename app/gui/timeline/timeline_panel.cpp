@@ -92,6 +92,8 @@ void legendCallouts(RunView& run, Theme th, ImDrawList* dl, ImVec2& p, float sw,
 // One legend for every pattern on screen, drawn by the span shader itself so
 // the swatches are exactly the lanes' patterns. Only what the lanes show now
 // (nothing before the first run); entries flow and wrap, never hide.
+float g_plannedLegendExtra = 0;
+
 void legend(RunView& run, const PanelEnv& env, const LaneRecords& recs) {
     const Theme th = env.theme;
     struct Entry { const char* label; Paint paint; const char* tip; bool shown; };
@@ -203,7 +205,8 @@ void legend(RunView& run, const PanelEnv& env, const LaneRecords& recs) {
         view.legendHeldH = 0;
     }
     view.legendHeldH = std::max(view.legendHeldH, p.y + lineH - top - ImGui::GetStyle().ItemSpacing.y);
-    ImGui::Dummy(ImVec2(1, view.legendHeldH));
+    const float planned = g_plannedLegendExtra > 0 ? lineH - ImGui::GetStyle().ItemSpacing.y + g_plannedLegendExtra : 0.0f;
+    ImGui::Dummy(ImVec2(1, std::max(view.legendHeldH, planned)));
 }
 
 // A vertical scrollbar for the lanes when they do not all fit: a track and a
@@ -565,6 +568,8 @@ float timeline::summaryBandH(int workers, float fontSize) noexcept {
 // workers than cores taking turns, a callout on its tasks), laid out as
 // legend() lays them out after Follow and Fit. A killed or paused worker
 // (the user's doing) may still add a row: the lanes then thin or scroll.
+void timeline::setPlannedLegendExtra(float h) noexcept { g_plannedLegendExtra = h; }
+
 float timeline::legendExtraH(const LegendPlan& plan, float width) {
     std::vector<const char*> labels;
     if (plan.tasks) labels.push_back("task");
