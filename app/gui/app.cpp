@@ -1002,11 +1002,9 @@ void GuiApp::layoutPresentation(RunView& run, std::int64_t cursor, float control
         }
         plan.workers = workers;
         plan.cores = std::max(1, cpuCountUsable());
-        m_held.legendExtra = std::max(m_held.legendExtra, timeline::legendExtraH(plan, ds.x));
         const float above = timeline::legendExtraH(plan, ds.x) + timeline::summaryBandH(workers, fh);
         needTimeline = std::max(needTimeline, needTimeline - std::round(fh * 7.5f) + lanes + above);
     }
-    timeline::setPlannedLegendExtra(m_held.legendExtra);
     if (grow) m_held.timeline = std::max(m_held.timeline, needTimeline);
     if (m_held.timeline > 0 && m_held.bottom > 0)
         timelineH = std::min(std::max(m_held.timeline, bodyH - m_held.bottom), bodyH - minBottom);

@@ -205,7 +205,10 @@ void legend(RunView& run, const PanelEnv& env, const LaneRecords& recs) {
         view.legendHeldH = 0;
     }
     view.legendHeldH = std::max(view.legendHeldH, p.y + lineH - top - ImGui::GetStyle().ItemSpacing.y);
-    const float planned = g_plannedLegendExtra > 0 ? lineH - ImGui::GetStyle().ItemSpacing.y + g_plannedLegendExtra : 0.0f;
+    // As the rows are placed above: from the checkbox's baseline (FramePadding.y), a line each.
+    const float planned = g_plannedLegendExtra > 0 ? ImGui::GetStyle().FramePadding.y + lineH - ImGui::GetStyle().ItemSpacing.y +
+                                                         g_plannedLegendExtra
+                                                   : 0.0f;
     ImGui::Dummy(ImVec2(1, std::max(view.legendHeldH, planned)));
 }
 
