@@ -566,6 +566,21 @@ bool sweepDone(const json& s, std::size_t rows, std::size_t guesses) {
         if (g["answered"] != true) return false;
     return true;
 }
+// Compare on, and the class's predictions before the lesson's sweep: a
+// makespan on Compare's slider, and how many workers are enough for each work kind.
+void classPredicts(const LiveWindow& w) {
+    w.key("c");
+    REQUIRE(w.waitFor([](const json& s) { return s["compare"]["on"] == true; }, 5));
+    // The class predicts (a makespan, and how many workers are enough for each work kind).
+    const auto slider = itemRect(w.state(), "compare: drag to predict");
+    w.click(slider[0] + slider[2] * 0.3f, slider[1] + slider[3] / 2);
+    REQUIRE(w.waitFor([](const json& s) { return s["predict_next"][0]["given"] == true; }, 5));
+    for (const char* e : {"sleep enough 8", "cpu enough 4"}) {
+        const auto r = itemRect(w.state(), e);
+        w.click(r[0] + r[2] / 2, r[1] + r[3] / 2);
+    }
+    REQUIRE(w.waitFor([](const json& s) { return s["compare"]["guesses"].size() == 2; }, 5));
+}
 bool inside(const std::array<float, 4>& in, const std::array<float, 4>& box) {
     return in[1] >= box[1] - 0.5f && in[1] + in[3] <= box[1] + box[3] + 0.5f;
 }
@@ -583,16 +598,7 @@ TEST_CASE("presentation at 1280x720: after the lesson's sweep with predictions, 
     NEED_X();
     LiveWindow w({"pool-sizes", "--time-scale", "0.1", "--presentation", "--size", "1280x720", "--retries", "0"});
     REQUIRE_FALSE(w.window.empty());
-    w.key("c");
-    REQUIRE(w.waitFor([](const json& s) { return s["compare"]["on"] == true; }, 5));
-    const auto slider = itemRect(w.state(), "compare: drag to predict");
-    w.click(slider[0] + slider[2] * 0.3f, slider[1] + slider[3] / 2);
-    REQUIRE(w.waitFor([](const json& s) { return s["predict_next"][0]["given"] == true; }, 5));
-    for (const char* e : {"sleep enough 8", "cpu enough 4"}) {
-        const auto r = itemRect(w.state(), e);
-        w.click(r[0] + r[2] / 2, r[1] + r[3] / 2);
-    }
-    REQUIRE(w.waitFor([](const json& s) { return s["compare"]["guesses"].size() == 2; }, 5));
+    classPredicts(w);
     const auto b = itemRect(w.state(), "Sweep");
     w.click(b[0] + b[2] / 2, b[1] + b[3] / 2);
     const bool done = w.waitFor([](const json& s) { return sweepDone(s, 8, 3); }, 120);
@@ -780,17 +786,7 @@ TEST_CASE("presentation at 1280x720: during the lesson's sweep nothing moves, an
     NEED_X();
     LiveWindow w({"pool-sizes", "--time-scale", "0.1", "--presentation", "--size", "1280x720", "--retries", "0"});
     REQUIRE_FALSE(w.window.empty());
-    w.key("c");
-    REQUIRE(w.waitFor([](const json& s) { return s["compare"]["on"] == true; }, 5));
-    // The class predicts (a makespan, and how many workers are enough for each work kind).
-    const auto slider = itemRect(w.state(), "compare: drag to predict");
-    w.click(slider[0] + slider[2] * 0.3f, slider[1] + slider[3] / 2);
-    REQUIRE(w.waitFor([](const json& s) { return s["predict_next"][0]["given"] == true; }, 5));
-    for (const char* e : {"sleep enough 8", "cpu enough 4"}) {
-        const auto r = itemRect(w.state(), e);
-        w.click(r[0] + r[2] / 2, r[1] + r[3] / 2);
-    }
-    REQUIRE(w.waitFor([](const json& s) { return s["compare"]["guesses"].size() == 2; }, 5));
+    classPredicts(w);
     // Other programs take the cores, as a classroom laptop's browser does:
     // cpu rows are flagged busy mid-sweep (the legend gains its busy entry,
     // the answers their longest words) and nothing may move for it.
