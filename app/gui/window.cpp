@@ -201,9 +201,24 @@ void Window::requestClose() { glfwSetWindowShouldClose(m_window, GLFW_TRUE); }
 
 void Window::onMouseButton(GLFWwindow* w, int button, int action, int mods) {
     auto* self = static_cast<Window*>(glfwGetWindowUserPointer(w));
+    double x = 0, y = 0;
+    glfwGetCursorPos(w, &x, &y);   // GLFW has read the motion before this button
     if (self && action == GLFW_PRESS) {
-        self->m_presses.push_back({button, mods});
+        self->m_presses.push_back({button, mods, x, y});
         return;
+    }
+    if (self && action == GLFW_RELEASE) {   // the release of the latest press not yet released
+        auto open = std::find_if(self->m_presses.rbegin(), self->m_presses.rend(),
+                                 [button](const Press& p) { return p.button == button && !p.released; });
+        if (open != self->m_presses.rend()) {
+            open->released = true;
+            open->rx = x;
+            open->ry = y;
+        } else {
+            self->m_released = true;
+            self->m_releaseAt = {x, y};
+            if (button >= 0 && button < kButtons) self->m_down[button] = false;
+        }
     }
     ImGui_ImplGlfw_MouseButtonCallback(w, button, action, mods);
 }
@@ -230,25 +245,41 @@ void Window::deliverKeys() {
     }
 }
 
-void Window::deliverOnePress() {
+std::optional<std::pair<double, double>> Window::deliverOnePress() {
+    m_pressNow = -1;
     if (m_gapFrame) {   // the frame after a press: the button reads up (unless still held)
         m_gapFrame = false;
-        return;
+        // Released already: the release happened where it did (a held button
+        // follows the live pointer: a drag).
+        if (m_released) return m_releaseAt;
+        return std::nullopt;
     }
-    if (m_presses.empty()) return;
+    if (m_presses.empty()) return std::nullopt;
     const Press p = m_presses.front();
+    const std::pair<double, double> at{static_cast<float>(p.x), static_cast<float>(p.y)};
+    if (at != m_lastPointer) return at;   // first the pointer reaches the place, then the press
     m_presses.pop_front();
-    ImGui_ImplGlfw_MouseButtonCallback(m_window, p.button, GLFW_PRESS, p.mods);
+    m_released = p.released;
+    m_releaseAt = {p.rx, p.ry};
+    if (p.button >= 0 && p.button < kButtons) {
+        m_pressNow = p.button;
+        m_down[p.button] = !p.released;
+    }
     m_gapFrame = true;
+    return at;
 }
 
 void Window::beginFrame(double waitSeconds) {
     // Presses still queued: no waiting, they are due in the next frames.
     if (waitSeconds > 0 && m_presses.empty() && !m_gapFrame && m_keys.empty()) glfwWaitEventsTimeout(waitSeconds);
     else glfwPollEvents();
-    deliverOnePress();
+    const auto pointer = deliverOnePress();
     deliverKeys();
     ImGui_ImplGlfw_NewFrame();   // the display size, which the type follows
+    ImGuiIO& io = ImGui::GetIO();
+    if (pointer) io.MousePos = ImVec2(static_cast<float>(pointer->first), static_cast<float>(pointer->second));
+    for (int b = 0; b < kButtons; ++b) io.MouseDown[b] = m_down[b] || b == m_pressNow;
+    m_lastPointer = {io.MousePos.x, io.MousePos.y};
     const ImVec2 ds = ImGui::GetIO().DisplaySize;
     ensureFont(typePx(m_typeSize, ds.x, ds.y));
     ImGui_ImplOpenGL3_NewFrame();

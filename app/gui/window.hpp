@@ -9,6 +9,7 @@
 
 #include <stdexcept>
 #include <deque>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -88,7 +89,10 @@ private:
     void ensureFont(float px);
     static void onMouseButton(GLFWwindow* w, int button, int action, int mods);
     static void onKey(GLFWwindow* w, int key, int scancode, int action, int mods);
-    void deliverOnePress();
+    // Hands ImGui at most one queued press this frame; returns where the
+    // pointer must read this frame (the press's or the release's place), or
+    // nothing for the live pointer. Sets m_down / m_pressNow.
+    std::optional<std::pair<double, double>> deliverOnePress();
     void deliverKeys();
 
     GLFWwindow* m_window = nullptr;
@@ -107,9 +111,29 @@ private:
     // frame, so two presses within one frame (a quick double click on "+"
     // while the machine is busy) would count once. They are handed over one
     // per frame with a frame between them in which the button is up.
-    struct Press { int button, mods; };
+    // Each press keeps where the pointer was when it happened: on a slow
+    // frame the pointer may have moved on since (a click that ends on a new
+    // place), or reached the press's place in the same frame — and a tab (an
+    // item that allows overlap) takes no click in the first frame the pointer
+    // is over it. So a press is handed over where it happened, one frame after
+    // the pointer has read that place; the frame after it reads the release's place.
+    struct Press {
+        int button, mods;
+        double x, y;
+        bool released = false;   // its release has happened, at (rx, ry)
+        double rx = 0, ry = 0;
+    };
     std::deque<Press> m_presses;
     bool m_gapFrame = false;
+    bool m_released = false;   // the press handed over last has been released, at m_releaseAt
+    std::pair<double, double> m_releaseAt{0, 0};
+    // The buttons as ImGui reads them, which this window owns (the backend's
+    // glfwGetMouseButton is the live button: down in the frame that only
+    // moves the pointer to a queued press's place, it made that the press).
+    static constexpr int kButtons = 5;
+    bool m_down[kButtons] = {};    // a handed-over press not yet released
+    int m_pressNow = -1;           // the button pressed in this frame
+    std::pair<double, double> m_lastPointer{-1e30, -1e30};   // where the pointer read last frame
     // Key presses and releases waiting for ImGui, for the same reason: 1.86
     // keeps only whether a key is down, so a tap whose press and release fall
     // in one frame (xdotool's `key`, a quick finger on a busy laptop) was
