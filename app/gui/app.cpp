@@ -1013,7 +1013,9 @@ void GuiApp::layoutPresentation(RunView& run, std::int64_t cursor, float control
 }
 
 // MainProcess and four more processes at the thin rows (with a lock's row
-// each: a traced program may take one later), the core lanes, the axis, and
+// each: a traced program may take one later), the band the processes that
+// ended before later ones fold into (a producer and a consumer before a
+// pool of four: 3 of its 4 workers were in view), the core lanes, the axis, and
 // above them the header with every legend entry a traced program's run may
 // show without the user acting, after the lead-in words and Live.
 float GuiApp::noStageTimelineH(const RunView& run, float width) const {
@@ -1024,7 +1026,8 @@ float GuiApp::noStageTimelineH(const RunView& run, float width) const {
     auto laneH = [fh](std::initializer_list<RowKind> rows) { return plannedLaneH(rows, fh); };
     const int cores = std::max(1, run.trace() && run.meta().usableCores > 0 ? run.meta().usableCores : cpuCountUsable());
     const float lanes = static_cast<float>(cores) * laneH({RowKind::CoreProcs, RowKind::CoreLoad}) +
-                        5 * laneH({RowKind::Program, RowKind::Os, RowKind::Tasks, RowKind::Locks});
+                        5 * laneH({RowKind::Program, RowKind::Os, RowKind::Tasks, RowKind::Locks}) +
+                        laneH({RowKind::Program});   // the "N finished" band (foldFinishedLanes)
     timeline::setCompactRows(false);
     const float header = ImGui::GetFrameHeight() + timeline::legendExtraH(tracedLegendPlan(run), width) + st.ItemSpacing.y;
     const float axis = std::round(fh + 6) + 2;

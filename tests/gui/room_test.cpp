@@ -870,6 +870,49 @@ TEST_CASE("presentation at 1280x720, a traced program of five processes: no pane
     CHECK(tip);
 }
 
+// Issue 11 (session 17): with a Pool of four after the producer and the
+// consumers, the band took one of the five lanes the split planned, and the
+// lanes kept their thick rows: 3 of the 4 pool workers were in view and the
+// fourth under "1 more lane below". The split plans the band too
+// (noStageTimelineH) and the lanes count it as one more (layoutLanes).
+TEST_CASE("presentation at 1280x720, a traced Pool of four after processes that ended: all four pool workers in view "
+          "beside the finished band",
+          "[gui][room][trace][python][stage][band4]") {
+    NEED_X();
+    TempDir dir;
+    std::string program = kStudentPool;
+    const auto at = program.find("mp.Pool(2,");
+    REQUIRE(at != std::string::npos);
+    program.replace(at, 10, "mp.Pool(4,");
+    const std::string script = dir.file("my_pool4.py");
+    {
+        std::ofstream(script) << program;
+    }
+    const Result r = runParviz({"gui", "--presentation", "--size", "1280x720", "--screenshot", dir.file("shot.png"),
+                                "--layout-json", dir.file("shot.json"), "--trace-python", script},
+                               dir.path);
+    INFO(r.err);
+    REQUIRE(r.exitCode == 0);
+    const json s = json::parse(slurp(dir.file("shot.json")));
+    INFO(allLines(s));
+    int poolLanes = 0, poolInView = 0;
+    bool band = false;
+    for (const json& l : s["lanes"]) {
+        INFO("lane " << l.dump());
+        if (l["title"] == "3 finished") band = l["visible"].get<bool>();
+        if (l["title"].get<std::string>().rfind("ForkPoolWorker-", 0) == 0) {
+            ++poolLanes;
+            if (l["visible"].get<bool>()) ++poolInView;
+        }
+    }
+    CHECK(band);
+    CHECK(poolLanes == 4);
+    CHECK(poolInView == 4);
+    CHECK(s["visible_worker_lanes"].get<int>() >= 4);
+    CHECK_FALSE(anyLine(panel(s, "Timeline"), "more lane"));
+    checkNothingClipped(s);
+}
+
 // Issue 11 (session 16): a traced program's column under the timeline was
 // split in two on its first frame, Queue over Lock, and the queue got one
 // line: its items were never seen ("queue Queue-1 in queue 0 put 6"). One

@@ -434,7 +434,7 @@ LanesLayout layoutLanes(RunView& run, const PanelEnv& env, Geometry& g, LaneReco
         return h;
     };
     setCompactRows(true);
-    std::size_t folded = 0;
+    std::size_t folded = 0, finished = 0;
     // A traced program's processes that ended before the later ones began
     // fold first (a producer/consumer pair before a Pool: the pool's lock
     // holder was the lane under the cue), into a band where they were.
@@ -444,14 +444,15 @@ LanesLayout layoutLanes(RunView& run, const PanelEnv& env, Geometry& g, LaneReco
             startT.push_back(p.startT != kNever ? p.startT : p.firstT);
             exitT.push_back(p.exitT);
         }
-        foldFinishedLanes(recs, finishedBefore(run.meta(), startT, exitT, g.cursor), g.vp.widthPx);
+        finished = foldFinishedLanes(recs, finishedBefore(run.meta(), startT, exitT, g.cursor), g.vp.widthPx);
     }
     if (run.trace() && lanesHeight(SIZE_MAX) > g.plotMax.y - underAxis)
         folded = foldIdleLanes(recs, run.meta(), g.vp.widthPx, 4);
     // What the layout must leave this panel (read next frame): its header,
     // the axis, the core lanes, MainProcess and four workers (and the folded
-    // band) at the thin rows.
-    const std::size_t mustShow = folded ? 6 : 5;
+    // band, and the finished processes' band: one more lane each, or the
+    // band took a worker's place and rows stayed thick) at the thin rows.
+    const std::size_t mustShow = 5 + (folded ? 1 : 0) + (finished ? 1 : 0);
     // Before the first run the empty timeline takes the class's prediction:
     // its axis of seconds, the question (two lines), the prediction's label
     // and "Press Run" under them, none over another (drawPredictionDrag).
