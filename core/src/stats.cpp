@@ -396,7 +396,7 @@ std::string table(const std::vector<std::vector<std::string>>& rows, const std::
 
 std::string describeWorkersOnCores(const RunStats& s) {
     const std::string cores = std::to_string(s.usableCores) + (s.usableCores == 1 ? " core" : " cores");
-    if (s.workerCount <= 0) return std::string("no ") + (s.plainProcesses ? "processes" : "workers") + ": MainProcess alone on " + cores;
+    if (s.workerCount <= 0) return std::string(s.plainProcesses ? "no other processes" : "no workers") + ": MainProcess alone on " + cores;
     const std::string who = s.plainProcesses ? (s.workerCount == 1 ? "process" : "processes") : (s.workerCount == 1 ? "worker" : "workers");
     return std::to_string(s.workerCount) + " " + who + " on " + cores;
 }

@@ -602,6 +602,9 @@ TEST_CASE("Stats says who ran on how many cores, and a run with no worker says s
     RunStats s;
     s.usableCores = 2;
     CHECK(describeWorkersOnCores(s) == "no workers: MainProcess alone on 2 cores");
+    s.plainProcesses = true;   // a traced program before its first Process starts
+    CHECK(describeWorkersOnCores(s) == "no other processes: MainProcess alone on 2 cores");
+    s.plainProcesses = false;
     s.workerCount = 4;
     CHECK(describeWorkersOnCores(s) == "4 workers on 2 cores");
     s.workerCount = 1;
