@@ -112,6 +112,8 @@ void GuiApp::refreshPredict() {
     m_predict.asks.clear();
     for (const Question& q : m_predict.questions) m_predict.asks.push_back(askText(q, workers, toString(work)));
     m_predict.workerNames = workerNamesOf(sc, std::min(workers, 64));
+    m_predict.choiceLabels.clear();
+    for (const Question& q : m_predict.questions) m_predict.choiceLabels.push_back(choiceLabels(q, sc));
     double total = 0;
     for (const TaskSpec& t : sc.tasks) total += t.seconds;
     m_predict.maxSeconds = std::max(1.0, std::ceil(total * m_opts.run.timeScale.value_or(sc.timeScale) * 1.2));

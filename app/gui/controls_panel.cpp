@@ -411,9 +411,17 @@ void runOptions(GuiApp& app) {
     flow(labelledW(workW, "work"));
     ImGui::SetNextItemWidth(workW);
     ImGui::BeginDisabled(!hasWork);
-    if (ImGui::Combo("work", &k, kinds, 3)) {
-        if (k == 0) o.work.reset();
-        else o.work = k == 1 ? WorkKind::Sleep : WorkKind::Cpu;
+    // The box shows kinds[k] itself: ImGui::Combo over the three choices
+    // showed a blank box for "no work" (index 3, outside them), where the
+    // README says "no work" (newcomer walk, item 10).
+    if (ImGui::BeginCombo("work", kinds[k])) {
+        for (int i = 0; i < 3; ++i)
+            if (ImGui::Selectable(kinds[i], i == k)) {
+                if (i == 0) o.work.reset();
+                else o.work = i == 1 ? WorkKind::Sleep : WorkKind::Cpu;
+                k = i;
+            }
+        ImGui::EndCombo();
     }
     ui::probeCombo("work", kinds[k], workW);
     ImGui::EndDisabled();

@@ -356,9 +356,12 @@ void predictNext(PredictDraft& d, bool compact = false) {
         ImGui::PushID(static_cast<int>(i));
         const bool number = q.kind == QuestionKind::Makespan || q.kind == QuestionKind::Cores;
         const std::vector<std::string>& opts = q.choices.empty() ? d.workerNames : q.choices;
+        // What each option reads ("L4 (long, 1.00 s)"); the choice kept is the option itself.
+        const std::vector<std::string>& labels =
+            !q.choices.empty() && i < d.choiceLabels.size() && d.choiceLabels[i].size() == opts.size() ? d.choiceLabels[i] : opts;
         const float fs = ImGui::GetFontSize();
         // The first widget: a slider of at least 8 em (and its value), or the first choice.
-        const float firstW = number ? fs * 8 : ImGui::CalcTextSize(opts.empty() ? "" : opts[0].c_str()).x + ImGui::GetFrameHeight() * 1.5f;
+        const float firstW = number ? fs * 8 : ImGui::CalcTextSize(labels.empty() ? "" : labels[0].c_str()).x + ImGui::GetFrameHeight() * 1.5f;
         // compact: the first widget on the question's last line when it fits there.
         const bool beside = compact && askThenBeside(d.asks[i], firstW);
         if (!compact) wrapped(d.asks[i]);
@@ -376,12 +379,13 @@ void predictNext(PredictDraft& d, bool compact = false) {
         } else {
             for (std::size_t k = 0; k < opts.size(); ++k) {
                 const std::string& o = opts[k];
-                if (k > 0) ui::sameLineIfFits(ImGui::CalcTextSize(o.c_str()).x + ImGui::GetFrameHeight() * 1.5f);
-                if (ImGui::RadioButton(o.c_str(), p.given && p.choice == o)) {
+                const std::string& label = labels[k];
+                if (k > 0) ui::sameLineIfFits(ImGui::CalcTextSize(label.c_str()).x + ImGui::GetFrameHeight() * 1.5f);
+                if (ImGui::RadioButton(label.c_str(), p.given && p.choice == o)) {
                     p.choice = o;
                     p.given = true;
                 }
-                ui::probeItem(o.c_str());
+                ui::probeItem(label.c_str());
             }
         }
         ImGui::PopID();

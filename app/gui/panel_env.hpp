@@ -196,6 +196,7 @@ struct PredictDraft {
     std::vector<std::string> asks;          // askText of each question
     std::vector<Guess> answers;        // parallel to questions
     std::vector<std::string> workerNames;   // last_worker / first_exit choices
+    std::vector<std::vector<std::string>> choiceLabels;   // per question: what each choice reads (choiceLabels)
     double maxSeconds = 10;                 // the makespan slider's range
     int maxCores = 8;                       // the cores slider's range
 };

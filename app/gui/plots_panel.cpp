@@ -24,11 +24,13 @@
 namespace parviz::gui {
 namespace {
 
-// What the plots' speedup is, and why This run's differs (the same run reads 1.44x there, 1.79x here).
+// What the plots' speedup is in plain words first, the field's terms beside them
+// (S(p), IPC: newcomer walk, item 7), and why This run's differs (the same run reads 1.44x there, 1.79x here).
 constexpr const char* kTwoSpeedups =
-    "Two speedups, both S(p) = T(1) / T(p), T(p) the makespan with p workers: here T(1) is the 1-worker run's "
-    "makespan, which also pays the pool's start-up and passing tasks and results between processes (IPC); This "
-    "run's \"speedup over sequential\" takes T(1) as the sum of its task times. So the two differ. Efficiency: S(p) / p.";
+    "Two speedups, both time with 1 worker / time with p workers (S(p) = T(1) / T(p), a time being the makespan): "
+    "here T(1) is the 1-worker run's, which also pays the pool's start-up and passing tasks and results between "
+    "processes (inter-process communication, IPC); This run's \"speedup over sequential\" takes T(1) as the sum of "
+    "its task times, so the two differ. Efficiency: speedup / workers, S(p) / p.";
 
 int seriesIndex(const PlotSeries& s) { return !s.work ? 2 : *s.work == WorkKind::Sleep ? 0 : 1; }
 ImU32 seriesU32(const PlotSeries& s, Theme th) { return toU32(seriesColour(seriesIndex(s), th)); }

@@ -190,7 +190,7 @@ float drawQueue(const RunView& run, std::int64_t cursor, const PanelEnv& env, co
     const bool moving = run.live() && run.cursorIsLive();
     if (moving && v.hasLastGet && t - v.lastGet.getT < kAnimNs && v.lastGet.getProc != kNoProc) {
         const float a = 1.0f - static_cast<float>(t - v.lastGet.getT) / static_cast<float>(kAnimNs);
-        const std::string val = v.lastGet.preview != kNoString ? displayValue(trace.string(v.lastGet.preview)) : "";
+        const std::string val = v.lastGet.preview != kNoString ? displayValue(v.lastGetValue) : "";
         auto [label, w] = fitLabel(val, m);
         drawBox(dl, p, ImVec2(w, m.h), label, procU32(v.lastGet.getProc), 0.25f + 0.5f * a, th);
         p.x += w + m.gap;

@@ -70,7 +70,6 @@ int linesInView() {
 // so the four a lesson reads come first), the busy sentence short with the
 // whole of it in a tooltip.
 void keyNumbers(RunView& run, const PanelEnv& env, const RunStats& s, bool compact) {
-    char buf[64];
     bool saidHeadline = !compact;
     // Presentation with room for one line only (24 workers at 1280x720):
     // the headline first, the numbers after it (the caption above the
@@ -113,10 +112,7 @@ void keyNumbers(RunView& run, const PanelEnv& env, const RunStats& s, bool compa
         ui::textDisabled("this scenario runs no tasks: no makespan or speedup");
     }
     if (!saidHeadline) headline(run, env);
-    const char* who = s.plainProcesses ? "process" : "worker";
-    std::snprintf(buf, sizeof buf, "%d %s%s on %d core%s", s.workerCount, who,
-                  s.workerCount == 1 ? "" : (s.plainProcesses ? "es" : "s"), s.usableCores, s.usableCores == 1 ? "" : "s");
-    ui::textDisabled("%s", buf);
+    ui::textDisabled("%s", describeWorkersOnCores(s).c_str());
     // Whether the timings can be trusted: other programs' share of the cores.
     // At a cursor before the run's end: measured up to there (core describeBusyAt).
     if (s.machine.busy == true) {

@@ -162,7 +162,7 @@ void Window::ensureFont(float px) {
     for (const auto& [size, f] : m_fonts)
         if (size == want) return;
     ImGuiIO& io = ImGui::GetIO();
-    // Latin-1 plus general punctuation (the ellipsis of elided queue values,
+    // Latin-1 (with U+00B5, the micro sign of "116 µs") plus general punctuation (the ellipsis of elided queue values,
     // dashes) and arrows; static: ImGui keeps the pointer until the atlas is built.
     static const ImWchar kRanges[] = {0x0020, 0x00FF, 0x2010, 0x205E, 0x2190, 0x21FF, 0};
     ImFont* f = nullptr;

@@ -133,6 +133,23 @@ LockBound lockBound(const Ctx& c, std::int64_t b, std::int64_t e) {
     return lb;
 }
 
+// Whether the workers' tasks came from shared work an idle one could have
+// taken: some of them are a pool's workers, or two or more of them took
+// items from one queue (a job queue).
+bool sharesWork(const Ctx& c, const std::map<ProcId, const TaskRecord*>& workers) {
+    for (const auto& [p, r] : workers)
+        if (p < c.meta.procs.size() && c.meta.procs[p].role == ProcRole::PoolWorker) return true;
+    for (const QueueIndex& q : c.m.queues()) {
+        std::set<ProcId> takers;
+        for (const QueueItemRecord& it : q.items)
+            if (it.getProc != kNoProc && !it.discarded && workers.count(it.getProc)) {
+                takers.insert(it.getProc);
+                if (takers.size() >= 2) return true;
+            }
+    }
+    return false;
+}
+
 // A worker idles at the end while another still runs: the tail after each
 // worker's last task, against the makespan (first start to last end).
 void loadImbalance(const Ctx& c, std::vector<Callout>& out) {
@@ -148,6 +165,13 @@ void loadImbalance(const Ctx& c, std::vector<Callout>& out) {
         if (r.t1 > end) { end = r.t1; lastTask = &r; }
     }
     if (lastOf.size() < 2 || !lastTask) return;
+    // Load imbalance is about a split of shared work: a pool's tasks, or jobs
+    // that workers take from one queue. Processes each given their own fixed
+    // work (the lock demo, a program's Process objects) have nothing an idle
+    // one could have taken: their idle tail is no imbalance to fix by
+    // splitting (newcomer walk, item 10: "load imbalance" in the lock program,
+    // whose waits are the lock's).
+    if (!sharesWork(c, lastOf)) return;
     const std::int64_t makespan = end - first;
     const TaskRecord* idle = nullptr;
     for (const auto& [p, r] : lastOf) {
@@ -288,7 +312,8 @@ void oversubscription(const Ctx& c, std::vector<Callout>& out) {
     // CPU 0 was hatched "other programs").
     const std::string others = othersWords(c, t0, t1);
     const std::string coreWord = std::to_string(cores) + " core" + (cores == 1 ? "" : "s");
-    co.text = "oversubscription: " + std::to_string(workers) + " workers on " + coreWord +
+    // The field's term with its plain meaning on first use (newcomer walk, item 7).
+    co.text = "oversubscription (more workers than cores, so they take turns): " + std::to_string(workers) + " workers on " + coreWord +
               ", runnable without a free core for " + pct(share) + " of their task time" +
               (others.empty() ? "" : ", and " + others) + ": on average " + avg +
               " of them wanted a core at once (" + formatSeconds(runnable) + " of " + formatSeconds(taskNs) +
@@ -344,7 +369,8 @@ void lockConvoy(const Ctx& c, std::vector<Callout>& out) {
         co.measure = most;
         char ratio[32];
         std::snprintf(ratio, sizeof ratio, "%.1fx", static_cast<double>(waitNs) / static_cast<double>(holdNs));
-        co.text = "lock convoy on " + c.meta.objectName(ObjectKind::Lock, l.id) + ": up to " + std::to_string(most) +
+        // The field's term with its plain meaning on first use (newcomer walk, item 7).
+        co.text = "lock convoy (processes queued at one lock, taking it in turn) on " + c.meta.objectName(ObjectKind::Lock, l.id) + ": up to " + std::to_string(most) +
                   " processes waited for it at once; " + std::to_string(waiters.size()) + " processes waited " +
                   formatSeconds(waitNs) + " in all against " + formatSeconds(holdNs) + " of holding it (" + ratio +
                   " as long): the work inside the lock runs one process at a time";

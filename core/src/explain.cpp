@@ -33,7 +33,7 @@ std::string formatSeconds(std::int64_t ns) {
     else if (a >= 1'000'000'000LL) std::snprintf(buf, sizeof buf, "%.2f s", s);
     else if (a >= 10'000'000LL) std::snprintf(buf, sizeof buf, "%.0f ms", s * 1e3);
     else if (a >= 1'000'000LL) std::snprintf(buf, sizeof buf, "%.1f ms", s * 1e3);
-    else if (a >= 1'000LL) std::snprintf(buf, sizeof buf, "%.0f us", s * 1e6);
+    else if (a >= 1'000LL) std::snprintf(buf, sizeof buf, "%.0f \u00b5s", s * 1e6);
     else std::snprintf(buf, sizeof buf, "%lld ns", static_cast<long long>(ns));
     return buf;
 }
@@ -79,7 +79,7 @@ std::string formatSecondsLike(std::int64_t ns, std::int64_t ref) {
     if (a == 0) return "0 s";
     if (a >= 1'000'000'000LL) std::snprintf(buf, sizeof buf, v >= 10'000'000'000LL ? "%.1f s" : "%.2f s", s);
     else if (a >= 1'000'000LL) std::snprintf(buf, sizeof buf, v >= 10'000'000LL ? "%.0f ms" : "%.1f ms", s * 1e3);
-    else if (a >= 1'000LL) std::snprintf(buf, sizeof buf, "%.0f us", s * 1e6);
+    else if (a >= 1'000LL) std::snprintf(buf, sizeof buf, "%.0f \u00b5s", s * 1e6);
     else std::snprintf(buf, sizeof buf, "%lld ns", static_cast<long long>(ns));
     return buf;
 }

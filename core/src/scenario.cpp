@@ -10,6 +10,7 @@
 // documented field by field in docs/scenario-format.md; keep the two in step.
 #include "parviz/scenario.hpp"
 
+#include "parviz/explain.hpp"
 #include "parviz/file_io.hpp"
 #include "parviz/questions.hpp"
 #include "scenario_fields.hpp"
@@ -461,6 +462,25 @@ std::vector<std::string> workerNamesOf(const Scenario& s, int workers) {
     const detail::WorkerNames wn = programFor(s.kind).workerNames(s, workers, 0);
     std::vector<std::string> out;
     for (int i = 1; i <= wn.count; ++i) out.push_back(wn.prefix + std::to_string(i));
+    return out;
+}
+
+std::vector<std::string> choiceLabels(const Question& q, const Scenario& s) {
+    std::vector<std::string> out;
+    double lo = 0, hi = 0;
+    for (std::size_t i = 0; i < s.tasks.size(); ++i) {
+        lo = i == 0 ? s.tasks[i].seconds : std::min(lo, s.tasks[i].seconds);
+        hi = i == 0 ? s.tasks[i].seconds : std::max(hi, s.tasks[i].seconds);
+    }
+    for (const std::string& c : q.choices) {
+        const auto t = std::find_if(s.tasks.begin(), s.tasks.end(), [&](const TaskSpec& x) { return x.name == c; });
+        if (t == s.tasks.end()) {
+            out.push_back(c);
+            continue;
+        }
+        const std::string len = formatSeconds(static_cast<std::int64_t>(std::llround(t->seconds * 1e9)));
+        out.push_back(c + " (" + (hi > lo ? (t->seconds > (lo + hi) / 2 ? "long, " : "short, ") : "") + len + ")");
+    }
     return out;
 }
 

@@ -394,6 +394,13 @@ std::string table(const std::vector<std::vector<std::string>>& rows, const std::
 }
 } // namespace
 
+std::string describeWorkersOnCores(const RunStats& s) {
+    const std::string cores = std::to_string(s.usableCores) + (s.usableCores == 1 ? " core" : " cores");
+    if (s.workerCount <= 0) return std::string(s.plainProcesses ? "no other processes" : "no workers") + ": MainProcess alone on " + cores;
+    const std::string who = s.plainProcesses ? (s.workerCount == 1 ? "process" : "processes") : (s.workerCount == 1 ? "worker" : "workers");
+    return std::to_string(s.workerCount) + " " + who + " on " + cores;
+}
+
 std::string describeNoMakespan(const RunStats& s) {
     if (s.hasMakespan) return "";
     if (s.plainProcesses)
@@ -592,7 +599,8 @@ std::vector<StatPair> keyNumbers(const RunStats& s, const std::string& note, boo
     const std::string seqTip = std::string("Speedup S = T1 / Tp with T1 the sequential time, the tasks one after "
                                            "another (") + (s.tasksDone ? formatSecondsLike(s.sequentialNs, unit) : "-") +
                                "), and Tp the makespan. The Plots' speedup over 1 worker takes the 1-worker run's makespan as T1, which "
-                               "also pays the pool's start-up and passing tasks and results between processes (IPC): "
+                               "also pays the pool's start-up and passing tasks and results between processes (inter-process "
+                               "communication, IPC): "
                                "so the two differ for one run.";
     // Presentation's type leaves no room for the long label beside the makespan
     // at 1280x720 (the key numbers must need no scrolling): there it is

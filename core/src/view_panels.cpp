@@ -31,6 +31,19 @@ std::string preview(const Trace& trace, std::uint64_t id, std::uint64_t item) {
     return "#" + std::to_string(item);
 }
 
+// What item k of q shows in its box: its preview, but a pool's stop signal
+// says what it is, the program's own word beside it: "stop signal
+// (sentinel)", "stop signal (None)" (newcomer walk: a box read "sentinel",
+// explained only in Why).
+std::string itemWords(const QueueIndex& q, const Trace& trace, std::size_t k) {
+    const QueueItemRecord& r = q.items[k];
+    std::string value = preview(trace, r.preview, r.item);
+    if (q.poolRole == PoolQueueRole::None || !std::binary_search(q.stopSignals.begin(), q.stopSignals.end(), k))
+        return value;
+    const std::string word = value.substr(0, value.find('\0'));
+    return word.empty() || word == "stop" || word.starts_with("pid ") ? "stop signal" : "stop signal (" + word + ")";
+}
+
 // QueueView's stop signals and its "put N (...)" line (views.hpp).
 void countStopSignals(const RunModel& index, const QueueIndex& q, QueueView& v) {
     v.putText = "put " + std::to_string(v.putCount);
@@ -100,7 +113,7 @@ QueueView buildQueueView(const RunModel& index, const Trace& trace, std::int32_t
     for (; k < v.putCount && v.items.size() < maxItems; ++k) {
         const QueueItemRecord& r = q->items[k];
         if (r.getT <= t) continue;
-        v.items.push_back({r.item, preview(trace, r.preview, r.item), r.putProc, r.putT});
+        v.items.push_back({r.item, itemWords(*q, trace, k), r.putProc, r.putT});
     }
 
     // Recent Empty / Full: the last few of each, merged by time.
@@ -128,6 +141,7 @@ QueueView buildQueueView(const RunModel& index, const Trace& trace, std::int32_t
     if (v.takenCount > 0) {
         v.hasLastGet = true;
         v.lastGet = q->items[q->getsByTime[v.takenCount - 1]];
+        v.lastGetValue = itemWords(*q, trace, q->getsByTime[v.takenCount - 1]);
     }
     countStopSignals(index, *q, v);
     return v;

@@ -163,6 +163,12 @@ TEST_CASE("explain says what the stop signals on a pool's task queue are, and wh
     const Explanation one = buildExplain(m, *tr, kZero + sec(1.22));
     REQUIRE(one.notes.size() == 1);
     CHECK(one.notes[0].find("A stop signal (sentinel) was put on the queue, not taken yet: it is not a task: ") == 0);
+    // The Queue panel's box says it too, the program's word glossed (newcomer walk: a box read "sentinel").
+    const QueueView box = buildQueueView(m, *tr, 1, kZero + sec(1.22));
+    REQUIRE(box.items.size() == 1);
+    CHECK(box.items[0].value == "stop signal (sentinel)");
+    CHECK(buildQueueView(m, *tr, 1, kZero + sec(1.5)).lastGetValue == "stop signal (sentinel)");   // as it leaves
+    CHECK(buildQueueView(m, *tr, 1, kZero + sec(0.5)).lastGetValue == "['A', 1]");
     const Explanation x = buildExplain(m, *tr, kZero + sec(1.5));
     REQUIRE(x.notes.size() == 1);
     CHECK(x.notes[0].find("2 stop signals (sentinels) were put on the queue, 1 taken, 1 still in it: they are not tasks") == 0);
@@ -195,6 +201,12 @@ TEST_CASE("a pool's result queue counts MainProcess's None as a stop signal, not
     CHECK(v.putCount == 4);
     CHECK(v.stopSignals == 2);
     CHECK(v.putText == "put 4 (2 results + 2 stop signals)");
+    REQUIRE(v.items.size() == 1);
+    CHECK(v.items[0].value == "stop signal (None)");
+    CHECK(early.items.empty());
+    const QueueView result = buildQueueView(m, *tr, 2, kZero + sec(0.15));
+    REQUIRE(result.items.size() == 1);
+    CHECK(result.items[0].value == "None");   // a task's None result is a result, not a stop signal
     CHECK(v.stopTip.find("another when the pool is terminated") != std::string::npos);
 }
 
@@ -325,7 +337,8 @@ TEST_CASE("an oversubscription callout says how many workers on how many cores a
     INFO(allTexts(cs));
     const Callout* c = calloutOf(cs, CalloutKind::Oversubscription);
     REQUIRE(c);
-    CHECK(c->text.rfind("oversubscription: 4 workers on 2 cores, runnable without a free core for ", 0) == 0);
+    CHECK(c->text.rfind("oversubscription (more workers than cores, so they take turns): 4 workers on 2 cores, runnable "
+                        "without a free core for ", 0) == 0);
     CHECK(c->text.find(" of their task time: on average 4.0 of them wanted a core at once (") != std::string::npos);
     CHECK(c->measure > 0.3);
     CHECK(c->measure < 0.6);
@@ -461,7 +474,7 @@ TEST_CASE("a lock convoy callout counts the waiters at once and compares waiting
     const Callout* c = calloutOf(cs, CalloutKind::LockConvoy);
     REQUIRE(c);
     CHECK(c->text ==
-          "lock convoy on lock: up to 3 processes waited for it at once; 3 processes waited 6.00 s in all against "
+          "lock convoy (processes queued at one lock, taking it in turn) on lock: up to 3 processes waited for it at once; 3 processes waited 6.00 s in all against "
           "4.00 s of holding it (1.5x as long): the work inside the lock runs one process at a time");
     CHECK(c->headline == "lock convoy: 3 processes waited 1.5x as long as lock was held");
     CHECK(c->brief == "3 processes queue for lock");
@@ -501,6 +514,44 @@ TEST_CASE("a lock-bound pool's idle tail names the lock, and a lock convoy headl
     const std::vector<Callout> both{tail, convoy};
     REQUIRE(headlineCallout(both));
     CHECK(headlineCallout(both)->kind == CalloutKind::LockConvoy);
+}
+
+TEST_CASE("processes each given their own work raise no load imbalance; workers sharing a job queue do",
+          "[explain][callout]") {
+    // Newcomer walk, item 10: the lock program (Process objects, each its own
+    // rounds, no pool or job queue) showed a "load imbalance" callout: an idle
+    // process there had no shared work it could have taken.
+    auto shape = [](bool sharedQueue) {
+        Builder b(2, "Process-", ProcRole::Process);
+        b.tr->addObject({ObjectKind::Queue, 1, "jobs"});
+        const std::uint64_t job = b.tr->addString("job");
+        if (sharedQueue) {
+            for (int i = 0; i < 3; ++i) b.at(0, 0, EventKind::QueuePut, 1, static_cast<std::uint64_t>(i + 1), job);
+            b.at(0, 1, EventKind::QueueGet, 1, 1);
+            b.at(0, 2, EventKind::QueueGet, 1, 2);
+            b.at(2, 1, EventKind::QueueGet, 1, 3);
+        }
+        b.task(1, 0, "a", 0, 2);
+        b.task(1, 1, "b", 2, 4);
+        b.task(2, 2, "c", 0, 1);   // idle for the last 3 s of 4 s, alive to the end
+        return b.done(4.2);
+    };
+    {
+        auto tr = shape(false);
+        const RunModel m = modelOf(*tr);
+        const auto cs = findCallouts(m, *tr);
+        INFO(allTexts(cs));
+        CHECK(calloutOf(cs, CalloutKind::LoadImbalance) == nullptr);
+    }
+    {
+        auto tr = shape(true);
+        const RunModel m = modelOf(*tr);
+        const auto cs = findCallouts(m, *tr);
+        INFO(allTexts(cs));
+        const Callout* c = calloutOf(cs, CalloutKind::LoadImbalance);
+        REQUIRE(c);
+        CHECK(c->proc == 2);
+    }
 }
 
 TEST_CASE("a parent that feeds a queue one item at a time while workers wait is a serial bottleneck", "[explain][callout]") {
@@ -1069,6 +1120,9 @@ TEST_CASE("one view, one precision: Why's sentences, callouts, Stats' cut and th
     CHECK(formatSeconds(4'070'000'000) == "4.07 s");
     CHECK(formatSeconds(12'340'000'000) == "12.3 s");
     CHECK(formatSeconds(2'500'000) == "2.5 ms");
+    // Microseconds with the micro sign (U+00B5, in the window's font ranges), as the field writes them, not "us".
+    CHECK(formatSeconds(116'000) == "116 \u00b5s");
+    CHECK(formatSecondsLike(116'000, 500'000) == "116 \u00b5s");
 }
 
 TEST_CASE("the headline callout is the one that explains most of the run, and every callout has a short headline",

@@ -7,6 +7,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 using namespace parviz;
 
 namespace {
@@ -136,4 +138,17 @@ TEST_CASE("every built-in scenario asks one to three questions, and a real queue
     const Answer a = answerOf(q.questions.at(0), m, *run.trace());
     REQUIRE(a.known);
     CHECK(a.text == "red green blue black");
+}
+
+TEST_CASE("a choice naming a task reads with its length, long or short, as a learner can judge it", "[questions]") {
+    // Newcomer walk: pool-uneven's options read "L4 / s24", names only a reader of the file knows.
+    const Scenario s = loadScenario("pool-uneven");
+    const auto q = std::find_if(s.questions.begin(), s.questions.end(),
+                                [](const Question& x) { return x.kind == QuestionKind::LastTask; });
+    REQUIRE(q != s.questions.end());
+    CHECK(choiceLabels(*q, s) == std::vector<std::string>{"L4 (long, 1.00 s)", "s24 (short, 100 ms)"});
+    // Tasks of one length: no "long" or "short"; a choice naming no task as it is.
+    const Scenario even = parseScenario(kPool + R"([{"ask": "Last?", "kind": "last_task", "choices": ["A", "A B"]}]})",
+                                        "my.json");
+    CHECK(choiceLabels(even.questions[0], even) == std::vector<std::string>{"A (1.00 s)", "A B"});
 }

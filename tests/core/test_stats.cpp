@@ -596,3 +596,21 @@ TEST_CASE("every speedup names its base, Stats' times read in one unit, and sequ
         if (p.label != "makespan") CHECK(p.tip.find("(0 s)") == std::string::npos);
     }
 }
+
+TEST_CASE("Stats says who ran on how many cores, and a run with no worker says so in words, not 0 workers", "[stats]") {
+    // Newcomer walk, item 10: cpu-count's Stats read "0 workers on 2 cores".
+    RunStats s;
+    s.usableCores = 2;
+    CHECK(describeWorkersOnCores(s) == "no workers: MainProcess alone on 2 cores");
+    s.plainProcesses = true;   // a traced program before its first Process starts
+    CHECK(describeWorkersOnCores(s) == "no other processes: MainProcess alone on 2 cores");
+    s.plainProcesses = false;
+    s.workerCount = 4;
+    CHECK(describeWorkersOnCores(s) == "4 workers on 2 cores");
+    s.workerCount = 1;
+    s.usableCores = 1;
+    s.plainProcesses = true;
+    CHECK(describeWorkersOnCores(s) == "1 process on 1 core");
+    s.workerCount = 3;
+    CHECK(describeWorkersOnCores(s) == "3 processes on 1 core");
+}

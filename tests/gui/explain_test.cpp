@@ -188,7 +188,7 @@ TEST_CASE("presentation at 1280x720 with the Why tab: the explanation in view, f
     }
     // Whole, or short of room its headline ("lock convoy: 3 processes waited 1.8x as long as lock was held").
     if (scenario == "lock")
-        CHECK((lines.find("lock convoy on lock") != std::string::npos ||
+        CHECK((lines.find("lock convoy (processes queued at one lock") != std::string::npos ||
                lines.find("lock convoy: ") != std::string::npos));
     // Whole, its headline, or short of room named by kind with the other callouts (calloutsLine).
     if (scenario == "pool-cpu") CHECK(lines.find("oversubscription") != std::string::npos);

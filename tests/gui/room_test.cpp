@@ -291,15 +291,19 @@ TEST_CASE("past seven workers the legend's numbered example is one of the run's 
     INFO(allLines(l));
     // pool-sizes' tasks are T1..T16: the example names one of them (or the
     // chunk the lanes label it with, chunksize 1: "chunk 2: T3 (1)") and its
-    // worker, as a word a lane shows (classroom walk, finding 2).
-    const std::regex example(R"(^((T[0-9]+)|chunk ([0-9]+): T[0-9]+) \(([0-9]+)\): (task \2|chunk \3) on worker \4$)");
+    // worker, as a word a lane shows (classroom walk, finding 2), quoted, then
+    // in one plain phrase with the worker named as its lane is: "\"chunk 2: T3
+    // (1)\": chunk 2 (task T3) on ForkPoolWorker-1" (newcomer walk, item 7:
+    // it read "chunk 2: T3 (1): chunk 2 on worker 1").
+    const std::regex example(
+        R"re(^"((T[0-9]+)|chunk ([0-9]+): (T[0-9]+)) \(([0-9]+)\)": (task \2|chunk \3 \(task \4\)) on ForkPoolWorker-\5$)re");
     bool found = false;
     for (const json& line : panel(l, "Timeline")["lines"]) {
         std::smatch m;
         const std::string text = line.get<std::string>();
         if (!std::regex_match(text, m, example)) continue;
         found = true;
-        const std::string word = m[1].str() + " (" + m[4].str() + ")";   // as a lane draws it, a line of its own
+        const std::string word = m[1].str() + " (" + m[5].str() + ")";   // as a lane draws it, a line of its own
         bool onLane = false;
         for (const json& other : panel(l, "Timeline")["lines"]) onLane = onLane || other.get<std::string>() == word;
         INFO("legend: " << text << "; word: " << word);

@@ -224,13 +224,16 @@ void taskRowWords(RunView& run, const TraceMeta& meta, const PanelEnv& env, cons
             example.number = number(proc);
             const ChunkBracket* c = span ? nullptr : &b.items[chunkIds[w.chunk]];
             const std::size_t colon = c ? c->label.find(": ") : std::string::npos;
+            example.worker = procName(meta, proc);
+            // What the word names, in plain words: "task s9", "chunk 1 (task T2)", "chunk 4 (4 tasks)".
+            const std::string chunkNo = c ? "chunk " + std::to_string(c->chunk) : std::string();
             example.subject = span ? "task " + std::string(run.trace()->string(span->label))
                               : c->count == 1 && colon != std::string::npos && w.text.rfind("chunk ", 0) != 0
                                   ? "task " + c->label.substr(colon + 2)
-                                  : "chunk " + std::to_string(c->chunk);
+                              : c->count == 1 && colon != std::string::npos ? chunkNo + " (task " + c->label.substr(colon + 2) + ")"
+                                                                            : chunkNo + " (" + std::to_string(c->count) + " tasks)";
         }
     }
-    (void)meta;
 }
 
 // 3b. Text on the spans, drawn after the arrows: task names and chunk labels

@@ -69,7 +69,8 @@ std::optional<float> freeOnTasksRow(const PanelEnv& env, ImVec2 xs, float h, flo
 struct NumberedWord {
     std::string word;      // as drawn: "s9 (1)", "chunk 4: s13–s16 (1)"
     std::string number;    // "1"
-    std::string subject;   // "task s9", "chunk 4"
+    std::string subject;   // "task s9", "chunk 1 (task T2)", "chunk 4 (4 tasks)"
+    std::string worker;    // its worker's name, as its lane says it: "ForkPoolWorker-1"
 };
 struct NumberedExample {
     NumberedWord task, chunk;

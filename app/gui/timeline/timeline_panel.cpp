@@ -45,14 +45,17 @@ Present presentIn(const LaneRecords& recs) {
     return p;
 }
 
-// The legend's example of a numbered word: one a worker lane in view shows
-// ("s9 (1): task s9 on worker 1", "chunk 4 (1): chunk 4 on worker 1"), a
-// task's name before a chunk's label; "" when no lane shows one.
+// The legend's example of a numbered word: one a worker lane in view shows,
+// quoted, then what it says in one plain phrase, its worker named as its lane
+// names it ("\"s9 (1)\": task s9 on ForkPoolWorker-1", "\"chunk 1: T2 (1)\":
+// chunk 1 (task T2) on ForkPoolWorker-1"; the newcomer walk read "chunk 1:
+// T2 (1): chunk 1 on worker 1", said twice), a task's name before a chunk's
+// label; "" when no lane shows one.
 std::string numberedExample(const RunView& run) {
     const NumberedExample ex = lastNumberedWords(run.trace());
     const NumberedWord& w = !ex.task.word.empty() ? ex.task : ex.chunk;
     if (w.word.empty()) return "";
-    return w.word + ": " + w.subject + " on worker " + w.number;
+    return "\"" + w.word + "\": " + w.subject + " on " + (w.worker.empty() ? "worker " + w.number : w.worker);
 }
 
 // One legend entry's words after its swatch (sw px wide), with its tooltip;
@@ -180,7 +183,7 @@ void legend(RunView& run, const PanelEnv& env, const LaneRecords& recs) {
     legendCallouts(run, th, dl, p, sw, lineH, place);
     if (pr.repeatsColours) {
         // Seven colours, more workers: the number on each span tells them
-        // apart, said with a word a lane shows ("T9 (4): task T9 on worker 4"),
+        // apart, said with a word a lane shows ("\"T9 (4)\": task T9 on ForkPoolWorker-4"),
         // or in general where no lane shows one.
         std::string note = numberedExample(run);
         if (note.empty()) note = kNumberedNote;

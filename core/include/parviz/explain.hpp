@@ -154,7 +154,8 @@ std::optional<StepTarget> stepProgramEvent(const RunModel& model, const Trace& t
 // event" when none is before it, "no program event" when neither, else "".
 std::string stepEdgeNote(const RunModel& model, const Trace& trace, std::int64_t t, ProcId only = kNoProc);
 
-// "12.3 s", "4.07 s", "850 ms", "2.5 ms", "42 us": a time or duration in ns,
+// "12.3 s", "4.07 s", "850 ms", "2.5 ms", "42 µs" (U+00B5, in the
+// window's font ranges): a time or duration in ns,
 // in the one format every view uses (sentences, the caption, Stats, the step
 // row, Compare rows, run labels), so two times on screen compare: two
 // decimals from 1 s to 10 s, so runs a few ms apart read apart.

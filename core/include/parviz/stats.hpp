@@ -208,6 +208,10 @@ RunStats computeStats(const Trace& trace, std::optional<std::int64_t> atNs = {})
 // one): a traced program of plain processes ("plain processes: no Pool
 // tasks, …"), a traced program that started no other process, or "no task ran".
 std::string describeNoMakespan(const RunStats& s);
+// Who ran on how many cores, for Stats: "4 workers on 2 cores", "1 process
+// on 1 core"; a run with no worker (cpu-count) "no workers: MainProcess alone
+// on 2 cores", never "0 workers" (newcomer walk, item 10).
+std::string describeWorkersOnCores(const RunStats& s);
 
 // The makespan's bounds in words: "from the first task's start (0.03 s) to
 // the last task's end (6.04 s)"; "" without a makespan.

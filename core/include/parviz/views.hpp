@@ -252,6 +252,7 @@ struct QueueView {
     std::size_t emptyCount = 0, fullCount = 0;    // every Empty / Full raised up to t
     bool hasLastPut = false, hasLastGet = false;
     QueueItemRecord lastPut, lastGet;    // the latest put / get at or before t (for animation)
+    std::string lastGetValue;            // lastGet's box words, as items' (a stop signal said so)
     // Of putCount: the stop signals put by t (the run model's index,
     // QueueIndex::stopSignals): on a pool's task queue one per worker (parviz's
     // "sentinel", CPython's None); on its result queue the result handler's
