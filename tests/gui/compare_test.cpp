@@ -144,10 +144,7 @@ TEST_CASE("the Sweep button runs 1, 2, 4 and 8 workers one after another and row
         // (A run's first frames, before its caption has an event, aside.)
         if (live == 1 && s["now_s"].get<double>() > 0.1) {
             ++liveStates;
-            std::string controls;
-            for (const json& p : s["panels"])
-                if (p["name"] == "Controls")
-                    for (const json& l : p["lines"]) controls += l.get<std::string>() + " | ";
+            const std::string controls = panelLines(s, "Controls", " | ");
             // ... and names the live run by the run picker's number.
             std::string liveRun;
             for (const json& r : s["runs"])
@@ -607,10 +604,7 @@ TEST_CASE("presentation at 1280x720: after the lesson's sweep with predictions, 
     INFO(s["compare"].dump());
     REQUIRE(done);
     CHECK(s["font_px"].get<double>() >= 24);
-    std::string lines;
-    for (const json& p : s["panels"])
-        if (p["name"] == "Plots")
-            for (const json& l : p["lines"]) lines += l.get<std::string>() + "\n";
+    const std::string lines = panelLines(s, "Plots");
     INFO("Plots: " << lines);
     const auto box = itemRect(s, "plots words");
     const float fs = s["font_px"].get<float>();
@@ -674,15 +668,8 @@ TEST_CASE("no legend tooltip (Compare, Plots) opens through the open run picker'
     w.click(picker[0] + picker[2] / 2, picker[1] + picker[3] / 2);
     REQUIRE(w.waitFor(listOpen, 5));
     const json open = w.state();
-    float top = 1e9f, bottom = -1e9f, left = 1e9f, right = -1e9f;
-    for (const json& p : open["panels"])
-        for (const json& it : p["items"])
-            if (it["text"].get<std::string>().rfind("run entry ", 0) == 0) {
-                top = std::min(top, it["rect"][1].get<float>());
-                bottom = std::max(bottom, it["rect"][1].get<float>() + it["rect"][3].get<float>());
-                left = std::min(left, it["rect"][0].get<float>());
-                right = std::max(right, it["rect"][0].get<float>() + it["rect"][2].get<float>());
-            }
+    const std::array<float, 4> list = itemsBounds(open, "run entry ");
+    const float left = list[0], top = list[1], right = list[2], bottom = list[3];
     std::string legend;
     float lx = 0, ly = 0;
     for (const json& p : open["panels"])
@@ -748,12 +735,7 @@ TEST_CASE("in Compare before any sweep, the caption says what the Compare panel 
     REQUIRE(w.waitFor([](const json& s) { return s["compare"]["on"] == true; }, 5));
     w.settle(4);
     const json s = w.state();
-    std::string controls, compare;
-    for (const json& p : s["panels"])
-        for (const json& l : p["lines"]) {
-            if (p["name"] == "Controls") controls += l.get<std::string>() + "\n";
-            if (p["name"] == "Compare") compare += l.get<std::string>() + "\n";
-        }
+    const std::string controls = panelLines(s, "Controls"), compare = panelLines(s, "Compare");
     INFO("Controls: " << controls << "Compare: " << compare);
     CHECK(controls.find("Press Run (Space) to start") == std::string::npos);
     CHECK(controls.find("to see the answer") == std::string::npos);
@@ -880,11 +862,7 @@ TEST_CASE("presentation at 1280x720: during the lesson's sweep nothing moves, an
     INFO("answers or predictions out of view: " << outOfView.size() << (outOfView.empty() ? "" : ", first " + outOfView.front()));
     CHECK(outOfView.empty());
     // The work kind once per group, in its header.
-    std::string lines;
-    const json end = w.state();
-    for (const json& p : end["panels"])
-        if (p["name"] == "Compare")
-            for (const json& l : p["lines"]) lines += l.get<std::string>() + "\n";
+    const std::string lines = panelLines(w.state(), "Compare");
     INFO(lines);
     CHECK(lines.find("sleep work\n") != std::string::npos);
     CHECK(lines.find("cpu work\n") != std::string::npos);
