@@ -417,6 +417,14 @@ std::vector<RunView*> GuiApp::pinnedRuns() {
     return out;
 }
 
+namespace {
+// "sweep: 3 of 8 (4 workers, sleep)": the caption's progress of a sweep.
+std::string sweepProgress(int done, int total, int workers, WorkKind work) {
+    return "sweep: " + std::to_string(done) + " of " + std::to_string(total) + " (" + std::to_string(workers) +
+           (workers == 1 ? " worker, " : " workers, ") + toString(work) + ")";
+}
+} // namespace
+
 void GuiApp::startSweep(const std::vector<int>& workers, const std::vector<WorkKind>& works) {
     if (!kindInfo(m_scenario.kind).pooled) {
         setMessage("Sweep compares pool sizes: choose a pool scenario (pool, pool-cpu, pool-sizes, pool-uneven)", true);
@@ -453,6 +461,13 @@ void GuiApp::startSweep(const std::vector<int>& workers, const std::vector<WorkK
     }
     m_sweepTotal = static_cast<int>(m_sweepQueue.size());
     m_sweepSlot.reset();
+    // The caption says the sweep from this frame on: this frame draws it
+    // before driveSweep starts the first run (the next frame), and it said
+    // "Press Run (Space) to start." under Compare for that one frame.
+    if (!m_sweepQueue.empty()) {
+        m_sweepBrief = sweepProgress(1, m_sweepTotal, m_sweepQueue.front().first, m_sweepQueue.front().second) + " starting";
+        setMessage(m_sweepBrief);
+    }
     // The rows of this sweep alone: earlier pins step aside.
     for (auto& r : m_runs) r->setPinned(false);
     m_compare.fitted = false;
@@ -515,9 +530,7 @@ void GuiApp::startSweepAttempt() {
     // "run N" is the run picker's number (retries and earlier runs count
     // there), so the caption and the picker name one run alike; "3 of 8"
     // counts the sweep's configurations (newcomer: "run 6 of 8" beside "run 10").
-    std::string msg = "sweep: " + std::to_string(done) + " of " + std::to_string(m_sweepTotal) + " (" +
-                      std::to_string(slot.workers) + (slot.workers == 1 ? " worker, " : " workers, ") + toString(slot.work) +
-                      ") is run " + std::to_string(run.number());
+    std::string msg = sweepProgress(done, m_sweepTotal, slot.workers, slot.work) + " is run " + std::to_string(run.number());
     // A retry after an attempt on a busy machine says so (the brief, the
     // one-line caption, only which attempt; the message also why).
     const bool retryAfterBusy = slot.attempts.size() > 1 && !before.empty() && before.back().machine.otherShare;

@@ -169,6 +169,54 @@ TEST_CASE("the Sweep button runs 1, 2, 4 and 8 workers one after another and row
     CHECK(withoutProgress.empty());
 }
 
+// The frame that handles the Sweep click draws the caption before the
+// sweep's first run starts (driveSweep, the next frame): it said "Press Run
+// (Space) to start." under Compare for that frame (session 16's compare
+// helper). From the click on, the caption says the sweep is starting.
+TEST_CASE("from the frame Sweep is clicked in, the caption says the sweep is starting, never to press Run",
+          "[gui][compare][sweepstart]") {
+    NEED_X();
+    // Each frame waits 250 ms before it starts, its dump written at its end:
+    // polling every 20 ms reads every frame's caption.
+    LiveWindow w({"pool-sizes", "--time-scale", "0.1", "--presentation", "--size", "1280x720", "--test-slow-frames", "250"});
+    REQUIRE_FALSE(w.window.empty());
+    w.key("c");
+    REQUIRE(w.waitFor([](const json& s) { return s["compare"]["on"] == true; }, 10));
+    const auto b = itemRect(w.state(), "Sweep");
+    runCommand("xdotool mousemove --window " + w.window + " " + std::to_string(static_cast<int>(b[0] + b[2] / 2)) + " " +
+               std::to_string(static_cast<int>(b[1] + b[3] / 2)));
+    w.settle(3);
+    const std::string beforeClick = panelLines(w.state(), "Controls", " | ");
+    REQUIRE(beforeClick.find("Press Run") == std::string::npos);   // Compare says what to press: Sweep
+    // Held over a frame, as a hand does (a press and release inside one slow frame can go unseen).
+    runCommand("xdotool mousedown 1");
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    const std::uint64_t before = w.frame();
+    runCommand("xdotool mouseup 1");
+    // Every frame's caption from the release until the sweep's first run is
+    // live (a frame that had not seen the release yet still shows beforeClick).
+    std::map<std::uint64_t, std::string> captions;
+    bool live = false;
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (!live && std::chrono::steady_clock::now() < until) {
+        const json s = w.state();
+        const std::uint64_t f = s["frame"].get<std::uint64_t>();
+        if (const std::string c = panelLines(s, "Controls", " | "); f > before && c != beforeClick) captions[f] = c;
+        for (const json& r : s["runs"]) live = live || r["live"] == true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    REQUIRE(live);
+    REQUIRE_FALSE(captions.empty());
+    std::string all;
+    for (const auto& [f, c] : captions) all += std::to_string(f) + ": " + c + "\n";
+    INFO(all);
+    for (const auto& [f, c] : captions) {
+        CHECK(c.find("Press Run") == std::string::npos);
+        // The frames before the first run are the sweep's too: its first configuration named.
+        CHECK(c.find("sweep: 1 of ") != std::string::npos);
+    }
+}
+
 TEST_CASE("in the window too, 2 cpu workers on 2 cores nearly halve the time (the window leaves the cores to them)",
           "[gui][compare]") {
     NEED_DISPLAY();
