@@ -174,6 +174,12 @@ void GuiApp::addRun(std::unique_ptr<RunView> run) {
             break;
         }
     }
+    // The most workers a run of its scenario had in the session (a closed
+    // run counts too): layoutPresentation plans the split for it.
+    if (const RunView& r = *run; r.trace() && !r.traced() && r.haveScenario()) {
+        int& most = m_mostWorkers[r.scenario().name];
+        most = std::max(most, r.meta().workers);
+    }
     m_runs.push_back(std::move(run));
     m_recorded.push_back(m_runs.back()->fromFile());   // loaded runs are not this session's runs
     m_current = static_cast<int>(m_runs.size()) - 1;
@@ -413,6 +419,14 @@ std::vector<RunView*> GuiApp::pinnedRuns() {
     return out;
 }
 
+namespace {
+// "sweep: 3 of 8 (4 workers, sleep)": the caption's progress of a sweep.
+std::string sweepProgress(int done, int total, int workers, WorkKind work) {
+    return "sweep: " + std::to_string(done) + " of " + std::to_string(total) + " (" + std::to_string(workers) +
+           (workers == 1 ? " worker, " : " workers, ") + toString(work) + ")";
+}
+} // namespace
+
 void GuiApp::startSweep(const std::vector<int>& workers, const std::vector<WorkKind>& works) {
     if (!kindInfo(m_scenario.kind).pooled) {
         setMessage("Sweep compares pool sizes: choose a pool scenario (pool, pool-cpu, pool-sizes, pool-uneven)", true);
@@ -449,6 +463,13 @@ void GuiApp::startSweep(const std::vector<int>& workers, const std::vector<WorkK
     }
     m_sweepTotal = static_cast<int>(m_sweepQueue.size());
     m_sweepSlot.reset();
+    // The caption says the sweep from this frame on: this frame draws it
+    // before driveSweep starts the first run (the next frame), and it said
+    // "Press Run (Space) to start." under Compare for that one frame.
+    if (!m_sweepQueue.empty()) {
+        m_sweepBrief = sweepProgress(1, m_sweepTotal, m_sweepQueue.front().first, m_sweepQueue.front().second) + " starting";
+        setMessage(m_sweepBrief);
+    }
     // The rows of this sweep alone: earlier pins step aside.
     for (auto& r : m_runs) r->setPinned(false);
     m_compare.fitted = false;
@@ -511,13 +532,14 @@ void GuiApp::startSweepAttempt() {
     // "run N" is the run picker's number (retries and earlier runs count
     // there), so the caption and the picker name one run alike; "3 of 8"
     // counts the sweep's configurations (newcomer: "run 6 of 8" beside "run 10").
-    std::string msg = "sweep: " + std::to_string(done) + " of " + std::to_string(m_sweepTotal) + " (" +
-                      std::to_string(slot.workers) + (slot.workers == 1 ? " worker, " : " workers, ") + toString(slot.work) +
-                      ") is run " + std::to_string(run.number());
-    if (slot.attempts.size() > 1 && !before.empty() && before.back().machine.otherShare)
+    std::string msg = sweepProgress(done, m_sweepTotal, slot.workers, slot.work) + " is run " + std::to_string(run.number());
+    // A retry after an attempt on a busy machine says so (the brief, the
+    // one-line caption, only which attempt; the message also why).
+    const bool retryAfterBusy = slot.attempts.size() > 1 && !before.empty() && before.back().machine.otherShare;
+    if (retryAfterBusy)
         msg += ", attempt " + std::to_string(slot.attempts.size()) + " of up to " + std::to_string(1 + m_opts.sweepRetries);
     m_sweepBrief = msg;
-    if (slot.attempts.size() > 1 && !before.empty() && before.back().machine.otherShare)
+    if (retryAfterBusy)
         msg += ": other programs took " + std::to_string(static_cast<int>(std::lround(*before.back().machine.otherShare * 100))) +
                " % of the cores during the last one";
     setMessage(msg);
@@ -923,12 +945,10 @@ void GuiApp::layoutPresentation(RunView& run, std::int64_t cursor, float control
     // 4-worker stage: the run view after it showed 3 worker lanes, its legend's
     // rows for 8 workers not reserved — newcomer walk, session 16). A change
     // lays the split out anew; a Sweep makes it while Compare is on screen.
+    // (Kept per scenario as runs are added, addRun: not a scan of the runs each frame.)
     int plannedWorkers = m_opts.run.workers.value_or(m_scenario.workers());
-    for (std::size_t i = 0; i < runCount(); ++i) {
-        RunView& r = runAt(i);
-        if (r.trace() && !r.traced() && r.haveScenario() && r.scenario().name == scenarioName)
-            plannedWorkers = std::max(plannedWorkers, r.meta().workers);
-    }
+    if (const auto it = m_mostWorkers.find(scenarioName); it != m_mostWorkers.end())
+        plannedWorkers = std::max(plannedWorkers, it->second);
     const std::string scenarioKey = scenarioName + "#" + std::to_string(plannedWorkers);
     if (m_held.scenario != scenarioKey || m_held.windowH != ds.y || m_held.fontPx != fh)
         m_held = HeldLayout{scenarioKey, ds.y, fh, 0, 0, false};
@@ -1014,6 +1034,14 @@ void GuiApp::layoutPresentation(RunView& run, std::int64_t cursor, float control
     drawPresentationPanels(run, cursor, controlsH, timelineH, hasQueue, hasLock, false, e);
 }
 
+namespace {
+// The cores a traced program's run may use: its trace's, or this machine's
+// before the trace says (at least one).
+int usableCoresOf(const RunView& run) {
+    return std::max(1, run.trace() && run.meta().usableCores > 0 ? run.meta().usableCores : cpuCountUsable());
+}
+} // namespace
+
 // MainProcess and four more processes at the thin rows (with a lock's row
 // each: a traced program may take one later), the band the processes that
 // ended before later ones fold into (a producer and a consumer before a
@@ -1026,7 +1054,7 @@ float GuiApp::noStageTimelineH(const RunView& run, float width) const {
     timeline::setCompactRows(true);
     timeline::setLockRows(true);
     auto laneH = [fh](std::initializer_list<RowKind> rows) { return plannedLaneH(rows, fh); };
-    const int cores = std::max(1, run.trace() && run.meta().usableCores > 0 ? run.meta().usableCores : cpuCountUsable());
+    const int cores = usableCoresOf(run);
     const float lanes = static_cast<float>(cores) * laneH({RowKind::CoreProcs, RowKind::CoreLoad}) +
                         5 * laneH({RowKind::Program, RowKind::Os, RowKind::Tasks, RowKind::Locks}) +
                         laneH({RowKind::Program});   // the "N finished" band (foldFinishedLanes)
@@ -1041,7 +1069,7 @@ timeline::LegendPlan GuiApp::tracedLegendPlan(const RunView& run) const {
     timeline::LegendPlan plan;
     plan.tasks = plan.queue = plan.lock = plan.cpuWork = plan.sleepWork = true;
     plan.workers = 4;
-    plan.cores = std::max(1, run.trace() && run.meta().usableCores > 0 ? run.meta().usableCores : cpuCountUsable());
+    plan.cores = usableCoresOf(run);
     plan.leadW = ImGui::CalcTextSize("(python started 10.00 s before its first process)").x + st.ItemSpacing.x +
                  ImGui::CalcTextSize("Live").x + 2 * st.FramePadding.x + st.ItemSpacing.x;
     return plan;

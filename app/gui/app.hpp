@@ -195,6 +195,7 @@ private:
     std::unique_ptr<RunView> m_stage;            // no run yet: the scenario the next Run uses
     std::vector<std::unique_ptr<RunView>> m_runs;
     std::vector<bool> m_recorded;                // m_runs[i] is in the session table
+    std::map<std::string, int> m_mostWorkers;    // scenario name -> most workers of its runs this session (addRun)
     int m_current = -1;
     SessionTable m_session;
     CompareState m_compare;

@@ -492,4 +492,21 @@ std::string rowHoverTitle(const std::string& laneTitle, const RowRecords& row, b
     return laneTitle;
 }
 
+std::vector<ProcId> finishedBefore(const RunModel& index, const TraceMeta& meta, std::int64_t at) {
+    const std::vector<ProcLaneIndex>& procs = index.procs();
+    const std::size_t n = std::min(meta.procs.size(), procs.size());
+    auto startOf = [&](std::size_t p) { return procs[p].startT != kNever ? procs[p].startT : procs[p].firstT; };
+    // The latest start of a process (not MainProcess) by `at`.
+    std::int64_t lastStart = kNever;
+    for (std::size_t p = 0; p < n; ++p)
+        if (meta.procs[p].role != ProcRole::Parent && startOf(p) != kNever && startOf(p) <= at)
+            lastStart = lastStart == kNever ? startOf(p) : std::max(lastStart, startOf(p));
+    std::vector<ProcId> out;
+    if (lastStart == kNever) return out;
+    for (std::size_t p = 0; p < n; ++p)
+        if (meta.procs[p].role != ProcRole::Parent && procs[p].exitT != kNever && procs[p].exitT <= lastStart)
+            out.push_back(static_cast<ProcId>(p));
+    return out;
+}
+
 } // namespace parviz

@@ -886,3 +886,88 @@ TEST_CASE("a lane row's hover title never says 'its tasks' over a row with no ta
     program.kind = RowKind::Program;
     CHECK(rowHoverTitle("MainProcess", program, false) == "MainProcess: what it is doing");   // not "the worker"
 }
+
+namespace {
+
+// A traced program as my_pool.py runs it: a producer and a consumer
+// (Processes) that end, then two pool workers. The second worker's ProcStart
+// is not seen: it starts at its first event. ms(t) times; ms(-1): no exit.
+void producerConsumerThenPool(TraceBuilder& b, bool secondWorkerExits) {
+    b.trace.addProcess({"MainProcess", ProcRole::Parent});
+    b.trace.addProcess({"producer", ProcRole::Process});        // 1: 0 .. 100
+    b.trace.addProcess({"consumer", ProcRole::Process});        // 2: 0 .. 120
+    b.trace.addProcess({"logger", ProcRole::Process});          // 3: 0 .. 250, overlaps the pool
+    b.trace.addProcess({"ForkPoolWorker-1", ProcRole::PoolWorker});   // 4: 200 .. 400
+    b.trace.addProcess({"ForkPoolWorker-2", ProcRole::PoolWorker});   // 5: 210 (first event) ..
+    b.ev(0, 0, EventKind::RunStart, 0, 1, 2);
+    b.ev(0, 1, EventKind::ProcStart, 0, 101).ev(0, 2, EventKind::ProcStart, 0, 102).ev(0, 3, EventKind::ProcStart, 0, 103);
+    b.ev(100, 1, EventKind::ProcExit, 0, 0);
+    b.ev(120, 2, EventKind::ProcExit, 0, 0);
+    b.ev(200, 4, EventKind::ProcStart, 0, 104);
+    b.state(210, 5, WorkerState::Running);
+    b.ev(250, 3, EventKind::ProcExit, 0, 0);
+    b.ev(400, 4, EventKind::ProcExit, 0, 0);
+    if (secondWorkerExits) b.ev(450, 5, EventKind::ProcExit, 0, 0);
+}
+
+std::vector<ProcId> finishedAt(const TraceBuilder& b, double tMs) {
+    TimelineIndex index;
+    index.update(b.trace);
+    return finishedBefore(index, b.trace.meta(), ms(tMs));
+}
+
+} // namespace
+
+TEST_CASE("processes that ended before a later one started are the finished ones, at the cursor", "[view][finished]") {
+    TraceBuilder b;
+    producerConsumerThenPool(b, false);
+    using Procs = std::vector<ProcId>;
+
+    SECTION("once the pool has started, the producer and consumer are finished; the logger still ran then") {
+        CHECK(finishedAt(b, 300) == Procs{1, 2});
+        // The first pool worker's start alone is enough.
+        CHECK(finishedAt(b, 205) == Procs{1, 2});
+    }
+    SECTION("the cursor before the later starts unfolds them") {
+        CHECK(finishedAt(b, 150).empty());   // ended, but nothing started after them yet
+        CHECK(finishedAt(b, 199).empty());
+        CHECK(finishedAt(b, 50).empty());    // still running
+    }
+    SECTION("a process still running, or one that outlived every later start, is not finished") {
+        // At the end worker 1 has exited (400) after worker 2 started (210); worker 2 never exits.
+        CHECK(finishedAt(b, 1000) == Procs{1, 2});
+    }
+}
+
+TEST_CASE("a process that ended is finished only before a later start, and one process never is", "[view][finished]") {
+    using Procs = std::vector<ProcId>;
+    SECTION("one process: nothing started after it") {
+        TraceBuilder b;
+        b.trace.addProcess({"MainProcess", ProcRole::Parent});
+        b.trace.addProcess({"worker", ProcRole::Process});
+        b.ev(0, 0, EventKind::RunStart, 0, 1, 2);
+        b.ev(10, 1, EventKind::ProcStart, 0, 101);
+        b.ev(100, 1, EventKind::ProcExit, 0, 0);
+        b.ev(500, 0, EventKind::RunEnd);
+        CHECK(finishedAt(b, 50).empty());
+        CHECK(finishedAt(b, 1000).empty());
+    }
+    SECTION("a start known only from a process's first event counts") {
+        // The pool worker's ProcStart was not seen: it started at its first event (200).
+        TraceBuilder b;
+        b.trace.addProcess({"MainProcess", ProcRole::Parent});
+        b.trace.addProcess({"producer", ProcRole::Process});
+        b.trace.addProcess({"ForkPoolWorker-1", ProcRole::PoolWorker});
+        b.ev(0, 0, EventKind::RunStart, 0, 1, 2);
+        b.ev(0, 1, EventKind::ProcStart, 0, 101);
+        b.ev(100, 1, EventKind::ProcExit, 0, 0);
+        b.state(200, 2, WorkerState::Running);
+        CHECK(finishedAt(b, 300) == Procs{1});
+        CHECK(finishedAt(b, 150).empty());
+    }
+    SECTION("every process ended: the ones that ended by the last start") {
+        TraceBuilder b;
+        producerConsumerThenPool(b, true);
+        CHECK(finishedAt(b, 1000) == Procs{1, 2});
+    }
+}

@@ -144,10 +144,7 @@ TEST_CASE("the Sweep button runs 1, 2, 4 and 8 workers one after another and row
         // (A run's first frames, before its caption has an event, aside.)
         if (live == 1 && s["now_s"].get<double>() > 0.1) {
             ++liveStates;
-            std::string controls;
-            for (const json& p : s["panels"])
-                if (p["name"] == "Controls")
-                    for (const json& l : p["lines"]) controls += l.get<std::string>() + " | ";
+            const std::string controls = panelLines(s, "Controls", " | ");
             // ... and names the live run by the run picker's number.
             std::string liveRun;
             for (const json& r : s["runs"])
@@ -170,6 +167,54 @@ TEST_CASE("the Sweep button runs 1, 2, 4 and 8 workers one after another and row
     CHECK(liveStates > 0);
     INFO(withoutProgress.size() << " of " << liveStates << " live states; the first caption without the sweep's progress: " << (withoutProgress.empty() ? "" : withoutProgress.front()));
     CHECK(withoutProgress.empty());
+}
+
+// The frame that handles the Sweep click draws the caption before the
+// sweep's first run starts (driveSweep, the next frame): it said "Press Run
+// (Space) to start." under Compare for that frame (session 16's compare
+// helper). From the click on, the caption says the sweep is starting.
+TEST_CASE("from the frame Sweep is clicked in, the caption says the sweep is starting, never to press Run",
+          "[gui][compare][sweepstart]") {
+    NEED_X();
+    // Each frame waits 250 ms before it starts, its dump written at its end:
+    // polling every 20 ms reads every frame's caption.
+    LiveWindow w({"pool-sizes", "--time-scale", "0.1", "--presentation", "--size", "1280x720", "--test-slow-frames", "250"});
+    REQUIRE_FALSE(w.window.empty());
+    w.key("c");
+    REQUIRE(w.waitFor([](const json& s) { return s["compare"]["on"] == true; }, 10));
+    const auto b = itemRect(w.state(), "Sweep");
+    runCommand("xdotool mousemove --window " + w.window + " " + std::to_string(static_cast<int>(b[0] + b[2] / 2)) + " " +
+               std::to_string(static_cast<int>(b[1] + b[3] / 2)));
+    w.settle(3);
+    const std::string beforeClick = panelLines(w.state(), "Controls", " | ");
+    REQUIRE(beforeClick.find("Press Run") == std::string::npos);   // Compare says what to press: Sweep
+    // Held over a frame, as a hand does (a press and release inside one slow frame can go unseen).
+    runCommand("xdotool mousedown 1");
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    const std::uint64_t before = w.frame();
+    runCommand("xdotool mouseup 1");
+    // Every frame's caption from the release until the sweep's first run is
+    // live (a frame that had not seen the release yet still shows beforeClick).
+    std::map<std::uint64_t, std::string> captions;
+    bool live = false;
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (!live && std::chrono::steady_clock::now() < until) {
+        const json s = w.state();
+        const std::uint64_t f = s["frame"].get<std::uint64_t>();
+        if (const std::string c = panelLines(s, "Controls", " | "); f > before && c != beforeClick) captions[f] = c;
+        for (const json& r : s["runs"]) live = live || r["live"] == true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    REQUIRE(live);
+    REQUIRE_FALSE(captions.empty());
+    std::string all;
+    for (const auto& [f, c] : captions) all += std::to_string(f) + ": " + c + "\n";
+    INFO(all);
+    for (const auto& [f, c] : captions) {
+        CHECK(c.find("Press Run") == std::string::npos);
+        // The frames before the first run are the sweep's too: its first configuration named.
+        CHECK(c.find("sweep: 1 of ") != std::string::npos);
+    }
 }
 
 TEST_CASE("in the window too, 2 cpu workers on 2 cores nearly halve the time (the window leaves the cores to them)",
@@ -607,10 +652,7 @@ TEST_CASE("presentation at 1280x720: after the lesson's sweep with predictions, 
     INFO(s["compare"].dump());
     REQUIRE(done);
     CHECK(s["font_px"].get<double>() >= 24);
-    std::string lines;
-    for (const json& p : s["panels"])
-        if (p["name"] == "Plots")
-            for (const json& l : p["lines"]) lines += l.get<std::string>() + "\n";
+    const std::string lines = panelLines(s, "Plots");
     INFO("Plots: " << lines);
     const auto box = itemRect(s, "plots words");
     const float fs = s["font_px"].get<float>();
@@ -674,15 +716,8 @@ TEST_CASE("no legend tooltip (Compare, Plots) opens through the open run picker'
     w.click(picker[0] + picker[2] / 2, picker[1] + picker[3] / 2);
     REQUIRE(w.waitFor(listOpen, 5));
     const json open = w.state();
-    float top = 1e9f, bottom = -1e9f, left = 1e9f, right = -1e9f;
-    for (const json& p : open["panels"])
-        for (const json& it : p["items"])
-            if (it["text"].get<std::string>().rfind("run entry ", 0) == 0) {
-                top = std::min(top, it["rect"][1].get<float>());
-                bottom = std::max(bottom, it["rect"][1].get<float>() + it["rect"][3].get<float>());
-                left = std::min(left, it["rect"][0].get<float>());
-                right = std::max(right, it["rect"][0].get<float>() + it["rect"][2].get<float>());
-            }
+    const std::array<float, 4> list = itemsBounds(open, "run entry ");
+    const float left = list[0], top = list[1], right = list[2], bottom = list[3];
     std::string legend;
     float lx = 0, ly = 0;
     for (const json& p : open["panels"])
@@ -748,12 +783,7 @@ TEST_CASE("in Compare before any sweep, the caption says what the Compare panel 
     REQUIRE(w.waitFor([](const json& s) { return s["compare"]["on"] == true; }, 5));
     w.settle(4);
     const json s = w.state();
-    std::string controls, compare;
-    for (const json& p : s["panels"])
-        for (const json& l : p["lines"]) {
-            if (p["name"] == "Controls") controls += l.get<std::string>() + "\n";
-            if (p["name"] == "Compare") compare += l.get<std::string>() + "\n";
-        }
+    const std::string controls = panelLines(s, "Controls"), compare = panelLines(s, "Compare");
     INFO("Controls: " << controls << "Compare: " << compare);
     CHECK(controls.find("Press Run (Space) to start") == std::string::npos);
     CHECK(controls.find("to see the answer") == std::string::npos);
@@ -880,11 +910,7 @@ TEST_CASE("presentation at 1280x720: during the lesson's sweep nothing moves, an
     INFO("answers or predictions out of view: " << outOfView.size() << (outOfView.empty() ? "" : ", first " + outOfView.front()));
     CHECK(outOfView.empty());
     // The work kind once per group, in its header.
-    std::string lines;
-    const json end = w.state();
-    for (const json& p : end["panels"])
-        if (p["name"] == "Compare")
-            for (const json& l : p["lines"]) lines += l.get<std::string>() + "\n";
+    const std::string lines = panelLines(w.state(), "Compare");
     INFO(lines);
     CHECK(lines.find("sleep work\n") != std::string::npos);
     CHECK(lines.find("cpu work\n") != std::string::npos);

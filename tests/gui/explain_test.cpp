@@ -199,15 +199,10 @@ TEST_CASE("Right and Left step the cursor from one program event to the next and
     NEED_X();
     LiveWindow w({"queue"});
     REQUIRE_FALSE(w.window.empty());
-    w.key("space");
-    REQUIRE(w.waitFor([](const json& st) { return st["status"] == "finished" || st["status"] == "Finished"; }, 20));
+    REQUIRE(w.runToEnd(20));
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     auto caption = [](const json& st) {
-        std::string c;
-        for (const json& p : st["panels"])
-            if (p["name"] == "Controls")
-                for (const json& l : p["lines"]) c += l.get<std::string>() + "\n";
-        return c;
+        return panelLines(st, "Controls");
     };
     // From the end, Left goes back to the last program event (the run's end is none).
     w.key("Left");
@@ -247,15 +242,10 @@ TEST_CASE("presentation, the Why tab: stepping back from the last event leaves \
     NEED_X();
     LiveWindow w({"pool", "--presentation", "--size", "1280x720", "--time-scale", "0.1", "--test-tab", "Why"});
     REQUIRE_FALSE(w.window.empty());
-    w.key("space");
-    REQUIRE(w.waitFor([](const json& st) { return st["status"] == "finished" || st["status"] == "Finished"; }, 30));
+    REQUIRE(w.runToEnd(30));
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     auto lines = [](const json& st, const std::string& panel) {
-        std::string c;
-        for (const json& p : st["panels"])
-            if (p["name"] == panel)
-                for (const json& l : p["lines"]) c += l.get<std::string>() + "\n";
-        return c;
+        return panelLines(st, panel);
     };
     // Left from the run's end: the last program event, said in the step row.
     w.key("Left");
@@ -290,8 +280,7 @@ TEST_CASE("a prediction chosen before Run goes with the run and is shown beside 
     const auto r = itemRect(s, "D");   // "Which job finishes last?"
     w.click(r[0] + r[3] / 2, r[1] + r[3] / 2);
     REQUIRE(w.waitFor([](const json& st) { return st["predict_next"][1]["given"].get<bool>(); }, 5));
-    w.key("space");
-    REQUIRE(w.waitFor([](const json& st) { return st["status"] == "finished" || st["status"] == "Finished"; }, 20));
+    REQUIRE(w.runToEnd(20));
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     const json e = w.state();
     INFO(e["predictions"].dump());
@@ -306,10 +295,7 @@ TEST_CASE("a prediction chosen before Run goes with the run and is shown beside 
     CHECK(p["verdict"] == "right");
     CHECK_FALSE(e["predictions"][0]["given"].get<bool>());   // the others were not answered
     // The Explain panel shows it: the question, then what was predicted beside the run's answer.
-    std::string lines;
-    for (const json& pn : e["panels"])
-        if (pn["name"] == "Explain")
-            for (const json& l : pn["lines"]) lines += l.get<std::string>() + "\n";
+    const std::string lines = panelLines(e, "Explain");
     INFO(lines);
     CHECK(lines.find("predicted: D") != std::string::npos);
 }
@@ -320,11 +306,7 @@ TEST_CASE("the caption's prediction follows the Predict slider after a drop on t
     LiveWindow w({"pool", "--time-scale", "0.2"});
     REQUIRE_FALSE(w.window.empty());
     auto caption = [](const json& st) {
-        std::string c;
-        for (const json& p : st["panels"])
-            if (p["name"] == "Controls")
-                for (const json& l : p["lines"]) c += l.get<std::string>() + "\n";
-        return c;
+        return panelLines(st, "Controls");
     };
     auto said = [](double seconds) {
         char buf[64];
@@ -580,14 +562,10 @@ TEST_CASE("presentation: the Predict tab, where the class answered, shows each p
     const auto r = itemRect(s, "D");   // "Which job finishes last?", in the Predict tab
     w.click(r[0] + r[3] / 2, r[1] + r[3] / 2);
     REQUIRE(w.waitFor([](const json& st) { return st["predict_next"][1]["given"].get<bool>(); }, 3));
-    w.key("space");
-    REQUIRE(w.waitFor([](const json& st) { return st["status"] == "finished"; }, 20));
+    REQUIRE(w.runToEnd(20));
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     const json e = w.state();
-    std::string lines;
-    for (const json& pn : e["panels"])
-        if (pn["name"] == "Stats")
-            for (const json& l : pn["lines"]) lines += l.get<std::string>() + "\n";
+    const std::string lines = panelLines(e, "Stats");
     INFO(lines);
     // Still the Predict tab, and in it the question, the prediction and the run's answer with a verdict.
     CHECK(lines.find("Predict the next run") != std::string::npos);
@@ -625,8 +603,7 @@ TEST_CASE("presentation at 1280x720: after a run, every question's verdict is in
         REQUIRE(w.waitFor([q](const json& st) { return st["predict_next"][q]["given"].get<bool>(); }, 5));
         ++q;
     }
-    w.key("space");
-    REQUIRE(w.waitFor([](const json& st) { return st["status"] == "finished" && st["trace_finished"].get<bool>(); }, 30));
+    REQUIRE(w.runToEnd(30));
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
     const json e = w.state();
     json stats;
@@ -736,8 +713,7 @@ TEST_CASE("the caption tells the moment the Next button stepped to, in the frame
     NEED_X();
     LiveWindow w({"pool", "--time-scale", "0.2"});
     REQUIRE_FALSE(w.window.empty());
-    w.key("space");
-    REQUIRE(w.waitFor([](const json& st) { return st["status"] == "finished" && st["trace_finished"].get<bool>(); }, 30));
+    REQUIRE(w.runToEnd(30));
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     json s = w.state();
     double plotX0 = 0, plotX1 = 0, laneY = 0;

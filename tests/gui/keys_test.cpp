@@ -52,18 +52,11 @@ TEST_CASE("a click on the timeline before Run leaves the panels following the ru
     REQUIRE_FALSE(w.window.empty());
     const auto t = panelRect(w.state(), "Timeline");
     w.click(t[0] + t[2] * 0.6f, t[1] + t[3] * 0.6f);
-    w.key("space");
-    REQUIRE(w.waitFor([](const json& st) { return st["status"] == "finished" || st["status"] == "Finished"; }, 20));
+    REQUIRE(w.runToEnd(20));
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     const json s = w.state();
     CHECK(s["cursor_live"].get<bool>());
-    std::string out, caption;
-    for (const json& p : s["panels"]) {
-        for (const json& l : p["lines"]) {
-            if (p["name"] == "Output") out += l.get<std::string>() + "\n";
-            if (p["name"] == "Controls") caption += l.get<std::string>() + "\n";
-        }
-    }
+    const std::string out = panelLines(s, "Output"), caption = panelLines(s, "Controls");
     INFO("output:\n" << out << "controls:\n" << caption);
     CHECK(out.find("Process D Finished.") != std::string::npos);
     CHECK(caption.find("The run ended") != std::string::npos);
@@ -108,8 +101,7 @@ TEST_CASE("after a run, a click on an early moment moves no panel: the legend ke
     // jumped 30 px and the next click collapsed a header instead).
     LiveWindow w({"pool-uneven", "--time-scale", "0.1", "--presentation", "--size", "1280x720"});
     REQUIRE_FALSE(w.window.empty());
-    w.key("space");
-    REQUIRE(w.waitFor([](const json& st) { return st["status"] == "finished" && st["trace_finished"] == true; }, 30));
+    REQUIRE(w.runToEnd(30));
     w.settle(6);
     auto rectOf = [](const json& st, const std::string& name) {
         for (const json& p : st["panels"])
@@ -196,15 +188,10 @@ TEST_CASE("after the pool size changes, the workers field says the run on screen
     NEED_X();
     LiveWindow w({"pool", "--time-scale", "0.05"});
     REQUIRE_FALSE(w.window.empty());
-    w.key("space");
-    REQUIRE(w.waitFor([](const json& st) { return st["status"] == "finished"; }, 20));
+    REQUIRE(w.runToEnd(20));
     json s = w.state();
     auto controls = [](const json& st) {
-        std::string c;
-        for (const json& p : st["panels"])
-            if (p["name"] == "Controls")
-                for (const json& l : p["lines"]) c += l.get<std::string>() + "\n";
-        return c;
+        return panelLines(st, "Controls");
     };
     CHECK(controls(s).find("shown run:") == std::string::npos);   // the same as the run's: nothing to say
     const float font = s["font_px"].get<float>();
@@ -222,8 +209,7 @@ TEST_CASE("scrolling a Stats tab's content leaves its tab bar in view: only the 
     // Presentation: the This run tab's worker table is below the fold.
     LiveWindow w({"pool", "--workers", "4", "--time-scale", "0.05", "--presentation"});
     REQUIRE_FALSE(w.window.empty());
-    w.key("space");
-    REQUIRE(w.waitFor([](const json& st) { return st["status"] == "finished"; }, 20));
+    REQUIRE(w.runToEnd(20));
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     auto statsOf = [](const json& s) -> json {
         for (const json& p : s["panels"])

@@ -5,6 +5,7 @@
 // reads where to click from there.
 #include "gui_support.hpp"
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <thread>
@@ -75,6 +76,12 @@ struct LiveWindow {
         }
         return false;
     }
+    // Presses Run (Space) and waits up to `seconds` until the run has ended
+    // and its trace is whole.
+    bool runToEnd(double seconds) const {
+        key("space");
+        return waitFor([](const json& st) { return st["status"] == "finished" && st["trace_finished"] == true; }, seconds);
+    }
     // The window's frame counter (the dump's "frame").
     std::uint64_t frame() const {
         const json s = state();
@@ -123,6 +130,13 @@ struct LiveWindow {
     }
 };
 
+// A Python program written into `dir` for --trace-python: its path.
+inline std::string writeScript(const TempDir& dir, const std::string& name, const std::string& text) {
+    const std::string path = dir.file(name);
+    std::ofstream(path) << text;
+    return path;
+}
+
 // A widget's rect [x, y, w, h] from the dump (first match in any panel).
 inline std::array<float, 4> itemRect(const json& s, const std::string& text) {
     for (const json& p : s["panels"])
@@ -139,6 +153,32 @@ inline std::array<float, 4> panelRect(const json& s, const std::string& name) {
                                        p["rect"][3].get<float>()};
     FAIL("no panel " << name);
     return {};
+}
+
+// The lines of the panel named `name` in a layout, each followed by `sep`
+// ("" when no panel has that name).
+inline std::string panelLines(const json& s, const std::string& name, const std::string& sep = "\n") {
+    std::string out;
+    for (const json& p : s["panels"])
+        if (p["name"] == name)
+            for (const json& l : p["lines"]) out += l.get<std::string>() + sep;
+    return out;
+}
+
+// The box around every item whose text starts with `prefix` (an open list's
+// entries), as {left, top, right, bottom}; {1e9, 1e9, -1e9, -1e9} when none.
+inline std::array<float, 4> itemsBounds(const json& s, const std::string& prefix) {
+    std::array<float, 4> b{1e9f, 1e9f, -1e9f, -1e9f};
+    for (const json& p : s["panels"])
+        for (const json& it : p["items"])
+            if (it["text"].get<std::string>().rfind(prefix, 0) == 0) {
+                const float x = it["rect"][0].get<float>(), y = it["rect"][1].get<float>();
+                b[0] = std::min(b[0], x);
+                b[1] = std::min(b[1], y);
+                b[2] = std::max(b[2], x + it["rect"][2].get<float>());
+                b[3] = std::max(b[3], y + it["rect"][3].get<float>());
+            }
+    return b;
 }
 
 // Chooses scenario `name` in the toolbar's scenario picker (the Controls

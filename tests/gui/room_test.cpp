@@ -617,8 +617,7 @@ TEST_CASE("the Stats worker table keeps its header row in view when its 16 rows 
     NEED_X();
     LiveWindow w({"pool-sizes", "--workers", "16", "--time-scale", "0.05"});
     REQUIRE_FALSE(w.window.empty());
-    w.key("space");
-    REQUIRE(w.waitFor([](const json& st) { return st["status"] == "finished" && st["trace_finished"].get<bool>(); }, 60));
+    REQUIRE(w.runToEnd(60));
     w.settle();
     auto stats = [&] { return panel(w.state(), "Stats"); };
     const auto r = panelRect(w.state(), "Stats");
@@ -652,8 +651,7 @@ TEST_CASE("presentation at 1280x720: another scenario's stage after a run shows 
     NEED_X();
     LiveWindow w({"pool-sizes", "--workers", "8", "--time-scale", "0.05", "--presentation", "--size", "1280x720"});
     REQUIRE_FALSE(w.window.empty());
-    w.key("space");
-    REQUIRE(w.waitFor([](const json& st) { return st["status"] == "finished" && st["trace_finished"].get<bool>(); }, 60));
+    REQUIRE(w.runToEnd(60));
     w.settle();
     // The run's Code is scrolled to its marked line, near the listing's end.
     {
@@ -708,8 +706,7 @@ TEST_CASE("presentation at 1280x720: stepping with the keys puts the lane's tool
     NEED_X();
     LiveWindow w({"pool", "--time-scale", "0.05", "--presentation", "--size", "1280x720"});
     REQUIRE_FALSE(w.window.empty());
-    w.key("space");
-    REQUIRE(w.waitFor([](const json& st) { return st["status"] == "finished" && st["trace_finished"].get<bool>(); }, 60));
+    REQUIRE(w.runToEnd(60));
     w.settle();
     const auto tl = panelRect(w.state(), "Timeline");
     const int x = static_cast<int>(tl[0] + tl[2] * 0.45), y = static_cast<int>(tl[1] + tl[3] * 0.6);
@@ -804,11 +801,7 @@ TEST_CASE("presentation at 1280x720, a traced program of five processes: no pane
           "[gui][room][trace][python][stage]") {
     NEED_X();
     TempDir src;
-    const std::string script = src.file("my_pool.py");
-    {
-        std::ofstream(script) << kStudentPool;
-    }
-    LiveWindow w({"--presentation", "--size", "1280x720"}, {"--trace-python", script});
+    LiveWindow w({"--presentation", "--size", "1280x720"}, {"--trace-python", writeScript(src, "my_pool.py", kStudentPool)});
     REQUIRE_FALSE(w.window.empty());
     // The panels at every moment the dump shows, from the run's first frame to its end.
     std::string first;
@@ -952,11 +945,8 @@ TEST_CASE("presentation at 1280x720, a traced program: the queue's items are see
           "[gui][room][trace][python][stage][queuelock]") {
     NEED_X();
     TempDir src;
-    const std::string script = src.file("queue_then_lock.py");
-    {
-        std::ofstream(script) << kQueueThenLock;
-    }
-    LiveWindow w({"--presentation", "--size", "1280x720"}, {"--trace-python", script});
+    LiveWindow w({"--presentation", "--size", "1280x720"},
+                 {"--trace-python", writeScript(src, "queue_then_lock.py", kQueueThenLock)});
     REQUIRE_FALSE(w.window.empty());
     // Any visible line of a panel that is not the timeline, the listing, Stats or the toolbar.
     auto shows = [](const json& s, const std::string& needle) {
@@ -1083,19 +1073,16 @@ TEST_CASE("presentation at 1280x720: a long printed line keeps the caption one l
           "[gui][room][trace][python][stage][captionline]") {
     NEED_X();
     TempDir src;
-    const std::string script = src.file("long_print.py");
-    {
-        std::ofstream(script) << "import multiprocessing as mp, time\n"
-                                 "def work():\n"
-                                 "    time.sleep(0.5)\n"
-                                 "    print('a long line ' + ' '.join('word%d' % i for i in range(60)), flush=True)\n"
-                                 "    time.sleep(2.0)\n"
-                                 "if __name__ == '__main__':\n"
-                                 "    p = mp.Process(target=work)\n"
-                                 "    p.start()\n"
-                                 "    p.join()\n";
-    }
-    LiveWindow w({"--presentation", "--size", "1280x720"}, {"--trace-python", script});
+    LiveWindow w({"--presentation", "--size", "1280x720"},
+                 {"--trace-python", writeScript(src, "long_print.py", "import multiprocessing as mp, time\n"
+                                         "def work():\n"
+                                         "    time.sleep(0.5)\n"
+                                         "    print('a long line ' + ' '.join('word%d' % i for i in range(60)), flush=True)\n"
+                                         "    time.sleep(2.0)\n"
+                                         "if __name__ == '__main__':\n"
+                                         "    p = mp.Process(target=work)\n"
+                                         "    p.start()\n"
+                                         "    p.join()\n")});
     REQUIRE_FALSE(w.window.empty());
     std::set<std::string> seen;
     bool sawLong = false, ended = false;

@@ -157,8 +157,7 @@ TEST_CASE("no timeline tooltip opens through the scenario picker's open list", "
     NEED_X();
     LiveWindow w({"pool", "--time-scale", "0.1", "--presentation", "--size", "1280x720"});
     REQUIRE_FALSE(w.window.empty());
-    w.key("space");
-    REQUIRE(w.waitFor([](const json& st) { return st["status"] == "finished"; }, 30));
+    REQUIRE(w.runToEnd(30));
     const auto move = [&](float x, float y) {
         runCommand("xdotool mousemove --window " + w.window + " " + std::to_string(static_cast<int>(x)) + " " +
                    std::to_string(static_cast<int>(y)) + " mousemove_relative 1 0");
@@ -185,15 +184,8 @@ TEST_CASE("no timeline tooltip opens through the scenario picker's open list", "
     REQUIRE(w.waitFor(listOpen, 5));
     w.settle(4);
     st = w.state();
-    float top = 1e9f, bottom = -1e9f, left = 1e9f, right = -1e9f;
-    for (const json& p : st["panels"])
-        for (const json& it : p["items"])
-            if (it["text"].get<std::string>().rfind("scenario ", 0) == 0) {
-                top = std::min(top, it["rect"][1].get<float>());
-                bottom = std::max(bottom, it["rect"][1].get<float>() + it["rect"][3].get<float>());
-                left = std::min(left, it["rect"][0].get<float>());
-                right = std::max(right, it["rect"][0].get<float>() + it["rect"][2].get<float>());
-            }
+    const std::array<float, 4> list = itemsBounds(st, "scenario ");
+    const float left = list[0], top = list[1], right = list[2], bottom = list[3];
     INFO("list x " << left << ".." << right << " y " << top << ".." << bottom << "; axis label at " << ax << "," << ay);
     REQUIRE((ax > left && ax < right && ay > top && ay < bottom));   // under the list
     move(ax + 1, ay);

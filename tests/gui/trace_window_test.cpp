@@ -30,12 +30,6 @@ std::vector<std::string> fileLines(const std::string& path) {
     return out;
 }
 
-std::vector<std::string> panelLines(const json& s, const std::string& name) {
-    for (const json& p : s["panels"])
-        if (p["name"] == name) return p["lines"].get<std::vector<std::string>>();
-    return {};
-}
-
 // examples/killed_worker.py traced live in the window, once its Pool.map
 // hangs: C failed with its killed worker, A, B and D are done. The window's
 // test dump then (the same JSON as --layout-json). It waits for that, not for
@@ -84,8 +78,7 @@ TEST_CASE("gui --trace-python shows the program's processes, output and own sour
     CHECK(lanes.count("ForkPoolWorker-2") == 1);
     CHECK(s["stats"]["tasks_done"] == 4);
     // What it printed is in Output.
-    const auto out = panelLines(s, "Output");
-    CHECK(std::find(out.begin(), out.end(), "results in input order: ['A', 'B', 'C', 'D']") != out.end());
+    CHECK(("\n" + panelLines(s, "Output")).find("\nresults in input order: ['A', 'B', 'C', 'D']\n") != std::string::npos);
     // Code is the program's own file, line for line.
     CHECK(s["listing"].get<std::vector<std::string>>() == fileLines(kExamples + "pool.py"));
     CHECK(s["source_file"].get<std::string>().ends_with("examples/pool.py"));
@@ -168,12 +161,7 @@ TEST_CASE("a traced Pool.map hung on a killed worker: MainProcess is shown waiti
     NEED_X();
     ExampleScale scale("0.2");
     const json s = hungKilledWorker();
-    auto joined = [&](const std::string& panel) {
-        std::string out;
-        for (const auto& l : panelLines(s, panel)) out += l + " ";
-        return out;
-    };
-    const std::string queue = joined("Queue"), explain = joined("Explain");
+    const std::string queue = panelLines(s, "Queue", " "), explain = panelLines(s, "Explain", " ");
     INFO("Queue: " << queue << "\nExplain: " << explain);
     CHECK(queue.find("uses no queue") == std::string::npos);   // before: "This scenario uses no queue."
     CHECK(queue.find("pool tasks") != std::string::npos);
@@ -235,8 +223,7 @@ TEST_CASE("a traced program of plain processes: Stats says it has no Pool tasks 
     INFO(r.err);
     REQUIRE(r.exitCode == 0);
     const json s = json::parse(slurp(layout));
-    std::string stats;
-    for (const auto& l : panelLines(s, "Stats")) stats += l + "\n";
+    const std::string stats = panelLines(s, "Stats");
     INFO(stats);
     // Before: "this scenario runs no tasks: no makespan or speedup" and "0 workers on 2 cores".
     CHECK(stats.find("this scenario runs no tasks") == std::string::npos);

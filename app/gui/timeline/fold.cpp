@@ -98,21 +98,6 @@ std::size_t foldIdleLanes(LaneRecords& recs, const TraceMeta& meta, float widthP
     return folded;
 }
 
-std::vector<ProcId> finishedBefore(const TraceMeta& meta, const std::vector<std::int64_t>& startT,
-                                   const std::vector<std::int64_t>& exitT, std::int64_t at) {
-    // The latest start of a process (not MainProcess) by `at`.
-    std::int64_t lastStart = kNever;
-    for (std::size_t p = 0; p < meta.procs.size() && p < startT.size(); ++p)
-        if (meta.procs[p].role != ProcRole::Parent && startT[p] != kNever && startT[p] <= at)
-            lastStart = lastStart == kNever ? startT[p] : std::max(lastStart, startT[p]);
-    std::vector<ProcId> out;
-    if (lastStart == kNever) return out;
-    for (std::size_t p = 0; p < meta.procs.size() && p < exitT.size(); ++p)
-        if (meta.procs[p].role != ProcRole::Parent && exitT[p] != kNever && exitT[p] <= lastStart)
-            out.push_back(static_cast<ProcId>(p));
-    return out;
-}
-
 std::size_t foldFinishedLanes(LaneRecords& recs, const std::vector<ProcId>& finished, float widthPx) {
     auto isFinished = [&](const Lane& l) {
         return l.kind == LaneKind::Proc && l.id >= 0 &&

@@ -77,15 +77,11 @@ void taskLines(RunView& run, const Lane& lane, const RowRecords& row, const Span
 void spanTooltip(RunView& run, const Lane& lane, float laneTop, const ImVec2& mouse, const Geometry& g, float fs) {
     if (lane.id == kFinishedLanes) {
         // The fold said, not silent: who is in it, when each ended, how to see them.
-        std::vector<std::int64_t> startT, exitT;
-        for (const ProcLaneIndex& p : run.model().procs()) {
-            startT.push_back(p.startT != kNever ? p.startT : p.firstT);
-            exitT.push_back(p.exitT);
-        }
         std::vector<TipLine> lines;
         lines.push_back({lane.title + ": processes that ended before the later ones started"});
-        for (ProcId p : finishedBefore(run.meta(), startT, exitT, g.cursor)) {
-            lines.push_back({procName(run.meta(), p) + " ended at " + formatInstant(exitT[p] - run.zero())});
+        for (ProcId p : finishedBefore(run.model(), run.meta(), g.cursor)) {
+            const std::int64_t exitT = run.model().procs()[p].exitT;
+            lines.push_back({procName(run.meta(), p) + " ended at " + formatInstant(exitT - run.zero())});
         }
         lines.push_back({"Their lanes are folded here so the running processes' lanes are in view; put the cursor "
                          "before the later processes started (click the axis there) to see them again.", true});

@@ -96,18 +96,14 @@ void drawCalloutMarks(RunView& run, const PanelEnv& env, const Geometry& g, floa
 // marks of folded lanes go. Returns how many folded (0: none; one alone is
 // never folded).
 inline constexpr std::int32_t kFoldedLanes = -2;
-// A traced program's processes that ended before others began (a
-// producer/consumer pair before a Pool): once a later process has started
-// by `at` (the cursor), their lanes fold into one thin band "N finished"
-// (Lane::id kFinishedLanes) where the first of them was, so the live ones
-// are in view; the band's hover names them (finishedLanesTip). A process
-// still alive at `at`, or one that overlapped every later one, keeps its
-// lane; moving the cursor back before the later process's start unfolds
-// them. Returns how many folded (0: none; one alone is never folded).
-// startT/exitT: by ProcId, the model's (kNever when not seen).
+// A traced program's processes that ended before others began (core's
+// finishedBefore at the cursor: a producer/consumer pair before a Pool):
+// their lanes fold into one thin band "N finished" (Lane::id
+// kFinishedLanes) where the first of them was, so the live ones are in
+// view; the band's hover names them. Moving the cursor back before the
+// later process's start unfolds them. Returns how many folded (0: none;
+// one alone is never folded).
 inline constexpr std::int32_t kFinishedLanes = -3;
-std::vector<ProcId> finishedBefore(const TraceMeta& meta, const std::vector<std::int64_t>& startT,
-                                   const std::vector<std::int64_t>& exitT, std::int64_t at);
 std::size_t foldFinishedLanes(LaneRecords& recs, const std::vector<ProcId>& finished, float widthPx);
 int countWorkerLanes(const LaneRecords& recs, const TraceMeta& meta);
 std::size_t foldIdleLanes(LaneRecords& recs, const TraceMeta& meta, float widthPx, std::size_t keepWorkers);

@@ -441,14 +441,8 @@ LanesLayout layoutLanes(RunView& run, const PanelEnv& env, Geometry& g, LaneReco
     // A traced program's processes that ended before the later ones began
     // fold first (a producer/consumer pair before a Pool: the pool's lock
     // holder was the lane under the cue), into a band where they were.
-    if (run.trace() && run.traced() && lanesHeight(SIZE_MAX) > g.plotMax.y - underAxis) {
-        std::vector<std::int64_t> startT, exitT;
-        for (const ProcLaneIndex& p : run.model().procs()) {
-            startT.push_back(p.startT != kNever ? p.startT : p.firstT);
-            exitT.push_back(p.exitT);
-        }
-        finished = foldFinishedLanes(recs, finishedBefore(run.meta(), startT, exitT, g.cursor), g.vp.widthPx);
-    }
+    if (run.trace() && run.traced() && lanesHeight(SIZE_MAX) > g.plotMax.y - underAxis)
+        finished = foldFinishedLanes(recs, finishedBefore(run.model(), run.meta(), g.cursor), g.vp.widthPx);
     if (run.trace() && lanesHeight(SIZE_MAX) > g.plotMax.y - underAxis)
         folded = foldIdleLanes(recs, run.meta(), g.vp.widthPx, 4);
     // What the layout must leave this panel (read next frame): its header,

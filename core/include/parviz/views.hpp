@@ -228,6 +228,16 @@ void buildRow(const SpanRow& row, const Viewport& vp, std::int64_t now, std::vec
 // Axis ticks for [vp.tBegin, vp.tEnd], labelled in seconds since `zero`.
 std::vector<AxisTick> buildAxis(const Viewport& vp, std::int64_t zero);
 
+// A traced program's processes (MainProcess aside) that ended before others
+// began (a producer/consumer pair before a Pool), at `at` (the cursor): those
+// whose exit is no later than the latest start of a process by `at`. A
+// process still alive, or one that outlived every later start, is not among
+// them; before the later starts (the cursor moved back) the earlier processes
+// are not "finished before" anything. A process's start is its ProcStart, or
+// its first event when that was not seen. By ProcId, ascending. The timeline
+// folds their lanes into one "N finished" band (app/gui/timeline/fold.cpp).
+std::vector<ProcId> finishedBefore(const RunModel& index, const TraceMeta& meta, std::int64_t at);
+
 // =============================================================================
 // [SECTION] Panels at time t (replay: t is just a parameter)
 // =============================================================================
