@@ -224,9 +224,13 @@ void GuiApp::selectScenario(const std::string& nameOrPath) {
         m_stage = std::make_unique<RunView>(m_scenario);
         m_current = -1;
         setMessage("");
-        // A screenshot of a run starts it; --compare's sweep starts its own
-        // (it ran one more, unused run first, and waited for it).
-        if (!m_opts.screenshot.empty() && !m_opts.compare) startRun();
+        // A screenshot of a run starts it as a class does: the stage is shown
+        // first (its lanes planned from the worker count) and Run is pressed
+        // on it (frame()), so the capture shows the layout the class sees.
+        // --compare's sweep starts its own (it ran one more, unused run
+        // first, and waited for it).
+        m_stageStartPending = !m_opts.screenshot.empty() && !m_opts.compare;
+        m_stageFramesShown = 0;
     } catch (const std::exception& e) {
         setMessage(e.what(), true);
     }
@@ -852,6 +856,13 @@ void GuiApp::frame() {
     refreshPredict();
     offerPredictTab();
     handleKeys();
+    // --screenshot / --layout-json: Run pressed on the stage, where a class's
+    // Space acts, once the stage has been drawn a few settled frames.
+    if (m_stageStartPending && m_stageFramesShown >= kStageFramesBeforeRun &&
+        (layoutSettled() || m_stageFramesShown >= 4 * kStageFramesBeforeRun)) {
+        m_stageStartPending = false;
+        if (current().isStage()) togglePause();
+    }
     m_hooks->beforeDraw(*this);
     // The frame's one cursor: moves asked for since (keys now, clicks last
     // frame) take effect before any panel reads it (RunView::commitCursor).
@@ -865,6 +876,7 @@ void GuiApp::frame() {
     probe::setTypePx(m_fontPx);
     m_window.scaleStyle(font->FontSize);
     layoutAndDraw();
+    if (m_stageStartPending) ++m_stageFramesShown;
     ImGui::PopFont();
     // A body's scrollbar judged from the last frame's content (ui::scrollbarStale):
     // the next frame at once, a few times at most (content that wraps

@@ -115,6 +115,9 @@ public:
     // (ImGui sizes some widgets a frame late), the toolbar at the height it
     // was given, no stale scrollbar. The window is shown with such a frame.
     bool layoutSettled() const noexcept { return m_framesDrawn >= 2 && m_controlsSteady && m_staleFrames == 0; }
+    // --screenshot / --layout-json: the stage is on screen and Run is still
+    // to be pressed on it (a capture waits for the run).
+    bool stageStartPending() const noexcept { return m_stageStartPending; }
     const std::vector<std::string>& scenarioNames() const noexcept { return m_scenarioNames; }
     DrawnLayout& drawn() noexcept { return m_drawn; }
     MessageLine& messageLine() noexcept { return m_message; }
@@ -223,6 +226,10 @@ private:
     int m_runCounter = 0;                        // live runs started
     std::uint64_t m_framesDrawn = 0;
     int m_staleFrames = 0;
+    // --screenshot: frames of the stage drawn before Run is pressed on it.
+    static constexpr int kStageFramesBeforeRun = 3;
+    bool m_stageStartPending = false;
+    int m_stageFramesShown = 0;
     int m_viewCounter = 0;                       // runs shown (started or opened): their numbers
     MessageLine m_message;
     std::string m_predictionCaption;   // the caption's "Your prediction: …" while it shows one
