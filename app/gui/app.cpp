@@ -991,8 +991,16 @@ void GuiApp::layoutPresentation(RunView& run, std::int64_t cursor, float control
         timeline::setCompactRows(true);
         auto laneH = [fh](std::initializer_list<RowKind> rows) { return plannedLaneH(rows, fh); };
         const float proc = laneH({RowKind::Program, RowKind::Os, RowKind::Tasks});
-        const float lanes = static_cast<float>(std::max(1, cpuCountUsable())) * laneH({RowKind::CoreProcs, RowKind::CoreLoad}) +
-                            proc * static_cast<float>(1 + std::min(workers, 4));
+        float lanes = static_cast<float>(std::max(1, cpuCountUsable())) * laneH({RowKind::CoreProcs, RowKind::CoreLoad}) +
+                      proc * static_cast<float>(1 + std::min(workers, 4));
+        // A pool whose chunks cannot reach more than four workers (pool's 4
+        // tasks on 8 or 64): the idle ones fold into one band under the four
+        // (foldIdleLanes), and that band is all that would scroll behind the
+        // cue: it is reserved too, so "N idle workers" is in view as the
+        // class's run ends. (More busy lanes than four scroll anyway, the
+        // band with them; the Why tab keeps its room at 8+ cpu workers.)
+        if (const int busy = poolWorkersWithWork(workers); busy > 0 && workers - std::max(busy, 4) >= 2)
+            lanes += laneH({RowKind::Program});
         timeline::setCompactRows(false);
         // Above the lanes, what the stage's header does not show yet: the
         // legend's further rows as this run will wrap them (at many workers
@@ -1022,6 +1030,19 @@ void GuiApp::layoutPresentation(RunView& run, std::int64_t cursor, float control
         timelineH = std::min(std::max(m_held.timeline, bodyH - m_held.bottom), bodyH - minBottom);
     timelineH = std::round(std::max(timelineH, bodyH * 0.3f));
     drawPresentationPanels(run, cursor, controlsH, timelineH, hasQueue, hasLock, false, e);
+}
+
+// The most workers of a pool run of the scenario on screen (with the
+// toolbar's jobs, method and chunksize) that can get a chunk: its chunk
+// count at most. 0 for a kind that is not a pool.
+int GuiApp::poolWorkersWithWork(int workers) const {
+    if (!kindInfo(m_scenario.kind).pooled) return 0;
+    const Scenario sc = runScenario();
+    const std::size_t tasks = sc.tasks.size();
+    const std::size_t cs = std::max<std::size_t>(
+        1, sc.chunksize && *sc.chunksize > 0 ? *sc.chunksize : defaultChunksizeFor(sc.method, tasks, workers));
+    const std::size_t chunks = sc.method == PoolMethod::ApplyAsync ? tasks : (tasks + cs - 1) / cs;
+    return static_cast<int>(std::min<std::size_t>(chunks, static_cast<std::size_t>(std::max(workers, 0))));
 }
 
 // MainProcess and four more processes at the thin rows (with a lock's row

@@ -273,6 +273,7 @@ private:
     void layoutPresentation(RunView& run, std::int64_t cursor, float controlsH, bool hasQueue, bool hasLock,
                             const PanelEnv& e);
     float noStageTimelineH(const RunView& run, float width) const;
+    int poolWorkersWithWork(int workers) const;
     // What a traced program's legend may show without the user acting (noStageTimelineH's plan).
     timeline::LegendPlan tracedLegendPlan(const RunView& run) const;
     void drawPresentationPanels(RunView& run, std::int64_t cursor, float controlsH, float timelineH, bool hasQueue,

@@ -25,7 +25,7 @@ std::map<std::string, std::array<float, 4>> panelRects(const json& s) {
 
 } // namespace
 
-TEST_CASE("--screenshot's layout is the class's: run from the stage with a real Space, the same panels at the same "
+TEST_CASE("a screenshot's layout is the class's: run from the stage with a real Space, the same panels at the same "
           "rectangles",
           "[gui][room][stage][stagefirst]") {
     NEED_X();
