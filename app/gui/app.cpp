@@ -999,7 +999,7 @@ void GuiApp::layoutPresentation(RunView& run, std::int64_t cursor, float control
         // cue: it is reserved too, so "N idle workers" is in view as the
         // class's run ends. (More busy lanes than four scroll anyway, the
         // band with them; the Why tab keeps its room at 8+ cpu workers.)
-        if (const int busy = poolWorkersWithWork(workers); busy > 0 && workers - std::max(busy, 4) >= 2)
+        if (const int busy = poolWorkersWithWork(workers); busy > 0 && busy <= 4 && workers - 4 >= 2)
             lanes += laneH({RowKind::Program});
         timeline::setCompactRows(false);
         // Above the lanes, what the stage's header does not show yet: the
