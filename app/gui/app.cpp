@@ -246,6 +246,19 @@ Scenario GuiApp::runScenario() const {
     return m_equalJobs > 0 && hasTasks ? withEqualJobs(m_scenario, m_equalJobs) : m_scenario;
 }
 
+// The most workers of a pool run of the scenario on screen (with the
+// toolbar's jobs, method and chunksize) that can get a chunk: its chunk
+// count at most. 0 for a kind that is not a pool.
+int GuiApp::poolWorkersWithWork(int workers) const {
+    if (!kindInfo(m_scenario.kind).pooled) return 0;
+    const Scenario sc = runScenario();
+    const std::size_t tasks = sc.tasks.size();
+    const std::size_t cs = std::max<std::size_t>(
+        1, sc.chunksize && *sc.chunksize > 0 ? *sc.chunksize : defaultChunksizeFor(sc.method, tasks, workers));
+    const std::size_t chunks = sc.method == PoolMethod::ApplyAsync ? tasks : (tasks + cs - 1) / cs;
+    return static_cast<int>(std::min<std::size_t>(chunks, static_cast<std::size_t>(std::max(workers, 0))));
+}
+
 void GuiApp::traceProgram(std::vector<std::string> argv) {
     // As startRun: one live run at a time.
     for (auto& r : m_runs)
@@ -1030,19 +1043,6 @@ void GuiApp::layoutPresentation(RunView& run, std::int64_t cursor, float control
         timelineH = std::min(std::max(m_held.timeline, bodyH - m_held.bottom), bodyH - minBottom);
     timelineH = std::round(std::max(timelineH, bodyH * 0.3f));
     drawPresentationPanels(run, cursor, controlsH, timelineH, hasQueue, hasLock, false, e);
-}
-
-// The most workers of a pool run of the scenario on screen (with the
-// toolbar's jobs, method and chunksize) that can get a chunk: its chunk
-// count at most. 0 for a kind that is not a pool.
-int GuiApp::poolWorkersWithWork(int workers) const {
-    if (!kindInfo(m_scenario.kind).pooled) return 0;
-    const Scenario sc = runScenario();
-    const std::size_t tasks = sc.tasks.size();
-    const std::size_t cs = std::max<std::size_t>(
-        1, sc.chunksize && *sc.chunksize > 0 ? *sc.chunksize : defaultChunksizeFor(sc.method, tasks, workers));
-    const std::size_t chunks = sc.method == PoolMethod::ApplyAsync ? tasks : (tasks + cs - 1) / cs;
-    return static_cast<int>(std::min<std::size_t>(chunks, static_cast<std::size_t>(std::max(workers, 0))));
 }
 
 // MainProcess and four more processes at the thin rows (with a lock's row
