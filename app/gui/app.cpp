@@ -232,9 +232,13 @@ void GuiApp::selectScenario(const std::string& nameOrPath) {
         m_stage = std::make_unique<RunView>(m_scenario);
         m_current = -1;
         setMessage("");
-        // A screenshot of a run starts it; --compare's sweep starts its own
-        // (it ran one more, unused run first, and waited for it).
-        if (!m_opts.screenshot.empty() && !m_opts.compare) startRun();
+        // A screenshot of a run starts it as a class does: the stage is shown
+        // first (its lanes planned from the worker count) and Run is pressed
+        // on it (frame()), so the capture shows the layout the class sees.
+        // --compare's sweep starts its own (it ran one more, unused run
+        // first, and waited for it).
+        m_stageStartPending = !m_opts.screenshot.empty() && !m_opts.compare;
+        m_stageFramesShown = 0;
     } catch (const std::exception& e) {
         setMessage(e.what(), true);
     }
@@ -248,6 +252,19 @@ std::string GuiApp::keptFrom() const {
 Scenario GuiApp::runScenario() const {
     const bool hasTasks = kindInfo(m_scenario.kind).taskTable;
     return m_equalJobs > 0 && hasTasks ? withEqualJobs(m_scenario, m_equalJobs) : m_scenario;
+}
+
+// The most workers of a pool run of the scenario on screen (with the
+// toolbar's jobs, method and chunksize) that can get a chunk: its chunk
+// count at most. 0 for a kind that is not a pool.
+int GuiApp::poolWorkersWithWork(int workers) const {
+    if (!kindInfo(m_scenario.kind).pooled) return 0;
+    const Scenario sc = runScenario();
+    const std::size_t tasks = sc.tasks.size();
+    const std::size_t cs = std::max<std::size_t>(
+        1, sc.chunksize && *sc.chunksize > 0 ? *sc.chunksize : defaultChunksizeFor(sc.method, tasks, workers));
+    const std::size_t chunks = sc.method == PoolMethod::ApplyAsync ? tasks : (tasks + cs - 1) / cs;
+    return static_cast<int>(std::min<std::size_t>(chunks, static_cast<std::size_t>(std::max(workers, 0))));
 }
 
 void GuiApp::traceProgram(std::vector<std::string> argv) {
@@ -876,6 +893,13 @@ void GuiApp::frame() {
     refreshPredict();
     offerPredictTab();
     handleKeys();
+    // --screenshot / --layout-json: Run pressed on the stage, where a class's
+    // Space acts, once the stage has been drawn a few settled frames.
+    if (m_stageStartPending && m_stageFramesShown >= kStageFramesBeforeRun &&
+        (layoutSettled() || m_stageFramesShown >= 4 * kStageFramesBeforeRun)) {
+        m_stageStartPending = false;
+        if (current().isStage()) togglePause();
+    }
     m_hooks->beforeDraw(*this);
     // The frame's one cursor: moves asked for since (keys now, clicks last
     // frame) take effect before any panel reads it (RunView::commitCursor).
@@ -889,6 +913,7 @@ void GuiApp::frame() {
     probe::setTypePx(m_fontPx);
     m_window.scaleStyle(font->FontSize);
     layoutAndDraw();
+    if (m_stageStartPending) ++m_stageFramesShown;
     ImGui::PopFont();
     // A body's scrollbar judged from the last frame's content (ui::scrollbarStale):
     // the next frame at once, a few times at most (content that wraps
@@ -1001,8 +1026,16 @@ void GuiApp::layoutPresentation(RunView& run, std::int64_t cursor, float control
         timeline::setCompactRows(true);
         auto laneH = [fh](std::initializer_list<RowKind> rows) { return plannedLaneH(rows, fh); };
         const float proc = laneH({RowKind::Program, RowKind::Os, RowKind::Tasks});
-        const float lanes = static_cast<float>(std::max(1, cpuCountUsable())) * laneH({RowKind::CoreProcs, RowKind::CoreLoad}) +
-                            proc * static_cast<float>(1 + std::min(workers, 4));
+        float lanes = static_cast<float>(std::max(1, cpuCountUsable())) * laneH({RowKind::CoreProcs, RowKind::CoreLoad}) +
+                      proc * static_cast<float>(1 + std::min(workers, 4));
+        // A pool whose chunks cannot reach more than four workers (pool's 4
+        // tasks on 8 or 64): the idle ones fold into one band under the four
+        // (foldIdleLanes), and that band is all that would scroll behind the
+        // cue: it is reserved too, so "N idle workers" is in view as the
+        // class's run ends. (More busy lanes than four scroll anyway, the
+        // band with them; the Why tab keeps its room at 8+ cpu workers.)
+        if (const int busy = poolWorkersWithWork(workers); busy > 0 && busy <= 4 && workers - 4 >= 2)
+            lanes += laneH({RowKind::Program});
         timeline::setCompactRows(false);
         // Above the lanes, what the stage's header does not show yet: the
         // legend's further rows as this run will wrap them (at many workers

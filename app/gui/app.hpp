@@ -115,6 +115,9 @@ public:
     // (ImGui sizes some widgets a frame late), the toolbar at the height it
     // was given, no stale scrollbar. The window is shown with such a frame.
     bool layoutSettled() const noexcept { return m_framesDrawn >= 2 && m_controlsSteady && m_staleFrames == 0; }
+    // --screenshot / --layout-json: the stage is on screen and Run is still
+    // to be pressed on it (a capture waits for the run).
+    bool stageStartPending() const noexcept { return m_stageStartPending; }
     const std::vector<std::string>& scenarioNames() const noexcept { return m_scenarioNames; }
     DrawnLayout& drawn() noexcept { return m_drawn; }
     MessageLine& messageLine() noexcept { return m_message; }
@@ -224,6 +227,10 @@ private:
     int m_runCounter = 0;                        // live runs started
     std::uint64_t m_framesDrawn = 0;
     int m_staleFrames = 0;
+    // --screenshot: frames of the stage drawn before Run is pressed on it.
+    static constexpr int kStageFramesBeforeRun = 3;
+    bool m_stageStartPending = false;
+    int m_stageFramesShown = 0;
     int m_viewCounter = 0;                       // runs shown (started or opened): their numbers
     MessageLine m_message;
     std::string m_predictionCaption;   // the caption's "Your prediction: …" while it shows one
@@ -267,6 +274,7 @@ private:
     void layoutPresentation(RunView& run, std::int64_t cursor, float controlsH, bool hasQueue, bool hasLock,
                             const PanelEnv& e);
     float noStageTimelineH(const RunView& run, float width) const;
+    int poolWorkersWithWork(int workers) const;
     // What a traced program's legend may show without the user acting (noStageTimelineH's plan).
     timeline::LegendPlan tracedLegendPlan(const RunView& run) const;
     void drawPresentationPanels(RunView& run, std::int64_t cursor, float controlsH, float timelineH, bool hasQueue,

@@ -60,6 +60,8 @@ void TestHooks::drivePause(GuiApp& app) {
 void TestHooks::afterDraw(GuiApp& app) {
     m_captureThisFrame = false;
     if (m_opts.screenshot.empty()) return;
+    // The stage before Run is pressed on it: nothing to capture yet.
+    if (app.stageStartPending()) return;
     RunView& run = app.current();
     const bool hasTrace = run.trace() != nullptr;
     bool ready = false;

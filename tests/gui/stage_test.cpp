@@ -1,0 +1,70 @@
+// Issue 11, "Fit the room": the screenshot is what the class sees. A class
+// opens the window on a scenario (the stage: lanes planned from the worker
+// count before the run), then presses Run (Space). `--screenshot` (and so
+// `--layout-json`, every README picture and every test that reads one)
+// started the run in the first frame, without a stage, and its panels were
+// split apart from the class's (a pixel off at 8 cpu workers, more where the
+// no-stage split held what a run needed on some frame). Now --screenshot
+// shows the stage for three settled frames and presses Run on it.
+#include "live_window.hpp"
+
+#include <map>
+
+using namespace guitest;
+
+namespace {
+
+// Each panel's rectangle by name.
+std::map<std::string, std::array<float, 4>> panelRects(const json& s) {
+    std::map<std::string, std::array<float, 4>> out;
+    for (const json& p : s["panels"])
+        out[p["name"].get<std::string>()] = {p["rect"][0].get<float>(), p["rect"][1].get<float>(),
+                                             p["rect"][2].get<float>(), p["rect"][3].get<float>()};
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("a screenshot's layout is the class's: run from the stage with a real Space, the same panels at the same "
+          "rectangles",
+          "[gui][room][stage][stagefirst]") {
+    NEED_X();
+    const std::vector<std::string> args =
+        GENERATE(as<std::vector<std::string>>{},
+                 std::vector<std::string>{"pool-sizes", "--workers", "8", "--work", "cpu", "--time-scale", "0.2"},
+                 std::vector<std::string>{"pool", "--time-scale", "0.1"});
+    std::string what;
+    for (const std::string& a : args) what += a + " ";
+    INFO(what);
+    std::vector<std::string> all = args;
+    for (const char* a : {"--presentation", "--size", "1280x720"}) all.push_back(a);
+
+    // The capture: its run ended, as --screenshot waits for.
+    TempDir dir;
+    const json shot = shotOf(all, dir);
+    REQUIRE(shot["status"] == "finished");
+
+    // The class: the window on the stage, Space, the run to its end.
+    LiveWindow w(all);
+    REQUIRE_FALSE(w.window.empty());
+    std::this_thread::sleep_for(std::chrono::milliseconds(800));   // the stage, settled
+    REQUIRE(w.state()["runs_started"] == 0);
+    bool started = false;
+    for (int i = 0; i < 3 && !started; ++i) {
+        w.key("space");
+        started = w.waitFor([](const json& st) { return st["status"] != "not started"; }, 10);
+    }
+    REQUIRE(started);
+    REQUIRE(w.waitFor([](const json& st) { return st["status"] == "finished" && st["trace_finished"].get<bool>(); }, 120));
+    w.settle(6);
+    const json live = w.state();
+
+    const auto a = panelRects(shot), b = panelRects(live);
+    for (const auto& [name, r] : b) {
+        INFO(name);
+        REQUIRE(a.count(name) == 1);
+        for (int i = 0; i < 4; ++i) CHECK(a.at(name)[i] == Approx(r[i]).margin(0.5));
+    }
+    CHECK(a.size() == b.size());
+    CHECK(shot["visible_worker_lanes"] == live["visible_worker_lanes"]);
+}
