@@ -356,7 +356,7 @@ void predictNext(PredictDraft& d, bool compact = false) {
         ImGui::PushID(static_cast<int>(i));
         const bool number = q.kind == QuestionKind::Makespan || q.kind == QuestionKind::Cores;
         const std::vector<std::string>& opts = q.choices.empty() ? d.workerNames : q.choices;
-        // What each option reads ("L4 (long, 1.00 s)"); the choice kept is the option itself.
+        // What each option reads ("L4 (1 s)"); the choice kept is the option itself.
         const std::vector<std::string>& labels =
             !q.choices.empty() && i < d.choiceLabels.size() && d.choiceLabels[i].size() == opts.size() ? d.choiceLabels[i] : opts;
         const float fs = ImGui::GetFontSize();

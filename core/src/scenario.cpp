@@ -467,19 +467,35 @@ std::vector<std::string> workerNamesOf(const Scenario& s, int workers) {
 
 std::vector<std::string> choiceLabels(const Question& q, const Scenario& s) {
     std::vector<std::string> out;
-    double lo = 0, hi = 0;
-    for (std::size_t i = 0; i < s.tasks.size(); ++i) {
-        lo = i == 0 ? s.tasks[i].seconds : std::min(lo, s.tasks[i].seconds);
-        hi = i == 0 ? s.tasks[i].seconds : std::max(hi, s.tasks[i].seconds);
-    }
+    auto taskOf = [&s](const std::string& c) {
+        return std::find_if(s.tasks.begin(), s.tasks.end(), [&](const TaskSpec& x) { return x.name == c; });
+    };
+    // Choices that are every task (the tutorial's A-D, whose lengths the
+    // stage's question lists: "A=5, B=2, C=1, D=3 s") stay as they are: the
+    // lengths pushed two of four onto a second row, below the fold.
+    const auto naming = std::count_if(q.choices.begin(), q.choices.end(),
+                                      [&](const std::string& c) { return taskOf(c) != s.tasks.end(); });
+    const bool sayLength = static_cast<std::size_t>(naming) < s.tasks.size();
     for (const std::string& c : q.choices) {
-        const auto t = std::find_if(s.tasks.begin(), s.tasks.end(), [&](const TaskSpec& x) { return x.name == c; });
-        if (t == s.tasks.end()) {
+        const auto t = taskOf(c);
+        if (!sayLength || t == s.tasks.end()) {
             out.push_back(c);
             continue;
         }
-        const std::string len = formatSeconds(static_cast<std::int64_t>(std::llround(t->seconds * 1e9)));
-        out.push_back(c + " (" + (hi > lo ? (t->seconds > (lo + hi) / 2 ? "long, " : "short, ") : "") + len + ")");
+        // As short as it reads: "5 s", "100 ms", "1.5 s" (four of the tutorial's
+        // options share one row of the Predict tab).
+        std::string len = formatSeconds(static_cast<std::int64_t>(std::llround(t->seconds * 1e9)));
+        if (const auto dot = len.find('.'); dot != std::string::npos) {
+            auto end = len.find(' ', dot);
+            if (end == std::string::npos) end = len.size();
+            auto keep = end;
+            while (keep > dot + 1 && len[keep - 1] == '0') --keep;
+            if (keep == dot + 1) keep = dot;
+            len.erase(keep, end - keep);
+        }
+        // Its length only: "long"/"short" against the midpoint called pool's
+        // D (3 s of 1-5 s) short.
+        out.push_back(c + " (" + len + ")");
     }
     return out;
 }

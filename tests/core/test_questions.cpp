@@ -140,15 +140,20 @@ TEST_CASE("every built-in scenario asks one to three questions, and a real queue
     CHECK(a.text == "red green blue black");
 }
 
-TEST_CASE("a choice naming a task reads with its length, long or short, as a learner can judge it", "[questions]") {
+TEST_CASE("a choice naming one of many tasks reads with its length, as a learner can judge it", "[questions]") {
     // Newcomer walk: pool-uneven's options read "L4 / s24", names only a reader of the file knows.
     const Scenario s = loadScenario("pool-uneven");
     const auto q = std::find_if(s.questions.begin(), s.questions.end(),
                                 [](const Question& x) { return x.kind == QuestionKind::LastTask; });
     REQUIRE(q != s.questions.end());
-    CHECK(choiceLabels(*q, s) == std::vector<std::string>{"L4 (long, 1.00 s)", "s24 (short, 100 ms)"});
-    // Tasks of one length: no "long" or "short"; a choice naming no task as it is.
-    const Scenario even = parseScenario(kPool + R"([{"ask": "Last?", "kind": "last_task", "choices": ["A", "A B"]}]})",
-                                        "my.json");
-    CHECK(choiceLabels(even.questions[0], even) == std::vector<std::string>{"A (1.00 s)", "A B"});
+    CHECK(choiceLabels(*q, s) == std::vector<std::string>{"L4 (1 s)", "s24 (100 ms)"});
+    // Choices that are all the tasks (the stage's question lists their
+    // lengths) as they are, and a choice naming no task as it is.
+    const Scenario all = parseScenario(kPool + R"([{"ask": "Last?", "kind": "last_task", "choices": ["A", "A B"]}]})",
+                                       "my.json");
+    CHECK(choiceLabels(all.questions[0], all) == std::vector<std::string>{"A", "A B"});
+    const Scenario two = parseScenario(R"({"kind": "pool", "tasks": [{"name": "A", "seconds": 1}, {"name": "B", "seconds": 0.25},
+        {"name": "C", "seconds": 2}], "questions": [{"ask": "Last?", "kind": "last_task", "choices": ["A", "B"]}]})",
+                                       "my.json");
+    CHECK(choiceLabels(two.questions[0], two) == std::vector<std::string>{"A (1 s)", "B (250 ms)"});
 }

@@ -137,12 +137,17 @@ inline std::string writeScript(const TempDir& dir, const std::string& name, cons
     return path;
 }
 
-// A widget's rect [x, y, w, h] from the dump (first match in any panel).
+// A widget's rect [x, y, w, h] from the dump (first match in any panel); a
+// Predict choice may also be named by its task alone ("D" for "D (3.00 s)").
 inline std::array<float, 4> itemRect(const json& s, const std::string& text) {
-    for (const json& p : s["panels"])
-        for (const json& it : p["items"])
-            if (it["text"] == text) return {it["rect"][0].get<float>(), it["rect"][1].get<float>(), it["rect"][2].get<float>(),
-                                            it["rect"][3].get<float>()};
+    for (const bool exact : {true, false})
+        for (const json& p : s["panels"])
+            for (const json& it : p["items"]) {
+                const std::string t = it["text"];
+                if (exact ? t == text : t.rfind(text + " (", 0) == 0)
+                    return {it["rect"][0].get<float>(), it["rect"][1].get<float>(), it["rect"][2].get<float>(),
+                            it["rect"][3].get<float>()};
+            }
     FAIL("no item " << text);
     return {};
 }

@@ -135,7 +135,7 @@ TEST_CASE("with 8 workers the legend's numbered example is a word a worker lane 
     const std::string worker = " on ForkPoolWorker-" + n;
     CHECK(example.size() >= worker.size());
     CHECK(example.compare(example.size() - worker.size(), worker.size(), worker) == 0);
-    const std::string said = example.substr(example.find(")\": ") + 3);
+    const std::string said = example.substr(example.find(")\": ") + 4);
     if (word.rfind("chunk ", 0) == 0) {   // "chunk 3 (task T4)", not "chunk 3" again after "chunk 3: T4"
         const std::string chunkNo = word.substr(0, word.find(':'));
         CHECK(said.rfind(chunkNo + " (", 0) == 0);

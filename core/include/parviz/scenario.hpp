@@ -92,9 +92,9 @@ struct Scenario;
 // "Process-1", ...), in order; none for a kind without workers.
 std::vector<std::string> workerNamesOf(const Scenario& s, int workers);
 // What a learner reads for each of q's choices (the Predict tab's options):
-// a choice naming one of `s`'s tasks says how long that task is, and whether
-// long or short among the tasks when their lengths differ ("L4 (long, 1.00 s)",
-// "s24 (short, 100 ms)": newcomer walk, the options read "L4 / s24", names
+// when the choices naming tasks are fewer than `s`'s tasks, a choice naming
+// one says how long that task is ("L4 (1 s)",
+// "s24 (100 ms)": newcomer walk, the options read "L4 / s24", names
 // only a reader of the file knows); any other choice as it is. Parallel to
 // q.choices; the answer compares the choice itself, not its label.
 std::vector<std::string> choiceLabels(const Question& q, const Scenario& s);
