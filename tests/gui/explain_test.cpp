@@ -530,15 +530,7 @@ TEST_CASE("presentation at 1280x720, 8 and 16 cpu workers run from the stage: th
     LiveWindow w({"pool-sizes", "--workers", workers, "--work", "cpu", "--time-scale", "0.2", "--presentation", "--size",
                   "1280x720", "--test-tab", "Why"});
     REQUIRE_FALSE(w.window.empty());
-    std::this_thread::sleep_for(std::chrono::milliseconds(800));   // the stage, settled
-    bool started = false;
-    for (int i = 0; i < 3 && !started; ++i) {
-        w.key("space");
-        started = w.waitFor([](const json& st) { return st["status"] != "not started"; }, 10);
-    }
-    REQUIRE(started);
-    REQUIRE(w.waitFor([](const json& st) { return st["status"] == "finished" && st["trace_finished"].get<bool>(); }, 120));
-    w.settle(6);
+    REQUIRE(w.runFromStage(120));
     const json s = w.state();
     const json& stats = panelOf(s, "Stats");
     INFO(linesOf(stats) << "hidden: " << stats["hidden_texts"].dump());

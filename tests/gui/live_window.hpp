@@ -82,6 +82,22 @@ struct LiveWindow {
         key("space");
         return waitFor([](const json& st) { return st["status"] == "finished" && st["trace_finished"] == true; }, seconds);
     }
+    // The class's path: the stage settled, Space (pressed again if a busy
+    // machine lost it), then the run to its end within `seconds`, settled.
+    // False if it never started or did not end.
+    bool runFromStage(double seconds) const {
+        std::this_thread::sleep_for(std::chrono::milliseconds(800));   // the stage, settled
+        bool started = false;
+        for (int i = 0; i < 3 && !started; ++i) {
+            key("space");
+            started = waitFor([](const json& st) { return st["status"] != "not started"; }, 10);
+        }
+        if (!started || !waitFor([](const json& st) { return st["status"] == "finished" && st["trace_finished"] == true; },
+                                 seconds))
+            return false;
+        settle(6);
+        return true;
+    }
     // The window's frame counter (the dump's "frame").
     std::uint64_t frame() const {
         const json s = state();

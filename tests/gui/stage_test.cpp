@@ -47,16 +47,8 @@ TEST_CASE("a screenshot's layout is the class's: run from the stage with a real 
     // The class: the window on the stage, Space, the run to its end.
     LiveWindow w(all);
     REQUIRE_FALSE(w.window.empty());
-    std::this_thread::sleep_for(std::chrono::milliseconds(800));   // the stage, settled
     REQUIRE(w.state()["runs_started"] == 0);
-    bool started = false;
-    for (int i = 0; i < 3 && !started; ++i) {
-        w.key("space");
-        started = w.waitFor([](const json& st) { return st["status"] != "not started"; }, 10);
-    }
-    REQUIRE(started);
-    REQUIRE(w.waitFor([](const json& st) { return st["status"] == "finished" && st["trace_finished"].get<bool>(); }, 120));
-    w.settle(6);
+    REQUIRE(w.runFromStage(120));
     const json live = w.state();
 
     const auto a = panelRects(shot), b = panelRects(live);
