@@ -187,6 +187,24 @@ std::string someoneStillWorking(const Ctx& c, ProcId p) {
     return "";
 }
 
+// A Lock a worker waits for at t ("Lock-1", "the lock"), or "": while
+// workers queue at a lock, a worker idle at the end is the lock's doing (it
+// lets one in at a time), not the split of the work (newcomer walk, session
+// 17: a student's lock-bound Pool read "ForkPoolWorker-3 still runs task 6 —
+// load imbalance" beside "ForkPoolWorker-3 waits for Lock-1").
+std::string lockQueuedAt(const Ctx& c) {
+    for (const LockIndex& li : c.m.locks())
+        for (std::size_t p = 0; p < li.waitsByProc.size(); ++p) {
+            if (!isWorkerRole(c.meta, static_cast<ProcId>(p))) continue;
+            for (const LockWaitRecord& w : li.waitsByProc[p])
+                if (w.waitT <= c.t && c.t < w.endT) {
+                    const std::string name = c.meta.objectName(ObjectKind::Lock, li.id);
+                    return name == "lock" ? "the lock" : name;
+                }
+        }
+    return "";
+}
+
 // Workers in the same state for the same reason share a sentence (ProcExplanation::group).
 void groupAs(ProcExplanation& out, std::string key, std::string words) {
     out.group = std::move(key);
@@ -301,7 +319,10 @@ std::string explainWaitQueue(const Ctx& c, const ProcLaneIndex& l, const std::st
     }
     // Load imbalance: it has done its share while another still works.
     const std::string other = someoneStillWorking(c, l.proc);
-    const std::string tail = other.empty() ? "" : " while " + other + " — load imbalance";
+    const std::string lock = other.empty() ? "" : lockQueuedAt(c);
+    const std::string tail = other.empty()  ? ""
+                             : lock.empty() ? " while " + other + " — load imbalance"
+                                            : " while " + other + " — workers queue at " + lock + " (lock convoy)";
     groupAs(out, "waitqueue:empty:" + name + ":" + other, "wait to take from " + name + ": it is empty" + tail);
     return text + " and its last task" + lastTaskEnd(c.m, c.trace, l.proc, *last, c.at(last->t1)) + tail;
 }

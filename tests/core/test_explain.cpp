@@ -516,6 +516,41 @@ TEST_CASE("a lock-bound pool's idle tail names the lock, and a lock convoy headl
     CHECK(headlineCallout(both)->kind == CalloutKind::LockConvoy);
 }
 
+TEST_CASE("a worker idle on the empty task queue while the others queue at a lock: the lock's doing, not load imbalance",
+          "[explain]") {
+    // Newcomer walk (session 17): a student's lock-bound Pool read
+    // "ForkPoolWorker-3 still runs task 6 — load imbalance" while its own
+    // sentence said it waited for Lock-1.
+    Builder b(3);
+    b.tr->addObject({ObjectKind::Queue, 1, "pool tasks"});
+    b.tr->addObject({ObjectKind::Lock, 1, "Lock-1"});
+    for (ProcId p = 1; p <= 3; ++p) {
+        b.at(0, 0, EventKind::QueuePut, 1, p, b.tr->addString("task"));
+        b.at(0, p, EventKind::QueueGet, 1, p);
+    }
+    b.task(1, 0, "A", 0, 0.5);
+    b.at(0.6, 1, EventKind::State, static_cast<std::int32_t>(WorkerState::WaitQueue));
+    b.task(2, 1, "B", 0, 2);
+    b.task(3, 2, "C", 0, 3);
+    b.at(0, 2, EventKind::LockAcquire, 1);
+    b.at(0.1, 3, EventKind::LockWait, 1);
+    b.at(2, 2, EventKind::LockRelease, 1);
+    b.at(2, 3, EventKind::LockAcquire, 1);
+    b.at(3, 3, EventKind::LockRelease, 1);
+    auto tr = b.done(3.5);
+    const RunModel m = modelOf(*tr);
+    // At 1 s worker 3 waits for Lock-1 inside task C, worker 2 holds it.
+    const std::string idle = textOf(buildExplain(m, *tr, kZero + sec(1)), "ForkPoolWorker-1");
+    INFO(idle);
+    CHECK(idle.find("queue at Lock-1") != std::string::npos);
+    CHECK(idle.find("lock convoy") != std::string::npos);
+    CHECK(idle.find("load imbalance") == std::string::npos);
+    // At 2.5 s nobody waits for the lock: worker 3 runs the last task alone.
+    const std::string tailEnd = textOf(buildExplain(m, *tr, kZero + sec(2.5)), "ForkPoolWorker-1");
+    INFO(tailEnd);
+    CHECK(tailEnd.find("load imbalance") != std::string::npos);
+}
+
 TEST_CASE("processes each given their own work raise no load imbalance; workers sharing a job queue do",
           "[explain][callout]") {
     // Newcomer walk, item 10: the lock program (Process objects, each its own
