@@ -999,7 +999,23 @@ void GuiApp::layoutPresentation(RunView& run, std::int64_t cursor, float control
         drawPresentationPanels(run, cursor, controlsH, fixedH, hasQueue, hasLock, true, e);
         return;
     }
-    const bool grow = !run.trace() || !m_held.fromStage;
+    // What the last frame measured is the stage's only when the last frame
+    // drew the stage: the first stage frame after a run (a new scenario
+    // picked while a run was shown) read the run's lanes and queue as the
+    // stage's, added the planned lanes on top, and the held split kept that
+    // for the scenario's runs (newcomer walk, session 17: This run one line).
+    const bool stageMeasured = !run.trace() && m_needFromStage;
+    // The plan (scenario, worker count) changed while a run is shown (the
+    // toolbar's workers, an 8-worker run added to a 4-worker session): the
+    // split is planned as the stage would plan it, from the stage's own
+    // measure of the header (m_stageBase), not grown from what this run's
+    // frames needed — that kept a lock run's 462 px timeline for every later
+    // run, where a fresh window gives 424.
+    const bool planOnRun = run.trace() && !run.fromFile() && !m_held.fromStage && m_held.timeline == 0 && m_stageBase.windowW == ds.x &&
+                           m_stageBase.windowH == ds.y && m_stageBase.fontPx == fh;
+    if (planOnRun) m_held.plannedOnRun = true;
+    const bool growTimeline = stageMeasured || (!m_held.fromStage && !m_held.plannedOnRun) || planOnRun;
+    const bool grow = stageMeasured || !m_held.fromStage || m_held.plannedOnRun;
     const std::string& tab = statsTabShown();
     // Before a run only Predict's questions count (the tab the class answers
     // on); once a run is shown only This run's lines do, and those are
@@ -1021,27 +1037,20 @@ void GuiApp::layoutPresentation(RunView& run, std::int64_t cursor, float control
     // workers (1280x720), a callout and one line, where a run without a
     // stage left it 149.
     float needTimeline = m_needTimeline;
-    if (needTimeline > 0 && !run.trace()) {
+    float base = -1;   // the timeline's height without its lanes, as the stage measured it
+    if (stageMeasured && m_needTimeline > 0) {
+        base = m_needTimeline - std::round(fh * 7.5f);
+        m_stageBase = StageBase{ds.x, ds.y, fh, base};
+    } else if (planOnRun) {
+        base = m_stageBase.h;
+    }
+    if (base >= 0) {
         const int workers = plannedWorkers;
-        timeline::setCompactRows(true);
-        auto laneH = [fh](std::initializer_list<RowKind> rows) { return plannedLaneH(rows, fh); };
-        const float proc = laneH({RowKind::Program, RowKind::Os, RowKind::Tasks});
-        float lanes = static_cast<float>(std::max(1, cpuCountUsable())) * laneH({RowKind::CoreProcs, RowKind::CoreLoad}) +
-                      proc * static_cast<float>(1 + std::min(workers, 4));
-        // A pool whose chunks cannot reach more than four workers (pool's 4
-        // tasks on 8 or 64): the idle ones fold into one band under the four
-        // (foldIdleLanes), and that band is all that would scroll behind the
-        // cue: it is reserved too, so "N idle workers" is in view as the
-        // class's run ends. (More busy lanes than four scroll anyway, the
-        // band with them; the Why tab keeps its room at 8+ cpu workers.)
-        if (const int busy = poolWorkersWithWork(workers); busy > 0 && busy <= 4 && workers - 4 >= 2)
-            lanes += laneH({RowKind::Program});
-        timeline::setCompactRows(false);
         // Above the lanes, what the stage's header does not show yet: the
         // legend's further rows as this run will wrap them (at many workers
         // the numbers' note and the callouts' words take a row of their own)
         // and from 32 workers the summary band. Decided from the scenario
-        // and the worker count, before Run, like the lanes above.
+        // and the worker count, before Run, like the lanes below.
         timeline::LegendPlan plan;
         const KindInfo kind = kindInfo(m_scenario.kind);
         plan.tasks = kind.taskTable;
@@ -1058,9 +1067,28 @@ void GuiApp::layoutPresentation(RunView& run, std::int64_t cursor, float control
         plan.workers = workers;
         plan.cores = std::max(1, cpuCountUsable());
         const float above = timeline::legendExtraH(plan, ds.x) + timeline::summaryBandH(workers, fh);
-        needTimeline = std::max(needTimeline, needTimeline - std::round(fh * 7.5f) + lanes + above);
+        // The lanes: the core lanes, MainProcess and up to four workers at
+        // the thin rows, each with its lock row where the run takes a lock
+        // (the plan had none: a lock run's fourth worker was below the fold
+        // when the split was planned from it, visible_worker_lanes 3).
+        timeline::setCompactRows(true);
+        timeline::setLockRows(plan.lock);   // the timeline sets it again from its run as it draws
+        auto laneH = [fh](std::initializer_list<RowKind> rows) { return plannedLaneH(rows, fh); };
+        const float proc = laneH({RowKind::Program, RowKind::Os, RowKind::Tasks, RowKind::Locks});
+        float lanes = static_cast<float>(std::max(1, cpuCountUsable())) * laneH({RowKind::CoreProcs, RowKind::CoreLoad}) +
+                      proc * static_cast<float>(1 + std::min(workers, 4));
+        // A pool whose chunks cannot reach more than four workers (pool's 4
+        // tasks on 8 or 64): the idle ones fold into one band under the four
+        // (foldIdleLanes), and that band is all that would scroll behind the
+        // cue: it is reserved too, so "N idle workers" is in view as the
+        // class's run ends. (More busy lanes than four scroll anyway, the
+        // band with them; the Why tab keeps its room at 8+ cpu workers.)
+        if (const int busy = poolWorkersWithWork(workers); busy > 0 && busy <= 4 && workers - 4 >= 2)
+            lanes += laneH({RowKind::Program});
+        timeline::setCompactRows(false);
+        needTimeline = std::max(base + std::round(fh * 7.5f), base + lanes + above);
     }
-    if (grow) m_held.timeline = std::max(m_held.timeline, needTimeline);
+    if (growTimeline) m_held.timeline = std::max(m_held.timeline, needTimeline);
     if (m_held.timeline > 0 && m_held.bottom > 0)
         timelineH = std::min(std::max(m_held.timeline, bodyH - m_held.bottom), bodyH - minBottom);
     timelineH = std::round(std::max(timelineH, bodyH * 0.3f));
@@ -1153,6 +1181,7 @@ void GuiApp::drawPresentationPanels(RunView& run, std::int64_t cursor, float con
         drawCodePanel(run, cursor, listing(), Rect{ws + wq, y, wc, h}, e);
     }
     m_needTimeline = m_drawn.timelineMinH;
+    m_needFromStage = !run.trace();
     m_needQueue = m_drawn.queueNeedH;
     m_needStats = m_drawn.statsNeedH;
     m_reserveStats = m_drawn.statsReserveH;

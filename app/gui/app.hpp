@@ -268,7 +268,14 @@ private:
         bool fromStage = false;   // laid out on the stage: final for the runs
         bool decided = false;     // a run without a stage: its split was decided on its first frame
         float legendExtra = 0;    // the legend rows planned beyond the first (timeline::setPlannedLegendExtra)
+        bool plannedOnRun = false; // planned while a run was shown (the plan changed): the bottom grows, the timeline does not
     } m_held;
+    bool m_needFromStage = false;  // the m_need* values were measured on a stage frame
+    // The stage's timeline without its lanes (header, axis, padding) at this
+    // window size and type: a plan made while a run is shown starts from it.
+    struct StageBase {
+        float windowW = 0, windowH = 0, fontPx = 0, h = 0;
+    } m_stageBase;
     std::string m_predictTabKey;   // the scenario whose stage opened on the Predict tab
     bool m_predictTabAuto = false; // the Predict tab was opened for the class, not by a click
     void layoutPresentation(RunView& run, std::int64_t cursor, float controlsH, bool hasQueue, bool hasLock,

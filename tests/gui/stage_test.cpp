@@ -60,3 +60,56 @@ TEST_CASE("a screenshot's layout is the class's: run from the stage with a real 
     CHECK(a.size() == b.size());
     CHECK(shot["visible_worker_lanes"] == live["visible_worker_lanes"]);
 }
+
+namespace {
+
+// The workers field set to n with real keys: a double click selects the
+// number, typed over, Return; then the pointer leaves the controls.
+void setWorkers(const LiveWindow& w, int n) {
+    const auto r = itemRect(w.state(), "workers");
+    w.click(r[0] + 10, r[1] + r[3] / 2, 2);
+    w.key("ctrl+a");
+    w.typeText(std::to_string(n));
+    w.key("Return");
+    runCommand("xdotool mousemove --window " + w.window + " 640 700");
+    w.settle(4);
+}
+
+} // namespace
+
+TEST_CASE("a session's split is its plan's: after a bigger run and back, the panels are where a fresh window puts "
+          "them, four worker lanes in view",
+          "[gui][stage][held]") {
+    // Newcomer walk (session 17): in a long lock session This run showed one
+    // line: the timeline held 460 px where a fresh window holds 424. When the
+    // plan changed while a run was shown (the toolbar's workers), the split
+    // grew to what that run's frames needed and never came back.
+    NEED_X();
+    std::map<std::string, std::array<float, 4>> fresh;
+    {
+        LiveWindow w({"lock", "--workers", "8", "--time-scale", "0.2", "--presentation", "--size", "1280x720"});
+        REQUIRE_FALSE(w.window.empty());
+        REQUIRE(w.runFromStage(30));
+        fresh = panelRects(w.state());
+    }
+    LiveWindow w({"lock", "--time-scale", "0.2", "--presentation", "--size", "1280x720"});
+    REQUIRE_FALSE(w.window.empty());
+    REQUIRE(w.runFromStage(30));
+    for (const int n : {8, 4}) {
+        setWorkers(w, n);
+        REQUIRE(w.waitFor([n](const json& s) { return s["workers_option"] == n; }, 5));
+        w.key("r");
+        REQUIRE(w.waitFor([n](const json& s) {
+            return s["stats"]["workers"] == n && s["status"] == "finished" && s["trace_finished"] == true;
+        }, 30));
+        w.settle(6);
+        const json s = w.state();
+        INFO("after a run of " << n << ": " << s["panels"].dump().substr(0, 600));
+        // The session's most workers is 8: the split is a fresh 8-worker window's.
+        CHECK(panelRects(s) == fresh);
+        CHECK(s["visible_worker_lanes"].get<int>() >= 4);
+        const std::string stats = panelLines(s, "Stats", " ");
+        CHECK(stats.find("makespan") != std::string::npos);
+        CHECK(stats.find("efficiency") != std::string::npos);
+    }
+}
