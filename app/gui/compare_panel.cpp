@@ -86,11 +86,16 @@ bool isWorker(const TraceMeta& meta, const Lane& lane) {
 
 CompareAction headerButtons(bool sweeping, CompareState& st, const PanelEnv& env) {
     CompareAction act = CompareAction::None;
-    const char* sweep = sweeping ? "Stop sweep" : "Sweep";
+    // One ID for both labels: the click that turns Sweep into Stop sweep
+    // keeps its tooltip put away while the pointer rests there (with the
+    // label's own ID the tip came back at once, saying Sweep, and covered
+    // the legend for the whole sweep: newcomer walk, session 17).
+    const char* sweep = sweeping ? "Stop sweep###sweep" : "Sweep###sweep";
     if (ImGui::Button(sweep)) act = sweeping ? CompareAction::StopSweep : CompareAction::Sweep;
     ui::probeItem(sweep);
-    ui::tooltipBelow("Runs this scenario with 1, 2, 4 and 8 workers, one after another, with the toolbar's work "
-                     "(as scenario: sleep, then cpu); each row appears as its run ends.");
+    ui::tooltipBelow(sweeping ? "Stops the sweep: the run under way is stopped; the rows already made stay."
+                              : "Runs this scenario with 1, 2, 4 and 8 workers, one after another, with the toolbar's work "
+                                "(as scenario: sleep, then cpu); each row appears as its run ends.");
     if (!sweeping && !st.model.rows.empty()) {
         // Before another Sweep the class predicts again (without the rows: Plots asks).
         const char* predict = st.predicting ? "Results" : "Predict";

@@ -977,3 +977,40 @@ TEST_CASE("after a Sweep from a 4-worker stage, the 8-worker run's view shows fo
     REQUIRE(s["stats"]["workers"].get<int>() == 8);   // the sweep's last run is shown
     CHECK(s["visible_worker_lanes"].get<int>() >= 4);
 }
+
+TEST_CASE("the pointer resting on Sweep after the click: no tooltip over the Compare panel while the sweep runs",
+          "[gui][compare][sweeptip]") {
+    // Newcomer walk (session 17): clicked, the button became "Stop sweep"
+    // (another ImGui ID), so the tooltip the click had put away came back at
+    // once, saying "Runs this scenario with 1, 2, 4 and 8 workers", and
+    // covered the Compare legend for the whole sweep.
+    NEED_X();
+    LiveWindow w({"pool-sizes", "--time-scale", "0.1", "--presentation", "--size", "1280x720"});
+    REQUIRE_FALSE(w.window.empty());
+    w.key("c");
+    REQUIRE(w.waitFor([](const json& s) { return s["compare"]["on"] == true; }, 10));
+    const auto b = itemRect(w.state(), "Sweep");
+    runCommand("xdotool mousemove --window " + w.window + " " + std::to_string(static_cast<int>(b[0] + b[2] / 2)) + " " +
+               std::to_string(static_cast<int>(b[1] + b[3] / 2)));
+    const auto tip = [](const json& st) { return st.value("tooltips", json::array()).dump().find("Runs this scenario") != std::string::npos; };
+    REQUIRE(w.waitFor(tip, 5));   // the pointer rests on Sweep: its tip is up
+    runCommand("xdotool mousedown 1");
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+    runCommand("xdotool mouseup 1");
+    REQUIRE(w.waitFor([](const json& s) { return panelLines(s, "Compare", " ").find("Stop sweep") != std::string::npos; }, 10));
+    // Watch a while as the sweep runs, the pointer still on the button.
+    int framesWithTip = 0, frames = 0;
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+    std::string seen;
+    while (std::chrono::steady_clock::now() < until) {
+        const json s = w.state();
+        ++frames;
+        if (!s.value("tooltip_windows", json::array()).empty()) {
+            ++framesWithTip;
+            seen = s.value("tooltips", json::array()).dump();
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    INFO(framesWithTip << " of " << frames << " reads showed a tooltip: " << seen);
+    CHECK(framesWithTip == 0);
+}
