@@ -632,9 +632,17 @@ ProcExplanation explainProc(const Ctx& c, const ProcLaneIndex& l) {
         out.text = explainPlain(c, l, os, who);
     } else if (l.proc == kParentProc) {
         // A traced program without a Pool: nothing is handed out, it is just the program.
-        out.text = c.meta.work == kTracedProgramWork && c.m.tasks().empty()
+        const bool traced = c.meta.work == kTracedProgramWork;
+        out.text = traced && c.m.tasks().empty()
                        ? who + " runs the program's own code"
                        : who + " runs the program's own code: it hands out the work and collects the results";
+        // A traced program's MainProcess off the CPUs is blocked in a call
+        // the tracer does not follow: a Process's join() above all (newcomer
+        // walk: "MainProcess runs the program's own code" while it waited in
+        // join() for the workers). The OS rows say so; the words name it.
+        if (traced && !c.m.cores().empty() && !(os && (os->state == LaneState::OnCore || os->state == LaneState::Runnable)))
+            out.text = who + " is in the program's own code, not on a CPU now: it waits for something parviz does not "
+                             "draw (a Process's join(), time.sleep, a pipe)";
     } else if (!prog || prog->state == LaneState::Idle) {
         out.text = explainIdle(c, l, who, out);
     } else if (prog->state == LaneState::Sleeping) {

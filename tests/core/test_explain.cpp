@@ -930,6 +930,27 @@ TEST_CASE("a traced program's plain process is said to run its own code, not to 
                                     "it sleeps or waits for something (a pipe, a file, time.sleep) parviz does not draw");
 }
 
+TEST_CASE("a traced program's MainProcess off the CPUs waits for something, it does not 'run the program's code'",
+          "[explain]") {
+    // Newcomer walk: MainProcess blocked in p.join() read "MainProcess runs
+    // the program's own code" for the whole run of its Processes.
+    Builder b(1, "Process-", ProcRole::Process);
+    b.tr->updateMeta([](TraceMeta& m) { m.work = kTracedProgramWork; });
+    b.at(0.0, kParentProc, EventKind::State, static_cast<std::int32_t>(WorkerState::Running));
+    b.at(0.0, kParentProc, EventKind::CoreIn, 0);
+    b.at(0.2, kParentProc, EventKind::CoreOut, 0);
+    b.at(0.2, 1, EventKind::CoreIn, 1);
+    b.at(0.9, 1, EventKind::CoreOut, 1);
+    b.at(0.9, kParentProc, EventKind::CoreIn, 0);
+    auto tr = b.done(1.0);
+    const RunModel m = modelOf(*tr);
+    CHECK(textOf(buildExplain(m, *tr, kZero + sec(0.1)), "MainProcess") == "MainProcess runs the program's own code");
+    CHECK(textOf(buildExplain(m, *tr, kZero + sec(0.5)), "MainProcess") ==
+          "MainProcess is in the program's own code, not on a CPU now: it waits for something parviz does not draw "
+          "(a Process's join(), time.sleep, a pipe)");
+    CHECK(textOf(buildExplain(m, *tr, kZero + sec(0.95)), "MainProcess") == "MainProcess runs the program's own code");
+}
+
 TEST_CASE("workers in the same state for the same reason share one sentence naming them all", "[explain][group]") {
     // Eight workers on two cores: 1 and 2 run A and B on the cores (0-4 s);
     // 3-6 did a short task each and wait on the empty task queue; 7 and 8 are
