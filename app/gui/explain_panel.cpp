@@ -105,13 +105,26 @@ std::string firstClause(const std::string& s) {
 // Each clause names its worker in full: a clause that began "-2 waits to
 // take from pool tasks" (the name cut to its number) read as a number to a
 // newcomer. (A list of names inside one clause keeps "ForkPoolWorker-3 to -8".)
+// Processes that have ended come last: what happens at the cursor is read
+// first, and is what stays in view when the paragraph is cut (a traced
+// program's "Producer exited …; Consumer-1 and -2 exited" pushed the lock's
+// holder, or its waiter, out of the Why tab at 1280x720).
+bool endedLine(const Explanation& x, const ExplainLine& l) {
+    for (const ProcId p : l.procs) {
+        const auto it = std::find_if(x.procs.begin(), x.procs.end(), [p](const ProcExplanation& e) { return e.proc == p; });
+        if (it == x.procs.end() || (it->state != LaneState::Exited && it->state != LaneState::Killed)) return false;
+    }
+    return !l.procs.empty();
+}
+
 std::string workersParagraph(const Explanation& x, bool withMain = false) {
     std::string p;
-    for (const ExplainLine& l : x.lines) {
-        if (!withMain && isMain(l)) continue;
-        const std::string clause = firstClause(l.text);
-        p += (p.empty() ? "" : "; ") + clause;
-    }
+    for (const bool ended : {false, true})
+        for (const ExplainLine& l : x.lines) {
+            if ((!withMain && isMain(l)) || endedLine(x, l) != ended) continue;
+            const std::string clause = firstClause(l.text);
+            p += (p.empty() ? "" : "; ") + clause;
+        }
     return p;
 }
 
