@@ -307,7 +307,47 @@ bool valueSlider(const char* id, const char* probeName, float* v, float min, flo
     std::snprintf(buf, sizeof buf, fmt, static_cast<double>(*v));
     const float valueW = valueSliderValueW(buf);
     ImGui::SetNextItemWidth(std::max(ImGui::GetFontSize() * 2, w - valueW));
-    const bool changed = ImGui::SliderFloat(id, v, min, max, "", flags);
+    const float before = *v;
+    bool changed = ImGui::SliderFloat(id, v, min, max, "", flags);
+    // A press on the grab drags it from where it is, as desktop sliders do;
+    // a press on the track still jumps there. ImGui 1.86 moves the value to
+    // the pointer on the press even on the grab, so on the 2 em time-scale
+    // track a small drag that began on the grab's left half jumped from
+    // 1.00x to 0.02x (newcomer walk). The geometry is ImGui's own
+    // (SliderBehaviorT: 2 px of padding, a grab of GrabMinSize).
+    {
+        struct Grab {
+            ImGuiID id = 0;
+            float startT = 0, startX = 0, startV = 0;
+        };
+        static Grab grab;
+        const bool logScale = (flags & ImGuiSliderFlags_Logarithmic) != 0 && min > 0 && max > min;
+        auto tOf = [&](float x) {
+            const float c = std::clamp(x, min, max);
+            return logScale ? std::log(c / min) / std::log(max / min) : (max > min ? (c - min) / (max - min) : 0.0f);
+        };
+        auto valueOf = [&](float t) {
+            t = std::clamp(t, 0.0f, 1.0f);
+            return logScale ? min * std::pow(max / min, t) : min + t * (max - min);
+        };
+        const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+        const float grabSz = std::min(ImGui::GetStyle().GrabMinSize, b.x - a.x - 4);
+        const float usable = std::max(1.0f, b.x - a.x - 4 - grabSz), left = a.x + 2 + grabSz / 2;
+        const float mx = ImGui::GetIO().MousePos.x;
+        if (ImGui::IsItemActivated()) {
+            const float t0 = tOf(before);
+            const float grabX = left + t0 * usable;
+            grab = std::abs(mx - grabX) <= grabSz / 2 + 2 ? Grab{ImGui::GetItemID(), t0, mx, before} : Grab{};
+        }
+        if (grab.id != 0 && grab.id == ImGui::GetItemID()) {
+            if (ImGui::IsItemActive()) {
+                *v = mx == grab.startX ? grab.startV : valueOf(grab.startT + (mx - grab.startX) / usable);
+                changed = *v != before;
+            } else {
+                grab = Grab{};
+            }
+        }
+    }
     probe::lastWidget(probeName);
     ImGui::SameLine(0, ImGui::GetStyle().ItemInnerSpacing.x);
     std::snprintf(buf, sizeof buf, fmt, static_cast<double>(*v));

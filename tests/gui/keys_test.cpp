@@ -289,3 +289,53 @@ TEST_CASE("on a busy machine a click that moves onto a tab and presses within on
     INFO("missed:" << missed);
     CHECK(opened == tried);
 }
+
+TEST_CASE("a press on the time scale's grab off its middle keeps the value; a drag moves it from there",
+          "[gui][keys][grab]") {
+    // Newcomer walk: a small drag on the 2 em time-scale track went from
+    // 1.00x to 0.02x. ImGui 1.86 sets a slider's value to the pointer on
+    // the press, even on the grab; a press on the grab now keeps its value.
+    NEED_X();
+    LiveWindow w({"pool", "--presentation", "--size", "1280x720"});
+    REQUIRE_FALSE(w.window.empty());
+    json s = w.state();
+    const float font = s["font_px"].get<float>();
+    const auto r = itemRect(s, "time scale");
+    REQUIRE(panelLines(s, "Controls", " ").find("1.00x") != std::string::npos);
+    // ImGui's slider geometry: 2 px of padding, a grab of 0.8 em (the theme's GrabMinSize).
+    const float grab = std::round(font * 0.8f), usable = r[2] - 4 - grab;
+    const float t = std::log(1.0f / 0.02f) / std::log(5.0f / 0.02f);
+    const float centre = r[0] + 2 + grab / 2 + t * usable;
+    auto press = [&](float x, float dx) {
+        runCommand("xdotool mousemove --window " + w.window + " " + std::to_string(static_cast<int>(x)) + " " +
+                   std::to_string(static_cast<int>(r[1] + r[3] / 2)));
+        w.settle(2);
+        runCommand("xdotool mousedown 1");
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        w.settle(2);
+        if (dx != 0) {
+            runCommand("xdotool mousemove_relative -- " + std::to_string(static_cast<int>(dx)) + " 0");
+            std::this_thread::sleep_for(std::chrono::milliseconds(200));
+            w.settle(2);
+        }
+        runCommand("xdotool mouseup 1");
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        w.settle(3);
+        runCommand("xdotool mousemove --window " + w.window + " 640 700");
+        w.settle(2);
+        return panelLines(w.state(), "Controls", " ");
+    };
+    // On the grab, a third of it left of its middle: nothing moves.
+    const std::string pressed = press(centre - grab / 3, 0);
+    INFO("after a press on the grab: " << pressed);
+    CHECK(pressed.find("1.00x") != std::string::npos);
+    // Dragged 2 px to the right from there: a little faster than 1x, never a jump.
+    const std::string dragged = press(centre - grab / 3, 2);
+    INFO("after a 2 px drag: " << dragged);
+    CHECK(dragged.find("1.00x") == std::string::npos);
+    const auto x = dragged.find("time scale ");   // the slider's value follows its name in the dump: "time scale 1.56x"
+    REQUIRE(x != std::string::npos);
+    const float v = std::stof(dragged.substr(x + 11));
+    CHECK(v > 1.0f);
+    CHECK(v < 2.0f);
+}
