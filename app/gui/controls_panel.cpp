@@ -667,11 +667,13 @@ std::string runEndSummary(GuiApp& app, bool withBounds, bool withSpeedup = true)
         text += buf;
         if (st.hasMakespan) {
             // Named by its base, as Stats' (the Plots' is over the 1-worker run).
-            // The makespan as Stats writes it (its unit is the larger of makespan and sequential's).
             // "makespan", never "done in": the run's one length, named as
             // Stats names it (classroom walk: "done in 6.00 s" beside "task D
-            // ended at 6.04 s" read as two ends of one run).
-            const std::string makespan = formatSecondsLike(st.makespanNs, std::max(st.makespanNs, st.sequentialNs));
+            // ended at 6.04 s" read as two ends of one run). In seconds, as the
+            // instants on this line are (the cursor's, the tasks' first start
+            // and last end): "makespan 121 ms (tasks ran 0.023 s to 0.14 s)"
+            // mixed two units in one sentence (newcomer walk).
+            const std::string makespan = formatDurationAmongInstants(st.makespanNs);
             text += ", makespan " + makespan;
             if (withBounds)
                 text += " (tasks ran " + formatInstant(st.makespanFromNs) + " to " + formatInstant(st.makespanToNs) + ")";
