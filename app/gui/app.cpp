@@ -346,6 +346,8 @@ void GuiApp::startRun() {
         // greys the work combo out for it): its run must not be labelled sleep or cpu.
         RunOptions opts = m_opts.run;
         if (!kindInfo(m_scenario.kind).hasWork) opts.work.reset();
+        // Nor one whose worker count is not settable (Run refuses an override for it).
+        if (!kindInfo(m_scenario.kind).workersOverridable) opts.workers.reset();
         addRun(RunView::startLive(m_viewCounter + 1, runScenario(), opts));
         ++m_viewCounter;
         ++m_runCounter;
