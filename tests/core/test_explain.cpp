@@ -322,7 +322,8 @@ TEST_CASE("a load-imbalance callout names the idle worker, its tail and the make
         b.task(2, 3, "s2", 0.12, 0.24);
         auto tr = b.done(0.42);
         const RunModel m = modelOf(*tr);
-        const Callout* c = calloutOf(findCallouts(m, *tr), CalloutKind::LoadImbalance);
+        const auto cs = findCallouts(m, *tr);
+        const Callout* c = calloutOf(cs, CalloutKind::LoadImbalance);
         REQUIRE(c);
         CHECK(c->text ==
               "load imbalance: ForkPoolWorker-2 was idle for the last 0.16 s of the 0.40 s makespan (40 %): its last "
