@@ -346,6 +346,8 @@ void GuiApp::startRun() {
         // greys the work combo out for it): its run must not be labelled sleep or cpu.
         RunOptions opts = m_opts.run;
         if (!kindInfo(m_scenario.kind).hasWork) opts.work.reset();
+        // Nor one whose worker count is not settable (Run refuses an override for it).
+        if (!kindInfo(m_scenario.kind).workersOverridable) opts.workers.reset();
         addRun(RunView::startLive(m_viewCounter + 1, runScenario(), opts));
         ++m_viewCounter;
         ++m_runCounter;
@@ -870,7 +872,21 @@ void GuiApp::recordSessionRun(RunView& run) {
     r.efficiency = st.efficiency;
     r.busy = st.machine.busy == true;
     if (r.busy) r.busyNote = describeBusy(st.machine, parseWorkKind(st.work));
+    r.setup = runSetupKey(run.scenario(), run.meta());
     m_session.rows.push_back(std::move(r));
+    // Each run's speedup over the 1-worker run of its setup, once one is in
+    // (a stopped run's makespan is no run's length: it compares with nothing).
+    std::vector<SessionRunTime> times;
+    for (const SessionRun& sr : m_session.rows)
+        times.push_back({sr.setup, sr.workers,
+                         sr.hasMakespan && sr.status == toString(RunStatus::Finished) ? sr.makespanS : 0.0});
+    const auto speedups = sessionSpeedups(times);
+    for (std::size_t i = 0; i < m_session.rows.size(); ++i) {
+        m_session.rows[i].speedupOverOne.reset();
+        if (!speedups[i]) continue;
+        m_session.rows[i].speedupOverOne = speedups[i]->speedup;
+        m_session.rows[i].baseNumber = m_session.rows[speedups[i]->base].number;
+    }
 }
 
 void GuiApp::frame() {

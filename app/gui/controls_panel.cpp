@@ -385,24 +385,52 @@ void runOptions(GuiApp& app) {
     // size (a sweep's Pool(8) under a field of 4), the shown-run note at the
     // toolbar's end says that one's (shownRunNote), not a note beside the
     // field that would push every control to its right.
-    flow(labelledW(fw * 5.5f, "workers"));
-    ImGui::BeginGroup();
+    // A kind whose worker count is not the field's to set (queue and
+    // cpu-count start none, process one per argument) has it greyed out, as
+    // the work box is for kinds that do no work: cpu-count's field read an
+    // editable "0", and + on it made Run refuse the run (newcomer walk).
+    const bool setsWorkers = workersOverridable(sc.kind);
+    if (!setsWorkers) o.workers.reset();
     const float frameH = ImGui::GetFrameHeight(), inner = ImGui::GetStyle().ItemInnerSpacing.x;
-    ImGui::SetNextItemWidth(fw * 5.5f - 2 * (frameH + inner));
-    if (ImGui::InputInt("##workers", &workers, 0, 0)) o.workers = std::clamp(workers, 1, kMaxWorkers);
-    // Our own - and +: ImGui's step buttons act on release and drop the second
-    // click of a quick double click; these act on each press (and repeat when held).
-    const ImGuiButtonFlags stepFlags = ImGuiButtonFlags_PressedOnClick | ImGuiButtonFlags_Repeat;
-    ImGui::SameLine(0, inner);
-    if (ImGui::ButtonEx("-", ImVec2(frameH, frameH), stepFlags)) o.workers = std::clamp(workers - 1, 1, kMaxWorkers);
-    ImGui::SameLine(0, inner);
-    if (ImGui::ButtonEx("+", ImVec2(frameH, frameH), stepFlags)) o.workers = std::clamp(workers + 1, 1, kMaxWorkers);
+    const char* const noWorkers = "no workers";
+    const float fieldW = setsWorkers ? fw * 5.5f
+                                     : std::max(fw * 5.5f, ImGui::CalcTextSize(noWorkers).x + ImGui::GetStyle().FramePadding.x * 2);
+    flow(labelledW(fieldW, "workers"));
+    ImGui::BeginDisabled(!setsWorkers);
+    ImGui::BeginGroup();
+    if (!setsWorkers) {
+        // The box says what there is: "no workers", or the scenario's own count.
+        std::string shown = workers > 0 ? std::to_string(workers) : noWorkers;
+        ImGui::SetNextItemWidth(fieldW);
+        ImGui::InputText("##workers", shown.data(), shown.size() + 1, ImGuiInputTextFlags_ReadOnly);
+        ui::probeItem(shown.c_str());
+    } else {
+        ImGui::SetNextItemWidth(fieldW - 2 * (frameH + inner));
+        if (ImGui::InputInt("##workers", &workers, 0, 0)) o.workers = std::clamp(workers, 1, kMaxWorkers);
+        // Our own - and +: ImGui's step buttons act on release and drop the second
+        // click of a quick double click; these act on each press (and repeat when held).
+        const ImGuiButtonFlags stepFlags = ImGuiButtonFlags_PressedOnClick | ImGuiButtonFlags_Repeat;
+        ImGui::SameLine(0, inner);
+        if (ImGui::ButtonEx("-", ImVec2(frameH, frameH), stepFlags)) o.workers = std::clamp(workers - 1, 1, kMaxWorkers);
+        ImGui::SameLine(0, inner);
+        if (ImGui::ButtonEx("+", ImVec2(frameH, frameH), stepFlags)) o.workers = std::clamp(workers + 1, 1, kMaxWorkers);
+    }
     ImGui::SameLine(0, inner);
     ImGui::TextUnformatted("workers");
     ImGui::EndGroup();
     ui::probeItem("workers");
-    ui::tooltipBelow("The pool's size, or how many processes: for the next Run or Restart (the note at the toolbar's "
-                     "end says when the run on screen had another).");
+    ImGui::EndDisabled();
+    if (!setsWorkers)
+        ui::tooltipBelow((std::string("The ") + toString(sc.kind) +
+                          (workers > 0 ? " scenario starts one process per argument (" + std::to_string(workers) +
+                                             "): the scenario sets how many, not this field."
+                                       : " scenario starts no worker process: MainProcess does it all.") +
+                          " Pick pool, pool-cpu, job-queue or lock to choose the workers.")
+                             .c_str(),
+                         ImGuiHoveredFlags_AllowWhenDisabled);
+    else
+        ui::tooltipBelow("The pool's size, or how many processes: for the next Run or Restart (the note at the toolbar's "
+                         "end says when the run on screen had another).");
     const char* kinds[] = {"as scenario", "sleep", "cpu", "no work"};
     // process, queue and cpu-count do no work: nothing for sleep or cpu to change.
     const bool hasWork = kindInfo(sc.kind).hasWork;
@@ -667,11 +695,13 @@ std::string runEndSummary(GuiApp& app, bool withBounds, bool withSpeedup = true)
         text += buf;
         if (st.hasMakespan) {
             // Named by its base, as Stats' (the Plots' is over the 1-worker run).
-            // The makespan as Stats writes it (its unit is the larger of makespan and sequential's).
             // "makespan", never "done in": the run's one length, named as
             // Stats names it (classroom walk: "done in 6.00 s" beside "task D
-            // ended at 6.04 s" read as two ends of one run).
-            const std::string makespan = formatSecondsLike(st.makespanNs, std::max(st.makespanNs, st.sequentialNs));
+            // ended at 6.04 s" read as two ends of one run). In seconds, as the
+            // instants on this line are (the cursor's, the tasks' first start
+            // and last end): "makespan 121 ms (tasks ran 0.023 s to 0.14 s)"
+            // mixed two units in one sentence (newcomer walk).
+            const std::string makespan = formatDurationAmongInstants(st.makespanNs);
             text += ", makespan " + makespan;
             if (withBounds)
                 text += " (tasks ran " + formatInstant(st.makespanFromNs) + " to " + formatInstant(st.makespanToNs) + ")";

@@ -294,7 +294,7 @@ void reveal(const RunView& shown, const PanelEnv& env, bool compact = false) {
     const RunView& run = fromLast ? *env.lastReveal : shown;
     if (!run.trace()) return;
     const std::vector<RevealLine> lines =
-        revealLines(run.questions(), run.predictions(), run.asks(), run.model(), *run.trace());
+        revealLines(run.questions(), run.predictions(), run.asks(), run.model(), *run.trace(), &run.scenario());
     if (lines.empty()) return;
     if (fromLast) ui::textDisabled("Run %d, the last of this scenario:", run.number());
     for (const RevealLine& l : lines) {

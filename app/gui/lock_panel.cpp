@@ -74,9 +74,12 @@ void drawLock(const RunView& run, std::int64_t cursor, const PanelEnv& env, cons
     if (!v.waiters.empty()) {
         ui::textDisabled("waiting:");
         ImGui::SameLine();
+        // One unit along the line, the longest wait's ("0.40 s" beside "1.20 s", never "400 ms").
+        std::int64_t longest = 0;
+        for (const LockWaiter& w : v.waiters) longest = std::max(longest, w.waitedNs);
         for (const LockWaiter& w : v.waiters) {
             // Each waiter (swatch, name, time) flows as one piece and wraps whole.
-            const std::string label = w.name + " " + formatDuration(w.waitedNs);
+            const std::string label = w.name + " " + formatSecondsLike(w.waitedNs, longest);
             if (&w != &v.waiters.front())
                 ui::sameLineIfFits(ImGui::GetFontSize() * 0.7f + ImGui::GetStyle().ItemSpacing.x + ImGui::CalcTextSize(label.c_str()).x);
             else if (ImGui::GetContentRegionAvail().x < ImGui::GetFontSize() * 0.7f + ImGui::GetStyle().ItemSpacing.x +
@@ -141,8 +144,10 @@ void drawSync(const RunView& run, std::int64_t t, const PanelEnv& env, const Tra
     }
     if (!v.waiting.empty()) {
         ui::text("waiting:");
+        std::int64_t longest = 0;   // one unit along the line, the longest wait's
+        for (const SyncWaiter& w : v.waiting) longest = std::max(longest, t - w.since);
         for (const SyncWaiter& w : v.waiting) {
-            const std::string label = w.name + " " + formatDuration(t - w.since);
+            const std::string label = w.name + " " + formatSecondsLike(t - w.since, longest);
             ui::sameLineIfFits(ImGui::GetFontSize() * 0.7f + ImGui::GetStyle().ItemSpacing.x +
                                ImGui::CalcTextSize(label.c_str()).x);
             swatch(w.proc);

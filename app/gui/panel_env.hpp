@@ -147,8 +147,13 @@ struct SessionRun {
     bool pinned = false;          // shown in the Compare view
     std::string scenario, work, status;
     int workers = 0;
-    double makespanS = 0, speedup = 0, efficiency = 0;
+    double makespanS = 0, speedup = 0, efficiency = 0;   // speedup: over sequential (Stats')
     bool hasMakespan = false;
+    std::string setup;            // runSetupKey: runs of one setup compare
+    // Over the session's 1-worker run of the same setup (core sessionSpeedups):
+    // the column Session shows; nullopt where there is none to compare with.
+    std::optional<double> speedupOverOne;
+    int baseNumber = 0;           // that 1-worker run's number
     bool busy = false;            // other programs took more than 10 % of the cores
     std::string busyNote;         // describeBusy's words
 };

@@ -96,10 +96,12 @@ void drawQueueWaits(const RunView& run, std::int64_t t, const Trace& trace, std:
             ImGui::SetTooltip("JoinableQueue: join() returns once every item put has been answered by a task_done().");
     }
     bool first = true;
+    std::int64_t longest = 0;   // one unit along the line, the longest wait's
+    for (const SyncWaiter& w : s.waiting) longest = std::max(longest, t - w.since);
     for (const SyncWaiter& w : s.waiting) {
         std::snprintf(buf, sizeof buf, "%s %s %s", w.name.c_str(),
                       w.poolResults ? "waits for the pool's results" : "waits in join()",
-                      formatDuration(t - w.since).c_str());
+                      formatSecondsLike(t - w.since, longest).c_str());
         if (!first || s.taskDone > 0) ui::sameLineIfFits(ImGui::CalcTextSize(buf).x);
         first = false;
         ui::textColored(procTextVec4(w.proc, th), "%s", buf);

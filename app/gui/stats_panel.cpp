@@ -293,9 +293,13 @@ void showSession(SessionTable& table, const PanelEnv& env) {
         return;
     }
     if (!ImGui::BeginTable("session", 7, ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_RowBg)) return;
-    // The speedup names its base, as Stats' does (kSpeedupOverSequential), and
-    // the makespans read in one unit, the longest's (formatSecondsLike).
-    for (const char* h : {"#", "scenario", "workers", "work", "makespan", kSpeedupOverSequential, "compare"})
+    // The speedup names its base: a table of runs compares runs, so it is over
+    // the session's 1-worker run of the same scenario, work, tasks and time
+    // scale (core sessionSpeedups, the Plots' speedup), and "-" where there is
+    // none (newcomer walk: a 1-worker cpu run read "0.87x", over the tasks'
+    // nominal seconds, which Stats' This run names). The makespans read in
+    // one unit, the longest's (formatSecondsLike).
+    for (const char* h : {"#", "scenario", "workers", "work", "makespan", kSpeedupOverOneWorker, "compare"})
         ImGui::TableSetupColumn(h);
     std::int64_t longest = 0;
     for (const SessionRun& r : runs)
@@ -321,8 +325,21 @@ void showSession(SessionTable& table, const PanelEnv& env) {
             ui::tooltipBelow(r.busyNote.c_str());
         }
         ImGui::TableNextColumn();
-        if (r.hasMakespan) ui::text("%.2fx", r.speedup);
-        else ui::textDisabled("-");
+        if (r.speedupOverOne) {
+            ui::text("%.2fx", *r.speedupOverOne);
+            const std::string tip =
+                r.baseNumber == r.number
+                    ? std::string("The 1-worker run itself: the base the other runs of its setup are measured against.")
+                    : "Run " + std::to_string(r.baseNumber) + "'s makespan (1 worker, the same scenario, work, tasks and "
+                      "time scale) over this run's.";
+            ui::tooltipBelow(tip.c_str());
+        } else {
+            ui::textDisabled("-");
+            ui::tooltipBelow(r.hasMakespan ? "No 1-worker run of the same scenario, work, tasks and time scale in this "
+                                             "session to compare with: run one (workers 1). Stats' This run has the "
+                                             "speedup over the tasks one after another."
+                                           : "No makespan: no task ran.");
+        }
         ImGui::TableNextColumn();
         // Pinned runs are the Compare view's rows (C shows it).
         if (r.open) {

@@ -191,8 +191,8 @@ void loadImbalance(const Ctx& c, std::vector<Callout>& out) {
     const std::string busy = procName(c.meta, lastTask->proc);
     const std::string chunk = chunkLabel(c, *lastTask);
     co.text = "load imbalance: " + procName(c.meta, idle->proc) + " was idle for the last " +
-              formatSeconds(end - idle->t1) + " of the " + formatSeconds(makespan) + " makespan (" + pct(share) +
-              "): its last task ended at " + c.at(idle->t1) + " while " + busy + " still ran " +
+              formatDurationAmongInstants(end - idle->t1) + " of the " + formatDurationAmongInstants(makespan) +
+              " makespan (" + pct(share) + "): its last task ended at " + c.at(idle->t1) + " while " + busy + " still ran " +
               taskLabel(c.trace, *lastTask) + (chunk.empty() ? "" : " (" + chunk + ")");
     const bool bigChunk = lastTask->chunk >= 0 && std::any_of(c.m.chunks().begin(), c.m.chunks().end(), [&](const ChunkRecord& ch) {
         return ch.proc == lastTask->proc && ch.chunk == lastTask->chunk && ch.count > 1;
@@ -203,7 +203,8 @@ void loadImbalance(const Ctx& c, std::vector<Callout>& out) {
     const LockBound lb = lockBound(c, first, end);
     if (lb.share >= kLockBoundShare) {
         co.text += ". But the workers waited for " + lb.lock + " " + pct(lb.share) + " of their task time (" +
-                   formatSeconds(lb.waitNs) + " of " + formatSeconds(lb.taskNs) + "): the work inside the lock runs "
+                   formatDurationAmongInstants(lb.waitNs) + " of " + formatDurationAmongInstants(lb.taskNs) +
+                   "): the work inside the lock runs "
                    "one worker at a time, so the lock, more than the split of the work, sets the makespan";
         co.headline = "load imbalance from " + lb.lock + ": workers waited for it " + pct(lb.share) + " of their task time";
         co.brief = "workers waited " + pct(lb.share) + " for " + lb.lock;
@@ -316,7 +317,7 @@ void oversubscription(const Ctx& c, std::vector<Callout>& out) {
     co.text = "oversubscription (more workers than cores, so they take turns): " + std::to_string(workers) + " workers on " + coreWord +
               ", runnable without a free core for " + pct(share) + " of their task time" +
               (others.empty() ? "" : ", and " + others) + ": on average " + avg +
-              " of them wanted a core at once (" + formatSeconds(runnable) + " of " + formatSeconds(taskNs) +
+              " of them wanted a core at once (" + formatSecondsLike(runnable, taskNs) + " of " + formatSeconds(taskNs) +
               " runnable; " + std::to_string(over) + " of them over " + pct(kRunnableShare) +
               "), so more workers than cores buys nothing" +
               (others.empty() ? "" : "; the other programs' share of the cores was lost to the run as well");
@@ -372,7 +373,8 @@ void lockConvoy(const Ctx& c, std::vector<Callout>& out) {
         // The field's term with its plain meaning on first use (newcomer walk, item 7).
         co.text = "lock convoy (processes queued at one lock, taking it in turn) on " + c.meta.objectName(ObjectKind::Lock, l.id) + ": up to " + std::to_string(most) +
                   " processes waited for it at once; " + std::to_string(waiters.size()) + " processes waited " +
-                  formatSeconds(waitNs) + " in all against " + formatSeconds(holdNs) + " of holding it (" + ratio +
+                  formatSecondsLike(waitNs, std::max(waitNs, holdNs)) + " in all against " +
+                  formatSecondsLike(holdNs, std::max(waitNs, holdNs)) + " of holding it (" + ratio +
                   " as long): the work inside the lock runs one process at a time";
         co.headline = "lock convoy: " + std::to_string(waiters.size()) + " processes waited " + ratio +
                       " as long as " + c.meta.objectName(ObjectKind::Lock, l.id) + " was held";
@@ -423,7 +425,7 @@ void serialParent(const Ctx& c, const QueueIndex& q, std::vector<Callout>& out) 
     co.measure = share;
     co.text = "serial bottleneck in the parent: MainProcess alone put the " + std::to_string(puts) + " items on " +
               c.meta.objectName(ObjectKind::Queue, q.id) + ", one every " +
-              formatSeconds((last - first) / static_cast<std::int64_t>(puts - 1)) + " over " +
+              formatSecondsLike((last - first) / static_cast<std::int64_t>(puts - 1), last - first) + " over " +
               formatSeconds(last - first) + "; the " + std::to_string(workers) + " workers spent " + pct(share) +
               " of that time waiting for it";
     co.headline = "serial bottleneck: the workers waited " + pct(share) + " of the time for MainProcess's puts";

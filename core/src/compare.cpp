@@ -471,4 +471,30 @@ CompareView buildCompareView(const std::vector<CompareRun>& runs, int usableCore
     return v;
 }
 
+std::string runSetupKey(const Scenario& ran, const TraceMeta& meta) {
+    std::string key = (meta.scenario.empty() ? ran.name : meta.scenario) + "|" + meta.work + "|";
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.6g", meta.timeScale);
+    key += buf;
+    key += "|" + std::string(toString(ran.method)) + "|" + (ran.chunksize ? std::to_string(*ran.chunksize) : "auto");
+    for (const TaskSpec& t : ran.tasks) {
+        std::snprintf(buf, sizeof buf, "%.9g", t.seconds);
+        key += "|" + t.name + "=" + buf + toString(t.work);
+    }
+    return key;
+}
+
+std::vector<std::optional<SpeedupOverOne>> sessionSpeedups(const std::vector<SessionRunTime>& runs) {
+    std::vector<std::optional<SpeedupOverOne>> out(runs.size());
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+        if (runs[i].makespanS <= 0) continue;
+        for (std::size_t b = 0; b < runs.size(); ++b)
+            if (runs[b].workers == 1 && runs[b].setup == runs[i].setup && runs[b].makespanS > 0) {
+                out[i] = SpeedupOverOne{runs[b].makespanS / runs[i].makespanS, b};
+                break;
+            }
+    }
+    return out;
+}
+
 } // namespace parviz

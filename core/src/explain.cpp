@@ -84,6 +84,8 @@ std::string formatSecondsLike(std::int64_t ns, std::int64_t ref) {
     return buf;
 }
 
+std::string formatDurationAmongInstants(std::int64_t ns) { return formatInstant(ns); }
+
 namespace {
 
 std::int64_t runZero(const RunModel& m, const Trace& trace) {

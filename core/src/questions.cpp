@@ -201,22 +201,29 @@ std::string verdict(const Question& q, const Guess& p, const Answer& a) {
 }
 
 std::vector<RevealLine> revealLines(const std::vector<Question>& qs, const std::vector<Guess>& guesses,
-                                    const std::vector<std::string>& asks, const RunModel& model, const Trace& trace) {
+                                    const std::vector<std::string>& asks, const RunModel& model, const Trace& trace,
+                                    const Scenario* scenario) {
     std::vector<RevealLine> out;
     for (std::size_t i = 0; i < qs.size() && i < guesses.size(); ++i) {
         const Guess& g = guesses[i];
         if (!g.given) continue;
         const Answer a = answerOf(qs[i], model, trace);
-        char said[96];
-        if (isNumberQuestion(qs[i].kind))
-            std::snprintf(said, sizeof said, qs[i].kind == QuestionKind::Cores ? "%.0f" : "%.2f s", g.seconds);
-        else std::snprintf(said, sizeof said, "%s", g.choice.c_str());
+        // A choice in the words its option had (the verdict compares the choices themselves).
+        const std::vector<std::string> labels = scenario ? choiceLabels(qs[i], *scenario) : qs[i].choices;
+        const auto labelOf = [&](const std::string& choice) {
+            for (std::size_t k = 0; k < qs[i].choices.size() && k < labels.size(); ++k)
+                if (qs[i].choices[k] == choice) return labels[k];
+            return choice;
+        };
+        char number[64];
+        std::snprintf(number, sizeof number, qs[i].kind == QuestionKind::Cores ? "%.0f" : "%.2f s", g.seconds);
+        const std::string said = isNumberQuestion(qs[i].kind) ? std::string(number) : labelOf(g.choice);
         RevealLine l;
         l.ask = i < asks.size() ? asks[i] : qs[i].ask;
         l.label = shortAsk(qs[i].kind);
         l.known = a.known;
         l.said = std::string("predicted: ") + said + "  \u2014  the run: " +
-                 (a.known ? a.text + " (" + verdict(qs[i], g, a) + ")" : std::string("when it ends"));
+                 (a.known ? labelOf(a.text) + " (" + verdict(qs[i], g, a) + ")" : std::string("when it ends"));
         out.push_back(std::move(l));
     }
     return out;

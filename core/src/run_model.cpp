@@ -924,6 +924,19 @@ void RunModel::consumeCore(const Event& e, ProcLaneIndex& lane, ProcCursor& cur)
         s.state = LaneState::Busy;
         s.value = static_cast<std::int32_t>(busy * 1000 / window);
         ((e.flags & 1) ? c.own : c.load).push(s, busy);
+        if (!(e.flags & 1)) {
+            // The run's processes' time on this core inside the window (an open span: up to e.t).
+            std::int64_t mine = 0;
+            for (std::size_t k = c.procs.firstEndingAfter(s.t0, 0); k < c.procs.size() && c.procs[k].t0 < s.t1; ++k)
+                mine += std::max<std::int64_t>(0, std::min(c.procs[k].t1, s.t1) - std::max(c.procs[k].t0, s.t0));
+            const std::int64_t other = std::clamp<std::int64_t>(busy - mine, 0, window);
+            const auto permille = static_cast<std::int32_t>(other * 1000 / window);
+            if (permille >= 5) {
+                Span o = s;
+                o.value = permille;
+                c.other.push(o, other);
+            }
+        }
         break;
     }
     }

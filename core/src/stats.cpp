@@ -589,15 +589,20 @@ std::vector<StatPair> keyNumbers(const RunStats& s, const std::string& note, boo
     std::vector<StatPair> out;
     if (!s.hasMakespan) return out;
     char buf[96];
-    // One unit for the view's times: the larger of makespan and sequential sets it.
+    // One unit for the view's times: the larger of makespan and sequential
+    // sets it; beside an instant (the note " at 0.070 s"), seconds as it is.
     const std::int64_t unit = std::max(s.makespanNs, s.sequentialNs);
-    out.push_back({"makespan", formatSecondsLike(s.makespanNs, unit) + note,
+    const bool besideInstant = note.rfind(" at ", 0) == 0;
+    const auto secs = [&](std::int64_t ns) {
+        return besideInstant ? formatDurationAmongInstants(ns) : formatSecondsLike(ns, unit);
+    };
+    out.push_back({"makespan", secs(s.makespanNs) + note,
                    "The run's length: " + describeMakespanBounds(s) + ", pauses left out. Every length of a run on screen "
                    "(the caption, Session, Compare, the run picker) is this one; the other times are instants on the "
                    "time axis: when a task ended, when the caller received the results, the cursor."});
     // The speedup names its base (kSpeedupOverSequential): the Plots' is over the 1-worker run.
     const std::string seqTip = std::string("Speedup S = T1 / Tp with T1 the sequential time, the tasks one after "
-                                           "another (") + (s.tasksDone ? formatSecondsLike(s.sequentialNs, unit) : "-") +
+                                           "another (") + (s.tasksDone ? secs(s.sequentialNs) : "-") +
                                "), and Tp the makespan. The Plots' speedup over 1 worker takes the 1-worker run's makespan as T1, which "
                                "also pays the pool's start-up and passing tasks and results between processes (inter-process "
                                "communication, IPC): "
@@ -634,7 +639,7 @@ std::vector<StatPair> keyNumbers(const RunStats& s, const std::string& note, boo
                      "outcome), not task by task.";
     }
     // Nothing to add up before a task has ended: "-", never "0 s" (classroom walk).
-    StatPair seq{"sequential", s.tasksDone ? formatSecondsLike(s.sequentialNs, unit) : "-",
+    StatPair seq{"sequential", s.tasksDone ? secs(s.sequentialNs) : "-",
                  s.tasksDone ? "The tasks' times added up: one worker, one after another."
                              : "The tasks' times added up, once a task has ended."};
     if (s.sequentialMeasured && s.tasksDone)

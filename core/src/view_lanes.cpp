@@ -200,7 +200,8 @@ std::vector<std::size_t> buildLaneRows(const RunModel& index, const TraceMeta& m
                            {RowKind::CoreProcs, RowKind::CoreLoad});
         if (c < index.cores().size()) {
             buildRow(index.cores()[c].procs, vp, now, l.rows[0].spans, out.stats);
-            buildRow(index.cores()[c].load, vp, now, l.rows[1].spans, out.stats);
+            // Other programs as Stats counts them: the samples less the run's own processes.
+            buildRow(index.cores()[c].other, vp, now, l.rows[1].spans, out.stats);
             buildRow(index.cores()[c].own, vp, now, l.ownLoad, out.stats);
         }
     }

@@ -3,6 +3,7 @@
 // ideal line, the cores mark, the predicted and Amdahl curves, the axes'
 // ticks; and compareRunOf on a real pool run.
 #include "parviz/compare.hpp"
+#include "parviz/chunks.hpp"
 #include "parviz/predict.hpp"
 #include "parviz/run.hpp"
 #include "parviz/sweep.hpp"
@@ -441,4 +442,38 @@ TEST_CASE("the attempt kept is the first on a quiet machine, else the least busy
     CHECK(keptAttempt({busy34, busy20}) == 1);
     CHECK(keptAttempt({busy34, unknown}) == 1);
     CHECK(keptAttempt({}) == 0);
+}
+
+TEST_CASE("Session's speedup is over the 1-worker run of the same setup, 1.00x for that run, none without one",
+          "[compare][session]") {
+    // Newcomer walk: Session showed 0.87x for a 1-worker run (its cpu work's
+    // wall time against the tasks' nominal seconds, named "over sequential").
+    Scenario sc = loadScenario("pool");
+    TraceMeta cpu;
+    cpu.scenario = "pool";
+    cpu.work = "cpu";
+    cpu.timeScale = 0.2;
+    TraceMeta sleep = cpu;
+    sleep.work = "sleep";
+    const std::string cpuKey = runSetupKey(sc, cpu), sleepKey = runSetupKey(sc, sleep);
+    CHECK(cpuKey != sleepKey);
+    TraceMeta faster = cpu;
+    faster.timeScale = 0.1;
+    CHECK(runSetupKey(sc, faster) != cpuKey);
+    Scenario equal = withEqualJobs(sc, 16);   // "16 equal": the same total, other tasks
+    CHECK(runSetupKey(equal, cpu) != cpuKey);
+    const auto s = sessionSpeedups({{cpuKey, 1, 1.40}, {cpuKey, 2, 0.70}, {sleepKey, 2, 0.60}, {cpuKey, 4, 0},
+                                    {cpuKey, 1, 1.20}});
+    REQUIRE(s.size() == 5);
+    REQUIRE(s[0]);
+    CHECK(s[0]->speedup == Approx(1.0));   // the 1-worker run against itself
+    CHECK(s[0]->base == 0);
+    REQUIRE(s[1]);
+    CHECK(s[1]->speedup == Approx(2.0));
+    CHECK(s[1]->base == 0);
+    CHECK_FALSE(s[2]);                      // no 1-worker sleep run: no number
+    CHECK_FALSE(s[3]);                      // no makespan
+    REQUIRE(s[4]);
+    CHECK(s[4]->base == 0);                 // a second 1-worker run compares with the first
+    CHECK(s[4]->speedup == Approx(1.40 / 1.20));
 }

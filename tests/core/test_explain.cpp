@@ -313,6 +313,22 @@ TEST_CASE("a load-imbalance callout names the idle worker, its tail and the make
         // While a task still runs, the tail is not known: no callout yet.
         CHECK(calloutOf(findCallouts(m, *tr, kZero + sec(3)), CalloutKind::LoadImbalance) == nullptr);
     }
+    SECTION("a sub-second run's sentence says its durations in seconds, as its instant") {
+        // Newcomer walk: one sentence read "160 ms of the 400 ms makespan" beside "ended at 0.24 s".
+        Builder b(2);
+        b.task(1, 0, "L1", 0, 0.2);
+        b.task(1, 1, "L2", 0.2, 0.4);
+        b.task(2, 2, "s1", 0, 0.12);
+        b.task(2, 3, "s2", 0.12, 0.24);
+        auto tr = b.done(0.42);
+        const RunModel m = modelOf(*tr);
+        const auto cs = findCallouts(m, *tr);
+        const Callout* c = calloutOf(cs, CalloutKind::LoadImbalance);
+        REQUIRE(c);
+        CHECK(c->text ==
+              "load imbalance: ForkPoolWorker-2 was idle for the last 0.16 s of the 0.40 s makespan (40 %): its last "
+              "task ended at 0.24 s while ForkPoolWorker-1 still ran L2");
+    }
 }
 
 TEST_CASE("an oversubscription callout says how many workers on how many cores and the runnable share", "[explain][callout]") {

@@ -157,3 +157,25 @@ TEST_CASE("a choice naming one of many tasks reads with its length, as a learner
                                        "my.json");
     CHECK(choiceLabels(two.questions[0], two) == std::vector<std::string>{"A (1 s)", "B (250 ms)"});
 }
+
+TEST_CASE("the reveal names a choice as its option read, with the task's length", "[questions]") {
+    // Newcomer walk (pool-uneven): the option read "L4 (1 s)", the reveal "predicted: L4".
+    auto tr = test::tutorialPoolTrace();   // A=5, B=2, C=1, D=3 s: D ends last
+    RunModel m;
+    m.update(*tr);
+    const Scenario s = parseScenario(R"({"kind": "pool", "tasks": [{"name": "A", "seconds": 5}, {"name": "B", "seconds": 2},
+        {"name": "C", "seconds": 1}, {"name": "D", "seconds": 3}],
+        "questions": [{"ask": "Last?", "kind": "last_task", "choices": ["A", "D"]}]})",
+                                     "my.json");
+    REQUIRE(choiceLabels(s.questions[0], s) == std::vector<std::string>{"A (5 s)", "D (3 s)"});
+    Guess g;
+    g.given = true;
+    g.choice = "D";
+    const std::vector<RevealLine> right = revealLines(s.questions, {g}, {"Last?"}, m, *tr, &s);
+    REQUIRE(right.size() == 1);
+    CHECK(right[0].said == "predicted: D (3 s)  \u2014  the run: D (3 s) (right)");
+    g.choice = "A";
+    const std::vector<RevealLine> wrong = revealLines(s.questions, {g}, {"Last?"}, m, *tr, &s);
+    REQUIRE(wrong.size() == 1);
+    CHECK(wrong[0].said == "predicted: A (5 s)  \u2014  the run: D (3 s) (not this time)");
+}

@@ -614,3 +614,31 @@ TEST_CASE("Stats says who ran on how many cores, and a run with no worker says s
     s.workerCount = 3;
     CHECK(describeWorkersOnCores(s) == "3 processes on 1 core");
 }
+
+TEST_CASE("Stats' key numbers beside an instant say their durations in seconds, as the instant is", "[stats][units]") {
+    // Newcomer walk: "makespan 121 ms (tasks ran 0.023 s to 0.14 s)", two units in one line.
+    RunStats s;
+    s.hasMakespan = true;
+    s.makespanNs = 121'000'000;
+    s.sequentialNs = 200'000'000;
+    s.tasksDone = s.tasksTotal = 4;
+    s.tasksTotalFinal = true;
+    s.speedupFinal = true;
+    s.speedup = 200.0 / 121.0;
+    s.workerCount = 2;
+    s.efficiency = s.speedup / 2;
+    auto valueOf = [](const std::vector<StatPair>& ps, const std::string& label) {
+        for (const StatPair& p : ps)
+            if (p.label == label) return p.value;
+        return std::string("(none)");
+    };
+    const auto at = keyNumbers(s, " at 0.14 s", true);
+    CHECK(valueOf(at, "makespan") == "0.12 s at 0.14 s");
+    CHECK(valueOf(at, "sequential") == "0.20 s");
+    // With no instant on the line: one unit, the larger's (formatSecondsLike).
+    const auto whole = keyNumbers(s, "", true);
+    CHECK(valueOf(whole, "makespan") == "121 ms");
+    CHECK(valueOf(whole, "sequential") == "200 ms");
+    CHECK(formatDurationAmongInstants(121'000'000) == "0.12 s");
+    CHECK(formatDurationAmongInstants(6'010'000'000) == "6.01 s");
+}

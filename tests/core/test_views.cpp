@@ -1,5 +1,7 @@
 // View-model builders against synthetic traces: no processes, no window.
 #include "parviz/views.hpp"
+#include "parviz/stats.hpp"
+#include "synthetic_traces.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -538,10 +540,44 @@ TEST_CASE("preempted processes are runnable until their next core, and pauses sh
     CHECK(lanes.pauses[0].x0 == Approx(300));
     CHECK(lanes.pauses[0].x1 == Approx(600));
 
+    // The core's 50 ms busy in [50, 150] ms is Process-1's own (on core 1 to
+    // 100 ms): the run's, so no other program is hatched there.
     const Lane& cpu1 = lanes.lanes[lanes.laneOf(LaneKind::Core, 1)];
-    REQUIRE(cpu1.rows[1].spans.size() == 1);
-    CHECK(cpu1.rows[1].spans[0].fraction == Approx(0.5f));
-    CHECK(cpu1.rows[1].spans[0].x0 == Approx(50));
+    CHECK(cpu1.rows[1].spans.empty());
+}
+
+TEST_CASE("the CPU lanes hatch other programs as Stats counts them: the samples less the run's own processes",
+          "[view][cores]") {
+    // Newcomer walk (cpu-count): the CPU lanes were hatched "other programs"
+    // beside Stats' "0% other": the hatch drew the samples' busy time, the
+    // run's own processes in it, and a sample at 0 % at all.
+    auto tr = test::tutorialPoolTrace();   // core 0: 1.5 s busy in [0, 2] s, 1 s of it ForkPoolWorker-1's
+    TimelineIndex index;
+    index.update(*tr);
+    const RunStats st = computeStats(index, *tr);
+    REQUIRE(st.cores.size() >= 1);
+    REQUIRE(st.cores[0].otherShare);
+    CHECK(*st.cores[0].otherShare == Approx(0.25));
+    LaneRecords lanes = buildLanes(index, *tr, Viewport{test::kZero, test::kZero + test::sec(6.2), 620});
+    const Lane& cpu0 = lanes.lanes[lanes.laneOf(LaneKind::Core, 0)];
+    REQUIRE(cpu0.rows[1].kind == RowKind::CoreLoad);
+    REQUIRE(cpu0.rows[1].spans.size() == 1);
+    CHECK(cpu0.rows[1].spans[0].fraction == Approx(0.25f));   // 0.75 before: the worker's own second counted
+    // A sample whose busy time is all the run's (or under 0.5 %): no hatch at all.
+    TraceBuilder b;
+    b.trace.addProcess({"MainProcess", ProcRole::Parent});
+    b.trace.addProcess({"Process-1", ProcRole::Process});
+    b.ev(0, 0, EventKind::RunStart);
+    b.ev(0, 1, EventKind::CoreIn, 0);
+    b.ev(100, 1, EventKind::CoreOut, 0);
+    b.ev(100, 0, EventKind::CoreLoad, 0, 100'000'000, 100'000'000);   // [0, 100] ms: all Process-1's
+    b.ev(100, 0, EventKind::CoreLoad, 1, 400'000, 100'000'000);       // [0, 100] ms: 0.4 %, Stats' "0%"
+    b.ev(100, 0, EventKind::RunEnd);
+    TimelineIndex small;
+    small.update(b.trace);
+    const LaneRecords two = buildLanes(small, b.trace, Viewport{ms(0), ms(100), 100});
+    CHECK(two.lanes[two.laneOf(LaneKind::Core, 0)].rows[1].spans.empty());
+    CHECK(two.lanes[two.laneOf(LaneKind::Core, 1)].rows[1].spans.empty());
 }
 
 TEST_CASE("worker colours follow the Okabe-Ito order and the parent is grey", "[view]") {

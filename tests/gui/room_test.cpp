@@ -538,6 +538,29 @@ TEST_CASE("the work combo is greyed out, saying why, for scenarios whose process
     checkNothingClipped(l);
 }
 
+TEST_CASE("the workers field is greyed out, saying \"no workers\", where the scenario sets no worker count", "[gui][room]") {
+    // Newcomer walk: cpu-count's workers field was editable and read "0" beside the work box's "no work".
+    NEED_DISPLAY();
+    const auto [scenario, says] = GENERATE(table<std::string, std::string>(
+        {{"cpu-count", "no workers"}, {"queue", "no workers"}, {"process", ""}, {"pool", ""}, {"lock", ""}}));
+    INFO(scenario);
+    const bool settable = scenario == "pool" || scenario == "lock";
+    TempDir dir;
+    const json l = shotOf({scenario, "--time-scale", "0.05"}, dir);
+    bool found = false, saysNoWorkers = false;
+    for (const json& p : l["panels"])
+        for (const json& it : p.value("items", json::array())) {
+            if (it["text"] == "workers") {
+                found = true;
+                CHECK(it["disabled"].get<bool>() == !settable);
+            }
+            if (it["text"] == "no workers") saysNoWorkers = true;
+        }
+    CHECK(found);
+    CHECK(saysNoWorkers == (says == "no workers"));
+    checkNothingClipped(l);
+}
+
 TEST_CASE("presentation at 1280x720: no text is under the type size or drawn over another, chunk labels included",
           "[gui][room][chunks]") {
     NEED_DISPLAY();

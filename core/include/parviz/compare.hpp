@@ -185,4 +185,31 @@ CompareView buildCompareView(const std::vector<CompareRun>& runs, int usableCore
                              const std::function<std::optional<double>(int, std::optional<WorkKind>)>& predict = {},
                              const ClassPredictions& guesses = {}, bool sweepComplete = true);
 
+// [SECTION] The Session table's speedup --------------------------------------
+// What a run did, in words that tell apart runs whose makespans compare: the
+// scenario, its work (each task's, after the toolbar's), its tasks (names and
+// lengths: "16 equal" jobs differ from the scenario's own), chunksize, method
+// and time scale. Not the worker count: that is what the comparison varies.
+std::string runSetupKey(const Scenario& ran, const TraceMeta& meta);
+
+// One finished run of a session, for sessionSpeedups.
+struct SessionRunTime {
+    std::string setup;      // runSetupKey
+    int workers = 0;
+    double makespanS = 0;   // 0: no makespan (no task ran)
+};
+// A run's speedup over 1 worker: the makespan of the session's first 1-worker
+// run of the same setup over this run's (both measured, T1 / Tp), the same
+// speedup the Plots draw; base: that run's index in the session. The 1-worker
+// run itself is 1.00x against itself. nullopt where the session has no
+// 1-worker run of that setup: no number, rather than one over another
+// scenario's, work's or the nominal sequential time (newcomer walk: a
+// 1-worker run read "0.87x" in Session, its cpu work's wall time against
+// the tasks' nominal seconds).
+struct SpeedupOverOne {
+    double speedup = 0;
+    std::size_t base = 0;
+};
+std::vector<std::optional<SpeedupOverOne>> sessionSpeedups(const std::vector<SessionRunTime>& runs);
+
 } // namespace parviz

@@ -177,5 +177,11 @@ std::string formatPercent(double fraction, bool space = false);
 // view's largest time), or ns's own when ns is larger: one unit per column
 // and per view ("0.59 s" beside "4.07 s", never "586 ms").
 std::string formatSecondsLike(std::int64_t ns, std::int64_t ref);
+// One line, one unit. A duration in a line that also names an instant (a
+// time on the axis, formatInstant): in seconds, as the instant is ("makespan
+// 0.12 s (tasks ran 0.023 s to 0.14 s)", never "makespan 121 ms (tasks ran
+// 0.023 s to 0.14 s)": newcomer walk). The durations of a line without an
+// instant share the unit of the line's largest (formatSecondsLike).
+std::string formatDurationAmongInstants(std::int64_t ns);
 
 } // namespace parviz

@@ -60,7 +60,11 @@ struct RevealLine {
 // The given predictions of a run (questions, the class's guesses and the
 // questions as asked, index by index), each beside the run's answer at the
 // end of what the model has consumed; empty when none was given.
+// With the scenario the questions were asked of, a choice reads as its
+// option did (choiceLabels: "predicted: L4 (1 s)" where the option read
+// "L4 (1 s)", never a bare "L4"), the run's answer too when it is a choice.
 std::vector<RevealLine> revealLines(const std::vector<Question>& qs, const std::vector<Guess>& guesses,
-                                    const std::vector<std::string>& asks, const RunModel& model, const Trace& trace);
+                                    const std::vector<std::string>& asks, const RunModel& model, const Trace& trace,
+                                    const Scenario* scenario = nullptr);
 
 } // namespace parviz

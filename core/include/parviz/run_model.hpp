@@ -122,6 +122,14 @@ struct CoreLaneIndex {
     SpanRow load;    // Busy spans from CoreLoad (flags 0): [t - b, t], value = busy permille
                      // of every process but parviz's own threads (format < 8: every process)
     SpanRow own;     // the same from CoreLoad flags 1: parviz's own threads (window, collector)
+    // Other programs on the core, as Stats counts them (stats.cpp, its "other"
+    // per core): each load sample less the run's processes' time on this core
+    // (procs) inside its window, value = that share in permille. A sample with
+    // less than 0.5 % left (Stats' "0% other") has no span: the CPU lanes hatch
+    // "other programs" from this row, and hatched a whole cpu-count run beside
+    // "0% other" (newcomer walk) when they drew the load row, whose busy time
+    // counts the run's own processes too.
+    SpanRow other;
 };
 
 // A process lane has four rows (the program layer and the OS layer kept apart,
