@@ -100,3 +100,59 @@ TEST_CASE("presentation at 1280x720: the Session tab's table splits no word and 
     CHECK(firstHidden);
     (void)head;
 }
+
+// A traced producer puts lists faster than its consumer takes them: the
+// queue holds more than one row of boxes. Every frame, each box is whole
+// (its value shortened inside it) and the count of the rest is whole.
+TEST_CASE("presentation at 1280x720, a traced queue of long lists: no box and no '+N more' is cut at the panel's edge",
+          "[gui][cuts][queuecut]") {
+    NEED_X();
+    TempDir src;
+    const std::string script = writeScript(src, "lists.py",
+                                           "import multiprocessing as mp, time\n"
+                                           "def producer(q):\n"
+                                           "    for i in range(40):\n"
+                                           "        q.put(['T%d' % i, 0.25, ('a long tuple', i, [1, 2, 3])])\n"
+                                           "        time.sleep(0.02)\n"
+                                           "    q.put(None)\n"
+                                           "def consumer(q):\n"
+                                           "    time.sleep(1.0)\n"
+                                           "    while q.get() is not None:\n"
+                                           "        time.sleep(0.05)\n"
+                                           "if __name__ == '__main__':\n"
+                                           "    q = mp.Queue()\n"
+                                           "    ps = [mp.Process(target=producer, args=(q,)), mp.Process(target=consumer, args=(q,))]\n"
+                                           "    for p in ps: p.start()\n"
+                                           "    for p in ps: p.join()\n");
+    LiveWindow w({"--presentation", "--size", "1280x720"}, {"--trace-python", script});
+    REQUIRE_FALSE(w.window.empty());
+    std::string cut, counts;
+    int frames = 0;
+    bool ended = false, sawMore = false;
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(90);
+    while (!ended && std::chrono::steady_clock::now() < until) {
+        const json s = w.state();
+        for (const json& p : s["panels"]) {
+            const std::string name = p["name"];
+            if (name != "Queue and Lock" && name != "Queue") continue;
+            ++frames;
+            for (const json& t : p["clipped_texts"]) cut += t.get<std::string>() + " | ";
+            for (const json& l : p["lines"]) {
+                const std::string line = l;
+                if (line.rfind("+", 0) != 0) continue;
+                sawMore = true;
+                if (!std::regex_match(line, std::regex(R"(\+\d+ more)"))) counts += line + " | ";
+            }
+        }
+        if (!s["runs"].empty())
+            ended = s["runs"][0]["status"] != "running" && s["trace_finished"].get<bool>();
+        std::this_thread::sleep_for(std::chrono::milliseconds(30));
+    }
+    REQUIRE(ended);
+    REQUIRE(frames > 0);
+    INFO("cut: " << cut);
+    INFO("counts: " << counts);
+    CHECK(sawMore);
+    CHECK(cut.empty());
+    CHECK(counts.empty());
+}
