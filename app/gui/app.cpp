@@ -1168,8 +1168,11 @@ void GuiApp::drawPresentationPanels(RunView& run, std::int64_t cursor, float con
     const float ws = std::round(ds.x * (hasLock ? 0.37f : 0.41f)), wq = std::round(ds.x * (hasLock ? 0.34f : 0.30f)),
                 wc = ds.x - ws - wq;
     drawTimelinePanel(run, cursor, Rect{0, controlsH, ds.x, timelineH}, e);
-    // Why and, once a run is shown, Predict (its verdicts, one line each) take the whole width.
-    const bool why = run.trace() && (tab == "Why" || tab == "Predict");
+    // Why and, once a run is shown, Predict (its verdicts, one line each)
+    // take the whole width; so does Session, whose table of runs has seven
+    // columns of whole words ("pool-sizes", "makespan", "speedup over
+    // sequential"): in 41 % of 1280 px they split mid-word ("cp / u").
+    const bool why = (run.trace() && (tab == "Why" || tab == "Predict")) || tab == "Session";
     // Stats at the left: its tab bar starts at the window's left edge at either width.
     drawStatsPanel(run, m_session, Rect{0, y, why ? ds.x : ws, h}, true, e);
     if (!why) {

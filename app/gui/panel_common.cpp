@@ -1,5 +1,7 @@
 #include "gui/panels.hpp"
 
+#include "gui/fitted_table.hpp"
+
 #include "gui/layout_probe.hpp"
 #include "gui/tooltip_place.hpp"
 #include "parviz/line_break.hpp"
@@ -71,6 +73,8 @@ void coverCuts() {
 float g_bodyTop = 0;   // the scroll body's top below its panel's (0 outside one)
 
 } // namespace
+
+void ui::coverScrolledCuts() { coverCuts(); }
 
 void endPanel() {
     coverCuts();
@@ -291,9 +295,16 @@ void tableHeaders() {
         const ImRect clip = table && (table->Flags & ImGuiTableFlags_ScrollY) && win->ParentWindow
                                 ? win->ParentWindow->ClipRect
                                 : ImRect(dl->GetClipRectMin(), dl->GetClipRectMax());
-        const ImVec2 a = ImGui::GetItemRectMin(), ts = ImGui::CalcTextSize(name, nullptr, true);
-        const float x0 = std::max(a.x, clip.Min.x);
-        probe::clippedText(name, ImVec2(x0, a.y), ImVec2(std::min(x0 + ts.x, clip.Max.x), a.y + ts.y), clip);
+        const ImVec2 a = ImGui::GetItemRectMin();
+        const float x0 = std::max(a.x, clip.Min.x), lineH = ImGui::GetFontSize();
+        std::string_view rest(name);
+        for (float y = a.y; !rest.empty(); y += lineH) {   // each line of the header as drawn
+            const std::size_t nl = rest.find('\n');
+            const std::string_view line = rest.substr(0, nl);
+            const ImVec2 ts = ImGui::CalcTextSize(line.data(), line.data() + line.size());
+            probe::clippedText(line, ImVec2(x0, y), ImVec2(std::min(x0 + ts.x, clip.Max.x), y + ts.y), clip);
+            rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
+        }
     }
 }
 

@@ -12,8 +12,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
+#include <vector>
 
 namespace parviz::gui {
 namespace {
@@ -54,18 +57,22 @@ BoxMetrics boxMetrics(float avail) {
     const float fs = ImGui::GetFontSize();
     BoxMetrics m;
     m.pad = std::round(fs * 0.45f);
-    m.minW = std::round(fs * 2.6f);   // a one-letter value still makes a box a projector shows
+    // A one-letter value still makes a box a projector shows; no box is
+    // wider than the panel (a narrow one's box takes its width, not more).
+    m.minW = std::min(std::round(fs * 2.6f), std::floor(avail));
     m.maxW = std::max(m.minW, std::min(std::round(fs * 15.0f), avail));
     m.h = std::round(fs * 1.7f);
     m.gap = 6;
     return m;
 }
 
-// The label a box shows and the box's width for it.
-std::pair<std::string, float> fitLabel(const std::string& value, const BoxMetrics& m) {
-    std::string label = elide(value, m.maxW - 2 * m.pad);
-    const float w = std::clamp(ImGui::CalcTextSize(label.c_str()).x + 2 * m.pad, m.minW, m.maxW);
-    return {std::move(label), std::round(w)};
+// The label a box shows and the box's width for it, at most maxW (m.maxW
+// when 0) wide.
+std::pair<std::string, float> fitLabel(const std::string& value, const BoxMetrics& m, float maxW = 0) {
+    if (maxW <= 0) maxW = m.maxW;
+    std::string label = elide(value, maxW - 2 * m.pad);
+    const float w = std::clamp(ImGui::CalcTextSize(label.c_str()).x + 2 * m.pad, std::min(m.minW, maxW), maxW);
+    return {std::move(label), std::floor(w)};
 }
 
 void drawBox(ImDrawList* dl, ImVec2 p, ImVec2 size, const std::string& label, ImU32 border, float alpha, Theme th) {
@@ -193,7 +200,8 @@ float drawQueue(const RunView& run, std::int64_t cursor, const PanelEnv& env, co
     if (moving && v.hasLastGet && t - v.lastGet.getT < kAnimNs && v.lastGet.getProc != kNoProc) {
         const float a = 1.0f - static_cast<float>(t - v.lastGet.getT) / static_cast<float>(kAnimNs);
         const std::string val = v.lastGet.preview != kNoString ? displayValue(v.lastGetValue) : "";
-        auto [label, w] = fitLabel(val, m);
+        // At most a third of the row: the items and the count of the rest keep the room.
+        auto [label, w] = fitLabel(val, m, std::max(m.minW, std::floor(avail / 3)));
         drawBox(dl, p, ImVec2(w, m.h), label, procU32(v.lastGet.getProc), 0.25f + 0.5f * a, th);
         p.x += w + m.gap;
     }
@@ -203,40 +211,88 @@ float drawQueue(const RunView& run, std::int64_t cursor, const PanelEnv& env, co
         const ImVec2 ts = ImGui::CalcTextSize("(empty)");
         probe::drawnText("(empty)", tp, ImVec2(tp.x + ts.x, tp.y + ts.y), dl);
     }
-    char more[48];
-    std::size_t shown = 0;
-    for (; shown < v.items.size(); ++shown) {
-        const QueueViewItem& it = v.items[shown];
-        const std::string value = displayValue(it.value);
+    // Measured, then fitted: where each box goes, and then the count of
+    // the rest, which is always whole ("+2 more", never "+2 m" at the
+    // panel's edge): boxes are given back from the end of the last row
+    // until it fits. A box is drawn whole or not at all (its value
+    // shortened with "…" inside it), never cut by the panel's edge.
+    struct Placed {
+        std::size_t item;
+        ImVec2 at;
+        float w;
+        std::string label, value;
+    };
+    std::vector<Placed> placed;
+    const auto moreText = [&](std::size_t n) { return "+" + std::to_string(n) + " more"; };
+    for (std::size_t k = 0; k < v.items.size(); ++k) {
+        const std::string value = displayValue(v.items[k].value);
         auto [label, w] = fitLabel(value, m);
-        const std::size_t after = v.inQueue > shown + 1 ? v.inQueue - shown - 1 : 0;
-        std::snprintf(more, sizeof more, "+%zu more", after);
-        const float moreW = after ? m.gap + ImGui::CalcTextSize(more).x : 0;
-        if (p.x + w > maxX && p.x > start.x) {
-            if (row + 1 >= maxRows) break;
+        const std::size_t after = v.inQueue > k + 1 ? v.inQueue - k - 1 : 0;
+        const float moreW = after ? m.gap + ImGui::CalcTextSize(moreText(after).c_str()).x : 0;
+        if (p.x + w > maxX && p.x > start.x && row + 1 < maxRows) {
             ++row;
             p = ImVec2(start.x, p.y + rowStep);
         }
-        // The last row keeps room for the count of what does not fit.
-        if (row + 1 >= maxRows && p.x + w + moreW > maxX && p.x > start.x) break;
+        // The last row keeps room for the count of what does not fit: a box
+        // that would take it is narrowed (its value shortened further), and
+        // is the row's last; narrower than a box can be, it is not drawn.
+        if (row + 1 >= maxRows && p.x + w + moreW > maxX) {
+            const float room = std::floor(maxX - moreW - p.x);
+            if (room < m.minW) break;
+            std::tie(label, w) = fitLabel(value, m, room);
+            placed.push_back({k, p, w, std::move(label), value});
+            p.x += w + m.gap;
+            break;
+        }
+        placed.push_back({k, p, w, std::move(label), value});
+        p.x += w + m.gap;
+    }
+    std::string more;
+    if (v.inQueue > placed.size()) {
+        // The count goes after the last box; while it does not fit there,
+        // that box is narrowed for it (its value shortened further), or,
+        // narrower than a box can be, gives its place to it (the count
+        // grows by one).
+        for (;;) {
+            more = moreText(v.inQueue - placed.size());
+            const float moreW = ImGui::CalcTextSize(more.c_str()).x;
+            const float at = placed.empty() ? p.x : placed.back().at.x + placed.back().w + m.gap;
+            if (placed.empty() || placed.back().at.y < p.y - 0.5f || at + moreW <= maxX) {
+                if (!placed.empty()) p = ImVec2(at, placed.back().at.y);
+                break;
+            }
+            Placed& last = placed.back();
+            const float room = std::floor(maxX - moreW - m.gap - last.at.x);
+            if (room >= m.minW) {
+                std::tie(last.label, last.w) = fitLabel(last.value, m, room);
+                continue;
+            }
+            p = last.at;
+            placed.pop_back();
+        }
+        // Narrower than the count itself (a very narrow panel): the number alone.
+        if (p.x + ImGui::CalcTextSize(more.c_str()).x > maxX) more = "+" + std::to_string(v.inQueue - placed.size());
+    }
+    for (const Placed& b : placed) {
+        const QueueViewItem& it = v.items[b.item];
         const ImU32 border = it.putProc == kNoProc ? textMuted(th) : procU32(it.putProc);
-        drawBox(dl, p, ImVec2(w, m.h), label, border, 1.0f, th);
+        const ImVec2 q = b.at;
+        const float w = b.w;
+        drawBox(dl, q, ImVec2(w, m.h), b.label, border, 1.0f, th);
         // Just put: a glow that fades, so arrivals catch the eye (the box itself stays solid).
         if (t - it.putT < kAnimNs) {
             const float a = 1.0f - static_cast<float>(t - it.putT) / static_cast<float>(kAnimNs);
-            dl->AddRect(ImVec2(p.x - 2, p.y - 2), ImVec2(p.x + w + 2, p.y + m.h + 2),
+            dl->AddRect(ImVec2(q.x - 2, q.y - 2), ImVec2(q.x + w + 2, q.y + m.h + 2),
                         (border & 0x00FFFFFFu) | (static_cast<ImU32>(200 * a) << 24), 4, 0, 2.0f);
         }
-        if (ImGui::IsMouseHoveringRect(p, ImVec2(p.x + w, p.y + m.h)))
-            ImGui::SetTooltip("%s\nput by %s at %s", value.c_str(), procName(run.meta(), it.putProc).c_str(),
+        if (ImGui::IsMouseHoveringRect(q, ImVec2(q.x + w, q.y + m.h)))
+            ImGui::SetTooltip("%s\nput by %s at %s", b.value.c_str(), procName(run.meta(), it.putProc).c_str(),
                               formatInstant(it.putT - run.zero()).c_str());
-        p.x += w + m.gap;
     }
-    if (v.inQueue > shown) {
-        std::snprintf(more, sizeof more, "+%zu more", v.inQueue - shown);
+    if (!more.empty()) {
         const ImVec2 tp(p.x, p.y + (m.h - fs) / 2);
-        dl->AddText(tp, ImGui::GetColorU32(ImGuiCol_Text), more);
-        const ImVec2 ts = ImGui::CalcTextSize(more);
+        dl->AddText(tp, ImGui::GetColorU32(ImGuiCol_Text), more.c_str());
+        const ImVec2 ts = ImGui::CalcTextSize(more.c_str());
         probe::drawnText(more, tp, ImVec2(tp.x + ts.x, tp.y + ts.y), dl);
     }
     ImGui::SetCursorScreenPos(ImVec2(start.x, p.y + m.h + fs * 0.5f));

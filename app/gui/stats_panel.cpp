@@ -2,6 +2,7 @@
 // `parviz run` prints), per-core utilisation, per-worker times, and a table of
 // every run of this session so 1, 2 and 4 workers can be compared.
 #include "gui/colours.hpp"
+#include "gui/fitted_table.hpp"
 #include "gui/layout_probe.hpp"
 #include "gui/panels.hpp"
 #include "parviz/views.hpp"
@@ -292,32 +293,57 @@ void showSession(SessionTable& table, const PanelEnv& env) {
         ui::textDisabled("Finished runs of this session appear here: try 1, 2 and 4 workers.");
         return;
     }
-    if (!ImGui::BeginTable("session", 7, ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_RowBg)) return;
+    std::int64_t longest = 0;
+    for (const SessionRun& r : runs)
+        if (r.hasMakespan) longest = std::max(longest, static_cast<std::int64_t>(std::llround(r.makespanS * 1e9)));
     // The speedup names its base: a table of runs compares runs, so it is over
     // the session's 1-worker run of the same scenario, work, tasks and time
     // scale (core sessionSpeedups, the Plots' speedup), and "-" where there is
     // none (newcomer walk: a 1-worker cpu run read "0.87x", over the tasks'
     // nominal seconds, which Stats' This run names). The makespans read in
     // one unit, the longest's (formatSecondsLike).
-    for (const char* h : {"#", "scenario", "workers", "work", "makespan", kSpeedupOverOneWorker, "compare"})
-        ImGui::TableSetupColumn(h);
-    std::int64_t longest = 0;
-    for (const SessionRun& r : runs)
-        if (r.hasMakespan) longest = std::max(longest, static_cast<std::int64_t>(std::llround(r.makespanS * 1e9)));
-    ui::tableHeaders();
+    // Each column as wide as its words (ui::beginFittedTable): proportional
+    // columns split "cp / u" and "pool- / sizes" at 1280x720, and the header
+    // row scrolled out of view with the runs.
+    auto scenarioText = [](const SessionRun& r) {
+        return r.scenario + (r.status == toString(RunStatus::Finished) ? "" : " (" + r.status + ")");
+    };
+    auto makespanText = [&](const SessionRun& r) {
+        return r.hasMakespan ? formatSecondsLike(static_cast<std::int64_t>(std::llround(r.makespanS * 1e9)), longest)
+                             : std::string("-");
+    };
+    auto speedupText = [](const SessionRun& r) {
+        char buf[32];
+        if (!r.speedupOverOne) return std::string("-");
+        std::snprintf(buf, sizeof buf, "%.2fx", *r.speedupOverOne);
+        return std::string(buf);
+    };
+    std::vector<ui::FitColumn> cols{{"#", {}, 0},       {"scenario", {}, 0},
+                                    {"workers", {}, 0}, {"work", {}, 0},
+                                    {"makespan", {}, 0}, {kSpeedupOverOneWorker, {}, 0},
+                                    {"compare", {}, ImGui::GetFrameHeight()}};
+    for (const SessionRun& r : runs) {
+        cols[0].cells.push_back(std::to_string(r.number));
+        cols[1].cells.push_back(scenarioText(r));
+        cols[2].cells.push_back(std::to_string(r.workers));
+        cols[3].cells.push_back(r.work);
+        cols[4].cells.push_back(makespanText(r) + (r.busy ? " busy" : ""));
+        cols[5].cells.push_back(speedupText(r));
+        cols[6].cells.push_back(r.open ? "" : "closed");
+    }
+    if (!ui::beginFittedTable("session", cols)) return;
     for (const SessionRun& r : runs) {
         ImGui::TableNextRow();
         ImGui::TableNextColumn();
         ui::text("%d", r.number);
         ImGui::TableNextColumn();
-        ui::text("%s%s", r.scenario.c_str(), r.status == toString(RunStatus::Finished) ? "" : (" (" + r.status + ")").c_str());
+        ui::textUnformatted(scenarioText(r).c_str());
         ImGui::TableNextColumn();
         ui::text("%d", r.workers);
         ImGui::TableNextColumn();
         ui::textUnformatted(r.work.c_str());
         ImGui::TableNextColumn();
-        if (r.hasMakespan)
-            ui::textUnformatted(formatSecondsLike(static_cast<std::int64_t>(std::llround(r.makespanS * 1e9)), longest).c_str());
+        if (r.hasMakespan) ui::textUnformatted(makespanText(r).c_str());
         else ui::textDisabled("-");
         if (r.busy) {
             ui::sameLineIfFits(ImGui::CalcTextSize("busy").x);
@@ -326,7 +352,7 @@ void showSession(SessionTable& table, const PanelEnv& env) {
         }
         ImGui::TableNextColumn();
         if (r.speedupOverOne) {
-            ui::text("%.2fx", *r.speedupOverOne);
+            ui::textUnformatted(speedupText(r).c_str());
             const std::string tip =
                 r.baseNumber == r.number
                     ? std::string("The 1-worker run itself: the base the other runs of its setup are measured against.")
@@ -351,7 +377,7 @@ void showSession(SessionTable& table, const PanelEnv& env) {
             ui::textDisabled("closed");
         }
     }
-    ImGui::EndTable();
+    ui::endFittedTable();
 }
 
 // The step row fits at the right of the tab bar's row, beside the tabs.

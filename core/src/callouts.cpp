@@ -464,7 +464,8 @@ void queueBacklog(const Ctx& c, const QueueIndex& q, std::vector<Callout>& out) 
         }
     }
     if (bestRise < kBacklogGrowth) return;
-    const std::int64_t t0 = ts[bestLo], t1 = ts[bestHi];
+    std::int64_t t0 = ts[bestLo];
+    const std::int64_t t1 = ts[bestHi];
     std::size_t puts = 0, gets = 0;
     std::int64_t firstPut = kNever, lastPut = 0;
     // Stop signals (sentinels) are no work waiting: a closing pool puts one
@@ -487,6 +488,35 @@ void queueBacklog(const Ctx& c, const QueueIndex& q, std::vector<Callout>& out) 
     // Consumers that take two thirds or more of what arrives keep up; a few
     // results waiting for a parent a busy machine delays are no backlog.
     if (gets * 3 >= puts * 2) return;
+    // The backlog begins where the queue last stood at its lowest in the
+    // stretch and rose from there, not at the stretch's start: a stretch
+    // that starts the run (0.0 s) put the bar before the program's
+    // processes existed (a producer started 0.4 s after python). Its
+    // numbers are counted from there.
+    std::int64_t low = len[bestLo], start = kNever;
+    for (auto it = std::upper_bound(q.lengths.begin(), q.lengths.end(), t0,
+                                    [](std::int64_t x, const QueueIndex::LengthSample& s) { return x < s.t; });
+         it != q.lengths.end() && it->t <= lastPut; ++it) {
+        if (it->length <= low) {
+            low = it->length;
+            start = kNever;
+        } else if (start == kNever) {
+            start = it->t;
+        }
+    }
+    std::int64_t lowest = len[bestLo];
+    if (start != kNever && start > t0) {
+        t0 = start;
+        lowest = low;
+        puts = gets = 0;
+        for (std::size_t k = 0; k < q.items.size(); ++k) {
+            if (std::binary_search(q.stopSignals.begin(), q.stopSignals.end(), k)) continue;
+            const QueueItemRecord& r = q.items[k];
+            puts += r.putT >= t0 && r.putT <= t1;
+            gets += r.getT >= t0 && r.getT <= t1;
+        }
+    }
+    const std::int64_t rise = len[bestHi] - lowest;
     const double secs = static_cast<double>(t1 - t0) / 1e9;
     char rates[96];
     std::snprintf(rates, sizeof rates, "%zu put (%.1f per s), %zu taken (%.1f per s)", puts,
@@ -495,14 +525,14 @@ void queueBacklog(const Ctx& c, const QueueIndex& q, std::vector<Callout>& out) 
     co.kind = CalloutKind::QueueBacklog;
     co.t0 = t0;
     co.t1 = t1;
-    co.measure = static_cast<double>(bestRise);
+    co.measure = static_cast<double>(rise);
     co.text = "growing queue backlog: " + c.meta.objectName(ObjectKind::Queue, q.id) + " grew from " +
-              std::to_string(len[bestLo]) + " to " + std::to_string(len[bestHi]) +
+              std::to_string(lowest) + " to " + std::to_string(len[bestHi]) +
               " items between " + c.at(t0) + " and " + c.at(t1) + ": " + rates +
               "; the consumers cannot keep up";
     co.headline = "growing queue backlog: " + c.meta.objectName(ObjectKind::Queue, q.id) + " grew from " +
-                  std::to_string(len[bestLo]) + " to " + std::to_string(len[bestHi]) + " items";
-    co.brief = c.meta.objectName(ObjectKind::Queue, q.id) + " grew " + std::to_string(len[bestLo]) + " to " +
+                  std::to_string(lowest) + " to " + std::to_string(len[bestHi]) + " items";
+    co.brief = c.meta.objectName(ObjectKind::Queue, q.id) + " grew " + std::to_string(lowest) + " to " +
                std::to_string(len[bestHi]) + ": takers too slow";
     out.push_back(std::move(co));
 }

@@ -190,6 +190,26 @@ std::vector<LineRange> breakLines(std::string_view text, float maxWidth, const T
     return out;
 }
 
+float narrowestUnbroken(std::string_view text, const TextWidth& width) {
+    float widest = 0;
+    std::size_t i = 0, groupBegin = std::string_view::npos;
+    std::string_view prev;
+    while (i < text.size()) {
+        while (i < text.size() && (text[i] == ' ' || text[i] == '\n')) {
+            if (text[i] == '\n') prev = {};   // a newline ends a group: each paragraph breaks on its own
+            ++i;
+        }
+        if (i >= text.size()) break;
+        const std::size_t b = i;
+        while (i < text.size() && text[i] != ' ' && text[i] != '\n') ++i;
+        const std::string_view word = text.substr(b, i - b);
+        if (prev.empty() || !keepTogether(prev, word)) groupBegin = b;
+        widest = std::max(widest, width(text.substr(groupBegin, i - groupBegin)));
+        prev = word;
+    }
+    return widest;
+}
+
 std::vector<std::string_view> breakLineTexts(std::string_view text, float maxWidth, const TextWidth& width) {
     std::vector<std::string_view> out;
     for (const LineRange& r : breakLines(text, maxWidth, width)) out.push_back(text.substr(r.begin, r.end - r.begin));

@@ -11,6 +11,7 @@
 #include <catch2/catch.hpp>
 
 #include <climits>
+#include <cstdio>
 #include <functional>
 #include <limits>
 #include <map>
@@ -660,6 +661,36 @@ TEST_CASE("a queue that grows while its consumer takes items raises a backlog ca
         INFO("drained: " << allTexts(cs2));
         CHECK(cs2.empty());
     }
+}
+
+TEST_CASE("a backlog callout starts where the queue starts to grow, not at the run's start", "[explain][callout]") {
+    // A traced producer/consumer (my_queue.py): python starts at 0.0 s, the
+    // producer 0.4 s later puts an item every 0.1 s, the consumer takes one
+    // every 0.3 s. The callout's bar began at 0.0 s, before any process of
+    // the program existed, and its rates counted the empty 0.4 s.
+    Builder b(2, "Process-", ProcRole::Process);
+    b.tr->addObject({ObjectKind::Queue, 1, "jobs"});
+    const std::uint64_t v = b.tr->addString("['T9', 0.25]");
+    for (int i = 0; i < 16; ++i) b.at(0.4 + 0.1 * i, 1, EventKind::QueuePut, 1, static_cast<std::uint64_t>(i + 1), v);
+    for (int i = 0; i < 5; ++i) b.at(0.45 + 0.3 * i, 2, EventKind::QueueGet, 1, static_cast<std::uint64_t>(i + 1));
+    auto tr = b.done(2.0);
+    const RunModel m = modelOf(*tr);
+    const auto cs = findCallouts(m, *tr);
+    INFO(allTexts(cs));
+    const Callout* c = calloutOf(cs, CalloutKind::QueueBacklog);
+    REQUIRE(c);
+    // The consumer takes the first item at 0.45 s: the queue last stands
+    // empty there and grows from the put at 0.5 s on.
+    CHECK(c->t0 == kZero + sec(0.5));
+    CHECK(c->text.find("grew from 0 to ") != std::string::npos);
+    CHECK(c->text.find(" between 0.50 s and ") != std::string::npos);
+    // Its rates counted from there: the puts up to its end over its own span.
+    const double secs = static_cast<double>(c->t1 - c->t0) / 1e9;
+    std::size_t puts = 0;
+    for (int i = 0; i < 16; ++i) puts += kZero + sec(0.4 + 0.1 * i) >= c->t0 && kZero + sec(0.4 + 0.1 * i) <= c->t1;
+    char rate[32];
+    std::snprintf(rate, sizeof rate, "%zu put (%.1f per s)", puts, static_cast<double>(puts) / secs);
+    CHECK(c->text.find(rate) != std::string::npos);
 }
 
 TEST_CASE("Pool.map putting all its chunks at once after the pool starts is no queue backlog", "[explain][callout]") {

@@ -139,3 +139,29 @@ TEST_CASE("at every width, lines fit, keep every word, and never split a number 
             }
         }
 }
+
+TEST_CASE("a text wrapped at its narrowest unbroken width splits no word", "[text][wrap]") {
+    using parviz::narrowestUnbroken;
+    CHECK(narrowestUnbroken("", chars) == 0);
+    CHECK(narrowestUnbroken("cpu", chars) == 3);
+    CHECK(narrowestUnbroken("pool-sizes (stopped)", chars) == 10);   // "pool-sizes", not "(stopped)"
+    CHECK(narrowestUnbroken("10.00 s busy", chars) == 7);              // "10.00 s" stays together
+    CHECK(narrowestUnbroken("speedup over sequential", chars) == 10);
+    CHECK(narrowestUnbroken("a\nbcd ef", chars) == 3);
+    // At that width, and at any width above it, breakLines breaks no word.
+    for (const char* t : {"pool-sizes (stopped)", "10.00 s busy", "speedup over sequential", "idle ( 3 s ) — load imbalance"}) {
+        const float w = narrowestUnbroken(t, chars);
+        for (float x = w; x <= w + 6; x += 1) {
+            INFO(t << " at " << x);
+            CHECK(withoutSpaces(joined(linesOf(t, x))) == withoutSpaces(t));
+            for (const std::string& l : linesOf(t, x)) {
+                // each line is whole words of the text: it starts and ends at a word's edge
+                const std::string s(t);
+                const std::size_t at = s.find(l);
+                REQUIRE(at != std::string::npos);
+                CHECK((at == 0 || s[at - 1] == ' '));
+                CHECK((at + l.size() == s.size() || s[at + l.size()] == ' '));
+            }
+        }
+    }
+}

@@ -42,6 +42,12 @@ std::vector<LineRange> breakLines(std::string_view text, float maxWidth, const T
 // The same lines as strings (views into text), for tests and callers.
 std::vector<std::string_view> breakLineTexts(std::string_view text, float maxWidth, const TextWidth& width);
 
+// The narrowest maxWidth at which breakLines breaks no word: the width of
+// its widest word, or of its widest group of words kept together ("10.00 s",
+// "( 3 s"). A table column at least this wide never splits a word of the
+// text across lines ("pool- / sizes"); 0 for an empty text.
+float narrowestUnbroken(std::string_view text, const TextWidth& width);
+
 // Whether the space after `word` must not break before `next` (the rules
 // above), exposed for the tests.
 bool keepTogether(std::string_view word, std::string_view next);
