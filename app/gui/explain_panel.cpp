@@ -95,10 +95,8 @@ std::string briefOf(const ExplainLine& l) { return l.brief; }
 bool hasBrief(const ExplainLine& l) { return !l.brief.empty() && l.brief.size() < l.text.size(); }
 bool isMain(const ExplainLine& l) { return l.procs.size() == 1 && l.procs.front() == kParentProc; }
 
-std::string firstClause(const std::string& s) {
-    const std::size_t c = s.find(": ");
-    return c == std::string::npos ? s : s.substr(0, c);
-}
+// Up to the first ": " outside parentheses (core's firstClauseOf).
+std::string firstClause(const std::string& s) { return firstClauseOf(s); }
 
 // The worker lines' first clauses in one paragraph (MainProcess keeps its
 // own line, unless withMain: then its first clause leads the paragraph).

@@ -999,4 +999,14 @@ std::string stepEdgeNote(const RunModel& model, const Trace& trace, std::int64_t
     return "";
 }
 
+std::string firstClauseOf(const std::string& s) {
+    int depth = 0;
+    for (std::size_t i = 0; i + 1 < s.size(); ++i) {
+        if (s[i] == '(') ++depth;
+        else if (s[i] == ')' && depth > 0) --depth;
+        else if (depth == 0 && s[i] == ':' && s[i + 1] == ' ') return s.substr(0, i);
+    }
+    return s;
+}
+
 } // namespace parviz

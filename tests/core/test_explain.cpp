@@ -1294,3 +1294,13 @@ TEST_CASE("the workers can be said as counts by state, no names", "[explain][cou
     }
     CHECK(countsByState(traced) == "2 processes waiting for a queue");
 }
+
+TEST_CASE("a sentence's first clause ends at its first colon outside parentheses", "[explain][paren]") {
+    // The Why tab's summed-up paragraph read "Process-1 runs its own code (a
+    // plain Process; Process-2 …": the clause was cut inside the parenthesis.
+    CHECK(firstClauseOf("Process-1 runs its own code (a plain Process: no Pool tasks), not on a CPU now: it sleeps") ==
+          "Process-1 runs its own code (a plain Process: no Pool tasks), not on a CPU now");
+    CHECK(firstClauseOf("ForkPoolWorker-2 is idle: the task queue is empty") == "ForkPoolWorker-2 is idle");
+    CHECK(firstClauseOf("MainProcess runs the program's own code") == "MainProcess runs the program's own code");
+    CHECK(firstClauseOf("a (b: c") == "a (b: c");
+}

@@ -57,6 +57,12 @@ struct Explanation {
     std::vector<std::string> notes;      // the run as a whole at t: stop signals in the queue, the time scale
 };
 
+// A sentence up to its first ": " outside parentheses, the state without
+// its why ("Process-1 runs its own code (a plain Process: no Pool tasks), on
+// CPU 0 now" whole: its colon is inside the parenthesis); the whole sentence
+// when it has none. The Why tab's summed-up paragraph joins these.
+std::string firstClauseOf(const std::string& sentence);
+
 // "ForkPoolWorker-3, -4, -5 and -6": names sharing a "<prefix>-<number>" form
 // say the prefix once; five or more consecutive numbers become a range
 // ("ForkPoolWorker-3 to -60"). Other names are listed whole.
