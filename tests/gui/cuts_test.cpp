@@ -57,7 +57,7 @@ TEST_CASE("presentation at 1280x720: the Session tab's table splits no word and 
     INFO("Stats lines: " << dumpLines(*stats));
     // Every line is made of whole words of the table's headers and cells.
     const std::set<std::string> words = {"#",        "scenario", "workers", "work", "makespan", "speedup", "over",
-                                         "sequential", "compare", "pool-sizes", "sleep", "cpu", "busy", "-", "ms", "s",
+                                         "sequential", "worker", "compare", "pool-sizes", "sleep", "cpu", "busy", "-", "ms", "s",
                                          "This", "run", "Why", "Predict", "Output", "Session", "closed"};
     std::string broken;
     for (const json& l : (*stats)["lines"]) {
