@@ -123,8 +123,7 @@ TEST_CASE("the Sweep button runs 1, 2, 4 and 8 workers one after another and row
     // Presentation at 1280x720: the caption has the least room there.
     LiveWindow w({"pool-sizes", "--time-scale", "0.1", "--presentation", "--size", "1280x720"});
     REQUIRE_FALSE(w.window.empty());
-    w.key("c");
-    REQUIRE(w.waitFor([](const json& s) { return s["compare"]["on"] == true; }, 5));
+    REQUIRE(w.openCompare(5));
     const auto b = itemRect(w.state(), "Sweep");
     w.click(b[0] + b[2] / 2, b[1] + b[3] / 2);
     // Rows appear while the sweep goes on, never two runs live at once.
@@ -180,8 +179,7 @@ TEST_CASE("from the frame Sweep is clicked in, the caption says the sweep is sta
     // polling every 20 ms reads every frame's caption.
     LiveWindow w({"pool-sizes", "--time-scale", "0.1", "--presentation", "--size", "1280x720", "--test-slow-frames", "250"});
     REQUIRE_FALSE(w.window.empty());
-    w.key("c");
-    REQUIRE(w.waitFor([](const json& s) { return s["compare"]["on"] == true; }, 10));
+    REQUIRE(w.openCompare(10));
     const auto b = itemRect(w.state(), "Sweep");
     runCommand("xdotool mousemove --window " + w.window + " " + std::to_string(static_cast<int>(b[0] + b[2] / 2)) + " " +
                std::to_string(static_cast<int>(b[1] + b[3] / 2)));
@@ -394,8 +392,7 @@ TEST_CASE("the class predicts before Sweep and each prediction stands beside the
     NEED_X();
     LiveWindow w({"pool-sizes", "--time-scale", "0.1", "--work", "sleep"});
     REQUIRE_FALSE(w.window.empty());
-    w.key("c");
-    REQUIRE(w.waitFor([](const json& s) { return s["compare"]["on"] == true; }, 5));
+    REQUIRE(w.openCompare(5));
     const auto slider = itemRect(w.state(), "compare: drag to predict");
     w.click(slider[0] + slider[2] * 0.3f, slider[1] + slider[3] / 2);
     REQUIRE(w.waitFor([](const json& s) { return s["predict_next"][0]["given"] == true; }, 5));
@@ -551,8 +548,7 @@ TEST_CASE("presentation at 1280x720: during a Sweep the plot keeps one readable 
     NEED_X();
     LiveWindow w({"pool-sizes", "--time-scale", "0.1", "--presentation", "--size", "1280x720"});
     REQUIRE_FALSE(w.window.empty());
-    w.key("c");
-    REQUIRE(w.waitFor([](const json& s) { return s["compare"]["on"] == true; }, 5));
+    REQUIRE(w.openCompare(5));
     const auto b = itemRect(w.state(), "Sweep");
     w.click(b[0] + b[2] / 2, b[1] + b[3] / 2);
     std::vector<double> plotH, rowH, rowX;
@@ -614,8 +610,7 @@ bool sweepDone(const json& s, std::size_t rows, std::size_t guesses) {
 // Compare on, and the class's predictions before the lesson's sweep: a
 // makespan on Compare's slider, and how many workers are enough for each work kind.
 void classPredicts(const LiveWindow& w) {
-    w.key("c");
-    REQUIRE(w.waitFor([](const json& s) { return s["compare"]["on"] == true; }, 5));
+    REQUIRE(w.openCompare(5));
     // The class predicts (a makespan, and how many workers are enough for each work kind).
     const auto slider = itemRect(w.state(), "compare: drag to predict");
     w.click(slider[0] + slider[2] * 0.3f, slider[1] + slider[3] / 2);
@@ -687,8 +682,7 @@ TEST_CASE("no legend tooltip (Compare, Plots) opens through the open run picker'
     NEED_X();
     LiveWindow w({"pool-sizes", "--time-scale", "0.05", "--presentation", "--size", "1280x720", "--retries", "0"});
     REQUIRE_FALSE(w.window.empty());
-    w.key("c");
-    REQUIRE(w.waitFor([](const json& s) { return s["compare"]["on"] == true; }, 5));
+    REQUIRE(w.openCompare(5));
     const auto b = itemRect(w.state(), "Sweep");
     w.click(b[0] + b[2] / 2, b[1] + b[3] / 2);
     REQUIRE(w.waitFor([](const json& s) { return sweepDone(s, 8, 0); }, 120));
@@ -779,8 +773,7 @@ TEST_CASE("in Compare before any sweep, the caption says what the Compare panel 
             if (p["name"] == "Controls" && p["lines"].dump().find("Your prediction") != std::string::npos) return true;
         return false;
     }, 5));
-    w.key("c");
-    REQUIRE(w.waitFor([](const json& s) { return s["compare"]["on"] == true; }, 5));
+    REQUIRE(w.openCompare(5));
     w.settle(4);
     const json s = w.state();
     const std::string controls = panelLines(s, "Controls"), compare = panelLines(s, "Compare");
@@ -964,8 +957,7 @@ TEST_CASE("after a Sweep from a 4-worker stage, the 8-worker run's view shows fo
     LiveWindow w({"pool-sizes", "--time-scale", "0.05", "--presentation", "--size", "1280x720", "--retries", "0"});
     REQUIRE_FALSE(w.window.empty());
     REQUIRE(w.waitFor([](const json& st) { return st.value("stats_tab", std::string()) == "Predict"; }, 10));
-    w.key("c");
-    REQUIRE(w.waitFor([](const json& s) { return s["compare"]["on"] == true; }, 5));
+    REQUIRE(w.openCompare(5));
     const auto b = itemRect(w.state(), "Sweep");
     w.click(b[0] + b[2] / 2, b[1] + b[3] / 2);
     REQUIRE(w.waitFor([](const json& s) { return sweepDone(s, 8, 0); }, 180));
@@ -987,8 +979,7 @@ TEST_CASE("the pointer resting on Sweep after the click: no tooltip over the Com
     NEED_X();
     LiveWindow w({"pool-sizes", "--time-scale", "0.1", "--presentation", "--size", "1280x720"});
     REQUIRE_FALSE(w.window.empty());
-    w.key("c");
-    REQUIRE(w.waitFor([](const json& s) { return s["compare"]["on"] == true; }, 10));
+    REQUIRE(w.openCompare(10));
     const auto b = itemRect(w.state(), "Sweep");
     runCommand("xdotool mousemove --window " + w.window + " " + std::to_string(static_cast<int>(b[0] + b[2] / 2)) + " " +
                std::to_string(static_cast<int>(b[1] + b[3] / 2)));

@@ -98,6 +98,12 @@ struct LiveWindow {
         settle(6);
         return true;
     }
+    // C, as the class presses it, then the Compare view on screen within
+    // `seconds`. False if it never showed.
+    bool openCompare(double seconds = 10) const {
+        key("c");
+        return waitFor([](const json& st) { return st["compare"]["on"] == true; }, seconds);
+    }
     // The window's frame counter (the dump's "frame").
     std::uint64_t frame() const {
         const json s = state();

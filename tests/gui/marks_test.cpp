@@ -151,8 +151,7 @@ TEST_CASE("predictions and their reveal stay with their scenario when another is
     NEED_X();
     LiveWindow w({"pool-sizes", "--time-scale", "0.05", "--work", "sleep"});
     REQUIRE_FALSE(w.window.empty());
-    w.key("c");
-    REQUIRE(w.waitFor([](const json& s) { return s["compare"]["on"] == true; }, 5));
+    REQUIRE(w.openCompare(5));
     const auto slider = itemRect(w.state(), "compare: drag to predict");
     w.click(slider[0] + slider[2] * 0.3f, slider[1] + slider[3] / 2);
     REQUIRE(w.waitFor([](const json& s) { return s["predict_next"][0]["given"] == true; }, 5));
