@@ -672,7 +672,10 @@ void GuiApp::rebuildCompare() {
             return predictPoolMakespan(sc, n, w, usable).makespanSeconds * scale;
         };
     // A sweep still going: the class's predictions wait for its end (a later run may change the answer).
-    m_compare.model = buildCompareView(cr, usable, total, predict, m_compare.guesses, !sweeping());
+    std::vector<WorkKind> stillToRun;
+    if (m_sweepSlot) stillToRun.push_back(m_sweepSlot->work);
+    for (const auto& [workers, work] : m_sweepQueue) stillToRun.push_back(work);
+    m_compare.model = buildCompareView(cr, usable, total, predict, m_compare.guesses, !sweeping(), stillToRun);
 }
 
 void GuiApp::exportCompareCsv() {

@@ -444,7 +444,8 @@ double axisFraction(const PlotAxis& a, double v) noexcept {
 
 CompareView buildCompareView(const std::vector<CompareRun>& runs, int usableCores, int totalCores,
                              const std::function<std::optional<double>(int, std::optional<WorkKind>)>& predict,
-                             const ClassPredictions& guesses, bool sweepComplete) {
+                             const ClassPredictions& guesses, bool sweepComplete,
+                             const std::vector<WorkKind>& stillToRun) {
     CompareView v;
     int maxWorkers = 1;
     double end = 0;
@@ -466,6 +467,12 @@ CompareView buildCompareView(const std::vector<CompareRun>& runs, int usableCore
     v.sweep = sweepOf(runs, usableCores, totalCores);
     buildPlots(v, maxWorkers, predict);
     v.answers = sweepAnswers(v.sweep);
+    if (!sweepComplete)
+        for (SweepAnswer& a : v.answers)
+            if (stillToRun.empty() || std::find(stillToRun.begin(), stillToRun.end(), a.work) != stillToRun.end()) {
+                a.full = "so far, with runs still to come: " + a.full;
+                a.brief = "so far, " + a.brief;
+            }
     for (const MakespanGuess& g : guesses.makespans) v.guesses.push_back(makespanLine(g, v.sweep, sweepComplete));
     for (const EnoughGuess& g : guesses.enough) v.guesses.push_back(enoughLine(g, v.answers, sweepComplete));
     return v;

@@ -389,6 +389,17 @@ TEST_CASE("while the sweep still has runs to do, no prediction gets a verdict, o
     CHECK(done.guesses[0].answered);
     CHECK(done.guesses[1].answered);
     CHECK(done.guesses[1].tail == "you said 8 (not this time)");
+    // Nor does the sweep's own answer read as final while its kind has runs to come (newcomer walk:
+    // "sleep: 4 workers were fastest (3.97x)" during the 8-worker run, then "8 workers were fastest").
+    REQUIRE(mid.answers.size() == 1);
+    CHECK(mid.answers[0].brief.rfind("so far, sleep: 4 workers", 0) == 0);
+    CHECK(mid.answers[0].full.rfind("so far, with runs still to come: sleep:", 0) == 0);
+    REQUIRE(done.answers.size() == 1);
+    CHECK(done.answers[0].brief.rfind("sleep: 4 workers", 0) == 0);
+    // A kind whose runs are all in is answered while the sweep goes on with another.
+    const CompareView cpuNext = buildCompareView(runs, 2, 2, {}, guesses, false, {WorkKind::Cpu});
+    REQUIRE(cpuNext.answers.size() == 1);
+    CHECK(cpuNext.answers[0].brief.rfind("sleep: 4 workers", 0) == 0);
 }
 
 TEST_CASE("a busy cpu sweep answers no prediction, and says why", "[compare]") {

@@ -180,10 +180,15 @@ struct CompareView {
 // sweepComplete: false while a Sweep still has runs to do (or attempts to
 // retry): no prediction gets its verdict then — a later run can still
 // change the answer ("4 are enough" mid-sweep is not the sweep's answer),
-// each says "(the answer when the sweep ends)".
+// each says "(the answer when the sweep ends)". stillToRun: the work kinds
+// the sweep has runs of still to come (the one running included; empty with
+// !sweepComplete: every kind): their answers say "so far" (newcomer walk:
+// "sleep: 4 workers were fastest (3.97x)" while the 8-worker sleep run went
+// on, then "8 workers were fastest").
 CompareView buildCompareView(const std::vector<CompareRun>& runs, int usableCores, int totalCores,
                              const std::function<std::optional<double>(int, std::optional<WorkKind>)>& predict = {},
-                             const ClassPredictions& guesses = {}, bool sweepComplete = true);
+                             const ClassPredictions& guesses = {}, bool sweepComplete = true,
+                             const std::vector<WorkKind>& stillToRun = {});
 
 // [SECTION] The Session table's speedup --------------------------------------
 // What a run did, in words that tell apart runs whose makespans compare: the
