@@ -174,12 +174,6 @@ void GuiApp::addRun(std::unique_ptr<RunView> run) {
             break;
         }
     }
-    // The most workers a run of its scenario had in the session (a closed
-    // run counts too): layoutPresentation plans the split for it.
-    if (const RunView& r = *run; r.trace() && !r.traced() && r.haveScenario()) {
-        int& most = m_mostWorkers[r.scenario().name];
-        most = std::max(most, r.meta().workers);
-    }
     m_runs.push_back(std::move(run));
     m_recorded.push_back(m_runs.back()->fromFile());   // loaded runs are not this session's runs
     m_current = static_cast<int>(m_runs.size()) - 1;
@@ -481,6 +475,8 @@ void GuiApp::startSweep(const std::vector<int>& workers, const std::vector<WorkK
         for (int n : ns) m_sweepQueue.emplace_back(n, w);
     }
     m_sweepTotal = static_cast<int>(m_sweepQueue.size());
+    m_sweepMostWorkers = 0;
+    for (const auto& [n, w] : m_sweepQueue) m_sweepMostWorkers = std::max(m_sweepMostWorkers, n);
     m_sweepSlot.reset();
     // The caption says the sweep from this frame on: this frame draws it
     // before driveSweep starts the first run (the next frame), and it said
@@ -984,15 +980,19 @@ void GuiApp::layoutPresentation(RunView& run, std::int64_t cursor, float control
     const float minBottom = std::round(fh * 4.5f);   // a tab bar and two lines at least
     float timelineH = std::round(bodyH * 0.70f);     // until the panels have said what they need
     const std::string scenarioName = run.isStage() || !run.haveScenario() ? m_scenario.name : run.scenario().name;
-    // The most workers a run of this scenario may show: the toolbar's, or more
-    // when the session already has a run with more (a Sweep's 8 from a
-    // 4-worker stage: the run view after it showed 3 worker lanes, its legend's
-    // rows for 8 workers not reserved — newcomer walk, session 16). A change
-    // lays the split out anew; a Sweep makes it while Compare is on screen.
-    // (Kept per scenario as runs are added, addRun: not a scan of the runs each frame.)
+    // The workers the split is planned for: the toolbar's, or more when the
+    // run on screen has more (a Sweep's 8 from a 4-worker stage: the run view
+    // after it showed 3 worker lanes, its legend's rows for 8 workers not
+    // reserved — newcomer walk, session 16), or while a sweep goes on the
+    // most it will run (it makes the plan while Compare is on screen, so its
+    // runs move no panel). Not the session's most: after 4 -> 8 -> 4 workers
+    // the 4-worker run kept the 8-worker split, This run lost "4 workers on
+    // 2 cores" above a blank band (newcomer walk, session 18). A change lays
+    // the split out anew.
     int plannedWorkers = m_opts.run.workers.value_or(m_scenario.workers());
-    if (const auto it = m_mostWorkers.find(scenarioName); it != m_mostWorkers.end())
-        plannedWorkers = std::max(plannedWorkers, it->second);
+    if (run.trace() && !run.traced() && run.haveScenario())
+        plannedWorkers = std::max(plannedWorkers, run.meta().workers);
+    if (sweeping()) plannedWorkers = std::max(plannedWorkers, m_sweepMostWorkers);
     const std::string scenarioKey = scenarioName + "#" + std::to_string(plannedWorkers);
     if (m_held.scenario != scenarioKey || m_held.windowH != ds.y || m_held.fontPx != fh)
         m_held = HeldLayout{scenarioKey, ds.y, fh, 0, 0, false};
@@ -1045,7 +1045,14 @@ void GuiApp::layoutPresentation(RunView& run, std::int64_t cursor, float control
     const float needLock = hasQueue && hasLock ? std::round(4 * ImGui::GetTextLineHeightWithSpacing() +
                                                             4 * ImGui::GetStyle().WindowPadding.y)
                                                : 0.0f;
-    if (grow && (m_needQueue > 0 || needStats > 0 || m_reserveStats > 0 || needLock > 0))
+    // A plan the stage has laid out at this window size (lock with 4 workers,
+    // then 8, then 4 again): its bottom is the stage's, not grown from this
+    // run's lines — the 4-worker run after an 8-worker one kept 4 px more.
+    const bool sameWindow = m_stageBase.windowW == ds.x && m_stageBase.windowH == ds.y && m_stageBase.fontPx == fh;
+    const auto stageBottom = sameWindow ? m_stageBase.bottom.find(scenarioKey) : m_stageBase.bottom.end();
+    if (planOnRun && stageBottom != m_stageBase.bottom.end()) m_held.bottom = stageBottom->second;
+    const bool growBottom = grow && !(m_held.plannedOnRun && stageBottom != m_stageBase.bottom.end());
+    if (growBottom && (m_needQueue > 0 || needStats > 0 || m_reserveStats > 0 || needLock > 0))
         m_held.bottom = std::max({m_held.bottom, m_needQueue, needStats, m_reserveStats, minBottom, needLock});
     // The stage's timeline has no lanes yet (it holds 7.5 em for the
     // prediction drag); a run's will need its core lanes, MainProcess and up
@@ -1059,7 +1066,9 @@ void GuiApp::layoutPresentation(RunView& run, std::int64_t cursor, float control
     float base = -1;   // the timeline's height without its lanes, as the stage measured it
     if (stageMeasured && m_needTimeline > 0) {
         base = m_needTimeline - std::round(fh * 7.5f);
-        m_stageBase = StageBase{ds.x, ds.y, fh, base};
+        if (!sameWindow) m_stageBase = StageBase{ds.x, ds.y, fh, base, {}};
+        m_stageBase.h = base;
+        m_stageBase.bottom[scenarioKey] = m_held.bottom;
     } else if (planOnRun) {
         base = m_stageBase.h;
     }

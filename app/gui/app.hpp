@@ -198,12 +198,12 @@ private:
     std::unique_ptr<RunView> m_stage;            // no run yet: the scenario the next Run uses
     std::vector<std::unique_ptr<RunView>> m_runs;
     std::vector<bool> m_recorded;                // m_runs[i] is in the session table
-    std::map<std::string, int> m_mostWorkers;    // scenario name -> most workers of its runs this session (addRun)
     int m_current = -1;
     SessionTable m_session;
     CompareState m_compare;
     std::vector<std::pair<int, WorkKind>> m_sweepQueue;   // configurations still to run, in order
     int m_sweepTotal = 0;                                 // > 0 while a sweep goes on
+    int m_sweepMostWorkers = 0;                           // the most workers of this sweep's configurations
     std::string m_sweepBrief;                             // sweepBrief()
     float m_sweepControlsH = 0;                           // the controls' tallest height during this sweep
     // The configuration being run: its attempts' run numbers so far (a run
@@ -275,6 +275,10 @@ private:
     // window size and type: a plan made while a run is shown starts from it.
     struct StageBase {
         float windowW = 0, windowH = 0, fontPx = 0, h = 0;
+        // The bottom panels' height the stage laid out for each plan
+        // (HeldLayout::scenario: scenario and workers) at this window size:
+        // a plan made again while a run is shown takes it, as a fresh window would.
+        std::map<std::string, float> bottom;
     } m_stageBase;
     std::string m_predictTabKey;   // the scenario whose stage opened on the Predict tab
     bool m_predictTabAuto = false; // the Predict tab was opened for the class, not by a click
