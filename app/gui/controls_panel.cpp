@@ -473,13 +473,18 @@ void runOptions(GuiApp& app) {
     const float scaleW = std::max(40.0f, fw * 2) + ui::valueSliderValueW("0.00x");
     flow(labelledW(scaleW, "time scale"));
     ImGui::BeginGroup();
-    if (ui::valueSlider("##time scale", "time scale", &scale, 0.02f, 5.0f, "%.2fx", scaleW, ImGuiSliderFlags_Logarithmic))
+    // A press on the track steps through these (a drag from the grab sets any value).
+    static constexpr float kScaleSteps[] = {0.02f, 0.05f, 0.1f, 0.2f, 0.5f, 1.0f, 2.0f, 5.0f};
+    if (ui::valueSlider("##time scale", "time scale", &scale, 0.02f, 5.0f, "%.2fx", scaleW, ImGuiSliderFlags_Logarithmic,
+                        kScaleSteps))
         o.timeScale = scale;
     ImGui::SameLine(0, ImGui::GetStyle().ItemInnerSpacing.x);
     ImGui::TextUnformatted("time scale");
     ImGui::EndGroup();
     ImGui::EndDisabled();
-    ui::tooltipBelow("Every duration times this: below 1 faster than the scenario says, above 1 slow motion.");
+    ui::tooltipBelow("Every duration times this: below 1 faster than the scenario says, above 1 slow motion. A click "
+                     "beside the handle steps to the next of 0.02x, 0.05x, 0.1x, 0.2x, 0.5x, 1x, 2x, 5x; drag the "
+                     "handle for any value.");
     drawPoolControls(app, true);
     flow(buttonW("Tasks..."));
     if (ImGui::Button("Tasks...")) app.showTaskEditor(true);

@@ -313,7 +313,7 @@ float valueSliderValueW(const char* widest) {
 }
 
 bool valueSlider(const char* id, const char* probeName, float* v, float min, float max, const char* fmt, float w,
-                 int flags) {
+                 int flags, std::span<const float> steps) {
     char buf[64];
     std::snprintf(buf, sizeof buf, fmt, static_cast<double>(*v));
     const float valueW = valueSliderValueW(buf);
@@ -330,6 +330,7 @@ bool valueSlider(const char* id, const char* probeName, float* v, float min, flo
         struct Grab {
             ImGuiID id = 0;
             float startT = 0, startX = 0, startV = 0;
+            bool stepped = false;   // a press on the track with steps: the value stays at startV
         };
         static Grab grab;
         const bool logScale = (flags & ImGuiSliderFlags_Logarithmic) != 0 && min > 0 && max > min;
@@ -348,11 +349,27 @@ bool valueSlider(const char* id, const char* probeName, float* v, float min, flo
         if (ImGui::IsItemActivated()) {
             const float t0 = tOf(before);
             const float grabX = left + t0 * usable;
-            grab = std::abs(mx - grabX) <= grabSz / 2 + 2 ? Grab{ImGui::GetItemID(), t0, mx, before} : Grab{};
+            if (std::abs(mx - grabX) <= grabSz / 2 + 2) {
+                grab = Grab{ImGui::GetItemID(), t0, mx, before};
+            } else if (!steps.empty()) {
+                // One step toward the pointer (the time scale's 0.5x from
+                // 1x, not 0.02x: its 2 em track jumped to the ends).
+                float to = mx < grabX ? min : max;
+                if (mx < grabX) {
+                    for (const float s : steps)
+                        if (s < before * (1 - 1e-4f)) to = s;
+                } else {
+                    for (auto it = steps.rbegin(); it != steps.rend(); ++it)
+                        if (*it > before * (1 + 1e-4f)) to = *it;
+                }
+                grab = Grab{ImGui::GetItemID(), t0, mx, std::clamp(to, min, max), true};
+            } else {
+                grab = Grab{};
+            }
         }
         if (grab.id != 0 && grab.id == ImGui::GetItemID()) {
             if (ImGui::IsItemActive()) {
-                *v = mx == grab.startX ? grab.startV : valueOf(grab.startT + (mx - grab.startX) / usable);
+                *v = mx == grab.startX || grab.stepped ? grab.startV : valueOf(grab.startT + (mx - grab.startX) / usable);
                 changed = *v != before;
             } else {
                 grab = Grab{};

@@ -11,6 +11,7 @@
 
 #include <imgui.h>
 
+#include <span>
 #include <string_view>
 
 namespace parviz::gui {
@@ -173,8 +174,14 @@ void tooltipBelow(const char* text, int hoveredFlags = 0);   // ImGuiHoveredFlag
 // The value, formatted with fmt, follows the track; returns true when the
 // user changed *v. id is ImGui's ("##name": no label); probeName, what the
 // layout probe calls the slider's track (its items, for a test to click).
+// steps (ascending, within [min, max]): a press on the track off the grab
+// moves the value one step toward the pointer (the next step below or above
+// it), as a desktop slider's page step does, and holds it there until the
+// release; without steps the press moves the value to the pointer (a
+// prediction's drag). A press on the grab never moves it; a drag from the
+// grab moves it from where it was.
 bool valueSlider(const char* id, const char* probeName, float* v, float min, float max, const char* fmt, float w,
-                 int flags = 0);
+                 int flags = 0, std::span<const float> steps = {});
 // The width valueSlider needs for a value as wide as `widest` ("0.00x").
 float valueSliderValueW(const char* widest);
 // A tab's content under its tab bar: the rest of the panel, scrolling on its

@@ -339,3 +339,30 @@ TEST_CASE("a press on the time scale's grab off its middle keeps the value; a dr
     CHECK(v > 1.0f);
     CHECK(v < 2.0f);
 }
+
+TEST_CASE("a press on the time scale's track steps one preset toward the pointer, never to the track's end",
+          "[gui][keys][grab][scalestep]") {
+    // Newcomer walk (session 18): a click on the 2 em track left of the grab
+    // set 0.02x, right of it 5.00x. Now it steps like a desktop slider's page.
+    NEED_X();
+    LiveWindow w({"pool", "--presentation", "--size", "1280x720"});
+    REQUIRE_FALSE(w.window.empty());
+    auto scaleShown = [&]() {
+        const std::string c = panelLines(w.state(), "Controls", " ");
+        const auto x = c.find("time scale ");
+        return x == std::string::npos ? -1.0f : std::stof(c.substr(x + 11));
+    };
+    REQUIRE(scaleShown() == Approx(1.0f));
+    const auto r = itemRect(w.state(), "time scale");
+    auto clickAt = [&](float x) {
+        w.click(x, r[1] + r[3] / 2);
+        runCommand("xdotool mousemove --window " + w.window + " 640 700");
+        w.settle(3);
+        return scaleShown();
+    };
+    CHECK(clickAt(r[0] + 3) == Approx(0.5f));        // the track's left end: one step down
+    CHECK(clickAt(r[0] + 3) == Approx(0.2f));
+    CHECK(clickAt(r[0] + r[2] - 3) == Approx(0.5f));  // its right end: one step up
+    CHECK(clickAt(r[0] + r[2] - 3) == Approx(1.0f));
+    CHECK(clickAt(r[0] + r[2] - 3) == Approx(2.0f));
+}
