@@ -182,9 +182,9 @@ float addWrappedText(ImDrawList* dl, ImVec2 pos, ImU32 colour, std::string_view 
     return y - pos.y;
 }
 
-void sameLineIfFits(float w) {
-    const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
-    ImGui::SameLine();
+void sameLineIfFits(float w, float spacing) {
+    const float right = ImGui::GetContentRegionMaxAbs().x;   // a table's cell's right edge inside a table
+    ImGui::SameLine(0, spacing);
     if (ImGui::GetCursorScreenPos().x + w > right) ImGui::NewLine();
 }
 

@@ -162,6 +162,7 @@ struct SessionRun {
 struct SessionTable {
     std::vector<SessionRun> rows;
     std::vector<int> pinToggles;  // run numbers whose Compare checkbox was clicked
+    std::size_t rowsShown = 0;    // rows the table drew last: a new one scrolls into view
 };
 
 // The Compare view's own view state: one time axis shared by every row (ns

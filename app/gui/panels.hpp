@@ -149,7 +149,11 @@ float comboWidth(const char* preview);
 void probeCombo(const char* label, const char* preview, float frameW);
 // SameLine() when w more pixels fit on this line, else stay on a new line:
 // text flows and wraps instead of running off the panel's edge.
-void sameLineIfFits(float w);
+// spacing: the gap before the item (ImGui's ItemSpacing.x when < 0). The
+// room is the current cell's in a table (a window's content region
+// outside): measured against the window, "busy" after a Session row's
+// makespan wrapped in its cell as "bus / y" (newcomer walk, session 18).
+void sameLineIfFits(float w, float spacing = -1.0f);
 // The hovered item's tooltip, placed under the item (above it when there is
 // no room below), inside the window and off the item it explains
 // (placeTooltip, tooltip_place.hpp). Every tooltip of a control goes through here.

@@ -346,7 +346,8 @@ void showSession(SessionTable& table, const PanelEnv& env) {
         if (r.hasMakespan) ui::textUnformatted(makespanText(r).c_str());
         else ui::textDisabled("-");
         if (r.busy) {
-            ui::sameLineIfFits(ImGui::CalcTextSize("busy").x);
+            // A space's gap: the column is as wide as "1.01 s busy" (ItemSpacing is wider than a space).
+            ui::sameLineIfFits(ImGui::CalcTextSize("busy").x, ImGui::CalcTextSize(" ").x);
             ui::textColored(warningColour(env.theme), "busy");
             ui::tooltipBelow(r.busyNote.c_str());
         }
@@ -375,8 +376,16 @@ void showSession(SessionTable& table, const PanelEnv& env) {
             ui::tooltipBelow("Pin this run to the Compare view (key C).");
         } else {
             ui::textDisabled("closed");
+            ui::tooltipBelow(("Run " + std::to_string(r.number) +
+                              " was closed to keep the newest runs open: its numbers stay in this table; its view is "
+                              "gone, so it cannot be pinned to Compare.")
+                                 .c_str());
         }
     }
+    // A new run's row comes into view (the table keeps its header; at
+    // 1280x720 one or two rows are in view, and the class just ran the last).
+    if (runs.size() > table.rowsShown) ImGui::SetScrollHereY(1.0f);
+    table.rowsShown = runs.size();
     ui::endFittedTable();
 }
 
