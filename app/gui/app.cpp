@@ -422,7 +422,15 @@ void GuiApp::showTrace(std::shared_ptr<Trace> trace, std::string source) {
 // ---------------------------------------------------------------------------
 void GuiApp::setCompare(bool on) {
     m_compare.on = on;
-    if (on) m_compare.key.clear();   // rebuilt this frame
+    if (!on) return;
+    m_compare.key.clear();   // rebuilt this frame
+    // Opened with nothing pinned: the session's runs of the scenario on
+    // screen are its rows (newcomer walk, session 18: "No runs to compare
+    // yet" beside three finished runs of it). A Sweep pins its own after this.
+    if (!pinnedRuns().empty() || sweeping()) return;
+    for (auto& r : m_runs)
+        if (r->trace() && !r->traced() && !r->fromFile() && r->haveScenario() && r->scenario().name == m_scenario.name)
+            r->setPinned(true);
 }
 
 std::vector<RunView*> GuiApp::pinnedRuns() {

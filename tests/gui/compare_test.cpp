@@ -1005,3 +1005,22 @@ TEST_CASE("the pointer resting on Sweep after the click: no tooltip over the Com
     INFO(framesWithTip << " of " << frames << " reads showed a tooltip: " << seen);
     CHECK(framesWithTip == 0);
 }
+
+// Newcomer walk (session 18): the teacher ran pool-sizes a few times, then
+// pressed C: "No runs to compare yet" beside those runs. Opened with nothing
+// pinned, Compare's rows are the session's runs of the scenario on screen.
+TEST_CASE("Compare opened after runs of the scenario, none ticked: those runs are its rows", "[gui][compare][autopin]") {
+    NEED_X();
+    LiveWindow w({"pool-sizes", "--time-scale", "0.05", "--presentation", "--size", "1280x720"});
+    REQUIRE_FALSE(w.window.empty());
+    REQUIRE(w.runFromStage(30));
+    w.key("r");
+    REQUIRE(w.waitFor([](const json& s) {
+        return s["runs"].size() == 2 && s["status"] == "finished" && s["trace_finished"] == true;
+    }, 30));
+    REQUIRE(w.openCompare());
+    REQUIRE(w.waitFor([](const json& s) { return s["compare"]["rows"].size() == 2; }, 5));
+    const json s = w.state();
+    CHECK(s["compare"]["rows"].size() == 2);
+    CHECK(s.dump().find("No runs to compare yet") == std::string::npos);
+}
