@@ -182,6 +182,34 @@ float addWrappedText(ImDrawList* dl, ImVec2 pos, ImU32 colour, std::string_view 
     return y - pos.y;
 }
 
+// s cut (on a UTF-8 boundary) so that it plus an ellipsis fits maxW pixels.
+std::string elide(const std::string& s, float maxW) {
+    if (ImGui::CalcTextSize(s.c_str()).x <= maxW) return s;
+    static const char* kEllipsis = "\xE2\x80\xA6";   // U+2026
+    std::size_t lo = 0, hi = s.size();
+    while (lo < hi) {   // the longest prefix that fits
+        std::size_t mid = (lo + hi + 1) / 2;
+        while (mid > 0 && mid < s.size() && (static_cast<unsigned char>(s[mid]) & 0xC0) == 0x80) --mid;
+        if (mid <= lo) break;
+        if (ImGui::CalcTextSize((s.substr(0, mid) + kEllipsis).c_str()).x <= maxW) lo = mid;
+        else hi = mid - 1;
+    }
+    while (lo > 0 && lo < s.size() && (static_cast<unsigned char>(s[lo]) & 0xC0) == 0x80) --lo;
+    return s.substr(0, lo) + kEllipsis;
+}
+
+std::string elideKeepingEnd(const std::string& s, float maxW) {
+    if (ImGui::CalcTextSize(s.c_str()).x <= maxW) return s;
+    // The end kept: from the last '-', '_', ' ' or '.' (a number, a role), at most 8 bytes.
+    std::size_t cut = s.find_last_of("-_ .");
+    if (cut == std::string::npos || cut == 0 || s.size() - cut > 8) return elide(s, maxW);
+    const std::string end = s.substr(cut);
+    const float endW = ImGui::CalcTextSize(end.c_str()).x;
+    if (endW >= maxW / 2) return elide(s, maxW);
+    const std::string head = elide(s.substr(0, cut), maxW - endW);
+    return head + end;
+}
+
 void sameLineIfFits(float w, float spacing) {
     const float right = ImGui::GetContentRegionMaxAbs().x;   // a table's cell's right edge inside a table
     ImGui::SameLine(0, spacing);

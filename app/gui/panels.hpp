@@ -149,6 +149,11 @@ float comboWidth(const char* preview);
 void probeCombo(const char* label, const char* preview, float frameW);
 // SameLine() when w more pixels fit on this line, else stay on a new line:
 // text flows and wraps instead of running off the panel's edge.
+// s cut (on a UTF-8 boundary) so that it and an ellipsis fit maxW pixels.
+std::string elide(const std::string& s, float maxW);
+// The same, keeping the end from the last '-', '_', ' ' or '.' when short
+// ("consumer-of-the-j…-2"): names that differ only there stay told apart.
+std::string elideKeepingEnd(const std::string& s, float maxW);
 // spacing: the gap before the item (ImGui's ItemSpacing.x when < 0). The
 // room is the current cell's in a table (a window's content region
 // outside): measured against the window, "busy" after a Session row's

@@ -33,22 +33,6 @@ std::string displayValue(std::string_view v) {
     return out;
 }
 
-// s cut (on a UTF-8 boundary) so that it plus an ellipsis fits maxW pixels.
-std::string elide(const std::string& s, float maxW) {
-    if (ImGui::CalcTextSize(s.c_str()).x <= maxW) return s;
-    static const char* kEllipsis = "\xE2\x80\xA6";   // U+2026
-    std::size_t lo = 0, hi = s.size();
-    while (lo < hi) {   // the longest prefix that fits
-        std::size_t mid = (lo + hi + 1) / 2;
-        while (mid > 0 && mid < s.size() && (static_cast<unsigned char>(s[mid]) & 0xC0) == 0x80) --mid;
-        if (mid <= lo) break;
-        if (ImGui::CalcTextSize((s.substr(0, mid) + kEllipsis).c_str()).x <= maxW) lo = mid;
-        else hi = mid - 1;
-    }
-    while (lo > 0 && lo < s.size() && (static_cast<unsigned char>(s[lo]) & 0xC0) == 0x80) --lo;
-    return s.substr(0, lo) + kEllipsis;
-}
-
 struct BoxMetrics {
     float pad, minW, maxW, h, gap;
 };
@@ -70,7 +54,7 @@ BoxMetrics boxMetrics(float avail) {
 // when 0) wide.
 std::pair<std::string, float> fitLabel(const std::string& value, const BoxMetrics& m, float maxW = 0) {
     if (maxW <= 0) maxW = m.maxW;
-    std::string label = elide(value, maxW - 2 * m.pad);
+    std::string label = ui::elide(value, maxW - 2 * m.pad);
     const float w = std::clamp(ImGui::CalcTextSize(label.c_str()).x + 2 * m.pad, std::min(m.minW, maxW), maxW);
     return {std::move(label), std::floor(w)};
 }

@@ -195,3 +195,40 @@ TEST_CASE("no timeline tooltip opens through the scenario picker's open list", "
     REQUIRE(listOpen(st));
     CHECK_FALSE(axisTip(st));
 }
+
+// Session 18's cuts helper: a traced program's process with a long name had
+// its lane title cut at the label column's edge ("a-consumer-with-a-long-n").
+// Titles that do not fit are shortened with an ellipsis, their end kept, so
+// two names differing only at the end stay told apart.
+TEST_CASE("a traced program's long process names: lane titles shortened with an ellipsis, their ends kept, none cut",
+          "[gui][timeline][trace][python][lanetitle]") {
+    NEED_X();
+    TempDir dir;
+    const std::string script = dir.file("long_names.py");
+    {
+        std::ofstream f(script);
+        f << "import multiprocessing as mp, time\n"
+             "def work(n):\n"
+             "    time.sleep(0.3)\n"
+             "if __name__ == '__main__':\n"
+             "    ps = [mp.Process(target=work, args=(i,), name='a-consumer-with-a-really-long-name-%d' % i) for i in (1, 2)]\n"
+             "    for p in ps: p.start()\n"
+             "    for p in ps: p.join()\n";
+    }
+    const std::string png = dir.file("t.png"), layout = dir.file("t.json");
+    const Result r = runParviz({"trace", "--gui", "--presentation", "--size", "1280x720", "--screenshot", png,
+                                "--layout-json", layout, "--", "/usr/bin/python3", script},
+                               dir.path);
+    REQUIRE(r.exitCode == 0);
+    const json s = json::parse(slurp(layout));
+    const json p = timelinePanel(s);
+    INFO("timeline: " << p.dump().substr(0, 3000));
+    const std::vector<std::string> lines = linesOf(p);
+    int shortened = 0;
+    for (const std::string& end : {std::string("\u2026-1"), std::string("\u2026-2")})
+        for (const std::string& l : lines)
+            if (l.rfind("a-consumer", 0) == 0 && l.size() > end.size() && l.compare(l.size() - end.size(), end.size(), end) == 0)
+                ++shortened;
+    CHECK(shortened == 2);
+    for (const json& c : p["clipped_texts"]) CHECK(c.get<std::string>().find("a-consumer") == std::string::npos);
+}

@@ -100,9 +100,12 @@ float laneBodies(const TraceMeta& meta, const PanelEnv& env, const Geometry& g, 
         dl->AddRectFilled(ImVec2(g.labelX + 1, y + 1), ImVec2(g.labelX + 5, y + h - 1), swatch);
         dl->PushClipRect(ImVec2(g.labelX, y), ImVec2(px0 - 4, y + h), true);
         const ImVec2 tp(g.labelX + 8, y + std::max(0.0f, (std::min(h, fs * 1.2f) - fs) / 2));
-        dl->AddText(tp, lane.kind == LaneKind::Core ? muted : text, lane.title.c_str());
-        const ImVec2 tsz = ImGui::CalcTextSize(lane.title.c_str());
-        probe::drawnText(lane.title, tp, ImVec2(tp.x + tsz.x, tp.y + tsz.y), dl);
+        // A name longer than the column (at most 12 em) is shortened with an
+        // ellipsis, its end kept; the lane's tooltip has it whole.
+        const std::string title = ui::elideKeepingEnd(lane.title, px0 - 4 - tp.x);
+        dl->AddText(tp, lane.kind == LaneKind::Core ? muted : text, title.c_str());
+        const ImVec2 tsz = ImGui::CalcTextSize(title.c_str());
+        probe::drawnText(title, tp, ImVec2(tp.x + tsz.x, tp.y + tsz.y), dl);
         dl->PopClipRect();
         const auto lid = static_cast<std::size_t>(lane.id);
         const bool worker = lane.kind == LaneKind::Proc && lid < meta.procs.size() &&
