@@ -239,6 +239,8 @@ bool mouseOver(ImVec2 a, ImVec2 b) {
            ImGui::IsMouseHoveringRect(a, b);
 }
 
+constexpr double kTooltipDelayS = 0.4, kTooltipReshowS = 0.3;
+
 void tooltipBelow(const char* text, int hoveredFlags) {
     if (!ImGui::IsItemHovered(hoveredFlags) || !pointerMoved()) return;
     // A click on the control puts its tooltip away until the pointer leaves
@@ -249,11 +251,21 @@ void tooltipBelow(const char* text, int hoveredFlags) {
     static bool dismissed = false;
     const ImGuiID id = ImGui::GetItemID();
     const int frame = ImGui::GetFrameCount();
-    if (id != hoveredId || lastFrame < frame - 1) {
+    const bool newHover = id != hoveredId || lastFrame < frame - 1;
+    if (newHover) {
         hoveredId = id;
         dismissed = false;
     }
     lastFrame = frame;
+    // Shown once the pointer has rested on the control 0.4 s (desktop
+    // toolkits' delay; ImGui 1.86 has none), at once when a tip was up a
+    // moment ago (the hand moving along the toolbar, reading). Without it a
+    // hand on its way to a control dropped tips over the ones it passed
+    // (newcomer walk, session 18: "+"'s over the toolbar's second row).
+    static double hoverStart = 0, lastShown = -10;
+    const double now = ImGui::GetTime();
+    if (newHover) hoverStart = now;
+    if (now - hoverStart < kTooltipDelayS && now - lastShown > kTooltipReshowS) return;
     if (ImGui::IsItemActive() || ImGui::IsItemClicked(ImGuiMouseButton_Left)) dismissed = true;
     // A key pressed while the pointer rests here (Space to run, arrows to
     // step) is the person at work: the tip goes too, until the pointer leaves.
@@ -290,6 +302,7 @@ void tooltipBelow(const char* text, int hoveredFlags) {
     const ImVec2 tp = ImGui::GetWindowPos(), tsz = ImGui::GetWindowSize();
     probe::tooltip(probe::TooltipRecord{tp.x, tp.y, tsz.x, tsz.y, {text}});
     ImGui::EndTooltip();
+    lastShown = now;
 }
 
 float comboWidth(const char* preview) {

@@ -719,6 +719,41 @@ TEST_CASE("presentation at 1280x720: no tooltip at startup under a pointer that 
     CHECK(tip);
 }
 
+// Newcomer walk (session 18): the "+" of workers showed its tooltip the
+// moment the hand passed over it, over the toolbar's second row. A control's
+// tip waits until the pointer has rested on it 0.4 s, as desktop toolkits'.
+TEST_CASE("a control's tooltip comes once the pointer has rested on it, not as the hand passes",
+          "[gui][room][keys][tooltips][tipdelay]") {
+    NEED_X();
+    LiveWindow w({"pool", "--presentation", "--size", "1280x720"});
+    REQUIRE_FALSE(w.window.empty());
+    runCommand("xdotool mousemove --window " + w.window + " 640 715");   // on no control
+    w.settle(4);
+    // While a run goes on (30 frames a second; an idle window draws every
+    // 0.25 s, which hid any tip that long before).
+    w.key("space");
+    REQUIRE(w.waitFor([](const json& st) { return st["status"] == "running"; }, 5));
+    std::this_thread::sleep_for(std::chrono::milliseconds(600));
+    // The workers field with its - and + (one control, one tip): its "+", a frame's height from its word's left.
+    const auto r = itemRect(w.state(), "workers");
+    const float wordW = r[2] - r[3] * 5;   // aim inside the group, left of its word: on the field
+    const auto t0 = std::chrono::steady_clock::now();
+    runCommand("xdotool mousemove --window " + w.window + " " + std::to_string(static_cast<int>(r[0] + std::max(10.0f, wordW / 4))) +
+               " " + std::to_string(static_cast<int>(r[1] + r[3] / 2)));
+    // Read every frame for the first 0.3 s: no tip yet.
+    int reads = 0, withTip = 0;
+    while (std::chrono::steady_clock::now() - t0 < std::chrono::milliseconds(300)) {
+        const json st = w.state();
+        ++reads;
+        withTip += !st.value("tooltip_windows", json::array()).empty();
+        std::this_thread::sleep_for(std::chrono::milliseconds(15));
+    }
+    INFO(withTip << " of " << reads << " reads in the first 0.3 s showed a tooltip");
+    CHECK(withTip == 0);
+    // Resting: it comes.
+    CHECK(w.waitFor([](const json& st) { return !st.value("tooltip_windows", json::array()).empty(); }, 3));
+}
+
 // Classroom walk (session 14): stepping with the arrow keys after a click on
 // the timeline kept the lane's tooltip up under the resting pointer: it
 // covered the lanes and the step buttons and said "pointer at 1.41 s" while
