@@ -5,6 +5,8 @@
 #include "parviz/stats.hpp"
 
 #include <algorithm>
+#include <map>
+#include <set>
 #include <cmath>
 #include <cstdio>
 #include <tuple>
@@ -418,6 +420,8 @@ CompareRun compareRunOf(int id, const RunModel& model, const Trace& trace, const
     r.sequentialS = static_cast<double>(st.sequentialNs) / 1e9;
     r.machine = st.machine;
     r.originNs = trace.zero();
+    r.timeScale = meta.timeScale;
+    r.setup = compareSetupKey(scenario, meta);
     std::int64_t first = kNever;
     for (const TaskRecord& t : model.tasks())
         if (t.t0 != kNever) first = std::min(first, t.t0);
@@ -449,10 +453,52 @@ CompareView buildCompareView(const std::vector<CompareRun>& runs, int usableCore
     CompareView v;
     int maxWorkers = 1;
     double end = 0;
+    // The plotted setup: the one with the most finished runs, the newest
+    // run's (the largest id) on a tie.
+    std::map<std::string, std::pair<int, int>> bySetup;   // setup -> (finished runs, newest id)
+    for (const CompareRun& r : runs)
+        if (r.finished) {
+            auto& [n, newest] = bySetup[r.setup];
+            ++n;
+            newest = std::max(newest, r.id);
+        }
+    std::string plotted;
+    std::pair<int, int> best{-1, -1};
+    for (const auto& [setup, score] : bySetup)
+        if (score > best) {
+            best = score;
+            plotted = setup;
+        }
+    // Rows say what differs among them: the scenario, the time scale, the method or tasks.
+    std::set<std::string> scenarios, setups;
+    std::set<double> scales;
     for (const CompareRun& r : runs) {
-        v.rows.push_back(rowOf(r, std::max(1, usableCores)));
+        scenarios.insert(r.scenario);
+        scales.insert(r.timeScale);
+        setups.insert(r.setup);
+    }
+    std::vector<CompareRun> plottedRuns;
+    std::map<std::string, std::vector<int>> leftOutBy;   // what differs -> run ids
+    for (const CompareRun& r : runs) {
+        CompareRow row = rowOf(r, std::max(1, usableCores));
+        std::string differs;
+        if (scenarios.size() > 1) differs += r.scenario;
+        if (scales.size() > 1) {
+            char buf[48];
+            std::snprintf(buf, sizeof buf, "%stime scale %.2fx", differs.empty() ? "" : " at ", r.timeScale);
+            differs += buf;
+        }
+        if (differs.empty() && setups.size() > 1 && r.setup != plotted) differs = "other tasks or method";
+        if (!differs.empty()) row.label = differs + " · " + row.label;
+        v.rows.push_back(std::move(row));
         end = std::max({end, r.makespanS, r.predictedS.value_or(0)});
         maxWorkers = std::max(maxWorkers, r.workers);
+        if (!r.finished || r.setup == plotted) {
+            plottedRuns.push_back(r);
+        } else {
+            v.leftOut.push_back(r.id);
+            leftOutBy[differs].push_back(r.id);
+        }
     }
     for (const MakespanGuess& g : guesses.makespans)
         for (CompareRow& row : v.rows)
@@ -464,8 +510,24 @@ CompareView buildCompareView(const std::vector<CompareRun>& runs, int usableCore
     std::stable_sort(v.rows.begin(), v.rows.end(), [](const CompareRow& a, const CompareRow& b) {
         return std::make_tuple(workOrder(a.work), a.workers, a.id) < std::make_tuple(workOrder(b.work), b.workers, b.id);
     });
-    v.sweep = sweepOf(runs, usableCores, totalCores);
+    v.sweep = sweepOf(plottedRuns, usableCores, totalCores);
     buildPlots(v, maxWorkers, predict);
+    if (!leftOutBy.empty()) {
+        std::string note = std::string("Not in the plots (another setup than the ") +
+                           (best.first == 1 ? "plotted run's" : std::to_string(best.first) + " plotted runs'") + "):";
+        bool firstGroup = true;
+        for (const auto& [differs, ids] : leftOutBy) {
+            note += firstGroup ? " " : "; ";
+            firstGroup = false;
+            note += ids.size() == 1 ? "run " : "runs ";
+            for (std::size_t i = 0; i < ids.size(); ++i) note += (i ? ", " : "") + std::to_string(ids[i]);
+            note += " (" + differs + ")";
+        }
+        v.speedup.notes.insert(v.speedup.notes.begin(), note + ".");
+        v.speedup.noteTips.insert(v.speedup.noteTips.begin(),
+                                  "A speedup compares makespans of one setup: the same scenario, tasks, method and "
+                                  "time scale, at different worker counts. Runs of another are rows of their own.");
+    }
     v.answers = sweepAnswers(v.sweep);
     if (!sweepComplete)
         for (SweepAnswer& a : v.answers)
@@ -476,6 +538,20 @@ CompareView buildCompareView(const std::vector<CompareRun>& runs, int usableCore
     for (const MakespanGuess& g : guesses.makespans) v.guesses.push_back(makespanLine(g, v.sweep, sweepComplete));
     for (const EnoughGuess& g : guesses.enough) v.guesses.push_back(enoughLine(g, v.answers, sweepComplete));
     return v;
+}
+
+std::string compareSetupKey(const Scenario* ran, const TraceMeta& meta) {
+    std::string key = meta.scenario.empty() && ran ? ran->name : meta.scenario;
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "|%.6g", meta.timeScale);
+    key += buf;
+    if (!ran) return key;
+    key += "|" + std::string(toString(ran->method));
+    for (const TaskSpec& t : ran->tasks) {
+        std::snprintf(buf, sizeof buf, "%.9g", t.seconds);
+        key += "|" + t.name + "=" + buf;
+    }
+    return key;
 }
 
 std::string runSetupKey(const Scenario& ran, const TraceMeta& meta) {

@@ -488,3 +488,68 @@ TEST_CASE("Session's speedup is over the 1-worker run of the same setup, 1.00x f
     CHECK(s[4]->base == 0);                 // a second 1-worker run compares with the first
     CHECK(s[4]->speedup == Approx(1.40 / 1.20));
 }
+
+// Newcomer walk (session 19): two pool-uneven runs ticked among pool-sizes'
+// were rows "2 workers 2.00 s" with nothing naming them, and the sleep
+// speedup at 2 workers fell from 1.99x to 1.33x: a speedup over another
+// scenario's runs. One setup is plotted; the others are rows of their own.
+TEST_CASE("runs of another setup are rows labelled with what differs, left out of the plots and said so",
+          "[compare][setup]") {
+    std::vector<CompareRun> runs = {runOf(1, 1, WorkKind::Sleep, 4.0), runOf(2, 2, WorkKind::Sleep, 2.0),
+                                    runOf(3, 4, WorkKind::Sleep, 1.0), runOf(21, 2, WorkKind::Sleep, 3.0),
+                                    runOf(22, 2, WorkKind::Sleep, 2.9)};
+    for (CompareRun& r : runs) r.setup = "pool-sizes|1";
+    runs[3].scenario = runs[4].scenario = "pool-uneven";
+    runs[3].setup = runs[4].setup = "pool-uneven|1";
+    runs[0].scenario = runs[1].scenario = runs[2].scenario = "pool-sizes";
+    const CompareView v = buildCompareView(runs, 2, 2);
+    REQUIRE(v.rows.size() == 5);
+    for (const CompareRow& row : v.rows) {
+        INFO(row.label);
+        CHECK(row.label.rfind(row.id >= 21 ? "pool-uneven · " : "pool-sizes · ", 0) == 0);
+    }
+    CHECK(v.leftOut == std::vector<int>{21, 22});
+    const PlotSeries& s = seriesOf(v.speedup, WorkKind::Sleep);
+    REQUIRE(s.measured.size() == 3);
+    CHECK(s.measured[1].x == 2);
+    CHECK(s.measured[1].y == Approx(2.0));   // 4.0 / 2.0: pool-sizes' own run, not 4.0 / 2.95
+    REQUIRE_FALSE(v.speedup.notes.empty());
+    CHECK(v.speedup.notes.front() == "Not in the plots (another setup than the 3 plotted runs'): runs 21, 22 (pool-uneven).");
+    CHECK(v.speedup.notes.size() == v.speedup.noteTips.size());
+}
+
+TEST_CASE("runs at another time scale say it on their rows and are not plotted with the others", "[compare][setup]") {
+    std::vector<CompareRun> runs = {runOf(1, 1, WorkKind::Sleep, 4.0), runOf(2, 4, WorkKind::Sleep, 1.0),
+                                    runOf(3, 4, WorkKind::Sleep, 0.5)};
+    runs[0].setup = runs[1].setup = "pool|1";
+    runs[2].setup = "pool|0.5";
+    runs[2].timeScale = 0.5;
+    const CompareView v = buildCompareView(runs, 2, 2);
+    for (const CompareRow& row : v.rows) {
+        INFO(row.label);
+        CHECK(row.label.rfind(row.id == 3 ? "time scale 0.50x · " : "time scale 1.00x · ", 0) == 0);
+    }
+    CHECK(v.leftOut == std::vector<int>{3});
+    CHECK(seriesOf(v.speedup, WorkKind::Sleep).measured.size() == 2);
+    CHECK(v.speedup.notes.front().find("run 3 (time scale 0.50x)") != std::string::npos);
+}
+
+TEST_CASE("runs of one setup: labels as before, nothing left out", "[compare][setup]") {
+    std::vector<CompareRun> runs = {runOf(1, 1, WorkKind::Sleep, 4.0), runOf(2, 2, WorkKind::Sleep, 2.0)};
+    for (CompareRun& r : runs) r.setup = "pool|1";
+    const CompareView v = buildCompareView(runs, 2, 2);
+    CHECK(v.rows[0].label == "1 worker · sleep · 4.00 s");
+    CHECK(v.leftOut.empty());
+    for (const std::string& n : v.speedup.notes) CHECK(n.find("Not in the plots") == std::string::npos);
+}
+
+TEST_CASE("one plotted run against one of another setup: the note says run, not runs", "[compare][setup]") {
+    std::vector<CompareRun> runs = {runOf(1, 2, WorkKind::Sleep, 0.6), runOf(2, 2, WorkKind::Sleep, 1.2)};
+    runs[0].setup = "pool|0.1";
+    runs[0].timeScale = 0.1;
+    runs[1].setup = "pool|0.2";
+    runs[1].timeScale = 0.2;
+    const CompareView v = buildCompareView(runs, 2, 2);
+    CHECK(v.leftOut == std::vector<int>{1});   // a tie: the newest run's setup is plotted
+    CHECK(v.speedup.notes.front() == "Not in the plots (another setup than the plotted run's): run 1 (time scale 0.10x).");
+}

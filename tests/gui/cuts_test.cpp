@@ -65,7 +65,7 @@ void openSession(LiveWindow& w) {
 std::string brokenWords(const json& stats) {
     const std::set<std::string> words = {"#",        "scenario", "workers", "work", "makespan", "speedup", "over",
                                          "sequential", "worker", "compare", "pool-sizes", "sleep", "cpu", "busy", "-", "ms", "s",
-                                         "This", "run", "Why", "Predict", "Output", "Session", "closed"};
+                                         "This", "run", "Why", "Predict", "Output", "Session", "closed", "chunksize"};
     std::string broken;
     for (const json& l : stats["lines"]) {
         std::istringstream in(l.get<std::string>());
@@ -110,7 +110,7 @@ TEST_CASE("presentation at 1280x720: a busy run's row keeps 'busy' whole on its 
     CHECK(brokenWords(*stats).empty());
     CHECK_FALSE((*stats)["clipped"].get<bool>());
     // The newest run's row (2) is in view, "busy" after its makespan.
-    CHECK(std::regex_search(lines, std::regex(R"(\| 2 \| pool-sizes \| 2 \| sleep \| [0-9.]+ (ms|s) \| busy \|)")));
+    CHECK(std::regex_search(lines, std::regex(R"(\| 2 \| pool-sizes \| 2 \| sleep 0.60x \| [0-9.]+ (ms|s) \| busy \|)")));
 }
 
 TEST_CASE("presentation at 1280x720: the Session tab's table splits no word and keeps its header in view when it scrolls",
@@ -141,7 +141,7 @@ TEST_CASE("presentation at 1280x720: the Session tab's table splits no word and 
     std::string lines = dumpLines(*stats);
     for (const json& h : (*stats)["hidden_texts"]) lines += h.get<std::string>() + " | ";   // the rows below
     CHECK(lines.find("| pool-sizes |") != std::string::npos);
-    CHECK(lines.find("| cpu |") != std::string::npos);
+    CHECK(lines.find("| cpu 0.05x |") != std::string::npos);   // the work, and the time scale: not 1x
     CHECK(lines.find("scenario") != std::string::npos);
     // Six runs do not fit under the timeline: the newest row is in view (the
     // class just ran it), the first is not; the rows scroll, the header stays.
@@ -175,7 +175,7 @@ TEST_CASE("presentation at 1280x720: the Session tab's table splits no word and 
     bool lastHidden = false;
     for (const json& h : (*stats)["hidden_texts"]) lastHidden = lastHidden || h == "6";
     CHECK(lastHidden);
-    CHECK(after.find("compare | 1 | pool-sizes | 1 |") != std::string::npos);
+    CHECK(after.find("compare | 1 | pool-sizes | 1 | sleep 0.05x |") != std::string::npos);
     (void)head;
 }
 

@@ -58,7 +58,17 @@ struct CompareRun {
     // with their makespan and verdict, in run order. Empty: the only attempt.
     int attempt = 1;
     std::vector<SweepAttempt> discarded;
+    // What makes its makespan comparable with another's beside the worker
+    // count, the work and the chunksize (the sweep's dimensions): the
+    // scenario, its tasks' names and lengths, method and time scale
+    // (compareSetupKey). buildCompareView plots one setup's runs.
+    std::string setup;
+    double timeScale = 1;
 };
+
+// CompareRun::setup of a run of `ran` (nullptr: its trace's scenario name
+// alone) recorded with meta.
+std::string compareSetupKey(const Scenario* ran, const TraceMeta& meta);
 
 // What the Compare view needs of a run: its model and trace, and its
 // scenario when it is known (nullptr: a saved run whose scenario is not
@@ -170,6 +180,12 @@ struct CompareView {
     Plot speedup, efficiency;
     std::vector<SweepAnswer> answers;       // sweepAnswers(sweep): "how many workers?" in words
     std::vector<GuessLine> guesses;         // the class's predictions beside the answers, in the order given
+    // Pinned finished runs of another setup than the plotted one (the setup
+    // of the most runs, the newest's on a tie): rows of their own, labelled
+    // with what differs, but not in the plots, the sweep or the answers — a
+    // pool-uneven run among pool-sizes' bent the speedup curve (newcomer
+    // walk, session 19). Their run ids; speedup.notes says which and why.
+    std::vector<int> leftOut;
 };
 
 // predict(workers, work): the predicted makespan in real seconds for a
