@@ -663,18 +663,32 @@ ProcExplanation explainProc(const Ctx& c, const ProcLaneIndex& l) {
 // The stop signals on a queue up to t, explained once they appear: a pool's
 // task queue (the closing pool's, one per worker) or a program's own queue (its
 // "no more work" None). A pool's result queue's stop is its result handler's own.
-// O(stop signals): the model indexes them (QueueIndex::stopSignals).
+// O(stop signals): the model indexes them (QueueIndex::stopSignals), plus one
+// pass over the items ahead of the oldest one still in the queue.
 void noteSentinels(const Ctx& c, Explanation& out) {
     for (const QueueIndex& q : c.m.queues()) {
         if (q.poolRole == PoolQueueRole::Results) continue;
         std::size_t put = 0, taken = 0, dropped = 0;
+        std::size_t firstLeft = q.items.size();   // the oldest stop signal still in the queue at t
         for (std::size_t k : q.stopSignals) {
             const QueueItemRecord& r = q.items[k];
             if (r.putT > c.t) break;
             ++put;
             if (r.getT <= c.t) ++(r.discarded ? dropped : taken);
+            else firstLeft = std::min(firstLeft, k);
         }
         if (put == 0) continue;
+        // The items still in the queue ahead of it (FIFO: put before it, not
+        // taken by t), other stop signals aside: a producer faster than its
+        // consumer leaves them there (newcomer walk: "A None was put on the
+        // queue, not taken yet" while the Queue panel held 7, six numbers ahead of it).
+        std::size_t ahead = 0;
+        for (std::size_t i = 0, s = 0; i < firstLeft && i < q.items.size(); ++i) {
+            while (s < q.stopSignals.size() && q.stopSignals[s] < i) ++s;
+            if (s < q.stopSignals.size() && q.stopSignals[s] == i) continue;
+            const QueueItemRecord& r = q.items[i];
+            if (r.putT != kNever && r.putT <= c.t && (r.getT == kNever || r.getT > c.t)) ++ahead;
+        }
         // Its first clause (all presentation's Why tab may show of it) says
         // what is true at t: how many were put and where they are now
         // (classroom walk: "2 items on Queue-1 are None …" on an empty queue).
@@ -690,6 +704,9 @@ void noteSentinels(const Ctx& c, Explanation& out) {
         if (left == 0 && dropped == 0) head += put == 1 ? " and taken" : put == 2 ? " and both taken" : " and all taken";
         else if (left == put) head += put == 1 ? ", not taken yet" : ", none taken yet";
         else head += ", " + std::to_string(taken) + " taken" + (left ? ", " + std::to_string(left) + " still in it" : "");
+        if (left && ahead)
+            head += ", and " + std::to_string(ahead) + (ahead == 1 ? " item waits" : " items wait") + " ahead of " +
+                    (left == 1 ? "it" : "them");
         if (dropped) head += ", " + std::to_string(dropped) + " dropped unread when the pool was terminated (its workers were ended first)";
         const std::string why =
             executor ? "stop signals, not calls: the executor's shutdown puts one per worker, and a worker that takes one "

@@ -255,6 +255,34 @@ TEST_CASE("a program's own None on its queue is explained as its stop signal, no
     CHECK(x.notes[0].find("the closing pool") == std::string::npos);
 }
 
+TEST_CASE("a stop signal still in the queue says how many items wait ahead of it, in its first clause",
+          "[explain][queue]") {
+    // Newcomer walk (a traced producer/consumer): the Why tab said "A None
+    // was put on the queue, not taken yet" while the Queue panel held 7,
+    // six numbers ahead of the None: the producer was faster than the consumer.
+    Builder b(2, "Process-", ProcRole::Process);
+    b.tr->updateMeta([](TraceMeta& m) { m.work = kTracedProgramWork; });
+    const std::uint64_t none = b.tr->addString("None");
+    b.tr->addObject({ObjectKind::Queue, 1, "Queue-1"});
+    for (int i = 0; i < 7; ++i) b.at(0.1 + 0.01 * i, 1, EventKind::QueuePut, 1, static_cast<std::uint64_t>(i + 1), b.tr->addString(std::to_string(i)));
+    b.at(0.2, 1, EventKind::QueuePut, 1, 8, none);
+    b.at(0.3, 2, EventKind::QueueGet, 1, 1);
+    for (int i = 2; i <= 7; ++i) b.at(0.3 + 0.1 * i, 2, EventKind::QueueGet, 1, static_cast<std::uint64_t>(i));
+    b.at(1.5, 2, EventKind::QueueGet, 1, 8);
+    auto tr = b.done(2);
+    const RunModel m = modelOf(*tr);
+    auto note = [&](double at) {
+        const Explanation x = buildExplain(m, *tr, kZero + sec(at));
+        REQUIRE(x.notes.size() == 1);
+        return x.notes[0].substr(0, x.notes[0].find(": "));
+    };
+    CHECK(note(0.25) == "A None was put on the queue, not taken yet, and 7 items wait ahead of it");
+    CHECK(note(0.35) == "A None was put on the queue, not taken yet, and 6 items wait ahead of it");
+    CHECK(note(0.95) == "A None was put on the queue, not taken yet, and 1 item waits ahead of it");
+    CHECK(note(1.2) == "A None was put on the queue, not taken yet");   // nothing ahead of it now
+    CHECK(note(1.6) == "A None was put on the queue and taken");
+}
+
 TEST_CASE("once every stop signal was taken, the note's first clause says so, not that the queue holds them",
           "[explain][queue]") {
     // Classroom walk: at a cursor where Queue-1 was empty the Why tab said
