@@ -230,9 +230,9 @@ WhyFit fitWhy(const std::vector<Callout>& callouts, const Explanation& x, float 
     // left the tab a callout and one line, the rest scrolled out of view):
     // the workers as counts by state, no names ("MainProcess waits for the
     // pool's results; 8 workers: 5 idle, 3 running"); the names on hover.
-    // Only a pool's workers (one numbered family): a traced program's
-    // processes keep their names (who holds the lock, who waits for it).
-    if (total > roomH && x.lines.size() >= 2 && countsByState(x).find(" worker") != std::string::npos) {
+    // Only one numbered family (a pool's workers, a scenario's Process-N):
+    // a traced program's Producer and Consumer keep their names.
+    if (total > roomH && x.lines.size() >= 2 && oneNumberedFamily(x)) {
         const float now = f.summariseWorkers ? h(workersParagraph(x, f.summariseAll)) : 0.0f;
         float linesH = now;
         for (std::size_t i = 0; i < x.lines.size(); ++i)

@@ -577,6 +577,7 @@ void sayLocksHeld(const Ctx& c, const ProcLaneIndex& l, const Span* task, const 
         const LockView v = buildLockView(c.m, c.trace, li.id, c.t);
         if (!v.held || v.owner != l.proc) continue;
         held.push_back(lockWords(v.name) + " (since " + c.at(v.ownerSince) + ")");
+        out.holds.push_back(lockWords(v.name));
         for (const LockWaiter& w : v.waiters) waiters.push_back(w.name);
     }
     if (held.empty()) return;
@@ -607,6 +608,7 @@ ProcExplanation explainProc(const Ctx& c, const ProcLaneIndex& l) {
     ProcExplanation out;
     out.proc = l.proc;
     out.name = procName(c.meta, l.proc);
+    out.plainProcess = l.proc != kParentProc && l.proc < c.meta.procs.size() && c.meta.procs[l.proc].role == ProcRole::Process;
     const std::string& who = out.name;
     if (l.exitT <= c.t) {
         out.state = l.exitCode < 0 && !l.terminatedByProgram() ? LaneState::Killed : LaneState::Exited;
@@ -835,28 +837,59 @@ const char* countWord(LaneState s) {
 }
 } // namespace
 
-std::string countsByState(const Explanation& x) {
-    std::vector<std::pair<LaneState, int>> counts;   // in the order first seen
+namespace {
+// "1 holding Lock-1 (sleeping inside it)": a lock's holder counted as one,
+// its state said as inside the lock (lock demo: "3 waiting for a lock, 1
+// sleeping" while the one sleeping held the lock the three waited for).
+std::string holdingWord(const ProcExplanation& p) {
+    std::string locks;
+    for (std::size_t i = 0; i < p.holds.size(); ++i)
+        locks += (i == 0 ? "" : i + 1 == p.holds.size() ? " and " : ", ") + p.holds[i];
+    const std::string inside = p.holds.size() == 1 ? " inside it)" : " inside them)";
+    switch (p.state) {
+    case LaneState::Sleeping: return "holding " + locks + " (sleeping" + inside;
+    case LaneState::Running: return "holding " + locks + " (running" + inside;
+    case LaneState::Runnable: return "holding " + locks + " (runnable" + inside.substr(0, inside.size() - 1) + ", no free core)";
+    default: return "holding " + locks;
+    }
+}
+} // namespace
+
+bool oneNumberedFamily(const Explanation& x) {
     int n = 0;
-    bool family = true;
     std::string prefix;
     for (const ProcExplanation& p : x.procs) {
         if (p.proc == kParentProc) continue;
         const auto split = splitNumbered(p.name);
-        if (n == 0) prefix = split.first;
-        family = family && !split.second.empty() && split.first == prefix;
+        if (n++ == 0) prefix = split.first;
+        if (split.second.empty() || split.first != prefix) return false;
+    }
+    return n > 0;
+}
+
+std::string countsByState(const Explanation& x) {
+    std::vector<std::pair<std::string, int>> counts;   // in the order first seen
+    int n = 0;
+    bool plain = false;
+    for (const ProcExplanation& p : x.procs) {
+        if (p.proc == kParentProc) continue;
         ++n;
-        auto it = std::find_if(counts.begin(), counts.end(), [&](const auto& c) { return c.first == p.state; });
-        if (it == counts.end()) counts.emplace_back(p.state, 1);
+        plain = plain || p.plainProcess;
+        const std::string word = p.holds.empty() ? std::string(countWord(p.state)) : holdingWord(p);
+        auto it = std::find_if(counts.begin(), counts.end(), [&](const auto& c) { return c.first == word; });
+        if (it == counts.end()) counts.emplace_back(word, 1);
         else ++it->second;
     }
     if (n == 0) return "";
+    // Workers are a pool's (one numbered family of them); a program's own
+    // Processes are processes (newcomer walk: two plain Processes were "2 workers").
+    const bool workers = !plain && oneNumberedFamily(x);
     const std::string who = std::to_string(n) + " " +
-                            (family ? (n == 1 ? "worker" : "workers") : (n == 1 ? "process" : "processes"));
-    if (counts.size() == 1) return who + " " + countWord(counts.front().first);
+                            (workers ? (n == 1 ? "worker" : "workers") : (n == 1 ? "process" : "processes"));
+    if (counts.size() == 1) return who + " " + counts.front().first;
     std::string out = who + ": ";
     for (std::size_t i = 0; i < counts.size(); ++i)
-        out += (i ? ", " : "") + std::to_string(counts[i].second) + " " + countWord(counts[i].first);
+        out += (i ? ", " : "") + std::to_string(counts[i].second) + " " + counts[i].first;
     return out;
 }
 

@@ -1323,6 +1323,51 @@ TEST_CASE("the workers can be said as counts by state, no names", "[explain][cou
     CHECK(countsByState(traced) == "2 processes waiting for a queue");
 }
 
+TEST_CASE("the counts call a program's own Processes processes and a pool's workers workers", "[explain][counts]") {
+    // Newcomer walk: a traced producer/consumer of two plain mp.Process was
+    // counted "2 workers: 1 exited, 1 sleeping"; This run said "plain
+    // processes: no Pool tasks" beside it.
+    for (const bool traced : {true, false}) {
+        Builder b(2, "Process-", ProcRole::Process);
+        if (traced) b.tr->updateMeta([](TraceMeta& m) { m.work = kTracedProgramWork; });
+        b.at(0.1, 1, EventKind::State, static_cast<std::int32_t>(WorkerState::Sleeping));
+        b.at(0.1, 2, EventKind::State, static_cast<std::int32_t>(WorkerState::Sleeping));
+        b.at(0.5, 1, EventKind::ProcExit, 0, 0);
+        auto tr = b.done(1);
+        const RunModel m = modelOf(*tr);
+        const Explanation x = buildExplain(m, *tr, kZero + sec(0.7));
+        INFO(traced << ": " << countsByState(x));
+        CHECK(countsByState(x).rfind("2 processes: 1 exited, 1 ", 0) == 0);
+    }
+    Builder pool(2);
+    pool.task(1, 0, "A", 0.1, 0.9);
+    pool.task(2, 1, "B", 0.1, 0.9);
+    auto tr = pool.done(1);
+    const RunModel m = modelOf(*tr);
+    CHECK(countsByState(buildExplain(m, *tr, kZero + sec(0.5))).rfind("2 workers ", 0) == 0);
+}
+
+TEST_CASE("the counts say a lock's holder holds it, its sleep inside the lock, not just 'sleeping'", "[explain][counts]") {
+    // Newcomer walk (the lock demo, Why mid-run): "4 workers: 3 waiting for
+    // a lock, 1 sleeping" while the one sleeping held the lock the three
+    // waited for, asleep inside the critical section.
+    for (const char* name : {"lock", "Lock-1"}) {
+        Builder b(4, "Process-", ProcRole::Process);
+        b.tr->addObject({ObjectKind::Lock, 1, name});
+        b.at(0.1, 3, EventKind::LockAcquire, 1);
+        b.at(0.1, 3, EventKind::State, static_cast<std::int32_t>(WorkerState::Sleeping));
+        for (ProcId p : {1, 2, 4}) b.at(0.2, p, EventKind::LockWait, 1);
+        b.at(0.8, 3, EventKind::LockRelease, 1);
+        auto tr = b.done(1);
+        const RunModel m = modelOf(*tr);
+        const Explanation x = buildExplain(m, *tr, kZero + sec(0.5));
+        const std::string lock = std::string(name) == "lock" ? "the lock" : name;
+        CHECK(countsByState(x) == "4 processes: 3 waiting for a lock, 1 holding " + lock + " (sleeping inside it)");
+        // Its own sentence said so already; the counts agree with it.
+        CHECK(textOf(x, "Process-3").rfind("Process-3 holds " + lock + " (since 0.10 s) and sleeps", 0) == 0);
+    }
+}
+
 TEST_CASE("a sentence's first clause ends at its first colon outside parentheses", "[explain][paren]") {
     // The Why tab's summed-up paragraph read "Process-1 runs its own code (a
     // plain Process; Process-2 …": the clause was cut inside the parenthesis.
