@@ -371,14 +371,19 @@ void lockConvoy(const Ctx& c, std::vector<Callout>& out) {
         char ratio[32];
         std::snprintf(ratio, sizeof ratio, "%.1fx", static_cast<double>(waitNs) / static_cast<double>(holdNs));
         // The field's term with its plain meaning on first use (newcomer walk, item 7).
-        co.text = "lock convoy (processes queued at one lock, taking it in turn) on " + c.meta.objectName(ObjectKind::Lock, l.id) + ": up to " + std::to_string(most) +
+        const std::string name = c.meta.objectName(ObjectKind::Lock, l.id);
+        const std::string lock = name == "lock" ? "the lock" : name;   // the built-in scenarios' Lock is "lock"
+        co.text = "lock convoy (processes queued at one lock, taking it in turn) on " + lock + ": up to " + std::to_string(most) +
                   " processes waited for it at once; " + std::to_string(waiters.size()) + " processes waited " +
                   formatSecondsLike(waitNs, std::max(waitNs, holdNs)) + " in all against " +
                   formatSecondsLike(holdNs, std::max(waitNs, holdNs)) + " of holding it (" + ratio +
                   " as long): the work inside the lock runs one process at a time";
-        co.headline = "lock convoy: " + std::to_string(waiters.size()) + " processes waited " + ratio +
-                      " as long as " + c.meta.objectName(ObjectKind::Lock, l.id) + " was held";
-        co.brief = std::to_string(waiters.size()) + " processes queue for " + c.meta.objectName(ObjectKind::Lock, l.id);
+        // Totals over the run, said as such: the waiters' time waiting for
+        // the lock against its time held (newcomer walk: "4 processes waited
+        // 1.7x as long as lock was held" was hard to parse, its article missing).
+        co.headline = "lock convoy: " + std::to_string(waiters.size()) + " processes spent " + ratio +
+                      " as long waiting for " + lock + " as holding it";
+        co.brief = std::to_string(waiters.size()) + " processes queue for " + lock;
         out.push_back(std::move(co));
     }
 }

@@ -186,7 +186,7 @@ TEST_CASE("presentation at 1280x720 with the Why tab: the explanation in view, f
         CHECK((lines.find("load imbalance: ") != std::string::npos) == (share >= parviz::kImbalanceTailShare));
         CHECK(hasCallout(l, "load imbalance") == (share >= parviz::kImbalanceTailShare));
     }
-    // Whole, or short of room its headline ("lock convoy: 3 processes waited 1.8x as long as lock was held").
+    // Whole, or short of room its headline ("lock convoy: 3 processes spent 1.8x as long waiting for the lock as holding it").
     if (scenario == "lock")
         CHECK((lines.find("lock convoy (processes queued at one lock") != std::string::npos ||
                lines.find("lock convoy: ") != std::string::npos));
