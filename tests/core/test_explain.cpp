@@ -530,6 +530,50 @@ TEST_CASE("a lock convoy callout counts the waiters at once and compares waiting
     CHECK(c->t1 == kZero + sec(2));
 }
 
+TEST_CASE("a Lock held most of the makespan while the workers wait for it in turn is a lock convoy, one waiter at a time",
+          "[explain][callout]") {
+    // Newcomer walk: a traced Pool(2) whose six tasks each hold Lock-1 0.2 s
+    // and then sleep 0.1 s got speedup 1.38x, and its Why never said the lock
+    // was why: with two workers only one waits at a time, so the convoy's
+    // "two or more waiting at once" never triggered. The lock was held 1.20 s
+    // of the 1.30 s makespan: the run can be no shorter, however many workers.
+    for (const double hold : {0.2, 0.02}) {
+        INFO("each task holds the lock " << hold << " s");
+        Builder b(2);
+        b.tr->addObject({ObjectKind::Lock, 1, "Lock-1"});
+        double ready[3] = {0, 0, 0}, lockFree = 0;
+        for (int i = 0; i < 6; ++i) {
+            const ProcId p = ready[1] <= ready[2] ? 1 : 2;
+            const double start = ready[p], a = std::max(start, lockFree);
+            if (a > start) b.at(start, p, EventKind::LockWait, 1);
+            b.at(a, p, EventKind::LockAcquire, 1);
+            b.at(a + hold, p, EventKind::LockRelease, 1);
+            b.task(p, i, "t" + std::to_string(i), start, a + hold + 0.1);
+            lockFree = a + hold;
+            ready[p] = a + hold + 0.1;
+        }
+        auto tr = b.done(std::max(ready[1], ready[2]) + 0.1);
+        const RunModel m = modelOf(*tr);
+        const auto cs = findCallouts(m, *tr);
+        INFO(allTexts(cs));
+        const Callout* c = calloutOf(cs, CalloutKind::LockConvoy);
+        if (hold < 0.1) {   // held a fifth of the makespan: the lock is no bottleneck
+            CHECK_FALSE(c);
+            continue;
+        }
+        REQUIRE(c);
+        CHECK(c->headline == "lock convoy: Lock-1 held 92 % of the makespan (1.20 s of 1.30 s), one process at a time");
+        CHECK(c->text == "lock convoy (processes taking one lock in turn) on Lock-1: it was held 1.20 s of the 1.30 s "
+                         "makespan (92 %), and 2 processes waited 0.60 s in all for it: the work inside the lock runs "
+                         "one process at a time, so more workers cannot make the run shorter than 1.20 s");
+        CHECK(c->brief.size() <= 42);
+        CHECK(c->t0 == kZero);
+        CHECK(c->t1 == kZero + sec(1.2));
+        REQUIRE(headlineCallout(cs));
+        CHECK(headlineCallout(cs)->kind == CalloutKind::LockConvoy);
+    }
+}
+
 TEST_CASE("a lock-bound pool's idle tail names the lock, and a lock convoy headlines above load imbalance",
           "[explain][callout]") {
     // Classroom walk: Pool(2).map whose tasks take one Lock headlined "load

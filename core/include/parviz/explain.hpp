@@ -101,7 +101,8 @@ Explanation buildExplain(const RunModel& model, const Trace& trace, std::int64_t
 enum class CalloutKind : std::uint8_t {
     LoadImbalance,     // a worker idles at the end while another still runs tasks
     Oversubscription,  // more workers wanting a core than cores: runnable > 20 % of their task time
-    LockConvoy,        // several processes queue on one lock at once, waiting at least half as long as it is held
+    LockConvoy,        // several processes queue on one lock at once, waiting at least half as long as it is held;
+                       // or a Lock held half the makespan or more while two or more processes wait for it in turn
     SerialParent,      // workers wait for a queue that MainProcess alone fills, one item at a time
     QueueBacklog,      // a queue grows: items are put faster than they are taken
 };
@@ -126,7 +127,10 @@ inline constexpr double kRunnableShare = 0.20;        // runnable / in-task time
 inline constexpr int kConvoyWaiters = 2;              // waiting at the same time
 inline constexpr double kConvoyWaitShare = 0.5;       // total wait / total hold
 inline constexpr double kLockBoundShare = 0.25;       // workers' lock wait / their in-task time: a load
-                                                      // imbalance callout then names the lock as its cause
+                                                      // imbalance callout then names the lock as its cause;
+                                                      // and total wait / total hold for a lock held most of the run
+inline constexpr double kLockHeldShare = 0.5;         // a Lock held / the tasks' makespan, two or more processes
+                                                      // waiting for it: a lock convoy even with one waiter at a time
 inline constexpr double kSerialWaitShare = 0.50;      // workers' queue wait / their time while the parent fills
 inline constexpr std::int64_t kBacklogGrowth = 4;     // items the queue grew by
 
