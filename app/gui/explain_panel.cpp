@@ -76,6 +76,14 @@ struct WhyFit {
     bool counts = false;         // the paragraph counts the workers by state (countsByState), no names
     bool calloutsOneLine = false;   // the callouts as one line of their kinds (calloutsLine)
     bool notesOneLine = false;      // the notes' first clauses as one line
+    // Still too tall when all is said briefly: the sentences at the cursor
+    // come first, the callouts under them (they are also marked and named on
+    // the timeline and in This run). A traced Pool(2) whose tasks hold one
+    // Lock: its lock convoy callout above pushed the holder's clause out of
+    // the tab's two lines, and the Why tab is first of all why each process
+    // is in its state at the cursor. Not once all have exited: then the
+    // sentences say only that, and the callouts stay first.
+    bool calloutsBelow = false;
 };
 
 // The callouts named by kind on one line, each marked on the timeline
@@ -230,9 +238,9 @@ WhyFit fitWhy(const std::vector<Callout>& callouts, const Explanation& x, float 
     // left the tab a callout and one line, the rest scrolled out of view):
     // the workers as counts by state, no names ("MainProcess waits for the
     // pool's results; 8 workers: 5 idle, 3 running"); the names on hover.
-    // Only a pool's workers (one numbered family): a traced program's
-    // processes keep their names (who holds the lock, who waits for it).
-    if (total > roomH && x.lines.size() >= 2 && countsByState(x).find(" worker") != std::string::npos) {
+    // Only one numbered family (a pool's workers, a scenario's Process-N):
+    // a traced program's Producer and Consumer keep their names.
+    if (total > roomH && x.lines.size() >= 2 && oneNumberedFamily(x)) {
         const float now = f.summariseWorkers ? h(workersParagraph(x, f.summariseAll)) : 0.0f;
         float linesH = now;
         for (std::size_t i = 0; i < x.lines.size(); ++i)
@@ -244,6 +252,11 @@ WhyFit fitWhy(const std::vector<Callout>& callouts, const Explanation& x, float 
             total -= linesH - para;
         }
     }
+    // Once every process has exited the sentences only say so: the callouts stay first.
+    const bool running = std::any_of(x.procs.begin(), x.procs.end(), [](const ProcExplanation& p) {
+        return p.state != LaneState::Exited && p.state != LaneState::Killed;
+    });
+    f.calloutsBelow = total > roomH && !callouts.empty() && running;
     return f;
 }
 
@@ -487,30 +500,35 @@ void drawExplainLines(RunView& run, std::int64_t cursor, const PanelEnv& env, bo
     const float wrapW = ImGui::GetContentRegionAvail().x;
     if (large)
         fit = fitWhy(callouts, x, wrapW, ImGui::GetContentRegionAvail().y + ImGui::GetStyle().ItemSpacing.y - 1);
-    if (fit.calloutsOneLine) {
-        wrapped(calloutsLine(callouts));
-        std::string all;
-        for (const Callout& c : callouts) all += (all.empty() ? "" : "\n") + c.text;
-        ui::tooltipBelow(all.c_str());
-    }
-    for (std::size_t i = 0; i < callouts.size() && !fit.calloutsOneLine; ++i) {
-        const Callout& c = callouts[i];
-        // The callout the cursor is in stands out; the others stay readable.
-        const bool here = cursor >= c.t0 && cursor <= c.t1;
-        ImGui::PushStyleColor(ImGuiCol_Text, here ? warningColour(env.theme) : ImGui::GetStyle().Colors[ImGuiCol_Text]);
-        const std::string mark = here ? "\u2192 " : "";
-        shortened(mark + c.text,
-                  fit.shortCallout[i] ? calloutShort(c, mark, wrapW)
-                                      : std::string(),
-                  fit.shortCallout[i]);
-        ImGui::PopStyleColor();
-        if (ImGui::IsItemClicked()) {
-            run.setCursor(c.t0);
-            run.timeline().follow = false;
+    auto drawCallouts = [&] {
+        if (fit.calloutsOneLine) {
+            wrapped(calloutsLine(callouts));
+            std::string all;
+            for (const Callout& c : callouts) all += (all.empty() ? "" : "\n") + c.text;
+            ui::tooltipBelow(all.c_str());
         }
-        if (!fit.shortCallout[i]) ui::tooltipBelow("Click: put the cursor where it starts (it is marked on the timeline).");
+        for (std::size_t i = 0; i < callouts.size() && !fit.calloutsOneLine; ++i) {
+            const Callout& c = callouts[i];
+            // The callout the cursor is in stands out; the others stay readable.
+            const bool here = cursor >= c.t0 && cursor <= c.t1;
+            ImGui::PushStyleColor(ImGuiCol_Text, here ? warningColour(env.theme) : ImGui::GetStyle().Colors[ImGuiCol_Text]);
+            const std::string mark = here ? "\u2192 " : "";
+            shortened(mark + c.text,
+                      fit.shortCallout[i] ? calloutShort(c, mark, wrapW)
+                                          : std::string(),
+                      fit.shortCallout[i]);
+            ImGui::PopStyleColor();
+            if (ImGui::IsItemClicked()) {
+                run.setCursor(c.t0);
+                run.timeline().follow = false;
+            }
+            if (!fit.shortCallout[i]) ui::tooltipBelow("Click: put the cursor where it starts (it is marked on the timeline).");
+        }
+    };
+    if (!fit.calloutsBelow) {
+        drawCallouts();
+        if (!callouts.empty()) ImGui::Separator();
     }
-    if (!callouts.empty()) ImGui::Separator();
     // One sentence per process, or one for several workers in the same state
     // for the same reason (core groups them: "ForkPoolWorker-3, -4 and -5 are
     // idle: ..."), each one's own sentence on hover.
@@ -534,6 +552,10 @@ void drawExplainLines(RunView& run, std::int64_t cursor, const PanelEnv& env, bo
         for (const ExplainLine& line : x.lines)
             if (fit.summariseAll || !isMain(line)) all += (all.empty() ? "" : "\n") + line.text;
         ui::tooltipBelow(all.c_str());
+    }
+    if (fit.calloutsBelow) {
+        ImGui::Separator();
+        drawCallouts();
     }
     if (fit.notesOneLine) {
         ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);

@@ -577,6 +577,7 @@ void sayLocksHeld(const Ctx& c, const ProcLaneIndex& l, const Span* task, const 
         const LockView v = buildLockView(c.m, c.trace, li.id, c.t);
         if (!v.held || v.owner != l.proc) continue;
         held.push_back(lockWords(v.name) + " (since " + c.at(v.ownerSince) + ")");
+        out.holds.push_back(lockWords(v.name));
         for (const LockWaiter& w : v.waiters) waiters.push_back(w.name);
     }
     if (held.empty()) return;
@@ -607,6 +608,7 @@ ProcExplanation explainProc(const Ctx& c, const ProcLaneIndex& l) {
     ProcExplanation out;
     out.proc = l.proc;
     out.name = procName(c.meta, l.proc);
+    out.plainProcess = l.proc != kParentProc && l.proc < c.meta.procs.size() && c.meta.procs[l.proc].role == ProcRole::Process;
     const std::string& who = out.name;
     if (l.exitT <= c.t) {
         out.state = l.exitCode < 0 && !l.terminatedByProgram() ? LaneState::Killed : LaneState::Exited;
@@ -663,18 +665,32 @@ ProcExplanation explainProc(const Ctx& c, const ProcLaneIndex& l) {
 // The stop signals on a queue up to t, explained once they appear: a pool's
 // task queue (the closing pool's, one per worker) or a program's own queue (its
 // "no more work" None). A pool's result queue's stop is its result handler's own.
-// O(stop signals): the model indexes them (QueueIndex::stopSignals).
+// O(stop signals): the model indexes them (QueueIndex::stopSignals), plus one
+// pass over the items ahead of the oldest one still in the queue.
 void noteSentinels(const Ctx& c, Explanation& out) {
     for (const QueueIndex& q : c.m.queues()) {
         if (q.poolRole == PoolQueueRole::Results) continue;
         std::size_t put = 0, taken = 0, dropped = 0;
+        std::size_t firstLeft = q.items.size();   // the oldest stop signal still in the queue at t
         for (std::size_t k : q.stopSignals) {
             const QueueItemRecord& r = q.items[k];
             if (r.putT > c.t) break;
             ++put;
             if (r.getT <= c.t) ++(r.discarded ? dropped : taken);
+            else firstLeft = std::min(firstLeft, k);
         }
         if (put == 0) continue;
+        // The items still in the queue ahead of it (FIFO: put before it, not
+        // taken by t), other stop signals aside: a producer faster than its
+        // consumer leaves them there (newcomer walk: "A None was put on the
+        // queue, not taken yet" while the Queue panel held 7, six numbers ahead of it).
+        std::size_t ahead = 0;
+        for (std::size_t i = 0, s = 0; i < firstLeft && i < q.items.size(); ++i) {
+            while (s < q.stopSignals.size() && q.stopSignals[s] < i) ++s;
+            if (s < q.stopSignals.size() && q.stopSignals[s] == i) continue;
+            const QueueItemRecord& r = q.items[i];
+            if (r.putT != kNever && r.putT <= c.t && (r.getT == kNever || r.getT > c.t)) ++ahead;
+        }
         // Its first clause (all presentation's Why tab may show of it) says
         // what is true at t: how many were put and where they are now
         // (classroom walk: "2 items on Queue-1 are None …" on an empty queue).
@@ -690,6 +706,9 @@ void noteSentinels(const Ctx& c, Explanation& out) {
         if (left == 0 && dropped == 0) head += put == 1 ? " and taken" : put == 2 ? " and both taken" : " and all taken";
         else if (left == put) head += put == 1 ? ", not taken yet" : ", none taken yet";
         else head += ", " + std::to_string(taken) + " taken" + (left ? ", " + std::to_string(left) + " still in it" : "");
+        if (left && ahead)
+            head += ", and " + std::to_string(ahead) + (ahead == 1 ? " item waits" : " items wait") + " ahead of " +
+                    (left == 1 ? "it" : "them");
         if (dropped) head += ", " + std::to_string(dropped) + " dropped unread when the pool was terminated (its workers were ended first)";
         const std::string why =
             executor ? "stop signals, not calls: the executor's shutdown puts one per worker, and a worker that takes one "
@@ -818,28 +837,59 @@ const char* countWord(LaneState s) {
 }
 } // namespace
 
-std::string countsByState(const Explanation& x) {
-    std::vector<std::pair<LaneState, int>> counts;   // in the order first seen
+namespace {
+// "1 holding Lock-1 (sleeping inside it)": a lock's holder counted as one,
+// its state said as inside the lock (lock demo: "3 waiting for a lock, 1
+// sleeping" while the one sleeping held the lock the three waited for).
+std::string holdingWord(const ProcExplanation& p) {
+    std::string locks;
+    for (std::size_t i = 0; i < p.holds.size(); ++i)
+        locks += (i == 0 ? "" : i + 1 == p.holds.size() ? " and " : ", ") + p.holds[i];
+    const std::string inside = p.holds.size() == 1 ? " inside it)" : " inside them)";
+    switch (p.state) {
+    case LaneState::Sleeping: return "holding " + locks + " (sleeping" + inside;
+    case LaneState::Running: return "holding " + locks + " (running" + inside;
+    case LaneState::Runnable: return "holding " + locks + " (runnable" + inside.substr(0, inside.size() - 1) + ", no free core)";
+    default: return "holding " + locks;
+    }
+}
+} // namespace
+
+bool oneNumberedFamily(const Explanation& x) {
     int n = 0;
-    bool family = true;
     std::string prefix;
     for (const ProcExplanation& p : x.procs) {
         if (p.proc == kParentProc) continue;
         const auto split = splitNumbered(p.name);
-        if (n == 0) prefix = split.first;
-        family = family && !split.second.empty() && split.first == prefix;
+        if (n++ == 0) prefix = split.first;
+        if (split.second.empty() || split.first != prefix) return false;
+    }
+    return n > 0;
+}
+
+std::string countsByState(const Explanation& x) {
+    std::vector<std::pair<std::string, int>> counts;   // in the order first seen
+    int n = 0;
+    bool plain = false;
+    for (const ProcExplanation& p : x.procs) {
+        if (p.proc == kParentProc) continue;
         ++n;
-        auto it = std::find_if(counts.begin(), counts.end(), [&](const auto& c) { return c.first == p.state; });
-        if (it == counts.end()) counts.emplace_back(p.state, 1);
+        plain = plain || p.plainProcess;
+        const std::string word = p.holds.empty() ? std::string(countWord(p.state)) : holdingWord(p);
+        auto it = std::find_if(counts.begin(), counts.end(), [&](const auto& c) { return c.first == word; });
+        if (it == counts.end()) counts.emplace_back(word, 1);
         else ++it->second;
     }
     if (n == 0) return "";
+    // Workers are a pool's (one numbered family of them); a program's own
+    // Processes are processes (newcomer walk: two plain Processes were "2 workers").
+    const bool workers = !plain && oneNumberedFamily(x);
     const std::string who = std::to_string(n) + " " +
-                            (family ? (n == 1 ? "worker" : "workers") : (n == 1 ? "process" : "processes"));
-    if (counts.size() == 1) return who + " " + countWord(counts.front().first);
+                            (workers ? (n == 1 ? "worker" : "workers") : (n == 1 ? "process" : "processes"));
+    if (counts.size() == 1) return who + " " + counts.front().first;
     std::string out = who + ": ";
     for (std::size_t i = 0; i < counts.size(); ++i)
-        out += (i ? ", " : "") + std::to_string(counts[i].second) + " " + countWord(counts[i].first);
+        out += (i ? ", " : "") + std::to_string(counts[i].second) + " " + counts[i].first;
     return out;
 }
 

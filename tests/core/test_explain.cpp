@@ -255,6 +255,34 @@ TEST_CASE("a program's own None on its queue is explained as its stop signal, no
     CHECK(x.notes[0].find("the closing pool") == std::string::npos);
 }
 
+TEST_CASE("a stop signal still in the queue says how many items wait ahead of it, in its first clause",
+          "[explain][queue]") {
+    // Newcomer walk (a traced producer/consumer): the Why tab said "A None
+    // was put on the queue, not taken yet" while the Queue panel held 7,
+    // six numbers ahead of the None: the producer was faster than the consumer.
+    Builder b(2, "Process-", ProcRole::Process);
+    b.tr->updateMeta([](TraceMeta& m) { m.work = kTracedProgramWork; });
+    const std::uint64_t none = b.tr->addString("None");
+    b.tr->addObject({ObjectKind::Queue, 1, "Queue-1"});
+    for (int i = 0; i < 7; ++i) b.at(0.1 + 0.01 * i, 1, EventKind::QueuePut, 1, static_cast<std::uint64_t>(i + 1), b.tr->addString(std::to_string(i)));
+    b.at(0.2, 1, EventKind::QueuePut, 1, 8, none);
+    b.at(0.3, 2, EventKind::QueueGet, 1, 1);
+    for (int i = 2; i <= 7; ++i) b.at(0.3 + 0.1 * i, 2, EventKind::QueueGet, 1, static_cast<std::uint64_t>(i));
+    b.at(1.5, 2, EventKind::QueueGet, 1, 8);
+    auto tr = b.done(2);
+    const RunModel m = modelOf(*tr);
+    auto note = [&](double at) {
+        const Explanation x = buildExplain(m, *tr, kZero + sec(at));
+        REQUIRE(x.notes.size() == 1);
+        return x.notes[0].substr(0, x.notes[0].find(": "));
+    };
+    CHECK(note(0.25) == "A None was put on the queue, not taken yet, and 7 items wait ahead of it");
+    CHECK(note(0.35) == "A None was put on the queue, not taken yet, and 6 items wait ahead of it");
+    CHECK(note(0.95) == "A None was put on the queue, not taken yet, and 1 item waits ahead of it");
+    CHECK(note(1.2) == "A None was put on the queue, not taken yet");   // nothing ahead of it now
+    CHECK(note(1.6) == "A None was put on the queue and taken");
+}
+
 TEST_CASE("once every stop signal was taken, the note's first clause says so, not that the queue holds them",
           "[explain][queue]") {
     // Classroom walk: at a cursor where Queue-1 was empty the Why tab said
@@ -491,12 +519,59 @@ TEST_CASE("a lock convoy callout counts the waiters at once and compares waiting
     const Callout* c = calloutOf(cs, CalloutKind::LockConvoy);
     REQUIRE(c);
     CHECK(c->text ==
-          "lock convoy (processes queued at one lock, taking it in turn) on lock: up to 3 processes waited for it at once; 3 processes waited 6.00 s in all against "
+          "lock convoy (processes queued at one lock, taking it in turn) on the lock: up to 3 processes waited for it at once; 3 processes waited 6.00 s in all against "
           "4.00 s of holding it (1.5x as long): the work inside the lock runs one process at a time");
-    CHECK(c->headline == "lock convoy: 3 processes waited 1.5x as long as lock was held");
-    CHECK(c->brief == "3 processes queue for lock");
+    // Newcomer walk: "lock convoy: 4 processes waited 1.7x as long as lock
+    // was held" was hard to parse (total wait against total hold?) and
+    // missed its article: the totals said as what they are.
+    CHECK(c->headline == "lock convoy: 3 processes spent 1.5x as long waiting for the lock as holding it");
+    CHECK(c->brief == "3 processes queue for the lock");
     CHECK(c->t0 == kZero);
     CHECK(c->t1 == kZero + sec(2));
+}
+
+TEST_CASE("a Lock held most of the makespan while the workers wait for it in turn is a lock convoy, one waiter at a time",
+          "[explain][callout]") {
+    // Newcomer walk: a traced Pool(2) whose six tasks each hold Lock-1 0.2 s
+    // and then sleep 0.1 s got speedup 1.38x, and its Why never said the lock
+    // was why: with two workers only one waits at a time, so the convoy's
+    // "two or more waiting at once" never triggered. The lock was held 1.20 s
+    // of the 1.30 s makespan: the run can be no shorter, however many workers.
+    for (const double hold : {0.2, 0.02}) {
+        INFO("each task holds the lock " << hold << " s");
+        Builder b(2);
+        b.tr->addObject({ObjectKind::Lock, 1, "Lock-1"});
+        double ready[3] = {0, 0, 0}, lockFree = 0;
+        for (int i = 0; i < 6; ++i) {
+            const ProcId p = ready[1] <= ready[2] ? 1 : 2;
+            const double start = ready[p], a = std::max(start, lockFree);
+            if (a > start) b.at(start, p, EventKind::LockWait, 1);
+            b.at(a, p, EventKind::LockAcquire, 1);
+            b.at(a + hold, p, EventKind::LockRelease, 1);
+            b.task(p, i, "t" + std::to_string(i), start, a + hold + 0.1);
+            lockFree = a + hold;
+            ready[p] = a + hold + 0.1;
+        }
+        auto tr = b.done(std::max(ready[1], ready[2]) + 0.1);
+        const RunModel m = modelOf(*tr);
+        const auto cs = findCallouts(m, *tr);
+        INFO(allTexts(cs));
+        const Callout* c = calloutOf(cs, CalloutKind::LockConvoy);
+        if (hold < 0.1) {   // held a fifth of the makespan: the lock is no bottleneck
+            CHECK_FALSE(c);
+            continue;
+        }
+        REQUIRE(c);
+        CHECK(c->headline == "lock convoy: Lock-1 held 92 % of the makespan (1.20 s of 1.30 s), one process at a time");
+        CHECK(c->text == "lock convoy (processes taking one lock in turn) on Lock-1: it was held 1.20 s of the 1.30 s "
+                         "makespan (92 %), and 2 processes waited 0.60 s in all for it: the work inside the lock runs "
+                         "one process at a time, so more workers cannot make the run shorter than 1.20 s");
+        CHECK(c->brief.size() <= 42);
+        CHECK(c->t0 == kZero);
+        CHECK(c->t1 == kZero + sec(1.2));
+        REQUIRE(headlineCallout(cs));
+        CHECK(headlineCallout(cs)->kind == CalloutKind::LockConvoy);
+    }
 }
 
 TEST_CASE("a lock-bound pool's idle tail names the lock, and a lock convoy headlines above load imbalance",
@@ -1293,6 +1368,51 @@ TEST_CASE("the workers can be said as counts by state, no names", "[explain][cou
         traced.procs.push_back(p);
     }
     CHECK(countsByState(traced) == "2 processes waiting for a queue");
+}
+
+TEST_CASE("the counts call a program's own Processes processes and a pool's workers workers", "[explain][counts]") {
+    // Newcomer walk: a traced producer/consumer of two plain mp.Process was
+    // counted "2 workers: 1 exited, 1 sleeping"; This run said "plain
+    // processes: no Pool tasks" beside it.
+    for (const bool traced : {true, false}) {
+        Builder b(2, "Process-", ProcRole::Process);
+        if (traced) b.tr->updateMeta([](TraceMeta& m) { m.work = kTracedProgramWork; });
+        b.at(0.1, 1, EventKind::State, static_cast<std::int32_t>(WorkerState::Sleeping));
+        b.at(0.1, 2, EventKind::State, static_cast<std::int32_t>(WorkerState::Sleeping));
+        b.at(0.5, 1, EventKind::ProcExit, 0, 0);
+        auto tr = b.done(1);
+        const RunModel m = modelOf(*tr);
+        const Explanation x = buildExplain(m, *tr, kZero + sec(0.7));
+        INFO(traced << ": " << countsByState(x));
+        CHECK(countsByState(x).rfind("2 processes: 1 exited, 1 ", 0) == 0);
+    }
+    Builder pool(2);
+    pool.task(1, 0, "A", 0.1, 0.9);
+    pool.task(2, 1, "B", 0.1, 0.9);
+    auto tr = pool.done(1);
+    const RunModel m = modelOf(*tr);
+    CHECK(countsByState(buildExplain(m, *tr, kZero + sec(0.5))).rfind("2 workers ", 0) == 0);
+}
+
+TEST_CASE("the counts say a lock's holder holds it, its sleep inside the lock, not just 'sleeping'", "[explain][counts]") {
+    // Newcomer walk (the lock demo, Why mid-run): "4 workers: 3 waiting for
+    // a lock, 1 sleeping" while the one sleeping held the lock the three
+    // waited for, asleep inside the critical section.
+    for (const char* name : {"lock", "Lock-1"}) {
+        Builder b(4, "Process-", ProcRole::Process);
+        b.tr->addObject({ObjectKind::Lock, 1, name});
+        b.at(0.1, 3, EventKind::LockAcquire, 1);
+        b.at(0.1, 3, EventKind::State, static_cast<std::int32_t>(WorkerState::Sleeping));
+        for (ProcId p : {1, 2, 4}) b.at(0.2, p, EventKind::LockWait, 1);
+        b.at(0.8, 3, EventKind::LockRelease, 1);
+        auto tr = b.done(1);
+        const RunModel m = modelOf(*tr);
+        const Explanation x = buildExplain(m, *tr, kZero + sec(0.5));
+        const std::string lock = std::string(name) == "lock" ? "the lock" : name;
+        CHECK(countsByState(x) == "4 processes: 3 waiting for a lock, 1 holding " + lock + " (sleeping inside it)");
+        // Its own sentence said so already; the counts agree with it.
+        CHECK(textOf(x, "Process-3").rfind("Process-3 holds " + lock + " (since 0.10 s) and sleeps", 0) == 0);
+    }
 }
 
 TEST_CASE("a sentence's first clause ends at its first colon outside parentheses", "[explain][paren]") {

@@ -37,6 +37,14 @@ struct ProcExplanation {
     std::string group;
     std::string groupWords;
     std::string groupDetail;             // e.g. its task's name
+    // A Process the program started itself (ProcRole::Process: multiprocessing.Process,
+    // the built-in scenarios' Process-N), not a pool's worker: the counts call
+    // it a "process", never a "worker" (newcomer walk: two plain Processes were "2 workers").
+    bool plainProcess = false;
+    // The Locks it holds at t, as its sentence names them ("Lock-1", "the
+    // lock"): the counts say "1 holding Lock-1", not its state alone (a holder
+    // sleeping inside the lock was counted "1 sleeping").
+    std::vector<std::string> holds;
 };
 
 // One sentence of the Why panel: about one process, or about several in the
@@ -72,9 +80,16 @@ std::vector<ExplainLine> groupExplanations(const std::vector<ProcExplanation>& p
 
 // The processes other than MainProcess said as counts by state, for a panel
 // with no room for their names: "8 workers: 5 idle, 2 running, 1 runnable
-// (no free core)"; "16 workers exited". "processes" when their names are not
-// one numbered family (a traced program's Producer and Consumer). "" if none.
+// (no free core)"; "16 workers exited". "workers" only for a pool's workers:
+// "processes" when their names are not one numbered family (a traced
+// program's Producer and Consumer) or any is a plain Process ("4 processes:
+// 3 waiting for a lock, 1 holding the lock (sleeping inside it)": a lock's
+// holder is counted as one, with its state inside the lock). "" if none.
 std::string countsByState(const Explanation& x);
+// Whether the processes other than MainProcess are one numbered family
+// ("ForkPoolWorker-1" .. "-8", "Process-1" .. "-4"), so that counts by state
+// can stand for their names (a traced program's Producer and Consumer keep them).
+bool oneNumberedFamily(const Explanation& x);
 
 // Why each process is in its state at t (absolute ns). O(processes x log n)
 // plus one pass over the queues' items up to t for the stop-signal note.
@@ -86,7 +101,8 @@ Explanation buildExplain(const RunModel& model, const Trace& trace, std::int64_t
 enum class CalloutKind : std::uint8_t {
     LoadImbalance,     // a worker idles at the end while another still runs tasks
     Oversubscription,  // more workers wanting a core than cores: runnable > 20 % of their task time
-    LockConvoy,        // several processes queue on one lock at once, waiting at least half as long as it is held
+    LockConvoy,        // several processes queue on one lock at once, waiting at least half as long as it is held;
+                       // or a Lock held half the makespan or more while two or more processes wait for it in turn
     SerialParent,      // workers wait for a queue that MainProcess alone fills, one item at a time
     QueueBacklog,      // a queue grows: items are put faster than they are taken
 };
@@ -111,7 +127,10 @@ inline constexpr double kRunnableShare = 0.20;        // runnable / in-task time
 inline constexpr int kConvoyWaiters = 2;              // waiting at the same time
 inline constexpr double kConvoyWaitShare = 0.5;       // total wait / total hold
 inline constexpr double kLockBoundShare = 0.25;       // workers' lock wait / their in-task time: a load
-                                                      // imbalance callout then names the lock as its cause
+                                                      // imbalance callout then names the lock as its cause;
+                                                      // and total wait / total hold for a lock held most of the run
+inline constexpr double kLockHeldShare = 0.5;         // a Lock held / the tasks' makespan, two or more processes
+                                                      // waiting for it: a lock convoy even with one waiter at a time
 inline constexpr double kSerialWaitShare = 0.50;      // workers' queue wait / their time while the parent fills
 inline constexpr std::int64_t kBacklogGrowth = 4;     // items the queue grew by
 
