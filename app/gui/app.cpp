@@ -110,13 +110,14 @@ void GuiApp::refreshPredict() {
             m_predict.answers = it->second.draft;
     }
     m_predict.asks.clear();
-    for (const Question& q : m_predict.questions) m_predict.asks.push_back(askText(q, workers, toString(work)));
+    const double scale = m_opts.run.timeScale.value_or(sc.timeScale);
+    for (const Question& q : m_predict.questions) m_predict.asks.push_back(askText(q, workers, toString(work), scale));
     m_predict.workerNames = workerNamesOf(sc, std::min(workers, 64));
     m_predict.choiceLabels.clear();
     for (const Question& q : m_predict.questions) m_predict.choiceLabels.push_back(choiceLabels(q, sc));
     double total = 0;
     for (const TaskSpec& t : sc.tasks) total += t.seconds;
-    m_predict.maxSeconds = std::max(1.0, std::ceil(total * m_opts.run.timeScale.value_or(sc.timeScale) * 1.2));
+    m_predict.maxSeconds = std::max(1.0, std::ceil(total * scale * 1.2));
     m_predict.maxCores = 16;
 }
 

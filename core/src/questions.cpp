@@ -97,7 +97,7 @@ nlohmann::json questionsToJson(const std::vector<Question>& qs) {
     return arr;
 }
 
-std::string askText(const Question& q, int workers, const std::string& work) {
+std::string askText(const Question& q, int workers, const std::string& work, double timeScale) {
     std::string s = q.ask;
     auto fill = [&s](const std::string& key, const std::string& v) {
         for (std::size_t at = s.find(key); at != std::string::npos; at = s.find(key, at + v.size()))
@@ -105,6 +105,11 @@ std::string askText(const Question& q, int workers, const std::string& work) {
     };
     fill("{workers}", std::to_string(workers));
     fill("{work}", work);
+    if (q.kind == QuestionKind::Makespan && timeScale > 0 && std::abs(timeScale - 1.0) > 1e-9) {
+        char buf[96];
+        std::snprintf(buf, sizeof buf, " At time scale %.2fx each of those seconds takes %.2f s.", timeScale, timeScale);
+        s += buf;
+    }
     return s;
 }
 

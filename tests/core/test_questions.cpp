@@ -36,6 +36,18 @@ TEST_CASE("a scenario's questions are read, written back and filled in with the 
     CHECK(back.questions[1].choices.size() == 2);
 }
 
+TEST_CASE("a makespan question at another time scale says how the scenario's seconds run", "[questions][scale]") {
+    // Newcomer walk (session 19): at 0.5x "16 jobs of 0.25 s of sleep work
+    // on Pool(4)" was judged against the run's 0.52 s: 1.0 s, worked out
+    // right, was "90 % too long".
+    const Scenario s = parseScenario(kPool + R"([{"ask": "Pool({workers}): how long?", "kind": "makespan"},
+        {"ask": "Order?", "kind": "finish_order", "choices": ["A B", "B A"]}]})", "my.json");
+    CHECK(askText(s.questions[0], 4, "sleep", 0.5) ==
+          "Pool(4): how long? At time scale 0.50x each of those seconds takes 0.50 s.");
+    CHECK(askText(s.questions[0], 4, "sleep", 1.0) == "Pool(4): how long?");
+    CHECK(askText(s.questions[1], 4, "sleep", 0.5) == "Order?");   // no seconds in it
+}
+
 TEST_CASE("bad questions are refused naming the file, the field and the reason", "[questions]") {
     CHECK(errorOf(kPool + R"([{"ask": "x", "kind": "speed"}]})") ==
           "my.json: questions[0].kind: unknown kind \"speed\" (allowed: makespan, last_worker, last_task, finish_order, "
