@@ -107,7 +107,7 @@ std::string askText(const Question& q, int workers, const std::string& work, dou
     fill("{work}", work);
     if (q.kind == QuestionKind::Makespan && timeScale > 0 && std::abs(timeScale - 1.0) > 1e-9) {
         char buf[96];
-        std::snprintf(buf, sizeof buf, " At time scale %.2fx each of those seconds takes %.2f s.", timeScale, timeScale);
+        std::snprintf(buf, sizeof buf, " At %.2fx, 1 s takes %.2f s.", timeScale, timeScale);   // the time scale, as the toolbar says it
         s += buf;
     }
     return s;

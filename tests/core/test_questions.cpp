@@ -43,7 +43,7 @@ TEST_CASE("a makespan question at another time scale says how the scenario's sec
     const Scenario s = parseScenario(kPool + R"([{"ask": "Pool({workers}): how long?", "kind": "makespan"},
         {"ask": "Order?", "kind": "finish_order", "choices": ["A B", "B A"]}]})", "my.json");
     CHECK(askText(s.questions[0], 4, "sleep", 0.5) ==
-          "Pool(4): how long? At time scale 0.50x each of those seconds takes 0.50 s.");
+          "Pool(4): how long? At 0.50x, 1 s takes 0.50 s.");
     CHECK(askText(s.questions[0], 4, "sleep", 1.0) == "Pool(4): how long?");
     CHECK(askText(s.questions[1], 4, "sleep", 0.5) == "Order?");   // no seconds in it
 }

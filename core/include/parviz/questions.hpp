@@ -30,7 +30,7 @@ std::vector<Question> readQuestions(const std::string& file, const nlohmann::jso
 nlohmann::json questionsToJson(const std::vector<Question>& qs);
 // The question as asked: "{workers}" and "{work}" replaced. A Makespan
 // question at a time scale other than 1 says how the scenario's seconds
-// run (" At time scale 0.50x each of those seconds takes 0.50 s."): the
+// run (" At 0.50x, 1 s takes 0.50 s."): the
 // answer is the run's makespan as measured (newcomer walk, session 19: at
 // 0.5x "16 jobs of 0.25 s on Pool(4)" answered 1.0 s was called 90 % too long).
 std::string askText(const Question& q, int workers, const std::string& work, double timeScale = 1.0);
