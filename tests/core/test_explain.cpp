@@ -79,6 +79,13 @@ struct Builder {
     }
 };
 
+// The first clause (before ": ") of the one note Why has at `at` s.
+std::string firstClauseOfOnlyNote(const RunModel& m, const Trace& tr, double at) {
+    const Explanation x = buildExplain(m, tr, kZero + sec(at));
+    REQUIRE(x.notes.size() == 1);
+    return x.notes[0].substr(0, x.notes[0].find(": "));
+}
+
 } // namespace
 
 TEST_CASE("explain says which task each worker runs, on which core, and why an idle worker idles", "[explain]") {
@@ -271,11 +278,7 @@ TEST_CASE("a stop signal still in the queue says how many items wait ahead of it
     b.at(1.5, 2, EventKind::QueueGet, 1, 8);
     auto tr = b.done(2);
     const RunModel m = modelOf(*tr);
-    auto note = [&](double at) {
-        const Explanation x = buildExplain(m, *tr, kZero + sec(at));
-        REQUIRE(x.notes.size() == 1);
-        return x.notes[0].substr(0, x.notes[0].find(": "));
-    };
+    auto note = [&](double at) { return firstClauseOfOnlyNote(m, *tr, at); };
     CHECK(note(0.25) == "A None was put on the queue, not taken yet, and 7 items wait ahead of it");
     CHECK(note(0.35) == "A None was put on the queue, not taken yet, and 6 items wait ahead of it");
     CHECK(note(0.95) == "A None was put on the queue, not taken yet, and 1 item waits ahead of it");
@@ -299,11 +302,7 @@ TEST_CASE("once every stop signal was taken, the note's first clause says so, no
     b.at(0.5, 1, EventKind::QueueGet, 1, 3);
     auto tr = b.done(2);
     const RunModel m = modelOf(*tr);
-    auto note = [&](double at) {
-        const Explanation x = buildExplain(m, *tr, kZero + sec(at));
-        REQUIRE(x.notes.size() == 1);
-        return x.notes[0].substr(0, x.notes[0].find(": "));
-    };
+    auto note = [&](double at) { return firstClauseOfOnlyNote(m, *tr, at); };
     CHECK(note(0.3) == "2 Nones were put on Queue-1, none taken yet");
     CHECK(note(0.45) == "2 Nones were put on Queue-1, 1 taken, 1 still in it");
     const std::string empty = note(0.6);

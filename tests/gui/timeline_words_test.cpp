@@ -204,17 +204,14 @@ TEST_CASE("a traced program's long process names: lane titles shortened with an 
           "[gui][timeline][trace][python][lanetitle]") {
     NEED_X();
     TempDir dir;
-    const std::string script = dir.file("long_names.py");
-    {
-        std::ofstream f(script);
-        f << "import multiprocessing as mp, time\n"
-             "def work(n):\n"
-             "    time.sleep(0.3)\n"
-             "if __name__ == '__main__':\n"
-             "    ps = [mp.Process(target=work, args=(i,), name='a-consumer-with-a-really-long-name-%d' % i) for i in (1, 2)]\n"
-             "    for p in ps: p.start()\n"
-             "    for p in ps: p.join()\n";
-    }
+    const std::string script = writeScript(dir, "long_names.py",
+        "import multiprocessing as mp, time\n"
+        "def work(n):\n"
+        "    time.sleep(0.3)\n"
+        "if __name__ == '__main__':\n"
+        "    ps = [mp.Process(target=work, args=(i,), name='a-consumer-with-a-really-long-name-%d' % i) for i in (1, 2)]\n"
+        "    for p in ps: p.start()\n"
+        "    for p in ps: p.join()\n");
     const std::string png = dir.file("t.png"), layout = dir.file("t.json");
     const Result r = runParviz({"trace", "--gui", "--presentation", "--size", "1280x720", "--screenshot", png,
                                 "--layout-json", layout, "--", "/usr/bin/python3", script},
