@@ -425,10 +425,15 @@ void GuiApp::setCompare(bool on) {
     m_compare.on = on;
     if (!on) return;
     m_compare.key.clear();   // rebuilt this frame
-    // Opened with nothing pinned: the session's runs of the scenario on
-    // screen are its rows (newcomer walk, session 18: "No runs to compare
-    // yet" beside three finished runs of it). A Sweep pins its own after this.
-    if (!pinnedRuns().empty() || sweeping()) return;
+    // Opened with no run of the scenario on screen pinned: that scenario's
+    // runs of the session are pinned too (newcomer walk, session 18: "No runs
+    // to compare yet" beside three finished runs of it; session 19: pins left
+    // from an earlier C of pool kept pool-sizes' new runs out, and a ticked
+    // pool-uneven run became the plotted setup, the chart empty). A Sweep
+    // pins its own after this.
+    if (sweeping()) return;
+    for (const RunView* r : pinnedRuns())
+        if (r->haveScenario() && r->scenario().name == m_scenario.name) return;
     for (auto& r : m_runs)
         if (r->trace() && !r->traced() && !r->fromFile() && r->haveScenario() && r->scenario().name == m_scenario.name)
             r->setPinned(true);

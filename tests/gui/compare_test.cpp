@@ -1024,3 +1024,25 @@ TEST_CASE("Compare opened after runs of the scenario, none ticked: those runs ar
     CHECK(s["compare"]["rows"].size() == 2);
     CHECK(s.dump().find("No runs to compare yet") == std::string::npos);
 }
+
+// Newcomer re-check (session 19): pins left from an earlier C of pool kept
+// the pool-sizes runs made since out of Compare. C pins the runs of the
+// scenario on screen when none of them is pinned, beside the earlier pins.
+TEST_CASE("Compare opened after a scenario change pins the new scenario's runs beside the earlier pins",
+          "[gui][compare][autopin]") {
+    NEED_X();
+    LiveWindow w({"pool", "--time-scale", "0.02", "--presentation", "--size", "1280x720"});
+    REQUIRE_FALSE(w.window.empty());
+    REQUIRE(w.runFromStage(30));
+    REQUIRE(w.openCompare());
+    REQUIRE(w.waitFor([](const json& s) { return s["compare"]["rows"].size() == 1; }, 5));
+    w.key("c");
+    REQUIRE(w.waitFor([](const json& s) { return s["compare"]["on"] == false; }, 5));
+    REQUIRE(pickScenario(w, "pool-sizes"));
+    w.key("space");
+    REQUIRE(w.waitFor([](const json& s) {
+        return s["runs"].size() == 2 && s["status"] == "finished" && s["trace_finished"] == true;
+    }, 30));
+    REQUIRE(w.openCompare());
+    CHECK(w.waitFor([](const json& s) { return s["compare"]["rows"].size() == 2; }, 5));
+}
