@@ -1013,9 +1013,23 @@ void GuiApp::layoutPresentation(RunView& run, std::int64_t cursor, float control
     // the 4-worker run kept the 8-worker split, This run lost "4 workers on
     // 2 cores" above a blank band (newcomer walk, session 18). A change lays
     // the split out anew.
-    int plannedWorkers = m_opts.run.workers.value_or(m_scenario.workers());
-    if (run.trace() && !run.traced() && run.haveScenario())
-        plannedWorkers = std::max(plannedWorkers, run.meta().workers);
+    // Planned on Run, not as the toolbar changes: a run on screen keeps its
+    // own count's split and the stage the count it was laid out for, so the
+    // panels under the teacher's pointer stay put while the field is set
+    // (classroom walk, session 19: + from 2 to 4 workers before Run moved the
+    // bottom panels 90 px and a click aimed at Predict hit the timeline; 8
+    // workers put Predict's question under the window's edge). The next run
+    // (Run) shows the new count and is planned for it, while the class
+    // watches the run begin.
+    const int toolbarWorkers = m_opts.run.workers.value_or(m_scenario.workers());
+    int plannedWorkers = toolbarWorkers;
+    if (run.trace() && !run.traced() && run.haveScenario()) {
+        if (run.meta().workers > 0) plannedWorkers = run.meta().workers;
+        m_stagePlan = StagePlan{scenarioName, plannedWorkers};   // the stage shown after it keeps this split
+    } else if (!run.trace()) {
+        if (m_stagePlan.scenario != scenarioName) m_stagePlan = StagePlan{scenarioName, toolbarWorkers};
+        plannedWorkers = m_stagePlan.workers;
+    }
     if (sweeping()) plannedWorkers = std::max(plannedWorkers, m_sweepMostWorkers);
     const std::string scenarioKey = scenarioName + "#" + std::to_string(plannedWorkers);
     if (m_held.scenario != scenarioKey || m_held.windowH != ds.y || m_held.fontPx != fh)

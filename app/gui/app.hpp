@@ -270,6 +270,13 @@ private:
         float legendExtra = 0;    // the legend rows planned beyond the first (timeline::setPlannedLegendExtra)
         bool plannedOnRun = false; // planned while a run was shown (the plan changed): the bottom grows, the timeline does not
     } m_held;
+    // The worker count the split is planned for while the stage is shown:
+    // the count of the run shown last (or the toolbar's when the scenario's
+    // stage is first laid out), not the toolbar's as it changes (layoutPresentation).
+    struct StagePlan {
+        std::string scenario;
+        int workers = 0;
+    } m_stagePlan;
     bool m_needFromStage = false;  // the m_need* values were measured on a stage frame
     // The stage's timeline without its lanes (header, axis, padding) at this
     // window size and type: a plan made while a run is shown starts from it.

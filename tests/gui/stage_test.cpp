@@ -128,3 +128,50 @@ TEST_CASE("a session's split is its plan's: after a bigger run and back, the pan
         CHECK(stats.find("efficiency") != std::string::npos);
     }
 }
+
+TEST_CASE("the split is planned on Run: setting the workers field moves no panel; the run of the new count gets a "
+          "fresh window's split",
+          "[gui][stage][planonrun]") {
+    // Classroom walk (session 19): + from 2 to 4 workers before Run moved
+    // the bottom panels 90 px (the plan followed the toolbar), and a click
+    // aimed at the Predict tab hit the timeline; at 8 workers Predict's
+    // question went under the window's edge.
+    NEED_X();
+    PanelRects fresh8;
+    {
+        LiveWindow w({"pool", "--workers", "8", "--time-scale", "0.1", "--presentation", "--size", "1280x720"});
+        REQUIRE_FALSE(w.window.empty());
+        REQUIRE(w.runFromStage(30));
+        fresh8 = panelRects(w.state());
+    }
+    LiveWindow w({"pool", "--time-scale", "0.1", "--presentation", "--size", "1280x720"});
+    REQUIRE_FALSE(w.window.empty());
+    w.settle(4);
+    const PanelRects stage = panelRects(w.state());
+    CHECK(stage != fresh8);   // 2 workers' split is not 8's: a test that can fail
+    for (const int n : {4, 8}) {
+        setWorkers(w, n);
+        REQUIRE(w.waitFor([n](const json& s) { return s["workers_option"] == n; }, 5));
+        const json s = w.state();
+        INFO("the stage with the field at " << n << ": " << describe(panelRects(s)) << "; before: " << describe(stage));
+        CHECK(panelRects(s) == stage);
+    }
+    // Run: the 8-worker run is planned for 8, as a fresh window's.
+    w.key("space");
+    REQUIRE(w.waitFor([](const json& s) { return s["status"] == "finished" && s["trace_finished"] == true; }, 30));
+    w.settle(6);
+    const PanelRects ran = panelRects(w.state());
+    INFO("the 8-worker run: " << describe(ran) << "; a fresh window's: " << describe(fresh8));
+    CHECK(ran == fresh8);
+    // The field set back while that run is shown: nothing moves until the next Run.
+    setWorkers(w, 2);
+    REQUIRE(w.waitFor([](const json& s) { return s["workers_option"] == 2; }, 5));
+    CHECK(panelRects(w.state()) == ran);
+    w.key("space");
+    REQUIRE(w.waitFor([](const json& s) {
+        return s["stats"]["workers"] == 2 && s["status"] == "finished" && s["trace_finished"] == true;
+    }, 30));
+    w.settle(6);
+    INFO("the 2-worker run: " << describe(panelRects(w.state())) << "; the stage's: " << describe(stage));
+    CHECK(panelRects(w.state()) == stage);
+}
