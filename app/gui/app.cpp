@@ -1304,6 +1304,17 @@ void GuiApp::layoutAndDraw() {
     // once, never back and forth with every event).
     m_sweepControlsH = sweeping() ? std::max(m_sweepControlsH, m_controlsH) : 0;
     if (sweeping()) m_controlsH = m_sweepControlsH;
+    // Nor do they shrink back for one scenario at one window size and type:
+    // a row the shown run's note took once (a run of another scenario picked
+    // with [, "shown run: pool-sizes, 8 workers, cpu") stays when the note
+    // goes (] back, Run), so the panels under the pointer move once, not
+    // down and up with every pick (classroom walk, session 19: 38 px each
+    // way). A new scenario, window size or type lays the toolbar out anew.
+    const std::string floorKey = m_scenario.name + (current().traced() ? "#traced " : " ") + std::to_string(ds.x) + "x" +
+                                 std::to_string(ds.y) + "@" + std::to_string(fh);
+    if (m_controlsFloor.key != floorKey) m_controlsFloor = ControlsFloor{floorKey, 0};
+    m_controlsFloor.h = std::max(m_controlsFloor.h, m_controlsH);
+    m_controlsH = m_controlsFloor.h;
     m_controlsSteady = std::min(m_controlsH, std::round(ds.y * 0.4f)) == controlsH;
 }
 

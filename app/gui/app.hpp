@@ -253,6 +253,12 @@ private:
     std::unique_ptr<TestHooks> m_hooks;
 
     float m_controlsH = 0;
+    // The controls' tallest height for this scenario at this window size and
+    // type: they never shrink back while it lasts (GuiApp::layoutAndDraw).
+    struct ControlsFloor {
+        std::string key;
+        float h = 0;
+    } m_controlsFloor;
     bool m_controlsSteady = false;   // the last frame's toolbar needed the height it was given
     // Presentation's layout from what the panels needed last frame
     // (DrawnLayout::timelineMinH, queueNeedH, statsNeedH; 0: not known yet).

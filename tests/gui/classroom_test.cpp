@@ -238,6 +238,46 @@ TEST_CASE("presentation at 1280x720: the shown run's note in the toolbar is whol
     CHECK_FALSE(panelOf(s, "Controls").value("clipped", false));
 }
 
+// Classroom walk (session 19): picking another scenario's run with [ gave
+// the note a row of its own (38 px), and picking back took it away: every
+// panel moved down and up under the teacher's pointer with each pick.
+TEST_CASE("presentation at 1280x720: the row the shown run's note took stays when the note goes; picking runs back and "
+          "forth moves no panel",
+          "[gui][keys][classroom][toolbarnote][controlsfloor]") {
+    NEED_X();
+    LiveWindow w({"pool-sizes", "--workers", "8", "--work", "cpu", "--time-scale", "0.05", "--presentation", "--size",
+                  "1280x720"});
+    REQUIRE_FALSE(w.window.empty());
+    w.key("space");
+    REQUIRE(w.waitFor(finished, 30));
+    REQUIRE(pickScenario(w, "pool"));
+    w.key("space");   // a run of pool: the toolbar's values, no note
+    REQUIRE(w.waitFor([](const json& st) { return st["current_run"] == 2 && finished(st); }, 30));
+    w.settle(4);
+    const float plain = panelOf(w.state(), "Controls")["rect"][3].get<float>();
+    w.key("bracketleft");   // pool-sizes' run: its note
+    REQUIRE(w.waitFor([](const json& st) {
+        return st["current_run"] == 1 && linesOf(st, "Controls").find("shown run: pool-sizes") != std::string::npos;
+    }, 5));
+    w.settle(4);
+    const json noted = w.state();
+    const float withNote = panelOf(noted, "Controls")["rect"][3].get<float>();
+    INFO(linesOf(noted, "Controls"));
+    REQUIRE(withNote > plain);   // the note took a row of its own (else this test shows nothing)
+    for (int pick = 0; pick < 2; ++pick) {
+        w.key("bracketright");
+        REQUIRE(w.waitFor([](const json& st) {
+            return st["current_run"] == 2 && linesOf(st, "Controls").find("shown run:") == std::string::npos;
+        }, 5));
+        w.settle(4);
+        CHECK(panelOf(w.state(), "Controls")["rect"][3].get<float>() == withNote);
+        w.key("bracketleft");
+        REQUIRE(w.waitFor([](const json& st) { return st["current_run"] == 1; }, 5));
+        w.settle(4);
+        CHECK(panelOf(w.state(), "Controls")["rect"][3].get<float>() == withNote);
+    }
+}
+
 TEST_CASE("a toolbar value that differs from the run on screen says the shown run's value", "[gui][keys][classroom]") {
     NEED_X();
     LiveWindow w({"pool", "--time-scale", "0.05"});
