@@ -452,11 +452,23 @@ float stepRowWidth(const RunView& run, std::int64_t cursor) {
         // program event"): the row is right-aligned, and a width that
         // followed the words moved ‹ Prev by 156 px under the hand stepping
         // back from "at 3.98 s, the last event" to "at 3.97 s" (classroom walk).
-        std::string widest = "at " + formatInstant(cursor - run.zero());
-        for (char& c : widest)
-            if (c >= '0' && c <= '9') c = '8';
-        widest += ", no program event";
-        w += std::max(ImGui::CalcTextSize(at.c_str()).x, ImGui::CalcTextSize(widest.c_str()).x) + st.ItemSpacing.x;
+        // And never narrower than it has been for this run: the digits'
+        // count changes as the hand steps ("at 0.0050 s" near the start,
+        // "at 1.02 s" later, "at 10.3 s"), and the buttons moved sideways
+        // with it (classroom walk, session 19).
+        float widestW = 0;
+        // The cursor's digits, the run's end's (the most before the point)
+        // and its first event's (the most after it: "at 0.0042 s").
+        for (const std::int64_t t : {cursor, run.now(), run.firstStepAt().value_or(cursor)}) {
+            std::string widest = "at " + formatInstant(t - run.zero());
+            for (char& c : widest)
+                if (c >= '0' && c <= '9') c = '8';
+            widest += ", no program event";
+            widestW = std::max(widestW, ImGui::CalcTextSize(widest.c_str()).x);
+        }
+        float& reserve = run.stepAtReserve(ImGui::GetFontSize());
+        reserve = std::max({reserve, ImGui::CalcTextSize(at.c_str()).x, widestW});
+        w += reserve + st.ItemSpacing.x;
     }
     return w + 2 * st.ItemSpacing.x;
 }

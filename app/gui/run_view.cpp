@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <limits>
 
 namespace parviz::gui {
 
@@ -321,6 +322,13 @@ bool RunView::step(bool forward) {
         m_view.end = m_view.begin + span;
     }
     return true;
+}
+
+std::optional<std::int64_t> RunView::firstStepAt() const {
+    if (!m_firstStep && m_trace)
+        if (const auto s = stepProgramEvent(m_model, *m_trace, std::numeric_limits<std::int64_t>::min() / 4, true, kNoProc))
+            m_firstStep = s->t;   // it stays the first: later events come after it
+    return m_firstStep;
 }
 
 const std::vector<Callout>& RunView::callouts() {

@@ -154,6 +154,16 @@ public:
     // walks a whole same-instant step group (O(group): a parent's 10 000 puts
     // in a row), and the step row asks for it up to three times a frame.
     const std::string& stepEdgeNote(std::int64_t cursor) const;
+    // The widest "at …" the step row has needed for this run at type size
+    // fontPx (px; 0 after a change of type): the row keeps its place while
+    // the cursor's digits and words change (stepRowWidth).
+    // Absolute ns of the run's first program event (a step's target), once
+    // there is one: the earliest instant the step row can say.
+    std::optional<std::int64_t> firstStepAt() const;
+    float& stepAtReserve(float fontPx) const {
+        if (m_stepAt.fontPx != fontPx) m_stepAt = StepAtReserve{fontPx, 0.0f};
+        return m_stepAt.w;
+    }
     // The whole run in view, and the makespan prediction too when it lies
     // beyond the run's end (finding 3 of the classroom walk: "predicted
     // 1.52 s →" pinned at the right edge beside a 1.02 s run), so its mark
@@ -271,6 +281,11 @@ private:
         std::string note;
     };
     mutable EdgeNote m_edgeNote;
+    struct StepAtReserve {
+        float fontPx = 0, w = 0;
+    };
+    mutable StepAtReserve m_stepAt;
+    mutable std::optional<std::int64_t> m_firstStep;
     std::size_t m_chunksModelAt = ~std::size_t{0};
     std::chrono::steady_clock::time_point m_chunksAt{};
 

@@ -9,6 +9,7 @@
 #include <climits>
 #include <map>
 #include <regex>
+#include <set>
 #include <thread>
 
 using namespace guitest;
@@ -270,6 +271,38 @@ TEST_CASE("presentation, the Why tab: stepping back from the last event leaves \
     const auto prev2 = itemRect(back, "\u2039 Prev");
     CHECK(prev2[0] == prev[0]);
     CHECK(prev2[1] == prev[1]);
+}
+
+// Classroom walk (session 19): stepping through a whole run, ‹ Prev and
+// Next › still moved sideways where the cursor's time changed its count of
+// digits ("at 0.0050 s" near the start, "at 0.45 s" later): the row is
+// right-aligned and was as wide as the words at the cursor.
+TEST_CASE("presentation, the Why tab: stepping from the run's last event back to its first moves no step button",
+          "[gui][explain][keys][steprow][stepsteady]") {
+    NEED_X();
+    LiveWindow w({"pool", "--presentation", "--size", "1280x720", "--time-scale", "0.1", "--test-tab", "Why"});
+    REQUIRE_FALSE(w.window.empty());
+    REQUIRE(w.runToEnd(30));
+    w.settle(3);
+    std::set<float> xs;
+    std::set<std::string> ats;   // the step row's words seen: the digits did change
+    bool first = false;
+    for (int i = 0; i < 200 && !first; ++i) {
+        const double t0 = w.state()["cursor_s"].get<double>();
+        w.key("Left");
+        REQUIRE(w.waitFor([&](const json& st) { return st["cursor_s"].get<double>() < t0; }, 5));
+        w.settle(2);
+        const json s = w.state();
+        xs.insert(itemRect(s, "\u2039 Prev")[0]);
+        const std::string stats = panelLines(s, "Stats");
+        first = stats.find("the first event") != std::string::npos;
+        const auto at = stats.find("at 0.");
+        if (at != std::string::npos) ats.insert(stats.substr(at, stats.find(" s", at) - at).size() > 7 ? "long" : "short");
+    }
+    REQUIRE(first);
+    CHECK(ats.size() == 2);   // times of three and of four or more decimals were both stepped through
+    INFO("\u2039 Prev's x positions: " << xs.size());
+    CHECK(xs.size() == 1);
 }
 
 TEST_CASE("a prediction chosen before Run goes with the run and is shown beside its answer after it", "[gui][explain][predict]") {
