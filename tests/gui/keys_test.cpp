@@ -6,6 +6,9 @@
 // format), and the test reads where to click from there.
 #include "live_window.hpp"
 
+#include <iterator>
+#include <regex>
+
 using namespace guitest;
 
 
@@ -61,6 +64,32 @@ TEST_CASE("a click on the timeline before Run leaves the panels following the ru
     CHECK(out.find("Process D Finished.") != std::string::npos);
     CHECK(caption.find("The run ended") != std::string::npos);
     CHECK(caption.find("Press Run") == std::string::npos);
+}
+
+// Classroom walk (session 19): "5.04 s  The run ended: 4 of 4 tasks done,
+// makespan 5.00 s (tasks ran 0.032 s to 5.03 s), …": four times on one
+// line for a class to tell apart. The cursor's instant and the makespan
+// stay; the makespan's bounds are said in words.
+TEST_CASE("the caption at a run's end says two times: the cursor's and the makespan", "[gui][keys][runendcaption]") {
+    NEED_X();
+    LiveWindow w({"pool", "--time-scale", "0.05"});
+    REQUIRE_FALSE(w.window.empty());
+    REQUIRE(w.runToEnd(20));
+    std::string line;
+    REQUIRE(w.waitFor([](const json& st) { return panelLines(st, "Controls").find("The run ended") != std::string::npos; }, 5));
+    const json s = w.state();
+    INFO(panelLines(s, "Controls"));
+    for (const json& p : s["panels"])
+        if (p["name"] == "Controls")
+            for (const json& l : p["lines"])
+                if (l.get<std::string>().find("The run ended") != std::string::npos) line = l.get<std::string>();
+    INFO(line);
+    REQUIRE_FALSE(line.empty());
+    CHECK(line.find("makespan") != std::string::npos);
+    CHECK(line.find("first task's start to last task's end") != std::string::npos);
+    const std::regex time("[0-9]+(\\.[0-9]+)? (s|ms)\\b");
+    const auto n = std::distance(std::sregex_iterator(line.begin(), line.end(), time), std::sregex_iterator());
+    CHECK(n == 2);
 }
 
 TEST_CASE("on a busy machine a key tap shorter than a frame still counts: Space runs, Right steps", "[gui][keys]") {
