@@ -126,6 +126,15 @@ void GuiApp::refreshPredict() {
 // not on This run's "No run yet". Once per scenario, so a tab the teacher
 // chose stays chosen.
 void GuiApp::offerPredictTab() {
+    // A run on screen that the stage's Run did not start (a Sweep's, seen
+    // when C leaves Compare mid-sweep; a run picked with [) shows its
+    // numbers too: the tab opened for the stage's question kept asking
+    // "how long will it take?" over a finished 8-worker run (classroom walk,
+    // session 19).
+    if (m_predictTabAuto && !current().isStage() && current().trace()) {
+        if (statsTabShown() == "Predict") selectStatsTab("This run");
+        m_predictTabAuto = false;
+    }
     if (m_window.typeSize() != TypeSize::Large || !current().isStage() || m_predict.questions.empty() ||
         m_predictTabKey == m_predictKey || !m_opts.testTab.empty())
         return;

@@ -1046,3 +1046,32 @@ TEST_CASE("Compare opened after a scenario change pins the new scenario's runs b
     REQUIRE(w.openCompare());
     CHECK(w.waitFor([](const json& s) { return s["compare"]["rows"].size() == 2; }, 5));
 }
+
+// Classroom walk (session 19): C pressed during a sweep showed the sweep's
+// run with the Stats tab still on Predict (opened for the stage's question),
+// asking "how long will it take?" over a run the class was watching.
+TEST_CASE("presentation: leaving Compare during a sweep shows the sweep's run on This run, not the stage's question",
+          "[gui][compare][sweepleave]") {
+    NEED_X();
+    LiveWindow w({"pool-sizes", "--time-scale", "0.2", "--presentation", "--size", "1280x720"});
+    REQUIRE_FALSE(w.window.empty());
+    REQUIRE(w.waitFor([](const json& st) { return st["stats_tab"] == "Predict"; }, 5));   // the stage asks
+    REQUIRE(w.openCompare(10));
+    const auto b = itemRect(w.state(), "Sweep");
+    w.click(b[0] + b[2] / 2, b[1] + b[3] / 2);
+    REQUIRE(w.waitFor([](const json& st) {
+        for (const json& r : st["runs"])
+            if (r["live"] == true) return true;
+        return false;
+    }, 30));
+    w.key("c");
+    REQUIRE(w.waitFor([](const json& st) {
+        bool timeline = false;
+        for (const json& p : st["panels"]) timeline = timeline || p["name"] == "Timeline";
+        return st["current_run"].get<int>() > 0 && timeline;
+    }, 5));
+    w.settle(3);
+    const json s = w.state();
+    INFO("current run " << s["current_run"] << ", tab " << s["stats_tab"]);
+    CHECK(s["stats_tab"] == "This run");
+}
