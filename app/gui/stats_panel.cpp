@@ -327,7 +327,16 @@ void showSession(SessionTable& table, const PanelEnv& env) {
         cols[1].cells.push_back(scenarioText(r));
         cols[2].cells.push_back(std::to_string(r.workers));
         cols[3].cells.push_back(r.work);
-        cols[4].cells.push_back(makespanText(r) + (r.busy ? " busy" : ""));
+        // "1.01 s busy" is one group that never breaks (non-breaking spaces
+        // in the measure): narrowed to its widest word, the column put a lone
+        // "busy" on a second line of the row (classroom walk, session 19).
+        std::string makespanCell = makespanText(r);
+        if (r.busy) {
+            makespanCell += " busy";
+            for (std::size_t at = makespanCell.find(' '); at != std::string::npos; at = makespanCell.find(' ', at))
+                makespanCell.replace(at, 1, "\u00a0");
+        }
+        cols[4].cells.push_back(makespanCell);
         cols[5].cells.push_back(speedupText(r));
         cols[6].cells.push_back(r.open ? "" : "closed");
     }
