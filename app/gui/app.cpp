@@ -890,9 +890,7 @@ void GuiApp::recordSessionRun(RunView& run) {
     // 5.00 s" and "pool 4 sleep 2.50 s" were runs at 1x and 0.5x): the time
     // scale when not 1x, the chunksize when one was asked for.
     if (std::abs(run.meta().timeScale - 1.0) > 1e-9) {
-        char buf[32];
-        std::snprintf(buf, sizeof buf, " %.2fx", run.meta().timeScale);
-        r.work += buf;
+        r.work += " " + formatTimeScale(run.meta().timeScale);
     }
     if (run.haveScenario() && kindInfo(run.scenario().kind).pooled && run.scenario().chunksize)
         r.work += " chunksize " + std::to_string(*run.scenario().chunksize);

@@ -303,9 +303,7 @@ std::string shownRunNote(GuiApp& app) {
             diffs.push_back(shown.meta().work);
         const double scale = o.timeScale.value_or(sc.timeScale);
         if (!shown.fromFile() && std::abs(scale - shown.meta().timeScale) > 1e-9) {
-            char buf[32];
-            std::snprintf(buf, sizeof buf, "%.2fx", shown.meta().timeScale);
-            diffs.push_back(buf);
+            diffs.push_back(formatTimeScale(shown.meta().timeScale));
         }
         if (kindInfo(sc.kind).pooled && shown.haveScenario()) {
             const Scenario& was = shown.scenario();
@@ -329,9 +327,7 @@ std::string shownRunNote(GuiApp& app) {
         }
     }
     if (o.timeScale && std::abs(*o.timeScale - sc.timeScale) > 1e-9 && !app.keptFrom().empty()) {
-        char buf[96];
-        std::snprintf(buf, sizeof buf, "time scale %.2fx kept", *o.timeScale);   // its tooltip says from where
-        note += (note.empty() ? "" : "; ") + std::string(buf);
+        note += (note.empty() ? "" : "; ") + ("time scale " + formatTimeScale(*o.timeScale) + " kept");   // its tooltip says from where
     }
     return note;
 }
@@ -366,8 +362,7 @@ void shownRunNoteSlot(GuiApp& app) {
     }
     std::string kept;
     if (!app.keptFrom().empty()) {
-        char buf[64];
-        std::snprintf(buf, sizeof buf, " (%s's own: %.2fx)", app.scenario().name.c_str(), app.scenario().timeScale);
+        const std::string buf = " (" + app.scenario().name + "'s own: " + formatTimeScale(app.scenario().timeScale) + ")";
         kept = " The time scale was kept from " + app.keptFrom() + buf + " when the scenario changed; every other "
                "control took the scenario's own value.";
     }

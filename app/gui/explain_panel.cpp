@@ -74,6 +74,8 @@ struct WhyFit {
     bool summariseWorkers = false;
     bool summariseAll = false;   // MainProcess's first clause leads the paragraph too
     bool counts = false;         // the paragraph counts the workers by state (countsByState), no names
+    LockNames lockNames = LockNames::None;   // ... but a lock's holder (and its waiters) named, as room allows
+    bool calloutLabels = false;  // the one line of callouts gives each its label with its numbers
     bool calloutsOneLine = false;   // the callouts as one line of their kinds (calloutsLine)
     bool notesOneLine = false;      // the notes' first clauses as one line
     // Still too tall when all is said briefly: the sentences at the cursor
@@ -86,17 +88,22 @@ struct WhyFit {
     bool calloutsBelow = false;
 };
 
-// The callouts named by kind on one line, each marked on the timeline
+// The callouts on one line, each marked on the timeline: with labels, each
+// its kind and numbers ("oversubscription: 8 workers on 2 cores; load
+// imbalance: ForkPoolWorker-1 idle 69 %"), else named by kind
 // ("oversubscription and load imbalance (marked on the timeline)"); the
-// whole of each on hover.
-std::string calloutsLine(const std::vector<Callout>& callouts) {
+// whole of each on hover. Newcomer walk: after an 8-worker cpu run the kinds
+// alone were all Why said, the numbers that triggered them gone.
+std::string calloutsLine(const std::vector<Callout>& callouts, bool labels = false) {
     std::vector<std::string> kinds;
-    for (const Callout& c : callouts)
-        if (std::find(kinds.begin(), kinds.end(), toString(c.kind)) == kinds.end()) kinds.emplace_back(toString(c.kind));
+    for (const Callout& c : callouts) {
+        const std::string w = labels && !c.label.empty() ? c.label : std::string(toString(c.kind));
+        if (std::find(kinds.begin(), kinds.end(), w) == kinds.end()) kinds.push_back(w);
+    }
     std::string out;
     for (std::size_t i = 0; i < kinds.size(); ++i)
-        out += (i == 0 ? "" : i + 1 == kinds.size() ? " and " : ", ") + kinds[i];
-    return out + " (marked on the timeline)";
+        out += (i == 0 ? "" : labels ? "; " : i + 1 == kinds.size() ? " and " : ", ") + kinds[i];
+    return labels ? out : out + " (marked on the timeline)";
 }
 
 std::string briefOf(const ExplainLine& l) { return l.brief; }
@@ -134,12 +141,13 @@ std::string workersParagraph(const Explanation& x, bool withMain = false) {
     return p;
 }
 
-// MainProcess's first clause, then the others as counts by state.
-std::string countsParagraph(const Explanation& x) {
+// MainProcess's first clause, then the others as counts by state (a lock's
+// holder and waiters named as `names` asks).
+std::string countsParagraph(const Explanation& x, LockNames names = LockNames::None) {
     std::string p;
     for (const ExplainLine& l : x.lines)
         if (isMain(l)) p = firstClause(l.text);
-    const std::string c = countsByState(x);
+    const std::string c = countsByState(x, names);
     return p.empty() ? c : c.empty() ? p : p + "; " + c;
 }
 
@@ -228,10 +236,12 @@ WhyFit fitWhy(const std::vector<Callout>& callouts, const Explanation& x, float 
         float now = 0;
         for (std::size_t i = 0; i < callouts.size(); ++i)
             now += f.shortCallout[i] ? h(calloutShort(callouts[i], "\u2192 ", wrapW)) : fullC[i];
-        const float one = h(calloutsLine(callouts));
-        if (one < now) {
+        // With each one's numbers where that line is no taller.
+        const float labelled = h(calloutsLine(callouts, true)), one = h(calloutsLine(callouts));
+        f.calloutLabels = labelled <= one;
+        if (std::min(labelled, one) < now) {
             f.calloutsOneLine = true;
-            total -= now - one;
+            total -= now - std::min(labelled, one);
         }
     }
     // Still too tall (8 cpu workers under a stage's timeline at 1280x720
@@ -250,11 +260,23 @@ WhyFit fitWhy(const std::vector<Callout>& callouts, const Explanation& x, float 
         if (para < linesH) {
             f.counts = f.summariseAll = f.summariseWorkers = true;
             total -= linesH - para;
+            // A lock's holder named, and its waiters, while that still fits
+            // ("…; Process-2 holds the lock, Process-3 and -4 wait for it").
+            for (const LockNames n : {LockNames::HolderAndWaiters, LockNames::Holder}) {
+                const float named = h(countsParagraph(x, n));
+                if (named > para && total + named - para > roomH) continue;
+                total += named - para;
+                f.lockNames = n;
+                break;
+            }
         }
     }
-    // Once every process has exited the sentences only say so: the callouts stay first.
+    // Once every process but MainProcess has exited the sentences only say
+    // so (and that MainProcess runs its own code): the callouts stay first.
+    // Newcomer walk: after an 8-worker cpu run they went under the sentences
+    // and out of the tab's view.
     const bool running = std::any_of(x.procs.begin(), x.procs.end(), [](const ProcExplanation& p) {
-        return p.state != LaneState::Exited && p.state != LaneState::Killed;
+        return p.proc != kParentProc && p.state != LaneState::Exited && p.state != LaneState::Killed;
     });
     f.calloutsBelow = total > roomH && !callouts.empty() && running;
     return f;
@@ -514,7 +536,7 @@ void drawExplainLines(RunView& run, std::int64_t cursor, const PanelEnv& env, bo
         fit = fitWhy(callouts, x, wrapW, ImGui::GetContentRegionAvail().y + ImGui::GetStyle().ItemSpacing.y - 1);
     auto drawCallouts = [&] {
         if (fit.calloutsOneLine) {
-            wrapped(calloutsLine(callouts));
+            wrapped(calloutsLine(callouts, fit.calloutLabels));
             std::string all;
             for (const Callout& c : callouts) all += (all.empty() ? "" : "\n") + c.text;
             ui::tooltipBelow(all.c_str());
@@ -559,7 +581,7 @@ void drawExplainLines(RunView& run, std::int64_t cursor, const PanelEnv& env, bo
         }
     }
     if (fit.summariseWorkers) {
-        wrapped(fit.counts ? countsParagraph(x) : workersParagraph(x, fit.summariseAll));
+        wrapped(fit.counts ? countsParagraph(x, fit.lockNames) : workersParagraph(x, fit.summariseAll));
         std::string all;
         for (const ExplainLine& line : x.lines)
             if (fit.summariseAll || !isMain(line)) all += (all.empty() ? "" : "\n") + line.text;

@@ -63,6 +63,8 @@ struct CalloutMark {
     float x0 = 0, x1 = 0, y0 = 0, y1 = 0;
     bool labelShown = false;           // its words drawn on the timeline, at:
     float lx0 = 0, ly0 = 0, lx1 = 0, ly1 = 0;
+    std::string words;                 // the words drawn there: its label ("oversubscription: 8 workers on 2 cores") or kind
+    bool inLegend = false;             // its label (kind and numbers) is the legend's entry for its kind
 };
 
 // A chunk bracket on a worker lane (--layout-json): its words ("chunk 2:

@@ -22,6 +22,11 @@ const char* toString(CalloutKind k) noexcept {
     return "?";
 }
 
+std::string oversubscriptionLabel(int workers, int cores) {
+    return "oversubscription: " + std::to_string(workers) + " workers on " + std::to_string(cores) + " core" +
+           (cores == 1 ? "" : "s");
+}
+
 const Callout* headlineCallout(const std::vector<Callout>& callouts) noexcept {
     // Most to least of the run it explains: cores shared by too many workers
     // slow every task; an idle tail, the end; a parent that cannot keep up,
@@ -208,11 +213,13 @@ void loadImbalance(const Ctx& c, std::vector<Callout>& out) {
                    "one worker at a time, so the lock, more than the split of the work, sets the makespan";
         co.headline = "load imbalance from " + lb.lock + ": workers waited for it " + pct(lb.share) + " of their task time";
         co.brief = "workers waited " + pct(lb.share) + " for " + lb.lock;
+        co.label = "load imbalance from " + lb.lock + ": " + pct(lb.share) + " waiting";
     } else {
         if (bigChunk) co.text += ". Smaller chunks (chunksize) would share the long tasks out";
         co.headline = "load imbalance: " + procName(c.meta, idle->proc) + " idle for the last " +
                       formatSeconds(end - idle->t1) + " (" + pct(share) + ")";
         co.brief = procName(c.meta, idle->proc) + " had no work the last " + pct(share);
+        co.label = "load imbalance: " + procName(c.meta, idle->proc) + " idle " + pct(share);
     }
     out.push_back(std::move(co));
 }
@@ -329,6 +336,7 @@ void oversubscription(const Ctx& c, std::vector<Callout>& out) {
     co.brief = others.empty() ? std::to_string(workers) + " workers, " + coreWord +
                                     (share >= 0.5 ? ": most wait for a core" : ": many wait for a core")
                               : std::to_string(workers) + " workers + other programs on " + coreWord;
+    co.label = oversubscriptionLabel(workers, cores);
     out.push_back(std::move(co));
 }
 
@@ -407,6 +415,7 @@ void lockConvoy(const Ctx& c, std::vector<Callout>& out) {
             co.headline = "lock convoy: " + lock + " held " + pct(share) + " of the makespan (" + held + " of " + of +
                           "), one process at a time";
             co.brief = lock + " held " + pct(share) + ", one process at a time";
+            co.label = "lock convoy: " + lock + " held " + pct(share);
             out.push_back(std::move(co));
             continue;
         }
@@ -429,6 +438,7 @@ void lockConvoy(const Ctx& c, std::vector<Callout>& out) {
         co.headline = "lock convoy: " + std::to_string(waiters.size()) + " processes spent " + ratio +
                       " as long waiting for " + lock + " as holding it";
         co.brief = std::to_string(waiters.size()) + " processes queue for " + lock;
+        co.label = "lock convoy: " + co.brief;
         out.push_back(std::move(co));
     }
 }
@@ -480,6 +490,7 @@ void serialParent(const Ctx& c, const QueueIndex& q, std::vector<Callout>& out) 
               " of that time waiting for it";
     co.headline = "serial bottleneck: the workers waited " + pct(share) + " of the time for MainProcess's puts";
     co.brief = "workers wait " + pct(share) + " for MainProcess's puts";
+    co.label = "serial bottleneck: workers wait " + pct(share);
     out.push_back(std::move(co));
 }
 
@@ -584,6 +595,8 @@ void queueBacklog(const Ctx& c, const QueueIndex& q, std::vector<Callout>& out) 
                   std::to_string(lowest) + " to " + std::to_string(len[bestHi]) + " items";
     co.brief = c.meta.objectName(ObjectKind::Queue, q.id) + " grew " + std::to_string(lowest) + " to " +
                std::to_string(len[bestHi]) + ": takers too slow";
+    co.label = "growing queue backlog: " + c.meta.objectName(ObjectKind::Queue, q.id) + " grew " + std::to_string(lowest) +
+               " to " + std::to_string(len[bestHi]);
     out.push_back(std::move(co));
 }
 

@@ -2,6 +2,7 @@
 
 #include "parviz/predict.hpp"
 #include "parviz/questions.hpp"
+#include "parviz/explain.hpp"
 #include "parviz/stats.hpp"
 
 #include <algorithm>
@@ -484,9 +485,7 @@ CompareView buildCompareView(const std::vector<CompareRun>& runs, int usableCore
         std::string differs;
         if (scenarios.size() > 1) differs += r.scenario;
         if (scales.size() > 1) {
-            char buf[48];
-            std::snprintf(buf, sizeof buf, "%stime scale %.2fx", differs.empty() ? "" : " at ", r.timeScale);
-            differs += buf;
+            differs += std::string(differs.empty() ? "" : " at ") + "time scale " + formatTimeScale(r.timeScale);
         }
         if (differs.empty() && setups.size() > 1 && r.setup != plotted) differs = "other tasks or method";
         if (!differs.empty()) row.label = differs + " · " + row.label;

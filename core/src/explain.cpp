@@ -86,6 +86,12 @@ std::string formatSecondsLike(std::int64_t ns, std::int64_t ref) {
 
 std::string formatDurationAmongInstants(std::int64_t ns) { return formatInstant(ns); }
 
+std::string formatTimeScale(double scale) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.2fx", scale);
+    return buf;
+}
+
 namespace {
 
 std::int64_t runZero(const RunModel& m, const Trace& trace) {
@@ -581,6 +587,8 @@ void sayLocksHeld(const Ctx& c, const ProcLaneIndex& l, const Span* task, const 
         for (const LockWaiter& w : v.waiters) waiters.push_back(w.name);
     }
     if (held.empty()) return;
+    out.holdWaiters = nameList(waiters);
+    out.holdWaiterCount = static_cast<int>(waiters.size());
     std::string names;
     for (std::size_t i = 0; i < held.size(); ++i) names += (i == 0 ? "" : i + 1 == held.size() ? " and " : ", ") + held[i];
     const std::string& who = out.name;
@@ -760,12 +768,10 @@ Explanation buildExplain(const RunModel& model, const Trace& trace, std::int64_t
     noteSentinels(c, out);
     noteRaised(c, out);
     if (c.meta.timeScale != 1.0) {
-        char buf[200];
-        std::snprintf(buf, sizeof buf,
-                      "The time axis is scaled by %g: every duration of the scenario was multiplied by %g (the "
-                      "time scale), and the axis is in seconds of this run.",
-                      c.meta.timeScale, c.meta.timeScale);
-        out.notes.emplace_back(buf);
+        // In the toolbar's words ("0.50x"), not "%g" ("scaled by 0.5" beside "0.50x").
+        const std::string scale = formatTimeScale(c.meta.timeScale);
+        out.notes.push_back("The time axis is scaled by " + scale + ": every duration of the scenario was multiplied by " +
+                            scale + " (the time scale), and the axis is in seconds of this run.");
     }
     return out;
 }
@@ -867,7 +873,7 @@ bool oneNumberedFamily(const Explanation& x) {
     return n > 0;
 }
 
-std::string countsByState(const Explanation& x) {
+std::string countsByState(const Explanation& x, LockNames names) {
     std::vector<std::pair<std::string, int>> counts;   // in the order first seen
     int n = 0;
     bool plain = false;
@@ -886,10 +892,21 @@ std::string countsByState(const Explanation& x) {
     const bool workers = !plain && oneNumberedFamily(x);
     const std::string who = std::to_string(n) + " " +
                             (workers ? (n == 1 ? "worker" : "workers") : (n == 1 ? "process" : "processes"));
-    if (counts.size() == 1) return who + " " + counts.front().first;
-    std::string out = who + ": ";
-    for (std::size_t i = 0; i < counts.size(); ++i)
+    std::string out = who + (counts.size() == 1 ? " " + counts.front().first : ": ");
+    for (std::size_t i = 0; i < counts.size() && counts.size() > 1; ++i)
         out += (i ? ", " : "") + std::to_string(counts[i].second) + " " + counts[i].first;
+    // Who holds, and who waits: the counts alone named nobody, and a lock's
+    // holder is what the class looks for ("Process-2 holds the lock").
+    if (names == LockNames::None) return out;
+    for (const ProcExplanation& p : x.procs) {
+        if (p.holds.empty()) continue;
+        std::string locks;
+        for (std::size_t i = 0; i < p.holds.size(); ++i)
+            locks += (i == 0 ? "" : i + 1 == p.holds.size() ? " and " : ", ") + p.holds[i];
+        out += "; " + p.name + " holds " + locks;
+        if (names == LockNames::HolderAndWaiters && p.holdWaiterCount > 0)
+            out += ", " + p.holdWaiters + (p.holdWaiterCount == 1 ? " waits" : " wait") + (p.holds.size() == 1 ? " for it" : " for them");
+    }
     return out;
 }
 

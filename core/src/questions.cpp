@@ -106,9 +106,9 @@ std::string askText(const Question& q, int workers, const std::string& work, dou
     fill("{workers}", std::to_string(workers));
     fill("{work}", work);
     if (q.kind == QuestionKind::Makespan && timeScale > 0 && std::abs(timeScale - 1.0) > 1e-9) {
-        char buf[96];
-        std::snprintf(buf, sizeof buf, " At %.2fx, 1 s takes %.2f s.", timeScale, timeScale);   // the time scale, as the toolbar says it
-        s += buf;
+        char buf[64];
+        std::snprintf(buf, sizeof buf, ", 1 s takes %.2f s.", timeScale);
+        s += " At " + formatTimeScale(timeScale) + buf;   // the time scale, as the toolbar says it
     }
     return s;
 }

@@ -519,7 +519,7 @@ std::string formatSummary(const RunStats& s) {
                             "(count, outcome), not task by task"});
     }
     if (s.pausedNs > 0) head.push_back({"paused", secs(s.pausedNs), ""});
-    if (s.timeScale != 1.0) head.push_back({"time scale", fmt("%g", s.timeScale), "times below are real seconds"});
+    if (s.timeScale != 1.0) head.push_back({"time scale", formatTimeScale(s.timeScale), "times below are real seconds"});
     o << table(head, "  ");
 
     if (s.plainProcesses) {

@@ -142,7 +142,7 @@ std::string busySummary(const SweepResult& r) {
 
 std::string formatSweep(const SweepResult& r) {
     std::ostringstream o;
-    o << "Sweep of " << r.scenario << " (" << r.tasks << " tasks, time scale " << fmt("%g", r.timeScale) << ", "
+    o << "Sweep of " << r.scenario << " (" << r.tasks << " tasks, time scale " << formatTimeScale(r.timeScale) << ", "
       << r.usableCores << " usable cores";
     if (r.totalCores != r.usableCores) o << " of " << r.totalCores;
     o << ", " << r.repeat << (r.repeat == 1 ? " run" : " runs") << " kept per configuration)\n";

@@ -338,6 +338,7 @@ TEST_CASE("a load-imbalance callout names the idle worker, its tail and the make
               "task ended at 2.40 s while ForkPoolWorker-1 still ran L2");
         CHECK(c->headline == "load imbalance: ForkPoolWorker-2 idle for the last 1.60 s (40 %)");
         CHECK(c->brief == "ForkPoolWorker-2 had no work the last 40 %");
+        CHECK(c->label == "load imbalance: ForkPoolWorker-2 idle 40 %");
         // While a task still runs, the tail is not known: no callout yet.
         CHECK(calloutOf(findCallouts(m, *tr, kZero + sec(3)), CalloutKind::LoadImbalance) == nullptr);
     }
@@ -394,6 +395,8 @@ TEST_CASE("an oversubscription callout says how many workers on how many cores a
     // characters): still why, in plain words. The headline wrapped there
     // and its second line fell below the fold.
     CHECK(c->brief == "4 workers, 2 cores: many wait for a core");
+    // Its label (the timeline's legend, Why's one line of callouts): the kind and the pool on the cores.
+    CHECK(c->label == "oversubscription: 4 workers on 2 cores");
 }
 
 // Classroom walk (session 14): Why blamed oversubscription alone while the
@@ -525,6 +528,7 @@ TEST_CASE("a lock convoy callout counts the waiters at once and compares waiting
     // missed its article: the totals said as what they are.
     CHECK(c->headline == "lock convoy: 3 processes spent 1.5x as long waiting for the lock as holding it");
     CHECK(c->brief == "3 processes queue for the lock");
+    CHECK(c->label == "lock convoy: 3 processes queue for the lock");
     CHECK(c->t0 == kZero);
     CHECK(c->t1 == kZero + sec(2));
 }
@@ -566,6 +570,7 @@ TEST_CASE("a Lock held most of the makespan while the workers wait for it in tur
                          "makespan (92 %), and 2 processes waited 0.60 s in all for it: the work inside the lock runs "
                          "one process at a time, so more workers cannot make the run shorter than 1.20 s");
         CHECK(c->brief.size() <= 42);
+        CHECK(c->label == "lock convoy: Lock-1 held 92 %");
         CHECK(c->t0 == kZero);
         CHECK(c->t1 == kZero + sec(1.2));
         REQUIRE(headlineCallout(cs));
@@ -704,6 +709,7 @@ TEST_CASE("a parent that feeds a queue one item at a time while workers wait is 
           "2 workers spent 95 % of that time waiting for it");
     CHECK(c->headline == "serial bottleneck: the workers waited 95 % of the time for MainProcess's puts");
     CHECK(c->brief == "workers wait 95 % for MainProcess's puts");
+    CHECK(c->label == "serial bottleneck: workers wait 95 %");
     CHECK(calloutOf(cs, CalloutKind::QueueBacklog) == nullptr);
 }
 
@@ -1328,6 +1334,10 @@ TEST_CASE("the headline callout is the one that explains most of the run, and ev
         CHECK(c.headline.size() < c.text.size());
         CHECK_FALSE(c.brief.empty());
         CHECK(c.brief.size() <= 42);   // one line of This run at 1280x720 presentation
+        // Its label: its kind and numbers in a few words (the legend, Why's one line of callouts).
+        CHECK(c.label.rfind(toString(c.kind), 0) == 0);
+        CHECK(c.label.size() > std::string(toString(c.kind)).size());
+        CHECK(c.label.size() <= 48);
     }
 }
 
@@ -1412,6 +1422,53 @@ TEST_CASE("the counts say a lock's holder holds it, its sleep inside the lock, n
         // Its own sentence said so already; the counts agree with it.
         CHECK(textOf(x, "Process-3").rfind("Process-3 holds " + lock + " (since 0.10 s) and sleeps", 0) == 0);
     }
+}
+
+TEST_CASE("short of room, the counts still name a lock's holder, and its waiters when asked", "[explain][counts]") {
+    // Newcomer walk (the lock demo at 0.49 s, Why short of room): "4
+    // processes: 1 exited, 2 waiting for a lock, 1 holding the lock" named
+    // neither the holder nor the waiters.
+    Builder b(4, "Process-", ProcRole::Process);
+    b.tr->addObject({ObjectKind::Lock, 1, "Lock-1"});
+    b.at(0.05, 1, EventKind::LockAcquire, 1);
+    b.at(0.08, 1, EventKind::LockRelease, 1);
+    b.at(0.09, 1, EventKind::ProcExit, 0, 0);
+    b.at(0.1, 2, EventKind::LockAcquire, 1);
+    b.at(0.1, 2, EventKind::State, static_cast<std::int32_t>(WorkerState::Sleeping));
+    for (ProcId p : {3, 4}) b.at(0.2, p, EventKind::LockWait, 1);
+    b.at(0.8, 2, EventKind::LockRelease, 1);
+    auto tr = b.done(1);
+    const RunModel m = modelOf(*tr);
+    const Explanation x = buildExplain(m, *tr, kZero + sec(0.5));
+    const std::string counts = countsByState(x);
+    INFO(counts);
+    CHECK(counts == "4 processes: 1 exited, 1 holding Lock-1 (sleeping inside it), 2 waiting for a lock");
+    CHECK(counts.find("Process-") == std::string::npos);   // the plain counts, as before
+    CHECK(countsByState(x, LockNames::Holder) == counts + "; Process-2 holds Lock-1");
+    CHECK(countsByState(x, LockNames::HolderAndWaiters) == counts + "; Process-2 holds Lock-1, Process-3 and -4 wait for it");
+}
+
+TEST_CASE("a time scale is written one way: the note at the cursor says 0.50x as the toolbar does", "[explain][scale]") {
+    CHECK(formatTimeScale(0.5) == "0.50x");
+    CHECK(formatTimeScale(1) == "1.00x");
+    CHECK(formatTimeScale(0.02) == "0.02x");
+    Builder b(1);
+    b.tr->updateMeta([](TraceMeta& m) { m.timeScale = 0.5; });
+    b.task(1, 0, "A", 0.1, 0.4);
+    auto tr = b.done(0.5);
+    const RunModel m = modelOf(*tr);
+    const Explanation x = buildExplain(m, *tr, kZero + sec(0.2));
+    std::string notes;
+    for (const std::string& n : x.notes) notes += n + "\n";
+    INFO(notes);
+    // It said "The time axis is scaled by 0.5" beside the toolbar's "0.50x".
+    CHECK(notes.find("The time axis is scaled by 0.50x: ") != std::string::npos);
+    CHECK(notes.find("scaled by 0.5:") == std::string::npos);
+}
+
+TEST_CASE("every callout has a label: its kind and the numbers that triggered it, in a few words", "[explain][callout]") {
+    CHECK(oversubscriptionLabel(8, 2) == "oversubscription: 8 workers on 2 cores");
+    CHECK(oversubscriptionLabel(2, 1) == "oversubscription: 2 workers on 1 core");
 }
 
 TEST_CASE("a sentence's first clause ends at its first colon outside parentheses", "[explain][paren]") {

@@ -438,6 +438,61 @@ TEST_CASE("the words of a callout about the whole run are on screen even where n
     nothingClipped(l);
 }
 
+// Newcomer walk (session 20): at 8 cpu workers in presentation the
+// timeline said "oversubscription" with no numbers (its label hidden: no
+// activity strip), and after the run the Why tab named the callouts by kind
+// alone, under the sentences. The class reads "oversubscription: 8 workers
+// on 2 cores" on both after the run, at 4 workers too; and the axis writes
+// the time scale as the toolbar does ("0.20x", not "0.2x").
+TEST_CASE("presentation at 1280x720, 4 and 8 cpu workers after the run: the timeline and Why say oversubscription with its "
+          "numbers",
+          "[gui][explain][marks][whyfit]") {
+    NEED_DISPLAY();
+    const std::string workers = GENERATE(as<std::string>{}, "4", "8");
+    INFO(workers << " workers");
+    TempDir dir;
+    const json l = shotOf({"pool-sizes", "--workers", workers, "--work", "cpu", "--time-scale", "0.2", "--presentation",
+                           "--size", "1280x720", "--test-tab", "Why"},
+                          dir);
+    INFO(l["callouts"].dump());
+    REQUIRE(hasCallout(l, "oversubscription"));
+    const std::string said = "oversubscription: " + workers + " workers";
+    const std::string timeline = linesOf(panelOf(l, "Timeline"));
+    INFO("Timeline: " << timeline);
+    CHECK(timeline.find(said + " on ") != std::string::npos);
+    for (const json& c : l["callouts"])
+        if (c["kind"] == "oversubscription") CHECK((c["in_legend"].get<bool>() || c["label_shown"].get<bool>()));
+    CHECK(timeline.find(", 0.20x") != std::string::npos);   // the axis label, as the toolbar writes it
+    CHECK(timeline.find(", 0.2x") == std::string::npos);
+    const json& why = panelOf(l, "Stats");
+    INFO("Why: " << linesOf(why) << " hidden: " << why["hidden_texts"].dump());
+    CHECK(l["stats_tab"] == "Why");
+    CHECK(linesOf(why).find(said) != std::string::npos);
+    for (const json& h : why["hidden_texts"]) CHECK(h.dump().find("oversubscription") == std::string::npos);
+    nothingClipped(l);
+}
+
+// Newcomer walk (session 20): the lock demo at 0.49 s, Why short of room:
+// "4 processes: 1 exited, 2 waiting for a lock, 1 holding the lock" named
+// neither the holder nor the waiters. The holder is named at least.
+TEST_CASE("presentation at 1280x720, the lock demo mid-run: Why names the lock's holder", "[gui][explain][lock][whyfit]") {
+    NEED_DISPLAY();
+    const std::string at = GENERATE(as<std::string>{}, "0.49", "0.3");
+    INFO("cursor at " << at);
+    TempDir dir;
+    const json l = shotOf({"lock", "--presentation", "--size", "1280x720", "--test-tab", "Why", "--screenshot-at", at}, dir);
+    const json& why = panelOf(l, "Stats");
+    const std::string lines = linesOf(why);
+    INFO(lines << " hidden: " << why["hidden_texts"].dump());
+    // Held at the cursor: its holder by name ("Process-2 holds the lock"), in a
+    // sentence of its own or after the counts.
+    if (lines.find("holding") != std::string::npos || lines.find(" holds ") != std::string::npos) {
+        CHECK(lines.find("Process-") != std::string::npos);
+        CHECK(std::regex_search(lines, std::regex("Process-[0-9]+ holds ")));
+    }
+    nothingClipped(l);
+}
+
 TEST_CASE("a replayed run shows only the callouts that begin before the cursor", "[gui][explain]") {
     NEED_DISPLAY();
     TempDir dir;

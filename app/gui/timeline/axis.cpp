@@ -32,9 +32,13 @@ void drawAxis(RunView& run, const PanelEnv& env, const Geometry& g, const LaneRe
     const double scale = run.meta().timeScale;
     std::string label = state;
     if (run.trace() && scale != 1.0) {
-        char buf[48];
-        std::snprintf(buf, sizeof buf, ", %gx", scale);
-        label += buf;
+        // As the toolbar writes it ("0.20x", formatTimeScale); where that
+        // does not fit the column, the state in one word ("live, 0.20x").
+        label += ", " + formatTimeScale(scale);
+        if (ImGui::CalcTextSize(label.c_str()).x > g.plotMin.x - 4 - g.labelX - 2) {
+            const std::string word = run.fromFile() ? "recorded" : !run.cursorIsLive() ? "replay" : run.live() ? "live" : "time";
+            label = word + ", " + formatTimeScale(scale);
+        }
     } else if (state != "time in s") {
         const std::string withUnit = state == "recorded run" ? "recorded run, s" : "time in s " + state.substr(5);
         label = ImGui::CalcTextSize(withUnit.c_str()).x <= g.plotMin.x - 4 - g.labelX - 2 ? withUnit : state;

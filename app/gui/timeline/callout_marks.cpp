@@ -12,6 +12,15 @@
 
 namespace parviz::gui::timeline {
 
+// Newcomer walk: with no activity strip
+// (presentation, 8 cpu workers) the legend's bare "oversubscription" was
+// the only word of it on the timeline, its numbers only in the tooltip.
+const char* legendWords(const std::vector<Callout>& callouts, const Callout& c) {
+    if (c.kind != CalloutKind::Oversubscription || c.label.empty()) return toString(c.kind);
+    const auto n = std::count_if(callouts.begin(), callouts.end(), [&](const Callout& o) { return o.kind == c.kind; });
+    return n == 1 ? c.label.c_str() : toString(c.kind);
+}
+
 void drawCalloutMarks(RunView& run, const PanelEnv& env, const Geometry& g, float axisBottom, float lanesTop) {
     if (!run.trace()) return;
     ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -39,31 +48,46 @@ void drawCalloutMarks(RunView& run, const PanelEnv& env, const Geometry& g, floa
         // Only where it fits whole; the bar and the Explain panel say the rest.
         // On its lane, on the tasks row (free in an idle tail), never over the
         // lane's state rows: it hid the idle strip it was about.
-        const char* word = toString(c.kind);
-        const ImVec2 ts = ImGui::CalcTextSize(word);
+        // Its label with the numbers ("load imbalance: ForkPoolWorker-2 idle
+        // 40 %") where that fits, else its kind alone.
         const bool onLane = ly1 > ly0;
         const float tx = std::max(x0 + 3, g.plotMin.x + 2);
-        float ty = onLane ? ly0 + 2 : axisBottom + 2;
-        if (onLane) {
-            const auto y = freeOnTasksRow(env, ImVec2(tx - 2, tx + ts.x + 2), ts.y, std::max(ly0, lanesTop), ly1, lane);
-            ty = y ? *y : -1e9f;   // no free place on its tasks row: the outline and the bar say it
-        }
-        const ImVec2 tp(tx, ty);
         const float yMin = onLane ? lanesTop : axisBottom, yMax = onLane ? g.lanesBottom : lanesTop - 1;
-        CalloutMark mark{word, x0, x1, ly0, ly1};
-        const ImRect plate(ImVec2(tp.x - 2, tp.y), ImVec2(tp.x + ts.x + 2, tp.y + ts.y));
-        // Never over a task's name or a chunk's label (the words on the lanes).
-        if (tp.x + ts.x <= g.plotMax.x - 2 && tp.y + ts.y <= yMax && tp.y >= yMin && textFree(plate)) {
+        CalloutMark mark{toString(c.kind), x0, x1, ly0, ly1};
+        const char* word = toString(c.kind);
+        ImVec2 ts, tp;
+        bool fits = false;
+        for (const char* w : {c.label.empty() ? word : c.label.c_str(), word}) {
+            ts = ImGui::CalcTextSize(w);
+            float ty = onLane ? ly0 + 2 : axisBottom + 2;
+            if (onLane) {
+                const auto y = freeOnTasksRow(env, ImVec2(tx - 2, tx + ts.x + 2), ts.y, std::max(ly0, lanesTop), ly1, lane);
+                ty = y ? *y : -1e9f;   // no free place on its tasks row: the outline and the bar say it
+            }
+            tp = ImVec2(tx, ty);
+            const ImRect plate(ImVec2(tp.x - 2, tp.y), ImVec2(tp.x + ts.x + 2, tp.y + ts.y));
+            // Never over a task's name or a chunk's label (the words on the lanes).
+            fits = tp.x + ts.x <= g.plotMax.x - 2 && tp.y + ts.y <= yMax && tp.y >= yMin && textFree(plate);
+            if (fits) {
+                word = w;
+                break;
+            }
+        }
+        if (fits) {
+            const ImRect plate(ImVec2(tp.x - 2, tp.y), ImVec2(tp.x + ts.x + 2, tp.y + ts.y));
             occupyText(plate);
             dl->AddRectFilled(ImVec2(tp.x - 2, tp.y), ImVec2(tp.x + ts.x + 2, tp.y + ts.y), laneBackground(env.theme, false));
             dl->AddText(tp, col, word);
             probe::drawnText(word, tp, ImVec2(tp.x + ts.x, tp.y + ts.y), dl);
             mark.labelShown = true;
+            mark.words = word;
             mark.lx0 = tp.x - 2;
             mark.ly0 = tp.y;
             mark.lx1 = tp.x + ts.x + 2;
             mark.ly1 = tp.y + ts.y;
         }
+        // The legend's entry says its label (legendWords): its words with the numbers are on screen there.
+        mark.inLegend = legendWords(run.callouts(), c) == c.label.c_str();
         env.drawn.callouts.push_back(mark);
         if (ImGui::IsMouseHoveringRect(ImVec2(x0, axisBottom - bar - 2), ImVec2(x1, axisBottom + 2)) ||
             (ly1 > ly0 && ImGui::IsMouseHoveringRect(ImVec2(x0, ly0), ImVec2(x1, ly0 + ts.y + 4))))

@@ -89,6 +89,11 @@ void drawPredictionMarks(const RunView& run, const PanelEnv& env, const Geometry
 // The run's callouts: a bar under the axis (axisBottom), an outline and a
 // label on the lane each names (callout_marks.cpp); fills env.drawn.callouts.
 void drawCalloutMarks(RunView& run, const PanelEnv& env, const Geometry& g, float axisBottom, float lanesTop);
+// A callout kind's words in the legend: the kind ("load imbalance"), or for
+// the one oversubscription callout its label with the numbers that
+// triggered it ("oversubscription: 8 workers on 2 cores"; legendExtraH plans
+// its width from the pool size and the cores). Points into c or is static.
+const char* legendWords(const std::vector<Callout>& callouts, const Callout& c);
 // Many workers (fold.cpp). Worker lanes with nothing on them in view (no
 // task, no state but idle) fold into one band "N idle workers" (Lane::id
 // kFoldedLanes) under the other lanes; idle lanes stay (the first ones)

@@ -84,7 +84,7 @@ void legendCallouts(RunView& run, Theme th, ImDrawList* dl, ImVec2& p, float sw,
     for (const Callout& c : run.callouts()) {
         if (std::find(kinds.begin(), kinds.end(), c.kind) != kinds.end()) continue;
         kinds.push_back(c.kind);
-        const char* label = toString(c.kind);
+        const char* label = legendWords(run.callouts(), c);
         place(sw + 4 + ImGui::CalcTextSize(label).x);
         const float by = p.y + std::round((ImGui::GetTextLineHeight() - bar) / 2);
         dl->AddRectFilled(ImVec2(p.x, by), ImVec2(p.x + sw, by + bar), warn);
@@ -585,7 +585,9 @@ float timeline::legendExtraH(const LegendPlan& plan, float width) {
     labels.push_back("other programs");
     if ((plan.queue || plan.tasks) && plan.workers < kSummaryWorkers) labels.push_back("item taken from a queue");
     if (plan.tasks) labels.push_back(toString(CalloutKind::LoadImbalance));
-    if (plan.tasks && plan.cpuWork && plan.workers > plan.cores) labels.push_back(toString(CalloutKind::Oversubscription));
+    // In the words legendWords gives it, with the pool size and the cores.
+    const std::string over = oversubscriptionLabel(plan.workers, plan.cores);
+    if (plan.tasks && plan.cpuWork && plan.workers > plan.cores) labels.push_back(over.c_str());
     if (plan.lock) labels.push_back(toString(CalloutKind::LockConvoy));
     const ImGuiStyle& st = ImGui::GetStyle();
     const float fs = ImGui::GetFontSize();

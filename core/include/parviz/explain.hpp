@@ -45,6 +45,10 @@ struct ProcExplanation {
     // lock"): the counts say "1 holding Lock-1", not its state alone (a holder
     // sleeping inside the lock was counted "1 sleeping").
     std::vector<std::string> holds;
+    // Who waits for the Locks it holds at t, as one name list ("Process-3 and
+    // -4"): named in the short form of the counts (LockNames). Empty: nobody.
+    std::string holdWaiters;
+    int holdWaiterCount = 0;
 };
 
 // One sentence of the Why panel: about one process, or about several in the
@@ -85,7 +89,15 @@ std::vector<ExplainLine> groupExplanations(const std::vector<ProcExplanation>& p
 // program's Producer and Consumer) or any is a plain Process ("4 processes:
 // 3 waiting for a lock, 1 holding the lock (sleeping inside it)": a lock's
 // holder is counted as one, with its state inside the lock). "" if none.
-std::string countsByState(const Explanation& x);
+// Short of room, who holds a Lock and who waits for it stay named after the
+// counts, as far as `names` asks: Holder "…; Process-2 holds the lock",
+// HolderAndWaiters "…; Process-2 holds the lock, Process-3 and -4 wait for
+// it" (newcomer walk: "1 holding the lock" named nobody).
+enum class LockNames : std::uint8_t { None, Holder, HolderAndWaiters };
+std::string countsByState(const Explanation& x, LockNames names = LockNames::None);
+// "oversubscription: 8 workers on 2 cores": the label of an oversubscription
+// callout (Callout::label), also what a legend planned before the run reserves.
+std::string oversubscriptionLabel(int workers, int cores);
 // Whether the processes other than MainProcess are one numbered family
 // ("ForkPoolWorker-1" .. "-8", "Process-1" .. "-4"), so that counts by state
 // can stand for their names (a traced program's Producer and Consumer keep them).
@@ -118,6 +130,9 @@ struct Callout {
                                          // 8 workers on 2 cores, runnable, no free core 45 % of the time"
     std::string brief;                   // shorter still, its why kept, for a line of ~40 characters (presentation's
                                          // This run at 1280x720): "8 workers, 2 cores: most wait for a core"
+    std::string label;                   // its kind and the numbers that triggered it, in a few words, for the
+                                         // timeline (its mark and legend) and a line that names all the callouts:
+                                         // "oversubscription: 8 workers on 2 cores"
 };
 
 // Thresholds, stated once (the README's Explain section repeats them).
@@ -208,5 +223,9 @@ std::string formatSecondsLike(std::int64_t ns, std::int64_t ref);
 // 0.023 s to 0.14 s)": newcomer walk). The durations of a line without an
 // instant share the unit of the line's largest (formatSecondsLike).
 std::string formatDurationAmongInstants(std::int64_t ns);
+// A time scale as every view writes it: "0.50x", "1.00x", "0.02x" (the
+// toolbar's slider, Session's work cell, Compare's rows, Predict's sentence,
+// Why's note): Why said "scaled by 0.5" beside the toolbar's "0.50x".
+std::string formatTimeScale(double scale);
 
 } // namespace parviz
