@@ -76,6 +76,7 @@ std::string attemptsNote(const CompareRun& r) {
 CompareRow rowOf(const CompareRun& r, int usableCores) {
     CompareRow row;
     row.id = r.id;
+    row.run = "run " + std::to_string(r.id);
     row.workers = r.workers;
     row.work = r.work;
     row.finished = r.finished;
@@ -391,7 +392,7 @@ GuessLine enoughLine(const EnoughGuess& g, const std::vector<SweepAnswer>& answe
     l.enoughFor = g.work;
     if (a->workers == 0) {
         l.full = "You predicted for " + work + ": " + said + ". The sweep gives no " + work +
-                 " answer: the machine was busy (sweep again when it is quiet).";
+                 " answer: other programs used the cores (sweep " + work + " again when they are closed).";
         l.brief = work + ": you said " + std::to_string(g.workers) + ", no answer (busy)";
         l.tail = "you said " + std::to_string(g.workers);
         return l;

@@ -408,8 +408,8 @@ TEST_CASE("a busy cpu sweep answers no prediction, and says why", "[compare]") {
     guesses.enough.push_back({WorkKind::Cpu, 1});
     const CompareView v = buildCompareView(runs, 2, 2, {}, guesses);
     REQUIRE(v.guesses.size() == 1);
-    CHECK(v.guesses[0].full == "You predicted for cpu: 1 worker is enough. The sweep gives no cpu answer: the machine "
-                               "was busy (sweep again when it is quiet).");
+    CHECK(v.guesses[0].full == "You predicted for cpu: 1 worker is enough. The sweep gives no cpu answer: other "
+                               "programs used the cores (sweep cpu again when they are closed).");
     CHECK(v.guesses[0].answered);
     CHECK_FALSE(v.guesses[0].right);
 }
@@ -509,6 +509,9 @@ TEST_CASE("runs of another setup are rows labelled with what differs, left out o
         CHECK(row.label.rfind(row.id >= 21 ? "pool-uneven · " : "pool-sizes · ", 0) == 0);
     }
     CHECK(v.leftOut == std::vector<int>{21, 22});
+    // Each row carries the number the note names it by (newcomer walk, session 20: the note
+    // said "runs 21, 22" and no row said which it was).
+    for (const CompareRow& row : v.rows) CHECK(row.run == "run " + std::to_string(row.id));
     const PlotSeries& s = seriesOf(v.speedup, WorkKind::Sleep);
     REQUIRE(s.measured.size() == 3);
     CHECK(s.measured[1].x == 2);
