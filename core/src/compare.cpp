@@ -534,6 +534,16 @@ CompareView buildCompareView(const std::vector<CompareRun>& runs, int usableCore
         for (SweepAnswer& a : v.answers)
             if (stillToRun.empty() || std::find(stillToRun.begin(), stillToRun.end(), a.work) != stillToRun.end()) {
                 a.full = "so far, with runs still to come: " + a.full;
+                // A busy cpu kind's "close them, Sweep cpu again" waits for the
+                // sweep's end (its retries may still answer; the button shows
+                // then): mid-sweep its short form stays two lines beside the
+                // class's guesses in presentation's Plots.
+                // ("cpu: no answer, machine busy (79 %)", its words before session 20.)
+                const std::string took = ": no answer: other programs took ";
+                if (const auto todo = a.brief.find("; close them"), at = a.brief.find(took);
+                    a.workers == 0 && todo != std::string::npos && at != std::string::npos && at < todo)
+                    a.brief = a.brief.substr(0, at) + ": no answer, machine busy (" +
+                              a.brief.substr(at + took.size(), todo - at - took.size()) + ")";
                 a.brief = "so far, " + a.brief;
             }
     for (const MakespanGuess& g : guesses.makespans) v.guesses.push_back(makespanLine(g, v.sweep, sweepComplete));

@@ -270,12 +270,13 @@ std::vector<SweepAnswer> sweepAnswers(const SweepResult& r) {
                           "%s: no answer: other programs took up to %.0f %% of the cores during %d of the %zu runs, "
                           "so their speedups measure the machine, not the pool; sweep %s again when they are closed",
                           what.c_str(), worstShare * 100, busyRows, rows.size(), toString(work));
-            // The brief is what the screen shows when the room is short: it
+            // The brief is what the window shows when the room is short: it
             // says what to do, not only the tooltip (newcomer walk: "cpu: no
-            // answer, machine busy (51 %)" left the teacher without a next step).
-            std::string brief = what + ": no answer: other programs used " +
-                                std::to_string(static_cast<int>(worstShare * 100 + 0.5)) + " % of the cores; sweep " +
-                                toString(work) + " again when they are closed";
+            // answer, machine busy (51 %)" left the teacher without a next
+            // step), naming Compare's button, in two lines of presentation's Plots.
+            std::string brief = what + ": no answer: other programs took " +
+                                std::to_string(static_cast<int>(worstShare * 100 + 0.5)) + " %; close them, Sweep " +
+                                toString(work) + " again";
             out.push_back({std::string(buf) + ".", brief, work, chunksize, 0});
             continue;
         }

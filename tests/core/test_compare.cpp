@@ -412,6 +412,13 @@ TEST_CASE("a busy cpu sweep answers no prediction, and says why", "[compare]") {
                                "programs used the cores (sweep cpu again when they are closed).");
     CHECK(v.guesses[0].answered);
     CHECK_FALSE(v.guesses[0].right);
+    // Its short answer says what to do once the sweep has ended (Compare's button then shows);
+    // mid-sweep, only that it is busy so far (two lines in presentation's Plots beside the guesses).
+    REQUIRE(v.answers.size() == 1);
+    CHECK(v.answers[0].brief == "cpu: no answer: other programs took 40 %; close them, Sweep cpu again");
+    const CompareView mid = buildCompareView(runs, 2, 2, {}, guesses, false, {WorkKind::Cpu});
+    REQUIRE(mid.answers.size() == 1);
+    CHECK(mid.answers[0].brief == "so far, cpu: no answer, machine busy (40 %)");
 }
 
 TEST_CASE("a retried run keeps its discarded attempts: its row says which was kept, the sweep counts them all",

@@ -373,7 +373,7 @@ TEST_CASE("the sweep answers 'how many workers?' in a sentence per work kind, wi
         CHECK(a[1].full == "cpu: no answer: other programs took up to 37 % of the cores during 1 of the 4 runs, so their "
                            "speedups measure the machine, not the pool; sweep cpu again when they are closed.");
         // The short form the screen shows says what to do too, not only its tooltip.
-        CHECK(a[1].brief == "cpu: no answer: other programs used 37 % of the cores; sweep cpu again when they are closed");
+        CHECK(a[1].brief == "cpu: no answer: other programs took 37 %; close them, Sweep cpu again");
     }
     SECTION("a kind without a 1-worker run has no answer") {
         r.rows.erase(r.rows.begin());   // sleep loses its 1-worker run

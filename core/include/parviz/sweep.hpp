@@ -150,8 +150,8 @@ std::string chunksizeLabel(std::optional<std::size_t> c);
 // 98 %); more than the 2 usable cores only take turns on them (8 workers:
 // 1.90x)." Empty when no work kind has two such rows. `brief` is the same
 // answer in a few words for a small panel ("cpu: 2 workers are enough
-// (1.96x)", "cpu: no answer: other programs used 37 % of the cores; sweep cpu
-// again when they are closed": what to do, in the words the screen shows).
+// (1.96x)", "cpu: no answer: other programs took 37 %; close them, Sweep cpu
+// again": what to do, naming Compare's button, in the words the window shows).
 struct SweepAnswer {
     std::string full, brief;
     WorkKind work = WorkKind::Sleep;        // whose answer this is
