@@ -23,6 +23,7 @@
 #include <cstdio>
 #include <fstream>
 #include <functional>
+#include <set>
 #include <thread>
 #include <utility>
 
@@ -472,6 +473,7 @@ void GuiApp::startSweep(const std::vector<int>& workers, const std::vector<WorkK
     // empty timeline, the Plots panel's slider) was asked for the toolbar's
     // workers and work: it goes with the sweep, beside that configuration's
     // row; a worker count the sweep would not run is run too.
+    m_sweepAgainOf.clear();
     refreshPredict();
     const int askedWorkers = m_opts.run.workers.value_or(m_scenario.workers());
     const WorkKind askedWork =
@@ -515,8 +517,47 @@ void GuiApp::startSweep(const std::vector<int>& workers, const std::vector<WorkK
     setCompare(true);
 }
 
+// Compare's "Sweep cpu again": the configurations whose cpu runs were on a
+// busy machine, run again (sleep work holds on a busy machine; the quiet
+// rows stay), each attempt against its busy run: a retry as in a sweep,
+// the least busy kept. Newcomer walk (session 20): "cpu: no answer, machine
+// busy (51 %)" and only a whole new Sweep to try again.
+void GuiApp::sweepBusyAgain() {
+    if (sweeping()) return;
+    std::set<int> leftOut(m_compare.model.leftOut.begin(), m_compare.model.leftOut.end());
+    std::vector<WorkKind> noAnswer;
+    for (const SweepAnswer& a : m_compare.model.answers)
+        if (a.workers == 0) noAnswer.push_back(a.work);
+    m_sweepQueue.clear();
+    m_sweepAgainOf.clear();
+    for (const CompareRow& row : m_compare.model.rows) {
+        RunView* run = runByNumber(row.id);
+        if (row.busy != true || !row.work || !row.finished || leftOut.count(row.id) || !run || !run->haveScenario() ||
+            run->scenario().name != m_scenario.name ||
+            std::find(noAnswer.begin(), noAnswer.end(), *row.work) == noAnswer.end())
+            continue;
+        const std::pair<int, WorkKind> config{row.workers, *row.work};
+        if (m_sweepAgainOf.count(config)) continue;
+        m_sweepQueue.push_back(config);
+        m_sweepAgainOf[config] = row.id;
+        run->setPinned(false);   // its row comes back as the attempt after it
+    }
+    if (m_sweepQueue.empty()) {
+        setMessage("no busy cpu row of this scenario to sweep again");
+        return;
+    }
+    m_sweepTotal = static_cast<int>(m_sweepQueue.size());
+    m_sweepMostWorkers = 0;
+    for (const auto& [n, w] : m_sweepQueue) m_sweepMostWorkers = std::max(m_sweepMostWorkers, n);
+    m_sweepSlot.reset();
+    m_sweepBrief = sweepProgress(1, m_sweepTotal, m_sweepQueue.front().first, m_sweepQueue.front().second) + " starting";
+    setMessage(m_sweepBrief);
+    m_compare.cursor.reset();
+}
+
 void GuiApp::stopSweep() {
     m_sweepQueue.clear();
+    m_sweepAgainOf.clear();
     m_sweepTotal = 0;
     m_sweepSlot.reset();
     for (auto& r : m_runs)
@@ -642,9 +683,13 @@ void GuiApp::driveSweep() {
     if (m_sweepQueue.empty()) {
         setMessage("sweep done: " + std::to_string(m_sweepTotal) + (m_sweepTotal == 1 ? " configuration" : " configurations"));
         m_sweepTotal = 0;
+        m_sweepAgainOf.clear();
         return;
     }
     m_sweepSlot = SweepSlot{m_sweepQueue.front().first, m_sweepQueue.front().second, {}};
+    // Swept again: its busy run is the first attempt (the next is attempt 2).
+    if (auto again = m_sweepAgainOf.find(m_sweepQueue.front()); again != m_sweepAgainOf.end())
+        if (runByNumber(again->second)) m_sweepSlot->attempts.push_back(again->second);
     m_sweepQueue.erase(m_sweepQueue.begin());
     startSweepAttempt();
 }
@@ -741,6 +786,7 @@ void GuiApp::layoutCompare(float top, float bodyH, const PanelEnv& e) {
     drawPlotsPanel(m_compare, sweeping() || anyLive(), works, Rect{ds.x - plotsW, top, plotsW, bodyH}, e);
     switch (act) {
     case CompareAction::Sweep: startSweep({1, 2, 4, 8}, works); break;
+    case CompareAction::SweepBusyAgain: sweepBusyAgain(); break;
     case CompareAction::StopSweep: stopSweep(); break;
     case CompareAction::ExportPng: m_pendingPng = "parviz-compare.png"; break;
     case CompareAction::ExportCsv: exportCompareCsv(); break;

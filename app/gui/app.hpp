@@ -95,6 +95,7 @@ public:
     // each pinned to the Compare view as it starts; the toolbar's time scale.
     void startSweep(const std::vector<int>& workers, const std::vector<WorkKind>& works);
     void stopSweep();
+    void sweepBusyAgain();
     bool sweeping() const noexcept { return m_sweepTotal > 0; }
     // The sweep's progress without why an attempt is repeated ("sweep: 7 of
     // 8 (4 workers, cpu) is run 12, attempt 2 of up to 3"): the caption's
@@ -202,6 +203,9 @@ private:
     SessionTable m_session;
     CompareState m_compare;
     std::vector<std::pair<int, WorkKind>> m_sweepQueue;   // configurations still to run, in order
+    // Sweep cpu again (sweepBusyAgain): a configuration's busy run, the first
+    // of its attempts, so the kept one is the least busy of old and new.
+    std::map<std::pair<int, WorkKind>, int> m_sweepAgainOf;
     int m_sweepTotal = 0;                                 // > 0 while a sweep goes on
     int m_sweepMostWorkers = 0;                           // the most workers of this sweep's configurations
     std::string m_sweepBrief;                             // sweepBrief()

@@ -96,6 +96,22 @@ CompareAction headerButtons(bool sweeping, CompareState& st, const PanelEnv& env
     ui::tooltipBelow(sweeping ? "Stops the sweep: the run under way is stopped; the rows already made stay."
                               : "Runs this scenario with 1, 2, 4 and 8 workers, one after another, with the toolbar's work "
                                 "(as scenario: sleep, then cpu); each row appears as its run ends.");
+    // A work kind with no answer because other programs took the cores:
+    // its busy rows, again, a click away, named as the answer's words say
+    // ("… sweep cpu again when they are closed").
+    if (!sweeping)
+        for (const SweepAnswer& a : st.model.answers) {
+            if (a.workers != 0) continue;
+            const std::string again = std::string("Sweep ") + toString(a.work) + " again";
+            ui::sameLineIfFits(ImGui::CalcTextSize(again.c_str()).x + 20);
+            if (ImGui::Button(again.c_str())) act = CompareAction::SweepBusyAgain;
+            ui::probeItem(again.c_str());
+            ui::tooltipBelow((std::string("Runs the ") + toString(a.work) +
+                              " rows that other programs slowed again (close those programs first): each keeps the "
+                              "less busy of its runs; the quiet rows stay.")
+                                 .c_str());
+            break;
+        }
     if (!sweeping && !st.model.rows.empty()) {
         // Before another Sweep the class predicts again (without the rows: Plots asks).
         const char* predict = st.predicting ? "Results" : "Predict";
@@ -239,7 +255,7 @@ void drawAxis(ImDrawList* dl, const Viewport& vp, float x0, float y0, float x1, 
 // Everything a row's label leaves out: oversubscription, the busy verdict,
 // the attempts kept and discarded, the class's prediction.
 void rowTooltip(const CompareRow& row) {
-    std::string t = row.label;
+    std::string t = row.run + ": " + row.label;
     for (const std::string* s : {&row.oversubscribed, &row.busyNote, &row.attempts, &row.guessText})
         if (!s->empty()) t += "\n" + *s;
     timeline::boundedTooltipf("%s", t.c_str());
@@ -311,6 +327,21 @@ float gutterWidth(const std::vector<CompareRow>& rows, bool two) {
         most = std::max(most, row.workers);
     }
     for (const char* time : {"888 ms", "8.88 s", "88.8 s", "..."}) widen(gutterText(most, time, two));
+    // The run number after the last line's words ("1.82 s run 21"), as wide
+    // as a three-digit one at least: the column does not widen when a sweep
+    // passes run 99.
+    float runW = ImGui::CalcTextSize("run 888").x;
+    float lastLine = 0;
+    for (const CompareRow& row : rows) {
+        runW = std::max(runW, ImGui::CalcTextSize(row.run.c_str()).x);
+        const GutterText t = gutterText(row, two);
+        lastLine = std::max(lastLine, ImGui::CalcTextSize((two ? t.second : t.first).c_str()).x);
+    }
+    for (const char* time : {"888 ms", "8.88 s", "88.8 s", "..."}) {
+        const GutterText t = gutterText(most, time, two);
+        lastLine = std::max(lastLine, ImGui::CalcTextSize((two ? t.second : t.first).c_str()).x);
+    }
+    w = std::max(w, lastLine + ImGui::GetFontSize() * 0.4f + runW + 8);
     return std::round(w);
 }
 // A group of rows of one work kind: its header line, once ("sleep work").
@@ -334,8 +365,12 @@ void gutterLabel(const CompareRow& row, float gx0, float gx1, float y0, float y1
     const GutterText t = gutterText(row, two);
     const std::string& first = t.first;
     const std::string& bottom = t.second;
-    rowTextMark(pen, ImVec2(gx0 + 2, y0), first, row.busy == true, c, env.theme);
-    if (two) rowTextMark(pen, ImVec2(gx0 + 2, y0 + fs), bottom, row.busy == true, c, env.theme);
+    const ImVec2 firstSize = rowTextMark(pen, ImVec2(gx0 + 2, y0), first, row.busy == true, c, env.theme);
+    const ImVec2 lastSize = two ? rowTextMark(pen, ImVec2(gx0 + 2, y0 + fs), bottom, row.busy == true, c, env.theme) : firstSize;
+    // Its run number, muted, after the time: the number the Session tab,
+    // the run picker and Plots' note ("runs 21, 22") call it by.
+    rowTextMark(pen, ImVec2(gx0 + 2 + lastSize.x + fs * 0.4f, two ? y0 + fs : y0), row.run, false, textMuted(env.theme),
+                env.theme);
     dl->PopClipRect();
     if (ui::mouseOver(ImVec2(gx0, y0), ImVec2(gx1, y1))) rowTooltip(row);
 }
@@ -349,8 +384,11 @@ float rowLabel(const CompareRow& row, float x0, float x1, float y0, const PanelE
     dl->AddText(ImVec2(x0 + 4, y0 + 1), ImGui::GetColorU32(ImGuiCol_Text), row.label.c_str());
     const ImVec2 ls = ImGui::CalcTextSize(row.label.c_str());
     probe::drawnText(row.label, ImVec2(x0 + 4, y0 + 1), ImVec2(x0 + 4 + ls.x, y0 + 1 + ls.y), dl);
+    // Its run number, muted, after the label ("… · 1.53 s  run 21"): as the Session tab and Plots' note name it.
+    float nx = x0 + 4 + ls.x + fs * 0.5f;
+    nx += rowTextMark(comparePen(env), ImVec2(nx, y0 + 1), row.run, false, textMuted(env.theme), env.theme).x;
     // Notes after the label, while they fit (the full words are in the tooltip).
-    float nx = x0 + 4 + ls.x + fs;
+    nx += fs;
     const ImU32 warn = ImGui::ColorConvertFloat4ToU32(warningColour(env.theme));
     // Magenta is "machine busy" only: oversubscription is said in words, muted.
     for (const auto& [note, colour] : {std::pair<const std::string&, ImU32>{row.oversubscribed, textMuted(env.theme)},

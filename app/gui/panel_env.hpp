@@ -193,7 +193,7 @@ struct CompareState {
 };
 
 // What the Compare panel's buttons asked for (the app acts on it).
-enum class CompareAction { None, Sweep, StopSweep, ExportPng, ExportCsv };
+enum class CompareAction { None, Sweep, SweepBusyAgain, StopSweep, ExportPng, ExportCsv };
 
 // Predict, then reveal: the questions the next run will be asked (the
 // scenario's, filled in with the toolbar's workers and work), what the class

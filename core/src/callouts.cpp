@@ -178,27 +178,50 @@ void loadImbalance(const Ctx& c, std::vector<Callout>& out) {
     // whose waits are the lock's).
     if (!sharesWork(c, lastOf)) return;
     const std::int64_t makespan = end - first;
-    const TaskRecord* idle = nullptr;
+    if (makespan <= 0) return;
+    // Every worker idle for at least kImbalanceTailShare of the makespan at
+    // the end, the longest idle first: Pool(4) on A=5 s, B, C, D=1 s has
+    // three, and naming only the first read as if one worker idled
+    // (newcomer walk, session 20).
+    std::vector<const TaskRecord*> idle;
     for (const auto& [p, r] : lastOf) {
         const ProcLaneIndex& lane = c.m.procs()[p];
         if (lane.exitT < end) continue;   // gone before the end (killed): not idle, absent
-        if (!idle || r->t1 < idle->t1) idle = r;
+        if (static_cast<double>(end - r->t1) / static_cast<double>(makespan) >= kImbalanceTailShare) idle.push_back(r);
     }
-    if (!idle || makespan <= 0) return;
-    const double share = static_cast<double>(end - idle->t1) / static_cast<double>(makespan);
-    if (share < kImbalanceTailShare) return;
+    if (idle.empty()) return;
+    std::stable_sort(idle.begin(), idle.end(), [](const TaskRecord* a, const TaskRecord* b) { return a->t1 < b->t1; });
+    auto shareOf = [&](const TaskRecord* r) { return static_cast<double>(end - r->t1) / static_cast<double>(makespan); };
+    const TaskRecord* longest = idle.front();
+    const TaskRecord* shortest = idle.back();
+    const double share = shareOf(longest);
     Callout co;
     co.kind = CalloutKind::LoadImbalance;
-    co.t0 = idle->t1;
+    co.t0 = longest->t1;
     co.t1 = end;
-    co.proc = idle->proc;
+    co.proc = longest->proc;
     co.measure = share;
     const std::string busy = procName(c.meta, lastTask->proc);
     const std::string chunk = chunkLabel(c, *lastTask);
-    co.text = "load imbalance: " + procName(c.meta, idle->proc) + " was idle for the last " +
-              formatDurationAmongInstants(end - idle->t1) + " of the " + formatDurationAmongInstants(makespan) +
-              " makespan (" + pct(share) + "): its last task ended at " + c.at(idle->t1) + " while " + busy + " still ran " +
-              taskLabel(c.trace, *lastTask) + (chunk.empty() ? "" : " (" + chunk + ")");
+    const std::string ran = " still ran " + taskLabel(c.trace, *lastTask) + (chunk.empty() ? "" : " (" + chunk + ")");
+    const std::string many = std::to_string(idle.size()) + " workers";
+    // The idle tails of several workers as one span: "4.00 s (80 %)", or
+    // "3.80 s to 4.00 s (76 % to 80 %)" when they differ as shown.
+    auto range = [](const std::string& lo, const std::string& hi) { return lo == hi ? hi : lo + " to " + hi; };
+    const std::string tails = range(formatSeconds(end - shortest->t1), formatSeconds(end - longest->t1));
+    const std::string shares = range(pct(shareOf(shortest)), pct(share));
+    if (idle.size() == 1) {
+        co.text = "load imbalance: " + procName(c.meta, longest->proc) + " was idle for the last " +
+                  formatDurationAmongInstants(end - longest->t1) + " of the " + formatDurationAmongInstants(makespan) +
+                  " makespan (" + pct(share) + "): its last task ended at " + c.at(longest->t1) + " while " + busy + ran;
+    } else {
+        co.text = "load imbalance: " + many + " were idle at the end of the " + formatDurationAmongInstants(makespan) +
+                  " makespan: ";
+        for (std::size_t i = 0; i < idle.size(); ++i)
+            co.text += std::string(i == 0 ? "" : i + 1 == idle.size() ? " and " : ", ") + procName(c.meta, idle[i]->proc) +
+                       " for the last " + formatDurationAmongInstants(end - idle[i]->t1) + " (" + pct(shareOf(idle[i])) + ")";
+        co.text += ", while " + busy + ran;
+    }
     const bool bigChunk = lastTask->chunk >= 0 && std::any_of(c.m.chunks().begin(), c.m.chunks().end(), [&](const ChunkRecord& ch) {
         return ch.proc == lastTask->proc && ch.chunk == lastTask->chunk && ch.count > 1;
     });
@@ -216,10 +239,10 @@ void loadImbalance(const Ctx& c, std::vector<Callout>& out) {
         co.label = "load imbalance from " + lb.lock + ": " + pct(lb.share) + " waiting";
     } else {
         if (bigChunk) co.text += ". Smaller chunks (chunksize) would share the long tasks out";
-        co.headline = "load imbalance: " + procName(c.meta, idle->proc) + " idle for the last " +
-                      formatSeconds(end - idle->t1) + " (" + pct(share) + ")";
-        co.brief = procName(c.meta, idle->proc) + " had no work the last " + pct(share);
-        co.label = "load imbalance: " + procName(c.meta, idle->proc) + " idle " + pct(share);
+        const std::string who = idle.size() == 1 ? procName(c.meta, longest->proc) : many;
+        co.headline = "load imbalance: " + who + " idle for the last " + tails + " (" + shares + ")";
+        co.brief = who + " had no work the last " + shares;
+        co.label = "load imbalance: " + who + " idle " + shares;
     }
     out.push_back(std::move(co));
 }

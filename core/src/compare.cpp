@@ -77,6 +77,7 @@ std::string attemptsNote(const CompareRun& r) {
 CompareRow rowOf(const CompareRun& r, int usableCores) {
     CompareRow row;
     row.id = r.id;
+    row.run = "run " + std::to_string(r.id);
     row.workers = r.workers;
     row.work = r.work;
     row.finished = r.finished;
@@ -392,7 +393,7 @@ GuessLine enoughLine(const EnoughGuess& g, const std::vector<SweepAnswer>& answe
     l.enoughFor = g.work;
     if (a->workers == 0) {
         l.full = "You predicted for " + work + ": " + said + ". The sweep gives no " + work +
-                 " answer: the machine was busy (sweep again when it is quiet).";
+                 " answer: other programs used the cores (sweep " + work + " again when they are closed).";
         l.brief = work + ": you said " + std::to_string(g.workers) + ", no answer (busy)";
         l.tail = "you said " + std::to_string(g.workers);
         return l;
@@ -532,6 +533,16 @@ CompareView buildCompareView(const std::vector<CompareRun>& runs, int usableCore
         for (SweepAnswer& a : v.answers)
             if (stillToRun.empty() || std::find(stillToRun.begin(), stillToRun.end(), a.work) != stillToRun.end()) {
                 a.full = "so far, with runs still to come: " + a.full;
+                // A busy cpu kind's "close them, Sweep cpu again" waits for the
+                // sweep's end (its retries may still answer; the button shows
+                // then): mid-sweep its short form stays two lines beside the
+                // class's guesses in presentation's Plots.
+                // ("cpu: no answer, machine busy (79 %)", its words before session 20.)
+                const std::string took = ": no answer: other programs took ";
+                if (const auto todo = a.brief.find("; close them"), at = a.brief.find(took);
+                    a.workers == 0 && todo != std::string::npos && at != std::string::npos && at < todo)
+                    a.brief = a.brief.substr(0, at) + ": no answer, machine busy (" +
+                              a.brief.substr(at + took.size(), todo - at - took.size()) + ")";
                 a.brief = "so far, " + a.brief;
             }
     for (const MakespanGuess& g : guesses.makespans) v.guesses.push_back(makespanLine(g, v.sweep, sweepComplete));

@@ -268,9 +268,15 @@ std::vector<SweepAnswer> sweepAnswers(const SweepResult& r) {
             // holds: a sleeping worker needs no core).
             std::snprintf(buf, sizeof buf,
                           "%s: no answer: other programs took up to %.0f %% of the cores during %d of the %zu runs, "
-                          "so their speedups measure the machine, not the pool; sweep again when it is quiet",
-                          what.c_str(), worstShare * 100, busyRows, rows.size());
-            std::string brief = what + ": no answer, machine busy (" + std::to_string(static_cast<int>(worstShare * 100 + 0.5)) + " %)";
+                          "so their speedups measure the machine, not the pool; sweep %s again when they are closed",
+                          what.c_str(), worstShare * 100, busyRows, rows.size(), toString(work));
+            // The brief is what the window shows when the room is short: it
+            // says what to do, not only the tooltip (newcomer walk: "cpu: no
+            // answer, machine busy (51 %)" left the teacher without a next
+            // step), naming Compare's button, in two lines of presentation's Plots.
+            std::string brief = what + ": no answer: other programs took " +
+                                std::to_string(static_cast<int>(worstShare * 100 + 0.5)) + " %; close them, Sweep " +
+                                toString(work) + " again";
             out.push_back({std::string(buf) + ".", brief, work, chunksize, 0});
             continue;
         }

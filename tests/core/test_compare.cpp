@@ -408,10 +408,17 @@ TEST_CASE("a busy cpu sweep answers no prediction, and says why", "[compare]") {
     guesses.enough.push_back({WorkKind::Cpu, 1});
     const CompareView v = buildCompareView(runs, 2, 2, {}, guesses);
     REQUIRE(v.guesses.size() == 1);
-    CHECK(v.guesses[0].full == "You predicted for cpu: 1 worker is enough. The sweep gives no cpu answer: the machine "
-                               "was busy (sweep again when it is quiet).");
+    CHECK(v.guesses[0].full == "You predicted for cpu: 1 worker is enough. The sweep gives no cpu answer: other "
+                               "programs used the cores (sweep cpu again when they are closed).");
     CHECK(v.guesses[0].answered);
     CHECK_FALSE(v.guesses[0].right);
+    // Its short answer says what to do once the sweep has ended (Compare's button then shows);
+    // mid-sweep, only that it is busy so far (two lines in presentation's Plots beside the guesses).
+    REQUIRE(v.answers.size() == 1);
+    CHECK(v.answers[0].brief == "cpu: no answer: other programs took 40 %; close them, Sweep cpu again");
+    const CompareView mid = buildCompareView(runs, 2, 2, {}, guesses, false, {WorkKind::Cpu});
+    REQUIRE(mid.answers.size() == 1);
+    CHECK(mid.answers[0].brief == "so far, cpu: no answer, machine busy (40 %)");
 }
 
 TEST_CASE("a retried run keeps its discarded attempts: its row says which was kept, the sweep counts them all",
@@ -509,6 +516,9 @@ TEST_CASE("runs of another setup are rows labelled with what differs, left out o
         CHECK(row.label.rfind(row.id >= 21 ? "pool-uneven · " : "pool-sizes · ", 0) == 0);
     }
     CHECK(v.leftOut == std::vector<int>{21, 22});
+    // Each row carries the number the note names it by (newcomer walk, session 20: the note
+    // said "runs 21, 22" and no row said which it was).
+    for (const CompareRow& row : v.rows) CHECK(row.run == "run " + std::to_string(row.id));
     const PlotSeries& s = seriesOf(v.speedup, WorkKind::Sleep);
     REQUIRE(s.measured.size() == 3);
     CHECK(s.measured[1].x == 2);

@@ -342,6 +342,40 @@ TEST_CASE("a load-imbalance callout names the idle worker, its tail and the make
         // While a task still runs, the tail is not known: no callout yet.
         CHECK(calloutOf(findCallouts(m, *tr, kZero + sec(3)), CalloutKind::LoadImbalance) == nullptr);
     }
+    SECTION("several idle workers are counted and each named with its tail, not only the first") {
+        // Newcomer walk (session 20): Pool(4) on the tutorial's A=5 s, B, C, D=1 s named one idle
+        // worker while three idled at the end.
+        Builder b(4);
+        b.task(1, 0, "A", 0, 5);
+        b.task(2, 1, "B", 0, 1);
+        b.task(3, 2, "C", 0, 1.2);
+        b.task(4, 3, "D", 0, 1);
+        auto tr = b.done(5.2);
+        const RunModel m = modelOf(*tr);
+        const auto cs = findCallouts(m, *tr);
+        const Callout* c = calloutOf(cs, CalloutKind::LoadImbalance);
+        REQUIRE(c);
+        CHECK(c->proc == 2);   // the longest idle: its lane is outlined
+        CHECK(c->measure == Approx(0.8));
+        CHECK(c->text ==
+              "load imbalance: 3 workers were idle at the end of the 5.00 s makespan: ForkPoolWorker-2 for the last "
+              "4.00 s (80 %), ForkPoolWorker-4 for the last 4.00 s (80 %) and ForkPoolWorker-3 for the last 3.80 s "
+              "(76 %), while ForkPoolWorker-1 still ran A");
+        CHECK(c->headline == "load imbalance: 3 workers idle for the last 3.80 s to 4.00 s (76 % to 80 %)");
+        CHECK(c->brief == "3 workers had no work the last 76 % to 80 %");
+    }
+    SECTION("a worker idle for less than the threshold is not counted among them") {
+        Builder b(3);
+        b.task(1, 0, "A", 0, 5);
+        b.task(2, 1, "B", 0, 1);
+        b.task(3, 2, "C", 0, 4.5);   // idle the last 0.5 s of 5 s: 10 %
+        auto tr = b.done(5.2);
+        const RunModel m = modelOf(*tr);
+        const auto cs = findCallouts(m, *tr);
+        const Callout* c = calloutOf(cs, CalloutKind::LoadImbalance);
+        REQUIRE(c);
+        CHECK(c->headline == "load imbalance: ForkPoolWorker-2 idle for the last 4.00 s (80 %)");
+    }
     SECTION("a sub-second run's sentence says its durations in seconds, as its instant") {
         // Newcomer walk: one sentence read "160 ms of the 400 ms makespan" beside "ended at 0.24 s".
         Builder b(2);
@@ -913,6 +947,7 @@ struct MeasuredTail {
     int workers = 0;               // workers that ran a task
     ProcId idle = kNoProc, busy = kNoProc;
     double share = 0;              // idle tail / makespan
+    int idleWorkers = 0;           // workers idle at least kImbalanceTailShare of the makespan at the end
     std::string lastTask;
     std::int32_t lastChunk = -1;
     std::string says;              // the numbers, for INFO
@@ -941,6 +976,8 @@ MeasuredTail measuredTail(const RunModel& m, const Trace& tr) {
         }
     if (out.workers >= 2) out.share = static_cast<double>(end - idleEnd) / static_cast<double>(end - first);
     for (const auto& [p, e] : lastEnd)
+        out.idleWorkers += out.workers >= 2 && static_cast<double>(end - e) / static_cast<double>(end - first) >= kImbalanceTailShare;
+    for (const auto& [p, e] : lastEnd)
         out.says += procName(tr.meta(), p) + " last task ended at " + std::to_string((e - first) / 1000000) + " ms; ";
     out.says += "makespan " + std::to_string((end - first) / 1000000) + " ms, tail share " + std::to_string(out.share);
     return out;
@@ -961,7 +998,10 @@ void checkImbalanceAgrees(const RealRun& r) {
     REQUIRE(c);
     CHECK(c->proc == t.idle);
     CHECK(c->measure == Approx(t.share).epsilon(1e-9));
-    CHECK(c->text.rfind("load imbalance: " + procName(r.trace->meta(), t.idle) + " was idle for the last ", 0) == 0);
+    if (t.idleWorkers == 1)
+        CHECK(c->text.rfind("load imbalance: " + procName(r.trace->meta(), t.idle) + " was idle for the last ", 0) == 0);
+    else
+        CHECK(c->text.rfind("load imbalance: " + std::to_string(t.idleWorkers) + " workers were idle at the end", 0) == 0);
     CHECK(c->text.find("while " + procName(r.trace->meta(), t.busy) + " still ran " + t.lastTask) != std::string::npos);
     bool bigChunk = false;
     for (const ChunkRecord& ch : r.model.chunks())

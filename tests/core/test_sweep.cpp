@@ -371,8 +371,9 @@ TEST_CASE("the sweep answers 'how many workers?' in a sentence per work kind, wi
         CHECK(a[0].full.rfind("sleep: 8 workers were fastest", 0) == 0);
         CHECK(a[0].full.find("(the machine was busy, but sleeping workers need no core: this holds).") != std::string::npos);
         CHECK(a[1].full == "cpu: no answer: other programs took up to 37 % of the cores during 1 of the 4 runs, so their "
-                           "speedups measure the machine, not the pool; sweep again when it is quiet.");
-        CHECK(a[1].brief == "cpu: no answer, machine busy (37 %)");
+                           "speedups measure the machine, not the pool; sweep cpu again when they are closed.");
+        // The short form the screen shows says what to do too, not only its tooltip.
+        CHECK(a[1].brief == "cpu: no answer: other programs took 37 %; close them, Sweep cpu again");
     }
     SECTION("a kind without a 1-worker run has no answer") {
         r.rows.erase(r.rows.begin());   // sleep loses its 1-worker run

@@ -7,6 +7,8 @@
 #include "live_window.hpp"
 
 #include <map>
+#include <optional>
+#include <set>
 #include <regex>
 #include <algorithm>
 #include <csignal>
@@ -1074,4 +1076,108 @@ TEST_CASE("presentation: leaving Compare during a sweep shows the sweep's run on
     const json s = w.state();
     INFO("current run " << s["current_run"] << ", tab " << s["stats_tab"]);
     CHECK(s["stats_tab"] == "This run");
+
+// Newcomer walk (session 20): Plots' note named runs by number ("Not in the
+// plots …: runs 21, 22") and the Session tab's # column too, but no Compare
+// row said its number, so the class could not match them. Each row shows
+// "run N" (the run's number in the session), whole, in both type sizes and
+// both label layouts (above the row; the label column of many rows).
+TEST_CASE("each Compare row shows its run number, whole, as the Session tab and Plots' note name it",
+          "[gui][compare][runnumber]") {
+    NEED_DISPLAY();
+    for (const bool presentation : {false, true}) {
+        TempDir dir;
+        std::vector<std::string> args = {"--workers", presentation ? "1,2,4,8" : "1,2", "--work", "sleep,cpu",
+                                         "--time-scale", "0.05", "--retries", "0"};
+        if (presentation) args.push_back("--presentation");
+        const json l = compareShot(args, dir);
+        const json& rows = l["compare"]["rows"];
+        REQUIRE(rows.size() == (presentation ? 8u : 4u));
+        for (const json& panel : l["panels"]) {
+            if (panel["name"] != "Compare") continue;
+            INFO("presentation " << presentation << ": " << panel["lines"].dump());
+            INFO("cut: " << panel["clipped_texts"].dump());
+            CHECK(panel["clipped"] == false);
+            CHECK(panel["overlapping_texts"].empty());
+            std::set<int> numbers;
+            for (const json& row : rows) {
+                const int run = row["run"];
+                numbers.insert(run);
+                bool shown = false;
+                for (const json& line : panel["lines"]) shown = shown || line == "run " + std::to_string(run);
+                INFO("run " << run);
+                CHECK(shown);
+            }
+            // The rows are the session's runs, each its own number.
+            std::set<int> session;
+            for (const json& r : l["runs"]) session.insert(r["number"].get<int>());
+            CHECK(numbers == session);
+        }
+    }
+}
+
+// Newcomer walk (session 20): a cpu sweep on a busy machine answered "cpu: no
+// answer, machine busy (51 %)" and what to do was only in a tooltip. The
+// words on screen say it ("… sweep cpu again when they are closed") and
+// Compare's "Sweep cpu again" runs the busy rows again, each against its busy
+// run (the less busy kept), the quiet rows and the other work kind left as
+// they are.
+TEST_CASE("a cpu sweep on a busy machine says on screen what to do, and Sweep cpu again runs the busy rows again",
+          "[gui][compare][sweeptip][busyagain]") {
+    NEED_X();
+    std::optional<LiveWindow> w;
+    {
+        CpuHogs hogs(3);
+        REQUIRE(hogs.pids.size() == 3);
+        w.emplace(std::vector<std::string>{"--compare", "pool-sizes", "--workers", "1,2", "--work", "cpu",
+                                           "--time-scale", "0.2", "--retries", "0", "--presentation", "--size",
+                                           "1280x720"});
+        REQUIRE_FALSE(w->window.empty());
+        REQUIRE(w->waitFor(
+            [](const json& s) {
+                int live = 0;
+                for (const json& r : s["runs"]) live += r["live"] == true;
+                return s["runs"].size() == 2 && live == 0 && s["compare"]["rows"].size() == 2 &&
+                       s["compare"]["speedup"].size() == 2;
+            },
+            90));
+    }
+    w->settle();
+    json s = w->state();
+    INFO(s["compare"]["rows"].dump());
+    bool anyBusy = false;
+    for (const json& row : s["compare"]["rows"]) anyBusy = anyBusy || row["busy"] == true;
+    REQUIRE(anyBusy);   // three loops on two cores: the cpu runs shared them
+    // The words in the Plots panel (whichever form fits) say what to do, not only the tooltip.
+    const std::string plots = panelLines(s, "Plots", " ");
+    INFO(plots);
+    CHECK(plots.find("no answer: other programs") != std::string::npos);
+    const bool full = plots.find("sweep cpu again when they are closed") != std::string::npos;
+    const bool brief = plots.find("close them, Sweep cpu again") != std::string::npos;
+    CHECK((full || brief));
+    // The one click that does it.
+    const auto b = itemRect(s, "Sweep cpu again");
+    REQUIRE(b[2] > 0);
+    int busyRows = 0;
+    for (const json& row : s["compare"]["rows"]) busyRows += row["busy"] == true;
+    w->click(b[0] + b[2] / 2, b[1] + b[3] / 2);
+    // Each busy row runs once more (--retries 0), one run at a time.
+    int maxLive = 0;
+    REQUIRE(w->waitFor(
+        [&](const json& st) {
+            int live = 0;
+            for (const json& r : st["runs"]) live += r["live"] == true;
+            maxLive = std::max(maxLive, live);
+            return st["runs"].size() == 2u + static_cast<std::size_t>(busyRows) && live == 0 &&
+                   st["compare"]["rows"].size() == 2 && panelLines(st, "Controls").find("sweep: ") == std::string::npos;
+        },
+        90));
+    w->settle();
+    s = w->state();
+    CHECK(maxLive <= 1);
+    INFO(s["compare"]["rows"].dump());
+    REQUIRE(s["compare"]["rows"].size() == 2);
+    int twice = 0;
+    for (const json& row : s["compare"]["rows"]) twice += row["attempts"] == 2;
+    CHECK(twice == busyRows);   // each busy row: its old run and the new one, the less busy kept
 }

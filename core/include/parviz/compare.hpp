@@ -78,6 +78,9 @@ CompareRun compareRunOf(int id, const RunModel& model, const Trace& trace, const
 struct CompareRow {
     int id = 0;
     std::string label;                      // "4 workers · cpu · 1.53 s"
+    // "run 21": the run's number as the Session tab (#), the run picker and
+    // Plots' note ("Not in the plots …: runs 21, 22") name it.
+    std::string run;
     int workers = 0;
     std::optional<WorkKind> work;
     bool finished = false;

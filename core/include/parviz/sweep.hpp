@@ -143,13 +143,15 @@ std::string chunksizeLabel(std::optional<std::size_t> c);
 // cores only take turns on them; sleeping workers need no core. Says when
 // the best is the largest count tried. Cpu work with a run flagged busy gets
 // no answer but the reason ("cpu: no answer: other programs took up to 37 %
-// of the cores during 1 of the 4 runs, …"): its speedups measure the machine;
+// of the cores during 1 of the 4 runs, …; sweep cpu again when they are
+// closed"): its speedups measure the machine;
 // sleep work keeps its answer and says the busy machine does not change it.
 // E.g. "cpu: 2 workers are enough: 1.96x faster than 1 worker (efficiency
 // 98 %); more than the 2 usable cores only take turns on them (8 workers:
 // 1.90x)." Empty when no work kind has two such rows. `brief` is the same
 // answer in a few words for a small panel ("cpu: 2 workers are enough
-// (1.96x)", "cpu: no answer, machine busy (37 %)").
+// (1.96x)", "cpu: no answer: other programs took 37 %; close them, Sweep cpu
+// again": what to do, naming Compare's button, in the words the window shows).
 struct SweepAnswer {
     std::string full, brief;
     WorkKind work = WorkKind::Sleep;        // whose answer this is
