@@ -1076,6 +1076,7 @@ TEST_CASE("presentation: leaving Compare during a sweep shows the sweep's run on
     const json s = w.state();
     INFO("current run " << s["current_run"] << ", tab " << s["stats_tab"]);
     CHECK(s["stats_tab"] == "This run");
+}
 
 // Newcomer walk (session 20): Plots' note named runs by number ("Not in the
 // plots …: runs 21, 22") and the Session tab's # column too, but no Compare
