@@ -1185,6 +1185,11 @@ void GuiApp::layoutPresentation(RunView& run, std::int64_t cursor, float control
         }
         plan.workers = workers;
         plan.cores = std::max(1, cpuCountUsable());
+        // A pool whose chunks reach fewer workers than it has: the idle
+        // lanes fold into one band beyond four (foldIdleLanes), so no lane
+        // carries a number and the legend needs no row for them.
+        const int busy = poolWorkersWithWork(workers);
+        if (busy > 0 && workers - std::max(busy, std::min(workers, 4)) >= 2) plan.shownWorkers = std::max(busy, 4);
         const float above = timeline::legendExtraH(plan, ds.x) + timeline::summaryBandH(workers, fh);
         // The lanes: the core lanes, MainProcess and up to four workers at
         // the thin rows, each with its lock row where the run takes a lock
@@ -1202,14 +1207,30 @@ void GuiApp::layoutPresentation(RunView& run, std::int64_t cursor, float control
         // cue: it is reserved too, so "N idle workers" is in view as the
         // class's run ends. (More busy lanes than four scroll anyway, the
         // band with them; the Why tab keeps its room at 8+ cpu workers.)
-        if (const int busy = poolWorkersWithWork(workers); busy > 0 && busy <= 4 && workers - 4 >= 2)
-            lanes += laneH({RowKind::Program});
+        // What the timeline must have: the lanes above, the legend, the
+        // stage's prediction drag. The band is what it may lose to the
+        // panels below (then it scrolls behind the cue, or the rows thin).
+        const float must = std::max(base + std::round(fh * 7.5f), base + lanes + above);
+        float band = 0;
+        if (busy > 0 && busy <= 4 && workers - 4 >= 2) band = laneH({RowKind::Program});
         timeline::setCompactRows(false);
-        needTimeline = std::max(base + std::round(fh * 7.5f), base + lanes + above);
+        needTimeline = must + band;
+        if (growTimeline) m_held.timelineMust = std::max(m_held.timelineMust, must);
     }
     if (growTimeline) m_held.timeline = std::max(m_held.timeline, needTimeline);
-    if (m_held.timeline > 0 && m_held.bottom > 0)
-        timelineH = std::min(std::max(m_held.timeline, bodyH - m_held.bottom), bodyH - minBottom);
+    // The panels below keep a tab bar and four lines (This run's four key
+    // numbers and its callout, Predict's three questions) unless the
+    // timeline's must (its legend, the core lanes, MainProcess and four
+    // workers) needs that room: the band of folded idle workers took 29 px
+    // of it at 8 workers and left This run two lines (newcomer walk,
+    // session 20: 116 px, Predict's third question below the window's edge).
+    const float floorBottom = std::round(ImGui::GetFrameHeight() + 4 * ImGui::GetTextLineHeightWithSpacing() +
+                                         2 * ImGui::GetStyle().WindowPadding.y + ImGui::GetStyle().ItemSpacing.y);
+    if (m_held.timeline > 0 && m_held.bottom > 0) {
+        const float must = m_held.timelineMust > 0 ? m_held.timelineMust : m_held.timeline;
+        const float roomy = std::max(m_held.timeline, bodyH - m_held.bottom);
+        timelineH = std::min({roomy, std::max(bodyH - std::max(floorBottom, m_held.bottom), must), bodyH - minBottom});
+    }
     timelineH = std::round(std::max(timelineH, bodyH * 0.3f));
     drawPresentationPanels(run, cursor, controlsH, timelineH, hasQueue, hasLock, false, e);
 }
@@ -1275,7 +1296,17 @@ void GuiApp::drawPresentationPanels(RunView& run, std::int64_t cursor, float con
     // take the whole width; so does Session, whose table of runs has seven
     // columns of whole words ("pool-sizes", "makespan", "speedup over
     // sequential"): in 41 % of 1280 px they split mid-word ("cp / u").
-    const bool why = (run.trace() && (tab == "Why" || tab == "Predict")) || tab == "Session";
+    // Before a run, Predict's questions take it too where the column cannot
+    // show them all (the stage at 4 or more workers: the timeline's lanes
+    // leave a tab bar and four lines; in 41 % of the width the first
+    // question wraps to two lines and each choice row has its own: the
+    // third question was under the window's edge, newcomer walk, session
+    // 20). Decided from what the column needed when last drawn at this
+    // width, so the choice does not flip as the whole width needs less.
+    const std::string predictKey = predictionsKey() + '#' + std::to_string(ws) + '#' + std::to_string(h);
+    const bool predictWhole = !run.trace() && tab == "Predict" && m_predictColumn.key == predictKey &&
+                              m_predictColumn.need > h + 0.5f;
+    const bool why = (run.trace() && (tab == "Why" || tab == "Predict")) || tab == "Session" || predictWhole;
     // Stats at the left: its tab bar starts at the window's left edge at either width.
     drawStatsPanel(run, m_session, Rect{0, y, why ? ds.x : ws, h}, true, e);
     if (!why) {
@@ -1307,6 +1338,7 @@ void GuiApp::drawPresentationPanels(RunView& run, std::int64_t cursor, float con
     m_needQueue = m_drawn.queueNeedH;
     m_needStats = m_drawn.statsNeedH;
     m_reserveStats = m_drawn.statsReserveH;
+    if (!run.trace() && tab == "Predict" && !why) m_predictColumn = PredictColumn{predictKey, m_drawn.statsNeedH};
 }
 
 void GuiApp::layoutAndDraw() {

@@ -267,6 +267,13 @@ private:
     // Presentation's layout from what the panels needed last frame
     // (DrawnLayout::timelineMinH, queueNeedH, statsNeedH; 0: not known yet).
     float m_needTimeline = 0, m_needQueue = 0, m_needStats = 0, m_reserveStats = 0;
+    // What Predict's questions needed in Stats' column on the stage (the
+    // scenario's questions, the column's width, the panel's height):
+    // more than the panel has, they take the whole width (drawPresentationPanels).
+    struct PredictColumn {
+        std::string key;
+        float need = 0;
+    } m_predictColumn;
     // The panels under the timeline keep the largest height they needed while
     // the same scenario (its stage and its runs) is on screen in the same
     // window: a tab switch, a cursor move or Run never moves them (0: not yet).
@@ -279,6 +286,7 @@ private:
         bool decided = false;     // a run without a stage: its split was decided on its first frame
         float legendExtra = 0;    // the legend rows planned beyond the first (timeline::setPlannedLegendExtra)
         bool plannedOnRun = false; // planned while a run was shown (the plan changed): the bottom grows, the timeline does not
+        float timelineMust = 0;   // of it, what it keeps when the panels below are short: all but the folded band
     } m_held;
     // The worker count the split is planned for while the stage is shown:
     // the count of the run shown last (or the toolbar's when the scenario's

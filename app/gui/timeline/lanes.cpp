@@ -248,9 +248,7 @@ void laneTexts(RunView& run, const TraceMeta& meta, const PanelEnv& env, const G
     const float px0 = g.plotMin.x;
     const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text);
     // Past seven workers the palette repeats: spans then carry their worker's number.
-    int procLanes = 0;
-    for (const Lane& lane : recs.lanes) procLanes += lane.kind == LaneKind::Proc;
-    const bool numbered = procLanes - 1 > static_cast<int>(kProcPalette.size());
+    const bool numbered = repeatsColours(recs);
     const std::function<std::string(ProcId)> number = [&](ProcId p) {
         const std::string n = procName(meta, p);
         const std::size_t k = n.find_last_not_of("0123456789");
@@ -258,6 +256,7 @@ void laneTexts(RunView& run, const TraceMeta& meta, const PanelEnv& env, const G
     };
     g_chunkWords.assign(run.trace() ? run.chunks().items.size() : 0, std::string());
     g_numbered = NumberedExample{};
+    g_numbered.numbered = numbered;
     for (std::size_t li = 0; li < recs.lanes.size(); ++li) {
         const Lane& lane = recs.lanes[li];
         float ry = g_laneY[li].top;
@@ -441,6 +440,17 @@ void drawChunkBrackets(RunView& run, const PanelEnv& env, const Geometry& g, con
         // Hover: the lane's tooltip says what the chunk is, in words true at the cursor (interaction.cpp).
         env.drawn.chunks.push_back(std::move(mark));
     }
+}
+
+bool repeatsColours(const LaneRecords& recs) {
+    int procLanes = 0;
+    for (const Lane& lane : recs.lanes)
+        procLanes += lane.kind == LaneKind::Proc && lane.id != kFoldedLanes && lane.id != kFinishedLanes;
+    return procLanes - 1 > static_cast<int>(kProcPalette.size());
+}
+
+bool lanesNumbered(const Trace* trace, bool before) {
+    return trace && trace == g_numberedTrace ? g_lastNumbered.numbered : before;
 }
 
 NumberedExample lastNumberedWords(const Trace* trace) {

@@ -74,8 +74,12 @@ struct NumberedWord {
 };
 struct NumberedExample {
     NumberedWord task, chunk;
+    bool numbered = false;   // the lanes carried their workers' numbers (seven colours repeated among the lanes drawn)
 };
 NumberedExample lastNumberedWords(const Trace* trace);
+// Whether the lanes of `trace` carried numbers when last drawn (after idle
+// lanes folded); `before` when they have not been drawn yet.
+bool lanesNumbered(const Trace* trace, bool before);
 // Pool.map's chunks as brackets on the worker lanes (after drawLanes, inside
 // its clip rect); fills env.drawn.chunks.
 void drawChunkBrackets(RunView& run, const PanelEnv& env, const Geometry& g, const LaneRecords& recs);
@@ -109,6 +113,10 @@ inline constexpr std::int32_t kFoldedLanes = -2;
 // later process's start unfolds them. Returns how many folded (0: none;
 // one alone is never folded).
 inline constexpr std::int32_t kFinishedLanes = -3;
+// Whether the process lanes drawn repeat the palette's seven colours among
+// the workers (MainProcess aside, the folded bands not counted: they have no
+// colour): their spans then carry their worker's number, the legend a row saying so.
+bool repeatsColours(const LaneRecords& recs);
 std::size_t foldFinishedLanes(LaneRecords& recs, const std::vector<ProcId>& finished, float widthPx);
 int countWorkerLanes(const LaneRecords& recs, const TraceMeta& meta);
 std::size_t foldIdleLanes(LaneRecords& recs, const TraceMeta& meta, float widthPx, std::size_t keepWorkers);
@@ -135,6 +143,10 @@ struct LegendPlan {
     bool lock = false;        // waits for lock, holds lock, the lock convoy callout
     bool cpuWork = false, sleepWork = false;
     int workers = 0, cores = 1;
+    // The worker lanes drawn, idle ones folded into one band (foldIdleLanes):
+    // past seven the spans carry numbers and the legend a row saying so;
+    // -1: all `workers`.
+    int shownWorkers = -1;
     float leadW = 0;          // words and buttons before the entries on the first row (a lead-in, Live)
 };
 // The height the legend of such a run adds under the header's first row

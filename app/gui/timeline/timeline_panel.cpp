@@ -181,7 +181,11 @@ void legend(RunView& run, const PanelEnv& env, const LaneRecords& recs) {
                    lineH);
     }
     legendCallouts(run, th, dl, p, sw, lineH, place);
-    if (pr.repeatsColours) {
+    // As the lanes were drawn (idle ones folded: pool's 4 tasks on 8 workers
+    // show 4 lanes and a band, no number; the note had a row of its own
+    // there explaining nothing on screen), not as the records stand before
+    // the fold.
+    if (lanesNumbered(run.trace(), pr.repeatsColours)) {
         // Seven colours, more workers: the number on each span tells them
         // apart, said with a word a lane shows ("\"T9 (4)\": task T9 on ForkPoolWorker-4"),
         // or in general where no lane shows one.
@@ -608,7 +612,7 @@ float timeline::legendExtraH(const LegendPlan& plan, float width) {
         const float w = sw + 4 + ImGui::CalcTextSize(l).x;
         place(w, w + gap);
     }
-    if (plan.workers > 7) {
+    if ((plan.shownWorkers < 0 ? plan.workers : plan.shownWorkers) > static_cast<int>(kProcPalette.size())) {
         const float w = ImGui::CalcTextSize(kNumberedNote).x;
         place(w, w);
     }
