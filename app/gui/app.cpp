@@ -1078,6 +1078,14 @@ void GuiApp::layoutPresentation(RunView& run, std::int64_t cursor, float control
     int plannedWorkers = toolbarWorkers;
     if (run.trace() && !run.traced() && run.haveScenario()) {
         if (run.meta().workers > 0) plannedWorkers = run.meta().workers;
+        // Runs picked with [ and ] (no run started in between) keep the
+        // largest split picked: a 1-, 2- and 4-worker run of a sweep picked
+        // in turn after its 8-worker one moved the tab bar to y 583, 612,
+        // 545 under the teacher's pointer (newcomer walk, session 20). The
+        // next run started is planned for its own count again.
+        if (m_browsePlan.scenario != scenarioName || m_browsePlan.runsStarted != m_runCounter)
+            m_browsePlan = BrowsePlan{scenarioName, plannedWorkers, m_runCounter};
+        plannedWorkers = m_browsePlan.workers = std::max(m_browsePlan.workers, plannedWorkers);
         m_stagePlan = StagePlan{scenarioName, plannedWorkers};   // the stage shown after it keeps this split
     } else if (!run.trace()) {
         if (m_stagePlan.scenario != scenarioName) m_stagePlan = StagePlan{scenarioName, toolbarWorkers};

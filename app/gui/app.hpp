@@ -295,6 +295,13 @@ private:
         std::string scenario;
         int workers = 0;
     } m_stagePlan;
+    // The most workers among the runs shown since the last run started (of
+    // one scenario): the split while runs are picked with [ and ].
+    struct BrowsePlan {
+        std::string scenario;
+        int workers = 0;
+        int runsStarted = -1;   // m_runCounter when it began
+    } m_browsePlan;
     bool m_needFromStage = false;  // the m_need* values were measured on a stage frame
     // The stage's timeline without its lanes (header, axis, padding) at this
     // window size and type: a plan made while a run is shown starts from it.

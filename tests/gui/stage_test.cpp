@@ -216,3 +216,45 @@ TEST_CASE("at 8 workers the panels below keep a tab bar and four lines: Predict'
     CHECK(timeline.find("(n) after") == std::string::npos);
     for (const json& p : s["panels"]) CHECK_FALSE(p["clipped"].get<bool>());
 }
+
+TEST_CASE("runs picked with [ and ] keep the largest split picked since the last Run: the tab bar moves once, not "
+          "at every pick",
+          "[gui][stage][keys][browsesplit]") {
+    // Newcomer walk (session 20): after a sweep, [ through its 1-, 2-, 4-
+    // and 8-worker runs put the bottom panels' tab bar at y 583, 612, 545
+    // as each run's own split was laid out, under the teacher's pointer.
+    NEED_X();
+    LiveWindow w({"pool-sizes", "--time-scale", "0.05", "--presentation", "--size", "1280x720"});
+    REQUIRE_FALSE(w.window.empty());
+    const auto runWith = [&](int n, int number) {
+        setWorkers(w, n);
+        REQUIRE(w.waitFor([n](const json& s) { return s["workers_option"] == n; }, 5));
+        w.key("space");
+        REQUIRE(w.waitFor([number](const json& s) {
+            return s["current_run"] == number && s["status"] == "finished" && s["trace_finished"] == true;
+        }, 60));
+        w.settle(6);
+    };
+    runWith(8, 1);
+    const PanelRects eight = panelRects(w.state());
+    runWith(1, 2);
+    const PanelRects one = panelRects(w.state());
+    INFO("8 workers: " << describe(eight) << "; 1 worker: " << describe(one));
+    REQUIRE(one != eight);   // their own splits differ (else this test shows nothing)
+    const auto pick = [&](const char* key, int number) {
+        w.key(key);
+        REQUIRE(w.waitFor([number](const json& s) { return s["current_run"] == number; }, 5));
+        w.settle(6);
+        return panelRects(w.state());
+    };
+    CHECK(pick("bracketleft", 1) == eight);    // the bigger run: its split
+    CHECK(pick("bracketright", 2) == eight);   // back to the 1-worker run: kept
+    CHECK(pick("bracketleft", 1) == eight);
+    // The next Run is planned for its own count again.
+    w.key("space");
+    REQUIRE(w.waitFor([](const json& s) {
+        return s["current_run"] == 3 && s["status"] == "finished" && s["trace_finished"] == true;
+    }, 60));
+    w.settle(6);
+    CHECK(panelRects(w.state()) == one);
+}

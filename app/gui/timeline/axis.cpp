@@ -82,9 +82,8 @@ void drawAxis(RunView& run, const PanelEnv& env, const Geometry& g, const LaneRe
     // scrolls one lane down (classroom walk: a traced program's fifth
     // process was below the fold with no word of it).
     if (g.cueOnAxis) {
-        std::string cue = moreLanesShort(g.hiddenBelow);
-        if (ImGui::CalcTextSize(cue.c_str()).x > (noteLeft - g.plotMin.x) * 0.45f)
-            cue = "\u2193 " + std::to_string(g.hiddenBelow) + " more";
+        std::string cue = moreLanesShort(g.hiddenBelow, recs);
+        if (ImGui::CalcTextSize(cue.c_str()).x > (noteLeft - g.plotMin.x) * 0.45f) cue = moreLanesShortest(g.hiddenBelow, recs);
         const ImVec2 cs = ImGui::CalcTextSize(cue.c_str());
         const ImVec2 cp(noteLeft - cs.x - 4, y0 + 2);
         dl->AddRectFilled(ImVec2(cp.x - 4, y0), ImVec2(noteLeft, y1), laneBackground(th, true));

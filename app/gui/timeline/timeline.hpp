@@ -38,9 +38,13 @@ struct Geometry {
     std::size_t hiddenBelow = 0;
     bool cueOnAxis = false;
 };
-// The cue's words for `hidden` lanes below the view ("↓ 2 more lanes below"),
-// and what a click on it does: the lanes scroll one lane down.
-std::string moreLanesShort(std::size_t hidden);
+// The cue's words for the last `hidden` lanes of `recs` below the view ("↓ 2
+// more lanes below"; the band of folded idle workers alone by its words, "↓ 4
+// idle workers below": "1 more lane" said nothing of the efficiency the class
+// read), and what a click on it does: the lanes scroll one lane down.
+std::string moreLanesShort(std::size_t hidden, const LaneRecords& recs);
+// Its shortest form ("↓ 2 more", "↓ 4 idle").
+std::string moreLanesShortest(std::size_t hidden, const LaneRecords& recs);
 void scrollOneLane(RunView& run, const LaneRecords& recs, float rowFont);
 
 // Axis strip with ticks, pause shading and the cursor handle; dragging in it

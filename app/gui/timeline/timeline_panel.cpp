@@ -289,8 +289,8 @@ LaneWindow laneWindow(const LaneRecords& recs, float rowFont, float room, float 
 }
 
 // The words of the cue under the last whole lane (moreLanesNote).
-std::string moreLanesWords(std::size_t hidden) {
-    return moreLanesShort(hidden) + ": wheel over the names, Shift+wheel, or click here";
+std::string moreLanesWords(std::size_t hidden, const LaneRecords& recs) {
+    return moreLanesShort(hidden, recs) + ": wheel over the names, Shift+wheel, or click here";
 }
 
 // Under the last whole lane: how many more lanes the scrollbar holds, and
@@ -299,10 +299,9 @@ std::string moreLanesWords(std::size_t hidden) {
 // (drawAxis, Geometry::cueOnAxis). A click on it scrolls one lane down.
 void moreLanesNote(RunView& run, const Geometry& g, const LaneRecords& recs, std::size_t hidden) {
     if (g.cueOnAxis) return;
-    std::string note = moreLanesWords(hidden);
+    std::string note = moreLanesWords(hidden, recs);
     const float room = g.plotMax.x - g.labelX - 16;
-    if (ImGui::CalcTextSize(note.c_str()).x > room)
-        note = "\u2193 " + std::to_string(hidden) + (hidden == 1 ? " more lane" : " more lanes") + " (Shift+wheel)";
+    if (ImGui::CalcTextSize(note.c_str()).x > room) note = moreLanesShort(hidden, recs) + " (Shift+wheel)";
     const ImVec2 ts = ImGui::CalcTextSize(note.c_str());
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const ImVec2 tp(g.labelX + 8, g.lanesBottom + 1);
@@ -553,8 +552,22 @@ void drawTimelinePanel(RunView& run, std::int64_t cursor, const Rect& r, const P
     endPanel();
 }
 
-std::string timeline::moreLanesShort(std::size_t hidden) {
+namespace {
+// The folded idle workers' band when it is all the hidden lanes are.
+const Lane* hiddenBandAlone(std::size_t hidden, const LaneRecords& recs) {
+    return hidden == 1 && !recs.lanes.empty() && recs.lanes.back().id == kFoldedLanes ? &recs.lanes.back() : nullptr;
+}
+} // namespace
+
+std::string timeline::moreLanesShort(std::size_t hidden, const LaneRecords& recs) {
+    if (const Lane* band = hiddenBandAlone(hidden, recs)) return "\u2193 " + band->title + " below";
     return "\u2193 " + std::to_string(hidden) + (hidden == 1 ? " more lane" : " more lanes") + " below";
+}
+
+std::string timeline::moreLanesShortest(std::size_t hidden, const LaneRecords& recs) {
+    if (const Lane* band = hiddenBandAlone(hidden, recs))
+        return "\u2193 " + band->title.substr(0, band->title.find(" workers"));
+    return "\u2193 " + std::to_string(hidden) + " more";
 }
 
 void timeline::scrollOneLane(RunView& run, const LaneRecords& recs, float rowFont) {
