@@ -1138,7 +1138,11 @@ void GuiApp::layoutPresentation(RunView& run, std::int64_t cursor, float control
     // Before a run only Predict's questions count (the tab the class answers
     // on); once a run is shown only This run's lines do, and those are
     // reserved from the start.
-    const bool statsCounts = !run.trace() ? tab == "Predict" : tab == "This run";
+    // Planned on Run, This run counts by its reserve (m_reserveStats), as
+    // the stage a fresh window shows would plan it: its whole measured need
+    // (the worker table under the key lines) left the 2-worker lock run after
+    // an 8-worker one a 334 px timeline where a fresh window gives 400.
+    const bool statsCounts = !run.trace() ? tab == "Predict" : tab == "This run" && !m_held.plannedOnRun;
     const float needStats = statsCounts ? m_needStats : 0.0f;
     // A run with a queue and a lock: the lock's three lines and a queue line under the timeline.
     const float needLock = hasQueue && hasLock ? std::round(4 * ImGui::GetTextLineHeightWithSpacing() +
