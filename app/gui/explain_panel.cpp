@@ -611,11 +611,31 @@ void drawExplainLines(RunView& run, std::int64_t cursor, const PanelEnv& env, bo
 void drawPredictLines(const RunView& run, const PanelEnv& env) {
     // This run's predictions first, each beside its answer once the run has
     // ended ("when it ends" until then): the class looks here, where it answered.
+    // The next run's questions come first when they are not the ones the
+    // shown run answered (the toolbar set to 8 workers after a 4-worker
+    // run: "How long will Pool(8).map take" was under the reveal, below
+    // the window's edge at 1280x720, newcomer walk, session 21); the reveal
+    // follows, named by its run.
+    const bool asking = !run.traced() && env.predict && !env.predict->questions.empty() && (run.isStage() || !run.live());
+    const RunView& answered = run.isStage() && env.lastReveal ? *env.lastReveal : run;
+    const bool nextFirst = asking && answered.trace() &&
+                           std::any_of(answered.predictions().begin(), answered.predictions().end(),
+                                       [](const Guess& g) { return g.given; }) &&
+                           answered.asks() != env.predict->asks;
+    if (nextFirst) {
+        // (No "Predict the next run:" line over them: the tab's name and the
+        // questions' own words, "How long will Pool(8).map take", say it.)
+        predictNext(*env.predict, true);
+        ImGui::Separator();
+        if (!run.isStage()) ui::textDisabled("Run %d's predictions:", run.number());
+        reveal(run, env, true);
+        return;
+    }
     const float before = ImGui::GetCursorPosY();
     if (!run.traced()) reveal(run, env, true);
     const bool revealed = ImGui::GetCursorPosY() > before;
     if (run.traced()) ui::textDisabled("A traced program is not one of parviz's scenarios: their questions do not apply to it.");
-    else if (env.predict && !env.predict->questions.empty() && (run.isStage() || !run.live())) {
+    else if (asking) {
         // Under the reveal, a line says these are the next run's (the tab's name says it before a run).
         if (revealed) ui::textDisabled("Predict the next run:");
         predictNext(*env.predict, true);

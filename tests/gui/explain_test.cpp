@@ -938,3 +938,50 @@ if __name__ == "__main__":
         nothingClipped(l);
     }
 }
+
+// Newcomer walk (session 21): a prediction, a run at 4 workers, the workers
+// field set to 8, the Predict tab: the run's verdicts filled the tab and
+// "How long will Pool(8).map take" started under the window's edge (y 721
+// at 1280x720). The next run's questions come first when they are not the
+// ones the shown run answered; the verdicts follow, named by their run.
+TEST_CASE("presentation at 1280x720: after a run and a new worker count, the Predict tab shows the next run's "
+          "questions first, in view",
+          "[gui][explain][predict][room][predictnext]") {
+    NEED_X();
+    // At the real time scale: at 0.05x the first question says so in a
+    // sentence of its own ("At 0.05x, 1 s takes 0.05 s.") and takes two lines.
+    LiveWindow w({"pool", "--workers", "4", "--presentation", "--size", "1280x720", "--test-tab", "Predict"});
+    REQUIRE_FALSE(w.window.empty());
+    std::this_thread::sleep_for(std::chrono::milliseconds(700));
+    const auto d = itemRect(w.state(), "D");   // "Which job finishes last?"
+    w.click(d[0] + d[3] / 2, d[1] + d[3] / 2);
+    REQUIRE(w.waitFor([](const json& st) { return st["predict_next"][1]["given"].get<bool>(); }, 3));
+    REQUIRE(w.runToEnd(30));
+    w.settle(4);
+    // The workers field to 8 with real keys, the pointer off the controls.
+    const auto f = itemRect(w.state(), "workers");
+    w.click(f[0] + 10, f[1] + f[3] / 2, 2);
+    w.key("ctrl+a");
+    w.typeText("8");
+    w.key("Return");
+    runCommand("xdotool mousemove --window " + w.window + " 640 700");
+    REQUIRE(w.waitFor([](const json& s) { return s["workers_option"] == 8; }, 5));
+    w.settle(4);
+    const json s = w.state();
+    REQUIRE(s["stats_tab"] == "Predict");
+    const std::string lines = panelLines(s, "Stats", " | ");
+    INFO(lines);
+    for (const char* q : {"How long will Pool(8).map take", "Which job finishes last?", "In what order do the tasks finish?"})
+        CHECK(lines.find(q) != std::string::npos);
+    // The run's verdicts follow, named by their run (in view, or behind the
+    // tab's visible scrollbar); the run's prediction and answer are kept.
+    json stats;
+    for (const json& p : s["panels"])
+        if (p["name"] == "Stats") stats = p;
+    CHECK(lines.find("Run 1's predictions:") != std::string::npos);
+    CHECK((lines.find("predicted: D") != std::string::npos || stats["scrollbar"].get<bool>()));
+    REQUIRE(s["predictions"].size() == 3);
+    CHECK(s["predictions"][1]["choice"] == "D");
+    CHECK(s["predictions"][1]["known"] == true);
+    nothingClipped(s);
+}
