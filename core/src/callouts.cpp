@@ -1,6 +1,7 @@
 // Callouts: patterns in a run that a teacher would point at, each with the
 // numbers that triggered it (explain.hpp). One function per pattern; each is
 // a pass over the model's records up to the cut.
+#include "parviz/chunks.hpp"
 #include "parviz/explain.hpp"
 #include "parviz/stats.hpp"
 
@@ -95,10 +96,8 @@ std::string chunkLabel(const Ctx& c, const TaskRecord& r) {
             if (x.index == static_cast<std::int32_t>(ch.begin)) first = taskLabel(c.trace, x);
             if (x.index == static_cast<std::int32_t>(ch.begin + ch.count - 1)) last = taskLabel(c.trace, x);
         }
-        std::string s = "chunk " + std::to_string(ch.chunk);
-        if (ch.count > 1 && !first.empty() && !last.empty()) s += ": " + first + "\u2013" + last;
-        else if (!first.empty()) s += ": " + first;
-        return s;
+        if (first.empty()) return "chunk " + std::to_string(ch.chunk);
+        return parviz::chunkLabel(ch.chunk, first, ch.count > 1 ? last : std::string(), ch.count);
     }
     return "";
 }
