@@ -729,13 +729,12 @@ const char* startHint(const GuiApp& app) {
     return "Press Run (Space) to start.";
 }
 
-// "0.70 s  last at 5 ms: ForkPoolWorker-1 took C": the cursor's time first,
-// as the timeline, Stats and Why say it; the event it tells, when earlier,
-// with its own: one moment on screen, never two times that read as one.
+// "cursor at 0.70 s; last event at 5 ms, ForkPoolWorker-1 took C" (core
+// captionLine): the cursor's time first, as the timeline, Stats and Why say
+// it; the event it tells, when earlier, with its own: every time labelled.
 std::string cursorEvent(GuiApp& app, const Caption& c) {
     const std::int64_t cursor = app.current().cursor(), zero = app.current().zero();
-    const std::string at = formatInstant(cursor - zero), when = formatInstant(c.t - zero);
-    return at + "  " + (when == at ? "" : "last at " + when + ": ") + c.text;
+    return captionLine(cursor - zero, c.t - zero, c.text);
 }
 
 // While a sweep goes on the caption is ONE line, so nothing under it moves
