@@ -65,6 +65,7 @@ struct CalloutMark {
     float lx0 = 0, ly0 = 0, lx1 = 0, ly1 = 0;
     std::string words;                 // the words drawn there: its label ("oversubscription: 8 workers on 2 cores") or kind
     bool inLegend = false;             // its label (kind and numbers) is the legend's entry for its kind
+    std::vector<std::string> outlined; // the lanes outlined (each idle worker's tail), by title
 };
 
 // A chunk bracket on a worker lane (--layout-json): its words ("chunk 2:

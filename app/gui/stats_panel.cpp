@@ -51,7 +51,7 @@ void headline(RunView& run, const PanelEnv& env) {
     const std::string& words =
         c->brief.empty() || ImGui::CalcTextSize(c->headline.c_str()).x <= room ? c->headline : c->brief;
     ImGui::PushTextWrapPos(0.0f);
-    ImGui::PushStyleColor(ImGuiCol_Text, warningColour(env.theme));
+    ImGui::PushStyleColor(ImGuiCol_Text, calloutColour(c->kind, env.theme));
     ui::textUnformatted(words.c_str(), words.c_str() + words.size());
     ImGui::PopStyleColor();
     ImGui::PopTextWrapPos();
