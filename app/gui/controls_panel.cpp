@@ -784,8 +784,11 @@ void captionLine(GuiApp& app) {
             // it, and a second caption line would cost the lanes their room.
             std::string text = cursorEvent(app, c);
             std::string busy;
+            bool busyWarn = false;   // muted on sleep work: a sleeping worker needs no core
             if (c.kind == EventKind::RunEnd) {
-                const std::string s = describeBusyShort(app.current().statsAtCursor().machine);
+                const RunStats& st = app.current().statsAtCursor();
+                const std::string s = describeBusyShort(st.machine, parseWorkKind(st.work));
+                busyWarn = busyMatters(st.machine, parseWorkKind(st.work));
                 if (!s.empty()) busy = "  " + s;
             }
             const float room = ImGui::GetContentRegionAvail().x;
@@ -819,7 +822,7 @@ void captionLine(GuiApp& app) {
             if (!whole.empty()) ui::tooltipBelow(whole.c_str());
             if (!busy.empty()) {
                 ImGui::SameLine(0, 0);
-                ui::textColored(warningColour(app.theme()), "%s", busy.c_str());
+                ui::textColored(busyWarn ? warningColour(app.theme()) : mutedColour(app.theme()), "%s", busy.c_str());
                 const RunStats& st = app.current().statsAtCursor();
                 ui::tooltipBelow(describeBusy(st.machine, parseWorkKind(st.work)).c_str());
             }

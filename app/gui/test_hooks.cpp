@@ -133,6 +133,7 @@ nlohmann::json compareJson(GuiApp& app, const DrawnLayout& drawn) {
                            {"makespan_x", c.makespanX},
                            {"predicted_x", c.predictedX},
                            {"busy", c.busy},
+                           {"busy_warn", c.busyWarn},
                            {"guess_x", c.guessX},
                            {"attempts", c.attempts},
                            {"attempts_note", c.attemptsNote},

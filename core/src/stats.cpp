@@ -662,7 +662,7 @@ std::vector<StatPair> keyNumbers(const RunStats& s, const std::string& note, boo
 
 std::string describeBusyAt(const RunStats& s, bool compact) {
     if (s.machine.busy != true) return "";
-    std::string words = compact ? describeBusyShort(s.machine) : describeBusy(s.machine, parseWorkKind(s.work));
+    std::string words = compact ? describeBusyShort(s.machine, parseWorkKind(s.work)) : describeBusy(s.machine, parseWorkKind(s.work));
     if (s.machineAtCut) words += " up to here";
     return words;
 }
