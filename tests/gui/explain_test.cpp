@@ -838,7 +838,7 @@ TEST_CASE("the caption tells the moment the Next button stepped to, in the frame
     w.click(static_cast<float>(plotX0 + (plotX1 - plotX0) * 0.45), static_cast<float>(laneY));
     REQUIRE(w.waitFor([](const json& st) { return !st["cursor_live"].get<bool>(); }, 5));
     const auto next = itemRect(w.state(), "Next \u203a");
-    const std::regex lead(R"(^([0-9.]+) (s|ms|us)  )");
+    const std::regex lead(R"(^(?:cursor )?at ([0-9.]+) (s|ms|us)[,;] )");   // the cursor's time, named
     for (int i = 0; i < 3; ++i) {
         const double before = w.state()["cursor_s"].get<double>();
         runCommand("xdotool mousemove --window " + w.window + " " + std::to_string(static_cast<int>(next[0] + next[2] / 2)) +
