@@ -726,10 +726,12 @@ TEST_CASE("a worker idle on the empty task queue while the others queue at a loc
     CHECK(idle.find("queue at Lock-1") != std::string::npos);
     CHECK(idle.find("lock convoy") != std::string::npos);
     CHECK(idle.find("load imbalance") == std::string::npos);
-    // At 2.5 s nobody waits for the lock: worker 3 runs the last task alone.
+    // At 2.5 s nobody waits for the lock: worker 3 runs the last task alone, its first, taken at the
+    // start: one long task, no split can shorten it (session 21).
     const std::string tailEnd = textOf(buildExplain(m, *tr, kZero + sec(2.5)), "ForkPoolWorker-1");
     INFO(tailEnd);
-    CHECK(tailEnd.find("load imbalance") != std::string::npos);
+    CHECK(tailEnd.find("taken at the start \u2014 one long task: no split can shorten it") != std::string::npos);
+    CHECK(tailEnd.find("lock convoy") == std::string::npos);
 }
 
 TEST_CASE("processes each given their own work raise no load imbalance; workers sharing a job queue do",
@@ -1241,8 +1243,10 @@ TEST_CASE("workers in the same state for the same reason share one sentence nami
     CHECK(x.lines[0].text == "ForkPoolWorker-1 and -2 run their tasks (A and B) on the cores");
     CHECK(x.lines[0].each[0] == "ForkPoolWorker-1 is in task A since 0 s, on CPU 0 now");
     CHECK(x.lines[1].procs == std::vector<ProcId>{3, 4, 5, 6});
+    // A, its worker's first task, taken at the start: one long task, no load imbalance (session 21).
     CHECK(x.lines[1].text == "ForkPoolWorker-3, -4, -5 and -6 wait to take from the queue: it is empty while "
-                             "ForkPoolWorker-1 still runs task A — load imbalance");
+                             "ForkPoolWorker-1 still runs task A, taken at the start — one long task: no split can "
+                             "shorten it");
     CHECK(x.lines[1].each.size() == 4);
     CHECK(x.lines[1].each[0] == textOf(x, "ForkPoolWorker-3"));
     CHECK(x.lines[2].text == "ForkPoolWorker-7 and -8 are runnable, waiting for a free core: 4 processes want 2 cores "
@@ -1400,7 +1404,8 @@ TEST_CASE("one view, one precision: Why's sentences, callouts, Stats' cut and th
     // whether the task ended before or after the cursor.
     Builder b(2);
     b.task(1, 0, "A", 0, 4.07);
-    b.task(2, 1, "B", 0, 6.0);
+    b.task(2, 2, "b", 0, 0.5);   // B taken after b: a load imbalance (taken first, alone, it is one long task)
+    b.task(2, 1, "B", 0.5, 6.0);
     auto tr = b.done(6.2);
     const RunModel m = modelOf(*tr);
     const std::int64_t cursor = kZero + sec(4.07);
