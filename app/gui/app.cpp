@@ -947,6 +947,7 @@ void GuiApp::recordSessionRun(RunView& run) {
     r.speedup = st.speedup;
     r.efficiency = st.efficiency;
     r.busy = st.machine.busy == true;
+    r.busyWarn = busyMatters(st.machine, parseWorkKind(st.work));
     if (r.busy) r.busyNote = describeBusy(st.machine, parseWorkKind(st.work));
     r.setup = runSetupKey(run.scenario(), run.meta());
     m_session.rows.push_back(std::move(r));

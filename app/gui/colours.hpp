@@ -10,6 +10,7 @@
 // with or without colour vision.
 #include "gui/options.hpp"
 #include "gui/span_renderer.hpp"
+#include "parviz/explain.hpp"
 #include "parviz/views.hpp"
 
 #include <imgui.h>
@@ -44,6 +45,13 @@ ImU32 procTextU32(ProcId p, Theme theme) noexcept;
 // Error and warning text (messages, "killed", "failed").
 ImVec4 errorColour(Theme theme) noexcept;
 ImVec4 warningColour(Theme theme) noexcept;
+// A note that is no fault (a busy machine on sleep work): the muted text colour.
+ImVec4 mutedColour(Theme theme) noexcept;
+// A callout's mark, legend swatch and words: the warning colour for what a
+// change could fix (load imbalance, oversubscription, ...), muted for one
+// long task, which no pool size or chunksize shortens (session 21: a pink
+// "load imbalance" read as a fault where no split could help).
+ImVec4 calloutColour(CalloutKind k, Theme theme) noexcept;
 // A task's name on its worker's colour: black or white, whichever reads.
 ImU32 taskLabelU32(ProcId p) noexcept;
 

@@ -159,7 +159,7 @@ float compareLegend(const CompareState& st, const PanelEnv& env) {
     for (const CompareRow& row : m.rows) {
         predicted = predicted || row.predictedS.has_value();
         guess = guess || row.guessS.has_value();
-        busy = busy || row.busy == true;
+        busy = busy || row.busyWarn;   // a busy sleep run's note is muted: no warning to name
     }
     auto strip = [&](LaneState state, ImVec2 a, ImVec2 b) {
         SpanRecord rec;
@@ -365,8 +365,8 @@ void gutterLabel(const CompareRow& row, float gx0, float gx1, float y0, float y1
     const GutterText t = gutterText(row, two);
     const std::string& first = t.first;
     const std::string& bottom = t.second;
-    const ImVec2 firstSize = rowTextMark(pen, ImVec2(gx0 + 2, y0), first, row.busy == true, c, env.theme);
-    const ImVec2 lastSize = two ? rowTextMark(pen, ImVec2(gx0 + 2, y0 + fs), bottom, row.busy == true, c, env.theme) : firstSize;
+    const ImVec2 firstSize = rowTextMark(pen, ImVec2(gx0 + 2, y0), first, row.busyWarn, c, env.theme);
+    const ImVec2 lastSize = two ? rowTextMark(pen, ImVec2(gx0 + 2, y0 + fs), bottom, row.busyWarn, c, env.theme) : firstSize;
     // Its run number, muted, after the time: the number the Session tab,
     // the run picker and Plots' note ("runs 21, 22") call it by.
     rowTextMark(pen, ImVec2(gx0 + 2 + lastSize.x + fs * 0.4f, two ? y0 + fs : y0), row.run, false, textMuted(env.theme),
@@ -390,15 +390,16 @@ float rowLabel(const CompareRow& row, float x0, float x1, float y0, const PanelE
     // Notes after the label, while they fit (the full words are in the tooltip).
     nx += fs;
     const ImU32 warn = ImGui::ColorConvertFloat4ToU32(warningColour(env.theme));
-    // Magenta is "machine busy" only: oversubscription is said in words, muted.
+    // Magenta is "machine busy" only, on runs whose workers need the cores:
+    // oversubscription is said in words, muted, and so is a busy sleep run.
     for (const auto& [note, colour] : {std::pair<const std::string&, ImU32>{row.oversubscribed, textMuted(env.theme)},
                                        std::pair<const std::string&, ImU32>{row.busyShort,
-                                                                            row.busy == true ? warn : textMuted(env.theme)},
+                                                                            row.busyWarn ? warn : textMuted(env.theme)},
                                        std::pair<const std::string&, ImU32>{row.attempts, textMuted(env.theme)}}) {
         if (note.empty()) continue;
         const ImVec2 bs = ImGui::CalcTextSize(note.c_str());
         if (nx + bs.x > x1 - 4) break;
-        rowTextMark(comparePen(env), ImVec2(nx, y0 + 1), note, &note == &row.busyShort && row.busy == true, colour, env.theme);
+        rowTextMark(comparePen(env), ImVec2(nx, y0 + 1), note, &note == &row.busyShort && row.busyWarn, colour, env.theme);
         nx += bs.x + fs;
     }
     if (ui::mouseOver(ImVec2(x0, y0), ImVec2(x1, y0 + fs + 2))) rowTooltip(row);
@@ -413,6 +414,7 @@ CompareRowRect drawRow(RunView& run, const CompareRow& row, const CompareState& 
     const float fs = ImGui::GetFontSize();
     CompareRowRect rec{run.number(), row.label, x0, y0, x1, y1};
     rec.busy = row.busy == true;
+    rec.busyWarn = row.busyWarn;
     rec.attempts = row.attemptCount;
     rec.attemptsNote = row.attempts;
     dl->AddRectFilled(ImVec2(x0, y0), ImVec2(x1, y1), laneBackground(env.theme, false));

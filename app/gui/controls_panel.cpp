@@ -729,13 +729,12 @@ const char* startHint(const GuiApp& app) {
     return "Press Run (Space) to start.";
 }
 
-// "0.70 s  last at 5 ms: ForkPoolWorker-1 took C": the cursor's time first,
-// as the timeline, Stats and Why say it; the event it tells, when earlier,
-// with its own: one moment on screen, never two times that read as one.
+// "cursor at 0.70 s; last event at 5 ms, ForkPoolWorker-1 took C" (core
+// captionLine): the cursor's time first, as the timeline, Stats and Why say
+// it; the event it tells, when earlier, with its own: every time labelled.
 std::string cursorEvent(GuiApp& app, const Caption& c) {
     const std::int64_t cursor = app.current().cursor(), zero = app.current().zero();
-    const std::string at = formatInstant(cursor - zero), when = formatInstant(c.t - zero);
-    return at + "  " + (when == at ? "" : "last at " + when + ": ") + c.text;
+    return captionLine(cursor - zero, c.t - zero, c.text);
 }
 
 // While a sweep goes on the caption is ONE line, so nothing under it moves
@@ -785,8 +784,11 @@ void captionLine(GuiApp& app) {
             // it, and a second caption line would cost the lanes their room.
             std::string text = cursorEvent(app, c);
             std::string busy;
+            bool busyWarn = false;   // muted on sleep work: a sleeping worker needs no core
             if (c.kind == EventKind::RunEnd) {
-                const std::string s = describeBusyShort(app.current().statsAtCursor().machine);
+                const RunStats& st = app.current().statsAtCursor();
+                const std::string s = describeBusyShort(st.machine, parseWorkKind(st.work));
+                busyWarn = busyMatters(st.machine, parseWorkKind(st.work));
                 if (!s.empty()) busy = "  " + s;
             }
             const float room = ImGui::GetContentRegionAvail().x;
@@ -820,7 +822,7 @@ void captionLine(GuiApp& app) {
             if (!whole.empty()) ui::tooltipBelow(whole.c_str());
             if (!busy.empty()) {
                 ImGui::SameLine(0, 0);
-                ui::textColored(warningColour(app.theme()), "%s", busy.c_str());
+                ui::textColored(busyWarn ? warningColour(app.theme()) : mutedColour(app.theme()), "%s", busy.c_str());
                 const RunStats& st = app.current().statsAtCursor();
                 ui::tooltipBelow(describeBusy(st.machine, parseWorkKind(st.work)).c_str());
             }

@@ -51,6 +51,7 @@ struct CompareRowRect {
     float makespanX = -1, predictedX = -1;
     float guessX = -1;           // the class's makespan prediction's mark (-1: none)
     bool busy = false;
+    bool busyWarn = false;       // busy and its workers need the cores: said in the warning colour
     int attempts = 1;            // attempts run of its configuration (a Sweep's retries of busy runs)
     std::string attemptsNote;    // "kept attempt 2 of 3 (discarded: others took 34 %, 41 %)"; "" when tried once
     int workersPerStrip = 1;     // > 1: more workers than pixels, a strip shows a group's union
@@ -65,6 +66,7 @@ struct CalloutMark {
     float lx0 = 0, ly0 = 0, lx1 = 0, ly1 = 0;
     std::string words;                 // the words drawn there: its label ("oversubscription: 8 workers on 2 cores") or kind
     bool inLegend = false;             // its label (kind and numbers) is the legend's entry for its kind
+    std::vector<std::string> outlined; // the lanes outlined (each idle worker's tail), by title
 };
 
 // A chunk bracket on a worker lane (--layout-json): its words ("chunk 2:
@@ -157,6 +159,7 @@ struct SessionRun {
     std::optional<double> speedupOverOne;
     int baseNumber = 0;           // that 1-worker run's number
     bool busy = false;            // other programs took more than 10 % of the cores
+    bool busyWarn = false;        // busy and its workers need the cores (core busyMatters): the warning colour
     std::string busyNote;         // describeBusy's words
 };
 

@@ -143,11 +143,16 @@ void series(ImDrawList* dl, const Frame& f, const PlotSeries& s, const PanelEnv&
     for (const PlotPoint& p : s.measured) {
         const ImVec2 at = f.at(p.x, p.y), lo = f.at(p.x, p.yMin), hi = f.at(p.x, p.yMax);
         if (p.runs > 1) whiskersMark(pen, lo, hi, r, c, lw);
-        pointMark(pen, at, r, c, seriesIndex(s), p.busy == true);   // hollow: other programs took the cores
+        // Hollow: other programs took the cores of a run whose workers need
+        // them; a sleep point stays solid (its sleeping workers need none).
+        const bool warn = busyMatters(BusyVerdict{std::nullopt, p.busy}, s.work);
+        pointMark(pen, at, r, c, seriesIndex(s), warn);
         if (ui::mouseOver(ImVec2(at.x - r - 2, at.y - r - 2), ImVec2(at.x + r + 2, at.y + r + 2)))
             ImGui::SetTooltip("%s, %g workers: %.2f (min %.2f, max %.2f; %d run%s)%s", s.work ? toString(*s.work) : "mixed",
                               p.x, p.y, p.yMin, p.yMax, p.runs, p.runs == 1 ? "" : "s",
-                              p.busy == true ? "\nthe machine was busy: not comparable" : "");
+                              warn              ? "\nthe machine was busy: not comparable"
+                              : p.busy == true ? "\nthe machine was busy; sleep work needs no core, so it holds"
+                                               : "");
     }
 }
 
@@ -177,7 +182,7 @@ float legend(ImDrawList* dl, const Plot& p, ImVec2 at, float right, const PanelE
         predicted = predicted || s.predicted.size() > 1;
         bool b = false;
         for (const PlotPoint& pt : s.measured) {
-            b = b || pt.busy == true;
+            b = b || busyMatters(BusyVerdict{std::nullopt, pt.busy}, s.work);
             whiskers = whiskers || pt.runs > 1;
         }
         if (b) busy.push_back(&s);

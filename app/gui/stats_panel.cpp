@@ -51,7 +51,7 @@ void headline(RunView& run, const PanelEnv& env) {
     const std::string& words =
         c->brief.empty() || ImGui::CalcTextSize(c->headline.c_str()).x <= room ? c->headline : c->brief;
     ImGui::PushTextWrapPos(0.0f);
-    ImGui::PushStyleColor(ImGuiCol_Text, warningColour(env.theme));
+    ImGui::PushStyleColor(ImGuiCol_Text, calloutColour(c->kind, env.theme));
     ui::textUnformatted(words.c_str(), words.c_str() + words.size());
     ImGui::PopStyleColor();
     ImGui::PopTextWrapPos();
@@ -119,7 +119,8 @@ void keyNumbers(RunView& run, const PanelEnv& env, const RunStats& s, bool compa
     if (s.machine.busy == true) {
         const std::string shortWords = describeBusyAt(s, true), words = describeBusyAt(s, false);
         if (compact) ui::sameLineIfFits(ImGui::CalcTextSize(shortWords.c_str()).x);
-        ui::textColored(warningColour(env.theme), "%s", compact ? shortWords.c_str() : words.c_str());
+        const bool warn = busyMatters(s.machine, parseWorkKind(s.work));   // muted on sleep work
+        ui::textColored(warn ? warningColour(env.theme) : mutedColour(env.theme), "%s", compact ? shortWords.c_str() : words.c_str());
         if (compact) ui::tooltipBelow(words.c_str());
     } else if (run.meta().finished && !s.machine.busy && s.hasMakespan) {
         if (compact) ui::sameLineIfFits(ImGui::CalcTextSize("busy: unknown").x);
@@ -357,7 +358,8 @@ void showSession(SessionTable& table, const PanelEnv& env) {
         if (r.busy) {
             // A space's gap: the column is as wide as "1.01 s busy" (ItemSpacing is wider than a space).
             ui::sameLineIfFits(ImGui::CalcTextSize("busy").x, ImGui::CalcTextSize(" ").x);
-            ui::textColored(warningColour(env.theme), "busy");
+            // Muted on sleep work: a sleeping worker needs no core (core busyMatters).
+            ui::textColored(r.busyWarn ? warningColour(env.theme) : mutedColour(env.theme), "busy");
             ui::tooltipBelow(r.busyNote.c_str());
         }
         ImGui::TableNextColumn();

@@ -133,6 +133,7 @@ nlohmann::json compareJson(GuiApp& app, const DrawnLayout& drawn) {
                            {"makespan_x", c.makespanX},
                            {"predicted_x", c.predictedX},
                            {"busy", c.busy},
+                           {"busy_warn", c.busyWarn},
                            {"guess_x", c.guessX},
                            {"attempts", c.attempts},
                            {"attempts_note", c.attemptsNote},
@@ -300,7 +301,8 @@ bool TestHooks::writeLayoutJson(GuiApp& app, const std::string& path) {
     for (const CalloutMark& c : drawn.callouts)
         callouts.push_back({{"kind", c.kind}, {"x0", c.x0}, {"x1", c.x1}, {"y0", c.y0}, {"y1", c.y1},
                             {"label_shown", c.labelShown}, {"label_rect", {c.lx0, c.ly0, c.lx1 - c.lx0, c.ly1 - c.ly0}},
-                            {"words", c.words}, {"in_legend", c.inLegend}});
+                            {"words", c.words}, {"in_legend", c.inLegend},
+                            {"outlined", c.outlined}});
     j["callouts"] = callouts;
     json chunks = json::array();
     for (const ChunkMark& c : drawn.chunks)

@@ -1,6 +1,7 @@
 // Callouts: patterns in a run that a teacher would point at, each with the
 // numbers that triggered it (explain.hpp). One function per pattern; each is
 // a pass over the model's records up to the cut.
+#include "parviz/chunks.hpp"
 #include "parviz/explain.hpp"
 #include "parviz/stats.hpp"
 
@@ -18,6 +19,7 @@ const char* toString(CalloutKind k) noexcept {
     case CalloutKind::LockConvoy: return "lock convoy";
     case CalloutKind::SerialParent: return "serial bottleneck in the parent";
     case CalloutKind::QueueBacklog: return "growing queue backlog";
+    case CalloutKind::LongTask: return "one long task";
     }
     return "?";
 }
@@ -38,7 +40,8 @@ const Callout* headlineCallout(const std::vector<Callout>& callouts) noexcept {
         // their locked work one at a time, and the tail it leaves is its
         // symptom (classroom walk: a lock-bound pool headlined "load imbalance").
         case CalloutKind::LockConvoy: return 1;
-        case CalloutKind::LoadImbalance: return 2;
+        case CalloutKind::LoadImbalance:
+        case CalloutKind::LongTask: return 2;
         case CalloutKind::SerialParent: return 3;
         case CalloutKind::QueueBacklog: return 4;
         }
@@ -95,10 +98,8 @@ std::string chunkLabel(const Ctx& c, const TaskRecord& r) {
             if (x.index == static_cast<std::int32_t>(ch.begin)) first = taskLabel(c.trace, x);
             if (x.index == static_cast<std::int32_t>(ch.begin + ch.count - 1)) last = taskLabel(c.trace, x);
         }
-        std::string s = "chunk " + std::to_string(ch.chunk);
-        if (ch.count > 1 && !first.empty() && !last.empty()) s += ": " + first + "\u2013" + last;
-        else if (!first.empty()) s += ": " + first;
-        return s;
+        if (first.empty()) return "chunk " + std::to_string(ch.chunk);
+        return parviz::chunkLabel(ch.chunk, first, ch.count > 1 ? last : std::string(), ch.count);
     }
     return "";
 }
@@ -201,6 +202,7 @@ void loadImbalance(const Ctx& c, std::vector<Callout>& out) {
     co.t1 = end;
     co.proc = longest->proc;
     co.measure = share;
+    for (const TaskRecord* r : idle) co.lanes.push_back({r->proc, r->t1});
     const std::string busy = procName(c.meta, lastTask->proc);
     const std::string chunk = chunkLabel(c, *lastTask);
     const std::string ran = " still ran " + taskLabel(c.trace, *lastTask) + (chunk.empty() ? "" : " (" + chunk + ")");
@@ -229,6 +231,38 @@ void loadImbalance(const Ctx& c, std::vector<Callout>& out) {
     // their task time, so the tasks ran one at a time and the tail is the
     // lock's doing, not the split of the work: said first, the lock named.
     const LockBound lb = lockBound(c, first, end);
+    // One long task: the task that ended last is its worker's first, alone
+    // (no chunk of several), so it was taken at the start and ran longer
+    // than the other workers could fill: the longest task bounds the
+    // makespan (the critical path) and no pool size or chunksize can shorten
+    // it. Newcomer walk, session 21: Pool(4) on A=5 s, B=2, C=1, D=3 read a
+    // pink "load imbalance" as a fault of the pool size or the chunking.
+    // Load imbalance stays for what the split or the order causes: a long
+    // task started late, or a large chunk.
+    const bool firstOfItsWorker = std::none_of(c.m.tasks().begin(), c.m.tasks().end(), [&](const TaskRecord& r) {
+        return r.proc == lastTask->proc && &r != lastTask && r.t0 != kNever && r.t0 < lastTask->t0;
+    });
+    if (lb.share < kLockBoundShare && firstOfItsWorker && !bigChunk && lastTask->summarised == 0 && lastTask->t0 != kNever) {
+        // The stretch it ran alone: from the last other worker's last end.
+        std::int64_t othersEnd = first;
+        for (const auto& [p, r] : lastOf)
+            if (p != lastTask->proc) othersEnd = std::max(othersEnd, r->t1);
+        const std::string task = taskLabel(c.trace, *lastTask);
+        const std::string dur = formatDurationAmongInstants(end - lastTask->t0);
+        const std::string alone = formatDurationAmongInstants(end - othersEnd);
+        const std::string who = idle.size() == 1 ? procName(c.meta, longest->proc) + " was" : many + " were";
+        co.kind = CalloutKind::LongTask;
+        co.text = "one long task: the last " + alone + " are task " + task + " alone (" + dur + ", on " + busy +
+                  "), while " + who + " idle with nothing left to take. It was taken at the start and is longer "
+                  "than the other tasks could fill: no pool size or chunksize can shorten it; the longest task "
+                  "bounds the makespan (the critical path)";
+        co.headline = "one long task: the last " + alone + " are task " + task + " alone (" + dur +
+                      "): no split can shorten it";
+        co.brief = "task " + task + " (" + dur + ") alone: no split can help";
+        co.label = "one long task: " + task + ", " + dur;
+        out.push_back(std::move(co));
+        return;
+    }
     if (lb.share >= kLockBoundShare) {
         co.text += ". But the workers waited for " + lb.lock + " " + pct(lb.share) + " of their task time (" +
                    formatDurationAmongInstants(lb.waitNs) + " of " + formatDurationAmongInstants(lb.taskNs) +

@@ -20,6 +20,22 @@ std::string nameOf(const Trace& trace, const std::vector<std::string>& taskNames
 
 } // namespace
 
+bool readsAsNumber(const std::string& name) noexcept {
+    std::size_t i = 0;
+    if (i < name.size() && (name[i] == '-' || name[i] == '+')) ++i;
+    if (i < name.size() && name[i] == '.') ++i;
+    return i < name.size() && name[i] >= '0' && name[i] <= '9';
+}
+
+std::string chunkLabel(std::int32_t chunk, const std::string& first, const std::string& last, std::uint32_t count) {
+    std::string s = "chunk " + std::to_string(chunk) + ": ";
+    const bool many = count > 1 && !last.empty();
+    if (readsAsNumber(first) || (many && readsAsNumber(last))) s += many ? "tasks " : "task ";
+    s += first;
+    if (many) s += "\u2013" + last;
+    return s;
+}
+
 ChunkBrackets buildChunkBrackets(const RunModel& model, const Trace& trace, const std::vector<std::string>& taskNames) {
     ChunkBrackets out;
     const std::vector<ChunkRecord>& chunks = model.chunks();
@@ -75,8 +91,8 @@ ChunkBrackets buildChunkBrackets(const RunModel& model, const Trace& trace, cons
             b.label = std::string(trace.string(summarisedName[i]));
             continue;
         }
-        b.label = "chunk " + std::to_string(b.chunk) + ": " + nameOf(trace, taskNames, b.begin, firstName[i]);
-        if (b.count > 1) b.label += "\u2013" + nameOf(trace, taskNames, b.begin + b.count - 1, lastName[i]);
+        b.label = chunkLabel(b.chunk, nameOf(trace, taskNames, b.begin, firstName[i]),
+                             b.count > 1 ? nameOf(trace, taskNames, b.begin + b.count - 1, lastName[i]) : std::string(), b.count);
     }
     std::stable_sort(out.items.begin(), out.items.end(),
                      [](const ChunkBracket& a, const ChunkBracket& b) { return a.t0 < b.t0; });

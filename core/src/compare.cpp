@@ -85,11 +85,12 @@ CompareRow rowOf(const CompareRun& r, int usableCores) {
     row.makespanS = r.makespanS;
     row.predictedS = r.predictedS;
     row.busy = r.machine.busy;
+    row.busyWarn = busyMatters(r.machine, r.work);
     row.label = std::to_string(r.workers) + (r.workers == 1 ? " worker · " : " workers · ") + workName(r.work) + " · " +
                 (r.finished ? seconds(r.makespanS) : "running");
     if (r.machine.busy == true) {
         row.busyNote = describeBusy(r.machine, r.work);
-        row.busyShort = describeBusyShort(r.machine);
+        row.busyShort = describeBusyShort(r.machine, r.work);
     } else if (r.finished && !r.machine.busy) {
         row.busyNote = row.busyShort = "busy: unknown";
     }

@@ -186,11 +186,24 @@ struct Ctx {
 };
 
 // A worker still in a task at t, other than p: "ForkPoolWorker-1 (running task L4)".
-std::string someoneStillWorking(const Ctx& c, ProcId p) {
+// *firstTask: that task is its worker's first, alone (no chunk of several):
+// taken at the start, so the tail it leaves is one long task, not a split
+// that chunksize or the pool size could change.
+std::string someoneStillWorking(const Ctx& c, ProcId p, bool* firstTask = nullptr) {
     for (const ProcLaneIndex& l : c.m.procs()) {
         if (l.proc == p || !isWorkerRole(c.meta, l.proc)) continue;
         const Span* s = spanAt(l.tasks, c.t);
-        if (s) return procName(c.meta, l.proc) + " still runs " + taskName(c.trace, *s);
+        if (!s) continue;
+        if (firstTask) {
+            *firstTask = s == &l.tasks[0];
+            for (const TaskRecord& r : c.m.tasks())
+                if (r.proc == l.proc && r.index == s->value && r.t0 == s->t0) {
+                    if (r.summarised > 1) *firstTask = false;
+                    for (const ChunkRecord& ch : c.m.chunks())
+                        if (r.chunk >= 0 && ch.proc == r.proc && ch.chunk == r.chunk && ch.count > 1) *firstTask = false;
+                }
+        }
+        return procName(c.meta, l.proc) + " still runs " + taskName(c.trace, *s);
     }
     return "";
 }
@@ -326,11 +339,16 @@ std::string explainWaitQueue(const Ctx& c, const ProcLaneIndex& l, const std::st
         return text;
     }
     // Load imbalance: it has done its share while another still works.
-    const std::string other = someoneStillWorking(c, l.proc);
+    // ... or one long task taken at the start that no split can shorten
+    // (the critical path; newcomer walk, session 21: Pool(4) on A=5 s, B, C,
+    // D read "load imbalance" while A alone ran).
+    bool longOne = false;
+    const std::string other = someoneStillWorking(c, l.proc, &longOne);
     const std::string lock = other.empty() ? "" : lockQueuedAt(c);
-    const std::string tail = other.empty()  ? ""
-                             : lock.empty() ? " while " + other + " — load imbalance"
-                                            : " while " + other + " — workers queue at " + lock + " (lock convoy)";
+    const std::string tail = other.empty() ? ""
+                             : !lock.empty() ? " while " + other + " — workers queue at " + lock + " (lock convoy)"
+                             : longOne ? " while " + other + ", taken at the start — one long task: no split can shorten it"
+                                       : " while " + other + " — load imbalance";
     groupAs(out, "waitqueue:empty:" + name + ":" + other, "wait to take from " + name + ": it is empty" + tail);
     return text + " and its last task" + lastTaskEnd(c.m, c.trace, l.proc, *last, c.at(last->t1)) + tail;
 }

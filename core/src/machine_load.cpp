@@ -36,12 +36,17 @@ std::string describeBusy(const BusyVerdict& v, std::optional<WorkKind> work) {
     return buf;
 }
 
-std::string describeBusyShort(const BusyVerdict& v) {
+std::string describeBusyShort(const BusyVerdict& v, std::optional<WorkKind> work) {
     if (v.busy != true) return "";
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "machine busy: others took %d %%",
+    char buf[80];
+    std::snprintf(buf, sizeof buf, work == WorkKind::Sleep ? "others took %d %%; sleep needs no core"
+                                                           : "machine busy: others took %d %%",
                   static_cast<int>(std::lround(v.otherShare.value_or(0) * 100)));
     return buf;
+}
+
+bool busyMatters(const BusyVerdict& v, std::optional<WorkKind> work) noexcept {
+    return v.busy == true && work != WorkKind::Sleep;
 }
 
 Event machineLoadEvent(std::int64_t t, const MachineLoad& m) noexcept {

@@ -452,6 +452,15 @@ const LockSignal* semaphoreSignal(const RunModel& index, const Event& e, bool ta
 
 } // namespace
 
+std::string captionLine(std::int64_t cursorNs, std::int64_t eventNs, const std::string& text) {
+    const std::string at = formatInstant(cursorNs), when = formatInstant(eventNs);
+    std::string words = text;
+    // "The run ended", "The run is paused": a sentence's start, now after a colon.
+    if (words.rfind("The ", 0) == 0) words[0] = 't';
+    if (when == at) return "at " + at + ", " + words;
+    return "cursor at " + at + "; last event at " + when + ", " + words;
+}
+
 Caption buildCaption(const RunModel& index, const Trace& trace, std::int64_t t) {
     Caption c;
     const auto& evs = index.captionEvents();

@@ -70,7 +70,7 @@ TEST_CASE("a traced ProcessPoolExecutor's map chunks and submitted calls are num
         CHECK_FALSE(b.open);
         CHECK(tr.meta().procs.at(b.proc).role == parviz::ProcRole::PoolWorker);
     }
-    CHECK(labels == std::set<std::string>{"chunk 0: 0\u20131", "chunk 1: 2\u20133", "chunk 2: 4"});
+    CHECK(labels == std::set<std::string>{"chunk 0: tasks 0\u20131", "chunk 1: tasks 2\u20133", "chunk 2: task 4"});
     for (const parviz::TaskRecord& r : m.tasks()) CHECK((r.chunk >= 0) == (r.index < 5));
     // Each task's outcome: the failing submit raised.
     for (const parviz::TaskRecord& r : m.tasks())

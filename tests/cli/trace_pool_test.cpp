@@ -531,8 +531,9 @@ TEST_CASE("a traced program's pool chunks are numbered uniquely across its map c
     CHECK(numbers == std::set<std::int32_t>{0, 1, 2, 3, 4, 5});
     std::set<std::string> labels;
     for (const parviz::ChunkBracket& b : parviz::buildChunkBrackets(m, *t.trace, {}).items) labels.insert(b.label);
-    CHECK(labels == std::set<std::string>{"chunk 0: 0\u20131", "chunk 1: 2\u20133", "chunk 2: 4", "chunk 3: 5",
-                                          "chunk 4: 6", "chunk 5: 7"});
+    // Tasks named by a number say "task" (session 21: "chunk 1: 2" read as a ratio).
+    CHECK(labels == std::set<std::string>{"chunk 0: tasks 0\u20131", "chunk 1: tasks 2\u20133", "chunk 2: task 4",
+                                          "chunk 3: task 5", "chunk 4: task 6", "chunk 5: task 7"});
 }
 
 TEST_CASE("a traced program's results line separates integer results from their times", "[cli][trace][python]") {

@@ -233,3 +233,40 @@ TEST_CASE("a task's hover words are true at the cursor: starts, running since, t
     CHECK(g.find("(ended at 3.00 s)") != std::string::npos);
     CHECK(describeTaskAt(m, *tr, 2, 99, kZero + sec(4), kZero).empty());
 }
+
+TEST_CASE("a traced chunk whose tasks are named by numbers says \"task\": never \"chunk 1: 2\", read as a ratio",
+          "[chunks][chunkwords]") {
+    // Newcomer walk (session 21): `parviz trace --gui -- python3 examples/…` labelled its brackets
+    // "chunk 1: 2" (task 2, named by its argument's text); built-in chunks read "chunk 0: L1–L4".
+    auto tr = std::make_shared<Trace>();
+    std::vector<Event> ev;
+    auto at = [&](double s, ProcId p, EventKind k, std::int32_t obj = 0, std::uint64_t a = 0, std::uint64_t b = 0) {
+        ev.push_back(Event{kZero + sec(s), p, k, 0, obj, a, b});
+    };
+    tr->addProcess({"MainProcess", ProcRole::Parent});
+    tr->addProcess({"ForkPoolWorker-1", ProcRole::PoolWorker});
+    const std::uint64_t n1 = tr->addString("1"), n2 = tr->addString("2"), n3 = tr->addString("3");
+    at(0, 0, EventKind::RunStart, 0, 2, 2);
+    at(0, 1, EventKind::ProcStart, 0, 1001);
+    at(0, 1, EventKind::TaskChunk, 0, 0, 1);
+    at(0, 1, EventKind::TaskStart, 0, n1, static_cast<std::uint64_t>(sec(1)));
+    at(1, 1, EventKind::TaskEnd, 0, n1);
+    at(1, 1, EventKind::TaskChunk, 1, 1, 2);
+    at(1, 1, EventKind::TaskStart, 1, n2, static_cast<std::uint64_t>(sec(1)));
+    at(2, 1, EventKind::TaskEnd, 1, n2);
+    at(2, 1, EventKind::TaskStart, 2, n3, static_cast<std::uint64_t>(sec(1)));
+    at(3, 1, EventKind::TaskEnd, 2, n3);
+    at(3.5, 0, EventKind::RunEnd);
+    for (const Event& e : ev) tr->append(e);
+    RunModel m;
+    m.update(*tr);
+    const ChunkBrackets b = buildChunkBrackets(m, *tr);
+    REQUIRE(b.items.size() == 2);
+    CHECK(b.items[0].label == "chunk 0: task 1");
+    CHECK(b.items[1].label == "chunk 1: tasks 2\u20133");
+    // Names that are words keep the built-in scenarios' form.
+    CHECK(chunkLabel(0, "L1", "L4", 4) == "chunk 0: L1\u2013L4");
+    CHECK(chunkLabel(2, "E", "", 1) == "chunk 2: E");
+    CHECK(chunkLabel(1, "'c'", "'d'", 2) == "chunk 1: 'c'\u2013'd'");
+    CHECK(chunkLabel(3, "-0.5", "", 1) == "chunk 3: task -0.5");
+}

@@ -344,9 +344,10 @@ TEST_CASE("a load-imbalance callout names the idle worker, its tail and the make
     }
     SECTION("several idle workers are counted and each named with its tail, not only the first") {
         // Newcomer walk (session 20): Pool(4) on the tutorial's A=5 s, B, C, D=1 s named one idle
-        // worker while three idled at the end.
+        // worker while three idled at the end. Here A is taken late (after a), so the order makes the tail.
         Builder b(4);
-        b.task(1, 0, "A", 0, 5);
+        b.task(1, 4, "a", 0, 1);
+        b.task(1, 0, "A", 1, 5);
         b.task(2, 1, "B", 0, 1);
         b.task(3, 2, "C", 0, 1.2);
         b.task(4, 3, "D", 0, 1);
@@ -366,7 +367,8 @@ TEST_CASE("a load-imbalance callout names the idle worker, its tail and the make
     }
     SECTION("a worker idle for less than the threshold is not counted among them") {
         Builder b(3);
-        b.task(1, 0, "A", 0, 5);
+        b.task(1, 3, "a", 0, 1);
+        b.task(1, 0, "A", 1, 5);
         b.task(2, 1, "B", 0, 1);
         b.task(3, 2, "C", 0, 4.5);   // idle the last 0.5 s of 5 s: 10 %
         auto tr = b.done(5.2);
@@ -391,6 +393,55 @@ TEST_CASE("a load-imbalance callout names the idle worker, its tail and the make
         CHECK(c->text ==
               "load imbalance: ForkPoolWorker-2 was idle for the last 0.16 s of the 0.40 s makespan (40 %): its last "
               "task ended at 0.24 s while ForkPoolWorker-1 still ran L2");
+    }
+}
+
+TEST_CASE("an idle tail that is one long task taken at the start is no load imbalance: no split can shorten it",
+          "[explain][callout][longtask]") {
+    // Newcomer walk (session 21): `parviz gui pool --workers 4` (A=5 s, B=2, C=1, D=3) showed a pink "load
+    // imbalance" for 3 idle workers, read as a fault of the pool size or the chunking; the longest task
+    // bounds the makespan (the critical path).
+    Builder b(4);
+    b.task(1, 0, "A", 0, 5);
+    b.task(2, 1, "B", 0, 2);
+    b.task(3, 2, "C", 0, 1);
+    b.task(4, 3, "D", 0, 3);
+    auto tr = b.done(5.2);
+    const RunModel m = modelOf(*tr);
+    const auto cs = findCallouts(m, *tr);
+    INFO(allTexts(cs));
+    CHECK(calloutOf(cs, CalloutKind::LoadImbalance) == nullptr);
+    const Callout* c = calloutOf(cs, CalloutKind::LongTask);
+    REQUIRE(c);
+    CHECK(std::string(toString(c->kind)) == "one long task");
+    CHECK(c->headline == "one long task: the last 2.00 s are task A alone (5.00 s): no split can shorten it");
+    CHECK(c->label == "one long task: A, 5.00 s");
+    CHECK(c->text.find("no pool size or chunksize can shorten it") != std::string::npos);
+    CHECK(c->text.find("critical path") != std::string::npos);
+    CHECK(c->text.find("3 workers were idle") != std::string::npos);
+    CHECK(c->text.find("load imbalance") == std::string::npos);
+    CHECK(headlineCallout(cs) == c);
+    // Each idle worker's tail is marked, the longest first, not only the longest-idle lane's.
+    REQUIRE(c->lanes.size() == 3);
+    CHECK(c->lanes[0].proc == 3);   // C, idle from 1 s
+    CHECK(c->lanes[0].t0 == kZero + sec(1));
+    CHECK(c->lanes[1].proc == 2);   // B, from 2 s
+    CHECK(c->lanes[2].proc == 4);   // D, from 3 s
+    CHECK(c->lanes[2].t0 == kZero + sec(3));
+    // Where the same tail comes of a large chunk, it stays a load imbalance that names the chunksize.
+    SECTION("a chunk of several tasks is a split that can change") {
+        Builder k(2);
+        k.at(0, 1, EventKind::TaskChunk, 0, 0, 2);
+        k.task(1, 0, "A", 0, 2);
+        k.task(1, 1, "B", 2, 4);
+        k.at(0, 2, EventKind::TaskChunk, 1, 2, 1);
+        k.task(2, 2, "C", 0, 1);
+        auto t2 = k.done(4.2);
+        const RunModel m2 = modelOf(*t2);
+        const auto c2 = findCallouts(m2, *t2);
+        INFO(allTexts(c2));
+        CHECK(calloutOf(c2, CalloutKind::LongTask) == nullptr);
+        CHECK(calloutOf(c2, CalloutKind::LoadImbalance) != nullptr);
     }
 }
 
@@ -675,10 +726,12 @@ TEST_CASE("a worker idle on the empty task queue while the others queue at a loc
     CHECK(idle.find("queue at Lock-1") != std::string::npos);
     CHECK(idle.find("lock convoy") != std::string::npos);
     CHECK(idle.find("load imbalance") == std::string::npos);
-    // At 2.5 s nobody waits for the lock: worker 3 runs the last task alone.
+    // At 2.5 s nobody waits for the lock: worker 3 runs the last task alone, its first, taken at the
+    // start: one long task, no split can shorten it (session 21).
     const std::string tailEnd = textOf(buildExplain(m, *tr, kZero + sec(2.5)), "ForkPoolWorker-1");
     INFO(tailEnd);
-    CHECK(tailEnd.find("load imbalance") != std::string::npos);
+    CHECK(tailEnd.find("taken at the start \u2014 one long task: no split can shorten it") != std::string::npos);
+    CHECK(tailEnd.find("lock convoy") == std::string::npos);
 }
 
 TEST_CASE("processes each given their own work raise no load imbalance; workers sharing a job queue do",
@@ -950,6 +1003,7 @@ struct MeasuredTail {
     int idleWorkers = 0;           // workers idle at least kImbalanceTailShare of the makespan at the end
     std::string lastTask;
     std::int32_t lastChunk = -1;
+    bool lastFirst = false;        // the task that ended last was its worker's first (taken at the start)
     std::string says;              // the numbers, for INFO
 };
 
@@ -968,6 +1022,12 @@ MeasuredTail measuredTail(const RunModel& m, const Trace& tr) {
         }
     }
     out.workers = static_cast<int>(lastEnd.size());
+    for (const TaskRecord& r : m.tasks())
+        if (r.t1 == end && r.proc == out.busy) {
+            out.lastFirst = std::none_of(m.tasks().begin(), m.tasks().end(),
+                                         [&](const TaskRecord& o) { return o.proc == r.proc && o.t0 < r.t0; });
+            out.lastFirst = out.lastFirst && r.summarised == 0;
+        }
     std::int64_t idleEnd = INT64_MAX;
     for (const auto& [p, e] : lastEnd)
         if (e < idleEnd) {
@@ -991,10 +1051,24 @@ void checkImbalanceAgrees(const RealRun& r) {
     INFO("measured: " << t.says);
     INFO("callouts: " << allTexts(r.callouts));
     const Callout* c = calloutOf(r.callouts, CalloutKind::LoadImbalance);
+    const Callout* longOne = calloutOf(r.callouts, CalloutKind::LongTask);
     if (t.workers < 2 || t.share < kImbalanceTailShare) {
         CHECK(c == nullptr);
+        CHECK(longOne == nullptr);
         return;
     }
+    // The task that ended last was taken at the start, alone: one long task
+    // that no split can shorten, not a load imbalance.
+    if (t.lastFirst) {
+        CHECK(c == nullptr);
+        REQUIRE(longOne);
+        CHECK(longOne->proc == t.idle);
+        CHECK(longOne->text.rfind("one long task: the last ", 0) == 0);
+        CHECK(longOne->text.find("task " + t.lastTask + " alone") != std::string::npos);
+        CHECK(longOne->text.find("no pool size or chunksize can shorten it") != std::string::npos);
+        return;
+    }
+    CHECK(longOne == nullptr);
     REQUIRE(c);
     CHECK(c->proc == t.idle);
     CHECK(c->measure == Approx(t.share).epsilon(1e-9));
@@ -1032,7 +1106,20 @@ TEST_CASE("a real pool-uneven run raises the load-imbalance callout", "[explain]
         const MeasuredTail t = measuredTail(r.model, *r.trace);
         INFO(t.says);
         CHECK(t.share >= kImbalanceTailShare);   // the shape the file sets up, with a margin of 3x
-        CHECK(calloutOf(r.callouts, CalloutKind::LoadImbalance) != nullptr);
+        // The long task is taken first, alone: no split shortens the run (session 21).
+        CHECK(calloutOf(r.callouts, (t.lastFirst ? CalloutKind::LongTask : CalloutKind::LoadImbalance)) != nullptr);
+    }
+    SECTION("the tutorial's pool on 4 workers: A (5 s) alone at the end is one long task") {
+        // Newcomer walk (session 21): `parviz gui pool --workers 4` read "load imbalance" for the three
+        // workers idle while A ran; no pool size or chunksize shortens A.
+        const RealRun r = realRun(loadScenario("pool"), [](RunOptions& o) {
+            o.timeScale = 0.2;
+            o.workers = 4;
+        });
+        checkImbalanceAgrees(r);
+        const MeasuredTail t = measuredTail(r.model, *r.trace);
+        INFO(t.says);
+        if (t.lastFirst && t.share >= kImbalanceTailShare) CHECK(calloutOf(r.callouts, CalloutKind::LoadImbalance) == nullptr);
     }
 }
 
@@ -1156,8 +1243,10 @@ TEST_CASE("workers in the same state for the same reason share one sentence nami
     CHECK(x.lines[0].text == "ForkPoolWorker-1 and -2 run their tasks (A and B) on the cores");
     CHECK(x.lines[0].each[0] == "ForkPoolWorker-1 is in task A since 0 s, on CPU 0 now");
     CHECK(x.lines[1].procs == std::vector<ProcId>{3, 4, 5, 6});
+    // A, its worker's first task, taken at the start: one long task, no load imbalance (session 21).
     CHECK(x.lines[1].text == "ForkPoolWorker-3, -4, -5 and -6 wait to take from the queue: it is empty while "
-                             "ForkPoolWorker-1 still runs task A — load imbalance");
+                             "ForkPoolWorker-1 still runs task A, taken at the start — one long task: no split can "
+                             "shorten it");
     CHECK(x.lines[1].each.size() == 4);
     CHECK(x.lines[1].each[0] == textOf(x, "ForkPoolWorker-3"));
     CHECK(x.lines[2].text == "ForkPoolWorker-7 and -8 are runnable, waiting for a free core: 4 processes want 2 cores "
@@ -1315,7 +1404,8 @@ TEST_CASE("one view, one precision: Why's sentences, callouts, Stats' cut and th
     // whether the task ended before or after the cursor.
     Builder b(2);
     b.task(1, 0, "A", 0, 4.07);
-    b.task(2, 1, "B", 0, 6.0);
+    b.task(2, 2, "b", 0, 0.5);   // B taken after b: a load imbalance (taken first, alone, it is one long task)
+    b.task(2, 1, "B", 0.5, 6.0);
     auto tr = b.done(6.2);
     const RunModel m = modelOf(*tr);
     const std::int64_t cursor = kZero + sec(4.07);

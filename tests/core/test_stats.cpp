@@ -544,7 +544,13 @@ TEST_CASE("mid-run Stats never read as wrong: no speedup until every task has en
     CHECK(mid.machineAtCut);
     REQUIRE(mid.machine.busy.has_value());
     CHECK(*mid.machine.busy);
-    CHECK(describeBusyAt(mid, true) == "machine busy: others took 25 % up to here");
+    // Sleep work: a plain note, the cut on the share (session 21).
+    CHECK(describeBusyAt(mid, true) == "others took 25 % up to here; sleep needs no core");
+    RunStats cpuMid = mid;
+    cpuMid.work = "cpu";
+    CHECK(describeBusyAt(cpuMid, true) == "machine busy: others took 25 % up to here");
+    CHECK(describeBusyAt(cpuMid, false) ==
+          "machine busy: other processes took 25 % of the cores up to here; timings not comparable");
     // Before a second of samples is in: unknown, as a run too short to judge.
     const RunStats early = computeStats(*tr, kZero + sec(1.0));
     CHECK_FALSE(early.machine.busy.has_value());

@@ -1007,3 +1007,13 @@ TEST_CASE("a process that ended is finished only before a later start, and one p
         CHECK(finishedAt(b, 1000) == Procs{1, 2});
     }
 }
+
+TEST_CASE("the caption labels every time on its line: the cursor's and the event's", "[views][caption]") {
+    // Newcomer walk (session 21): "6.02 s  The run ended: …, makespan 6.01 s": the first number, the
+    // cursor's, was unlabelled and 0.01 s from the makespan.
+    CHECK(captionLine(6'020'000'000, 6'020'000'000, "The run ended") == "at 6.02 s, the run ended");
+    CHECK(captionLine(2'000'000'000, 2'000'000'000, "ForkPoolWorker-2 took C from the queue") ==
+          "at 2.00 s, ForkPoolWorker-2 took C from the queue");
+    CHECK(captionLine(700'000'000, 5'000'000, "ForkPoolWorker-1 printed \"hi\"") ==
+          "cursor at 0.70 s; last event at 0.0050 s, ForkPoolWorker-1 printed \"hi\"");
+}

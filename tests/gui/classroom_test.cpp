@@ -181,8 +181,8 @@ TEST_CASE("one cursor time per frame: after a click on the timeline during a liv
                           why = linesOf(st, "Explain");
         INFO(when << ": cursor " << cursor << " s\ncaption:\n" << caption << "\nStats:\n" << stats << "\nExplain:\n" << why);
         std::smatch m;
-        // The caption leads with the cursor's time.
-        const std::regex lead(R"((^|\n)([0-9.]+) (s|ms|us)  )");
+        // The caption leads with the cursor's time, named ("at 0.61 s, …", "cursor at 0.61 s; last event …").
+        const std::regex lead(R"((^|\n)(?:cursor )?at ([0-9.]+) (s|ms|us)[,;] )");
         REQUIRE(std::regex_search(caption, m, lead));
         CHECK(sameTime(*parseTime(m[2], m[3]), cursor));
         // Stats' numbers are cut at the cursor and say so with its time, not "so far" (the live edge's).

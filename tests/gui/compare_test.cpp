@@ -384,6 +384,19 @@ TEST_CASE("the window's Sweep runs a busy cpu run again (--retries) and marks th
     CHECK(srows[0]["busy"] == true);
     CHECK(srows[0]["attempts"] == 1);
     CHECK(sleep["runs"].size() == 1);
+    // Busy matters for runs whose workers need the cores (newcomer walk, session 21: sleep runs showed
+    // "machine busy" as loudly as cpu runs): the cpu row in the warning colour, the sleep row's note
+    // muted, no "machine busy" mark drawn nor named in its legend, its caption a plain note.
+    CHECK(rows[0]["busy_warn"] == true);
+    CHECK(srows[0]["busy_warn"] == false);
+    INFO("sleep marks: " << sleep["marks"].dump());
+    if (sleep["marks"].contains("Compare")) {
+        for (const char* kind : {"drawn", "legend"})
+            if (sleep["marks"]["Compare"].contains(kind))
+                for (const json& m : sleep["marks"]["Compare"][kind]) CHECK(m != "machine busy");
+    }
+    for (const json& p : sleep["panels"])
+        for (const json& line : p["lines"]) CHECK(line.get<std::string>().find("machine busy: others took") == std::string::npos);
 }
 
 TEST_CASE("the class predicts before Sweep and each prediction stands beside the measured answer", "[gui][keys][compare]") {

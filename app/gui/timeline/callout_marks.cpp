@@ -24,24 +24,38 @@ const char* legendWords(const std::vector<Callout>& callouts, const Callout& c) 
 void drawCalloutMarks(RunView& run, const PanelEnv& env, const Geometry& g, float axisBottom, float lanesTop) {
     if (!run.trace()) return;
     ImDrawList* dl = ImGui::GetWindowDrawList();
-    const ImU32 col = ImGui::ColorConvertFloat4ToU32(warningColour(env.theme));
     const float fs = ImGui::GetFontSize();
     const float bar = std::max(4.0f, std::round(fs * 0.25f));
     const TraceMeta& meta = run.meta();
     dl->PushClipRect(ImVec2(g.plotMin.x, g.plotMin.y), g.plotMax, true);
     for (const Callout& c : run.callouts()) {
+        const ImU32 col = ImGui::ColorConvertFloat4ToU32(calloutColour(c.kind, env.theme));
         const float x0 = g.plotMin.x + std::max(-10.0f, timeToPx(g.vp, c.t0));
         const float x1 = std::max(x0 + 3, g.plotMin.x + std::min(g.vp.widthPx + 10, timeToPx(g.vp, c.t1)));
         if (x1 < g.plotMin.x || x0 > g.plotMax.x) continue;
         dl->AddRectFilled(ImVec2(x0, axisBottom - bar), ImVec2(x1, axisBottom), col);
         float ly0 = lanesTop, ly1 = lanesTop;
         const std::string lane = c.proc == kNoProc ? std::string() : procName(meta, c.proc);
+        std::vector<std::string> outlined;
         for (const LaneRect& l : env.drawn.lanes)
             if (!lane.empty() && l.title == lane && l.visible) {   // a lane behind the scrollbar: the bar says it
                 ly0 = l.y0;
                 ly1 = l.y1;
                 dl->AddRect(ImVec2(x0, l.y0 + 1), ImVec2(x1, l.y1 - 1), col, 0, 0, std::max(2.0f, bar / 2));
+                outlined.push_back(lane);
             }
+        // Every other lane it is about, each over its own stretch (each idle
+        // worker's tail: three idle workers, three outlines).
+        for (const Callout::LaneStretch& s : c.lanes) {
+            if (s.proc == c.proc) continue;
+            const std::string other = procName(meta, s.proc);
+            const float sx0 = g.plotMin.x + std::max(-10.0f, timeToPx(g.vp, s.t0));
+            for (const LaneRect& l : env.drawn.lanes)
+                if (l.title == other && l.visible) {
+                    dl->AddRect(ImVec2(sx0, l.y0 + 1), ImVec2(std::max(sx0 + 3, x1), l.y1 - 1), col, 0, 0, std::max(2.0f, bar / 2));
+                    outlined.push_back(other);
+                }
+        }
         // The label on the lane it names; a callout about the whole run
         // (oversubscription, a queue) over the activity strip between the
         // axis and the lanes, never on a lane it is not about (it hid CPU 0).
@@ -88,6 +102,7 @@ void drawCalloutMarks(RunView& run, const PanelEnv& env, const Geometry& g, floa
         }
         // The legend's entry says its label (legendWords): its words with the numbers are on screen there.
         mark.inLegend = legendWords(run.callouts(), c) == c.label.c_str();
+        mark.outlined = std::move(outlined);
         env.drawn.callouts.push_back(mark);
         if (ImGui::IsMouseHoveringRect(ImVec2(x0, axisBottom - bar - 2), ImVec2(x1, axisBottom + 2)) ||
             (ly1 > ly0 && ImGui::IsMouseHoveringRect(ImVec2(x0, ly0), ImVec2(x1, ly0 + ts.y + 4))))

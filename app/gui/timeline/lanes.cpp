@@ -230,10 +230,13 @@ void taskRowWords(RunView& run, const TraceMeta& meta, const PanelEnv& env, cons
             example.worker = procName(meta, proc);
             // What the word names, in plain words: "task s9", "chunk 1 (task T2)", "chunk 4 (4 tasks)".
             const std::string chunkNo = c ? "chunk " + std::to_string(c->chunk) : std::string();
+            // Its task, once named ("chunk 1: task 2" names it already: never "task task 2").
+            const std::string after = c && colon != std::string::npos ? c->label.substr(colon + 2) : std::string();
+            const std::string task = after.rfind("task ", 0) == 0 ? after : "task " + after;
             example.subject = span ? "task " + std::string(run.trace()->string(span->label))
                               : c->count == 1 && colon != std::string::npos && w.text.rfind("chunk ", 0) != 0
-                                  ? "task " + c->label.substr(colon + 2)
-                              : c->count == 1 && colon != std::string::npos ? chunkNo + " (task " + c->label.substr(colon + 2) + ")"
+                                  ? task
+                              : c->count == 1 && colon != std::string::npos ? chunkNo + " (" + task + ")"
                                                                             : chunkNo + " (" + std::to_string(c->count) + " tasks)";
         }
     }

@@ -80,10 +80,10 @@ void legendCallouts(RunView& run, Theme th, ImDrawList* dl, ImVec2& p, float sw,
     if (!run.trace()) return;
     std::vector<CalloutKind> kinds;
     const float bar = std::max(4.0f, std::round(ImGui::GetFontSize() * 0.25f));
-    const ImU32 warn = ImGui::ColorConvertFloat4ToU32(warningColour(th));
     for (const Callout& c : run.callouts()) {
         if (std::find(kinds.begin(), kinds.end(), c.kind) != kinds.end()) continue;
         kinds.push_back(c.kind);
+        const ImU32 warn = ImGui::ColorConvertFloat4ToU32(calloutColour(c.kind, th));
         const char* label = legendWords(run.callouts(), c);
         place(sw + 4 + ImGui::CalcTextSize(label).x);
         const float by = p.y + std::round((ImGui::GetTextLineHeight() - bar) / 2);

@@ -29,6 +29,14 @@ struct ChunkBracket {
     std::string label;                   // "chunk 2: E–H"; one task: "chunk 2: E"
 };
 
+// A chunk's label: "chunk 0: L1–L4", "chunk 2: E". A traced program's task
+// is named by its argument's text, and a number there read as a ratio or a
+// count ("chunk 1: 2", newcomer walk, session 21): a name that reads as a
+// number gets its noun, "chunk 1: task 2", "chunk 1: tasks 2–5".
+std::string chunkLabel(std::int32_t chunk, const std::string& first, const std::string& last, std::uint32_t count);
+// Whether a task's name reads as a number ("2", "-1", "0.5"): said with "task" before it.
+bool readsAsNumber(const std::string& name) noexcept;
+
 struct ChunkBrackets {
     std::vector<ChunkBracket> items;     // by t0 (the order the chunks were taken)
     std::vector<std::int64_t> endSoFar;  // endSoFar[i] = the latest t1 of items[0..i] (for visibleChunks)

@@ -88,6 +88,8 @@ struct CompareRow {
     double makespanS = 0;
     std::optional<double> predictedS;
     std::optional<bool> busy;               // nullopt: unknown
+    bool busyWarn = false;                  // busy and its workers need the cores (busyMatters): the warning colour;
+                                            // a busy sleep run's note is muted
     std::string busyNote;                   // "" when not busy; else describeBusy's words
     std::string busyShort;                  // "machine busy: others took 34 %" / "busy: unknown" / ""
     // cpu (or mixed) work on more workers than usable cores:

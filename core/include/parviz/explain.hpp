@@ -117,13 +117,24 @@ enum class CalloutKind : std::uint8_t {
                        // or a Lock held half the makespan or more while two or more processes wait for it in turn
     SerialParent,      // workers wait for a queue that MainProcess alone fills, one item at a time
     QueueBacklog,      // a queue grows: items are put faster than they are taken
+    LongTask,          // the idle tail is one task alone, taken at the start and longer than the rest could
+                       // fill: the longest task bounds the makespan (the critical path), no split can help
 };
-const char* toString(CalloutKind k) noexcept;   // "load imbalance", "oversubscription", ...
+const char* toString(CalloutKind k) noexcept;   // "load imbalance", "oversubscription", "one long task", ...
 
 struct Callout {
     CalloutKind kind = CalloutKind::LoadImbalance;
     std::int64_t t0 = 0, t1 = 0;         // absolute ns: the stretch the timeline marks
     ProcId proc = kNoProc;               // the lane it is about, kNoProc: the run as a whole
+    // Each lane it is about with the stretch there (an idle tail: from that
+    // worker's last task's end to t1), the longest first; proc's is the
+    // first. Empty: proc's lane over [t0, t1). A load imbalance of three idle
+    // workers outlined only the longest-idle one (newcomer walk, session 21).
+    struct LaneStretch {
+        ProcId proc = kNoProc;
+        std::int64_t t0 = 0;
+    };
+    std::vector<LaneStretch> lanes;
     double measure = 0;                  // the triggering fraction (0..1) or count, as the text says
     std::string text;                    // "load imbalance: ForkPoolWorker-2 idle for the last 1.60 s of 4.00 s (40 %) ..."
     std::string headline;                // its point in one short line, the numbers that matter: "oversubscription:

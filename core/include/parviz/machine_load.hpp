@@ -69,8 +69,16 @@ BusyVerdict judgeMachineLoad(const MachineLoad& m) noexcept;
 // "machine busy: other processes took 34 % of the cores; sleep work needs no core, so its timings hold".
 std::string describeBusy(const BusyVerdict& v, std::optional<WorkKind> work = std::nullopt);
 // The same for a busy run in few words, where a line has little room
-// ("machine busy: others took 34 %"); "" when the run is not flagged busy.
-std::string describeBusyShort(const BusyVerdict& v);
+// ("machine busy: others took 34 %"; sleep work: "others took 34 %; sleep
+// needs no core"); "" when the run is not flagged busy.
+std::string describeBusyShort(const BusyVerdict& v, std::optional<WorkKind> work = std::nullopt);
+// Whether a busy machine is worth a warning for this run: it was flagged busy
+// and its workers need the cores. Sleep work needs none, so other programs'
+// load does not change its lesson: its busy note is said mutedly, a plain
+// note, never in the warning colour (newcomer walk, session 21: pool and
+// pool-sizes on sleep work showed "machine busy" as loudly as cpu runs).
+// Unknown work (a traced program) needs the cores as far as anyone knows.
+bool busyMatters(const BusyVerdict& v, std::optional<WorkKind> work) noexcept;
 
 // Event encoding (EventKind::MachineLoad): obj = cores, a = otherNs, b = coreNs,
 // flags bit 0 = preciseIdle. spanNs is coreNs / cores.

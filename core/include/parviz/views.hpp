@@ -441,6 +441,14 @@ struct Caption {
     std::size_t grouped = 1;
 };
 Caption buildCaption(const RunModel& index, const Trace& trace, std::int64_t t);
+// The caption's line: every time on it named, so none reads as another
+// (newcomer walk, session 21: "6.02 s  The run ended: …, makespan 6.01 s"
+// put an unlabelled cursor time 0.01 s from the makespan). At the cursor's
+// event: "at 2.00 s, ForkPoolWorker-2 took C from the queue", "at 6.02 s,
+// the run ended"; else the last event before the cursor with its own time:
+// "cursor at 0.70 s; last event at 0.005 s, ForkPoolWorker-1 printed …". Times
+// from the run's zero; a caption that begins a sentence goes on in lower case.
+std::string captionLine(std::int64_t cursorNs, std::int64_t eventNs, const std::string& text);
 
 // A task in words that are true at `at` (absolute ns: the cursor, or now in a
 // live run), for a hover: "task s3: running since 0.20 s" while t0 <= at and
