@@ -1152,7 +1152,7 @@ TEST_CASE("a traced Process.join: the parent's lane waits for the child, labelle
     CHECK_FALSE(m.joins()[0].timedOut);
     CHECK(m.joins()[1].timedOut);
     CHECK(textOf(buildExplain(m, *tr, kZero + sec(0.5)), "MainProcess") ==
-          "MainProcess is waiting for Process-1 to finish (join) since 200 ms: Process-1 is still running, and "
+          "MainProcess is waiting for Process-1 to finish (join) since 0.20 s: Process-1 is still running, and "
           "join() returns only when it has ended");
     CHECK(textOf(buildExplain(m, *tr, kZero + sec(0.805)), "MainProcess").find("Process-1 has ended") !=
           std::string::npos);
