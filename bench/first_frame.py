@@ -4,9 +4,11 @@ seen from outside (first_frame_probe.c under Xvfb with a black root), for one
 or two parviz builds side by side, alternated run by run.
 
   python3 bench/first_frame.py build/release/app/parviz [OLD_PARVIZ] [--runs 5] [-- GUI ARGS...]
+  python3 bench/first_frame.py build/release/app/parviz -- trace --gui -- python3 examples/pool.py
 
 Per build, medians of: mapped (process start -> window mapped), drawn (start
--> first drawn pixels seen), blank (mapped but undrawn: black on screen), and
+-> first drawn pixels seen), blank (mapped but undrawn: one flat colour on
+screen), black (mapped and black: not even the theme's background), and
 from PARVIZ_TIMING=1 the first frame presented and the window shown (ms since
 the process's exec). The load is printed: on a busy host every phase stretches.
 """
@@ -30,12 +32,14 @@ subprocess.run(["cc", "-O2", "-o", probe, os.path.join(here, "first_frame_probe.
 
 def one(exe):
     env = dict(os.environ, PARVIZ_TIMING="1")
-    p = subprocess.run(["xvfb-run", "-a", "-s", "-br -screen 0 1280x720x24", probe, exe, "gui", *gui_args],
+    # GUI ARGS starting with "trace": `parviz trace --gui ...`, else `parviz gui ...`.
+    cmd = [exe, *gui_args] if gui_args[:1] == ["trace"] else [exe, "gui", *gui_args]
+    p = subprocess.run(["xvfb-run", "-a", "-s", "-br -screen 0 1280x720x24", probe, *cmd],
                        env=env, capture_output=True, text=True, timeout=300)
-    m = re.search(r"mapped_ms=(\d+) content_ms=(\d+) blank_ms=(-?\d+)", p.stdout)
+    m = re.search(r"mapped_ms=(\d+) content_ms=(\d+) blank_ms=(-?\d+) black_ms=(-?\d+)", p.stdout)
     if not m:
         return None
-    row = {"mapped": int(m[1]), "drawn": int(m[2]), "blank": int(m[3])}
+    row = {"mapped": int(m[1]), "drawn": int(m[2]), "blank": int(m[3]), "black": int(m[4])}
     for key, phase in (("first_frame", "first frame presented"), ("shown", "window shown")):
         t = re.search(r"parviz timing:\s+([0-9.]+) ms  " + phase, p.stderr)
         if t:
@@ -55,5 +59,5 @@ for b in builds:
     if not got:
         print(f"{b}: no run drew a window")
         continue
-    keys = [k for k in ("mapped", "drawn", "blank", "first_frame", "shown") if all(k in x for x in got)]
+    keys = [k for k in ("mapped", "drawn", "blank", "black", "first_frame", "shown") if all(k in x for x in got)]
     print(f"median of {len(got)} {b}: " + ", ".join(f"{k} {statistics.median(x[k] for x in got):.0f} ms" for k in keys))

@@ -26,8 +26,10 @@ static double nowMs(void) {
     return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
 }
 
-// Whether every pixel of the window is the same colour (undrawn).
-static int flat(Display* d, Window w) {
+// Whether every pixel of the window is the same colour (undrawn); *black:
+// and that colour is black.
+static int flat(Display* d, Window w, int* black) {
+    *black = 0;
     XWindowAttributes a;
     if (!XGetWindowAttributes(d, w, &a) || a.map_state != IsViewable) return 1;
     XImage* img = XGetImage(d, w, 0, 0, (unsigned)a.width, (unsigned)a.height, AllPlanes, ZPixmap);
@@ -37,6 +39,7 @@ static int flat(Display* d, Window w) {
     for (int y = 0; y < a.height && same; y += 3)
         for (int x = 0; x < a.width; x += 3)
             if (XGetPixel(img, x, y) != first) { same = 0; break; }
+    if (same) *black = (first & 0xFFFFFF) == 0;
     XDestroyImage(img);
     return same;
 }
@@ -60,7 +63,7 @@ int main(int argc, char** argv) {
         _exit(127);
     }
     Window win = 0;
-    double mapped = -1, content = -1;
+    double mapped = -1, content = -1, lastBlack = -1;
     while (nowMs() - t0 < 120e3) {
         while (XPending(d)) {
             XEvent e;
@@ -70,10 +73,12 @@ int main(int argc, char** argv) {
                 mapped = nowMs() - t0;
             }
         }
-        if (win && !flat(d, win)) {
+        int black = 0;
+        if (win && !flat(d, win, &black)) {
             content = nowMs() - t0;
             break;
         }
+        if (win && black) lastBlack = nowMs() - t0;
         if (waitpid(pid, NULL, WNOHANG) == pid) break;
         const struct timespec pause = {0, (win ? 2 : 5) * 1000000L};
         nanosleep(&pause, NULL);
@@ -84,6 +89,7 @@ int main(int argc, char** argv) {
         fprintf(stderr, "first_frame_probe: no drawn window within 120 s\n");
         return 1;
     }
-    printf("mapped_ms=%.0f content_ms=%.0f blank_ms=%.0f\n", mapped, content, content - mapped);
+    printf("mapped_ms=%.0f content_ms=%.0f blank_ms=%.0f black_ms=%.0f\n", mapped, content, content - mapped,
+           lastBlack < 0 ? 0.0 : lastBlack - mapped);
     return 0;
 }

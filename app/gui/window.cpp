@@ -11,6 +11,8 @@
 #include <imgui.h>
 #include <stb_image_write.h>
 
+#include <dlfcn.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -32,6 +34,33 @@ void glfwErrorToStderr(int code, const char* msg) {
 }
 
 ImVec4 v4(Rgb c, float a = 1.0f) { return ImVec4(c.r / 255.0f, c.g / 255.0f, c.b / 255.0f, a); }
+
+// The X window's own background pixel, which the X server paints the moment
+// it maps the window, before any GL frame reaches it. GLFW leaves it None, so
+// a window showed black (or whatever was under it) until its first swap after
+// the map landed: with Mesa's llvmpipe under Xvfb that swap took 0.4 s at
+// load 5 (0.5-0.9 s of a black window for `parviz gui` and `parviz trace
+// --gui` alike, bench/first_frame.py). With it the window is the theme's
+// background from its first pixel. Looked up at run time: libX11 is already
+// loaded by an X11 GLFW, and no X11 headers are needed to build; under
+// Wayland (or a GLFW without X11) the symbols are absent and nothing changes.
+void setNativeBackground(GLFWwindow* w, Rgb c) {
+    using GetDisplay = void* (*)();
+    using GetWindow = unsigned long (*)(GLFWwindow*);
+    using SetBackground = int (*)(void*, unsigned long, unsigned long);
+    using Flush = int (*)(void*);
+    auto getDisplay = reinterpret_cast<GetDisplay>(dlsym(RTLD_DEFAULT, "glfwGetX11Display"));
+    auto getWindow = reinterpret_cast<GetWindow>(dlsym(RTLD_DEFAULT, "glfwGetX11Window"));
+    auto setBackground = reinterpret_cast<SetBackground>(dlsym(RTLD_DEFAULT, "XSetWindowBackground"));
+    auto flush = reinterpret_cast<Flush>(dlsym(RTLD_DEFAULT, "XFlush"));
+    if (!getDisplay || !getWindow || !setBackground || !flush) return;
+    void* display = getDisplay();
+    const unsigned long window = getWindow(w);
+    if (!display || !window) return;   // not an X11 window (GLFW on Wayland)
+    // GLFW's GL visuals are TrueColor, 24 or 32 bits: 0xRRGGBB.
+    setBackground(display, window, static_cast<unsigned long>(c.r) << 16 | static_cast<unsigned long>(c.g) << 8 | c.b);
+    flush(display);
+}
 
 // ImGui's own themes, with every colour text sits on (and the text itself)
 // replaced by palette.hpp's, which a unit test holds to WCAG contrast.
@@ -347,6 +376,7 @@ bool Window::writePng(const std::string& path, std::string& error) const {
 void Window::setTheme(Theme t) {
     m_theme = t;
     applyStyle(t);
+    setNativeBackground(m_window, themeColours(t).windowBg);
 }
 
 void Window::setTypeSize(TypeSize s) { m_typeSize = s; }

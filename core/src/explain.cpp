@@ -437,6 +437,16 @@ std::string poolProgress(const Ctx& c) {
 
 // A process in SyncWait at t: on what, since when, and what it waits for.
 std::string explainWaitSync(const Ctx& c, ProcId p, const std::string& who) {
+    // Process.join: waiting for a child to end.
+    for (const JoinRecord& j : c.m.joins()) {
+        if (j.proc != p || j.t0 > c.t || j.t1 <= c.t) continue;
+        const std::string joined = procName(c.meta, j.joined);
+        const ProcLaneIndex* jl = j.joined < c.m.procs().size() ? &c.m.procs()[j.joined] : nullptr;
+        const bool ended = jl && jl->exitT <= c.t;
+        return who + " is waiting for " + joined + " to finish (join) since " + c.at(j.t0) + ": " +
+               (ended ? joined + " has ended; join() returns as soon as " + who + " gets a core"
+                      : joined + " is still running, and join() returns only when it has ended");
+    }
     for (const SyncIndex& x : c.m.syncs())
         for (const SyncWaitRecord& w : x.waits) {
             if (w.proc != p || w.t0 > c.t || w.t1 <= c.t) continue;
@@ -672,7 +682,7 @@ ProcExplanation explainProc(const Ctx& c, const ProcLaneIndex& l) {
         // join() for the workers). The OS rows say so; the words name it.
         if (traced && !c.m.cores().empty() && !(os && (os->state == LaneState::OnCore || os->state == LaneState::Runnable)))
             out.text = who + " is in the program's own code, not on a CPU now: it waits for something parviz does not "
-                             "draw (a Process's join(), time.sleep, a pipe)";
+                             "draw (a pipe, a socket, a thread's join())";
     } else if (!prog || prog->state == LaneState::Idle) {
         out.text = explainIdle(c, l, who, out);
     } else if (prog->state == LaneState::Sleeping) {
@@ -976,7 +986,7 @@ bool isProgramEvent(EventKind k) noexcept {
     case EventKind::QueuePut: case EventKind::QueueGet: case EventKind::QueueEmpty: case EventKind::QueueFull:
     case EventKind::LockWait: case EventKind::LockAcquire: case EventKind::LockRelease:
     case EventKind::LockTimeout: case EventKind::LockOwnerDied: case EventKind::Print: case EventKind::SyncWait:
-    case EventKind::SyncWake: case EventKind::SyncSignal: case EventKind::PoolResult:
+    case EventKind::SyncWake: case EventKind::SyncSignal: case EventKind::PoolResult: case EventKind::ProcJoin:
         return true;
     default: return false;
     }

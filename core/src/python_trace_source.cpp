@@ -76,7 +76,7 @@ enum Wire : std::uint8_t {
     String = 1, ProcName, ProcStartReq, ProcExitSelf, ProcReaped, PrintLine, QueueNew, QueuePutW,
     QueueWrite, QueueGetW, QueueEmptyW, QueueFullW, LockNew, LockWaitW, LockAcquireW, LockReleaseW,
     LockTimeoutW, PoolJob, TaskStartW, TaskEndW, StateW, ProcKill, SyncWaitW, SyncWakeW, SyncSignalW, SyncNewW,
-    QueueDiscardW, PoolWorkerW, PoolPutW, PoolGetW, PoolResultsW, TaskRunW,
+    QueueDiscardW, PoolWorkerW, PoolPutW, PoolGetW, PoolResultsW, TaskRunW, ProcJoinW,
     ReapedByParviz = 200,   // not on the wire: reaped() notes
 };
 enum Role : std::int32_t { RoleMain = 0, RoleProcess, RolePoolWorker, RoleHelper };
@@ -443,6 +443,7 @@ struct PythonTraceSource::Impl {
         bool inTask = false;
         std::vector<std::pair<WorkerState, std::uint64_t>> waits;
         std::int32_t syncs = 0;
+        std::vector<ProcId> joins;   // the processes its open Process.join calls wait for
         WorkerState shown = WorkerState::Idle;
     };
     std::unordered_map<ProcId, Lane> lanes;
@@ -1135,6 +1136,28 @@ void PythonTraceSource::Impl::interpret(Record& r, std::vector<Event>& out, Sour
         else if (s == WorkerState::Sleeping || s == WorkerState::WaitQueue || s == WorkerState::WaitLock)
             enterWait(p, s, r.a, r.t, out);
         else if (s == WorkerState::Idle) leaveWait(p, WorkerState::Sleeping, 0, r.t, out);
+        break;
+    }
+    case ProcJoinW: {
+        // Process.join from the program's code (a = the child's pid): the lane
+        // waits, in the run model's WaitSync, named by what it waits for; the
+        // end (flags 1; 2 too: join(timeout) gave up) puts back what it showed.
+        // An end whose start was not seen (a full ring dropped it) says nothing.
+        const ProcId child = procFor(static_cast<pid_t>(r.a), sink).id;
+        Lane& lane = lanes[p];
+        if (!(r.flags & 1)) {
+            const std::uint64_t words = sink.addString("waiting for " + procNames[child] + " to finish (join)");
+            out.push_back(Event{r.t, p, EventKind::ProcJoin, 0, static_cast<std::int32_t>(child), words, 0});
+            lane.joins.push_back(child);
+            ++lane.syncs;
+            break;
+        }
+        const auto open = std::find(lane.joins.rbegin(), lane.joins.rend(), child);
+        if (open == lane.joins.rend()) break;
+        lane.joins.erase(std::next(open).base());
+        const auto flags = static_cast<std::uint8_t>(kJoinEnded | ((r.flags & 2) ? kJoinTimedOut : 0));
+        out.push_back(Event{r.t, p, EventKind::ProcJoin, flags, static_cast<std::int32_t>(child), kNoString, 0});
+        if (lane.syncs > 0 && --lane.syncs == 0) showLane(p, lane, r.t, out);
         break;
     }
     case 255: out.push_back(Event{r.t, p, EventKind::Lost, 0, static_cast<std::int32_t>(p), r.a, 0}); break;

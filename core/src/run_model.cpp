@@ -188,6 +188,7 @@ struct RunModel::ProcCursor {
     // into m_syncs, index into its waits); the program row shows WaitSync (WaitQueue for a pool's results)
     // while any is open, then what it showed before.
     std::vector<std::pair<std::size_t, std::size_t>> openSyncs;
+    std::vector<std::size_t> openJoins;   // its open Process.join waits (index into m_joins): WaitSync too
     LaneState beforeSync = LaneState::None;
     LaneState syncState = LaneState::None;   // what the first open wait made the row show
 };
@@ -406,7 +407,7 @@ static bool isAnchorable(EventKind k) {
     case EventKind::State: case EventKind::QueuePut: case EventKind::QueueGet: case EventKind::QueueEmpty:
     case EventKind::QueueFull: case EventKind::QueueClose: case EventKind::LockWait: case EventKind::LockAcquire:
     case EventKind::LockRelease: case EventKind::LockTimeout: case EventKind::Print: case EventKind::SyncWait:
-    case EventKind::SyncWake: case EventKind::SyncSignal: case EventKind::PoolResult:
+    case EventKind::SyncWake: case EventKind::SyncSignal: case EventKind::PoolResult: case EventKind::ProcJoin:
         return true;
     default: return false;
     }
@@ -420,7 +421,7 @@ static bool isCaptionWorthy(EventKind k) {
     case EventKind::LockTimeout: case EventKind::LockOwnerDied: case EventKind::Print:
     case EventKind::RunStart: case EventKind::RunPause: case EventKind::RunResume: case EventKind::RunEnd:
     case EventKind::KillRequest: case EventKind::Note: case EventKind::RunStop: case EventKind::SyncWait:
-    case EventKind::SyncWake: case EventKind::SyncSignal: case EventKind::PoolResult:
+    case EventKind::SyncWake: case EventKind::SyncSignal: case EventKind::PoolResult: case EventKind::ProcJoin:
         return true;
     default: return false;
     }
@@ -466,6 +467,9 @@ void RunModel::consume(const Trace& trace, std::size_t idx) {
         break;
     case EventKind::SyncWait: case EventKind::SyncWake: case EventKind::SyncSignal:
         consumeSync(e, cur);
+        break;
+    case EventKind::ProcJoin:
+        consumeJoin(e, cur);
         break;
     case EventKind::Print: m_prints.push_back(ref); break;
     case EventKind::Note: m_notes.push_back(ref); break;
@@ -814,14 +818,7 @@ void RunModel::consumeSync(const Event& e, ProcCursor& cur) {
         // shows WaitQueue, as parviz's engine shows its MainProcess blocked on
         // "pool results" (the same situation, the same words); any other wait WaitSync.
         const LaneState waiting = e.b == kSyncWaitPoolResults ? LaneState::WaitQueue : LaneState::WaitSync;
-        if (cur.openSyncs.empty()) {
-            cur.beforeSync = cur.programState;
-            cur.syncState = waiting;
-            if (cur.programState != waiting) {
-                cur.programState = waiting;
-                applyProgram(p, e.t);
-            }
-        }
+        enterSyncState(p, cur, waiting, e.t);
         cur.openSyncs.emplace_back(si, x.waits.size());
         SyncWaitRecord w;
         w.t0 = e.t;
@@ -839,10 +836,7 @@ void RunModel::consumeSync(const Event& e, ProcCursor& cur) {
         w.t1 = std::max(e.t, w.t0);
         w.flags = e.flags;
         cur.openSyncs.erase(std::next(it).base());
-        if (cur.openSyncs.empty() && cur.programState == cur.syncState) {
-            cur.programState = cur.beforeSync;
-            applyProgram(p, e.t);
-        }
+        leaveSyncState(p, cur, e.t);
         break;
     }
     default: {   // SyncSignal
@@ -854,6 +848,56 @@ void RunModel::consumeSync(const Event& e, ProcCursor& cur) {
     }
 }
 
+// The first open wait (a sync object's or a join) shows `waiting` on the
+// program row; the last one to end puts back what it showed before.
+void RunModel::enterSyncState(ProcId p, ProcCursor& cur, LaneState waiting, std::int64_t t) {
+    if (!cur.openSyncs.empty() || !cur.openJoins.empty()) return;
+    cur.beforeSync = cur.programState;
+    cur.syncState = waiting;
+    if (cur.programState != waiting) {
+        cur.programState = waiting;
+        applyProgram(p, t);
+    }
+}
+
+void RunModel::leaveSyncState(ProcId p, ProcCursor& cur, std::int64_t t) {
+    if (cur.openSyncs.empty() && cur.openJoins.empty() && cur.programState == cur.syncState) {
+        cur.programState = cur.beforeSync;
+        applyProgram(p, t);
+    }
+}
+
+// Process.join: proc waits (WaitSync, the span labelled with the words the
+// event carries) until join() returns; a join whose start was lost is nothing.
+void RunModel::consumeJoin(const Event& e, ProcCursor& cur) {
+    const ProcId p = e.proc;
+    if (e.obj < 0 || e.obj >= kNoProc) return;   // data, not a crash
+    const auto joined = static_cast<ProcId>(e.obj);
+    if (!(e.flags & kJoinEnded)) {
+        enterSyncState(p, cur, LaneState::WaitSync, e.t);
+        cur.openJoins.push_back(m_joins.size());
+        JoinRecord j;
+        j.t0 = e.t;
+        j.proc = p;
+        j.joined = joined;
+        j.words = e.a;
+        m_joins.push_back(j);
+        // The lane says what it waits for (a span opened now, or the wait's own if it began now).
+        SpanRow& row = m_procs[p].program;
+        if (row.hasOpen() && row[row.size() - 1].state == LaneState::WaitSync && row[row.size() - 1].t0 == e.t)
+            row.setLastLabel(e.a);
+        return;
+    }
+    auto it = std::find_if(cur.openJoins.rbegin(), cur.openJoins.rend(),
+                           [&](std::size_t k) { return m_joins[k].joined == joined; });
+    if (it == cur.openJoins.rend()) return;   // its start was lost: nothing to end
+    JoinRecord& j = m_joins[*it];
+    j.t1 = std::max(e.t, j.t0);
+    j.timedOut = (e.flags & kJoinTimedOut) != 0;
+    cur.openJoins.erase(std::next(it).base());
+    leaveSyncState(p, cur, e.t);
+}
+
 // A process that exits while waiting waits no more.
 void RunModel::endSyncWaits(ProcId p, std::int64_t t) {
     ProcCursor& cur = m_cursors[p];
@@ -863,6 +907,11 @@ void RunModel::endSyncWaits(ProcId p, std::int64_t t) {
         w.endedByExit = true;
     }
     cur.openSyncs.clear();
+    for (std::size_t k : cur.openJoins) {
+        m_joins[k].t1 = std::max(t, m_joins[k].t0);
+        m_joins[k].endedByExit = true;
+    }
+    cur.openJoins.clear();
 }
 
 // =============================================================================

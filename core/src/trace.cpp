@@ -49,6 +49,7 @@ const char* toString(EventKind k) noexcept {
     case EventKind::SyncWake: return "SyncWake";
     case EventKind::SyncSignal: return "SyncSignal";
     case EventKind::PoolResult: return "PoolResult";
+    case EventKind::ProcJoin: return "ProcJoin";
     }
     return "?";
 }

@@ -45,7 +45,7 @@ std::uint64_t fnv1a(const char* p, std::size_t n) {
 std::uint64_t* stringField(Event& e) {
     switch (e.kind) {
     case EventKind::Print: case EventKind::TaskStart: case EventKind::TaskEnd: case EventKind::Note:
-    case EventKind::SourceLine: case EventKind::PoolResult: return &e.a;
+    case EventKind::SourceLine: case EventKind::PoolResult: case EventKind::ProcJoin: return &e.a;
     case EventKind::QueuePut: case EventKind::QueueGet: return &e.b;
     default: return nullptr;
     }
@@ -226,6 +226,12 @@ std::string checkEvent(const Event& e, const TraceMeta& meta, std::size_t nStrin
     case EventKind::TaskChunk:
         if (e.obj < 0) return "chunk number " + std::to_string(e.obj) + " is negative";
         break;
+    case EventKind::ProcJoin:
+        if (!inProcs(e.obj)) return "joined process " + std::to_string(e.obj) + " is not in the process table";
+        if (e.obj == e.proc) return "joined process " + std::to_string(e.obj) + " is the joining process itself";
+        if (e.flags > (kJoinEnded | kJoinTimedOut) || e.flags == kJoinTimedOut)
+            return "join flags " + std::to_string(e.flags) + " unknown";
+        break;
     case EventKind::PoolResult:
         if (e.obj < 0) return "result of task index " + std::to_string(e.obj) + ", which is negative";
         if (e.flags > 1) return "result flags " + std::to_string(e.flags) + " unknown";
@@ -375,7 +381,8 @@ std::shared_ptr<Trace> deserializeTrace(const std::string& d, const std::string&
         e.b = r.get<std::uint64_t>("event");
         std::string at = "event " + std::to_string(i) + ": ";
         // Each format knows the kinds up to its last one (event.hpp adds kinds at the end).
-        const EventKind lastKind = version >= 11  ? EventKind::PoolResult
+        const EventKind lastKind = version >= 12  ? EventKind::ProcJoin
+                                   : version >= 11 ? EventKind::PoolResult
                                    : version >= 9 ? EventKind::SyncSignal
                                    : version >= 7 ? EventKind::RunStop
                                    : version >= 5 ? EventKind::SourceLine

@@ -459,7 +459,7 @@ LeadIn programLeadIn(const RunModel& m, const Trace& trace, std::int64_t end) {
         case EventKind::QueuePut: case EventKind::QueueGet: case EventKind::QueueEmpty: case EventKind::QueueFull:
         case EventKind::LockWait: case EventKind::LockAcquire: case EventKind::LockRelease: case EventKind::LockTimeout:
         case EventKind::SyncWait: case EventKind::SyncWake: case EventKind::SyncSignal: case EventKind::TaskStart:
-        case EventKind::TaskEnd: case EventKind::TaskChunk: case EventKind::PoolResult:
+        case EventKind::TaskEnd: case EventKind::TaskChunk: case EventKind::PoolResult: case EventKind::ProcJoin:
             mp = true;
             break;
         default: break;

@@ -555,6 +555,13 @@ Caption buildCaption(const RunModel& index, const Trace& trace, std::int64_t t) 
         text = describeSyncEvent(index, meta, e, objectName(sk, e.obj));
         break;
     }
+    case EventKind::ProcJoin: {
+        const std::string joined = procName(meta, static_cast<ProcId>(std::max(e.obj, 0)));
+        text = !(e.flags & kJoinEnded)      ? who + " waits in join() for " + joined + " to finish"
+               : (e.flags & kJoinTimedOut) ? who + "'s join() timed out: " + joined + " still runs"
+                                           : who + "'s join() returned: " + joined + " has finished";
+        break;
+    }
     default: text = who + " " + toString(e.kind); break;
     }
     // One step of several (stepProgramEvent's sameStep): said as one.

@@ -207,6 +207,40 @@ def _bootstrap(self, *args, **kwargs):
     return code
 
 
+_orig_join = multiprocessing.process.BaseProcess.join
+
+
+def _join(self, timeout=None):
+    """Process.join called by the program's own code (a Pool's or an
+    executor's joins of its workers are multiprocessing's, not drawn): the
+    caller waits for the child to end. PROC_JOIN before the wait (only when
+    the child still runs: CPython's join of an exited child returns at once,
+    and the poll that says so reaps it, PROC_REAPED) and PROC_JOIN flagged
+    JOIN_END after it, JOIN_TIMED_OUT too when join(timeout) returned with the
+    child still running. join's own errors (not started, closed, not our
+    child) are CPython's: nothing is written."""
+    try:
+        popen = self._popen
+        fn = _getframe(1).f_code.co_filename
+        ours = not (fn.startswith(_MP_DIR) or fn.startswith(_OWN_DIR) or fn == _THREADING or fn.startswith(_CF_DIR))
+        waits = (ours and popen is not None and not getattr(self, "_closed", False) and
+                 self._parent_pid == os.getpid() and popen.poll() is None)
+    except Exception:
+        waits = False
+    if not waits:
+        return _orig_join(self, timeout)
+    pid = popen.pid or 0
+    _emit(W.K_PROC_JOIN, 0, pid, 0, _src(2))
+    try:
+        return _orig_join(self, timeout)
+    finally:
+        try:
+            still = popen.returncode is None
+            _emit(W.K_PROC_JOIN, 0, pid, 0, 0, W.JOIN_END | (W.JOIN_TIMED_OUT if still else 0))
+        except Exception:
+            pass
+
+
 def _traced_poll(orig):
     def poll(self, *args, **kwargs):
         code = orig(self, *args, **kwargs)
@@ -721,6 +755,7 @@ def install():
     mp = multiprocessing
     mp.process.BaseProcess.start = _start
     mp.process.BaseProcess._bootstrap = _bootstrap
+    mp.process.BaseProcess.join = _join
     # popen_spawn_posix and popen_forkserver inherit it.
     mp.popen_fork.Popen._send_signal = _traced_send_signal(mp.popen_fork.Popen._send_signal)
     mp.popen_fork.Popen.poll = _traced_poll(mp.popen_fork.Popen.poll)   # popen_spawn_posix inherits it

@@ -393,6 +393,10 @@ K_SYNC_WAIT = 23      # a = key, obj = the object's kind (parviz's ObjectKind), 
 K_SYNC_WAKE = 24      # as SYNC_WAIT; flags 1 = timed out, 2 = broken (BrokenBarrierError)
 K_SYNC_SIGNAL = 25    # a = key, obj = kind, b = op | count << 32 (set, clear, notify, notify_all, task_done, abort, reset)
 K_SYNC_NEW = 26       # a = key, b = string id of its name, obj = kind | size << 8 (a Barrier's parties)
+K_PROC_JOIN = 33      # (the joining process) a = child pid: Process.join from the program's code starts waiting for
+                      # a running child; flags JOIN_END = the join returned, JOIN_TIMED_OUT too: the child still runs
+JOIN_END = 1
+JOIN_TIMED_OUT = 2
 K_QUEUE_DISCARD = 27  # a = queue key: the items still in it are dropped unread (its Pool was terminated)
 # A Pool's two queues, whose worker ends parviz derives from the worker's tasks
 # (docs/python-trace-wire.md, "A pool's queues"): an item carries its identity,

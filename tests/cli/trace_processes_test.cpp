@@ -191,3 +191,53 @@ TEST_CASE("daemon processes that CPython's exit handler terminates are the progr
     INFO(j.dump(2));
     CHECK(j["failures"].empty());
 }
+
+TEST_CASE("a program's Process.join is traced: the parent's lane waits for the child by name until it has ended, a "
+          "join of an ended process or a Pool's own joins are not waits, and join(timeout) gives up",
+          "[cli][trace][python][join]") {
+    const std::string method = GENERATE(as<std::string>{}, "fork", "spawn");
+    TempDir dir;
+    Traced t = traceScript(kTestPrograms + "joins.py", {method}, dir, "joins.pvz");
+    INFO(method + "\n" + describe(t.result));
+    REQUIRE(t.result.exitCode == 0);
+    REQUIRE(t.trace);
+    const parviz::Trace& tr = *t.trace;
+    parviz::RunModel m;
+    m.update(tr);
+    // MainProcess joins Process-1 (running), not Process-2 (ended: join returns
+    // at once), Process-3 twice (a timeout, then to its end), no pool worker.
+    std::vector<std::string> joined;
+    for (const parviz::JoinRecord& j : m.joins()) {
+        CHECK(j.proc == parviz::kParentProc);
+        joined.push_back(procName(tr, j.joined) + (j.timedOut ? " (timed out)" : ""));
+    }
+    // A context's processes are named by it (CPython: ForkProcess-1, SpawnProcess-1).
+    const std::string name = method == "fork" ? "ForkProcess-" : "SpawnProcess-";
+    CHECK(joined == std::vector<std::string>{name + "1", name + "3 (timed out)", name + "3"});
+    REQUIRE(m.joins().size() == 3);
+    const parviz::JoinRecord& j1 = m.joins()[0];
+    const parviz::JoinRecord& timed = m.joins()[1];
+    const parviz::JoinRecord& j3 = m.joins()[2];
+    // A join ends after the child has exited, and not long after (the poll that reaps it).
+    const parviz::ProcLaneIndex& p1 = m.procs()[j1.joined];
+    CHECK(p1.exitT <= j1.t1);
+    CHECK(j1.t1 - j1.t0 > 200'000'000);   // Process-1 runs 0.3 s
+    CHECK(m.procs()[j3.joined].exitT <= j3.t1);
+    // join(timeout=0.1) gave up after its 0.1 s, Process-3 still running.
+    CHECK(timed.t1 - timed.t0 >= 90'000'000);
+    CHECK(timed.t1 < m.procs()[timed.joined].exitT);
+    // The lane says whom it waits for, and so does Why.
+    const std::int64_t mid = (j1.t0 + p1.exitT) / 2;
+    const parviz::SpanRow& row = m.procs()[parviz::kParentProc].program;
+    const parviz::Span* at = nullptr;
+    for (std::size_t i = 0; i < row.size(); ++i)
+        if (row[i].t0 <= mid && mid < row[i].t1) at = &row[i];
+    REQUIRE(at);
+    CHECK(at->state == parviz::LaneState::WaitSync);
+    CHECK(tr.string(at->label) == "waiting for " + name + "1 to finish (join)");
+    const parviz::Explanation x = parviz::buildExplain(m, tr, mid);
+    std::string why;
+    for (const parviz::ProcExplanation& p : x.procs)
+        if (p.proc == parviz::kParentProc) why = p.text;
+    CHECK(why.rfind("MainProcess is waiting for " + name + "1 to finish (join) since ", 0) == 0);
+}

@@ -1201,8 +1201,52 @@ TEST_CASE("a traced program's MainProcess off the CPUs waits for something, it d
     CHECK(textOf(buildExplain(m, *tr, kZero + sec(0.1)), "MainProcess") == "MainProcess runs the program's own code");
     CHECK(textOf(buildExplain(m, *tr, kZero + sec(0.5)), "MainProcess") ==
           "MainProcess is in the program's own code, not on a CPU now: it waits for something parviz does not draw "
-          "(a Process's join(), time.sleep, a pipe)");
+          "(a pipe, a socket, a thread's join())");
     CHECK(textOf(buildExplain(m, *tr, kZero + sec(0.95)), "MainProcess") == "MainProcess runs the program's own code");
+}
+
+TEST_CASE("a traced Process.join: the parent's lane waits for the child, labelled, and Why says whom it waits for",
+          "[explain][traced][join]") {
+    // MainProcess joins Process-1 at 0.2 s; Process-1 exits at 0.8 s, the join
+    // returns at 0.81 s. Then a join(timeout) of Process-2 gives up at 0.95 s.
+    Builder b(2, "Process-", ProcRole::Process);
+    b.tr->updateMeta([](TraceMeta& m) { m.work = kTracedProgramWork; });
+    const std::uint64_t words1 = b.tr->addString("waiting for Process-1 to finish (join)");
+    const std::uint64_t words2 = b.tr->addString("waiting for Process-2 to finish (join)");
+    b.at(0.0, kParentProc, EventKind::State, static_cast<std::int32_t>(WorkerState::Idle));
+    b.at(0.2, kParentProc, EventKind::ProcJoin, 1, words1);
+    b.at(0.8, 1, EventKind::ProcExit, 0, 0);
+    b.at(0.81, kParentProc, EventKind::ProcJoin, 1, kNoString, 0, kJoinEnded);
+    b.at(0.9, kParentProc, EventKind::ProcJoin, 2, words2);
+    b.at(0.95, kParentProc, EventKind::ProcJoin, 2, kNoString, 0, kJoinEnded | kJoinTimedOut);
+    auto tr = b.done(1.0);
+    const RunModel m = modelOf(*tr);
+    const SpanRow& row = m.procs()[kParentProc].program;
+    auto spanAtT = [&](double s) -> const Span* {
+        for (std::size_t i = 0; i < row.size(); ++i)
+            if (row[i].t0 <= kZero + sec(s) && kZero + sec(s) < row[i].t1) return &row[i];
+        return nullptr;
+    };
+    REQUIRE(spanAtT(0.5));
+    CHECK(spanAtT(0.5)->state == LaneState::WaitSync);
+    CHECK(spanAtT(0.5)->label == words1);
+    CHECK(tr->string(spanAtT(0.5)->label) == "waiting for Process-1 to finish (join)");
+    REQUIRE(spanAtT(0.85));
+    CHECK(spanAtT(0.85)->state == LaneState::Idle);   // back to what it showed before the join
+    CHECK(spanAtT(0.92)->label == words2);
+    CHECK(spanAtT(0.97)->state == LaneState::Idle);
+    REQUIRE(m.joins().size() == 2);
+    CHECK_FALSE(m.joins()[0].timedOut);
+    CHECK(m.joins()[1].timedOut);
+    CHECK(textOf(buildExplain(m, *tr, kZero + sec(0.5)), "MainProcess") ==
+          "MainProcess is waiting for Process-1 to finish (join) since 0.20 s: Process-1 is still running, and "
+          "join() returns only when it has ended");
+    CHECK(textOf(buildExplain(m, *tr, kZero + sec(0.805)), "MainProcess").find("Process-1 has ended") !=
+          std::string::npos);
+    // The caption steps through it as the program's events.
+    CHECK(buildCaption(m, *tr, kZero + sec(0.3)).text == "MainProcess waits in join() for Process-1 to finish");
+    CHECK(buildCaption(m, *tr, kZero + sec(0.85)).text == "MainProcess's join() returned: Process-1 has finished");
+    CHECK(buildCaption(m, *tr, kZero + sec(0.96)).text == "MainProcess's join() timed out: Process-2 still runs");
 }
 
 TEST_CASE("workers in the same state for the same reason share one sentence naming them all", "[explain][group]") {

@@ -161,14 +161,14 @@ TEST_CASE("a well-sealed file with impossible contents is refused field by field
     const std::size_t n = tr->size();
     SECTION("a newer or an older format") {
         std::string d = full;
-        // Format 11 added the PoolResult event kind: the next one is the newer format.
-        static_assert(kTraceFileVersion == 11);
-        d[9] = 12;
+        // Format 12 added the ProcJoin event kind: the next one is the newer format.
+        static_assert(kTraceFileVersion == 12);
+        d[9] = 13;
         reseal(d);
-        CHECK(loadError(d) == "run.pvz: written by a newer parviz (format 12); this parviz reads formats 1 to 11");
+        CHECK(loadError(d) == "run.pvz: written by a newer parviz (format 13); this parviz reads formats 1 to 12");
         d[9] = 0;
         reseal(d);
-        CHECK(loadError(d) == "run.pvz: written by an older parviz (format 0); this parviz reads formats 1 to 11");
+        CHECK(loadError(d) == "run.pvz: written by an older parviz (format 0); this parviz reads formats 1 to 12");
     }
     SECTION("an event kind newer than the file's format") {
         std::string d = asFormat5(full);
@@ -200,6 +200,32 @@ TEST_CASE("a well-sealed file with impossible contents is refused field by field
         reseal(r);
         CHECK(loadError(r) == "run.pvz: event 3: unknown event kind " +
                                   std::to_string(static_cast<int>(EventKind::PoolResult)));
+        std::string j = full;   // format 11 knew the kinds up to PoolResult
+        j[9] = 11;
+        j[eventOffset(j, n, 3, 10)] = static_cast<char>(EventKind::ProcJoin);
+        reseal(j);
+        CHECK(loadError(j) == "run.pvz: event 3: unknown event kind " +
+                                  std::to_string(static_cast<int>(EventKind::ProcJoin)));
+    }
+    SECTION("a traced Process.join naming no process, itself, or unknown flags") {
+        // Event 3 made a ProcJoin of MainProcess (proc 0) waiting for process obj.
+        auto joinAt = [&](std::int32_t obj, std::uint8_t flags) {
+            std::string d = full;
+            d[eventOffset(d, n, 3, 8)] = 0;
+            d[eventOffset(d, n, 3, 9)] = 0;
+            d[eventOffset(d, n, 3, 10)] = static_cast<char>(EventKind::ProcJoin);
+            d[eventOffset(d, n, 3, 11)] = static_cast<char>(flags);
+            for (int k = 0; k < 4; ++k) d[eventOffset(d, n, 3, 12 + static_cast<std::size_t>(k))] = static_cast<char>((obj >> (8 * k)) & 0xff);
+            for (int k = 0; k < 8; ++k) d[eventOffset(d, n, 3, 16 + static_cast<std::size_t>(k))] = static_cast<char>(0xff);   // a = kNoString
+            reseal(d);
+            return loadError(d);
+        };
+        CHECK(joinAt(1, 0) == "(no error)");
+        CHECK(joinAt(1, kJoinEnded | kJoinTimedOut) == "(no error)");
+        CHECK(joinAt(99, 0) == "run.pvz: event 3: joined process 99 is not in the process table");
+        CHECK(joinAt(0, 0) == "run.pvz: event 3: joined process 0 is the joining process itself");
+        CHECK(joinAt(1, kJoinTimedOut) == "run.pvz: event 3: join flags 2 unknown");
+        CHECK(joinAt(1, 4) == "run.pvz: event 3: join flags 4 unknown");
     }
     SECTION("an unknown event kind") {
         std::string d = full;

@@ -57,7 +57,9 @@ const char* stateWords(LaneState s) {
 // chunk still running then.
 void taskLines(RunView& run, const Lane& lane, const RowRecords& row, const SpanRecord& s, float x,
                const Geometry& g, std::vector<TipLine>& out) {
-    if (s.label != kNoString && run.trace()) {
+    if (s.label != kNoString && run.trace() && row.kind == RowKind::Program) {
+        out.push_back({std::string(run.trace()->string(s.label))});   // a traced join's words
+    } else if (s.label != kNoString && run.trace()) {
         std::string words;
         if (row.kind == RowKind::Tasks && s.mergedCount == 1 && lane.kind == LaneKind::Proc)
             words = describeTaskAt(run.model(), *run.trace(), static_cast<ProcId>(lane.id), s.value, g.cursor, run.zero());

@@ -242,6 +242,37 @@ void taskRowWords(RunView& run, const TraceMeta& meta, const PanelEnv& env, cons
     }
 }
 
+// A traced Process.join's words ("waiting for Process-1 to finish (join)",
+// the program row's span label) on the Tasks row where no task is: the
+// program row is too thin for type, and a plain process's Tasks row is empty.
+// "join" where the sentence does not fit.
+void programRowWords(RunView& run, const Geometry& g, const Lane& lane, const RowRecords& tasks, float ry, float rh,
+                     ImU32 colour) {
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    for (const RowRecords& pr : lane.rows) {
+        if (pr.kind != RowKind::Program) continue;
+        for (const SpanRecord& s : pr.spans) {
+            if (s.label == kNoString || s.mergedCount > 1) continue;
+            const float x0 = std::max(s.x0, 0.0f), x1 = std::min(s.x1, g.vp.widthPx);
+            const bool underTask = std::any_of(tasks.spans.begin(), tasks.spans.end(),
+                                               [&](const SpanRecord& t) { return t.x0 < x1 && t.x1 > x0; });
+            if (underTask) continue;
+            std::string w(run.trace()->string(s.label));
+            ImVec2 ts = ImGui::CalcTextSize(w.c_str());
+            if (ts.x + 6 > x1 - x0) {
+                w = "join";
+                ts = ImGui::CalcTextSize(w.c_str());
+                if (ts.x + 6 > x1 - x0) continue;
+            }
+            const ImVec2 tp(std::round(g.plotMin.x + x0 + 3), std::round(ry + (rh - ts.y) / 2));
+            const ImVec2 te(tp.x + ts.x, tp.y + ts.y);
+            dl->AddText(tp, colour, w.c_str());
+            probe::drawnText(w, tp, te, dl);
+            occupyText(ImRect(tp, te));
+        }
+    }
+}
+
 // 3b. Text on the spans, drawn after the arrows: task names and chunk labels
 // where they fit (numbered past seven workers, on the CPU lanes too), and
 // "killed" where a lane was killed.
@@ -265,7 +296,10 @@ void laneTexts(RunView& run, const TraceMeta& meta, const PanelEnv& env, const G
         float ry = g_laneY[li].top;
         for (const RowRecords& row : lane.rows) {
             const float rh = rowHeight(row.kind, fs);
-            if (row.kind == RowKind::Tasks && run.trace()) taskRowWords(run, meta, env, g, recs, li, row, ry, rh, numbered, number);
+            if (row.kind == RowKind::Tasks && run.trace()) {
+                taskRowWords(run, meta, env, g, recs, li, row, ry, rh, numbered, number);
+                programRowWords(run, g, lane, row, ry, rh, text);
+            }
             // Numbered workers on the CPU lanes too, where a span is wide enough.
             if (row.kind == RowKind::CoreProcs && numbered) {
                 for (const SpanRecord& s : row.spans) {

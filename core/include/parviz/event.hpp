@@ -117,7 +117,13 @@ enum class EventKind : std::uint8_t {
                     // PoolMethod hands results over: map and starmap all at once when the call
                     // returns, imap in input order, imap_unordered in finish order, apply_async
                     // at each get(). views.hpp's buildResultOrder reads them.
+    // --- a traced program's Process.join (saved-run format 12) ----------------------
+    ProcJoin,       // proc waits in Process.join() for process obj (a ProcId) to end: flags 0 = the
+                    // wait begins, kJoinEnded = join() returned (with kJoinTimedOut: join(timeout)
+                    // gave up, obj still runs); a = string id of the lane's words for the wait
+                    // ("waiting for Process-1 to finish (join)", on the begin; kNoString on the end)
 };
+inline constexpr std::uint8_t kJoinEnded = 1, kJoinTimedOut = 2;    // ProcJoin flags
 
 // SyncSignal's operation (low 32 bits of b).
 enum class SyncOp : std::uint32_t {

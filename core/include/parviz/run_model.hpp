@@ -102,6 +102,10 @@ public:
     void closeOpen(std::int64_t t) noexcept;   // no-op if nothing is open
     // Changes the last span's state (a task turns out to have failed). O(log n).
     void setLastState(LaneState s) noexcept;
+    // Names the last span (a traced join's words). O(1).
+    void setLastLabel(std::uint64_t label) noexcept {
+        if (!m_spans.empty()) m_spans.back().label = label;
+    }
 
 private:
     std::vector<Span> m_spans;
@@ -257,6 +261,15 @@ struct SyncIndex {
     std::vector<SyncSignalRecord> signals;   // in time order
 };
 
+// A traced program's Process.join (ProcJoin): proc waits for `joined` to end.
+struct JoinRecord {
+    std::int64_t t0 = 0, t1 = kOpenEnd;   // t1: join() returned, or the joining process's exit
+    ProcId proc = 0, joined = 0;
+    std::uint64_t words = kNoString;      // the lane's words ("waiting for Process-1 to finish (join)")
+    bool timedOut = false;                // join(timeout) returned with `joined` still running
+    bool endedByExit = false;             // no return seen: the joining process exited
+};
+
 struct PauseInterval { std::int64_t t0 = 0, t1 = kOpenEnd; };
 
 // How a task ended. Only Done tasks count in the sequential time (stats.hpp).
@@ -356,6 +369,8 @@ public:
     // Waits and signals per synchronised object (SyncWait, SyncWake, SyncSignal), in first-mention order.
     const std::vector<SyncIndex>& syncs() const noexcept { return m_syncs; }
     const SyncIndex* sync(ObjectKind kind, std::int32_t id) const noexcept;
+    // A traced program's Process.join waits (ProcJoin), in start order.
+    const std::vector<JoinRecord>& joins() const noexcept { return m_joins; }
 
     // Per purpose, in time order: Print events; caption-worthy events; and per
     // process, events that a code-panel anchor can name.
@@ -412,6 +427,9 @@ private:
     void consumeLock(const Event& e, ProcLaneIndex& lane, ProcCursor& cur);
     void consumeSync(const Event& e, ProcCursor& cur);
     void endSyncWaits(ProcId p, std::int64_t t);
+    void consumeJoin(const Event& e, ProcCursor& cur);
+    void enterSyncState(ProcId p, ProcCursor& cur, LaneState waiting, std::int64_t t);
+    void leaveSyncState(ProcId p, ProcCursor& cur, std::int64_t t);
     SyncIndex& syncAt(ObjectKind kind, std::int32_t id);
     void consumeCore(const Event& e, ProcLaneIndex& lane, ProcCursor& cur);
     void endTask(ProcCursor& cur, std::int64_t t, TaskOutcome o);
@@ -433,6 +451,7 @@ private:
     std::vector<std::int8_t> m_poolWorker;            // by ProcId: 1 a pool worker, 0 not, -1 not yet named
     std::vector<LockIndex> m_locks;
     std::vector<SyncIndex> m_syncs;
+    std::vector<JoinRecord> m_joins;
     std::vector<PauseInterval> m_pauses;
     std::vector<TimedEventRef> m_prints, m_captions;
     std::vector<std::vector<TimedEventRef>> m_anchors;  // by ProcId

@@ -1,7 +1,7 @@
 #pragma once
 // Saved runs: a Trace written to a file and read back for replay.
 //
-// Format (version 11, all integers little-endian):
+// Format (version 12, all integers little-endian):
 //   "PARVIZRUN" (9 bytes)  u32 version
 //   u64 n, n bytes of meta JSON (TraceMeta: scenario, title, work, workers,
 //       time_scale, total_cores, usable_cores, core_source, procs, objects
@@ -45,6 +45,7 @@
 //      flags 1 = the item was dropped unread (a traced Pool's terminate).
 //      Older files read as b = 0 and flags 0; 1-9 still open
 //  11  the PoolResult event kind (when the program received each pool result); 1-10 still open
+//  12  the ProcJoin event kind (a traced program's Process.join: who waits for whom); 1-11 still open
 // A file of an older format that cannot be read any more is refused with
 // "written by an older parviz (format N)"; a newer one with "written by a
 // newer parviz (format N)".
@@ -56,7 +57,7 @@
 
 namespace parviz {
 
-inline constexpr std::uint32_t kTraceFileVersion = 11;
+inline constexpr std::uint32_t kTraceFileVersion = 12;
 // The oldest format this parviz still reads.
 inline constexpr std::uint32_t kOldestTraceFileVersion = 1;
 // loadTrace reads only regular files of at most this size (1 GiB).
