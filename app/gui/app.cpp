@@ -958,11 +958,11 @@ void GuiApp::recordSessionRun(RunView& run) {
         times.push_back({sr.setup, sr.workers,
                          sr.hasMakespan && sr.status == toString(RunStatus::Finished) ? sr.makespanS : 0.0});
     const auto speedups = sessionSpeedups(times);
-    for (std::size_t i = 0; i < m_session.rows.size(); ++i) {
-        m_session.rows[i].speedupOverOne.reset();
-        if (!speedups[i]) continue;
-        m_session.rows[i].speedupOverOne = speedups[i]->speedup;
-        m_session.rows[i].baseNumber = m_session.rows[speedups[i]->base].number;
+    for (std::size_t k = 0; k < m_session.rows.size(); ++k) {
+        m_session.rows[k].speedupOverOne.reset();
+        if (!speedups[k]) continue;
+        m_session.rows[k].speedupOverOne = speedups[k]->speedup;
+        m_session.rows[k].baseNumber = m_session.rows[speedups[k]->base].number;
     }
 }
 
