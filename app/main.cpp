@@ -11,6 +11,7 @@
 //   parviz sweep ...    -> one pool scenario over several pool sizes, compared
 //   parviz trace -- PROGRAM  -> a Python program traced with python/parviz_trace
 #include "cli/commands.hpp"
+#include "cli/crash_report.hpp"
 #include "cli/startup_timing.hpp"
 #include "cli/terminal_out.hpp"
 
@@ -72,10 +73,17 @@ int main(int argc, char** argv) {
     }
     parviz::startup::mark("process runtime (arena, fork server) started");
     RuntimeShutdown shutdownAtExit;
+    // After the fork server: a crash of parviz itself says where, a worker's stays the run's business.
+    parviz::cli::installCrashReport();
     std::vector<std::string> args(argv + 1, argv + argc);
     if (args.empty()) return guiCommand(args);
 
     const std::string cmd = args.front();
+    // Hidden, for the test of the crash report: a real invalid access.
+    if (cmd == "--test-crash") {
+        volatile int* nowhere = nullptr;
+        return *nowhere;
+    }
     std::vector<std::string> rest(args.begin() + 1, args.end());
     try {
         if (cmd == "gui") return guiCommand(rest);

@@ -314,3 +314,25 @@ TEST_CASE("parviz run says in the terminal that a worker was stopped from outsid
     CHECK(workerGone);
     if (!workerGone) ::kill(worker, SIGKILL);
 }
+
+// A crash of parviz itself (session 21's stop CI: `parviz gui … --screenshot`
+// died of SIGSEGV once in 700 runs and said only "Segmentation fault") says
+// what and where, and still dies of the signal, so the exit status is true.
+TEST_CASE("a crash of parviz itself names the signal and prints its call stack, then dies of the same signal",
+          "[cli][crash]") {
+    const ExeResult r = runParviz({"--test-crash"}, 30);
+    INFO(describe(r));
+    REQUIRE_FALSE(r.timedOut);
+#if defined(__SANITIZE_ADDRESS__)
+    // The sanitizer build keeps ASan's own report (the handler is not installed there).
+    CHECK((r.err.find("AddressSanitizer") != std::string::npos || r.err.find("runtime error") != std::string::npos));
+#else
+    // Died of SIGSEGV (or a shell between said so: 128 + 11).
+    CHECK(((r.signaled && r.signal == SIGSEGV) || (!r.signaled && r.exitCode == 128 + SIGSEGV)));
+    CHECK(r.err.find("parviz crashed: SIGSEGV (invalid memory access) at address 0x0.") != std::string::npos);
+    CHECK(r.err.find("This is a bug in parviz") != std::string::npos);
+    // The call stack: frames of the parviz executable, with offsets addr2line can read.
+    CHECK(r.err.find("parviz(") != std::string::npos);
+    CHECK(r.err.find("+0x") != std::string::npos);
+#endif
+}

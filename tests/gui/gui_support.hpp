@@ -26,7 +26,7 @@ using nlohmann::json;
 
 struct Result {
     int exitCode = -1;
-    std::string err;
+    std::string out, err;
 };
 
 inline std::string shellQuote(const std::string& s) {
@@ -55,6 +55,7 @@ inline Result runParviz(const std::vector<std::string>& args, const std::string&
     const int st = std::system(cmd.c_str());
     Result r;
     r.exitCode = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    r.out = slurp(dir + "/stdout.txt");
     r.err = slurp(errPath);
     return r;
 }
@@ -93,7 +94,9 @@ inline json shotOf(const std::vector<std::string>& args, const TempDir& dir, con
                                  dir.file(name + ".json")})
         all.push_back(a);
     const Result r = runParviz(all, dir.path);
-    INFO(r.err);
+    // Both streams: whether it crashed before or after "wrote FILE" says where to look.
+    INFO("stdout: " << r.out);
+    INFO("stderr: " << r.err);
     REQUIRE(r.exitCode == 0);
     return json::parse(slurp(dir.file(name + ".json")));
 }
