@@ -312,6 +312,8 @@ void leaveScrollChild() {
 void setScrollsY(bool scrolls) noexcept {
     g_panelScrollsY = scrolls;
     g_imguiScrollsY = false;
+    // A scrollbar the panel draws itself (the timeline's lanes) is one a reader sees, as ImGui's is.
+    if (g_current >= 0 && scrolls) g_panels[static_cast<std::size_t>(g_current)].scrollbar = true;
 }
 
 const std::vector<PanelRecord>& panels() noexcept { return g_panels; }
