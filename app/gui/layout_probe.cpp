@@ -157,6 +157,9 @@ void beginPanel(const char* name, float x, float y, float w, float h) {
     const ImGuiWindow* win = ImGui::GetCurrentWindow();
     g_panelScrollsY = win && win->ScrollbarY;
     g_panels.back().scrollbar = g_panelScrollsY;
+    g_panels.back().backgroundAlpha =
+        win && (win->Flags & ImGuiWindowFlags_NoBackground) ? 0.0f
+                                                             : ImGui::GetStyle().Alpha * ImGui::GetStyleColorVec4(ImGuiCol_WindowBg).w;
     g_imguiScrollsY = g_panelScrollsY;
     g_edgeCuts.clear();
 }

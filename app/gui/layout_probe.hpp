@@ -47,6 +47,10 @@ struct PanelRecord {
     std::vector<std::string> missingGlyphs;
     // "A over B": a text drawn over part of an earlier one in the panel.
     std::vector<std::string> overlappingTexts;
+    // Its background's opacity as ImGui paints it (the style's alpha times
+    // the window background's; 0 with NoBackground): below 1 the panels
+    // under it show through (finding 17: the Tasks editor was see-through).
+    float backgroundAlpha = 1.0f;
 };
 
 // A tooltip shown this frame: its window's rect and its lines (ImGui's own

@@ -2,6 +2,7 @@
 // runnable at once and savable as a scenario file.
 #include "gui/app.hpp"
 #include "gui/colours.hpp"
+#include "gui/layout_probe.hpp"
 #include "gui/panels.hpp"
 
 #include <imgui_stdlib.h>
@@ -30,7 +31,11 @@ void drawTaskEditor(GuiApp& app) {
     ImGui::SetNextWindowSize(ImVec2(ds.x * 0.45f, ds.y * 0.6f), ImGuiCond_Appearing);
     ImGui::SetNextWindowPos(ImVec2(ds.x * 0.5f, ds.y * 0.5f), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
     bool open = true;
-    if (ImGui::Begin("Tasks", &open, ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoCollapse)) {
+    const bool shown = ImGui::Begin("Tasks", &open, ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoCollapse);
+    // In --layout-json as a panel: its rect, its lines, whether any is cut, its background's opacity.
+    probe::beginPanel("Tasks", ImGui::GetWindowPos().x, ImGui::GetWindowPos().y, ImGui::GetWindowSize().x,
+                      ImGui::GetWindowSize().y);
+    if (shown) {
         Scenario& sc = app.editableScenario();
         if (!kindInfo(sc.kind).taskTable) {
             ui::text("The %s scenario has no task table; pick pool, pool-cpu or job-queue.", toString(sc.kind));
@@ -71,7 +76,9 @@ void drawTaskEditor(GuiApp& app) {
                 ImGui::EndTable();
             }
             if (remove >= 0) sc.tasks.erase(sc.tasks.begin() + remove);
-            if (ImGui::Button("Add task")) {
+            const bool add = ImGui::Button("Add task");
+            ui::probeItem("Add task");
+            if (add) {
                 TaskSpec t;
                 t.name = freshTaskName(sc);
                 t.seconds = 1;
@@ -83,6 +90,7 @@ void drawTaskEditor(GuiApp& app) {
             const std::string problem = taskListProblem(sc);
             ImGui::BeginDisabled(!problem.empty());
             if (ImGui::Button("Run with these tasks")) app.startRun();
+            ui::probeItem("Run with these tasks");
             ImGui::EndDisabled();
             if (!problem.empty()) {
                 ImGui::SameLine();
@@ -92,9 +100,10 @@ void drawTaskEditor(GuiApp& app) {
             ImGui::InputText("##path", &g_savePath);
             ImGui::SameLine();
             if (ImGui::Button("Save as scenario")) app.saveScenario(g_savePath);
+            ui::probeItem("Save as scenario");
         }
     }
-    ImGui::End();
+    endPanel();   // the probe's record, then ImGui's window (panels.hpp)
     if (!open) app.showTaskEditor(false);
 }
 

@@ -246,7 +246,7 @@ bool TestHooks::writeLayoutJson(GuiApp& app, const std::string& path) {
         j["panels"].push_back({{"name", p.name}, {"rect", {p.x, p.y, p.w, p.h}}, {"lines", p.lines},
                                {"clipped", p.clipped}, {"scrollbar", p.scrollbar}, {"clipped_texts", p.clippedTexts}, {"hidden_texts", p.hiddenTexts},
                                {"small_texts", p.smallTexts}, {"missing_glyphs", p.missingGlyphs}, {"overlapping_texts", p.overlappingTexts},
-                               {"items", items}});
+                               {"background_alpha", p.backgroundAlpha}, {"items", items}});
     }
     json tips = json::array();
     for (const probe::TooltipRecord& t : probe::tooltips())

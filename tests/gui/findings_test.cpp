@@ -106,3 +106,47 @@ TEST_CASE("a reopened 0.2x run shows 0.20x in the toolbar's time scale, not 1.00
     CHECK(controls.find("1.00x") == std::string::npos);
     CHECK(controls.find("time (live)") == std::string::npos);
 }
+
+// Finding 17: "the Tasks editor window is see-through". Opened with a real
+// click on the toolbar's Tasks..., as a teacher opens it: its background is
+// painted opaque (ImGui's dark style has a 0.94 window background; the
+// palette's are opaque), it lies inside the window, and its words are whole.
+TEST_CASE("the Tasks editor, opened with a click, is opaque, inside the window and cuts no text",
+          "[gui][findings][taskeditor]") {
+    NEED_X();
+    const std::string theme = GENERATE(as<std::string>{}, "dark", "light");
+    INFO(theme);
+    LiveWindow w({"pool", "--presentation", "--size", "1280x720", "--theme", theme});
+    REQUIRE_FALSE(w.window.empty());
+    w.settle(4);
+    const auto b = itemRect(w.state(), "Tasks...");
+    w.click(b[0] + b[2] / 2, b[1] + b[3] / 2);
+    const auto hasEditor = [](const json& s) {
+        for (const json& p : s["panels"])
+            if (p["name"] == "Tasks") return true;
+        return false;
+    };
+    REQUIRE(w.waitFor(hasEditor, 10));
+    w.settle(4);
+    const json s = w.state();
+    for (const json& p : s["panels"]) {
+        INFO(p["name"].get<std::string>());
+        REQUIRE(p.contains("background_alpha"));
+        CHECK(p["background_alpha"].get<double>() == Approx(1.0));
+    }
+    const json& ed = panelNamed(s, "Tasks");
+    INFO(linesOfPanel(ed) << ed["clipped_texts"].dump());
+    const auto r = ed["rect"];
+    CHECK(r[0].get<float>() >= 0);
+    CHECK(r[1].get<float>() >= 0);
+    CHECK(r[0].get<float>() + r[2].get<float>() <= 1280);
+    CHECK(r[1].get<float>() + r[3].get<float>() <= 720);
+    // Its buttons, in view and inside it.
+    for (const char* b : {"Add task", "Run with these tasks", "Save as scenario"}) {
+        INFO(b);
+        const auto ir = itemRect(s, b);
+        CHECK(ir[0] >= r[0].get<float>());
+        CHECK(ir[1] + ir[3] <= r[1].get<float>() + r[3].get<float>());
+    }
+    CHECK(ed["clipped"] == false);
+}
