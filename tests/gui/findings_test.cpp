@@ -150,3 +150,26 @@ TEST_CASE("the Tasks editor, opened with a click, is opaque, inside the window a
     }
     CHECK(ed["clipped"] == false);
 }
+
+// Finding 9, its last part: "at 1920x1080 a third of the timeline is empty"
+// (the type's growth with the window was tested, not what the lanes do with
+// the room): the lanes grow into the timeline's height, whole and in view.
+TEST_CASE("at 1920x1080 the lanes fill the timeline: no third of it left empty", "[gui][findings][bigwindow]") {
+    NEED_DISPLAY();
+    const std::string workers = GENERATE(as<std::string>{}, "2", "4");
+    INFO(workers << " workers");
+    TempDir dir;
+    const json l = shotOf({"pool", "--workers", workers, "--time-scale", "0.1", "--size", "1920x1080"}, dir);
+    const json& tl = panelNamed(l, "Timeline");
+    const float bottom = tl["rect"][1].get<float>() + tl["rect"][3].get<float>();
+    float top = 1e9f, last = 0;
+    for (const json& lane : l["lanes"]) {
+        CHECK(lane["visible"].get<bool>());
+        top = std::min(top, lane["y0"].get<float>());
+        last = std::max(last, lane["y1"].get<float>());
+    }
+    INFO("lanes " << top << " to " << last << ", timeline bottom " << bottom);
+    REQUIRE(last > top);
+    // The empty band under the last lane is at most a fifth of the lanes' room.
+    CHECK(bottom - last <= 0.2f * (bottom - top));
+}
