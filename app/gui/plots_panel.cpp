@@ -391,10 +391,11 @@ void drawPlotsPanel(CompareState& st, bool sweeping, const std::vector<WorkKind>
         for (std::size_t i = 0; i < notes.size(); ++i)
             entries.push_back({notes[i], notes[i], "", Entry::Note, "note " + std::to_string(i),
                                i < model.speedup.noteTips.size() ? model.speedup.noteTips[i] : std::string()});
-        const float gapY = ImGui::GetStyle().ItemSpacing.y;
+        // Half the usual gap between the entries: a line more for the reveals in presentation's box.
+        const float gapY = std::round(ImGui::GetStyle().ItemSpacing.y * 0.5f);
         auto heightOf = [&](const std::string& t) { return ui::wrappedTextSize(t, textW).y + gapY; };
         auto mustH = [&](bool full) {
-            float h = gapY;   // the body's padding above (beginScrollBody)
+            float h = ImGui::GetStyle().ItemSpacing.y;   // the body's padding above (beginScrollBody)
             for (std::size_t i = 0; i < nMust; ++i) h += heightOf(full ? entries[i].full : entries[i].brief);
             return h;
         };
@@ -403,16 +404,18 @@ void drawPlotsPanel(CompareState& st, bool sweeping, const std::vector<WorkKind>
         for (std::size_t i = nMust; i < entries.size(); ++i) allFullH += heightOf(entries[i].full);
         const bool useFull = allFullH <= wordsH;
         // The answers and reveals must be in view: when even their brief
-        // forms pass the box, the box takes the room from the legend's
-        // (its compact words) and the plot's (down to a data area of 6.5
-        // lines of type, what [plotsfit] asks).
-        if (!useFull && mustH(false) > wordsH && wordsH >= fs) {
-            const float want = mustH(false) - wordsH;
-            const float fromPlot = std::clamp(plotBlockH - fs * 11.0f, 0.0f, want);
+        // forms pass the box, the box takes the room from the plot's (down
+        // to its 11.5 lines: a data area of 6.5 lines of type, what
+        // [plotsfit] asks) and then from the legend's (its compact words).
+        // (With the line of the cue that says more notes wait below, when some do.)
+        const float cueLineH = entries.size() > nMust ? ImGui::GetTextLineHeightWithSpacing() : 0.0f;
+        if (!useFull && mustH(false) + cueLineH > wordsH && wordsH >= fs) {
+            const float want = mustH(false) + cueLineH - wordsH;
+            const float fromPlot = std::clamp(plotBlockH - fs * 11.5f, 0.0f, want);
             plotBlockH -= fromPlot;
             legendTop += fromPlot;
             wordsH += fromPlot;
-            if (mustH(false) > wordsH && !compactLegend) {
+            if (mustH(false) + cueLineH > wordsH && !compactLegend) {
                 const float legendCompactH = static_cast<float>(legendLines(model.speedup, w, true)) * legendLineH + 4;
                 wordsH += legendH - legendCompactH;
                 legendTop += legendH - legendCompactH;
@@ -423,13 +426,14 @@ void drawPlotsPanel(CompareState& st, bool sweeping, const std::vector<WorkKind>
         const float plotTop = bottom - plotBlockH;
         if (wordsH >= fs) {
             ui::beginScrollBody("##plots-words", wordsH);
+            ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(ImGui::GetStyle().ItemSpacing.x, gapY));
             ImGui::PushTextWrapPos(0.0f);
             // What does not fit at rest is a scroll away, said by a cue, never
             // cut mid-sentence at the box's edge ("Two speedups, both time
             // with 1 worker /" stood as the box's last line): the first entry
             // that would pass the edge (with the cue's line) goes below it.
             const float cueH = ImGui::GetTextLineHeightWithSpacing();
-            float used = gapY;
+            float used = ImGui::GetStyle().ItemSpacing.y;
             bool cued = false;
             std::size_t below = 0;
             for (std::size_t i = 0; i < entries.size(); ++i) {
@@ -446,11 +450,14 @@ void drawPlotsPanel(CompareState& st, bool sweeping, const std::vector<WorkKind>
                             below = entries.size() - i;
                             char cue[96];
                             std::snprintf(cue, sizeof cue, "more below (%zu note%s): scroll the words", below, below == 1 ? "" : "s");
-                            ImGui::PushStyleColor(ImGuiCol_Text, mutedColour(env.theme));
-                            ui::textUnformatted(cue);
-                            ImGui::PopStyleColor();
-                            probe::itemOnly("plots words more");
-                            used += cueH;
+                            // The cue when its line is free; else the box's scrollbar alone says it.
+                            if (used + cueH <= wordsH + 0.5f) {
+                                ImGui::PushStyleColor(ImGuiCol_Text, mutedColour(env.theme));
+                                ui::textUnformatted(cue);
+                                ImGui::PopStyleColor();
+                                probe::itemOnly("plots words more");
+                                used += cueH;
+                            }
                             // The rest starts at the box's bottom edge, wholly out of view until scrolled.
                             ImGui::Dummy(ImVec2(1, std::max(0.0f, wordsH - used - gapY)));
                             cued = true;
@@ -472,6 +479,7 @@ void drawPlotsPanel(CompareState& st, bool sweeping, const std::vector<WorkKind>
                 used += h;
             }
             ImGui::PopTextWrapPos();
+            ImGui::PopStyleVar();
         }
         if (wordsH >= fs) {
             ui::endScrollBody();

@@ -338,7 +338,7 @@ std::vector<SweepAnswer> sweepAnswers(const SweepResult& r) {
             answer.full = line + "; but " + std::to_string(unjudgedRows) + " of the " + std::to_string(rows.size()) +
                           " runs " + (unjudgedRows == 1 ? "was " : "were ") + describeUnjudged(v) +
                           ", so this may measure the machine, not the pool.";
-            answer.brief = brief + ", but runs too short to tell if others used the cores";
+            answer.brief = brief + "; runs too short to tell if fair";
         }
         out.push_back(std::move(answer));
     }

@@ -400,7 +400,7 @@ TEST_CASE("the sweep answers 'how many workers?' in a sentence per work kind, wi
         CHECK(a[1].full == "cpu: more workers did not help (8 workers: 0.20x of 1 worker's speed); but 4 of the 4 runs "
                            "were too short to tell whether other programs used the cores (needs 1 s of samples; run "
                            "with --time-scale 1 or more work), so this may measure the machine, not the pool.");
-        CHECK(a[1].brief == "cpu: more workers did not help, but runs too short to tell if others used the cores");
+        CHECK(a[1].brief == "cpu: more workers did not help; runs too short to tell if fair");
         // `parviz sweep` prints the same answer.
         CHECK(formatSweep(r).find(a[1].full) != std::string::npos);
         // One run judged quiet, the others not: still said, with the count.

@@ -161,7 +161,7 @@ struct SweepAnswer {
     // the cores (busy unknown): the answer says so ("but 3 of the 4 runs were
     // too short to tell whether other programs used the cores (needs 1 s of
     // samples; …), so this may measure the machine, not the pool."; brief:
-    // "…, but runs too short to tell if others used the cores"). 0: all judged.
+    // "…; runs too short to tell if fair", two lines in presentation's Plots). 0: all judged.
     int unjudgedRuns = 0;
 };
 std::vector<SweepAnswer> sweepAnswers(const SweepResult& r);
