@@ -1302,8 +1302,25 @@ void GuiApp::drawPresentationPanels(RunView& run, std::int64_t cursor, float con
     // A run with a lock widens the Queue / Lock column (from Stats): "held by
     // ForkPoolWorker-5 for 95 ms" and "waiting: ForkPoolWorker-4 72 ms" each
     // on one line at 1280x720.
-    const float ws = std::round(ds.x * (hasLock ? 0.37f : 0.41f)), wq = std::round(ds.x * (hasLock ? 0.34f : 0.30f)),
-                wc = ds.x - ws - wq;
+    float ws = std::round(ds.x * (hasLock ? 0.37f : 0.41f)), wq = std::round(ds.x * (hasLock ? 0.34f : 0.30f));
+    // This run's key lines (makespan, speedup, efficiency, tasks, the
+    // callout, sequential) take four lines in 41 % of the width: where the
+    // timeline's four worker lanes leave the panel three (8 cpu workers, a
+    // sweep's runs browsed with [ and ] at 1280x720: 145 px, "sequential"
+    // under the edge, session 22), the column widens until the numbers take
+    // two lines, the Queue and Code columns sharing the rest. Decided from
+    // the split alone (held while runs are browsed), so no panel moves with
+    // the run picked.
+    if (!fixedColumns && run.trace() && tab == "This run") {
+        const ImGuiStyle& st = ImGui::GetStyle();
+        const float body = h - 2 * st.WindowPadding.y - ImGui::GetFrameHeight() - 2 * st.ItemSpacing.y;
+        const int lines = static_cast<int>((body + st.ItemSpacing.y) / ImGui::GetTextLineHeightWithSpacing());
+        if (lines < 4) {
+            ws = std::round(ds.x * 0.56f);
+            wq = std::round((ds.x - ws) / 2);
+        }
+    }
+    const float wc = ds.x - ws - wq;
     drawTimelinePanel(run, cursor, Rect{0, controlsH, ds.x, timelineH}, e);
     // Why and, once a run is shown, Predict (its verdicts, one line each)
     // take the whole width; so does Session, whose table of runs has seven

@@ -85,6 +85,7 @@ ImVec4 procTextVec4(ProcId p, Theme theme) noexcept { return v4(procTextColour(p
 ImU32 procTextU32(ProcId p, Theme theme) noexcept { return toU32(procTextColour(p, theme)); }
 ImVec4 errorColour(Theme theme) noexcept { return v4(themeColours(theme).error); }
 ImVec4 warningColour(Theme theme) noexcept { return v4(themeColours(theme).warning); }
+ImVec4 predictionColour(Theme theme) noexcept { return v4(themeColours(theme).prediction); }
 ImVec4 mutedColour(Theme theme) noexcept { return v4(themeColours(theme).textMuted); }
 ImVec4 calloutColour(CalloutKind k, Theme theme) noexcept {
     return k == CalloutKind::LongTask ? mutedColour(theme) : warningColour(theme);

@@ -45,6 +45,8 @@ ImU32 procTextU32(ProcId p, Theme theme) noexcept;
 // Error and warning text (messages, "killed", "failed").
 ImVec4 errorColour(Theme theme) noexcept;
 ImVec4 warningColour(Theme theme) noexcept;
+// The class's predictions (palette.hpp ThemeColours::prediction): Compare's and the Plots'.
+ImVec4 predictionColour(Theme theme) noexcept;
 // A note that is no fault (a busy machine on sleep work): the muted text colour.
 ImVec4 mutedColour(Theme theme) noexcept;
 // A callout's mark, legend swatch and words: the warning colour for what a

@@ -195,22 +195,21 @@ float compareLegend(const CompareState& st, const PanelEnv& env) {
     if (guess)
         flow.entry("your prediction", "What the class predicted for that row's workers and work, before the Sweep.",
                    [&](ImVec2 a, ImVec2 b) {
-                       classGuessMark(pen, (a.x + b.x) / 2, a.y, b.y, ImGui::ColorConvertFloat4ToU32(warningColour(env.theme)),
+                       classGuessMark(pen, (a.x + b.x) / 2, a.y, b.y, ImGui::ColorConvertFloat4ToU32(predictionColour(env.theme)),
                                       std::max(2.0f, fs / 8));
                    });
     if (st.cursor)
         flow.entry("cursor", "The same moment (from each run's first task) on every row: click to put it.",
                    [&](ImVec2 a, ImVec2 b) { cursorMark(pen, (a.x + b.x) / 2, a.y, b.y); });
     if (busy) {
-        // The swatch is a word in the rows' warning colour, not a made-up
-        // time (a "1.8 s" there was read as a measurement).
-        const char* sample = "time";
+        // The swatch is a chip of the rows' warning colour, no word: a sample
+        // "time" before the entry's words read "time machine busy", and a
+        // "1.8 s" there was read as a measurement (session 22).
         flow.entry("machine busy",
                    "A row's time written in this colour: other programs took the cores during that run, so "
-                   "its time is not comparable with the others. (Your prediction's line is in the same colour: a "
-                   "line, never a time.)",
-                   [&](ImVec2 a, ImVec2) { rowTextMark(pen, ImVec2(a.x, a.y - fs * 0.15f), sample, true, 0, env.theme); },
-                   ImGui::CalcTextSize(sample).x);
+                   "its time is not comparable with the others. In Compare this colour means only that; the "
+                   "class's predictions have their own.",
+                   [&](ImVec2 a, ImVec2 b) { busyChipMark(pen, a, b, env.theme); });
     }
     env.spans.draw(pen.dl, swatches);
     // The legend's room is what every entry it can ever hold takes, flowed
@@ -223,7 +222,7 @@ float compareLegend(const CompareState& st, const PanelEnv& env) {
     // (The entries a sweep brings by itself; a failed task and the cursor come of a hand's kill or click.)
     for (const auto& [words, sw] : std::initializer_list<std::pair<const char*, float>>{
              {"task", 0}, {"cores (top)", 0}, {"predicted makespan", 0}, {"your prediction", 0},
-             {"machine busy", ImGui::CalcTextSize("time").x}}) {
+             {"machine busy", 0}}) {
         const float w = (sw > 0 ? sw : flow.swatchW) + fs * 0.4f + ImGui::CalcTextSize(words).x;
         if (x + w > right && x > at.x) {
             x = at.x;
@@ -269,7 +268,7 @@ float drawGuess(const CompareRow& row, float raw, float x0, float x1, float top,
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const float fs = ImGui::GetFontSize();
     const float x = std::clamp(raw, x0 + 1, x1 - 1);
-    const ImU32 warn = ImGui::ColorConvertFloat4ToU32(warningColour(env.theme));
+    const ImU32 warn = ImGui::ColorConvertFloat4ToU32(predictionColour(env.theme));   // the predictions' own colour
     const float thick = std::max(2.0f, fs / 8);
     // The line only at its true time (Fit takes the guesses in: axisEndS);
     // zoomed away from it, its words alone at the edge with an arrow.

@@ -297,9 +297,16 @@ std::string shownRunNote(GuiApp& app) {
     if (shown.trace() && !shown.traced() && shown.meta().scenario == sc.name) {
         std::vector<std::string> diffs;
         const int workers = o.workers.value_or(sc.workers());
-        if (shown.meta().workers > 0 && shown.meta().workers != workers)
+        // The run is named by its workers and work together whenever either
+        // differs: a sweep's runs read "shown run: cpu" for one and "shown
+        // run: 2 workers" for another, as if they were different kinds of
+        // note (session 22); now every one reads "shown run: 2 workers, cpu".
+        const bool workDiffers =
+            kindInfo(sc.kind).hasWork && !shown.meta().work.empty() && shown.meta().work != nextWork(o, sc);
+        const bool workersDiffer = shown.meta().workers > 0 && shown.meta().workers != workers;
+        if (workersDiffer || (workDiffers && shown.meta().workers > 0))
             diffs.push_back(std::to_string(shown.meta().workers) + (shown.meta().workers == 1 ? " worker" : " workers"));
-        if (kindInfo(sc.kind).hasWork && !shown.meta().work.empty() && shown.meta().work != nextWork(o, sc))
+        if (workDiffers || (workersDiffer && kindInfo(sc.kind).hasWork && !shown.meta().work.empty()))
             diffs.push_back(shown.meta().work);
         const double scale = o.timeScale.value_or(sc.timeScale);
         if (!shown.fromFile() && std::abs(scale - shown.meta().timeScale) > 1e-9) {

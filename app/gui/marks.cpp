@@ -108,6 +108,13 @@ ImVec2 rowTextMark(const MarkPen& pen, ImVec2 p, const std::string& text, bool b
     return s;
 }
 
+void busyChipMark(const MarkPen& pen, ImVec2 a, ImVec2 b, Theme theme) {
+    noteMark(pen, Mark::BusyRow);
+    const float h = (b.y - a.y) * 0.5f, y = (a.y + b.y) / 2;
+    pen.dl->AddRectFilled(ImVec2(a.x, y - h / 2), ImVec2(b.x, y + h / 2), ImGui::ColorConvertFloat4ToU32(warningColour(theme)),
+                          h / 3);
+}
+
 void LegendFlow::words_(const std::string& words, const char* tip, ImVec2 p, float w) {
     pen.dl->AddText(p, ImGui::GetColorU32(ImGuiCol_Text), words.c_str());
     const ImVec2 s = ImGui::CalcTextSize(words.c_str());

@@ -77,6 +77,8 @@ void cursorMark(const MarkPen& pen, float x, float top, float bottom);
 // A Compare row's label text at p: in the warning colour when its run shared
 // the machine (recorded as BusyRow), else in `normal`. Returns its size.
 ImVec2 rowTextMark(const MarkPen& pen, ImVec2 p, const std::string& text, bool busy, ImU32 normal, Theme theme);
+// Compare legend's swatch for a busy row: a chip of the warning colour (no word beside the entry's).
+void busyChipMark(const MarkPen& pen, ImVec2 a, ImVec2 b, Theme theme);
 
 // A legend: entries flowing left to right and wrapping at `right`, each a
 // swatch (drawn by the caller's function, given the swatch's box) and its

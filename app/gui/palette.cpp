@@ -16,7 +16,7 @@ constexpr ThemeColours kDark = {
     /*text*/ {235, 235, 235}, /*textDisabled*/ {165, 165, 165}, /*textMuted*/ {165, 165, 165},
     /*checkMark*/ {120, 200, 255}, /*sliderGrab*/ {110, 170, 240},
     /*laneBg0*/ {26, 28, 31}, /*laneBg1*/ {32, 34, 38}, /*queueBox*/ {45, 48, 54},
-    /*error*/ {255, 120, 100}, /*warning*/ {255, 100, 230},
+    /*error*/ {255, 120, 100}, /*warning*/ {255, 100, 230}, /*prediction*/ {130, 235, 90},
 };
 constexpr ThemeColours kLight = {
     /*windowBg*/ {247, 247, 245}, /*popupBg*/ {255, 255, 255}, /*titleBg*/ {222, 226, 232}, /*titleBgActive*/ {200, 212, 232},
@@ -26,7 +26,7 @@ constexpr ThemeColours kLight = {
     /*text*/ {20, 20, 20}, /*textDisabled*/ {88, 88, 88}, /*textMuted*/ {88, 88, 88},
     /*checkMark*/ {0, 90, 170}, /*sliderGrab*/ {0, 100, 190},
     /*laneBg0*/ {250, 250, 248}, /*laneBg1*/ {240, 240, 238}, /*queueBox*/ {255, 255, 255},
-    /*error*/ {175, 0, 40}, /*warning*/ {160, 0, 160},
+    /*error*/ {175, 0, 40}, /*warning*/ {160, 0, 160}, /*prediction*/ {0, 100, 0},
 };
 
 double channel(std::uint8_t v) noexcept {
@@ -105,7 +105,8 @@ Rgb runnableBarRgb(Rgb worker, Theme t) noexcept {
 
 std::vector<MeaningColour> meaningColours(Theme t) {
     const ThemeColours& k = themeColours(t);
-    std::vector<MeaningColour> out = {{"warning (machine busy, callouts, predictions)", k.warning, true},
+    std::vector<MeaningColour> out = {{"warning (machine busy, callouts)", k.warning, true},
+                                      {"the class's predictions", k.prediction, true},
                                       {"error", k.error, true},
                                       {"parviz's own load", kOwnLoadColour}};
     for (int i = static_cast<int>(LaneState::Busy); i < static_cast<int>(LaneState::Count); ++i) {
@@ -158,8 +159,11 @@ std::vector<ColourPair> colourPairs(Theme t, int workers) {
         out.push_back({std::string("disabled text on ") + name, k.textDisabled, bg, 4.5});
         out.push_back({std::string("error text on ") + name, k.error, bg, 4.5});
         out.push_back({std::string("warning text on ") + name, k.warning, bg, 4.5});
+        out.push_back({std::string("prediction text on ") + name, k.prediction, bg, 4.5});
     }
     for (Rgb bg : {k.laneBg0, k.laneBg1, k.windowBg}) out.push_back({"muted text on a lane", k.textMuted, bg, 4.5});
+    // Compare's "you: 3.00 s" stands on a row's lane.
+    for (Rgb bg : {k.laneBg0, k.laneBg1}) out.push_back({"prediction text on a lane", k.prediction, bg, 4.5});
     for (int w = 0; w <= workers; ++w) {
         const auto p = static_cast<ProcId>(w);
         const std::string who = w == 0 ? "MainProcess" : "worker " + std::to_string(w);

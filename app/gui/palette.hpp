@@ -22,6 +22,11 @@ struct ThemeColours {
     Rgb text, textDisabled, textMuted, checkMark, sliderGrab;
     Rgb laneBg0, laneBg1, queueBox;
     Rgb error, warning;
+    // The class's predictions (Compare's "you: 3.00 s" and its dashed line,
+    // the Plots' reveals): a colour of their own, never the warning's, which
+    // in Compare means "machine busy" only (session 22: the legend's busy
+    // swatch, the rows' busy times and "you: 0.67 s" were one pink).
+    Rgb prediction;
 };
 const ThemeColours& themeColours(Theme t) noexcept;
 
@@ -47,7 +52,7 @@ Rgb seriesColour(int series, Theme t) noexcept;
 
 // The colours that mean something other than a worker: the states of the
 // lanes (statePaint draws with these, adding a pattern), parviz's own load,
-// the warning colour (machine busy, callouts, predictions) and the error
+// the warning colour (machine busy, callouts), the predictions' and the error
 // colour. None may be a worker colour or near one in either theme
 // (colourDistance >= kMeaningDistance): finding 6 of the classroom walk, a
 // Compare row in worker 1's orange read as "machine busy". Task spans are not

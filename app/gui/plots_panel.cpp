@@ -320,12 +320,6 @@ void drawPlotsPanel(CompareState& st, bool sweeping, const std::vector<WorkKind>
         // (a student saw 1.44x there and 1.79x here for one run).
         std::vector<std::string> notes = model.speedup.notes;
         if (!model.rows.empty()) notes.push_back(kTwoSpeedups);
-        auto wrappedH = [&](const std::vector<std::string>& lines, float width) {
-            float h = 0;   // each as tall as its wrapped lines
-            for (const std::string& n : lines)
-                h += ui::wrappedTextSize(n, width).y + ImGui::GetStyle().ItemSpacing.y;
-            return h;
-        };
         // The plot's room is fixed by the window alone (the answer is read
         // off it): 44 % of the window's height, at least 10 lines of type,
         // at the panel's foot. Neither the answers piling up during a sweep
@@ -338,8 +332,8 @@ void drawPlotsPanel(CompareState& st, bool sweeping, const std::vector<WorkKind>
                                     std::max(fs * 6, bottom - o.y - fs * 3));
         const float legendLineH = fs + 2;
         // The shorter words when the full ones would take more than three lines.
-        const bool compactLegend = legendLines(model.speedup, w, false) > 3;
-        const float legendH = static_cast<float>(legendLines(model.speedup, w, compactLegend)) * legendLineH + 4;
+        bool compactLegend = legendLines(model.speedup, w, false) > 3;
+        float legendH = static_cast<float>(legendLines(model.speedup, w, compactLegend)) * legendLineH + 4;
         // The answers (one a work kind the sweep runs) are THE answer of the
         // lesson: the class must read them without scrolling (a busy
         // machine's sleep answer with the class's guess wrapped to three
@@ -350,55 +344,142 @@ void drawPlotsPanel(CompareState& st, bool sweeping, const std::vector<WorkKind>
         // sweep (the caption's extra lines then only move the panel's top).
         plotBlockH = std::min(plotBlockH, std::max(fs * 11.5f, plotBlockH - 2 * fs));
         const float textW = w - ImGui::GetStyle().ScrollbarSize;
-        const float plotTop = bottom - plotBlockH;
-        const float legendTop = plotTop - legendH;
-        const float wordsH = std::max(0.0f, legendTop - o.y - 2);
+        float legendTop = bottom - plotBlockH - legendH;
+        float wordsH = std::max(0.0f, legendTop - o.y - 2);
         auto twoLinesAtMost = [&](const std::string& t) { return ui::wrappedTextSize(t, textW).y <= 2 * fs + 1; };
-        std::vector<std::string> full, brief;   // brief: an "enough" guess rides on its answer's line when both fit two lines
-        std::vector<std::string> briefTips;
-        std::vector<const GuessLine*> ridden;   // the guesses said on their answer's line
-        for (const SweepAnswer& a : model.answers) {
-            full.push_back(a.full);
+        // The words in the order the class reads them: each answer, then the
+        // reveal of the class's guess for it (on the answer's line when both
+        // fit two lines, else on the line under it), then the other
+        // predictions' reveals, then the notes. A reveal never waits behind
+        // the other answers: the sleep guess stood last, under the box's
+        // edge, while the cpu one was in view (session 22).
+        struct Entry {
+            std::string full, brief, briefTip;
+            enum Kind { Answer, Guess, Note } kind;
+            std::string probe;
+            std::string noteTip;
+        };
+        std::vector<Entry> entries;
+        std::vector<const GuessLine*> placed;
+        for (std::size_t ai = 0; ai < model.answers.size(); ++ai) {
+            const SweepAnswer& a = model.answers[ai];
             std::string b = a.brief, tip = a.full;
-            for (const GuessLine& g : model.guesses)
-                if (g.enoughFor == a.work && !g.tail.empty() && twoLinesAtMost(b + "; " + g.tail)) {
+            std::vector<const GuessLine*> under;
+            for (const GuessLine& g : model.guesses) {
+                if (g.enoughFor != a.work || g.tail.empty() ||
+                    std::find(placed.begin(), placed.end(), &g) != placed.end())
+                    continue;
+                placed.push_back(&g);
+                if (twoLinesAtMost(b + "; " + g.tail)) {
                     b += "; " + g.tail;
                     tip += "\n" + g.full;
-                    ridden.push_back(&g);
+                } else {
+                    under.push_back(&g);
                 }
-            brief.push_back(b);
-            briefTips.push_back(tip);
+            }
+            entries.push_back({a.full, b, tip, Entry::Answer, std::string("answer ") + toString(a.work), ""});
+            for (const GuessLine* g : under)
+                entries.push_back({g->full, g->brief, g->full, Entry::Guess, "", ""});
         }
-        const std::size_t nAnswers = full.size();
-        for (const GuessLine& g : model.guesses) {
-            full.push_back(g.full);
-            if (std::find(ridden.begin(), ridden.end(), &g) != ridden.end()) continue;
-            brief.push_back(g.brief);
-            briefTips.push_back(g.full);
+        for (const GuessLine& g : model.guesses)
+            if (std::find(placed.begin(), placed.end(), &g) == placed.end())
+                entries.push_back({g.full, g.brief, g.full, Entry::Guess, "", ""});
+        int guessNo = 0;
+        for (Entry& e : entries)
+            if (e.kind == Entry::Guess) e.probe = "guess " + std::to_string(guessNo++);
+        const std::size_t nMust = entries.size();   // the answers and every reveal: in view, always
+        for (std::size_t i = 0; i < notes.size(); ++i)
+            entries.push_back({notes[i], notes[i], "", Entry::Note, "note " + std::to_string(i),
+                               i < model.speedup.noteTips.size() ? model.speedup.noteTips[i] : std::string()});
+        // Half the usual gap between the entries: a line more for the reveals in presentation's box.
+        const float gapY = std::round(ImGui::GetStyle().ItemSpacing.y * 0.5f);
+        auto heightOf = [&](const std::string& t) { return ui::wrappedTextSize(t, textW).y + gapY; };
+        auto mustH = [&](bool full) {
+            float h = ImGui::GetStyle().ItemSpacing.y;   // the body's padding above (beginScrollBody)
+            for (std::size_t i = 0; i < nMust; ++i) h += heightOf(full ? entries[i].full : entries[i].brief);
+            return h;
+        };
+        // The full sentences when they and the plot's notes fit the box, else the brief ones (the full ones in their tooltip).
+        float allFullH = mustH(true);
+        for (std::size_t i = nMust; i < entries.size(); ++i) allFullH += heightOf(entries[i].full);
+        const bool useFull = allFullH <= wordsH;
+        // The answers and reveals must be in view: when even their brief
+        // forms pass the box, the box takes the room from the plot's (down
+        // to its 11.5 lines: a data area of 6.5 lines of type, what
+        // [plotsfit] asks) and then from the legend's (its compact words).
+        // (With the line of the cue that says more notes wait below, when some do.)
+        const float cueLineH = entries.size() > nMust ? ImGui::GetTextLineHeightWithSpacing() : 0.0f;
+        if (!useFull && mustH(false) + cueLineH > wordsH && wordsH >= fs) {
+            const float want = mustH(false) + cueLineH - wordsH;
+            const float fromPlot = std::clamp(plotBlockH - fs * 11.5f, 0.0f, want);
+            plotBlockH -= fromPlot;
+            legendTop += fromPlot;
+            wordsH += fromPlot;
+            if (mustH(false) + cueLineH > wordsH && !compactLegend) {
+                const float legendCompactH = static_cast<float>(legendLines(model.speedup, w, true)) * legendLineH + 4;
+                wordsH += legendH - legendCompactH;
+                legendTop += legendH - legendCompactH;
+                legendH = legendCompactH;
+                compactLegend = true;
+            }
         }
-        // The full sentences when they fit their box, else the brief ones (the full ones in their tooltip).
-        const bool useFull = wrappedH(full, textW) + wrappedH(model.speedup.notes, textW) <= wordsH;
-        const std::vector<std::string>& lines = useFull ? full : brief;
-        const std::vector<std::string>& tips = useFull ? full : briefTips;
+        const float plotTop = bottom - plotBlockH;
         if (wordsH >= fs) {
             ui::beginScrollBody("##plots-words", wordsH);
+            ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(ImGui::GetStyle().ItemSpacing.x, gapY));
             ImGui::PushTextWrapPos(0.0f);
-            for (std::size_t i = 0; i < lines.size(); ++i) {
-                // The class's predictions in the warning colour, as the Explain panel reveals them.
-                if (i >= nAnswers) ImGui::PushStyleColor(ImGuiCol_Text, warningColour(env.theme));
-                ui::textUnformatted(lines[i].c_str());
-                if (i >= nAnswers) ImGui::PopStyleColor();
-                if (i < nAnswers) probe::itemOnly(std::string("answer ") + toString(model.answers[i].work));   // for [plotsfit]
-                else probe::itemOnly("guess " + std::to_string(i - nAnswers));
-                if (!useFull) ui::tooltipBelow(tips[i].c_str());
-            }
-            for (std::size_t i = 0; i < notes.size(); ++i) {
-                ui::textDisabled("%s", notes[i].c_str());
-                // The standard terms behind the plain words (Amdahl's law).
-                if (i < model.speedup.noteTips.size() && !model.speedup.noteTips[i].empty())
-                    ui::tooltipBelow(model.speedup.noteTips[i].c_str());
+            // What does not fit at rest is a scroll away, said by a cue, never
+            // cut mid-sentence at the box's edge ("Two speedups, both time
+            // with 1 worker /" stood as the box's last line): the first entry
+            // that would pass the edge (with the cue's line) goes below it.
+            const float cueH = ImGui::GetTextLineHeightWithSpacing();
+            float used = ImGui::GetStyle().ItemSpacing.y;
+            bool cued = false;
+            std::size_t below = 0;
+            for (std::size_t i = 0; i < entries.size(); ++i) {
+                const Entry& e = entries[i];
+                const std::string& text = useFull ? e.full : e.brief;
+                const float h = heightOf(text);
+                if (!cued && i >= nMust) {
+                    float restH = 0;
+                    for (std::size_t k = i; k < entries.size(); ++k) restH += heightOf(useFull ? entries[k].full : entries[k].brief);
+                    if (used + restH > wordsH + 0.5f) {
+                        // From here on the entries wait below the box: the cue says so, on its last line in view.
+                        const bool fitsHere = used + h + cueH <= wordsH + 0.5f;
+                        if (!fitsHere) {
+                            below = entries.size() - i;
+                            char cue[96];
+                            std::snprintf(cue, sizeof cue, "more below (%zu note%s): scroll the words", below, below == 1 ? "" : "s");
+                            // The cue when its line is free; else the box's scrollbar alone says it.
+                            if (used + cueH <= wordsH + 0.5f) {
+                                ImGui::PushStyleColor(ImGuiCol_Text, mutedColour(env.theme));
+                                ui::textUnformatted(cue);
+                                ImGui::PopStyleColor();
+                                probe::itemOnly("plots words more");
+                                used += cueH;
+                            }
+                            // The rest starts at the box's bottom edge, wholly out of view until scrolled.
+                            ImGui::Dummy(ImVec2(1, std::max(0.0f, wordsH - used - gapY)));
+                            cued = true;
+                        }
+                    }
+                }
+                if (e.kind == Entry::Note) {
+                    ui::textDisabled("%s", text.c_str());
+                    probe::itemOnly(e.probe);
+                    if (!e.noteTip.empty()) ui::tooltipBelow(e.noteTip.c_str());
+                } else {
+                    // The class's predictions in their own colour, as Compare's rows show them (palette.hpp).
+                    if (e.kind == Entry::Guess) ImGui::PushStyleColor(ImGuiCol_Text, predictionColour(env.theme));
+                    ui::textUnformatted(text.c_str());
+                    if (e.kind == Entry::Guess) ImGui::PopStyleColor();
+                    probe::itemOnly(e.probe);   // for [plotsfit]
+                    if (!useFull) ui::tooltipBelow((e.kind == Entry::Answer ? e.briefTip : e.full).c_str());
+                }
+                used += h;
             }
             ImGui::PopTextWrapPos();
+            ImGui::PopStyleVar();
         }
         if (wordsH >= fs) {
             ui::endScrollBody();

@@ -87,8 +87,21 @@ void keyNumbers(RunView& run, const PanelEnv& env, const RunStats& s, bool compa
         // only once every task has ended, tasks against the run's total (core keyNumbers).
         bool first = true;
         for (const StatPair& p : parviz::keyNumbers(s, cutNoteHere(run, s), compact)) {
-            // Presentation: the headline after the four numbers a lesson reads, before the sequential time.
+            // Presentation: the headline after the four numbers a lesson reads, before the sequential time;
+            // after it when the sequential time fits on the numbers' last line (a line fewer, in a
+            // column widened for This run: GuiApp::drawPresentationPanels).
             if (!saidHeadline && p.label == "sequential") {
+                const float w = ImGui::CalcTextSize(p.label.c_str()).x + ImGui::GetStyle().ItemSpacing.x * 2 +
+                                ImGui::CalcTextSize(p.value.c_str()).x;
+                const bool fitsLine = !first && ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + w <=
+                                                    ImGui::GetContentRegionMaxAbs().x;
+                if (fitsLine) {
+                    pair(p.label.c_str(), p.value, p.tip.empty() ? nullptr : p.tip.c_str(), false);
+                    headline(run, env);
+                    saidHeadline = true;
+                    first = true;
+                    continue;
+                }
                 headline(run, env);
                 saidHeadline = true;
                 first = true;
@@ -124,8 +137,9 @@ void keyNumbers(RunView& run, const PanelEnv& env, const RunStats& s, bool compa
         if (compact) ui::tooltipBelow(words.c_str());
     } else if (run.meta().finished && !s.machine.busy && s.hasMakespan) {
         if (compact) ui::sameLineIfFits(ImGui::CalcTextSize("busy: unknown").x);
-        ui::textDisabled("%s", compact ? "busy: unknown" : "busy: unknown (too short to judge)");
-        if (compact) ui::tooltipBelow("Too short to judge whether other programs took the cores.");
+        const std::string words = describeBusy(s.machine, parseWorkKind(s.work));   // "busy: unknown: too short to tell …"
+        ui::textDisabled("%s", compact ? "busy: unknown" : words.c_str());
+        if (compact) ui::tooltipBelow(words.c_str());
     }
 }
 

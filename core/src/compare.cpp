@@ -92,7 +92,9 @@ CompareRow rowOf(const CompareRun& r, int usableCores) {
         row.busyNote = describeBusy(r.machine, r.work);
         row.busyShort = describeBusyShort(r.machine, r.work);
     } else if (r.finished && !r.machine.busy) {
-        row.busyNote = row.busyShort = "busy: unknown";
+        // Said, not only left unknown: a cpu row's timing may measure the machine (describeUnjudged).
+        row.busyNote = describeBusy(r.machine, r.work);
+        row.busyShort = "busy: unknown";
     }
     row.attempts = attemptsNote(r);
     row.attemptCount = 1 + static_cast<int>(r.discarded.size());

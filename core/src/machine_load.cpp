@@ -13,7 +13,10 @@ BusyVerdict judgeMachineLoad(const MachineLoad& m) noexcept {
     BusyVerdict v;
     if (m.cores <= 0 || m.coreNs <= 0) return v;
     const std::int64_t minSpan = m.preciseIdle ? kMinJudgedSpanPreciseNs : kMinJudgedSpanTicksNs;
-    if (m.spanNs < minSpan) return v;
+    if (m.spanNs < minSpan) {
+        v.neededSpanNs = minSpan;
+        return v;
+    }
     const double share = std::clamp(static_cast<double>(m.otherNs) / static_cast<double>(m.coreNs), 0.0, 1.0);
     v.otherShare = share;
     v.busy = share > kBusyThreshold;
@@ -21,7 +24,7 @@ BusyVerdict judgeMachineLoad(const MachineLoad& m) noexcept {
 }
 
 std::string describeBusy(const BusyVerdict& v, std::optional<WorkKind> work) {
-    if (!v.busy || !v.otherShare) return "busy: unknown (too short to judge)";
+    if (!v.busy || !v.otherShare) return "busy: unknown: " + describeUnjudged(v);
     char buf[160];
     const int pct = static_cast<int>(std::lround(*v.otherShare * 100));
     if (*v.busy && work == WorkKind::Sleep)
@@ -34,6 +37,15 @@ std::string describeBusy(const BusyVerdict& v, std::optional<WorkKind> work) {
     else
         std::snprintf(buf, sizeof buf, "machine quiet: other processes took %d %% of the cores", pct);
     return buf;
+}
+
+std::string describeUnjudged(const BusyVerdict& v) {
+    if (v.neededSpanNs <= 0) return "not measured whether other programs used the cores";
+    char buf[64];
+    if (v.neededSpanNs >= 1'000'000'000) std::snprintf(buf, sizeof buf, "%g s", static_cast<double>(v.neededSpanNs) / 1e9);
+    else std::snprintf(buf, sizeof buf, "%g ms", static_cast<double>(v.neededSpanNs) / 1e6);
+    return std::string("too short to tell whether other programs used the cores (needs ") + buf +
+           " of samples; run with --time-scale 1 or more work)";
 }
 
 std::string describeBusyShort(const BusyVerdict& v, std::optional<WorkKind> work) {

@@ -157,9 +157,9 @@ std::string formatSweep(const SweepResult& r) {
     o << "efficiency = speedup vs 1 worker / workers; other procs: the share of the cores other processes took\n";
     o << busySummary(r);
     if (std::any_of(r.rows.begin(), r.rows.end(), [](const SweepRow& x) { return !x.busy; }))
-        o << "busy: unknown = the run was too short to judge (under "
+        o << "busy: unknown = the run was too short to tell whether other programs used the cores (under "
           << kMinJudgedSpanPreciseNs / 1'000'000 << " ms with exact idle counters, under "
-          << kMinJudgedSpanTicksNs / 1'000'000 << " ms with /proc/stat)\n";
+          << kMinJudgedSpanTicksNs / 1'000'000 << " ms with /proc/stat; run with --time-scale 1 or more work)\n";
     o << "sweep took " << fmt("%.1f", r.wallS) << " s\n";
     const std::vector<SweepAnswer> answers = sweepAnswers(r);
     if (!answers.empty()) {
@@ -280,6 +280,18 @@ std::vector<SweepAnswer> sweepAnswers(const SweepResult& r) {
             out.push_back({std::string(buf) + ".", brief, work, chunksize, 0});
             continue;
         }
+        // A cpu run too short to judge (no cpuidle: under 1 s of /proc/stat
+        // samples) may have shared the cores with other programs as much as
+        // a busy one: its speedup is answered, but never as if fair (a 0.2x
+        // speedup on a loaded machine read "more workers did not help").
+        const SweepRow* unjudged = nullptr;
+        int unjudgedRows = 0;
+        if (work != WorkKind::Sleep)
+            for (const SweepRow* row : rows)
+                if (!row->busy) {
+                    ++unjudgedRows;
+                    if (!unjudged) unjudged = row;
+                }
         const int n = enough->workers;
         const double eff = enough->efficiency.value_or(*enough->speedupVs1 / n);
         if (n == 1) {
@@ -317,7 +329,18 @@ std::vector<SweepAnswer> sweepAnswers(const SweepResult& r) {
             line += buf;
         }
         if (busy) line += " (the machine was busy, but sleeping workers need no core: this holds)";
-        out.push_back({line + ".", brief, work, chunksize, n});
+        SweepAnswer answer{line + ".", brief, work, chunksize, n};
+        if (unjudged) {
+            BusyVerdict v;
+            for (const SweepAttempt& a : unjudged->attempts)
+                if (a.kept && !a.machine.busy) v.neededSpanNs = std::max(v.neededSpanNs, a.machine.neededSpanNs);
+            answer.unjudgedRuns = unjudgedRows;
+            answer.full = line + "; but " + std::to_string(unjudgedRows) + " of the " + std::to_string(rows.size()) +
+                          " runs " + (unjudgedRows == 1 ? "was " : "were ") + describeUnjudged(v) +
+                          ", so this may measure the machine, not the pool.";
+            answer.brief = brief + "; runs too short to tell if fair";
+        }
+        out.push_back(std::move(answer));
     }
     return out;
 }

@@ -209,11 +209,19 @@ TEST_CASE("a run is busy above 10 % of the cores taken by others, and unknown wh
     CHECK_FALSE(judgeMachineLoad(m).busy);
     CHECK_FALSE(judgeMachineLoad(m).otherShare);
     CHECK(describeBusy(judgeMachineLoad(m)).starts_with("busy: unknown"));
+    // Why it is unknown, in plain words, with what to do (session 22).
+    CHECK(judgeMachineLoad(m).neededSpanNs == kMinJudgedSpanPreciseNs);
+    CHECK(describeUnjudged(judgeMachineLoad(m)) == "too short to tell whether other programs used the cores (needs "
+                                                   "100 ms of samples; run with --time-scale 1 or more work)");
+    CHECK(describeUnjudged(BusyVerdict{}) == "not measured whether other programs used the cores");
     m.spanNs = 500'000'000;    // long enough with cpuidle, not with /proc/stat ticks
     m.coreNs = 1'000'000'000;
     CHECK(judgeMachineLoad(m).busy.has_value());
     m.preciseIdle = false;
     CHECK_FALSE(judgeMachineLoad(m).busy.has_value());
+    CHECK(describeBusy(judgeMachineLoad(m), WorkKind::Cpu) ==
+          "busy: unknown: too short to tell whether other programs used the cores (needs 1 s of samples; run with "
+          "--time-scale 1 or more work)");
     // The trace event keeps what the verdict needs.
     m.preciseIdle = true;
     const MachineLoad back = machineLoadFromEvent(machineLoadEvent(42, m));
@@ -374,6 +382,31 @@ TEST_CASE("the sweep answers 'how many workers?' in a sentence per work kind, wi
                            "speedups measure the machine, not the pool; sweep cpu again when they are closed.");
         // The short form the screen shows says what to do too, not only its tooltip.
         CHECK(a[1].brief == "cpu: no answer: other programs took 37 %; close them, Sweep cpu again");
+    }
+    // Session 22: on a VM without cpuidle a cpu run under 1 s is "busy: unknown", and a loaded
+    // machine's 0.2x speedup was answered "more workers did not help" as if the run were fair.
+    SECTION("cpu runs too short to judge: the answer says it cannot tell, with what to do; sleep answers as before") {
+        for (SweepRow& row : r.rows) {
+            row.attempts[0].machine = BusyVerdict{};
+            row.attempts[0].machine.neededSpanNs = kMinJudgedSpanTicksNs;
+            if (row.work == WorkKind::Cpu && row.workers > 1) row.attempts[0].makespanS = 20.0;   // 0.2x
+        }
+        deriveSweep(r);
+        const auto a = sweepAnswers(r);
+        REQUIRE(a.size() == 2);
+        CHECK(a[0].unjudgedRuns == 0);   // sleeping workers need no core: the answer holds
+        CHECK(a[0].full.find("too short") == std::string::npos);
+        CHECK(a[1].unjudgedRuns == 4);
+        CHECK(a[1].full == "cpu: more workers did not help (8 workers: 0.20x of 1 worker's speed); but 4 of the 4 runs "
+                           "were too short to tell whether other programs used the cores (needs 1 s of samples; run "
+                           "with --time-scale 1 or more work), so this may measure the machine, not the pool.");
+        CHECK(a[1].brief == "cpu: more workers did not help; runs too short to tell if fair");
+        // `parviz sweep` prints the same answer.
+        CHECK(formatSweep(r).find(a[1].full) != std::string::npos);
+        // One run judged quiet, the others not: still said, with the count.
+        r.rows[4].attempts[0].machine = BusyVerdict{0.01, false};
+        deriveSweep(r);
+        CHECK(sweepAnswers(r)[1].full.find("but 3 of the 4 runs were too short to tell") != std::string::npos);
     }
     SECTION("a kind without a 1-worker run has no answer") {
         r.rows.erase(r.rows.begin());   // sleep loses its 1-worker run

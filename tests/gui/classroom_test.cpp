@@ -298,7 +298,7 @@ TEST_CASE("a toolbar value that differs from the run on screen says the shown ru
         if (!chosen) w.key("Escape");
     }
     REQUIRE(chosen);
-    const bool said = w.waitFor([](const json& st) { return linesOf(st, "Controls").find("shown run: sleep") != std::string::npos; }, 3);
+    const bool said = w.waitFor([](const json& st) { return linesOf(st, "Controls").find("shown run: 2 workers, sleep") != std::string::npos; }, 3);
     INFO(linesOf(w.state(), "Controls"));
     CHECK(said);
     // The note appearing moves nothing (the walk: the caption and the

@@ -678,6 +678,44 @@ TEST_CASE("presentation at 1280x720: after the lesson's sweep with predictions, 
         CHECK(r[3] <= 2 * s["font_px"].get<float>() + 6);   // two lines at most
         CHECK(inside(r, box));                             // whole, without scrolling
     }
+    // Session 22: every prediction's reveal is in view too, beside its answer: the sleep guess
+    // ("sleep: you said 8, the sweep 8 (right)") stood under the box's edge, after the cpu
+    // answer, while the cpu one rode on its answer's line.
+    const json& guesses = s["compare"]["guesses"];
+    std::size_t ownLines = 0;
+    for (std::size_t i = 0; i < guesses.size(); ++i) {
+        const std::string name = "guess " + std::to_string(i);
+        bool drawn = false;
+        for (const json& p : s["panels"])
+            for (const json& it : p["items"]) drawn = drawn || it["text"] == name;
+        if (!drawn) continue;   // it rides on its answer's line (in view with it)
+        ++ownLines;
+        const auto r = itemRect(s, name);
+        INFO(name << " at y " << r[1] << " h " << r[3] << "; the box y " << box[1] << " h " << box[3]);
+        CHECK(inside(r, box));
+    }
+    INFO(ownLines << " reveals on lines of their own");
+    // No sentence of the words is cut by the box's edge at rest: each note is wholly in view or
+    // wholly below it ("Two speedups, both time with 1 worker /" was the box's last line), and
+    // when one is below, a cue in view says so.
+    bool below = false;
+    std::vector<std::string> notes;
+    for (const json& p : s["panels"])
+        for (const json& it : p["items"])
+            if (it["text"].get<std::string>().rfind("note ", 0) == 0) notes.push_back(it["text"]);
+    CHECK_FALSE(notes.empty());
+    for (const std::string& name : notes) {
+        const auto r = itemRect(s, name);
+        const bool in = inside(r, box), out = r[1] >= box[1] + box[3] - 0.5f;
+        INFO(name << " at y " << r[1] << " h " << r[3] << "; the box y " << box[1] << " h " << box[3]);
+        CHECK((in || out));
+        below = below || out;
+    }
+    // The cue, when the answers and reveals leave its line free (else the box's scrollbar says it), is in view.
+    bool cued = false;
+    for (const json& p : s["panels"])
+        for (const json& it : p["items"]) cued = cued || it["text"] == "plots words more";
+    if (below && cued) CHECK(inside(itemRect(s, "plots words more"), box));
     // The plot keeps a readable height (the other [room] tests: at least 6.5 lines of type).
     REQUIRE(s["compare"]["plots"].size() >= 1);
     CHECK(s["compare"]["plots"][0]["rect"][3].get<double>() >= 6.5 * s["font_px"].get<double>());

@@ -108,3 +108,22 @@ TEST_CASE("a task bar drawn runnable (dimmed, with rungs) is no worker's colour,
         }
     }
 }
+
+// Session 22: in Compare the legend's busy swatch, the rows' busy times
+// ("1 worker 4.03 s") and the class's "you: 0.67 s" were one pink: the class
+// could not tell a busy run from a prediction by colour. Each meaning has its
+// own colour now, and no two meaning colours of a theme are near each other.
+TEST_CASE("the class's predictions have a colour of their own: not the warning's (machine busy) nor any other meaning's",
+          "[contrast]") {
+    for (Theme t : {Theme::Dark, Theme::Light}) {
+        const ThemeColours& k = themeColours(t);
+        INFO((t == Theme::Dark ? "dark" : "light"));
+        CHECK(colourDistance(k.prediction, k.warning) >= kMeaningDistance);
+        for (const MeaningColour& m : meaningColours(t)) {
+            if (m.what == "the class's predictions") continue;
+            INFO(m.what << ": distance " << colourDistance(k.prediction, m.colour));
+            CHECK(colourDistance(k.prediction, m.colour) >= kMeaningDistance);
+        }
+        for (int series = 0; series < 3; ++series) CHECK(colourDistance(k.prediction, seriesColour(series, t)) >= kMeaningDistance);
+    }
+}

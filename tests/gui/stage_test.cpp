@@ -259,3 +259,71 @@ TEST_CASE("runs picked with [ and ] keep the largest split picked since the last
     w.settle(6);
     CHECK(panelRects(w.state()) == one);
 }
+
+// Session 22: after a Sweep (or pool-sizes --workers 8 --work cpu), the
+// timeline's four worker lanes left This run 145 px, three lines: its last
+// visible one the callout ("8 workers + other programs on 2 cores"), the
+// sequential time under the edge. Now This run shows its key numbers, the
+// callout and the sequential time without scrolling for every run browsed.
+namespace {
+void checkKeyLinesInView(const json& s, const std::string& what, bool calloutExpected) {
+    const std::string stats = panelLines(s, "Stats", " | ");
+    const auto panel = panelRect(s, "Stats");
+    INFO(what << ": This run " << stats << " (" << panel[3] << " px)");
+    REQUIRE(s["stats_tab"] == "This run");
+    for (const char* line : {"makespan", "speedup", "efficiency", "tasks", "sequential"})
+        CHECK(stats.find(line) != std::string::npos);
+    // The callout (a run that has one), whole, inside the panel.
+    bool drawn = false;
+    for (const json& p : s["panels"])
+        for (const json& it : p["items"]) drawn = drawn || it["text"] == "headline";
+    if (calloutExpected) REQUIRE(drawn);
+    for (const json& p : s["panels"])
+        if (p["name"] == "Stats") CHECK_FALSE(p.value("clipped", false));
+    if (calloutExpected) CHECK(s["visible_worker_lanes"].get<int>() >= 4);   // the 8-worker run: four lanes kept
+    if (!drawn) return;
+    const auto h = itemRect(s, "headline");
+    CHECK(h[1] >= panel[1]);
+    CHECK(h[1] + h[3] <= panel[1] + panel[3] + 0.5f);
+}
+} // namespace
+
+TEST_CASE("presentation at 1280x720: This run shows makespan, speedup, efficiency, tasks, the callout and sequential "
+          "without scrolling, at 8 cpu workers and for each run of a sweep browsed with [ and ]",
+          "[gui][stage][room][thisrunroom]") {
+    NEED_X();
+    {
+        LiveWindow w({"pool-sizes", "--workers", "8", "--work", "cpu", "--time-scale", "0.2", "--presentation", "--size",
+                      "1280x720"});
+        REQUIRE_FALSE(w.window.empty());
+        w.settle(4);
+        REQUIRE(w.runFromStage(60));
+        w.settle(6);
+        checkKeyLinesInView(w.state(), "8 cpu workers", true);
+    }
+    LiveWindow w({"pool-sizes", "--time-scale", "0.1", "--presentation", "--size", "1280x720", "--retries", "0"});
+    REQUIRE_FALSE(w.window.empty());
+    REQUIRE(w.openCompare(5));
+    const auto b = itemRect(w.state(), "Sweep");
+    w.click(b[0] + b[2] / 2, b[1] + b[3] / 2);
+    REQUIRE(w.waitFor([](const json& s) {
+        int live = 0;
+        for (const json& r : s["runs"]) live += r["live"] == true;
+        return s["compare"]["rows"].size() == 8 && live == 0;
+    }, 180));
+    w.settle(6);
+    w.key("c");   // back to the run: This run
+    REQUIRE(w.waitFor([](const json& s) { return s["compare"]["on"] == false; }, 5));
+    w.settle(6);
+    int current = w.state()["current_run"].get<int>();
+    for (int pick = 0; pick < 8; ++pick) {
+        const json s = w.state();
+        checkKeyLinesInView(s, "run " + std::to_string(current), false);
+        if (current <= 1) break;
+        w.key("bracketleft");
+        const int want = current - 1;
+        REQUIRE(w.waitFor([want](const json& st) { return st["current_run"] == want; }, 5));
+        w.settle(6);
+        current = want;
+    }
+}

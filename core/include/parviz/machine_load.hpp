@@ -57,17 +57,29 @@ inline constexpr std::int64_t kMinJudgedSpanTicksNs = 1'000'000'000;
 struct BusyVerdict {
     std::optional<double> otherShare;   // 0..1; nullopt: not measured or too short to judge
     std::optional<bool> busy;           // nullopt: unknown
+    // When the run was measured but too short to judge: the span it needed
+    // (kMinJudgedSpanTicksNs or kMinJudgedSpanPreciseNs); 0 otherwise.
+    std::int64_t neededSpanNs = 0;
 };
 
 // Pure: the verdict for one measurement (unknown when cores or span are 0, or
 // the span is shorter than the minimum for its idle source).
 BusyVerdict judgeMachineLoad(const MachineLoad& m) noexcept;
 // "machine busy: other processes took 34 % of the cores; timings not comparable",
-// "busy: unknown (too short to judge)" or "machine quiet: other processes took 2 % of the cores".
+// "busy: unknown: too short to tell whether other programs used the cores (…)" (describeUnjudged)
+// or "machine quiet: other processes took 2 % of the cores".
 // For a run of sleep work (work == Sleep) a busy machine changes little — a
 // sleeping worker needs no core — and the words say so instead:
 // "machine busy: other processes took 34 % of the cores; sleep work needs no core, so its timings hold".
 std::string describeBusy(const BusyVerdict& v, std::optional<WorkKind> work = std::nullopt);
+// Why an unknown verdict is unknown, in plain words, with what to do: "too
+// short to tell whether other programs used the cores (needs 1 s of samples;
+// run with --time-scale 1 or more work)" (0.1 s with exact idle counters);
+// "not measured whether other programs used the cores" for a run without a
+// measurement. A cpu run's timing then cannot be trusted or distrusted: the
+// Plots, Compare's rows, This run and `parviz sweep` say so (a 0.2x speedup
+// on a loaded machine was answered as if fair, session 22).
+std::string describeUnjudged(const BusyVerdict& v);
 // The same for a busy run in few words, where a line has little room
 // ("machine busy: others took 34 %"; sleep work: "others took 34 %; sleep
 // needs no core"); "" when the run is not flagged busy.

@@ -157,6 +157,12 @@ struct SweepAnswer {
     WorkKind work = WorkKind::Sleep;        // whose answer this is
     std::optional<std::size_t> chunksize;
     int workers = 0;                        // the fewest workers within 10 % of the best; 0: no answer (busy cpu)
+    // Cpu runs of the answer too short to judge whether other programs took
+    // the cores (busy unknown): the answer says so ("but 3 of the 4 runs were
+    // too short to tell whether other programs used the cores (needs 1 s of
+    // samples; …), so this may measure the machine, not the pool."; brief:
+    // "…; runs too short to tell if fair", two lines in presentation's Plots). 0: all judged.
+    int unjudgedRuns = 0;
 };
 std::vector<SweepAnswer> sweepAnswers(const SweepResult& r);
 
