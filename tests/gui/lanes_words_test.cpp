@@ -19,7 +19,8 @@ json panelOf(const json& s, const std::string& name) {
 
 // The caption: the Controls panel's line that tells the cursor's moment.
 std::string captionOf(const json& s) {
-    for (const json& l : panelOf(s, "Controls")["lines"]) {
+    const json controls = panelOf(s, "Controls");   // kept: a temporary's ["lines"] would dangle in the loop
+    for (const json& l : controls["lines"]) {
         const std::string t = l.get<std::string>();
         if (t.rfind("at ", 0) == 0 || t.rfind("cursor at ", 0) == 0) return t;
     }
@@ -86,10 +87,11 @@ TEST_CASE("chunksize auto on pool-uneven: a short chunk keeps its tasks' names (
     }, 10));
     w.settle(4);
     const json s = w.state();
-    const std::regex bare(R"(^chunk [0-9]+( \([0-9]+\))?$)"), names(R"(^s[0-9]+\u2013s[0-9]+( \([0-9]+\))?$)");
+    const std::regex bare(R"(^chunk [0-9]+( \([0-9]+\))?$)"), names("^s[0-9]+\u2013s[0-9]+( \\([0-9]+\\))?$");
     int named = 0;
     std::string all;
-    for (const json& l : panelOf(s, "Timeline")["lines"]) {
+    const json timeline = panelOf(s, "Timeline");
+    for (const json& l : timeline["lines"]) {
         const std::string t = l.get<std::string>();
         all += t + "\n";
         CHECK_FALSE(std::regex_match(t, bare));
@@ -110,7 +112,8 @@ TEST_CASE("workers past seven colours: their spans carry a pattern the legend na
     w.settle(4);
     const json s = w.state();
     std::string lines;
-    for (const json& l : panelOf(s, "Timeline")["lines"]) lines += l.get<std::string>() + "\n";
+    const json timeline = panelOf(s, "Timeline");
+    for (const json& l : timeline["lines"]) lines += l.get<std::string>() + "\n";
     INFO(lines);
     CHECK(lines.find("\nworkers 8-14: dotted\n") != std::string::npos);
     CHECK(lines.find("\nworkers 15-16: dashed\n") != std::string::npos);
