@@ -12,6 +12,10 @@
 //   8 rungs      horizontal lines 2 px thick every 5 px, nothing between them
 //                (runnable, waiting for a free core): unlike every other
 //                pattern, so it reads at a glance and without colour vision
+//   9 dotted     solid, with a grid of dark 2x2 dots every 6 px (workers 8-14:
+//                their colour repeats workers 1-7's)
+//  10 dashed     solid, with dark dashes 3 px deep along its top and bottom
+//                edges (workers 15-21)
 // Patterns use window pixels (gl_FragCoord), so stripes of adjacent spans
 // line up. Off-pattern pixels keep the colour at a quarter of its alpha, so
 // the pattern reads on both the dark and the light theme.
@@ -43,6 +47,11 @@ void main() {
         ink = true;
     } else if (vStyle == 8u) {
         if (mod(p.y, 5.0) >= 2.0) discard;
+    } else if (vStyle == 9u) {
+        if (mod(p.x, 6.0) < 2.0 && mod(p.y, 6.0) < 2.0) c.rgb *= 0.3;
+    } else if (vStyle == 10u) {
+        float edgeY = min(vLocal.y, vSize.y - vLocal.y);
+        if (edgeY < 3.0 && mod(p.x, 8.0) < 5.0) c.rgb *= 0.3;
     } else if (vSize.x >= 4.0) {
         float edge = min(min(vLocal.x, vSize.x - vLocal.x), min(vLocal.y, vSize.y - vLocal.y));
         if (edge < 1.0) c.rgb *= 0.6;

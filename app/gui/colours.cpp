@@ -41,9 +41,18 @@ Paint statePaint(LaneState s, Theme theme) noexcept {
     }
 }
 
+// A worker's own paint: its colour, and past seven workers its pattern (palette.hpp).
+Paint workerPaint(ProcId p) noexcept {
+    switch (workerPattern(p)) {
+    case WorkerPattern::Dotted: return {procU32(p), SpanStyle::Dotted};
+    case WorkerPattern::Dashed: return {procU32(p), SpanStyle::Dashed};
+    default: return {procU32(p)};
+    }
+}
+
 Paint spanPaint(RowKind row, const SpanRecord& r, Theme theme) noexcept {
     switch (row) {
-    case RowKind::CoreProcs: return {procU32(r.proc)};
+    case RowKind::CoreProcs: return workerPaint(r.proc);
     case RowKind::CoreLoad: {
         // Other processes' share: the busier, the more opaque.
         float a = 0.35f + 0.65f * std::min(1.0f, std::max(0.0f, r.fraction));
@@ -52,7 +61,7 @@ Paint spanPaint(RowKind row, const SpanRecord& r, Theme theme) noexcept {
     case RowKind::Tasks:
         if (r.state == LaneState::TaskFailed) return {procU32(r.proc), SpanStyle::Outline};
         if (r.mergedCount > 1 && r.state > LaneState::TaskFailed) return statePaint(r.state, theme);
-        return {procU32(r.proc)};
+        return workerPaint(r.proc);
     case RowKind::Locks: return statePaint(LaneState::HoldLock, theme);
     case RowKind::Program:
     case RowKind::Os: return statePaint(r.state, theme);

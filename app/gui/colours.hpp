@@ -30,6 +30,8 @@ struct Paint {
 };
 // A span record of a given row kind (theme-dependent).
 Paint spanPaint(RowKind row, const SpanRecord& r, Theme theme) noexcept;
+// A worker's colour with its pattern past seven workers (palette.hpp's workerPattern).
+Paint workerPaint(ProcId p) noexcept;
 // The state palette alone (legend, lock panel, pause shading).
 Paint statePaint(LaneState s, Theme theme) noexcept;
 inline ImU32 stateColour(LaneState s, Theme theme) noexcept { return statePaint(s, theme).colour; }

@@ -811,17 +811,16 @@ void captionLine(GuiApp& app) {
             // Always one line, so nothing under it moves: an event too long
             // for it (a traced pool's whole result list, a long printed line)
             // wrapped the caption to two lines and back, moving every panel
-            // 24 px mid-run. Cut at a word with "…", the whole on hover.
+            // 24 px mid-run. Whole clauses go, the least important first
+            // (core fitCaptionLine): it was cut mid-phrase with "…" ("... (not
+            // yet the caller's) (the last of 2 such …"); the whole on hover.
             std::string whole;
             if (!fits("")) {
                 whole = text;
-                while (!fits(" …")) {
-                    const std::size_t sp = text.find_last_of(' ');
-                    if (sp == std::string::npos || sp == 0) break;
-                    text.resize(sp);
-                    while (!text.empty() && (text.back() == ' ' || text.back() == ':' || text.back() == ',')) text.pop_back();
-                }
-                text += " …";
+                const std::int64_t zero = app.current().zero();
+                text = fitCaptionLine(app.current().cursor() - zero, c.t - zero, c.text, [&](const std::string& s) {
+                    return ImGui::CalcTextSize((s + busy).c_str()).x <= room;
+                });
             }
             if (c.proc != kNoProc) ImGui::PushStyleColor(ImGuiCol_Text, procTextVec4(c.proc, app.theme()));
             ui::textUnformatted(text.c_str());

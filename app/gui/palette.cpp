@@ -63,10 +63,54 @@ Rgb labelOn(Rgb bg) noexcept {
 
 Rgb procTextColour(ProcId p, Theme t) noexcept {
     const ThemeColours& k = themeColours(t);
+    // MainProcess has no colour of its own (its lane's grey): its words in that
+    // grey read as muted, disabled text (classroom walk, session 21: "Why: the
+    // MainProcess line is drawn in low-contrast grey"); they are the theme's ink.
+    if (procColourIndex(p) < 0) return k.text;
     // Readable on the lightest (light theme: darkest) background it sits on.
     Rgb c = procColour(p);
     for (Rgb bg : {k.windowBg, k.tableRowAlt, k.laneBg0, k.laneBg1, k.popupBg}) c = readableOn(c, bg);
     return c;
+}
+
+WorkerPattern workerPattern(ProcId p) noexcept {
+    const int i = procColourIndex(p);
+    if (i < 0) return WorkerPattern::Solid;
+    const auto round = static_cast<int>((p - 1) / kProcPalette.size());
+    return static_cast<WorkerPattern>(round % 3);
+}
+
+const char* toString(WorkerPattern w) noexcept {
+    switch (w) {
+    case WorkerPattern::Dotted: return "dotted";
+    case WorkerPattern::Dashed: return "dashed";
+    default: return "solid";
+    }
+}
+
+std::vector<PatternEntry> workerPatternLegend(const std::vector<ProcId>& workers) {
+    std::vector<PatternEntry> out;
+    const auto seven = static_cast<ProcId>(kProcPalette.size());
+    for (WorkerPattern w : {WorkerPattern::Dotted, WorkerPattern::Dashed}) {
+        // Per round of seven (8-14, then 29-35, ...): the lowest and highest shown.
+        std::vector<std::pair<ProcId, ProcId>> rounds;
+        std::vector<ProcId> sorted(workers);
+        std::sort(sorted.begin(), sorted.end());
+        for (ProcId p : sorted) {
+            if (p == kParentProc || p == kNoProc || workerPattern(p) != w) continue;
+            if (!rounds.empty() && (rounds.back().first - 1) / seven == (p - 1) / seven) rounds.back().second = p;
+            else rounds.emplace_back(p, p);
+        }
+        if (rounds.empty()) continue;
+        std::string range;
+        std::size_t count = 0;
+        for (const auto& [lo, hi] : rounds) {
+            range += (range.empty() ? "" : ", ") + std::to_string(lo) + (lo == hi ? "" : "-" + std::to_string(hi));
+            count += hi - lo + 1;
+        }
+        out.push_back({w, rounds.front().first, (count == 1 ? "worker " : "workers ") + range + ": " + toString(w)});
+    }
+    return out;
 }
 
 Rgb stateRgb(LaneState s, Theme t) noexcept {
@@ -161,7 +205,8 @@ std::vector<ColourPair> colourPairs(Theme t, int workers) {
         out.push_back({std::string("warning text on ") + name, k.warning, bg, 4.5});
         out.push_back({std::string("prediction text on ") + name, k.prediction, bg, 4.5});
     }
-    for (Rgb bg : {k.laneBg0, k.laneBg1, k.windowBg}) out.push_back({"muted text on a lane", k.textMuted, bg, 4.5});
+    for (Rgb bg : {k.laneBg0, k.laneBg1, k.windowBg, k.tableRowAlt, k.popupBg, k.frameBg})
+        out.push_back({"muted text on a lane, window, table row, popup or frame", k.textMuted, bg, 4.5});
     // Compare's "you: 3.00 s" stands on a row's lane.
     for (Rgb bg : {k.laneBg0, k.laneBg1}) out.push_back({"prediction text on a lane", k.prediction, bg, 4.5});
     for (int w = 0; w <= workers; ++w) {

@@ -42,6 +42,26 @@ Rgb labelOn(Rgb bg) noexcept;
 // background a worker's name appears on: window, table rows, lanes).
 Rgb procTextColour(ProcId p, Theme t) noexcept;
 
+// Past the palette's seven colours a worker's colour repeats (ForkPoolWorker-8
+// is -1's orange): a pattern on its spans tells them apart without the
+// number (session 22, issue 11: "more than seven workers stay
+// distinguishable"). Workers 1-7 solid, 8-14 dotted, 15-21 dashed (dark
+// dashes along the bar's edges); then round again (from 32 workers the
+// summary band replaces the lanes; the numbers after the names stay).
+enum class WorkerPattern : int { Solid = 0, Dotted = 1, Dashed = 2 };
+WorkerPattern workerPattern(ProcId p) noexcept;
+const char* toString(WorkerPattern w) noexcept;   // "solid", "dotted", "dashed"
+// The legend's words for the patterns among `workers` (the worker lanes on
+// screen, by id; MainProcess and solid ones say nothing): one entry per
+// pattern, its workers as a range of their numbers, "workers 8-14: dotted",
+// "worker 15: dashed"; in the patterns' order.
+struct PatternEntry {
+    WorkerPattern pattern;
+    ProcId first = 0;     // a worker showing it (the swatch's colour)
+    std::string words;
+};
+std::vector<PatternEntry> workerPatternLegend(const std::vector<ProcId>& workers);
+
 // The Compare plots' series (work kinds, not workers): 0 sleep, 1 cpu
 // (2: mixed, grey, a fallback: the plots have sleep and cpu series only).
 // Neither is a worker colour (Okabe-Ito, every hue of which the rows'

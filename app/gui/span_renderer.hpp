@@ -21,7 +21,8 @@ namespace parviz::gui {
 // Rungs: horizontal lines, the pixels between them left untouched (runnable,
 // waiting for a free core: over a dimmed task bar, or alone on the os row).
 enum class SpanStyle : std::uint32_t {
-    Solid = 0, Stripes = 1, BackStripes = 2, Bars = 3, Outline = 4, Checker = 5, Hatch = 6, Flat = 7, Rungs = 8
+    Solid = 0, Stripes = 1, BackStripes = 2, Bars = 3, Outline = 4, Checker = 5, Hatch = 6, Flat = 7, Rungs = 8,
+    Dotted = 9, Dashed = 10   // workers 8-14 and 15-21 (palette.hpp's workerPattern): the colour solid, marked in dark
 };
 
 // One quad in window pixels (y down), a colour packed like ImU32 (ABGR in

@@ -36,6 +36,15 @@ std::string chunkLabel(std::int32_t chunk, const std::string& first, const std::
     return s;
 }
 
+std::vector<std::string> chunkWords(const ChunkBracket& c, const std::string& suffix) {
+    std::vector<std::string> out{c.label + suffix};
+    const std::size_t colon = c.label.find(": ");
+    if (colon != std::string::npos) out.push_back(c.label.substr(colon + 2) + suffix);
+    const std::string bare = "chunk " + std::to_string(c.chunk) + suffix;
+    if (out.back() != bare) out.push_back(bare);
+    return out;
+}
+
 ChunkBrackets buildChunkBrackets(const RunModel& model, const Trace& trace, const std::vector<std::string>& taskNames) {
     ChunkBrackets out;
     const std::vector<ChunkRecord>& chunks = model.chunks();

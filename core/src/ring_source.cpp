@@ -76,7 +76,7 @@ void RingSource::finishDrain(std::vector<Event>& ev, Ring& r, std::size_t from, 
         // Which fields are texts: the ring's wire format, not the stream's meaning.
         switch (e.kind) {
         case EventKind::Print: case EventKind::TaskStart: case EventKind::TaskEnd:
-        case EventKind::Note: case EventKind::PoolResult:
+        case EventKind::Note: case EventKind::PoolResult: case EventKind::ProcJoin:
             toId(e.a);
             break;
         case EventKind::QueuePut: case EventKind::QueueGet:   // a QueueGet from an old writer may still carry one

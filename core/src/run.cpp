@@ -164,6 +164,15 @@ struct Run::Impl final : detail::RunContext {
         for (std::size_t i = 0; i < ps.size(); ++i) {
             Process& p = ps[i];
             if (w) w->mark(WaitRecord::Join, nullptr, 0, static_cast<std::int32_t>(i));
+            // MainProcess's lane shows the wait as a traced program's does (ProcJoin,
+            // python_trace_source.cpp): a begin as join() is called, an end as it
+            // returns, for every process, one already gone too (as Python's join).
+            const bool traced = p.proc() != 0 && p.pid() > 0;   // a stop before its start: no join
+            if (traced) {
+                TraceRing& ring = rec->parentRing();
+                const std::string words = "waiting for " + rec->processName(p.proc()) + " to finish (join)";
+                ring.emit(EventKind::ProcJoin, static_cast<std::int32_t>(p.proc()), ring.text(words));
+            }
             for (;;) {
                 int fd;
                 {
@@ -178,6 +187,8 @@ struct Run::Impl final : detail::RunContext {
                     std::this_thread::sleep_for(std::chrono::milliseconds(5));
                 }
             }
+            if (traced)
+                rec->parentRing().emit(EventKind::ProcJoin, static_cast<std::int32_t>(p.proc()), kNoString, 0, kJoinEnded);
             // Its exit is in the trace (ProcExit): the run model reports a non-zero one.
         }
         if (w) w->clear();

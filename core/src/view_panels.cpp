@@ -461,6 +461,42 @@ std::string captionLine(std::int64_t cursorNs, std::int64_t eventNs, const std::
     return "cursor at " + at + "; last event at " + when + ", " + words;
 }
 
+std::vector<std::size_t> captionClauseEnds(const std::string& text) {
+    std::vector<std::size_t> ends{text.size()};
+    int depth = 0;
+    bool quoted = false;
+    std::vector<std::size_t> starts;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char ch = text[i];
+        if (ch == '"') quoted = !quoted;
+        if (quoted) continue;
+        if (ch == '(' && depth++ == 0 && i > 0 && text[i - 1] == ' ') starts.push_back(i - 1);
+        else if (ch == ')' && depth > 0) --depth;
+        else if (depth == 0 && (ch == ':' || ch == ';') && i + 1 < text.size() && text[i + 1] == ' ') starts.push_back(i);
+    }
+    for (auto it = starts.rbegin(); it != starts.rend(); ++it)
+        if (*it > 0 && *it < ends.back()) ends.push_back(*it);
+    return ends;
+}
+
+std::string fitCaptionLine(std::int64_t cursorNs, std::int64_t eventNs, const std::string& text,
+                           const std::function<bool(const std::string&)>& fits) {
+    const std::vector<std::size_t> ends = captionClauseEnds(text);
+    std::string line;
+    for (std::size_t end : ends) {
+        line = captionLine(cursorNs, eventNs, text.substr(0, end));
+        if (fits(line)) return line;
+    }
+    // The main clause alone is too long: cut it at a word, said with " …".
+    while (!fits(line + " \u2026")) {
+        const std::size_t sp = line.find_last_of(' ');
+        if (sp == std::string::npos || sp == 0) break;
+        line.resize(sp);
+        while (!line.empty() && (line.back() == ' ' || line.back() == ':' || line.back() == ',')) line.pop_back();
+    }
+    return line + " \u2026";
+}
+
 Caption buildCaption(const RunModel& index, const Trace& trace, std::int64_t t) {
     Caption c;
     const auto& evs = index.captionEvents();

@@ -270,3 +270,28 @@ TEST_CASE("a traced chunk whose tasks are named by numbers says \"task\": never 
     CHECK(chunkLabel(1, "'c'", "'d'", 2) == "chunk 1: 'c'\u2013'd'");
     CHECK(chunkLabel(3, "-0.5", "", 1) == "chunk 3: task -0.5");
 }
+
+TEST_CASE("a chunk's words where its label does not fit: its tasks' names before the bare 'chunk 2'",
+          "[chunks][words]") {
+    // Classroom walk (session 21): chunksize auto (4) on pool-uneven labelled
+    // its short chunks "chunk 1" ... "chunk 6", naming no task.
+    ChunkBracket c;
+    c.chunk = 2;
+    c.count = 4;
+    c.label = chunkLabel(2, "E", "H", 4);
+    CHECK(chunkWords(c) == std::vector<std::string>{"chunk 2: E\u2013H", "E\u2013H", "chunk 2"});
+    CHECK(chunkWords(c, " (9)") == std::vector<std::string>{"chunk 2: E\u2013H (9)", "E\u2013H (9)", "chunk 2 (9)"});
+    c.count = 1;
+    c.label = chunkLabel(2, "E", "E", 1);
+    CHECK(chunkWords(c) == std::vector<std::string>{"chunk 2: E", "E", "chunk 2"});
+    // Tasks named by numbers keep their noun: "tasks 2–5", never a bare "2–5".
+    c.count = 4;
+    c.label = chunkLabel(1, "2", "5", 4);
+    CHECK(chunkWords(c)[1] == "tasks 2\u20135");
+    // On a row: where the label does not fit, the names do, and the row says them.
+    std::vector<RowChunkIn> chunks{{0, 60, chunkWords(c)}};
+    const auto width = [](const std::string& t) { return static_cast<float>(t.size()) * 4.0f; };
+    const std::vector<RowWord> words = placeRowWords({}, chunks, width, 2);
+    REQUIRE(words.size() == 1);
+    CHECK(words[0].text == "tasks 2\u20135");
+}

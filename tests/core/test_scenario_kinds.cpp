@@ -1,13 +1,16 @@
 // Scenario kinds (one program object per kind, core/src/scenario_program.hpp):
 // each kind's name, fields, worker count and limit, seen through the public
 // API, and a real run of every kind agreeing with Scenario::workers().
+#include "parviz/explain.hpp"
 #include "parviz/listing.hpp"
 #include "parviz/run.hpp"
 #include "parviz/run_model.hpp"
 #include "parviz/scenario.hpp"
+#include "parviz/views.hpp"
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <string>
 
 using namespace parviz;
@@ -125,5 +128,104 @@ TEST_CASE("one worker limit for every kind: files, a scenario built in code and 
                 CHECK_THROWS_WITH(Run(s, over), "k.json: workers: the " + std::string(toString(k)) +
                                                     " scenario has no pool size or process count to override");
         }
+    }
+}
+
+TEST_CASE("the built-in demos' join() is on MainProcess's lane: a span per process, Why and the caption say it",
+          "[scenario][kinds][run][join]") {
+    // Before: MainProcess's lane was empty while it waited in proc.join() (the
+    // engine wrote no ProcJoin; only a traced program's join had one). Every
+    // demo whose listing joins its processes: process, lock, job-queue.
+    for (const char* name : {"process", "lock", "job-queue"}) {
+        INFO(name);
+        Scenario s = loadScenario(name);
+        RunOptions opts;
+        opts.timeScale = 0.05;
+        Run run(s, opts);
+        run.start();
+        REQUIRE(run.wait(60.0));
+        REQUIRE(run.status() == RunStatus::Finished);
+        const Trace& tr = *run.trace();
+        RunModel m;
+        m.update(tr);
+        const TraceMeta meta = tr.meta();
+        std::vector<std::string> workers;
+        for (const ProcInfo& p : meta.procs)
+            if (p.role == ProcRole::Process) workers.push_back(p.name);
+        REQUIRE(m.joins().size() == workers.size());   // one join() per process, in start order
+        for (std::size_t i = 0; i < m.joins().size(); ++i) {
+            const JoinRecord& j = m.joins()[i];
+            INFO(workers[i]);
+            CHECK(j.proc == kParentProc);
+            CHECK(meta.procs[j.joined].name == workers[i]);
+            CHECK(tr.string(j.words) == "waiting for " + workers[i] + " to finish (join)");
+            CHECK(j.t1 != kOpenEnd);
+            CHECK(j.t1 >= j.t0);
+            CHECK_FALSE(j.timedOut);
+            CHECK_FALSE(j.endedByExit);
+            // join() returns after the process ended, never before.
+            CHECK(m.procs()[j.joined].exitT <= j.t1);
+        }
+        // The longest wait: the lane's span is labelled, Why and the caption name whom it waits for.
+        const JoinRecord& longest = *std::max_element(m.joins().begin(), m.joins().end(),
+            [](const JoinRecord& a, const JoinRecord& b) { return a.t1 - a.t0 < b.t1 - b.t0; });
+        REQUIRE(longest.t1 > longest.t0);
+        const std::int64_t mid = longest.t0 + (longest.t1 - longest.t0) / 2;
+        const std::string joined = meta.procs[longest.joined].name;
+        const SpanRow& row = m.procs()[kParentProc].program;
+        bool labelled = false;
+        for (std::size_t i = 0; i < row.size(); ++i)
+            if (row[i].t0 <= mid && mid < row[i].t1)
+                labelled = row[i].state == LaneState::WaitSync &&
+                           tr.string(row[i].label) == "waiting for " + joined + " to finish (join)";
+        CHECK(labelled);
+        std::string why;
+        for (const ProcExplanation& p : buildExplain(m, tr, mid).procs)
+            if (p.name == "MainProcess") why = p.text;
+        CHECK(why.rfind("MainProcess is waiting for " + joined + " to finish (join)", 0) == 0);
+        // (Joins in a row at one instant are said as one step: "(the last of 2 such events ...)".)
+        CHECK(buildCaption(m, tr, longest.t0).text.rfind("MainProcess waits in join() for " + joined + " to finish", 0) == 0);
+    }
+}
+
+TEST_CASE("every caption of real runs fits its line by whole clauses: none ends mid-phrase",
+          "[scenario][run][caption][fit]") {
+    // The caption builder's words, through fitCaptionLine at the widths of a
+    // 1280x720 presentation line (about 90 characters) and narrower: the line
+    // is the whole, or the whole up to one of its clause boundaries; "…" only
+    // when the main clause alone does not fit.
+    for (const char* name : {"pool-uneven", "process", "queue", "lock", "job-queue"}) {
+        INFO(name);
+        Scenario s = loadScenario(name);
+        RunOptions opts;
+        opts.timeScale = 0.05;
+        Run run(s, opts);
+        run.start();
+        REQUIRE(run.wait(60.0));
+        const Trace& tr = *run.trace();
+        RunModel m;
+        m.update(tr);
+        std::size_t shortened = 0;
+        for (const TimedEventRef& r : m.captionEvents()) {
+            const Caption c = buildCaption(m, tr, r.t);
+            REQUIRE(c.valid);
+            const std::vector<std::size_t> ends = captionClauseEnds(c.text);
+            for (std::size_t room : {60u, 90u}) {
+                const std::string line =
+                    fitCaptionLine(r.t, c.t, c.text, [room](const std::string& x) { return x.size() <= room; });
+                INFO(c.text << " in " << room);
+                bool whole = false;
+                for (std::size_t end : ends) whole = whole || line == captionLine(r.t, c.t, c.text.substr(0, end));
+                if (whole) {
+                    CHECK(line.size() <= room);
+                    if (line != captionLine(r.t, c.t, c.text)) ++shortened;
+                } else {
+                    // Cut at a word only when its main clause alone is too long.
+                    CHECK(captionLine(r.t, c.t, c.text.substr(0, ends.back())).size() > room);
+                    CHECK(line.size() <= room);
+                }
+            }
+        }
+        if (std::string(name) == "pool-uneven") CHECK(shortened > 0);   // it has long captions to shorten
     }
 }

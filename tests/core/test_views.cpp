@@ -1017,3 +1017,25 @@ TEST_CASE("the caption labels every time on its line: the cursor's and the event
     CHECK(captionLine(700'000'000, 5'000'000, "ForkPoolWorker-1 printed \"hi\"") ==
           "cursor at 0.70 s; last event at 0.0050 s, ForkPoolWorker-1 printed \"hi\"");
 }
+
+TEST_CASE("a caption too long for its line drops whole clauses from the end, never cut mid-phrase",
+          "[views][caption][fit]") {
+    // Session 22, pool-uneven at 1280x720 presentation, cursor 1.57 s: the line read "... took L2 from
+    // pool results (not yet the caller's) (the last of 2 such …".
+    const std::string text = "ForkPoolWorker-2's result handler took L2 from pool results (not yet the caller's) "
+                             "(the last of 2 such events at the same instant)";
+    const std::int64_t t = 1'570'000'000;
+    auto upTo = [](std::size_t n) { return [n](const std::string& s) { return s.size() <= n; }; };
+    const std::string whole = captionLine(t, t, text);
+    CHECK(fitCaptionLine(t, t, text, upTo(whole.size())) == whole);
+    CHECK(fitCaptionLine(t, t, text, upTo(whole.size() - 1)) ==
+          "at 1.57 s, ForkPoolWorker-2's result handler took L2 from pool results (not yet the caller's)");
+    CHECK(fitCaptionLine(t, t, text, upTo(90)) ==
+          "at 1.57 s, ForkPoolWorker-2's result handler took L2 from pool results");
+    // The main clause alone too long: only then a word cut, said with "…".
+    CHECK(fitCaptionLine(t, t, text, upTo(40)) == "at 1.57 s, ForkPoolWorker-2's result \u2026");
+    // Clause boundaries: " (", ": ", "; " outside quotes and parentheses; a printed line is one clause.
+    CHECK(captionClauseEnds("Process-1 printed \"a: b (c)\"") == std::vector<std::size_t>{28});
+    const std::string raised = "ForkPoolWorker-1 failed C: it raised ValueError: bad (x)";
+    CHECK(captionClauseEnds(raised) == std::vector<std::size_t>{raised.size(), 52, 47, 25});
+}

@@ -31,6 +31,25 @@ TEST_CASE("every text/background pair of both themes has a contrast of at least 
     }
 }
 
+TEST_CASE("no process's words read as muted: MainProcess's Why line and caption are ink, not the lane's grey",
+          "[contrast][why]") {
+    // Classroom walk (session 21): "Why: the MainProcess line is drawn in
+    // low-contrast grey": its words took MainProcess's lane grey, next to the
+    // white of the workers' group line, and read as the muted (disabled) text.
+    // A grey process text must stand out from muted text at least as much as
+    // the theme's ink does; every Why line meets 4.5:1 on every background.
+    for (Theme t : {Theme::Dark, Theme::Light}) {
+        const ThemeColours& k = themeColours(t);
+        INFO((t == Theme::Dark ? "dark" : "light"));
+        for (Rgb bg : {k.windowBg, k.tableRowAlt, k.laneBg0, k.laneBg1, k.popupBg}) {
+            CHECK(contrastRatio(procTextColour(kParentProc, t), bg) > contrastRatio(k.textMuted, bg));
+            for (ProcId p = 0; p <= 16; ++p) CHECK(contrastRatio(procTextColour(p, t), bg) >= 4.5);
+            CHECK(contrastRatio(k.textMuted, bg) >= 4.5);
+            CHECK(contrastRatio(k.textDisabled, bg) >= 4.5);
+        }
+    }
+}
+
 TEST_CASE("worker text colours keep their hue apart: no two of the seven are the same", "[contrast]") {
     for (Theme t : {Theme::Dark, Theme::Light}) {
         for (ProcId a = 1; a <= 7; ++a)
@@ -126,4 +145,31 @@ TEST_CASE("the class's predictions have a colour of their own: not the warning's
         }
         for (int series = 0; series < 3; ++series) CHECK(colourDistance(k.prediction, seriesColour(series, t)) >= kMeaningDistance);
     }
+}
+
+TEST_CASE("workers past seven colours get a pattern, named by the legend in one word with their numbers",
+          "[contrast][patterns]") {
+    // ForkPoolWorker-8 drew exactly as -1 (session 22): same colour, no mark.
+    CHECK(procColourIndex(8) == procColourIndex(1));
+    CHECK(workerPattern(kParentProc) == WorkerPattern::Solid);
+    for (ProcId p = 1; p <= 7; ++p) CHECK(workerPattern(p) == WorkerPattern::Solid);
+    for (ProcId p = 8; p <= 14; ++p) CHECK(workerPattern(p) == WorkerPattern::Dotted);
+    for (ProcId p = 15; p <= 21; ++p) CHECK(workerPattern(p) == WorkerPattern::Dashed);
+    // Same colour, never the same paint: colour and pattern tell 1-21 apart.
+    for (ProcId a = 1; a <= 21; ++a)
+        for (ProcId b = a + 1; b <= 21; ++b)
+            if (procColourIndex(a) == procColourIndex(b)) CHECK(workerPattern(a) != workerPattern(b));
+    auto words = [](const std::vector<ProcId>& ws) {
+        std::vector<std::string> out;
+        for (const PatternEntry& e : workerPatternLegend(ws)) out.push_back(e.words);
+        return out;
+    };
+    std::vector<ProcId> sixteen;
+    for (ProcId p = 0; p <= 16; ++p) sixteen.push_back(p);
+    CHECK(words(sixteen) == std::vector<std::string>{"workers 8-14: dotted", "workers 15-16: dashed"});
+    CHECK(words({0, 1, 2, 3, 4, 5, 6, 7, 8}) == std::vector<std::string>{"worker 8: dotted"});
+    CHECK(words({0, 1, 2, 3}).empty());
+    // The lanes in view only: 9-12 folded away leaves 8 and 13-14.
+    CHECK(words({0, 1, 8, 13, 14}) == std::vector<std::string>{"workers 8-14: dotted"});
+    CHECK(workerPatternLegend(sixteen).front().first == 8);
 }

@@ -194,12 +194,9 @@ void taskRowWords(RunView& run, const TraceMeta& meta, const PanelEnv& env, cons
         // Numbered past seven workers, as the task names are: a chunk's words
         // are all some lanes show of their tasks.
         const std::string n = numbered ? " (" + number(c.proc) + ")" : "";
-        // A chunk of one task (chunksize 1) is named by its task where
-        // "chunk 2: C" does not fit: "C" tells more than "chunk 2".
-        const std::size_t colon = c.label.find(": ");
-        const std::string shorter = c.count == 1 && colon != std::string::npos ? c.label.substr(colon + 2)
-                                                                               : "chunk " + std::to_string(c.chunk);
-        chunks.push_back({std::max(x.x0, 0.0f), std::min(x.x1, g.vp.widthPx), {c.label + n, shorter + n}});
+        // Where "chunk 2: E–H" does not fit its tasks' names do ("E–H": they
+        // tell more than "chunk 2"), then "chunk 2" (core chunkWords).
+        chunks.push_back({std::max(x.x0, 0.0f), std::min(x.x1, g.vp.widthPx), chunkWords(c, n)});
         chunkIds.push_back(i);
     }
     const float pad = std::max(2.0f, std::round(ImGui::GetFontSize() / 10)) + 2;
@@ -237,7 +234,10 @@ void taskRowWords(RunView& run, const TraceMeta& meta, const PanelEnv& env, cons
                               : c->count == 1 && colon != std::string::npos && w.text.rfind("chunk ", 0) != 0
                                   ? task
                               : c->count == 1 && colon != std::string::npos ? chunkNo + " (" + task + ")"
-                                                                            : chunkNo + " (" + std::to_string(c->count) + " tasks)";
+                              // Its tasks' names alone ("E–H (9)"): the tasks, then the chunk.
+                              : colon != std::string::npos && w.text.rfind("chunk ", 0) != 0
+                                  ? (after.rfind("task", 0) == 0 ? after : "tasks " + after) + " (" + chunkNo + ")"
+                                  : chunkNo + " (" + std::to_string(c->count) + " tasks)";
         }
     }
 }

@@ -3,6 +3,7 @@
 // + merging of narrow spans) and only draws them.
 #include "gui/colours.hpp"
 #include "gui/layout_probe.hpp"
+#include "gui/palette.hpp"
 #include "gui/panels.hpp"
 #include "gui/timeline/timeline.hpp"
 #include "gui/window.hpp"
@@ -25,13 +26,13 @@ namespace {
 struct Present {
     bool state[static_cast<int>(LaneState::Count)] = {};
     bool task = false, failed = false, otherLoad = false, repeatsColours = false;
+    std::vector<ProcId> workers;   // the worker lanes drawn (folded bands aside), by id
 };
 
 Present presentIn(const LaneRecords& recs) {
     Present p;
-    int procLanes = 0;
     for (const Lane& lane : recs.lanes) {
-        if (lane.kind == LaneKind::Proc) ++procLanes;
+        if (lane.kind == LaneKind::Proc && lane.id > 0) p.workers.push_back(static_cast<ProcId>(lane.id));
         if (!lane.runnable.empty()) p.state[static_cast<int>(LaneState::Runnable)] = true;
         for (const RowRecords& row : lane.rows)
             for (const SpanRecord& s : row.spans) {
@@ -41,7 +42,8 @@ Present presentIn(const LaneRecords& recs) {
                 else if (row.kind != RowKind::CoreProcs) p.state[static_cast<int>(s.state)] = true;
             }
     }
-    p.repeatsColours = procLanes - 1 > static_cast<int>(kProcPalette.size());
+    // As the lanes number their spans (lanes.cpp): the folded bands have no colour.
+    p.repeatsColours = repeatsColours(recs);
     return p;
 }
 
@@ -199,8 +201,22 @@ void legend(RunView& run, const PanelEnv& env, const LaneRecords& recs) {
         place(std::max(w, ImGui::CalcTextSize(kNumberedNote).x));
         dl->AddText(p, textMuted(th), note.c_str());
         probe::drawnText(note, p, ImVec2(p.x + w, p.y + ImGui::GetTextLineHeight()), dl);
-        p.x += w;
+        p.x += w + std::round(fs * 0.8f);
     }
+    // Past seven workers the colours repeat: the patterns that tell them
+    // apart, each in one word with its workers ("workers 8-14: dotted"),
+    // its swatch the first such worker's span as the lanes draw it.
+    if (pr.repeatsColours)
+        for (const PatternEntry& e : workerPatternLegend(pr.workers)) {
+            place(sw + 4 + ImGui::CalcTextSize(e.words.c_str()).x);
+            const float sy = p.y + std::round((ImGui::GetTextLineHeight() - fs) / 2);
+            const Paint paint = workerPaint(e.first);
+            swatches.push_back(SpanInstance{p.x, p.x + sw, sy, sy + fs, paint.colour, paint.style});
+            const std::string tip = "Seven colours, more workers: worker 8 has worker 1's colour, 15 too. The pattern "
+                                    "tells them apart: workers 1-7 solid, 8-14 dotted, 15-21 dashed (dark dashes on the "
+                                    "bar's edges); the number after a task's name says the worker.";
+            entryWords(dl, p, sw, e.words.c_str(), ImGui::GetColorU32(ImGuiCol_Text), tip.c_str(), lineH);
+        }
     env.spans.draw(dl, swatches);
     ImGui::SetCursorScreenPos(ImVec2(left, top));
     TimelineView& view = run.timeline();
@@ -625,9 +641,17 @@ float timeline::legendExtraH(const LegendPlan& plan, float width) {
         const float w = sw + 4 + ImGui::CalcTextSize(l).x;
         place(w, w + gap);
     }
-    if ((plan.shownWorkers < 0 ? plan.workers : plan.shownWorkers) > static_cast<int>(kProcPalette.size())) {
+    const int shown = plan.shownWorkers < 0 ? plan.workers : plan.shownWorkers;
+    if (shown > static_cast<int>(kProcPalette.size())) {
         const float w = ImGui::CalcTextSize(kNumberedNote).x;
-        place(w, w);
+        place(w, w + gap);
+        // The patterns' entries (legend()): their widest words, workers 8 to the last.
+        std::vector<ProcId> ids;
+        for (int i = 1; i <= plan.workers; ++i) ids.push_back(static_cast<ProcId>(i));
+        for (const PatternEntry& e : workerPatternLegend(ids)) {
+            const float ew = sw + 4 + ImGui::CalcTextSize(e.words.c_str()).x;
+            place(ew, ew + gap);
+        }
     }
     return static_cast<float>(rows - 1) * ImGui::GetTextLineHeightWithSpacing();
 }

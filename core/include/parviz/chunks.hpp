@@ -36,6 +36,13 @@ struct ChunkBracket {
 std::string chunkLabel(std::int32_t chunk, const std::string& first, const std::string& last, std::uint32_t count);
 // Whether a task's name reads as a number ("2", "-1", "0.5"): said with "task" before it.
 bool readsAsNumber(const std::string& name) noexcept;
+// A chunk's words on its bracket, longest first, as room allows: its label
+// ("chunk 2: E–H"), then its tasks alone ("E–H"; a chunk of one task: "E"),
+// then "chunk 2". The task names come before the word "chunk": with chunksize
+// auto on pool-uneven the short chunks read "chunk 1" ... "chunk 6" and said
+// no task (classroom walk, session 21). `suffix` ends each (" (3)": the
+// worker's number past seven colours). The hover says all (describeChunkAt).
+std::vector<std::string> chunkWords(const ChunkBracket& c, const std::string& suffix = "");
 
 struct ChunkBrackets {
     std::vector<ChunkBracket> items;     // by t0 (the order the chunks were taken)
