@@ -35,9 +35,9 @@ void outlineClear(const std::vector<Rect>& keep, float& x0, float& x1, float y0,
     for (bool moved = true; moved && x1 > x0;) {
         moved = false;
         for (const Rect& r : keep) {
-            if (!overlaps(r, x0 - 2, y0, x1 + 2, y1)) continue;
-            if (r.x + r.w / 2 <= (x0 + x1) / 2) x0 = r.x + r.w + 3;
-            else x1 = r.x - 3;
+            if (!overlaps(r, x0 - 6, y0, x1 + 6, y1)) continue;   // a clear gap either side, not a touching edge
+            if (r.x + r.w / 2 <= (x0 + x1) / 2) x0 = r.x + r.w + 6;
+            else x1 = r.x - 6;
             moved = true;
         }
     }
@@ -111,8 +111,8 @@ void drawCalloutMarks(RunView& run, const PanelEnv& env, const Geometry& g, floa
             for (bool moved = true; moved;) {
                 moved = false;
                 for (const Rect& r : env.drawn.keepClear)
-                    if (overlaps(r, tp.x - 2, tp.y, tp.x + ts.x + 2, tp.y + ts.y)) {
-                        tp.x = r.x + r.w + 4;
+                    if (overlaps(r, tp.x - 6, tp.y, tp.x + ts.x + 6, tp.y + ts.y)) {
+                        tp.x = r.x + r.w + 6;
                         moved = true;
                     }
             }
