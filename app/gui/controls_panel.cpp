@@ -688,17 +688,36 @@ void statusLine(GuiApp& app) {
 // withBounds: the makespan's bounds too ("tasks ran 0.03 s to 6.04 s"), so a
 // task that ended at 6.04 s in a run "done in 6.01 s" reads as the same run.
 // withSpeedup: the speedup over sequential (Stats says it too).
-std::string runEndSummary(GuiApp& app, bool withBounds, bool withSpeedup = true) {
+// procWords: a traced program's processes, 2 = named by kind ("8 processes
+// (MainProcess, 4 pool workers, 3 others)"), 1 = counted ("8 processes"), 0 = not said.
+std::string runEndSummary(GuiApp& app, bool withBounds, bool withSpeedup = true, int procWords = 2) {
     const RunStats& st = app.current().statsAtCursor();
     std::string text;
     char buf[160];
+    const TraceMeta meta = app.current().meta();   // a copy: begin() and end() must be of the same vector
+    // A traced program: how many processes it had (session 22: the header
+    // never said; a class compares it with the Pool(4) they wrote).
+    if (procWords > 0 && meta.work == kTracedProgramWork && meta.procs.size() > 1) {
+        const auto count = [&](ProcRole r) {
+            return std::count_if(meta.procs.begin(), meta.procs.end(), [&](const ProcInfo& p) { return p.role == r; });
+        };
+        const long workers = count(ProcRole::PoolWorker), others = static_cast<long>(meta.procs.size()) - 1 - workers;
+        text += ": " + std::to_string(meta.procs.size()) + " processes";
+        if (procWords > 1) {
+            text += " (MainProcess";
+            if (workers > 0) text += ", " + std::to_string(workers) + (workers == 1 ? " pool worker" : " pool workers");
+            if (others > 0) text += ", " + std::to_string(others) + (others == 1 ? " other" : " others");
+            text += ")";
+        }
+    }
     if (st.tasksStarted > 0) {
         // Against every task of the run (a demo's are its scenario's, RunView::statsAtCursor),
         // not the ones started: a run stopped after 2 of 16 tasks is not "2 of 2 tasks done".
         // Where the whole is not known (a traced program cut short), the ones started, said so.
         const int total = std::max({st.tasksTotal, st.tasksStarted, st.tasksDone + st.tasksFailed});
-        if (st.tasksTotalFinal) std::snprintf(buf, sizeof buf, ": %d of %d tasks done", st.tasksDone, total);
-        else std::snprintf(buf, sizeof buf, ": %d of %d tasks started are done", st.tasksDone, st.tasksStarted);
+        const char* sep = text.empty() ? ": " : ", ";
+        if (st.tasksTotalFinal) std::snprintf(buf, sizeof buf, "%s%d of %d tasks done", sep, st.tasksDone, total);
+        else std::snprintf(buf, sizeof buf, "%s%d of %d tasks started are done", sep, st.tasksDone, st.tasksStarted);
         text += buf;
         if (st.hasMakespan) {
             // Named by its base, as Stats' (the Plots' is over the 1-worker run).
@@ -719,7 +738,6 @@ std::string runEndSummary(GuiApp& app, bool withBounds, bool withSpeedup = true)
             if (withSpeedup) text += buf;
         }
     }
-    const TraceMeta meta = app.current().meta();   // a copy: begin() and end() must be of the same vector
     const bool pool = std::any_of(meta.procs.begin(), meta.procs.end(),
                                   [](const ProcInfo& p) { return p.role == ProcRole::PoolWorker; });
     for (const WorkerStats& w : st.workers)
@@ -803,9 +821,16 @@ void captionLine(GuiApp& app) {
                 return ImGui::CalcTextSize((text + busy + more).c_str()).x <= room;
             };
             if (c.kind == EventKind::RunEnd) {
-                if (fits(runEndSummary(app, true))) text += runEndSummary(app, true);
-                else if (fits(runEndSummary(app, false))) text += runEndSummary(app, false);
-                else if (fits(runEndSummary(app, false, false))) text += runEndSummary(app, false, false);
+                // The most that fits; a traced program's process count goes
+                // after the speedup and before the tasks (Stats says them all).
+                const std::pair<bool, bool> forms[] = {{true, true}, {false, true}, {false, false}};
+                bool done = false;
+                for (int procs = 2; procs >= 0 && !done; --procs)
+                    for (const auto& [bounds, speedup] : forms)
+                        if (!done && fits(runEndSummary(app, bounds, speedup, procs))) {
+                            text += runEndSummary(app, bounds, speedup, procs);
+                            done = true;
+                        }
             }
             if (!app.message().empty() && fits("  (" + app.message() + ")")) text += "  (" + app.message() + ")";
             // Always one line, so nothing under it moves: an event too long

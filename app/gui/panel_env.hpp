@@ -67,6 +67,7 @@ struct CalloutMark {
     std::string words;                 // the words drawn there: its label ("oversubscription: 8 workers on 2 cores") or kind
     bool inLegend = false;             // its label (kind and numbers) is the legend's entry for its kind
     std::vector<std::string> outlined; // the lanes outlined (each idle worker's tail), by title
+    float ox0 = 0, ox1 = 0;            // its outline on its own lane, window x (ox1 <= ox0: none drawn)
 };
 
 // A chunk bracket on a worker lane (--layout-json): its words ("chunk 2:
@@ -92,6 +93,14 @@ struct DrawnLayout {
     std::vector<PlotRect> plots;
     std::vector<RowRect> rows;
     std::vector<CalloutMark> callouts;
+    // Marks nothing may be drawn over (a failed task's hollow box, a lock
+    // owner's death): callouts' labels and outlines keep clear of them.
+    std::vector<Rect> keepClear;
+    // Each queue item's arrow as drawn (--layout-json): put (x0, y0) to get
+    // (x1, y1), window px; `line`: the line drawn (not crowded), and with it
+    // the dot at the put; the head is always drawn at the get.
+    struct Arrow { float x0 = 0, y0 = 0, x1 = 0, y1 = 0; bool line = false, putMark = false; };
+    std::vector<Arrow> arrows;
     std::vector<ChunkMark> chunks;
     float predictionX = -1;            // the run's makespan prediction line, window x (-1: none)
     Rect predictionLabel;              // where its words were drawn (w 0: not drawn)
@@ -120,6 +129,8 @@ struct DrawnLayout {
         compare.clear();
         plots.clear();
         callouts.clear();
+        keepClear.clear();
+        arrows.clear();
         chunks.clear();
         predictionX = -1;
         predictionLabel = Rect{};

@@ -302,8 +302,15 @@ bool TestHooks::writeLayoutJson(GuiApp& app, const std::string& path) {
         callouts.push_back({{"kind", c.kind}, {"x0", c.x0}, {"x1", c.x1}, {"y0", c.y0}, {"y1", c.y1},
                             {"label_shown", c.labelShown}, {"label_rect", {c.lx0, c.ly0, c.lx1 - c.lx0, c.ly1 - c.ly0}},
                             {"words", c.words}, {"in_legend", c.inLegend},
-                            {"outlined", c.outlined}});
+                            {"outlined", c.outlined}, {"outline_x", {c.ox0, c.ox1}}});
     j["callouts"] = callouts;
+    json keep = json::array();
+    for (const Rect& r : drawn.keepClear) keep.push_back({r.x, r.y, r.w, r.h});
+    j["keep_clear"] = keep;   // failed tasks, error marks: nothing drawn over them
+    json arrows = json::array();
+    for (const DrawnLayout::Arrow& a : drawn.arrows)
+        arrows.push_back({{"put", {a.x0, a.y0}}, {"get", {a.x1, a.y1}}, {"line", a.line}, {"put_mark", a.putMark}});
+    j["arrows"] = arrows;
     json chunks = json::array();
     for (const ChunkMark& c : drawn.chunks)
         chunks.push_back({{"label", c.label}, {"lane", c.lane}, {"x0", c.x0}, {"x1", c.x1}, {"y0", c.y0}, {"y1", c.y1},

@@ -305,6 +305,23 @@ std::string describeSyncEvent(const RunModel& index, const TraceMeta& meta, cons
     }
 }
 
+WaitWords syncWaitWords(const RunModel& index, const TraceMeta& meta, ProcId p, std::int64_t t) {
+    for (const SyncIndex& x : index.syncs())
+        for (const SyncWaitRecord& w : x.waits) {
+            if (w.proc != p || t < w.t0 || t >= w.t1) continue;
+            const std::string name = meta.objectName(x.kind, x.id);
+            if (w.poolResults) return {"waits for the pool's results", "results"};
+            switch (x.kind) {
+            case ObjectKind::Event: return {"waits for " + name + " to be set", "wait()"};
+            case ObjectKind::Condition: return {"waits on " + name + " until notified", "wait()"};
+            case ObjectKind::Barrier: return {"waits at " + name + " for the other parties", "wait()"};
+            case ObjectKind::Queue: return {"waits in join() until every item of " + name + " is task_done", "join()"};
+            default: return {"waits on " + name, "wait"};
+            }
+        }
+    return {};
+}
+
 // ---------------------------------------------------------------------------
 OutputView buildOutputView(const RunModel& index, const Trace& trace, std::int64_t t, std::size_t maxLines) {
     OutputView v;

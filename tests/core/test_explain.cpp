@@ -1654,3 +1654,61 @@ TEST_CASE("a sentence's first clause ends at its first colon outside parentheses
     CHECK(firstClauseOf("MainProcess runs the program's own code") == "MainProcess runs the program's own code");
     CHECK(firstClauseOf("a (b: c") == "a (b: c");
 }
+
+// Session 22, step 8 walked as a student: joinable_queue.py's MainProcess in
+// q.join() was a bare purple stripe (Process.join's had words). Every wait a
+// traced program's lane draws as "waits to be woken" has words for the lane
+// (syncWaitWords), and every event kind the tracer writes that the caption
+// steps through has a sentence of its own, never the kind's bare name.
+TEST_CASE("every traced wait has lane words and every traced event kind a caption sentence", "[explain][traced][words]") {
+    struct Wait { ObjectKind kind; const char* name; std::uint64_t b; const char* words; };
+    const Wait waits[] = {
+        {ObjectKind::Event, "Event-1", 0, "waits for Event-1 to be set"},
+        {ObjectKind::Condition, "Condition-1", 0, "waits on Condition-1 until notified"},
+        {ObjectKind::Barrier, "Barrier-1", 0, "waits at Barrier-1 for the other parties"},
+        {ObjectKind::Queue, "JoinableQueue-1", 0, "waits in join() until every item of JoinableQueue-1 is task_done"},
+        {ObjectKind::Queue, "pool tasks", kSyncWaitPoolResults, "waits for the pool's results"},
+    };
+    for (const Wait& w : waits) {
+        INFO(w.words);
+        Builder b(1, "Process-", ProcRole::Process);
+        b.tr->updateMeta([](TraceMeta& m) { m.work = kTracedProgramWork; });
+        b.tr->addObject({w.kind, 1, w.name});
+        b.at(0.0, kParentProc, EventKind::State, static_cast<std::int32_t>(WorkerState::Idle));
+        b.at(0.2, kParentProc, EventKind::SyncWait, 1, static_cast<std::uint64_t>(w.kind), w.b);
+        b.at(0.6, kParentProc, EventKind::SyncWake, 1, static_cast<std::uint64_t>(w.kind));
+        auto tr = b.done(1.0);
+        const RunModel m = modelOf(*tr);
+        const WaitWords ww = syncWaitWords(m, tr->meta(), kParentProc, kZero + sec(0.4));
+        CHECK(ww.words == w.words);
+        CHECK_FALSE(ww.shortWords.empty());
+        CHECK(syncWaitWords(m, tr->meta(), kParentProc, kZero + sec(0.7)).words.empty());   // the wait has ended
+        CHECK(syncWaitWords(m, tr->meta(), 1, kZero + sec(0.4)).words.empty());             // another process
+    }
+    // Every program event kind (the kinds the tracer writes that the caption
+    // steps through): a sentence, not "MainProcess SyncSignal".
+    for (int k = 1; k <= static_cast<int>(EventKind::ProcJoin); ++k) {
+        const auto kind = static_cast<EventKind>(k);
+        if (!isProgramEvent(kind)) continue;
+        Builder b(1, "Process-", ProcRole::Process);
+        b.tr->updateMeta([](TraceMeta& m) { m.work = kTracedProgramWork; });
+        b.tr->addObject({ObjectKind::Queue, 1, "JoinableQueue-1"});
+        b.tr->addObject({ObjectKind::Lock, 1, "Lock-1"});
+        const std::uint64_t s = b.tr->addString("x");
+        std::uint64_t a = s, bb = s;
+        std::int32_t obj = 1;
+        if (kind == EventKind::SyncWait || kind == EventKind::SyncWake) a = static_cast<std::uint64_t>(ObjectKind::Queue), bb = 0;
+        if (kind == EventKind::SyncSignal) a = static_cast<std::uint64_t>(ObjectKind::Queue),
+                                           bb = static_cast<std::uint64_t>(SyncOp::TaskDone);
+        if (kind == EventKind::ProcStart || kind == EventKind::ProcExit) a = 0, bb = 0;
+        if (kind == EventKind::LockOwnerDied) a = 1;
+        b.at(0.5, kParentProc, kind, obj, a, bb);
+        auto tr = b.done(1.0);
+        const RunModel m = modelOf(*tr);
+        const Caption c = buildCaption(m, *tr, kZero + sec(0.5));
+        INFO(toString(kind) << ": " << c.text);
+        REQUIRE(c.valid);
+        CHECK(c.text.find(toString(kind)) == std::string::npos);
+        CHECK(c.text.size() > std::string("MainProcess ").size() + 6);
+    }
+}

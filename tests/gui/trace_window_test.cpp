@@ -381,6 +381,13 @@ TEST_CASE("a traced program's long start-up is left of the first view after it e
     for (const json& p : s["panels"])
         for (const auto& line : p["lines"]) said = said || line.get<std::string>().find("python started ") != std::string::npos;
     CHECK(said);
+    // The axis says where its seconds count from (session 22: "time in s"
+    // over a first tick of 2.2 s read as "my program took 3 s").
+    bool axisSays = false;
+    for (const json& p : s["panels"])
+        if (p["name"] == "Timeline")
+            for (const auto& line : p["lines"]) axisSays = axisSays || line.get<std::string>() == "s since start";
+    CHECK(axisSays);
 }
 
 // The newcomer's walk (42-myq-1..3): while python3 was still starting at load
@@ -443,4 +450,134 @@ TEST_CASE("before a traced program has started every panel says it waits for it,
     const json late = w.state();
     CHECK_FALSE(anywhere(late, "untraced"));
     CHECK_FALSE(anywhere(late, waiting));
+}
+
+// Session 22, step 8 walked as a student: in failing_task.py the "load
+// imbalance: ForkPoolWorker-2 idle 76 %" callout's label and outline edge
+// covered the failed task C (it raised at once, and the idle tail it is
+// about begins where C ended). A callout keeps clear of every failed task:
+// its label's and its outline's rectangles are checked against where the
+// task is drawn (from the tasks, the view and the rows of the same frame).
+TEST_CASE("a callout's label and outline never cover a failed task", "[gui][trace][python][callout]") {
+    NEED_DISPLAY();
+    TempDir dir;
+    const std::string layout = dir.file("l.json");
+    const Result r = runParviz({"gui", "--presentation", "--size", "1280x720", "--screenshot", dir.file("x.png"),
+                                "--layout-json", layout, "--trace-python", kExamples + "failing_task.py"},
+                               dir.path);
+    INFO(r.err);
+    REQUIRE(r.exitCode == 0);
+    const json s = json::parse(slurp(layout));
+    INFO(s["callouts"].dump() << "\n" << s["tasks"].dump() << "\n" << s["view"].dump());
+    REQUIRE_FALSE(s["callouts"].empty());
+    const double b = s["view"]["begin_s"].get<double>(), e = s["view"]["end_s"].get<double>();
+    int failed = 0;
+    for (const json& t : s["tasks"]) {
+        if (t["name"].get<std::string>().find("'C'") == std::string::npos) continue;   // C raised ZeroDivisionError
+        const json* row = nullptr;
+        for (const json& rw : s["rows"])
+            if (rw["row"] == "tasks" && rw["title"] == t["worker"]) row = &rw;
+        REQUIRE(row);
+        const float px0 = (*row)["x0"].get<float>(), px1 = (*row)["x1"].get<float>();
+        auto x = [&](double ns) { return static_cast<float>(px0 + (ns / 1e9 - b) / (e - b) * (px1 - px0)); };
+        // As drawn: at least a few px wide (minSpanPx), so 3 px either side.
+        const float tx0 = x(t["start_ns"].get<double>()) - 3, tx1 = x(t["end_ns"].get<double>()) + 3;
+        const float ty0 = (*row)["y0"].get<float>(), ty1 = (*row)["y1"].get<float>();
+        ++failed;
+        for (const json& c : s["callouts"]) {
+            INFO(c["words"].get<std::string>() << " vs C at x " << tx0 << ".." << tx1);
+            if (c["label_shown"].get<bool>()) {
+                const auto& lr = c["label_rect"];
+                const float lx0 = lr[0].get<float>(), ly0 = lr[1].get<float>();
+                const float lx1 = lx0 + lr[2].get<float>(), ly1 = ly0 + lr[3].get<float>();
+                CHECK_FALSE((lx0 < tx1 && lx1 > tx0 && ly0 < ty1 && ly1 > ty0));
+            }
+            // Its outline's vertical edges on C's lane: never through C.
+            bool onLane = false;
+            for (const json& o : c["outlined"]) onLane = onLane || o == t["worker"];
+            if (!onLane) continue;
+            float ox0 = c["x0"].get<float>(), ox1 = c["x1"].get<float>();
+            if (c.contains("outline_x")) {
+                ox0 = c["outline_x"][0].get<float>();
+                ox1 = c["outline_x"][1].get<float>();
+            }
+            if (ox1 <= ox0) continue;   // no outline drawn
+            CHECK_FALSE((ox0 + 2 > tx0 && ox0 - 2 < tx1));
+            CHECK_FALSE((ox1 + 2 > tx0 && ox1 - 2 < tx1));
+        }
+    }
+    CHECK(failed == 1);
+}
+
+// Session 22: joinable_queue.py's MainProcess in q.join() was a bare purple
+// stripe ("waits to be woken", no words), where a Process.join says "join".
+// Every wait on an Event, a JoinableQueue's join (and a Condition, a Barrier,
+// a Pool's results) has its words on the lane.
+TEST_CASE("a traced program's waits on an Event and in JoinableQueue.join have their words on the lane",
+          "[gui][trace][python][words]") {
+    NEED_DISPLAY();
+    TempDir dir;
+    const std::string script = dir.file("waits.py");
+    std::ofstream(script) << (
+        "import time\nimport multiprocessing as mp\n"
+        "def setter(ev):\n    time.sleep(0.6)\n    ev.set()\n"
+        "def worker(jq):\n    while True:\n        jq.get()\n        time.sleep(0.6)\n        jq.task_done()\n"
+        "if __name__ == '__main__':\n"
+        "    ev = mp.Event()\n    p = mp.Process(target=setter, args=(ev,))\n    p.start()\n    ev.wait()\n"
+        "    jq = mp.JoinableQueue()\n    w = mp.Process(target=worker, args=(jq,), daemon=True)\n    w.start()\n"
+        "    jq.put(1)\n    jq.join()\n    p.join()\n");
+    const std::string layout = dir.file("l.json");
+    const Result r = runParviz({"gui", "--presentation", "--size", "1280x720", "--screenshot", dir.file("x.png"),
+                                "--layout-json", layout, "--trace-python", script},
+                               dir.path);
+    INFO(r.err);
+    REQUIRE(r.exitCode == 0);
+    const json s = json::parse(slurp(layout));
+    std::string lines;
+    for (const json& p : s["panels"])
+        if (p["name"] == "Timeline")
+            for (const auto& l : p["lines"]) lines += l.get<std::string>() + "\n";
+    INFO(lines);
+    CHECK((lines.find("waits for Event-1 to be set\n") != std::string::npos || lines.find("wait()\n") != std::string::npos));
+    CHECK((lines.find("waits in join() until every item of JoinableQueue-1 is task_done\n") != std::string::npos ||
+           lines.find("join()\n") != std::string::npos));
+    // The header's run-end line names the program's processes: MainProcess, the setter and the worker.
+    bool counted = false;
+    for (const json& p : s["panels"])
+        if (p["name"] == "Controls")
+            for (const auto& l : p["lines"])
+                counted = counted || l.get<std::string>().find("the run ended: 3 processes (MainProcess, 2 others)") !=
+                                         std::string::npos;
+    CHECK(counted);
+}
+
+// Session 22: in joinable_queue.py the put→get arrows began in empty space
+// (MainProcess's puts: a line from nowhere on its empty tasks row). Every
+// arrow drawn with its line has a mark at its put end, on a drawn lane's
+// tasks row; the legend's swatch is drawn by the same code (drawQueueArrow).
+TEST_CASE("every queue arrow's put end is on a put mark", "[gui][trace][python][arrows]") {
+    NEED_DISPLAY();
+    TempDir dir;
+    const std::string layout = dir.file("l.json");
+    const Result r = runParviz({"gui", "--presentation", "--size", "1280x720", "--screenshot", dir.file("x.png"),
+                                "--layout-json", layout, "--trace-python", kExamples + "joinable_queue.py"},
+                               dir.path);
+    INFO(r.err);
+    REQUIRE(r.exitCode == 0);
+    const json s = json::parse(slurp(layout));
+    REQUIRE(s.contains("arrows"));
+    REQUIRE_FALSE(s["arrows"].empty());
+    int lines = 0;
+    for (const json& a : s["arrows"]) {
+        INFO(a.dump());
+        if (!a["line"].get<bool>()) continue;
+        ++lines;
+        CHECK(a["put_mark"].get<bool>());
+        const float y = a["put"][1].get<float>();
+        bool onRow = false;
+        for (const json& rw : s["rows"])
+            onRow = onRow || (rw["row"] == "tasks" && y >= rw["y0"].get<float>() && y <= rw["y1"].get<float>());
+        CHECK(onRow);
+    }
+    CHECK(lines > 0);
 }

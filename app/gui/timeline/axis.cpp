@@ -39,6 +39,12 @@ void drawAxis(RunView& run, const PanelEnv& env, const Geometry& g, const LaneRe
             const std::string word = run.fromFile() ? "recorded" : !run.cursorIsLive() ? "replay" : run.live() ? "live" : "time";
             label = word + ", " + formatTimeScale(scale);
         }
+    } else if (state == "time in s" && run.leadIn().cut) {
+        // A traced program's ticks count from python3's start, its start-up
+        // left of the view (the header names it: "python started 2.2 s before
+        // its first process"): a student read "my program took 3.2 s" off an
+        // axis whose first tick was 2.2 s. The axis says where it counts from.
+        label = "s since start";
     } else if (state != "time in s") {
         const std::string withUnit = state == "recorded run" ? "recorded run, s" : "time in s " + state.substr(5);
         label = ImGui::CalcTextSize(withUnit.c_str()).x <= g.plotMin.x - 4 - g.labelX - 2 ? withUnit : state;
@@ -51,6 +57,10 @@ void drawAxis(RunView& run, const PanelEnv& env, const Geometry& g, const LaneRe
     dl->PopClipRect();
     if (ImGui::IsMouseHoveringRect(ImVec2(g.labelX, y0), ImVec2(g.plotMin.x, y1)) && scale != 1.0)
         boundedTooltipf("Seconds of this run: the scenario's durations times %g.", scale);
+    else if (ImGui::IsMouseHoveringRect(ImVec2(g.labelX, y0), ImVec2(g.plotMin.x, y1)) && label == "s since start")
+        boundedTooltipf("Seconds since python3 started. %s: zoom out or scroll left to see it. Makespan (This run) "
+                        "counts from the program's first task, not from python3's start.",
+                        run.leadIn().text.c_str());
     dl->PushClipRect(ImVec2(g.plotMin.x, y0), g.plotMax, true);
     // A run shorter than a frame of the screen (1/60 s) was over before the
     // window could show it move: the axis says so, right-aligned, and the

@@ -21,6 +21,30 @@ const char* legendWords(const std::vector<Callout>& callouts, const Callout& c) 
     return n == 1 ? c.label.c_str() : toString(c.kind);
 }
 
+namespace {
+
+bool overlaps(const Rect& r, float x0, float y0, float x1, float y1) {
+    return r.x < x1 && r.x + r.w > x0 && r.y < y1 && r.y + r.h > y0;
+}
+
+// An outline [x0, x1] on a lane [y0, y1] that would cross a mark nothing may
+// cover (failing_task.py: the imbalance outline's edge and label hid the
+// failed task C, which ended where the idle tail began): pulled back off it,
+// from the side nearer to it.
+void outlineClear(const std::vector<Rect>& keep, float& x0, float& x1, float y0, float y1) {
+    for (bool moved = true; moved && x1 > x0;) {
+        moved = false;
+        for (const Rect& r : keep) {
+            if (!overlaps(r, x0 - 6, y0, x1 + 6, y1)) continue;   // a clear gap either side, not a touching edge
+            if (r.x + r.w / 2 <= (x0 + x1) / 2) x0 = r.x + r.w + 6;
+            else x1 = r.x - 6;
+            moved = true;
+        }
+    }
+}
+
+} // namespace
+
 void drawCalloutMarks(RunView& run, const PanelEnv& env, const Geometry& g, float axisBottom, float lanesTop) {
     if (!run.trace()) return;
     ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -37,11 +61,13 @@ void drawCalloutMarks(RunView& run, const PanelEnv& env, const Geometry& g, floa
         float ly0 = lanesTop, ly1 = lanesTop;
         const std::string lane = c.proc == kNoProc ? std::string() : procName(meta, c.proc);
         std::vector<std::string> outlined;
+        float ox0 = x0, ox1 = x1;   // its outline: off every mark nothing may cover
         for (const LaneRect& l : env.drawn.lanes)
             if (!lane.empty() && l.title == lane && l.visible) {   // a lane behind the scrollbar: the bar says it
                 ly0 = l.y0;
                 ly1 = l.y1;
-                dl->AddRect(ImVec2(x0, l.y0 + 1), ImVec2(x1, l.y1 - 1), col, 0, 0, std::max(2.0f, bar / 2));
+                outlineClear(env.drawn.keepClear, ox0, ox1, l.y0, l.y1);
+                if (ox1 > ox0 + 3) dl->AddRect(ImVec2(ox0, l.y0 + 1), ImVec2(ox1, l.y1 - 1), col, 0, 0, std::max(2.0f, bar / 2));
                 outlined.push_back(lane);
             }
         // Every other lane it is about, each over its own stretch (each idle
@@ -52,7 +78,9 @@ void drawCalloutMarks(RunView& run, const PanelEnv& env, const Geometry& g, floa
             const float sx0 = g.plotMin.x + std::max(-10.0f, timeToPx(g.vp, s.t0));
             for (const LaneRect& l : env.drawn.lanes)
                 if (l.title == other && l.visible) {
-                    dl->AddRect(ImVec2(sx0, l.y0 + 1), ImVec2(std::max(sx0 + 3, x1), l.y1 - 1), col, 0, 0, std::max(2.0f, bar / 2));
+                    float a = sx0, b = std::max(sx0 + 3, x1);
+                    outlineClear(env.drawn.keepClear, a, b, l.y0, l.y1);
+                    if (b > a + 3) dl->AddRect(ImVec2(a, l.y0 + 1), ImVec2(b, l.y1 - 1), col, 0, 0, std::max(2.0f, bar / 2));
                     outlined.push_back(other);
                 }
         }
@@ -65,7 +93,7 @@ void drawCalloutMarks(RunView& run, const PanelEnv& env, const Geometry& g, floa
         // Its label with the numbers ("load imbalance: ForkPoolWorker-2 idle
         // 40 %") where that fits, else its kind alone.
         const bool onLane = ly1 > ly0;
-        const float tx = std::max(x0 + 3, g.plotMin.x + 2);
+        float tx = std::max(ox0 + 3, g.plotMin.x + 2);
         const float yMin = onLane ? lanesTop : axisBottom, yMax = onLane ? g.lanesBottom : lanesTop - 1;
         CalloutMark mark{toString(c.kind), x0, x1, ly0, ly1};
         const char* word = toString(c.kind);
@@ -79,6 +107,15 @@ void drawCalloutMarks(RunView& run, const PanelEnv& env, const Geometry& g, floa
                 ty = y ? *y : -1e9f;   // no free place on its tasks row: the outline and the bar say it
             }
             tp = ImVec2(tx, ty);
+            // Never over a failed task or an error mark: past it, to the right.
+            for (bool moved = true; moved;) {
+                moved = false;
+                for (const Rect& r : env.drawn.keepClear)
+                    if (overlaps(r, tp.x - 6, tp.y, tp.x + ts.x + 6, tp.y + ts.y)) {
+                        tp.x = r.x + r.w + 6;
+                        moved = true;
+                    }
+            }
             const ImRect plate(ImVec2(tp.x - 2, tp.y), ImVec2(tp.x + ts.x + 2, tp.y + ts.y));
             // Never over a task's name or a chunk's label (the words on the lanes).
             fits = tp.x + ts.x <= g.plotMax.x - 2 && tp.y + ts.y <= yMax && tp.y >= yMin && textFree(plate);
@@ -103,6 +140,10 @@ void drawCalloutMarks(RunView& run, const PanelEnv& env, const Geometry& g, floa
         // The legend's entry says its label (legendWords): its words with the numbers are on screen there.
         mark.inLegend = legendWords(run.callouts(), c) == c.label.c_str();
         mark.outlined = std::move(outlined);
+        if (ly1 > ly0) {
+            mark.ox0 = ox0;
+            mark.ox1 = ox1;
+        }
         env.drawn.callouts.push_back(mark);
         if (ImGui::IsMouseHoveringRect(ImVec2(x0, axisBottom - bar - 2), ImVec2(x1, axisBottom + 2)) ||
             (ly1 > ly0 && ImGui::IsMouseHoveringRect(ImVec2(x0, ly0), ImVec2(x1, ly0 + ts.y + 4))))

@@ -41,6 +41,17 @@ std::optional<float> freeOnTasksRow(const PanelEnv& env, ImVec2 xs, float h, flo
     return std::nullopt;
 }
 void setCompactRows(bool compact) noexcept { g_compact = compact; }
+void drawQueueArrow(ImDrawList* dl, ImVec2 p0, ImVec2 p1, Theme theme, float fs, bool line) {
+    const ImU32 arrowCol = theme == Theme::Dark ? IM_COL32(255, 255, 255, 170) : IM_COL32(0, 0, 0, 170);
+    const float aw = std::max(1.5f, fs / 10), ah = std::max(6.0f, fs * 0.35f);
+    const float dir = p1.y >= p0.y ? 1.0f : -1.0f;
+    if (line) {
+        dl->AddLine(p0, p1, arrowCol, aw);
+        dl->AddCircleFilled(p0, std::max(2.5f, ah * 0.3f), arrowCol);   // the put: where the item went in
+    }
+    dl->AddTriangleFilled(p1, ImVec2(p1.x - ah * 0.6f, p1.y - ah * dir), ImVec2(p1.x + ah * 0.6f, p1.y - ah * dir), arrowCol);
+}
+
 bool compactRows() noexcept { return g_compact; }
 
 // Every row grows with the type, so what reads on a laptop reads on a
@@ -134,6 +145,9 @@ float laneBodies(const TraceMeta& meta, const PanelEnv& env, const Geometry& g, 
             for (const SpanRecord& s : row.spans) {
                 const Paint paint = spanPaint(row.kind, s, th);
                 g_instances.push_back(SpanInstance{px0 + s.x0, px0 + s.x1, ry, ry + rh, paint.colour, paint.style});
+                // A failed task is news: nothing is drawn over it (callouts keep clear).
+                if (row.kind == RowKind::Tasks && s.state == LaneState::TaskFailed)
+                    env.drawn.keepClear.push_back(Rect{px0 + s.x0, ry, s.x1 - s.x0, rh});
             }
             // The task bar itself says "runnable, waiting for a free core"
             // where its worker mostly wanted a core and had none (buildLanes).
@@ -252,15 +266,23 @@ void programRowWords(RunView& run, const Geometry& g, const Lane& lane, const Ro
     for (const RowRecords& pr : lane.rows) {
         if (pr.kind != RowKind::Program) continue;
         for (const SpanRecord& s : pr.spans) {
-            if (s.label == kNoString || s.mergedCount > 1) continue;
+            if (s.mergedCount > 1) continue;
             const float x0 = std::max(s.x0, 0.0f), x1 = std::min(s.x1, g.vp.widthPx);
+            // A wait on an Event, Condition, Barrier, JoinableQueue.join or a
+            // pool's results carries no words of its own: the model says which
+            // (joinable_queue.py's q.join() was a bare purple stripe).
+            WaitWords ww;
+            if (s.label != kNoString) ww = {std::string(run.trace()->string(s.label)), "join"};
+            else if (s.state == LaneState::WaitSync && lane.kind == LaneKind::Proc && lane.id >= 0 && x1 > x0)
+                ww = syncWaitWords(run.model(), run.meta(), static_cast<ProcId>(lane.id), pxToTime(g.vp, (x0 + x1) / 2));
+            if (ww.words.empty()) continue;
             const bool underTask = std::any_of(tasks.spans.begin(), tasks.spans.end(),
                                                [&](const SpanRecord& t) { return t.x0 < x1 && t.x1 > x0; });
             if (underTask) continue;
-            std::string w(run.trace()->string(s.label));
+            std::string w = ww.words;
             ImVec2 ts = ImGui::CalcTextSize(w.c_str());
             if (ts.x + 6 > x1 - x0) {
-                w = "join";
+                w = ww.shortWords;
                 ts = ImGui::CalcTextSize(w.c_str());
                 if (ts.x + 6 > x1 - x0) continue;
             }
@@ -358,17 +380,13 @@ void laneArrowsAndMarks(const PanelEnv& env, const Geometry& g, const LaneRecord
     // Queue items: put -> get arrows between lanes, as thick as the type asks.
     // Crowded (more than one arrow per ~1.5 em of width): only the heads at
     // the gets, so many workers do not turn the arrows into a blob.
-    const ImU32 arrowCol = th == Theme::Dark ? IM_COL32(255, 255, 255, 170) : IM_COL32(0, 0, 0, 170);
-    const float aw = std::max(1.5f, fs / 10), ah = std::max(6.0f, fs * 0.35f);
     const bool crowded = static_cast<float>(recs.arrows.size()) * fs * 1.5f > g.vp.widthPx;
     for (const QueueArrow& a : recs.arrows) {
         if (a.fromLane >= g_laneY.size() || a.toLane >= g_laneY.size()) continue;
         const ImVec2 p0(px0 + a.x0, g_laneY[a.fromLane].tasksMid);
         const ImVec2 p1(px0 + a.x1, g_laneY[a.toLane].tasksMid);
-        const float dir = p1.y >= p0.y ? 1.0f : -1.0f;
-        if (!crowded) dl->AddLine(p0, p1, arrowCol, aw);
-        dl->AddTriangleFilled(p1, ImVec2(p1.x - ah * 0.6f, p1.y - ah * dir), ImVec2(p1.x + ah * 0.6f, p1.y - ah * dir),
-                              arrowCol);
+        drawQueueArrow(dl, p0, p1, th, fs, !crowded);
+        env.drawn.arrows.push_back({p0.x, p0.y, p1.x, p1.y, !crowded, !crowded});
     }
     // Lock marks: acquire ▼, release ▲, owner died ✕ on the lane's lock row.
     for (const LockMark& m : recs.lockMarks) {
@@ -379,6 +397,7 @@ void laneArrowsAndMarks(const PanelEnv& env, const Geometry& g, const LaneRecord
         case LockMarkKind::Acquire: dl->AddTriangleFilled(ImVec2(x - 4, my - 6), ImVec2(x + 4, my - 6), ImVec2(x, my), c); break;
         case LockMarkKind::Release: dl->AddTriangle(ImVec2(x - 4, my + 6), ImVec2(x + 4, my + 6), ImVec2(x, my), c); break;
         case LockMarkKind::OwnerDied:
+            env.drawn.keepClear.push_back(Rect{x - 5, my - 5, 10, 10});
             dl->AddLine(ImVec2(x - 5, my - 5), ImVec2(x + 5, my + 5), c, 2);
             dl->AddLine(ImVec2(x - 5, my + 5), ImVec2(x + 5, my - 5), c, 2);
             break;

@@ -63,6 +63,11 @@ bool textFree(const ImRect& r) noexcept;
 // (of the lane titled `lane`, any lane when empty), free of the words drawn so
 // far, inside [top, bottom]: the lowest such row, nullopt when none. Words on
 // a tasks row cover no state row (running, idle, runnable).
+// One queue item's mark, the lanes' and the legend's alike (session 22: a
+// put end was bare, the line began in empty space): a dot at the put (p0), a
+// line to the get (p1) unless `line` is false (crowded: heads only), the head
+// at the get. `fs`: the type size the lanes are drawn at.
+void drawQueueArrow(ImDrawList* dl, ImVec2 p0, ImVec2 p1, Theme theme, float fs, bool line);
 std::optional<float> freeOnTasksRow(const PanelEnv& env, ImVec2 xs, float h, float top, float bottom,
                                     std::string_view lane = {});
 // Past seven workers the lanes' words carry their worker's number ("s9 (1)",

@@ -155,11 +155,29 @@ void legend(RunView& run, const PanelEnv& env, const LaneRecords& recs) {
         if (!e.shown) continue;
         place(sw + 4 + ImGui::CalcTextSize(e.label).x);
         const float sy = p.y + std::round((ImGui::GetTextLineHeight() - sh) / 2);
+        // The thin OS row under a lane, as the lanes draw it (spanPaint, the
+        // row's height, on the lane's background): a runnable stretch there is
+        // a ladder of rungs, an on-core one a thin bar. Session 22: the legend
+        // showed a tall box and a task bar, and the ladders under the lanes
+        // read as "white rulers" nobody could find in it.
+        auto osRow = [&](float x0, float x1, LaneState s) {
+            const float oh = rowHeight(RowKind::Os, fs), oy = p.y + std::round((ImGui::GetTextLineHeight() - oh) / 2);
+            dl->AddRectFilled(ImVec2(x0 - 2, oy - 3), ImVec2(x1 + 2, oy + oh + 3), laneBackground(th, false));
+            SpanRecord r;
+            r.state = s;
+            const Paint os = spanPaint(RowKind::Os, r, th);
+            swatches.push_back(SpanInstance{x0, x1, oy, oy + oh, os.colour, os.style});
+        };
         if (e.paint.style == SpanStyle::Rungs) {
-            // As the lanes draw it: a task bar (worker 1's colour) under runnableLayers.
+            // As the lanes draw it: a task bar (worker 1's colour) under
+            // runnableLayers, and beside it the thin OS row's rungs.
             const float ty = p.y + std::round((ImGui::GetTextLineHeight() - fs) / 2);
-            swatches.push_back(SpanInstance{p.x, p.x + sw, ty, ty + fs, procU32(1), SpanStyle::Solid});
-            runnableLayers(p.x, p.x + sw, ty, ty + fs, th, swatches);
+            const float half = std::round(sw * 0.55f);
+            swatches.push_back(SpanInstance{p.x, p.x + half, ty, ty + fs, procU32(1), SpanStyle::Solid});
+            runnableLayers(p.x, p.x + half, ty, ty + fs, th, swatches);
+            osRow(p.x + half + 4, p.x + sw, LaneState::Runnable);
+        } else if (std::string_view(e.label) == "on a core") {
+            osRow(p.x, p.x + sw, LaneState::OnCore);
         } else {
             swatches.push_back(SpanInstance{p.x, p.x + sw, sy, sy + sh, e.paint.colour, e.paint.style});
         }
@@ -171,15 +189,14 @@ void legend(RunView& run, const PanelEnv& env, const LaneRecords& recs) {
     if (!recs.arrows.empty()) {
         const char* label = "item taken from a queue";
         place(sw + 4 + ImGui::CalcTextSize(label).x);
-        const ImU32 arrowCol = th == Theme::Dark ? IM_COL32(255, 255, 255, 170) : IM_COL32(0, 0, 0, 170);
-        const float my = p.y + ImGui::GetTextLineHeight() / 2, ah = sh;
-        dl->AddLine(ImVec2(p.x, my - ah / 2), ImVec2(p.x + sw - ah * 0.6f, my + ah / 2), arrowCol, std::max(1.5f, fs / 10));
-        dl->AddTriangleFilled(ImVec2(p.x + sw - ah * 0.6f, my + ah / 2), ImVec2(p.x + sw - ah * 1.2f, my - ah / 2),
-                              ImVec2(p.x + sw, my - ah / 2), arrowCol);
+        // The lanes' own code: the dot at the put, the line, the head at the get.
+        const float my = p.y + ImGui::GetTextLineHeight() / 2, ah = std::max(6.0f, fs * 0.35f);
+        drawQueueArrow(dl, ImVec2(p.x + 3, my - sh / 2 + 2), ImVec2(p.x + sw - ah * 0.6f, my + sh / 2), th, fs, true);
         entryWords(dl, p, sw, label, ImGui::GetColorU32(ImGuiCol_Text),
-                   "A queue item: a line from the put to the get that took it, the triangle at the get (with many "
-                   "items only the triangles). The pool's parent (MainProcess) takes its results this way; the "
-                   "workers take their tasks.",
+                   "A queue item: a dot at the put, a line from it to the get that took it, the triangle at the get "
+                   "(with many items only the triangles). The pool's parent (MainProcess) takes its results this "
+                   "way; the workers take their tasks. An item put before the view begins comes in from its left "
+                   "edge.",
                    lineH);
     }
     legendCallouts(run, th, dl, p, sw, lineH, place);

@@ -342,6 +342,14 @@ SyncView buildSyncView(const RunModel& index, const Trace& trace, ObjectKind kin
 // One sentence for a sync event: "Process-1 waits for Event-1 to be set".
 // `name` is the object's label as the caption gives it.
 std::string describeSyncEvent(const RunModel& index, const TraceMeta& meta, const Event& e, const std::string& name);
+// The words a lane writes on a wait span that carries none (a traced
+// program's Event.wait, Condition.wait, Barrier.wait, JoinableQueue.join, a
+// Pool call waiting for its results): proc p's wait open at t. `words`: "waits
+// in join() until every item of JoinableQueue-1 is task_done"; `shortWords`:
+// "join()" where the sentence does not fit. Both empty: p waits on no such
+// object at t. (Process.join's span carries its own words: JoinRecord::words.)
+struct WaitWords { std::string words, shortWords; };
+WaitWords syncWaitWords(const RunModel& index, const TraceMeta& meta, ProcId p, std::int64_t t);
 
 struct OutputLine { std::int64_t t = 0; ProcId proc = 0; std::string_view text; };   // text: into the Trace
 struct OutputView {
