@@ -108,7 +108,10 @@ std::vector<PatternEntry> workerPatternLegend(const std::vector<ProcId>& workers
             range += (range.empty() ? "" : ", ") + std::to_string(lo) + (lo == hi ? "" : "-" + std::to_string(hi));
             count += hi - lo + 1;
         }
-        out.push_back({w, rounds.front().first, (count == 1 ? "worker " : "workers ") + range + ": " + toString(w)});
+        // The second entry goes on from the first ("workers 8-14: dotted", "15-16: dashed"): at 1280x720
+        // with 16 workers the legend's second row held both only so, and a third row cost a worker lane.
+        const std::string who = out.empty() ? (count == 1 ? "worker " : "workers ") : "";
+        out.push_back({w, rounds.front().first, who + range + ": " + toString(w)});
     }
     return out;
 }

@@ -166,7 +166,9 @@ TEST_CASE("workers past seven colours get a pattern, named by the legend in one 
     };
     std::vector<ProcId> sixteen;
     for (ProcId p = 0; p <= 16; ++p) sixteen.push_back(p);
-    CHECK(words(sixteen) == std::vector<std::string>{"workers 8-14: dotted", "workers 15-16: dashed"});
+    CHECK(words(sixteen) == std::vector<std::string>{"workers 8-14: dotted", "15-16: dashed"});
+    // Dashed alone names its workers.
+    CHECK(words({0, 1, 15, 16}) == std::vector<std::string>{"workers 15-16: dashed"});
     CHECK(words({0, 1, 2, 3, 4, 5, 6, 7, 8}) == std::vector<std::string>{"worker 8: dotted"});
     CHECK(words({0, 1, 2, 3}).empty());
     // The lanes in view only: 9-12 folded away leaves 8 and 13-14.

@@ -223,9 +223,15 @@ void legend(RunView& run, const PanelEnv& env, const LaneRecords& recs) {
     // Past seven workers the colours repeat: the patterns that tell them
     // apart, each in one word with its workers ("workers 8-14: dotted"),
     // its swatch the first such worker's span as the lanes draw it.
+    // They never add a row: at 1280x720 a third legend row cost a worker
+    // lane (pool-cpu 8: three in view, the floor is four). Where the rows in
+    // use are full they are left out (the number after a task's name, "A (8)",
+    // still says its worker, and the lanes in view have room to say it).
     if (pr.repeatsColours)
         for (const PatternEntry& e : workerPatternLegend(pr.workers)) {
-            place(sw + 4 + ImGui::CalcTextSize(e.words.c_str()).x);
+            const float ew = sw + 4 + ImGui::CalcTextSize(e.words.c_str()).x;
+            if (p.x + ew > right && p.x > left) break;
+            place(ew);
             const float sy = p.y + std::round((ImGui::GetTextLineHeight() - fs) / 2);
             const Paint paint = workerPaint(e.first);
             swatches.push_back(SpanInstance{p.x, p.x + sw, sy, sy + fs, paint.colour, paint.style});
@@ -662,13 +668,8 @@ float timeline::legendExtraH(const LegendPlan& plan, float width) {
     if (shown > static_cast<int>(kProcPalette.size())) {
         const float w = ImGui::CalcTextSize(kNumberedNote).x;
         place(w, w + gap);
-        // The patterns' entries (legend()): their widest words, workers 8 to the last.
-        std::vector<ProcId> ids;
-        for (int i = 1; i <= plan.workers; ++i) ids.push_back(static_cast<ProcId>(i));
-        for (const PatternEntry& e : workerPatternLegend(ids)) {
-            const float ew = sw + 4 + ImGui::CalcTextSize(e.words.c_str()).x;
-            place(ew, ew + gap);
-        }
+        // The patterns' entries (legend()) take no row of their own: they go
+        // where the rows planned here have room, or are left out.
     }
     return static_cast<float>(rows - 1) * ImGui::GetTextLineHeightWithSpacing();
 }
