@@ -333,7 +333,7 @@ void reveal(const RunView& shown, const PanelEnv& env, bool compact = false) {
     for (const RevealLine& l : lines) {
         if (!compact) {
             wrapped(l.ask);
-            ImGui::PushStyleColor(ImGuiCol_Text, warningColour(env.theme));
+            ImGui::PushStyleColor(ImGuiCol_Text, predictionColour(env.theme));
             wrapped("  " + l.said);
             ImGui::PopStyleColor();
             continue;
@@ -346,7 +346,7 @@ void reveal(const RunView& shown, const PanelEnv& env, bool compact = false) {
         ui::textUnformatted(q.c_str(), q.c_str() + q.size());
         if (!whole) ui::tooltipBelow(l.ask.c_str());
         ImGui::SameLine();
-        ImGui::PushStyleColor(ImGuiCol_Text, warningColour(env.theme));
+        ImGui::PushStyleColor(ImGuiCol_Text, predictionColour(env.theme));
         wrapped(l.said);
         ImGui::PopStyleColor();
     }

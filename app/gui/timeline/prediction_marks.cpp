@@ -44,7 +44,7 @@ bool drawPredictionDrag(const PanelEnv& env, const Geometry& g, float lanesTop) 
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const float w = g.plotMax.x - g.plotMin.x;
     if (w <= 1) return false;
-    const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text), warn = ImGui::ColorConvertFloat4ToU32(warningColour(env.theme));
+    const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text), warn = ImGui::ColorConvertFloat4ToU32(predictionColour(env.theme));   // the predictions' own colour, as in Compare and Plots
     // An axis of seconds of the run, 0 to the slider's range, ticks at whole steps.
     const double span = d.maxSeconds;
     const double step = span <= 2 ? 0.25 : span <= 5 ? 0.5 : span <= 12 ? 1 : span <= 30 ? 5 : 10;
@@ -104,7 +104,7 @@ void drawPredictionMarks(const RunView& run, const PanelEnv& env, const Geometry
     const bool inView = raw >= g.plotMin.x && raw <= g.plotMax.x;
     const float x = std::clamp(raw, g.plotMin.x + 1, g.plotMax.x - 1);
     ImDrawList* dl = ImGui::GetWindowDrawList();
-    const ImU32 warn = ImGui::ColorConvertFloat4ToU32(warningColour(env.theme));
+    const ImU32 warn = ImGui::ColorConvertFloat4ToU32(predictionColour(env.theme));   // the predictions' own colour, as in Compare and Plots
     dl->PushClipRect(ImVec2(g.plotMin.x, lanesTop), g.plotMax, true);
     if (inView) dashedLine(dl, x, lanesTop, g.plotMax.y, warn, std::max(2.0f, ImGui::GetFontSize() / 8));
     char buf[64];
