@@ -161,14 +161,8 @@ TEST_CASE("one cursor time per frame: after a click on the timeline during a liv
     w.key("space");
     REQUIRE(w.waitFor([](const json& st) { return st["status"] == "running" && st["now_s"].get<double>() > 1.2; }, 10));
     json s = w.state();
-    double plotX0 = 0, plotX1 = 0, laneY = 0;
-    for (const json& r : s["rows"])
-        if (r["lane"] == "proc" && r["row"] == "tasks") {
-            plotX0 = r["x0"].get<double>();
-            plotX1 = r["x1"].get<double>();
-            laneY = (r["y0"].get<double>() + r["y1"].get<double>()) / 2;
-            break;
-        }
+    const TasksRow row = firstTasksRow(s);
+    const double plotX0 = row.x0, plotX1 = row.x1, laneY = row.y;
     REQUIRE(plotX1 > plotX0);
     const double b = s["view"]["begin_s"], e = s["view"]["end_s"];
     // At 0.7 s of the run: between the workers' prints (~0 s) and the first task's end (2 s).

@@ -43,14 +43,8 @@ TEST_CASE("the caption at 1280x720 drops whole clauses: it never ends in '…' m
     REQUIRE(w.runToEnd(40));
     w.settle(6);
     json s = w.state();
-    double x0 = 0, x1 = 0, y = 0;
-    for (const json& r : s["rows"])
-        if (r["lane"] == "proc" && r["row"] == "tasks") {
-            x0 = r["x0"].get<double>();
-            x1 = r["x1"].get<double>();
-            y = (r["y0"].get<double>() + r["y1"].get<double>()) / 2;
-            break;
-        }
+    const TasksRow row = firstTasksRow(s);
+    const double x0 = row.x0, x1 = row.x1, y = row.y;
     REQUIRE(x1 > x0);
     const double b = s["view"]["begin_s"], e = s["view"]["end_s"];
     // Clicks between events ("cursor at …; last event at …, …": the longest

@@ -161,6 +161,27 @@ inline std::string writeScript(const TempDir& dir, const std::string& name, cons
 
 // A widget's rect [x, y, w, h] from the dump (first match in any panel); a
 // Predict choice may also be named by its task alone ("D" for "D (3.00 s)").
+// The first process lane's tasks row (layout-json "rows"): the plot's x
+// range and the row's middle y, and the x of a moment of the view on it, so a
+// test clicks the timeline at a time as a person would.
+struct TasksRow {
+    double x0 = 0, x1 = 0, y = 0, begin = 0, end = 0;
+    float xAt(double seconds) const { return static_cast<float>(x0 + (seconds - begin) / (end - begin) * (x1 - x0)); }
+};
+inline TasksRow firstTasksRow(const json& s) {
+    TasksRow t;
+    for (const json& r : s["rows"])
+        if (r["lane"] == "proc" && r["row"] == "tasks") {
+            t.x0 = r["x0"].get<double>();
+            t.x1 = r["x1"].get<double>();
+            t.y = (r["y0"].get<double>() + r["y1"].get<double>()) / 2;
+            break;
+        }
+    t.begin = s["view"]["begin_s"].get<double>();
+    t.end = s["view"]["end_s"].get<double>();
+    return t;
+}
+
 inline std::array<float, 4> itemRect(const json& s, const std::string& text) {
     for (const bool exact : {true, false})
         for (const json& p : s["panels"])
