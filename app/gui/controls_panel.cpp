@@ -719,6 +719,9 @@ std::string runEndSummary(GuiApp& app, bool withBounds, bool withSpeedup = true,
         if (st.tasksTotalFinal) std::snprintf(buf, sizeof buf, "%s%d of %d tasks done", sep, st.tasksDone, total);
         else std::snprintf(buf, sizeof buf, "%s%d of %d tasks started are done", sep, st.tasksDone, st.tasksStarted);
         text += buf;
+        // A failed task said where the class reads (newcomer walk: failing_task.py's C was a 2 px sliver, the
+        // caption "3 of 4 tasks done" and "1 failed" under This run's fold). Its error is in This run and Why.
+        if (st.tasksFailed > 0) text += ", " + std::to_string(st.tasksFailed) + " failed";
         if (st.hasMakespan) {
             // Named by its base, as Stats' (the Plots' is over the 1-worker run).
             // "makespan", never "done in": the run's one length, named as
