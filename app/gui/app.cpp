@@ -1310,8 +1310,10 @@ void GuiApp::drawPresentationPanels(RunView& run, std::int64_t cursor, float con
     // under the edge, session 22), the column widens until the numbers take
     // two lines, the Queue and Code columns sharing the rest. Decided from
     // the split alone (held while runs are browsed), so no panel moves with
-    // the run picked.
-    if (!fixedColumns && run.trace() && tab == "This run") {
+    // the run picked, nor when Run is pressed on the stage (the stage's split
+    // is the run's, and the stage shows Predict where the run shows This run:
+    // [layout]'s "no panel moves when a run starts", so whatever the tab).
+    if (!fixedColumns) {
         const ImGuiStyle& st = ImGui::GetStyle();
         const float body = h - 2 * st.WindowPadding.y - ImGui::GetFrameHeight() - 2 * st.ItemSpacing.y;
         const int lines = static_cast<int>((body + st.ItemSpacing.y) / ImGui::GetTextLineHeightWithSpacing());
