@@ -1313,7 +1313,8 @@ void GuiApp::drawPresentationPanels(RunView& run, std::int64_t cursor, float con
     // the run picked, nor when Run is pressed on the stage (the stage's split
     // is the run's, and the stage shows Predict where the run shows This run:
     // [layout]'s "no panel moves when a run starts", so whatever the tab).
-    if (!fixedColumns) {
+    // Not with a lock: its column needs its width ("held by …", the waiters' table: at 282 px "Process-2" broke).
+    if (!fixedColumns && !hasLock) {
         const ImGuiStyle& st = ImGui::GetStyle();
         const float body = h - 2 * st.WindowPadding.y - ImGui::GetFrameHeight() - 2 * st.ItemSpacing.y;
         const int lines = static_cast<int>((body + st.ItemSpacing.y) / ImGui::GetTextLineHeightWithSpacing());
