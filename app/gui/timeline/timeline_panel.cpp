@@ -72,7 +72,7 @@ void entryWords(ImDrawList* dl, ImVec2& p, float sw, const char* label, ImU32 co
 }
 
 // Said when seven colours repeat and no lane shows an example of the number.
-constexpr const char* kNumberedNote = "(n) after a task's or chunk's name: the number of its worker";
+constexpr const char* kNumberedNote = "(n) after a name: worker n";
 
 // The callouts' bars under the axis, each kind found in words (hover: its
 // sentence): the words of a callout about the whole run have a place here
