@@ -17,12 +17,6 @@ const json& panelNamed(const json& layout, const std::string& name) {
     return none;
 }
 
-std::string linesOfPanel(const json& p) {
-    std::string out;
-    for (const json& l : p["lines"]) out += l.get<std::string>() + "\n";
-    return out;
-}
-
 } // namespace
 
 // Finding 10: "with 8 to 64 workers only 4 lanes fit at 720p with no visible
@@ -39,7 +33,7 @@ TEST_CASE("presentation at 1280x720: the timeline shows a scrollbar exactly when
     const json& tl = panelNamed(l, "Timeline");
     bool allVisible = true;
     for (const json& lane : l["lanes"]) allVisible = allVisible && lane["visible"].get<bool>();
-    INFO(linesOfPanel(tl) << "lanes: " << l["lanes"].dump());
+    INFO(panelLines(l, "Timeline") << "lanes: " << l["lanes"].dump());
     REQUIRE(tl.contains("scrollbar"));
     CHECK(tl["scrollbar"].get<bool>() == !allVisible);
     CHECK(l["visible_worker_lanes"].get<int>() >= 2);
@@ -47,7 +41,7 @@ TEST_CASE("presentation at 1280x720: the timeline shows a scrollbar exactly when
         // Twelve of sixteen workers (idle from the start: folded) are behind it, and said so on the axis.
         CHECK_FALSE(allVisible);
         CHECK(l["visible_worker_lanes"].get<int>() >= 4);
-        CHECK(linesOfPanel(tl).find("below") != std::string::npos);
+        CHECK(panelLines(l, "Timeline").find("below") != std::string::npos);
     }
 }
 
@@ -62,7 +56,7 @@ TEST_CASE("process and queue runs say they run no tasks: no '0 of 0 tasks', no '
     TempDir dir;
     const json l = shotOf({scenario, "--presentation", "--size", "1280x720"}, dir);
     REQUIRE(l["status"] == "finished");
-    const std::string controls = linesOfPanel(panelNamed(l, "Controls")), stats = linesOfPanel(panelNamed(l, "Stats"));
+    const std::string controls = panelLines(l, "Controls"), stats = panelLines(l, "Stats");
     INFO(controls << "---\n" << stats);
     CHECK(controls.find("the run ended") != std::string::npos);
     CHECK(controls.find("of 0 tasks") == std::string::npos);
@@ -100,7 +94,7 @@ TEST_CASE("a reopened 0.2x run shows 0.20x in the toolbar's time scale, not 1.00
     INFO(rec.err);
     REQUIRE(rec.exitCode == 0);
     const json l = shotOf({"--open", saved, "--presentation", "--size", "1280x720"}, dir);
-    const std::string controls = linesOfPanel(panelNamed(l, "Controls"));
+    const std::string controls = panelLines(l, "Controls");
     INFO(controls);
     CHECK(controls.find("0.20x") != std::string::npos);
     CHECK(controls.find("1.00x") == std::string::npos);
@@ -135,7 +129,7 @@ TEST_CASE("the Tasks editor, opened with a click, is opaque, inside the window a
         CHECK(p["background_alpha"].get<double>() == Approx(1.0));
     }
     const json& ed = panelNamed(s, "Tasks");
-    INFO(linesOfPanel(ed) << ed["clipped_texts"].dump());
+    INFO(panelLines(s, "Tasks") << ed["clipped_texts"].dump());
     const auto r = ed["rect"];
     CHECK(r[0].get<float>() >= 0);
     CHECK(r[1].get<float>() >= 0);

@@ -472,10 +472,7 @@ TEST_CASE("a callout's label and outline never cover a failed task", "[gui][trac
     REQUIRE_FALSE(s["callouts"].empty());
     // And the caption, where the class reads, says a task failed (newcomer walk: "3 of 4 tasks done" alone,
     // C a 2 px sliver, "1 failed" under This run's fold).
-    std::string controls;
-    for (const json& p : s["panels"])
-        if (p["name"] == "Controls")
-            for (const json& l : p["lines"]) controls += l.get<std::string>() + "\n";
+    const std::string controls = panelLines(s, "Controls");
     INFO(controls);
     CHECK(controls.find("3 of 4 tasks done, 1 failed") != std::string::npos);
     const double b = s["view"]["begin_s"].get<double>(), e = s["view"]["end_s"].get<double>();
