@@ -501,7 +501,11 @@ void GuiApp::startSweep(const std::vector<int>& workers, const std::vector<WorkK
     }
     m_sweepTotal = static_cast<int>(m_sweepQueue.size());
     m_sweepMostWorkers = 0;
-    for (const auto& [n, w] : m_sweepQueue) m_sweepMostWorkers = std::max(m_sweepMostWorkers, n);
+    m_sweepCpu = m_sweepSleep = false;
+    for (const auto& [n, w] : m_sweepQueue) {
+        m_sweepMostWorkers = std::max(m_sweepMostWorkers, n);
+        (w == WorkKind::Cpu ? m_sweepCpu : m_sweepSleep) = true;
+    }
     m_sweepSlot.reset();
     // The caption says the sweep from this frame on: this frame draws it
     // before driveSweep starts the first run (the next frame), and it said
@@ -548,7 +552,11 @@ void GuiApp::sweepBusyAgain() {
     }
     m_sweepTotal = static_cast<int>(m_sweepQueue.size());
     m_sweepMostWorkers = 0;
-    for (const auto& [n, w] : m_sweepQueue) m_sweepMostWorkers = std::max(m_sweepMostWorkers, n);
+    m_sweepCpu = m_sweepSleep = false;
+    for (const auto& [n, w] : m_sweepQueue) {
+        m_sweepMostWorkers = std::max(m_sweepMostWorkers, n);
+        (w == WorkKind::Cpu ? m_sweepCpu : m_sweepSleep) = true;
+    }
     m_sweepSlot.reset();
     m_sweepBrief = sweepProgress(1, m_sweepTotal, m_sweepQueue.front().first, m_sweepQueue.front().second) + " starting";
     setMessage(m_sweepBrief);
@@ -1188,6 +1196,7 @@ void GuiApp::layoutPresentation(RunView& run, std::int64_t cursor, float control
         plan.tasks = kind.taskTable;
         plan.queue = hasQueue || kind.makesQueue;
         plan.lock = hasLock || kind.makesLock;
+        plan.joins = kind.joinsProcesses;
         for (const TaskSpec& t : m_scenario.tasks) {
             const WorkKind w = m_opts.run.work.value_or(t.work);
             (w == WorkKind::Cpu ? plan.cpuWork : plan.sleepWork) = true;
@@ -1195,6 +1204,21 @@ void GuiApp::layoutPresentation(RunView& run, std::int64_t cursor, float control
         if (m_scenario.tasks.empty() && kind.hasWork) {
             const WorkKind w = m_opts.run.work.value_or(WorkKind::Sleep);
             (w == WorkKind::Cpu ? plan.cpuWork : plan.sleepWork) = true;
+        }
+        // A sweep's runs share this split (planned for its most workers):
+        // its cpu runs of a sleep scenario add "running" and the
+        // oversubscription callout's words to the legend (session 23: after
+        // the lesson's sweep from pool-sizes' stage, the 8-worker cpu run's
+        // legend took a third row the sleep stage had not planned, and three
+        // worker lanes were in view). The shown run's own work counts too.
+        if (sweeping()) {
+            plan.cpuWork = plan.cpuWork || m_sweepCpu;
+            plan.sleepWork = plan.sleepWork || m_sweepSleep;
+        }
+        if (run.trace() && !run.traced()) {
+            const std::string& wk = run.meta().work;
+            plan.cpuWork = plan.cpuWork || wk == "cpu" || wk == "mixed";
+            plan.sleepWork = plan.sleepWork || wk == "sleep" || wk == "mixed";
         }
         plan.workers = workers;
         plan.cores = std::max(1, cpuCountUsable());

@@ -455,7 +455,8 @@ KindInfo kindInfo(ScenarioKind k) noexcept {
                     .pooled = p.pooled(),
                     .taskTable = p.taskTable(),
                     .makesQueue = p.makesQueue(),
-                    .makesLock = p.makesLock()};
+                    .makesLock = p.makesLock(),
+                    .joinsProcesses = p.joinsProcesses()};
 }
 
 std::vector<std::string> workerNamesOf(const Scenario& s, int workers) {

@@ -100,6 +100,9 @@ public:
     // A run of it makes a Queue / a Lock (the window lays out before a trace exists).
     virtual bool makesQueue() const noexcept { return false; }
     virtual bool makesLock() const noexcept { return false; }
+    // Its main program join()s its processes (RunContext::runProcesses):
+    // MainProcess's lane shows each join as a wait ("waits to be woken").
+    virtual bool joinsProcesses() const noexcept { return false; }
 
     // ---- run and listing -------------------------------------------------------
     // The tutorial's __main__: may throw (the run then fails with its message).

@@ -136,9 +136,9 @@ TEST_CASE("the Tasks editor, opened with a click, is opaque, inside the window a
     CHECK(r[0].get<float>() + r[2].get<float>() <= 1280);
     CHECK(r[1].get<float>() + r[3].get<float>() <= 720);
     // Its buttons, in view and inside it.
-    for (const char* b : {"Add task", "Run with these tasks", "Save as scenario"}) {
-        INFO(b);
-        const auto ir = itemRect(s, b);
+    for (const char* button : {"Add task", "Run with these tasks", "Save as scenario"}) {
+        INFO(button);
+        const auto ir = itemRect(s, button);
         CHECK(ir[0] >= r[0].get<float>());
         CHECK(ir[1] + ir[3] <= r[1].get<float>() + r[3].get<float>());
     }

@@ -150,6 +150,7 @@ struct LegendPlan {
     bool tasks = false;       // a task table (pool): task bars, idle workers, a callout on them
     bool queue = false;       // a queue (or a pool's): waits for queue, put->get arrows
     bool lock = false;        // waits for lock, holds lock, the lock convoy callout
+    bool joins = false;       // MainProcess join()s its processes: waits to be woken
     bool cpuWork = false, sleepWork = false;
     int workers = 0, cores = 1;
     // The worker lanes drawn, idle ones folded into one band (foldIdleLanes):

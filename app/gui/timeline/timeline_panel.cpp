@@ -209,13 +209,16 @@ void legend(RunView& run, const PanelEnv& env, const LaneRecords& recs) {
         // apart, said with a word a lane shows ("\"T9 (4)\": task T9 on ForkPoolWorker-4"),
         // or in general where no lane shows one.
         std::string note = numberedExample(run);
-        if (note.empty()) note = kNumberedNote;
+        const float general = ImGui::CalcTextSize(kNumberedNote).x;
+        // The example changes as the run goes on ("chunk 7: T8 (1): …") and
+        // is longer than the general note legendExtraH plans: where it would
+        // wrap to a row the general note does not need, the general note is
+        // said (session 23: after a sweep, the 8-worker run's example took a
+        // third legend row and left three worker lanes at 1280x720).
+        if (note.empty() || (p.x + ImGui::CalcTextSize(note.c_str()).x > right && p.x + general <= right)) note = kNumberedNote;
         const float w = ImGui::CalcTextSize(note.c_str()).x;
-        // Placed at the general note's width at least, as legendExtraH plans
-        // it: the example changes as the run goes on ("chunk 7: T8 (1): …"),
-        // and a legend that wrapped by its width grew a row in one run of a
-        // scenario and not in another.
-        place(std::max(w, ImGui::CalcTextSize(kNumberedNote).x));
+        // Placed at the general note's width at least, as legendExtraH plans it.
+        place(std::max(w, general));
         dl->AddText(p, textMuted(th), note.c_str());
         probe::drawnText(note, p, ImVec2(p.x + w, p.y + ImGui::GetTextLineHeight()), dl);
         p.x += w + std::round(fs * 0.8f);
@@ -635,6 +638,7 @@ float timeline::legendExtraH(const LegendPlan& plan, float width) {
     if (plan.tasks) labels.push_back("idle");
     if (plan.queue || plan.tasks) labels.push_back("waits for queue");
     if (plan.lock) labels.push_back("waits for lock");
+    if (plan.joins) labels.push_back("waits to be woken");
     labels.push_back("on a core");
     if (plan.workers + 1 > plan.cores) labels.push_back("runnable, no free core");
     if (plan.lock) labels.push_back("holds lock");

@@ -38,6 +38,7 @@ struct KindInfo {
     bool taskTable = false;          // it works through the scenario's `tasks` (the window's task editor)
     bool makesQueue = false;         // a run of it makes a Queue (the window's layout before a trace exists)
     bool makesLock = false;          // a run of it makes a Lock
+    bool joinsProcesses = false;     // its main program join()s its processes (a wait on MainProcess's lane)
 };
 KindInfo kindInfo(ScenarioKind k) noexcept;
 

@@ -68,6 +68,7 @@ public:
     bool hasWork() const noexcept override { return true; }
     bool taskTable() const noexcept override { return true; }
     bool makesQueue() const noexcept override { return true; }
+    bool joinsProcesses() const noexcept override { return true; }
     std::vector<TaskSpec> tasks(const Scenario& s) const override {
         if (!s.tasks.empty()) return s.tasks;
         // Built in code without a task list: the tutorial's ten tasks.

@@ -48,6 +48,7 @@ public:
     bool workersOverridable() const noexcept override { return true; }
     bool hasWork() const noexcept override { return true; }
     bool makesLock() const noexcept override { return true; }
+    bool joinsProcesses() const noexcept override { return true; }
 
     void run(RunContext& ctx) const override {
         const Scenario& sc = ctx.scenario();

@@ -44,6 +44,7 @@ public:
 
     int workers(const Scenario& s) const override { return static_cast<int>(s.args.size()); }
     const char* workersField() const noexcept override { return "args"; }
+    bool joinsProcesses() const noexcept override { return true; }
 
     void run(RunContext& ctx) const override {
         const Scenario& sc = ctx.scenario();
