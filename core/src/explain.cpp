@@ -673,7 +673,7 @@ ProcExplanation explainProc(const Ctx& c, const ProcLaneIndex& l) {
     } else if (l.proc == kParentProc) {
         // A traced program without a Pool: nothing is handed out, it is just the program.
         const bool traced = c.meta.work == kTracedProgramWork;
-        out.text = traced && c.m.tasks().empty()
+        out.text = c.m.tasks().empty()
                        ? who + " runs the program's own code"
                        : who + " runs the program's own code: it hands out the work and collects the results";
         // A traced program's MainProcess off the CPUs is blocked in a call
@@ -789,7 +789,11 @@ Explanation buildExplain(const RunModel& model, const Trace& trace, std::int64_t
     for (const ProcLaneIndex& l : model.procs()) {
         if (!l.seen || l.firstT > t) continue;
         if (l.proc != kParentProc && !isWorkerRole(c.meta, l.proc)) continue;
-        if (l.proc == kParentProc && l.tasks.empty() && l.program.empty()) continue;   // nothing of its own to explain
+        // Nothing of its own to explain: no state, no task, never measured on
+        // a core. A real run's MainProcess is on the cores (its OS rows): under
+        // load a pool's results were all in before map() waited, its lane had
+        // no state span, and Why named only the workers (CI, session 22).
+        if (l.proc == kParentProc && l.tasks.empty() && l.program.empty() && l.os.empty()) continue;
         out.procs.push_back(explainProc(c, l));
     }
     out.lines = groupExplanations(out.procs);

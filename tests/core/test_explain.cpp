@@ -102,6 +102,28 @@ TEST_CASE("explain says which task each worker runs, on which core, and why an i
     CHECK(after.procs.size() == 2);   // the parent has no state of its own in this trace
 }
 
+// CI, session 22: a real pool run under load had all its results in before
+// map() waited, so MainProcess's lane had no state span, only its measured
+// time on a core; Why named the workers alone ("ForkPoolWorker-1 to -8
+// exited") while the timeline drew MainProcess's lane.
+TEST_CASE("MainProcess measured on a core is explained even without a state span of its own", "[explain][main]") {
+    Builder b(2);
+    b.at(0, 0, EventKind::CoreIn, 0);
+    b.at(0.1, 0, EventKind::CoreOut, 0);
+    b.task(1, 0, "A", 0, 1);
+    b.task(2, 1, "B", 0, 1);
+    b.at(1.1, 1, EventKind::ProcExit, 0, 0);
+    b.at(1.1, 2, EventKind::ProcExit, 0, 0);
+    auto tr = b.done(1.2);
+    const RunModel m = modelOf(*tr);
+    const Explanation mid = buildExplain(m, *tr, kZero + sec(0.5));
+    CHECK(textOf(mid, "MainProcess") ==
+          "MainProcess runs the program's own code: it hands out the work and collects the results");
+    CHECK(mid.procs.size() == 3);
+    const Explanation end = buildExplain(m, *tr, kZero + sec(1.15));
+    CHECK(textOf(end, "MainProcess").rfind("MainProcess runs the program's own code", 0) == 0);
+}
+
 TEST_CASE("explain names the lock's owner and since when a waiter waits", "[explain]") {
     test::SyntheticOptions o;
     o.withLock = true;
