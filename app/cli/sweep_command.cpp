@@ -60,7 +60,7 @@ void progressLine(const SweepProgress& p, bool tty) {
     const SweepAttempt& a = *p.result;
     const std::string machine = a.machine.otherShare
                                     ? "other processes " + std::to_string(static_cast<int>(*a.machine.otherShare * 100 + 0.5)) + " %"
-                                    : std::string("busy: unknown");
+                                    : describeUnjudgedShort(a.machine);
     std::fprintf(stderr, "%s%s: %.3f s, %s%s%s", tty ? "\r\033[K" : "", describe(p).c_str(), a.makespanS,
                  machine.c_str(), a.machine.busy == true ? " (busy)" : "", tty && a.machine.busy != true ? "" : "\n");
     std::fflush(stderr);

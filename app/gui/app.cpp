@@ -531,7 +531,7 @@ void GuiApp::sweepBusyAgain() {
     std::set<int> leftOut(m_compare.model.leftOut.begin(), m_compare.model.leftOut.end());
     std::vector<WorkKind> noAnswer;
     for (const SweepAnswer& a : m_compare.model.answers)
-        if (a.workers == 0) noAnswer.push_back(a.work);
+        if (a.workers == 0 && !a.withheld) noAnswer.push_back(a.work);
     m_sweepQueue.clear();
     m_sweepAgainOf.clear();
     for (const CompareRow& row : m_compare.model.rows) {

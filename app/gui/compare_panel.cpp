@@ -101,7 +101,7 @@ CompareAction headerButtons(bool sweeping, CompareState& st, const PanelEnv& env
     // ("… sweep cpu again when they are closed").
     if (!sweeping)
         for (const SweepAnswer& a : st.model.answers) {
-            if (a.workers != 0) continue;
+            if (a.workers != 0 || a.withheld) continue;   // withheld: the words say how (--time-scale 1)
             const std::string again = std::string("Sweep ") + toString(a.work) + " again";
             ui::sameLineIfFits(ImGui::CalcTextSize(again.c_str()).x + 20);
             if (ImGui::Button(again.c_str())) act = CompareAction::SweepBusyAgain;

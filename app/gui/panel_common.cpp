@@ -161,6 +161,28 @@ void textUnformatted(const char* begin, const char* end) {
     drawWrapped(s, ImGui::CalcWrapWidthForPos(ImGui::GetCursorScreenPos(), 0.0f), true);
 }
 
+void textTwoColours(std::string_view s, std::size_t from, const ImVec4& colour) {
+    const std::vector<LineRange> lines = breakLines(s, ImGui::CalcWrapWidthForPos(ImGui::GetCursorScreenPos(), 0.0f), drawnWidth);
+    ImGui::BeginGroup();
+    ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(ImGui::GetStyle().ItemSpacing.x, 0));
+    for (const LineRange& r : lines) {
+        const std::string_view l = s.substr(r.begin, r.end - r.begin);
+        const std::size_t cut = std::clamp(from, r.begin, r.end) - r.begin;   // the line's own split
+        ImGui::BeginGroup();
+        if (cut > 0 || l.empty()) ImGui::TextUnformatted(l.data(), l.data() + cut);
+        if (cut < l.size()) {
+            if (cut > 0) ImGui::SameLine(0, 0);
+            ImGui::PushStyleColor(ImGuiCol_Text, colour);
+            ImGui::TextUnformatted(l.data() + cut, l.data() + l.size());
+            ImGui::PopStyleColor();
+        }
+        ImGui::EndGroup();
+        probe::lastItem(l);
+    }
+    ImGui::PopStyleVar();
+    ImGui::EndGroup();
+}
+
 void textWrappedAt(std::string_view text, float wrapPosX, bool probeLines) {
     drawWrapped(text, ImGui::CalcWrapWidthForPos(ImGui::GetCursorScreenPos(), wrapPosX), probeLines);
 }

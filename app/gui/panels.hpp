@@ -132,6 +132,12 @@ void textUnformatted(const char* begin, const char* end = nullptr);
 // 0: the content region's right edge), for text outside a panel's probe
 // (probeLines false: a tooltip reports its own record).
 void textWrappedAt(std::string_view text, float wrapPosX, bool probeLines = true);
+// The same wrapping, the text from byte `from` on in `colour` (its lines
+// broken where textUnformatted breaks them, each reported to the probe
+// whole): an answer with the class's guess riding on its line, the guess in
+// the predictions' colour as everywhere else (newcomer walk, session 22: the
+// reveal on Plots' answer line was ink).
+void textTwoColours(std::string_view text, std::size_t from, const ImVec4& colour);
 // How big text is when wrapped at wrapW pixels as the calls above wrap it
 // (for layouts that plan heights before drawing): never ImGui::CalcTextSize
 // with a wrap width, which breaks elsewhere.

@@ -358,6 +358,7 @@ void drawPlotsPanel(CompareState& st, bool sweeping, const std::vector<WorkKind>
             enum Kind { Answer, Guess, Note } kind;
             std::string probe;
             std::string noteTip;
+            std::size_t guessAt = std::string::npos;   // in brief: where the class's guess riding on the answer begins
         };
         std::vector<Entry> entries;
         std::vector<const GuessLine*> placed;
@@ -365,19 +366,22 @@ void drawPlotsPanel(CompareState& st, bool sweeping, const std::vector<WorkKind>
             const SweepAnswer& a = model.answers[ai];
             std::string b = a.brief, tip = a.full;
             std::vector<const GuessLine*> under;
+            std::size_t guessAt = std::string::npos;
             for (const GuessLine& g : model.guesses) {
                 if (g.enoughFor != a.work || g.tail.empty() ||
                     std::find(placed.begin(), placed.end(), &g) != placed.end())
                     continue;
                 placed.push_back(&g);
                 if (twoLinesAtMost(b + "; " + g.tail)) {
-                    b += "; " + g.tail;
+                    b += "; ";
+                    if (guessAt == std::string::npos) guessAt = b.size();
+                    b += g.tail;
                     tip += "\n" + g.full;
                 } else {
                     under.push_back(&g);
                 }
             }
-            entries.push_back({a.full, b, tip, Entry::Answer, std::string("answer ") + toString(a.work), ""});
+            entries.push_back({a.full, b, tip, Entry::Answer, std::string("answer ") + toString(a.work), "", guessAt});
             for (const GuessLine* g : under)
                 entries.push_back({g->full, g->brief, g->full, Entry::Guess, "", ""});
         }
@@ -470,8 +474,12 @@ void drawPlotsPanel(CompareState& st, bool sweeping, const std::vector<WorkKind>
                     if (!e.noteTip.empty()) ui::tooltipBelow(e.noteTip.c_str());
                 } else {
                     // The class's predictions in their own colour, as Compare's rows show them (palette.hpp).
+                    // A guess riding on its answer's line too: the answer in ink, the guess green.
                     if (e.kind == Entry::Guess) ImGui::PushStyleColor(ImGuiCol_Text, predictionColour(env.theme));
-                    ui::textUnformatted(text.c_str());
+                    if (e.kind == Entry::Answer && !useFull && e.guessAt < text.size())
+                        ui::textTwoColours(text, e.guessAt, predictionColour(env.theme));
+                    else
+                        ui::textUnformatted(text.c_str());
                     if (e.kind == Entry::Guess) ImGui::PopStyleColor();
                     probe::itemOnly(e.probe);   // for [plotsfit]
                     if (!useFull) ui::tooltipBelow((e.kind == Entry::Answer ? e.briefTip : e.full).c_str());

@@ -136,9 +136,11 @@ void keyNumbers(RunView& run, const PanelEnv& env, const RunStats& s, bool compa
         ui::textColored(warn ? warningColour(env.theme) : mutedColour(env.theme), "%s", compact ? shortWords.c_str() : words.c_str());
         if (compact) ui::tooltipBelow(words.c_str());
     } else if (run.meta().finished && !s.machine.busy && s.hasMakespan) {
-        if (compact) ui::sameLineIfFits(ImGui::CalcTextSize("busy: unknown").x);
+        // The why on screen, in few words where the room is short (session 22: "busy: unknown" alone).
+        const std::string shortWords = describeUnjudgedShort(s.machine);
+        if (compact) ui::sameLineIfFits(ImGui::CalcTextSize(shortWords.c_str()).x);
         const std::string words = describeBusy(s.machine, parseWorkKind(s.work));   // "busy: unknown: too short to tell …"
-        ui::textDisabled("%s", compact ? "busy: unknown" : words.c_str());
+        ui::textDisabled("%s", compact ? shortWords.c_str() : words.c_str());
         if (compact) ui::tooltipBelow(words.c_str());
     }
 }

@@ -295,12 +295,21 @@ std::int64_t inOwnTasks(const ProcLaneIndex& l, std::int64_t b, std::int64_t e, 
 // "other programs used 40 % of the cores" over [t0, t1] when they took at
 // least kBusyThreshold of them (the share that flags a run busy), "" else
 // or without samples there.
+// One judgement with Compare's row and the sweep's answer (session 22's
+// newcomer walk: This run said "8 workers + other programs on 2 cores" in
+// the warning colour while the same run's Compare row was not flagged busy):
+// the run's busy verdict (computeStats' machine) decides whether other
+// programs are named; the stretch's samples only give their share there. A
+// run judged quiet names none; judged busy by its workers' core time alone
+// (judgeFromWorkers: no samples say it), the verdict's share is said.
 std::string othersWords(const Ctx& c, std::int64_t t0, std::int64_t t1) {
+    const BusyVerdict v = computeStats(c.m, c.trace, c.cut).machine;
+    if (v.busy == false) return "";
     const MachineLoad ol = otherLoadFromSamples(c.m, t0, t1);
-    if (ol.cores == 0 || ol.coreNs <= 0) return "";
-    const double share = static_cast<double>(ol.otherNs) / static_cast<double>(ol.coreNs);
-    if (share < kBusyThreshold) return "";
-    return "other programs used " + pct(std::min(share, 1.0)) + " of the cores";
+    const double share = ol.cores > 0 && ol.coreNs > 0 ? static_cast<double>(ol.otherNs) / static_cast<double>(ol.coreNs) : 0;
+    if (share >= kBusyThreshold) return "other programs used " + pct(std::min(share, 1.0)) + " of the cores";
+    if (v.busy == true && v.otherShare) return "other programs used " + pct(*v.otherShare) + " of the cores";
+    return "";
 }
 
 // More workers wanting a core than there are cores: runnable without a free

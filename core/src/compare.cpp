@@ -94,7 +94,7 @@ CompareRow rowOf(const CompareRun& r, int usableCores) {
     } else if (r.finished && !r.machine.busy) {
         // Said, not only left unknown: a cpu row's timing may measure the machine (describeUnjudged).
         row.busyNote = describeBusy(r.machine, r.work);
-        row.busyShort = "busy: unknown";
+        row.busyShort = describeUnjudgedShort(r.machine);
     }
     row.attempts = attemptsNote(r);
     row.attemptCount = 1 + static_cast<int>(r.discarded.size());
@@ -394,6 +394,13 @@ GuessLine enoughLine(const EnoughGuess& g, const std::vector<SweepAnswer>& answe
     }
     l.answered = true;
     l.enoughFor = g.work;
+    if (a->withheld) {
+        l.full = "You predicted for " + work + ": " + said + ". The sweep cannot tell yet: its " + work +
+                 " runs were too short to tell whether other programs used the cores.";
+        l.brief = work + ": you said " + std::to_string(g.workers) + ", cannot tell yet";
+        l.tail = "you said " + std::to_string(g.workers);
+        return l;
+    }
     if (a->workers == 0) {
         l.full = "You predicted for " + work + ": " + said + ". The sweep gives no " + work +
                  " answer: other programs used the cores (sweep " + work + " again when they are closed).";
@@ -546,6 +553,7 @@ CompareView buildCompareView(const std::vector<CompareRun>& runs, int usableCore
                     a.workers == 0 && todo != std::string::npos && at != std::string::npos && at < todo)
                     a.brief = a.brief.substr(0, at) + ": no answer, machine busy (" +
                               a.brief.substr(at + took.size(), todo - at - took.size()) + ")";
+                if (a.withheld) a.brief = a.brief.substr(0, a.brief.find(": runs too short"));   // its way out waits for the end
                 a.brief = "so far, " + a.brief;
             }
     for (const MakespanGuess& g : guesses.makespans) v.guesses.push_back(makespanLine(g, v.sweep, sweepComplete));

@@ -9,24 +9,80 @@
 
 namespace parviz {
 
+double ticksShareError(std::int64_t spanNs) noexcept {
+    // Each core's idle counter is read twice, each reading up to a tick
+    // (10 ms) off: 2 ticks a core, over the core's span.
+    return spanNs > 0 ? 2.0 * 10'000'000.0 / static_cast<double>(spanNs) : 1.0;
+}
+
 BusyVerdict judgeMachineLoad(const MachineLoad& m) noexcept {
     BusyVerdict v;
     if (m.cores <= 0 || m.coreNs <= 0) return v;
     const std::int64_t minSpan = m.preciseIdle ? kMinJudgedSpanPreciseNs : kMinJudgedSpanTicksNs;
-    if (m.spanNs < minSpan) {
-        v.neededSpanNs = minSpan;
-        return v;
-    }
     const double share = std::clamp(static_cast<double>(m.otherNs) / static_cast<double>(m.coreNs), 0.0, 1.0);
+    if (m.spanNs < minSpan) {
+        // Too short for the threshold's precision in general, but a clear
+        // case is clear (session 23: a run of 0.8 s with others taking half
+        // the cores was "busy: unknown"): the ticks' rounding moves the share
+        // by at most ticksShareError; a share further than that from the
+        // threshold is judged, as it would be with exact counters.
+        const double err = m.preciseIdle ? 0.0 : ticksShareError(m.spanNs);
+        if (m.preciseIdle || m.spanNs <= 0 || std::abs(share - kBusyThreshold) <= err) {
+            v.neededSpanNs = minSpan;
+            return v;
+        }
+    }
     v.otherShare = share;
     v.busy = share > kBusyThreshold;
     return v;
 }
 
+BusyVerdict judgeFromWorkers(BusyVerdict v, std::optional<WorkKind> work, int workers, int cores,
+                             std::int64_t makespanNs, std::int64_t workersInTaskNs, std::int64_t workersOnCpuNs) noexcept {
+    if (v.busy || work != WorkKind::Cpu || workers <= 0 || cores <= 0 || makespanNs <= 0 || workersInTaskNs <= 0 ||
+        workersOnCpuNs <= 0)
+        return v;
+    const double coresTime = static_cast<double>(cores) * static_cast<double>(makespanNs);
+    const double couldHave = std::min(static_cast<double>(workersInTaskNs), coresTime);
+    const double missed = std::max(0.0, couldHave - static_cast<double>(workersOnCpuNs));
+    const double share = std::clamp(missed / coresTime, 0.0, 1.0);
+    v.otherShare = share;
+    v.busy = share > kBusyFromWorkersThreshold;
+    v.fromWorkers = true;
+    v.workers = workers;
+    v.cores = cores;
+    return v;
+}
+
+namespace {
+// "2 workers on 2 cores"
+std::string workersOnCores(const BusyVerdict& v) {
+    return std::to_string(v.workers) + (v.workers == 1 ? " worker on " : " workers on ") + std::to_string(v.cores) +
+           (v.cores == 1 ? " core" : " cores");
+}
+} // namespace
+
 std::string describeBusy(const BusyVerdict& v, std::optional<WorkKind> work) {
     if (!v.busy || !v.otherShare) return "busy: unknown: " + describeUnjudged(v);
-    char buf[160];
+    char buf[320];
     const int pct = static_cast<int>(std::lround(*v.otherShare * 100));
+    if (v.fromWorkers) {
+        // Said as what was seen: the workers' own core time, and why the
+        // machine's counters did not judge it.
+        const std::string why = v.neededSpanNs > 0 ? "the run was too short for the machine's counters, so judged by "
+                                                   : "judged by ";
+        if (*v.busy)
+            std::snprintf(buf, sizeof buf,
+                          "machine busy: the workers went without a core for %d %% of the cores' time, more than %s "
+                          "explain, so other programs took them (%sthe workers' own core time); timings not comparable",
+                          pct, workersOnCores(v).c_str(), why.c_str());
+        else
+            std::snprintf(buf, sizeof buf,
+                          "machine quiet enough: the workers had the cores they wanted (%d %% of the cores' time "
+                          "missing, %s; %sthe workers' own core time)",
+                          pct, workersOnCores(v).c_str(), why.c_str());
+        return buf;
+    }
     if (*v.busy && work == WorkKind::Sleep)
         std::snprintf(buf, sizeof buf,
                       "machine busy: other processes took %d %% of the cores; sleep work needs no core, so its timings hold",
@@ -48,11 +104,16 @@ std::string describeUnjudged(const BusyVerdict& v) {
            " of samples; run with --time-scale 1 or more work)";
 }
 
+std::string describeUnjudgedShort(const BusyVerdict& v) {
+    return v.neededSpanNs > 0 ? "busy: unknown (run too short)" : "busy: unknown (not measured)";
+}
+
 std::string describeBusyShort(const BusyVerdict& v, std::optional<WorkKind> work) {
     if (v.busy != true) return "";
     char buf[80];
     std::snprintf(buf, sizeof buf, work == WorkKind::Sleep ? "others took %d %%; sleep needs no core"
-                                                           : "machine busy: others took %d %%",
+                                   : v.fromWorkers ? "machine busy: workers lacked %d %% of cores"
+                                                   : "machine busy: others took %d %%",
                   static_cast<int>(std::lround(v.otherShare.value_or(0) * 100)));
     return buf;
 }

@@ -363,6 +363,18 @@ RunStats computeStats(const RunModel& m, const Trace& tr, std::optional<std::int
         // run's own measurement. A whole run without one (saved before parviz measured) stays unknown.
         machineAtCut(m, cut, s);
     }
+    // Too short (or not measured) for the machine's counters: the workers'
+    // own core time judges a cpu run (judgeFromWorkers), so a sweep's cpu
+    // answer is never given from runs nobody judged.
+    if (!s.machine.busy && s.hasMakespan && s.coreSource != CoreSource::None) {
+        std::int64_t inTask = 0, onCpu = 0;
+        for (const WorkerStats& w : s.workers) {
+            inTask += w.inTaskNs;
+            onCpu += w.onCpuNs;
+        }
+        s.machine = judgeFromWorkers(s.machine, parseWorkKind(s.work), s.workerCount,
+                                     s.usableCores > 0 ? s.usableCores : s.totalCores, s.makespanNs, inTask, onCpu);
+    }
     return s;
 }
 

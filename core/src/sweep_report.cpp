@@ -282,8 +282,12 @@ std::vector<SweepAnswer> sweepAnswers(const SweepResult& r) {
         }
         // A cpu run too short to judge (no cpuidle: under 1 s of /proc/stat
         // samples) may have shared the cores with other programs as much as
-        // a busy one: its speedup is answered, but never as if fair (a 0.2x
-        // speedup on a loaded machine read "more workers did not help").
+        // a busy one: its number is withheld, with the way out (a 0.2x
+        // speedup on a loaded machine read "more workers did not help"; then
+        // "runs too short to tell if fair" still beside "2 workers are
+        // enough (1.11x)", session 22). Such runs are rare: the counters judge
+        // clear cases however short (ticksShareError) and cpu runs are judged
+        // by their workers' core time (judgeFromWorkers).
         const SweepRow* unjudged = nullptr;
         int unjudgedRows = 0;
         if (work != WorkKind::Sleep)
@@ -331,14 +335,22 @@ std::vector<SweepAnswer> sweepAnswers(const SweepResult& r) {
         if (busy) line += " (the machine was busy, but sleeping workers need no core: this holds)";
         SweepAnswer answer{line + ".", brief, work, chunksize, n};
         if (unjudged) {
+            // No number from runs nobody could judge: say so, and the way out.
             BusyVerdict v;
             for (const SweepAttempt& a : unjudged->attempts)
                 if (a.kept && !a.machine.busy) v.neededSpanNs = std::max(v.neededSpanNs, a.machine.neededSpanNs);
             answer.unjudgedRuns = unjudgedRows;
-            answer.full = line + "; but " + std::to_string(unjudgedRows) + " of the " + std::to_string(rows.size()) +
-                          " runs " + (unjudgedRows == 1 ? "was " : "were ") + describeUnjudged(v) +
-                          ", so this may measure the machine, not the pool.";
-            answer.brief = brief + "; runs too short to tell if fair";
+            answer.workers = 0;
+            answer.withheld = true;
+            // describeUnjudged says what to run with when the runs were short.
+            const std::string wayOut = v.neededSpanNs > 0 ? "then sweep " + what + " again"
+                                                          : "sweep " + what + " again with core data (--cores auto)";
+            answer.full = what + ": cannot tell yet: " + std::to_string(unjudgedRows) + " of the " +
+                          std::to_string(rows.size()) + " runs " + (unjudgedRows == 1 ? "was " : "were ") +
+                          describeUnjudged(v) + ", so their speedups may measure the machine, not the pool; " + wayOut +
+                          ".";
+            answer.brief = what + ": cannot tell yet: runs too short to tell if fair; " +
+                           (v.neededSpanNs > 0 ? "Sweep at --time-scale 1" : "Sweep again with core data");
         }
         out.push_back(std::move(answer));
     }

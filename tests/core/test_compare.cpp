@@ -243,7 +243,8 @@ TEST_CASE("busy, unknown and unfinished runs say so in their rows and stay out o
     CHECK(cpu.rows[0].busyShort == "machine busy: others took 40 %");
     CHECK(cpu.rows[0].busyWarn);
     CHECK(v.rows[1].label == "2 workers · sleep · running");
-    CHECK(v.rows[2].busyShort == "busy: unknown");
+    // Why, on the row itself (session 22: "busy: unknown" alone, the why in a tooltip).
+    CHECK(v.rows[2].busyShort == "busy: unknown (not measured)");
     CHECK(v.rows[2].busyNote.starts_with("busy: unknown: "));   // and why, in its tooltip (describeUnjudged)
     const PlotSeries& s = seriesOf(v.speedup, WorkKind::Sleep);
     CHECK(s.measured.size() == 2);   // 1 and 4 workers; the running one is not a point

@@ -563,6 +563,45 @@ TEST_CASE("oversubscription while other programs also hold the cores says both, 
     CHECK(*st.machine.otherShare == Approx(static_cast<double>(all.otherNs) / static_cast<double>(all.coreNs)));
 }
 
+// Session 22's newcomer walk (finding 4): This run said "8 workers + other programs on 2 cores"
+// while the same run's Compare row and the sweep's answer called it not busy: two judgements.
+// Now the run's busy verdict decides whether the callout names other programs: the same trace
+// as above, with a measurement that judged the run quiet, names none.
+TEST_CASE("the oversubscription callout names other programs only when the run's own busy verdict is not quiet",
+          "[explain][callout][otherload][busyverdict]") {
+    Builder b(4);
+    for (ProcId p = 1; p <= 4; ++p) b.task(p, p - 1, std::string(1, static_cast<char>('A' + p - 1)), 0, 2);
+    for (int slice = 0; slice < 4; ++slice) {
+        const double t = slice * 0.5;
+        const ProcId on0 = slice % 2 ? 3 : 1, on1 = slice % 2 ? 4 : 2;
+        b.at(t, on0, EventKind::CoreIn, 0);
+        b.at(t + 0.3, on0, EventKind::CoreOut, 0, 0, 0, 1);
+        b.at(t, on1, EventKind::CoreIn, 1);
+        b.at(t + 0.3, on1, EventKind::CoreOut, 1, 0, 0, 1);
+    }
+    for (int k = 1; k <= 21; ++k)
+        for (int core = 0; core < 2; ++core)
+            b.at(k * 0.1, 0, EventKind::CoreLoad, core, static_cast<std::uint64_t>(sec(0.1)),
+                 static_cast<std::uint64_t>(sec(0.1)));
+    // The run's own measurement (the Recorder's MachineLoad): 2 cores, 2.1 s, others 1 % of them.
+    MachineLoad ml;
+    ml.cores = 2;
+    ml.coreNs = 2 * sec(2.1);
+    ml.otherNs = sec(0.042);
+    ml.preciseIdle = true;
+    const Event e = machineLoadEvent(0, ml);
+    b.at(2.1, 0, EventKind::MachineLoad, e.obj, e.a, e.b, e.flags);
+    auto tr = b.done(2.1);
+    const RunModel m = modelOf(*tr);
+    REQUIRE(computeStats(m, *tr).machine.busy == false);
+    const auto cs = findCallouts(m, *tr);
+    INFO(allTexts(cs));
+    const Callout* c = calloutOf(cs, CalloutKind::Oversubscription);
+    REQUIRE(c);
+    CHECK(c->text.find("other programs") == std::string::npos);
+    CHECK(c->brief == "4 workers, 2 cores: most wait for a core");   // not "4 workers + other programs on 2 cores"
+}
+
 TEST_CASE("a percentage is whole but never rounded onto 100 % or 0 % it is not", "[explain][percent]") {
     CHECK(formatPercent(0.87) == "87%");
     CHECK(formatPercent(1.0) == "100%");

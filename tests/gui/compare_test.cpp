@@ -5,6 +5,10 @@
 // span as drawn), and from the PNG's pixels; bad lists exit 2. The Sweep
 // button is pressed by a real click (xdotool).
 #include "live_window.hpp"
+#include "gui/palette.hpp"
+
+#include <cstdio>
+#include <filesystem>
 
 #include <map>
 #include <optional>
@@ -725,6 +729,65 @@ TEST_CASE("presentation at 1280x720: after the lesson's sweep with predictions, 
     for (const json& p : s["panels"])
         if (p["name"] == "Plots") all += p["hidden_texts"].dump();
     CHECK(all.find("Two speedups") != std::string::npos);
+}
+
+// Newcomer walk, session 22 (finding 3): the reveal riding on Plots' answer
+// line ("sleep: 8 workers were fastest (7.60x); you said 8 (right)") was
+// drawn in ink, while the class's predictions are green in every view
+// (ThemeColours::prediction). The window's PNG (Export PNG) at that line:
+// some of its pixels are the prediction colour, and the answer's words
+// before the guess are not.
+TEST_CASE("presentation: a prediction's reveal on Plots' answer line is drawn in the predictions' colour",
+          "[gui][compare][plots][busyreveal]") {
+    NEED_X();
+    LiveWindow w({"pool-sizes", "--time-scale", "0.1", "--presentation", "--size", "1280x720", "--retries", "0"});
+    REQUIRE_FALSE(w.window.empty());
+    classPredicts(w);
+    const auto b = itemRect(w.state(), "Sweep");
+    w.click(b[0] + b[2] / 2, b[1] + b[3] / 2);
+    REQUIRE(w.waitFor([](const json& s) { return sweepDone(s, 8, 3); }, 120));
+    w.settle(6);
+    const json s = w.state();
+    // An answer with a reveal riding on its line ("…; you said 8"): its rect (the answer's item).
+    const std::string lines = panelLines(s, "Plots");
+    INFO("Plots: " << lines);
+    std::vector<std::array<float, 4>> answers;
+    for (const char* work : {"sleep", "cpu"}) {
+        const std::string head = std::string(work) + ": ";
+        const auto at = lines.find(head);
+        const auto own = lines.find(head + "you said");
+        const auto end = lines.find(head, at + 1);
+        // Its reveal rides when "you said" comes after the answer and before its own line.
+        const auto said = lines.find("; you said", at);
+        if (at == std::string::npos || at == own || said == std::string::npos || (end != std::string::npos && said > end))
+            continue;
+        answers.push_back(itemRect(s, std::string("answer ") + work));
+    }
+    REQUIRE_FALSE(answers.empty());   // the lesson's sweep puts at least one guess on its answer's line
+    const std::string png = "parviz-compare.png";
+    std::remove(png.c_str());
+    const auto e = itemRect(s, "Export PNG");
+    w.click(e[0] + e[2] / 2, e[1] + e[3] / 2);
+    REQUIRE(w.waitFor([&](const json&) { return std::filesystem::exists(png) && std::filesystem::file_size(png) > 0; }, 10));
+    w.settle(2);
+    const Image img = loadPng(png);
+    std::remove(png.c_str());
+    REQUIRE(img.w == 1280);
+    // The guess's words are the only ones in the predictions' colour (either theme's) in the answer.
+    int green = 0;
+    for (const auto& line : answers)
+        for (int y = static_cast<int>(line[1]); y < static_cast<int>(line[1] + line[3]) && y < img.h; ++y)
+            for (int x = static_cast<int>(line[0]); x < static_cast<int>(line[0] + line[2]) && x < img.w; ++x) {
+                const auto c = img.at(x, y);
+                bool is = false;
+                for (parviz::gui::Theme t : {parviz::gui::Theme::Dark, parviz::gui::Theme::Light}) {
+                    const auto& k = parviz::gui::themeColours(t).prediction;
+                    is = is || near(c, k.r, k.g, k.b, 24);
+                }
+                green += is;
+            }
+    INFO("prediction-coloured pixels in the answers with a guess: " << green);
+    CHECK(green >= 30);
 }
 
 // Issue 11, classroom walk 2: with the run picker's list open over the

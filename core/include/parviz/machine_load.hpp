@@ -60,11 +60,37 @@ struct BusyVerdict {
     // When the run was measured but too short to judge: the span it needed
     // (kMinJudgedSpanTicksNs or kMinJudgedSpanPreciseNs); 0 otherwise.
     std::int64_t neededSpanNs = 0;
+    // Judged from the run's own workers, not the machine's counters (the run
+    // was too short for them, or not measured): cpu work's workers wanted a
+    // core all their task time, so the cores' time they did not get beyond
+    // what their count explains (more workers than cores take turns) was
+    // taken by other programs (judgeFromWorkers). otherShare is that share
+    // of the cores' time; busy is judged by kBusyFromWorkersThreshold.
+    bool fromWorkers = false;
+    int workers = 0, cores = 0;   // what the judgement counted with (fromWorkers only)
 };
 
+// How far /proc/stat's 10 ms ticks can move a run's other share, for a span
+// (two readings of each core's idle counter, each up to a tick off): 0.2 / s.
+double ticksShareError(std::int64_t spanNs) noexcept;
 // Pure: the verdict for one measurement (unknown when cores or span are 0, or
-// the span is shorter than the minimum for its idle source).
+// the span is shorter than the minimum for its idle source and, with ticks,
+// the share is within ticksShareError of kBusyThreshold: a run of 0.5 s
+// whose others took 40 % of the cores is busy however the ticks fell).
 BusyVerdict judgeMachineLoad(const MachineLoad& m) noexcept;
+// The run's own evidence when the counters cannot judge (session 22's newcomer
+// walk: on a VM without cpuidle every run under 1 s was "busy: unknown", and a
+// cpu sweep on a loaded machine still answered "2 workers are enough (1.11x)").
+// A cpu worker in a task wants a core all the time: with W workers on C cores
+// the workers can be on a core min(their task time, C x makespan); what they
+// got less than that, as a share of the cores' time (C x makespan), is the
+// share other programs took. Judged busy above kBusyFromWorkersThreshold —
+// higher than kBusyThreshold because parviz's own threads (the window, the
+// Collector) also take core time the workers miss. Returns `v` unchanged
+// unless v is unknown and the work is cpu with core data (workersOnCpuNs > 0).
+inline constexpr double kBusyFromWorkersThreshold = 0.20;
+BusyVerdict judgeFromWorkers(BusyVerdict v, std::optional<WorkKind> work, int workers, int cores,
+                             std::int64_t makespanNs, std::int64_t workersInTaskNs, std::int64_t workersOnCpuNs) noexcept;
 // "machine busy: other processes took 34 % of the cores; timings not comparable",
 // "busy: unknown: too short to tell whether other programs used the cores (…)" (describeUnjudged)
 // or "machine quiet: other processes took 2 % of the cores".
@@ -80,6 +106,12 @@ std::string describeBusy(const BusyVerdict& v, std::optional<WorkKind> work = st
 // Plots, Compare's rows, This run and `parviz sweep` say so (a 0.2x speedup
 // on a loaded machine was answered as if fair, session 22).
 std::string describeUnjudged(const BusyVerdict& v);
+// The same in a few words, where a line has little room (This run's line in
+// presentation, Compare's rows, `parviz sweep`'s progress): "busy: unknown
+// (run too short)" or "busy: unknown (not measured)"; the whole of
+// describeUnjudged in the tooltip. Session 22: "busy: unknown" alone left the
+// class without the why.
+std::string describeUnjudgedShort(const BusyVerdict& v);
 // The same for a busy run in few words, where a line has little room
 // ("machine busy: others took 34 %"; sleep work: "others took 34 %; sleep
 // needs no core"); "" when the run is not flagged busy.

@@ -156,13 +156,21 @@ struct SweepAnswer {
     std::string full, brief;
     WorkKind work = WorkKind::Sleep;        // whose answer this is
     std::optional<std::size_t> chunksize;
-    int workers = 0;                        // the fewest workers within 10 % of the best; 0: no answer (busy cpu)
+    int workers = 0;                        // the fewest workers within 10 % of the best; 0: no answer (busy cpu, or withheld)
     // Cpu runs of the answer too short to judge whether other programs took
     // the cores (busy unknown): the answer says so ("but 3 of the 4 runs were
     // too short to tell whether other programs used the cores (needs 1 s of
     // samples; …), so this may measure the machine, not the pool."; brief:
     // "…; runs too short to tell if fair", two lines in presentation's Plots). 0: all judged.
+    // A cpu answer with unjudged runs is withheld (workers 0, withheld true):
+    // "cpu: cannot tell yet: 3 of the 4 runs were too short to tell …; run at
+    // --time-scale 1 (or with more work) and sweep cpu again." — a number from
+    // runs that may have shared the cores taught "2 workers are enough
+    // (1.11x)" on a loaded machine (newcomer walk, session 22). Short cpu
+    // runs are judged by their workers' core time first (judgeFromWorkers):
+    // only runs without core data stay unjudged.
     int unjudgedRuns = 0;
+    bool withheld = false;
 };
 std::vector<SweepAnswer> sweepAnswers(const SweepResult& r);
 
