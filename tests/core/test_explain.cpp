@@ -1737,7 +1737,7 @@ TEST_CASE("a traced wait that timed out says so on its lane, with how long and o
         auto tr = b.done(1.0);
         const RunModel m = modelOf(*tr);
         const WaitWords ww = syncWaitWords(m, tr->meta(), kParentProc, kZero + sec(0.4));
-        CHECK(ww.words == "waited 0.50 s for " + name + ", timed out");
+        CHECK(ww.words == "waited 500 ms for " + name + ", timed out");
         CHECK(ww.shortWords == "timed out");
     }
     {   // Lock.acquire(timeout=0.3) that gave up
@@ -1754,7 +1754,7 @@ TEST_CASE("a traced wait that timed out says so on its lane, with how long and o
         auto tr = b.done(1.0);
         const RunModel m = modelOf(*tr);
         const WaitWords ww = syncWaitWords(m, tr->meta(), kParentProc, kZero + sec(0.3));
-        CHECK(ww.words == "waited 0.30 s for Lock-1, timed out");
+        CHECK(ww.words == "waited 300 ms for Lock-1, timed out");
         CHECK(ww.shortWords == "timed out");
         CHECK(syncWaitWords(m, tr->meta(), kParentProc, kZero + sec(0.7)).words.empty());   // it got the lock
     }
@@ -1773,7 +1773,7 @@ TEST_CASE("a traced wait that timed out says so on its lane, with how long and o
         auto tr = b.done(1.0);
         const RunModel m = modelOf(*tr);
         const WaitWords ww = syncWaitWords(m, tr->meta(), kParentProc, kZero + sec(0.3));
-        CHECK(ww.words == "waited 0.40 s for Queue-1, timed out (Empty)");
+        CHECK(ww.words == "waited 400 ms for Queue-1, timed out (Empty)");
         CHECK(ww.shortWords == "timed out");
         CHECK(syncWaitWords(m, tr->meta(), kParentProc, kZero + sec(0.7)).words.empty());   // it got its item
     }

@@ -348,7 +348,7 @@ std::string describeSyncEvent(const RunModel& index, const TraceMeta& meta, cons
 // in join() until every item of JoinableQueue-1 is task_done"; `shortWords`:
 // "join()" where the sentence does not fit. Both empty: p waits on no such
 // object at t. A wait that timed out says so, how long it waited, and on what:
-// "waited 0.20 s for Event-1, timed out" ("timed out"); so do a lock wait
+// "waited 200 ms for Event-1, timed out" ("timed out"); so do a lock wait
 // (Lock.acquire(timeout)) and a Queue.get(timeout) that ran out ("..., timed
 // out (Empty)"), the only lock and queue waits with words. (Process.join's
 // span carries its own words: JoinRecord::words.)
