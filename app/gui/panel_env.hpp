@@ -68,6 +68,7 @@ struct CalloutMark {
     bool inLegend = false;             // its label (kind and numbers) is the legend's entry for its kind
     std::vector<std::string> outlined; // the lanes outlined (each idle worker's tail), by title
     float ox0 = 0, ox1 = 0;            // its outline on its own lane, window x (ox1 <= ox0: none drawn)
+    std::string labelLane;             // the lane its words are about (Callout::labelLane), "": none
 };
 
 // A chunk bracket on a worker lane (--layout-json): its words ("chunk 2:
@@ -101,6 +102,11 @@ struct DrawnLayout {
     // the dot at the put; the head is always drawn at the get.
     struct Arrow { float x0 = 0, y0 = 0, x1 = 0, y1 = 0; bool line = false, putMark = false; };
     std::vector<Arrow> arrows;
+    // A traced program's wait words on a lane (programRowWords): the words,
+    // where drawn, and whether on a plate the arrows pass under (no place in
+    // the span was clear of them).
+    struct LaneWords { std::string text; Rect rect; bool plate = false; };
+    std::vector<LaneWords> laneWords;
     std::vector<ChunkMark> chunks;
     float predictionX = -1;            // the run's makespan prediction line, window x (-1: none)
     Rect predictionLabel;              // where its words were drawn (w 0: not drawn)
@@ -131,6 +137,7 @@ struct DrawnLayout {
         callouts.clear();
         keepClear.clear();
         arrows.clear();
+        laneWords.clear();
         chunks.clear();
         predictionX = -1;
         predictionLabel = Rect{};

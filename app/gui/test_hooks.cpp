@@ -302,7 +302,8 @@ bool TestHooks::writeLayoutJson(GuiApp& app, const std::string& path) {
         callouts.push_back({{"kind", c.kind}, {"x0", c.x0}, {"x1", c.x1}, {"y0", c.y0}, {"y1", c.y1},
                             {"label_shown", c.labelShown}, {"label_rect", {c.lx0, c.ly0, c.lx1 - c.lx0, c.ly1 - c.ly0}},
                             {"words", c.words}, {"in_legend", c.inLegend},
-                            {"outlined", c.outlined}, {"outline_x", {c.ox0, c.ox1}}});
+                            {"outlined", c.outlined}, {"outline_x", {c.ox0, c.ox1}},
+                            {"label_lane", c.labelLane}});
     j["callouts"] = callouts;
     json keep = json::array();
     for (const Rect& r : drawn.keepClear) keep.push_back({r.x, r.y, r.w, r.h});
@@ -311,6 +312,10 @@ bool TestHooks::writeLayoutJson(GuiApp& app, const std::string& path) {
     for (const DrawnLayout::Arrow& a : drawn.arrows)
         arrows.push_back({{"put", {a.x0, a.y0}}, {"get", {a.x1, a.y1}}, {"line", a.line}, {"put_mark", a.putMark}});
     j["arrows"] = arrows;
+    json laneWords = json::array();
+    for (const DrawnLayout::LaneWords& w : drawn.laneWords)
+        laneWords.push_back({{"text", w.text}, {"rect", {w.rect.x, w.rect.y, w.rect.w, w.rect.h}}, {"plate", w.plate}});
+    j["lane_words"] = laneWords;   // a traced program's wait words on the lanes
     json chunks = json::array();
     for (const ChunkMark& c : drawn.chunks)
         chunks.push_back({{"label", c.label}, {"lane", c.lane}, {"x0", c.x0}, {"x1", c.x1}, {"y0", c.y0}, {"y1", c.y1},

@@ -260,6 +260,7 @@ void loadImbalance(const Ctx& c, std::vector<Callout>& out) {
                       "): no split can shorten it";
         co.brief = "task " + task + " (" + dur + ") alone: no split can help";
         co.label = "one long task: " + task + ", " + dur;
+        co.labelProc = lastTask->proc;   // its words name the task: on its worker's lane
         out.push_back(std::move(co));
         return;
     }
@@ -271,6 +272,7 @@ void loadImbalance(const Ctx& c, std::vector<Callout>& out) {
         co.headline = "load imbalance from " + lb.lock + ": workers waited for it " + pct(lb.share) + " of their task time";
         co.brief = "workers waited " + pct(lb.share) + " for " + lb.lock;
         co.label = "load imbalance from " + lb.lock + ": " + pct(lb.share) + " waiting";
+        co.labelProc = kNoProc;   // about every worker's waits: on no one lane
     } else {
         if (bigChunk) co.text += ". Smaller chunks (chunksize) would share the long tasks out";
         const std::string who = idle.size() == 1 ? procName(c.meta, longest->proc) : many;

@@ -306,19 +306,45 @@ std::string describeSyncEvent(const RunModel& index, const TraceMeta& meta, cons
 }
 
 WaitWords syncWaitWords(const RunModel& index, const TraceMeta& meta, ProcId p, std::int64_t t) {
+    // A wait that ran out says so, with how long it waited: event.py's
+    // Process-4 read "wait()" like the three that were woken.
+    const auto timedOut = [](const std::string& name, std::int64_t ns, const char* what) {
+        return WaitWords{"waited " + formatSeconds(ns) + " for " + name + ", timed out" + what, "timed out"};
+    };
     for (const SyncIndex& x : index.syncs())
         for (const SyncWaitRecord& w : x.waits) {
             if (w.proc != p || t < w.t0 || t >= w.t1) continue;
             const std::string name = meta.objectName(x.kind, x.id);
             if (w.poolResults) return {"waits for the pool's results", "results"};
+            if (w.t1 != kOpenEnd && (w.flags & kSyncTimedOut) && !(w.flags & kSyncBroken))
+                return timedOut(name, w.t1 - w.t0, "");
             switch (x.kind) {
             case ObjectKind::Event: return {"waits for " + name + " to be set", "wait()"};
             case ObjectKind::Condition: return {"waits on " + name + " until notified", "wait()"};
-            case ObjectKind::Barrier: return {"waits at " + name + " for the other parties", "wait()"};
+            case ObjectKind::Barrier:
+                if (w.flags & kSyncBroken) return {"waited at " + name + ": broken (BrokenBarrierError)", "broken"};
+                return {"waits at " + name + " for the other parties", "wait()"};
             case ObjectKind::Queue: return {"waits in join() until every item of " + name + " is task_done", "join()"};
             default: return {"waits on " + name, "wait"};
             }
         }
+    // Lock.acquire(timeout) and Queue.get(timeout) that ran out: only those
+    // carry words (a wait that got its lock or item is told by what follows).
+    for (const LockIndex& l : index.locks()) {
+        if (p >= l.waitsByProc.size()) continue;
+        for (const LockWaitRecord& w : l.waitsByProc[p])
+            if (w.timedOut && w.endT != kOpenEnd && t >= w.waitT && t < w.endT)
+                return timedOut(meta.objectName(ObjectKind::Lock, l.id), w.endT - w.waitT, "");
+    }
+    if (p < index.procs().size()) {
+        const SpanRow& row = index.procs()[p].program;
+        const std::size_t i = row.firstEndingAfter(t, 0);
+        if (i < row.size() && row[i].t0 <= t && row[i].state == LaneState::WaitQueue && row[i].t1 != kOpenEnd)
+            for (const QueueIndex& q : index.queues())
+                for (std::size_t k = 0; k < q.emptyT.size() && k < q.emptyProc.size(); ++k)
+                    if (q.emptyProc[k] == p && q.emptyT[k] >= row[i].t0 && q.emptyT[k] <= row[i].t1)
+                        return timedOut(meta.objectName(ObjectKind::Queue, q.id), row[i].t1 - row[i].t0, " (Empty)");
+    }
     return {};
 }
 

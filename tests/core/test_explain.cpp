@@ -450,6 +450,13 @@ TEST_CASE("an idle tail that is one long task taken at the start is no load imba
     CHECK(c->lanes[1].proc == 2);   // B, from 2 s
     CHECK(c->lanes[2].proc == 4);   // D, from 3 s
     CHECK(c->lanes[2].t0 == kZero + sec(3));
+    // Its words name A: the timeline writes them on A's worker's lane, not on
+    // the idle C's it is outlined on (session 23).
+    CHECK(c->proc == 3);
+    CHECK(c->labelLane() == 1);
+    // Every other callout's words are about the lane it is on.
+    for (const Callout& o : cs)
+        if (o.kind != CalloutKind::LongTask) CHECK(o.labelLane() == o.proc);
     // Where the same tail comes of a large chunk, it stays a load imbalance that names the chunksize.
     SECTION("a chunk of several tasks is a split that can change") {
         Builder k(2);
@@ -1771,5 +1778,64 @@ TEST_CASE("every traced wait has lane words and every traced event kind a captio
         REQUIRE(c.valid);
         CHECK(c.text.find(toString(kind)) == std::string::npos);
         CHECK(c.text.size() > std::string("MainProcess ").size() + 6);
+    }
+}
+
+// Session 23: event.py's Process-4 waited 0.2 s on an Event with a timeout
+// that ran out, and its lane said "wait()" as the three woken ones did. A
+// timed wait that ran out says so, how long it waited and on what: an
+// Event's or a Condition's wait(timeout), a Lock.acquire(timeout), a
+// Queue.get(timeout) that raised Empty.
+TEST_CASE("a traced wait that timed out says so on its lane, with how long and on what", "[explain][traced][words]") {
+    for (const ObjectKind kind : {ObjectKind::Event, ObjectKind::Condition}) {
+        const std::string name = kind == ObjectKind::Event ? "Event-1" : "Condition-1";
+        Builder b(1, "Process-", ProcRole::Process);
+        b.tr->updateMeta([](TraceMeta& m) { m.work = kTracedProgramWork; });
+        b.tr->addObject({kind, 1, name});
+        b.at(0.0, kParentProc, EventKind::State, static_cast<std::int32_t>(WorkerState::Idle));
+        b.at(0.2, kParentProc, EventKind::SyncWait, 1, static_cast<std::uint64_t>(kind));
+        b.at(0.7, kParentProc, EventKind::SyncWake, 1, static_cast<std::uint64_t>(kind), 0, kSyncTimedOut);
+        auto tr = b.done(1.0);
+        const RunModel m = modelOf(*tr);
+        const WaitWords ww = syncWaitWords(m, tr->meta(), kParentProc, kZero + sec(0.4));
+        CHECK(ww.words == "waited 500 ms for " + name + ", timed out");
+        CHECK(ww.shortWords == "timed out");
+    }
+    {   // Lock.acquire(timeout=0.3) that gave up
+        Builder b(1, "Process-", ProcRole::Process);
+        b.tr->updateMeta([](TraceMeta& m) { m.work = kTracedProgramWork; });
+        b.tr->addObject({ObjectKind::Lock, 1, "Lock-1"});
+        b.at(0.0, kParentProc, EventKind::State, static_cast<std::int32_t>(WorkerState::Running));
+        b.at(0.1, 1, EventKind::LockAcquire, 1);
+        b.at(0.2, kParentProc, EventKind::LockWait, 1);
+        b.at(0.5, kParentProc, EventKind::LockTimeout, 1);
+        b.at(0.6, kParentProc, EventKind::LockWait, 1);
+        b.at(0.8, 1, EventKind::LockRelease, 1);
+        b.at(0.8, kParentProc, EventKind::LockAcquire, 1);
+        auto tr = b.done(1.0);
+        const RunModel m = modelOf(*tr);
+        const WaitWords ww = syncWaitWords(m, tr->meta(), kParentProc, kZero + sec(0.3));
+        CHECK(ww.words == "waited 300 ms for Lock-1, timed out");
+        CHECK(ww.shortWords == "timed out");
+        CHECK(syncWaitWords(m, tr->meta(), kParentProc, kZero + sec(0.7)).words.empty());   // it got the lock
+    }
+    {   // Queue.get(timeout=0.4) that raised Empty, then a get that got an item
+        Builder b(1, "Process-", ProcRole::Process);
+        b.tr->updateMeta([](TraceMeta& m) { m.work = kTracedProgramWork; });
+        b.tr->addObject({ObjectKind::Queue, 1, "Queue-1"});
+        b.at(0.0, kParentProc, EventKind::State, static_cast<std::int32_t>(WorkerState::Running));
+        b.at(0.1, kParentProc, EventKind::State, static_cast<std::int32_t>(WorkerState::WaitQueue));
+        b.at(0.5, kParentProc, EventKind::QueueEmpty, 1);
+        b.at(0.5, kParentProc, EventKind::State, static_cast<std::int32_t>(WorkerState::Running));
+        b.at(0.6, kParentProc, EventKind::State, static_cast<std::int32_t>(WorkerState::WaitQueue));
+        b.at(0.7, 1, EventKind::QueuePut, 1, 5);
+        b.at(0.8, kParentProc, EventKind::QueueGet, 1, 5);
+        b.at(0.8, kParentProc, EventKind::State, static_cast<std::int32_t>(WorkerState::Running));
+        auto tr = b.done(1.0);
+        const RunModel m = modelOf(*tr);
+        const WaitWords ww = syncWaitWords(m, tr->meta(), kParentProc, kZero + sec(0.3));
+        CHECK(ww.words == "waited 400 ms for Queue-1, timed out (Empty)");
+        CHECK(ww.shortWords == "timed out");
+        CHECK(syncWaitWords(m, tr->meta(), kParentProc, kZero + sec(0.7)).words.empty());   // it got its item
     }
 }

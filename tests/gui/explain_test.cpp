@@ -544,6 +544,19 @@ TEST_CASE("pool on 4 workers: the tail is task A alone, said as one long task no
             std::set<std::string> outlined;
             for (const json& o : c["outlined"]) outlined.insert(o.get<std::string>());
             CHECK(outlined == idle);
+            // Its words name A: they are on A's worker's lane (session 23: "one
+            // long task: A, 0.50 s" was on an idle worker's lane, read as its).
+            std::string worker;
+            for (const json& t : l["tasks"])
+                if (t["name"] == "A") worker = t["worker"].get<std::string>();
+            CHECK(c["label_lane"] == worker);
+            REQUIRE(c["label_shown"].get<bool>());
+            const float ly = c["label_rect"][1].get<float>() + c["label_rect"][3].get<float>() / 2;
+            std::string on;
+            for (const json& rw : l["rows"])
+                if (rw["row"] == "tasks" && ly >= rw["y0"].get<float>() && ly <= rw["y1"].get<float>())
+                    on = rw["title"].get<std::string>();
+            CHECK(on == worker);
         }
     const std::string stats = linesOf(panelOf(l, "Stats"));
     INFO(stats);

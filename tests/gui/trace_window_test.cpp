@@ -586,3 +586,74 @@ TEST_CASE("every queue arrow's put end is on a put mark", "[gui][trace][python][
     }
     CHECK(lines > 0);
 }
+
+namespace {
+// Whether queue arrow a (the layout json's "arrows" entry) crosses the
+// rectangle [x0, x1] x [y0, y1]: its line, the dot at its put, its head.
+bool arrowCrossesRect(const json& a, float x0, float y0, float x1, float y1) {
+    const float px = a["put"][0].get<float>(), py = a["put"][1].get<float>();
+    const float gx = a["get"][0].get<float>(), gy = a["get"][1].get<float>();
+    const auto in = [&](float x, float y, float d) { return x + d > x0 && x - d < x1 && y + d > y0 && y - d < y1; };
+    if (in(gx, gy, 3)) return true;
+    if (!a["line"].get<bool>()) return false;
+    if (in(px, py, 3)) return true;
+    for (int i = 0; i <= 400; ++i) {   // the line, sampled every quarter pixel or so
+        const float t = static_cast<float>(i) / 400;
+        if (in(px + (gx - px) * t, py + (gy - py) * t, 1)) return true;
+    }
+    return false;
+}
+} // namespace
+
+// Session 23, step 8 walked from the back row: joinable_queue.py's
+// "waits in join() until every item of JoinableQueue-1 is task_done" began on
+// MainProcess's put dot and the fan of put->get arrows ran through its words.
+// A wait's words on a lane are where no arrow crosses them, or on a plate of
+// the lane's colour that the arrows pass under.
+TEST_CASE("a traced wait's words on a lane are never crossed by a queue arrow", "[gui][trace][python][words][lanes]") {
+    NEED_DISPLAY();
+    TempDir dir;
+    const std::string layout = dir.file("l.json");
+    const Result r = runParviz({"gui", "--presentation", "--size", "1280x720", "--screenshot", dir.file("x.png"),
+                                "--layout-json", layout, "--trace-python", kExamples + "joinable_queue.py"},
+                               dir.path);
+    INFO(r.err);
+    REQUIRE(r.exitCode == 0);
+    const json s = json::parse(slurp(layout));
+    REQUIRE(s.contains("lane_words"));
+    INFO(s["lane_words"].dump() << "\n" << s["arrows"].dump());
+    REQUIRE_FALSE(s["arrows"].empty());
+    bool join = false;
+    for (const json& w : s["lane_words"]) {
+        const std::string text = w["text"].get<std::string>();
+        join = join || text.rfind("waits in join()", 0) == 0 || text == "join()";
+        if (w["plate"].get<bool>()) continue;   // the arrows pass under its plate
+        const float x0 = w["rect"][0].get<float>(), y0 = w["rect"][1].get<float>();
+        const float x1 = x0 + w["rect"][2].get<float>(), y1 = y0 + w["rect"][3].get<float>();
+        for (const json& a : s["arrows"]) {
+            INFO(text << " vs " << a.dump());
+            CHECK_FALSE(arrowCrossesRect(a, x0, y0, x1, y1));
+        }
+    }
+    CHECK(join);
+}
+
+// Session 23: event.py's Process-4 waits 0.2 s with a timeout that runs out
+// (wait() returns False), and its lane said "wait()" as the three woken ones'
+// did. A timed wait that ran out says so on its lane.
+TEST_CASE("a traced Event.wait that timed out says so on its lane", "[gui][trace][python][words][lanes]") {
+    NEED_DISPLAY();
+    TempDir dir;
+    const std::string layout = dir.file("l.json");
+    const Result r = runParviz({"gui", "--presentation", "--size", "1280x720", "--screenshot", dir.file("x.png"),
+                                "--layout-json", layout, "--trace-python", kExamples + "event.py"},
+                               dir.path);
+    INFO(r.err);
+    REQUIRE(r.exitCode == 0);
+    const json s = json::parse(slurp(layout));
+    const std::string lines = panelLines(s, "Timeline");
+    INFO(lines);
+    CHECK((lines.find("for Event-1, timed out") != std::string::npos || lines.find("timed out\n") != std::string::npos));
+    // The three that were woken still say they wait to be set.
+    CHECK((lines.find("waits for Event-1 to be set") != std::string::npos || lines.find("wait()\n") != std::string::npos));
+}

@@ -92,18 +92,33 @@ void drawCalloutMarks(RunView& run, const PanelEnv& env, const Geometry& g, floa
         // lane's state rows: it hid the idle strip it was about.
         // Its label with the numbers ("load imbalance: ForkPoolWorker-2 idle
         // 40 %") where that fits, else its kind alone.
-        const bool onLane = ly1 > ly0;
-        float tx = std::max(ox0 + 3, g.plotMin.x + 2);
+        // The lane its words are about (Callout::labelLane): "one long task:
+        // A, 0.50 s" is outlined on the idle workers but names A, so it goes
+        // on A's worker's lane, from where the idle stretch begins.
+        const ProcId wordsProc = c.labelLane();
+        const std::string labelLane = wordsProc == kNoProc ? std::string() : procName(meta, wordsProc);
+        float lly0 = 0, lly1 = 0, lx0 = ox0;
+        if (labelLane == lane) lly0 = ly0, lly1 = ly1;
+        else
+            for (const LaneRect& l : env.drawn.lanes)
+                if (!labelLane.empty() && l.title == labelLane && l.visible) {
+                    lly0 = l.y0;
+                    lly1 = l.y1;
+                    lx0 = x0;
+                }
+        const bool onLane = lly1 > lly0;
+        float tx = std::max(lx0 + 3, g.plotMin.x + 2);
         const float yMin = onLane ? lanesTop : axisBottom, yMax = onLane ? g.lanesBottom : lanesTop - 1;
         CalloutMark mark{toString(c.kind), x0, x1, ly0, ly1};
+        mark.labelLane = labelLane;
         const char* word = toString(c.kind);
         ImVec2 ts, tp;
         bool fits = false;
         for (const char* w : {c.label.empty() ? word : c.label.c_str(), word}) {
             ts = ImGui::CalcTextSize(w);
-            float ty = onLane ? ly0 + 2 : axisBottom + 2;
+            float ty = onLane ? lly0 + 2 : axisBottom + 2;
             if (onLane) {
-                const auto y = freeOnTasksRow(env, ImVec2(tx - 2, tx + ts.x + 2), ts.y, std::max(ly0, lanesTop), ly1, lane);
+                const auto y = freeOnTasksRow(env, ImVec2(tx - 2, tx + ts.x + 2), ts.y, std::max(lly0, lanesTop), lly1, labelLane);
                 ty = y ? *y : -1e9f;   // no free place on its tasks row: the outline and the bar say it
             }
             tp = ImVec2(tx, ty);
@@ -146,7 +161,8 @@ void drawCalloutMarks(RunView& run, const PanelEnv& env, const Geometry& g, floa
         }
         env.drawn.callouts.push_back(mark);
         if (ImGui::IsMouseHoveringRect(ImVec2(x0, axisBottom - bar - 2), ImVec2(x1, axisBottom + 2)) ||
-            (ly1 > ly0 && ImGui::IsMouseHoveringRect(ImVec2(x0, ly0), ImVec2(x1, ly0 + ts.y + 4))))
+            (ly1 > ly0 && ImGui::IsMouseHoveringRect(ImVec2(x0, ly0), ImVec2(x1, ly0 + ts.y + 4))) ||
+            (mark.labelShown && ImGui::IsMouseHoveringRect(ImVec2(mark.lx0, mark.ly0), ImVec2(mark.lx1, mark.ly1))))
             boundedTooltipf("%s", c.text.c_str());
     }
     dl->PopClipRect();

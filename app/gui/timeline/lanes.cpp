@@ -10,6 +10,7 @@
 #include <cfloat>
 #include <cmath>
 #include <functional>
+#include <optional>
 
 namespace parviz::gui::timeline {
 
@@ -256,12 +257,51 @@ void taskRowWords(RunView& run, const TraceMeta& meta, const PanelEnv& env, cons
     }
 }
 
-// A traced Process.join's words ("waiting for Process-1 to finish (join)",
-// the program row's span label) on the Tasks row where no task is: the
-// program row is too thin for type, and a plain process's Tasks row is empty.
-// "join" where the sentence does not fit.
-void programRowWords(RunView& run, const Geometry& g, const Lane& lane, const RowRecords& tasks, float ry, float rh,
-                     ImU32 colour) {
+// Whether any queue arrow drawn this frame (its line, the dot at its put,
+// its head at the get) crosses r (window px).
+bool arrowCrosses(const PanelEnv& env, const ImRect& r, float fs) {
+    const float aw = std::max(1.5f, fs / 10), ah = std::max(6.0f, fs * 0.35f);
+    const ImRect rr(ImVec2(r.Min.x - aw, r.Min.y - aw), ImVec2(r.Max.x + aw, r.Max.y + aw));
+    const auto meets = [&](float x0, float y0, float x1, float y1) {
+        return x0 < rr.Max.x && x1 > rr.Min.x && y0 < rr.Max.y && y1 > rr.Min.y;
+    };
+    for (const DrawnLayout::Arrow& a : env.drawn.arrows) {
+        // The head at the get, the dot at the put.
+        if (meets(a.x1 - ah * 0.6f, std::min(a.y1, a.y1 - ah), a.x1 + ah * 0.6f, std::max(a.y1, a.y1 + ah))) return true;
+        if (!a.line) continue;
+        const float d = std::max(2.5f, ah * 0.3f);
+        if (meets(a.x0 - d, a.y0 - d, a.x0 + d, a.y0 + d)) return true;
+        // The line (Liang-Barsky: does the segment enter the rectangle?).
+        float t0 = 0, t1 = 1;
+        const float dx = a.x1 - a.x0, dy = a.y1 - a.y0;
+        const float pq[4][2] = {{-dx, a.x0 - rr.Min.x}, {dx, rr.Max.x - a.x0}, {-dy, a.y0 - rr.Min.y}, {dy, rr.Max.y - a.y0}};
+        bool out = false;
+        for (const auto& [pp, q] : pq) {
+            if (pp == 0) {
+                out = out || q < 0;
+                continue;
+            }
+            const float t = q / pp;
+            if (pp < 0) t0 = std::max(t0, t);
+            else t1 = std::min(t1, t);
+        }
+        if (!out && t0 <= t1) return true;
+    }
+    return false;
+}
+
+// A traced program's wait words on the Tasks row where no task is: a
+// Process.join's ("waiting for Process-1 to finish (join)", the program row's
+// span label; the program row is too thin for type, and a plain process's
+// Tasks row is empty), an Event's, a Condition's, a JoinableQueue.join's, and
+// a Lock.acquire / Queue.get that timed out (core syncWaitWords). "join",
+// "timed out" where the sentence does not fit. Where no queue arrow crosses
+// them in the span (joinable_queue.py: MainProcess's puts fan out right where
+// its join() begins, and the arrows ran through "waits in join() ..."); where
+// every place is crossed, on a plate of the lane's colour the arrows pass
+// under.
+void programRowWords(RunView& run, const PanelEnv& env, const Geometry& g, const Lane& lane, std::size_t li,
+                     const RowRecords& tasks, float ry, float rh, ImU32 colour) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
     for (const RowRecords& pr : lane.rows) {
         if (pr.kind != RowKind::Program) continue;
@@ -272,25 +312,45 @@ void programRowWords(RunView& run, const Geometry& g, const Lane& lane, const Ro
             // pool's results carries no words of its own: the model says which
             // (joinable_queue.py's q.join() was a bare purple stripe).
             WaitWords ww;
+            const bool waits = s.state == LaneState::WaitSync || s.state == LaneState::WaitLock || s.state == LaneState::WaitQueue;
             if (s.label != kNoString) ww = {std::string(run.trace()->string(s.label)), "join"};
-            else if (s.state == LaneState::WaitSync && lane.kind == LaneKind::Proc && lane.id >= 0 && x1 > x0)
+            else if (waits && lane.kind == LaneKind::Proc && lane.id >= 0 && x1 > x0)
                 ww = syncWaitWords(run.model(), run.meta(), static_cast<ProcId>(lane.id), pxToTime(g.vp, (x0 + x1) / 2));
             if (ww.words.empty()) continue;
             const bool underTask = std::any_of(tasks.spans.begin(), tasks.spans.end(),
                                                [&](const SpanRecord& t) { return t.x0 < x1 && t.x1 > x0; });
             if (underTask) continue;
-            std::string w = ww.words;
-            ImVec2 ts = ImGui::CalcTextSize(w.c_str());
-            if (ts.x + 6 > x1 - x0) {
-                w = ww.shortWords;
-                ts = ImGui::CalcTextSize(w.c_str());
+            // The first place from the span's start, in steps of a few px, for
+            // the sentence then the short words, clear of arrows and other words.
+            struct Place {
+                std::string words;
+                ImVec2 tp, ts;
+            };
+            std::optional<Place> clear, plated;
+            const float step = std::max(3.0f, g.rowFont / 4);
+            for (const std::string& w : {ww.words, ww.shortWords}) {
+                const ImVec2 ts = ImGui::CalcTextSize(w.c_str());
                 if (ts.x + 6 > x1 - x0) continue;
+                for (float x = x0 + 3; x + ts.x + 3 <= x1 && !clear; x += step) {
+                    const ImVec2 tp(std::round(g.plotMin.x + x), std::round(ry + (rh - ts.y) / 2));
+                    const ImRect r(tp, ImVec2(tp.x + ts.x, tp.y + ts.y));
+                    if (!textFree(r)) continue;
+                    if (!plated) plated = Place{w, tp, ts};
+                    if (!arrowCrosses(env, r, g.rowFont)) clear = Place{w, tp, ts};
+                }
+                if (clear) break;
             }
-            const ImVec2 tp(std::round(g.plotMin.x + x0 + 3), std::round(ry + (rh - ts.y) / 2));
-            const ImVec2 te(tp.x + ts.x, tp.y + ts.y);
-            dl->AddText(tp, colour, w.c_str());
-            probe::drawnText(w, tp, te, dl);
-            occupyText(ImRect(tp, te));
+            const bool plate = !clear;
+            const std::optional<Place>& at = clear ? clear : plated;
+            if (!at) continue;
+            const ImVec2 te(at->tp.x + at->ts.x, at->tp.y + at->ts.y);
+            if (plate)
+                dl->AddRectFilled(ImVec2(at->tp.x - 3, std::max(ry, at->tp.y)), ImVec2(te.x + 3, std::min(ry + rh, te.y)),
+                                  laneBackground(env.theme, li % 2 == 1));
+            dl->AddText(at->tp, colour, at->words.c_str());
+            probe::drawnText(at->words, at->tp, te, dl);
+            occupyText(ImRect(at->tp, te));
+            env.drawn.laneWords.push_back({at->words, Rect{at->tp.x, at->tp.y, at->ts.x, at->ts.y}, plate});
         }
     }
 }
@@ -320,7 +380,7 @@ void laneTexts(RunView& run, const TraceMeta& meta, const PanelEnv& env, const G
             const float rh = rowHeight(row.kind, fs);
             if (row.kind == RowKind::Tasks && run.trace()) {
                 taskRowWords(run, meta, env, g, recs, li, row, ry, rh, numbered, number);
-                programRowWords(run, g, lane, row, ry, rh, text);
+                programRowWords(run, env, g, lane, li, row, ry, rh, text);
             }
             // Numbered workers on the CPU lanes too, where a span is wide enough.
             if (row.kind == RowKind::CoreProcs && numbered) {

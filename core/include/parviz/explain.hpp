@@ -135,6 +135,14 @@ struct Callout {
         std::int64_t t0 = 0;
     };
     std::vector<LaneStretch> lanes;
+    // The lane its label's words are about, where the timeline writes them:
+    // kLabelOnProc: proc's; another worker's (one long task: the task's
+    // worker, not the idle one it is outlined on); kNoProc: no one lane's
+    // (over the strip between the axis and the lanes). "one long task: A,
+    // 0.50 s" on an idle worker's lane read as that worker's (session 23).
+    static constexpr ProcId kLabelOnProc = kNoProc - 1;
+    ProcId labelProc = kLabelOnProc;
+    ProcId labelLane() const noexcept { return labelProc == kLabelOnProc ? proc : labelProc; }
     double measure = 0;                  // the triggering fraction (0..1) or count, as the text says
     std::string text;                    // "load imbalance: ForkPoolWorker-2 idle for the last 1.60 s of 4.00 s (40 %) ..."
     std::string headline;                // its point in one short line, the numbers that matter: "oversubscription:

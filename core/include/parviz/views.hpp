@@ -347,7 +347,11 @@ std::string describeSyncEvent(const RunModel& index, const TraceMeta& meta, cons
 // Pool call waiting for its results): proc p's wait open at t. `words`: "waits
 // in join() until every item of JoinableQueue-1 is task_done"; `shortWords`:
 // "join()" where the sentence does not fit. Both empty: p waits on no such
-// object at t. (Process.join's span carries its own words: JoinRecord::words.)
+// object at t. A wait that timed out says so, how long it waited, and on what:
+// "waited 200 ms for Event-1, timed out" ("timed out"); so do a lock wait
+// (Lock.acquire(timeout)) and a Queue.get(timeout) that ran out ("..., timed
+// out (Empty)"), the only lock and queue waits with words. (Process.join's
+// span carries its own words: JoinRecord::words.)
 struct WaitWords { std::string words, shortWords; };
 WaitWords syncWaitWords(const RunModel& index, const TraceMeta& meta, ProcId p, std::int64_t t);
 
