@@ -38,12 +38,12 @@ BusyVerdict judgeMachineLoad(const MachineLoad& m) noexcept {
 }
 
 BusyVerdict judgeFromWorkers(BusyVerdict v, std::optional<WorkKind> work, int workers, int cores,
-                             std::int64_t makespanNs, std::int64_t workersInTaskNs, std::int64_t workersOnCpuNs) noexcept {
-    if (v.busy || work != WorkKind::Cpu || workers <= 0 || cores <= 0 || makespanNs <= 0 || workersInTaskNs <= 0 ||
+                             std::int64_t makespanNs, std::int64_t workersWantedNs, std::int64_t workersOnCpuNs) noexcept {
+    if (v.busy || work != WorkKind::Cpu || workers <= 0 || cores <= 0 || makespanNs <= 0 || workersWantedNs <= 0 ||
         workersOnCpuNs <= 0)
         return v;
     const double coresTime = static_cast<double>(cores) * static_cast<double>(makespanNs);
-    const double couldHave = std::min(static_cast<double>(workersInTaskNs), coresTime);
+    const double couldHave = std::min(static_cast<double>(workersWantedNs), coresTime);
     const double missed = std::max(0.0, couldHave - static_cast<double>(workersOnCpuNs));
     const double share = std::clamp(missed / coresTime, 0.0, 1.0);
     v.otherShare = share;

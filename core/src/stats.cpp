@@ -366,14 +366,29 @@ RunStats computeStats(const RunModel& m, const Trace& tr, std::optional<std::int
     // Too short (or not measured) for the machine's counters: the workers'
     // own core time judges a cpu run (judgeFromWorkers), so a sweep's cpu
     // answer is never given from runs nobody judged.
-    if (!s.machine.busy && s.hasMakespan && s.coreSource != CoreSource::None) {
-        std::int64_t inTask = 0, onCpu = 0;
-        for (const WorkerStats& w : s.workers) {
-            inTask += w.inTaskNs;
-            onCpu += w.onCpuNs;
+    // Not across a pause: stopped workers miss the cores by the user's doing.
+    if (!s.machine.busy && s.hasMakespan && s.coreSource != CoreSource::None && parseWorkKind(s.work) == WorkKind::Cpu &&
+        m.pauses().empty()) {
+        const int cores = s.usableCores > 0 ? s.usableCores : s.totalCores;
+        std::int64_t onCpu = 0;
+        for (const WorkerStats& w : s.workers) onCpu += w.onCpuNs;
+        // The cores' time the workers could have had: at each instant
+        // min(workers in a task, cores), integrated over the tasks' starts and
+        // ends (only short unjudged cpu runs get here; O(tasks log tasks)).
+        std::vector<std::pair<std::int64_t, int>> edges;
+        for (const TaskRecord& r : m.tasks()) {
+            if (r.t0 == kNever || r.t0 > cut) continue;
+            edges.emplace_back(r.t0, +1);
+            edges.emplace_back(std::min(r.t1, cut), -1);
         }
-        s.machine = judgeFromWorkers(s.machine, parseWorkKind(s.work), s.workerCount,
-                                     s.usableCores > 0 ? s.usableCores : s.totalCores, s.makespanNs, inTask, onCpu);
+        std::sort(edges.begin(), edges.end());
+        std::int64_t wanted = 0;
+        int inTask = 0;
+        for (std::size_t i = 0; i < edges.size(); ++i) {
+            if (i > 0) wanted += static_cast<std::int64_t>(std::min(inTask, cores)) * (edges[i].first - edges[i - 1].first);
+            inTask += edges[i].second;
+        }
+        s.machine = judgeFromWorkers(s.machine, parseWorkKind(s.work), s.workerCount, cores, s.makespanNs, wanted, onCpu);
     }
     return s;
 }

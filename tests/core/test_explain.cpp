@@ -124,6 +124,41 @@ TEST_CASE("MainProcess measured on a core is explained even without a state span
     CHECK(textOf(end, "MainProcess").rfind("MainProcess runs the program's own code", 0) == 0);
 }
 
+// Session 23: a quiet machine's 0.2x cpu sweep in the window read "busy" for
+// its 8-worker run: the workers' summed task time (8 lanes) was set against
+// the 2 cores' time, so the tail's idle core (one task left) counted as taken
+// by other programs. Four cpu workers on two cores, all in tasks for 1 s and
+// on the cores all that time, then one alone for 1 s on one core: they had
+// every core they could use.
+TEST_CASE("a short cpu run's workers judge it by the cores they could use at each instant, not their summed task time",
+          "[machine][busyfromworkers][stats]") {
+    Builder b(4);
+    b.tr->updateMeta([](TraceMeta& m) { m.work = "cpu"; });
+    b.task(1, 0, "A", 0, 2);
+    b.task(2, 1, "B", 0, 1);
+    b.task(3, 2, "C", 0, 1);
+    b.task(4, 3, "D", 0, 1);
+    // Two on the cores at a time for the first second, then A's worker alone.
+    b.at(0, 1, EventKind::CoreIn, 0);
+    b.at(0.5, 1, EventKind::CoreOut, 0);
+    b.at(0, 2, EventKind::CoreIn, 1);
+    b.at(0.5, 2, EventKind::CoreOut, 1);
+    b.at(0.5, 3, EventKind::CoreIn, 0);
+    b.at(1, 3, EventKind::CoreOut, 0);
+    b.at(0.5, 4, EventKind::CoreIn, 1);
+    b.at(1, 4, EventKind::CoreOut, 1);
+    b.at(1, 1, EventKind::CoreIn, 0);
+    b.at(2, 1, EventKind::CoreOut, 0);
+    auto tr = b.done(2.05);
+    const RunModel m = modelOf(*tr);
+    const RunStats quiet = computeStats(m, *tr);
+    INFO(describeBusy(quiet.machine, WorkKind::Cpu));
+    REQUIRE(quiet.machine.busy);
+    CHECK(quiet.machine.fromWorkers);
+    CHECK_FALSE(*quiet.machine.busy);
+    CHECK(*quiet.machine.otherShare < 0.02);
+}
+
 TEST_CASE("explain names the lock's owner and since when a waiter waits", "[explain]") {
     test::SyntheticOptions o;
     o.withLock = true;

@@ -81,16 +81,20 @@ BusyVerdict judgeMachineLoad(const MachineLoad& m) noexcept;
 // The run's own evidence when the counters cannot judge (session 22's newcomer
 // walk: on a VM without cpuidle every run under 1 s was "busy: unknown", and a
 // cpu sweep on a loaded machine still answered "2 workers are enough (1.11x)").
-// A cpu worker in a task wants a core all the time: with W workers on C cores
-// the workers can be on a core min(their task time, C x makespan); what they
-// got less than that, as a share of the cores' time (C x makespan), is the
-// share other programs took. Judged busy above kBusyFromWorkersThreshold —
+// A cpu worker in a task wants a core all the time: at each instant the
+// workers can be on min(workers in a task, C) of the C cores, and over the
+// run that is `workersWantedNs` (the integral; at most C x makespan); what
+// they got less than that, as a share of the cores' time (C x makespan), is
+// the share other programs took. (The integral, not min(total task time,
+// C x makespan): 8 workers on 2 cores with a one-task tail summed 8 lanes of
+// task time against the 2 cores and called the tail's idle core "taken by
+// other programs": a quiet machine's 0.2x sweep read busy, session 23.) Judged busy above kBusyFromWorkersThreshold —
 // higher than kBusyThreshold because parviz's own threads (the window, the
 // Collector) also take core time the workers miss. Returns `v` unchanged
 // unless v is unknown and the work is cpu with core data (workersOnCpuNs > 0).
 inline constexpr double kBusyFromWorkersThreshold = 0.20;
 BusyVerdict judgeFromWorkers(BusyVerdict v, std::optional<WorkKind> work, int workers, int cores,
-                             std::int64_t makespanNs, std::int64_t workersInTaskNs, std::int64_t workersOnCpuNs) noexcept;
+                             std::int64_t makespanNs, std::int64_t workersWantedNs, std::int64_t workersOnCpuNs) noexcept;
 // "machine busy: other processes took 34 % of the cores; timings not comparable",
 // "busy: unknown: too short to tell whether other programs used the cores (…)" (describeUnjudged)
 // or "machine quiet: other processes took 2 % of the cores".
