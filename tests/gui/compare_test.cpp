@@ -671,7 +671,10 @@ TEST_CASE("presentation at 1280x720: after the lesson's sweep with predictions, 
     const auto box = itemRect(s, "plots words");
     const float fs = s["font_px"].get<float>();
     const auto sleepR = itemRect(s, "answer sleep"), cpuR = itemRect(s, "answer cpu");
-    const float gap = cpuR[1] - (sleepR[1] + sleepR[3]);   // the space between two texts
+    // The space between two texts: between the answers, or (where the sleep
+    // reveal has a line of its own between them: a busy machine's longer
+    // sleep answer leaves it no room on its line) the box's top padding.
+    const float gap = std::min(cpuR[1] - (sleepR[1] + sleepR[3]), sleepR[1] - box[1]);
     // Whatever the answers say on the day (a busy machine's are longer): the box holds each at two
     // lines, with the gaps between them and its padding above and below.
     INFO("box " << box[3] << " px for 2 answers of 2 lines: " << 2 * (2 * fs + gap) + 2 * gap << " px");
