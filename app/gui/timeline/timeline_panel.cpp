@@ -208,14 +208,13 @@ void legend(RunView& run, const PanelEnv& env, const LaneRecords& recs) {
         // Seven colours, more workers: the number on each span tells them
         // apart, said with a word a lane shows ("\"T9 (4)\": task T9 on ForkPoolWorker-4"),
         // or in general where no lane shows one.
+        // The run's own example (classroom walk: a word a lane shows), else
+        // the general note. (It may take a row legendExtraH planned for the
+        // general note only: the lanes then thin or scroll; the example is
+        // what makes the numbers readable.)
         std::string note = numberedExample(run);
         const float general = ImGui::CalcTextSize(kNumberedNote).x;
-        // The example changes as the run goes on ("chunk 7: T8 (1): …") and
-        // is longer than the general note legendExtraH plans: where it would
-        // wrap to a row the general note does not need, the general note is
-        // said (session 23: after a sweep, the 8-worker run's example took a
-        // third legend row and left three worker lanes at 1280x720).
-        if (note.empty() || (p.x + ImGui::CalcTextSize(note.c_str()).x > right && p.x + general <= right)) note = kNumberedNote;
+        if (note.empty()) note = kNumberedNote;
         const float w = ImGui::CalcTextSize(note.c_str()).x;
         // Placed at the general note's width at least, as legendExtraH plans it.
         place(std::max(w, general));
