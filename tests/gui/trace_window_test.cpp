@@ -17,6 +17,18 @@ namespace {
 
 const std::string kExamples = std::string(PARVIZ_ASSETS_DIR) + "/../examples/";
 
+// The traced program's window at 1280x720 presentation, its screenshot taken
+// at the run's end: the --layout-json it wrote (the run exits 0).
+json tracedShot(const TempDir& dir, const std::string& script) {
+    const std::string layout = dir.file("l.json");
+    const Result r = runParviz({"gui", "--presentation", "--size", "1280x720", "--screenshot", dir.file("x.png"),
+                                "--layout-json", layout, "--trace-python", script},
+                               dir.path);
+    INFO(r.err);
+    REQUIRE(r.exitCode == 0);
+    return json::parse(slurp(layout));
+}
+
 struct ExampleScale {
     explicit ExampleScale(const char* s) { setenv("PARVIZ_EXAMPLE_SCALE", s, 1); }
     ~ExampleScale() { unsetenv("PARVIZ_EXAMPLE_SCALE"); }
@@ -461,13 +473,7 @@ TEST_CASE("before a traced program has started every panel says it waits for it,
 TEST_CASE("a callout's label and outline never cover a failed task", "[gui][trace][python][callout]") {
     NEED_DISPLAY();
     TempDir dir;
-    const std::string layout = dir.file("l.json");
-    const Result r = runParviz({"gui", "--presentation", "--size", "1280x720", "--screenshot", dir.file("x.png"),
-                                "--layout-json", layout, "--trace-python", kExamples + "failing_task.py"},
-                               dir.path);
-    INFO(r.err);
-    REQUIRE(r.exitCode == 0);
-    const json s = json::parse(slurp(layout));
+    const json s = tracedShot(dir, kExamples + "failing_task.py");
     INFO(s["callouts"].dump() << "\n" << s["tasks"].dump() << "\n" << s["view"].dump());
     REQUIRE_FALSE(s["callouts"].empty());
     // And the caption, where the class reads, says a task failed (newcomer walk: "3 of 4 tasks done" alone,
@@ -531,13 +537,7 @@ TEST_CASE("a traced program's waits on an Event and in JoinableQueue.join have t
         "    ev = mp.Event()\n    p = mp.Process(target=setter, args=(ev,))\n    p.start()\n    ev.wait()\n"
         "    jq = mp.JoinableQueue()\n    w = mp.Process(target=worker, args=(jq,), daemon=True)\n    w.start()\n"
         "    jq.put(1)\n    jq.join()\n    p.join()\n");
-    const std::string layout = dir.file("l.json");
-    const Result r = runParviz({"gui", "--presentation", "--size", "1280x720", "--screenshot", dir.file("x.png"),
-                                "--layout-json", layout, "--trace-python", script},
-                               dir.path);
-    INFO(r.err);
-    REQUIRE(r.exitCode == 0);
-    const json s = json::parse(slurp(layout));
+    const json s = tracedShot(dir, script);
     std::string lines;
     for (const json& p : s["panels"])
         if (p["name"] == "Timeline")
@@ -563,13 +563,7 @@ TEST_CASE("a traced program's waits on an Event and in JoinableQueue.join have t
 TEST_CASE("every queue arrow's put end is on a put mark", "[gui][trace][python][arrows]") {
     NEED_DISPLAY();
     TempDir dir;
-    const std::string layout = dir.file("l.json");
-    const Result r = runParviz({"gui", "--presentation", "--size", "1280x720", "--screenshot", dir.file("x.png"),
-                                "--layout-json", layout, "--trace-python", kExamples + "joinable_queue.py"},
-                               dir.path);
-    INFO(r.err);
-    REQUIRE(r.exitCode == 0);
-    const json s = json::parse(slurp(layout));
+    const json s = tracedShot(dir, kExamples + "joinable_queue.py");
     REQUIRE(s.contains("arrows"));
     REQUIRE_FALSE(s["arrows"].empty());
     int lines = 0;
@@ -613,13 +607,7 @@ bool arrowCrossesRect(const json& a, float x0, float y0, float x1, float y1) {
 TEST_CASE("a traced wait's words on a lane are never crossed by a queue arrow", "[gui][trace][python][words][lanes]") {
     NEED_DISPLAY();
     TempDir dir;
-    const std::string layout = dir.file("l.json");
-    const Result r = runParviz({"gui", "--presentation", "--size", "1280x720", "--screenshot", dir.file("x.png"),
-                                "--layout-json", layout, "--trace-python", kExamples + "joinable_queue.py"},
-                               dir.path);
-    INFO(r.err);
-    REQUIRE(r.exitCode == 0);
-    const json s = json::parse(slurp(layout));
+    const json s = tracedShot(dir, kExamples + "joinable_queue.py");
     REQUIRE(s.contains("lane_words"));
     INFO(s["lane_words"].dump() << "\n" << s["arrows"].dump());
     REQUIRE_FALSE(s["arrows"].empty());
@@ -644,13 +632,7 @@ TEST_CASE("a traced wait's words on a lane are never crossed by a queue arrow", 
 TEST_CASE("a traced Event.wait that timed out says so on its lane", "[gui][trace][python][words][lanes]") {
     NEED_DISPLAY();
     TempDir dir;
-    const std::string layout = dir.file("l.json");
-    const Result r = runParviz({"gui", "--presentation", "--size", "1280x720", "--screenshot", dir.file("x.png"),
-                                "--layout-json", layout, "--trace-python", kExamples + "event.py"},
-                               dir.path);
-    INFO(r.err);
-    REQUIRE(r.exitCode == 0);
-    const json s = json::parse(slurp(layout));
+    const json s = tracedShot(dir, kExamples + "event.py");
     const std::string lines = panelLines(s, "Timeline");
     INFO(lines);
     CHECK((lines.find("for Event-1, timed out") != std::string::npos || lines.find("timed out\n") != std::string::npos));
