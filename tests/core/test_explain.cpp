@@ -66,6 +66,11 @@ struct Builder {
             std::uint8_t flags = 0) {
         ev.push_back(Event{kZero + sec(s), p, k, flags, obj, a, b});
     }
+    // Process p on `core` over [from, to] (CoreIn, CoreOut).
+    void onCore(ProcId p, std::int32_t core, double from, double to) {
+        at(from, p, EventKind::CoreIn, core);
+        at(to, p, EventKind::CoreOut, core);
+    }
     void task(ProcId p, int index, const std::string& name, double from, double to) {
         const std::uint64_t id = tr->addString(name);
         at(from, p, EventKind::TaskStart, index, id, static_cast<std::uint64_t>(sec(to - from)));
@@ -108,8 +113,7 @@ TEST_CASE("explain says which task each worker runs, on which core, and why an i
 // exited") while the timeline drew MainProcess's lane.
 TEST_CASE("MainProcess measured on a core is explained even without a state span of its own", "[explain][main]") {
     Builder b(2);
-    b.at(0, 0, EventKind::CoreIn, 0);
-    b.at(0.1, 0, EventKind::CoreOut, 0);
+    b.onCore(0, 0, 0, 0.1);
     b.task(1, 0, "A", 0, 1);
     b.task(2, 1, "B", 0, 1);
     b.at(1.1, 1, EventKind::ProcExit, 0, 0);
@@ -139,16 +143,11 @@ TEST_CASE("a short cpu run's workers judge it by the cores they could use at eac
     b.task(3, 2, "C", 0, 1);
     b.task(4, 3, "D", 0, 1);
     // Two on the cores at a time for the first second, then A's worker alone.
-    b.at(0, 1, EventKind::CoreIn, 0);
-    b.at(0.5, 1, EventKind::CoreOut, 0);
-    b.at(0, 2, EventKind::CoreIn, 1);
-    b.at(0.5, 2, EventKind::CoreOut, 1);
-    b.at(0.5, 3, EventKind::CoreIn, 0);
-    b.at(1, 3, EventKind::CoreOut, 0);
-    b.at(0.5, 4, EventKind::CoreIn, 1);
-    b.at(1, 4, EventKind::CoreOut, 1);
-    b.at(1, 1, EventKind::CoreIn, 0);
-    b.at(2, 1, EventKind::CoreOut, 0);
+    b.onCore(1, 0, 0, 0.5);
+    b.onCore(2, 1, 0, 0.5);
+    b.onCore(3, 0, 0.5, 1);
+    b.onCore(4, 1, 0.5, 1);
+    b.onCore(1, 0, 1, 2);
     auto tr = b.done(2.05);
     const RunModel m = modelOf(*tr);
     const RunStats quiet = computeStats(m, *tr);
