@@ -500,12 +500,7 @@ void GuiApp::startSweep(const std::vector<int>& workers, const std::vector<WorkK
         for (int n : ns) m_sweepQueue.emplace_back(n, w);
     }
     m_sweepTotal = static_cast<int>(m_sweepQueue.size());
-    m_sweepMostWorkers = 0;
-    m_sweepCpu = m_sweepSleep = false;
-    for (const auto& [n, w] : m_sweepQueue) {
-        m_sweepMostWorkers = std::max(m_sweepMostWorkers, n);
-        (w == WorkKind::Cpu ? m_sweepCpu : m_sweepSleep) = true;
-    }
+    planSweepLayout();
     m_sweepSlot.reset();
     // The caption says the sweep from this frame on: this frame draws it
     // before driveSweep starts the first run (the next frame), and it said
@@ -519,6 +514,17 @@ void GuiApp::startSweep(const std::vector<int>& workers, const std::vector<WorkK
     m_compare.fitted = false;
     m_compare.cursor.reset();
     setCompare(true);
+}
+
+// What the split is planned for while this sweep runs: its most workers and
+// its work kinds (the legend's rows), from the configurations queued.
+void GuiApp::planSweepLayout() {
+    m_sweepMostWorkers = 0;
+    m_sweepCpu = m_sweepSleep = false;
+    for (const auto& [n, w] : m_sweepQueue) {
+        m_sweepMostWorkers = std::max(m_sweepMostWorkers, n);
+        (w == WorkKind::Cpu ? m_sweepCpu : m_sweepSleep) = true;
+    }
 }
 
 // Compare's "Sweep cpu again": the configurations whose cpu runs were on a
@@ -551,12 +557,7 @@ void GuiApp::sweepBusyAgain() {
         return;
     }
     m_sweepTotal = static_cast<int>(m_sweepQueue.size());
-    m_sweepMostWorkers = 0;
-    m_sweepCpu = m_sweepSleep = false;
-    for (const auto& [n, w] : m_sweepQueue) {
-        m_sweepMostWorkers = std::max(m_sweepMostWorkers, n);
-        (w == WorkKind::Cpu ? m_sweepCpu : m_sweepSleep) = true;
-    }
+    planSweepLayout();
     m_sweepSlot.reset();
     m_sweepBrief = sweepProgress(1, m_sweepTotal, m_sweepQueue.front().first, m_sweepQueue.front().second) + " starting";
     setMessage(m_sweepBrief);

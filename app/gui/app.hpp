@@ -207,6 +207,7 @@ private:
     // of its attempts, so the kept one is the least busy of old and new.
     std::map<std::pair<int, WorkKind>, int> m_sweepAgainOf;
     int m_sweepTotal = 0;                                 // > 0 while a sweep goes on
+    void planSweepLayout();   // m_sweepMostWorkers, m_sweepCpu, m_sweepSleep from m_sweepQueue
     bool m_sweepCpu = false, m_sweepSleep = false;       // this sweep's configurations' work kinds (the legend's plan)
     int m_sweepMostWorkers = 0;                           // the most workers of this sweep's configurations
     std::string m_sweepBrief;                             // sweepBrief()
