@@ -151,6 +151,10 @@ nlohmann::json compareJson(GuiApp& app, const DrawnLayout& drawn) {
     for (const GuessLine& g : m.guesses)
         guesses.push_back({{"text", g.full}, {"brief", g.brief}, {"answered", g.answered}, {"right", g.right}});
     j["guesses"] = guesses;
+    json answers = json::array();   // the sweep's answers, whole and short (the Plots show whichever fits)
+    for (const SweepAnswer& a : m.answers)
+        answers.push_back({{"work", toString(a.work)}, {"full", a.full}, {"brief", a.brief}, {"workers", a.workers}});
+    j["answers"] = answers;
     json plots = json::array();
     for (const PlotRect& p : drawn.plots)
         plots.push_back({{"title", p.title}, {"rect", {p.x0, p.y0, p.x1 - p.x0, p.y1 - p.y0}}, {"line_w", p.lineW},

@@ -402,8 +402,10 @@ GuessLine enoughLine(const EnoughGuess& g, const std::vector<SweepAnswer>& answe
         return l;
     }
     if (a->workers == 0) {
-        l.full = "You predicted for " + work + ": " + said + ". The sweep gives no " + work +
-                 " answer: other programs used the cores (sweep " + work + " again when they are closed).";
+        // Why, and what to do, in the answer's own words (who took the cores).
+        const std::string why = a->brief.substr(std::min(a->brief.size(), a->brief.find(": no answer: ") + 13));
+        l.full = "You predicted for " + work + ": " + said + ". The sweep gives no " + work + " answer: " +
+                 (why.empty() ? "other programs used the cores" : why) + ".";
         l.brief = work + ": you said " + std::to_string(g.workers) + ", no answer (busy)";
         l.tail = "you said " + std::to_string(g.workers);
         return l;
@@ -548,11 +550,9 @@ CompareView buildCompareView(const std::vector<CompareRun>& runs, int usableCore
                 // then): mid-sweep its short form stays two lines beside the
                 // class's guesses in presentation's Plots.
                 // ("cpu: no answer, machine busy (79 %)", its words before session 20.)
-                const std::string took = ": no answer: other programs took ";
-                if (const auto todo = a.brief.find("; close them"), at = a.brief.find(took);
-                    a.workers == 0 && todo != std::string::npos && at != std::string::npos && at < todo)
-                    a.brief = a.brief.substr(0, at) + ": no answer, machine busy (" +
-                              a.brief.substr(at + took.size(), todo - at - took.size()) + ")";
+                if (a.workers == 0 && a.busyShare > 0)
+                    a.brief = a.brief.substr(0, a.brief.find(": no answer")) + ": no answer, machine busy (" +
+                              std::to_string(static_cast<int>(a.busyShare * 100 + 0.5)) + " %)";
                 if (a.withheld) a.brief = a.brief.substr(0, a.brief.find(": runs too short"));   // its way out waits for the end
                 a.brief = "so far, " + a.brief;
             }

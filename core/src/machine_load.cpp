@@ -15,9 +15,12 @@ double ticksShareError(std::int64_t spanNs) noexcept {
     return spanNs > 0 ? 2.0 * 10'000'000.0 / static_cast<double>(spanNs) : 1.0;
 }
 
-BusyVerdict judgeMachineLoad(const MachineLoad& m) noexcept {
+BusyVerdict judgeMachineLoad(const MachineLoad& m) {
     BusyVerdict v;
     if (m.cores <= 0 || m.coreNs <= 0) return v;
+    const double coreNs = static_cast<double>(m.coreNs);
+    v.stealShare = std::clamp(static_cast<double>(m.stealNs) / coreNs, 0.0, 1.0);
+    for (const OtherProgram& o : m.others) v.others.emplace_back(o.name, std::clamp(static_cast<double>(o.ns) / coreNs, 0.0, 1.0));
     const std::int64_t minSpan = m.preciseIdle ? kMinJudgedSpanPreciseNs : kMinJudgedSpanTicksNs;
     const double share = std::clamp(static_cast<double>(m.otherNs) / static_cast<double>(m.coreNs), 0.0, 1.0);
     if (m.spanNs < minSpan) {
@@ -62,6 +65,28 @@ std::string workersOnCores(const BusyVerdict& v) {
 }
 } // namespace
 
+std::string describeOthers(const BusyVerdict& v) {
+    std::string r;
+    for (const auto& [name, share] : v.others) {
+        if (!r.empty()) r += ", ";
+        r += name + " " + std::to_string(static_cast<int>(std::lround(share * 100))) + " %";
+    }
+    // Steal is named when it is a real part of the others' share, not ticks' noise.
+    if (v.stealShare >= kMinNamedShare) {
+        if (!r.empty()) r += ", ";
+        r += "the VM's host " + std::to_string(static_cast<int>(std::lround(v.stealShare * 100))) + " % (steal time)";
+    }
+    return r;
+}
+
+namespace {
+// " (firefox 20 %, Xvfb 5 %)" or "".
+std::string othersInParens(const BusyVerdict& v) {
+    const std::string who = describeOthers(v);
+    return who.empty() ? std::string() : " (" + who + ")";
+}
+} // namespace
+
 std::string describeBusy(const BusyVerdict& v, std::optional<WorkKind> work) {
     if (!v.busy || !v.otherShare) return "busy: unknown: " + describeUnjudged(v);
     char buf[320];
@@ -83,15 +108,16 @@ std::string describeBusy(const BusyVerdict& v, std::optional<WorkKind> work) {
                           pct, workersOnCores(v).c_str(), why.c_str());
         return buf;
     }
+    const std::string who = othersInParens(v);
     if (*v.busy && work == WorkKind::Sleep)
         std::snprintf(buf, sizeof buf,
-                      "machine busy: other processes took %d %% of the cores; sleep work needs no core, so its timings hold",
-                      pct);
+                      "machine busy: other processes took %d %% of the cores%s; sleep work needs no core, so its timings hold",
+                      pct, who.c_str());
     else if (*v.busy)
-        std::snprintf(buf, sizeof buf,
-                      "machine busy: other processes took %d %% of the cores; timings not comparable", pct);
+        std::snprintf(buf, sizeof buf, "machine busy: other processes took %d %% of the cores%s; timings not comparable",
+                      pct, who.c_str());
     else
-        std::snprintf(buf, sizeof buf, "machine quiet: other processes took %d %% of the cores", pct);
+        std::snprintf(buf, sizeof buf, "machine quiet: other processes took %d %% of the cores%s", pct, who.c_str());
     return buf;
 }
 
@@ -142,10 +168,53 @@ MachineLoad machineLoadFromEvent(const Event& e) noexcept {
     return m;
 }
 
+std::string encodeOtherPrograms(const std::vector<OtherProgram>& others) {
+    std::string r;
+    for (const OtherProgram& o : others) {
+        std::string name = o.name;
+        std::replace(name.begin(), name.end(), '\n', ' ');
+        r += std::to_string(std::max<std::int64_t>(0, o.ns)) + " " + name + "\n";
+    }
+    return r;
+}
+
+std::vector<OtherProgram> decodeOtherPrograms(std::string_view text) {
+    std::vector<OtherProgram> r;
+    while (!text.empty() && r.size() < kMaxOtherPrograms) {
+        const auto nl = text.find('\n');
+        const std::string_view line = text.substr(0, nl);
+        text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
+        const auto sp = line.find(' ');
+        if (sp == 0 || sp == std::string_view::npos || sp + 1 >= line.size() || sp > 19) continue;
+        std::int64_t ns = 0;
+        bool digits = true;
+        for (char c : line.substr(0, sp)) digits = digits && c >= '0' && c <= '9';
+        if (!digits) continue;
+        for (char c : line.substr(0, sp)) ns = ns * 10 + (c - '0');
+        r.push_back({std::string(line.substr(sp + 1, 64)), ns});
+    }
+    return r;
+}
+
+void addOthersFromEvent(MachineLoad& m, const Event& others, const Trace& trace) {
+    if (others.kind != EventKind::MachineLoad || !(others.flags & kMachineLoadOthers)) return;
+    m.stealNs = std::clamp<std::int64_t>(static_cast<std::int64_t>(std::min<std::uint64_t>(others.b, INT64_MAX)), 0,
+                                         m.otherNs);
+    m.others = decodeOtherPrograms(trace.string(others.a));
+}
+
 std::optional<MachineLoad> machineLoadOf(const Trace& trace) {
-    // It is written just before RunEnd: search from the end.
-    for (std::size_t i = trace.size(); i-- > 0;)
-        if (trace[i].kind == EventKind::MachineLoad) return machineLoadFromEvent(trace[i]);
+    // It is written just before RunEnd, its "others" event just before it: search from the end.
+    for (std::size_t i = trace.size(); i-- > 0;) {
+        if (trace[i].kind != EventKind::MachineLoad || (trace[i].flags & kMachineLoadOthers)) continue;
+        MachineLoad m = machineLoadFromEvent(trace[i]);
+        for (std::size_t j = i; j-- > 0 && i - j <= 64;)
+            if (trace[j].kind == EventKind::MachineLoad) {
+                addOthersFromEvent(m, trace[j], trace);
+                break;
+            }
+        return m;
+    }
     return std::nullopt;
 }
 

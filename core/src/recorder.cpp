@@ -434,6 +434,10 @@ void Recorder::finish() {
         // to 100 ms before it: the hatch of other programs stopped short).
         if (im.monitor) im.monitor->finalLoadSample();
         if (auto load = im.machine ? im.machine->finish() : std::nullopt) {
+            // Who took the cores first, so the measurement itself stays the run's last MachineLoad.
+            im.parentRing->emit(EventKind::MachineLoad, load->cores,
+                                im.parentRing->text(encodeOtherPrograms(load->others), kMaxPrintLine),
+                                static_cast<std::uint64_t>(std::max<std::int64_t>(0, load->stealNs)), kMachineLoadOthers);
             const Event e = machineLoadEvent(0, *load);
             im.parentRing->emit(e.kind, e.obj, e.a, e.b, e.flags);
         }

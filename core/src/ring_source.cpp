@@ -1,5 +1,6 @@
 // Our per-process rings as an EventSource (ring_source.hpp).
 #include "ring_source.hpp"
+#include "parviz/machine_load.hpp"
 
 #include <algorithm>
 #include <climits>
@@ -81,6 +82,9 @@ void RingSource::finishDrain(std::vector<Event>& ev, Ring& r, std::size_t from, 
             break;
         case EventKind::QueuePut: case EventKind::QueueGet:   // a QueueGet from an old writer may still carry one
             toId(e.b);
+            break;
+        case EventKind::MachineLoad:   // who took the cores (machine_load.hpp)
+            if (e.flags & kMachineLoadOthers) toId(e.a);
             break;
         default: break;
         }

@@ -9,6 +9,7 @@
 // [SECTION] RunModel: queues and locks
 // [SECTION] RunModel: cores
 // [SECTION] Failures and exit texts
+#include "parviz/machine_load.hpp"
 #include "parviz/run_model.hpp"
 #include "parviz/views.hpp"
 
@@ -483,7 +484,10 @@ void RunModel::consume(const Trace& trace, std::size_t idx) {
         for (ProcLaneIndex& l : m_procs)
             if (stoppedByRun(l)) markStopped(l);
         break;
-    case EventKind::MachineLoad: m_machineLoad = ref; break;
+    case EventKind::MachineLoad:
+        if (e.flags & kMachineLoadOthers) m_machineOthers = ref;
+        else m_machineLoad = ref;
+        break;
     case EventKind::PoolResult:
         m_results.push_back({e.t, p, std::max(e.obj, 0), e.a, (e.flags & 1) != 0, e.b ? e.b - 1 : kNoString});
         break;

@@ -357,7 +357,9 @@ RunStats computeStats(const RunModel& m, const Trace& tr, std::optional<std::int
         s.stoppedBy = m.stopSignal() != 0 ? signalName(m.stopSignal()) : "Stop";
     for (Failure& f : describeFailures(m, tr, cut)) s.failures.push_back(std::move(f.text));
     if (const TimedEventRef ml = m.machineLoad(); ml.index != UINT32_MAX && ml.t <= cut) {
-        s.machine = judgeMachineLoad(machineLoadFromEvent(tr[ml.index]));
+        MachineLoad load = machineLoadFromEvent(tr[ml.index]);
+        if (const TimedEventRef who = m.machineOthers(); who.index != UINT32_MAX) addOthersFromEvent(load, tr[who.index], tr);
+        s.machine = judgeMachineLoad(load);
     } else if (m.runEndT() == kNever || m.runEndT() > cut) {
         // Cut before the run's end: the cores' samples up to the cut (cpuStats), judged as the
         // run's own measurement. A whole run without one (saved before parviz measured) stays unknown.
@@ -438,6 +440,12 @@ std::string describeNoMakespan(const RunStats& s) {
     return "no task ran";
 }
 
+nlohmann::json othersToJson(const BusyVerdict& v) {
+    nlohmann::json a = nlohmann::json::array();
+    for (const auto& [name, share] : v.others) a.push_back({{"name", name}, {"share", share}});
+    return a;
+}
+
 std::string statsToJson(const RunStats& s) {
     using nlohmann::json;
     json j;
@@ -500,7 +508,9 @@ std::string statsToJson(const RunStats& s) {
                          {"other_share", c.otherShare ? json(*c.otherShare) : json(nullptr)}});
     j["cores"] = cores;
     j["machine"] = {{"other_share", s.machine.otherShare ? json(*s.machine.otherShare) : json(nullptr)},
-                    {"busy", s.machine.busy ? json(*s.machine.busy) : json(nullptr)}};
+                    {"busy", s.machine.busy ? json(*s.machine.busy) : json(nullptr)},
+                    {"steal_share", s.machine.stealShare},
+                    {"others", othersToJson(s.machine)}};
     j["lost_events"] = s.lostEvents;
     j["tracing_overhead"] = {{"writer_wait_s", static_cast<double>(s.writerWaitNs) / 1e9},
                              {"writer_waits", s.writerWaits},

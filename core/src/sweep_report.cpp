@@ -1,6 +1,7 @@
 // The sweep's reports (sweep.hpp): terminal tables, --json, --csv.
 #include "parviz/sweep.hpp"
 #include "parviz/explain.hpp"
+#include "parviz/stats.hpp"
 #include "text_table.hpp"
 
 #include <nlohmann/json.hpp>
@@ -178,6 +179,7 @@ std::string sweepToJson(const SweepResult& r) {
         for (const SweepAttempt& a : row.attempts)
             attempts.push_back({{"repeat", a.repeat}, {"attempt", a.attempt}, {"makespan_s", a.makespanS},
                                 {"other_share", opt(a.machine.otherShare)}, {"busy", opt(a.machine.busy)},
+                                {"steal_share", a.machine.stealShare}, {"others", othersToJson(a.machine)},
                                 {"kept", a.kept}, {"saved_as", a.savedAs.empty() ? json(nullptr) : json(a.savedAs)}});
         runs.push_back({{"workers", row.workers}, {"work", toString(row.work)}, {"chunksize", opt(row.chunksize)},
                         {"chunksize_used", row.chunksizeUsed}, {"makespan_s", row.makespanS},
@@ -246,11 +248,16 @@ std::vector<SweepAnswer> sweepAnswers(const SweepResult& r) {
         bool busy = false;
         double worstShare = 0;
         int busyRows = 0;
+        const BusyVerdict* worst = nullptr;   // the kept busy attempt whose others took the most
         for (const SweepRow* row : rows) {
             best = std::max(best, *row->speedupVs1);
             busy |= row->busy == true;
             busyRows += row->busy == true;
             if (row->busy == true) worstShare = std::max(worstShare, row->otherShare.value_or(0));
+            for (const SweepAttempt& at : row->attempts)
+                if (at.kept && at.machine.busy == true &&
+                    (!worst || at.machine.otherShare.value_or(0) > worst->otherShare.value_or(0)))
+                    worst = &at.machine;
         }
         const SweepRow* enough = nullptr;   // the fewest workers within 10 % of the best
         const SweepRow* largest = rows.front();
@@ -260,24 +267,48 @@ std::vector<SweepAnswer> sweepAnswers(const SweepResult& r) {
         }
         std::string what = toString(work);
         if (severalChunksizes) what += ", chunksize " + chunksizeLabel(chunksize);
-        char buf[400];
+        char buf[700];
         if (busy && work != WorkKind::Sleep) {
             // CPU work shares the cores with whatever else ran: a busy run's
             // speedup measures the machine, and the answer would teach the
             // wrong lesson. Say so instead of answering (sleep work still
-            // holds: a sleeping worker needs no core).
+            // holds: a sleeping worker needs no core), and who took the cores
+            // as far as the measurement saw: a program still open can be
+            // closed; the VM's host (steal) or programs gone by the run's end
+            // cannot, and "close them" would send the teacher looking for
+            // programs that are not there (session 24).
+            const int pct = static_cast<int>(worstShare * 100 + 0.5);
+            const std::string who = worst ? describeOthers(*worst) : std::string();
+            const bool programs = worst && !worst->others.empty();
+            const bool hostOnly = !programs && worst && worst->stealShare >= 0.5 * worstShare;
+            std::string todo, brief;
+            if (programs) {
+                todo = "sweep " + std::string(toString(work)) + " again when they are closed";
+                brief = what + ": no answer: other programs took " + std::to_string(pct) + " % (" + who +
+                        "); close them, Sweep " + toString(work) + " again";
+            } else if (hostOnly) {
+                todo = "nothing on this machine can be closed for it; sweep " + std::string(toString(work)) + " again later";
+                brief = what + ": no answer: the VM's host took " +
+                        std::to_string(static_cast<int>(worst->stealShare * 100 + 0.5)) + " % (steal time); Sweep " +
+                        toString(work) + " again later";
+            } else {
+                todo = "no program still open took much of it (it has exited, or many small ones did); sweep " +
+                       std::string(toString(work)) + " again";
+                brief = what + ": no answer: other programs took " + std::to_string(pct) + " %, none still open; Sweep " +
+                        toString(work) + " again";
+            }
             std::snprintf(buf, sizeof buf,
-                          "%s: no answer: other programs took up to %.0f %% of the cores during %d of the %zu runs, "
-                          "so their speedups measure the machine, not the pool; sweep %s again when they are closed",
-                          what.c_str(), worstShare * 100, busyRows, rows.size(), toString(work));
+                          "%s: no answer: other programs took up to %.0f %% of the cores during %d of the %zu runs%s, "
+                          "so their speedups measure the machine, not the pool; %s",
+                          what.c_str(), worstShare * 100, busyRows, rows.size(),
+                          who.empty() ? "" : (" (" + who + ")").c_str(), todo.c_str());
             // The brief is what the window shows when the room is short: it
             // says what to do, not only the tooltip (newcomer walk: "cpu: no
             // answer, machine busy (51 %)" left the teacher without a next
             // step), naming Compare's button, in two lines of presentation's Plots.
-            std::string brief = what + ": no answer: other programs took " +
-                                std::to_string(static_cast<int>(worstShare * 100 + 0.5)) + " %; close them, Sweep " +
-                                toString(work) + " again";
-            out.push_back({std::string(buf) + ".", brief, work, chunksize, 0});
+            SweepAnswer ans{std::string(buf) + ".", brief, work, chunksize, 0};
+            ans.busyShare = worstShare;
+            out.push_back(std::move(ans));
             continue;
         }
         // A cpu run too short to judge (no cpuidle: under 1 s of /proc/stat

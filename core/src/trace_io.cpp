@@ -3,6 +3,7 @@
 // Reading never trusts a length: every read is checked against the bytes
 // left, so a truncated or hostile file ends in TraceFileError, not a crash or
 // a huge allocation.
+#include "parviz/machine_load.hpp"
 #include "parviz/trace_io.hpp"
 
 #include "parviz/file_io.hpp"
@@ -47,6 +48,7 @@ std::uint64_t* stringField(Event& e) {
     case EventKind::Print: case EventKind::TaskStart: case EventKind::TaskEnd: case EventKind::Note:
     case EventKind::SourceLine: case EventKind::PoolResult: case EventKind::ProcJoin: return &e.a;
     case EventKind::QueuePut: case EventKind::QueueGet: return &e.b;
+    case EventKind::MachineLoad: return (e.flags & kMachineLoadOthers) ? &e.a : nullptr;
     default: return nullptr;
     }
 }
@@ -266,7 +268,8 @@ std::string checkEvent(const Event& e, const TraceMeta& meta, std::size_t nStrin
         break;
     case EventKind::MachineLoad:
         if (e.obj < 0 || e.obj > kMaxCores) return "machine load over " + std::to_string(e.obj) + " cores: out of range";
-        if (e.a > e.b || e.b > static_cast<std::uint64_t>(INT64_MAX)) return "machine load out of range";
+        if (e.b > static_cast<std::uint64_t>(INT64_MAX) || (!(e.flags & kMachineLoadOthers) && e.a > e.b))
+            return "machine load out of range";
         break;
     case EventKind::Lost:
         if (!inProcs(e.obj)) return "lost events of process " + std::to_string(e.obj) + ", not in the process table";
@@ -394,6 +397,8 @@ std::shared_ptr<Trace> deserializeTrace(const std::string& d, const std::string&
         e.kind = static_cast<EventKind>(kind);
         if (e.kind == EventKind::CoreLoad && e.flags > (version >= 8 ? 1 : 0))
             fail(at + "core load flags " + std::to_string(e.flags) + " unknown in format " + std::to_string(version));
+        if (e.kind == EventKind::MachineLoad && e.flags > (version >= 13 ? 3 : 1))
+            fail(at + "machine load flags " + std::to_string(e.flags) + " unknown in format " + std::to_string(version));
         if (e.kind == EventKind::TaskEnd && version < 10) e.b = 0;   // b meant nothing before format 10
         if (e.kind == EventKind::QueueGet && version < 10) e.flags = 0;   // nor QueueGet's flags
         if (e.kind == EventKind::QueueGet && e.flags > kQueueDiscarded)

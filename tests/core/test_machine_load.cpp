@@ -11,6 +11,7 @@
 #include <chrono>
 #include <ctime>
 #include <sched.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -61,6 +62,53 @@ std::int64_t strangerSpins(std::int64_t wantCpuNs) {
     close(fds[0]);
     return used;
 }
+
+// A stranger that stays: like strangerSpins, but named `name` (its comm) and
+// still alive, blocked, when the spin is done, until release() (a program
+// that ran beside the run and is still open at its end).
+struct LingeringStranger {
+    int release_[2] = {-1, -1};
+    std::int64_t used = -1;
+    LingeringStranger(const char* name, std::int64_t wantCpuNs, bool ourChild = false) {
+        int fds[2];
+        REQUIRE(pipe(fds) == 0);
+        REQUIRE(pipe(release_) == 0);
+        pid_t child = fork();
+        REQUIRE(child >= 0);
+        if (child == 0) {
+            if (ourChild || fork() == 0) {
+                prctl(PR_SET_NAME, name);
+                close(fds[0]);
+                close(release_[1]);
+                const std::int64_t giveUp = monoNs() + 10'000'000'000;
+                const std::int64_t from = cpuNs();
+                volatile std::uint64_t sink = 0;
+                while (cpuNs() - from < wantCpuNs && monoNs() < giveUp)
+                    for (int i = 0; i < 1000; ++i) sink = sink + 1;
+                std::int64_t got = cpuNs();
+                (void)!write(fds[1], &got, sizeof got);
+                char c;
+                (void)!read(release_[0], &c, 1);   // until released (or the test process is gone)
+                _exit(0);
+            }
+            _exit(0);
+        }
+        close(fds[1]);
+        close(release_[0]);
+        if (!ourChild) waitpid(child, nullptr, 0);
+        pid = ourChild ? child : -1;
+        REQUIRE(read(fds[0], &used, sizeof used) == static_cast<ssize_t>(sizeof used));
+        close(fds[0]);
+    }
+    void release() {
+        if (release_[1] >= 0) close(release_[1]);
+        release_[1] = -1;
+        if (pid > 0) waitpid(pid, nullptr, 0);
+        pid = -1;
+    }
+    ~LingeringStranger() { release(); }
+    pid_t pid = -1;
+};
 
 int affinityCount() {
     cpu_set_t set;
@@ -127,4 +175,100 @@ TEST_CASE("a finished run records the machine's load in its trace and its stats 
         const double share = static_cast<double>(m->otherNs) / static_cast<double>(m->coreNs);
         CHECK(st.machine.busy.has_value() == (std::abs(share - kBusyThreshold) > ticksShareError(m->spanNs)));
     }
+}
+
+// Session 24: "cpu: no answer: other programs took 25 %; close them" left a
+// teacher asking which programs. The meter names the largest ones.
+TEST_CASE("a measurement names the other program that took the cores, and not parviz's own children", "[machine][others]") {
+    MachineLoadMeter meter;
+    LingeringStranger stranger("pvz-stranger", 300'000'000);
+    LingeringStranger mine("pvz-mychild", 300'000'000, true);   // a child of ours: a worker, say
+    auto m = meter.finish();
+    REQUIRE(m);
+    std::string names;
+    for (const OtherProgram& o : m->others) names += o.name + " " + std::to_string(o.ns) + "; ";
+    INFO("others: " << names << " stranger got " << stranger.used << " ns, coreNs " << m->coreNs);
+    REQUIRE(stranger.used >= 300'000'000);
+    const auto it = std::find_if(m->others.begin(), m->others.end(),
+                                 [](const OtherProgram& o) { return o.name == "pvz-stranger"; });
+    REQUIRE(it != m->others.end());
+    CHECK(it->ns >= 250'000'000);          // /proc/PID/stat ticks: 10 ms each
+    CHECK(it->ns <= stranger.used + 20'000'000);
+    CHECK(std::none_of(m->others.begin(), m->others.end(), [](const OtherProgram& o) { return o.name == "pvz-mychild"; }));
+    CHECK(m->others.size() <= kMaxOtherPrograms);
+    // The verdict's words name it.
+    const BusyVerdict v = judgeMachineLoad(*m);
+    CHECK(describeOthers(v).find("pvz-stranger ") != std::string::npos);
+}
+
+TEST_CASE("a finished run keeps who took the cores in its trace, and a saved run too", "[machine][others]") {
+    std::shared_ptr<Trace> trace;
+    std::int64_t got = 0;
+    {
+        Recorder rec;
+        trace = rec.sharedTrace();
+        LingeringStranger stranger("pvz-stranger", 200'000'000);
+        got = stranger.used;
+        rec.finish();
+    }
+    auto m = machineLoadOf(*trace);
+    REQUIRE(m);
+    REQUIRE_FALSE(m->others.empty());
+    INFO("first named: " << m->others.front().name << " " << m->others.front().ns << ", stranger got " << got);
+    CHECK(std::any_of(m->others.begin(), m->others.end(), [](const OtherProgram& o) { return o.name == "pvz-stranger"; }));
+    auto back = machineLoadOf(*deserializeTrace(serializeTrace(*trace), "saved"));
+    REQUIRE(back);
+    CHECK(back->others == m->others);
+    CHECK(back->stealNs == m->stealNs);
+    CHECK(back->otherNs == m->otherNs);
+    // The stats (one run model) judge the same measurement, names and all.
+    const RunStats st = computeStats(*trace);
+    CHECK(describeOthers(st.machine) == describeOthers(judgeMachineLoad(*m)));
+    CHECK(describeOthers(st.machine).find("pvz-stranger") != std::string::npos);
+}
+
+TEST_CASE("namePrograms: sums a program's processes, counts a new or reused pid whole, keeps the largest", "[machine][others]") {
+    using PS = MachineLoadMeter::ProcSample;
+    const std::int64_t ms = 1'000'000;
+    std::map<int, PS> before{{10, {"firefox", 100 * ms, 5}}, {11, {"firefox", 50 * ms, 6}}, {12, {"Xvfb", 0, 7}},
+                             {13, {"sshd", 40 * ms, 8}},     {14, {"old", 900 * ms, 9}},   {15, {"tiny", 0, 10}}};
+    std::map<int, PS> after{{10, {"firefox", 160 * ms, 5}}, {11, {"firefox", 90 * ms, 6}}, {12, {"Xvfb", 30 * ms, 7}},
+                            {13, {"sshd", 40 * ms, 8}},     {14, {"new", 70 * ms, 99}},    {15, {"tiny", 10 * ms, 10}},
+                            {16, {"make", 50 * ms, 100}}};
+    const auto r = MachineLoadMeter::namePrograms(before, after, 1000 * ms);   // 2 % = 20 ms
+    REQUIRE(r.size() == 3);
+    CHECK(r[0] == OtherProgram{"firefox", 100 * ms});   // 60 + 40
+    CHECK(r[1] == OtherProgram{"new", 70 * ms});        // pid 14 reused: all its time
+    CHECK(r[2] == OtherProgram{"make", 50 * ms});       // born in the run
+    // Xvfb (30 ms) is 4th: cut by kMaxOtherPrograms; tiny (10 ms) under 2 %; sshd took nothing.
+    CHECK(MachineLoadMeter::namePrograms(before, after, 0).empty());
+}
+
+TEST_CASE("who took the cores in words: programs, the VM's host, and the busy verdict naming them", "[machine][others]") {
+    MachineLoad m;
+    m.cores = 2;
+    m.spanNs = 2'000'000'000;
+    m.coreNs = 4'000'000'000;
+    m.preciseIdle = true;
+    m.otherNs = 1'200'000'000;                       // 30 %
+    m.others = {{"firefox", 800'000'000}, {"Xvfb", 200'000'000}};
+    m.stealNs = 200'000'000;
+    const BusyVerdict v = judgeMachineLoad(m);
+    REQUIRE(v.busy == true);
+    CHECK(describeOthers(v) == "firefox 20 %, Xvfb 5 %, the VM's host 5 % (steal time)");
+    CHECK(describeBusy(v, WorkKind::Cpu) ==
+          "machine busy: other processes took 30 % of the cores (firefox 20 %, Xvfb 5 %, the VM's host 5 % (steal time)); "
+          "timings not comparable");
+    m.others.clear();
+    m.stealNs = 40'000'000;   // 1 %: under kMinNamedShare, not named
+    CHECK(describeOthers(judgeMachineLoad(m)).empty());
+    CHECK(describeBusy(judgeMachineLoad(m), WorkKind::Cpu) ==
+          "machine busy: other processes took 30 % of the cores; timings not comparable");
+    // The encoding survives odd names and rejects lines that do not parse.
+    const std::vector<OtherProgram> odd{{"a b) c", 5}, {"x\ny", 7}};
+    const auto back = decodeOtherPrograms(encodeOtherPrograms(odd));
+    REQUIRE(back.size() == 2);
+    CHECK(back[0] == OtherProgram{"a b) c", 5});
+    CHECK(back[1] == OtherProgram{"x y", 7});
+    CHECK(decodeOtherPrograms("junk\n12x name\n 3 lead\n42 ok\n").size() == 1);
 }

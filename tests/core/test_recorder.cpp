@@ -399,9 +399,9 @@ TEST_CASE("pause and resume are recorded and stop the run clock", "[trace]") {
     std::vector<EventKind> kinds;
     for (std::size_t i = 0; i < tr.size(); ++i)
         if (tr[i].kind != EventKind::CoreLoad) kinds.push_back(tr[i].kind);
-    // The machine's load over the run is measured last, just before RunEnd.
+    // The machine's load over the run is measured last, just before RunEnd: who took the cores, then the share.
     CHECK(kinds == std::vector<EventKind>{EventKind::RunStart, EventKind::RunPause, EventKind::RunResume,
-                                          EventKind::MachineLoad, EventKind::RunEnd});
+                                          EventKind::MachineLoad, EventKind::MachineLoad, EventKind::RunEnd});
 }
 
 TEST_CASE("a process's exit is recorded when it exits, not when the parent gets round to joining it", "[trace]") {

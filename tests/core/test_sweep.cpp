@@ -424,9 +424,32 @@ TEST_CASE("the sweep answers 'how many workers?' in a sentence per work kind, wi
         CHECK(a[0].full.rfind("sleep: 8 workers were fastest", 0) == 0);
         CHECK(a[0].full.find("(the machine was busy, but sleeping workers need no core: this holds).") != std::string::npos);
         CHECK(a[1].full == "cpu: no answer: other programs took up to 37 % of the cores during 1 of the 4 runs, so their "
-                           "speedups measure the machine, not the pool; sweep cpu again when they are closed.");
+                           "speedups measure the machine, not the pool; no program still open took much of it (it has "
+                           "exited, or many small ones did); sweep cpu again.");
         // The short form the screen shows says what to do too, not only its tooltip.
-        CHECK(a[1].brief == "cpu: no answer: other programs took 37 %; close them, Sweep cpu again");
+        CHECK(a[1].brief == "cpu: no answer: other programs took 37 %, none still open; Sweep cpu again");
+        CHECK(a[1].busyShare == Approx(0.37));
+    }
+    // Session 24: "close them" sent a teacher looking for programs; the answer names them, or
+    // says there is nothing to close when the VM's host took the cores.
+    SECTION("a busy cpu answer names the programs that took the cores, or the VM's host") {
+        BusyVerdict& v = r.rows[5].attempts[0].machine;
+        v.busy = true;
+        v.otherShare = 0.37;
+        v.others = {{"firefox", 0.30}, {"Xvfb", 0.04}};
+        deriveSweep(r);
+        auto a = sweepAnswers(r);
+        REQUIRE(a.size() == 2);
+        CHECK(a[1].brief == "cpu: no answer: other programs took 37 % (firefox 30 %, Xvfb 4 %); close them, Sweep cpu again");
+        CHECK(a[1].full == "cpu: no answer: other programs took up to 37 % of the cores during 1 of the 4 runs (firefox "
+                           "30 %, Xvfb 4 %), so their speedups measure the machine, not the pool; sweep cpu again when "
+                           "they are closed.");
+        v.others.clear();
+        v.stealShare = 0.30;
+        a = sweepAnswers(r);
+        CHECK(a[1].brief == "cpu: no answer: the VM's host took 30 % (steal time); Sweep cpu again later");
+        CHECK(a[1].full.find("(the VM's host 30 % (steal time)), so their speedups measure the machine, not the pool; "
+                             "nothing on this machine can be closed for it; sweep cpu again later.") != std::string::npos);
     }
     // Session 22: on a VM without cpuidle a cpu run under 1 s is "busy: unknown", and a loaded
     // machine's 0.2x speedup was answered "more workers did not help" as if the run were fair.

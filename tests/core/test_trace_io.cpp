@@ -161,14 +161,14 @@ TEST_CASE("a well-sealed file with impossible contents is refused field by field
     const std::size_t n = tr->size();
     SECTION("a newer or an older format") {
         std::string d = full;
-        // Format 12 added the ProcJoin event kind: the next one is the newer format.
-        static_assert(kTraceFileVersion == 12);
-        d[9] = 13;
+        // Format 13 added MachineLoad's "others" event: the next one is the newer format.
+        static_assert(kTraceFileVersion == 13);
+        d[9] = 14;
         reseal(d);
-        CHECK(loadError(d) == "run.pvz: written by a newer parviz (format 13); this parviz reads formats 1 to 12");
+        CHECK(loadError(d) == "run.pvz: written by a newer parviz (format 14); this parviz reads formats 1 to 13");
         d[9] = 0;
         reseal(d);
-        CHECK(loadError(d) == "run.pvz: written by an older parviz (format 0); this parviz reads formats 1 to 12");
+        CHECK(loadError(d) == "run.pvz: written by an older parviz (format 0); this parviz reads formats 1 to 13");
     }
     SECTION("an event kind newer than the file's format") {
         std::string d = asFormat5(full);

@@ -18,7 +18,10 @@
 // getrusage(RUSAGE_CHILDREN) and /proc/<fork server>/schedstat, all in
 // nanoseconds of the scheduler's own accounting: exact, unlike the /proc
 // sampling of the core lanes. Time the hypervisor stole from our virtual
-// cores counts as "other" (another tenant took it): it slows a run as much.
+// cores counts as "other" (another tenant took it): it slows a run as much;
+// it is also measured apart (/proc/stat steal), and the largest other
+// programs are named (/proc/PID/stat at both readings), so the words can say
+// who took the cores and whether there is anything to close.
 //
 // The Recorder writes the result into the trace as one MachineLoad event just
 // before RunEnd (event.hpp), so saved runs keep it and every reader (summary,
@@ -27,13 +30,27 @@
 #include "parviz/work.hpp"
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace parviz {
 
 class Trace;
+
+// A program other than parviz that took core time during a run: its name
+// (/proc/PID/comm, at most 15 characters) and the CPU time its processes got
+// between the meter's two readings (/proc/PID/stat utime + stime, USER_HZ
+// ticks: 10 ms). Only processes alive at the second reading are seen: one
+// that started and ended within the run is in otherNs but not named.
+struct OtherProgram {
+    std::string name;
+    std::int64_t ns = 0;
+    friend bool operator==(const OtherProgram&, const OtherProgram&) = default;
+};
 
 struct MachineLoad {
     int cores = 0;                 // usable cores measured (this process's affinity)
@@ -43,7 +60,17 @@ struct MachineLoad {
     std::int64_t ownNs = 0;        // parviz's own CPU time in the window (0 when only read back)
     std::int64_t otherNs = 0;      // max(0, busyNs - ownNs)
     bool preciseIdle = false;      // idle from cpuidle (us), not /proc/stat ticks (10 ms)
+    // Who took otherNs, as far as the OS tells (session 24: a teacher told
+    // "close them, Sweep cpu again" could not know what to close):
+    std::int64_t stealNs = 0;            // part of otherNs the hypervisor gave other machines
+                                         // (/proc/stat steal, the measured cores; 0 off a VM)
+    std::vector<OtherProgram> others;    // the largest other programs, largest first (kMaxOtherPrograms)
 };
+
+// How many other programs a measurement names, and the least share of the
+// cores' time (coreNs) one must have taken to be named.
+inline constexpr std::size_t kMaxOtherPrograms = 3;
+inline constexpr double kMinNamedShare = 0.02;
 
 // Above this share of the cores' time taken by other processes, a run's
 // timings are not comparable (issue 9: 10 %).
@@ -68,6 +95,10 @@ struct BusyVerdict {
     // of the cores' time; busy is judged by kBusyFromWorkersThreshold.
     bool fromWorkers = false;
     int workers = 0, cores = 0;   // what the judgement counted with (fromWorkers only)
+    // From the measurement (judgeMachineLoad): the hypervisor's share of the
+    // cores' time (steal) and the other programs it named, with their shares.
+    double stealShare = 0;
+    std::vector<std::pair<std::string, double>> others;
 };
 
 // How far /proc/stat's 10 ms ticks can move a run's other share, for a span
@@ -77,7 +108,7 @@ double ticksShareError(std::int64_t spanNs) noexcept;
 // the span is shorter than the minimum for its idle source and, with ticks,
 // the share is within ticksShareError of kBusyThreshold: a run of 0.5 s
 // whose others took 40 % of the cores is busy however the ticks fell).
-BusyVerdict judgeMachineLoad(const MachineLoad& m) noexcept;
+BusyVerdict judgeMachineLoad(const MachineLoad& m);
 // The run's own evidence when the counters cannot judge (session 22's newcomer
 // walk: on a VM without cpuidle every run under 1 s was "busy: unknown", and a
 // cpu sweep on a loaded machine still answered "2 workers are enough (1.11x)").
@@ -95,7 +126,11 @@ BusyVerdict judgeMachineLoad(const MachineLoad& m) noexcept;
 inline constexpr double kBusyFromWorkersThreshold = 0.20;
 BusyVerdict judgeFromWorkers(BusyVerdict v, std::optional<WorkKind> work, int workers, int cores,
                              std::int64_t makespanNs, std::int64_t workersWantedNs, std::int64_t workersOnCpuNs) noexcept;
-// "machine busy: other processes took 34 % of the cores; timings not comparable",
+// Who took the cores, in a few words, from a judged verdict: "Xvfb 12 %,
+// firefox 8 %", "the VM's host 20 % (steal time)", both, or "" when the
+// measurement named nobody (every other program was small or has exited).
+std::string describeOthers(const BusyVerdict& v);
+// "machine busy: other processes took 34 % of the cores (firefox 20 %); timings not comparable",
 // "busy: unknown: too short to tell whether other programs used the cores (…)" (describeUnjudged)
 // or "machine quiet: other processes took 2 % of the cores".
 // For a run of sleep work (work == Sleep) a busy machine changes little — a
@@ -130,10 +165,21 @@ bool busyMatters(const BusyVerdict& v, std::optional<WorkKind> work) noexcept;
 
 // Event encoding (EventKind::MachineLoad): obj = cores, a = otherNs, b = coreNs,
 // flags bit 0 = preciseIdle. spanNs is coreNs / cores.
+// Who took the cores goes in a second MachineLoad event written just before
+// it, flags = kMachineLoadOthers: obj = cores, a = string id of
+// encodeOtherPrograms(m.others), b = stealNs (saved-run format 13).
+inline constexpr std::uint8_t kMachineLoadOthers = 2;
 Event machineLoadEvent(std::int64_t t, const MachineLoad& m) noexcept;
 MachineLoad machineLoadFromEvent(const Event& e) noexcept;
-// The run's measurement: its last MachineLoad event, nullopt when it has none
-// (an unfinished run, or one saved before parviz measured it).
+// "12000000 Xvfb\n8000000 firefox\n": one line per program, ns then name.
+std::string encodeOtherPrograms(const std::vector<OtherProgram>& others);
+// The inverse; lines that do not parse are skipped (a saved run is input).
+std::vector<OtherProgram> decodeOtherPrograms(std::string_view text);
+// Adds an "others" event's steal and names to m.
+void addOthersFromEvent(MachineLoad& m, const Event& others, const Trace& trace);
+// The run's measurement: its last MachineLoad event with the "others" event
+// before it, nullopt when it has none (an unfinished run, or one saved before
+// parviz measured it).
 std::optional<MachineLoad> machineLoadOf(const Trace& trace);
 
 // Two readings of the OS counters. Not thread-safe; construct it on the
@@ -145,12 +191,27 @@ public:
     // counters cannot be read (no /proc/stat). Can be called more than once.
     std::optional<MachineLoad> finish() const;
 
+    // One process's CPU time at a reading (/proc/PID/stat).
+    struct ProcSample {
+        std::string name;
+        std::int64_t cpuNs = 0;                 // utime + stime
+        unsigned long long startTicks = 0;      // tells a reused pid apart
+    };
+    // Pure: the programs (by name, their processes summed) that took at least
+    // kMinNamedShare of coreNs between two readings keyed by pid, largest
+    // first, at most kMaxOtherPrograms. A pid only in `after`, or with
+    // another start time, counts all its time.
+    static std::vector<OtherProgram> namePrograms(const std::map<int, ProcSample>& before,
+                                                  const std::map<int, ProcSample>& after, std::int64_t coreNs);
+
 private:
     struct Reading {
         std::int64_t t = 0;
         std::int64_t ownNs = 0;
         std::int64_t statIdleNs = 0;      // summed over the measured cores
+        std::int64_t stealNs = 0;         // summed over the measured cores
         std::int64_t cpuidleNs = -1;      // -1: not available on every measured core
+        std::map<int, ProcSample> others; // every process but parviz's own, by pid
         bool ok = false;
     };
     static Reading read(const std::vector<int>& cores);

@@ -409,6 +409,8 @@ public:
     // The run's MachineLoad event (other processes' share of the cores,
     // machine_load.hpp), written just before RunEnd; index UINT32_MAX if unseen.
     TimedEventRef machineLoad() const noexcept { return m_machineLoad; }
+    // Who took the cores: the "others" MachineLoad event written just before it.
+    TimedEventRef machineOthers() const noexcept { return m_machineOthers; }
 
 private:
     struct ProcCursor;   // per-process incremental state (defined in run_model.cpp)
@@ -469,6 +471,7 @@ private:
     std::int64_t m_stopT = kNever;
     int m_stopSignal = 0;
     TimedEventRef m_machineLoad{kNever, UINT32_MAX};
+    TimedEventRef m_machineOthers{kNever, UINT32_MAX};
 
 public:
     RunModel();

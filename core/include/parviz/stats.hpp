@@ -32,6 +32,8 @@
 #include "parviz/run_model.hpp"
 #include "parviz/trace.hpp"
 
+#include <nlohmann/json_fwd.hpp>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -226,6 +228,9 @@ std::string cutNote(const RunStats& s, bool live, std::int64_t zeroNs);
 
 // The --summary-json document (schema "parviz-summary/2", docs/summary-json.md).
 std::string statsToJson(const RunStats& s);
+// Who took the cores, for the summary and sweep JSON: [{"name": "firefox",
+// "share": 0.2}, …] (BusyVerdict::others: share of the cores' time, 0..1).
+nlohmann::json othersToJson(const BusyVerdict& v);
 // The summary `parviz run` prints: an aligned table, several lines, ending in '\n'.
 std::string formatSummary(const RunStats& s);
 

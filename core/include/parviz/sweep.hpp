@@ -171,6 +171,13 @@ struct SweepAnswer {
     // only runs without core data stay unjudged.
     int unjudgedRuns = 0;
     bool withheld = false;
+    // No answer because other programs took the cores: the largest share
+    // they took in a run of it (0..1; 0 otherwise). Its words name who took
+    // them, as the measurement saw (describeOthers): "other programs took
+    // 25 % (firefox 20 %); close them, Sweep cpu again"; when only the VM's
+    // host took them, or nobody still open can be named, there is nothing
+    // to close and the words say so (session 24).
+    double busyShare = 0;
 };
 std::vector<SweepAnswer> sweepAnswers(const SweepResult& r);
 

@@ -46,6 +46,8 @@
 //      Older files read as b = 0 and flags 0; 1-9 still open
 //  11  the PoolResult event kind (when the program received each pool result); 1-10 still open
 //  12  the ProcJoin event kind (a traced program's Process.join: who waits for whom); 1-11 still open
+//  13  a second MachineLoad event before the run's measurement, flags bit 1: who took the cores
+//      (a = string id of the named programs, b = steal ns, machine_load.hpp); 1-12 still open
 // A file of an older format that cannot be read any more is refused with
 // "written by an older parviz (format N)"; a newer one with "written by a
 // newer parviz (format N)".
@@ -57,7 +59,7 @@
 
 namespace parviz {
 
-inline constexpr std::uint32_t kTraceFileVersion = 12;
+inline constexpr std::uint32_t kTraceFileVersion = 13;
 // The oldest format this parviz still reads.
 inline constexpr std::uint32_t kOldestTraceFileVersion = 1;
 // loadTrace reads only regular files of at most this size (1 GiB).
