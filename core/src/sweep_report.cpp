@@ -284,8 +284,13 @@ std::vector<SweepAnswer> sweepAnswers(const SweepResult& r) {
             std::string todo, brief;
             if (programs) {
                 todo = "sweep " + std::string(toString(work)) + " again when they are closed";
-                brief = what + ": no answer: other programs took " + std::to_string(pct) + " % (" + who +
-                        "); close them, Sweep " + toString(work) + " again";
+                // Two lines of presentation's Plots: the largest program by name, the rest counted.
+                const auto& top = worst->others.front();
+                const std::size_t more = worst->others.size() - 1;
+                brief = what + ": no answer: " + top.first +
+                        (more ? " and " + std::to_string(more) + " more took " + std::to_string(pct)
+                              : " took " + std::to_string(static_cast<int>(top.second * 100 + 0.5))) +
+                        (more ? " %; close them, Sweep " : " %; close it, Sweep ") + toString(work) + " again";
             } else if (hostOnly) {
                 todo = "nothing on this machine can be closed for it; sweep " + std::string(toString(work)) + " again later";
                 brief = what + ": no answer: the VM's host took " +
