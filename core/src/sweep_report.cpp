@@ -284,13 +284,24 @@ std::vector<SweepAnswer> sweepAnswers(const SweepResult& r) {
             std::string todo, brief;
             if (programs) {
                 todo = "sweep " + std::string(toString(work)) + " again when they are closed";
-                // Two lines of presentation's Plots: the largest program by name, the rest counted.
-                const auto& top = worst->others.front();
-                const std::size_t more = worst->others.size() - 1;
-                brief = what + ": no answer: " + top.first +
-                        (more ? " and " + std::to_string(more) + " more took " + std::to_string(pct)
-                              : " took " + std::to_string(static_cast<int>(top.second * 100 + 0.5))) +
-                        (more ? " %; close them, Sweep " : " %; close it, Sweep ") + toString(work) + " again";
+                // Two lines of presentation's Plots: the largest programs by name while
+                // the names stay short (24 characters), the rest counted.
+                const auto& all = worst->others;
+                std::vector<std::string> names{all.front().first};
+                std::size_t chars = names.front().size();
+                for (std::size_t i = 1; i < all.size() && chars + all[i].first.size() + 2 <= 24; ++i) {
+                    names.push_back(all[i].first);
+                    chars += all[i].first.size() + 2;
+                }
+                const std::size_t more = all.size() - names.size();
+                std::string who2 = names.front();
+                for (std::size_t i = 1; i < names.size(); ++i)
+                    who2 += (i + 1 == names.size() && !more ? " and " : ", ") + names[i];
+                if (more) who2 += " and " + std::to_string(more) + " more";
+                // One program alone: its own share; several: the others' share in all.
+                const int took = all.size() == 1 ? static_cast<int>(all.front().second * 100 + 0.5) : pct;
+                brief = what + ": no answer: " + who2 + " took " + std::to_string(took) +
+                        (all.size() == 1 ? " %; close it, Sweep " : " %; close them, Sweep ") + toString(work) + " again";
             } else if (hostOnly) {
                 todo = "nothing on this machine can be closed for it; sweep " + std::string(toString(work)) + " again later";
                 brief = what + ": no answer: the VM's host took " +

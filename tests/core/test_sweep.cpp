@@ -440,7 +440,12 @@ TEST_CASE("the sweep answers 'how many workers?' in a sentence per work kind, wi
         deriveSweep(r);
         auto a = sweepAnswers(r);
         REQUIRE(a.size() == 2);
-        CHECK(a[1].brief == "cpu: no answer: firefox and 1 more took 37 %; close them, Sweep cpu again");
+        CHECK(a[1].brief == "cpu: no answer: firefox and Xvfb took 37 %; close them, Sweep cpu again");
+        v.others = {{"gnome-software", 0.20}, {"tracker-miner-f", 0.10}, {"sh", 0.04}};
+        CHECK(sweepAnswers(r)[1].brief == "cpu: no answer: gnome-software and 2 more took 37 %; close them, Sweep cpu again");
+        v.others = {{"firefox", 0.20}, {"cc1plus", 0.10}, {"sh", 0.04}};
+        CHECK(sweepAnswers(r)[1].brief == "cpu: no answer: firefox, cc1plus and sh took 37 %; close them, Sweep cpu again");
+        v.others = {{"firefox", 0.30}, {"Xvfb", 0.04}};
         CHECK(a[1].full == "cpu: no answer: other programs took up to 37 % of the cores during 1 of the 4 runs (firefox "
                            "30 %, Xvfb 4 %), so their speedups measure the machine, not the pool; sweep cpu again when "
                            "they are closed.");
