@@ -185,7 +185,7 @@ std::vector<OtherProgram> decodeOtherPrograms(std::string_view text) {
         const std::string_view line = text.substr(0, nl);
         text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
         const auto sp = line.find(' ');
-        if (sp == 0 || sp == std::string_view::npos || sp + 1 >= line.size() || sp > 19) continue;
+        if (sp == 0 || sp == std::string_view::npos || sp + 1 >= line.size() || sp > 18) continue;   // 18 digits: no int64 overflow
         std::int64_t ns = 0;
         bool digits = true;
         for (char c : line.substr(0, sp)) digits = digits && c >= '0' && c <= '9';

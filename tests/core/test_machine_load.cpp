@@ -271,4 +271,6 @@ TEST_CASE("who took the cores in words: programs, the VM's host, and the busy ve
     CHECK(back[0] == OtherProgram{"a b) c", 5});
     CHECK(back[1] == OtherProgram{"x y", 7});
     CHECK(decodeOtherPrograms("junk\n12x name\n 3 lead\n42 ok\n").size() == 1);
+    // A saved run is input: a count too long for int64 is skipped, not overflowed.
+    CHECK(decodeOtherPrograms("99999999999999999999 big\n999999999999999999 ok\n").size() == 1);
 }
