@@ -117,3 +117,32 @@ TEST_CASE("with imap the toolbar's auto chunksize is CPython's 1, and a run hand
     INFO(chunkLabels(s));
     CHECK(s["chunks"].size() == 28);
 }
+
+// Newcomer walk, session 24: the pool demo's chunk brackets (a light band
+// under each task, caps at its ends) had no legend entry, and the only light
+// line the legend showed was "on a core": a class read a sleeping worker as on
+// a core for all of task A's 5 s. The legend names the bracket, with a
+// swatch of its shape, once brackets are drawn; not on the stage (none yet).
+TEST_CASE("the legend names the chunk brackets once a run draws them, not before", "[gui][chunks][legend]") {
+    NEED_X();
+    LiveWindow w({"pool", "--time-scale", "0.1", "--presentation", "--size", "1280x720"});
+    REQUIRE_FALSE(w.window.empty());
+    const auto timelineLines = [](const json& s) {
+        std::string lines = "|";
+        for (const json& p : s["panels"])
+            if (p["name"] == "Timeline")
+                for (const json& l : p["lines"]) lines += l.get<std::string>() + "|";
+        return lines;
+    };
+    w.settle(3);
+    const std::string stage = timelineLines(w.state());
+    INFO("stage: " << stage);
+    CHECK(stage.find("tasks sent as one chunk") == std::string::npos);   // no bracket drawn yet
+    REQUIRE(w.runFromStage(30));
+    REQUIRE(w.waitFor([](const json& st) { return runEnded(st, 1); }, 30));
+    const json s = wholeRunState(w);
+    const std::string ran = timelineLines(s);
+    INFO("run: " << ran);
+    REQUIRE_FALSE(s["chunks"].empty());   // the run drew its brackets
+    CHECK(ran.find("|tasks sent as one chunk|") != std::string::npos);
+}

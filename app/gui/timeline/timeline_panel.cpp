@@ -242,6 +242,29 @@ void legend(RunView& run, const PanelEnv& env, const LaneRecords& recs) {
                                     "bar's edges); the number after a task's name says the worker.";
             entryWords(dl, p, sw, e.words.c_str(), ImGui::GetColorU32(ImGuiCol_Text), tip.c_str(), lineH);
         }
+    // The chunk brackets (drawChunkBrackets): a light band under the tasks a
+    // worker took at once, caps up at its ends. Without an entry a class read
+    // the band under a sleeping worker's task as "on a core" (the legend's
+    // only light line) for all of A's 5 s (newcomer walk, session 24). Like
+    // the patterns it never adds a row: where the rows in use are full it is
+    // left out (hovering a bracket still says what it is).
+    if (pr.task && !run.chunks().items.empty()) {
+        const char* label = "tasks sent as one chunk";
+        const float ew = sw + 4 + ImGui::CalcTextSize(label).x;
+        if (!(p.x + ew > right && p.x > left)) {
+            const float thick = rowHeight(RowKind::Os, fs), cap = std::max(2.0f, std::round(thick / 2));
+            const float by = p.y + std::round((ImGui::GetTextLineHeight() + sh) / 2), capTop = by - sh;
+            const ImU32 col = ImGui::GetColorU32(ImGuiCol_Text);
+            dl->AddRectFilled(ImVec2(p.x, by - thick), ImVec2(p.x + sw, by), col);
+            dl->AddRectFilled(ImVec2(p.x, capTop), ImVec2(p.x + cap, by), col);
+            dl->AddRectFilled(ImVec2(p.x + sw - cap, capTop), ImVec2(p.x + sw, by), col);
+            entryWords(dl, p, sw, label, ImGui::GetColorU32(ImGuiCol_Text),
+                       "A bracket under the tasks a worker took from the task queue at once: one chunk (Pool.map's "
+                       "chunksize). Its words say which (\"chunk 2: C\"). Not a core: the thin row under the state "
+                       "says when the worker was on a core.",
+                       lineH);
+        }
+    }
     env.spans.draw(dl, swatches);
     ImGui::SetCursorScreenPos(ImVec2(left, top));
     TimelineView& view = run.timeline();
