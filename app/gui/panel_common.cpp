@@ -264,10 +264,18 @@ bool mouseOver(ImVec2 a, ImVec2 b) {
 constexpr double kTooltipDelayS = 0.4, kTooltipReshowS = 0.3;
 
 void tooltipBelow(const char* text, int hoveredFlags) {
-    if (!ImGui::IsItemHovered(hoveredFlags) || !pointerMoved()) return;
     // A click on the control puts its tooltip away until the pointer leaves
     // it, as desktop toolkits do: the pointer resting on Run after a press
-    // must not cover the toolbar for the whole run.
+    // must not cover the toolbar for the whole run. Until it leaves the place
+    // clicked, not the ImGui item: a click that relabels its button (Run ->
+    // Pause, Sweep -> Stop sweep) makes another item there, whose tip came up
+    // at once ("Key: Space. Pause really stops the worker processes
+    // (SIGSTOP)" over the toolbar's second row for the whole run, newcomer
+    // walk, session 24).
+    static ImVec2 clickedMin, clickedMax;
+    static bool clickedHere = false;
+    if (clickedHere && !ImGui::IsMouseHoveringRect(clickedMin, clickedMax, false)) clickedHere = false;
+    if (!ImGui::IsItemHovered(hoveredFlags) || !pointerMoved()) return;
     static ImGuiID hoveredId = 0;
     static int lastFrame = -10;
     static bool dismissed = false;
@@ -276,9 +284,15 @@ void tooltipBelow(const char* text, int hoveredFlags) {
     const bool newHover = id != hoveredId || lastFrame < frame - 1;
     if (newHover) {
         hoveredId = id;
-        dismissed = false;
+        dismissed = clickedHere;
     }
     lastFrame = frame;
+    // (Before the delay below: a click made at once, the pointer just come, counts too.)
+    if (ImGui::IsItemActive() || ImGui::IsItemClicked(ImGuiMouseButton_Left)) {
+        dismissed = clickedHere = true;
+        clickedMin = ImGui::GetItemRectMin();
+        clickedMax = ImGui::GetItemRectMax();
+    }
     // Shown once the pointer has rested on the control 0.4 s (desktop
     // toolkits' delay; ImGui 1.86 has none), at once when a tip was up a
     // moment ago (the hand moving along the toolbar, reading). Without it a
@@ -288,7 +302,6 @@ void tooltipBelow(const char* text, int hoveredFlags) {
     const double now = ImGui::GetTime();
     if (newHover) hoverStart = now;
     if (now - hoverStart < kTooltipDelayS && now - lastShown > kTooltipReshowS) return;
-    if (ImGui::IsItemActive() || ImGui::IsItemClicked(ImGuiMouseButton_Left)) dismissed = true;
     // A key pressed while the pointer rests here (Space to run, arrows to
     // step) is the person at work: the tip goes too, until the pointer leaves.
     const ImGuiIO& io = ImGui::GetIO();

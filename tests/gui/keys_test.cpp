@@ -405,3 +405,41 @@ TEST_CASE("a press on the time scale's track steps one preset toward the pointer
     CHECK(clickAt(r[0] + r[2] - 3) == Approx(1.0f));
     CHECK(clickAt(r[0] + r[2] - 3) == Approx(2.0f));
 }
+
+// Newcomer walk, session 24: the pointer came to Run and clicked at once (a
+// hand that knows where Run is); the click fell inside the tooltip's 0.4 s
+// delay, so it did not put the tip away, and "Key: Space. Pause really stops
+// the worker processes (SIGSTOP)." covered the toolbar's second row for the
+// whole run. A click puts the tip away however soon it comes, until the
+// pointer leaves the place clicked.
+TEST_CASE("a quick click on Run: no tooltip over the toolbar while the run goes on", "[gui][keys][tooltip]") {
+    NEED_X();
+    LiveWindow w({"pool", "--time-scale", "0.5", "--presentation", "--size", "1280x720"});
+    REQUIRE_FALSE(w.window.empty());
+    w.settle(3);
+    const auto b = itemRect(w.state(), "Run");
+    runCommand("xdotool mousemove --window " + w.window + " " + std::to_string(static_cast<int>(b[0] + b[2] / 2)) + " " +
+               std::to_string(static_cast<int>(b[1] + b[3] / 2)) + " click 1");
+    REQUIRE(w.waitFor([](const json& s) { return s["status"] == "running"; }, 10));
+    // Watch 2 s of the run (0.5x: about 3 s in all), the pointer still on the button.
+    int framesWithTip = 0, reads = 0;
+    std::string seen;
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    while (std::chrono::steady_clock::now() < until) {
+        const json s = w.state();
+        ++reads;
+        if (!s.value("tooltip_windows", json::array()).empty()) {
+            ++framesWithTip;
+            seen = s.value("tooltips", json::array()).dump();
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    INFO(framesWithTip << " of " << reads << " reads showed a tooltip: " << seen);
+    CHECK(framesWithTip == 0);
+    // Away and back: the tip is there again for a hand that rests on it.
+    runCommand("xdotool mousemove --window " + w.window + " 640 700");
+    w.settle(3);
+    runCommand("xdotool mousemove --window " + w.window + " " + std::to_string(static_cast<int>(b[0] + b[2] / 2)) + " " +
+               std::to_string(static_cast<int>(b[1] + b[3] / 2)));
+    CHECK(w.waitFor([](const json& s) { return !s.value("tooltip_windows", json::array()).empty(); }, 5));
+}
