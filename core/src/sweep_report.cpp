@@ -359,7 +359,7 @@ std::vector<SweepAnswer> sweepAnswers(const SweepResult& r) {
             std::snprintf(buf, sizeof buf, " (%.2fx)", *enough->speedupVs1);
             brief += buf;
         }
-        if (busy) brief += ", machine busy but sleep holds";
+        if (busy) brief += ", machine busy: sleep needs no core";   // "sleep holds" needed a teacher (walk, session 24)
         const int cores = std::max(1, r.usableCores);
         if (n == 1) {
             // Said above: nothing more to explain.
