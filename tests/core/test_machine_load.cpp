@@ -32,6 +32,18 @@ std::int64_t monoNs() {
     return std::int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
 }
 
+// In a stranger: spins until it has had `wantCpuNs` of CPU (or 10 s have
+// passed: a loaded machine gives it less), then writes the CPU it got to `fd`.
+void spinThenReport(std::int64_t wantCpuNs, int fd) {
+    const std::int64_t giveUp = monoNs() + 10'000'000'000;
+    const std::int64_t from = cpuNs();
+    volatile std::uint64_t sink = 0;
+    while (cpuNs() - from < wantCpuNs && monoNs() < giveUp)
+        for (int i = 0; i < 1000; ++i) sink = sink + 1;
+    const std::int64_t used = cpuNs();
+    (void)!write(fd, &used, sizeof used);
+}
+
 // A stranger: a grandchild (reparented away from us once its parent exits,
 // so never reaped by us) spins until it has had `cpuNs` of CPU (or 10 s have
 // passed: a loaded machine gives it less) and reports the CPU it got.
@@ -43,13 +55,7 @@ std::int64_t strangerSpins(std::int64_t wantCpuNs) {
     if (child == 0) {
         if (fork() == 0) {
             close(fds[0]);
-            const std::int64_t giveUp = monoNs() + 10'000'000'000;
-            const std::int64_t from = cpuNs();
-            volatile std::uint64_t sink = 0;
-            while (cpuNs() - from < wantCpuNs && monoNs() < giveUp)
-                for (int i = 0; i < 1000; ++i) sink = sink + 1;
-            std::int64_t used = cpuNs();
-            (void)!write(fds[1], &used, sizeof used);
+            spinThenReport(wantCpuNs, fds[1]);
             _exit(0);
         }
         _exit(0);
@@ -80,13 +86,7 @@ struct LingeringStranger {
                 prctl(PR_SET_NAME, name);
                 close(fds[0]);
                 close(release_[1]);
-                const std::int64_t giveUp = monoNs() + 10'000'000'000;
-                const std::int64_t from = cpuNs();
-                volatile std::uint64_t sink = 0;
-                while (cpuNs() - from < wantCpuNs && monoNs() < giveUp)
-                    for (int i = 0; i < 1000; ++i) sink = sink + 1;
-                std::int64_t got = cpuNs();
-                (void)!write(fds[1], &got, sizeof got);
+                spinThenReport(wantCpuNs, fds[1]);
                 char c;
                 (void)!read(release_[0], &c, 1);   // until released (or the test process is gone)
                 _exit(0);
