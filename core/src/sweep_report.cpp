@@ -293,11 +293,9 @@ std::vector<SweepAnswer> sweepAnswers(const SweepResult& r) {
                     names.push_back(all[i].first);
                     chars += all[i].first.size() + 2;
                 }
-                const std::size_t more = all.size() - names.size();
-                std::string who2 = names.front();
-                for (std::size_t i = 1; i < names.size(); ++i)
-                    who2 += (i + 1 == names.size() && !more ? " and " : ", ") + names[i];
-                if (more) who2 += " and " + std::to_string(more) + " more";
+                if (const std::size_t more = all.size() - names.size(); more > 0)
+                    names.push_back(std::to_string(more) + " more");
+                const std::string who2 = nameList(names);   // "firefox, cc1plus and sh", "gnome-software and 2 more"
                 // One program alone: its own share; several: the others' share in all.
                 const int took = all.size() == 1 ? static_cast<int>(all.front().second * 100 + 0.5) : pct;
                 brief = what + ": no answer: " + who2 + " took " + std::to_string(took) +
