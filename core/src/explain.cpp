@@ -177,6 +177,11 @@ std::string coreHolders(const RunModel& m, const TraceMeta& meta, std::int64_t t
     return out;
 }
 
+// The longest gap between a task's end and its worker's next traced call
+// that is the pool's own loop (sending the result, asking for the next task),
+// not idleness: measured 0.01-0.1 ms (parviz run pool, session 25).
+constexpr std::int64_t kBetweenTasksNs = 1'000'000;
+
 struct Ctx {
     const RunModel& m;
     const Trace& trace;
@@ -655,6 +660,22 @@ ProcExplanation explainProc(const Ctx& c, const ProcLaneIndex& l) {
     const Span* prog = spanAt(l.program, c.t);
     const Span* os = spanAt(l.os, c.t);
     const Span* task = spanAt(l.tasks, c.t);
+    // Between a task's end and the worker's next call (its result put, its
+    // next get) lie some microseconds of the pool's own loop, drawn as part
+    // of what follows at any zoom a class uses. A cursor stepped onto a
+    // TaskEnd sits in that gap: it is explained as what follows, or Why said
+    // "is idle" beside a lane drawn "waits for queue" (newcomer walk, session
+    // 24, finding 8).
+    if (!task && (!prog || prog->state == LaneState::Idle || prog->state == LaneState::Running) && l.proc != kParentProc) {
+        const std::size_t i = l.program.firstEndingAfter(c.t, 0);
+        const std::size_t n = i < l.program.size() && l.program[i].t0 <= c.t ? i + 1 : i;
+        const Span* ended = spanBefore(l.tasks, c.t);
+        if (n < l.program.size() && l.program[n].state != LaneState::Idle && l.program[n].state != LaneState::Running && ended &&
+            c.t - ended->t1 < kBetweenTasksNs && l.program[n].t0 - c.t < kBetweenTasksNs && l.exitT > l.program[n].t0) {
+            const Ctx next{c.m, c.trace, c.meta, l.program[n].t0, c.zero};
+            return explainProc(next, l);
+        }
+    }
     out.state = prog ? prog->state : LaneState::None;
     if (os && os->state == LaneState::Runnable) out.state = LaneState::Runnable;
     if (prog && prog->state == LaneState::Stopped) {

@@ -107,6 +107,37 @@ TEST_CASE("explain says which task each worker runs, on which core, and why an i
     CHECK(after.procs.size() == 2);   // the parent has no state of its own in this trace
 }
 
+TEST_CASE("a cursor stepped onto a task's end is explained as what follows, not as idle", "[explain][step]") {
+    // Newcomer walk, session 24: stepping landed on ForkPoolWorker-1's TaskEnd
+    // at 5.00 s; Why said "is idle" while the lane from 5.00 s is drawn "waits
+    // for queue" (the worker's next get begins 0.02 ms later).
+    Builder b(2);
+    b.tr->addObject({ObjectKind::Queue, 1, "pool tasks"});
+    for (ProcId p = 1; p <= 2; ++p) b.at(0, p, EventKind::State, static_cast<std::int32_t>(WorkerState::Running));
+    b.task(1, 0, "A", 0, 5);
+    b.task(2, 1, "D", 0, 6);
+    b.at(5, 1, EventKind::State, static_cast<std::int32_t>(WorkerState::Idle));
+    b.at(5.00002, 1, EventKind::State, static_cast<std::int32_t>(WorkerState::WaitQueue));
+    b.at(6.00002, 2, EventKind::State, static_cast<std::int32_t>(WorkerState::WaitQueue));
+    auto tr = b.done(6.5);
+    const RunModel m = modelOf(*tr);
+    const std::string onEnd = textOf(buildExplain(m, *tr, kZero + sec(5)), "ForkPoolWorker-1");
+    const std::string later = textOf(buildExplain(m, *tr, kZero + sec(5.5)), "ForkPoolWorker-1");
+    INFO("at 5.00 s: " << onEnd << "\nat 5.50 s: " << later);
+    CHECK(onEnd.find("is idle") == std::string::npos);
+    CHECK(onEnd.rfind("ForkPoolWorker-1 waits", 0) == 0);
+    CHECK(later.rfind("ForkPoolWorker-1 waits", 0) == 0);
+    SECTION("a worker that really stays idle after its task is still idle there") {
+        Builder b2(2);
+        b2.task(1, 0, "A", 0, 5);
+        b2.task(2, 1, "D", 0, 6);
+        b2.at(5.5, 1, EventKind::State, static_cast<std::int32_t>(WorkerState::WaitQueue));
+        auto tr2 = b2.done(6.5);
+        const RunModel m2 = modelOf(*tr2);
+        CHECK(textOf(buildExplain(m2, *tr2, kZero + sec(5)), "ForkPoolWorker-1").rfind("ForkPoolWorker-1 is idle", 0) == 0);
+    }
+}
+
 // CI, session 22: a real pool run under load had all its results in before
 // map() waited, so MainProcess's lane had no state span, only its measured
 // time on a core; Why named the workers alone ("ForkPoolWorker-1 to -8
