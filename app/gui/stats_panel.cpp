@@ -168,21 +168,24 @@ void resultsLine(const RunView& run, bool compact) {
 }
 
 void summary(RunView& run, const PanelEnv& env, const RunStats& s, bool compact) {
-    char buf[64];
+    char buf[96];
     keyNumbers(run, env, s, compact);
     resultsLine(run, compact);
     // What presentation's layout must leave the panel: everything up to here.
     if (compact) env.drawn.statsNeedH = ui::panelCursorY() + ImGui::GetStyle().WindowPadding.y;
-    // Per-core utilisation as bars: workers' share, then other processes'.
+    // Per-core utilisation as bars: workers' share, a traced MainProcess's, then other processes'.
     const float fs = ImGui::GetFontSize();
     ImDrawList* dl = ImGui::GetWindowDrawList();
     for (const CoreStats& c : s.cores) {
         ui::text("CPU %d", c.core);
         ImGui::SameLine(fs * 3.4f);
         const char* ours = s.plainProcesses ? "processes" : "workers";   // plain processes are no pool's workers
+        // A traced program's MainProcess: its own share, in its lanes' colour.
+        char main[32] = "";
+        if (c.mainOnCpuNs > 0) std::snprintf(main, sizeof main, ", %.0f%% MainProcess", c.mainShare * 100);
         if (c.otherShare)
-            std::snprintf(buf, sizeof buf, "%.0f%% %s, %.0f%% other", c.utilisation * 100, ours, *c.otherShare * 100);
-        else std::snprintf(buf, sizeof buf, "%.0f%% %s", c.utilisation * 100, ours);
+            std::snprintf(buf, sizeof buf, "%.0f%% %s%s, %.0f%% other", c.utilisation * 100, ours, main, *c.otherShare * 100);
+        else std::snprintf(buf, sizeof buf, "%.0f%% %s%s", c.utilisation * 100, ours, main);
         const ImVec2 p = ImGui::GetCursorScreenPos();
         const float w = std::max(fs * 2, ImGui::GetContentRegionAvail().x - ImGui::CalcTextSize(buf).x - fs * 0.6f);
         const float h = std::round(fs * 0.8f), y = p.y + std::round((ImGui::GetTextLineHeight() - h) / 2);
@@ -190,9 +193,11 @@ void summary(RunView& run, const PanelEnv& env, const RunStats& s, bool compact)
         dl->AddRect(ImVec2(p.x, y), ImVec2(p.x + w, y + h), textMuted(env.theme));
         const float uw = w * static_cast<float>(std::clamp(c.utilisation, 0.0, 1.0));
         dl->AddRectFilled(ImVec2(p.x, y), ImVec2(p.x + uw, y + h), stateColour(LaneState::OnCore, env.theme));
+        const float mw = std::min(w - uw, w * static_cast<float>(std::clamp(c.mainShare, 0.0, 1.0)));
+        if (mw > 0) dl->AddRectFilled(ImVec2(p.x + uw, y), ImVec2(p.x + uw + mw, y + h), procU32(kParentProc, 1.0f));
         if (c.otherShare) {
             const float ow = w * static_cast<float>(std::clamp(*c.otherShare, 0.0, 1.0));
-            dl->AddRectFilled(ImVec2(p.x + uw, y), ImVec2(std::min(p.x + w, p.x + uw + ow), y + h),
+            dl->AddRectFilled(ImVec2(p.x + uw + mw, y), ImVec2(std::min(p.x + w, p.x + uw + mw + ow), y + h),
                               stateColour(LaneState::Busy, env.theme));
         }
         ImGui::Dummy(ImVec2(w, ImGui::GetTextLineHeight()));

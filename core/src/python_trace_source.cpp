@@ -658,7 +658,7 @@ void PythonTraceSource::Impl::interpretProcess(Record& r, RingFile* ring, std::v
             out.push_back(Event{r.t, p.id, EventKind::Note, 0, 0, sink.addString(text), 0});
         }
         out.push_back(Event{r.t, p.id, EventKind::ProcExit, 0, 0, static_cast<std::uint64_t>(code), 0});
-        if (p.id != kParentProc) sink.processEnded(p.id);
+        sink.processEnded(p.id);   // MainProcess too: the Recorder may watch it (watchProgramRoot)
     };
     auto startOf = [&](Proc& p, pid_t pid) {
         if (p.started) return;

@@ -111,6 +111,12 @@ struct Recorder::Impl {
     std::int64_t passBody(bool everything);
     ProcId addProcLocked(std::string name, ProcRole role, TraceRing* ring);
     void noteCoreSourceLocked();
+    bool rootWatched = false;   // watchProgramRoot(): the monitor watches kParentProc
+    void unwatchRootLocked() {
+        if (!rootWatched) return;
+        rootWatched = false;
+        if (monitor) monitor->unwatch(kParentProc);
+    }
     void run();
 };
 
@@ -151,7 +157,11 @@ struct Recorder::Impl::Sink final : SourceSink {
         return id;
     }
     void processEnded(ProcId p) override {
-        if (p >= im.procs.size() || p == kParentProc || im.procs[p].ours) return;
+        if (p == kParentProc) {
+            im.unwatchRootLocked();
+            return;
+        }
+        if (p >= im.procs.size() || im.procs[p].ours) return;
         ProcState& s = im.procs[p];
         if (s.exited) return;
         if (im.monitor && s.pid > 0) im.monitor->unwatch(p);
@@ -375,6 +385,15 @@ void Recorder::started(ProcId p, pid_t pid) {
     }
 }
 
+void Recorder::watchProgramRoot(pid_t pid) {
+    Impl& im = *m_impl;
+    std::lock_guard lk(im.mutex);
+    if (!im.monitor || pid <= 0 || im.rootWatched) return;
+    im.monitor->watch(kParentProc, pid);
+    im.rootWatched = true;
+    im.noteCoreSourceLocked();
+}
+
 void Recorder::exited(ProcId p, int codeOrNegSignal) {
     Impl& im = *m_impl;
     std::lock_guard lk(im.mutex);
@@ -443,6 +462,7 @@ void Recorder::finish() {
         }
         im.parentRing->emit(EventKind::RunEnd);
     }
+    im.unwatchRootLocked();
     if (im.monitor)
         for (ProcId p = 1; p < im.procs.size(); ++p)
             if (im.procs[p].started && !im.procs[p].exited) im.monitor->unwatch(p);

@@ -360,6 +360,7 @@ TracedProgram::TracedProgram(std::vector<std::string> argv, TracedProgramOptions
         prctl(PR_SET_CHILD_SUBREAPER, 1);
         im.pid = spawnProgram(path, im.argv, im.dir, im.opts.tracerDir, im.opts.stdinDevNull);
         im.src->setRoot(im.pid);
+        im.rec->watchProgramRoot(im.pid);   // its time on the cores is the run's, from its first instruction
     } catch (...) {
         im.rec.reset();
         if (im.bellFd >= 0) ::close(im.bellFd);

@@ -2,6 +2,7 @@
 // window is: a real `python3 examples/*.py` under the tracer, reaped, its
 // group ended on stop, its exit status and its ring directory gone.
 #include "parviz/run_model.hpp"
+#include "parviz/stats.hpp"
 #include "parviz/traced_program.hpp"
 
 #include <catch2/catch.hpp>
@@ -135,4 +136,52 @@ TEST_CASE("a traced program's exit code and death by a signal are reported as a 
     REQUIRE(killed.wait(30.0));
     CHECK(killed.exitStatus() == 128 + SIGKILL);
     CHECK(killed.describeExit() == "killed by SIGKILL (9)");
+}
+
+TEST_CASE("a traced program's MainProcess is on the core lanes, and not counted as another program",
+          "[traced_program][python][cores]") {
+    // The root spins 0.4 s of its own CPU before it starts one child: that
+    // time is the program's (MainProcess on the cores, the Stats' own column),
+    // never "other processes" per core, which agree with the machine verdict.
+    const std::filesystem::path dir = std::filesystem::temp_directory_path() / ("parviz-main-cpu-" + std::to_string(getpid()));
+    std::filesystem::create_directories(dir);
+    const std::string script = (dir / "spin.py").string();
+    {
+        std::FILE* f = std::fopen(script.c_str(), "w");
+        REQUIRE(f);
+        std::fputs("import time, multiprocessing as mp\n"
+                   "def child():\n    print('child ran')\n"
+                   "if __name__ == '__main__':\n"
+                   "    t = time.process_time()\n"
+                   "    while time.process_time() - t < 0.4:\n        pass\n"
+                   "    p = mp.Process(target=child)\n    p.start()\n    p.join()\n",
+                   f);
+        std::fclose(f);
+    }
+    TracedProgram prog({"python3", script});
+    REQUIRE(prog.wait(60.0));
+    std::filesystem::remove_all(dir);
+    REQUIRE(prog.status() == RunStatus::Finished);
+    const Trace& trace = *prog.trace();
+    REQUIRE(trace.meta().coreSource != CoreSource::None);
+    RunModel model;
+    model.update(trace);
+    std::int64_t mainNs = 0;
+    for (const CpuInterval& c : model.cpu())
+        if (c.proc == kParentProc) mainNs += c.t1 - c.t0;
+    INFO("MainProcess on the cores: " << mainNs / 1e6 << " ms");
+    CHECK(mainNs >= 350'000'000);    // its 0.4 s of spinning, measured by the OS
+    CHECK(mainNs <= 2'000'000'000);
+    const RunStats s = computeStats(model, trace);
+    std::int64_t statsMain = 0;
+    for (const CoreStats& c : s.cores) statsMain += c.mainOnCpuNs;
+    CHECK(statsMain == mainNs);
+    // Per core: the verdict's exact share split between the cores.
+    REQUIRE(s.machine.otherShare.has_value());
+    REQUIRE(s.coreOthersFromCounters);
+    double sum = 0;
+    for (const CoreStats& c : s.cores) sum += c.otherShare.value_or(0);
+    CHECK(sum / static_cast<double>(s.cores.size()) == Approx(*s.machine.otherShare).margin(1e-9));
+    const std::string text = formatSummary(s);
+    CHECK_THAT(text, Catch::Contains("MainProcess") && Catch::Contains("split between the cores"));
 }

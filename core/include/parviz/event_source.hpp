@@ -32,7 +32,8 @@ public:
     // A process of the run the Collector did not start: its ProcId (its lane
     // and name in the Trace). With pid > 0 the core monitor watches it.
     virtual ProcId addProcess(std::string name, ProcRole role, pid_t pid) = 0;
-    // The process ended: the core monitor reads what is left and forgets it.
+    // The process ended: the core monitor reads what is left and forgets it
+    // (kParentProc too: a traced program's root, Recorder::watchProgramRoot).
     virtual void processEnded(ProcId p) = 0;
     // A shared object (queue, lock, ...) and its name (TraceMeta::objects).
     virtual void addObject(ObjectInfo o) = 0;

@@ -69,6 +69,12 @@ public:
 
     // The process now exists: writes ProcStart and starts watching its cores.
     void started(ProcId p, pid_t pid);
+    // The run's MainProcess is another program's process (a traced program's
+    // root, started by the caller): the core monitor watches it as
+    // MainProcess from now until a source reports it ended or finish(). Its
+    // time on the cores is then the run's, not other processes' (per-core
+    // shares, the core lanes), as the machine-load verdict already counts it.
+    void watchProgramRoot(pid_t pid);
     // The process was reaped: reads its last core data, drains its ring,
     // writes ProcExit (code >= 0, or -signal).
     void exited(ProcId p, int codeOrNegSignal);

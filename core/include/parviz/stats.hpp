@@ -68,7 +68,16 @@ struct CoreStats {
     int core = 0;
     std::int64_t workersOnCpuNs = 0;
     double utilisation = 0;                  // workersOnCpuNs / run span, 0..1
-    std::optional<double> otherShare;        // 0..1; nullopt without CoreLoad samples
+    // A traced program's MainProcess on this core (ns, and / run span): its
+    // own process, neither a worker nor another program (0 for `parviz run`,
+    // whose MainProcess is parviz).
+    std::int64_t mainOnCpuNs = 0;
+    double mainShare = 0;
+    // 0..1; nullopt without CoreLoad samples. Over a whole run with the
+    // machine's exact counters (RunStats::machine from its MachineLoad), it is
+    // their total split between the cores as the samples saw it
+    // (RunStats::coreOthersFromCounters), so per core and verdict agree.
+    std::optional<double> otherShare;
 };
 
 // FailedTask::outcome of a task whose worker its own program terminated (a stop, not a failure).
@@ -158,6 +167,10 @@ struct RunStats {
     // threshold once a second of them is in (their 10 ms ticks).
     BusyVerdict machine;
     bool machineAtCut = false;
+    // CoreStats::otherShare is machine.otherShare split between the cores by
+    // the CoreLoad samples (which alone count 10 ms ticks, steal and interrupts
+    // as they fall, and over a short run read several times the exact figure).
+    bool coreOthersFromCounters = false;
 };
 
 // Every speedup on screen names its base, the T1 of S = T1 / Tp (and
