@@ -190,7 +190,8 @@ float compareLegend(const CompareState& st, const PanelEnv& env) {
         }
     });
     if (predicted)
-        flow.entry("predicted makespan", "The model's predicted makespan for the row's workers and work (docs/sweep-model.md).",
+        flow.entry("model's makespan", "The model's predicted makespan for the row's workers and work (docs/sweep-model.md): "
+                   "not the class's prediction.",
                    [&](ImVec2 a, ImVec2 b) { predictedTickMark(pen, (a.x + b.x) / 2, a.y, b.y, textMuted(env.theme)); });
     if (guess)
         flow.entry("your prediction", "What the class predicted for that row's workers and work, before the Sweep.",
@@ -221,7 +222,7 @@ float compareLegend(const CompareState& st, const PanelEnv& env) {
     float x = at.x;
     // (The entries a sweep brings by itself; a failed task and the cursor come of a hand's kill or click.)
     for (const auto& [words, sw] : std::initializer_list<std::pair<const char*, float>>{
-             {"task", 0}, {"cores (top)", 0}, {"predicted makespan", 0}, {"your prediction", 0},
+             {"task", 0}, {"cores (top)", 0}, {"model's makespan", 0}, {"your prediction", 0},
              {"machine busy", 0}}) {
         const float w = (sw > 0 ? sw : flow.swatchW) + fs * 0.4f + ImGui::CalcTextSize(words).x;
         if (x + w > right && x > at.x) {
@@ -490,11 +491,25 @@ CompareRowRect drawRow(RunView& run, const CompareRow& row, const CompareState& 
         if (px >= x0 && px <= x1) {
             predictedTickMark(comparePen(env), px, top, y1 - 1, muted);
             if (ui::mouseOver(ImVec2(px - 4, top), ImVec2(px + 4, y1)))
-                timeline::boundedTooltipf("predicted makespan %.2f s (docs/sweep-model.md)", *row.predictedS);
+                timeline::boundedTooltipf("model's makespan %.2f s (docs/sweep-model.md)", *row.predictedS);
         }
     }
     if (row.guessS) rec.guessX = drawGuess(row, x0 + timeToPx(vp, row.originNs + static_cast<std::int64_t>(*row.guessS * 1e9)),
                                            x0, x1, top, y1, env);
+    // Without a label line (presentation's rows), oversubscription is said in
+    // the row itself, after everything drawn on it, muted, while it fits
+    // (newcomer walk, session 24: only a tooltip said it, over the Plots'
+    // 2-worker point). The label line says it otherwise (rowLabel).
+    if (!withLabel && !row.oversubscribed.empty() && row.finished) {
+        const float after = std::max({rec.lastTaskX, rec.makespanX, rec.predictedX, rec.guessX}) + fs * 0.5f;
+        const std::string words[] = {row.oversubscribed, "oversubscribed"};
+        for (const std::string& w : words) {
+            const ImVec2 ts = ImGui::CalcTextSize(w.c_str());
+            if (after + ts.x > x1 - 4) continue;
+            rowTextMark(comparePen(env), ImVec2(after, std::max(top, (y0 + y1 - ts.y) / 2)), w, false, muted, env.theme);
+            break;
+        }
+    }
     return rec;
 }
 

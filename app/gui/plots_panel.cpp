@@ -202,11 +202,12 @@ float legend(ImDrawList* dl, const Plot& p, ImVec2 at, float right, const PanelE
                    [&](ImVec2 a, ImVec2 b) { whiskersMark(pen, ImVec2(mid(a, b).x, b.y), ImVec2(mid(a, b).x, a.y), r * 0.7f, muted, lineW()); });
     if (predicted)
         flow.entry(p.predictedName,
-                   "The model's prediction at each worker count that was run (docs/sweep-model.md), dashed in the series' colour.",
+                   "The model's prediction at each worker count that was run (docs/sweep-model.md), dashed in the series' "
+                   "colour. Not the class's: that is on the Compare rows.",
                    across(Mark::PredictedLine, muted, predictedStroke()));
     flow.entry("ideal", "Ideal: speedup equal to the workers (efficiency 1).", across(Mark::IdealLine, muted, idealStroke()));
     if (amdahl)
-        flow.entry("Amdahl", "Amdahl's law for the fitted serial fraction, thin in the series' colour.",
+        flow.entry("Amdahl fit", "Amdahl's law for the fitted serial fraction, thin in the series' colour.",
                    across(Mark::AmdahlLine, amdahlColour(muted), amdahlStroke()));
     if (p.coresX)
         flow.entry(compact ? "cores" : "usable cores", "The cores this machine lets the run use: more workers than that take turns.",
@@ -221,7 +222,7 @@ float legend(ImDrawList* dl, const Plot& p, ImVec2 at, float right, const PanelE
 int legendLines(const Plot& p, float w, bool compact) {
     const float fs = ImGui::GetFontSize(), swatchW = fs * 1.2f;
     const std::string words[] = {"sleep", "cpu", compact ? "busy" : "hollow: machine busy",
-                                 compact ? "min–max" : "min–max of repeats", p.predictedName, "ideal", "Amdahl",
+                                 compact ? "min–max" : "min–max of repeats", p.predictedName, "ideal", "Amdahl fit",
                                  compact ? "cores" : "usable cores"};
     int lines = 1;
     float x = 0;

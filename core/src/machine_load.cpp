@@ -65,6 +65,11 @@ std::string workersOnCores(const BusyVerdict& v) {
 }
 } // namespace
 
+std::string describeParvizShare(double share) {
+    return "parviz's own threads took " + std::to_string(static_cast<int>(std::lround(share * 100))) +
+           " % of the cores (recording the run; drawing it, in the window): the run's processes had that much less";
+}
+
 std::string describeOthers(const BusyVerdict& v) {
     std::string r;
     for (const auto& [name, share] : v.others) {

@@ -240,6 +240,20 @@ void coreOthersFromCounters(RunStats& s) {
     s.coreOthersFromCounters = true;
 }
 
+// parviz's own threads' share of the cores' time up to the cut: the CoreLoad
+// samples of flags 1 (CoreLaneIndex::own) over the time the samples cover.
+std::optional<double> parvizShareAt(const RunModel& m, std::int64_t cut) {
+    std::int64_t own = 0, interval = 0;
+    for (const CoreLaneIndex& core : m.cores()) {
+        const CoreSampleSums load = coreSampleSums(core, kFromStart, cut);
+        if (load.interval <= 0) continue;
+        interval += load.interval;
+        own += core.own.busyNs(0, core.own.firstEndingAfter(cut, 0));   // the samples ended by the cut
+    }
+    if (interval <= 0) return std::nullopt;
+    return std::clamp(static_cast<double>(own) / static_cast<double>(interval), 0.0, 1.0);
+}
+
 void machineAtCut(const RunModel& m, std::int64_t cut, RunStats& s) {
     const MachineLoad ml = otherLoadFromSamples(m, kFromStart, cut);
     if (ml.cores == 0) return;
@@ -422,6 +436,7 @@ RunStats computeStats(const RunModel& m, const Trace& tr, std::optional<std::int
         }
         s.machine = judgeFromWorkers(s.machine, parseWorkKind(s.work), s.workerCount, cores, s.makespanNs, wanted, onCpu);
     }
+    s.machine.parvizShare = parvizShareAt(m, cut);
     return s;
 }
 
@@ -541,6 +556,7 @@ std::string statsToJson(const RunStats& s) {
     j["machine"] = {{"other_share", s.machine.otherShare ? json(*s.machine.otherShare) : json(nullptr)},
                     {"busy", s.machine.busy ? json(*s.machine.busy) : json(nullptr)},
                     {"steal_share", s.machine.stealShare},
+                    {"parviz_share", s.machine.parvizShare ? json(*s.machine.parvizShare) : json(nullptr)},
                     {"others", othersToJson(s.machine)}};
     j["lost_events"] = s.lostEvents;
     j["tracing_overhead"] = {{"writer_wait_s", static_cast<double>(s.writerWaitNs) / 1e9},
@@ -638,6 +654,8 @@ std::string formatSummary(const RunStats& s) {
         o << " (" << s.usableCores << " of " << s.totalCores << " cores usable)";
     o << "\n";
     if (s.finished) o << "  " << describeBusy(s.machine, parseWorkKind(s.work)) << "\n";
+    if (s.finished && s.machine.parvizShare && *s.machine.parvizShare >= kParvizShareSaid)
+        o << "  " << describeParvizShare(*s.machine.parvizShare) << "\n";
     if (s.lostEvents) o << "  lost events: " << s.lostEvents << "\n";
     if (!s.failures.empty()) {
         o << "\nFailures:\n";

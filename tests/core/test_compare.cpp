@@ -191,7 +191,18 @@ TEST_CASE("cpu runs get the Amdahl curve of the fitted serial fraction; the pred
     CHECK(s.predicted[2].second == Approx(4));
     REQUIRE_FALSE(v.speedup.notes.empty());
     // In plain words, the standard term and the fraction in its tooltip (issue 11).
-    CHECK(v.speedup.notes.front().find("about 10 % of the work stays serial") != std::string::npos);
+    CHECK(v.speedup.notes.front().find("about 10 % of the time stayed serial") != std::string::npos);
+    // Whose time it is: a pool scenario's tasks have no serial part (newcomer walk, session 24).
+    CHECK(v.speedup.notes.front().find("the tasks have no serial part, so it is the run's own cost") != std::string::npos);
+    CHECK(v.speedup.notes.front().find("% of the cores)") == std::string::npos);   // parviz's own share unmeasured here
+    SECTION("parviz's own threads' share of a kept cpu run is said with the serial part") {
+        std::vector<CompareRun> drawn = runs;
+        drawn[1].machine.parvizShare = 0.07;   // the window drew while the 2 workers ran
+        drawn[2].machine.parvizShare = 0.01;
+        const CompareView d = buildCompareView(drawn, 4, 4);
+        REQUIRE_FALSE(d.speedup.notes.empty());
+        CHECK(d.speedup.notes.front().find("parviz drawing (up to 7 % of the cores)") != std::string::npos);
+    }
     REQUIRE(v.speedup.noteTips.size() == v.speedup.notes.size());
     CHECK(v.speedup.noteTips.front().find("Amdahl's law") != std::string::npos);
     CHECK(v.speedup.noteTips.front().find("s = 0.1") != std::string::npos);
@@ -217,7 +228,9 @@ TEST_CASE("the predicted line has a point at each worker count that was run, non
         INFO(p->title);
         REQUIRE(s.predicted.size() == s.measured.size());
         for (std::size_t i = 0; i < s.predicted.size(); ++i) CHECK(s.predicted[i].first == s.measured[i].x);
-        CHECK(p->predictedName == "model's prediction");   // plain words (issue 11): was "predicted at the sizes run"
+        // Plain words (issue 11: was "predicted at the sizes run"), named apart from
+        // the class's prediction and the rows' "model's makespan" (session 24's walk).
+        CHECK(p->predictedName == (p == &v.speedup ? "model's speedup" : "model's efficiency"));
     }
     const PlotSeries& s = seriesOf(v.speedup, WorkKind::Sleep);
     CHECK(s.predicted[1].second == Approx(2));   // the predictor's, for the run without one

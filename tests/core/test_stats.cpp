@@ -482,6 +482,38 @@ TEST_CASE("over a whole run the per-core other share is the verdict's exact tota
     CHECK_THAT(formatSummary(masked), Catch::Contains("less the run's processes and parviz's own threads"));
 }
 
+TEST_CASE("parviz's own threads' share of the cores is measured and said apart from other programs", "[stats][machine]") {
+    // Session 25: 2 cpu workers gave 1.96x in `parviz sweep` and 1.8x in the
+    // window, whose drawing took 8 % of the cores: counted as nobody's, the
+    // Plots read it as "11 % of the work stays serial".
+    auto tr = std::make_shared<Trace>();
+    tr->addProcess({"MainProcess", ProcRole::Parent});
+    tr->append(Event{kZero, 0, EventKind::RunStart, 0, 0, 2, 2});
+    for (int i = 1; i <= 10; ++i) {   // 100 ms samples; parviz's threads: 12 ms on core 0, 4 ms on core 1
+        const std::int64_t t = kZero + sec(0.1 * i);
+        for (std::int32_t core = 0; core < 2; ++core) {
+            tr->append(Event{t, 0, EventKind::CoreLoad, 0, core, 0, static_cast<std::uint64_t>(sec(0.1))});
+            tr->append(Event{t, 0, EventKind::CoreLoad, 1, core, static_cast<std::uint64_t>(sec(core == 0 ? 0.012 : 0.004)),
+                             static_cast<std::uint64_t>(sec(0.1))});
+        }
+    }
+    tr->append(Event{kZero + sec(1.0), 0, EventKind::RunEnd, 0, 0, 0, 0});
+    tr->updateMeta([](TraceMeta& m) {
+        m.finished = true;
+        m.totalCores = m.usableCores = 2;
+    });
+    const RunStats s = computeStats(*tr);
+    REQUIRE(s.machine.parvizShare.has_value());
+    CHECK(*s.machine.parvizShare == Approx(0.08));   // 160 ms of 2 cores x 1 s
+    CHECK(s.machine.otherShare.value_or(0) < 0.01);   // never counted as another program's
+    CHECK_THAT(formatSummary(s), Catch::Contains("parviz's own threads took 8 % of the cores"));
+    CHECK(nlohmann::json::parse(statsToJson(s))["machine"]["parviz_share"].get<double>() == Approx(0.08));
+    // Half-way, the samples up to the cut.
+    const RunStats half = computeStats(*tr, kZero + sec(0.5));
+    REQUIRE(half.machine.parvizShare.has_value());
+    CHECK(*half.machine.parvizShare == Approx(0.08));
+}
+
 TEST_CASE("a traced program of plain processes says it has no Pool tasks and gives each process's own times, not "
           "'no task ran' and a whole life of idle",
           "[stats][trace]") {

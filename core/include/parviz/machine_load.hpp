@@ -99,7 +99,19 @@ struct BusyVerdict {
     // cores' time (steal) and the other programs it named, with their shares.
     double stealShare = 0;
     std::vector<std::pair<std::string, double>> others;
+    // parviz's own threads' share of the cores' time over the run (the
+    // window drawing, the collector; not the workers), from the cores'
+    // CoreLoad samples (flags 1, each thread's schedstat: exact ns, placed on
+    // the core it last ran on). Never in otherShare: it is the observer's
+    // cost, said apart (computeStats; nullopt without samples). Session 25:
+    // with software OpenGL on 2 cores the window's 5 frames a second took
+    // 5-10 % of the cores from 2 cpu workers (1.8x where `parviz sweep` gave 1.96x).
+    std::optional<double> parvizShare;
 };
+
+// From this share of the cores' time up, parviz's own cost is said beside a
+// run's timings (the summary, the Plots' serial-fraction note).
+inline constexpr double kParvizShareSaid = 0.02;
 
 // How far /proc/stat's 10 ms ticks can move a run's other share, for a span
 // (two readings of each core's idle counter, each up to a tick off): 0.2 / s.
@@ -130,6 +142,10 @@ BusyVerdict judgeFromWorkers(BusyVerdict v, std::optional<WorkKind> work, int wo
 // firefox 8 %", "the VM's host 20 % (steal time)", both, or "" when the
 // measurement named nobody (every other program was small or has exited).
 std::string describeOthers(const BusyVerdict& v);
+// "parviz's own threads took 6 % of the cores (recording the run; drawing it,
+// in the window): the run's processes had that much less" (share 0..1,
+// BusyVerdict::parvizShare).
+std::string describeParvizShare(double share);
 // "machine busy: other processes took 34 % of the cores (firefox 20 %); timings not comparable",
 // "busy: unknown: too short to tell whether other programs used the cores (…)" (describeUnjudged)
 // or "machine quiet: other processes took 2 % of the cores".
