@@ -74,6 +74,10 @@ struct CodeBreaks {
         bool weak = false;   // after an attribute's dot: taken only when no space or comma will do
     };
     std::vector<Between> between;
+    // Where a comment begins (its '#'), npos without one: a piece of it after
+    // a break starts with "# " again, or a wrapped comment's second line read
+    // as code (newcomer walk, session 24).
+    std::size_t commentAt = std::string_view::npos;
     // Inside a one-line literal, after one of its spaces: the piece is
     // closed with the literal's quote and the next one reopens it with
     // `opener` (its prefix letters and quote). Python joins adjacent
@@ -114,7 +118,10 @@ CodeBreaks codeBreaks(std::string_view s) {
             opener = std::string(s.substr(p, i - p)) + c;
             continue;
         }
-        if (c == '#') comment = true;
+        if (c == '#' && !comment) {
+            comment = true;
+            out.commentAt = i;
+        }
         if (!comment && (c == '(' || c == '[' || c == '{')) ++depth;
         if (!comment && (c == ')' || c == ']' || c == '}')) depth = std::max(0, depth - 1);
         // An attribute's dot (`queue.empty()`), never a number's: a long
@@ -143,9 +150,16 @@ std::vector<std::string> wrapCodeLine(std::string_view line, float width,
     std::vector<std::string> out;
     std::size_t from = 0;
     std::string reopen;   // a literal split on the previous piece starts again here
+    // A break outside brackets, literals and comments ends its piece with
+    // Python's line continuation (" \\"): a wrapped `from multiprocessing
+    // import Pool` read as two statements, "import Pool" alone (newcomer walk,
+    // session 24). Inside brackets the continuation is implicit, as Python has it.
+    const std::string joiner = " \\";
     while (from < line.size()) {
-        const std::string prefix = (out.empty() ? std::string() : cont) + reopen;
+        const bool inComment = !out.empty() && from > breaks.commentAt;
+        const std::string prefix = (out.empty() ? std::string() : cont) + (inComment ? "# " : "") + reopen;
         auto piece = [&](std::size_t to) { return prefix + std::string(trimRight(line.substr(from, to - from))); };
+        auto openLine = [&](const CodeBreaks::Between& b) { return b.depth == 0 && b.at <= breaks.commentAt; };
         if (measure(piece(line.size())) <= width) {
             out.push_back(piece(line.size()));
             break;
@@ -162,6 +176,7 @@ std::vector<std::string> wrapCodeLine(std::string_view line, float width,
         for (const CodeBreaks::Between& b : breaks.between) {
             if (b.at <= code) continue;
             if (measure(piece(b.at)) > width) break;
+            if (openLine(b) && measure(piece(b.at) + joiner) > width) continue;   // its " \\" must fit too
             fitting.push_back(b);
         }
         std::size_t to = 0;
@@ -179,6 +194,9 @@ std::vector<std::string> wrapCodeLine(std::string_view line, float width,
                 }
             }
         }
+        bool joined = false;   // `to` is a break outside brackets: the piece ends with " \\"
+        for (const CodeBreaks::Between& b : fitting)
+            if (b.at == to) joined = openLine(b);
         std::string closeWith, nextReopen;
         // None fits: split a literal at one of its spaces, closing and
         // reopening it, the furthest that fits.
@@ -198,7 +216,8 @@ std::vector<std::string> wrapCodeLine(std::string_view line, float width,
             to = from + 1;
             while (to < line.size() && measure(piece(to + 1)) <= width) ++to;
         }
-        out.push_back(closeWith.empty() ? piece(to) : prefix + std::string(line.substr(from, to - from)) + closeWith);
+        out.push_back(closeWith.empty() ? piece(to) + (joined ? joiner : "")
+                                        : prefix + std::string(line.substr(from, to - from)) + closeWith);
         from = to;
         reopen = nextReopen;
         if (reopen.empty())

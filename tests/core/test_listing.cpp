@@ -198,6 +198,30 @@ std::string withoutSpaces(std::string s) {
 }
 } // namespace
 
+TEST_CASE("a wrapped statement outside brackets ends with Python's continuation; a wrapped comment stays a comment",
+          "[listing][wrap]") {
+    // Newcomer walk, session 24: the Code panel at 1280x720 showed
+    // "from multiprocessing" / "import Pool" (two statements to a reader) and
+    // a wrapped comment whose second line had no "#" (read as code).
+    const auto cols = [](std::string_view s) { return static_cast<float>(s.size()); };
+    CHECK(wrapCodeLine("from multiprocessing import Pool", 24, cols) ==
+          std::vector<std::string>{"from multiprocessing \\", "    import Pool"});
+    const std::vector<std::string> c = wrapCodeLine("    # each worker takes the next task when it is free", 30, cols);
+    REQUIRE(c.size() >= 2);
+    for (std::size_t i = 0; i < c.size(); ++i) {
+        INFO(i << ": [" << c[i] << "]");
+        CHECK(c[i].size() <= 30);
+        CHECK(c[i].find_first_not_of(' ') != std::string::npos);
+        CHECK(c[i][c[i].find_first_not_of(' ')] == '#');   // every piece a comment
+        CHECK(c[i].find('\\') == std::string::npos);      // no continuation inside a comment
+    }
+    // Code then a comment: the code's break is joined, the comment's pieces keep "#".
+    const std::vector<std::string> t = wrapCodeLine("x = compute(a) + other  # add the two parts together now", 26, cols);
+    INFO(t[0]);
+    REQUIRE(t.size() >= 3);
+    CHECK(t.back().find("# ") != std::string::npos);
+}
+
 TEST_CASE("a long code line wraps at token boundaries, never inside a string literal that fits", "[listing][wrap]") {
     // Columns as the measure: the Code panel passes ImGui's text width.
     const auto cols = [](std::string_view s) { return static_cast<float>(s.size()); };
@@ -224,7 +248,7 @@ TEST_CASE("a long code line wraps at token boundaries, never inside a string lit
     std::string wAll;
     for (const std::string& p : w) {
         CHECK(p.size() <= 16);
-        wAll += p;
+        wAll += p.ends_with(" \\") ? p.substr(0, p.size() - 2) : p;   // Python's line continuation is no text
     }
     CHECK(withoutSpaces(wAll) == withoutSpaces(wide));
     // A literal wider than the panel's continuation line but with spaces:
@@ -243,13 +267,13 @@ TEST_CASE("a long code line wraps at token boundaries, never inside a string lit
     // A long dotted name is cut after a dot, never inside a name (a traced
     // program's `while not tasks_that_are_done.empty():` read ".e" / "mpty()").
     const std::vector<std::string> d = wrapCodeLine("        while not tasks_that_are_done.empty():", 40, cols);
-    CHECK(d == std::vector<std::string>{"        while not tasks_that_are_done.", "            empty():"});
+    CHECK(d == std::vector<std::string>{"        while not tasks_that_are_done. \\", "            empty():"});
     // A space between statements beats an attribute's dot: the Code panel
     // read "p.start(); c.start(); p." / "join(); c.join()" and "res = p." / "map(work,".
     CHECK(wrapCodeLine("    p.start(); c.start(); p.join(); c.join()", 32, cols) ==
-          std::vector<std::string>{"    p.start(); c.start();", "        p.join(); c.join()"});
+          std::vector<std::string>{"    p.start(); c.start(); \\", "        p.join(); c.join()"});
     CHECK(wrapCodeLine("        res = p.map(work, data)", 30, cols) ==
-          std::vector<std::string>{"        res =", "            p.map(work, data)"});
+          std::vector<std::string>{"        res = \\", "            p.map(work, data)"});
     // Nor after a module's dot when a comma inside the call will do ("c = mp." / "Process(...").
     const std::vector<std::string> mp = wrapCodeLine(R"(    c = mp.Process(target=consumer, args=(q,), name="Consumer"))", 44, cols);
     INFO(mp[0]);
