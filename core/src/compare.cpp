@@ -309,13 +309,13 @@ void buildPlots(CompareView& v, int maxWorkers,
                     "; the tasks have no serial part, so it is the run's own cost: starting workers, handing out "
                     "tasks, parviz drawing" +
                     (drawing >= kParvizShareSaid
-                         ? " (up to " + std::to_string(static_cast<int>(std::lround(drawing * 100))) + " % of the cores)"
+                         ? " (up to " + percent(drawing) + " of the cores)"
                          : std::string());
-                const std::string pct = std::to_string(static_cast<int>(std::lround(sf * 100)));
+                const std::string pct = percent(sf);
                 const std::string note =
-                    f.fit.points == 1 ? "cpu: about " + pct + " % of the time stayed serial, from the " +
+                    f.fit.points == 1 ? "cpu: about " + pct + " of the time stayed serial, from the " +
                                             fitRangeText(s.usableCores) + " run alone (a rough guess)" + whose
-                                      : "cpu: about " + pct + " % of the time stayed serial (fitted on " +
+                                      : "cpu: about " + pct + " of the time stayed serial (fitted on " +
                                             std::to_string(f.fit.points) + " points)" + whose;
                 sp.notes.push_back(note);
                 sp.noteTips.push_back(std::string(kAmdahlTip) + " Here s = " + std::to_string(sf).substr(0, 4) + ".");
