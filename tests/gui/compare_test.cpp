@@ -1310,3 +1310,21 @@ TEST_CASE("a cpu sweep on a busy machine says on screen what to do, and Sweep cp
     for (const json& row : s["compare"]["rows"]) twice += row["attempts"] == 2;
     CHECK(twice == busyRows);   // each busy row: its old run and the new one, the less busy kept
 }
+
+TEST_CASE("presentation's Compare rows say oversubscription in the row, not only in a tooltip", "[gui][compare][oversub]") {
+    // Newcomer walk, session 24 (finding 6): with the rows' labels in the left
+    // column (presentation, 4 rows and more) the 4- and 8-worker cpu rows said
+    // "oversubscribed" only in a tooltip, which covered the Plots' 2-worker point.
+    // Eight rows (sleep and cpu) put the labels in the left column.
+    NEED_DISPLAY();
+    TempDir dir;
+    const json l = compareShot({"--workers", "1,2,4,8", "--work", "sleep,cpu", "--time-scale", "0.1", "--presentation",
+                                "--size", "1280x720"},
+                               dir);
+    int said = 0;
+    for (const json& p : l["panels"])
+        if (p["name"] == "Compare")
+            for (const json& line : p["lines"]) said += line.get<std::string>().rfind("oversubscribed", 0) == 0 ? 1 : 0;
+    INFO(l["panels"].dump());
+    CHECK(said == 2);   // the 4- and 8-worker rows on 2 cores; never the 1- and 2-worker ones
+}
