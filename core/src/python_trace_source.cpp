@@ -76,9 +76,10 @@ enum Wire : std::uint8_t {
     String = 1, ProcName, ProcStartReq, ProcExitSelf, ProcReaped, PrintLine, QueueNew, QueuePutW,
     QueueWrite, QueueGetW, QueueEmptyW, QueueFullW, LockNew, LockWaitW, LockAcquireW, LockReleaseW,
     LockTimeoutW, PoolJob, TaskStartW, TaskEndW, StateW, ProcKill, SyncWaitW, SyncWakeW, SyncSignalW, SyncNewW,
-    QueueDiscardW, PoolWorkerW, PoolPutW, PoolGetW, PoolResultsW, TaskRunW, ProcJoinW,
+    QueueDiscardW, PoolWorkerW, PoolPutW, PoolGetW, PoolResultsW, TaskRunW, ProcJoinW, JobCodeW,
     ReapedByParviz = 200,   // not on the wire: reaped() notes
 };
+static_assert(ProcJoinW == 33 && JobCodeW == 34, "wire kinds: python/parviz_trace/_ring.py");
 enum Role : std::int32_t { RoleMain = 0, RoleProcess, RolePoolWorker, RoleHelper };
 
 // 12500 -> "12 500" (as the summary writes counts).
@@ -391,7 +392,17 @@ struct PythonTraceSource::Impl {
         std::int32_t chunkBase = -1;
         bool calls = false;   // kJobCalls: a task's result is its own preview, not a list's
         std::int32_t call = 0;
+        std::uint64_t code = kNoString;   // JOB_CODE: "file:line" of the def of the function its tasks run
     };
+    // Each process's source line as last said (a SourceLine event), so a
+    // worker's task start says its function's line only when it moved.
+    std::unordered_map<ProcId, std::uint64_t> lineSaid;
+    // The string of a SourceLine that puts a process on no line of the program ("").
+    std::uint64_t noLineId = kNoString;
+    std::uint64_t noLine(SourceSink& sink) {
+        if (noLineId == kNoString) noLineId = sink.addString("");
+        return noLineId;
+    }
     std::int32_t mapCalls = 0;
     // A task name -> the call whose task had it first (at most kNamesTracked:
     // past that, later calls' repeats keep plain names).
@@ -878,6 +889,23 @@ void PythonTraceSource::Impl::interpretTask(Record& r, RingFile& ring, ProcId p,
     const auto self = procs.find(ring.pid);
     const pid_t owner = self != procs.end() && self->second.starter ? self->second.starter : ring.ppid;
     const auto jobIt = (r.flags & kTaskAdHoc) ? jobs.end() : jobs.find({owner, job});
+    // The Code panel: a worker running a job's task is on its function's def
+    // line (JOB_CODE; it was drawn on the line that started the pool,
+    // newcomer walk, session 26), unless the task's own code said a line
+    // since (a print, a queue call); once the chunk's result goes back it is
+    // on no line of the program (the pool's loop) until its next task.
+    if (jobIt != jobs.end() && jobIt->second.code != kNoString) {
+        const std::uint64_t code = jobIt->second.code;
+        std::uint64_t& said = lineSaid[p];
+        const bool leaves = r.kind == TaskEndW && (r.flags & kTaskReturned);
+        if (r.kind == TaskStartW && said != code) {
+            out.push_back(Event{r.t, p, EventKind::SourceLine, 0, 0, code, 0});
+            said = code;
+        } else if (leaves && said != noLine(sink)) {
+            out.push_back(Event{r.t, p, EventKind::SourceLine, 0, 0, noLine(sink), 0});
+            said = noLine(sink);
+        }
+    }
     const AdHocKey key{ring.pid, r.a, inChunk};
     std::int64_t index = 0;
     if (jobIt != jobs.end()) {
@@ -1060,9 +1088,14 @@ void PythonTraceSource::Impl::interpret(Record& r, std::vector<Event>& out, Sour
     // that speaks before its parent's start request arrives is named then.
     const ProcId p = r.kind == ProcName ? procFor(ring.pid, sink, r.text, r.obj).id : procFor(ring.pid, sink).id;
     // (A pool item's src is its identity, a taken chunk's its task count: no source line.)
-    const bool srcIsLine = r.kind != PoolPutW && r.kind != PoolGetW && !(r.kind == TaskStartW && (r.flags & kTaskTaken));
-    if (r.src != 0 && srcIsLine)
-        out.push_back(Event{r.t, p, EventKind::SourceLine, 0, 0, stringFor(r, r.src, sink), 0});
+    // (JOB_CODE's is the def of the job's function, not the pool's process's own line.)
+    const bool srcIsLine = r.kind != PoolPutW && r.kind != PoolGetW && r.kind != JobCodeW &&
+                           !(r.kind == TaskStartW && (r.flags & kTaskTaken));
+    if (r.src != 0 && srcIsLine) {
+        const std::uint64_t line = stringFor(r, r.src, sink);
+        out.push_back(Event{r.t, p, EventKind::SourceLine, 0, 0, line, 0});
+        lineSaid[p] = line;
+    }
     switch (r.kind) {
     case ProcName: case ProcStartReq: case ProcExitSelf: case ProcReaped: case ProcKill:
         interpretProcess(r, &ring, out, sink);
@@ -1158,6 +1191,12 @@ void PythonTraceSource::Impl::interpret(Record& r, std::vector<Event>& out, Sour
         const auto flags = static_cast<std::uint8_t>(kJoinEnded | ((r.flags & 2) ? kJoinTimedOut : 0));
         out.push_back(Event{r.t, p, EventKind::ProcJoin, flags, static_cast<std::int32_t>(child), kNoString, 0});
         if (lane.syncs > 0 && --lane.syncs == 0) showLane(p, lane, r.t, out);
+        break;
+    }
+    case JobCodeW: {
+        // After its POOL_JOB, from the same process: the def line of the function the job's tasks run.
+        const auto j = jobs.find({ring.pid, r.a});
+        if (j != jobs.end() && r.src != 0) j->second.code = stringFor(r, r.src, sink);
         break;
     }
     case 255: out.push_back(Event{r.t, p, EventKind::Lost, 0, static_cast<std::int32_t>(p), r.a, 0}); break;

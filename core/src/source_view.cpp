@@ -27,7 +27,8 @@ std::string tracedProgramFile(const RunModel& index, const Trace& trace) {
     if (!lines.empty() && !lines[0].empty()) return splitSourceLine(trace.string(trace[lines[0].front().index].a)).first;
     const TimedEventRef* first = nullptr;
     for (const auto& l : lines)
-        if (!l.empty() && (!first || l.front().t < first->t)) first = &l.front();
+        if (!l.empty() && (!first || l.front().t < first->t) && !trace.string(trace[l.front().index].a).empty())
+            first = &l.front();
     return first ? splitSourceLine(trace.string(trace[first->index].a)).first : std::string();
 }
 
@@ -49,6 +50,7 @@ SourceCodeView buildSourceCodeView(const RunModel& index, const Trace& trace, co
         m.proc = static_cast<ProcId>(p);
         m.name = p < meta.procs.size() ? meta.procs[p].name : "process " + std::to_string(p);
         m.since = r.t;
+        if (f.empty()) continue;   // on no line of the program: a pool worker between its tasks
         if (f == file && line > 0) {
             m.line = line - 1;
             v.markers.push_back(std::move(m));

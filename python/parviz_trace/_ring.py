@@ -397,6 +397,8 @@ K_PROC_JOIN = 33      # (the joining process) a = child pid: Process.join from t
                       # a running child; flags JOIN_END = the join returned, JOIN_TIMED_OUT too: the child still runs
 JOIN_END = 1
 JOIN_TIMED_OUT = 2
+K_JOB_CODE = 34       # (the pool's process, after POOL_JOB) a = job, src = "file:line" of the def of the function its
+                      # tasks run (no source line of the writer's): its workers are on that line while in its tasks
 K_QUEUE_DISCARD = 27  # a = queue key: the items still in it are dropped unread (its Pool was terminated)
 # A Pool's two queues, whose worker ends parviz derives from the worker's tasks
 # (docs/python-trace-wire.md, "A pool's queues"): an item carries its identity,

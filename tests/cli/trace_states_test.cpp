@@ -87,6 +87,57 @@ TEST_CASE("a traced worker sleeping in time.sleep is drawn sleeping on the sleep
     CHECK(lines == std::multiset<std::string>{"start 0.6", "start 0.4", "done 0.6", "done 0.4", "end"});
 }
 
+// Newcomer walk, session 26: a traced pool's workers computing in their
+// task's function were drawn in the Code panel on "with Pool(4) as pool:"
+// (the last line they had: their start). Now, mid-task, each is on the def
+// of the function the job runs (JOB_CODE), for map at chunksize 1 and 2 and
+// apply_async; once its chunk has gone back, on no line until its next task.
+TEST_CASE("a traced pool worker in a task is on its function's def line in the Code panel, and on none between tasks",
+          "[cli][trace][python][code]") {
+    TempDir dir;
+    // 0-based: line 3 is "def spin(n):", line 9 "def other(n):".
+    const std::string script = dir.write("spinners.py",
+        "import time\nfrom multiprocessing import Pool\n\n"
+        "def spin(n):\n    end = time.monotonic() + n\n    while time.monotonic() < end:\n        pass\n    return n\n\n"
+        "def other(n):\n    return spin(n)\n\n"
+        "if __name__ == '__main__':\n    with Pool(2) as p:\n        p.map(spin, [0.3, 0.3], chunksize=1)\n"
+        "        p.map(spin, [0.15, 0.15, 0.15, 0.15], chunksize=2)\n        p.apply_async(other, (0.3,)).get()\n"
+        "        time.sleep(0.4)\n");
+    Traced t = traceScript(script, {}, dir, "spinners");
+    INFO(describe(t.result));
+    REQUIRE(t.result.exitCode == 0);
+    const parviz::Trace& tr = *t.trace;
+    parviz::RunModel m;
+    m.update(tr);
+    const std::string file = parviz::tracedProgramFile(m, tr);
+    REQUIRE(file == script);
+    auto lineAt = [&](parviz::ProcId p, std::int64_t at) {
+        for (const parviz::CodeMarker& mk : parviz::buildSourceCodeView(m, tr, file, at).markers)
+            if (mk.proc == p) return mk.line;
+        return -1;
+    };
+    int checked = 0, onOther = 0;
+    std::int64_t lastEnd = 0;
+    for (const parviz::TaskRecord& task : m.tasks()) {
+        INFO(tr.string(task.name) << " in " << procName(tr, task.proc));
+        REQUIRE(task.t1 != parviz::kOpenEnd);
+        const int line = lineAt(task.proc, task.t0 + (task.t1 - task.t0) / 2);
+        CHECK((line == 3 || line == 9));
+        onOther += line == 9;
+        ++checked;
+        lastEnd = std::max(lastEnd, task.t1);
+    }
+    CHECK(checked == 7);
+    CHECK(onOther == 1);   // apply_async(other, ...): other's def, though it calls spin
+    // MainProcess sleeps 0.4 s after the last task: the workers, idle in the pool's loop, are on no line of it.
+    const std::int64_t idle = lastEnd + 200'000'000;
+    int workersShown = 0;
+    for (const parviz::CodeMarker& mk : parviz::buildSourceCodeView(m, tr, file, idle).markers)
+        workersShown += mk.proc != parviz::kParentProc;
+    CHECK(workersShown == 0);
+    CHECK(lineAt(parviz::kParentProc, idle) == 17);   // MainProcess: time.sleep(0.4)
+}
+
 namespace {
 
 // MainProcess's lane state and Explain's sentence for it halfway through its

@@ -90,7 +90,9 @@ enum class EventKind : std::uint8_t {
                     // measured exactly (cpuidle). Saved-run format 4.
     // --- traced programs (python_trace_source.hpp) ------------------------------
     SourceLine,     // a = string id of "file:line": where in the program the process's next
-                    // event (same t, same proc, right after this one) came from.
+                    // event (same t, same proc, right after this one) came from; a pool
+                    // worker's task start: the def line of the task's function; "" (a
+                    // worker whose chunk went back): on no line of the program.
                     // Saved-run format 5.
     // --- run control, later ------------------------------------------------------
     RunStop,        // the run was stopped on request (Run::stop), written before anything is
