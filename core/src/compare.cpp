@@ -373,6 +373,7 @@ GuessLine makespanLine(const MakespanGuess& g, const SweepResult& sweep, bool sw
     for (const SweepRow& r : sweep.rows)
         if (g.work && r.work == *g.work && r.workers == g.workers && r.makespanS > 0) row = &r;
     GuessLine l;
+    l.makespan = true;
     if (row && !sweepComplete) {
         l.full = "You predicted " + what + ": " + seconds(g.seconds) + " (the answer when the sweep ends).";
         l.brief = "Pool(" + std::to_string(g.workers) + ") " + workName(g.work) + ": you " + seconds(g.seconds);

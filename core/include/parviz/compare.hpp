@@ -176,6 +176,7 @@ struct GuessLine {
     // line ("sleep: 8 workers were fastest (7.97x); you said 8 (right)").
     std::optional<WorkKind> enoughFor;
     std::string tail;
+    bool makespan = false;                  // a prediction of one run's makespan (its Compare row shows it too)
 };
 
 struct CompareView {
