@@ -19,6 +19,7 @@
 #include <cstdio>
 #include <cctype>
 #include <cstring>
+#include <map>
 #include <string>
 
 namespace parviz::gui {
@@ -114,10 +115,45 @@ void scenarioPicker(GuiApp& app) {
     const float w = std::max({ImGui::GetFontSize() * 5, widest, ui::comboWidth(current.c_str())});
     ImGui::SetNextItemWidth(w);
     bool openFile = false, openProgram = false;
+    // The list says what each scenario shows, beside its name (newcomer
+    // walk, session 24: "pool-uneven" told a teacher nothing until picked):
+    // `parviz list`'s line, muted, wrapped within the window.
+    const float listW = std::max(w, ImGui::GetIO().DisplaySize.x - ImGui::GetCursorScreenPos().x - ImGui::GetFontSize());
+    ImGui::SetNextWindowSizeConstraints(ImVec2(w, 0), ImVec2(listW, ImGui::GetIO().DisplaySize.y * 0.8f));
     if (ImGui::BeginCombo("##scenario", current.c_str())) {
+        static std::map<std::string, std::string> described;   // name -> description, read from disk once each
+        const float nameW = widest - ImGui::GetFrameHeight() + ImGui::GetStyle().ItemSpacing.x;
+        const float wrapAt = listW - ImGui::GetStyle().WindowPadding.x * 2;
         for (const std::string& n : app.scenarioNames()) {
-            if (ImGui::Selectable(n.c_str(), n == current)) app.selectScenario(n);
+            auto d = described.find(n);
+            if (d == described.end()) {
+                std::string text;
+                try {
+                    text = loadScenario(n).description;
+                } catch (const std::exception&) {
+                    // A broken asset: its name alone (selecting it says why).
+                }
+                d = described.emplace(n, text).first;
+            }
+            const std::string& desc = d->second;
+            const float descH = desc.empty() ? 0.0f : ui::wrappedTextSize(desc, wrapAt - nameW).y;
+            const ImVec2 at = ImGui::GetCursorPos();
+            const std::string id = n + "##pick";
+            if (ImGui::Selectable(id.c_str(), n == current, 0, ImVec2(0, std::max(ImGui::GetTextLineHeight(), descH))))
+                app.selectScenario(n);
             probe::itemOnly("scenario " + n);   // where a test clicks to choose it
+            const ImVec2 after = ImGui::GetCursorPos();
+            ImGui::SetCursorPos(at);
+            ui::textUnformatted(n.c_str());
+            if (!desc.empty()) {
+                ImGui::SetCursorPos(ImVec2(at.x + nameW, at.y));
+                ImGui::PushTextWrapPos(at.x + wrapAt);
+                ImGui::PushStyleColor(ImGuiCol_Text, mutedColour(app.theme()));
+                ui::textUnformatted(desc.c_str());
+                ImGui::PopStyleColor();
+                ImGui::PopTextWrapPos();
+            }
+            ImGui::SetCursorPos(after);
         }
         ImGui::Separator();
         if (ImGui::Selectable("Open file...")) openFile = true;
@@ -353,9 +389,23 @@ void shownRunNoteSlot(GuiApp& app) {
     std::string shown = note;
     const float spacing = ImGui::GetStyle().ItemSpacing.x;
     const float roomHere = right - (ImGui::GetItemRectMax().x + spacing);
-    if (!shown.empty() && ImGui::CalcTextSize(shown.c_str()).x > roomHere && shown.rfind("shown run: ", 0) == 0) {
-        const std::string brief = "shown: " + shown.substr(11);
-        if (ImGui::CalcTextSize(brief.c_str()).x <= roomHere) shown = brief;
+    // Shorter forms, in turn, while the note does not fit the row: "shown:
+    // …", then without "; time scale 0.20x kept" (the next run's, not the
+    // shown run's: the tooltip keeps it). The whole note on a row of its own
+    // pushed the timeline and every panel under it down a line, and This
+    // run kept one line at 4 cpu workers (newcomer walk, session 26).
+    if (!shown.empty() && ImGui::CalcTextSize(shown.c_str()).x > roomHere) {
+        std::vector<std::string> forms;
+        auto briefOf = [](const std::string& t) { return t.rfind("shown run: ", 0) == 0 ? "shown: " + t.substr(11) : t; };
+        forms.push_back(briefOf(note));
+        const std::size_t kept = note.find("; time scale ");
+        if (kept != std::string::npos) forms.push_back(briefOf(note.substr(0, kept)));
+        else if (note.rfind("time scale ", 0) == 0) forms.push_back(note.substr(11));   // "0.20x kept"
+        for (const std::string& f : forms)
+            if (ImGui::CalcTextSize(f.c_str()).x <= roomHere) {
+                shown = f;
+                break;
+            }
     }
     flow(std::max(fs * 7, shown.empty() ? 0.0f : ImGui::CalcTextSize(shown.c_str()).x));
     // One frame's height with the note or without it (the text on the
@@ -827,6 +877,12 @@ void captionLine(GuiApp& app) {
                 // The most that fits; a traced program's process count goes
                 // after the speedup and before the tasks (Stats says them all).
                 const std::pair<bool, bool> forms[] = {{true, true}, {false, true}, {false, false}};
+                // Busy words that do not matter (sleep work: muted) yield to
+                // the summary: a busy sleep run on a host with steal time
+                // lost "speedup over sequential" for "others took 65 %; sleep
+                // needs no core" (This run says both). They stay when they fit after it.
+                const std::string mutedBusy = busyWarn ? std::string() : busy;
+                if (!mutedBusy.empty()) busy.clear();
                 bool done = false;
                 for (int procs = 2; procs >= 0 && !done; --procs)
                     for (const auto& [bounds, speedup] : forms)
@@ -834,6 +890,7 @@ void captionLine(GuiApp& app) {
                             text += runEndSummary(app, bounds, speedup, procs);
                             done = true;
                         }
+                if (!mutedBusy.empty() && fits(mutedBusy)) busy = mutedBusy;
             }
             if (!app.message().empty() && fits("  (" + app.message() + ")")) text += "  (" + app.message() + ")";
             // Always one line, so nothing under it moves: an event too long

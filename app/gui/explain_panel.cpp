@@ -422,6 +422,10 @@ void predictNext(PredictDraft& d, bool compact = false) {
                 p.seconds = cores ? std::round(v) : v;
                 p.given = true;
             }
+            // How to give an exact number, said (newcomer walk, session 26: Ctrl+click was found by chance).
+            ui::tooltipBelow(cores ? "Drag to your prediction, or Ctrl+click and type a number, then Enter."
+                                   : "Drag to your prediction (seconds on this run's time scale), or Ctrl+click and type "
+                                     "a number, then Enter. Before a scenario's first run you can also drag on the timeline.");
         } else {
             for (std::size_t k = 0; k < opts.size(); ++k) {
                 const std::string& o = opts[k];

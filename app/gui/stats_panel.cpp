@@ -148,9 +148,9 @@ void keyNumbers(RunView& run, const PanelEnv& env, const RunStats& s, bool compa
     if (!saidHeadline) headline(run, env);
     ui::textDisabled("%s", describeWorkersOnCores(s).c_str());
     // Whether the timings can be trusted: in presentation, after the
-    // caller's results order when it does not matter (sleep work; the
-    // caption says it at the run's end too), so a busy sleep run no longer
-    // pushes a method demo's answer out of view (CI, session 25).
+    // caller's results order when it does not matter (sleep work: sleeping
+    // workers need no core), so a busy sleep run no longer pushes a method
+    // demo's answer out of view (CI, session 25); first when it matters.
     if (!compact || busyMatters(s.machine, parseWorkKind(s.work))) busyLine(run, s, env, compact);
 }
 
