@@ -67,7 +67,7 @@ inline bool haveDisplay() {
 
 #define NEED_DISPLAY()                                                 \
     if (!haveDisplay()) {                                              \
-        WARN("no DISPLAY: run under xvfb-run (scripts/test does)");    \
+        FAIL("no DISPLAY: run under xvfb-run (scripts/test does)");    \
         return;                                                        \
     }
 

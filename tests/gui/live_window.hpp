@@ -260,7 +260,7 @@ inline bool pickScenario(const LiveWindow& w, const std::string& name) {
 
 #define NEED_X()                                                                  \
     if (!haveDisplay() || !haveXdotool()) {                                       \
-        WARN("needs a display and xdotool (scripts/test provides both)");         \
+        FAIL("needs a display and xdotool (scripts/test provides both)");         \
         return;                                                                   \
     }
 
