@@ -38,6 +38,33 @@ using parviz::test::runParviz;
 using parviz::test::TempDir;
 using namespace parviz::test::trace;
 
+namespace {
+
+// A traced script's run, its model, and the program's file the Code panel shows.
+struct TracedSource {
+    Traced t;
+    std::shared_ptr<parviz::RunModel> model = std::make_shared<parviz::RunModel>();
+    std::string file;
+    // The 0-based line the Code panel marks process p on at t; -1: on none.
+    int lineAt(parviz::ProcId p, std::int64_t at) const {
+        for (const parviz::CodeMarker& mk : parviz::buildSourceCodeView(*model, *t.trace, file, at).markers)
+            if (mk.proc == p) return mk.line;
+        return -1;
+    }
+};
+
+TracedSource traceSource(const std::string& script, const TempDir& dir, const std::string& name) {
+    TracedSource s{traceScript(script, {}, dir, name)};
+    INFO(describe(s.t.result));
+    REQUIRE(s.t.result.exitCode == 0);
+    s.model->update(*s.t.trace);
+    s.file = parviz::tracedProgramFile(*s.model, *s.t.trace);
+    REQUIRE(s.file == script);
+    return s;
+}
+
+} // namespace
+
 TEST_CASE("a traced worker sleeping in time.sleep is drawn sleeping on the sleep's line, as parviz's engine draws its "
           "sleep work", "[cli][trace][python]") {
     TempDir dir;
@@ -48,14 +75,10 @@ TEST_CASE("a traced worker sleeping in time.sleep is drawn sleeping on the sleep
         "    return x\n\n"
         "if __name__ == '__main__':\n    p = Pool(2)\n    p.map(work, [0.6, 0.4], chunksize=1)\n"
         "    p.map(time.sleep, [0.3, 0.3], chunksize=1)\n    p.close()\n    p.join()\n    print('end')\n");
-    Traced t = traceScript(script, {}, dir, "sleepers");
-    INFO(describe(t.result));
-    REQUIRE(t.result.exitCode == 0);
+    const TracedSource src = traceSource(script, dir, "sleepers");
+    const Traced& t = src.t;
     const parviz::Trace& tr = *t.trace;
-    parviz::RunModel m;
-    m.update(tr);
-    const std::string file = parviz::tracedProgramFile(m, tr);
-    REQUIRE(file == script);
+    const parviz::RunModel& m = *src.model;
     auto stateAt = [&](parviz::ProcId p, std::int64_t at) {
         const parviz::SpanRow& row = m.procs().at(p).program;
         const std::size_t i = row.firstEndingAfter(at, 0);
@@ -72,10 +95,7 @@ TEST_CASE("a traced worker sleeping in time.sleep is drawn sleeping on the sleep
         CHECK(stateAt(task.proc, task.t1 - 1) == parviz::LaneState::Running);
         if (name.find("0.6") != std::string::npos || name.find("0.4") != std::string::npos) {
             ++ownSleeps;
-            int line = -1;
-            for (const parviz::CodeMarker& mk : parviz::buildSourceCodeView(m, tr, file, mid).markers)
-                if (mk.proc == task.proc) line = mk.line;
-            CHECK(line == 5);
+            CHECK(src.lineAt(task.proc, mid) == 5);
         } else {
             ++sleepTasks;   // map(time.sleep): the task function is the sleep itself
         }
@@ -103,19 +123,10 @@ TEST_CASE("a traced pool worker in a task is on its function's def line in the C
         "if __name__ == '__main__':\n    with Pool(2) as p:\n        p.map(spin, [0.3, 0.3], chunksize=1)\n"
         "        p.map(spin, [0.15, 0.15, 0.15, 0.15], chunksize=2)\n        p.apply_async(other, (0.3,)).get()\n"
         "        time.sleep(0.4)\n");
-    Traced t = traceScript(script, {}, dir, "spinners");
-    INFO(describe(t.result));
-    REQUIRE(t.result.exitCode == 0);
-    const parviz::Trace& tr = *t.trace;
-    parviz::RunModel m;
-    m.update(tr);
-    const std::string file = parviz::tracedProgramFile(m, tr);
-    REQUIRE(file == script);
-    auto lineAt = [&](parviz::ProcId p, std::int64_t at) {
-        for (const parviz::CodeMarker& mk : parviz::buildSourceCodeView(m, tr, file, at).markers)
-            if (mk.proc == p) return mk.line;
-        return -1;
-    };
+    const TracedSource src = traceSource(script, dir, "spinners");
+    const parviz::Trace& tr = *src.t.trace;
+    const parviz::RunModel& m = *src.model;
+    auto lineAt = [&](parviz::ProcId p, std::int64_t at) { return src.lineAt(p, at); };
     int checked = 0, onOther = 0;
     std::int64_t lastEnd = 0;
     for (const parviz::TaskRecord& task : m.tasks()) {
@@ -132,7 +143,7 @@ TEST_CASE("a traced pool worker in a task is on its function's def line in the C
     // MainProcess sleeps 0.4 s after the last task: the workers, idle in the pool's loop, are on no line of it.
     const std::int64_t idle = lastEnd + 200'000'000;
     int workersShown = 0;
-    for (const parviz::CodeMarker& mk : parviz::buildSourceCodeView(m, tr, file, idle).markers)
+    for (const parviz::CodeMarker& mk : parviz::buildSourceCodeView(m, tr, src.file, idle).markers)
         workersShown += mk.proc != parviz::kParentProc;
     CHECK(workersShown == 0);
     CHECK(lineAt(parviz::kParentProc, idle) == 17);   // MainProcess: time.sleep(0.4)
