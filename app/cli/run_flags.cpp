@@ -128,7 +128,7 @@ std::string summaryJson(const RunStats& stats, const char* interruptedBy) {
     auto j = nlohmann::json::parse(text);
     j["incomplete"] = true;
     j["interrupted_by"] = interruptedBy;
-    return j.dump(2) + "\n";
+    return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 } // namespace parviz::cli

@@ -355,7 +355,7 @@ bool TestHooks::writeLayoutJson(GuiApp& app, const std::string& path) {
                            {"resumed", m_pause.resumed}, {"pids", pids}};
     }
     std::ofstream out(path);
-    out << j.dump(2) << "\n";
+    out << j.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
     return static_cast<bool>(out);
 }
 

@@ -595,7 +595,7 @@ std::string scenarioToJson(const Scenario& s) {
     for (const auto& l : s.code) code.push_back({{"text", l.text}, {"anchor", l.anchor}});
     j["code"] = code;
     if (!s.questions.empty()) j["questions"] = questionsToJson(s.questions);
-    return j.dump(2);
+    return j.dump(2, ' ', false, json::error_handler_t::replace);
 }
 
 } // namespace parviz

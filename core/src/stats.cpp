@@ -564,7 +564,7 @@ std::string statsToJson(const RunStats& s) {
                              {"lost_text", s.lostTexts}};
     j["clamped_events"] = s.clampedEvents;
     j["failures"] = s.failures;
-    return j.dump(2) + "\n";
+    return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
 std::string formatSummary(const RunStats& s) {

@@ -715,3 +715,19 @@ TEST_CASE("Stats' key numbers beside an instant say their durations in seconds, 
     CHECK(formatDurationAmongInstants(121'000'000) == "0.12 s");
     CHECK(formatDurationAmongInstants(6'010'000'000) == "6.01 s");
 }
+
+TEST_CASE("names with broken UTF-8 (a traced program's, another program's) come out of the summary JSON replaced, "
+          "never as an exception",
+          "[stats][utf8]") {
+    // CI stop 33: the saved-run fuzzer gave a worker name ending in a lone 0xC3;
+    // statsToJson threw json type_error 316 and `parviz run --json` would have died.
+    auto tr = test::tutorialPoolTrace();
+    tr->updateMeta([](TraceMeta& m) { m.scenario = "pool\xC3"; });
+    RunStats s = computeStats(*tr);
+    s.workers.at(0).name = "ForkPoolWorker-\xC3";
+    std::string text;
+    REQUIRE_NOTHROW(text = statsToJson(s));
+    const auto j = nlohmann::json::parse(text);
+    CHECK(j["scenario"] == "pool\xEF\xBF\xBD");   // U+FFFD, the replacement character
+    CHECK(j["workers"][0]["name"] == "ForkPoolWorker-\xEF\xBF\xBD");
+}
