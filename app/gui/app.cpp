@@ -893,6 +893,19 @@ void GuiApp::handleKeys() {
     ImGuiIO& io = ImGui::GetIO();
     if (io.WantTextInput) return;
     auto pressed = [](int glfwKey) { return ImGui::IsKeyPressed(glfwKey, false); };
+    // An open list (the run picker, the scenario list, a combo): Escape
+    // closes it, as everywhere else (keyboard navigation is off, so ImGui
+    // does not); any other key of ours closes it before it acts, so `[`
+    // does not leave the list open on the run it no longer shows (newcomer
+    // walk 26).
+    if (ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId)) {
+        if (pressed(GLFW_KEY_ESCAPE)) {
+            ImGui::ClosePopupsExceptModals();
+            return;
+        }
+        for (int k : {GLFW_KEY_SPACE, GLFW_KEY_R, GLFW_KEY_C, GLFW_KEY_F, GLFW_KEY_LEFT_BRACKET, GLFW_KEY_RIGHT_BRACKET})
+            if (pressed(k)) ImGui::ClosePopupsExceptModals();
+    }
     RunView& run = current();
     if (pressed(GLFW_KEY_SPACE)) togglePause();
     if (pressed(GLFW_KEY_R) && !run.fromFile()) startRun();

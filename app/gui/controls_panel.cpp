@@ -325,7 +325,14 @@ std::string nextWork(const RunOptions& o, const Scenario& sc) {
 // seems to describe the run it does not. And a value the user set that a
 // change of scenario kept (the time scale; everything else is the new
 // scenario's own, GuiApp::selectScenario) is said too ("time scale 0.05x kept").
-std::string shownRunNote(GuiApp& app) {
+// The note's two parts: what the shown run was made with ("shown run: 2
+// workers, cpu") and the kept time scale ("time scale 0.05x kept"); either empty.
+struct ShownRunNote {
+    std::string run, kept;
+    std::string whole() const { return run + (run.empty() || kept.empty() ? "" : "; ") + kept; }
+};
+
+ShownRunNote shownRunNoteParts(GuiApp& app) {
     const RunView& shown = app.current();
     const Scenario& sc = app.scenario();
     const RunOptions& o = app.runOptions();
@@ -369,11 +376,13 @@ std::string shownRunNote(GuiApp& app) {
                 note += ", chunksize " + (was.chunksize ? std::to_string(*was.chunksize) : std::string("auto"));
         }
     }
-    if (o.timeScale && std::abs(*o.timeScale - sc.timeScale) > 1e-9 && !app.keptFrom().empty()) {
-        note += (note.empty() ? "" : "; ") + ("time scale " + formatTimeScale(*o.timeScale) + " kept");   // its tooltip says from where
-    }
-    return note;
+    std::string kept;
+    if (o.timeScale && std::abs(*o.timeScale - sc.timeScale) > 1e-9 && !app.keptFrom().empty())
+        kept = "time scale " + formatTimeScale(*o.timeScale) + " kept";   // its tooltip says from where
+    return {note, kept};
 }
+
+std::string shownRunNote(GuiApp& app) { return shownRunNoteParts(app).whole(); }
 
 // The note's place: the rest of the toolbar's last row, at least 7 em, the
 // same whether it says anything or not, so a note appearing (a run picked,
@@ -385,7 +394,8 @@ std::string shownRunNote(GuiApp& app) {
 void shownRunNoteSlot(GuiApp& app) {
     const float fs = ImGui::GetFontSize();
     const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
-    const std::string note = shownRunNote(app);
+    const ShownRunNote parts = shownRunNoteParts(app);
+    const std::string note = parts.whole();
     std::string shown = note;
     const float spacing = ImGui::GetStyle().ItemSpacing.x;
     const float roomHere = right - (ImGui::GetItemRectMax().x + spacing);
@@ -395,12 +405,9 @@ void shownRunNoteSlot(GuiApp& app) {
     // pushed the timeline and every panel under it down a line, and This
     // run kept one line at 4 cpu workers (newcomer walk, session 26).
     if (!shown.empty() && ImGui::CalcTextSize(shown.c_str()).x > roomHere) {
-        std::vector<std::string> forms;
-        auto briefOf = [](const std::string& t) { return t.rfind("shown run: ", 0) == 0 ? "shown: " + t.substr(11) : t; };
-        forms.push_back(briefOf(note));
-        const std::size_t kept = note.find("; time scale ");
-        if (kept != std::string::npos) forms.push_back(briefOf(note.substr(0, kept)));
-        else if (note.rfind("time scale ", 0) == 0) forms.push_back(note.substr(11));   // "0.20x kept"
+        const std::string brief = parts.run.empty() ? std::string() : "shown: " + parts.run.substr(11);   // after "shown run: "
+        const std::string forms[] = {ShownRunNote{brief, parts.kept}.whole(),
+                                     parts.run.empty() ? parts.kept.substr(11) : brief};   // "0.20x kept" alone
         for (const std::string& f : forms)
             if (ImGui::CalcTextSize(f.c_str()).x <= roomHere) {
                 shown = f;

@@ -443,3 +443,42 @@ TEST_CASE("a quick click on Run: no tooltip over the toolbar while the run goes 
                std::to_string(static_cast<int>(b[1] + b[3] / 2)));
     CHECK(w.waitFor([](const json& s) { return !s.value("tooltip_windows", json::array()).empty(); }, 5));
 }
+
+// Newcomer walk 26: with keyboard navigation off, Escape left the run
+// picker's list open, and `[` with the list open showed another run under a
+// list still marking the old one.
+TEST_CASE("Escape closes an open list; a run key with the list open closes it and acts", "[gui][keys][escape]") {
+    NEED_X();
+    LiveWindow w({"pool", "--time-scale", "0.05"});
+    REQUIRE_FALSE(w.window.empty());
+    REQUIRE(w.runToEnd(60));
+    w.settle(4);
+    w.key("r");
+    REQUIRE(w.waitFor([](const json& st) { return st["runs_started"].get<int>() == 2 && st["status"] == "finished" &&
+                                                  st["trace_finished"] == true; }, 60));
+    w.settle(6);
+    const auto pickerRect = [](const json& st) {
+        for (const json& p : st["panels"])
+            if (p["name"] == "Controls")
+                for (const json& it : p["items"]) {
+                    const std::string t = it["text"];
+                    if (t.rfind("run ", 0) == 0 && t.find(": finished") != std::string::npos)
+                        return std::array<float, 4>{it["rect"][0].get<float>(), it["rect"][1].get<float>(),
+                                                    it["rect"][2].get<float>(), it["rect"][3].get<float>()};
+                }
+        return std::array<float, 4>{};
+    };
+    const auto listOpen = [](const json& st) { return st["panels"].dump().find("run entry 0") != std::string::npos; };
+    const std::array<float, 4> picker = pickerRect(w.state());
+    REQUIRE(picker[2] > 0);
+    w.click(picker[0] + picker[2] / 2, picker[1] + picker[3] / 2);
+    REQUIRE(w.waitFor(listOpen, 5));
+    w.key("Escape");
+    CHECK(w.waitFor([&](const json& st) { return !listOpen(st); }, 5));
+
+    w.click(picker[0] + picker[2] / 2, picker[1] + picker[3] / 2);
+    REQUIRE(w.waitFor(listOpen, 5));
+    const int before = w.state()["current_run"].get<int>();
+    w.key("bracketleft");
+    CHECK(w.waitFor([&](const json& st) { return !listOpen(st) && st["current_run"].get<int>() != before; }, 5));
+}
