@@ -119,7 +119,10 @@ void scenarioPicker(GuiApp& app) {
     // walk, session 24: "pool-uneven" told a teacher nothing until picked):
     // `parviz list`'s line, muted, wrapped within the window.
     const float listW = std::max(w, ImGui::GetIO().DisplaySize.x - ImGui::GetCursorScreenPos().x - ImGui::GetFontSize());
-    ImGui::SetNextWindowSizeConstraints(ImVec2(w, 0), ImVec2(listW, ImGui::GetIO().DisplaySize.y * 0.8f));
+    // The list is listW wide from its first frame: its descriptions wrap at
+    // the window's edge, and an auto-sized list first as narrow as the combo
+    // wrapped them a word a line over each other (newcomer walk 27).
+    ImGui::SetNextWindowSizeConstraints(ImVec2(listW, 0), ImVec2(listW, ImGui::GetIO().DisplaySize.y * 0.8f));
     if (ImGui::BeginCombo("##scenario", current.c_str())) {
         static std::map<std::string, std::string> described;   // name -> description, read from disk once each
         const float nameW = widest - ImGui::GetFrameHeight() + ImGui::GetStyle().ItemSpacing.x;

@@ -1017,7 +1017,8 @@ TEST_CASE("presentation at 1280x720: during the lesson's sweep nothing moves, an
                                                  it["rect"][3].get<float>()};
                     if (!inside(r, box)) outOfView.push_back(at + ": " + t + " y " + std::to_string(r[1]) + " h " +
                                                              std::to_string(r[3]) + ", box y " + std::to_string(box[1]) +
-                                                             " h " + std::to_string(box[3]));
+                                                             " h " + std::to_string(box[3]) + "; Plots:\n" +
+                                                             panelLines(s, "Plots"));
                 }
         withAnswers += any;
         std::this_thread::sleep_for(std::chrono::milliseconds(120));

@@ -8,6 +8,7 @@
 
 #include <iterator>
 #include <regex>
+#include <set>
 
 using namespace guitest;
 
@@ -481,4 +482,53 @@ TEST_CASE("Escape closes an open list; a run key with the list open closes it an
     const int before = w.state()["current_run"].get<int>();
     w.key("bracketleft");
     CHECK(w.waitFor([&](const json& st) { return !listOpen(st) && st["current_run"].get<int>() != before; }, 5));
+}
+
+// Newcomer walk 27: the scenario list's descriptions (session 26) wrapped at
+// the list's first, narrow width, a word a line, and piled over each other
+// and over "Open Python program...".
+TEST_CASE("the scenario list shows each scenario's description whole, on lines of its own, over nothing", "[gui][keys][picker]") {
+    NEED_X();
+    LiveWindow w({"pool", "--presentation", "--size", "1280x720"});
+    REQUIRE_FALSE(w.window.empty());
+    w.settle(4);
+    const auto picker = itemRect(w.state(), "pool");   // the scenario combo, showing its name
+    const auto listOpen = [](const json& s) { return s["panels"].dump().find("\"scenario pool\"") != std::string::npos; };
+    w.click(picker[0] + picker[2] / 2, picker[1] + picker[3] / 2);
+    REQUIRE(w.waitFor(listOpen, 5));
+    w.settle(6);
+    const json s = w.state();
+    json list;
+    for (const json& p : s["panels"])
+        if (p.dump().find("\"scenario pool\"") != std::string::npos) list = p;
+    REQUIRE(list.is_object());
+    std::string lines;
+    for (const json& l : list["lines"]) lines += l.get<std::string>() + "\n";
+    INFO(list["name"] << " lines:\n" << lines << "overlapping: " << list.value("overlapping_texts", json::array()).dump());
+    // The list is drawn over the toolbar (an open list's texts are the
+    // Controls panel's): only its own texts over its own count.
+    std::set<std::string> own;
+    bool in = false;
+    for (const json& l : list["lines"]) {
+        const std::string t = l;
+        if (t == "cpu-count") in = true;
+        if (in) own.insert(t);
+        if (in && t.rfind("Put four colours", 0) == 0) break;   // queue's, the list's last description
+    }
+    for (const json& o : list.value("overlapping_texts", json::array())) {
+        const std::string t = o;
+        const std::size_t at = t.find(" over ");
+        CHECK_FALSE((at != std::string::npos && own.count(t.substr(0, at)) && own.count(t.substr(at + 6))));
+    }
+    CHECK(list["clipped"] == false);
+    // `parviz list`'s words, each description on a line (or two) of its own.
+    CHECK(lines.find("The tutorial's Pool(2).map: A=5 s, B=2 s, C=1 s, D=3 s of sleep") != std::string::npos);
+    CHECK(lines.find("Put four colours on a Queue") != std::string::npos);
+    // The list's entries do not overlap one another.
+    std::vector<std::array<float, 4>> rows;
+    for (const json& it : list["items"])
+        if (it["text"].get<std::string>().rfind("scenario ", 0) == 0)
+            rows.push_back({it["rect"][0].get<float>(), it["rect"][1].get<float>(), it["rect"][2].get<float>(), it["rect"][3].get<float>()});
+    REQUIRE(rows.size() >= 9);
+    for (std::size_t i = 1; i < rows.size(); ++i) CHECK(rows[i][1] >= rows[i - 1][1] + rows[i - 1][3] - 1);
 }
