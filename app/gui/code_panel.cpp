@@ -38,7 +38,7 @@ float g_followedTo = 0;   // the scroll the panel last followed the marked line 
 // window-local; `marked`: the line to bring into view (-1: none, the
 // scroll stays). Past the listing's end the panel keeps blank room, so the
 // last lines can sit under a whole first line too.
-void scrollToWholeLine(const std::vector<float>& tops, int marked) {
+void scrollToWholeLine(const std::vector<float>& tops, float end, int marked) {
     ImGuiWindow* win = ImGui::GetCurrentWindow();
     const ImGuiStyle& st = ImGui::GetStyle();
     const float clipOff = win->InnerClipRect.Min.y - win->Pos.y, viewH = win->InnerClipRect.GetHeight();
@@ -53,6 +53,22 @@ void scrollToWholeLine(const std::vector<float>& tops, int marked) {
             const float s = std::floor(tops[i] - clipOff - over);
             if (s > want) break;
             target = s;
+        }
+        // The marked line itself whole in view: in a short panel (a traced
+        // program's Code at 1280x720, four lines) the whole lines above it,
+        // wrapped in two, pushed it under the edge (newcomer walk 27: the
+        // workers on `def count_primes(n):` below "from multiprocessing \").
+        const std::size_t m = static_cast<std::size_t>(marked);
+        const float bottom = (m + 1 < tops.size() ? tops[m + 1] : end) - st.ItemSpacing.y;
+        if (bottom - clipOff - target > viewH) {
+            target = std::floor(tops[m] - clipOff - over);   // at the top, when nothing whole above it fits
+            for (std::size_t i = 1; i <= m; ++i) {
+                const float s = std::floor(tops[i] - clipOff - over);
+                if (bottom - clipOff - s <= viewH) {
+                    target = s;
+                    break;
+                }
+            }
         }
         ImGui::SetScrollY(target);
     }
@@ -153,7 +169,7 @@ void drawCodePanel(const RunView& run, std::int64_t cursor, const std::vector<Sc
                 }
                 if (any && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", who.c_str());
             }
-            scrollToWholeLine(tops, follow ? firstMarked : -1);
+            scrollToWholeLine(tops, ImGui::GetCursorPosY(), follow ? firstMarked : -1);
             g_lastFirstMarked = firstMarked;
         }
     }

@@ -229,3 +229,37 @@ TEST_CASE("a traced program's long process names: lane titles shortened with an 
     CHECK(shortened == 2);
     for (const json& c : p["clipped_texts"]) CHECK(c.get<std::string>().find("a-consumer") == std::string::npos);
 }
+
+// Newcomer walk 27: the pointer on a callout's label ("one long task") asked
+// for its tooltip and the lane's under it in one frame; ImGui put both in one
+// window sized for one, and its scrollbar covered the words' right edge.
+TEST_CASE("the pointer on a callout's label opens its tooltip alone, not the lane's under it too",
+          "[gui][timeline][tooltip][onetip]") {
+    NEED_X();
+    LiveWindow w({"pool", "--workers", "4", "--presentation", "--size", "1280x720", "--time-scale", "0.2"});
+    REQUIRE_FALSE(w.window.empty());
+    REQUIRE(w.runFromStage(60));
+    json label, ended;
+    // The callout's label once the run's end is drawn (a busy machine's frames come late).
+    w.waitFor([&](const json& s) {
+        ended = s;
+        for (const json& c : s["callouts"])
+            if (c["kind"] == "one long task" && c["label_shown"] == true) label = c["label_rect"];
+        return label.is_array();
+    }, 10);
+    INFO("callouts: " << ended["callouts"].dump());
+    REQUIRE(label.is_array());
+    const int x = static_cast<int>(label[0].get<float>() + label[2].get<float>() / 2);
+    const int y = static_cast<int>(label[1].get<float>() + label[3].get<float>() / 2);
+    for (int dx : {0, 2}) {   // a move, as a hand makes: the tooltip opens on the pointer's move
+        runCommand("xdotool mousemove --window " + w.window + " " + std::to_string(x + dx) + " " + std::to_string(y));
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    }
+    const auto tipShown = [](const json& st) { return !st.value("tooltips", json::array()).empty(); };
+    REQUIRE(w.waitFor(tipShown, 5));
+    w.settle(4);
+    const json tips = w.state()["tooltips"];
+    INFO(tips.dump());
+    REQUIRE(tips.size() == 1);
+    CHECK(tips[0]["lines"][0].get<std::string>().rfind("one long task:", 0) == 0);
+}

@@ -126,6 +126,50 @@ TEST_CASE("the Code panel marks each traced process on its line of the program's
     CHECK(s["stats"]["tasks_failed"] == 1);
 }
 
+// Newcomer walk 27: at 1280x720 a traced program's Code had room for two
+// lines, and following the workers' line put the whole lines above it at the
+// top: a long import wrapped in three pushed `def count_primes(n):` under
+// the panel's edge, so the class saw no process on any line.
+TEST_CASE("in presentation the Code panel shows a traced worker's marked line whole, below a long wrapped line",
+          "[gui][trace][python][codefollow]") {
+    NEED_X();
+    TempDir dir;
+    const std::string script = writeScript(dir, "long_import.py",
+        "from multiprocessing import Pool\n"
+        "import time\n"
+        "\n"
+        "def slow(n):\n"
+        "    weights = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, "
+        "26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50]\n"
+        "    time.sleep(4)\n"
+        "    return n\n"
+        "\n"
+        "if __name__ == '__main__':\n"
+        "    with Pool(2) as pool:\n"
+        "        print(pool.map(slow, [1, 2]))\n");
+    LiveWindow w({"--presentation", "--size", "1280x720"}, {"--trace-python", script});
+    REQUIRE_FALSE(w.window.empty());
+    const auto workerOnDef = [](const json& st) {
+        for (const json& m : st["code_markers"])
+            if (m["process"].get<std::string>().rfind("ForkPoolWorker-", 0) == 0 && m["line"] == 5) return true;   // time.sleep(4)
+        return false;
+    };
+    REQUIRE(w.waitFor(workerOnDef, 30));
+    w.settle(6);
+    const json s = w.state();
+    json code;
+    for (const json& p : s["panels"])
+        if (p["name"] == "Code") code = p;
+    REQUIRE(code.is_object());
+    INFO("Code lines: " << code["lines"].dump() << "\ncut: " << code["clipped_texts"].dump() << "\nmarkers: "
+                        << s["code_markers"].dump());
+    CHECK(workerOnDef(s));
+    bool seen = false;
+    for (const json& l : code["lines"]) seen = seen || l.get<std::string>().find("time.sleep(4)") != std::string::npos;
+    CHECK(seen);
+    CHECK(code["clipped_texts"].dump().find("time.sleep") == std::string::npos);
+}
+
 TEST_CASE("parviz trace --gui exits with the traced program's exit status", "[gui][trace]") {
     NEED_DISPLAY();
     TempDir dir;

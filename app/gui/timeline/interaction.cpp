@@ -145,6 +145,14 @@ void boundedTooltip(const std::vector<TipLine>& lines, const ImVec2& mouse, floa
     // lanes', queue's and marks' tips tested the pointer's rectangle only and
     // opened through the run picker's list (ui::mouseOver, for every caller).
     if (!ImGui::IsWindowHovered(ImGuiHoveredFlags_ChildWindows | ImGuiHoveredFlags_AllowWhenBlockedByActiveItem)) return;
+    // One tooltip a frame, the first asked: ImGui appends a second
+    // BeginTooltip to the same window, sized for one of them, so a callout
+    // label's words over its lane came with the lane's under them, behind a
+    // scrollbar that covered their right edge (newcomer walk 27). The label
+    // is drawn, and asks, before the lane's hover is handled: it wins.
+    if (const ImGuiWindow* tip = ImGui::FindWindowByName("##Tooltip_00");
+        tip && tip->Active && tip->LastFrameActive == ImGui::GetFrameCount())
+        return;
     const ImGuiStyle& st = ImGui::GetStyle();
     const float wrapW = std::round(ImGui::GetFontSize() * 26);
     float w = 0, h = 0;
