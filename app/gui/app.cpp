@@ -1132,20 +1132,11 @@ void GuiApp::layoutPresentation(RunView& run, std::int64_t cursor, float control
     if (run.trace() && run.traced()) {
         if (!m_held.decided) {
             m_held.timeline = noStageTimelineH(run, ds.x);
-            m_held.timelineMust = noStageTimelineH(run, ds.x, false);
             m_held.legendExtra = timeline::legendExtraH(tracedLegendPlan(run), ds.x);
             m_held.decided = true;
         }
         timeline::setPlannedLegendExtra(m_held.legendExtra);
-        // The panels under it keep a tab bar and four lines, as a scenario's
-        // do, when MainProcess and four processes still fit above them: the
-        // band of finished processes then scrolls behind the cue (newcomer
-        // walk 27: a traced program's Code had 127 px, two lines, at 1280x720).
-        const float floorBottom = std::round(ImGui::GetFrameHeight() + 4 * ImGui::GetTextLineHeightWithSpacing() +
-                                             2 * ImGui::GetStyle().WindowPadding.y + ImGui::GetStyle().ItemSpacing.y);
-        const float roomFor = std::max(bodyH - floorBottom, m_held.timelineMust);
-        const float fixedH =
-            std::round(std::max(std::min({m_held.timeline, roomFor, bodyH - minBottom}), bodyH * 0.3f));
+        const float fixedH = std::round(std::max(std::min(m_held.timeline, bodyH - minBottom), bodyH * 0.3f));
         drawPresentationPanels(run, cursor, controlsH, fixedH, hasQueue, hasLock, true, e);
         return;
     }
@@ -1309,7 +1300,7 @@ int usableCoresOf(const RunView& run) {
 // pool of four: 3 of its 4 workers were in view), the core lanes, the axis, and
 // above them the header with every legend entry a traced program's run may
 // show without the user acting, after the lead-in words and Live.
-float GuiApp::noStageTimelineH(const RunView& run, float width, bool finishedBand) const {
+float GuiApp::noStageTimelineH(const RunView& run, float width) const {
     const ImGuiStyle& st = ImGui::GetStyle();
     const float fh = ImGui::GetFontSize();
     timeline::setCompactRows(true);
@@ -1318,7 +1309,7 @@ float GuiApp::noStageTimelineH(const RunView& run, float width, bool finishedBan
     const int cores = usableCoresOf(run);
     const float lanes = static_cast<float>(cores) * laneH({RowKind::CoreProcs, RowKind::CoreLoad}) +
                         5 * laneH({RowKind::Program, RowKind::Os, RowKind::Tasks, RowKind::Locks}) +
-                        (finishedBand ? laneH({RowKind::Program}) : 0.0f);   // the "N finished" band (foldFinishedLanes)
+                        laneH({RowKind::Program});   // the "N finished" band (foldFinishedLanes)
     timeline::setCompactRows(false);
     const float header = ImGui::GetFrameHeight() + timeline::legendExtraH(tracedLegendPlan(run), width) + st.ItemSpacing.y;
     const float axis = std::round(fh + 6) + 2;

@@ -318,8 +318,7 @@ private:
     bool m_predictTabAuto = false; // the Predict tab was opened for the class, not by a click
     void layoutPresentation(RunView& run, std::int64_t cursor, float controlsH, bool hasQueue, bool hasLock,
                             const PanelEnv& e);
-    // finishedBand: with the band the processes that ended fold into (what the split reserves when it has room).
-    float noStageTimelineH(const RunView& run, float width, bool finishedBand = true) const;
+    float noStageTimelineH(const RunView& run, float width) const;
     int poolWorkersWithWork(int workers) const;
     // What a traced program's legend may show without the user acting (noStageTimelineH's plan).
     timeline::LegendPlan tracedLegendPlan(const RunView& run) const;

@@ -476,7 +476,7 @@ float keyLinesReserve(const RunView& run, float w) {
     item("1024 workers on 2 cores", "");
     // The widest of the busy line's forms (sleep work's, a cpu run judged by
     // its workers' core time, others'): the shortest one was reserved, and a
-    // busy sleep run's "others took 65 %; sleep needs no core" pushed the
+    // busy sleep run's "others took 65 %, but sleep needs no core" pushed the
     // caller's results order out of view (CI, session 25).
     std::string busiest;
     for (const bool fromWorkers : {false, true})

@@ -142,7 +142,7 @@ std::string describeUnjudgedShort(const BusyVerdict& v) {
 std::string describeBusyShort(const BusyVerdict& v, std::optional<WorkKind> work) {
     if (v.busy != true) return "";
     char buf[80];
-    std::snprintf(buf, sizeof buf, work == WorkKind::Sleep ? "others took %d %%; sleep needs no core"
+    std::snprintf(buf, sizeof buf, work == WorkKind::Sleep ? "others took %d %%, but sleep needs no core"
                                    : v.fromWorkers ? "machine busy: workers lacked %d %% of cores"
                                                    : "machine busy: others took %d %%",
                   static_cast<int>(std::lround(v.otherShare.value_or(0) * 100)));

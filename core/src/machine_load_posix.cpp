@@ -163,13 +163,13 @@ std::map<int, MachineLoadMeter::ProcSample> otherProcesses() {
 
 std::vector<OtherProgram> MachineLoadMeter::namePrograms(const std::map<int, ProcSample>& before,
                                                          const std::map<int, ProcSample>& after,
-                                                         std::int64_t coreNs) {
+                                                         std::int64_t coreNs, const std::string& ownName) {
     std::map<std::string, std::int64_t> byName;
     for (const auto& [pid, a] : after) {
         auto b = before.find(pid);
         // A process started between the readings (or a reused pid) took all its time in the run.
         const std::int64_t was = b != before.end() && b->second.startTicks == a.startTicks ? b->second.cpuNs : 0;
-        if (a.cpuNs > was) byName[a.name] += a.cpuNs - was;
+        if (a.cpuNs > was) byName[!ownName.empty() && a.name == ownName ? "another " + a.name : a.name] += a.cpuNs - was;
     }
     std::vector<OtherProgram> r;
     for (auto& [name, ns] : byName)
@@ -228,7 +228,12 @@ std::optional<MachineLoad> MachineLoadMeter::finish() const {
     m.ownNs = std::max<std::int64_t>(0, end.ownNs - m_start.ownNs);
     m.otherNs = std::max<std::int64_t>(0, m.busyNs - m.ownNs);
     m.stealNs = std::clamp<std::int64_t>(end.stealNs - m_start.stealNs, 0, m.otherNs);
-    m.others = namePrograms(m_start.others, end.others, m.coreNs);
+    static const std::string ownName = [] {   // as /proc/PID/stat names it (its comm)
+        std::string n = readSmall("/proc/self/comm");
+        while (!n.empty() && (n.back() == '\n' || n.back() == ' ')) n.pop_back();
+        return n;
+    }();
+    m.others = namePrograms(m_start.others, end.others, m.coreNs, ownName);
     return m;
 }
 

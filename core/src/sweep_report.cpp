@@ -357,7 +357,9 @@ std::vector<SweepAnswer> sweepAnswers(const SweepResult& r) {
             std::snprintf(buf, sizeof buf, " (%.2fx)", *enough->speedupVs1);
             brief += buf;
         }
-        if (busy) brief += ", machine busy: sleep needs no core";   // "sleep holds" needed a teacher (walk, session 24)
+        // "sleep holds" needed a teacher (walk, session 24); "machine busy: sleep needs no core" read as a
+        // contradiction (walk 27): the busy machine, and why it does not matter, joined by "but".
+        if (busy) brief += ", machine busy, but sleep needs no core";
         const int cores = std::max(1, r.usableCores);
         if (n == 1) {
             // Said above: nothing more to explain.

@@ -249,7 +249,7 @@ TEST_CASE("busy, unknown and unfinished runs say so in their rows and stay out o
     CHECK(v.rows[0].busyNote.find("busy") != std::string::npos);
     CHECK(v.rows[0].busyNote.find("40 %") != std::string::npos);
     // A sleep run: the busy note is plain, no warning (session 21: sleeping workers need no core).
-    CHECK(v.rows[0].busyShort == "others took 40 %; sleep needs no core");
+    CHECK(v.rows[0].busyShort == "others took 40 %, but sleep needs no core");
     CHECK_FALSE(v.rows[0].busyWarn);
     CHECK(v.rows[0].busy == true);
     const CompareView cpu = buildCompareView({runOf(1, 1, WorkKind::Cpu, 4.0, {}, true)}, 2, 2);

@@ -244,6 +244,19 @@ TEST_CASE("namePrograms: sums a program's processes, counts a new or reused pid 
     CHECK(MachineLoadMeter::namePrograms(before, after, 0).empty());
 }
 
+TEST_CASE("namePrograms: another copy of parviz is named \"another parviz\", never plain parviz", "[machine][others]") {
+    // Newcomer walk 27: "fuzz_saved_run and parviz took 49 %; close them" told a teacher to close the window
+    // they were using; it was another parviz (someone's tests).
+    using PS = MachineLoadMeter::ProcSample;
+    const std::int64_t ms = 1'000'000;
+    std::map<int, PS> before{{20, {"parviz", 0, 1}}, {21, {"parviz", 0, 2}}};
+    std::map<int, PS> after{{20, {"parviz", 300 * ms, 1}}, {21, {"parviz", 100 * ms, 2}}, {22, {"cc1plus", 50 * ms, 3}}};
+    const auto r = MachineLoadMeter::namePrograms(before, after, 1000 * ms, "parviz");
+    REQUIRE(r.size() == 2);
+    CHECK(r[0] == OtherProgram{"another parviz", 400 * ms});
+    CHECK(r[1] == OtherProgram{"cc1plus", 50 * ms});
+}
+
 TEST_CASE("who took the cores in words: programs, the VM's host, and the busy verdict naming them", "[machine][others]") {
     MachineLoad m;
     m.cores = 2;

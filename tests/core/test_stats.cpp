@@ -612,7 +612,7 @@ TEST_CASE("mid-run Stats never read as wrong: no speedup until every task has en
     REQUIRE(mid.machine.busy.has_value());
     CHECK(*mid.machine.busy);
     // Sleep work: a plain note, the cut on the share (session 21).
-    CHECK(describeBusyAt(mid, true) == "others took 25 % up to here; sleep needs no core");
+    CHECK(describeBusyAt(mid, true) == "others took 25 % up to here, but sleep needs no core");
     RunStats cpuMid = mid;
     cpuMid.work = "cpu";
     CHECK(describeBusyAt(cpuMid, true) == "machine busy: others took 25 % up to here");

@@ -216,9 +216,13 @@ public:
     // Pure: the programs (by name, their processes summed) that took at least
     // kMinNamedShare of coreNs between two readings keyed by pid, largest
     // first, at most kMaxOtherPrograms. A pid only in `after`, or with
-    // another start time, counts all its time.
+    // another start time, counts all its time. ownName: this program's own
+    // name (/proc/self/comm, "parviz"): another copy of it, not parviz's own
+    // processes (those are not in the readings), is named "another parviz",
+    // so "close them" never reads as "close the window you are using".
     static std::vector<OtherProgram> namePrograms(const std::map<int, ProcSample>& before,
-                                                  const std::map<int, ProcSample>& after, std::int64_t coreNs);
+                                                  const std::map<int, ProcSample>& after, std::int64_t coreNs,
+                                                  const std::string& ownName = "");
 
 private:
     struct Reading {
