@@ -66,6 +66,30 @@ float buttonW(const char* label) {
 float labelledW(float w, const char* label) {
     return w + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize(label, nullptr, true).x;
 }
+// A control and its label outlined as one unit, a thin rounded line in the
+// gaps around them: the labels follow their controls (ImGui's way), and read
+// on a projector as the next control's ("2 - + workers as scenario v work":
+// newcomer walks 26 and 27). Takes no width: begun after flow() placed the
+// control, ended after its label.
+class LabelGroup {
+public:
+    explicit LabelGroup(const char* label) : m_label(label), m_min(ImGui::GetCursorScreenPos()) {}
+    void end() {
+        const ImGuiStyle& st = ImGui::GetStyle();
+        const ImVec2 max = ImGui::GetItemRectMax();
+        const ImVec2 pad(std::floor(st.ItemSpacing.x * 0.25f), std::floor(st.ItemSpacing.y * 0.4f));
+        ImVec4 c = ImGui::GetStyleColorVec4(ImGuiCol_Border);
+        c.w = std::max(c.w, 0.8f);
+        const ImVec2 a(m_min.x - pad.x, m_min.y - pad.y), b(max.x + pad.x, max.y + pad.y);
+        ImGui::GetWindowDrawList()->AddRect(a, b, ImGui::ColorConvertFloat4ToU32(c), st.FrameRounding + pad.x);
+        probe::itemAt(std::string("group ") + m_label, a, b);   // for [groups]
+    }
+
+private:
+    const char* m_label;
+    ImVec2 m_min;
+};
+
 float checkboxW(const char* label) {
     return ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize(label, nullptr, true).x;
 }
@@ -458,6 +482,7 @@ void runOptions(GuiApp& app) {
     const float fieldW = setsWorkers ? fw * 5.5f
                                      : std::max(fw * 5.5f, ImGui::CalcTextSize(noWorkers).x + ImGui::GetStyle().FramePadding.x * 2);
     flow(labelledW(fieldW, "workers"));
+    LabelGroup workersGroup("workers");
     ImGui::BeginDisabled(!setsWorkers);
     ImGui::BeginGroup();
     if (!setsWorkers) {
@@ -480,6 +505,7 @@ void runOptions(GuiApp& app) {
     ImGui::SameLine(0, inner);
     ImGui::TextUnformatted("workers");
     ImGui::EndGroup();
+    workersGroup.end();
     ui::probeItem("workers");
     ImGui::EndDisabled();
     if (!setsWorkers)
@@ -499,6 +525,7 @@ void runOptions(GuiApp& app) {
     int k = !hasWork ? 3 : !o.work ? 0 : *o.work == WorkKind::Sleep ? 1 : 2;
     const float workW = ui::comboWidth(kinds[0]);   // the widest of them
     flow(labelledW(workW, "work"));
+    LabelGroup workGroup("work");
     ImGui::SetNextItemWidth(workW);
     ImGui::BeginDisabled(!hasWork);
     // The box shows kinds[k] itself: ImGui::Combo over the three choices
@@ -513,6 +540,7 @@ void runOptions(GuiApp& app) {
             }
         ImGui::EndCombo();
     }
+    workGroup.end();
     ui::probeCombo("work", kinds[k], workW);
     ImGui::EndDisabled();
     if (!hasWork)
@@ -534,6 +562,7 @@ void runOptions(GuiApp& app) {
     // first in normal type).
     const float scaleW = std::max(40.0f, fw * 2) + ui::valueSliderValueW("0.00x");
     flow(labelledW(scaleW, "time scale"));
+    LabelGroup scaleGroup("time scale");
     ImGui::BeginGroup();
     // A press on the track steps through these (a drag from the grab sets any value).
     static constexpr float kScaleSteps[] = {0.02f, 0.05f, 0.1f, 0.2f, 0.5f, 1.0f, 2.0f, 5.0f};
@@ -543,6 +572,7 @@ void runOptions(GuiApp& app) {
     ImGui::SameLine(0, ImGui::GetStyle().ItemInnerSpacing.x);
     ImGui::TextUnformatted("time scale");
     ImGui::EndGroup();
+    scaleGroup.end();
     ImGui::EndDisabled();
     ui::tooltipBelow("Every duration times this: below 1 faster than the scenario says, above 1 slow motion. A click "
                      "beside the handle steps to the next of 0.02x, 0.05x, 0.1x, 0.2x, 0.5x, 1x, 2x, 5x; drag the "
@@ -565,12 +595,14 @@ template <class Place> void drawMethodCombo(Scenario& sc, Place place) {
     // As wide as the method shown (the list opens wider): the toolbar keeps its rows at 1280x720.
     const float w = std::max(ui::comboWidth(shown), ui::comboWidth("imap"));
     place(labelledW(w, "method"));
+    LabelGroup group("method");
     ImGui::SetNextItemWidth(w);
     if (ImGui::BeginCombo("method", shown)) {
         for (PoolMethod m : kPoolMethods)
             if (ImGui::Selectable(toString(m), sc.method == m)) sc.method = m;
         ImGui::EndCombo();
     }
+    group.end();
     ui::probeCombo((std::string("method ") + shown).c_str(), shown, w);
     ui::tooltipBelow("How the program hands the tasks to the pool: map and starmap return every result at once when "
                      "the last task is done; imap yields them in input order, imap_unordered in the order the tasks "
@@ -604,6 +636,7 @@ void drawPoolControls(GuiApp& app, bool flowLayout) {
         // As wide as "auto (1000)": the auto size following the workers or jobs moves nothing.
         const float w = std::max({ui::comboWidth(shown.c_str()), ui::comboWidth(autoLabel.c_str()), ui::comboWidth("auto (1000)")});
         place(labelledW(w, "chunksize"));
+        LabelGroup group("chunksize");
         ImGui::SetNextItemWidth(w);
         if (ImGui::BeginCombo("chunksize", shown.c_str(), ImGuiComboFlags_HeightLarge)) {
             if (ImGui::Selectable(autoLabel.c_str(), !sc.chunksize)) sc.chunksize.reset();
@@ -620,6 +653,7 @@ void drawPoolControls(GuiApp& app, bool flowLayout) {
             }
             ImGui::EndCombo();
         }
+        group.end();
         ui::probeCombo(("chunksize " + shown).c_str(), shown.c_str(), w);
         ImGui::EndDisabled();
         if (usesChunks(sc.method))
@@ -635,6 +669,7 @@ void drawPoolControls(GuiApp& app, bool flowLayout) {
                                                       : std::to_string(sc.tasks.size()) + " as scenario";
     const float jw = ui::comboWidth(jobsShown.c_str());
     place(labelledW(jw, "jobs"));
+    LabelGroup jobsGroup("jobs");
     ImGui::SetNextItemWidth(jw);
     if (ImGui::BeginCombo("jobs", jobsShown.c_str(), ImGuiComboFlags_HeightLarge)) {
         const std::string own = std::to_string(sc.tasks.size()) + " as scenario";
@@ -648,6 +683,7 @@ void drawPoolControls(GuiApp& app, bool flowLayout) {
         }
         ImGui::EndCombo();
     }
+    jobsGroup.end();
     ui::probeCombo(("jobs " + jobsShown).c_str(), jobsShown.c_str(), jw);
     ui::tooltipBelow("N equal jobs: the scenario's work cut into N tasks of the same length (the total stays the same), "
                      "for the next Run.");

@@ -532,3 +532,44 @@ TEST_CASE("the scenario list shows each scenario's description whole, on lines o
     REQUIRE(rows.size() >= 9);
     for (std::size_t i = 1; i < rows.size(); ++i) CHECK(rows[i][1] >= rows[i - 1][1] + rows[i - 1][3] - 1);
 }
+
+// Newcomer walks 26 and 27: the toolbar's labels follow their controls, and on
+// a projector "2 - + workers as scenario v work" read each label as the next
+// control's. Each control and its label are outlined as one group: the group
+// holds its own control, and groups never overlap (so none holds the next).
+TEST_CASE("each toolbar control is outlined with its own label, apart from the next", "[gui][keys][groups]") {
+    NEED_X();
+    LiveWindow w({"pool-uneven", "--presentation", "--size", "1280x720"});
+    REQUIRE_FALSE(w.window.empty());
+    w.settle(4);
+    const json s = w.state();
+    std::map<std::string, std::array<float, 4>> groups;
+    std::vector<std::pair<std::string, std::array<float, 4>>> items;
+    for (const json& p : s["panels"])
+        for (const json& it : p["items"]) {
+            const std::string t = it["text"];
+            const std::array<float, 4> r{it["rect"][0].get<float>(), it["rect"][1].get<float>(), it["rect"][2].get<float>(),
+                                         it["rect"][3].get<float>()};
+            if (t.rfind("group ", 0) == 0) groups[t.substr(6)] = r;
+            else items.emplace_back(t, r);
+        }
+    for (const char* label : {"workers", "work", "time scale", "method", "chunksize", "jobs"}) {
+        INFO(label);
+        REQUIRE(groups.count(label) == 1);
+        const auto& g = groups[label];
+        // Its control: the item named by the label ("work", "method map", "chunksize auto (4)").
+        bool held = false;
+        for (const auto& [t, r] : items)
+            if (t == label || t.rfind(std::string(label) + " ", 0) == 0)
+                held = held || (r[0] >= g[0] - 0.5f && r[1] >= g[1] - 0.5f && r[0] + r[2] <= g[0] + g[2] + 0.5f &&
+                                r[1] + r[3] <= g[1] + g[3] + 0.5f);
+        CHECK(held);
+    }
+    for (const auto& [a, ra] : groups)
+        for (const auto& [b, rb] : groups) {
+            if (a >= b) continue;
+            const bool apart = ra[0] + ra[2] <= rb[0] || rb[0] + rb[2] <= ra[0] || ra[1] + ra[3] <= rb[1] || rb[1] + rb[3] <= ra[1];
+            INFO(a << " and " << b);
+            CHECK(apart);
+        }
+}
