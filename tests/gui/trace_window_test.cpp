@@ -149,12 +149,12 @@ TEST_CASE("in presentation the Code panel shows a traced worker's marked line wh
         "        print(pool.map(slow, [1, 2]))\n");
     LiveWindow w({"--presentation", "--size", "1280x720"}, {"--trace-python", script});
     REQUIRE_FALSE(w.window.empty());
-    const auto workerOnDef = [](const json& st) {
+    const auto workerOnSleep = [](const json& st) {
         for (const json& m : st["code_markers"])
             if (m["process"].get<std::string>().rfind("ForkPoolWorker-", 0) == 0 && m["line"] == 5) return true;   // time.sleep(4)
         return false;
     };
-    REQUIRE(w.waitFor(workerOnDef, 30));
+    REQUIRE(w.waitFor(workerOnSleep, 30));
     w.settle(6);
     const json s = w.state();
     json code;
@@ -163,7 +163,7 @@ TEST_CASE("in presentation the Code panel shows a traced worker's marked line wh
     REQUIRE(code.is_object());
     INFO("Code lines: " << code["lines"].dump() << "\ncut: " << code["clipped_texts"].dump() << "\nmarkers: "
                         << s["code_markers"].dump());
-    CHECK(workerOnDef(s));
+    CHECK(workerOnSleep(s));
     bool seen = false;
     for (const json& l : code["lines"]) seen = seen || l.get<std::string>().find("time.sleep(4)") != std::string::npos;
     CHECK(seen);
