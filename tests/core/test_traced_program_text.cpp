@@ -19,6 +19,9 @@ TEST_CASE("the hook lines say 'not yet' while waiting and 'untraced' only once t
     // Loaded on time: nothing to say; loaded after "not yet": traced after all.
     CHECK(hookStatusLine({HookStatus::Loaded, 0.4}, n, false).empty());
     CHECK(hookStatusLine({HookStatus::Loaded, 6.71}, n, true) == "my_queue.py loaded the tracer after 6.7 s: traced after all");
+    // Late by its own time even when nobody looked between 3 s and its load (a stalled frame, a busy CI):
+    // the panels said "Waiting for ...", so the header must say it came.
+    CHECK(hookStatusLine({HookStatus::Loaded, 4.3}, n, false) == "my_queue.py loaded the tracer after 4.3 s: traced after all");
     const std::string never = hookStatusLine({HookStatus::NeverLoaded, 3.6}, n, true);
     CHECK(never.find("my_queue.py ended without loading the tracer, so it ran untraced") == 0);
 }

@@ -92,7 +92,9 @@ struct HookStatus {
 // What to tell the user about the hook, in the CLI's and the window's words
 // (name: the script's, TracedProgram::name()); "" when there is nothing to
 // say. toldNotYet: the NotYet line was already said (a later Loaded is then
-// "traced after all"; a Loaded on time says nothing).
+// "traced after all", as is any Loaded after kHookTimeoutSeconds, said or
+// not: lateness is the load's time, not when someone looked; a Loaded on
+// time says nothing).
 //   NotYet:      "my_queue.py has not loaded the tracer yet after 3 s: ..."
 //   Loaded late: "my_queue.py loaded the tracer after 6.7 s: traced after all"
 //   NeverLoaded: "my_queue.py ended without loading the tracer, so it ran untraced: ..."
