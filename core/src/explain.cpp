@@ -661,11 +661,14 @@ ProcExplanation explainProc(const Ctx& c, const ProcLaneIndex& l) {
     const Span* os = spanAt(l.os, c.t);
     const Span* task = spanAt(l.tasks, c.t);
     // Between a task's end and the worker's next call (its result put, its
-    // next get) lie some microseconds of the pool's own loop, drawn as part
-    // of what follows at any zoom a class uses. A cursor stepped onto a
-    // TaskEnd sits in that gap: it is explained as what follows, or Why said
-    // "is idle" beside a lane drawn "waits for queue" (newcomer walk, session
-    // 24, finding 8).
+    // next get, the next task of its chunk) lie some microseconds of the
+    // pool's own loop, drawn as part of what follows at any zoom a class
+    // uses. A cursor stepped onto a TaskEnd sits in that gap: Why says the
+    // task has just ended, then what follows ("ForkPoolWorker-2 has just
+    // finished task s1; microseconds later it is in task s2"). Said as idle
+    // it contradicted a lane drawn "waits for queue" (newcomer walk, session
+    // 24, finding 8); said as what follows alone ("are in their tasks (s1
+    // and s2)") it contradicted the caption "finished s1" (walk 27, finding 4).
     if (!task && (!prog || prog->state == LaneState::Idle || prog->state == LaneState::Running) && l.proc != kParentProc) {
         const std::size_t i = l.program.firstEndingAfter(c.t, 0);
         const std::size_t n = i < l.program.size() && l.program[i].t0 <= c.t ? i + 1 : i;
@@ -673,7 +676,25 @@ ProcExplanation explainProc(const Ctx& c, const ProcLaneIndex& l) {
         if (n < l.program.size() && l.program[n].state != LaneState::Idle && l.program[n].state != LaneState::Running && ended &&
             c.t - ended->t1 < kBetweenTasksNs && l.program[n].t0 - c.t < kBetweenTasksNs && l.exitT > l.program[n].t0) {
             const Ctx next{c.m, c.trace, c.meta, l.program[n].t0, c.zero};
-            return explainProc(next, l);
+            ProcExplanation then = explainProc(next, l);
+            // What follows in the words of its own sentence, up to its why and
+            // without its "since" (it begins after the cursor).
+            std::string follows = firstClauseOf(then.text);
+            if (follows.rfind(who, 0) == 0) follows.erase(0, who.size());
+            if (const std::size_t since = follows.find(" since "); since != std::string::npos) {
+                const std::size_t comma = follows.find(',', since);
+                follows.erase(since, comma == std::string::npos ? std::string::npos : comma - since);
+            }
+            const TaskRecord* r = c.m.taskOf(l.proc, ended->value);
+            const std::string error = r ? taskErrorText(c.trace, *r) : "";
+            then.text = who + (error.empty() ? " has just finished " + taskName(c.trace, *ended)
+                                             : "'s " + taskName(c.trace, *ended) + " has just raised " + error) +
+                        "; microseconds later it" + follows;
+            // Its own sentence: grouped, the group's words would say only what follows.
+            then.group.clear();
+            then.groupWords.clear();
+            then.groupDetail.clear();
+            return then;
         }
     }
     out.state = prog ? prog->state : LaneState::None;

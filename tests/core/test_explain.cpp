@@ -125,8 +125,35 @@ TEST_CASE("a cursor stepped onto a task's end is explained as what follows, not 
     const std::string later = textOf(buildExplain(m, *tr, kZero + sec(5.5)), "ForkPoolWorker-1");
     INFO("at 5.00 s: " << onEnd << "\nat 5.50 s: " << later);
     CHECK(onEnd.find("is idle") == std::string::npos);
-    CHECK(onEnd.rfind("ForkPoolWorker-1 waits", 0) == 0);
+    // Said as the caption says it (the step landed on "finished A"), then what follows.
+    CHECK(onEnd.rfind("ForkPoolWorker-1 has just finished task A; microseconds later it waits", 0) == 0);
     CHECK(later.rfind("ForkPoolWorker-1 waits", 0) == 0);
+    SECTION("the next task of its chunk, microseconds later, is not said as the task it is in") {
+        // Walk 27, finding 4: stepped onto "ForkPoolWorker-2 finished s1", Why said
+        // "ForkPoolWorker-1 and -2 are in their tasks (L1 and s2)", s2 starting 21 us later.
+        Builder b3(2);
+        b3.task(1, 0, "L1", 0, 1);
+        b3.task(2, 1, "s1", 0, 0.1);
+        b3.task(2, 2, "s2", 0.10002, 0.2);
+        const auto sleeping = static_cast<std::int32_t>(WorkerState::Sleeping);
+        b3.at(0, 1, EventKind::State, sleeping);
+        b3.at(0, 2, EventKind::State, sleeping);
+        b3.at(0.1, 2, EventKind::State, static_cast<std::int32_t>(WorkerState::Idle));
+        b3.at(0.10002, 2, EventKind::State, sleeping);
+        b3.at(0.2, 2, EventKind::State, static_cast<std::int32_t>(WorkerState::Idle));
+        auto tr3 = b3.done(1.5);
+        const RunModel m3 = modelOf(*tr3);
+        const Explanation x = buildExplain(m3, *tr3, kZero + sec(0.1));
+        const std::string w2 = textOf(x, "ForkPoolWorker-2");
+        INFO(w2);
+        CHECK(w2.rfind("ForkPoolWorker-2 has just finished task s1; microseconds later it", 0) == 0);
+        CHECK(w2.find("task s2") != std::string::npos);
+        CHECK(w2.find(" since ") == std::string::npos);   // s2's start is after the cursor
+        for (const ExplainLine& line : x.lines) {
+            INFO(line.text);
+            CHECK(line.text.find("(L1 and s2)") == std::string::npos);
+        }
+    }
     SECTION("a worker that really stays idle after its task is still idle there") {
         Builder b2(2);
         b2.task(1, 0, "A", 0, 5);
