@@ -307,7 +307,7 @@ TEST_CASE("past seven workers the legend's numbered example is one of the run's 
     // (1)\": chunk 2 (task T3) on ForkPoolWorker-1" (newcomer walk, item 7:
     // it read "chunk 2: T3 (1): chunk 2 on worker 1").
     const std::regex example(
-        R"re(^"((T[0-9]+)|chunk ([0-9]+): (T[0-9]+)) \(([0-9]+)\)": (task \2|chunk \3 \(task \4\)) on ForkPoolWorker-\5$)re");
+        R"re(^"((T[0-9]+)|chunk ([0-9]+): (T[0-9]+)) \(([0-9]+)\)": ((task \2|chunk \3 \(task \4\)) )?on ForkPoolWorker-\5$)re");
     bool found = false;
     for (const json& line : panel(l, "Timeline")["lines"]) {
         std::smatch m;

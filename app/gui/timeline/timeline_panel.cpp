@@ -53,11 +53,12 @@ Present presentIn(const LaneRecords& recs) {
 // chunk 1 (task T2) on ForkPoolWorker-1"; the newcomer walk read "chunk 1:
 // T2 (1): chunk 1 on worker 1", said twice), a task's name before a chunk's
 // label; "" when no lane shows one.
-std::string numberedExample(const RunView& run) {
+std::string numberedExample(const RunView& run, bool brief = false) {
     const NumberedExample ex = lastNumberedWords(run.trace());
     const NumberedWord& w = !ex.task.word.empty() ? ex.task : ex.chunk;
     if (w.word.empty()) return "";
-    return "\"" + w.word + "\": " + w.subject + " on " + (w.worker.empty() ? "worker " + w.number : w.worker);
+    const std::string worker = w.worker.empty() ? "worker " + w.number : w.worker;
+    return "\"" + w.word + "\": " + (brief ? "on " + worker : w.subject + " on " + worker);
 }
 
 // One legend entry's words after its swatch (sw px wide), with its tooltip;
@@ -215,7 +216,17 @@ void legend(RunView& run, const PanelEnv& env, const LaneRecords& recs) {
         std::string note = numberedExample(run);
         const float general = ImGui::CalcTextSize(kNumberedNote).x;
         if (note.empty()) note = kNumberedNote;
-        const float w = ImGui::CalcTextSize(note.c_str()).x;
+        float w = ImGui::CalcTextSize(note.c_str()).x;
+        // Where the run's example would wrap to a row the general note would
+        // not need (a row more than legendExtraH planned costs a worker lane
+        // at 1280x720: CI, session 27), its short form, the word and its
+        // worker ('"chunk 5: T6 (1)": on ForkPoolWorker-1'); then the general note.
+        if (p.x + w > right && p.x > left && p.x + general <= right) {
+            const std::string brief = numberedExample(run, true);
+            const float bw = ImGui::CalcTextSize(brief.c_str()).x;
+            note = !brief.empty() && p.x + bw <= right ? brief : std::string(kNumberedNote);
+            w = ImGui::CalcTextSize(note.c_str()).x;
+        }
         // Placed at the general note's width at least, as legendExtraH plans it.
         place(std::max(w, general));
         dl->AddText(p, textMuted(th), note.c_str());
