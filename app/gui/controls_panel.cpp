@@ -352,11 +352,18 @@ std::string nextWork(const RunOptions& o, const Scenario& sc) {
 // seems to describe the run it does not. And a value the user set that a
 // change of scenario kept (the time scale; everything else is the new
 // scenario's own, GuiApp::selectScenario) is said too ("time scale 0.05x kept").
-// The note's two parts: what the shown run was made with ("shown run: 2
-// workers, cpu") and the kept time scale ("time scale 0.05x kept"); either empty.
+// The note's two parts, each without its lead words: what the shown run was
+// made with ("2 workers, cpu": "shown run: 2 workers, cpu") and the kept time
+// scale ("0.05x": "time scale 0.05x kept"); either empty. The short forms
+// come from the parts, never from cutting the composed words.
 struct ShownRunNote {
     std::string run, kept;
-    std::string whole() const { return run + (run.empty() || kept.empty() ? "" : "; ") + kept; }
+    std::string runWords(const char* lead = "shown run: ") const { return run.empty() ? "" : lead + run; }
+    std::string keptWords() const { return kept.empty() ? "" : "time scale " + kept + " kept"; }
+    std::string whole(const char* lead = "shown run: ") const {
+        const std::string r = runWords(lead), k = keptWords();
+        return r + (r.empty() || k.empty() ? "" : "; ") + k;
+    }
 };
 
 ShownRunNote shownRunNoteParts(GuiApp& app) {
@@ -388,12 +395,12 @@ ShownRunNote shownRunNoteParts(GuiApp& app) {
             if (was.chunksize != sc.chunksize && usesChunks(was.method))
                 diffs.push_back("chunksize " + (was.chunksize ? std::to_string(*was.chunksize) : std::string("auto")));
         }
-        for (std::size_t i = 0; i < diffs.size(); ++i) note += (i ? ", " : "shown run: ") + diffs[i];
+        for (std::size_t i = 0; i < diffs.size(); ++i) note += (i ? ", " : "") + diffs[i];
     } else if (shown.trace() && !shown.traced() && !shown.meta().scenario.empty()) {
         // A run of another scenario picked in the run picker: none of the
         // toolbar's values is its, so the note says what it was run with.
         const TraceMeta& m = shown.meta();
-        note = "shown run: " + m.scenario;
+        note = m.scenario;
         if (m.workers > 0) note += ", " + std::to_string(m.workers) + (m.workers == 1 ? " worker" : " workers");
         if (!m.work.empty()) note += ", " + m.work;
         if (shown.haveScenario() && kindInfo(shown.scenario().kind).pooled) {
@@ -405,7 +412,7 @@ ShownRunNote shownRunNoteParts(GuiApp& app) {
     }
     std::string kept;
     if (o.timeScale && std::abs(*o.timeScale - sc.timeScale) > 1e-9 && !app.keptFrom().empty())
-        kept = "time scale " + formatTimeScale(*o.timeScale) + " kept";   // its tooltip says from where
+        kept = formatTimeScale(*o.timeScale);   // "time scale 0.05x kept": its tooltip says from where
     return {note, kept};
 }
 
@@ -432,9 +439,8 @@ void shownRunNoteSlot(GuiApp& app) {
     // pushed the timeline and every panel under it down a line, and This
     // run kept one line at 4 cpu workers (newcomer walk, session 26).
     if (!shown.empty() && ImGui::CalcTextSize(shown.c_str()).x > roomHere) {
-        const std::string brief = parts.run.empty() ? std::string() : "shown: " + parts.run.substr(11);   // after "shown run: "
-        const std::string forms[] = {ShownRunNote{brief, parts.kept}.whole(),
-                                     parts.run.empty() ? parts.kept.substr(11) : brief};   // "0.20x kept" alone
+        const std::string forms[] = {parts.whole("shown: "),
+                                     parts.run.empty() ? parts.kept + " kept" : parts.runWords("shown: ")};   // "0.20x kept" alone
         for (const std::string& f : forms)
             if (ImGui::CalcTextSize(f.c_str()).x <= roomHere) {
                 shown = f;

@@ -92,7 +92,8 @@ std::string othersInParens(const BusyVerdict& v) {
 }
 } // namespace
 
-std::string describeBusy(const BusyVerdict& v, std::optional<WorkKind> work) {
+std::string describeBusy(const BusyVerdict& v, std::optional<WorkKind> work, bool upToHere) {
+    const char* cut = upToHere ? " up to here" : "";
     if (!v.busy || !v.otherShare) return "busy: unknown: " + describeUnjudged(v);
     char buf[320];
     const int pct = static_cast<int>(std::lround(*v.otherShare * 100));
@@ -104,8 +105,8 @@ std::string describeBusy(const BusyVerdict& v, std::optional<WorkKind> work) {
         if (*v.busy)
             std::snprintf(buf, sizeof buf,
                           "machine busy: the workers went without a core for %d %% of the cores' time, more than %s "
-                          "explain, so other programs took them (%sthe workers' own core time); timings not comparable",
-                          pct, workersOnCores(v).c_str(), why.c_str());
+                          "explain, so other programs took them (%sthe workers' own core time)%s; timings not comparable",
+                          pct, workersOnCores(v).c_str(), why.c_str(), cut);
         else
             std::snprintf(buf, sizeof buf,
                           "machine quiet enough: the workers had the cores they wanted (%d %% of the cores' time "
@@ -116,11 +117,11 @@ std::string describeBusy(const BusyVerdict& v, std::optional<WorkKind> work) {
     const std::string who = othersInParens(v);
     if (*v.busy && work == WorkKind::Sleep)
         std::snprintf(buf, sizeof buf,
-                      "machine busy: other processes took %d %% of the cores%s; sleep work needs no core, so its timings hold",
-                      pct, who.c_str());
+                      "machine busy: other processes took %d %% of the cores%s%s; sleep work needs no core, so its timings hold",
+                      pct, who.c_str(), cut);
     else if (*v.busy)
-        std::snprintf(buf, sizeof buf, "machine busy: other processes took %d %% of the cores%s; timings not comparable",
-                      pct, who.c_str());
+        std::snprintf(buf, sizeof buf, "machine busy: other processes took %d %% of the cores%s%s; timings not comparable",
+                      pct, who.c_str(), cut);
     else
         std::snprintf(buf, sizeof buf, "machine quiet: other processes took %d %% of the cores%s", pct, who.c_str());
     return buf;
@@ -139,13 +140,13 @@ std::string describeUnjudgedShort(const BusyVerdict& v) {
     return v.neededSpanNs > 0 ? "busy: unknown (run too short)" : "busy: unknown (not measured)";
 }
 
-std::string describeBusyShort(const BusyVerdict& v, std::optional<WorkKind> work) {
+std::string describeBusyShort(const BusyVerdict& v, std::optional<WorkKind> work, bool upToHere) {
     if (v.busy != true) return "";
-    char buf[80];
-    std::snprintf(buf, sizeof buf, work == WorkKind::Sleep ? "others took %d %%, but sleep needs no core"
-                                   : v.fromWorkers ? "machine busy: workers lacked %d %% of cores"
-                                                   : "machine busy: others took %d %%",
-                  static_cast<int>(std::lround(v.otherShare.value_or(0) * 100)));
+    char buf[96];
+    std::snprintf(buf, sizeof buf, work == WorkKind::Sleep ? "others took %d %%%s, but sleep needs no core"
+                                   : v.fromWorkers ? "machine busy: workers lacked %d %% of cores%s"
+                                                   : "machine busy: others took %d %%%s",
+                  static_cast<int>(std::lround(v.otherShare.value_or(0) * 100)), upToHere ? " up to here" : "");
     return buf;
 }
 

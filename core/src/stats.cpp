@@ -757,14 +757,9 @@ std::vector<StatPair> keyNumbers(const RunStats& s, const std::string& note, boo
 
 std::string describeBusyAt(const RunStats& s, bool compact) {
     if (s.machine.busy != true) return "";
-    std::string words = compact ? describeBusyShort(s.machine, parseWorkKind(s.work)) : describeBusy(s.machine, parseWorkKind(s.work));
     // "… took 25 % up to here, but sleep needs no core": the cut belongs to the share, not to the clause after it.
-    if (s.machineAtCut) {
-        std::size_t semi = words.find(", but ");
-        if (semi == std::string::npos) semi = words.find("; ");
-        words.insert(semi == std::string::npos ? words.size() : semi, " up to here");
-    }
-    return words;
+    return compact ? describeBusyShort(s.machine, parseWorkKind(s.work), s.machineAtCut)
+                   : describeBusy(s.machine, parseWorkKind(s.work), s.machineAtCut);
 }
 
 std::string describeMakespanBounds(const RunStats& s) {

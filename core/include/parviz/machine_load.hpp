@@ -152,7 +152,9 @@ std::string describeParvizShare(double share);
 // For a run of sleep work (work == Sleep) a busy machine changes little — a
 // sleeping worker needs no core — and the words say so instead:
 // "machine busy: other processes took 34 % of the cores; sleep work needs no core, so its timings hold".
-std::string describeBusy(const BusyVerdict& v, std::optional<WorkKind> work = std::nullopt);
+// upToHere: the verdict is of the run up to the cursor, said after the share
+// ("took 34 % of the cores up to here; ..."), not after the clause that follows.
+std::string describeBusy(const BusyVerdict& v, std::optional<WorkKind> work = std::nullopt, bool upToHere = false);
 // Why an unknown verdict is unknown, in plain words, with what to do: "too
 // short to tell whether other programs used the cores (needs 1 s of samples;
 // run with --time-scale 1 or more work)" (0.1 s with exact idle counters);
@@ -170,7 +172,7 @@ std::string describeUnjudgedShort(const BusyVerdict& v);
 // The same for a busy run in few words, where a line has little room
 // ("machine busy: others took 34 %"; sleep work: "others took 34 %; sleep
 // needs no core"); "" when the run is not flagged busy.
-std::string describeBusyShort(const BusyVerdict& v, std::optional<WorkKind> work = std::nullopt);
+std::string describeBusyShort(const BusyVerdict& v, std::optional<WorkKind> work = std::nullopt, bool upToHere = false);
 // Whether a busy machine is worth a warning for this run: it was flagged busy
 // and its workers need the cores. Sleep work needs none, so other programs'
 // load does not change its lesson: its busy note is said mutedly, a plain
