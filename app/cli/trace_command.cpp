@@ -43,22 +43,25 @@ namespace {
 // [SECTION] Arguments
 // =============================================================================
 const char* traceUsage() noexcept {
-    return "usage: parviz trace [--gui] [flags] [--] PROGRAM [ARGS...]\n"
+    return "usage: parviz trace [--gui|--no-gui] [flags] [--] PROGRAM [ARGS...]\n"
            "\n"
            "Runs PROGRAM (normally python3 script.py) with parviz's Python tracer and records\n"
            "what its processes do: starts and exits, Queue puts and gets, Lock waits and\n"
            "holds, Pool.map tasks and printed lines, under the fork, spawn and forkserver\n"
-           "start methods. Then prints the summary `parviz run` prints and writes the same\n"
-           "files.\n"
+           "start methods. Typed at a terminal on a desktop (stdin and stdout a terminal,\n"
+           "DISPLAY or WAYLAND_DISPLAY set) it shows the program live in the window, as\n"
+           "--gui does; otherwise (a pipe, a script, ssh without X) it prints the summary\n"
+           "`parviz run` prints and writes the same files.\n"
            "\n"
            "flags:\n"
-           "  --gui                    watch it live in the window instead (the same panels as a\n"
+           "  --gui                    watch it live in the window (the same panels as a\n"
            "                           run; Code shows its source; Stop ends its process group);\n"
            "                           after it: the window's --size, --theme, --presentation,\n"
            "                           --screenshot FILE.png (when the program has ended),\n"
            "                           --screenshot-at S, --layout-json FILE; --trace, --summary-json\n"
            "                           and --save-run are written when the program has ended (or was\n"
            "                           stopped, or the window closed first: marked incomplete)\n"
+           "  --no-gui                 the summary in the terminal, even at a terminal on a desktop\n"
            "  --trace FILE.json        write a Chrome trace (Perfetto, chrome://tracing)\n"
            "  --summary-json FILE      write the summary as JSON\n"
            "  --save-run FILE          save the whole run, to replay in the window\n"
@@ -84,12 +87,37 @@ struct TraceArgs {
     std::optional<std::string> tracePath, summaryPath, savePath;
     RunOptions opts;                    // only --cores
     bool help = false;
-    bool gui = false;                   // --gui: watch it live in the window
+    bool gui = false;                   // --gui (or a terminal on a desktop): watch it live in the window
+    bool guiByDefault = false;          // gui came from windowByDefault(), not --gui
     std::vector<std::string> windowArgs;   // flags handed on to the window (--cores)
 };
 
-TraceArgs parseTraceArgs(const std::vector<std::string>& args) {
+// Whether `parviz trace` opens the window without --gui: a person typed it at
+// a terminal on a desktop (stdin and stdout are terminals, a display is set).
+// LESSON.md's step 8 and README's first trace command are `parviz trace --
+// python3 my_pool.py`, which printed only the summary (newcomer walk, session
+// 28). A pipe, a script or ssh without X keeps the terminal summary, so every
+// scripted use (the tests, bench/) is as before.
+bool windowByDefault() {
+#ifdef PARVIZ_HAVE_GUI
+    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) return false;
+    const char* d = std::getenv("DISPLAY");
+    const char* w = std::getenv("WAYLAND_DISPLAY");
+    return (d && *d) || (w && *w);
+#else
+    return false;
+#endif
+}
+
+TraceArgs parseTraceArgs(const std::vector<std::string>& args, bool guiByDefault) {
     TraceArgs r;
+    // --no-gui anywhere before the program wins over the default.
+    bool noGui = false;
+    for (const std::string& a : args) {
+        if (a == "--" || a.empty() || (a[0] != '-')) break;
+        noGui = noGui || a == "--no-gui";
+    }
+    r.gui = r.guiByDefault = guiByDefault && !noGui;
     std::size_t i = 0;
     while (i < args.size()) {
         const std::string& a = args[i];
@@ -103,7 +131,13 @@ TraceArgs parseTraceArgs(const std::vector<std::string>& args) {
         }
         if (a.empty() || a[0] != '-') break;   // the program
         if (a == "--gui") {
+            if (noGui) throw UsageError("--gui and --no-gui: give one of them");
             r.gui = true;
+            r.guiByDefault = false;
+            ++i;
+            continue;
+        }
+        if (a == "--no-gui") {
             ++i;
             continue;
         }
@@ -126,7 +160,8 @@ TraceArgs parseTraceArgs(const std::vector<std::string>& args) {
                               "--presentation"})
             if (!r.gui && a == w)
                 throw UsageError(a + ": a window flag: give --gui first (parviz trace --gui " + w +
-                                 (std::string_view(w) == "--presentation" ? "" : " ...") + " -- PROGRAM ...)");
+                                 (std::string_view(w) == "--presentation" ? "" : " ...") + " -- PROGRAM ...)" +
+                                 (noGui ? ", not --no-gui" : ""));
         bool matched = false;
         for (auto [flag, dst] : {std::pair{"--trace", &r.tracePath}, std::pair{"--summary-json", &r.summaryPath},
                                  std::pair{"--save-run", &r.savePath}}) {
@@ -385,7 +420,7 @@ int sayProgramEnd(const ProgramEnd& e) {
 int traceCommand(const std::vector<std::string>& args) {
     TraceArgs ta;
     try {
-        ta = parseTraceArgs(args);
+        ta = parseTraceArgs(args, windowByDefault());
         if (ta.help) {
             std::fputs(traceUsage(), stdout);
             return 0;
@@ -393,6 +428,9 @@ int traceCommand(const std::vector<std::string>& args) {
         resolveProgram(ta.program.front());   // a bad PROGRAM is refused before anything starts
         if (ta.gui) {
 #ifdef PARVIZ_HAVE_GUI
+            if (ta.guiByDefault)
+                std::fprintf(stderr, "parviz trace: showing %s in the window (--no-gui: the summary in the terminal "
+                                     "instead)\n", ta.program.size() > 1 ? ta.program[1].c_str() : ta.program[0].c_str());
             std::vector<std::string> g = ta.windowArgs;
             g.push_back("--trace-exec");
             g.insert(g.end(), ta.program.begin(), ta.program.end());

@@ -625,6 +625,19 @@ std::string formatSummary(const RunStats& s) {
         }
         o << "\n" << table(rows, "  ");
     }
+    // "SIGTERM (15) by terminate()" beside an ordinary `with Pool(4) as pool:`
+    // read as a crash (newcomer walk, session 28): say whose terminate() and
+    // that it is the usual end. CPython's Pool.__exit__ calls terminate(),
+    // which SIGTERMs the workers still alive (Lib/multiprocessing/pool.py).
+    const bool poolTerminated = std::any_of(s.workers.begin(), s.workers.end(),
+                                            [&](const WorkerStats& w) { return w.terminatedByProgram && !w.plain && !s.plainProcesses; });
+    const bool processTerminated = std::any_of(s.workers.begin(), s.workers.end(),
+                                               [&](const WorkerStats& w) { return w.terminatedByProgram && (w.plain || s.plainProcesses); });
+    if (poolTerminated)
+        o << "  (by terminate(): the program's pool ended its workers still alive with SIGTERM, as Pool.terminate() "
+             "does and as leaving a `with Pool(...)` block does: the usual end, not a crash)\n";
+    if (processTerminated)
+        o << "  (by terminate(): the program itself ended that process with Process.terminate(), which sends SIGTERM)\n";
     if (!s.cores.empty()) {
         // Plain processes are no pool's workers: the program's processes' share.
         // A traced program's MainProcess is its own column: neither a worker nor another program.

@@ -107,6 +107,15 @@ TEST_CASE("a traced with-Pool block whose exit terminates the workers is not a f
           Approx(inTask).epsilon(1e-6));
     CHECK(r.out.find("measured in-task times") != std::string::npos);
     CHECK(r.out.find("SIGTERM (15) by terminate()") != std::string::npos);
+    // Said under the table as the usual end, not a crash (newcomer walk, session
+    // 28): the plain Process's for certain, the pool's when a worker got it.
+    CHECK(r.out.find("(by terminate(): the program itself ended that process with Process.terminate(), which sends "
+                     "SIGTERM)") != std::string::npos);
+    bool poolWorkerTerminated = false;
+    for (const auto& w : j["workers"])
+        poolWorkerTerminated = poolWorkerTerminated || (w["role"] == "pool worker" && w["signal"] == 15);
+    CHECK((r.out.find("leaving a `with Pool(...)` block does: the usual end, not a crash") != std::string::npos) ==
+          poolWorkerTerminated);
     CHECK(parviz::test::readFile(chrome).find("\"failure\"") == std::string::npos);
 }
 

@@ -687,3 +687,56 @@ TEST_CASE("a traced Event.wait that timed out says so on its lane", "[gui][trace
     // The three that were woken still say they wait to be set.
     CHECK((lines.find("waits for Event-1 to be set") != std::string::npos || lines.find("wait()\n") != std::string::npos));
 }
+
+// Newcomer walk, session 28: LESSON.md's step 8 is `parviz trace -- python3
+// my_pool.py`, and typed at a terminal it printed the summary only; the
+// window needed --gui, which the lesson does not say. At a terminal on a
+// desktop the window now opens by itself; a pipe (scripts, these tests'
+// other runs) and --no-gui keep the terminal summary. The terminal is a real
+// pseudo-terminal: util-linux's script(1) runs parviz on one.
+TEST_CASE("parviz trace typed at a terminal on a desktop shows the program in the window; a pipe or --no-gui prints "
+          "the summary",
+          "[gui][trace][python][terminal]") {
+    NEED_DISPLAY();
+    ExampleScale scale("0.05");
+    TempDir dir;
+    const char* exe = std::getenv("PARVIZ_TEST_EXE");
+    const std::string parviz = exe && *exe ? exe : PARVIZ_EXE;
+    const std::string png = dir.file("t.png"), layout = dir.file("t.json"), out = dir.file("tty.txt");
+    const auto atTerminal = [&](const std::string& flags) {
+        const std::string inner = "timeout -k 5 120 " + shellQuote(parviz) + " trace " + flags + " -- python3 " +
+                                  shellQuote(kExamples + "pool.py");
+        const std::string cmd = "script -qec " + shellQuote(inner) + " /dev/null </dev/null >" + shellQuote(out) + " 2>&1";
+        const int st = std::system(cmd.c_str());
+        return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    };
+    // At the terminal, the window's flags without --gui: it opened, and the run is the program's.
+    const int code = atTerminal("--screenshot " + shellQuote(png) + " --layout-json " + shellQuote(layout));
+    const std::string said = slurp(out);
+    INFO(said);
+    REQUIRE(code == 0);
+    CHECK(said.find("parviz trace: showing " + kExamples + "pool.py in the window (--no-gui: the summary in the "
+                    "terminal instead)") != std::string::npos);
+    CHECK(said.find("Summary of") == std::string::npos);
+    REQUIRE(std::ifstream(png).good());
+    const json s = json::parse(slurp(layout));
+    REQUIRE(s["runs"].size() == 1);
+    CHECK(s["runs"][0]["traced"].get<bool>());
+
+    // --no-gui at the same terminal: the summary, no window.
+    REQUIRE(atTerminal("--no-gui") == 0);
+    const std::string summary = slurp(out);
+    INFO(summary);
+    CHECK(summary.find("Summary of pool.py") != std::string::npos);
+    CHECK(summary.find("in the window") == std::string::npos);
+
+    // Through a pipe (stdout not a terminal): the summary, as every script had it.
+    const Result piped = runParviz({"trace", "--", "python3", kExamples + "pool.py"}, dir.path);
+    INFO(piped.err);
+    CHECK(piped.exitCode == 0);
+    CHECK(piped.out.find("Summary of pool.py") != std::string::npos);
+    // ... and a window flag there still asks for --gui, naming it.
+    const Result flag = runParviz({"trace", "--presentation", "--", "python3", kExamples + "pool.py"}, dir.path);
+    CHECK(flag.exitCode == 2);
+    CHECK(flag.err.find("--presentation: a window flag: give --gui first") != std::string::npos);
+}
