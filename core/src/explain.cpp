@@ -365,17 +365,22 @@ std::string onTheWayText(std::size_t n) {
 // The pool's tasks seen up to t: "2 of 4 tasks done", and the one a dead
 // worker took with it (CPython's Pool waits for its result forever).
 std::string poolProgress(const Ctx& c) {
-    std::size_t done = 0, all = 0;
+    std::size_t done = 0, all = 0, running = 0;
     const TaskRecord *lost = nullptr, *raised = nullptr;
     for (const TaskRecord& r : c.m.tasks()) {
         if (r.t0 != kNever && r.t0 > c.t) continue;
         ++all;
         if (r.outcome == TaskOutcome::Done && r.t1 <= c.t) ++done;
+        if (r.t0 != kNever && (r.t1 == kNever || r.t1 > c.t)) ++running;
         if (r.outcome == TaskOutcome::WorkerDied && r.t1 <= c.t && !lost) lost = &r;
         if (r.outcome == TaskOutcome::Raised && r.t1 <= c.t && !raised && !taskErrorText(c.trace, r).empty()) raised = &r;
     }
+    // With the ones still running said (newcomer walk, session 28: "7 of the 8
+    // tasks started so far are done" beside two workers in tasks read as a
+    // contradiction; the eighth's worker and a worker between chunks were).
     std::string text = std::to_string(done) + " of the " + std::to_string(all) + " tasks started so far " +
                        (done == 1 ? "is done" : "are done");
+    if (running > 0) text += ", " + std::to_string(running) + (running == 1 ? " is running" : " are running");
     // A traced pool's results coming back (the workers' puts on "pool results", MainProcess's gets).
     std::size_t back = 0, onTheWay = 0;
     bool results = false;

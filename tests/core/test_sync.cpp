@@ -214,6 +214,33 @@ TEST_CASE("Event, Condition and Barrier waits show who waited, how long and how 
     CHECK(buildCaption(m, b.trace, ms(160)).text == "Process-3 stopped waiting on the condition: the timeout ran out");
 }
 
+// Newcomer walk, session 28: "7 of the 8 tasks started so far are done" beside
+// workers still in tasks read as a contradiction: the running ones are said.
+TEST_CASE("MainProcess waiting in Pool.map says how many of the started tasks still run", "[sync][explain]") {
+    Builder b;
+    b.trace.addProcess({"MainProcess", ProcRole::Parent});
+    b.trace.addProcess({"ForkPoolWorker-1", ProcRole::PoolWorker});
+    b.trace.addProcess({"ForkPoolWorker-2", ProcRole::PoolWorker});
+    b.trace.addObject({ObjectKind::Queue, 1, "pool tasks"});
+    const std::uint64_t a = b.trace.addString("A"), c = b.trace.addString("B"), d = b.trace.addString("C");
+    b.ev(0, 0, EventKind::RunStart).ev(0, 0, EventKind::ProcStart, 0, 100).ev(0, 1, EventKind::ProcStart, 0, 101);
+    b.ev(0, 2, EventKind::ProcStart, 0, 102);
+    b.wait(5, 0, ObjectKind::Queue, 1, kSyncWaitPoolResults);
+    b.ev(10, 1, EventKind::TaskStart, 0, a).ev(10, 2, EventKind::TaskStart, 1, c);
+    b.ev(100, 2, EventKind::TaskEnd, 1, c).ev(101, 2, EventKind::TaskStart, 2, d);
+    RunModel m;
+    m.update(b.trace);
+    const auto mainSays = [&](double tMs) {
+        const Explanation x = buildExplain(m, b.trace, ms(tMs));
+        for (const ProcExplanation& e : x.procs)
+            if (e.proc == kParentProc) return e.text;
+        return std::string();
+    };
+    INFO(mainSays(50) << "\n" << mainSays(150));
+    CHECK(mainSays(50).find(": 0 of the 2 tasks started so far are done, 2 are running") != std::string::npos);
+    CHECK(mainSays(150).find(": 1 of the 3 tasks started so far is done, 2 are running") != std::string::npos);
+}
+
 TEST_CASE("MainProcess waiting in Pool.map is shown waiting, with the task its dead worker took", "[sync]") {
     Builder b;
     b.trace.addProcess({"MainProcess", ProcRole::Parent});
