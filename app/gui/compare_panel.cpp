@@ -157,7 +157,7 @@ float compareLegend(const CompareState& st, const PanelEnv& env) {
     std::vector<SpanInstance> swatches;   // the strips' swatches, by the span renderer as the rows' strips
     bool predicted = false, guess = false, busy = false;
     for (const CompareRow& row : m.rows) {
-        predicted = predicted || row.predictedS.has_value();
+        predicted = predicted || (row.predictedS.has_value() && row.finished);
         guess = guess || row.guessS.has_value();
         busy = busy || row.busyWarn;   // a busy sleep run's note is muted: no warning to name
     }
@@ -484,7 +484,10 @@ CompareRowRect drawRow(RunView& run, const CompareRow& row, const CompareState& 
     if (!g_group.empty()) flush(worker / perStrip);
     const ImU32 muted = textMuted(env.theme);
     if (row.finished) rec.makespanX = x0 + timeToPx(vp, row.originNs + static_cast<std::int64_t>(row.makespanS * 1e9));
-    if (row.predictedS) {
+    // The model's makespan once the row's run has ended, beside its answer:
+    // drawn on a row still running it gave the answer away before the class
+    // saw it (newcomer walk, session 28; predict, then reveal).
+    if (row.predictedS && row.finished) {
         // The predicted makespan: a tick through the row and a triangle on its top edge.
         const float px = x0 + timeToPx(vp, row.originNs + static_cast<std::int64_t>(*row.predictedS * 1e9));
         rec.predictedX = px;
