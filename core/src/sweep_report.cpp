@@ -25,6 +25,12 @@ std::string fmt(const char* f, double v) {
 std::string secs(double s) { return fmt(s < 10 ? "%.3f s" : "%.2f s", s); }
 std::string pct(double x) { return std::to_string(static_cast<int>(std::lround(x * 100))) + " %"; }
 std::string times(std::optional<double> x) { return x ? fmt("%.2fx", *x) : "-"; }
+// " with 1 worker", " with 8 workers": the row a share was measured in, as
+// Compare's row labels name it ("" without a row).
+std::string withWorkers(const SweepRow* row) {
+    if (!row) return "";
+    return " with " + std::to_string(row->workers) + (row->workers == 1 ? " worker" : " workers");
+}
 
 std::string table(const std::vector<std::vector<std::string>>& rows, const std::vector<bool>& right) {
     return detail::formatTable(rows, right);
@@ -249,15 +255,20 @@ std::vector<SweepAnswer> sweepAnswers(const SweepResult& r) {
         double worstShare = 0;
         int busyRows = 0;
         const BusyVerdict* worst = nullptr;   // the kept busy attempt whose others took the most
+        const SweepRow* shareRow = nullptr;   // the busy row whose others took the most (worstShare)
         for (const SweepRow* row : rows) {
             best = std::max(best, *row->speedupVs1);
             busy |= row->busy == true;
             busyRows += row->busy == true;
-            if (row->busy == true) worstShare = std::max(worstShare, row->otherShare.value_or(0));
+            if (row->busy == true && (!shareRow || row->otherShare.value_or(0) > worstShare)) {
+                worstShare = std::max(worstShare, row->otherShare.value_or(0));
+                shareRow = row;
+            }
             for (const SweepAttempt& at : row->attempts)
                 if (at.kept && at.machine.busy == true &&
-                    (!worst || at.machine.otherShare.value_or(0) > worst->otherShare.value_or(0)))
+                    (!worst || at.machine.otherShare.value_or(0) > worst->otherShare.value_or(0))) {
                     worst = &at.machine;
+                }
         }
         const SweepRow* enough = nullptr;   // the fewest workers within 10 % of the best
         const SweepRow* largest = rows.front();
@@ -312,9 +323,9 @@ std::vector<SweepAnswer> sweepAnswers(const SweepResult& r) {
                         toString(work) + " again";
             }
             std::snprintf(buf, sizeof buf,
-                          "%s: no answer: other programs took up to %.0f %% of the cores during %d of the %zu runs%s, "
+                          "%s: no answer: other programs took up to %.0f %% of the cores%s during %d of the %zu runs%s, "
                           "so their speedups measure the machine, not the pool; %s",
-                          what.c_str(), worstShare * 100, busyRows, rows.size(),
+                          what.c_str(), worstShare * 100, withWorkers(shareRow).c_str(), busyRows, rows.size(),
                           who.empty() ? "" : (" (" + who + ")").c_str(), todo.c_str());
             // The brief is what the window shows when the room is short: it
             // says what to do, not only the tooltip (newcomer walk: "cpu: no

@@ -423,12 +423,32 @@ TEST_CASE("the sweep answers 'how many workers?' in a sentence per work kind, wi
         REQUIRE(a.size() == 2);
         CHECK(a[0].full.rfind("sleep: 8 workers were fastest", 0) == 0);
         CHECK(a[0].full.find("(the machine was busy, but sleeping workers need no core: this holds).") != std::string::npos);
-        CHECK(a[1].full == "cpu: no answer: other programs took up to 37 % of the cores during 1 of the 4 runs, so their "
+        CHECK(a[1].full == "cpu: no answer: other programs took up to 37 % of the cores with 2 workers during 1 of the 4 runs, so their "
                            "speedups measure the machine, not the pool; no program still open took much of it (it has "
                            "exited, or many small ones did); sweep cpu again.");
         // The short form the screen shows says what to do too, not only its tooltip.
         CHECK(a[1].brief == "cpu: no answer: other programs took 37 %, none still open; Sweep cpu again");
         CHECK(a[1].busyShare == Approx(0.37));
+    }
+    // Newcomer walk, session 28: the caption said the shown 8-worker run's
+    // "others took 11 %" and Plots "python3 took 47 %" (the 1-worker run's),
+    // unsaid. The whole answer (Plots' tooltip, the sweep's report) names the
+    // row its share was measured in; the brief keeps its two lines.
+    SECTION("a busy cpu answer names the row whose share it gives") {
+        BusyVerdict& one = r.rows[4].attempts[0].machine;   // cpu, 1 worker
+        one.busy = true;
+        one.otherShare = 0.47;
+        one.others = {{"python3", 0.47}};
+        BusyVerdict& eight = r.rows[7].attempts[0].machine;   // cpu, 8 workers
+        eight.busy = true;
+        eight.otherShare = 0.11;
+        eight.others = {{"python3", 0.11}};
+        deriveSweep(r);
+        const auto a = sweepAnswers(r);
+        REQUIRE(a.size() == 2);
+        CHECK(a[1].full.rfind("cpu: no answer: other programs took up to 47 % of the cores with 1 worker during 2 of "
+                              "the 4 runs", 0) == 0);
+        CHECK(a[1].brief == "cpu: no answer: python3 took 47 %; close it, Sweep cpu again");
     }
     // Session 24: "close them" sent a teacher looking for programs; the answer names them, or
     // says there is nothing to close when the VM's host took the cores.
@@ -446,7 +466,7 @@ TEST_CASE("the sweep answers 'how many workers?' in a sentence per work kind, wi
         v.others = {{"firefox", 0.20}, {"cc1plus", 0.10}, {"sh", 0.04}};
         CHECK(sweepAnswers(r)[1].brief == "cpu: no answer: firefox, cc1plus and sh took 37 %; close them, Sweep cpu again");
         v.others = {{"firefox", 0.30}, {"Xvfb", 0.04}};
-        CHECK(a[1].full == "cpu: no answer: other programs took up to 37 % of the cores during 1 of the 4 runs (firefox "
+        CHECK(a[1].full == "cpu: no answer: other programs took up to 37 % of the cores with 2 workers during 1 of the 4 runs (firefox "
                            "30 %, Xvfb 4 %), so their speedups measure the machine, not the pool; sweep cpu again when "
                            "they are closed.");
         v.others = {{"firefox", 0.30}};
