@@ -78,7 +78,7 @@ struct ChunkMark {
     float x0 = 0, x1 = 0, y0 = 0, y1 = 0;
     bool open = false;                 // a task of it had not ended
     bool labelShown = false;
-    float thick = 0;                   // its band's height in px (a state strip's, lanes.cpp)
+    float thick = 0;                   // its band's height in px (a state strip's, lanes.cpp); 0: no band (one task)
 };
 
 // A Compare plot's data area (--layout-json), with the thickness of its

@@ -107,7 +107,10 @@ ChunkBrackets buildChunkBrackets(const RunModel& model, const Trace& trace, cons
                      [](const ChunkBracket& a, const ChunkBracket& b) { return a.t0 < b.t0; });
     out.endSoFar.reserve(out.items.size());
     std::int64_t latest = std::numeric_limits<std::int64_t>::min();
-    for (const ChunkBracket& b : out.items) out.endSoFar.push_back(latest = std::max(latest, b.t1));
+    for (const ChunkBracket& b : out.items) {
+        out.endSoFar.push_back(latest = std::max(latest, b.t1));
+        out.severalTasks = out.severalTasks || b.count > 1;
+    }
     return out;
 }
 

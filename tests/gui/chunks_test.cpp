@@ -78,6 +78,7 @@ TEST_CASE("chunksize in the toolbar: brackets show Pool.map's chunks, and chunks
     for (const json& c : s["chunks"]) {
         CHECK(c["lane"].get<std::string>().rfind("ForkPoolWorker-", 0) == 0);
         CHECK(c["x1"].get<double>() > c["x0"].get<double>());
+        CHECK(c["thick"].get<double>() > 0);   // a band under its four tasks
         longOnes = longOnes || c["label"] == "chunk 0: L1\u2013L4";
     }
     CHECK(longOnes);
@@ -91,6 +92,9 @@ TEST_CASE("chunksize in the toolbar: brackets show Pool.map's chunks, and chunks
     INFO(chunkLabels(s));
     CHECK(s["run_chunksize"] == 1);
     CHECK(s["chunks"].size() == 28);
+    // A chunk of one task is its task's bar, said by its words: no band under
+    // it (newcomer walks 24 and 28 read the band as "on a core").
+    for (const json& c : s["chunks"]) CHECK(c["thick"].get<double>() == 0);
     CHECK_FALSE(hasCallout(s, "load imbalance"));
 
     // 16 equal jobs (entry 5: as scenario, 1, 2, 4, 8, 16): the next run has 16 tasks.
@@ -123,9 +127,27 @@ TEST_CASE("with imap the toolbar's auto chunksize is CPython's 1, and a run hand
 // line the legend showed was "on a core": a class read a sleeping worker as on
 // a core for all of task A's 5 s. The legend names the bracket, with a
 // swatch of its shape, once brackets are drawn; not on the stage (none yet).
+// Walk 28 read it so again where the legend had no room for the entry: a
+// chunk of one task (the pool demo's chunksize 1) now draws no band at all,
+// so neither the band nor its entry is there.
 TEST_CASE("the legend names the chunk brackets once a run draws them, not before", "[gui][chunks][legend]") {
     NEED_X();
-    LiveWindow w({"pool", "--time-scale", "0.1", "--presentation", "--size", "1280x720"});
+    {
+        TempDir dir;
+        const Result r = runParviz({"gui", "pool", "--time-scale", "0.1", "--presentation", "--size", "1280x720",
+                                    "--screenshot", dir.file("p.png"), "--layout-json", dir.file("p.json")},
+                                   dir.path);
+        REQUIRE(r.exitCode == 0);
+        const json p = json::parse(slurp(dir.file("p.json")));
+        REQUIRE(p["chunks"].size() == 4);   // chunk 0: A ... chunk 3: D, each said by its words
+        for (const json& c : p["chunks"]) {
+            INFO(c.dump());
+            CHECK(c["thick"].get<double>() == 0);
+            CHECK(c["label_shown"].get<bool>());
+        }
+        CHECK(panelLines(p, "Timeline").find("tasks sent as one chunk") == std::string::npos);
+    }
+    LiveWindow w({"pool-uneven", "--time-scale", "0.1", "--presentation", "--size", "1280x720"});
     REQUIRE_FALSE(w.window.empty());
     const auto timelineLines = [](const json& s) {
         std::string lines = "|";

@@ -38,13 +38,22 @@ TEST_CASE("presentation pool at 0.1x: the speedup names its base, Stats reads in
     // The key numbers' times, each the line after its label: one unit, the longest's (seconds).
     CHECK(std::regex_search(stats, std::regex(R"(\nmakespan\n\d+\.\d\d s\n)")));
     CHECK(std::regex_search(stats, std::regex(R"(\nsequential\n\d+\.\d\d s\n)")));
-    // Brackets: as thick as the lane's state strip ("os" row), which grows with the type.
+    // pool's chunks are one task each: no band (their words say the chunk).
     REQUIRE(l["chunks"].size() == 4);
+    for (const json& c : l["chunks"]) CHECK(c["thick"].get<float>() == 0);
+    // Brackets of several tasks (pool-uneven's chunks of 4): as thick as the
+    // lane's state strip ("os" row), which grows with the type.
+    const Result u = runParviz({"gui", "pool-uneven", "--presentation", "--time-scale", "0.1", "--screenshot",
+                                dir.file("u.png"), "--layout-json", dir.file("u.json")},
+                               dir.path);
+    REQUIRE(u.exitCode == 0);
+    const json ul = json::parse(slurp(dir.file("u.json")));
+    REQUIRE(ul["chunks"].size() == 7);
     float strip = 0;
-    for (const json& row : l["rows"])
+    for (const json& row : ul["rows"])
         if (row["row"] == "os" && row["lane"] == "proc") strip = std::max(strip, row["y1"].get<float>() - row["y0"].get<float>());
     REQUIRE(strip >= 4);
-    for (const json& c : l["chunks"]) {
+    for (const json& c : ul["chunks"]) {
         INFO(c.dump());
         REQUIRE(c.contains("thick"));
         CHECK(c["thick"].get<float>() >= strip);

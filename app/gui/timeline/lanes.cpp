@@ -497,6 +497,11 @@ void paintChunkBrackets(RunView& run, const Geometry& g, const LaneRecords& recs
     const float thick = chunkStroke(fs), cap = std::max(2.0f, std::round(thick / 2));
     for (std::size_t i : visibleChunks(b, g.vp.tBegin, g.vp.tEnd)) {
         const ChunkBracket& c = b.items[i];
+        // A chunk of one task is that task's bar: its words say its chunk
+        // ("chunk 2: C"), and a band under every task (chunksize 1, the
+        // tutorial's Pool(2).map) was read as "on a core" (newcomer walks,
+        // sessions 24 and 28). Brackets group several tasks only.
+        if (c.count <= 1) continue;
         const std::size_t li = recs.laneOf(LaneKind::Proc, static_cast<std::int32_t>(c.proc));
         if (li >= g_laneY.size()) continue;
         const TasksRowY t = tasksRowY(recs, li, fs);
@@ -552,7 +557,8 @@ void drawChunkBrackets(RunView& run, const PanelEnv& env, const Geometry& g, con
         const float yb = tasksTop + tasksH;   // the bracket's band ends here (and into the lane gap)
         // Its words, if any, went on the Tasks row with the task names (laneTexts).
         const bool shown = i < g_chunkWords.size() && !g_chunkWords[i].empty();
-        ChunkMark mark{c.label, procName(meta, c.proc), x0, x1, g_laneY[li].top, yb, c.open, shown, chunkStroke(fs)};
+        ChunkMark mark{c.label, procName(meta, c.proc), x0, x1, g_laneY[li].top, yb, c.open, shown,
+                       c.count > 1 ? chunkStroke(fs) : 0.0f};   // 0: no band (a chunk of one task, paintChunkBrackets)
         // Hover: the lane's tooltip says what the chunk is, in words true at the cursor (interaction.cpp).
         env.drawn.chunks.push_back(std::move(mark));
     }

@@ -259,7 +259,7 @@ void legend(RunView& run, const PanelEnv& env, const LaneRecords& recs) {
     // only light line) for all of A's 5 s (newcomer walk, session 24). Like
     // the patterns it never adds a row: where the rows in use are full it is
     // left out (hovering a bracket still says what it is).
-    if (pr.task && !run.chunks().items.empty()) {
+    if (pr.task && run.chunks().severalTasks) {
         const char* label = "tasks sent as one chunk";
         const float ew = sw + 4 + ImGui::CalcTextSize(label).x;
         if (!(p.x + ew > right && p.x > left)) {

@@ -47,6 +47,7 @@ std::vector<std::string> chunkWords(const ChunkBracket& c, const std::string& su
 struct ChunkBrackets {
     std::vector<ChunkBracket> items;     // by t0 (the order the chunks were taken)
     std::vector<std::int64_t> endSoFar;  // endSoFar[i] = the latest t1 of items[0..i] (for visibleChunks)
+    bool severalTasks = false;           // some chunk holds more than one task (only those get a bracket drawn)
 };
 
 // Every chunk the model saw, with its tasks' times. Labels name tasks as the
