@@ -590,7 +590,10 @@ CompareAction drawComparePanel(const std::vector<RunView*>& runs, CompareState& 
         vp.tBegin = st.begin;
         vp.tEnd = std::max(st.end, st.begin + 1);
         vp.widthPx = std::max(1.0f, x1 - x0);
-        vp.minTickPx = fs * 5.5f;
+        // 4 em apart: room for "0.25 s" with a gap, and at presentation's
+        // type a 4 s sweep's axis reads 0 1 2 3 4 s, not only "0 s" and "2 s"
+        // (newcomer walk, session 28, at 5.5 em).
+        vp.minTickPx = fs * 4.0f;
         ImDrawList* dl = ImGui::GetWindowDrawList();
         drawAxis(dl, vp, x0, origin.y, x1, axisH, env);
         if (m.rows.empty()) {
