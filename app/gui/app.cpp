@@ -921,6 +921,9 @@ void GuiApp::handleKeys() {
         setMessage(kAtFirstEvent);
     if ((ImGui::IsKeyPressed(GLFW_KEY_RIGHT) || ImGui::IsKeyPressed(GLFW_KEY_PERIOD)) && !run.step(true) && run.trace())
         setMessage(kAtLastEvent);
+    // Home / End: the first / last program event at once (the step row says "the first event").
+    if (pressed(GLFW_KEY_HOME)) run.stepToEdge(false);
+    if (pressed(GLFW_KEY_END)) run.stepToEdge(true);
     // Said while it is true only: once the cursor has left the end (a step
     // back, a click, ‹ Prev) the caption no longer claims it (classroom walk:
     // it still said "at the last program event" three steps back).

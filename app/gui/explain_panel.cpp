@@ -289,11 +289,11 @@ void stepControls(RunView& run) {
     if (!have) ImGui::BeginDisabled();
     if (ImGui::Button("\u2039 Prev")) run.step(false);
     ui::probeItem("\u2039 Prev");
-    ui::tooltipBelow("The previous program event: task, queue, lock, print, process start or exit (key Left or ,).");
+    ui::tooltipBelow("The previous program event: task, queue, lock, print, process start or exit (key Left or ,; Home: the first).");
     ImGui::SameLine();
     if (ImGui::Button("Next \u203a")) run.step(true);
     ui::probeItem("Next \u203a");
-    ui::tooltipBelow("The next program event (key Right or .).");
+    ui::tooltipBelow("The next program event (key Right or .; End: the last).");
     const std::string who = v.stepOnly == kNoProc ? std::string("all processes") : procName(run.meta(), v.stepOnly);
     const float w = ImGui::CalcTextSize(who.c_str()).x + ImGui::GetFrameHeight() + ImGui::GetStyle().FramePadding.x * 2;
     ui::sameLineIfFits(w);

@@ -324,6 +324,23 @@ bool RunView::step(bool forward) {
     return true;
 }
 
+bool RunView::stepToEdge(bool last) {
+    if (!m_trace) return false;
+    // From beyond either end, one step inward: the first event after the
+    // earliest instant, the last before the latest.
+    const std::int64_t from = last ? std::numeric_limits<std::int64_t>::max() / 4 : std::numeric_limits<std::int64_t>::min() / 4;
+    const auto s = stepProgramEvent(m_model, *m_trace, from, !last, m_view.stepOnly);
+    if (!s) return false;
+    m_view.follow = false;
+    setCursor(s->t);
+    const std::int64_t rel = s->t - zero(), span = std::max<std::int64_t>(1, m_view.end - m_view.begin);
+    if (rel < m_view.begin || rel > m_view.end) {
+        m_view.begin = std::max<std::int64_t>(0, rel - span / 2);
+        m_view.end = m_view.begin + span;
+    }
+    return true;
+}
+
 std::optional<std::int64_t> RunView::firstStepAt() const {
     if (!m_firstStep && m_trace)
         if (const auto s = stepProgramEvent(m_model, *m_trace, std::numeric_limits<std::int64_t>::min() / 4, true, kNoProc))

@@ -149,6 +149,10 @@ public:
     // (stepProgramEvent), stops following and pans the timeline to keep it in
     // view; false when there is none.
     bool step(bool forward);
+    // Home / End: the first (last) program event of timeline().stepOnly, as
+    // step() moves there (a run's hundred events need no hundred presses:
+    // newcomer walk, session 28); false when there is none.
+    bool stepToEdge(bool last);
     // stepEdgeNote at `cursor` for timeline().stepOnly ("the last event", ...),
     // kept while the cursor, the process stepped and the model stay put: it
     // walks a whole same-instant step group (O(group): a parent's 10 000 puts

@@ -234,6 +234,38 @@ TEST_CASE("Right and Left step the cursor from one program event to the next and
     CHECK(d["cursor_s"].get<double>() > tc);
 }
 
+// Newcomer walk, session 28: stepping a run's events to its end took about a
+// hundred presses. Home and End go to the first and the last program event,
+// the same events Left and Right step through.
+TEST_CASE("Home and End put the cursor on the first and the last program event", "[gui][explain][keys]") {
+    NEED_X();
+    LiveWindow w({"pool", "--time-scale", "0.1"});
+    REQUIRE_FALSE(w.window.empty());
+    REQUIRE(w.runToEnd(30));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    w.key("Home");
+    REQUIRE(w.waitFor([](const json& st) { return !st["cursor_live"].get<bool>(); }, 5));
+    const json first = w.state();
+    const double t0 = first["cursor_s"].get<double>();
+    // Nothing before it: Left stays and the caption says so.
+    w.key("Left");
+    const json still = w.state();
+    CHECK(still["cursor_s"].get<double>() == Approx(t0).margin(1e-9));
+    CHECK(panelLines(still, "Controls").find("At the first program event") != std::string::npos);
+    w.key("End");
+    REQUIRE(w.waitFor([&](const json& st) { return st["cursor_s"].get<double>() > t0 + 0.1; }, 5));
+    const json last = w.state();
+    const double t1 = last["cursor_s"].get<double>();
+    CHECK(t1 <= last["now_s"].get<double>());
+    // Nothing after it: Right stays and says so; Left goes back one event.
+    w.key("Right");
+    const json end = w.state();
+    CHECK(end["cursor_s"].get<double>() == Approx(t1).margin(1e-9));
+    CHECK(panelLines(end, "Controls").find("At the last program event") != std::string::npos);
+    w.key("Left");
+    CHECK(w.state()["cursor_s"].get<double>() < t1);
+}
+
 // Classroom walk (session 15): stepping back from the last event, "at 3.98 s,
 // the last event" became "at 3.97 s" and the right-aligned step row moved
 // ‹ Prev 156 px from under the hand, so the next click missed; the caption
