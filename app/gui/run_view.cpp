@@ -313,15 +313,18 @@ bool RunView::step(bool forward) {
     // From a move already asked for this frame (two steps in one frame go two events).
     const std::int64_t from = m_cursorRequest ? m_cursorRequest->value_or(now()) : cursor();
     const auto s = stepProgramEvent(m_model, *m_trace, from, forward, m_view.stepOnly);
-    if (!s) return false;
+    if (s) cursorToStep(s->t);
+    return s.has_value();
+}
+
+void RunView::cursorToStep(std::int64_t t) {
     m_view.follow = false;
-    setCursor(s->t);
-    const std::int64_t rel = s->t - zero(), span = std::max<std::int64_t>(1, m_view.end - m_view.begin);
+    setCursor(t);
+    const std::int64_t rel = t - zero(), span = std::max<std::int64_t>(1, m_view.end - m_view.begin);
     if (rel < m_view.begin || rel > m_view.end) {
         m_view.begin = std::max<std::int64_t>(0, rel - span / 2);
         m_view.end = m_view.begin + span;
     }
-    return true;
 }
 
 bool RunView::stepToEdge(bool last) {
@@ -330,15 +333,8 @@ bool RunView::stepToEdge(bool last) {
     // earliest instant, the last before the latest.
     const std::int64_t from = last ? std::numeric_limits<std::int64_t>::max() / 4 : std::numeric_limits<std::int64_t>::min() / 4;
     const auto s = stepProgramEvent(m_model, *m_trace, from, !last, m_view.stepOnly);
-    if (!s) return false;
-    m_view.follow = false;
-    setCursor(s->t);
-    const std::int64_t rel = s->t - zero(), span = std::max<std::int64_t>(1, m_view.end - m_view.begin);
-    if (rel < m_view.begin || rel > m_view.end) {
-        m_view.begin = std::max<std::int64_t>(0, rel - span / 2);
-        m_view.end = m_view.begin + span;
-    }
-    return true;
+    if (s) cursorToStep(s->t);
+    return s.has_value();
 }
 
 std::optional<std::int64_t> RunView::firstStepAt() const {

@@ -227,6 +227,8 @@ public:
     std::chrono::steady_clock::time_point startedAt() const noexcept { return m_startedAt; }
 
 private:
+    // The cursor on a stepped-to event at t (absolute ns): follow off, the timeline panned to keep it in view.
+    void cursorToStep(std::int64_t t);
     RunView() = default;
 
     int m_number = 0;
