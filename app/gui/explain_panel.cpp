@@ -113,6 +113,13 @@ bool isMain(const ExplainLine& l) { return l.procs.size() == 1 && l.procs.front(
 // Up to the first ": " outside parentheses (core's firstClauseOf).
 std::string firstClause(const std::string& s) { return firstClauseOf(s); }
 
+// A line's first clause, or its brief where that says more of the same
+// sentence (MainProcess waiting for a pool's results keeps the tasks' count).
+std::string leadOf(const ExplainLine& l) {
+    const std::string f = firstClause(l.text);
+    return l.brief.size() > f.size() && l.brief.size() < l.text.size() && l.brief.rfind(f, 0) == 0 ? l.brief : f;
+}
+
 // The worker lines' first clauses in one paragraph (MainProcess keeps its
 // own line, unless withMain: then its first clause leads the paragraph).
 // Each clause names its worker in full: a clause that began "-2 waits to
@@ -135,7 +142,7 @@ std::string workersParagraph(const Explanation& x, bool withMain = false) {
     for (const bool ended : {false, true})
         for (const ExplainLine& l : x.lines) {
             if ((!withMain && isMain(l)) || endedLine(x, l) != ended) continue;
-            const std::string clause = firstClause(l.text);
+            const std::string clause = isMain(l) ? leadOf(l) : firstClause(l.text);
             p += (p.empty() ? "" : "; ") + clause;
         }
     return p;
@@ -146,7 +153,7 @@ std::string workersParagraph(const Explanation& x, bool withMain = false) {
 std::string countsParagraph(const Explanation& x, LockNames names = LockNames::None) {
     std::string p;
     for (const ExplainLine& l : x.lines)
-        if (isMain(l)) p = firstClause(l.text);
+        if (isMain(l)) p = leadOf(l);
     const std::string c = countsByState(x, names);
     return p.empty() ? c : c.empty() ? p : p + "; " + c;
 }

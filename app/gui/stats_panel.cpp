@@ -139,7 +139,11 @@ void keyNumbers(RunView& run, const PanelEnv& env, const RunStats& s, bool compa
         // summary says the same, describeNoMakespan); mid-run a Pool may still come.
         const std::string note = cutNoteHere(run, s);
         ui::textDisabled("%s%s", describeNoMakespan(s).c_str(), note.empty() ? "" : (" (" + note.substr(1) + ")").c_str());
-    } else if (run.status() == RunStatus::Running || run.status() == RunStatus::Paused || s.tasksStarted > 0) {
+    } else if (run.status() == RunStatus::Running || run.status() == RunStatus::Paused || s.tasksStarted > 0 ||
+               s.tasksTotal > 0) {
+        // A finished run's cursor before its first task (Home) is no scenario
+        // without tasks: it said "this scenario runs no tasks" above "4 to
+        // come" (newcomer check, session 28).
         ui::textDisabled("no task has started yet");
     } else {
         // process, queue, cpu-count: nothing to time as tasks, so no makespan or speedup.

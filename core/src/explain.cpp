@@ -312,6 +312,7 @@ std::string explainWaitLock(const Ctx& c, ProcId p, const std::string& who) {
 }
 
 std::string poolProgress(const Ctx& c);
+std::string poolProgressBrief(const Ctx& c);
 
 // When p started waiting for a pool's results, if it waits for them at t: a
 // traced program's wait (a SyncWait for the pool's results), or parviz's
@@ -328,8 +329,13 @@ std::optional<std::int64_t> poolResultsWaitSince(const Ctx& c, const ProcLaneInd
 
 std::string explainWaitQueue(const Ctx& c, const ProcLaneIndex& l, const std::string& who, ProcExplanation& out) {
     const QueueIndex* q = waitedQueue(c.m, c.trace, l.proc, c.t);
-    if (const auto since = poolResultsWaitSince(c, l, q))
-        return who + " waits for the pool's results since " + c.at(*since) + ": " + poolProgress(c);
+    if (const auto since = poolResultsWaitSince(c, l, q)) {
+        const std::string head = who + " waits for the pool's results since " + c.at(*since) + ": ";
+        // A Why panel short of room keeps the count, not the first clause alone
+        // (newcomer check, session 28: at 4 workers the count was cut).
+        out.brief = head + poolProgressBrief(c);
+        return head + poolProgress(c);
+    }
     if (!q) return who + " waits for a queue";
     const std::string name = objectLabel(c.meta, ObjectKind::Queue, q->id);
     std::string text = who + " waits to take from " + name;
@@ -362,16 +368,37 @@ std::string onTheWayText(std::size_t n) {
     return n == 0 ? "" : n == 1 ? " and 1 is on its way" : " and " + std::to_string(n) + " are on their way";
 }
 
+// The pool's tasks seen up to t: started (or known, never started), done, running.
+struct TaskCounts {
+    std::size_t done = 0, all = 0, running = 0;
+};
+TaskCounts taskCounts(const Ctx& c) {
+    TaskCounts n;
+    for (const TaskRecord& r : c.m.tasks()) {
+        if (r.t0 != kNever && r.t0 > c.t) continue;
+        ++n.all;
+        if (r.outcome == TaskOutcome::Done && r.t1 <= c.t) ++n.done;
+        if (r.t0 != kNever && (r.t1 == kNever || r.t1 > c.t)) ++n.running;
+    }
+    return n;
+}
+
+// "7 of 8 started tasks done, 1 running": poolProgress's count in a Why line's brief.
+std::string poolProgressBrief(const Ctx& c) {
+    const TaskCounts n = taskCounts(c);
+    std::string text = std::to_string(n.done) + " of " + std::to_string(n.all) + " started tasks done";
+    if (n.running > 0) text += ", " + std::to_string(n.running) + " running";
+    return text;
+}
+
 // The pool's tasks seen up to t: "2 of 4 tasks done", and the one a dead
 // worker took with it (CPython's Pool waits for its result forever).
 std::string poolProgress(const Ctx& c) {
-    std::size_t done = 0, all = 0, running = 0;
+    const TaskCounts counts = taskCounts(c);
+    const std::size_t done = counts.done, all = counts.all, running = counts.running;
     const TaskRecord *lost = nullptr, *raised = nullptr;
     for (const TaskRecord& r : c.m.tasks()) {
         if (r.t0 != kNever && r.t0 > c.t) continue;
-        ++all;
-        if (r.outcome == TaskOutcome::Done && r.t1 <= c.t) ++done;
-        if (r.t0 != kNever && (r.t1 == kNever || r.t1 > c.t)) ++running;
         if (r.outcome == TaskOutcome::WorkerDied && r.t1 <= c.t && !lost) lost = &r;
         if (r.outcome == TaskOutcome::Raised && r.t1 <= c.t && !raised && !taskErrorText(c.trace, r).empty()) raised = &r;
     }
@@ -1023,6 +1050,7 @@ std::vector<ExplainLine> groupExplanations(const std::vector<ProcExplanation>& p
         // are runnable, waiting for a free core"): what state, not why.
         const std::size_t colon = line.text.find(": ");
         line.brief = colon == std::string::npos ? line.text : line.text.substr(0, colon);
+        if (members.size() == 1 && !procs[i].brief.empty()) line.brief = procs[i].brief;
         out.push_back(std::move(line));
     }
     return out;

@@ -239,6 +239,14 @@ TEST_CASE("MainProcess waiting in Pool.map says how many of the started tasks st
     INFO(mainSays(50) << "\n" << mainSays(150));
     CHECK(mainSays(50).find(": 0 of the 2 tasks started so far are done, 2 are running") != std::string::npos);
     CHECK(mainSays(150).find(": 1 of the 3 tasks started so far is done, 2 are running") != std::string::npos);
+    // A Why panel short of room says MainProcess's line by its brief: the
+    // count stays in it (newcomer check, session 28: at 4 workers it was cut
+    // to "MainProcess waits for the pool's results since 0.24 s").
+    const Explanation x = buildExplain(m, b.trace, ms(150));
+    std::string brief;
+    for (const ExplainLine& l : x.lines)
+        if (l.procs == std::vector<ProcId>{kParentProc}) brief = l.brief;
+    CHECK(brief == "MainProcess waits for the pool's results since 0.0050 s: 1 of 3 started tasks done, 2 running");
 }
 
 TEST_CASE("MainProcess waiting in Pool.map is shown waiting, with the task its dead worker took", "[sync]") {

@@ -247,6 +247,11 @@ TEST_CASE("Home and End put the cursor on the first and the last program event",
     REQUIRE(w.waitFor([](const json& st) { return !st["cursor_live"].get<bool>(); }, 5));
     const json first = w.state();
     const double t0 = first["cursor_s"].get<double>();
+    // Before the first task of a run of four: not a scenario without tasks.
+    const std::string stats = panelLines(first, "Stats");
+    INFO(stats);
+    CHECK(stats.find("no task has started yet") != std::string::npos);
+    CHECK(stats.find("runs no tasks") == std::string::npos);
     // Nothing before it: Left stays and the caption says so.
     w.key("Left");
     const json still = w.state();

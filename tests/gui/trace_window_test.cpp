@@ -740,3 +740,31 @@ TEST_CASE("parviz trace typed at a terminal on a desktop shows the program in th
     CHECK(flag.exitCode == 2);
     CHECK(flag.err.find("--presentation: a window flag: give --gui first") != std::string::npos);
 }
+
+// Newcomer check, session 28: in a traced Pool(4)'s Why tab at 1280x720,
+// short of room, MainProcess's line was cut to its first clause ("waits for
+// the pool's results since 0.20 s"), dropping how many tasks are done and
+// running, the one thing it is there to say. Its short form keeps the count.
+TEST_CASE("a traced Pool(4)'s Why tab, short of room, keeps how many of the pool's tasks are done and running",
+          "[gui][trace][python][explain]") {
+    NEED_DISPLAY();
+    TempDir dir;
+    // Seven short tasks and one long one: at 1.0 s the long one runs, the others are done.
+    const std::string script = dir.file("long_one.py");
+    std::ofstream(script) << "import time\nfrom multiprocessing import Pool\n"
+                             "def work(t):\n    time.sleep(t)\n    return t\n"
+                             "if __name__ == '__main__':\n    with Pool(4) as p:\n"
+                             "        print(p.map(work, [0.2] * 3 + [1.6] + [0.2] * 4))\n";
+    const std::string layout = dir.file("w.json");
+    const Result r = runParviz({"gui", "--presentation", "--size", "1280x720", "--screenshot-at", "1.0", "--test-tab",
+                                "Why", "--screenshot", dir.file("w.png"), "--layout-json", layout, "--trace-python", script},
+                               dir.path);
+    INFO(r.err);
+    REQUIRE(r.exitCode == 0);
+    const json s = json::parse(slurp(layout));
+    const std::string why = panelLines(s, "Stats", " ");
+    INFO(why);
+    REQUIRE(why.find("MainProcess waits for the pool's results since ") != std::string::npos);
+    CHECK((why.find(" started tasks done") != std::string::npos || why.find(" tasks started so far ") != std::string::npos));
+    CHECK(why.find(" running") != std::string::npos);
+}

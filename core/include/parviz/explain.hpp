@@ -49,6 +49,10 @@ struct ProcExplanation {
     // -4"): named in the short form of the counts (LockNames). Empty: nobody.
     std::string holdWaiters;
     int holdWaiterCount = 0;
+    // Its line's brief when the first clause alone would drop what matters
+    // most: MainProcess waiting for a pool's results keeps the tasks' count
+    // ("... since 0.24 s: 7 of 8 started tasks done, 1 running"); empty: the first clause.
+    std::string brief;
 };
 
 // One sentence of the Why panel: about one process, or about several in the
@@ -58,7 +62,8 @@ struct ExplainLine {
     std::vector<ProcId> procs;           // who it is about, in ProcId order
     std::string text;
     std::vector<std::string> each;       // each one's own sentence (for a tooltip); one entry when alone
-    std::string brief;                   // text up to its first ": " (the state without the why); text if none
+    std::string brief;                   // text up to its first ": " (the state without the why); text if none;
+                                         // a lone process's own brief when it has one (ProcExplanation::brief)
 };
 
 struct Explanation {
