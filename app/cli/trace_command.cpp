@@ -161,7 +161,9 @@ TraceArgs parseTraceArgs(const std::vector<std::string>& args, bool guiByDefault
             if (!r.gui && a == w)
                 throw UsageError(a + ": a window flag: give --gui first (parviz trace --gui " + w +
                                  (std::string_view(w) == "--presentation" ? "" : " ...") + " -- PROGRAM ...)" +
-                                 (noGui ? ", not --no-gui" : ""));
+                                 (noGui ? ", not --no-gui"
+                                        : "; without --gui the window opens only when parviz trace is typed at a "
+                                          "terminal on a desktop (stdin and stdout a terminal, DISPLAY set)"));
         bool matched = false;
         for (auto [flag, dst] : {std::pair{"--trace", &r.tracePath}, std::pair{"--summary-json", &r.summaryPath},
                                  std::pair{"--save-run", &r.savePath}}) {
