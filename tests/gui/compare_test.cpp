@@ -775,8 +775,10 @@ TEST_CASE("presentation: a prediction's reveal on Plots' answer line is drawn in
     // Where each reveal stands: riding on its answer's line ("…; you said 8")
     // when both fit two lines, else on a line of its own under the answer
     // (its item "guess N": a busy machine's answer is longer, CI session 25).
-    // Either way its words must be in the predictions' colour.
-    const std::string lines = panelLines(s, "Plots");
+    // Either way its words must be in the predictions' colour. Lines joined
+    // by spaces: the wrap can fall inside "; you said" (CI session 28, with
+    // "(7.10x); you" / "said 8 (right)").
+    const std::string lines = panelLines(s, "Plots", " ");
     INFO("Plots: " << lines);
     std::vector<std::array<float, 4>> answers;
     for (const char* work : {"sleep", "cpu"}) {
