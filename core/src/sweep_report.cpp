@@ -296,17 +296,19 @@ std::vector<SweepAnswer> sweepAnswers(const SweepResult& r) {
             if (programs) {
                 todo = "sweep " + std::string(toString(work)) + " again when they are closed";
                 // Two lines of presentation's Plots: the largest programs by name while
-                // the names stay short (24 characters), the rest counted.
+                // the whole list, its "and N more" counted in, stays short (24
+                // characters): "cc1plus, another parviz and 1 more" (34) wrapped the
+                // brief to a third line (session 28's notes). The largest one is always named.
                 const auto& all = worst->others;
-                std::vector<std::string> names{all.front().first};
-                std::size_t chars = names.front().size();
-                for (std::size_t i = 1; i < all.size() && chars + all[i].first.size() + 2 <= 24; ++i) {
-                    names.push_back(all[i].first);
-                    chars += all[i].first.size() + 2;
-                }
-                if (const std::size_t more = all.size() - names.size(); more > 0)
-                    names.push_back(std::to_string(more) + " more");
-                const std::string who2 = nameList(names);   // "firefox, cc1plus and sh", "gnome-software and 2 more"
+                auto listOf = [&all](std::size_t named) {
+                    std::vector<std::string> names;
+                    for (std::size_t i = 0; i < named; ++i) names.push_back(all[i].first);
+                    if (named < all.size()) names.push_back(std::to_string(all.size() - named) + " more");
+                    return nameList(names);   // "firefox, cc1plus and sh", "gnome-software and 2 more"
+                };
+                std::size_t named = all.size();
+                while (named > 1 && listOf(named).size() > 24) --named;
+                const std::string who2 = listOf(named);
                 // One program alone: its own share; several: the others' share in all.
                 const int took = all.size() == 1 ? static_cast<int>(all.front().second * 100 + 0.5) : pct;
                 brief = what + ": no answer: " + who2 + " took " + std::to_string(took) +

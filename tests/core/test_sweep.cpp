@@ -465,6 +465,10 @@ TEST_CASE("the sweep answers 'how many workers?' in a sentence per work kind, wi
         CHECK(sweepAnswers(r)[1].brief == "cpu: no answer: gnome-software and 2 more took 37 %; close them, Sweep cpu again");
         v.others = {{"firefox", 0.20}, {"cc1plus", 0.10}, {"sh", 0.04}};
         CHECK(sweepAnswers(r)[1].brief == "cpu: no answer: firefox, cc1plus and sh took 37 %; close them, Sweep cpu again");
+        // Session 28: "and 1 more" was not counted in the 24 characters, and
+        // "cc1plus, another parviz and 1 more" wrapped presentation's Plots to a third line.
+        v.others = {{"cc1plus", 0.20}, {"another parviz", 0.10}, {"sh", 0.04}};
+        CHECK(sweepAnswers(r)[1].brief == "cpu: no answer: cc1plus and 2 more took 37 %; close them, Sweep cpu again");
         v.others = {{"firefox", 0.30}, {"Xvfb", 0.04}};
         CHECK(a[1].full == "cpu: no answer: other programs took up to 37 % of the cores with 2 workers during 1 of the 4 runs (firefox "
                            "30 %, Xvfb 4 %), so their speedups measure the machine, not the pool; sweep cpu again when "
