@@ -612,6 +612,7 @@ void GuiApp::startSweepAttempt() {
             a.makespanS = static_cast<double>(st.makespanNs) / 1e9;
             a.sequentialS = static_cast<double>(st.sequentialNs) / 1e9;
             a.machine = st.machine;
+            a.run = number;
             before.push_back(a);
         }
     slot.attempts.push_back(run.number());
@@ -648,6 +649,7 @@ void GuiApp::keepSweepAttempt() {
             a.makespanS = static_cast<double>(st.makespanNs) / 1e9;
             a.sequentialS = static_cast<double>(st.sequentialNs) / 1e9;
             a.machine = st.machine;
+            a.run = number;
             attempts.push_back(a);
         }
     if (runs.empty()) return;

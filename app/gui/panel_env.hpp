@@ -53,7 +53,7 @@ struct CompareRowRect {
     bool busy = false;
     bool busyWarn = false;       // busy and its workers need the cores: said in the warning colour
     int attempts = 1;            // attempts run of its configuration (a Sweep's retries of busy runs)
-    std::string attemptsNote;    // "kept attempt 2 of 3 (discarded: others took 34 %, 41 %)"; "" when tried once
+    std::string attemptsNote;    // "kept attempt 2 of 3 (discarded runs 5, 6: others took 34 %, 41 %)"; "" when tried once
     int workersPerStrip = 1;     // > 1: more workers than pixels, a strip shows a group's union
 };
 

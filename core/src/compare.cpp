@@ -61,17 +61,30 @@ std::vector<SweepAttempt> attemptsOf(const CompareRun& r) {
     return out;
 }
 
-// "kept attempt 2 of 3 (discarded: others took 34 %, 41 %)"; "" for a run tried once;
-// "attempt 2 (discarded: ...)" while the retry runs.
+// "kept attempt 2 of 3 (discarded runs 5, 6: others took 34 %, 41 %)" ("(discarded: others
+// took ...)" for attempts without a run number); "" for a run tried once;
+// "attempt 2 (discarded run 5: ...)" while the retry runs.
 std::string attemptsNote(const CompareRun& r) {
     if (r.discarded.empty()) return "";
     std::string discarded;
     for (const SweepAttempt& a : r.discarded) discarded += (discarded.empty() ? "" : ", ") + percent(a.machine.otherShare);
+    // The discarded runs by number: the rows' numbers skip them ("run 4",
+    // "run 6"), and nothing said where run 5 went (session 28's check).
+    std::string numbers;
+    bool allNumbered = true;
+    for (const SweepAttempt& a : r.discarded) {
+        allNumbered = allNumbered && a.run > 0;
+        numbers += (numbers.empty() ? "" : ", ") + std::to_string(a.run);
+    }
+    if (allNumbered)
+        discarded = (r.discarded.size() == 1 ? " run " : " runs ") + numbers + ": others took " + discarded;
+    else
+        discarded = ": others took " + discarded;
     const int attempt = std::clamp(r.attempt, 1, 1 + static_cast<int>(r.discarded.size()));
     // A retry still running is not kept yet.
-    if (!r.finished) return "attempt " + std::to_string(attempt) + " (discarded: others took " + discarded + ")";
+    if (!r.finished) return "attempt " + std::to_string(attempt) + " (discarded" + discarded + ")";
     return "kept attempt " + std::to_string(attempt) + " of " + std::to_string(1 + r.discarded.size()) +
-           " (discarded: others took " + discarded + ")";
+           " (discarded" + discarded + ")";
 }
 
 CompareRow rowOf(const CompareRun& r, int usableCores) {

@@ -473,6 +473,15 @@ TEST_CASE("a retried run keeps its discarded attempts: its row says which was ke
     CHECK(row.busy == false);
     CHECK(*row.speedupVs1 == Approx(2.0));
     CHECK(sweepToCsv(v.sweep).find(",3,0.34 0.41\n") != std::string::npos);
+    // In the window the discarded attempts are runs of the session: the rows'
+    // numbers skip them ("run 4", "run 7"), so the note names them (session 28's check).
+    kept.discarded[0].run = 5;
+    kept.discarded[1].run = 6;
+    const CompareView numbered = buildCompareView({runOf(1, 1, WorkKind::Cpu, 4.0), kept}, 2, 2);
+    CHECK(numbered.rows[1].attempts == "kept attempt 3 of 3 (discarded runs 5, 6: others took 34 %, 41 %)");
+    kept.discarded.pop_back();
+    kept.attempt = 2;
+    CHECK(buildCompareView({kept}, 2, 2).rows[0].attempts == "kept attempt 2 of 2 (discarded run 5: others took 34 %)");
 }
 
 TEST_CASE("the attempt kept is the first on a quiet machine, else the least busy", "[compare][sweep]") {

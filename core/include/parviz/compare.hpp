@@ -95,7 +95,7 @@ struct CompareRow {
     // cpu (or mixed) work on more workers than usable cores:
     // "oversubscribed: 4 workers on 2 cores"; "" otherwise.
     std::string oversubscribed;
-    // Retried because the machine was busy: "kept attempt 2 of 3 (discarded: others took 34 %, 41 %)"; "" otherwise.
+    // Retried because the machine was busy: "kept attempt 2 of 3 (discarded runs 5, 6: others took 34 %, 41 %)"; "" otherwise.
     std::string attempts;
     int attemptCount = 1;                   // attempts run of this configuration, the kept one included
     // What the class predicted for this configuration (ClassPredictions), real

@@ -44,6 +44,7 @@ struct SweepAttempt {
     BusyVerdict machine;
     bool kept = false;              // its makespan is one of the row's
     std::string savedAs;            // the saved run's path, "" when not saved
+    int run = 0;                    // its number in the window's session ("run 5"), 0 when it has none
 };
 
 // One configuration: workers x work x chunksize.
