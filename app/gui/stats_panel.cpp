@@ -498,7 +498,7 @@ float keyLinesReserve(const RunView& run, float w) {
         const std::size_t n = sc->tasks.size(), named = std::min<std::size_t>(n, 6);
         for (std::size_t i = 0; i < named; ++i) list += (i ? ", " : "") + sc->tasks[i].name + " at 10.0 s";
         if (named < n) list += ", \u2026 " + std::to_string(n - named) + " more";
-        const std::string text = "the caller receives: " + list + " (neither input order nor the order they finished); " +
+        const std::string text = "the program receives: " + list + " (neither input order nor the order they finished); " +
                                  std::to_string(n) + " to come";
         h += ui::wrappedTextSize(text, w).y + st.ItemSpacing.y;
     }

@@ -444,8 +444,8 @@ std::string poolProgress(const Ctx& c) {
         if (r.t > c.t) break;
         ++handed;
     }
-    const std::string caller = handed == 0 ? "; the caller has received none yet"
-                                           : "; the caller has received " + std::to_string(handed);
+    const std::string caller = handed == 0 ? "; the program has received none yet"
+                                           : "; the program has received " + std::to_string(handed);
     if (results && chunked)
         text += "; the results of " + std::to_string(back) + (back == 1 ? " chunk are" : " chunks are") +
                 " back in the pool's result queue" + onTheWayText(onTheWay) + caller;
@@ -847,7 +847,7 @@ void noteRaised(const Ctx& c, Explanation& out) {
         out.notes.push_back("Task " + (name.empty() ? "#" + std::to_string(r.index) : std::string(name)) +
                             " raised " + error + " in " + procName(c.meta, r.proc) + " at " + c.at(r.t1) +
                             ": Python sends the exception back, and the call that waits for the result (Pool.map, "
-                            "get(), a future's result()) raises it in the caller.");
+                            "get(), a future's result()) raises it in the program.");
     }
     if (n > 3) out.notes.push_back(std::to_string(n - 3) + " more tasks raised (Stats lists every failure).");
 }

@@ -707,7 +707,7 @@ std::vector<StatPair> keyNumbers(const RunStats& s, const std::string& note, boo
     out.push_back({"makespan", secs(s.makespanNs) + note,
                    "The run's length: " + describeMakespanBounds(s) + ", pauses left out. Every length of a run on screen "
                    "(the caption, Session, Compare, the run picker) is this one; the other times are instants on the "
-                   "time axis: when a task ended, when the caller received the results, the cursor."});
+                   "time axis: when a task ended, when the program received the results, the cursor."});
     // The speedup names its base (kSpeedupOverSequential): the Plots' is over the 1-worker run.
     const std::string seqTip = std::string("Speedup S = T1 / Tp with T1 the sequential time, the tasks one after "
                                            "another (") + (s.tasksDone ? secs(s.sequentialNs) : "-") +

@@ -582,11 +582,11 @@ Caption buildCaption(const RunModel& index, const Trace& trace, std::int64_t t) 
         }
         // A pool's results are taken by the parent's result-handler thread, not
         // the caller: the caption said "MainProcess took B from pool results"
-        // beside Why's "the caller has received none yet" (classroom walk).
+        // beside Why's "the program has received none yet" (classroom walk).
         const QueueIndex* qi = index.queue(e.obj);
         const bool handler = qi && qi->poolRole == PoolQueueRole::Results && !(e.flags & kQueueDiscarded);
-        text = who + (handler ? "'s result handler took " : (e.flags & kQueueDiscarded) ? " dropped " : " took ") +
-               preview(trace, pv, e.a) + " from " + queueName(e.obj) + (handler ? " (not yet the caller's)" : "");
+        text = who + (handler ? "'s result-handler thread took " : (e.flags & kQueueDiscarded) ? " dropped " : " took ") +
+               preview(trace, pv, e.a) + " from " + queueName(e.obj) + (handler ? " (the program gets it later)" : "");
         if (e.flags & kQueueDiscarded) text += " unread: its pool was terminated, nobody takes it";
         break;
     }

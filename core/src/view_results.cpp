@@ -1,4 +1,4 @@
-// The order in which the caller receives a pool's results (views.hpp,
+// The order in which the program receives a pool's results (views.hpp,
 // buildResultOrder): from the PoolResult events the pool kind's main program
 // writes as its method hands results over, so the panel shows what the caller
 // really got and when, not what the method is supposed to do.
@@ -115,10 +115,10 @@ ResultOrderView buildResultOrder(const RunModel& m, const Trace& trace, std::int
     classify(v);
     const std::int64_t zero = zeroOf(m, trace);
     v.list = listOf(v, zero, maxNamed);
-    // "the caller receives", not "results arrive": the workers' results
+    // "the program receives", not "results arrive": the workers' results
     // reach the pool's result queue first, one message each (Why says so),
     // and the caller only when its call hands them over (map: all at once).
-    v.text = "the caller receives: " + (v.arrived.empty() ? std::string("none yet") : v.list);
+    v.text = "the program receives: " + (v.arrived.empty() ? std::string("none yet") : v.list);
     if (!v.order.empty()) v.text += " (" + v.order + ")";
     if (v.pending > 0) v.text += "; " + std::to_string(v.pending) + (v.finished ? " never received" : " to come");
     return v;

@@ -36,7 +36,7 @@ TEST_CASE("imap_unordered's results arrive in the order the tasks finished, each
     CHECK_FALSE(v.inputOrder);
     CHECK_FALSE(v.together);
     CHECK(v.pending == 0);
-    CHECK(v.text == "the caller receives: B at 2.00 s, C at 3.00 s, A at 5.00 s, D at 6.00 s (the order the tasks finished)");
+    CHECK(v.text == "the program receives: B at 2.00 s, C at 3.00 s, A at 5.00 s, D at 6.00 s (the order the tasks finished)");
     REQUIRE(v.arrived.size() == 4);
     CHECK(v.arrived[2].taskEnd == kZero + sec(5));
 }
@@ -46,7 +46,7 @@ TEST_CASE("map's results arrive all at once, in input order, when the last task 
     CHECK(namesOf(v) == "ABCD");
     CHECK(v.inputOrder);
     CHECK(v.together);
-    CHECK(v.text == "the caller receives: A, B, C, D, all at 6.00 s (input order, all at once)");
+    CHECK(v.text == "the program receives: A, B, C, D, all at 6.00 s (input order, all at once)");
 }
 
 TEST_CASE("imap's results arrive in input order: B and C wait for A", "[view][results]") {
@@ -55,7 +55,7 @@ TEST_CASE("imap's results arrive in input order: B and C wait for A", "[view][re
     CHECK(v.inputOrder);
     CHECK_FALSE(v.finishOrder);
     CHECK_FALSE(v.together);
-    CHECK(v.text == "the caller receives: A at 5.00 s, B at 5.00 s, C at 5.00 s, D at 6.00 s (input order)");
+    CHECK(v.text == "the program receives: A at 5.00 s, B at 5.00 s, C at 5.00 s, D at 6.00 s (input order)");
 }
 
 TEST_CASE("at a cursor, only the results received by then are listed, and the rest are still to come", "[view][results]") {
@@ -63,15 +63,15 @@ TEST_CASE("at a cursor, only the results received by then are listed, and the re
     const auto before = resultsAt(unordered, 1);
     CHECK(before.arrived.empty());
     CHECK(before.pending == 4);
-    CHECK(before.text == "the caller receives: none yet; 4 to come");
+    CHECK(before.text == "the program receives: none yet; 4 to come");
     const auto mid = resultsAt(unordered, 3.5);
     CHECK(namesOf(mid) == "BC");
     CHECK(mid.pending == 2);
-    CHECK(mid.text == "the caller receives: B at 2.00 s, C at 3.00 s (input order, which is also the order they finished); 2 to come");
+    CHECK(mid.text == "the program receives: B at 2.00 s, C at 3.00 s (input order, which is also the order they finished); 2 to come");
     // A run whose call raised at C: the rest never came.
     const auto raised = resultsAt({{2, 1}}, 6.5);
     CHECK(raised.finished);
-    CHECK(raised.text == "the caller receives: B at 2.00 s; 3 never received");
+    CHECK(raised.text == "the program receives: B at 2.00 s; 3 never received");
 }
 
 TEST_CASE("a run with no pool results has no results view, and a long list is shortened", "[view][results]") {

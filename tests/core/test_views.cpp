@@ -665,8 +665,8 @@ TEST_CASE("a caption names a value by its text, without the bytes after it", "[v
     qi.update(q.trace);
     CHECK(buildCaption(qi, q.trace, ms(0)).text == "ForkPoolWorker-1 put C into the queue");
     // The pool's result queue is emptied by the parent's result handler, not
-    // the caller (Why says what the caller has received): said apart.
-    CHECK(buildCaption(qi, q.trace, ms(5)).text == "MainProcess's result handler took C from the queue (not yet the caller's)");
+    // the caller (Why says what the program has received): said apart.
+    CHECK(buildCaption(qi, q.trace, ms(5)).text == "MainProcess's result-handler thread took C from the queue (the program gets it later)");
 }
 
 TEST_CASE("the caption says when a worker was stopped from outside, and shows the run's notes", "[view]") {
@@ -1021,19 +1021,19 @@ TEST_CASE("the caption labels every time on its line: the cursor's and the event
 TEST_CASE("a caption too long for its line drops whole clauses from the end, never cut mid-phrase",
           "[views][caption][fit]") {
     // Session 22, pool-uneven at 1280x720 presentation, cursor 1.57 s: the line read "... took L2 from
-    // pool results (not yet the caller's) (the last of 2 such …".
-    const std::string text = "ForkPoolWorker-2's result handler took L2 from pool results (not yet the caller's) "
+    // pool results (not yet the caller's) (the last of 2 such …" (words since renamed).
+    const std::string text = "ForkPoolWorker-2's result-handler thread took L2 from pool results (the program gets it later) "
                              "(the last of 2 such events at the same instant)";
     const std::int64_t t = 1'570'000'000;
     auto upTo = [](std::size_t n) { return [n](const std::string& s) { return s.size() <= n; }; };
     const std::string whole = captionLine(t, t, text);
     CHECK(fitCaptionLine(t, t, text, upTo(whole.size())) == whole);
     CHECK(fitCaptionLine(t, t, text, upTo(whole.size() - 1)) ==
-          "at 1.57 s, ForkPoolWorker-2's result handler took L2 from pool results (not yet the caller's)");
+          "at 1.57 s, ForkPoolWorker-2's result-handler thread took L2 from pool results (the program gets it later)");
     CHECK(fitCaptionLine(t, t, text, upTo(90)) ==
-          "at 1.57 s, ForkPoolWorker-2's result handler took L2 from pool results");
+          "at 1.57 s, ForkPoolWorker-2's result-handler thread took L2 from pool results");
     // The main clause alone too long: only then a word cut, said with "…".
-    CHECK(fitCaptionLine(t, t, text, upTo(40)) == "at 1.57 s, ForkPoolWorker-2's result \u2026");
+    CHECK(fitCaptionLine(t, t, text, upTo(48)) == "at 1.57 s, ForkPoolWorker-2's result-handler \u2026");
     // Clause boundaries: " (", ": ", "; " outside quotes and parentheses; a printed line is one clause.
     CHECK(captionClauseEnds("Process-1 printed \"a: b (c)\"") == std::vector<std::size_t>{28});
     const std::string raised = "ForkPoolWorker-1 failed C: it raised ValueError: bad (x)";

@@ -65,7 +65,7 @@ TEST_CASE("the caption at 1280x720 drops whole clauses: it never ends in '…' m
     }
     // The result handler's captions are among them, shortened by whole clauses or whole.
     bool handler = false;
-    for (const std::string& c : captions) handler = handler || c.find("result handler took") != std::string::npos;
+    for (const std::string& c : captions) handler = handler || c.find("result-handler thread took") != std::string::npos;
     CHECK(handler);
 }
 
