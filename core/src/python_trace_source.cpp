@@ -6,6 +6,8 @@
 // [SECTION] API
 #include "parviz/python_trace_source.hpp"
 
+#include "parviz/chunks.hpp"   // readsAsNumber
+
 #include <algorithm>
 #include <cctype>
 #include <chrono>
@@ -393,6 +395,7 @@ struct PythonTraceSource::Impl {
         bool calls = false;   // kJobCalls: a task's result is its own preview, not a list's
         std::int32_t call = 0;
         std::uint64_t code = kNoString;   // JOB_CODE: "file:line" of the def of the function its tasks run
+        std::string func;                 // JOB_CODE b: that function's name ("" unknown)
     };
     // Each process's source line as last said (a SourceLine event), so a
     // worker's task start says its function's line only when it moved.
@@ -413,7 +416,17 @@ struct PythonTraceSource::Impl {
     // A task's name (a string id): its argument's preview `text`, prefixed
     // with its call when a task of another call had that name first. `plain`:
     // the id of `text` when the caller has added it already.
+    // A number is named by its call, "count_primes(300000)": "chunk 0: task
+    // 300000" on eight lanes read as a count (newcomer walk, session 28); a
+    // name ("A", 'A') reads as a task's and stays as it is.
     std::uint64_t taskName(const Job* job, std::string_view text, SourceSink& sink, std::uint64_t plain = kNoString) {
+        if (job && !job->func.empty() && readsAsNumber(std::string(text))) {
+            const std::string call = job->func + "(" + std::string(text) + ")";
+            return taskNameOf(job, call, sink, kNoString);
+        }
+        return taskNameOf(job, text, sink, plain);
+    }
+    std::uint64_t taskNameOf(const Job* job, std::string_view text, SourceSink& sink, std::uint64_t plain) {
         if (job && job->call > 0 && nameCalls.size() < kNamesTracked) {
             const auto [call, fresh] = nameCalls.tryEmplace(std::hash<std::string_view>{}(text), job->call);
             if (!fresh && call != job->call)
@@ -1197,6 +1210,8 @@ void PythonTraceSource::Impl::interpret(Record& r, std::vector<Event>& out, Sour
         // After its POOL_JOB, from the same process: the def line of the function the job's tasks run.
         const auto j = jobs.find({ring.pid, r.a});
         if (j != jobs.end() && r.src != 0) j->second.code = stringFor(r, r.src, sink);
+        if (j != jobs.end() && r.b != 0)
+            if (const auto n = ring.texts.find(r.b); n != ring.texts.end()) j->second.func = n->second;
         break;
     }
     case 255: out.push_back(Event{r.t, p, EventKind::Lost, 0, static_cast<std::int32_t>(p), r.a, 0}); break;

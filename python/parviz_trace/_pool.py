@@ -92,28 +92,35 @@ def _run_item(fn, args, kwargs, text, k, where, flags):
 # =============================================================================
 def _announce(job, tasks, chunksize, flags=0):
     _emit(W.K_POOL_JOB, tasks, job, chunksize, _hooks._src(3), flags)
-    code = _job_code(sys._getframe(2))
-    if code:
-        _emit(W.K_JOB_CODE, 0, job, 0, code)
+    code, name = _job_code(sys._getframe(2))
+    if code or name:
+        _emit(W.K_JOB_CODE, 0, job, name, code)
 
 
 def _job_code(f):
-    """Interned id of "file:line" of the def of the function a Pool job runs
-    (map's, apply_async's, imap's `func`, from the pool method's frame that
-    made the result object), 0 when it is no Python function (a builtin, a
-    partial). Once a job, in the pool's process: its workers are drawn on
-    that line in the Code panel while they run its tasks."""
+    """(code, name) of the function a Pool job runs (map's, apply_async's,
+    imap's `func`, from the pool method's frame that made the result object):
+    code, the interned id of "file:line" of its def, 0 when it is no Python
+    function (a builtin, a partial); name, the interned id of its __name__
+    (a partial's function's), 0 when it has none. Once a job, in the pool's
+    process: its workers are drawn on that line in the Code panel while they
+    run its tasks, and a task whose argument is a number is named by the
+    call ("count_primes(300000)", not "task 300000", which read as a count)."""
     try:
         for _ in range(3):
             if f is None:
-                return 0
+                return 0, 0
             if f.f_code.co_filename.startswith(_hooks._MP_DIR) and "func" in f.f_code.co_varnames:
-                co = getattr(f.f_locals.get("func"), "__code__", None)
-                return _pt.intern("%s:%d" % (co.co_filename, co.co_firstlineno)) if co is not None else 0
+                func = f.f_locals.get("func")
+                co = getattr(func, "__code__", None)
+                code = _pt.intern("%s:%d" % (co.co_filename, co.co_firstlineno)) if co is not None else 0
+                name = getattr(func, "__name__", None) or getattr(getattr(func, "func", None), "__name__", None)
+                name = _pt.intern(name) if isinstance(name, str) and name.isidentifier() else 0
+                return code, name
             f = f.f_back
     except Exception:
         pass
-    return 0
+    return 0, 0
 
 
 def _applyresult_init(self, *args, **kwargs):

@@ -180,14 +180,19 @@ TEST_CASE("every Pool form and ProcessPoolExecutor run their items as traced tas
     }
     std::set<std::string> names;
     for (const auto& [n, i] : indexOf) names.insert(n);
-    const std::set<std::string> expected{"1", "2", "3", "4", "5", "(6, 1)", "(7, 1)", "(8, 1)", "10", "11", "12", "13",
-                                         "14", "15", "16", "17", "18", "(19, 1)", "20", "30", "31", "32", "33"};
+    // A Pool's task whose argument is a number is named by its call
+    // ("square(1)": "task 1" read as a count, session 28); a tuple's preview
+    // stays as it is, and the executor's calls (no Pool job) keep their argument.
+    auto sq = [](int n) { return "square(" + std::to_string(n) + ")"; };
+    const std::set<std::string> expected{sq(1),  sq(2),  sq(3),  sq(4),  sq(5),  "(6, 1)", "(7, 1)", "(8, 1)",
+                                         sq(10), sq(11), sq(12), sq(13), sq(14), sq(15),   sq(16),   sq(17),
+                                         sq(18), "(19, 1)", "fail(20)", "30", "31", "32", "33"};
     CHECK(names == expected);
     CHECK(starts == 23);
-    CHECK(failed == std::set<std::string>{"20"});   // apply(fail, ...) raised in the worker
+    CHECK(failed == std::set<std::string>{"fail(20)"});   // apply(fail, ...) raised in the worker
     // Announced jobs number their items in input order, chunked or not.
-    for (const auto& run : {std::vector<std::string>{"1", "2", "3"}, {"4", "5"}, {"(6, 1)", "(7, 1)"},
-                            {"10", "11", "12"}, {"13", "14", "15"}, {"16", "17"}}) {
+    for (const auto& run : {std::vector<std::string>{sq(1), sq(2), sq(3)}, {sq(4), sq(5)}, {"(6, 1)", "(7, 1)"},
+                            {sq(10), sq(11), sq(12)}, {sq(13), sq(14), sq(15)}, {sq(16), sq(17)}}) {
         for (std::size_t k = 1; k < run.size(); ++k) {
             INFO(run[k - 1] + " then " + run[k]);
             CHECK(indexOf[run[k]] == indexOf[run[k - 1]] + 1);
@@ -286,7 +291,7 @@ TEST_CASE("a traced Pool hands each result back on its result queue: a worker's 
     // caller has (classroom walk: "1 result has come back to MainProcess" at
     // 3.02 s beside This run's "all at 6.02 s" read as a contradiction).
     CHECK(main.find("1 of 4 results is back in the pool's result queue") != std::string::npos);
-    CHECK(main.find("; the caller has received none yet") != std::string::npos);
+    CHECK(main.find("; the program has received none yet") != std::string::npos);
 }
 
 TEST_CASE("the stop signals a terminated Pool's workers never took are shown dropped at terminate, not left in its "
@@ -491,7 +496,7 @@ TEST_CASE("a traced Pool shows its chunks as brackets on the workers' lanes and 
     }
     CHECK(all.arrived[0].t >= mapEnd);
     CHECK(all.arrived[4].t < all.arrived[5].t);   // 'f' came back first
-    CHECK(all.text.rfind("the caller receives: ", 0) == 0);
+    CHECK(all.text.rfind("the program receives: ", 0) == 0);
 }
 
 TEST_CASE("a traced Pool.map whose task raised received that task's error", "[cli][trace][python]") {
@@ -540,9 +545,10 @@ TEST_CASE("a traced program's pool chunks are numbered uniquely across its map c
     CHECK(numbers == std::set<std::int32_t>{0, 1, 2, 3, 4, 5});
     std::set<std::string> labels;
     for (const parviz::ChunkBracket& b : parviz::buildChunkBrackets(m, *t.trace, {}).items) labels.insert(b.label);
-    // Tasks named by a number say "task" (session 21: "chunk 1: 2" read as a ratio).
-    CHECK(labels == std::set<std::string>{"chunk 0: tasks 0\u20131", "chunk 1: tasks 2\u20133", "chunk 2: task 4",
-                                          "chunk 3: task 5", "chunk 4: task 6", "chunk 5: task 7"});
+    // Tasks over numbers are named by their call (session 21: "chunk 1: 2" read as a
+    // ratio; session 28: "chunk 0: task 300000" on eight lanes read as a count).
+    CHECK(labels == std::set<std::string>{"chunk 0: f(0)\u2013f(1)", "chunk 1: f(2)\u2013f(3)", "chunk 2: f(4)",
+                                          "chunk 3: f(5)", "chunk 4: f(6)", "chunk 5: f(7)"});
 }
 
 TEST_CASE("a traced program's results line separates integer results from their times", "[cli][trace][python]") {
@@ -559,10 +565,10 @@ TEST_CASE("a traced program's results line separates integer results from their 
     // "0 865 ms, 1 865 ms" read as numbers run together; each name is now followed by " at " and its time.
     for (const parviz::ResultArrival& a : v.arrived) {
         INFO(a.name);
-        CHECK(a.value == a.name);   // f returns its argument
+        CHECK(a.name == "f(" + a.value + ")");   // f returns its argument
         CHECK(v.list.find(a.name + " \u2192 " + a.value + " at ") != std::string::npos);
     }
-    CHECK(v.list.rfind("0 \u2192 0 at ", 0) == 0);
+    CHECK(v.list.rfind("f(0) \u2192 0 at ", 0) == 0);
 }
 
 TEST_CASE("a traced program's results arrive as what its tasks returned, each named by its task, not as their "
@@ -594,12 +600,14 @@ TEST_CASE("a traced program's results arrive as what its tasks returned, each na
     REQUIRE(v.arrived.size() == 16);
     std::vector<std::string> got;
     for (std::size_t i = 0; i < 15; ++i) got.push_back(v.arrived[i].name + " -> " + v.arrived[i].value);
-    const std::vector<std::string> want{"5 -> 25", "1 -> 1", "2 -> 4", "3 -> 9", "4 -> 16", "1 -> 1",
-                                        "6 -> 36", "7 -> 49", "8 -> 64", "9 -> 81", "10 -> 100", "11 -> 121",
-                                        "'a' -> 'A, ok'", "'b' -> 'B, ok'", "12 -> 144"};
+    const std::vector<std::string> want{"square(5) -> 25", "square(1) -> 1",    "square(2) -> 4",
+                                        "square(3) -> 9",  "square(4) -> 16",   "square(1) -> 1",
+                                        "square(6) -> 36", "square(7) -> 49",   "square(8) -> 64",
+                                        "square(9) -> 81", "square(10) -> 100", "square(11) -> 121",
+                                        "'a' -> 'A, ok'",  "'b' -> 'B, ok'",    "square(12) -> 144"};
     CHECK(got == want);
-    CHECK(v.list.rfind("5 \u2192 25 at ", 0) == 0);   // the calls' results came at different times
-    CHECK(v.list.find(", 2 \u2192 4 at ") != std::string::npos);
+    CHECK(v.list.rfind("square(5) \u2192 25 at ", 0) == 0);   // the calls' results came at different times
+    CHECK(v.list.find(", square(2) \u2192 4 at ") != std::string::npos);
     CHECK(v.list.find("'b' \u2192 'B, ok' at ") != std::string::npos);
     // A long result is a bounded preview.
     CHECK(v.arrived[15].value.rfind("'xxxx", 0) == 0);
@@ -612,8 +620,8 @@ TEST_CASE("a traced program's results arrive as what its tasks returned, each na
         if (e.kind != parviz::EventKind::PoolResult || (e.obj != 14 && e.obj != 5)) continue;
         const parviz::Caption c = parviz::buildCaption(m, *t.trace, e.t);
         INFO(c.text);
-        if (e.obj == 14) said += c.text == "MainProcess received the result of task 12: 144";
-        else said += c.text.rfind("MainProcess received 6 results at once: 5 \u2026 1", 0) == 0;
+        if (e.obj == 14) said += c.text == "MainProcess received the result of task square(12): 144";
+        else said += c.text.rfind("MainProcess received 6 results at once: square(5) \u2026 square(1)", 0) == 0;
     }
     CHECK(said == 2);
 }
@@ -680,8 +688,9 @@ TEST_CASE("a traced program's pool calls over the same arguments name their task
     m.update(*t.trace);
     // map, map, imap (chunks of 2), apply_async: the first call's tasks keep
     // their arguments' names, later map-like calls say which call they are.
-    const std::multiset<std::string> want{"0",         "1",         "2",         "call 2: 0", "call 2: 1",
-                                          "call 2: 2", "call 3: 0", "call 3: 1", "call 3: 2", "7"};
+    const std::multiset<std::string> want{"same(0)",         "same(1)",         "same(2)",         "call 2: same(0)",
+                                          "call 2: same(1)", "call 2: same(2)", "call 3: same(0)", "call 3: same(1)",
+                                          "call 3: same(2)", "same(7)"};
     CHECK(taskNames(m, *t.trace) == want);
 }
 
