@@ -1140,8 +1140,28 @@ void GuiApp::layoutPresentation(RunView& run, std::int64_t cursor, float control
             m_held.legendExtra = timeline::legendExtraH(tracedLegendPlan(run), ds.x);
             m_held.decided = true;
         }
-        timeline::setPlannedLegendExtra(m_held.legendExtra);
-        const float fixedH = std::round(std::max(std::min(m_held.timeline, bodyH - minBottom), bodyH * 0.3f));
+        // Once the program has ended nothing more appears: the reserve for
+        // what it might have shown (a lock's rows on every lane, legend rows
+        // for waits it never made, the finished band) gives way to what its
+        // run shows, and the panels under it move once, as the run ends. The
+        // reserve left Why and Queue two lines at 1280x720 for a plain Pool(4)
+        // (newcomer walk, session 28). The first frame after the end draws the
+        // legend as it is (no planned rows) at the held height and measures;
+        // from the next the timeline is what it measured, and only grows
+        // (a band that folds in the smaller room needs one more lane).
+        const bool ended = run.status() != RunStatus::Running && run.meta().finished;
+        if (!ended || m_held.endedRun != run.number()) {
+            m_held.endedRun = ended ? run.number() : -1;
+            m_held.endedNeed = 0;
+            m_held.endedFrames = 0;
+        }
+        float heldTimeline = m_held.timeline;
+        if (ended) {
+            if (m_held.endedFrames++ > 0 && m_needTimeline > 0) m_held.endedNeed = std::max(m_held.endedNeed, m_needTimeline);
+            if (m_held.endedNeed > 0) heldTimeline = std::min(heldTimeline, std::ceil(m_held.endedNeed));
+        }
+        timeline::setPlannedLegendExtra(ended ? 0.0f : m_held.legendExtra);
+        const float fixedH = std::round(std::max(std::min(heldTimeline, bodyH - minBottom), bodyH * 0.3f));
         drawPresentationPanels(run, cursor, controlsH, fixedH, hasQueue, hasLock, true, e);
         return;
     }

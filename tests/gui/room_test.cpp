@@ -161,7 +161,7 @@ TEST_CASE("gui --method imap_unordered: the listing calls it, Stats lists the re
             first = t["name"].get<std::string>();
         }
     REQUIRE_FALSE(first.empty());
-    CHECK(anyLine(panel(l, "Stats"), "the caller receives: " + first));
+    CHECK(anyLine(panel(l, "Stats"), "the program receives: " + first));
     CHECK(l["visible_worker_lanes"].get<int>() >= 2);
     checkNothingClipped(l);
     // The toolbar offers the method.
@@ -891,17 +891,22 @@ TEST_CASE("presentation at 1280x720, a traced program of five processes: no pane
     std::string first;
     std::set<std::string> seen;
     std::size_t fewestLanes = SIZE_MAX, mostLanes = 0;
+    float runningTimelineH = 0;
     bool ended = false;
     const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(90);
     while (!ended && std::chrono::steady_clock::now() < until) {
         const json s = w.state();
         if (!s["runs"].empty()) {
+            ended = s["runs"][0]["status"] != "running" && s["trace_finished"].get<bool>();
+            if (ended) break;   // from here on the split may fit what the run shows (below)
             const std::string rects = panelRects(s);
-            if (first.empty()) first = rects;
+            if (first.empty()) {
+                first = rects;
+                runningTimelineH = panelRect(s, "Timeline")[3];
+            }
             seen.insert(rects);
             fewestLanes = std::min(fewestLanes, s["lanes"].size());
             mostLanes = std::max(mostLanes, s["lanes"].size());
-            ended = s["runs"][0]["status"] != "running" && s["trace_finished"].get<bool>();
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(40));
     }
@@ -912,6 +917,15 @@ TEST_CASE("presentation at 1280x720, a traced program of five processes: no pane
     for (const std::string& r : seen) all += r + "\n";
     INFO("panel layouts seen:\n" << all);
     CHECK(seen.size() == 1);
+    // Once it has ended, the split moves at most once, to what the run
+    // shows: the timeline never taller than its reserve (session 29: the
+    // reserve for what it might have shown left the panels two lines), then stays.
+    w.settle(6);
+    const json endedState = w.state();
+    const std::string after = panelRects(endedState);
+    CHECK(panelRect(endedState, "Timeline")[3] <= runningTimelineH);
+    w.settle(6);
+    CHECK(panelRects(w.state()) == after);
     // At its end (session 16): the Producer and the two Consumers ended
     // before the Pool started; their lanes fold into one band "3 finished"
     // where they were, so both pool workers (the lock's holder among them)
@@ -994,6 +1008,39 @@ TEST_CASE("presentation at 1280x720, a traced Pool of four after processes that 
     checkNothingClipped(s);
 }
 
+// Newcomer walk (session 28): a plain traced Pool(4) left the panels under
+// the timeline two lines at 1280x720 (This run's callout and "sequential",
+// the result queue's counts under the edge): the split kept the reserve for
+// what any traced program may show (a lock's rows on every lane, the legend's
+// rows for waits it never made, the finished band). Once the program has
+// ended the timeline is what its run shows, and the panels get the rest.
+TEST_CASE("presentation at 1280x720, a traced Pool(4) that has ended: four pool lanes and the panels' key lines in view",
+          "[gui][room][trace][python][ended]") {
+    NEED_X();
+    TempDir dir;
+    const std::string script = dir.file("primes.py");
+    {
+        std::ofstream(script) << "from multiprocessing import Pool\n"
+                                 "def count_primes(n):\n"
+                                 "    return sum(1 for k in range(2, n) if all(k % d for d in range(2, int(k ** 0.5) + 1)))\n"
+                                 "if __name__ == '__main__':\n"
+                                 "    with Pool(4) as pool:\n"
+                                 "        print(pool.map(count_primes, [20000] * 8))\n";
+    }
+    const Result r = runParviz({"gui", "--presentation", "--size", "1280x720", "--screenshot", dir.file("shot.png"),
+                                "--layout-json", dir.file("shot.json"), "--trace-python", script},
+                               dir.path);
+    INFO(r.err);
+    REQUIRE(r.exitCode == 0);
+    const json s = json::parse(slurp(dir.file("shot.json")));
+    INFO(allLines(s));
+    CHECK(s["visible_worker_lanes"].get<int>() >= 4);
+    CHECK_FALSE(anyLine(panel(s, "Timeline"), "more lane"));
+    CHECK(anyLine(panel(s, "Stats"), "sequential"));
+    CHECK(anyLine(panel(s, "Queue and Lock"), "put 10 (8 results + 2 stop signals)"));
+    checkNothingClipped(s);
+}
+
 // Issue 11 (session 16): a traced program's column under the timeline was
 // split in two on its first frame, Queue over Lock, and the queue got one
 // line: its items were never seen ("queue Queue-1 in queue 0 put 6"). One
@@ -1048,6 +1095,9 @@ TEST_CASE("presentation at 1280x720, a traced program: the queue's items are see
     while (!ended && std::chrono::steady_clock::now() < until) {
         const json s = w.state();
         if (!s["runs"].empty()) {
+            // While it runs: once it has ended the split may fit what the run shows ([ended]).
+            ended = s["runs"][0]["status"] != "running" && s["trace_finished"].get<bool>();
+            if (ended) break;
             seen.insert(panelRects(s));
             // The lanes' top (under the legend and the axis) stays put as the legend gains entries.
             float top = 1e9f;
@@ -1055,7 +1105,6 @@ TEST_CASE("presentation at 1280x720, a traced program: the queue's items are see
             if (!s["lanes"].empty()) laneTops.insert(top);
             sawBox = sawBox || shows(s, "box");
             sawHolder = sawHolder || shows(s, "held by ForkPoolWorker-");
-            ended = s["runs"][0]["status"] != "running" && s["trace_finished"].get<bool>();
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(40));
     }
