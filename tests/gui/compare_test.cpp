@@ -508,6 +508,12 @@ TEST_CASE("presentation at 1280x720: the Compare plot is big enough to read from
         if (panel["name"] == "Plots") {
             INFO(panel["clipped_texts"].dump());
             CHECK(panel["clipped"] == false);
+            // The log-log scale is said under the plot (walk 28, finding 9:
+            // 1, 2, 4, 8 equally apart read as a linear axis).
+            bool scale = false;
+            for (const json& line : panel["lines"]) scale = scale || line == "workers (both axes: \u00d72 a step)";
+            INFO(panel["lines"].dump());
+            CHECK(scale);
         }
 }
 
@@ -569,8 +575,8 @@ TEST_CASE("after a sleep and cpu sweep no text of the Plots panel is drawn over 
             INFO(panel["lines"].dump());
             CHECK(panel["overlapping_texts"].empty());
             CHECK(panel["clipped"] == false);
-            // The axes keep their labels: the workers' ticks and "workers".
-            for (const char* want : {"1", "8", "workers", "model's speedup"}) {
+            // The axes keep their labels: the workers' ticks and "workers" with its scale.
+            for (const char* want : {"1", "8", "workers (both axes: \u00d72 a step)", "model's speedup"}) {
                 bool has = false;
                 for (const json& line : panel["lines"]) has = has || line == want;
                 INFO(want);
