@@ -106,9 +106,20 @@ std::int64_t ownCpuNs() {
     return own;
 }
 
+// This program's name as /proc/PID/stat names it (its comm): "parviz".
+const std::string& ownComm() {
+    static const std::string name = [] {
+        std::string n = readSmall("/proc/self/comm");
+        while (!n.empty() && (n.back() == '\n' || n.back() == ' ')) n.pop_back();
+        return n;
+    }();
+    return name;
+}
+
 // Every process's CPU time but parviz's own (this process, the fork server
 // and their descendants: the workers, a traced program and its children),
-// from /proc/PID/stat: utime + stime (ticks), start time, name.
+// from /proc/PID/stat: utime + stime (ticks), start time, name; each marked
+// when an ancestor bears this program's name (another parviz's workers).
 std::map<int, MachineLoadMeter::ProcSample> otherProcesses() {
     std::map<int, MachineLoadMeter::ProcSample> all;
     std::map<int, int> parent;
@@ -156,6 +167,20 @@ std::map<int, MachineLoadMeter::ProcSample> otherProcesses() {
         }
         it = own ? all.erase(it) : std::next(it);
     }
+    const std::string& me = ownComm();
+    for (auto& [pid, ps] : all) {
+        if (me.empty()) break;
+        for (int p = parent.count(pid) ? parent[pid] : 0, depth = 0; p > 1 && depth < 64; ++depth) {
+            const auto a = all.find(p);
+            if (a != all.end() && a->second.name == me) {
+                ps.underOwnName = true;
+                break;
+            }
+            const auto pp = parent.find(p);
+            if (pp == parent.end()) break;
+            p = pp->second;
+        }
+    }
     return all;
 }
 
@@ -169,7 +194,8 @@ std::vector<OtherProgram> MachineLoadMeter::namePrograms(const std::map<int, Pro
         auto b = before.find(pid);
         // A process started between the readings (or a reused pid) took all its time in the run.
         const std::int64_t was = b != before.end() && b->second.startTicks == a.startTicks ? b->second.cpuNs : 0;
-        if (a.cpuNs > was) byName[!ownName.empty() && a.name == ownName ? "another " + a.name : a.name] += a.cpuNs - was;
+        const bool another = !ownName.empty() && (a.name == ownName || a.underOwnName);
+        if (a.cpuNs > was) byName[another ? "another " + ownName : a.name] += a.cpuNs - was;
     }
     std::vector<OtherProgram> r;
     for (auto& [name, ns] : byName)
@@ -228,12 +254,7 @@ std::optional<MachineLoad> MachineLoadMeter::finish() const {
     m.ownNs = std::max<std::int64_t>(0, end.ownNs - m_start.ownNs);
     m.otherNs = std::max<std::int64_t>(0, m.busyNs - m.ownNs);
     m.stealNs = std::clamp<std::int64_t>(end.stealNs - m_start.stealNs, 0, m.otherNs);
-    static const std::string ownName = [] {   // as /proc/PID/stat names it (its comm)
-        std::string n = readSmall("/proc/self/comm");
-        while (!n.empty() && (n.back() == '\n' || n.back() == ' ')) n.pop_back();
-        return n;
-    }();
-    m.others = namePrograms(m_start.others, end.others, m.coreNs, ownName);
+    m.others = namePrograms(m_start.others, end.others, m.coreNs, ownComm());
     return m;
 }
 

@@ -110,6 +110,52 @@ struct LingeringStranger {
     pid_t pid = -1;
 };
 
+// Another copy of this program (a process named as this test binary, not
+// its descendant) whose child, named `workerName`, spins wantCpuNs: another
+// parviz and its pool worker. Both linger until released.
+struct AnotherCopy {
+    int release_[2] = {-1, -1};
+    std::int64_t used = -1;
+    AnotherCopy(const char* workerName, std::int64_t wantCpuNs) {
+        char me[32] = {};
+        REQUIRE(prctl(PR_GET_NAME, me) == 0);
+        int fds[2];
+        REQUIRE(pipe(fds) == 0);
+        REQUIRE(pipe(release_) == 0);
+        const pid_t child = fork();
+        REQUIRE(child >= 0);
+        if (child == 0) {
+            if (fork() == 0) {   // the copy: no longer our descendant once `child` has exited
+                prctl(PR_SET_NAME, me);
+                close(fds[0]);
+                close(release_[1]);
+                const pid_t worker = fork();
+                if (worker == 0) {
+                    prctl(PR_SET_NAME, workerName);
+                    spinThenReport(wantCpuNs, fds[1]);
+                    char c;
+                    (void)!read(release_[0], &c, 1);
+                    _exit(0);
+                }
+                close(fds[1]);
+                char c;
+                (void)!read(release_[0], &c, 1);
+                if (worker > 0) waitpid(worker, nullptr, 0);
+                _exit(0);
+            }
+            _exit(0);
+        }
+        close(fds[1]);
+        close(release_[0]);
+        waitpid(child, nullptr, 0);
+        REQUIRE(read(fds[0], &used, sizeof used) == static_cast<ssize_t>(sizeof used));
+        close(fds[0]);
+    }
+    ~AnotherCopy() {
+        if (release_[1] >= 0) close(release_[1]);
+    }
+};
+
 int affinityCount() {
     cpu_set_t set;
     CPU_ZERO(&set);
@@ -255,6 +301,35 @@ TEST_CASE("namePrograms: another copy of parviz is named \"another parviz\", nev
     REQUIRE(r.size() == 2);
     CHECK(r[0] == OtherProgram{"another parviz", 400 * ms});
     CHECK(r[1] == OtherProgram{"cc1plus", 50 * ms});
+    // Its workers too (session 29: "ForkPoolWorker- and 1 more took 78 %"
+    // named another parviz's pool workers as if they were a program to close).
+    PS worker{"ForkPoolWorker-", 200 * ms, 4};
+    worker.underOwnName = true;
+    after.emplace(23, worker);
+    const auto w = MachineLoadMeter::namePrograms(before, after, 1000 * ms, "parviz");
+    REQUIRE(w.size() == 2);
+    CHECK(w[0] == OtherProgram{"another parviz", 600 * ms});
+}
+
+// Session 29: a sweep beside another parviz read "cpu: no answer:
+// ForkPoolWorker- and 1 more took 78 %": its pool workers, named as if they
+// were a program to close. A process under one named as this program is it.
+TEST_CASE("a measurement names another copy's workers as that copy, not by their own names", "[machine][others]") {
+    MachineLoadMeter meter;
+    AnotherCopy copy("pvz-itsworker", 300'000'000);
+    auto m = meter.finish();
+    REQUIRE(m);
+    char me[32] = {};
+    REQUIRE(prctl(PR_GET_NAME, me) == 0);
+    std::string names;
+    for (const OtherProgram& o : m->others) names += o.name + " " + std::to_string(o.ns) + "; ";
+    INFO("others: " << names << " the worker got " << copy.used << " ns");
+    REQUIRE(copy.used >= 300'000'000);
+    CHECK(std::none_of(m->others.begin(), m->others.end(), [](const OtherProgram& o) { return o.name == "pvz-itsworker"; }));
+    const auto it = std::find_if(m->others.begin(), m->others.end(),
+                                 [&](const OtherProgram& o) { return o.name == "another " + std::string(me); });
+    REQUIRE(it != m->others.end());
+    CHECK(it->ns >= 250'000'000);
 }
 
 TEST_CASE("who took the cores in words: programs, the VM's host, and the busy verdict naming them", "[machine][others]") {

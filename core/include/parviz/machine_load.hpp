@@ -214,6 +214,7 @@ public:
         std::string name;
         std::int64_t cpuNs = 0;                 // utime + stime
         unsigned long long startTicks = 0;      // tells a reused pid apart
+        bool underOwnName = false;              // a descendant of a process named as this program (ownName)
     };
     // Pure: the programs (by name, their processes summed) that took at least
     // kMinNamedShare of coreNs between two readings keyed by pid, largest
@@ -221,7 +222,9 @@ public:
     // another start time, counts all its time. ownName: this program's own
     // name (/proc/self/comm, "parviz"): another copy of it, not parviz's own
     // processes (those are not in the readings), is named "another parviz",
-    // so "close them" never reads as "close the window you are using".
+    // so "close them" never reads as "close the window you are using"; so
+    // are its descendants (underOwnName: its pool workers, whose names
+    // "ForkPoolWorker-" read as the program being measured, a program it traces).
     static std::vector<OtherProgram> namePrograms(const std::map<int, ProcSample>& before,
                                                   const std::map<int, ProcSample>& after, std::int64_t coreNs,
                                                   const std::string& ownName = "");
