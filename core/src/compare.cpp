@@ -245,8 +245,14 @@ void buildPlots(CompareView& v, int maxWorkers,
         for (const SweepRow& row : s.rows) {
             if (row.work != w || !row.speedupVs1) continue;
             const double b = base->makespanS;
+            // A cpu point measured against a busy 1-worker run is no fairer than
+            // a busy run's own: hollow too (newcomer walk, session 29: after a busy
+            // 1-worker run the quiet 8-worker point stood solid above the 2
+            // cores' mark, the picture saying "8 workers are best" for cpu work).
+            std::optional<bool> busy = row.busy;
+            if (w == WorkKind::Cpu && base->busy == true) busy = true;
             PlotPoint p{static_cast<double>(row.workers), *row.speedupVs1, b / row.makespanMaxS, b / row.makespanMinS,
-                        row.busy, static_cast<int>(row.attempts.size())};
+                        busy, static_cast<int>(row.attempts.size())};
             ss.measured.push_back(p);
             const double n = row.workers;
             es.measured.push_back({n, p.y / n, p.yMin / n, p.yMax / n, p.busy, p.runs});

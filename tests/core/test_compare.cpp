@@ -264,6 +264,25 @@ TEST_CASE("busy, unknown and unfinished runs say so in their rows and stay out o
     CHECK(s.measured[0].busy == true);
 }
 
+// Newcomer walk, session 29: the busy 1-worker cpu run made every cpu
+// speedup a measure of the machine, yet the quiet 8-worker point was solid.
+TEST_CASE("cpu points measured against a busy 1-worker run are drawn as busy; sleep points are not", "[compare]") {
+    const std::vector<CompareRun> runs = {runOf(1, 1, WorkKind::Cpu, 4.0, {}, true), runOf(2, 8, WorkKind::Cpu, 2.0),
+                                          runOf(3, 1, WorkKind::Sleep, 4.0, {}, true), runOf(4, 8, WorkKind::Sleep, 0.5)};
+    const CompareView v = buildCompareView(runs, 2, 2);
+    const PlotSeries& cpu = seriesOf(v.speedup, WorkKind::Cpu);
+    REQUIRE(cpu.measured.size() == 2);
+    CHECK(cpu.measured[1].busy == true);   // quiet itself, its speedup is over the busy run
+    const PlotSeries& eff = seriesOf(v.efficiency, WorkKind::Cpu);
+    REQUIRE(eff.measured.size() == 2);
+    CHECK(eff.measured[1].busy == true);
+    const PlotSeries& sleep = seriesOf(v.speedup, WorkKind::Sleep);
+    REQUIRE(sleep.measured.size() == 2);
+    CHECK(sleep.measured[1].busy == false);   // sleeping workers need no core: their timing holds
+    const CompareView quiet = buildCompareView({runOf(1, 1, WorkKind::Cpu, 4.0), runOf(2, 8, WorkKind::Cpu, 2.0)}, 2, 2);
+    CHECK(seriesOf(quiet.speedup, WorkKind::Cpu).measured[1].busy == false);
+}
+
 TEST_CASE("cpu runs on a busy machine get no Amdahl curve, and a note says why", "[compare]") {
     const std::vector<CompareRun> runs = {runOf(1, 1, WorkKind::Cpu, 4.0), runOf(2, 2, WorkKind::Cpu, 2.5, {}, true)};
     const CompareView v = buildCompareView(runs, 2, 2);
