@@ -224,10 +224,16 @@ void taskRowWords(RunView& run, const TraceMeta& meta, const PanelEnv& env, cons
         if (!span) g_chunkWords[chunkIds[w.chunk]] = w.text;
         const ImVec2 tp(std::round(px0 + w.x0), std::round(ry + (rh - th) / 2));
         const ImVec2 te(tp.x + (w.x1 - w.x0), tp.y + th);
-        // A failed task is hollow: its name in the worker's colour on the lane instead.
+        // Its name on a plate of the lane's own background, in the worker's
+        // colour: a plate in the worker's full colour read as "running" over
+        // the bar's dim "runnable, waiting for a free core" stretch while Why
+        // said the worker waited (newcomer walk, session 29). The bar around
+        // the words keeps the state; the words are a name tag. (A failed
+        // task's bar is hollow, its name alike.)
+        (void)failed;
         dl->AddRectFilled(ImVec2(tp.x - 2, std::max(ry, tp.y)), ImVec2(te.x + 2, std::min(ry + rh, te.y)),
-                          failed ? laneBackground(env.theme, li % 2 == 1) : procU32(proc));
-        dl->AddText(tp, failed ? procTextU32(proc, env.theme) : taskLabelU32(proc), w.text.c_str());
+                          laneBackground(env.theme, li % 2 == 1));
+        dl->AddText(tp, procTextU32(proc, env.theme), w.text.c_str());
         probe::drawnText(w.text, tp, te, dl);
         occupyText(ImRect(tp, te));
         // The legend's example of a numbered word is one of these (in view).
