@@ -801,6 +801,13 @@ void GuiApp::layoutCompare(float top, float bodyH, const PanelEnv& e) {
     case CompareAction::StopSweep: stopSweep(); break;
     case CompareAction::ExportPng: m_pendingPng = "parviz-compare.png"; break;
     case CompareAction::ExportCsv: exportCompareCsv(); break;
+    case CompareAction::OpenRun:
+        for (std::size_t i = 0; i < m_runs.size(); ++i)
+            if (m_runs[i]->number() == m_compare.openRun) {
+                setCompare(false);
+                showRunAt(static_cast<int>(i));
+            }
+        break;
     case CompareAction::None: break;
     }
 }

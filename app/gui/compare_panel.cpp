@@ -258,6 +258,9 @@ void rowTooltip(const CompareRow& row) {
     std::string t = row.run + ": " + row.label;
     for (const std::string* s : {&row.oversubscribed, &row.busyNote, &row.attempts, &row.guessText})
         if (!s->empty()) t += "\n" + *s;
+    // The way from a row to its run's lanes, Why and Stats (newcomer walk,
+    // session 29: a click only put the cursor; the teacher went by the picker).
+    t += "\nDouble-click: open this run (Compare off; C comes back).";
     timeline::boundedTooltipf("%s", t.c_str());
 }
 
@@ -640,6 +643,17 @@ CompareAction drawComparePanel(const std::vector<RunView*>& runs, CompareState& 
                     if (findRun(runs, m.rows[i].id)) gutterLabel(m.rows[i], gx0, x0 - 4, tops[i], tops[i] + rowH, env);
             }
             interact(st, x0, x1, rowsTop, rowsBottom);
+            // A double-click on a row (its strips or its label) opens its run.
+            const ImVec2 mp = ImGui::GetIO().MousePos;
+            if (ImGui::IsWindowHovered(ImGuiHoveredFlags_AllowWhenBlockedByActiveItem) &&
+                ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left) && mp.x >= gx0 && mp.x <= x1)
+                for (std::size_t i = 0; i < m.rows.size(); ++i) {
+                    const float top = labels ? tops[i] : tops[i] - 1;
+                    if (findRun(runs, m.rows[i].id) && mp.y >= top && mp.y <= tops[i] + rowH + 1) {
+                        st.openRun = m.rows[i].id;
+                        act = CompareAction::OpenRun;
+                    }
+                }
         }
     }
     endPanel();

@@ -204,6 +204,7 @@ struct CompareState {
     ClassPredictions guesses;
     int guessesVersion = 0;                         // bumped on every change (the model is rebuilt)
     int plotShown = 0;                              // the plot shown when only one fits: 0 speedup, 1 efficiency
+    int openRun = 0;                                // CompareAction::OpenRun: the run number a row's double-click asked for
     bool predicting = false;                        // Plots asks for the next sweep's predictions (rows kept)
     // The rows there will be when the sweep going on ends (0: no sweep): the
     // Compare rows are laid out for that many from the first, so their
@@ -214,7 +215,7 @@ struct CompareState {
 };
 
 // What the Compare panel's buttons asked for (the app acts on it).
-enum class CompareAction { None, Sweep, SweepBusyAgain, StopSweep, ExportPng, ExportCsv };
+enum class CompareAction { None, Sweep, SweepBusyAgain, StopSweep, ExportPng, ExportCsv, OpenRun };
 
 // Predict, then reveal: the questions the next run will be asked (the
 // scenario's, filled in with the toolbar's workers and work), what the class

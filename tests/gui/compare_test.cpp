@@ -426,6 +426,41 @@ TEST_CASE("the window's Sweep runs a busy cpu run again (--retries) and marks th
         for (const json& line : p["lines"]) CHECK(line.get<std::string>().find("machine busy: others took") == std::string::npos);
 }
 
+// Newcomer walk (session 29): from a Compare row to its run's lanes, Why and
+// Stats there was no visible way (a click only put the cursor); the teacher
+// unticked Compare and searched the run picker past the retries.
+TEST_CASE("a double-click on a Compare row opens that run in the run view", "[gui][keys][compare][openrow]") {
+    NEED_X();
+    LiveWindow w({"pool-sizes", "--time-scale", "0.1", "--work", "sleep", "--presentation", "--size", "1280x720"});
+    REQUIRE_FALSE(w.window.empty());
+    REQUIRE(w.openCompare(5));
+    const auto b = itemRect(w.state(), "Sweep");
+    w.click(b[0] + b[2] / 2, b[1] + b[3] / 2);
+    const bool done = w.waitFor(
+        [](const json& s) {
+            int live = 0;
+            for (const json& r : s["runs"]) live += r["live"] == true;
+            return s["compare"]["rows"].size() == 4 && live == 0;
+        },
+        90);
+    REQUIRE(done);
+    w.settle(4);
+    json s = w.state();
+    INFO(s["compare"].dump());
+    // The 2-worker row, not the run shown (the sweep shows its last).
+    const json* two = nullptr;
+    for (const json& row : s["compare"]["rows"])
+        if (row["label"].get<std::string>().rfind("2 workers", 0) == 0) two = &row;
+    REQUIRE(two != nullptr);
+    const int number = (*two)["run"].get<int>();
+    REQUIRE(s["current_run"].get<int>() != number);
+    const json& r = (*two)["rect"];
+    w.click(r[0].get<float>() + r[2].get<float>() * 0.5f, r[1].get<float>() + r[3].get<float>() * 0.7f, 2);
+    REQUIRE(w.waitFor([](const json& st) { return st["compare"]["on"] == false; }, 5));
+    s = w.state();
+    CHECK(s["current_run"].get<int>() == number);
+}
+
 TEST_CASE("the class predicts before Sweep and each prediction stands beside the measured answer", "[gui][keys][compare]") {
     // LESSON step 2-3: "with 4 workers, how long?" and "how many workers will
     // be enough?" answered by real clicks in the Compare view before the
