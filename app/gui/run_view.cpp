@@ -196,7 +196,16 @@ void RunView::update() {
     if (m_view.follow && !m_cursor && !over) {
         const std::int64_t rel = now() - zero();
         const std::int64_t width = std::max<std::int64_t>(m_view.end - m_view.begin, 1'000'000);
-        if (rel > m_view.end - width / 20) {
+        // A view from the run's start keeps its start while the run is short
+        // of a minute: it widens by half when the live edge nears its end, so
+        // the class sees the first puts and gets beside the latest (newcomer
+        // walk, session 29: at 2.93 s of the pool demo the axis began at
+        // 1.2 s). Past a minute, or panned away from the start, it scrolls.
+        constexpr std::int64_t kGrowWhileUnder = 60'000'000'000;
+        if (m_view.begin <= 0 && rel > m_view.end - width / 20 && rel < kGrowWhileUnder) {
+            m_view.begin = 0;
+            m_view.end = std::max(m_view.end, rel + rel / 2);
+        } else if (rel > m_view.end - width / 20) {
             m_view.end = rel + width / 20;
             m_view.begin = m_view.end - width;
         }

@@ -84,6 +84,24 @@ TEST_CASE("a followed run in the live window shows all of itself when it ends, f
     if (scenario == "queue") CHECK(s["view"]["end_s"].get<double>() <= 2 * s["now_s"].get<double>() + 0.02);
 }
 
+// Newcomer walk (session 29): while the pool demo ran, Follow scrolled a 2 s
+// window: at 2.93 s the axis began at 1.2 s and the class lost the first puts
+// and gets as they happened. A followed view from the start keeps it.
+TEST_CASE("a followed live run shorter than a minute keeps its start in view while it runs", "[gui][findings][follow]") {
+    NEED_X();
+    LiveWindow w({"pool", "--time-scale", "1", "--presentation", "--size", "1280x720"});
+    REQUIRE_FALSE(w.window.empty());
+    std::this_thread::sleep_for(std::chrono::milliseconds(800));
+    w.key("space");
+    REQUIRE(w.waitFor([](const json& st) { return st["status"] == "running" && st["now_s"].get<double>() > 3.0; }, 20));
+    const json s = w.state();
+    INFO(s["view"].dump() << " now " << s["now_s"].dump());
+    REQUIRE(s["status"] == "running");
+    CHECK(s["view"]["follow"] == true);
+    CHECK(s["view"]["begin_s"].get<double>() <= 0.0);
+    CHECK(s["view"]["end_s"].get<double>() >= s["now_s"].get<double>());
+}
+
 // Finding 18: "a reopened saved run says 'time (live)' and shows 1.00x for a
 // run recorded at 0.2x" (the axis was tested; the toolbar's time scale not).
 TEST_CASE("a reopened 0.2x run shows 0.20x in the toolbar's time scale, not 1.00x", "[gui][findings][reopen]") {
