@@ -1156,16 +1156,19 @@ void GuiApp::layoutPresentation(RunView& run, std::int64_t cursor, float control
         // legend as it is (no planned rows) at the held height and measures;
         // from the next the timeline is what it measured, and only grows
         // (a band that folds in the smaller room needs one more lane).
+        // Each ended run keeps what it measured (endedNeed, by run number):
+        // picked again in the run picker it is drawn at its own split from
+        // its first frame, not at the reserve for a frame and then shrunk.
         const bool ended = run.status() != RunStatus::Running && run.meta().finished;
         if (!ended || m_held.endedRun != run.number()) {
             m_held.endedRun = ended ? run.number() : -1;
-            m_held.endedNeed = 0;
             m_held.endedFrames = 0;
         }
         float heldTimeline = m_held.timeline;
         if (ended) {
-            if (m_held.endedFrames++ > 0 && m_needTimeline > 0) m_held.endedNeed = std::max(m_held.endedNeed, m_needTimeline);
-            if (m_held.endedNeed > 0) heldTimeline = std::min(heldTimeline, std::ceil(m_held.endedNeed));
+            float& need = m_held.endedNeed[run.number()];
+            if (m_held.endedFrames++ > 0 && m_needTimeline > 0) need = std::max(need, m_needTimeline);
+            if (need > 0) heldTimeline = std::min(heldTimeline, std::ceil(need));
         }
         timeline::setPlannedLegendExtra(ended ? 0.0f : m_held.legendExtra);
         const float fixedH = std::round(std::max(std::min(heldTimeline, bodyH - minBottom), bodyH * 0.3f));

@@ -290,10 +290,11 @@ private:
         bool plannedOnRun = false; // planned while a run was shown (the plan changed): the bottom grows, the timeline does not
         float timelineMust = 0;   // of it, what it keeps when the panels below are short: all but the folded band
         // A traced program's run once it has ended: its number (-1: none), the
-        // frames drawn since, the most its timeline has needed since (layoutPresentation).
+        // frames drawn since it was shown ended, and by run number the most
+        // each ended run's timeline has needed (layoutPresentation).
         int endedRun = -1;
         int endedFrames = 0;
-        float endedNeed = 0;
+        std::map<int, float> endedNeed;
     } m_held;
     // The worker count the split is planned for while the stage is shown:
     // the count of the run shown last (or the toolbar's when the scenario's

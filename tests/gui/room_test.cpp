@@ -1224,6 +1224,9 @@ TEST_CASE("presentation at 1280x720: a long printed line keeps the caption one l
     while (!ended && std::chrono::steady_clock::now() < until) {
         const json s = w.state();
         if (!s["runs"].empty()) {
+            // While it runs: once it has ended the split may fit what the run shows ([ended]).
+            ended = s["runs"][0]["status"] != "running" && s["trace_finished"].get<bool>();
+            if (ended) break;
             seen.insert(panelRects(s));
             for (const json& p : s["panels"])
                 if (p["name"] == "Controls")
@@ -1234,7 +1237,6 @@ TEST_CASE("presentation at 1280x720: a long printed line keeps the caption one l
                             caption = line;
                         }
                     }
-            ended = s["runs"][0]["status"] != "running" && s["trace_finished"].get<bool>();
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(40));
     }
