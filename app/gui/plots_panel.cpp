@@ -90,11 +90,11 @@ struct Placed {
 };
 
 // The workers axis's title with its scale in plain words: "workers (both
-// axes: ×2 a step)" on the log-log speedup plot, "workers (×2 a step)" on
+// axes: ×2 per step)" on the log-log speedup plot, "workers (×2 per step)" on
 // efficiency's; the title alone on a linear axis.
 std::string axisLabel(const Plot& p) {
     if (!p.x.log2) return p.x.label;
-    return p.x.label + (p.y.log2 ? " (both axes: \u00d72 a step)" : " (\u00d72 a step)");
+    return p.x.label + (p.y.log2 ? " (both axes: \u00d72 per step)" : " (\u00d72 per step)");
 }
 
 void axes(ImDrawList* dl, const Frame& f, const PanelEnv& env) {
@@ -161,7 +161,8 @@ void series(ImDrawList* dl, const Frame& f, const PlotSeries& s, const PanelEnv&
         if (ui::mouseOver(ImVec2(at.x - r - 2, at.y - r - 2), ImVec2(at.x + r + 2, at.y + r + 2)))
             ImGui::SetTooltip("%s, %g workers: %.2f (min %.2f, max %.2f; %d run%s)%s", s.work ? toString(*s.work) : "mixed",
                               p.x, p.y, p.yMin, p.yMax, p.runs, p.runs == 1 ? "" : "s",
-                              warn              ? "\nthe machine was busy: not comparable"
+                              warn && p.baseBusy ? "\nits 1-worker run (the speedup's base) was on a busy machine: not comparable"
+                              : warn            ? "\nthe machine was busy: not comparable"
                               : p.busy == true ? "\nthe machine was busy; sleep work needs no core, so it holds"
                                                : "");
     }

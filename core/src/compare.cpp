@@ -239,23 +239,26 @@ void buildPlots(CompareView& v, int maxWorkers,
     for (WorkKind w : {WorkKind::Sleep, WorkKind::Cpu}) {
         PlotSeries ss, es;
         ss.work = es.work = w;
-        const SweepRow* base = nullptr;
-        for (const SweepRow& row : s.rows)
-            if (row.work == w && row.workers == 1) base = &row;
         for (const SweepRow& row : s.rows) {
             if (row.work != w || !row.speedupVs1) continue;
+            // Its T(1): the 1-worker row of its work and chunksize, as deriveSweep's speedupVs1.
+            const SweepRow* base = nullptr;
+            for (const SweepRow& b1 : s.rows)
+                if (b1.work == w && b1.workers == 1 && b1.chunksize == row.chunksize) base = &b1;
+            if (!base) continue;
             const double b = base->makespanS;
             // A cpu point measured against a busy 1-worker run is no fairer than
             // a busy run's own: hollow too (newcomer walk, session 29: after a busy
             // 1-worker run the quiet 8-worker point stood solid above the 2
             // cores' mark, the picture saying "8 workers are best" for cpu work).
             std::optional<bool> busy = row.busy;
-            if (w == WorkKind::Cpu && base->busy == true) busy = true;
+            const bool baseBusy = w == WorkKind::Cpu && base->busy == true && row.busy != true;
+            if (baseBusy) busy = true;
             PlotPoint p{static_cast<double>(row.workers), *row.speedupVs1, b / row.makespanMaxS, b / row.makespanMinS,
-                        busy, static_cast<int>(row.attempts.size())};
+                        busy, static_cast<int>(row.attempts.size()), baseBusy};
             ss.measured.push_back(p);
             const double n = row.workers;
-            es.measured.push_back({n, p.y / n, p.yMin / n, p.yMax / n, p.busy, p.runs});
+            es.measured.push_back({n, p.y / n, p.yMin / n, p.yMax / n, p.busy, p.runs, baseBusy});
             top = std::max(top, p.yMax);
             lowest = std::min(lowest, p.yMin);
         }

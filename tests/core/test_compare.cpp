@@ -273,6 +273,8 @@ TEST_CASE("cpu points measured against a busy 1-worker run are drawn as busy; sl
     const PlotSeries& cpu = seriesOf(v.speedup, WorkKind::Cpu);
     REQUIRE(cpu.measured.size() == 2);
     CHECK(cpu.measured[1].busy == true);   // quiet itself, its speedup is over the busy run
+    CHECK(cpu.measured[1].baseBusy);
+    CHECK_FALSE(cpu.measured[0].baseBusy);   // the busy 1-worker run is busy itself
     const PlotSeries& eff = seriesOf(v.efficiency, WorkKind::Cpu);
     REQUIRE(eff.measured.size() == 2);
     CHECK(eff.measured[1].busy == true);
@@ -281,6 +283,20 @@ TEST_CASE("cpu points measured against a busy 1-worker run are drawn as busy; sl
     CHECK(sleep.measured[1].busy == false);   // sleeping workers need no core: their timing holds
     const CompareView quiet = buildCompareView({runOf(1, 1, WorkKind::Cpu, 4.0), runOf(2, 8, WorkKind::Cpu, 2.0)}, 2, 2);
     CHECK(seriesOf(quiet.speedup, WorkKind::Cpu).measured[1].busy == false);
+    // Its base is the 1-worker run of its own chunksize (as its speedup's), not another's.
+    CompareRun busy1 = runOf(1, 1, WorkKind::Cpu, 4.0, {}, true), quiet1 = runOf(2, 1, WorkKind::Cpu, 4.0),
+               eight = runOf(3, 8, WorkKind::Cpu, 2.0);
+    busy1.chunksize = 1;
+    quiet1.chunksize = eight.chunksize = 4;
+    const CompareView chunks = buildCompareView({quiet1, eight, busy1}, 2, 2);
+    bool sawEight = false;
+    for (const PlotPoint& p : seriesOf(chunks.speedup, WorkKind::Cpu).measured)
+        if (p.x == 8) {
+            sawEight = true;
+            CHECK(p.busy == false);
+            CHECK(p.y == Approx(2.0));
+        }
+    CHECK(sawEight);
 }
 
 TEST_CASE("cpu runs on a busy machine get no Amdahl curve, and a note says why", "[compare]") {

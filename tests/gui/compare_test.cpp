@@ -546,7 +546,7 @@ TEST_CASE("presentation at 1280x720: the Compare plot is big enough to read from
             // The log-log scale is said under the plot (walk 28, finding 9:
             // 1, 2, 4, 8 equally apart read as a linear axis).
             bool scale = false;
-            for (const json& line : panel["lines"]) scale = scale || line == "workers (both axes: \u00d72 a step)";
+            for (const json& line : panel["lines"]) scale = scale || line == "workers (both axes: \u00d72 per step)";
             INFO(panel["lines"].dump());
             CHECK(scale);
         }
@@ -611,7 +611,7 @@ TEST_CASE("after a sleep and cpu sweep no text of the Plots panel is drawn over 
             CHECK(panel["overlapping_texts"].empty());
             CHECK(panel["clipped"] == false);
             // The axes keep their labels: the workers' ticks and "workers" with its scale.
-            for (const char* want : {"1", "8", "workers (both axes: \u00d72 a step)", "model's speedup"}) {
+            for (const char* want : {"1", "8", "workers (both axes: \u00d72 per step)", "model's speedup"}) {
                 bool has = false;
                 for (const json& line : panel["lines"]) has = has || line == want;
                 INFO(want);

@@ -116,6 +116,7 @@ struct PlotPoint {
     double x = 0, y = 0, yMin = 0, yMax = 0;   // data units; whiskers from the repeats
     std::optional<bool> busy;
     int runs = 0;                              // runs behind the point
+    bool baseBusy = false;                     // busy only because its 1-worker run (the speedup's T(1)) was
 };
 
 using PlotLine = std::vector<std::pair<double, double>>;   // (x, y) in data units, in x order
