@@ -586,7 +586,7 @@ Caption buildCaption(const RunModel& index, const Trace& trace, std::int64_t t) 
         const QueueIndex* qi = index.queue(e.obj);
         const bool handler = qi && qi->poolRole == PoolQueueRole::Results && !(e.flags & kQueueDiscarded);
         text = who + (handler ? "'s result-handler thread took " : (e.flags & kQueueDiscarded) ? " dropped " : " took ") +
-               preview(trace, pv, e.a) + " from " + queueName(e.obj) + (handler ? " (the program gets it later)" : "");
+               preview(trace, pv, e.a) + " from " + queueName(e.obj) + (handler ? " (not yet handed to the program)" : "");
         if (e.flags & kQueueDiscarded) text += " unread: its pool was terminated, nobody takes it";
         break;
     }

@@ -666,7 +666,7 @@ TEST_CASE("a caption names a value by its text, without the bytes after it", "[v
     CHECK(buildCaption(qi, q.trace, ms(0)).text == "ForkPoolWorker-1 put C into the queue");
     // The pool's result queue is emptied by the parent's result handler, not
     // the caller (Why says what the program has received): said apart.
-    CHECK(buildCaption(qi, q.trace, ms(5)).text == "MainProcess's result-handler thread took C from the queue (the program gets it later)");
+    CHECK(buildCaption(qi, q.trace, ms(5)).text == "MainProcess's result-handler thread took C from the queue (not yet handed to the program)");
 }
 
 TEST_CASE("the caption says when a worker was stopped from outside, and shows the run's notes", "[view]") {
@@ -1022,14 +1022,14 @@ TEST_CASE("a caption too long for its line drops whole clauses from the end, nev
           "[views][caption][fit]") {
     // Session 22, pool-uneven at 1280x720 presentation, cursor 1.57 s: the line read "... took L2 from
     // pool results (not yet the caller's) (the last of 2 such …" (words since renamed).
-    const std::string text = "ForkPoolWorker-2's result-handler thread took L2 from pool results (the program gets it later) "
+    const std::string text = "ForkPoolWorker-2's result-handler thread took L2 from pool results (not yet handed to the program) "
                              "(the last of 2 such events at the same instant)";
     const std::int64_t t = 1'570'000'000;
     auto upTo = [](std::size_t n) { return [n](const std::string& s) { return s.size() <= n; }; };
     const std::string whole = captionLine(t, t, text);
     CHECK(fitCaptionLine(t, t, text, upTo(whole.size())) == whole);
     CHECK(fitCaptionLine(t, t, text, upTo(whole.size() - 1)) ==
-          "at 1.57 s, ForkPoolWorker-2's result-handler thread took L2 from pool results (the program gets it later)");
+          "at 1.57 s, ForkPoolWorker-2's result-handler thread took L2 from pool results (not yet handed to the program)");
     CHECK(fitCaptionLine(t, t, text, upTo(90)) ==
           "at 1.57 s, ForkPoolWorker-2's result-handler thread took L2 from pool results");
     // The main clause alone too long: only then a word cut, said with "…".

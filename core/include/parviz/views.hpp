@@ -438,7 +438,7 @@ struct ResultOrderView {
     std::string list;
     // "the order the tasks finished", "the order their chunks finished", "input order", "input order, all at once"
     std::string order;
-    std::string text;                    // "the caller receives: " + list + " (" + order + ")" + what is still to come
+    std::string text;                    // "the program receives: " + list + " (" + order + ")" + what is still to come
 };
 ResultOrderView buildResultOrder(const RunModel& index, const Trace& trace, std::int64_t t, std::size_t maxNamed = 8);
 
@@ -462,7 +462,7 @@ Caption buildCaption(const RunModel& index, const Trace& trace, std::int64_t t);
 // from the run's zero; a caption that begins a sentence goes on in lower case.
 std::string captionLine(std::int64_t cursorNs, std::int64_t eventNs, const std::string& text);
 // The caption's clauses: a caption's words are built main clause first, then
-// what adds to it in order of importance (" (the program gets it later)", " (the
+// what adds to it in order of importance (" (not yet handed to the program)", " (the
 // last of 2 such events at the same instant)", ": it raised ..."), each clause
 // starting at a " (", ": " or "; " outside quotes and parentheses. The ends of
 // its shorter whole sentences: text.size() first, then each boundary from the
@@ -470,7 +470,7 @@ std::string captionLine(std::int64_t cursorNs, std::int64_t eventNs, const std::
 std::vector<std::size_t> captionClauseEnds(const std::string& text);
 // captionLine shortened to what `fits` accepts by dropping whole clauses from
 // the end (the least important first; Why says all of them), never cut
-// mid-phrase (session 22: "... (the program gets it later) (the last of 2 such …"
+// mid-phrase (session 22: "... (not yet the caller's) (the last of 2 such …"
 // at 1280x720). Only a main clause too long alone (a long printed line) is
 // cut at a word, with " …" (the whole on hover).
 std::string fitCaptionLine(std::int64_t cursorNs, std::int64_t eventNs, const std::string& text,
