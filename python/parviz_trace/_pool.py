@@ -101,8 +101,9 @@ def _job_code(f):
     """(code, name) of the function a Pool job runs (map's, apply_async's,
     imap's `func`, from the pool method's frame that made the result object):
     code, the interned id of "file:line" of its def, 0 when it is no Python
-    function (a builtin, a partial); name, the interned id of its __name__
-    (a partial's function's), 0 when it has none. Once a job, in the pool's
+    function (a builtin, a partial); name, the interned id of its __name__,
+    0 for no plain Python function (a partial's call has more arguments than
+    its task's: "f(3)" would misname f(k, 3)). Once a job, in the pool's
     process: its workers are drawn on that line in the Code panel while they
     run its tasks, and a task whose argument is a number is named by the
     call ("count_primes(300000)", not "task 300000", which read as a count)."""
@@ -114,7 +115,7 @@ def _job_code(f):
                 func = f.f_locals.get("func")
                 co = getattr(func, "__code__", None)
                 code = _pt.intern("%s:%d" % (co.co_filename, co.co_firstlineno)) if co is not None else 0
-                name = getattr(func, "__name__", None) or getattr(getattr(func, "func", None), "__name__", None)
+                name = getattr(func, "__name__", None) if co is not None else None
                 name = _pt.intern(name) if isinstance(name, str) and name.isidentifier() else 0
                 return code, name
             f = f.f_back

@@ -398,7 +398,8 @@ K_PROC_JOIN = 33      # (the joining process) a = child pid: Process.join from t
 JOIN_END = 1
 JOIN_TIMED_OUT = 2
 K_JOB_CODE = 34       # (the pool's process, after POOL_JOB) a = job, src = "file:line" of the def of the function its
-                      # tasks run (no source line of the writer's): its workers are on that line while in its tasks
+                      # tasks run (no source line of the writer's): its workers are on that line while in its tasks;
+                      # b = that function's interned __name__ (0: none): a task over a number is named "f(n)"
 K_QUEUE_DISCARD = 27  # a = queue key: the items still in it are dropped unread (its Pool was terminated)
 # A Pool's two queues, whose worker ends parviz derives from the worker's tasks
 # (docs/python-trace-wire.md, "A pool's queues"): an item carries its identity,
