@@ -260,7 +260,7 @@ void rowTooltip(const CompareRow& row) {
         if (!s->empty()) t += "\n" + *s;
     // The way from a row to its run's lanes, Why and Stats (newcomer walk,
     // session 29: a click only put the cursor; the teacher went by the picker).
-    t += "\nDouble-click: open this run (Compare off; C comes back).";
+    t += "\nDouble-click: open this run (leaves Compare; press C to return).";
     timeline::boundedTooltipf("%s", t.c_str());
 }
 

@@ -182,8 +182,9 @@ std::vector<std::string> g_chunkWords;
 
 // The words of one lane's Tasks row (core placeRowWords): a chunk's label
 // on its bracket standing for its tasks' names where it fits, else the
-// names; all at the type's size, on a plate of the span's colour so the
-// arrows drawn before them pass under, never through, the words.
+// names; all at the type's size, on a plate of the lane's background (a
+// name tag: the bar around it keeps its state) so the arrows drawn before
+// them pass under, never through, the words.
 void taskRowWords(RunView& run, const TraceMeta& meta, const PanelEnv& env, const Geometry& g, const LaneRecords& recs,
                   std::size_t li, const RowRecords& row, float ry, float rh, bool numbered,
                   const std::function<std::string(ProcId)>& number) {
