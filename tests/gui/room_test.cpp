@@ -965,6 +965,16 @@ TEST_CASE("presentation at 1280x720, a traced program of five processes: no pane
     CHECK(tip);
 }
 
+// A traced program run to its end in the window at 1280x720 presentation: its layout.
+json tracedShot(const TempDir& dir, const std::string& script) {
+    const Result r = runParviz({"gui", "--presentation", "--size", "1280x720", "--screenshot", dir.file("shot.png"),
+                                "--layout-json", dir.file("shot.json"), "--trace-python", script},
+                               dir.path);
+    INFO(r.err);
+    REQUIRE(r.exitCode == 0);
+    return json::parse(slurp(dir.file("shot.json")));
+}
+
 // Issue 11 (session 17): with a Pool of four after the producer and the
 // consumers, the band took one of the five lanes the split planned, and the
 // lanes kept their thick rows: 3 of the 4 pool workers were in view and the
@@ -983,12 +993,7 @@ TEST_CASE("presentation at 1280x720, a traced Pool of four after processes that 
     {
         std::ofstream(script) << program;
     }
-    const Result r = runParviz({"gui", "--presentation", "--size", "1280x720", "--screenshot", dir.file("shot.png"),
-                                "--layout-json", dir.file("shot.json"), "--trace-python", script},
-                               dir.path);
-    INFO(r.err);
-    REQUIRE(r.exitCode == 0);
-    const json s = json::parse(slurp(dir.file("shot.json")));
+    const json s = tracedShot(dir, script);
     INFO(allLines(s));
     int poolLanes = 0, poolInView = 0;
     bool band = false;
@@ -1027,12 +1032,7 @@ TEST_CASE("presentation at 1280x720, a traced Pool(4) that has ended: four pool 
                                  "    with Pool(4) as pool:\n"
                                  "        print(pool.map(count_primes, [20000] * 8))\n";
     }
-    const Result r = runParviz({"gui", "--presentation", "--size", "1280x720", "--screenshot", dir.file("shot.png"),
-                                "--layout-json", dir.file("shot.json"), "--trace-python", script},
-                               dir.path);
-    INFO(r.err);
-    REQUIRE(r.exitCode == 0);
-    const json s = json::parse(slurp(dir.file("shot.json")));
+    const json s = tracedShot(dir, script);
     INFO(allLines(s));
     CHECK(s["visible_worker_lanes"].get<int>() >= 4);
     CHECK_FALSE(anyLine(panel(s, "Timeline"), "more lane"));
