@@ -397,8 +397,10 @@ void oversubscription(const Ctx& c, std::vector<Callout>& out) {
               "), so more workers than cores buys nothing" +
               (others.empty() ? "" : "; the other programs' share of the cores was lost to the run as well");
     // The legend's words for the lanes' pattern, so the class finds it there.
-    co.headline = "oversubscription: " + std::to_string(workers) + " workers on " + coreWord +
-                  ", runnable, no free core " + pct(share) + " of the time" + (others.empty() ? "" : ", and " + others);
+    // The number first: "..., runnable, no free core 45 % of the time" read
+    // as garbled (newcomer walk, session 29).
+    co.headline = "oversubscription: " + std::to_string(workers) + " workers on " + coreWord + ", " + pct(share) +
+                  " of the time runnable, no free core" + (others.empty() ? "" : ", and " + others);
     // The why in plain words: more workers than cores, so they queue for one
     // (and with other programs, they all share the cores).
     co.brief = others.empty() ? std::to_string(workers) + " workers, " + coreWord +
