@@ -806,6 +806,7 @@ void GuiApp::layoutCompare(float top, float bodyH, const PanelEnv& e) {
             if (m_runs[i]->number() == m_compare.openRun) {
                 setCompare(false);
                 showRunAt(static_cast<int>(i));
+                break;
             }
         break;
     case CompareAction::None: break;

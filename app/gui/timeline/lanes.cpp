@@ -221,7 +221,6 @@ void taskRowWords(RunView& run, const TraceMeta& meta, const PanelEnv& env, cons
     for (const RowWord& w : placeRowWords(spans, chunks, width, pad)) {
         const SpanRecord* span = w.span < row.spans.size() ? &row.spans[w.span] : nullptr;
         ProcId proc = span ? span->proc : b.items[chunkIds[w.chunk]].proc;
-        const bool failed = span && span->state == LaneState::TaskFailed;
         if (!span) g_chunkWords[chunkIds[w.chunk]] = w.text;
         const ImVec2 tp(std::round(px0 + w.x0), std::round(ry + (rh - th) / 2));
         const ImVec2 te(tp.x + (w.x1 - w.x0), tp.y + th);
@@ -231,7 +230,6 @@ void taskRowWords(RunView& run, const TraceMeta& meta, const PanelEnv& env, cons
         // said the worker waited (newcomer walk, session 29). The bar around
         // the words keeps the state; the words are a name tag. (A failed
         // task's bar is hollow, its name alike.)
-        (void)failed;
         dl->AddRectFilled(ImVec2(tp.x - 2, std::max(ry, tp.y)), ImVec2(te.x + 2, std::min(ry + rh, te.y)),
                           laneBackground(env.theme, li % 2 == 1));
         dl->AddText(tp, procTextU32(proc, env.theme), w.text.c_str());
