@@ -839,7 +839,16 @@ std::string runEndSummary(GuiApp& app, bool withBounds, bool withSpeedup = true,
             const std::string makespan = formatDurationAmongInstants(st.makespanNs);
             text += ", makespan " + makespan;
             if (withBounds) text += " (first task's start to last task's end)";
-            std::snprintf(buf, sizeof buf, ", %s %.2fx", kSpeedupOverSequential, st.speedup);
+            // In Compare the speedup the Plots draw (over the 1-worker run),
+            // or none: "speedup over sequential 1.83x" above a Plots point at
+            // 2.2 was two speedups of one run on one screen (newcomer walk,
+            // session 29), the difference explained only in a note below.
+            if (!app.compareOn())
+                std::snprintf(buf, sizeof buf, ", %s %.2fx", kSpeedupOverSequential, st.speedup);
+            else if (const auto s = plottedSpeedupOf(app.compare().model, app.current().number()))
+                std::snprintf(buf, sizeof buf, ", %s %.2fx", kSpeedupOverOneWorker, s->speedup);
+            else
+                buf[0] = '\0';
             if (withSpeedup) text += buf;
         }
     }

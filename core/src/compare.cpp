@@ -51,6 +51,7 @@ std::vector<SweepAttempt> attemptsOf(const CompareRun& r) {
             a.sequentialS = r.sequentialS;
             a.machine = r.machine;
             a.kept = true;
+            a.run = r.id;
         } else {
             a = r.discarded[d++];
             a.kept = false;
@@ -629,6 +630,30 @@ std::string runSetupKey(const Scenario& ran, const TraceMeta& meta) {
         key += "|" + t.name + "=" + buf + toString(t.work);
     }
     return key;
+}
+
+std::optional<PlottedSpeedup> plottedSpeedupOf(const CompareView& v, int runId) {
+    for (const SweepRow& row : v.sweep.rows) {
+        const auto mine = std::find_if(row.attempts.begin(), row.attempts.end(),
+                                       [&](const SweepAttempt& a) { return a.kept && a.run == runId; });
+        if (mine == row.attempts.end() || mine->makespanS <= 0) continue;
+        for (const SweepRow& base : v.sweep.rows) {
+            if (base.workers != 1 || base.work != row.work || base.chunksize != row.chunksize || base.makespanS <= 0)
+                continue;
+            PlottedSpeedup out;
+            out.speedup = base.makespanS / mine->makespanS;
+            int kept = 0;
+            for (const SweepAttempt& a : base.attempts)
+                if (a.kept) {
+                    ++kept;
+                    out.baseRun = a.run;
+                }
+            if (kept != 1) out.baseRun = 0;
+            return out;
+        }
+        return std::nullopt;
+    }
+    return std::nullopt;
 }
 
 std::vector<std::optional<SpeedupOverOne>> sessionSpeedups(const std::vector<SessionRunTime>& runs) {

@@ -7,6 +7,7 @@
 #include "live_window.hpp"
 #include "gui/palette.hpp"
 
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 
@@ -189,6 +190,18 @@ TEST_CASE("the Sweep button runs 1, 2, 4 and 8 workers one after another and row
         INFO(row.dump());
         CHECK(row["predicted_x"].get<double>() > row["rect"][0].get<double>());
     }
+    // One speedup on screen: the caption's is the Plots' (over the 1-worker
+    // run), one of the plotted points, never "speedup over sequential" beside
+    // them (newcomer walk, session 29: 1.83x in the caption, 2.2 on the plot).
+    const std::string caption = panelLines(s, "Controls", " | ");
+    INFO(caption);
+    CHECK(caption.find("speedup over sequential") == std::string::npos);
+    const std::size_t at = caption.find("speedup over 1 worker ");
+    REQUIRE(at != std::string::npos);
+    const double said = std::stod(caption.substr(at + std::string("speedup over 1 worker ").size()));
+    bool plotted = false;
+    for (const json& p : s["compare"]["speedup"]) plotted = plotted || std::abs(p["speedup"].get<double>() - said) < 0.006;
+    CHECK(plotted);
 }
 
 // The frame that handles the Sweep click draws the caption before the
