@@ -36,10 +36,30 @@ std::string chunkLabel(std::int32_t chunk, const std::string& first, const std::
     return s;
 }
 
+// "count_primes(…)" of a traced task named by its call ("count_primes(180000)"),
+// "" for a name that is not a call.
+std::string callShort(const std::string& tasks) {
+    std::size_t i = 0;
+    const auto identChar = [](char ch, bool first) {
+        return ch == '_' || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (!first && ((ch >= '0' && ch <= '9') || ch == '.'));
+    };
+    while (i < tasks.size() && identChar(tasks[i], i == 0)) ++i;
+    if (i == 0 || i >= tasks.size() || tasks[i] != '(') return "";
+    return tasks.substr(0, i) + "(\u2026)";
+}
+
 std::vector<std::string> chunkWords(const ChunkBracket& c, const std::string& suffix) {
     std::vector<std::string> out{c.label + suffix};
     const std::size_t colon = c.label.find(": ");
-    if (colon != std::string::npos) out.push_back(c.label.substr(colon + 2) + suffix);
+    if (colon != std::string::npos) {
+        const std::string tasks = c.label.substr(colon + 2);
+        out.push_back(tasks + suffix);
+        // A call too long for its bracket keeps its function's name before it
+        // becomes "chunk 0" (newcomer walk, session 29: lanes mixed
+        // "count_primes(180000)" and "chunk 0" for chunks of one kind).
+        if (const std::string call = callShort(tasks); !call.empty())
+            out.push_back(call + (c.count > 1 ? " \u00d7" + std::to_string(c.count) : std::string()) + suffix);
+    }
     const std::string bare = "chunk " + std::to_string(c.chunk) + suffix;
     if (out.back() != bare) out.push_back(bare);
     return out;

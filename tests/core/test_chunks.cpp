@@ -288,6 +288,19 @@ TEST_CASE("a chunk's words where its label does not fit: its tasks' names before
     c.count = 4;
     c.label = chunkLabel(1, "2", "5", 4);
     CHECK(chunkWords(c)[1] == "tasks 2\u20135");
+    CHECK(chunkWords(c).size() == 3);   // not a call: no short form
+    ChunkBracket k;
+    // A traced task named by its call keeps its function's name in the short
+    // form, before "chunk N" (lanes read "count_primes(180000)" beside "chunk 0").
+    k.count = 1;
+    k.label = chunkLabel(0, "count_primes(180000)", "count_primes(180000)", 1);
+    CHECK(chunkWords(k) == std::vector<std::string>{"chunk 0: count_primes(180000)", "count_primes(180000)",
+                                                    "count_primes(\u2026)", "chunk 0"});
+    k.count = 4;
+    k.label = chunkLabel(3, "m.work(1)", "m.work(4)", 4);
+    CHECK(chunkWords(k, " (9)")[2] == "m.work(\u2026) \u00d74 (9)");
+    k.label = chunkLabel(3, "(1, 2)", "(3, 4)", 2);
+    CHECK(chunkWords(k).size() == 3);   // a tuple is no call
     // On a row: where the label does not fit, the names do, and the row says them.
     std::vector<RowChunkIn> chunks{{0, 60, chunkWords(c)}};
     const auto width = [](const std::string& t) { return static_cast<float>(t.size()) * 4.0f; };

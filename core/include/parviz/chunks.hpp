@@ -38,7 +38,9 @@ std::string chunkLabel(std::int32_t chunk, const std::string& first, const std::
 bool readsAsNumber(const std::string& name) noexcept;
 // A chunk's words on its bracket, longest first, as room allows: its label
 // ("chunk 2: E–H"), then its tasks alone ("E–H"; a chunk of one task: "E"),
-// then "chunk 2". The task names come before the word "chunk": with chunksize
+// then, for a traced task named by its call, the function alone
+// ("count_primes(…)", "count_primes(…) ×4" for a chunk of four), then
+// "chunk 2". The task names come before the word "chunk": with chunksize
 // auto on pool-uneven the short chunks read "chunk 1" ... "chunk 6" and said
 // no task (classroom walk, session 21). `suffix` ends each (" (3)": the
 // worker's number past seven colours). The hover says all (describeChunkAt).
