@@ -556,16 +556,26 @@ std::string explainRunnable(const Ctx& c, const ProcLaneIndex& l, const Span& os
         // left out (classroom walk: "oversubscription" alone under a CPU
         // lane hatched "other programs").
         const std::string others = othersAround(c);
+        // Fewer of the run's processes on the cores than cores: something
+        // else has the rest just then (another program, parviz itself, the
+        // kernel). Said, or "4 processes want 2 cores" beside one worker on a
+        // core left the other core unexplained (newcomer walk, session 29).
+        const int free = d.cores - static_cast<int>(names.size());
+        const std::string rest = free == d.cores ? ""   // each one's own sentence says it; the group stays short
+                                 : free > 0      ? (names.size() == 1 ? names.front() + " has one, " : nameList(names) + " have " + std::to_string(names.size()) + ", ") +
+                                                  "other programs the other" + (free == 1 ? "" : " " + std::to_string(free))
+                                                 : "";
         const std::string busy = holders.empty() ? want + " — oversubscription (other programs have them just now)"
-                                                 : "the cores are busy with " + holders + ": " + want + " — oversubscription";
+                                 : free > 0 ? "the cores are busy with " + holders + " and other programs: " + want + " — oversubscription"
+                                            : "the cores are busy with " + holders + ": " + want + " — oversubscription";
         // Said for several, it must stay short: sixteen of them share one
         // line at 1280x720 ("ForkPoolWorker-3 to -16 are runnable, waiting for
         // a free core: 17 processes want 2 cores (oversubscription)"). Who has
         // the cores is said by their own line, each one's whole sentence on hover.
-        groupAs(out, "runnable:over:" + std::to_string(d.wanting) + ":" + std::to_string(d.cores),
+        groupAs(out, "runnable:over:" + std::to_string(d.wanting) + ":" + std::to_string(d.cores) + ":" + rest,
                 "are runnable, waiting for a free core: " + std::to_string(d.wanting) + " processes want " +
                     std::to_string(d.cores) + (d.cores == 1 ? " core" : " cores") + " (oversubscription)" +
-                    (others.empty() ? "" : ", and " + others));
+                    (rest.empty() ? "" : "; " + rest) + (others.empty() ? "" : ", and " + others));
         return start + busy + (others.empty() ? "" : ", and " + others) + since;
     }
     const std::string busy = holders.empty() ? "other programs have the cores" : "the cores are busy with " + holders;
