@@ -136,12 +136,26 @@ float drawQueue(const RunView& run, std::int64_t cursor, const PanelEnv& env, co
     ui::textDisabled("%s", v.putText.c_str());
     if (v.stopSignals && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", v.stopTip.c_str());
     std::snprintf(buf, sizeof buf, "taken %zu", v.takenCount - v.discardedCount);
-    ui::sameLineIfFits(ImGui::CalcTextSize(buf).x);
-    ui::textDisabled("%s", buf);
-    if (!v.droppedText.empty()) {   // a traced Pool's terminate: what was left in it is never read
-        ui::sameLineIfFits(ImGui::CalcTextSize(v.droppedText.c_str()).x);
-        ui::textDisabled("%s", v.droppedText.c_str());
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", v.droppedTip.c_str());
+    if (v.droppedText.empty()) {
+        ui::sameLineIfFits(ImGui::CalcTextSize(buf).x);
+        ui::textDisabled("%s", buf);
+    } else {
+        // A traced Pool's terminate: what was left in it is never read. Said
+        // with the taken count, in one piece where the line allows ("taken 9
+        // + 1 never taken"), then why: as an item of its own after "taken 9"
+        // it was the first line to scroll out at 1280x720, and "taken 9"
+        // under "put 10" read as a lost item (newcomer walk, session 29).
+        const std::size_t colon = v.droppedText.find(": ");
+        const std::string never = "+ " + v.droppedText.substr(0, colon);
+        const std::string why = colon == std::string::npos ? std::string() : "(" + v.droppedText.substr(colon + 2) + ")";
+        const std::string joined = std::string(buf) + " " + never;
+        const bool one = ImGui::CalcTextSize(joined.c_str()).x <= ImGui::GetContentRegionAvail().x;
+        for (const std::string& part : one ? std::vector<std::string>{joined, why} : std::vector<std::string>{buf, never, why}) {
+            if (part.empty()) continue;
+            ui::sameLineIfFits(ImGui::CalcTextSize(part.c_str()).x);
+            ui::textDisabled("%s", part.c_str());
+            if (part != buf && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", v.droppedTip.c_str());
+        }
     }
     // Recent Empty / Full raised: one word each with its count ("Empty x4"),
     // not the word repeated; the tooltip says who met it and when.
