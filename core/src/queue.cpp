@@ -70,8 +70,14 @@ constexpr SpinPolicy kSpinLock{2000, 1, 1, 0};
 constexpr int kSpinWait = 2000;        // pause-spins (with backoff) before yielding on an empty/full queue
 constexpr int kYieldWait = 20;         // sched_yield rounds before sleeping (an oversubscribed machine)
 // A sleeper re-checks at least this often: a waiter SIGKILLed right after a
-// wake-up was meant for it cannot strand an item behind another sleeper.
-constexpr std::int64_t kMaxSleepNs = 100'000'000;
+// wake-up was meant for it cannot strand an item behind another sleeper
+// (a microseconds' window; nobody else can tell: a parent may be joining the
+// stranded one). Each re-check is a real moment on a core, drawn on the
+// waiter's lane: at 100 ms an idle worker's "waits for queue" band carried a
+// row of on-core ticks (ten a second) that CPython's worker, blocked in a
+// pipe read, never shows (newcomer walk, session 29). One a second keeps the
+// net and leaves the lane quiet.
+constexpr std::int64_t kMaxSleepNs = 1'000'000'000;
 
 std::size_t round8(std::size_t n) noexcept { return (n + 7) & ~std::size_t{7}; }
 
@@ -221,7 +227,7 @@ bool expired(const std::optional<std::int64_t>& runDeadline) noexcept {
 // reads (tail, head, nPut, nGot) is seq_cst for that reason: with a release
 // store of nGot, the waker's read of the waiter count could pass it, and a
 // putter waiting on maxItems could sleep through the get that made room
-// (until the 100 ms re-check).
+// (until the re-check, kMaxSleepNs).
 // The deadlock check's view (WaitRecord, tracer.hpp): an untimed blocking
 // put or get is marked when it first sleeps, and unmarked inside the queue's
 // lock right before it commits (or when it leaves by an exception), so a
@@ -251,9 +257,9 @@ void waitFor(QueueState* s, std::atomic<std::uint32_t>& seq, std::atomic<std::ui
              WaitMark& wm, Ready ready) {
     auto done = [&] { return ready() || s->closed.load(std::memory_order_acquire); };
     // Spin and yield only before the first sleep of this wait (`st` is set
-    // then): a waiter whose 100 ms re-check found nothing goes straight back
-    // to sleep. 1000 idle pool workers re-spinning and yielding 20 times every
-    // 100 ms made hundreds of thousands of context switches a second.
+    // then): a waiter whose re-check (kMaxSleepNs) found nothing goes straight
+    // back to sleep. 1000 idle pool workers re-spinning and yielding 20 times
+    // every re-check (then 100 ms) made hundreds of thousands of context switches a second.
     if (!st) {
         int backoff = 16;
         for (int i = 0; i < kSpinWait; i += backoff) {
