@@ -372,8 +372,14 @@ std::vector<SweepAnswer> sweepAnswers(const SweepResult& r) {
         }
         // "sleep holds" needed a teacher (walk, session 24); "machine busy: sleep needs no core" read as a
         // contradiction (walk 27): the busy machine, and why it does not matter, joined by "but".
-        if (busy) brief += ", machine busy, but sleep needs no core";
         const int cores = std::max(1, r.usableCores);
+        if (busy) brief += ", machine busy, but sleep needs no core";
+        // Why sleep scales past the cores, where the class reads the answer:
+        // it was in the full line only (a tooltip in presentation's Plots),
+        // so the lesson's step 3 needed the teacher to say it (newcomer walk, session 30).
+        else if (work == WorkKind::Sleep && n > cores) brief += ": sleep needs no core";
+        // ... and why cpu stops there: one worker per core.
+        else if (work == WorkKind::Cpu && n == cores && enough != largest) brief += ": one per core";
         if (n == 1) {
             // Said above: nothing more to explain.
         } else if (enough != largest && work == WorkKind::Cpu && n <= cores) {
