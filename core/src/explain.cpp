@@ -364,8 +364,9 @@ std::string explainWaitQueue(const Ctx& c, const ProcLaneIndex& l, const std::st
     return text + " and its last task" + lastTaskEnd(c.m, c.trace, l.proc, *last, c.at(last->t1)) + tail;
 }
 
+// Results put on the pool's result queue and not yet taken from it.
 std::string onTheWayText(std::size_t n) {
-    return n == 0 ? "" : n == 1 ? " and 1 is on its way" : " and " + std::to_string(n) + " are on their way";
+    return n == 0 ? "" : n == 1 ? " (1 more waits in it)" : " (" + std::to_string(n) + " more wait in it)";
 }
 
 // The pool's tasks seen up to t: started (or known, never started), done, running.
@@ -446,13 +447,17 @@ std::string poolProgress(const Ctx& c) {
     }
     const std::string caller = handed == 0 ? "; the program has received none yet"
                                            : "; the program has received " + std::to_string(handed);
+    // "back" counts the results MainProcess's result-handler thread has
+    // taken off the queue: "back in the pool's result queue" beside a Queue
+    // panel saying "pool results (empty)" read as a contradiction (newcomer
+    // walk, session 30). Where each is, said as the Queue panel says it.
     if (results && chunked)
-        text += "; the results of " + std::to_string(back) + (back == 1 ? " chunk are" : " chunks are") +
-                " back in the pool's result queue" + onTheWayText(onTheWay) + caller;
+        text += "; MainProcess's result-handler thread has taken the results of " + std::to_string(back) +
+                (back == 1 ? " chunk" : " chunks") + " from pool results" + onTheWayText(onTheWay) + caller;
     else if (results)
-        text += "; " + std::to_string(back) + " of " + std::to_string(std::max(all, c.m.tasks().size())) +
-                (back == 1 ? " results is" : " results are") +
-                " back in the pool's result queue" + onTheWayText(onTheWay) + caller;
+        text += "; MainProcess's result-handler thread has taken " + std::to_string(back) + " of " +
+                std::to_string(std::max(all, c.m.tasks().size())) + " results from pool results" +
+                onTheWayText(onTheWay) + caller;
     if (raised) {
         std::string_view n = c.trace.string(raised->name);
         text += "; task " + (n.empty() ? "#" + std::to_string(raised->index) : std::string(n)) + " raised " +
