@@ -85,9 +85,15 @@ struct CodeBreaks {
     // `opener` (its prefix letters and quote). Python joins adjacent
     // literals before any operator applies, so the pieces read as the
     // same program (the language reference, "String literal concatenation").
+    // A triple-quoted literal (a docstring) may run over lines as it is: it
+    // breaks at a space with no quote added (`triple`). Read as "" and a
+    // one-quote literal, `"""Count the primes below n"""` was shown as
+    // `"""Count the primes "` / `"below n"...`: quotes the student never
+    // wrote (newcomer walk, session 30).
     struct InLiteral {
         std::size_t at;
         std::string opener;
+        bool triple = false;
     };
     std::vector<InLiteral> inLiteral;
 };
@@ -108,8 +114,11 @@ CodeBreaks codeBreaks(std::string_view s) {
         const char c = s[i];
         if (quote) {
             if (c == '\\') ++i;   // an escaped character, the quote included
-            else if (c == quote) quote = 0;
-            else if (c == ' ' && !triple && i + 1 < s.size() && s[i + 1] != quote) out.inLiteral.push_back({i + 1, opener});
+            else if (c == quote && (!triple || s.substr(i, 3) == std::string(3, c))) {
+                quote = 0;
+                if (triple) i += 2;
+            } else if (c == ' ' && i + 1 < s.size() && s[i + 1] != quote)
+                out.inLiteral.push_back({i + 1, opener, triple});
             continue;
         }
         if (!comment && (c == '\'' || c == '"')) {
@@ -118,6 +127,7 @@ CodeBreaks codeBreaks(std::string_view s) {
             std::size_t p = i;
             while (p > 0 && isLiteralPrefix(s[p - 1])) --p;
             opener = std::string(s.substr(p, i - p)) + c;
+            if (triple) i += 2;
             continue;
         }
         if (c == '#' && !comment) {
@@ -205,6 +215,13 @@ std::vector<std::string> wrapCodeLine(std::string_view line, float width,
         if (to == 0) {
             for (const auto& b : breaks.inLiteral) {
                 if (b.at <= from) continue;
+                if (b.triple) {   // runs on to the next line as it is
+                    if (measure(piece(b.at)) > width) break;
+                    to = b.at;
+                    closeWith.clear();
+                    nextReopen.clear();
+                    continue;
+                }
                 const std::string closed = prefix + std::string(line.substr(from, b.at - from)) + b.opener.back();
                 if (measure(closed) > width) break;
                 to = b.at;

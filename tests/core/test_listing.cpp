@@ -292,3 +292,27 @@ TEST_CASE("a long code line wraps at token boundaries, never inside a string lit
     REQUIRE(c.size() >= 2);
     CHECK(c[0] == "# the worker's line,");
 }
+
+TEST_CASE("a wrapped docstring keeps the student's quotes: a triple-quoted literal runs on, none added", "[listing][wrap]") {
+    // Newcomer walk, session 30: """Count the primes below n, the slow way."""
+    // was shown as """Count the primes " / "below n, the slow " / "way.""" —
+    // read as "" then a one-quote literal, closed and reopened at each break.
+    const auto cols = [](std::string_view s) { return static_cast<float>(s.size()); };
+    const std::string line = R"(    """Count the primes below n, the slow way.""")";
+    const std::vector<std::string> pieces = wrapCodeLine(line, 24, cols);
+    REQUIRE(pieces.size() >= 2);
+    std::string all;
+    for (std::size_t i = 0; i < pieces.size(); ++i) {
+        INFO(i << ": [" << pieces[i] << "]");
+        CHECK(pieces[i].size() <= 24);
+        all += pieces[i];
+    }
+    CHECK(std::count(all.begin(), all.end(), '"') == 6);   // the student's six, no more
+    CHECK(withoutSpaces(all) == withoutSpaces(line));
+    // After it, a one-quote literal is still closed and reopened as before.
+    const std::vector<std::string> after = wrapCodeLine(R"(x = """a""" + "one two three four five")", 22, cols);
+    std::string joined;
+    for (const std::string& p : after) joined += p;
+    INFO(joined);
+    CHECK(std::count(joined.begin(), joined.end(), '"') >= 8);
+}
