@@ -2,6 +2,7 @@
 // (at the cursor) marked in the worker's colour; for a traced Python program,
 // its own source file, each process on the line of its latest traced event.
 #include "gui/colours.hpp"
+#include "gui/layout_probe.hpp"
 #include "gui/panels.hpp"
 #include "gui/window.hpp"
 
@@ -30,6 +31,19 @@ struct Shown {
 };
 Shown g_shown;
 float g_followedTo = 0;   // the scroll the panel last followed the marked line to
+// A traced program's processes whose marked line was out of the panel's view
+// last frame ("MainProcess: line 17 ↓"), said on a bar at the panel's foot
+// (the listing is clipped above it, so nothing is drawn under it); a click
+// on one brings its line into view. The panel follows the first marked line
+// in the file, so in a short panel the workers on `def count_primes(n):`
+// left MainProcess's `p.map(...)` below the edge with nothing pointing to it
+// (newcomer walk, session 30).
+struct OutOfView {
+    std::string text;
+    int line = -1;
+};
+std::vector<OutOfView> g_outOfView;
+int g_jumpTo = -1;
 
 // Follows the marked line (a third down the panel) with a whole source line
 // at the top: not the end of a wrapped statement ("_ in range(4)]") nor half
@@ -38,10 +52,12 @@ float g_followedTo = 0;   // the scroll the panel last followed the marked line 
 // window-local; `marked`: the line to bring into view (-1: none, the
 // scroll stays). Past the listing's end the panel keeps blank room, so the
 // last lines can sit under a whole first line too.
-void scrollToWholeLine(const std::vector<float>& tops, float end, int marked) {
+// reserveBottom: px at the view's foot the listing is not shown in (the bar).
+void scrollToWholeLine(const std::vector<float>& tops, float end, int marked, float reserveBottom = 0) {
     ImGuiWindow* win = ImGui::GetCurrentWindow();
     const ImGuiStyle& st = ImGui::GetStyle();
-    const float clipOff = win->InnerClipRect.Min.y - win->Pos.y, viewH = win->InnerClipRect.GetHeight();
+    const float clipOff = win->InnerClipRect.Min.y - win->Pos.y,
+                viewH = std::max(1.0f, win->InnerClipRect.GetHeight() - reserveBottom);
     // A line's glyphs reach a little past its box (descenders, accents): the
     // line above the top one is out of view by that much, the top one whole.
     const float over = std::min(ImGui::GetFontSize() * 0.2f, st.ItemSpacing.y);
@@ -131,6 +147,19 @@ void drawCodePanel(const RunView& run, std::int64_t cursor, const std::vector<Sc
             static std::vector<float> tops;
             tops.clear();
             bool follow = false;
+            // Each marked line's screen rows and who is on it, for next frame's OutOfView.
+            struct MarkedRows {
+                int line;
+                float y0, y1;
+                std::string who;
+            };
+            std::vector<MarkedRows> markedRows;
+            // The bar of last frame's out-of-view processes: the listing is clipped above it.
+            const ImRect clip = ImGui::GetCurrentWindow()->InnerClipRect;
+            const bool bar = trace && run.traced() && !g_outOfView.empty();
+            const float barH = bar ? ImGui::GetTextLineHeightWithSpacing() + 2 : 0.0f;
+            const float listBottom = clip.Max.y - barH;
+            if (bar) ImGui::PushClipRect(clip.Min, ImVec2(clip.Max.x, listBottom), true);
             for (std::size_t i = 0; i < code.size(); ++i) {
                 tops.push_back(ImGui::GetCursorPosY());
                 const ImVec2 p = ImGui::GetCursorScreenPos();
@@ -168,9 +197,54 @@ void drawCodePanel(const RunView& run, std::int64_t cursor, const std::vector<Sc
                     follow = firstMarked != g_lastFirstMarked;
                 }
                 if (any && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", who.c_str());
+                if (any) markedRows.push_back({static_cast<int>(i), p.y, p.y + lh, who});
             }
-            scrollToWholeLine(tops, ImGui::GetCursorPosY(), follow ? firstMarked : -1);
+            if (bar) ImGui::PopClipRect();
+            const int jump = g_jumpTo;
+            g_jumpTo = -1;
+            scrollToWholeLine(tops, ImGui::GetCursorPosY(), jump >= 0 ? jump : follow ? firstMarked : -1, barH);
             g_lastFirstMarked = firstMarked;
+            if (bar) {
+                // On the window's draw list at the view's foot, opaque, every cue
+                // on one line as room allows (the rest said by count).
+                ImDrawList* bdl = ImGui::GetWindowDrawList();
+                bdl->AddRectFilled(ImVec2(clip.Min.x, listBottom), clip.Max, ImGui::GetColorU32(ImGuiCol_WindowBg));
+                bdl->AddLine(ImVec2(clip.Min.x, listBottom + 0.5f), ImVec2(clip.Max.x, listBottom + 0.5f),
+                             ImGui::GetColorU32(ImGuiCol_Separator));
+                float x = clip.Min.x + gutter;
+                const float y = listBottom + 2;
+                const float gap = ImGui::CalcTextSize("  ").x;
+                for (std::size_t k = 0; k < g_outOfView.size(); ++k) {
+                    std::string t = g_outOfView[k].text;
+                    const std::size_t rest = g_outOfView.size() - k - 1;
+                    const std::string more = "+" + std::to_string(rest + 1) + " more";
+                    const float w = ImGui::CalcTextSize(t.c_str()).x;
+                    const float restW = rest > 0 ? gap + ImGui::CalcTextSize(("+" + std::to_string(rest) + " more").c_str()).x : 0.0f;
+                    if (x + w + restW > clip.Max.x - 2 && k > 0) t = more;   // the rest, counted
+                    const ImVec2 ts = ImGui::CalcTextSize(t.c_str());
+                    if (x + ts.x > clip.Max.x - 2) break;
+                    bdl->AddText(ImVec2(x, y), ImGui::GetColorU32(ImGuiCol_Text), t.c_str());
+                    probe::drawnText(t, ImVec2(x, y), ImVec2(x + ts.x, y + ts.y), bdl);
+                    const ImRect hit(ImVec2(x, y), ImVec2(x + ts.x, y + ts.y));
+                    if (ImGui::IsWindowHovered() && hit.Contains(ImGui::GetIO().MousePos)) {
+                        ImGui::SetTooltip("Click: show that line.");
+                        if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) g_jumpTo = g_outOfView[k].line;
+                    }
+                    if (t == more) break;
+                    x += ts.x + gap;
+                }
+            }
+            g_outOfView.clear();
+            if (trace && run.traced()) {
+                for (const MarkedRows& m : markedRows) {
+                    const bool above = m.y0 < clip.Min.y - 1, below = m.y1 > listBottom + 1;
+                    // Several on one line are counted, so the words stay one short line each.
+                    const long n = 1 + std::count(m.who.begin(), m.who.end(), ',');
+                    const std::string who = n == 1 ? m.who : std::to_string(n) + " processes";
+                    if (above || below)
+                        g_outOfView.push_back({who + ": line " + std::to_string(m.line + 1) + (above ? " \u2191" : " \u2193"), m.line});
+                }
+            }
         }
     }
     endPanel();

@@ -806,3 +806,42 @@ TEST_CASE("a traced pool's items never taken are counted on the line of the take
     REQUIRE(never);   // CPython's terminate leaves one (a program where it does not tests nothing here)
     CHECK(counted);
 }
+
+// The Code panel follows the first marked line in the file: in a short
+// panel the workers on their function left MainProcess's `p.map(...)` below
+// the edge with nothing pointing to it (newcomer walk, session 30). A bar at
+// the panel's foot names who is out of view and on which line.
+TEST_CASE("a traced process whose line is out of the Code panel's view is named on the panel's foot with its line",
+          "[gui][trace][python][code]") {
+    NEED_DISPLAY();
+    TempDir dir;
+    const std::string script = dir.file("far.py");
+    std::ofstream f(script);
+    f << "import time\nfrom multiprocessing import Pool\n\n\ndef work(t):\n    time.sleep(t)\n    return t\n";
+    for (int i = 0; i < 12; ++i) f << "\n# filler " << i << "\n";
+    f << "if __name__ == '__main__':\n    with Pool(2) as p:\n        print(p.map(work, [4, 4]))\n";
+    f.close();
+    int mapLine = 0, n = 0;
+    {
+        std::ifstream in(script);
+        for (std::string l; std::getline(in, l);)
+            if (++n, l.find("p.map") != std::string::npos) mapLine = n;
+    }
+    const std::string layout = dir.file("c.json");
+    const Result r = runParviz({"gui", "--presentation", "--size", "1280x720", "--screenshot-at", "2.0", "--screenshot",
+                                dir.file("c.png"), "--layout-json", layout, "--trace-python", script},
+                               dir.path);
+    INFO(r.err);
+    const json s = json::parse(slurp(layout));
+    std::string code;
+    bool clipped = true;
+    for (const json& p : s["panels"])
+        if (p["name"] == "Code") {
+            clipped = p["clipped"].get<bool>();
+            for (const json& l : p["lines"]) code += l.get<std::string>() + "\n";
+        }
+    INFO(code);
+    REQUIRE(code.find("def work(t):") != std::string::npos);   // the workers' line in view
+    CHECK(code.find("MainProcess: line " + std::to_string(mapLine) + " \u2193") != std::string::npos);
+    CHECK_FALSE(clipped);
+}
