@@ -112,6 +112,7 @@ void GuiApp::refreshPredict() {
     }
     m_predict.asks.clear();
     const double scale = m_opts.run.timeScale.value_or(sc.timeScale);
+    m_stage->setStageScale(scale);
     for (const Question& q : m_predict.questions) m_predict.asks.push_back(askText(q, workers, toString(work), scale));
     m_predict.workerNames = workerNamesOf(sc, std::min(workers, 64));
     m_predict.choiceLabels.clear();

@@ -125,6 +125,10 @@ public:
     const Trace* trace() const noexcept { return m_trace.get(); }
     const std::shared_ptr<Trace>& sharedTrace() const noexcept { return m_trace; }
     const TraceMeta& meta() const noexcept { return m_meta; }
+    // The stage's time scale: the one a Run would use (the toolbar's, else
+    // the scenario's), so its axis says it before any run (its question does).
+    double stageScale() const noexcept { return m_stageScale; }
+    void setStageScale(double s) noexcept { m_stageScale = s; }
     const RunModel& model() const noexcept { return m_model; }
     RunStatus status() const noexcept;
     bool live() const noexcept;                   // running or paused
@@ -258,6 +262,7 @@ private:
     RunStatus m_endStatus = RunStatus::NotStarted;   // status once m_run is released
     std::shared_ptr<Trace> m_trace;
     TraceMeta m_meta;
+    double m_stageScale = 1.0;
     RunModel m_model;
     TimelineView m_view;
     std::optional<std::int64_t> m_cursor;

@@ -1066,3 +1066,17 @@ TEST_CASE("presentation at 1280x720: after a run and a new worker count, the Pre
     CHECK(s["predictions"][1]["known"] == true);
     nothingClipped(s);
 }
+
+// The stage asks its question in the scenario's seconds "At 0.20x, 1 s takes
+// 0.20 s" over an axis of the run's seconds: the axis said only "time in s"
+// (newcomer walk, session 30), as the run's own axis says "time in s, 0.20x".
+TEST_CASE("the stage's axis says the time scale its run will have", "[gui][predict][stage][axis]") {
+    NEED_X();
+    LiveWindow w({"pool-uneven", "--time-scale", "0.2", "--presentation", "--size", "1280x720"});
+    REQUIRE_FALSE(w.window.empty());
+    REQUIRE(w.waitFor([](const json& s) { return linesOf(panelOf(s, "Timeline")).find("Drag on the timeline") != std::string::npos; },
+                      20));
+    const std::string timeline = linesOf(panelOf(w.state(), "Timeline"));
+    INFO(timeline);
+    CHECK(timeline.find("time in s, 0.20x") != std::string::npos);
+}

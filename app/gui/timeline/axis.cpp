@@ -29,9 +29,12 @@ void drawAxis(RunView& run, const PanelEnv& env, const Geometry& g, const LaneRe
                               : !run.cursorIsLive() ? "time (replay)"
                               : run.live()          ? "time (live)"
                                                     : "time in s";
-    const double scale = run.meta().timeScale;
+    // The stage's seconds are the ones its Run will have: scaled alike, said
+    // alike (newcomer walk, session 30: "time in s" above a drag for a
+    // question asked in the scenario's seconds "At 0.20x, ...").
+    const double scale = run.trace() ? run.meta().timeScale : run.stageScale();
     std::string label = state;
-    if (run.trace() && scale != 1.0) {
+    if (scale != 1.0) {
         // As the toolbar writes it ("0.20x", formatTimeScale); where that
         // does not fit the column, the state in one word ("live, 0.20x").
         label += ", " + formatTimeScale(scale);
