@@ -81,7 +81,15 @@ bool drawPredictionDrag(const PanelEnv& env, const Geometry& g, float lanesTop) 
     probe::drawnText(ask, ImVec2(g.plotMin.x + 10, askY), ImVec2(g.plotMin.x + 10 + as.x, askY + as.y), dl);
     if (guess.given) {
         const float x = g.plotMin.x + static_cast<float>(std::clamp(guess.seconds / span, 0.0, 1.0)) * w;
-        dashedLine(dl, x, lanesTop, g.plotMax.y, warn, std::max(2.0f, fs / 8));
+        // Broken where the question's words are: drawn through them it cut
+        // "24 of 0.1 s" into "0¦1 s" (newcomer walk, session 30).
+        const bool underWords = x >= g.plotMin.x + 8 && x <= g.plotMin.x + 12 + as.x;
+        if (underWords) {
+            dashedLine(dl, x, lanesTop, askY - 2, warn, std::max(2.0f, fs / 8));
+            dashedLine(dl, x, askY + as.y + 2, g.plotMax.y, warn, std::max(2.0f, fs / 8));
+        } else {
+            dashedLine(dl, x, lanesTop, g.plotMax.y, warn, std::max(2.0f, fs / 8));
+        }
         char buf[64];
         std::snprintf(buf, sizeof buf, "your prediction: %.2f s", guess.seconds);
         label(dl, buf, x, askY + as.y + fs * 0.5f, g.plotMax.x, warn, laneBackground(env.theme, false));
