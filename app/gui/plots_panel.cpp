@@ -457,6 +457,14 @@ void drawPlotsPanel(CompareState& st, bool sweeping, const std::vector<WorkKind>
         const float plotTop = bottom - plotBlockH;
         if (wordsH >= fs) {
             ui::beginScrollBody("##plots-words", wordsH);
+            // Back to the top (the answers) when the runs change: the box kept
+            // a reader's scroll, so the next sweep's answers opened scrolled
+            // out of view (newcomer walk, session 30).
+            static std::size_t rowsSeen = 0;
+            if (model.rows.size() != rowsSeen) {
+                rowsSeen = model.rows.size();
+                ImGui::SetScrollY(0);
+            }
             ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(ImGui::GetStyle().ItemSpacing.x, gapY));
             ImGui::PushTextWrapPos(0.0f);
             // What does not fit at rest is a scroll away, said by a cue, never
