@@ -53,7 +53,8 @@ int g_jumpTo = -1;
 // scroll stays). Past the listing's end the panel keeps blank room, so the
 // last lines can sit under a whole first line too.
 // reserveBottom: px at the view's foot the listing is not shown in (the bar).
-void scrollToWholeLine(const std::vector<float>& tops, float end, int marked, float reserveBottom = 0) {
+// Returns the scroll asked for (applied next frame), or -1 for none.
+float scrollToWholeLine(const std::vector<float>& tops, float end, int marked, float reserveBottom = 0) {
     ImGuiWindow* win = ImGui::GetCurrentWindow();
     const ImGuiStyle& st = ImGui::GetStyle();
     const float clipOff = win->InnerClipRect.Min.y - win->Pos.y,
@@ -95,6 +96,7 @@ void scrollToWholeLine(const std::vector<float>& tops, float end, int marked, fl
     const float keep = g_followedTo;
     const float extra = keep + win->InnerRect.GetHeight() - st.WindowPadding.y - ImGui::GetCursorPosY() + 2;
     if (keep > 0 && extra > 0) ImGui::Dummy(ImVec2(1, extra));
+    return target;
 }
 
 std::size_t listingHash(const std::vector<Scenario::CodeLine>& code) {
@@ -140,6 +142,8 @@ void drawCodePanel(const RunView& run, std::int64_t cursor, const std::vector<Sc
                 g_lastFirstMarked = -2;      // a marked line in the new view scrolls to itself
                 g_followedTo = 0;
                 g_shown = shown;
+                g_outOfView.clear();         // another run's processes and lines
+                g_jumpTo = -1;
             }
             const auto measure = [](std::string_view s) { return ImGui::CalcTextSize(s.data(), s.data() + s.size()).x; };
             // Each source line's top (window-local, with the scroll): the
@@ -147,6 +151,7 @@ void drawCodePanel(const RunView& run, std::int64_t cursor, const std::vector<Sc
             static std::vector<float> tops;
             tops.clear();
             bool follow = false;
+            char openTriple = 0;   // inside a triple-quoted literal begun on an earlier line
             // Each marked line's screen rows and who is on it, for next frame's OutOfView.
             struct MarkedRows {
                 int line;
@@ -169,8 +174,9 @@ void drawCodePanel(const RunView& run, std::int64_t cursor, const std::vector<Sc
                 // spare, so ImGui's own wrap never cuts a piece again.
                 const float wrapW = std::max(fs * 4, ImGui::GetContentRegionAvail().x - gutter) - 1;
                 std::string text;
-                for (const std::string& piece : wrapCodeLine(code[i].text.empty() ? " " : code[i].text, wrapW, measure))
+                for (const std::string& piece : wrapCodeLine(code[i].text.empty() ? " " : code[i].text, wrapW, measure, openTriple))
                     text += (text.empty() ? "" : "\n") + piece;
+                openTriple = tripleQuoteAfter(code[i].text, openTriple);   // a docstring over several lines
                 const char* line = text.c_str();
                 const float lh = ImGui::CalcTextSize(line).y;
                 // Markers of every process on this line, side by side in the gutter.
@@ -202,7 +208,12 @@ void drawCodePanel(const RunView& run, std::int64_t cursor, const std::vector<Sc
             if (bar) ImGui::PopClipRect();
             const int jump = g_jumpTo;
             g_jumpTo = -1;
-            scrollToWholeLine(tops, ImGui::GetCursorPosY(), jump >= 0 ? jump : follow ? firstMarked : -1, barH);
+            const float scrollNow = ImGui::GetScrollY();
+            const float asked = scrollToWholeLine(tops, ImGui::GetCursorPosY(), jump >= 0 ? jump : follow ? firstMarked : -1, barH);
+            // Where the rows will be once the scroll asked for is applied (next
+            // frame): judged where they are now, a followed line read as out
+            // of view for a frame and the bar flickered (review, session 30).
+            const float shift = asked >= 0 ? asked - scrollNow : 0.0f;
             g_lastFirstMarked = firstMarked;
             if (bar) {
                 // On the window's draw list at the view's foot, opaque, every cue
@@ -211,33 +222,50 @@ void drawCodePanel(const RunView& run, std::int64_t cursor, const std::vector<Sc
                 bdl->AddRectFilled(ImVec2(clip.Min.x, listBottom), clip.Max, ImGui::GetColorU32(ImGuiCol_WindowBg));
                 bdl->AddLine(ImVec2(clip.Min.x, listBottom + 0.5f), ImVec2(clip.Max.x, listBottom + 0.5f),
                              ImGui::GetColorU32(ImGuiCol_Separator));
+                // Every cue while they fit; else the first ones and "+N more"
+                // (its tooltip lists them); else only how many ("3 out of view").
+                const float gap = ImGui::CalcTextSize("  ").x, room = clip.Max.x - 2 - (clip.Min.x + gutter);
+                std::vector<std::string> words;
+                std::size_t shownCues = 0;
+                float used = 0;
+                for (std::size_t k = 0; k < g_outOfView.size(); ++k) {
+                    const std::size_t rest = g_outOfView.size() - k - 1;
+                    const float w = ImGui::CalcTextSize(g_outOfView[k].text.c_str()).x + (k > 0 ? gap : 0.0f);
+                    const float moreW = rest > 0 ? gap + ImGui::CalcTextSize(("+" + std::to_string(rest) + " more").c_str()).x : 0.0f;
+                    if (used + w + moreW > room) break;
+                    words.push_back(g_outOfView[k].text);
+                    used += w;
+                    shownCues = k + 1;
+                }
+                std::string hidden;
+                for (std::size_t k = shownCues; k < g_outOfView.size(); ++k) hidden += (hidden.empty() ? "" : "\n") + g_outOfView[k].text;
+                if (shownCues == 0) words.push_back(std::to_string(g_outOfView.size()) + " out of view");
+                else if (shownCues < g_outOfView.size()) words.push_back("+" + std::to_string(g_outOfView.size() - shownCues) + " more");
                 float x = clip.Min.x + gutter;
                 const float y = listBottom + 2;
-                const float gap = ImGui::CalcTextSize("  ").x;
-                for (std::size_t k = 0; k < g_outOfView.size(); ++k) {
-                    std::string t = g_outOfView[k].text;
-                    const std::size_t rest = g_outOfView.size() - k - 1;
-                    const std::string more = "+" + std::to_string(rest + 1) + " more";
-                    const float w = ImGui::CalcTextSize(t.c_str()).x;
-                    const float restW = rest > 0 ? gap + ImGui::CalcTextSize(("+" + std::to_string(rest) + " more").c_str()).x : 0.0f;
-                    if (x + w + restW > clip.Max.x - 2 && k > 0) t = more;   // the rest, counted
-                    const ImVec2 ts = ImGui::CalcTextSize(t.c_str());
-                    if (x + ts.x > clip.Max.x - 2) break;
-                    bdl->AddText(ImVec2(x, y), ImGui::GetColorU32(ImGuiCol_Text), t.c_str());
-                    probe::drawnText(t, ImVec2(x, y), ImVec2(x + ts.x, y + ts.y), bdl);
+                for (std::size_t k = 0; k < words.size(); ++k) {
+                    const ImVec2 ts = ImGui::CalcTextSize(words[k].c_str());
+                    if (x + ts.x > clip.Max.x - 2 && k > 0) break;
+                    bdl->AddText(ImVec2(x, y), ImGui::GetColorU32(ImGuiCol_Text), words[k].c_str());
+                    probe::drawnText(words[k], ImVec2(x, y), ImVec2(x + ts.x, y + ts.y), bdl);
                     const ImRect hit(ImVec2(x, y), ImVec2(x + ts.x, y + ts.y));
                     if (ImGui::IsWindowHovered() && hit.Contains(ImGui::GetIO().MousePos)) {
-                        ImGui::SetTooltip("Click: show that line.");
-                        if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) g_jumpTo = g_outOfView[k].line;
+                        const bool cue = k < shownCues;
+                        if (cue) ImGui::SetTooltip("Click: show that line.");
+                        else ImGui::SetTooltip("%s\nClick: show the first.", (shownCues == 0 ? [&] {
+                                                   std::string all;
+                                                   for (const OutOfView& o : g_outOfView) all += (all.empty() ? "" : "\n") + o.text;
+                                                   return all;
+                                               }() : hidden).c_str());
+                        if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) g_jumpTo = g_outOfView[cue ? k : shownCues].line;
                     }
-                    if (t == more) break;
                     x += ts.x + gap;
                 }
             }
             g_outOfView.clear();
             if (trace && run.traced()) {
                 for (const MarkedRows& m : markedRows) {
-                    const bool above = m.y0 < clip.Min.y - 1, below = m.y1 > listBottom + 1;
+                    const bool above = m.y0 - shift < clip.Min.y - 1, below = m.y1 - shift > listBottom + 1;
                     // Several on one line are counted, so the words stay one short line each.
                     const long n = 1 + std::count(m.who.begin(), m.who.end(), ',');
                     const std::string who = n == 1 ? m.who : std::to_string(n) + " processes";

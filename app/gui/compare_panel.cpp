@@ -400,9 +400,16 @@ float rowLabel(const CompareRow& row, float x0, float x1, float y0, const PanelE
                                                                             row.busyWarn ? warn : textMuted(env.theme)},
                                        std::pair<const std::string&, ImU32>{row.attempts, textMuted(env.theme)}}) {
         if (note.empty()) continue;
-        const ImVec2 bs = ImGui::CalcTextSize(note.c_str());
+        // The attempts note where it does not fit whole: its first words
+        // ("kept attempt 1 of 2"), the discarded runs in the tooltip; it was
+        // left out after a long busy note, and the rows' run numbers skipped
+        // a run unexplained.
+        std::string said = note;
+        if (&note == &row.attempts && nx + ImGui::CalcTextSize(said.c_str()).x > x1 - 4 && said.find(" (") != std::string::npos)
+            said = said.substr(0, said.find(" ("));
+        const ImVec2 bs = ImGui::CalcTextSize(said.c_str());
         if (nx + bs.x > x1 - 4) break;
-        rowTextMark(comparePen(env), ImVec2(nx, y0 + 1), note, &note == &row.busyShort && row.busyWarn, colour, env.theme);
+        rowTextMark(comparePen(env), ImVec2(nx, y0 + 1), said, &note == &row.busyShort && row.busyWarn, colour, env.theme);
         nx += bs.x + fs;
     }
     if (ui::mouseOver(ImVec2(x0, y0), ImVec2(x1, y0 + fs + 2))) rowTooltip(row);

@@ -846,7 +846,7 @@ std::string runEndSummary(GuiApp& app, bool withBounds, bool withSpeedup = true,
             if (!app.compareOn())
                 std::snprintf(buf, sizeof buf, ", %s %.2fx", kSpeedupOverSequential, st.speedup);
             else if (const auto s = plottedSpeedupOf(app.compare().model, app.current().number()))
-                std::snprintf(buf, sizeof buf, ", %s %.2fx", kSpeedupOverOneWorker, s->speedup);
+                std::snprintf(buf, sizeof buf, ", %s %.2fx", kSpeedupOverOneWorker, *s);
             else
                 buf[0] = '\0';
             if (withSpeedup) text += buf;

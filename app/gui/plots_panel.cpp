@@ -296,7 +296,7 @@ void predictBeforeSweep(CompareState& st, const std::vector<WorkKind>& works, co
     // "Enough" as the answer will judge it (sweepAnswers: the fewest within
     // 10 % of the best), said where it is asked (newcomer walk, session 30).
     ImGui::PushTextWrapPos(0.0f);
-    ui::textUnformatted("How many workers will be enough (more gain less than 10 %)?");
+    ui::textUnformatted("How many workers will be enough (more workers would gain less than 10 %)?");
     ImGui::PopTextWrapPos();
     for (WorkKind w : works) {
         const char* work = toString(w);

@@ -44,7 +44,8 @@ std::string callShort(const std::string& tasks) {
         return ch == '_' || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (!first && ((ch >= '0' && ch <= '9') || ch == '.'));
     };
     while (i < tasks.size() && identChar(tasks[i], i == 0)) ++i;
-    if (i == 0 || i >= tasks.size() || tasks[i] != '(') return "";
+    // Not a call, or one without arguments ("f()": nothing to shorten).
+    if (i == 0 || i + 1 >= tasks.size() || tasks[i] != '(' || tasks[i + 1] == ')') return "";
     return tasks.substr(0, i) + "(\u2026)";
 }
 

@@ -632,26 +632,11 @@ std::string runSetupKey(const Scenario& ran, const TraceMeta& meta) {
     return key;
 }
 
-std::optional<PlottedSpeedup> plottedSpeedupOf(const CompareView& v, int runId) {
+std::optional<double> plottedSpeedupOf(const CompareView& v, int runId) {
     for (const SweepRow& row : v.sweep.rows) {
-        const auto mine = std::find_if(row.attempts.begin(), row.attempts.end(),
-                                       [&](const SweepAttempt& a) { return a.kept && a.run == runId; });
-        if (mine == row.attempts.end() || mine->makespanS <= 0) continue;
-        for (const SweepRow& base : v.sweep.rows) {
-            if (base.workers != 1 || base.work != row.work || base.chunksize != row.chunksize || base.makespanS <= 0)
-                continue;
-            PlottedSpeedup out;
-            out.speedup = base.makespanS / mine->makespanS;
-            int kept = 0;
-            for (const SweepAttempt& a : base.attempts)
-                if (a.kept) {
-                    ++kept;
-                    out.baseRun = a.run;
-                }
-            if (kept != 1) out.baseRun = 0;
-            return out;
-        }
-        return std::nullopt;
+        const bool mine = std::any_of(row.attempts.begin(), row.attempts.end(),
+                                      [&](const SweepAttempt& a) { return a.kept && a.run == runId; });
+        if (mine) return row.speedupVs1;   // nullopt without a 1-worker run of its work and chunksize
     }
     return std::nullopt;
 }

@@ -412,6 +412,7 @@ std::string poolProgress(const Ctx& c) {
     // A traced pool's results coming back (the workers' puts on "pool results", MainProcess's gets).
     std::size_t back = 0, onTheWay = 0;
     bool results = false;
+    std::string handler = "MainProcess";   // whose result-handler thread takes them: the pool's parent's
     for (const QueueIndex& q : c.m.queues()) {
         if (q.poolRole != PoolQueueRole::Results) continue;
         results = true;
@@ -429,6 +430,8 @@ std::string poolProgress(const Ctx& c) {
         }
         const std::size_t resultsPut = put - std::min(put, stopPut), resultsGot = got - std::min(got, stopGot);
         back += resultsGot;
+        if (got > 0 && q.items[q.getsByTime.front()].getProc != kNoProc)
+            handler = procName(c.meta, q.items[q.getsByTime.front()].getProc);
         onTheWay += resultsPut - std::min(resultsPut, resultsGot);
     }
     // A worker sends a chunk's results as one message (CPython's, and parviz's engine):
@@ -452,11 +455,11 @@ std::string poolProgress(const Ctx& c) {
     // panel saying "pool results (empty)" read as a contradiction (newcomer
     // walk, session 30). Where each is, said as the Queue panel says it.
     if (results && chunked)
-        text += "; MainProcess's result-handler thread has taken the results of " + std::to_string(back) +
-                (back == 1 ? " chunk" : " chunks") + " from pool results" + onTheWayText(onTheWay) + caller;
+        text += "; " + handler + "'s result-handler thread has taken the results of " + std::to_string(back) +
+                (back == 1 ? " chunk" : " chunks") + " off the queue pool results" + onTheWayText(onTheWay) + caller;
     else if (results)
-        text += "; MainProcess's result-handler thread has taken " + std::to_string(back) + " of " +
-                std::to_string(std::max(all, c.m.tasks().size())) + " results from pool results" +
+        text += "; " + handler + "'s result-handler thread has taken " + std::to_string(back) + " of the " +
+                std::to_string(std::max(all, c.m.tasks().size())) + " results off the queue pool results" +
                 onTheWayText(onTheWay) + caller;
     if (raised) {
         std::string_view n = c.trace.string(raised->name);
@@ -566,13 +569,18 @@ std::string explainRunnable(const Ctx& c, const ProcLaneIndex& l, const Span& os
         // kernel). Said, or "4 processes want 2 cores" beside one worker on a
         // core left the other core unexplained (newcomer walk, session 29).
         const int free = d.cores - static_cast<int>(names.size());
-        const std::string rest = free == d.cores ? ""   // each one's own sentence says it; the group stays short
-                                 : free > 0      ? (names.size() == 1 ? names.front() + " has one, " : nameList(names) + " have " + std::to_string(names.size()) + ", ") +
-                                                  "other programs the other" + (free == 1 ? "" : " " + std::to_string(free))
-                                                 : "";
+        // Other programs named only where the load samples show them
+        // (othersAround); else what the core lanes show: none of the run's
+        // processes on it just then (a switch, parviz itself, a kernel thread).
+        const std::string held = names.size() == 1 ? names.front() + " has one" : nameList(names) + " have " + std::to_string(names.size());
+        const std::string other = free == 1 ? "the other" : "the other " + std::to_string(free);
+        const std::string rest = free == d.cores || free <= 0 ? ""   // all free: each one's own sentence says it; the group stays short
+                                 : !others.empty()            ? held + ", other programs " + other
+                                                              : held + "; " + other + (free == 1 ? " runs" : " run") + " none of this run's processes just then";
         const std::string busy = holders.empty() ? want + " — oversubscription (other programs have them just now)"
-                                 : free > 0 ? "the cores are busy with " + holders + " and other programs: " + want + " — oversubscription"
-                                            : "the cores are busy with " + holders + ": " + want + " — oversubscription";
+                                 : free > 0 && !others.empty()
+                                     ? "the cores are busy with " + holders + " and other programs: " + want + " — oversubscription"
+                                     : "the cores are busy with " + holders + ": " + want + " — oversubscription";
         // Said for several, it must stay short: sixteen of them share one
         // line at 1280x720 ("ForkPoolWorker-3 to -16 are runnable, waiting for
         // a free core: 17 processes want 2 cores (oversubscription)"). Who has

@@ -96,17 +96,18 @@ struct CodeBreaks {
         bool triple = false;
     };
     std::vector<InLiteral> inLiteral;
+    char tripleOpenAtEnd = 0;   // a triple-quoted literal runs on past the line: its quote
 };
 
 bool isLiteralPrefix(char c) {
     return c == 'r' || c == 'R' || c == 'b' || c == 'B' || c == 'f' || c == 'F' || c == 'u' || c == 'U';
 }
 
-CodeBreaks codeBreaks(std::string_view s) {
+CodeBreaks codeBreaks(std::string_view s, char openTriple = 0) {
     CodeBreaks out;
-    char quote = 0;
-    bool triple = false;
-    std::string opener;
+    char quote = openTriple;
+    bool triple = openTriple != 0;
+    std::string opener(openTriple ? 1 : 0, openTriple);
     bool comment = false;
     int depth = 0;
     auto identChar = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
@@ -143,6 +144,7 @@ CodeBreaks codeBreaks(std::string_view s) {
         const bool boundary = c == ' ' || dot || (!comment && (c == ',' || c == '(' || c == '[' || c == '{'));
         if (boundary && i + 1 < s.size()) out.between.push_back({i + 1, depth, dot});
     }
+    if (quote && triple) out.tripleOpenAtEnd = quote;
     return out;
 }
 
@@ -153,12 +155,14 @@ std::string_view trimRight(std::string_view s) {
 
 } // namespace
 
+char tripleQuoteAfter(std::string_view line, char openTriple) { return codeBreaks(line, openTriple).tripleOpenAtEnd; }
+
 std::vector<std::string> wrapCodeLine(std::string_view line, float width,
-                                      const std::function<float(std::string_view)>& measure) {
+                                      const std::function<float(std::string_view)>& measure, char openTriple) {
     if (measure(line) <= width) return {std::string(line)};
     const std::size_t indent = std::min(line.find_first_not_of(' '), line.size());
     const std::string cont(indent + 4, ' ');
-    const CodeBreaks breaks = codeBreaks(line);
+    const CodeBreaks breaks = codeBreaks(line, openTriple);
     std::vector<std::string> out;
     std::size_t from = 0;
     std::string reopen;   // a literal split on the previous piece starts again here

@@ -292,7 +292,7 @@ TEST_CASE("a traced Pool hands each result back on its result queue: a worker's 
     // (classroom walk: "1 result has come back to MainProcess" at 3.02 s
     // beside This run's "all at 6.02 s" read as a contradiction; newcomer walk,
     // session 30: "back in the pool's result queue" beside "pool results (empty)").
-    CHECK(main.find("MainProcess's result-handler thread has taken 1 of 4 results from pool results") != std::string::npos);
+    CHECK(main.find("MainProcess's result-handler thread has taken 1 of the 4 results off the queue pool results") != std::string::npos);
     CHECK(main.find("; the program has received none yet") != std::string::npos);
 }
 

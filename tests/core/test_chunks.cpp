@@ -301,6 +301,9 @@ TEST_CASE("a chunk's words where its label does not fit: its tasks' names before
     CHECK(chunkWords(k, " (9)")[2] == "m.work(\u2026) \u00d74 (9)");
     k.label = chunkLabel(3, "(1, 2)", "(3, 4)", 2);
     CHECK(chunkWords(k).size() == 3);   // a tuple is no call
+    k.count = 1;
+    k.label = chunkLabel(3, "f()", "f()", 1);
+    CHECK(chunkWords(k).size() == 3);   // no arguments: nothing to shorten
     // On a row: where the label does not fit, the names do, and the row says them.
     std::vector<RowChunkIn> chunks{{0, 60, chunkWords(c)}};
     const auto width = [](const std::string& t) { return static_cast<float>(t.size()) * 4.0f; };

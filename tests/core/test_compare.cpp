@@ -630,7 +630,7 @@ TEST_CASE("one plotted run against one of another setup: the note says run, not 
     CHECK(v.speedup.notes.front() == "Not in the plots (another setup than the plotted run's): run 1 (time scale 0.10x).");
 }
 
-TEST_CASE("a run's plotted speedup is its 1-worker point's makespan over its own; none off the plots",
+TEST_CASE("a run's plotted speedup is its point's: the 1-worker point's makespan over its row's; none off the plots",
           "[compare]") {
     CompareRun retried = runOf(6, 4, WorkKind::Cpu, 2.2);
     retried.attempt = 2;
@@ -645,27 +645,28 @@ TEST_CASE("a run's plotted speedup is its 1-worker point's makespan over its own
                                            2, 2);
     const auto two = plottedSpeedupOf(v, 2);
     REQUIRE(two);
-    CHECK(two->speedup == Approx(2.0));
-    CHECK(two->baseRun == 1);
+    CHECK(*two == Approx(2.0));
     const auto cpu2 = plottedSpeedupOf(v, 4);
     REQUIRE(cpu2);
-    CHECK(cpu2->speedup == Approx(4.2 / 2.3));
-    CHECK(cpu2->baseRun == 3);
+    CHECK(*cpu2 == Approx(4.2 / 2.3));
     // The same number as the Plots' point.
-    CHECK(cpu2->speedup == Approx(seriesOf(v.speedup, WorkKind::Cpu).measured[1].y));
-    CHECK(plottedSpeedupOf(v, 3)->speedup == Approx(1.0));
+    CHECK(*cpu2 == Approx(seriesOf(v.speedup, WorkKind::Cpu).measured[1].y));
+    REQUIRE(plottedSpeedupOf(v, 3));
+    CHECK(*plottedSpeedupOf(v, 3) == Approx(1.0));
     // The kept attempt has one; the discarded attempt (run 5) and a run not shown have none.
     REQUIRE(plottedSpeedupOf(v, 6));
-    CHECK(plottedSpeedupOf(v, 6)->speedup == Approx(4.2 / 2.2));
+    CHECK(*plottedSpeedupOf(v, 6) == Approx(4.2 / 2.2));
     CHECK_FALSE(plottedSpeedupOf(v, 5));
     CHECK_FALSE(plottedSpeedupOf(v, 42));
     // No 1-worker run of its work: no number.
     CHECK_FALSE(plottedSpeedupOf(buildCompareView({runOf(4, 2, WorkKind::Cpu, 2.3)}, 2, 2), 4));
-    // A 1-worker point on two repeats names no one run as its base.
+    // Repeats: each run of a configuration says its point's (medians), as the Plots draw it.
     const CompareView twice = buildCompareView({runOf(1, 1, WorkKind::Sleep, 4.0), runOf(7, 1, WorkKind::Sleep, 4.4),
-                                                runOf(2, 2, WorkKind::Sleep, 2.0)},
+                                                runOf(2, 2, WorkKind::Sleep, 2.0), runOf(8, 2, WorkKind::Sleep, 2.4)},
                                                2, 2);
     REQUIRE(plottedSpeedupOf(twice, 2));
-    CHECK(plottedSpeedupOf(twice, 2)->baseRun == 0);
-    CHECK(plottedSpeedupOf(twice, 2)->speedup == Approx(4.2 / 2.0));
+    REQUIRE(plottedSpeedupOf(twice, 8));
+    CHECK(*plottedSpeedupOf(twice, 2) == Approx(4.2 / 2.2));
+    CHECK(*plottedSpeedupOf(twice, 8) == Approx(4.2 / 2.2));
+    CHECK(*plottedSpeedupOf(twice, 8) == Approx(seriesOf(twice.speedup, WorkKind::Sleep).measured[1].y));
 }

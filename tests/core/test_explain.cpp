@@ -1504,25 +1504,34 @@ TEST_CASE("runnable workers that outnumber the cores are told it is oversubscrip
     // One of them on a core, the other core held by no process of the run:
     // the group says what has it (newcomer walk, session 29: "4 processes
     // want 2 cores" beside one worker on a core left the other unexplained).
-    Builder b3(3);
-    for (ProcId p = 1; p <= 3; ++p) b3.task(p, p - 1, std::string(1, static_cast<char>('A' + p - 1)), 0, 2);
-    b3.at(0, 1, EventKind::CoreIn, 0);
-    b3.at(0, 2, EventKind::CoreIn, 1);
-    b3.at(0.5, 1, EventKind::CoreOut, 0, 0, 0, 1);
-    b3.at(0.5, 3, EventKind::CoreIn, 0);
-    b3.at(0.6, 2, EventKind::CoreOut, 1, 0, 0, 1);
-    auto tr3 = b3.done(3);
-    const RunModel m3 = modelOf(*tr3);
-    const Explanation x3 = buildExplain(m3, *tr3, kZero + sec(1.0));
-    std::string all3;
-    for (const ExplainLine& l : x3.lines) all3 += l.text + "\n";
-    INFO(all3);
-    CHECK(all3.find("ForkPoolWorker-1 and -2 are runnable, waiting for a free core: 3 processes want 2 cores "
-                    "(oversubscription); ForkPoolWorker-3 has one, other programs the other\n") != std::string::npos);
-    CHECK(textOf(x3, "ForkPoolWorker-2") ==
-          "ForkPoolWorker-2 is runnable, waiting for a free core: task B wants to run, but the cores are busy with "
-          "ForkPoolWorker-3 and other programs: 3 of this run's processes want 2 cores — oversubscription "
-          "(runnable since 0.60 s)");
+    // Other programs only where the load samples show them (review, session 30).
+    for (const bool loaded : {false, true}) {
+        INFO((loaded ? "with" : "without") << " other programs' load");
+        Builder b3(3);
+        for (ProcId p = 1; p <= 3; ++p) b3.task(p, p - 1, std::string(1, static_cast<char>('A' + p - 1)), 0, 2);
+        b3.at(0, 1, EventKind::CoreIn, 0);
+        b3.at(0, 2, EventKind::CoreIn, 1);
+        b3.at(0.5, 1, EventKind::CoreOut, 0, 0, 0, 1);
+        b3.at(0.5, 3, EventKind::CoreIn, 0);
+        b3.at(0.6, 2, EventKind::CoreOut, 1, 0, 0, 1);
+        if (loaded)   // core 1 busy all along, the run's share of it aside: others took it
+            for (int k = 1; k <= 20; ++k)
+                b3.at(k * 0.1, 0, EventKind::CoreLoad, 1, static_cast<std::uint64_t>(sec(0.1)),
+                      static_cast<std::uint64_t>(sec(0.1)));
+        auto tr3 = b3.done(3);
+        const RunModel m3 = modelOf(*tr3);
+        const Explanation x3 = buildExplain(m3, *tr3, kZero + sec(1.0));
+        std::string all3;
+        for (const ExplainLine& l : x3.lines) all3 += l.text + "\n";
+        INFO(all3);
+        const std::string group = "ForkPoolWorker-1 and -2 are runnable, waiting for a free core: 3 processes want 2 cores "
+                                  "(oversubscription); ForkPoolWorker-3 has one";
+        CHECK(all3.find(group + (loaded ? ", other programs the other" : "; the other runs none of this run's processes just then")) !=
+              std::string::npos);
+        CHECK(textOf(x3, "ForkPoolWorker-2").rfind(
+                  "ForkPoolWorker-2 is runnable, waiting for a free core: task B wants to run, but the cores are busy with "
+                  "ForkPoolWorker-3" + std::string(loaded ? " and other programs" : "") + ": 3 of this run's processes want 2 cores — oversubscription", 0) == 0);
+    }
 }
 
 // Lesson step 4 at 1280x720 (issue 11, Why with 8 cpu workers scrolled):

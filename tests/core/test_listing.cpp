@@ -314,5 +314,29 @@ TEST_CASE("a wrapped docstring keeps the student's quotes: a triple-quoted liter
     std::string joined;
     for (const std::string& p : after) joined += p;
     INFO(joined);
-    CHECK(std::count(joined.begin(), joined.end(), '"') >= 8);
+    CHECK(std::count(joined.begin(), joined.end(), '"') > 8);   // the line's 8, and a close and reopen
+    // A docstring over several lines: its middle and last lines are still in
+    // it (no continuation "\\", no quote or "# " added), and code after it is code again.
+    const std::vector<std::string> doc = {"    \"\"\"Count the primes below n.", "    It is slow: # not a comment, 'not a quote",
+                                          "    either.\"\"\"", "    return count_all_of_them(n) + another_long_name"};
+    char open = 0;
+    std::vector<std::vector<std::string>> wrapped;
+    for (const std::string& l : doc) {
+        wrapped.push_back(wrapCodeLine(l, 22, cols, open));
+        open = tripleQuoteAfter(l, open);
+    }
+    CHECK(open == 0);
+    CHECK(tripleQuoteAfter(doc[0]) == '"');
+    for (std::size_t i = 0; i < 3; ++i) {
+        std::string all;
+        for (const std::string& p : wrapped[i]) {
+            INFO(i << ": [" << p << "]");
+            CHECK(p.size() <= 22);
+            CHECK(p.find('\\') == std::string::npos);
+            all += p;
+        }
+        CHECK(withoutSpaces(all) == withoutSpaces(doc[i]));   // nothing added, nothing lost
+    }
+    CHECK(wrapped[3].size() >= 2);
+    CHECK(wrapped[3][0].back() == '\\');   // code again: continued as Python continues it
 }

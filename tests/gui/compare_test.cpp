@@ -394,7 +394,8 @@ TEST_CASE("the window's Sweep runs a busy cpu run again (--retries) and marks th
     bool shown = false;
     for (const json& p : l["panels"])
         if (p["name"] == "Compare")
-            for (const json& line : p["lines"]) shown = shown || line.get<std::string>() == note;
+            for (const json& line : p["lines"])   // whole, or its first words where a long busy note leaves no room
+                shown = shown || line.get<std::string>() == note || line.get<std::string>() == note.substr(0, note.find(" ("));
     CHECK(shown);
     // The warning colour, which marks the busy row, is named in the Compare
     // legend (its swatch a sample in that colour, drawn as the rows draw it):
@@ -412,7 +413,8 @@ TEST_CASE("the window's Sweep runs a busy cpu run again (--retries) and marks th
                 // measurement): the text before it is the previous entry's.
                 if (t == "machine busy")
                     CHECK((i > 0 && p["lines"][i - 1] != "time" && !p["lines"][i - 1].get<std::string>().ends_with(" s")));
-                CHECK(t != "1.8 s");
+                // (Not a tick: the axis has one wherever a run is that long.)
+                if (i + 1 < p["lines"].size() && p["lines"][i + 1] == "machine busy") CHECK(t != "1.8 s");
             }
     CHECK(legend);
     bool named = false;

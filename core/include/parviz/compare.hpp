@@ -213,19 +213,15 @@ CompareView buildCompareView(const std::vector<CompareRun>& runs, int usableCore
                              const ClassPredictions& guesses = {}, bool sweepComplete = true,
                              const std::vector<WorkKind>& stillToRun = {});
 
-// A run's speedup as the Plots draw it: the plotted 1-worker configuration of
-// its work and chunksize (the median of its kept runs) over this run's
-// makespan, T1 / Tp, both in real seconds. baseRun: that 1-worker run's id
-// (0 when its point stands on several repeats). nullopt when runId is not a
-// kept, plotted run of v (a discarded attempt, another setup's run, one
-// still running) or its configuration has no 1-worker run. The window's
-// caption says it in Compare, so one speedup is on screen, not two (newcomer
-// walk, session 29: "speedup over sequential 1.83x" above a Plots point at 2.2).
-struct PlottedSpeedup {
-    double speedup = 0;
-    int baseRun = 0;
-};
-std::optional<PlottedSpeedup> plottedSpeedupOf(const CompareView& v, int runId);
+// A run's speedup as the Plots draw it: its point's, the 1-worker
+// configuration of its work and chunksize over its own (T1 / Tp, medians of
+// their kept runs: with repeats, the point's, not this run's alone). nullopt
+// when runId is not a kept, plotted run of v (a discarded attempt, another
+// setup's run, one still running) or its configuration has no 1-worker run.
+// The window's caption says it in Compare, so one speedup is on screen, not
+// two (newcomer walk, session 29: "speedup over sequential 1.83x" above a
+// Plots point at 2.2).
+std::optional<double> plottedSpeedupOf(const CompareView& v, int runId);
 
 // [SECTION] The Session table's speedup --------------------------------------
 // What a run did, in words that tell apart runs whose makespans compare: the

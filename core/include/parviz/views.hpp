@@ -406,8 +406,15 @@ std::pair<std::string, int> splitSourceLine(std::string_view fileLine);
 // is cut off.
 // Pieces after the first are indented 4 spaces past the line's own indent
 // (Python continues a line inside brackets). A line that fits is one piece.
+// A triple-quoted literal (a docstring) breaks at its spaces with no quote
+// added (it may run over lines as it is). openTriple: the quote character
+// of a triple-quoted literal the line starts inside of (a multi-line
+// docstring's middle or last line; tripleQuoteAfter of the lines before), 0 for none.
 std::vector<std::string> wrapCodeLine(std::string_view line, float width,
-                                      const std::function<float(std::string_view)>& measure);
+                                      const std::function<float(std::string_view)>& measure, char openTriple = 0);
+// The quote character of a triple-quoted literal still open at the end of
+// `line` (started there, or before it: openTriple), 0 for none.
+char tripleQuoteAfter(std::string_view line, char openTriple = 0);
 
 // ---------------------------------------------------------------------------
 // The order in which the caller receives a pool's results (PoolResult events,
