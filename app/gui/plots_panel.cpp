@@ -464,9 +464,12 @@ void drawPlotsPanel(CompareState& st, bool sweeping, const std::vector<WorkKind>
             // Back to the top (the answers) when the runs change: the box kept
             // a reader's scroll, so the next sweep's answers opened scrolled
             // out of view (newcomer walk, session 30).
+            // Not on each row of a sweep going on: a reader may scroll then.
             static std::size_t rowsSeen = 0;
-            if (model.rows.size() != rowsSeen) {
+            static bool sweepSeen = false;
+            if (sweeping != sweepSeen || (!sweeping && model.rows.size() != rowsSeen)) {
                 rowsSeen = model.rows.size();
+                sweepSeen = sweeping;
                 ImGui::SetScrollY(0);
             }
             ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(ImGui::GetStyle().ItemSpacing.x, gapY));
