@@ -265,7 +265,10 @@ void drawCodePanel(const RunView& run, std::int64_t cursor, const std::vector<Sc
             g_outOfView.clear();
             if (trace && run.traced()) {
                 for (const MarkedRows& m : markedRows) {
-                    const bool above = m.y0 - shift < clip.Min.y - 1, below = m.y1 - shift > listBottom + 1;
+                    // In view when its first row is (a statement wrapped over more rows than
+                    // the panel shows is still in view: its marker stands on that row).
+                    const float row1 = m.y0 - shift + ImGui::GetTextLineHeight();
+                    const bool above = m.y0 - shift < clip.Min.y - 1, below = row1 > listBottom + 1;
                     // Several on one line are counted, so the words stay one short line each.
                     const long n = 1 + std::count(m.who.begin(), m.who.end(), ',');
                     const std::string who = n == 1 ? m.who : std::to_string(n) + " processes";
