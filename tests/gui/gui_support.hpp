@@ -182,4 +182,18 @@ inline char procState(long pid) {
 }
 
 
+// A traced Python program's window at 1280x720 in presentation, as a class
+// sees it, written once it has ended (or at --screenshot-at, in `extra`):
+// its --layout-json. Fails the test when parviz does not exit 0.
+inline nlohmann::json tracedShot(const TempDir& dir, const std::string& script, const std::vector<std::string>& extra = {}) {
+    std::vector<std::string> args = {"gui", "--presentation", "--size", "1280x720", "--screenshot", dir.file("shot.png"),
+                                     "--layout-json", dir.file("shot.json")};
+    args.insert(args.end(), extra.begin(), extra.end());
+    args.insert(args.end(), {"--trace-python", script});
+    const Result r = runParviz(args, dir.path);
+    INFO(r.err);
+    REQUIRE(r.exitCode == 0);
+    return nlohmann::json::parse(slurp(dir.file("shot.json")));
+}
+
 } // namespace guitest

@@ -972,15 +972,6 @@ TEST_CASE("presentation at 1280x720, a traced program of five processes: no pane
 }
 
 // A traced program run to its end in the window at 1280x720 presentation: its layout.
-json tracedShot(const TempDir& dir, const std::string& script) {
-    const Result r = runParviz({"gui", "--presentation", "--size", "1280x720", "--screenshot", dir.file("shot.png"),
-                                "--layout-json", dir.file("shot.json"), "--trace-python", script},
-                               dir.path);
-    INFO(r.err);
-    REQUIRE(r.exitCode == 0);
-    return json::parse(slurp(dir.file("shot.json")));
-}
-
 // Issue 11 (session 17): with a Pool of four after the producer and the
 // consumers, the band took one of the five lanes the split planned, and the
 // lanes kept their thick rows: 3 of the 4 pool workers were in view and the

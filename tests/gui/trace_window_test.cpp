@@ -18,18 +18,6 @@ namespace {
 
 const std::string kExamples = std::string(PARVIZ_ASSETS_DIR) + "/../examples/";
 
-// The traced program's window at 1280x720 presentation, its screenshot taken
-// at the run's end: the --layout-json it wrote (the run exits 0).
-json tracedShot(const TempDir& dir, const std::string& script) {
-    const std::string layout = dir.file("l.json");
-    const Result r = runParviz({"gui", "--presentation", "--size", "1280x720", "--screenshot", dir.file("x.png"),
-                                "--layout-json", layout, "--trace-python", script},
-                               dir.path);
-    INFO(r.err);
-    REQUIRE(r.exitCode == 0);
-    return json::parse(slurp(layout));
-}
-
 struct ExampleScale {
     explicit ExampleScale(const char* s) { setenv("PARVIZ_EXAMPLE_SCALE", s, 1); }
     ~ExampleScale() { unsetenv("PARVIZ_EXAMPLE_SCALE"); }
@@ -756,13 +744,7 @@ TEST_CASE("a traced Pool(4)'s Why tab, short of room, keeps how many of the pool
                              "def work(t):\n    time.sleep(t)\n    return t\n"
                              "if __name__ == '__main__':\n    with Pool(4) as p:\n"
                              "        print(p.map(work, [0.2] * 3 + [1.6] + [0.2] * 4))\n";
-    const std::string layout = dir.file("w.json");
-    const Result r = runParviz({"gui", "--presentation", "--size", "1280x720", "--screenshot-at", "1.0", "--test-tab",
-                                "Why", "--screenshot", dir.file("w.png"), "--layout-json", layout, "--trace-python", script},
-                               dir.path);
-    INFO(r.err);
-    REQUIRE(r.exitCode == 0);
-    const json s = json::parse(slurp(layout));
+    const json s = tracedShot(dir, script, {"--screenshot-at", "1.0", "--test-tab", "Why"});
     const std::string why = panelLines(s, "Stats", " ");
     INFO(why);
     REQUIRE(why.find("MainProcess waits for the pool's results since ") != std::string::npos);
@@ -784,13 +766,7 @@ TEST_CASE("a traced pool's items never taken are counted on the line of the take
                              "def work(t):\n    time.sleep(t)\n    return t\n"
                              "if __name__ == '__main__':\n    with Pool(2) as p:\n"
                              "        print(p.map(work, [0.1] * 4))\n";
-    const std::string layout = dir.file("q.json");
-    const Result r = runParviz({"gui", "--presentation", "--size", "1280x720", "--screenshot", dir.file("q.png"),
-                                "--layout-json", layout, "--trace-python", script},
-                               dir.path);
-    INFO(r.err);
-    REQUIRE(r.exitCode == 0);
-    const json s = json::parse(slurp(layout));
+    const json s = tracedShot(dir, script);
     std::vector<std::string> lines;
     for (const json& p : s["panels"])
         if (p["name"].get<std::string>().rfind("Queue", 0) == 0)   // "Queue and Lock" in presentation
@@ -827,12 +803,7 @@ TEST_CASE("a traced process whose line is out of the Code panel's view is named 
         for (std::string l; std::getline(in, l);)
             if (++n, l.find("p.map") != std::string::npos) mapLine = n;
     }
-    const std::string layout = dir.file("c.json");
-    const Result r = runParviz({"gui", "--presentation", "--size", "1280x720", "--screenshot-at", "2.0", "--screenshot",
-                                dir.file("c.png"), "--layout-json", layout, "--trace-python", script},
-                               dir.path);
-    INFO(r.err);
-    const json s = json::parse(slurp(layout));
+    const json s = tracedShot(dir, script, {"--screenshot-at", "2.0"});
     std::string code;
     bool clipped = true;
     for (const json& p : s["panels"])
