@@ -118,7 +118,8 @@ TEST_CASE("workers past seven colours: their spans carry a pattern the legend na
     for (const json& l : timeline["lines"]) lines += l.get<std::string>() + "\n";
     INFO(lines);
     if (scenario == "pool") CHECK(lines.find("\nworkers 8-14: dotted\n") != std::string::npos);
-    else CHECK(lines.find("(1)\": chunk") != std::string::npos);
+    // (Its one-task chunks are named by their tasks: "\"T2 (1)\": task T2 on ForkPoolWorker-1".)
+    else CHECK(std::regex_search(lines, std::regex("\"T[0-9]+ \\([0-9]+\\)\": (task T[0-9]+ )?on ForkPoolWorker-[0-9]+\n")));
     CHECK_FALSE(panelOf(s, "Timeline")["clipped"].get<bool>());
     CHECK(s["visible_worker_lanes"].get<int>() >= 4);
 }
