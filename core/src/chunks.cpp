@@ -66,6 +66,16 @@ std::vector<std::string> chunkWords(const ChunkBracket& c, const std::string& su
     return out;
 }
 
+std::vector<std::string> laneChunkWords(const ChunkBracket& c, bool severalTasks, const std::string& suffix) {
+    std::vector<std::string> words = chunkWords(c, suffix);
+    if (severalTasks || words.size() <= 2) return words;   // no task words to stand for it: keep "chunk N"
+    words.erase(words.begin());
+    if (words.back().rfind("chunk ", 0) == 0) words.pop_back();
+    if (const std::size_t call = words.back().find("(\u2026)"); call != std::string::npos && call > 0)
+        words.push_back(words.back().substr(0, call) + suffix);
+    return words;
+}
+
 ChunkBrackets buildChunkBrackets(const RunModel& model, const Trace& trace, const std::vector<std::string>& taskNames) {
     ChunkBrackets out;
     const std::vector<ChunkRecord>& chunks = model.chunks();

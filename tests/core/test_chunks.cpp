@@ -304,6 +304,16 @@ TEST_CASE("a chunk's words where its label does not fit: its tasks' names before
     k.count = 1;
     k.label = chunkLabel(3, "f()", "f()", 1);
     CHECK(chunkWords(k).size() == 3);   // no arguments: nothing to shorten
+    // On a lane where every chunk is one task: the task's name, the call's
+    // short forms, never "chunk N"; where some chunk has several, chunkWords.
+    k.count = 1;
+    k.chunk = 6;
+    k.label = chunkLabel(6, "count_primes(300000)", "count_primes(300000)", 1);
+    CHECK(laneChunkWords(k, false, " (2)") ==
+          std::vector<std::string>{"count_primes(300000) (2)", "count_primes(\u2026) (2)", "count_primes (2)"});
+    CHECK(laneChunkWords(k, true) == chunkWords(k));
+    k.label = chunkLabel(0, "A", "A", 1);
+    CHECK(laneChunkWords(k, false) == std::vector<std::string>{"A"});
     // On a row: where the label does not fit, the names do, and the row says them.
     std::vector<RowChunkIn> chunks{{0, 60, chunkWords(c)}};
     const auto width = [](const std::string& t) { return static_cast<float>(t.size()) * 4.0f; };

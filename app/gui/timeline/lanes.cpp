@@ -212,13 +212,8 @@ void taskRowWords(RunView& run, const TraceMeta& meta, const PanelEnv& env, cons
         const std::string n = numbered ? " (" + number(c.proc) + ")" : "";
         // Where "chunk 2: E–H" does not fit its tasks' names do ("E–H": they
         // tell more than "chunk 2"), then "chunk 2" (core chunkWords).
-        // Where every chunk is one task (chunksize 1: the tutorial's pool, a
-        // traced map over 8 numbers) the chunk's number adds no fact to its
-        // task's name and a word the lesson has not taught yet: "chunk 0: A"
-        // on step 1's lanes (newcomer walk, session 30). The task's name
-        // then; the hover still says its chunk.
-        std::vector<std::string> words = chunkWords(c, n);
-        if (!b.severalTasks && words.size() > 2) words.erase(words.begin());
+        // One-task chunks (chunksize 1) by their tasks' names (core laneChunkWords).
+        std::vector<std::string> words = laneChunkWords(c, b.severalTasks, n);
         chunks.push_back({std::max(x.x0, 0.0f), std::min(x.x1, g.vp.widthPx), std::move(words)});
         chunkIds.push_back(i);
     }

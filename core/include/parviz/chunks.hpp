@@ -45,6 +45,15 @@ bool readsAsNumber(const std::string& name) noexcept;
 // no task (classroom walk, session 21). `suffix` ends each (" (3)": the
 // worker's number past seven colours). The hover says all (describeChunkAt).
 std::vector<std::string> chunkWords(const ChunkBracket& c, const std::string& suffix = "");
+// The words a worker lane offers for a chunk, longest first. severalTasks
+// (ChunkBrackets::severalTasks): some chunk of the run holds more than one
+// task, and every chunk says chunkWords. Otherwise every chunk is one task
+// (chunksize 1: the tutorial's pool, a traced map over 8 numbers) and the
+// chunk's number adds nothing to its task's name but a word lesson step 1 has
+// not taught ("chunk 0: A"; newcomer walk, session 30): its task's name, a
+// call's short forms ("count_primes(…)", then "count_primes"), never
+// "chunk 7" (a traced map's lanes read "count_primes(300000)" beside "chunk 6").
+std::vector<std::string> laneChunkWords(const ChunkBracket& c, bool severalTasks, const std::string& suffix = "");
 
 struct ChunkBrackets {
     std::vector<ChunkBracket> items;     // by t0 (the order the chunks were taken)
