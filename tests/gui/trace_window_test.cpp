@@ -18,6 +18,17 @@ namespace {
 
 const std::string kExamples = std::string(PARVIZ_ASSETS_DIR) + "/../examples/";
 
+// A program of `with Pool(workers) as p: print(p.map(work, LIST))`, work
+// sleeping its argument's seconds: its path in dir.
+std::string sleepPoolScript(const TempDir& dir, const std::string& name, int workers, const std::string& list) {
+    const std::string script = dir.file(name);
+    std::ofstream(script) << "import time\nfrom multiprocessing import Pool\n"
+                             "def work(t):\n    time.sleep(t)\n    return t\n"
+                             "if __name__ == '__main__':\n    with Pool(" << workers << ") as p:\n"
+                             "        print(p.map(work, " << list << "))\n";
+    return script;
+}
+
 struct ExampleScale {
     explicit ExampleScale(const char* s) { setenv("PARVIZ_EXAMPLE_SCALE", s, 1); }
     ~ExampleScale() { unsetenv("PARVIZ_EXAMPLE_SCALE"); }
@@ -739,11 +750,7 @@ TEST_CASE("a traced Pool(4)'s Why tab, short of room, keeps how many of the pool
     NEED_DISPLAY();
     TempDir dir;
     // Seven short tasks and one long one: at 1.0 s the long one runs, the others are done.
-    const std::string script = dir.file("long_one.py");
-    std::ofstream(script) << "import time\nfrom multiprocessing import Pool\n"
-                             "def work(t):\n    time.sleep(t)\n    return t\n"
-                             "if __name__ == '__main__':\n    with Pool(4) as p:\n"
-                             "        print(p.map(work, [0.2] * 3 + [1.6] + [0.2] * 4))\n";
+    const std::string script = sleepPoolScript(dir, "long_one.py", 4, "[0.2] * 3 + [1.6] + [0.2] * 4");
     const json s = tracedShot(dir, script, {"--screenshot-at", "1.0", "--test-tab", "Why"});
     const std::string why = panelLines(s, "Stats", " ");
     INFO(why);
@@ -761,11 +768,7 @@ TEST_CASE("a traced pool's items never taken are counted on the line of the take
           "[gui][trace][python][queue]") {
     NEED_DISPLAY();
     TempDir dir;
-    const std::string script = dir.file("with_pool.py");
-    std::ofstream(script) << "import time\nfrom multiprocessing import Pool\n"
-                             "def work(t):\n    time.sleep(t)\n    return t\n"
-                             "if __name__ == '__main__':\n    with Pool(2) as p:\n"
-                             "        print(p.map(work, [0.1] * 4))\n";
+    const std::string script = sleepPoolScript(dir, "with_pool.py", 2, "[0.1] * 4");
     const json s = tracedShot(dir, script);
     std::vector<std::string> lines;
     for (const json& p : s["panels"])
