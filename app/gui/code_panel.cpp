@@ -252,11 +252,7 @@ void drawCodePanel(const RunView& run, std::int64_t cursor, const std::vector<Sc
                     if (ImGui::IsWindowHovered() && hit.Contains(ImGui::GetIO().MousePos)) {
                         const bool cue = k < shownCues;
                         if (cue) ImGui::SetTooltip("Click: show that line.");
-                        else ImGui::SetTooltip("%s\nClick: show the first.", (shownCues == 0 ? [&] {
-                                                   std::string all;
-                                                   for (const OutOfView& o : g_outOfView) all += (all.empty() ? "" : "\n") + o.text;
-                                                   return all;
-                                               }() : hidden).c_str());
+                        else ImGui::SetTooltip("%s\nClick: show the first.", hidden.c_str());   // every cue not drawn
                         if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) g_jumpTo = g_outOfView[cue ? k : shownCues].line;
                     }
                     x += ts.x + gap;

@@ -67,12 +67,14 @@ std::vector<std::string> chunkWords(const ChunkBracket& c, const std::string& su
 }
 
 std::vector<std::string> laneChunkWords(const ChunkBracket& c, bool severalTasks, const std::string& suffix) {
-    std::vector<std::string> words = chunkWords(c, suffix);
-    if (severalTasks || words.size() <= 2) return words;   // no task words to stand for it: keep "chunk N"
-    words.erase(words.begin());
-    if (words.back().rfind("chunk ", 0) == 0) words.pop_back();
-    if (const std::size_t call = words.back().find("(\u2026)"); call != std::string::npos && call > 0)
-        words.push_back(words.back().substr(0, call) + suffix);
+    const std::size_t colon = c.label.find(": ");
+    if (severalTasks || colon == std::string::npos) return chunkWords(c, suffix);   // no task words to stand for it
+    const std::string tasks = c.label.substr(colon + 2), call = callShort(tasks);
+    std::vector<std::string> words{tasks + suffix};
+    if (!call.empty()) {
+        words.push_back(call + suffix);                                    // "count_primes(…)"
+        words.push_back(call.substr(0, call.find('(')) + suffix);          // "count_primes"
+    }
     return words;
 }
 
