@@ -97,7 +97,50 @@ nlohmann::json questionsToJson(const std::vector<Question>& qs) {
     return arr;
 }
 
-std::string askText(const Question& q, int workers, const std::string& work, double timeScale) {
+namespace {
+
+// Seconds as a question writes them, up to three significant digits and no
+// trailing zeros: 1, 0.4, 0.05, 0.125.
+std::string plainSeconds(double s) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3g", s);
+    return buf;
+}
+
+// The jobs' lengths at the time scale, so the class answers in the seconds the
+// run will take without multiplying (classroom walk, session 30: "A=5 … s. At
+// 0.20x, 1 s takes 0.20 s." over a timeline in run seconds).
+std::string scaledLengths(const Scenario& sc, double timeScale) {
+    const std::string at = "At " + formatTimeScale(timeScale);
+    std::vector<double> distinct;
+    for (const TaskSpec& t : sc.tasks)
+        if (std::none_of(distinct.begin(), distinct.end(), [&](double d) { return std::abs(d - t.seconds) < 1e-9; }))
+            distinct.push_back(t.seconds);
+    const bool allNamed = std::all_of(sc.tasks.begin(), sc.tasks.end(), [](const TaskSpec& t) { return !t.name.empty(); });
+    if (allNamed && !sc.tasks.empty() && sc.tasks.size() <= 6 && sc.tasks.size() == distinct.size()) {
+        std::string s = at + " they take ";
+        for (std::size_t i = 0; i < sc.tasks.size(); ++i)
+            s += (i ? ", " : "") + sc.tasks[i].name + "=" + plainSeconds(sc.tasks[i].seconds * timeScale);
+        return s + " s.";
+    }
+    if (distinct.size() == 1)
+        return at + " each " + plainSeconds(distinct[0]) + " s job takes " + plainSeconds(distinct[0] * timeScale) +
+               " s.";
+    if (distinct.size() >= 2 && distinct.size() <= 3) {
+        std::string s = at;
+        for (std::size_t i = 0; i < distinct.size(); ++i)
+            s += std::string(i ? ", a " : " a ") + plainSeconds(distinct[i]) + " s job takes " +
+                 plainSeconds(distinct[i] * timeScale) + " s";
+        return s + ".";
+    }
+    char buf[64];
+    std::snprintf(buf, sizeof buf, ", 1 s takes %.2f s.", timeScale);
+    return at + buf;
+}
+
+} // namespace
+
+std::string askText(const Question& q, int workers, const std::string& work, double timeScale, const Scenario* sc) {
     std::string s = q.ask;
     auto fill = [&s](const std::string& key, const std::string& v) {
         for (std::size_t at = s.find(key); at != std::string::npos; at = s.find(key, at + v.size()))
@@ -106,9 +149,9 @@ std::string askText(const Question& q, int workers, const std::string& work, dou
     fill("{workers}", std::to_string(workers));
     fill("{work}", work);
     if (q.kind == QuestionKind::Makespan && timeScale > 0 && std::abs(timeScale - 1.0) > 1e-9) {
-        char buf[64];
-        std::snprintf(buf, sizeof buf, ", 1 s takes %.2f s.", timeScale);
-        s += " At " + formatTimeScale(timeScale) + buf;   // the time scale, as the toolbar says it
+        // The time scale as the toolbar says it, and what it makes of the jobs.
+        Scenario none;
+        s += " " + scaledLengths(sc ? *sc : none, timeScale);
     }
     return s;
 }
@@ -214,7 +257,7 @@ std::vector<RevealLine> revealLines(const std::vector<Question>& qs, const std::
         if (!g.given) continue;
         const Answer a = answerOf(qs[i], model, trace);
         // A choice in the words its option had (the verdict compares the choices themselves).
-        const std::vector<std::string> labels = scenario ? choiceLabels(qs[i], *scenario) : qs[i].choices;
+        const std::vector<std::string> labels = scenario ? choiceLabels(qs[i], *scenario, trace.meta().timeScale) : qs[i].choices;
         const auto labelOf = [&](const std::string& choice) {
             for (std::size_t k = 0; k < qs[i].choices.size() && k < labels.size(); ++k)
                 if (qs[i].choices[k] == choice) return labels[k];

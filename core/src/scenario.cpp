@@ -466,7 +466,7 @@ std::vector<std::string> workerNamesOf(const Scenario& s, int workers) {
     return out;
 }
 
-std::vector<std::string> choiceLabels(const Question& q, const Scenario& s) {
+std::vector<std::string> choiceLabels(const Question& q, const Scenario& s, double timeScale) {
     std::vector<std::string> out;
     auto taskOf = [&s](const std::string& c) {
         return std::find_if(s.tasks.begin(), s.tasks.end(), [&](const TaskSpec& x) { return x.name == c; });
@@ -485,7 +485,8 @@ std::vector<std::string> choiceLabels(const Question& q, const Scenario& s) {
         }
         // As short as it reads: "5 s", "100 ms", "1.5 s" (four of the tutorial's
         // options share one row of the Predict tab).
-        std::string len = formatSeconds(static_cast<std::int64_t>(std::llround(t->seconds * 1e9)));
+        const double scale = timeScale > 0 ? timeScale : 1.0;
+        std::string len = formatSeconds(static_cast<std::int64_t>(std::llround(t->seconds * scale * 1e9)));
         if (const auto dot = len.find('.'); dot != std::string::npos) {
             auto end = len.find(' ', dot);
             if (end == std::string::npos) end = len.size();

@@ -328,14 +328,14 @@ TEST_CASE("a wrapped docstring keeps the student's quotes: a triple-quoted liter
     CHECK(open == 0);
     CHECK(tripleQuoteAfter(doc[0]) == '"');
     for (std::size_t i = 0; i < 3; ++i) {
-        std::string all;
+        std::string piece;
         for (const std::string& p : wrapped[i]) {
             INFO(i << ": [" << p << "]");
             CHECK(p.size() <= 22);
             CHECK(p.find('\\') == std::string::npos);
-            all += p;
+            piece += p;
         }
-        CHECK(withoutSpaces(all) == withoutSpaces(doc[i]));   // nothing added, nothing lost
+        CHECK(withoutSpaces(piece) == withoutSpaces(doc[i]));   // nothing added, nothing lost
     }
     CHECK(wrapped[3].size() >= 2);
     CHECK(wrapped[3][0].back() == '\\');   // code again: continued as Python continues it

@@ -48,6 +48,38 @@ TEST_CASE("a makespan question at another time scale says how the scenario's sec
     CHECK(askText(s.questions[1], 4, "sleep", 0.5) == "Order?");   // no seconds in it
 }
 
+TEST_CASE("at another time scale a makespan question gives the jobs' lengths in the run's seconds", "[questions][scale]") {
+    // Classroom walk (session 30): "A=5, B=2, C=1, D=3 s … At 0.20x, 1 s
+    // takes 0.20 s." over a timeline in run seconds: the class multiplied.
+    const Scenario pool = loadScenario("pool");
+    const auto makespan = std::find_if(pool.questions.begin(), pool.questions.end(),
+                                       [](const Question& x) { return x.kind == QuestionKind::Makespan; });
+    REQUIRE(makespan != pool.questions.end());
+    CHECK(askText(*makespan, 4, "sleep", 0.2, &pool) ==
+          "How long will Pool(4).map take over A=5, B=2, C=1, D=3 s of sleep work? At 0.20x they take A=1, B=0.4, "
+          "C=0.2, D=0.6 s.");
+    CHECK(askText(*makespan, 4, "sleep", 1.0, &pool).find("At ") == std::string::npos);
+    // One length: each job; two or three: each length; many: the scale.
+    const Scenario sizes = loadScenario("pool-sizes");
+    REQUIRE(!sizes.questions.empty());
+    CHECK(askText(sizes.questions[0], 2, "cpu", 0.2, &sizes) ==
+          "16 jobs of 0.25 s of cpu work on Pool(2): how long will it take? At 0.20x each 0.25 s job takes 0.05 s.");
+    const Scenario uneven = loadScenario("pool-uneven");
+    REQUIRE(uneven.questions[0].kind == QuestionKind::Makespan);
+    CHECK(askText(uneven.questions[0], 2, "sleep", 0.5, &uneven) ==
+          "4 jobs of 1 s, then 24 of 0.1 s, on Pool(2): how long will it take? At 0.50x a 1 s job takes 0.5 s, a 0.1 s "
+          "job takes 0.05 s.");
+    Scenario many = pool;
+    for (int i = 0; i < 4; ++i) many.tasks.push_back(TaskSpec{"E" + std::to_string(i), 0.5 + i, WorkKind::Sleep});
+    CHECK(askText(*makespan, 4, "sleep", 0.2, &many).substr(askText(*makespan, 4, "sleep", 1.0).size()) ==
+          " At 0.20x, 1 s takes 0.20 s.");
+    // The options' lengths are the run's too.
+    const auto last = std::find_if(uneven.questions.begin(), uneven.questions.end(),
+                                   [](const Question& x) { return x.kind == QuestionKind::LastTask; });
+    REQUIRE(last != uneven.questions.end());
+    CHECK(choiceLabels(*last, uneven, 0.2) == std::vector<std::string>{"L4 (200 ms)", "s24 (20 ms)"});
+}
+
 TEST_CASE("bad questions are refused naming the file, the field and the reason", "[questions]") {
     CHECK(errorOf(kPool + R"([{"ask": "x", "kind": "speed"}]})") ==
           "my.json: questions[0].kind: unknown kind \"speed\" (allowed: makespan, last_worker, last_task, finish_order, "

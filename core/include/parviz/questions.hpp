@@ -29,11 +29,16 @@ bool isNumberQuestion(QuestionKind k) noexcept;
 std::vector<Question> readQuestions(const std::string& file, const nlohmann::json& value);
 nlohmann::json questionsToJson(const std::vector<Question>& qs);
 // The question as asked: "{workers}" and "{work}" replaced. A Makespan
-// question at a time scale other than 1 says how the scenario's seconds
-// run (" At 0.50x, 1 s takes 0.50 s."): the
-// answer is the run's makespan as measured (newcomer walk, session 19: at
-// 0.5x "16 jobs of 0.25 s on Pool(4)" answered 1.0 s was called 90 % too long).
-std::string askText(const Question& q, int workers, const std::string& work, double timeScale = 1.0);
+// question at a time scale other than 1 says what the scale makes of `sc`'s
+// jobs, in the run's seconds, so nobody multiplies: " At 0.20x they take A=1,
+// B=0.4, C=0.2, D=0.6 s." (up to six named jobs of different lengths), " At
+// 0.20x each 0.25 s job takes 0.05 s." (one length), " At 0.20x a 1 s job
+// takes 0.2 s, a 0.1 s job takes 0.02 s." (two or three), else (or without `sc`)
+// " At 0.50x, 1 s takes 0.50 s.". The answer is the run's makespan as
+// measured (newcomer walk, session 19: at 0.5x "16 jobs of 0.25 s on Pool(4)"
+// answered 1.0 s was called 90 % too long; session 30: the class multiplied).
+std::string askText(const Question& q, int workers, const std::string& work, double timeScale = 1.0,
+                    const Scenario* sc = nullptr);
 
 // What the class said (a guess: predict.hpp's Prediction is the model's): seconds (Makespan) or the text of a choice.
 struct Guess {
