@@ -358,6 +358,11 @@ std::string nextWork(const RunOptions& o, const Scenario& sc) {
 // come from the parts, never from cutting the composed words.
 struct ShownRunNote {
     std::string run, kept;
+    // A run of another scenario: its note's parts ("pool", "2 workers",
+    // "sleep", "imap"); the short forms drop its method and chunksize (all
+    // of them in the tooltip).
+    std::vector<std::string> otherParts;
+    std::size_t otherKeep = 0;   // of them, the ones every form keeps: its name, workers and work
     std::string runWords(const char* lead = "shown run: ") const { return run.empty() ? "" : lead + run; }
     std::string keptWords() const { return kept.empty() ? "" : "time scale " + kept + " kept"; }
     std::string whole(const char* lead = "shown run: ") const {
@@ -371,6 +376,8 @@ ShownRunNote shownRunNoteParts(GuiApp& app) {
     const Scenario& sc = app.scenario();
     const RunOptions& o = app.runOptions();
     std::string note;
+    std::vector<std::string> otherParts;
+    std::size_t otherKeep = 0;
     if (shown.trace() && !shown.traced() && shown.meta().scenario == sc.name) {
         std::vector<std::string> diffs;
         const int workers = o.workers.value_or(sc.workers());
@@ -399,24 +406,46 @@ ShownRunNote shownRunNoteParts(GuiApp& app) {
     } else if (shown.trace() && !shown.traced() && !shown.meta().scenario.empty()) {
         // A run of another scenario picked in the run picker: none of the
         // toolbar's values is its, so the note says what it was run with.
+        // The method and chunksize only where they are not map's defaults
+        // (classroom walk, session 30: "shown run: pool-sizes, 8 workers,
+        // cpu, map, chunksize auto" took a toolbar row of its own and the
+        // Why panel dropped to two lines).
         const TraceMeta& m = shown.meta();
-        note = m.scenario;
-        if (m.workers > 0) note += ", " + std::to_string(m.workers) + (m.workers == 1 ? " worker" : " workers");
-        if (!m.work.empty()) note += ", " + m.work;
+        otherParts.push_back(m.scenario);
+        if (m.workers > 0) otherParts.push_back(std::to_string(m.workers) + (m.workers == 1 ? " worker" : " workers"));
+        if (!m.work.empty()) otherParts.push_back(m.work);
+        otherKeep = otherParts.size();
         if (shown.haveScenario() && kindInfo(shown.scenario().kind).pooled) {
             const Scenario& was = shown.scenario();
-            note += std::string(", ") + toString(was.method);
-            if (usesChunks(was.method))
-                note += ", chunksize " + (was.chunksize ? std::to_string(*was.chunksize) : std::string("auto"));
+            if (was.method != PoolMethod::Map) otherParts.push_back(toString(was.method));
+            if (usesChunks(was.method) && was.chunksize) otherParts.push_back("chunksize " + std::to_string(*was.chunksize));
         }
+        for (std::size_t i = 0; i < otherParts.size(); ++i) note += (i ? ", " : "") + otherParts[i];
     }
     std::string kept;
     if (o.timeScale && std::abs(*o.timeScale - sc.timeScale) > 1e-9 && !app.keptFrom().empty())
         kept = formatTimeScale(*o.timeScale);   // "time scale 0.05x kept": its tooltip says from where
-    return {note, kept};
+    return {note, kept, std::move(otherParts), otherKeep};
 }
 
 std::string shownRunNote(GuiApp& app) { return shownRunNoteParts(app).whole(); }
+
+// The note's forms, longest first, as the slot tries them: "shown run: …",
+// "shown: …", without "; time scale 0.20x kept" (the next run's, not the
+// shown run's: the tooltip keeps it), and another scenario's run without its
+// method and chunksize, never without its name, workers and work ("shown:
+// pool-sizes, 8 workers, cpu"). Empty when there is no note.
+std::vector<std::string> noteForms(const ShownRunNote& parts) {
+    if (parts.whole().empty()) return {};
+    std::vector<std::string> forms = {parts.whole(), parts.whole("shown: "),
+                                      parts.run.empty() ? parts.kept + " kept" : parts.runWords("shown: ")};   // "0.20x kept" alone
+    for (std::size_t n = parts.otherParts.size(); n-- > parts.otherKeep;) {
+        std::string f = "shown: ";
+        for (std::size_t i = 0; i < n; ++i) f += (i ? ", " : "") + parts.otherParts[i];
+        forms.push_back(std::move(f));
+    }
+    return forms;
+}
 
 // The note's place: the rest of the toolbar's last row, at least 7 em, the
 // same whether it says anything or not, so a note appearing (a run picked,
@@ -438,10 +467,9 @@ void shownRunNoteSlot(GuiApp& app) {
     // shown run's: the tooltip keeps it). The whole note on a row of its own
     // pushed the timeline and every panel under it down a line, and This
     // run kept one line at 4 cpu workers (newcomer walk, session 26).
+    // Shorter than the last form, the note takes a row of its own, whole.
     if (!shown.empty() && ImGui::CalcTextSize(shown.c_str()).x > roomHere) {
-        const std::string forms[] = {parts.whole("shown: "),
-                                     parts.run.empty() ? parts.kept + " kept" : parts.runWords("shown: ")};   // "0.20x kept" alone
-        for (const std::string& f : forms)
+        for (const std::string& f : noteForms(parts))
             if (ImGui::CalcTextSize(f.c_str()).x <= roomHere) {
                 shown = f;
                 break;
@@ -734,18 +762,31 @@ void statusLine(GuiApp& app) {
         ImGui::EndGroup();
         return;
     }
-    const std::string shown = app.currentIndex() < 0 ? ready : "run " + std::to_string(cur.number()) + ": " + runState(cur);
+    std::string shown = app.currentIndex() < 0 ? ready : "run " + std::to_string(cur.number()) + ": " + runState(cur);
     // The shown-run note after it must be whole (classroom walk: "shown run:
     // chunksize …" at 1280x720): when it would not fit beside the combo's
     // usual width, a run that is not live (its words do not change) gives
     // the combo only the width its own words need.
-    const std::string note = tracedOnScreen(app) ? std::string() : shownRunNote(app);
+    const std::vector<std::string> forms = tracedOnScreen(app) ? std::vector<std::string>() : noteForms(shownRunNoteParts(app));
+    const std::string note = forms.empty() ? std::string() : forms.front();
     const float narrow = std::max(ui::comboWidth(shown.c_str()), ui::comboWidth("run 88: finished"));
     if (!note.empty() && !cur.live() && narrow < w) {
         const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
         const float x = ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x;   // after the last item, as flow()
         const float noteW = ImGui::CalcTextSize(note.c_str()).x + ImGui::GetStyle().ItemSpacing.x;
         if (x + w + noteW > right) w = narrow;
+        // Still too long (another scenario's run: "shown: pool-sizes, 8
+        // workers, cpu"): the run's number alone, its state being the
+        // caption's ("the run ended"), before the note loses a part or takes
+        // a row of its own (classroom walk, session 30).
+        // (Where even then it does not fit, the note takes a row of its own
+        // and the picker keeps its words.)
+        const float bareW = ui::comboWidth("run 88");
+        const float shortestW = ImGui::CalcTextSize(forms.back().c_str()).x + ImGui::GetStyle().ItemSpacing.x;
+        if (app.currentIndex() >= 0 && x + w + shortestW > right && x + bareW + shortestW <= right) {
+            shown = "run " + std::to_string(cur.number());
+            w = bareW;
+        }
     }
     flow(w);
     ImGui::SetNextItemWidth(w);
