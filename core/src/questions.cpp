@@ -180,6 +180,7 @@ Answer taskAnswer(const Question& q, const RunModel& model, const Trace& trace) 
         const RunStats st = computeStats(model, trace);
         a.seconds = static_cast<double>(st.makespanNs) / 1e9;
         a.text = formatSeconds(st.makespanNs);
+        a.timeScale = trace.meta().timeScale > 0 ? trace.meta().timeScale : 1.0;
     } else if (q.kind == QuestionKind::LastWorker) {
         a.text = procName(trace.meta(), done.back()->proc);
     } else if (q.kind == QuestionKind::LastTask) {
@@ -242,7 +243,15 @@ std::string verdict(const Question& q, const Guess& p, const Answer& a) {
     // No brackets of its own: the reveal puts the verdict in one pair
     // ("the run: 6.00 s (right, within 10 %)"; the walk read "(right (within 10 %))").
     if (std::fabs(off) <= std::max(0.05, a.seconds * 0.1)) return "right, within 10 %";
-    char buf[96];
+    char buf[160];
+    if (std::abs(a.timeScale - 1.0) > 1e-9) {
+        const double atOne = a.seconds / a.timeScale;   // the makespan in the scenario's seconds
+        if (std::fabs(p.seconds - atOne) <= std::max(0.05, atOne * 0.1)) {
+            std::snprintf(buf, sizeof buf, "right in the scenario's seconds: %.2f s at 1.00x is %.2f s at %s", p.seconds,
+                          p.seconds * a.timeScale, formatTimeScale(a.timeScale).c_str());
+            return buf;
+        }
+    }
     std::snprintf(buf, sizeof buf, "off by %.2f s, %.0f %% too %s", std::fabs(off),
                   a.seconds > 0 ? std::fabs(off) / a.seconds * 100 : 0.0, off > 0 ? "long" : "short");
     return buf;

@@ -133,6 +133,21 @@ TEST_CASE("the tutorial pool answers each question, and the verdict compares the
         }
     }
     CHECK(verdict(make, Guess{}, a).empty());
+    // A run at 0.20x (its trace says so): the tutorial's seconds are right in
+    // those, and the reveal says how the two meet (classroom walk, session 31:
+    // "predicted: 5.00 s — the run: 1.00 s (off by 4.00 s, 400 % too long)").
+    {
+        Answer scaled = a;
+        scaled.seconds = 1.2;
+        scaled.timeScale = 0.2;
+        p.seconds = 6.0;
+        CHECK(verdict(make, p, scaled) == "right in the scenario's seconds: 6.00 s at 1.00x is 1.20 s at 0.20x");
+        p.seconds = 1.25;
+        CHECK(verdict(make, p, scaled) == "right, within 10 %");
+        p.seconds = 3;
+        CHECK(verdict(make, p, scaled) == "off by 1.80 s, 150 % too long");
+        CHECK(answerOf(make, m, *tr).timeScale == Approx(tr->meta().timeScale));
+    }
 
     Question last{QuestionKind::LastWorker, "who?", {}};
     CHECK(answerOf(last, m, *tr).text == "ForkPoolWorker-2");

@@ -51,10 +51,15 @@ struct Answer {
     bool known = false;                  // false while tasks still run (or the run has none)
     double seconds = 0;                  // Makespan: seconds; Cores: the count
     std::string text;                    // "6.0 s", "ForkPoolWorker-2", "B C D A"
+    double timeScale = 1.0;              // Makespan: the run's time scale (its seconds are the scenario's times this)
 };
 // The answer the run gives, from its model (tasks ended up to now).
 Answer answerOf(const Question& q, const RunModel& model, const Trace& trace);
 // "right", or how far off ("off by 1.2 s (20 % too long)"); "" when either is missing.
+// A makespan guessed in the scenario's seconds of a run at another time scale
+// is right in those, and says so: "right in the scenario's seconds: 5.00 s at
+// 1.00x is 1.00 s at 0.20x" (classroom walk, session 31: the tutorial's 5 s
+// for Pool(4) at 0.20x was "off by 4.00 s, 400 % too long").
 std::string verdict(const Question& q, const Guess& p, const Answer& a);
 
 // One prediction of a run beside the run's answer, for the Predict panel:
