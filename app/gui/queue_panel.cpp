@@ -197,7 +197,11 @@ float drawQueue(const RunView& run, std::int64_t cursor, const PanelEnv& env, co
     const bool moving = run.live() && run.cursorIsLive();
     if (moving && v.hasLastGet && t - v.lastGet.getT < kAnimNs && v.lastGet.getProc != kNoProc) {
         const float a = 1.0f - static_cast<float>(t - v.lastGet.getT) / static_cast<float>(kAnimNs);
-        const std::string val = v.lastGet.preview != kNoString ? displayValue(v.lastGetValue) : "";
+        // Its words say it has left ("taken B"): a box of its own beside "in
+        // queue 1" read as a second item, and beside "(empty)" as a leftover
+        // (classroom walk, session 31).
+        const std::string val =
+            "taken " + (v.lastGet.preview != kNoString ? displayValue(v.lastGetValue) : std::string());
         // At most a third of the row: the items and the count of the rest keep the room.
         auto [label, w] = fitLabel(val, m, std::max(m.minW, std::floor(avail / 3)));
         drawBox(dl, p, ImVec2(w, m.h), label, procU32(v.lastGet.getProc), 0.25f + 0.5f * a, th);

@@ -208,6 +208,32 @@ TEST_CASE("a finished queue shows no leftover box, and the pool's stop signals a
     }
 }
 
+// Classroom walk (session 31): mid-run, the item just taken, fading at the
+// front, was a box like the others: "in queue 1" over two boxes, "(empty)"
+// beside a "B". It says it has left.
+TEST_CASE("while a run plays, the item just taken says so beside the queue's items", "[gui][room][queue]") {
+    NEED_X();
+    LiveWindow w({"pool", "--time-scale", "0.5"});
+    REQUIRE_FALSE(w.window.empty());
+    w.key("space");
+    std::set<std::string> seen;   // the Queue panel's lines that name a taken item
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (std::chrono::steady_clock::now() < until) {
+        const json st = w.state();
+        for (const json& p : st["panels"])
+            if (p["name"] == "Queue")
+                for (const json& line : p["lines"])
+                    if (line.get<std::string>().rfind("taken", 0) == 0) seen.insert(line.get<std::string>());
+        if (st["status"] == "finished" && st["trace_finished"].get<bool>()) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(40));
+    }
+    std::string all;
+    for (const std::string& l : seen) all += l + " | ";
+    INFO(all);
+    // A task's value ("taken ['C', 1]"), not only the counts' "taken 2".
+    CHECK(std::any_of(seen.begin(), seen.end(), [](const std::string& l) { return l.find("taken [") == 0; }));
+}
+
 TEST_CASE("scenarios without tasks say so, and counts agree in number", "[gui][room]") {
     NEED_DISPLAY();
     TempDir dir;
