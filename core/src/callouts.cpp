@@ -252,6 +252,11 @@ void loadImbalance(const Ctx& c, std::vector<Callout>& out) {
         const std::string alone = formatDurationAmongInstants(end - othersEnd);
         const std::string who = idle.size() == 1 ? procName(c.meta, longest->proc) + " was" : many + " were";
         co.kind = CalloutKind::LongTask;
+        // Its span on the axis is the stretch its words give, task A alone,
+        // not the longest idle tail (classroom walk, session 31: the bar ran
+        // 0.2 s to 1.0 s beside "the last 0.40 s are task A alone"); each
+        // idle worker's own tail stays marked on its lane (co.lanes).
+        co.t0 = othersEnd;
         co.text = "one long task: the last " + alone + " are task " + task + " alone (" + dur + ", on " + busy +
                   "), while " + who + " idle with nothing left to take. It was taken at the start and is longer "
                   "than the other tasks could fill: no pool size or chunksize can shorten it; the longest task "

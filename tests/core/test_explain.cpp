@@ -535,6 +535,9 @@ TEST_CASE("an idle tail that is one long task taken at the start is no load imba
     CHECK(c->text.find("3 workers were idle") != std::string::npos);
     CHECK(c->text.find("load imbalance") == std::string::npos);
     CHECK(headlineCallout(cs) == c);
+    // Its span on the axis is the stretch its words give: A alone, 3 s to 5 s (session 31).
+    CHECK(c->t0 == kZero + sec(3));
+    CHECK(c->t1 == kZero + sec(5));
     // Each idle worker's tail is marked, the longest first, not only the longest-idle lane's.
     REQUIRE(c->lanes.size() == 3);
     CHECK(c->lanes[0].proc == 3);   // C, idle from 1 s

@@ -61,7 +61,12 @@ void drawCalloutMarks(RunView& run, const PanelEnv& env, const Geometry& g, floa
         float ly0 = lanesTop, ly1 = lanesTop;
         const std::string lane = c.proc == kNoProc ? std::string() : procName(meta, c.proc);
         std::vector<std::string> outlined;
-        float ox0 = x0, ox1 = x1;   // its outline: off every mark nothing may cover
+        // Its outline: off every mark nothing may cover, from where its lane's
+        // own stretch begins (one long task: the axis bar is the task alone,
+        // the idle worker's tail began before it).
+        float ox0 = x0, ox1 = x1;
+        for (const Callout::LaneStretch& s : c.lanes)
+            if (s.proc == c.proc) ox0 = std::min(ox0, g.plotMin.x + std::max(-10.0f, timeToPx(g.vp, s.t0)));
         for (const LaneRect& l : env.drawn.lanes)
             if (!lane.empty() && l.title == lane && l.visible) {   // a lane behind the scrollbar: the bar says it
                 ly0 = l.y0;
