@@ -31,10 +31,12 @@ bool textFree(const ImRect& r) noexcept {
         if (r.Min.x < o.Max.x && r.Max.x > o.Min.x && r.Min.y < o.Max.y && r.Max.y > o.Min.y) return false;
     return true;
 }
-std::optional<float> freeOnTasksRow(const PanelEnv& env, ImVec2 xs, float h, float top, float bottom, std::string_view lane) {
+std::optional<float> freeOnTasksRow(const PanelEnv& env, ImVec2 xs, float h, float top, float bottom, std::string_view lane,
+                                    const std::function<bool(const RowRect&)>& accept) {
     for (auto it = env.drawn.rows.rbegin(); it != env.drawn.rows.rend(); ++it) {
         const RowRect& r = *it;
         if (r.row != RowKind::Tasks || (!lane.empty() && r.title != lane) || r.y1 - r.y0 < h - 0.5f) continue;
+        if (accept && !accept(r)) continue;
         const float y = std::round(r.y0 + (r.y1 - r.y0 - h) / 2);
         if (y < top - 0.5f || y + h > bottom + 0.5f) continue;
         if (textFree(ImRect(ImVec2(xs.x, y), ImVec2(xs.y, y + h)))) return y;

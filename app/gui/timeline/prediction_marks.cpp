@@ -125,7 +125,19 @@ void drawPredictionMarks(const RunView& run, const PanelEnv& env, const Geometry
     // such place in view, else the line alone (hover: the words).
     const ImVec2 ts = ImGui::CalcTextSize(buf);
     const float lx = raw < g.plotMin.x ? g.plotMin.x + 2 : std::min(x + 4, g.plotMax.x - ts.x - 2);
-    if (const auto y = freeOnTasksRow(env, ImVec2(lx - 2, lx + ts.x + 2), ts.y, lanesTop, g.lanesBottom)) {
+    // First a row where they cover no task bar either (they hid the end of
+    // the very chunk the class predicted would end last, classroom walk,
+    // session 31), then any row free of words.
+    const std::int64_t ta = pxToTime(g.vp, lx - 2 - g.plotMin.x), tb = pxToTime(g.vp, lx + ts.x + 2 - g.plotMin.x);
+    const auto noTaskThere = [&](const RowRect& r) {
+        if (r.lane != LaneKind::Proc || r.id < 0 || static_cast<std::size_t>(r.id) >= run.model().procs().size()) return true;
+        const SpanRow& tasks = run.model().procs()[static_cast<std::size_t>(r.id)].tasks;
+        const std::size_t i = tasks.firstEndingAfter(ta, 0);
+        return i >= tasks.size() || tasks[i].t0 >= tb;
+    };
+    std::optional<float> y = freeOnTasksRow(env, ImVec2(lx - 2, lx + ts.x + 2), ts.y, lanesTop, g.lanesBottom, {}, noTaskThere);
+    if (!y) y = freeOnTasksRow(env, ImVec2(lx - 2, lx + ts.x + 2), ts.y, lanesTop, g.lanesBottom);
+    if (y) {
         const ImRect plate(ImVec2(lx - 2, *y), ImVec2(lx + ts.x + 2, *y + ts.y));
         label(dl, buf, lx - 4, *y, g.plotMax.x, warn, laneBackground(env.theme, false));
         occupyText(plate);

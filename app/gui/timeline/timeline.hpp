@@ -8,6 +8,7 @@
 #include <imgui.h>
 #include <imgui_internal.h>   // ImRect
 
+#include <functional>
 #include <optional>
 #include <string_view>
 
@@ -68,8 +69,11 @@ bool textFree(const ImRect& r) noexcept;
 // line to the get (p1) unless `line` is false (crowded: heads only), the head
 // at the get. `fs`: the type size the lanes are drawn at.
 void drawQueueArrow(ImDrawList* dl, ImVec2 p0, ImVec2 p1, Theme theme, float fs, bool line);
+// `accept`, where given, passes over rows it refuses (the prediction's words
+// look first for a row where they cover no task bar).
 std::optional<float> freeOnTasksRow(const PanelEnv& env, ImVec2 xs, float h, float top, float bottom,
-                                    std::string_view lane = {});
+                                    std::string_view lane = {},
+                                    const std::function<bool(const RowRect&)>& accept = nullptr);
 // Past seven workers the lanes' words carry their worker's number ("s9 (1)",
 // "chunk 4 (1)"). The first such words drawn on a worker lane in view, a
 // task's and a chunk's, as the last drawLanes of `trace` drew them (empty
