@@ -548,7 +548,10 @@ void drawStatsPanel(RunView& run, SessionTable& session, const Rect& r, bool wit
                 ui::probeItem(name);   // every tab's label, shown or not
                 if (!open) return;
                 g_shownTab = name;
-                ui::beginScrollBody("##tab-body");
+                // One scroll per run and tab: a run opened from a Compare row
+                // kept the last run's scroll, its makespan out of view
+                // (classroom walk, session 31); back to a run, its own returns.
+                ui::beginScrollBody(("##tab-body-" + std::to_string(run.number())).c_str());
                 body();
                 ui::endScrollBody();
                 ImGui::EndTabItem();
