@@ -153,7 +153,9 @@ void series(ImDrawList* dl, const Frame& f, const PlotSeries& s, const PanelEnv&
     const float r = markerR();
     for (const PlotPoint& p : s.measured) {
         const ImVec2 at = f.at(p.x, p.y), lo = f.at(p.x, p.yMin), hi = f.at(p.x, p.yMax);
-        if (p.runs > 1) whiskersMark(pen, lo, hi, r, c, lw);
+        // Whiskers only where they reach out of the marker: repeats that
+        // agree drew a cap through it, read as "⊟" (classroom walk, session 31).
+        if (p.runs > 1 && lo.y - hi.y > 2 * r) whiskersMark(pen, lo, hi, r, c, lw);
         // Hollow: other programs took the cores of a run whose workers need
         // them; a sleep point stays solid (its sleeping workers need none).
         const bool warn = busyMatters(BusyVerdict{std::nullopt, p.busy}, s.work);
@@ -195,13 +197,14 @@ float legend(ImDrawList* dl, const Plot& p, ImVec2 at, float right, const PanelE
         bool b = false;
         for (const PlotPoint& pt : s.measured) {
             b = b || busyMatters(BusyVerdict{std::nullopt, pt.busy}, s.work);
-            whiskers = whiskers || pt.runs > 1;
+            whiskers = whiskers || (pt.runs > 1 && pt.yMax > pt.yMin);   // repeats that differ (series() draws those that show)
         }
         if (b) busy.push_back(&s);
     }
     if (!busy.empty())
         flow.entry(compact ? "busy" : "hollow: machine busy",
-                   "Hollow: other programs took the cores during that run; its timing is not comparable.",
+                   "Hollow: other programs took the cores during that run, or during the 1-worker run its speedup is "
+                   "measured against; its timing is not comparable (hover a point: which).",
                    [&](ImVec2 a, ImVec2 b) {
                        // Each busy series' own hollow marker, side by side.
                        const float step = (b.x - a.x) / static_cast<float>(busy.size());
