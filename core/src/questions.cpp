@@ -279,8 +279,13 @@ std::vector<RevealLine> revealLines(const std::vector<Question>& qs, const std::
         l.ask = i < asks.size() ? asks[i] : qs[i].ask;
         l.label = shortAsk(qs[i].kind);
         l.known = a.known;
+        // A makespan in the prediction's own format ("0.81 s", never "802 ms"
+        // beside it: classroom walk, session 31).
+        char took[64];
+        std::snprintf(took, sizeof took, "%.2f s", a.seconds);
+        const std::string answer = qs[i].kind == QuestionKind::Makespan ? std::string(took) : labelOf(a.text);
         l.said = std::string("predicted: ") + said + "  \u2014  the run: " +
-                 (a.known ? labelOf(a.text) + " (" + verdict(qs[i], g, a) + ")" : std::string("when it ends"));
+                 (a.known ? answer + " (" + verdict(qs[i], g, a) + ")" : std::string("when it ends"));
         out.push_back(std::move(l));
     }
     return out;

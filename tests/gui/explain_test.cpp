@@ -799,7 +799,10 @@ TEST_CASE("presentation at 1280x720: after a run, every question's verdict is in
     for (const json& l : stats["lines"]) {
         const std::string t = l.get<std::string>();
         lines += t + "\n";
-        if (t.find("predicted: ") != std::string::npos && t.find("the run: ") != std::string::npos) ++verdicts;
+        if (t.find("predicted: ") != std::string::npos && t.find("the run: ") != std::string::npos) {
+            ++verdicts;
+            CHECK(t.find(" ms") == std::string::npos);   // "predicted: 0.08 s — the run: 0.30 s", one unit (session 31)
+        }
     }
     INFO(lines << "hidden: " << stats["hidden_texts"].dump());
     CHECK(e["stats_tab"] == "Predict");
