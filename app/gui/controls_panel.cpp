@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <cfloat>
 #include <cmath>
+#include <tuple>
 #include <cstdio>
 #include <cctype>
 #include <cstring>
@@ -833,7 +834,11 @@ void statusLine(GuiApp& app) {
 // withSpeedup: the speedup over sequential (Stats says it too).
 // procWords: a traced program's processes, 2 = named by kind ("8 processes
 // (MainProcess, 4 pool workers, 3 others)"), 1 = counted ("8 processes"), 0 = not said.
-std::string runEndSummary(GuiApp& app, bool withBounds, bool withSpeedup = true, int procWords = 2) {
+// withScale: at a time scale other than 1, the makespan in the scenario's
+// seconds too ("makespan 1.20 s (6.00 s at 1.00x)": at 0.20x the tutorial's
+// 6 s was nowhere on screen, classroom walk, session 31).
+std::string runEndSummary(GuiApp& app, bool withBounds, bool withSpeedup = true, int procWords = 2,
+                          bool withScale = true) {
     const RunStats& st = app.current().statsAtCursor();
     std::string text;
     char buf[160];
@@ -879,6 +884,11 @@ std::string runEndSummary(GuiApp& app, bool withBounds, bool withSpeedup = true,
             // session 19); Stats' tooltip and the timeline give the instants.
             const std::string makespan = formatDurationAmongInstants(st.makespanNs);
             text += ", makespan " + makespan;
+            if (withScale && meta.work != kTracedProgramWork && meta.timeScale > 0 && std::abs(meta.timeScale - 1.0) > 1e-9)
+                text += " (" +
+                        formatDurationAmongInstants(static_cast<std::int64_t>(
+                            std::llround(static_cast<double>(st.makespanNs) / meta.timeScale))) +
+                        " at 1.00x)";
             if (withBounds) text += " (first task's start to last task's end)";
             // In Compare the speedup the Plots draw (over the 1-worker run),
             // or none: "speedup over sequential 1.83x" above a Plots point at
@@ -978,7 +988,8 @@ void captionLine(GuiApp& app) {
             if (c.kind == EventKind::RunEnd) {
                 // The most that fits; a traced program's process count goes
                 // after the speedup and before the tasks (Stats says them all).
-                const std::pair<bool, bool> forms[] = {{true, true}, {false, true}, {false, false}};
+                const std::tuple<bool, bool, bool> forms[] = {
+                    {true, true, true}, {false, true, true}, {false, true, false}, {false, false, false}};
                 // Busy words that do not matter (sleep work: muted) yield to
                 // the summary: a busy sleep run on a host with steal time
                 // lost "speedup over sequential" for "others took 65 %; sleep
@@ -987,9 +998,9 @@ void captionLine(GuiApp& app) {
                 if (!mutedBusy.empty()) busy.clear();
                 bool done = false;
                 for (int procs = 2; procs >= 0 && !done; --procs)
-                    for (const auto& [bounds, speedup] : forms)
-                        if (!done && fits(runEndSummary(app, bounds, speedup, procs))) {
-                            text += runEndSummary(app, bounds, speedup, procs);
+                    for (const auto& [bounds, speedup, scaled] : forms)
+                        if (!done && fits(runEndSummary(app, bounds, speedup, procs, scaled))) {
+                            text += runEndSummary(app, bounds, speedup, procs, scaled);
                             done = true;
                         }
                 if (!mutedBusy.empty() && fits(mutedBusy)) busy = mutedBusy;

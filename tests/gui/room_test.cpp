@@ -234,6 +234,21 @@ TEST_CASE("while a run plays, the item just taken says so beside the queue's ite
     CHECK(std::any_of(seen.begin(), seen.end(), [](const std::string& l) { return l.find("taken [") == 0; }));
 }
 
+// Classroom walk (session 31): at 0.20x the tutorial's makespan of 6 s was
+// nowhere on screen ("makespan 1.20 s"): the teacher said "that's 6 s really".
+TEST_CASE("at another time scale the run-end caption gives the makespan in the scenario's seconds too", "[gui][room][axis]") {
+    NEED_DISPLAY();
+    TempDir dir;
+    const json l = shotOf({"pool", "--time-scale", "0.2", "--presentation", "--size", "1280x720"}, dir);
+    std::string controls;
+    for (const json& line : panel(l, "Controls")["lines"]) controls += line.get<std::string>() + "\n";
+    INFO(controls);
+    const std::regex scaled(R"(makespan 1\.[0-9]+ s \(([0-9.]+) s at 1\.00x\))");
+    std::smatch m;
+    REQUIRE(std::regex_search(controls, m, scaled));
+    CHECK(std::stod(m[1].str()) == Approx(6.0).margin(0.3));
+}
+
 TEST_CASE("scenarios without tasks say so, and counts agree in number", "[gui][room]") {
     NEED_DISPLAY();
     TempDir dir;
