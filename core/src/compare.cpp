@@ -90,6 +90,7 @@ std::string attemptsNote(const CompareRun& r) {
 
 CompareRow rowOf(const CompareRun& r, int usableCores) {
     CompareRow row;
+    row.timeScale = r.timeScale;
     row.id = r.id;
     row.run = "run " + std::to_string(r.id);
     row.workers = r.workers;
@@ -127,7 +128,10 @@ SweepResult sweepOf(const std::vector<CompareRun>& runs, int usableCores, int to
     s.totalCores = std::max(1, totalCores);
     for (const CompareRun& r : runs) {
         if (!r.finished || !r.work || r.makespanS <= 0) continue;
-        if (s.scenario.empty()) s.scenario = r.scenario;
+        if (s.scenario.empty()) {
+            s.scenario = r.scenario;
+            s.timeScale = r.timeScale;   // one setup's runs: one time scale
+        }
         auto it = std::find_if(s.rows.begin(), s.rows.end(), [&](const SweepRow& row) {
             return row.workers == r.workers && row.work == *r.work && row.chunksize == r.chunksize;
         });
@@ -255,8 +259,13 @@ void buildPlots(CompareView& v, int maxWorkers,
             std::optional<bool> busy = row.busy;
             const bool baseBusy = w == WorkKind::Cpu && base->busy == true && row.busy != true;
             if (baseBusy) busy = true;
+            // Its runs: the kept ones its median and min-max are of, not the
+            // discarded retries ("3 runs" with min = max beside "kept attempt
+            // 3 of 3": classroom walk, session 31).
+            const int kept = static_cast<int>(std::count_if(row.attempts.begin(), row.attempts.end(),
+                                                            [](const SweepAttempt& a) { return a.kept; }));
             PlotPoint p{static_cast<double>(row.workers), *row.speedupVs1, b / row.makespanMaxS, b / row.makespanMinS,
-                        busy, static_cast<int>(row.attempts.size()), baseBusy};
+                        busy, std::max(1, kept), baseBusy};
             ss.measured.push_back(p);
             const double n = row.workers;
             es.measured.push_back({n, p.y / n, p.yMin / n, p.yMax / n, p.busy, p.runs, baseBusy});
@@ -386,6 +395,7 @@ void markGuess(CompareRow& row, double guessS, bool sweepComplete) {
     Answer a;
     a.known = row.finished;
     a.seconds = row.makespanS;
+    a.timeScale = row.timeScale;   // the Predict tab's verdict, in the same words
     row.guessText = "you predicted " + seconds(guessS) +
                     (row.finished ? ": it took " + seconds(row.makespanS) + ", " + verdict(q, g, a) : " (the answer when the run ends)");
 }
@@ -415,6 +425,7 @@ GuessLine makespanLine(const MakespanGuess& g, const SweepResult& sweep, bool sw
     Answer a;
     a.known = true;
     a.seconds = row->makespanS;
+    a.timeScale = sweep.timeScale;
     const std::string v = verdict(q, guess, a);
     l.answered = true;
     l.right = v.rfind("right", 0) == 0;

@@ -103,7 +103,7 @@ namespace {
 // trailing zeros: 1, 0.4, 0.05, 0.125.
 std::string plainSeconds(double s) {
     char buf[32];
-    std::snprintf(buf, sizeof buf, "%.3g", s);
+    std::snprintf(buf, sizeof buf, s >= 100 ? "%.0f" : "%.3g", s);   // never "1e+03"
     return buf;
 }
 
@@ -118,7 +118,7 @@ std::string scaledLengths(const Scenario& sc, double timeScale) {
             distinct.push_back(t.seconds);
     const bool allNamed = std::all_of(sc.tasks.begin(), sc.tasks.end(), [](const TaskSpec& t) { return !t.name.empty(); });
     if (allNamed && !sc.tasks.empty() && sc.tasks.size() <= 6 && sc.tasks.size() == distinct.size()) {
-        std::string s = at + " they take ";
+        std::string s = at + ": ";
         for (std::size_t i = 0; i < sc.tasks.size(); ++i)
             s += (i ? ", " : "") + sc.tasks[i].name + "=" + plainSeconds(sc.tasks[i].seconds * timeScale);
         return s + " s.";
@@ -174,9 +174,10 @@ Answer taskAnswer(const Question& q, const RunModel& model, const Trace& trace) 
     std::stable_sort(done.begin(), done.end(), [](const TaskRecord* x, const TaskRecord* y) { return x->t1 < y->t1; });
     a.known = true;
     if (q.kind == QuestionKind::Makespan) {
-        // The run's one length, Stats' makespan (pauses left out), in its
-        // words and format: the reveal, Stats, the caption and Compare name
-        // one number (classroom walk: four run lengths 6.00 to 6.03 s).
+        // The run's one length, Stats' makespan (pauses left out): the
+        // reveal, Stats, the caption and Compare name one number (classroom
+        // walk: four run lengths 6.00 to 6.03 s); the reveal writes it as the
+        // caption does, in seconds (revealLines).
         const RunStats st = computeStats(model, trace);
         a.seconds = static_cast<double>(st.makespanNs) / 1e9;
         a.text = formatSeconds(st.makespanNs);
@@ -247,9 +248,10 @@ std::string verdict(const Question& q, const Guess& p, const Answer& a) {
     if (std::abs(a.timeScale - 1.0) > 1e-9) {
         const double atOne = a.seconds / a.timeScale;   // the makespan in the scenario's seconds
         if (std::fabs(p.seconds - atOne) <= std::max(0.05, atOne * 0.1)) {
-            std::snprintf(buf, sizeof buf, "right in the scenario's seconds: %.2f s at 1.00x is %.2f s at %s", p.seconds,
-                          p.seconds * a.timeScale, formatTimeScale(a.timeScale).c_str());
-            return buf;
+            // Short: the reveal's one line at 1280x720 (review).
+            const auto secs = [](double s) { return formatDurationAmongInstants(static_cast<std::int64_t>(std::llround(s * 1e9))); };
+            return "right at 1.00x: " + secs(p.seconds) + " is " + secs(p.seconds * a.timeScale) + " at " +
+                   formatTimeScale(a.timeScale);
         }
     }
     std::snprintf(buf, sizeof buf, "off by %.2f s, %.0f %% too %s", std::fabs(off),
@@ -272,18 +274,24 @@ std::vector<RevealLine> revealLines(const std::vector<Question>& qs, const std::
                 if (qs[i].choices[k] == choice) return labels[k];
             return choice;
         };
+        // A makespan and its prediction in one format, the caption's (an
+        // instant's seconds: "0.81 s", "0.0050 s"): "802 ms" stood beside
+        // "0.81 s" (classroom walk, session 31), and "%.2f s" read a 4 ms
+        // run as "0.00 s" (review).
+        const auto secondsText = [](double s) {
+            return formatDurationAmongInstants(static_cast<std::int64_t>(std::llround(s * 1e9)));
+        };
         char number[64];
-        std::snprintf(number, sizeof number, qs[i].kind == QuestionKind::Cores ? "%.0f" : "%.2f s", g.seconds);
-        const std::string said = isNumberQuestion(qs[i].kind) ? std::string(number) : labelOf(g.choice);
+        std::snprintf(number, sizeof number, "%.0f", g.seconds);
+        const bool makespan = qs[i].kind == QuestionKind::Makespan;
+        const std::string said = makespan                       ? secondsText(g.seconds)
+                                 : isNumberQuestion(qs[i].kind) ? std::string(number)
+                                                                : labelOf(g.choice);
         RevealLine l;
         l.ask = i < asks.size() ? asks[i] : qs[i].ask;
         l.label = shortAsk(qs[i].kind);
         l.known = a.known;
-        // A makespan in the prediction's own format ("0.81 s", never "802 ms"
-        // beside it: classroom walk, session 31).
-        char took[64];
-        std::snprintf(took, sizeof took, "%.2f s", a.seconds);
-        const std::string answer = qs[i].kind == QuestionKind::Makespan ? std::string(took) : labelOf(a.text);
+        const std::string answer = makespan ? secondsText(a.seconds) : labelOf(a.text);
         l.said = std::string("predicted: ") + said + "  \u2014  the run: " +
                  (a.known ? answer + " (" + verdict(qs[i], g, a) + ")" : std::string("when it ends"));
         out.push_back(std::move(l));

@@ -508,6 +508,11 @@ TEST_CASE("a retried run keeps its discarded attempts: its row says which was ke
     CHECK(row.busy == false);
     CHECK(*row.speedupVs1 == Approx(2.0));
     CHECK(sweepToCsv(v.sweep).find(",3,0.34 0.41\n") != std::string::npos);
+    // The plotted point is of the kept run alone: "1 run", not the 3 attempts (session 31).
+    REQUIRE(v.speedup.series.size() >= 1);
+    for (const PlotSeries& se : v.speedup.series)
+        for (const PlotPoint& pt : se.measured)
+            if (pt.x == 2) CHECK(pt.runs == 1);
     // In the window the discarded attempts are runs of the session: the rows'
     // numbers skip them ("run 4", "run 7"), so the note names them (session 28's check).
     kept.discarded[0].run = 5;

@@ -56,7 +56,7 @@ TEST_CASE("at another time scale a makespan question gives the jobs' lengths in 
                                        [](const Question& x) { return x.kind == QuestionKind::Makespan; });
     REQUIRE(makespan != pool.questions.end());
     CHECK(askText(*makespan, 4, "sleep", 0.2, &pool) ==
-          "How long will Pool(4).map take over A=5, B=2, C=1, D=3 s of sleep work? At 0.20x they take A=1, B=0.4, "
+          "How long will Pool(4).map take over A=5, B=2, C=1, D=3 s of sleep work? At 0.20x: A=1, B=0.4, "
           "C=0.2, D=0.6 s.");
     CHECK(askText(*makespan, 4, "sleep", 1.0, &pool).find("At ") == std::string::npos);
     // One length: each job; two or three: each length; many: the scale.
@@ -141,12 +141,28 @@ TEST_CASE("the tutorial pool answers each question, and the verdict compares the
         scaled.seconds = 1.2;
         scaled.timeScale = 0.2;
         p.seconds = 6.0;
-        CHECK(verdict(make, p, scaled) == "right in the scenario's seconds: 6.00 s at 1.00x is 1.20 s at 0.20x");
+        CHECK(verdict(make, p, scaled) == "right at 1.00x: 6.00 s is 1.20 s at 0.20x");
         p.seconds = 1.25;
         CHECK(verdict(make, p, scaled) == "right, within 10 %");
         p.seconds = 3;
         CHECK(verdict(make, p, scaled) == "off by 1.80 s, 150 % too long");
-        CHECK(answerOf(make, m, *tr).timeScale == Approx(tr->meta().timeScale));
+    }
+    // The reveal of a run whose trace says 0.20x: the answer carries the scale,
+    // both numbers in the caption's format, one pair of brackets.
+    {
+        auto scaledTrace = test::tutorialPoolTrace();
+        scaledTrace->updateMeta([](TraceMeta& meta) { meta.timeScale = 0.2; });
+        RunModel sm;
+        sm.update(*scaledTrace);
+        REQUIRE(answerOf(make, sm, *scaledTrace).timeScale == Approx(0.2));
+        Guess g;
+        g.given = true;
+        g.seconds = 30;   // the 6 s makespan read as 1.20 s of a 0.20x run: 6 / 0.2 in the scenario's seconds
+        const std::vector<RevealLine> ls = revealLines({make}, {g}, {"how long?"}, sm, *scaledTrace);
+        REQUIRE(ls.size() == 1);
+        CHECK(ls[0].said == "predicted: 30.0 s  \u2014  the run: 6.00 s (right at 1.00x: 30.0 s is 6.00 s at 0.20x)");
+        g.seconds = 0.004;
+        CHECK(revealLines({make}, {g}, {"how long?"}, sm, *scaledTrace)[0].said.rfind("predicted: 0.0040 s", 0) == 0);
     }
 
     Question last{QuestionKind::LastWorker, "who?", {}};

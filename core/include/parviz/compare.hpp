@@ -81,6 +81,7 @@ struct CompareRow {
     // "run 21": the run's number as the Session tab (#), the run picker and
     // Plots' note ("Not in the plots …: runs 21, 22") name it.
     std::string run;
+    double timeScale = 1;                   // its run's (a guess's verdict judges in its seconds)
     int workers = 0;
     std::optional<WorkKind> work;
     bool finished = false;

@@ -30,7 +30,7 @@ std::vector<Question> readQuestions(const std::string& file, const nlohmann::jso
 nlohmann::json questionsToJson(const std::vector<Question>& qs);
 // The question as asked: "{workers}" and "{work}" replaced. A Makespan
 // question at a time scale other than 1 says what the scale makes of `sc`'s
-// jobs, in the run's seconds, so nobody multiplies: " At 0.20x they take A=1,
+// jobs, in the run's seconds, so nobody multiplies: " At 0.20x: A=1,
 // B=0.4, C=0.2, D=0.6 s." (up to six named jobs of different lengths), " At
 // 0.20x each 0.25 s job takes 0.05 s." (one length), " At 0.20x a 1 s job
 // takes 0.2 s, a 0.1 s job takes 0.02 s." (two or three), else (or without `sc`)
@@ -57,9 +57,9 @@ struct Answer {
 Answer answerOf(const Question& q, const RunModel& model, const Trace& trace);
 // "right", or how far off ("off by 1.2 s (20 % too long)"); "" when either is missing.
 // A makespan guessed in the scenario's seconds of a run at another time scale
-// is right in those, and says so: "right in the scenario's seconds: 5.00 s at
-// 1.00x is 1.00 s at 0.20x" (classroom walk, session 31: the tutorial's 5 s
-// for Pool(4) at 0.20x was "off by 4.00 s, 400 % too long").
+// is right in those, and says so: "right at 1.00x: 5.00 s is 1.00 s at 0.20x"
+// (classroom walk, session 31: the tutorial's 5 s for Pool(4) at 0.20x was
+// "off by 4.00 s, 400 % too long"). Compare's rows and Plots judge the same way.
 std::string verdict(const Question& q, const Guess& p, const Answer& a);
 
 // One prediction of a run beside the run's answer, for the Predict panel:
