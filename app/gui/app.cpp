@@ -113,17 +113,22 @@ void GuiApp::refreshPredict() {
     m_predict.asks.clear();
     const double scale = m_opts.run.timeScale.value_or(sc.timeScale);
     m_stage->setStageScale(scale);
-    // The jobs' lengths at the scale, as the next run will have them ("N equal jobs" included).
-    const std::optional<Scenario> equalJobs =
-        m_equalJobs > 0 ? std::optional<Scenario>(runScenario()) : std::nullopt;
-    const Scenario& runSc = equalJobs ? *equalJobs : sc;
+    // The jobs' lengths at the scale, as the next run will have them: "N
+    // equal jobs" as two of their one length (askText says "each … job"),
+    // never the N jobs built every frame (review: up to a million).
+    Scenario equalJobs;
+    if (m_equalJobs > 0 && kindInfo(sc.kind).taskTable) {
+        const double secs = equalJobSeconds(sc, static_cast<std::size_t>(m_equalJobs));
+        equalJobs.tasks.assign(2, TaskSpec{"", secs, work});
+    }
+    const Scenario& runSc = equalJobs.tasks.empty() ? sc : equalJobs;
     for (const Question& q : m_predict.questions)
         m_predict.asks.push_back(askText(q, workers, toString(work), scale, &runSc));
     m_predict.workerNames = workerNamesOf(sc, std::min(workers, 64));
     m_predict.choiceLabels.clear();
     for (const Question& q : m_predict.questions) m_predict.choiceLabels.push_back(choiceLabels(q, sc, scale));
     double total = 0;
-    for (const TaskSpec& t : runSc.tasks) total += t.seconds;
+    for (const TaskSpec& t : sc.tasks) total += t.seconds;   // N equal jobs share the same total
     m_predict.maxSeconds = std::max(1.0, std::ceil(total * scale * 1.2));
     m_predict.maxCores = 16;
 }

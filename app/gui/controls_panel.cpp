@@ -429,8 +429,6 @@ ShownRunNote shownRunNoteParts(GuiApp& app) {
     return {note, kept, std::move(otherParts), otherKeep};
 }
 
-std::string shownRunNote(GuiApp& app) { return shownRunNoteParts(app).whole(); }
-
 // The note's forms, longest first, as the slot tries them: "shown run: …",
 // "shown: …", without "; time scale 0.20x kept" (the next run's, not the
 // shown run's: the tooltip keeps it), and another scenario's run without its
@@ -782,10 +780,14 @@ void statusLine(GuiApp& app) {
         // a row of its own (classroom walk, session 30).
         // (Where even then it does not fit, the note takes a row of its own
         // and the picker keeps its words.)
-        const float bareW = ui::comboWidth("run 88");
+        // Only for a run that finished: "stopped" or "failed" stays said
+        // (the caption says how a run ended only at its end; review).
+        const std::string bare = "run " + std::to_string(cur.number());
+        const float bareW = ui::comboWidth(bare.c_str());
         const float shortestW = ImGui::CalcTextSize(forms.back().c_str()).x + ImGui::GetStyle().ItemSpacing.x;
-        if (app.currentIndex() >= 0 && x + w + shortestW > right && x + bareW + shortestW <= right) {
-            shown = "run " + std::to_string(cur.number());
+        if (app.currentIndex() >= 0 && cur.status() == RunStatus::Finished && x + w + shortestW > right &&
+            x + bareW + shortestW <= right) {
+            shown = bare;
             w = bareW;
         }
     }
@@ -835,7 +837,7 @@ void statusLine(GuiApp& app) {
 // procWords: a traced program's processes, 2 = named by kind ("8 processes
 // (MainProcess, 4 pool workers, 3 others)"), 1 = counted ("8 processes"), 0 = not said.
 // withScale: at a time scale other than 1, the makespan in the scenario's
-// seconds too ("makespan 1.20 s (6.00 s at 1.00x)": at 0.20x the tutorial's
+// seconds too ("makespan 1.20 s (about 6.00 s at 1.00x)": at 0.20x the tutorial's
 // 6 s was nowhere on screen, classroom walk, session 31).
 std::string runEndSummary(GuiApp& app, bool withBounds, bool withSpeedup = true, int procWords = 2,
                           bool withScale = true) {
@@ -884,12 +886,17 @@ std::string runEndSummary(GuiApp& app, bool withBounds, bool withSpeedup = true,
             // session 19); Stats' tooltip and the timeline give the instants.
             const std::string makespan = formatDurationAmongInstants(st.makespanNs);
             text += ", makespan " + makespan;
+            // One bracket after it, its parts joined: "(about 6.03 s at 1.00x; first
+            // task's start to last task's end)". "about": the makespan over the
+            // scale, not a run at 1.00x (fixed costs do not scale; review).
+            std::string about;
             if (withScale && meta.work != kTracedProgramWork && meta.timeScale > 0 && std::abs(meta.timeScale - 1.0) > 1e-9)
-                text += " (" +
+                about = "about " +
                         formatDurationAmongInstants(static_cast<std::int64_t>(
                             std::llround(static_cast<double>(st.makespanNs) / meta.timeScale))) +
-                        " at 1.00x)";
-            if (withBounds) text += " (first task's start to last task's end)";
+                        " at 1.00x";
+            if (withBounds) about += std::string(about.empty() ? "" : "; ") + "first task's start to last task's end";
+            if (!about.empty()) text += " (" + about + ")";
             // In Compare the speedup the Plots draw (over the 1-worker run),
             // or none: "speedup over sequential 1.83x" above a Plots point at
             // 2.2 was two speedups of one run on one screen (newcomer walk,

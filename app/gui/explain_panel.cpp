@@ -5,6 +5,7 @@
 #include "gui/colours.hpp"
 #include "gui/panels.hpp"
 #include "gui/window.hpp"
+#include "parviz/line_break.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -365,18 +366,16 @@ void reveal(const RunView& shown, const PanelEnv& env, bool compact = false) {
 // caller's next item goes there), else the next item starts a line.
 bool askThenBeside(const std::string& ask, float nextW) {
     const float room = ImGui::GetContentRegionAvail().x;
-    ImFont* font = ImGui::GetFont();
-    const float scale = ImGui::GetFontSize() / font->FontSize;
-    const char* s = ask.c_str();
-    const char* const end = s + ask.size();
-    for (;;) {
-        const char* brk = font->CalcWordWrapPositionA(scale, s, end, room);
-        if (brk <= s) brk = end;   // a word wider than the room: whole
-        if (brk >= end) break;
-        ui::textUnformatted(s, brk);
-        s = brk;
-        while (s < end && (*s == ' ' || *s == '\n')) ++s;
-    }
+    // Broken where a reader would (line_break.hpp), never inside a number:
+    // ImGui's own word wrap put "D=0." at a line's end and "6 s." on the next
+    // (classroom walk, session 31).
+    const std::vector<LineRange> lines = breakLines(
+        ask, room, [](std::string_view t) { return ImGui::CalcTextSize(t.data(), t.data() + t.size()).x; });
+    if (lines.empty()) return false;
+    for (std::size_t i = 0; i + 1 < lines.size(); ++i)
+        ui::textUnformatted(ask.c_str() + lines[i].begin, ask.c_str() + lines[i].end);
+    const char* s = ask.c_str() + lines.back().begin;
+    const char* const end = ask.c_str() + lines.back().end;
     const float lastW = ImGui::CalcTextSize(s, end).x;
     const bool fits = lastW + ImGui::GetStyle().ItemSpacing.x + nextW <= room;
     if (fits) ImGui::AlignTextToFramePadding();

@@ -74,11 +74,11 @@ void pointMark(const MarkPen& pen, ImVec2 at, float r, ImU32 c, int shape, bool 
     }
 }
 
-void whiskersMark(const MarkPen& pen, ImVec2 lo, ImVec2 hi, float r, ImU32 c, float width) {
+void whiskersMark(const MarkPen& pen, ImVec2 lo, ImVec2 hi, float r, ImU32 c, float width, bool capLo, bool capHi) {
     noteMark(pen, Mark::Whiskers);
     pen.dl->AddLine(lo, hi, c, width);
-    pen.dl->AddLine(ImVec2(lo.x - r, lo.y), ImVec2(lo.x + r, lo.y), c, width);
-    pen.dl->AddLine(ImVec2(hi.x - r, hi.y), ImVec2(hi.x + r, hi.y), c, width);
+    if (capLo) pen.dl->AddLine(ImVec2(lo.x - r, lo.y), ImVec2(lo.x + r, lo.y), c, width);
+    if (capHi) pen.dl->AddLine(ImVec2(hi.x - r, hi.y), ImVec2(hi.x + r, hi.y), c, width);
 }
 
 void predictedTickMark(const MarkPen& pen, float x, float top, float bottom, ImU32 c) {

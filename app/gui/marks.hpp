@@ -67,7 +67,9 @@ void strokeSegment(const MarkPen& pen, Mark m, ImVec2 a, ImVec2 b, ImU32 c, Stro
 // (mixed); hollow when the machine was busy (then recorded as BusyPoint too).
 void pointMark(const MarkPen& pen, ImVec2 at, float r, ImU32 c, int shape, bool hollow);
 // Min–max whiskers from lo to hi, caps r wide.
-void whiskersMark(const MarkPen& pen, ImVec2 lo, ImVec2 hi, float r, ImU32 c, float width);
+// capLo / capHi: the cap at that end (none where the whisker starts at a marker's edge).
+void whiskersMark(const MarkPen& pen, ImVec2 lo, ImVec2 hi, float r, ImU32 c, float width, bool capLo = true,
+                  bool capHi = true);
 // The predicted makespan on a Compare row: a tick from top to bottom at x and a triangle on top.
 void predictedTickMark(const MarkPen& pen, float x, float top, float bottom, ImU32 c);
 // The class's makespan prediction: a dashed vertical line at x.

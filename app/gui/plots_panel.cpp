@@ -153,9 +153,12 @@ void series(ImDrawList* dl, const Frame& f, const PlotSeries& s, const PanelEnv&
     const float r = markerR();
     for (const PlotPoint& p : s.measured) {
         const ImVec2 at = f.at(p.x, p.y), lo = f.at(p.x, p.yMin), hi = f.at(p.x, p.yMax);
-        // Whiskers only where they reach out of the marker: repeats that
-        // agree drew a cap through it, read as "⊟" (classroom walk, session 31).
-        if (p.runs > 1 && lo.y - hi.y > 2 * r) whiskersMark(pen, lo, hi, r, c, lw);
+        // Each half of the whiskers only where it reaches out of the marker,
+        // from its edge: repeats that agree drew caps through it, read as
+        // "⊟" (classroom walk, session 31).
+        const bool loOut = lo.y - at.y > r * 1.5f, hiOut = at.y - hi.y > r * 1.5f;
+        if (p.runs > 1 && (loOut || hiOut))
+            whiskersMark(pen, loOut ? lo : ImVec2(at.x, at.y + r), hiOut ? hi : ImVec2(at.x, at.y - r), r, c, lw, loOut, hiOut);
         // Hollow: other programs took the cores of a run whose workers need
         // them; a sleep point stays solid (its sleeping workers need none).
         const bool warn = busyMatters(BusyVerdict{std::nullopt, p.busy}, s.work);
@@ -197,7 +200,7 @@ float legend(ImDrawList* dl, const Plot& p, ImVec2 at, float right, const PanelE
         bool b = false;
         for (const PlotPoint& pt : s.measured) {
             b = b || busyMatters(BusyVerdict{std::nullopt, pt.busy}, s.work);
-            whiskers = whiskers || (pt.runs > 1 && pt.yMax > pt.yMin);   // repeats that differ (series() draws those that show)
+            whiskers = whiskers || (pt.runs > 1 && pt.yMax > pt.yMin);   // repeats that differ (whether they reach out of the marker is the frame's)
         }
         if (b) busy.push_back(&s);
     }

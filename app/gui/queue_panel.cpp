@@ -197,14 +197,17 @@ float drawQueue(const RunView& run, std::int64_t cursor, const PanelEnv& env, co
     const bool moving = run.live() && run.cursorIsLive();
     if (moving && v.hasLastGet && t - v.lastGet.getT < kAnimNs && v.lastGet.getProc != kNoProc) {
         const float a = 1.0f - static_cast<float>(t - v.lastGet.getT) / static_cast<float>(kAnimNs);
-        // Its words say it has left ("taken B"): a box of its own beside "in
-        // queue 1" read as a second item, and beside "(empty)" as a leftover
-        // (classroom walk, session 31).
+        // Its words say it is leaving by the front ("← B"): a box of its own
+        // beside "in queue 1" read as a second item, and beside "(empty)" as a
+        // leftover (classroom walk, session 31); not "taken 3", which beside
+        // the count "taken 3" read as the same thing (review).
         const std::string val =
-            "taken " + (v.lastGet.preview != kNoString ? displayValue(v.lastGetValue) : std::string());
+            "\u2190 " + (v.lastGet.preview != kNoString ? displayValue(v.lastGetValue) : std::string());
         // At most a third of the row: the items and the count of the rest keep the room.
         auto [label, w] = fitLabel(val, m, std::max(m.minW, std::floor(avail / 3)));
         drawBox(dl, p, ImVec2(w, m.h), label, procU32(v.lastGet.getProc), 0.25f + 0.5f * a, th);
+        if (ImGui::IsMouseHoveringRect(p, ImVec2(p.x + w, p.y + m.h)))
+            ImGui::SetTooltip("just taken by %s: no longer in the queue", procName(run.meta(), v.lastGet.getProc).c_str());
         p.x += w + m.gap;
     }
     if (v.items.empty()) {

@@ -220,7 +220,11 @@ void RunView::fitWholeRun() {
     // The run's real length, however short (the queue demo takes ~50 us):
     // zoom() stops at 10 us, so does this.
     std::int64_t rel = std::max<std::int64_t>(now() - zero(), 10'000);
-    if (const auto p = predictedEnd()) rel = std::max(rel, *p - zero());
+    // A prediction not far past the end is taken in; one far past it (5 s
+    // for a 1 s run) stays at the edge, "predicted 5.00 s →": taken in, it
+    // squeezed the whole run into a fifth of the lanes (classroom walk,
+    // session 31).
+    if (const auto p = predictedEnd(); p && *p - zero() <= rel + rel / 2) rel = std::max(rel, *p - zero());
     m_view.begin = 0;
     m_view.end = rel + rel / 50;
     // A traced program's long start-up before its multiprocessing is left of

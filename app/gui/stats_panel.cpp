@@ -8,6 +8,7 @@
 #include "parviz/views.hpp"
 
 #include <algorithm>
+#include <map>
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -548,10 +549,16 @@ void drawStatsPanel(RunView& run, SessionTable& session, const Rect& r, bool wit
                 ui::probeItem(name);   // every tab's label, shown or not
                 if (!open) return;
                 g_shownTab = name;
-                // One scroll per run and tab: a run opened from a Compare row
-                // kept the last run's scroll, its makespan out of view
-                // (classroom walk, session 31); back to a run, its own returns.
-                ui::beginScrollBody(("##tab-body-" + std::to_string(run.number())).c_str());
+                // Another run on screen starts at the tab's top: a run opened
+                // from a Compare row kept the scroll of the run shown before
+                // (or its own, from long ago), its makespan out of view
+                // (classroom walks, session 31).
+                ui::beginScrollBody("##tab-body");
+                static std::map<std::string, int> shownRun;   // per tab: the run it last showed
+                if (int& was = shownRun[name]; was != run.number()) {
+                    was = run.number();
+                    ImGui::SetScrollY(0);
+                }
                 body();
                 ui::endScrollBody();
                 ImGui::EndTabItem();

@@ -346,7 +346,17 @@ TEST_CASE("a prediction chosen before Run goes with the run and is shown beside 
     NEED_X();
     LiveWindow w({"pool", "--time-scale", "0.05"});
     REQUIRE_FALSE(w.window.empty());
-    const json s = w.state();
+    json s = w.state();
+    // The choices may be below the Explain panel's fold: scrolled to, as a hand would.
+    const auto panel = panelRect(s, "Explain");
+    for (int i = 0; i < 5 && itemRect(s, "D")[1] + itemRect(s, "D")[3] > panel[1] + panel[3]; ++i) {
+        runCommand("xdotool mousemove --window " + w.window + " " + std::to_string(static_cast<int>(panel[0] + panel[2] / 2)) +
+                   " " + std::to_string(static_cast<int>(panel[1] + panel[3] / 2)));
+        std::this_thread::sleep_for(std::chrono::milliseconds(150));
+        runCommand("xdotool click 5");
+        w.settle(4);
+        s = w.state();
+    }
     const auto r = itemRect(s, "D");   // "Which job finishes last?"
     w.click(r[0] + r[3] / 2, r[1] + r[3] / 2);
     REQUIRE(w.waitFor([](const json& st) { return st["predict_next"][1]["given"].get<bool>(); }, 5));

@@ -216,22 +216,22 @@ TEST_CASE("while a run plays, the item just taken says so beside the queue's ite
     LiveWindow w({"pool", "--time-scale", "0.5"});
     REQUIRE_FALSE(w.window.empty());
     w.key("space");
-    std::set<std::string> seen;   // the Queue panel's lines that name a taken item
+    std::set<std::string> seen;   // the Queue panel's lines that show an item leaving
     const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     while (std::chrono::steady_clock::now() < until) {
         const json st = w.state();
         for (const json& p : st["panels"])
             if (p["name"] == "Queue")
                 for (const json& line : p["lines"])
-                    if (line.get<std::string>().rfind("taken", 0) == 0) seen.insert(line.get<std::string>());
+                    if (line.get<std::string>().rfind("\u2190", 0) == 0) seen.insert(line.get<std::string>());
         if (st["status"] == "finished" && st["trace_finished"].get<bool>()) break;
         std::this_thread::sleep_for(std::chrono::milliseconds(40));
     }
     std::string all;
     for (const std::string& l : seen) all += l + " | ";
     INFO(all);
-    // A task's value ("taken ['C', 1]"), not only the counts' "taken 2".
-    CHECK(std::any_of(seen.begin(), seen.end(), [](const std::string& l) { return l.find("taken [") == 0; }));
+    // A task's value leaving by the front ("← ['C', 1]").
+    CHECK(std::any_of(seen.begin(), seen.end(), [](const std::string& l) { return l.find("\u2190 [") == 0; }));
 }
 
 // Classroom walk (session 31): at 0.20x the tutorial's makespan of 6 s was
@@ -243,7 +243,7 @@ TEST_CASE("at another time scale the run-end caption gives the makespan in the s
     std::string controls;
     for (const json& line : panel(l, "Controls")["lines"]) controls += line.get<std::string>() + "\n";
     INFO(controls);
-    const std::regex scaled(R"(makespan 1\.[0-9]+ s \(([0-9.]+) s at 1\.00x\))");
+    const std::regex scaled(R"(makespan 1\.[0-9]+ s \(about ([0-9.]+) s at 1\.00x\))");
     std::smatch m;
     REQUIRE(std::regex_search(controls, m, scaled));
     CHECK(std::stod(m[1].str()) == Approx(6.0).margin(0.3));

@@ -96,7 +96,9 @@ TEST_CASE("a live run's view says it ended only once its Trace is complete", "[r
     }
 }
 
-TEST_CASE("Fit takes in a makespan prediction beyond the run's end, so its mark is drawn at its true time", "[runview]") {
+TEST_CASE("Fit takes in a makespan prediction a little beyond the run's end, so its mark is drawn at its true time; one "
+          "far beyond stays at the edge",
+          "[runview]") {
     // Classroom walk, finding 3: "predicted 1.52 s →" stood at the right edge
     // after Fit beside a 1.02 s run: the axis did not reach the prediction.
     RunOptions opts;
@@ -121,6 +123,16 @@ TEST_CASE("Fit takes in a makespan prediction beyond the run's end, so its mark 
     REQUIRE(v->predictedEnd());
     CHECK(*v->predictedEnd() == first + 1'520'000'000);
     REQUIRE(v->now() - v->zero() < 1'000'000'000);   // the run is shorter than the prediction
+    // Far past the run (1.52 s for a 0.3 s run): left out, its words at the
+    // edge; taken in, it squeezed the run into a fifth of the lanes
+    // (classroom walk, session 31).
+    v->fitWholeRun();
+    const std::int64_t runRel = v->now() - v->zero();
+    CHECK(v->timeline().end == runRel + runRel / 50);
+    // Not far past it (the walk's 1.52 s beside a 1.02 s run): taken in.
+    g.seconds = static_cast<double>(runRel) * 1.4e-9 - static_cast<double>(first - v->zero()) * 1e-9;
+    v->setPredictions({q}, {"How long will it take?"}, {g});
+    REQUIRE(v->predictedEnd());
     v->fitWholeRun();
     const std::int64_t predictedRel = *v->predictedEnd() - v->zero();
     INFO("view " << v->timeline().begin << " .. " << v->timeline().end << " ns, prediction at " << predictedRel);

@@ -56,8 +56,13 @@ void drawCalloutMarks(RunView& run, const PanelEnv& env, const Geometry& g, floa
         const ImU32 col = ImGui::ColorConvertFloat4ToU32(calloutColour(c.kind, env.theme));
         const float x0 = g.plotMin.x + std::max(-10.0f, timeToPx(g.vp, c.t0));
         const float x1 = std::max(x0 + 3, g.plotMin.x + std::min(g.vp.widthPx + 10, timeToPx(g.vp, c.t1)));
-        if (x1 < g.plotMin.x || x0 > g.plotMax.x) continue;
-        dl->AddRectFilled(ImVec2(x0, axisBottom - bar), ImVec2(x1, axisBottom), col);
+        // In view while any of it is: its lanes' stretches may begin before
+        // its axis bar (one long task: the idle tails before the task alone).
+        float firstX = x0;
+        for (const Callout::LaneStretch& s : c.lanes)
+            firstX = std::min(firstX, g.plotMin.x + std::max(-10.0f, timeToPx(g.vp, s.t0)));
+        if (x1 < g.plotMin.x || firstX > g.plotMax.x) continue;
+        if (x0 <= g.plotMax.x) dl->AddRectFilled(ImVec2(x0, axisBottom - bar), ImVec2(x1, axisBottom), col);
         float ly0 = lanesTop, ly1 = lanesTop;
         const std::string lane = c.proc == kNoProc ? std::string() : procName(meta, c.proc);
         std::vector<std::string> outlined;
@@ -99,7 +104,9 @@ void drawCalloutMarks(RunView& run, const PanelEnv& env, const Geometry& g, floa
         // 40 %") where that fits, else its kind alone.
         // The lane its words are about (Callout::labelLane): "one long task:
         // A, 0.50 s" is outlined on the idle workers but names A, so it goes
-        // on A's worker's lane, from where the idle stretch begins.
+        // on A's worker's lane, from where the first idle stretch begins: from
+        // where its axis bar begins it hid the very stretch of A's bar it is
+        // about (classroom walk, session 31).
         const ProcId wordsProc = c.labelLane();
         const std::string labelLane = wordsProc == kNoProc ? std::string() : procName(meta, wordsProc);
         float lly0 = 0, lly1 = 0, lx0 = ox0;
@@ -109,7 +116,7 @@ void drawCalloutMarks(RunView& run, const PanelEnv& env, const Geometry& g, floa
                 if (!labelLane.empty() && l.title == labelLane && l.visible) {
                     lly0 = l.y0;
                     lly1 = l.y1;
-                    lx0 = x0;
+                    lx0 = std::max(firstX, g.plotMin.x);
                 }
         const bool onLane = lly1 > lly0;
         float tx = std::max(lx0 + 3, g.plotMin.x + 2);

@@ -105,7 +105,7 @@ void drawPredictionMarks(const RunView& run, const PanelEnv& env, const Geometry
     const Guess& p = run.predictions()[static_cast<std::size_t>(qi)];
     const std::optional<std::int64_t> t = run.predictedEnd();
     if (!p.given || !t) return;
-    // Its line only at its true time: Fit takes it in (RunView::fitWholeRun).
+    // Its line only at its true time: Fit takes it in when it is not far past the run (RunView::fitWholeRun).
     // Zoomed or panned away from it, its words alone at that edge with an
     // arrow saying which way it lies, no line at a wrong x.
     const float raw = g.plotMin.x + timeToPx(g.vp, *t);
