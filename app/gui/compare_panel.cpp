@@ -133,10 +133,14 @@ CompareAction headerButtons(bool sweeping, CompareState& st, const PanelEnv& env
     ui::sameLineIfFits(ImGui::CalcTextSize("Fit").x + 20);
     if (ImGui::Button("Fit")) st.fitted = false;
     ui::probeItem("Fit");
-    const char* axis = "time: seconds from each run's first task";
-    ui::sameLineIfFits(ImGui::CalcTextSize(axis).x + 12);
+    // With the plotted runs' time scale, as the run's own axis says it
+    // ("time in s, 0.20x"; classroom walks, sessions 31).
+    const double scale = st.model.sweep.timeScale;
+    const std::string axis = std::string("time: seconds from each run's first task") +
+                             (scale > 0 && std::abs(scale - 1.0) > 1e-9 ? ", " + formatTimeScale(scale) : std::string());
+    ui::sameLineIfFits(ImGui::CalcTextSize(axis.c_str()).x + 12);
     ImGui::AlignTextToFramePadding();
-    ui::textDisabled("%s", axis);
+    ui::textDisabled("%s", axis.c_str());
     (void)env;
     return act;
 }

@@ -83,6 +83,15 @@ TEST_CASE("every mark the Compare rows and the Plots draw is named in its panel'
     INFO(r.err);
     REQUIRE(r.exitCode == 0);
     const json l = json::parse(slurp(dir.file("c.json")));
+    // Its axis says the runs' time scale, as a run's own axis does (session 31).
+    {
+        std::string compareLines;
+        for (const json& p : l["panels"])
+            if (p["name"] == "Compare")
+                for (const json& line : p["lines"]) compareLines += line.get<std::string>() + "\n";
+        INFO(compareLines);
+        CHECK(compareLines.find("time: seconds from each run's first task, 0.10x") != std::string::npos);
+    }
     REQUIRE(l.contains("marks"));
     INFO(l["marks"].dump());
     for (const char* panel : {"Compare", "Plots"}) {
