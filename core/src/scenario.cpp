@@ -483,18 +483,15 @@ std::vector<std::string> choiceLabels(const Question& q, const Scenario& s, doub
             out.push_back(c);
             continue;
         }
-        // As short as it reads: "5 s", "100 ms", "1.5 s" (four of the tutorial's
-        // options share one row of the Predict tab).
+        // As short as it reads and in seconds, as the question writes lengths
+        // ("5 s", "0.1 s", "1.5 s"; "s24 (20 ms)" stood under "a 0.1 s job
+        // takes 0.02 s", classroom walk, session 31): four of the tutorial's
+        // options share one row of the Predict tab.
         const double scale = timeScale > 0 ? timeScale : 1.0;
-        std::string len = formatSeconds(static_cast<std::int64_t>(std::llround(t->seconds * scale * 1e9)));
-        if (const auto dot = len.find('.'); dot != std::string::npos) {
-            auto end = len.find(' ', dot);
-            if (end == std::string::npos) end = len.size();
-            auto keep = end;
-            while (keep > dot + 1 && len[keep - 1] == '0') --keep;
-            if (keep == dot + 1) keep = dot;
-            len.erase(keep, end - keep);
-        }
+        const double secs = t->seconds * scale;
+        char buf[32];
+        std::snprintf(buf, sizeof buf, secs >= 100 ? "%.0f s" : "%.3g s", secs);
+        const std::string len = buf;
         // Its length only: "long"/"short" against the midpoint called pool's
         // D (3 s of 1-5 s) short.
         out.push_back(c + " (" + len + ")");

@@ -77,7 +77,7 @@ TEST_CASE("at another time scale a makespan question gives the jobs' lengths in 
     const auto last = std::find_if(uneven.questions.begin(), uneven.questions.end(),
                                    [](const Question& x) { return x.kind == QuestionKind::LastTask; });
     REQUIRE(last != uneven.questions.end());
-    CHECK(choiceLabels(*last, uneven, 0.2) == std::vector<std::string>{"L4 (200 ms)", "s24 (20 ms)"});
+    CHECK(choiceLabels(*last, uneven, 0.2) == std::vector<std::string>{"L4 (0.2 s)", "s24 (0.02 s)"});
 }
 
 TEST_CASE("bad questions are refused naming the file, the field and the reason", "[questions]") {
@@ -221,7 +221,7 @@ TEST_CASE("a choice naming one of many tasks reads with its length, as a learner
     const auto q = std::find_if(s.questions.begin(), s.questions.end(),
                                 [](const Question& x) { return x.kind == QuestionKind::LastTask; });
     REQUIRE(q != s.questions.end());
-    CHECK(choiceLabels(*q, s) == std::vector<std::string>{"L4 (1 s)", "s24 (100 ms)"});
+    CHECK(choiceLabels(*q, s) == std::vector<std::string>{"L4 (1 s)", "s24 (0.1 s)"});
     // Choices that are all the tasks (the stage's question lists their
     // lengths) as they are, and a choice naming no task as it is.
     const Scenario all = parseScenario(kPool + R"([{"ask": "Last?", "kind": "last_task", "choices": ["A", "A B"]}]})",
@@ -230,7 +230,7 @@ TEST_CASE("a choice naming one of many tasks reads with its length, as a learner
     const Scenario two = parseScenario(R"({"kind": "pool", "tasks": [{"name": "A", "seconds": 1}, {"name": "B", "seconds": 0.25},
         {"name": "C", "seconds": 2}], "questions": [{"ask": "Last?", "kind": "last_task", "choices": ["A", "B"]}]})",
                                        "my.json");
-    CHECK(choiceLabels(two.questions[0], two) == std::vector<std::string>{"A (1 s)", "B (250 ms)"});
+    CHECK(choiceLabels(two.questions[0], two) == std::vector<std::string>{"A (1 s)", "B (0.25 s)"});
 }
 
 TEST_CASE("the reveal names a choice as its option read, with the task's length", "[questions]") {

@@ -95,10 +95,10 @@ std::vector<std::string> workerNamesOf(const Scenario& s, int workers);
 // What a learner reads for each of q's choices (the Predict tab's options):
 // when the choices naming tasks are fewer than `s`'s tasks, a choice naming
 // one says how long that task is ("L4 (1 s)",
-// "s24 (100 ms)": newcomer walk, the options read "L4 / s24", names
+// "s24 (0.1 s)": newcomer walk, the options read "L4 / s24", names
 // only a reader of the file knows); any other choice as it is. Parallel to
 // q.choices; the answer compares the choice itself, not its label. Lengths are
-// the run's, at `timeScale` ("L4 (200 ms)" at 0.20x), as the question says them
+// the run's, at `timeScale` ("L4 (0.2 s)" at 0.20x), as the question says them
 // (askText) and the timeline draws them.
 std::vector<std::string> choiceLabels(const Question& q, const Scenario& s, double timeScale = 1.0);
 
