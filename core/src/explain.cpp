@@ -86,6 +86,12 @@ std::string formatSecondsLike(std::int64_t ns, std::int64_t ref) {
 
 std::string formatDurationAmongInstants(std::int64_t ns) { return formatInstant(ns); }
 
+std::string formatPlainSeconds(double seconds) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, seconds >= 100 ? "%.0f" : "%.3g", seconds);
+    return buf;
+}
+
 std::string formatTimeScale(double scale) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%.2fx", scale);

@@ -99,12 +99,10 @@ nlohmann::json questionsToJson(const std::vector<Question>& qs) {
 
 namespace {
 
-// Seconds as a question writes them, up to three significant digits and no
-// trailing zeros: 1, 0.4, 0.05, 0.125.
-std::string plainSeconds(double s) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, s >= 100 ? "%.0f" : "%.3g", s);   // never "1e+03"
-    return buf;
+// A makespan as the caption writes it (an instant's seconds: "0.81 s",
+// "0.0050 s"): the reveal's prediction, its answer and the verdict.
+std::string secondsText(double s) {
+    return formatDurationAmongInstants(static_cast<std::int64_t>(std::llround(s * 1e9)));
 }
 
 // The jobs' lengths at the time scale, so the class answers in the seconds the
@@ -113,24 +111,28 @@ std::string plainSeconds(double s) {
 std::string scaledLengths(const Scenario& sc, double timeScale) {
     const std::string at = "At " + formatTimeScale(timeScale);
     std::vector<double> distinct;
-    for (const TaskSpec& t : sc.tasks)
+    // Up to seven: every form below needs six at most (asked every frame, so
+    // a file of many lengths costs no more).
+    for (const TaskSpec& t : sc.tasks) {
         if (std::none_of(distinct.begin(), distinct.end(), [&](double d) { return std::abs(d - t.seconds) < 1e-9; }))
             distinct.push_back(t.seconds);
+        if (distinct.size() > 6) break;
+    }
     const bool allNamed = std::all_of(sc.tasks.begin(), sc.tasks.end(), [](const TaskSpec& t) { return !t.name.empty(); });
     if (allNamed && !sc.tasks.empty() && sc.tasks.size() <= 6 && sc.tasks.size() == distinct.size()) {
         std::string s = at + ": ";
         for (std::size_t i = 0; i < sc.tasks.size(); ++i)
-            s += (i ? ", " : "") + sc.tasks[i].name + "=" + plainSeconds(sc.tasks[i].seconds * timeScale);
+            s += (i ? ", " : "") + sc.tasks[i].name + "=" + formatPlainSeconds(sc.tasks[i].seconds * timeScale);
         return s + " s.";
     }
     if (distinct.size() == 1)
-        return at + " each " + plainSeconds(distinct[0]) + " s job takes " + plainSeconds(distinct[0] * timeScale) +
+        return at + " each " + formatPlainSeconds(distinct[0]) + " s job takes " + formatPlainSeconds(distinct[0] * timeScale) +
                " s.";
     if (distinct.size() >= 2 && distinct.size() <= 3) {
         std::string s = at;
         for (std::size_t i = 0; i < distinct.size(); ++i)
-            s += std::string(i ? ", a " : " a ") + plainSeconds(distinct[i]) + " s job takes " +
-                 plainSeconds(distinct[i] * timeScale) + " s";
+            s += std::string(i ? ", a " : " a ") + formatPlainSeconds(distinct[i]) + " s job takes " +
+                 formatPlainSeconds(distinct[i] * timeScale) + " s";
         return s + ".";
     }
     char buf[64];
@@ -249,8 +251,7 @@ std::string verdict(const Question& q, const Guess& p, const Answer& a) {
         const double atOne = a.seconds / a.timeScale;   // the makespan in the scenario's seconds
         if (std::fabs(p.seconds - atOne) <= std::max(0.05, atOne * 0.1)) {
             // Short: the reveal's one line at 1280x720 (review).
-            const auto secs = [](double s) { return formatDurationAmongInstants(static_cast<std::int64_t>(std::llround(s * 1e9))); };
-            return "right at 1.00x: " + secs(p.seconds) + " is " + secs(p.seconds * a.timeScale) + " at " +
+            return "right at 1.00x: " + secondsText(p.seconds) + " is " + secondsText(p.seconds * a.timeScale) + " at " +
                    formatTimeScale(a.timeScale);
         }
     }
@@ -278,9 +279,6 @@ std::vector<RevealLine> revealLines(const std::vector<Question>& qs, const std::
         // instant's seconds: "0.81 s", "0.0050 s"): "802 ms" stood beside
         // "0.81 s" (classroom walk, session 31), and "%.2f s" read a 4 ms
         // run as "0.00 s" (review).
-        const auto secondsText = [](double s) {
-            return formatDurationAmongInstants(static_cast<std::int64_t>(std::llround(s * 1e9)));
-        };
         char number[64];
         std::snprintf(number, sizeof number, "%.0f", g.seconds);
         const bool makespan = qs[i].kind == QuestionKind::Makespan;

@@ -488,10 +488,7 @@ std::vector<std::string> choiceLabels(const Question& q, const Scenario& s, doub
         // takes 0.02 s", classroom walk, session 31): four of the tutorial's
         // options share one row of the Predict tab.
         const double scale = timeScale > 0 ? timeScale : 1.0;
-        const double secs = t->seconds * scale;
-        char buf[32];
-        std::snprintf(buf, sizeof buf, secs >= 100 ? "%.0f s" : "%.3g s", secs);
-        const std::string len = buf;
+        const std::string len = formatPlainSeconds(t->seconds * scale) + " s";
         // Its length only: "long"/"short" against the midpoint called pool's
         // D (3 s of 1-5 s) short.
         out.push_back(c + " (" + len + ")");

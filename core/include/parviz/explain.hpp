@@ -251,5 +251,9 @@ std::string formatDurationAmongInstants(std::int64_t ns);
 // toolbar's slider, Session's work cell, Compare's rows, Predict's sentence,
 // Why's note): Why said "scaled by 0.5" beside the toolbar's "0.50x".
 std::string formatTimeScale(double scale);
+// A job's length as a question writes it, in seconds with up to three
+// significant digits and no trailing zeros: "1", "0.4", "0.125", "250" (never
+// "1e+03"); the caller adds " s".
+std::string formatPlainSeconds(double seconds);
 
 } // namespace parviz
